@@ -1,0 +1,54 @@
+"""Pure computation core of the life-circle health check (numpy, scipy, osmium only).
+
+No Django import may appear anywhere in this package.
+"""
+
+from .access import NearestResult, count_within, distances_within, nearest_source
+from .analysis import Analysis, CategoryCoverage, CommunityCoverage, Gap, SupplyIndex, analyse, supply_index
+from .errors import (
+    EmptyNetworkError,
+    InputError,
+    NetworkError,
+    PlanningError,
+    RulesError,
+    SnapError,
+    SolverError,
+)
+from .geo import LocalProjection, points_in_polygon, polygon_centroid
+from .inputs import Buildings, Communities, Facilities, read_buildings, read_communities, read_facilities
+from .network import (
+    DroppedReport,
+    WalkNetwork,
+    build_network,
+    is_walkable,
+    load_geojson_network,
+    load_network,
+    load_osm,
+)
+from .rules import DEFAULT_RULES_PATH, AgeBand, AgeGroup, CategoryRule, LifeCircle, Rules, load_rules, parse_rules
+from .runner import PlanResult, SitingRequest, run_plan, sha256_file
+from .siting import (
+    MclpSolution,
+    SetCoverSolution,
+    SitingResult,
+    greedy_mclp,
+    lp_bound_mclp,
+    plan_sites,
+    solve_mclp,
+    solve_set_cover,
+)
+from .snap import DEFAULT_MAX_SNAP_M, Snapped, snap_lonlat, snap_xy
+
+__all__ = [
+    "DEFAULT_MAX_SNAP_M", "DEFAULT_RULES_PATH", "AgeBand", "AgeGroup", "Analysis", "Buildings",
+    "CategoryCoverage", "CategoryRule", "Communities", "CommunityCoverage", "DroppedReport",
+    "EmptyNetworkError", "Facilities", "Gap", "InputError", "LifeCircle", "LocalProjection",
+    "MclpSolution", "NearestResult", "NetworkError", "PlanResult", "PlanningError", "Rules",
+    "RulesError", "SetCoverSolution", "SitingRequest", "SitingResult", "SnapError", "Snapped",
+    "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network", "count_within",
+    "distances_within", "greedy_mclp", "is_walkable", "load_geojson_network", "load_network",
+    "load_osm", "load_rules", "lp_bound_mclp", "nearest_source", "parse_rules", "plan_sites",
+    "points_in_polygon", "polygon_centroid", "read_buildings", "read_communities",
+    "read_facilities", "run_plan", "sha256_file", "snap_lonlat", "snap_xy", "solve_mclp",
+    "solve_set_cover", "supply_index",
+]  # fmt: skip

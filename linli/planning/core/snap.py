@@ -1,0 +1,175 @@
+"""Snapping points to the nearest point on the nearest edge of the network.
+
+Index: every edge is sampled at the midpoints of ``ceil(L / step)`` equal
+pieces, and a cKDTree is built over the samples. Any point of an edge lies
+within ``step / 2`` of one of its samples, so if the nearest edge is at
+distance ``d`` one of its samples is within ``d + step / 2``. A query takes
+the edge of the nearest sample (distance ``d0`` >= the true ``d``), gathers
+every sample within ``d0 + step / 2`` and projects exactly onto those edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from scipy.spatial import cKDTree
+
+from .errors import InputError, SnapError
+from .geo import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from .network import WalkNetwork
+
+DEFAULT_MAX_SNAP_M = 500.0
+
+
+@dataclass(frozen=True)
+class Snapped:
+    """Points attached to the network.
+
+    The point ``i`` reaches the network at ``(px[i], py[i])`` on edge
+    ``edge[i]``, ``offset_m[i]`` metres from ``edge_u`` of that edge, after a
+    straight walk of ``distance_m[i]`` metres.
+    """
+
+    edge: IntArray
+    offset_m: FloatArray
+    distance_m: FloatArray
+    px: FloatArray
+    py: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.edge.shape[0])
+
+    def subset(self, idx: npt.ArrayLike) -> Snapped:
+        i = np.asarray(idx, dtype=np.int64)
+        return Snapped(self.edge[i], self.offset_m[i], self.distance_m[i], self.px[i], self.py[i])
+
+
+def _project(
+    qx: FloatArray, qy: FloatArray, ax: FloatArray, ay: FloatArray, bx: FloatArray, by: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Exact projection of points q onto segments a-b: (t in [0, 1], distance, px, py)."""
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(len2 > 0, ((qx - ax) * dx + (qy - ay) * dy) / np.where(len2 > 0, len2, 1.0), 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    px, py = ax + t * dx, ay + t * dy
+    return t, np.hypot(qx - px, qy - py), px, py
+
+
+class SegmentIndex:
+    """cKDTree over edge samples; see the module docstring for the exact search."""
+
+    def __init__(self, network: WalkNetwork, step: float = 25.0, k: int = 16) -> None:
+        self.net = network
+        self.step = float(step)
+        self.k = int(k)
+        length = network.edge_length
+        pieces = np.maximum(1, np.ceil(length / self.step)).astype(np.int64)
+        self.sample_edge: IntArray = np.repeat(np.arange(length.size, dtype=np.int64), pieces)
+        starts = np.cumsum(pieces) - pieces
+        j = np.arange(self.sample_edge.size, dtype=np.int64) - np.repeat(starts, pieces)
+        frac = (j + 0.5) / np.repeat(pieces, pieces)
+        u, v = network.edge_u[self.sample_edge], network.edge_v[self.sample_edge]
+        sx = network.x[u] + frac * (network.x[v] - network.x[u])
+        sy = network.y[u] + frac * (network.y[v] - network.y[u])
+        self.tree = cKDTree(np.column_stack([sx, sy]))
+
+    def _exact(self, q: IntArray, e: IntArray, qx: FloatArray, qy: FloatArray) -> tuple[FloatArray, ...]:
+        n = self.net
+        u, v = n.edge_u[e], n.edge_v[e]
+        return _project(qx[q], qy[q], n.x[u], n.y[u], n.x[v], n.y[v])
+
+    def nearest(self, qx: FloatArray, qy: FloatArray) -> Snapped:
+        """Exact nearest point on the network for every query point."""
+        m = qx.shape[0]
+        if m == 0:
+            z = np.zeros(0)
+            return Snapped(np.zeros(0, dtype=np.int64), z, z, z, z)
+        pts = np.column_stack([qx, qy])
+        k = min(self.k, self.sample_edge.size)
+        sd, si = self.tree.query(pts, k=k)
+        sd, si = sd.reshape(m, k), si.reshape(m, k)
+        all_q = np.arange(m, dtype=np.int64)
+        # upper bound d0 from the edge of the nearest sample
+        _, d0, _, _ = self._exact(all_q, self.sample_edge[si[:, 0]], qx, qy)
+        radius = d0 + 0.5 * self.step + 1e-9
+        # candidates: the k nearest samples suffice where the k-th is beyond the radius
+        complete = (sd[:, -1] > radius) | (k == self.sample_edge.size)
+        cq = np.repeat(all_q[complete], k)
+        ce = self.sample_edge[si[complete].ravel()]
+        extra = np.flatnonzero(~complete)
+        if extra.size:
+            lists = self.tree.query_ball_point(pts[extra], r=radius[extra], return_sorted=False)
+            counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=extra.size)
+            flat = np.fromiter((s for x in lists for s in x), dtype=np.int64, count=int(counts.sum()))
+            cq = np.concatenate([cq, np.repeat(extra, counts)])
+            ce = np.concatenate([ce, self.sample_edge[flat]])
+        t, d, px, py = self._exact(cq, ce, qx, qy)
+        # per query: smallest distance, ties to the lowest edge index
+        order = np.lexsort((ce, d, cq))
+        first = order[np.r_[True, cq[order][1:] != cq[order][:-1]]]
+        best_e = ce[first]
+        return Snapped(
+            edge=best_e,
+            offset_m=t[first] * self.net.edge_length[best_e],
+            distance_m=d[first],
+            px=px[first],
+            py=py[first],
+        )
+
+
+def snap_xy(
+    network: WalkNetwork,
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    names: Sequence[str] | None = None,
+    kind: str = "point",
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+) -> Snapped:
+    """Snap projected points; raise :class:`SnapError` naming every point beyond ``max_snap_m``."""
+    qx = np.asarray(x, dtype=np.float64).ravel()
+    qy = np.asarray(y, dtype=np.float64).ravel()
+    if qx.shape != qy.shape:
+        raise InputError(f"{kind}: x and y differ in length")
+    bad = np.flatnonzero(~(np.isfinite(qx) & np.isfinite(qy)))
+    if bad.size:
+        label = names[int(bad[0])] if names is not None else f"#{int(bad[0])}"
+        raise InputError(f"{kind} {label!r} has non-finite coordinates")
+    snapped: Snapped = network.segment_index.nearest(qx, qy)
+    far = np.flatnonzero(snapped.distance_m > max_snap_m)
+    if far.size:
+        def label(i: int) -> str:
+            return repr(names[i]) if names is not None else f"#{i}"
+
+        i0 = int(far[0])
+        msg = (
+            f"{kind} {label(i0)} is {snapped.distance_m[i0]:,.0f} m from the nearest walkable way "
+            f"(max snap distance {max_snap_m:,.0f} m)"
+        )
+        if far.size > 1:
+            more = ", ".join(label(int(i)) for i in far[1:6])
+            msg += f"; {far.size - 1} more too far: {more}{', ...' if far.size > 6 else ''}"
+        raise SnapError(msg)
+    return snapped
+
+
+def snap_lonlat(
+    network: WalkNetwork,
+    lon: npt.ArrayLike,
+    lat: npt.ArrayLike,
+    *,
+    names: Sequence[str] | None = None,
+    kind: str = "point",
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+) -> Snapped:
+    """Snap lon/lat points (projected with the network's projection)."""
+    x, y = network.projection.forward(lon, lat)
+    return snap_xy(network, x, y, names=names, kind=kind, max_snap_m=max_snap_m)
