@@ -1,0 +1,21 @@
+"""The one API: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from ninja import NinjaAPI
+
+from linli.accounts.api import router as accounts_router
+from linli.core.api import install_error_handlers
+from linli.people.api import router as people_router
+from linli.places.api import router as places_router
+
+api = NinjaAPI(
+    title="Linli 邻里 API",
+    version="1",
+    description="Future Community platform. Errors always answer "
+    '`{"error": {"code", "message", "fields"}}` in the language of the request (Accept-Language).',
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+api.add_router("", accounts_router)
+api.add_router("", places_router)
+api.add_router("", people_router)

@@ -1,0 +1,27 @@
+"""Production: PostgreSQL, a real secret and encryption key, Redis-backed task queue, secure cookies."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env_bool
+
+DEBUG = False
+SECRET_KEY = os.environ["SECRET_KEY"]
+FIELD_ENCRYPTION_KEY = os.environ["FIELD_ENCRYPTION_KEY"]
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise RuntimeError("Production needs PostgreSQL: set DATABASE_URL=postgres://…")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+    # Tasks go through Redis (RQ) in production: `linli rqworker default` runs the worker.
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_rq"]  # noqa: F405
+    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

@@ -1,0 +1,43 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+
+from .admin_mixins import CommunityScopedAdmin
+from .models import ApiToken, RoleAssignment, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ("mobile",)
+    list_display = ("mobile", "display_name", "is_active", "is_staff", "date_joined")
+    search_fields = ("mobile", "display_name")
+    fieldsets = (
+        (None, {"fields": ("mobile", "password", "display_name")}),
+        ("Preferences", {"fields": ("elder_mode", "language")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("mobile", "password1", "password2")}),)
+    filter_horizontal = ()
+    list_filter = ("is_active", "is_staff")
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(CommunityScopedAdmin):
+    list_display = ("user", "role", "community", "street", "granted_at")
+    list_filter = ("role", "community")
+    raw_id_fields = ("user",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    exclude = ("key_hash",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

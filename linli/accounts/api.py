@@ -1,0 +1,93 @@
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from linli.core.api import AUTH
+from linli.core.errors import DomainError
+
+from . import rules, services
+from .models import ApiToken
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    mobile: str = Field(max_length=11)
+    password: str = Field("", max_length=128)
+    otp: str = Field("", max_length=6, description="An SMS code instead of the password")
+    name: str = Field("api", max_length=60)
+
+
+class TokenOut(Schema):
+    token: str
+    prefix: str
+
+
+class OtpIn(Schema):
+    mobile: str = Field(max_length=20)
+
+
+class RoleOut(Schema):
+    role: str
+    community: str | None
+    street: str | None
+
+
+class MeOut(Schema):
+    mobile: str
+    display_name: str
+    elder_mode: bool
+    language: str
+    roles: list[RoleOut]
+
+
+@router.post("/auth/otp", response={202: dict}, auth=None, summary="Send an SMS login code")
+def otp_request(request: HttpRequest, payload: OtpIn) -> tuple[int, dict[str, str]]:
+    services.otp_request(mobile=payload.mobile)
+    return 202, {"detail": _("If this number has an account, a code is on its way.")}
+
+
+@router.post("/auth/token", response={201: TokenOut}, auth=None, summary="Get an API token")
+def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    if payload.otp:
+        user = authenticate(request, mobile=payload.mobile, otp=payload.otp)
+    else:
+        user = authenticate(request, mobile=payload.mobile, password=payload.password)
+    if user is None:
+        raise DomainError(_("The mobile number and password (or code) do not match."), code="bad_credentials")
+    token, key = services.api_token_create(user=user, name=payload.name)
+    return 201, {"token": key, "prefix": token.prefix}
+
+
+@router.delete("/auth/token/{prefix}", response={204: None}, auth=AUTH)
+def token_revoke(request: HttpRequest, prefix: str) -> tuple[int, None]:
+    user: Any = request.user
+    token = ApiToken.objects.filter(user=user, prefix=prefix, revoked_at__isnull=True).first()
+    if token is None:
+        raise DomainError(_("No such token."), code="not_found")
+    services.api_token_revoke(user=user, token=token)
+    return 204, None
+
+
+@router.get("/me", response=MeOut, auth=AUTH)
+def me(request: HttpRequest) -> dict[str, Any]:
+    user: Any = request.user
+    rules.access_for(user)
+    roles = [
+        {
+            "role": r.role,
+            "community": r.community.code if r.community else None,
+            "street": r.street.code if r.street else None,
+        }
+        for r in user.roles.select_related("community", "street")
+    ]
+    return {
+        "mobile": user.mobile,
+        "display_name": user.display_name,
+        "elder_mode": user.elder_mode,
+        "language": user.language,
+        "roles": roles,
+    }

@@ -1,0 +1,61 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+
+from .validators import mobile_validator
+
+
+class MobileField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 11)
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("validators", [mobile_validator])
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "tel"})
+
+
+class PasswordLoginForm(forms.Form):
+    mobile = MobileField()
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        self.user: Any = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mobile") and data.get("password"):
+            self.user = authenticate(self.request, mobile=data["mobile"], password=data["password"])
+            if self.user is None:
+                raise forms.ValidationError(_("The mobile number and password do not match."))
+        return data
+
+
+class OtpRequestForm(forms.Form):
+    mobile = MobileField()
+
+
+class OtpLoginForm(forms.Form):
+    mobile = MobileField(widget=forms.HiddenInput)
+    otp = forms.RegexField(
+        regex=r"^\d{6}$", label=_("Code from the SMS"), error_messages={"invalid": _("The code has 6 digits.")}
+    )
+
+    def __init__(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        self.user: Any = None
+        super().__init__(*args, **kwargs)
+        self.fields["otp"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mobile") and data.get("otp"):
+            self.user = authenticate(self.request, mobile=data["mobile"], otp=data["otp"])
+            if self.user is None:
+                raise forms.ValidationError(_("The code is wrong or has expired. Ask for a new one."))
+        return data

@@ -1,0 +1,194 @@
+"""Writing accounts: SMS one-time codes, API tokens, role grants. Each in a transaction, audited."""
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import DomainError, NotAllowed
+from linli.notifications.services import notify_sms
+
+from . import rules
+from .models import COMMUNITY_ROLES, ApiToken, OneTimeCode, Role, RoleAssignment, User
+from .validators import mobile_validator
+
+
+def _valid_mobile(mobile: str) -> str:
+    mobile = mobile.strip()
+    try:
+        mobile_validator(mobile)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="mobile", code="invalid_mobile") from None
+    return mobile
+
+
+def otp_request(*, mobile: str, now: dt.datetime | None = None) -> None:
+    """Send a 6-digit login code by SMS. Limited per number per hour. Says nothing of whether the account exists."""
+    mobile = _valid_mobile(mobile)
+    now = now or timezone.now()
+    with transaction.atomic():
+        recent = OneTimeCode.objects.filter(mobile=mobile, created_at__gte=now - dt.timedelta(hours=1)).count()
+        if recent >= settings.OTP_MAX_PER_HOUR:
+            raise DomainError(
+                _("Too many codes requested for this number. Try again in an hour."),
+                code="rate_limited",
+                field="mobile",
+            )
+        if not User.objects.filter(mobile=mobile, is_active=True).exists():
+            return
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        OneTimeCode.objects.create(
+            mobile=mobile,
+            code_hash=make_password(code),
+            expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
+        )
+        minutes = settings.OTP_TTL_SECONDS // 60
+        notify_sms(
+            mobile=mobile,
+            text=_("Your Linli login code is %(code)s, valid for %(m)d minutes.") % {"code": code, "m": minutes},
+        )
+
+
+def otp_verify(*, mobile: str, code: str, now: dt.datetime | None = None) -> User | None:
+    """The account if the code is right and fresh; each code works once and allows only a few guesses."""
+    now = now or timezone.now()
+    mobile = mobile.strip()
+    with transaction.atomic():
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .filter(mobile=mobile, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        if otp is None or otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            return None
+        if not check_password(code.strip(), otp.code_hash):
+            otp.attempts += 1
+            otp.save(update_fields=["attempts"])
+            return None
+        otp.used_at = now
+        otp.save(update_fields=["used_at"])
+    return User.objects.filter(mobile=mobile, is_active=True).first()
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    name = name.strip()
+    if not name or len(name) > 60:
+        raise DomainError(_("Give the token a name of at most 60 characters."), field="name")
+    key = "ll_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(user=user, name=name, key_hash=_token_hash(key), prefix=key[:8])
+        audit_record(actor=user, action="api_token.create", instance=token, after={"name": name}, via="api")
+    return token, key
+
+
+def api_token_revoke(*, user: User, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise NotAllowed(_("This token is not yours."))
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=user, action="api_token.revoke", instance=token)
+
+
+def api_token_authenticate(key: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def user_create(*, actor: Any, mobile: str, display_name: str = "", password: str | None = None) -> User:
+    mobile = _valid_mobile(mobile)
+    display_name = display_name.strip()
+    if len(display_name) > 40:
+        raise DomainError(_("A name has at most 40 characters."), field="display_name")
+    with transaction.atomic():
+        if User.objects.filter(mobile=mobile).exists():
+            raise DomainError(_("An account with this mobile number already exists."), field="mobile", code="duplicate")
+        user = User(mobile=mobile, display_name=display_name)
+        user.password = make_password(password)
+        user.save()
+        audit_record(actor=actor, action="user.create", instance=user, after=snapshot(user))
+    return user
+
+
+def role_grant(*, actor: Any, user: User, role: str, community: Any = None, street: Any = None) -> RoleAssignment:
+    if role not in Role.values:
+        raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
+    if role in COMMUNITY_ROLES and community is None:
+        raise DomainError(_("This role is held in a community: choose one."), field="community")
+    if role == Role.STREET_ADMIN and street is None:
+        raise DomainError(_("A street admin needs a street."), field="street")
+    target = community or street
+    allowed = rules.access_for(actor).superuser if community is None else rules.can_grant_role(actor, community, role)
+    if not allowed:
+        raise NotAllowed(_("You may not grant this role."))
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(
+                user=user,
+                role=role,
+                community=community if role in COMMUNITY_ROLES else None,
+                street=street if role == Role.STREET_ADMIN else None,
+            )
+            audit_record(
+                actor=actor, action="role.grant", instance=assignment, community=community, after=snapshot(assignment)
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("%(user)s already holds this role in %(where)s.") % {"user": user, "where": target or _("the city")},
+            code="duplicate",
+        ) from None
+    rules.forget_access(user)
+    return assignment
+
+
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    community = assignment.community
+    allowed = (
+        rules.access_for(actor).superuser
+        if community is None
+        else rules.can_grant_role(actor, community, assignment.role)
+    )
+    if not allowed:
+        raise NotAllowed(_("You may not revoke this role."))
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="role.revoke", instance=assignment, community=community, before=snapshot(assignment)
+        )
+        assignment.delete()
+    rules.forget_access(assignment.user)
+
+
+def user_set_preferences(*, user: User, elder_mode: bool | None = None, language: str | None = None) -> User:
+    fields = []
+    if elder_mode is not None:
+        user.elder_mode = elder_mode
+        fields.append("elder_mode")
+    if language is not None:
+        if language and language not in dict(settings.LANGUAGES):
+            raise DomainError(_("Unknown language."), field="language")
+        user.language = language
+        fields.append("language")
+    if fields:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    return user

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/sms/", views.otp_login_view, name="otp_login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("me/", views.profile_view, name="profile"),
+]

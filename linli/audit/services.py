@@ -1,0 +1,68 @@
+"""Writing the audit log. Call inside the transaction of the change it records."""
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models, transaction
+
+from .models import AuditEntry
+
+SECRET_FIELDS = {"password", "id_number_encrypted", "id_number_digest", "code_hash", "key_hash"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's concrete fields as JSON-safe values, secrets left out."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SECRET_FIELDS:
+            continue
+        data[field.attname] = _plain(getattr(instance, field.attname))
+    return data
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    community: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    via: str = "service",
+) -> AuditEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    if instance is not None:
+        object_type = object_type or instance._meta.label_lower
+        object_id = object_id or str(instance.pk)
+        if community is None:
+            community = getattr(instance, "community", None)
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        community=community,
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+        via=via,
+    )

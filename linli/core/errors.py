@@ -1,0 +1,42 @@
+"""Errors a service raises when a rule says no. Views and the API turn them into a message in the user's language."""
+
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class DomainError(Exception):
+    """A refused operation. `message` is shown to the user; `code` is stable for API clients."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(str(message))
+        self.message = message
+        if code:
+            self.code = code
+        self.field = field
+        self.details = details or {}
+
+
+class NotAllowed(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409

@@ -1,0 +1,66 @@
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from linli.accounts import rules
+from linli.accounts.services import user_set_preferences
+from linli.people.selectors import resident_of_user
+from linli.places import selectors as places
+
+from .middleware import ELDER_COOKIE
+from .scenarios import Scenario
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.headers.get("referer") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return "/"
+    return target
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    resident = resident_of_user(user=request.user)
+    communities = places.communities_visible_to(request.user) if request.user.is_authenticated else []
+    return render(
+        request,
+        "core/home.html",
+        {
+            "resident": resident,
+            "scenarios": Scenario.choices,
+            "my_communities": communities,
+            "is_staff": rules.is_staff_anywhere(request.user),
+        },
+    )
+
+
+@require_POST
+def elder_mode_toggle(request: HttpRequest) -> HttpResponse:
+    on = request.POST.get("on") == "1"
+    response = HttpResponseRedirect(_next_url(request))
+    response.set_cookie(ELDER_COOKIE, "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
+    if request.user.is_authenticated:
+        user_set_preferences(user=request.user, elder_mode=on)
+    return response
+
+
+def community_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/community_list.html", {"communities": places.community_list_public()})
+
+
+def community_detail(request: HttpRequest, code: str) -> HttpResponse:
+    community = places.community_get_public(code=code)
+    return render(
+        request,
+        "core/community_detail.html",
+        {
+            "community": community,
+            "can_view": rules.can_view_community(request.user, community),
+            "is_staff": rules.is_community_staff(request.user, community),
+            "neighbourhoods": community.neighbourhoods.all(),
+        },
+    )
+
+
+def data_credits(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/data_credits.html")

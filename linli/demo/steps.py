@@ -1,0 +1,5 @@
+"""The demo is built in steps, one per domain, in this order. Each is `build(ctx: DemoContext) -> None`."""
+
+DEMO_STEPS = [
+    "linli.demo.foundation.build",
+]

@@ -1,0 +1,23 @@
+"""Telling people things: in-app, and by SMS through the configured sender, always after the commit."""
+
+from typing import Any
+
+from django.db import transaction
+
+from .models import Notification
+from .sms import send_sms
+
+
+def notify(*, user: Any, title: str, body: str = "", url: str = "", community: Any = None, sms: bool = False) -> None:
+    """Queue an in-app notification (and optionally an SMS) to be sent once the current transaction commits."""
+
+    def deliver() -> None:
+        Notification.objects.create(user=user, community=community, title=title[:120], body=body, url=url)
+        if sms and user.mobile:
+            send_sms(user.mobile, f"{title} {body}".strip())
+
+    transaction.on_commit(deliver)
+
+
+def notify_sms(*, mobile: str, text: str) -> None:
+    transaction.on_commit(lambda: send_sms(mobile, text))

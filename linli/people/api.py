@@ -1,0 +1,97 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from linli.accounts import rules
+from linli.core.api import AUTH
+from linli.places.selectors import community_get, household_get
+
+from . import selectors, services
+from .models import Resident
+from .schemas import ResidentIn, ResidentOut, ResidentPatch, RevealIn, RevealOut
+
+router = Router(tags=["people"], auth=AUTH)
+
+
+def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
+    show_tags = rules.can_view_sensitive_tags(user, resident.community)
+    return {
+        "id": resident.pk,
+        "name": resident.name,
+        "mobile": resident.mobile,
+        "sex": resident.sex,
+        "birth_date": resident.birth_date,
+        "age": resident.age(),
+        "age_tier": resident.age_tier().value,
+        "id_number": resident.id_number_masked,
+        "household": str(resident.household) if resident.household else None,
+        "is_owner": resident.is_owner,
+        "is_party_member": resident.is_party_member,
+        "tags": [t.code for t in resident.tags.all()] if show_tags else [],
+    }
+
+
+class ResidentFilter(Schema):
+    search: str = ""
+    min_age: int | None = None
+    max_age: int | None = None
+    tag: str = ""
+    limit: int = 100
+    offset: int = 0
+
+
+@router.get("/communities/{code}/residents", response=list[ResidentOut])
+def resident_list(request: HttpRequest, code: str, filters: Query[ResidentFilter]) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    qs = selectors.residents_for(
+        user=request.user,
+        community=community,
+        search=filters.search,
+        min_age=filters.min_age,
+        max_age=filters.max_age,
+        tag=filters.tag,
+    )
+    limit = max(1, min(filters.limit, 500))
+    offset = max(0, filters.offset)
+    return [resident_out(r, user=request.user) for r in qs[offset : offset + limit]]
+
+
+@router.post("/communities/{code}/residents", response={201: ResidentOut})
+def resident_create(request: HttpRequest, code: str, payload: ResidentIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    data = payload.dict()
+    household_id = data.pop("household_id")
+    household = household_get(community=community, pk=household_id) if household_id else None
+    resident = services.resident_create(actor=request.user, community=community, household=household, **data)
+    return 201, resident_out(resident, user=request.user)
+
+
+@router.get("/communities/{code}/residents/{resident_id}", response=ResidentOut)
+def resident_detail(request: HttpRequest, code: str, resident_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    return resident_out(
+        selectors.resident_get(user=request.user, community=community, pk=resident_id), user=request.user
+    )
+
+
+@router.patch("/communities/{code}/residents/{resident_id}", response=ResidentOut)
+def resident_update(request: HttpRequest, code: str, resident_id: int, payload: ResidentPatch) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    resident = selectors.resident_get(user=request.user, community=community, pk=resident_id)
+    changes = payload.dict(exclude_unset=True)
+    if "household_id" in changes:
+        household_id = changes.pop("household_id")
+        changes["household"] = household_get(community=community, pk=household_id) if household_id else None
+    resident = services.resident_update(actor=request.user, resident=resident, **changes)
+    return resident_out(resident, user=request.user)
+
+
+@router.post("/communities/{code}/residents/{resident_id}/reveal-id-number", response=RevealOut)
+def resident_reveal_id_number(request: HttpRequest, code: str, resident_id: int, payload: RevealIn) -> dict[str, str]:
+    """The full ID number, for social workers and community admins; the reveal is audited with its reason."""
+    community = community_get(code=code, user=request.user)
+    resident = selectors.resident_get(user=request.user, community=community, pk=resident_id)
+    return {
+        "id_number": services.resident_reveal_id_number(actor=request.user, resident=resident, reason=payload.reason)
+    }

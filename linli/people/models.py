@@ -1,0 +1,87 @@
+"""Resident profiles. The ID number is stored encrypted and shown masked; age tiers are derived."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.accounts.validators import mobile_validator
+
+from .ages import AgeTier, age_on, tier_of
+
+
+class SensitiveTag(models.Model):
+    """A sensitive category (独居老人, 困境儿童, 残疾人…): seen only by community staff."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=60)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("sensitive tag")
+        verbose_name_plural = _("sensitive tags")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Resident(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("female")
+        MALE = "M", _("male")
+
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.PROTECT, related_name="residents", verbose_name=_("community")
+    )
+    household = models.ForeignKey(
+        "places.Household",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("household"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident",
+        verbose_name=_("account"),
+    )
+    name = models.CharField(_("name"), max_length=40)
+    mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[mobile_validator])
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
+    is_owner = models.BooleanField(_("property owner"), default=False)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    tags = models.ManyToManyField(SensitiveTag, blank=True, related_name="residents", verbose_name=_("sensitive tags"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["community", "name", "pk"]
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "id_number_digest"],
+                name="uniq_resident_id_number",
+                condition=~models.Q(id_number_digest=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "birth_date"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age(self, day: dt.date | None = None) -> int:
+        return age_on(self.birth_date, day or timezone.localdate())
+
+    def age_tier(self, day: dt.date | None = None) -> AgeTier:
+        return tier_of(self.age(day))

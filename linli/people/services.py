@@ -1,0 +1,164 @@
+"""Writing resident profiles. Each operation checks the rule, runs in one transaction and audits inside it."""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts import rules
+from linli.audit.services import audit_record, snapshot
+from linli.core import crypto
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.places.models import Community, Household
+
+from . import idnumber
+from .models import Resident, SensitiveTag
+
+
+def _check_household(community: Community, household: Household | None) -> None:
+    if household is not None and household.community_id != community.pk:
+        raise NotFound(_("No such household in this community."), field="household")
+
+
+def _tags(codes: Iterable[str]) -> list[SensitiveTag]:
+    codes = list(dict.fromkeys(codes))
+    tags = list(SensitiveTag.objects.filter(code__in=codes))
+    unknown = set(codes) - {t.code for t in tags}
+    if unknown:
+        raise DomainError(_("Unknown sensitive tag: %(tags)s.") % {"tags": ", ".join(sorted(unknown))}, field="tags")
+    return tags
+
+
+def _set_id_number(resident: Resident, value: str) -> None:
+    if not value:
+        resident.id_number_encrypted = resident.id_number_digest = resident.id_number_masked = ""
+        return
+    value = idnumber.normalise(value)
+    try:
+        idnumber.validate_id_number(value)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="id_number", code="invalid_id_number") from None
+    resident.id_number_encrypted = crypto.encrypt(value)
+    resident.id_number_digest = crypto.digest(value)
+    resident.id_number_masked = idnumber.mask(value)
+
+
+def _full_clean(resident: Resident) -> None:
+    try:
+        resident.full_clean(exclude=["community", "household", "user"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=field) from None
+
+
+def resident_create(
+    *,
+    actor: Any,
+    community: Community,
+    name: str,
+    birth_date: dt.date | None = None,
+    mobile: str = "",
+    id_number: str = "",
+    sex: str = "",
+    household: Household | None = None,
+    is_owner: bool = False,
+    is_party_member: bool = False,
+    tags: Iterable[str] = (),
+) -> Resident:
+    if not rules.can_edit_residents(actor, community):
+        raise NotAllowed(_("You may not register residents in this community."))
+    _check_household(community, household)
+    resident = Resident(
+        community=community,
+        household=household,
+        name=name.strip(),
+        mobile=mobile,
+        sex=sex,
+        is_owner=is_owner,
+        is_party_member=is_party_member,
+    )
+    _set_id_number(resident, id_number)
+    if birth_date is None and id_number:
+        birth_date = idnumber.birth_date_of(id_number)
+    if birth_date is None:
+        raise DomainError(_("Enter a birth date or an ID number."), field="birth_date")
+    if birth_date > timezone.localdate():
+        raise DomainError(_("A birth date cannot be in the future."), field="birth_date")
+    resident.birth_date = birth_date
+    _full_clean(resident)
+    tag_objects = _tags(tags)
+    try:
+        with transaction.atomic():
+            resident.save()
+            resident.tags.set(tag_objects)
+            audit_record(
+                actor=actor,
+                action="resident.create",
+                instance=resident,
+                after={**snapshot(resident), "tags": [t.code for t in tag_objects]},
+            )
+    except IntegrityError:
+        raise DomainError(
+            _("A resident with this ID number is already registered in this community."),
+            field="id_number",
+            code="duplicate",
+        ) from None
+    return resident
+
+
+def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Resident:
+    community = resident.community
+    if not rules.can_edit_residents(actor, community):
+        raise NotAllowed(_("You may not change residents in this community."))
+    allowed = {"name", "mobile", "sex", "birth_date", "household", "is_owner", "is_party_member", "id_number", "tags"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        before = {**snapshot(locked), "tags": sorted(locked.tags.values_list("code", flat=True))}
+        tag_objects = _tags(changes.pop("tags")) if "tags" in changes else None
+        if "id_number" in changes:
+            _set_id_number(locked, changes.pop("id_number"))
+        if "household" in changes:
+            _check_household(community, changes["household"])
+        for name, value in changes.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        if locked.birth_date > timezone.localdate():
+            raise DomainError(_("A birth date cannot be in the future."), field="birth_date")
+        _full_clean(locked)
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:
+            raise DomainError(
+                _("A resident with this ID number is already registered in this community."),
+                field="id_number",
+                code="duplicate",
+            ) from None
+        if tag_objects is not None:
+            locked.tags.set(tag_objects)
+        after = {**snapshot(locked), "tags": sorted(locked.tags.values_list("code", flat=True))}
+        audit_record(actor=actor, action="resident.update", instance=locked, before=before, after=after)
+    return locked
+
+
+def resident_reveal_id_number(*, actor: Any, resident: Resident, reason: str) -> str:
+    """The full ID number, for roles allowed to see it. Every reveal is audited with its reason."""
+    own = actor.is_authenticated and resident.user_id == actor.pk
+    if not own and not rules.can_reveal_id_number(actor, resident.community):
+        raise NotAllowed(_("You may not see full ID numbers."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why you need to see the full ID number."), field="reason")
+    if len(reason) > 200:
+        raise DomainError(_("Keep the reason under 200 characters."), field="reason")
+    if not resident.id_number_encrypted:
+        raise NotFound(_("No ID number is recorded for this resident."))
+    with transaction.atomic():
+        audit_record(actor=actor, action="resident.reveal_id_number", instance=resident, after={"reason": reason})
+    return crypto.decrypt(resident.id_number_encrypted)

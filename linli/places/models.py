@@ -1,0 +1,156 @@
+"""Places nest: street 街道 → community 社区 → neighbourhood 小区 → building 楼栋 → household 户.
+
+Grids 网格 group buildings, each with a steward."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$",
+    _("A code has 2–40 letters, digits, dots, dashes or underscores, and starts with a letter or digit."),
+)
+lat_validators = [MinValueValidator(-90), MaxValueValidator(90)]
+lng_validators = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+class Street(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=60)
+    district = models.CharField(_("district"), max_length=60, blank=True)
+    city = models.CharField(_("city"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(models.Model):
+    class Tier(models.TextChoices):
+        NONE = "", _("not yet created")
+        LEADING = "leading", _("Leading (引领型)")
+        BASIC = "basic", _("Basic (普惠型)")
+
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street"))
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("Also the Open311 jurisdiction_id."),
+    )
+    name = models.CharField(_("name"), max_length=60)
+    tier = models.CharField(_("future community tier"), max_length=10, choices=Tier.choices, blank=True)
+    area_ha = models.DecimalField(_("area (ha)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    centre_lat = models.FloatField(_("centre latitude"), validators=lat_validators)
+    centre_lng = models.FloatField(_("centre longitude"), validators=lng_validators)
+    boundary = models.JSONField(_("boundary (GeoJSON Polygon)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Neighbourhood(models.Model):
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="neighbourhoods", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    boundary = models.JSONField(_("boundary (GeoJSON Polygon)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="uniq_neighbourhood_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grid(models.Model):
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="grids", verbose_name=_("community")
+    )
+    code = models.CharField(_("code"), max_length=40, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=60)
+    colour = models.CharField(_("colour"), max_length=7, default="#d94f2b")
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stewarded_grids",
+        verbose_name=_("steward"),
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON Polygon)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["community", "code"]
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        constraints = [models.UniqueConstraint(fields=["community", "code"], name="uniq_grid_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="buildings", verbose_name=_("community")
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="buildings",
+        verbose_name=_("neighbourhood"),
+    )
+    grid = models.ForeignKey(
+        Grid, null=True, blank=True, on_delete=models.SET_NULL, related_name="buildings", verbose_name=_("grid")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    residential = models.BooleanField(_("residential"), default=True)
+    floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), validators=lat_validators)
+    lng = models.FloatField(_("longitude"), validators=lng_validators)
+    footprint = models.JSONField(_("footprint (GeoJSON Polygon)"), null=True, blank=True)
+    osm_id = models.BigIntegerField(_("OSM way id"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="uniq_building_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="households", verbose_name=_("community")
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="households", verbose_name=_("building")
+    )
+    unit = models.CharField(_("unit and room"), max_length=30, help_text=_("e.g. 2单元301"))
+
+    class Meta:
+        ordering = ["building", "unit"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [models.UniqueConstraint(fields=["building", "unit"], name="uniq_household_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.building.name} {self.unit}"

@@ -1,0 +1,17 @@
+"""Compile every locale/*/LC_MESSAGES/*.po into .mo with polib (no GNU gettext needed at install time)."""
+
+import sys
+from pathlib import Path
+
+import polib
+
+root = Path(__file__).resolve().parents[1] / "locale"
+count = 0
+for po_path in sorted(root.glob("*/LC_MESSAGES/*.po")):
+    po = polib.pofile(str(po_path))
+    po.save_as_mofile(str(po_path.with_suffix(".mo")))
+    count += 1
+    untranslated = len(po.untranslated_entries())
+    if untranslated:
+        sys.stderr.write(f"{po_path}: {untranslated} untranslated entries\n")
+print(f"compiled {count} message catalogue(s)")
