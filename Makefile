@@ -28,6 +28,7 @@ demo: setup
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --queue-name default & \
+	  $(PY) manage.py scheduler & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup

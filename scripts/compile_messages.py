@@ -5,9 +5,9 @@ from pathlib import Path
 
 import polib
 
-root = Path(__file__).resolve().parents[1] / "locale"
+root = Path(__file__).resolve().parents[1] / "locale"  # project-wide; each app may have its own locale/ too
 count = 0
-for po_path in sorted(root.glob("*/LC_MESSAGES/*.po")):
+for po_path in sorted([*root.glob("*/LC_MESSAGES/*.po"), *root.parent.glob("linli/*/locale/*/LC_MESSAGES/*.po")]):
     po = polib.pofile(str(po_path))
     po.save_as_mofile(str(po_path.with_suffix(".mo")))
     count += 1

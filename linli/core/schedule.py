@@ -1,0 +1,8 @@
+"""Periodic jobs: each domain lists its tasks here with an interval; `linli scheduler` enqueues them when due.
+
+The tasks themselves run in the task worker (django-tasks), like every other background job.
+"""
+
+PERIODIC_TASKS: list[tuple[str, int]] = [
+    # ("linli.<domain>.tasks.<task>", every_seconds),
+]
