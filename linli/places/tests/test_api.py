@@ -1,0 +1,23 @@
+import pytest
+
+from linli.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_community_list_shows_public_facts_to_anyone(community, other_community):
+    response = client_for(None).get("/api/v1/communities")
+    assert response.status_code == 200
+    rows = response.json()
+    assert [r["code"] for r in rows] == ["limin", "shibei"]
+    assert rows[1]["street"] == {"code": "ningwei", "name": "宁围街道"}
+    assert set(rows[1]) == {"code", "name", "street", "centre_lat", "centre_lng", "tier"}
+
+
+def test_unknown_community_code_is_a_clear_404_in_the_users_language(users, community):
+    zh = client_for(users["community_admin"]).get("/api/v1/communities/nowhere")
+    assert zh.status_code == 404
+    assert zh.json()["error"]["code"] == "unknown_community"
+    assert "nowhere" in zh.json()["error"]["message"]
+    en = client_for(users["community_admin"], "en").get("/api/v1/communities/nowhere")
+    assert en.json()["error"]["message"] == "No community has the code “nowhere”."
