@@ -206,13 +206,16 @@ def _post(
                 details={"account": held.pk},
             )
     Entry.objects.bulk_create(entries)
+    txn._written_entries = entries  # type: ignore[attr-defined]  # the audit row reuses them
     for held in {locked[a.pk].pk: locked[a.pk] for a, _amount in legs}.values():
         Account.objects.filter(pk=held.pk).update(balance=held.balance)
     return txn
 
 
 def _audit_txn(actor: Any, txn: Transaction, action: str, **extra: Any) -> None:
-    legs = [{"account": e.account_id, "unit": e.unit, "amount": e.amount} for e in txn.entries.all()]
+    written = getattr(txn, "_written_entries", None)
+    entries = written if written is not None else txn.entries.all()
+    legs = [{"account": e.account_id, "unit": e.unit, "amount": e.amount} for e in entries]
     audit_record(actor=actor, action=action, instance=txn, community=txn.community, after={**extra, "legs": legs})
 
 

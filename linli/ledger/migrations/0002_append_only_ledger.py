@@ -6,8 +6,8 @@ TABLES = ("ledger_transaction", "ledger_entry")
 FUNCTION = """
 CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'ledger rows are append-only: % on % refused (post a reversing transaction instead)',
-    TG_OP, TG_TABLE_NAME;
+  RAISE EXCEPTION USING MESSAGE = 'ledger rows are append-only: ' || TG_OP || ' on ' || TG_TABLE_NAME
+    || ' refused (post a reversing transaction instead)';
 END;
 $$ LANGUAGE plpgsql;
 """
