@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Case, F, Q, Sum, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -124,12 +124,24 @@ def _existing(community: Community, key: str, fingerprint: str) -> Transaction |
 
 
 def _once(
-    community: Community, key: str, fingerprint: str, operation: Callable[[], T], replay: Callable[[Transaction], T]
+    community: Community,
+    key: str,
+    fingerprint: str,
+    operation: Callable[[], T],
+    replay: Callable[[Transaction], T],
+    *,
+    precheck: bool = False,
 ) -> T:
-    """Run `operation` once per (community, key). A retry, even one racing the first call, gets `replay`."""
-    existing = _existing(community, key, fingerprint)
-    if existing is not None:
-        return replay(existing)
+    """Run `operation` once per (community, key). A retry, even one racing the first call, gets `replay`.
+
+    The unique (community, key) index decides: the operation inserts its transaction row first thing, and a
+    second attempt with the key waits for the first to commit, then fails on the index and replays it.
+    Operations that may refuse before writing (out of stock, nothing to settle) look the key up first
+    (`precheck`), so that a retry of a success is never refused."""
+    if precheck:
+        existing = _existing(community, key, fingerprint)
+        if existing is not None:
+            return replay(existing)
     try:
         with transaction.atomic():
             return operation()
@@ -186,30 +198,82 @@ def _post(
     )
     if not legs:
         return txn
-    if locked is None or not {a.pk for a, _amount in legs} <= locked.keys():
-        locked = lock_accounts(a for a, _amount in legs)
+    deltas: dict[int, int] = defaultdict(int)
+    for account, amount in legs:
+        deltas[account.pk] += amount
+    if connection.vendor == "postgresql":
+        finals = _apply_deltas_pg(deltas)
+    else:
+        finals = _apply_deltas_orm(deltas, locked)
+    # balance after each leg, walking forward from the balance before the transaction
+    running = {pk: finals[pk][0] - delta for pk, delta in deltas.items()}
     entries = []
     for account, amount in legs:
-        held = locked[account.pk]
-        held.balance += amount
-        entries.append(Entry(transaction=txn, account=held, unit=held.unit, amount=amount, balance_after=held.balance))
-    for held in {locked[a.pk].pk: locked[a.pk] for a, _amount in legs}.values():
-        if held.floor is not None and held.balance < held.floor:
-            raise InsufficientBalance(
-                _("Not enough %(unit)s: %(account)s has %(balance)s and may not go below %(floor)s.")
-                % {
-                    "unit": held.get_unit_display(),
-                    "account": held.label if held.kind not in ("resident", "merchant") else _("the account"),
-                    "balance": held.balance - sum(a for acc, a in legs if acc.pk == held.pk),
-                    "floor": held.floor,
-                },
-                details={"account": held.pk},
-            )
+        running[account.pk] += amount
+        entries.append(
+            Entry(transaction=txn, account_id=account.pk, unit=account.unit, amount=amount, balance_after=running[account.pk])
+        )
     Entry.objects.bulk_create(entries)
     txn._written_entries = entries  # type: ignore[attr-defined]  # the audit row reuses them
-    for held in {locked[a.pk].pk: locked[a.pk] for a, _amount in legs}.values():
-        Account.objects.filter(pk=held.pk).update(balance=held.balance)
     return txn
+
+
+# One statement locks the accounts in primary-key order (the CTE's ORDER BY … FOR UPDATE), adds each delta and
+# returns the new balances; an account that would fall below its floor is left out of the update, and then refused.
+_APPLY_SQL = """
+WITH locked AS (
+    SELECT id FROM ledger_account WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE
+), delta AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(amounts)s::bigint[]) AS d(id, amount)
+)
+UPDATE ledger_account AS a SET balance = a.balance + delta.amount
+FROM locked JOIN delta ON delta.id = locked.id
+WHERE a.id = locked.id AND (a.floor IS NULL OR a.balance + delta.amount >= a.floor)
+RETURNING a.id, a.balance
+"""
+
+
+def _apply_deltas_pg(deltas: dict[int, int]) -> dict[int, tuple[int, int | None]]:
+    ids = sorted(deltas)
+    with connection.cursor() as cursor:
+        cursor.execute(_APPLY_SQL, {"ids": ids, "amounts": [deltas[i] for i in ids]})
+        done = {row[0]: (row[1], None) for row in cursor.fetchall()}
+    if len(done) != len(ids):
+        short = Account.objects.filter(pk__in=[i for i in ids if i not in done]).first()
+        if short is None:
+            raise NotFound(_("No such account."), code="unknown_account")
+        _refuse(short, deltas[short.pk])
+    return done
+
+
+def _apply_deltas_orm(deltas: dict[int, int], locked: dict[int, Account] | None) -> dict[int, tuple[int, int | None]]:
+    if locked is None or not deltas.keys() <= locked.keys():
+        locked = lock_accounts(Account(pk=pk) for pk in deltas)
+    for pk, delta in deltas.items():
+        held = locked[pk]
+        if held.floor is not None and held.balance + delta < held.floor:
+            _refuse(held, delta)
+    finals = {pk: (locked[pk].balance + delta, locked[pk].floor) for pk, delta in deltas.items()}
+    Account.objects.filter(pk__in=finals).update(
+        balance=Case(*(When(pk=pk, then=Value(b)) for pk, (b, _f) in finals.items()), output_field=BigIntegerField())
+    )
+    for pk, (balance, _floor) in finals.items():
+        locked[pk].balance = balance
+    return finals
+
+
+def _refuse(account: Account, delta: int) -> None:
+    raise InsufficientBalance(
+        _("Not enough %(unit)s: %(account)s has %(balance)s, needs %(needed)s, and may not go below %(floor)s.")
+        % {
+            "unit": account.get_unit_display(),
+            "account": account.label if account.kind not in ("resident", "merchant") else _("the account"),
+            "balance": account.balance,
+            "needed": -delta,
+            "floor": account.floor,
+        },
+        details={"account": account.pk},
+    )
 
 
 def _audit_txn(actor: Any, txn: Transaction, action: str, **extra: Any) -> None:
@@ -460,7 +524,7 @@ def transaction_reverse(
         _audit_txn(actor, txn, "ledger.reverse", reverses=original.pk, reason=reason)
         return txn
 
-    return _once(community, key, fingerprint, operation, lambda txn: txn)
+    return _once(community, key, fingerprint, operation, lambda txn: txn, precheck=True)
 
 
 # --- expiry ---------------------------------------------------------------------------------------------------
@@ -831,7 +895,7 @@ def order_place(
         _audit_txn(actor, txn, "order.place", order=order.pk)
         return order
 
-    return _once(community, key, fingerprint, operation, lambda txn: txn.order_paid)
+    return _once(community, key, fingerprint, operation, lambda txn: txn.order_paid, precheck=True)
 
 
 def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime | None = None) -> Order:
@@ -984,4 +1048,4 @@ def merchant_settle(
         _audit_txn(actor, txn, "merchant.settle", settlement=settlement.pk, orders=len(orders))
         return settlement
 
-    return _once(community, key, fingerprint, operation, lambda txn: txn.settlement)
+    return _once(community, key, fingerprint, operation, lambda txn: txn.settlement, precheck=True)
