@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .codes import FUNDING_CODES, FundingCode
+from .codes import FUNDING_CODES, FundingCode, RuleCode
 
 
 class Unit(models.TextChoices):
@@ -207,7 +207,7 @@ class EarningRule(models.Model):
         "places.Community", on_delete=models.CASCADE, related_name="earning_rules", verbose_name=_("community")
     )
     code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=60, blank=True, help_text=_("Empty: the standard name."))
     points = models.PositiveIntegerField(_("points per unit"))
     daily_cap = models.PositiveIntegerField(_("daily cap"), null=True, blank=True, help_text=_("Empty: no cap."))
     yearly_cap = models.PositiveIntegerField(_("yearly cap"), null=True, blank=True, help_text=_("Empty: no cap."))
@@ -224,7 +224,13 @@ class EarningRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return str(RuleCode(self.code).label) if self.code in RuleCode.values else self.code
 
 
 class ExpiryNotice(models.Model):

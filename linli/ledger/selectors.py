@@ -12,7 +12,7 @@ from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
-from .codes import DEFAULT_RULES, FUNDING_CODES, RuleCode
+from .codes import DEFAULT_RULES, FUNDING_CODES
 from .models import (
     Account,
     AccountKind,
@@ -101,7 +101,6 @@ def earning_rules(community: Community) -> QuerySet[EarningRule]:
                 EarningRule(
                     community=community,
                     code=r.code,
-                    name=str(RuleCode(r.code).label),
                     points=r.points,
                     daily_cap=r.daily_cap,
                     yearly_cap=r.yearly_cap,

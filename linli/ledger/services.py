@@ -314,7 +314,7 @@ def earning_rule_get(community: Community, code: str) -> EarningRule:
         )
     if not rule.enabled:
         raise DomainError(
-            _("The earning rule “%(name)s” is switched off in this community.") % {"name": rule.name},
+            _("The earning rule “%(name)s” is switched off in this community.") % {"name": rule.label},
             code="rule_disabled",
             field="rule_code",
         )
@@ -366,7 +366,7 @@ def points_earn(
             fingerprint=fingerprint,
             legs=legs,
             actor=actor,
-            memo=memo or rule.name,
+            memo=memo,
             now=now,
             rule_code=rule.code,
             locked=locked,
