@@ -148,9 +148,7 @@ class MealCharge(models.Model):
     day = models.DateField(_("day"))
     payer = models.CharField(_("payer"), max_length=24, choices=Payer.choices)
     amount_fen = models.IntegerField(_("amount (fen)"))
-    reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
-    )
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     key = models.CharField(_("idempotency key"), max_length=60, unique=True)
     created_at = models.DateTimeField(_("recorded at"))
 

@@ -27,7 +27,9 @@ class AgeGroup(models.Model):
         verbose_name = _("childcare group")
         verbose_name_plural = _("childcare groups")
         constraints = [
-            models.CheckConstraint(name="childcare_admitted_within_places", condition=Q(admitted__lte=models.F("places"))),
+            models.CheckConstraint(
+                name="childcare_admitted_within_places", condition=Q(admitted__lte=models.F("places"))
+            ),
             models.CheckConstraint(name="childcare_months_ordered", condition=Q(max_months__gt=models.F("min_months"))),
         ]
 

@@ -47,7 +47,9 @@ class Course(models.Model):
     schedule = models.CharField(_("when"), max_length=80, blank=True, help_text=_("e.g. 每周三 14:00-15:30"))
     seats = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
     enrolled = models.PositiveIntegerField(_("enrolled"), default=0)
-    min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True, validators=[MaxValueValidator(130)])
+    min_age = models.PositiveSmallIntegerField(
+        _("from age"), null=True, blank=True, validators=[MaxValueValidator(130)]
+    )
     max_age = models.PositiveSmallIntegerField(_("to age"), null=True, blank=True, validators=[MaxValueValidator(130)])
     price_fen = models.PositiveIntegerField(_("fee (fen)"), default=0)
     open = models.BooleanField(_("open for enrolment"), default=True)
@@ -150,3 +152,6 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="uniq_attendance")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} @ {self.session}"

@@ -78,7 +78,9 @@ class Facility(models.Model):
     lat = models.FloatField(_("latitude"), validators=lat_validators)
     lng = models.FloatField(_("longitude"), validators=lng_validators)
     floor_area_m2 = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True, help_text=_("e.g. 每天 08:00-20:00"))
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=120, blank=True, help_text=_("e.g. 每天 08:00-20:00")
+    )
     capacity = models.PositiveIntegerField(_("capacity (people at once)"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -122,6 +124,9 @@ class FacilityPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
 
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
 
 class Service(models.Model):
     """A service offered in a facility (理发, 洗衣, 场地预约…), with its provider and price in fen."""
@@ -142,7 +147,9 @@ class Service(models.Model):
     community = models.ForeignKey(
         "places.Community", on_delete=models.CASCADE, related_name="services", verbose_name=_("community")
     )
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="services", verbose_name=_("facility"))
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="services", verbose_name=_("facility")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=80)
     provider = models.CharField(_("provider"), max_length=80, blank=True)
@@ -180,6 +187,9 @@ class ServicePriceRule(models.Model):
         ordering = ["service", "min_age"]
         verbose_name = _("price rule")
         verbose_name_plural = _("price rules")
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Slot(models.Model):
