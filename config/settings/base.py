@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.people",
     "linli.notifications",
+    "linli.facilities",
+    "linli.canteen",
+    "linli.courses",
+    "linli.childcare",
     "linli.ledger",
     "linli.demo",
 ]
