@@ -47,7 +47,9 @@ def augmented_graph(network: WalkNetwork, sources: Snapped) -> sparse.csr_array:
     to_u = sources.distance_m + sources.offset_m
     to_v = sources.distance_m + (length - sources.offset_m)
     indptr = np.concatenate([g.indptr.astype(np.int64), g.indptr[-1] + 2 * np.arange(1, s + 1, dtype=np.int64)])
-    indices = np.concatenate([g.indices.astype(np.int64), np.column_stack([network.edge_u[e], network.edge_v[e]]).ravel()])
+    indices = np.concatenate(
+        [g.indices.astype(np.int64), np.column_stack([network.edge_u[e], network.edge_v[e]]).ravel()]
+    )
     data = np.concatenate([g.data, np.column_stack([to_u, to_v]).ravel()])
     # explicit zero weights (a source exactly on a node) are kept as edges by csgraph
     return sparse.csr_array((data, indices, indptr), shape=(n + s, n + s))
@@ -115,9 +117,7 @@ def nearest_source(
     return NearestResult(best, near)
 
 
-def distances_within(
-    network: WalkNetwork, origins: Snapped, sources: Snapped, limit: float
-) -> sparse.csr_array:
+def distances_within(network: WalkNetwork, origins: Snapped, sources: Snapped, limit: float) -> sparse.csr_array:
     """Sparse (origins x sources) matrix of every pair distance <= ``limit``.
 
     Dijkstra runs from blocks of sources with the ``limit`` cut-off. A pair at
@@ -157,4 +157,5 @@ def distances_within(
 def count_within(network: WalkNetwork, origins: Snapped, sources: Snapped, limit: float) -> IntArray:
     """Number of sources within ``limit`` metres of each origin."""
     mat = distances_within(network, origins, sources, limit)
-    return np.diff(mat.indptr).astype(np.int64)
+    counts: IntArray = np.diff(mat.indptr).astype(np.int64)
+    return counts

@@ -66,10 +66,7 @@ def is_walkable(tags: Mapping[str, str]) -> bool:
         return False
     if tags.get("access", "") in ACCESS_NO and foot not in FOOT_YES:
         return False
-    for key in ("construction", "proposed"):
-        if tags.get(key, "no") != "no":
-            return False
-    return True
+    return all(tags.get(key, "no") == "no" for key in ("construction", "proposed"))
 
 
 # --- the network ---------------------------------------------------------------
@@ -276,6 +273,8 @@ def load_osm(path: str | Path) -> WalkNetwork:
             .with_filter(osmium.filter.KeyFilter("highway"))
         )
         for way in fp:
+            if not isinstance(way, osmium.osm.Way):
+                continue
             tags = {t.k: t.v for t in way.tags}
             if not is_walkable(tags):
                 continue

@@ -139,16 +139,16 @@ def snap_xy(
     qy = np.asarray(y, dtype=np.float64).ravel()
     if qx.shape != qy.shape:
         raise InputError(f"{kind}: x and y differ in length")
+
+    def label(i: int) -> str:
+        return repr(names[i]) if names is not None else f"#{i}"
+
     bad = np.flatnonzero(~(np.isfinite(qx) & np.isfinite(qy)))
     if bad.size:
-        label = names[int(bad[0])] if names is not None else f"#{int(bad[0])}"
-        raise InputError(f"{kind} {label!r} has non-finite coordinates")
+        raise InputError(f"{kind} {label(int(bad[0]))} has non-finite coordinates")
     snapped: Snapped = network.segment_index.nearest(qx, qy)
     far = np.flatnonzero(snapped.distance_m > max_snap_m)
     if far.size:
-        def label(i: int) -> str:
-            return repr(names[i]) if names is not None else f"#{i}"
-
         i0 = int(far[0])
         msg = (
             f"{kind} {label(i0)} is {snapped.distance_m[i0]:,.0f} m from the nearest walkable way "
