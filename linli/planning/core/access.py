@@ -82,6 +82,21 @@ def same_edge_pairs(origins: Snapped, sources: Snapped) -> tuple[IntArray, IntAr
     return oi, si, d
 
 
+def node_distances(network: WalkNetwork, sources: Snapped, *, limit: float = math.inf) -> tuple[FloatArray, IntArray]:
+    """Distance from every network node to its nearest source, and that source (-1: none within limit)."""
+    n = network.n_nodes
+    if len(sources) == 0:
+        return np.full(n, math.inf), np.full(n, -1, dtype=np.int64)
+    aug = augmented_graph(network, sources)
+    dist, _, src = dijkstra(
+        aug, directed=True, indices=np.arange(n, n + len(sources)), min_only=True,
+        limit=limit, return_predecessors=True,
+    )  # fmt: skip
+    near: IntArray = np.where(src >= n, src - n, -1).astype(np.int64)[:n]
+    out: FloatArray = dist[:n]
+    return out, near
+
+
 def nearest_source(
     network: WalkNetwork, origins: Snapped, sources: Snapped, *, limit: float = math.inf
 ) -> NearestResult:
@@ -89,13 +104,7 @@ def nearest_source(
     m = len(origins)
     if len(sources) == 0:
         return NearestResult(np.full(m, math.inf), np.full(m, -1, dtype=np.int64))
-    n = network.n_nodes
-    aug = augmented_graph(network, sources)
-    dist, _, src = dijkstra(
-        aug, directed=True, indices=np.arange(n, n + len(sources)), min_only=True,
-        limit=limit, return_predecessors=True,
-    )  # fmt: skip
-    src = np.where(src >= n, src - n, -1).astype(np.int64)
+    dist, src = node_distances(network, sources, limit=limit)
     e = origins.edge
     u, v = network.edge_u[e], network.edge_v[e]
     via_u = dist[u] + origins.offset_m

@@ -66,11 +66,12 @@ def _project(
 class SegmentIndex:
     """cKDTree over edge samples; see the module docstring for the exact search."""
 
-    def __init__(self, network: WalkNetwork, step: float = 25.0, k: int = 16) -> None:
+    def __init__(self, network: WalkNetwork, step: float | None = None, k: int = 16) -> None:
         self.net = network
-        self.step = float(step)
-        self.k = int(k)
         length = network.edge_length
+        # sample spacing: 25 m, or the median edge length on coarse networks (fewer samples)
+        self.step = float(step) if step is not None else max(25.0, float(np.median(length)))
+        self.k = int(k)
         pieces = np.maximum(1, np.ceil(length / self.step)).astype(np.int64)
         self.sample_edge: IntArray = np.repeat(np.arange(length.size, dtype=np.int64), pieces)
         starts = np.cumsum(pieces) - pieces
