@@ -15,20 +15,22 @@ from linli.people.models import Resident
 from linli.places.geometry import polygon_contains
 from linli.places.models import Building, Community, Grid, Household
 
-pytestmark = pytest.mark.django_db
+# The demo commits and `--reset` flushes: restore the seeded tables for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        out = StringIO()
-        call_command("demo", stdout=out)
-        yield out.getvalue()
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", verbosity=0)
+def test_the_demo_street(capsys):
+    """One build (the demo takes seconds), checked from every side."""
+    out = StringIO()
+    call_command("demo", stdout=out)
+    printed = out.getvalue()
+    check_shibei_matches_the_articles_figures()
+    check_buildings_are_real_osm_buildings_inside_their_community()
+    check_it_prints_a_login_for_every_role_and_each_works(printed)
+    check_a_second_run_refuses_and_the_same_seed_gives_the_same_street()
 
 
-def test_shibei_matches_the_articles_figures(demo):
+def check_shibei_matches_the_articles_figures():
     shibei = Community.objects.get(code="shibei")
     assert shibei.neighbourhoods.count() == 4
     assert Household.objects.filter(community=shibei).count() == 4223
@@ -42,7 +44,7 @@ def test_shibei_matches_the_articles_figures(demo):
     assert Community.objects.filter(street__code="ningwei").count() >= 2
 
 
-def test_buildings_are_real_osm_buildings_inside_their_community(demo):
+def check_buildings_are_real_osm_buildings_inside_their_community():
     for community in Community.objects.all():
         buildings = Building.objects.filter(community=community)
         assert buildings.count() > 50
@@ -54,7 +56,7 @@ def test_buildings_are_real_osm_buildings_inside_their_community(demo):
     assert Household.objects.values("building").annotate(n=Count("id")).filter(n=0).count() == 0
 
 
-def test_it_prints_a_login_for_every_role_and_each_works(demo):
+def check_it_prints_a_login_for_every_role_and_each_works(demo):
     for role in Role:
         assert str(role.label) in demo or role.value in demo
     assert "© OpenStreetMap contributors" in demo
@@ -67,7 +69,7 @@ def test_it_prints_a_login_for_every_role_and_each_works(demo):
     assert resident.age(timezone.localdate()) == 76
 
 
-def test_a_second_run_refuses_and_the_same_seed_gives_the_same_street(demo):
+def check_a_second_run_refuses_and_the_same_seed_gives_the_same_street():
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
