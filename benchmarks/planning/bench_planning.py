@@ -58,7 +58,7 @@ README = Path(__file__).resolve().parent / "README.md"
 def grid_network(n_target: int, seed: int) -> dict[str, np.ndarray]:
     """Perturbed square grid (80 m spacing, +-15 m jitter) with 10 % of the edges removed."""
     rng = np.random.default_rng(seed)
-    side = int(math.ceil(math.sqrt(n_target)))
+    side = math.ceil(math.sqrt(n_target))
     ii, jj = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
     x = (ii * 80.0 + rng.uniform(-15, 15, ii.shape)).ravel()
     y = (jj * 80.0 + rng.uniform(-15, 15, jj.shape)).ravel()
@@ -270,10 +270,8 @@ def main() -> None:
                     if r.get("nolimit_s") is not None:
                         r["nolimit_total_s"] = r["build_s"] + r["nolimit_s"] * N_CATEGORIES / len(cats)
                 res[engine] = r
-                print(
-                    f"  {engine:9s} {r.get('error') or json.dumps({k: round(v, 3) for k, v in r.items() if isinstance(v, float)})}",
-                    flush=True,
-                )
+                summary = r.get("error") or json.dumps({k: round(v, 3) for k, v in r.items() if isinstance(v, float)})
+                print(f"  {engine:9s} {summary}", flush=True)
             ref = res["linli"].get("first")
             for engine in ("pandana", "networkx"):
                 other = res[engine].get("first")
