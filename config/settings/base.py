@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "linli.people",
     "linli.notifications",
     "linli.demo",
+    "linli.planning",
 ]
 
 MIDDLEWARE = [
