@@ -130,7 +130,10 @@ def _merge(groups: list[list[OsmBuilding]], parts: int) -> list[list[OsmBuilding
 
 def _build_community(ctx: DemoContext, street: Street, plan: CommunityPlan, tags: dict[str, SensitiveTag]) -> Community:
     rnd = ctx.random
-    osm = [b for b in read_buildings(settings.OSM_EXTRACT_DIR / "hangzhou_china.osm.pbf", plan.bbox)]
+    extract = settings.OSM_EXTRACT_DIR / "hangzhou_china.osm.pbf"
+    if not extract.exists():
+        raise RuntimeError(f"The OpenStreetMap extract is missing: {extract} (set OSM_EXTRACT_DIR to its folder)")
+    osm = read_buildings(extract, plan.bbox)
     homes = [b for b in osm if b.residential]
     if len(homes) < 20:
         raise RuntimeError(f"too few OSM buildings for {plan.code}: {len(homes)}")
