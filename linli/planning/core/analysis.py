@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .access import nearest_source
+from .access import prepare_access
 from .errors import InputError
 from .geo import FloatArray, IntArray, points_in_polygon, polygon_centroid
 from .inputs import Buildings, Communities, Facilities, communities_from_codes
@@ -179,14 +179,17 @@ def analyse(
     b_ci = np.array([code_index.get(c, -1) for c in bcomm], dtype=np.int64)
     nc = len(comms)
     fac_cat = np.asarray(facilities.category, dtype=object)
+    cat_fidx = [np.flatnonzero(fac_cat == rule.code).astype(np.int64) for rule in cats]
+    # every category's facilities and the origins on one augmented graph, built once
+    access = prepare_access(network, [f_snap.subset(f) for f in cat_fidx], origins)
 
     coverage: list[CategoryCoverage] = []
     gaps: list[Gap] = []
     for step, rule in enumerate(cats, 1):
         if progress:
             progress(step, total, f"access to {rule.code} ({rule.name_zh})")
-        fidx = np.flatnonzero(fac_cat == rule.code).astype(np.int64)
-        res = nearest_source(network, origins, f_snap.subset(fidx))
+        fidx = cat_fidx[step - 1]
+        res = access.nearest(step - 1)
         dist = res.distance_m
         near = np.where(res.nearest >= 0, fidx[np.maximum(res.nearest, 0)], -1) if fidx.size else res.nearest
         bd, bn, cd = dist[:nb], near[:nb], dist[nb:]

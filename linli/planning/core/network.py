@@ -224,6 +224,12 @@ def build_network(
         shape=(k, k),
     )
     graph.sort_indices()
+    if graph.nnz < 2**31 - 1:
+        # int32 indices: scipy.sparse.csgraph uses the graph as is, without an int64 -> int32 copy per call
+        graph = sparse.csr_array(
+            (graph.data, graph.indices.astype(np.int32), graph.indptr.astype(np.int32)), shape=(k, k)
+        )
+        graph.has_sorted_indices = True
     return WalkNetwork(
         projection=projection,
         x=x_all[kept],
