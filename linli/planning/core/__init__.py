@@ -3,7 +3,16 @@
 No Django import may appear anywhere in this package.
 """
 
-from .access import NearestResult, count_within, distances_within, nearest_source
+from .access import (
+    NearestResult,
+    SharedAccess,
+    count_within,
+    distances_within,
+    nearest_by_group,
+    nearest_source,
+    node_distances,
+    prepare_access,
+)
 from .analysis import Analysis, CategoryCoverage, CommunityCoverage, Gap, SupplyIndex, analyse, supply_index
 from .errors import (
     EmptyNetworkError,
@@ -44,11 +53,11 @@ __all__ = [
     "CategoryCoverage", "CategoryRule", "Communities", "CommunityCoverage", "DroppedReport",
     "EmptyNetworkError", "Facilities", "Gap", "InputError", "LifeCircle", "LocalProjection",
     "MclpSolution", "NearestResult", "NetworkError", "PlanResult", "PlanningError", "Rules",
-    "RulesError", "SetCoverSolution", "SitingRequest", "SitingResult", "SnapError", "Snapped",
-    "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network", "count_within",
-    "distances_within", "greedy_mclp", "is_walkable", "load_geojson_network", "load_network",
-    "load_osm", "load_rules", "lp_bound_mclp", "nearest_source", "parse_rules", "plan_sites",
-    "points_in_polygon", "polygon_centroid", "read_buildings", "read_communities",
-    "read_facilities", "run_plan", "sha256_file", "snap_lonlat", "snap_xy", "solve_mclp",
-    "solve_set_cover", "supply_index",
+    "RulesError", "SetCoverSolution", "SharedAccess", "SitingRequest", "SitingResult", "SnapError",
+    "Snapped", "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network",
+    "count_within", "distances_within", "greedy_mclp", "is_walkable", "load_geojson_network",
+    "load_network", "load_osm", "load_rules", "lp_bound_mclp", "nearest_by_group", "nearest_source",
+    "node_distances", "parse_rules", "plan_sites", "points_in_polygon", "polygon_centroid",
+    "prepare_access", "read_buildings", "read_communities", "read_facilities", "run_plan",
+    "sha256_file", "snap_lonlat", "snap_xy", "solve_mclp", "solve_set_cover", "supply_index",
 ]  # fmt: skip

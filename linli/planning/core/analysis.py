@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .access import nearest_source
+from .access import prepare_access
 from .errors import InputError
 from .geo import FloatArray, IntArray, points_in_polygon, polygon_centroid
 from .inputs import Buildings, Communities, Facilities, communities_from_codes
@@ -160,27 +160,36 @@ def analyse(
     total = len(cats) + 2
     if progress:
         progress(0, total, "snapping buildings, facilities and community centres")
-    b_snap = snap_lonlat(network, buildings.lon, buildings.lat, names=buildings.ids, kind="building",
-                         max_snap_m=max_snap_m)
+    b_snap = snap_lonlat(
+        network, buildings.lon, buildings.lat, names=buildings.ids, kind="building", max_snap_m=max_snap_m
+    )
     clon, clat = community_centres(comms, buildings, bcomm)
     c_snap = snap_lonlat(network, clon, clat, names=comms.codes, kind="community centre", max_snap_m=max_snap_m)
-    f_snap = snap_lonlat(network, facilities.lon, facilities.lat, names=facilities.ids, kind="facility",
-                         max_snap_m=max_snap_m)
-    origins = Snapped(*(np.concatenate([getattr(b_snap, f), getattr(c_snap, f)])
-                        for f in ("edge", "offset_m", "distance_m", "px", "py")))
+    f_snap = snap_lonlat(
+        network, facilities.lon, facilities.lat, names=facilities.ids, kind="facility", max_snap_m=max_snap_m
+    )
+    origins = Snapped(
+        *(
+            np.concatenate([getattr(b_snap, f), getattr(c_snap, f)])
+            for f in ("edge", "offset_m", "distance_m", "px", "py")
+        )
+    )
     nb = len(buildings)
     code_index = {c: i for i, c in enumerate(comms.codes)}
     b_ci = np.array([code_index.get(c, -1) for c in bcomm], dtype=np.int64)
     nc = len(comms)
     fac_cat = np.asarray(facilities.category, dtype=object)
+    cat_fidx = [np.flatnonzero(fac_cat == rule.code).astype(np.int64) for rule in cats]
+    # every category's facilities and the origins on one augmented graph, built once
+    access = prepare_access(network, [f_snap.subset(f) for f in cat_fidx], origins)
 
     coverage: list[CategoryCoverage] = []
     gaps: list[Gap] = []
     for step, rule in enumerate(cats, 1):
         if progress:
             progress(step, total, f"access to {rule.code} ({rule.name_zh})")
-        fidx = np.flatnonzero(fac_cat == rule.code).astype(np.int64)
-        res = nearest_source(network, origins, f_snap.subset(fidx))
+        fidx = cat_fidx[step - 1]
+        res = access.nearest(step - 1)
         dist = res.distance_m
         near = np.where(res.nearest >= 0, fidx[np.maximum(res.nearest, 0)], -1) if fidx.size else res.nearest
         bd, bn, cd = dist[:nb], near[:nb], dist[nb:]
@@ -200,8 +209,14 @@ def analyse(
         cov_w = np.where(covered, served, 0.0)
         per_cov = np.bincount(b_ci[b_ci >= 0], weights=cov_w[b_ci >= 0], minlength=nc)
         per = tuple(
-            CommunityCoverage(comms.codes[i], inside[i], float(cd[i]), bool(cd[i] <= rule.radius_m),
-                              float(per_served[i]), float(per_cov[i]))
+            CommunityCoverage(
+                comms.codes[i],
+                inside[i],
+                float(cd[i]),
+                bool(cd[i] <= rule.radius_m),
+                float(per_served[i]),
+                float(per_cov[i]),
+            )
             for i in range(nc)
         )
         with_boundary = [x for x in inside if x is not None]
@@ -215,8 +230,18 @@ def analyse(
         ))  # fmt: skip
         for i in np.flatnonzero((served > 0) & ~covered):
             j = int(bn[i])
-            gaps.append(Gap(rule.code, buildings.ids[i], bcomm[i], rule.age_group, float(served[i]),
-                            float(bd[i]), rule.radius_m, facilities.ids[j] if j >= 0 else None))
+            gaps.append(
+                Gap(
+                    rule.code,
+                    buildings.ids[i],
+                    bcomm[i],
+                    rule.age_group,
+                    float(served[i]),
+                    float(bd[i]),
+                    rule.radius_m,
+                    facilities.ids[j] if j >= 0 else None,
+                )
+            )
     if progress:
         progress(total - 1, total, "supply index")
     index = supply_index(rules, coverage, comms.codes)
