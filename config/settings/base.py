@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "linli.courses",
     "linli.childcare",
     "linli.ledger",
+    "linli.partners",
+    "linli.volunteering",
+    "linli.fund",
+    "linli.company",
     "linli.demo",
     "linli.planning",
 ]

@@ -1,0 +1,32 @@
+"""Who may do what with the community fund. One predicate per verb."""
+
+from typing import Any
+
+from linli.accounts.rules import CASEWORK_ROLES, access_for, has_role, is_community_staff, oversees
+
+
+def can_manage_fund(user: Any, community: Any) -> bool:
+    """Record donations, open rounds, decide applications, pay tranches: the community's caseworkers."""
+    return access_for(user).superuser or has_role(user, community, *CASEWORK_ROLES)
+
+
+def can_view_fund_books(user: Any, community: Any) -> bool:
+    return is_community_staff(user, community) or oversees(user, community)
+
+
+def is_partner_member(user: Any, partner: Any) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if partner.resident_id is not None and partner.resident.user_id == user.pk:
+        return True
+    return partner.members.filter(pk=user.pk).exists()
+
+
+def can_apply_for(user: Any, partner: Any) -> bool:
+    return is_partner_member(user, partner) or can_manage_fund(user, partner.community)
+
+
+def is_reviewer(user: Any, grant_round: Any) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return grant_round.reviewers.filter(pk=user.pk).exists()

@@ -1,0 +1,169 @@
+"""Reads for the community fund. Every yuan shown is summed from ledger entries."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from linli.core.errors import NotFound
+from linli.ledger import selectors as ledger_selectors
+from linli.ledger.codes import FundingCode
+from linli.ledger.models import Account, AccountKind, Entry, TransactionKind, Unit
+from linli.partners.models import Partner, Project
+from linli.places.models import Community
+
+from . import rules
+from .models import Application, ConflictDeclaration, Donation, GrantRound
+
+
+def fund_account(community: Community) -> Account:
+    """The fund's money: the ledger's `community_fund` account in fen. The fund holds a floor of zero (set here
+    the first time the fund is used, if the account is not already overdrawn), so it never pays out more than
+    it holds."""
+    account = ledger_selectors.funding_account(community, FundingCode.COMMUNITY_FUND, Unit.FEN)
+    if account.floor is None and account.balance >= 0:
+        Account.objects.filter(pk=account.pk, floor__isnull=True, balance__gte=0).update(floor=0)
+        account.refresh_from_db(fields=["floor", "balance"])
+    return account
+
+
+def grant_account(application: Application) -> Account:
+    """A grant's own ledger account: money paid to the grantee and not yet reported spent. An account of the
+    ledger's `external` kind (the grantee is outside the platform) with the code `grant:<pk>`, floor zero."""
+    account, _created = Account.objects.get_or_create(
+        community_id=application.community_id,
+        kind=AccountKind.EXTERNAL,
+        code=f"grant:{application.pk}",
+        unit=Unit.FEN,
+        defaults={"floor": 0},
+    )
+    return account
+
+
+def conflicts_of(*, reviewer: Any, application: Application) -> list[str]:
+    """Why this reviewer may not score this application (empty: no conflict). Explicitly modelled: the
+    reviewer acts for the applicant, is the applicant, submitted the application, works for a partner that
+    shares a partnership project with the applicant, or declared a conflict with the applicant."""
+    reasons: list[str] = []
+    applicant = application.applicant
+    if rules.is_partner_member(reviewer, applicant):
+        reasons.append(_("you act for the applicant"))
+    if application.submitted_by_id == reviewer.pk:
+        reasons.append(_("you submitted this application"))
+    mine = Partner.objects.filter(
+        Q(members=reviewer) | Q(resident__user=reviewer), community=application.community
+    ).exclude(pk=applicant.pk)
+    shared = Project.objects.filter(Q(lead=applicant) | Q(co_partners=applicant)).filter(
+        Q(lead__in=mine) | Q(co_partners__in=mine)
+    )
+    for partner in mine.filter(Q(led_projects__in=shared) | Q(joined_projects__in=shared)).distinct():
+        reasons.append(_("your organisation %(p)s is a partner of the applicant in a project") % {"p": partner.name})
+    for declared in ConflictDeclaration.objects.filter(reviewer=reviewer, partner=applicant):
+        reasons.append(_("declared: %(r)s") % {"r": declared.reason})
+    return reasons
+
+
+@dataclass(frozen=True)
+class ProjectMoney:
+    application: Application
+    approved_fen: int
+    paid_fen: int
+    spent_fen: int
+
+
+@dataclass(frozen=True)
+class FundSummary:
+    raised_fen: int
+    donations: int
+    granted_fen: int
+    grants: int
+    paid_fen: int
+    spent_fen: int
+    held_fen: int
+    projects: list[ProjectMoney]
+
+
+def _sum(qs: QuerySet[Entry]) -> int:
+    return int(qs.aggregate(s=Sum("amount"))["s"] or 0)
+
+
+def fund_summary(*, community: Community) -> FundSummary:
+    """Public: raised (deposits into the fund), granted (approved), paid (into grant accounts) and spent
+    (out of grant accounts), per project, all but `granted` summed from ledger entries."""
+    fund = fund_account(community)
+    raised = _sum(Entry.objects.filter(account=fund, amount__gt=0, transaction__kind=TransactionKind.DEPOSIT))
+    reversed_deposits = _sum(
+        Entry.objects.filter(
+            account=fund,
+            amount__lt=0,
+            transaction__kind=TransactionKind.REVERSAL,
+            transaction__reverses__kind=TransactionKind.DEPOSIT,
+        )
+    )
+    grants = list(
+        Application.objects.filter(
+            community=community, status__in=[Application.Status.APPROVED, Application.Status.COMPLETED]
+        )
+        .select_related("applicant", "round")
+        .order_by("-decided_at", "pk")
+    )
+    accounts = {
+        a.code: a
+        for a in Account.objects.filter(community=community, kind=AccountKind.EXTERNAL, code__startswith="grant:")
+    }
+    flows = {
+        row["account_id"]: row
+        for row in Entry.objects.filter(account__in=accounts.values())
+        .values("account_id")
+        .annotate(paid=Sum("amount", filter=Q(amount__gt=0)), spent=Sum("amount", filter=Q(amount__lt=0)))
+    }
+    projects = []
+    for application in grants:
+        account = accounts.get(f"grant:{application.pk}")
+        row = flows.get(account.pk, {}) if account else {}
+        projects.append(
+            ProjectMoney(application, application.approved_fen, int(row.get("paid") or 0), -int(row.get("spent") or 0))
+        )
+    return FundSummary(
+        raised_fen=raised + reversed_deposits,
+        donations=Donation.objects.filter(community=community).count(),
+        granted_fen=sum(p.approved_fen for p in projects),
+        grants=len(projects),
+        paid_fen=sum(p.paid_fen for p in projects),
+        spent_fen=sum(p.spent_fen for p in projects),
+        held_fen=Account.objects.get(pk=fund.pk).balance,
+        projects=projects,
+    )
+
+
+def donations_public(*, community: Community) -> QuerySet[Donation]:
+    return Donation.objects.filter(community=community).order_by("-received_on", "-pk")
+
+
+def rounds_of(*, community: Community) -> QuerySet[GrantRound]:
+    return GrantRound.objects.filter(community=community)
+
+
+def application_get(*, user: Any, community: Community, pk: int) -> Application:
+    application = Application.objects.filter(community=community, pk=pk).select_related("applicant", "round").first()
+    if application is None:
+        raise NotFound(_("No such application."))
+    if not (
+        rules.can_view_fund_books(user, community)
+        or rules.is_reviewer(user, application.round)
+        or rules.is_partner_member(user, application.applicant)
+    ):
+        raise NotFound(_("No such application."))
+    return application
+
+
+def to_review(*, user: Any, community: Community) -> list[tuple[Application, list[str], bool]]:
+    """Applications of the rounds the user reviews: (application, conflicts, already scored)."""
+    rows = []
+    for application in Application.objects.filter(
+        community=community, round__reviewers=user, status=Application.Status.SUBMITTED
+    ).select_related("applicant", "round"):
+        scored = application.reviews.filter(reviewer=user).exists()
+        rows.append((application, conflicts_of(reviewer=user, application=application), scored))
+    return rows

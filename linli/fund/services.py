@@ -1,0 +1,387 @@
+"""Writes for the community fund. Money moves only through `linli.ledger.services.money_transfer`."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.ledger import services as ledger
+from linli.ledger.models import Account, TransactionKind
+from linli.notifications.services import notify
+from linli.partners.models import Partner
+from linli.places.models import Community
+
+from . import rules, selectors
+from .models import Application, Category, Donation, GrantRound, ProjectReport, Review, Tranche
+
+MAX_FEN = 10**11  # a billion yuan: anything larger is a typing mistake
+
+
+def _fen(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DomainError(_("Enter an amount in whole fen."), field=field, code="not_whole_number")
+    if value <= 0:
+        raise DomainError(_("The amount must be greater than zero."), field=field, code="amount_not_positive")
+    if value > MAX_FEN:
+        raise DomainError(_("The amount is too large."), field=field, code="amount_too_large")
+    return value
+
+
+def _text(value: Any, field: str, max_length: int, *, required: bool = True) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise DomainError(_("This field is required."), field=field, code="required")
+    if len(text) > max_length:
+        raise DomainError(_("Enter at most %(n)s characters.") % {"n": max_length}, field=field, code="too_long")
+    return text
+
+
+# --- donations ------------------------------------------------------------------------------------------
+
+
+def donation_record(
+    *,
+    actor: Any,
+    community: Community,
+    donor_kind: str,
+    donor_name: str,
+    amount_fen: int,
+    received_on: dt.date,
+    idempotency_key: str,
+    partner: Partner | None = None,
+    anonymous: bool = False,
+    purpose: str = "",
+    now: dt.datetime | None = None,
+) -> Donation:
+    """Record money received: a deposit into the fund's ledger account, with a numbered receipt.
+    A retry with the same key returns the first donation."""
+    if not rules.can_manage_fund(actor, community):
+        raise NotAllowed(_("You may not record donations for this community's fund."))
+    if donor_kind not in Donation.DonorKind.values:
+        raise DomainError(_("Choose who the donor is."), field="donor_kind")
+    donor_name = _text(donor_name, "donor_name", 80)
+    amount_fen = _fen(amount_fen, "amount_fen")
+    purpose = _text(purpose, "purpose", 120, required=False)
+    if partner is not None and partner.community_id != community.pk:
+        raise NotFound(_("No such partner."), field="partner")
+    now = now or timezone.now()
+    if received_on > timezone.localdate(now):
+        raise DomainError(_("A donation cannot be received in the future."), field="received_on")
+    key = f"donation:{_text(idempotency_key, 'idempotency_key', 100)}"
+    with transaction.atomic():
+        txn = ledger.money_transfer(
+            community=community,
+            from_account=ledger.selectors.external_account(community),
+            to_account=selectors.fund_account(community),
+            amount_fen=amount_fen,
+            idempotency_key=key,
+            memo=f"{donor_name} {purpose}".strip(),
+            actor=actor,
+            kind=TransactionKind.DEPOSIT,
+            now=now,
+        )
+        existing = Donation.objects.filter(transaction=txn).first()
+        if existing is not None:
+            return existing
+        donation = Donation.objects.create(
+            community=community,
+            donor_kind=donor_kind,
+            donor_name=donor_name,
+            partner=partner,
+            anonymous=anonymous,
+            amount_fen=amount_fen,
+            receipt_no=f"JJ{received_on.year}-{txn.pk:07d}",
+            received_on=received_on,
+            purpose=purpose,
+            transaction=txn,
+            recorded_by=actor,
+        )
+        audit_record(actor=actor, action="fund.donation", instance=donation, after=snapshot(donation))
+    return donation
+
+
+# --- rounds, applications, reviews ----------------------------------------------------------------------
+
+
+def round_create(
+    *,
+    actor: Any,
+    community: Community,
+    name: str,
+    budget_fen: int,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    categories: list[str] | None = None,
+    min_reviews: int = 3,
+    reviewers: list[Any] | None = None,
+) -> GrantRound:
+    if not rules.can_manage_fund(actor, community):
+        raise NotAllowed(_("You may not open grant rounds for this community's fund."))
+    name = _text(name, "name", 80)
+    budget_fen = _fen(budget_fen, "budget_fen")
+    categories = categories or list(Category.values)
+    if not set(categories) <= set(Category.values):
+        raise DomainError(_("Unknown category."), field="categories")
+    if closes_on < opens_on:
+        raise DomainError(_("A round must close after it opens."), field="closes_on")
+    if not 1 <= min_reviews <= 9:
+        raise DomainError(_("Between 1 and 9 reviews are needed."), field="min_reviews")
+    if GrantRound.objects.filter(community=community, name=name).exists():
+        raise DomainError(_("A round of this name already exists."), field="name", code="duplicate")
+    with transaction.atomic():
+        grant_round = GrantRound.objects.create(
+            community=community,
+            name=name,
+            budget_fen=budget_fen,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            categories=categories,
+            min_reviews=min_reviews,
+        )
+        if reviewers:
+            grant_round.reviewers.set(reviewers)
+        audit_record(actor=actor, action="fund.round_create", instance=grant_round, after=snapshot(grant_round))
+    return grant_round
+
+
+def application_submit(
+    *,
+    actor: Any,
+    grant_round: GrantRound,
+    applicant: Partner,
+    title: str,
+    category: str,
+    summary: str,
+    requested_fen: int,
+    now: dt.datetime | None = None,
+) -> Application:
+    now = now or timezone.now()
+    if applicant.community_id != grant_round.community_id:
+        raise NotFound(_("No such partner."), field="applicant")
+    if not rules.can_apply_for(actor, applicant):
+        raise NotAllowed(_("Only the partner's own staff (or the community) may apply in its name."))
+    today = timezone.localdate(now)
+    if grant_round.status != GrantRound.Status.OPEN or not grant_round.opens_on <= today <= grant_round.closes_on:
+        raise DomainError(_("This round is not open for applications."), code="round_closed")
+    if category not in grant_round.categories:
+        raise DomainError(_("This round does not fund that category."), field="category")
+    requested_fen = _fen(requested_fen, "requested_fen")
+    if requested_fen > grant_round.budget_fen:
+        raise DomainError(_("You cannot ask for more than the round's whole budget."), field="requested_fen")
+    with transaction.atomic():
+        application = Application.objects.create(
+            community=grant_round.community,
+            round=grant_round,
+            applicant=applicant,
+            title=_text(title, "title", 100),
+            category=category,
+            summary=_text(summary, "summary", 4000),
+            requested_fen=requested_fen,
+            submitted_by=actor,
+            submitted_at=now,
+        )
+        audit_record(actor=actor, action="fund.apply", instance=application, after=snapshot(application))
+    return application
+
+
+def review_score(
+    *, actor: Any, application: Application, score: int, comment: str = "", now: dt.datetime | None = None
+) -> Review:
+    """A round's reviewer scores an application, once. A reviewer with a conflict of interest (staff of the
+    applicant, a partner in a shared project, a declared conflict) is refused and nothing is recorded."""
+    if not rules.is_reviewer(actor, application.round):
+        raise NotAllowed(_("You are not a reviewer of this round."))
+    reasons = selectors.conflicts_of(reviewer=actor, application=application)
+    if reasons:
+        raise NotAllowed(
+            _("You have a conflict of interest with this applicant and may not score it: %(why)s")
+            % {"why": "; ".join(reasons)},
+            code="conflict_of_interest",
+        )
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
+        raise DomainError(_("Give a whole score from 0 to 100."), field="score")
+    comment = _text(comment, "comment", 2000, required=False)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.SUBMITTED:
+            raise Conflict(_("This application has already been decided."), code="decided")
+        if Review.objects.filter(application=locked, reviewer=actor).exists():
+            raise Conflict(_("You have already scored this application."), code="already_reviewed")
+        review = Review.objects.create(
+            application=locked, reviewer=actor, score=score, comment=comment, created_at=now or timezone.now()
+        )
+        audit_record(
+            actor=actor, action="fund.review", instance=review, community=locked.community, after=snapshot(review)
+        )
+    return review
+
+
+def application_decide(
+    *,
+    actor: Any,
+    application: Application,
+    approve: bool,
+    approved_fen: int = 0,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Application:
+    """Approve (with an amount up to the request and within the round's remaining budget) or reject, once the
+    round's number of reviews is in."""
+    community = application.community
+    if not rules.can_manage_fund(actor, community):
+        raise NotAllowed(_("You may not decide grant applications."))
+    note = _text(note, "note", 300, required=False)
+    if approve:
+        approved_fen = _fen(approved_fen, "approved_fen")
+    with transaction.atomic():
+        grant_round = GrantRound.objects.select_for_update().get(pk=application.round_id)
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.SUBMITTED:
+            raise Conflict(_("This application has already been decided."), code="decided")
+        reviews = locked.reviews.count()
+        if reviews < grant_round.min_reviews:
+            raise DomainError(
+                _("%(n)s of %(m)s reviews are in; decide when all are.") % {"n": reviews, "m": grant_round.min_reviews},
+                code="reviews_missing",
+            )
+        if approve:
+            if approved_fen > locked.requested_fen:
+                raise DomainError(_("A grant cannot be larger than what was asked for."), field="approved_fen")
+            committed = (
+                Application.objects.filter(
+                    round=grant_round, status__in=[Application.Status.APPROVED, Application.Status.COMPLETED]
+                ).aggregate(s=Sum("approved_fen"))["s"]
+                or 0
+            )
+            if committed + approved_fen > grant_round.budget_fen:
+                raise DomainError(
+                    _("The round has %(left)s fen left of its budget.") % {"left": grant_round.budget_fen - committed},
+                    field="approved_fen",
+                    code="over_budget",
+                )
+        before = snapshot(locked)
+        locked.status = Application.Status.APPROVED if approve else Application.Status.REJECTED
+        locked.approved_fen = approved_fen if approve else 0
+        locked.decided_by = actor
+        locked.decided_at = now or timezone.now()
+        locked.decision_note = note
+        locked.save(update_fields=["status", "approved_fen", "decided_by", "decided_at", "decision_note"])
+        audit_record(actor=actor, action="fund.decide", instance=locked, before=before, after=snapshot(locked))
+        if locked.submitted_by:
+            notify(
+                user=locked.submitted_by,
+                community=community,
+                url=f"/fund/{community.code}/",
+                title=(_("Grant approved: %(t)s") if approve else _("Grant not approved: %(t)s")) % {"t": locked.title},
+                body=note,
+            )
+    return locked
+
+
+# --- money out ------------------------------------------------------------------------------------------
+
+
+def tranche_pay(
+    *, actor: Any, application: Application, amount_fen: int, idempotency_key: str, now: dt.datetime | None = None
+) -> Tranche:
+    """Pay part of an approved grant: fund account → the grant's account, as one ledger transaction.
+
+    The application row is locked first, so two payments of one grant queue; the total paid can never exceed
+    the approved amount. The fund's account is held at or above zero by the ledger's floor (and checked here
+    under the same lock, to refuse with a clear message)."""
+    community = application.community
+    if not rules.can_manage_fund(actor, community):
+        raise NotAllowed(_("You may not pay out grants."))
+    amount_fen = _fen(amount_fen, "amount_fen")
+    key = f"tranche:{_text(idempotency_key, 'idempotency_key', 100)}"
+    now = now or timezone.now()
+    fund = selectors.fund_account(community)
+    grantee = selectors.grant_account(application)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        done = Tranche.objects.filter(transaction__idempotency_key=key, transaction__community=community).first()
+        if done is not None:
+            if done.application_id != locked.pk or done.amount_fen != amount_fen:
+                raise Conflict(
+                    _("This idempotency key was already used for a different operation."), code="idempotency_key_reused"
+                )
+            return done
+        if not locked.can_disburse():
+            raise DomainError(_("Only an approved grant can be paid."), code="not_approved")
+        paid = Tranche.objects.filter(application=locked).aggregate(s=Sum("amount_fen"))["s"] or 0
+        if paid + amount_fen > locked.approved_fen:
+            raise DomainError(
+                _("This would pay %(total)s fen of a grant of %(approved)s fen; %(left)s fen are left to pay.")
+                % {"total": paid + amount_fen, "approved": locked.approved_fen, "left": locked.approved_fen - paid},
+                field="amount_fen",
+                code="over_approved",
+            )
+        held = Account.objects.select_for_update().get(pk=fund.pk)
+        if held.balance < amount_fen:
+            raise ledger.InsufficientBalance(
+                _("The fund holds %(held)s fen and cannot pay %(n)s fen.") % {"held": held.balance, "n": amount_fen},
+                field="amount_fen",
+            )
+        txn = ledger.money_transfer(
+            community=community,
+            from_account=fund,
+            to_account=grantee,
+            amount_fen=amount_fen,
+            idempotency_key=key,
+            memo=f"{locked.title} · {locked.applicant.name}",
+            actor=actor,
+            kind=TransactionKind.GRANT,
+            now=now,
+        )
+        tranche = Tranche.objects.create(
+            application=locked,
+            number=Tranche.objects.filter(application=locked).count() + 1,
+            amount_fen=amount_fen,
+            transaction=txn,
+            paid_at=now,
+            paid_by=actor,
+        )
+        audit_record(actor=actor, action="fund.tranche", instance=tranche, community=community, after=snapshot(tranche))
+    return tranche
+
+
+def report_submit(
+    *, actor: Any, application: Application, period: str, body: str, spent_fen: int = 0, now: dt.datetime | None = None
+) -> ProjectReport:
+    """The grantee reports what was done and spent; spending leaves the grant's account (which cannot go below
+    zero, so no more can be reported spent than was paid)."""
+    if not rules.can_apply_for(actor, application.applicant):
+        raise NotAllowed(_("Only the grantee reports on the project."))
+    if application.status not in (Application.Status.APPROVED, Application.Status.COMPLETED):
+        raise DomainError(_("Only a funded project reports."), code="not_approved")
+    period = _text(period, "period", 40)
+    body = _text(body, "body", 4000)
+    if spent_fen:
+        spent_fen = _fen(spent_fen, "spent_fen")
+    now = now or timezone.now()
+    community = application.community
+    with transaction.atomic():
+        Application.objects.select_for_update().get(pk=application.pk)
+        report = ProjectReport.objects.create(
+            application=application, period=period, body=body, spent_fen=spent_fen, submitted_by=actor, submitted_at=now
+        )
+        if spent_fen:
+            report.transaction = ledger.money_transfer(
+                community=community,
+                from_account=selectors.grant_account(application),
+                to_account=ledger.selectors.external_account(community),
+                amount_fen=spent_fen,
+                idempotency_key=f"grant-spent:{report.pk}",
+                memo=f"{application.title} · {period}",
+                actor=actor,
+                kind=TransactionKind.TRANSFER,
+                now=now,
+            )
+            report.save(update_fields=["transaction"])
+        audit_record(actor=actor, action="fund.report", instance=report, community=community, after=snapshot(report))
+    return report

@@ -1,0 +1,147 @@
+"""Community partners (社区合伙人): organisations and individuals who join in, enterprise pairing (社企结对),
+and partnership projects with what each side contributes and what came of it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.scenarios import Scenario
+
+
+class PartnerKind(models.TextChoices):
+    RESOURCES = "resources", _("Resources (资源性)")
+    CHARITY = "charity", _("Charity (公益性)")
+    CO_BUILDING = "co_building", _("Co-building (共建性)")
+    PROJECT = "project", _("Project (项目性)")
+
+
+class Partner(models.Model):
+    class Entity(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise")
+        SOCIAL_ORG = "social_org", _("Social organisation")
+        PUBLIC_BODY = "public_body", _("Public institution")
+        INDIVIDUAL = "individual", _("Individual")
+
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.PROTECT, related_name="partners", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind of partnership"), max_length=12, choices=PartnerKind.choices)
+    entity = models.CharField(_("entity"), max_length=12, choices=Entity.choices, default=Entity.ENTERPRISE)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    contact_name = models.CharField(_("contact"), max_length=40, blank=True)
+    contact_mobile = models.CharField(_("contact mobile"), max_length=11, blank=True)
+    resident = models.ForeignKey(
+        "people.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name=_("resident (individual partner)"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="partner_memberships",
+        verbose_name=_("staff and representatives"),
+        help_text=_("Accounts that act for this partner. They may not review the partner's fund applications."),
+    )
+    joined_on = models.DateField(_("joined on"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="uniq_partner_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pairing(models.Model):
+    """社企结对: an enterprise paired with the community for regular help (relief, elderly care, governance…)."""
+
+    community = models.ForeignKey("places.Community", on_delete=models.PROTECT, related_name="pairings")
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="pairings", verbose_name=_("partner"))
+    areas = models.CharField(_("areas of help"), max_length=200)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["community", "-since"]
+        verbose_name = _("enterprise pairing")
+        verbose_name_plural = _("enterprise pairings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "partner"], condition=Q(until__isnull=True), name="uniq_open_pairing"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.areas}"
+
+
+class Project(models.Model):
+    """A partnership project (合伙项目): led by one partner, possibly with others, with contributions and outcomes."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    community = models.ForeignKey("places.Community", on_delete=models.PROTECT, related_name="partner_projects")
+    title = models.CharField(_("title"), max_length=100)
+    lead = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("lead"))
+    co_partners = models.ManyToManyField(
+        Partner, blank=True, related_name="joined_projects", verbose_name=_("other partners")
+    )
+    scenario = models.CharField(_("scenario"), max_length=20, choices=Scenario.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PLANNED)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True, max_length=4000)
+    beneficiaries = models.PositiveIntegerField(_("people served"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["community", "-starts_on", "pk"]
+        verbose_name = _("partnership project")
+        verbose_name_plural = _("partnership projects")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Contribution(models.Model):
+    """What one side puts into a project: money (fen), goods, services, space or volunteers."""
+
+    class Kind(models.TextChoices):
+        MONEY = "money", _("Money")
+        GOODS = "goods", _("Goods")
+        SERVICES = "services", _("Services")
+        SPACE = "space", _("Space")
+        VOLUNTEERS = "volunteers", _("Volunteers")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
+    partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("by partner (empty: the community)"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    description = models.CharField(_("what"), max_length=200)
+    value_fen = models.PositiveBigIntegerField(_("value (fen)"), default=0)
+    quantity = models.PositiveIntegerField(_("quantity (hours, items, m²…)"), default=0)
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,526 @@
+"""Writes for volunteering and clubs: one function per operation, each in one transaction with its audit row."""
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.facilities import services as facility_services
+from linli.facilities.models import Booking, Facility, Slot
+from linli.ledger import services as ledger
+from linli.ledger.codes import RuleCode
+from linli.notifications.services import notify
+from linli.people.models import Resident
+from linli.places.models import Community
+
+from . import codes, rules
+from .models import (
+    Activity,
+    Certificate,
+    Club,
+    ClubBooking,
+    ClubMember,
+    ServiceRecord,
+    SignUp,
+    Team,
+    TeamMember,
+)
+
+CHECKIN_OPENS = dt.timedelta(minutes=30)
+MAX_ACTIVITY = dt.timedelta(hours=12)
+
+
+def _text(value: Any, field: str, max_length: int, *, required: bool = True) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise DomainError(_("This field is required."), field=field, code="required")
+    if len(text) > max_length:
+        raise DomainError(_("Enter at most %(n)s characters.") % {"n": max_length}, field=field, code="too_long")
+    return text
+
+
+def _own(actor: Any, resident: Resident) -> None:
+    if not rules.is_self(actor, resident):
+        raise NotAllowed(_("You can only do this for yourself."), field="resident")
+
+
+# --- teams ----------------------------------------------------------------------------------------------
+
+
+def team_create(
+    *,
+    actor: Any,
+    community: Community,
+    name: str,
+    description: str = "",
+    party_vanguard: bool = False,
+    scenario: str = "neighbourhood",
+) -> Team:
+    if not rules.can_organise(actor, community):
+        raise NotAllowed(_("You may not create volunteer teams in this community."))
+    name = _text(name, "name", 60)
+    if Team.objects.filter(community=community, name=name).exists():
+        raise DomainError(_("A team of this name already exists."), field="name", code="duplicate")
+    with transaction.atomic():
+        team = Team.objects.create(
+            community=community,
+            name=name,
+            description=_text(description, "description", 2000, required=False),
+            party_vanguard=party_vanguard,
+            scenario=scenario,
+        )
+        audit_record(actor=actor, action="volunteer_team.create", instance=team, after=snapshot(team))
+    return team
+
+
+def team_join(
+    *, actor: Any, team: Team, resident: Resident, leader: bool = False, now: dt.datetime | None = None
+) -> TeamMember:
+    """A resident joins a team (staff may add anyone of the community, and make leaders)."""
+    staff = rules.can_organise(actor, team.community)
+    if not staff:
+        _own(actor, resident)
+        leader = False
+    if resident.community_id != team.community_id:
+        raise NotFound(_("This resident is not registered in this community."), field="resident")
+    if team.party_vanguard and not resident.is_party_member:
+        raise DomainError(_("This team is for party members (柿先锋)."), code="party_members_only")
+    with transaction.atomic():
+        member, created = TeamMember.objects.get_or_create(
+            team=team,
+            resident=resident,
+            defaults={"leader": leader, "joined_on": timezone.localdate(now or timezone.now())},
+        )
+        if not created:
+            raise Conflict(_("%(name)s is already in this team.") % {"name": resident.name}, code="already_member")
+        audit_record(actor=actor, action="volunteer_team.join", instance=member, after=snapshot(member))
+    return member
+
+
+# --- activities -----------------------------------------------------------------------------------------
+
+
+def activity_create(
+    *,
+    actor: Any,
+    community: Community,
+    title: str,
+    kind: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    team: Team | None = None,
+    facility: Facility | None = None,
+    place: str = "",
+    description: str = "",
+    party_members_only: bool = False,
+    now: dt.datetime | None = None,
+) -> Activity:
+    now = now or timezone.now()
+    if not rules.can_organise(actor, community):
+        raise NotAllowed(_("You may not organise activities in this community."))
+    title = _text(title, "title", 100)
+    if kind not in Activity.Kind.values:
+        raise DomainError(_("Choose a kind of activity."), field="kind")
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 10_000:
+        raise DomainError(_("Enter between 1 and 10000 volunteers."), field="capacity")
+    if ends_at <= starts_at:
+        raise DomainError(_("An activity must end after it starts."), field="ends_at")
+    if ends_at - starts_at > MAX_ACTIVITY:
+        raise DomainError(_("An activity lasts at most 12 hours; split longer ones by day."), field="ends_at")
+    if starts_at <= now:
+        raise DomainError(_("An activity cannot start in the past."), field="starts_at")
+    if team is not None and team.community_id != community.pk:
+        raise NotFound(_("No such team."), field="team")
+    if facility is not None and facility.community_id != community.pk:
+        raise NotFound(_("No such facility."), field="facility")
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            community=community,
+            team=team,
+            kind=kind,
+            title=title,
+            facility=facility,
+            place=_text(place, "place", 100, required=False) or (facility.name if facility else ""),
+            description=_text(description, "description", 4000, required=False),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            party_members_only=party_members_only,
+            organiser=actor,
+        )
+        audit_record(actor=actor, action="activity.create", instance=activity, after=snapshot(activity))
+    return activity
+
+
+def activity_cancel(*, actor: Any, activity: Activity, reason: str = "") -> Activity:
+    if not rules.can_run_activity(actor, activity):
+        raise NotAllowed(_("You may not change this activity."))
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        if activity.status == Activity.Status.CANCELLED:
+            return activity
+        if activity.records.exists():
+            raise Conflict(_("Volunteers have already checked in; this activity can no longer be cancelled."))
+        before = snapshot(activity)
+        signups = list(
+            SignUp.objects.select_for_update()
+            .filter(activity=activity, status__in=SignUp.ACTIVE)
+            .select_related("resident__user")
+        )
+        SignUp.objects.filter(pk__in=[s.pk for s in signups]).update(status=SignUp.Status.CANCELLED)
+        activity.status = Activity.Status.CANCELLED
+        activity.signed_up = 0
+        activity.save(update_fields=["status", "signed_up"])
+        for s in signups:
+            if s.resident.user:
+                notify(
+                    user=s.resident.user,
+                    community=activity.community,
+                    title=_("Cancelled: %(t)s") % {"t": activity.title},
+                    body=reason,
+                    url=f"/volunteer/activities/{activity.pk}/",
+                )
+        audit_record(
+            actor=actor,
+            action="activity.cancel",
+            instance=activity,
+            before=before,
+            after={**snapshot(activity), "reason": reason},
+        )
+    return activity
+
+
+def signup_create(*, actor: Any, activity: Activity, resident: Resident, now: dt.datetime | None = None) -> SignUp:
+    """Sign a resident up: confirmed while places are free, else on the waiting list. The activity row is
+    locked, so two volunteers never take the last place together."""
+    now = now or timezone.now()
+    _own(actor, resident)
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        if resident.community_id != activity.community_id:
+            raise NotAllowed(
+                _("This activity is for residents of %(c)s.") % {"c": activity.community.name}, code="other_community"
+            )
+        if activity.status != Activity.Status.PUBLISHED:
+            raise DomainError(_("This activity was cancelled."), code="cancelled")
+        if activity.starts_at <= now:
+            raise DomainError(_("This activity has already started; sign-up is closed."), code="started")
+        if activity.party_members_only and not resident.is_party_member:
+            raise DomainError(_("This activity is for party-member volunteers."), code="party_members_only")
+        if SignUp.objects.filter(activity=activity, resident=resident, status__in=SignUp.ACTIVE).exists():
+            raise Conflict(_("You have already signed up."), code="already_signed_up")
+        if activity.signed_up < activity.capacity:
+            status = SignUp.Status.CONFIRMED
+            Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") + 1)
+        else:
+            status = SignUp.Status.WAITLISTED
+        signup = SignUp.objects.create(activity=activity, resident=resident, status=status, created_at=now)
+        audit_record(
+            actor=actor, action="activity.signup", instance=signup, community=activity.community, after=snapshot(signup)
+        )
+    return signup
+
+
+def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -> SignUp:
+    """Withdraw before the start; the first on the waiting list gets the place and is told."""
+    now = now or timezone.now()
+    if not (rules.is_self(actor, signup.resident) or rules.can_run_activity(actor, signup.activity)):
+        raise NotFound(_("No such sign-up."))
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=signup.activity_id)
+        signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if signup.status not in SignUp.ACTIVE:
+            return signup
+        if activity.starts_at <= now:
+            raise DomainError(_("The activity has started; please tell the organiser instead."), code="started")
+        before = snapshot(signup)
+        was_confirmed = signup.status == SignUp.Status.CONFIRMED
+        signup.status = SignUp.Status.CANCELLED
+        signup.save(update_fields=["status"])
+        if was_confirmed:
+            waiting = (
+                SignUp.objects.select_for_update()
+                .filter(activity=activity, status=SignUp.Status.WAITLISTED)
+                .select_related("resident__user")
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if waiting is None:
+                Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") - 1)
+            else:
+                waiting.status = SignUp.Status.CONFIRMED
+                waiting.save(update_fields=["status"])
+                if waiting.resident.user:
+                    notify(
+                        user=waiting.resident.user,
+                        community=activity.community,
+                        title=_("A place came free: %(t)s") % {"t": activity.title},
+                        url=f"/volunteer/activities/{activity.pk}/",
+                    )
+        audit_record(
+            actor=actor,
+            action="activity.signup_cancel",
+            instance=signup,
+            community=activity.community,
+            before=before,
+            after=snapshot(signup),
+        )
+    return signup
+
+
+def check_in(
+    *, actor: Any, activity: Activity, resident: Resident, code: str, now: dt.datetime | None = None
+) -> ServiceRecord:
+    """The volunteer types (or scans) the organiser's code: their hours are recorded, to be confirmed."""
+    now = now or timezone.now()
+    _own(actor, resident)
+    if not codes.code_valid(activity, code, now):
+        raise DomainError(
+            _(
+                "This check-in code is not valid for this activity, or it has expired. "
+                "Ask the organiser for the current code."
+            ),
+            field="code",
+            code="bad_code",
+        )
+    if not (activity.starts_at - CHECKIN_OPENS <= now <= activity.ends_at):
+        raise DomainError(
+            _("Check-in is open from 30 minutes before the start until the end."), field="code", code="not_open"
+        )
+    with transaction.atomic():
+        signup = (
+            SignUp.objects.select_for_update()
+            .filter(activity=activity, resident=resident, status=SignUp.Status.CONFIRMED)
+            .first()
+        )
+        if signup is None:
+            raise DomainError(
+                _("You are not signed up for this activity (or only on the waiting list)."), code="not_signed_up"
+            )
+        if signup.checked_in_at is not None:
+            return signup.record
+        signup.checked_in_at = now
+        signup.save(update_fields=["checked_in_at"])
+        record = ServiceRecord.objects.create(
+            community=activity.community,
+            signup=signup,
+            activity=activity,
+            resident=resident,
+            minutes=activity.minutes,
+            served_on=timezone.localtime(activity.starts_at).date(),
+        )
+        audit_record(actor=actor, action="activity.check_in", instance=record, after=snapshot(record))
+    return record
+
+
+def record_confirm(
+    *, actor: Any, record: ServiceRecord, minutes: int | None = None, now: dt.datetime | None = None
+) -> ServiceRecord:
+    """The organiser confirms the hours (correcting the minutes if need be). Points come only from the ledger's
+    `volunteer_hour` rule, one unit per whole hour, keyed by the record: confirming again earns nothing more."""
+    now = now or timezone.now()
+    if not rules.can_run_activity(actor, record.activity):
+        raise NotAllowed(_("Only the organiser confirms hours."))
+    if minutes is not None and (
+        isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60
+    ):
+        raise DomainError(_("Enter between 1 and 1440 minutes."), field="minutes")
+    with transaction.atomic():
+        record = ServiceRecord.objects.select_for_update().select_related("resident", "activity").get(pk=record.pk)
+        if record.status == ServiceRecord.Status.CONFIRMED:
+            return record
+        if record.status != ServiceRecord.Status.PENDING:
+            raise Conflict(_("These hours were not confirmed and cannot be confirmed now."), code="rejected")
+        if now < record.activity.starts_at:
+            raise DomainError(_("Hours can be confirmed once the activity has started."), code="too_early")
+        before = snapshot(record)
+        if minutes is not None:
+            record.minutes = minutes
+        record.status = ServiceRecord.Status.CONFIRMED
+        record.confirmed_by = actor
+        record.confirmed_at = now
+        hours = record.minutes // 60
+        if hours:
+            earned = ledger.points_earn(
+                community=record.community,
+                resident=record.resident,
+                rule_code=RuleCode.VOLUNTEER_HOUR,
+                quantity=hours,
+                idempotency_key=f"volunteer-hours:{record.pk}",
+                actor=actor,
+                memo=f"{record.activity.title} · {record.hours}h",
+                now=now,
+            )
+            record.points = earned.points
+            record.earning = earned.transaction
+        record.save(update_fields=["minutes", "status", "confirmed_by", "confirmed_at", "points", "earning"])
+        audit_record(
+            actor=actor, action="service_record.confirm", instance=record, before=before, after=snapshot(record)
+        )
+        if record.resident.user:
+            notify(
+                user=record.resident.user,
+                community=record.community,
+                url="/volunteer/my/",
+                title=_("%(h)s hours confirmed, %(p)s points earned") % {"h": record.hours, "p": record.points},
+            )
+    return record
+
+
+def record_reject(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceRecord:
+    if not rules.can_run_activity(actor, record.activity):
+        raise NotAllowed(_("Only the organiser confirms hours."))
+    reason = _text(reason, "reason", 200)
+    with transaction.atomic():
+        record = ServiceRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status != ServiceRecord.Status.PENDING:
+            raise Conflict(_("These hours have already been decided."), code="decided")
+        before = snapshot(record)
+        record.status = ServiceRecord.Status.REJECTED
+        record.confirmed_by = actor
+        record.save(update_fields=["status", "confirmed_by"])
+        audit_record(
+            actor=actor,
+            action="service_record.reject",
+            instance=record,
+            before=before,
+            after={**snapshot(record), "reason": reason},
+        )
+    return record
+
+
+def certificate_issue(*, actor: Any, resident: Resident, year: int, now: dt.datetime | None = None) -> Certificate:
+    """The year's certificate: the confirmed hours as they stand; a new serial when they have changed."""
+    from . import selectors
+
+    if not rules.can_view_hours_of(actor, resident):
+        raise NotFound(_("No such volunteer."))
+    now = now or timezone.now()
+    total = selectors.year_totals(resident=resident, year=year)
+    if total.minutes <= 0:
+        raise DomainError(_("There are no confirmed hours in %(y)s yet.") % {"y": year}, code="no_hours")
+    with transaction.atomic():
+        existing = Certificate.objects.filter(
+            resident=resident, year=year, minutes=total.minutes, activities=total.activities
+        ).first()
+        if existing is not None:
+            return existing
+        serial = (
+            hashlib.sha256(f"{resident.pk}:{year}:{total.minutes}:{now.isoformat()}".encode()).hexdigest()[:16].upper()
+        )
+        cert = Certificate.objects.create(
+            community=resident.community,
+            resident=resident,
+            year=year,
+            minutes=total.minutes,
+            activities=total.activities,
+            serial=serial,
+            issued_at=now,
+        )
+        audit_record(actor=actor, action="certificate.issue", instance=cert, after=snapshot(cert))
+    return cert
+
+
+# --- clubs ----------------------------------------------------------------------------------------------
+
+
+def club_create(
+    *,
+    actor: Any,
+    community: Community,
+    name: str,
+    schedule: str = "",
+    venue: Facility | None = None,
+    description: str = "",
+    leader: Resident | None = None,
+) -> Club:
+    if not rules.can_organise(actor, community):
+        raise NotAllowed(_("You may not register clubs in this community."))
+    name = _text(name, "name", 60)
+    if Club.objects.filter(community=community, name=name).exists():
+        raise DomainError(_("A club of this name already exists."), field="name", code="duplicate")
+    if venue is not None and venue.community_id != community.pk:
+        raise NotFound(_("No such facility."), field="venue")
+    with transaction.atomic():
+        club = Club.objects.create(
+            community=community,
+            name=name,
+            schedule=_text(schedule, "schedule", 80, required=False),
+            venue=venue,
+            description=_text(description, "description", 2000, required=False),
+        )
+        if leader is not None:
+            ClubMember.objects.create(club=club, resident=leader, leader=True, joined_on=timezone.localdate())
+        audit_record(actor=actor, action="club.create", instance=club, after=snapshot(club))
+    return club
+
+
+def club_join(*, actor: Any, club: Club, resident: Resident, now: dt.datetime | None = None) -> ClubMember:
+    if not rules.can_lead_club(actor, club):
+        _own(actor, resident)
+        if not club.open:
+            raise DomainError(_("This club is not taking new members at the moment."), code="closed")
+    if resident.community_id != club.community_id:
+        raise NotFound(_("This resident is not registered in this community."), field="resident")
+    with transaction.atomic():
+        member, created = ClubMember.objects.get_or_create(
+            club=club, resident=resident, defaults={"joined_on": timezone.localdate(now or timezone.now())}
+        )
+        if not created:
+            raise Conflict(_("%(name)s is already a member.") % {"name": resident.name}, code="already_member")
+        audit_record(actor=actor, action="club.join", instance=member, after=snapshot(member))
+    return member
+
+
+def club_leave(*, actor: Any, member: ClubMember) -> None:
+    if not (rules.is_self(actor, member.resident) or rules.can_lead_club(actor, member.club)):
+        raise NotFound(_("No such member."))
+    with transaction.atomic():
+        before = snapshot(member)
+        audit_record(actor=actor, action="club.leave", instance=member, before=before)
+        member.delete()
+
+
+def club_set_leader(*, actor: Any, member: ClubMember, leader: bool) -> ClubMember:
+    if not rules.can_organise(actor, member.club.community):
+        raise NotAllowed(_("Only community staff appoint club leaders."))
+    with transaction.atomic():
+        before = snapshot(member)
+        member.leader = leader
+        member.save(update_fields=["leader"])
+        audit_record(actor=actor, action="club.leader", instance=member, before=before, after=snapshot(member))
+    return member
+
+
+def club_book_venue(*, actor: Any, club: Club, slot: Slot, now: dt.datetime | None = None) -> ClubBooking:
+    """A club leader books a time slot of a venue for the club, through the facilities booking service (its
+    capacity, waiting list, no-show and sharing rules apply). The booking is in the leader's name."""
+    if not rules.can_lead_club(actor, club):
+        raise NotAllowed(_("Only the club's leaders book venues for it."))
+    leader = club.memberships.filter(leader=True, resident__user=actor).select_related("resident").first()
+    if leader is None:
+        leader = club.memberships.filter(leader=True).select_related("resident").first()
+    if leader is None:
+        raise DomainError(_("The club has no leader to book in the name of."), code="no_leader")
+    with transaction.atomic():
+        booking = facility_services.booking_create(
+            actor=actor, slot=slot, resident=leader.resident, note=_("Club: %(name)s") % {"name": club.name}, now=now
+        )
+        if booking.status != Booking.Status.CONFIRMED:
+            raise Conflict(_("This time slot is full; the club was not put on the waiting list."), code="slot_full")
+        made = ClubBooking.objects.create(club=club, booking=booking)
+        audit_record(
+            actor=actor,
+            action="club.book_venue",
+            instance=made,
+            community=club.community,
+            after={"club": club.pk, "booking": booking.pk},
+        )
+    return made
