@@ -1,0 +1,57 @@
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from linli.ledger import selectors as ledger_selectors
+from linli.ledger.models import Transaction
+from linli.volunteering import codes, services
+from linli.volunteering.models import Activity, ServiceRecord, SignUp
+
+from .conftest import NOW, make_activity
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_together(jobs):
+    barrier = threading.Barrier(len(jobs))
+    errors: list[Exception] = []
+
+    def wrap(job):
+        try:
+            barrier.wait()
+            job()
+        except Exception as exc:  # noqa: BLE001 - collected and inspected by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_eight_organisers_confirming_at_once_earn_points_once(organiser, community, volunteer):
+    activity = make_activity(organiser, community)
+    services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
+    at = NOW + dt.timedelta(hours=2, minutes=1)
+    record = services.check_in(actor=volunteer.user, activity=activity, resident=volunteer, code=codes.current_code(activity, at), now=at)
+    errors = run_together([lambda: services.record_confirm(actor=organiser, record=record, now=at)] * 8)
+    assert errors == []
+    assert ledger_selectors.resident_account(volunteer).balance == 20
+    assert Transaction.objects.filter(rule_code="volunteer_hour").count() == 1
+    assert ServiceRecord.objects.get().status == ServiceRecord.Status.CONFIRMED
+
+
+def test_the_last_place_goes_to_one_volunteer(organiser, community, volunteer, second_volunteer):
+    activity = make_activity(organiser, community, capacity=1)
+    people = [volunteer, second_volunteer]
+    errors = run_together([lambda r=r: services.signup_create(actor=r.user, activity=activity, resident=r, now=NOW) for r in people])
+    assert errors == []
+    assert SignUp.objects.filter(status=SignUp.Status.CONFIRMED).count() == 1
+    assert SignUp.objects.filter(status=SignUp.Status.WAITLISTED).count() == 1
+    assert Activity.objects.get().signed_up == 1
