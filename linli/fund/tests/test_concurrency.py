@@ -1,0 +1,64 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from linli.core.errors import DomainError
+from linli.fund import selectors, services
+from linli.fund.models import Tranche
+from linli.ledger.checks import ledger_check
+
+from .conftest import approved, donate
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_together(jobs):
+    barrier = threading.Barrier(len(jobs))
+    errors: list[Exception] = []
+
+    def wrap(job):
+        try:
+            barrier.wait()
+            job()
+        except DomainError as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_ten_tranches_at_once_never_pay_more_than_approved(manager, community, grant_round, applicant, applicant_user, reviewers):
+    donate(manager, community, 10_000_000)
+    grant = approved(manager, grant_round, applicant, applicant_user, reviewers, 450_000)
+    jobs = [
+        lambda i=i: services.tranche_pay(actor=manager, application=grant, amount_fen=100_000, idempotency_key=f"c{i}")
+        for i in range(10)
+    ]
+    errors = run_together(jobs)
+    assert len(errors) == 6 and all(e.code == "over_approved" for e in errors)
+    assert selectors.grant_account(grant).balance == 400_000
+    assert sum(t.amount_fen for t in Tranche.objects.all()) == 400_000
+    assert ledger_check(community_id=community.pk).ok
+
+
+def test_grants_paid_at_once_never_take_the_fund_below_zero(manager, community, grant_round, applicant, applicant_user, reviewers):
+    grant_round.budget_fen = 10_000_000
+    grant_round.save()
+    grants = [approved(manager, grant_round, applicant, applicant_user, reviewers, 100_000) for _ in range(6)]
+    donate(manager, community, 250_000)
+    jobs = [
+        lambda g=g: services.tranche_pay(actor=manager, application=g, amount_fen=100_000, idempotency_key=f"g{g.pk}")
+        for g in grants
+    ]
+    errors = run_together(jobs)
+    assert len(errors) == 4 and all(e.code == "insufficient_balance" for e in errors)
+    assert selectors.fund_account(community).balance == 50_000
+    assert Tranche.objects.count() == 2
+    assert ledger_check(community_id=community.pk).ok
