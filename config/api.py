@@ -4,8 +4,10 @@ from ninja import NinjaAPI
 
 from linli.accounts.api import router as accounts_router
 from linli.core.api import install_error_handlers
+from linli.fund.api import router as fund_router
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
+from linli.volunteering.api import router as volunteering_router
 
 api = NinjaAPI(
     title="Linli 邻里 API",
@@ -19,3 +21,5 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", places_router)
 api.add_router("", people_router)
+api.add_router("", volunteering_router)
+api.add_router("", fund_router)

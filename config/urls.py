@@ -12,6 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("linli.accounts.urls")),
     path("people/", include("linli.people.urls")),
     path("ledger/", include("linli.ledger.urls")),
+    path("volunteer/", include("linli.volunteering.urls")),
+    path("fund/", include("linli.fund.urls")),
+    path("company/", include("linli.company.urls")),
+    path("partners/", include("linli.partners.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

@@ -21,8 +21,14 @@ DAY = dt.date(2026, 3, 14)
 
 def facility(community, code, nature):
     return Facility.objects.create(
-        community=community, code=code, name=code, category=FacilityCategory.objects.first(), scenario="services",
-        nature=nature, lat=30.285, lng=120.135,
+        community=community,
+        code=code,
+        name=code,
+        category=FacilityCategory.objects.first(),
+        scenario="services",
+        nature=nature,
+        lat=30.285,
+        lng=120.135,
     )
 
 
@@ -40,28 +46,80 @@ def spaces(community):
 def a_day_of_business(community, spaces, users):
     """Bookings, meals and marketplace sales on DAY, written as their modules write them."""
     resident = make_resident(community, seq=21)
-    service = Service.objects.create(community=community, facility=spaces["gym"], kind="venue", name="羽毛球场", price_fen=3000)
+    service = Service.objects.create(
+        community=community, facility=spaces["gym"], kind="venue", name="羽毛球场", price_fen=3000
+    )
     start = dt.datetime.combine(DAY, dt.time(9), tzinfo=TZ)
     for i, status in enumerate([Booking.Status.ATTENDED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW]):
-        slot = Slot.objects.create(community=community, service=service, starts_at=start + dt.timedelta(hours=i), ends_at=start + dt.timedelta(hours=i + 1), capacity=4)
-        Booking.objects.create(community=community, slot=slot, resident=resident, status=status, price_fen=3000, created_at=start)
-    menu = Menu.objects.create(community=community, canteen=spaces["canteen"], day=DAY, dishes="红烧肉", price_fen=1000, capacity=50, order_until=dt.time(10))
+        slot = Slot.objects.create(
+            community=community,
+            service=service,
+            starts_at=start + dt.timedelta(hours=i),
+            ends_at=start + dt.timedelta(hours=i + 1),
+            capacity=4,
+        )
+        Booking.objects.create(
+            community=community, slot=slot, resident=resident, status=status, price_fen=3000, created_at=start
+        )
+    menu = Menu.objects.create(
+        community=community,
+        canteen=spaces["canteen"],
+        day=DAY,
+        dishes="红烧肉",
+        price_fen=1000,
+        capacity=50,
+        order_until=dt.time(10),
+    )
     for i, (status, paid) in enumerate([("served", 300), ("served", 300), ("served", 1000), ("cancelled", 300)]):
         diner = make_resident(community, seq=30 + i)
-        order = MealOrder.objects.create(community=community, menu=menu, resident=diner, status=status, age=75, price_fen=1000, resident_fen=paid, created_at=start)
-        MealCharge.objects.create(community=community, order=order, day=DAY, payer="resident", amount_fen=paid, key=f"m{i}r", created_at=start)
+        order = MealOrder.objects.create(
+            community=community,
+            menu=menu,
+            resident=diner,
+            status=status,
+            age=75,
+            price_fen=1000,
+            resident_fen=paid,
+            created_at=start,
+        )
+        MealCharge.objects.create(
+            community=community, order=order, day=DAY, payer="resident", amount_fen=paid, key=f"m{i}r", created_at=start
+        )
         if paid < 1000:
-            MealCharge.objects.create(community=community, order=order, day=DAY, payer="economic_cooperative", amount_fen=1000 - paid, key=f"m{i}c", created_at=start)
+            MealCharge.objects.create(
+                community=community,
+                order=order,
+                day=DAY,
+                payer="economic_cooperative",
+                amount_fen=1000 - paid,
+                key=f"m{i}c",
+                created_at=start,
+            )
     merchant = Merchant.objects.create(community=community, name="小北鲜市", status="approved", applied_at=start)
     product = Product.objects.create(merchant=merchant, community=community, name="大米", price_fen=10_000, stock=10)
     account = ledger_selectors.merchant_account(merchant, "fen")
-    payment = Transaction.objects.create(community=community, kind="order", idempotency_key="x", fingerprint="x", occurred_at=start)
+    payment = Transaction.objects.create(
+        community=community, kind="order", idempotency_key="x", fingerprint="x", occurred_at=start
+    )
     ext = ledger_selectors.external_account(community)
     Entry.objects.create(transaction=payment, account=ext, unit="fen", amount=-20_000, balance_after=-20_000)
     Entry.objects.create(transaction=payment, account=account, unit="fen", amount=20_000, balance_after=20_000)
     ext.balance, account.balance = -20_000, 20_000
     ext.save(), account.save()
-    Order.objects.create(community=community, merchant=merchant, product=product, resident=resident, quantity=2, points=0, fen=20_000, status="redeemed", code="1", payment=payment, created_at=start, redeemed_at=start)
+    Order.objects.create(
+        community=community,
+        merchant=merchant,
+        product=product,
+        resident=resident,
+        quantity=2,
+        points=0,
+        fen=20_000,
+        status="redeemed",
+        code="1",
+        payment=payment,
+        created_at=start,
+        redeemed_at=start,
+    )
     return resident
 
 
@@ -78,8 +136,13 @@ def test_a_day_of_revenue_posts_once_per_source_and_space(community, spaces, a_d
 def test_every_yuan_on_the_statement_traces_to_ledger_entries(community, spaces, a_day_of_business, users):
     services.revenue_collect(community=community, day=DAY)
     services.support_post(
-        actor=users["community_admin"], community=community, facility=spaces["reading"], amount_fen=2500,
-        day=DAY, memo="阅览室水电", idempotency_key="reading-2026-03",
+        actor=users["community_admin"],
+        community=community,
+        facility=spaces["reading"],
+        amount_fen=2500,
+        day=DAY,
+        memo="阅览室水电",
+        idempotency_key="reading-2026-03",
     )
     statement = selectors.operating_statement(user=users["community_admin"], community=community, year=2026, month=3)
     company = services.company_account(community)
@@ -94,7 +157,10 @@ def test_every_yuan_on_the_statement_traces_to_ledger_entries(community, spaces,
     assert by_nature["earning"].revenue_fen == 7000  # the gym and the marketplace commission
     assert by_nature["affordable"].revenue_fen == 3000 and by_nature["free"].support_fen == 2500
     assert statement.earning_surplus_fen == 7000 and statement.others_need_fen == 0
-    assert selectors.operating_statement(user=users["community_admin"], community=community, year=2026, month=4).net_fen == 0
+    assert (
+        selectors.operating_statement(user=users["community_admin"], community=community, year=2026, month=4).net_fen
+        == 0
+    )
 
 
 def test_the_workbook_lists_every_entry_behind_the_statement(community, spaces, a_day_of_business, users):
@@ -112,12 +178,36 @@ def test_the_workbook_lists_every_entry_behind_the_statement(community, spaces, 
 def test_support_cannot_exceed_what_the_company_holds_and_bad_input_changes_nothing(community, spaces, users):
     admin = users["community_admin"]
     with pytest.raises(Conflict):
-        services.support_post(actor=admin, community=community, facility=spaces["reading"], amount_fen=1, day=DAY, memo="x", idempotency_key="a")
+        services.support_post(
+            actor=admin,
+            community=community,
+            facility=spaces["reading"],
+            amount_fen=1,
+            day=DAY,
+            memo="x",
+            idempotency_key="a",
+        )
     for bad in (0, -1, 1.5, "10"):
         with pytest.raises(DomainError):
-            services.support_post(actor=admin, community=community, facility=spaces["reading"], amount_fen=bad, day=DAY, memo="x", idempotency_key="b")
+            services.support_post(
+                actor=admin,
+                community=community,
+                facility=spaces["reading"],
+                amount_fen=bad,
+                day=DAY,
+                memo="x",
+                idempotency_key="b",
+            )
     with pytest.raises(NotAllowed):
-        services.support_post(actor=users["resident"], community=community, facility=spaces["reading"], amount_fen=1, day=DAY, memo="x", idempotency_key="c")
+        services.support_post(
+            actor=users["resident"],
+            community=community,
+            facility=spaces["reading"],
+            amount_fen=1,
+            day=DAY,
+            memo="x",
+            idempotency_key="c",
+        )
     assert not Transaction.objects.exists() and not Posting.objects.exists()
 
 

@@ -30,7 +30,9 @@ def applicant_user(make_user: Any, community: Any) -> Any:
 
 @pytest.fixture
 def applicant(community: Any, applicant_user: Any) -> Partner:
-    partner = Partner.objects.create(community=community, name="开元颐养", kind="charity", entity="social_org", joined_on=TODAY)
+    partner = Partner.objects.create(
+        community=community, name="开元颐养", kind="charity", entity="social_org", joined_on=TODAY
+    )
     partner.members.add(applicant_user)
     return partner
 
@@ -43,22 +45,41 @@ def reviewers(make_user: Any, community: Any) -> list[Any]:
 @pytest.fixture
 def grant_round(manager: Any, community: Any, reviewers: list[Any]) -> GrantRound:
     return services.round_create(
-        actor=manager, community=community, name="2026年第一期", budget_fen=50_000_000, opens_on=TODAY,
-        closes_on=TODAY + dt.timedelta(days=30), reviewers=reviewers,
+        actor=manager,
+        community=community,
+        name="2026年第一期",
+        budget_fen=50_000_000,
+        opens_on=TODAY,
+        closes_on=TODAY + dt.timedelta(days=30),
+        reviewers=reviewers,
     )
 
 
 def donate(manager: Any, community: Any, fen: int) -> Donation:
     return services.donation_record(
-        actor=manager, community=community, donor_kind="enterprise", donor_name="无忧传媒", amount_fen=fen,
-        received_on=TODAY, idempotency_key=key(), now=NOW,
+        actor=manager,
+        community=community,
+        donor_kind="enterprise",
+        donor_name="无忧传媒",
+        amount_fen=fen,
+        received_on=TODAY,
+        idempotency_key=key(),
+        now=NOW,
     )
 
 
-def approved(manager: Any, grant_round: GrantRound, applicant: Partner, applicant_user: Any, reviewers: list[Any], fen: int) -> Application:
+def approved(
+    manager: Any, grant_round: GrantRound, applicant: Partner, applicant_user: Any, reviewers: list[Any], fen: int
+) -> Application:
     application = services.application_submit(
-        actor=applicant_user, grant_round=grant_round, applicant=applicant, title="银龄助餐", category="services",
-        summary="为高龄老人送餐", requested_fen=fen, now=NOW,
+        actor=applicant_user,
+        grant_round=grant_round,
+        applicant=applicant,
+        title="银龄助餐",
+        category="services",
+        summary="为高龄老人送餐",
+        requested_fen=fen,
+        now=NOW,
     )
     for r in reviewers:
         services.review_score(actor=r, application=application, score=80, now=NOW)

@@ -34,7 +34,9 @@ def run_together(jobs):
     return errors
 
 
-def test_ten_tranches_at_once_never_pay_more_than_approved(manager, community, grant_round, applicant, applicant_user, reviewers):
+def test_ten_tranches_at_once_never_pay_more_than_approved(
+    manager, community, grant_round, applicant, applicant_user, reviewers
+):
     donate(manager, community, 10_000_000)
     grant = approved(manager, grant_round, applicant, applicant_user, reviewers, 450_000)
     jobs = [
@@ -48,7 +50,9 @@ def test_ten_tranches_at_once_never_pay_more_than_approved(manager, community, g
     assert ledger_check(community_id=community.pk).ok
 
 
-def test_grants_paid_at_once_never_take_the_fund_below_zero(manager, community, grant_round, applicant, applicant_user, reviewers):
+def test_grants_paid_at_once_never_take_the_fund_below_zero(
+    manager, community, grant_round, applicant, applicant_user, reviewers
+):
     grant_round.budget_fen = 10_000_000
     grant_round.save()
     grants = [approved(manager, grant_round, applicant, applicant_user, reviewers, 100_000) for _ in range(6)]

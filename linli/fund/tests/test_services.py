@@ -14,12 +14,24 @@ pytestmark = pytest.mark.django_db
 
 def test_a_donation_is_a_ledger_deposit_with_a_receipt_and_a_retry_records_it_once(manager, community):
     first = services.donation_record(
-        actor=manager, community=community, donor_kind="native_abroad", donor_name="旅欧侨胞陈先生",
-        amount_fen=10_000_000, received_on=TODAY, idempotency_key="bank-ref-1", now=NOW,
+        actor=manager,
+        community=community,
+        donor_kind="native_abroad",
+        donor_name="旅欧侨胞陈先生",
+        amount_fen=10_000_000,
+        received_on=TODAY,
+        idempotency_key="bank-ref-1",
+        now=NOW,
     )
     again = services.donation_record(
-        actor=manager, community=community, donor_kind="native_abroad", donor_name="旅欧侨胞陈先生",
-        amount_fen=10_000_000, received_on=TODAY, idempotency_key="bank-ref-1", now=NOW,
+        actor=manager,
+        community=community,
+        donor_kind="native_abroad",
+        donor_name="旅欧侨胞陈先生",
+        amount_fen=10_000_000,
+        received_on=TODAY,
+        idempotency_key="bank-ref-1",
+        now=NOW,
     )
     assert first.pk == again.pk and first.receipt_no.startswith("JJ2026-")
     assert selectors.fund_account(community).balance == 10_000_000
@@ -31,8 +43,14 @@ def test_a_donation_is_a_ledger_deposit_with_a_receipt_and_a_retry_records_it_on
 def test_bad_donations_are_refused_and_nothing_changes(manager, community, amount):
     with pytest.raises(DomainError) as refused:
         services.donation_record(
-            actor=manager, community=community, donor_kind="resident", donor_name="居民", amount_fen=amount,
-            received_on=TODAY, idempotency_key=key(), now=NOW,
+            actor=manager,
+            community=community,
+            donor_kind="resident",
+            donor_name="居民",
+            amount_fen=amount,
+            received_on=TODAY,
+            idempotency_key=key(),
+            now=NOW,
         )
     assert refused.value.field == "amount_fen"
     assert not Donation.objects.exists() and not Transaction.objects.exists()
@@ -68,11 +86,15 @@ def test_the_fund_never_pays_more_than_it_holds(manager, community, grant_round,
     assert selectors.fund_account(community).balance == 100_000
 
 
-def test_a_tranche_retried_with_its_key_pays_once(manager, community, grant_round, applicant, applicant_user, reviewers):
+def test_a_tranche_retried_with_its_key_pays_once(
+    manager, community, grant_round, applicant, applicant_user, reviewers
+):
     donate(manager, community, 1_000_000)
     grant = approved(manager, grant_round, applicant, applicant_user, reviewers, 300_000)
     first = services.tranche_pay(actor=manager, application=grant, amount_fen=100_000, idempotency_key="t-1")
-    assert services.tranche_pay(actor=manager, application=grant, amount_fen=100_000, idempotency_key="t-1").pk == first.pk
+    assert (
+        services.tranche_pay(actor=manager, application=grant, amount_fen=100_000, idempotency_key="t-1").pk == first.pk
+    )
     with pytest.raises(Conflict):
         services.tranche_pay(actor=manager, application=grant, amount_fen=50_000, idempotency_key="t-1")
     assert selectors.grant_account(grant).balance == 100_000
@@ -81,8 +103,14 @@ def test_a_tranche_retried_with_its_key_pays_once(manager, community, grant_roun
 def test_an_unapproved_application_is_not_paid(manager, community, grant_round, applicant, applicant_user):
     donate(manager, community, 1_000_000)
     application = services.application_submit(
-        actor=applicant_user, grant_round=grant_round, applicant=applicant, title="平安巡逻", category="safety",
-        summary="夜间巡逻", requested_fen=100_000, now=NOW,
+        actor=applicant_user,
+        grant_round=grant_round,
+        applicant=applicant,
+        title="平安巡逻",
+        category="safety",
+        summary="夜间巡逻",
+        requested_fen=100_000,
+        now=NOW,
     )
     with pytest.raises(DomainError):
         services.tranche_pay(actor=manager, application=application, amount_fen=1, idempotency_key=key())
@@ -91,10 +119,18 @@ def test_an_unapproved_application_is_not_paid(manager, community, grant_round, 
     assert refused.value.code == "reviews_missing"
 
 
-def test_a_reviewer_who_acts_for_the_applicant_cannot_score(manager, community, grant_round, applicant, applicant_user, reviewers):
+def test_a_reviewer_who_acts_for_the_applicant_cannot_score(
+    manager, community, grant_round, applicant, applicant_user, reviewers
+):
     application = services.application_submit(
-        actor=applicant_user, grant_round=grant_round, applicant=applicant, title="银龄助餐", category="services",
-        summary="送餐", requested_fen=100_000, now=NOW,
+        actor=applicant_user,
+        grant_round=grant_round,
+        applicant=applicant,
+        title="银龄助餐",
+        category="services",
+        summary="送餐",
+        requested_fen=100_000,
+        now=NOW,
     )
     applicant.members.add(reviewers[0])
     with pytest.raises(NotAllowed) as refused:
@@ -108,10 +144,18 @@ def test_a_reviewer_whose_organisation_partners_the_applicant_cannot_score(
 ):
     bank = Partner.objects.create(community=community, name="杭州银行萧山支行", kind="resources", joined_on=TODAY)
     bank.members.add(reviewers[1])
-    project = Project.objects.create(community=community, title="一老一小", lead=bank, scenario="health", starts_on=TODAY)
+    project = Project.objects.create(
+        community=community, title="一老一小", lead=bank, scenario="health", starts_on=TODAY
+    )
     application = services.application_submit(
-        actor=applicant_user, grant_round=grant_round, applicant=applicant, title="银龄助餐", category="services",
-        summary="送餐", requested_fen=100_000, now=NOW,
+        actor=applicant_user,
+        grant_round=grant_round,
+        applicant=applicant,
+        title="银龄助餐",
+        category="services",
+        summary="送餐",
+        requested_fen=100_000,
+        now=NOW,
     )
     services.review_score(actor=reviewers[1], application=application, score=70)  # not yet partners
     Review.objects.all().delete()
@@ -128,8 +172,14 @@ def test_a_reviewer_whose_organisation_partners_the_applicant_cannot_score(
 
 def test_scores_are_bounded_and_given_once(grant_round, applicant, applicant_user, reviewers):
     application = services.application_submit(
-        actor=applicant_user, grant_round=grant_round, applicant=applicant, title="议事", category="consultation",
-        summary="圆桌会", requested_fen=100_000, now=NOW,
+        actor=applicant_user,
+        grant_round=grant_round,
+        applicant=applicant,
+        title="议事",
+        category="consultation",
+        summary="圆桌会",
+        requested_fen=100_000,
+        now=NOW,
     )
     for bad in (-1, 101, "90", 7.5):
         with pytest.raises(DomainError):
@@ -140,13 +190,21 @@ def test_scores_are_bounded_and_given_once(grant_round, applicant, applicant_use
     assert Review.objects.get().score == 90
 
 
-def test_approval_stays_within_the_request_and_the_round_budget(manager, community, grant_round, applicant, applicant_user, reviewers):
+def test_approval_stays_within_the_request_and_the_round_budget(
+    manager, community, grant_round, applicant, applicant_user, reviewers
+):
     grant_round.budget_fen = 150_000
     grant_round.save()
     approved(manager, grant_round, applicant, applicant_user, reviewers, 100_000)
     second = services.application_submit(
-        actor=applicant_user, grant_round=grant_round, applicant=applicant, title="第二个", category="services",
-        summary="…", requested_fen=100_000, now=NOW,
+        actor=applicant_user,
+        grant_round=grant_round,
+        applicant=applicant,
+        title="第二个",
+        category="services",
+        summary="…",
+        requested_fen=100_000,
+        now=NOW,
     )
     for r in reviewers:
         services.review_score(actor=r, application=second, score=60)
@@ -159,16 +217,24 @@ def test_approval_stays_within_the_request_and_the_round_budget(manager, communi
     assert second.status == "submitted" and second.approved_fen == 0
 
 
-def test_the_public_summary_is_summed_from_the_ledger(manager, community, grant_round, applicant, applicant_user, reviewers):
+def test_the_public_summary_is_summed_from_the_ledger(
+    manager, community, grant_round, applicant, applicant_user, reviewers
+):
     donate(manager, community, 3_000_000)
     grant = approved(manager, grant_round, applicant, applicant_user, reviewers, 500_000)
     services.tranche_pay(actor=manager, application=grant, amount_fen=300_000, idempotency_key=key())
-    services.report_submit(actor=applicant_user, application=grant, period="2026 Q2", body="送餐 1200 份", spent_fen=120_000)
+    services.report_submit(
+        actor=applicant_user, application=grant, period="2026 Q2", body="送餐 1200 份", spent_fen=120_000
+    )
     with pytest.raises(DomainError):  # cannot report more spent than was paid
         services.report_submit(actor=applicant_user, application=grant, period="2026 Q3", body="…", spent_fen=200_000)
     summary = selectors.fund_summary(community=community)
     assert (summary.raised_fen, summary.granted_fen, summary.paid_fen, summary.spent_fen, summary.held_fen) == (
-        3_000_000, 500_000, 300_000, 120_000, 2_700_000,
+        3_000_000,
+        500_000,
+        300_000,
+        120_000,
+        2_700_000,
     )
     assert summary.projects[0].application == grant
     assert grant.reports.count() == 1

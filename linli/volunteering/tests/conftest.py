@@ -30,11 +30,20 @@ def second_volunteer(community: Any, make_user: Any) -> Any:
     return make_resident(community, name="李晓梅", seq=12, user=user)
 
 
-def make_activity(organiser: Any, community: Any, *, capacity: int = 10, hours: int = 2, title: str = "邻里节", **extra: Any) -> Activity:
+def make_activity(
+    organiser: Any, community: Any, *, capacity: int = 10, hours: int = 2, title: str = "邻里节", **extra: Any
+) -> Activity:
     starts = NOW + dt.timedelta(hours=2)
     return services.activity_create(
-        actor=organiser, community=community, title=title, kind=Activity.Kind.FESTIVAL, starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=hours), capacity=capacity, now=NOW, **extra,
+        actor=organiser,
+        community=community,
+        title=title,
+        kind=Activity.Kind.FESTIVAL,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=hours),
+        capacity=capacity,
+        now=NOW,
+        **extra,
     )
 
 
@@ -46,13 +55,23 @@ def activity(organiser: Any, community: Any) -> Activity:
 @pytest.fixture
 def venue(community: Any) -> Facility:
     return Facility.objects.create(
-        community=community, code="hall", name="邻里中心多功能厅", category=FacilityCategory.objects.first(),
-        scenario="neighbourhood", nature=Facility.Nature.FREE, lat=30.285, lng=120.135,
+        community=community,
+        code="hall",
+        name="邻里中心多功能厅",
+        category=FacilityCategory.objects.first(),
+        scenario="neighbourhood",
+        nature=Facility.Nature.FREE,
+        lat=30.285,
+        lng=120.135,
     )
 
 
 @pytest.fixture
 def venue_slot(venue: Facility, community: Any) -> Slot:
-    service = Service.objects.create(community=community, facility=venue, kind=Service.Kind.VENUE, name="场地预约", waitlist=False)
+    service = Service.objects.create(
+        community=community, facility=venue, kind=Service.Kind.VENUE, name="场地预约", waitlist=False
+    )
     start = timezone.now() + dt.timedelta(days=2)
-    return Slot.objects.create(community=community, service=service, starts_at=start, ends_at=start + dt.timedelta(hours=2), capacity=1)
+    return Slot.objects.create(
+        community=community, service=service, starts_at=start, ends_at=start + dt.timedelta(hours=2), capacity=1
+    )

@@ -22,7 +22,7 @@ def run_together(jobs):
         try:
             barrier.wait()
             job()
-        except Exception as exc:  # noqa: BLE001 - collected and inspected by the test
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -39,7 +39,9 @@ def test_eight_organisers_confirming_at_once_earn_points_once(organiser, communi
     activity = make_activity(organiser, community)
     services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
     at = NOW + dt.timedelta(hours=2, minutes=1)
-    record = services.check_in(actor=volunteer.user, activity=activity, resident=volunteer, code=codes.current_code(activity, at), now=at)
+    record = services.check_in(
+        actor=volunteer.user, activity=activity, resident=volunteer, code=codes.current_code(activity, at), now=at
+    )
     errors = run_together([lambda: services.record_confirm(actor=organiser, record=record, now=at)] * 8)
     assert errors == []
     assert ledger_selectors.resident_account(volunteer).balance == 20
@@ -50,7 +52,9 @@ def test_eight_organisers_confirming_at_once_earn_points_once(organiser, communi
 def test_the_last_place_goes_to_one_volunteer(organiser, community, volunteer, second_volunteer):
     activity = make_activity(organiser, community, capacity=1)
     people = [volunteer, second_volunteer]
-    errors = run_together([lambda r=r: services.signup_create(actor=r.user, activity=activity, resident=r, now=NOW) for r in people])
+    errors = run_together(
+        [lambda r=r: services.signup_create(actor=r.user, activity=activity, resident=r, now=NOW) for r in people]
+    )
     assert errors == []
     assert SignUp.objects.filter(status=SignUp.Status.CONFIRMED).count() == 1
     assert SignUp.objects.filter(status=SignUp.Status.WAITLISTED).count() == 1

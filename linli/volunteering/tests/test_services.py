@@ -19,11 +19,17 @@ AT_START = NOW + dt.timedelta(hours=2, minutes=1)
 def signed_in(activity: Any, volunteer: Any) -> ServiceRecord:
     services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
     return services.check_in(
-        actor=volunteer.user, activity=activity, resident=volunteer, code=codes.current_code(activity, AT_START), now=AT_START
+        actor=volunteer.user,
+        activity=activity,
+        resident=volunteer,
+        code=codes.current_code(activity, AT_START),
+        now=AT_START,
     )
 
 
-def test_sign_up_fills_places_then_the_waiting_list_and_a_withdrawal_promotes(organiser, community, volunteer, second_volunteer):
+def test_sign_up_fills_places_then_the_waiting_list_and_a_withdrawal_promotes(
+    organiser, community, volunteer, second_volunteer
+):
     activity = make_activity(organiser, community, capacity=1)
     first = services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
     second = services.signup_create(actor=second_volunteer.user, activity=activity, resident=second_volunteer, now=NOW)
@@ -64,7 +70,11 @@ def test_another_activitys_code_is_refused(organiser, community, activity, volun
     services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
     with pytest.raises(DomainError) as refused:
         services.check_in(
-            actor=volunteer.user, activity=activity, resident=volunteer, code=codes.current_code(other, AT_START), now=AT_START
+            actor=volunteer.user,
+            activity=activity,
+            resident=volunteer,
+            code=codes.current_code(other, AT_START),
+            now=AT_START,
         )
     assert refused.value.code == "bad_code"
     assert not ServiceRecord.objects.exists()
@@ -81,7 +91,11 @@ def test_malformed_codes_are_refused(activity, volunteer, code):
 def test_check_in_needs_a_confirmed_place(activity, volunteer):
     with pytest.raises(DomainError) as refused:
         services.check_in(
-            actor=volunteer.user, activity=activity, resident=volunteer, code=codes.current_code(activity, AT_START), now=AT_START
+            actor=volunteer.user,
+            activity=activity,
+            resident=volunteer,
+            code=codes.current_code(activity, AT_START),
+            now=AT_START,
         )
     assert refused.value.code == "not_signed_up"
 
@@ -136,7 +150,9 @@ def test_bad_activity_input_is_refused_with_a_message(organiser, community):
     ]
     for case in cases:
         with pytest.raises(DomainError) as refused:
-            services.activity_create(actor=organiser, community=community, kind="festival", starts_at=start, now=NOW, **case)
+            services.activity_create(
+                actor=organiser, community=community, kind="festival", starts_at=start, now=NOW, **case
+            )
         assert refused.value.field and str(refused.value.message)
     assert not community.activities.exists()
 
@@ -144,7 +160,9 @@ def test_bad_activity_input_is_refused_with_a_message(organiser, community):
 def test_a_certificate_is_issued_once_for_the_same_hours_and_renders_as_pdf(activity, volunteer, organiser):
     from linli.volunteering.certificates import certificate_pdf
 
-    services.record_confirm(actor=organiser, record=signed_in(activity, volunteer), now=AT_START + dt.timedelta(hours=2))
+    services.record_confirm(
+        actor=organiser, record=signed_in(activity, volunteer), now=AT_START + dt.timedelta(hours=2)
+    )
     cert = services.certificate_issue(actor=volunteer.user, resident=volunteer, year=2026)
     assert services.certificate_issue(actor=volunteer.user, resident=volunteer, year=2026).pk == cert.pk
     pdf = certificate_pdf(cert)
@@ -153,10 +171,14 @@ def test_a_certificate_is_issued_once_for_the_same_hours_and_renders_as_pdf(acti
         services.certificate_issue(actor=volunteer.user, resident=volunteer, year=2025)
 
 
-def test_a_club_leader_books_the_venue_through_the_booking_service(community, organiser, volunteer, second_volunteer, venue, venue_slot):
+def test_a_club_leader_books_the_venue_through_the_booking_service(
+    community, organiser, volunteer, second_volunteer, venue, venue_slot
+):
     from linli.facilities.models import Booking
 
-    club = services.club_create(actor=organiser, community=community, name="太极拳社", schedule="每周二 19:00", venue=venue, leader=volunteer)
+    club = services.club_create(
+        actor=organiser, community=community, name="太极拳社", schedule="每周二 19:00", venue=venue, leader=volunteer
+    )
     services.club_join(actor=second_volunteer.user, club=club, resident=second_volunteer)
     with pytest.raises(NotAllowed):
         services.club_book_venue(actor=second_volunteer.user, club=club, slot=venue_slot)

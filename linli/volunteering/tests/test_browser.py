@@ -1,0 +1,80 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from linli.conftest import browser_login, screenshot
+from linli.volunteering import services
+from linli.volunteering.models import Activity
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_volunteer_signs_up_checks_in_with_the_code_and_sees_the_points(page, community, organiser, volunteer):
+    starts = timezone.now() + dt.timedelta(days=1)
+    activity = services.activity_create(
+        actor=organiser,
+        community=community,
+        title="邻里节 · 便民服务",
+        kind="festival",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        capacity=20,
+        place="邻里中心广场",
+    )
+    browser_login(page, volunteer.user.mobile)
+    page.goto(page.base_url + "/volunteer/")
+    page.click(f"[data-testid=activity-{activity.pk}]")
+    page.click("[data-testid=signup]")
+    page.wait_for_load_state()
+    assert page.inner_text("[data-testid=places]") == "1/20"
+    screenshot(page, "volunteering-signed-up")
+
+    # the day comes: the activity started ten minutes ago
+    now = timezone.now()
+    Activity.objects.filter(pk=activity.pk).update(
+        starts_at=now - dt.timedelta(minutes=10), ends_at=now + dt.timedelta(minutes=110)
+    )
+
+    page.context.clear_cookies()
+    browser_login(page, organiser.mobile)
+    page.goto(page.base_url + f"/volunteer/activities/{activity.pk}/run/")
+    code = page.inner_text("[data-testid=checkin-code]").strip()
+    assert len(code) == 6 and page.locator("svg").count() >= 1
+    screenshot(page, "volunteering-organiser-code")
+
+    page.context.clear_cookies()
+    browser_login(page, volunteer.user.mobile)
+    page.goto(page.base_url + f"/volunteer/activities/{activity.pk}/")
+    page.fill("input[name=code]", "000000" if code != "000000" else "111111")
+    page.click("[data-testid=check-in]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=checked-in]").count() == 0  # a wrong code is refused
+    page.fill("input[name=code]", code)
+    page.click("[data-testid=check-in]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=checked-in]").count() == 1
+
+    page.context.clear_cookies()
+    browser_login(page, organiser.mobile)
+    page.goto(page.base_url + f"/volunteer/activities/{activity.pk}/run/")
+    record = activity.records.get()
+    page.click(f"[data-testid=confirm-{record.pk}]")
+    page.wait_for_load_state()
+    assert "20" in page.inner_text(".messages")
+
+    page.context.clear_cookies()
+    browser_login(page, volunteer.user.mobile)
+    page.goto(page.base_url + "/ledger/")
+    assert page.inner_text("[data-testid=points-balance]") == "20"
+    assert "邻里节" in page.content()
+    screenshot(page, "volunteering-points-statement")
+    page.goto(page.base_url + "/volunteer/my/")
+    assert page.inner_text(f"[data-testid=hours-{timezone.localdate().year}]") == "2.0"
+    page.click("[data-testid=elder-on]")
+    page.wait_for_load_state()
+    screenshot(page, "volunteering-my-hours-elder")
+    page.click("button[name=language][value=en]")
+    page.wait_for_load_state()
+    assert "My volunteer hours" in page.content()
+    screenshot(page, "volunteering-my-hours-en")
