@@ -2,4 +2,8 @@
 
 DEMO_STEPS = [
     "linli.demo.foundation.build",
+    "linli.partners.demo.build",
+    "linli.volunteering.demo.build",
+    "linli.fund.demo.build",
+    "linli.company.demo.build",
 ]

@@ -1,0 +1,96 @@
+"""Demo: 强社基金 raised 3 million yuan (一期 1 million), granted 500,000 yuan to 33 projects, paid in tranches."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from linli.demo.context import DemoContext
+from linli.partners.models import Partner
+
+from . import services
+from .models import Application, Category, Review
+
+DONORS = [
+    ("enterprise", "无忧传媒"),
+    ("enterprise", "杭州银行萧山支行"),
+    ("native_abroad", "旅欧侨胞陈先生"),
+    ("foundation", "浙江省济公基金会"),
+    ("resident", "居民爱心捐赠"),
+    ("native_abroad", "乡贤王先生"),
+    ("enterprise", "浙农东巢"),
+    ("foundation", "海亮基金会"),
+]
+
+
+def build(ctx: DemoContext) -> None:
+    community = ctx.communities[0]
+    admin = ctx.users["community_admin"]
+    rnd = ctx.random
+    now = timezone.now()
+    today = timezone.localdate()
+    partners = list(Partner.objects.filter(community=community).order_by("pk"))
+    with transaction.atomic():
+        amounts = [1_000_000] * 1 + [50_000] * 40  # 一期 1 million, then 2 million more in 40 donations (yuan)
+        for i, yuan in enumerate(amounts):
+            kind, name = DONORS[i % len(DONORS)]
+            services.donation_record(
+                actor=admin,
+                community=community,
+                donor_kind=kind,
+                donor_name=name,
+                amount_fen=yuan * 100,
+                received_on=today - dt.timedelta(days=360 - i * 8),
+                idempotency_key=f"demo-{i}",
+                partner=next((p for p in partners if p.name == name), None),
+                now=now - dt.timedelta(days=360 - i * 8),
+            )
+        reviewers = [ctx.users["social_worker"], ctx.users["street_admin"], ctx.users["steward"]]
+        grant_round = services.round_create(
+            actor=admin,
+            community=community,
+            name=f"{today.year}年强社基金项目",
+            budget_fen=60_000_000,
+            opens_on=today - dt.timedelta(days=90),
+            closes_on=today,
+            reviewers=reviewers,
+        )
+        categories = [Category.PARTY_BUILDING, Category.SERVICES, Category.SAFETY, Category.CONSULTATION]
+        amounts_fen = [1_500_000] * 32 + [2_000_000]  # 33 grants: 32 × 15,000 + 20,000 = 500,000 yuan
+        for i, fen in enumerate(amounts_fen):
+            applicant = partners[i % len(partners)]
+            application = Application.objects.create(
+                community=community,
+                round=grant_round,
+                applicant=applicant,
+                title=f"{['红色领航', '银龄助餐', '平安楼道', '圆桌议事'][i % 4]}项目{i + 1}",
+                category=categories[i % 4],
+                summary="面向社区居民的治理项目。",
+                requested_fen=fen,
+                submitted_at=now - dt.timedelta(days=60),
+            )
+            Review.objects.bulk_create(
+                [
+                    Review(
+                        application=application,
+                        reviewer=r,
+                        score=rnd.randint(70, 95),
+                        created_at=now - dt.timedelta(days=40),
+                    )
+                    for r in reviewers
+                ]
+            )
+            services.application_decide(
+                actor=admin, application=application, approve=True, approved_fen=fen, now=now - dt.timedelta(days=30)
+            )
+            services.tranche_pay(
+                actor=admin, application=application, amount_fen=fen // 2, idempotency_key=f"demo-{application.pk}-1"
+            )
+            if i % 3 == 0:
+                services.tranche_pay(
+                    actor=admin,
+                    application=application,
+                    amount_fen=fen - fen // 2,
+                    idempotency_key=f"demo-{application.pk}-2",
+                )
+    ctx.progress("  fund: 3,000,000 yuan raised, 33 grants totalling 500,000 yuan")

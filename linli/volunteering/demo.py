@@ -1,0 +1,159 @@
+"""Demo: 8 volunteer teams in 市北 (one of them 柿先锋 party members), a year of activities with confirmed hours
+(points through the ledger's `volunteer_hour` rule), and four clubs."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from linli.demo.context import DemoContext
+from linli.ledger import services as ledger
+from linli.ledger.codes import RuleCode
+from linli.people.models import Resident
+
+from .models import Activity, Club, ClubMember, ServiceRecord, SignUp, Team, TeamMember
+
+TEAMS = [
+    ("柿先锋党员志愿队", True, "governance"),
+    ("金童银晚志愿队", False, "neighbourhood"),
+    ("红色引擎便民队", False, "services"),
+    ("斑斓心愿关爱队", False, "neighbourhood"),
+    ("平安巡防队", False, "governance"),
+    ("垃圾分类督导队", False, "low_carbon"),
+    ("健康义诊服务队", False, "health"),
+    ("文明交通劝导队", False, "transport"),
+]
+KINDS = ["service", "festival", "clinic", "performance", "course", "clean_up", "visit"]
+CLUBS = [
+    ("乒乓球社", "每周二、四 19:00"),
+    ("太极拳社", "每天 06:30"),
+    ("罗汉社", "每周六 09:00"),
+    ("布龙社", "每周三 19:30"),
+]
+
+
+def build(ctx: DemoContext) -> None:
+    community = ctx.communities[0]
+    organiser = ctx.users["social_worker"]
+    rnd = ctx.random
+    today = ctx.today
+    tz = timezone.get_current_timezone()
+    residents = list(
+        Resident.objects.filter(community=community, birth_date__lte=today.replace(year=today.year - 18)).order_by(
+            "pk"
+        )[:400]
+    )
+    party = [r for r in residents if r.is_party_member][:30]
+    volunteer = Resident.objects.filter(user=ctx.users["volunteer"]).first()
+    with transaction.atomic():
+        teams = Team.objects.bulk_create(
+            [
+                Team(community=community, name=n, party_vanguard=p, scenario=s, description=f"{n}常态化开展志愿服务。")
+                for n, p, s in TEAMS
+            ]
+        )
+        members: dict[int, list[Resident]] = {}
+        rows = []
+        for i, team in enumerate(teams):
+            pool = party if team.party_vanguard else residents[i * 40 : i * 40 + 40]
+            chosen = pool[:12] + ([volunteer] if volunteer and i == 1 else [])
+            members[team.pk] = chosen
+            rows += [
+                TeamMember(team=team, resident=r, leader=j == 0, joined_on=today - dt.timedelta(days=400))
+                for j, r in enumerate(chosen)
+            ]
+        TeamMember.objects.bulk_create(rows)
+        activities = []
+        for month in range(12, 0, -1):
+            for team in teams:
+                day = today - dt.timedelta(days=month * 30 - rnd.randint(0, 20))
+                starts = dt.datetime.combine(day, dt.time(rnd.choice([9, 14, 19])), tzinfo=tz)
+                activities.append(
+                    Activity(
+                        community=community,
+                        team=team,
+                        kind=rnd.choice(KINDS),
+                        title=f"{team.name}·{day:%m月}服务",
+                        place="喜柿天地",
+                        starts_at=starts,
+                        ends_at=starts + dt.timedelta(hours=2),
+                        capacity=10,
+                        signed_up=6,
+                        organiser=organiser,
+                    )
+                )
+        for k in range(6):  # upcoming ones to sign up for
+            starts = dt.datetime.combine(today + dt.timedelta(days=3 + k * 4), dt.time(9), tzinfo=tz)
+            activities.append(
+                Activity(
+                    community=community,
+                    team=teams[k],
+                    kind=KINDS[k],
+                    title=["邻里节", "社区义诊", "文艺汇演", "公益课程·反诈", "环境整治", "走访慰问"][k],
+                    place="喜柿天地",
+                    starts_at=starts,
+                    ends_at=starts + dt.timedelta(hours=2),
+                    capacity=20,
+                    organiser=organiser,
+                )
+            )
+        activities = Activity.objects.bulk_create(activities)
+        past = [a for a in activities if a.ends_at < timezone.now()]
+        signups = []
+        for a in past:
+            signups += [
+                SignUp(
+                    activity=a,
+                    resident=r,
+                    status="confirmed",
+                    created_at=a.starts_at - dt.timedelta(days=2),
+                    checked_in_at=a.starts_at,
+                )
+                for r in rnd.sample(members[a.team_id], 6)
+            ]
+        signups = SignUp.objects.bulk_create(signups)
+        by_pk = {a.pk: a for a in past}
+        records = ServiceRecord.objects.bulk_create(
+            [
+                ServiceRecord(
+                    community=community,
+                    signup=s,
+                    activity_id=s.activity_id,
+                    resident_id=s.resident_id,
+                    minutes=120,
+                    served_on=timezone.localtime(by_pk[s.activity_id].starts_at).date(),
+                    status="confirmed",
+                    confirmed_by=organiser,
+                    confirmed_at=by_pk[s.activity_id].ends_at,
+                )
+                for s in signups
+            ]
+        )
+        residents_by_pk = {r.pk: r for team in members.values() for r in team}
+        for record in records:
+            earned = ledger.points_earn(
+                community=community,
+                resident=residents_by_pk[record.resident_id],
+                rule_code=RuleCode.VOLUNTEER_HOUR,
+                quantity=2,
+                idempotency_key=f"volunteer-hours:{record.pk}",
+                actor=organiser,
+                memo="志愿服务 2h",
+                now=record.confirmed_at,
+            )
+            record.points, record.earning = earned.points, earned.transaction
+        ServiceRecord.objects.bulk_update(records, ["points", "earning"])
+        for name, schedule in CLUBS:
+            club = Club.objects.create(
+                community=community, name=name, schedule=schedule, description=f"{name}欢迎邻居加入。"
+            )
+            ClubMember.objects.bulk_create(
+                [
+                    ClubMember(club=club, resident=r, leader=j == 0, joined_on=today - dt.timedelta(days=200))
+                    for j, r in enumerate(rnd.sample(residents, 15))
+                ]
+            )
+    ctx.progress(
+        f"  volunteering: {len(teams)} teams, {len(activities)} activities, "
+        f"{len(records)} confirmed service records, {len(CLUBS)} clubs"
+    )
