@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from linli.core.api import AUTH
@@ -71,10 +71,10 @@ def summary(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/fund/{code}/applications/{pk}/reviews", response={201: ReviewOut}, auth=AUTH)
-def score(request: HttpRequest, code: str, pk: int, payload: ScoreIn) -> tuple[int, dict[str, Any]]:
+def score(request: HttpRequest, code: str, pk: int, payload: ScoreIn) -> Status:
     community = get_object_or_404(Community, code=code)
     application = selectors.application_get(user=request.user, community=community, pk=pk)
     review = services.review_score(
         actor=request.user, application=application, score=payload.score, comment=payload.comment
     )
-    return 201, {"id": review.pk, "application": application.pk, "score": review.score}
+    return Status(201, {"id": review.pk, "application": application.pk, "score": review.score})

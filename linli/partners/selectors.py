@@ -27,6 +27,7 @@ def projects_of(*, user: Any, community: Community) -> QuerySet[Project]:
         Project.objects.filter(community=community)
         .select_related("lead")
         .annotate(money_fen=Sum("contributions__value_fen"), contributions_n=Count("contributions"))
+        .order_by("-starts_on", "pk")
     )
 
 

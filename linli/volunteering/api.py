@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from linli.core.api import AUTH
 from linli.core.errors import NotFound
@@ -60,17 +60,17 @@ def activities(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/volunteering/activities/{pk}/signup", response={201: SignUpOut})
-def signup(request: HttpRequest, pk: int) -> tuple[int, dict[str, Any]]:
+def signup(request: HttpRequest, pk: int) -> Status:
     activity = selectors.activity_for_user(user=request.user, pk=pk)
     made = services.signup_create(actor=request.user, activity=activity, resident=_resident(request))
-    return 201, signup_out(made)
+    return Status(201, signup_out(made))
 
 
 @router.post("/volunteering/activities/{pk}/check-in", response={201: RecordOut})
-def check_in(request: HttpRequest, pk: int, payload: CheckInIn) -> tuple[int, dict[str, Any]]:
+def check_in(request: HttpRequest, pk: int, payload: CheckInIn) -> Status:
     activity = selectors.activity_for_user(user=request.user, pk=pk)
     record = services.check_in(actor=request.user, activity=activity, resident=_resident(request), code=payload.code)
-    return 201, record_out(record)
+    return Status(201, record_out(record))
 
 
 @router.post("/volunteering/records/{pk}/confirm", response=RecordOut)

@@ -109,7 +109,7 @@ def build(ctx: DemoContext) -> None:
                     created_at=a.starts_at - dt.timedelta(days=2),
                     checked_in_at=a.starts_at,
                 )
-                for r in rnd.sample(members[a.team_id], 6)
+                for r in rnd.sample(members[int(a.team_id or 0)], 6)
             ]
         signups = SignUp.objects.bulk_create(signups)
         by_pk = {a.pk: a for a in past}

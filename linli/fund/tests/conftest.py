@@ -84,3 +84,13 @@ def approved(
     for r in reviewers:
         services.review_score(actor=r, application=application, score=80, now=NOW)
     return services.application_decide(actor=manager, application=application, approve=True, approved_fen=fen, now=NOW)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language() -> Any:
+    """Pages activate the request's language on this thread; put it back so later tests see their own."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    yield
+    translation.activate(language) if language else translation.deactivate()

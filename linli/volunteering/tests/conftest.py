@@ -75,3 +75,13 @@ def venue_slot(venue: Facility, community: Any) -> Slot:
     return Slot.objects.create(
         community=community, service=service, starts_at=start, ends_at=start + dt.timedelta(hours=2), capacity=1
     )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language() -> Any:
+    """Pages activate the request's language on this thread; put it back so later tests see their own."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    yield
+    translation.activate(language) if language else translation.deactivate()

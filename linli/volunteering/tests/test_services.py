@@ -2,6 +2,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from linli.audit.models import AuditEntry
 from linli.core.errors import Conflict, DomainError, NotAllowed
@@ -58,7 +59,7 @@ def test_the_current_and_the_previous_code_check_in(activity, volunteer):
 def test_an_expired_code_is_refused_and_nothing_is_recorded(activity, volunteer):
     services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
     old = codes.current_code(activity, AT_START - dt.timedelta(seconds=2 * codes.WINDOW_SECONDS + 1))
-    with pytest.raises(DomainError) as refused:
+    with translation.override("en"), pytest.raises(DomainError) as refused:
         services.check_in(actor=volunteer.user, activity=activity, resident=volunteer, code=old, now=AT_START)
     assert refused.value.code == "bad_code" and "expired" in str(refused.value.message)
     assert not ServiceRecord.objects.exists()
