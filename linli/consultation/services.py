@@ -684,6 +684,7 @@ def decision_record(
         if meeting is not None:
             if meeting.community_id != community.pk:
                 raise NotFound(_("No such meeting in this community."))
+            meeting = Meeting.objects.get(pk=meeting.pk)
             if meeting.status != Meeting.Status.HELD:
                 raise Conflict(
                     _("Decisions of a meeting can be recorded only after it has been held."), code="meeting_not_held"

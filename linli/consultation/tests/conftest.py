@@ -39,3 +39,12 @@ def earned(monkeypatch: Any) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr("linli.consultation.points._earn", lambda **kw: calls.append(kw))
     return calls
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Any:
+    """Service tests match refusals by their English text; pages and the API choose by Accept-Language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -144,4 +144,5 @@ def test_vote_earns_points_without_saying_how(community: Any, staff: Any, alice:
     vote = _vote(community, staff, secret=True)
     services.ballot_cast(actor=alice, vote=vote, option=vote.options.first(), now=NOW)
     assert earned[0]["rule_code"] == "vote_cast"
-    assert str(vote.options.first().pk) not in earned[0]["idempotency_key"] + earned[0]["memo"]
+    assert earned[0]["idempotency_key"] == f"consultation:vote:{vote.pk}:{alice.resident.pk}"
+    assert earned[0]["memo"] == f"vote {vote.pk}"
