@@ -213,7 +213,7 @@ def statistics(*, user: Any, community: Community, since: dt.datetime | None = N
     ratings = Matter.objects.filter(community=community).aggregate(avg=Avg("ratings__score"))
     return {
         "matters": matters.count(),
-        "by_status": {label: by_status.get(value, 0) for value, label in Matter.Status.choices},
+        "by_status": {str(label): by_status.get(value, 0) for value, label in Matter.Status.choices},
         "solved": by_status.get(Matter.Status.DONE, 0),
         "meetings_held": meetings.filter(status=Meeting.Status.HELD).count(),
         "open_tasks": Task.objects.filter(community=community, status=Task.Status.OPEN).count(),

@@ -86,8 +86,8 @@ def statistics(*, user: Any, community: Community, since: dt.datetime | None = N
     resolved = closed.filter(resolved=True).count()
     return {
         "total": qs.count(),
-        "by_status": {label: by_status.get(value, 0) for value, label in Case.Status.choices},
-        "by_kind": {label: by_kind.get(value, 0) for value, label in Case._meta.get_field("kind").choices or []},
+        "by_status": {str(label): by_status.get(value, 0) for value, label in Case.Status.choices},
+        "by_kind": {str(label): by_kind.get(value, 0) for value, label in Case._meta.get_field("kind").choices or []},
         "by_month": by_month,
         "closed": closed.count(),
         "resolved": resolved,
