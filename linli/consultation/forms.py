@@ -11,7 +11,9 @@ class MatterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MatterKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(label=_("Title"), max_length=120)
     body = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
-    neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=None, required=False)
+    neighbourhood: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Neighbourhood"), queryset=None, required=False
+    )
 
     def __init__(self, *args: object, community: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -68,7 +70,7 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=[Party.COMMUNITY, Party.PROPERTY, Party.OWNERS, Party.REPRESENTATIVES],
     )
-    matters = forms.ModelMultipleChoiceField(
+    matters: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Agenda"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -87,7 +89,9 @@ class VoteForm(forms.Form):
         label=_("Options"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One option per line.")
     )
     eligibility = forms.ChoiceField(label=_("Who may vote"), choices=Eligibility.choices)
-    neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=None, required=False)
+    neighbourhood: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Neighbourhood"), queryset=None, required=False
+    )
     secret = forms.BooleanField(label=_("Secret ballot"), required=False)
     hide_results = forms.BooleanField(label=_("Hide results until the close"), required=False, initial=True)
     opens_at = forms.DateTimeField(label=_("Opens at"), widget=DT)

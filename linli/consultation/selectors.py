@@ -56,7 +56,7 @@ def matter_chain(*, matter: Matter) -> dict[str, Any]:
         events.append({"at": matter.agenda_at, "kind": "agenda", "text": _("Put on the agenda")})
     for item in agenda:
         m = item.meeting
-        events.append({"at": m.starts_at, "kind": "meeting", "text": m.title, "meeting": m})
+        events.append({"at": m.held_at or m.starts_at, "kind": "meeting", "text": m.title, "meeting": m})
     for d in decisions:
         events.append({"at": d.created_at, "kind": "decision", "text": d.text, "decision": d})
         for t in d.tasks.all():

@@ -19,11 +19,16 @@ API = "/api/v1/communities/shibei/consultation"
 def test_raise_support_and_limit(community: Any, alice: Any, bob: Any) -> None:
     ConsultationSettings.objects.create(community=community, supports_per_resident=1, agenda_threshold=2)
     c = client_for(bob, "en")
-    r = client_for(alice).post(f"{API}/matters", {"kind": "urgent", "title": "路灯不亮", "body": "小区西侧路灯不亮已一周。"},
-                               content_type="application/json")
+    r = client_for(alice).post(
+        f"{API}/matters",
+        {"kind": "urgent", "title": "路灯不亮", "body": "小区西侧路灯不亮已一周。"},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     first = r.json()["id"]
-    second = services.matter_raise(actor=alice, community=community, kind="hard", title="垃圾房异味", body="垃圾房夏天异味很重。")
+    second = services.matter_raise(
+        actor=alice, community=community, kind="hard", title="垃圾房异味", body="垃圾房夏天异味很重。"
+    )
     r = c.post(f"{API}/matters/{first}/support")
     assert r.status_code == 201 and r.json()["support_count"] == 1
     r = c.post(f"{API}/matters/{second.pk}/support")
@@ -44,15 +49,28 @@ def test_other_community_sees_nothing(community: Any, other_community: Any, matt
 
 def test_hidden_results_and_vote_after_close(community: Any, staff: Any, alice: Any, bob: Any) -> None:
     now = timezone.now()
-    r = client_for(staff).post(f"{API}/votes", {
-        "question": "是否同意更换物业？", "options": ["同意", "不同意"], "eligibility": "all",
-        "opens_at": (now - dt.timedelta(hours=1)).isoformat(), "closes_at": (now + dt.timedelta(days=1)).isoformat(),
-        "hide_results": True, "secret": True}, content_type="application/json")
+    r = client_for(staff).post(
+        f"{API}/votes",
+        {
+            "question": "是否同意更换物业？",
+            "options": ["同意", "不同意"],
+            "eligibility": "all",
+            "opens_at": (now - dt.timedelta(hours=1)).isoformat(),
+            "closes_at": (now + dt.timedelta(days=1)).isoformat(),
+            "hide_results": True,
+            "secret": True,
+        },
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     vote = r.json()
     option = vote["options"][0]["id"]
-    assert client_for(alice).post(f"{API}/votes/{vote['id']}/ballots", {"option_id": option},
-                                  content_type="application/json").status_code == 201
+    assert (
+        client_for(alice)
+        .post(f"{API}/votes/{vote['id']}/ballots", {"option_id": option}, content_type="application/json")
+        .status_code
+        == 201
+    )
     for who in (alice, staff):
         seen = client_for(who).get(f"{API}/votes/{vote['id']}").json()
         assert seen["results"] is None and seen["total"] is None
@@ -61,23 +79,38 @@ def test_hidden_results_and_vote_after_close(community: Any, staff: Any, alice: 
     assert client_for(alice).get(f"{API}/votes/{vote['id']}").json()["has_voted"] is True
     closed = client_for(staff).post(f"{API}/votes/{vote['id']}/close").json()
     assert closed["phase"] == "closed" and closed["results"][0]["count"] == 1
-    r = client_for(bob, "en").post(f"{API}/votes/{vote['id']}/ballots", {"option_id": option},
-                                   content_type="application/json")
+    r = client_for(bob, "en").post(
+        f"{API}/votes/{vote['id']}/ballots", {"option_id": option}, content_type="application/json"
+    )
     assert r.status_code == 409
-    assert r.json()["error"] == {"code": "vote_closed", "message": "This vote has closed; no more ballots are taken.",
-                                 "fields": {}}
+    assert r.json()["error"] == {
+        "code": "vote_closed",
+        "message": "This vote has closed; no more ballots are taken.",
+        "fields": {},
+    }
     assert Ballot.objects.count() == 1
-    zh = client_for(bob, "zh-hans").post(f"{API}/votes/{vote['id']}/ballots", {"option_id": option},
-                                         content_type="application/json")
+    zh = client_for(bob, "zh-hans").post(
+        f"{API}/votes/{vote['id']}/ballots", {"option_id": option}, content_type="application/json"
+    )
     assert zh.json()["error"]["message"] != "This vote has closed; no more ballots are taken."
 
 
 def test_minutes_before_held_refused(community: Any, staff: Any) -> None:
-    meeting = services.meeting_create(actor=staff, community=community, title="六月圆桌会", mode="online",
-                                      online_url="https://meet.example.org/x", starts_at=timezone.now() + dt.timedelta(days=2),
-                                      capacity=20, parties=["community", "property"])
-    r = client_for(staff, "en").put(f"{API}/meetings/{meeting.pk}/minutes",
-                                    {"minutes": "讨论了很多事情，形成了若干决定，详见附件。"}, content_type="application/json")
+    meeting = services.meeting_create(
+        actor=staff,
+        community=community,
+        title="六月圆桌会",
+        mode="online",
+        online_url="https://meet.example.org/x",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        capacity=20,
+        parties=["community", "property"],
+    )
+    r = client_for(staff, "en").put(
+        f"{API}/meetings/{meeting.pk}/minutes",
+        {"minutes": "讨论了很多事情，形成了若干决定，详见附件。"},
+        content_type="application/json",
+    )
     assert r.status_code == 409 and r.json()["error"]["code"] == "meeting_not_held"
     meeting.refresh_from_db()
     assert meeting.minutes == ""
@@ -88,6 +121,9 @@ def test_resident_cannot_manage(community: Any, alice: Any, matter: Any) -> None
     assert r.status_code == 403
     matter.refresh_from_db()
     assert matter.status == Matter.Status.RAISED
-    r = client_for(alice).put(f"{API}/settings", {"supports_per_resident": 50, "agenda_threshold": 1,
-                                                  "one_support_per_household": True}, content_type="application/json")
+    r = client_for(alice).put(
+        f"{API}/settings",
+        {"supports_per_resident": 50, "agenda_threshold": 1, "one_support_per_household": True},
+        content_type="application/json",
+    )
     assert r.status_code == 403 and not ConsultationSettings.objects.exists()

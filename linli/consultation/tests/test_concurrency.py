@@ -42,9 +42,16 @@ def _race(n: int, call: Callable[[], Any]) -> tuple[int, int]:
 
 def _vote(community: Any, staff: Any, eligibility: str = "all", secret: bool = True) -> Any:
     now = timezone.now()
-    return services.vote_create(actor=staff, community=community, question="是否同意加装电梯？", options=["同意", "不同意"],
-                                eligibility=eligibility, secret=secret, opens_at=now - dt.timedelta(hours=1),
-                                closes_at=now + dt.timedelta(days=1))
+    return services.vote_create(
+        actor=staff,
+        community=community,
+        question="是否同意加装电梯？",
+        options=["同意", "不同意"],
+        eligibility=eligibility,
+        secret=secret,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1),
+    )
 
 
 def test_concurrent_ballots_by_one_person_count_once(community: Any, users: dict[str, Any]) -> None:
@@ -79,7 +86,9 @@ def test_concurrent_supports_respect_the_limit(community: Any, users: dict[str, 
     author = resident_user(community)
     supporter = resident_user(community)
     matters = [
-        services.matter_raise(actor=author, community=community, kind="hard", title=f"议题{i}号", body="一件需要协调的事情。")
+        services.matter_raise(
+            actor=author, community=community, kind="hard", title=f"议题{i}号", body="一件需要协调的事情。"
+        )
         for i in range(5)
     ]
     queue = iter(matters)

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 def _matter(community: Any, author: Any, n: int = 0) -> Matter:
     return services.matter_raise(
-        actor=author, community=community, kind="hard", title=f"议题{n}号事项", body="需要协调解决的一件事情，请大家支持。"
+        actor=author,
+        community=community,
+        kind="hard",
+        title=f"议题{n}号事项",
+        body="需要协调解决的一件事情，请大家支持。",
     )
 
 
@@ -70,9 +74,15 @@ def test_supports_on_closed_matters_do_not_count_against_the_limit(community: An
     services.matter_support(actor=supporter, matter=_matter(community, alice, 2))
 
 
-@pytest.mark.parametrize(("per_household", "same_home", "allowed"), [
-    (False, True, True), (True, True, False), (True, False, True), (False, False, True),
-])
+@pytest.mark.parametrize(
+    ("per_household", "same_home", "allowed"),
+    [
+        (False, True, True),
+        (True, True, False),
+        (True, False, True),
+        (False, False, True),
+    ],
+)
 def test_one_household_counts_once(
     community: Any, alice: Any, per_household: bool, same_home: bool, allowed: bool
 ) -> None:
@@ -129,18 +139,33 @@ def test_lift_report_once_and_reporter_follows(
     steward = users["grid_steward"]
     with django_capture_on_commit_callbacks(execute=True):
         matter = services.matter_lift_from_report(
-            actor=steward, community=community, report_ref="R-2031", kind="urgent", title="小区东门积水",
-            body="多名居民报告东门下雨积水严重。", reporter=bob,
+            actor=steward,
+            community=community,
+            report_ref="R-2031",
+            kind="urgent",
+            title="小区东门积水",
+            body="多名居民报告东门下雨积水严重。",
+            reporter=bob,
         )
     assert matter.origin_kind == "report" and matter.origin_ref == "R-2031"
     assert Notification.objects.filter(user=bob).exists()
     with pytest.raises(Conflict, match="already been lifted"):
         services.matter_lift_from_report(
-            actor=steward, community=community, report_ref="R-2031", kind="urgent", title="再次提升", body="同一个报告再次提升。"
+            actor=steward,
+            community=community,
+            report_ref="R-2031",
+            kind="urgent",
+            title="再次提升",
+            body="同一个报告再次提升。",
         )
     with pytest.raises(NotAllowed):
         services.matter_lift_from_report(
-            actor=bob, community=community, report_ref="R-1", kind="urgent", title="居民不能提", body="居民不能提升报告。"
+            actor=bob,
+            community=community,
+            report_ref="R-1",
+            kind="urgent",
+            title="居民不能提",
+            body="居民不能提升报告。",
         )
 
 

@@ -15,21 +15,41 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("elder", [False, True])
 def test_pages_render(community: Any, staff: Any, alice: Any, matter: Any, language: str, elder: bool) -> None:
-    meeting = services.meeting_create(actor=staff, community=community, title="五月圆桌会议", mode="offline", place="会客厅",
-                                      starts_at=timezone.now() + dt.timedelta(days=1), capacity=5,
-                                      parties=["community"], matters=[matter])
-    vote = services.vote_create(actor=staff, community=community, question="加装电梯？", options=["是", "否"],
-                                eligibility="all", opens_at=timezone.now() - dt.timedelta(hours=1),
-                                closes_at=timezone.now() + dt.timedelta(days=1))
+    meeting = services.meeting_create(
+        actor=staff,
+        community=community,
+        title="五月圆桌会议",
+        mode="offline",
+        place="会客厅",
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        capacity=5,
+        parties=["community"],
+        matters=[matter],
+    )
+    vote = services.vote_create(
+        actor=staff,
+        community=community,
+        question="加装电梯？",
+        options=["是", "否"],
+        eligibility="all",
+        opens_at=timezone.now() - dt.timedelta(hours=1),
+        closes_at=timezone.now() + dt.timedelta(days=1),
+    )
     for user in (alice, staff):
         c = client_for(user, language)
         if elder:
             c.cookies["linli_elder"] = "1"
         for url in (
-            "/consultation/shibei/", f"/consultation/shibei/matters/{matter.pk}/", "/consultation/shibei/meetings/",
-            f"/consultation/shibei/meetings/{meeting.pk}/", "/consultation/shibei/votes/",
-            f"/consultation/shibei/votes/{vote.pk}/", "/consultation/shibei/tasks/", "/consultation/shibei/matters/new/",
-            "/mediation/shibei/", "/mediation/shibei/statistics/",
+            "/consultation/shibei/",
+            f"/consultation/shibei/matters/{matter.pk}/",
+            "/consultation/shibei/meetings/",
+            f"/consultation/shibei/meetings/{meeting.pk}/",
+            "/consultation/shibei/votes/",
+            f"/consultation/shibei/votes/{vote.pk}/",
+            "/consultation/shibei/tasks/",
+            "/consultation/shibei/matters/new/",
+            "/mediation/shibei/",
+            "/mediation/shibei/statistics/",
         ):
             r = c.get(url)
             assert r.status_code == 200, (url, r.status_code)
@@ -52,9 +72,16 @@ def test_support_and_refusal_through_page(community: Any, alice: Any, bob: Any, 
 
 
 def test_hidden_results_not_in_page(community: Any, staff: Any, alice: Any) -> None:
-    vote = services.vote_create(actor=staff, community=community, question="换物业？", options=["赞成票", "反对票"],
-                                eligibility="all", opens_at=timezone.now() - dt.timedelta(hours=1),
-                                closes_at=timezone.now() + dt.timedelta(days=1), hide_results=True)
+    vote = services.vote_create(
+        actor=staff,
+        community=community,
+        question="换物业？",
+        options=["赞成票", "反对票"],
+        eligibility="all",
+        opens_at=timezone.now() - dt.timedelta(hours=1),
+        closes_at=timezone.now() + dt.timedelta(days=1),
+        hide_results=True,
+    )
     services.ballot_cast(actor=alice, vote=vote, option=vote.options.first())
     for who in (alice, staff):
         html = client_for(who, "en").get(f"/consultation/shibei/votes/{vote.pk}/").content.decode()

@@ -11,19 +11,28 @@ from .factories import resident_user
 
 pytestmark = pytest.mark.django_db
 
-WHO = ["anonymous", "resident", "other_resident", "grid_steward", "social_worker", "community_admin",
-       "street_admin", "city_viewer", "operator"]
+WHO = [
+    "anonymous",
+    "resident",
+    "other_resident",
+    "grid_steward",
+    "social_worker",
+    "community_admin",
+    "street_admin",
+    "city_viewer",
+    "operator",
+]
 #          view  raise support manage lift  export configure
 EXPECTED = {
-    "anonymous":       (0, 0, 0, 0, 0, 0, 0),
-    "resident":        (1, 1, 1, 0, 0, 0, 0),
-    "other_resident":  (0, 0, 0, 0, 0, 0, 0),
-    "grid_steward":    (1, 1, 0, 0, 1, 0, 0),
-    "social_worker":   (1, 1, 0, 1, 1, 1, 0),
+    "anonymous": (0, 0, 0, 0, 0, 0, 0),
+    "resident": (1, 1, 1, 0, 0, 0, 0),
+    "other_resident": (0, 0, 0, 0, 0, 0, 0),
+    "grid_steward": (1, 1, 0, 0, 1, 0, 0),
+    "social_worker": (1, 1, 0, 1, 1, 1, 0),
     "community_admin": (1, 1, 0, 1, 1, 1, 1),
-    "street_admin":    (1, 0, 0, 0, 0, 1, 0),
-    "city_viewer":     (1, 0, 0, 0, 0, 0, 0),
-    "operator":        (1, 0, 0, 0, 0, 0, 0),
+    "street_admin": (1, 0, 0, 0, 0, 1, 0),
+    "city_viewer": (1, 0, 0, 0, 0, 0, 0),
+    "operator": (1, 0, 0, 0, 0, 0, 0),
 }
 
 

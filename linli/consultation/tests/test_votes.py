@@ -45,11 +45,15 @@ def test_eligibility_matrix(
     from django.contrib.auth.models import AnonymousUser
 
     hood, other_hood = hoods
-    vote = _vote(community, staff, eligibility=eligibility, neighbourhood=hood if eligibility == "neighbourhood" else None)
+    vote = _vote(
+        community, staff, eligibility=eligibility, neighbourhood=hood if eligibility == "neighbourhood" else None
+    )
     people = {
         "owner_in_hood": lambda: resident_user(community, owner=True, household=new_household(community, hood)),
         "tenant_in_hood": lambda: resident_user(community, household=new_household(community, hood)),
-        "owner_other_hood": lambda: resident_user(community, owner=True, household=new_household(community, other_hood)),
+        "owner_other_hood": lambda: resident_user(
+            community, owner=True, household=new_household(community, other_hood)
+        ),
         "child": lambda: resident_user(community, owner=False, birth=dt.date.today() - dt.timedelta(days=365 * 12)),
         "other_community": lambda: resident_user(other_community, owner=True),
         "staff": lambda: staff,
@@ -72,7 +76,9 @@ def test_eligibility_matrix(
         assert Ballot.objects.filter(vote=vote).count() == 0
 
 
-@pytest.mark.parametrize(("offset", "ok", "code"), [(-2, False, "vote_not_open"), (1, True, ""), (80, False, "vote_closed")])
+@pytest.mark.parametrize(
+    ("offset", "ok", "code"), [(-2, False, "vote_not_open"), (1, True, ""), (80, False, "vote_closed")]
+)
 def test_phases_before_during_after(community: Any, staff: Any, alice: Any, offset: int, ok: bool, code: str) -> None:
     vote = _vote(community, staff, opens_at=NOW, closes_at=NOW + dt.timedelta(hours=72))
     when = NOW + dt.timedelta(hours=offset)

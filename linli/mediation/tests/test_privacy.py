@@ -33,19 +33,39 @@ def setup(community: Any, users: dict[str, Any], make_user: Any) -> dict[str, An
     admin = users["community_admin"]
     mediator = services.mediator_add(actor=admin, community=community, user=mediator_user)
     services.mediator_add(actor=admin, community=community, user=other_mediator_user)
-    case = services.case_open(actor=applicant, community=community, kind="neighbour", title=SECRET,
-                              summary=f"邻居{SECRET}，我家客厅白天也要开灯。",
-                              respondent_ids=[respondent.resident.pk])
+    case = services.case_open(
+        actor=applicant,
+        community=community,
+        kind="neighbour",
+        title=SECRET,
+        summary=f"邻居{SECRET}，我家客厅白天也要开灯。",
+        respondent_ids=[respondent.resident.pk],
+    )
     services.case_assign_mediator(actor=admin, case=case, mediator=mediator)
     services.note_add(actor=mediator_user, case=case, text=f"第一次沟通：{SECRET}的情况属实。")
-    return {"case": case, "applicant": applicant, "respondent": respondent, "mediator": mediator_user,
-            "other_mediator": other_mediator_user, "admin": admin}
+    return {
+        "case": case,
+        "applicant": applicant,
+        "respondent": respondent,
+        "mediator": mediator_user,
+        "other_mediator": other_mediator_user,
+        "admin": admin,
+    }
 
 
 def outsiders(community: Any, other_community: Any, users: dict[str, Any], s: dict[str, Any]) -> list[Any]:
-    return [users["resident"], users["grid_steward"], users["social_worker"], users["street_admin"],
-            users["city_viewer"], users["operator"], s["other_mediator"], s["admin"], resident_user(community),
-            resident_user(other_community)]
+    return [
+        users["resident"],
+        users["grid_steward"],
+        users["social_worker"],
+        users["street_admin"],
+        users["city_viewer"],
+        users["operator"],
+        s["other_mediator"],
+        s["admin"],
+        resident_user(community),
+        resident_user(other_community),
+    ]
 
 
 def test_insiders_see_the_case(community: Any, setup: dict[str, Any]) -> None:
@@ -68,19 +88,31 @@ def test_outsiders_cannot_see_it_anywhere(
         assert not selectors.cases_for(user=user, community=community, q=SECRET).exists()
         c = client_for(user)
         assert c.get(f"/mediation/shibei/cases/{case.pk}/").status_code == 404
-        for url in ("/mediation/shibei/", f"/mediation/shibei/?q={SECRET}", "/mediation/shibei/statistics/",
-                    "/consultation/shibei/", f"/consultation/shibei/?q={SECRET}", "/consultation/shibei/export.csv",
-                    "/api/v1/communities/shibei/mediation/cases", f"/api/v1/communities/shibei/mediation/cases?q={SECRET}",
-                    f"/api/v1/communities/shibei/mediation/cases/{case.pk}",
-                    "/api/v1/communities/shibei/mediation/metadata", "/api/v1/communities/shibei/consultation/matters",
-                    "/admin/audit/auditentry/", "/admin/"):
+        for url in (
+            "/mediation/shibei/",
+            f"/mediation/shibei/?q={SECRET}",
+            "/mediation/shibei/statistics/",
+            "/consultation/shibei/",
+            f"/consultation/shibei/?q={SECRET}",
+            "/consultation/shibei/export.csv",
+            "/api/v1/communities/shibei/mediation/cases",
+            f"/api/v1/communities/shibei/mediation/cases?q={SECRET}",
+            f"/api/v1/communities/shibei/mediation/cases/{case.pk}",
+            "/api/v1/communities/shibei/mediation/metadata",
+            "/api/v1/communities/shibei/consultation/matters",
+            "/admin/audit/auditentry/",
+            "/admin/",
+        ):
             body = c.get(url).content.decode("utf-8-sig")
             if "q=" in url:  # the search box echoes the query; nothing of the case may come back
                 body = body.replace(f'value="{SECRET}"', "").replace(f'"q": "{SECRET}"', "")
             assert SECRET not in body and "客厅白天" not in body and "张阿姨" not in body, (user, url)
             assert f"/mediation/shibei/cases/{case.pk}/" not in body, (user, url)
-        r = c.post(f"/api/v1/communities/shibei/mediation/cases/{case.pk}/notes", {"text": "插一句"},
-                   content_type="application/json")
+        r = c.post(
+            f"/api/v1/communities/shibei/mediation/cases/{case.pk}/notes",
+            {"text": "插一句"},
+            content_type="application/json",
+        )
         assert r.status_code == 404
     assert case.notes.count() == 1
 
@@ -116,13 +148,20 @@ def test_audit_and_notifications_carry_no_content(
 def test_lifecycle_and_refusals(community: Any, setup: dict[str, Any]) -> None:
     case, mediator = setup["case"], setup["mediator"]
     with pytest.raises(NotFound):
-        services.session_schedule(actor=setup["applicant"], case=case, starts_at=timezone.now() + dt.timedelta(days=1),
-                                  place="居民会客厅")
-    services.session_schedule(actor=mediator, case=case, starts_at=timezone.now() + dt.timedelta(days=1), place="居民会客厅")
+        services.session_schedule(
+            actor=setup["applicant"], case=case, starts_at=timezone.now() + dt.timedelta(days=1), place="居民会客厅"
+        )
+    services.session_schedule(
+        actor=mediator, case=case, starts_at=timezone.now() + dt.timedelta(days=1), place="居民会客厅"
+    )
     with pytest.raises(Conflict):
         services.follow_up_record(actor=mediator, case=case, outcome="kept", text="尚无协议")
-    services.agreement_record(actor=mediator, case=case, text="李先生将走廊加高部分降低30厘米，并承担费用。",
-                              follow_up_due=timezone.localdate() + dt.timedelta(days=30))
+    services.agreement_record(
+        actor=mediator,
+        case=case,
+        text="李先生将走廊加高部分降低30厘米，并承担费用。",
+        follow_up_due=timezone.localdate() + dt.timedelta(days=30),
+    )
     services.follow_up_record(actor=mediator, case=case, outcome="kept", text="回访：已整改，双方满意。")
     services.case_close(actor=mediator, case=case, resolved=True)
     case.refresh_from_db()
