@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("linli.accounts.urls")),
     path("people/", include("linli.people.urls")),
+    path("consultation/", include("linli.consultation.urls")),
+    path("mediation/", include("linli.mediation.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

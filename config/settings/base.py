@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.people",
     "linli.notifications",
+    "linli.consultation",
+    "linli.mediation",
     "linli.demo",
     "linli.planning",
 ]
