@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/", include("linli.people.urls")),
     path("consultation/", include("linli.consultation.urls")),
     path("mediation/", include("linli.mediation.urls")),
+    path("ledger/", include("linli.ledger.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "linli.notifications",
     "linli.consultation",
     "linli.mediation",
+    "linli.ledger",
     "linli.demo",
     "linli.planning",
 ]

@@ -1,9 +1,9 @@
 """Points for taking part (积分制). The ONE place consultation talks to the ledger.
 
-The ledger (`linli.ledger`) is built on another branch. On merge, `_earn` becomes
-`linli.ledger.services.points_earn(**kwargs)`; until then it records nothing. Every call carries an
+Points are earned only through the community's earning rules in the ledger. Every call carries an
 idempotency key, so retries and double clicks never earn twice. Each function is called inside the
-transaction of the act that earns, so the points stand or fall with it.
+transaction of the act that earns, so the points stand or fall with it. A rule the community has switched
+off earns nothing (and says so in the log); any other refusal stops the act.
 """
 
 import logging
@@ -19,8 +19,23 @@ VOTE = "vote_cast"
 def _earn(
     *, community: Any, resident: Any, rule_code: str, quantity: int = 1, idempotency_key: str, actor: Any, memo: str
 ) -> None:
-    # Wire here: from linli.ledger.services import points_earn; points_earn(community=…, resident=…, …)
-    logger.debug("points to earn: %s %s for resident %s", rule_code, idempotency_key, resident.pk)
+    from linli.core.errors import DomainError
+    from linli.ledger.services import points_earn
+
+    try:
+        points_earn(
+            community=community,
+            resident=resident,
+            rule_code=rule_code,
+            quantity=quantity,
+            idempotency_key=idempotency_key,
+            actor=actor,
+            memo=memo,
+        )
+    except DomainError as exc:
+        if exc.code != "rule_disabled":
+            raise
+        logger.info("no points for %s in %s: the rule is switched off", rule_code, community)
 
 
 def support_earned(*, support: Any, actor: Any) -> None:

@@ -6,4 +6,5 @@ The tasks themselves run in the task worker (django-tasks), like every other bac
 PERIODIC_TASKS: list[tuple[str, int]] = [
     # ("linli.<domain>.tasks.<task>", every_seconds),
     ("linli.consultation.tasks.flag_overdue_tasks", 3600),
+    ("linli.ledger.tasks.points_expiry_daily", 6 * 3600),
 ]

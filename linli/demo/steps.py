@@ -2,5 +2,6 @@
 
 DEMO_STEPS = [
     "linli.demo.foundation.build",
+    "linli.ledger.demo.build",
     "linli.consultation.demo.build",
 ]

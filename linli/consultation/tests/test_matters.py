@@ -174,3 +174,21 @@ def test_support_earns_points_once(community: Any, alice: Any, bob: Any, earned:
     services.matter_support(actor=bob, matter=matter)
     assert [c["rule_code"] for c in earned] == ["consultation_support"]
     assert earned[0]["idempotency_key"] == f"consultation:support:{matter.pk}:{bob.resident.pk}"
+
+
+def test_support_puts_points_on_the_supporters_ledger_statement_once(community: Any, alice: Any, bob: Any) -> None:
+    """Through the real ledger: the earning rule pays, a repeat support earns nothing more, the books balance."""
+    from django.core.management import call_command
+
+    from linli.ledger.selectors import resident_account
+
+    matter = _matter(community, alice)
+    services.matter_support(actor=bob, matter=matter)
+    account = resident_account(bob.resident)
+    account.refresh_from_db()
+    assert account.balance == 1  # the default rule: 1 point per support
+    services.matter_support_withdraw(actor=bob, matter=matter)
+    services.matter_support(actor=bob, matter=matter)
+    account.refresh_from_db()
+    assert account.balance == 1
+    call_command("ledger_check")

@@ -1,0 +1,47 @@
+"""The well-known codes of the ledger, in one place: funding sources, earning rules and their defaults."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FundingCode(models.TextChoices):
+    COMMUNITY_FUND = "community_fund", _("Community fund (强社基金)")
+    ECONOMIC_COOPERATIVE = "economic_cooperative", _("Economic cooperative (经济合作社)")
+    GOVERNMENT_SUBSIDY = "government_subsidy", _("Government subsidy (政府补贴)")
+    COMMUNITY_COMPANY = "community_company", _("Community company (强社公司)")
+
+
+FUNDING_CODES = frozenset(c.value for c in FundingCode)
+
+
+class RuleCode(models.TextChoices):
+    VOLUNTEER_HOUR = "volunteer_hour", _("Volunteer hour")
+    ACTIVITY_ATTENDANCE = "activity_attendance", _("Activity attendance")
+    CONSULTATION_PARTICIPATION = "consultation_participation", _("Taking part in a consultation")
+    CONSULTATION_SUPPORT = "consultation_support", _("Supporting a consultation proposal")
+    VOTE_CAST = "vote_cast", _("Casting a vote")
+    REPORT_CONFIRMED = "report_confirmed", _("Reported problem confirmed")
+    WASTE_SORTING = "waste_sorting", _("Correct waste sorting")
+
+
+@dataclass(frozen=True)
+class DefaultRule:
+    code: str
+    points: int
+    daily_cap: int | None
+    yearly_cap: int | None
+    funding_code: str
+
+
+# Seeded in each community on first use; the community admin changes them on the rules page.
+DEFAULT_RULES: tuple[DefaultRule, ...] = (
+    DefaultRule(RuleCode.VOLUNTEER_HOUR, 10, 80, 2000, FundingCode.COMMUNITY_FUND),
+    DefaultRule(RuleCode.ACTIVITY_ATTENDANCE, 5, 20, 600, FundingCode.COMMUNITY_FUND),
+    DefaultRule(RuleCode.CONSULTATION_PARTICIPATION, 5, 10, 300, FundingCode.COMMUNITY_FUND),
+    DefaultRule(RuleCode.CONSULTATION_SUPPORT, 1, 5, 100, FundingCode.COMMUNITY_FUND),
+    DefaultRule(RuleCode.VOTE_CAST, 2, 10, 200, FundingCode.COMMUNITY_FUND),
+    DefaultRule(RuleCode.REPORT_CONFIRMED, 5, 15, 300, FundingCode.GOVERNMENT_SUBSIDY),
+    DefaultRule(RuleCode.WASTE_SORTING, 1, 2, 365, FundingCode.GOVERNMENT_SUBSIDY),
+)

@@ -1,0 +1,58 @@
+"""Who may do what with points, money and the marketplace. One predicate per verb."""
+
+from typing import Any
+
+from linli.accounts.models import Role
+from linli.accounts.rules import CASEWORK_ROLES, access_for, has_role, is_community_staff, oversees
+
+
+def can_view_ledger(user: Any, community: Any) -> bool:
+    """Pools, funding sources, rules and reports of a community."""
+    return is_community_staff(user, community) or oversees(user, community)
+
+
+def can_manage_ledger(user: Any, community: Any) -> bool:
+    """Configure earning rules and the points policy, reverse transactions, settle merchants, post money."""
+    return access_for(user).superuser or has_role(user, community, *CASEWORK_ROLES)
+
+
+def can_award_points(user: Any, community: Any) -> bool:
+    return is_community_staff(user, community)
+
+
+def can_decide_merchant(user: Any, community: Any) -> bool:
+    return can_manage_ledger(user, community)
+
+
+def can_apply_as_merchant(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_merchant_staff(user: Any, merchant: Any) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if access_for(user).superuser:
+        return True
+    return merchant.staff.filter(pk=user.pk).exists()
+
+
+def can_sell(user: Any, merchant: Any) -> bool:
+    """List products and redeem orders: the merchant's staff, once the community has approved the merchant."""
+    return merchant.is_open and is_merchant_staff(user, merchant)
+
+
+def can_view_merchant(user: Any, merchant: Any) -> bool:
+    return is_merchant_staff(user, merchant) or can_view_ledger(user, merchant.community)
+
+
+def can_refund_order(user: Any, order: Any) -> bool:
+    """The resident before redemption; the merchant's staff and the community's caseworkers at any time."""
+    if user is None or not user.is_authenticated:
+        return False
+    if order.resident.user_id == user.pk and order.status == order.Status.PAID:
+        return True
+    return is_merchant_staff(user, order.merchant) or can_manage_ledger(user, order.community)
+
+
+def is_merchant_role(user: Any, community: Any) -> bool:
+    return has_role(user, community, Role.MERCHANT_STAFF)

@@ -1,0 +1,322 @@
+"""Reading the ledger. The account helpers find or open the well-known accounts; the rest are scoped to the user."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.people.models import Resident
+from linli.places.models import Community
+
+from . import rules
+from .codes import DEFAULT_RULES, FUNDING_CODES
+from .models import (
+    Account,
+    AccountKind,
+    EarningRule,
+    Entry,
+    LedgerSettings,
+    Merchant,
+    Order,
+    Product,
+    Settlement,
+    Transaction,
+    TransactionKind,
+    Unit,
+)
+
+# --- the well-known accounts (opened on first use) -----------------------------------------------------------
+
+
+def _unit(unit: str) -> str:
+    if unit not in Unit.values:
+        raise DomainError(_("Unknown unit “%(unit)s”.") % {"unit": unit}, code="unknown_unit", field="unit")
+    return unit
+
+
+def _community_account(community: Community, kind: str, code: str, unit: str, floor: int | None) -> Account:
+    account, _created = Account.objects.get_or_create(
+        community=community, kind=kind, code=code, unit=_unit(unit), defaults={"floor": floor}
+    )
+    return account
+
+
+def funding_account(community: Community, code: str, unit: str = Unit.FEN) -> Account:
+    """A funding source (强社基金, 经济合作社, 政府补贴, 强社公司). No floor unless the community sets one:
+    a negative balance is what the source has paid out (or points it has issued) beyond what it has put in."""
+    if code not in FUNDING_CODES:
+        raise DomainError(
+            _("Unknown funding source “%(code)s”.") % {"code": code}, code="unknown_funding_source", field="code"
+        )
+    return _community_account(community, AccountKind.FUNDING, code, unit, None)
+
+
+def pool_account(community: Community, unit: str = Unit.POINTS) -> Account:
+    """The community's points pool: takes back expired and settled points, and clears redemptions across
+    communities (its balance against another pool records what one community owes the other)."""
+    return _community_account(community, AccountKind.POOL, "", unit, None)
+
+
+def escrow_account(community: Community, unit: str) -> Account:
+    """Value paid for orders not yet redeemed: held here until the merchant redeems or the order is refunded."""
+    return _community_account(community, AccountKind.ESCROW, "", unit, 0)
+
+
+def external_account(community: Community, unit: str = Unit.FEN) -> Account:
+    """The world outside the platform: money paid in (deposits) and paid out."""
+    return _community_account(community, AccountKind.EXTERNAL, "", unit, None)
+
+
+def resident_account(resident: Resident, unit: str = Unit.POINTS) -> Account:
+    account, _created = Account.objects.get_or_create(
+        resident=resident,
+        unit=_unit(unit),
+        defaults={"community_id": resident.community_id, "kind": AccountKind.RESIDENT, "floor": 0},
+    )
+    return account
+
+
+def merchant_account(merchant: Merchant, unit: str = Unit.POINTS) -> Account:
+    account, _created = Account.objects.get_or_create(
+        merchant=merchant,
+        unit=_unit(unit),
+        defaults={"community_id": merchant.community_id, "kind": AccountKind.MERCHANT, "floor": 0},
+    )
+    return account
+
+
+def ledger_settings(community: Community) -> LedgerSettings:
+    settings, _created = LedgerSettings.objects.get_or_create(community=community)
+    return settings
+
+
+def earning_rules(community: Community) -> QuerySet[EarningRule]:
+    """The community's earning rules, seeded with the defaults the first time they are asked for."""
+    if not EarningRule.objects.filter(community=community).exists():
+        EarningRule.objects.bulk_create(
+            [
+                EarningRule(
+                    community=community,
+                    code=r.code,
+                    points=r.points,
+                    daily_cap=r.daily_cap,
+                    yearly_cap=r.yearly_cap,
+                    funding_code=r.funding_code,
+                )
+                for r in DEFAULT_RULES
+            ],
+            ignore_conflicts=True,
+        )
+    return EarningRule.objects.filter(community=community)
+
+
+# --- balances and statements ---------------------------------------------------------------------------------
+
+
+def balance_of(account: Account | None) -> int:
+    return account.balance if account is not None else 0
+
+
+def resident_balances(resident: Resident) -> dict[str, int]:
+    rows = dict(Account.objects.filter(resident=resident).values_list("unit", "balance"))
+    return {Unit.POINTS: rows.get(Unit.POINTS, 0), Unit.FEN: rows.get(Unit.FEN, 0)}
+
+
+def statement(account: Account) -> QuerySet[Entry]:
+    """An account's entries, newest first, each with its transaction and the balance after it."""
+    return (
+        Entry.objects.filter(account=account)
+        .select_related("transaction", "transaction__reversed_by")
+        .order_by("-transaction__occurred_at", "-pk")
+    )
+
+
+def recent_credits(account: Account, since: dt.datetime) -> int:
+    total = Entry.objects.filter(account=account, amount__gt=0, transaction__occurred_at__gte=since).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return int(total or 0)
+
+
+def year_start(year: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, 1, 1))
+
+
+def expiring_points(account: Account, *, year: int, years: int) -> int:
+    """Points on the account that expire at the end of `year`: all but what arrived in the `years` years
+    before then (oldest points are spent first)."""
+    return max(0, account.balance - recent_credits(account, year_start(year - years + 1)))
+
+
+# --- the marketplace ------------------------------------------------------------------------------------------
+
+
+def shop_products(*, resident: Resident | None, kind: str = "", search: str = "") -> QuerySet[Product]:
+    """What a resident can buy: approved merchants of their community, and those open to every community."""
+    qs = Product.objects.filter(active=True, stock__gt=0, merchant__status=Merchant.Status.APPROVED).select_related(
+        "merchant", "community"
+    )
+    if resident is None:
+        qs = qs.filter(merchant__open_to_all_communities=True)
+    else:
+        qs = qs.filter(Q(community_id=resident.community_id) | Q(merchant__open_to_all_communities=True))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(merchant__name__icontains=search))
+    return qs.order_by("price_points", "pk")
+
+
+def product_for_resident(*, resident: Resident, pk: int) -> Product:
+    product = shop_products(resident=resident).filter(pk=pk).first()
+    if product is None:
+        raise NotFound(_("This product is not on sale to you."), code="unknown_product")
+    return product
+
+
+def orders_of_resident(resident: Resident) -> QuerySet[Order]:
+    return Order.objects.filter(resident=resident).select_related("product", "merchant", "community")
+
+
+def order_of_resident(*, resident: Resident, pk: int) -> Order:
+    order = orders_of_resident(resident).filter(pk=pk).first()
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
+
+
+def merchants_of_user(user: Any) -> QuerySet[Merchant]:
+    if not user.is_authenticated:
+        return Merchant.objects.none()
+    return Merchant.objects.filter(staff=user).select_related("community")
+
+
+def merchant_get(*, user: Any, pk: int) -> Merchant:
+    """A merchant its staff (or the community's staff) may open; the same 404 for everyone else."""
+    merchant = Merchant.objects.select_related("community").filter(pk=pk).first()
+    if merchant is None or not rules.can_view_merchant(user, merchant):
+        raise NotFound(_("No such merchant."), code="unknown_merchant")
+    return merchant
+
+
+def merchant_orders(*, user: Any, merchant: Merchant, status: str = "") -> QuerySet[Order]:
+    if not rules.can_view_merchant(user, merchant):
+        raise NotAllowed(_("You may not see this merchant's orders."))
+    qs = Order.objects.filter(merchant=merchant).select_related("product", "resident", "resident__community")
+    return qs.filter(status=status) if status else qs
+
+
+def order_for_merchant(*, user: Any, merchant: Merchant, pk: int) -> Order:
+    order = merchant_orders(user=user, merchant=merchant).filter(pk=pk).first()
+    if order is None:
+        raise NotFound(_("No such order."))
+    return order
+
+
+def settlement_get(*, user: Any, merchant: Merchant, pk: int) -> Settlement:
+    if not rules.can_view_merchant(user, merchant):
+        raise NotFound(_("No such settlement."))
+    settlement = Settlement.objects.filter(merchant=merchant, pk=pk).select_related("merchant", "community").first()
+    if settlement is None:
+        raise NotFound(_("No such settlement."))
+    return settlement
+
+
+def unsettled_points(merchant: Merchant) -> int:
+    total = Order.objects.filter(merchant=merchant, status=Order.Status.REDEEMED, settlement__isnull=True).aggregate(
+        s=Sum("points")
+    )["s"]
+    return int(total or 0)
+
+
+# --- the community's books ------------------------------------------------------------------------------------
+
+
+def community_accounts(*, user: Any, community: Community) -> QuerySet[Account]:
+    """Pools, funding sources, escrow and the outside world: the community's own accounts."""
+    if not rules.can_view_ledger(user, community):
+        raise NotAllowed(_("You may not see this community's books."))
+    return Account.objects.filter(community=community).exclude(kind__in=[AccountKind.RESIDENT, AccountKind.MERCHANT])
+
+
+def community_report(*, user: Any, community: Community, year: int) -> dict[str, Any]:
+    """The accountant's year: points issued by rule and by funder, spent, refunded, expired, settled; merchants;
+    and what residents of other communities redeemed here (and ours there)."""
+    if not rules.can_view_ledger(user, community):
+        raise NotAllowed(_("You may not see this community's books."))
+    start, end = year_start(year), year_start(year + 1)
+    in_year = Q(transaction__occurred_at__gte=start, transaction__occurred_at__lt=end)
+    resident_points = Entry.objects.filter(in_year, account__community=community, account__kind=AccountKind.RESIDENT)
+    resident_points = resident_points.filter(unit=Unit.POINTS)
+    by_kind = dict(
+        resident_points.values_list("transaction__kind").annotate(s=Sum("amount")).values_list("transaction__kind", "s")
+    )
+    by_rule = list(
+        resident_points.filter(transaction__kind=TransactionKind.EARN)
+        .values("transaction__rule_code")
+        .annotate(points=Sum("amount"), count=Count("id"))
+        .order_by("-points")
+    )
+    by_funder = list(
+        Entry.objects.filter(in_year, account__community=community, account__kind=AccountKind.FUNDING)
+        .values("account__code", "unit")
+        .annotate(total=Sum("amount"))
+        .order_by("account__code", "unit")
+    )
+    orders = Order.objects.filter(created_at__gte=start, created_at__lt=end)
+    cross_in = (
+        orders.filter(community=community)
+        .exclude(resident__community=community)
+        .exclude(status=Order.Status.REFUNDED)
+        .values("resident__community__name")
+        .annotate(points=Sum("points"), count=Count("id"))
+    )
+    cross_out = (
+        orders.filter(resident__community=community)
+        .exclude(community=community)
+        .exclude(status=Order.Status.REFUNDED)
+        .values("community__name")
+        .annotate(points=Sum("points"), count=Count("id"))
+    )
+    settled = Settlement.objects.filter(community=community, created_at__gte=start, created_at__lt=end).aggregate(
+        points=Sum("points"), fen=Sum("fen"), count=Count("id")
+    )
+    holders = Account.objects.filter(community=community, kind=AccountKind.RESIDENT, unit=Unit.POINTS)
+    return {
+        "year": year,
+        "earned": int(by_kind.get(TransactionKind.EARN, 0) or 0),
+        "spent": -int(by_kind.get(TransactionKind.ORDER, 0) or 0),
+        "refunded": int(by_kind.get(TransactionKind.REFUND, 0) or 0),
+        "expired": -int(by_kind.get(TransactionKind.EXPIRE, 0) or 0),
+        "reversed": int(by_kind.get(TransactionKind.REVERSAL, 0) or 0),
+        "by_rule": by_rule,
+        "by_funder": by_funder,
+        "cross_in": list(cross_in),
+        "cross_out": list(cross_out),
+        "settled": settled,
+        "outstanding": int(holders.aggregate(s=Sum("balance"))["s"] or 0),
+        "holders": holders.filter(balance__gt=0).count(),
+        "merchants": Merchant.objects.filter(community=community).values("status").annotate(n=Count("id")),
+        "products": Product.objects.filter(community=community, active=True).count(),
+    }
+
+
+def pending_merchants(*, user: Any, community: Community) -> QuerySet[Merchant]:
+    if not rules.can_decide_merchant(user, community):
+        raise NotAllowed(_("You may not decide on merchants in this community."))
+    return Merchant.objects.filter(community=community, status=Merchant.Status.PENDING)
+
+
+def merchants_of_community(*, user: Any, community: Community) -> QuerySet[Merchant]:
+    if not rules.can_view_ledger(user, community):
+        raise NotAllowed(_("You may not see this community's merchants."))
+    return Merchant.objects.filter(community=community).prefetch_related("accounts")
+
+
+def transactions_of_community(*, user: Any, community: Community) -> QuerySet[Transaction]:
+    if not rules.can_view_ledger(user, community):
+        raise NotAllowed(_("You may not see this community's books."))
+    return Transaction.objects.filter(community=community).prefetch_related("entries__account")

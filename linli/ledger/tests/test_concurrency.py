@@ -1,0 +1,122 @@
+"""On PostgreSQL, with real concurrent transactions: no account below its floor, no lost entry, no double move."""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from linli.core.errors import DomainError
+from linli.ledger import selectors, services
+from linli.ledger.checks import ledger_check
+from linli.ledger.models import Entry, Order, Product, Transaction
+
+from .conftest import fund
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def free_connections() -> int:
+    """How many more connections the server will take now (it is shared: keep a margin for others)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_connections')::int - count(*) FROM pg_stat_activity")
+        return int(cursor.fetchone()[0]) - 15
+
+
+def run_threads(n: int, work: Callable[[int], Any]) -> list[Any]:
+    """Start n threads at once. Each opens its own connection; if the server cannot take n more, the threads
+    queue for a connection slot (all still racing on the same rows)."""
+    results: list[Any] = [None] * n
+    start = threading.Barrier(n)
+    slots = threading.BoundedSemaphore(max(8, min(n, free_connections())))
+
+    def target(i: int) -> None:
+        try:
+            start.wait()
+            with slots:
+                try:
+                    results[i] = work(i)
+                finally:
+                    connection.close()
+        except Exception as exc:  # collected and inspected by the test
+            results[i] = exc
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_100_concurrent_redemptions_against_a_resident_who_can_afford_10(shopper, product):
+    fund(shopper, 100)  # 10 × 10 points
+    entries_before = Entry.objects.count()
+
+    results = run_threads(
+        100,
+        lambda i: services.order_place(
+            actor=shopper.user, resident=shopper, product=product, idempotency_key=f"race-{i}"
+        ),
+    )
+    ok = [r for r in results if isinstance(r, Order)]
+    refused = [r for r in results if isinstance(r, services.InsufficientBalance)]
+    assert len(ok) == 10 and len(refused) == 90, [
+        r for r in results if not isinstance(r, Order | services.InsufficientBalance)
+    ]
+    account = selectors.resident_account(shopper)
+    assert account.balance == account.floor == 0
+    assert Entry.objects.count() == entries_before + 10 * 2  # no lost entry, none extra
+    assert Product.objects.get(pk=product.pk).stock == 1000 - 10
+    check = ledger_check()
+    assert check.ok, check.problems
+
+
+def test_the_same_idempotency_key_sent_concurrently_moves_value_once(shopper, product):
+    fund(shopper, 100)
+    results = run_threads(
+        20, lambda i: services.order_place(actor=shopper.user, resident=shopper, product=product, idempotency_key="one")
+    )
+    assert all(isinstance(r, Order) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert selectors.resident_account(shopper).balance == 90
+    assert Transaction.objects.filter(idempotency_key="one").count() == 1
+
+
+def test_concurrent_earnings_respect_the_daily_cap(community, resident):
+    results = run_threads(
+        30,
+        lambda i: services.points_earn(
+            community=community, resident=resident, rule_code="volunteer_hour", idempotency_key=f"h-{i}"
+        ),
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r.points for r in results) == 80  # the default daily cap
+    assert selectors.resident_account(resident).balance == 80
+
+
+def test_transfers_in_both_directions_do_not_deadlock(community):
+    a = selectors.funding_account(community, "community_fund")
+    b = selectors.funding_account(community, "community_company")
+
+    def work(i: int) -> Any:
+        src, dst = (a, b) if i % 2 else (b, a)
+        return services.money_transfer(
+            community=community, from_account=src, to_account=dst, amount_fen=100 + i, idempotency_key=f"t{i}", memo=""
+        )
+
+    results = run_threads(40, work)
+    assert not [r for r in results if isinstance(r, Exception | DomainError)], results
+    assert ledger_check().ok
+
+
+def test_the_database_refuses_to_change_or_delete_ledger_rows(community, resident):
+    from django.db import DatabaseError, transaction
+
+    fund(resident, 5)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Entry.objects.update(amount=6)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Transaction.objects.update(memo="edited")
+    assert ledger_check().ok

@@ -1,0 +1,84 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from linli.conftest import client_for
+from linli.ledger import selectors, services
+from linli.ledger.models import Order, Transaction
+
+from .conftest import fund
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_resident_pages_render_in_both_languages_and_elder_mode(shopper, product, language):
+    fund(shopper, 30)
+    client = client_for(shopper.user, language)
+    client.cookies["linli_elder"] = "1"
+    for name in ("ledger:my_points", "ledger:shop", "ledger:my_orders"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert b'class="elder' in response.content
+    text = client.get(reverse("ledger:shop")).content.decode()
+    assert product.name in text and ("Redeem" if language == "en" else "兑换") in text
+
+
+def test_ordering_from_the_shop_and_redeeming_at_the_merchant(shopper, product, merchant, merchant_user):
+    fund(shopper, 30)
+    client = client_for(shopper.user)
+    response = client.post(reverse("ledger:order_place", args=[product.pk]), {"idempotency_key": "page-1"})
+    assert response.status_code == 302
+    client.post(reverse("ledger:order_place", args=[product.pk]), {"idempotency_key": "page-1"})  # double click
+    order = Order.objects.get()
+    assert selectors.resident_account(shopper).balance == 20
+    assert order.code in client.get(reverse("ledger:my_orders")).content.decode()
+
+    # the resident cannot redeem their own order at the merchant
+    assert client.post(reverse("ledger:merchant_home", args=[merchant.pk]), {"code": order.code}).status_code == 404
+    seller = client_for(merchant_user)
+    response = seller.post(reverse("ledger:merchant_home", args=[merchant.pk]), {"code": order.code}, follow=True)
+    assert Order.objects.get().status == Order.Status.REDEEMED
+    assert "青菜一把" in response.content.decode()
+
+
+def test_settlement_page_and_excel(shopper, product, merchant, merchant_user, users):
+    fund(shopper, 30)
+    order = services.order_place(actor=shopper.user, resident=shopper, product=product, idempotency_key="o")
+    services.order_redeem(actor=merchant_user, merchant=merchant, code=order.code)
+    assert client_for(merchant_user).post(
+        reverse("ledger:merchant_settle", args=[merchant.pk]), {"idempotency_key": "s"}
+    )
+    assert not merchant.settlements.exists()  # the merchant cannot settle itself
+    admin = client_for(users["community_admin"])
+    admin.post(reverse("ledger:merchant_settle", args=[merchant.pk]), {"idempotency_key": "s"})
+    settlement = merchant.settlements.get()
+    response = client_for(merchant_user).get(reverse("ledger:settlement_xlsx", args=[merchant.pk, settlement.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert "小北鲜市" in values and 10 in values and 1.0 in values
+
+
+def test_books_are_for_staff_only(community, users, shopper, product):
+    fund(shopper, 30)
+    url = reverse("ledger:books", args=[community.code])
+    for role, status in [
+        ("community_admin", 200),
+        ("grid_steward", 200),
+        ("street_admin", 200),
+        ("resident", 403),
+        ("outsider", 404),
+    ]:
+        assert client_for(users[role], "en").get(url).status_code == status, role
+    text = client_for(users["community_admin"], "en").get(url).content.decode()
+    assert "Community fund" in text and "Volunteer hour" in text
+
+
+def test_a_refused_order_moves_nothing(shopper, product):
+    client = client_for(shopper.user)
+    before = Transaction.objects.count()
+    response = client.post(reverse("ledger:order_place", args=[product.pk]), {"idempotency_key": "x"}, follow=True)
+    assert Transaction.objects.count() == before
+    assert "不足" in response.content.decode() or "Not enough" in response.content.decode()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("", views.my_points, name="my_points"),
+    path("shop/", views.shop, name="shop"),
+    path("shop/<int:pk>/order/", views.order_place, name="order_place"),
+    path("orders/", views.my_orders, name="my_orders"),
+    path("orders/<int:pk>/cancel/", views.order_cancel, name="order_cancel"),
+    path("merchant/<int:pk>/", views.merchant_home, name="merchant_home"),
+    path("merchant/<int:pk>/settle/", views.merchant_settle, name="merchant_settle"),
+    path("merchant/<int:pk>/settlements/<int:sid>.xlsx", views.settlement_xlsx, name="settlement_xlsx"),
+    path("c/<str:code>/", views.books, name="books"),
+    path("c/<str:code>/merchants/<int:pk>/decide/", views.merchant_decide, name="merchant_decide"),
+]

@@ -1,0 +1,216 @@
+"""Pages: parse, check the rule, call one service, render."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.people.selectors import resident_of_user
+from linli.places.selectors import community_get
+
+from . import exports, rules, selectors, services
+from .models import Merchant, Order, Unit
+
+
+def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
+    resident = resident_of_user(user=request.user)
+    if resident is None:
+        raise NotFound(_("Your account is not linked to a resident of a community yet."))
+    return resident
+
+
+@login_required
+def my_points(request: HttpRequest) -> HttpResponse:
+    resident = _resident(request)
+    account = selectors.resident_account(resident, Unit.POINTS)
+    policy = selectors.ledger_settings(resident.community)
+    year = timezone.localdate().year
+    expiring = selectors.expiring_points(account, year=year, years=policy.expiry_years) if policy.expiry_enabled else 0
+    page = Paginator(selectors.statement(account), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/my_points.html",
+        {
+            "resident": resident,
+            "balances": selectors.resident_balances(resident),
+            "expiring": expiring,
+            "year": year,
+            "page": page,
+            "merchants": selectors.merchants_of_user(request.user),
+        },
+    )
+
+
+@login_required
+def shop(request: HttpRequest) -> HttpResponse:
+    resident = resident_of_user(user=request.user)
+    kind = request.GET.get("kind", "")
+    q = request.GET.get("q", "").strip()
+    page = Paginator(selectors.shop_products(resident=resident, kind=kind, search=q), 24).get_page(
+        request.GET.get("page")
+    )
+    balance = selectors.resident_balances(resident) if resident else None
+    return render(
+        request,
+        "ledger/shop.html",
+        {"resident": resident, "page": page, "kind": kind, "q": q, "balances": balance, "key": uuid.uuid4().hex},
+    )
+
+
+@login_required
+@require_POST
+def order_place(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = _resident(request)
+    product = selectors.product_for_resident(resident=resident, pk=pk)
+    try:
+        quantity = int(request.POST.get("quantity", "1"))
+    except ValueError:
+        quantity = 0
+    try:
+        order = services.order_place(
+            actor=request.user,
+            resident=resident,
+            product=product,
+            quantity=quantity,
+            idempotency_key=request.POST.get("idempotency_key", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("ledger:shop")
+    messages.success(request, _("Ordered. Show the code %(code)s to the merchant.") % {"code": order.code})
+    return redirect("ledger:my_orders")
+
+
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    resident = _resident(request)
+    page = Paginator(selectors.orders_of_resident(resident), 20).get_page(request.GET.get("page"))
+    return render(request, "ledger/my_orders.html", {"resident": resident, "page": page})
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = _resident(request)
+    order = selectors.order_of_resident(resident=resident, pk=pk)
+    try:
+        services.order_refund(actor=request.user, order=order, reason=_("Cancelled by the resident"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Order cancelled; your points are back."))
+    return redirect("ledger:my_orders")
+
+
+@login_required
+def merchant_home(request: HttpRequest, pk: int) -> HttpResponse:
+    merchant = selectors.merchant_get(user=request.user, pk=pk)
+    redeemed = None
+    if request.method == "POST":
+        try:
+            redeemed = services.order_redeem(actor=request.user, merchant=merchant, code=request.POST.get("code", ""))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Redeemed: %(product)s × %(n)s for %(resident)s.")
+                % {"product": redeemed.product.name, "n": redeemed.quantity, "resident": redeemed.resident.name},
+            )
+            return redirect("ledger:merchant_home", pk=merchant.pk)
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.merchant_orders(user=request.user, merchant=merchant, status=status), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "ledger/merchant.html",
+        {
+            "merchant": merchant,
+            "page": page,
+            "status": status,
+            "statuses": Order.Status.choices,
+            "can_sell": rules.can_sell(request.user, merchant),
+            "can_settle": rules.can_manage_ledger(request.user, merchant.community),
+            "unsettled": selectors.unsettled_points(merchant),
+            "points": selectors.merchant_account(merchant, Unit.POINTS).balance,
+            "fen": selectors.merchant_account(merchant, Unit.FEN).balance,
+            "settlements": merchant.settlements.all()[:24],
+            "products": merchant.products.all()[:50],
+            "key": uuid.uuid4().hex,
+        },
+    )
+
+
+@login_required
+@require_POST
+def merchant_settle(request: HttpRequest, pk: int) -> HttpResponse:
+    merchant = selectors.merchant_get(user=request.user, pk=pk)
+    try:
+        settlement = services.merchant_settle(
+            actor=request.user, merchant=merchant, idempotency_key=request.POST.get("idempotency_key", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Settled %(points)s points.") % {"points": settlement.points})
+    return redirect("ledger:merchant_home", pk=merchant.pk)
+
+
+@login_required
+def settlement_xlsx(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
+    merchant = selectors.merchant_get(user=request.user, pk=pk)
+    settlement = selectors.settlement_get(user=request.user, merchant=merchant, pk=sid)
+    response = HttpResponse(
+        exports.settlement_workbook(settlement),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="settlement-{merchant.pk}-{settlement.pk}.xlsx"'
+    return response
+
+
+@login_required
+def books(request: HttpRequest, code: str) -> HttpResponse:
+    """The community's books for staff: pools and funding sources, earning rules, merchants, the year's report."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_view_ledger(request.user, community):
+        raise NotAllowed(_("You may not see this community's books."))
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    can_manage = rules.can_manage_ledger(request.user, community)
+    return render(
+        request,
+        "ledger/books.html",
+        {
+            "community": community,
+            "accounts": selectors.community_accounts(user=request.user, community=community).order_by(
+                "kind", "code", "unit"
+            ),
+            "rules": selectors.earning_rules(community),
+            "policy": selectors.ledger_settings(community),
+            "report": selectors.community_report(user=request.user, community=community, year=year),
+            "pending": selectors.pending_merchants(user=request.user, community=community) if can_manage else [],
+            "merchants": Merchant.objects.filter(community=community, status=Merchant.Status.APPROVED).order_by("name")[
+                :300
+            ],
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+@require_POST
+def merchant_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    merchant = selectors.pending_merchants(user=request.user, community=community).filter(pk=pk).first()
+    if merchant is None:
+        raise NotFound(_("No such application."))
+    services.merchant_decide(actor=request.user, merchant=merchant, approve=request.POST.get("approve") == "1")
+    messages.success(request, _("Decision recorded."))
+    return redirect("ledger:books", code=community.code)
