@@ -11,6 +11,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("linli.accounts.urls")),
     path("people/", include("linli.people.urls")),
+    path("services/", include("linli.facilities.urls")),
+    path("canteen/", include("linli.canteen.urls")),
+    path("courses/", include("linli.courses.urls")),
+    path("childcare/", include("linli.childcare.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:
