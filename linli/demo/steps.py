@@ -2,4 +2,5 @@
 
 DEMO_STEPS = [
     "linli.demo.foundation.build",
+    "linli.facilities.demo.build",
 ]
