@@ -88,7 +88,7 @@ def _place(community: Community, share: float, buildings: list[Building]) -> Bui
 def _register(community: Community, plan: list[tuple[Any, ...]], shared_with: Community | None) -> dict[str, Facility]:
     cats = {c.code: c for c in FacilityCategory.objects.all()}
     buildings = list(Building.objects.filter(community=community).order_by("lng", "lat"))
-    made = {}
+    made: dict[str, Facility] = {}
     for code, name, cat, tier, nature, area, hours, capacity, share in plan:
         b = _place(community, share, buildings)
         made[code] = Facility(
