@@ -14,6 +14,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consultation/", include("linli.consultation.urls")),
     path("mediation/", include("linli.mediation.urls")),
     path("ledger/", include("linli.ledger.urls")),
+    path("services/", include("linli.facilities.urls")),
+    path("canteen/", include("linli.canteen.urls")),
+    path("courses/", include("linli.courses.urls")),
+    path("childcare/", include("linli.childcare.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

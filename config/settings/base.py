@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "linli.consultation",
     "linli.mediation",
     "linli.ledger",
+    "linli.facilities",
+    "linli.canteen",
+    "linli.courses",
+    "linli.childcare",
     "linli.demo",
     "linli.planning",
 ]

@@ -4,4 +4,5 @@ DEMO_STEPS = [
     "linli.demo.foundation.build",
     "linli.ledger.demo.build",
     "linli.consultation.demo.build",
+    "linli.facilities.demo.build",
 ]

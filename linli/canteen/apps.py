@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CanteenConfig(AppConfig):
+    name = "linli.canteen"
+    label = "canteen"

@@ -1,0 +1,158 @@
+"""Childcare 0–3: a parent applies for a child of the household; staff admit while places last, or decline."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.facilities import rules as facility_rules
+from linli.facilities.models import Facility
+from linli.notifications.services import notify
+from linli.people.ages import age_on
+from linli.people.models import Resident
+
+from .models import AgeGroup, Application
+
+
+def months_old(birth: dt.date, day: dt.date) -> int:
+    months = (day.year - birth.year) * 12 + day.month - birth.month
+    return months - (1 if day.day < birth.day else 0)
+
+
+def group_create(
+    *,
+    actor: Any,
+    facility: Facility,
+    name: str,
+    min_months: int,
+    max_months: int,
+    places: int,
+    monthly_fee_fen: int = 0,
+) -> AgeGroup:
+    if not facility_rules.can_manage_register(actor, facility.community):
+        raise NotAllowed(_("You may not change this community's services."))
+    if not 0 <= min_months < max_months <= 36:
+        raise DomainError(_("Age groups cover 0 to 36 months, the upper age above the lower."), field="max_months")
+    if places < 1:
+        raise DomainError(_("A group needs at least one place."), field="places")
+    if monthly_fee_fen < 0:
+        raise DomainError(_("A price cannot be negative."), field="monthly_fee_fen", code="negative_price")
+    with transaction.atomic():
+        group = AgeGroup.objects.create(
+            community=facility.community,
+            facility=facility,
+            name=name.strip(),
+            min_months=min_months,
+            max_months=max_months,
+            places=places,
+            monthly_fee_fen=monthly_fee_fen,
+        )
+        audit_record(actor=actor, action="childcare.group_create", instance=group, after=snapshot(group))
+    return group
+
+
+def application_submit(
+    *, actor: Any, group: AgeGroup, child: Resident, start_on: dt.date, note: str = "", now: dt.datetime | None = None
+) -> Application:
+    now = now or timezone.now()
+    if not facility_rules.may_act_for(actor, child):
+        raise NotAllowed(_("You can apply only for a child of your household."), code="not_household", field="child")
+    if child.community_id != group.community_id:
+        raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")
+    if start_on < timezone.localdate(now):
+        raise DomainError(_("The start date is in the past."), field="start_on")
+    months = months_old(child.birth_date, start_on)
+    if not group.min_months <= months < group.max_months:
+        raise DomainError(
+            _("%(name)s will be %(m)s months old; this group takes %(lo)s to %(hi)s months.")
+            % {"name": child.name, "m": months, "lo": group.min_months, "hi": group.max_months},
+            code="wrong_age",
+            field="child",
+        )
+    if age_on(child.birth_date, start_on) >= 3:
+        raise DomainError(_("Childcare here is for children under 3."), code="wrong_age", field="child")
+    with transaction.atomic():
+        if Application.objects.filter(group=group, child=child, status__in=Application.ACTIVE).exists():
+            raise Conflict(_("There is already an application for this child."), code="already_applied")
+        application = Application.objects.create(
+            community=group.community,
+            group=group,
+            child=child,
+            applied_by=actor,
+            start_on=start_on,
+            note=note[:200],
+            created_at=now,
+        )
+        audit_record(actor=actor, action="childcare.apply", instance=application, after=snapshot(application))
+    return application
+
+
+def _decide(actor: Any, application: Application, status: str, reason: str, now: dt.datetime) -> Application:
+    if not facility_rules.can_run_front_desk(actor, application.community):
+        raise NotAllowed(_("Only community staff decide on applications."))
+    with transaction.atomic():
+        group = AgeGroup.objects.select_for_update(of=("self",)).get(pk=application.group_id)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("applied_by").get(pk=application.pk)
+        )
+        if application.status != Application.Status.SUBMITTED:
+            raise DomainError(_("This application has already been decided."), code="already_decided")
+        if status == Application.Status.ADMITTED:
+            if group.admitted >= group.places:
+                raise Conflict(_("No places are left in this group."), code="group_full")
+            AgeGroup.objects.filter(pk=group.pk).update(admitted=F("admitted") + 1)
+        before = snapshot(application)
+        application.status = status
+        application.reason = reason[:200]
+        application.decided_at = now
+        application.decided_by = actor
+        application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        audit_record(
+            actor=actor, action=f"childcare.{status}", instance=application, before=before, after=snapshot(application)
+        )
+        if application.applied_by is not None:
+            title = (
+                _("Childcare place offered: %(group)s")
+                if status == Application.Status.ADMITTED
+                else _("Childcare application declined: %(group)s")
+            ) % {"group": group}
+            notify(
+                user=application.applied_by, title=title, body=reason, community=group.community, url="/services/my/"
+            )
+    return application
+
+
+def application_admit(*, actor: Any, application: Application, now: dt.datetime | None = None) -> Application:
+    return _decide(actor, application, Application.Status.ADMITTED, "", now or timezone.now())
+
+
+def application_decline(
+    *, actor: Any, application: Application, reason: str, now: dt.datetime | None = None
+) -> Application:
+    if not reason.strip():
+        raise DomainError(_("Give the family a reason."), field="reason")
+    return _decide(actor, application, Application.Status.DECLINED, reason, now or timezone.now())
+
+
+def application_withdraw(*, actor: Any, application: Application, now: dt.datetime | None = None) -> Application:
+    if not facility_rules.may_act_for(actor, application.child):
+        raise NotAllowed(_("You may not change this application."))
+    with transaction.atomic():
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        if application.status not in Application.ACTIVE:
+            raise DomainError(_("This application has already ended."), code="not_active")
+        before = snapshot(application)
+        if application.status == Application.Status.ADMITTED:
+            AgeGroup.objects.filter(pk=application.group_id).update(admitted=F("admitted") - 1)
+        application.status = Application.Status.WITHDRAWN
+        application.decided_at = now or timezone.now()
+        application.save(update_fields=["status", "decided_at"])
+        audit_record(
+            actor=actor, action="childcare.withdraw", instance=application, before=before, after=snapshot(application)
+        )
+    return application

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FacilitiesConfig(AppConfig):
+    name = "linli.facilities"
+    label = "facilities"

@@ -1,0 +1,195 @@
+"""Reading the register, slots and bookings: always scoped by community and the acting user's rights."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.errors import NotAllowed, NotFound
+from linli.people.models import Resident
+from linli.places.geometry import haversine_m
+from linli.places.models import Community
+
+from . import rules
+from .models import Booking, Facility, FacilityCategory, Service, Slot
+
+WALK_M_PER_MIN = 75  # a relaxed walk, elderly included (4.5 km/h)
+
+
+def categories() -> QuerySet[FacilityCategory]:
+    return FacilityCategory.objects.all()
+
+
+def facilities_for(
+    *,
+    user: Any,
+    community: Community,
+    scenario: str = "",
+    category: str = "",
+    search: str = "",
+    include_inactive: bool = False,
+    include_shared: bool = True,
+) -> QuerySet[Facility]:
+    """The community's facilities, and those neighbours share with it (两社融合)."""
+    if not rules.can_view_register(user, community):
+        raise NotFound(_("No community has the code “%(code)s”.") % {"code": community.code}, code="unknown_community")
+    where = Q(community=community)
+    if include_shared:
+        where |= Q(shared=True, shared_with=community)
+    qs = Facility.objects.filter(where).select_related("category", "building", "community").distinct()
+    if not include_inactive:
+        qs = qs.filter(active=True)
+    if scenario:
+        qs = qs.filter(scenario=scenario)
+    if category:
+        qs = qs.filter(category__code=category)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(services__name__icontains=search)).distinct()
+    return qs.order_by("code")
+
+
+def facility_get(*, user: Any, community: Community, pk: int) -> Facility:
+    staff = rules.can_run_front_desk(user, community)
+    facility = (
+        facilities_for(user=user, community=community, include_inactive=staff)
+        .filter(pk=pk)
+        .prefetch_related("photos")
+        .first()
+    )
+    if facility is None:
+        raise NotFound(_("No such facility in this community."))
+    return facility
+
+
+def home_point(*, user: Any, community: Community) -> tuple[float, float]:
+    """(lng, lat) of the user's home building, else of the community centre."""
+    me = rules.own_resident(user)
+    if me is not None and me.household_id is not None:
+        building = me.household.building
+        return building.lng, building.lat
+    return community.centre_lng, community.centre_lat
+
+
+@dataclass
+class Nearby:
+    facility: Facility
+    metres: int
+
+    @property
+    def minutes(self) -> int:
+        return max(1, round(self.metres / WALK_M_PER_MIN))
+
+
+def facilities_by_distance(*, user: Any, community: Community, scenario: str = "", search: str = "") -> list[Nearby]:
+    """Facilities nearest first, by straight-line distance from home (until the walking network lands)."""
+    lng, lat = home_point(user=user, community=community)
+    rows = [
+        Nearby(f, round(haversine_m(lng, lat, f.lng, f.lat)))
+        for f in facilities_for(user=user, community=community, scenario=scenario, search=search)
+    ]
+    return sorted(rows, key=lambda n: (n.metres, n.facility.code))
+
+
+def services_of(*, facility: Facility, include_inactive: bool = False) -> QuerySet[Service]:
+    qs = Service.objects.filter(facility=facility).prefetch_related("price_rules")
+    return qs if include_inactive else qs.filter(active=True)
+
+
+def service_get(*, user: Any, community: Community, pk: int) -> Service:
+    service = Service.objects.filter(pk=pk).select_related("facility").first()
+    if service is None:
+        raise NotFound(_("No such service."))
+    facility_get(user=user, community=community, pk=service.facility_id)
+    return service
+
+
+def slots_open(*, service: Service, now: dt.datetime | None = None, days: int = 14) -> QuerySet[Slot]:
+    now = now or timezone.now()
+    return Slot.objects.filter(
+        service=service, cancelled=False, starts_at__gt=now, starts_at__lt=now + dt.timedelta(days=days)
+    ).order_by("starts_at")
+
+
+def slot_get(*, user: Any, community: Community, pk: int) -> Slot:
+    slot = Slot.objects.filter(pk=pk).select_related("service__facility").first()
+    if slot is None:
+        raise NotFound(_("No such time slot."))
+    facility_get(user=user, community=community, pk=slot.service.facility_id)
+    return slot
+
+
+def household_of(*, user: Any) -> list[Resident]:
+    """Whom the user may book for: themself and their household's members."""
+    me = rules.own_resident(user)
+    if me is None:
+        return []
+    if me.household_id is None:
+        return [me]
+    return list(Resident.objects.filter(household_id=me.household_id).order_by("birth_date", "pk"))
+
+
+def resident_for_booking(*, user: Any, community: Community, pk: int | None) -> Resident:
+    """The resident a booking is for: oneself by default; a household member; or, for front-desk staff, anyone
+    in the community. Someone outside the household is refused with a clear message."""
+    me = rules.own_resident(user)
+    if pk is None:
+        if me is None:
+            raise NotAllowed(_("Only registered residents can book. Please ask your community to register you."))
+        return me
+    resident = Resident.objects.filter(pk=pk).select_related("community", "household").first()
+    if resident is None or not rules.may_act_for(user, resident):
+        raise NotAllowed(
+            _("You can book only for yourself and the members of your household."),
+            code="not_household",
+            field="resident",
+        )
+    return resident
+
+
+def bookings_of_user(*, user: Any, upcoming_only: bool = False) -> QuerySet[Booking]:
+    members = [r.pk for r in household_of(user=user)]
+    qs = Booking.objects.filter(resident_id__in=members).select_related("slot__service__facility", "resident")
+    if upcoming_only:
+        qs = qs.filter(slot__ends_at__gte=timezone.now())
+    return qs.order_by("-slot__starts_at", "pk")
+
+
+def booking_get(*, user: Any, community: Community, pk: int) -> Booking:
+    booking = Booking.objects.filter(pk=pk).select_related("slot__service__facility", "resident__user").first()
+    if booking is None or not (
+        rules.can_run_front_desk(user, booking.community) or rules.may_act_for(user, booking.resident)
+    ):
+        raise NotFound(_("No such booking."))
+    if booking.community_id != community.pk and booking.resident.community_id != community.pk:
+        raise NotFound(_("No such booking."))
+    return booking
+
+
+@dataclass
+class DaySheetRow:
+    slot: Slot
+    bookings: list[Booking]
+
+
+def day_sheet(*, user: Any, community: Community, day: dt.date, facility: Facility | None = None) -> list[DaySheetRow]:
+    """Every slot of the day with its bookings, for the front desk."""
+    if not rules.can_run_front_desk(user, community):
+        raise NotAllowed(_("Only front-desk staff see day sheets."))
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    slots = Slot.objects.filter(community=community, starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
+    if facility is not None:
+        slots = slots.filter(service__facility=facility)
+    slots = slots.select_related("service__facility").order_by("starts_at", "service__facility__code")
+    bookings: dict[int, list[Booking]] = {}
+    for b in (
+        Booking.objects.filter(slot__in=slots)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("resident__household__building")
+        .order_by("status", "created_at")
+    ):
+        bookings.setdefault(b.slot_id, []).append(b)
+    return [DaySheetRow(s, bookings.get(s.pk, [])) for s in slots]

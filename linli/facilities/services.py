@@ -1,0 +1,567 @@
+"""Writing the register, services, time slots and bookings. Each operation checks its rule, runs in one
+transaction, locks what it changes (slot before booking) and audits inside the transaction."""
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.scenarios import Scenario
+from linli.notifications.services import notify
+from linli.people.models import Resident
+from linli.places.models import Community
+
+from . import rules
+from .models import Booking, Facility, FacilityCategory, FacilityPhoto, Service, ServicePriceRule, Slot
+
+NO_SHOW_LIMIT = 3  # no-shows within NO_SHOW_DAYS that pause booking
+NO_SHOW_DAYS = 30
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_SIDE = 2000
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+FACILITY_FIELDS = {
+    "code",
+    "name",
+    "category",
+    "scenario",
+    "nature",
+    "tier",
+    "operator",
+    "building",
+    "floor",
+    "lat",
+    "lng",
+    "floor_area_m2",
+    "opening_hours",
+    "capacity",
+    "phone",
+    "description",
+    "shared",
+    "active",
+}
+SERVICE_FIELDS = {
+    "kind",
+    "name",
+    "provider",
+    "description",
+    "price_fen",
+    "price_unit",
+    "bookable",
+    "waitlist",
+    "cancel_hours",
+    "active",
+}
+
+
+def _clean(obj: Any, exclude: list[str]) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from None
+
+
+# --- facilities ----------------------------------------------------------------------------------------
+
+
+def _apply_facility(facility: Facility, community: Community, data: dict[str, Any]) -> None:
+    unknown = set(data) - FACILITY_FIELDS - {"shared_with"}
+    if unknown:
+        raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    for key, value in data.items():
+        if key != "shared_with":
+            setattr(facility, key, value)
+    if facility.category_id is None:
+        raise DomainError(_("Choose a category."), field="category")
+    building = facility.building
+    if building is not None and building.community_id != community.pk:
+        raise NotFound(_("No such building in this community."), field="building")
+    if (facility.lat is None or facility.lng is None) and building is not None:
+        facility.lat, facility.lng = building.lat, building.lng
+    if facility.lat is None or facility.lng is None:
+        raise DomainError(_("Give the facility a location: a building, or a latitude and longitude."), field="lat")
+    if not facility.scenario:
+        facility.scenario = facility.category.default_scenario
+    if facility.scenario not in Scenario.values:
+        raise DomainError(_("Choose one of the nine scenarios."), field="scenario")
+    _clean(facility, exclude=["community", "category", "building"])
+
+
+def _shared_with(community: Community, codes: list[str] | None) -> list[Community] | None:
+    if codes is None:
+        return None
+    found = list(Community.objects.filter(code__in=codes).exclude(pk=community.pk))
+    missing = set(codes) - {c.code for c in found} - {community.code}
+    if missing:
+        raise DomainError(
+            _("No community has the code “%(code)s”.") % {"code": sorted(missing)[0]}, field="shared_with"
+        )
+    return found
+
+
+def facility_create(*, actor: Any, community: Community, **data: Any) -> Facility:
+    if not rules.can_manage_register(actor, community):
+        raise NotAllowed(_("You may not change this community's facility register."))
+    facility = Facility(community=community, lat=None, lng=None)  # type: ignore[misc]
+    shared = _shared_with(community, data.get("shared_with"))
+    _apply_facility(facility, community, data)
+    if Facility.objects.filter(community=community, code=facility.code).exists():
+        raise Conflict(_("Another facility already has the code “%(code)s”.") % {"code": facility.code}, field="code")
+    with transaction.atomic():
+        facility.save()
+        if shared is not None:
+            facility.shared_with.set(shared)
+        audit_record(actor=actor, action="facility.create", instance=facility, after=snapshot(facility))
+    return facility
+
+
+def facility_update(*, actor: Any, facility: Facility, **data: Any) -> Facility:
+    community = facility.community
+    if not rules.can_manage_register(actor, community):
+        raise NotAllowed(_("You may not change this community's facility register."))
+    shared = _shared_with(community, data.get("shared_with"))
+    with transaction.atomic():
+        facility = Facility.objects.select_for_update(of=("self",)).get(pk=facility.pk)
+        before = snapshot(facility)
+        _apply_facility(facility, community, data)
+        if Facility.objects.filter(community=community, code=facility.code).exclude(pk=facility.pk).exists():
+            raise Conflict(
+                _("Another facility already has the code “%(code)s”.") % {"code": facility.code}, field="code"
+            )
+        facility.save()
+        if shared is not None:
+            facility.shared_with.set(shared)
+        audit_record(actor=actor, action="facility.update", instance=facility, before=before, after=snapshot(facility))
+    return facility
+
+
+def category_create(
+    *, actor: Any, community: Community, code: str, name_zh: str, name_en: str, default_scenario: str
+) -> FacilityCategory:
+    """Staff add a category to the shared catalogue (the GB 50180-2018 codes are seeded and kept)."""
+    if not rules.can_manage_register(actor, community):
+        raise NotAllowed(_("You may not change the facility catalogue."))
+    category = FacilityCategory(
+        code=code.strip(), name_zh=name_zh.strip(), name_en=name_en.strip(), default_scenario=default_scenario
+    )
+    _clean(category, exclude=[])
+    with transaction.atomic():
+        category.save()
+        audit_record(
+            actor=actor,
+            action="facility_category.create",
+            instance=category,
+            community=community,
+            after=snapshot(category),
+        )
+    return category
+
+
+def photo_add(*, actor: Any, facility: Facility, upload: Any, caption: str = "") -> FacilityPhoto:
+    """Check the upload is a real JPEG/PNG/WebP of at most 5 MB, and store it re-encoded without metadata."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if not rules.can_manage_register(actor, facility.community):
+        raise NotAllowed(_("You may not change this community's facility register."))
+    if upload.size > PHOTO_MAX_BYTES:
+        raise DomainError(_("A photo may be at most 5 MB."), field="image", code="photo_too_large")
+    data = upload.read()
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        fmt = image.format or ""
+        if fmt not in PHOTO_FORMATS:
+            raise DomainError(_("Upload a JPEG, PNG or WebP photo."), field="image", code="photo_type")
+        if image.width * image.height > 50_000_000:
+            raise DomainError(_("This photo has too many pixels."), field="image", code="photo_too_large")
+        upright = ImageOps.exif_transpose(image)
+        upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        if upright.mode not in ("RGB", "RGBA", "L", "LA"):
+            upright = upright.convert("RGBA" if "transparency" in upright.info else "RGB")
+        # A fresh image from the bare pixels: no EXIF, GPS, XMP, comments or ICC profile survive.
+        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+        if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
+            clean = clean.convert("RGB")
+        out = io.BytesIO()
+        clean.save(out, format=fmt, **({"quality": 85} if fmt != "PNG" else {}))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise DomainError(_("Upload a JPEG, PNG or WebP photo."), field="image", code="photo_type") from None
+    with transaction.atomic():
+        photo = FacilityPhoto(facility=facility, caption=caption[:120])
+        photo.image.save(f"photo.{PHOTO_FORMATS[fmt]}", ContentFile(out.getvalue()), save=False)
+        photo.save()
+        audit_record(
+            actor=actor,
+            action="facility.photo_add",
+            instance=photo,
+            community=facility.community,
+            after=snapshot(photo),
+        )
+    return photo
+
+
+# --- services -------------------------------------------------------------------------------------------
+
+
+def _apply_service(service: Service, data: dict[str, Any]) -> None:
+    unknown = set(data) - SERVICE_FIELDS
+    if unknown:
+        raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    price = data.get("price_fen", service.price_fen)
+    if price is None or price < 0:
+        raise DomainError(_("A price cannot be negative."), field="price_fen", code="negative_price")
+    for key, value in data.items():
+        setattr(service, key, value)
+    _clean(service, exclude=["community", "facility"])
+
+
+def service_create(*, actor: Any, facility: Facility, **data: Any) -> Service:
+    if not rules.can_manage_register(actor, facility.community):
+        raise NotAllowed(_("You may not change this community's services."))
+    service = Service(community=facility.community, facility=facility)
+    _apply_service(service, data)
+    with transaction.atomic():
+        service.save()
+        audit_record(actor=actor, action="service.create", instance=service, after=snapshot(service))
+    return service
+
+
+def service_update(*, actor: Any, service: Service, **data: Any) -> Service:
+    if not rules.can_manage_register(actor, service.community):
+        raise NotAllowed(_("You may not change this community's services."))
+    with transaction.atomic():
+        service = Service.objects.select_for_update(of=("self",)).get(pk=service.pk)
+        before = snapshot(service)
+        _apply_service(service, data)
+        service.save()
+        audit_record(actor=actor, action="service.update", instance=service, before=before, after=snapshot(service))
+    return service
+
+
+def service_price_rule_add(
+    *, actor: Any, service: Service, label: str, min_age: int, price_fen: int
+) -> ServicePriceRule:
+    if not rules.can_manage_register(actor, service.community):
+        raise NotAllowed(_("You may not change this community's services."))
+    if price_fen < 0:
+        raise DomainError(_("A price cannot be negative."), field="price_fen", code="negative_price")
+    rule = ServicePriceRule(service=service, label=label, min_age=min_age, price_fen=price_fen)
+    _clean(rule, exclude=["service"])
+    with transaction.atomic():
+        rule.save()
+        audit_record(
+            actor=actor,
+            action="service.price_rule_add",
+            instance=rule,
+            community=service.community,
+            after=snapshot(rule),
+        )
+    return rule
+
+
+def price_for(service: Service, resident: Resident, day: dt.date) -> int:
+    """The list price, or the lowest price of a rule whose age the resident has reached on the day."""
+    age = resident.age(day)
+    prices = [service.price_fen] + [r.price_fen for r in service.price_rules.all() if age >= r.min_age]
+    return min(prices)
+
+
+# --- time slots -----------------------------------------------------------------------------------------
+
+
+def slot_create(
+    *,
+    actor: Any,
+    service: Service,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Slot:
+    now = now or timezone.now()
+    if not rules.can_run_front_desk(actor, service.community):
+        raise NotAllowed(_("You may not open time slots in this community."))
+    if starts_at <= now:
+        raise DomainError(_("A time slot cannot start in the past."), field="starts_at", code="slot_in_past")
+    if ends_at <= starts_at:
+        raise DomainError(_("A time slot must end after it starts."), field="ends_at")
+    if capacity < 1:
+        raise DomainError(_("A time slot needs at least one place."), field="capacity")
+    if not service.bookable:
+        raise DomainError(_("This service is not booked in time slots."), field="service")
+    with transaction.atomic():
+        slot = Slot.objects.create(
+            community=service.community,
+            service=service,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            note=note,
+        )
+        audit_record(actor=actor, action="slot.create", instance=slot, after=snapshot(slot))
+    return slot
+
+
+def slot_series_create(
+    *,
+    actor: Any,
+    service: Service,
+    first_day: dt.date,
+    weeks: int,
+    weekdays: list[int],
+    start: dt.time,
+    end: dt.time,
+    capacity: int,
+    now: dt.datetime | None = None,
+) -> list[Slot]:
+    """The same slot every chosen weekday (0 = Monday) for some weeks; days already past are skipped."""
+    now = now or timezone.now()
+    if not 1 <= weeks <= 26:
+        raise DomainError(_("Plan between 1 and 26 weeks at a time."), field="weeks")
+    if not weekdays:
+        raise DomainError(_("Choose at least one weekday."), field="weekdays")
+    tz = timezone.get_current_timezone()
+    made = []
+    with transaction.atomic():
+        for offset in range(weeks * 7):
+            day = first_day + dt.timedelta(days=offset)
+            if day.weekday() not in weekdays:
+                continue
+            starts = dt.datetime.combine(day, start, tzinfo=tz)
+            if starts <= now:
+                continue
+            made.append(
+                slot_create(
+                    actor=actor,
+                    service=service,
+                    starts_at=starts,
+                    ends_at=dt.datetime.combine(day, end, tzinfo=tz),
+                    capacity=capacity,
+                    now=now,
+                )
+            )
+    if not made:
+        raise DomainError(_("All these times are in the past."), field="first_day", code="slot_in_past")
+    return made
+
+
+def slot_cancel(*, actor: Any, slot: Slot, reason: str = "") -> Slot:
+    """Cancel a slot and every booking in it, telling each resident."""
+    if not rules.can_run_front_desk(actor, slot.community):
+        raise NotAllowed(_("You may not change time slots in this community."))
+    with transaction.atomic():
+        slot = Slot.objects.select_for_update(of=("self",)).select_related("service").get(pk=slot.pk)
+        if slot.cancelled:
+            return slot
+        before = snapshot(slot)
+        bookings = list(
+            Booking.objects.select_for_update(of=("self",))
+            .filter(slot=slot, status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED])
+            .select_related("resident__user")
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for booking in bookings:
+            booking.status = Booking.Status.CANCELLED
+            booking.cancelled_at = now
+            booking.save(update_fields=["status", "cancelled_at"])
+            _tell(booking, _("Cancelled by the community: %(what)s") % {"what": _describe(booking)}, reason)
+        slot.cancelled = True
+        slot.booked = 0
+        slot.save(update_fields=["cancelled", "booked"])
+        audit_record(
+            actor=actor,
+            action="slot.cancel",
+            instance=slot,
+            before=before,
+            after={**snapshot(slot), "reason": reason, "bookings_cancelled": len(bookings)},
+        )
+    return slot
+
+
+# --- bookings -------------------------------------------------------------------------------------------
+
+
+def _describe(booking: Booking) -> str:
+    local = timezone.localtime(booking.slot.starts_at)
+    return f"{booking.slot.service.name} {local:%m-%d %H:%M}"
+
+
+def _tell(booking: Booking, title: str, body: str = "") -> None:
+    user = booking.resident.user
+    if user is None and booking.booked_by_id:
+        user = booking.booked_by
+    if user is not None:
+        notify(user=user, title=title, body=body, community=booking.community, url="/services/my/")
+
+
+def booking_create(
+    *, actor: Any, slot: Slot, resident: Resident, note: str = "", now: dt.datetime | None = None
+) -> Booking:
+    """Book a place for the resident: confirmed while places are free, else on the waiting list (if the
+    service keeps one), else refused. The slot row is locked, so concurrent requests never overbook."""
+    now = now or timezone.now()
+    if not rules.may_act_for(actor, resident):
+        raise NotAllowed(
+            _("You can book only for yourself and the members of your household."),
+            code="not_household",
+            field="resident",
+        )
+    with transaction.atomic():
+        slot = Slot.objects.select_for_update(of=("self",)).select_related("service__facility").get(pk=slot.pk)
+        service = slot.service
+        if not rules.may_use_facility(resident, service.facility):
+            raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")
+        if slot.cancelled or not service.active or not service.facility.active:
+            raise DomainError(_("This time slot is no longer offered."), code="slot_closed")
+        if slot.starts_at <= now:
+            raise DomainError(_("This time slot has already started."), code="slot_in_past")
+        if Booking.objects.filter(slot=slot, resident=resident, status__in=Booking.ACTIVE).exists():
+            raise Conflict(
+                _("%(name)s already has a booking for this time.") % {"name": resident.name}, code="already_booked"
+            )
+        recent_no_shows = Booking.objects.filter(
+            resident=resident, status=Booking.Status.NO_SHOW, slot__starts_at__gte=now - dt.timedelta(days=NO_SHOW_DAYS)
+        ).count()
+        if recent_no_shows >= NO_SHOW_LIMIT and not rules.can_run_front_desk(actor, slot.community):
+            raise DomainError(
+                _("Booking is paused: %(n)s missed bookings in the last %(days)s days. Please ask the front desk.")
+                % {"n": recent_no_shows, "days": NO_SHOW_DAYS},
+                code="no_show_limit",
+            )
+        if slot.booked < slot.capacity:
+            status = Booking.Status.CONFIRMED
+            Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+            slot.booked += 1
+        elif service.waitlist:
+            status = Booking.Status.WAITLISTED
+        else:
+            raise Conflict(_("This time slot is full."), code="slot_full")
+        booking = Booking.objects.create(
+            community=slot.community,
+            slot=slot,
+            resident=resident,
+            booked_by=actor,
+            status=status,
+            price_fen=price_for(service, resident, slot.day),
+            note=note[:200],
+            created_at=now,
+        )
+        audit_record(actor=actor, action="booking.create", instance=booking, after=snapshot(booking))
+        if status == Booking.Status.CONFIRMED:
+            _tell(booking, _("Booked: %(what)s") % {"what": _describe(booking)})
+        else:
+            _tell(booking, _("On the waiting list: %(what)s") % {"what": _describe(booking)})
+    return booking
+
+
+def _promote_waiting(slot: Slot) -> Booking | None:
+    waiting = (
+        Booking.objects.select_for_update(of=("self",))
+        .filter(slot=slot, status=Booking.Status.WAITLISTED)
+        .select_related("resident__user", "slot__service")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if waiting is None or slot.booked >= slot.capacity:
+        return None
+    waiting.status = Booking.Status.CONFIRMED
+    waiting.save(update_fields=["status"])
+    Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+    slot.booked += 1
+    _tell(waiting, _("A place came free, you are booked: %(what)s") % {"what": _describe(waiting)})
+    return waiting
+
+
+def booking_cancel(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """Residents cancel up to the service's deadline (staff at any time); the freed place goes to the first
+    person on the waiting list."""
+    now = now or timezone.now()
+    staff = rules.can_run_front_desk(actor, booking.community)
+    if not (staff or rules.may_act_for(actor, booking.resident)):
+        raise NotFound(_("No such booking."))
+    with transaction.atomic():
+        slot = Slot.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.slot_id)
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("resident__user").get(pk=booking.pk)
+        if not booking.can_cancel():
+            raise DomainError(_("This booking can no longer be cancelled."), code="not_cancellable")
+        deadline = slot.starts_at - dt.timedelta(hours=slot.service.cancel_hours)
+        if booking.status == Booking.Status.CONFIRMED and now > deadline and not staff:
+            raise DomainError(
+                _("Bookings can be cancelled up to %(h)s hours before the start. Please call the front desk.")
+                % {"h": slot.service.cancel_hours},
+                code="cancel_too_late",
+            )
+        before = snapshot(booking)
+        was_confirmed = booking.status == Booking.Status.CONFIRMED
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at = now
+        booking.save(update_fields=["status", "cancelled_at"])
+        if was_confirmed:
+            Slot.objects.filter(pk=slot.pk).update(booked=F("booked") - 1)
+            slot.booked -= 1
+            if slot.starts_at > now:
+                _promote_waiting(slot)
+        audit_record(actor=actor, action="booking.cancel", instance=booking, before=before, after=snapshot(booking))
+    return booking
+
+
+def booking_check_in(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    if not rules.can_run_front_desk(actor, booking.community):
+        raise NotAllowed(_("Only front-desk staff check people in."))
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
+        if not booking.can_check_in():
+            raise DomainError(_("Only a confirmed booking can be checked in."), code="not_checkable")
+        if timezone.localtime(now).date() != booking.slot.day:
+            raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
+        before = snapshot(booking)
+        booking.status = Booking.Status.ATTENDED
+        booking.checked_in_at = now
+        booking.checked_in_by = actor
+        booking.save(update_fields=["status", "checked_in_at", "checked_in_by"])
+        audit_record(actor=actor, action="booking.check_in", instance=booking, before=before, after=snapshot(booking))
+    return booking
+
+
+def booking_mark_no_show(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    if actor is not None and not rules.can_run_front_desk(actor, booking.community):
+        raise NotAllowed(_("Only front-desk staff record a missed booking."))
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
+        if booking.status != Booking.Status.CONFIRMED:
+            raise DomainError(_("Only a confirmed booking can be marked as missed."), code="not_confirmed")
+        if booking.slot.starts_at > now:
+            raise DomainError(_("A booking can be marked as missed only after it starts."), code="too_early")
+        before = snapshot(booking)
+        booking.status = Booking.Status.NO_SHOW
+        booking.save(update_fields=["status"])
+        audit_record(actor=actor, action="booking.no_show", instance=booking, before=before, after=snapshot(booking))
+    return booking
+
+
+def bookings_close_past(*, now: dt.datetime | None = None, grace: dt.timedelta = dt.timedelta(hours=1)) -> int:
+    """Periodic: confirmed bookings whose slot ended more than `grace` ago and were not checked in become no-shows;
+    what is left on waiting lists of past slots is closed."""
+    now = now or timezone.now()
+    count = 0
+    for booking in Booking.objects.filter(status=Booking.Status.CONFIRMED, slot__ends_at__lt=now - grace):
+        booking_mark_no_show(actor=None, booking=booking, now=now)
+        count += 1
+    Booking.objects.filter(status=Booking.Status.WAITLISTED, slot__ends_at__lt=now).update(
+        status=Booking.Status.CANCELLED, cancelled_at=now
+    )
+    return count
