@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
 .PHONY: demo test setup serve worker lint typecheck check messages makemessages bench clean
 
@@ -33,7 +32,7 @@ demo: setup
 
 test: setup
 	$(PY) manage.py check
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

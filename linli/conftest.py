@@ -162,8 +162,10 @@ def browser() -> Any:
 
     with sync_playwright() as p:
         instance = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
         yield instance
         instance.close()
 
@@ -173,7 +175,7 @@ def page(browser: Any, live_server: Any) -> Any:
     context = browser.new_context(locale="zh-CN", viewport={"width": 420, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(15_000)
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    pg.base_url = live_server.url
     yield pg
     context.close()
 

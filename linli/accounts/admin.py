@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from .admin_mixins import CommunityScopedAdmin
+from .admin_mixins import AuditedAdmin, CommunityScopedAdmin
 from .models import ApiToken, RoleAssignment, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     ordering = ("mobile",)
     list_display = ("mobile", "display_name", "is_active", "is_staff", "date_joined")
     search_fields = ("mobile", "display_name")

@@ -17,7 +17,49 @@ def staff_community_ids(user: Any) -> set[int]:
     return {cid for cid, roles in access.community_roles.items() if roles & rules.STAFF_ROLES}
 
 
-class CommunityScopedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin):
+    """Every save and delete through the admin writes an audit row in the same transaction."""
+
+    def _community_of(self, obj: Any) -> Any:
+        return None
+
+    def _check_write(self, request: HttpRequest, obj: Any) -> None:
+        """Refuse a write the rules do not allow (the admin's own checks stay in place as well)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        self._check_write(request, obj)
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+                instance=obj,
+                community=self._community_of(obj),
+                before=before,
+                after=snapshot(obj),
+                via="admin",
+            )
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        self._check_write(request, obj)
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action=f"{obj._meta.model_name}.delete",
+                instance=obj,
+                community=self._community_of(obj),
+                before=snapshot(obj),
+                via="admin",
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class CommunityScopedAdmin(AuditedAdmin):
     """For models with a `community` field (or a path to one in `community_path`)."""
 
     community_path = "community"
@@ -82,37 +124,9 @@ class CommunityScopedAdmin(admin.ModelAdmin):
                 field.queryset = field.queryset.filter(community__in=ids)
         return field
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def _check_write(self, request: HttpRequest, obj: Any) -> None:
         community = self._community_of(obj)
         if community is None or not self.manage_rule(request.user, community):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit_record(
-                actor=request.user,
-                action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
-                instance=obj,
-                community=community,
-                before=before,
-                after=snapshot(obj),
-                via="admin",
-            )
-
-    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action=f"{obj._meta.model_name}.delete",
-                instance=obj,
-                community=self._community_of(obj),
-                before=snapshot(obj),
-                via="admin",
-            )
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)

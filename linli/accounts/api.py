@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from linli.core.api import AUTH
 from linli.core.errors import DomainError
@@ -45,13 +45,13 @@ class MeOut(Schema):
 
 
 @router.post("/auth/otp", response={202: dict}, auth=None, summary="Send an SMS login code")
-def otp_request(request: HttpRequest, payload: OtpIn) -> tuple[int, dict[str, str]]:
+def otp_request(request: HttpRequest, payload: OtpIn) -> Status[Any]:
     services.otp_request(mobile=payload.mobile)
-    return 202, {"detail": _("If this number has an account, a code is on its way.")}
+    return Status(202, {"detail": _("If this number has an account, a code is on its way.")})
 
 
 @router.post("/auth/token", response={201: TokenOut}, auth=None, summary="Get an API token")
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     if payload.otp:
         user = authenticate(request, mobile=payload.mobile, otp=payload.otp)
     else:
@@ -59,17 +59,17 @@ def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     if user is None:
         raise DomainError(_("The mobile number and password (or code) do not match."), code="bad_credentials")
     token, key = services.api_token_create(user=user, name=payload.name)
-    return 201, {"token": key, "prefix": token.prefix}
+    return Status(201, {"token": key, "prefix": token.prefix})
 
 
 @router.delete("/auth/token/{prefix}", response={204: None}, auth=AUTH)
-def token_revoke(request: HttpRequest, prefix: str) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, prefix: str) -> Status[Any]:
     user: Any = request.user
     token = ApiToken.objects.filter(user=user, prefix=prefix, revoked_at__isnull=True).first()
     if token is None:
         raise DomainError(_("No such token."), code="not_found")
     services.api_token_revoke(user=user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, auth=AUTH)

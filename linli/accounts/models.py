@@ -112,7 +112,7 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_role",
                 condition=(
-                    Q(role__in=[r.value for r in COMMUNITY_ROLES], community__isnull=False, street__isnull=True)
+                    Q(role__in=sorted(r.value for r in COMMUNITY_ROLES), community__isnull=False, street__isnull=True)
                     | Q(role=Role.STREET_ADMIN, street__isnull=False, community__isnull=True)
                     | Q(role=Role.CITY_VIEWER, street__isnull=True, community__isnull=True)
                 ),

@@ -13,6 +13,7 @@ from linli.accounts.models import Role, RoleAssignment, User
 from linli.core import crypto
 from linli.people import idnumber
 from linli.people.models import Resident, SensitiveTag
+from linli.people.sensitive_tags import seed_default_tags
 from linli.places.geometry import hull_polygon
 from linli.places.models import Building, Community, Grid, Household, Neighbourhood, Street
 
@@ -129,7 +130,10 @@ def _merge(groups: list[list[OsmBuilding]], parts: int) -> list[list[OsmBuilding
 
 def _build_community(ctx: DemoContext, street: Street, plan: CommunityPlan, tags: dict[str, SensitiveTag]) -> Community:
     rnd = ctx.random
-    osm = [b for b in read_buildings(settings.OSM_EXTRACT_DIR / "hangzhou_china.osm.pbf", plan.bbox)]
+    extract = settings.OSM_EXTRACT_DIR / "hangzhou_china.osm.pbf"
+    if not extract.exists():
+        raise RuntimeError(f"The OpenStreetMap extract is missing: {extract} (set OSM_EXTRACT_DIR to its folder)")
+    osm = read_buildings(extract, plan.bbox)
     homes = [b for b in osm if b.residential]
     if len(homes) < 20:
         raise RuntimeError(f"too few OSM buildings for {plan.code}: {len(homes)}")
@@ -275,6 +279,7 @@ def build(ctx: DemoContext) -> None:
     with transaction.atomic():
         street = Street.objects.create(code="ningwei", name="宁围街道", district="萧山区", city="杭州市")
         ctx.street = street
+        seed_default_tags(SensitiveTag)  # a flush (demo --reset) empties the seeded rows
         tags = {t.code: t for t in SensitiveTag.objects.all()}
         for plan in PLANS:
             ctx.communities.append(_build_community(ctx, street, plan, tags))

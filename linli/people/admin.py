@@ -1,13 +1,13 @@
 from django.contrib import admin
 
 from linli.accounts import rules
-from linli.accounts.admin_mixins import CommunityScopedAdmin
+from linli.accounts.admin_mixins import AuditedAdmin, CommunityScopedAdmin
 
 from .models import Resident, SensitiveTag
 
 
 @admin.register(SensitiveTag)
-class SensitiveTagAdmin(admin.ModelAdmin):
+class SensitiveTagAdmin(AuditedAdmin):
     list_display = ("code", "name_zh", "name_en")
 
 

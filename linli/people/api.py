@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from linli.accounts import rules
 from linli.core.api import AUTH
@@ -58,13 +58,13 @@ def resident_list(request: HttpRequest, code: str, filters: Query[ResidentFilter
 
 
 @router.post("/communities/{code}/residents", response={201: ResidentOut})
-def resident_create(request: HttpRequest, code: str, payload: ResidentIn) -> tuple[int, dict[str, Any]]:
+def resident_create(request: HttpRequest, code: str, payload: ResidentIn) -> Status[Any]:
     community = community_get(code=code, user=request.user)
     data = payload.dict()
     household_id = data.pop("household_id")
     household = household_get(community=community, pk=household_id) if household_id else None
     resident = services.resident_create(actor=request.user, community=community, household=household, **data)
-    return 201, resident_out(resident, user=request.user)
+    return Status(201, resident_out(resident, user=request.user))
 
 
 @router.get("/communities/{code}/residents/{resident_id}", response=ResidentOut)

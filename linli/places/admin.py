@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.db.models import Q
 
 from linli.accounts import rules
-from linli.accounts.admin_mixins import CommunityScopedAdmin, staff_community_ids
+from linli.accounts.admin_mixins import AuditedAdmin, CommunityScopedAdmin, staff_community_ids
 
 from .models import Building, Community, Grid, Household, Neighbourhood, Street
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(AuditedAdmin):
     list_display = ("code", "name", "district", "city")
     search_fields = ("code", "name")
 

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('community__isnull', False), ('role__in', ['resident', 'operator', 'volunteer', 'social_worker', 'merchant_staff', 'grid_steward', 'community_admin']), ('street__isnull', True)), models.Q(('community__isnull', True), ('role', 'street_admin'), ('street__isnull', False)), models.Q(('community__isnull', True), ('role', 'city_viewer'), ('street__isnull', True)), _connector='OR'), name='role_scope_matches_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('community__isnull', False), ('role__in', ['community_admin', 'grid_steward', 'merchant_staff', 'operator', 'resident', 'social_worker', 'volunteer']), ('street__isnull', True)), models.Q(('community__isnull', True), ('role', 'street_admin'), ('street__isnull', False)), models.Q(('community__isnull', True), ('role', 'city_viewer'), ('street__isnull', True)), _connector='OR'), name='role_scope_matches_role'),
         ),
         migrations.AddConstraint(
             model_name='roleassignment',

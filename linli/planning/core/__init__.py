@@ -3,7 +3,7 @@
 No Django import may appear anywhere in this package.
 """
 
-from .access import NearestResult, count_within, distances_within, nearest_source
+from .access import NearestResult, count_within, distances_within, nearest_source, node_distances
 from .analysis import Analysis, CategoryCoverage, CommunityCoverage, Gap, SupplyIndex, analyse, supply_index
 from .errors import (
     EmptyNetworkError,
@@ -47,7 +47,7 @@ __all__ = [
     "RulesError", "SetCoverSolution", "SitingRequest", "SitingResult", "SnapError", "Snapped",
     "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network", "count_within",
     "distances_within", "greedy_mclp", "is_walkable", "load_geojson_network", "load_network",
-    "load_osm", "load_rules", "lp_bound_mclp", "nearest_source", "parse_rules", "plan_sites",
+    "load_osm", "load_rules", "lp_bound_mclp", "nearest_source", "node_distances", "parse_rules", "plan_sites",
     "points_in_polygon", "polygon_centroid", "read_buildings", "read_communities",
     "read_facilities", "run_plan", "sha256_file", "snap_lonlat", "snap_xy", "solve_mclp",
     "solve_set_cover", "supply_index",

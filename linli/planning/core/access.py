@@ -47,7 +47,9 @@ def augmented_graph(network: WalkNetwork, sources: Snapped) -> sparse.csr_array:
     to_u = sources.distance_m + sources.offset_m
     to_v = sources.distance_m + (length - sources.offset_m)
     indptr = np.concatenate([g.indptr.astype(np.int64), g.indptr[-1] + 2 * np.arange(1, s + 1, dtype=np.int64)])
-    indices = np.concatenate([g.indices.astype(np.int64), np.column_stack([network.edge_u[e], network.edge_v[e]]).ravel()])
+    indices = np.concatenate(
+        [g.indices.astype(np.int64), np.column_stack([network.edge_u[e], network.edge_v[e]]).ravel()]
+    )
     data = np.concatenate([g.data, np.column_stack([to_u, to_v]).ravel()])
     # explicit zero weights (a source exactly on a node) are kept as edges by csgraph
     return sparse.csr_array((data, indices, indptr), shape=(n + s, n + s))
@@ -80,6 +82,21 @@ def same_edge_pairs(origins: Snapped, sources: Snapped) -> tuple[IntArray, IntAr
     return oi, si, d
 
 
+def node_distances(network: WalkNetwork, sources: Snapped, *, limit: float = math.inf) -> tuple[FloatArray, IntArray]:
+    """Distance from every network node to its nearest source, and that source (-1: none within limit)."""
+    n = network.n_nodes
+    if len(sources) == 0:
+        return np.full(n, math.inf), np.full(n, -1, dtype=np.int64)
+    aug = augmented_graph(network, sources)
+    dist, _, src = dijkstra(
+        aug, directed=True, indices=np.arange(n, n + len(sources)), min_only=True,
+        limit=limit, return_predecessors=True,
+    )  # fmt: skip
+    near: IntArray = np.where(src >= n, src - n, -1).astype(np.int64)[:n]
+    out: FloatArray = dist[:n]
+    return out, near
+
+
 def nearest_source(
     network: WalkNetwork, origins: Snapped, sources: Snapped, *, limit: float = math.inf
 ) -> NearestResult:
@@ -87,13 +104,7 @@ def nearest_source(
     m = len(origins)
     if len(sources) == 0:
         return NearestResult(np.full(m, math.inf), np.full(m, -1, dtype=np.int64))
-    n = network.n_nodes
-    aug = augmented_graph(network, sources)
-    dist, _, src = dijkstra(
-        aug, directed=True, indices=np.arange(n, n + len(sources)), min_only=True,
-        limit=limit, return_predecessors=True,
-    )  # fmt: skip
-    src = np.where(src >= n, src - n, -1).astype(np.int64)
+    dist, src = node_distances(network, sources, limit=limit)
     e = origins.edge
     u, v = network.edge_u[e], network.edge_v[e]
     via_u = dist[u] + origins.offset_m
@@ -115,9 +126,7 @@ def nearest_source(
     return NearestResult(best, near)
 
 
-def distances_within(
-    network: WalkNetwork, origins: Snapped, sources: Snapped, limit: float
-) -> sparse.csr_array:
+def distances_within(network: WalkNetwork, origins: Snapped, sources: Snapped, limit: float) -> sparse.csr_array:
     """Sparse (origins x sources) matrix of every pair distance <= ``limit``.
 
     Dijkstra runs from blocks of sources with the ``limit`` cut-off. A pair at
@@ -157,4 +166,5 @@ def distances_within(
 def count_within(network: WalkNetwork, origins: Snapped, sources: Snapped, limit: float) -> IntArray:
     """Number of sources within ``limit`` metres of each origin."""
     mat = distances_within(network, origins, sources, limit)
-    return np.diff(mat.indptr).astype(np.int64)
+    counts: IntArray = np.diff(mat.indptr).astype(np.int64)
+    return counts

@@ -160,14 +160,20 @@ def analyse(
     total = len(cats) + 2
     if progress:
         progress(0, total, "snapping buildings, facilities and community centres")
-    b_snap = snap_lonlat(network, buildings.lon, buildings.lat, names=buildings.ids, kind="building",
-                         max_snap_m=max_snap_m)
+    b_snap = snap_lonlat(
+        network, buildings.lon, buildings.lat, names=buildings.ids, kind="building", max_snap_m=max_snap_m
+    )
     clon, clat = community_centres(comms, buildings, bcomm)
     c_snap = snap_lonlat(network, clon, clat, names=comms.codes, kind="community centre", max_snap_m=max_snap_m)
-    f_snap = snap_lonlat(network, facilities.lon, facilities.lat, names=facilities.ids, kind="facility",
-                         max_snap_m=max_snap_m)
-    origins = Snapped(*(np.concatenate([getattr(b_snap, f), getattr(c_snap, f)])
-                        for f in ("edge", "offset_m", "distance_m", "px", "py")))
+    f_snap = snap_lonlat(
+        network, facilities.lon, facilities.lat, names=facilities.ids, kind="facility", max_snap_m=max_snap_m
+    )
+    origins = Snapped(
+        *(
+            np.concatenate([getattr(b_snap, f), getattr(c_snap, f)])
+            for f in ("edge", "offset_m", "distance_m", "px", "py")
+        )
+    )
     nb = len(buildings)
     code_index = {c: i for i, c in enumerate(comms.codes)}
     b_ci = np.array([code_index.get(c, -1) for c in bcomm], dtype=np.int64)
@@ -200,8 +206,14 @@ def analyse(
         cov_w = np.where(covered, served, 0.0)
         per_cov = np.bincount(b_ci[b_ci >= 0], weights=cov_w[b_ci >= 0], minlength=nc)
         per = tuple(
-            CommunityCoverage(comms.codes[i], inside[i], float(cd[i]), bool(cd[i] <= rule.radius_m),
-                              float(per_served[i]), float(per_cov[i]))
+            CommunityCoverage(
+                comms.codes[i],
+                inside[i],
+                float(cd[i]),
+                bool(cd[i] <= rule.radius_m),
+                float(per_served[i]),
+                float(per_cov[i]),
+            )
             for i in range(nc)
         )
         with_boundary = [x for x in inside if x is not None]
@@ -215,8 +227,18 @@ def analyse(
         ))  # fmt: skip
         for i in np.flatnonzero((served > 0) & ~covered):
             j = int(bn[i])
-            gaps.append(Gap(rule.code, buildings.ids[i], bcomm[i], rule.age_group, float(served[i]),
-                            float(bd[i]), rule.radius_m, facilities.ids[j] if j >= 0 else None))
+            gaps.append(
+                Gap(
+                    rule.code,
+                    buildings.ids[i],
+                    bcomm[i],
+                    rule.age_group,
+                    float(served[i]),
+                    float(bd[i]),
+                    rule.radius_m,
+                    facilities.ids[j] if j >= 0 else None,
+                )
+            )
     if progress:
         progress(total - 1, total, "supply index")
     index = supply_index(rules, coverage, comms.codes)

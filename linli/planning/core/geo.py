@@ -95,10 +95,13 @@ def polygon_centroid(polygons: list[list[FloatArray]]) -> tuple[float, float]:
     Ring orientation does not matter. Falls back to the vertex mean when the
     area is zero.
     """
+    # work relative to one vertex: lon/lat are large numbers and the cross
+    # products would otherwise cancel catastrophically
+    ref = polygons[0][0][0, :2].astype(np.float64)
     a_sum = cx_sum = cy_sum = 0.0
     for rings in polygons:
         for i, ring in enumerate(rings):
-            a, cx, cy = _ring_moments(ring)
+            a, cx, cy = _ring_moments(ring[:, :2] - ref)
             sign = 1.0 if i == 0 else -1.0
             a_sum += sign * a
             cx_sum += sign * cx
@@ -106,4 +109,4 @@ def polygon_centroid(polygons: list[list[FloatArray]]) -> tuple[float, float]:
     if a_sum <= 0.0:
         allpts = np.vstack([r for rings in polygons for r in rings])
         return float(allpts[:, 0].mean()), float(allpts[:, 1].mean())
-    return cx_sum / a_sum, cy_sum / a_sum
+    return float(ref[0]) + cx_sum / a_sum, float(ref[1]) + cy_sum / a_sum

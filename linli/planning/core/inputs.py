@@ -152,8 +152,9 @@ def read_facilities(path: str | Path, rules: Rules | None = None) -> Facilities:
         cats.append(cat)
         lons.append(lon)
         lats.append(lat)
-    return Facilities(tuple(ids), tuple(names), tuple(cats), np.asarray(lons, dtype=np.float64),
-                      np.asarray(lats, dtype=np.float64))
+    return Facilities(
+        tuple(ids), tuple(names), tuple(cats), np.asarray(lons, dtype=np.float64), np.asarray(lats, dtype=np.float64)
+    )
 
 
 def read_communities(path: str | Path) -> Communities:

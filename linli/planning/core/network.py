@@ -66,10 +66,7 @@ def is_walkable(tags: Mapping[str, str]) -> bool:
         return False
     if tags.get("access", "") in ACCESS_NO and foot not in FOOT_YES:
         return False
-    for key in ("construction", "proposed"):
-        if tags.get(key, "no") != "no":
-            return False
-    return True
+    return all(tags.get(key, "no") == "no" for key in ("construction", "proposed"))
 
 
 # --- the network ---------------------------------------------------------------
@@ -144,6 +141,20 @@ class WalkNetwork:
         }
 
 
+def _sorted_unique(a: IntArray) -> IntArray:
+    """np.unique by sorting (faster than numpy 2.x's hash-based unique on large int arrays)."""
+    s = np.sort(a)
+    out: IntArray = s[np.r_[True, s[1:] != s[:-1]]] if s.size else s
+    return out
+
+
+def _present(idx: IntArray, n: int) -> IntArray:
+    """Sorted distinct values of ``idx`` in range(n)."""
+    mask = np.zeros(n, dtype=bool)
+    mask[idx] = True
+    return np.flatnonzero(mask).astype(np.int64)
+
+
 def build_network(
     lon: npt.ArrayLike,
     lat: npt.ArrayLike,
@@ -176,10 +187,12 @@ def build_network(
     # undirected, deduplicated segments without self-loops
     keep = a != b
     lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-    pairs = np.unique(np.stack([lo, hi], axis=1), axis=0)
-    if pairs.shape[0] == 0:
+    n = lon_a.shape[0]
+    key = _sorted_unique(lo * n + hi)  # one int64 per undirected pair
+    if key.size == 0:
         raise EmptyNetworkError(f"{what}: no walkable way found (only degenerate ways)")
-    used = np.unique(pairs)
+    pairs = np.stack([key // n, key % n], axis=1)
+    used = _present(pairs.ravel(), n)
     if projection is None:
         projection = LocalProjection.around(float(lon_a[used].mean()), float(lat_a[used].mean()))
     x_all, y_all = projection.forward(lon_a, lat_a)
@@ -187,7 +200,6 @@ def build_network(
     length = np.hypot(x_all[u] - x_all[v], y_all[u] - y_all[v])
 
     # largest connected component, counted in nodes that carry an edge
-    n = lon_a.shape[0]
     g = sparse.csr_array((np.ones(u.shape[0]), (u, v)), shape=(n, n))
     n_comp, labels = connected_components(g, directed=False)
     sizes = np.bincount(labels[used], minlength=n_comp)
@@ -202,7 +214,7 @@ def build_network(
     u, v, length = u[edge_keep], v[edge_keep], length[edge_keep]
 
     # renumber the kept nodes 0..k-1
-    kept = np.unique(np.concatenate([u, v]))
+    kept = _present(np.concatenate([u, v]), n)
     remap = np.full(n, -1, dtype=np.int64)
     remap[kept] = np.arange(kept.size, dtype=np.int64)
     u, v = remap[u], remap[v]
@@ -276,6 +288,8 @@ def load_osm(path: str | Path) -> WalkNetwork:
             .with_filter(osmium.filter.KeyFilter("highway"))
         )
         for way in fp:
+            if not isinstance(way, osmium.osm.Way):
+                continue
             tags = {t.k: t.v for t in way.tags}
             if not is_walkable(tags):
                 continue

@@ -103,18 +103,21 @@ class _Ctx:
     def __init__(self, name: str, text: str) -> None:
         self.name, self.lines = name, text.splitlines()
 
-    def line_of(self, code: object) -> str:
+    def line_of(self, code: object, occurrence: int = 1) -> str:
         if isinstance(code, str):
             pat = re.compile(r"""["']?code["']?\s*[=:]\s*["']""" + re.escape(code) + r"""["']""")
+            seen = 0
             for i, line in enumerate(self.lines, 1):
                 if pat.search(line):
-                    return f" (line {i})"
+                    seen += 1
+                    if seen == occurrence:
+                        return f" (line {i})"
         return ""
 
-    def fail(self, section: str, item: Mapping[str, Any] | None, msg: str) -> RulesError:
+    def fail(self, section: str, item: Mapping[str, Any] | None, msg: str, occurrence: int = 1) -> RulesError:
         code = item.get("code") if item is not None else None
         where = f"{section} {code!r}" if code is not None else section
-        return RulesError(f"{self.name}{self.line_of(code)}: {where}: {msg}")
+        return RulesError(f"{self.name}{self.line_of(code, occurrence)}: {where}: {msg}")
 
 
 def _text(ctx: _Ctx, section: str, item: Mapping[str, Any], key: str, default: str | None = None) -> str:
@@ -131,25 +134,30 @@ def _number(ctx: _Ctx, section: str, item: Mapping[str, Any], key: str) -> float
     return float(val)
 
 
+_SINGULAR = {"circles": "circle", "age_bands": "age band", "age_groups": "age group", "categories": "category"}
+
+
 def _items(ctx: _Ctx, data: Mapping[str, Any], section: str) -> list[Mapping[str, Any]]:
+    label = _SINGULAR[section]
     items = data.get(section)
     if not isinstance(items, list) or not items:
         raise ctx.fail(section, None, f"the file needs a non-empty list [[{section}]]")
     seen: set[str] = set()
     for item in items:
         if not isinstance(item, Mapping):
-            raise ctx.fail(section, None, f"every entry must be a table, got {item!r}")
+            raise ctx.fail(label, None, f"every entry must be a table, got {item!r}")
         code = item.get("code")
         if not isinstance(code, str) or not _CODE_RE.match(code):
-            raise ctx.fail(section, item, f"'code' must be snake_case ASCII, got {code!r}")
+            raise ctx.fail(label, item, f"'code' must be snake_case ASCII, got {code!r}")
         if code in seen:
-            raise ctx.fail(section, item, "duplicate code")
+            raise ctx.fail(label, item, "duplicate code", occurrence=2)
         seen.add(code)
     return items
 
 
-def parse_rules(data: Mapping[str, Any], *, name: str = "rules", text: str = "",
-                catalogue: Collection[str] | None = None) -> Rules:
+def parse_rules(
+    data: Mapping[str, Any], *, name: str = "rules", text: str = "", catalogue: Collection[str] | None = None
+) -> Rules:
     """Validate a decoded rules document; ``catalogue``: the category codes allowed."""
     ctx = _Ctx(name, text)
     circles = []
@@ -158,8 +166,16 @@ def parse_rules(data: Mapping[str, Any], *, name: str = "rules", text: str = "",
         dist = _number(ctx, "circle", it, "distance_m")
         if minutes <= 0 or dist <= 0:
             raise ctx.fail("circle", it, f"minutes and distance_m must be > 0, got {minutes:g}, {dist:g}")
-        circles.append(LifeCircle(it["code"], _text(ctx, "circle", it, "name_zh"), _text(ctx, "circle", it, "name_en"),
-                                  int(minutes), dist, _text(ctx, "circle", it, "source", "")))
+        circles.append(
+            LifeCircle(
+                it["code"],
+                _text(ctx, "circle", it, "name_zh"),
+                _text(ctx, "circle", it, "name_en"),
+                int(minutes),
+                dist,
+                _text(ctx, "circle", it, "source", ""),
+            )
+        )
     bands = []
     for it in _items(ctx, data, "age_bands"):
         lo = _number(ctx, "age band", it, "min_age")
@@ -168,8 +184,9 @@ def parse_rules(data: Mapping[str, Any], *, name: str = "rules", text: str = "",
             hi = _number(ctx, "age band", it, "max_age")
         if lo < 0 or (hi is not None and hi <= lo):
             raise ctx.fail("age band", it, f"needs 0 <= min_age < max_age, got {lo:g}, {hi!r}")
-        bands.append(AgeBand(it["code"], _text(ctx, "age band", it, "property"), int(lo),
-                             None if hi is None else int(hi)))
+        bands.append(
+            AgeBand(it["code"], _text(ctx, "age band", it, "property"), int(lo), None if hi is None else int(hi))
+        )
     band_codes = {b.code for b in bands}
     groups = []
     for it in _items(ctx, data, "age_groups"):
@@ -179,8 +196,11 @@ def parse_rules(data: Mapping[str, Any], *, name: str = "rules", text: str = "",
         for b in gb:
             if b not in band_codes:
                 raise ctx.fail("age group", it, f"unknown age band {b!r} (known: {', '.join(sorted(band_codes))})")
-        groups.append(AgeGroup(it["code"], _text(ctx, "age group", it, "name_zh"),
-                               _text(ctx, "age group", it, "name_en"), tuple(gb)))
+        groups.append(
+            AgeGroup(
+                it["code"], _text(ctx, "age group", it, "name_zh"), _text(ctx, "age group", it, "name_en"), tuple(gb)
+            )
+        )
     circle_codes = {c.code for c in circles}
     group_codes = {g.code for g in groups}
     cats = []
@@ -202,17 +222,28 @@ def parse_rules(data: Mapping[str, Any], *, name: str = "rules", text: str = "",
         req = it.get("required")
         if not isinstance(req, bool):
             raise ctx.fail("category", it, f"'required' must be true or false, got {req!r}")
-        cats.append(CategoryRule(it["code"], _text(ctx, "category", it, "name_zh"),
-                                 _text(ctx, "category", it, "name_en"), str(circle), radius, req, str(group),
-                                 weight, _text(ctx, "category", it, "source")))
+        cats.append(
+            CategoryRule(
+                it["code"],
+                _text(ctx, "category", it, "name_zh"),
+                _text(ctx, "category", it, "name_en"),
+                str(circle),
+                radius,
+                req,
+                str(group),
+                weight,
+                _text(ctx, "category", it, "source"),
+            )
+        )
     factor = data.get("required_weight_factor", 2.0)
     if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor >= 1:
         raise ctx.fail("required_weight_factor", None, f"must be a number >= 1, got {factor!r}")
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ctx.fail("version", None, f"must be an integer, got {version!r}")
-    return Rules(version, str(data.get("source", "")), tuple(circles), tuple(bands), tuple(groups),
-                 tuple(cats), float(factor))
+    return Rules(
+        version, str(data.get("source", "")), tuple(circles), tuple(bands), tuple(groups), tuple(cats), float(factor)
+    )
 
 
 def load_rules(path: str | Path | None = None, *, catalogue: Collection[str] | None = None) -> Rules:

@@ -155,11 +155,17 @@ def run_plan(
     for i, req in enumerate(siting):
         step(base + i, f"site selection for {req.category} (k={req.k})")
         cands = read_facilities(req.candidates_path)
-        results.append(plan_sites(network, rules, req.category, req.k, buildings, facilities, cands,
-                                  max_snap_m=max_snap_m))
+        results.append(
+            plan_sites(network, rules, req.category, req.k, buildings, facilities, cands, max_snap_m=max_snap_m)
+        )
     step(total, "done")
-    inputs = {"network": network_path, "facilities": facilities_path, "buildings": buildings_path,
-              "rules": rules_file, "communities": communities_path}
+    inputs = {
+        "network": network_path,
+        "facilities": facilities_path,
+        "buildings": buildings_path,
+        "rules": rules_file,
+        "communities": communities_path,
+    }
     inputs.update({f"candidates[{i}]:{r.category}": r.candidates_path for i, r in enumerate(siting)})
     hashed = {role: {"path": str(p), "sha256": sha256_file(p)} for role, p in inputs.items() if p is not None}
     warnings = []

@@ -75,8 +75,8 @@ def greedy_mclp(cover: sparse.sparray | sparse.spmatrix, weights: npt.ArrayLike,
     chosen: list[int] = []
     total = 0.0
     while heap and len(chosen) < k:
-        neg, j = heapq.heappop(heap)
-        rows = csc.indices[csc.indptr[j]:csc.indptr[j + 1]]
+        _neg, j = heapq.heappop(heap)
+        rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
         g = float(w[rows][uncovered[rows]].sum())
         if g <= 0:
             continue
@@ -188,8 +188,13 @@ def solve_set_cover(
     opts: dict[str, float | bool] = {"disp": False}
     if time_limit is not None:
         opts["time_limit"] = float(time_limit)
-    res = milp(np.ones(m), constraints=[LinearConstraint(sub, 1.0, np.inf)], integrality=np.ones(m),
-               bounds=Bounds(0.0, 1.0), options=opts)
+    res = milp(
+        np.ones(m),
+        constraints=[LinearConstraint(sub, 1.0, np.inf)],
+        integrality=np.ones(m),
+        bounds=Bounds(0.0, 1.0),
+        options=opts,
+    )
     if res.x is None:
         raise SolverError(f"set covering solver failed: {res.message}")
     sel = tuple(int(j) for j in np.flatnonzero(np.round(res.x) > 0.5))
@@ -233,10 +238,17 @@ def plan_sites(
     rule = rules.category(category)
     b = snap_lonlat(network, buildings.lon, buildings.lat, names=buildings.ids, kind="building", max_snap_m=max_snap_m)
     fidx = facilities.of(category)
-    f = snap_lonlat(network, facilities.lon[fidx], facilities.lat[fidx],
-                    names=[facilities.ids[i] for i in fidx], kind="facility", max_snap_m=max_snap_m)
-    cand = snap_lonlat(network, candidates.lon, candidates.lat, names=candidates.ids, kind="candidate site",
-                       max_snap_m=max_snap_m)
+    f = snap_lonlat(
+        network,
+        facilities.lon[fidx],
+        facilities.lat[fidx],
+        names=[facilities.ids[i] for i in fidx],
+        kind="facility",
+        max_snap_m=max_snap_m,
+    )
+    cand = snap_lonlat(
+        network, candidates.lon, candidates.lat, names=candidates.ids, kind="candidate site", max_snap_m=max_snap_m
+    )
     served = buildings.population[:, rules.band_index(rule.age_group)].sum(axis=1)
     covered = nearest_source(network, b, f, limit=rule.radius_m).distance_m <= rule.radius_m
     demand = np.where(covered, 0.0, served)

@@ -66,11 +66,12 @@ def _project(
 class SegmentIndex:
     """cKDTree over edge samples; see the module docstring for the exact search."""
 
-    def __init__(self, network: WalkNetwork, step: float = 25.0, k: int = 16) -> None:
+    def __init__(self, network: WalkNetwork, step: float | None = None, k: int = 16) -> None:
         self.net = network
-        self.step = float(step)
-        self.k = int(k)
         length = network.edge_length
+        # sample spacing: 25 m, or the median edge length on coarse networks (fewer samples)
+        self.step = float(step) if step is not None else max(25.0, float(np.median(length)))
+        self.k = int(k)
         pieces = np.maximum(1, np.ceil(length / self.step)).astype(np.int64)
         self.sample_edge: IntArray = np.repeat(np.arange(length.size, dtype=np.int64), pieces)
         starts = np.cumsum(pieces) - pieces
@@ -139,16 +140,16 @@ def snap_xy(
     qy = np.asarray(y, dtype=np.float64).ravel()
     if qx.shape != qy.shape:
         raise InputError(f"{kind}: x and y differ in length")
+
+    def label(i: int) -> str:
+        return repr(names[i]) if names is not None else f"#{i}"
+
     bad = np.flatnonzero(~(np.isfinite(qx) & np.isfinite(qy)))
     if bad.size:
-        label = names[int(bad[0])] if names is not None else f"#{int(bad[0])}"
-        raise InputError(f"{kind} {label!r} has non-finite coordinates")
+        raise InputError(f"{kind} {label(int(bad[0]))} has non-finite coordinates")
     snapped: Snapped = network.segment_index.nearest(qx, qy)
     far = np.flatnonzero(snapped.distance_m > max_snap_m)
     if far.size:
-        def label(i: int) -> str:
-            return repr(names[i]) if names is not None else f"#{i}"
-
         i0 = int(far[0])
         msg = (
             f"{kind} {label(i0)} is {snapped.distance_m[i0]:,.0f} m from the nearest walkable way "

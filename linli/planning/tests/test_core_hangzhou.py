@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -11,6 +13,29 @@ import pytest
 
 from linli.planning.core import WalkNetwork, distances_within, load_osm, nearest_source, snap_xy
 from linli.planning.core.snap import Snapped
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+HANGZHOU_REL = Path("data") / "osm" / "hangzhou-2015" / "hangzhou_china.osm.pbf"
+
+
+def hangzhou_pbf() -> Path | None:
+    """The Hangzhou extract: ``<repo>/../shared/...`` (or $LINLI_SHARED_DIR/...)."""
+    candidates = []
+    if os.environ.get("LINLI_SHARED_DIR"):
+        candidates.append(Path(os.environ["LINLI_SHARED_DIR"]) / HANGZHOU_REL)
+    candidates.append((REPO_ROOT / ".." / "shared").resolve() / HANGZHOU_REL)
+    for c in candidates:
+        if c.is_file():
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def hangzhou_path() -> Path:
+    p = hangzhou_pbf()
+    if p is None:
+        pytest.skip(f"Hangzhou OSM extract not found at {(REPO_ROOT / '..' / 'shared').resolve() / HANGZHOU_REL}")
+    return p
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +94,7 @@ def _nx_with_points(net: WalkNetwork, groups: dict[str, Snapped]) -> nx.Graph:
         u, v, length = int(net.edge_u[e]), int(net.edge_v[e]), float(net.edge_length[e])
         g.remove_edge(u, v)
         chain = [(0.0, u), *sorted(pts, key=lambda p: p[0]), (length, v)]
-        for (o1, n1), (o2, n2) in zip(chain[:-1], chain[1:], strict=True):
+        for (o1, n1), (o2, n2) in itertools.pairwise(chain):
             g.add_edge(n1, n2, weight=o2 - o1)
     return g
 
@@ -104,7 +129,7 @@ def test_distances_equal_networkx(net: WalkNetwork) -> None:
         ref = nx.single_source_dijkstra_path_length(g, ("cat1", j), cutoff=800.0, weight="weight")
         for i in range(len(origins)):
             d = ref.get(("o", i), math.inf)
-            stored = present[[i], [j]].size and (j in present.indices[present.indptr[i]:present.indptr[i + 1]])
+            stored = present[[i], [j]].size and (j in present.indices[present.indptr[i] : present.indptr[i + 1]])
             if d <= 799.5:
                 assert stored and abs(mat[i, j] - d) < 0.5
             elif d > 800.5:

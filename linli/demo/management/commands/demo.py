@@ -32,7 +32,6 @@ class Command(BaseCommand):
             from django.core.management import call_command
 
             call_command("flush", interactive=False, verbosity=0)
-            call_command("migrate", verbosity=0)  # data migrations seed again after a flush
         started = time.monotonic()
 
         def progress(message: str) -> None:

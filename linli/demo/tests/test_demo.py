@@ -1,0 +1,81 @@
+"""The demo street: deterministic, modelled on 市北, on real OSM buildings, with a login for every role."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import Client
+from django.utils import timezone
+
+from linli.accounts.models import Role, RoleAssignment
+from linli.people.ages import born_on_or_before_for_age
+from linli.people.models import Resident
+from linli.places.geometry import polygon_contains
+from linli.places.models import Building, Community, Grid, Household
+
+# The demo commits and `--reset` flushes: restore the seeded tables for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_the_demo_street(capsys):
+    """One build (the demo takes seconds), checked from every side."""
+    out = StringIO()
+    call_command("demo", stdout=out)
+    printed = out.getvalue()
+    check_shibei_matches_the_articles_figures()
+    check_buildings_are_real_osm_buildings_inside_their_community()
+    check_it_prints_a_login_for_every_role_and_each_works(printed)
+    check_a_second_run_refuses_and_the_same_seed_gives_the_same_street()
+
+
+def check_shibei_matches_the_articles_figures():
+    shibei = Community.objects.get(code="shibei")
+    assert shibei.neighbourhoods.count() == 4
+    assert Household.objects.filter(community=shibei).count() == 4223
+    residents = Resident.objects.filter(community=shibei)
+    assert residents.count() == 12000
+    today = timezone.localdate()
+    working_age = residents.filter(
+        birth_date__lte=born_on_or_before_for_age(18, today), birth_date__gt=born_on_or_before_for_age(60, today)
+    ).count()
+    assert 0.66 <= working_age / 12000 <= 0.74
+    assert Community.objects.filter(street__code="ningwei").count() >= 2
+
+
+def check_buildings_are_real_osm_buildings_inside_their_community():
+    for community in Community.objects.all():
+        buildings = Building.objects.filter(community=community)
+        assert buildings.count() > 50
+        assert not buildings.filter(osm_id__isnull=True).exists()
+        assert all(polygon_contains(community.boundary, b.lng, b.lat) for b in buildings)
+    # every building sits in a grid, and every grid has a steward
+    assert not Building.objects.filter(grid__isnull=True).exists()
+    assert not Grid.objects.filter(steward__isnull=True).exists()
+    assert Household.objects.values("building").annotate(n=Count("id")).filter(n=0).count() == 0
+
+
+def check_it_prints_a_login_for_every_role_and_each_works(demo):
+    for role in Role:
+        assert str(role.label) in demo or role.value in demo
+    assert "© OpenStreetMap contributors" in demo
+    for mobile in ["13900000001", "13900000003", "13900000005", "13900000008", "13900000009"]:
+        client = Client()
+        response = client.post("/accounts/login/", {"mobile": mobile, "password": "linli2026"})
+        assert response.status_code == 302, mobile
+    assert RoleAssignment.objects.filter(role=Role.CITY_VIEWER).count() == 1
+    resident = Resident.objects.get(user__mobile="13900000001")
+    assert resident.age(timezone.localdate()) == 76
+
+
+def check_a_second_run_refuses_and_the_same_seed_gives_the_same_street():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("demo", stdout=StringIO())
+    first = list(Resident.objects.order_by("pk").values_list("name", "birth_date")[:50])
+    call_command("demo", "--reset", stdout=StringIO())
+    again = list(Resident.objects.order_by("pk").values_list("name", "birth_date")[:50])
+    assert [n for n, _ in first] == [n for n, _ in again]
+    assert all(isinstance(b, dt.date) for _, b in again)
