@@ -6,6 +6,7 @@ from linli.accounts.api import router as accounts_router
 from linli.core.api import install_error_handlers
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
+from linli.planning.api import router as planning_router
 
 api = NinjaAPI(
     title="Linli 邻里 API",
@@ -19,3 +20,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", places_router)
 api.add_router("", people_router)
+api.add_router("", planning_router)

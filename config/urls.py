@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("linli.accounts.urls")),
     path("people/", include("linli.people.urls")),
+    path("planning/", include("linli.planning.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

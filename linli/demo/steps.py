@@ -2,4 +2,5 @@
 
 DEMO_STEPS = [
     "linli.demo.foundation.build",
+    "linli.planning.demo.build",
 ]
