@@ -33,5 +33,5 @@ def build(ctx: DemoContext) -> None:
     ]
     for run in runs:
         done = plan_run_execute(run_id=run.pk)
-        index = {row["community"]: row["index"] for row in (done.result or {}).get("index", [])}
-        ctx.progress(f"  health check of {done.scope_name}: {done.status}, supply index {index}")
+        scores = {row["community"]: row["index"] for row in (done.result or {}).get("index", [])}
+        ctx.progress(f"  health check of {done.scope_name}: {done.status}, supply index {scores}")
