@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("canteen/", include("linli.canteen.urls")),
     path("courses/", include("linli.courses.urls")),
     path("childcare/", include("linli.childcare.urls")),
+    path("planning/", include("linli.planning.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

@@ -2,7 +2,8 @@
 
 DEMO_STEPS = [
     "linli.demo.foundation.build",
+    "linli.facilities.demo.build",
     "linli.ledger.demo.build",
     "linli.consultation.demo.build",
-    "linli.facilities.demo.build",
+    "linli.planning.demo.build",
 ]

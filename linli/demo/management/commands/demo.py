@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
         ctx = DemoContext(seed=seed, random=Random(seed), today=timezone.localdate(), progress=progress)
         for dotted in DEMO_STEPS:
-            progress(f"Building {dotted.rsplit('.', 2)[-2]}…")
+            progress(f"Building {dotted.split('.')[1]}…")
             with transaction.atomic():
                 import_string(dotted)(ctx)
         progress("Done.")
