@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("linli.accounts.urls")),
     path("people/", include("linli.people.urls")),
+    path("reports/", include("linli.reports.urls")),
+    path("open311/v2/", include("linli.reports.open311.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

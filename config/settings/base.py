@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.people",
     "linli.notifications",
+    "linli.reports",
     "linli.demo",
 ]
 

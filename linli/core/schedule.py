@@ -5,4 +5,5 @@ The tasks themselves run in the task worker (django-tasks), like every other bac
 
 PERIODIC_TASKS: list[tuple[str, int]] = [
     # ("linli.<domain>.tasks.<task>", every_seconds),
+    ("linli.reports.tasks.reports_tick", 300),
 ]
