@@ -2,4 +2,5 @@
 
 DEMO_STEPS = [
     "linli.demo.foundation.build",
+    "linli.reports.demo.build",
 ]

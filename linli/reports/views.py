@@ -223,10 +223,12 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.reports_of_user(user=request.user), 30).get_page(request.GET.get("page"))
     from linli.places.selectors import communities_visible_to
 
+    communities = list(communities_visible_to(request.user))
+    staff_ids = {c.pk for c in communities if rules.can_view_queue(request.user, c)}
     return render(
         request,
         "reports/my_reports.html",
-        {"page": page, "communities": communities_visible_to(request.user), "badges": STATUS_BADGE},
+        {"page": page, "communities": communities, "staff_ids": staff_ids, "badges": STATUS_BADGE},
     )
 
 
