@@ -108,11 +108,12 @@ def spec_services(community: Any, steward: Any) -> tuple[Category, Category]:
 
 
 def get(path: str, **params: Any) -> Any:
-    return Client().get(f"/open311/v2/{path}", params)
+    return Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/open311/v2/{path}", params)
 
 
 def post(path: str, data: dict[str, Any]) -> Any:
-    return Client().post(f"/open311/v2/{path}", data)
+    """Error descriptions follow Accept-Language (Chinese by default); these tests read the English ones."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en").post(f"/open311/v2/{path}", data)
 
 
 def errors_of(response: Any, fmt: str) -> list[dict[str, Any]]:
@@ -397,6 +398,11 @@ def test_revoked_keys_are_refused_and_keys_are_rate_limited(spec_services: Any, 
     services.api_client_revoke(actor=admin_user, client=client)
     assert post("requests.json", data).status_code == 403
     assert ApiClient.objects.get().last_used_at is not None
+
+
+def test_error_descriptions_are_in_chinese_by_default(spec_services: Any) -> None:
+    response = Client().get("/open311/v2/requests/999999.json")
+    assert response.status_code == 404 and "未找到" in response.json()[0]["description"]
 
 
 def test_wrong_methods_answer_405_in_the_error_form(spec_services: Any) -> None:
