@@ -4,9 +4,10 @@ W3C datetimes with their offset, and errors as <errors><error><code/><descriptio
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -30,21 +31,30 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _fill(parent: ET.Element, key: str, value: Any) -> None:
-    """A (key, value) pair as an element. Lists become containers named `key`, of items named `item`."""
+def _fill(out: list[str], key: str, value: Any) -> None:
+    """A (key, value) pair as an element. XmlList becomes a container of named items; None an empty element."""
     if isinstance(value, XmlList):
-        container = ET.SubElement(parent, key)
+        out.append(f"<{key}>")
         for item in value.items:
-            _fill(container, value.item_name, item)
-        return
-    element = ET.SubElement(parent, key)
-    if isinstance(value, dict):
+            _fill(out, value.item_name, item)
+        out.append(f"</{key}>")
+    elif isinstance(value, dict):
+        out.append(f"<{key}>")
         for k, v in value.items():
-            _fill(element, k, v)
-        return
-    text = _text(value)
-    if text is not None:
-        element.text = text
+            _fill(out, k, v)
+        out.append(f"</{key}>")
+    else:
+        text = _text(value)
+        out.append(f"<{key} />" if text is None or text == "" else f"<{key}>{escape(_clean(text))}</{key}>")
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot carry most control characters: drop them rather than write an unreadable document."""
+    return text.translate(_CONTROL) if _HAS_CONTROL.search(text) else text
+
+
+_CONTROL = {c: None for c in range(32) if c not in (9, 10, 13)}
+_HAS_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class XmlList:
@@ -64,16 +74,16 @@ def _jsonable(value: Any) -> Any:
 
 
 def xml_document(root: str, item_name: str | None, items: Sequence[dict[str, Any]] | dict[str, Any]) -> bytes:
-    top = ET.Element(root)
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n', f"<{root}>"]
     if item_name is None:
         assert isinstance(items, dict)
         for k, v in items.items():
-            _fill(top, k, v)
+            _fill(out, k, v)
     else:
         for item in items:
-            _fill(top, item_name, item)
-    body = ET.tostring(top, encoding="unicode", short_empty_elements=True)
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8")
+            _fill(out, item_name, item)
+    out.append(f"</{root}>")
+    return "".join(out).encode("utf-8")
 
 
 def respond(
