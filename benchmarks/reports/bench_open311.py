@@ -46,11 +46,23 @@ def load(n: int) -> None:
     with transaction.atomic():
         Report.objects.filter(community__code="bench").delete()
         street, _ = Street.objects.get_or_create(code="bench-street", defaults={"name": "基准街道"})
-        square = {"type": "Polygon", "coordinates": [[[120.13, 30.28], [120.14, 30.28], [120.14, 30.29], [120.13, 30.29], [120.13, 30.28]]]}
+        square = {
+            "type": "Polygon",
+            "coordinates": [[[120.13, 30.28], [120.14, 30.28], [120.14, 30.29], [120.13, 30.29], [120.13, 30.28]]],
+        }
         community, _ = Community.objects.get_or_create(
-            code="bench", defaults={"street": street, "name": "基准社区", "centre_lat": 30.285, "centre_lng": 120.135, "boundary": square}
+            code="bench",
+            defaults={
+                "street": street,
+                "name": "基准社区",
+                "centre_lat": 30.285,
+                "centre_lng": 120.135,
+                "boundary": square,
+            },
         )
-        grid, _ = Grid.objects.get_or_create(community=community, code="G1", defaults={"name": "网格", "boundary": square})
+        grid, _ = Grid.objects.get_or_create(
+            community=community, code="G1", defaults={"name": "网格", "boundary": square}
+        )
         building, _ = Building.objects.get_or_create(
             community=community, name="1幢", defaults={"grid": grid, "lat": 30.285, "lng": 120.135}
         )
@@ -66,11 +78,20 @@ def load(n: int) -> None:
             created = now - span * (i / n)
             batch.append(
                 Report(
-                    community=community, category=categories[i % 7], status=statuses[i % 8],
-                    description=f"基准报事 {i}：楼道灯不亮，已经好几天了", lat=30.28 + (i % 97) / 10000,
-                    lng=120.13 + (i % 89) / 10000, building=building if i % 3 == 0 else None, grid=grid,
-                    address="" if i % 3 == 0 else "1幢门口", token=f"bench{i:08d}", created_at=created,
-                    updated_at=created, expected_at=created + dt.timedelta(hours=72), status_notes="已受理",
+                    community=community,
+                    category=categories[i % 7],
+                    status=statuses[i % 8],
+                    description=f"基准报事 {i}：楼道灯不亮，已经好几天了",
+                    lat=30.28 + (i % 97) / 10000,
+                    lng=120.13 + (i % 89) / 10000,
+                    building=building if i % 3 == 0 else None,
+                    grid=grid,
+                    address="" if i % 3 == 0 else "1幢门口",
+                    token=f"bench{i:08d}",
+                    created_at=created,
+                    updated_at=created,
+                    expected_at=created + dt.timedelta(hours=72),
+                    status_notes="已受理",
                 )
             )
             if len(batch) == 5000:
@@ -111,7 +132,11 @@ def main() -> None:
     cases = [
         ("requests.json (default: last 90 days, 1,000 results)", "requests.json", {}),
         ("requests.xml (default)", "requests.xml", {}),
-        ("requests.json?service_code=lamp,noise&status=open", "requests.json", {"service_code": "lamp,noise", "status": "open"}),
+        (
+            "requests.json?service_code=lamp,noise&status=open",
+            "requests.json",
+            {"service_code": "lamp,noise", "status": "open"},
+        ),
         ("requests.xml?start_date…end_date (80 days, a year ago)", "requests.xml", window),
         ("requests.json?service_request_id=<50 ids>", "requests.json", {"service_request_id": ids}),
         ("requests/<id>.xml", f"requests/{ids.split(',')[0]}.xml", {}),

@@ -57,7 +57,9 @@ def build(ctx: DemoContext) -> None:
         if operator is not None:
             Category.objects.filter(community=community, code__in=["lamp", "leak"]).update(responsible=operator)
         buildings = list(Building.objects.filter(community=community, grid__isnull=False).select_related("grid"))
-        residents = list(Resident.objects.filter(community=community).exclude(mobile="").values_list("name", "mobile")[:3000])
+        residents = list(
+            Resident.objects.filter(community=community).exclude(mobile="").values_list("name", "mobile")[:3000]
+        )
         reports: list[Report] = []
         plans: list[tuple[Report, list[tuple[str, str, dt.datetime, int, str]]]] = []
         day = now - dt.timedelta(days=365)
@@ -70,7 +72,9 @@ def build(ctx: DemoContext) -> None:
                 code = rnd.choices(list(weights), weights=list(weights.values()))[0]
                 category = categories[code]
                 building = rnd.choice(buildings)
-                hour = rnd.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 7, 6, 6, 7, 7, 8, 9, 10, 10, 9, 7, 4, 2])[0]
+                hour = rnd.choices(
+                    range(24), weights=[1, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 7, 6, 6, 7, 7, 8, 9, 10, 10, 9, 7, 4, 2]
+                )[0]
                 created = day.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(
                     hours=hour, minutes=rnd.randrange(60)
                 )
@@ -89,9 +93,14 @@ def build(ctx: DemoContext) -> None:
                 report.guest_mobile = "" if by_demo_resident else mobile
                 report.reporter_name = "" if by_demo_resident else name
                 report.token = f"demo{community.pk:02d}{serial:06d}"
-                report.assignee = (category.responsible or building.grid.steward) if report.accepted_at else building.grid.steward
+                steward = building.grid.steward if building.grid is not None else None
+                report.assignee = (category.responsible or steward) if report.accepted_at else steward
                 if code in ("corridor", "leak") and rnd.random() < 0.3:
-                    report.attributes = {"ebike": rnd.choice(["yes", "no"])} if code == "corridor" else {"households": rnd.randint(1, 6)}
+                    report.attributes = (
+                        {"ebike": rnd.choice(["yes", "no"])}
+                        if code == "corridor"
+                        else {"households": rnd.randint(1, 6)}
+                    )
                 reports.append(report)
                 plans.append((report, history))
             day += dt.timedelta(days=1)
@@ -101,8 +110,14 @@ def build(ctx: DemoContext) -> None:
             for kind, to_status, when, level, note in history:
                 events.append(
                     ReportEvent(
-                        report=report, community=community, kind=kind, to_status=to_status, level=level, note=note,
-                        created_at=when, actor=None if kind in ("submitted", "escalated", "closed") else report.assignee,
+                        report=report,
+                        community=community,
+                        kind=kind,
+                        to_status=to_status,
+                        level=level,
+                        note=note,
+                        created_at=when,
+                        actor=None if kind in ("submitted", "escalated", "closed") else report.assignee,
                     )
                 )
         ReportEvent.objects.bulk_create(events, batch_size=2000)
@@ -133,7 +148,7 @@ def _history(
     history: list[tuple[str, str, dt.datetime, int, str]] = [("submitted", S.SUBMITTED, created, Level.STEWARD, "")]
     report = Report(category=category, created_at=created, updated_at=created, status=S.SUBMITTED, level=Level.STEWARD)
     report.expected_at = created + dt.timedelta(hours=category.total_hours)
-    level = Level.STEWARD
+    level: int = Level.STEWARD
 
     def step(hours_limit: int) -> tuple[dt.timedelta, bool]:
         late = rnd.random() < 0.08

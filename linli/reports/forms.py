@@ -1,8 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.validators import mobile_validator
-from linli.places.models import Building
+from linli.places.models import Building, Community
 
 from .models import DESCRIPTION_MAX, Category
 
@@ -27,10 +29,14 @@ class ReportForm(forms.Form):
         help_text=_("We send you an SMS when something is done."),
     )
 
-    def __init__(self, *args: object, community: object, guest: bool, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["category"].queryset = Category.objects.filter(community=community, active=True)  # type: ignore[attr-defined]
-        self.fields["building"].queryset = Building.objects.filter(community=community).order_by("name")  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, community: Community, guest: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category_field = self.fields["category"]
+        building_field = self.fields["building"]
+        assert isinstance(category_field, forms.ModelChoiceField)
+        assert isinstance(building_field, forms.ModelChoiceField)
+        category_field.queryset = Category.objects.filter(community=community, active=True)
+        building_field.queryset = Building.objects.filter(community=community).order_by("name")
         if not guest:
             del self.fields["guest_mobile"]
         else:
@@ -38,7 +44,9 @@ class ReportForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note for the reporter"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note for the reporter"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RateForm(forms.Form):

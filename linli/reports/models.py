@@ -78,10 +78,10 @@ class Category(models.Model):
         return self.name
 
     def limit_for(self, status: str) -> dt.timedelta | None:
-        hours = {
-            Report.Status.SUBMITTED: self.accept_within_hours,
-            Report.Status.ACCEPTED: self.start_within_hours,
-            Report.Status.IN_PROGRESS: self.resolve_within_hours,
+        hours: int | None = {
+            str(Report.Status.SUBMITTED): self.accept_within_hours,
+            str(Report.Status.ACCEPTED): self.start_within_hours,
+            str(Report.Status.IN_PROGRESS): self.resolve_within_hours,
         }.get(status)
         return dt.timedelta(hours=hours) if hours else None
 
@@ -172,7 +172,12 @@ class Report(models.Model):
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     building = models.ForeignKey(
-        "places.Building", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("building")
+        "places.Building",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("building"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     grid = models.ForeignKey(
@@ -211,7 +216,12 @@ class Report(models.Model):
     overdue = models.BooleanField(_("missed a time limit"), default=False)
     status_notes = models.CharField(_("latest note"), max_length=500, blank=True)
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates", verbose_name=_("duplicate of")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
     )
     supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
     rating = models.PositiveSmallIntegerField(
@@ -234,7 +244,11 @@ class Report(models.Model):
             models.Index(fields=["community", "category", "-created_at"], name="report_comm_cat_created"),
             models.Index(fields=["community", "status", "-created_at"], name="report_comm_status_created"),
             models.Index(fields=["grid", "status"], name="report_grid_status"),
-            models.Index(fields=["due_at"], name="report_open_due", condition=Q(status__in=["submitted", "accepted", "in_progress"])),
+            models.Index(
+                fields=["due_at"],
+                name="report_open_due",
+                condition=Q(status__in=["submitted", "accepted", "in_progress"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -300,7 +314,12 @@ class ReportEvent(models.Model):
     from_status = models.CharField(max_length=12, choices=Report.Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Report.Status.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.STEWARD)
     note = models.TextField(_("note"), blank=True, max_length=2000)

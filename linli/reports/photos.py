@@ -33,7 +33,9 @@ def photo_clean(upload: IO[bytes] | Any, *, name: str = "") -> CleanPhoto:
     data = upload.read(MAX_BYTES + 1)
     if (size is not None and size > MAX_BYTES) or len(data) > MAX_BYTES:
         raise DomainError(
-            _("A photo may be at most %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}, code="photo_too_large", field="photos"
+            _("A photo may be at most %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
+            code="photo_too_large",
+            field="photos",
         )
     label = name or getattr(upload, "name", "") or _("the photo")
     not_image = DomainError(
@@ -48,9 +50,9 @@ def photo_clean(upload: IO[bytes] | Any, *, name: str = "") -> CleanPhoto:
             if probe.width * probe.height > MAX_PIXELS:
                 raise DomainError(_("The photo has too many pixels."), code="photo_too_large", field="photos")
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            image: Image.Image = ImageOps.exif_transpose(opened)
             if image.mode not in ("RGB", "L"):
                 background = Image.new("RGB", image.size, (255, 255, 255))
                 rgba = image.convert("RGBA")

@@ -24,9 +24,7 @@ def can_handle_report(user: Any, report: Any) -> bool:
         return True
     if report.assignee_id == user.pk:
         return True
-    return bool(
-        has_role(user, community, Role.GRID_STEWARD) and report.grid_id and report.grid.steward_id == user.pk
-    )
+    return bool(has_role(user, community, Role.GRID_STEWARD) and report.grid_id and report.grid.steward_id == user.pk)
 
 
 def can_assign_reports(user: Any, community: Any) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import math
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -131,7 +131,7 @@ def level_recipients(report: Report, level: int) -> list[User]:
 # --- extra fields (Open311 attributes) -------------------------------------------------------------------
 
 
-def attributes_clean(category: Category, raw: dict[str, Sequence[str]]) -> dict[str, Any]:
+def attributes_clean(category: Category, raw: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """The category's extra fields, checked against their types. `raw` maps a code to the values given."""
     cleaned: dict[str, Any] = {}
     for attr in category.attributes.filter(variable=True).order_by("order"):
@@ -140,7 +140,9 @@ def attributes_clean(category: Category, raw: dict[str, Sequence[str]]) -> dict[
         if not values:
             if attr.required:
                 raise DomainError(
-                    _("“%(question)s” is required.") % {"question": attr.description}, code="missing_attribute", field=field
+                    _("“%(question)s” is required.") % {"question": attr.description},
+                    code="missing_attribute",
+                    field=field,
                 )
             continue
         if attr.datatype == CategoryAttribute.Datatype.MULTI:
@@ -240,7 +242,7 @@ def report_submit(
     lng: float | None = None,
     building: Building | None = None,
     address: str = "",
-    attributes: dict[str, Sequence[str]] | None = None,
+    attributes: Mapping[str, Sequence[str]] | None = None,
     photos: Iterable[CleanPhoto] = (),
     guest_mobile: str = "",
     reporter_name: str = "",
@@ -281,7 +283,9 @@ def report_submit(
         try:
             mobile_validator(guest_mobile)
         except Exception as exc:
-            raise DomainError(_("Enter an 11-digit mainland mobile number."), code="invalid_mobile", field="guest_mobile") from exc
+            raise DomainError(
+                _("Enter an 11-digit mainland mobile number."), code="invalid_mobile", field="guest_mobile"
+            ) from exc
     where = report_locate(community=community, lat=lat, lng=lng, building=building, address=address)
     cleaned = attributes_clean(category, attributes or {})
 
@@ -360,8 +364,17 @@ def _locked(report: Report) -> Report:
     )
 
 
-def _event(report: Report, kind: str, *, actor: Any, now: dt.datetime, note: str = "", public: bool = True,
-           from_status: str = "", to_status: str = "") -> ReportEvent:
+def _event(
+    report: Report,
+    kind: str,
+    *,
+    actor: Any,
+    now: dt.datetime,
+    note: str = "",
+    public: bool = True,
+    from_status: str = "",
+    to_status: str = "",
+) -> ReportEvent:
     return ReportEvent.objects.create(
         report=report,
         community_id=report.community_id,
@@ -403,8 +416,12 @@ def _move(report: Report, to: str, *, actor: Any, note: str, now: dt.datetime, c
             report.due_at = None
         if to == S.ACCEPTED:
             report.accepted_at = now
-            report.assignee = report.category.responsible or (actor if getattr(actor, "is_authenticated", False) else None)
-            report.expected_at = now + dt.timedelta(hours=report.category.start_within_hours + report.category.resolve_within_hours)
+            report.assignee = report.category.responsible or (
+                actor if getattr(actor, "is_authenticated", False) else None
+            )
+            report.expected_at = now + dt.timedelta(
+                hours=report.category.start_within_hours + report.category.resolve_within_hours
+            )
             changed += ["accepted_at", "assignee", "expected_at"]
         if to == S.RESOLVED:
             report.resolved_at = now
@@ -422,7 +439,9 @@ def _move(report: Report, to: str, *, actor: Any, note: str, now: dt.datetime, c
             report_confirmed_award_points(report=report, actor=actor)
             if report.assignee is not None and report.assignee.pk != getattr(actor, "pk", None):
                 with translation.override(report.assignee.language or settings.LANGUAGE_CODE):
-                    _tell(report.assignee, report, _("Report #%(id)s is yours to fix") % {"id": report.pk}, note, sms=True)
+                    _tell(
+                        report.assignee, report, _("Report #%(id)s is yours to fix") % {"id": report.pk}, note, sms=True
+                    )
     return report
 
 
@@ -469,7 +488,7 @@ def report_mark_duplicate(
         report = _move(report, S.DUPLICATE, actor=actor, note=note, now=now)
         report.duplicate_of = original
         report.save(update_fields=["duplicate_of"])
-        if report.reporter_id and report.reporter_id != original.reporter_id:
+        if report.reporter is not None and report.reporter_id != original.reporter_id:
             _support(original, report.reporter, now=now)
     return report
 
@@ -486,10 +505,13 @@ def report_assign(
         report = _locked(report)
         if not (rules.can_assign_reports(actor, report.community) or rules.can_handle_report(actor, report)):
             raise NotAllowed(_("You may not assign this report."))
-        if not rules.can_handle_report(assignee, report) and not RoleAssignment.objects.filter(
-            user=assignee, community=report.community
-        ).exists():
-            raise DomainError(_("Assign to someone who works in this community."), code="invalid_assignee", field="assignee")
+        if (
+            not rules.can_handle_report(assignee, report)
+            and not RoleAssignment.objects.filter(user=assignee, community=report.community).exists()
+        ):
+            raise DomainError(
+                _("Assign to someone who works in this community."), code="invalid_assignee", field="assignee"
+            )
         if not report.is_open:
             raise Conflict(_("Only open reports can be assigned."), code="invalid_transition")
         before = snapshot(report)
@@ -524,7 +546,9 @@ def reports_assign_bulk(
     return len(reports)
 
 
-def report_add_note(*, actor: Any, report: Report, note: str, public: bool, now: dt.datetime | None = None) -> ReportEvent:
+def report_add_note(
+    *, actor: Any, report: Report, note: str, public: bool, now: dt.datetime | None = None
+) -> ReportEvent:
     now = now or timezone.now()
     note = (note or "").strip()
     if not note:
@@ -573,14 +597,23 @@ def report_reopen(*, actor: Any, report: Report, note: str, now: dt.datetime | N
         report.due_at = now + limit if limit else None
         report.save(
             update_fields=[
-                "status", "reopen_count", "resolved_at", "finished_at", "rating", "rating_comment",
-                "status_notes", "updated_at", "due_at",
+                "status",
+                "reopen_count",
+                "resolved_at",
+                "finished_at",
+                "rating",
+                "rating_comment",
+                "status_notes",
+                "updated_at",
+                "due_at",
             ]
         )
         report.refresh_from_db(fields=["reopen_count"])
         _event(report, ReportEvent.Kind.REOPENED, actor=actor, now=now, note=note, from_status=previous, to_status=to)
         audit_record(actor=actor, action="report.reopen", instance=report, before=before, after=snapshot(report))
-        handlers = [report.assignee] if report.assignee_id and report.assignee else level_recipients(report, report.level)
+        handlers = (
+            [report.assignee] if report.assignee_id and report.assignee else level_recipients(report, report.level)
+        )
         for user in handlers:
             with translation.override(user.language or settings.LANGUAGE_CODE):
                 _tell(user, report, _("Report #%(id)s was reopened") % {"id": report.pk}, note, sms=True)
@@ -613,7 +646,12 @@ def report_rate(
             report = _move(report, S.CLOSED, actor=actor, note="", now=now, check=False)
         if report.assignee_id and report.assignee:
             with translation.override(report.assignee.language or settings.LANGUAGE_CODE):
-                _tell(report.assignee, report, _("Report #%(id)s was rated %(n)s/5") % {"id": report.pk, "n": rating}, comment)
+                _tell(
+                    report.assignee,
+                    report,
+                    _("Report #%(id)s was rated %(n)s/5") % {"id": report.pk, "n": rating},
+                    comment,
+                )
     return report
 
 
@@ -648,7 +686,9 @@ def reports_escalate_overdue(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     due = list(
-        Report.objects.filter(status__in=Report.OPEN_STATUSES, due_at__lte=now).order_by("pk").values_list("pk", flat=True)
+        Report.objects.filter(status__in=Report.OPEN_STATUSES, due_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     for pk in due:
         with transaction.atomic():
@@ -666,7 +706,9 @@ def reports_escalate_overdue(*, now: dt.datetime | None = None) -> int:
             if report.level >= Level.STREET:
                 report.due_at = None
                 report.save(update_fields=["overdue", "due_at", "updated_at"])
-                audit_record(actor=None, action="report.overdue", instance=report, before=before, after=snapshot(report))
+                audit_record(
+                    actor=None, action="report.overdue", instance=report, before=before, after=snapshot(report)
+                )
                 continue
             report.level = report.level + 1
             limit = report.category.limit_for(report.status)
@@ -713,7 +755,9 @@ def api_client_issue(
     if not name or len(name) > 80:
         raise DomainError(_("Name the client (at most 80 characters)."), code="invalid_name", field="name")
     if not 1 <= requests_per_hour <= 100_000:
-        raise DomainError(_("Allow between 1 and 100,000 requests an hour."), code="invalid_limit", field="requests_per_hour")
+        raise DomainError(
+            _("Allow between 1 and 100,000 requests an hour."), code="invalid_limit", field="requests_per_hour"
+        )
     key = key or f"o311_{secrets.token_urlsafe(24)}"
     with transaction.atomic():
         client = ApiClient.objects.create(
@@ -737,7 +781,9 @@ def api_client_revoke(*, actor: Any, client: ApiClient, now: dt.datetime | None 
             before = snapshot(client)
             client.revoked_at = now or timezone.now()
             client.save(update_fields=["revoked_at"])
-            audit_record(actor=actor, action="open311.key_revoke", instance=client, before=before, after=snapshot(client))
+            audit_record(
+                actor=actor, action="open311.key_revoke", instance=client, before=before, after=snapshot(client)
+            )
     return client
 
 

@@ -45,7 +45,7 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
             uploads = request.FILES.getlist("photos")
             if len(uploads) > MAX_PHOTOS:
                 raise DomainError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="photos")
-            photos = [photo_clean(f, name=f.name) for f in uploads]
+            photos = [photo_clean(f, name=f.name or "") for f in uploads]
             report = services.report_submit(
                 actor=request.user,
                 community=community,
@@ -131,7 +131,9 @@ def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     now = timezone.now()
     assignees: list[User] = []
     if handler:
-        ids = RoleAssignment.objects.filter(community=community, role__in=("grid_steward", "social_worker", "community_admin"))
+        ids = RoleAssignment.objects.filter(
+            community=community, role__in=("grid_steward", "social_worker", "community_admin")
+        )
         assignees = list(User.objects.filter(pk__in=ids.values("user_id")).order_by("display_name")[:200])
     return render(
         request,
@@ -184,7 +186,11 @@ def report_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         elif action == "note":
             services.report_add_note(actor=user, report=report, note=note, public=request.POST.get("public") == "1")
         elif action == "assign":
-            assignee = User.objects.filter(pk=request.POST.get("assignee") or 0).first() if (request.POST.get("assignee") or "").isdigit() else None
+            assignee = (
+                User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+                if (request.POST.get("assignee") or "").isdigit()
+                else None
+            )
             if assignee is None:
                 raise DomainError(_("Choose whom to assign it to."), field="assignee")
             services.report_assign(actor=user, report=report, assignee=assignee, note=note)
@@ -212,7 +218,9 @@ def photo(request: HttpRequest, code: str, pk: int, photo_id: int) -> FileRespon
     item = ReportPhoto.objects.filter(community__code=code, report_id=pk, pk=photo_id).first()
     if item is None:
         raise Http404
-    response = FileResponse(item.image.open("rb"), content_type=mimetypes.guess_type(item.image.name)[0] or "image/jpeg")
+    response = FileResponse(
+        item.image.open("rb"), content_type=mimetypes.guess_type(item.image.name)[0] or "image/jpeg"
+    )
     response["Cache-Control"] = "public, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -260,7 +268,9 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     )
     qs = selectors.reports_queue(user=request.user, community=community, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    ids = RoleAssignment.objects.filter(community=community, role__in=("grid_steward", "social_worker", "community_admin"))
+    staff = RoleAssignment.objects.filter(
+        community=community, role__in=("grid_steward", "social_worker", "community_admin")
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -274,7 +284,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
             "categories": selectors.categories_of(community=community, active_only=False),
             "grids": Grid.objects.filter(community=community),
             "levels": Level.choices,
-            "assignees": User.objects.filter(pk__in=ids.values("user_id")).order_by("display_name"),
+            "assignees": User.objects.filter(pk__in=staff.values("user_id")).order_by("display_name"),
             "can_assign": rules.can_assign_reports(request.user, community),
             "querystring": params.urlencode(),
             "badges": STATUS_BADGE,

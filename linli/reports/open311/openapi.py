@@ -137,7 +137,9 @@ def document(server: str) -> dict[str, Any]:
                             }
                         },
                     },
-                    "responses": _responses({"type": "array", "items": {"type": "object"}}, 400, 403, 404, 429, ok="201"),
+                    "responses": _responses(
+                        {"type": "array", "items": {"type": "object"}}, 400, 403, 404, 429, ok="201"
+                    ),
                 },
             },
             "/open311/v2/requests/{service_request_id}.{format}": {

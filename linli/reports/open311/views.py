@@ -150,7 +150,8 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
         for a in category.attributes.all()
     ]
     for attribute in attributes:
-        if not attribute["values"].items:
+        values = attribute["values"]
+        if isinstance(values, XmlList) and not values.items:
             del attribute["values"]
     document = {"service_code": category.code, "attributes": XmlList("attribute", attributes)}
     return respond(fmt, "service_definition", None, document)
@@ -253,9 +254,24 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 ROW_FIELDS = (
-    "pk", "status", "status_notes", "category__name", "category__code", "description", "category__agency_responsible",
-    "category__service_notice", "created_at", "updated_at", "expected_at", "address", "building_id", "building__name",
-    "lat", "lng", "media_url", "community__code",
+    "pk",
+    "status",
+    "status_notes",
+    "category__name",
+    "category__code",
+    "description",
+    "category__agency_responsible",
+    "category__service_notice",
+    "created_at",
+    "updated_at",
+    "expected_at",
+    "address",
+    "building_id",
+    "building__name",
+    "lat",
+    "lng",
+    "media_url",
+    "community__code",
 )
 
 
@@ -266,7 +282,9 @@ def _rows(request: HttpRequest, qs: Any) -> list[dict[str, Any]]:
     first_photo: dict[int, int] = {}
     if rows:
         for report_id, photo_id in (
-            ReportPhoto.objects.filter(report_id__in=[r[0] for r in rows]).order_by("-id").values_list("report_id", "id")
+            ReportPhoto.objects.filter(report_id__in=[r[0] for r in rows])
+            .order_by("-id")
+            .values_list("report_id", "id")
         ):
             first_photo[report_id] = photo_id
     tz = timezone.get_current_timezone()
@@ -276,13 +294,31 @@ def _rows(request: HttpRequest, qs: Any) -> list[dict[str, Any]]:
 
     open_statuses = set(Report.OPEN_STATUSES)
     out = []
-    for (pk, status, notes, name, code, description, agency, notice, created, updated, expected, address,
-         building_id, building_name, lat, lng, media_url, community_code) in rows:
+    for (
+        pk,
+        status,
+        notes,
+        name,
+        code,
+        description,
+        agency,
+        notice,
+        created,
+        updated,
+        expected,
+        address,
+        building_id,
+        building_name,
+        lat,
+        lng,
+        media_url,
+        community_code,
+    ) in rows:
         is_open = status in open_statuses
-        photo_id = first_photo.get(pk)
-        if photo_id is not None:
+        first = first_photo.get(pk)
+        if first is not None:
             media_url = request.build_absolute_uri(
-                reverse("reports:photo", kwargs={"code": community_code, "pk": pk, "photo_id": photo_id})
+                reverse("reports:photo", kwargs={"code": community_code, "pk": pk, "photo_id": first})
             )
         out.append(
             {
@@ -314,9 +350,7 @@ def _datetime(value: str, name: str) -> dt.datetime:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise Open311Error(
-            400, _("%(name)s must be a W3C datetime, e.g. 2010-01-01T00:00:00Z.") % {"name": name}
-        )
+        raise Open311Error(400, _("%(name)s must be a W3C datetime, e.g. 2010-01-01T00:00:00Z.") % {"name": name})
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, dt.UTC)
     return parsed

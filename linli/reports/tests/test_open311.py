@@ -58,7 +58,8 @@ SPEC_SERVICES_XML = """<?xml version="1.0" encoding="utf-8"?>
   <service>
     <service_code>001</service_code>
     <service_name>Cans left out 24x7</service_name>
-    <description>Garbage or recycling cans that have been left out for more than 24 hours after collection. Violators will be cited.</description>
+    <description>Garbage or recycling cans that have been left out for more than 24 hours after collection. \
+Violators will be cited.</description>
     <metadata>true</metadata>
     <type>realtime</type>
     <keywords>lorem, ipsum, dolor</keywords>
@@ -66,9 +67,23 @@ SPEC_SERVICES_XML = """<?xml version="1.0" encoding="utf-8"?>
   </service>
 </services>"""
 SPEC_REQUEST_FIELDS = [
-    "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-    "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-    "address", "address_id", "zipcode", "lat", "long", "media_url",
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
 ]
 
 
@@ -201,7 +216,17 @@ def test_post_a_request_form_encoded_with_attributes(spec_services: Any, api_key
         assert tree(response.content) == (
             "service_requests",
             "",
-            [("request", "", [("service_request_id", str(report.pk), []), ("service_notice", notice, []), ("account_id", "", [])])],
+            [
+                (
+                    "request",
+                    "",
+                    [
+                        ("service_request_id", str(report.pk), []),
+                        ("service_notice", notice, []),
+                        ("account_id", "", []),
+                    ],
+                )
+            ],
         )
         assert b"<account_id />" in response.content  # empty, as in the example
 
@@ -226,22 +251,26 @@ def test_batch_services_answer_a_token_that_gives_the_request_id(spec_services: 
         assert got.json() == [{"service_request_id": report.pk, "token": report.token}]
     else:
         assert tree(got.content) == (
-            "service_requests", "", [("request", "", [("service_request_id", str(report.pk), []), ("token", report.token, [])])]
+            "service_requests",
+            "",
+            [("request", "", [("service_request_id", str(report.pk), []), ("token", report.token, [])])],
         )
 
 
 def test_multivalue_attributes_and_address_id(community: Any, steward: Any, api_key: str) -> None:
     category = Category.objects.create(community=community, code="noise", name="噪音")
     CategoryAttribute.objects.create(
-        category=category, code="src", datatype="multivaluelist", order=1, description="From",
+        category=category,
+        code="src",
+        datatype="multivaluelist",
+        order=1,
+        description="From",
         values=[{"key": "shop", "name": "商铺"}, {"key": "dance", "name": "广场舞"}],
     )
     building = community.buildings.get()
     response = Client().post(
         "/open311/v2/requests.json",
-        "api_key={}&service_code=noise&address_id={}&attribute[src][]=shop&attribute[src][]=dance&description=x".format(
-            api_key, building.pk
-        ),
+        f"api_key={api_key}&service_code=noise&address_id={building.pk}&attribute[src][]=shop&attribute[src][]=dance&description=x",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 201, response.content
@@ -252,8 +281,15 @@ def test_multivalue_attributes_and_address_id(community: Any, steward: Any, api_
 def make_reports(community: Any, category: Any, now: dt.datetime, ages_days: list[float], **extra: Any) -> list[Report]:
     return [
         services.report_submit(
-            actor=None, community=community, category=category, description=f"#{i}", lat=CENTRE[0], lng=CENTRE[1],
-            source=Report.Source.OPEN311, now=now - dt.timedelta(days=age), **extra,
+            actor=None,
+            community=community,
+            category=category,
+            description=f"#{i}",
+            lat=CENTRE[0],
+            lng=CENTRE[1],
+            source=Report.Source.OPEN311,
+            now=now - dt.timedelta(days=age),
+            **extra,
         )
         for i, age in enumerate(ages_days)
     ]

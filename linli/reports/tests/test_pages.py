@@ -31,7 +31,7 @@ def test_a_resident_submits_with_a_photo_and_follows_it(
 ) -> None:
     client = client_for(resident_user)
     page = client.get(f"/reports/{community.code}/new/")
-    assert page.status_code == 200 and "随手拍".encode() not in b"" and category.name.encode() in page.content
+    assert page.status_code == 200 and category.name.encode() in page.content
     photo = SimpleUploadedFile("lamp.jpg", jpeg_with_gps(), content_type="image/jpeg")
     response = client.post(f"/reports/{community.code}/new/", {**form_data(category), "photos": [photo]})
     report = Report.objects.get()
@@ -103,13 +103,21 @@ def test_a_resident_cannot_act_as_staff(community: Any, category: Any, steward: 
     assert client.get(f"/reports/{community.code}/queue/").status_code == 403
 
 
-def test_nearby_lists_open_reports_of_the_same_category(community: Any, category: Any, steward: Any, resident_user: Any) -> None:
+def test_nearby_lists_open_reports_of_the_same_category(
+    community: Any, category: Any, steward: Any, resident_user: Any
+) -> None:
     client_for(resident_user).post(f"/reports/{community.code}/new/", form_data(category))
-    body = Client().get(
-        f"/reports/{community.code}/nearby/", {"category": category.pk, "lat": CENTRE[0] + 0.0005, "lng": CENTRE[1]}
-    ).json()
+    body = (
+        Client()
+        .get(
+            f"/reports/{community.code}/nearby/", {"category": category.pk, "lat": CENTRE[0] + 0.0005, "lng": CENTRE[1]}
+        )
+        .json()
+    )
     assert len(body["reports"]) == 1 and 40 < body["reports"][0]["distance_m"] < 70
-    far = Client().get(f"/reports/{community.code}/nearby/", {"category": category.pk, "lat": CENTRE[0] + 0.01, "lng": CENTRE[1]})
+    far = Client().get(
+        f"/reports/{community.code}/nearby/", {"category": category.pk, "lat": CENTRE[0] + 0.01, "lng": CENTRE[1]}
+    )
     assert far.json()["reports"] == []
 
 
@@ -124,7 +132,15 @@ def test_every_staff_page_renders_in_both_languages_and_elder_mode(
     admin.save(update_fields=["elder_mode"])
     client = client_for(admin, language)
     word = {"zh-hans": "工作队列", "en": "Work queue"}[language]
-    for path in ("queue/", "queue/?status=all&overdue=1&mine=1&level=1", "map/", "sla/", "keys/", "new/", f"{Report.objects.get().pk}/"):
+    for path in (
+        "queue/",
+        "queue/?status=all&overdue=1&mine=1&level=1",
+        "map/",
+        "sla/",
+        "keys/",
+        "new/",
+        f"{Report.objects.get().pk}/",
+    ):
         response = client.get(f"/reports/{community.code}/{path}")
         assert response.status_code == 200, path
         assert (b'class="elder' in response.content) is elder
@@ -132,7 +148,9 @@ def test_every_staff_page_renders_in_both_languages_and_elder_mode(
             assert word.encode() in response.content
 
 
-def test_bulk_assign_from_the_queue(community: Any, category: Any, steward: Any, resident_user: Any, users: dict[str, Any]) -> None:
+def test_bulk_assign_from_the_queue(
+    community: Any, category: Any, steward: Any, resident_user: Any, users: dict[str, Any]
+) -> None:
     for _ in range(2):
         client_for(resident_user).post(f"/reports/{community.code}/new/", form_data(category))
     worker = users["social_worker"]

@@ -108,7 +108,9 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_saved(
     assert Report.objects.count() == 0 and ReportPhoto.objects.count() == 0
 
 
-def test_photos_are_reencoded_without_exif_or_gps(community: Any, category: Any, steward: Any, resident_user: Any) -> None:
+def test_photos_are_reencoded_without_exif_or_gps(
+    community: Any, category: Any, steward: Any, resident_user: Any
+) -> None:
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif()  # the test photo does carry metadata
     clean = photo_clean(SimpleUploadedFile("p.jpg", original, content_type="image/jpeg"))
@@ -131,7 +133,12 @@ def test_a_guest_needs_a_mobile_number_and_hears_by_sms(
 
 
 def test_the_full_path_to_a_fix_and_every_change_is_an_event(
-    community: Any, category: Any, steward: Any, fixer: Any, resident_user: Any, make_user: Any,
+    community: Any,
+    category: Any,
+    steward: Any,
+    fixer: Any,
+    resident_user: Any,
+    make_user: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     report = submit(community, category, resident_user)
@@ -142,12 +149,17 @@ def test_the_full_path_to_a_fix_and_every_change_is_an_event(
         report = services.report_accept(actor=steward, report=report, note="已派物业", now=T0 + dt.timedelta(hours=1))
     assert report.assignee == fixer  # then to the category's responsible party
     assert Notification.objects.filter(user=fixer).exists()
-    assert Notification.objects.filter(user=resident_user).exists() and Notification.objects.filter(user=neighbour).exists()
+    assert (
+        Notification.objects.filter(user=resident_user).exists()
+        and Notification.objects.filter(user=neighbour).exists()
+    )
     report = services.report_start(actor=fixer, report=report, now=T0 + dt.timedelta(hours=2))
     assert report.due_at == T0 + dt.timedelta(hours=2 + 48)
     report = services.report_resolve(actor=fixer, report=report, note="已更换灯泡", now=T0 + dt.timedelta(hours=5))
     assert report.status == S.RESOLVED and report.status_notes == "已更换灯泡" and report.due_at is None
-    report = services.report_rate(actor=resident_user, report=report, rating=5, comment="很快", now=T0 + dt.timedelta(hours=6))
+    report = services.report_rate(
+        actor=resident_user, report=report, rating=5, comment="很快", now=T0 + dt.timedelta(hours=6)
+    )
     report.refresh_from_db()
     assert report.status == S.CLOSED and report.rating == 5
     kinds = list(report.events.values_list("kind", flat=True))
@@ -156,12 +168,23 @@ def test_the_full_path_to_a_fix_and_every_change_is_an_event(
 
 
 def test_only_the_right_people_handle_a_report(
-    community: Any, other_community: Any, category: Any, steward: Any, resident_user: Any, users: dict[str, Any],
+    community: Any,
+    other_community: Any,
+    category: Any,
+    steward: Any,
+    resident_user: Any,
+    users: dict[str, Any],
     make_user: Any,
 ) -> None:
     report = submit(community, category, resident_user)
     other_grid_steward = make_user(Role.GRID_STEWARD, community)
-    for who in (resident_user, other_grid_steward, users["outsider"], users["city_viewer"], make_user(Role.COMMUNITY_ADMIN, other_community)):
+    for who in (
+        resident_user,
+        other_grid_steward,
+        users["outsider"],
+        users["city_viewer"],
+        make_user(Role.COMMUNITY_ADMIN, other_community),
+    ):
         with pytest.raises(NotAllowed):
             services.report_accept(actor=who, report=report, now=T0)
     report.refresh_from_db()
@@ -170,7 +193,9 @@ def test_only_the_right_people_handle_a_report(
         assert services.rules.can_handle_report(who, report)
 
 
-def test_transitions_that_make_no_sense_are_refused(community: Any, category: Any, steward: Any, resident_user: Any) -> None:
+def test_transitions_that_make_no_sense_are_refused(
+    community: Any, category: Any, steward: Any, resident_user: Any
+) -> None:
     report = submit(community, category, resident_user)
     with pytest.raises(Conflict):
         services.report_start(actor=steward, report=report, now=T0)
@@ -179,7 +204,11 @@ def test_transitions_that_make_no_sense_are_refused(community: Any, category: An
 
 
 def test_overdue_reports_climb_steward_community_street_on_the_test_clock(
-    community: Any, category: Any, steward: Any, resident_user: Any, users: dict[str, Any],
+    community: Any,
+    category: Any,
+    steward: Any,
+    resident_user: Any,
+    users: dict[str, Any],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     report = submit(community, category, resident_user)
@@ -203,7 +232,9 @@ def test_overdue_reports_climb_steward_community_street_on_the_test_clock(
     assert list(report.events.filter(kind="escalated").values_list("level", flat=True)) == [2, 3]
 
 
-def test_a_report_handled_in_time_does_not_escalate(community: Any, category: Any, steward: Any, resident_user: Any) -> None:
+def test_a_report_handled_in_time_does_not_escalate(
+    community: Any, category: Any, steward: Any, resident_user: Any
+) -> None:
     report = submit(community, category, resident_user)
     services.report_accept(actor=steward, report=report, now=T0 + dt.timedelta(hours=3))
     assert services.reports_escalate_overdue(now=T0 + dt.timedelta(hours=5)) == 0
@@ -219,12 +250,18 @@ def test_the_reporter_may_reopen_within_the_period_only(
     resolved_at = T0 + dt.timedelta(hours=5)
     services.report_resolve(actor=fixer, report=report, note="修好了", now=resolved_at)
     with pytest.raises(NotAllowed):
-        services.report_reopen(actor=make_user(Role.RESIDENT, community), report=report, note="还是不亮", now=resolved_at)
-    report = services.report_reopen(actor=resident_user, report=report, note="还是不亮", now=resolved_at + dt.timedelta(days=2))
+        services.report_reopen(
+            actor=make_user(Role.RESIDENT, community), report=report, note="还是不亮", now=resolved_at
+        )
+    report = services.report_reopen(
+        actor=resident_user, report=report, note="还是不亮", now=resolved_at + dt.timedelta(days=2)
+    )
     assert report.status == S.ACCEPTED and report.reopen_count == 1 and report.due_at is not None
     services.report_resolve(actor=fixer, report=report, note="换了线路", now=resolved_at + dt.timedelta(days=3))
     with pytest.raises(Conflict):
-        services.report_reopen(actor=resident_user, report=report, note="又坏了", now=resolved_at + dt.timedelta(days=10, seconds=1))
+        services.report_reopen(
+            actor=resident_user, report=report, note="又坏了", now=resolved_at + dt.timedelta(days=10, seconds=1)
+        )
 
 
 def test_resolved_reports_close_by_themselves_after_the_reopen_period(
@@ -259,11 +296,15 @@ def test_bulk_assign_is_all_or_nothing(
     b = submit(community, category, resident_user)
     worker = users["social_worker"]
     with pytest.raises(DomainError):
-        services.reports_assign_bulk(actor=worker, community=community, report_ids=[a.pk, b.pk, 999999], assignee=worker)
+        services.reports_assign_bulk(
+            actor=worker, community=community, report_ids=[a.pk, b.pk, 999999], assignee=worker
+        )
     assert Report.objects.filter(assignee=worker).count() == 0
     with pytest.raises(NotAllowed):
         services.reports_assign_bulk(actor=steward, community=community, report_ids=[a.pk], assignee=steward)
-    assert services.reports_assign_bulk(actor=worker, community=community, report_ids=[a.pk, b.pk], assignee=worker) == 2
+    assert (
+        services.reports_assign_bulk(actor=worker, community=community, report_ids=[a.pk, b.pk], assignee=worker) == 2
+    )
     assert Report.objects.filter(assignee=worker).count() == 2
 
 
