@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("courses/", include("linli.courses.urls")),
     path("childcare/", include("linli.childcare.urls")),
     path("planning/", include("linli.planning.urls")),
+    path("reports/", include("linli.reports.urls")),
+    path("open311/v2/", include("linli.reports.open311.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "linli.canteen",
     "linli.courses",
     "linli.childcare",
+    "linli.reports",
     "linli.demo",
     "linli.planning",
 ]

@@ -7,4 +7,5 @@ PERIODIC_TASKS: list[tuple[str, int]] = [
     # ("linli.<domain>.tasks.<task>", every_seconds),
     ("linli.consultation.tasks.flag_overdue_tasks", 3600),
     ("linli.ledger.tasks.points_expiry_daily", 6 * 3600),
+    ("linli.reports.tasks.reports_tick", 300),
 ]

@@ -6,4 +6,5 @@ DEMO_STEPS = [
     "linli.ledger.demo.build",
     "linli.consultation.demo.build",
     "linli.planning.demo.build",
+    "linli.reports.demo.build",
 ]
