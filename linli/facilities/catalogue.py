@@ -30,15 +30,23 @@ CATEGORIES = [
 ]
 
 
+def seed_categories(model: type) -> None:
+    """Idempotent: the data migration (with its historical model) and the seeds after a flush call it."""
+    for sort, (code, zh, en, scenario, standard) in enumerate(CATEGORIES, start=1):
+        model.objects.update_or_create(  # type: ignore[attr-defined]
+            code=code,
+            defaults={
+                "name_zh": zh,
+                "name_en": en,
+                "default_scenario": scenario,
+                "in_standard": standard,
+                "sort": sort,
+            },
+        )
+
+
 def ensure_catalogue() -> None:
     """Make sure every seeded category exists (after a test flush, or on a database restored without them)."""
     from .models import FacilityCategory
 
-    known = set(FacilityCategory.objects.values_list("code", flat=True))
-    FacilityCategory.objects.bulk_create(
-        [
-            FacilityCategory(code=code, name_zh=zh, name_en=en, default_scenario=sc, in_standard=std, sort=sort)
-            for sort, (code, zh, en, sc, std) in enumerate(CATEGORIES, start=1)
-            if code not in known
-        ]
-    )
+    seed_categories(FacilityCategory)
