@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from linli.accounts.api import router as accounts_router
+from linli.cockpit.api import router as cockpit_router
 from linli.core.api import install_error_handlers
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
@@ -21,3 +22,4 @@ api.add_router("", accounts_router)
 api.add_router("", places_router)
 api.add_router("", people_router)
 api.add_router("", planning_router)
+api.add_router("", cockpit_router)

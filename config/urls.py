@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("linli.accounts.urls")),
     path("people/", include("linli.people.urls")),
     path("planning/", include("linli.planning.urls")),
+    path("cockpit/", include("linli.cockpit.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "linli.childcare",
     "linli.demo",
     "linli.planning",
+    "linli.cockpit",
 ]
 
 MIDDLEWARE = [

@@ -4,5 +4,6 @@ The tasks themselves run in the task worker (django-tasks), like every other bac
 """
 
 PERIODIC_TASKS: list[tuple[str, int]] = [
+    ("linli.cockpit.tasks.refresh_snapshots", 15 * 60),
     # ("linli.<domain>.tasks.<task>", every_seconds),
 ]

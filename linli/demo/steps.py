@@ -3,4 +3,5 @@
 DEMO_STEPS = [
     "linli.demo.foundation.build",
     "linli.planning.demo.build",
+    "linli.cockpit.demo.build",
 ]
