@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from linli.accounts.api import router as accounts_router
 from linli.canteen.api import router as canteen_router
 from linli.childcare.api import router as childcare_router
+from linli.cockpit.api import router as cockpit_router
 from linli.consultation.api import router as consultation_router
 from linli.core.api import install_error_handlers
 from linli.courses.api import router as courses_router
@@ -33,3 +34,4 @@ api.add_router("", canteen_router)
 api.add_router("", courses_router)
 api.add_router("", childcare_router)
 api.add_router("", planning_router)
+api.add_router("", cockpit_router)

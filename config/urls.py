@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("planning/", include("linli.planning.urls")),
     path("reports/", include("linli.reports.urls")),
     path("open311/v2/", include("linli.reports.open311.urls")),
+    path("cockpit/", include("linli.cockpit.urls")),
     path("", include("linli.core.urls")),
 ]
 if settings.DEBUG:

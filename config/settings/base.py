@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "linli.reports",
     "linli.demo",
     "linli.planning",
+    "linli.cockpit",
 ]
 
 MIDDLEWARE = [

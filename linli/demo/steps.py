@@ -5,6 +5,7 @@ DEMO_STEPS = [
     "linli.facilities.demo.build",
     "linli.ledger.demo.build",
     "linli.consultation.demo.build",
-    "linli.planning.demo.build",
     "linli.reports.demo.build",
+    "linli.planning.demo.build",
+    "linli.cockpit.demo.build",
 ]
