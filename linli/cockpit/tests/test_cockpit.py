@@ -219,3 +219,39 @@ def test_reports_pdf_and_excel(users, community, people):
         assert section in text, section
     book = load_workbook(io.BytesIO(client.get("/cockpit/communities/shibei/evaluation.xlsx").content))
     assert book.sheetnames == ["Evaluation", "Indicators", "Figures"]
+
+
+def test_governance_and_points_queries_by_hand(community, people, users):
+    from linli.consultation.models import Matter
+    from linli.ledger.services import points_earn
+    from linli.reports.models import Category, Report
+
+    category = Category.objects.create(
+        community=community, code="lamp", name="路灯", responsible=users["social_worker"]
+    )
+    at = timezone.make_aware(dt.datetime(2026, 11, 10, 9))
+    base = {
+        "community": community,
+        "category": category,
+        "description": "灯坏了",
+        "lat": 30.285,
+        "lng": 120.135,
+        "created_at": at - dt.timedelta(days=2),
+        "updated_at": at,
+    }
+    Report.objects.create(**base, token="t0", status=Report.Status.RESOLVED, resolved_at=at)
+    Report.objects.create(**base, token="t1", status=Report.Status.RESOLVED, resolved_at=at, overdue=True)
+    Report.objects.create(**base, token="t2", status=Report.Status.CLOSED, resolved_at=at)
+    Report.objects.create(**base, token="t3", status=Report.Status.RESOLVED, resolved_at=at - dt.timedelta(days=30))
+    Report.objects.create(**base, token="t4", status=Report.Status.SUBMITTED, overdue=True)
+    assert run_query("reports_resolved_in_time", community, MONTH) == round(100 * 2 / 3, 4)
+    Matter.objects.create(
+        community=community, kind="urgent", title="加装电梯", body="…", raised_by=users["resident"], done_at=at
+    )
+    assert run_query("matters_settled", community, MONTH) == 1
+    for i, r in enumerate(people[:2]):
+        points_earn(
+            community=community, resident=r, rule_code="volunteer_hour", quantity=i + 1, idempotency_key=f"t{i}", now=at
+        )
+    # 10 and 20 points earned by two active residents
+    assert run_query("points_earned_per_active_resident", community, MONTH) == 15.0
