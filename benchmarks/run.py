@@ -1,4 +1,4 @@
-"""Run every benchmark: each benchmarks/*/bench_*.py in turn, in its own process. `make bench` calls this."""
+"""Run every benchmark: each benchmarks/<domain>/bench_*.py, as its own process, in name order."""
 
 import subprocess
 import sys
@@ -7,6 +7,6 @@ from pathlib import Path
 here = Path(__file__).resolve().parent
 failed = 0
 for script in sorted(here.glob("*/bench_*.py")):
-    print(f"== {script.relative_to(here.parent)}", flush=True)
-    failed += subprocess.call([sys.executable, str(script)], cwd=here.parent) != 0
+    print(f"== {script.relative_to(here)}", flush=True)
+    failed += subprocess.call([sys.executable, str(script), *sys.argv[1:]], cwd=here.parent) != 0
 sys.exit(1 if failed else 0)

@@ -3,10 +3,18 @@
 from ninja import NinjaAPI
 
 from linli.accounts.api import router as accounts_router
+from linli.canteen.api import router as canteen_router
+from linli.childcare.api import router as childcare_router
+from linli.cockpit.api import router as cockpit_router
+from linli.consultation.api import router as consultation_router
 from linli.core.api import install_error_handlers
+from linli.courses.api import router as courses_router
+from linli.facilities.api import router as facilities_router
 from linli.fund.api import router as fund_router
+from linli.mediation.api import router as mediation_router
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
+from linli.planning.api import router as planning_router
 from linli.volunteering.api import router as volunteering_router
 
 api = NinjaAPI(
@@ -21,5 +29,13 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", places_router)
 api.add_router("", people_router)
+api.add_router("", consultation_router)
+api.add_router("", mediation_router)
+api.add_router("", facilities_router)
+api.add_router("", canteen_router)
+api.add_router("", courses_router)
+api.add_router("", childcare_router)
+api.add_router("", planning_router)
+api.add_router("", cockpit_router)
 api.add_router("", volunteering_router)
 api.add_router("", fund_router)

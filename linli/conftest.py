@@ -24,6 +24,17 @@ def next_mobile() -> str:
     return str(next(_mobiles))
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request: Any) -> None:
+    """Transactional tests run on a flushed database: seed the catalogues the migrations would have."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        from linli.core.seeds import seed_all
+
+        seed_all()
+
+
 @pytest.fixture
 def street(db: Any) -> Street:
     return Street.objects.create(code="ningwei", name="宁围街道")

@@ -13,7 +13,9 @@ po = polib.pofile(sys.argv[1])
 table = runpy.run_path(sys.argv[2])["T"]
 for entry in po:
     key = (entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid
-    if key in table and not entry.msgid_plural:
+    if key in table and entry.msgid_plural:
+        entry.msgstr_plural = {0: table[key]}  # Chinese has one plural form
+    elif key in table:
         entry.msgstr = table[key]
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")

@@ -30,7 +30,9 @@ ACCOUNTS = 2000
 
 def pg_env() -> dict[str, str]:
     url = urlparse(SERVER)
-    env = dict(os.environ, PGHOST=url.hostname or "127.0.0.1", PGPORT=str(url.port or 5432), PGUSER=url.username or "postgres")
+    env = dict(
+        os.environ, PGHOST=url.hostname or "127.0.0.1", PGPORT=str(url.port or 5432), PGUSER=url.username or "postgres"
+    )
     if url.password:
         env["PGPASSWORD"] = url.password
     return env
@@ -88,8 +90,13 @@ def prepare() -> tuple[int, list[int]]:
     for r in residents:
         account = selectors.resident_account(r)
         services.points_transfer(
-            community=community, from_account=source, to_account=account, points=1_000_000,
-            idempotency_key=f"seed-{r.pk}", memo="bench seed", kind="grant",
+            community=community,
+            from_account=source,
+            to_account=account,
+            points=1_000_000,
+            idempotency_key=f"seed-{r.pk}",
+            memo="bench seed",
+            kind="grant",
         )
         ids.append(account.pk)
     assert Account.objects.filter(pk__in=ids, balance=1_000_000).count() == ACCOUNTS
@@ -114,8 +121,12 @@ def worker(args: tuple[int, int, list[int], float, int]) -> int:
     while time.monotonic() < deadline:
         a, b = rnd.sample(ids, 2)
         services.points_transfer(
-            community=community, from_account=accounts[a], to_account=accounts[b], points=rnd.randint(1, 5),
-            idempotency_key=f"bench-{index}-{done}", memo="bench",
+            community=community,
+            from_account=accounts[a],
+            to_account=accounts[b],
+            points=rnd.randint(1, 5),
+            idempotency_key=f"bench-{index}-{done}",
+            memo="bench",
         )
         done += 1
     connection.close()
@@ -155,7 +166,10 @@ def main() -> None:
     verdict = "meets" if ratio >= 1 / 3 else "MISSES"
     print(f"  ledger:  {ledger_tps:,.0f} transfers/s (ledger_check {'OK' if ok else 'FAILED'})")
     print(f"  ratio:   {ratio:.2f} of pgbench ({verdict} the target of 0.33)")
-    server = subprocess.run(["psql", "-tAc", "show server_version", "postgres"], env=pg_env(), capture_output=True, text=True).stdout.strip()
+    server = subprocess.run(
+        ["psql", "-tAc", "show server_version", "postgres"], env=pg_env(), capture_output=True, text=True
+    ).stdout.strip()
+    stamp = f"{dt.datetime.now():%Y-%m-%d %H:%M}"
     (Path(__file__).parent / "README.md").write_text(
         f"""# Ledger benchmark
 
@@ -165,7 +179,7 @@ processes calling `linli.ledger.services.points_transfer` between {ACCOUNTS} ran
 Each transfer is a complete ledger transaction: idempotency-key check, a `Transaction` row, the two accounts locked
 in primary-key order, two entries, both balances updated, the floor checked, an audit row; `ledger_check` runs after.
 
-Last run ({dt.datetime.now():%Y-%m-%d %H:%M}, PostgreSQL {server}, {os.cpu_count()} CPUs shared, Python {platform.python_version()}):
+Last run ({stamp}, PostgreSQL {server}, {os.cpu_count()} CPUs shared, Python {platform.python_version()}):
 
 | | per second |
 |---|---:|

@@ -44,17 +44,21 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.people",
     "linli.notifications",
+    "linli.consultation",
+    "linli.mediation",
+    "linli.ledger",
     "linli.facilities",
     "linli.canteen",
     "linli.courses",
     "linli.childcare",
-    "linli.ledger",
+    "linli.reports",
     "linli.partners",
     "linli.volunteering",
     "linli.fund",
     "linli.company",
     "linli.demo",
     "linli.planning",
+    "linli.cockpit",
 ]
 
 MIDDLEWARE = [

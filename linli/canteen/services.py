@@ -185,7 +185,7 @@ def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.dat
             field="resident",
         )
     with transaction.atomic():
-        menu = Menu.objects.select_for_update().select_related("canteen").get(pk=menu.pk)
+        menu = Menu.objects.select_for_update(of=("self",)).select_related("canteen").get(pk=menu.pk)
         if not facility_rules.may_use_facility(resident, menu.canteen):
             raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")
         if now >= _closes_at(menu):
@@ -235,8 +235,8 @@ def meal_order_cancel(*, actor: Any, order: MealOrder, now: dt.datetime | None =
     if not (staff or facility_rules.may_act_for(actor, order.resident)):
         raise NotAllowed(_("You may not cancel this order."))
     with transaction.atomic():
-        menu = Menu.objects.select_for_update().get(pk=order.menu_id)
-        order = MealOrder.objects.select_for_update().get(pk=order.pk)
+        menu = Menu.objects.select_for_update(of=("self",)).get(pk=order.menu_id)
+        order = MealOrder.objects.select_for_update(of=("self",)).get(pk=order.pk)
         if order.status != MealOrder.Status.ORDERED:
             raise DomainError(_("This order can no longer be cancelled."), code="not_cancellable")
         if now >= _closes_at(menu) and not staff:
@@ -266,7 +266,7 @@ def meal_order_serve(*, actor: Any, order: MealOrder, now: dt.datetime | None = 
     if not facility_rules.can_run_front_desk(actor, order.community):
         raise NotAllowed(_("Only canteen staff check diners in."))
     with transaction.atomic():
-        order = MealOrder.objects.select_for_update().select_related("menu").get(pk=order.pk)
+        order = MealOrder.objects.select_for_update(of=("self",)).select_related("menu").get(pk=order.pk)
         if order.status != MealOrder.Status.ORDERED:
             raise DomainError(_("Only an open order can be served."), code="not_servable")
         if timezone.localtime(now).date() != order.menu.day:

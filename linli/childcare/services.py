@@ -96,8 +96,10 @@ def _decide(actor: Any, application: Application, status: str, reason: str, now:
     if not facility_rules.can_run_front_desk(actor, application.community):
         raise NotAllowed(_("Only community staff decide on applications."))
     with transaction.atomic():
-        group = AgeGroup.objects.select_for_update().get(pk=application.group_id)
-        application = Application.objects.select_for_update().select_related("applied_by").get(pk=application.pk)
+        group = AgeGroup.objects.select_for_update(of=("self",)).get(pk=application.group_id)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("applied_by").get(pk=application.pk)
+        )
         if application.status != Application.Status.SUBMITTED:
             raise DomainError(_("This application has already been decided."), code="already_decided")
         if status == Application.Status.ADMITTED:
@@ -141,7 +143,7 @@ def application_withdraw(*, actor: Any, application: Application, now: dt.dateti
     if not facility_rules.may_act_for(actor, application.child):
         raise NotAllowed(_("You may not change this application."))
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
         if application.status not in Application.ACTIVE:
             raise DomainError(_("This application has already ended."), code="not_active")
         before = snapshot(application)

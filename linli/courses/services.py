@@ -140,7 +140,7 @@ def enrol(
                 code="wrong_age",
             )
     with transaction.atomic():
-        course = Course.objects.select_for_update().select_related("term").get(pk=course.pk)
+        course = Course.objects.select_for_update(of=("self",)).select_related("term").get(pk=course.pk)
         if not course.open or course.term.ends_on < timezone.localdate(now):
             raise DomainError(_("This course is not open for enrolment."), code="course_closed")
         active = Enrolment.objects.filter(course=course, status__in=Enrolment.ACTIVE)
@@ -178,8 +178,8 @@ def withdraw(*, actor: Any, enrolment: Enrolment, now: dt.datetime | None = None
     if not (mine or rules.can_manage_courses(actor, enrolment.community)):
         raise NotAllowed(_("You may not change this enrolment."))
     with transaction.atomic():
-        course = Course.objects.select_for_update().get(pk=enrolment.course_id)
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        course = Course.objects.select_for_update(of=("self",)).get(pk=enrolment.course_id)
+        enrolment = Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
         if enrolment.status not in Enrolment.ACTIVE:
             raise DomainError(_("This enrolment has already ended."), code="not_active")
         before = snapshot(enrolment)
@@ -189,7 +189,7 @@ def withdraw(*, actor: Any, enrolment: Enrolment, now: dt.datetime | None = None
         enrolment.save(update_fields=["status", "withdrawn_at"])
         if was_enrolled:
             nxt = (
-                Enrolment.objects.select_for_update()
+                Enrolment.objects.select_for_update(of=("self",))
                 .filter(course=course, status=Enrolment.Status.WAITLISTED)
                 .select_related("resident__user", "staff")
                 .order_by("created_at", "pk")

@@ -13,7 +13,6 @@ from linli.accounts.models import Role, RoleAssignment, User
 from linli.core import crypto
 from linli.people import idnumber
 from linli.people.models import Resident, SensitiveTag
-from linli.people.sensitive_tags import seed_default_tags
 from linli.places.geometry import hull_polygon
 from linli.places.models import Building, Community, Grid, Household, Neighbourhood, Street
 
@@ -279,7 +278,6 @@ def build(ctx: DemoContext) -> None:
     with transaction.atomic():
         street = Street.objects.create(code="ningwei", name="宁围街道", district="萧山区", city="杭州市")
         ctx.street = street
-        seed_default_tags(SensitiveTag)  # a flush (demo --reset) empties the seeded rows
         tags = {t.code: t for t in SensitiveTag.objects.all()}
         for plan in PLANS:
             ctx.communities.append(_build_community(ctx, street, plan, tags))

@@ -2,8 +2,14 @@
 
 DEMO_STEPS = [
     "linli.demo.foundation.build",
+    "linli.facilities.demo.build",
+    "linli.ledger.demo.build",
     "linli.partners.demo.build",
     "linli.volunteering.demo.build",
     "linli.fund.demo.build",
     "linli.company.demo.build",
+    "linli.consultation.demo.build",
+    "linli.reports.demo.build",
+    "linli.planning.demo.build",
+    "linli.cockpit.demo.build",
 ]

@@ -348,6 +348,8 @@ def _import(
 
 
 def register_import_xlsx(*, actor: Any, community: Community, content: bytes) -> ImportResult:
+    if not rules.can_manage_register(actor, community):
+        raise NotAllowed(_("You may not change this community's facility register."))
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -374,6 +376,8 @@ def register_import_xlsx(*, actor: Any, community: Community, content: bytes) ->
 
 
 def register_import_geojson(*, actor: Any, community: Community, content: bytes) -> ImportResult:
+    if not rules.can_manage_register(actor, community):
+        raise NotAllowed(_("You may not change this community's facility register."))
     try:
         doc = json.loads(content)
         features = doc["features"]

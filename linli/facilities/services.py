@@ -130,7 +130,7 @@ def facility_update(*, actor: Any, facility: Facility, **data: Any) -> Facility:
         raise NotAllowed(_("You may not change this community's facility register."))
     shared = _shared_with(community, data.get("shared_with"))
     with transaction.atomic():
-        facility = Facility.objects.select_for_update().get(pk=facility.pk)
+        facility = Facility.objects.select_for_update(of=("self",)).get(pk=facility.pk)
         before = snapshot(facility)
         _apply_facility(facility, community, data)
         if Facility.objects.filter(community=community, code=facility.code).exclude(pk=facility.pk).exists():
@@ -240,7 +240,7 @@ def service_update(*, actor: Any, service: Service, **data: Any) -> Service:
     if not rules.can_manage_register(actor, service.community):
         raise NotAllowed(_("You may not change this community's services."))
     with transaction.atomic():
-        service = Service.objects.select_for_update().get(pk=service.pk)
+        service = Service.objects.select_for_update(of=("self",)).get(pk=service.pk)
         before = snapshot(service)
         _apply_service(service, data)
         service.save()
@@ -361,12 +361,12 @@ def slot_cancel(*, actor: Any, slot: Slot, reason: str = "") -> Slot:
     if not rules.can_run_front_desk(actor, slot.community):
         raise NotAllowed(_("You may not change time slots in this community."))
     with transaction.atomic():
-        slot = Slot.objects.select_for_update().select_related("service").get(pk=slot.pk)
+        slot = Slot.objects.select_for_update(of=("self",)).select_related("service").get(pk=slot.pk)
         if slot.cancelled:
             return slot
         before = snapshot(slot)
         bookings = list(
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .filter(slot=slot, status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED])
             .select_related("resident__user")
             .order_by("pk")
@@ -419,7 +419,7 @@ def booking_create(
             field="resident",
         )
     with transaction.atomic():
-        slot = Slot.objects.select_for_update().select_related("service__facility").get(pk=slot.pk)
+        slot = Slot.objects.select_for_update(of=("self",)).select_related("service__facility").get(pk=slot.pk)
         service = slot.service
         if not rules.may_use_facility(resident, service.facility):
             raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")
@@ -468,7 +468,7 @@ def booking_create(
 
 def _promote_waiting(slot: Slot) -> Booking | None:
     waiting = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(slot=slot, status=Booking.Status.WAITLISTED)
         .select_related("resident__user", "slot__service")
         .order_by("created_at", "pk")
@@ -492,8 +492,8 @@ def booking_cancel(*, actor: Any, booking: Booking, now: dt.datetime | None = No
     if not (staff or rules.may_act_for(actor, booking.resident)):
         raise NotFound(_("No such booking."))
     with transaction.atomic():
-        slot = Slot.objects.select_for_update().select_related("service").get(pk=booking.slot_id)
-        booking = Booking.objects.select_for_update().select_related("resident__user").get(pk=booking.pk)
+        slot = Slot.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.slot_id)
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("resident__user").get(pk=booking.pk)
         if not booking.can_cancel():
             raise DomainError(_("This booking can no longer be cancelled."), code="not_cancellable")
         deadline = slot.starts_at - dt.timedelta(hours=slot.service.cancel_hours)
@@ -522,7 +522,7 @@ def booking_check_in(*, actor: Any, booking: Booking, now: dt.datetime | None = 
     if not rules.can_run_front_desk(actor, booking.community):
         raise NotAllowed(_("Only front-desk staff check people in."))
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
         if not booking.can_check_in():
             raise DomainError(_("Only a confirmed booking can be checked in."), code="not_checkable")
         if timezone.localtime(now).date() != booking.slot.day:
@@ -541,7 +541,7 @@ def booking_mark_no_show(*, actor: Any, booking: Booking, now: dt.datetime | Non
     if actor is not None and not rules.can_run_front_desk(actor, booking.community):
         raise NotAllowed(_("Only front-desk staff record a missed booking."))
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+        booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
         if booking.status != Booking.Status.CONFIRMED:
             raise DomainError(_("Only a confirmed booking can be marked as missed."), code="not_confirmed")
         if booking.slot.starts_at > now:

@@ -27,7 +27,10 @@ def ledger_check(*, community_id: int | None = None) -> CheckResult:
         entries = entries.filter(transaction__community_id=community_id)
         accounts = accounts.filter(community_id=community_id)
     for row in (
-        entries.values("transaction_id", "unit").annotate(total=Sum("amount")).exclude(total=0).order_by("transaction_id")
+        entries.values("transaction_id", "unit")
+        .annotate(total=Sum("amount"))
+        .exclude(total=0)
+        .order_by("transaction_id")
     ):
         problems.append(f"transaction {row['transaction_id']} does not balance in {row['unit']}: {row['total']:+d}")
     mismatched = Entry.objects.exclude(unit=F("account__unit"))

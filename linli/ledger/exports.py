@@ -30,7 +30,15 @@ def settlement_workbook(settlement: Settlement) -> bytes:
         ws.append([label, value])
         ws.cell(row=ws.max_row, column=1).font = bold
     ws.append([])
-    header = [_("Order"), _("Redeemed at"), _("Product"), _("Quantity"), _("Resident's community"), _("Points"), _("Yuan")]
+    header = [
+        _("Order"),
+        _("Redeemed at"),
+        _("Product"),
+        _("Quantity"),
+        _("Resident's community"),
+        _("Points"),
+        _("Yuan"),
+    ]
     ws.append(header)
     for cell in ws[ws.max_row]:
         cell.font = bold

@@ -70,7 +70,9 @@ class Account(models.Model):
                 condition=(
                     Q(kind="resident", resident__isnull=False, merchant__isnull=True)
                     | Q(kind="merchant", merchant__isnull=False, resident__isnull=True)
-                    | Q(kind__in=["pool", "funding", "escrow", "external"], resident__isnull=True, merchant__isnull=True)
+                    | Q(
+                        kind__in=["pool", "funding", "escrow", "external"], resident__isnull=True, merchant__isnull=True
+                    )
                 ),
             ),
             models.UniqueConstraint(
@@ -244,6 +246,9 @@ class ExpiryNotice(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "year"], name="uniq_expiry_notice")]
 
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.year}: {self.points}"
+
 
 # --- the marketplace 街坊汇 ----------------------------------------------------------------------------------
 
@@ -270,9 +275,7 @@ class Merchant(models.Model):
     address = models.CharField(_("address"), max_length=120, blank=True)
     contact_mobile = models.CharField(_("contact mobile"), max_length=11, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    open_to_all_communities = models.BooleanField(
-        _("serves residents of other communities (共富)"), default=False
-    )
+    open_to_all_communities = models.BooleanField(_("serves residents of other communities (共富)"), default=False)
     settles_with = models.CharField(
         _("points settled by"), max_length=40, choices=FundingCode.choices, default=FundingCode.COMMUNITY_FUND
     )
@@ -312,7 +315,9 @@ class Product(models.Model):
         GOODS = "goods", _("Goods")
         VOUCHER = "voucher", _("Service voucher")
 
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="products", verbose_name=_("merchant"))
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="products", verbose_name=_("merchant")
+    )
     community = models.ForeignKey(
         "places.Community", on_delete=models.PROTECT, related_name="products", verbose_name=_("community")
     )

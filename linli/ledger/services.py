@@ -201,17 +201,20 @@ def _post(
     deltas: dict[int, int] = defaultdict(int)
     for account, amount in legs:
         deltas[account.pk] += amount
-    if connection.vendor == "postgresql":
-        finals = _apply_deltas_pg(deltas)
-    else:
-        finals = _apply_deltas_orm(deltas, locked)
+    finals = _apply_deltas_pg(deltas) if connection.vendor == "postgresql" else _apply_deltas_orm(deltas, locked)
     # balance after each leg, walking forward from the balance before the transaction
     running = {pk: finals[pk][0] - delta for pk, delta in deltas.items()}
     entries = []
     for account, amount in legs:
         running[account.pk] += amount
         entries.append(
-            Entry(transaction=txn, account_id=account.pk, unit=account.unit, amount=amount, balance_after=running[account.pk])
+            Entry(
+                transaction=txn,
+                account_id=account.pk,
+                unit=account.unit,
+                amount=amount,
+                balance_after=running[account.pk],
+            )
         )
     Entry.objects.bulk_create(entries)
     txn._written_entries = entries  # type: ignore[attr-defined]  # the audit row reuses them
@@ -237,7 +240,7 @@ def _apply_deltas_pg(deltas: dict[int, int]) -> dict[int, tuple[int, int | None]
     ids = sorted(deltas)
     with connection.cursor() as cursor:
         cursor.execute(_APPLY_SQL, {"ids": ids, "amounts": [deltas[i] for i in ids]})
-        done = {row[0]: (row[1], None) for row in cursor.fetchall()}
+        done: dict[int, tuple[int, int | None]] = {row[0]: (row[1], None) for row in cursor.fetchall()}
     if len(done) != len(ids):
         short = Account.objects.filter(pk__in=[i for i in ids if i not in done]).first()
         if short is None:
@@ -341,7 +344,9 @@ def points_earn(
     if not isinstance(resident, Resident) or resident.pk is None:
         raise NotFound(_("No such resident."), field="resident", code="unknown_resident")
     if resident.community_id != community.pk:
-        raise NotFound(_("This resident is not registered in this community."), field="resident", code="other_community")
+        raise NotFound(
+            _("This resident is not registered in this community."), field="resident", code="other_community"
+        )
     rule = earning_rule_get(community, rule_code)
     now = now or timezone.now()
     fingerprint = _fingerprint(op="earn", resident=resident.pk, rule=rule.code, quantity=quantity)
@@ -540,11 +545,19 @@ def _expiring_by_account(community: Community, policy: LedgerSettings, year: int
     since = selectors.year_start(year - policy.expiry_years + 1)
     accounts = Account.objects.filter(
         community=community, kind=AccountKind.RESIDENT, unit=Unit.POINTS, balance__gt=0
-    ).annotate(recent=Sum("entries__amount", filter=Q(entries__amount__gt=0, entries__transaction__occurred_at__gte=since)))
-    return [(a, a.balance - int(a.recent or 0)) for a in accounts.select_related("resident__user") if a.balance > (a.recent or 0)]
+    ).annotate(
+        recent=Sum("entries__amount", filter=Q(entries__amount__gt=0, entries__transaction__occurred_at__gte=since))
+    )
+    return [
+        (a, a.balance - int(a.recent or 0))
+        for a in accounts.select_related("resident__user")
+        if a.balance > (a.recent or 0)
+    ]
 
 
-def points_expire(*, community: Community, year: int, now: dt.datetime | None = None, actor: Any = None) -> ExpiryResult:
+def points_expire(
+    *, community: Community, year: int, now: dt.datetime | None = None, actor: Any = None
+) -> ExpiryResult:
     """Expire the points due at the end of `year`, one transaction per resident into the community's pool.
     Safe to run again: each resident's expiry has the key `expire:<year>:<account>`."""
     now = now or timezone.now()
@@ -562,7 +575,9 @@ def points_expire(*, community: Community, year: int, now: dt.datetime | None = 
         def operation(account: Account = account, key: str = key, fingerprint: str = fingerprint) -> int:
             locked = lock_accounts([account, pool])
             held = locked[account.pk]
-            amount = max(0, held.balance - selectors.recent_credits(held, selectors.year_start(year - policy.expiry_years + 1)))
+            amount = max(
+                0, held.balance - selectors.recent_credits(held, selectors.year_start(year - policy.expiry_years + 1))
+            )
             legs = [(held, -amount), (pool, amount)] if amount else []
             txn = _post(
                 community=community,
@@ -599,7 +614,9 @@ def points_expiry_notify(*, community: Community, now: dt.datetime | None = None
         if user is None or points <= 0:
             continue
         with transaction.atomic():
-            _notice, created = ExpiryNotice.objects.get_or_create(account=account, year=year, defaults={"points": points})
+            _notice, created = ExpiryNotice.objects.get_or_create(
+                account=account, year=year, defaults={"points": points}
+            )
             if not created:
                 continue
             with translation.override(user.language or "zh-hans"):
@@ -623,7 +640,9 @@ def earning_rule_update(*, actor: Any, rule: EarningRule, **changes: Any) -> Ear
         raise NotAllowed(_("You may not change this community's earning rules."))
     allowed = {"name", "points", "daily_cap", "yearly_cap", "funding_code", "enabled"}
     if set(changes) - allowed:
-        raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(changes) - allowed))})
+        raise DomainError(
+            _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(changes) - allowed))}
+        )
     if "points" in changes:
         whole_amount(changes["points"], field="points", maximum=100_000)
     for cap in ("daily_cap", "yearly_cap"):
@@ -646,7 +665,9 @@ def ledger_settings_update(*, actor: Any, community: Community, **changes: Any) 
         raise NotAllowed(_("You may not change this community's points policy."))
     allowed = {"fen_per_point", "expiry_enabled", "expiry_years", "expiry_notice_days"}
     if set(changes) - allowed:
-        raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(changes) - allowed))})
+        raise DomainError(
+            _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(changes) - allowed))}
+        )
     for name in ("fen_per_point", "expiry_years", "expiry_notice_days"):
         if name in changes:
             whole_amount(changes[name], field=name, maximum=10_000)
@@ -657,7 +678,9 @@ def ledger_settings_update(*, actor: Any, community: Community, **changes: Any) 
         for name, value in changes.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(changes))
-        audit_record(actor=actor, action="ledger_settings.update", instance=locked, before=before, after=snapshot(locked))
+        audit_record(
+            actor=actor, action="ledger_settings.update", instance=locked, before=before, after=snapshot(locked)
+        )
     return locked
 
 
@@ -750,7 +773,9 @@ def merchant_decide(
             notify(
                 user=user,
                 community=locked.community,
-                title=_("Your merchant application was approved") if approve else _("Your merchant application was declined"),
+                title=_("Your merchant application was approved")
+                if approve
+                else _("Your merchant application was declined"),
                 body=locked.name,
                 url=f"/market/merchant/{locked.pk}/",
             )
@@ -783,7 +808,7 @@ def product_save(
     name = name.strip()
     if not name:
         raise DomainError(_("Enter the product's name."), field="name")
-    values = {
+    values: dict[str, Any] = {
         "name": name,
         "kind": kind,
         "description": description,
@@ -801,8 +826,8 @@ def product_save(
                 raise NotFound(_("No such product."))
             locked = Product.objects.select_for_update().get(pk=product.pk)
             before = snapshot(locked)
-            for field, value in values.items():
-                setattr(locked, field, value)
+            for name_, value in values.items():
+                setattr(locked, name_, value)
             locked.save(update_fields=list(values))
             audit_record(actor=actor, action="product.update", instance=locked, before=before, after=snapshot(locked))
             product = locked
@@ -819,7 +844,9 @@ def _new_code() -> str:
             return code
 
 
-def _order_legs(order_resident: Resident, merchant: Merchant, amounts: dict[str, int], to: str) -> list[tuple[Account, int]]:
+def _order_legs(
+    order_resident: Resident, merchant: Merchant, amounts: dict[str, int], to: str
+) -> list[tuple[Account, int]]:
     """Legs that move `amounts` from the resident to `to` ("escrow" or "merchant") of the merchant's community;
     across communities, through both communities' pools, which records what one community owes the other."""
     legs: list[tuple[Account, int]] = []
@@ -827,7 +854,11 @@ def _order_legs(order_resident: Resident, merchant: Merchant, amounts: dict[str,
         if amount <= 0:
             continue
         payer = selectors.resident_account(order_resident, unit)
-        payee = selectors.escrow_account(merchant.community, unit) if to == "escrow" else selectors.merchant_account(merchant, unit)
+        payee = (
+            selectors.escrow_account(merchant.community, unit)
+            if to == "escrow"
+            else selectors.merchant_account(merchant, unit)
+        )
         legs.append((payer, -amount))
         if order_resident.community_id != merchant.community_id:
             legs.append((selectors.pool_account(order_resident.community, unit), amount))
@@ -868,7 +899,7 @@ def order_place(
         if held.stock < quantity:
             raise Conflict(_("Sorry, only %(n)s left in stock.") % {"n": held.stock}, code="out_of_stock")
         points, fen = held.price_points * quantity, held.price_fen * quantity
-        legs = _order_legs(resident, merchant, {Unit.POINTS: points, Unit.FEN: fen}, "escrow")
+        legs = _order_legs(resident, merchant, {str(Unit.POINTS): points, str(Unit.FEN): fen}, "escrow")
         txn = _post(
             community=community,
             kind=TransactionKind.ORDER,
@@ -912,7 +943,11 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
         if locked.status == Order.Status.REDEEMED:
             raise Conflict(
                 _("This code was already redeemed on %(when)s.")
-                % {"when": timezone.localtime(locked.redeemed_at).strftime("%Y-%m-%d %H:%M") if locked.redeemed_at else ""},
+                % {
+                    "when": timezone.localtime(locked.redeemed_at).strftime("%Y-%m-%d %H:%M")
+                    if locked.redeemed_at
+                    else ""
+                },
                 code="already_redeemed",
             )
         if locked.status != Order.Status.PAID:
@@ -921,7 +956,10 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
         legs = []
         for unit, amount in amounts.items():
             if amount:
-                legs += [(selectors.escrow_account(merchant.community, unit), -amount), (selectors.merchant_account(merchant, unit), amount)]
+                legs += [
+                    (selectors.escrow_account(merchant.community, unit), -amount),
+                    (selectors.merchant_account(merchant, unit), amount),
+                ]
         txn = _post(
             community=merchant.community,
             kind=TransactionKind.REDEEM,
@@ -957,13 +995,17 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
     now = now or timezone.now()
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=order.product_id)
-        locked = Order.objects.select_for_update().select_related("resident__community", "merchant__community").get(pk=order.pk)
+        locked = (
+            Order.objects.select_for_update()
+            .select_related("resident__community", "merchant__community")
+            .get(pk=order.pk)
+        )
         if locked.status == Order.Status.REFUNDED:
             return locked
         if locked.settlement_id is not None:
             raise Conflict(_("This order has been settled with the merchant and cannot be refunded here."))
         was_paid = locked.status == Order.Status.PAID
-        amounts = {Unit.POINTS: locked.points, Unit.FEN: locked.fen}
+        amounts = {str(Unit.POINTS): locked.points, str(Unit.FEN): locked.fen}
         legs = _negate(_order_legs(locked.resident, locked.merchant, amounts, "escrow" if was_paid else "merchant"))
         txn = _post(
             community=locked.community,
@@ -1014,7 +1056,9 @@ def merchant_settle(
         )
         points = sum(o.points for o in orders)
         if points <= 0:
-            raise DomainError(_("There is nothing to settle: no redeemed points since the last settlement."), code="nothing_to_settle")
+            raise DomainError(
+                _("There is nothing to settle: no redeemed points since the last settlement."), code="nothing_to_settle"
+            )
         fen = points * policy.fen_per_point
         legs = [
             (selectors.merchant_account(merchant, Unit.POINTS), -points),

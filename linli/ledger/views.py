@@ -53,7 +53,9 @@ def shop(request: HttpRequest) -> HttpResponse:
     resident = resident_of_user(user=request.user)
     kind = request.GET.get("kind", "")
     q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.shop_products(resident=resident, kind=kind, search=q), 24).get_page(request.GET.get("page"))
+    page = Paginator(selectors.shop_products(resident=resident, kind=kind, search=q), 24).get_page(
+        request.GET.get("page")
+    )
     balance = selectors.resident_balances(resident) if resident else None
     return render(
         request,
@@ -187,12 +189,16 @@ def books(request: HttpRequest, code: str) -> HttpResponse:
         "ledger/books.html",
         {
             "community": community,
-            "accounts": selectors.community_accounts(user=request.user, community=community).order_by("kind", "code", "unit"),
+            "accounts": selectors.community_accounts(user=request.user, community=community).order_by(
+                "kind", "code", "unit"
+            ),
             "rules": selectors.earning_rules(community),
             "policy": selectors.ledger_settings(community),
             "report": selectors.community_report(user=request.user, community=community, year=year),
             "pending": selectors.pending_merchants(user=request.user, community=community) if can_manage else [],
-            "merchants": Merchant.objects.filter(community=community, status=Merchant.Status.APPROVED).order_by("name")[:300],
+            "merchants": Merchant.objects.filter(community=community, status=Merchant.Status.APPROVED).order_by("name")[
+                :300
+            ],
             "can_manage": can_manage,
         },
     )

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from linli.accounts import rules
 from linli.core.api import AUTH
@@ -33,12 +33,12 @@ def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
 
 
 class ResidentFilter(Schema):
-    search: str = ""
-    min_age: int | None = None
-    max_age: int | None = None
-    tag: str = ""
-    limit: int = 100
-    offset: int = 0
+    search: str = Field("", max_length=40)
+    min_age: int | None = Field(None, ge=0, le=150)
+    max_age: int | None = Field(None, ge=0, le=150)
+    tag: str = Field("", max_length=40)
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
 
 
 @router.get("/communities/{code}/residents", response=list[ResidentOut])
@@ -79,7 +79,8 @@ def resident_detail(request: HttpRequest, code: str, resident_id: int) -> dict[s
 def resident_update(request: HttpRequest, code: str, resident_id: int, payload: ResidentPatch) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     resident = selectors.resident_get(user=request.user, community=community, pk=resident_id)
-    changes = payload.dict(exclude_unset=True)
+    # null means "leave as is", except for the household, where it means "no household"
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "household_id"}
     if "household_id" in changes:
         household_id = changes.pop("household_id")
         changes["household"] = household_get(community=community, pk=household_id) if household_id else None

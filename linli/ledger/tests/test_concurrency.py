@@ -62,7 +62,9 @@ def test_100_concurrent_redemptions_against_a_resident_who_can_afford_10(shopper
     )
     ok = [r for r in results if isinstance(r, Order)]
     refused = [r for r in results if isinstance(r, services.InsufficientBalance)]
-    assert len(ok) == 10 and len(refused) == 90, [r for r in results if not isinstance(r, Order | services.InsufficientBalance)]
+    assert len(ok) == 10 and len(refused) == 90, [
+        r for r in results if not isinstance(r, Order | services.InsufficientBalance)
+    ]
     account = selectors.resident_account(shopper)
     assert account.balance == account.floor == 0
     assert Entry.objects.count() == entries_before + 10 * 2  # no lost entry, none extra

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.audit.models import AuditEntry
 from linli.conftest import make_resident
@@ -13,9 +13,16 @@ from linli.ledger.checks import ledger_check
 from linli.ledger.models import Account, Entry, Merchant, Order, Product, Transaction, Unit
 from linli.notifications.models import Notification
 
-from .conftest import fund, key
+from .conftest import fund
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English here; the pages test the Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def at(y: int, m: int, d: int, h: int = 10) -> dt.datetime:
@@ -54,12 +61,20 @@ def test_caps_cut_the_award_and_then_award_nothing(community, resident):
     assert (first.points, second.points, third.points) == (1, 1, 0)  # daily cap 2
     assert second.capped and third.transaction is None
     next_day = services.points_earn(
-        community=community, resident=resident, rule_code="waste_sorting", idempotency_key="w4", now=now + dt.timedelta(days=1)
+        community=community,
+        resident=resident,
+        rule_code="waste_sorting",
+        idempotency_key="w4",
+        now=now + dt.timedelta(days=1),
     )
     assert next_day.points == 1
     # a retry of the capped call still awards nothing, even on a fresh day
     again = services.points_earn(
-        community=community, resident=resident, rule_code="waste_sorting", idempotency_key="w3", now=now + dt.timedelta(days=2)
+        community=community,
+        resident=resident,
+        rule_code="waste_sorting",
+        idempotency_key="w3",
+        now=now + dt.timedelta(days=2),
     )
     assert again.points == 0
 
@@ -70,14 +85,25 @@ def test_yearly_cap(community, resident):
     rule.save()
     got = [
         services.points_earn(
-            community=community, resident=resident, rule_code="volunteer_hour", idempotency_key=f"y{i}", now=at(2026, 3, i + 1)
+            community=community,
+            resident=resident,
+            rule_code="volunteer_hour",
+            idempotency_key=f"y{i}",
+            now=at(2026, 3, i + 1),
         ).points
         for i in range(4)
     ]
     assert got == [10, 10, 5, 0]
-    assert services.points_earn(
-        community=community, resident=resident, rule_code="volunteer_hour", idempotency_key="y-next", now=at(2027, 1, 2)
-    ).points == 10
+    assert (
+        services.points_earn(
+            community=community,
+            resident=resident,
+            rule_code="volunteer_hour",
+            idempotency_key="y-next",
+            now=at(2027, 1, 2),
+        ).points
+        == 10
+    )
 
 
 def test_unknown_or_disabled_rule_is_refused(community, resident):
@@ -132,7 +158,12 @@ def test_unknown_account_and_other_communitys_account_are_refused(community, oth
         )
     with pytest.raises(NotFound):
         services.money_transfer(
-            community=community, from_account=src, to_account=Account(unit="fen"), amount_fen=100, idempotency_key="m", memo="x"
+            community=community,
+            from_account=src,
+            to_account=Account(unit="fen"),
+            amount_fen=100,
+            idempotency_key="m",
+            memo="x",
         )
     with pytest.raises(DomainError, match="funding source"):
         selectors.funding_account(community, "lottery")
@@ -183,7 +214,13 @@ def test_money_transfer_for_the_canteen_subsidy(community, resident):
     assert selectors.funding_account(community, "economic_cooperative").balance == -700
     with pytest.raises(DomainError, match="kind of transfer"):
         services.money_transfer(
-            community=community, from_account=coop, to_account=canteen, amount_fen=1, idempotency_key="z", memo="", kind="order"
+            community=community,
+            from_account=coop,
+            to_account=canteen,
+            amount_fen=1,
+            idempotency_key="z",
+            memo="",
+            kind="order",
         )
 
 
@@ -194,7 +231,11 @@ def test_reversal_negates_once_and_needs_a_caseworker(community, resident, users
             community=community, original=result.transaction, idempotency_key="r", reason="dup", actor=users["resident"]
         )
     rev = services.transaction_reverse(
-        community=community, original=result.transaction, idempotency_key="r", reason="dup", actor=users["social_worker"]
+        community=community,
+        original=result.transaction,
+        idempotency_key="r",
+        reason="dup",
+        actor=users["social_worker"],
     )
     assert rev.reverses == result.transaction and selectors.resident_account(resident).balance == 0
     with pytest.raises(Conflict, match="already been reversed"):
@@ -221,18 +262,24 @@ def test_order_redeem_settle_end_to_end(
     community, shopper, product, merchant, merchant_user, users, django_capture_on_commit_callbacks
 ):
     fund(shopper, 100)
-    order = services.order_place(actor=shopper.user, resident=shopper, product=product, quantity=3, idempotency_key="o1")
+    order = services.order_place(
+        actor=shopper.user, resident=shopper, product=product, quantity=3, idempotency_key="o1"
+    )
     assert order.points == 30 and order.status == Order.Status.PAID and len(order.code) == 10
     assert selectors.resident_account(shopper).balance == 70
     assert selectors.escrow_account(community, Unit.POINTS).balance == 30
     assert Product.objects.get(pk=product.pk).stock == 997
-    again = services.order_place(actor=shopper.user, resident=shopper, product=product, quantity=3, idempotency_key="o1")
+    again = services.order_place(
+        actor=shopper.user, resident=shopper, product=product, quantity=3, idempotency_key="o1"
+    )
     assert again.pk == order.pk and selectors.resident_account(shopper).balance == 70
 
     with pytest.raises(NotAllowed):
         services.order_redeem(actor=shopper.user, merchant=merchant, code=order.code)
     with django_capture_on_commit_callbacks(execute=True):
-        redeemed = services.order_redeem(actor=merchant_user, merchant=merchant, code=f"{order.code[:5]} {order.code[5:]}")
+        redeemed = services.order_redeem(
+            actor=merchant_user, merchant=merchant, code=f"{order.code[:5]} {order.code[5:]}"
+        )
     assert redeemed.status == Order.Status.REDEEMED
     assert selectors.merchant_account(merchant).balance == 30
     assert Notification.objects.filter(user=shopper.user).exists()
@@ -248,7 +295,9 @@ def test_order_redeem_settle_end_to_end(
     assert selectors.merchant_account(merchant).balance == 0
     assert selectors.merchant_account(merchant, Unit.FEN).balance == 300
     assert selectors.funding_account(community, "community_fund").balance == -300
-    assert services.merchant_settle(actor=users["community_admin"], merchant=merchant, idempotency_key="s1") == settlement
+    assert (
+        services.merchant_settle(actor=users["community_admin"], merchant=merchant, idempotency_key="s1") == settlement
+    )
     with pytest.raises(DomainError, match="nothing to settle"):
         services.merchant_settle(actor=users["community_admin"], merchant=merchant, idempotency_key="s2")
     with pytest.raises(Conflict):
@@ -294,7 +343,9 @@ def test_cannot_afford_out_of_stock_and_not_for_sale(community, shopper, product
     local_only = Merchant.objects.create(
         community=other_community, name="利民小店", status="approved", applied_at=timezone.now()
     )
-    theirs = Product.objects.create(merchant=local_only, community=other_community, name="酱油", price_points=1, stock=5)
+    theirs = Product.objects.create(
+        merchant=local_only, community=other_community, name="酱油", price_points=1, stock=5
+    )
     with pytest.raises(NotFound):
         services.order_place(actor=shopper.user, resident=shopper, product=theirs, idempotency_key="o5")
 
@@ -318,7 +369,9 @@ def test_cross_community_redemption_records_what_the_communities_owe_each_other(
 
 def test_merchant_application_and_approval(community, make_user, users):
     applicant = make_user()
-    merchant = services.merchant_apply(actor=applicant, community=community, name="塔海共富点", kind="common_prosperity")
+    merchant = services.merchant_apply(
+        actor=applicant, community=community, name="塔海共富点", kind="common_prosperity"
+    )
     assert merchant.status == Merchant.Status.PENDING
     with pytest.raises(NotAllowed):
         services.product_save(actor=applicant, merchant=merchant, name="番薯", price_points=5, stock=3)
@@ -368,9 +421,25 @@ def test_points_expire_at_the_end_of_the_next_year_with_notice(
     rule.points, rule.daily_cap, rule.yearly_cap = 1, None, None
     rule.save()
     earn = services.points_earn
-    earn(community=community, resident=shopper, rule_code="volunteer_hour", quantity=100, idempotency_key="a", now=at(2024, 6, 1))
-    earn(community=community, resident=shopper, rule_code="volunteer_hour", quantity=30, idempotency_key="b", now=at(2025, 3, 1))
-    services.order_place(actor=shopper.user, resident=shopper, product=product, quantity=4, idempotency_key="o", now=at(2025, 4, 1))
+    earn(
+        community=community,
+        resident=shopper,
+        rule_code="volunteer_hour",
+        quantity=100,
+        idempotency_key="a",
+        now=at(2024, 6, 1),
+    )
+    earn(
+        community=community,
+        resident=shopper,
+        rule_code="volunteer_hour",
+        quantity=30,
+        idempotency_key="b",
+        now=at(2025, 3, 1),
+    )
+    services.order_place(
+        actor=shopper.user, resident=shopper, product=product, quantity=4, idempotency_key="o", now=at(2025, 4, 1)
+    )
     # at the end of 2025, what is left of 2024's 100 (minus the 40 spent first from them) expires
     assert services.points_expiry_notify(community=community, now=at(2025, 11, 1)) == 0  # too early
     with django_capture_on_commit_callbacks(execute=True):

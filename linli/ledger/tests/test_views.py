@@ -48,7 +48,9 @@ def test_settlement_page_and_excel(shopper, product, merchant, merchant_user, us
     fund(shopper, 30)
     order = services.order_place(actor=shopper.user, resident=shopper, product=product, idempotency_key="o")
     services.order_redeem(actor=merchant_user, merchant=merchant, code=order.code)
-    assert client_for(merchant_user).post(reverse("ledger:merchant_settle", args=[merchant.pk]), {"idempotency_key": "s"})
+    assert client_for(merchant_user).post(
+        reverse("ledger:merchant_settle", args=[merchant.pk]), {"idempotency_key": "s"}
+    )
     assert not merchant.settlements.exists()  # the merchant cannot settle itself
     admin = client_for(users["community_admin"])
     admin.post(reverse("ledger:merchant_settle", args=[merchant.pk]), {"idempotency_key": "s"})
@@ -62,7 +64,13 @@ def test_settlement_page_and_excel(shopper, product, merchant, merchant_user, us
 def test_books_are_for_staff_only(community, users, shopper, product):
     fund(shopper, 30)
     url = reverse("ledger:books", args=[community.code])
-    for role, status in [("community_admin", 200), ("grid_steward", 200), ("street_admin", 200), ("resident", 403), ("outsider", 404)]:
+    for role, status in [
+        ("community_admin", 200),
+        ("grid_steward", 200),
+        ("street_admin", 200),
+        ("resident", 403),
+        ("outsider", 404),
+    ]:
         assert client_for(users[role], "en").get(url).status_code == status, role
     text = client_for(users["community_admin"], "en").get(url).content.decode()
     assert "Community fund" in text and "Volunteer hour" in text

@@ -216,3 +216,13 @@ def test_pages_refuse_residents_list_to_a_resident(users, community):
     response = client_for(users["resident"]).get("/people/shibei/residents/")
     assert response.status_code == 403
     assert Role.RESIDENT  # the role exists in the matrix above
+
+
+def test_out_of_range_filters_and_null_patches_are_answered_not_crashed(users, community, resident):
+    client = client_for(users["social_worker"], "en")
+    response = client.get(api("shibei/residents?min_age=99999"))
+    assert response.status_code == 422 and "min_age" in response.json()["error"]["fields"]
+    patched = client.patch(
+        api(f"shibei/residents/{resident.pk}"), {"name": None, "mobile": "13711112222"}, content_type="application/json"
+    )
+    assert patched.status_code == 200 and patched.json()["name"] == resident.name

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from linli.core.seeds import seed_all
 from linli.demo.context import DemoContext
 from linli.demo.steps import DEMO_STEPS
 from linli.places.models import Street
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             from django.core.management import call_command
 
             call_command("flush", interactive=False, verbosity=0)
+            seed_all()
         started = time.monotonic()
 
         def progress(message: str) -> None:
@@ -40,7 +42,7 @@ class Command(BaseCommand):
 
         ctx = DemoContext(seed=seed, random=Random(seed), today=timezone.localdate(), progress=progress)
         for dotted in DEMO_STEPS:
-            progress(f"Building {dotted.rsplit('.', 2)[-2]}…")
+            progress(f"Building {dotted.split('.')[1]}…")
             with transaction.atomic():
                 import_string(dotted)(ctx)
         progress("Done.")

@@ -1,0 +1,149 @@
+"""The canteen over HTTP: menus with your household's prices, orders, the counter, subsidy statements."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from linli.core.api import AUTH
+from linli.core.errors import NotFound
+from linli.facilities.selectors import household_of, resident_for_booking
+from linli.places.selectors import community_get
+
+from . import selectors, services
+from .excel import statement_xlsx
+from .models import MealOrder, Menu
+from .schemas import MenuIn, MenuOut, OrderIn, OrderOut, StatementOut
+
+router = Router(tags=["canteen"], auth=AUTH)
+
+
+def menu_out(menu: Menu, members: list[Any]) -> dict[str, Any]:
+    quotes = []
+    for m in members:
+        q = services.quote(menu=menu, resident=m)
+        quotes.append(
+            {
+                "resident_id": m.pk,
+                "name": m.name,
+                "age": q.age,
+                "resident_fen": q.resident_fen,
+                "subsidy_fen": q.subsidy_fen,
+                "payer": q.payer,
+                "rule": q.rule.label if q.rule else None,
+            }
+        )
+    return {
+        "id": menu.pk,
+        "canteen_id": menu.canteen_id,
+        "canteen": menu.canteen.name,
+        "day": menu.day,
+        "meal": menu.meal,
+        "dishes": menu.dish_list,
+        "price_fen": menu.price_fen,
+        "capacity": menu.capacity,
+        "left": menu.left,
+        "order_until": menu.order_until,
+        "quotes": quotes,
+    }
+
+
+def order_out(o: MealOrder) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "menu_id": o.menu_id,
+        "day": o.menu.day,
+        "meal": o.menu.meal,
+        "resident_id": o.resident_id,
+        "resident": o.resident.name,
+        "age": o.age,
+        "status": o.status,
+        "price_fen": o.price_fen,
+        "resident_fen": o.resident_fen,
+        "charges": [{"payer": c.payer, "amount_fen": c.amount_fen, "key": c.key} for c in o.charges.all()],
+    }
+
+
+@router.get("/communities/{code}/canteen/menus", response=list[MenuOut])
+def menu_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    members = household_of(user=request.user)
+    return [menu_out(m, members) for m in selectors.menus_upcoming(user=request.user, community=community)]
+
+
+@router.post("/communities/{code}/canteen/menus", response={201: MenuOut})
+def menu_create(request: HttpRequest, code: str, payload: MenuIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    data = payload.dict()
+    canteen = selectors.canteen_get(user=request.user, community=community, pk=data.pop("canteen_id"))
+    menu = services.menu_create(actor=request.user, canteen=canteen, **data)
+    return 201, menu_out(menu, [])
+
+
+@router.post("/communities/{code}/canteen/menus/{menu_id}/orders", response={201: OrderOut})
+def order_create(request: HttpRequest, code: str, menu_id: int, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    menu = selectors.menu_get(user=request.user, community=community, pk=menu_id)
+    diner = resident_for_booking(user=request.user, community=community, pk=payload.resident_id)
+    return 201, order_out(services.meal_order_create(actor=request.user, menu=menu, resident=diner))
+
+
+@router.get("/me/meal-orders", response=list[OrderOut])
+def my_orders(request: HttpRequest) -> list[dict[str, Any]]:
+    return [order_out(o) for o in selectors.orders_of_user(user=request.user).prefetch_related("charges")[:200]]
+
+
+@router.post("/communities/{code}/canteen/orders/{order_id}/{action}", response=OrderOut)
+def order_action(request: HttpRequest, code: str, order_id: int, action: str) -> dict[str, Any]:
+    """`cancel` (reverses the charges) or `serve` (the counter checks the diner in)."""
+    community = community_get(code=code, user=request.user)
+    order = selectors.order_get(user=request.user, community=community, pk=order_id)
+    operation = {"cancel": services.meal_order_cancel, "serve": services.meal_order_serve}.get(action)
+    if operation is None:
+        raise NotFound(_("Not found."))
+    return order_out(operation(actor=request.user, order=order))
+
+
+@router.get("/communities/{code}/canteen/orders", response=list[OrderOut])
+def orders_of_day(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    rows = selectors.orders_of_day(user=request.user, community=community, day=date or timezone.localdate())
+    return [order_out(o) for o in rows.prefetch_related("charges")]
+
+
+@router.get("/communities/{code}/canteen/statements/{payer}/{month}", response=StatementOut)
+def statement(request: HttpRequest, code: str, payer: str, month: str, format: str = "json") -> Any:
+    """One payer's month (`2026-05`): every charged meal and the total. `?format=xlsx` for the Excel file."""
+    community = community_get(code=code, user=request.user)
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+    except ValueError:
+        raise NotFound(_("Unknown month.")) from None
+    result = selectors.subsidy_statement(user=request.user, community=community, payer=payer, year=year, month=mon)
+    if format == "xlsx":
+        response = HttpResponse(
+            statement_xlsx(result), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="canteen-{code}-{payer}-{month}.xlsx"'
+        return response
+    return {
+        "payer": payer,
+        "month": f"{year}-{mon:02d}",
+        "meals": result.meals,
+        "total_fen": result.total_fen,
+        "rows": [
+            {
+                "day": c.day,
+                "order_id": c.order_id,
+                "diner": c.order.resident.name,
+                "age": c.order.age,
+                "rule": c.order.rule.label if c.order.rule else None,
+                "amount_fen": c.amount_fen,
+                "key": c.key,
+            }
+            for c in result.charges
+        ],
+    }

@@ -1,0 +1,153 @@
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from linli.canteen import selectors, services
+from linli.canteen.excel import statement_xlsx
+from linli.canteen.models import MealCharge, MealOrder, Menu
+from linli.conftest import make_resident
+from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.facilities.tests.factories import make_canteen_with_tarhai_rules, make_menu
+
+pytestmark = pytest.mark.django_db
+
+
+def born_years_before(day: dt.date, years: int) -> dt.date:
+    return day.replace(year=day.year - years) - dt.timedelta(days=10)
+
+
+@pytest.fixture
+def day():
+    return timezone.localdate() + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def canteen(community):
+    return make_canteen_with_tarhai_rules(community)
+
+
+@pytest.mark.parametrize(("age", "diner_pays", "coop_pays"), [(69, 1000, 0), (70, 300, 700), (80, 0, 1000)])
+def test_the_canteen_charges_10_3_0_yuan_at_69_70_80(community, users, canteen, day, age, diner_pays, coop_pays):
+    diner = make_resident(community, name="食客", birth=born_years_before(day, age))
+    assert diner.age(day) == age
+    order = services.meal_order_create(actor=users["social_worker"], menu=make_menu(canteen, day), resident=diner)
+    assert (order.price_fen, order.resident_fen, order.age) == (1000, diner_pays, age)
+    charges = {c.payer: c.amount_fen for c in order.charges.all()}
+    assert charges["resident"] == diner_pays
+    assert charges.get("economic_cooperative", 0) == coop_pays
+    assert sum(charges.values()) == 1000
+
+
+def test_the_age_is_taken_on_the_day_of_the_meal(community, users, canteen):
+    birthday = timezone.localdate() + dt.timedelta(days=3)
+    diner = make_resident(community, name="寿星", birth=birthday.replace(year=birthday.year - 70))
+    before = services.quote(menu=make_menu(canteen, birthday - dt.timedelta(days=1)), resident=diner)
+    on_the_day = services.quote(menu=make_menu(canteen, birthday), resident=diner)
+    assert (before.resident_fen, on_the_day.resident_fen) == (1000, 300)
+
+
+def test_a_free_trial_period_is_paid_by_its_funder(community, users, day):
+    canteen = make_canteen_with_tarhai_rules(community, trial=(day, day + dt.timedelta(days=60)))
+    young = make_resident(community, name="年轻人", birth=born_years_before(day, 40))
+    order = services.meal_order_create(actor=users["social_worker"], menu=make_menu(canteen, day), resident=young)
+    assert order.resident_fen == 0
+    assert {c.payer: c.amount_fen for c in order.charges.all()} == {"resident": 0, "community_company": 1000}
+
+
+def test_the_monthly_statement_sums_to_the_subsidies_charged(community, users, canteen):
+    first = timezone.localdate() + dt.timedelta(days=1)
+    desk = users["social_worker"]
+    diners = [
+        make_resident(community, name=f"老人{age}", birth=born_years_before(first, age), seq=age)
+        for age in (65, 70, 74, 80, 91)
+    ]
+    orders = []
+    for offset in range(3):
+        menu = make_menu(canteen, first + dt.timedelta(days=offset))
+        orders += [services.meal_order_create(actor=desk, menu=menu, resident=d) for d in diners]
+    services.meal_order_cancel(actor=desk, order=orders[-1])  # a cancelled meal is reversed, not deleted
+    charged = sum(o.subsidy_fen for o in MealOrder.objects.filter(status="ordered"))
+    months = {(o.menu.day.year, o.menu.day.month) for o in orders}
+    total = 0
+    for year, month in months:
+        statement = selectors.subsidy_statement(
+            user=users["community_admin"], community=community, payer="economic_cooperative", year=year, month=month
+        )
+        total += statement.total_fen
+        ws = load_workbook(io.BytesIO(statement_xlsx(statement))).active
+        amounts = [r[5] for r in ws.iter_rows(min_row=7, values_only=True) if r[6] and str(r[6]).startswith("meal:")]
+        assert round(sum(amounts) * 100) == statement.total_fen
+    assert total == charged == 3 * (700 + 700 + 1000 + 1000) - 1000
+    assert MealCharge.objects.filter(reverses__isnull=False).count() == 2  # the diner's 0 and the cooperative's 10 yuan
+
+
+def test_statements_are_for_register_managers_and_the_street(community, users):
+    for role in ("resident", "operator", "grid_steward"):
+        with pytest.raises(NotAllowed):
+            selectors.subsidy_statement(
+                user=users[role], community=community, payer="economic_cooperative", year=2026, month=1
+            )
+    selectors.subsidy_statement(
+        user=users["street_admin"], community=community, payer="economic_cooperative", year=2026, month=1
+    )
+
+
+def test_ordering_twice_after_closing_or_beyond_portions_is_refused(community, users, canteen, day):
+    menu = make_menu(canteen, day, capacity=1)
+    desk = users["social_worker"]
+    a = make_resident(community, name="甲", seq=1)
+    b = make_resident(community, name="乙", seq=2)
+    services.meal_order_create(actor=desk, menu=menu, resident=a)
+    with pytest.raises(Conflict):
+        services.meal_order_create(actor=desk, menu=menu, resident=a)
+    with pytest.raises(Conflict) as exc:
+        services.meal_order_create(actor=desk, menu=menu, resident=b)
+    assert exc.value.code == "sold_out"
+    closed = make_menu(canteen, day + dt.timedelta(days=1))
+    late = dt.datetime.combine(closed.day, dt.time(10, 30), tzinfo=timezone.get_current_timezone())
+    with pytest.raises(DomainError) as exc2:
+        services.meal_order_create(actor=desk, menu=closed, resident=b, now=late)
+    assert exc2.value.code == "orders_closed"
+
+
+def test_a_menu_in_the_past_or_with_a_negative_price_is_refused(community, users, canteen):
+    desk = users["social_worker"]
+    args = {"meal": "lunch", "dishes": "面", "capacity": 10, "order_until": dt.time(10)}
+    with pytest.raises(DomainError):
+        services.menu_create(
+            actor=desk, canteen=canteen, day=timezone.localdate() - dt.timedelta(days=1), price_fen=1000, **args
+        )
+    with pytest.raises(DomainError) as exc:
+        services.menu_create(actor=desk, canteen=canteen, day=timezone.localdate(), price_fen=-1, **args)
+    assert exc.value.code == "negative_price"
+    assert Menu.objects.count() == 0
+
+
+def test_staff_serve_the_meal_on_its_day(community, users, canteen):
+    menu = make_menu(canteen, timezone.localdate())
+    diner = make_resident(community, user=users["resident"])
+    early = dt.datetime.combine(menu.day, dt.time(8), tzinfo=timezone.get_current_timezone())
+    order = services.meal_order_create(actor=users["resident"], menu=menu, resident=diner, now=early)
+    with pytest.raises(NotAllowed):
+        services.meal_order_serve(actor=users["resident"], order=order)
+    services.meal_order_serve(actor=users["operator"], order=order, now=early + dt.timedelta(hours=4))
+    order.refresh_from_db()
+    assert order.status == "served"
+
+
+def test_each_funding_row_is_one_ledger_posting(community, users, canteen, day):
+    diner = make_resident(community, name="老人", birth=born_years_before(day, 75))
+    order = services.meal_order_create(actor=users["social_worker"], menu=make_menu(canteen, day), resident=diner)
+    postings = [p for p in map(services.ledger_postings, order.charges.all()) if p]
+    assert postings == [
+        {
+            "community": community,
+            "source_code": "economic_cooperative",
+            "amount_fen": 700,
+            "idempotency_key": f"meal:{order.pk}:economic_cooperative",
+            "memo": f"canteen meal {order.pk} {day}",
+        }
+    ]

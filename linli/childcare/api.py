@@ -1,0 +1,105 @@
+"""Childcare 0–3 over HTTP: groups, applications, decisions."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from linli.core.api import AUTH
+from linli.facilities.selectors import resident_for_booking
+from linli.places.selectors import community_get
+
+from . import selectors, services
+from .models import AgeGroup, Application
+
+router = Router(tags=["childcare"], auth=AUTH)
+
+
+class GroupOut(Schema):
+    id: int
+    facility: str
+    name: str
+    min_months: int
+    max_months: int
+    places: int
+    admitted: int
+    monthly_fee_fen: int
+
+
+class ApplicationIn(Schema):
+    child_id: int
+    start_on: dt.date
+    note: str = Field("", max_length=200)
+
+
+class DecisionIn(Schema):
+    decision: str = Field(pattern="^(admit|decline)$")
+    reason: str = Field("", max_length=200)
+
+
+class ApplicationOut(Schema):
+    id: int
+    group_id: int
+    child: str
+    start_on: dt.date
+    status: str
+    reason: str
+
+
+def group_out(g: AgeGroup) -> dict[str, Any]:
+    return {
+        "id": g.pk,
+        "facility": g.facility.name,
+        "name": g.name,
+        "min_months": g.min_months,
+        "max_months": g.max_months,
+        "places": g.places,
+        "admitted": g.admitted,
+        "monthly_fee_fen": g.monthly_fee_fen,
+    }
+
+
+def application_out(a: Application) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "group_id": a.group_id,
+        "child": a.child.name,
+        "start_on": a.start_on,
+        "status": a.status,
+        "reason": a.reason,
+    }
+
+
+@router.get("/communities/{code}/childcare/groups", response=list[GroupOut])
+def group_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [group_out(g) for g in selectors.groups_for(user=request.user, community=community)]
+
+
+@router.post("/communities/{code}/childcare/groups/{group_id}/applications", response={201: ApplicationOut})
+def apply(request: HttpRequest, code: str, group_id: int, payload: ApplicationIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    group = selectors.group_get(user=request.user, community=community, pk=group_id)
+    child = resident_for_booking(user=request.user, community=community, pk=payload.child_id)
+    application = services.application_submit(
+        actor=request.user, group=group, child=child, start_on=payload.start_on, note=payload.note
+    )
+    return 201, application_out(application)
+
+
+@router.get("/communities/{code}/childcare/applications", response=list[ApplicationOut])
+def application_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [application_out(a) for a in selectors.applications_for_staff(user=request.user, community=community)]
+
+
+@router.post("/communities/{code}/childcare/applications/{application_id}/decision", response=ApplicationOut)
+def decide(request: HttpRequest, code: str, application_id: int, payload: DecisionIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    application = selectors.application_get(user=request.user, community=community, pk=application_id)
+    if payload.decision == "admit":
+        return application_out(services.application_admit(actor=request.user, application=application))
+    return application_out(
+        services.application_decline(actor=request.user, application=application, reason=payload.reason)
+    )

@@ -1,0 +1,44 @@
+"""Named queries: how a computed indicator or a cockpit figure is read from the platform's records.
+
+A query takes the community and the first day of a month and returns a number (or None: no data).
+Figures return a number or a small dict (e.g. residents by age band) for the cockpit screens.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+Query = Callable[..., float | None]
+Figure = Callable[..., Any]
+
+QUERIES: dict[str, Query] = {}
+FIGURES: dict[str, Figure] = {}
+
+
+def query(name: str) -> Callable[[Query], Query]:
+    def register(fn: Query) -> Query:
+        QUERIES[name] = fn
+        return fn
+
+    return register
+
+
+def figure(name: str) -> Callable[[Figure], Figure]:
+    def register(fn: Figure) -> Figure:
+        FIGURES[name] = fn
+        return fn
+
+    return register
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def run_query(spec: str, community: Any, month: dt.date) -> float | None:
+    name, _, argument = spec.partition(":")
+    fn = QUERIES[name]
+    value = fn(community, month, argument) if argument else fn(community, month)
+    return None if value is None else round(float(value), 4)

@@ -1,0 +1,165 @@
+"""Rows, charts, maps and the PDF and Excel reports of the cockpit and the evaluation."""
+
+import io
+from html import escape
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from linli.places.models import Building, Community
+from linli.places.svgmap import MapPoint, SvgMap, building_polygons
+
+from .evaluation import Evaluation, evaluate
+from .framework import Framework
+from .models import Snapshot
+
+LEVEL_NAMES = {"leading": "Leading (引领型)", "basic": "Basic (普惠型)", "": "Not yet"}
+
+
+def level_label(level: str) -> str:
+    return {"leading": _("Leading (引领型)"), "basic": _("Basic (普惠型)"), "": _("Below basic")}[level]
+
+
+def indicator_rows(framework: Framework, evaluation: Evaluation, english: bool) -> list[dict[str, Any]]:
+    from linli.core.scenarios import Scenario
+
+    names = dict(Scenario.choices)
+    return [
+        {
+            "code": s.indicator.code,
+            "scenario": names[s.indicator.scenario],
+            "name": s.indicator.name(english),
+            "unit": s.indicator.unit,
+            "value": s.value,
+            "target": s.indicator.target,
+            "score": s.score,
+            "weight": s.indicator.weight,
+            "source": s.indicator.source,
+            "met": s.met,
+        }
+        for s in evaluation.scores
+    ]
+
+
+def overall_of(framework: Framework, snapshot: Snapshot) -> float:
+    return evaluate(framework, snapshot.values).overall
+
+
+def coverage_chart(coverage: dict[str, float], english: bool) -> dict[str, list[Any]]:
+    from linli.facilities.models import FacilityCategory
+
+    names = {c.code: (c.name_en if english else c.name_zh) for c in FacilityCategory.objects.all()}
+    items = sorted(coverage.items(), key=lambda kv: kv[1])
+    return {"labels": [names.get(k, k) for k, _v in items], "values": [v for _k, v in items]}
+
+
+def histogram(values: list[float | None], width: int = 10) -> dict[str, list[Any]]:
+    """Counts of supply index values in bins of `width` points."""
+    bins = [0] * (100 // width)
+    for v in values:
+        if v is not None:
+            bins[min(int(v // width), len(bins) - 1)] += 1
+    return {"labels": [f"{i * width}–{(i + 1) * width}" for i in range(len(bins))], "values": bins}
+
+
+def level_counts(views: list[Any]) -> dict[str, int]:
+    counts = {"leading": 0, "basic": 0, "": 0}
+    for v in views:
+        if v.evaluation is not None:
+            counts[v.evaluation.level] += 1
+    return counts
+
+
+def community_map(community: Community) -> str:
+    """Buildings from OSM, the facility register, and the community boundary."""
+    from linli.facilities.models import Facility
+
+    svg = SvgMap(width=900, title=community.name, credit=_("Buildings and streets © OpenStreetMap contributors"))
+    if community.boundary:
+        svg.outline = [community.boundary["coordinates"][0]]
+    svg.polygons = building_polygons(Building.objects.filter(community=community).only("pk", "name", "footprint"))
+    for f in Facility.objects.filter(community=community, active=True).select_related("category"):
+        svg.points.append(MapPoint(f.lng, f.lat, label=f"{f.name} · {f.category}", colour="#c8402a", shape="square"))
+    return svg.render()
+
+
+def bar_svg(labels: list[str], values: list[float], maximum: float = 100.0, width: int = 640) -> str:
+    """A horizontal bar chart as SVG (for the PDF, where no script runs)."""
+    row = 22
+    height = row * len(labels) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" font-size="12">'
+    ]
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = 5 + i * row
+        length = (width - 220) * max(0.0, min(1.0, (value or 0) / maximum))
+        parts.append(
+            f'<text x="150" y="{y + 14}" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="160" y="{y + 3}" width="{length:.1f}" height="14" fill="#c8402a"/>'
+            f'<text x="{165 + length:.1f}" y="{y + 14}">{value:.1f}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def evaluation_pdf(request: HttpRequest, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    scenario_rows = context["scenario_rows"]
+    html = render_to_string(
+        "cockpit/report.html",
+        {
+            **context,
+            "level_label": level_label(context["evaluation"].level) if context["evaluation"] else "",
+            "scenario_chart": bar_svg(
+                [str(name) for name, _score in scenario_rows], [score or 0 for _name, score in scenario_rows]
+            ),
+        },
+        request=request,
+    )
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+def evaluation_workbook(context: dict[str, Any]) -> bytes:
+    wb = Workbook()
+    bold = Font(bold=True)
+    ws = wb.active
+    ws.title = _("Evaluation")
+    evaluation: Evaluation | None = context["evaluation"]
+    ws.append([_("Community"), context["community"].name])
+    ws.append([_("Overall score"), evaluation.overall if evaluation else None])
+    ws.append([_("Level"), level_label(evaluation.level) if evaluation else ""])
+    ws.append([])
+    ws.append([_("Scenario"), _("Score")])
+    for name, score in context["scenario_rows"]:
+        ws.append([str(name), score])
+    ws2 = wb.create_sheet(_("Indicators"))
+    ws2.append(
+        [_("Scenario"), _("Indicator"), _("Unit"), _("Value"), _("Target"), _("Weight"), _("Score"), _("Source")]
+    )
+    for cell in ws2[1]:
+        cell.font = bold
+    for r in context["indicator_rows"]:
+        ws2.append(
+            [
+                str(r["scenario"]),
+                r["name"],
+                r["unit"],
+                r["value"],
+                r["target"],
+                r["weight"],
+                r["score"],
+                _("computed") if r["source"] == "computed" else _("entered"),
+            ]
+        )
+    ws3 = wb.create_sheet(_("Figures"))
+    for name, value in sorted((context["figures"] or {}).items()):
+        ws3.append([name, str(value)])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

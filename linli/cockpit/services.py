@@ -1,0 +1,131 @@
+"""Cockpit writes: monthly snapshots (computed by the scheduled job) and values entered by staff with evidence."""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.audit.services import audit_record
+from linli.core.errors import DomainError, NotAllowed
+from linli.places.models import Community
+
+from . import policy
+from .framework import Framework, load_framework
+from .models import Evidence, IndicatorEntry, Snapshot
+from .queries.registry import FIGURES, run_query
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = {
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def entered_values(community: Community, month: dt.date) -> dict[str, float]:
+    """The latest entry per indicator up to this month (an entry stands until a newer one replaces it)."""
+    values: dict[str, float] = {}
+    for code, value in (
+        IndicatorEntry.objects.filter(community=community, month__lte=month)
+        .order_by("code", "month", "entered_at", "id")
+        .values_list("code", "value")
+    ):
+        values[code] = value
+    return values
+
+
+def snapshot_refresh(
+    *, community: Community, month: dt.date, framework: Framework | None = None, now: dt.datetime | None = None
+) -> Snapshot:
+    """Compute every indicator and figure of the month and store them (idempotent: the row is replaced)."""
+    framework = framework or load_framework()
+    month = month_start(month)
+    entered = entered_values(community, month)
+    values: dict[str, float | None] = {}
+    for indicator in framework.indicators:
+        if indicator.source == "computed":
+            values[indicator.code] = run_query(indicator.query, community, month)
+        else:
+            values[indicator.code] = entered.get(indicator.code)
+    figures = {name: fn(community, month) for name, fn in FIGURES.items()}
+    snapshot, _created = Snapshot.objects.update_or_create(
+        community=community,
+        month=month,
+        defaults={"values": values, "figures": figures, "computed_at": now or timezone.now()},
+    )
+    return snapshot
+
+
+def snapshots_refresh_all(*, month: dt.date | None = None, communities: Iterable[Community] | None = None) -> int:
+    framework = load_framework()
+    month = month_start(month or timezone.localdate())
+    count = 0
+    for community in communities if communities is not None else Community.objects.all():
+        snapshot_refresh(community=community, month=month, framework=framework)
+        count += 1
+    return count
+
+
+def indicator_entry_create(
+    *,
+    actor: Any,
+    community: Community,
+    code: str,
+    month: dt.date,
+    value: float,
+    note: str = "",
+    files: Iterable[UploadedFile] = (),
+) -> IndicatorEntry:
+    if not policy.can_enter_values(actor, community):
+        raise NotAllowed(_("You may not enter indicator values for this community."))
+    framework = load_framework()
+    try:
+        indicator = framework.get(code)
+    except KeyError:
+        raise DomainError(_("Unknown indicator “%(code)s”.") % {"code": code}, field="code") from None
+    if indicator.source != "entered":
+        raise DomainError(_("This indicator is computed from the records and cannot be entered."), field="code")
+    if month > timezone.localdate():
+        raise DomainError(_("A value cannot be entered for a future month."), field="month")
+    if value < 0:
+        raise DomainError(_("A value cannot be negative."), field="value")
+    files = list(files)
+    if indicator.evidence_required and not files:
+        raise DomainError(_("This indicator needs evidence: attach a file or a photo."), field="evidence")
+    for f in files:
+        if f.size is not None and f.size > MAX_EVIDENCE_BYTES:
+            raise DomainError(_("“%(name)s” is larger than 10 MB.") % {"name": f.name}, field="evidence")
+        if f.content_type not in EVIDENCE_TYPES:
+            raise DomainError(
+                _("“%(name)s” is not a PDF, an image or an Office document.") % {"name": f.name}, field="evidence"
+            )
+    with transaction.atomic():
+        entry = IndicatorEntry.objects.create(
+            community=community,
+            code=code,
+            month=month_start(month),
+            value=value,
+            note=note.strip()[:300],
+            entered_by=actor,
+        )
+        for f in files:
+            Evidence.objects.create(entry=entry, file=f)
+        audit_record(
+            actor=actor,
+            action="indicator.enter",
+            instance=entry,
+            after={"code": code, "month": entry.month, "value": value, "evidence": len(files)},
+        )
+        transaction.on_commit(lambda: snapshot_refresh(community=community, month=entry.month))
+    return entry

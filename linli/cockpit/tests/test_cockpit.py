@@ -1,0 +1,257 @@
+"""Computed indicators against a hand-built dataset; who sees which cockpit; entered values need evidence."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from linli.audit.models import AuditEntry
+from linli.canteen.models import MealOrder, Menu
+from linli.cockpit import services
+from linli.cockpit.models import IndicatorEntry, Snapshot
+from linli.cockpit.queries.registry import run_query
+from linli.conftest import client_for, make_resident
+from linli.core.errors import DomainError, NotAllowed
+from linli.facilities.models import Facility, FacilityCategory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 15)
+MONTH = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def people(community):
+    """10 residents: 4 aged 60+ (one of them 80), 1 party member; household of the fixture building."""
+    births = [
+        dt.date(1940, 1, 1),
+        dt.date(1950, 5, 5),
+        dt.date(1960, 3, 3),
+        dt.date(1966, 1, 1),
+        dt.date(1980, 1, 1),
+        dt.date(1990, 1, 1),
+        dt.date(2000, 1, 1),
+        dt.date(2010, 1, 1),
+        dt.date(2020, 1, 1),
+        dt.date(2025, 1, 1),
+    ]
+    return [
+        make_resident(community, name=f"居民{i}", birth=b, seq=i, is_party_member=(i == 0))
+        for i, b in enumerate(births)
+    ]
+
+
+def test_people_queries_by_hand(community, people):
+    assert run_query("residents", community, MONTH) == 10
+    assert run_query("households", community, MONTH) == 1
+    assert run_query("share_aged:60", community, MONTH) == 40.0  # 1940, 1950, 1960, 1966-01-01 (60 on 2026-01-01)
+    assert run_query("party_members_per_100", community, MONTH) == 10.0
+    assert run_query("grid_coverage", community, MONTH) is not None
+
+
+def test_canteen_meals_per_elderly_by_hand(community, people):
+    category = FacilityCategory.objects.get(code="elderly_canteen")
+    canteen = Facility.objects.create(
+        community=community, code="c1", name="喜柿餐厅", category=category, scenario="health", lat=30.285, lng=120.135
+    )
+    menu = Menu.objects.create(
+        community=community,
+        canteen=canteen,
+        day=dt.date(2026, 11, 3),
+        price_fen=1000,
+        capacity=50,
+        dishes="红烧肉",
+        order_until=dt.time(10, 0),
+    )
+    elderly = people[:4]
+    now = timezone.now()
+    for r in elderly[:3]:  # 3 served meals, 1 merely ordered, 1 in another month
+        MealOrder.objects.create(
+            community=community,
+            menu=menu,
+            resident=r,
+            status=MealOrder.Status.SERVED,
+            price_fen=1000,
+            resident_fen=300,
+            created_at=now,
+            age=75,
+        )
+    MealOrder.objects.create(
+        community=community, menu=menu, resident=elderly[3], price_fen=1000, resident_fen=300, created_at=now, age=75
+    )
+    october = Menu.objects.create(
+        community=community,
+        canteen=canteen,
+        day=dt.date(2026, 10, 30),
+        price_fen=1000,
+        capacity=50,
+        dishes="青菜",
+        order_until=dt.time(10, 0),
+    )
+    MealOrder.objects.create(
+        community=community,
+        menu=october,
+        resident=elderly[0],
+        status=MealOrder.Status.SERVED,
+        price_fen=1000,
+        resident_fen=300,
+        created_at=now,
+        age=75,
+    )
+    assert run_query("canteen_meals_per_elderly", community, MONTH) == 0.75  # 3 meals / 4 residents aged 60+
+    assert run_query("facilities_of_category:elderly_canteen", community, MONTH) == 1
+
+
+def test_snapshot_is_computed_once_and_read_by_the_pages(community, people, users, django_assert_max_num_queries):
+    snap = services.snapshot_refresh(community=community, month=MONTH)
+    assert snap.values["party_members_per_100"] == 10.0
+    assert snap.figures["residents_by_age"]["senior_80"] == 1
+    again = services.snapshot_refresh(community=community, month=MONTH)
+    assert again.pk == snap.pk and Snapshot.objects.count() == 1
+    client = client_for(users["social_worker"])
+    client.get("/cockpit/communities/shibei/")  # warm up sessions and caches
+    with django_assert_max_num_queries(25):
+        response = client.get("/cockpit/communities/shibei/")
+    assert response.status_code == 200 and 'data-testid="overall"' in response.content.decode()
+
+
+# Who may open which cockpit: community page, street page, city page.
+MATRIX = {
+    "resident": (404, 404, 404),
+    "volunteer": (404, 404, 404),
+    "grid_steward": (200, 404, 404),
+    "social_worker": (200, 404, 404),
+    "community_admin": (200, 404, 404),
+    "merchant_staff": (404, 404, 404),
+    "operator": (404, 404, 404),
+    "street_admin": (200, 200, 404),
+    "city_viewer": (200, 200, 200),
+    "outsider": (404, 404, 404),
+}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_who_sees_which_cockpit(role, users, community, other_community):
+    client = client_for(users[role])
+    got = (
+        client.get("/cockpit/communities/shibei/").status_code,
+        client.get("/cockpit/streets/ningwei/").status_code,
+        client.get("/cockpit/city/").status_code,
+    )
+    assert got == MATRIX[role]
+    api = client.get("/api/v1/communities/shibei/cockpit").status_code
+    assert api == MATRIX[role][0]
+
+
+def test_a_communitys_staff_see_only_their_own(users, community, other_community):
+    client = client_for(users["community_admin"])
+    assert client.get("/cockpit/communities/limin/").status_code == 404
+    assert client.get("/api/v1/communities/limin/cockpit").status_code == 404
+
+
+def test_the_city_viewer_sees_everything_and_changes_nothing(users, community, other_community, far_community):
+    for c in (community, other_community, far_community):
+        services.snapshot_refresh(community=c, month=MONTH)
+    client = client_for(users["city_viewer"])
+    body = client.get("/cockpit/city/").content.decode()
+    assert 'data-testid="community-count">3<' in body
+    assert {row["community"] for row in client.get("/api/v1/cockpit/city").json()} == {"shibei", "limin", "guangde"}
+    before = (IndicatorEntry.objects.count(), AuditEntry.objects.count())
+    response = client.post(
+        "/cockpit/communities/shibei/evaluation/", {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95"}
+    )
+    assert response.status_code == 403
+    with pytest.raises(NotAllowed):
+        services.indicator_entry_create(
+            actor=users["city_viewer"], community=community, code="waste_sorting_rate", month=MONTH, value=95
+        )
+    assert (IndicatorEntry.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_an_entered_value_needs_evidence_where_required(users, community, django_capture_on_commit_callbacks):
+    worker = users["social_worker"]
+    with pytest.raises(DomainError, match=r"佐证材料|evidence"):
+        services.indicator_entry_create(
+            actor=worker, community=community, code="waste_sorting_rate", month=MONTH, value=92
+        )
+    assert not IndicatorEntry.objects.exists()
+    with pytest.raises(DomainError):
+        services.indicator_entry_create(actor=worker, community=community, code="supply_index", month=MONTH, value=92)
+    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.indicator_entry_create(
+            actor=worker, community=community, code="waste_sorting_rate", month=MONTH, value=92, files=[photo]
+        )
+    assert entry.evidence.count() == 1 and AuditEntry.objects.filter(action="indicator.enter").exists()
+    assert Snapshot.objects.get(community=community, month=MONTH).values["waste_sorting_rate"] == 92
+
+
+def test_entry_page_refuses_without_evidence_in_both_languages(users, community):
+    for language, text in (("zh-hans", "佐证材料"), ("en", "needs evidence")):
+        response = client_for(users["social_worker"], language).post(
+            "/cockpit/communities/shibei/evaluation/",
+            {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95"},
+        )
+        assert response.status_code == 200 and text in response.content.decode()
+    assert not IndicatorEntry.objects.exists()
+
+
+def test_reports_pdf_and_excel(users, community, people):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    services.snapshot_refresh(community=community, month=MONTH)
+    client = client_for(users["community_admin"], "en")
+    pdf = client.get("/cockpit/communities/shibei/evaluation.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for section in (
+        "Self-assessment report",
+        "Summary",
+        "Scores by scenario",
+        "Indicators",
+        "What is missing to reach the next level",
+        "Map",
+        "OpenStreetMap",
+    ):
+        assert section in text, section
+    book = load_workbook(io.BytesIO(client.get("/cockpit/communities/shibei/evaluation.xlsx").content))
+    assert book.sheetnames == ["Evaluation", "Indicators", "Figures"]
+
+
+def test_governance_and_points_queries_by_hand(community, people, users):
+    from linli.consultation.models import Matter
+    from linli.ledger.services import points_earn
+    from linli.reports.models import Category, Report
+
+    category = Category.objects.create(
+        community=community, code="lamp", name="路灯", responsible=users["social_worker"]
+    )
+    at = timezone.make_aware(dt.datetime(2026, 11, 10, 9))
+    base = {
+        "community": community,
+        "category": category,
+        "description": "灯坏了",
+        "lat": 30.285,
+        "lng": 120.135,
+        "created_at": at - dt.timedelta(days=2),
+        "updated_at": at,
+    }
+    Report.objects.create(**base, token="t0", status=Report.Status.RESOLVED, resolved_at=at)
+    Report.objects.create(**base, token="t1", status=Report.Status.RESOLVED, resolved_at=at, overdue=True)
+    Report.objects.create(**base, token="t2", status=Report.Status.CLOSED, resolved_at=at)
+    Report.objects.create(**base, token="t3", status=Report.Status.RESOLVED, resolved_at=at - dt.timedelta(days=30))
+    Report.objects.create(**base, token="t4", status=Report.Status.SUBMITTED, overdue=True)
+    assert run_query("reports_resolved_in_time", community, MONTH) == round(100 * 2 / 3, 4)
+    Matter.objects.create(
+        community=community, kind="urgent", title="加装电梯", body="…", raised_by=users["resident"], done_at=at
+    )
+    assert run_query("matters_settled", community, MONTH) == 1
+    for i, r in enumerate(people[:2]):
+        points_earn(
+            community=community, resident=r, rule_code="volunteer_hour", quantity=i + 1, idempotency_key=f"t{i}", now=at
+        )
+    # 10 and 20 points earned by two active residents
+    assert run_query("points_earned_per_active_resident", community, MONTH) == 15.0

@@ -1,0 +1,189 @@
+"""Cockpit screens (community big screen, street, city), the evaluation, and its PDF and Excel reports."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.scenarios import Scenario
+from linli.people.ages import AgeTier
+from linli.places.models import Community, Street
+
+from . import policy, reports, selectors, services
+from .forms import EntryForm
+from .framework import load_framework
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def community_context(community: Community) -> dict[str, Any]:
+    framework = load_framework()
+    [view] = selectors.community_views(Community.objects.filter(pk=community.pk), framework)
+    snap, evaluation = view.snapshot, view.evaluation
+    english = _english()
+    scenario_names = dict(Scenario.choices)
+    figures = snap.figures if snap else {}
+    age_labels = dict(AgeTier.choices)
+    history = selectors.history(community)
+    return {
+        "community": community,
+        "snapshot": snap,
+        "evaluation": evaluation,
+        "framework": framework,
+        "indicator_rows": reports.indicator_rows(framework, evaluation, english) if evaluation else [],
+        "scenario_rows": [(scenario_names[s], score) for s, score in evaluation.scenarios.items()]
+        if evaluation
+        else [],
+        "figures": figures,
+        "charts": {
+            "scenarios": {
+                "labels": [str(scenario_names[s]) for s in Scenario.values],
+                "values": [evaluation.scenarios.get(s) or 0 for s in Scenario.values] if evaluation else [],
+            },
+            "ages": {
+                "labels": [str(age_labels[t]) for t in AgeTier.values],
+                "values": [figures.get("residents_by_age", {}).get(t, 0) for t in AgeTier.values],
+            },
+            "coverage": reports.coverage_chart(figures.get("coverage", {}), english),
+            "history": {
+                "labels": [f"{s.month:%Y-%m}" for s in history],
+                "values": [reports.overall_of(framework, s) for s in history],
+            },
+        },
+        "map_svg": reports.community_map(community),
+    }
+
+
+@login_required
+def community_cockpit(request: HttpRequest, code: str) -> HttpResponse:
+    community = selectors.community_for_cockpit(user=request.user, code=code)
+    return render(
+        request,
+        "cockpit/community.html",
+        {**community_context(community), "refresh_seconds": 60, "now": timezone.localtime()},
+    )
+
+
+@login_required
+def street_cockpit(request: HttpRequest, code: str) -> HttpResponse:
+    street = selectors.street_for_cockpit(user=request.user, code=code)
+    framework = load_framework()
+    views = selectors.community_views(street.communities.all(), framework)
+    return render(
+        request,
+        "cockpit/street.html",
+        {
+            "street": street,
+            "views": views,
+            "framework": framework,
+            "scenario_labels": [str(label) for _code, label in Scenario.choices],
+            "scenario_codes": Scenario.values,
+            "chart": {
+                "labels": [v.community.name for v in views],
+                "values": [v.evaluation.overall if v.evaluation else 0 for v in views],
+            },
+        },
+    )
+
+
+@login_required
+def city_cockpit(request: HttpRequest) -> HttpResponse:
+    if not policy.can_view_city(request.user):
+        raise NotFound(_("Only city viewers see the city cockpit."))
+    framework = load_framework()
+    views = selectors.community_views(Community.objects.all(), framework)
+    indexed = [v for v in views if v.supply_index is not None]
+    below = sorted(
+        (v for v in indexed if v.supply_index < framework.index_threshold),  # type: ignore[operator]
+        key=lambda v: v.supply_index or 0,
+    )
+    streets = Street.objects.order_by("code")
+    by_street: dict[int, list[selectors.CommunityView]] = {}
+    for v in views:
+        by_street.setdefault(v.community.street_id, []).append(v)
+    return render(
+        request,
+        "cockpit/city.html",
+        {
+            "framework": framework,
+            "views": views,
+            "below": below,
+            "threshold": framework.index_threshold,
+            "streets": [(s, by_street.get(s.pk, [])) for s in streets],
+            "histogram": reports.histogram([v.supply_index for v in indexed]),
+            "mean_index": round(sum(v.supply_index for v in indexed) / len(indexed), 2) if indexed else None,  # type: ignore[misc]
+            "levels": reports.level_counts(views),
+        },
+    )
+
+
+@login_required
+def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
+    community = selectors.community_for_cockpit(user=request.user, code=code)
+    framework = load_framework()
+    can_enter = policy.can_enter_values(request.user, community)
+    entered = [(i.code, i.name(_english())) for i in framework.indicators if i.source == "entered"]
+    form = EntryForm(
+        request.POST or None,
+        request.FILES or None,
+        indicators=entered,
+        initial={"month": timezone.localdate().replace(day=1)},
+    )
+    if request.method == "POST":
+        if not can_enter:
+            raise NotAllowed(_("You may not enter indicator values for this community."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.indicator_entry_create(
+                    actor=request.user,
+                    community=community,
+                    code=data["code"],
+                    month=data["month"],
+                    value=data["value"],
+                    note=data["note"],
+                    files=request.FILES.getlist("evidence"),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(request, _("Value recorded."))
+                return redirect("cockpit:evaluation", code=community.code)
+    return render(
+        request,
+        "cockpit/evaluation.html",
+        {
+            **community_context(community),
+            "form": form,
+            "can_enter": can_enter,
+            "entries": selectors.entries_of(community)[:30],
+        },
+    )
+
+
+@login_required
+def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    community = selectors.community_for_cockpit(user=request.user, code=code)
+    pdf = reports.evaluation_pdf(request, community_context(community))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="linli-evaluation-{community.code}.pdf"'
+    return response
+
+
+@login_required
+def evaluation_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    community = selectors.community_for_cockpit(user=request.user, code=code)
+    response = HttpResponse(
+        reports.evaluation_workbook(community_context(community)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="linli-evaluation-{community.code}.xlsx"'
+    return response

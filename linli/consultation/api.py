@@ -1,0 +1,473 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from linli.accounts.models import User
+from linli.core.api import AUTH
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.places.models import Neighbourhood
+from linli.places.selectors import community_get
+
+from . import rules, selectors, services
+from .models import Decision, Matter, Meeting, Task, Vote
+from .schemas import (
+    AgendaIn,
+    AnswerIn,
+    AttendanceIn,
+    BallotIn,
+    BallotOut,
+    DecisionIn,
+    DecisionOut,
+    LiftIn,
+    MatterDetailOut,
+    MatterIn,
+    MatterOut,
+    MeetingIn,
+    MeetingOut,
+    MinutesIn,
+    RatingIn,
+    SettingsIO,
+    SupportOut,
+    TaskIn,
+    TaskOut,
+    TaskUpdateIn,
+    VoteIn,
+    VoteOut,
+)
+
+router = Router(tags=["consultation"], auth=AUTH)
+BASE = "/communities/{code}/consultation"
+
+
+def _hood(community: Any, pk: int | None) -> Neighbourhood | None:
+    if pk is None:
+        return None
+    hood = Neighbourhood.objects.filter(community=community, pk=pk).first()
+    if hood is None:
+        raise NotFound(_("No such neighbourhood in this community."), field="neighbourhood_id")
+    return hood
+
+
+def matter_out(m: Matter) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "kind": m.kind,
+        "title": m.title,
+        "body": m.body,
+        "status": m.status,
+        "origin_kind": m.origin_kind,
+        "support_count": m.support_count,
+        "neighbourhood": m.neighbourhood.name if m.neighbourhood else None,
+        "raised_at": m.raised_at,
+        "agenda_at": m.agenda_at,
+        "decided_at": m.decided_at,
+        "done_at": m.done_at,
+        "response": m.response,
+    }
+
+
+def task_out(t: Task) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "title": t.title,
+        "owner_party": t.owner_party,
+        "owner_name": t.owner_name,
+        "due_date": t.due_date,
+        "status": t.status,
+        "progress": t.progress,
+        "overdue": t.is_overdue(),
+        "updates": [{"text": u.text, "progress": u.progress, "created_at": u.created_at} for u in t.updates.all()],
+    }
+
+
+def decision_out(d: Decision) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "text": d.text,
+        "meeting_id": d.meeting_id,
+        "responsible_party": d.responsible_party,
+        "responsible_name": d.responsible_name,
+        "due_date": d.due_date,
+        "tasks": [task_out(t) for t in d.tasks.all()],
+    }
+
+
+def meeting_out(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "title": m.title,
+        "mode": m.mode,
+        "starts_at": m.starts_at,
+        "place": m.place,
+        "online_url": m.online_url,
+        "capacity": m.capacity,
+        "registered": getattr(m, "registered", None)
+        if getattr(m, "registered", None) is not None
+        else m.registrations.filter(cancelled_at__isnull=True).count(),
+        "parties": list(m.parties),
+        "status": m.status,
+        "minutes": m.minutes,
+        "agenda": [a.matter_id for a in m.agenda.all()],
+    }
+
+
+def vote_out(v: Vote, user: Any) -> dict[str, Any]:
+    now = timezone.now()
+    results = selectors.vote_results(user=user, vote=v, now=now) if v.results_visible(now) else None
+    return {
+        "id": v.pk,
+        "question": v.question,
+        "matter_id": v.matter_id,
+        "eligibility": v.eligibility,
+        "neighbourhood": v.neighbourhood.name if v.neighbourhood else None,
+        "secret": v.secret,
+        "hide_results": v.hide_results,
+        "opens_at": v.opens_at,
+        "closes_at": v.closes_at,
+        "phase": v.phase(now),
+        "options": [{"id": o.pk, "label": o.label} for o in v.options.all()],
+        "has_voted": selectors.has_voted(user=user, vote=v),
+        "eligible": rules.can_vote(user, v),
+        "results": results["options"] if results else None,
+        "total": results["total"] if results else None,
+        "turnout_of": results["eligible"] if results else None,
+    }
+
+
+# --- matters -------------------------------------------------------------------------------------------
+
+
+@router.get(BASE + "/matters", response=list[MatterOut])
+def matter_list(
+    request: HttpRequest, code: str, q: str = "", status: str = "", kind: str = "", limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    qs = selectors.matters_for(user=request.user, community=community, q=q, status=status, kind=kind)
+    limit, offset = max(1, min(limit, 200)), max(0, offset)
+    return [matter_out(m) for m in qs[offset : offset + limit]]
+
+
+@router.post(BASE + "/matters", response={201: MatterOut})
+def matter_raise(request: HttpRequest, code: str, payload: MatterIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    matter = services.matter_raise(
+        actor=request.user,
+        community=community,
+        kind=payload.kind,
+        title=payload.title,
+        body=payload.body,
+        neighbourhood=_hood(community, payload.neighbourhood_id),
+    )
+    return 201, matter_out(matter)
+
+
+@router.post(BASE + "/matters/from-report", response={201: MatterOut})
+def matter_lift(request: HttpRequest, code: str, payload: LiftIn) -> tuple[int, dict[str, Any]]:
+    """Lift a report into a matter (integration point for the reports domain)."""
+    community = community_get(code=code, user=request.user)
+    reporter = User.objects.filter(mobile=payload.reporter_mobile).first() if payload.reporter_mobile else None
+    matter = services.matter_lift_from_report(
+        actor=request.user,
+        community=community,
+        report_ref=payload.report_ref,
+        kind=payload.kind,
+        title=payload.title,
+        body=payload.body,
+        reporter=reporter,
+    )
+    return 201, matter_out(matter)
+
+
+@router.get(BASE + "/matters/{matter_id}", response=MatterDetailOut)
+def matter_detail(request: HttpRequest, code: str, matter_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    chain = selectors.matter_chain(matter=matter)
+    state = selectors.resident_state(user=request.user, matter=matter)
+    return {
+        **matter_out(matter),
+        "decisions": [decision_out(d) for d in chain["decisions"]],
+        "meetings": [a.meeting_id for a in chain["agenda"]],
+        "votes": [v.pk for v in chain["votes"]],
+        "rating_avg": chain["rating_avg"],
+        "rating_count": chain["rating_count"],
+        "supported": state["supported"],
+        "following": state["following"],
+    }
+
+
+@router.post(BASE + "/matters/{matter_id}/support", response={201: SupportOut})
+def matter_support(request: HttpRequest, code: str, matter_id: int) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    services.matter_support(actor=request.user, matter=matter)
+    matter.refresh_from_db()
+    return 201, {"matter_id": matter.pk, "support_count": matter.support_count, "status": matter.status}
+
+
+@router.delete(BASE + "/matters/{matter_id}/support", response=SupportOut)
+def matter_support_withdraw(request: HttpRequest, code: str, matter_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    services.matter_support_withdraw(actor=request.user, matter=matter)
+    matter.refresh_from_db()
+    return {"matter_id": matter.pk, "support_count": matter.support_count, "status": matter.status}
+
+
+@router.post(BASE + "/matters/{matter_id}/agenda", response=MatterOut)
+def matter_agenda(request: HttpRequest, code: str, matter_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    return matter_out(services.matter_put_on_agenda(actor=request.user, matter=matter))
+
+
+@router.post(BASE + "/matters/{matter_id}/answer", response=MatterOut)
+def matter_answer(request: HttpRequest, code: str, matter_id: int, payload: AnswerIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    return matter_out(services.matter_answer(actor=request.user, matter=matter, response=payload.response))
+
+
+@router.post(BASE + "/matters/{matter_id}/rating", response={201: dict})
+def matter_rate(request: HttpRequest, code: str, matter_id: int, payload: RatingIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    rating = services.matter_rate(actor=request.user, matter=matter, score=payload.score, comment=payload.comment)
+    return 201, {"matter_id": matter.pk, "score": rating.score}
+
+
+@router.post(BASE + "/matters/{matter_id}/decisions", response={201: DecisionOut})
+def decision_record(request: HttpRequest, code: str, matter_id: int, payload: DecisionIn) -> tuple[int, dict[str, Any]]:
+    """Record a decision on a matter without a meeting (e.g. after a vote). Decisions of a meeting go through
+    the meeting's own endpoint."""
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    if payload.matter_id != matter.pk:
+        raise DomainError(_("The matter in the body differs from the one in the address."), field="matter_id")
+    decision = services.decision_record(
+        actor=request.user,
+        matter=matter,
+        text=payload.text,
+        responsible_party=payload.responsible_party,
+        responsible_name=payload.responsible_name,
+        due_date=payload.due_date,
+    )
+    return 201, decision_out(decision)
+
+
+# --- meetings ------------------------------------------------------------------------------------------
+
+
+@router.get(BASE + "/meetings", response=list[MeetingOut])
+def meeting_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [
+        meeting_out(m)
+        for m in selectors.meetings_for(user=request.user, community=community).prefetch_related("agenda")[:200]
+    ]
+
+
+@router.post(BASE + "/meetings", response={201: MeetingOut})
+def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    matters = [selectors.matter_get(user=request.user, community=community, pk=pk) for pk in payload.matter_ids]
+    meeting = services.meeting_create(
+        actor=request.user,
+        community=community,
+        title=payload.title,
+        mode=payload.mode,
+        starts_at=payload.starts_at,
+        capacity=payload.capacity,
+        parties=payload.parties,
+        place=payload.place,
+        online_url=payload.online_url,
+        matters=matters,
+    )
+    return 201, meeting_out(meeting)
+
+
+@router.get(BASE + "/meetings/{meeting_id}", response=MeetingOut)
+def meeting_detail(request: HttpRequest, code: str, meeting_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    return meeting_out(selectors.meeting_get(user=request.user, community=community, pk=meeting_id))
+
+
+@router.post(BASE + "/meetings/{meeting_id}/agenda", response=MeetingOut)
+def meeting_agenda_add(request: HttpRequest, code: str, meeting_id: int, payload: AgendaIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    matter = selectors.matter_get(user=request.user, community=community, pk=payload.matter_id)
+    services.meeting_add_matter(actor=request.user, meeting=meeting, matter=matter)
+    return meeting_out(selectors.meeting_get(user=request.user, community=community, pk=meeting_id))
+
+
+@router.post(BASE + "/meetings/{meeting_id}/registration", response={201: dict})
+def meeting_register(request: HttpRequest, code: str, meeting_id: int) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    services.meeting_register(actor=request.user, meeting=meeting)
+    return 201, {"meeting_id": meeting.pk, "registered": True}
+
+
+@router.delete(BASE + "/meetings/{meeting_id}/registration", response=dict)
+def meeting_unregister(request: HttpRequest, code: str, meeting_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    services.meeting_unregister(actor=request.user, meeting=meeting)
+    return {"meeting_id": meeting.pk, "registered": False}
+
+
+@router.post(BASE + "/meetings/{meeting_id}/held", response=MeetingOut)
+def meeting_hold(request: HttpRequest, code: str, meeting_id: int, payload: AttendanceIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    services.meeting_hold(actor=request.user, meeting=meeting, attendee_ids=payload.resident_ids)
+    return meeting_out(selectors.meeting_get(user=request.user, community=community, pk=meeting_id))
+
+
+@router.put(BASE + "/meetings/{meeting_id}/minutes", response=MeetingOut)
+def meeting_minutes(request: HttpRequest, code: str, meeting_id: int, payload: MinutesIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    services.meeting_record_minutes(actor=request.user, meeting=meeting, minutes=payload.minutes)
+    return meeting_out(selectors.meeting_get(user=request.user, community=community, pk=meeting_id))
+
+
+@router.post(BASE + "/meetings/{meeting_id}/decisions", response={201: DecisionOut})
+def meeting_decision(
+    request: HttpRequest, code: str, meeting_id: int, payload: DecisionIn
+) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    matter = selectors.matter_get(user=request.user, community=community, pk=payload.matter_id)
+    decision = services.decision_record(
+        actor=request.user,
+        matter=matter,
+        meeting=meeting,
+        text=payload.text,
+        responsible_party=payload.responsible_party,
+        responsible_name=payload.responsible_name,
+        due_date=payload.due_date,
+    )
+    return 201, decision_out(decision)
+
+
+# --- tasks ---------------------------------------------------------------------------------------------
+
+
+@router.post(BASE + "/decisions/{decision_id}/tasks", response={201: TaskOut})
+def task_create(request: HttpRequest, code: str, decision_id: int, payload: TaskIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    decision = selectors.decision_get(user=request.user, community=community, pk=decision_id)
+    task = services.task_create(
+        actor=request.user,
+        decision=decision,
+        title=payload.title,
+        owner_party=payload.owner_party,
+        owner_name=payload.owner_name,
+        due_date=payload.due_date,
+    )
+    return 201, task_out(task)
+
+
+@router.get(BASE + "/tasks", response=list[TaskOut])
+def task_list(request: HttpRequest, code: str, overdue: bool = False) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    qs = selectors.tasks_for(user=request.user, community=community, overdue_only=overdue)
+    return [task_out(t) for t in qs.prefetch_related("updates")[:500]]
+
+
+@router.post(BASE + "/tasks/{task_id}/updates", response={201: TaskOut})
+def task_update(request: HttpRequest, code: str, task_id: int, payload: TaskUpdateIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    task = selectors.task_get(user=request.user, community=community, pk=task_id)
+    services.task_post_update(actor=request.user, task=task, text=payload.text, progress=payload.progress)
+    return 201, task_out(selectors.task_get(user=request.user, community=community, pk=task_id))
+
+
+# --- votes ---------------------------------------------------------------------------------------------
+
+
+@router.get(BASE + "/votes", response=list[VoteOut])
+def vote_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [
+        vote_out(v, request.user)
+        for v in selectors.votes_for(user=request.user, community=community).prefetch_related("options")[:100]
+    ]
+
+
+@router.post(BASE + "/votes", response={201: VoteOut})
+def vote_create(request: HttpRequest, code: str, payload: VoteIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    matter = (
+        selectors.matter_get(user=request.user, community=community, pk=payload.matter_id)
+        if payload.matter_id
+        else None
+    )
+    vote = services.vote_create(
+        actor=request.user,
+        community=community,
+        question=payload.question,
+        options=payload.options,
+        eligibility=payload.eligibility,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        secret=payload.secret,
+        hide_results=payload.hide_results,
+        neighbourhood=_hood(community, payload.neighbourhood_id),
+        matter=matter,
+    )
+    return 201, vote_out(vote, request.user)
+
+
+@router.get(BASE + "/votes/{vote_id}", response=VoteOut)
+def vote_detail(request: HttpRequest, code: str, vote_id: int) -> dict[str, Any]:
+    """`results` is null while a vote that hides its results is running, for every caller."""
+    community = community_get(code=code, user=request.user)
+    return vote_out(selectors.vote_get(user=request.user, community=community, pk=vote_id), request.user)
+
+
+@router.post(BASE + "/votes/{vote_id}/ballots", response={201: BallotOut})
+def ballot_cast(request: HttpRequest, code: str, vote_id: int, payload: BallotIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    vote = selectors.vote_get(user=request.user, community=community, pk=vote_id)
+    option = next((o for o in vote.options.all() if o.pk == payload.option_id), None)
+    if option is None:
+        raise DomainError(_("Choose one of this vote's options."), field="option_id")
+    services.ballot_cast(actor=request.user, vote=vote, option=option)
+    return 201, {"vote_id": vote.pk, "counted": True}
+
+
+@router.post(BASE + "/votes/{vote_id}/close", response=VoteOut)
+def vote_close(request: HttpRequest, code: str, vote_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    vote = selectors.vote_get(user=request.user, community=community, pk=vote_id)
+    services.vote_close(actor=request.user, vote=vote)
+    return vote_out(selectors.vote_get(user=request.user, community=community, pk=vote_id), request.user)
+
+
+# --- settings and statistics ---------------------------------------------------------------------------
+
+
+@router.get(BASE + "/settings", response=SettingsIO)
+def settings_get(request: HttpRequest, code: str) -> Any:
+    community = community_get(code=code, user=request.user)
+    return services.settings_for(community)
+
+
+@router.put(BASE + "/settings", response=SettingsIO)
+def settings_put(request: HttpRequest, code: str, payload: SettingsIO) -> Any:
+    community = community_get(code=code, user=request.user)
+    return services.settings_update(actor=request.user, community=community, **payload.dict())
+
+
+@router.get(BASE + "/statistics", response=dict)
+def statistics(request: HttpRequest, code: str) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_view_consultation(request.user, community):
+        raise NotAllowed(_("You may not see this community's consultation."))
+    return selectors.statistics(user=request.user, community=community)

@@ -1,0 +1,72 @@
+"""Points for taking part (积分制). The ONE place consultation talks to the ledger.
+
+Points are earned only through the community's earning rules in the ledger. Every call carries an
+idempotency key, so retries and double clicks never earn twice. Each function is called inside the
+transaction of the act that earns, so the points stand or fall with it. A rule the community has switched
+off earns nothing (and says so in the log); any other refusal stops the act.
+"""
+
+import logging
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+SUPPORT = "consultation_support"
+ATTENDANCE = "consultation_participation"
+VOTE = "vote_cast"
+
+
+def _earn(
+    *, community: Any, resident: Any, rule_code: str, quantity: int = 1, idempotency_key: str, actor: Any, memo: str
+) -> None:
+    from linli.core.errors import DomainError
+    from linli.ledger.services import points_earn
+
+    try:
+        points_earn(
+            community=community,
+            resident=resident,
+            rule_code=rule_code,
+            quantity=quantity,
+            idempotency_key=idempotency_key,
+            actor=actor,
+            memo=memo,
+        )
+    except DomainError as exc:
+        if exc.code != "rule_disabled":
+            raise
+        logger.info("no points for %s in %s: the rule is switched off", rule_code, community)
+
+
+def support_earned(*, support: Any, actor: Any) -> None:
+    _earn(
+        community=support.matter.community,
+        resident=support.resident,
+        rule_code=SUPPORT,
+        idempotency_key=f"consultation:support:{support.matter_id}:{support.resident_id}",
+        actor=actor,
+        memo=f"matter {support.matter_id}",
+    )
+
+
+def attendance_earned(*, registration: Any, actor: Any) -> None:
+    _earn(
+        community=registration.meeting.community,
+        resident=registration.resident,
+        rule_code=ATTENDANCE,
+        idempotency_key=f"consultation:attend:{registration.meeting_id}:{registration.resident_id}",
+        actor=actor,
+        memo=f"meeting {registration.meeting_id}",
+    )
+
+
+def vote_earned(*, vote: Any, resident: Any, actor: Any) -> None:
+    """Says only that the resident voted, never how (secret ballots stay secret in the ledger too)."""
+    _earn(
+        community=vote.community,
+        resident=resident,
+        rule_code=VOTE,
+        idempotency_key=f"consultation:vote:{vote.pk}:{resident.pk}",
+        actor=actor,
+        memo=f"vote {vote.pk}",
+    )

@@ -1,0 +1,95 @@
+"""Who may do what in consultation. One predicate per verb, built on `linli.accounts.rules`.
+
+The state of the thing (a matter still open, a vote still running) is asked of the model
+(`matter.can_be_supported()`, `vote.is_open(now)`); these predicates say who the person must be.
+"""
+
+from typing import Any
+
+from linli.accounts import rules as base
+from linli.people.models import Resident
+
+
+def resident_in(user: Any, community: Any) -> Resident | None:
+    """The resident profile of this account in this community, if any (cached on the account)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cache: dict[int, Resident | None] = user.__dict__.setdefault("_linli_resident_in", {})
+    if community.pk not in cache:
+        cache[community.pk] = (
+            Resident.objects.filter(user=user, community=community)
+            .select_related("household__building__neighbourhood")
+            .first()
+        )
+    return cache[community.pk]
+
+
+def forget_resident(user: Any) -> None:
+    user.__dict__.pop("_linli_resident_in", None)
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def can_view_consultation(user: Any, community: Any) -> bool:
+    """Matters, meetings, decisions, tasks and (visible) results are open to everyone with a place in the community,
+    to the street that oversees it and to city viewers."""
+    return base.can_view_community(user, community)
+
+
+def can_view_staff_pages(user: Any, community: Any) -> bool:
+    """Registrations, attendance lists and exports: community staff, and the street (read only)."""
+    return base.is_community_staff(user, community) or base.oversees(user, community)
+
+
+def can_export(user: Any, community: Any) -> bool:
+    return can_manage_consultation(user, community) or base.oversees(user, community)
+
+
+# --- residents -----------------------------------------------------------------------------------------
+
+
+def can_raise_matter(user: Any, community: Any) -> bool:
+    return resident_in(user, community) is not None or base.is_community_staff(user, community)
+
+
+def can_support_matter(user: Any, matter: Any) -> bool:
+    return resident_in(user, matter.community) is not None
+
+
+def can_follow_matter(user: Any, matter: Any) -> bool:
+    return user.is_authenticated and can_view_consultation(user, matter.community)
+
+
+def can_register_for_meeting(user: Any, meeting: Any) -> bool:
+    return resident_in(user, meeting.community) is not None
+
+
+def can_vote(user: Any, vote: Any) -> bool:
+    resident = resident_in(user, vote.community)
+    return resident is not None and vote.admits(resident)
+
+
+def can_rate_matter(user: Any, matter: Any) -> bool:
+    return resident_in(user, matter.community) is not None
+
+
+# --- staff ---------------------------------------------------------------------------------------------
+
+
+def can_manage_consultation(user: Any, community: Any) -> bool:
+    """Agenda, meetings, minutes, decisions, tasks, votes: the community's social workers and admins."""
+    return base.access_for(user).superuser or base.has_role(user, community, *base.CASEWORK_ROLES)
+
+
+def can_lift_report(user: Any, community: Any) -> bool:
+    """Stewards receive reports, so they (and casework staff) may lift one into a matter."""
+    return base.is_community_staff(user, community)
+
+
+def can_update_task(user: Any, task: Any) -> bool:
+    return can_manage_consultation(user, task.community) or (user.is_authenticated and task.owner_id == user.pk)
+
+
+def can_configure_consultation(user: Any, community: Any) -> bool:
+    return base.can_manage_community(user, community)

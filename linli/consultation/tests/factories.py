@@ -1,0 +1,41 @@
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from linli.accounts.models import Role, RoleAssignment, User
+from linli.conftest import make_resident, next_mobile
+from linli.places.models import Building, Household, Neighbourhood
+
+_seq = itertools.count(100)
+
+
+def new_household(community: Any, neighbourhood: Neighbourhood | None = None) -> Household:
+    hood = neighbourhood or community.neighbourhoods.first()
+    building = Building.objects.filter(community=community, neighbourhood=hood).first()
+    if building is None:
+        building = Building.objects.create(
+            community=community, neighbourhood=hood, name=f"{hood.name}{next(_seq)}幢", lat=30.28, lng=120.13
+        )
+    return Household.objects.create(community=community, building=building, unit=f"{next(_seq)}室")
+
+
+def resident_user(
+    community: Any,
+    *,
+    owner: bool = False,
+    household: Household | None = None,
+    birth: dt.date = dt.date(1970, 5, 1),
+    name: str = "居民",
+) -> User:
+    user = User.objects.create_user(mobile=next_mobile(), password="pass-word-123", display_name=name)
+    RoleAssignment.objects.create(user=user, role=Role.RESIDENT, community=community)
+    resident = make_resident(community, name=name, birth=birth, seq=next(_seq), is_owner=owner, user=user)
+    resident.household = household or new_household(community)
+    resident.save(update_fields=["household"])
+    return user
+
+
+def future(hours: float = 24) -> dt.datetime:
+    return timezone.now() + dt.timedelta(hours=hours)

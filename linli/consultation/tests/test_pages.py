@@ -1,0 +1,95 @@
+"""Pages in Chinese, English and elder mode; hidden results never in the HTML."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from linli.conftest import client_for
+from linli.consultation import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("elder", [False, True])
+def test_pages_render(community: Any, staff: Any, alice: Any, matter: Any, language: str, elder: bool) -> None:
+    meeting = services.meeting_create(
+        actor=staff,
+        community=community,
+        title="五月圆桌会议",
+        mode="offline",
+        place="会客厅",
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        capacity=5,
+        parties=["community"],
+        matters=[matter],
+    )
+    vote = services.vote_create(
+        actor=staff,
+        community=community,
+        question="加装电梯？",
+        options=["是", "否"],
+        eligibility="all",
+        opens_at=timezone.now() - dt.timedelta(hours=1),
+        closes_at=timezone.now() + dt.timedelta(days=1),
+    )
+    for user in (alice, staff):
+        c = client_for(user, language)
+        if elder:
+            c.cookies["linli_elder"] = "1"
+        for url in (
+            "/consultation/shibei/",
+            f"/consultation/shibei/matters/{matter.pk}/",
+            "/consultation/shibei/meetings/",
+            f"/consultation/shibei/meetings/{meeting.pk}/",
+            "/consultation/shibei/votes/",
+            f"/consultation/shibei/votes/{vote.pk}/",
+            "/consultation/shibei/tasks/",
+            "/consultation/shibei/matters/new/",
+            "/mediation/shibei/",
+            "/mediation/shibei/statistics/",
+        ):
+            r = c.get(url)
+            assert r.status_code == 200, (url, r.status_code)
+            html = r.content.decode()
+            assert ('class="elder' in html) == elder
+    en = client_for(alice, "en").get("/consultation/shibei/").content.decode()
+    assert "Round table" in en
+    zh = client_for(alice, "zh-hans").get("/consultation/shibei/").content.decode()
+    assert "Raise a matter" not in zh
+
+
+def test_support_and_refusal_through_page(community: Any, alice: Any, bob: Any, matter: Any) -> None:
+    c = client_for(bob, "en")
+    r = c.post(f"/consultation/shibei/matters/{matter.pk}/act/", {"action": "support"}, follow=True)
+    assert "Thank you for your support." in r.content.decode()
+    r = c.post(f"/consultation/shibei/matters/{matter.pk}/act/", {"action": "support"}, follow=True)
+    assert "You already support this matter." in r.content.decode()
+    matter.refresh_from_db()
+    assert matter.support_count == 1
+
+
+def test_hidden_results_not_in_page(community: Any, staff: Any, alice: Any) -> None:
+    vote = services.vote_create(
+        actor=staff,
+        community=community,
+        question="换物业？",
+        options=["赞成票", "反对票"],
+        eligibility="all",
+        opens_at=timezone.now() - dt.timedelta(hours=1),
+        closes_at=timezone.now() + dt.timedelta(days=1),
+        hide_results=True,
+    )
+    services.ballot_cast(actor=alice, vote=vote, option=vote.options.first())
+    for who in (alice, staff):
+        html = client_for(who, "en").get(f"/consultation/shibei/votes/{vote.pk}/").content.decode()
+        assert 'data-testid="results-hidden"' in html and 'data-testid="results"' not in html
+        assert "ballots of" not in html
+
+
+def test_export_for_staff_only(community: Any, staff: Any, alice: Any, matter: Any) -> None:
+    r = client_for(staff).get("/consultation/shibei/export.csv")
+    assert r.status_code == 200 and matter.title in r.content.decode("utf-8-sig")
+    assert client_for(alice).get("/consultation/shibei/export.csv").status_code == 403

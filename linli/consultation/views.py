@@ -1,0 +1,496 @@
+"""Pages: parse, check the rule, call one service, render. Refusals come back as a message on the same page."""
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import DomainError, NotAllowed
+from linli.places.selectors import community_get
+
+from . import rules, selectors, services
+from .forms import (
+    AnswerForm,
+    DecisionForm,
+    LiftForm,
+    MatterForm,
+    MeetingForm,
+    MinutesForm,
+    RatingForm,
+    SettingsForm,
+    TaskForm,
+    TaskUpdateForm,
+    VoteForm,
+)
+from .models import Matter, MatterKind
+
+
+def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _form_error(request: HttpRequest, form: forms.Form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {errors[0]}" if label else str(errors[0]))
+
+
+def _staff_context(request: HttpRequest, community: Any) -> dict[str, Any]:
+    return {
+        "community": community,
+        "can_manage": rules.can_manage_consultation(request.user, community),
+        "can_staff_view": rules.can_view_staff_pages(request.user, community),
+        "resident": rules.resident_in(request.user, community),
+    }
+
+
+# --- matters -------------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    q, status, kind = request.GET.get("q", "").strip(), request.GET.get("status", ""), request.GET.get("kind", "")
+    matters = selectors.matters_for(user=request.user, community=community, q=q, status=status, kind=kind)
+    now = timezone.now()
+    return render(
+        request,
+        "consultation/home.html",
+        {
+            **_staff_context(request, community),
+            "page": Paginator(matters, 20).get_page(request.GET.get("page")),
+            "q": q,
+            "status": status,
+            "kind": kind,
+            "statuses": Matter.Status.choices,
+            "kinds": MatterKind.choices,
+            "meetings": selectors.meetings_for(user=request.user, community=community, upcoming=True)[:3],
+            "votes": [
+                v
+                for v in selectors.votes_for(user=request.user, community=community).filter(
+                    opens_at__lte=now, closes_at__gt=now
+                )[:5]
+            ],
+            "stats": selectors.statistics(user=request.user, community=community),
+            "can_raise": rules.can_raise_matter(request.user, community),
+            "can_lift": rules.can_lift_report(request.user, community),
+            "can_export": rules.can_export(request.user, community),
+            "can_configure": rules.can_configure_consultation(request.user, community),
+        },
+    )
+
+
+@login_required
+def matter_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_raise_matter(request.user, community):
+        raise NotAllowed(_("Only residents and staff of this community may raise a matter."))
+    form = MatterForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            matter = services.matter_raise(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Your matter is raised. Neighbours can now support it."))
+            return redirect("consultation:matter_detail", code=code, pk=matter.pk)
+    return render(
+        request, "consultation/form.html", {"community": community, "form": form, "title": _("Raise a matter")}
+    )
+
+
+@login_required
+def matter_lift(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_lift_report(request.user, community):
+        raise NotAllowed(_("Only community staff may lift a report into a matter."))
+    form = LiftForm(request.POST or None, community=community, initial={"report_ref": request.GET.get("report", "")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("neighbourhood")
+        try:
+            matter = services.matter_lift_from_report(actor=request.user, community=community, **data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            return redirect("consultation:matter_detail", code=code, pk=matter.pk)
+    return render(
+        request,
+        "consultation/form.html",
+        {"community": community, "form": form, "title": _("Lift a report into a matter")},
+    )
+
+
+@login_required
+def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=pk)
+    chain = selectors.matter_chain(matter=matter)
+    return render(
+        request,
+        "consultation/matter_detail.html",
+        {
+            **_staff_context(request, community),
+            "matter": matter,
+            "chain": chain,
+            "state": selectors.resident_state(user=request.user, matter=matter),
+            "config": services.settings_for(community),
+            "rating_form": RatingForm(),
+            "answer_form": AnswerForm(),
+            "decision_form": DecisionForm(),
+            "task_form": TaskForm(),
+            "update_form": TaskUpdateForm(),
+            "today": timezone.localdate(),
+            "user_id": request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def matter_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Every button on a matter's page posts here with an `action`; each calls one service."""
+    community = community_get(code=code, user=request.user)
+    matter = selectors.matter_get(user=request.user, community=community, pk=pk)
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "support":
+        _run(request, lambda: services.matter_support(actor=user, matter=matter), _("Thank you for your support."))
+    elif action == "withdraw":
+        _run(request, lambda: services.matter_support_withdraw(actor=user, matter=matter), _("Support withdrawn."))
+    elif action in ("follow", "unfollow"):
+        _run(
+            request,
+            lambda: services.matter_follow(actor=user, matter=matter, on=action == "follow"),
+            _("You follow this matter.") if action == "follow" else _("You no longer follow this matter."),
+        )
+    elif action == "agenda":
+        _run(request, lambda: services.matter_put_on_agenda(actor=user, matter=matter), _("Put on the agenda."))
+    elif action == "rate":
+        rating = RatingForm(request.POST)
+        if rating.is_valid():
+            _run(
+                request,
+                lambda: services.matter_rate(actor=user, matter=matter, **rating.cleaned_data),
+                _("Thank you for your rating."),
+            )
+        else:
+            _form_error(request, rating)
+    elif action == "answer":
+        answer = AnswerForm(request.POST)
+        if answer.is_valid():
+            _run(
+                request,
+                lambda: services.matter_answer(actor=user, matter=matter, **answer.cleaned_data),
+                _("The answer is sent to everyone following the matter."),
+            )
+        else:
+            _form_error(request, answer)
+    elif action == "decide":
+        decision = DecisionForm(request.POST)
+        meeting = None
+        if request.POST.get("meeting"):
+            meeting = selectors.meeting_get(user=user, community=community, pk=int(request.POST["meeting"]))
+        if decision.is_valid():
+            _run(
+                request,
+                lambda: services.decision_record(actor=user, matter=matter, meeting=meeting, **decision.cleaned_data),
+                _("Decision recorded."),
+            )
+        else:
+            _form_error(request, decision)
+    elif action == "task":
+        task_form = TaskForm(request.POST)
+        decision_obj = selectors.decision_get(user=user, community=community, pk=int(request.POST.get("decision", 0)))
+        if decision_obj.matter_id != matter.pk:
+            raise NotAllowed(_("This decision belongs to another matter."))
+        if task_form.is_valid():
+            _run(
+                request,
+                lambda: services.task_create(actor=user, decision=decision_obj, **task_form.cleaned_data),
+                _("Task assigned."),
+            )
+        else:
+            _form_error(request, task_form)
+    elif action == "update":
+        update = TaskUpdateForm(request.POST)
+        task = selectors.task_get(user=user, community=community, pk=int(request.POST.get("task", 0)))
+        if task.decision.matter_id != matter.pk:
+            raise NotAllowed(_("This task belongs to another matter."))
+        if update.is_valid():
+            _run(
+                request,
+                lambda: services.task_post_update(actor=user, task=task, **update.cleaned_data),
+                _("Progress posted."),
+            )
+        else:
+            _form_error(request, update)
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("consultation:matter_detail", code=code, pk=pk)
+
+
+# --- meetings ------------------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    return render(
+        request,
+        "consultation/meeting_list.html",
+        {
+            **_staff_context(request, community),
+            "upcoming": selectors.meetings_for(user=request.user, community=community, upcoming=True),
+            "past": selectors.meetings_for(user=request.user, community=community, upcoming=False)[:50],
+        },
+    )
+
+
+@login_required
+def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_manage_consultation(request.user, community):
+        raise NotAllowed(_("Only community staff may call a meeting."))
+    open_matters = (
+        selectors.matters_for(user=request.user, community=community)
+        .filter(status__in=Matter.OPEN_STATUSES)
+        .order_by("-support_count")
+    )
+    form = MeetingForm(
+        request.POST or None,
+        matters=open_matters,
+        initial={"matters": list(open_matters.filter(status=Matter.Status.AGENDA))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Meeting called. Followers of its matters are told."))
+            return redirect("consultation:meeting_detail", code=code, pk=meeting.pk)
+    return render(
+        request,
+        "consultation/form.html",
+        {"community": community, "form": form, "title": _("Call a round-table meeting")},
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    meeting = selectors.meeting_get(user=request.user, community=community, pk=pk)
+    ctx = _staff_context(request, community)
+    registrations = (
+        list(selectors.registrations_for(user=request.user, meeting=meeting)) if ctx["can_staff_view"] else []
+    )
+    agenda = list(meeting.agenda.select_related("matter"))
+    return render(
+        request,
+        "consultation/meeting_detail.html",
+        {
+            **ctx,
+            "meeting": meeting,
+            "agenda": agenda,
+            "mine": selectors.my_registration(user=request.user, meeting=meeting),
+            "registrations": registrations,
+            "open_matters": selectors.matters_for(user=request.user, community=community)
+            .filter(status__in=Matter.OPEN_STATUSES)
+            .exclude(pk__in=[a.matter_id for a in agenda]),
+            "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
+            "decision_form": DecisionForm(),
+            "can_register": meeting.can_take_registrations(timezone.now()),
+            "can_hold": meeting.can_be_held(timezone.now()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    meeting = selectors.meeting_get(user=request.user, community=community, pk=pk)
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "register":
+        _run(
+            request,
+            lambda: services.meeting_register(actor=user, meeting=meeting),
+            _("You are registered. See you at the table."),
+        )
+    elif action == "unregister":
+        _run(request, lambda: services.meeting_unregister(actor=user, meeting=meeting), _("Registration cancelled."))
+    elif action == "agenda":
+        matter = selectors.matter_get(user=user, community=community, pk=int(request.POST.get("matter", 0)))
+        _run(
+            request,
+            lambda: services.meeting_add_matter(actor=user, meeting=meeting, matter=matter),
+            _("Added to the agenda."),
+        )
+    elif action == "hold":
+        ids = [int(i) for i in request.POST.getlist("attended") if i.isdigit()]
+        ids += [int(i) for i in request.POST.get("walk_ins", "").replace("，", ",").split(",") if i.strip().isdigit()]
+        _run(
+            request,
+            lambda: services.meeting_hold(actor=user, meeting=meeting, attendee_ids=ids),
+            _("The meeting is recorded as held."),
+        )
+    elif action == "minutes":
+        minutes = MinutesForm(request.POST)
+        if minutes.is_valid():
+            _run(
+                request,
+                lambda: services.meeting_record_minutes(actor=user, meeting=meeting, **minutes.cleaned_data),
+                _("Minutes saved."),
+            )
+        else:
+            _form_error(request, minutes)
+    elif action == "cancel":
+        _run(
+            request,
+            lambda: services.meeting_cancel(actor=user, meeting=meeting, reason=request.POST.get("reason", "")),
+            _("Meeting cancelled."),
+        )
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("consultation:meeting_detail", code=code, pk=pk)
+
+
+# --- tasks, votes, settings, export --------------------------------------------------------------------
+
+
+@login_required
+def task_board(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    overdue = request.GET.get("overdue") == "1"
+    tasks = (
+        selectors.tasks_for(user=request.user, community=community, overdue_only=overdue).filter(status="open")
+        if request.GET.get("all") != "1"
+        else selectors.tasks_for(user=request.user, community=community)
+    )
+    return render(
+        request,
+        "consultation/task_board.html",
+        {**_staff_context(request, community), "tasks": tasks[:300], "overdue": overdue, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def vote_list(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    now = timezone.now()
+    votes = list(selectors.votes_for(user=request.user, community=community)[:100])
+    return render(
+        request,
+        "consultation/vote_list.html",
+        {**_staff_context(request, community), "votes": [(v, v.phase(now)) for v in votes]},
+    )
+
+
+@login_required
+def vote_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_manage_consultation(request.user, community):
+        raise NotAllowed(_("Only community staff may open a vote."))
+    matter = None
+    if request.GET.get("matter") or request.POST.get("matter"):
+        matter = selectors.matter_get(
+            user=request.user, community=community, pk=int(request.GET.get("matter") or request.POST["matter"])
+        )
+    form = VoteForm(request.POST or None, community=community, initial={"question": matter.title if matter else ""})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["options"] = data["options"].splitlines()
+        try:
+            vote = services.vote_create(actor=request.user, community=community, matter=matter, **data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            return redirect("consultation:vote_detail", code=code, pk=vote.pk)
+    return render(
+        request,
+        "consultation/form.html",
+        {"community": community, "form": form, "matter": matter, "title": _("Open a vote or poll")},
+    )
+
+
+@login_required
+def vote_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    vote = selectors.vote_get(user=request.user, community=community, pk=pk)
+    now = timezone.now()
+    user = request.user
+    if request.method == "POST":
+        if request.POST.get("action") == "close":
+            _run(request, lambda: services.vote_close(actor=user, vote=vote), _("The vote is closed."))
+        else:
+            option = next((o for o in vote.options.all() if str(o.pk) == request.POST.get("option")), None)
+            if option is None:
+                messages.error(request, _("Choose one of this vote's options."))
+            else:
+                _run(
+                    request,
+                    lambda: services.ballot_cast(actor=user, vote=vote, option=option),
+                    _("Your vote is counted."),
+                )
+        return redirect("consultation:vote_detail", code=code, pk=pk)
+    visible = vote.results_visible(now)
+    return render(
+        request,
+        "consultation/vote_detail.html",
+        {
+            **_staff_context(request, community),
+            "vote": vote,
+            "phase": vote.phase(now),
+            "results": selectors.vote_results(user=user, vote=vote, now=now) if visible else None,
+            "has_voted": selectors.has_voted(user=user, vote=vote),
+            "my_ballot": selectors.my_open_ballot(user=user, vote=vote),
+            "eligible": rules.can_vote(user, vote),
+        },
+    )
+
+
+@login_required
+def settings_edit(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_configure_consultation(request.user, community):
+        raise NotAllowed(_("Only the community admin may change these settings."))
+    form = SettingsForm(request.POST or None, instance=services.settings_for(community))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.settings_update(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("consultation:home", code=code)
+    return render(
+        request, "consultation/form.html", {"community": community, "form": form, "title": _("Consultation settings")}
+    )
+
+
+@login_required
+def export_csv(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    rows = selectors.export_rows(user=request.user, community=community)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="matters-{community.code}.csv"'
+    response.write("\ufeff")
+    csv.writer(response).writerows(rows)
+    return response

@@ -1,0 +1,271 @@
+"""The facility register, services, time slots and bookings over HTTP. Parse, check, call one service."""
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from linli.core.api import AUTH
+from linli.core.errors import DomainError, NotFound
+from linli.places.models import Building
+from linli.places.selectors import community_get
+
+from . import register_io, selectors, services
+from .models import Booking, Facility, FacilityCategory, Service, Slot
+from .schemas import (
+    BookingIn,
+    BookingOut,
+    CategoryOut,
+    DaySheetOut,
+    FacilityIn,
+    FacilityOut,
+    FacilityPatch,
+    ImportOut,
+    ServiceIn,
+    ServiceOut,
+    SlotIn,
+    SlotOut,
+)
+
+router = Router(tags=["facilities"], auth=AUTH)
+
+
+def facility_out(f: Facility, distance: int | None = None) -> dict[str, Any]:
+    return {
+        "id": f.pk,
+        "community": f.community.code,
+        "code": f.code,
+        "name": f.name,
+        "category": f.category.code,
+        "scenario": f.scenario,
+        "nature": f.nature,
+        "tier": f.tier,
+        "operator": f.operator,
+        "building": f.building.name if f.building else None,
+        "floor": f.floor,
+        "lat": f.lat,
+        "lng": f.lng,
+        "floor_area_m2": f.floor_area_m2,
+        "opening_hours": f.opening_hours,
+        "capacity": f.capacity,
+        "phone": f.phone,
+        "shared": f.shared,
+        "shared_with": [c.code for c in f.shared_with.all()],
+        "active": f.active,
+        "distance_m": distance,
+    }
+
+
+def service_out(s: Service) -> dict[str, Any]:
+    return {
+        **{k: getattr(s, k) for k in ("kind", "name", "provider", "description", "price_fen", "price_unit")},
+        **{k: getattr(s, k) for k in ("bookable", "waitlist", "cancel_hours", "active")},
+        "id": s.pk,
+        "facility_id": s.facility_id,
+        "price_rules": [
+            {"label": r.label, "min_age": r.min_age, "price_fen": r.price_fen} for r in s.price_rules.all()
+        ],
+    }
+
+
+def slot_out(s: Slot) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "service_id": s.service_id,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "capacity": s.capacity,
+        "booked": s.booked,
+        "free": s.free,
+        "cancelled": s.cancelled,
+    }
+
+
+def booking_out(b: Booking) -> dict[str, Any]:
+    return {
+        "id": b.pk,
+        "slot_id": b.slot_id,
+        "service": b.slot.service.name,
+        "facility": b.slot.service.facility.name,
+        "starts_at": b.slot.starts_at,
+        "resident_id": b.resident_id,
+        "resident": b.resident.name,
+        "status": b.status,
+        "price_fen": b.price_fen,
+        "checked_in_at": b.checked_in_at,
+    }
+
+
+def _facility_args(community: Any, data: dict[str, Any]) -> dict[str, Any]:
+    if "category" in data:
+        category = FacilityCategory.objects.filter(code=data["category"]).first()
+        if category is None:
+            raise DomainError(
+                _("Unknown category “%(v)s”: use a code or Chinese name from the 类别 sheet.")
+                % {"v": data["category"]},
+                field="category",
+                code="unknown_category",
+            )
+        data["category"] = category
+    if "building_id" in data:
+        building_id = data.pop("building_id")
+        data["building"] = Building.objects.filter(community=community, pk=building_id).first() if building_id else None
+        if building_id and data["building"] is None:
+            raise NotFound(_("No such building in this community."), field="building_id")
+    return data
+
+
+class FacilityFilter(Schema):
+    scenario: str = ""
+    category: str = ""
+    search: str = ""
+    near_home: bool = False
+
+
+@router.get("/facility-categories", response=list[CategoryOut])
+def category_list(request: HttpRequest) -> Any:
+    return selectors.categories()
+
+
+@router.get("/communities/{code}/facilities", response=list[FacilityOut])
+def facility_list(request: HttpRequest, code: str, filters: Query[FacilityFilter]) -> list[dict[str, Any]]:
+    """The register (with facilities neighbours share); `near_home=true` sorts by distance from your home."""
+    community = community_get(code=code, user=request.user)
+    if filters.near_home:
+        rows = selectors.facilities_by_distance(
+            user=request.user, community=community, scenario=filters.scenario, search=filters.search
+        )
+        return [facility_out(n.facility, n.metres) for n in rows]
+    qs = selectors.facilities_for(
+        user=request.user,
+        community=community,
+        scenario=filters.scenario,
+        category=filters.category,
+        search=filters.search,
+    ).prefetch_related("shared_with")
+    return [facility_out(f) for f in qs]
+
+
+@router.post("/communities/{code}/facilities", response={201: FacilityOut})
+def facility_create(request: HttpRequest, code: str, payload: FacilityIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    data = _facility_args(community, payload.dict())
+    return 201, facility_out(services.facility_create(actor=request.user, community=community, **data))
+
+
+@router.get("/communities/{code}/facilities.geojson")
+def facility_geojson(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    facilities = selectors.facilities_for(user=request.user, community=community).prefetch_related("shared_with")
+    body = json.dumps(register_io.register_geojson(facilities=facilities), ensure_ascii=False)
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+@router.post("/communities/{code}/facilities/import", response=ImportOut)
+def facility_import(request: HttpRequest, code: str, file: File[UploadedFile]) -> dict[str, int]:
+    """Excel (.xlsx, the template's Chinese headers) or GeoJSON. Any problem: 400 with every row and column
+    in `error.details`-like `fields`, and nothing imported."""
+    community = community_get(code=code, user=request.user)
+    content = file.read()
+    importer = (
+        register_io.register_import_geojson
+        if (file.name or "").lower().endswith((".geojson", ".json"))
+        else register_io.register_import_xlsx
+    )
+    try:
+        result = importer(actor=request.user, community=community, content=content)
+    except register_io.RegisterImportError as exc:
+        raise DomainError(exc.message, code=exc.code, field="file") from None
+    return {"created": result.created, "updated": result.updated}
+
+
+@router.get("/communities/{code}/facilities/{facility_id}", response=FacilityOut)
+def facility_detail(request: HttpRequest, code: str, facility_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    return facility_out(selectors.facility_get(user=request.user, community=community, pk=facility_id))
+
+
+@router.patch("/communities/{code}/facilities/{facility_id}", response=FacilityOut)
+def facility_update(request: HttpRequest, code: str, facility_id: int, payload: FacilityPatch) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
+    data = _facility_args(community, payload.dict(exclude_unset=True))
+    return facility_out(services.facility_update(actor=request.user, facility=facility, **data))
+
+
+@router.get("/communities/{code}/facilities/{facility_id}/services", response=list[ServiceOut])
+def service_list(request: HttpRequest, code: str, facility_id: int) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
+    return [service_out(s) for s in selectors.services_of(facility=facility)]
+
+
+@router.post("/communities/{code}/facilities/{facility_id}/services", response={201: ServiceOut})
+def service_create(request: HttpRequest, code: str, facility_id: int, payload: ServiceIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
+    return 201, service_out(services.service_create(actor=request.user, facility=facility, **payload.dict()))
+
+
+@router.get("/communities/{code}/services/{service_id}/slots", response=list[SlotOut])
+def slot_list(request: HttpRequest, code: str, service_id: int) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    return [slot_out(s) for s in selectors.slots_open(service=service)]
+
+
+@router.post("/communities/{code}/services/{service_id}/slots", response={201: SlotOut})
+def slot_create(request: HttpRequest, code: str, service_id: int, payload: SlotIn) -> tuple[int, dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    return 201, slot_out(services.slot_create(actor=request.user, service=service, **payload.dict()))
+
+
+@router.post("/communities/{code}/slots/{slot_id}/bookings", response={201: BookingOut})
+def booking_create(request: HttpRequest, code: str, slot_id: int, payload: BookingIn) -> tuple[int, dict[str, Any]]:
+    """Confirmed while places last, then on the waiting list (or 409 `slot_full`)."""
+    community = community_get(code=code, user=request.user)
+    slot = selectors.slot_get(user=request.user, community=community, pk=slot_id)
+    resident = selectors.resident_for_booking(user=request.user, community=community, pk=payload.resident_id)
+    booking = services.booking_create(actor=request.user, slot=slot, resident=resident, note=payload.note)
+    return 201, booking_out(booking)
+
+
+@router.get("/me/bookings", response=list[BookingOut])
+def my_bookings(request: HttpRequest) -> list[dict[str, Any]]:
+    return [booking_out(b) for b in selectors.bookings_of_user(user=request.user)[:200]]
+
+
+@router.post("/communities/{code}/bookings/{booking_id}/{action}", response=BookingOut)
+def booking_action(request: HttpRequest, code: str, booking_id: int, action: str) -> dict[str, Any]:
+    """`cancel` (you, before the deadline; staff any time), `check-in` and `no-show` (front desk)."""
+    community = community_get(code=code, user=request.user)
+    booking = selectors.booking_get(user=request.user, community=community, pk=booking_id)
+    operation = {
+        "cancel": services.booking_cancel,
+        "check-in": services.booking_check_in,
+        "no-show": services.booking_mark_no_show,
+    }.get(action)
+    if operation is None:
+        raise NotFound(_("Not found."))
+    return booking_out(operation(actor=request.user, booking=booking))
+
+
+@router.get("/communities/{code}/day-sheet", response=list[DaySheetOut])
+def day_sheet(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    rows = selectors.day_sheet(user=request.user, community=community, day=date or timezone.localdate())
+    return [
+        {
+            "slot": slot_out(r.slot),
+            "service": r.slot.service.name,
+            "facility": r.slot.service.facility.name,
+            "bookings": [booking_out(b) for b in r.bookings],
+        }
+        for r in rows
+    ]

@@ -1,0 +1,161 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class CategoryOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    default_scenario: str
+    in_standard: bool
+
+
+class FacilityOut(Schema):
+    id: int
+    community: str
+    code: str
+    name: str
+    category: str
+    scenario: str
+    nature: str
+    tier: str
+    operator: str
+    building: str | None
+    floor: str
+    lat: float
+    lng: float
+    floor_area_m2: int | None
+    opening_hours: str
+    capacity: int | None
+    phone: str
+    shared: bool
+    shared_with: list[str]
+    active: bool
+    distance_m: int | None = None
+
+
+class FacilityIn(Schema):
+    code: str = Field(min_length=2, max_length=40)
+    name: str = Field(min_length=1, max_length=80)
+    category: str
+    scenario: str = ""
+    nature: str = "affordable"
+    tier: str = ""
+    operator: str = ""
+    building_id: int | None = None
+    floor: str = ""
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    floor_area_m2: int | None = Field(None, ge=0)
+    opening_hours: str = ""
+    capacity: int | None = Field(None, ge=0)
+    phone: str = ""
+    description: str = ""
+    shared: bool = False
+    shared_with: list[str] = []
+    active: bool = True
+
+
+class FacilityPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=80)
+    category: str | None = None
+    scenario: str | None = None
+    nature: str | None = None
+    tier: str | None = None
+    operator: str | None = None
+    building_id: int | None = None
+    floor: str | None = None
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    floor_area_m2: int | None = Field(None, ge=0)
+    opening_hours: str | None = None
+    capacity: int | None = Field(None, ge=0)
+    phone: str | None = None
+    description: str | None = None
+    shared: bool | None = None
+    shared_with: list[str] | None = None
+    active: bool | None = None
+
+
+class PriceRuleOut(Schema):
+    label: str
+    min_age: int
+    price_fen: int
+
+
+class ServiceOut(Schema):
+    id: int
+    facility_id: int
+    kind: str
+    name: str
+    provider: str
+    description: str
+    price_fen: int
+    price_unit: str
+    price_rules: list[PriceRuleOut]
+    bookable: bool
+    waitlist: bool
+    cancel_hours: int
+    active: bool
+
+
+class ServiceIn(Schema):
+    kind: str
+    name: str = Field(min_length=1, max_length=80)
+    provider: str = ""
+    description: str = ""
+    price_fen: int = Field(0, description="Price in fen (1 yuan = 100 fen); never negative.")
+    price_unit: str = ""
+    bookable: bool = True
+    waitlist: bool = True
+    cancel_hours: int = Field(2, ge=0, le=168)
+    active: bool = True
+
+
+class SlotOut(Schema):
+    id: int
+    service_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    booked: int
+    free: int
+    cancelled: bool
+
+
+class SlotIn(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int = Field(ge=1, le=10000)
+    note: str = ""
+
+
+class BookingIn(Schema):
+    resident_id: int | None = Field(None, description="A member of your household; yourself when left out.")
+    note: str = Field("", max_length=200)
+
+
+class BookingOut(Schema):
+    id: int
+    slot_id: int
+    service: str
+    facility: str
+    starts_at: dt.datetime
+    resident_id: int
+    resident: str
+    status: str
+    price_fen: int
+    checked_in_at: dt.datetime | None
+
+
+class DaySheetOut(Schema):
+    slot: SlotOut
+    service: str
+    facility: str
+    bookings: list[BookingOut]
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int

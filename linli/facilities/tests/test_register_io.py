@@ -1,0 +1,109 @@
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from linli.audit.models import AuditEntry
+from linli.core.errors import NotAllowed
+from linli.facilities import register_io
+from linli.facilities.models import Facility
+
+from .factories import make_facility
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook_with(rows):
+    wb = load_workbook(io.BytesIO(register_io.register_xlsx(community=None)))  # the empty template
+    ws = wb["设施台账"]
+    headers = [c.value for c in ws[1]]
+    for row in rows:
+        ws.append([row.get(h, "") for h in headers])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def good_row(code, name="喜柿汇", building=None):
+    return {
+        "编号": code,
+        "名称": name,
+        "类别": "邻里中心",
+        "性质": "普惠性",
+        "层级": "中心",
+        "所在楼栋": building,
+        "建筑面积(㎡)": 800,
+        "开放时间": "每天 08:00-20:00",
+        "容量(人)": 60,
+    }
+
+
+def test_the_template_has_chinese_headers_and_explains_the_codes(community):
+    wb = load_workbook(io.BytesIO(register_io.register_xlsx(community=community)))
+    assert [c.value for c in wb["设施台账"][1]][:5] == ["编号", "名称", "类别", "场景", "性质"]
+    codes = [r[0] for r in wb["类别"].iter_rows(min_row=2, values_only=True)]
+    assert "community_service_station" in codes and "elderly_canteen" in codes
+
+
+def test_an_import_adds_and_updates_by_code(community, users):
+    building = community.buildings.first().name
+    make_facility(community, code="H1", name="旧名")
+    content = workbook_with([good_row("H1", "喜柿天地", building), good_row("C1", "喜柿汇一", building)])
+    result = register_io.register_import_xlsx(actor=users["community_admin"], community=community, content=content)
+    assert (result.created, result.updated) == (1, 1)
+    h1 = Facility.objects.get(code="H1")
+    assert (h1.name, h1.tier, h1.category.code, h1.scenario) == (
+        "喜柿天地",
+        "centre",
+        "neighbourhood_centre",
+        "neighbourhood",
+    )
+    assert h1.lat == community.buildings.first().lat
+
+
+def test_one_bad_row_imports_nothing_and_names_the_row_and_column(community, users):
+    building = community.buildings.first().name
+    bad = good_row("C2", "喜柿汇二", building)
+    bad["容量(人)"] = "很多"
+    content = workbook_with([good_row("C1", "喜柿汇一", building), bad, good_row("C3", "喜柿汇三", building)])
+    audit_before = AuditEntry.objects.count()
+    with pytest.raises(register_io.RegisterImportError) as exc:
+        register_io.register_import_xlsx(actor=users["community_admin"], community=community, content=content)
+    assert [(e.row, e.column) for e in exc.value.errors] == [(3, "容量(人)")]
+    assert "3" in str(exc.value.message) and "容量(人)" in str(exc.value.message)
+    assert Facility.objects.count() == 0
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_every_problem_is_reported_not_just_the_first(community, users):
+    rows = [
+        {**good_row("X1"), "类别": "火箭发射场"},
+        {**good_row("X2"), "所在楼栋": "不存在的楼"},
+        {**good_row("X1")},
+    ]
+    with pytest.raises(register_io.RegisterImportError) as exc:
+        register_io.register_import_xlsx(
+            actor=users["community_admin"], community=community, content=workbook_with(rows)
+        )
+    assert {(e.row, e.column) for e in exc.value.errors} >= {(2, "类别"), (3, "所在楼栋"), (4, "编号")}
+
+
+def test_only_register_managers_import(community, users):
+    with pytest.raises(NotAllowed):
+        register_io.register_import_xlsx(actor=users["resident"], community=community, content=workbook_with([]))
+
+
+def test_geojson_round_trip(community, other_community, users):
+    make_facility(community, code="H1", shared=True).shared_with.add(other_community)
+    doc = register_io.register_geojson(facilities=Facility.objects.all())
+    feature = doc["features"][0]
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["properties"]["category"] == "livelihood_hub"
+    assert feature["properties"]["shared_with"] == ["limin"]
+    Facility.objects.all().delete()
+    result = register_io.register_import_geojson(
+        actor=users["community_admin"], community=community, content=json.dumps(doc).encode()
+    )
+    assert result.created == 1
+    assert list(Facility.objects.get(code="H1").shared_with.values_list("code", flat=True)) == ["limin"]

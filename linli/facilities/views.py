@@ -1,0 +1,390 @@
+"""Pages: residents find, book and cancel; staff manage the register and run the front desk.
+Each view parses, asks the rule, calls one service, renders."""
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import DomainError, NotAllowed
+from linli.core.scenarios import Scenario
+from linli.places.selectors import communities_visible_to, community_get
+
+from . import register_io, rules, selectors, services
+from .forms import FacilityForm, ImportForm, PhotoForm, ServiceForm, SlotSeriesForm
+from .maps import community_map
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Services of my community (or, for staff, the first community they work in)."""
+    me = rules.own_resident(request.user)
+    community = me.community if me else communities_visible_to(request.user).first()
+    if community is None:
+        return redirect("core:community_list")
+    return redirect("facilities:browse", code=community.code)
+
+
+@login_required
+def browse(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    scenario = request.GET.get("scenario", "")
+    scenario = scenario if scenario in Scenario.values else ""
+    search = request.GET.get("q", "").strip()[:40]
+    nearby = selectors.facilities_by_distance(user=request.user, community=community, scenario=scenario, search=search)
+    view = "map" if request.GET.get("view") == "map" else "list"
+    context: dict[str, Any] = {
+        "community": community,
+        "nearby": nearby,
+        "scenarios": Scenario.choices,
+        "scenario": scenario,
+        "q": search,
+        "view": view,
+        "is_staff": rules.can_run_front_desk(request.user, community),
+        "can_manage": rules.can_manage_register(request.user, community),
+    }
+    if view == "map":
+        context["map"] = community_map(
+            community=community,
+            facilities=[(n.facility, reverse("facilities:detail", args=[code, n.facility.pk])) for n in nearby],
+            home=selectors.home_point(user=request.user, community=community),
+        )
+    return render(request, "facilities/browse.html", context)
+
+
+@login_required
+def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    facility = selectors.facility_get(user=request.user, community=community, pk=pk)
+    offered = []
+    for service in selectors.services_of(facility=facility):
+        offered.append((service, list(selectors.slots_open(service=service)) if service.bookable else []))
+    return render(
+        request,
+        "facilities/detail.html",
+        {
+            "community": community,
+            "facility": facility,
+            "offered": offered,
+            "members": selectors.household_of(user=request.user),
+            "can_manage": rules.can_manage_register(request.user, community),
+            "is_staff": rules.can_run_front_desk(request.user, community),
+        },
+    )
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    slot = selectors.slot_get(user=request.user, community=community, pk=pk)
+    back = reverse("facilities:detail", args=[code, slot.service.facility_id])
+    try:
+        who = int(request.POST["resident"]) if request.POST.get("resident") else None
+        resident = selectors.resident_for_booking(user=request.user, community=community, pk=who)
+        booking = services.booking_create(actor=request.user, slot=slot, resident=resident)
+    except (DomainError, ValueError) as exc:
+        messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
+        return redirect(back)
+    if booking.status == booking.Status.CONFIRMED:
+        messages.success(request, _("Booked for %(name)s.") % {"name": resident.name})
+    else:
+        messages.success(request, _("The time is full: %(name)s is on the waiting list.") % {"name": resident.name})
+    return redirect("facilities:mine")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """My household's bookings, meals, courses and childcare applications, with what can still be cancelled."""
+    from linli.canteen.selectors import orders_of_user
+    from linli.childcare.selectors import applications_of_user
+    from linli.courses.selectors import enrolments_of_user
+
+    me = rules.own_resident(request.user)
+    return render(
+        request,
+        "facilities/mine.html",
+        {
+            "me": me,
+            "community": me.community if me else None,
+            "bookings": selectors.bookings_of_user(user=request.user)[:50],
+            "orders": orders_of_user(user=request.user)[:50],
+            "enrolments": enrolments_of_user(user=request.user)[:50],
+            "applications": applications_of_user(user=request.user)[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    booking = selectors.booking_get(user=request.user, community=community, pk=pk)
+    try:
+        services.booking_cancel(actor=request.user, booking=booking)
+        messages.success(request, _("Booking cancelled."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return _back(request, reverse("facilities:mine"))
+
+
+# --- front desk -----------------------------------------------------------------------------------------
+
+
+@login_required
+def day_sheet(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    day = _day(request)
+    facility = None
+    if request.GET.get("facility"):
+        facility = selectors.facility_get(user=request.user, community=community, pk=int(request.GET["facility"]))
+    rows = selectors.day_sheet(user=request.user, community=community, day=day, facility=facility)
+    return render(
+        request,
+        "facilities/day_sheet.html",
+        {
+            "community": community,
+            "day": day,
+            "prev": day - dt.timedelta(days=1),
+            "next": day + dt.timedelta(days=1),
+            "rows": rows,
+            "facility": facility,
+            "facilities": selectors.facilities_for(user=request.user, community=community, include_shared=False),
+            "is_today": day == timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def booking_desk(request: HttpRequest, code: str, pk: int, action: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    booking = selectors.booking_get(user=request.user, community=community, pk=pk)
+    operation = {"check-in": services.booking_check_in, "no-show": services.booking_mark_no_show}.get(action)
+    if operation is None:
+        raise Http404
+    try:
+        operation(actor=request.user, booking=booking)
+        messages.success(
+            request,
+            _("%(name)s: %(status)s")
+            % {"name": booking.resident.name, "status": _("checked in") if action == "check-in" else _("did not come")},
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return _back(request, reverse("facilities:day_sheet", args=[code]))
+
+
+# --- the register ---------------------------------------------------------------------------------------
+
+
+def _require_manager(request: HttpRequest, community: Any) -> None:
+    if not rules.can_manage_register(request.user, community):
+        raise NotAllowed(_("You may not change this community's facility register."))
+
+
+@login_required
+def manage(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("Only community staff manage facilities."))
+    facilities = selectors.facilities_for(
+        user=request.user, community=community, include_inactive=True, include_shared=False
+    ).prefetch_related("services")
+    form = ImportForm()
+    can_manage = rules.can_manage_register(request.user, community)
+    import_errors: list[Any] = []
+    if request.method == "POST" and can_manage:
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                content = upload.read(10 * 1024 * 1024 + 1)
+                if len(content) > 10 * 1024 * 1024:
+                    raise DomainError(_("The file is larger than 10 MB."), field="file")
+                importer = (
+                    register_io.register_import_geojson
+                    if upload.name.lower().endswith((".geojson", ".json"))
+                    else register_io.register_import_xlsx
+                )
+                result = importer(actor=request.user, community=community, content=content)
+            except register_io.RegisterImportError as exc:
+                import_errors = exc.errors
+                form.add_error("file", str(exc.message))
+            except DomainError as exc:
+                form.add_error("file", str(exc.message))
+            else:
+                messages.success(
+                    request, _("Imported: %(c)s added, %(u)s updated.") % {"c": result.created, "u": result.updated}
+                )
+                return redirect("facilities:manage", code=code)
+    return render(
+        request,
+        "facilities/manage.html",
+        {
+            "community": community,
+            "facilities": facilities,
+            "form": form,
+            "import_errors": import_errors,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+def register_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_export_register(request.user, community):
+        raise NotAllowed(_("You may not export this register."))
+    facilities = selectors.facilities_for(
+        user=request.user, community=community, include_inactive=True, include_shared=False
+    ).prefetch_related("shared_with")
+    if fmt not in ("xlsx", "geojson", "template"):
+        raise Http404
+    stamp = timezone.localdate().isoformat()
+    if fmt == "geojson":
+        body = json.dumps(register_io.register_geojson(facilities=facilities), ensure_ascii=False, indent=1)
+        response = HttpResponse(body, content_type="application/geo+json")
+        response["Content-Disposition"] = f'attachment; filename="facilities-{code}-{stamp}.geojson"'
+        return response
+    template = fmt == "template"
+    content = register_io.register_xlsx(community=community, facilities=None if template else facilities)
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"facilities-template-{code}.xlsx" if template else f"facilities-{code}-{stamp}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def facility_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    facility = selectors.facility_get(user=request.user, community=community, pk=pk) if pk else None
+    form = FacilityForm(request.POST or None, instance=facility, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if facility is None:
+                facility = services.facility_create(actor=request.user, community=community, **form.service_data())
+            else:
+                facility = services.facility_update(actor=request.user, facility=facility, **form.service_data())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Facility saved."))
+            return redirect("facilities:detail", code=code, pk=facility.pk)
+    return render(
+        request,
+        "facilities/form.html",
+        {
+            "community": community,
+            "form": form,
+            "facility": facility,
+            "title": _("Edit facility") if facility else _("Add a facility"),
+        },
+    )
+
+
+@login_required
+def service_edit(request: HttpRequest, code: str, facility_pk: int, pk: int | None = None) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    facility = selectors.facility_get(user=request.user, community=community, pk=facility_pk)
+    service = selectors.services_of(facility=facility, include_inactive=True).filter(pk=pk).first() if pk else None
+    initial = {"price": service.price_fen / 100} if service else None
+    form = ServiceForm(request.POST or None, instance=service, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if service is None:
+                services.service_create(actor=request.user, facility=facility, **form.service_data())
+            else:
+                services.service_update(actor=request.user, service=service, **form.service_data())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Service saved."))
+            return redirect("facilities:detail", code=code, pk=facility.pk)
+    return render(
+        request,
+        "facilities/form.html",
+        {
+            "community": community,
+            "form": form,
+            "facility": facility,
+            "title": _("Edit service") if service else _("Add a service"),
+        },
+    )
+
+
+@login_required
+def slots_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=pk)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("You may not open time slots in this community."))
+    form = SlotSeriesForm(request.POST or None, initial={"first_day": timezone.localdate() + dt.timedelta(days=1)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.slot_series_create(actor=request.user, service=service, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("%(n)s time slots opened.") % {"n": len(made)})
+            return redirect("facilities:detail", code=code, pk=service.facility_id)
+    return render(
+        request,
+        "facilities/form.html",
+        {
+            "community": community,
+            "form": form,
+            "facility": service.facility,
+            "title": _("Open time slots: %(s)s") % {"s": service.name},
+        },
+    )
+
+
+@login_required
+def photo_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    facility = selectors.facility_get(user=request.user, community=community, pk=pk)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.photo_add(
+                actor=request.user,
+                facility=facility,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            )
+        except DomainError as exc:
+            form.add_error("image", str(exc.message))
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect("facilities:detail", code=code, pk=facility.pk)
+    return render(
+        request,
+        "facilities/form.html",
+        {"community": community, "form": form, "facility": facility, "title": _("Add a photo"), "multipart": True},
+    )

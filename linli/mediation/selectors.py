@@ -1,0 +1,95 @@
+"""Every read of mediation goes through here. A case outside the user's reach answers exactly like a case that
+does not exist, so its existence is not revealed either."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from linli.core.errors import NotAllowed, NotFound
+from linli.places.models import Community
+
+from . import rules
+from .models import Agreement, Case
+
+
+def cases_for(*, user: Any, community: Community, q: str = "") -> QuerySet[Case]:
+    """The cases this user is a party to or mediates. Search looks only inside them."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    qs = (
+        Case.objects.filter(community=community)
+        .filter(Q(parties__resident__user=user) | Q(mediators__mediator__user=user, mediators__mediator__active=True))
+        .distinct()
+    )
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    return qs
+
+
+def case_get(*, user: Any, community: Community, pk: int) -> Case:
+    case = cases_for(user=user, community=community).filter(pk=pk).first()
+    if case is None:
+        raise NotFound(_("No such mediation case."))
+    return case
+
+
+def case_detail(*, case: Case) -> dict[str, Any]:
+    """The full case, for someone `case_get` already admitted."""
+    return {
+        "parties": list(case.parties.select_related("resident__household__building")),
+        "mediators": list(case.mediators.select_related("mediator__user")),
+        "sessions": list(case.sessions.all()),
+        "notes": list(case.notes.select_related("author")),
+        "agreement": Agreement.objects.filter(case=case).first(),
+        "follow_ups": list(case.follow_ups.select_related("author")),
+    }
+
+
+def case_metadata(*, user: Any, community: Community) -> list[dict[str, Any]]:
+    """For the community admin, who assigns mediators: no subject, summary, parties, notes or agreement."""
+    if not rules.can_view_case_metadata(user, community):
+        raise NotAllowed(_("Only the community admin may see the list of mediation cases."))
+    rows = []
+    for case in Case.objects.filter(community=community).prefetch_related("mediators__mediator__user"):
+        rows.append(
+            {
+                "id": case.pk,
+                "kind": case.kind,
+                "kind_label": case.get_kind_display(),
+                "status": case.status,
+                "status_label": case.get_status_display(),
+                "opened_at": case.opened_at,
+                "closed_at": case.closed_at,
+                "mediators": [str(cm.mediator.user) for cm in case.mediators.all()],
+            }
+        )
+    return rows
+
+
+def statistics(*, user: Any, community: Community, since: dt.datetime | None = None) -> dict[str, Any]:
+    """Aggregate counts only: by status, by kind, by month, and the share resolved."""
+    if not rules.can_view_statistics(user, community):
+        raise NotFound(_("No community has the code “%(code)s”.") % {"code": community.code})
+    qs = Case.objects.filter(community=community)
+    if since is not None:
+        qs = qs.filter(opened_at__gte=since)
+    by_status = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    by_kind = dict(qs.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    by_month = [
+        (row["month"].strftime("%Y-%m"), row["n"])
+        for row in qs.annotate(month=TruncMonth("opened_at")).values("month").annotate(n=Count("pk")).order_by("month")
+    ]
+    closed = qs.filter(status=Case.Status.CLOSED)
+    resolved = closed.filter(resolved=True).count()
+    return {
+        "total": qs.count(),
+        "by_status": {str(label): by_status.get(value, 0) for value, label in Case.Status.choices},
+        "by_kind": {str(label): by_kind.get(value, 0) for value, label in Case._meta.get_field("kind").choices or []},
+        "by_month": by_month,
+        "closed": closed.count(),
+        "resolved": resolved,
+        "resolved_share": round(100 * resolved / closed.count()) if closed.count() else None,
+    }

@@ -1,0 +1,151 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from linli.core.api import AUTH
+from linli.core.errors import NotFound
+from linli.places.models import Building
+from linli.places.selectors import community_get
+
+from . import adapter, policy, selectors, services
+from .models import CandidateSite, PlanRun
+
+router = Router(tags=["planning"], auth=AUTH)
+
+
+class RunIn(Schema):
+    siting_category: str = Field("", max_length=40, description="facility category to site (empty: none)")
+    siting_k: int = Field(0, ge=0, le=20, description="how many new sites to choose")
+
+
+class RunOut(Schema):
+    id: int
+    scope: str
+    status: str
+    percent: int
+    progress_message: str
+    siting_category: str
+    siting_k: int
+    created_at: Any
+    finished_at: Any | None
+    error: str
+    result: dict | None = Field(None, description="coverage, index, gaps and siting (when done)")
+
+
+class SiteIn(Schema):
+    name: str = Field(max_length=80)
+    kind: str = "idle_space"
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    building_id: int | None = None
+    floor_area_m2: int | None = Field(None, ge=1)
+    note: str = Field("", max_length=200)
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    kind: str
+    lat: float
+    lng: float
+    floor_area_m2: int | None
+    note: str
+
+
+def run_out(run: PlanRun, *, with_result: bool) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "scope": run.scope_name,
+        "status": run.status,
+        "percent": run.percent,
+        "progress_message": run.progress_message,
+        "siting_category": run.siting_category,
+        "siting_k": run.siting_k,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "error": run.error,
+        "result": run.result if with_result else None,
+    }
+
+
+@router.get("/communities/{code}/planning/runs", response=list[RunOut])
+def run_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [
+        run_out(r, with_result=False) for r in selectors.runs_of_community(user=request.user, community=community)[:50]
+    ]
+
+
+@router.post("/communities/{code}/planning/runs", response={202: RunOut})
+def run_create(request: HttpRequest, code: str, payload: RunIn) -> Status[Any]:
+    """Queue a health check of the community; follow it at /planning/runs/{id}."""
+    community = community_get(code=code, user=request.user)
+    run = services.plan_run_request(
+        actor=request.user, community=community, siting_category=payload.siting_category, siting_k=payload.siting_k
+    )
+    run.refresh_from_db()
+    return Status(202, run_out(run, with_result=False))
+
+
+@router.get("/planning/runs/{run_id}", response=RunOut)
+def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    return run_out(selectors.run_get(user=request.user, pk=run_id), with_result=True)
+
+
+@router.get("/planning/rules", response=dict)
+def rules_in_force(request: HttpRequest) -> dict[str, Any]:
+    """The life-circle rules in force: circles, age groups and per category its radius, circle and weight."""
+    rules = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
+    return {
+        "source": rules.source,
+        "circles": [
+            {"code": c.code, "distance_m": c.distance_m, "name_zh": c.name_zh, "name_en": c.name_en}
+            for c in rules.circles
+        ],
+        "categories": [
+            {
+                "code": c.code,
+                "name_zh": c.name_zh,
+                "name_en": c.name_en,
+                "circle": c.circle,
+                "radius_m": c.radius_m,
+                "required": c.required,
+                "age_group": c.age_group,
+                "weight": c.weight,
+                "source": c.source,
+            }
+            for c in rules.categories
+        ],
+    }
+
+
+@router.get("/communities/{code}/planning/sites", response=list[SiteOut])
+def site_list(request: HttpRequest, code: str) -> list[CandidateSite]:
+    community = community_get(code=code, user=request.user)
+    if not policy.can_view_community_plan(request.user, community):
+        raise NotFound(_("No such community."))
+    return list(selectors.candidate_sites_of(community=community))
+
+
+@router.post("/communities/{code}/planning/sites", response={201: SiteOut})
+def site_create(request: HttpRequest, code: str, payload: SiteIn) -> Status[Any]:
+    community = community_get(code=code, user=request.user)
+    data = payload.dict()
+    building_id = data.pop("building_id")
+    building = Building.objects.filter(pk=building_id).first() if building_id else None
+    if building_id and building is None:
+        raise NotFound(_("No such building."))
+    site = services.candidate_site_create(actor=request.user, community=community, building=building, **data)
+    return Status(201, site)
+
+
+@router.delete("/communities/{code}/planning/sites/{site_id}", response={204: None})
+def site_withdraw(request: HttpRequest, code: str, site_id: int) -> Status[None]:
+    community = community_get(code=code, user=request.user)
+    site = selectors.candidate_sites_of(community=community).filter(pk=site_id).first()
+    if site is None:
+        raise NotFound(_("No such site."))
+    services.candidate_site_withdraw(actor=request.user, site=site)
+    return Status(204, None)

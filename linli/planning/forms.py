@@ -1,0 +1,24 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CandidateSite
+
+
+class RunForm(forms.Form):
+    siting_category = forms.ChoiceField(label=_("Where to build next: category"), required=False)
+    siting_k = forms.IntegerField(label=_("How many new sites"), min_value=0, max_value=20, initial=0, required=False)
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["siting_category"].choices = [("", "—"), *categories]  # type: ignore[attr-defined]
+
+
+class CandidateSiteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CandidateSite.Kind.choices)
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    floor_area_m2 = forms.IntegerField(label=_("Floor area (m²)"), min_value=1, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -1,0 +1,120 @@
+"""Planning runs (saved with the inputs they used, so a report can be reproduced) and candidate sites."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from linli.places.models import lat_validators, lng_validators
+
+
+class CandidateSite(models.Model):
+    """A place where a new facility could go: an idle space staff registered, or any building."""
+
+    class Kind(models.TextChoices):
+        IDLE_SPACE = "idle_space", _("Idle space")
+        BUILDING = "building", _("Building")
+        GROUND_FLOOR = "ground_floor", _("Ground-floor shop")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.CASCADE, related_name="candidate_sites", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.IDLE_SPACE)
+    building = models.ForeignKey(
+        "places.Building",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("building"),
+    )
+    lat = models.FloatField(_("latitude"), validators=lat_validators)
+    lng = models.FloatField(_("longitude"), validators=lng_validators)
+    floor_area_m2 = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    active = models.BooleanField(_("available"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        verbose_name = _("candidate site")
+        verbose_name_plural = _("candidate sites")
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="uniq_candidate_site_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanRun(models.Model):
+    """One health check of a community or a whole street, run in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    community = models.ForeignKey(
+        "places.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="plan_runs",
+        verbose_name=_("community"),
+    )
+    street = models.ForeignKey(
+        "places.Street",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="plan_runs",
+        verbose_name=_("street"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_message = models.CharField(max_length=120, blank=True)
+    siting_category = models.CharField(_("site selection for"), max_length=40, blank=True)
+    siting_k = models.PositiveSmallIntegerField(_("new sites"), default=0, validators=[MinValueValidator(0)])
+    rules_text = models.TextField(_("rules used"))
+    network_path = models.CharField(_("walking network file"), max_length=300)
+    inputs = models.JSONField(_("inputs"), help_text=_("The buildings, facilities, communities and candidates used."))
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("planning run")
+        verbose_name_plural = _("planning runs")
+        constraints = [
+            models.CheckConstraint(
+                name="plan_run_scope_is_community_or_street",
+                condition=Q(community__isnull=False, street__isnull=True)
+                | Q(community__isnull=True, street__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community or self.street} #{self.pk}"
+
+    @property
+    def scope_name(self) -> str:
+        return str(self.community or self.street)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0

@@ -1,0 +1,225 @@
+"""Reading a run's result for people: coverage rows with names, the map, and the Excel workbook."""
+
+import io
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from linli.places.models import Building, Community
+from linli.places.svgmap import MapPoint, SvgMap, building_polygons
+
+from . import adapter
+from .models import PlanRun
+
+CATEGORY_COLOURS = ["#c8402a", "#2e86de", "#2e933c", "#e2b007", "#7b2cbf", "#1b998b", "#f46036", "#e75a9b"]
+
+
+def category_names(run: PlanRun) -> dict[str, str]:
+    rules = adapter.parse_rules_text(run.rules_text)
+    english = (get_language() or "").startswith("en")
+    return {c.code: (c.name_en if english else c.name_zh) for c in rules.categories}
+
+
+def age_group_names(run: PlanRun) -> dict[str, str]:
+    rules = adapter.parse_rules_text(run.rules_text)
+    english = (get_language() or "").startswith("en")
+    return {g.code: (g.name_en if english else g.name_zh) for g in rules.age_groups}
+
+
+def coverage_rows(run: PlanRun) -> list[dict[str, Any]]:
+    names, groups = category_names(run), age_group_names(run)
+    rows = []
+    for c in (run.result or {}).get("coverage", []):
+        rows.append(
+            {
+                **c,
+                "name": names.get(c["category"], c["category"]),
+                "age_group_name": groups.get(c["age_group"], c["age_group"]),
+                "share_pct": None if c["covered_share"] is None else round(100 * c["covered_share"], 1),
+            }
+        )
+    return rows
+
+
+def gap_rows(run: PlanRun, limit: int = 200) -> list[dict[str, Any]]:
+    names, groups = category_names(run), age_group_names(run)
+    building_names = {f["properties"]["id"]: f["properties"]["name"] for f in run.inputs["buildings"]["features"]}
+    gaps = sorted((run.result or {}).get("gaps", []), key=lambda g: -g["residents"])
+    return [
+        {
+            **g,
+            "name": names.get(g["category"], g["category"]),
+            "age_group_name": groups.get(g["age_group"], ""),
+            "building_name": building_names.get(g["building"], g["building"]),
+        }
+        for g in gaps[:limit]
+    ]
+
+
+def siting_rows(run: PlanRun) -> list[dict[str, Any]]:
+    sites = {f["properties"]["id"]: f for f in run.inputs["candidates"]["features"]}
+    names = category_names(run)
+    rows = []
+    for s in (run.result or {}).get("siting", []):
+        chosen = [
+            {
+                "id": i,
+                "name": sites[i]["properties"]["name"],
+                "lng": sites[i]["geometry"]["coordinates"][0],
+                "lat": sites[i]["geometry"]["coordinates"][1],
+            }
+            for i in s["selected"]
+            if i in sites
+        ]
+        rows.append({**s, "name": names.get(s["category"], s["category"]), "chosen": chosen})
+    return rows
+
+
+def run_map(run: PlanRun, community: Community | None, category: str = "") -> str:
+    """Buildings (gaps of `category` in red), facilities of the register, recommended sites as stars."""
+    communities = [community] if community else list(run.street.communities.all())  # type: ignore[union-attr]
+    gaps = {g["building"] for g in (run.result or {}).get("gaps", []) if not category or g["category"] == category}
+    gap_ids = {int(b[1:]) for b in gaps if b.startswith("b")}
+    buildings = Building.objects.filter(community__in=communities).only("pk", "name", "footprint")
+    svg = SvgMap(title=_("Life-circle health check"), credit=_("Buildings and streets © OpenStreetMap contributors"))
+    svg.outline = [c.boundary["coordinates"][0] for c in communities if c.boundary]
+    svg.polygons = building_polygons(buildings, highlight={pk: "#f28b82" for pk in gap_ids})
+    cats = sorted({f["properties"]["category"] for f in run.inputs["facilities"]["features"]})
+    colours = {c: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, c in enumerate(cats)}
+    names = category_names(run)
+    for f in run.inputs["facilities"]["features"]:
+        cat = f["properties"]["category"]
+        if category and cat != category:
+            continue
+        lng, lat = f["geometry"]["coordinates"]
+        svg.points.append(
+            MapPoint(
+                lng,
+                lat,
+                label=f"{f['properties']['name']} · {names.get(cat, cat)}",
+                colour=colours[cat],
+                shape="square",
+                css_class="facility",
+            )
+        )
+    for s in siting_rows(run):
+        for site in s["chosen"]:
+            svg.points.append(
+                MapPoint(
+                    site["lng"],
+                    site["lat"],
+                    label=_("Recommended: %(n)s") % {"n": site["name"]},
+                    colour="#ffd400",
+                    radius=10,
+                    shape="star",
+                    css_class="recommended",
+                )
+            )
+    return svg.render()
+
+
+def workbook(run: PlanRun) -> bytes:
+    """The run as an Excel workbook: coverage, index, gaps, recommended sites, inputs."""
+    wb = Workbook()
+    bold = Font(bold=True)
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
+        ws = wb.create_sheet(title)
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = bold
+        for row in rows:
+            ws.append(row)
+        for column in ws.columns:
+            ws.column_dimensions[column[0].column_letter].width = max(
+                10, min(40, max(len(str(c.value or "")) for c in column) + 2)
+            )
+
+    wb.remove(wb.active)
+    sheet(
+        _("Coverage"),
+        [
+            _("Category"),
+            _("Radius (m)"),
+            _("Serves"),
+            _("Facilities"),
+            _("Communities with one inside"),
+            _("Communities within radius"),
+            _("Residents served"),
+            _("Residents covered"),
+            _("Covered share (%)"),
+        ],
+        [
+            [
+                r["name"],
+                r["radius_m"],
+                r["age_group_name"],
+                r["facilities"],
+                r["communities_with_facility_inside"],
+                r["communities_within_radius"],
+                r["served_residents"],
+                r["covered_residents"],
+                r["share_pct"],
+            ]
+            for r in coverage_rows(run)
+        ],
+    )
+    sheet(
+        _("Supply index"),
+        [_("Community"), _("Index (0–100)"), _("Required but uncovered")],
+        [
+            [i["community"], i["index"], "、".join(category_names(run).get(c, c) for c in i["required_uncovered"])]
+            for i in (run.result or {}).get("index", [])
+        ],
+    )
+    sheet(
+        _("Gaps"),
+        [
+            _("Building"),
+            _("Community"),
+            _("Category"),
+            _("Age group"),
+            _("Residents"),
+            _("Walking distance (m)"),
+            _("Radius (m)"),
+        ],
+        [
+            [
+                g["building_name"],
+                g["community"],
+                g["name"],
+                g["age_group_name"],
+                g["residents"],
+                g["distance_m"],
+                g["radius_m"],
+            ]
+            for g in gap_rows(run, limit=100_000)
+        ],
+    )
+    sheet(
+        _("Recommended sites"),
+        [_("Category"), _("Site"), _("Newly covered residents"), _("Method"), _("Optimal")],
+        [
+            [s["name"], site["name"], s["newly_covered"], s["method"], _("yes") if s["optimal"] else _("no")]
+            for s in siting_rows(run)
+            for site in s["chosen"]
+        ],
+    )
+    sheet(
+        _("About"),
+        [_("Item"), _("Value")],
+        [
+            [_("Run"), run.pk],
+            [_("Scope"), run.scope_name],
+            [_("Computed at"), str(run.finished_at)],
+            [_("Walking network"), run.network_path],
+            [_("Engine"), (run.result or {}).get("engine_version", "")],
+            [_("Map data"), "© OpenStreetMap contributors (ODbL)"],
+        ],
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

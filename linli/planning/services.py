@@ -1,0 +1,168 @@
+"""Planning writes: request a run (queued as a background job), execute it, register candidate sites."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import DomainError, NotAllowed
+from linli.places.models import Building, Community, Street
+
+from . import adapter, policy
+from .core import PlanningError
+from .models import CandidateSite, PlanRun
+
+
+def plan_run_request(
+    *,
+    actor: Any,
+    community: Community | None = None,
+    street: Street | None = None,
+    siting_category: str = "",
+    siting_k: int = 0,
+) -> PlanRun:
+    """Snapshot the inputs now and queue the computation; the page follows its progress."""
+    if (community is None) == (street is None):
+        raise DomainError(_("Choose a community or a street."))
+    if community is not None and not policy.can_run_community_plan(actor, community):
+        raise NotAllowed(_("You may not run the health check for this community."))
+    if street is not None and not policy.can_run_street_plan(actor, street):
+        raise NotAllowed(_("You may not run the health check for this street."))
+    if siting_k < 0 or siting_k > 20:
+        raise DomainError(_("Choose between 0 and 20 new sites."), field="siting_k")
+    rules_file = adapter.rules_path()
+    rules_text = rules_file.read_text(encoding="utf-8")
+    try:
+        rules = adapter.parse_rules_text(rules_text, rules_file.name)
+    except PlanningError as exc:
+        raise DomainError(str(exc), field="rules") from None
+    if siting_k and siting_category not in rules.category_codes:
+        raise DomainError(_("Unknown facility category “%(c)s”.") % {"c": siting_category}, field="siting_category")
+    scope = [community] if community is not None else list(street.communities.all())  # type: ignore[union-attr]
+    network = adapter.network_path()
+    if not network.exists():
+        raise DomainError(_("The walking network file is missing: %(p)s") % {"p": network})
+    inputs = adapter.collect_inputs(communities=scope, rules=rules, day=timezone.localdate())
+    if not inputs["buildings"]["features"]:
+        raise DomainError(_("There are no residential buildings to analyse."))
+    with transaction.atomic():
+        run = PlanRun.objects.create(
+            community=community,
+            street=street,
+            requested_by=actor,
+            siting_category=siting_category if siting_k else "",
+            siting_k=siting_k,
+            rules_text=rules_text,
+            network_path=str(network),
+            inputs=inputs,
+        )
+        audit_record(
+            actor=actor,
+            action="plan_run.request",
+            instance=run,
+            community=community,
+            after={
+                "siting_category": run.siting_category,
+                "siting_k": siting_k,
+                "buildings": len(inputs["buildings"]["features"]),
+                "facilities": len(inputs["facilities"]["features"]),
+            },
+        )
+        from .tasks import execute_plan_run
+
+        transaction.on_commit(lambda: execute_plan_run.enqueue(run.pk))
+    return run
+
+
+def plan_run_execute(*, run_id: int) -> PlanRun:
+    """Run the core on the run's saved inputs, recording progress as it goes."""
+    from pathlib import Path
+
+    run = PlanRun.objects.get(pk=run_id)
+    if run.status not in (PlanRun.Status.QUEUED, PlanRun.Status.FAILED):
+        return run
+    PlanRun.objects.filter(pk=run.pk).update(status=PlanRun.Status.RUNNING, started_at=timezone.now(), error="")
+
+    def progress(done: int, total: int, message: str) -> None:
+        PlanRun.objects.filter(pk=run.pk).update(
+            progress_done=done, progress_total=total, progress_message=message[:120]
+        )
+
+    try:
+        result = adapter.run(
+            inputs=run.inputs,
+            rules_text=run.rules_text,
+            network_file=Path(run.network_path),
+            siting_category=run.siting_category,
+            siting_k=run.siting_k,
+            progress=progress,
+        )
+    except (PlanningError, OSError) as exc:
+        PlanRun.objects.filter(pk=run.pk).update(
+            status=PlanRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+    else:
+        PlanRun.objects.filter(pk=run.pk).update(
+            status=PlanRun.Status.DONE, result=result.to_dict(), finished_at=timezone.now()
+        )
+    run.refresh_from_db()
+    return run
+
+
+def candidate_site_create(
+    *,
+    actor: Any,
+    community: Community,
+    name: str,
+    lat: float | None = None,
+    lng: float | None = None,
+    building: Building | None = None,
+    kind: str = "idle_space",
+    floor_area_m2: int | None = None,
+    note: str = "",
+) -> CandidateSite:
+    if not policy.can_manage_candidate_sites(actor, community):
+        raise NotAllowed(_("You may not register candidate sites in this community."))
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise DomainError(_("Give the site a name of at most 80 characters."), field="name")
+    if kind not in CandidateSite.Kind.values:
+        raise DomainError(_("Unknown kind of site."), field="kind")
+    if building is not None:
+        if building.community_id != community.pk:
+            raise DomainError(_("That building is not in this community."), field="building")
+        lat, lng = building.lat, building.lng
+    if lat is None or lng is None:
+        raise DomainError(_("Give the site a location: a building or a point."), field="lat")
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise DomainError(_("That location is not on the earth."), field="lat")
+    if floor_area_m2 is not None and floor_area_m2 <= 0:
+        raise DomainError(_("A floor area must be positive."), field="floor_area_m2")
+    with transaction.atomic():
+        if CandidateSite.objects.filter(community=community, name=name).exists():
+            raise DomainError(_("A site with this name is already registered."), field="name")
+        site = CandidateSite.objects.create(
+            community=community,
+            name=name,
+            kind=kind,
+            building=building,
+            lat=lat,
+            lng=lng,
+            floor_area_m2=floor_area_m2,
+            note=note.strip()[:200],
+        )
+        audit_record(actor=actor, action="candidate_site.create", instance=site, after=snapshot(site))
+    return site
+
+
+def candidate_site_withdraw(*, actor: Any, site: CandidateSite) -> CandidateSite:
+    if not policy.can_manage_candidate_sites(actor, site.community):
+        raise NotAllowed(_("You may not change candidate sites in this community."))
+    with transaction.atomic():
+        before = snapshot(site)
+        site.active = False
+        site.save(update_fields=["active"])
+        audit_record(actor=actor, action="candidate_site.withdraw", instance=site, before=before, after=snapshot(site))
+    return site

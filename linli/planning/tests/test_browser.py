@@ -1,0 +1,37 @@
+"""A planner runs the health check in the browser and reads coverage, the map and recommended sites."""
+
+import datetime as dt
+
+import pytest
+
+from linli.accounts.models import Role
+from linli.conftest import browser_login, make_resident, screenshot
+from linli.places.models import Building
+
+from .test_runs import add_facility
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_planner_runs_the_check_and_sees_results(page, make_user, community):
+    for seq in range(1, 4):
+        make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 2, seq), seq=seq)
+    building = Building.objects.get(community=community)
+    add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
+    admin = make_user(Role.COMMUNITY_ADMIN, community)
+    browser_login(page, admin.mobile)
+    page.goto(page.base_url + "/planning/communities/shibei/")
+    page.select_option("select[name=siting_category]", "kindergarten")
+    page.fill("input[name=siting_k]", "1")
+    page.click("[data-testid=run-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=coverage]")
+    assert page.inner_text("[data-testid=index-shibei]").strip() != "—"
+    assert page.locator("[data-testid=map] svg").count() == 1
+    assert "OpenStreetMap" in page.inner_text("[data-testid=map]")
+    screenshot(page, "planning-community-zh")
+    page.click("button[name=language][value=en]")
+    page.wait_for_selector("[data-testid=coverage]")
+    assert "Where to build next" in page.content()
+    page.click("[data-testid=elder-on]")
+    page.wait_for_selector("[data-testid=coverage]")
+    screenshot(page, "planning-community-en-elder")

@@ -1,0 +1,119 @@
+"""Planning pages and API: the run, its progress, coverage, gaps, map and Excel, for the right people only."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from linli.conftest import client_for
+from linli.planning.models import PlanRun
+
+from .test_runs import add_facility, elderly  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def done_run(community, elderly, users, django_capture_on_commit_callbacks):  # noqa: F811
+    building = community.buildings.first()
+    add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
+    client = client_for(users["community_admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/communities/shibei/planning/runs",
+            {"siting_category": "kindergarten", "siting_k": 1},
+            content_type="application/json",
+        )
+    assert response.status_code == 202, response.content
+    return PlanRun.objects.get(pk=response.json()["id"])
+
+
+def test_api_run_reports_progress_and_result(done_run, users):
+    data = client_for(users["community_admin"]).get(f"/api/v1/planning/runs/{done_run.pk}").json()
+    assert data["status"] == "done" and data["percent"] == 100
+    assert {row["community"] for row in data["result"]["index"]} == {"shibei"}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_community_page_shows_index_coverage_map_gaps_and_sites(done_run, users, language):
+    body = client_for(users["social_worker"], language).get("/planning/communities/shibei/").content.decode()
+    assert 'data-testid="index-shibei"' in body and "<svg" in body
+    assert ("老年食堂" in body or "社区食堂" in body) if language == "zh-hans" else "canteen" in body.lower()
+    assert ("OpenStreetMap" in body) and 'data-testid="gaps"' in body and 'data-testid="siting"' in body
+
+
+def test_excel_export_has_every_sheet(done_run, users):
+    response = client_for(users["community_admin"], "en").get(f"/planning/runs/{done_run.pk}.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Coverage", "Supply index", "Gaps", "Recommended sites", "About"]
+    rows = list(book["Coverage"].iter_rows(values_only=True))
+    assert rows[0][0] == "Category" and len(rows) > 5
+
+
+def test_others_cannot_see_or_start_runs(done_run, users, make_user, other_community):
+    from linli.accounts.models import Role
+
+    outsider = make_user(Role.COMMUNITY_ADMIN, other_community)
+    assert client_for(outsider).get(f"/api/v1/planning/runs/{done_run.pk}").status_code == 404
+    assert client_for(outsider).get("/planning/communities/shibei/").status_code == 404
+    assert client_for(outsider).get(f"/planning/runs/{done_run.pk}.xlsx").status_code == 404
+    resident = client_for(users["resident"])
+    assert resident.get(f"/api/v1/planning/runs/{done_run.pk}").status_code == 404
+    before = PlanRun.objects.count()
+    refused = resident.post("/api/v1/communities/shibei/planning/runs", {}, content_type="application/json")
+    assert refused.status_code == 403 and PlanRun.objects.count() == before
+    # the city viewer reads but cannot start
+    viewer = client_for(users["city_viewer"])
+    assert viewer.get(f"/api/v1/planning/runs/{done_run.pk}").status_code == 200
+    assert viewer.post("/api/v1/communities/shibei/planning/runs", {}, content_type="application/json").status_code in (
+        403,
+        404,
+    )
+    assert PlanRun.objects.count() == before
+
+
+def test_bad_requests_get_clear_messages(users, community):
+    client = client_for(users["community_admin"], "en")
+    too_many = client.post(
+        "/api/v1/communities/shibei/planning/runs",
+        {"siting_category": "kindergarten", "siting_k": 99},
+        content_type="application/json",
+    )
+    assert too_many.status_code == 422 and "siting_k" in too_many.json()["error"]["fields"]
+    unknown = client.post(
+        "/api/v1/communities/shibei/planning/runs",
+        {"siting_category": "casino", "siting_k": 1},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and "casino" in unknown.json()["error"]["message"]
+    site = client.post(
+        "/api/v1/communities/shibei/planning/sites",
+        {"name": "", "lat": 30.28, "lng": 120.13},
+        content_type="application/json",
+    )
+    assert site.status_code == 400 and "name" in site.json()["error"]["fields"]
+    assert not PlanRun.objects.exists()
+
+
+def test_street_page_compares_communities(users, community, other_community, django_capture_on_commit_callbacks):
+    admin = client_for(users["street_admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post("/planning/streets/ningwei/", {"siting_category": "", "siting_k": 0})
+    assert response.status_code == 302
+    body = admin.get("/planning/streets/ningwei/").content.decode()
+    assert 'data-testid="index-shibei"' in body and 'data-testid="index-limin"' in body
+
+
+def test_candidate_sites_page(users, community):
+    client = client_for(users["community_admin"])
+    response = client.post(
+        "/planning/communities/shibei/sites/",
+        {"name": "闲置厂房", "kind": "idle_space", "lat": "30.286", "lng": "120.136"},
+    )
+    assert response.status_code == 302
+    assert "闲置厂房" in client.get("/planning/communities/shibei/sites/").content.decode()
+    bad = client.post(
+        "/planning/communities/shibei/sites/", {"name": "x", "kind": "idle_space", "lat": "300", "lng": "120"}
+    )
+    assert bad.status_code == 200 and "90" in bad.content.decode()

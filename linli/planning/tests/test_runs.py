@@ -1,0 +1,126 @@
+"""Planning runs from the platform's own records: inputs snapshotted, run in the background, reproducible."""
+
+import datetime as dt
+
+import pytest
+
+from linli.audit.models import AuditEntry
+from linli.conftest import make_resident
+from linli.core.errors import DomainError, NotAllowed
+from linli.facilities.models import Facility, FacilityCategory
+from linli.places.models import Building
+from linli.planning import adapter, services
+from linli.planning.models import PlanRun
+
+pytestmark = pytest.mark.django_db
+
+
+def add_facility(community, code, lng, lat, name="设施"):
+    category = FacilityCategory.objects.get(code=code)
+    return Facility.objects.create(
+        community=community,
+        code=f"{code}-{lng}",
+        name=name,
+        category=category,
+        scenario=category.default_scenario,
+        lat=lat,
+        lng=lng,
+    )
+
+
+@pytest.fixture
+def elderly(community):
+    for seq in range(1, 6):
+        make_resident(community, name=f"老人{seq}", birth=dt.date(1945, 1, seq), seq=seq)
+    make_resident(community, name="孩子", birth=dt.date.today().replace(year=dt.date.today().year - 2), seq=9)
+
+
+def test_inputs_count_residents_by_age_band_per_building(community, elderly):
+    rules = adapter.parse_rules_text(adapter.rules_path().read_text())
+    inputs = adapter.collect_inputs(communities=[community], rules=rules, day=dt.date.today())
+    [building] = inputs["buildings"]["features"]
+    assert building["properties"]["pop_60_plus"] == 5 and building["properties"]["pop_0_3"] == 1
+    assert inputs["communities"]["features"][0]["properties"]["code"] == "shibei"
+
+
+def test_a_run_computes_coverage_index_gaps_and_sites_in_the_background(
+    community, elderly, users, django_capture_on_commit_callbacks
+):
+    building = Building.objects.get(community=community)
+    add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.plan_run_request(
+            actor=users["social_worker"], community=community, siting_category="kindergarten", siting_k=1
+        )
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.DONE, run.error
+    assert run.progress_done == run.progress_total > 0
+    result = run.result
+    canteen = next(c for c in result["coverage"] if c["category"] == "elderly_canteen")
+    assert canteen["served_residents"] == 5 and canteen["facilities"] == 1
+    assert [row["community"] for row in result["index"]] == ["shibei"]
+    assert result["siting"][0]["category"] == "kindergarten"
+    assert AuditEntry.objects.filter(action="plan_run.request").count() == 1
+    # The same saved inputs give the same result.
+    again = adapter.run(
+        inputs=run.inputs,
+        rules_text=run.rules_text,
+        network_file=adapter.network_path(),
+        siting_category="kindergarten",
+        siting_k=1,
+    ).to_dict()
+    assert again["coverage"] == result["coverage"] and again["index"] == result["index"]
+
+
+def test_runs_are_refused_to_residents_and_other_communities_staff(community, other_community, users):
+    before = PlanRun.objects.count()
+    with pytest.raises(NotAllowed):
+        services.plan_run_request(actor=users["resident"], community=community)
+    with pytest.raises(NotAllowed):
+        services.plan_run_request(actor=users["community_admin"], community=other_community)
+    assert PlanRun.objects.count() == before
+
+
+def test_a_facility_far_from_every_way_fails_the_run_with_its_name(
+    community, elderly, users, django_capture_on_commit_callbacks
+):
+    add_facility(community, "elderly_canteen", 121.5, 30.285, name="远方食堂")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.plan_run_request(actor=users["community_admin"], community=community)
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.FAILED
+    assert "远方食堂" in run.error or f"f{Facility.objects.get(name='远方食堂').pk}" in run.error
+
+
+def test_bad_rules_and_bad_requests_are_refused_with_the_item_named(community, elderly, users, settings, tmp_path):
+    with pytest.raises(DomainError):
+        services.plan_run_request(
+            actor=users["community_admin"], community=community, siting_category="nope", siting_k=1
+        )
+    bad = tmp_path / "rules.toml"
+    bad.write_text(adapter.rules_path().read_text().replace('code = "market"', 'code = "flea_market"', 1))
+    settings.PLANNING_RULES_FILE = str(bad)
+    with pytest.raises(DomainError, match="flea_market"):
+        services.plan_run_request(actor=users["community_admin"], community=community)
+    assert not PlanRun.objects.exists()
+
+
+def test_candidate_sites_are_checked_and_audited(community, other_community, users):
+    site = services.candidate_site_create(
+        actor=users["community_admin"], community=community, name="闲置厂房", lat=30.286, lng=120.136, floor_area_m2=300
+    )
+    assert AuditEntry.objects.filter(action="candidate_site.create").exists()
+    with pytest.raises(DomainError):
+        services.candidate_site_create(
+            actor=users["community_admin"], community=community, name="闲置厂房", lat=30.286, lng=120.136
+        )
+    theirs = Building.objects.get(community=other_community)
+    with pytest.raises(DomainError):
+        services.candidate_site_create(
+            actor=users["community_admin"], community=community, name="别处", building=theirs
+        )
+    with pytest.raises(NotAllowed):
+        services.candidate_site_create(actor=users["grid_steward"], community=community, name="x", lat=30.2, lng=120.1)
+    services.candidate_site_withdraw(actor=users["community_admin"], site=site)
+    site.refresh_from_db()
+    assert not site.active

@@ -1,0 +1,160 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.places.selectors import community_get
+
+from . import adapter, policy, reports, selectors, services
+from .forms import CandidateSiteForm, RunForm
+from .models import PlanRun
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    rules = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+    return [(c.code, c.name_en if english else c.name_zh) for c in rules.categories]
+
+
+def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str, Any]:
+    if run is None or run.status != PlanRun.Status.DONE:
+        return {}
+    return {
+        "coverage": reports.coverage_rows(run),
+        "gaps": reports.gap_rows(run, limit=50),
+        "siting": reports.siting_rows(run),
+        "index": (run.result or {}).get("index", []),
+        "map_svg": reports.run_map(run, community, category),
+        "warnings": (run.result or {}).get("warnings", []),
+    }
+
+
+@login_required
+def community_plan(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    runs = selectors.runs_of_community(user=request.user, community=community)
+    can_run = policy.can_run_community_plan(request.user, community)
+    form = RunForm(request.POST or None, categories=_category_choices())
+    if request.method == "POST":
+        if not can_run:
+            raise NotAllowed(_("You may not run the health check for this community."))
+        if form.is_valid():
+            try:
+                services.plan_run_request(
+                    actor=request.user,
+                    community=community,
+                    siting_category=form.cleaned_data["siting_category"] or "",
+                    siting_k=form.cleaned_data["siting_k"] or 0,
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(request, _("The health check has started."))
+                return redirect("planning:community", code=community.code)
+    latest = runs.first()
+    shown = selectors.latest_done(runs)
+    category = request.GET.get("category", "")
+    return render(
+        request,
+        "planning/community.html",
+        {
+            "community": community,
+            "latest": latest,
+            "run": shown,
+            "form": form,
+            "can_run": can_run,
+            "category": category,
+            "categories": _category_choices(),
+            "can_manage_sites": policy.can_manage_candidate_sites(request.user, community),
+            **_run_context(shown, community, category),
+        },
+    )
+
+
+@login_required
+def street_plan(request: HttpRequest, code: str) -> HttpResponse:
+    street = selectors.street_get(user=request.user, code=code)
+    runs = selectors.runs_of_street(user=request.user, street=street)
+    can_run = policy.can_run_street_plan(request.user, street)
+    form = RunForm(request.POST or None, categories=_category_choices())
+    if request.method == "POST" and can_run and form.is_valid():
+        try:
+            services.plan_run_request(
+                actor=request.user,
+                street=street,
+                siting_category=form.cleaned_data["siting_category"] or "",
+                siting_k=form.cleaned_data["siting_k"] or 0,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("The health check has started."))
+            return redirect("planning:street", code=street.code)
+    shown = selectors.latest_done(runs)
+    category = request.GET.get("category", "")
+    return render(
+        request,
+        "planning/street.html",
+        {
+            "street": street,
+            "latest": runs.first(),
+            "run": shown,
+            "form": form,
+            "can_run": can_run,
+            "category": category,
+            "categories": _category_choices(),
+            **_run_context(shown, None, category),
+        },
+    )
+
+
+@login_required
+def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, pk=pk)
+    if run.status != PlanRun.Status.DONE:
+        raise NotFound(_("This run has no result yet."))
+    response = HttpResponse(
+        reports.workbook(run), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="linli-health-check-{run.pk}.xlsx"'
+    return response
+
+
+@login_required
+def candidate_sites(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not policy.can_view_community_plan(request.user, community):
+        raise NotFound(_("No such community."))
+    can_manage = policy.can_manage_candidate_sites(request.user, community)
+    form = CandidateSiteForm(request.POST or None)
+    if request.method == "POST" and can_manage:
+        if "withdraw" in request.POST:
+            site = selectors.candidate_sites_of(community=community).filter(pk=request.POST["withdraw"]).first()
+            if site is None:
+                raise NotFound(_("No such site."))
+            services.candidate_site_withdraw(actor=request.user, site=site)
+            return redirect("planning:sites", code=community.code)
+        if form.is_valid():
+            try:
+                services.candidate_site_create(actor=request.user, community=community, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(request, _("Site registered."))
+                return redirect("planning:sites", code=community.code)
+    return render(
+        request,
+        "planning/sites.html",
+        {
+            "community": community,
+            "sites": selectors.candidate_sites_of(community=community),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )

@@ -1,0 +1,57 @@
+"""Who may do what with reports. One predicate per verb."""
+
+from typing import Any
+
+from linli.accounts.models import Role
+from linli.accounts.rules import CASEWORK_ROLES, access_for, has_role, is_community_staff, oversees
+
+
+def can_submit_report(user: Any, community: Any) -> bool:
+    """Anyone may report: residents with an account, and guests with a mobile number."""
+    return True
+
+
+def can_view_queue(user: Any, community: Any) -> bool:
+    return is_community_staff(user, community) or oversees(user, community)
+
+
+def can_handle_report(user: Any, report: Any) -> bool:
+    """The grid's steward, the handler, community caseworkers, and the street that oversees the community."""
+    if user is None or not user.is_authenticated:
+        return False
+    community = report.community
+    if access_for(user).superuser or oversees(user, community) or has_role(user, community, *CASEWORK_ROLES):
+        return True
+    if report.assignee_id == user.pk:
+        return True
+    return bool(has_role(user, community, Role.GRID_STEWARD) and report.grid_id and report.grid.steward_id == user.pk)
+
+
+def can_assign_reports(user: Any, community: Any) -> bool:
+    return access_for(user).superuser or oversees(user, community) or has_role(user, community, *CASEWORK_ROLES)
+
+
+def can_configure_reports(user: Any, community: Any) -> bool:
+    """Categories, their fields and time limits, and Open311 API keys: community admins."""
+    return access_for(user).superuser or has_role(user, community, Role.COMMUNITY_ADMIN)
+
+
+def is_reporter(user: Any, report: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and report.reporter_id == user.pk)
+
+
+def can_reopen_report(user: Any, report: Any) -> bool:
+    return is_reporter(user, report)
+
+
+def can_rate_report(user: Any, report: Any) -> bool:
+    return is_reporter(user, report)
+
+
+def can_support_report(user: Any, report: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and not is_reporter(user, report))
+
+
+def can_see_reporter(user: Any, report: Any) -> bool:
+    """The reporter's name and number are for those who handle the report."""
+    return is_reporter(user, report) or can_handle_report(user, report) or can_view_queue(user, report.community)

@@ -1,0 +1,181 @@
+"""Reading reports. Reports are public as in Open311 (without the reporter); queues are for staff."""
+
+import datetime as dt
+import math
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.errors import NotAllowed, NotFound
+from linli.places.geometry import haversine_m
+from linli.places.models import Community
+
+from . import rules
+from .models import Category, Level, Report
+
+S = Report.Status
+
+
+def categories_of(*, community: Community, active_only: bool = True) -> QuerySet[Category]:
+    qs = Category.objects.filter(community=community).prefetch_related("attributes")
+    return qs.filter(active=True) if active_only else qs
+
+
+def category_get(*, community: Community, code: str) -> Category:
+    category = categories_of(community=community).filter(code=code).first()
+    if category is None:
+        raise NotFound(_("No category has the code “%(code)s”.") % {"code": code}, code="unknown_category")
+    return category
+
+
+def report_get(*, community: Community, pk: int) -> Report:
+    report = (
+        Report.objects.filter(community=community, pk=pk)
+        .select_related("community", "category", "grid__steward", "building", "assignee", "reporter", "duplicate_of")
+        .first()
+    )
+    if report is None:
+        raise NotFound(_("No report #%(id)s in this community.") % {"id": pk}, code="unknown_report")
+    return report
+
+
+@dataclass
+class QueueFilter:
+    status: str = "open"
+    category: str = ""
+    grid: str = ""
+    mine: bool = False
+    overdue: bool = False
+    level: int | None = None
+    q: str = ""
+
+
+def reports_queue(*, user: Any, community: Community, filters: QueueFilter) -> QuerySet[Report]:
+    """The work queue: a steward sees their grids first; community staff and the street see everything."""
+    if not rules.can_view_queue(user, community):
+        raise NotAllowed(_("Only community staff see the work queue."))
+    qs = Report.objects.filter(community=community).select_related("category", "grid", "assignee", "building")
+    if filters.status == "open":
+        qs = qs.filter(status__in=Report.OPEN_STATUSES)
+    elif filters.status in S.values:
+        qs = qs.filter(status=filters.status)
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.grid:
+        qs = qs.filter(grid__code=filters.grid)
+    if filters.mine:
+        qs = qs.filter(Q(assignee=user) | Q(grid__steward=user))
+    if filters.overdue:
+        qs = qs.filter(overdue=True)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.q:
+        qs = qs.filter(Q(description__icontains=filters.q) | Q(address__icontains=filters.q))
+    return qs.order_by("due_at", "-created_at")
+
+
+def reports_of_user(*, user: Any) -> QuerySet[Report]:
+    """What the user reported or supports."""
+    return (
+        Report.objects.filter(Q(reporter=user) | Q(supports__user=user))
+        .distinct()
+        .select_related("community", "category")
+        .order_by("-created_at")
+    )
+
+
+def reports_nearby(
+    *,
+    community: Community,
+    category: Category | None,
+    lat: float | None,
+    lng: float | None,
+    building_id: int | None = None,
+    radius_m: float = 250,
+    limit: int = 10,
+) -> list[Report]:
+    """Open reports of the same category near a point (or in the same building), nearest first."""
+    qs = Report.objects.filter(community=community, status__in=Report.OPEN_STATUSES).select_related("category")
+    if category is not None:
+        qs = qs.filter(category=category)
+    if building_id:
+        from linli.places.models import Building
+
+        b = Building.objects.filter(community=community, pk=building_id).first()
+        if b is not None and lat is None:
+            lat, lng = b.lat, b.lng
+    if lat is None or lng is None:
+        return list(qs.filter(building_id=building_id)[:limit]) if building_id else []
+    dlat = radius_m / 111_320
+    dlng = radius_m / (111_320 * max(0.1, math.cos(math.radians(lat))))
+    near = qs.filter(lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
+    found = []
+    for report in near[:200]:
+        assert report.lat is not None and report.lng is not None
+        d = haversine_m(lng, lat, report.lng, report.lat)
+        if d <= radius_m:
+            report.distance_m = round(d)  # type: ignore[attr-defined]
+            found.append(report)
+    found.sort(key=lambda r: r.distance_m)  # type: ignore[attr-defined]
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class SlaFigures:
+    total: int
+    open: int
+    overdue_open: int
+    escalated: int
+    accepted_in_time_pct: float | None
+    median_hours_to_accept: float | None
+    median_hours_to_resolve: float | None
+    resolved: int
+    average_rating: float | None
+    reopened: int
+    by_category: list[dict[str, Any]]
+    by_level: dict[str, int]
+
+
+def sla_figures(*, user: Any, community: Community, days: int = 90, now: dt.datetime | None = None) -> SlaFigures:
+    """How quickly reports were handled over the last `days` days."""
+    if not rules.can_view_queue(user, community):
+        raise NotAllowed(_("Only community staff see these figures."))
+    now = now or timezone.now()
+    qs = Report.objects.filter(community=community, created_at__gte=now - dt.timedelta(days=days))
+    rows = list(
+        qs.values_list("created_at", "accepted_at", "resolved_at", "category__accept_within_hours", "overdue", "level")
+    )
+    accept_hours = [(a - c).total_seconds() / 3600 for c, a, _r, _l, _o, _v in rows if a]
+    resolve_hours = [(r - c).total_seconds() / 3600 for c, _a, r, _l, _o, _v in rows if r]
+    in_time = [(a - c).total_seconds() / 3600 <= limit for c, a, _r, limit, _o, _v in rows if a]
+    agg = qs.aggregate(
+        open=Count("pk", filter=Q(status__in=Report.OPEN_STATUSES)),
+        overdue_open=Count("pk", filter=Q(status__in=Report.OPEN_STATUSES, overdue=True)),
+        escalated=Count("pk", filter=Q(level__gt=Level.STEWARD)),
+        rating=Avg("rating"),
+        reopened=Count("pk", filter=Q(reopen_count__gt=0)),
+    )
+    by_category = list(
+        qs.values("category__code", "category__name")
+        .annotate(n=Count("pk"), open=Count("pk", filter=Q(status__in=Report.OPEN_STATUSES)), rating=Avg("rating"))
+        .order_by("-n")
+    )
+    by_level = {str(Level(v).label): n for v, n in qs.values_list("level").annotate(n=Count("pk")).order_by("level")}
+    return SlaFigures(
+        total=len(rows),
+        open=agg["open"],
+        overdue_open=agg["overdue_open"],
+        escalated=agg["escalated"],
+        accepted_in_time_pct=round(100 * sum(in_time) / len(in_time), 1) if in_time else None,
+        median_hours_to_accept=round(statistics.median(accept_hours), 1) if accept_hours else None,
+        median_hours_to_resolve=round(statistics.median(resolve_hours), 1) if resolve_hours else None,
+        resolved=len(resolve_hours),
+        average_rating=round(agg["rating"], 2) if agg["rating"] is not None else None,
+        reopened=agg["reopened"],
+        by_category=by_category,
+        by_level=by_level,
+    )

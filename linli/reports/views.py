@@ -1,0 +1,374 @@
+"""Report pages: residents submit, follow, support, reopen and rate; staff work a queue, a map and SLA figures."""
+
+import mimetypes
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts.models import RoleAssignment, User
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.places.models import Community, Grid
+from linli.places.selectors import community_get, community_get_public, grids_of
+
+from . import rules, selectors, services
+from .forms import ApiKeyForm, NoteForm, RateForm, ReportForm
+from .mapping import map_context
+from .models import ApiClient, Level, Report, ReportPhoto
+from .open311.views import _attributes
+from .photos import MAX_PHOTOS, photo_clean
+
+STATUS_BADGE = {"resolved": "ok", "closed": "ok", "rejected": "bad", "duplicate": "bad"}
+
+
+def _staff_community(request: HttpRequest, code: str) -> Community:
+    community = community_get_public(code=code)
+    if not rules.can_view_queue(request.user, community):
+        raise NotAllowed(_("Only community staff see the work queue."))
+    return community
+
+
+def report_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get_public(code=code)
+    guest = not request.user.is_authenticated
+    form = ReportForm(request.POST or None, community=community, guest=guest)
+    categories = list(selectors.categories_of(community=community))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            uploads = request.FILES.getlist("photos")
+            if len(uploads) > MAX_PHOTOS:
+                raise DomainError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="photos")
+            photos = [photo_clean(f, name=f.name or "") for f in uploads]
+            report = services.report_submit(
+                actor=request.user,
+                community=community,
+                category=data["category"],
+                description=data["description"],
+                lat=data.get("lat"),
+                lng=data.get("lng"),
+                building=data.get("building"),
+                address=data.get("address") or "",
+                attributes=_attributes(request.POST),
+                photos=photos,
+                guest_mobile=data.get("guest_mobile") or "",
+            )
+        except DomainError as exc:
+            target = exc.field if exc.field in form.fields else None
+            form.add_error(target, str(exc.message))
+        else:
+            messages.success(request, _("Thank you. Report #%(id)s was sent to the grid steward.") % {"id": report.pk})
+            return redirect("reports:detail", code=community.code, pk=report.pk)
+    grids = list(grids_of(community=community))
+    buildings = list(community.buildings.only("pk", "name", "lat", "lng")[:2000])
+    return render(
+        request,
+        "reports/report_new.html",
+        {
+            "community": community,
+            "form": form,
+            "categories": categories,
+            "map": map_context(community, grids, []),
+            "buildings": buildings,
+            "max_photos": MAX_PHOTOS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def nearby(request: HttpRequest, code: str) -> JsonResponse:
+    """Open reports of the same category near the chosen place, so that a resident can support one."""
+    community = community_get_public(code=code)
+
+    def num(name: str) -> float | None:
+        try:
+            return float(request.GET[name])
+        except (KeyError, ValueError):
+            return None
+
+    category = None
+    if request.GET.get("category", "").isdigit():
+        category = selectors.categories_of(community=community).filter(pk=int(request.GET["category"])).first()
+    building = request.GET.get("building", "")
+    found = selectors.reports_nearby(
+        community=community,
+        category=category,
+        lat=num("lat"),
+        lng=num("lng"),
+        building_id=int(building) if building.isdigit() else None,
+    )
+    return JsonResponse(
+        {
+            "reports": [
+                {
+                    "id": r.pk,
+                    "category": r.category.name,
+                    "description": r.description[:120],
+                    "status": r.get_status_display(),
+                    "supporters": r.supporters_count,
+                    "distance_m": getattr(r, "distance_m", None),
+                    "url": services.report_url(r),
+                }
+                for r in found
+            ]
+        }
+    )
+
+
+def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get_public(code=code)
+    report = selectors.report_get(community=community, pk=pk)
+    handler = rules.can_handle_report(request.user, report)
+    events = report.events.select_related("actor").order_by("created_at", "id")
+    if not handler:
+        events = events.filter(public=True)
+    now = timezone.now()
+    assignees: list[User] = []
+    if handler:
+        ids = RoleAssignment.objects.filter(
+            community=community, role__in=("grid_steward", "social_worker", "community_admin")
+        )
+        assignees = list(User.objects.filter(pk__in=ids.values("user_id")).order_by("display_name")[:200])
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "community": community,
+            "report": report,
+            "events": events,
+            "photos": report.photos.all(),
+            "handler": handler,
+            "is_reporter": rules.is_reporter(request.user, report),
+            "see_reporter": rules.can_see_reporter(request.user, report),
+            "can_support": rules.can_support_report(request.user, report) and report.is_open,
+            "supported": request.user.is_authenticated and report.supports.filter(user=request.user).exists(),
+            "can_reopen": rules.can_reopen_report(request.user, report) and report.can_reopen(now),
+            "can_rate": rules.can_rate_report(request.user, report) and report.can_rate(),
+            "note_form": NoteForm(),
+            "rate_form": RateForm(),
+            "assignees": assignees,
+            "badge": STATUS_BADGE.get(report.status, ""),
+            "level": Level(report.level).label,
+        },
+    )
+
+
+@require_POST
+@login_required
+def report_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One action on one report: the button's name says which service to call."""
+    community = community_get_public(code=code)
+    report = selectors.report_get(community=community, pk=pk)
+    action = request.POST.get("action", "")
+    note = request.POST.get("note", "")
+    user = request.user
+    try:
+        if action == "accept":
+            services.report_accept(actor=user, report=report, note=note)
+        elif action == "start":
+            services.report_start(actor=user, report=report, note=note)
+        elif action == "resolve":
+            services.report_resolve(actor=user, report=report, note=note)
+        elif action == "reject":
+            services.report_reject(actor=user, report=report, note=note)
+        elif action == "duplicate":
+            original_id = request.POST.get("original", "")
+            if not original_id.isdigit():
+                raise DomainError(_("Give the number of the original report."), field="original")
+            original = selectors.report_get(community=community, pk=int(original_id))
+            services.report_mark_duplicate(actor=user, report=report, original=original, note=note)
+        elif action == "note":
+            services.report_add_note(actor=user, report=report, note=note, public=request.POST.get("public") == "1")
+        elif action == "assign":
+            assignee = (
+                User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+                if (request.POST.get("assignee") or "").isdigit()
+                else None
+            )
+            if assignee is None:
+                raise DomainError(_("Choose whom to assign it to."), field="assignee")
+            services.report_assign(actor=user, report=report, assignee=assignee, note=note)
+        elif action == "support":
+            services.report_support(actor=user, report=report)
+        elif action == "reopen":
+            services.report_reopen(actor=user, report=report, note=note)
+        elif action == "rate":
+            form = RateForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Choose from one to five stars."), field="rating")
+            services.report_rate(
+                actor=user, report=report, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            )
+        else:
+            raise DomainError(_("Unknown action."))
+    except (DomainError, NotFound) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("reports:detail", code=community.code, pk=report.pk)
+
+
+def photo(request: HttpRequest, code: str, pk: int, photo_id: int) -> FileResponse:
+    item = ReportPhoto.objects.filter(community__code=code, report_id=pk, pk=photo_id).first()
+    if item is None:
+        raise Http404
+    response = FileResponse(
+        item.image.open("rb"), content_type=mimetypes.guess_type(item.image.name)[0] or "image/jpeg"
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.reports_of_user(user=request.user), 30).get_page(request.GET.get("page"))
+    from linli.places.selectors import communities_visible_to
+
+    communities = list(communities_visible_to(request.user))
+    staff_ids = {c.pk for c in communities if rules.can_view_queue(request.user, c)}
+    return render(
+        request,
+        "reports/my_reports.html",
+        {"page": page, "communities": communities, "staff_ids": staff_ids, "badges": STATUS_BADGE},
+    )
+
+
+@login_required
+def queue(request: HttpRequest, code: str) -> HttpResponse:
+    community = _staff_community(request, code)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+        assignee_id = request.POST.get("assignee", "")
+        assignee = User.objects.filter(pk=int(assignee_id)).first() if assignee_id.isdigit() else None
+        try:
+            if assignee is None or not ids:
+                raise DomainError(_("Tick reports and choose whom to assign them to."))
+            n = services.reports_assign_bulk(actor=request.user, community=community, report_ids=ids, assignee=assignee)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(n)s reports assigned.") % {"n": n})
+        return redirect(request.get_full_path())
+    level = request.GET.get("level", "")
+    filters = selectors.QueueFilter(
+        status=request.GET.get("status", "open"),
+        category=request.GET.get("category", ""),
+        grid=request.GET.get("grid", ""),
+        mine=request.GET.get("mine") == "1",
+        overdue=request.GET.get("overdue") == "1",
+        level=int(level) if level.isdigit() else None,
+        q=request.GET.get("q", "").strip()[:100],
+    )
+    qs = selectors.reports_queue(user=request.user, community=community, filters=filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    staff = RoleAssignment.objects.filter(
+        community=community, role__in=("grid_steward", "social_worker", "community_admin")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "reports/queue.html",
+        {
+            "community": community,
+            "page": page,
+            "filters": filters,
+            "statuses": Report.Status.choices,
+            "categories": selectors.categories_of(community=community, active_only=False),
+            "grids": Grid.objects.filter(community=community),
+            "levels": Level.choices,
+            "assignees": User.objects.filter(pk__in=staff.values("user_id")).order_by("display_name"),
+            "can_assign": rules.can_assign_reports(request.user, community),
+            "querystring": params.urlencode(),
+            "badges": STATUS_BADGE,
+            "now": timezone.now(),
+        },
+    )
+
+
+STATUS_COLOUR = {"submitted": "#d7263d", "accepted": "#f46036", "in_progress": "#e2b007"}
+
+
+@login_required
+def report_map(request: HttpRequest, code: str) -> HttpResponse:
+    community = _staff_community(request, code)
+    reports = list(
+        Report.objects.filter(community=community, status__in=Report.OPEN_STATUSES, lat__isnull=False)
+        .select_related("category")
+        .order_by("-created_at")[:1000]
+    )
+    markers: list[dict[str, Any]] = [
+        {
+            "lng": r.lng,
+            "lat": r.lat,
+            "report": r,
+            "colour": STATUS_COLOUR.get(r.status, "#555"),
+            "url": services.report_url(r),
+        }
+        for r in reports
+    ]
+    return render(
+        request,
+        "reports/map.html",
+        {
+            "community": community,
+            "map": map_context(community, list(grids_of(community=community)), markers),
+            "legend": [(Report.Status(s).label, c) for s, c in STATUS_COLOUR.items()],
+            "count": len(reports),
+        },
+    )
+
+
+@login_required
+def sla(request: HttpRequest, code: str) -> HttpResponse:
+    community = _staff_community(request, code)
+    days = request.GET.get("days", "90")
+    days_n = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 90
+    figures = selectors.sla_figures(user=request.user, community=community, days=days_n)
+    return render(request, "reports/sla.html", {"community": community, "f": figures, "days": days_n})
+
+
+@login_required
+def api_keys(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_configure_reports(request.user, community):
+        raise NotAllowed(_("Only community admins manage Open311 API keys."))
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and request.POST.get("revoke", "").isdigit():
+        client = ApiClient.objects.filter(community=community, pk=int(request.POST["revoke"])).first()
+        if client is None:
+            raise NotFound(_("No such API key."))
+        services.api_client_revoke(actor=request.user, client=client)
+        messages.success(request, _("The key was revoked."))
+        return redirect("reports:keys", code=community.code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _client, new_key = services.api_client_issue(
+                actor=request.user,
+                community=community,
+                name=form.cleaned_data["name"],
+                requests_per_hour=form.cleaned_data["requests_per_hour"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            form = ApiKeyForm()
+    return render(
+        request,
+        "reports/api_keys.html",
+        {
+            "community": community,
+            "form": form,
+            "new_key": new_key,
+            "clients": ApiClient.objects.filter(community=community).order_by("-created_at"),
+            "endpoint": request.build_absolute_uri("/open311/v2/"),
+        },
+    )
