@@ -204,3 +204,13 @@ def screenshot(page: Any, name: str) -> str:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return str(path)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Any:
+    """A page request activates its language on the thread and nothing deactivates it: without this, a test
+    that runs after an English page sees English messages (order-dependent failures)."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
