@@ -170,7 +170,7 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str = "") -> Acti
             raise Conflict(_("Volunteers have already checked in; this activity can no longer be cancelled."))
         before = snapshot(activity)
         signups = list(
-            SignUp.objects.select_for_update()
+            SignUp.objects.select_for_update(of=("self",))
             .filter(activity=activity, status__in=SignUp.ACTIVE)
             .select_related("resident__user")
         )
@@ -235,7 +235,7 @@ def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None)
         raise NotFound(_("No such sign-up."))
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=signup.activity_id)
-        signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+        signup = SignUp.objects.select_for_update(of=("self",)).get(pk=signup.pk)
         if signup.status not in SignUp.ACTIVE:
             return signup
         if activity.starts_at <= now:
@@ -246,7 +246,7 @@ def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None)
         signup.save(update_fields=["status"])
         if was_confirmed:
             waiting = (
-                SignUp.objects.select_for_update()
+                SignUp.objects.select_for_update(of=("self",))
                 .filter(activity=activity, status=SignUp.Status.WAITLISTED)
                 .select_related("resident__user")
                 .order_by("created_at", "pk")
@@ -296,7 +296,7 @@ def check_in(
         )
     with transaction.atomic():
         signup = (
-            SignUp.objects.select_for_update()
+            SignUp.objects.select_for_update(of=("self",))
             .filter(activity=activity, resident=resident, status=SignUp.Status.CONFIRMED)
             .first()
         )
