@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from linli.accounts.api import router as accounts_router
 from linli.consultation.api import router as consultation_router
 from linli.core.api import install_error_handlers
+from linli.ledger.api import router as ledger_router
 from linli.mediation.api import router as mediation_router
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
@@ -23,3 +24,4 @@ api.add_router("", places_router)
 api.add_router("", people_router)
 api.add_router("", consultation_router)
 api.add_router("", mediation_router)
+api.add_router("", ledger_router)
