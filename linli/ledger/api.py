@@ -492,9 +492,7 @@ def merchant_redeem(request: HttpRequest, merchant_id: int, payload: RedeemIn) -
     return order_out(order, user=request.user, for_merchant=True)
 
 
-@router.post(
-    "/ledger/merchants/{merchant_id}/orders/{order_id}/refund", response=OrderOut, summary="Refund an order"
-)
+@router.post("/ledger/merchants/{merchant_id}/orders/{order_id}/refund", response=OrderOut, summary="Refund an order")
 def merchant_refund(request: HttpRequest, merchant_id: int, order_id: int, payload: ReasonIn) -> dict[str, Any]:
     """The merchant's staff, or the community's caseworkers, until the merchant is settled."""
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
@@ -609,9 +607,7 @@ def _funding_account(community: Any, payload: DepositIn) -> Account:
         if account is None:
             raise NotFound(_("No such account."), field="account_id", code="unknown_account")
         if account.community_id != community.pk:
-            raise NotFound(
-                _("This account belongs to another community."), field="account_id", code="other_community"
-            )
+            raise NotFound(_("This account belongs to another community."), field="account_id", code="other_community")
         if account.kind != AccountKind.FUNDING or account.unit != Unit.FEN:
             raise DomainError(
                 _("Deposits go into a funding source's yuan account."), field="account_id", code="not_funding"

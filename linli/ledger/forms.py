@@ -42,9 +42,7 @@ class ProductForm(forms.Form):
 
 
 class EarningRuleForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"), max_length=60, required=False, help_text=_("Empty: the standard name.")
-    )
+    name = forms.CharField(label=_("Name"), max_length=60, required=False, help_text=_("Empty: the standard name."))
     points = forms.IntegerField(label=_("Points per unit"))
     daily_cap = forms.IntegerField(label=_("Daily cap"), required=False, help_text=_("Empty: no cap."))
     yearly_cap = forms.IntegerField(label=_("Yearly cap"), required=False, help_text=_("Empty: no cap."))

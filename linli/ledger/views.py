@@ -266,7 +266,10 @@ def product_edit(request: HttpRequest, pk: int, product_id: int | None = None) -
         if product is None:
             raise NotFound(_("No such product."))
     initial = (
-        {f: getattr(product, f) for f in ("name", "kind", "description", "price_points", "price_fen", "stock", "active")}
+        {
+            f: getattr(product, f)
+            for f in ("name", "kind", "description", "price_points", "price_fen", "stock", "active")
+        }
         if product
         else None
     )

@@ -3,7 +3,6 @@
 from typing import Any
 
 import pytest
-from django.db.models import Sum
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.models import AuditEntry
@@ -183,7 +182,9 @@ def test_shop_shows_own_community_and_open_common_prosperity_merchants(
     r = client_for(shopper.user, "en").post(
         "/api/v1/ledger/orders", {"product_id": noodles.pk, "idempotency_key": "n"}, JSON
     )
-    assert r.status_code == 404 and r.json()["error"]["fields"] == {"product_id": ["This product is not on sale to you."]}
+    assert r.status_code == 404 and r.json()["error"]["fields"] == {
+        "product_id": ["This product is not on sale to you."]
+    }
 
 
 def test_order_retry_by_header_returns_the_first_order_and_moves_nothing(shopper: Any, product: Product) -> None:
@@ -218,7 +219,9 @@ def test_two_residents_may_use_the_same_key(shopper: Any, product: Product, make
     neighbour = make_resident(community, name="李四", seq=9, user=make_user(Role.RESIDENT, community))
     fund(shopper, 30)
     fund(neighbour, 30)
-    a = client_for(shopper.user).post("/api/v1/ledger/orders", {"product_id": product.pk}, JSON, HTTP_IDEMPOTENCY_KEY="1")
+    a = client_for(shopper.user).post(
+        "/api/v1/ledger/orders", {"product_id": product.pk}, JSON, HTTP_IDEMPOTENCY_KEY="1"
+    )
     b = client_for(neighbour.user).post(
         "/api/v1/ledger/orders", {"product_id": product.pk}, JSON, HTTP_IDEMPOTENCY_KEY="1"
     )
@@ -240,7 +243,14 @@ def test_two_residents_may_use_the_same_key(shopper: Any, product: Product, make
     ],
 )
 def test_bad_orders_name_the_field_and_move_nothing(
-    shopper: Any, product: Product, body: dict[str, Any], headers: dict[str, str], status: int, field: str, en: str, zh: Any
+    shopper: Any,
+    product: Product,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    status: int,
+    field: str,
+    en: str,
+    zh: Any,
 ) -> None:
     fund(shopper, 30)
     before = state()
@@ -325,14 +335,18 @@ def test_apply_and_be_approved_through_the_api(users: dict[str, Any], make_user:
     )
     assert decided.status_code == 200 and decided.json()["status"] == "approved"
     assert RoleAssignment.objects.filter(user=applicant, role=Role.MERCHANT_STAFF, community=community).exists()
-    r = client_for(users["social_worker"], "en").post(f"{BOOKS}/merchants/{merchant_id}/decide", {"approve": False}, JSON)
+    r = client_for(users["social_worker"], "en").post(
+        f"{BOOKS}/merchants/{merchant_id}/decide", {"approve": False}, JSON
+    )
     assert r.status_code == 409
     r = c.post(f"/api/v1/ledger/merchants/{merchant_id}/products", {"name": "拿铁", "price_points": 20}, JSON)
     assert r.status_code == 201
 
 
 @pytest.mark.parametrize(("role", "status"), MERCHANT_READ)
-def test_merchant_pages_matrix(cast: dict[str, Any], merchant: Merchant, product: Product, role: str, status: int) -> None:
+def test_merchant_pages_matrix(
+    cast: dict[str, Any], merchant: Merchant, product: Product, role: str, status: int
+) -> None:
     c = client_for(cast[role])
     for path in ("", "/products", "/orders", "/settlements"):
         assert c.get(f"/api/v1/ledger/merchants/{merchant.pk}{path}").status_code == status, path
@@ -374,7 +388,9 @@ def test_products_update_and_bad_prices(merchant: Merchant, merchant_user: Any, 
 
 
 @pytest.mark.parametrize(("role", "status"), MERCHANT_SELL)
-def test_redeem_matrix(cast: dict[str, Any], shopper: Any, merchant: Merchant, product: Product, role: str, status: int) -> None:
+def test_redeem_matrix(
+    cast: dict[str, Any], shopper: Any, merchant: Merchant, product: Product, role: str, status: int
+) -> None:
     fund(shopper, 30)
     order = services.order_place(actor=shopper.user, resident=shopper, product=product, idempotency_key="r")
     before = state()
@@ -444,9 +460,7 @@ def test_books_read_matrix(cast: dict[str, Any], role: str, status: int) -> None
 
 
 @pytest.mark.parametrize(("role", "status"), BOOKS_WRITE)
-def test_books_write_matrix(
-    cast: dict[str, Any], shopper: Any, community: Any, role: str, status: int
-) -> None:
+def test_books_write_matrix(cast: dict[str, Any], shopper: Any, community: Any, role: str, status: int) -> None:
     fund(shopper, 10)
     earned = Transaction.objects.get(kind="earn")
     pending = Merchant.objects.create(community=community, name="待批", applied_at="2026-01-01T00:00Z")
@@ -514,12 +528,16 @@ def test_deposits_take_whole_fen_into_this_communitys_funding_accounts(
     fund_account = accounts[("community_fund", "fen")]
     assert fund_account["balance"] == 0
     r = c.post(
-        f"{BOOKS}/deposits", {"account_id": fund_account["id"], "amount_fen": 50000, "memo": "街道拨款"}, JSON,
+        f"{BOOKS}/deposits",
+        {"account_id": fund_account["id"], "amount_fen": 50000, "memo": "街道拨款"},
+        JSON,
         HTTP_IDEMPOTENCY_KEY="dep-1",
     )
     assert r.status_code == 201, r.content
     again = c.post(
-        f"{BOOKS}/deposits", {"account_id": fund_account["id"], "amount_fen": 50000, "memo": "街道拨款"}, JSON,
+        f"{BOOKS}/deposits",
+        {"account_id": fund_account["id"], "amount_fen": 50000, "memo": "街道拨款"},
+        JSON,
         HTTP_IDEMPOTENCY_KEY="dep-1",
     )
     assert again.status_code == 200 and again.json()["id"] == r.json()["id"]
@@ -533,7 +551,13 @@ def test_deposits_take_whole_fen_into_this_communitys_funding_accounts(
         ({"amount_fen": 0}, 400, "amount_fen", "The amount must be greater than zero.", "数额必须大于零。"),
         ({"amount_fen": -5}, 400, "amount_fen", "The amount must be greater than zero.", "数额必须大于零。"),
         ({"account_id": 999999}, 404, "account_id", "No such account.", "没有这个账户。"),
-        ({"account_id": theirs.pk}, 404, "account_id", "This account belongs to another community.", "该账户属于其他社区。"),
+        (
+            {"account_id": theirs.pk},
+            404,
+            "account_id",
+            "This account belongs to another community.",
+            "该账户属于其他社区。",
+        ),
         ({"account_id": pool.pk}, 400, "account_id", "funding source", None),
         ({"account_id": None, "funding_code": "bank"}, 400, "funding_code", "Unknown funding source", "未知"),
         ({"account_id": None}, 400, "funding_code", "Choose the funding source", None),

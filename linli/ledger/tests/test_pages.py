@@ -54,7 +54,9 @@ def test_merchant_adds_and_edits_products(merchant: Any, merchant_user: Any, pro
     assert c.get(reverse("ledger:merchant_home", args=[merchant.pk])).status_code == 200
     add = reverse("ledger:product_add", args=[merchant.pk])
     assert c.get(add).status_code == 200
-    r = c.post(add, {"name": "土鸡蛋", "kind": "goods", "price_points": 30, "price_fen": 0, "stock": 12, "active": "on"})
+    r = c.post(
+        add, {"name": "土鸡蛋", "kind": "goods", "price_points": 30, "price_fen": 0, "stock": 12, "active": "on"}
+    )
     assert r.status_code == 302, r.content.decode()[:3000]
     egg = Product.objects.get(name="土鸡蛋")
     assert (egg.price_points, egg.stock, egg.active) == (30, 12, True)
@@ -109,7 +111,9 @@ def test_staff_edit_an_earning_rule(users: dict[str, Any], community: Any, langu
     page = c.get(url)
     assert page.status_code == 200 and b'class="elder' in page.content
     assert ("Points per unit" if language == "en" else "每单位积分") in page.content.decode()
-    r = c.post(url, {"name": "", "points": 15, "daily_cap": "", "yearly_cap": 1000, "funding_code": "community_company"})
+    r = c.post(
+        url, {"name": "", "points": 15, "daily_cap": "", "yearly_cap": 1000, "funding_code": "community_company"}
+    )
     assert r.status_code == 302
     rule = EarningRule.objects.get(community=community, code="volunteer_hour")
     assert (rule.points, rule.daily_cap, rule.yearly_cap, rule.funding_code, rule.enabled) == (
@@ -152,7 +156,9 @@ def test_staff_edit_the_points_policy(users: dict[str, Any], community: Any, lan
     assert AuditEntry.objects.filter(action="ledger_settings.update").count() == 1
     r = c.post(url, {"fen_per_point": 0, "expiry_years": 2, "expiry_notice_days": 45})
     text = r.content.decode()
-    assert r.status_code == 200 and "has-error" in text and ("greater than zero" if language == "en" else "大于零") in text
+    assert (
+        r.status_code == 200 and "has-error" in text and ("greater than zero" if language == "en" else "大于零") in text
+    )
     policy.refresh_from_db()
     assert policy.fen_per_point == 5 and policy.expiry_enabled
 
