@@ -621,3 +621,10 @@ def test_english_and_chinese_refusals(users: dict[str, Any]) -> None:
     for language, text in (("en", "You may not see this community's books."), ("zh-hans", "您无权查看本社区的账目。")):
         r = client_for(users["resident"], language).get(f"{BOOKS}/rules")
         assert r.status_code == 403 and r.json()["error"] == {"code": "forbidden", "message": text, "fields": {}}
+
+
+def test_the_ledger_api_is_documented() -> None:
+    from django.test import Client
+
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/ledger/orders" in paths and f"{BOOKS.replace('shibei', '{code}')}/deposits" in paths
