@@ -223,7 +223,7 @@ class MerchantApplyIn(Schema):
     kind: str = "shop"
     description: str = Field("", max_length=1000)
     address: str = Field("", max_length=120)
-    contact_mobile: str = Field("", max_length=11)
+    contact_mobile: str = Field("", max_length=11, pattern=r"^(1[3-9]\d{9})?$")
     open_to_all_communities: StrictBool = False
 
 

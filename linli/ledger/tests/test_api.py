@@ -325,6 +325,8 @@ def test_apply_and_be_approved_through_the_api(users: dict[str, Any], make_user:
     assert r.status_code == 400 and "name" in r.json()["error"]["fields"]
     r = c.post("/api/v1/ledger/merchants", {"community": "nowhere", "name": "x"}, JSON)
     assert r.status_code == 404 and "community" in r.json()["error"]["fields"]
+    r = c.post("/api/v1/ledger/merchants", {"community": "shibei", "name": "y", "contact_mobile": "123"}, JSON)
+    assert r.status_code == 422 and "contact_mobile" in r.json()["error"]["fields"]
     r = c.post("/api/v1/ledger/merchants", {"community": "shibei", "name": "y", "kind": "bank"}, JSON)
     assert r.status_code == 400 and "kind" in r.json()["error"]["fields"]
     # a pending merchant cannot list products yet
