@@ -11,6 +11,7 @@ from linli.core.api import install_error_handlers
 from linli.courses.api import router as courses_router
 from linli.facilities.api import router as facilities_router
 from linli.fund.api import router as fund_router
+from linli.ledger.api import router as ledger_router
 from linli.mediation.api import router as mediation_router
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
@@ -37,5 +38,6 @@ api.add_router("", courses_router)
 api.add_router("", childcare_router)
 api.add_router("", planning_router)
 api.add_router("", cockpit_router)
+api.add_router("", ledger_router)
 api.add_router("", volunteering_router)
 api.add_router("", fund_router)

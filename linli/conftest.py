@@ -25,6 +25,17 @@ def next_mobile() -> str:
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Each test starts in the site's default language (a request in English must not leak into the next test)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request: Any) -> None:
     """Transactional tests run on a flushed database: seed the catalogues the migrations would have."""
     marker = request.node.get_closest_marker("django_db")

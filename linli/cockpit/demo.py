@@ -1,4 +1,4 @@
-"""Demo: a half-year of monthly cockpit figures for every community, and a few values entered with evidence."""
+"""Demo: four months of monthly cockpit figures for every community, and a few values entered with evidence."""
 
 import datetime as dt
 
@@ -23,7 +23,7 @@ def build(ctx: DemoContext) -> None:
     framework = load_framework()
     month = month_start(ctx.today)
     months = [month]
-    for _ in range(5):
+    for _ in range(3):
         months.append(month_start(months[-1] - dt.timedelta(days=1)))
     for community in ctx.communities:
         admin = ctx.users["community_admin"] if community == ctx.communities[0] else ctx.users["limin_admin"]

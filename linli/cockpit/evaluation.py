@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from linli.core.scenarios import Scenario
+
 from .framework import Framework, Indicator
 
 
@@ -41,18 +43,16 @@ def evaluate(framework: Framework, values: dict[str, float | None]) -> Evaluatio
     scores = tuple(
         IndicatorScore(i, values.get(i.code), indicator_score(i, values.get(i.code))) for i in framework.indicators
     )
-    scenarios: dict[str, float | None] = {}
-    weighted = total_weight = 0.0
-    for scenario in framework.by_scenario():
-        own = [s for s in scores if s.indicator.scenario == scenario]
-        weight = sum(s.indicator.weight for s in own)
-        if not own:
-            scenarios[scenario] = None
-            continue
-        scenarios[scenario] = round(sum(s.score * s.indicator.weight for s in own) / weight, 2)
-        weighted += sum(s.score * s.indicator.weight for s in own)
-        total_weight += weight
-    overall = round(weighted / total_weight, 2) if total_weight else 0.0
+    sums: dict[str, list[float]] = {}  # scenario -> [weighted score, weight]
+    for s in scores:
+        acc = sums.setdefault(s.indicator.scenario, [0.0, 0.0])
+        acc[0] += s.score * s.indicator.weight
+        acc[1] += s.indicator.weight
+    scenarios: dict[str, float | None] = {
+        code: (round(sums[code][0] / sums[code][1], 2) if code in sums else None) for code in Scenario.values
+    }
+    total_weight = sum(w for _ws, w in sums.values())
+    overall = round(sum(ws for ws, _w in sums.values()) / total_weight, 2) if total_weight else 0.0
     level = "leading" if overall >= framework.leading else "basic" if overall >= framework.basic else ""
     next_level = {"": "basic", "basic": "leading", "leading": ""}[level]
     target = {"basic": framework.basic, "leading": framework.leading, "": overall}[next_level]

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -97,6 +98,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return api.create_response(request, error_body("validation_error", exc.messages[0], fields), status=400)
+
+    @api.exception_handler(MultiPartParserError)
+    def malformed_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return api.create_response(
+            request, error_body("bad_request", _("The request body could not be read: %(e)s") % {"e": exc}), status=400
+        )
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

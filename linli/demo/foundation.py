@@ -324,7 +324,7 @@ def build(ctx: DemoContext) -> None:
                     steward = ctx.users["steward"]
                 else:
                     steward = User.objects.create(
-                        mobile=f"1390001{community.pk:02d}{index:02d}",
+                        mobile=f"1380{community.pk % 1000:03d}{index:04d}",
                         display_name=f"{grid.name}管家",
                         password=ctx.password_hash,
                         is_staff=True,

@@ -170,11 +170,11 @@ def build(ctx: DemoContext) -> None:
     # A year of events, in time order: earning, then shopping from what was earned.
     events: list[tuple[dt.datetime, str, Any]] = []
     for r in residents:
-        for _ in range(rnd.randint(5, 12)):
+        for _ in range(rnd.randint(4, 10)):
             code, qty = _pick_rule(rnd.random())
             when = start + dt.timedelta(days=rnd.randint(0, 300), minutes=rnd.randint(0, 600))
             events.append((when, "earn", (r, code, rnd.randint(1, qty))))
-        for _ in range(rnd.randint(4, 10)):
+        for _ in range(rnd.randint(3, 9)):
             when = start + dt.timedelta(days=rnd.randint(30, 362), minutes=rnd.randint(0, 600))
             events.append((when, "order", r))
     events.sort(key=lambda e: e[0])

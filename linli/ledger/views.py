@@ -1,6 +1,7 @@
 """Pages: parse, check the rule, call one service, render."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
 from . import exports, rules, selectors, services
+from .forms import EarningRuleForm, MerchantApplyForm, PolicyForm, ProductForm
 from .models import Merchant, Order, Unit
 
 
@@ -214,3 +216,118 @@ def merchant_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     services.merchant_decide(actor=request.user, merchant=merchant, approve=request.POST.get("approve") == "1")
     messages.success(request, _("Decision recorded."))
     return redirect("ledger:books", code=community.code)
+
+
+def _refused(form: Any, exc: DomainError) -> None:
+    """A service's refusal, on the field it names (or above the form)."""
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+# --- merchants: apply, products -------------------------------------------------------------------------------
+
+
+@login_required
+def merchant_apply(request: HttpRequest) -> HttpResponse:
+    resident = resident_of_user(user=request.user)
+    initial = {"community": resident.community.code} if resident else {}
+    form = MerchantApplyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            merchant = services.merchant_apply(actor=request.user, **data)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Application sent. The community will review it."))
+            return redirect("ledger:merchant_home", pk=merchant.pk)
+    return render(request, "ledger/merchant_apply.html", {"form": form})
+
+
+@login_required
+def merchant_products(request: HttpRequest, pk: int) -> HttpResponse:
+    merchant = selectors.merchant_get(user=request.user, pk=pk)
+    page = Paginator(merchant.products.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/merchant_products.html",
+        {"merchant": merchant, "page": page, "can_sell": rules.can_sell(request.user, merchant)},
+    )
+
+
+@login_required
+def product_edit(request: HttpRequest, pk: int, product_id: int | None = None) -> HttpResponse:
+    """Add a product (no `product_id`) or change one: name, price, stock, on sale or not."""
+    merchant = selectors.merchant_get(user=request.user, pk=pk)
+    if not rules.can_sell(request.user, merchant):
+        raise NotAllowed(_("Only an approved merchant's staff may list products."))
+    product = None
+    if product_id is not None:
+        product = merchant.products.filter(pk=product_id).first()
+        if product is None:
+            raise NotFound(_("No such product."))
+    initial = (
+        {
+            f: getattr(product, f)
+            for f in ("name", "kind", "description", "price_points", "price_fen", "stock", "active")
+        }
+        if product
+        else None
+    )
+    form = ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_save(actor=request.user, merchant=merchant, product=product, **form.cleaned_data)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Product saved."))
+            return redirect("ledger:merchant_products", pk=merchant.pk)
+    return render(request, "ledger/product_form.html", {"merchant": merchant, "product": product, "form": form})
+
+
+# --- staff: earning rules and the points policy ---------------------------------------------------------------
+
+
+def _managed(request: HttpRequest, code: str) -> Any:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_manage_ledger(request.user, community):
+        raise NotAllowed(_("You may not change this community's earning rules or points policy."))
+    return community
+
+
+@login_required
+def earning_rule_edit(request: HttpRequest, code: str, rule_code: str) -> HttpResponse:
+    community = _managed(request, code)
+    rule = selectors.earning_rules(community).filter(code=rule_code).first()
+    if rule is None:
+        raise NotFound(_("There is no earning rule “%(code)s” in this community.") % {"code": rule_code})
+    fields = ("name", "points", "daily_cap", "yearly_cap", "funding_code", "enabled")
+    form = EarningRuleForm(request.POST or None, initial={f: getattr(rule, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        changes["name"] = changes["name"].strip()
+        try:
+            services.earning_rule_update(actor=request.user, rule=rule, **changes)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Earning rule saved."))
+            return redirect("ledger:books", code=community.code)
+    return render(request, "ledger/rule_form.html", {"community": community, "rule": rule, "form": form})
+
+
+@login_required
+def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
+    community = _managed(request, code)
+    policy = selectors.ledger_settings(community)
+    fields = ("fen_per_point", "expiry_enabled", "expiry_years", "expiry_notice_days")
+    form = PolicyForm(request.POST or None, initial={f: getattr(policy, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ledger_settings_update(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Points policy saved."))
+            return redirect("ledger:books", code=community.code)
+    return render(request, "ledger/policy_form.html", {"community": community, "form": form})

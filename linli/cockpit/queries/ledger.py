@@ -3,20 +3,15 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from linli.ledger.models import Entry, TransactionKind
+from linli.ledger.models import Entry, Transaction, TransactionKind
 
-from .registry import figure, month_bounds, query
+from .registry import figure, month_span, query
 
 
 def _resident_points(community: Any, month: dt.date) -> Any:
-    start, end = month_bounds(month)
-    return Entry.objects.filter(
-        account__community=community,
-        account__kind="resident",
-        unit="points",
-        transaction__occurred_at__date__gte=start,
-        transaction__occurred_at__date__lt=end,
-    )
+    start, end = month_span(month)
+    txns = Transaction.objects.filter(community=community, occurred_at__gte=start, occurred_at__lt=end)
+    return Entry.objects.filter(transaction__in=txns, account__kind="resident", unit="points")
 
 
 @query("points_earned_per_active_resident")

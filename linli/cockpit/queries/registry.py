@@ -37,6 +37,15 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def month_span(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The month as aware datetimes (local time), for indexed range filters on datetime columns."""
+    from django.utils import timezone
+
+    start, end = month_bounds(month)
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz), dt.datetime.combine(end, dt.time.min, tzinfo=tz))
+
+
 def run_query(spec: str, community: Any, month: dt.date) -> float | None:
     name, _, argument = spec.partition(":")
     fn = QUERIES[name]

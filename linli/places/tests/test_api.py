@@ -21,3 +21,11 @@ def test_unknown_community_code_is_a_clear_404_in_the_users_language(users, comm
     assert "nowhere" in zh.json()["error"]["message"]
     en = client_for(users["community_admin"], "en").get("/api/v1/communities/nowhere")
     assert en.json()["error"]["message"] == "No community has the code “nowhere”."
+
+
+def test_a_multipart_body_without_a_boundary_is_a_clear_400(users, community):
+    response = client_for(users["community_admin"], "en").post(
+        "/api/v1/communities/shibei/facilities/import", data=b"x", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
