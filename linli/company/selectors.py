@@ -104,6 +104,11 @@ def month_entries(community: Community, year: int, month: int) -> Any:
 def operating_statement(*, user: Any, community: Community, year: int, month: int) -> Statement:
     if not rules.can_view_statement(user, community):
         raise NotFound(_("No such statement."))
+    return statement_of(community, year, month)
+
+
+def statement_of(community: Community, year: int, month: int) -> Statement:
+    """The month's statement, for callers that checked the viewer's rights (or aggregate for the cockpit)."""
     entries = month_entries(community, year, month)
     rows = (
         entries.values(

@@ -255,3 +255,33 @@ def test_governance_and_points_queries_by_hand(community, people, users):
         )
     # 10 and 20 points earned by two active residents
     assert run_query("points_earned_per_active_resident", community, MONTH) == 15.0
+
+
+def test_volunteer_hours_per_100_by_hand(community, people, users):
+    from linli.volunteering.models import Activity, ServiceRecord, SignUp, Team
+
+    team = Team.objects.create(community=community, name="柿先锋")
+    at = timezone.make_aware(dt.datetime(2026, 11, 8, 9))
+    activity = Activity.objects.create(
+        community=community,
+        team=team,
+        title="义诊",
+        starts_at=at,
+        ends_at=at + dt.timedelta(hours=3),
+        capacity=10,
+        organiser=users["social_worker"],
+    )
+    records = [(people[4], 180, "confirmed"), (people[5], 120, "confirmed"), (people[6], 60, "pending")]
+    for r, minutes, status in records:
+        signup = SignUp.objects.create(activity=activity, resident=r, created_at=at)
+        ServiceRecord.objects.create(
+            community=community,
+            signup=signup,
+            activity=activity,
+            resident=r,
+            minutes=minutes,
+            status=status,
+            served_on=at.date(),
+        )
+    # (3 h + 2 h) confirmed / 10 residents × 100 = 50 hours per 100 residents
+    assert run_query("volunteer_hours_per_100", community, MONTH) == 50.0

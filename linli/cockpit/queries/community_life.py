@@ -1,0 +1,91 @@
+"""Volunteering, partners, the community fund and the community company, for the cockpit."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from linli.company.selectors import statement_of
+from linli.fund.selectors import fund_summary
+from linli.ledger.models import Entry, TransactionKind
+from linli.partners.models import Partner, Project
+from linli.people.models import Resident
+from linli.volunteering.models import Activity, ServiceRecord
+
+from .registry import figure, month_bounds, month_span, query
+
+
+def _confirmed(community: Any, month: dt.date) -> Any:
+    start, end = month_bounds(month)
+    return ServiceRecord.objects.filter(
+        community=community, status=ServiceRecord.Status.CONFIRMED, served_on__gte=start, served_on__lt=end
+    )
+
+
+@query("volunteer_hours_per_100")
+def volunteer_hours_per_100(community: Any, month: dt.date) -> float | None:
+    """Confirmed volunteer service hours in the month per 100 residents."""
+    residents = Resident.objects.filter(community=community).count()
+    minutes = _confirmed(community, month).aggregate(m=Sum("minutes"))["m"] or 0
+    return 100 * (minutes / 60) / residents if residents else None
+
+
+@query("operating_revenue_vs_subsidy")
+def operating_revenue_vs_subsidy(community: Any, month: dt.date) -> float | None:
+    """The community company's revenue in the month as a percentage of the subsidies paid out in it."""
+    statement = statement_of(community, month.year, month.month)
+    start, end = month_span(month)
+    subsidy = -(
+        Entry.objects.filter(
+            transaction__community=community,
+            transaction__kind=TransactionKind.SUBSIDY,
+            transaction__occurred_at__gte=start,
+            transaction__occurred_at__lt=end,
+            account__kind="funding",
+            amount__lt=0,
+        ).aggregate(s=Sum("amount"))["s"]
+        or 0
+    )
+    return 100 * statement.revenue_fen / subsidy if subsidy else None
+
+
+@figure("volunteering")
+def volunteering(community: Any, month: dt.date) -> dict[str, float | int]:
+    records = _confirmed(community, month)
+    start, end = month_span(month)
+    totals = records.aggregate(m=Sum("minutes"), people=Count("resident", distinct=True))
+    return {
+        "hours": round((totals["m"] or 0) / 60, 1),
+        "volunteers": totals["people"] or 0,
+        "activities": Activity.objects.filter(community=community, starts_at__gte=start, starts_at__lt=end).count(),
+    }
+
+
+@figure("partners")
+def partners(community: Any, month: dt.date) -> dict[str, int]:
+    return {
+        "partners": Partner.objects.filter(community=community).count(),
+        "projects": Project.objects.filter(community=community).count(),
+    }
+
+
+@figure("fund")
+def fund(community: Any, month: dt.date) -> dict[str, int]:
+    summary = fund_summary(community=community)
+    return {
+        "raised_yuan": summary.raised_fen // 100,
+        "granted_yuan": summary.granted_fen // 100,
+        "spent_yuan": summary.spent_fen // 100,
+        "grants": summary.grants,
+    }
+
+
+@figure("company")
+def company(community: Any, month: dt.date) -> dict[str, Any]:
+    statement = statement_of(community, month.year, month.month)
+    return {
+        "revenue_yuan": statement.revenue_fen // 100,
+        "support_yuan": statement.support_fen // 100,
+        "by_nature": {line.nature: line.net_fen // 100 for line in statement.by_nature()},
+        "covered_percent": statement.covered_percent,
+    }
