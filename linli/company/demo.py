@@ -2,11 +2,11 @@
 affordable and free ones; every month posted through the ledger with a posting row per space."""
 
 import datetime as dt
-import importlib
 
 from django.db import transaction
 
 from linli.demo.context import DemoContext
+from linli.facilities.catalogue import ensure_catalogue
 from linli.facilities.models import Facility, FacilityCategory
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.checks import ledger_check
@@ -28,16 +28,7 @@ SPACES = [
 
 
 def _category() -> FacilityCategory:
-    """The facilities' own catalogue (its seed, reapplied after `demo --reset` flushed it), until the facilities
-    demo step lands and seeds it first."""
-    seed = importlib.import_module("linli.facilities.migrations.0002_seed_facility_categories").CATEGORIES
-    FacilityCategory.objects.bulk_create(
-        [
-            FacilityCategory(code=c, name_zh=zh, name_en=en, default_scenario=sc, in_standard=std, sort=i)
-            for i, (c, zh, en, sc, std) in enumerate(seed)
-        ],
-        ignore_conflicts=True,
-    )
+    ensure_catalogue()  # the facilities' seed, idempotent
     return FacilityCategory.objects.get(code="community_service_station")
 
 

@@ -5,8 +5,9 @@ The tasks themselves run in the task worker (django-tasks), like every other bac
 
 PERIODIC_TASKS: list[tuple[str, int]] = [
     ("linli.cockpit.tasks.refresh_snapshots", 15 * 60),
-    # ("linli.<domain>.tasks.<task>", every_seconds),
     ("linli.consultation.tasks.flag_overdue_tasks", 3600),
     ("linli.ledger.tasks.points_expiry_daily", 6 * 3600),
     ("linli.reports.tasks.reports_tick", 300),
+    ("linli.company.tasks.collect_yesterday", 6 * 3600),
+    ("linli.facilities.tasks.close_past_bookings", 15 * 60),
 ]
