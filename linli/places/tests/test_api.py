@@ -29,3 +29,17 @@ def test_a_multipart_body_without_a_boundary_is_a_clear_400(users, community):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_community_page_links_staff_to_their_work(users, community):
+    body = client_for(users["community_admin"]).get("/communities/shibei/").content.decode()
+    for path in (
+        "/people/shibei/residents/",
+        "/reports/shibei/queue/",
+        "/ledger/c/shibei/",
+        "/planning/communities/shibei/",
+        "/cockpit/communities/shibei/",
+        "驾驶舱",
+    ):
+        assert path in body, path
+    assert "/people/shibei/residents/" not in client_for(users["resident"]).get("/communities/shibei/").content.decode()
