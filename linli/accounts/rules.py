@@ -79,6 +79,17 @@ def can_view_community_dashboard(user: Any, community: Any) -> bool:
     return access.city_viewer or oversees(user, community) or bool(access.roles_in(community) & STAFF_ROLES)
 
 
+def can_view_street(user: Any, street: Any) -> bool:
+    """A street's own pages (comparisons, health checks): its street admins, city viewers, superusers."""
+    access = access_for(user)
+    return access.superuser or access.city_viewer or street.pk in access.street_ids
+
+
+def can_view_city(user: Any) -> bool:
+    access = access_for(user)
+    return access.superuser or access.city_viewer
+
+
 def is_community_staff(user: Any, community: Any) -> bool:
     return access_for(user).superuser or has_role(user, community, *STAFF_ROLES)
 

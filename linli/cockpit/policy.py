@@ -14,10 +14,8 @@ def can_enter_values(user: Any, community: Any) -> bool:
 
 
 def can_view_street(user: Any, street: Any) -> bool:
-    access = rules.access_for(user)
-    return access.superuser or access.city_viewer or street.pk in access.street_ids
+    return rules.can_view_street(user, street)
 
 
 def can_view_city(user: Any) -> bool:
-    access = rules.access_for(user)
-    return access.superuser or access.city_viewer
+    return rules.can_view_city(user)

@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -17,9 +18,11 @@ class SMSMessage:
     text: str
 
 
-class BaseSMSBackend:
-    def send(self, message: SMSMessage) -> None:
-        raise NotImplementedError("an SMS backend must implement send()")
+class BaseSMSBackend(ABC):
+    """What an SMS provider's backend implements (set its dotted path in settings.SMS_BACKEND)."""
+
+    @abstractmethod
+    def send(self, message: SMSMessage) -> None: ...
 
 
 class ConsoleSMSBackend(BaseSMSBackend):

@@ -19,8 +19,7 @@ def can_run_community_plan(user: Any, community: Any) -> bool:
 
 
 def can_view_street_plan(user: Any, street: Any) -> bool:
-    access = rules.access_for(user)
-    return access.superuser or access.city_viewer or street.pk in access.street_ids
+    return rules.can_view_street(user, street)
 
 
 def can_run_street_plan(user: Any, street: Any) -> bool:

@@ -17,14 +17,23 @@ from .models import PlanRun
 CATEGORY_COLOURS = ["#c8402a", "#2e86de", "#2e933c", "#e2b007", "#7b2cbf", "#1b998b", "#f46036", "#e75a9b"]
 
 
+def run_rules(run: PlanRun) -> Any:
+    """The run's own rules, parsed once per run object (a page reads them for every table)."""
+    cached = getattr(run, "_parsed_rules", None)
+    if cached is None:
+        cached = adapter.parse_rules_text(run.rules_text)
+        run._parsed_rules = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def category_names(run: PlanRun) -> dict[str, str]:
-    rules = adapter.parse_rules_text(run.rules_text)
+    rules = run_rules(run)
     english = (get_language() or "").startswith("en")
     return {c.code: (c.name_en if english else c.name_zh) for c in rules.categories}
 
 
 def age_group_names(run: PlanRun) -> dict[str, str]:
-    rules = adapter.parse_rules_text(run.rules_text)
+    rules = run_rules(run)
     english = (get_language() or "").startswith("en")
     return {g.code: (g.name_en if english else g.name_zh) for g in rules.age_groups}
 
