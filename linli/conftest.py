@@ -2,10 +2,12 @@
 
 import datetime as dt
 import itertools
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from linli.accounts.models import Role, RoleAssignment, User
@@ -225,3 +227,25 @@ def _default_language_after_each_test() -> Any:
     from django.utils import translation
 
     translation.deactivate()
+
+
+def run_together(jobs: list[Callable[[], Any]]) -> list[Exception]:
+    """Start every job in its own thread at the same moment (PostgreSQL concurrency tests); the errors raised."""
+    barrier = threading.Barrier(len(jobs))
+    errors: list[Exception] = []
+
+    def wrap(job: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            job()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors

@@ -36,6 +36,36 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
+def audit_row(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    community: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    via: str = "service",
+) -> dict[str, Any]:
+    """The column values of one audit row (for `audit_record`, or for a statement that writes it in SQL)."""
+    if instance is not None:
+        object_type = object_type or instance._meta.label_lower
+        object_id = object_id or str(instance.pk)
+        if community is None:
+            community = getattr(instance, "community", None)
+    return {
+        "actor_id": actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        "community_id": getattr(community, "pk", community),
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "before": _plain(before) if before is not None else None,
+        "after": _plain(after) if after is not None else None,
+        "via": via,
+    }
+
+
 def audit_record(
     *,
     actor: Any,
@@ -50,19 +80,15 @@ def audit_record(
 ) -> AuditEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
-    if instance is not None:
-        object_type = object_type or instance._meta.label_lower
-        object_id = object_id or str(instance.pk)
-        if community is None:
-            community = getattr(instance, "community", None)
-    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor_id=actor_id,
+    row = audit_row(
+        actor=actor,
         action=action,
+        instance=instance,
         object_type=object_type,
         object_id=object_id,
         community=community,
-        before=_plain(before) if before is not None else None,
-        after=_plain(after) if after is not None else None,
+        before=before,
+        after=after,
         via=via,
     )
+    return AuditEntry.objects.create(**row)

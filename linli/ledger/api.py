@@ -13,13 +13,12 @@ shape and move nothing.
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from linli.core.api import AUTH
+from linli.core.api import AUTH, Page, page_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident
 from linli.people.selectors import resident_of_user
@@ -72,17 +71,6 @@ from .schemas import (
 router = Router(tags=["ledger"], auth=AUTH)
 BOOKS = "/communities/{code}/ledger"
 MAX_CLIENT_KEY = 80
-
-
-class Page(Schema):
-    limit: int = 50
-    offset: int = 0
-
-
-def _page(qs: QuerySet[Any], page: Page) -> QuerySet[Any]:
-    limit = max(1, min(page.limit, 200))
-    offset = max(0, page.offset)
-    return qs[offset : offset + limit]
 
 
 # --- shared helpers -------------------------------------------------------------------------------------------
@@ -304,13 +292,13 @@ def my_statement(request: HttpRequest, filters: Query[StatementFilter]) -> dict[
     resident = _resident(request)
     account = selectors.resident_account(resident, filters.unit)
     qs = selectors.statement(account)
-    lines: list[Entry] = list(_page(qs, filters))
+    lines: list[Entry] = list(page_of(qs, filters))
     return {
         "unit": account.unit,
         "balance": account.balance,
         "count": qs.count(),
-        "limit": max(1, min(filters.limit, 200)),
-        "offset": max(0, filters.offset),
+        "limit": filters.limit,
+        "offset": filters.offset,
         "items": [
             {
                 "entry_id": e.pk,
@@ -343,7 +331,7 @@ def shop(request: HttpRequest, filters: Query[ShopFilter]) -> list[dict[str, Any
     """Products of approved merchants of my community, and of 共富 merchants of any community open to all."""
     resident = resident_of_user(user=request.user)
     qs = selectors.shop_products(resident=resident, kind=filters.kind, search=filters.search.strip())
-    return [product_out(p) for p in _page(qs, filters)]
+    return [product_out(p) for p in page_of(qs, filters)]
 
 
 def _product_for_order(resident: Resident, pk: int) -> Product:
@@ -387,7 +375,7 @@ def my_orders(request: HttpRequest, filters: Query[OrderFilter]) -> list[dict[st
     qs = selectors.orders_of_resident(_resident(request))
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return [order_out(o, user=request.user) for o in _page(qs, filters)]
+    return [order_out(o, user=request.user) for o in page_of(qs, filters)]
 
 
 @router.get("/ledger/orders/{order_id}", response=OrderOut, summary="One of my orders")
@@ -443,7 +431,7 @@ def merchant_detail(request: HttpRequest, merchant_id: int) -> dict[str, Any]:
 def merchant_products(request: HttpRequest, merchant_id: int, page: Query[Page]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     qs = merchant.products.select_related("merchant", "community").order_by("name", "pk")
-    return [product_out(p) for p in _page(qs, page)]
+    return [product_out(p) for p in page_of(qs, page)]
 
 
 @router.post("/ledger/merchants/{merchant_id}/products", response={201: ProductOut}, summary="List a product")
@@ -482,7 +470,7 @@ def merchant_orders(request: HttpRequest, merchant_id: int, filters: Query[Order
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     qs = selectors.merchant_orders(user=request.user, merchant=merchant, status=filters.status)
     qs = qs.select_related("community", "merchant")
-    return [order_out(o, user=request.user, for_merchant=True) for o in _page(qs, filters)]
+    return [order_out(o, user=request.user, for_merchant=True) for o in page_of(qs, filters)]
 
 
 @router.post("/ledger/merchants/{merchant_id}/redeem", response=OrderOut, summary="Redeem a resident's code")
@@ -506,7 +494,7 @@ def merchant_refund(request: HttpRequest, merchant_id: int, order_id: int, paylo
 )
 def merchant_settlements(request: HttpRequest, merchant_id: int, page: Query[Page]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
-    return [settlement_out(s) for s in _page(merchant.settlements.select_related("merchant"), page)]
+    return [settlement_out(s) for s in page_of(merchant.settlements.select_related("merchant"), page)]
 
 
 @router.get(
@@ -663,7 +651,7 @@ def transactions(request: HttpRequest, code: str, filters: Query[TransactionFilt
     qs = qs.select_related("reversed_by").prefetch_related("entries__account__resident", "entries__account__merchant")
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    return [transaction_out(t) for t in _page(qs, filters)]
+    return [transaction_out(t) for t in page_of(qs, filters)]
 
 
 @router.post(
@@ -697,7 +685,7 @@ def community_merchants(request: HttpRequest, code: str, filters: Query[Merchant
     qs = selectors.merchants_of_community(user=request.user, community=community).select_related("community")
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return [merchant_out(m) for m in _page(qs.order_by("name"), filters)]
+    return [merchant_out(m) for m in page_of(qs.order_by("name"), filters)]
 
 
 @router.post(

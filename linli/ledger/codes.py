@@ -15,6 +15,11 @@ class FundingCode(models.TextChoices):
 
 FUNDING_CODES = frozenset(c.value for c in FundingCode)
 
+# The lowest balance a funding source's account may reach, by (code, unit), set when the ledger opens the
+# account. The community fund pays out only the money it holds; the other sources may run a deficit (money
+# paid or points issued beyond what was put in), so they have no floor.
+FUNDING_FLOORS: dict[tuple[str, str], int] = {(FundingCode.COMMUNITY_FUND.value, "fen"): 0}
+
 
 class RuleCode(models.TextChoices):
     VOLUNTEER_HOUR = "volunteer_hour", _("Volunteer hour")

@@ -15,7 +15,7 @@ from linli.people.models import Resident
 
 from . import selectors
 from .checks import ledger_check
-from .codes import FundingCode
+from .codes import FUNDING_FLOORS, FundingCode
 from .models import Account, AccountKind, Entry, Merchant, Order, Product, Settlement, Transaction, Unit
 
 USERS = 5200
@@ -161,8 +161,9 @@ def build(ctx: DemoContext) -> None:
         for code in FundingCode.values:
             for unit in Unit.values:
                 accounts[("f", c.pk, code, unit)] = Account(
-                    community=c, kind=AccountKind.FUNDING, code=code, unit=unit, floor=None
+                    community=c, kind=AccountKind.FUNDING, code=code, unit=unit, floor=FUNDING_FLOORS.get((code, unit))
                 )
+        accounts[("ext", c.pk)] = Account(community=c, kind=AccountKind.EXTERNAL, unit=Unit.FEN, floor=None)
         accounts[("pool", c.pk)] = Account(community=c, kind=AccountKind.POOL, unit=Unit.POINTS, floor=None)
         accounts[("escrow", c.pk)] = Account(community=c, kind=AccountKind.ESCROW, unit=Unit.POINTS, floor=0)
     Account.objects.bulk_create(accounts.values(), batch_size=2000)
@@ -313,6 +314,20 @@ def build(ctx: DemoContext) -> None:
                 t,
                 mine_orders,
             )
+        )
+
+    # The money for those settlements was paid into each source at the start of the year (街道拨付 and the
+    # cooperative's share), so no source with a floor ever goes below it.
+    owed: dict[tuple[int, str], int] = defaultdict(int)
+    for settlement, _t, _o in settlements:
+        owed[(settlement.community_id, settlement.funding_code)] += settlement.fen
+    for (community_id, code), fen in sorted(owed.items()):
+        post(
+            "deposit",
+            start,
+            community_id,
+            [(accounts[("ext", community_id)], -fen), (accounts[("f", community_id, code, Unit.FEN)], fen)],
+            memo="Allocation for merchant settlements",
         )
 
     # Write: transactions, then entries with the running balance after each, in time order.

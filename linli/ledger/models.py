@@ -118,12 +118,16 @@ class Transaction(models.Model):
     """One movement of value. Its entries sum to zero per unit. Never changed after it is written."""
 
     community = models.ForeignKey(
-        "places.Community", on_delete=models.PROTECT, related_name="ledger_transactions", verbose_name=_("community")
+        "places.Community",
+        on_delete=models.PROTECT,
+        related_name="ledger_transactions",
+        verbose_name=_("community"),
+        db_index=False,  # the idempotency key's unique index starts with the community
     )
     kind = models.CharField(_("kind"), max_length=12, choices=TransactionKind.choices)
     idempotency_key = models.CharField(_("idempotency key"), max_length=120)
     fingerprint = models.CharField(max_length=64, editable=False)
-    rule_code = models.CharField(_("earning rule"), max_length=40, blank=True, db_index=True)
+    rule_code = models.CharField(_("earning rule"), max_length=40, blank=True)
     memo = models.CharField(_("memo"), max_length=200, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -150,6 +154,8 @@ class Transaction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "idempotency_key"], name="uniq_ledger_idempotency_key"),
         ]
+        # Only earnings carry a rule code; transfers and orders need not maintain that index.
+        indexes = [models.Index(fields=["rule_code"], condition=~Q(rule_code=""), name="ledger_txn_rule_code")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
@@ -161,7 +167,13 @@ class Entry(models.Model):
     transaction = models.ForeignKey(
         Transaction, on_delete=models.PROTECT, related_name="entries", verbose_name=_("transaction")
     )
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", verbose_name=_("account"))
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("account"),
+        db_index=False,  # ledger_entry_account_idx (account, -id) serves every lookup by account
+    )
     unit = models.CharField(_("unit"), max_length=6, choices=Unit.choices)
     amount = models.BigIntegerField(_("amount"))
     balance_after = models.BigIntegerField(_("balance after"))

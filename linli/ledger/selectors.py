@@ -12,7 +12,7 @@ from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
-from .codes import DEFAULT_RULES, FUNDING_CODES
+from .codes import DEFAULT_RULES, FUNDING_CODES, FUNDING_FLOORS
 from .models import (
     Account,
     AccountKind,
@@ -45,13 +45,14 @@ def _community_account(community: Community, kind: str, code: str, unit: str, fl
 
 
 def funding_account(community: Community, code: str, unit: str = Unit.FEN) -> Account:
-    """A funding source (强社基金, 经济合作社, 政府补贴, 强社公司). No floor unless the community sets one:
-    a negative balance is what the source has paid out (or points it has issued) beyond what it has put in."""
+    """A funding source (强社基金, 经济合作社, 政府补贴, 强社公司), opened with its floor from `FUNDING_FLOORS`:
+    the community fund's money never goes below zero; the other sources have no floor, and a negative balance
+    is what the source has paid out (or points it has issued) beyond what it has put in."""
     if code not in FUNDING_CODES:
         raise DomainError(
             _("Unknown funding source “%(code)s”.") % {"code": code}, code="unknown_funding_source", field="code"
         )
-    return _community_account(community, AccountKind.FUNDING, code, unit, None)
+    return _community_account(community, AccountKind.FUNDING, code, unit, FUNDING_FLOORS.get((code, unit)))
 
 
 def pool_account(community: Community, unit: str = Unit.POINTS) -> Account:

@@ -15,15 +15,18 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import BigIntegerField, Case, F, Q, Sum, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
 from linli.accounts.models import Role, RoleAssignment
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
 from linli.people.models import Resident
@@ -176,8 +179,10 @@ def _post(
     rule_code: str = "",
     reverses: Transaction | None = None,
     locked: dict[int, Account] | None = None,
+    audit: tuple[str, dict[str, Any]] | None = None,
 ) -> Transaction:
-    """Write one balanced transaction. Must run inside `transaction.atomic()`."""
+    """Write one balanced transaction, and its audit row when `audit` = (action, details) is given.
+    Must run inside `transaction.atomic()`. On PostgreSQL, one statement does it all (see `_POST_SQL`)."""
     totals: dict[str, int] = defaultdict(int)
     for account, amount in legs:
         if amount == 0:
@@ -185,7 +190,7 @@ def _post(
         totals[account.unit] += amount
     if any(totals.values()):
         raise DomainError(_("The legs of a transaction must balance in every unit."), code="unbalanced")
-    txn = Transaction.objects.create(
+    txn = Transaction(
         community=community,
         kind=kind,
         idempotency_key=key,
@@ -196,71 +201,174 @@ def _post(
         reverses=reverses,
         occurred_at=now or timezone.now(),
     )
-    if not legs:
+    if legs and connection.vendor == "postgresql":
+        _post_pg(txn, legs, audit)
         return txn
-    deltas: dict[int, int] = defaultdict(int)
-    for account, amount in legs:
-        deltas[account.pk] += amount
-    finals = _apply_deltas_pg(deltas) if connection.vendor == "postgresql" else _apply_deltas_orm(deltas, locked)
-    # balance after each leg, walking forward from the balance before the transaction
-    running = {pk: finals[pk][0] - delta for pk, delta in deltas.items()}
-    entries = []
-    for account, amount in legs:
-        running[account.pk] += amount
-        entries.append(
-            Entry(
-                transaction=txn,
-                account_id=account.pk,
-                unit=account.unit,
-                amount=amount,
-                balance_after=running[account.pk],
+    txn.save(force_insert=True)
+    if legs:
+        deltas: dict[int, int] = defaultdict(int)
+        for account, amount in legs:
+            deltas[account.pk] += amount
+        finals = _apply_deltas_orm(deltas, locked)
+        # balance after each leg, walking forward from the balance before the transaction
+        running = {pk: finals[pk] - delta for pk, delta in deltas.items()}
+        entries = []
+        for account, amount in legs:
+            running[account.pk] += amount
+            entries.append(
+                Entry(
+                    transaction=txn,
+                    account_id=account.pk,
+                    unit=account.unit,
+                    amount=amount,
+                    balance_after=running[account.pk],
+                )
             )
-        )
-    Entry.objects.bulk_create(entries)
-    txn._written_entries = entries  # type: ignore[attr-defined]  # the audit row reuses them
+        txn._written_entries = Entry.objects.bulk_create(entries)  # type: ignore[attr-defined]
+    if audit is not None:
+        _audit_txn(actor, txn, audit[0], **audit[1])
     return txn
 
 
-# One statement locks the accounts in primary-key order (the CTE's ORDER BY … FOR UPDATE), adds each delta and
-# returns the new balances; an account that would fall below its floor is left out of the update, and then refused.
-_APPLY_SQL = """
+# One prepared statement, so one round trip and one plan per connection: lock the accounts in primary-key
+# order (the ORDER BY … FOR UPDATE), add each delta unless the account would fall below its floor, and only if
+# every account took its delta, insert the transaction, its entries (the balance after each leg) and its audit
+# row. It returns the entries, or else the accounts that took their delta (the caller's atomic block rolls back).
+_POST_SQL = """
 WITH locked AS (
-    SELECT id FROM ledger_account WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE
+    SELECT id FROM ledger_account WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR UPDATE
 ), delta AS (
-    SELECT * FROM unnest(%(ids)s::bigint[], %(amounts)s::bigint[]) AS d(id, amount)
+    SELECT * FROM unnest(%(ids)s::bigint[], %(deltas)s::bigint[]) AS d(id, amount)
+), applied AS (
+    UPDATE ledger_account AS a SET balance = a.balance + delta.amount
+    FROM locked JOIN delta ON delta.id = locked.id
+    WHERE a.id = locked.id AND (a.floor IS NULL OR a.balance + delta.amount >= a.floor)
+    RETURNING a.id, a.balance
+), txn AS (
+    INSERT INTO ledger_transaction
+        (community_id, kind, idempotency_key, fingerprint, rule_code, memo, occurred_at, actor_id, reverses_id)
+    SELECT %(community)s::bigint, %(kind)s::varchar, %(key)s::varchar, %(fingerprint)s::varchar,
+        %(rule_code)s::varchar, %(memo)s::varchar, %(occurred_at)s::timestamptz, %(actor)s::bigint,
+        %(reverses)s::bigint
+    WHERE (SELECT count(*) FROM applied) = cardinality(%(ids)s::bigint[])
+    RETURNING id
+), legs AS (
+    SELECT leg.n, leg.account_id, leg.unit, leg.amount, applied.balance - COALESCE(sum(leg.amount) OVER (
+        PARTITION BY leg.account_id ORDER BY leg.n ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS after
+    FROM unnest(%(leg_accounts)s::bigint[], %(leg_units)s::varchar[], %(leg_amounts)s::bigint[])
+        WITH ORDINALITY AS leg(account_id, unit, amount, n)
+    JOIN applied ON applied.id = leg.account_id
+), entries AS (
+    INSERT INTO ledger_entry (transaction_id, account_id, unit, amount, balance_after)
+    SELECT txn.id, legs.account_id, legs.unit, legs.amount, legs.after FROM txn CROSS JOIN legs ORDER BY legs.n
+    RETURNING id, transaction_id, account_id, unit, amount, balance_after
+), audited AS (
+    INSERT INTO audit_auditentry (at, actor_id, community_id, action, object_type, object_id, before, after, via)
+    SELECT %(at)s::timestamptz, %(audit_actor)s::bigint, %(community)s::bigint, %(action)s::varchar,
+        %(object_type)s::varchar, txn.id::varchar, NULL, %(after)s::jsonb, 'service'
+    FROM txn WHERE %(action)s::varchar <> ''
 )
-UPDATE ledger_account AS a SET balance = a.balance + delta.amount
-FROM locked JOIN delta ON delta.id = locked.id
-WHERE a.id = locked.id AND (a.floor IS NULL OR a.balance + delta.amount >= a.floor)
-RETURNING a.id, a.balance
+SELECT id, transaction_id, account_id, unit, amount, balance_after FROM entries
+UNION ALL
+SELECT NULL, NULL, id, NULL, NULL, NULL FROM applied WHERE NOT EXISTS (SELECT FROM txn)
+ORDER BY 1
 """
 
 
-def _apply_deltas_pg(deltas: dict[int, int]) -> dict[int, tuple[int, int | None]]:
+def _post_pg(txn: Transaction, legs: Sequence[tuple[Account, int]], audit: tuple[str, dict[str, Any]] | None) -> None:
+    deltas: dict[int, int] = defaultdict(int)
+    for account, amount in legs:
+        deltas[account.pk] += amount
     ids = sorted(deltas)
-    with connection.cursor() as cursor:
-        cursor.execute(_APPLY_SQL, {"ids": ids, "amounts": [deltas[i] for i in ids]})
-        done: dict[int, tuple[int, int | None]] = {row[0]: (row[1], None) for row in cursor.fetchall()}
-    if len(done) != len(ids):
-        short = Account.objects.filter(pk__in=[i for i in ids if i not in done]).first()
+    row = audit_row(
+        actor=txn.actor,
+        action=audit[0] if audit else "",
+        object_type=Transaction._meta.label_lower,
+        community=txn.community,
+        after={**audit[1], "legs": _legs_json((a.pk, a.unit, m) for a, m in legs)} if audit else None,
+    )
+    params = {
+        "ids": _array(ids),
+        "deltas": _array(deltas[i] for i in ids),
+        "community": txn.community_id,
+        "kind": txn.kind,
+        "key": txn.idempotency_key,
+        "fingerprint": txn.fingerprint,
+        "rule_code": txn.rule_code,
+        "memo": txn.memo,
+        "occurred_at": txn.occurred_at,
+        "actor": txn.actor_id,
+        "reverses": txn.reverses_id,
+        "leg_accounts": _array(a.pk for a, _amount in legs),
+        "leg_units": _array(a.unit for a, _amount in legs),
+        "leg_amounts": _array(amount for _a, amount in legs),
+        "at": timezone.now(),
+        "audit_actor": row["actor_id"],
+        "action": row["action"],
+        "object_type": row["object_type"],
+        "after": Jsonb(row["after"]),
+    }
+    with _prepared_cursor() as cursor:
+        cursor.execute(_POST_SQL, params)
+        rows = cursor.fetchall()
+    if not rows or rows[0][0] is None:  # an account was short or missing: say which
+        applied = {row[2] for row in rows}
+        short = Account.objects.filter(pk=next(pk for pk in ids if pk not in applied)).first()
         if short is None:
             raise NotFound(_("No such account."), code="unknown_account")
         _refuse(short, deltas[short.pk])
-    return done
+    txn.pk = rows[0][1]
+    txn._state.adding = False
+    txn._state.db = connection.alias
+    txn._written_entries = [  # type: ignore[attr-defined]
+        WrittenEntry(pk, account, unit, amount, after) for pk, _txn, account, unit, amount, after in rows
+    ]
 
 
-def _apply_deltas_orm(deltas: dict[int, int], locked: dict[int, Account] | None) -> dict[int, tuple[int, int | None]]:
+class WrittenEntry(NamedTuple):
+    """An entry as the posting statement returned it (no model instance needed on the hot path)."""
+
+    pk: int
+    account_id: int
+    unit: str
+    amount: int
+    balance_after: int
+
+
+def _array(values: Iterable[int | str]) -> str:
+    """A PostgreSQL array literal of integers or unit codes (no quoting needed), cheaper to send than a list."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+class _PreparingCursor(psycopg.Cursor[Any]):
+    """Binds parameters on the server and prepares each statement, so PostgreSQL plans it once per connection."""
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any) -> Any:
+        return super().execute(query, params, prepare=True if prepare is None else prepare, **kwargs)
+
+
+def _prepared_cursor() -> Any:
+    connection.ensure_connection()
+    raw = _PreparingCursor(connection.connection)
+    return CursorDebugWrapper(raw, connection) if connection.queries_logged else CursorWrapper(raw, connection)
+
+
+def _legs_json(legs: Iterable[tuple[int, str, int]]) -> list[dict[str, Any]]:
+    return [{"account": account, "unit": unit, "amount": amount} for account, unit, amount in legs]
+
+
+def _apply_deltas_orm(deltas: dict[int, int], locked: dict[int, Account] | None) -> dict[int, int]:
     if locked is None or not deltas.keys() <= locked.keys():
         locked = lock_accounts(Account(pk=pk) for pk in deltas)
     for pk, delta in deltas.items():
         held = locked[pk]
         if held.floor is not None and held.balance + delta < held.floor:
             _refuse(held, delta)
-    finals = {pk: (locked[pk].balance + delta, locked[pk].floor) for pk, delta in deltas.items()}
+    finals = {pk: locked[pk].balance + delta for pk, delta in deltas.items()}
     Account.objects.filter(pk__in=finals).update(
-        balance=Case(*(When(pk=pk, then=Value(b)) for pk, (b, _f) in finals.items()), output_field=BigIntegerField())
+        balance=Case(*(When(pk=pk, then=Value(b)) for pk, b in finals.items()), output_field=BigIntegerField())
     )
-    for pk, (balance, _floor) in finals.items():
+    for pk, balance in finals.items():
         locked[pk].balance = balance
     return finals
 
@@ -282,7 +390,7 @@ def _refuse(account: Account, delta: int) -> None:
 def _audit_txn(actor: Any, txn: Transaction, action: str, **extra: Any) -> None:
     written = getattr(txn, "_written_entries", None)
     entries = written if written is not None else txn.entries.all()
-    legs = [{"account": e.account_id, "unit": e.unit, "amount": e.amount} for e in entries]
+    legs = _legs_json((e.account_id, e.unit, e.amount) for e in entries)
     audit_record(actor=actor, action=action, instance=txn, community=txn.community, after={**extra, "legs": legs})
 
 
@@ -375,8 +483,8 @@ def points_earn(
             now=now,
             rule_code=rule.code,
             locked=locked,
+            audit=("points.earn", {"rule": rule.code, "quantity": quantity, "asked": asked, "awarded": points}),
         )
-        _audit_txn(actor, txn, "points.earn", rule=rule.code, quantity=quantity, asked=asked, awarded=points)
         return EarnResult(points=points, transaction=txn if points else None, asked=asked)
 
     def replay(txn: Transaction) -> EarnResult:
@@ -424,8 +532,8 @@ def _transfer(
             actor=actor,
             memo=memo,
             now=now,
+            audit=(f"{unit}.{kind}", {"memo": memo}),
         )
-        _audit_txn(actor, txn, f"{unit}.{kind}", memo=memo)
         return txn
 
     return _once(community, key, fingerprint, operation, lambda txn: txn)
@@ -525,8 +633,8 @@ def transaction_reverse(
             now=now,
             rule_code=original.rule_code,
             reverses=original,
+            audit=("ledger.reverse", {"reverses": original.pk, "reason": reason}),
         )
-        _audit_txn(actor, txn, "ledger.reverse", reverses=original.pk, reason=reason)
         return txn
 
     return _once(community, key, fingerprint, operation, lambda txn: txn, precheck=True)
@@ -579,7 +687,7 @@ def points_expire(
                 0, held.balance - selectors.recent_credits(held, selectors.year_start(year - policy.expiry_years + 1))
             )
             legs = [(held, -amount), (pool, amount)] if amount else []
-            txn = _post(
+            _post(
                 community=community,
                 kind=TransactionKind.EXPIRE,
                 key=key,
@@ -589,9 +697,8 @@ def points_expire(
                 memo=_("Points earned in %(year)s or before expired") % {"year": year - policy.expiry_years},
                 now=now,
                 locked=locked,
+                audit=("points.expire", {"year": year}) if amount else None,
             )
-            if amount:
-                _audit_txn(actor, txn, "points.expire", year=year)
             return amount
 
         amount = _once(community, key, fingerprint, operation, lambda txn: 0)

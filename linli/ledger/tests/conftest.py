@@ -42,6 +42,16 @@ def merchant(community: Any, merchant_user: Any) -> Merchant:
     )
     m.staff.add(merchant_user)
     RoleAssignment.objects.create(user=merchant_user, role=Role.MERCHANT_STAFF, community=community)
+    # it settles with the community fund, which pays only what it holds
+    services.money_transfer(
+        community=community,
+        from_account=selectors.external_account(community),
+        to_account=selectors.funding_account(community, m.settles_with),
+        amount_fen=100_000,
+        idempotency_key=key("fund-in"),
+        memo="街道拨款",
+        kind="deposit",
+    )
     return m
 
 

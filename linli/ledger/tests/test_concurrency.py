@@ -97,7 +97,7 @@ def test_concurrent_earnings_respect_the_daily_cap(community, resident):
 
 
 def test_transfers_in_both_directions_do_not_deadlock(community):
-    a = selectors.funding_account(community, "community_fund")
+    a = selectors.funding_account(community, "economic_cooperative")  # two sources without a floor
     b = selectors.funding_account(community, "community_company")
 
     def work(i: int) -> Any:
