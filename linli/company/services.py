@@ -18,7 +18,7 @@ from linli.facilities.models import Booking, Facility
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger import services as ledger
 from linli.ledger.codes import FundingCode
-from linli.ledger.models import Account, Order, TransactionKind, Unit
+from linli.ledger.models import Account, Merchant, Order, TransactionKind, Unit
 from linli.places.models import Community
 
 from . import rules
@@ -94,76 +94,59 @@ class CollectResult:
     fen: int
 
 
-def revenue_collect(*, community: Community, day: dt.date) -> CollectResult:
-    """Post a closed day's revenue of the community's spaces to the company's account:
-    bookings attended (the price each resident paid at the desk), canteen meals served (the diners' share, and
-    the subsidy each funding source owes for them), and the commission on marketplace sales in yuan."""
-    if day >= timezone.localdate():
-        raise DomainError(_("Only a day that is over can be posted."), field="day", code="day_not_over")
-    company = company_account(community)
-    outside = ledger_selectors.external_account(community, Unit.FEN)
-    made: list[Posting] = []
-    total = 0
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-    end = start + dt.timedelta(days=1)
+@dataclass(frozen=True)
+class _Revenue:
+    """One posting due: a source's takings of one space on the day."""
 
-    bookings = (
+    facility: Facility | None
+    nature: str
+    source: str
+    items: int
+    from_account: Account
+    fen: int
+    key: str
+    memo: str
+    kind: str = TransactionKind.REVENUE
+
+
+def _booking_revenue(community: Community, day: dt.date, facilities: dict[int, Facility]) -> list[_Revenue]:
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
+    rows = (
         Booking.objects.filter(
             community=community,
             status=Booking.Status.ATTENDED,
             slot__starts_at__gte=start,
-            slot__starts_at__lt=end,
+            slot__starts_at__lt=start + dt.timedelta(days=1),
             price_fen__gt=0,
         )
         .values("slot__service__facility")
         .annotate(fen=Sum("price_fen"), n=Count("pk"))
         .order_by("slot__service__facility")
     )
-    facilities = {f.pk: f for f in Facility.objects.filter(community=community)}
-    for row in bookings:
-        facility = facilities[row["slot__service__facility"]]
-        made.append(
-            posting_make(
-                community=community,
-                facility=facility,
-                nature=facility.nature,
-                source=Source.BOOKINGS,
-                day=day,
-                items=row["n"],
-                from_account=outside,
-                to_account=company,
-                amount_fen=row["fen"],
-                key=f"company:bookings:{facility.pk}:{day}",
-                memo=f"{facility.name} {day} bookings ×{row['n']}",
-            )
+    outside = ledger_selectors.external_account(community, Unit.FEN)
+    return [
+        _Revenue(
+            facility=(f := facilities[row["slot__service__facility"]]),
+            nature=f.nature,
+            source=Source.BOOKINGS,
+            items=row["n"],
+            from_account=outside,
+            fen=row["fen"],
+            key=f"company:bookings:{f.pk}:{day}",
+            memo=f"{f.name} {day} bookings ×{row['n']}",
         )
-        total += row["fen"]
+        for row in rows
+    ]
 
+
+def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, Facility]) -> list[_Revenue]:
+    """The diners' own share of the meals served, then what each subsidy payer owes for them."""
     meals = (
         MealOrder.objects.filter(community=community, status=MealOrder.Status.SERVED, menu__day=day, resident_fen__gt=0)
         .values("menu__canteen")
         .annotate(fen=Sum("resident_fen"), n=Count("pk"))
         .order_by("menu__canteen")
     )
-    for row in meals:
-        facility = facilities[row["menu__canteen"]]
-        made.append(
-            posting_make(
-                community=community,
-                facility=facility,
-                nature=facility.nature,
-                source=Source.CANTEEN,
-                day=day,
-                items=row["n"],
-                from_account=outside,
-                to_account=company,
-                amount_fen=row["fen"],
-                key=f"company:canteen:{facility.pk}:{day}",
-                memo=f"{facility.name} {day} meals ×{row['n']}",
-            )
-        )
-        total += row["fen"]
     subsidies = (
         MealCharge.objects.filter(community=community, order__status=MealOrder.Status.SERVED, order__menu__day=day)
         .exclude(payer__in=[Payer.RESIDENT, Payer.COMMUNITY_COMPANY])
@@ -171,65 +154,105 @@ def revenue_collect(*, community: Community, day: dt.date) -> CollectResult:
         .annotate(fen=Sum("amount_fen"), n=Count("order", distinct=True))
         .order_by("order__menu__canteen", "payer")
     )
-    for row in subsidies:
-        if row["fen"] <= 0:
-            continue
-        facility = facilities[row["order__menu__canteen"]]
-        made.append(
-            posting_make(
-                community=community,
-                facility=facility,
-                nature=facility.nature,
-                source=Source.CANTEEN_SUBSIDY,
-                day=day,
-                items=row["n"],
-                from_account=ledger_selectors.funding_account(community, row["payer"], Unit.FEN),
-                to_account=company,
-                amount_fen=row["fen"],
-                key=f"company:canteen:{facility.pk}:{day}:{row['payer']}",
-                kind=TransactionKind.SUBSIDY,
-                memo=f"{facility.name} {day} {row['payer']} subsidy ×{row['n']}",
-            )
+    outside = ledger_selectors.external_account(community, Unit.FEN)
+    due = [
+        _Revenue(
+            facility=(f := facilities[row["menu__canteen"]]),
+            nature=f.nature,
+            source=Source.CANTEEN,
+            items=row["n"],
+            from_account=outside,
+            fen=row["fen"],
+            key=f"company:canteen:{f.pk}:{day}",
+            memo=f"{f.name} {day} meals ×{row['n']}",
         )
-        total += row["fen"]
+        for row in meals
+    ]
+    due += [
+        _Revenue(
+            facility=(f := facilities[row["order__menu__canteen"]]),
+            nature=f.nature,
+            source=Source.CANTEEN_SUBSIDY,
+            items=row["n"],
+            from_account=ledger_selectors.funding_account(community, row["payer"], Unit.FEN),
+            fen=row["fen"],
+            key=f"company:canteen:{f.pk}:{day}:{row['payer']}",
+            memo=f"{f.name} {day} {row['payer']} subsidy ×{row['n']}",
+            kind=TransactionKind.SUBSIDY,
+        )
+        for row in subsidies
+    ]
+    return due
 
+
+def _commission_revenue(community: Community, day: dt.date) -> list[_Revenue]:
+    """The company's commission (in basis points) on the day's marketplace sales in yuan, per merchant."""
     settings = company_settings(community)
-    if settings.commission_bps:
-        sales = (
-            Order.objects.filter(
-                community=community,
-                status=Order.Status.REDEEMED,
-                redeemed_at__gte=start,
-                redeemed_at__lt=end,
-                fen__gt=0,
-            )
-            .values("merchant")
-            .annotate(fen=Sum("fen"), n=Count("pk"))
-            .order_by("merchant")
+    if not settings.commission_bps:
+        return []
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
+    rows = (
+        Order.objects.filter(
+            community=community,
+            status=Order.Status.REDEEMED,
+            redeemed_at__gte=start,
+            redeemed_at__lt=start + dt.timedelta(days=1),
+            fen__gt=0,
         )
-        space = settings.marketplace_facility
-        for row in sales:
-            commission = row["fen"] * settings.commission_bps // 10_000
-            if commission <= 0:
-                continue
-            merchant = Order.objects.filter(merchant_id=row["merchant"]).select_related("merchant").first().merchant  # type: ignore[union-attr]
-            made.append(
-                posting_make(
-                    community=community,
-                    facility=space,
-                    nature=space.nature if space else Nature.EARNING,
-                    source=Source.MARKETPLACE,
-                    day=day,
-                    items=row["n"],
-                    from_account=ledger_selectors.merchant_account(merchant, Unit.FEN),
-                    to_account=company,
-                    amount_fen=commission,
-                    key=f"company:commission:{merchant.pk}:{day}",
-                    memo=f"{merchant.name} {day} commission",
-                )
-            )
-            total += commission
-    return CollectResult(postings=len(made), fen=total)
+        .values("merchant")
+        .annotate(fen=Sum("fen"), n=Count("pk"))
+        .order_by("merchant")
+    )
+    merchants = Merchant.objects.in_bulk([row["merchant"] for row in rows])
+    space = settings.marketplace_facility
+    return [
+        _Revenue(
+            facility=space,
+            nature=space.nature if space else Nature.EARNING,
+            source=Source.MARKETPLACE,
+            items=row["n"],
+            from_account=ledger_selectors.merchant_account(merchants[row["merchant"]], Unit.FEN),
+            fen=row["fen"] * settings.commission_bps // 10_000,
+            key=f"company:commission:{row['merchant']}:{day}",
+            memo=f"{merchants[row['merchant']].name} {day} commission",
+        )
+        for row in rows
+    ]
+
+
+def revenue_collect(*, community: Community, day: dt.date) -> CollectResult:
+    """Post a closed day's revenue of the community's spaces to the company's account:
+    bookings attended (the price each resident paid at the desk), canteen meals served (the diners' share, and
+    the subsidy each funding source owes for them), and the commission on marketplace sales in yuan."""
+    if day >= timezone.localdate():
+        raise DomainError(_("Only a day that is over can be posted."), field="day", code="day_not_over")
+    company = company_account(community)
+    facilities = {f.pk: f for f in Facility.objects.filter(community=community)}
+    due = [
+        line
+        for line in (
+            *_booking_revenue(community, day, facilities),
+            *_canteen_revenue(community, day, facilities),
+            *_commission_revenue(community, day),
+        )
+        if line.fen > 0
+    ]
+    for line in due:
+        posting_make(
+            community=community,
+            facility=line.facility,
+            nature=line.nature,
+            source=line.source,
+            day=day,
+            items=line.items,
+            from_account=line.from_account,
+            to_account=company,
+            amount_fen=line.fen,
+            key=line.key,
+            memo=line.memo,
+            kind=line.kind,
+        )
+    return CollectResult(postings=len(due), fen=sum(line.fen for line in due))
 
 
 def support_post(
