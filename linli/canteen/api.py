@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from linli.core.api import AUTH
 from linli.core.errors import NotFound
@@ -75,20 +75,20 @@ def menu_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 @router.post("/communities/{code}/canteen/menus", response={201: MenuOut})
-def menu_create(request: HttpRequest, code: str, payload: MenuIn) -> tuple[int, dict[str, Any]]:
+def menu_create(request: HttpRequest, code: str, payload: MenuIn) -> Status:
     community = community_get(code=code, user=request.user)
     data = payload.dict()
     canteen = selectors.canteen_get(user=request.user, community=community, pk=data.pop("canteen_id"))
     menu = services.menu_create(actor=request.user, canteen=canteen, **data)
-    return 201, menu_out(menu, [])
+    return Status(201, menu_out(menu, []))
 
 
 @router.post("/communities/{code}/canteen/menus/{menu_id}/orders", response={201: OrderOut})
-def order_create(request: HttpRequest, code: str, menu_id: int, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+def order_create(request: HttpRequest, code: str, menu_id: int, payload: OrderIn) -> Status:
     community = community_get(code=code, user=request.user)
     menu = selectors.menu_get(user=request.user, community=community, pk=menu_id)
     diner = resident_for_booking(user=request.user, community=community, pk=payload.resident_id)
-    return 201, order_out(services.meal_order_create(actor=request.user, menu=menu, resident=diner))
+    return Status(201, order_out(services.meal_order_create(actor=request.user, menu=menu, resident=diner)))
 
 
 @router.get("/me/meal-orders", response=list[OrderOut])

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from linli.core.api import AUTH
 from linli.facilities.selectors import resident_for_booking
@@ -78,14 +78,14 @@ def group_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 @router.post("/communities/{code}/childcare/groups/{group_id}/applications", response={201: ApplicationOut})
-def apply(request: HttpRequest, code: str, group_id: int, payload: ApplicationIn) -> tuple[int, dict[str, Any]]:
+def apply(request: HttpRequest, code: str, group_id: int, payload: ApplicationIn) -> Status:
     community = community_get(code=code, user=request.user)
     group = selectors.group_get(user=request.user, community=community, pk=group_id)
     child = resident_for_booking(user=request.user, community=community, pk=payload.child_id)
     application = services.application_submit(
         actor=request.user, group=group, child=child, start_on=payload.start_on, note=payload.note
     )
-    return 201, application_out(application)
+    return Status(201, application_out(application))
 
 
 @router.get("/communities/{code}/childcare/applications", response=list[ApplicationOut])

@@ -3,10 +3,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router, Status
 
 from linli.accounts.models import User
-from linli.core.api import AUTH
+from linli.core.api import AUTH, Page, page_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.places.models import Neighbourhood
 from linli.places.selectors import community_get
@@ -142,16 +142,15 @@ def vote_out(v: Vote, user: Any) -> dict[str, Any]:
 
 @router.get(BASE + "/matters", response=list[MatterOut])
 def matter_list(
-    request: HttpRequest, code: str, q: str = "", status: str = "", kind: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest, code: str, page: Query[Page], q: str = "", status: str = "", kind: str = ""
 ) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     qs = selectors.matters_for(user=request.user, community=community, q=q, status=status, kind=kind)
-    limit, offset = max(1, min(limit, 200)), max(0, offset)
-    return [matter_out(m) for m in qs[offset : offset + limit]]
+    return [matter_out(m) for m in page_of(qs, page)]
 
 
 @router.post(BASE + "/matters", response={201: MatterOut})
-def matter_raise(request: HttpRequest, code: str, payload: MatterIn) -> tuple[int, dict[str, Any]]:
+def matter_raise(request: HttpRequest, code: str, payload: MatterIn) -> Status:
     community = community_get(code=code, user=request.user)
     matter = services.matter_raise(
         actor=request.user,
@@ -161,11 +160,11 @@ def matter_raise(request: HttpRequest, code: str, payload: MatterIn) -> tuple[in
         body=payload.body,
         neighbourhood=_hood(community, payload.neighbourhood_id),
     )
-    return 201, matter_out(matter)
+    return Status(201, matter_out(matter))
 
 
 @router.post(BASE + "/matters/from-report", response={201: MatterOut})
-def matter_lift(request: HttpRequest, code: str, payload: LiftIn) -> tuple[int, dict[str, Any]]:
+def matter_lift(request: HttpRequest, code: str, payload: LiftIn) -> Status:
     """Lift a report into a matter (integration point for the reports domain)."""
     community = community_get(code=code, user=request.user)
     reporter = User.objects.filter(mobile=payload.reporter_mobile).first() if payload.reporter_mobile else None
@@ -178,7 +177,7 @@ def matter_lift(request: HttpRequest, code: str, payload: LiftIn) -> tuple[int, 
         body=payload.body,
         reporter=reporter,
     )
-    return 201, matter_out(matter)
+    return Status(201, matter_out(matter))
 
 
 @router.get(BASE + "/matters/{matter_id}", response=MatterDetailOut)
@@ -200,12 +199,12 @@ def matter_detail(request: HttpRequest, code: str, matter_id: int) -> dict[str, 
 
 
 @router.post(BASE + "/matters/{matter_id}/support", response={201: SupportOut})
-def matter_support(request: HttpRequest, code: str, matter_id: int) -> tuple[int, dict[str, Any]]:
+def matter_support(request: HttpRequest, code: str, matter_id: int) -> Status:
     community = community_get(code=code, user=request.user)
     matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
     services.matter_support(actor=request.user, matter=matter)
     matter.refresh_from_db()
-    return 201, {"matter_id": matter.pk, "support_count": matter.support_count, "status": matter.status}
+    return Status(201, {"matter_id": matter.pk, "support_count": matter.support_count, "status": matter.status})
 
 
 @router.delete(BASE + "/matters/{matter_id}/support", response=SupportOut)
@@ -232,15 +231,15 @@ def matter_answer(request: HttpRequest, code: str, matter_id: int, payload: Answ
 
 
 @router.post(BASE + "/matters/{matter_id}/rating", response={201: dict})
-def matter_rate(request: HttpRequest, code: str, matter_id: int, payload: RatingIn) -> tuple[int, dict[str, Any]]:
+def matter_rate(request: HttpRequest, code: str, matter_id: int, payload: RatingIn) -> Status:
     community = community_get(code=code, user=request.user)
     matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
     rating = services.matter_rate(actor=request.user, matter=matter, score=payload.score, comment=payload.comment)
-    return 201, {"matter_id": matter.pk, "score": rating.score}
+    return Status(201, {"matter_id": matter.pk, "score": rating.score})
 
 
 @router.post(BASE + "/matters/{matter_id}/decisions", response={201: DecisionOut})
-def decision_record(request: HttpRequest, code: str, matter_id: int, payload: DecisionIn) -> tuple[int, dict[str, Any]]:
+def decision_record(request: HttpRequest, code: str, matter_id: int, payload: DecisionIn) -> Status:
     """Record a decision on a matter without a meeting (e.g. after a vote). Decisions of a meeting go through
     the meeting's own endpoint."""
     community = community_get(code=code, user=request.user)
@@ -255,7 +254,7 @@ def decision_record(request: HttpRequest, code: str, matter_id: int, payload: De
         responsible_name=payload.responsible_name,
         due_date=payload.due_date,
     )
-    return 201, decision_out(decision)
+    return Status(201, decision_out(decision))
 
 
 # --- meetings ------------------------------------------------------------------------------------------
@@ -271,7 +270,7 @@ def meeting_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 @router.post(BASE + "/meetings", response={201: MeetingOut})
-def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
+def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> Status:
     community = community_get(code=code, user=request.user)
     matters = [selectors.matter_get(user=request.user, community=community, pk=pk) for pk in payload.matter_ids]
     meeting = services.meeting_create(
@@ -286,7 +285,7 @@ def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> tuple
         online_url=payload.online_url,
         matters=matters,
     )
-    return 201, meeting_out(meeting)
+    return Status(201, meeting_out(meeting))
 
 
 @router.get(BASE + "/meetings/{meeting_id}", response=MeetingOut)
@@ -305,11 +304,11 @@ def meeting_agenda_add(request: HttpRequest, code: str, meeting_id: int, payload
 
 
 @router.post(BASE + "/meetings/{meeting_id}/registration", response={201: dict})
-def meeting_register(request: HttpRequest, code: str, meeting_id: int) -> tuple[int, dict[str, Any]]:
+def meeting_register(request: HttpRequest, code: str, meeting_id: int) -> Status:
     community = community_get(code=code, user=request.user)
     meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
     services.meeting_register(actor=request.user, meeting=meeting)
-    return 201, {"meeting_id": meeting.pk, "registered": True}
+    return Status(201, {"meeting_id": meeting.pk, "registered": True})
 
 
 @router.delete(BASE + "/meetings/{meeting_id}/registration", response=dict)
@@ -337,9 +336,7 @@ def meeting_minutes(request: HttpRequest, code: str, meeting_id: int, payload: M
 
 
 @router.post(BASE + "/meetings/{meeting_id}/decisions", response={201: DecisionOut})
-def meeting_decision(
-    request: HttpRequest, code: str, meeting_id: int, payload: DecisionIn
-) -> tuple[int, dict[str, Any]]:
+def meeting_decision(request: HttpRequest, code: str, meeting_id: int, payload: DecisionIn) -> Status:
     community = community_get(code=code, user=request.user)
     meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
     matter = selectors.matter_get(user=request.user, community=community, pk=payload.matter_id)
@@ -352,14 +349,14 @@ def meeting_decision(
         responsible_name=payload.responsible_name,
         due_date=payload.due_date,
     )
-    return 201, decision_out(decision)
+    return Status(201, decision_out(decision))
 
 
 # --- tasks ---------------------------------------------------------------------------------------------
 
 
 @router.post(BASE + "/decisions/{decision_id}/tasks", response={201: TaskOut})
-def task_create(request: HttpRequest, code: str, decision_id: int, payload: TaskIn) -> tuple[int, dict[str, Any]]:
+def task_create(request: HttpRequest, code: str, decision_id: int, payload: TaskIn) -> Status:
     community = community_get(code=code, user=request.user)
     decision = selectors.decision_get(user=request.user, community=community, pk=decision_id)
     task = services.task_create(
@@ -370,7 +367,7 @@ def task_create(request: HttpRequest, code: str, decision_id: int, payload: Task
         owner_name=payload.owner_name,
         due_date=payload.due_date,
     )
-    return 201, task_out(task)
+    return Status(201, task_out(task))
 
 
 @router.get(BASE + "/tasks", response=list[TaskOut])
@@ -381,11 +378,11 @@ def task_list(request: HttpRequest, code: str, overdue: bool = False) -> list[di
 
 
 @router.post(BASE + "/tasks/{task_id}/updates", response={201: TaskOut})
-def task_update(request: HttpRequest, code: str, task_id: int, payload: TaskUpdateIn) -> tuple[int, dict[str, Any]]:
+def task_update(request: HttpRequest, code: str, task_id: int, payload: TaskUpdateIn) -> Status:
     community = community_get(code=code, user=request.user)
     task = selectors.task_get(user=request.user, community=community, pk=task_id)
     services.task_post_update(actor=request.user, task=task, text=payload.text, progress=payload.progress)
-    return 201, task_out(selectors.task_get(user=request.user, community=community, pk=task_id))
+    return Status(201, task_out(selectors.task_get(user=request.user, community=community, pk=task_id)))
 
 
 # --- votes ---------------------------------------------------------------------------------------------
@@ -401,7 +398,7 @@ def vote_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 @router.post(BASE + "/votes", response={201: VoteOut})
-def vote_create(request: HttpRequest, code: str, payload: VoteIn) -> tuple[int, dict[str, Any]]:
+def vote_create(request: HttpRequest, code: str, payload: VoteIn) -> Status:
     community = community_get(code=code, user=request.user)
     matter = (
         selectors.matter_get(user=request.user, community=community, pk=payload.matter_id)
@@ -421,7 +418,7 @@ def vote_create(request: HttpRequest, code: str, payload: VoteIn) -> tuple[int, 
         neighbourhood=_hood(community, payload.neighbourhood_id),
         matter=matter,
     )
-    return 201, vote_out(vote, request.user)
+    return Status(201, vote_out(vote, request.user))
 
 
 @router.get(BASE + "/votes/{vote_id}", response=VoteOut)
@@ -432,14 +429,14 @@ def vote_detail(request: HttpRequest, code: str, vote_id: int) -> dict[str, Any]
 
 
 @router.post(BASE + "/votes/{vote_id}/ballots", response={201: BallotOut})
-def ballot_cast(request: HttpRequest, code: str, vote_id: int, payload: BallotIn) -> tuple[int, dict[str, Any]]:
+def ballot_cast(request: HttpRequest, code: str, vote_id: int, payload: BallotIn) -> Status:
     community = community_get(code=code, user=request.user)
     vote = selectors.vote_get(user=request.user, community=community, pk=vote_id)
     option = next((o for o in vote.options.all() if o.pk == payload.option_id), None)
     if option is None:
         raise DomainError(_("Choose one of this vote's options."), field="option_id")
     services.ballot_cast(actor=request.user, vote=vote, option=option)
-    return 201, {"vote_id": vote.pk, "counted": True}
+    return Status(201, {"vote_id": vote.pk, "counted": True})
 
 
 @router.post(BASE + "/votes/{vote_id}/close", response=VoteOut)

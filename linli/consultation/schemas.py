@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from linli.core.api import RowId
+
 
 class MatterIn(Schema):
     kind: str
@@ -92,7 +94,7 @@ class MeetingIn(Schema):
     parties: list[str]
     place: str = Field("", max_length=120)
     online_url: str = Field("", max_length=200)
-    matter_ids: list[int] = []
+    matter_ids: list[RowId] = []
 
 
 class MeetingOut(Schema):
@@ -107,11 +109,11 @@ class MeetingOut(Schema):
     parties: list[str]
     status: str
     minutes: str
-    agenda: list[int]
+    agenda: list[RowId]
 
 
 class AttendanceIn(Schema):
-    resident_ids: list[int]
+    resident_ids: list[RowId]
 
 
 class MinutesIn(Schema):

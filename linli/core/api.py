@@ -4,14 +4,15 @@ Every error answers `{"error": {"code": str, "message": str, "fields": {field: [
 with the message in the request's language.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -27,6 +28,21 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+# A row's id as a request may name it: BIGINT's range, so a larger number is a 400, not a database error.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class Page(Schema):
+    """One page of a list: `limit` rows from `offset`."""
+
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+def page_of(qs: QuerySet[Any], page: Page) -> QuerySet[Any]:
+    return qs[page.offset : page.offset + page.limit]
 
 
 token_auth = TokenAuth()

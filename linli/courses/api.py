@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from linli.core.api import AUTH
 from linli.facilities.selectors import resident_for_booking
@@ -81,13 +81,13 @@ def course_list(request: HttpRequest, code: str, audience: str = "") -> list[dic
 
 
 @router.post("/communities/{code}/courses/{course_id}/enrolments", response={201: EnrolmentOut})
-def enrol(request: HttpRequest, code: str, course_id: int, payload: EnrolIn) -> tuple[int, dict[str, Any]]:
+def enrol(request: HttpRequest, code: str, course_id: int, payload: EnrolIn) -> Status:
     community = community_get(code=code, user=request.user)
     course = selectors.course_get(user=request.user, community=community, pk=course_id)
     if course.audience == Audience.STAFF:
-        return 201, enrolment_out(services.enrol(actor=request.user, course=course))
+        return Status(201, enrolment_out(services.enrol(actor=request.user, course=course)))
     learner = resident_for_booking(user=request.user, community=community, pk=payload.resident_id)
-    return 201, enrolment_out(services.enrol(actor=request.user, course=course, resident=learner))
+    return Status(201, enrolment_out(services.enrol(actor=request.user, course=course, resident=learner)))
 
 
 @router.get("/me/enrolments", response=list[EnrolmentOut])
@@ -103,9 +103,9 @@ def withdraw(request: HttpRequest, code: str, enrolment_id: int) -> dict[str, An
 
 
 @router.post("/communities/{code}/sessions/{session_id}/attendance", response={201: EnrolmentOut})
-def check_in(request: HttpRequest, code: str, session_id: int, payload: CheckInIn) -> tuple[int, dict[str, Any]]:
+def check_in(request: HttpRequest, code: str, session_id: int, payload: CheckInIn) -> Status:
     community = community_get(code=code, user=request.user)
     session = selectors.session_get(user=request.user, community=community, pk=session_id)
     enrolment = selectors.enrolment_get(user=request.user, community=community, pk=payload.enrolment_id)
     services.attendance_check_in(actor=request.user, session=session, enrolment=enrolment)
-    return 201, enrolment_out(enrolment)
+    return Status(201, enrolment_out(enrolment))

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from linli.core.api import AUTH
@@ -152,10 +152,10 @@ def facility_list(request: HttpRequest, code: str, filters: Query[FacilityFilter
 
 
 @router.post("/communities/{code}/facilities", response={201: FacilityOut})
-def facility_create(request: HttpRequest, code: str, payload: FacilityIn) -> tuple[int, dict[str, Any]]:
+def facility_create(request: HttpRequest, code: str, payload: FacilityIn) -> Status:
     community = community_get(code=code, user=request.user)
     data = _facility_args(community, payload.dict())
-    return 201, facility_out(services.facility_create(actor=request.user, community=community, **data))
+    return Status(201, facility_out(services.facility_create(actor=request.user, community=community, **data)))
 
 
 @router.get("/communities/{code}/facilities.geojson")
@@ -206,10 +206,10 @@ def service_list(request: HttpRequest, code: str, facility_id: int) -> list[dict
 
 
 @router.post("/communities/{code}/facilities/{facility_id}/services", response={201: ServiceOut})
-def service_create(request: HttpRequest, code: str, facility_id: int, payload: ServiceIn) -> tuple[int, dict[str, Any]]:
+def service_create(request: HttpRequest, code: str, facility_id: int, payload: ServiceIn) -> Status:
     community = community_get(code=code, user=request.user)
     facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
-    return 201, service_out(services.service_create(actor=request.user, facility=facility, **payload.dict()))
+    return Status(201, service_out(services.service_create(actor=request.user, facility=facility, **payload.dict())))
 
 
 @router.get("/communities/{code}/services/{service_id}/slots", response=list[SlotOut])
@@ -220,20 +220,20 @@ def slot_list(request: HttpRequest, code: str, service_id: int) -> list[dict[str
 
 
 @router.post("/communities/{code}/services/{service_id}/slots", response={201: SlotOut})
-def slot_create(request: HttpRequest, code: str, service_id: int, payload: SlotIn) -> tuple[int, dict[str, Any]]:
+def slot_create(request: HttpRequest, code: str, service_id: int, payload: SlotIn) -> Status:
     community = community_get(code=code, user=request.user)
     service = selectors.service_get(user=request.user, community=community, pk=service_id)
-    return 201, slot_out(services.slot_create(actor=request.user, service=service, **payload.dict()))
+    return Status(201, slot_out(services.slot_create(actor=request.user, service=service, **payload.dict())))
 
 
 @router.post("/communities/{code}/slots/{slot_id}/bookings", response={201: BookingOut})
-def booking_create(request: HttpRequest, code: str, slot_id: int, payload: BookingIn) -> tuple[int, dict[str, Any]]:
+def booking_create(request: HttpRequest, code: str, slot_id: int, payload: BookingIn) -> Status:
     """Confirmed while places last, then on the waiting list (or 409 `slot_full`)."""
     community = community_get(code=code, user=request.user)
     slot = selectors.slot_get(user=request.user, community=community, pk=slot_id)
     resident = selectors.resident_for_booking(user=request.user, community=community, pk=payload.resident_id)
     booking = services.booking_create(actor=request.user, slot=slot, resident=resident, note=payload.note)
-    return 201, booking_out(booking)
+    return Status(201, booking_out(booking))
 
 
 @router.get("/me/bookings", response=list[BookingOut])

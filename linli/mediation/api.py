@@ -2,9 +2,9 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from linli.core.api import AUTH
+from linli.core.api import AUTH, RowId
 from linli.places.selectors import community_get
 
 from . import selectors, services
@@ -18,8 +18,8 @@ class CaseIn(Schema):
     kind: str
     title: str = Field(max_length=120)
     summary: str = Field(max_length=4000)
-    applicant_ids: list[int] = []
-    respondent_ids: list[int] = []
+    applicant_ids: list[RowId] = []
+    respondent_ids: list[RowId] = []
 
 
 class CaseOut(Schema):
@@ -80,10 +80,10 @@ def case_list(request: HttpRequest, code: str, q: str = "") -> list[dict[str, An
 
 
 @router.post(BASE + "/cases", response={201: CaseOut})
-def case_open(request: HttpRequest, code: str, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+def case_open(request: HttpRequest, code: str, payload: CaseIn) -> Status:
     community = community_get(code=code, user=request.user)
     case = services.case_open(actor=request.user, community=community, **payload.dict())
-    return 201, case_out(case)
+    return Status(201, case_out(case))
 
 
 @router.get(BASE + "/cases/{case_id}", response=CaseDetailOut)
@@ -103,11 +103,11 @@ def case_detail(request: HttpRequest, code: str, case_id: int) -> dict[str, Any]
 
 
 @router.post(BASE + "/cases/{case_id}/notes", response={201: NoteOut})
-def note_add(request: HttpRequest, code: str, case_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+def note_add(request: HttpRequest, code: str, case_id: int, payload: NoteIn) -> Status:
     community = community_get(code=code, user=request.user)
     case = selectors.case_get(user=request.user, community=community, pk=case_id)
     note = services.note_add(actor=request.user, case=case, text=payload.text)
-    return 201, {"author": str(note.author), "text": note.text, "created_at": note.created_at}
+    return Status(201, {"author": str(note.author), "text": note.text, "created_at": note.created_at})
 
 
 @router.get(BASE + "/metadata", response=list[MetadataOut])

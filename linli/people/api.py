@@ -1,10 +1,10 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from linli.accounts import rules
-from linli.core.api import AUTH
+from linli.core.api import AUTH, Page, page_of
 from linli.places.selectors import community_get, household_get
 
 from . import selectors, services
@@ -32,13 +32,11 @@ def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
     }
 
 
-class ResidentFilter(Schema):
+class ResidentFilter(Page):
     search: str = Field("", max_length=40)
     min_age: int | None = Field(None, ge=0, le=150)
     max_age: int | None = Field(None, ge=0, le=150)
     tag: str = Field("", max_length=40)
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 @router.get("/communities/{code}/residents", response=list[ResidentOut])
@@ -52,9 +50,7 @@ def resident_list(request: HttpRequest, code: str, filters: Query[ResidentFilter
         max_age=filters.max_age,
         tag=filters.tag,
     )
-    limit = max(1, min(filters.limit, 500))
-    offset = max(0, filters.offset)
-    return [resident_out(r, user=request.user) for r in qs[offset : offset + limit]]
+    return [resident_out(r, user=request.user) for r in page_of(qs, filters)]
 
 
 @router.post("/communities/{code}/residents", response={201: ResidentOut})
