@@ -1,53 +1,105 @@
-"""Fund API: the public summary (no login), and scoring for reviewers."""
+"""Fund API: the public summary (no login); donations, rounds, applications, reviews, tranches and reports for
+the community's staff, applicants and reviewers. Scoped to a community the user may see (else 404); a role
+that may not act is refused with 403; every error has the one shape."""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
-from pydantic import Field
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Status
 
 from linli.core.api import AUTH
+from linli.core.errors import NotFound
+from linli.partners.models import Partner
 from linli.places.models import Community
+from linli.places.selectors import community_get
 
-from . import selectors, services
+from . import rules, selectors, services
+from .models import Application, Donation, GrantRound, ProjectReport, Tranche
+from .schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    DecisionIn,
+    DonationIn,
+    DonationOut,
+    ReportIn,
+    ReportOut,
+    ReviewOut,
+    RoundIn,
+    RoundOut,
+    ScoredApplicationOut,
+    ScoreIn,
+    SummaryOut,
+    TrancheIn,
+    TrancheOut,
+)
 
 router = Router(tags=["fund"])
+BASE = "/fund/{code}"
 
 
-class ProjectOut(Schema):
-    id: int
-    title: str
-    applicant: str
-    category: str
-    approved_fen: int
-    paid_fen: int
-    spent_fen: int
+def _partner(community: Community, pk: int, field: str) -> Partner:
+    partner = Partner.objects.filter(community=community, pk=pk).first()
+    if partner is None:
+        raise NotFound(_("No such partner."), field=field)
+    return partner
 
 
-class SummaryOut(Schema):
-    raised_fen: int
-    donations: int
-    granted_fen: int
-    grants: int
-    paid_fen: int
-    spent_fen: int
-    held_fen: int
-    projects: list[ProjectOut]
+def _key(request: HttpRequest, body_key: str) -> str:
+    return request.headers.get("Idempotency-Key", "").strip() or body_key
 
 
-class ScoreIn(Schema):
-    score: int = Field(ge=0, le=100)
-    comment: str = Field(default="", max_length=2000)
+def donation_out(d: Donation) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "receipt_no": d.receipt_no,
+        "donor_kind": d.donor_kind,
+        "donor_name": d.donor_name,
+        "anonymous": d.anonymous,
+        "amount_fen": d.amount_fen,
+        "received_on": d.received_on,
+        "purpose": d.purpose,
+        "transaction_id": d.transaction_id,
+    }
 
 
-class ReviewOut(Schema):
-    id: int
-    application: int
-    score: int
+def round_out(r: GrantRound) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "name": r.name,
+        "categories": list(r.categories),
+        "budget_fen": r.budget_fen,
+        "opens_on": r.opens_on,
+        "closes_on": r.closes_on,
+        "status": r.status,
+        "min_reviews": r.min_reviews,
+    }
 
 
-@router.get("/fund/{code}/summary", response=SummaryOut, auth=None)
+def application_out(a: Application) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "round_id": a.round_id,
+        "applicant": a.applicant.name,
+        "title": a.title,
+        "category": a.category,
+        "summary": a.summary,
+        "requested_fen": a.requested_fen,
+        "approved_fen": a.approved_fen,
+        "status": a.status,
+        "submitted_at": a.submitted_at,
+        "decided_at": a.decided_at,
+        "decision_note": a.decision_note,
+    }
+
+
+# --- public ---------------------------------------------------------------------------------------------
+
+
+@router.get(BASE + "/summary", response=SummaryOut, auth=None)
 def summary(request: HttpRequest, code: str) -> dict[str, Any]:
     s = selectors.fund_summary(community=get_object_or_404(Community, code=code))
     return {
@@ -70,11 +122,195 @@ def summary(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-@router.post("/fund/{code}/applications/{pk}/reviews", response={201: ReviewOut}, auth=AUTH)
+# --- donations ------------------------------------------------------------------------------------------
+
+
+@router.get(BASE + "/donations", response=list[DonationOut], auth=AUTH)
+def donation_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [donation_out(d) for d in selectors.donations_for_books(user=request.user, community=community)[:500]]
+
+
+@router.post(BASE + "/donations", response={200: DonationOut, 201: DonationOut}, auth=AUTH)
+def donation_create(request: HttpRequest, code: str, payload: DonationIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    now = timezone.now()
+    donation = services.donation_record(
+        actor=request.user,
+        community=community,
+        donor_kind=payload.donor_kind,
+        donor_name=payload.donor_name,
+        amount_fen=payload.amount_fen,
+        received_on=payload.received_on,
+        idempotency_key=_key(request, payload.idempotency_key),
+        partner=_partner(community, payload.partner_id, "partner_id") if payload.partner_id is not None else None,
+        anonymous=payload.anonymous,
+        purpose=payload.purpose,
+        now=now,
+    )
+    return Status(201 if donation.transaction.occurred_at == now else 200, donation_out(donation))
+
+
+# --- rounds ---------------------------------------------------------------------------------------------
+
+
+@router.get(BASE + "/rounds", response=list[RoundOut], auth=AUTH)
+def round_list(request: HttpRequest, code: str, open_only: bool = False) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    rounds: QuerySet[GrantRound] = (
+        selectors.open_rounds(community=community, today=timezone.localdate())
+        if open_only
+        else selectors.rounds_of(community=community)
+    )
+    return [round_out(r) for r in rounds]
+
+
+@router.post(BASE + "/rounds", response={201: RoundOut}, auth=AUTH)
+def round_create(request: HttpRequest, code: str, payload: RoundIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    chosen = list(selectors.reviewer_choices(community=community).filter(pk__in=payload.reviewer_ids))
+    if len(chosen) != len(set(payload.reviewer_ids)):
+        raise NotFound(_("A reviewer must have a role in this community."), field="reviewer_ids")
+    grant_round = services.round_create(
+        actor=request.user,
+        community=community,
+        name=payload.name,
+        budget_fen=payload.budget_fen,
+        opens_on=payload.opens_on,
+        closes_on=payload.closes_on,
+        categories=payload.categories,
+        min_reviews=payload.min_reviews,
+        reviewers=chosen,
+    )
+    return Status(201, round_out(grant_round))
+
+
+@router.get(BASE + "/rounds/{pk}", response=RoundOut, auth=AUTH)
+def round_get(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    return round_out(selectors.round_get(community=community, pk=pk))
+
+
+# --- applications ---------------------------------------------------------------------------------------
+
+
+@router.post(BASE + "/rounds/{pk}/applications", response={201: ApplicationOut}, auth=AUTH)
+def application_submit(request: HttpRequest, code: str, pk: int, payload: ApplicationIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    grant_round = selectors.round_get(community=community, pk=pk)
+    applicant = _partner(community, payload.partner_id, "partner_id")
+    application = services.application_submit(
+        actor=request.user,
+        grant_round=grant_round,
+        applicant=applicant,
+        title=payload.title,
+        category=payload.category,
+        summary=payload.summary,
+        requested_fen=payload.requested_fen,
+    )
+    return Status(201, application_out(application))
+
+
+@router.get(BASE + "/rounds/{pk}/applications", response=list[ScoredApplicationOut], auth=AUTH)
+def round_applications(request: HttpRequest, code: str, pk: int) -> list[dict[str, Any]]:
+    """A round's applications with their scores: every reviewer's for the fund's staff; for a reviewer, the mean
+    and count only."""
+    community = community_get(code=code, user=request.user)
+    grant_round = selectors.round_get(community=community, pk=pk)
+    rows = selectors.round_applications(user=request.user, grant_round=grant_round)
+    each = rules.can_view_fund_books(request.user, community)
+    return [
+        {
+            **application_out(a),
+            "mean_score": a.mean_score,  # type: ignore[attr-defined]
+            "review_count": a.review_count,  # type: ignore[attr-defined]
+            "reviews": [{"reviewer": str(r.reviewer), "score": r.score, "comment": r.comment} for r in a.reviews.all()]
+            if each
+            else None,
+        }
+        for a in rows
+    ]
+
+
+@router.get(BASE + "/applications/mine", response=list[ApplicationOut], auth=AUTH)
+def my_applications(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [application_out(a) for a in selectors.my_applications(user=request.user, community=community)]
+
+
+@router.post(BASE + "/applications/{pk}/decision", response=ApplicationOut, auth=AUTH)
+def application_decide(request: HttpRequest, code: str, pk: int, payload: DecisionIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    application = selectors.application_get(user=request.user, community=community, pk=pk)
+    decided = services.application_decide(
+        actor=request.user,
+        application=application,
+        approve=payload.approve,
+        approved_fen=payload.approved_fen,
+        note=payload.note,
+    )
+    return application_out(decided)
+
+
+@router.post(BASE + "/applications/{pk}/reviews", response={201: ReviewOut}, auth=AUTH)
 def score(request: HttpRequest, code: str, pk: int, payload: ScoreIn) -> Status:
-    community = get_object_or_404(Community, code=code)
+    community = community_get(code=code, user=request.user)
     application = selectors.application_get(user=request.user, community=community, pk=pk)
     review = services.review_score(
         actor=request.user, application=application, score=payload.score, comment=payload.comment
     )
     return Status(201, {"id": review.pk, "application": application.pk, "score": review.score})
+
+
+# --- money out, and reports -----------------------------------------------------------------------------
+
+
+def tranche_out(t: Tranche) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "application": t.application_id,
+        "number": t.number,
+        "amount_fen": t.amount_fen,
+        "transaction_id": t.transaction_id,
+        "paid_at": t.paid_at,
+    }
+
+
+@router.post(BASE + "/applications/{pk}/tranches", response={200: TrancheOut, 201: TrancheOut}, auth=AUTH)
+def tranche_pay(request: HttpRequest, code: str, pk: int, payload: TrancheIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    application = selectors.application_get(user=request.user, community=community, pk=pk)
+    now = timezone.now()
+    tranche = services.tranche_pay(
+        actor=request.user,
+        application=application,
+        amount_fen=payload.amount_fen,
+        idempotency_key=_key(request, payload.idempotency_key),
+        now=now,
+    )
+    return Status(201 if tranche.paid_at == now else 200, tranche_out(tranche))
+
+
+def report_out(r: ProjectReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "application": r.application_id,
+        "period": r.period,
+        "spent_fen": r.spent_fen,
+        "transaction_id": r.transaction_id,
+        "submitted_at": r.submitted_at,
+    }
+
+
+@router.post(BASE + "/applications/{pk}/reports", response={201: ReportOut}, auth=AUTH)
+def report_submit(request: HttpRequest, code: str, pk: int, payload: ReportIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    application = selectors.application_get(user=request.user, community=community, pk=pk)
+    report = services.report_submit(
+        actor=request.user,
+        application=application,
+        period=payload.period,
+        body=payload.body,
+        spent_fen=payload.spent_fen,
+    )
+    return Status(201, report_out(report))

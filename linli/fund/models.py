@@ -90,6 +90,9 @@ class GrantRound(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def category_labels(self) -> list[str]:
+        return [str(label) for code, label in Category.choices if code in self.categories]
+
 
 class Application(models.Model):
     """An application for a grant; once approved, `approved_fen` caps what its tranches may pay."""

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from linli.accounts.rules import CASEWORK_ROLES, access_for, has_role, is_community_staff, oversees
+from linli.accounts.rules import CASEWORK_ROLES, access_for, can_view_community_dashboard, has_role
 
 
 def can_manage_fund(user: Any, community: Any) -> bool:
@@ -11,7 +11,9 @@ def can_manage_fund(user: Any, community: Any) -> bool:
 
 
 def can_view_fund_books(user: Any, community: Any) -> bool:
-    return is_community_staff(user, community) or oversees(user, community)
+    """Donations with their donors, every application and its scores: the community's staff, and (read-only)
+    the street that oversees it and the city's viewers."""
+    return can_view_community_dashboard(user, community)
 
 
 def is_partner_member(user: Any, partner: Any) -> bool:
@@ -30,3 +32,14 @@ def is_reviewer(user: Any, grant_round: Any) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return grant_round.reviewers.filter(pk=user.pk).exists()
+
+
+def reviews_in(user: Any, community: Any) -> bool:
+    """Whether the user is a reviewer of any of the community's rounds (and so has applications to score)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.fund_review_rounds.filter(community=community).exists()
+
+
+def can_view_round_applications(user: Any, grant_round: Any) -> bool:
+    return can_view_fund_books(user, grant_round.community) or is_reviewer(user, grant_round)

@@ -1,12 +1,14 @@
 """Reads for the community fund. Every yuan shown is summed from ledger entries."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from linli.core.errors import NotFound
+from linli.accounts.models import User
+from linli.core.errors import NotAllowed, NotFound
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, AccountKind, Entry, TransactionKind, Unit
@@ -14,18 +16,13 @@ from linli.partners.models import Partner, Project
 from linli.places.models import Community
 
 from . import rules
-from .models import Application, ConflictDeclaration, Donation, GrantRound
+from .models import Application, ConflictDeclaration, Donation, GrantRound, Review, Tranche
 
 
 def fund_account(community: Community) -> Account:
-    """The fund's money: the ledger's `community_fund` account in fen. The fund holds a floor of zero (set here
-    the first time the fund is used, if the account is not already overdrawn), so it never pays out more than
-    it holds."""
-    account = ledger_selectors.funding_account(community, FundingCode.COMMUNITY_FUND, Unit.FEN)
-    if account.floor is None and account.balance >= 0:
-        Account.objects.filter(pk=account.pk, floor__isnull=True, balance__gte=0).update(floor=0)
-        account.refresh_from_db(fields=["floor", "balance"])
-    return account
+    """The fund's money: the ledger's `community_fund` account in fen, which the ledger opens with a floor of
+    zero, so the fund never pays out more than it holds."""
+    return ledger_selectors.funding_account(community, FundingCode.COMMUNITY_FUND, Unit.FEN)
 
 
 def grant_account(application: Application) -> Account:
@@ -167,3 +164,95 @@ def to_review(*, user: Any, community: Community) -> list[tuple[Application, lis
         scored = application.reviews.filter(reviewer=user).exists()
         rows.append((application, conflicts_of(reviewer=user, application=application), scored))
     return rows
+
+
+# --- the pages' and the API's reads ---------------------------------------------------------------------
+
+
+def donations_for_books(*, user: Any, community: Community) -> QuerySet[Donation]:
+    """Every donation with its donor's name (also the anonymous ones): for the fund's books."""
+    if not rules.can_view_fund_books(user, community):
+        raise NotAllowed(_("Only the community's staff see the fund's books."))
+    return Donation.objects.filter(community=community).select_related("transaction", "partner", "recorded_by")
+
+
+def donation_get(*, user: Any, community: Community, pk: int) -> Donation:
+    donation = donations_for_books(user=user, community=community).filter(pk=pk).first()
+    if donation is None:
+        raise NotFound(_("No such donation."))
+    return donation
+
+
+def round_get(*, community: Community, pk: int) -> GrantRound:
+    """A round of the community: its name, categories, budget and dates are public to the community."""
+    grant_round = GrantRound.objects.filter(community=community, pk=pk).first()
+    if grant_round is None:
+        raise NotFound(_("No such grant round."))
+    return grant_round
+
+
+def open_rounds(*, community: Community, today: dt.date) -> QuerySet[GrantRound]:
+    return GrantRound.objects.filter(
+        community=community, status=GrantRound.Status.OPEN, opens_on__lte=today, closes_on__gte=today
+    ).order_by("closes_on", "pk")
+
+
+def round_applications(*, user: Any, grant_round: GrantRound) -> QuerySet[Application]:
+    """A round's applications with their mean score and number of reviews, each review with its reviewer: for
+    the fund's staff and the round's reviewers."""
+    if not rules.can_view_round_applications(user, grant_round):
+        raise NotAllowed(_("Only the fund's staff and the round's reviewers see its applications."))
+    return (
+        Application.objects.filter(round=grant_round)
+        .select_related("applicant")
+        .annotate(mean_score=Avg("reviews__score"), review_count=Count("reviews"))
+        .prefetch_related(Prefetch("reviews", queryset=Review.objects.select_related("reviewer")))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def partners_for(*, user: Any, community: Community) -> QuerySet[Partner]:
+    """The partners the user may apply in the name of: the ones they act for (or, for the fund's staff, all)."""
+    partners = Partner.objects.filter(community=community, active=True)
+    if rules.can_manage_fund(user, community):
+        return partners
+    if not user.is_authenticated:
+        return partners.none()
+    return partners.filter(Q(members=user) | Q(resident__user=user)).distinct()
+
+
+def my_applications(*, user: Any, community: Community) -> QuerySet[Application]:
+    """Applications the user submitted or made in the name of a partner they act for."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    mine = Partner.objects.filter(Q(members=user) | Q(resident__user=user), community=community)
+    return (
+        Application.objects.filter(Q(submitted_by=user) | Q(applicant__in=mine), community=community)
+        .select_related("applicant", "round")
+        .distinct()
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationMoney:
+    paid_fen: int
+    spent_fen: int
+
+    def left_to_pay(self, application: Application) -> int:
+        return max(application.approved_fen - self.paid_fen, 0)
+
+
+def application_money(application: Application) -> ApplicationMoney:
+    paid = Tranche.objects.filter(application=application).aggregate(s=Sum("amount_fen"))["s"] or 0
+    spent = application.reports.aggregate(s=Sum("spent_fen"))["s"] or 0
+    return ApplicationMoney(paid_fen=int(paid), spent_fen=int(spent))
+
+
+def reviewer_choices(*, community: Community) -> QuerySet[User]:
+    """Who may be asked to review: accounts with a role in the community or its street."""
+    return (
+        User.objects.filter(Q(roles__community=community) | Q(roles__street_id=community.street_id), is_active=True)
+        .distinct()
+        .order_by("display_name", "pk")
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.facilities.money import fen_to_yuan
 from linli.ledger import services as ledger
 from linli.ledger.models import Account, TransactionKind
 from linli.notifications.services import notify
@@ -17,7 +18,7 @@ from linli.partners.models import Partner
 from linli.places.models import Community
 
 from . import rules, selectors
-from .models import Application, Category, Donation, GrantRound, ProjectReport, Review, Tranche
+from .models import Application, Category, ConflictDeclaration, Donation, GrantRound, ProjectReport, Review, Tranche
 
 MAX_FEN = 10**11  # a billion yuan: anything larger is a typing mistake
 
@@ -221,6 +222,33 @@ def review_score(
     return review
 
 
+def conflict_declare(*, actor: Any, application: Application, reason: str) -> ConflictDeclaration:
+    """A round's reviewer declares a tie to the applicant that the register does not show (family, a former
+    employer…); from then on the reviewer may not score that partner's applications. Declaring twice is
+    refused."""
+    if not rules.is_reviewer(actor, application.round):
+        raise NotAllowed(_("You are not a reviewer of this round."))
+    reason = _text(reason, "reason", 200)
+    if Review.objects.filter(application=application, reviewer=actor).exists():
+        raise Conflict(_("You have already scored this application."), code="already_reviewed")
+    with transaction.atomic():
+        declaration, created = ConflictDeclaration.objects.get_or_create(
+            reviewer=actor,
+            partner=application.applicant,
+            defaults={"community": application.community, "reason": reason},
+        )
+        if not created:
+            raise Conflict(_("You have already declared a conflict with this applicant."), code="already_declared")
+        audit_record(
+            actor=actor,
+            action="fund.conflict_declare",
+            instance=declaration,
+            community=application.community,
+            after=snapshot(declaration),
+        )
+    return declaration
+
+
 def application_decide(
     *,
     actor: Any,
@@ -238,6 +266,8 @@ def application_decide(
     note = _text(note, "note", 300, required=False)
     if approve:
         approved_fen = _fen(approved_fen, "approved_fen")
+    elif not note:
+        raise DomainError(_("Give the applicant a reason for the rejection."), field="note", code="reason_required")
     with transaction.atomic():
         grant_round = GrantRound.objects.select_for_update().get(pk=application.round_id)
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -260,7 +290,8 @@ def application_decide(
             )
             if committed + approved_fen > grant_round.budget_fen:
                 raise DomainError(
-                    _("The round has %(left)s fen left of its budget.") % {"left": grant_round.budget_fen - committed},
+                    _("The round has ¥%(left)s left of its budget.")
+                    % {"left": fen_to_yuan(grant_round.budget_fen - committed)},
                     field="approved_fen",
                     code="over_budget",
                 )
@@ -316,15 +347,20 @@ def tranche_pay(
         paid = Tranche.objects.filter(application=locked).aggregate(s=Sum("amount_fen"))["s"] or 0
         if paid + amount_fen > locked.approved_fen:
             raise DomainError(
-                _("This would pay %(total)s fen of a grant of %(approved)s fen; %(left)s fen are left to pay.")
-                % {"total": paid + amount_fen, "approved": locked.approved_fen, "left": locked.approved_fen - paid},
+                _("This would pay ¥%(total)s of a grant of ¥%(approved)s; ¥%(left)s is left to pay.")
+                % {
+                    "total": fen_to_yuan(paid + amount_fen),
+                    "approved": fen_to_yuan(locked.approved_fen),
+                    "left": fen_to_yuan(locked.approved_fen - paid),
+                },
                 field="amount_fen",
                 code="over_approved",
             )
         held = Account.objects.select_for_update().get(pk=fund.pk)
         if held.balance < amount_fen:
             raise ledger.InsufficientBalance(
-                _("The fund holds %(held)s fen and cannot pay %(n)s fen.") % {"held": held.balance, "n": amount_fen},
+                _("The fund holds ¥%(held)s and cannot pay ¥%(n)s.")
+                % {"held": fen_to_yuan(held.balance), "n": fen_to_yuan(amount_fen)},
                 field="amount_fen",
             )
         txn = ledger.money_transfer(

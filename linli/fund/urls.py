@@ -3,4 +3,17 @@ from django.urls import path
 from . import views
 
 app_name = "fund"
-urlpatterns = [path("<str:code>/", views.public, name="public")]
+urlpatterns = [
+    path("<str:code>/", views.public, name="public"),
+    path("<str:code>/manage/", views.manage, name="manage"),
+    path("<str:code>/donations/new/", views.donation_new, name="donation_new"),
+    path("<str:code>/donations/<int:pk>/", views.donation_detail, name="donation"),
+    path("<str:code>/donations/<int:pk>/receipt.pdf", views.donation_pdf, name="donation_pdf"),
+    path("<str:code>/rounds/", views.rounds_open, name="rounds_open"),
+    path("<str:code>/rounds/new/", views.round_new, name="round_new"),
+    path("<str:code>/rounds/<int:pk>/", views.round_detail, name="round"),
+    path("<str:code>/rounds/<int:pk>/apply/", views.application_new, name="apply"),
+    path("<str:code>/applications/mine/", views.mine, name="mine"),
+    path("<str:code>/applications/<int:pk>/", views.application_detail, name="application"),
+    path("<str:code>/review/", views.to_review, name="review"),
+]

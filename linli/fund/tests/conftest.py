@@ -94,3 +94,89 @@ def _keep_the_language() -> Any:
     language = translation.get_language()
     yield
     translation.activate(language) if language else translation.deactivate()
+
+
+# --- for the pages and the API: a round open today (by the real clock), and everyone who uses the fund -----
+
+
+@pytest.fixture
+def conflicted(make_user: Any, community: Any, applicant: Partner) -> Any:
+    """A reviewer who acts for a partner that runs a partnership project with the applicant."""
+    from linli.partners.models import Project
+
+    user = make_user(Role.RESIDENT, community, display_name="王评审")
+    ally = Partner.objects.create(community=community, name="邻里帮帮团", kind="charity", joined_on=TODAY)
+    ally.members.add(user)
+    project = Project.objects.create(
+        community=community, title="楼道微更新", lead=ally, scenario="neighbourhood", starts_on=TODAY
+    )
+    project.co_partners.add(applicant)
+    return user
+
+
+@pytest.fixture
+def open_round(manager: Any, community: Any, reviewers: list[Any], conflicted: Any) -> GrantRound:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return services.round_create(
+        actor=manager,
+        community=community,
+        name="本期强社基金项目",
+        budget_fen=50_000_000,
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=30),
+        min_reviews=3,
+        reviewers=[*reviewers, conflicted],
+    )
+
+
+@pytest.fixture
+def people(
+    users: dict[str, Any],
+    make_user: Any,
+    other_community: Any,
+    applicant_user: Any,
+    reviewers: list[Any],
+    conflicted: Any,
+) -> dict[str, Any]:
+    """Everyone in the role matrix."""
+    return {
+        "applicant": applicant_user,
+        "resident": users["resident"],
+        "reviewer": reviewers[0],
+        "conflicted": conflicted,
+        "admin": users["community_admin"],
+        "other_admin": make_user(Role.COMMUNITY_ADMIN, other_community),
+        "street_admin": users["street_admin"],
+        "city_viewer": users["city_viewer"],
+    }
+
+
+def submitted(applicant_user: Any, grant_round: GrantRound, applicant: Partner, fen: int = 300_000) -> Application:
+    return services.application_submit(
+        actor=applicant_user,
+        grant_round=grant_round,
+        applicant=applicant,
+        title="银龄助餐",
+        category="services",
+        summary="为高龄老人送餐",
+        requested_fen=fen,
+    )
+
+
+def state() -> tuple[Any, ...]:
+    """Everything the fund's pages and API could change."""
+    from linli.fund.models import ConflictDeclaration, ProjectReport, Review, Tranche
+    from linli.ledger.models import Transaction
+
+    return (
+        list(Donation.objects.values_list("pk", "amount_fen")),
+        list(GrantRound.objects.values_list("pk", "name", "status")),
+        list(Application.objects.values_list("pk", "status", "approved_fen", "decision_note")),
+        list(Review.objects.values_list("pk", "score")),
+        list(ConflictDeclaration.objects.values_list("pk")),
+        list(Tranche.objects.values_list("pk", "amount_fen")),
+        list(ProjectReport.objects.values_list("pk")),
+        Transaction.objects.count(),
+    )

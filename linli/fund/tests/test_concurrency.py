@@ -1,9 +1,6 @@
-import threading
-
 import pytest
-from django.db import connection
 
-from linli.core.errors import DomainError
+from linli.conftest import run_together
 from linli.fund import selectors, services
 from linli.fund.models import Tranche
 from linli.ledger.checks import ledger_check
@@ -11,27 +8,6 @@ from linli.ledger.checks import ledger_check
 from .conftest import approved, donate
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors: list[Exception] = []
-
-    def wrap(job):
-        try:
-            barrier.wait()
-            job()
-        except DomainError as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 def test_ten_tranches_at_once_never_pay_more_than_approved(
