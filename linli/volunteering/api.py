@@ -1,17 +1,45 @@
-"""Volunteering API: activities, sign-up, check-in with the code, hours."""
+"""Volunteering API: activities, sign-up, check-in with the code, hours; and, per community, the teams, the
+organisers' activities and the clubs."""
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from linli.core.api import AUTH
-from linli.core.errors import NotFound
+from linli.core.errors import NotAllowed, NotFound
+from linli.facilities.models import Facility
 from linli.people.selectors import resident_of_user
+from linli.places.models import Community
+from linli.places.selectors import community_get
 
-from . import selectors, services
-from .models import Activity, ServiceRecord, SignUp
-from .schemas import ActivityOut, CheckInIn, ConfirmIn, RecordOut, SignUpOut, YearOut
+from . import rules, selectors, services
+from .models import Activity, Club, ClubBooking, ClubMember, ServiceRecord, SignUp, Team, TeamMember
+from .schemas import (
+    ActivityIn,
+    ActivityOut,
+    BookVenueIn,
+    CheckInIn,
+    ClubBookingOut,
+    ClubDetailOut,
+    ClubIn,
+    ClubMemberOut,
+    ClubOut,
+    ConfirmIn,
+    LeaderIn,
+    OrganisedActivityOut,
+    ReasonIn,
+    RecordOut,
+    RosterEntryOut,
+    SignUpOut,
+    SlotOut,
+    TeamDetailOut,
+    TeamIn,
+    TeamMemberOut,
+    TeamOut,
+    YearOut,
+)
 
 router = Router(tags=["volunteering"], auth=AUTH)
 
@@ -19,7 +47,7 @@ router = Router(tags=["volunteering"], auth=AUTH)
 def _resident(request: HttpRequest) -> Any:
     resident = resident_of_user(user=request.user)
     if resident is None:
-        raise NotFound("Your account is not linked to a resident of a community yet.")
+        raise NotFound(_("Your account is not linked to a resident of a community yet."))
     return resident
 
 
@@ -92,3 +120,302 @@ def my_years(request: HttpRequest) -> list[dict[str, Any]]:
         {"year": y.year, "minutes": y.minutes, "hours": y.hours, "activities": y.activities, "points": y.points}
         for y in selectors.years_of(resident=resident)
     ]
+
+
+@router.post("/volunteering/records/{pk}/reject", response=RecordOut)
+def reject(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+    record = selectors.record_get(user=request.user, pk=pk)
+    return record_out(services.record_reject(actor=request.user, record=record, reason=payload.reason))
+
+
+# --- per community: teams, the organisers' activities, clubs ----------------------------------------------
+
+BASE = "/communities/{code}/volunteering"
+
+
+def _resident_in(request: HttpRequest, community: Community) -> Any:
+    resident = _resident(request)
+    if resident.community_id != community.pk:
+        raise NotFound(_("This resident is not registered in this community."), field="resident")
+    return resident
+
+
+def team_out(t: Team) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "name": t.name,
+        "description": t.description,
+        "scenario": t.scenario,
+        "party_vanguard": t.party_vanguard,
+        "members": getattr(t, "members", 0),
+        "party_members": getattr(t, "party_members", 0),
+    }
+
+
+def team_member_out(m: TeamMember) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "resident_id": m.resident_id,
+        "name": m.resident.name,
+        "leader": m.leader,
+        "party_member": m.resident.is_party_member,
+        "joined_on": m.joined_on,
+    }
+
+
+def organised_out(a: Activity) -> dict[str, Any]:
+    return {
+        **activity_out(a),
+        "status": a.status,
+        "confirmed": a.confirmed,  # type: ignore[attr-defined]
+        "waitlisted": a.waitlisted,  # type: ignore[attr-defined]
+        "pending_records": a.pending,  # type: ignore[attr-defined]
+        "pending_minutes": a.pending_minutes,  # type: ignore[attr-defined]
+    }
+
+
+def club_out(c: Club) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "description": c.description,
+        "scenario": c.scenario,
+        "schedule": c.schedule,
+        "venue": c.venue.name if c.venue else None,
+        "open": c.open,
+        "members": c.members if hasattr(c, "members") else c.memberships.count(),
+    }
+
+
+def club_member_out(m: ClubMember) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "resident_id": m.resident_id,
+        "name": m.resident.name,
+        "leader": m.leader,
+        "joined_on": m.joined_on,
+    }
+
+
+def club_booking_out(b: ClubBooking) -> dict[str, Any]:
+    slot = b.booking.slot
+    return {
+        "id": b.pk,
+        "booking_id": b.booking_id,
+        "slot_id": slot.pk,
+        "facility": slot.service.facility.name,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "status": b.booking.status,
+    }
+
+
+def _facility(community: Community, pk: int | None, field: str) -> Facility | None:
+    if pk is None:
+        return None
+    facility = Facility.objects.filter(community=community, pk=pk).first()
+    if facility is None:
+        raise NotFound(_("No such facility."), field=field)
+    return facility
+
+
+def _team(community: Community, pk: int | None) -> Team | None:
+    if pk is None:
+        return None
+    team = Team.objects.filter(community=community, active=True, pk=pk).first()
+    if team is None:
+        raise NotFound(_("No such team."), field="team_id")
+    return team
+
+
+@router.get(BASE + "/teams", response=list[TeamOut])
+def team_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [team_out(t) for t in selectors.teams(community=community)]
+
+
+@router.post(BASE + "/teams", response={201: TeamOut})
+def team_create(request: HttpRequest, code: str, payload: TeamIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    team = services.team_create(
+        actor=request.user,
+        community=community,
+        name=payload.name,
+        description=payload.description,
+        scenario=payload.scenario,
+        party_vanguard=payload.party_vanguard,
+    )
+    return Status(201, team_out(selectors.team_get(user=request.user, community=community, pk=team.pk)))
+
+
+@router.get(BASE + "/teams/{team_id}", response=TeamDetailOut)
+def team_detail(request: HttpRequest, code: str, team_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    team = selectors.team_get(user=request.user, community=community, pk=team_id)
+    activities = selectors.team_activities(team=team)["upcoming"]
+    members = (
+        [team_member_out(m) for m in selectors.team_members(user=request.user, team=team)]
+        if rules.can_view_team_members(request.user, team)
+        else None
+    )
+    return {**team_out(team), "member_list": members, "activities": [activity_out(a) for a in activities]}
+
+
+@router.post(BASE + "/teams/{team_id}/members", response={201: TeamMemberOut})
+def team_join(request: HttpRequest, code: str, team_id: int) -> Status:
+    """The signed-in resident joins the team."""
+    community = community_get(code=code, user=request.user)
+    team = selectors.team_get(user=request.user, community=community, pk=team_id)
+    member = services.team_join(actor=request.user, team=team, resident=_resident_in(request, community))
+    return Status(201, team_member_out(member))
+
+
+@router.post(BASE + "/activities", response={201: ActivityOut})
+def activity_create(request: HttpRequest, code: str, payload: ActivityIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_create_activity(request.user, community):
+        raise NotAllowed(_("You may not organise activities in this community."))
+    activity = services.activity_create(
+        actor=request.user,
+        community=community,
+        title=payload.title,
+        kind=payload.kind,
+        team=_team(community, payload.team_id),
+        facility=_facility(community, payload.facility_id, "facility_id"),
+        place=payload.place,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        capacity=payload.capacity,
+        description=payload.description,
+        party_members_only=payload.party_members_only,
+    )
+    return Status(201, activity_out(activity))
+
+
+@router.get(BASE + "/organised", response=list[OrganisedActivityOut])
+def organised(request: HttpRequest, code: str, past: bool = False) -> list[dict[str, Any]]:
+    """The activities the user organises (the staff: all of the community's), coming or past."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_list_organised(request.user, community):
+        raise NotAllowed(_("This list is for the organisers of activities and the community's staff."))
+    qs = selectors.activities_organised(user=request.user, community=community, past=past)
+    return [organised_out(a) for a in qs[:200]]
+
+
+@router.get(BASE + "/activities/{activity_id}/roster", response=list[RosterEntryOut])
+def roster(request: HttpRequest, code: str, activity_id: int) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    activity = selectors.activity_to_run(user=request.user, community=community, pk=activity_id)
+    return [
+        {
+            "signup_id": s.pk,
+            "resident_id": s.resident_id,
+            "name": s.resident.name,
+            "party_member": s.resident.is_party_member,
+            "status": s.status,
+            "checked_in_at": s.checked_in_at,
+            "record": record_out(s.record) if hasattr(s, "record") else None,
+        }
+        for s in selectors.roster(user=request.user, activity=activity)
+    ]
+
+
+@router.post(BASE + "/activities/{activity_id}/cancel", response=OrganisedActivityOut)
+def activity_cancel(request: HttpRequest, code: str, activity_id: int, payload: ReasonIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    activity = selectors.activity_get(user=request.user, community=community, pk=activity_id)
+    services.activity_cancel(actor=request.user, activity=activity, reason=payload.reason)
+    return organised_out(
+        selectors.activities_organised(user=request.user, community=community, past=None).get(pk=activity.pk)
+    )
+
+
+@router.get(BASE + "/clubs", response=list[ClubOut])
+def club_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    return [club_out(c) for c in selectors.clubs(community=community)]
+
+
+@router.post(BASE + "/clubs", response={201: ClubOut})
+def club_create(request: HttpRequest, code: str, payload: ClubIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_create_club(request.user, community):
+        raise NotAllowed(_("You may not register clubs in this community."))
+    club = services.club_create(
+        actor=request.user,
+        community=community,
+        name=payload.name,
+        description=payload.description,
+        scenario=payload.scenario,
+        schedule=payload.schedule,
+        venue=_facility(community, payload.venue_id, "venue_id"),
+    )
+    return Status(201, club_out(club))
+
+
+@router.get(BASE + "/clubs/{club_id}", response=ClubDetailOut)
+def club_detail(request: HttpRequest, code: str, club_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=club_id)
+    return {
+        **club_out(club),
+        "member_list": [club_member_out(m) for m in selectors.club_members(user=request.user, club=club)],
+        "bookings": [club_booking_out(b) for b in selectors.club_bookings_upcoming(club=club)],
+    }
+
+
+@router.post(BASE + "/clubs/{club_id}/members", response={201: ClubMemberOut})
+def club_join(request: HttpRequest, code: str, club_id: int) -> Status:
+    """The signed-in resident joins the club."""
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=club_id)
+    member = services.club_join(actor=request.user, club=club, resident=_resident_in(request, community))
+    return Status(201, club_member_out(member))
+
+
+@router.delete(BASE + "/clubs/{club_id}/members/{member_id}", response={204: None})
+def club_leave(request: HttpRequest, code: str, club_id: int, member_id: int) -> Status:
+    """A member leaves (their own membership), or a leader or the staff take a member off the list."""
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=club_id)
+    member = selectors.club_member_get(user=request.user, club=club, pk=member_id)
+    services.club_leave(actor=request.user, member=member)
+    return Status(204, None)
+
+
+@router.put(BASE + "/clubs/{club_id}/members/{member_id}/leader", response=ClubMemberOut)
+def club_leader(request: HttpRequest, code: str, club_id: int, member_id: int, payload: LeaderIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=club_id)
+    member = selectors.club_member_get(user=request.user, club=club, pk=member_id)
+    return club_member_out(services.club_set_leader(actor=request.user, member=member, leader=payload.leader))
+
+
+@router.get(BASE + "/clubs/{club_id}/slots", response=list[SlotOut])
+def club_slots(request: HttpRequest, code: str, club_id: int) -> list[dict[str, Any]]:
+    """The community's room-booking slots free in the next two weeks: what the club's leaders can book."""
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=club_id)
+    if not rules.can_book_club_venue(request.user, club):
+        raise NotAllowed(_("Only the club's leaders book venues for it."))
+    return [
+        {
+            "id": s.pk,
+            "facility": s.service.facility.name,
+            "service": s.service.name,
+            "starts_at": s.starts_at,
+            "ends_at": s.ends_at,
+            "free": s.free,
+        }
+        for s in selectors.venue_slots(community=community)[:200]
+    ]
+
+
+@router.post(BASE + "/clubs/{club_id}/bookings", response={201: ClubBookingOut})
+def club_book(request: HttpRequest, code: str, club_id: int, payload: BookVenueIn) -> Status:
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=club_id)
+    if not rules.can_book_club_venue(request.user, club):
+        raise NotAllowed(_("Only the club's leaders book venues for it."))
+    slot = selectors.venue_slot_get(club=club, pk=payload.slot_id)
+    return Status(201, club_booking_out(services.club_book_venue(actor=request.user, club=club, slot=slot)))

@@ -40,3 +40,75 @@ def can_view_hours_of(user: Any, resident: Any) -> bool:
         or oversees(user, resident.community)
         or access_for(user).superuser
     )
+
+
+# --- teams ----------------------------------------------------------------------------------------------
+
+
+def can_create_team(user: Any, community: Any) -> bool:
+    return can_organise(user, community)
+
+
+def can_join_team(user: Any, team: Any) -> bool:
+    """A resident of the team's community joins by themself (party-member teams check membership in the service)."""
+    if user is None or not user.is_authenticated or not team.active:
+        return False
+    return bool(team.community.residents.filter(user=user).exists())
+
+
+def can_view_team_members(user: Any, team: Any) -> bool:
+    """Names of a team's members: the community's staff and the team's own members."""
+    if is_community_staff(user, team.community):
+        return True
+    return bool(user is not None and user.is_authenticated and team.memberships.filter(resident__user=user).exists())
+
+
+# --- activities -----------------------------------------------------------------------------------------
+
+
+def can_create_activity(user: Any, community: Any) -> bool:
+    return can_organise(user, community)
+
+
+def can_cancel_activity(user: Any, activity: Any) -> bool:
+    return can_run_activity(user, activity)
+
+
+def can_decide_hours(user: Any, activity: Any) -> bool:
+    """Confirm or reject the hours served at an activity."""
+    return can_run_activity(user, activity)
+
+
+def can_list_organised(user: Any, community: Any) -> bool:
+    """The organiser's list of activities: the staff (all of the community's), or whoever organised one."""
+    if user is None or not user.is_authenticated:
+        return False
+    return can_organise(user, community) or community.activities.filter(organiser=user).exists()
+
+
+# --- clubs ----------------------------------------------------------------------------------------------
+
+
+def can_create_club(user: Any, community: Any) -> bool:
+    return can_organise(user, community)
+
+
+def can_view_club_members(user: Any, club: Any) -> bool:
+    """Names of a club's members: the staff and the club's own members. Leaders are shown to everyone."""
+    if is_community_staff(user, club.community):
+        return True
+    return bool(user is not None and user.is_authenticated and club.memberships.filter(resident__user=user).exists())
+
+
+def can_remove_club_member(user: Any, member: Any) -> bool:
+    """A member leaves by themself; a leader or the staff take someone off the list."""
+    return is_self(user, member.resident) or can_lead_club(user, member.club)
+
+
+def can_appoint_club_leader(user: Any, club: Any) -> bool:
+    """Make a member a leader, or step a leader down: the club's leaders and the community's staff."""
+    return can_lead_club(user, club)
+
+
+def can_book_club_venue(user: Any, club: Any) -> bool:
+    return can_lead_club(user, club)

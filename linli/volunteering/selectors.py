@@ -4,16 +4,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
+from linli.facilities.models import Booking, Service, Slot
 from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
-from .models import Activity, Club, ServiceRecord, SignUp, Team
+from .models import Activity, Club, ClubBooking, ClubMember, ServiceRecord, SignUp, Team, TeamMember
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,14 @@ def teams(*, community: Community) -> QuerySet[Team]:
 
 
 def clubs(*, community: Community) -> QuerySet[Club]:
-    return Club.objects.filter(community=community).select_related("venue").annotate(members=Count("memberships"))
+    return (
+        Club.objects.filter(community=community)
+        .select_related("venue")
+        .annotate(
+            members=Count("memberships", distinct=True),
+            leaders=Count("memberships", filter=Q(memberships__leader=True), distinct=True),
+        )
+    )
 
 
 def club_get(*, user: Any, community: Community, pk: int) -> Club:
@@ -131,3 +140,140 @@ def hours_by_team(*, community: Community, year: int) -> list[dict[str, Any]]:
         .annotate(minutes=Sum("minutes"), volunteers=Count("resident", distinct=True), records=Count("pk"))
         .order_by("-minutes")
     )
+
+
+# --- teams ----------------------------------------------------------------------------------------------
+
+
+def team_get(*, user: Any, community: Community, pk: int) -> Team:
+    if not rules.can_view_volunteering(user, community):
+        raise NotFound(_("No such team."))
+    team = teams(community=community).filter(pk=pk).first()
+    if team is None:
+        raise NotFound(_("No such team."))
+    return team
+
+
+def team_members(*, user: Any, team: Team) -> QuerySet[TeamMember]:
+    if not rules.can_view_team_members(user, team):
+        return TeamMember.objects.none()
+    return TeamMember.objects.filter(team=team).select_related("resident").order_by("-leader", "joined_on", "pk")
+
+
+def team_membership_of(*, team: Team, resident: Resident | None) -> TeamMember | None:
+    if resident is None:
+        return None
+    return TeamMember.objects.filter(team=team, resident=resident).first()
+
+
+def team_activities(*, team: Team, now: dt.datetime | None = None) -> dict[str, list[Activity]]:
+    now = now or timezone.now()
+    published = Activity.objects.filter(team=team, status=Activity.Status.PUBLISHED)
+    return {
+        "upcoming": list(published.filter(ends_at__gte=now).order_by("starts_at", "pk")[:50]),
+        "past": list(published.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:20]),
+    }
+
+
+# --- the organiser's activities ---------------------------------------------------------------------------
+
+
+def _count_of(model: Any, field: str, **filters: Any) -> Coalesce:
+    """A correlated count (or sum) per activity: separate subqueries keep sign-ups and records from multiplying."""
+    rows = model.objects.filter(activity=OuterRef("pk"), **filters).order_by().values("activity")
+    value = rows.annotate(n=Count("pk") if field == "pk" else Sum(field)).values("n")
+    return Coalesce(Subquery(value, output_field=IntegerField()), Value(0))
+
+
+def activities_organised(
+    *, user: Any, community: Community, past: bool | None = False, now: dt.datetime | None = None
+) -> QuerySet[Activity]:
+    """The activities the user runs (the staff: all of the community's), coming (or `past`, or with None both),
+    with their sign-up and waiting-list counts and the hours still to confirm."""
+    if not rules.can_list_organised(user, community):
+        raise NotFound(_("No such activity."))
+    now = now or timezone.now()
+    qs = Activity.objects.filter(community=community)
+    if not rules.can_organise(user, community):
+        qs = qs.filter(organiser=user)
+    if past is not None:
+        qs = qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
+    return (
+        qs.select_related("team", "organiser")
+        .annotate(
+            confirmed=_count_of(SignUp, "pk", status=SignUp.Status.CONFIRMED),
+            waitlisted=_count_of(SignUp, "pk", status=SignUp.Status.WAITLISTED),
+            pending=_count_of(ServiceRecord, "pk", status=ServiceRecord.Status.PENDING),
+            pending_minutes=_count_of(ServiceRecord, "minutes", status=ServiceRecord.Status.PENDING),
+        )
+        .order_by(*(["-starts_at", "-pk"] if past else ["starts_at", "pk"]))
+    )
+
+
+def activity_to_run(*, user: Any, community: Community, pk: int) -> Activity:
+    """An activity of this community that the user organises or, as staff, runs; else 404."""
+    activity = (
+        Activity.objects.filter(community=community, pk=pk).select_related("community", "team", "organiser").first()
+    )
+    if activity is None or not rules.can_run_activity(user, activity):
+        raise NotFound(_("No such activity."))
+    return activity
+
+
+# --- clubs ----------------------------------------------------------------------------------------------
+
+
+def club_members(*, user: Any, club: Club) -> QuerySet[ClubMember]:
+    """All members for those who may see them; everyone else sees the leaders only."""
+    qs = ClubMember.objects.filter(club=club).select_related("resident", "club").order_by("-leader", "joined_on", "pk")
+    return qs if rules.can_view_club_members(user, club) else qs.filter(leader=True)
+
+
+def club_member_get(*, user: Any, club: Club, pk: int) -> ClubMember:
+    member = ClubMember.objects.filter(club=club, pk=pk).select_related("resident", "club__community").first()
+    if member is None or not (rules.can_view_club_members(user, club) or rules.is_self(user, member.resident)):
+        raise NotFound(_("No such member."))
+    return member
+
+
+def club_membership_of(*, club: Club, resident: Resident | None) -> ClubMember | None:
+    if resident is None:
+        return None
+    return ClubMember.objects.filter(club=club, resident=resident).select_related("resident", "club").first()
+
+
+def club_bookings_upcoming(*, club: Club, now: dt.datetime | None = None) -> QuerySet[ClubBooking]:
+    now = now or timezone.now()
+    return (
+        ClubBooking.objects.filter(club=club, booking__slot__ends_at__gte=now, booking__status__in=Booking.ACTIVE)
+        .select_related("booking__slot__service__facility", "booking__resident")
+        .order_by("booking__slot__starts_at", "pk")
+    )
+
+
+def venue_slots(*, community: Community, now: dt.datetime | None = None, days: int = 14) -> QuerySet[Slot]:
+    """The community's room-booking slots with a free place in the coming days: what a club can book."""
+    now = now or timezone.now()
+    return (
+        Slot.objects.filter(
+            community=community,
+            cancelled=False,
+            starts_at__gt=now,
+            starts_at__lt=now + dt.timedelta(days=days),
+            booked__lt=F("capacity"),
+            service__kind=Service.Kind.VENUE,
+            service__active=True,
+            service__bookable=True,
+            service__facility__community=community,
+            service__facility__active=True,
+        )
+        .select_related("service__facility")
+        .order_by("starts_at", "pk")
+    )
+
+
+def venue_slot_get(*, club: Club, pk: int, now: dt.datetime | None = None) -> Slot:
+    slot = venue_slots(community=club.community, now=now).filter(pk=pk).first()
+    if slot is None:
+        raise NotFound(_("No such time slot, or it is no longer free."), field="slot")
+    return slot

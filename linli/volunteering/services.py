@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.scenarios import Scenario
 from linli.facilities import services as facility_services
 from linli.facilities.models import Booking, Facility, Slot
 from linli.ledger import services as ledger
@@ -34,6 +35,7 @@ from .models import (
 
 CHECKIN_OPENS = dt.timedelta(minutes=30)
 MAX_ACTIVITY = dt.timedelta(hours=12)
+PLAN_AHEAD = dt.timedelta(days=730)
 
 
 def _text(value: Any, field: str, max_length: int, *, required: bool = True) -> str:
@@ -60,11 +62,13 @@ def team_create(
     name: str,
     description: str = "",
     party_vanguard: bool = False,
-    scenario: str = "neighbourhood",
+    scenario: str = Scenario.NEIGHBOURHOOD,
 ) -> Team:
-    if not rules.can_organise(actor, community):
+    if not rules.can_create_team(actor, community):
         raise NotAllowed(_("You may not create volunteer teams in this community."))
     name = _text(name, "name", 60)
+    if scenario not in Scenario.values:
+        raise DomainError(_("Choose a scenario."), field="scenario")
     if Team.objects.filter(community=community, name=name).exists():
         raise DomainError(_("A team of this name already exists."), field="name", code="duplicate")
     with transaction.atomic():
@@ -99,7 +103,13 @@ def team_join(
         )
         if not created:
             raise Conflict(_("%(name)s is already in this team.") % {"name": resident.name}, code="already_member")
-        audit_record(actor=actor, action="volunteer_team.join", instance=member, after=snapshot(member))
+        audit_record(
+            actor=actor,
+            action="volunteer_team.join",
+            instance=member,
+            community=team.community,
+            after=snapshot(member),
+        )
     return member
 
 
@@ -123,7 +133,7 @@ def activity_create(
     now: dt.datetime | None = None,
 ) -> Activity:
     now = now or timezone.now()
-    if not rules.can_organise(actor, community):
+    if not rules.can_create_activity(actor, community):
         raise NotAllowed(_("You may not organise activities in this community."))
     title = _text(title, "title", 100)
     if kind not in Activity.Kind.values:
@@ -136,6 +146,8 @@ def activity_create(
         raise DomainError(_("An activity lasts at most 12 hours; split longer ones by day."), field="ends_at")
     if starts_at <= now:
         raise DomainError(_("An activity cannot start in the past."), field="starts_at")
+    if starts_at > now + PLAN_AHEAD:
+        raise DomainError(_("An activity can be planned at most two years ahead."), field="starts_at")
     if team is not None and team.community_id != community.pk:
         raise NotFound(_("No such team."), field="team")
     if facility is not None and facility.community_id != community.pk:
@@ -159,9 +171,11 @@ def activity_create(
     return activity
 
 
-def activity_cancel(*, actor: Any, activity: Activity, reason: str = "") -> Activity:
-    if not rules.can_run_activity(actor, activity):
+def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
+    """Call an activity off, saying why: every active sign-up is cancelled and told the reason."""
+    if not rules.can_cancel_activity(actor, activity):
         raise NotAllowed(_("You may not change this activity."))
+    reason = _text(reason, "reason", 200)
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         if activity.status == Activity.Status.CANCELLED:
@@ -326,7 +340,7 @@ def record_confirm(
     """The organiser confirms the hours (correcting the minutes if need be). Points come only from the ledger's
     `volunteer_hour` rule, one unit per whole hour, keyed by the record: confirming again earns nothing more."""
     now = now or timezone.now()
-    if not rules.can_run_activity(actor, record.activity):
+    if not rules.can_decide_hours(actor, record.activity):
         raise NotAllowed(_("Only the organiser confirms hours."))
     if minutes is not None and (
         isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60
@@ -375,11 +389,17 @@ def record_confirm(
 
 
 def record_reject(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceRecord:
-    if not rules.can_run_activity(actor, record.activity):
+    """The organiser does not confirm the hours (the volunteer did not serve them), saying why; the volunteer is
+    told the reason. No points are earned."""
+    if not rules.can_decide_hours(actor, record.activity):
         raise NotAllowed(_("Only the organiser confirms hours."))
     reason = _text(reason, "reason", 200)
     with transaction.atomic():
-        record = ServiceRecord.objects.select_for_update().get(pk=record.pk)
+        record = (
+            ServiceRecord.objects.select_for_update(of=("self",))
+            .select_related("resident__user", "activity")
+            .get(pk=record.pk)
+        )
         if record.status != ServiceRecord.Status.PENDING:
             raise Conflict(_("These hours have already been decided."), code="decided")
         before = snapshot(record)
@@ -393,6 +413,14 @@ def record_reject(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceR
             before=before,
             after={**snapshot(record), "reason": reason},
         )
+        if record.resident.user:
+            notify(
+                user=record.resident.user,
+                community=record.community,
+                url="/volunteer/my/",
+                title=_("Hours not confirmed: %(t)s") % {"t": record.activity.title},
+                body=reason,
+            )
     return record
 
 
@@ -440,14 +468,19 @@ def club_create(
     venue: Facility | None = None,
     description: str = "",
     leader: Resident | None = None,
+    scenario: str = Scenario.HEALTH,
 ) -> Club:
-    if not rules.can_organise(actor, community):
+    if not rules.can_create_club(actor, community):
         raise NotAllowed(_("You may not register clubs in this community."))
     name = _text(name, "name", 60)
     if Club.objects.filter(community=community, name=name).exists():
         raise DomainError(_("A club of this name already exists."), field="name", code="duplicate")
+    if scenario not in Scenario.values:
+        raise DomainError(_("Choose a scenario."), field="scenario")
     if venue is not None and venue.community_id != community.pk:
         raise NotFound(_("No such facility."), field="venue")
+    if leader is not None and leader.community_id != community.pk:
+        raise NotFound(_("This resident is not registered in this community."), field="leader")
     with transaction.atomic():
         club = Club.objects.create(
             community=community,
@@ -455,6 +488,7 @@ def club_create(
             schedule=_text(schedule, "schedule", 80, required=False),
             venue=venue,
             description=_text(description, "description", 2000, required=False),
+            scenario=scenario,
         )
         if leader is not None:
             ClubMember.objects.create(club=club, resident=leader, leader=True, joined_on=timezone.localdate())
@@ -475,35 +509,73 @@ def club_join(*, actor: Any, club: Club, resident: Resident, now: dt.datetime | 
         )
         if not created:
             raise Conflict(_("%(name)s is already a member.") % {"name": resident.name}, code="already_member")
-        audit_record(actor=actor, action="club.join", instance=member, after=snapshot(member))
+        audit_record(actor=actor, action="club.join", instance=member, community=club.community, after=snapshot(member))
     return member
 
 
+def _keeps_a_leader(actor: Any, club: Club, member: ClubMember) -> None:
+    """Refuse a leader's going (stepping down, leaving) when no other leader is left, unless the staff do it.
+    The caller holds the club's row lock, so two leaders cannot each let the other go at once."""
+    if rules.can_organise(actor, club.community):
+        return
+    if not ClubMember.objects.filter(club=club, leader=True).exclude(pk=member.pk).exists():
+        raise Conflict(
+            _("%(name)s is the club's only leader; appoint another leader first.") % {"name": member.resident.name},
+            code="last_leader",
+        )
+
+
 def club_leave(*, actor: Any, member: ClubMember) -> None:
-    if not (rules.is_self(actor, member.resident) or rules.can_lead_club(actor, member.club)):
+    """A member leaves, or a leader or the staff take them off the list. The club's last leader leaves only
+    through the staff (who then appoint another), so a club is not left without anyone to book for it."""
+    if not rules.can_remove_club_member(actor, member):
         raise NotFound(_("No such member."))
     with transaction.atomic():
-        before = snapshot(member)
-        audit_record(actor=actor, action="club.leave", instance=member, before=before)
-        member.delete()
+        club = Club.objects.select_for_update(of=("self",)).select_related("community").get(pk=member.club_id)
+        current = ClubMember.objects.select_related("resident").filter(pk=member.pk).first()
+        if current is None:
+            return
+        if current.leader:
+            _keeps_a_leader(actor, club, current)
+        audit_record(
+            actor=actor, action="club.leave", instance=current, community=club.community, before=snapshot(current)
+        )
+        current.delete()
 
 
 def club_set_leader(*, actor: Any, member: ClubMember, leader: bool) -> ClubMember:
-    if not rules.can_organise(actor, member.club.community):
-        raise NotAllowed(_("Only community staff appoint club leaders."))
+    """Make a member a leader, or step a leader down. A leader may not step down the club's last leader (the
+    staff may: a club can be left without one until they appoint another)."""
+    if not rules.can_appoint_club_leader(actor, member.club):
+        raise NotAllowed(_("Only the club's leaders and community staff appoint club leaders."))
     with transaction.atomic():
+        club = Club.objects.select_for_update(of=("self",)).select_related("community").get(pk=member.club_id)
+        member = ClubMember.objects.select_related("resident").get(pk=member.pk)
+        if member.leader == leader:
+            return member
+        if not leader:
+            _keeps_a_leader(actor, club, member)
         before = snapshot(member)
         member.leader = leader
         member.save(update_fields=["leader"])
-        audit_record(actor=actor, action="club.leader", instance=member, before=before, after=snapshot(member))
+        audit_record(
+            actor=actor,
+            action="club.leader",
+            instance=member,
+            community=club.community,
+            before=before,
+            after=snapshot(member),
+        )
     return member
 
 
 def club_book_venue(*, actor: Any, club: Club, slot: Slot, now: dt.datetime | None = None) -> ClubBooking:
     """A club leader books a time slot of a venue for the club, through the facilities booking service (its
     capacity, waiting list, no-show and sharing rules apply). The booking is in the leader's name."""
-    if not rules.can_lead_club(actor, club):
+    if not rules.can_book_club_venue(actor, club):
         raise NotAllowed(_("Only the club's leaders book venues for it."))
+    if slot.community_id != club.community_id:
+        raise NotFound(_("No such time slot."), field="slot")
     leader = club.memberships.filter(leader=True, resident__user=actor).select_related("resident").first()
     if leader is None:
         leader = club.memberships.filter(leader=True).select_related("resident").first()

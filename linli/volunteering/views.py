@@ -1,5 +1,8 @@
 """Pages for volunteers and organisers: parse, check the rule, call one service, render."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.selectors import resident_of_user
+from linli.places.selectors import community_get
 
 from . import codes, rules, selectors, services
 from .certificates import certificate_pdf, qr_svg
+from .forms import ActivityForm, BookVenueForm, ClubForm, ReasonForm, TeamForm
 
 
 def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -21,6 +26,25 @@ def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
     if resident is None:
         raise NotFound(_("Your account is not linked to a resident of a community yet."))
     return resident
+
+
+def _nav(request: HttpRequest, community: Any) -> dict[str, Any]:
+    """What the volunteering pages' navigation shows this user."""
+    return {
+        "community": community,
+        "nav_organised": rules.can_list_organised(request.user, community),
+        "nav_new_activity": rules.can_create_activity(request.user, community),
+    }
+
+
+def _form_refused(form: forms.Form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+def _resident_in(request: HttpRequest, community: Any) -> Any:
+    """The user's resident profile if it is in this community (else None: staff, or another community)."""
+    resident = resident_of_user(user=request.user)
+    return resident if resident is not None and resident.community_id == community.pk else None
 
 
 @login_required
@@ -36,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "teams": selectors.teams(community=community),
             "clubs": selectors.clubs(community=community),
             "can_organise": rules.can_organise(request.user, community),
+            **_nav(request, community),
         },
     )
 
@@ -51,7 +76,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "signup": selectors.signup_of(activity=activity, resident=resident),
             "can_run": rules.can_run_activity(request.user, activity),
+            "can_cancel": rules.can_cancel_activity(request.user, activity),
             "code": request.GET.get("code", "")[:6],
+            **_nav(request, activity.community),
         },
     )
 
@@ -116,7 +143,14 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "volunteering/run.html",
-        {"activity": activity, "roster": roster, "code": code, "qr": qr_svg(url), "seconds": codes.seconds_left(now)},
+        {
+            "activity": activity,
+            "roster": roster,
+            "code": code,
+            "qr": qr_svg(url),
+            "seconds": codes.seconds_left(now),
+            **_nav(request, activity.community),
+        },
     )
 
 
@@ -153,6 +187,7 @@ def my_hours(request: HttpRequest) -> HttpResponse:
             "resident": resident,
             "years": selectors.years_of(resident=resident),
             "records": selectors.records_of(user=request.user, resident=resident)[:100],
+            **_nav(request, resident.community),
         },
     )
 
@@ -196,4 +231,287 @@ def club_join(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Welcome to %(club)s.") % {"club": club.name})
-    return redirect("volunteering:home")
+    return redirect("volunteering:club", code=resident.community.code, pk=club.pk)
+
+
+@login_required
+@require_POST
+def record_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_get(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why these hours are not confirmed."))
+        return redirect("volunteering:run", pk=record.activity_id)
+    try:
+        done = services.record_reject(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(name)s: the hours are not confirmed.") % {"name": done.resident.name})
+    return redirect("volunteering:run", pk=record.activity_id)
+
+
+# --- teams (community pages) ------------------------------------------------------------------------------
+
+
+@login_required
+def teams(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    return render(
+        request,
+        "volunteering/teams.html",
+        {
+            **_nav(request, community),
+            "teams": selectors.teams(community=community),
+            "can_create": rules.can_create_team(request.user, community),
+        },
+    )
+
+
+@login_required
+def team_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_create_team(request.user, community):
+        raise NotAllowed(_("You may not create volunteer teams in this community."))
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            _form_refused(form, exc)
+        else:
+            messages.success(request, _("The team %(name)s is set up.") % {"name": team.name})
+            return redirect("volunteering:team", code=code, pk=team.pk)
+    return render(
+        request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": _("New volunteer team")}
+    )
+
+
+@login_required
+def team_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    team = selectors.team_get(user=request.user, community=community, pk=pk)
+    membership = selectors.team_membership_of(team=team, resident=_resident_in(request, community))
+    return render(
+        request,
+        "volunteering/team.html",
+        {
+            **_nav(request, community),
+            **selectors.team_activities(team=team),
+            "team": team,
+            "members": selectors.team_members(user=request.user, team=team),
+            "can_see_members": rules.can_view_team_members(request.user, team),
+            "membership": membership,
+            "can_join": membership is None and rules.can_join_team(request.user, team),
+        },
+    )
+
+
+@login_required
+@require_POST
+def team_join(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    team = selectors.team_get(user=request.user, community=community, pk=pk)
+    try:
+        services.team_join(actor=request.user, team=team, resident=_resident(request))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Welcome to %(team)s.") % {"team": team.name})
+    return redirect("volunteering:team", code=code, pk=team.pk)
+
+
+# --- activities (organisers) ------------------------------------------------------------------------------
+
+
+@login_required
+def activity_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_create_activity(request.user, community):
+        raise NotAllowed(_("You may not organise activities in this community."))
+    form = ActivityForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            _form_refused(form, exc)
+        else:
+            messages.success(request, _("The activity is published. Volunteers can sign up now."))
+            return redirect("volunteering:activity", pk=activity.pk)
+    return render(
+        request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": _("New activity")}
+    )
+
+
+@login_required
+def organised(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_list_organised(request.user, community):
+        raise NotAllowed(_("This list is for the organisers of activities and the community's staff."))
+    past = request.GET.get("when") == "past"
+    activities = list(selectors.activities_organised(user=request.user, community=community, past=past)[:200])
+    for a in activities:
+        a.pending_hours = round(a.pending_minutes / 60, 1)  # type: ignore[attr-defined]
+    return render(
+        request, "volunteering/organised.html", {**_nav(request, community), "past": past, "activities": activities}
+    )
+
+
+@login_required
+def activity_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    activity = selectors.activity_get(user=request.user, community=community, pk=pk)
+    if not rules.can_cancel_activity(request.user, activity):
+        raise NotAllowed(_("You may not change this activity."))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_cancel(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _form_refused(form, exc)
+        else:
+            messages.success(request, _("The activity is cancelled; everyone signed up is told why."))
+            return redirect("volunteering:organised", code=code)
+    return render(
+        request,
+        "volunteering/form.html",
+        {
+            **_nav(request, community),
+            "form": form,
+            "title": _("Cancel the activity"),
+            "lead": f"{activity.title} · {timezone.localtime(activity.starts_at):%Y-%m-%d %H:%M}",
+            "danger": True,
+        },
+    )
+
+
+# --- clubs (community pages) ------------------------------------------------------------------------------
+
+
+@login_required
+def clubs(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    resident = _resident_in(request, community)
+    mine = set(resident.clubs.values_list("club_id", flat=True)) if resident else set()
+    return render(
+        request,
+        "volunteering/clubs.html",
+        {
+            **_nav(request, community),
+            "clubs": selectors.clubs(community=community),
+            "mine": mine,
+            "resident": resident,
+            "can_create": rules.can_create_club(request.user, community),
+        },
+    )
+
+
+@login_required
+def club_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_create_club(request.user, community):
+        raise NotAllowed(_("You may not register clubs in this community."))
+    form = ClubForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            club = services.club_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            _form_refused(form, exc)
+        else:
+            messages.success(request, _("The club %(name)s is registered.") % {"name": club.name})
+            return redirect("volunteering:club", code=code, pk=club.pk)
+    return render(request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": _("New club")})
+
+
+@login_required
+def club_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=pk)
+    membership = selectors.club_membership_of(club=club, resident=_resident_in(request, community))
+    return render(
+        request,
+        "volunteering/club.html",
+        {
+            **_nav(request, community),
+            "club": club,
+            "members": selectors.club_members(user=request.user, club=club),
+            "can_see_members": rules.can_view_club_members(request.user, club),
+            "membership": membership,
+            "can_join": membership is None and club.open and _resident_in(request, community) is not None,
+            "can_appoint": rules.can_appoint_club_leader(request.user, club),
+            "can_book": rules.can_book_club_venue(request.user, club),
+            "bookings": selectors.club_bookings_upcoming(club=club),
+        },
+    )
+
+
+@login_required
+@require_POST
+def club_leave(request: HttpRequest, code: str, pk: int, member: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=pk)
+    found = selectors.club_member_get(user=request.user, club=club, pk=member)
+    itself = rules.is_self(request.user, found.resident)
+    try:
+        services.club_leave(actor=request.user, member=found)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("You have left %(club)s.") % {"club": club.name}
+            if itself
+            else _("%(name)s is no longer a member.") % {"name": found.resident.name},
+        )
+    return redirect("volunteering:club", code=code, pk=club.pk)
+
+
+@login_required
+@require_POST
+def club_leader(request: HttpRequest, code: str, pk: int, member: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=pk)
+    found = selectors.club_member_get(user=request.user, club=club, pk=member)
+    choice = request.POST.get("leader", "")
+    if choice not in ("0", "1"):
+        messages.error(request, _("Choose whether this member leads the club."))
+        return redirect("volunteering:club", code=code, pk=club.pk)
+    try:
+        done = services.club_set_leader(actor=request.user, member=found, leader=choice == "1")
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            (_("%(name)s now leads the club.") if done.leader else _("%(name)s no longer leads the club."))
+            % {"name": done.resident.name},
+        )
+    return redirect("volunteering:club", code=code, pk=club.pk)
+
+
+@login_required
+def club_book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    club = selectors.club_get(user=request.user, community=community, pk=pk)
+    if not rules.can_book_club_venue(request.user, club):
+        raise NotAllowed(_("Only the club's leaders book venues for it."))
+    slots = selectors.venue_slots(community=community)
+    form = BookVenueForm(request.POST or None, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.club_book_venue(actor=request.user, club=club, slot=form.cleaned_data["slot"])
+        except DomainError as exc:
+            _form_refused(form, exc)
+        else:
+            messages.success(request, _("The venue is booked for %(club)s.") % {"club": club.name})
+            return redirect("volunteering:club", code=code, pk=club.pk)
+    return render(
+        request,
+        "volunteering/form.html",
+        {
+            **_nav(request, community),
+            "form": form,
+            "title": _("Book a venue for %(club)s") % {"club": club.name},
+            "empty": None if slots.exists() else _("No room-booking slots are free in the next two weeks."),
+        },
+    )

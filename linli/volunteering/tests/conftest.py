@@ -85,3 +85,69 @@ def _keep_the_language() -> Any:
     language = translation.get_language()
     yield
     translation.activate(language) if language else translation.deactivate()
+
+
+def soon_activity(organiser: Any, community: Any, *, days: int = 3, hours: int = 2, **extra: Any) -> Activity:
+    """An activity a few days from the real clock (pages and the API read `timezone.now()`)."""
+    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=days)
+    return services.activity_create(
+        actor=organiser,
+        community=community,
+        title=extra.pop("title", "邻里节 · 便民服务"),
+        kind=extra.pop("kind", Activity.Kind.FESTIVAL),
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=hours),
+        capacity=extra.pop("capacity", 10),
+        **extra,
+    )
+
+
+@pytest.fixture
+def other_staff(other_community: Any, make_user: Any) -> Any:
+    return make_user(Role.SOCIAL_WORKER, other_community)
+
+
+@pytest.fixture
+def club(organiser: Any, community: Any, volunteer: Any, venue: Facility) -> Any:
+    return services.club_create(
+        actor=organiser, community=community, name="太极拳社", schedule="每天 06:30", venue=venue, leader=volunteer
+    )
+
+
+@pytest.fixture
+def team(organiser: Any, community: Any) -> Any:
+    return services.team_create(actor=organiser, community=community, name="金童银晚志愿队", description="常态化服务")
+
+
+@pytest.fixture
+def foreign(other_community: Any, other_staff: Any) -> dict[str, Any]:
+    """Another community's team, activity, club and free room-booking slot."""
+    from linli.conftest import make_resident
+
+    hall = Facility.objects.create(
+        community=other_community,
+        code="hall",
+        name="利民邻里中心",
+        category=FacilityCategory.objects.first(),
+        scenario="neighbourhood",
+        nature=Facility.Nature.FREE,
+        lat=30.29,
+        lng=120.165,
+    )
+    service = Service.objects.create(
+        community=other_community, facility=hall, kind=Service.Kind.VENUE, name="场地预约", waitlist=False
+    )
+    start = timezone.now() + dt.timedelta(days=3)
+    leader = make_resident(other_community, name="赵一", seq=31)
+    return {
+        "team": services.team_create(actor=other_staff, community=other_community, name="利民志愿队"),
+        "activity": soon_activity(other_staff, other_community, title="利民义诊"),
+        "club": services.club_create(actor=other_staff, community=other_community, name="利民书法社", leader=leader),
+        "slot": Slot.objects.create(
+            community=other_community,
+            service=service,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            capacity=1,
+        ),
+    }

@@ -78,3 +78,55 @@ def test_a_volunteer_signs_up_checks_in_with_the_code_and_sees_the_points(page, 
     page.wait_for_load_state()
     assert "My volunteer hours" in page.content()
     screenshot(page, "volunteering-my-hours-en")
+
+
+def test_staff_publish_an_activity_and_a_leader_books_the_clubs_venue(
+    page, community, organiser, volunteer, venue, venue_slot
+):
+    team = services.team_create(actor=organiser, community=community, name="金童银晚志愿队")
+    services.team_join(actor=volunteer.user, team=team, resident=volunteer)
+    club = services.club_create(
+        actor=organiser, community=community, name="太极拳社", schedule="每天 06:30", venue=venue, leader=volunteer
+    )
+    browser_login(page, organiser.mobile)
+    page.goto(page.base_url + "/volunteer/c/shibei/teams/")
+    page.click("[data-testid=nav-new-activity]")
+    start = timezone.localtime() + dt.timedelta(days=4)
+    page.fill("input[name=title]", "重阳节敬老义诊")
+    page.select_option("select[name=kind]", "clinic")
+    page.select_option("select[name=team]", str(team.pk))
+    page.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT09:00"))
+    page.fill("input[name=ends_at]", start.strftime("%Y-%m-%dT08:00"))  # before the start: refused, kept
+    page.fill("input[name=capacity]", "12")
+    page.click("[data-testid=submit]")
+    page.wait_for_load_state()
+    assert "活动结束时间须晚于开始时间。" in page.content()
+    screenshot(page, "volunteering-new-activity-refused")
+    page.fill("input[name=ends_at]", start.strftime("%Y-%m-%dT11:30"))
+    page.click("[data-testid=submit]")
+    page.wait_for_load_state()
+    activity = Activity.objects.get(title="重阳节敬老义诊")
+    assert activity.capacity == 12 and activity.team == team
+    page.click("[data-testid=nav-organised]")
+    page.wait_for_load_state()
+    assert page.inner_text(f"[data-testid=confirmed-{activity.pk}]") == "0/12"
+    screenshot(page, "volunteering-organised")
+    page.goto(page.base_url + f"/volunteer/c/shibei/teams/{team.pk}/")
+    assert page.locator("[data-testid=party-member]").count() == 1
+    screenshot(page, "volunteering-team")
+
+    page.context.clear_cookies()
+    browser_login(page, volunteer.user.mobile)
+    page.goto(page.base_url + f"/volunteer/c/shibei/clubs/{club.pk}/")
+    page.click("[data-testid=club-book]")
+    page.check(f"input[name=slot][value='{venue_slot.pk}']")
+    page.click("[data-testid=submit]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid^=booking-]").count() == 1
+    page.click("[data-testid=elder-on]")
+    page.wait_for_load_state()
+    screenshot(page, "volunteering-club-elder")
+    page.click("button[name=language][value=en]")
+    page.wait_for_load_state()
+    assert "Venue bookings" in page.content()
+    screenshot(page, "volunteering-club-en")

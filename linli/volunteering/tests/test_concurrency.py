@@ -1,9 +1,8 @@
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
+from linli.conftest import run_together
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.models import Transaction
 from linli.volunteering import codes, services
@@ -12,27 +11,6 @@ from linli.volunteering.models import Activity, ServiceRecord, SignUp
 from .conftest import NOW, make_activity
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors: list[Exception] = []
-
-    def wrap(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 def test_eight_organisers_confirming_at_once_earn_points_once(organiser, community, volunteer):
@@ -59,3 +37,23 @@ def test_the_last_place_goes_to_one_volunteer(organiser, community, volunteer, s
     assert SignUp.objects.filter(status=SignUp.Status.CONFIRMED).count() == 1
     assert SignUp.objects.filter(status=SignUp.Status.WAITLISTED).count() == 1
     assert Activity.objects.get().signed_up == 1
+
+
+def test_two_leaders_stepping_each_other_down_at_once_leave_one_leader(
+    organiser, community, volunteer, second_volunteer
+):
+    from linli.core.errors import Conflict
+    from linli.volunteering.models import ClubMember
+
+    club = services.club_create(actor=organiser, community=community, name="太极拳社", leader=volunteer)
+    other = services.club_join(actor=organiser, club=club, resident=second_volunteer)
+    services.club_set_leader(actor=organiser, member=other, leader=True)
+    first = club.memberships.get(resident=volunteer)
+    errors = run_together(
+        [
+            lambda: services.club_set_leader(actor=volunteer.user, member=other, leader=False),
+            lambda: services.club_set_leader(actor=second_volunteer.user, member=first, leader=False),
+        ]
+    )
+    assert len(errors) == 1 and isinstance(errors[0], Conflict)
+    assert ClubMember.objects.filter(club=club, leader=True).count() == 1

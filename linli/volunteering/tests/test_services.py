@@ -191,3 +191,36 @@ def test_a_club_leader_books_the_venue_through_the_booking_service(
     with pytest.raises(Conflict):
         services.club_book_venue(actor=second_volunteer.user, club=other, slot=venue_slot)
     assert other.bookings.count() == 0 and Booking.objects.count() == 1
+
+
+def test_a_club_books_only_its_own_communitys_slots(community, club, volunteer, foreign):
+    from linli.core.errors import NotFound
+    from linli.facilities.models import Booking
+
+    with pytest.raises(NotFound) as refused:
+        services.club_book_venue(actor=volunteer.user, club=club, slot=foreign["slot"])
+    assert refused.value.field == "slot"
+    assert not Booking.objects.exists() and not club.bookings.exists()
+
+
+def test_a_cancellation_needs_a_reason_and_unknown_scenarios_are_refused(organiser, community, activity):
+    with pytest.raises(DomainError) as refused:
+        services.activity_cancel(actor=organiser, activity=activity, reason="  ")
+    assert refused.value.field == "reason"
+    activity.refresh_from_db()
+    assert activity.status == "published"
+    for make in (services.team_create, services.club_create):
+        with pytest.raises(DomainError) as refused:
+            make(actor=organiser, community=community, name="新队", scenario="nonsense")
+        assert refused.value.field == "scenario"
+    assert not community.volunteer_teams.exists() and not community.clubs.exists()
+
+
+def test_a_club_leader_must_live_in_the_community(organiser, community, other_community):
+    from linli.conftest import make_resident
+    from linli.core.errors import NotFound
+
+    outsider = make_resident(other_community, name="钱多多", seq=41)
+    with pytest.raises(NotFound):
+        services.club_create(actor=organiser, community=community, name="书法社", leader=outsider)
+    assert not community.clubs.exists()
