@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.scenarios import Scenario
 
@@ -87,9 +88,9 @@ class Project(models.Model):
     """A partnership project (合伙项目): led by one partner, possibly with others, with contributions and outcomes."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        PLANNED = "planned", pgettext_lazy("partnership project", "Planned")
+        RUNNING = "running", pgettext_lazy("partnership project", "Running")
+        DONE = "done", pgettext_lazy("partnership project", "Done")
 
     community = models.ForeignKey("places.Community", on_delete=models.PROTECT, related_name="partner_projects")
     title = models.CharField(_("title"), max_length=100)
@@ -118,11 +119,11 @@ class Contribution(models.Model):
     """What one side puts into a project: money (fen), goods, services, space or volunteers."""
 
     class Kind(models.TextChoices):
-        MONEY = "money", _("Money")
-        GOODS = "goods", _("Goods")
-        SERVICES = "services", _("Services")
-        SPACE = "space", _("Space")
-        VOLUNTEERS = "volunteers", _("Volunteers")
+        MONEY = "money", pgettext_lazy("contribution", "Money")
+        GOODS = "goods", pgettext_lazy("contribution", "Goods")
+        SERVICES = "services", pgettext_lazy("contribution", "Services")
+        SPACE = "space", pgettext_lazy("contribution", "Space")
+        VOLUNTEERS = "volunteers", pgettext_lazy("contribution", "Volunteers")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
     partner = models.ForeignKey(

@@ -1,35 +1,264 @@
-"""Reads for partners, scoped to what the user may see."""
+"""Reads for partners, scoped to what the user may see. Contact numbers leave here masked unless the reader is
+the community's staff."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
-from linli.places.models import Community
+from linli.people.idnumber import mask
+from linli.places.models import Community, Street
 
 from . import rules
-from .models import Pairing, Partner, Project
+from .models import Contribution, Pairing, Partner, PartnerKind, Project
 
 
-def partners_of(*, user: Any, community: Community) -> QuerySet[Partner]:
+def _visible(user: Any, community: Community) -> None:
     if not rules.can_view_partners(user, community):
         raise NotFound(_("No such community."))
-    return Partner.objects.filter(community=community, active=True).annotate(
-        projects=Count("led_projects", distinct=True)
+
+
+def contact_mobile(*, user: Any, partner: Partner) -> str:
+    """The partner's contact number as this user may see it: in full for the community's staff, else masked."""
+    if not partner.contact_mobile or rules.can_see_contacts(user, partner.community):
+        return partner.contact_mobile
+    return mask(partner.contact_mobile)
+
+
+def partners_of(
+    *, user: Any, community: Community, kind: str = "", active: bool | None = True, q: str = ""
+) -> QuerySet[Partner]:
+    """`active` None lists every partner, active or not."""
+    _visible(user, community)
+    qs = Partner.objects.filter(community=community)
+    if active is not None:
+        qs = qs.filter(active=active)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.annotate(projects=Count("led_projects", distinct=True))
+
+
+def kind_counts(*, user: Any, community: Community) -> list[tuple[str, str, int]]:
+    """Active partners per kind of partnership: (value, label, count), every kind listed."""
+    _visible(user, community)
+    counts = dict(
+        Partner.objects.filter(community=community, active=True)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
     )
+    return [(value, str(label), counts.get(value, 0)) for value, label in PartnerKind.choices]
 
 
-def projects_of(*, user: Any, community: Community) -> QuerySet[Project]:
-    if not rules.can_view_partners(user, community):
-        raise NotFound(_("No such community."))
+def partner_get(*, user: Any, community: Community, pk: int) -> Partner:
+    _visible(user, community)
+    partner = Partner.objects.filter(community=community, pk=pk).select_related("resident").first()
+    if partner is None:
+        raise NotFound(_("No such partner in this community."))
+    return partner
+
+
+def projects_of(
+    *,
+    user: Any,
+    community: Community,
+    scenario: str = "",
+    status: str = "",
+    partner: Partner | None = None,
+) -> QuerySet[Project]:
+    _visible(user, community)
+    qs = Project.objects.filter(community=community)
+    if scenario:
+        qs = qs.filter(scenario=scenario)
+    if status:
+        qs = qs.filter(status=status)
+    if partner is not None:
+        qs = qs.filter(pk__in=Project.objects.filter(Q(lead=partner) | Q(co_partners=partner)).values("pk"))
     return (
-        Project.objects.filter(community=community)
-        .select_related("lead")
-        .annotate(money_fen=Sum("contributions__value_fen"), contributions_n=Count("contributions"))
+        qs.select_related("lead")
+        .annotate(
+            money_fen=Sum("contributions__value_fen", filter=Q(contributions__kind=Contribution.Kind.MONEY)),
+            contributions_n=Count("contributions"),
+        )
         .order_by("-starts_on", "pk")
     )
 
 
-def pairings_of(*, community: Community) -> QuerySet[Pairing]:
-    return Pairing.objects.filter(community=community, until__isnull=True).select_related("partner")
+def project_get(*, user: Any, community: Community, pk: int) -> Project:
+    _visible(user, community)
+    project = (
+        Project.objects.filter(community=community, pk=pk)
+        .select_related("lead")
+        .prefetch_related("co_partners")
+        .first()
+    )
+    if project is None:
+        raise NotFound(_("No such partnership project in this community."))
+    return project
+
+
+def contributions_of(*, project: Project) -> QuerySet[Contribution]:
+    return Contribution.objects.filter(project=project).select_related("partner").order_by("pk")
+
+
+def pairings_of(*, community: Community, current: bool = True) -> QuerySet[Pairing]:
+    qs = Pairing.objects.filter(community=community).select_related("partner")
+    return qs.filter(until__isnull=True) if current else qs
+
+
+def pairing_get(*, user: Any, community: Community, pk: int) -> Pairing:
+    _visible(user, community)
+    pairing = Pairing.objects.filter(community=community, pk=pk).select_related("partner").first()
+    if pairing is None:
+        raise NotFound(_("No such pairing in this community."))
+    return pairing
+
+
+@dataclass(frozen=True)
+class KindTotal:
+    kind: str
+    label: str
+    count: int
+    value_fen: int
+    quantity: int
+
+
+def _kind_totals(rows: dict[str, dict[str, Any]]) -> list[KindTotal]:
+    return [
+        KindTotal(
+            kind=value,
+            label=str(label),
+            count=rows.get(value, {}).get("n") or 0,
+            value_fen=rows.get(value, {}).get("v") or 0,
+            quantity=rows.get(value, {}).get("q") or 0,
+        )
+        for value, label in Contribution.Kind.choices
+    ]
+
+
+def totals_by_kind(contributions: QuerySet[Contribution]) -> list[KindTotal]:
+    """Contributions summed per kind (every kind listed, zeros included), in the model's order."""
+    grouped = contributions.order_by().values("kind").annotate(n=Count("pk"), v=Sum("value_fen"), q=Sum("quantity"))
+    return _kind_totals({r["kind"]: r for r in grouped})
+
+
+def contributions_by_partner(*, partner: Partner) -> list[KindTotal]:
+    return totals_by_kind(Contribution.objects.filter(partner=partner))
+
+
+# --- the street's view ---------------------------------------------------------------------------------
+
+
+def street_get(*, user: Any, code: str) -> Street:
+    street = Street.objects.filter(code=code).first()
+    if street is None or not rules.can_view_street_partners(user, street):
+        raise NotFound(_("No street has the code “%(code)s”.") % {"code": code})
+    return street
+
+
+@dataclass(frozen=True)
+class CommunityPartners:
+    community: Community
+    partners: int
+    pairings: int
+    projects: int
+    projects_done: int
+    beneficiaries: int
+    by_kind: list[KindTotal] = field(default_factory=list)
+
+
+def street_overview(*, user: Any, street: Street) -> list[CommunityPartners]:
+    """Each community of the street: active partners, current pairings, projects, people served, contributions
+    by kind. A handful of grouped queries whatever the number of communities."""
+    if not rules.can_view_street_partners(user, street):
+        raise NotFound(_("No street has the code “%(code)s”.") % {"code": street.code})
+    communities = list(Community.objects.filter(street=street).order_by("code"))
+    ids = [c.pk for c in communities]
+    partners = dict(
+        Partner.objects.filter(community__in=ids, active=True)
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values_list("community", "n")
+    )
+    pairings = dict(
+        Pairing.objects.filter(community__in=ids, until__isnull=True)
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values_list("community", "n")
+    )
+    projects = {
+        r["community"]: r
+        for r in Project.objects.filter(community__in=ids)
+        .order_by()
+        .values("community")
+        .annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=Q(status=Project.Status.DONE)),
+            served=Sum("beneficiaries", filter=Q(status=Project.Status.DONE)),
+        )
+    }
+    by_kind: dict[int, dict[str, dict[str, Any]]] = {}
+    for r in (
+        Contribution.objects.filter(project__community__in=ids)
+        .order_by()
+        .values("project__community", "kind")
+        .annotate(n=Count("pk"), v=Sum("value_fen"), q=Sum("quantity"))
+    ):
+        by_kind.setdefault(r["project__community"], {})[r["kind"]] = r
+    return [
+        CommunityPartners(
+            community=c,
+            partners=partners.get(c.pk, 0),
+            pairings=pairings.get(c.pk, 0),
+            projects=projects.get(c.pk, {}).get("n") or 0,
+            projects_done=projects.get(c.pk, {}).get("done") or 0,
+            beneficiaries=projects.get(c.pk, {}).get("served") or 0,
+            by_kind=_kind_totals(by_kind.get(c.pk, {})),
+        )
+        for c in communities
+    ]
+
+
+def street_totals(rows: list[CommunityPartners]) -> list[KindTotal]:
+    totals: list[KindTotal] = []
+    for index, (value, label) in enumerate(Contribution.Kind.choices):
+        kinds = [r.by_kind[index] for r in rows]
+        totals.append(
+            KindTotal(
+                kind=value,
+                label=str(label),
+                count=sum(k.count for k in kinds),
+                value_fen=sum(k.value_fen for k in kinds),
+                quantity=sum(k.quantity for k in kinds),
+            )
+        )
+    return totals
+
+
+# --- resolving people for the forms --------------------------------------------------------------------
+
+
+def residents_by_mobile(*, user: Any, community: Community, mobile: str) -> list[Any]:
+    """Residents of the community with this number, read through the people domain's own rule."""
+    from linli.people.selectors import residents_for
+
+    return list(residents_for(user=user, community=community).filter(mobile=mobile)[:20])
+
+
+def accounts_by_mobile(mobiles: list[str]) -> list[Any]:
+    from linli.accounts.models import User
+
+    return list(User.objects.filter(mobile__in=mobiles, is_active=True)) if mobiles else []
+
+
+def accounts_by_ids(ids: list[int]) -> list[Any]:
+    from linli.accounts.models import User
+
+    return list(User.objects.filter(pk__in=set(ids), is_active=True)) if ids else []

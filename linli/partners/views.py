@@ -1,26 +1,330 @@
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Partner pages: parse, check the rule, call one service, render. Refusals come back on the same form."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import formset_factory
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import DomainError, NotAllowed
+from linli.core.scenarios import Scenario
 from linli.places.selectors import community_get
 
-from . import selectors
-from .models import PartnerKind
+from . import rules, selectors, services
+from .forms import CloseForm, ContributionForm, PairingForm, PartnerForm, ProjectForm
+from .models import Partner, PartnerKind, Project
+
+ContributionFormSet = formset_factory(ContributionForm, extra=3)
+
+
+def _manager(request: HttpRequest, community: Any) -> None:
+    if not rules.can_manage_partners(request.user, community):
+        raise NotAllowed(_("Only the community's social workers and admins may change partners."))
+
+
+def _refused(form: forms.Form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+def _save(form: forms.Form, call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except DomainError as exc:
+        _refused(form, exc)
+        return None
+
+
+def _form(request: HttpRequest, community: Any, form: forms.Form, title: str, **extra: Any) -> HttpResponse:
+    return render(request, "partners/form.html", {"community": community, "form": form, "title": title, **extra})
+
+
+def _active_partners(request: HttpRequest, community: Any) -> Any:
+    return selectors.partners_of(user=request.user, community=community).order_by("name")
+
+
+# --- lists ---------------------------------------------------------------------------------------------
 
 
 def index(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    partners = selectors.partners_of(user=request.user, community=community)
-    projects = selectors.projects_of(user=request.user, community=community)
-    kinds = [(label, partners.filter(kind=value).count()) for value, label in PartnerKind.choices]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in PartnerKind.values else ""
+    active_param = request.GET.get("active", "1")
+    active = {"1": True, "0": False}.get(active_param)
+    scenario = request.GET.get("scenario", "")
+    scenario = scenario if scenario in Scenario.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in Project.Status.values else ""
+    partners = selectors.partners_of(user=request.user, community=community, kind=kind, active=active)
+    projects = selectors.projects_of(user=request.user, community=community, scenario=scenario, status=status)
     return render(
         request,
         "partners/index.html",
         {
             "community": community,
             "partners": partners,
-            "kinds": kinds,
+            "kinds": selectors.kind_counts(user=request.user, community=community),
             "pairings": selectors.pairings_of(community=community),
             "projects": Paginator(projects, 30).get_page(request.GET.get("page")),
+            "filters": {"kind": kind, "active": active_param, "scenario": scenario, "status": status},
+            "kind_choices": PartnerKind.choices,
+            "scenario_choices": Scenario.choices,
+            "status_choices": Project.Status.choices,
+            "can_manage": rules.can_manage_partners(request.user, community),
+            "can_street": rules.can_view_street_partners(request.user, community.street),
         },
     )
+
+
+def street(request: HttpRequest, code: str) -> HttpResponse:
+    street = selectors.street_get(user=request.user, code=code)
+    rows = selectors.street_overview(user=request.user, street=street)
+    return render(
+        request,
+        "partners/street.html",
+        {
+            "street": street,
+            "rows": rows,
+            "totals": selectors.street_totals(rows),
+            "partners": sum(r.partners for r in rows),
+            "projects": sum(r.projects for r in rows),
+            "beneficiaries": sum(r.beneficiaries for r in rows),
+        },
+    )
+
+
+# --- partners ------------------------------------------------------------------------------------------
+
+
+def partner_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    partner = selectors.partner_get(user=request.user, community=community, pk=pk)
+    see_contacts = rules.can_see_contacts(request.user, community)
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {
+            "community": community,
+            "partner": partner,
+            "contact_mobile": selectors.contact_mobile(user=request.user, partner=partner),
+            "see_contacts": see_contacts,
+            "members": partner.members.order_by("display_name", "mobile"),
+            "pairings": selectors.pairings_of(community=community, current=False).filter(partner=partner),
+            "projects": selectors.projects_of(user=request.user, community=community, partner=partner),
+            "by_kind": selectors.contributions_by_partner(partner=partner),
+            "can_manage": rules.can_manage_partners(request.user, community),
+        },
+    )
+
+
+@login_required
+def partner_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _manager(request, community)
+    form = PartnerForm(
+        request.POST or None, user=request.user, community=community, initial={"joined_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        partner = _save(
+            form,
+            lambda: services.partner_register(actor=request.user, community=community, **form.service_kwargs()),
+        )
+        if partner is not None:
+            messages.success(request, _("%(name)s is registered as a partner.") % {"name": partner.name})
+            return redirect("partners:partner", code=code, pk=partner.pk)
+    return _form(request, community, form, _("Register a partner"))
+
+
+@login_required
+def partner_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    partner = selectors.partner_get(user=request.user, community=community, pk=pk)
+    _manager(request, community)
+    form = PartnerForm(
+        request.POST or None, user=request.user, community=community, initial=PartnerForm.initial_for(partner)
+    )
+    del form.fields["joined_on"]
+    if request.method == "POST" and form.is_valid():
+        changes = form.service_kwargs()
+        changed = _save(form, lambda: services.partner_update(actor=request.user, partner=partner, **changes))
+        if changed is not None:
+            messages.success(request, _("The partner's details are saved."))
+            return redirect("partners:partner", code=code, pk=partner.pk)
+    return _form(request, community, form, _("Edit %(name)s") % {"name": partner.name}, partner=partner)
+
+
+@login_required
+@require_POST
+def partner_active(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    partner = selectors.partner_get(user=request.user, community=community, pk=pk)
+    _manager(request, community)
+    try:
+        if request.POST.get("active") == "1":
+            services.partner_reactivate(actor=request.user, partner=partner)
+            messages.success(request, _("The partner is active again."))
+        else:
+            services.partner_deactivate(actor=request.user, partner=partner, on=timezone.localdate())
+            messages.success(request, _("The partner is marked inactive; its records stay."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("partners:partner", code=code, pk=partner.pk)
+
+
+# --- pairings ------------------------------------------------------------------------------------------
+
+
+@login_required
+def pairing_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _manager(request, community)
+    paired = selectors.pairings_of(community=community).values("partner")
+    enterprises = _active_partners(request, community).filter(entity=Partner.Entity.ENTERPRISE).exclude(pk__in=paired)
+    form = PairingForm(
+        request.POST or None,
+        partners=enterprises,
+        initial={"since": timezone.localdate(), "partner": request.GET.get("partner")},
+    )
+    if request.method == "POST" and form.is_valid():
+        pairing = _save(form, lambda: services.pairing_create(actor=request.user, **form.cleaned_data))
+        if pairing is not None:
+            messages.success(request, _("The enterprise is paired with the community."))
+            return redirect("partners:partner", code=code, pk=pairing.partner_id)
+    return _form(request, community, form, _("Pair an enterprise (社企结对)"))
+
+
+@login_required
+@require_POST
+def pairing_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    pairing = selectors.pairing_get(user=request.user, community=community, pk=pk)
+    _manager(request, community)
+    try:
+        services.pairing_update(actor=request.user, pairing=pairing, until=timezone.localdate())
+        messages.success(request, _("The pairing has ended."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("partners:partner", code=code, pk=pairing.partner_id)
+
+
+# --- projects ------------------------------------------------------------------------------------------
+
+
+def project_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    project = selectors.project_get(user=request.user, community=community, pk=pk)
+    contributions = selectors.contributions_of(project=project)
+    return render(
+        request,
+        "partners/project_detail.html",
+        {
+            "community": community,
+            "project": project,
+            "contributions": contributions,
+            "by_kind": selectors.totals_by_kind(contributions),
+            "can_manage": rules.can_manage_partners(request.user, community),
+        },
+    )
+
+
+@login_required
+def project_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _manager(request, community)
+    partners = _active_partners(request, community)
+    data = request.POST or None
+    form = ProjectForm(
+        data, partners=partners, initial={"starts_on": timezone.localdate(), "lead": request.GET.get("lead")}
+    )
+    plans = ContributionFormSet(data, prefix="c", form_kwargs={"partners": partners})
+    if request.method == "POST" and form.is_valid() and plans.is_valid():
+        planned = [f.plan() for f in plans if f.has_changed()]
+        project = _save(
+            form,
+            lambda: services.project_create(
+                actor=request.user, community=community, contributions=planned, **form.cleaned_data
+            ),
+        )
+        if project is not None:
+            messages.success(request, _("The project is registered."))
+            return redirect("partners:project", code=code, pk=project.pk)
+    return _form(request, community, form, _("New partnership project"), formset=plans)
+
+
+@login_required
+def project_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    project = selectors.project_get(user=request.user, community=community, pk=pk)
+    _manager(request, community)
+    partners = selectors.partners_of(user=request.user, community=community, active=None).filter(
+        Q(active=True) | Q(pk__in=project.co_partners.all())
+    )
+    initial = {
+        "title": project.title,
+        "scenario": project.scenario,
+        "co_partners": list(project.co_partners.all()),
+        "status": project.status,
+        "starts_on": project.starts_on,
+        "ends_on": project.ends_on,
+    }
+    form = ProjectForm(request.POST or None, partners=partners.order_by("name"), editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["co_partners"] = list(data["co_partners"])
+        changed = _save(form, lambda: services.project_update(actor=request.user, project=project, **data))
+        if changed is not None:
+            messages.success(request, _("The project is saved."))
+            return redirect("partners:project", code=code, pk=project.pk)
+    return _form(request, community, form, _("Edit %(name)s") % {"name": project.title}, project=project)
+
+
+@login_required
+def contribution_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    project = selectors.project_get(user=request.user, community=community, pk=pk)
+    _manager(request, community)
+    partners = selectors.partners_of(user=request.user, community=community, active=None).filter(
+        Q(pk=project.lead_id) | Q(pk__in=project.co_partners.all())
+    )
+    form = ContributionForm(request.POST or None, partners=partners.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        plan = form.plan()
+        made = _save(
+            form,
+            lambda: services.contribution_add(
+                actor=request.user,
+                project=project,
+                kind=plan.kind,
+                description=plan.description,
+                partner=plan.partner,
+                value_fen=plan.value_fen,
+                quantity=plan.quantity,
+            ),
+        )
+        if made is not None:
+            messages.success(request, _("The contribution is recorded."))
+            return redirect("partners:project", code=code, pk=project.pk)
+    return _form(request, community, form, _("Add a contribution"), project=project)
+
+
+@login_required
+def project_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    project = selectors.project_get(user=request.user, community=community, pk=pk)
+    _manager(request, community)
+    form = CloseForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        closed = _save(form, lambda: services.project_close(actor=request.user, project=project, **form.cleaned_data))
+        if closed is not None:
+            messages.success(request, _("The project is closed with its outcomes."))
+            return redirect("partners:project", code=code, pk=project.pk)
+    return _form(request, community, form, _("Close the project"), project=project)
