@@ -45,7 +45,7 @@ from linli.planning.core import (  # noqa: E402
     solve_mclp,
 )
 
-HANGZHOU = (REPO / ".." / "shared" / "data" / "osm" / "hangzhou-2015" / "hangzhou_china.osm.pbf").resolve()
+HANGZHOU = REPO / "data" / "osm" / "hangzhou-2015" / "hangzhou_china.osm.pbf"
 LIMIT = 1000.0
 NOLIMIT: dict[str, float] = {}  # worker-side timing of task B
 SNAP: dict[str, float] = {}  # worker-side timing of linli's snapping

@@ -87,22 +87,42 @@ def siting_rows(run: PlanRun) -> list[dict[str, Any]]:
     return rows
 
 
-def run_map(run: PlanRun, community: Community | None, category: str = "") -> str:
-    """Buildings (gaps of `category` in red), facilities of the register, recommended sites as stars."""
+GAP_FILL = "#f28b82"  # buildings with residents outside the radius
+COVERED_FILL = "#9ad0a4"  # buildings whose residents are all within reach (when shaded)
+RECOMMENDED_COLOUR = "#ffd400"
+
+
+def run_layers(
+    run: PlanRun, community: Community | None, category: str = "", *, shade_covered: bool = False
+) -> tuple[SvgMap, dict[str, str]]:
+    """The run's map as layers (to draw as SVG or over map tiles), and the colour of each facility category drawn.
+
+    Buildings that are gaps of `category` (of any category when empty) in red, facilities of the register as
+    squares, recommended sites as stars; with `shade_covered`, the other analysed buildings with residents in green.
+    """
     communities = [community] if community else list(run.street.communities.all())  # type: ignore[union-attr]
     gaps = {g["building"] for g in (run.result or {}).get("gaps", []) if not category or g["category"] == category}
     gap_ids = {int(b[1:]) for b in gaps if b.startswith("b")}
+    shading = {pk: GAP_FILL for pk in gap_ids}
+    if shade_covered:
+        for f in run.inputs["buildings"]["features"]:
+            props = f["properties"]
+            lived_in = any(isinstance(v, int | float) and v > 0 for v in props.values())
+            if lived_in and props["id"] not in gaps and props["id"].startswith("b"):
+                shading[int(props["id"][1:])] = COVERED_FILL
     buildings = Building.objects.filter(community__in=communities).only("pk", "name", "footprint")
     svg = SvgMap(title=_("Life-circle health check"), credit=_("Buildings and streets © OpenStreetMap contributors"))
     svg.outline = [c.boundary["coordinates"][0] for c in communities if c.boundary]
-    svg.polygons = building_polygons(buildings, highlight={pk: "#f28b82" for pk in gap_ids})
+    svg.polygons = building_polygons(buildings, highlight=shading)
     cats = sorted({f["properties"]["category"] for f in run.inputs["facilities"]["features"]})
     colours = {c: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, c in enumerate(cats)}
     names = category_names(run)
+    drawn: dict[str, str] = {}
     for f in run.inputs["facilities"]["features"]:
         cat = f["properties"]["category"]
         if category and cat != category:
             continue
+        drawn[cat] = colours[cat]
         lng, lat = f["geometry"]["coordinates"]
         svg.points.append(
             MapPoint(
@@ -121,13 +141,18 @@ def run_map(run: PlanRun, community: Community | None, category: str = "") -> st
                     site["lng"],
                     site["lat"],
                     label=_("Recommended: %(n)s") % {"n": site["name"]},
-                    colour="#ffd400",
+                    colour=RECOMMENDED_COLOUR,
                     radius=10,
                     shape="star",
                     css_class="recommended",
                 )
             )
-    return svg.render()
+    return svg, dict(sorted(drawn.items()))
+
+
+def run_map(run: PlanRun, community: Community | None, category: str = "") -> str:
+    """Buildings (gaps of `category` in red), facilities of the register, recommended sites as stars."""
+    return run_layers(run, community, category)[0].render()
 
 
 def workbook(run: PlanRun) -> bytes:

@@ -18,23 +18,16 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 HANGZHOU_REL = Path("data") / "osm" / "hangzhou-2015" / "hangzhou_china.osm.pbf"
 
 
-def hangzhou_pbf() -> Path | None:
-    """The Hangzhou extract: ``<repo>/../shared/...`` (or $LINLI_SHARED_DIR/...)."""
-    candidates = []
-    if os.environ.get("LINLI_SHARED_DIR"):
-        candidates.append(Path(os.environ["LINLI_SHARED_DIR"]) / HANGZHOU_REL)
-    candidates.append((REPO_ROOT / ".." / "shared").resolve() / HANGZHOU_REL)
-    for c in candidates:
-        if c.is_file():
-            return c
-    return None
+def hangzhou_pbf() -> Path:
+    """The Hangzhou extract shipped with the project (or the folder $OSM_EXTRACT_DIR names)."""
+    folder = os.environ.get("OSM_EXTRACT_DIR")
+    return Path(folder) / HANGZHOU_REL.name if folder else REPO_ROOT / HANGZHOU_REL
 
 
 @pytest.fixture(scope="session")
 def hangzhou_path() -> Path:
     p = hangzhou_pbf()
-    if p is None:
-        pytest.skip(f"Hangzhou OSM extract not found at {(REPO_ROOT / '..' / 'shared').resolve() / HANGZHOU_REL}")
+    assert p.is_file(), f"the Hangzhou OSM extract is missing: {p}"
     return p
 
 

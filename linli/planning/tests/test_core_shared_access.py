@@ -143,8 +143,6 @@ def test_handmade_city_crowded_edges() -> None:
 
 def test_hangzhou_shared_equals_before_and_networkx() -> None:
     p = hangzhou_pbf()
-    if p is None:
-        pytest.skip("Hangzhou OSM extract not found")
     net = load_osm(Path(p))
     rng = np.random.default_rng(5)
     origins, cats = _crowded_points(net, rng, 3)
@@ -171,8 +169,6 @@ def test_hangzhou_shared_equals_before_and_networkx() -> None:
 
 def test_node_distances_equal_networkx_cutoff() -> None:
     p = hangzhou_pbf()
-    if p is None:
-        pytest.skip("Hangzhou OSM extract not found")
     net = load_osm(Path(p))
     rng = np.random.default_rng(9)
     f = rng.choice(net.n_nodes, 25, replace=False)
