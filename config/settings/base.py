@@ -149,10 +149,12 @@ OTP_TTL_SECONDS = 300
 OTP_MAX_ATTEMPTS = 5
 OTP_MAX_PER_HOUR = 5
 
-# The OpenStreetMap extract the demo and the planners' tests read.
-OSM_EXTRACT_DIR = Path(os.environ.get("OSM_EXTRACT_DIR", BASE_DIR.parent / "shared" / "data" / "osm" / "hangzhou-2015"))
-# Optional map tile URL for sites that have a tile service; maps draw from own geometry without it.
+# The OpenStreetMap extract the demo and the planners' tests read (shipped in data/; © OpenStreetMap contributors).
+OSM_EXTRACT_DIR = Path(os.environ.get("OSM_EXTRACT_DIR", BASE_DIR / "data" / "osm" / "hangzhou-2015"))
+# Optional map tile URL for sites that have a tile service (e.g. https://tiles.example/{z}/{x}/{y}.png), and the
+# attribution its licence asks for; maps draw from the community's own geometry without it.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 
 LOGGING = {
     "version": 1,

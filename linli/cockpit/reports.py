@@ -1,4 +1,4 @@
-"""Rows, charts, maps and the PDF and Excel reports of the cockpit and the evaluation."""
+"""Rows, charts and the PDF and Excel reports of the cockpit and the evaluation (maps are in `maps`)."""
 
 import io
 from html import escape
@@ -7,17 +7,31 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
-
-from linli.places.models import Building, Community
-from linli.places.svgmap import MapPoint, SvgMap, building_polygons
 
 from .evaluation import Evaluation, evaluate
 from .framework import Framework
 from .models import Snapshot
 
-LEVEL_NAMES = {"leading": "Leading (引领型)", "basic": "Basic (普惠型)", "": "Not yet"}
+FIGURE_NAMES = {
+    "company": gettext_lazy("Community company"),
+    "consultation": gettext_lazy("Matters and meetings"),
+    "coverage": gettext_lazy("Walking access to facilities (%)"),
+    "facilities_by_nature": gettext_lazy("Facilities by nature of space"),
+    "fund": gettext_lazy("Community fund"),
+    "households_by_size": gettext_lazy("Households by size"),
+    "households_total": gettext_lazy("Households"),
+    "partners": gettext_lazy("Partners"),
+    "points": gettext_lazy("Points"),
+    "reports": gettext_lazy("Reports"),
+    "residents_by_age": gettext_lazy("Residents by age"),
+    "residents_total": gettext_lazy("Residents"),
+    "services_used": gettext_lazy("Services used"),
+    "subsidies": gettext_lazy("Subsidies by payer (yuan)"),
+    "volunteering": gettext_lazy("Volunteering"),
+}
 
 
 def level_label(level: str) -> str:
@@ -72,19 +86,6 @@ def level_counts(views: list[Any]) -> dict[str, int]:
         if v.evaluation is not None:
             counts[v.evaluation.level] += 1
     return counts
-
-
-def community_map(community: Community) -> str:
-    """Buildings from OSM, the facility register, and the community boundary."""
-    from linli.facilities.models import Facility
-
-    svg = SvgMap(width=900, title=community.name, credit=_("Buildings and streets © OpenStreetMap contributors"))
-    if community.boundary:
-        svg.outline = [community.boundary["coordinates"][0]]
-    svg.polygons = building_polygons(Building.objects.filter(community=community).only("pk", "name", "footprint"))
-    for f in Facility.objects.filter(community=community, active=True).select_related("category"):
-        svg.points.append(MapPoint(f.lng, f.lat, label=f"{f.name} · {f.category}", colour="#c8402a", shape="square"))
-    return svg.render()
 
 
 def bar_svg(labels: list[str], values: list[float], maximum: float = 100.0, width: int = 640) -> str:
@@ -158,8 +159,16 @@ def evaluation_workbook(context: dict[str, Any]) -> bytes:
             ]
         )
     ws3 = wb.create_sheet(_("Figures"))
+    ws3.append([_("Figure"), _("Item"), _("Value")])
+    for cell in ws3[1]:
+        cell.font = bold
     for name, value in sorted((context["figures"] or {}).items()):
-        ws3.append([name, str(value)])
+        label = str(FIGURE_NAMES.get(name, name))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                ws3.append([label, key, item if isinstance(item, int | float) or item is None else str(item)])
+        else:
+            ws3.append([label, "", value if isinstance(value, int | float) or value is None else str(value)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

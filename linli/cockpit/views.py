@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from linli.core.scenarios import Scenario
 from linli.people.ages import AgeTier
 from linli.places.models import Community, Street
 
-from . import policy, reports, selectors, services
+from . import maps, policy, reports, selectors, services
 from .forms import EntryForm
 from .framework import load_framework
 
@@ -24,7 +24,8 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def community_context(community: Community) -> dict[str, Any]:
+def community_context(community: Community, *, tiles: bool | None = None) -> dict[str, Any]:
+    """What the community's screen, evaluation page and reports show; `tiles=False` draws the map as SVG."""
     framework = load_framework()
     [view] = selectors.community_views(Community.objects.filter(pk=community.pk), framework)
     snap, evaluation = view.snapshot, view.evaluation
@@ -58,7 +59,23 @@ def community_context(community: Community) -> dict[str, Any]:
                 "values": [reports.overall_of(framework, s) for s in history],
             },
         },
-        "map_svg": reports.community_map(community),
+        "map": maps.community_map(community, tiles=tiles),
+        "money": money_rows(figures),
+    }
+
+
+def money_rows(figures: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+    """The company's net takings by nature of space and the subsidies by payer, with their names (yuan)."""
+    from linli.company.models import Nature
+    from linli.ledger.codes import FundingCode
+
+    natures, payers = dict(Nature.choices), dict(FundingCode.choices)
+    return {
+        "by_nature": [
+            (str(natures.get(code, code)), yuan)
+            for code, yuan in (figures.get("company") or {}).get("by_nature", {}).items()
+        ],
+        "subsidies": [(str(payers.get(code, code)), yuan) for code, yuan in (figures.get("subsidies") or {}).items()],
     }
 
 
@@ -83,6 +100,7 @@ def street_cockpit(request: HttpRequest, code: str) -> HttpResponse:
         {
             "street": street,
             "views": views,
+            "map": maps.street_map(street),
             "framework": framework,
             "scenario_labels": [str(label) for _code, label in Scenario.choices],
             "scenario_codes": Scenario.values,
@@ -169,21 +187,34 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# The reports' languages: Chinese unless English is asked for, whatever the language of the browser.
+REPORT_LANGUAGES = {"zh-hans": "zh-hans", "zh": "zh-hans", "en": "en"}
+
+
+def report_language(request: HttpRequest) -> str:
+    chosen = request.GET.get("lang") or "zh-hans"
+    if chosen not in REPORT_LANGUAGES:
+        raise DomainError(_("Choose Chinese (zh-hans) or English (en) for the report."), field="lang")
+    return REPORT_LANGUAGES[chosen]
+
+
 @login_required
 def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
-    pdf = reports.evaluation_pdf(request, community_context(community))
+    language = report_language(request)
+    with translation.override(language):
+        pdf = reports.evaluation_pdf(request, community_context(community, tiles=False))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="linli-evaluation-{community.code}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="linli-evaluation-{community.code}-{language}.pdf"'
     return response
 
 
 @login_required
 def evaluation_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
-    response = HttpResponse(
-        reports.evaluation_workbook(community_context(community)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="linli-evaluation-{community.code}.xlsx"'
+    language = report_language(request)
+    with translation.override(language):
+        workbook = reports.evaluation_workbook(community_context(community, tiles=False))
+    response = HttpResponse(workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="linli-evaluation-{community.code}-{language}.xlsx"'
     return response

@@ -8,8 +8,12 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 Ring = Sequence[Sequence[float]]  # [[lng, lat], ...]
+
+BUILDING_FILL = "#d0d7de"
+OUTLINE_COLOUR = "#c8402a"
 
 
 @dataclass
@@ -26,7 +30,7 @@ class MapPoint:
 @dataclass
 class MapPolygon:
     ring: Ring
-    fill: str = "#d0d7de"
+    fill: str = BUILDING_FILL
     stroke: str = "#8c959f"
     opacity: float = 1.0
     label: str = ""
@@ -78,7 +82,8 @@ class SvgMap:
         ]
         for ring in self.outline:
             parts.append(
-                f'<polygon points="{path(ring)}" fill="none" stroke="#c8402a" stroke-width="2" stroke-dasharray="6 4"/>'
+                f'<polygon points="{path(ring)}" fill="none" stroke="{OUTLINE_COLOUR}" stroke-width="2" '
+                'stroke-dasharray="6 4"/>'
             )
         for poly in self.polygons:
             title = f"<title>{escape(poly.label)}</title>" if poly.label else ""
@@ -109,6 +114,75 @@ class SvgMap:
         parts.append("</svg>")
         return "".join(parts)
 
+    def to_geojson(self) -> dict[str, Any]:
+        """The same layers as a GeoJSON FeatureCollection (lng/lat), with each feature's style in its properties,
+        for drawing over map tiles."""
+
+        def closed(ring: Ring) -> list[list[float]]:
+            coords = [[float(c[0]), float(c[1])] for c in ring]
+            return coords if not coords or coords[0] == coords[-1] else [*coords, coords[0]]
+
+        features: list[dict[str, Any]] = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [closed(ring)]},
+                "properties": {"layer": "outline", "stroke": OUTLINE_COLOUR},
+            }
+            for ring in self.outline
+        ]
+        features += [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [closed(poly.ring)]},
+                "properties": {
+                    "layer": poly.css_class or "polygon",
+                    "fill": poly.fill,
+                    "stroke": poly.stroke,
+                    "opacity": poly.opacity,
+                    "label": poly.label,
+                },
+            }
+            for poly in self.polygons
+        ]
+        features += [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [p.lng, p.lat]},
+                "properties": {
+                    "layer": p.css_class or "point",
+                    "colour": p.colour,
+                    "radius": p.radius,
+                    "shape": p.shape,
+                    "label": p.label,
+                },
+            }
+            for p in self.points
+        ]
+        return {"type": "FeatureCollection", "features": features}
+
+
+def swatch(shape: str, colour: str, size: int = 16) -> str:
+    """A legend key drawn the way the map draws that layer: a point (`circle`, `square`, `star`), a building
+    (`fill`) or a boundary (`outline`)."""
+    c, r = size / 2, size / 2 - 2
+    if shape == "square":
+        body = f'<rect x="2" y="2" width="{size - 4}" height="{size - 4}" fill="{colour}" stroke="#fff"/>'
+    elif shape == "star":
+        body = f'<polygon points="{_star(c, c, r + 1)}" fill="{colour}" stroke="#000" stroke-width="1"/>'
+    elif shape == "circle":
+        body = f'<circle cx="{c}" cy="{c}" r="{r}" fill="{colour}" stroke="#fff"/>'
+    elif shape == "outline":
+        body = (
+            f'<rect x="1" y="3" width="{size - 2}" height="{size - 6}" fill="none" stroke="{colour}" '
+            'stroke-width="2" stroke-dasharray="4 2"/>'
+        )
+    else:
+        body = f'<rect x="1" y="3" width="{size - 2}" height="{size - 6}" fill="{colour}" stroke="#8c959f"/>'
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+        f'class="swatch" aria-hidden="true">{body}</svg>'
+    )
+
 
 def _star(x: float, y: float, r: float) -> str:
     pts = []
@@ -120,7 +194,7 @@ def _star(x: float, y: float, r: float) -> str:
 
 
 def building_polygons(
-    buildings: Iterable[object], fill: str = "#d0d7de", highlight: dict[int, str] | None = None
+    buildings: Iterable[object], fill: str = BUILDING_FILL, highlight: dict[int, str] | None = None
 ) -> list[MapPolygon]:
     """Footprints of buildings (from OSM) as map polygons; `highlight` colours some by id."""
     highlight = highlight or {}

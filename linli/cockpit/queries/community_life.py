@@ -5,8 +5,9 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from linli.company.selectors import statement_of
+from linli.company.selectors import month_entries, statement_of
 from linli.fund.selectors import fund_summary
+from linli.ledger.codes import FundingCode
 from linli.ledger.models import Entry, TransactionKind
 from linli.partners.models import Partner, Project
 from linli.people.models import Resident
@@ -30,23 +31,42 @@ def volunteer_hours_per_100(community: Any, month: dt.date) -> float | None:
     return 100 * (minutes / 60) / residents if residents else None
 
 
+def _subsidies(community: Any, month: dt.date) -> Any:
+    """What funding sources (government, community fund, cooperative) paid out as subsidies in the month.
+
+    The community company's own support of its affordable and free spaces is not a subsidy: it is paid from
+    its revenue, which is what this figure is weighed against.
+    """
+    start, end = month_span(month)
+    return Entry.objects.filter(
+        transaction__community=community,
+        transaction__kind=TransactionKind.SUBSIDY,
+        transaction__occurred_at__gte=start,
+        transaction__occurred_at__lt=end,
+        account__kind="funding",
+        amount__lt=0,
+    ).exclude(account__code=FundingCode.COMMUNITY_COMPANY)
+
+
+def _operating_revenue_fen(community: Any, month: dt.date) -> int:
+    """The community company's takings in the month (bookings, diners' share of meals, commission): the money
+    paid into its account, less the subsidies paid into it."""
+    entries = month_entries(community, month.year, month.month).filter(amount__gt=0)
+    return int(entries.exclude(transaction__kind=TransactionKind.SUBSIDY).aggregate(s=Sum("amount"))["s"] or 0)
+
+
 @query("operating_revenue_vs_subsidy")
 def operating_revenue_vs_subsidy(community: Any, month: dt.date) -> float | None:
-    """The community company's revenue in the month as a percentage of the subsidies paid out in it."""
-    statement = statement_of(community, month.year, month.month)
-    start, end = month_span(month)
-    subsidy = -(
-        Entry.objects.filter(
-            transaction__community=community,
-            transaction__kind=TransactionKind.SUBSIDY,
-            transaction__occurred_at__gte=start,
-            transaction__occurred_at__lt=end,
-            account__kind="funding",
-            amount__lt=0,
-        ).aggregate(s=Sum("amount"))["s"]
-        or 0
-    )
-    return 100 * statement.revenue_fen / subsidy if subsidy else None
+    """The community company's operating revenue in the month as a percentage of the subsidies paid in it."""
+    subsidy = -(_subsidies(community, month).aggregate(s=Sum("amount"))["s"] or 0)
+    return 100 * _operating_revenue_fen(community, month) / subsidy if subsidy else None
+
+
+@figure("subsidies")
+def subsidies(community: Any, month: dt.date) -> dict[str, int]:
+    """Subsidies paid in the month by payer (funding source code), in yuan."""
+    rows = _subsidies(community, month).values_list("account__code").annotate(s=Sum("amount")).order_by("account__code")
+    return {code: -int(fen) // 100 for code, fen in rows}
 
 
 @figure("volunteering")

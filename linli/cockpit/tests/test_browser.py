@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 
 from linli.accounts.models import Role
 from linli.cockpit.services import snapshot_refresh
@@ -11,9 +12,11 @@ from linli.conftest import browser_login, make_resident, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_cockpits_at_three_levels_in_both_languages(page, browser, live_server, make_user, community, other_community):
-    for seq in range(1, 6):
-        make_resident(community, name=f"居民{seq}", birth=dt.date(1950 + 10 * seq, 1, 1), seq=seq)
+def test_cockpits_at_three_levels_in_both_languages(
+    browser, live_server, make_user, community, other_community, health_check
+):
+    for seq in range(6, 11):
+        make_resident(community, name=f"居民{seq}", birth=dt.date(1950 + 7 * (seq - 5), 1, 1), seq=seq)
     for c in (community, other_community):
         snapshot_refresh(community=c, month=dt.date.today().replace(day=1))
     viewer = make_user(Role.CITY_VIEWER)
@@ -21,20 +24,52 @@ def test_cockpits_at_three_levels_in_both_languages(page, browser, live_server, 
     screen = wide.new_page()
     screen.base_url = live_server.url
     browser_login(screen, viewer.mobile)
-    for name, path, chart in [
-        ("community", "/cockpit/communities/shibei/", "chart-scenarios"),
-        ("street", "/cockpit/streets/ningwei/", "chart-street"),
-        ("city", "/cockpit/city/", "chart-histogram"),
+    for name, path, chart, legend in [
+        ("community", "/cockpit/communities/shibei/", "chart-scenarios", ("推荐新址", "Recommended new site")),
+        ("street", "/cockpit/streets/ningwei/", "chart-street", ("建筑", "Buildings")),
+        ("city", "/cockpit/city/", "chart-histogram", None),
     ]:
         screen.goto(screen.base_url + path)
         screen.wait_for_selector(f"[data-testid={chart}][data-rendered='1']")
         assert screen.locator(f"[data-testid={chart}] svg").count() >= 1
+        if legend:
+            assert screen.locator("[data-testid=map] svg.linli-map").is_visible()
+            assert legend[0] in screen.locator("[data-testid=map-legend]").inner_text()
+            assert "© OpenStreetMap" in screen.locator("[data-testid=map-credit]").inner_text()
         screenshot(screen, f"cockpit-{name}-zh")
         screen.click("button[name=language][value=en]")
         screen.wait_for_selector(f"[data-testid={chart}][data-rendered='1']")
         assert screen.locator("html").get_attribute("lang") == "en"
+        if legend:
+            assert legend[1] in screen.locator("[data-testid=map-legend]").inner_text()
+            assert "© OpenStreetMap contributors" in screen.locator("[data-testid=map-credit]").inner_text()
         screenshot(screen, f"cockpit-{name}-en")
         screen.click("button[name=language][value=zh-hans]")
         screen.wait_for_load_state()
-    assert "OpenStreetMap" in screen.content() or True
     wide.close()
+
+
+def test_the_community_map_over_tiles(browser, live_server, make_user, community, health_check):
+    """With a tile URL (here one that answers 404: no outside network in tests) the same layers are drawn by
+    Leaflet, served from the project's static files, with the tiles' attribution shown."""
+    viewer = make_user(Role.CITY_VIEWER)
+    context = browser.new_context(locale="en-GB", viewport={"width": 1400, "height": 1000})
+    screen = context.new_page()
+    screen.base_url = live_server.url
+    outside: list[str] = []
+    screen.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
+    with override_settings(
+        MAP_TILE_URL=live_server.url + "/no-tiles/{z}/{x}/{y}.png", MAP_TILE_ATTRIBUTION="© Test Tiles"
+    ):
+        browser_login(screen, viewer.mobile)
+        screen.goto(screen.base_url + "/cockpit/communities/shibei/")
+        screen.wait_for_selector("[data-testid=tile-map][data-rendered='1']")
+        tile_map = screen.locator("[data-testid=tile-map]")
+        # two buildings (one covered, one a gap) and the community boundary; the canteen and the recommended site
+        assert tile_map.locator(".leaflet-overlay-pane path").count() == 3
+        assert tile_map.locator(".leaflet-marker-icon.map-mark").count() == 2
+        assert "© Test Tiles" in tile_map.locator(".leaflet-control-attribution").inner_text()
+        assert screen.locator("link[href$='vendor/leaflet/leaflet.css']").count() == 1
+        screenshot(screen, "cockpit-community-tiles")
+    assert outside == []
+    context.close()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -145,10 +146,40 @@ def test_who_sees_which_cockpit(role, users, community, other_community):
     assert api == MATRIX[role][0]
 
 
-def test_a_communitys_staff_see_only_their_own(users, community, other_community):
-    client = client_for(users["community_admin"])
-    assert client.get("/cockpit/communities/limin/").status_code == 404
-    assert client.get("/api/v1/communities/limin/cockpit").status_code == 404
+OWN_COMMUNITY_PAGES = ["/", "/evaluation/", "/evaluation.pdf", "/evaluation.xlsx"]
+
+
+@pytest.mark.parametrize("role", ["grid_steward", "social_worker", "community_admin"])
+def test_a_communitys_staff_see_only_their_own(role, users, community, other_community, far_community):
+    client = client_for(users[role])
+    assert client.get("/cockpit/communities/shibei/").status_code == 200
+    assert client.get("/api/v1/communities/shibei/cockpit").status_code == 200
+    for code in ("limin", "guangde"):  # a neighbour in the same street, and one in another street
+        for page in OWN_COMMUNITY_PAGES:
+            assert client.get(f"/cockpit/communities/{code}{page}").status_code == 404, (code, page)
+        assert client.get(f"/api/v1/communities/{code}/cockpit").status_code == 404
+    assert client.get("/cockpit/streets/ningwei/").status_code == 404
+    assert client.get("/api/v1/streets/ningwei/cockpit").status_code == 404
+    assert client.get("/api/v1/cockpit/city").status_code == 404
+    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    refused = client.post(
+        "/cockpit/communities/limin/evaluation/",
+        {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95", "evidence": photo},
+    )
+    assert refused.status_code == 404
+    with pytest.raises(NotAllowed):
+        services.indicator_entry_create(
+            actor=users[role], community=other_community, code="waste_sorting_rate", month=MONTH, value=95
+        )
+    assert not IndicatorEntry.objects.exists() and not AuditEntry.objects.filter(action="indicator.enter").exists()
+
+
+def test_the_street_admin_sees_the_streets_communities_only(users, community, other_community, far_community):
+    client = client_for(users["street_admin"])
+    assert {row["community"] for row in client.get("/api/v1/streets/ningwei/cockpit").json()} == {"shibei", "limin"}
+    assert client.get("/cockpit/communities/limin/").status_code == 200
+    assert client.get("/cockpit/communities/guangde/").status_code == 404
+    assert client.get("/cockpit/streets/beigan/").status_code == 404
 
 
 def test_the_city_viewer_sees_everything_and_changes_nothing(users, community, other_community, far_community):
@@ -158,16 +189,26 @@ def test_the_city_viewer_sees_everything_and_changes_nothing(users, community, o
     body = client.get("/cockpit/city/").content.decode()
     assert 'data-testid="community-count">3<' in body
     assert {row["community"] for row in client.get("/api/v1/cockpit/city").json()} == {"shibei", "limin", "guangde"}
-    before = (IndicatorEntry.objects.count(), AuditEntry.objects.count())
+    for code in ("shibei", "limin", "guangde"):
+        for page in OWN_COMMUNITY_PAGES:
+            assert client.get(f"/cockpit/communities/{code}{page}").status_code == 200, (code, page)
+        evaluation = client.get(f"/cockpit/communities/{code}/evaluation/").content.decode()
+        assert 'data-testid="entry-form"' not in evaluation
+    for street in ("ningwei", "beigan"):
+        assert client.get(f"/cockpit/streets/{street}/").status_code == 200
+    before = (IndicatorEntry.objects.count(), AuditEntry.objects.count(), Snapshot.objects.count())
+    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
     response = client.post(
-        "/cockpit/communities/shibei/evaluation/", {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95"}
+        "/cockpit/communities/shibei/evaluation/",
+        {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95", "evidence": photo},
     )
     assert response.status_code == 403
     with pytest.raises(NotAllowed):
         services.indicator_entry_create(
             actor=users["city_viewer"], community=community, code="waste_sorting_rate", month=MONTH, value=95
         )
-    assert (IndicatorEntry.objects.count(), AuditEntry.objects.count()) == before
+    assert (IndicatorEntry.objects.count(), AuditEntry.objects.count(), Snapshot.objects.count()) == before
+    assert Snapshot.objects.get(community=community, month=MONTH).values["waste_sorting_rate"] is None
 
 
 def test_an_entered_value_needs_evidence_where_required(users, community, django_capture_on_commit_callbacks):
@@ -198,27 +239,84 @@ def test_entry_page_refuses_without_evidence_in_both_languages(users, community)
     assert not IndicatorEntry.objects.exists()
 
 
-def test_reports_pdf_and_excel(users, community, people):
-    from openpyxl import load_workbook
-    from pypdf import PdfReader
-
-    services.snapshot_refresh(community=community, month=MONTH)
-    client = client_for(users["community_admin"], "en")
-    pdf = client.get("/cockpit/communities/shibei/evaluation.pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    for section in (
+# What the reports say, in English; the Chinese is whatever the catalogues make of it, and must differ.
+REPORT = {
+    "pdf": [
         "Self-assessment report",
         "Summary",
         "Scores by scenario",
         "Indicators",
         "What is missing to reach the next level",
         "Map",
-        "OpenStreetMap",
-    ):
+        "Buildings and streets © OpenStreetMap contributors",
+    ],
+    "sheets": ["Evaluation", "Indicators", "Figures"],
+    "headers": ["Scenario", "Indicator", "Unit", "Value", "Target", "Weight", "Score", "Source"],
+    "first": ["Community"],
+    "figures": ["Figure", "Item", "Value"],
+}
+INDICATOR = {"en": "Party members per 100 residents", "zh-hans": "每百名居民中党员数"}
+
+
+def in_language(language: str, texts: list[str]) -> list[str]:
+    from django.utils import translation
+
+    with translation.override(language):
+        translated = [translation.gettext(t) for t in texts]
+    if language != "en":
+        assert all(t != e and re.search(r"[\u4e00-\u9fff]", t) for t, e in zip(translated, texts, strict=True))
+    return translated
+
+
+@pytest.mark.parametrize(
+    ("browser_language", "query", "expected", "unexpected"),
+    [
+        ("en", "", "zh-hans", "Scores by scenario"),  # Chinese unless English is asked for, whatever the browser
+        ("zh-hans", "?lang=en", "en", "分场景得分"),
+        ("en", "?lang=zh-hans", "zh-hans", "Scores by scenario"),
+    ],
+)
+def test_reports_pdf_and_excel_in_the_chosen_language(
+    users, community, people, browser_language, query, expected, unexpected
+):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    services.snapshot_refresh(community=community, month=MONTH)
+    client = client_for(users["community_admin"], browser_language)
+    want = {key: in_language(expected, texts) for key, texts in REPORT.items()}
+    pdf = client.get(f"/cockpit/communities/shibei/evaluation.pdf{query}")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert f"-{expected}.pdf" in pdf["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for section in [*want["pdf"], INDICATOR[expected]]:
         assert section in text, section
-    book = load_workbook(io.BytesIO(client.get("/cockpit/communities/shibei/evaluation.xlsx").content))
-    assert book.sheetnames == ["Evaluation", "Indicators", "Figures"]
+    assert unexpected not in text
+    response = client.get(f"/cockpit/communities/shibei/evaluation.xlsx{query}")
+    assert f"-{expected}.xlsx" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == want["sheets"]
+    summary, indicators, figures = (book[name] for name in want["sheets"])
+    assert next(summary.iter_rows(values_only=True)) == (want["first"][0], "市北社区")
+    assert list(next(indicators.iter_rows(values_only=True))) == want["headers"]
+    assert list(next(figures.iter_rows(values_only=True))) == want["figures"]
+    names = [row[1] for row in indicators.iter_rows(min_row=2, values_only=True)]
+    assert INDICATOR[expected] in names
+
+
+def test_reports_refuse_an_unknown_language(users, community):
+    client = client_for(users["community_admin"], "en")
+    for path in ("evaluation.pdf", "evaluation.xlsx"):
+        response = client.get(f"/cockpit/communities/shibei/{path}?lang=fr")
+        assert response.status_code == 400 and "Choose Chinese (zh-hans) or English (en)" in response.content.decode()
+
+
+def test_evaluation_page_offers_the_report_language(users, community):
+    body = client_for(users["community_admin"], "en").get("/cockpit/communities/shibei/evaluation/").content.decode()
+    assert '<select id="report-lang" name="lang">' in body
+    assert '<option value="zh-hans" lang="zh-hans" selected>中文</option>' in body
+    assert 'formaction="/cockpit/communities/shibei/evaluation.pdf"' in body
+    assert 'formaction="/cockpit/communities/shibei/evaluation.xlsx"' in body
 
 
 def test_governance_and_points_queries_by_hand(community, people, users):

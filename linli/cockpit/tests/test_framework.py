@@ -83,3 +83,15 @@ def test_bad_input_in_the_file_names_the_line(change, message):
 def test_broken_toml_names_the_line():
     with pytest.raises(FrameworkError, match="line"):
         parse_framework(SMALL + "\n[[indicators]\n", "city.toml")
+
+
+def test_the_citys_own_file_is_read_and_its_bad_line_named(settings, tmp_path):
+    from linli.cockpit.framework import load_framework
+
+    own = tmp_path / "hangzhou.toml"
+    own.write_text(SMALL, encoding="utf-8")
+    settings.COCKPIT_INDICATORS_FILE = str(own)
+    assert [i.code for i in load_framework().indicators] == ["a", "b", "c"]
+    own.write_text(SMALL.replace('query = "residents"', 'query = "residents_on_mars"'), encoding="utf-8")
+    with pytest.raises(FrameworkError, match=r"^hangzhou.toml line 7: indicator 'a' uses an unknown query"):
+        load_framework()
