@@ -191,6 +191,30 @@ def round_get(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
     return round_out(selectors.round_get(community=community, pk=pk))
 
 
+@router.post(BASE + "/rounds/{pk}/start-review", response=RoundOut, auth=AUTH)
+def round_start_review(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
+    """The round takes no more applications; its reviewers go on scoring and the staff deciding."""
+    community = community_get(code=code, user=request.user)
+    grant_round = selectors.round_get(community=community, pk=pk)
+    return round_out(services.round_start_review(actor=request.user, grant_round=grant_round))
+
+
+@router.post(BASE + "/rounds/{pk}/close", response=RoundOut, auth=AUTH)
+def round_close(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
+    """Close a round under review once every application is decided (else 409, code `undecided_applications`)."""
+    community = community_get(code=code, user=request.user)
+    grant_round = selectors.round_get(community=community, pk=pk)
+    return round_out(services.round_close(actor=request.user, grant_round=grant_round))
+
+
+@router.post(BASE + "/rounds/{pk}/reopen", response=RoundOut, auth=AUTH)
+def round_reopen(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
+    """Take applications again, while the round's closing date has not passed."""
+    community = community_get(code=code, user=request.user)
+    grant_round = selectors.round_get(community=community, pk=pk)
+    return round_out(services.round_reopen(actor=request.user, grant_round=grant_round))
+
+
 # --- applications ---------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Demo: 强社基金 raised 3 million yuan (一期 1 million), granted 500,000 yuan to 33 projects, paid in tranches."""
+"""Demo: 强社基金 raised 3 million yuan (一期 1 million), granted 500,000 yuan to 33 projects in a round now closed,
+paid in tranches; the next round is open for applications."""
 
 import datetime as dt
 
@@ -93,4 +94,17 @@ def build(ctx: DemoContext) -> None:
                     amount_fen=fen - fen // 2,
                     idempotency_key=f"demo-{application.pk}-2",
                 )
-    ctx.progress("  fund: 3,000,000 yuan raised, 33 grants totalling 500,000 yuan")
+        # Every application of that round is decided: it has been reviewed and closed. Grants are still being
+        # paid. The next round is open for applications now, with none in yet.
+        services.round_start_review(actor=admin, grant_round=grant_round)
+        services.round_close(actor=admin, grant_round=grant_round)
+        services.round_create(
+            actor=admin,
+            community=community,
+            name=f"{today.year}年强社基金项目（第二期）",
+            budget_fen=60_000_000,
+            opens_on=today - dt.timedelta(days=7),
+            closes_on=today + dt.timedelta(days=60),
+            reviewers=reviewers,
+        )
+    ctx.progress("  fund: 3,000,000 yuan raised, 33 grants totalling 500,000 yuan; the next round is open")

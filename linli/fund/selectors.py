@@ -191,6 +191,37 @@ def round_get(*, community: Community, pk: int) -> GrantRound:
     return grant_round
 
 
+def undecided_count(*, grant_round: GrantRound) -> int:
+    """The round's applications still waiting to be approved or rejected."""
+    return Application.objects.filter(round=grant_round, status=Application.Status.SUBMITTED).count()
+
+
+@dataclass(frozen=True)
+class RoundMoves:
+    """Which changes of status the user may make to the round now, and what holds its closing back."""
+
+    start_review: bool
+    close: bool
+    reopen: bool
+    undecided: int
+
+    @property
+    def any(self) -> bool:
+        return self.start_review or self.close or self.reopen
+
+
+def round_moves(*, user: Any, grant_round: GrantRound, today: dt.date) -> RoundMoves:
+    undecided = undecided_count(grant_round=grant_round)
+    if not rules.can_manage_fund(user, grant_round.community):
+        return RoundMoves(start_review=False, close=False, reopen=False, undecided=undecided)
+    return RoundMoves(
+        start_review=rules.round_can_start_review(grant_round),
+        close=rules.round_can_close(grant_round, undecided),
+        reopen=rules.round_can_reopen(grant_round, today),
+        undecided=undecided,
+    )
+
+
 def open_rounds(*, community: Community, today: dt.date) -> QuerySet[GrantRound]:
     return GrantRound.objects.filter(
         community=community, status=GrantRound.Status.OPEN, opens_on__lte=today, closes_on__gte=today

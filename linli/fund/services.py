@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -150,6 +151,77 @@ def round_create(
     return grant_round
 
 
+def _round_locked(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+    """The round's row, locked for a change of status by the fund's staff (call inside a transaction)."""
+    if not rules.can_manage_fund(actor, grant_round.community):
+        raise NotAllowed(_("You may not change the status of this community's grant rounds."))
+    return GrantRound.objects.select_for_update().get(pk=grant_round.pk)
+
+
+def _round_move(*, actor: Any, grant_round: GrantRound, to: str, action: str) -> GrantRound:
+    """Record the locked round's new status, with its audit row (call inside the transaction that locked it)."""
+    before = snapshot(grant_round)
+    grant_round.status = to
+    grant_round.save(update_fields=["status"])
+    audit_record(actor=actor, action=action, instance=grant_round, before=before, after=snapshot(grant_round))
+    return grant_round
+
+
+def _wrong_status(grant_round: GrantRound, message: str) -> Conflict:
+    return Conflict(message % {"status": grant_round.get_status_display()}, code="invalid_transition")
+
+
+def round_start_review(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+    """OPEN -> REVIEWING: the round takes no more applications; reviewers go on scoring, the staff deciding."""
+    with transaction.atomic():
+        locked = _round_locked(actor=actor, grant_round=grant_round)
+        if not rules.round_can_start_review(locked):
+            raise _wrong_status(
+                locked, _("Only a round open for applications can start its review; this round is “%(status)s”.")
+            )
+        return _round_move(
+            actor=actor, grant_round=locked, to=GrantRound.Status.REVIEWING, action="fund.round_start_review"
+        )
+
+
+def round_close(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+    """REVIEWING -> CLOSED, once every application is approved or rejected: no more scores or decisions. The
+    approved grants are still paid in tranches and still report on their projects."""
+    with transaction.atomic():
+        locked = _round_locked(actor=actor, grant_round=grant_round)
+        if locked.status != GrantRound.Status.REVIEWING:
+            raise _wrong_status(locked, _("Only a round under review can be closed; this round is “%(status)s”."))
+        undecided = selectors.undecided_count(grant_round=locked)
+        if not rules.round_can_close(locked, undecided):
+            raise Conflict(
+                ngettext(
+                    "%(n)s application is still undecided: approve or reject it before closing the round.",
+                    "%(n)s applications are still undecided: approve or reject them before closing the round.",
+                    undecided,
+                )
+                % {"n": undecided},
+                code="undecided_applications",
+                details={"undecided": undecided},
+            )
+        return _round_move(actor=actor, grant_round=locked, to=GrantRound.Status.CLOSED, action="fund.round_close")
+
+
+def round_reopen(*, actor: Any, grant_round: GrantRound, now: dt.datetime | None = None) -> GrantRound:
+    """REVIEWING -> OPEN, while the round's closing date has not passed: applications are taken again."""
+    today = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        locked = _round_locked(actor=actor, grant_round=grant_round)
+        if locked.status != GrantRound.Status.REVIEWING:
+            raise _wrong_status(locked, _("Only a round under review can be reopened; this round is “%(status)s”."))
+        if not rules.round_can_reopen(locked, today):
+            raise Conflict(
+                _("The round closed for applications on %(date)s; it cannot take applications again.")
+                % {"date": locked.closes_on.isoformat()},
+                code="past_closing_date",
+            )
+        return _round_move(actor=actor, grant_round=locked, to=GrantRound.Status.OPEN, action="fund.round_reopen")
+
+
 def application_submit(
     *,
     actor: Any,
@@ -167,7 +239,7 @@ def application_submit(
     if not rules.can_apply_for(actor, applicant):
         raise NotAllowed(_("Only the partner's own staff (or the community) may apply in its name."))
     today = timezone.localdate(now)
-    if grant_round.status != GrantRound.Status.OPEN or not grant_round.opens_on <= today <= grant_round.closes_on:
+    if not rules.round_takes_applications(grant_round, today):
         raise DomainError(_("This round is not open for applications."), code="round_closed")
     if category not in grant_round.categories:
         raise DomainError(_("This round does not fund that category."), field="category")
@@ -175,6 +247,9 @@ def application_submit(
     if requested_fen > grant_round.budget_fen:
         raise DomainError(_("You cannot ask for more than the round's whole budget."), field="requested_fen")
     with transaction.atomic():
+        # The round's row is locked so an application cannot slip in while the round moves on to its review.
+        if not rules.round_takes_applications(GrantRound.objects.select_for_update().get(pk=grant_round.pk), today):
+            raise DomainError(_("This round is not open for applications."), code="round_closed")
         application = Application.objects.create(
             community=grant_round.community,
             round=grant_round,
@@ -209,6 +284,8 @@ def review_score(
     comment = _text(comment, "comment", 2000, required=False)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
+        if not rules.round_takes_scores(GrantRound.objects.get(pk=locked.round_id)):
+            raise Conflict(_("This round is closed: it takes no more scores."), code="round_closed")
         if locked.status != Application.Status.SUBMITTED:
             raise Conflict(_("This application has already been decided."), code="decided")
         if Review.objects.filter(application=locked, reviewer=actor).exists():
@@ -270,6 +347,8 @@ def application_decide(
         raise DomainError(_("Give the applicant a reason for the rejection."), field="note", code="reason_required")
     with transaction.atomic():
         grant_round = GrantRound.objects.select_for_update().get(pk=application.round_id)
+        if not rules.round_takes_decisions(grant_round):
+            raise Conflict(_("This round is closed: it takes no more decisions."), code="round_closed")
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Application.Status.SUBMITTED:
             raise Conflict(_("This application has already been decided."), code="decided")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:code>/rounds/", views.rounds_open, name="rounds_open"),
     path("<str:code>/rounds/new/", views.round_new, name="round_new"),
     path("<str:code>/rounds/<int:pk>/", views.round_detail, name="round"),
+    path("<str:code>/rounds/<int:pk>/status/", views.round_status, name="round_status"),
     path("<str:code>/rounds/<int:pk>/apply/", views.application_new, name="apply"),
     path("<str:code>/applications/mine/", views.mine, name="mine"),
     path("<str:code>/applications/<int:pk>/", views.application_detail, name="application"),

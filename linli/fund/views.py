@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
 from linli.partners.models import Partner
@@ -155,8 +156,40 @@ def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             else None,
             "scores_visible": rules.can_view_fund_books(request.user, community),
             "is_open": selectors.open_rounds(community=community, today=today).filter(pk=grant_round.pk).exists(),
+            "moves": selectors.round_moves(user=request.user, grant_round=grant_round, today=today),
         },
     )
+
+
+ROUND_MOVES = {"start_review", "close", "reopen"}
+
+
+@login_required
+@require_POST
+def round_status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The staff move a round on: start its review, close it, or reopen it for applications."""
+    community = community_get(code=code, user=request.user)
+    grant_round = selectors.round_get(community=community, pk=pk)
+    if not rules.can_manage_fund(request.user, community):
+        raise NotAllowed(_("You may not change the status of this community's grant rounds."))
+    action = request.POST.get("action", "")
+    if action not in ROUND_MOVES:
+        raise DomainError(_("Unknown action."))
+    try:
+        if action == "start_review":
+            services.round_start_review(actor=request.user, grant_round=grant_round)
+            done = _("The review has started: the round takes no more applications.")
+        elif action == "close":
+            services.round_close(actor=request.user, grant_round=grant_round)
+            done = _("The round is closed.")
+        else:
+            services.round_reopen(actor=request.user, grant_round=grant_round)
+            done = _("The round is open for applications again.")
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, done)
+    return redirect("fund:round", code=code, pk=grant_round.pk)
 
 
 # --- applicants -----------------------------------------------------------------------------------------
