@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Donation(models.Model):
@@ -62,9 +63,10 @@ class Category(models.TextChoices):
 
 class GrantRound(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open for applications")
-        REVIEWING = "reviewing", _("Under review")
-        CLOSED = "closed", _("Closed")
+        # With a context: other apps translate a bare "Closed" their own way (a case closed, a project ended).
+        OPEN = "open", pgettext_lazy("grant round status", "Open for applications")
+        REVIEWING = "reviewing", pgettext_lazy("grant round status", "Under review")
+        CLOSED = "closed", pgettext_lazy("grant round status", "Closed")
 
     community = models.ForeignKey("places.Community", on_delete=models.PROTECT, related_name="grant_rounds")
     name = models.CharField(_("name"), max_length=80)

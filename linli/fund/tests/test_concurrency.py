@@ -1,11 +1,12 @@
 import pytest
 
+from linli.audit.models import AuditEntry
 from linli.conftest import run_together
 from linli.fund import selectors, services
-from linli.fund.models import Tranche
+from linli.fund.models import Application, GrantRound, Tranche
 from linli.ledger.checks import ledger_check
 
-from .conftest import approved, donate
+from .conftest import NOW, approved, donate
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,3 +43,41 @@ def test_grants_paid_at_once_never_take_the_fund_below_zero(
     assert selectors.fund_account(community).balance == 50_000
     assert Tranche.objects.count() == 2
     assert ledger_check(community_id=community.pk).ok
+
+
+def test_two_closes_at_once_close_the_round_once(manager, grant_round):
+    services.round_start_review(actor=manager, grant_round=grant_round)
+    errors = run_together([lambda: services.round_close(actor=manager, grant_round=grant_round) for _ in range(2)])
+    assert len(errors) == 1 and errors[0].code == "invalid_transition"
+    assert GrantRound.objects.get(pk=grant_round.pk).status == "closed"
+    assert AuditEntry.objects.filter(action="fund.round_close").count() == 1
+
+
+def test_three_review_starts_at_once_move_the_round_once(manager, grant_round):
+    errors = run_together([lambda: services.round_start_review(actor=manager, grant_round=grant_round)] * 3)
+    assert len(errors) == 2 and all(e.code == "invalid_transition" for e in errors)
+    assert GrantRound.objects.get(pk=grant_round.pk).status == "reviewing"
+    assert AuditEntry.objects.filter(action="fund.round_start_review").count() == 1
+
+
+def test_an_application_from_a_stale_page_never_lands_in_a_closing_round(
+    manager, grant_round, applicant, applicant_user
+):
+    stale = GrantRound.objects.get(pk=grant_round.pk)  # loaded while open, as a form page would
+    services.round_start_review(actor=manager, grant_round=grant_round)
+
+    def apply() -> None:
+        services.application_submit(
+            actor=applicant_user,
+            grant_round=stale,
+            applicant=applicant,
+            title="迟到的申请",
+            category="services",
+            summary="计划",
+            requested_fen=100_000,
+            now=NOW,
+        )
+
+    errors = run_together([lambda: services.round_close(actor=manager, grant_round=grant_round), apply])
+    assert [e.code for e in errors] == ["round_closed"]
+    assert GrantRound.objects.get(pk=grant_round.pk).status == "closed" and not Application.objects.exists()
