@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from linli.core.pdf import pdf_from_html
+
 from .evaluation import Evaluation, evaluate
 from .framework import Framework
 from .models import Snapshot
@@ -109,8 +111,6 @@ def bar_svg(labels: list[str], values: list[float], maximum: float = 100.0, widt
 
 
 def evaluation_pdf(request: HttpRequest, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
     scenario_rows = context["scenario_rows"]
     html = render_to_string(
         "cockpit/report.html",
@@ -123,7 +123,7 @@ def evaluation_pdf(request: HttpRequest, context: dict[str, Any]) -> bytes:
         },
         request=request,
     )
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return pdf_from_html(html, base_url=request.build_absolute_uri("/"))
 
 
 def evaluation_workbook(context: dict[str, Any]) -> bytes:

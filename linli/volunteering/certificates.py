@@ -6,6 +6,8 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from linli.core.pdf import pdf_from_html
+
 from .models import Certificate
 
 
@@ -15,8 +17,6 @@ def qr_svg(data: str) -> str:
 
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str = "") -> bytes:
-    from weasyprint import HTML
-
     context: dict[str, Any] = {
         "cert": certificate,
         "hours": round(certificate.minutes / 60, 1),
@@ -25,4 +25,4 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str = "") -> bytes:
     }
     with translation.override(translation.get_language() or "zh-hans"):
         html = render_to_string("volunteering/certificate.html", context)
-    return bytes(HTML(string=html).write_pdf())
+    return pdf_from_html(html)
