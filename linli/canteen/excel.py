@@ -3,6 +3,7 @@
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -16,7 +17,7 @@ def statement_xlsx(statement: Statement) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = _("Statement")[:31]
+    ws.title = pgettext("canteen settlement", "Statement")[:31]
     ws.append([_("Monthly canteen subsidy statement")])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([_("Community"), statement.community.name])

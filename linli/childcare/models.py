@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgeGroup(models.Model):
@@ -51,7 +52,12 @@ class Application(models.Model):
     ACTIVE = (Status.SUBMITTED, Status.ADMITTED)
 
     community = models.ForeignKey("places.Community", on_delete=models.CASCADE, related_name="childcare_applications")
-    group = models.ForeignKey(AgeGroup, on_delete=models.PROTECT, related_name="applications", verbose_name=_("group"))
+    group = models.ForeignKey(
+        AgeGroup,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=pgettext_lazy("childcare class", "group"),
+    )
     child = models.ForeignKey(
         "people.Resident", on_delete=models.PROTECT, related_name="childcare_applications", verbose_name=_("child")
     )

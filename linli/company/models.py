@@ -7,6 +7,7 @@ the transaction belongs to. The statement groups the account's ledger entries by
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Nature(models.TextChoices):
@@ -16,7 +17,7 @@ class Nature(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    BOOKINGS = "bookings", _("Bookings")
+    BOOKINGS = "bookings", pgettext_lazy("income source", "Bookings")
     CANTEEN = "canteen", _("Canteen (diners)")
     CANTEEN_SUBSIDY = "canteen_subsidy", _("Canteen (meal subsidies)")
     MARKETPLACE = "marketplace", _("Marketplace commission")

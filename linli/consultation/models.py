@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsultationSettings(models.Model):
@@ -63,7 +64,7 @@ class Matter(models.Model):
         RAISED = "raised", _("Raised, gathering support")
         AGENDA = "agenda", _("On the agenda")
         DECIDED = "decided", _("Decided, being carried out")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("matter status", "Done")
         ANSWERED = "answered", _("Answered without a meeting")
 
     OPEN_STATUSES = (Status.RAISED, Status.AGENDA)
@@ -207,7 +208,7 @@ class Meeting(models.Model):
     parties = models.JSONField(_("invited parties"), default=list)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(pgettext_lazy("meeting record", "minutes"), blank=True)
     minutes_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("called by")
@@ -313,7 +314,7 @@ class Task(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("In progress")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("matter status", "Done")
 
     community = models.ForeignKey(
         "places.Community", on_delete=models.CASCADE, related_name="consultation_tasks", verbose_name=_("community")

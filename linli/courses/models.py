@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Term(models.Model):
@@ -132,8 +133,8 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["course", "starts_at"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("course session", "session")
+        verbose_name_plural = pgettext_lazy("course session", "sessions")
         constraints = [
             models.CheckConstraint(name="session_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))),
         ]

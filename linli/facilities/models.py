@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.scenarios import Scenario
@@ -20,7 +20,7 @@ from linli.places.models import code_validator, lat_validators, lng_validators
 class FacilityCategory(models.Model):
     """A configurable catalogue of facility types. Seeded with the GB 50180-2018 types; staff may add more."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(pgettext_lazy("facility code", "code"), max_length=40, unique=True)
     name_zh = models.CharField(_("Chinese name"), max_length=40)
     name_en = models.CharField(_("English name"), max_length=80)
     default_scenario = models.CharField(_("default scenario"), max_length=20, choices=Scenario.choices)
@@ -57,7 +57,7 @@ class Facility(models.Model):
     community = models.ForeignKey(
         "places.Community", on_delete=models.CASCADE, related_name="facilities", verbose_name=_("community")
     )
-    code = models.CharField(_("code"), max_length=40, validators=[code_validator])
+    code = models.CharField(pgettext_lazy("facility code", "code"), max_length=40, validators=[code_validator])
     name = models.CharField(_("name"), max_length=80)
     category = models.ForeignKey(
         FacilityCategory, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("category")

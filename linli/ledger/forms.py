@@ -3,6 +3,7 @@ onto the form, on the field they name)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.validators import mobile_validator
 from linli.places.selectors import community_list_public
@@ -30,7 +31,7 @@ class MerchantApplyForm(forms.Form):
 
 
 class ProductForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=Product.Kind.choices)
     description = forms.CharField(
         label=_("Description"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -42,7 +43,12 @@ class ProductForm(forms.Form):
 
 
 class EarningRuleForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60, required=False, help_text=_("Empty: the standard name."))
+    name = forms.CharField(
+        label=pgettext_lazy("name of a thing", "Name"),
+        max_length=60,
+        required=False,
+        help_text=_("Empty: the standard name."),
+    )
     points = forms.IntegerField(label=_("Points per unit"))
     daily_cap = forms.IntegerField(label=_("Daily cap"), required=False, help_text=_("Empty: no cap."))
     yearly_cap = forms.IntegerField(label=_("Yearly cap"), required=False, help_text=_("Empty: no cap."))

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .codes import FUNDING_CODES, FundingCode, RuleCode
 
@@ -55,12 +56,12 @@ class Account(models.Model):
         verbose_name=_("merchant"),
     )
     balance = models.BigIntegerField(_("balance"), default=0)
-    floor = models.BigIntegerField(_("floor"), null=True, blank=True, default=0)
+    floor = models.BigIntegerField(pgettext_lazy("lower bound", "floor"), null=True, blank=True, default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("account")
-        verbose_name_plural = _("accounts")
+        verbose_name = pgettext_lazy("ledger account", "account")
+        verbose_name_plural = pgettext_lazy("ledger account", "accounts")
         constraints = [
             models.CheckConstraint(
                 name="ledger_account_above_floor", condition=Q(floor__isnull=True) | Q(balance__gte=F("floor"))
@@ -171,7 +172,7 @@ class Entry(models.Model):
         Account,
         on_delete=models.PROTECT,
         related_name="entries",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("ledger account", "account"),
         db_index=False,  # ledger_entry_account_idx (account, -id) serves every lookup by account
     )
     unit = models.CharField(_("unit"), max_length=6, choices=Unit.choices)
@@ -180,7 +181,7 @@ class Entry(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        verbose_name = _("entry")
+        verbose_name = pgettext_lazy("ledger entry", "entry")
         verbose_name_plural = _("entries")
         constraints = [models.CheckConstraint(name="ledger_entry_nonzero", condition=~Q(amount=0))]
         indexes = [models.Index(fields=["account", "-id"], name="ledger_entry_account_idx")]
@@ -393,7 +394,7 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("purchase order", "order")
         verbose_name_plural = _("orders")
         indexes = [
             models.Index(fields=["resident", "-created_at"]),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Mediator(models.Model):
@@ -40,10 +41,10 @@ class CaseKind(models.TextChoices):
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("mediation case status", "Open")
         MEDIATING = "mediating", _("Mediating")
         AGREED = "agreed", _("Agreement reached")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("mediation case status", "Closed")
 
     community = models.ForeignKey(
         "places.Community", on_delete=models.CASCADE, related_name="mediation_cases", verbose_name=_("community")
@@ -125,8 +126,8 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("mediation session", "session")
+        verbose_name_plural = pgettext_lazy("mediation session", "sessions")
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} {self.place}"
@@ -139,12 +140,12 @@ class Note(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
-    text = models.TextField(_("note"), max_length=4000)
+    text = models.TextField(pgettext_lazy("case record", "note"), max_length=4000)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name = _("note")
+        verbose_name = pgettext_lazy("case record", "note")
         verbose_name_plural = _("notes")
 
     def __str__(self) -> str:

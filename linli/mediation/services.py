@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from linli.accounts import rules as base
 from linli.audit.services import audit_record
@@ -195,7 +195,7 @@ def note_add(*, actor: Any, case: Case, text: str, now: dt.datetime | None = Non
     if not rules.can_add_note(actor, case):
         raise NotFound(_("No such mediation case."))
     if len(text.strip()) < 2:
-        raise DomainError(_("Write a note."), field="text")
+        raise DomainError(pgettext("case record", "Write a note."), field="text")
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("community").get(pk=case.pk)
         if case.status == Case.Status.CLOSED:

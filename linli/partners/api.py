@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Field, Query, Router, Status
 
 from linli.core.api import AUTH, Page, page_of
@@ -113,7 +113,7 @@ def _partners(request: HttpRequest, community: Community, ids: list[int], field:
 def _members(ids: list[int]) -> list[Any]:
     found = selectors.accounts_by_ids(ids)
     if len(found) != len(set(ids)):
-        raise NotFound(_("No such account."), field="member_ids")
+        raise NotFound(pgettext("user account", "No such account."), field="member_ids")
     return found
 
 

@@ -159,7 +159,10 @@ class ContributionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Contribution.Kind.choices])
     description = forms.CharField(label=_("What"), max_length=200)
     partner: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("By"), queryset=Partner.objects.none(), required=False, empty_label=_("The community")
+        label=pgettext_lazy("contributed by", "By"),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label=_("The community"),
     )
     value_yuan = forms.DecimalField(
         label=_("Value (yuan)"), min_value=Decimal("0"), max_digits=14, decimal_places=2, required=False

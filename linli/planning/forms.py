@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import CandidateSite
 
@@ -16,7 +17,7 @@ class RunForm(forms.Form):
 
 
 class CandidateSiteForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=CandidateSite.Kind.choices)
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)

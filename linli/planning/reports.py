@@ -3,7 +3,7 @@
 import io
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -216,7 +216,7 @@ def workbook(run: PlanRun) -> bytes:
             _("Community"),
             _("Category"),
             _("Age group"),
-            _("Residents"),
+            pgettext("resident count", "Residents"),
             _("Walking distance (m)"),
             _("Radius (m)"),
         ],

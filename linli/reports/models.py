@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.validators import mobile_validator
 
@@ -149,8 +150,8 @@ class Report(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         IN_PROGRESS = "in_progress", _("In progress")
         RESOLVED = "resolved", _("Resolved")
-        CLOSED = "closed", _("Closed")
-        REJECTED = "rejected", _("Rejected")
+        CLOSED = "closed", pgettext_lazy("report status", "Closed")
+        REJECTED = "rejected", pgettext_lazy("report status", "Rejected")
         DUPLICATE = "duplicate", _("Duplicate")
 
     class Source(models.TextChoices):
@@ -298,8 +299,8 @@ class ReportEvent(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         STARTED = "started", _("Work started")
         RESOLVED = "resolved", _("Resolved")
-        CLOSED = "closed", _("Closed")
-        REJECTED = "rejected", _("Rejected")
+        CLOSED = "closed", pgettext_lazy("report status", "Closed")
+        REJECTED = "rejected", pgettext_lazy("report status", "Rejected")
         DUPLICATE = "duplicate", _("Marked as a duplicate")
         REOPENED = "reopened", _("Reopened")
         ASSIGNED = "assigned", _("Assigned")

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.scenarios import Scenario
 from linli.facilities.models import Facility
@@ -28,7 +29,10 @@ class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Activity.Kind.choices)
     team: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+        label=pgettext_lazy("volunteer team", "Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("No team"),
     )
     facility: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Facility"), queryset=Facility.objects.none(), required=False, empty_label=_("No facility")

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.scenarios import Scenario
 
@@ -63,7 +64,7 @@ class Activity(models.Model):
         VISIT = "visit", _("Visiting the elderly (走访慰问)")
 
     class Status(models.TextChoices):
-        PUBLISHED = "published", _("Open")
+        PUBLISHED = "published", pgettext_lazy("activity status", "Open")
         CANCELLED = "cancelled", _("Cancelled")
 
     community = models.ForeignKey("places.Community", on_delete=models.PROTECT, related_name="activities")
