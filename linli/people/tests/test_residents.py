@@ -155,7 +155,7 @@ def test_audit_refuses_to_write_outside_a_transaction(users):
     ("payload", "field", "zh", "en"),
     [
         ({"name": "甲", "mobile": "12345", "birth_date": "1990-01-01"}, "mobile", "手机号", "mobile number"),
-        ({"name": "名" * 41, "birth_date": "1990-01-01"}, "name", "最多输入 40 个字符", "at most 40 characters"),
+        ({"name": "名" * 41, "birth_date": "1990-01-01"}, "name", "最多输入 40 个字", "at most 40 characters"),
         ({"name": "甲", "id_number": "330109198005171234"}, "id_number", "校验位", "check character"),
         ({"name": "甲", "birth_date": "2999-01-01"}, "birth_date", "不能是将来", "cannot be in the future"),
         ({"name": "甲", "birth_date": "1990-01-01", "tags": ["nope"]}, "tags", "未知", "Unknown sensitive tag"),
