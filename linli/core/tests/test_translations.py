@@ -6,8 +6,14 @@ the msgid a context where the meaning differs, or use the same wording everywher
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import polib
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+
+from linli.conftest import client_for
 
 ROOT = Path(__file__).resolve().parents[3]
 LANGUAGES = ("zh_Hans",)
@@ -59,3 +65,59 @@ def test_no_msgid_is_translated_differently_by_two_catalogues() -> None:
     for language in LANGUAGES:
         found = collisions(language)
         assert not found, f"{len(found)} msgid(s) translated differently in {language}:\n" + "\n".join(found)
+
+
+# (context, msgid, Chinese): words that used to show another app's translation, looked up in the merged catalogue.
+MERGED = [
+    ("fundraising", "Raised", "累计募集"),
+    (None, "Raised", "提出"),
+    ("meeting record", "Minutes", "会议纪要"),
+    (None, "Minutes", "分钟"),
+    ("course session", "session", "课次"),
+    ("mediation session", "session", "调解会"),
+    ("mediation case status", "Open", "待受理"),
+    ("report status", "Open", "未办结"),
+    ("activity status", "Open", "报名中"),
+    ("grant round status", "Closed", "已结束"),
+    ("lower bound", "floor", "下限"),
+    (None, "floor", "楼层"),
+    ("purchase order", "order", "订单"),
+    (None, "order", "排序"),
+    ("staff area", "Staff", "工作台"),
+    (None, "Staff", "工作人员"),
+    ("volunteer team", "Team", "服务队"),
+    (None, "Team", "团队"),
+    ("ledger account", "account", "账户"),
+    (None, "account", "账号"),
+    ("name of a thing", "Name", "名称"),
+    (None, "Name", "姓名"),
+]
+
+
+@pytest.mark.parametrize(("context", "msgid", "chinese"), MERGED)
+def test_each_meaning_gets_its_own_word_in_chinese_and_english_is_unchanged(
+    context: str | None, msgid: str, chinese: str
+) -> None:
+    def look_up() -> str:
+        return pgettext(context, msgid) if context else gettext(msgid)
+
+    with translation.override("zh-hans"):
+        assert look_up() == chinese
+    with translation.override("en"):
+        assert look_up() == msgid
+
+
+@pytest.mark.django_db
+def test_the_fund_page_shows_the_amount_raised_not_the_consultation_word(community: Any) -> None:
+    zh = client_for(None, "zh-hans").get(f"/fund/{community.code}/").content.decode()
+    assert "累计募集" in zh and "提出" not in zh
+    en = client_for(None, "en").get(f"/fund/{community.code}/").content.decode()
+    assert "Raised" in en and "累计募集" not in en
+
+
+@pytest.mark.django_db
+def test_the_community_page_heads_the_staff_links_as_the_workbench(community: Any, users: dict[str, Any]) -> None:
+    zh = client_for(users["community_admin"], "zh-hans").get(f"/communities/{community.code}/").content.decode()
+    assert "<h2>工作台</h2>" in zh and "工作人员" not in zh
+    en = client_for(users["community_admin"], "en").get(f"/communities/{community.code}/").content.decode()
+    assert "<h2>Staff</h2>" in en
