@@ -91,7 +91,7 @@ class Matter(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="matters_raised", verbose_name=_("raised by")
     )
-    support_count = models.PositiveIntegerField(_("supports"), default=0)
+    support_count = models.PositiveIntegerField(pgettext_lazy("matter support", "supports"), default=0)
     response = models.TextField(_("answer"), blank=True)
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
     agenda_at = models.DateTimeField(_("put on the agenda at"), null=True, blank=True)
@@ -146,8 +146,8 @@ class Support(models.Model):
     created_at = models.DateTimeField(_("supported at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("support")
-        verbose_name_plural = _("supports")
+        verbose_name = pgettext_lazy("matter support", "support")
+        verbose_name_plural = pgettext_lazy("matter support", "supports")
         constraints = [
             models.UniqueConstraint(fields=["matter", "resident"], name="uniq_support_resident"),
             models.UniqueConstraint(

@@ -90,6 +90,14 @@ MERGED = [
     ("ledger account", "account", "账户"),
     (None, "account", "账号"),
     ("name of a thing", "Name", "名称"),
+    ("reviewer score", "Score", "评分"),
+    (None, "Score", "得分"),
+    ("matter support", "support", "支持"),
+    (None, "support", "附议"),
+    ("meeting record", "minutes", "会议纪要"),
+    (None, "minutes", "分钟"),
+    ("facility code", "Code", "编号"),
+    (None, "Code", "编码"),
     (None, "Name", "姓名"),
 ]
 
