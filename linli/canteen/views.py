@@ -148,7 +148,7 @@ def menu_new(request: HttpRequest, code: str) -> HttpResponse:
             data["price_fen"] = yuan_to_fen(data.pop("price"))
             services.menu_create(actor=request.user, **data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("Menu published."))
             return redirect("canteen:menus", code=code)

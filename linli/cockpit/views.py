@@ -171,7 +171,7 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
                     files=request.FILES.getlist("evidence"),
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                exc.show_on(form)
             else:
                 messages.success(request, _("Value recorded."))
                 return redirect("cockpit:evaluation", code=community.code)

@@ -105,7 +105,7 @@ def matter_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             matter = services.matter_raise(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("Your matter is raised. Neighbours can now support it."))
             return redirect("consultation:matter_detail", code=code, pk=matter.pk)
@@ -126,7 +126,7 @@ def matter_lift(request: HttpRequest, code: str) -> HttpResponse:
         try:
             matter = services.matter_lift_from_report(actor=request.user, community=community, **data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             return redirect("consultation:matter_detail", code=code, pk=matter.pk)
     return render(
@@ -281,7 +281,7 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             meeting = services.meeting_create(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("Meeting called. Followers of its matters are told."))
             return redirect("consultation:meeting_detail", code=code, pk=meeting.pk)
@@ -420,7 +420,7 @@ def vote_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             vote = services.vote_create(actor=request.user, community=community, matter=matter, **data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             return redirect("consultation:vote_detail", code=code, pk=vote.pk)
     return render(
@@ -476,7 +476,7 @@ def settings_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.settings_update(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("consultation:home", code=code)

@@ -26,6 +26,10 @@ class DomainError(Exception):
         self.field = field
         self.details = details or {}
 
+    def show_on(self, form: Any) -> None:
+        """Put the refusal on the form field it names, or above the form."""
+        form.add_error(self.field if self.field in form.fields else None, str(self.message))
+
 
 class NotAllowed(DomainError):
     code = "forbidden"

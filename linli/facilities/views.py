@@ -290,7 +290,7 @@ def facility_edit(request: HttpRequest, code: str, pk: int | None = None) -> Htt
             else:
                 facility = services.facility_update(actor=request.user, facility=facility, **form.service_data())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("Facility saved."))
             return redirect("facilities:detail", code=code, pk=facility.pk)
@@ -321,7 +321,7 @@ def service_edit(request: HttpRequest, code: str, facility_pk: int, pk: int | No
             else:
                 services.service_update(actor=request.user, service=service, **form.service_data())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("Service saved."))
             return redirect("facilities:detail", code=code, pk=facility.pk)
@@ -348,7 +348,7 @@ def slots_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             made = services.slot_series_create(actor=request.user, service=service, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("%(n)s time slots opened.") % {"n": len(made)})
             return redirect("facilities:detail", code=code, pk=service.facility_id)

@@ -32,10 +32,6 @@ from .models import Application, Tranche
 from .receipts import receipt_pdf
 
 
-def _refused(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-
-
 def _nav(request: HttpRequest, community: Community) -> dict[str, Any]:
     user = request.user
     return {
@@ -92,7 +88,7 @@ def donation_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             donation = services.donation_record(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            _refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("Donation recorded: receipt %(no)s.") % {"no": donation.receipt_no})
             return redirect("fund:donation", code=code, pk=donation.pk)
@@ -129,7 +125,7 @@ def round_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             grant_round = services.round_create(actor=request.user, community=community, **data)
         except DomainError as exc:
-            _refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("The round is open."))
             return redirect("fund:round", code=code, pk=grant_round.pk)
@@ -223,7 +219,7 @@ def application_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             application = services.application_submit(actor=request.user, grant_round=grant_round, **form.cleaned_data)
         except DomainError as exc:
-            _refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("Your application is submitted."))
             return redirect("fund:application", code=code, pk=application.pk)
@@ -399,5 +395,5 @@ def _act(
         )
         return _("Your report is submitted.")
     except DomainError as exc:
-        _refused(form, exc)
+        exc.show_on(form)
         return ""

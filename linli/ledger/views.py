@@ -218,11 +218,6 @@ def merchant_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect("ledger:books", code=community.code)
 
 
-def _refused(form: Any, exc: DomainError) -> None:
-    """A service's refusal, on the field it names (or above the form)."""
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-
-
 # --- merchants: apply, products -------------------------------------------------------------------------------
 
 
@@ -236,7 +231,7 @@ def merchant_apply(request: HttpRequest) -> HttpResponse:
         try:
             merchant = services.merchant_apply(actor=request.user, **data)
         except DomainError as exc:
-            _refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("Application sent. The community will review it."))
             return redirect("ledger:merchant_home", pk=merchant.pk)
@@ -278,7 +273,7 @@ def product_edit(request: HttpRequest, pk: int, product_id: int | None = None) -
         try:
             services.product_save(actor=request.user, merchant=merchant, product=product, **form.cleaned_data)
         except DomainError as exc:
-            _refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("Product saved."))
             return redirect("ledger:merchant_products", pk=merchant.pk)
@@ -309,7 +304,7 @@ def earning_rule_edit(request: HttpRequest, code: str, rule_code: str) -> HttpRe
         try:
             services.earning_rule_update(actor=request.user, rule=rule, **changes)
         except DomainError as exc:
-            _refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("Earning rule saved."))
             return redirect("ledger:books", code=community.code)
@@ -326,7 +321,7 @@ def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.ledger_settings_update(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            _refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("Points policy saved."))
             return redirect("ledger:books", code=community.code)

@@ -74,7 +74,7 @@ def case_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             case = services.case_open(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("Your request is received. A mediator will contact you."))
             if rules.can_view_case(request.user, case):

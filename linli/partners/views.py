@@ -31,15 +31,11 @@ def _manager(request: HttpRequest, community: Any) -> None:
         raise NotAllowed(_("Only the community's social workers and admins may change partners."))
 
 
-def _refused(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-
-
 def _save(form: forms.Form, call: Callable[[], Any]) -> Any:
     try:
         return call()
     except DomainError as exc:
-        _refused(form, exc)
+        exc.show_on(form)
         return None
 
 

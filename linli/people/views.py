@@ -70,7 +70,7 @@ def resident_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             resident = services.resident_create(actor=request.user, community=community, **data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("Resident registered."))
             return redirect("people:resident_detail", code=community.code, pk=resident.pk)

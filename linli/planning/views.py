@@ -53,7 +53,7 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
                     siting_k=form.cleaned_data["siting_k"] or 0,
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                exc.show_on(form)
             else:
                 messages.success(request, _("The health check has started."))
                 return redirect("planning:community", code=community.code)
@@ -92,7 +92,7 @@ def street_plan(request: HttpRequest, code: str) -> HttpResponse:
                 siting_k=form.cleaned_data["siting_k"] or 0,
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            exc.show_on(form)
         else:
             messages.success(request, _("The health check has started."))
             return redirect("planning:street", code=street.code)
@@ -144,7 +144,7 @@ def candidate_sites(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 services.candidate_site_create(actor=request.user, community=community, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                exc.show_on(form)
             else:
                 messages.success(request, _("Site registered."))
                 return redirect("planning:sites", code=community.code)

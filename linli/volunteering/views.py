@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -35,10 +34,6 @@ def _nav(request: HttpRequest, community: Any) -> dict[str, Any]:
         "nav_organised": rules.can_list_organised(request.user, community),
         "nav_new_activity": rules.can_create_activity(request.user, community),
     }
-
-
-def _form_refused(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _resident_in(request: HttpRequest, community: Any) -> Any:
@@ -278,7 +273,7 @@ def team_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             team = services.team_create(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            _form_refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("The team %(name)s is set up.") % {"name": team.name})
             return redirect("volunteering:team", code=code, pk=team.pk)
@@ -334,7 +329,7 @@ def activity_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             activity = services.activity_create(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            _form_refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("The activity is published. Volunteers can sign up now."))
             return redirect("volunteering:activity", pk=activity.pk)
@@ -368,7 +363,7 @@ def activity_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             services.activity_cancel(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            _form_refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("The activity is cancelled; everyone signed up is told why."))
             return redirect("volunteering:organised", code=code)
@@ -416,7 +411,7 @@ def club_new(request: HttpRequest, code: str) -> HttpResponse:
         try:
             club = services.club_create(actor=request.user, community=community, **form.cleaned_data)
         except DomainError as exc:
-            _form_refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("The club %(name)s is registered.") % {"name": club.name})
             return redirect("volunteering:club", code=code, pk=club.pk)
@@ -501,7 +496,7 @@ def club_book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             services.club_book_venue(actor=request.user, club=club, slot=form.cleaned_data["slot"])
         except DomainError as exc:
-            _form_refused(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("The venue is booked for %(club)s.") % {"club": club.name})
             return redirect("volunteering:club", code=code, pk=club.pk)
