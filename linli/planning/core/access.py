@@ -27,6 +27,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
+from .contract import Contraction
 from .geo import FloatArray, IntArray
 from .network import WalkNetwork
 from .snap import Snapped
@@ -102,47 +103,102 @@ def _csr(rows: IntArray, cols: IntArray, weights: FloatArray, size: int) -> spar
 
 
 @dataclass(frozen=True)
+class _Located:
+    """Points on chains of the contracted network, ready to read their distance off graph-node distances.
+
+    A point at position ``x`` on a chain from ``end_a`` to ``end_b`` lies on one
+    piece of it, between the split points (or chain ends) ``left`` and
+    ``right``. Its distance is the least of the four routes in (see
+    :func:`prepare_access`); without split points ``left``/``right`` are the ends.
+    """
+
+    left: IntArray
+    right: IntArray
+    to_left: FloatArray
+    to_right: FloatArray
+    end_a: IntArray
+    end_b: IntArray
+    to_a: FloatArray
+    to_b: FloatArray
+    split: bool  # whether the graph has split points (else left/right are the chain ends)
+
+    def __len__(self) -> int:
+        return int(self.left.shape[0])
+
+    def distance(self, dist: FloatArray) -> FloatArray:
+        best: FloatArray = np.minimum(dist[self.left] + self.to_left, dist[self.right] + self.to_right)
+        if self.split:
+            np.minimum(best, dist[self.end_a] + self.to_a, out=best)
+            np.minimum(best, dist[self.end_b] + self.to_b, out=best)
+        return best
+
+    def distance_and_node(self, dist: FloatArray) -> tuple[FloatArray, IntArray]:
+        """Distance and the graph node the best route comes through."""
+        best = dist[self.left] + self.to_left
+        node = self.left.copy()
+        cands = [(self.right, self.to_right)]
+        if self.split:
+            cands += [(self.end_a, self.to_a), (self.end_b, self.to_b)]
+        for nodes, add in cands:
+            d = dist[nodes] + add
+            better = d < best
+            best = np.where(better, d, best)
+            node = np.where(better, nodes, node)
+        return best, node
+
+
+@dataclass(frozen=True)
 class SharedAccess:
     """Sources of several groups (facility categories) and the origins on ONE augmented graph.
 
-    Every edge carrying a source is split once at each distinct source point
-    (points strictly inside the edge become nodes ``n .. n+p-1``; a point at an
-    end, within 1e-9 m, is that end's node). A source with a straight snap walk
-    ``s > 0`` gets a virtual node with a single out-edge of weight ``s`` to its
-    point; a source with ``s == 0`` (within 1e-9 m) starts at its point. Each group is then one multi-source
-    ``dijkstra(min_only=True)`` from its own start nodes on the shared graph:
-    the other groups' virtual nodes have no in-edges and are never reached, and
-    their split points only subdivide edges, which changes no distance.
+    The graph is the network's contracted graph (chains of degree-2 nodes as single
+    edges, see :mod:`.contract`) plus one node per distinct source point strictly
+    inside a chain (``n .. n+p-1``; a point within 1e-9 m of a chain end is that
+    end's node) and one virtual node per source with a straight snap walk
+    ``s > 0`` (a single out-edge of weight ``s`` to its point; a source with
+    ``s == 0``, within 1e-9 m, starts at its point). A split point only gets
+    out-edges to its neighbours along the chain (the next split points or the
+    chain ends); the chain keeps its own edge between its ends. Each group is
+    then one multi-source ``dijkstra(min_only=True)`` from its own start nodes:
+    the other groups' virtual nodes have no in-edges and are never reached.
 
-    An origin on edge ``e`` at offset ``b`` lies on one piece of the split
-    edge, between the split points (or edge ends) ``left`` and ``right``; its
-    distance is ``min(d[left] + (b - a_left), d[right] + (a_right - b)) + s_o``,
-    exact, including a source on the same edge (its point is ``left`` or
-    ``right``, or the piece is bounded by it).
+    Chain ends get their exact distance (a route through a chain between its
+    ends is as long as the chain's edge). A point at position ``x`` of a chain
+    of length ``L`` between ``a`` and ``b``, on the piece between ``left`` and
+    ``right``, is reached either from a source on its chain without leaving it,
+    which passes ``left`` or ``right`` (``d[left] + x - pos(left)``, ``d[right] +
+    pos(right) - x``), or last enters its chain at an end (``d[a] + x``,
+    ``d[b] + L - x``): the least of the four is exact. Origins (plus their own
+    straight snap walk) and the interior nodes of chains are read this way.
     """
 
     network: WalkNetwork
     graph: sparse.csr_array = field(repr=False)
     group_start: IntArray  # group k owns sources group_start[k] .. group_start[k+1]-1
     start_node: IntArray  # per source: graph node where Dijkstra starts (its virtual node or its point)
-    o_left: IntArray  # per origin: graph node at the left end of its piece
-    o_right: IntArray
-    o_to_left: FloatArray  # along-edge distance from the origin's snap point to o_left
-    o_to_right: FloatArray
+    origins: _Located = field(repr=False)
     o_snap: FloatArray  # straight snap walk of the origin
+    interior: IntArray = field(repr=False)  # network nodes inside chains (never reached in the graph)
+    interior_at: _Located = field(repr=False)
 
     @property
     def n_groups(self) -> int:
         return int(self.group_start.shape[0] - 1)
 
-    def _run(self, group: int, limit: float) -> tuple[FloatArray, IntArray, IntArray, IntArray] | None:
-        """Graph-node distances, the start node reached from, and a start node -> source lookup."""
+    def _starts(self, group: int) -> tuple[IntArray, IntArray] | None:
         lo, hi = int(self.group_start[group]), int(self.group_start[group + 1])
         if hi == lo:
             return None
-        starts = self.start_node[lo:hi]
         # several sources at one start node: the lowest source index wins
-        uniq, first = np.unique(starts, return_index=True)
+        uniq, first = np.unique(self.start_node[lo:hi], return_index=True)
+        return uniq, first
+
+    def _run(self, group: int, limit: float) -> tuple[FloatArray, IntArray, IntArray, IntArray] | None:
+        """Graph-node distances, the start node reached from, and a start node -> source lookup."""
+        starts = self._starts(group)
+        if starts is None:
+            return None
+        uniq, first = starts
         dist, _, src = dijkstra(
             self.graph, directed=True, indices=uniq, min_only=True, limit=limit, return_predecessors=True
         )
@@ -156,6 +212,25 @@ class SharedAccess:
         out: IntArray = lut[np.where(src >= 0, src, size)]
         return out
 
+    def distances(self, group: int, *, limit: float = math.inf) -> FloatArray:
+        """Distance from every network node to the group's nearest source (inf beyond ``limit``).
+
+        The fast path when the caller does not need to know which source: no
+        predecessor or source arrays are computed.
+        """
+        n = self.network.n_nodes
+        starts = self._starts(group)
+        if starts is None:
+            return np.full(n, math.inf)
+        dist = dijkstra(self.graph, directed=True, indices=starts[0], min_only=True, limit=limit)
+        out: FloatArray = dist[:n]
+        if self.interior.size:
+            d = self.interior_at.distance(dist)
+            if limit < math.inf:
+                d[d > limit] = math.inf
+            out[self.interior] = d
+        return out
+
     def node_distances(self, group: int, *, limit: float = math.inf) -> tuple[FloatArray, IntArray]:
         """Distance from every network node to the group's nearest source, and which (-1: none)."""
         n = self.network.n_nodes
@@ -163,21 +238,26 @@ class SharedAccess:
         if run is None:
             return np.full(n, math.inf), np.full(n, -1, dtype=np.int64)
         dist, src, uniq, first = run
-        near = self._source_of(src[:n], uniq, first)
         out: FloatArray = dist[:n]
-        return out, near
+        via = src[:n]
+        if self.interior.size:
+            d, node = self.interior_at.distance_and_node(dist)
+            far = ~(d <= limit)
+            d[far] = math.inf
+            out[self.interior] = d
+            via[self.interior] = np.where(far, -1, src[node])
+        return out, self._source_of(via, uniq, first)
 
     def nearest(self, group: int, *, limit: float = math.inf) -> NearestResult:
         """Distance from every origin to the group's nearest source (exact; inf beyond ``limit``)."""
-        m = self.o_left.shape[0]
+        m = len(self.origins)
         run = self._run(group, limit)
         if run is None:
             return NearestResult(np.full(m, math.inf), np.full(m, -1, dtype=np.int64))
         dist, src, uniq, first = run
-        via_l = dist[self.o_left] + self.o_to_left
-        via_r = dist[self.o_right] + self.o_to_right
-        best = np.minimum(via_l, via_r) + self.o_snap
-        near = self._source_of(np.where(via_l <= via_r, src[self.o_left], src[self.o_right]), uniq, first)
+        best, node = self.origins.distance_and_node(dist)
+        best += self.o_snap
+        near = self._source_of(src[node], uniq, first)
         over = ~(best <= limit)
         best[over] = math.inf
         near[over] = -1
@@ -193,20 +273,56 @@ def _concat(points: Sequence[Snapped]) -> Snapped:
     )
 
 
+def _locate(
+    c: Contraction, n: int, split_e: IntArray, split_a: FloatArray, chain: IntArray, pos: FloatArray
+) -> _Located:
+    """Pieces of points (chain, position) between the sorted split points ``(split_e, split_a)``."""
+    p, m = int(split_e.size), int(chain.size)
+    end_a, end_b = c.chain_u[chain], c.chain_v[chain]
+    length = c.chain_length[chain]
+    to_a = np.clip(pos, 0.0, length)
+    to_b = length - to_a
+    if p == 0:
+        return _Located(end_a, end_b, to_a, to_b, end_a, end_b, to_a, to_b, split=False)
+    # merge the points into the sorted split points: splits at the same position come first
+    me = np.concatenate([split_e, chain])
+    mo = np.concatenate([split_a, pos])
+    kind = np.r_[np.zeros(p, dtype=np.int8), np.ones(m, dtype=np.int8)]
+    morder = np.lexsort((kind, mo, me))
+    is_o = morder >= p
+    before: IntArray = np.cumsum(~is_o) - (~is_o)  # splits strictly before each merged position
+    oi = morder[is_o] - p
+    left = np.empty(m, dtype=np.int64)
+    left[oi] = before[is_o] - 1  # last split <= x (if on the same chain)
+    right = left + 1  # first split > x (if on the same chain)
+    li, ri = np.clip(left, 0, p - 1), np.clip(right, 0, p - 1)
+    has_l = (left >= 0) & (split_e[li] == chain)
+    has_r = (right < p) & (split_e[ri] == chain)
+    return _Located(
+        left=np.where(has_l, n + li, end_a),
+        right=np.where(has_r, n + ri, end_b),
+        to_left=np.maximum(np.where(has_l, pos - split_a[li], to_a), 0.0),
+        to_right=np.maximum(np.where(has_r, split_a[ri] - pos, to_b), 0.0),
+        end_a=end_a, end_b=end_b, to_a=to_a, to_b=to_b, split=True,
+    )  # fmt: skip
+
+
 def prepare_access(network: WalkNetwork, groups: Sequence[Snapped], origins: Snapped | None = None) -> SharedAccess:
     """Snap every group's sources into one augmented graph, once (see :class:`SharedAccess`)."""
     n = network.n_nodes
-    eu, ev, elen = network.edge_u, network.edge_v, network.edge_length
+    c = network.contraction
+    cu, cv, clen = c.chain_u, c.chain_v, c.chain_length
     src = _concat(groups)
     group_start = np.zeros(len(groups) + 1, dtype=np.int64)
     np.cumsum([len(g) for g in groups], out=group_start[1:])
-    e, a = src.edge, src.offset_m
-    length = elen[e]
-    # a point within _EPS_M of an edge end is that end (floating-point projection of a point on a node)
+    e = c.edge_chain[src.edge]
+    a = c.position(src.edge, src.offset_m)
+    length = clen[e]
+    # a point within _EPS_M of a chain end is that end (floating-point projection of a point on a node)
     at_u = a <= _EPS_M
     at_v = ~at_u & (a >= length - _EPS_M)
     inner = np.flatnonzero(~(at_u | at_v))
-    # distinct split points strictly inside edges, sorted by (edge, offset)
+    # distinct split points strictly inside chains, sorted by (chain, position)
     order = inner[np.lexsort((a[inner], e[inner]))]
     se, sa = e[order], a[order]
     new = np.r_[True, (se[1:] != se[:-1]) | (sa[1:] != sa[:-1])] if se.size else np.zeros(0, dtype=bool)
@@ -214,60 +330,44 @@ def prepare_access(network: WalkNetwork, groups: Sequence[Snapped], origins: Sna
     split_e, split_a = se[new], sa[new]
     p = int(split_e.size)
     point = np.empty(len(src), dtype=np.int64)
-    point[at_u] = eu[e[at_u]]
-    point[at_v] = ev[e[at_v]]
+    point[at_u] = cu[e[at_u]]
+    point[at_v] = cv[e[at_v]]
     point[order] = n + pid
     virt = np.flatnonzero(src.distance_m > _EPS_M)
     start_node = point.copy()
     start_node[virt] = n + p + np.arange(virt.size, dtype=np.int64)
     size = n + p + int(virt.size)
 
-    if p == 0 and virt.size == 0 and network.graph.indices.dtype == np.int32:
-        graph = network.graph  # nothing to insert: the network's own (pre-validated) graph
+    base = c.graph
+    if p == 0 and virt.size == 0:
+        graph = base  # nothing to insert: the contracted graph itself (pre-validated)
     else:
-        keep = np.ones(network.n_edges, dtype=bool)
-        keep[split_e] = False
+        # new rows only (the base rows are kept as they are): split point -> its neighbours along the
+        # chain, virtual node -> its point
+        ids = n + np.arange(p, dtype=np.int64)
         first_on = np.r_[True, split_e[1:] != split_e[:-1]] if p else np.zeros(0, dtype=bool)
         last_on = np.r_[split_e[1:] != split_e[:-1], True] if p else np.zeros(0, dtype=bool)
-        ids = n + np.arange(p, dtype=np.int64)
-        prev_node = np.where(first_on, eu[split_e], ids - 1)
-        prev_off = np.where(first_on, 0.0, np.r_[0.0, split_a[:-1]] if p else split_a)
-        pu = np.concatenate([eu[keep], prev_node, ids[last_on]])
-        pv = np.concatenate([ev[keep], ids, ev[split_e[last_on]]])
-        pw = np.concatenate([elen[keep], split_a - prev_off, elen[split_e[last_on]] - split_a[last_on]])
-        rows = np.concatenate([pu, pv, start_node[virt]])
-        cols = np.concatenate([pv, pu, point[virt]])
+        prev_a = np.where(first_on, 0.0, np.r_[0.0, split_a[:-1]]) if p else split_a
+        next_a = np.where(last_on, clen[split_e], np.r_[split_a[1:], 0.0]) if p else split_a
+        nb = np.column_stack([np.where(first_on, cu[split_e], ids - 1), np.where(last_on, cv[split_e], ids + 1)])
+        nw = np.column_stack([split_a - prev_a, next_a - split_a])
+        itype = np.int32 if size + base.nnz + 2 * p + virt.size < 2**31 - 1 else np.int64
+        counts = np.r_[np.full(p, 2, dtype=np.int64), np.ones(virt.size, dtype=np.int64)]
+        indptr = np.concatenate([base.indptr.astype(itype, copy=False), base.nnz + np.cumsum(counts).astype(itype)])
+        indices = np.concatenate(
+            [base.indices.astype(itype, copy=False), nb.ravel().astype(itype), point[virt].astype(itype)]
+        )
+        data = np.concatenate([base.data, nw.ravel(), src.distance_m[virt].astype(np.float64)])
         # explicit zero weights (a zero-length edge) stay stored entries: csgraph keeps them as edges
-        graph = _csr(rows, cols, np.concatenate([pw, pw, src.distance_m[virt]]), size)
+        graph = sparse.csr_array((data, indices, indptr), shape=(size, size))
 
     if origins is None:
         origins = _concat([])
-    oe, ob = origins.edge, origins.offset_m
-    m = len(origins)
-    # merge origins into the sorted split points: splits at the same offset come first
-    me = np.concatenate([split_e, oe])
-    mo = np.concatenate([split_a, ob])
-    kind = np.r_[np.zeros(p, dtype=np.int8), np.ones(m, dtype=np.int8)]
-    morder = np.lexsort((kind, mo, me))
-    is_o = morder >= p
-    before: IntArray = np.cumsum(~is_o) - (~is_o)  # splits strictly before each merged position
-    oi = morder[is_o] - p
-    left = np.empty(m, dtype=np.int64)
-    left[oi] = before[is_o] - 1  # last split <= b (if on the same edge)
-    right = left + 1  # first split > b (if on the same edge)
-    has_l = (left >= 0) & (split_e[np.clip(left, 0, max(p - 1, 0))] == oe) if p else np.zeros(m, dtype=bool)
-    has_r = (right < p) & (split_e[np.clip(right, 0, max(p - 1, 0))] == oe) if p else np.zeros(m, dtype=bool)
-    li, ri = np.clip(left, 0, max(p - 1, 0)), np.clip(right, 0, max(p - 1, 0))
-    sa_l = split_a[li] if p else np.zeros(m)
-    sa_r = split_a[ri] if p else np.zeros(m)
-    o_left = np.where(has_l, n + li, eu[oe])
-    o_right = np.where(has_r, n + ri, ev[oe])
-    o_to_left = np.where(has_l, ob - sa_l, ob)
-    o_to_right = np.where(has_r, sa_r - ob, elen[oe] - ob)
+    o_at = _locate(c, n, split_e, split_a, c.edge_chain[origins.edge], c.position(origins.edge, origins.offset_m))
+    i_at = _locate(c, n, split_e, split_a, c.interior_chain, c.interior_pos)
     return SharedAccess(
-        network=network, graph=graph, group_start=group_start, start_node=start_node,
-        o_left=o_left, o_right=o_right, o_to_left=np.maximum(o_to_left, 0.0),
-        o_to_right=np.maximum(o_to_right, 0.0), o_snap=origins.distance_m,
+        network=network, graph=graph, group_start=group_start, start_node=start_node, origins=o_at,
+        o_snap=origins.distance_m, interior=c.interior, interior_at=i_at,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +23,9 @@ from scipy.sparse.csgraph import connected_components
 
 from .errors import EmptyNetworkError, InputError, NetworkError
 from .geo import FloatArray, IntArray, LocalProjection
+
+if TYPE_CHECKING:
+    from .contract import Contraction
 
 # --- which ways people walk on -------------------------------------------------
 
@@ -120,6 +123,13 @@ class WalkNetwork:
         from .snap import SegmentIndex
 
         return SegmentIndex(self)
+
+    @cached_property
+    def contraction(self) -> Contraction:
+        """Chains of degree-2 nodes and the contracted graph, built on first use (see :mod:`.contract`)."""
+        from .contract import contract
+
+        return contract(self)
 
     def summary(self) -> dict[str, Any]:
         return {
