@@ -106,44 +106,46 @@ def _csr(rows: IntArray, cols: IntArray, weights: FloatArray, size: int) -> spar
 class _Located:
     """Points on chains of the contracted network, ready to read their distance off graph-node distances.
 
-    A point at position ``x`` on a chain from ``end_a`` to ``end_b`` lies on one
-    piece of it, between the split points (or chain ends) ``left`` and
-    ``right``. Its distance is the least of the four routes in (see
-    :func:`prepare_access`); without split points ``left``/``right`` are the ends.
+    A point lies on one piece of its chain, between the split points (or chain
+    ends) ``left`` and ``right``. A point on a chain with split points (listed in
+    ``ext``) may also be reached through the chain's ends ``end_a``/``end_b``
+    (see :func:`prepare_access`); elsewhere ``left``/``right`` are the ends.
     """
 
     left: IntArray
     right: IntArray
     to_left: FloatArray
     to_right: FloatArray
+    ext: IntArray  # points on chains with split points; the end_* / to_* arrays are for these only
     end_a: IntArray
     end_b: IntArray
     to_a: FloatArray
     to_b: FloatArray
-    split: bool  # whether the graph has split points (else left/right are the chain ends)
 
     def __len__(self) -> int:
         return int(self.left.shape[0])
 
     def distance(self, dist: FloatArray) -> FloatArray:
         best: FloatArray = np.minimum(dist[self.left] + self.to_left, dist[self.right] + self.to_right)
-        if self.split:
-            np.minimum(best, dist[self.end_a] + self.to_a, out=best)
-            np.minimum(best, dist[self.end_b] + self.to_b, out=best)
+        if self.ext.size:
+            via_ends = np.minimum(dist[self.end_a] + self.to_a, dist[self.end_b] + self.to_b)
+            best[self.ext] = np.minimum(best[self.ext], via_ends)
         return best
 
     def distance_and_node(self, dist: FloatArray) -> tuple[FloatArray, IntArray]:
         """Distance and the graph node the best route comes through."""
-        best = dist[self.left] + self.to_left
-        node = self.left.copy()
-        cands = [(self.right, self.to_right)]
-        if self.split:
-            cands += [(self.end_a, self.to_a), (self.end_b, self.to_b)]
-        for nodes, add in cands:
+        via_l = dist[self.left] + self.to_left
+        via_r = dist[self.right] + self.to_right
+        r_better = via_r < via_l
+        best = np.where(r_better, via_r, via_l)
+        node = np.where(r_better, self.right, self.left)
+        for nodes, add in ((self.end_a, self.to_a), (self.end_b, self.to_b)):
+            if not self.ext.size:
+                break
             d = dist[nodes] + add
-            better = d < best
-            best = np.where(better, d, best)
-            node = np.where(better, nodes, node)
+            better = d < best[self.ext]
+            best[self.ext[better]] = d[better]
+            node[self.ext[better]] = nodes[better]
         return best, node
 
 
@@ -176,6 +178,9 @@ class SharedAccess:
     graph: sparse.csr_array = field(repr=False)
     group_start: IntArray  # group k owns sources group_start[k] .. group_start[k+1]-1
     start_node: IntArray  # per source: graph node where Dijkstra starts (its virtual node or its point)
+    uniq_start: IntArray  # group k's distinct start nodes: uniq_node[uniq_start[k] .. uniq_start[k+1]-1]
+    uniq_node: IntArray
+    uniq_first: IntArray  # for each, the lowest index (within its group) of a source starting there
     origins: _Located = field(repr=False)
     o_snap: FloatArray  # straight snap walk of the origin
     interior: IntArray = field(repr=False)  # network nodes inside chains (never reached in the graph)
@@ -186,12 +191,11 @@ class SharedAccess:
         return int(self.group_start.shape[0] - 1)
 
     def _starts(self, group: int) -> tuple[IntArray, IntArray] | None:
-        lo, hi = int(self.group_start[group]), int(self.group_start[group + 1])
+        """The group's distinct start nodes and, for each, its lowest source index within the group."""
+        lo, hi = int(self.uniq_start[group]), int(self.uniq_start[group + 1])
         if hi == lo:
             return None
-        # several sources at one start node: the lowest source index wins
-        uniq, first = np.unique(self.start_node[lo:hi], return_index=True)
-        return uniq, first
+        return self.uniq_node[lo:hi], self.uniq_first[lo:hi]
 
     def _run(self, group: int, limit: float) -> tuple[FloatArray, IntArray, IntArray, IntArray] | None:
         """Graph-node distances, the start node reached from, and a start node -> source lookup."""
@@ -277,34 +281,38 @@ def _locate(
     c: Contraction, n: int, split_e: IntArray, split_a: FloatArray, chain: IntArray, pos: FloatArray
 ) -> _Located:
     """Pieces of points (chain, position) between the sorted split points ``(split_e, split_a)``."""
-    p, m = int(split_e.size), int(chain.size)
+    p = int(split_e.size)
     end_a, end_b = c.chain_u[chain], c.chain_v[chain]
-    length = c.chain_length[chain]
-    to_a = np.clip(pos, 0.0, length)
-    to_b = length - to_a
+    to_a = np.clip(pos, 0.0, c.chain_length[chain])
+    to_b = c.chain_length[chain] - to_a
+    none = np.zeros(0, dtype=np.int64)
     if p == 0:
-        return _Located(end_a, end_b, to_a, to_b, end_a, end_b, to_a, to_b, split=False)
-    # merge the points into the sorted split points: splits at the same position come first
-    me = np.concatenate([split_e, chain])
-    mo = np.concatenate([split_a, pos])
+        return _Located(end_a, end_b, to_a, to_b, none, none, none, np.zeros(0), np.zeros(0))
+    # the points on chains with split points, merged into the sorted splits (splits at the same position first)
+    ext = np.flatnonzero(np.searchsorted(split_e, chain, side="right") > np.searchsorted(split_e, chain))
+    if ext.size == 0:
+        return _Located(end_a, end_b, to_a, to_b, none, none, none, np.zeros(0), np.zeros(0))
+    m = int(ext.size)
+    ce, xe = chain[ext], to_a[ext]
+    me = np.concatenate([split_e, ce])
+    mo = np.concatenate([split_a, xe])
     kind = np.r_[np.zeros(p, dtype=np.int8), np.ones(m, dtype=np.int8)]
     morder = np.lexsort((kind, mo, me))
     is_o = morder >= p
     before: IntArray = np.cumsum(~is_o) - (~is_o)  # splits strictly before each merged position
-    oi = morder[is_o] - p
     left = np.empty(m, dtype=np.int64)
-    left[oi] = before[is_o] - 1  # last split <= x (if on the same chain)
+    left[morder[is_o] - p] = before[is_o] - 1  # last split <= x (if on the same chain)
     right = left + 1  # first split > x (if on the same chain)
     li, ri = np.clip(left, 0, p - 1), np.clip(right, 0, p - 1)
-    has_l = (left >= 0) & (split_e[li] == chain)
-    has_r = (right < p) & (split_e[ri] == chain)
-    return _Located(
-        left=np.where(has_l, n + li, end_a),
-        right=np.where(has_r, n + ri, end_b),
-        to_left=np.maximum(np.where(has_l, pos - split_a[li], to_a), 0.0),
-        to_right=np.maximum(np.where(has_r, split_a[ri] - pos, to_b), 0.0),
-        end_a=end_a, end_b=end_b, to_a=to_a, to_b=to_b, split=True,
-    )  # fmt: skip
+    has_l = (left >= 0) & (split_e[li] == ce)
+    has_r = (right < p) & (split_e[ri] == ce)
+    o_left, o_right = end_a.copy(), end_b.copy()
+    o_to_left, o_to_right = to_a.copy(), to_b.copy()
+    o_left[ext] = np.where(has_l, n + li, end_a[ext])
+    o_right[ext] = np.where(has_r, n + ri, end_b[ext])
+    o_to_left[ext] = np.maximum(np.where(has_l, xe - split_a[li], xe), 0.0)
+    o_to_right[ext] = np.maximum(np.where(has_r, split_a[ri] - xe, to_b[ext]), 0.0)
+    return _Located(o_left, o_right, o_to_left, o_to_right, ext, end_a[ext], end_b[ext], xe, to_b[ext])
 
 
 def prepare_access(network: WalkNetwork, groups: Sequence[Snapped], origins: Snapped | None = None) -> SharedAccess:
@@ -365,8 +373,16 @@ def prepare_access(network: WalkNetwork, groups: Sequence[Snapped], origins: Sna
         origins = _concat([])
     o_at = _locate(c, n, split_e, split_a, c.edge_chain[origins.edge], c.position(origins.edge, origins.offset_m))
     i_at = _locate(c, n, split_e, split_a, c.interior_chain, c.interior_pos)
+    # distinct start nodes per group (several sources at one start node: the lowest source index wins)
+    gid = np.repeat(np.arange(len(groups), dtype=np.int64), np.diff(group_start))
+    sorder = np.lexsort((start_node, gid))
+    sg, sn = gid[sorder], start_node[sorder]
+    firsts = np.r_[True, (sg[1:] != sg[:-1]) | (sn[1:] != sn[:-1])] if sg.size else np.zeros(0, dtype=bool)
+    uniq_start = np.zeros(len(groups) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sg[firsts], minlength=len(groups)), out=uniq_start[1:])
     return SharedAccess(
-        network=network, graph=graph, group_start=group_start, start_node=start_node, origins=o_at,
+        network=network, graph=graph, group_start=group_start, start_node=start_node, uniq_start=uniq_start,
+        uniq_node=sn[firsts], uniq_first=sorder[firsts] - group_start[sg[firsts]], origins=o_at,
         o_snap=origins.distance_m, interior=c.interior, interior_at=i_at,
     )  # fmt: skip
 
