@@ -153,7 +153,7 @@ class WalkNetwork:
 
 def _sorted_unique(a: IntArray) -> IntArray:
     """np.unique by sorting (faster than numpy 2.x's hash-based unique on large int arrays)."""
-    s = np.sort(a)
+    s = np.sort(a, kind="stable")  # linear on input that is already sorted
     out: IntArray = s[np.r_[True, s[1:] != s[:-1]]] if s.size else s
     return out
 
@@ -234,7 +234,9 @@ def build_network(
 
     # undirected, deduplicated segments without self-loops
     keep = a != b
-    lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    if not keep.all():
+        a, b = a[keep], b[keep]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
     n = lon_a.shape[0]
     key = _sorted_unique(lo * n + hi)  # one int64 per undirected pair
     if key.size == 0:
