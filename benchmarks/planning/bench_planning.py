@@ -9,6 +9,9 @@ question; answers are cross-checked (max difference over all nodes, category 0).
 Each engine x network runs in its own subprocess; time = graph build (pandana:
 Network() + precompute, included) + the 20 queries; memory = the subprocess's
 peak RSS (it includes the input arrays, which every engine holds alike).
+On networks below 500k nodes linli and networkx run 3 times (fresh subprocesses)
+and each timing is the best of the 3: the machine is shared and single runs of
+a few milliseconds vary by 2x.
 
 Site selection: MCLP on the Hangzhou network (and a 100k-node grid) with our
 MILP (HiGHS) vs spopt's MCLP with its default CBC solver (pulp), same coverage
@@ -50,6 +53,7 @@ LIMIT = 1000.0
 NOLIMIT: dict[str, float] = {}  # worker-side timing of task B
 SNAP: dict[str, float] = {}  # worker-side timing of linli's snapping
 N_CATEGORIES = 20
+REPEATS = 3
 README = Path(__file__).resolve().parent / "README.md"
 
 
@@ -115,13 +119,13 @@ def work_linli(d: dict[str, np.ndarray], cats: list[int]) -> tuple[float, float,
     acc = prepare_access(net, groups)
     first = np.empty(0)
     for k, c in enumerate(cats):
-        dist, _ = acc.node_distances(k, limit=LIMIT)
+        dist = acc.distances(k, limit=LIMIT)  # distances only (the peers do not report which facility)
         if c == 0:
             first = np.minimum(dist, LIMIT)
     t3 = time.perf_counter()
     acc = prepare_access(net, groups)  # task B: no distance limit (the nearest facility however far)
     for k in range(len(cats)):
-        acc.node_distances(k)
+        acc.distances(k)
     NOLIMIT["s"] = time.perf_counter() - t3
     return t1 - t0, t3 - t2, first
 
@@ -173,6 +177,19 @@ def work_networkx(d: dict[str, np.ndarray], cats: list[int]) -> tuple[float, flo
         _as_array(nx.multi_source_dijkstra_path_length(g, set(d[f"fac{c}"].tolist()), weight="weight"), n)
     NOLIMIT["s"] = time.perf_counter() - t2
     return t1 - t0, t2 - t1, first
+
+
+def best_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each timing at its best over the runs that finished (the first run's answers and memory)."""
+    ok = [x for x in runs if "error" not in x]
+    if not ok:
+        return runs[0]
+    r = dict(ok[0])
+    for key in ("build_s", "query_s", "nolimit_s", "snap_s"):
+        if r.get(key) is not None:
+            r[key] = min(x[key] for x in ok)
+    r["runs"] = len(ok)
+    return r
 
 
 def worker(engine: str, npz: str, cats_arg: str, out_npy: str) -> None:
@@ -280,7 +297,10 @@ def main() -> None:
             for engine in ("linli", "pandana", "networkx"):
                 cats = all_cats[:2] if (engine == "networkx" and big) else all_cats
                 # pandana at 1M nodes: bounded at 10 minutes (build + precompute alone took 101 s at 100k)
-                r = run_worker(engine, npz, cats, tmp, timeout=600 if engine == "pandana" else 900 if big else 600)
+                timeout = 600 if engine == "pandana" else 900 if big else 600
+                # the machine is shared: linli and networkx below 500k nodes run REPEATS times, best time kept
+                reps = REPEATS if (engine != "pandana" and not big) else 1
+                r = best_of([run_worker(engine, npz, cats, tmp, timeout=timeout) for _ in range(reps)])
                 if "error" not in r:
                     r["extrapolated"] = len(cats) < N_CATEGORIES
                     r["total_s"] = r["build_s"] + r["query_s"] * N_CATEGORIES / len(cats)
@@ -313,6 +333,9 @@ def report(rows: list[dict[str, Any]], mclp: list[dict[str, Any]], quick: bool) 
         f"{' (--quick run)' if quick else ''}",
         "",
         "### Access: nearest facility within 1,000 m from every node, 20 categories",
+        "",
+        f"Times: best of {REPEATS} runs (each in a fresh subprocess) for linli and networkx below 500k nodes, "
+        "one run otherwise.",
         "",
         "| network | nodes | engine | build s | 20 queries s | total s | peak RSS MB | vs linli | max diff m "
         "| linli snap s (not in total) |",

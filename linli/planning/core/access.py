@@ -27,6 +27,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
+from .contract import Contraction
 from .geo import FloatArray, IntArray
 from .network import WalkNetwork
 from .snap import Snapped
@@ -102,47 +103,106 @@ def _csr(rows: IntArray, cols: IntArray, weights: FloatArray, size: int) -> spar
 
 
 @dataclass(frozen=True)
+class _Located:
+    """Points on chains of the contracted network, ready to read their distance off graph-node distances.
+
+    A point lies on one piece of its chain, between the split points (or chain
+    ends) ``left`` and ``right``. A point on a chain with split points (listed in
+    ``ext``) may also be reached through the chain's ends ``end_a``/``end_b``
+    (see :func:`prepare_access`); elsewhere ``left``/``right`` are the ends.
+    """
+
+    left: IntArray
+    right: IntArray
+    to_left: FloatArray
+    to_right: FloatArray
+    ext: IntArray  # points on chains with split points; the end_* / to_* arrays are for these only
+    end_a: IntArray
+    end_b: IntArray
+    to_a: FloatArray
+    to_b: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.left.shape[0])
+
+    def distance(self, dist: FloatArray) -> FloatArray:
+        best: FloatArray = np.minimum(dist[self.left] + self.to_left, dist[self.right] + self.to_right)
+        if self.ext.size:
+            via_ends = np.minimum(dist[self.end_a] + self.to_a, dist[self.end_b] + self.to_b)
+            best[self.ext] = np.minimum(best[self.ext], via_ends)
+        return best
+
+    def distance_and_node(self, dist: FloatArray) -> tuple[FloatArray, IntArray]:
+        """Distance and the graph node the best route comes through."""
+        via_l = dist[self.left] + self.to_left
+        via_r = dist[self.right] + self.to_right
+        r_better = via_r < via_l
+        best = np.where(r_better, via_r, via_l)
+        node = np.where(r_better, self.right, self.left)
+        for nodes, add in ((self.end_a, self.to_a), (self.end_b, self.to_b)):
+            if not self.ext.size:
+                break
+            d = dist[nodes] + add
+            better = d < best[self.ext]
+            best[self.ext[better]] = d[better]
+            node[self.ext[better]] = nodes[better]
+        return best, node
+
+
+@dataclass(frozen=True)
 class SharedAccess:
     """Sources of several groups (facility categories) and the origins on ONE augmented graph.
 
-    Every edge carrying a source is split once at each distinct source point
-    (points strictly inside the edge become nodes ``n .. n+p-1``; a point at an
-    end, within 1e-9 m, is that end's node). A source with a straight snap walk
-    ``s > 0`` gets a virtual node with a single out-edge of weight ``s`` to its
-    point; a source with ``s == 0`` (within 1e-9 m) starts at its point. Each group is then one multi-source
-    ``dijkstra(min_only=True)`` from its own start nodes on the shared graph:
-    the other groups' virtual nodes have no in-edges and are never reached, and
-    their split points only subdivide edges, which changes no distance.
+    The graph is the network's contracted graph (chains of degree-2 nodes as single
+    edges, see :mod:`.contract`) plus one node per distinct source point strictly
+    inside a chain (``n .. n+p-1``; a point within 1e-9 m of a chain end is that
+    end's node) and one virtual node per source with a straight snap walk
+    ``s > 0`` (a single out-edge of weight ``s`` to its point; a source with
+    ``s == 0``, within 1e-9 m, starts at its point). A split point only gets
+    out-edges to its neighbours along the chain (the next split points or the
+    chain ends); the chain keeps its own edge between its ends. Each group is
+    then one multi-source ``dijkstra(min_only=True)`` from its own start nodes:
+    the other groups' virtual nodes have no in-edges and are never reached.
 
-    An origin on edge ``e`` at offset ``b`` lies on one piece of the split
-    edge, between the split points (or edge ends) ``left`` and ``right``; its
-    distance is ``min(d[left] + (b - a_left), d[right] + (a_right - b)) + s_o``,
-    exact, including a source on the same edge (its point is ``left`` or
-    ``right``, or the piece is bounded by it).
+    Chain ends get their exact distance (a route through a chain between its
+    ends is as long as the chain's edge). A point at position ``x`` of a chain
+    of length ``L`` between ``a`` and ``b``, on the piece between ``left`` and
+    ``right``, is reached either from a source on its chain without leaving it,
+    which passes ``left`` or ``right`` (``d[left] + x - pos(left)``, ``d[right] +
+    pos(right) - x``), or last enters its chain at an end (``d[a] + x``,
+    ``d[b] + L - x``): the least of the four is exact. Origins (plus their own
+    straight snap walk) and the interior nodes of chains are read this way.
     """
 
     network: WalkNetwork
     graph: sparse.csr_array = field(repr=False)
     group_start: IntArray  # group k owns sources group_start[k] .. group_start[k+1]-1
     start_node: IntArray  # per source: graph node where Dijkstra starts (its virtual node or its point)
-    o_left: IntArray  # per origin: graph node at the left end of its piece
-    o_right: IntArray
-    o_to_left: FloatArray  # along-edge distance from the origin's snap point to o_left
-    o_to_right: FloatArray
+    uniq_start: IntArray  # group k's distinct start nodes: uniq_node[uniq_start[k] .. uniq_start[k+1]-1]
+    uniq_node: IntArray
+    uniq_first: IntArray  # for each, the lowest index (within its group) of a source starting there
+    origins: _Located = field(repr=False)
     o_snap: FloatArray  # straight snap walk of the origin
+    interior: IntArray = field(repr=False)  # network nodes inside chains (never reached in the graph)
+    interior_at: _Located = field(repr=False)
 
     @property
     def n_groups(self) -> int:
         return int(self.group_start.shape[0] - 1)
 
-    def _run(self, group: int, limit: float) -> tuple[FloatArray, IntArray, IntArray, IntArray] | None:
-        """Graph-node distances, the start node reached from, and a start node -> source lookup."""
-        lo, hi = int(self.group_start[group]), int(self.group_start[group + 1])
+    def _starts(self, group: int) -> tuple[IntArray, IntArray] | None:
+        """The group's distinct start nodes and, for each, its lowest source index within the group."""
+        lo, hi = int(self.uniq_start[group]), int(self.uniq_start[group + 1])
         if hi == lo:
             return None
-        starts = self.start_node[lo:hi]
-        # several sources at one start node: the lowest source index wins
-        uniq, first = np.unique(starts, return_index=True)
+        return self.uniq_node[lo:hi], self.uniq_first[lo:hi]
+
+    def _run(self, group: int, limit: float) -> tuple[FloatArray, IntArray, IntArray, IntArray] | None:
+        """Graph-node distances, the start node reached from, and a start node -> source lookup."""
+        starts = self._starts(group)
+        if starts is None:
+            return None
+        uniq, first = starts
         dist, _, src = dijkstra(
             self.graph, directed=True, indices=uniq, min_only=True, limit=limit, return_predecessors=True
         )
@@ -156,6 +216,25 @@ class SharedAccess:
         out: IntArray = lut[np.where(src >= 0, src, size)]
         return out
 
+    def distances(self, group: int, *, limit: float = math.inf) -> FloatArray:
+        """Distance from every network node to the group's nearest source (inf beyond ``limit``).
+
+        The fast path when the caller does not need to know which source: no
+        predecessor or source arrays are computed.
+        """
+        n = self.network.n_nodes
+        starts = self._starts(group)
+        if starts is None:
+            return np.full(n, math.inf)
+        dist = dijkstra(self.graph, directed=True, indices=starts[0], min_only=True, limit=limit)
+        out: FloatArray = dist[:n]
+        if self.interior.size:
+            d = self.interior_at.distance(dist)
+            if limit < math.inf:
+                d[d > limit] = math.inf
+            out[self.interior] = d
+        return out
+
     def node_distances(self, group: int, *, limit: float = math.inf) -> tuple[FloatArray, IntArray]:
         """Distance from every network node to the group's nearest source, and which (-1: none)."""
         n = self.network.n_nodes
@@ -163,21 +242,26 @@ class SharedAccess:
         if run is None:
             return np.full(n, math.inf), np.full(n, -1, dtype=np.int64)
         dist, src, uniq, first = run
-        near = self._source_of(src[:n], uniq, first)
         out: FloatArray = dist[:n]
-        return out, near
+        via = src[:n]
+        if self.interior.size:
+            d, node = self.interior_at.distance_and_node(dist)
+            far = ~(d <= limit)
+            d[far] = math.inf
+            out[self.interior] = d
+            via[self.interior] = np.where(far, -1, src[node])
+        return out, self._source_of(via, uniq, first)
 
     def nearest(self, group: int, *, limit: float = math.inf) -> NearestResult:
         """Distance from every origin to the group's nearest source (exact; inf beyond ``limit``)."""
-        m = self.o_left.shape[0]
+        m = len(self.origins)
         run = self._run(group, limit)
         if run is None:
             return NearestResult(np.full(m, math.inf), np.full(m, -1, dtype=np.int64))
         dist, src, uniq, first = run
-        via_l = dist[self.o_left] + self.o_to_left
-        via_r = dist[self.o_right] + self.o_to_right
-        best = np.minimum(via_l, via_r) + self.o_snap
-        near = self._source_of(np.where(via_l <= via_r, src[self.o_left], src[self.o_right]), uniq, first)
+        best, node = self.origins.distance_and_node(dist)
+        best += self.o_snap
+        near = self._source_of(src[node], uniq, first)
         over = ~(best <= limit)
         best[over] = math.inf
         near[over] = -1
@@ -193,20 +277,60 @@ def _concat(points: Sequence[Snapped]) -> Snapped:
     )
 
 
+def _locate(
+    c: Contraction, n: int, split_e: IntArray, split_a: FloatArray, chain: IntArray, pos: FloatArray
+) -> _Located:
+    """Pieces of points (chain, position) between the sorted split points ``(split_e, split_a)``."""
+    p = int(split_e.size)
+    end_a, end_b = c.chain_u[chain], c.chain_v[chain]
+    to_a = np.clip(pos, 0.0, c.chain_length[chain])
+    to_b = c.chain_length[chain] - to_a
+    none = np.zeros(0, dtype=np.int64)
+    if p == 0:
+        return _Located(end_a, end_b, to_a, to_b, none, none, none, np.zeros(0), np.zeros(0))
+    # the points on chains with split points, merged into the sorted splits (splits at the same position first)
+    ext = np.flatnonzero(np.searchsorted(split_e, chain, side="right") > np.searchsorted(split_e, chain))
+    if ext.size == 0:
+        return _Located(end_a, end_b, to_a, to_b, none, none, none, np.zeros(0), np.zeros(0))
+    m = int(ext.size)
+    ce, xe = chain[ext], to_a[ext]
+    me = np.concatenate([split_e, ce])
+    mo = np.concatenate([split_a, xe])
+    kind = np.r_[np.zeros(p, dtype=np.int8), np.ones(m, dtype=np.int8)]
+    morder = np.lexsort((kind, mo, me))
+    is_o = morder >= p
+    before: IntArray = np.cumsum(~is_o) - (~is_o)  # splits strictly before each merged position
+    left = np.empty(m, dtype=np.int64)
+    left[morder[is_o] - p] = before[is_o] - 1  # last split <= x (if on the same chain)
+    right = left + 1  # first split > x (if on the same chain)
+    li, ri = np.clip(left, 0, p - 1), np.clip(right, 0, p - 1)
+    has_l = (left >= 0) & (split_e[li] == ce)
+    has_r = (right < p) & (split_e[ri] == ce)
+    o_left, o_right = end_a.copy(), end_b.copy()
+    o_to_left, o_to_right = to_a.copy(), to_b.copy()
+    o_left[ext] = np.where(has_l, n + li, end_a[ext])
+    o_right[ext] = np.where(has_r, n + ri, end_b[ext])
+    o_to_left[ext] = np.maximum(np.where(has_l, xe - split_a[li], xe), 0.0)
+    o_to_right[ext] = np.maximum(np.where(has_r, split_a[ri] - xe, to_b[ext]), 0.0)
+    return _Located(o_left, o_right, o_to_left, o_to_right, ext, end_a[ext], end_b[ext], xe, to_b[ext])
+
+
 def prepare_access(network: WalkNetwork, groups: Sequence[Snapped], origins: Snapped | None = None) -> SharedAccess:
     """Snap every group's sources into one augmented graph, once (see :class:`SharedAccess`)."""
     n = network.n_nodes
-    eu, ev, elen = network.edge_u, network.edge_v, network.edge_length
+    c = network.contraction
+    cu, cv, clen = c.chain_u, c.chain_v, c.chain_length
     src = _concat(groups)
     group_start = np.zeros(len(groups) + 1, dtype=np.int64)
     np.cumsum([len(g) for g in groups], out=group_start[1:])
-    e, a = src.edge, src.offset_m
-    length = elen[e]
-    # a point within _EPS_M of an edge end is that end (floating-point projection of a point on a node)
+    e = c.edge_chain[src.edge]
+    a = c.position(src.edge, src.offset_m)
+    length = clen[e]
+    # a point within _EPS_M of a chain end is that end (floating-point projection of a point on a node)
     at_u = a <= _EPS_M
     at_v = ~at_u & (a >= length - _EPS_M)
     inner = np.flatnonzero(~(at_u | at_v))
-    # distinct split points strictly inside edges, sorted by (edge, offset)
+    # distinct split points strictly inside chains, sorted by (chain, position)
     order = inner[np.lexsort((a[inner], e[inner]))]
     se, sa = e[order], a[order]
     new = np.r_[True, (se[1:] != se[:-1]) | (sa[1:] != sa[:-1])] if se.size else np.zeros(0, dtype=bool)
@@ -214,60 +338,52 @@ def prepare_access(network: WalkNetwork, groups: Sequence[Snapped], origins: Sna
     split_e, split_a = se[new], sa[new]
     p = int(split_e.size)
     point = np.empty(len(src), dtype=np.int64)
-    point[at_u] = eu[e[at_u]]
-    point[at_v] = ev[e[at_v]]
+    point[at_u] = cu[e[at_u]]
+    point[at_v] = cv[e[at_v]]
     point[order] = n + pid
     virt = np.flatnonzero(src.distance_m > _EPS_M)
     start_node = point.copy()
     start_node[virt] = n + p + np.arange(virt.size, dtype=np.int64)
     size = n + p + int(virt.size)
 
-    if p == 0 and virt.size == 0 and network.graph.indices.dtype == np.int32:
-        graph = network.graph  # nothing to insert: the network's own (pre-validated) graph
+    base = c.graph
+    if p == 0 and virt.size == 0:
+        graph = base  # nothing to insert: the contracted graph itself (pre-validated)
     else:
-        keep = np.ones(network.n_edges, dtype=bool)
-        keep[split_e] = False
+        # new rows only (the base rows are kept as they are): split point -> its neighbours along the
+        # chain, virtual node -> its point
+        ids = n + np.arange(p, dtype=np.int64)
         first_on = np.r_[True, split_e[1:] != split_e[:-1]] if p else np.zeros(0, dtype=bool)
         last_on = np.r_[split_e[1:] != split_e[:-1], True] if p else np.zeros(0, dtype=bool)
-        ids = n + np.arange(p, dtype=np.int64)
-        prev_node = np.where(first_on, eu[split_e], ids - 1)
-        prev_off = np.where(first_on, 0.0, np.r_[0.0, split_a[:-1]] if p else split_a)
-        pu = np.concatenate([eu[keep], prev_node, ids[last_on]])
-        pv = np.concatenate([ev[keep], ids, ev[split_e[last_on]]])
-        pw = np.concatenate([elen[keep], split_a - prev_off, elen[split_e[last_on]] - split_a[last_on]])
-        rows = np.concatenate([pu, pv, start_node[virt]])
-        cols = np.concatenate([pv, pu, point[virt]])
+        prev_a = np.where(first_on, 0.0, np.r_[0.0, split_a[:-1]]) if p else split_a
+        next_a = np.where(last_on, clen[split_e], np.r_[split_a[1:], 0.0]) if p else split_a
+        nb = np.column_stack([np.where(first_on, cu[split_e], ids - 1), np.where(last_on, cv[split_e], ids + 1)])
+        nw = np.column_stack([split_a - prev_a, next_a - split_a])
+        itype = np.int32 if size + base.nnz + 2 * p + virt.size < 2**31 - 1 else np.int64
+        counts = np.r_[np.full(p, 2, dtype=np.int64), np.ones(virt.size, dtype=np.int64)]
+        indptr = np.concatenate([base.indptr.astype(itype, copy=False), base.nnz + np.cumsum(counts).astype(itype)])
+        indices = np.concatenate(
+            [base.indices.astype(itype, copy=False), nb.ravel().astype(itype), point[virt].astype(itype)]
+        )
+        data = np.concatenate([base.data, nw.ravel(), src.distance_m[virt].astype(np.float64)])
         # explicit zero weights (a zero-length edge) stay stored entries: csgraph keeps them as edges
-        graph = _csr(rows, cols, np.concatenate([pw, pw, src.distance_m[virt]]), size)
+        graph = sparse.csr_array((data, indices, indptr), shape=(size, size))
 
     if origins is None:
         origins = _concat([])
-    oe, ob = origins.edge, origins.offset_m
-    m = len(origins)
-    # merge origins into the sorted split points: splits at the same offset come first
-    me = np.concatenate([split_e, oe])
-    mo = np.concatenate([split_a, ob])
-    kind = np.r_[np.zeros(p, dtype=np.int8), np.ones(m, dtype=np.int8)]
-    morder = np.lexsort((kind, mo, me))
-    is_o = morder >= p
-    before: IntArray = np.cumsum(~is_o) - (~is_o)  # splits strictly before each merged position
-    oi = morder[is_o] - p
-    left = np.empty(m, dtype=np.int64)
-    left[oi] = before[is_o] - 1  # last split <= b (if on the same edge)
-    right = left + 1  # first split > b (if on the same edge)
-    has_l = (left >= 0) & (split_e[np.clip(left, 0, max(p - 1, 0))] == oe) if p else np.zeros(m, dtype=bool)
-    has_r = (right < p) & (split_e[np.clip(right, 0, max(p - 1, 0))] == oe) if p else np.zeros(m, dtype=bool)
-    li, ri = np.clip(left, 0, max(p - 1, 0)), np.clip(right, 0, max(p - 1, 0))
-    sa_l = split_a[li] if p else np.zeros(m)
-    sa_r = split_a[ri] if p else np.zeros(m)
-    o_left = np.where(has_l, n + li, eu[oe])
-    o_right = np.where(has_r, n + ri, ev[oe])
-    o_to_left = np.where(has_l, ob - sa_l, ob)
-    o_to_right = np.where(has_r, sa_r - ob, elen[oe] - ob)
+    o_at = _locate(c, n, split_e, split_a, c.edge_chain[origins.edge], c.position(origins.edge, origins.offset_m))
+    i_at = _locate(c, n, split_e, split_a, c.interior_chain, c.interior_pos)
+    # distinct start nodes per group (several sources at one start node: the lowest source index wins)
+    gid = np.repeat(np.arange(len(groups), dtype=np.int64), np.diff(group_start))
+    sorder = np.lexsort((start_node, gid))
+    sg, sn = gid[sorder], start_node[sorder]
+    firsts = np.r_[True, (sg[1:] != sg[:-1]) | (sn[1:] != sn[:-1])] if sg.size else np.zeros(0, dtype=bool)
+    uniq_start = np.zeros(len(groups) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sg[firsts], minlength=len(groups)), out=uniq_start[1:])
     return SharedAccess(
-        network=network, graph=graph, group_start=group_start, start_node=start_node,
-        o_left=o_left, o_right=o_right, o_to_left=np.maximum(o_to_left, 0.0),
-        o_to_right=np.maximum(o_to_right, 0.0), o_snap=origins.distance_m,
+        network=network, graph=graph, group_start=group_start, start_node=start_node, uniq_start=uniq_start,
+        uniq_node=sn[firsts], uniq_first=sorder[firsts] - group_start[sg[firsts]], origins=o_at,
+        o_snap=origins.distance_m, interior=c.interior, interior_at=i_at,
     )  # fmt: skip
 
 

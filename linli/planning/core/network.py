@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +23,9 @@ from scipy.sparse.csgraph import connected_components
 
 from .errors import EmptyNetworkError, InputError, NetworkError
 from .geo import FloatArray, IntArray, LocalProjection
+
+if TYPE_CHECKING:
+    from .contract import Contraction
 
 # --- which ways people walk on -------------------------------------------------
 
@@ -121,6 +124,13 @@ class WalkNetwork:
 
         return SegmentIndex(self)
 
+    @cached_property
+    def contraction(self) -> Contraction:
+        """Chains of degree-2 nodes and the contracted graph, built on first use (see :mod:`.contract`)."""
+        from .contract import contract
+
+        return contract(self)
+
     def summary(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -143,7 +153,7 @@ class WalkNetwork:
 
 def _sorted_unique(a: IntArray) -> IntArray:
     """np.unique by sorting (faster than numpy 2.x's hash-based unique on large int arrays)."""
-    s = np.sort(a)
+    s = np.sort(a, kind="stable")  # linear on input that is already sorted
     out: IntArray = s[np.r_[True, s[1:] != s[:-1]]] if s.size else s
     return out
 
@@ -153,6 +163,44 @@ def _present(idx: IntArray, n: int) -> IntArray:
     mask = np.zeros(n, dtype=bool)
     mask[idx] = True
     return np.flatnonzero(mask).astype(np.int64)
+
+
+def _upper_csr(u: IntArray, v: IntArray, w: FloatArray, n: int) -> sparse.csr_array:
+    """CSR matrix of the pairs ``u < v`` sorted by (u, v): no sort needed."""
+    itype = np.int32 if max(n, u.size) < 2**31 - 1 else np.int64
+    indptr = np.zeros(n + 1, dtype=itype)
+    np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
+    g = sparse.csr_array((w, v.astype(itype), indptr), shape=(n, n))
+    g.has_sorted_indices = True
+    return g
+
+
+def _symmetric_csr(u: IntArray, v: IntArray, w: FloatArray, n: int) -> sparse.csr_array:
+    """Symmetric CSR graph (both directions) of the pairs ``u < v`` sorted by (u, v), sorted indices.
+
+    Row ``r`` holds its lower neighbours (the transpose, made by scipy's counting
+    sort) then its upper ones, so both halves are placed without sorting. float64
+    data and int32 indices (up to 2**31 entries): ``scipy.sparse.csgraph`` uses it
+    as it is, without a copy per call.
+    """
+    up = _upper_csr(u, v, w, n)
+    low = up.T.tocsr()
+    low.sort_indices()  # already sorted by the transposition; only sets the flag
+    itype = up.indices.dtype
+    iu, il = up.indptr.astype(np.int64), low.indptr.astype(np.int64)
+    m = u.size
+    at = np.arange(m, dtype=np.int64)
+    pos_u = at + np.repeat(il[1:], np.diff(iu))
+    pos_l = at + np.repeat(iu[:-1], np.diff(il))
+    indices = np.empty(2 * m, dtype=itype)
+    data = np.empty(2 * m, dtype=np.float64)
+    indices[pos_u] = up.indices
+    indices[pos_l] = low.indices.astype(itype, copy=False)
+    data[pos_u] = w
+    data[pos_l] = low.data
+    g = sparse.csr_array((data, indices, (iu + il).astype(itype)), shape=(n, n))
+    g.has_sorted_indices = True
+    return g
 
 
 def build_network(
@@ -186,22 +234,24 @@ def build_network(
 
     # undirected, deduplicated segments without self-loops
     keep = a != b
-    lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    if not keep.all():
+        a, b = a[keep], b[keep]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
     n = lon_a.shape[0]
     key = _sorted_unique(lo * n + hi)  # one int64 per undirected pair
     if key.size == 0:
         raise EmptyNetworkError(f"{what}: no walkable way found (only degenerate ways)")
-    pairs = np.stack([key // n, key % n], axis=1)
-    used = _present(pairs.ravel(), n)
+    u = key // n
+    v = key - u * n
+    used = _present(np.concatenate([u, v]), n)
     if projection is None:
         projection = LocalProjection.around(float(lon_a[used].mean()), float(lat_a[used].mean()))
     x_all, y_all = projection.forward(lon_a, lat_a)
-    u, v = pairs[:, 0], pairs[:, 1]
     length = np.hypot(x_all[u] - x_all[v], y_all[u] - y_all[v])
 
-    # largest connected component, counted in nodes that carry an edge
-    g = sparse.csr_array((np.ones(u.shape[0]), (u, v)), shape=(n, n))
-    n_comp, labels = connected_components(g, directed=False)
+    # largest connected component, counted in nodes that carry an edge; pairs are sorted (u < v), so the
+    # upper triangle is a CSR matrix as it is
+    n_comp, labels = connected_components(_upper_csr(u, v, length, n), directed=False)
     sizes = np.bincount(labels[used], minlength=n_comp)
     best = int(np.argmax(sizes))
     edge_keep = labels[u] == best
@@ -211,25 +261,17 @@ def build_network(
         edges=int(np.count_nonzero(~edge_keep)),
         length_m=float(length[~edge_keep].sum()),
     )
-    u, v, length = u[edge_keep], v[edge_keep], length[edge_keep]
+    if not edge_keep.all():
+        u, v, length = u[edge_keep], v[edge_keep], length[edge_keep]
 
-    # renumber the kept nodes 0..k-1
-    kept = _present(np.concatenate([u, v]), n)
-    remap = np.full(n, -1, dtype=np.int64)
-    remap[kept] = np.arange(kept.size, dtype=np.int64)
-    u, v = remap[u], remap[v]
+    # renumber the kept nodes 0..k-1 (in order: the pairs stay sorted)
+    kept = np.flatnonzero(labels == best)
     k = int(kept.size)
-    graph = sparse.csr_array(
-        (np.concatenate([length, length]), (np.concatenate([u, v]), np.concatenate([v, u]))),
-        shape=(k, k),
-    )
-    graph.sort_indices()
-    if graph.nnz < 2**31 - 1:
-        # int32 indices: scipy.sparse.csgraph uses the graph as is, without an int64 -> int32 copy per call
-        graph = sparse.csr_array(
-            (graph.data, graph.indices.astype(np.int32), graph.indptr.astype(np.int32)), shape=(k, k)
-        )
-        graph.has_sorted_indices = True
+    if k < n:
+        remap = np.full(n, -1, dtype=np.int64)
+        remap[kept] = np.arange(k, dtype=np.int64)
+        u, v = remap[u], remap[v]
+    graph = _symmetric_csr(u, v, length, k)
     return WalkNetwork(
         projection=projection,
         x=x_all[kept],
