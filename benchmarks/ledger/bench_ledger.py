@@ -209,20 +209,19 @@ Last run ({stamp}, PostgreSQL {server}, {os.cpu_count()} CPUs, Python {platform.
 
 ## Where the time goes
 
-On PostgreSQL a transfer is one prepared statement (`_POST_SQL` in `linli/ledger/services.py`): it locks the
-accounts in primary-key order, applies each delta unless an account would fall below its floor, and only then
-inserts the transaction, its entries (with the balance after each leg) and the audit row; with BEGIN and COMMIT
-that is three round trips. Indexes that no query needs were dropped from the write path
-(`ledger/0003_fewer_indexes_on_the_write_path`). Before this a transfer was six ORM statements, and the client
-spent about 2.7 ms of CPU per transfer; now about 0.7–1.3 ms.
+On PostgreSQL a transfer is one call of the posting function `ledger_post` (migration
+`ledger/0005_posting_function`, called from `_post_pg` in `linli/ledger/services.py`): it inserts the transaction,
+updates the two accounts in primary-key order unless one would fall below its floor (then it raises and nothing is
+written), and inserts the entries (with the balance after each leg) and the audit row. PL/pgSQL keeps the plans of
+its statements for the life of the connection, and a transfer made outside any transaction is that one statement's
+own transaction: one round trip, no BEGIN and COMMIT. Indexes that no query needs were dropped from the write path
+(`ledger/0003_fewer_indexes_on_the_write_path`).
 
-Measured on one connection (`EXPLAIN ANALYZE`, auto_explain): the statement executes in about 0.5 ms, but
-PostgreSQL plans it afresh each time (about 0.55 ms): a generic plan does not pay here, because with few accounts
-it chooses sequential scans. COMMIT (the WAL flush) takes about 0.6 ms, and the Python service layer (validation,
-idempotency fingerprint, the audit row's JSON) about 0.6 ms. pgbench's client is C and its five statements are
-planned once, so on two cores that share client and server it keeps a lead of about four to one. Ideas not yet
-tried: run a lone transfer in autocommit (one round trip: the statement would raise on a refusal instead of
-returning it), and keep the plan (a SQL function with a fixed plan, or an index-friendly generic plan).
+The history, measured on 2 CPUs shared by clients and server: six ORM statements per transfer (about 2.7 ms of
+client CPU); then one prepared statement of data-modifying CTEs between BEGIN and COMMIT, which PostgreSQL planned
+afresh on every call (about 0.55 ms; its generic plan chose sequential scans), 0.24–0.37 of pgbench; now the
+function, about two thirds of pgbench. What remains is mostly the Python service layer (validation, the idempotency
+fingerprint, the audit row's JSON, Django's cursor wrapper: about 0.4 ms a transfer) against pgbench's C client.
 """
     )
 

@@ -8,6 +8,7 @@
 - records an audit row in the same transaction.
 """
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 import psycopg
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import BigIntegerField, Case, F, Q, Sum, Value, When
 from django.utils import timezone, translation
@@ -134,18 +135,22 @@ def _once(
     replay: Callable[[Transaction], T],
     *,
     precheck: bool = False,
+    one_statement: bool = False,
 ) -> T:
     """Run `operation` once per (community, key). A retry, even one racing the first call, gets `replay`.
 
     The unique (community, key) index decides: the operation inserts its transaction row first thing, and a
     second attempt with the key waits for the first to commit, then fails on the index and replays it.
     Operations that may refuse before writing (out of stock, nothing to settle) look the key up first
-    (`precheck`), so that a retry of a success is never refused."""
+    (`precheck`), so that a retry of a success is never refused. An operation that is `one_statement` on
+    PostgreSQL (a lone posting) runs as that statement's own transaction when no transaction is open."""
     if precheck:
         existing = _existing(community, key, fingerprint)
         if existing is not None:
             return replay(existing)
     try:
+        if one_statement and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            return operation()
         with transaction.atomic():
             return operation()
     except IntegrityError as exc:
@@ -182,7 +187,7 @@ def _post(
     audit: tuple[str, dict[str, Any]] | None = None,
 ) -> Transaction:
     """Write one balanced transaction, and its audit row when `audit` = (action, details) is given.
-    Must run inside `transaction.atomic()`. On PostgreSQL, one statement does it all (see `_POST_SQL`)."""
+    Must run inside `transaction.atomic()`, or alone on PostgreSQL, where one statement does it all (`_POST_SQL`)."""
     totals: dict[str, int] = defaultdict(int)
     for account, amount in legs:
         if amount == 0:
@@ -230,49 +235,15 @@ def _post(
     return txn
 
 
-# One prepared statement, so one round trip and one plan per connection: lock the accounts in primary-key
-# order (the ORDER BY … FOR UPDATE), add each delta unless the account would fall below its floor, and only if
-# every account took its delta, insert the transaction, its entries (the balance after each leg) and its audit
-# row. It returns the entries, or else the accounts that took their delta (the caller's atomic block rolls back).
-_POST_SQL = """
-WITH locked AS (
-    SELECT id FROM ledger_account WHERE id = ANY(%(ids)s::bigint[]) ORDER BY id FOR UPDATE
-), delta AS (
-    SELECT * FROM unnest(%(ids)s::bigint[], %(deltas)s::bigint[]) AS d(id, amount)
-), applied AS (
-    UPDATE ledger_account AS a SET balance = a.balance + delta.amount
-    FROM locked JOIN delta ON delta.id = locked.id
-    WHERE a.id = locked.id AND (a.floor IS NULL OR a.balance + delta.amount >= a.floor)
-    RETURNING a.id, a.balance
-), txn AS (
-    INSERT INTO ledger_transaction
-        (community_id, kind, idempotency_key, fingerprint, rule_code, memo, occurred_at, actor_id, reverses_id)
-    SELECT %(community)s::bigint, %(kind)s::varchar, %(key)s::varchar, %(fingerprint)s::varchar,
-        %(rule_code)s::varchar, %(memo)s::varchar, %(occurred_at)s::timestamptz, %(actor)s::bigint,
-        %(reverses)s::bigint
-    WHERE (SELECT count(*) FROM applied) = cardinality(%(ids)s::bigint[])
-    RETURNING id
-), legs AS (
-    SELECT leg.n, leg.account_id, leg.unit, leg.amount, applied.balance - COALESCE(sum(leg.amount) OVER (
-        PARTITION BY leg.account_id ORDER BY leg.n ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS after
-    FROM unnest(%(leg_accounts)s::bigint[], %(leg_units)s::varchar[], %(leg_amounts)s::bigint[])
-        WITH ORDINALITY AS leg(account_id, unit, amount, n)
-    JOIN applied ON applied.id = leg.account_id
-), entries AS (
-    INSERT INTO ledger_entry (transaction_id, account_id, unit, amount, balance_after)
-    SELECT txn.id, legs.account_id, legs.unit, legs.amount, legs.after FROM txn CROSS JOIN legs ORDER BY legs.n
-    RETURNING id, transaction_id, account_id, unit, amount, balance_after
-), audited AS (
-    INSERT INTO audit_auditentry (at, actor_id, community_id, action, object_type, object_id, before, after, via)
-    SELECT %(at)s::timestamptz, %(audit_actor)s::bigint, %(community)s::bigint, %(action)s::varchar,
-        %(object_type)s::varchar, txn.id::varchar, NULL, %(after)s::jsonb, 'service'
-    FROM txn WHERE %(action)s::varchar <> ''
-)
-SELECT id, transaction_id, account_id, unit, amount, balance_after FROM entries
-UNION ALL
-SELECT NULL, NULL, id, NULL, NULL, NULL FROM applied WHERE NOT EXISTS (SELECT FROM txn)
-ORDER BY 1
-"""
+# One call of the posting function (migration ledger/0005), prepared so that PostgreSQL plans it once per
+# connection: it inserts the transaction, updates the accounts in the order given (sorted by primary key, so two
+# postings never wait on each other in a cycle) unless one would fall below its floor, and writes the entries
+# (with the balance after each leg) and the audit row. It returns the entries, or raises `ledger:short` or
+# `ledger:unknown` and writes nothing.
+_POST_SQL = """SELECT * FROM ledger_post(
+    %(community)s, %(kind)s, %(key)s, %(fingerprint)s, %(rule_code)s, %(memo)s, %(occurred_at)s, %(actor)s,
+    %(reverses)s, %(ids)s::bigint[], %(deltas)s::bigint[], %(leg_accounts)s::bigint[], %(leg_units)s::varchar[],
+    %(leg_amounts)s::bigint[], %(at)s, %(audit_actor)s, %(action)s, %(object_type)s, %(after)s)"""
 
 
 def _post_pg(txn: Transaction, legs: Sequence[tuple[Account, int]], audit: tuple[str, dict[str, Any]] | None) -> None:
@@ -308,21 +279,37 @@ def _post_pg(txn: Transaction, legs: Sequence[tuple[Account, int]], audit: tuple
         "object_type": row["object_type"],
         "after": Jsonb(row["after"]),
     }
-    with _prepared_cursor() as cursor:
-        cursor.execute(_POST_SQL, params)
-        rows = cursor.fetchall()
-    if not rows or rows[0][0] is None:  # an account was short or missing: say which
-        applied = {row[2] for row in rows}
-        short = Account.objects.filter(pk=next(pk for pk in ids if pk not in applied)).first()
-        if short is None:
-            raise NotFound(_("No such account."), code="unknown_account")
-        _refuse(short, deltas[short.pk])
+    try:
+        with _prepared_cursor() as cursor:
+            cursor.execute(_POST_SQL, params)
+            rows = cursor.fetchall()
+    except DatabaseError as exc:
+        refusal = _posting_refusal(exc, legs, deltas)
+        if refusal is None:
+            raise
+        raise refusal from None
     txn.pk = rows[0][1]
     txn._state.adding = False
     txn._state.db = connection.alias
     txn._written_entries = [  # type: ignore[attr-defined]
         WrittenEntry(pk, account, unit, amount, after) for pk, _txn, account, unit, amount, after in rows
     ]
+
+
+def _posting_refusal(
+    exc: DatabaseError, legs: Sequence[tuple[Account, int]], deltas: dict[int, int]
+) -> DomainError | None:
+    """The refusal the posting function raised (an account short or missing), in the user's words."""
+    diag = getattr(exc.__cause__, "diag", None)
+    message = getattr(diag, "message_primary", None)
+    if message == "ledger:unknown":
+        return NotFound(_("No such account."), code="unknown_account")
+    if message != "ledger:short":
+        return None
+    pk, balance, floor = map(int, diag.message_detail.split())  # type: ignore[union-attr]
+    account = copy.copy(next(a for a, _amount in legs if a.pk == pk))
+    account.balance, account.floor = balance, floor  # as the function found them
+    return _refusal(account, deltas[pk])
 
 
 class WrittenEntry(NamedTuple):
@@ -363,7 +350,7 @@ def _apply_deltas_orm(deltas: dict[int, int], locked: dict[int, Account] | None)
     for pk, delta in deltas.items():
         held = locked[pk]
         if held.floor is not None and held.balance + delta < held.floor:
-            _refuse(held, delta)
+            raise _refusal(held, delta)
     finals = {pk: locked[pk].balance + delta for pk, delta in deltas.items()}
     Account.objects.filter(pk__in=finals).update(
         balance=Case(*(When(pk=pk, then=Value(b)) for pk, b in finals.items()), output_field=BigIntegerField())
@@ -373,8 +360,8 @@ def _apply_deltas_orm(deltas: dict[int, int], locked: dict[int, Account] | None)
     return finals
 
 
-def _refuse(account: Account, delta: int) -> None:
-    raise InsufficientBalance(
+def _refusal(account: Account, delta: int) -> InsufficientBalance:
+    return InsufficientBalance(
         _("Not enough %(unit)s: %(account)s has %(balance)s, needs %(needed)s, and may not go below %(floor)s.")
         % {
             "unit": account.get_unit_display(),
@@ -536,7 +523,7 @@ def _transfer(
         )
         return txn
 
-    return _once(community, key, fingerprint, operation, lambda txn: txn)
+    return _once(community, key, fingerprint, operation, lambda txn: txn, one_statement=True)
 
 
 def money_transfer(

@@ -545,11 +545,12 @@ def club_leave(*, actor: Any, member: ClubMember) -> None:
 
 def club_set_leader(*, actor: Any, member: ClubMember, leader: bool) -> ClubMember:
     """Make a member a leader, or step a leader down. A leader may not step down the club's last leader (the
-    staff may: a club can be left without one until they appoint another)."""
-    if not rules.can_appoint_club_leader(actor, member.club):
-        raise NotAllowed(_("Only the club's leaders and community staff appoint club leaders."))
+    staff may: a club can be left without one until they appoint another). The right is checked with the club
+    locked, so a leader stepped down a moment ago is refused."""
     with transaction.atomic():
         club = Club.objects.select_for_update(of=("self",)).select_related("community").get(pk=member.club_id)
+        if not rules.can_appoint_club_leader(actor, club):
+            raise NotAllowed(_("Only the club's leaders and community staff appoint club leaders."))
         member = ClubMember.objects.select_related("resident").get(pk=member.pk)
         if member.leader == leader:
             return member

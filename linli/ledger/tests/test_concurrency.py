@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from linli.core.errors import DomainError
+from linli.audit.models import AuditEntry
+from linli.core.errors import DomainError, NotFound
 from linli.ledger import selectors, services
 from linli.ledger.checks import ledger_check
-from linli.ledger.models import Entry, Order, Product, Transaction
+from linli.ledger.models import Account, Entry, Order, Product, Transaction
 
 from .conftest import fund
 
@@ -120,3 +121,64 @@ def test_the_database_refuses_to_change_or_delete_ledger_rows(community, residen
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Transaction.objects.update(memo="edited")
     assert ledger_check().ok
+
+
+# A lone transfer outside any transaction is one statement, its own transaction (no BEGIN, no COMMIT).
+
+
+def test_concurrent_lone_transfers_from_a_resident_who_can_afford_10(community, resident):
+    fund(resident, 10)
+    source = selectors.resident_account(resident)
+    charity = selectors.funding_account(community, "community_fund", "points")
+    audits_before = AuditEntry.objects.count()
+    assert not connection.in_atomic_block
+
+    results = run_threads(
+        30,
+        lambda i: services.points_transfer(
+            community=community, from_account=source, to_account=charity, points=1, idempotency_key=f"gift-{i}", memo=""
+        ),
+    )
+    ok = [r for r in results if isinstance(r, Transaction)]
+    refused = [r for r in results if isinstance(r, services.InsufficientBalance)]
+    assert len(ok) == 10 and len(refused) == 20, results
+    assert refused[0].details == {"account": source.pk}
+    assert "0" in str(refused[0]) and "积分" in str(refused[0])  # balance and floor, in the user's language
+    source.refresh_from_db()
+    assert source.balance == source.floor == 0
+    assert Transaction.objects.filter(idempotency_key__startswith="gift-").count() == 10  # refusals wrote nothing
+    assert AuditEntry.objects.count() == audits_before + 10
+    check = ledger_check()
+    assert check.ok, check.problems
+
+
+def test_a_lone_transfer_sent_twice_concurrently_moves_once_and_a_retry_gets_the_first(community, resident):
+    fund(resident, 10)
+    source = selectors.resident_account(resident)
+    charity = selectors.funding_account(community, "community_fund", "points")
+
+    def send(_i: int) -> Any:
+        return services.points_transfer(
+            community=community, from_account=source, to_account=charity, points=3, idempotency_key="once", memo=""
+        )
+
+    results = run_threads(10, send)
+    assert all(isinstance(r, Transaction) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert send(0).pk == results[0].pk
+    source.refresh_from_db()
+    assert source.balance == 7
+
+
+def test_a_lone_transfer_to_an_account_that_does_not_exist_writes_nothing(community, resident):
+    fund(resident, 10)
+    source = selectors.resident_account(resident)
+    ghost = Account(pk=source.pk + 10_000, community=community, kind="funding", unit="points")
+    with pytest.raises(NotFound) as refused:
+        services.points_transfer(
+            community=community, from_account=source, to_account=ghost, points=1, idempotency_key="ghost", memo=""
+        )
+    assert refused.value.code == "unknown_account"
+    assert not Transaction.objects.filter(idempotency_key="ghost").exists()
+    source.refresh_from_db()
+    assert source.balance == 10
