@@ -22,6 +22,7 @@ from .schemas import (
     CloseIn,
     ContributionIn,
     ContributionOut,
+    DeliverIn,
     PairingIn,
     PairingOut,
     PairingPatch,
@@ -32,6 +33,7 @@ from .schemas import (
     ProjectOut,
     ProjectPatch,
     StreetCommunityOut,
+    WithdrawIn,
 )
 
 router = Router(tags=["partners"], auth=AUTH)
@@ -75,11 +77,24 @@ def contribution_out(c: Contribution) -> dict[str, Any]:
         "description": c.description,
         "value_fen": c.value_fen,
         "quantity": c.quantity,
+        "status": c.status,
+        "delivered_on": c.delivered_on,
+        "withdrawn_reason": c.withdrawn_reason,
     }
 
 
 def _totals(rows: list[selectors.KindTotal]) -> list[dict[str, Any]]:
-    return [{"kind": k.kind, "count": k.count, "value_fen": k.value_fen, "quantity": k.quantity} for k in rows]
+    return [
+        {
+            "kind": k.kind,
+            "count": k.count,
+            "value_fen": k.value_fen,
+            "quantity": k.quantity,
+            "delivered_fen": k.delivered_fen,
+            "delivered_quantity": k.delivered_quantity,
+        }
+        for k in rows
+    ]
 
 
 def project_out(p: Project) -> dict[str, Any]:
@@ -268,6 +283,7 @@ def project_create(request: HttpRequest, code: str, payload: ProjectIn) -> Statu
             partner=None if c.partner_id is None else _partner(request, community, c.partner_id, "contributions"),
             value_fen=c.value_fen,
             quantity=c.quantity,
+            delivered_on=c.delivered_on,
         )
         for c in payload.contributions
     ]
@@ -337,8 +353,29 @@ def contribution_create(request: HttpRequest, code: str, project_id: int, payloa
         partner=partner,
         value_fen=payload.value_fen,
         quantity=payload.quantity,
+        delivered_on=payload.delivered_on,
     )
     return Status(201, contribution_out(contribution))
+
+
+@router.post(BASE + "/partner-projects/{project_id}/contributions/{contribution_id}/deliver", response=ContributionOut)
+def contribution_deliver(
+    request: HttpRequest, code: str, project_id: int, contribution_id: int, payload: DeliverIn
+) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    contribution = selectors.contribution_get(project=_project(request, community, project_id), pk=contribution_id)
+    return contribution_out(services.contribution_deliver(actor=request.user, contribution=contribution, on=payload.on))
+
+
+@router.post(BASE + "/partner-projects/{project_id}/contributions/{contribution_id}/withdraw", response=ContributionOut)
+def contribution_withdraw(
+    request: HttpRequest, code: str, project_id: int, contribution_id: int, payload: WithdrawIn
+) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    contribution = selectors.contribution_get(project=_project(request, community, project_id), pk=contribution_id)
+    return contribution_out(
+        services.contribution_withdraw(actor=request.user, contribution=contribution, reason=payload.reason)
+    )
 
 
 # --- the street ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Demo: the street's community partners of the four kinds, 8 paired enterprises, 128 partnership projects."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -96,6 +97,10 @@ def build(ctx: DemoContext) -> None:
             )
             rows = []
             for p in projects:
+                done = p.status == "done"
+                # a done project's pledges were kept; a running one has some still to come, now and then one withdrawn
+                money = "delivered" if done or rnd.random() < 0.6 else rnd.choice(["pledged", "pledged", "withdrawn"])
+                people = "delivered" if done or rnd.random() < 0.4 else "pledged"
                 rows.append(
                     Contribution(
                         project=p,
@@ -103,11 +108,17 @@ def build(ctx: DemoContext) -> None:
                         kind="money",
                         description="项目资金",
                         value_fen=rnd.randint(5, 50) * 100_000,
+                        **_state(money, p.starts_on),
                     )
                 )
                 rows.append(
                     Contribution(
-                        project=p, partner=None, kind="space", description="社区提供场地", quantity=rnd.randint(50, 300)
+                        project=p,
+                        partner=None,
+                        kind="space",
+                        description="社区提供场地",
+                        quantity=rnd.randint(50, 300),
+                        **_state("delivered", p.starts_on),
                     )
                 )
                 rows.append(
@@ -117,8 +128,18 @@ def build(ctx: DemoContext) -> None:
                         kind="volunteers",
                         description="员工志愿者",
                         quantity=rnd.randint(5, 40),
+                        **_state(people, p.starts_on),
                     )
                 )
             Contribution.objects.bulk_create(rows)
             total += count
     ctx.progress(f"  partners: {total} partnership projects in the street, {len(ENTERPRISES)} paired enterprises")
+
+
+def _state(status: str, starts_on: dt.date) -> dict[str, Any]:
+    """The status fields of a demo contribution."""
+    if status == "delivered":
+        return {"status": status, "delivered_on": starts_on}
+    if status == "withdrawn":
+        return {"status": status, "withdrawn_reason": "企业预算调整，本期未能出资"}
+    return {"status": status}

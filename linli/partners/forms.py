@@ -168,6 +168,9 @@ class ContributionForm(forms.Form):
         label=_("Value (yuan)"), min_value=Decimal("0"), max_digits=14, decimal_places=2, required=False
     )
     quantity = forms.IntegerField(label=_("Quantity (hours, items, m²…)"), min_value=0, required=False)
+    delivered_on = forms.DateField(
+        label=_("Delivered on"), required=False, widget=DATE, help_text=_("Leave empty for a pledge not yet delivered.")
+    )
 
     def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -189,7 +192,16 @@ class ContributionForm(forms.Form):
             partner=data.get("partner"),
             value_fen=data.get("value_fen") or 0,
             quantity=data.get("quantity") or 0,
+            delivered_on=data.get("delivered_on"),
         )
+
+
+class DeliverForm(forms.Form):
+    on = forms.DateField(label=_("Delivered on"), widget=DATE)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why withdrawn"), max_length=200)
 
 
 class CloseForm(forms.Form):

@@ -116,7 +116,9 @@ class Project(models.Model):
 
 
 class Contribution(models.Model):
-    """What one side puts into a project: money (fen), goods, services, space or volunteers."""
+    """What one side puts into a project: money (fen), goods, services, space or volunteers. Recorded as
+    pledged, then marked delivered (on a date) or withdrawn (with the reason); a withdrawn pledge counts for
+    nothing but stays on record."""
 
     class Kind(models.TextChoices):
         MONEY = "money", pgettext_lazy("contribution", "Money")
@@ -124,6 +126,11 @@ class Contribution(models.Model):
         SERVICES = "services", pgettext_lazy("contribution", "Services")
         SPACE = "space", pgettext_lazy("contribution", "Space")
         VOLUNTEERS = "volunteers", pgettext_lazy("contribution", "Volunteers")
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", pgettext_lazy("contribution", "Pledged")
+        DELIVERED = "delivered", pgettext_lazy("contribution", "Delivered")
+        WITHDRAWN = "withdrawn", pgettext_lazy("contribution", "Withdrawn")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
     partner = models.ForeignKey(
@@ -138,6 +145,9 @@ class Contribution(models.Model):
     description = models.CharField(_("what"), max_length=200)
     value_fen = models.PositiveBigIntegerField(_("value (fen)"), default=0)
     quantity = models.PositiveIntegerField(_("quantity (hours, items, m²…)"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLEDGED)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["project", "pk"]

@@ -70,6 +70,9 @@ class ContributionOut(Schema):
     description: str
     value_fen: int
     quantity: int
+    status: str = Field(description="pledged, delivered or withdrawn")
+    delivered_on: dt.date | None
+    withdrawn_reason: str
 
 
 class ContributionIn(Schema):
@@ -78,13 +81,26 @@ class ContributionIn(Schema):
     partner_id: int | None = Field(None, description="null: the community itself.")
     value_fen: int = Field(0, le=10**15, description="Integer fen; money needs more than 0.")
     quantity: int = Field(0, le=2_147_483_647)
+    delivered_on: dt.date | None = Field(None, description="null: pledged, not yet delivered.")
+
+
+class DeliverIn(Schema):
+    on: dt.date = Field(description="The day it was delivered: not in the future, not before the project started.")
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(min_length=1, max_length=200)
 
 
 class KindTotalOut(Schema):
+    """Pledged and delivered contributions (withdrawn pledges left out), and of those what was delivered."""
+
     kind: str
     count: int
     value_fen: int
     quantity: int
+    delivered_fen: int
+    delivered_quantity: int
 
 
 class ProjectOut(Schema):

@@ -106,6 +106,14 @@ def contributions_of(*, project: Project) -> QuerySet[Contribution]:
     return Contribution.objects.filter(project=project).select_related("partner").order_by("pk")
 
 
+def contribution_get(*, project: Project, pk: int) -> Contribution:
+    """A contribution of a project already read through `project_get` (so visible to the user)."""
+    contribution = Contribution.objects.filter(project=project, pk=pk).select_related("project__community").first()
+    if contribution is None:
+        raise NotFound(_("No such contribution to this project."))
+    return contribution
+
+
 def pairings_of(*, community: Community, current: bool = True) -> QuerySet[Pairing]:
     qs = Pairing.objects.filter(community=community).select_related("partner")
     return qs.filter(until__isnull=True) if current else qs
@@ -121,11 +129,25 @@ def pairing_get(*, user: Any, community: Community, pk: int) -> Pairing:
 
 @dataclass(frozen=True)
 class KindTotal:
+    """Pledged and delivered contributions of one kind (withdrawn pledges left out), and what was delivered."""
+
     kind: str
     label: str
     count: int
     value_fen: int
     quantity: int
+    delivered_fen: int = 0
+    delivered_quantity: int = 0
+
+
+_DELIVERED = Q(status=Contribution.Status.DELIVERED)
+_TOTALS = {
+    "n": Count("pk"),
+    "v": Sum("value_fen"),
+    "q": Sum("quantity"),
+    "dv": Sum("value_fen", filter=_DELIVERED),
+    "dq": Sum("quantity", filter=_DELIVERED),
+}
 
 
 def _kind_totals(rows: dict[str, dict[str, Any]]) -> list[KindTotal]:
@@ -136,6 +158,8 @@ def _kind_totals(rows: dict[str, dict[str, Any]]) -> list[KindTotal]:
             count=rows.get(value, {}).get("n") or 0,
             value_fen=rows.get(value, {}).get("v") or 0,
             quantity=rows.get(value, {}).get("q") or 0,
+            delivered_fen=rows.get(value, {}).get("dv") or 0,
+            delivered_quantity=rows.get(value, {}).get("dq") or 0,
         )
         for value, label in Contribution.Kind.choices
     ]
@@ -143,7 +167,7 @@ def _kind_totals(rows: dict[str, dict[str, Any]]) -> list[KindTotal]:
 
 def totals_by_kind(contributions: QuerySet[Contribution]) -> list[KindTotal]:
     """Contributions summed per kind (every kind listed, zeros included), in the model's order."""
-    grouped = contributions.order_by().values("kind").annotate(n=Count("pk"), v=Sum("value_fen"), q=Sum("quantity"))
+    grouped = contributions.exclude(status=Contribution.Status.WITHDRAWN).order_by().values("kind").annotate(**_TOTALS)
     return _kind_totals({r["kind"]: r for r in grouped})
 
 
@@ -207,9 +231,10 @@ def street_overview(*, user: Any, street: Street) -> list[CommunityPartners]:
     by_kind: dict[int, dict[str, dict[str, Any]]] = {}
     for r in (
         Contribution.objects.filter(project__community__in=ids)
+        .exclude(status=Contribution.Status.WITHDRAWN)
         .order_by()
         .values("project__community", "kind")
-        .annotate(n=Count("pk"), v=Sum("value_fen"), q=Sum("quantity"))
+        .annotate(**_TOTALS)
     ):
         by_kind.setdefault(r["project__community"], {})[r["kind"]] = r
     return [
@@ -237,6 +262,8 @@ def street_totals(rows: list[CommunityPartners]) -> list[KindTotal]:
                 count=sum(k.count for k in kinds),
                 value_fen=sum(k.value_fen for k in kinds),
                 quantity=sum(k.quantity for k in kinds),
+                delivered_fen=sum(k.delivered_fen for k in kinds),
+                delivered_quantity=sum(k.delivered_quantity for k in kinds),
             )
         )
     return totals

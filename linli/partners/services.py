@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.validators import mobile_validator
@@ -32,6 +33,7 @@ class ContributionPlan:
     partner: Partner | None = None
     value_fen: int = 0
     quantity: int = 0
+    delivered_on: dt.date | None = None  # None: pledged, to be delivered
 
 
 # --- checks --------------------------------------------------------------------------------------------
@@ -124,7 +126,22 @@ def _open(project: Project) -> None:
         raise Conflict(_("This project is closed."), code="closed")
 
 
-def _check_plan(community: Community, plan: ContributionPlan, partner_ids: set[int]) -> None:
+def _delivery_date(value: Any, starts_on: dt.date) -> dt.date:
+    on = _date(value, "delivered_on")
+    if on > timezone.localdate():
+        raise DomainError(_("A delivery date cannot be in the future."), field="delivered_on", code="future")
+    if on < starts_on:
+        raise DomainError(
+            _("A delivery date cannot be before the project started (%(date)s).") % {"date": starts_on.isoformat()},
+            field="delivered_on",
+            code="before_start",
+        )
+    return on
+
+
+def _check_plan(community: Community, plan: ContributionPlan, partner_ids: set[int], starts_on: dt.date) -> None:
+    if plan.delivered_on is not None:
+        _delivery_date(plan.delivered_on, starts_on)
     if plan.kind not in Contribution.Kind.values:
         raise DomainError(_("Choose money, goods, services, space or volunteers."), field="kind")
     value_fen = _whole(plan.value_fen, "value_fen", MAX_FEN)
@@ -152,6 +169,8 @@ def _create_contribution(actor: Any, project: Project, plan: ContributionPlan) -
         description=plan.description.strip(),
         value_fen=plan.value_fen,
         quantity=plan.quantity,
+        status=Contribution.Status.PLEDGED if plan.delivered_on is None else Contribution.Status.DELIVERED,
+        delivered_on=plan.delivered_on,
     )
     audit_record(
         actor=actor,
@@ -392,7 +411,7 @@ def project_create(
             others[partner.pk] = partner
     plans = list(contributions or [])
     for plan in plans:
-        _check_plan(community, plan, {lead.pk, *others})
+        _check_plan(community, plan, {lead.pk, *others}, starts_on)
     with transaction.atomic():
         project = Project.objects.create(
             community=community,
@@ -483,19 +502,79 @@ def contribution_add(
     partner: Partner | None = None,
     value_fen: int = 0,
     quantity: int = 0,
+    delivered_on: dt.date | None = None,
 ) -> Contribution:
-    """Record what one side puts into an open project. `partner` None means the community itself; a partner
-    must already be among the project's partners."""
+    """Record what one side puts into an open project: pledged, or delivered on `delivered_on`. `partner` None
+    means the community itself; a partner must already be among the project's partners."""
     community = project.community
     if not rules.can_manage_partners(actor, community):
         raise NotAllowed(_("You may not change partnership projects."))
-    plan = ContributionPlan(kind=kind, description=description, partner=partner, value_fen=value_fen, quantity=quantity)
+    plan = ContributionPlan(
+        kind=kind,
+        description=description,
+        partner=partner,
+        value_fen=value_fen,
+        quantity=quantity,
+        delivered_on=delivered_on,
+    )
     partner_ids = {project.lead_id, *project.co_partners.values_list("pk", flat=True)}
-    _check_plan(community, plan, partner_ids)
+    _check_plan(community, plan, partner_ids, project.starts_on)
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         _open(locked)
         return _create_contribution(actor, locked, plan)
+
+
+def _pledged(actor: Any, contribution: Contribution) -> Contribution:
+    """The contribution locked, if the actor may change it and it is still a pledge."""
+    if not rules.can_manage_partners(actor, contribution.project.community):
+        raise NotAllowed(_("You may not change partnership projects."))
+    locked = Contribution.objects.select_for_update().select_related("project__community").get(pk=contribution.pk)
+    if locked.status != Contribution.Status.PLEDGED:
+        raise Conflict(
+            _("This contribution is already %(status)s.") % {"status": locked.get_status_display()},
+            code="not_pledged",
+        )
+    return locked
+
+
+def contribution_deliver(*, actor: Any, contribution: Contribution, on: dt.date) -> Contribution:
+    """Mark a pledge as delivered on a date (not in the future, not before the project started). A project
+    that has closed may still record a pledge kept before it closed."""
+    with transaction.atomic():
+        locked = _pledged(actor, contribution)
+        on = _delivery_date(on, locked.project.starts_on)
+        before = snapshot(locked)
+        locked.status, locked.delivered_on = Contribution.Status.DELIVERED, on
+        locked.save(update_fields=["status", "delivered_on"])
+        audit_record(
+            actor=actor,
+            action="partner.contribution_deliver",
+            instance=locked,
+            community=locked.project.community,
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked
+
+
+def contribution_withdraw(*, actor: Any, contribution: Contribution, reason: str) -> Contribution:
+    """Record that a pledge will not be kept, and why. It stays on record and counts for nothing."""
+    reason = _text(reason, "reason", 200)
+    with transaction.atomic():
+        locked = _pledged(actor, contribution)
+        before = snapshot(locked)
+        locked.status, locked.withdrawn_reason = Contribution.Status.WITHDRAWN, reason
+        locked.save(update_fields=["status", "withdrawn_reason"])
+        audit_record(
+            actor=actor,
+            action="partner.contribution_withdraw",
+            instance=locked,
+            community=locked.project.community,
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked
 
 
 def project_close(*, actor: Any, project: Project, outcomes: str, beneficiaries: int, ends_on: dt.date) -> Project:

@@ -16,5 +16,15 @@ urlpatterns = [
     path("<str:code>/projects/<int:pk>/", views.project_detail, name="project"),
     path("<str:code>/projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<str:code>/projects/<int:pk>/contribute/", views.contribution_new, name="contribution_new"),
+    path(
+        "<str:code>/projects/<int:pk>/contributions/<int:contribution_pk>/deliver/",
+        views.contribution_deliver,
+        name="contribution_deliver",
+    ),
+    path(
+        "<str:code>/projects/<int:pk>/contributions/<int:contribution_pk>/withdraw/",
+        views.contribution_withdraw,
+        name="contribution_withdraw",
+    ),
     path("<str:code>/projects/<int:pk>/close/", views.project_close, name="project_close"),
 ]

@@ -20,7 +20,7 @@ from linli.core.scenarios import Scenario
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
-from .forms import CloseForm, ContributionForm, PairingForm, PartnerForm, ProjectForm
+from .forms import CloseForm, ContributionForm, DeliverForm, PairingForm, PartnerForm, ProjectForm, WithdrawForm
 from .models import Partner, PartnerKind, Project
 
 ContributionFormSet = formset_factory(ContributionForm, extra=3)
@@ -304,12 +304,66 @@ def contribution_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 partner=plan.partner,
                 value_fen=plan.value_fen,
                 quantity=plan.quantity,
+                delivered_on=plan.delivered_on,
             ),
         )
         if made is not None:
             messages.success(request, _("The contribution is recorded."))
             return redirect("partners:project", code=code, pk=project.pk)
     return _form(request, community, form, _("Add a contribution"), project=project)
+
+
+def _contribution_move(
+    request: HttpRequest,
+    code: str,
+    pk: int,
+    contribution_pk: int,
+    form: forms.Form,
+    move: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """Apply a POSTed move (deliver, withdraw) to one contribution and go back to its project."""
+    community = community_get(code=code, user=request.user)
+    project = selectors.project_get(user=request.user, community=community, pk=pk)
+    _manager(request, community)
+    contribution = selectors.contribution_get(project=project, pk=contribution_pk)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            move(contribution, **form.cleaned_data)
+            messages.success(request, done)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    return redirect("partners:project", code=code, pk=project.pk)
+
+
+@login_required
+@require_POST
+def contribution_deliver(request: HttpRequest, code: str, pk: int, contribution_pk: int) -> HttpResponse:
+    return _contribution_move(
+        request,
+        code,
+        pk,
+        contribution_pk,
+        DeliverForm(request.POST),
+        lambda c, on: services.contribution_deliver(actor=request.user, contribution=c, on=on),
+        _("The contribution is marked delivered."),
+    )
+
+
+@login_required
+@require_POST
+def contribution_withdraw(request: HttpRequest, code: str, pk: int, contribution_pk: int) -> HttpResponse:
+    return _contribution_move(
+        request,
+        code,
+        pk,
+        contribution_pk,
+        WithdrawForm(request.POST),
+        lambda c, reason: services.contribution_withdraw(actor=request.user, contribution=c, reason=reason),
+        _("The pledge is withdrawn."),
+    )
 
 
 @login_required

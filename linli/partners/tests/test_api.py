@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from linli.audit.models import AuditEntry
 from linli.conftest import client_for, make_resident
 from linli.partners.models import Contribution, Pairing, Partner, Project
 
@@ -169,7 +170,14 @@ def test_project_lifecycle(community: Any, admin: Any, bank: Any, charity: Any) 
     project = r.json()
     assert project["co_partners"] == [charity.pk] and project["status"] == "planned"
     money = next(k for k in project["by_kind"] if k["kind"] == "money")
-    assert money == {"kind": "money", "count": 1, "value_fen": 300000, "quantity": 0}
+    assert money == {
+        "kind": "money",
+        "count": 1,
+        "value_fen": 300000,
+        "quantity": 0,
+        "delivered_fen": 0,
+        "delivered_quantity": 0,
+    }
     url = f"{base(community)}/partner-projects/{project['id']}"
 
     r = patch(c, url, {"status": "running"})
@@ -283,3 +291,57 @@ def test_street_overview_api(
     assert_error(
         client_for(users["street_admin"]).get(f"/api/v1/streets/{far_community.street.code}/partners"), 404, "not_found"
     )
+
+
+def test_pledges_are_delivered_or_withdrawn(community: Any, admin: Any, bank: Any, charity: Any) -> None:
+    c = client_for(admin, "en")
+    r = post(
+        c,
+        f"{base(community)}/partner-projects",
+        {
+            "title": "助老食堂",
+            "lead_id": bank.pk,
+            "co_partner_ids": [charity.pk],
+            "scenario": "health",
+            "starts_on": "2026-03-01",
+            "contributions": [
+                {"kind": "money", "description": "首期", "partner_id": bank.pk, "value_fen": 500000},
+                {"kind": "money", "description": "二期", "partner_id": bank.pk, "value_fen": 200000},
+                {
+                    "kind": "volunteers",
+                    "description": "社工",
+                    "partner_id": charity.pk,
+                    "quantity": 6,
+                    "delivered_on": "2026-03-02",
+                },
+            ],
+        },
+    )
+    assert r.status_code == 201, r.content
+    url = f"{base(community)}/partner-projects/{r.json()['id']}"
+    first, second, people = c.get(url + "/contributions").json()
+    assert (first["status"], people["status"], people["delivered_on"]) == ("pledged", "delivered", "2026-03-02")
+
+    before = state()
+    for body, code, field in [
+        ({"on": "2999-01-01"}, "future", "delivered_on"),
+        ({"on": "2026-02-01"}, "before_start", "delivered_on"),
+    ]:
+        r = post(c, f"{url}/contributions/{first['id']}/deliver", body)
+        assert_error(r, 400, code, field)
+    assert_error(post(c, f"{url}/contributions/{people['id']}/deliver", {"on": "2026-04-01"}), 409, "not_pledged")
+    assert_error(post(c, f"{url}/contributions/{first['id']}/withdraw", {"reason": "   "}), 400, "required", "reason")
+    assert_error(post(c, f"{url}/contributions/999999/deliver", {"on": "2026-04-01"}), 404, "not_found")
+    assert state() == before
+
+    r = post(c, f"{url}/contributions/{first['id']}/deliver", {"on": "2026-04-01"})
+    assert r.status_code == 200 and r.json()["status"] == "delivered" and r.json()["delivered_on"] == "2026-04-01"
+    r = post(c, f"{url}/contributions/{second['id']}/withdraw", {"reason": "预算调整"})
+    assert r.status_code == 200 and r.json()["status"] == "withdrawn" and r.json()["withdrawn_reason"] == "预算调整"
+    assert_error(post(c, f"{url}/contributions/{second['id']}/deliver", {"on": "2026-04-01"}), 409, "not_pledged")
+    money = next(k for k in c.get(url).json()["by_kind"] if k["kind"] == "money")
+    assert (money["count"], money["value_fen"], money["delivered_fen"]) == (1, 500000, 500000)  # withdrawn left out
+    people_total = next(k for k in c.get(url).json()["by_kind"] if k["kind"] == "volunteers")
+    assert (people_total["quantity"], people_total["delivered_quantity"]) == (6, 6)
+    assert AuditEntry.objects.filter(action="partner.contribution_deliver", object_id=str(first["id"])).exists()
+    assert AuditEntry.objects.filter(action="partner.contribution_withdraw", object_id=str(second["id"])).exists()

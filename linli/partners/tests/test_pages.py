@@ -319,3 +319,47 @@ def test_edit_a_project_through_the_page(community: Any, admin: Any, project: An
     project.refresh_from_db()
     assert project.title == "银龄助餐（二期）" and project.status == "running"
     assert set(project.co_partners.all()) == {charity, shop} and project.ends_on == dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(("language", "elder"), [("zh-hans", False), ("en", False), ("zh-hans", True)])
+def test_pledges_delivered_and_withdrawn_through_the_project_page(
+    community: Any, admin: Any, project: Any, language: str, elder: bool
+) -> None:
+    c = client_for(admin, language)
+    if elder:
+        c.cookies["linli_elder"] = "1"
+    base = f"/partners/{community.code}/projects/{project.pk}/"
+    money, space = project.contributions.order_by("pk")
+    page = c.get(base).content.decode()
+    assert page.count('id="on-') == 2 and ("已承诺" in page) == (language == "zh-hans")
+
+    before = state()
+    r = c.post(base + f"contributions/{money.pk}/deliver/", {"on": "2026-03-01"}, follow=True)
+    expected = "不能早于项目开始" if language == "zh-hans" else "cannot be before the project started"
+    assert expected in r.content.decode() and state() == before
+    r = c.post(base + f"contributions/{money.pk}/deliver/", {"on": "not a date"}, follow=True)
+    assert ("有效的日期" if language == "zh-hans" else "valid date") in r.content.decode() and state() == before
+    r = c.post(base + f"contributions/{space.pk}/withdraw/", {"reason": ""}, follow=True)
+    assert state() == before
+
+    r = c.post(base + f"contributions/{money.pk}/deliver/", {"on": "2026-03-05"}, follow=True)
+    page = r.content.decode()
+    assert ("已兑现" if language == "zh-hans" else "Delivered") in page and "2026-03-05" in page
+    c.post(base + f"contributions/{space.pk}/withdraw/", {"reason": "场地改作疫苗接种点"})
+    money.refresh_from_db()
+    space.refresh_from_db()
+    assert (money.status, money.delivered_on) == ("delivered", dt.date(2026, 3, 5))
+    assert (space.status, space.withdrawn_reason) == ("withdrawn", "场地改作疫苗接种点")
+    page = c.get(base).content.decode()
+    assert "场地改作疫苗接种点" in page and 'id="on-' not in page
+    assert ('class="elder' in page) == elder
+
+
+def test_only_staff_mark_pledges(community: Any, users: dict[str, Any], project: Any) -> None:
+    money = project.contributions.order_by("pk").first()
+    c = client_for(users["resident"], "en")
+    base = f"/partners/{community.code}/projects/{project.pk}/"
+    assert 'id="on-' not in c.get(base).content.decode()
+    before = state()
+    r = c.post(base + f"contributions/{money.pk}/deliver/", {"on": "2026-03-05"})
+    assert r.status_code in (403, 404) and state() == before
