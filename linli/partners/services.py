@@ -5,6 +5,7 @@ transaction: a refusal saves nothing.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -538,43 +539,48 @@ def _pledged(actor: Any, contribution: Contribution) -> Contribution:
     return locked
 
 
-def contribution_deliver(*, actor: Any, contribution: Contribution, on: dt.date) -> Contribution:
-    """Mark a pledge as delivered on a date (not in the future, not before the project started). A project
-    that has closed may still record a pledge kept before it closed."""
+def _move_pledge(
+    actor: Any, contribution: Contribution, action: str, changes: Callable[[Contribution], dict[str, Any]]
+) -> Contribution:
+    """Lock a pledge, apply the fields `changes` gives for it, save and audit."""
     with transaction.atomic():
         locked = _pledged(actor, contribution)
-        on = _delivery_date(on, locked.project.starts_on)
+        fields = changes(locked)
         before = snapshot(locked)
-        locked.status, locked.delivered_on = Contribution.Status.DELIVERED, on
-        locked.save(update_fields=["status", "delivered_on"])
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(fields))
         audit_record(
             actor=actor,
-            action="partner.contribution_deliver",
+            action=action,
             instance=locked,
             community=locked.project.community,
             before=before,
             after=snapshot(locked),
         )
     return locked
+
+
+def contribution_deliver(*, actor: Any, contribution: Contribution, on: dt.date) -> Contribution:
+    """Mark a pledge as delivered on a date (not in the future, not before the project started). A project
+    that has closed may still record a pledge kept before it closed."""
+    return _move_pledge(
+        actor,
+        contribution,
+        "partner.contribution_deliver",
+        lambda c: {"status": Contribution.Status.DELIVERED, "delivered_on": _delivery_date(on, c.project.starts_on)},
+    )
 
 
 def contribution_withdraw(*, actor: Any, contribution: Contribution, reason: str) -> Contribution:
     """Record that a pledge will not be kept, and why. It stays on record and counts for nothing."""
     reason = _text(reason, "reason", 200)
-    with transaction.atomic():
-        locked = _pledged(actor, contribution)
-        before = snapshot(locked)
-        locked.status, locked.withdrawn_reason = Contribution.Status.WITHDRAWN, reason
-        locked.save(update_fields=["status", "withdrawn_reason"])
-        audit_record(
-            actor=actor,
-            action="partner.contribution_withdraw",
-            instance=locked,
-            community=locked.project.community,
-            before=before,
-            after=snapshot(locked),
-        )
-    return locked
+    return _move_pledge(
+        actor,
+        contribution,
+        "partner.contribution_withdraw",
+        lambda c: {"status": Contribution.Status.WITHDRAWN, "withdrawn_reason": reason},
+    )
 
 
 def project_close(*, actor: Any, project: Project, outcomes: str, beneficiaries: int, ends_on: dt.date) -> Project:

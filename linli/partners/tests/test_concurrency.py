@@ -42,3 +42,20 @@ def test_a_contribution_racing_the_close_lands_before_it_or_not_at_all(project: 
     if added:
         closed_at = AuditEntry.objects.get(action="partner.project_close").pk
         assert AuditEntry.objects.filter(action="partner.contribution").order_by("-pk").first().pk < closed_at  # type: ignore[union-attr]
+
+
+def test_a_pledge_delivered_and_withdrawn_at_once_ends_one_way(project: Any, admin: Any) -> None:
+    pledge = project.contributions.order_by("pk").first()
+    errors = run_together(
+        [
+            lambda: services.contribution_deliver(actor=admin, contribution=pledge, on=TODAY),
+            lambda: services.contribution_withdraw(actor=admin, contribution=pledge, reason="预算调整"),
+            lambda: services.contribution_deliver(actor=admin, contribution=pledge, on=TODAY),
+        ]
+    )
+    assert len(errors) == 2 and all(isinstance(e, Conflict) for e in errors), errors
+    pledge.refresh_from_db()
+    assert pledge.status in (Contribution.Status.DELIVERED, Contribution.Status.WITHDRAWN)
+    assert (pledge.delivered_on is None) == (pledge.status == Contribution.Status.WITHDRAWN)
+    moves = AuditEntry.objects.filter(object_id=str(pledge.pk), action__startswith="partner.contribution_")
+    assert moves.exclude(action="partner.contribution").count() == 1
