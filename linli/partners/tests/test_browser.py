@@ -1,4 +1,5 @@
-"""A community admin registers a partner, starts a project with planned contributions and closes it; a resident
+"""A community admin registers a partner, starts a project with pledged contributions, marks one delivered and
+closes the project; a resident
 sees the partner with its contact number masked; elder mode on a phone-sized screen."""
 
 from typing import Any
@@ -43,6 +44,12 @@ def test_register_a_partner_and_run_a_project(page: Any, community: Any, users: 
     project = Project.objects.get(title="公益市集")
     assert project.contributions.count() == 2
     assert "2,000" in page.inner_text("[data-testid=by-kind]")
+    money = project.contributions.get(kind="money")
+    assert "已承诺" in page.inner_text(f"[data-contribution='{money.pk}']")
+    page.click(f"[data-contribution='{money.pk}'] form[action$='/deliver/'] button")
+    page.wait_for_load_state()
+    assert "已兑现" in page.inner_text(f"[data-contribution='{money.pk}']")
+    assert project.contributions.get(kind="money").status == "delivered"
     screenshot(page, "partners-project")
 
     page.goto(page.base_url + f"/partners/{community.code}/projects/{project.pk}/close/")
