@@ -5,7 +5,7 @@ import hashlib
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -338,7 +338,9 @@ def record_confirm(
     *, actor: Any, record: ServiceRecord, minutes: int | None = None, now: dt.datetime | None = None
 ) -> ServiceRecord:
     """The organiser confirms the hours (correcting the minutes if need be). Points come only from the ledger's
-    `volunteer_hour` rule, one unit per whole hour, keyed by the record: confirming again earns nothing more."""
+    `volunteer_hour` rule, one unit per whole hour, keyed by the record: confirming again earns nothing more.
+    Minutes beyond a whole hour carry over within the calendar year: 90 minutes earn one hour's points, and the
+    next 30 confirmed that year earn the second."""
     now = now or timezone.now()
     if not rules.can_decide_hours(actor, record.activity):
         raise NotAllowed(_("Only the organiser confirms hours."))
@@ -360,7 +362,7 @@ def record_confirm(
         record.status = ServiceRecord.Status.CONFIRMED
         record.confirmed_by = actor
         record.confirmed_at = now
-        hours = record.minutes // 60
+        hours = _hours_to_earn(record)
         if hours:
             earned = ledger.points_earn(
                 community=record.community,
@@ -386,6 +388,23 @@ def record_confirm(
                 title=_("%(h)s hours confirmed, %(p)s points earned") % {"h": record.hours, "p": record.points},
             )
     return record
+
+
+def _hours_to_earn(record: ServiceRecord) -> int:
+    """The whole hours this record completes, counting the volunteer's minutes confirmed earlier in its year.
+    The volunteer's row is locked first, so that two confirmations of their hours take turns."""
+    Resident.objects.select_for_update().filter(pk=record.resident_id).values_list("pk").first()
+    earlier = (
+        ServiceRecord.objects.filter(
+            resident_id=record.resident_id,
+            status=ServiceRecord.Status.CONFIRMED,
+            served_on__year=record.served_on.year,
+        )
+        .exclude(pk=record.pk)
+        .aggregate(minutes=Sum("minutes"))["minutes"]
+        or 0
+    )
+    return (earlier + record.minutes) // 60 - earlier // 60
 
 
 def record_reject(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceRecord:

@@ -59,3 +59,28 @@ def test_two_leaders_stepping_each_other_down_at_once_leave_one_leader(
     # finished, because the later actor is no longer a leader (NotAllowed)
     assert len(errors) == 1 and isinstance(errors[0], Conflict | NotAllowed), errors
     assert ClubMember.objects.filter(club=club, leader=True).count() == 1
+
+
+def test_two_organisers_confirming_one_volunteers_half_hours_at_once_earn_the_whole_hour(
+    organiser, community, volunteer
+):
+    at = NOW + dt.timedelta(hours=2, minutes=1)
+    records = []
+    for n in range(2):
+        activity = make_activity(organiser, community, title=f"巡河 {n}")
+        services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
+        records.append(
+            services.check_in(
+                actor=volunteer.user,
+                activity=activity,
+                resident=volunteer,
+                code=codes.current_code(activity, at),
+                now=at,
+            )
+        )
+    errors = run_together(
+        [lambda r=r: services.record_confirm(actor=organiser, record=r, minutes=30, now=at) for r in records]
+    )
+    assert errors == []
+    assert sorted(ServiceRecord.objects.values_list("points", flat=True)) == [0, 10]
+    assert ledger_selectors.resident_account(volunteer).balance == 10

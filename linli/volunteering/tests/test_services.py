@@ -141,6 +141,20 @@ def test_corrected_minutes_earn_whole_hours_and_year_totals_add_up(activity, vol
     assert (total.minutes, total.activities, total.points, total.hours) == (150, 1, 20, 2.5)
 
 
+def test_minutes_beyond_whole_hours_carry_over_within_the_year(organiser, community, volunteer):
+    later = AT_START + dt.timedelta(hours=3)
+    records = [signed_in(make_activity(organiser, community, title=f"义诊 {n}"), volunteer) for n in range(3)]
+    earned = [
+        services.record_confirm(actor=organiser, record=r, minutes=m, now=later).points
+        for r, m in zip(records, (90, 90, 20), strict=True)
+    ]
+    assert earned == [10, 20, 0]  # 90 min: 1 h; 180 min: 3 h in all; 200 min: still 3 h
+    assert ledger_selectors.resident_account(volunteer).balance == 30
+    assert Transaction.objects.filter(rule_code="volunteer_hour").count() == 2
+    total = selectors.year_totals(resident=volunteer, year=2026)
+    assert (total.minutes, total.points) == (200, 30)
+
+
 def test_bad_activity_input_is_refused_with_a_message(organiser, community):
     start = NOW + dt.timedelta(days=1)
     cases = [
