@@ -65,4 +65,7 @@ def test_register_a_partner_and_run_a_project(page: Any, community: Any, users: 
     page.goto(page.base_url + f"/partners/{community.code}/p/{shop.pk}/")
     assert page.inner_text("[data-testid=contact-mobile]") == "138****9876"
     assert page.locator("[data-testid=deactivate]").count() == 0
+    # elder mode on a phone: each table row is a card whose cells carry their column's heading
+    assert page.locator("[data-testid=by-kind] thead").is_hidden()
+    assert page.locator("[data-testid=by-kind] tbody td").first.get_attribute("data-label") == "类型"
     screenshot(page, "partners-partner-elder")
