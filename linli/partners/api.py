@@ -22,6 +22,7 @@ from .schemas import (
     CloseIn,
     ContributionIn,
     ContributionOut,
+    ContributionPatch,
     DeliverIn,
     PairingIn,
     PairingOut,
@@ -356,6 +357,16 @@ def contribution_create(request: HttpRequest, code: str, project_id: int, payloa
         delivered_on=payload.delivered_on,
     )
     return Status(201, contribution_out(contribution))
+
+
+@router.patch(BASE + "/partner-projects/{project_id}/contributions/{contribution_id}", response=ContributionOut)
+def contribution_correct(
+    request: HttpRequest, code: str, project_id: int, contribution_id: int, payload: ContributionPatch
+) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    contribution = selectors.contribution_get(project=_project(request, community, project_id), pk=contribution_id)
+    corrected = services.contribution_correct(actor=request.user, contribution=contribution, **payload.dict())
+    return contribution_out(corrected)
 
 
 @router.post(BASE + "/partner-projects/{project_id}/contributions/{contribution_id}/deliver", response=ContributionOut)

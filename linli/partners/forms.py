@@ -155,26 +155,14 @@ class ProjectForm(forms.Form):
             del self.fields["lead"]
 
 
-class ContributionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Contribution.Kind.choices])
+class _AmountForm(forms.Form):
+    """What was put in and how much: a value in yuan (read as integer fen) and/or a quantity."""
+
     description = forms.CharField(label=_("What"), max_length=200)
-    partner: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=pgettext_lazy("contributed by", "By"),
-        queryset=Partner.objects.none(),
-        required=False,
-        empty_label=_("The community"),
-    )
     value_yuan = forms.DecimalField(
         label=_("Value (yuan)"), min_value=Decimal("0"), max_digits=14, decimal_places=2, required=False
     )
     quantity = forms.IntegerField(label=_("Quantity (hours, items, m²…)"), min_value=0, required=False)
-    delivered_on = forms.DateField(
-        label=_("Delivered on"), required=False, widget=DATE, help_text=_("Leave empty for a pledge not yet delivered.")
-    )
-
-    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -183,6 +171,24 @@ class ContributionForm(forms.Form):
         except DomainError as exc:
             self.add_error("value_yuan", str(exc.message))
         return data
+
+
+class ContributionForm(_AmountForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Contribution.Kind.choices])
+    partner: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=pgettext_lazy("contributed by", "By"),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label=_("The community"),
+    )
+    delivered_on = forms.DateField(
+        label=_("Delivered on"), required=False, widget=DATE, help_text=_("Leave empty for a pledge not yet delivered.")
+    )
+    field_order = ["kind", "description", "partner", "value_yuan", "quantity", "delivered_on"]
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
 
     def plan(self) -> ContributionPlan:
         data = self.cleaned_data
@@ -194,6 +200,10 @@ class ContributionForm(forms.Form):
             quantity=data.get("quantity") or 0,
             delivered_on=data.get("delivered_on"),
         )
+
+
+class CorrectForm(_AmountForm):
+    reason = forms.CharField(label=_("Why corrected"), max_length=200)
 
 
 class DeliverForm(forms.Form):

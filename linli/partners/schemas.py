@@ -84,6 +84,15 @@ class ContributionIn(Schema):
     delivered_on: dt.date | None = Field(None, description="null: pledged, not yet delivered.")
 
 
+class ContributionPatch(Schema):
+    reason: str = Field(
+        min_length=1, max_length=200, description="Why the record is corrected (kept in the audit log)."
+    )
+    description: str | None = Field(None, min_length=1, max_length=200)
+    value_fen: int | None = Field(None, ge=0, le=10**15)
+    quantity: int | None = Field(None, ge=0, le=2_147_483_647)
+
+
 class DeliverIn(Schema):
     on: dt.date = Field(description="The day it was delivered: not in the future, not before the project started.")
 

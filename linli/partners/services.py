@@ -526,37 +526,40 @@ def contribution_add(
         return _create_contribution(actor, locked, plan)
 
 
-def _pledged(actor: Any, contribution: Contribution) -> Contribution:
-    """The contribution locked, if the actor may change it and it is still a pledge."""
+def _change_contribution(
+    actor: Any,
+    contribution: Contribution,
+    action: str,
+    changes: Callable[[Contribution], dict[str, Any]],
+    *,
+    pledged_only: bool = True,
+    reason: str = "",
+) -> Contribution:
+    """Lock a contribution (a pledge, unless `pledged_only` is off: then anything not withdrawn), apply the
+    fields `changes` gives for it, save and audit (with the reason, when one is given)."""
     if not rules.can_manage_partners(actor, contribution.project.community):
         raise NotAllowed(_("You may not change partnership projects."))
-    locked = Contribution.objects.select_for_update().select_related("project__community").get(pk=contribution.pk)
-    if locked.status != Contribution.Status.PLEDGED:
-        raise Conflict(
-            _("This contribution is already %(status)s.") % {"status": locked.get_status_display()},
-            code="not_pledged",
-        )
-    return locked
-
-
-def _move_pledge(
-    actor: Any, contribution: Contribution, action: str, changes: Callable[[Contribution], dict[str, Any]]
-) -> Contribution:
-    """Lock a pledge, apply the fields `changes` gives for it, save and audit."""
     with transaction.atomic():
-        locked = _pledged(actor, contribution)
+        locked = Contribution.objects.select_for_update().select_related("project__community").get(pk=contribution.pk)
+        refused = locked.status != Contribution.Status.PLEDGED if pledged_only else False
+        if refused or locked.status == Contribution.Status.WITHDRAWN:
+            raise Conflict(
+                _("This contribution is already %(status)s.") % {"status": locked.get_status_display()},
+                code="not_pledged" if pledged_only else "withdrawn",
+            )
         fields = changes(locked)
         before = snapshot(locked)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
+        after = snapshot(locked)
         audit_record(
             actor=actor,
             action=action,
             instance=locked,
             community=locked.project.community,
             before=before,
-            after=snapshot(locked),
+            after={**after, "reason": reason} if reason else after,
         )
     return locked
 
@@ -564,7 +567,7 @@ def _move_pledge(
 def contribution_deliver(*, actor: Any, contribution: Contribution, on: dt.date) -> Contribution:
     """Mark a pledge as delivered on a date (not in the future, not before the project started). A project
     that has closed may still record a pledge kept before it closed."""
-    return _move_pledge(
+    return _change_contribution(
         actor,
         contribution,
         "partner.contribution_deliver",
@@ -575,11 +578,39 @@ def contribution_deliver(*, actor: Any, contribution: Contribution, on: dt.date)
 def contribution_withdraw(*, actor: Any, contribution: Contribution, reason: str) -> Contribution:
     """Record that a pledge will not be kept, and why. It stays on record and counts for nothing."""
     reason = _text(reason, "reason", 200)
-    return _move_pledge(
+    return _change_contribution(
         actor,
         contribution,
         "partner.contribution_withdraw",
         lambda c: {"status": Contribution.Status.WITHDRAWN, "withdrawn_reason": reason},
+    )
+
+
+def contribution_correct(
+    *,
+    actor: Any,
+    contribution: Contribution,
+    reason: str,
+    description: str | None = None,
+    value_fen: int | None = None,
+    quantity: int | None = None,
+) -> Contribution:
+    """Correct what was recorded of a contribution (pledged or delivered; a withdrawn one stays as it was),
+    saying why; the audit log keeps the values before and after. Its kind, side and status do not change."""
+    reason = _text(reason, "reason", 200)
+
+    def changes(c: Contribution) -> dict[str, Any]:
+        plan = ContributionPlan(
+            kind=c.kind,
+            description=c.description if description is None else description,
+            value_fen=c.value_fen if value_fen is None else value_fen,
+            quantity=c.quantity if quantity is None else quantity,
+        )  # the side is not checked again: it does not change, and may have left since
+        _check_plan(c.project.community, plan, set(), c.project.starts_on)
+        return {"description": plan.description.strip(), "value_fen": plan.value_fen, "quantity": plan.quantity}
+
+    return _change_contribution(
+        actor, contribution, "partner.contribution_correct", changes, pledged_only=False, reason=reason
     )
 
 

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<str:code>/projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<str:code>/projects/<int:pk>/contribute/", views.contribution_new, name="contribution_new"),
     path(
+        "<str:code>/projects/<int:pk>/contributions/<int:contribution_pk>/correct/",
+        views.contribution_correct,
+        name="contribution_correct",
+    ),
+    path(
         "<str:code>/projects/<int:pk>/contributions/<int:contribution_pk>/deliver/",
         views.contribution_deliver,
         name="contribution_deliver",

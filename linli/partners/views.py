@@ -17,10 +17,20 @@ from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.scenarios import Scenario
+from linli.facilities.money import fen_to_yuan
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
-from .forms import CloseForm, ContributionForm, DeliverForm, PairingForm, PartnerForm, ProjectForm, WithdrawForm
+from .forms import (
+    CloseForm,
+    ContributionForm,
+    CorrectForm,
+    DeliverForm,
+    PairingForm,
+    PartnerForm,
+    ProjectForm,
+    WithdrawForm,
+)
 from .models import Partner, PartnerKind, Project
 
 ContributionFormSet = formset_factory(ContributionForm, extra=3)
@@ -336,6 +346,37 @@ def _contribution_move(
         except DomainError as exc:
             messages.error(request, str(exc.message))
     return redirect("partners:project", code=code, pk=project.pk)
+
+
+@login_required
+def contribution_correct(request: HttpRequest, code: str, pk: int, contribution_pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    project = selectors.project_get(user=request.user, community=community, pk=pk)
+    _manager(request, community)
+    contribution = selectors.contribution_get(project=project, pk=contribution_pk)
+    initial = {
+        "description": contribution.description,
+        "value_yuan": fen_to_yuan(contribution.value_fen),
+        "quantity": contribution.quantity,
+    }
+    form = CorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        corrected = _save(
+            form,
+            lambda: services.contribution_correct(
+                actor=request.user,
+                contribution=contribution,
+                reason=data["reason"],
+                description=data["description"],
+                value_fen=data.get("value_fen") or 0,
+                quantity=data.get("quantity") or 0,
+            ),
+        )
+        if corrected is not None:
+            messages.success(request, _("The contribution is corrected."))
+            return redirect("partners:project", code=code, pk=project.pk)
+    return _form(request, community, form, _("Correct a contribution"), project=project)
 
 
 @login_required

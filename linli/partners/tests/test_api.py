@@ -345,3 +345,27 @@ def test_pledges_are_delivered_or_withdrawn(community: Any, admin: Any, bank: An
     assert (people_total["quantity"], people_total["delivered_quantity"]) == (6, 6)
     assert AuditEntry.objects.filter(action="partner.contribution_deliver", object_id=str(first["id"])).exists()
     assert AuditEntry.objects.filter(action="partner.contribution_withdraw", object_id=str(second["id"])).exists()
+
+
+def test_a_recorded_contribution_is_corrected_with_a_reason(community: Any, admin: Any, project: Any) -> None:
+    c = client_for(admin, "en")
+    url = f"{base(community)}/partner-projects/{project.pk}/contributions"
+    money, space = project.contributions.order_by("pk")
+    before = state()
+    for body, status, code, field in [
+        ({"value_fen": 0, "reason": "录错了"}, 400, "invalid", "value_fen"),  # money needs a value
+        ({"value_fen": -1, "reason": "录错了"}, 422, "validation_error", "value_fen"),
+        ({"value_fen": 450_000, "reason": "  "}, 400, "required", "reason"),
+        ({"value_fen": 450_000}, 422, "validation_error", "reason"),
+    ]:
+        assert_error(patch(c, f"{url}/{money.pk}", body), status, code, field)
+    assert state() == before
+
+    r = patch(c, f"{url}/{money.pk}", {"value_fen": 450_000, "reason": "合同金额为 4,500 元"})
+    assert r.status_code == 200 and r.json()["value_fen"] == 450_000 and r.json()["status"] == "pledged"
+    audit = AuditEntry.objects.get(action="partner.contribution_correct", object_id=str(money.pk))
+    assert (audit.before["value_fen"], audit.after["value_fen"]) == (500_000, 450_000)
+    assert audit.after["reason"] == "合同金额为 4,500 元"
+
+    assert post(c, f"{url}/{space.pk}/withdraw", {"reason": "场地另作他用"}).status_code == 200
+    assert_error(patch(c, f"{url}/{space.pk}", {"quantity": 10, "reason": "x"}), 409, "withdrawn")

@@ -363,3 +363,27 @@ def test_only_staff_mark_pledges(community: Any, users: dict[str, Any], project:
     before = state()
     r = c.post(base + f"contributions/{money.pk}/deliver/", {"on": "2026-03-05"})
     assert r.status_code in (403, 404) and state() == before
+
+
+@pytest.mark.parametrize(("language", "elder"), [("zh-hans", False), ("en", False), ("zh-hans", True)])
+def test_a_contribution_corrected_through_its_page(
+    community: Any, admin: Any, project: Any, language: str, elder: bool
+) -> None:
+    c = client_for(admin, language)
+    if elder:
+        c.cookies["linli_elder"] = "1"
+    money = project.contributions.order_by("pk").first()
+    url = f"/partners/{community.code}/projects/{project.pk}/contributions/{money.pk}/correct/"
+    assert url in c.get(f"/partners/{community.code}/projects/{project.pk}/").content.decode()
+    page = c.get(url).content.decode()
+    assert 'value="5000"' in page and ('class="elder' in page) == elder
+    before = state()
+    r = c.post(url, {"description": "项目资金", "value_yuan": "0", "quantity": "0", "reason": "录错了"})
+    assert ("请填写金额" if language == "zh-hans" else "Say how much money.") in r.content.decode()
+    r = c.post(url, {"description": "项目资金", "value_yuan": "4500", "quantity": "0", "reason": ""})
+    assert r.status_code == 200 and state() == before
+    fixed = {"description": "项目资金", "value_yuan": "4500.5", "quantity": "0", "reason": "按合同"}
+    r = c.post(url, fixed, follow=True)
+    assert r.redirect_chain[-1][0] == f"/partners/{community.code}/projects/{project.pk}/"
+    money.refresh_from_db()
+    assert money.value_fen == 450_050
