@@ -359,12 +359,16 @@ def contribution_create(request: HttpRequest, code: str, project_id: int, payloa
     return Status(201, contribution_out(contribution))
 
 
+def _contribution(request: HttpRequest, code: str, project_id: int, contribution_id: int) -> Contribution:
+    community = community_get(code=code, user=request.user)
+    return selectors.contribution_get(project=_project(request, community, project_id), pk=contribution_id)
+
+
 @router.patch(BASE + "/partner-projects/{project_id}/contributions/{contribution_id}", response=ContributionOut)
 def contribution_correct(
     request: HttpRequest, code: str, project_id: int, contribution_id: int, payload: ContributionPatch
 ) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    contribution = selectors.contribution_get(project=_project(request, community, project_id), pk=contribution_id)
+    contribution = _contribution(request, code, project_id, contribution_id)
     corrected = services.contribution_correct(actor=request.user, contribution=contribution, **payload.dict())
     return contribution_out(corrected)
 
@@ -373,8 +377,7 @@ def contribution_correct(
 def contribution_deliver(
     request: HttpRequest, code: str, project_id: int, contribution_id: int, payload: DeliverIn
 ) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    contribution = selectors.contribution_get(project=_project(request, community, project_id), pk=contribution_id)
+    contribution = _contribution(request, code, project_id, contribution_id)
     return contribution_out(services.contribution_deliver(actor=request.user, contribution=contribution, on=payload.on))
 
 
@@ -382,8 +385,7 @@ def contribution_deliver(
 def contribution_withdraw(
     request: HttpRequest, code: str, project_id: int, contribution_id: int, payload: WithdrawIn
 ) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    contribution = selectors.contribution_get(project=_project(request, community, project_id), pk=contribution_id)
+    contribution = _contribution(request, code, project_id, contribution_id)
     return contribution_out(
         services.contribution_withdraw(actor=request.user, contribution=contribution, reason=payload.reason)
     )
