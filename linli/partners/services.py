@@ -541,8 +541,12 @@ def _change_contribution(
         raise NotAllowed(_("You may not change partnership projects."))
     with transaction.atomic():
         locked = Contribution.objects.select_for_update().select_related("project__community").get(pk=contribution.pk)
-        refused = locked.status != Contribution.Status.PLEDGED if pledged_only else False
-        if refused or locked.status == Contribution.Status.WITHDRAWN:
+        allowed = (
+            {Contribution.Status.PLEDGED}
+            if pledged_only
+            else {Contribution.Status.PLEDGED, Contribution.Status.DELIVERED}
+        )
+        if locked.status not in allowed:
             raise Conflict(
                 _("This contribution is already %(status)s.") % {"status": locked.get_status_display()},
                 code="not_pledged" if pledged_only else "withdrawn",
