@@ -27,9 +27,10 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
-from .contract import Contraction
+from .contract import Contraction, for_search
 from .geo import FloatArray, IntArray
 from .network import WalkNetwork
+from .search import NodeArray, from_starts
 from .snap import Snapped
 
 # entries of a (sources x nodes) distance block computed at once
@@ -161,7 +162,7 @@ class SharedAccess:
     ``s == 0``, within 1e-9 m, starts at its point). A split point only gets
     out-edges to its neighbours along the chain (the next split points or the
     chain ends); the chain keeps its own edge between its ends. Each group is
-    then one multi-source ``dijkstra(min_only=True)`` from its own start nodes:
+    then one multi-source search (:func:`.search.from_starts`) from its own start nodes:
     the other groups' virtual nodes have no in-edges and are never reached.
 
     Chain ends get their exact distance (a route through a chain between its
@@ -197,18 +198,17 @@ class SharedAccess:
             return None
         return self.uniq_node[lo:hi], self.uniq_first[lo:hi]
 
-    def _run(self, group: int, limit: float) -> tuple[FloatArray, IntArray, IntArray, IntArray] | None:
+    def _run(self, group: int, limit: float) -> tuple[FloatArray, NodeArray, IntArray, IntArray] | None:
         """Graph-node distances, the start node reached from, and a start node -> source lookup."""
         starts = self._starts(group)
         if starts is None:
             return None
         uniq, first = starts
-        dist, _, src = dijkstra(
-            self.graph, directed=True, indices=uniq, min_only=True, limit=limit, return_predecessors=True
-        )
+        dist, src = from_starts(self.graph, uniq, limit=limit, with_origin=True)
+        assert src is not None
         return dist, src, uniq, first
 
-    def _source_of(self, src: IntArray, uniq: IntArray, uniq_first: IntArray) -> IntArray:
+    def _source_of(self, src: NodeArray, uniq: IntArray, uniq_first: IntArray) -> IntArray:
         """Map graph start nodes (``src``, negative when unreached) to source indices within the group."""
         size = self.graph.shape[0]
         lut = np.full(size + 1, -1, dtype=np.int64)
@@ -226,7 +226,7 @@ class SharedAccess:
         starts = self._starts(group)
         if starts is None:
             return np.full(n, math.inf)
-        dist = dijkstra(self.graph, directed=True, indices=starts[0], min_only=True, limit=limit)
+        dist, _ = from_starts(self.graph, starts[0], limit=limit)
         out: FloatArray = dist[:n]
         if self.interior.size:
             d = self.interior_at.distance(dist)
@@ -318,7 +318,7 @@ def _locate(
 def prepare_access(network: WalkNetwork, groups: Sequence[Snapped], origins: Snapped | None = None) -> SharedAccess:
     """Snap every group's sources into one augmented graph, once (see :class:`SharedAccess`)."""
     n = network.n_nodes
-    c = network.contraction
+    c = for_search(network)
     cu, cv, clen = c.chain_u, c.chain_v, c.chain_length
     src = _concat(groups)
     group_start = np.zeros(len(groups) + 1, dtype=np.int64)

@@ -19,8 +19,8 @@ import numpy as np
 import numpy.typing as npt
 import osmium
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
+from ._graph import components, symmetric_csr
 from .errors import EmptyNetworkError, InputError, NetworkError
 from .geo import FloatArray, IntArray, LocalProjection
 
@@ -165,40 +165,14 @@ def _present(idx: IntArray, n: int) -> IntArray:
     return np.flatnonzero(mask).astype(np.int64)
 
 
-def _upper_csr(u: IntArray, v: IntArray, w: FloatArray, n: int) -> sparse.csr_array:
-    """CSR matrix of the pairs ``u < v`` sorted by (u, v): no sort needed."""
-    itype = np.int32 if max(n, u.size) < 2**31 - 1 else np.int64
-    indptr = np.zeros(n + 1, dtype=itype)
-    np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
-    g = sparse.csr_array((w, v.astype(itype), indptr), shape=(n, n))
-    g.has_sorted_indices = True
-    return g
-
-
 def _symmetric_csr(u: IntArray, v: IntArray, w: FloatArray, n: int) -> sparse.csr_array:
     """Symmetric CSR graph (both directions) of the pairs ``u < v`` sorted by (u, v), sorted indices.
 
-    Row ``r`` holds its lower neighbours (the transpose, made by scipy's counting
-    sort) then its upper ones, so both halves are placed without sorting. float64
-    data and int32 indices (up to 2**31 entries): ``scipy.sparse.csgraph`` uses it
-    as it is, without a copy per call.
+    float64 data and int32 indices: the search kernel and ``scipy.sparse.csgraph``
+    use it as it is, without a copy per call.
     """
-    up = _upper_csr(u, v, w, n)
-    low = up.T.tocsr()
-    low.sort_indices()  # already sorted by the transposition; only sets the flag
-    itype = up.indices.dtype
-    iu, il = up.indptr.astype(np.int64), low.indptr.astype(np.int64)
-    m = u.size
-    at = np.arange(m, dtype=np.int64)
-    pos_u = at + np.repeat(il[1:], np.diff(iu))
-    pos_l = at + np.repeat(iu[:-1], np.diff(il))
-    indices = np.empty(2 * m, dtype=itype)
-    data = np.empty(2 * m, dtype=np.float64)
-    indices[pos_u] = up.indices
-    indices[pos_l] = low.indices.astype(itype, copy=False)
-    data[pos_u] = w
-    data[pos_l] = low.data
-    g = sparse.csr_array((data, indices, (iu + il).astype(itype)), shape=(n, n))
+    indptr, indices, data = symmetric_csr(u, v, w, n)
+    g = sparse.csr_array((data, indices, indptr), shape=(n, n))
     g.has_sorted_indices = True
     return g
 
@@ -249,9 +223,8 @@ def build_network(
     x_all, y_all = projection.forward(lon_a, lat_a)
     length = np.hypot(x_all[u] - x_all[v], y_all[u] - y_all[v])
 
-    # largest connected component, counted in nodes that carry an edge; pairs are sorted (u < v), so the
-    # upper triangle is a CSR matrix as it is
-    n_comp, labels = connected_components(_upper_csr(u, v, length, n), directed=False)
+    # largest connected component, counted in nodes that carry an edge
+    n_comp, labels = components(u, v, n)
     sizes = np.bincount(labels[used], minlength=n_comp)
     best = int(np.argmax(sizes))
     edge_keep = labels[u] == best

@@ -24,6 +24,9 @@ from linli.planning.core.snap import Snapped
 from .handmade import PROJ
 from .test_core_hangzhou import _nx_with_points
 
+# small networks are searched as built unless told otherwise (see contract.for_search): fold them here
+pytestmark = pytest.mark.usefixtures("chains_folded")
+
 
 def _net(lines: list[list[tuple[float, float]]]) -> WalkNetwork:
     index: dict[tuple[float, float], int] = {}

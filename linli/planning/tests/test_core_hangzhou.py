@@ -92,6 +92,7 @@ def _nx_with_points(net: WalkNetwork, groups: dict[str, Snapped]) -> nx.Graph:
     return g
 
 
+@pytest.mark.usefixtures("either_search_graph")
 def test_distances_equal_networkx(net: WalkNetwork) -> None:
     rng = np.random.default_rng(42)
     x0, x1, y0, y1 = net.x.min(), net.x.max(), net.y.min(), net.y.max()

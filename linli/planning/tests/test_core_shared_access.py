@@ -29,6 +29,7 @@ from linli.planning.core import (
     snap_xy,
 )
 from linli.planning.core.access import augmented_graph, same_edge_pairs
+from linli.planning.core.contract import for_search
 from linli.planning.core.snap import Snapped
 
 from .handmade import PROJ, STREETS
@@ -112,6 +113,7 @@ def _own_distance(net: WalkNetwork, origins: Snapped, fac: Snapped, near: np.nda
     return out
 
 
+@pytest.mark.usefixtures("either_search_graph")
 def test_handmade_city_crowded_edges() -> None:
     index: dict[tuple[int, int], int] = {}
     a, b = [], []
@@ -141,6 +143,7 @@ def test_handmade_city_crowded_edges() -> None:
     assert nearest_source(net, o, f, limit=70.0).nearest[0] == -1
 
 
+@pytest.mark.usefixtures("either_search_graph")
 def test_hangzhou_shared_equals_before_and_networkx() -> None:
     p = hangzhou_pbf()
     net = load_osm(Path(p))
@@ -167,15 +170,17 @@ def test_hangzhou_shared_equals_before_and_networkx() -> None:
         assert np.allclose(_own_distance(net, origins, fac, r.nearest), r.distance_m, rtol=0, atol=1e-9)
 
 
+@pytest.mark.usefixtures("either_search_graph")
 def test_node_distances_equal_networkx_cutoff() -> None:
     p = hangzhou_pbf()
     net = load_osm(Path(p))
     rng = np.random.default_rng(9)
     f = rng.choice(net.n_nodes, 25, replace=False)
     src = snap_xy(net, net.x[f], net.y[f])
-    # facilities on chain ends: nothing to insert, the contracted graph is used as it is
-    ends = f[~np.isin(f, net.contraction.interior)]
-    assert prepare_access(net, [snap_xy(net, net.x[ends], net.y[ends])]).graph is net.contraction.graph
+    # facilities on chain ends: nothing to insert, the search graph is used as it is
+    searched = for_search(net)
+    ends = f[~np.isin(f, searched.interior)]
+    assert prepare_access(net, [snap_xy(net, net.x[ends], net.y[ends])]).graph is searched.graph
     g = nx.Graph()
     g.add_weighted_edges_from(zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_length.tolist(), strict=True))
     for limit in (math.inf, 1000.0):

@@ -1,0 +1,20 @@
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+def multi_source(
+    indptr: npt.NDArray[np.integer[Any]],
+    indices: npt.NDArray[np.integer[Any]],
+    weights: npt.NDArray[np.float64],
+    starts: npt.NDArray[np.integer[Any]],
+    limit: float,
+    dist: npt.NDArray[np.float64],
+    origin: npt.NDArray[np.integer[Any]],
+) -> int: ...
+def symmetric_csr(
+    u: npt.NDArray[np.integer[Any]], v: npt.NDArray[np.integer[Any]], w: npt.NDArray[np.float64], n: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64]]: ...
+def components(
+    u: npt.NDArray[np.integer[Any]], v: npt.NDArray[np.integer[Any]], n: int
+) -> tuple[int, npt.NDArray[np.int32]]: ...
