@@ -265,8 +265,12 @@ def bench_mclp(case: str, npz: Path, n_dem: int, n_cand: int, k: int, radius: fl
 # --- main ---------------------------------------------------------------------------
 
 
-def fmt_s(x: float | None) -> str:
-    return "—" if x is None else f"{x:,.2f}"
+def fmt_ms(seconds: float | None) -> str:
+    """Milliseconds: one decimal below 100 ms, whole ones above."""
+    if seconds is None:
+        return "—"
+    ms = seconds * 1000
+    return f"{ms:,.1f}" if ms < 100 else f"{ms:,.0f}"
 
 
 def main() -> None:
@@ -337,8 +341,8 @@ def report(rows: list[dict[str, Any]], mclp: list[dict[str, Any]], quick: bool) 
         f"Times: best of {REPEATS} runs (each in a fresh subprocess) for linli and networkx below 500k nodes, "
         "one run otherwise.",
         "",
-        "| network | nodes | engine | build s | 20 queries s | total s | peak RSS MB | vs linli | max diff m "
-        "| linli snap s (not in total) |",
+        "| network | nodes | engine | build ms | 20 queries ms | total ms | peak RSS MB | vs linli | max diff m "
+        "| linli snap ms (not in total) |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -352,8 +356,8 @@ def report(rows: list[dict[str, Any]], mclp: list[dict[str, Any]], quick: bool) 
             ext = " (extrapolated from 2 of 20 categories)" if r["extrapolated"] else ""
             diff = f"{r['max_diff_m']:.3f}" if "max_diff_m" in r else "—"
             lines.append(
-                f"| {row['case']} | {row['nodes']:,} | {engine}{ext} | {fmt_s(r['build_s'])} | {fmt_s(q)} | "
-                f"{fmt_s(r['total_s'])} | {r['peak_mb']:,.0f} | {ratio} | {diff} | {fmt_s(r.get('snap_s'))} |"
+                f"| {row['case']} | {row['nodes']:,} | {engine}{ext} | {fmt_ms(r['build_s'])} | {fmt_ms(q)} | "
+                f"{fmt_ms(r['total_s'])} | {r['peak_mb']:,.0f} | {ratio} | {diff} | {fmt_ms(r.get('snap_s'))} |"
             )
     lines += [
         "",
@@ -361,7 +365,7 @@ def report(rows: list[dict[str, Any]], mclp: list[dict[str, Any]], quick: bool) 
         "",
         "pandana needs a horizon and is left out here.",
         "",
-        "| network | nodes | engine | build s | 20 queries s | total s | vs linli |",
+        "| network | nodes | engine | build ms | 20 queries ms | total ms | vs linli |",
         "|---|---:|---|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -374,21 +378,21 @@ def report(rows: list[dict[str, Any]], mclp: list[dict[str, Any]], quick: bool) 
             ratio = "1.0×" if engine == "linli" else f"{r['nolimit_total_s'] / lin:,.1f}× slower" if lin else "—"
             ext = " (extrapolated from 2 of 20 categories)" if r["extrapolated"] else ""
             lines.append(
-                f"| {row['case']} | {row['nodes']:,} | {engine}{ext} | {fmt_s(r['build_s'])} | {fmt_s(q)} | "
-                f"{fmt_s(r['nolimit_total_s'])} | {ratio} |"
+                f"| {row['case']} | {row['nodes']:,} | {engine}{ext} | {fmt_ms(r['build_s'])} | {fmt_ms(q)} | "
+                f"{fmt_ms(r['nolimit_total_s'])} | {ratio} |"
             )
     lines += [
         "",
         "### Site selection: maximal covering (same coverage matrix)",
         "",
-        "| network | demand | candidates | k | linli distances s | linli MILP s | spopt CBC s | speed-up (solve) "
+        "| network | demand | candidates | k | linli distances ms | linli MILP ms | spopt CBC ms | speed-up (solve) "
         "| linli objective | spopt objective |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in mclp:
         lines.append(
-            f"| {m['case']} | {m['demand']:,} | {m['candidates']} | {m['k']} | {fmt_s(m['linli_distances_s'])} | "
-            f"{fmt_s(m['linli_solve_s'])} | {fmt_s(m['spopt_s'])} | {m['spopt_s'] / m['linli_solve_s']:,.1f}× | "
+            f"| {m['case']} | {m['demand']:,} | {m['candidates']} | {m['k']} | {fmt_ms(m['linli_distances_s'])} | "
+            f"{fmt_ms(m['linli_solve_s'])} | {fmt_ms(m['spopt_s'])} | {m['spopt_s'] / m['linli_solve_s']:,.1f}× | "
             f"{m['linli_objective']:,.0f} | {m['spopt_objective']:,.0f} |"
         )
     return "\n".join(lines)

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import dijkstra
 
 from .contract import Contraction, for_search
 from .geo import FloatArray, IntArray
@@ -33,8 +32,6 @@ from .network import WalkNetwork
 from .search import NodeArray, from_starts
 from .snap import Snapped
 
-# entries of a (sources x nodes) distance block computed at once
-_BLOCK_ENTRIES = 16_000_000
 # snap points closer than this (metres) to an edge end, or to the network, are taken exactly there
 _EPS_M = 1e-9
 
@@ -48,20 +45,19 @@ class NearestResult:
 
 
 def augmented_graph(network: WalkNetwork, sources: Snapped) -> sparse.csr_array:
-    """The network graph plus one virtual node per source (rows n .. n+S-1)."""
+    """The network graph plus one virtual node per source (rows n .. n+S-1), int32 indices where they fit."""
     g = network.graph
     n, s = network.n_nodes, len(sources)
     e = sources.edge
     length = network.edge_length[e]
     to_u = sources.distance_m + sources.offset_m
     to_v = sources.distance_m + (length - sources.offset_m)
-    indptr = np.concatenate([g.indptr.astype(np.int64), g.indptr[-1] + 2 * np.arange(1, s + 1, dtype=np.int64)])
-    indices = np.concatenate(
-        [g.indices.astype(np.int64), np.column_stack([network.edge_u[e], network.edge_v[e]]).ravel()]
-    )
+    itype = np.int32 if n + s < 2**31 - 1 and g.nnz + 2 * s < 2**31 - 1 else np.int64
+    indptr = np.concatenate([g.indptr.astype(itype), g.indptr[-1] + 2 * np.arange(1, s + 1, dtype=itype)])
+    indices = np.concatenate([g.indices.astype(itype), np.column_stack([network.edge_u[e], network.edge_v[e]]).ravel()])
     data = np.concatenate([g.data, np.column_stack([to_u, to_v]).ravel()])
-    # explicit zero weights (a source exactly on a node) are kept as edges by csgraph
-    return sparse.csr_array((data, indices, indptr), shape=(n + s, n + s))
+    # explicit zero weights (a source exactly on a node) are kept as edges by csgraph and the search kernel
+    return sparse.csr_array((data, indices.astype(itype, copy=False), indptr), shape=(n + s, n + s))
 
 
 def _from_nodes(network: WalkNetwork, origins: Snapped, dist: FloatArray) -> FloatArray:
@@ -410,7 +406,7 @@ def nearest_by_group(
 def distances_within(network: WalkNetwork, origins: Snapped, sources: Snapped, limit: float) -> sparse.csr_array:
     """Sparse (origins x sources) matrix of every pair distance <= ``limit``.
 
-    Dijkstra runs from blocks of sources with the ``limit`` cut-off. A pair at
+    One search per source with the ``limit`` cut-off. A pair at
     distance zero is kept as an explicit stored zero: use the sparsity
     structure (``indptr``/``indices``), not ``!= 0``, to test coverage.
     """
@@ -418,18 +414,16 @@ def distances_within(network: WalkNetwork, origins: Snapped, sources: Snapped, l
     if s == 0 or m == 0:
         return sparse.csr_array((m, s))
     aug = augmented_graph(network, sources)
-    block = max(1, min(s, _BLOCK_ENTRIES // (n + s)))
     rows: list[IntArray] = []
     cols: list[IntArray] = []
     vals: list[FloatArray] = []
-    for start in range(0, s, block):
-        idx = np.arange(start, min(s, start + block))
-        dist = dijkstra(aug, directed=True, indices=n + idx, limit=limit)
-        od = _from_nodes(network, origins, dist)  # (block, m)
-        bi, oi = np.nonzero(od <= limit)
+    for j in range(s):  # one bounded search per source: it only visits what lies within the limit
+        dist, _ = from_starts(aug, np.array([n + j]), limit=limit)
+        od = _from_nodes(network, origins, dist)
+        oi = np.flatnonzero(od <= limit)
         rows.append(oi)
-        cols.append(idx[bi])
-        vals.append(od[bi, oi])
+        cols.append(np.full(oi.size, j, dtype=np.int64))
+        vals.append(od[oi])
     oi, si, d = same_edge_pairs(origins, sources)
     ok = d <= limit
     rows.append(oi[ok])
