@@ -11,6 +11,8 @@ def multi_source(
     limit: float,
     dist: npt.NDArray[np.float64],
     origin: npt.NDArray[np.integer[Any]],
+    bucket: float,
+    max_weight: float,
 ) -> int: ...
 def symmetric_csr(
     u: npt.NDArray[np.integer[Any]], v: npt.NDArray[np.integer[Any]], w: npt.NDArray[np.float64], n: int

@@ -1,16 +1,19 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Compiled graph kernels of the planning core: the symmetric CSR graph of a
-network (see :mod:`.network`) and multi-source Dijkstra (see :mod:`.search`).
+network (see :mod:`.network`), its connected components, and multi-source
+shortest distances (see :mod:`.search`).
 
-The search's cost follows the part of the graph it reaches: a 4-ary heap of
-(distance, node) entries with lazy deletion (an entry whose distance is no
-longer the node's is skipped when it comes to the top), no per-node structure
-to set up beyond the output arrays, and nothing pushed beyond ``limit``.
-The GIL is released during the search.
+The search settles nodes in buckets of distance (``bucket`` metres wide, kept
+in a ring long enough for the longest edge): a bucket's nodes are taken first
+in, first out, and a node improved again while its bucket is open is queued
+again, so the answer is exact for any bucket width (label correcting within a
+bucket, in distance order between buckets). A width well under the typical
+edge length makes such repeats rare. Only what lies within ``limit`` is
+queued, and the GIL is released during the search.
 """
 
-from libc.math cimport INFINITY
-from libc.stdlib cimport free, malloc
+from libc.math cimport INFINITY, floor
+from libc.stdlib cimport free, malloc, realloc
 
 import numpy as np
 
@@ -18,45 +21,7 @@ import numpy as np
 cdef struct Entry:
     double key
     Py_ssize_t node
-
-
-cdef inline void _push(Entry* heap, Py_ssize_t* size, double k, Py_ssize_t v) noexcept nogil:
-    cdef Py_ssize_t i = size[0]
-    cdef Py_ssize_t parent
-    size[0] = i + 1
-    while i > 0:
-        parent = (i - 1) >> 2
-        if heap[parent].key <= k:
-            break
-        heap[i] = heap[parent]
-        i = parent
-    heap[i].key = k
-    heap[i].node = v
-
-
-cdef inline void _pop(Entry* heap, Py_ssize_t* size) noexcept nogil:
-    """Remove the top entry (the caller has read it)."""
-    cdef Py_ssize_t n = size[0] - 1
-    cdef Py_ssize_t i = 0
-    cdef Py_ssize_t child, c, last
-    cdef Entry moved = heap[n]
-    cdef double best
-    size[0] = n
-    while True:
-        child = 4 * i + 1
-        if child >= n:
-            break
-        last = child + 4 if child + 4 <= n else n
-        best = heap[child].key
-        for c in range(child + 1, last):
-            if heap[c].key < best:
-                best = heap[c].key
-                child = c
-        if best >= moved.key:
-            break
-        heap[i] = heap[child]
-        i = child
-    heap[i] = moved
+    Py_ssize_t next  # next entry in its bucket, or in the free list
 
 
 def multi_source(
@@ -67,34 +32,54 @@ def multi_source(
     double limit,
     double[::1] dist,
     int[::1] origin,
+    double bucket,
+    double max_weight,
 ):
     """Fill ``dist`` with the distance from the nearest start node (``inf`` beyond ``limit``).
 
     Every stored entry of row ``u`` is an edge ``u -> indices[j]`` of length
-    ``weights[j]`` (zeros included). When ``origin`` has the length of
-    ``dist``, it receives the start node each node was reached from (-1:
-    unreached); pass an empty array to skip it. Returns the number of nodes
-    settled.
+    ``weights[j] >= 0`` (zeros included), none longer than ``max_weight``.
+    When ``origin`` has the length of ``dist``, it receives the start node each
+    node was reached from (-1: unreached); pass an empty array to skip it.
+    Returns the number of times a node was taken from a bucket.
     """
     cdef Py_ssize_t n = dist.shape[0]
     cdef Py_ssize_t n_starts = starts.shape[0]
     cdef bint track = origin.shape[0] == n
-    cdef Py_ssize_t capacity = indices.shape[0] + n_starts + 1
-    cdef Py_ssize_t size = 0
-    cdef Py_ssize_t settled = 0
-    cdef Py_ssize_t i, j, end, u, v, s
+    cdef Py_ssize_t i, j, end, u, v, s, e, slot, cur
+    cdef Py_ssize_t live = 0, used = 0, taken = 0, free_head = -1
+    cdef Py_ssize_t capacity = indices.shape[0] + n_starts + 16
     cdef double d, nd
+    cdef bint short_of_memory = False
+    cdef Entry* grown
     if indptr.shape[0] != n + 1:
         raise ValueError("indptr must have one entry more than dist")
     if weights.shape[0] != indices.shape[0]:
         raise ValueError("weights and indices differ in length")
+    if not (bucket > 0.0) or not (max_weight >= 0.0) or max_weight / bucket > 1e7:
+        raise ValueError("bucket must be positive and at least max_weight / 1e7")
     for i in range(n_starts):
         if starts[i] < 0 or starts[i] >= n:
             raise ValueError(f"start node {starts[i]} is not in the graph")
-    cdef Entry* heap = <Entry*> malloc(capacity * sizeof(Entry))
-    if heap == NULL:
+    # every queued key lies within max_weight of the bucket being taken: the ring never wraps onto itself
+    # (a power of two, so that a key's slot is a mask of its bucket number)
+    cdef Py_ssize_t n_slots = 2
+    while n_slots < <Py_ssize_t> floor(max_weight / bucket) + 2:
+        n_slots *= 2
+    cdef Py_ssize_t mask = n_slots - 1
+    cdef double per_metre = 1.0 / bucket
+    cdef Entry* entries = <Entry*> malloc(capacity * sizeof(Entry))
+    cdef Py_ssize_t* head = <Py_ssize_t*> malloc(n_slots * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* tail = <Py_ssize_t*> malloc(n_slots * sizeof(Py_ssize_t))
+    if entries == NULL or head == NULL or tail == NULL:
+        free(entries)
+        free(head)
+        free(tail)
         raise MemoryError()
     with nogil:
+        for i in range(n_slots):
+            head[i] = -1
+            tail[i] = -1
         for i in range(n):
             dist[i] = INFINITY
         if track:
@@ -106,27 +91,72 @@ def multi_source(
                 dist[s] = 0.0
                 if track:
                     origin[s] = <int> s
-                _push(heap, &size, 0.0, s)
-        while size > 0:
-            d = heap[0].key
-            u = heap[0].node
-            _pop(heap, &size)
-            if d > dist[u]:
-                continue  # a stale entry: u was reached by a shorter route since
-            settled += 1
-            end = indptr[u + 1]
-            for j in range(indptr[u], end):
-                v = indices[j]
-                nd = d + weights[j]
-                if nd < dist[v] and nd <= limit:
-                    dist[v] = nd
-                    if track:
-                        origin[v] = origin[u]
-                    _push(heap, &size, nd, v)
-    free(heap)
-    return settled
-
-
+                entries[used].key = 0.0
+                entries[used].node = s
+                entries[used].next = -1
+                if tail[0] == -1:
+                    head[0] = used
+                else:
+                    entries[tail[0]].next = used
+                tail[0] = used
+                used += 1
+                live += 1
+        cur = 0
+        while live > 0 and not short_of_memory:
+            slot = cur & mask
+            while head[slot] != -1:
+                e = head[slot]
+                head[slot] = entries[e].next
+                if head[slot] == -1:
+                    tail[slot] = -1
+                d = entries[e].key
+                u = entries[e].node
+                entries[e].next = free_head
+                free_head = e
+                live -= 1
+                if d > dist[u]:
+                    continue  # a stale entry: u was reached by a shorter route since
+                taken += 1
+                end = indptr[u + 1]
+                for j in range(indptr[u], end):
+                    v = indices[j]
+                    nd = d + weights[j]
+                    if nd < dist[v] and nd <= limit:
+                        dist[v] = nd
+                        if track:
+                            origin[v] = origin[u]
+                        if free_head != -1:
+                            e = free_head
+                            free_head = entries[e].next
+                        else:
+                            if used == capacity:
+                                grown = <Entry*> realloc(entries, 2 * capacity * sizeof(Entry))
+                                if grown == NULL:
+                                    short_of_memory = True
+                                    break
+                                entries = grown
+                                capacity *= 2
+                            e = used
+                            used += 1
+                        i = (<Py_ssize_t> (nd * per_metre)) & mask  # nd >= 0: the cast is the floor
+                        entries[e].key = nd
+                        entries[e].node = v
+                        entries[e].next = -1
+                        if tail[i] == -1:
+                            head[i] = e
+                        else:
+                            entries[tail[i]].next = e
+                        tail[i] = e
+                        live += 1
+                if short_of_memory:
+                    break
+            cur += 1
+    free(entries)
+    free(head)
+    free(tail)
+    if short_of_memory:
+        raise MemoryError()
+    return taken
 
 def symmetric_csr(const long long[::1] u, const long long[::1] v, const double[::1] w, Py_ssize_t n):
     """CSR arrays (indptr, indices, data) of the undirected graph of pairs ``u < v`` sorted by (u, v).

@@ -29,7 +29,7 @@ from scipy import sparse
 from .contract import Contraction, for_search
 from .geo import FloatArray, IntArray
 from .network import WalkNetwork
-from .search import NodeArray, from_starts
+from .search import NodeArray, SearchGraph
 from .snap import Snapped
 
 # snap points closer than this (metres) to an edge end, or to the network, are taken exactly there
@@ -158,7 +158,7 @@ class SharedAccess:
     ``s == 0``, within 1e-9 m, starts at its point). A split point only gets
     out-edges to its neighbours along the chain (the next split points or the
     chain ends); the chain keeps its own edge between its ends. Each group is
-    then one multi-source search (:func:`.search.from_starts`) from its own start nodes:
+    then one multi-source search (:meth:`.search.SearchGraph.from_starts`) from its own start nodes:
     the other groups' virtual nodes have no in-edges and are never reached.
 
     Chain ends get their exact distance (a route through a chain between its
@@ -182,6 +182,7 @@ class SharedAccess:
     o_snap: FloatArray  # straight snap walk of the origin
     interior: IntArray = field(repr=False)  # network nodes inside chains (never reached in the graph)
     interior_at: _Located = field(repr=False)
+    search: SearchGraph = field(repr=False)  # ``graph`` in the search kernel's form
 
     @property
     def n_groups(self) -> int:
@@ -200,7 +201,7 @@ class SharedAccess:
         if starts is None:
             return None
         uniq, first = starts
-        dist, src = from_starts(self.graph, uniq, limit=limit, with_origin=True)
+        dist, src = self.search.from_starts(uniq, limit=limit, with_origin=True)
         assert src is not None
         return dist, src, uniq, first
 
@@ -222,7 +223,7 @@ class SharedAccess:
         starts = self._starts(group)
         if starts is None:
             return np.full(n, math.inf)
-        dist, _ = from_starts(self.graph, starts[0], limit=limit)
+        dist, _ = self.search.from_starts(starts[0], limit=limit)
         out: FloatArray = dist[:n]
         if self.interior.size:
             d = self.interior_at.distance(dist)
@@ -379,7 +380,7 @@ def prepare_access(network: WalkNetwork, groups: Sequence[Snapped], origins: Sna
     return SharedAccess(
         network=network, graph=graph, group_start=group_start, start_node=start_node, uniq_start=uniq_start,
         uniq_node=sn[firsts], uniq_first=sorder[firsts] - group_start[sg[firsts]], origins=o_at,
-        o_snap=origins.distance_m, interior=c.interior, interior_at=i_at,
+        o_snap=origins.distance_m, interior=c.interior, interior_at=i_at, search=SearchGraph.of(graph),
     )  # fmt: skip
 
 
@@ -413,12 +414,12 @@ def distances_within(network: WalkNetwork, origins: Snapped, sources: Snapped, l
     m, s, n = len(origins), len(sources), network.n_nodes
     if s == 0 or m == 0:
         return sparse.csr_array((m, s))
-    aug = augmented_graph(network, sources)
+    search = SearchGraph.of(augmented_graph(network, sources))
     rows: list[IntArray] = []
     cols: list[IntArray] = []
     vals: list[FloatArray] = []
     for j in range(s):  # one bounded search per source: it only visits what lies within the limit
-        dist, _ = from_starts(aug, np.array([n + j]), limit=limit)
+        dist, _ = search.from_starts(np.array([n + j]), limit=limit)
         od = _from_nodes(network, origins, dist)
         oi = np.flatnonzero(od <= limit)
         rows.append(oi)

@@ -11,7 +11,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from linli.planning.core._graph import components, multi_source, symmetric_csr
-from linli.planning.core.search import from_starts
+from linli.planning.core.search import SearchGraph, from_starts
 
 
 def _random_graph(rng: np.random.Generator, n: int, m: int) -> sparse.csr_array:
@@ -47,6 +47,21 @@ def test_multi_source_equals_scipy(seed: int, limit: float) -> None:
     assert np.array_equal(src < 0, ~fin)
 
 
+@pytest.mark.parametrize("bucket", [0.01, 3.0, 1000.0])
+def test_any_bucket_width_gives_the_exact_answer(bucket: float) -> None:
+    """Nodes improved again inside an open bucket are queued again: narrow or wide buckets, same distances."""
+    rng = np.random.default_rng(11)
+    g = _random_graph(rng, 200, 900)
+    sg = SearchGraph.of(g)
+    sg = SearchGraph(sg.indptr, sg.indices, sg.weights, bucket, sg.max_weight_m)
+    for limit in (math.inf, 120.0):
+        starts = rng.integers(0, 200, 3)
+        ours = sg.from_starts(starts, limit=limit)[0]
+        ref = dijkstra(g, directed=True, indices=starts, min_only=True, limit=limit)
+        assert np.array_equal(np.isinf(ours), np.isinf(ref))
+        assert np.allclose(ours[np.isfinite(ref)], ref[np.isfinite(ref)], rtol=0, atol=1e-9)
+
+
 def test_limit_keeps_nodes_exactly_at_the_limit() -> None:
     g = sparse.csr_array(([100.0, 50.0], [1, 2], [0, 1, 2, 2]), shape=(3, 3))
     assert from_starts(g, np.array([0]), limit=150.0)[0].tolist() == [0.0, 100.0, 150.0]
@@ -60,9 +75,13 @@ def test_multi_source_rejects_bad_input() -> None:
     indptr, indices = g.indptr.astype(np.int32), g.indices.astype(np.int32)
     start, no_origin = np.array([0], dtype=np.int32), np.empty(0, np.int32)
     with pytest.raises(ValueError, match="one entry more"):
-        multi_source(indptr, indices, g.data, start, math.inf, np.empty(3), no_origin)
+        multi_source(indptr, indices, g.data, start, math.inf, np.empty(3), no_origin, 1.0, 1.0)
     with pytest.raises(ValueError, match="differ in length"):
-        multi_source(indptr, indices, np.zeros(2), start, math.inf, np.empty(2), no_origin)
+        multi_source(indptr, indices, np.zeros(2), start, math.inf, np.empty(2), no_origin, 1.0, 1.0)
+    with pytest.raises(ValueError, match="bucket must be positive"):
+        multi_source(indptr, indices, g.data, start, math.inf, np.empty(2), no_origin, 0.0, 1.0)
+    with pytest.raises(ValueError, match="edge lengths must be finite and not negative"):
+        from_starts(sparse.csr_array(([-1.0], [1], [0, 1, 1]), shape=(2, 2)), np.array([0]))
 
 
 @pytest.mark.parametrize("seed", range(5))
