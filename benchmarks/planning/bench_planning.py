@@ -9,8 +9,8 @@ question; answers are cross-checked (max difference over all nodes, category 0).
 Each engine x network runs in its own subprocess; time = graph build (pandana:
 Network() + precompute, included) + the 20 queries; memory = the subprocess's
 peak RSS (it includes the input arrays, which every engine holds alike).
-On networks below 500k nodes linli and networkx run 3 times (fresh subprocesses)
-and each timing is the best of the 3: the machine is shared and single runs of
+On networks below 500k nodes linli and networkx run 5 times (fresh subprocesses)
+and each timing is the best of the 5: the machine is shared and single runs of
 a few milliseconds vary by 2x.
 
 Site selection: MCLP on the Hangzhou network (and a 100k-node grid) with our
@@ -53,7 +53,7 @@ LIMIT = 1000.0
 NOLIMIT: dict[str, float] = {}  # worker-side timing of task B
 SNAP: dict[str, float] = {}  # worker-side timing of linli's snapping
 N_CATEGORIES = 20
-REPEATS = 3
+REPEATS = 5
 README = Path(__file__).resolve().parent / "README.md"
 
 

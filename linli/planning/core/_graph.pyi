@@ -20,3 +20,9 @@ def symmetric_csr(
 def components(
     u: npt.NDArray[np.integer[Any]], v: npt.NDArray[np.integer[Any]], n: int
 ) -> tuple[int, npt.NDArray[np.int32]]: ...
+def segment_lengths(
+    u: npt.NDArray[np.integer[Any]],
+    v: npt.NDArray[np.integer[Any]],
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]: ...

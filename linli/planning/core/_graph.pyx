@@ -12,7 +12,7 @@ edge length makes such repeats rare. Only what lies within ``limit`` is
 queued, and the GIL is released during the search.
 """
 
-from libc.math cimport INFINITY, floor
+from libc.math cimport INFINITY, floor, sqrt
 from libc.stdlib cimport free, malloc, realloc
 
 import numpy as np
@@ -249,3 +249,24 @@ def components(const long long[::1] u, const long long[::1] v, Py_ssize_t n):
                 labels[i] = labels[a]
     free(parent)
     return count, labels_a
+
+
+def segment_lengths(const long long[::1] u, const long long[::1] v, const double[::1] x, const double[::1] y):
+    """Straight length of every segment (x[u], y[u]) - (x[v], y[v]), in one pass."""
+    cdef Py_ssize_t m = u.shape[0]
+    cdef Py_ssize_t n = x.shape[0]
+    cdef Py_ssize_t i
+    cdef double dx, dy
+    if v.shape[0] != m or y.shape[0] != n:
+        raise ValueError("u and v, or x and y, differ in length")
+    for i in range(m):
+        if u[i] < 0 or u[i] >= n or v[i] < 0 or v[i] >= n:
+            raise ValueError("segment ends must lie in 0..n-1")
+    out_a = np.empty(m, dtype=np.float64)
+    cdef double[::1] out = out_a
+    with nogil:
+        for i in range(m):
+            dx = x[u[i]] - x[v[i]]
+            dy = y[u[i]] - y[v[i]]
+            out[i] = sqrt(dx * dx + dy * dy)
+    return out_a

@@ -20,7 +20,7 @@ import numpy.typing as npt
 import osmium
 from scipy import sparse
 
-from ._graph import components, symmetric_csr
+from ._graph import components, segment_lengths, symmetric_csr
 from .errors import EmptyNetworkError, InputError, NetworkError
 from .geo import FloatArray, IntArray, LocalProjection
 
@@ -221,7 +221,7 @@ def build_network(
     if projection is None:
         projection = LocalProjection.around(float(lon_a[used].mean()), float(lat_a[used].mean()))
     x_all, y_all = projection.forward(lon_a, lat_a)
-    length = np.hypot(x_all[u] - x_all[v], y_all[u] - y_all[v])
+    length = segment_lengths(u, v, x_all, y_all)
 
     # largest connected component, counted in nodes that carry an edge
     n_comp, labels = components(u, v, n)

@@ -16,6 +16,7 @@ def either_search_graph(request: pytest.FixtureRequest, monkeypatch: pytest.Monk
     """
     folded = request.param == "chains folded"
     monkeypatch.setattr(contract, "MIN_INTERIOR_TO_CONTRACT", 0 if folded else 2**62)
+    monkeypatch.setattr(contract, "MIN_INTERIOR_SHARE_TO_CONTRACT", 0.0)
     return str(request.param)
 
 
@@ -23,3 +24,4 @@ def either_search_graph(request: pytest.FixtureRequest, monkeypatch: pytest.Monk
 def chains_folded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Searches always run on the chain-contracted graph, however small the network."""
     monkeypatch.setattr(contract, "MIN_INTERIOR_TO_CONTRACT", 0)
+    monkeypatch.setattr(contract, "MIN_INTERIOR_SHARE_TO_CONTRACT", 0.0)

@@ -10,8 +10,12 @@ import pytest
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-from linli.planning.core._graph import components, multi_source, symmetric_csr
+from linli.planning.core import WalkNetwork, build_network
+from linli.planning.core._graph import components, multi_source, segment_lengths, symmetric_csr
+from linli.planning.core.contract import for_search
 from linli.planning.core.search import SearchGraph, from_starts
+
+from .handmade import PROJ
 
 
 def _random_graph(rng: np.random.Generator, n: int, m: int) -> sparse.csr_array:
@@ -125,3 +129,35 @@ def test_components_equal_scipy(seed: int) -> None:
     assert len(pairs) == count
     with pytest.raises(ValueError, match="pair ends must lie"):
         components(np.array([0]), np.array([n]), n)
+
+
+def test_chains_are_folded_only_where_they_are_many() -> None:
+    def network(x: np.ndarray, y: np.ndarray, a: np.ndarray, b: np.ndarray) -> WalkNetwork:
+        lon, lat = PROJ.inverse(x, y)
+        return build_network(lon, lat, a, b, projection=PROJ)
+
+    # a street of 30,001 nodes: all but its two ends have degree 2
+    n = 30_001
+    street = network(np.arange(n) * 10.0, np.zeros(n), np.arange(n - 1), np.arange(1, n))
+    assert for_search(street) is street.contraction and street.contraction.interior.size == n - 2
+    # a 200 x 200 grid: only its 4 corners have degree 2
+    side = 200
+    idx = np.arange(side * side).reshape(side, side)
+    gx, gy = np.meshgrid(np.arange(side) * 80.0, np.arange(side) * 80.0, indexing="ij")
+    a = np.r_[idx[:-1, :].ravel(), idx[:, :-1].ravel()]
+    b = np.r_[idx[1:, :].ravel(), idx[:, 1:].ravel()]
+    grid = network(gx.ravel(), gy.ravel(), a, b)
+    searched = for_search(grid)
+    assert searched.graph is grid.graph and searched.interior.size == 0
+    # and a small network full of chains (the Hangzhou extract has 5,037 of 6,912) is searched as built
+    small = network(np.arange(500) * 10.0, np.zeros(500), np.arange(499), np.arange(1, 500))
+    assert for_search(small).interior.size == 0
+
+
+def test_segment_lengths_equal_hypot() -> None:
+    rng = np.random.default_rng(4)
+    x, y = rng.uniform(-5e4, 5e4, 500), rng.uniform(-5e4, 5e4, 500)
+    u, v = rng.integers(0, 500, 2000), rng.integers(0, 500, 2000)
+    assert np.allclose(segment_lengths(u, v, x, y), np.hypot(x[u] - x[v], y[u] - y[v]), rtol=1e-15, atol=1e-9)
+    with pytest.raises(ValueError, match="segment ends must lie"):
+        segment_lengths(np.array([0]), np.array([500]), x, y)
