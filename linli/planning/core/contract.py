@@ -4,8 +4,9 @@
 A node of degree 2 only passes walkers from one of its two edges to the other,
 so every maximal run of such nodes, together with the two edges at its ends,
 forms a *chain* between two other nodes (its ends, ``chain_u`` and
-``chain_v``). Shortest-path searches run on the contracted graph, in which each
-chain is one edge of its summed length: parallel chains (or a chain and an edge)
+``chain_v``). Where such nodes are many (:func:`for_search`), shortest-path
+searches run on the contracted graph, in which each chain is one edge of its
+summed length: parallel chains (or a chain and an edge)
 between the same ends stay as separate entries, of which Dijkstra takes the
 shortest, and a chain back to its own end is a diagonal entry, never relaxed. A
 node inside a chain (an *interior* node) is never reached in that graph and its
