@@ -206,6 +206,15 @@ def symmetric_csr(const long long[::1] u, const long long[::1] v, const double[:
     return indptr_a, indices_a, data_a
 
 
+cdef int _check_ends(const long long[::1] u, const long long[::1] v, Py_ssize_t n, str message) except -1:
+    """Raise ValueError(message) unless every u[i] and v[i] lies in 0..n-1."""
+    cdef Py_ssize_t i
+    for i in range(u.shape[0]):
+        if u[i] < 0 or u[i] >= n or v[i] < 0 or v[i] >= n:
+            raise ValueError(message)
+    return 0
+
+
 cdef inline Py_ssize_t _root(Py_ssize_t* parent, Py_ssize_t x) noexcept nogil:
     while parent[x] != x:
         parent[x] = parent[parent[x]]  # path halving
@@ -222,9 +231,7 @@ def components(const long long[::1] u, const long long[::1] v, Py_ssize_t n):
     cdef Py_ssize_t i, a, b, count = 0
     if v.shape[0] != m:
         raise ValueError("u and v differ in length")
-    for i in range(m):
-        if u[i] < 0 or u[i] >= n or v[i] < 0 or v[i] >= n:
-            raise ValueError("pair ends must lie in 0..n-1")
+    _check_ends(u, v, n, "pair ends must lie in 0..n-1")
     labels_a = np.empty(n, dtype=np.int32)
     cdef int[::1] labels = labels_a
     cdef Py_ssize_t* parent = <Py_ssize_t*> malloc(max(n, 1) * sizeof(Py_ssize_t))
@@ -259,9 +266,7 @@ def segment_lengths(const long long[::1] u, const long long[::1] v, const double
     cdef double dx, dy
     if v.shape[0] != m or y.shape[0] != n:
         raise ValueError("u and v, or x and y, differ in length")
-    for i in range(m):
-        if u[i] < 0 or u[i] >= n or v[i] < 0 or v[i] >= n:
-            raise ValueError("segment ends must lie in 0..n-1")
+    _check_ends(u, v, n, "segment ends must lie in 0..n-1")
     out_a = np.empty(m, dtype=np.float64)
     cdef double[::1] out = out_a
     with nogil:
