@@ -9,9 +9,12 @@ root = Path(__file__).resolve().parents[1] / "locale"  # project-wide; each app 
 count = 0
 for po_path in sorted([*root.glob("*/LC_MESSAGES/*.po"), *root.parent.glob("linli/*/locale/*/LC_MESSAGES/*.po")]):
     po = polib.pofile(str(po_path))
-    po.save_as_mofile(str(po_path.with_suffix(".mo")))
-    count += 1
+    mo_path = po_path.with_suffix(".mo")
+    # a catalogue newer than its source is left as it is (a test run may be reading it)
+    if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+        po.save_as_mofile(str(mo_path))
+        count += 1
     untranslated = len(po.untranslated_entries())
     if untranslated:
         sys.stderr.write(f"{po_path}: {untranslated} untranslated entries\n")
-print(f"compiled {count} message catalogue(s)")
+print(f"compiled {count} message catalogue(s); the others were up to date")
