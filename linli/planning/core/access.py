@@ -54,10 +54,11 @@ def augmented_graph(network: WalkNetwork, sources: Snapped) -> sparse.csr_array:
     to_v = sources.distance_m + (length - sources.offset_m)
     itype = np.int32 if n + s < 2**31 - 1 and g.nnz + 2 * s < 2**31 - 1 else np.int64
     indptr = np.concatenate([g.indptr.astype(itype), g.indptr[-1] + 2 * np.arange(1, s + 1, dtype=itype)])
-    indices = np.concatenate([g.indices.astype(itype), np.column_stack([network.edge_u[e], network.edge_v[e]]).ravel()])
+    ends = np.column_stack([network.edge_u[e], network.edge_v[e]]).ravel()
+    indices = np.concatenate([g.indices, ends]).astype(itype, copy=False)
     data = np.concatenate([g.data, np.column_stack([to_u, to_v]).ravel()])
     # explicit zero weights (a source exactly on a node) are kept as edges by csgraph and the search kernel
-    return sparse.csr_array((data, indices.astype(itype, copy=False), indptr), shape=(n + s, n + s))
+    return sparse.csr_array((data, indices, indptr), shape=(n + s, n + s))
 
 
 def _from_nodes(network: WalkNetwork, origins: Snapped, dist: FloatArray) -> FloatArray:
