@@ -1,11 +1,28 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+from linli.core.errors import DomainError
 
 from .admin_mixins import AuditedAdmin, CommunityScopedAdmin
 from .models import ApiToken, RoleAssignment, User
+
+
+class ThrottledAdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, showing the sign-in throttle's refusal (too many tries) as a form error."""
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except DomainError as exc:
+            raise ValidationError(str(exc.message), code=exc.code) from None
+
+
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(User)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from linli.core import throttle
 from linli.core.api import AUTH
 from linli.core.errors import DomainError
 
@@ -46,11 +47,18 @@ class MeOut(Schema):
 
 @router.post("/auth/otp", response={202: dict}, auth=None, summary="Send an SMS login code")
 def otp_request(request: HttpRequest, payload: OtpIn) -> Status[Any]:
-    services.otp_request(mobile=payload.mobile)
+    services.otp_request(mobile=payload.mobile, address=throttle.client_address(request))
     return Status(202, {"detail": _("If this number has an account, a code is on its way.")})
 
 
-@router.post("/auth/token", response={201: TokenOut}, auth=None, summary="Get an API token")
+@router.post(
+    "/auth/token",
+    response={201: TokenOut},
+    auth=None,
+    summary="Get an API token",
+    description="Tries are limited per mobile number and per client address: too many answer 429 until a "
+    "cooldown ends.",
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     if payload.otp:
         user = authenticate(request, mobile=payload.mobile, otp=payload.otp)

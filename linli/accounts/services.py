@@ -9,10 +9,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
+from linli.core import throttle
 from linli.core.errors import DomainError, NotAllowed
 from linli.notifications.services import notify_sms
 
@@ -30,24 +31,31 @@ def _valid_mobile(mobile: str) -> str:
     return mobile
 
 
-def otp_request(*, mobile: str, now: dt.datetime | None = None) -> None:
-    """Send a 6-digit login code by SMS. Limited per number per hour. Says nothing of whether the account exists."""
+def otp_request(*, mobile: str, address: str = "", now: dt.datetime | None = None) -> None:
+    """Queue a 6-digit login code for this number. Limited per number and per client address, atomically.
+
+    Says nothing of whether the account exists: every valid number gets the same answer, in the same time, and
+    the same refusal once over the limit. The account is looked up, the code hashed and the SMS sent by a
+    background task (`otp_send`), so the answer waits on none of them."""
+    from .tasks import otp_send
+
     mobile = _valid_mobile(mobile)
     now = now or timezone.now()
+    throttle.attempt(("otp.mobile", mobile), ("otp.address", address), now=now, field="mobile")
+    otp_send.enqueue(mobile=mobile, requested_at=now.isoformat(), language=translation.get_language() or "")
+
+
+def otp_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
+    """Make a code for an active account and send it by SMS (after the commit). False when there is no account."""
+    now = now or timezone.now()
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    code_hash = make_password(code)
     with transaction.atomic():
-        recent = OneTimeCode.objects.filter(mobile=mobile, created_at__gte=now - dt.timedelta(hours=1)).count()
-        if recent >= settings.OTP_MAX_PER_HOUR:
-            raise DomainError(
-                _("Too many codes requested for this number. Try again in an hour."),
-                code="rate_limited",
-                field="mobile",
-            )
         if not User.objects.filter(mobile=mobile, is_active=True).exists():
-            return
-        code = f"{secrets.randbelow(1_000_000):06d}"
+            return False
         OneTimeCode.objects.create(
             mobile=mobile,
-            code_hash=make_password(code),
+            code_hash=code_hash,
             expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
         )
         minutes = settings.OTP_TTL_SECONDS // 60
@@ -55,6 +63,7 @@ def otp_request(*, mobile: str, now: dt.datetime | None = None) -> None:
             mobile=mobile,
             text=_("Your Linli login code is %(code)s, valid for %(m)d minutes.") % {"code": code, "m": minutes},
         )
+    return True
 
 
 def otp_verify(*, mobile: str, code: str, now: dt.datetime | None = None) -> User | None:

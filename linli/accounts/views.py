@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core import throttle
 from linli.core.errors import DomainError
 
 from . import services
@@ -30,7 +31,7 @@ def _after_login(request: HttpRequest) -> HttpResponse:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = PasswordLoginForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, form.user, backend="linli.accounts.backends.PasswordBackend")
         return _after_login(request)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
@@ -47,7 +48,7 @@ def otp_login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request_form.is_valid():
         mobile = request_form.cleaned_data["mobile"]
         try:
-            services.otp_request(mobile=mobile)
+            services.otp_request(mobile=mobile, address=throttle.client_address(request))
         except DomainError as exc:
             request_form.add_error("mobile", str(exc.message))
         else:
@@ -76,3 +77,4 @@ def profile_view(request: HttpRequest) -> HttpResponse:
             "roles": request.user.roles.select_related("community", "street"),  # type: ignore[union-attr]
         },
     )
+
