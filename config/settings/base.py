@@ -162,6 +162,9 @@ THROTTLES = {
     "otp.address": (int(os.environ.get("THROTTLE_OTP_PER_ADDRESS", "20")), 3600, 3600),
     "checkin": (5, 600, 600),
 }
+# API tokens expire: after API_TOKEN_DAYS unless their owner asks for another lifetime, at most API_TOKEN_MAX_DAYS.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
 # The client address is REMOTE_ADDR. Behind a reverse proxy (nginx) list the proxy's address(es) here, and have it
 # send `X-Forwarded-For $proxy_add_x_forwarded_for`: only then is X-Forwarded-For read (its right-most address
 # that is not a listed proxy). Never list addresses a client could connect from.

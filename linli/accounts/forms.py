@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.errors import DomainError
 
@@ -70,3 +72,13 @@ class OtpLoginForm(forms.Form):
                 raise forms.ValidationError(_("The code is wrong or has expired. Ask for a new one."))
         return data
 
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=pgettext_lazy("api token", "Name"),
+        max_length=60,
+        help_text=_("What the token is for, e.g. the app using it."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=settings.API_TOKEN_MAX_DAYS, initial=settings.API_TOKEN_DAYS
+    )

@@ -92,27 +92,66 @@ def _token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+class TokenExpired(DomainError):
+    code = "token_expired"
+    status = 401
+
+
+def api_token_create(
+    *, user: User, name: str, days: int | None = None, via: str = "api", now: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new bearer token, valid for `days` (settings.API_TOKEN_DAYS unless given, at most API_TOKEN_MAX_DAYS).
+    Returns the token and its key; the key is shown once, only its hash is kept."""
+    now = now or timezone.now()
     name = name.strip()
     if not name or len(name) > 60:
         raise DomainError(_("Give the token a name of at most 60 characters."), field="name")
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise DomainError(
+            _("A token is valid for 1 to %(n)d days.") % {"n": settings.API_TOKEN_MAX_DAYS},
+            field="days",
+            code="invalid_days",
+        )
     key = "ll_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, key_hash=_token_hash(key), prefix=key[:8])
-        audit_record(actor=user, action="api_token.create", instance=token, after={"name": name}, via="api")
+        token = ApiToken.objects.create(
+            user=user, name=name, key_hash=_token_hash(key), prefix=key[:8], expires_at=now + dt.timedelta(days=days)
+        )
+        audit_record(
+            actor=user,
+            action="api_token.create",
+            instance=token,
+            after={"name": name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
+            via=via,
+        )
     return token, key
 
 
-def api_token_revoke(*, user: User, token: ApiToken) -> None:
+def api_token_revoke(*, user: User, token: ApiToken, via: str = "api", now: dt.datetime | None = None) -> ApiToken:
+    """Revoke one of the user's own tokens (again is harmless)."""
     if token.user_id != user.pk:
         raise NotAllowed(_("This token is not yours."))
     with transaction.atomic():
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(actor=user, action="api_token.revoke", instance=token)
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = now or timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=user,
+                action="api_token.revoke",
+                instance=token,
+                before={"name": token.name, "prefix": token.prefix},
+                after={"revoked_at": token.revoked_at.isoformat()},
+                via=via,
+            )
+    return token
 
 
-def api_token_authenticate(key: str) -> User | None:
+def api_token_authenticate(key: str, *, now: dt.datetime | None = None) -> User | None:
+    """The token's account, recording the use; None for an unknown or revoked token; `TokenExpired` (401) once
+    it has expired."""
+    now = now or timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=_token_hash(key), revoked_at__isnull=True, user__is_active=True)
@@ -120,7 +159,9 @@ def api_token_authenticate(key: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    if token.expires_at <= now:
+        raise TokenExpired(_("This API token has expired. Create a new one."))
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
