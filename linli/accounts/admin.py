@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from linli.core.errors import DomainError
@@ -49,6 +50,9 @@ class RoleAssignmentAdmin(CommunityScopedAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """A token is its owner's alone: the admin lists only one's own, and revoking is done (audited) on
+    /accounts/tokens/ or through the API."""
+
     list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     readonly_fields = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     exclude = ("key_hash",)
@@ -58,3 +62,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
+        return super().get_queryset(request).filter(user_id=request.user.pk)

@@ -106,3 +106,25 @@ def test_the_tokens_page_lists_creates_and_revokes_only_ones_own(make_user):
     english = client_for(owner, language="en").get("/accounts/tokens/").content.decode()
     assert "My API tokens" in english and "Revoked" in english
     assert Client().get("/accounts/tokens/").status_code == 302
+
+
+@pytest.mark.parametrize("who", ["outsider", "community_admin", "grid_steward", "superuser"])
+def test_no_one_but_the_owner_sees_or_revokes_a_token(users, community, who):
+    from django.contrib.auth import get_user_model
+
+    owner = users["resident"]
+    token, key = services.api_token_create(user=owner, name="家里的平板")
+    actor = users.get(who) or get_user_model().objects.create_superuser(mobile="13712345678", password="x-pass-123")
+    _, actor_key = services.api_token_create(user=actor, name="mine")
+    assert [t["name"] for t in bearer(actor_key).get("/api/v1/auth/tokens").json()] == ["mine"]
+    assert bearer(actor_key).delete(f"/api/v1/auth/tokens/{token.prefix}").status_code == 404
+    assert bearer(actor_key).delete(f"/api/v1/auth/token/{token.prefix}").status_code == 404
+    page = client_for(actor)
+    assert "家里的平板" not in page.get("/accounts/tokens/").content.decode()
+    assert page.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
+    if actor.is_staff:
+        listing = page.get("/admin/accounts/apitoken/")
+        assert listing.status_code == 200 and "家里的平板" not in listing.content.decode()
+        assert page.post(f"/admin/accounts/apitoken/{token.pk}/delete/", {"post": "yes"}).status_code in (302, 403)
+    assert ApiToken.objects.filter(pk=token.pk, revoked_at=None).exists()
+    assert bearer(key).get("/api/v1/me").status_code == 200
