@@ -110,7 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "linli.accounts.backends.PasswordBackend",
     "linli.accounts.backends.OneTimeCodeBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -145,9 +145,30 @@ TASKS = {
 
 # Pluggable SMS sender, as Django does with e-mail.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "linli.notifications.sms.ConsoleSMSBackend")
+# A demo site (never one residents use) may run without DEBUG on the console sender, which then prints login codes
+# in full; anywhere else without DEBUG the console sender masks them and the system check notifications.E001 fails.
+SMS_DEMO = env_bool("SMS_DEMO", False)
 OTP_TTL_SECONDS = 300
 OTP_MAX_ATTEMPTS = 5
 OTP_MAX_PER_HOUR = 5
+
+# Throttles (linli.core.throttle), scope -> (attempts, window in seconds, cooldown in seconds): once `attempts`
+# are counted within the window, further ones are refused for the cooldown. Sign-in (password and SMS code) and
+# SMS code requests count per mobile number and per client address; check-in codes per volunteer and activity.
+THROTTLES = {
+    "login.mobile": (int(os.environ.get("THROTTLE_LOGIN_PER_MOBILE", "5")), 900, 900),
+    "login.address": (int(os.environ.get("THROTTLE_LOGIN_PER_ADDRESS", "30")), 900, 900),
+    "otp.mobile": (OTP_MAX_PER_HOUR, 3600, 3600),
+    "otp.address": (int(os.environ.get("THROTTLE_OTP_PER_ADDRESS", "20")), 3600, 3600),
+    "checkin": (5, 600, 600),
+}
+# API tokens expire: after API_TOKEN_DAYS unless their owner asks for another lifetime, at most API_TOKEN_MAX_DAYS.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+# The client address is REMOTE_ADDR. Behind a reverse proxy (nginx) list the proxy's address(es) here, and have it
+# send `X-Forwarded-For $proxy_add_x_forwarded_for`: only then is X-Forwarded-For read (its right-most address
+# that is not a listed proxy). Never list addresses a client could connect from.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 # The OpenStreetMap extract the demo and the planners' tests read (shipped in data/; © OpenStreetMap contributors).
 OSM_EXTRACT_DIR = Path(os.environ.get("OSM_EXTRACT_DIR", BASE_DIR / "data" / "osm" / "hangzhou-2015"))

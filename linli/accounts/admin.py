@@ -1,11 +1,29 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from linli.core.errors import DomainError
 
 from .admin_mixins import AuditedAdmin, CommunityScopedAdmin
 from .models import ApiToken, RoleAssignment, User
+
+
+class ThrottledAdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, showing the sign-in throttle's refusal (too many tries) as a form error."""
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except DomainError as exc:
+            raise ValidationError(str(exc.message), code=exc.code) from None
+
+
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(User)
@@ -32,8 +50,11 @@ class RoleAssignmentAdmin(CommunityScopedAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    """A token is its owner's alone: the admin lists only one's own, and revoking is done (audited) on
+    /accounts/tokens/ or through the API."""
+
+    list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     exclude = ("key_hash",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -41,3 +62,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
+        return super().get_queryset(request).filter(user_id=request.user.pk)

@@ -1,14 +1,17 @@
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from linli.core import throttle
 from linli.core.api import AUTH
 from linli.core.errors import DomainError
 
-from . import rules, services
+from . import rules, selectors, services
 from .models import ApiToken
 
 router = Router(tags=["accounts"])
@@ -19,11 +22,43 @@ class TokenIn(Schema):
     password: str = Field("", max_length=128)
     otp: str = Field("", max_length=6, description="An SMS code instead of the password")
     name: str = Field("api", max_length=60)
+    days: int | None = Field(None, ge=1, le=3650, description="Days the token is valid (default 90, at most 365)")
 
 
 class TokenOut(Schema):
     token: str
     prefix: str
+    expires_at: dt.datetime
+
+
+class TokenInfoOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    status: str = Field(description="active, expired or revoked")
+
+
+def token_info(token: ApiToken) -> dict[str, Any]:
+    if token.revoked_at is not None:
+        status = "revoked"
+    elif token.expires_at <= timezone.now():
+        status = "expired"
+    else:
+        status = "active"
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "last_used_at": token.last_used_at,
+        "revoked_at": token.revoked_at,
+        "status": status,
+    }
 
 
 class OtpIn(Schema):
@@ -46,11 +81,18 @@ class MeOut(Schema):
 
 @router.post("/auth/otp", response={202: dict}, auth=None, summary="Send an SMS login code")
 def otp_request(request: HttpRequest, payload: OtpIn) -> Status[Any]:
-    services.otp_request(mobile=payload.mobile)
+    services.otp_request(mobile=payload.mobile, address=throttle.client_address(request))
     return Status(202, {"detail": _("If this number has an account, a code is on its way.")})
 
 
-@router.post("/auth/token", response={201: TokenOut}, auth=None, summary="Get an API token")
+@router.post(
+    "/auth/token",
+    response={201: TokenOut},
+    auth=None,
+    summary="Get an API token",
+    description="Tries are limited per mobile number and per client address: too many answer 429 until a "
+    "cooldown ends. The token expires (`days`, 90 by default).",
+)
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     if payload.otp:
         user = authenticate(request, mobile=payload.mobile, otp=payload.otp)
@@ -58,18 +100,26 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[Any]:
         user = authenticate(request, mobile=payload.mobile, password=payload.password)
     if user is None:
         raise DomainError(_("The mobile number and password (or code) do not match."), code="bad_credentials")
-    token, key = services.api_token_create(user=user, name=payload.name)
-    return Status(201, {"token": key, "prefix": token.prefix})
+    token, key = services.api_token_create(user=user, name=payload.name, days=payload.days)
+    return Status(201, {"token": key, "prefix": token.prefix, "expires_at": token.expires_at})
 
 
-@router.delete("/auth/token/{prefix}", response={204: None}, auth=AUTH)
+@router.get("/auth/tokens", response=list[TokenInfoOut], auth=AUTH, summary="My API tokens")
+def token_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [token_info(t) for t in selectors.api_tokens_of(user=request.user)[:500]]
+
+
+@router.delete("/auth/tokens/{prefix}", response={204: None}, auth=AUTH, summary="Revoke one of my API tokens")
 def token_revoke(request: HttpRequest, prefix: str) -> Status[Any]:
     user: Any = request.user
-    token = ApiToken.objects.filter(user=user, prefix=prefix, revoked_at__isnull=True).first()
-    if token is None:
-        raise DomainError(_("No such token."), code="not_found")
+    token = selectors.api_token_get(user=user, prefix=prefix[:8])
     services.api_token_revoke(user=user, token=token)
     return Status(204, None)
+
+
+@router.delete("/auth/token/{prefix}", response={204: None}, auth=AUTH, include_in_schema=False)
+def token_revoke_old_path(request: HttpRequest, prefix: str) -> Status[Any]:
+    return token_revoke(request, prefix)
 
 
 @router.get("/me", response=MeOut, auth=AUTH)

@@ -1,10 +1,22 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from linli.core.errors import DomainError
 
 from .validators import mobile_validator
+
+
+def authenticate_or_refuse(request: Any, **credentials: Any) -> Any:
+    """`authenticate`, with the sign-in throttle's refusal (too many tries) shown as a form error."""
+    try:
+        return authenticate(request, **credentials)
+    except DomainError as exc:
+        raise forms.ValidationError(str(exc.message), code=exc.code) from None
 
 
 class MobileField(forms.CharField):
@@ -30,7 +42,7 @@ class PasswordLoginForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("mobile") and data.get("password"):
-            self.user = authenticate(self.request, mobile=data["mobile"], password=data["password"])
+            self.user = authenticate_or_refuse(self.request, mobile=data["mobile"], password=data["password"])
             if self.user is None:
                 raise forms.ValidationError(_("The mobile number and password do not match."))
         return data
@@ -55,7 +67,18 @@ class OtpLoginForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("mobile") and data.get("otp"):
-            self.user = authenticate(self.request, mobile=data["mobile"], otp=data["otp"])
+            self.user = authenticate_or_refuse(self.request, mobile=data["mobile"], otp=data["otp"])
             if self.user is None:
                 raise forms.ValidationError(_("The code is wrong or has expired. Ask for a new one."))
         return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=pgettext_lazy("api token", "Name"),
+        max_length=60,
+        help_text=_("What the token is for, e.g. the app using it."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=settings.API_TOKEN_MAX_DAYS, initial=settings.API_TOKEN_DAYS
+    )

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
+from linli.core import throttle
 from linli.core.errors import DomainError, NotAllowed
 from linli.notifications.services import notify_sms
 
@@ -30,24 +31,31 @@ def _valid_mobile(mobile: str) -> str:
     return mobile
 
 
-def otp_request(*, mobile: str, now: dt.datetime | None = None) -> None:
-    """Send a 6-digit login code by SMS. Limited per number per hour. Says nothing of whether the account exists."""
+def otp_request(*, mobile: str, address: str = "", now: dt.datetime | None = None) -> None:
+    """Queue a 6-digit login code for this number. Limited per number and per client address, atomically.
+
+    Says nothing of whether the account exists: every valid number gets the same answer, in the same time, and
+    the same refusal once over the limit. The account is looked up, the code hashed and the SMS sent by a
+    background task (`otp_send`), so the answer waits on none of them."""
+    from .tasks import otp_send
+
     mobile = _valid_mobile(mobile)
     now = now or timezone.now()
+    throttle.attempt(("otp.mobile", mobile), ("otp.address", address), now=now, field="mobile")
+    otp_send.enqueue(mobile=mobile, requested_at=now.isoformat(), language=translation.get_language() or "")
+
+
+def otp_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
+    """Make a code for an active account and send it by SMS (after the commit). False when there is no account."""
+    now = now or timezone.now()
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    code_hash = make_password(code)
     with transaction.atomic():
-        recent = OneTimeCode.objects.filter(mobile=mobile, created_at__gte=now - dt.timedelta(hours=1)).count()
-        if recent >= settings.OTP_MAX_PER_HOUR:
-            raise DomainError(
-                _("Too many codes requested for this number. Try again in an hour."),
-                code="rate_limited",
-                field="mobile",
-            )
         if not User.objects.filter(mobile=mobile, is_active=True).exists():
-            return
-        code = f"{secrets.randbelow(1_000_000):06d}"
+            return False
         OneTimeCode.objects.create(
             mobile=mobile,
-            code_hash=make_password(code),
+            code_hash=code_hash,
             expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
         )
         minutes = settings.OTP_TTL_SECONDS // 60
@@ -55,6 +63,7 @@ def otp_request(*, mobile: str, now: dt.datetime | None = None) -> None:
             mobile=mobile,
             text=_("Your Linli login code is %(code)s, valid for %(m)d minutes.") % {"code": code, "m": minutes},
         )
+    return True
 
 
 def otp_verify(*, mobile: str, code: str, now: dt.datetime | None = None) -> User | None:
@@ -83,27 +92,66 @@ def _token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+class TokenExpired(DomainError):
+    code = "token_expired"
+    status = 401
+
+
+def api_token_create(
+    *, user: User, name: str, days: int | None = None, via: str = "api", now: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new bearer token, valid for `days` (settings.API_TOKEN_DAYS unless given, at most API_TOKEN_MAX_DAYS).
+    Returns the token and its key; the key is shown once, only its hash is kept."""
+    now = now or timezone.now()
     name = name.strip()
     if not name or len(name) > 60:
         raise DomainError(_("Give the token a name of at most 60 characters."), field="name")
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise DomainError(
+            _("A token is valid for 1 to %(n)d days.") % {"n": settings.API_TOKEN_MAX_DAYS},
+            field="days",
+            code="invalid_days",
+        )
     key = "ll_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, key_hash=_token_hash(key), prefix=key[:8])
-        audit_record(actor=user, action="api_token.create", instance=token, after={"name": name}, via="api")
+        token = ApiToken.objects.create(
+            user=user, name=name, key_hash=_token_hash(key), prefix=key[:8], expires_at=now + dt.timedelta(days=days)
+        )
+        audit_record(
+            actor=user,
+            action="api_token.create",
+            instance=token,
+            after={"name": name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
+            via=via,
+        )
     return token, key
 
 
-def api_token_revoke(*, user: User, token: ApiToken) -> None:
+def api_token_revoke(*, user: User, token: ApiToken, via: str = "api", now: dt.datetime | None = None) -> ApiToken:
+    """Revoke one of the user's own tokens (again is harmless)."""
     if token.user_id != user.pk:
         raise NotAllowed(_("This token is not yours."))
     with transaction.atomic():
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(actor=user, action="api_token.revoke", instance=token)
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = now or timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=user,
+                action="api_token.revoke",
+                instance=token,
+                before={"name": token.name, "prefix": token.prefix},
+                after={"revoked_at": token.revoked_at.isoformat()},
+                via=via,
+            )
+    return token
 
 
-def api_token_authenticate(key: str) -> User | None:
+def api_token_authenticate(key: str, *, now: dt.datetime | None = None) -> User | None:
+    """The token's account, recording the use; None for an unknown or revoked token; `TokenExpired` (401) once
+    it has expired."""
+    now = now or timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=_token_hash(key), revoked_at__isnull=True, user__is_active=True)
@@ -111,7 +159,9 @@ def api_token_authenticate(key: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    if token.expires_at <= now:
+        raise TokenExpired(_("This API token has expired. Create a new one."))
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

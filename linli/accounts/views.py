@@ -1,17 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core import throttle
 from linli.core.errors import DomainError
 
-from . import services
-from .forms import OtpLoginForm, OtpRequestForm, PasswordLoginForm
+from . import selectors, services
+from .forms import ApiTokenForm, OtpLoginForm, OtpRequestForm, PasswordLoginForm
 
 
 def _after_login(request: HttpRequest) -> HttpResponse:
@@ -30,7 +32,7 @@ def _after_login(request: HttpRequest) -> HttpResponse:
 def login_view(request: HttpRequest) -> HttpResponse:
     form = PasswordLoginForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, form.user, backend="linli.accounts.backends.PasswordBackend")
         return _after_login(request)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
@@ -47,7 +49,7 @@ def otp_login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request_form.is_valid():
         mobile = request_form.cleaned_data["mobile"]
         try:
-            services.otp_request(mobile=mobile)
+            services.otp_request(mobile=mobile, address=throttle.client_address(request))
         except DomainError as exc:
             request_form.add_error("mobile", str(exc.message))
         else:
@@ -76,3 +78,36 @@ def profile_view(request: HttpRequest) -> HttpResponse:
             "roles": request.user.roles.select_related("community", "street"),  # type: ignore[union-attr]
         },
     )
+
+
+@login_required
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens: make one (its key is shown once), see when each expires and was last used."""
+    form = ApiTokenForm(request.POST or None, initial={"days": settings.API_TOKEN_DAYS})
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = services.api_token_create(
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                via="web",
+            )
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            form = ApiTokenForm(initial={"days": settings.API_TOKEN_DAYS})
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "new_key": new_key, "tokens": selectors.api_tokens_of(user=request.user), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.api_token_get(user=request.user, pk=pk)
+    services.api_token_revoke(user=request.user, token=token, via="web")  # type: ignore[arg-type]
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:tokens")

@@ -99,7 +99,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
-        return api.create_response(request, error_body(exc.code, str(exc.message), fields), status=exc.status)
+        response = api.create_response(request, error_body(exc.code, str(exc.message), fields), status=exc.status)
+        if getattr(exc, "retry_after", None):  # a throttle's refusal (429) says when to come back
+            response["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -1,6 +1,7 @@
 """Pluggable SMS senders, chosen by settings.SMS_BACKEND, as Django chooses e-mail backends."""
 
 import logging
+import re
 import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -25,11 +26,24 @@ class BaseSMSBackend(ABC):
     def send(self, message: SMSMessage) -> None: ...
 
 
+def shows_codes() -> bool:
+    """Whether a development sender may print messages in full: under DEBUG, or on a site declared a demo."""
+    return bool(settings.DEBUG or getattr(settings, "SMS_DEMO", False))
+
+
+def masked(message: SMSMessage) -> SMSMessage:
+    """The message with every digit hidden (login codes, amounts) and the number shortened to 139****0005."""
+    mobile = f"{message.mobile[:3]}****{message.mobile[-4:]}" if len(message.mobile) > 7 else "****"
+    return SMSMessage(mobile=mobile, text=re.sub(r"\d", "*", message.text))
+
+
 class ConsoleSMSBackend(BaseSMSBackend):
-    """Prints messages (development and the demo)."""
+    """Prints messages (development and the demo). Elsewhere it prints them masked: login codes never reach a log.
+    It delivers nothing, so a production site must not use it (system check notifications.E001)."""
 
     def send(self, message: SMSMessage) -> None:
-        sys.stdout.write(f"[SMS to {message.mobile}] {message.text}\n")
+        shown = message if shows_codes() else masked(message)
+        sys.stdout.write(f"[SMS to {shown.mobile}] {shown.text}\n")
         sys.stdout.flush()
 
 

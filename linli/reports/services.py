@@ -294,6 +294,8 @@ def report_submit(
     cleaned = attributes_clean(category, attributes or {})
 
     with transaction.atomic():
+        if api_client is not None:
+            api_client_hold(api_client, now=now)
         level = Level.STEWARD if where.grid is not None and where.grid.steward_id else Level.COMMUNITY
         report = Report.objects.create(
             community=community,
@@ -816,6 +818,21 @@ def api_client_authenticate(key: str) -> ApiClient | None:
         return None
     client = ApiClient.objects.select_related("community").filter(key_hash=_key_hash(key), revoked_at=None).first()
     return client
+
+
+class ApiClientOverLimit(DomainError):
+    code = "rate_limited"
+    status = 429
+
+
+def api_client_hold(client: ApiClient, *, now: dt.datetime | None = None) -> None:
+    """In the transaction that creates a report: lock the key's row, then count its last hour. Parallel requests
+    with one key are so counted one after the other, and none goes past the limit."""
+    locked = ApiClient.objects.select_for_update().filter(pk=client.pk, revoked_at__isnull=True).first()
+    if locked is None:
+        raise NotAllowed(_("Invalid api_key received -- can't proceed with create_request."))
+    if api_client_over_limit(locked, now=now):
+        raise ApiClientOverLimit(_("Too many requests with this api_key: try again later."))
 
 
 def api_client_over_limit(client: ApiClient, *, now: dt.datetime | None = None) -> bool:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
+from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.facilities import services as facility_services
@@ -295,6 +296,10 @@ def check_in(
     """The volunteer types (or scans) the organiser's code: their hours are recorded, to be confirmed."""
     now = now or timezone.now()
     _own(actor, resident)
+    # Wrong codes are limited per volunteer and activity (settings.THROTTLES["checkin"]), counted atomically
+    # before the code is checked, so guessing in parallel gets no further.
+    tries = ("checkin", f"{activity.pk}:{resident.pk}")
+    throttle.attempt(tries, now=now, field="code")
     if not codes.code_valid(activity, code, now):
         raise DomainError(
             _(
@@ -304,6 +309,7 @@ def check_in(
             field="code",
             code="bad_code",
         )
+    throttle.clear(tries)
     if not (activity.starts_at - CHECKIN_OPENS <= now <= activity.ends_at):
         raise DomainError(
             _("Check-in is open from 30 minutes before the start until the end."), field="code", code="not_open"

@@ -82,7 +82,7 @@ def test_sms_codes_are_rate_limited_and_unknown_numbers_get_no_sms(make_user, dj
     user = make_user()
     for _ in range(5):
         services.otp_request(mobile=user.mobile)
-    with pytest.raises(DomainError, match="获取验证码次数过多"):
+    with pytest.raises(DomainError, match="尝试次数过多"):
         services.otp_request(mobile=user.mobile)
 
 

@@ -58,7 +58,7 @@ def open311(methods: tuple[str, ...]) -> Callable[[View], View]:
             except Open311Error as exc:
                 return errors(fmt, exc.status, exc.description)
             except DomainError as exc:
-                status = 404 if exc.status == 404 else 403 if exc.status == 403 else 400
+                status = exc.status if exc.status in (403, 404, 429) else 400
                 return errors(fmt, status, str(exc.message))
 
         return csrf_exempt(wrapper)

@@ -1,0 +1,26 @@
+"""Reading accounts: a user sees only their own API tokens."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from linli.core.errors import NotFound
+
+from .models import ApiToken
+
+
+def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+
+
+def api_token_get(*, user: Any, pk: int | None = None, prefix: str | None = None) -> ApiToken:
+    """One of the user's own tokens, by id or by prefix (the newest not revoked); someone else's is not found."""
+    tokens = api_tokens_of(user=user)
+    if pk is not None:
+        token = tokens.filter(pk=pk).first() if 0 < pk < 2**63 else None
+    else:
+        token = tokens.filter(prefix=prefix or "", revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    return token
