@@ -216,3 +216,31 @@ def test_canteen_day_sheets_do_not_tell_a_grid_steward_the_birthday(accounts, co
     assert len(steward) == 1 and all(shown for _, shown in steward)  # the same age either side of the birthday
     worker = [ages["social_worker", d][0] for d in (birthday - dt.timedelta(days=1), birthday)]
     assert worker[1] == worker[0] + 1
+
+
+@pytest.mark.parametrize("role", ["social_worker", "community_admin", "street_admin", "city_viewer", "superuser"])
+def test_canteen_statements_carry_neither_mask_nor_birth_date(role, accounts, community, zhou):
+    """The subsidy statement (JSON and .xlsx) names the diner and the age the subsidy went by, nothing more."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from linli.canteen import services as canteen_services
+    from linli.facilities.tests.factories import make_canteen_with_tarhai_rules, make_menu
+
+    today = timezone.localdate()
+    early = dt.datetime.combine(today, dt.time(8), tzinfo=timezone.get_current_timezone())
+    menu = make_menu(make_canteen_with_tarhai_rules(community), today)
+    canteen_services.meal_order_create(actor=accounts["social_worker"], menu=menu, resident=zhou, now=early)
+    url = f"/api/v1/communities/shibei/canteen/statements/economic_cooperative/{today:%Y-%m}"
+    client = client_for(accounts[role])
+    data = client.get(url)
+    assert data.status_code == 200, data.content
+    sheet = client.get(url + "?format=xlsx")
+    cells = " ".join(
+        str(c) for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True) for c in row
+    )
+    for body in (json.dumps(data.json(), ensure_ascii=False), cells):
+        assert "周丽君" in body
+        for secret in (*SECRETS, LAST4, "1950"):
+            assert secret not in body, (role, secret)
