@@ -106,6 +106,12 @@ def can_reveal_id_number(user: Any, community: Any) -> bool:
     return access_for(user).superuser or has_role(user, community, *CASEWORK_ROLES)
 
 
+def can_view_birth_date(user: Any, community: Any) -> bool:
+    """Birth dates and exact ages go with the right to reveal ID numbers: next to the last characters of a number,
+    a birth date gives the number away. Others see an age by calendar year (docs/privacy.md)."""
+    return can_reveal_id_number(user, community)
+
+
 def can_view_audit(user: Any, community: Any) -> bool:
     return access_for(user).superuser or has_role(user, community, Role.COMMUNITY_ADMIN) or oversees(user, community)
 

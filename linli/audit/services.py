@@ -10,6 +10,9 @@ from django.db import models, transaction
 from .models import AuditEntry
 
 SECRET_FIELDS = {"password", "id_number_encrypted", "id_number_digest", "code_hash", "key_hash"}
+# Fields kept coarser than stored. A birth date next to an ID number's last characters gives the number away, and
+# the audit log is read by roles that may not reveal ID numbers (docs/privacy.md): the year is kept.
+COARSENED_FIELDS = {"birth_date": ("birth_year", lambda value: value.year if value is not None else None)}
 
 
 def _plain(value: Any) -> Any:
@@ -27,10 +30,14 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The instance's concrete fields as JSON-safe values, secrets left out."""
+    """The instance's concrete fields as JSON-safe values, secrets left out, birth dates cut to the year."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in SECRET_FIELDS:
+            continue
+        if field.name in COARSENED_FIELDS:
+            key, coarsen = COARSENED_FIELDS[field.name]
+            data[key] = coarsen(getattr(instance, field.attname))
             continue
         data[field.attname] = _plain(getattr(instance, field.attname))
     return data

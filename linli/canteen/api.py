@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from linli.accounts import rules
 from linli.core.api import AUTH
 from linli.core.errors import NotFound
+from linli.facilities import rules as facility_rules
 from linli.facilities.selectors import household_of, resident_for_booking
 from linli.places.selectors import community_get
 
@@ -51,7 +53,8 @@ def menu_out(menu: Menu, members: list[Any]) -> dict[str, Any]:
     }
 
 
-def order_out(o: MealOrder) -> dict[str, Any]:
+def order_out(o: MealOrder, *, exact_age: bool = True) -> dict[str, Any]:
+    """`exact_age` off for staff who may not see birth dates: the age by calendar year instead (docs/privacy.md)."""
     return {
         "id": o.pk,
         "menu_id": o.menu_id,
@@ -59,7 +62,7 @@ def order_out(o: MealOrder) -> dict[str, Any]:
         "meal": o.menu.meal,
         "resident_id": o.resident_id,
         "resident": o.resident.name,
-        "age": o.age,
+        "age": o.age if exact_age else o.age_by_year,
         "status": o.status,
         "price_fen": o.price_fen,
         "resident_fen": o.resident_fen,
@@ -104,14 +107,19 @@ def order_action(request: HttpRequest, code: str, order_id: int, action: str) ->
     operation = {"cancel": services.meal_order_cancel, "serve": services.meal_order_serve}.get(action)
     if operation is None:
         raise NotFound(_("Not found."))
-    return order_out(operation(actor=request.user, order=order))
+    # the diner's household sees the age its price went by; staff see what rules.can_view_birth_date allows
+    exact = rules.can_view_birth_date(request.user, community) or not facility_rules.can_run_front_desk(
+        request.user, community
+    )
+    return order_out(operation(actor=request.user, order=order), exact_age=exact)
 
 
 @router.get("/communities/{code}/canteen/orders", response=list[OrderOut])
 def orders_of_day(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     rows = selectors.orders_of_day(user=request.user, community=community, day=date or timezone.localdate())
-    return [order_out(o) for o in rows.prefetch_related("charges")]
+    exact = rules.can_view_birth_date(request.user, community)
+    return [order_out(o, exact_age=exact) for o in rows.prefetch_related("charges")]
 
 
 @router.get("/communities/{code}/canteen/statements/{payer}/{month}", response=StatementOut)

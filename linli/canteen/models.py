@@ -139,6 +139,12 @@ class MealOrder(models.Model):
     def subsidy_fen(self) -> int:
         return self.price_fen - self.resident_fen
 
+    @property
+    def age_by_year(self) -> int:
+        """The diner's age by calendar year on the meal's day: what staff who may not see birth dates are shown, as
+        day sheets read one after another would otherwise tell the birthday (docs/privacy.md)."""
+        return self.menu.day.year - self.resident.birth_date.year
+
 
 class MealCharge(models.Model):
     """Who pays what for one meal: one row per payer, appended only; a reversal carries the negative amount."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.accounts import rules as account_rules
 from linli.core.errors import DomainError, NotAllowed
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
@@ -113,6 +114,7 @@ def day(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "day": the_day,
             "orders": orders,
+            "exact_age": account_rules.can_view_birth_date(request.user, community),
             "is_today": the_day == timezone.localdate(),
             "prev": the_day - dt.timedelta(days=1),
             "next": the_day + dt.timedelta(days=1),

@@ -168,6 +168,8 @@ def matter_lift(request: HttpRequest, code: str, payload: LiftIn) -> Status:
     """Lift a report into a matter (integration point for the reports domain)."""
     community = community_get(code=code, user=request.user)
     reporter = User.objects.filter(mobile=payload.reporter_mobile).first() if payload.reporter_mobile else None
+    if payload.reporter_mobile and reporter is None:
+        raise services.unknown_reporter()
     matter = services.matter_lift_from_report(
         actor=request.user,
         community=community,

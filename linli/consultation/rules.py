@@ -87,6 +87,20 @@ def can_lift_report(user: Any, community: Any) -> bool:
     return base.is_community_staff(user, community)
 
 
+def can_follow_lifted_report(user: Any, community: Any, report_ref: str) -> bool:
+    """Whom a lifted report may name as its reporter (they follow the matter and are told of it): people of this
+    community (a role or a resident profile here), or whoever filed that very report here. Never someone of
+    another community picked by mobile number."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if base.access_for(user).roles_in(community) or resident_in(user, community) is not None:
+        return True
+    from linli.reports.models import Report
+
+    ref = report_ref.strip().removeprefix("#")
+    return ref.isdigit() and Report.objects.filter(pk=int(ref), community=community, reporter=user).exists()
+
+
 def can_update_task(user: Any, task: Any) -> bool:
     return can_manage_consultation(user, task.community) or (user.is_authenticated and task.owner_id == user.pk)
 

@@ -194,6 +194,13 @@ def matter_raise(
     return matter
 
 
+def unknown_reporter() -> DomainError:
+    """The same answer for a number nobody has and for someone of another community (no enumeration)."""
+    return DomainError(
+        _("No one in this community has this mobile number."), field="reporter_mobile", code="unknown_reporter"
+    )
+
+
 def matter_lift_from_report(
     *,
     actor: Any,
@@ -212,6 +219,8 @@ def matter_lift_from_report(
     report_ref = report_ref.strip()
     if not report_ref:
         raise DomainError(_("Say which report this matter comes from."), field="report_ref")
+    if reporter is not None and not rules.can_follow_lifted_report(reporter, community, report_ref):
+        raise unknown_reporter()
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -37,6 +37,12 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     return years
 
 
+def age_by_year(birth_date: dt.date, day: dt.date) -> int:
+    """The age reached in `day`'s calendar year. It changes on 1 January for everyone, so watching it day by day
+    tells the birth year and never the birthday (what roles that may not see birth dates are shown)."""
+    return day.year - birth_date.year
+
+
 def tier_of(age: int) -> AgeTier:
     for lower, tier in TIER_BOUNDS:
         if age >= lower:

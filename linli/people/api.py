@@ -8,6 +8,7 @@ from linli.core.api import AUTH, Page, page_of
 from linli.places.selectors import community_get, household_get
 
 from . import selectors, services
+from .ages import tier_of
 from .models import Resident
 from .schemas import ResidentIn, ResidentOut, ResidentPatch, RevealIn, RevealOut
 
@@ -16,14 +17,17 @@ router = Router(tags=["people"], auth=AUTH)
 
 def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
     show_tags = rules.can_view_sensitive_tags(user, resident.community)
+    exact = rules.can_view_birth_date(user, resident.community)
+    age = resident.age() if exact else resident.age_by_year()
     return {
         "id": resident.pk,
         "name": resident.name,
         "mobile": resident.mobile,
         "sex": resident.sex,
-        "birth_date": resident.birth_date,
-        "age": resident.age(),
-        "age_tier": resident.age_tier().value,
+        "birth_date": resident.birth_date if exact else None,
+        "age": age,
+        "age_exact": exact,
+        "age_tier": tier_of(age).value,
         "id_number": resident.id_number_masked,
         "household": str(resident.household) if resident.household else None,
         "is_owner": resident.is_owner,

@@ -34,10 +34,14 @@ def birth_date_of(value: str) -> dt.date:
     return dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
 
 
+MASK_KEEPS = 4
+
+
 def mask(value: str) -> str:
-    """Keep the first 3 and last 4 characters: 330***********1234."""
+    """Keep only the last 4 characters: **************1234. The first 6 digits are the region and the next 8 the
+    birth date: with either shown, the check character leaves few candidates (see docs/privacy.md)."""
     value = normalise(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * (len(value) - MASK_KEEPS) + value[-MASK_KEEPS:]
 
 
 def make_id_number(region: str, birth: dt.date, sequence: int) -> str:

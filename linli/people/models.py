@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.validators import mobile_validator
 
-from .ages import AgeTier, age_on, tier_of
+from .ages import AgeTier, age_by_year, age_on, tier_of
 
 
 class SensitiveTag(models.Model):
@@ -85,3 +85,9 @@ class Resident(models.Model):
 
     def age_tier(self, day: dt.date | None = None) -> AgeTier:
         return tier_of(self.age(day))
+
+    def age_by_year(self, day: dt.date | None = None) -> int:
+        return age_by_year(self.birth_date, day or timezone.localdate())
+
+    def age_tier_by_year(self, day: dt.date | None = None) -> AgeTier:
+        return tier_of(self.age_by_year(day))

@@ -8,10 +8,11 @@ class ResidentOut(Schema):
     name: str
     mobile: str
     sex: str
-    birth_date: dt.date
-    age: int
+    birth_date: dt.date | None = Field(description="Only for roles that may reveal ID numbers; null for others")
+    age: int = Field(description="Exact age when `age_exact`; else the age reached this calendar year")
+    age_exact: bool
     age_tier: str
-    id_number: str = Field(description="Masked, e.g. 330***********1234")
+    id_number: str = Field(description="Masked to its last 4 characters, e.g. **************1234")
     household: str | None
     is_owner: bool
     is_party_member: bool

@@ -33,10 +33,16 @@ def residents_for(
         from django.utils import timezone
 
         day = timezone.localdate()
-    if min_age is not None:
-        qs = qs.filter(birth_date__lte=born_on_or_before_for_age(min_age, day))
-    if max_age is not None:
-        qs = qs.filter(birth_date__gt=born_on_or_before_for_age(max_age + 1, day))
+    if rules.can_view_birth_date(user, community):
+        if min_age is not None:
+            qs = qs.filter(birth_date__lte=born_on_or_before_for_age(min_age, day))
+        if max_age is not None:
+            qs = qs.filter(birth_date__gt=born_on_or_before_for_age(max_age + 1, day))
+    else:  # by calendar year, like the ages these users see: asked daily, exact ages would tell birthdays
+        if min_age is not None:
+            qs = qs.filter(birth_date__year__lte=day.year - min_age)
+        if max_age is not None:
+            qs = qs.filter(birth_date__year__gte=day.year - max_age)
     if tag:
         if not rules.can_view_sensitive_tags(user, community):
             raise NotAllowed(_("You may not filter by sensitive tags."))

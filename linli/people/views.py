@@ -27,6 +27,7 @@ def resident_list(request: HttpRequest, code: str) -> HttpResponse:
             "q": request.GET.get("q", ""),
             "can_edit": rules.can_edit_residents(request.user, community),
             "show_tags": rules.can_view_sensitive_tags(request.user, community),
+            "exact_age": rules.can_view_birth_date(request.user, community),
         },
     )
 
@@ -53,6 +54,7 @@ def resident_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "form": form,
             "revealed": revealed,
             "can_reveal": rules.can_reveal_id_number(request.user, community),
+            "exact_age": rules.can_view_birth_date(request.user, community),
             "show_tags": rules.can_view_sensitive_tags(request.user, community),
         },
     )

@@ -90,6 +90,16 @@ class Category(models.Model):
     def total_hours(self) -> int:
         return self.accept_within_hours + self.start_within_hours + self.resolve_within_hours
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .rules import can_be_assigned_report
+
+        if self.responsible_id and self.community_id and not can_be_assigned_report(self.responsible, self.community):
+            raise ValidationError(
+                {"responsible": _("The responsible party must be staff or an operator of this community.")}
+            )
+
 
 class CategoryAttribute(models.Model):
     """An extra field of a category: an attribute of the Open311 service definition."""

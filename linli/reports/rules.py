@@ -3,7 +3,10 @@
 from typing import Any
 
 from linli.accounts.models import Role
-from linli.accounts.rules import CASEWORK_ROLES, access_for, has_role, is_community_staff, oversees
+from linli.accounts.rules import CASEWORK_ROLES, STAFF_ROLES, access_for, has_role, is_community_staff, oversees
+
+# Who may hold a report: the community's staff, and its operators (the fixers a category names as responsible).
+ASSIGNEE_ROLES = frozenset({*STAFF_ROLES, Role.OPERATOR})
 
 
 def can_submit_report(user: Any, community: Any) -> bool:
@@ -29,6 +32,14 @@ def can_handle_report(user: Any, report: Any) -> bool:
 
 def can_assign_reports(user: Any, community: Any) -> bool:
     return access_for(user).superuser or oversees(user, community) or has_role(user, community, *CASEWORK_ROLES)
+
+
+def can_be_assigned_report(user: Any, community: Any) -> bool:
+    """An assignee sees the reporter's name and number: only the community's staff and operators, the street
+    over it, superusers; never a plain resident, nor another community's staff."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return access_for(user).superuser or oversees(user, community) or has_role(user, community, *ASSIGNEE_ROLES)
 
 
 def can_configure_reports(user: Any, community: Any) -> bool:

@@ -422,9 +422,10 @@ def _move(report: Report, to: str, *, actor: Any, note: str, now: dt.datetime, c
             report.due_at = None
         if to == S.ACCEPTED:
             report.accepted_at = now
-            report.assignee = report.category.responsible or (
-                actor if getattr(actor, "is_authenticated", False) else None
-            )
+            responsible = report.category.responsible
+            if responsible is not None and not rules.can_be_assigned_report(responsible, report.community):
+                responsible = None  # named before the rule, or since lost the role: the one accepting keeps it
+            report.assignee = responsible or (actor if getattr(actor, "is_authenticated", False) else None)
             report.expected_at = now + dt.timedelta(
                 hours=report.category.start_within_hours + report.category.resolve_within_hours
             )
@@ -531,10 +532,7 @@ def report_assign(
         report = _locked(report)
         if not (rules.can_assign_reports(actor, report.community) or rules.can_handle_report(actor, report)):
             raise NotAllowed(_("You may not assign this report."))
-        if (
-            not rules.can_handle_report(assignee, report)
-            and not RoleAssignment.objects.filter(user=assignee, community=report.community).exists()
-        ):
+        if not rules.can_be_assigned_report(assignee, report.community):
             raise DomainError(
                 _("Assign to someone who works in this community."), code="invalid_assignee", field="assignee"
             )

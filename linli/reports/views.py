@@ -131,9 +131,7 @@ def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     now = timezone.now()
     assignees: list[User] = []
     if handler:
-        ids = RoleAssignment.objects.filter(
-            community=community, role__in=("grid_steward", "social_worker", "community_admin")
-        )
+        ids = RoleAssignment.objects.filter(community=community, role__in=rules.ASSIGNEE_ROLES)
         assignees = list(User.objects.filter(pk__in=ids.values("user_id")).order_by("display_name")[:200])
     return render(
         request,
