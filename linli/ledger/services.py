@@ -1033,6 +1033,11 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
         raise NotFound(_("No order with this code at this merchant."), field="code", code="unknown_code")
     now = now or timezone.now()
     with transaction.atomic():
+        # The right to sell is decided again on the merchant's row as it is now (it may have been suspended since
+        # it was read); FOR NO KEY UPDATE, so that orders being placed meanwhile (which reference it) need not wait.
+        merchant = Merchant.objects.select_for_update(no_key=True).get(pk=merchant.pk)
+        if not rules.can_sell(actor, merchant):
+            raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status == Order.Status.REDEEMED:
             raise Conflict(
@@ -1096,6 +1101,15 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
         )
         if locked.status == Order.Status.REFUNDED:
             return locked
+        # The state and the right are decided on the locked row: the order read before may have been redeemed
+        # meanwhile, and then its resident may no longer cancel it (the goods were handed over).
+        if not rules.can_refund_order(actor, locked):
+            if locked.status == Order.Status.REDEEMED:
+                raise Conflict(
+                    _("This order has just been redeemed and can no longer be cancelled; ask the merchant."),
+                    code="already_redeemed",
+                )
+            raise NotAllowed(_("You may not refund this order."))
         if locked.settlement_id is not None:
             raise Conflict(_("This order has been settled with the merchant and cannot be refunded here."))
         was_paid = locked.status == Order.Status.PAID
