@@ -811,8 +811,14 @@ def merchant_apply(
     open_to_all_communities: bool = False,
     now: dt.datetime | None = None,
 ) -> Merchant:
-    if not rules.can_apply_as_merchant(actor):
+    if not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_("Log in to apply as a merchant."))
+    if not rules.can_apply_as_merchant(actor, community):
+        raise NotAllowed(
+            _("Only residents of %(community)s may apply to sell there.") % {"community": community.name},
+            field="community",
+            code="not_a_resident",
+        )
     name = name.strip()
     if not name:
         raise DomainError(_("Enter the merchant's name."), field="name")
