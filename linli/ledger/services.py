@@ -36,6 +36,13 @@ from linli.places.models import Community
 from . import rules, selectors
 from .codes import FUNDING_CODES
 from .models import (
+    MAX_CAP,
+    MAX_ORDER_QUANTITY,
+    MAX_POLICY_NUMBER,
+    MAX_PRICE_FEN,
+    MAX_PRICE_POINTS,
+    MAX_RULE_POINTS,
+    MAX_STOCK,
     Account,
     AccountKind,
     EarningRule,
@@ -738,10 +745,10 @@ def earning_rule_update(*, actor: Any, rule: EarningRule, **changes: Any) -> Ear
             _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(changes) - allowed))}
         )
     if "points" in changes:
-        whole_amount(changes["points"], field="points", maximum=100_000)
+        whole_amount(changes["points"], field="points", maximum=MAX_RULE_POINTS)
     for cap in ("daily_cap", "yearly_cap"):
         if changes.get(cap) is not None:
-            whole_amount(changes[cap], field=cap)
+            whole_amount(changes[cap], field=cap, maximum=MAX_CAP)
     if "funding_code" in changes and changes["funding_code"] not in FUNDING_CODES:
         raise DomainError(_("Unknown funding source."), field="funding_code")
     with transaction.atomic():
@@ -764,7 +771,7 @@ def ledger_settings_update(*, actor: Any, community: Community, **changes: Any) 
         )
     for name in ("fen_per_point", "expiry_years", "expiry_notice_days"):
         if name in changes:
-            whole_amount(changes[name], field=name, maximum=10_000)
+            whole_amount(changes[name], field=name, maximum=MAX_POLICY_NUMBER)
     with transaction.atomic():
         selectors.ledger_settings(community)
         locked = LedgerSettings.objects.select_for_update().get(community=community)
@@ -898,9 +905,17 @@ def product_save(
     """List a product or service voucher, or change one. Prices are whole points and/or fen; at least one."""
     if not rules.can_sell(actor, merchant):
         raise NotAllowed(_("Only an approved merchant's staff may list products."))
-    for field, value in (("price_points", price_points), ("price_fen", price_fen), ("stock", stock)):
+    for field, value, maximum in (
+        ("price_points", price_points, MAX_PRICE_POINTS),
+        ("price_fen", price_fen, MAX_PRICE_FEN),
+        ("stock", stock, MAX_STOCK),
+    ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise DomainError(_("Enter a whole number of at least 0."), field=field)
+        if value > maximum:
+            raise DomainError(
+                _("Enter a whole number of at most %(n)s.") % {"n": maximum}, field=field, code="number_too_large"
+            )
     if price_points == 0 and price_fen == 0:
         raise DomainError(_("Give a price in points, in yuan, or both."), field="price_points")
     if kind not in Product.Kind.values:
@@ -984,7 +999,7 @@ def order_place(
     if actor is not None and resident.user_id != getattr(actor, "pk", None):
         raise NotAllowed(_("You may only order for yourself."))
     key = _key(idempotency_key)
-    quantity = whole_amount(quantity, field="quantity", maximum=99)
+    quantity = whole_amount(quantity, field="quantity", maximum=MAX_ORDER_QUANTITY)
     merchant = product.merchant
     if not merchant.is_open or not product.active:
         raise DomainError(_("This product is not on sale."), code="not_on_sale")
@@ -999,6 +1014,8 @@ def order_place(
         if held.stock < quantity:
             raise Conflict(_("Sorry, only %(n)s left in stock.") % {"n": held.stock}, code="out_of_stock")
         points, fen = held.price_points * quantity, held.price_fen * quantity
+        if points > MAX_PRICE_POINTS * MAX_ORDER_QUANTITY or fen > MAX_PRICE_FEN * MAX_ORDER_QUANTITY:
+            raise DomainError(_("This order is too large."), field="quantity", code="order_too_large")
         legs = _order_legs(resident, merchant, {str(Unit.POINTS): points, str(Unit.FEN): fen}, "escrow")
         txn = _post(
             community=community,
