@@ -23,7 +23,7 @@ from .models import (
 def _range(low: int, high: int) -> dict[str, Any]:
     """The range a number must be in, for the API's documentation. The service refuses a number outside it with
     a 400 naming the field, in the user's language (as it refuses a negative one)."""
-    return {"json_schema_extra": {"minimum": low, "maximum": high}}
+    return {"minimum": low, "maximum": high}
 
 
 # --- output ---------------------------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ KEY_HELP = "Or the `Idempotency-Key` header: a retry with the same key returns t
 
 class OrderIn(Schema):
     product_id: RowId
-    quantity: StrictInt = Field(1, **_range(1, MAX_ORDER_QUANTITY))
+    quantity: StrictInt = Field(1, json_schema_extra=_range(1, MAX_ORDER_QUANTITY))
     idempotency_key: str = Field("", max_length=80, description=KEY_HELP)
 
 
@@ -251,9 +251,9 @@ class ProductIn(Schema):
     name: str = Field(min_length=1, max_length=60)
     kind: str = "goods"
     description: str = Field("", max_length=1000)
-    price_points: StrictInt = Field(0, **_range(0, MAX_PRICE_POINTS))
-    price_fen: StrictInt = Field(0, **_range(0, MAX_PRICE_FEN))
-    stock: StrictInt = Field(0, **_range(0, MAX_STOCK))
+    price_points: StrictInt = Field(0, json_schema_extra=_range(0, MAX_PRICE_POINTS))
+    price_fen: StrictInt = Field(0, json_schema_extra=_range(0, MAX_PRICE_FEN))
+    stock: StrictInt = Field(0, json_schema_extra=_range(0, MAX_STOCK))
     active: StrictBool = True
 
 
@@ -261,9 +261,9 @@ class ProductPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=60)
     kind: str | None = None
     description: str | None = Field(None, max_length=1000)
-    price_points: StrictInt | None = Field(None, **_range(0, MAX_PRICE_POINTS))
-    price_fen: StrictInt | None = Field(None, **_range(0, MAX_PRICE_FEN))
-    stock: StrictInt | None = Field(None, **_range(0, MAX_STOCK))
+    price_points: StrictInt | None = Field(None, json_schema_extra=_range(0, MAX_PRICE_POINTS))
+    price_fen: StrictInt | None = Field(None, json_schema_extra=_range(0, MAX_PRICE_FEN))
+    stock: StrictInt | None = Field(None, json_schema_extra=_range(0, MAX_STOCK))
     active: StrictBool | None = None
 
 
@@ -273,18 +273,18 @@ class RedeemIn(Schema):
 
 class EarningRulePatch(Schema):
     name: str | None = Field(None, max_length=60)
-    points: StrictInt | None = Field(None, **_range(1, MAX_RULE_POINTS))
-    daily_cap: StrictInt | None = Field(None, description="null: no cap.", **_range(1, MAX_CAP))
-    yearly_cap: StrictInt | None = Field(None, description="null: no cap.", **_range(1, MAX_CAP))
+    points: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_RULE_POINTS))
+    daily_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
+    yearly_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
     funding_code: str | None = None
     enabled: StrictBool | None = None
 
 
 class LedgerSettingsPatch(Schema):
-    fen_per_point: StrictInt | None = Field(None, **_range(1, MAX_POLICY_NUMBER))
+    fen_per_point: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_POLICY_NUMBER))
     expiry_enabled: StrictBool | None = None
-    expiry_years: StrictInt | None = Field(None, **_range(1, MAX_POLICY_NUMBER))
-    expiry_notice_days: StrictInt | None = Field(None, **_range(1, MAX_POLICY_NUMBER))
+    expiry_years: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_POLICY_NUMBER))
+    expiry_notice_days: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_POLICY_NUMBER))
 
 
 class DepositIn(Schema):
