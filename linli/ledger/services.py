@@ -613,6 +613,9 @@ def transaction_reverse(
     fingerprint = _fingerprint(op="reverse", original=original.pk)
 
     def operation() -> Transaction:
+        # the original's row is locked, so that two corrections of it (with different keys) take turns and the
+        # second is told it was already reversed
+        Transaction.objects.select_for_update().filter(pk=original.pk).values_list("pk").first()
         if Transaction.objects.filter(reverses=original).exists():
             raise Conflict(_("This transaction has already been reversed."), code="already_reversed")
         legs = [(e.account, -e.amount) for e in original.entries.select_related("account")]

@@ -218,3 +218,27 @@ def test_a_redemption_racing_the_residents_cancel_pays_once(shopper, product, me
     assert selectors.resident_account(shopper).balance == 200 - 10 * redeemed_n
     check = ledger_check()
     assert check.ok, check.problems
+
+
+def test_two_corrections_of_one_transaction_at_once_reverse_it_once(community, resident, users):
+    from linli.core.errors import Conflict
+
+    for trial in range(10):
+        earned = services.points_earn(
+            community=community, resident=resident, rule_code="volunteer_hour", idempotency_key=f"earn-{trial}"
+        ).transaction
+        results = run_threads(
+            2,
+            lambda i, earned=earned, trial=trial: services.transaction_reverse(
+                community=community,
+                original=earned,
+                idempotency_key=f"fix-{trial}-{i}",
+                reason="录错了",
+                actor=users["community_admin"],
+            ),
+        )
+        assert len([r for r in results if isinstance(r, Transaction)]) == 1, results
+        assert len([r for r in results if isinstance(r, Conflict) and r.code == "already_reversed"]) == 1, results
+    assert selectors.resident_account(resident).balance == 0
+    check = ledger_check()
+    assert check.ok, check.problems
