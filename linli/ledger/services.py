@@ -1014,6 +1014,12 @@ def order_place(
 
     def operation() -> Order:
         held = Product.objects.select_for_update().get(pk=product.pk)
+        # decided again on the locked product and the merchant as they are now (taken off sale meanwhile?)
+        if (
+            not held.active
+            or not Merchant.objects.filter(pk=held.merchant_id, status=Merchant.Status.APPROVED).exists()
+        ):
+            raise DomainError(_("This product is not on sale."), code="not_on_sale")
         if held.stock < quantity:
             raise Conflict(_("Sorry, only %(n)s left in stock.") % {"n": held.stock}, code="out_of_stock")
         points, fen = held.price_points * quantity, held.price_fen * quantity

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from linli.core.errors import Conflict, NotAllowed
+from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.ledger import selectors, services
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Merchant, Order, Product, Transaction
@@ -67,3 +67,21 @@ def test_a_merchant_suspended_since_it_was_read_cannot_redeem(
         services.order_redeem(actor=merchant_user, merchant=stale, code=order.code)
     assert books() == before
     assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
+
+
+@pytest.mark.parametrize("change", ["product off sale", "merchant suspended"])
+def test_an_order_of_a_product_taken_off_sale_since_it_was_read_is_refused(
+    shopper: Any, product: Product, merchant: Merchant, change: str
+) -> None:
+    fund(shopper, 50)
+    stale = Product.objects.select_related("merchant").get(pk=product.pk)  # the shop page: on sale
+    if change == "product off sale":
+        Product.objects.filter(pk=product.pk).update(active=False)
+    else:
+        Merchant.objects.filter(pk=merchant.pk).update(status=Merchant.Status.SUSPENDED)
+    before = books()
+    with pytest.raises(DomainError) as refused:
+        services.order_place(actor=shopper.user, resident=shopper, product=stale, idempotency_key="late")
+    assert refused.value.code == "not_on_sale"
+    assert books() == before and not Order.objects.exists()
+    assert selectors.resident_account(shopper).balance == 50
