@@ -1126,8 +1126,8 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
     now = now or timezone.now()
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=order.product_id)
-        locked = (
-            Order.objects.select_for_update()
+        locked = (  # only the order's row: the merchant's is locked by a redemption, before its order
+            Order.objects.select_for_update(of=("self",))
             .select_related("resident__community", "merchant__community")
             .get(pk=order.pk)
         )
