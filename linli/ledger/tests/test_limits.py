@@ -137,3 +137,31 @@ def test_policy_page_numbers(users: dict[str, Any], community: Any, field: str) 
     r = c.post(reverse("ledger:policy_edit", args=[community.code]), body)
     assert r.status_code == 200 and "has-error" in r.content.decode()
     assert saved() == before
+
+
+@pytest.mark.parametrize("big", [2**31, 2**63, 10**30])
+def test_ids_beyond_the_columns_are_not_found(
+    shopper: Any, merchant: Merchant, merchant_user: Any, users: dict[str, Any], big: int
+) -> None:
+    """Ids in paths and bodies past what an id column holds: 400, 404 or 422, never a 500."""
+    for user, method, url, body in [
+        (shopper.user, "get", f"/api/v1/ledger/orders/{big}", None),
+        (shopper.user, "post", f"/api/v1/ledger/orders/{big}/cancel", None),
+        (merchant_user, "get", f"/api/v1/ledger/merchants/{big}", None),
+        (merchant_user, "patch", f"/api/v1/ledger/merchants/{merchant.pk}/products/{big}", {"stock": 1}),
+        (merchant_user, "post", f"/api/v1/ledger/merchants/{merchant.pk}/orders/{big}/refund", {"reason": "x"}),
+        (users["community_admin"], "post", f"{BOOKS}/transactions/{big}/reverse", {"reason": "x"}),
+        (users["community_admin"], "post", f"{BOOKS}/merchants/{big}/decide", {"approve": True}),
+        (users["community_admin"], "post", f"{BOOKS}/deposits", {"account_id": big, "amount_fen": 1, "memo": "x"}),
+        (users["community_admin"], "get", f"{BOOKS}/report?year={big}", None),
+    ]:
+        c = client_for(user, "en")
+        r = getattr(c, method)(url, body, JSON) if body is not None else getattr(c, method)(url)
+        assert r.status_code in (400, 404, 422), (url, r.status_code, r.content)
+    for url in (
+        reverse("ledger:merchant_home", args=[big]),
+        reverse("ledger:merchant_products", args=[big]),
+        reverse("ledger:product_edit", args=[merchant.pk, big]),
+    ):
+        assert client_for(merchant_user).get(url).status_code == 404, url
+    assert client_for(shopper.user).post(reverse("ledger:order_cancel", args=[big])).status_code == 404
