@@ -143,12 +143,14 @@ def application_withdraw(*, actor: Any, application: Application, now: dt.dateti
     if not facility_rules.may_act_for(actor, application.child):
         raise NotAllowed(_("You may not change this application."))
     with transaction.atomic():
+        # the group first, then the application, as a decision locks them: the two never wait on each other
+        group = AgeGroup.objects.select_for_update(of=("self",)).get(pk=application.group_id)
         application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
         if application.status not in Application.ACTIVE:
             raise DomainError(_("This application has already ended."), code="not_active")
         before = snapshot(application)
         if application.status == Application.Status.ADMITTED:
-            AgeGroup.objects.filter(pk=application.group_id).update(admitted=F("admitted") - 1)
+            AgeGroup.objects.filter(pk=group.pk).update(admitted=F("admitted") - 1)
         application.status = Application.Status.WITHDRAWN
         application.decided_at = now or timezone.now()
         application.save(update_fields=["status", "decided_at"])

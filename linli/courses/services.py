@@ -225,6 +225,10 @@ def attendance_check_in(
     if timezone.localtime(now).date() != timezone.localtime(session.starts_at).date():
         raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
     with transaction.atomic():
+        # decided again on the locked row: the learner may have withdrawn since the day sheet was read
+        enrolment = Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
+        if enrolment.status != Enrolment.Status.ENROLLED:
+            raise Conflict(_("This learner is no longer enrolled in the course."), code="not_enrolled")
         attendance, created = Attendance.objects.get_or_create(
             session=session, enrolment=enrolment, defaults={"checked_in_at": now, "checked_in_by": actor}
         )

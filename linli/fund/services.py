@@ -481,7 +481,10 @@ def report_submit(
     now = now or timezone.now()
     community = application.community
     with transaction.atomic():
-        Application.objects.select_for_update().get(pk=application.pk)
+        # decided again on the locked row: the grant may have been closed since it was read
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status not in (Application.Status.APPROVED, Application.Status.COMPLETED):
+            raise Conflict(_("This project is no longer funded; it cannot report now."), code="not_approved")
         report = ProjectReport.objects.create(
             application=application, period=period, body=body, spent_fen=spent_fen, submitted_by=actor, submitted_at=now
         )

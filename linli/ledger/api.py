@@ -398,7 +398,8 @@ def my_order_cancel(request: HttpRequest, order_id: int) -> dict[str, Any]:
 
 @router.post("/ledger/merchants", response={201: MerchantOut}, summary="Apply to sell at 街坊汇")
 def merchant_apply(request: HttpRequest, payload: MerchantApplyIn) -> Status[Any]:
-    """Any signed-in user may apply; the community's caseworkers approve. The applicant becomes its staff."""
+    """Residents of the community (and its merchants' staff) may apply; anyone else is refused with 403
+    (`not_a_resident`). The community's caseworkers approve. The applicant becomes its staff."""
     try:
         community = community_get_public(code=payload.community)
     except NotFound as exc:

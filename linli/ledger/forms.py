@@ -9,7 +9,16 @@ from linli.accounts.validators import mobile_validator
 from linli.places.selectors import community_list_public
 
 from .codes import FundingCode
-from .models import Merchant, Product
+from .models import (
+    MAX_CAP,
+    MAX_POLICY_NUMBER,
+    MAX_PRICE_FEN,
+    MAX_PRICE_POINTS,
+    MAX_RULE_POINTS,
+    MAX_STOCK,
+    Merchant,
+    Product,
+)
 
 
 class MerchantApplyForm(forms.Form):
@@ -36,9 +45,9 @@ class ProductForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    price_points = forms.IntegerField(label=_("Price in points"), initial=0)
-    price_fen = forms.IntegerField(label=_("Price in fen (1 yuan = 100 fen)"), initial=0)
-    stock = forms.IntegerField(label=_("In stock"), initial=0)
+    price_points = forms.IntegerField(label=_("Price in points"), initial=0, max_value=MAX_PRICE_POINTS)
+    price_fen = forms.IntegerField(label=_("Price in fen (1 yuan = 100 fen)"), initial=0, max_value=MAX_PRICE_FEN)
+    stock = forms.IntegerField(label=_("In stock"), initial=0, max_value=MAX_STOCK)
     active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
 
 
@@ -49,20 +58,27 @@ class EarningRuleForm(forms.Form):
         required=False,
         help_text=_("Empty: the standard name."),
     )
-    points = forms.IntegerField(label=_("Points per unit"))
-    daily_cap = forms.IntegerField(label=_("Daily cap"), required=False, help_text=_("Empty: no cap."))
-    yearly_cap = forms.IntegerField(label=_("Yearly cap"), required=False, help_text=_("Empty: no cap."))
+    points = forms.IntegerField(label=_("Points per unit"), max_value=MAX_RULE_POINTS)
+    daily_cap = forms.IntegerField(
+        label=_("Daily cap"), required=False, help_text=_("Empty: no cap."), max_value=MAX_CAP
+    )
+    yearly_cap = forms.IntegerField(
+        label=_("Yearly cap"), required=False, help_text=_("Empty: no cap."), max_value=MAX_CAP
+    )
     funding_code = forms.ChoiceField(label=_("Paid by"), choices=FundingCode.choices)
     enabled = forms.BooleanField(label=_("Enabled"), required=False)
 
 
 class PolicyForm(forms.Form):
     fen_per_point = forms.IntegerField(
-        label=_("Value of one point (fen)"), help_text=_("What a merchant is paid per point accepted.")
+        label=_("Value of one point (fen)"),
+        help_text=_("What a merchant is paid per point accepted."),
+        max_value=MAX_POLICY_NUMBER,
     )
     expiry_enabled = forms.BooleanField(label=_("Points expire"), required=False)
     expiry_years = forms.IntegerField(
         label=_("Years before expiry"),
         help_text=_("Points earned in a year expire at the end of that many calendar years later (1: next year)."),
+        max_value=MAX_POLICY_NUMBER,
     )
-    expiry_notice_days = forms.IntegerField(label=_("Days of notice before expiry"))
+    expiry_notice_days = forms.IntegerField(label=_("Days of notice before expiry"), max_value=MAX_POLICY_NUMBER)

@@ -14,6 +14,16 @@ from django.utils.translation import pgettext_lazy
 
 from .codes import FUNDING_CODES, FundingCode, RuleCode
 
+# What a merchant or a caseworker may type. Products and orders keep 32-bit integers: a price times the largest
+# quantity of one order (99) stays well inside them, so no input can overflow a column.
+MAX_PRICE_POINTS = 1_000_000
+MAX_PRICE_FEN = 10_000_000  # 100,000 yuan
+MAX_STOCK = 1_000_000
+MAX_ORDER_QUANTITY = 99
+MAX_RULE_POINTS = 100_000
+MAX_CAP = 10_000_000
+MAX_POLICY_NUMBER = 10_000
+
 
 class Unit(models.TextChoices):
     POINTS = "points", _("points")

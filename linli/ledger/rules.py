@@ -24,8 +24,16 @@ def can_decide_merchant(user: Any, community: Any) -> bool:
     return can_manage_ledger(user, community)
 
 
-def can_apply_as_merchant(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+def can_apply_as_merchant(user: Any, community: Any) -> bool:
+    """Residents of the community apply to sell there (registered as its resident, or holding its resident or
+    merchant role); not the city's read-only viewers, nor users of other communities."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if access_for(user).superuser or has_role(user, community, Role.RESIDENT, Role.MERCHANT_STAFF):
+        return True
+    from linli.people.models import Resident
+
+    return Resident.objects.filter(user=user, community=community).exists()
 
 
 def is_merchant_staff(user: Any, merchant: Any) -> bool:

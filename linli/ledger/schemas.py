@@ -2,9 +2,29 @@
 so `10.5`, `"10"` and `true` are refused rather than rounded or coerced."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
+
+from linli.core.api import RowId
+
+from .models import (
+    MAX_CAP,
+    MAX_ORDER_QUANTITY,
+    MAX_POLICY_NUMBER,
+    MAX_PRICE_FEN,
+    MAX_PRICE_POINTS,
+    MAX_RULE_POINTS,
+    MAX_STOCK,
+)
+
+
+def _range(low: int, high: int) -> dict[str, Any]:
+    """The range a number must be in, for the API's documentation. The service refuses a number outside it with
+    a 400 naming the field, in the user's language (as it refuses a negative one)."""
+    return {"minimum": low, "maximum": high}
+
 
 # --- output ---------------------------------------------------------------------------------------------------
 
@@ -208,8 +228,8 @@ KEY_HELP = "Or the `Idempotency-Key` header: a retry with the same key returns t
 
 
 class OrderIn(Schema):
-    product_id: StrictInt
-    quantity: StrictInt = 1
+    product_id: RowId
+    quantity: StrictInt = Field(1, json_schema_extra=_range(1, MAX_ORDER_QUANTITY))
     idempotency_key: str = Field("", max_length=80, description=KEY_HELP)
 
 
@@ -231,9 +251,9 @@ class ProductIn(Schema):
     name: str = Field(min_length=1, max_length=60)
     kind: str = "goods"
     description: str = Field("", max_length=1000)
-    price_points: StrictInt = 0
-    price_fen: StrictInt = 0
-    stock: StrictInt = 0
+    price_points: StrictInt = Field(0, json_schema_extra=_range(0, MAX_PRICE_POINTS))
+    price_fen: StrictInt = Field(0, json_schema_extra=_range(0, MAX_PRICE_FEN))
+    stock: StrictInt = Field(0, json_schema_extra=_range(0, MAX_STOCK))
     active: StrictBool = True
 
 
@@ -241,9 +261,9 @@ class ProductPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=60)
     kind: str | None = None
     description: str | None = Field(None, max_length=1000)
-    price_points: StrictInt | None = None
-    price_fen: StrictInt | None = None
-    stock: StrictInt | None = None
+    price_points: StrictInt | None = Field(None, json_schema_extra=_range(0, MAX_PRICE_POINTS))
+    price_fen: StrictInt | None = Field(None, json_schema_extra=_range(0, MAX_PRICE_FEN))
+    stock: StrictInt | None = Field(None, json_schema_extra=_range(0, MAX_STOCK))
     active: StrictBool | None = None
 
 
@@ -253,22 +273,22 @@ class RedeemIn(Schema):
 
 class EarningRulePatch(Schema):
     name: str | None = Field(None, max_length=60)
-    points: StrictInt | None = None
-    daily_cap: StrictInt | None = Field(None, description="null: no cap.")
-    yearly_cap: StrictInt | None = Field(None, description="null: no cap.")
+    points: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_RULE_POINTS))
+    daily_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
+    yearly_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
     funding_code: str | None = None
     enabled: StrictBool | None = None
 
 
 class LedgerSettingsPatch(Schema):
-    fen_per_point: StrictInt | None = None
+    fen_per_point: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_POLICY_NUMBER))
     expiry_enabled: StrictBool | None = None
-    expiry_years: StrictInt | None = None
-    expiry_notice_days: StrictInt | None = None
+    expiry_years: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_POLICY_NUMBER))
+    expiry_notice_days: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_POLICY_NUMBER))
 
 
 class DepositIn(Schema):
-    account_id: StrictInt | None = Field(None, description="A funding account of the community (or `funding_code`).")
+    account_id: RowId | None = Field(None, description="A funding account of the community (or `funding_code`).")
     funding_code: str = Field("", max_length=40)
     amount_fen: StrictInt
     memo: str = Field(min_length=1, max_length=200)

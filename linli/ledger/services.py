@@ -36,6 +36,13 @@ from linli.places.models import Community
 from . import rules, selectors
 from .codes import FUNDING_CODES
 from .models import (
+    MAX_CAP,
+    MAX_ORDER_QUANTITY,
+    MAX_POLICY_NUMBER,
+    MAX_PRICE_FEN,
+    MAX_PRICE_POINTS,
+    MAX_RULE_POINTS,
+    MAX_STOCK,
     Account,
     AccountKind,
     EarningRule,
@@ -606,6 +613,9 @@ def transaction_reverse(
     fingerprint = _fingerprint(op="reverse", original=original.pk)
 
     def operation() -> Transaction:
+        # the original's row is locked, so that two corrections of it (with different keys) take turns and the
+        # second is told it was already reversed
+        Transaction.objects.select_for_update().filter(pk=original.pk).values_list("pk").first()
         if Transaction.objects.filter(reverses=original).exists():
             raise Conflict(_("This transaction has already been reversed."), code="already_reversed")
         legs = [(e.account, -e.amount) for e in original.entries.select_related("account")]
@@ -738,10 +748,10 @@ def earning_rule_update(*, actor: Any, rule: EarningRule, **changes: Any) -> Ear
             _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(changes) - allowed))}
         )
     if "points" in changes:
-        whole_amount(changes["points"], field="points", maximum=100_000)
+        whole_amount(changes["points"], field="points", maximum=MAX_RULE_POINTS)
     for cap in ("daily_cap", "yearly_cap"):
         if changes.get(cap) is not None:
-            whole_amount(changes[cap], field=cap)
+            whole_amount(changes[cap], field=cap, maximum=MAX_CAP)
     if "funding_code" in changes and changes["funding_code"] not in FUNDING_CODES:
         raise DomainError(_("Unknown funding source."), field="funding_code")
     with transaction.atomic():
@@ -764,7 +774,7 @@ def ledger_settings_update(*, actor: Any, community: Community, **changes: Any) 
         )
     for name in ("fen_per_point", "expiry_years", "expiry_notice_days"):
         if name in changes:
-            whole_amount(changes[name], field=name, maximum=10_000)
+            whole_amount(changes[name], field=name, maximum=MAX_POLICY_NUMBER)
     with transaction.atomic():
         selectors.ledger_settings(community)
         locked = LedgerSettings.objects.select_for_update().get(community=community)
@@ -811,8 +821,14 @@ def merchant_apply(
     open_to_all_communities: bool = False,
     now: dt.datetime | None = None,
 ) -> Merchant:
-    if not rules.can_apply_as_merchant(actor):
+    if not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_("Log in to apply as a merchant."))
+    if not rules.can_apply_as_merchant(actor, community):
+        raise NotAllowed(
+            _("Only residents of %(community)s may apply to sell there.") % {"community": community.name},
+            field="community",
+            code="not_a_resident",
+        )
     name = name.strip()
     if not name:
         raise DomainError(_("Enter the merchant's name."), field="name")
@@ -892,9 +908,17 @@ def product_save(
     """List a product or service voucher, or change one. Prices are whole points and/or fen; at least one."""
     if not rules.can_sell(actor, merchant):
         raise NotAllowed(_("Only an approved merchant's staff may list products."))
-    for field, value in (("price_points", price_points), ("price_fen", price_fen), ("stock", stock)):
+    for field, value, maximum in (
+        ("price_points", price_points, MAX_PRICE_POINTS),
+        ("price_fen", price_fen, MAX_PRICE_FEN),
+        ("stock", stock, MAX_STOCK),
+    ):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise DomainError(_("Enter a whole number of at least 0."), field=field)
+        if value > maximum:
+            raise DomainError(
+                _("Enter a whole number of at most %(n)s.") % {"n": maximum}, field=field, code="number_too_large"
+            )
     if price_points == 0 and price_fen == 0:
         raise DomainError(_("Give a price in points, in yuan, or both."), field="price_points")
     if kind not in Product.Kind.values:
@@ -978,7 +1002,7 @@ def order_place(
     if actor is not None and resident.user_id != getattr(actor, "pk", None):
         raise NotAllowed(_("You may only order for yourself."))
     key = _key(idempotency_key)
-    quantity = whole_amount(quantity, field="quantity", maximum=99)
+    quantity = whole_amount(quantity, field="quantity", maximum=MAX_ORDER_QUANTITY)
     merchant = product.merchant
     if not merchant.is_open or not product.active:
         raise DomainError(_("This product is not on sale."), code="not_on_sale")
@@ -990,9 +1014,17 @@ def order_place(
 
     def operation() -> Order:
         held = Product.objects.select_for_update().get(pk=product.pk)
+        # decided again on the locked product and the merchant as they are now (taken off sale meanwhile?)
+        if (
+            not held.active
+            or not Merchant.objects.filter(pk=held.merchant_id, status=Merchant.Status.APPROVED).exists()
+        ):
+            raise DomainError(_("This product is not on sale."), code="not_on_sale")
         if held.stock < quantity:
             raise Conflict(_("Sorry, only %(n)s left in stock.") % {"n": held.stock}, code="out_of_stock")
         points, fen = held.price_points * quantity, held.price_fen * quantity
+        if points > MAX_PRICE_POINTS * MAX_ORDER_QUANTITY or fen > MAX_PRICE_FEN * MAX_ORDER_QUANTITY:
+            raise DomainError(_("This order is too large."), field="quantity", code="order_too_large")
         legs = _order_legs(resident, merchant, {str(Unit.POINTS): points, str(Unit.FEN): fen}, "escrow")
         txn = _post(
             community=community,
@@ -1033,6 +1065,11 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
         raise NotFound(_("No order with this code at this merchant."), field="code", code="unknown_code")
     now = now or timezone.now()
     with transaction.atomic():
+        # The right to sell is decided again on the merchant's row as it is now (it may have been suspended since
+        # it was read); FOR NO KEY UPDATE, so that orders being placed meanwhile (which reference it) need not wait.
+        merchant = Merchant.objects.select_for_update(no_key=True).get(pk=merchant.pk)
+        if not rules.can_sell(actor, merchant):
+            raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status == Order.Status.REDEEMED:
             raise Conflict(
@@ -1089,13 +1126,22 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
     now = now or timezone.now()
     with transaction.atomic():
         product = Product.objects.select_for_update().get(pk=order.product_id)
-        locked = (
-            Order.objects.select_for_update()
+        locked = (  # only the order's row: the merchant's is locked by a redemption, before its order
+            Order.objects.select_for_update(of=("self",))
             .select_related("resident__community", "merchant__community")
             .get(pk=order.pk)
         )
         if locked.status == Order.Status.REFUNDED:
             return locked
+        # The state and the right are decided on the locked row: the order read before may have been redeemed
+        # meanwhile, and then its resident may no longer cancel it (the goods were handed over).
+        if not rules.can_refund_order(actor, locked):
+            if locked.status == Order.Status.REDEEMED:
+                raise Conflict(
+                    _("This order has just been redeemed and can no longer be cancelled; ask the merchant."),
+                    code="already_redeemed",
+                )
+            raise NotAllowed(_("You may not refund this order."))
         if locked.settlement_id is not None:
             raise Conflict(_("This order has been settled with the merchant and cannot be refunded here."))
         was_paid = locked.status == Order.Status.PAID

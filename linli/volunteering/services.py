@@ -178,17 +178,22 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
         raise NotAllowed(_("You may not change this activity."))
     reason = _text(reason, "reason", 200)
     with transaction.atomic():
-        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        # FOR NO KEY UPDATE: a check-in under way (which holds its sign-up and records its hours against this
+        # row's key) goes on to commit instead of deadlocking with this cancellation
+        activity = Activity.objects.select_for_update(no_key=True).get(pk=activity.pk)
         if activity.status == Activity.Status.CANCELLED:
             return activity
-        if activity.records.exists():
-            raise Conflict(_("Volunteers have already checked in; this activity can no longer be cancelled."))
         before = snapshot(activity)
         signups = list(
             SignUp.objects.select_for_update(of=("self",))
             .filter(activity=activity, status__in=SignUp.ACTIVE)
             .select_related("resident__user")
+            .order_by("pk")
         )
+        # Asked once the sign-ups are locked: a check-in holds its sign-up's row until it commits, so one that
+        # was under way is seen here, and one that comes later finds its sign-up cancelled.
+        if activity.records.exists():
+            raise Conflict(_("Volunteers have already checked in; this activity can no longer be cancelled."))
         SignUp.objects.filter(pk__in=[s.pk for s in signups]).update(status=SignUp.Status.CANCELLED)
         activity.status = Activity.Status.CANCELLED
         activity.signed_up = 0

@@ -315,7 +315,7 @@ def test_my_orders_and_cancel_before_redemption_only(
 
 
 def test_apply_and_be_approved_through_the_api(users: dict[str, Any], make_user: Any, community: Any) -> None:
-    applicant = make_user()
+    applicant = make_user(Role.RESIDENT, community)
     c = client_for(applicant, "en")
     r = c.post("/api/v1/ledger/merchants", {"community": "shibei", "name": "街角咖啡", "kind": "shop"}, JSON)
     assert r.status_code == 201 and r.json()["status"] == "pending"

@@ -182,3 +182,63 @@ def test_a_lone_transfer_to_an_account_that_does_not_exist_writes_nothing(commun
     assert not Transaction.objects.filter(idempotency_key="ghost").exists()
     source.refresh_from_db()
     assert source.balance == 10
+
+
+def test_a_redemption_racing_the_residents_cancel_pays_once(shopper, product, merchant, merchant_user):
+    """The merchant redeems the code at the moment the resident cancels: one of them wins, the other is refused,
+    and the order and the books agree (never goods handed over and points returned)."""
+    from linli.core.errors import Conflict
+
+    fund(shopper, 200)
+    outcomes = []
+    for trial in range(12):
+        order = services.order_place(
+            actor=shopper.user, resident=shopper, product=product, idempotency_key=f"race-cancel-{trial}"
+        )
+        seen = Order.objects.get(pk=order.pk)  # what the resident's cancel request read: paid, to redeem
+
+        def work(i: int, order: Order = order, seen: Order = seen) -> Any:
+            if i == 0:
+                return services.order_redeem(actor=merchant_user, merchant=merchant, code=order.code)
+            return services.order_refund(actor=shopper.user, order=seen, reason="cancelled")
+
+        redeemed, refunded = run_threads(2, work)
+        wins = [r for r in (redeemed, refunded) if isinstance(r, Order)]
+        assert len(wins) == 1, (redeemed, refunded)
+        loser = refunded if wins[0] is redeemed else redeemed
+        assert isinstance(loser, Conflict), loser
+        held = Order.objects.get(pk=order.pk)
+        if wins[0] is redeemed:
+            assert held.status == Order.Status.REDEEMED and held.refund_id is None and held.redeemed_at is not None
+        else:
+            assert held.status == Order.Status.REFUNDED and held.redemption_id is None and held.redeemed_at is None
+        outcomes.append(held.status)
+    redeemed_n = outcomes.count(Order.Status.REDEEMED)
+    assert selectors.merchant_account(merchant).balance == 10 * redeemed_n
+    assert selectors.resident_account(shopper).balance == 200 - 10 * redeemed_n
+    check = ledger_check()
+    assert check.ok, check.problems
+
+
+def test_two_corrections_of_one_transaction_at_once_reverse_it_once(community, resident, users):
+    from linli.core.errors import Conflict
+
+    for trial in range(10):
+        earned = services.points_earn(
+            community=community, resident=resident, rule_code="volunteer_hour", idempotency_key=f"earn-{trial}"
+        ).transaction
+        results = run_threads(
+            2,
+            lambda i, earned=earned, trial=trial: services.transaction_reverse(
+                community=community,
+                original=earned,
+                idempotency_key=f"fix-{trial}-{i}",
+                reason="录错了",
+                actor=users["community_admin"],
+            ),
+        )
+        assert len([r for r in results if isinstance(r, Transaction)]) == 1, results
+        assert len([r for r in results if isinstance(r, Conflict) and r.code == "already_reversed"]) == 1, results
+    assert selectors.resident_account(resident).balance == 0
+    check = ledger_check()
+    assert check.ok, check.problems

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from linli.accounts.models import Role
 from linli.audit.models import AuditEntry
 from linli.conftest import client_for
 from linli.ledger.models import EarningRule, LedgerSettings, Merchant, Product
@@ -21,7 +22,7 @@ def elder(user: Any, language: str = "zh-hans") -> Any:
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_apply_as_merchant(make_user: Any, community: Any, language: str) -> None:
-    user = make_user()
+    user = make_user(Role.RESIDENT, community)
     c = elder(user, language)
     url = reverse("ledger:merchant_apply")
     page = c.get(url)

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from linli.accounts.models import Role
 from linli.audit.models import AuditEntry
 from linli.conftest import make_resident
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -368,7 +369,7 @@ def test_cross_community_redemption_records_what_the_communities_owe_each_other(
 
 
 def test_merchant_application_and_approval(community, make_user, users):
-    applicant = make_user()
+    applicant = make_user(Role.RESIDENT, community)
     merchant = services.merchant_apply(
         actor=applicant, community=community, name="塔海共富点", kind="common_prosperity"
     )

@@ -84,3 +84,27 @@ def test_two_organisers_confirming_one_volunteers_half_hours_at_once_earn_the_wh
     assert errors == []
     assert sorted(ServiceRecord.objects.values_list("points", flat=True)) == [0, 10]
     assert ledger_selectors.resident_account(volunteer).balance == 10
+
+
+def test_an_activity_called_off_while_a_volunteer_checks_in_is_not_both(organiser, community, volunteer):
+    """Calling an activity off at the moment a volunteer checks in: either the check-in is recorded and the
+    activity goes ahead, or the activity is cancelled and the check-in refused; never hours on a cancelled one."""
+    from linli.core.errors import DomainError
+
+    at = NOW + dt.timedelta(hours=2, minutes=1)
+    for trial in range(15):
+        activity = make_activity(organiser, community, title=f"邻里节 {trial}")
+        services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
+        code = codes.current_code(activity, at)
+        errors = run_together(
+            [
+                lambda a=activity, c=code: services.check_in(
+                    actor=volunteer.user, activity=a, resident=volunteer, code=c, now=at
+                ),
+                lambda a=activity: services.activity_cancel(actor=organiser, activity=a, reason="暴雨"),
+            ]
+        )
+        assert len(errors) == 1 and isinstance(errors[0], DomainError), errors
+        cancelled = Activity.objects.get(pk=activity.pk).status == Activity.Status.CANCELLED
+        recorded = ServiceRecord.objects.filter(activity=activity).exists()
+        assert cancelled != recorded, (trial, cancelled, recorded)

@@ -6,7 +6,12 @@ from linli.ledger.checks import ledger_check
 
 
 class Command(BaseCommand):
-    help = "Recompute every balance from its entries and check that every transaction balances. Fails on a mismatch."
+    help = (
+        "Recompute every balance from its entries, check that every transaction balances, and that every order, "
+        "settlement, donation, grant tranche, project report and volunteer record agrees with its postings "
+        "(no order both redeemed and refunded by its resident, every paid, redeemed and refunded order with its "
+        "posting for its amounts). Fails on a mismatch."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--community", type=int, default=None, help="Only this community's id.")
@@ -17,4 +22,7 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         if not result.ok:
             raise CommandError(f"the ledger does NOT balance: {len(result.problems)} problem(s)")
-        self.stdout.write(f"ledger OK: {result.accounts} accounts, {result.entries} entries, every balance matches")
+        self.stdout.write(
+            f"ledger OK: {result.accounts} accounts, {result.entries} entries, every balance matches; "
+            f"{result.orders} orders agree with their postings"
+        )
