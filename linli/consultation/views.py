@@ -1,6 +1,5 @@
 """Pages: parse, check the rule, call one service, render. Refusals come back as a message on the same page."""
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.exports import csv_writer
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
@@ -492,5 +492,5 @@ def export_csv(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="matters-{community.code}.csv"'
     response.write("\ufeff")
-    csv.writer(response).writerows(rows)
+    csv_writer(response).writerows(rows)
     return response

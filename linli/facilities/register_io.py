@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.exports import append_row, unquote_cell
 from linli.places.models import Building, Community
 
 from . import rules, services
@@ -137,7 +138,7 @@ def register_xlsx(*, community: Community, facilities: Any = None) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "设施台账"
-    ws.append([c.zh for c in COLUMNS])
+    append_row(ws, [c.zh for c in COLUMNS])
     for cell, column in zip(ws[1], COLUMNS, strict=True):
         cell.font = Font(bold=True)
         if column.required:
@@ -145,17 +146,17 @@ def register_xlsx(*, community: Community, facilities: Any = None) -> bytes:
     ws.freeze_panes = "A2"
     for f in facilities if facilities is not None else []:
         row = _row(f)
-        ws.append([row[c.key] for c in COLUMNS])
+        append_row(ws, [row[c.key] for c in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(1, index).column_letter].width = max(10, len(column.zh) * 2 + 4)
     notes = wb.create_sheet("填表说明")
-    notes.append(["列", "必填", "说明"])
+    append_row(notes, ["列", "必填", "说明"])
     for c in COLUMNS:
-        notes.append([c.zh, "是" if c.required else "", c.help])
+        append_row(notes, [c.zh, "是" if c.required else "", c.help])
     cats = wb.create_sheet("类别")
-    cats.append(["编号", "中文名", "English", "默认场景", "GB 50180-2018"])
+    append_row(cats, ["编号", "中文名", "English", "默认场景", "GB 50180-2018"])
     for cat in FacilityCategory.objects.all():
-        cats.append([cat.code, cat.name_zh, cat.name_en, SCENARIO_ZH[cat.default_scenario], _yes(cat.in_standard)])
+        append_row(cats, [cat.code, cat.name_zh, cat.name_en, SCENARIO_ZH[cat.default_scenario], _yes(cat.in_standard)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -199,7 +200,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(unquote_cell(value)).strip()
 
 
 def _number(value: Any, *, integer: bool) -> Any:

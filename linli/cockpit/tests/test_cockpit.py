@@ -383,3 +383,14 @@ def test_volunteer_hours_per_100_by_hand(community, people, users):
         )
     # (3 h + 2 h) confirmed / 10 residents × 100 = 50 hours per 100 residents
     assert run_query("volunteer_hours_per_100", community, MONTH) == 50.0
+
+
+def test_the_workbook_writes_a_formula_community_name_as_text(users, community, people):
+    from openpyxl import load_workbook
+
+    payload = '=HYPERLINK("http://x","y")'
+    type(community).objects.filter(pk=community.pk).update(name=payload)
+    services.snapshot_refresh(community=community, month=MONTH)
+    response = client_for(users["community_admin"]).get("/cockpit/communities/shibei/evaluation.xlsx")
+    cell = load_workbook(io.BytesIO(response.content)).worksheets[0]["B1"]
+    assert (cell.data_type, cell.value) == ("s", "'" + payload)

@@ -107,3 +107,14 @@ def test_geojson_round_trip(community, other_community, users):
     )
     assert result.created == 1
     assert list(Facility.objects.get(code="H1").shared_with.values_list("code", flat=True)) == ["limin"]
+
+
+def test_the_register_writes_formula_names_as_text_and_reads_them_back(community, users):
+    payload = '=HYPERLINK("http://x","y")'
+    make_facility(community, code="F1", name=payload)
+    content = register_io.register_xlsx(community=community, facilities=Facility.objects.filter(code="F1"))
+    ws = load_workbook(io.BytesIO(content))["设施台账"]
+    name = ws.cell(2, [c.value for c in ws[1]].index("名称") + 1)
+    assert (name.data_type, name.value) == ("s", "'" + payload)
+    register_io.register_import_xlsx(actor=users["community_admin"], community=community, content=content)
+    assert Facility.objects.get(code="F1").name == payload  # the round trip keeps the name as it was typed
