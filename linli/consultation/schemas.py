@@ -1,8 +1,10 @@
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from linli.core.api import RowId
+from linli.core.validators import web_url_schema_check
 
 
 class MatterIn(Schema):
@@ -95,6 +97,11 @@ class MeetingIn(Schema):
     place: str = Field("", max_length=120)
     online_url: str = Field("", max_length=200)
     matter_ids: list[RowId] = []
+
+    @field_validator("online_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        return web_url_schema_check(value)
 
 
 class MeetingOut(Schema):

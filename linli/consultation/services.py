@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.validators import web_url_clean
 from linli.notifications.services import notify
 from linli.people.models import Resident
 from linli.places.models import Community, Neighbourhood
@@ -432,7 +433,8 @@ def meeting_create(
         raise DomainError(_("Choose whether the meeting is in person, online or both."), field="mode")
     if mode in (Meeting.Mode.OFFLINE, Meeting.Mode.HYBRID) and not place.strip():
         raise DomainError(_("Say where the meeting takes place."), field="place")
-    if mode in (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID) and not online_url.strip():
+    online_url = web_url_clean(online_url, field="online_url")
+    if mode in (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID) and not online_url:
         raise DomainError(_("Give the link of the online meeting."), field="online_url")
     if starts_at <= _now(now):
         raise DomainError(_("A meeting must start in the future."), field="starts_at")
