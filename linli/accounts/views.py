@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.cookies import language_cookie_set
 from linli.core.errors import DomainError
 
 from . import services
@@ -23,7 +24,7 @@ def _after_login(request: HttpRequest) -> HttpResponse:
     response = redirect(target)
     if language:
         translation.activate(language)
-        response.set_cookie("django_language", language)
+        language_cookie_set(response, language)
     return response
 
 
