@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.parsing import parse_date, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.facilities.money import yuan_to_fen
@@ -101,10 +102,7 @@ def order_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def day(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    try:
-        the_day = dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        the_day = timezone.localdate()
+    the_day = parse_date(request.GET.get("date"), default=timezone.localdate())
     orders = selectors.orders_of_day(user=request.user, community=community, day=the_day)
     return render(
         request,
@@ -161,10 +159,7 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_view_statements(request.user, community):
         raise NotAllowed(_("You may not see the canteen's statements."))
     today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
-    except ValueError:
-        year, month = today.year, today.month
+    year, month = parse_month(request.GET.get("month"), default=(today.year, today.month))
     payer = request.GET.get("payer", "economic_cooperative")
     result = selectors.subsidy_statement(user=request.user, community=community, payer=payer, year=year, month=month)
     if request.GET.get("format") == "xlsx":

@@ -18,6 +18,8 @@ from django.utils.translation import pgettext_lazy
 
 from linli.core.validators import web_url_validator
 
+AGENDA_THRESHOLD_MAX = 100_000  # more supports than any community has residents
+
 
 class ConsultationSettings(models.Model):
     """Per-community rules for supports. Missing rows mean the defaults below."""
@@ -32,7 +34,9 @@ class ConsultationSettings(models.Model):
         help_text=_("How many open matters one resident may support at the same time."),
     )
     agenda_threshold = models.PositiveIntegerField(
-        _("supports that put a matter on the agenda"), default=20, validators=[MinValueValidator(1)]
+        _("supports that put a matter on the agenda"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(AGENDA_THRESHOLD_MAX)],
     )
     one_support_per_household = models.BooleanField(
         _("one household counts once"),

@@ -6,6 +6,8 @@ from pydantic import field_validator
 from linli.core.api import RowId
 from linli.core.validators import web_url_schema_check
 
+from .models import AGENDA_THRESHOLD_MAX
+
 
 class MatterIn(Schema):
     kind: str
@@ -205,5 +207,5 @@ class BallotOut(Schema):
 
 class SettingsIO(Schema):
     supports_per_resident: int = Field(ge=1, le=100)
-    agenda_threshold: int = Field(ge=1)
+    agenda_threshold: int = Field(ge=1, le=AGENDA_THRESHOLD_MAX)
     one_support_per_household: bool

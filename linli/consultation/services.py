@@ -25,6 +25,7 @@ from linli.places.models import Community, Neighbourhood
 
 from . import points, rules
 from .models import (
+    AGENDA_THRESHOLD_MAX,
     AgendaItem,
     Ballot,
     ConsultationSettings,
@@ -124,8 +125,10 @@ def settings_update(
     )
     if not 1 <= supports_per_resident <= 100:
         raise DomainError(_("Supports per resident must be between 1 and 100."), field="supports_per_resident")
-    if agenda_threshold < 1:
-        raise DomainError(_("The threshold must be at least 1."), field="agenda_threshold")
+    if not 1 <= agenda_threshold <= AGENDA_THRESHOLD_MAX:
+        raise DomainError(
+            _("The threshold must be between 1 and %(max)s.") % {"max": AGENDA_THRESHOLD_MAX}, field="agenda_threshold"
+        )
     with transaction.atomic():
         row, _created = ConsultationSettings.objects.select_for_update().get_or_create(community=community)
         before = snapshot(row)

@@ -6,7 +6,7 @@ a known code updates, a new one adds.
 """
 
 import io
-import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from openpyxl.styles import Font, PatternFill
 
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.exports import append_row, unquote_cell
+from linli.core.parsing import JSONRefused, json_loads_strict
 from linli.places.models import Building, Community
 
 from . import rules, services
@@ -211,6 +212,8 @@ def _number(value: Any, *, integer: bool) -> Any:
         number = float(text)
     except ValueError:
         raise _Bad(_("Enter a number.")) from None
+    if not math.isfinite(number):
+        raise _Bad(_("Enter a number."))
     if number < 0:
         raise _Bad(_("A number here cannot be negative."))
     if integer:
@@ -380,7 +383,14 @@ def register_import_geojson(*, actor: Any, community: Community, content: bytes)
     if not rules.can_manage_register(actor, community):
         raise NotAllowed(_("You may not change this community's facility register."))
     try:
-        doc = json.loads(content)
+        doc = json_loads_strict(content)
+    except JSONRefused as exc:
+        raise DomainError(
+            _("This GeoJSON cannot be read: %(reason)s") % {"reason": exc}, code="not_geojson", field="file"
+        ) from None
+    except ValueError:
+        raise DomainError(_("This is not a GeoJSON FeatureCollection."), code="not_geojson", field="file") from None
+    try:
         features = doc["features"]
         rows: list[tuple[int | str, dict[str, Any]]] = []
         for index, feature in enumerate(features, start=1):
@@ -399,4 +409,5 @@ def register_import_geojson(*, actor: Any, community: Community, content: bytes)
     return _import(actor=actor, community=community, rows=rows, header=str)
 
 
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
 IMPORT_HELP = gettext_lazy("Rows are matched by code: a known code updates the facility, a new one adds it.")

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.parsing import parse_date
 from linli.core.scenarios import Scenario
+from linli.core.uploads import upload_read
 from linli.places.selectors import communities_visible_to, community_get
 
 from . import register_io, rules, selectors, services
@@ -26,10 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day(request: HttpRequest) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return timezone.localdate()
+    return parse_date(request.GET.get("date"), default=timezone.localdate())
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -221,9 +220,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                content = upload.read(10 * 1024 * 1024 + 1)
-                if len(content) > 10 * 1024 * 1024:
-                    raise DomainError(_("The file is larger than 10 MB."), field="file")
+                content = upload_read(upload, max_bytes=register_io.IMPORT_MAX_BYTES, field="file")
                 importer = (
                     register_io.register_import_geojson
                     if upload.name.lower().endswith((".geojson", ".json"))

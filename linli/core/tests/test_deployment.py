@@ -20,8 +20,8 @@ ROOT = Path(settings.BASE_DIR)
 class GatewaySMSBackend(BaseSMSBackend):
     """Stands for a real SMS gateway in the production check below."""
 
-    def send_messages(self, messages):  # type: ignore[no-untyped-def]
-        return len(messages)
+    def send(self, message):  # type: ignore[no-untyped-def]
+        pass
 
 
 def production_env(**extra: str) -> dict[str, str]:
