@@ -37,3 +37,23 @@ def test_csv_rows_are_neutralised():
     out = io.StringIO()
     csv_writer(out).writerows([[PAYLOAD, -3, "ok"]])
     assert next(csv.reader(io.StringIO(out.getvalue()))) == ["'" + PAYLOAD, "-3", "ok"]
+
+
+def test_every_export_in_the_project_writes_through_the_helper():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in root.rglob("*.py"):
+        if (
+            "tests" in path.parts
+            or "migrations" in path.parts
+            or (path.name == "exports.py" and path.parent.name == "core")
+        ):
+            continue
+        text = path.read_text()
+        if "csv.writer(" in text or "csv.DictWriter(" in text:
+            offenders.append(f"{path.relative_to(root)}: csv.writer instead of linli.core.exports.csv_writer")
+        if "Workbook(" in text and "append_row" not in text:
+            offenders.append(f"{path.relative_to(root)}: a workbook written without linli.core.exports.append_row")
+    assert offenders == []
