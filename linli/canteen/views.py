@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
-from linli.core.parsing import parse_date, parse_month
+from linli.core.parsing import parse_date, parse_id, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.facilities.money import yuan_to_fen
@@ -72,7 +72,7 @@ def order(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     menu = selectors.menu_get(user=request.user, community=community, pk=pk)
     try:
-        who = int(request.POST["resident"]) if request.POST.get("resident") else None
+        who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
         diner = resident_for_booking(user=request.user, community=community, pk=who)
         placed = services.meal_order_create(actor=request.user, menu=menu, resident=diner)
     except (DomainError, ValueError) as exc:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .errors import DomainError
+from .errors import DomainError, NotFound
 
 # The site deals in days of a community's life: nothing before 1900 or after 2100 is meaningful, and staying far
 # from date.min/date.max means `day ± timedelta(...)` in selectors can never overflow.
@@ -101,3 +101,16 @@ def json_loads_strict(content: bytes | str) -> Any:
         raise JSONRefused(_("The document is nested too deeply.")) from None
     except UnicodeDecodeError:
         raise JSONRefused(_("The document is not UTF-8 text.")) from None
+
+
+# --- row ids -----------------------------------------------------------------------------------------------
+
+MAX_ID = 2**63 - 1  # the largest BigAutoField: a larger number would make the database itself fail
+
+
+def parse_id(raw: Any, *, field: str | None = None) -> int:
+    """A row id from a query string or a form: ASCII digits within the database's range, else `NotFound` (404)."""
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+        raise NotFound(_("Not found."), field=field)
+    return int(text)

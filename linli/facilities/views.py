@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
-from linli.core.parsing import parse_date
+from linli.core.parsing import parse_date, parse_id
 from linli.core.scenarios import Scenario
 from linli.core.uploads import upload_read
 from linli.places.selectors import communities_visible_to, community_get
@@ -101,7 +101,7 @@ def book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     slot = selectors.slot_get(user=request.user, community=community, pk=pk)
     back = reverse("facilities:detail", args=[code, slot.service.facility_id])
     try:
-        who = int(request.POST["resident"]) if request.POST.get("resident") else None
+        who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
         resident = selectors.resident_for_booking(user=request.user, community=community, pk=who)
         booking = services.booking_create(actor=request.user, slot=slot, resident=resident)
     except (DomainError, ValueError) as exc:
@@ -158,7 +158,7 @@ def day_sheet(request: HttpRequest, code: str) -> HttpResponse:
     day = _day(request)
     facility = None
     if request.GET.get("facility"):
-        facility = selectors.facility_get(user=request.user, community=community, pk=int(request.GET["facility"]))
+        facility = selectors.facility_get(user=request.user, community=community, pk=parse_id(request.GET["facility"]))
     rows = selectors.day_sheet(user=request.user, community=community, day=day, facility=facility)
     return render(
         request,

@@ -89,3 +89,34 @@ def test_the_parsers():
 def test_json_that_no_one_would_send_is_refused(text):
     with pytest.raises(JSONRefused):
         json_loads_strict(text)
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", f"/services/shibei/day/?facility={HUGE}", None),
+        ("get", "/services/shibei/day/?facility=%C2%B2", None),  # "²" is a digit to str.isdigit, not to int()
+        ("get", f"/consultation/shibei/votes/new/?matter={HUGE}", None),
+        ("get", "/consultation/shibei/votes/new/?matter=abc", None),
+        ("get", f"/reports/shibei/nearby/?category={HUGE}&lat=30.28&lng=120.13", None),
+        ("post", "/consultation/shibei/matters/{matter}/act/", {"action": "task", "decision": HUGE}),
+        ("post", "/consultation/shibei/matters/{matter}/act/", {"action": "update", "task": "1x"}),
+    ],
+)
+def test_a_row_id_that_is_not_one_is_a_404(community, users, method, path, data):
+    from linli.consultation import services
+
+    matter = services.matter_raise(
+        actor=users["social_worker"],
+        community=community,
+        kind="urgent",
+        title="楼道灯坏了",
+        body="三幢二单元楼道灯坏了。",
+    )
+    client = client_for(users["community_admin"], "en")
+    url = path.format(matter=matter.pk)
+    response = client.get(url) if method == "get" else client.post(url, data)
+    assert response.status_code == 404, url
