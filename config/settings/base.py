@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
+    "csp",
     "django_tasks_db",
     "linli.core",
     "linli.audit",
@@ -69,7 +70,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "linli.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "linli.core.middleware.ElderModeMiddleware",
     "linli.core.handlers.DomainErrorMiddleware",
 ]
@@ -125,6 +128,8 @@ LOGOUT_REDIRECT_URL = "core:home"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it; production also makes it Secure
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -134,6 +139,15 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "linli" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+# Request sizes. A request whose Content-Length is above LINLI_MAX_REQUEST_BYTES is refused with 413 before it is
+# read; nginx in front should refuse the same (`client_max_body_size 20m;`). Each upload has its own smaller limit.
+LINLI_MAX_REQUEST_BYTES = int(os.environ.get("LINLI_MAX_REQUEST_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # a body without its files: form fields, a JSON payload
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploaded files go to a temporary file, not memory
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
 
 # One task framework for everything that runs later or on a schedule.
 TASKS = {
@@ -176,6 +190,34 @@ OSM_EXTRACT_DIR = Path(os.environ.get("OSM_EXTRACT_DIR", BASE_DIR / "data" / "os
 # attribution its licence asks for; maps draw from the community's own geometry without it.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+
+# Content-Security-Policy (django-csp). Every script, style, font and image is served from this site, so scripts
+# may come from here only: no inline <script>, no on…= handlers, no eval. Inline style *attributes* are allowed
+# (style-src-attr): ECharts' tooltips and Leaflet's panes are positioned with them and a few templates use them;
+# they cannot run code, and <style> elements are still refused. Map tiles may come from MAP_TILE_URL's host.
+def _origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_origin(MAP_TILE_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core import throttle
+from linli.core.cookies import language_cookie_set
 from linli.core.errors import DomainError
 
 from . import selectors, services
@@ -25,7 +26,7 @@ def _after_login(request: HttpRequest) -> HttpResponse:
     response = redirect(target)
     if language:
         translation.activate(language)
-        response.set_cookie("django_language", language)
+        language_cookie_set(response, language)
     return response
 
 

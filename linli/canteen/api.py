@@ -12,6 +12,7 @@ from linli.accounts import rules
 from linli.core.api import AUTH
 from linli.core.errors import NotFound
 from linli.facilities import rules as facility_rules
+from linli.core.parsing import date_in_range, parse_month
 from linli.facilities.selectors import household_of, resident_for_booking
 from linli.places.selectors import community_get
 
@@ -117,7 +118,8 @@ def order_action(request: HttpRequest, code: str, order_id: int, action: str) ->
 @router.get("/communities/{code}/canteen/orders", response=list[OrderOut])
 def orders_of_day(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
-    rows = selectors.orders_of_day(user=request.user, community=community, day=date or timezone.localdate())
+    day = date_in_range(date) if date else timezone.localdate()
+    rows = selectors.orders_of_day(user=request.user, community=community, day=day)
     exact = rules.can_view_birth_date(request.user, community)
     return [order_out(o, exact_age=exact) for o in rows.prefetch_related("charges")]
 
@@ -126,10 +128,7 @@ def orders_of_day(request: HttpRequest, code: str, date: dt.date | None = None) 
 def statement(request: HttpRequest, code: str, payer: str, month: str, format: str = "json") -> Any:
     """One payer's month (`2026-05`): every charged meal and the total. `?format=xlsx` for the Excel file."""
     community = community_get(code=code, user=request.user)
-    try:
-        year, mon = (int(x) for x in month.split("-"))
-    except ValueError:
-        raise NotFound(_("Unknown month.")) from None
+    year, mon = parse_month(month)
     result = selectors.subsidy_statement(user=request.user, community=community, payer=payer, year=year, month=mon)
     if format == "xlsx":
         response = HttpResponse(

@@ -7,6 +7,8 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from linli.core.exports import append_row
+
 from .models import Payer
 from .selectors import Statement
 
@@ -18,20 +20,21 @@ def statement_xlsx(statement: Statement) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = pgettext("canteen settlement", "Statement")[:31]
-    ws.append([_("Monthly canteen subsidy statement")])
+    append_row(ws, [_("Monthly canteen subsidy statement")])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([_("Community"), statement.community.name])
-    ws.append([_("Payer"), str(Payer(statement.payer).label), statement.payer])
-    ws.append([_("Month"), f"{statement.year}-{statement.month:02d}"])
-    ws.append([])
+    append_row(ws, [_("Community"), statement.community.name])
+    append_row(ws, [_("Payer"), str(Payer(statement.payer).label), statement.payer])
+    append_row(ws, [_("Month"), f"{statement.year}-{statement.month:02d}"])
+    append_row(ws, [])
     header = [_("Date"), _("Meal"), _("Diner"), _("Age"), _("Rule"), _("Amount (yuan)"), _("Reference")]
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     first_data = ws.max_row + 1
     for c in statement.charges:
         order = c.order
-        ws.append(
+        append_row(
+            ws,
             [
                 c.day,
                 str(order.menu.get_meal_display()),
@@ -40,22 +43,22 @@ def statement_xlsx(statement: Statement) -> bytes:
                 order.rule.label if order.rule else _("List price"),
                 c.amount_fen / 100,
                 c.key,
-            ]
+            ],
         )
         ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
         ws.cell(ws.max_row, 6).number_format = YUAN
     last_data = ws.max_row
-    ws.append([])
+    append_row(ws, [])
     total_row = [_("Total"), "", "", "", _("%(n)s meals") % {"n": statement.meals}, statement.total_fen / 100]
-    ws.append(total_row)
+    append_row(ws, total_row)
     ws.cell(ws.max_row, 6).number_format = YUAN
     ws.cell(ws.max_row, 1).font = Font(bold=True)
     if last_data >= first_data:
         ws.cell(ws.max_row, 8, f"=SUM(F{first_data}:F{last_data})").number_format = YUAN
     summary = wb.create_sheet(_("By rule")[:31])
-    summary.append([_("Rule"), _("Meals"), _("Amount (yuan)")])
+    append_row(summary, [_("Rule"), _("Meals"), _("Amount (yuan)")])
     for label, (meals, fen) in statement.by_rule.items():
-        summary.append([label, meals, fen / 100])
+        append_row(summary, [label, meals, fen / 100])
     for sheet in (ws, summary):
         for col, width in zip("ABCDEFGH", (12, 10, 12, 6, 16, 14, 28, 12), strict=True):
             sheet.column_dimensions[col].width = width

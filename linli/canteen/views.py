@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import rules as account_rules
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.parsing import parse_date, parse_id, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.facilities.money import yuan_to_fen
@@ -72,7 +73,7 @@ def order(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     menu = selectors.menu_get(user=request.user, community=community, pk=pk)
     try:
-        who = int(request.POST["resident"]) if request.POST.get("resident") else None
+        who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
         diner = resident_for_booking(user=request.user, community=community, pk=who)
         placed = services.meal_order_create(actor=request.user, menu=menu, resident=diner)
     except (DomainError, ValueError) as exc:
@@ -102,10 +103,7 @@ def order_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def day(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    try:
-        the_day = dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        the_day = timezone.localdate()
+    the_day = parse_date(request.GET.get("date"), default=timezone.localdate())
     orders = selectors.orders_of_day(user=request.user, community=community, day=the_day)
     return render(
         request,
@@ -163,10 +161,7 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_view_statements(request.user, community):
         raise NotAllowed(_("You may not see the canteen's statements."))
     today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
-    except ValueError:
-        year, month = today.year, today.month
+    year, month = parse_month(request.GET.get("month"), default=(today.year, today.month))
     payer = request.GET.get("payer", "economic_cooperative")
     result = selectors.subsidy_statement(user=request.user, community=community, payer=payer, year=year, month=month)
     if request.GET.get("format") == "xlsx":

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError
+from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules
 from linli.facilities.selectors import household_of, resident_for_booking
 from linli.places.selectors import community_get
@@ -42,8 +43,8 @@ def apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     group = selectors.group_get(user=request.user, community=community, pk=pk)
     try:
-        child = resident_for_booking(user=request.user, community=community, pk=int(request.POST.get("child", "")))
-        start_on = dt.date.fromisoformat(request.POST.get("start_on", ""))
+        child = resident_for_booking(user=request.user, community=community, pk=parse_id(request.POST.get("child", "")))
+        start_on = parse_date(request.POST.get("start_on"), field="start_on")
         services.application_submit(
             actor=request.user, group=group, child=child, start_on=start_on, note=request.POST.get("note", "")
         )

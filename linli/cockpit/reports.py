@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from linli.core.exports import append_row
 from linli.core.pdf import pdf_from_html
 
 from .evaluation import Evaluation, evaluate
@@ -132,21 +133,22 @@ def evaluation_workbook(context: dict[str, Any]) -> bytes:
     ws = wb.active
     ws.title = _("Evaluation")
     evaluation: Evaluation | None = context["evaluation"]
-    ws.append([_("Community"), context["community"].name])
-    ws.append([_("Overall score"), evaluation.overall if evaluation else None])
-    ws.append([_("Level"), level_label(evaluation.level) if evaluation else ""])
-    ws.append([])
-    ws.append([_("Scenario"), _("Score")])
+    append_row(ws, [_("Community"), context["community"].name])
+    append_row(ws, [_("Overall score"), evaluation.overall if evaluation else None])
+    append_row(ws, [_("Level"), level_label(evaluation.level) if evaluation else ""])
+    append_row(ws, [])
+    append_row(ws, [_("Scenario"), _("Score")])
     for name, score in context["scenario_rows"]:
-        ws.append([str(name), score])
+        append_row(ws, [str(name), score])
     ws2 = wb.create_sheet(_("Indicators"))
-    ws2.append(
-        [_("Scenario"), _("Indicator"), _("Unit"), _("Value"), _("Target"), _("Weight"), _("Score"), _("Source")]
+    append_row(
+        ws2, [_("Scenario"), _("Indicator"), _("Unit"), _("Value"), _("Target"), _("Weight"), _("Score"), _("Source")]
     )
     for cell in ws2[1]:
         cell.font = bold
     for r in context["indicator_rows"]:
-        ws2.append(
+        append_row(
+            ws2,
             [
                 str(r["scenario"]),
                 r["name"],
@@ -156,19 +158,19 @@ def evaluation_workbook(context: dict[str, Any]) -> bytes:
                 r["weight"],
                 r["score"],
                 _("computed") if r["source"] == "computed" else _("entered"),
-            ]
+            ],
         )
     ws3 = wb.create_sheet(_("Figures"))
-    ws3.append([_("Figure"), _("Item"), _("Value")])
+    append_row(ws3, [_("Figure"), _("Item"), _("Value")])
     for cell in ws3[1]:
         cell.font = bold
     for name, value in sorted((context["figures"] or {}).items()):
         label = str(FIGURE_NAMES.get(name, name))
         if isinstance(value, dict):
             for key, item in value.items():
-                ws3.append([label, key, item if isinstance(item, int | float) or item is None else str(item)])
+                append_row(ws3, [label, key, item if isinstance(item, int | float) or item is None else str(item)])
         else:
-            ws3.append([label, "", value if isinstance(value, int | float) or value is None else str(value)])
+            append_row(ws3, [label, "", value if isinstance(value, int | float) or value is None else str(value)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.uploads import files_removed_on_error
 from linli.places.models import Community
 
 from . import policy
@@ -110,7 +111,7 @@ def indicator_entry_create(
             raise DomainError(
                 _("“%(name)s” is not a PDF, an image or an Office document.") % {"name": f.name}, field="evidence"
             )
-    with transaction.atomic():
+    with files_removed_on_error() as saved, transaction.atomic():
         entry = IndicatorEntry.objects.create(
             community=community,
             code=code,
@@ -120,7 +121,10 @@ def indicator_entry_create(
             entered_by=actor,
         )
         for f in files:
-            Evidence.objects.create(entry=entry, file=f)
+            evidence = Evidence(entry=entry)
+            evidence.file.save(f.name or "evidence", f, save=False)
+            saved.append(evidence.file)
+            evidence.save()
         audit_record(
             actor=actor,
             action="indicator.enter",

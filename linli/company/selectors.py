@@ -145,6 +145,7 @@ def statement_xlsx(statement: Statement) -> bytes:
     """The statement as a workbook: by space, by nature, and every ledger entry behind it."""
     from openpyxl import Workbook
 
+    from linli.core.exports import append_row
     from linli.facilities.money import fen_to_yuan
 
     def yuan(fen: int) -> float:
@@ -153,12 +154,14 @@ def statement_xlsx(statement: Statement) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("By space")[:31]
-    ws.append([f"{statement.community.name} {statement.year}-{statement.month:02d} " + _("Operating statement")])
-    ws.append(
-        [_("Space"), _("Nature"), _("Revenue (yuan)"), _("Support paid (yuan)"), _("Net (yuan)"), _("Ledger entries")]
+    append_row(ws, [f"{statement.community.name} {statement.year}-{statement.month:02d} " + _("Operating statement")])
+    append_row(
+        ws,
+        [_("Space"), _("Nature"), _("Revenue (yuan)"), _("Support paid (yuan)"), _("Net (yuan)"), _("Ledger entries")],
     )
     for line in statement.lines:
-        ws.append(
+        append_row(
+            ws,
             [
                 line.name,
                 line.nature_label,
@@ -166,9 +169,10 @@ def statement_xlsx(statement: Statement) -> bytes:
                 yuan(line.support_fen),
                 yuan(line.net_fen),
                 line.entries,
-            ]
+            ],
         )
-    ws.append(
+    append_row(
+        ws,
         [
             _("Total"),
             "",
@@ -176,17 +180,17 @@ def statement_xlsx(statement: Statement) -> bytes:
             yuan(statement.support_fen),
             yuan(statement.net_fen),
             sum(x.entries for x in statement.lines),
-        ]
+        ],
     )
-    ws.append([_("Company account change in the ledger"), "", "", "", yuan(statement.ledger_total_fen)])
+    append_row(ws, [_("Company account change in the ledger"), "", "", "", yuan(statement.ledger_total_fen)])
     nature = wb.create_sheet(_("By nature")[:31])
-    nature.append([_("Nature"), _("Revenue (yuan)"), _("Support paid (yuan)"), _("Net (yuan)")])
+    append_row(nature, [_("Nature"), _("Revenue (yuan)"), _("Support paid (yuan)"), _("Net (yuan)")])
     for line in statement.by_nature():
-        nature.append([line.name, yuan(line.revenue_fen), yuan(line.support_fen), yuan(line.net_fen)])
-    nature.append([_("Earning surplus"), "", "", yuan(statement.earning_surplus_fen)])
-    nature.append([_("Needed by affordable and free spaces"), "", "", yuan(statement.others_need_fen)])
+        append_row(nature, [line.name, yuan(line.revenue_fen), yuan(line.support_fen), yuan(line.net_fen)])
+    append_row(nature, [_("Earning surplus"), "", "", yuan(statement.earning_surplus_fen)])
+    append_row(nature, [_("Needed by affordable and free spaces"), "", "", yuan(statement.others_need_fen)])
     trace = wb.create_sheet(_("Ledger entries")[:31])
-    trace.append([_("Entry"), _("Transaction"), _("When"), _("Space"), _("Source"), _("Memo"), _("Amount (yuan)")])
+    append_row(trace, [_("Entry"), _("Transaction"), _("When"), _("Space"), _("Source"), _("Memo"), _("Amount (yuan)")])
     entries = (
         month_entries(statement.community, statement.year, statement.month)
         .select_related("transaction__company_posting__facility")
@@ -194,7 +198,8 @@ def statement_xlsx(statement: Statement) -> bytes:
     )
     for e in entries.iterator():
         posting = getattr(e.transaction, "company_posting", None)
-        trace.append(
+        append_row(
+            trace,
             [
                 e.pk,
                 e.transaction_id,
@@ -203,7 +208,7 @@ def statement_xlsx(statement: Statement) -> bytes:
                 posting.get_source_display() if posting else "",
                 e.transaction.memo,
                 yuan(e.amount),
-            ]
+            ],
         )
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -5,19 +5,15 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from linli.core.errors import DomainError
+from linli.core.parsing import parse_month
 from linli.places.selectors import community_get
 
 from . import selectors
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
-    raw = request.GET.get("month", "")
-    try:
-        year, month = (int(x) for x in raw.split("-"))
-    except ValueError:
-        today = timezone.localdate()
-        year, month = today.year, today.month
-    return year, month
+    today = timezone.localdate()
+    return parse_month(request.GET.get("month"), default=(today.year, today.month))
 
 
 def statement(request: HttpRequest, code: str) -> HttpResponse:

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.core.validators import WebURLFormField
+
 from .models import ConsultationSettings, Eligibility, MatterKind, Meeting, Party
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -63,7 +65,7 @@ class MeetingForm(forms.Form):
     mode = forms.ChoiceField(label=_("Form"), choices=Meeting.Mode.choices)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DT)
     place = forms.CharField(label=_("Place"), max_length=120, required=False)
-    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    online_url = WebURLFormField(label=_("Online link"), required=False, assume_scheme="https")
     capacity = forms.IntegerField(label=_("Places for residents"), min_value=1, initial=30)
     parties = forms.MultipleChoiceField(
         label=_("Invited parties"),

@@ -16,6 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.core.validators import web_url_validator
+
+AGENDA_THRESHOLD_MAX = 100_000  # more supports than any community has residents
+
 
 class ConsultationSettings(models.Model):
     """Per-community rules for supports. Missing rows mean the defaults below."""
@@ -30,7 +34,9 @@ class ConsultationSettings(models.Model):
         help_text=_("How many open matters one resident may support at the same time."),
     )
     agenda_threshold = models.PositiveIntegerField(
-        _("supports that put a matter on the agenda"), default=20, validators=[MinValueValidator(1)]
+        _("supports that put a matter on the agenda"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(AGENDA_THRESHOLD_MAX)],
     )
     one_support_per_household = models.BooleanField(
         _("one household counts once"),
@@ -203,7 +209,7 @@ class Meeting(models.Model):
     mode = models.CharField(_("form"), max_length=10, choices=Mode.choices, default=Mode.OFFLINE)
     starts_at = models.DateTimeField(_("starts at"))
     place = models.CharField(_("place"), max_length=120, blank=True)
-    online_url = models.URLField(_("online link"), blank=True)
+    online_url = models.URLField(_("online link"), blank=True, validators=[web_url_validator])
     capacity = models.PositiveIntegerField(_("places for residents"), validators=[MinValueValidator(1)])
     parties = models.JSONField(_("invited parties"), default=list)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)

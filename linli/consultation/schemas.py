@@ -1,8 +1,12 @@
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from linli.core.api import RowId
+from linli.core.validators import web_url_schema_check
+
+from .models import AGENDA_THRESHOLD_MAX
 
 
 class MatterIn(Schema):
@@ -95,6 +99,11 @@ class MeetingIn(Schema):
     place: str = Field("", max_length=120)
     online_url: str = Field("", max_length=200)
     matter_ids: list[RowId] = []
+
+    @field_validator("online_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        return web_url_schema_check(value)
 
 
 class MeetingOut(Schema):
@@ -198,5 +207,5 @@ class BallotOut(Schema):
 
 class SettingsIO(Schema):
     supports_per_resident: int = Field(ge=1, le=100)
-    agenda_threshold: int = Field(ge=1)
+    agenda_threshold: int = Field(ge=1, le=AGENDA_THRESHOLD_MAX)
     one_support_per_household: bool

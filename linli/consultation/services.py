@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.validators import web_url_clean
 from linli.notifications.services import notify
 from linli.people.models import Resident
 from linli.places.models import Community, Neighbourhood
 
 from . import points, rules
 from .models import (
+    AGENDA_THRESHOLD_MAX,
     AgendaItem,
     Ballot,
     ConsultationSettings,
@@ -123,8 +125,10 @@ def settings_update(
     )
     if not 1 <= supports_per_resident <= 100:
         raise DomainError(_("Supports per resident must be between 1 and 100."), field="supports_per_resident")
-    if agenda_threshold < 1:
-        raise DomainError(_("The threshold must be at least 1."), field="agenda_threshold")
+    if not 1 <= agenda_threshold <= AGENDA_THRESHOLD_MAX:
+        raise DomainError(
+            _("The threshold must be between 1 and %(max)s.") % {"max": AGENDA_THRESHOLD_MAX}, field="agenda_threshold"
+        )
     with transaction.atomic():
         row, _created = ConsultationSettings.objects.select_for_update().get_or_create(community=community)
         before = snapshot(row)
@@ -441,7 +445,8 @@ def meeting_create(
         raise DomainError(_("Choose whether the meeting is in person, online or both."), field="mode")
     if mode in (Meeting.Mode.OFFLINE, Meeting.Mode.HYBRID) and not place.strip():
         raise DomainError(_("Say where the meeting takes place."), field="place")
-    if mode in (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID) and not online_url.strip():
+    online_url = web_url_clean(online_url, field="online_url")
+    if mode in (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID) and not online_url:
         raise DomainError(_("Give the link of the online meeting."), field="online_url")
     if starts_at <= _now(now):
         raise DomainError(_("A meeting must start in the future."), field="starts_at")

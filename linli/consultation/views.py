@@ -1,6 +1,5 @@
 """Pages: parse, check the rule, call one service, render. Refusals come back as a message on the same page."""
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.exports import csv_writer
+from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
@@ -205,7 +206,7 @@ def matter_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         decision = DecisionForm(request.POST)
         meeting = None
         if request.POST.get("meeting"):
-            meeting = selectors.meeting_get(user=user, community=community, pk=int(request.POST["meeting"]))
+            meeting = selectors.meeting_get(user=user, community=community, pk=parse_id(request.POST["meeting"]))
         if decision.is_valid():
             _run(
                 request,
@@ -216,7 +217,9 @@ def matter_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             _form_error(request, decision)
     elif action == "task":
         task_form = TaskForm(request.POST)
-        decision_obj = selectors.decision_get(user=user, community=community, pk=int(request.POST.get("decision", 0)))
+        decision_obj = selectors.decision_get(
+            user=user, community=community, pk=parse_id(request.POST.get("decision", 0))
+        )
         if decision_obj.matter_id != matter.pk:
             raise NotAllowed(_("This decision belongs to another matter."))
         if task_form.is_valid():
@@ -229,7 +232,7 @@ def matter_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             _form_error(request, task_form)
     elif action == "update":
         update = TaskUpdateForm(request.POST)
-        task = selectors.task_get(user=user, community=community, pk=int(request.POST.get("task", 0)))
+        task = selectors.task_get(user=user, community=community, pk=parse_id(request.POST.get("task", 0)))
         if task.decision.matter_id != matter.pk:
             raise NotAllowed(_("This task belongs to another matter."))
         if update.is_valid():
@@ -337,7 +340,7 @@ def meeting_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     elif action == "unregister":
         _run(request, lambda: services.meeting_unregister(actor=user, meeting=meeting), _("Registration cancelled."))
     elif action == "agenda":
-        matter = selectors.matter_get(user=user, community=community, pk=int(request.POST.get("matter", 0)))
+        matter = selectors.matter_get(user=user, community=community, pk=parse_id(request.POST.get("matter", 0)))
         _run(
             request,
             lambda: services.meeting_add_matter(actor=user, meeting=meeting, matter=matter),
@@ -411,7 +414,7 @@ def vote_new(request: HttpRequest, code: str) -> HttpResponse:
     matter = None
     if request.GET.get("matter") or request.POST.get("matter"):
         matter = selectors.matter_get(
-            user=request.user, community=community, pk=int(request.GET.get("matter") or request.POST["matter"])
+            user=request.user, community=community, pk=parse_id(request.GET.get("matter") or request.POST["matter"])
         )
     form = VoteForm(request.POST or None, community=community, initial={"question": matter.title if matter else ""})
     if request.method == "POST" and form.is_valid():
@@ -492,5 +495,5 @@ def export_csv(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="matters-{community.code}.csv"'
     response.write("\ufeff")
-    csv.writer(response).writerows(rows)
+    csv_writer(response).writerows(rows)
     return response

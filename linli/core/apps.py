@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from . import uploads  # noqa: F401  (caps the pixels Pillow will decode, for every image the site opens)
         from .nul import install
 
         connection_created.connect(install, dispatch_uid="linli.core.nul")

@@ -8,7 +8,7 @@ from linli.accounts.services import user_set_preferences
 from linli.people.selectors import resident_of_user
 from linli.places import selectors as places
 
-from .middleware import ELDER_COOKIE
+from .cookies import elder_cookie_set
 from .scenarios import Scenario
 
 
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def elder_mode_toggle(request: HttpRequest) -> HttpResponse:
     on = request.POST.get("on") == "1"
     response = HttpResponseRedirect(_next_url(request))
-    response.set_cookie(ELDER_COOKIE, "1" if on else "0", max_age=365 * 24 * 3600, samesite="Lax")
+    elder_cookie_set(response, on)
     if request.user.is_authenticated:
         user_set_preferences(user=request.user, elder_mode=on)
     return response

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError
+from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules as facility_rules
 from linli.facilities.selectors import household_of, resident_for_booking
 from linli.places.selectors import community_get
@@ -58,7 +59,7 @@ def enrol(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if course.audience == Audience.STAFF:
             enrolment = services.enrol(actor=request.user, course=course)
         else:
-            who = int(request.POST["resident"]) if request.POST.get("resident") else None
+            who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
             learner = resident_for_booking(user=request.user, community=community, pk=who)
             enrolment = services.enrol(actor=request.user, course=course, resident=learner)
     except (DomainError, ValueError) as exc:
@@ -87,10 +88,7 @@ def withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def day(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    try:
-        the_day = dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        the_day = timezone.localdate()
+    the_day = parse_date(request.GET.get("date"), default=timezone.localdate())
     sessions = list(selectors.sessions_of_day(user=request.user, community=community, day=the_day))
     for s in sessions:
         s.present = {a.enrolment_id for a in s.attendance.all()}  # type: ignore[attr-defined]

@@ -12,6 +12,8 @@ from ninja.files import UploadedFile
 
 from linli.core.api import AUTH
 from linli.core.errors import DomainError, NotFound
+from linli.core.parsing import date_in_range
+from linli.core.uploads import upload_read
 from linli.places.models import Building
 from linli.places.selectors import community_get
 
@@ -171,7 +173,7 @@ def facility_import(request: HttpRequest, code: str, file: File[UploadedFile]) -
     """Excel (.xlsx, the template's Chinese headers) or GeoJSON. Any problem: 400 with every row and column
     in `error.details`-like `fields`, and nothing imported."""
     community = community_get(code=code, user=request.user)
-    content = file.read()
+    content = upload_read(file, max_bytes=register_io.IMPORT_MAX_BYTES, field="file")
     importer = (
         register_io.register_import_geojson
         if (file.name or "").lower().endswith((".geojson", ".json"))
@@ -259,7 +261,8 @@ def booking_action(request: HttpRequest, code: str, booking_id: int, action: str
 @router.get("/communities/{code}/day-sheet", response=list[DaySheetOut])
 def day_sheet(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
-    rows = selectors.day_sheet(user=request.user, community=community, day=date or timezone.localdate())
+    day = date_in_range(date) if date else timezone.localdate()
+    rows = selectors.day_sheet(user=request.user, community=community, day=day)
     return [
         {
             "slot": slot_out(r.slot),

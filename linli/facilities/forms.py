@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.uploads import MB, MaxFileSizeValidator
 from linli.people.models import Resident
 from linli.places.models import Building, Community
 
@@ -92,12 +93,18 @@ class SlotSeriesForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(label=_("photo"), help_text=_("JPEG, PNG or WebP, at most 5 MB."))
+    image = forms.FileField(
+        label=_("photo"), help_text=_("JPEG, PNG or WebP, at most 5 MB."), validators=[MaxFileSizeValidator(5 * MB)]
+    )
     caption = forms.CharField(label=_("caption"), max_length=120, required=False)
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("file"), help_text=_("The Excel template (.xlsx) or GeoJSON."))
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("The Excel template (.xlsx) or GeoJSON."),
+        validators=[MaxFileSizeValidator(10 * MB)],
+    )
 
 
 def who_choices(members: list[Resident]) -> list[tuple[int, str]]:

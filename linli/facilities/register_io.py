@@ -6,7 +6,7 @@ a known code updates, a new one adds.
 """
 
 import io
-import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.exports import append_row, unquote_cell
+from linli.core.parsing import JSONRefused, json_loads_strict
 from linli.places.models import Building, Community
 
 from . import rules, services
@@ -137,7 +139,7 @@ def register_xlsx(*, community: Community, facilities: Any = None) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "设施台账"
-    ws.append([c.zh for c in COLUMNS])
+    append_row(ws, [c.zh for c in COLUMNS])
     for cell, column in zip(ws[1], COLUMNS, strict=True):
         cell.font = Font(bold=True)
         if column.required:
@@ -145,17 +147,17 @@ def register_xlsx(*, community: Community, facilities: Any = None) -> bytes:
     ws.freeze_panes = "A2"
     for f in facilities if facilities is not None else []:
         row = _row(f)
-        ws.append([row[c.key] for c in COLUMNS])
+        append_row(ws, [row[c.key] for c in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(1, index).column_letter].width = max(10, len(column.zh) * 2 + 4)
     notes = wb.create_sheet("填表说明")
-    notes.append(["列", "必填", "说明"])
+    append_row(notes, ["列", "必填", "说明"])
     for c in COLUMNS:
-        notes.append([c.zh, "是" if c.required else "", c.help])
+        append_row(notes, [c.zh, "是" if c.required else "", c.help])
     cats = wb.create_sheet("类别")
-    cats.append(["编号", "中文名", "English", "默认场景", "GB 50180-2018"])
+    append_row(cats, ["编号", "中文名", "English", "默认场景", "GB 50180-2018"])
     for cat in FacilityCategory.objects.all():
-        cats.append([cat.code, cat.name_zh, cat.name_en, SCENARIO_ZH[cat.default_scenario], _yes(cat.in_standard)])
+        append_row(cats, [cat.code, cat.name_zh, cat.name_en, SCENARIO_ZH[cat.default_scenario], _yes(cat.in_standard)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -199,7 +201,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(unquote_cell(value)).strip()
 
 
 def _number(value: Any, *, integer: bool) -> Any:
@@ -210,6 +212,8 @@ def _number(value: Any, *, integer: bool) -> Any:
         number = float(text)
     except ValueError:
         raise _Bad(_("Enter a number.")) from None
+    if not math.isfinite(number):
+        raise _Bad(_("Enter a number."))
     if number < 0:
         raise _Bad(_("A number here cannot be negative."))
     if integer:
@@ -379,7 +383,14 @@ def register_import_geojson(*, actor: Any, community: Community, content: bytes)
     if not rules.can_manage_register(actor, community):
         raise NotAllowed(_("You may not change this community's facility register."))
     try:
-        doc = json.loads(content)
+        doc = json_loads_strict(content)
+    except JSONRefused as exc:
+        raise DomainError(
+            _("This GeoJSON cannot be read: %(reason)s") % {"reason": exc}, code="not_geojson", field="file"
+        ) from None
+    except ValueError:
+        raise DomainError(_("This is not a GeoJSON FeatureCollection."), code="not_geojson", field="file") from None
+    try:
         features = doc["features"]
         rows: list[tuple[int | str, dict[str, Any]]] = []
         for index, feature in enumerate(features, start=1):
@@ -398,4 +409,5 @@ def register_import_geojson(*, actor: Any, community: Community, content: bytes)
     return _import(actor=actor, community=community, rows=rows, header=str)
 
 
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
 IMPORT_HELP = gettext_lazy("Rows are matched by code: a known code updates the facility, a new one adds it.")

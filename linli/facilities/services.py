@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
+from linli.core.uploads import MAX_IMAGE_PIXELS, files_removed_on_error, image_decoding, upload_read
 from linli.notifications.services import notify
 from linli.people.models import Resident
 from linli.places.models import Community
@@ -172,40 +173,44 @@ def photo_add(*, actor: Any, facility: Facility, upload: Any, caption: str = "")
 
     if not rules.can_manage_register(actor, facility.community):
         raise NotAllowed(_("You may not change this community's facility register."))
-    if upload.size > PHOTO_MAX_BYTES:
+    if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
         raise DomainError(_("A photo may be at most 5 MB."), field="image", code="photo_too_large")
-    data = upload.read()
+    data = upload_read(upload, max_bytes=PHOTO_MAX_BYTES, field="image")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        fmt = image.format or ""
-        if fmt not in PHOTO_FORMATS:
-            raise DomainError(_("Upload a JPEG, PNG or WebP photo."), field="image", code="photo_type")
-        if image.width * image.height > 50_000_000:
-            raise DomainError(_("This photo has too many pixels."), field="image", code="photo_too_large")
-        upright = ImageOps.exif_transpose(image)
-        upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-        if upright.mode not in ("RGB", "RGBA", "L", "LA"):
-            upright = upright.convert("RGBA" if "transparency" in upright.info else "RGB")
-        # A fresh image from the bare pixels: no EXIF, GPS, XMP, comments or ICC profile survive.
-        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-        if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
-            clean = clean.convert("RGB")
-        out = io.BytesIO()
-        clean.save(out, format=fmt, **({"quality": 85} if fmt != "PNG" else {}))
+        with image_decoding(field="image"):
+            with Image.open(io.BytesIO(data)) as probe:
+                probe.verify()
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format or ""
+            if fmt not in PHOTO_FORMATS:
+                raise DomainError(_("Upload a JPEG, PNG or WebP photo."), field="image", code="photo_type")
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise DomainError(_("This photo has too many pixels."), field="image", code="photo_too_large")
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            if upright.mode not in ("RGB", "RGBA", "L", "LA"):
+                upright = upright.convert("RGBA" if "transparency" in upright.info else "RGB")
+            # A fresh image from the bare pixels: no EXIF, GPS, XMP, comments or ICC profile survive.
+            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+            if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
+                clean = clean.convert("RGB")
+            out = io.BytesIO()
+            clean.save(out, format=fmt, **({"quality": 85} if fmt != "PNG" else {}))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise DomainError(_("Upload a JPEG, PNG or WebP photo."), field="image", code="photo_type") from None
-    with transaction.atomic():
+    with files_removed_on_error() as saved, transaction.atomic():
         photo = FacilityPhoto(facility=facility, caption=caption[:120])
         photo.image.save(f"photo.{PHOTO_FORMATS[fmt]}", ContentFile(out.getvalue()), save=False)
+        saved.append(photo.image)
+        # The file was read to its end by the storage: give the size rather than let Django read it again.
+        photo.width, photo.height = clean.size
         photo.save()
         audit_record(
             actor=actor,
             action="facility.photo_add",
             instance=photo,
             community=facility.community,
-            after=snapshot(photo),
+            after={"image": photo.image.name, "width": photo.width, "height": photo.height, "caption": photo.caption},
         )
     return photo
 

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.parsing import parse_date, parse_id
 from linli.core.scenarios import Scenario
+from linli.core.uploads import upload_read
 from linli.places.selectors import communities_visible_to, community_get
 
 from . import register_io, rules, selectors, services
@@ -26,10 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day(request: HttpRequest) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return timezone.localdate()
+    return parse_date(request.GET.get("date"), default=timezone.localdate())
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -102,7 +101,7 @@ def book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     slot = selectors.slot_get(user=request.user, community=community, pk=pk)
     back = reverse("facilities:detail", args=[code, slot.service.facility_id])
     try:
-        who = int(request.POST["resident"]) if request.POST.get("resident") else None
+        who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
         resident = selectors.resident_for_booking(user=request.user, community=community, pk=who)
         booking = services.booking_create(actor=request.user, slot=slot, resident=resident)
     except (DomainError, ValueError) as exc:
@@ -159,7 +158,7 @@ def day_sheet(request: HttpRequest, code: str) -> HttpResponse:
     day = _day(request)
     facility = None
     if request.GET.get("facility"):
-        facility = selectors.facility_get(user=request.user, community=community, pk=int(request.GET["facility"]))
+        facility = selectors.facility_get(user=request.user, community=community, pk=parse_id(request.GET["facility"]))
     rows = selectors.day_sheet(user=request.user, community=community, day=day, facility=facility)
     return render(
         request,
@@ -221,9 +220,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                content = upload.read(10 * 1024 * 1024 + 1)
-                if len(content) > 10 * 1024 * 1024:
-                    raise DomainError(_("The file is larger than 10 MB."), field="file")
+                content = upload_read(upload, max_bytes=register_io.IMPORT_MAX_BYTES, field="file")
                 importer = (
                     register_io.register_import_geojson
                     if upload.name.lower().endswith((".geojson", ".json"))

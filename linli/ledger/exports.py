@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from linli.core.exports import append_row
+
 from .codes import FundingCode
 from .models import Settlement
 
@@ -27,9 +29,9 @@ def settlement_workbook(settlement: Settlement) -> bytes:
         (_("Ledger transaction"), settlement.transaction_id),
     ]
     for label, value in rows:
-        ws.append([label, value])
+        append_row(ws, [label, value])
         ws.cell(row=ws.max_row, column=1).font = bold
-    ws.append([])
+    append_row(ws, [])
     header = [
         _("Order"),
         _("Redeemed at"),
@@ -39,11 +41,12 @@ def settlement_workbook(settlement: Settlement) -> bytes:
         _("Points"),
         _("Yuan"),
     ]
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[ws.max_row]:
         cell.font = bold
     for order in settlement.orders.select_related("product", "resident__community").order_by("redeemed_at", "pk"):
-        ws.append(
+        append_row(
+            ws,
             [
                 order.pk,
                 timezone.localtime(order.redeemed_at).strftime("%Y-%m-%d %H:%M") if order.redeemed_at else "",
@@ -52,7 +55,7 @@ def settlement_workbook(settlement: Settlement) -> bytes:
                 order.resident.community.name,
                 order.points,
                 order.fen / 100,
-            ]
+            ],
         )
     for column, width in zip("ABCDEFG", (10, 18, 28, 8, 16, 10, 10), strict=True):
         ws.column_dimensions[column].width = width

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.parsing import parse_year
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
@@ -184,7 +185,7 @@ def books(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     if not rules.can_view_ledger(request.user, community):
         raise NotAllowed(_("You may not see this community's books."))
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = parse_year(request.GET.get("year"), default=timezone.localdate().year)
     can_manage = rules.can_manage_ledger(request.user, community)
     return render(
         request,

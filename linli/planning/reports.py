@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from linli.core.exports import append_row
 from linli.places.models import Building, Community
 from linli.places.svgmap import MapPoint, SvgMap, building_polygons
 
@@ -162,11 +163,11 @@ def workbook(run: PlanRun) -> bytes:
 
     def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
         ws = wb.create_sheet(title)
-        ws.append(header)
+        append_row(ws, header)
         for cell in ws[1]:
             cell.font = bold
         for row in rows:
-            ws.append(row)
+            append_row(ws, row)
         for column in ws.columns:
             ws.column_dimensions[column[0].column_letter].width = max(
                 10, min(40, max(len(str(c.value or "")) for c in column) + 2)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.accounts.validators import mobile_validator
+from linli.core.validators import web_url_validator
 
 DESCRIPTION_MAX = 4000  # the Open311 limit, used on every channel
 
@@ -211,7 +212,7 @@ class Report(models.Model):
         "reports.ApiClient", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     token = models.CharField(_("Open311 token"), max_length=32, unique=True)
-    media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True, validators=[web_url_validator])
     # Who handles it, at which level, and by when.
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -25,6 +25,7 @@ from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.rules import CASEWORK_ROLES
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.core.uploads import files_removed_on_error
 from linli.notifications.services import notify, notify_sms
 from linli.places.geometry import polygon_contains
 from linli.places.models import Building, Community, Grid
@@ -293,7 +294,7 @@ def report_submit(
     where = report_locate(community=community, lat=lat, lng=lng, building=building, address=address)
     cleaned = attributes_clean(category, attributes or {})
 
-    with transaction.atomic():
+    with files_removed_on_error() as saved, transaction.atomic():
         if api_client is not None:
             api_client_hold(api_client, now=now)
         level = Level.STEWARD if where.grid is not None and where.grid.steward_id else Level.COMMUNITY
@@ -326,6 +327,7 @@ def report_submit(
         for index, photo in enumerate(photos):
             p = ReportPhoto(report=report, community=community, width=photo.width, height=photo.height, size=photo.size)
             p.image.save(f"{secrets.token_hex(8)}-{index + 1}.jpg", ContentFile(photo.content), save=False)
+            saved.append(p.image)
             p.save()
         ReportEvent.objects.create(
             report=report,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.models import RoleAssignment, User
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.parsing import parse_id
 from linli.places.models import Community, Grid
 from linli.places.selectors import community_get, community_get_public, grids_of
 
@@ -94,7 +95,7 @@ def nearby(request: HttpRequest, code: str) -> JsonResponse:
 
     category = None
     if request.GET.get("category", "").isdigit():
-        category = selectors.categories_of(community=community).filter(pk=int(request.GET["category"])).first()
+        category = selectors.categories_of(community=community).filter(pk=parse_id(request.GET["category"])).first()
     building = request.GET.get("building", "")
     found = selectors.reports_nearby(
         community=community,
@@ -341,7 +342,7 @@ def api_keys(request: HttpRequest, code: str) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
     new_key = None
     if request.method == "POST" and request.POST.get("revoke", "").isdigit():
-        client = ApiClient.objects.filter(community=community, pk=int(request.POST["revoke"])).first()
+        client = ApiClient.objects.filter(community=community, pk=parse_id(request.POST["revoke"])).first()
         if client is None:
             raise NotFound(_("No such API key."))
         services.api_client_revoke(actor=request.user, client=client)

@@ -151,3 +151,21 @@ def test_each_funding_row_is_one_ledger_posting(community, users, canteen, day):
             "memo": f"canteen meal {order.pk} {day}",
         }
     ]
+
+
+def test_the_statement_writes_a_formula_diner_name_as_text(community, users, canteen):
+    first = timezone.localdate() + dt.timedelta(days=1)
+    payload = '=HYPERLINK("http://x","y")'
+    diner = make_resident(community, name=payload, birth=born_years_before(first, 80), seq=80)
+    services.meal_order_create(actor=users["social_worker"], menu=make_menu(canteen, first), resident=diner)
+    statement = selectors.subsidy_statement(
+        user=users["community_admin"],
+        community=community,
+        payer="economic_cooperative",
+        year=first.year,
+        month=first.month,
+    )
+    ws = load_workbook(io.BytesIO(statement_xlsx(statement))).active
+    named = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert named and all(c.data_type == "s" and c.value == "'" + payload for c in named)
+    assert [c for row in ws.iter_rows() for c in row if c.data_type == "f"]  # the statement's own total stays a formula

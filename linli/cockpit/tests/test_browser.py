@@ -73,3 +73,34 @@ def test_the_community_map_over_tiles(browser, live_server, make_user, community
         screenshot(screen, "cockpit-community-tiles")
     assert outside == []
     context.close()
+
+
+def test_key_pages_run_under_the_content_security_policy(browser, live_server, make_user, community, health_check):
+    """ECharts, Leaflet, the maps, the print buttons and the forms work with no CSP violation in the console."""
+    snapshot_refresh(community=community, month=dt.date.today().replace(day=1))
+    admin = make_user(Role.COMMUNITY_ADMIN, community)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    screen = context.new_page()
+    screen.base_url = live_server.url
+    violations: list[str] = []
+    screen.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    screen.goto(screen.base_url + "/")
+    browser_login(screen, admin.mobile)
+    with override_settings(MAP_TILE_URL=live_server.url + "/no-tiles/{z}/{x}/{y}.png"):
+        screen.goto(screen.base_url + "/cockpit/communities/shibei/")
+        screen.wait_for_selector("[data-testid=chart-scenarios][data-rendered='1']")
+        screen.wait_for_selector("[data-testid=tile-map][data-rendered='1']")
+        screen.hover("[data-testid=chart-scenarios] svg")
+    for path in (
+        "/reports/shibei/new/",
+        "/reports/shibei/map/",
+        "/services/shibei/?view=map",
+        "/planning/communities/shibei/",
+        "/people/shibei/residents/",
+        "/services/shibei/day/",
+    ):
+        screen.goto(screen.base_url + path)
+        screen.wait_for_load_state("networkidle")
+    assert screen.evaluate("document.querySelector('[data-print]') !== null")
+    assert violations == []
+    context.close()

@@ -383,3 +383,38 @@ def test_volunteer_hours_per_100_by_hand(community, people, users):
         )
     # (3 h + 2 h) confirmed / 10 residents × 100 = 50 hours per 100 residents
     assert run_query("volunteer_hours_per_100", community, MONTH) == 50.0
+
+
+def test_the_workbook_writes_a_formula_community_name_as_text(users, community, people):
+    from openpyxl import load_workbook
+
+    payload = '=HYPERLINK("http://x","y")'
+    type(community).objects.filter(pk=community.pk).update(name=payload)
+    services.snapshot_refresh(community=community, month=MONTH)
+    response = client_for(users["community_admin"]).get("/cockpit/communities/shibei/evaluation.xlsx")
+    cell = load_workbook(io.BytesIO(response.content)).worksheets[0]["B1"]
+    assert (cell.data_type, cell.value) == ("s", "'" + payload)
+
+
+def test_an_entry_that_fails_to_save_leaves_no_evidence_file(users, community, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    folder = f"cockpit/evidence/{community.pk}/waste_sorting_rate"
+    before = set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
+
+    def broken(**kwargs):
+        raise RuntimeError("the audit log is down")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    photo = SimpleUploadedFile("sorting-fail.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    with pytest.raises(RuntimeError):
+        services.indicator_entry_create(
+            actor=users["social_worker"],
+            community=community,
+            code="waste_sorting_rate",
+            month=MONTH,
+            value=9,
+            files=[photo],
+        )
+    after = set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
+    assert not IndicatorEntry.objects.exists() and after == before

@@ -226,3 +226,16 @@ def test_a_day_not_over_is_not_posted(community):
 
     with pytest.raises(DomainError):
         services.revenue_collect(community=community, day=tz.localdate())
+
+
+def test_the_workbook_writes_a_formula_space_name_as_text(community, spaces, a_day_of_business, users):
+    import io
+
+    payload = '=HYPERLINK("http://x","y")'
+    Facility.objects.filter(pk=spaces["gym"].pk).update(name=payload)
+    services.revenue_collect(community=community, day=DAY)
+    statement = selectors.operating_statement(user=users["social_worker"], community=community, year=2026, month=3)
+    wb = load_workbook(io.BytesIO(selectors.statement_xlsx(statement)))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "'" + payload in [c.value for c in cells]
+    assert not [c for c in cells if c.data_type == "f" or str(c.value).startswith("=")]

@@ -127,3 +127,30 @@ def test_resident_cannot_manage(community: Any, alice: Any, matter: Any) -> None
         content_type="application/json",
     )
     assert r.status_code == 403 and not ConsultationSettings.objects.exists()
+
+
+@pytest.mark.parametrize("threshold", [2**31, 2**63, 10**30, 100_001])
+def test_a_threshold_too_large_is_refused_on_the_page_and_the_api(
+    community: Any, users: dict[str, Any], threshold: int
+) -> None:
+    admin = client_for(users["community_admin"], "en")
+    api = admin.put(
+        f"{API}/settings",
+        {"supports_per_resident": 5, "agenda_threshold": threshold, "one_support_per_household": False},
+        content_type="application/json",
+    )
+    assert api.status_code in (400, 422)
+    assert "agenda_threshold" in api.json()["error"]["fields"]
+    page = admin.post("/consultation/shibei/settings/", {"supports_per_resident": 5, "agenda_threshold": threshold})
+    assert page.status_code == 200
+    assert "100000" in page.content.decode() or "100,000" in page.content.decode()
+    assert not ConsultationSettings.objects.exists()
+
+
+def test_the_largest_threshold_is_accepted(community: Any, users: dict[str, Any]) -> None:
+    r = client_for(users["community_admin"]).put(
+        f"{API}/settings",
+        {"supports_per_resident": 5, "agenda_threshold": 100_000, "one_support_per_household": False},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and ConsultationSettings.objects.get().agenda_threshold == 100_000

@@ -93,3 +93,15 @@ def test_export_for_staff_only(community: Any, staff: Any, alice: Any, matter: A
     r = client_for(staff).get("/consultation/shibei/export.csv")
     assert r.status_code == 200 and matter.title in r.content.decode("utf-8-sig")
     assert client_for(alice).get("/consultation/shibei/export.csv").status_code == 403
+
+
+def test_export_writes_a_formula_title_as_inert_text(community: Any, staff: Any, matter: Any) -> None:
+    import csv
+    import io
+
+    matter.title = '=HYPERLINK("http://x","y")'
+    matter.save(update_fields=["title"])
+    body = client_for(staff).get("/consultation/shibei/export.csv").content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    assert "'" + matter.title in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)

@@ -2,9 +2,11 @@ import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from linli.audit.models import AuditEntry
+from linli.conftest import client_for
 from linli.core.errors import NotAllowed
 from linli.facilities import register_io
 from linli.facilities.models import Facility
@@ -107,3 +109,61 @@ def test_geojson_round_trip(community, other_community, users):
     )
     assert result.created == 1
     assert list(Facility.objects.get(code="H1").shared_with.values_list("code", flat=True)) == ["limin"]
+
+
+def test_the_register_writes_formula_names_as_text_and_reads_them_back(community, users):
+    payload = '=HYPERLINK("http://x","y")'
+    make_facility(community, code="F1", name=payload)
+    content = register_io.register_xlsx(community=community, facilities=Facility.objects.filter(code="F1"))
+    ws = load_workbook(io.BytesIO(content))["设施台账"]
+    name = ws.cell(2, [c.value for c in ws[1]].index("名称") + 1)
+    assert (name.data_type, name.value) == ("s", "'" + payload)
+    register_io.register_import_xlsx(actor=users["community_admin"], community=community, content=content)
+    assert Facility.objects.get(code="F1").name == payload  # the round trip keeps the name as it was typed
+
+
+def _point(lng, lat="30.28"):
+    return (
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"编号": "G1", "名称": "喜柿",'
+        ' "类别": "邻里中心", "性质": "普惠性", "层级": "中心"}, "geometry": {"type": "Point", "coordinates": ['
+        f"{lng}, {lat}]}}}}]}}"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"type": "FeatureCollection", "features": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", "nested too deeply"),
+        (_point("NaN"), "NaN"),
+        (_point("Infinity"), "Infinity"),
+        (_point("120.1", "-Infinity"), "Infinity"),
+        (_point("1e400"), "1e400"),
+    ],
+)
+def test_a_geojson_nested_too_deep_or_with_non_finite_numbers_is_refused(community, users, content, message):
+    client = client_for(users["community_admin"], "en")
+    api = client.post(
+        "/api/v1/communities/shibei/facilities/import",
+        {"file": SimpleUploadedFile("bad.geojson", content, content_type="application/geo+json")},
+    )
+    assert api.status_code == 400, api.content
+    assert message in api.json()["error"]["message"]
+    page = client.post("/services/shibei/manage/", {"file": SimpleUploadedFile("bad.geojson", content)})
+    assert page.status_code == 200 and message in page.content.decode()
+    assert not Facility.objects.exists()
+
+
+def test_a_non_finite_number_in_a_workbook_is_refused(community, users):
+    content = workbook_with([{**good_row("N1"), "经度": "nan"}])
+    with pytest.raises(register_io.RegisterImportError):
+        register_io.register_import_xlsx(actor=users["community_admin"], community=community, content=content)
+    assert not Facility.objects.exists()
+
+
+def test_an_import_larger_than_10_mb_is_refused_by_the_api(community, users):
+    big = SimpleUploadedFile("big.geojson", b" " * (10 * 1024 * 1024 + 1))
+    response = client_for(users["community_admin"], "en").post(
+        "/api/v1/communities/shibei/facilities/import", {"file": big}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "The file is larger than 10 MB."

@@ -91,7 +91,7 @@ def test_staff_record_a_donation_in_yuan_see_the_receipt_and_the_public_page_sho
     assert donation.amount_fen == 120_050
     html = r.content.decode()
     assert r.redirect_chain[-1][0] == f"{BASE}/donations/{donation.pk}/"
-    assert donation.receipt_no in html and "¥1,200.50" in html and "window.print()" in html
+    assert donation.receipt_no in html and "¥1,200.50" in html and "data-print" in html
     # the ledger: a deposit of exactly that many fen into the fund's account
     entry = Entry.objects.get(transaction=donation.transaction, account=selectors.fund_account(community))
     assert entry.amount == 120_050 and donation.transaction.kind == "deposit"

@@ -82,3 +82,19 @@ def test_a_refused_order_moves_nothing(shopper, product):
     response = client.post(reverse("ledger:order_place", args=[product.pk]), {"idempotency_key": "x"}, follow=True)
     assert Transaction.objects.count() == before
     assert "不足" in response.content.decode() or "Not enough" in response.content.decode()
+
+
+def test_settlement_excel_writes_a_formula_product_name_as_text(shopper, product, merchant, merchant_user, users):
+    product.name = '=HYPERLINK("http://x","y")'
+    product.save(update_fields=["name"])
+    fund(shopper, 30)
+    order = services.order_place(actor=shopper.user, resident=shopper, product=product, idempotency_key="o")
+    services.order_redeem(actor=merchant_user, merchant=merchant, code=order.code)
+    client_for(users["community_admin"]).post(
+        reverse("ledger:merchant_settle", args=[merchant.pk]), {"idempotency_key": "s"}
+    )
+    settlement = merchant.settlements.get()
+    response = client_for(merchant_user).get(reverse("ledger:settlement_xlsx", args=[merchant.pk, settlement.pk]))
+    cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row]
+    named = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert named and all(c.data_type == "s" and c.value.startswith("'") for c in named)

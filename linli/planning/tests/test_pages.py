@@ -117,3 +117,11 @@ def test_candidate_sites_page(users, community):
         "/planning/communities/shibei/sites/", {"name": "x", "kind": "idle_space", "lat": "300", "lng": "120"}
     )
     assert bad.status_code == 200 and "90" in bad.content.decode()
+
+
+def test_excel_export_writes_formula_text_as_text(done_run, users, community):
+    payload = '=HYPERLINK("http://x","y")'
+    type(community).objects.filter(pk=community.pk).update(name=payload)
+    response = client_for(users["community_admin"], "en").get(f"/planning/runs/{done_run.pk}.xlsx")
+    about = {row[0].value: row[1] for row in load_workbook(io.BytesIO(response.content))["About"].iter_rows()}
+    assert (about["Scope"].data_type, about["Scope"].value) == ("s", "'" + payload)

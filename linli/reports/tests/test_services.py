@@ -338,3 +338,27 @@ def test_a_confirmed_report_earns_its_reporter_points_once(
     account.refresh_from_db()
     assert account.balance == 5
     call_command("ledger_check")
+
+
+def _stored(folder: str) -> set[str]:
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(folder):
+        return set()
+    dirs, files = default_storage.listdir(folder)
+    return {f"{folder}/{f}" for f in files} | {name for d in dirs for name in _stored(f"{folder}/{d}")}
+
+
+def test_a_report_that_fails_to_save_leaves_no_photo_behind(
+    community: Any, category: Any, steward: Any, resident_user: Any, monkeypatch: Any
+) -> None:
+    clean = photo_clean(SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg"))
+    before = _stored(f"reports/{community.pk}")
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("the audit log is down")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        submit(community, category, resident_user, photos=[clean])
+    assert Report.objects.count() == 0 and _stored(f"reports/{community.pk}") == before

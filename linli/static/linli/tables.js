@@ -14,3 +14,8 @@ document.querySelectorAll("table.table").forEach((table) => {
   });
   table.classList.add("labelled");
 });
+
+// A "Print" button (data-print): the page allows no inline handlers (Content-Security-Policy), so it is wired here.
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});
