@@ -11,8 +11,8 @@ from ninja import Router, Status
 from linli.accounts import rules
 from linli.core.api import AUTH
 from linli.core.errors import NotFound
-from linli.facilities import rules as facility_rules
 from linli.core.parsing import date_in_range, parse_month
+from linli.facilities import rules as facility_rules
 from linli.facilities.selectors import household_of, resident_for_booking
 from linli.places.selectors import community_get
 
