@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.masking import mask_mobile
+
 from .validators import mobile_validator
 
 
@@ -52,7 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def masked_mobile(self) -> str:
-        return f"{self.mobile[:3]}****{self.mobile[-4:]}"
+        return mask_mobile(self.mobile)
 
 
 class Role(models.TextChoices):
@@ -146,7 +148,7 @@ class OneTimeCode(models.Model):
         verbose_name_plural = _("one-time codes")
 
     def __str__(self) -> str:
-        return f"{self.mobile[:3]}****{self.mobile[-4:]} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{mask_mobile(self.mobile)} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):

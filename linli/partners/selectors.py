@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
-from linli.people.idnumber import mask
+from linli.core.masking import mask_mobile
 from linli.places.models import Community, Street
 
 from . import rules
@@ -24,7 +24,7 @@ def contact_mobile(*, user: Any, partner: Partner) -> str:
     """The partner's contact number as this user may see it: in full for the community's staff, else masked."""
     if not partner.contact_mobile or rules.can_see_contacts(user, partner.community):
         return partner.contact_mobile
-    return mask(partner.contact_mobile)
+    return mask_mobile(partner.contact_mobile)
 
 
 def partners_of(
