@@ -1,6 +1,6 @@
 """Demo: idle spaces registered in 市北, and a health check of each community and of the street, computed now."""
 
-from linli.demo.context import DemoContext
+from linli.core.demo import DemoContext
 from linli.places.models import Building
 
 from .catalogue import seed_planning_categories
