@@ -43,7 +43,7 @@ def start(request: HttpRequest) -> HttpResponse:
     me = rules.own_resident(request.user)
     community = me.community if me else communities_visible_to(request.user).first()
     if community is None:
-        return redirect("core:community_list")
+        return redirect("home:community_list")
     return redirect("facilities:browse", code=community.code)
 
 
