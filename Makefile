@@ -42,6 +42,7 @@ typecheck: setup
 	$(BIN)/mypy config linli
 
 check: lint typecheck
+	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 makemessages: setup

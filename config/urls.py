@@ -26,7 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fund/", include("linli.fund.urls")),
     path("company/", include("linli.company.urls")),
     path("partners/", include("linli.partners.urls")),
-    path("", include("linli.core.urls")),
+    path("", include("linli.home.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.core import throttle
-from linli.core.api import AUTH
 from linli.core.errors import DomainError
 
 from . import rules, selectors, services
+from .api_auth import AUTH
 from .models import ApiToken
 
 router = Router(tags=["accounts"])

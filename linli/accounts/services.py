@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from linli.audit.services import audit_record, snapshot
 from linli.core import throttle
 from linli.core.errors import DomainError, NotAllowed
-from linli.notifications.services import notify_sms
 
-from . import rules
+from . import rules, tasks
 from .models import COMMUNITY_ROLES, ApiToken, OneTimeCode, Role, RoleAssignment, User
 from .validators import mobile_validator
 
@@ -37,33 +36,10 @@ def otp_request(*, mobile: str, address: str = "", now: dt.datetime | None = Non
     Says nothing of whether the account exists: every valid number gets the same answer, in the same time, and
     the same refusal once over the limit. The account is looked up, the code hashed and the SMS sent by a
     background task (`otp_send`), so the answer waits on none of them."""
-    from .tasks import otp_send
-
     mobile = _valid_mobile(mobile)
     now = now or timezone.now()
     throttle.attempt(("otp.mobile", mobile), ("otp.address", address), now=now, field="mobile")
-    otp_send.enqueue(mobile=mobile, requested_at=now.isoformat(), language=translation.get_language() or "")
-
-
-def otp_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
-    """Make a code for an active account and send it by SMS (after the commit). False when there is no account."""
-    now = now or timezone.now()
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    code_hash = make_password(code)
-    with transaction.atomic():
-        if not User.objects.filter(mobile=mobile, is_active=True).exists():
-            return False
-        OneTimeCode.objects.create(
-            mobile=mobile,
-            code_hash=code_hash,
-            expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
-        )
-        minutes = settings.OTP_TTL_SECONDS // 60
-        notify_sms(
-            mobile=mobile,
-            text=_("Your Linli login code is %(code)s, valid for %(m)d minutes.") % {"code": code, "m": minutes},
-        )
-    return True
+    tasks.otp_send.enqueue(mobile=mobile, requested_at=now.isoformat(), language=translation.get_language() or "")
 
 
 def otp_verify(*, mobile: str, code: str, now: dt.datetime | None = None) -> User | None:

@@ -4,11 +4,11 @@ from django.conf import settings
 from django.utils import translation
 from django_tasks import task
 
+from .otp import otp_issue
+
 
 @task()
 def otp_send(mobile: str, requested_at: str, language: str = "") -> bool:
     """Send the login code asked for at `requested_at`, if the number has an account (see `otp_request`)."""
-    from .services import otp_issue
-
     with translation.override(language or settings.LANGUAGE_CODE):
         return otp_issue(mobile=mobile, now=dt.datetime.fromisoformat(requested_at))

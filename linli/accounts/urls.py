@@ -7,7 +7,6 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/sms/", views.otp_login_view, name="otp_login"),
     path("logout/", views.logout_view, name="logout"),
-    path("me/", views.profile_view, name="profile"),
     path("tokens/", views.tokens_view, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]

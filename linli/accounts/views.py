@@ -64,21 +64,7 @@ def otp_login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("core:home")
-
-
-@login_required
-def profile_view(request: HttpRequest) -> HttpResponse:
-    from linli.people.selectors import resident_of_user
-
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "resident": resident_of_user(user=request.user),
-            "roles": request.user.roles.select_related("community", "street"),  # type: ignore[union-attr]
-        },
-    )
+    return redirect("home:home")
 
 
 @login_required

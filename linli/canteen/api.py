@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from linli.accounts import rules
-from linli.core.api import AUTH
+from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.core.parsing import date_in_range, parse_month
 from linli.facilities import rules as facility_rules

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from linli.core.api import AUTH
+from linli.accounts.api_auth import AUTH
 from linli.facilities.selectors import resident_for_booking
 from linli.places.selectors import community_get
 

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from linli.core.api import AUTH
+from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.places.models import Community
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 
-from linli.demo.context import DemoContext
+from linli.core.demo import DemoContext
 
 from .framework import load_framework
 from .models import Evidence, IndicatorEntry

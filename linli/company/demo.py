@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from linli.demo.context import DemoContext
+from linli.core.demo import DemoContext
 from linli.facilities.catalogue import ensure_catalogue
 from linli.facilities.models import Facility, FacilityCategory
 from linli.ledger import selectors as ledger_selectors

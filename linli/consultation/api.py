@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from linli.accounts.api_auth import AUTH
 from linli.accounts.models import User
-from linli.core.api import AUTH, Page, page_of
+from linli.core.api import Page, page_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.places.models import Neighbourhood
 from linli.places.selectors import community_get

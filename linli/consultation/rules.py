@@ -7,26 +7,7 @@ The state of the thing (a matter still open, a vote still running) is asked of t
 from typing import Any
 
 from linli.accounts import rules as base
-from linli.people.models import Resident
-
-
-def resident_in(user: Any, community: Any) -> Resident | None:
-    """The resident profile of this account in this community, if any (cached on the account)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    cache: dict[int, Resident | None] = user.__dict__.setdefault("_linli_resident_in", {})
-    if community.pk not in cache:
-        cache[community.pk] = (
-            Resident.objects.filter(user=user, community=community)
-            .select_related("household__building__neighbourhood")
-            .first()
-        )
-    return cache[community.pk]
-
-
-def forget_resident(user: Any) -> None:
-    user.__dict__.pop("_linli_resident_in", None)
-
+from linli.people.rules import resident_in
 
 # --- reading -------------------------------------------------------------------------------------------
 

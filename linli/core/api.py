@@ -1,4 +1,5 @@
-"""The API's shared pieces: authentication, and one error shape for every failure.
+"""The API's shared pieces: row ids, pages, and one error shape for every failure (authentication is
+`linli.accounts.api_auth`).
 
 Every error answers `{"error": {"code": str, "message": str, "fields": {field: [message, …]}}}`
 with the message in the request's language.
@@ -15,20 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
 
 from .errors import DomainError
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from linli.accounts.services import api_token_authenticate
-
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
 
 # A row's id as a request may name it: BIGINT's range, so a larger number is a 400, not a database error.
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -43,11 +32,6 @@ class Page(Schema):
 
 def page_of(qs: QuerySet[Any], page: Page) -> QuerySet[Any]:
     return qs[page.offset : page.offset + page.limit]
-
-
-token_auth = TokenAuth()
-# A bearer token, or the browser session (with Django's CSRF check on unsafe methods).
-AUTH = [token_auth, django_auth]
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

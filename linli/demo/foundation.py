@@ -11,12 +11,12 @@ from django.db import transaction
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.core import crypto
+from linli.core.demo import DemoContext
 from linli.people import idnumber
 from linli.people.models import Resident, SensitiveTag
 from linli.places.geometry import hull_polygon
 from linli.places.models import Building, Community, Grid, Household, Neighbourhood, Street
 
-from .context import DemoContext
 from .osm import OsmBuilding, read_buildings
 
 SURNAMES = (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from linli.core.api import AUTH
+from linli.accounts.api_auth import AUTH
 from linli.core.errors import DomainError, NotFound
 from linli.core.parsing import date_in_range
 from linli.core.uploads import upload_read

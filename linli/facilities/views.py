@@ -23,6 +23,7 @@ from linli.places.selectors import communities_visible_to, community_get
 from . import register_io, rules, selectors, services
 from .forms import FacilityForm, ImportForm, PhotoForm, ServiceForm, SlotSeriesForm
 from .maps import community_map
+from .mine import mine_lists
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -42,7 +43,7 @@ def start(request: HttpRequest) -> HttpResponse:
     me = rules.own_resident(request.user)
     community = me.community if me else communities_visible_to(request.user).first()
     if community is None:
-        return redirect("core:community_list")
+        return redirect("home:community_list")
     return redirect("facilities:browse", code=community.code)
 
 
@@ -117,10 +118,6 @@ def book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """My household's bookings, meals, courses and childcare applications, with what can still be cancelled."""
-    from linli.canteen.selectors import orders_of_user
-    from linli.childcare.selectors import applications_of_user
-    from linli.courses.selectors import enrolments_of_user
-
     me = rules.own_resident(request.user)
     return render(
         request,
@@ -129,9 +126,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "me": me,
             "community": me.community if me else None,
             "bookings": selectors.bookings_of_user(user=request.user)[:50],
-            "orders": orders_of_user(user=request.user)[:50],
-            "enrolments": enrolments_of_user(user=request.user)[:50],
-            "applications": applications_of_user(user=request.user)[:20],
+            **mine_lists(user=request.user),
         },
     )
 

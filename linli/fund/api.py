@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from linli.core.api import AUTH
+from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.partners.models import Partner
 from linli.places.models import Community

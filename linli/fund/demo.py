@@ -6,7 +6,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from linli.demo.context import DemoContext
+from linli.core.demo import DemoContext
 from linli.partners.models import Partner
 
 from . import services

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from linli.core.api import AUTH, Page, page_of
+from linli.accounts.api_auth import AUTH
+from linli.core.api import Page, page_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident
 from linli.people.selectors import resident_of_user

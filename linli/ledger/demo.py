@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from linli.accounts.models import Role, RoleAssignment, User
-from linli.demo.context import DemoContext
+from linli.core.demo import DemoContext
 from linli.people.models import Resident
 
 from . import selectors

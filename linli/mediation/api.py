@@ -4,7 +4,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from linli.core.api import AUTH, RowId
+from linli.accounts.api_auth import AUTH
+from linli.core.api import RowId
 from linli.places.selectors import community_get
 
 from . import selectors, services

@@ -6,6 +6,7 @@ sees aggregate counts only."""
 from typing import Any
 
 from linli.accounts import rules as base
+from linli.people.rules import resident_in
 
 from .models import Case, CaseMediator, CaseParty, Mediator
 
@@ -54,8 +55,6 @@ def can_manage_team(user: Any, community: Any) -> bool:
 
 def can_open_case(user: Any, community: Any) -> bool:
     """A resident asks for mediation; mediators and casework staff open cases brought to them in person."""
-    from linli.consultation.rules import resident_in
-
     return (
         resident_in(user, community) is not None
         or mediator_of(user, community) is not None

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from linli.accounts import rules as base
 from linli.audit.services import audit_record
-from linli.consultation.rules import resident_in
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
 from linli.people.models import Resident
+from linli.people.rules import resident_in
 from linli.places.models import Community
 
 from . import rules

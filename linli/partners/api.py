@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 from ninja import Field, Query, Router, Status
 
-from linli.core.api import AUTH, Page, page_of
+from linli.accounts.api_auth import AUTH
+from linli.core.api import Page, page_of
 from linli.core.errors import NotFound
 from linli.people.selectors import resident_get
 from linli.places.models import Community

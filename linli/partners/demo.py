@@ -5,8 +5,8 @@ from typing import Any
 
 from django.db import transaction
 
+from linli.core.demo import DemoContext
 from linli.core.scenarios import Scenario
-from linli.demo.context import DemoContext
 
 from .models import Contribution, Pairing, Partner, PartnerKind, Project
 

@@ -4,7 +4,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
 from linli.accounts import rules
-from linli.core.api import AUTH, Page, page_of
+from linli.accounts.api_auth import AUTH
+from linli.core.api import Page, page_of
 from linli.places.selectors import community_get, household_get
 
 from . import selectors, services

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from linli.accounts import rules
-from linli.core.api import AUTH
+from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotAllowed
 
 from . import selectors

@@ -1,10 +1,11 @@
 """Demo: idle spaces registered in 市北, and a health check of each community and of the street, computed now."""
 
-from linli.demo.context import DemoContext
+from linli.core.demo import DemoContext
 from linli.places.models import Building
 
 from .catalogue import seed_planning_categories
-from .services import candidate_site_create, plan_run_execute, plan_run_request
+from .execution import plan_run_execute
+from .services import candidate_site_create, plan_run_request
 
 IDLE_SPACES = [("闲置厂房（原纺织车间）", 300), ("沿街底商（空置）", 120), ("小区架空层", 200), ("社区用房二楼", 160)]
 

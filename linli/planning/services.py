@@ -1,4 +1,5 @@
-"""Planning writes: request a run (queued as a background job), execute it, register candidate sites."""
+"""Planning writes: request a run (queued as a background job, which `execution` carries out), register candidate
+sites."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Building, Community, Street
 
-from . import adapter, policy
+from . import adapter, policy, tasks
 from .core import PlanningError
 from .models import CandidateSite, PlanRun
 
@@ -70,44 +71,7 @@ def plan_run_request(
                 "facilities": len(inputs["facilities"]["features"]),
             },
         )
-        from .tasks import execute_plan_run
-
-        transaction.on_commit(lambda: execute_plan_run.enqueue(run.pk))
-    return run
-
-
-def plan_run_execute(*, run_id: int) -> PlanRun:
-    """Run the core on the run's saved inputs, recording progress as it goes."""
-    from pathlib import Path
-
-    run = PlanRun.objects.get(pk=run_id)
-    if run.status not in (PlanRun.Status.QUEUED, PlanRun.Status.FAILED):
-        return run
-    PlanRun.objects.filter(pk=run.pk).update(status=PlanRun.Status.RUNNING, started_at=timezone.now(), error="")
-
-    def progress(done: int, total: int, message: str) -> None:
-        PlanRun.objects.filter(pk=run.pk).update(
-            progress_done=done, progress_total=total, progress_message=message[:120]
-        )
-
-    try:
-        result = adapter.run(
-            inputs=run.inputs,
-            rules_text=run.rules_text,
-            network_file=Path(run.network_path),
-            siting_category=run.siting_category,
-            siting_k=run.siting_k,
-            progress=progress,
-        )
-    except (PlanningError, OSError) as exc:
-        PlanRun.objects.filter(pk=run.pk).update(
-            status=PlanRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
-        )
-    else:
-        PlanRun.objects.filter(pk=run.pk).update(
-            status=PlanRun.Status.DONE, result=result.to_dict(), finished_at=timezone.now()
-        )
-    run.refresh_from_db()
+        transaction.on_commit(lambda: tasks.execute_plan_run.enqueue(run.pk))
     return run
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from linli.demo.context import DemoContext
+from linli.core.demo import DemoContext
 from linli.people.models import Resident
 from linli.places.models import Building
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from linli.core.api import AUTH
+from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotAllowed, NotFound
 from linli.facilities.models import Facility
 from linli.people.selectors import resident_of_user

@@ -1,5 +1,5 @@
 """Chain contraction of the walking network (built once per network, see
-:attr:`.network.WalkNetwork.contraction`).
+:func:`contraction_of`).
 
 A node of degree 2 only passes walkers from one of its two edges to the other,
 so every maximal run of such nodes, together with the two edges at its ends,
@@ -112,7 +112,15 @@ def for_search(network: WalkNetwork) -> Contraction:
     """The contraction searches use: :func:`contract` where chains are many (see above), else the identity."""
     degree_two = int(np.count_nonzero(np.diff(network.graph.indptr) == 2))
     many = degree_two >= MIN_INTERIOR_TO_CONTRACT and degree_two >= MIN_INTERIOR_SHARE_TO_CONTRACT * network.n_nodes
-    return network.contraction if many else Contraction.identity(network)
+    return contraction_of(network) if many else Contraction.identity(network)
+
+
+def contraction_of(network: WalkNetwork) -> Contraction:
+    """The network's contraction, built on first use and kept on the network (as a cached property would)."""
+    made: Contraction | None = network.__dict__.get("_contraction")
+    if made is None:
+        made = network.__dict__["_contraction"] = contract(network)
+    return made
 
 
 def contract(network: WalkNetwork) -> Contraction:

@@ -11,9 +11,8 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,9 +22,6 @@ from scipy import sparse
 from ._graph import components, segment_lengths, symmetric_csr
 from .errors import EmptyNetworkError, InputError, NetworkError
 from .geo import FloatArray, IntArray, LocalProjection
-
-if TYPE_CHECKING:
-    from .contract import Contraction
 
 # --- which ways people walk on -------------------------------------------------
 
@@ -116,20 +112,6 @@ class WalkNetwork:
     @property
     def total_length_m(self) -> float:
         return float(self.edge_length.sum())
-
-    @cached_property
-    def segment_index(self) -> Any:
-        """Spatial index of the edges, built on first use (see :mod:`.snap`)."""
-        from .snap import SegmentIndex
-
-        return SegmentIndex(self)
-
-    @cached_property
-    def contraction(self) -> Contraction:
-        """Chains of degree-2 nodes and the contracted graph, built on first use (see :mod:`.contract`)."""
-        from .contract import contract
-
-        return contract(self)
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -126,6 +126,14 @@ class SegmentIndex:
         )
 
 
+def segment_index_of(network: WalkNetwork) -> SegmentIndex:
+    """The network's edge index, built on first use and kept on the network (as a cached property would)."""
+    made: SegmentIndex | None = network.__dict__.get("_segment_index")
+    if made is None:
+        made = network.__dict__["_segment_index"] = SegmentIndex(network)
+    return made
+
+
 def snap_xy(
     network: WalkNetwork,
     x: npt.ArrayLike,
@@ -147,7 +155,7 @@ def snap_xy(
     bad = np.flatnonzero(~(np.isfinite(qx) & np.isfinite(qy)))
     if bad.size:
         raise InputError(f"{kind} {label(int(bad[0]))} has non-finite coordinates")
-    snapped: Snapped = network.segment_index.nearest(qx, qy)
+    snapped: Snapped = segment_index_of(network).nearest(qx, qy)
     far = np.flatnonzero(snapped.distance_m > max_snap_m)
     if far.size:
         i0 = int(far[0])

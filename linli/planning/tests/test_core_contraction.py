@@ -19,6 +19,7 @@ import pytest
 from scipy.sparse.csgraph import dijkstra
 
 from linli.planning.core import WalkNetwork, build_network, node_distances, prepare_access
+from linli.planning.core.contract import contraction_of
 from linli.planning.core.snap import Snapped
 
 from .handmade import PROJ
@@ -131,7 +132,7 @@ CITY = [CHAIN_AB, CHAIN_BC_SHORT, CHAIN_BC_LONG, EDGE_AC, CHAIN_AC, LOOP_C, DEAD
 
 def test_chains_found_and_graph_contracted() -> None:
     net = _net(CITY)
-    c = net.contraction
+    c = contraction_of(net)
     deg = np.bincount(np.r_[net.edge_u, net.edge_v], minlength=net.n_nodes)
     assert np.array_equal(c.interior, np.flatnonzero(deg == 2))
     # every interior node sits on its chain at its distance from the chain's first end
@@ -155,7 +156,7 @@ def test_chains_found_and_graph_contracted() -> None:
 @pytest.mark.parametrize("limit", [math.inf, 250.0, 130.0])
 def test_sources_on_nodes_equal_uncontracted(limit: float) -> None:
     net = _net(CITY)
-    c = net.contraction
+    c = contraction_of(net)
     rng = np.random.default_rng(1)
     for _ in range(6):
         nodes = sorted(rng.choice(net.n_nodes, 2, replace=False).tolist())
@@ -206,7 +207,7 @@ def test_points_inside_chains_with_limits_cutting_chains() -> None:
 def test_pure_ring() -> None:
     ring = [(0.0, 0.0), (200.0, 0.0), (200.0, 150.0), (60.0, 220.0), (-30.0, 100.0), (0.0, 0.0)]
     net = _net([ring])
-    c = net.contraction
+    c = contraction_of(net)
     assert net.n_nodes == 5 and c.interior.size == 4  # one node kept as the end of the one chain
     kept = int(np.setdiff1d(np.arange(5), c.interior)[0])
     ch = c.interior_chain[0]
@@ -230,7 +231,7 @@ def test_parallel_chains_keep_the_shortest() -> None:
     net = _net(
         [[p, (150.0, 0.0), q], [p, (0.0, 250.0), (300.0, 250.0), q], [p, (-100.0, -100.0)], [q, (300.0, -450.0)]]
     )
-    c = net.contraction
+    c = contraction_of(net)
     pn, qn = _node(net, *p), _node(net, *q)
     d = dijkstra(c.graph, directed=True, indices=[pn])[0]
     assert d[qn] == pytest.approx(300.0)
@@ -241,7 +242,7 @@ def test_parallel_chains_keep_the_shortest() -> None:
 
 
 def test_hangzhou_node_distances_equal_uncontracted(net: WalkNetwork) -> None:
-    c = net.contraction
+    c = contraction_of(net)
     assert c.interior.size > net.n_nodes / 2  # most OSM nodes only shape their way
     rng = np.random.default_rng(17)
     for size in (3, 40):

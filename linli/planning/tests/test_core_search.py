@@ -12,7 +12,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from linli.planning.core import WalkNetwork, build_network
 from linli.planning.core._graph import components, multi_source, segment_lengths, symmetric_csr
-from linli.planning.core.contract import for_search
+from linli.planning.core.contract import contraction_of, for_search
 from linli.planning.core.search import SearchGraph, from_starts
 
 from .handmade import PROJ
@@ -139,7 +139,7 @@ def test_chains_are_folded_only_where_they_are_many() -> None:
     # a street of 30,001 nodes: all but its two ends have degree 2
     n = 30_001
     street = network(np.arange(n) * 10.0, np.zeros(n), np.arange(n - 1), np.arange(1, n))
-    assert for_search(street) is street.contraction and street.contraction.interior.size == n - 2
+    assert for_search(street) is contraction_of(street) and contraction_of(street).interior.size == n - 2
     # a 200 x 200 grid: only its 4 corners have degree 2
     side = 200
     idx = np.arange(side * side).reshape(side, side)

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from linli.core.demo import DemoContext
 from linli.core.seeds import seed_all
-from linli.demo.context import DemoContext
 from linli.demo.steps import DEMO_STEPS
 from linli.places.models import Street
 

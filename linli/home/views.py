@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -5,11 +6,10 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
 from linli.accounts.services import user_set_preferences
+from linli.core.cookies import elder_cookie_set
+from linli.core.scenarios import Scenario
 from linli.people.selectors import resident_of_user
 from linli.places import selectors as places
-
-from .cookies import elder_cookie_set
-from .scenarios import Scenario
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     communities = places.communities_visible_to(request.user) if request.user.is_authenticated else []
     return render(
         request,
-        "core/home.html",
+        "home/home.html",
         {
             "resident": resident,
             "scenarios": Scenario.choices,
@@ -45,14 +45,14 @@ def elder_mode_toggle(request: HttpRequest) -> HttpResponse:
 
 
 def community_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/community_list.html", {"communities": places.community_list_public()})
+    return render(request, "home/community_list.html", {"communities": places.community_list_public()})
 
 
 def community_detail(request: HttpRequest, code: str) -> HttpResponse:
     community = places.community_get_public(code=code)
     return render(
         request,
-        "core/community_detail.html",
+        "home/community_detail.html",
         {
             "community": community,
             "can_view": rules.can_view_community(request.user, community),
@@ -63,4 +63,17 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def data_credits(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/data_credits.html")
+    return render(request, "home/data_credits.html")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """My page: my resident record and my roles."""
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "resident": resident_of_user(user=request.user),
+            "roles": request.user.roles.select_related("community", "street"),  # type: ignore[union-attr]
+        },
+    )

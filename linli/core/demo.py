@@ -1,3 +1,5 @@
+"""The demo's shared state, here at the bottom so every domain's `demo.py` step can take it."""
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random

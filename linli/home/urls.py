@@ -2,11 +2,13 @@ from django.urls import path
 
 from . import views
 
-app_name = "core"
+app_name = "home"
 urlpatterns = [
     path("", views.home, name="home"),
     path("elder-mode/", views.elder_mode_toggle, name="elder_mode"),
     path("communities/", views.community_list, name="community_list"),
     path("communities/<str:code>/", views.community_detail, name="community_detail"),
+    # Under accounts/ where it always was; it lives here because it shows the resident record as well.
+    path("accounts/me/", views.profile, name="profile"),
     path("about/data/", views.data_credits, name="data_credits"),
 ]

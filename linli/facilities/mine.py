@@ -1,0 +1,16 @@
+"""The lists on "my bookings" besides the facility bookings. Each service run in a facility (canteen, courses,
+childcare) registers its own list from its `AppConfig.ready`, so facilities, below them, never imports them."""
+
+from collections.abc import Callable
+from typing import Any
+
+_LISTS: dict[str, tuple[Callable[..., Any], int]] = {}
+
+
+def mine_list_register(name: str, rows_of_user: Callable[..., Any], *, limit: int) -> None:
+    """`rows_of_user(user=)` gives the user's household's rows, newest first; the page shows the first `limit`."""
+    _LISTS[name] = (rows_of_user, limit)
+
+
+def mine_lists(*, user: Any) -> dict[str, Any]:
+    return {name: rows_of_user(user=user)[:limit] for name, (rows_of_user, limit) in _LISTS.items()}
