@@ -10,8 +10,6 @@ from typing import ClassVar
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from linli.core.masking import mask_mobile
-
 logger = logging.getLogger(__name__)
 
 
@@ -35,7 +33,8 @@ def shows_codes() -> bool:
 
 def masked(message: SMSMessage) -> SMSMessage:
     """The message with every digit hidden (login codes, amounts) and the number shortened to 139****0005."""
-    return SMSMessage(mobile=mask_mobile(message.mobile), text=re.sub(r"\d", "*", message.text))
+    mobile = f"{message.mobile[:3]}****{message.mobile[-4:]}" if len(message.mobile) > 7 else "****"
+    return SMSMessage(mobile=mobile, text=re.sub(r"\d", "*", message.text))
 
 
 class ConsoleSMSBackend(BaseSMSBackend):
