@@ -71,7 +71,7 @@ class RoleOut(Schema):
     street: str | None
 
 
-class MeOut(Schema):
+class AccountMeOut(Schema):
     mobile: str
     display_name: str
     elder_mode: bool
@@ -122,7 +122,7 @@ def token_revoke_old_path(request: HttpRequest, prefix: str) -> Status[Any]:
     return token_revoke(request, prefix)
 
 
-@router.get("/me", response=MeOut, auth=AUTH)
+@router.get("/me", response=AccountMeOut, auth=AUTH)
 def me(request: HttpRequest) -> dict[str, Any]:
     user: Any = request.user
     rules.access_for(user)

@@ -19,7 +19,7 @@ from linli.places.selectors import community_get
 from . import selectors, services
 from .excel import statement_xlsx
 from .models import MealOrder, Menu
-from .schemas import MenuIn, MenuOut, OrderIn, OrderOut, StatementOut
+from .schemas import MealOrderIn, MealOrderOut, MealStatementOut, MenuIn, MenuOut
 
 router = Router(tags=["canteen"], auth=AUTH)
 
@@ -87,20 +87,20 @@ def menu_create(request: HttpRequest, code: str, payload: MenuIn) -> Status:
     return Status(201, menu_out(menu, []))
 
 
-@router.post("/communities/{code}/canteen/menus/{menu_id}/orders", response={201: OrderOut})
-def order_create(request: HttpRequest, code: str, menu_id: int, payload: OrderIn) -> Status:
+@router.post("/communities/{code}/canteen/menus/{menu_id}/orders", response={201: MealOrderOut})
+def order_create(request: HttpRequest, code: str, menu_id: int, payload: MealOrderIn) -> Status:
     community = community_get(code=code, user=request.user)
     menu = selectors.menu_get(user=request.user, community=community, pk=menu_id)
     diner = resident_for_booking(user=request.user, community=community, pk=payload.resident_id)
     return Status(201, order_out(services.meal_order_create(actor=request.user, menu=menu, resident=diner)))
 
 
-@router.get("/me/meal-orders", response=list[OrderOut])
+@router.get("/me/meal-orders", response=list[MealOrderOut])
 def my_orders(request: HttpRequest) -> list[dict[str, Any]]:
     return [order_out(o) for o in selectors.orders_of_user(user=request.user).prefetch_related("charges")[:200]]
 
 
-@router.post("/communities/{code}/canteen/orders/{order_id}/{action}", response=OrderOut)
+@router.post("/communities/{code}/canteen/orders/{order_id}/{action}", response=MealOrderOut)
 def order_action(request: HttpRequest, code: str, order_id: int, action: str) -> dict[str, Any]:
     """`cancel` (reverses the charges) or `serve` (the counter checks the diner in)."""
     community = community_get(code=code, user=request.user)
@@ -115,7 +115,7 @@ def order_action(request: HttpRequest, code: str, order_id: int, action: str) ->
     return order_out(operation(actor=request.user, order=order), exact_age=exact)
 
 
-@router.get("/communities/{code}/canteen/orders", response=list[OrderOut])
+@router.get("/communities/{code}/canteen/orders", response=list[MealOrderOut])
 def orders_of_day(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     day = date_in_range(date) if date else timezone.localdate()
@@ -124,7 +124,7 @@ def orders_of_day(request: HttpRequest, code: str, date: dt.date | None = None) 
     return [order_out(o, exact_age=exact) for o in rows.prefetch_related("charges")]
 
 
-@router.get("/communities/{code}/canteen/statements/{payer}/{month}", response=StatementOut)
+@router.get("/communities/{code}/canteen/statements/{payer}/{month}", response=MealStatementOut)
 def statement(request: HttpRequest, code: str, payer: str, month: str, format: str = "json") -> Any:
     """One payer's month (`2026-05`): every charged meal and the total. `?format=xlsx` for the Excel file."""
     community = community_get(code=code, user=request.user)

@@ -37,7 +37,7 @@ class MenuIn(Schema):
     order_until: dt.time = dt.time(9, 30)
 
 
-class OrderIn(Schema):
+class MealOrderIn(Schema):
     resident_id: int | None = None
 
 
@@ -47,7 +47,7 @@ class ChargeOut(Schema):
     key: str
 
 
-class OrderOut(Schema):
+class MealOrderOut(Schema):
     id: int
     menu_id: int
     day: dt.date
@@ -71,7 +71,7 @@ class StatementRowOut(Schema):
     key: str
 
 
-class StatementOut(Schema):
+class MealStatementOut(Schema):
     payer: str
     month: str
     meals: int

@@ -27,18 +27,18 @@ class GroupOut(Schema):
     monthly_fee_fen: int
 
 
-class ApplicationIn(Schema):
+class ChildcareApplicationIn(Schema):
     child_id: int
     start_on: dt.date
     note: str = Field("", max_length=200)
 
 
-class DecisionIn(Schema):
+class ChildcareDecisionIn(Schema):
     decision: str = Field(pattern="^(admit|decline)$")
     reason: str = Field("", max_length=200)
 
 
-class ApplicationOut(Schema):
+class ChildcareApplicationOut(Schema):
     id: int
     group_id: int
     child: str
@@ -77,8 +77,8 @@ def group_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return [group_out(g) for g in selectors.groups_for(user=request.user, community=community)]
 
 
-@router.post("/communities/{code}/childcare/groups/{group_id}/applications", response={201: ApplicationOut})
-def apply(request: HttpRequest, code: str, group_id: int, payload: ApplicationIn) -> Status:
+@router.post("/communities/{code}/childcare/groups/{group_id}/applications", response={201: ChildcareApplicationOut})
+def apply(request: HttpRequest, code: str, group_id: int, payload: ChildcareApplicationIn) -> Status:
     community = community_get(code=code, user=request.user)
     group = selectors.group_get(user=request.user, community=community, pk=group_id)
     child = resident_for_booking(user=request.user, community=community, pk=payload.child_id)
@@ -88,14 +88,14 @@ def apply(request: HttpRequest, code: str, group_id: int, payload: ApplicationIn
     return Status(201, application_out(application))
 
 
-@router.get("/communities/{code}/childcare/applications", response=list[ApplicationOut])
+@router.get("/communities/{code}/childcare/applications", response=list[ChildcareApplicationOut])
 def application_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     return [application_out(a) for a in selectors.applications_for_staff(user=request.user, community=community)]
 
 
-@router.post("/communities/{code}/childcare/applications/{application_id}/decision", response=ApplicationOut)
-def decide(request: HttpRequest, code: str, application_id: int, payload: DecisionIn) -> dict[str, Any]:
+@router.post("/communities/{code}/childcare/applications/{application_id}/decision", response=ChildcareApplicationOut)
+def decide(request: HttpRequest, code: str, application_id: int, payload: ChildcareDecisionIn) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     application = selectors.application_get(user=request.user, community=community, pk=application_id)
     if payload.decision == "admit":

@@ -20,7 +20,7 @@ from .schemas import (
     AttendanceIn,
     BallotIn,
     BallotOut,
-    DecisionIn,
+    ConsultationDecisionIn,
     DecisionOut,
     LiftIn,
     MatterDetailOut,
@@ -242,7 +242,7 @@ def matter_rate(request: HttpRequest, code: str, matter_id: int, payload: Rating
 
 
 @router.post(BASE + "/matters/{matter_id}/decisions", response={201: DecisionOut})
-def decision_record(request: HttpRequest, code: str, matter_id: int, payload: DecisionIn) -> Status:
+def decision_record(request: HttpRequest, code: str, matter_id: int, payload: ConsultationDecisionIn) -> Status:
     """Record a decision on a matter without a meeting (e.g. after a vote). Decisions of a meeting go through
     the meeting's own endpoint."""
     community = community_get(code=code, user=request.user)
@@ -339,7 +339,7 @@ def meeting_minutes(request: HttpRequest, code: str, meeting_id: int, payload: M
 
 
 @router.post(BASE + "/meetings/{meeting_id}/decisions", response={201: DecisionOut})
-def meeting_decision(request: HttpRequest, code: str, meeting_id: int, payload: DecisionIn) -> Status:
+def meeting_decision(request: HttpRequest, code: str, meeting_id: int, payload: ConsultationDecisionIn) -> Status:
     community = community_get(code=code, user=request.user)
     meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
     matter = selectors.matter_get(user=request.user, community=community, pk=payload.matter_id)

@@ -133,7 +133,7 @@ class AgendaIn(Schema):
     matter_id: int
 
 
-class DecisionIn(Schema):
+class ConsultationDecisionIn(Schema):
     matter_id: int
     text: str = Field(max_length=4000)
     responsible_party: str

@@ -43,7 +43,7 @@ class EnrolmentOut(Schema):
     created_at: dt.datetime
 
 
-class CheckInIn(Schema):
+class CourseCheckInIn(Schema):
     enrolment_id: int
 
 
@@ -103,7 +103,7 @@ def withdraw(request: HttpRequest, code: str, enrolment_id: int) -> dict[str, An
 
 
 @router.post("/communities/{code}/sessions/{session_id}/attendance", response={201: EnrolmentOut})
-def check_in(request: HttpRequest, code: str, session_id: int, payload: CheckInIn) -> Status:
+def check_in(request: HttpRequest, code: str, session_id: int, payload: CourseCheckInIn) -> Status:
     community = community_get(code=code, user=request.user)
     session = selectors.session_get(user=request.user, community=community, pk=session_id)
     enrolment = selectors.enrolment_get(user=request.user, community=community, pk=payload.enrolment_id)

@@ -27,11 +27,11 @@ from .schemas import (
     FacilityIn,
     FacilityOut,
     FacilityPatch,
+    FacilitySlotOut,
     ImportOut,
     ServiceIn,
     ServiceOut,
     SlotIn,
-    SlotOut,
 )
 
 router = Router(tags=["facilities"], auth=AUTH)
@@ -214,14 +214,14 @@ def service_create(request: HttpRequest, code: str, facility_id: int, payload: S
     return Status(201, service_out(services.service_create(actor=request.user, facility=facility, **payload.dict())))
 
 
-@router.get("/communities/{code}/services/{service_id}/slots", response=list[SlotOut])
+@router.get("/communities/{code}/services/{service_id}/slots", response=list[FacilitySlotOut])
 def slot_list(request: HttpRequest, code: str, service_id: int) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     service = selectors.service_get(user=request.user, community=community, pk=service_id)
     return [slot_out(s) for s in selectors.slots_open(service=service)]
 
 
-@router.post("/communities/{code}/services/{service_id}/slots", response={201: SlotOut})
+@router.post("/communities/{code}/services/{service_id}/slots", response={201: FacilitySlotOut})
 def slot_create(request: HttpRequest, code: str, service_id: int, payload: SlotIn) -> Status:
     community = community_get(code=code, user=request.user)
     service = selectors.service_get(user=request.user, community=community, pk=service_id)

@@ -113,7 +113,7 @@ class ServiceIn(Schema):
     active: bool = True
 
 
-class SlotOut(Schema):
+class FacilitySlotOut(Schema):
     id: int
     service_id: int
     starts_at: dt.datetime
@@ -150,7 +150,7 @@ class BookingOut(Schema):
 
 
 class DaySheetOut(Schema):
-    slot: SlotOut
+    slot: FacilitySlotOut
     service: str
     facility: str
     bookings: list[BookingOut]

@@ -20,13 +20,13 @@ from linli.places.selectors import community_get
 from . import rules, selectors, services
 from .models import Application, Donation, GrantRound, ProjectReport, Tranche
 from .schemas import (
-    ApplicationIn,
-    ApplicationOut,
-    DecisionIn,
     DonationIn,
     DonationOut,
-    ReportIn,
-    ReportOut,
+    FundApplicationIn,
+    FundApplicationOut,
+    FundDecisionIn,
+    FundReportIn,
+    FundReportOut,
     ReviewOut,
     RoundIn,
     RoundOut,
@@ -218,8 +218,8 @@ def round_reopen(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
 # --- applications ---------------------------------------------------------------------------------------
 
 
-@router.post(BASE + "/rounds/{pk}/applications", response={201: ApplicationOut}, auth=AUTH)
-def application_submit(request: HttpRequest, code: str, pk: int, payload: ApplicationIn) -> Status:
+@router.post(BASE + "/rounds/{pk}/applications", response={201: FundApplicationOut}, auth=AUTH)
+def application_submit(request: HttpRequest, code: str, pk: int, payload: FundApplicationIn) -> Status:
     community = community_get(code=code, user=request.user)
     grant_round = selectors.round_get(community=community, pk=pk)
     applicant = _partner(community, payload.partner_id, "partner_id")
@@ -256,14 +256,14 @@ def round_applications(request: HttpRequest, code: str, pk: int) -> list[dict[st
     ]
 
 
-@router.get(BASE + "/applications/mine", response=list[ApplicationOut], auth=AUTH)
+@router.get(BASE + "/applications/mine", response=list[FundApplicationOut], auth=AUTH)
 def my_applications(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     return [application_out(a) for a in selectors.my_applications(user=request.user, community=community)]
 
 
-@router.post(BASE + "/applications/{pk}/decision", response=ApplicationOut, auth=AUTH)
-def application_decide(request: HttpRequest, code: str, pk: int, payload: DecisionIn) -> dict[str, Any]:
+@router.post(BASE + "/applications/{pk}/decision", response=FundApplicationOut, auth=AUTH)
+def application_decide(request: HttpRequest, code: str, pk: int, payload: FundDecisionIn) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     application = selectors.application_get(user=request.user, community=community, pk=pk)
     decided = services.application_decide(
@@ -326,8 +326,8 @@ def report_out(r: ProjectReport) -> dict[str, Any]:
     }
 
 
-@router.post(BASE + "/applications/{pk}/reports", response={201: ReportOut}, auth=AUTH)
-def report_submit(request: HttpRequest, code: str, pk: int, payload: ReportIn) -> Status:
+@router.post(BASE + "/applications/{pk}/reports", response={201: FundReportOut}, auth=AUTH)
+def report_submit(request: HttpRequest, code: str, pk: int, payload: FundReportIn) -> Status:
     community = community_get(code=code, user=request.user)
     application = selectors.application_get(user=request.user, community=community, pk=pk)
     report = services.report_submit(

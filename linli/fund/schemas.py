@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from linli.core.api import RowId
 
 
-class ProjectOut(Schema):
+class FundProjectOut(Schema):
     id: int
     title: str
     applicant: str
@@ -25,7 +25,7 @@ class SummaryOut(Schema):
     paid_fen: int
     spent_fen: int
     held_fen: int
-    projects: list[ProjectOut]
+    projects: list[FundProjectOut]
 
 
 class DonationIn(Schema):
@@ -72,7 +72,7 @@ class RoundOut(Schema):
     min_reviews: int
 
 
-class ApplicationIn(Schema):
+class FundApplicationIn(Schema):
     partner_id: int
     title: str = Field(max_length=100)
     category: str
@@ -97,7 +97,7 @@ class ReviewDetailOut(Schema):
     comment: str
 
 
-class ApplicationOut(Schema):
+class FundApplicationOut(Schema):
     id: int
     round_id: int
     applicant: str
@@ -112,13 +112,13 @@ class ApplicationOut(Schema):
     decision_note: str
 
 
-class ScoredApplicationOut(ApplicationOut):
+class ScoredApplicationOut(FundApplicationOut):
     mean_score: float | None
     review_count: int
     reviews: list[ReviewDetailOut] | None
 
 
-class DecisionIn(Schema):
+class FundDecisionIn(Schema):
     approve: bool
     approved_fen: int = 0
     note: str = Field("", max_length=300)
@@ -138,13 +138,13 @@ class TrancheOut(Schema):
     paid_at: dt.datetime
 
 
-class ReportIn(Schema):
+class FundReportIn(Schema):
     period: str = Field(max_length=40)
     body: str = Field(max_length=4000)
     spent_fen: int = 0
 
 
-class ReportOut(Schema):
+class FundReportOut(Schema):
     id: int
     application: int
     period: str

@@ -47,25 +47,25 @@ from .schemas import (
     EarningRuleOut,
     EarningRulePatch,
     ExpiringOut,
+    LedgerMeOut,
+    LedgerReportOut,
     LedgerSettingsOut,
     LedgerSettingsPatch,
-    MeOut,
+    LedgerStatementOut,
+    MarketOrderIn,
+    MarketOrderOut,
     MerchantApplyIn,
     MerchantDetailOut,
     MerchantOut,
-    OrderIn,
-    OrderOut,
     ProductIn,
     ProductOut,
     ProductPatch,
-    ReasonIn,
     RedeemIn,
-    ReportOut,
+    RefundReasonIn,
     ReverseIn,
     SettleIn,
     SettlementDetailOut,
     SettlementOut,
-    StatementOut,
     TransactionOut,
 )
 
@@ -272,7 +272,7 @@ def _expiring(resident: Resident) -> dict[str, Any]:
 # --- residents: balance, statement, shop, orders --------------------------------------------------------------
 
 
-@router.get("/ledger/me", response=MeOut, summary="My balances and points about to expire")
+@router.get("/ledger/me", response=LedgerMeOut, summary="My balances and points about to expire")
 def me(request: HttpRequest) -> dict[str, Any]:
     resident = _resident(request)
     return {
@@ -287,7 +287,7 @@ class StatementFilter(Page):
     unit: str = Unit.POINTS
 
 
-@router.get("/ledger/me/statement", response=StatementOut, summary="My statement, newest first, with the balance")
+@router.get("/ledger/me/statement", response=LedgerStatementOut, summary="My statement, newest first, with the balance")
 def my_statement(request: HttpRequest, filters: Query[StatementFilter]) -> dict[str, Any]:
     """Each line is one entry on my account; `balance_after` is the running balance after it."""
     resident = _resident(request)
@@ -348,8 +348,8 @@ def _product_for_order(resident: Resident, pk: int) -> Product:
     return product
 
 
-@router.post("/ledger/orders", response={200: OrderOut, 201: OrderOut}, summary="Order from the shop")
-def order_place(request: HttpRequest, payload: OrderIn) -> Status[Any]:
+@router.post("/ledger/orders", response={200: MarketOrderOut, 201: MarketOrderOut}, summary="Order from the shop")
+def order_place(request: HttpRequest, payload: MarketOrderIn) -> Status[Any]:
     """Pays with my points (and yuan): held until the merchant redeems the code. Send an `Idempotency-Key`
     header (or `idempotency_key`): a retry with the same key answers 200 with the first order and moves nothing."""
     resident = _resident(request)
@@ -371,7 +371,7 @@ class OrderFilter(Page):
     status: str = ""
 
 
-@router.get("/ledger/orders", response=list[OrderOut], summary="My orders")
+@router.get("/ledger/orders", response=list[MarketOrderOut], summary="My orders")
 def my_orders(request: HttpRequest, filters: Query[OrderFilter]) -> list[dict[str, Any]]:
     qs = selectors.orders_of_resident(_resident(request))
     if filters.status:
@@ -379,13 +379,13 @@ def my_orders(request: HttpRequest, filters: Query[OrderFilter]) -> list[dict[st
     return [order_out(o, user=request.user) for o in page_of(qs, filters)]
 
 
-@router.get("/ledger/orders/{order_id}", response=OrderOut, summary="One of my orders")
+@router.get("/ledger/orders/{order_id}", response=MarketOrderOut, summary="One of my orders")
 def my_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
     order = selectors.order_of_resident(resident=_resident(request), pk=order_id)
     return order_out(order, user=request.user)
 
 
-@router.post("/ledger/orders/{order_id}/cancel", response=OrderOut, summary="Cancel my order before redemption")
+@router.post("/ledger/orders/{order_id}/cancel", response=MarketOrderOut, summary="Cancel my order before redemption")
 def my_order_cancel(request: HttpRequest, order_id: int) -> dict[str, Any]:
     """My points (and yuan) come back and so does the stock. Once redeemed, only the merchant or the community's
     caseworkers may refund it."""
@@ -467,7 +467,7 @@ def product_update(request: HttpRequest, merchant_id: int, product_id: int, payl
     return product_out(product)
 
 
-@router.get("/ledger/merchants/{merchant_id}/orders", response=list[OrderOut], summary="A merchant's orders")
+@router.get("/ledger/merchants/{merchant_id}/orders", response=list[MarketOrderOut], summary="A merchant's orders")
 def merchant_orders(request: HttpRequest, merchant_id: int, filters: Query[OrderFilter]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     qs = selectors.merchant_orders(user=request.user, merchant=merchant, status=filters.status)
@@ -475,15 +475,17 @@ def merchant_orders(request: HttpRequest, merchant_id: int, filters: Query[Order
     return [order_out(o, user=request.user, for_merchant=True) for o in page_of(qs, filters)]
 
 
-@router.post("/ledger/merchants/{merchant_id}/redeem", response=OrderOut, summary="Redeem a resident's code")
+@router.post("/ledger/merchants/{merchant_id}/redeem", response=MarketOrderOut, summary="Redeem a resident's code")
 def merchant_redeem(request: HttpRequest, merchant_id: int, payload: RedeemIn) -> dict[str, Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     order = services.order_redeem(actor=request.user, merchant=merchant, code=payload.code)
     return order_out(order, user=request.user, for_merchant=True)
 
 
-@router.post("/ledger/merchants/{merchant_id}/orders/{order_id}/refund", response=OrderOut, summary="Refund an order")
-def merchant_refund(request: HttpRequest, merchant_id: int, order_id: int, payload: ReasonIn) -> dict[str, Any]:
+@router.post(
+    "/ledger/merchants/{merchant_id}/orders/{order_id}/refund", response=MarketOrderOut, summary="Refund an order"
+)
+def merchant_refund(request: HttpRequest, merchant_id: int, order_id: int, payload: RefundReasonIn) -> dict[str, Any]:
     """The merchant's staff, or the community's caseworkers, until the merchant is settled."""
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     order = selectors.order_for_merchant(user=request.user, merchant=merchant, pk=order_id)
@@ -708,7 +710,7 @@ class YearFilter(Schema):
     year: int | None = None
 
 
-@router.get(f"{BOOKS}/report", response=ReportOut, summary="The year's report")
+@router.get(f"{BOOKS}/report", response=LedgerReportOut, summary="The year's report")
 def report(request: HttpRequest, code: str, filters: Query[YearFilter]) -> dict[str, Any]:
     community = _books(request, code)
     year = filters.year or timezone.localdate().year

@@ -42,7 +42,7 @@ class ExpiringOut(Schema):
     notice_days: int
 
 
-class MeOut(Schema):
+class LedgerMeOut(Schema):
     resident_id: int
     community: str
     balances: BalancesOut
@@ -61,7 +61,7 @@ class StatementLineOut(Schema):
     reversed: bool
 
 
-class StatementOut(Schema):
+class LedgerStatementOut(Schema):
     unit: str
     balance: int
     count: int
@@ -86,7 +86,7 @@ class ProductOut(Schema):
     open_to_all_communities: bool
 
 
-class OrderOut(Schema):
+class MarketOrderOut(Schema):
     id: int
     product_id: int
     product: str
@@ -204,7 +204,7 @@ class TransactionOut(Schema):
     entries: list[EntryOut]
 
 
-class ReportOut(Schema):
+class LedgerReportOut(Schema):
     year: int
     earned: int
     spent: int
@@ -227,13 +227,13 @@ class ReportOut(Schema):
 KEY_HELP = "Or the `Idempotency-Key` header: a retry with the same key returns the first result and moves nothing."
 
 
-class OrderIn(Schema):
+class MarketOrderIn(Schema):
     product_id: RowId
     quantity: StrictInt = Field(1, json_schema_extra=_range(1, MAX_ORDER_QUANTITY))
     idempotency_key: str = Field("", max_length=80, description=KEY_HELP)
 
 
-class ReasonIn(Schema):
+class RefundReasonIn(Schema):
     reason: str = Field("", max_length=200)
 
 

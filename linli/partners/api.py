@@ -31,8 +31,8 @@ from .schemas import (
     PartnerIn,
     PartnerOut,
     PartnerPatch,
+    PartnerProjectOut,
     ProjectIn,
-    ProjectOut,
     ProjectPatch,
     StreetCommunityOut,
     WithdrawIn,
@@ -265,7 +265,7 @@ def _project(request: HttpRequest, community: Community, pk: int) -> Project:
     return selectors.project_get(user=request.user, community=community, pk=pk)
 
 
-@router.get(BASE + "/partner-projects", response=list[ProjectOut])
+@router.get(BASE + "/partner-projects", response=list[PartnerProjectOut])
 def project_list(request: HttpRequest, code: str, filters: Query[ProjectFilter]) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     partner = None if filters.partner_id is None else _partner(request, community, filters.partner_id, "partner_id")
@@ -275,7 +275,7 @@ def project_list(request: HttpRequest, code: str, filters: Query[ProjectFilter])
     return [project_out(p) for p in page_of(qs, filters)]
 
 
-@router.post(BASE + "/partner-projects", response={201: ProjectOut})
+@router.post(BASE + "/partner-projects", response={201: PartnerProjectOut})
 def project_create(request: HttpRequest, code: str, payload: ProjectIn) -> Status[Any]:
     community = community_get(code=code, user=request.user)
     plans = [
@@ -304,13 +304,13 @@ def project_create(request: HttpRequest, code: str, payload: ProjectIn) -> Statu
     return Status(201, project_out(_project(request, community, project.pk)))
 
 
-@router.get(BASE + "/partner-projects/{project_id}", response=ProjectOut)
+@router.get(BASE + "/partner-projects/{project_id}", response=PartnerProjectOut)
 def project_detail(request: HttpRequest, code: str, project_id: int) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     return project_out(_project(request, community, project_id))
 
 
-@router.patch(BASE + "/partner-projects/{project_id}", response=ProjectOut)
+@router.patch(BASE + "/partner-projects/{project_id}", response=PartnerProjectOut)
 def project_update(request: HttpRequest, code: str, project_id: int, payload: ProjectPatch) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     project = _project(request, community, project_id)
@@ -321,7 +321,7 @@ def project_update(request: HttpRequest, code: str, project_id: int, payload: Pr
     return project_out(_project(request, community, project_id))
 
 
-@router.post(BASE + "/partner-projects/{project_id}/close", response=ProjectOut)
+@router.post(BASE + "/partner-projects/{project_id}/close", response=PartnerProjectOut)
 def project_close(request: HttpRequest, code: str, project_id: int, payload: CloseIn) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     project = _project(request, community, project_id)

@@ -14,19 +14,20 @@ from linli.accounts.rules import (
     has_role,
     is_community_staff,
 )
+from linli.accounts.types import Actor
 
 
-def can_view_partners(user: Any, community: Any) -> bool:
+def can_view_partners(user: Actor, community: Any) -> bool:
     return can_view_community(user, community)
 
 
-def can_manage_partners(user: Any, community: Any) -> bool:
+def can_manage_partners(user: Actor, community: Any) -> bool:
     return access_for(user).superuser or has_role(user, community, *CASEWORK_ROLES)
 
 
-def can_see_contacts(user: Any, community: Any) -> bool:
+def can_see_contacts(user: Actor, community: Any) -> bool:
     return is_community_staff(user, community)
 
 
-def can_view_street_partners(user: Any, street: Any) -> bool:
+def can_view_street_partners(user: Actor, street: Any) -> bool:
     return can_view_street(user, street)

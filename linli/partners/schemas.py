@@ -112,7 +112,7 @@ class KindTotalOut(Schema):
     delivered_quantity: int
 
 
-class ProjectOut(Schema):
+class PartnerProjectOut(Schema):
     id: int
     title: str
     lead: int

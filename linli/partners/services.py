@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.accounts.validators import mobile_validator
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -162,7 +163,7 @@ def _check_plan(community: Community, plan: ContributionPlan, partner_ids: set[i
             )
 
 
-def _create_contribution(actor: Any, project: Project, plan: ContributionPlan) -> Contribution:
+def _create_contribution(actor: Actor, project: Project, plan: ContributionPlan) -> Contribution:
     contribution = Contribution.objects.create(
         project=project,
         partner=plan.partner,
@@ -196,7 +197,7 @@ def _project_state(project: Project) -> dict[str, Any]:
 
 def partner_register(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     kind: str,
@@ -243,7 +244,7 @@ def partner_register(
 PARTNER_FIELDS = {"name", "kind", "entity", "description", "contact_name", "contact_mobile", "resident", "members"}
 
 
-def partner_update(*, actor: Any, partner: Partner, **changes: Any) -> Partner:
+def partner_update(*, actor: Actor, partner: Partner, **changes: Any) -> Partner:
     """Change a partner's details. `members` replaces the accounts acting for it (the fund's conflict checks
     follow at once)."""
     community = partner.community
@@ -288,7 +289,7 @@ def partner_update(*, actor: Any, partner: Partner, **changes: Any) -> Partner:
     return locked
 
 
-def partner_deactivate(*, actor: Any, partner: Partner, on: dt.date) -> Partner:
+def partner_deactivate(*, actor: Actor, partner: Partner, on: dt.date) -> Partner:
     """The partner leaves: it stays on record with its projects, and its open pairing ends on `on`."""
     if not rules.can_manage_partners(actor, partner.community):
         raise NotAllowed(_("You may not change partners in this community."))
@@ -317,7 +318,7 @@ def partner_deactivate(*, actor: Any, partner: Partner, on: dt.date) -> Partner:
     return locked
 
 
-def partner_reactivate(*, actor: Any, partner: Partner) -> Partner:
+def partner_reactivate(*, actor: Actor, partner: Partner) -> Partner:
     if not rules.can_manage_partners(actor, partner.community):
         raise NotAllowed(_("You may not change partners in this community."))
     with transaction.atomic():
@@ -334,7 +335,7 @@ def partner_reactivate(*, actor: Any, partner: Partner) -> Partner:
 # --- pairings (社企结对) --------------------------------------------------------------------------------
 
 
-def pairing_create(*, actor: Any, partner: Partner, areas: str, since: dt.date) -> Pairing:
+def pairing_create(*, actor: Actor, partner: Partner, areas: str, since: dt.date) -> Pairing:
     if not rules.can_manage_partners(actor, partner.community):
         raise NotAllowed(_("You may not pair enterprises with this community."))
     if partner.entity != Partner.Entity.ENTERPRISE:
@@ -353,7 +354,9 @@ def pairing_create(*, actor: Any, partner: Partner, areas: str, since: dt.date) 
     return pairing
 
 
-def pairing_update(*, actor: Any, pairing: Pairing, areas: str | None = None, until: dt.date | None = None) -> Pairing:
+def pairing_update(
+    *, actor: Actor, pairing: Pairing, areas: str | None = None, until: dt.date | None = None
+) -> Pairing:
     """Change what the pairing covers, or end it (`until`). An ended pairing is history and stays as it is."""
     if not rules.can_manage_partners(actor, pairing.community):
         raise NotAllowed(_("You may not pair enterprises with this community."))
@@ -381,7 +384,7 @@ def pairing_update(*, actor: Any, pairing: Pairing, areas: str | None = None, un
 
 def project_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     lead: Partner,
     title: str,
@@ -434,7 +437,7 @@ def project_create(
 PROJECT_FIELDS = {"title", "scenario", "starts_on", "ends_on", "co_partners", "status"}
 
 
-def project_update(*, actor: Any, project: Project, **changes: Any) -> Project:
+def project_update(*, actor: Actor, project: Project, **changes: Any) -> Project:
     """Change an open project: title, scenario, dates, the other partners, planned → running (or back)."""
     community = project.community
     if not rules.can_manage_partners(actor, community):
@@ -496,7 +499,7 @@ def project_update(*, actor: Any, project: Project, **changes: Any) -> Project:
 
 def contribution_add(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     kind: str,
     description: str,
@@ -527,7 +530,7 @@ def contribution_add(
 
 
 def _change_contribution(
-    actor: Any,
+    actor: Actor,
     contribution: Contribution,
     action: str,
     changes: Callable[[Contribution], dict[str, Any]],
@@ -568,7 +571,7 @@ def _change_contribution(
     return locked
 
 
-def contribution_deliver(*, actor: Any, contribution: Contribution, on: dt.date) -> Contribution:
+def contribution_deliver(*, actor: Actor, contribution: Contribution, on: dt.date) -> Contribution:
     """Mark a pledge as delivered on a date (not in the future, not before the project started). A project
     that has closed may still record a pledge kept before it closed."""
     return _change_contribution(
@@ -579,7 +582,7 @@ def contribution_deliver(*, actor: Any, contribution: Contribution, on: dt.date)
     )
 
 
-def contribution_withdraw(*, actor: Any, contribution: Contribution, reason: str) -> Contribution:
+def contribution_withdraw(*, actor: Actor, contribution: Contribution, reason: str) -> Contribution:
     """Record that a pledge will not be kept, and why. It stays on record and counts for nothing."""
     reason = _text(reason, "reason", 200)
     return _change_contribution(
@@ -592,7 +595,7 @@ def contribution_withdraw(*, actor: Any, contribution: Contribution, reason: str
 
 def contribution_correct(
     *,
-    actor: Any,
+    actor: Actor,
     contribution: Contribution,
     reason: str,
     description: str | None = None,
@@ -618,7 +621,7 @@ def contribution_correct(
     )
 
 
-def project_close(*, actor: Any, project: Project, outcomes: str, beneficiaries: int, ends_on: dt.date) -> Project:
+def project_close(*, actor: Actor, project: Project, outcomes: str, beneficiaries: int, ends_on: dt.date) -> Project:
     if not rules.can_manage_partners(actor, project.community):
         raise NotAllowed(_("You may not change partnership projects."))
     beneficiaries = _whole(beneficiaries, "beneficiaries")

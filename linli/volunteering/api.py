@@ -20,24 +20,24 @@ from .schemas import (
     ActivityIn,
     ActivityOut,
     BookVenueIn,
-    CheckInIn,
     ClubBookingOut,
     ClubDetailOut,
     ClubIn,
     ClubMemberOut,
     ClubOut,
+    ClubSlotOut,
     ConfirmIn,
     LeaderIn,
     OrganisedActivityOut,
-    ReasonIn,
     RecordOut,
     RosterEntryOut,
     SignUpOut,
-    SlotOut,
     TeamDetailOut,
     TeamIn,
     TeamMemberOut,
     TeamOut,
+    VolunteeringCheckInIn,
+    VolunteeringReasonIn,
     YearOut,
 )
 
@@ -95,7 +95,7 @@ def signup(request: HttpRequest, pk: int) -> Status:
 
 
 @router.post("/volunteering/activities/{pk}/check-in", response={201: RecordOut})
-def check_in(request: HttpRequest, pk: int, payload: CheckInIn) -> Status:
+def check_in(request: HttpRequest, pk: int, payload: VolunteeringCheckInIn) -> Status:
     activity = selectors.activity_for_user(user=request.user, pk=pk)
     record = services.check_in(actor=request.user, activity=activity, resident=_resident(request), code=payload.code)
     return Status(201, record_out(record))
@@ -123,7 +123,7 @@ def my_years(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/volunteering/records/{pk}/reject", response=RecordOut)
-def reject(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+def reject(request: HttpRequest, pk: int, payload: VolunteeringReasonIn) -> dict[str, Any]:
     record = selectors.record_get(user=request.user, pk=pk)
     return record_out(services.record_reject(actor=request.user, record=record, reason=payload.reason))
 
@@ -321,7 +321,7 @@ def roster(request: HttpRequest, code: str, activity_id: int) -> list[dict[str, 
 
 
 @router.post(BASE + "/activities/{activity_id}/cancel", response=OrganisedActivityOut)
-def activity_cancel(request: HttpRequest, code: str, activity_id: int, payload: ReasonIn) -> dict[str, Any]:
+def activity_cancel(request: HttpRequest, code: str, activity_id: int, payload: VolunteeringReasonIn) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     activity = selectors.activity_get(user=request.user, community=community, pk=activity_id)
     services.activity_cancel(actor=request.user, activity=activity, reason=payload.reason)
@@ -391,7 +391,7 @@ def club_leader(request: HttpRequest, code: str, club_id: int, member_id: int, p
     return club_member_out(services.club_set_leader(actor=request.user, member=member, leader=payload.leader))
 
 
-@router.get(BASE + "/clubs/{club_id}/slots", response=list[SlotOut])
+@router.get(BASE + "/clubs/{club_id}/slots", response=list[ClubSlotOut])
 def club_slots(request: HttpRequest, code: str, club_id: int) -> list[dict[str, Any]]:
     """The community's room-booking slots free in the next two weeks: what the club's leaders can book."""
     community = community_get(code=code, user=request.user)

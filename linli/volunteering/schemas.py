@@ -28,7 +28,7 @@ class SignUpOut(Schema):
     status: str
 
 
-class CheckInIn(Schema):
+class VolunteeringCheckInIn(Schema):
     code: str = Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")
 
 
@@ -130,7 +130,7 @@ class RosterEntryOut(Schema):
     record: RecordOut | None
 
 
-class ReasonIn(Schema):
+class VolunteeringReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -183,7 +183,7 @@ class LeaderIn(Schema):
     leader: bool
 
 
-class SlotOut(Schema):
+class ClubSlotOut(Schema):
     id: int
     facility: str
     service: str

@@ -9,6 +9,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -48,7 +49,7 @@ def _text(value: Any, field: str, max_length: int, *, required: bool = True) -> 
     return text
 
 
-def _own(actor: Any, resident: Resident) -> None:
+def _own(actor: Actor, resident: Resident) -> None:
     if not rules.is_self(actor, resident):
         raise NotAllowed(_("You can only do this for yourself."), field="resident")
 
@@ -58,7 +59,7 @@ def _own(actor: Any, resident: Resident) -> None:
 
 def team_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     description: str = "",
@@ -85,7 +86,7 @@ def team_create(
 
 
 def team_join(
-    *, actor: Any, team: Team, resident: Resident, leader: bool = False, now: dt.datetime | None = None
+    *, actor: Actor, team: Team, resident: Resident, leader: bool = False, now: dt.datetime | None = None
 ) -> TeamMember:
     """A resident joins a team (staff may add anyone of the community, and make leaders)."""
     staff = rules.can_organise(actor, team.community)
@@ -119,7 +120,7 @@ def team_join(
 
 def activity_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     title: str,
     kind: str,
@@ -166,13 +167,13 @@ def activity_create(
             ends_at=ends_at,
             capacity=capacity,
             party_members_only=party_members_only,
-            organiser=actor,
+            organiser=account_of(actor),
         )
         audit_record(actor=actor, action="activity.create", instance=activity, after=snapshot(activity))
     return activity
 
 
-def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
+def activity_cancel(*, actor: Actor, activity: Activity, reason: str) -> Activity:
     """Call an activity off, saying why: every active sign-up is cancelled and told the reason."""
     if not rules.can_cancel_activity(actor, activity):
         raise NotAllowed(_("You may not change this activity."))
@@ -217,7 +218,7 @@ def activity_cancel(*, actor: Any, activity: Activity, reason: str) -> Activity:
     return activity
 
 
-def signup_create(*, actor: Any, activity: Activity, resident: Resident, now: dt.datetime | None = None) -> SignUp:
+def signup_create(*, actor: Actor, activity: Activity, resident: Resident, now: dt.datetime | None = None) -> SignUp:
     """Sign a resident up: confirmed while places are free, else on the waiting list. The activity row is
     locked, so two volunteers never take the last place together."""
     now = now or timezone.now()
@@ -248,7 +249,7 @@ def signup_create(*, actor: Any, activity: Activity, resident: Resident, now: dt
     return signup
 
 
-def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None) -> SignUp:
+def signup_cancel(*, actor: Actor, signup: SignUp, now: dt.datetime | None = None) -> SignUp:
     """Withdraw before the start; the first on the waiting list gets the place and is told."""
     now = now or timezone.now()
     if not (rules.is_self(actor, signup.resident) or rules.can_run_activity(actor, signup.activity)):
@@ -296,7 +297,7 @@ def signup_cancel(*, actor: Any, signup: SignUp, now: dt.datetime | None = None)
 
 
 def check_in(
-    *, actor: Any, activity: Activity, resident: Resident, code: str, now: dt.datetime | None = None
+    *, actor: Actor, activity: Activity, resident: Resident, code: str, now: dt.datetime | None = None
 ) -> ServiceRecord:
     """The volunteer types (or scans) the organiser's code: their hours are recorded, to be confirmed."""
     now = now or timezone.now()
@@ -346,7 +347,7 @@ def check_in(
 
 
 def record_confirm(
-    *, actor: Any, record: ServiceRecord, minutes: int | None = None, now: dt.datetime | None = None
+    *, actor: Actor, record: ServiceRecord, minutes: int | None = None, now: dt.datetime | None = None
 ) -> ServiceRecord:
     """The organiser confirms the hours (correcting the minutes if need be). Points come only from the ledger's
     `volunteer_hour` rule, one unit per whole hour, keyed by the record: confirming again earns nothing more.
@@ -371,7 +372,7 @@ def record_confirm(
         if minutes is not None:
             record.minutes = minutes
         record.status = ServiceRecord.Status.CONFIRMED
-        record.confirmed_by = actor
+        record.confirmed_by = account_of(actor)
         record.confirmed_at = now
         hours = _hours_to_earn(record)
         if hours:
@@ -418,7 +419,7 @@ def _hours_to_earn(record: ServiceRecord) -> int:
     return (earlier + record.minutes) // 60 - earlier // 60
 
 
-def record_reject(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceRecord:
+def record_reject(*, actor: Actor, record: ServiceRecord, reason: str) -> ServiceRecord:
     """The organiser does not confirm the hours (the volunteer did not serve them), saying why; the volunteer is
     told the reason. No points are earned."""
     if not rules.can_decide_hours(actor, record.activity):
@@ -434,7 +435,7 @@ def record_reject(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceR
             raise Conflict(_("These hours have already been decided."), code="decided")
         before = snapshot(record)
         record.status = ServiceRecord.Status.REJECTED
-        record.confirmed_by = actor
+        record.confirmed_by = account_of(actor)
         record.save(update_fields=["status", "confirmed_by"])
         audit_record(
             actor=actor,
@@ -454,7 +455,7 @@ def record_reject(*, actor: Any, record: ServiceRecord, reason: str) -> ServiceR
     return record
 
 
-def certificate_issue(*, actor: Any, resident: Resident, year: int, now: dt.datetime | None = None) -> Certificate:
+def certificate_issue(*, actor: Actor, resident: Resident, year: int, now: dt.datetime | None = None) -> Certificate:
     """The year's certificate: the confirmed hours as they stand; a new serial when they have changed."""
     from . import selectors
 
@@ -491,7 +492,7 @@ def certificate_issue(*, actor: Any, resident: Resident, year: int, now: dt.date
 
 def club_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     schedule: str = "",
@@ -526,7 +527,7 @@ def club_create(
     return club
 
 
-def club_join(*, actor: Any, club: Club, resident: Resident, now: dt.datetime | None = None) -> ClubMember:
+def club_join(*, actor: Actor, club: Club, resident: Resident, now: dt.datetime | None = None) -> ClubMember:
     if not rules.can_lead_club(actor, club):
         _own(actor, resident)
         if not club.open:
@@ -543,7 +544,7 @@ def club_join(*, actor: Any, club: Club, resident: Resident, now: dt.datetime | 
     return member
 
 
-def _keeps_a_leader(actor: Any, club: Club, member: ClubMember) -> None:
+def _keeps_a_leader(actor: Actor, club: Club, member: ClubMember) -> None:
     """Refuse a leader's going (stepping down, leaving) when no other leader is left, unless the staff do it.
     The caller holds the club's row lock, so two leaders cannot each let the other go at once."""
     if rules.can_organise(actor, club.community):
@@ -555,7 +556,7 @@ def _keeps_a_leader(actor: Any, club: Club, member: ClubMember) -> None:
         )
 
 
-def club_leave(*, actor: Any, member: ClubMember) -> None:
+def club_leave(*, actor: Actor, member: ClubMember) -> None:
     """A member leaves, or a leader or the staff take them off the list. The club's last leader leaves only
     through the staff (who then appoint another), so a club is not left without anyone to book for it."""
     if not rules.can_remove_club_member(actor, member):
@@ -573,7 +574,7 @@ def club_leave(*, actor: Any, member: ClubMember) -> None:
         current.delete()
 
 
-def club_set_leader(*, actor: Any, member: ClubMember, leader: bool) -> ClubMember:
+def club_set_leader(*, actor: Actor, member: ClubMember, leader: bool) -> ClubMember:
     """Make a member a leader, or step a leader down. A leader may not step down the club's last leader (the
     staff may: a club can be left without one until they appoint another). The right is checked with the club
     locked, so a leader stepped down a moment ago is refused."""
@@ -600,14 +601,14 @@ def club_set_leader(*, actor: Any, member: ClubMember, leader: bool) -> ClubMemb
     return member
 
 
-def club_book_venue(*, actor: Any, club: Club, slot: Slot, now: dt.datetime | None = None) -> ClubBooking:
+def club_book_venue(*, actor: Actor, club: Club, slot: Slot, now: dt.datetime | None = None) -> ClubBooking:
     """A club leader books a time slot of a venue for the club, through the facilities booking service (its
     capacity, waiting list, no-show and sharing rules apply). The booking is in the leader's name."""
     if not rules.can_book_club_venue(actor, club):
         raise NotAllowed(_("Only the club's leaders book venues for it."))
     if slot.community_id != club.community_id:
         raise NotFound(_("No such time slot."), field="slot")
-    leader = club.memberships.filter(leader=True, resident__user=actor).select_related("resident").first()
+    leader = club.memberships.filter(leader=True, resident__user=account_of(actor)).select_related("resident").first()
     if leader is None:
         leader = club.memberships.filter(leader=True).select_related("resident").first()
     if leader is None:
