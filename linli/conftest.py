@@ -28,13 +28,14 @@ def next_mobile() -> str:
 
 @pytest.fixture(autouse=True)
 def default_language() -> Any:
-    """Each test starts in the site's default language (a request in English must not leak into the next test)."""
+    """Each test starts in the site's default language and leaves none behind: a page request activates its
+    language on the thread and nothing deactivates it, so a test after an English page would see English."""
     from django.conf import settings
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
     yield
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
@@ -217,16 +218,6 @@ def screenshot(page: Any, name: str) -> str:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return str(path)
-
-
-@pytest.fixture(autouse=True)
-def _default_language_after_each_test() -> Any:
-    """A page request activates its language on the thread and nothing deactivates it: without this, a test
-    that runs after an English page sees English messages (order-dependent failures)."""
-    yield
-    from django.utils import translation
-
-    translation.deactivate()
 
 
 def run_together(jobs: list[Callable[[], Any]]) -> list[Exception]:

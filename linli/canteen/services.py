@@ -1,7 +1,7 @@
 """The canteen's writes: price rules, menus, meal orders (with their charge rows), serving.
 
 Charge rows are the accounting record: per meal one row for the diner and one per funding source, appended
-only. Posting them to the ledger is `ledger_postings(charge)` → one `money_transfer(...)` per funding row.
+only. `linli.company.services.revenue_collect` posts a served day's rows to the ledger.
 """
 
 import datetime as dt
@@ -278,19 +278,3 @@ def meal_order_serve(*, actor: Any, order: MealOrder, now: dt.datetime | None = 
         order.save(update_fields=["status", "served_at", "served_by"])
         audit_record(actor=actor, action="canteen.order_serve", instance=order, before=before, after=snapshot(order))
     return order
-
-
-def ledger_postings(charge: MealCharge) -> dict[str, Any] | None:
-    """The ledger transfer one funding charge row stands for (the diner's own share is paid at the counter).
-
-    When `linli.ledger` lands: `money_transfer(**ledger_postings(row))` with
-    `source=funding_account(community, row.payer)`, for each row this returns a dict for."""
-    if charge.payer == Payer.RESIDENT:
-        return None
-    return {
-        "community": charge.community,
-        "source_code": charge.payer,
-        "amount_fen": charge.amount_fen,
-        "idempotency_key": charge.key,
-        "memo": f"canteen meal {charge.order_id} {charge.day}",
-    }

@@ -147,7 +147,7 @@ def parse_framework(text: str, name: str = "indicators.toml", known_queries: set
 
 
 def framework_path() -> Path:
-    return Path(getattr(settings, "COCKPIT_INDICATORS_FILE", "") or DEFAULT_FILE)
+    return Path(settings.COCKPIT_INDICATORS_FILE or DEFAULT_FILE)
 
 
 def load_framework() -> Framework:

@@ -173,7 +173,7 @@ def withdraw(*, actor: Any, enrolment: Enrolment, now: dt.datetime | None = None
     """Leave a course; the seat goes to the first on the waiting list."""
     now = now or timezone.now()
     mine = (enrolment.resident and facility_rules.may_act_for(actor, enrolment.resident)) or (
-        enrolment.staff_id == getattr(actor, "pk", None)
+        enrolment.staff_id is not None and enrolment.staff_id == getattr(actor, "pk", None)
     )
     if not (mine or rules.can_manage_courses(actor, enrolment.community)):
         raise NotAllowed(_("You may not change this enrolment."))

@@ -25,11 +25,11 @@ from .core.rules import DEFAULT_RULES_PATH
 
 
 def rules_path() -> Path:
-    return Path(getattr(settings, "PLANNING_RULES_FILE", "") or DEFAULT_RULES_PATH)
+    return Path(settings.PLANNING_RULES_FILE or DEFAULT_RULES_PATH)
 
 
 def network_path() -> Path:
-    configured = getattr(settings, "PLANNING_NETWORK_FILE", "")
+    configured = settings.PLANNING_NETWORK_FILE
     return Path(configured) if configured else settings.OSM_EXTRACT_DIR / "hangzhou_china.osm.pbf"
 
 

@@ -8,9 +8,13 @@ from openpyxl import load_workbook
 from linli.canteen import selectors, services
 from linli.canteen.excel import statement_xlsx
 from linli.canteen.models import MealCharge, MealOrder, Menu
+from linli.company import services as company
+from linli.company.models import Posting
 from linli.conftest import make_resident
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.facilities.tests.factories import make_canteen_with_tarhai_rules, make_menu
+from linli.ledger import selectors as ledger_selectors
+from linli.ledger.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -138,19 +142,28 @@ def test_staff_serve_the_meal_on_its_day(community, users, canteen):
     assert order.status == "served"
 
 
-def test_each_funding_row_is_one_ledger_posting(community, users, canteen, day):
+def test_a_served_meal_posts_the_diners_share_and_each_funding_row_to_the_company(community, users, canteen):
+    """The postings production makes: company.services.revenue_collect, once the day is over."""
+    day = timezone.localdate() - dt.timedelta(days=1)
+    at = dt.datetime.combine(day, dt.time(8), tzinfo=timezone.get_current_timezone())
     diner = make_resident(community, name="老人", birth=born_years_before(day, 75))
-    order = services.meal_order_create(actor=users["social_worker"], menu=make_menu(canteen, day), resident=diner)
-    postings = [p for p in map(services.ledger_postings, order.charges.all()) if p]
-    assert postings == [
-        {
-            "community": community,
-            "source_code": "economic_cooperative",
-            "amount_fen": 700,
-            "idempotency_key": f"meal:{order.pk}:economic_cooperative",
-            "memo": f"canteen meal {order.pk} {day}",
-        }
+    menu = make_menu(canteen, day)
+    order = services.meal_order_create(actor=users["social_worker"], menu=menu, resident=diner, now=at)
+    services.meal_order_serve(actor=users["operator"], order=order, now=at + dt.timedelta(hours=4))
+    collected = company.revenue_collect(community=community, day=day)
+    assert (collected.postings, collected.fen) == (2, 1000)
+    postings = Posting.objects.filter(community=community, day=day).order_by("source")
+    assert [(p.source, p.facility, p.items, p.transaction.kind) for p in postings] == [
+        ("canteen", canteen, 1, "revenue"),
+        ("canteen_subsidy", canteen, 1, "subsidy"),
     ]
+    cooperative = ledger_selectors.funding_account(community, "economic_cooperative", "fen")
+    outside = ledger_selectors.external_account(community, "fen")
+    assert Entry.objects.filter(account=cooperative).get().amount == -700
+    assert Entry.objects.filter(account=outside).get().amount == -300
+    assert company.company_account(community).balance == 1000
+    assert company.revenue_collect(community=community, day=day).fen == 1000  # run again: nothing posted twice
+    assert Posting.objects.count() == 2 and company.company_account(community).balance == 1000
 
 
 def test_the_statement_writes_a_formula_diner_name_as_text(community, users, canteen):

@@ -11,8 +11,9 @@ from linli.conftest import make_resident
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.models import Booking, Facility, FacilityCategory, Service, Slot
 from linli.ledger import selectors as ledger_selectors
+from linli.ledger import services as ledger
 from linli.ledger.checks import ledger_check
-from linli.ledger.models import Entry, Merchant, Order, Product, Transaction
+from linli.ledger.models import Entry, Merchant, Product, Transaction
 
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -44,7 +45,7 @@ def spaces(community):
 
 @pytest.fixture
 def a_day_of_business(community, spaces, users):
-    """Bookings, meals and marketplace sales on DAY, written as their modules write them."""
+    """Bookings and meals on DAY as their modules record them; the marketplace sale through the ledger's services."""
     resident = make_resident(community, seq=21)
     service = Service.objects.create(
         community=community, facility=spaces["gym"], kind="venue", name="羽毛球场", price_fen=3000
@@ -96,30 +97,23 @@ def a_day_of_business(community, spaces, users):
                 created_at=start,
             )
     merchant = Merchant.objects.create(community=community, name="小北鲜市", status="approved", applied_at=start)
+    merchant.staff.add(users["merchant_staff"])
     product = Product.objects.create(merchant=merchant, community=community, name="大米", price_fen=10_000, stock=10)
-    account = ledger_selectors.merchant_account(merchant, "fen")
-    payment = Transaction.objects.create(
-        community=community, kind="order", idempotency_key="x", fingerprint="x", occurred_at=start
-    )
-    ext = ledger_selectors.external_account(community)
-    Entry.objects.create(transaction=payment, account=ext, unit="fen", amount=-20_000, balance_after=-20_000)
-    Entry.objects.create(transaction=payment, account=account, unit="fen", amount=20_000, balance_after=20_000)
-    ext.balance, account.balance = -20_000, 20_000
-    ext.save(), account.save()
-    Order.objects.create(
+    # the sale in yuan goes through the ledger as the marketplace posts it: paid in, ordered, redeemed
+    ledger.money_transfer(
         community=community,
-        merchant=merchant,
-        product=product,
-        resident=resident,
-        quantity=2,
-        points=0,
-        fen=20_000,
-        status="redeemed",
-        code="1",
-        payment=payment,
-        created_at=start,
-        redeemed_at=start,
+        from_account=ledger_selectors.external_account(community),
+        to_account=ledger_selectors.resident_account(resident, "fen"),
+        amount_fen=20_000,
+        idempotency_key="top-up",
+        memo="充值",
+        kind="deposit",
+        now=start,
     )
+    order = ledger.order_place(
+        actor=None, resident=resident, product=product, quantity=2, idempotency_key="rice", now=start
+    )
+    ledger.order_redeem(actor=users["merchant_staff"], merchant=merchant, code=order.code, now=start)
     return resident
 
 

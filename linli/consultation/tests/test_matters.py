@@ -69,9 +69,15 @@ def test_supports_on_closed_matters_do_not_count_against_the_limit(community: An
     ConsultationSettings.objects.create(community=community, supports_per_resident=1, agenda_threshold=100)
     supporter = resident_user(community)
     first = _matter(community, alice, 1)
+    second = _matter(community, alice, 2)
     services.matter_support(actor=supporter, matter=first)
+    with pytest.raises(DomainError) as refused:  # while the first is open, it uses the one support
+        services.matter_support(actor=supporter, matter=second)
+    assert refused.value.code == "support_limit"
     services.matter_answer(actor=staff, matter=first, response="物业已于本周修好，谢谢大家。")
-    services.matter_support(actor=supporter, matter=_matter(community, alice, 2))
+    services.matter_support(actor=supporter, matter=second)
+    second.refresh_from_db()
+    assert second.support_count == 1 and Support.objects.filter(matter=second).count() == 1
 
 
 @pytest.mark.parametrize(

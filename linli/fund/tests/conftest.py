@@ -86,16 +86,6 @@ def approved(
     return services.application_decide(actor=manager, application=application, approve=True, approved_fen=fen, now=NOW)
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_language() -> Any:
-    """Pages activate the request's language on this thread; put it back so later tests see their own."""
-    from django.utils import translation
-
-    language = translation.get_language()
-    yield
-    translation.activate(language) if language else translation.deactivate()
-
-
 # --- for the pages and the API: a round open today (by the real clock), and everyone who uses the fund -----
 
 

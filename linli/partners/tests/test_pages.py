@@ -15,14 +15,18 @@ from .helpers import state
 pytestmark = pytest.mark.django_db
 
 
-def urls(community: Any, bank: Any, project: Any) -> list[str]:
+def urls(community: Any, bank: Any, project: Any) -> list[tuple[str, list[str]]]:
+    """Each page with what only it shows: the community's name is in every page's header and proves nothing."""
     code = community.code
     return [
-        f"/partners/{code}/",
-        f"/partners/{code}/?kind=resources&active=all&scenario=services&status=planned",
-        f"/partners/{code}/p/{bank.pk}/",
-        f"/partners/{code}/projects/{project.pk}/",
-        f"/partners/streets/{community.street.code}/",
+        (f"/partners/{code}/", ["杭州银行萧山支行", "北干社工服务中心", "银龄助餐"]),
+        (
+            f"/partners/{code}/?kind=resources&active=all&scenario=services&status=planned",
+            ["杭州银行萧山支行", "银龄助餐"],
+        ),
+        (f"/partners/{code}/p/{bank.pk}/", ["杭州银行萧山支行", "养老服务", "银龄助餐"]),
+        (f"/partners/{code}/projects/{project.pk}/", ["银龄助餐", "社区提供场地", "北干社工服务中心"]),
+        (f"/partners/streets/{community.street.code}/", ['data-community="shibei"', 'data-community="limin"']),
     ]
 
 
@@ -40,7 +44,14 @@ FORMS = [
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("elder", [False, True])
 def test_pages_render(
-    community: Any, users: dict[str, Any], admin: Any, bank: Any, project: Any, language: str, elder: bool
+    community: Any,
+    other_community: Any,
+    users: dict[str, Any],
+    admin: Any,
+    bank: Any,
+    project: Any,
+    language: str,
+    elder: bool,
 ) -> None:
     services.pairing_create(actor=admin, partner=bank, areas="养老服务", since=TODAY)
     for who, paths in (
@@ -51,12 +62,13 @@ def test_pages_render(
         c = client_for(who, language)
         if elder:
             c.cookies["linli_elder"] = "1"
-        for url in paths:
+        for url, shown in paths:
             r = c.get(url)
             assert r.status_code == 200, (url, r.status_code)
             html = r.content.decode()
             assert ('class="elder' in html) == elder
-            assert "银龄助餐" in html or "杭州银行萧山支行" in html or "市北社区" in html
+            assert f'<html lang="{language}"' in html, url
+            assert [text for text in shown if text not in html] == [], url
     c = client_for(admin, language)
     if elder:
         c.cookies["linli_elder"] = "1"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from linli.planning.core import (
@@ -147,4 +146,3 @@ def test_everything_is_a_planning_error(tmp_path: Path) -> None:
         load_rules(tmp_path / "nope.toml")
     with pytest.raises(PlanningError, match="unknown format"):
         load_network(tmp_path / "net.shp")
-    assert np.isfinite(1.0)

@@ -77,16 +77,6 @@ def venue_slot(venue: Facility, community: Any) -> Slot:
     )
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_language() -> Any:
-    """Pages activate the request's language on this thread; put it back so later tests see their own."""
-    from django.utils import translation
-
-    language = translation.get_language()
-    yield
-    translation.activate(language) if language else translation.deactivate()
-
-
 def soon_activity(organiser: Any, community: Any, *, days: int = 3, hours: int = 2, **extra: Any) -> Activity:
     """An activity a few days from the real clock (pages and the API read `timezone.now()`)."""
     starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=days)

@@ -105,10 +105,10 @@ def test_staff_create_teams_activities_and_clubs_through_the_api_and_each_is_aud
     assert (data["team"], data["place"], data["capacity"]) == ("平安巡防队", venue.name, 6)
     assert AuditEntry.objects.filter(action="activity.create", object_id=str(data["id"])).exists()
     # a time without an offset is read as Beijing time
-    naive = {**body, "title": "无时区", "starts_at": "2027-01-05T09:00:00", "ends_at": "2027-01-05T10:30:00"}
-    if dt.datetime(2027, 1, 5, tzinfo=dt.UTC) > timezone.now():
-        local = _post(organiser, f"{BASE}/activities", naive)
-        assert local.status_code == 201 and local.json()["starts_at"].startswith("2027-01-05T09:00:00+08:00")
+    day = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    naive = {**body, "title": "无时区", "starts_at": f"{day}T09:00:00", "ends_at": f"{day}T10:30:00"}
+    local = _post(organiser, f"{BASE}/activities", naive)
+    assert local.status_code == 201 and local.json()["starts_at"].startswith(f"{day}T09:00:00+08:00")
     club = _post(organiser, f"{BASE}/clubs", {"name": "布龙社", "schedule": "每周三 19:30", "venue_id": venue.pk})
     assert club.status_code == 201 and club.json()["venue"] == venue.name and club.json()["members"] == 0
     assert AuditEntry.objects.filter(action="club.create", object_id=str(club.json()["id"])).exists()
