@@ -257,7 +257,7 @@ def transaction_out(t: Transaction) -> dict[str, Any]:
 def _expiring(resident: Resident) -> dict[str, Any]:
     policy = selectors.ledger_settings(resident.community)
     year = timezone.localdate().year
-    account = selectors.resident_account(resident, Unit.POINTS)
+    account = selectors.resident_account_find(resident, Unit.POINTS)
     points = selectors.expiring_points(account, year=year, years=policy.expiry_years) if policy.expiry_enabled else 0
     return {
         "enabled": policy.expiry_enabled,
@@ -290,12 +290,12 @@ class StatementFilter(Page):
 def my_statement(request: HttpRequest, filters: Query[StatementFilter]) -> dict[str, Any]:
     """Each line is one entry on my account; `balance_after` is the running balance after it."""
     resident = _resident(request)
-    account = selectors.resident_account(resident, filters.unit)
+    account = selectors.resident_account_find(resident, filters.unit)
     qs = selectors.statement(account)
     lines: list[Entry] = list(page_of(qs, filters))
     return {
-        "unit": account.unit,
-        "balance": account.balance,
+        "unit": filters.unit,
+        "balance": selectors.balance_of(account),
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
@@ -421,8 +421,8 @@ def merchant_detail(request: HttpRequest, merchant_id: int) -> dict[str, Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     return {
         **merchant_out(merchant),
-        "points_balance": selectors.merchant_account(merchant, Unit.POINTS).balance,
-        "fen_balance": selectors.merchant_account(merchant, Unit.FEN).balance,
+        "points_balance": selectors.merchant_balance(merchant, Unit.POINTS),
+        "fen_balance": selectors.merchant_balance(merchant, Unit.FEN),
         "unsettled_points": selectors.unsettled_points(merchant),
         "can_sell": rules.can_sell(request.user, merchant),
     }
@@ -558,7 +558,7 @@ def earning_rules(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 def earning_rule_update(request: HttpRequest, code: str, rule_code: str, payload: EarningRulePatch) -> dict[str, Any]:
     """Points per unit, daily and yearly caps (null: none), the funding source that pays, on or off."""
     community = _books(request, code)
-    rule = selectors.earning_rules(community).filter(code=rule_code).first()
+    rule = selectors.earning_rule_find(community, rule_code)
     if rule is None:
         raise NotFound(
             _("There is no earning rule “%(code)s” in this community.") % {"code": rule_code}, code="unknown_rule"
@@ -584,8 +584,6 @@ def ledger_settings_update(request: HttpRequest, code: str, payload: LedgerSetti
 @router.get(f"{BOOKS}/accounts", response=list[AccountOut], summary="Pools and funding sources, with balances")
 def community_accounts(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = _books(request, code)
-    for funding_code in sorted(FUNDING_CODES):  # every funding source shows, even before its first movement
-        selectors.funding_account(community, funding_code, Unit.FEN)
     qs = selectors.community_accounts(user=request.user, community=community).order_by("kind", "code", "unit")
     return [account_out(a) for a in qs]
 
@@ -612,7 +610,7 @@ def _funding_account(community: Any, payload: DepositIn) -> Account:
             field="funding_code",
             code="unknown_funding_source",
         )
-    return selectors.funding_account(community, payload.funding_code, Unit.FEN)
+    return services.funding_account(community, payload.funding_code, Unit.FEN)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from linli.company.models import Posting
 from linli.conftest import make_resident
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.models import Booking, Facility, FacilityCategory, Service, Slot
-from linli.ledger import selectors as ledger_selectors
+from linli.ledger import services as ledger_services
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Merchant, Order, Product, Transaction
 
@@ -97,11 +97,11 @@ def a_day_of_business(community, spaces, users):
             )
     merchant = Merchant.objects.create(community=community, name="小北鲜市", status="approved", applied_at=start)
     product = Product.objects.create(merchant=merchant, community=community, name="大米", price_fen=10_000, stock=10)
-    account = ledger_selectors.merchant_account(merchant, "fen")
+    account = ledger_services.merchant_account(merchant, "fen")
     payment = Transaction.objects.create(
         community=community, kind="order", idempotency_key="x", fingerprint="x", occurred_at=start
     )
-    ext = ledger_selectors.external_account(community)
+    ext = ledger_services.external_account(community)
     Entry.objects.create(transaction=payment, account=ext, unit="fen", amount=-20_000, balance_after=-20_000)
     Entry.objects.create(transaction=payment, account=account, unit="fen", amount=20_000, balance_after=20_000)
     ext.balance, account.balance = -20_000, 20_000

@@ -8,6 +8,17 @@
 - records an audit row in the same transaction.
 """
 
+from .accounts import (
+    earning_rules_seed,
+    escrow_account,
+    external_account,
+    funding_account,
+    funding_accounts_open,
+    ledger_settings_open,
+    merchant_account,
+    pool_account,
+    resident_account,
+)
 from .earning import EarnResult, earning_rule_get, points_earn
 from .expiry import ExpiryResult, points_expire, points_expiry_notify
 from .funding import earning_rule_update, funding_deposit, ledger_settings_update
@@ -43,9 +54,16 @@ __all__ = [
     "WrittenEntry",
     "earning_rule_get",
     "earning_rule_update",
+    "earning_rules_seed",
+    "escrow_account",
+    "external_account",
+    "funding_account",
+    "funding_accounts_open",
     "funding_deposit",
+    "ledger_settings_open",
     "ledger_settings_update",
     "lock_accounts",
+    "merchant_account",
     "merchant_apply",
     "merchant_decide",
     "merchant_settle",
@@ -57,7 +75,9 @@ __all__ = [
     "points_expire",
     "points_expiry_notify",
     "points_transfer",
+    "pool_account",
     "product_save",
+    "resident_account",
     "transaction_reverse",
     "whole_amount",
 ]

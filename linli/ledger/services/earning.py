@@ -14,6 +14,7 @@ from linli.places.models import Community
 
 from .. import selectors
 from ..models import Account, EarningRule, Entry, Transaction, TransactionKind, Unit
+from .accounts import earning_rules_seed, funding_account, resident_account
 from .posting import _fingerprint, _key, _once, _post, lock_accounts, whole_amount
 
 
@@ -50,7 +51,8 @@ def _already_earned(account: Account, rule: EarningRule, start: dt.datetime, end
 
 
 def earning_rule_get(community: Community, code: str) -> EarningRule:
-    rule = selectors.earning_rules(community).filter(code=code).first()
+    earning_rules_seed(community)
+    rule = EarningRule.objects.filter(community=community, code=code).first()
     if rule is None:
         raise DomainError(
             _("There is no earning rule “%(code)s” in this community.") % {"code": code},
@@ -94,8 +96,8 @@ def points_earn(
     fingerprint = _fingerprint(op="earn", resident=resident.pk, rule=rule.code, quantity=quantity)
 
     def operation() -> EarnResult:
-        to = selectors.resident_account(resident, Unit.POINTS)
-        source = selectors.funding_account(community, rule.funding_code, Unit.POINTS)
+        to = resident_account(resident, Unit.POINTS)
+        source = funding_account(community, rule.funding_code, Unit.POINTS)
         locked = lock_accounts([to, source])  # the resident's row serialises the cap check
         asked = rule.points * quantity
         day_start, day_end, year_start, year_end = _local_day_bounds(now)

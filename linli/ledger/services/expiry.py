@@ -15,6 +15,7 @@ from linli.places.models import Community
 
 from .. import selectors
 from ..models import Account, AccountKind, ExpiryNotice, LedgerSettings, TransactionKind, Unit
+from .accounts import pool_account
 from .posting import _fingerprint, _once, _post, lock_accounts
 
 # --- expiry ---------------------------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def points_expire(
         return ExpiryResult(0, 0)
     if now < selectors.year_start(year + 1):
         raise DomainError(_("Points due to expire at the end of %(year)s cannot expire before then.") % {"year": year})
-    pool = selectors.pool_account(community, Unit.POINTS)
+    pool = pool_account(community, Unit.POINTS)
     count = total = 0
     for account, _due in _expiring_by_account(community, policy, year):
         key = f"expire:{year}:{account.pk}"

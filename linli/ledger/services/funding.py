@@ -9,7 +9,7 @@ from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 
-from .. import rules, selectors
+from .. import rules
 from ..codes import FUNDING_CODES
 from ..models import (
     MAX_CAP,
@@ -21,6 +21,7 @@ from ..models import (
     TransactionKind,
     Unit,
 )
+from .accounts import earning_rules_seed, external_account, funding_account, ledger_settings_open
 from .posting import money_transfer, whole_amount
 
 # --- settings and rules ---------------------------------------------------------------------------------------
@@ -42,7 +43,8 @@ def earning_rule_update(*, actor: Any, rule: EarningRule, **changes: Any) -> Ear
     if "funding_code" in changes and changes["funding_code"] not in FUNDING_CODES:
         raise DomainError(_("Unknown funding source."), field="funding_code")
     with transaction.atomic():
-        locked = EarningRule.objects.select_for_update().get(pk=rule.pk)
+        earning_rules_seed(rule.community)  # a rule still at its defaults is stored first
+        locked = EarningRule.objects.select_for_update().get(community=rule.community, code=rule.code)
         before = snapshot(locked)
         for name, value in changes.items():
             setattr(locked, name, value)
@@ -63,7 +65,7 @@ def ledger_settings_update(*, actor: Any, community: Community, **changes: Any) 
         if name in changes:
             whole_amount(changes[name], field=name, maximum=MAX_POLICY_NUMBER)
     with transaction.atomic():
-        selectors.ledger_settings(community)
+        ledger_settings_open(community)
         locked = LedgerSettings.objects.select_for_update().get(community=community)
         before = snapshot(locked)
         for name, value in changes.items():
@@ -83,8 +85,8 @@ def funding_deposit(
         raise NotAllowed(_("You may not post money for this community."))
     return money_transfer(
         community=community,
-        from_account=selectors.external_account(community, Unit.FEN),
-        to_account=selectors.funding_account(community, code, Unit.FEN),
+        from_account=external_account(community, Unit.FEN),
+        to_account=funding_account(community, code, Unit.FEN),
         amount_fen=amount_fen,
         idempotency_key=idempotency_key,
         memo=memo,

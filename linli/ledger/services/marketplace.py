@@ -31,6 +31,7 @@ from ..models import (
     TransactionKind,
     Unit,
 )
+from .accounts import escrow_account, funding_account, merchant_account, pool_account, resident_account
 from .posting import _audit_txn, _fingerprint, _key, _once, _post, whole_amount
 
 # --- merchants ------------------------------------------------------------------------------------------------
@@ -198,16 +199,12 @@ def _order_legs(
     for unit, amount in amounts.items():
         if amount <= 0:
             continue
-        payer = selectors.resident_account(order_resident, unit)
-        payee = (
-            selectors.escrow_account(merchant.community, unit)
-            if to == "escrow"
-            else selectors.merchant_account(merchant, unit)
-        )
+        payer = resident_account(order_resident, unit)
+        payee = escrow_account(merchant.community, unit) if to == "escrow" else merchant_account(merchant, unit)
         legs.append((payer, -amount))
         if order_resident.community_id != merchant.community_id:
-            legs.append((selectors.pool_account(order_resident.community, unit), amount))
-            legs.append((selectors.pool_account(merchant.community, unit), -amount))
+            legs.append((pool_account(order_resident.community, unit), amount))
+            legs.append((pool_account(merchant.community, unit), -amount))
         legs.append((payee, amount))
     return legs
 
@@ -315,8 +312,8 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
         for unit, amount in amounts.items():
             if amount:
                 legs += [
-                    (selectors.escrow_account(merchant.community, unit), -amount),
-                    (selectors.merchant_account(merchant, unit), amount),
+                    (escrow_account(merchant.community, unit), -amount),
+                    (merchant_account(merchant, unit), amount),
                 ]
         txn = _post(
             community=merchant.community,
@@ -428,10 +425,10 @@ def merchant_settle(
             )
         fen = points * policy.fen_per_point
         legs = [
-            (selectors.merchant_account(merchant, Unit.POINTS), -points),
-            (selectors.pool_account(community, Unit.POINTS), points),
-            (selectors.funding_account(community, merchant.settles_with, Unit.FEN), -fen),
-            (selectors.merchant_account(merchant, Unit.FEN), fen),
+            (merchant_account(merchant, Unit.POINTS), -points),
+            (pool_account(community, Unit.POINTS), points),
+            (funding_account(community, merchant.settles_with, Unit.FEN), -fen),
+            (merchant_account(merchant, Unit.FEN), fen),
         ]
         txn = _post(
             community=community,

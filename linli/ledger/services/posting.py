@@ -401,7 +401,7 @@ def money_transfer(
     now: dt.datetime | None = None,
 ) -> Transaction:
     """Move yuan (integer fen) between two accounts of the community. `kind` is one of transfer, deposit,
-    subsidy, revenue, grant. Get the accounts from `selectors.funding_account`, `resident_account(r, "fen")`,
+    subsidy, revenue, grant. Get the accounts from `accounts.funding_account`, `resident_account(r, "fen")`,
     `merchant_account(m, "fen")`, `external_account`."""
     return _transfer(
         unit=Unit.FEN,

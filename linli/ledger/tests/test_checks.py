@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.conftest import make_resident
-from linli.ledger import selectors, services
+from linli.ledger import services
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Merchant, Order, Product, Transaction, TransactionKind, Unit
 from linli.ledger.services import marketplace, posting
@@ -44,8 +44,8 @@ def trading(
     services.order_redeem(actor=merchant_user, merchant=merchant, code=across.code)
     services.money_transfer(
         community=community,
-        from_account=selectors.external_account(community),
-        to_account=selectors.resident_account(shopper, Unit.FEN),
+        from_account=services.external_account(community),
+        to_account=services.resident_account(shopper, Unit.FEN),
         amount_fen=1000,
         idempotency_key=key("cash"),
         memo="",

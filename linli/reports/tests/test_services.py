@@ -323,7 +323,7 @@ def test_a_confirmed_report_earns_its_reporter_points_once(
     from django.core.management import call_command
 
     from linli.conftest import make_resident
-    from linli.ledger.selectors import resident_account
+    from linli.ledger.services import resident_account
 
     resident = make_resident(community, name="周丽君")
     resident.user = resident_user
