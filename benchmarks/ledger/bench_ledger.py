@@ -75,7 +75,7 @@ def prepare() -> tuple[int, list[int]]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from linli.ledger import selectors, services
+    from linli.ledger import services
     from linli.ledger.models import Account
     from linli.people.models import Resident
     from linli.places.models import Community, Street
@@ -85,10 +85,10 @@ def prepare() -> tuple[int, list[int]]:
     residents = Resident.objects.bulk_create(
         [Resident(community=community, name=f"r{i}", birth_date=dt.date(1970, 1, 1)) for i in range(ACCOUNTS)]
     )
-    source = selectors.funding_account(community, "community_fund", "points")
+    source = services.funding_account(community, "community_fund", "points")
     ids = []
     for r in residents:
-        account = selectors.resident_account(r)
+        account = services.resident_account(r)
         services.points_transfer(
             community=community,
             from_account=source,

@@ -8,7 +8,7 @@ from django.db import transaction
 from linli.core.demo import DemoContext
 from linli.facilities.catalogue import ensure_catalogue
 from linli.facilities.models import Facility, FacilityCategory
-from linli.ledger import selectors as ledger_selectors
+from linli.ledger import services as ledger
 from linli.ledger.checks import ledger_check
 
 from .models import Source
@@ -36,7 +36,7 @@ def build(ctx: DemoContext) -> None:
     community = ctx.communities[0]
     category = _category()
     company = company_account(community)
-    outside = ledger_selectors.external_account(community)
+    outside = ledger.external_account(community)
     today = ctx.today
     total = 0
     with transaction.atomic():

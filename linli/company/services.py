@@ -15,7 +15,6 @@ from linli.audit.services import audit_record
 from linli.canteen.models import MealCharge, MealOrder, Payer
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.facilities.models import Booking, Facility
-from linli.ledger import selectors as ledger_selectors
 from linli.ledger import services as ledger
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, Merchant, Order, TransactionKind, Unit
@@ -26,7 +25,7 @@ from .models import CompanySettings, Nature, Posting, Source
 
 
 def company_account(community: Community) -> Account:
-    return ledger_selectors.funding_account(community, FundingCode.COMMUNITY_COMPANY, Unit.FEN)
+    return ledger.funding_account(community, FundingCode.COMMUNITY_COMPANY, Unit.FEN)
 
 
 def company_settings(community: Community) -> CompanySettings:
@@ -123,7 +122,7 @@ def _booking_revenue(community: Community, day: dt.date, facilities: dict[int, F
         .annotate(fen=Sum("price_fen"), n=Count("pk"))
         .order_by("slot__service__facility")
     )
-    outside = ledger_selectors.external_account(community, Unit.FEN)
+    outside = ledger.external_account(community, Unit.FEN)
     return [
         _Revenue(
             facility=(f := facilities[row["slot__service__facility"]]),
@@ -154,7 +153,7 @@ def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, F
         .annotate(fen=Sum("amount_fen"), n=Count("order", distinct=True))
         .order_by("order__menu__canteen", "payer")
     )
-    outside = ledger_selectors.external_account(community, Unit.FEN)
+    outside = ledger.external_account(community, Unit.FEN)
     due = [
         _Revenue(
             facility=(f := facilities[row["menu__canteen"]]),
@@ -174,7 +173,7 @@ def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, F
             nature=f.nature,
             source=Source.CANTEEN_SUBSIDY,
             items=row["n"],
-            from_account=ledger_selectors.funding_account(community, row["payer"], Unit.FEN),
+            from_account=ledger.funding_account(community, row["payer"], Unit.FEN),
             fen=row["fen"],
             key=f"company:canteen:{f.pk}:{day}:{row['payer']}",
             memo=f"{f.name} {day} {row['payer']} subsidy ×{row['n']}",
@@ -211,7 +210,7 @@ def _commission_revenue(community: Community, day: dt.date) -> list[_Revenue]:
             nature=space.nature if space else Nature.EARNING,
             source=Source.MARKETPLACE,
             items=row["n"],
-            from_account=ledger_selectors.merchant_account(merchants[row["merchant"]], Unit.FEN),
+            from_account=ledger.merchant_account(merchants[row["merchant"]], Unit.FEN),
             fen=row["fen"] * settings.commission_bps // 10_000,
             key=f"company:commission:{row['merchant']}:{day}",
             memo=f"{merchants[row['merchant']].name} {day} commission",
@@ -294,7 +293,7 @@ def support_post(
             day=day,
             items=0,
             from_account=company,
-            to_account=ledger_selectors.external_account(community, Unit.FEN),
+            to_account=ledger.external_account(community, Unit.FEN),
             amount_fen=amount_fen,
             key=f"company:support:{idempotency_key}",
             memo=memo[:200],

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.core.errors import NotAllowed, NotFound
-from linli.ledger import selectors as ledger_selectors
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, AccountKind, Entry, TransactionKind, Unit
 from linli.partners.models import Partner, Project
@@ -19,23 +18,11 @@ from . import rules
 from .models import Application, ConflictDeclaration, Donation, GrantRound, Review, Tranche
 
 
-def fund_account(community: Community) -> Account:
-    """The fund's money: the ledger's `community_fund` account in fen, which the ledger opens with a floor of
-    zero, so the fund never pays out more than it holds."""
-    return ledger_selectors.funding_account(community, FundingCode.COMMUNITY_FUND, Unit.FEN)
-
-
-def grant_account(application: Application) -> Account:
-    """A grant's own ledger account: money paid to the grantee and not yet reported spent. An account of the
-    ledger's `external` kind (the grantee is outside the platform) with the code `grant:<pk>`, floor zero."""
-    account, _created = Account.objects.get_or_create(
-        community_id=application.community_id,
-        kind=AccountKind.EXTERNAL,
-        code=f"grant:{application.pk}",
-        unit=Unit.FEN,
-        defaults={"floor": 0},
-    )
-    return account
+def fund_account_find(community: Community) -> Account | None:
+    """The fund's money account (`services.fund_account`), or None before the community has one."""
+    return Account.objects.filter(
+        community=community, kind=AccountKind.FUNDING, code=FundingCode.COMMUNITY_FUND, unit=Unit.FEN
+    ).first()
 
 
 def conflicts_of(*, reviewer: Any, application: Application) -> list[str]:
@@ -88,7 +75,7 @@ def _sum(qs: QuerySet[Entry]) -> int:
 def fund_summary(*, community: Community) -> FundSummary:
     """Public: raised (deposits into the fund), granted (approved), paid (into grant accounts) and spent
     (out of grant accounts), per project, all but `granted` summed from ledger entries."""
-    fund = fund_account(community)
+    fund = fund_account_find(community)
     raised = _sum(Entry.objects.filter(account=fund, amount__gt=0, transaction__kind=TransactionKind.DEPOSIT))
     reversed_deposits = _sum(
         Entry.objects.filter(
@@ -129,7 +116,7 @@ def fund_summary(*, community: Community) -> FundSummary:
         grants=len(projects),
         paid_fen=sum(p.paid_fen for p in projects),
         spent_fen=sum(p.spent_fen for p in projects),
-        held_fen=Account.objects.get(pk=fund.pk).balance,
+        held_fen=fund.balance if fund is not None else 0,
         projects=projects,
     )
 

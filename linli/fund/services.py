@@ -13,7 +13,8 @@ from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.money import fen_to_yuan
 from linli.ledger import services as ledger
-from linli.ledger.models import Account, TransactionKind
+from linli.ledger.codes import FundingCode
+from linli.ledger.models import Account, AccountKind, TransactionKind, Unit
 from linli.notifications.services import notify
 from linli.partners.models import Partner
 from linli.places.models import Community
@@ -22,6 +23,25 @@ from . import rules, selectors
 from .models import Application, Category, ConflictDeclaration, Donation, GrantRound, ProjectReport, Review, Tranche
 
 MAX_FEN = 10**11  # a billion yuan: anything larger is a typing mistake
+
+
+def fund_account(community: Community) -> Account:
+    """The fund's money: the ledger's `community_fund` account in fen, which the ledger opens with a floor of
+    zero, so the fund never pays out more than it holds."""
+    return ledger.funding_account(community, FundingCode.COMMUNITY_FUND, Unit.FEN)
+
+
+def grant_account(application: Application) -> Account:
+    """A grant's own ledger account: money paid to the grantee and not yet reported spent. An account of the
+    ledger's `external` kind (the grantee is outside the platform) with the code `grant:<pk>`, floor zero."""
+    account, _created = Account.objects.get_or_create(
+        community_id=application.community_id,
+        kind=AccountKind.EXTERNAL,
+        code=f"grant:{application.pk}",
+        unit=Unit.FEN,
+        defaults={"floor": 0},
+    )
+    return account
 
 
 def _fen(value: Any, field: str) -> int:
@@ -78,8 +98,8 @@ def donation_record(
     with transaction.atomic():
         txn = ledger.money_transfer(
             community=community,
-            from_account=ledger.selectors.external_account(community),
-            to_account=selectors.fund_account(community),
+            from_account=ledger.external_account(community),
+            to_account=fund_account(community),
             amount_fen=amount_fen,
             idempotency_key=key,
             memo=f"{donor_name} {purpose}".strip(),
@@ -410,8 +430,8 @@ def tranche_pay(
     amount_fen = _fen(amount_fen, "amount_fen")
     key = f"tranche:{_text(idempotency_key, 'idempotency_key', 100)}"
     now = now or timezone.now()
-    fund = selectors.fund_account(community)
-    grantee = selectors.grant_account(application)
+    fund = fund_account(community)
+    grantee = grant_account(application)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         done = Tranche.objects.filter(transaction__idempotency_key=key, transaction__community=community).first()
@@ -491,8 +511,8 @@ def report_submit(
         if spent_fen:
             report.transaction = ledger.money_transfer(
                 community=community,
-                from_account=selectors.grant_account(application),
-                to_account=ledger.selectors.external_account(community),
+                from_account=grant_account(application),
+                to_account=ledger.external_account(community),
                 amount_fen=spent_fen,
                 idempotency_key=f"grant-spent:{report.pk}",
                 memo=f"{application.title} · {period}",

@@ -13,7 +13,7 @@ from linli.accounts.models import Role, RoleAssignment, User
 from linli.core.demo import DemoContext
 from linli.people.models import Resident
 
-from . import selectors
+from . import selectors, services
 from .checks import ledger_check
 from .codes import FUNDING_FLOORS, FundingCode
 from .models import Account, AccountKind, Entry, Merchant, Order, Product, Settlement, Transaction, Unit
@@ -60,6 +60,8 @@ def build(ctx: DemoContext) -> None:
     rnd = ctx.random
     shibei, limin = ctx.communities[0], ctx.communities[1]
     start = timezone.make_aware(dt.datetime.combine(ctx.today - dt.timedelta(days=365), dt.time(8)))
+    for c in (shibei, limin):
+        services.earning_rules_seed(c)
     rules = {c.pk: {r.code: r for r in selectors.earning_rules(c)} for c in (shibei, limin)}
 
     # 5,200 registered users: residents of both communities with a login.
@@ -157,16 +159,20 @@ def build(ctx: DemoContext) -> None:
             accounts[("m", m.pk, unit)] = Account(
                 community_id=m.community_id, kind=AccountKind.MERCHANT, unit=unit, merchant=m, floor=0
             )
+    opened = {  # the funding sources' yuan accounts, opened with the community
+        (a.community_id, a.code, a.unit): a
+        for a in Account.objects.filter(community__in=(shibei, limin), kind=AccountKind.FUNDING)
+    }
     for c in (shibei, limin):
         for code in FundingCode.values:
             for unit in Unit.values:
-                accounts[("f", c.pk, code, unit)] = Account(
+                accounts[("f", c.pk, code, unit)] = opened.get((c.pk, code, unit)) or Account(
                     community=c, kind=AccountKind.FUNDING, code=code, unit=unit, floor=FUNDING_FLOORS.get((code, unit))
                 )
         accounts[("ext", c.pk)] = Account(community=c, kind=AccountKind.EXTERNAL, unit=Unit.FEN, floor=None)
         accounts[("pool", c.pk)] = Account(community=c, kind=AccountKind.POOL, unit=Unit.POINTS, floor=None)
         accounts[("escrow", c.pk)] = Account(community=c, kind=AccountKind.ESCROW, unit=Unit.POINTS, floor=0)
-    Account.objects.bulk_create(accounts.values(), batch_size=2000)
+    Account.objects.bulk_create([a for a in accounts.values() if a.pk is None], batch_size=2000)
 
     # A year of events, in time order: earning, then shopping from what was earned.
     events: list[tuple[dt.datetime, str, Any]] = []

@@ -1,4 +1,5 @@
-"""Reading the ledger. The account helpers find or open the well-known accounts; the rest are scoped to the user."""
+"""Reading the ledger, and only reading: the account finders return None before an account's first movement
+(the writes open accounts, in `services.accounts`); the rest are scoped to the user."""
 
 import datetime as dt
 from typing import Any
@@ -12,7 +13,7 @@ from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
-from .codes import DEFAULT_RULES, FUNDING_CODES, FUNDING_FLOORS
+from .codes import DEFAULT_RULES
 from .models import (
     Account,
     AccountKind,
@@ -28,90 +29,51 @@ from .models import (
     Unit,
 )
 
-# --- the well-known accounts (opened on first use) -----------------------------------------------------------
+# --- the well-known accounts, the policy and the rules (found, never opened: see services.accounts) -----------
 
 
-def _unit(unit: str) -> str:
+def unit_known(unit: str) -> str:
     if unit not in Unit.values:
         raise DomainError(_("Unknown unit “%(unit)s”.") % {"unit": unit}, code="unknown_unit", field="unit")
     return unit
 
 
-def _community_account(community: Community, kind: str, code: str, unit: str, floor: int | None) -> Account:
-    account, _created = Account.objects.get_or_create(
-        community=community, kind=kind, code=code, unit=_unit(unit), defaults={"floor": floor}
-    )
-    return account
+def resident_account_find(resident: Resident, unit: str = Unit.POINTS) -> Account | None:
+    """The resident's account in `unit`, or None before its first movement."""
+    return Account.objects.filter(resident=resident, unit=unit_known(unit)).first()
 
 
-def funding_account(community: Community, code: str, unit: str = Unit.FEN) -> Account:
-    """A funding source (强社基金, 经济合作社, 政府补贴, 强社公司), opened with its floor from `FUNDING_FLOORS`:
-    the community fund's money never goes below zero; the other sources have no floor, and a negative balance
-    is what the source has paid out (or points it has issued) beyond what it has put in."""
-    if code not in FUNDING_CODES:
-        raise DomainError(
-            _("Unknown funding source “%(code)s”.") % {"code": code}, code="unknown_funding_source", field="code"
-        )
-    return _community_account(community, AccountKind.FUNDING, code, unit, FUNDING_FLOORS.get((code, unit)))
-
-
-def pool_account(community: Community, unit: str = Unit.POINTS) -> Account:
-    """The community's points pool: takes back expired and settled points, and clears redemptions across
-    communities (its balance against another pool records what one community owes the other)."""
-    return _community_account(community, AccountKind.POOL, "", unit, None)
-
-
-def escrow_account(community: Community, unit: str) -> Account:
-    """Value paid for orders not yet redeemed: held here until the merchant redeems or the order is refunded."""
-    return _community_account(community, AccountKind.ESCROW, "", unit, 0)
-
-
-def external_account(community: Community, unit: str = Unit.FEN) -> Account:
-    """The world outside the platform: money paid in (deposits) and paid out."""
-    return _community_account(community, AccountKind.EXTERNAL, "", unit, None)
-
-
-def resident_account(resident: Resident, unit: str = Unit.POINTS) -> Account:
-    account, _created = Account.objects.get_or_create(
-        resident=resident,
-        unit=_unit(unit),
-        defaults={"community_id": resident.community_id, "kind": AccountKind.RESIDENT, "floor": 0},
-    )
-    return account
-
-
-def merchant_account(merchant: Merchant, unit: str = Unit.POINTS) -> Account:
-    account, _created = Account.objects.get_or_create(
-        merchant=merchant,
-        unit=_unit(unit),
-        defaults={"community_id": merchant.community_id, "kind": AccountKind.MERCHANT, "floor": 0},
-    )
-    return account
+def merchant_balance(merchant: Merchant, unit: str = Unit.POINTS) -> int:
+    return balance_of(Account.objects.filter(merchant=merchant, unit=unit_known(unit)).first())
 
 
 def ledger_settings(community: Community) -> LedgerSettings:
-    settings, _created = LedgerSettings.objects.get_or_create(community=community)
-    return settings
+    """The community's points policy: its stored row, or the defaults (unsaved) before the first change."""
+    return LedgerSettings.objects.filter(community=community).first() or LedgerSettings(community=community)
 
 
-def earning_rules(community: Community) -> QuerySet[EarningRule]:
-    """The community's earning rules, seeded with the defaults the first time they are asked for."""
-    if not EarningRule.objects.filter(community=community).exists():
-        EarningRule.objects.bulk_create(
-            [
-                EarningRule(
-                    community=community,
-                    code=r.code,
-                    points=r.points,
-                    daily_cap=r.daily_cap,
-                    yearly_cap=r.yearly_cap,
-                    funding_code=r.funding_code,
-                )
-                for r in DEFAULT_RULES
-            ],
-            ignore_conflicts=True,
+def _default_rules(community: Community) -> list[EarningRule]:
+    rules_ = [
+        EarningRule(
+            community=community,
+            code=r.code,
+            points=r.points,
+            daily_cap=r.daily_cap,
+            yearly_cap=r.yearly_cap,
+            funding_code=r.funding_code,
         )
-    return EarningRule.objects.filter(community=community)
+        for r in DEFAULT_RULES
+    ]
+    return sorted(rules_, key=lambda r: r.code)
+
+
+def earning_rules(community: Community) -> list[EarningRule]:
+    """The community's earning rules; the defaults (unsaved, stored on first use) until then."""
+    return list(EarningRule.objects.filter(community=community)) or _default_rules(community)
+
+
+def earning_rule_find(community: Community, code: str) -> EarningRule | None:
+    return next((r for r in earning_rules(community) if r.code == code), None)
 
 
 # --- balances and statements ---------------------------------------------------------------------------------
@@ -126,8 +88,10 @@ def resident_balances(resident: Resident) -> dict[str, int]:
     return {Unit.POINTS: rows.get(Unit.POINTS, 0), Unit.FEN: rows.get(Unit.FEN, 0)}
 
 
-def statement(account: Account) -> QuerySet[Entry]:
+def statement(account: Account | None) -> QuerySet[Entry]:
     """An account's entries, newest first, each with its transaction and the balance after it."""
+    if account is None:
+        return Entry.objects.none()
     return (
         Entry.objects.filter(account=account)
         .select_related("transaction", "transaction__reversed_by")
@@ -146,9 +110,11 @@ def year_start(year: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime(year, 1, 1))
 
 
-def expiring_points(account: Account, *, year: int, years: int) -> int:
+def expiring_points(account: Account | None, *, year: int, years: int) -> int:
     """Points on the account that expire at the end of `year`: all but what arrived in the `years` years
     before then (oldest points are spent first)."""
+    if account is None:
+        return 0
     return max(0, account.balance - recent_credits(account, year_start(year - years + 1)))
 
 

@@ -32,7 +32,7 @@ def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
 @login_required
 def my_points(request: HttpRequest) -> HttpResponse:
     resident = _resident(request)
-    account = selectors.resident_account(resident, Unit.POINTS)
+    account = selectors.resident_account_find(resident, Unit.POINTS)
     policy = selectors.ledger_settings(resident.community)
     year = timezone.localdate().year
     expiring = selectors.expiring_points(account, year=year, years=policy.expiry_years) if policy.expiry_enabled else 0
@@ -143,8 +143,8 @@ def merchant_home(request: HttpRequest, pk: int) -> HttpResponse:
             "can_sell": rules.can_sell(request.user, merchant),
             "can_settle": rules.can_manage_ledger(request.user, merchant.community),
             "unsettled": selectors.unsettled_points(merchant),
-            "points": selectors.merchant_account(merchant, Unit.POINTS).balance,
-            "fen": selectors.merchant_account(merchant, Unit.FEN).balance,
+            "points": selectors.merchant_balance(merchant, Unit.POINTS),
+            "fen": selectors.merchant_balance(merchant, Unit.FEN),
             "settlements": merchant.settlements.all()[:24],
             "products": merchant.products.all()[:50],
             "key": uuid.uuid4().hex,
@@ -294,7 +294,7 @@ def _managed(request: HttpRequest, code: str) -> Any:
 @login_required
 def earning_rule_edit(request: HttpRequest, code: str, rule_code: str) -> HttpResponse:
     community = _managed(request, code)
-    rule = selectors.earning_rules(community).filter(code=rule_code).first()
+    rule = selectors.earning_rule_find(community, rule_code)
     if rule is None:
         raise NotFound(_("There is no earning rule “%(code)s” in this community.") % {"code": rule_code})
     fields = ("name", "points", "daily_cap", "yearly_cap", "funding_code", "enabled")

@@ -1,6 +1,7 @@
 """Report pages: residents submit, follow, support, reopen and rate; staff work a queue, a map and SLA figures."""
 
 import mimetypes
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -158,59 +159,139 @@ def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@login_required
-def report_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """One action on one report: the button's name says which service to call."""
-    community = community_get_public(code=code)
-    report = selectors.report_get(community=community, pk=pk)
-    action = request.POST.get("action", "")
-    note = request.POST.get("note", "")
-    user = request.user
+# --- one view per action on a report: each calls its service, then shows "Saved." or the refusal ---------------
+
+
+def _posted(code: str, pk: int) -> Report:
+    return selectors.report_get(community=community_get_public(code=code), pk=pk)
+
+
+def _done(request: HttpRequest, report: Report, write: Callable[[], object]) -> HttpResponse:
     try:
-        if action == "accept":
-            services.report_accept(actor=user, report=report, note=note)
-        elif action == "start":
-            services.report_start(actor=user, report=report, note=note)
-        elif action == "resolve":
-            services.report_resolve(actor=user, report=report, note=note)
-        elif action == "reject":
-            services.report_reject(actor=user, report=report, note=note)
-        elif action == "duplicate":
-            original_id = request.POST.get("original", "")
-            if not original_id.isdigit():
-                raise DomainError(_("Give the number of the original report."), field="original")
-            original = selectors.report_get(community=community, pk=int(original_id))
-            services.report_mark_duplicate(actor=user, report=report, original=original, note=note)
-        elif action == "note":
-            services.report_add_note(actor=user, report=report, note=note, public=request.POST.get("public") == "1")
-        elif action == "assign":
-            assignee = (
-                User.objects.filter(pk=request.POST.get("assignee") or 0).first()
-                if (request.POST.get("assignee") or "").isdigit()
-                else None
-            )
-            if assignee is None:
-                raise DomainError(_("Choose whom to assign it to."), field="assignee")
-            services.report_assign(actor=user, report=report, assignee=assignee, note=note)
-        elif action == "support":
-            services.report_support(actor=user, report=report)
-        elif action == "reopen":
-            services.report_reopen(actor=user, report=report, note=note)
-        elif action == "rate":
-            form = RateForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Choose from one to five stars."), field="rating")
-            services.report_rate(
-                actor=user, report=report, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-            )
-        else:
-            raise DomainError(_("Unknown action."))
+        write()
     except (DomainError, NotFound) as exc:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Saved."))
-    return redirect("reports:detail", code=community.code, pk=report.pk)
+    return redirect("reports:detail", code=report.community.code, pk=report.pk)
+
+
+def _note(request: HttpRequest) -> str:
+    return request.POST.get("note", "")
+
+
+@require_POST
+@login_required
+def report_accept(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+    return _done(
+        request, report, lambda: services.report_accept(actor=request.user, report=report, note=_note(request))
+    )
+
+
+@require_POST
+@login_required
+def report_start(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+    return _done(request, report, lambda: services.report_start(actor=request.user, report=report, note=_note(request)))
+
+
+@require_POST
+@login_required
+def report_resolve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+    return _done(
+        request, report, lambda: services.report_resolve(actor=request.user, report=report, note=_note(request))
+    )
+
+
+@require_POST
+@login_required
+def report_reject(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+    return _done(
+        request, report, lambda: services.report_reject(actor=request.user, report=report, note=_note(request))
+    )
+
+
+@require_POST
+@login_required
+def report_duplicate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+
+    def write() -> object:
+        original_id = request.POST.get("original", "")
+        if not original_id.isdigit():
+            raise DomainError(_("Give the number of the original report."), field="original")
+        original = selectors.report_get(community=report.community, pk=int(original_id))
+        return services.report_mark_duplicate(actor=request.user, report=report, original=original, note=_note(request))
+
+    return _done(request, report, write)
+
+
+@require_POST
+@login_required
+def report_note(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+    public = request.POST.get("public") == "1"
+    return _done(
+        request,
+        report,
+        lambda: services.report_add_note(actor=request.user, report=report, note=_note(request), public=public),
+    )
+
+
+@require_POST
+@login_required
+def report_assign(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+
+    def write() -> object:
+        assignee = (
+            User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+            if (request.POST.get("assignee") or "").isdigit()
+            else None
+        )
+        if assignee is None:
+            raise DomainError(_("Choose whom to assign it to."), field="assignee")
+        return services.report_assign(actor=request.user, report=report, assignee=assignee, note=_note(request))
+
+    return _done(request, report, write)
+
+
+@require_POST
+@login_required
+def report_support(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+    return _done(request, report, lambda: services.report_support(actor=request.user, report=report))
+
+
+@require_POST
+@login_required
+def report_reopen(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+    return _done(
+        request, report, lambda: services.report_reopen(actor=request.user, report=report, note=_note(request))
+    )
+
+
+@require_POST
+@login_required
+def report_rate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    report = _posted(code, pk)
+
+    def write() -> object:
+        form = RateForm(request.POST)
+        if not form.is_valid():
+            raise DomainError(_("Choose from one to five stars."), field="rating")
+        return services.report_rate(
+            actor=request.user,
+            report=report,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+
+    return _done(request, report, write)
 
 
 def photo(request: HttpRequest, code: str, pk: int, photo_id: int) -> FileResponse:

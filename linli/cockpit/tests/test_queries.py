@@ -194,8 +194,7 @@ def test_operating_revenue_vs_subsidy(community, other_community, users):
     from linli.company.services import company_account, posting_make
     from linli.ledger.codes import FundingCode
     from linli.ledger.models import TransactionKind
-    from linli.ledger.selectors import external_account, funding_account
-    from linli.ledger.services import funding_deposit
+    from linli.ledger.services import external_account, funding_account, funding_deposit
 
     hall = _facility(community, "hall", "community_service_station", nature="earning")
     canteen = _facility(community, "canteen", "elderly_canteen", nature="affordable")

@@ -10,7 +10,6 @@ from linli.company.models import Posting
 from linli.conftest import make_resident
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.models import Booking, Facility, FacilityCategory, Service, Slot
-from linli.ledger import selectors as ledger_selectors
 from linli.ledger import services as ledger
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Merchant, Product, Transaction
@@ -102,8 +101,8 @@ def a_day_of_business(community, spaces, users):
     # the sale in yuan goes through the ledger as the marketplace posts it: paid in, ordered, redeemed
     ledger.money_transfer(
         community=community,
-        from_account=ledger_selectors.external_account(community),
-        to_account=ledger_selectors.resident_account(resident, "fen"),
+        from_account=ledger.external_account(community),
+        to_account=ledger.resident_account(resident, "fen"),
         amount_fen=20_000,
         idempotency_key="top-up",
         memo="充值",

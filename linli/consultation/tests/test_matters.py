@@ -186,7 +186,7 @@ def test_support_puts_points_on_the_supporters_ledger_statement_once(community: 
     """Through the real ledger: the earning rule pays, a repeat support earns nothing more, the books balance."""
     from django.core.management import call_command
 
-    from linli.ledger.selectors import resident_account
+    from linli.ledger.services import resident_account
 
     matter = _matter(community, alice)
     services.matter_support(actor=bob, matter=matter)

@@ -2,7 +2,7 @@ import pytest
 
 from linli.audit.models import AuditEntry
 from linli.conftest import run_together
-from linli.fund import selectors, services
+from linli.fund import services
 from linli.fund.models import Application, GrantRound, Tranche
 from linli.ledger.checks import ledger_check
 
@@ -22,7 +22,7 @@ def test_ten_tranches_at_once_never_pay_more_than_approved(
     ]
     errors = run_together(jobs)
     assert len(errors) == 6 and all(e.code == "over_approved" for e in errors)
-    assert selectors.grant_account(grant).balance == 400_000
+    assert services.grant_account(grant).balance == 400_000
     assert sum(t.amount_fen for t in Tranche.objects.all()) == 400_000
     assert ledger_check(community_id=community.pk).ok
 
@@ -40,7 +40,7 @@ def test_grants_paid_at_once_never_take_the_fund_below_zero(
     ]
     errors = run_together(jobs)
     assert len(errors) == 4 and all(e.code == "insufficient_balance" for e in errors)
-    assert selectors.fund_account(community).balance == 50_000
+    assert services.fund_account(community).balance == 50_000
     assert Tranche.objects.count() == 2
     assert ledger_check(community_id=community.pk).ok
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from linli.conftest import client_for
-from linli.fund import selectors, services
+from linli.fund import services
 from linli.fund.models import Application, Donation, GrantRound, Review, Tranche
 from linli.ledger.models import Entry
 
@@ -93,7 +93,7 @@ def test_staff_record_a_donation_in_yuan_see_the_receipt_and_the_public_page_sho
     assert r.redirect_chain[-1][0] == f"{BASE}/donations/{donation.pk}/"
     assert donation.receipt_no in html and "¥1,200.50" in html and "data-print" in html
     # the ledger: a deposit of exactly that many fen into the fund's account
-    entry = Entry.objects.get(transaction=donation.transaction, account=selectors.fund_account(community))
+    entry = Entry.objects.get(transaction=donation.transaction, account=services.fund_account(community))
     assert entry.amount == 120_050 and donation.transaction.kind == "deposit"
     # the same form posted again (a double click) records it once
     c.post(

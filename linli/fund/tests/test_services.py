@@ -34,7 +34,7 @@ def test_a_donation_is_a_ledger_deposit_with_a_receipt_and_a_retry_records_it_on
         now=NOW,
     )
     assert first.pk == again.pk and first.receipt_no.startswith("JJ2026-")
-    assert selectors.fund_account(community).balance == 10_000_000
+    assert services.fund_account(community).balance == 10_000_000
     assert first.transaction.kind == "deposit"
     assert ledger_check(community_id=community.pk).ok
 
@@ -71,8 +71,8 @@ def test_a_grant_never_pays_more_than_approved(manager, community, grant_round, 
         services.tranche_pay(actor=manager, application=grant, amount_fen=100_001, idempotency_key=key())
     assert refused.value.code == "over_approved" and "¥1000" in str(refused.value.message)
     services.tranche_pay(actor=manager, application=grant, amount_fen=100_000, idempotency_key=key())
-    assert selectors.grant_account(grant).balance == 300_000
-    assert selectors.fund_account(community).balance == 700_000
+    assert services.grant_account(grant).balance == 300_000
+    assert services.fund_account(community).balance == 700_000
     assert [t.number for t in Tranche.objects.order_by("number")] == [1, 2]
 
 
@@ -83,7 +83,7 @@ def test_the_fund_never_pays_more_than_it_holds(manager, community, grant_round,
         services.tranche_pay(actor=manager, application=grant, amount_fen=150_000, idempotency_key=key())
     assert refused.value.code == "insufficient_balance"
     assert not Tranche.objects.exists()
-    assert selectors.fund_account(community).balance == 100_000
+    assert services.fund_account(community).balance == 100_000
 
 
 def test_a_tranche_retried_with_its_key_pays_once(
@@ -97,7 +97,7 @@ def test_a_tranche_retried_with_its_key_pays_once(
     )
     with pytest.raises(Conflict):
         services.tranche_pay(actor=manager, application=grant, amount_fen=50_000, idempotency_key="t-1")
-    assert selectors.grant_account(grant).balance == 100_000
+    assert services.grant_account(grant).balance == 100_000
 
 
 def test_an_unapproved_application_is_not_paid(manager, community, grant_round, applicant, applicant_user):

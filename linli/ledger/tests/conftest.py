@@ -5,7 +5,7 @@ import pytest
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.conftest import make_resident
-from linli.ledger import selectors, services
+from linli.ledger import services
 from linli.ledger.models import Merchant, Product
 
 _keys = itertools.count(1)
@@ -18,7 +18,7 @@ def key(prefix: str = "k") -> str:
 def fund(resident: Any, points: int, rule: str = "volunteer_hour") -> None:
     """Give a resident `points` by the volunteer-hour rule with its caps lifted."""
     community = resident.community
-    rule_obj = selectors.earning_rules(community).get(code=rule)
+    rule_obj = services.earning_rule_get(community, rule)
     rule_obj.points, rule_obj.daily_cap, rule_obj.yearly_cap = 1, None, None
     rule_obj.save()
     services.points_earn(
@@ -45,8 +45,8 @@ def merchant(community: Any, merchant_user: Any) -> Merchant:
     # it settles with the community fund, which pays only what it holds
     services.money_transfer(
         community=community,
-        from_account=selectors.external_account(community),
-        to_account=selectors.funding_account(community, m.settles_with),
+        from_account=services.external_account(community),
+        to_account=services.funding_account(community, m.settles_with),
         amount_fen=100_000,
         idempotency_key=key("fund-in"),
         memo="街道拨款",

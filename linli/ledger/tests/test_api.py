@@ -7,7 +7,7 @@ import pytest
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.models import AuditEntry
 from linli.conftest import client_for, make_resident
-from linli.ledger import selectors, services
+from linli.ledger import services
 from linli.ledger.models import (
     Account,
     EarningRule,
@@ -200,7 +200,7 @@ def test_order_retry_by_header_returns_the_first_order_and_moves_nothing(shopper
     body = c.post("/api/v1/ledger/orders", {"product_id": product.pk, "idempotency_key": "buy-1"}, JSON)
     assert body.status_code == 200 and body.json()["id"] == first.json()["id"]
     assert state() == before
-    assert selectors.resident_account(shopper).balance == 20 and Order.objects.count() == 1
+    assert services.resident_account(shopper).balance == 20 and Order.objects.count() == 1
 
 
 def test_a_retry_of_the_order_that_bought_the_last_one_still_returns_it(shopper: Any, product: Product) -> None:
@@ -300,7 +300,7 @@ def test_my_orders_and_cancel_before_redemption_only(
     assert client_for(neighbour.user).post(f"/api/v1/ledger/orders/{one['id']}/cancel").status_code == 404
     r = c.post(f"/api/v1/ledger/orders/{one['id']}/cancel")
     assert r.status_code == 200 and r.json()["status"] == "refunded"
-    assert selectors.resident_account(shopper).balance == 40
+    assert services.resident_account(shopper).balance == 40
     # once redeemed, the resident may no longer cancel
     services.order_redeem(actor=merchant_user, merchant=merchant, code=two["code"])
     assert c.get(f"/api/v1/ledger/orders/{two['id']}").json()["can_cancel"] is False
@@ -544,8 +544,8 @@ def test_deposits_take_whole_fen_into_this_communitys_funding_accounts(
     )
     assert again.status_code == 200 and again.json()["id"] == r.json()["id"]
     assert Account.objects.get(pk=fund_account["id"]).balance == 50000
-    theirs = selectors.funding_account(other_community, "community_fund", Unit.FEN)
-    pool = selectors.pool_account(community, Unit.POINTS)
+    theirs = services.funding_account(other_community, "community_fund", Unit.FEN)
+    pool = services.pool_account(community, Unit.POINTS)
     before = state()
     cases = [
         ({"amount_fen": 10.5}, 422, "amount_fen", "Enter a whole number.", "请输入整数。"),
@@ -591,7 +591,7 @@ def test_reverse_a_transaction_once_and_only_in_this_community(
     assert r.status_code == 201 and r.json()["reverses_id"] == earned.pk
     again = c.post(f"{BOOKS}/transactions/{earned.pk}/reverse", {"reason": "录入错误", "idempotency_key": "rev"}, JSON)
     assert again.status_code == 200 and again.json()["id"] == r.json()["id"]
-    assert selectors.resident_account(shopper).balance == 0
+    assert services.resident_account(shopper).balance == 0
     before = state()
     r = c.post(f"{BOOKS}/transactions/{earned.pk}/reverse", {"reason": "再来", "idempotency_key": "rev2"}, JSON)
     assert r.status_code == 409 and r.json()["error"]["code"] == "already_reversed"

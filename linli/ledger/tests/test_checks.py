@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.conftest import make_resident
-from linli.ledger import selectors, services
+from linli.ledger import services
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Merchant, Order, Product, Transaction, TransactionKind, Unit
+from linli.ledger.services import marketplace, posting
 
 from .conftest import fund, key
 
@@ -43,8 +44,8 @@ def trading(
     services.order_redeem(actor=merchant_user, merchant=merchant, code=across.code)
     services.money_transfer(
         community=community,
-        from_account=selectors.external_account(community),
-        to_account=selectors.resident_account(shopper, Unit.FEN),
+        from_account=services.external_account(community),
+        to_account=services.resident_account(shopper, Unit.FEN),
         amount_fen=1000,
         idempotency_key=key("cash"),
         memo="",
@@ -70,9 +71,11 @@ def test_a_demo_like_market_passes(trading: dict[str, Any], capsys: Any) -> None
 def _refund_as_the_race_left_it(order: Order, actor: Any) -> None:
     """What a resident's cancel racing the merchant's redemption wrote before the fix: a balanced refund out of
     the merchant's account, by the resident, on an order already redeemed."""
-    legs = services._negate(services._order_legs(order.resident, order.merchant, {"points": order.points}, "merchant"))
+    legs = marketplace._negate(
+        marketplace._order_legs(order.resident, order.merchant, {"points": order.points}, "merchant")
+    )
     with transaction.atomic():
-        txn = services._post(
+        txn = posting._post(
             community=order.community,
             kind=TransactionKind.REFUND,
             key=f"refund:{order.pk}",

@@ -9,7 +9,7 @@ from django.db import connection
 
 from linli.audit.models import AuditEntry
 from linli.core.errors import DomainError, NotFound
-from linli.ledger import selectors, services
+from linli.ledger import services
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Account, Entry, Order, Product, Transaction
 
@@ -66,7 +66,7 @@ def test_100_concurrent_redemptions_against_a_resident_who_can_afford_10(shopper
     assert len(ok) == 10 and len(refused) == 90, [
         r for r in results if not isinstance(r, Order | services.InsufficientBalance)
     ]
-    account = selectors.resident_account(shopper)
+    account = services.resident_account(shopper)
     assert account.balance == account.floor == 0
     assert Entry.objects.count() == entries_before + 10 * 2  # no lost entry, none extra
     assert Product.objects.get(pk=product.pk).stock == 1000 - 10
@@ -81,7 +81,7 @@ def test_the_same_idempotency_key_sent_concurrently_moves_value_once(shopper, pr
     )
     assert all(isinstance(r, Order) for r in results), results
     assert len({r.pk for r in results}) == 1
-    assert selectors.resident_account(shopper).balance == 90
+    assert services.resident_account(shopper).balance == 90
     assert Transaction.objects.filter(idempotency_key="one").count() == 1
 
 
@@ -94,12 +94,12 @@ def test_concurrent_earnings_respect_the_daily_cap(community, resident):
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r.points for r in results) == 80  # the default daily cap
-    assert selectors.resident_account(resident).balance == 80
+    assert services.resident_account(resident).balance == 80
 
 
 def test_transfers_in_both_directions_do_not_deadlock(community):
-    a = selectors.funding_account(community, "economic_cooperative")  # two sources without a floor
-    b = selectors.funding_account(community, "community_company")
+    a = services.funding_account(community, "economic_cooperative")  # two sources without a floor
+    b = services.funding_account(community, "community_company")
 
     def work(i: int) -> Any:
         src, dst = (a, b) if i % 2 else (b, a)
@@ -128,8 +128,8 @@ def test_the_database_refuses_to_change_or_delete_ledger_rows(community, residen
 
 def test_concurrent_lone_transfers_from_a_resident_who_can_afford_10(community, resident):
     fund(resident, 10)
-    source = selectors.resident_account(resident)
-    charity = selectors.funding_account(community, "community_fund", "points")
+    source = services.resident_account(resident)
+    charity = services.funding_account(community, "community_fund", "points")
     audits_before = AuditEntry.objects.count()
     assert not connection.in_atomic_block
 
@@ -154,8 +154,8 @@ def test_concurrent_lone_transfers_from_a_resident_who_can_afford_10(community, 
 
 def test_a_lone_transfer_sent_twice_concurrently_moves_once_and_a_retry_gets_the_first(community, resident):
     fund(resident, 10)
-    source = selectors.resident_account(resident)
-    charity = selectors.funding_account(community, "community_fund", "points")
+    source = services.resident_account(resident)
+    charity = services.funding_account(community, "community_fund", "points")
 
     def send(_i: int) -> Any:
         return services.points_transfer(
@@ -172,7 +172,7 @@ def test_a_lone_transfer_sent_twice_concurrently_moves_once_and_a_retry_gets_the
 
 def test_a_lone_transfer_to_an_account_that_does_not_exist_writes_nothing(community, resident):
     fund(resident, 10)
-    source = selectors.resident_account(resident)
+    source = services.resident_account(resident)
     ghost = Account(pk=source.pk + 10_000, community=community, kind="funding", unit="points")
     with pytest.raises(NotFound) as refused:
         services.points_transfer(
@@ -214,8 +214,8 @@ def test_a_redemption_racing_the_residents_cancel_pays_once(shopper, product, me
             assert held.status == Order.Status.REFUNDED and held.redemption_id is None and held.redeemed_at is None
         outcomes.append(held.status)
     redeemed_n = outcomes.count(Order.Status.REDEEMED)
-    assert selectors.merchant_account(merchant).balance == 10 * redeemed_n
-    assert selectors.resident_account(shopper).balance == 200 - 10 * redeemed_n
+    assert services.merchant_account(merchant).balance == 10 * redeemed_n
+    assert services.resident_account(shopper).balance == 200 - 10 * redeemed_n
     check = ledger_check()
     assert check.ok, check.problems
 
@@ -239,6 +239,6 @@ def test_two_corrections_of_one_transaction_at_once_reverse_it_once(community, r
         )
         assert len([r for r in results if isinstance(r, Transaction)]) == 1, results
         assert len([r for r in results if isinstance(r, Conflict) and r.code == "already_reversed"]) == 1, results
-    assert selectors.resident_account(resident).balance == 0
+    assert services.resident_account(resident).balance == 0
     check = ledger_check()
     assert check.ok, check.problems

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from linli.conftest import client_for
-from linli.ledger import selectors
+from linli.ledger import services
 from linli.ledger.models import EarningRule, LedgerSettings, Merchant, Order, Product
 
 from .conftest import fund
@@ -22,8 +22,8 @@ HUGE = [2**31, 2**31 - 1 + 10**6, 2**63, 10**30]
 @pytest.fixture(autouse=True)
 def _books_opened(community: Any) -> None:
     """The community's earning rules and policy exist (they are made on first use)."""
-    list(selectors.earning_rules(community))
-    selectors.ledger_settings(community)
+    services.earning_rules_seed(community)
+    services.ledger_settings_open(community)
 
 
 def saved() -> tuple[Any, ...]:

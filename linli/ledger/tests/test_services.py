@@ -42,8 +42,8 @@ def test_earning_pays_from_the_rules_funding_source_and_audits(community, reside
         community=community, resident=resident, rule_code="volunteer_hour", quantity=2, idempotency_key="v-1"
     )
     assert result.points == 20 and result.transaction is not None
-    assert selectors.resident_account(resident).balance == 20
-    assert selectors.funding_account(community, "community_fund", Unit.POINTS).balance == -20
+    assert services.resident_account(resident).balance == 20
+    assert services.funding_account(community, "community_fund", Unit.POINTS).balance == -20
     assert AuditEntry.objects.filter(action="points.earn").count() == 1
     assert ledger_check().ok
 
@@ -81,7 +81,7 @@ def test_caps_cut_the_award_and_then_award_nothing(community, resident):
 
 
 def test_yearly_cap(community, resident):
-    rule = selectors.earning_rules(community).get(code="volunteer_hour")
+    rule = services.earning_rule_get(community, "volunteer_hour")
     rule.daily_cap, rule.yearly_cap = None, 25
     rule.save()
     got = [
@@ -110,7 +110,7 @@ def test_yearly_cap(community, resident):
 def test_unknown_or_disabled_rule_is_refused(community, resident):
     with pytest.raises(DomainError, match="no earning rule"):
         services.points_earn(community=community, resident=resident, rule_code="sleeping", idempotency_key="x")
-    rule = selectors.earning_rules(community).get(code="vote_cast")
+    rule = services.earning_rule_get(community, "vote_cast")
     rule.enabled = False
     rule.save()
     with pytest.raises(DomainError, match="switched off"):
@@ -122,7 +122,7 @@ def test_same_key_moves_value_once(community, resident):
     a = services.points_earn(community=community, resident=resident, rule_code="vote_cast", idempotency_key="same")
     b = services.points_earn(community=community, resident=resident, rule_code="vote_cast", idempotency_key="same")
     assert a.transaction == b.transaction and a.points == b.points == 2
-    assert selectors.resident_account(resident).balance == 2
+    assert services.resident_account(resident).balance == 2
     assert Transaction.objects.count() == 1
 
 
@@ -136,8 +136,8 @@ def test_same_key_for_a_different_operation_is_refused(community, resident):
 
 @pytest.mark.parametrize("amount", [0, -5, 2.5, Decimal("3"), "10", True, None, 10**13])
 def test_bad_amounts_are_refused_and_move_nothing(community, resident, amount):
-    src = selectors.funding_account(community, "community_fund")
-    dst = selectors.funding_account(community, "community_company")
+    src = services.funding_account(community, "community_fund")
+    dst = services.funding_account(community, "community_company")
     with pytest.raises(DomainError) as info:
         services.money_transfer(
             community=community, from_account=src, to_account=dst, amount_fen=amount, idempotency_key="m", memo="x"
@@ -151,8 +151,8 @@ def test_bad_amounts_are_refused_and_move_nothing(community, resident, amount):
 
 
 def test_unknown_account_and_other_communitys_account_are_refused(community, other_community, resident):
-    src = selectors.funding_account(community, "community_fund")
-    theirs = selectors.funding_account(other_community, "community_fund")
+    src = services.funding_account(community, "community_fund")
+    theirs = services.funding_account(other_community, "community_fund")
     with pytest.raises(NotFound, match="another community"):
         services.money_transfer(
             community=community, from_account=src, to_account=theirs, amount_fen=100, idempotency_key="m", memo="x"
@@ -167,7 +167,7 @@ def test_unknown_account_and_other_communitys_account_are_refused(community, oth
             memo="x",
         )
     with pytest.raises(DomainError, match="funding source"):
-        selectors.funding_account(community, "lottery")
+        services.funding_account(community, "lottery")
     stranger = make_resident(other_community, name="孙秀英", seq=9)
     with pytest.raises(NotFound, match="not registered in this community"):
         services.points_earn(community=community, resident=stranger, rule_code="vote_cast", idempotency_key="e")
@@ -175,7 +175,7 @@ def test_unknown_account_and_other_communitys_account_are_refused(community, oth
         services.money_transfer(
             community=community,
             from_account=src,
-            to_account=selectors.resident_account(resident, Unit.POINTS),
+            to_account=services.resident_account(resident, Unit.POINTS),
             amount_fen=1,
             idempotency_key="u",
             memo="",
@@ -186,22 +186,22 @@ def test_unknown_account_and_other_communitys_account_are_refused(community, oth
 def test_floor_holds_and_a_refused_transfer_moves_nothing(community, resident):
     fund(resident, 30)
     before = nothing_moved()
-    charity = selectors.pool_account(community)
+    charity = services.pool_account(community)
     with pytest.raises(services.InsufficientBalance):
         services.points_transfer(
             community=community,
-            from_account=selectors.resident_account(resident),
+            from_account=services.resident_account(resident),
             to_account=charity,
             points=31,
             idempotency_key="gift",
             memo="",
         )
-    assert nothing_moved() == before and selectors.resident_account(resident).balance == 30
+    assert nothing_moved() == before and services.resident_account(resident).balance == 30
 
 
 def test_money_transfer_for_the_canteen_subsidy(community, resident):
-    coop = selectors.funding_account(community, "economic_cooperative")
-    canteen = selectors.funding_account(community, "community_company")
+    coop = services.funding_account(community, "economic_cooperative")
+    canteen = services.funding_account(community, "community_company")
     txn = services.money_transfer(
         community=community,
         from_account=coop,
@@ -212,7 +212,7 @@ def test_money_transfer_for_the_canteen_subsidy(community, resident):
         kind="subsidy",
     )
     assert [e.amount for e in txn.entries.order_by("amount")] == [-700, 700]
-    assert selectors.funding_account(community, "economic_cooperative").balance == -700
+    assert services.funding_account(community, "economic_cooperative").balance == -700
     with pytest.raises(DomainError, match="kind of transfer"):
         services.money_transfer(
             community=community,
@@ -238,7 +238,7 @@ def test_reversal_negates_once_and_needs_a_caseworker(community, resident, users
         reason="dup",
         actor=users["social_worker"],
     )
-    assert rev.reverses == result.transaction and selectors.resident_account(resident).balance == 0
+    assert rev.reverses == result.transaction and services.resident_account(resident).balance == 0
     with pytest.raises(Conflict, match="already been reversed"):
         services.transaction_reverse(
             community=community, original=result.transaction, idempotency_key="r2", reason="dup", actor=None
@@ -267,13 +267,13 @@ def test_order_redeem_settle_end_to_end(
         actor=shopper.user, resident=shopper, product=product, quantity=3, idempotency_key="o1"
     )
     assert order.points == 30 and order.status == Order.Status.PAID and len(order.code) == 10
-    assert selectors.resident_account(shopper).balance == 70
-    assert selectors.escrow_account(community, Unit.POINTS).balance == 30
+    assert services.resident_account(shopper).balance == 70
+    assert services.escrow_account(community, Unit.POINTS).balance == 30
     assert Product.objects.get(pk=product.pk).stock == 997
     again = services.order_place(
         actor=shopper.user, resident=shopper, product=product, quantity=3, idempotency_key="o1"
     )
-    assert again.pk == order.pk and selectors.resident_account(shopper).balance == 70
+    assert again.pk == order.pk and services.resident_account(shopper).balance == 70
 
     with pytest.raises(NotAllowed):
         services.order_redeem(actor=shopper.user, merchant=merchant, code=order.code)
@@ -282,7 +282,7 @@ def test_order_redeem_settle_end_to_end(
             actor=merchant_user, merchant=merchant, code=f"{order.code[:5]} {order.code[5:]}"
         )
     assert redeemed.status == Order.Status.REDEEMED
-    assert selectors.merchant_account(merchant).balance == 30
+    assert services.merchant_account(merchant).balance == 30
     assert Notification.objects.filter(user=shopper.user).exists()
     with pytest.raises(Conflict, match="already redeemed"):
         services.order_redeem(actor=merchant_user, merchant=merchant, code=order.code)
@@ -293,9 +293,9 @@ def test_order_redeem_settle_end_to_end(
         services.merchant_settle(actor=merchant_user, merchant=merchant, idempotency_key="s1")
     settlement = services.merchant_settle(actor=users["community_admin"], merchant=merchant, idempotency_key="s1")
     assert (settlement.points, settlement.fen, settlement.funding_code) == (30, 300, "community_fund")
-    assert selectors.merchant_account(merchant).balance == 0
-    assert selectors.merchant_account(merchant, Unit.FEN).balance == 300
-    assert selectors.funding_account(community, "community_fund").balance == 100_000 - 300  # the fixture's deposit
+    assert services.merchant_account(merchant).balance == 0
+    assert services.merchant_account(merchant, Unit.FEN).balance == 300
+    assert services.funding_account(community, "community_fund").balance == 100_000 - 300  # the fixture's deposit
     assert (
         services.merchant_settle(actor=users["community_admin"], merchant=merchant, idempotency_key="s1") == settlement
     )
@@ -313,7 +313,7 @@ def test_resident_refunds_before_redemption_and_stock_returns(community, shopper
         services.order_refund(actor=users["resident"], order=order)
     refunded = services.order_refund(actor=shopper.user, order=order)
     assert refunded.status == Order.Status.REFUNDED
-    assert selectors.resident_account(shopper).balance == 50
+    assert services.resident_account(shopper).balance == 50
     assert Product.objects.get(pk=product.pk).stock == 1000
     assert services.order_refund(actor=shopper.user, order=order).refund == refunded.refund  # twice refunds once
     assert ledger_check().ok
@@ -326,7 +326,7 @@ def test_merchant_refunds_after_redemption(community, shopper, product, merchant
     with pytest.raises(NotAllowed):
         services.order_refund(actor=shopper.user, order=Order.objects.get(pk=order.pk))
     services.order_refund(actor=merchant_user, order=Order.objects.get(pk=order.pk), reason="wilted")
-    assert selectors.resident_account(shopper).balance == 50 and selectors.merchant_account(merchant).balance == 0
+    assert services.resident_account(shopper).balance == 50 and services.merchant_account(merchant).balance == 0
 
 
 def test_cannot_afford_out_of_stock_and_not_for_sale(community, shopper, product, merchant, other_community):
@@ -361,10 +361,10 @@ def test_cross_community_redemption_records_what_the_communities_owe_each_other(
     fund(visitor, 40)
     order = services.order_place(actor=user, resident=visitor, product=product, quantity=2, idempotency_key="x1")
     assert order.cross_community and order.community == community
-    assert selectors.pool_account(other_community).balance == 20  # 利民 holds what it owes 市北
-    assert selectors.pool_account(community).balance == -20  # 市北 is owed
+    assert services.pool_account(other_community).balance == 20  # 利民 holds what it owes 市北
+    assert services.pool_account(community).balance == -20  # 市北 is owed
     services.order_redeem(actor=merchant_user, merchant=merchant, code=order.code)
-    assert selectors.merchant_account(merchant).balance == 20
+    assert services.merchant_account(merchant).balance == 20
     assert ledger_check().ok
 
 
@@ -398,8 +398,8 @@ def test_points_and_yuan_in_one_order(community, shopper, merchant, merchant_use
     fund(shopper, 20)
     services.money_transfer(
         community=community,
-        from_account=selectors.external_account(community),
-        to_account=selectors.resident_account(shopper, Unit.FEN),
+        from_account=services.external_account(community),
+        to_account=services.resident_account(shopper, Unit.FEN),
         amount_fen=2000,
         idempotency_key="topup",
         memo="cash top-up",
@@ -408,7 +408,7 @@ def test_points_and_yuan_in_one_order(community, shopper, merchant, merchant_use
     order = services.order_place(actor=shopper.user, resident=shopper, product=both, idempotency_key="o")
     assert selectors.resident_balances(shopper) == {"points": 0, "fen": 500}
     services.order_redeem(actor=merchant_user, merchant=merchant, code=order.code)
-    assert selectors.merchant_account(merchant, Unit.FEN).balance == 1500
+    assert services.merchant_account(merchant, Unit.FEN).balance == 1500
     assert ledger_check().ok
 
 
@@ -418,7 +418,7 @@ def test_points_and_yuan_in_one_order(community, shopper, merchant, merchant_use
 def test_points_expire_at_the_end_of_the_next_year_with_notice(
     community, shopper, product, django_capture_on_commit_callbacks
 ):
-    rule = selectors.earning_rules(community).get(code="volunteer_hour")
+    rule = services.earning_rule_get(community, "volunteer_hour")
     rule.points, rule.daily_cap, rule.yearly_cap = 1, None, None
     rule.save()
     earn = services.points_earn
@@ -451,8 +451,8 @@ def test_points_expire_at_the_end_of_the_next_year_with_notice(
         services.points_expire(community=community, year=2025, now=at(2025, 12, 31))
     result = services.points_expire(community=community, year=2025, now=at(2026, 1, 1, 1))
     assert (result.accounts, result.points) == (1, 60)
-    assert selectors.resident_account(shopper).balance == 30
-    assert selectors.pool_account(community).balance == 60
+    assert services.resident_account(shopper).balance == 30
+    assert services.pool_account(community).balance == 60
     assert services.points_expire(community=community, year=2025, now=at(2026, 1, 2)).points == 0
     assert ledger_check().ok
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from linli.core.errors import Conflict, DomainError, NotAllowed
-from linli.ledger import selectors, services
+from linli.ledger import services
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Merchant, Order, Product, Transaction
 
@@ -36,7 +36,7 @@ def test_a_resident_cannot_cancel_an_order_redeemed_since_they_read_it(
     assert books() == before
     held = Order.objects.get(pk=order.pk)
     assert held.status == Order.Status.REDEEMED and held.refund_id is None
-    assert selectors.resident_account(shopper).balance == 40 and selectors.merchant_account(merchant).balance == 10
+    assert services.resident_account(shopper).balance == 40 and services.merchant_account(merchant).balance == 10
     check = ledger_check()
     assert check.ok, check.problems
 
@@ -50,7 +50,7 @@ def test_the_merchant_still_refunds_a_redeemed_order(
     services.order_redeem(actor=merchant_user, merchant=merchant, code=order.code)
     refunded = services.order_refund(actor=merchant_user, order=stale, reason="wilted")
     assert refunded.status == Order.Status.REFUNDED and refunded.redemption_id is not None
-    assert selectors.resident_account(shopper).balance == 50 and selectors.merchant_account(merchant).balance == 0
+    assert services.resident_account(shopper).balance == 50 and services.merchant_account(merchant).balance == 0
     check = ledger_check()
     assert check.ok, check.problems
 
@@ -84,4 +84,4 @@ def test_an_order_of_a_product_taken_off_sale_since_it_was_read_is_refused(
         services.order_place(actor=shopper.user, resident=shopper, product=stale, idempotency_key="late")
     assert refused.value.code == "not_on_sale"
     assert books() == before and not Order.objects.exists()
-    assert selectors.resident_account(shopper).balance == 50
+    assert services.resident_account(shopper).balance == 50

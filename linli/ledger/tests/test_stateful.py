@@ -24,7 +24,7 @@ from hypothesis.stateful import (
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.conftest import make_resident
 from linli.core.errors import DomainError
-from linli.ledger import selectors, services
+from linli.ledger import services
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Merchant, Order, Product, Transaction, Unit
 
@@ -152,8 +152,8 @@ def build_machine(community: Any, other: Any) -> type[RuleBasedStateMachine]:
             with pytest.raises(DomainError):
                 services.points_transfer(
                     community=community,
-                    from_account=selectors.resident_account(self.residents[0]),
-                    to_account=selectors.pool_account(community),
+                    from_account=services.resident_account(self.residents[0]),
+                    to_account=services.pool_account(community),
                     points=amount,
                     idempotency_key=self._key(),
                     memo="",

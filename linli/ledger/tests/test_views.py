@@ -5,7 +5,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from linli.conftest import client_for
-from linli.ledger import selectors, services
+from linli.ledger import services
 from linli.ledger.models import Order, Transaction
 
 from .conftest import fund
@@ -33,7 +33,7 @@ def test_ordering_from_the_shop_and_redeeming_at_the_merchant(shopper, product, 
     assert response.status_code == 302
     client.post(reverse("ledger:order_place", args=[product.pk]), {"idempotency_key": "page-1"})  # double click
     order = Order.objects.get()
-    assert selectors.resident_account(shopper).balance == 20
+    assert services.resident_account(shopper).balance == 20
     assert order.code in client.get(reverse("ledger:my_orders")).content.decode()
 
     # the resident cannot redeem their own order at the merchant

@@ -70,9 +70,7 @@ def test_the_page_says_why_and_the_resident_never_sees_the_reporters_number(
 ) -> None:
     resident = users["resident"]
     client = client_for(users["social_worker"], "en")
-    response = client.post(
-        f"/reports/{community.code}/{report.pk}/act/", {"action": "assign", "assignee": resident.pk}, follow=True
-    )
+    response = client.post(f"/reports/{community.code}/{report.pk}/assign/", {"assignee": resident.pk}, follow=True)
     assert "Assign to someone who works in this community." in response.content.decode()
     report.refresh_from_db()
     assert report.assignee_id != resident.pk

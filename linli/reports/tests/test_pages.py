@@ -81,14 +81,14 @@ def test_the_steward_resolves_from_the_report_page_and_the_resident_rates(
     url = f"/reports/{community.code}/{report.pk}/"
     assert "受理".encode() in staff.get(url).content
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(url + "act/", {"action": "accept", "note": "马上处理"})
-        staff.post(url + "act/", {"action": "resolve", "note": "已更换灯泡"})
+        staff.post(url + "accept/", {"note": "马上处理"})
+        staff.post(url + "resolve/", {"note": "已更换灯泡"})
     report.refresh_from_db()
     assert report.status == "resolved"
     assert Notification.objects.filter(user=resident_user).count() == 2
     resident = client_for(resident_user)
     assert "已更换灯泡".encode() in resident.get(url).content
-    resident.post(url + "act/", {"action": "rate", "rating": "4", "comment": "谢谢"})
+    resident.post(url + "rate/", {"rating": "4", "comment": "谢谢"})
     report.refresh_from_db()
     assert report.status == "closed" and report.rating == 4
 
@@ -97,7 +97,7 @@ def test_a_resident_cannot_act_as_staff(community: Any, category: Any, steward: 
     client = client_for(resident_user)
     client.post(f"/reports/{community.code}/new/", form_data(category))
     report = Report.objects.get()
-    client.post(f"/reports/{community.code}/{report.pk}/act/", {"action": "accept"})
+    client.post(f"/reports/{community.code}/{report.pk}/accept/", {})
     report.refresh_from_db()
     assert report.status == "submitted"
     assert client.get(f"/reports/{community.code}/queue/").status_code == 403

@@ -14,7 +14,7 @@ from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.notifications.models import Notification
 from linli.notifications.sms import LocmemSMSBackend
 from linli.places.models import Building, Grid
-from linli.reports import services
+from linli.reports import rules, services
 from linli.reports.models import Level, Report, ReportEvent, ReportPhoto
 from linli.reports.photos import photo_clean
 
@@ -190,7 +190,7 @@ def test_only_the_right_people_handle_a_report(
     report.refresh_from_db()
     assert report.status == S.SUBMITTED and report.events.count() == 1
     for who in (users["social_worker"], users["community_admin"], users["street_admin"]):
-        assert services.rules.can_handle_report(who, report)
+        assert rules.can_handle_report(who, report)
 
 
 def test_transitions_that_make_no_sense_are_refused(
@@ -323,7 +323,7 @@ def test_a_confirmed_report_earns_its_reporter_points_once(
     from django.core.management import call_command
 
     from linli.conftest import make_resident
-    from linli.ledger.selectors import resident_account
+    from linli.ledger.services import resident_account
 
     resident = make_resident(community, name="周丽君")
     resident.user = resident_user
@@ -358,7 +358,7 @@ def test_a_report_that_fails_to_save_leaves_no_photo_behind(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("the audit log is down")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    monkeypatch.setattr(services.intake, "audit_record", broken)
     with pytest.raises(RuntimeError):
         submit(community, category, resident_user, photos=[clean])
     assert Report.objects.count() == 0 and _stored(f"reports/{community.pk}") == before

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from linli.conftest import run_together
-from linli.ledger import selectors as ledger_selectors
+from linli.ledger import services as ledger_services
 from linli.ledger.models import Transaction
 from linli.volunteering import codes, services
 from linli.volunteering.models import Activity, ServiceRecord, SignUp
@@ -22,7 +22,7 @@ def test_eight_organisers_confirming_at_once_earn_points_once(organiser, communi
     )
     errors = run_together([lambda: services.record_confirm(actor=organiser, record=record, now=at)] * 8)
     assert errors == []
-    assert ledger_selectors.resident_account(volunteer).balance == 20
+    assert ledger_services.resident_account(volunteer).balance == 20
     assert Transaction.objects.filter(rule_code="volunteer_hour").count() == 1
     assert ServiceRecord.objects.get().status == ServiceRecord.Status.CONFIRMED
 
@@ -83,7 +83,7 @@ def test_two_organisers_confirming_one_volunteers_half_hours_at_once_earn_the_wh
     )
     assert errors == []
     assert sorted(ServiceRecord.objects.values_list("points", flat=True)) == [0, 10]
-    assert ledger_selectors.resident_account(volunteer).balance == 10
+    assert ledger_services.resident_account(volunteer).balance == 10
 
 
 def test_an_activity_called_off_while_a_volunteer_checks_in_is_not_both(organiser, community, volunteer):

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from linli.audit.models import AuditEntry
 from linli.core.errors import Conflict, DomainError, NotAllowed
-from linli.ledger import selectors as ledger_selectors
+from linli.ledger import services as ledger_services
 from linli.ledger.models import Transaction
 from linli.volunteering import codes, selectors, services
 from linli.volunteering.models import ServiceRecord, SignUp
@@ -107,7 +107,7 @@ def test_hours_confirmed_twice_earn_points_once(activity, volunteer, organiser):
     first = services.record_confirm(actor=organiser, record=record, now=later)
     again = services.record_confirm(actor=organiser, record=record, now=later)
     assert first.points == 20 and again.points == 20  # 2 hours × the default 10 points
-    account = ledger_selectors.resident_account(volunteer)
+    account = ledger_services.resident_account(volunteer)
     assert account.balance == 20
     assert Transaction.objects.filter(idempotency_key=f"volunteer-hours:{record.pk}").count() == 1
     assert AuditEntry.objects.filter(action="service_record.confirm").count() == 1
@@ -119,7 +119,7 @@ def test_the_ledger_key_holds_even_if_the_record_state_is_lost(activity, volunte
     services.record_confirm(actor=organiser, record=record, now=later)
     ServiceRecord.objects.filter(pk=record.pk).update(status=ServiceRecord.Status.PENDING)  # a replayed request
     services.record_confirm(actor=organiser, record=record, now=later)
-    assert ledger_selectors.resident_account(volunteer).balance == 20
+    assert ledger_services.resident_account(volunteer).balance == 20
 
 
 def test_only_the_organiser_confirms_and_bad_minutes_change_nothing(activity, volunteer, organiser):
@@ -149,7 +149,7 @@ def test_minutes_beyond_whole_hours_carry_over_within_the_year(organiser, commun
         for r, m in zip(records, (90, 90, 20), strict=True)
     ]
     assert earned == [10, 20, 0]  # 90 min: 1 h; 180 min: 3 h in all; 200 min: still 3 h
-    assert ledger_selectors.resident_account(volunteer).balance == 30
+    assert ledger_services.resident_account(volunteer).balance == 30
     assert Transaction.objects.filter(rule_code="volunteer_hour").count() == 2
     total = selectors.year_totals(resident=volunteer, year=2026)
     assert (total.minutes, total.points) == (200, 30)

@@ -1,0 +1,262 @@
+"""The community's books, for its staff: earning rules, points policy, accounts, deposits, reversals,
+merchant applications and the year's report."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Schema, Status
+
+from linli.core.api import Page, page_of
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.places.selectors import community_get
+
+from .. import rules, selectors, services
+from ..codes import FUNDING_CODES
+from ..models import Account, AccountKind, Merchant, Transaction, Unit
+from ..schemas import (
+    AccountOut,
+    DecideIn,
+    DepositIn,
+    EarningRuleOut,
+    EarningRulePatch,
+    LedgerReportOut,
+    LedgerSettingsOut,
+    LedgerSettingsPatch,
+    MerchantOut,
+    ReverseIn,
+    TransactionOut,
+)
+from .common import (
+    BOOKS,
+    account_out,
+    idempotency_key_of,
+    merchant_out,
+    patch_changes,
+    policy_out,
+    router,
+    rule_out,
+    transaction_out,
+)
+
+# --- the community's books (staff) ----------------------------------------------------------------------------
+
+
+def _books(request: HttpRequest, code: str) -> Any:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_view_ledger(request.user, community):
+        raise NotAllowed(_("You may not see this community's books."))
+    return community
+
+
+@router.get(
+    f"{BOOKS}/rules",
+    response=list[EarningRuleOut],
+    summary="Earning rules",
+    operation_id="linli_ledger_api_earning_rules",
+)
+def earning_rules(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = _books(request, code)
+    return [rule_out(r) for r in selectors.earning_rules(community)]
+
+
+@router.patch(
+    f"{BOOKS}/rules/{{rule_code}}",
+    response=EarningRuleOut,
+    summary="Change an earning rule",
+    operation_id="linli_ledger_api_earning_rule_update",
+)
+def earning_rule_update(request: HttpRequest, code: str, rule_code: str, payload: EarningRulePatch) -> dict[str, Any]:
+    """Points per unit, daily and yearly caps (null: none), the funding source that pays, on or off."""
+    community = _books(request, code)
+    rule = selectors.earning_rule_find(community, rule_code)
+    if rule is None:
+        raise NotFound(
+            _("There is no earning rule “%(code)s” in this community.") % {"code": rule_code}, code="unknown_rule"
+        )
+    changes = patch_changes(payload, nullable=frozenset({"daily_cap", "yearly_cap", "name"}))
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+    return rule_out(services.earning_rule_update(actor=request.user, rule=rule, **changes))
+
+
+@router.get(
+    f"{BOOKS}/settings",
+    response=LedgerSettingsOut,
+    summary="The points policy",
+    operation_id="linli_ledger_api_ledger_settings",
+)
+def ledger_settings(request: HttpRequest, code: str) -> dict[str, Any]:
+    return policy_out(selectors.ledger_settings(_books(request, code)))
+
+
+@router.patch(
+    f"{BOOKS}/settings",
+    response=LedgerSettingsOut,
+    summary="Change the points policy",
+    operation_id="linli_ledger_api_ledger_settings_update",
+)
+def ledger_settings_update(request: HttpRequest, code: str, payload: LedgerSettingsPatch) -> dict[str, Any]:
+    """What a point is worth to a merchant (fen), whether and when points expire, and the notice before."""
+    community = _books(request, code)
+    changed = services.ledger_settings_update(actor=request.user, community=community, **patch_changes(payload))
+    return policy_out(changed)
+
+
+@router.get(
+    f"{BOOKS}/accounts",
+    response=list[AccountOut],
+    summary="Pools and funding sources, with balances",
+    operation_id="linli_ledger_api_community_accounts",
+)
+def community_accounts(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    community = _books(request, code)
+    qs = selectors.community_accounts(user=request.user, community=community).order_by("kind", "code", "unit")
+    return [account_out(a) for a in qs]
+
+
+def _funding_account(community: Any, payload: DepositIn) -> Account:
+    if payload.account_id is not None:
+        account = Account.objects.filter(pk=payload.account_id).first()
+        if account is None:
+            raise NotFound(_("No such account."), field="account_id", code="unknown_account")
+        if account.community_id != community.pk:
+            raise NotFound(_("This account belongs to another community."), field="account_id", code="other_community")
+        if account.kind != AccountKind.FUNDING or account.unit != Unit.FEN:
+            raise DomainError(
+                _("Deposits go into a funding source's yuan account."), field="account_id", code="not_funding"
+            )
+        if payload.funding_code and payload.funding_code != account.code:
+            raise DomainError(_("The account and the funding source differ."), field="funding_code")
+        return account
+    if not payload.funding_code:
+        raise DomainError(_("Choose the funding source to pay into."), field="funding_code")
+    if payload.funding_code not in FUNDING_CODES:
+        raise DomainError(
+            _("Unknown funding source “%(code)s”.") % {"code": payload.funding_code},
+            field="funding_code",
+            code="unknown_funding_source",
+        )
+    return services.funding_account(community, payload.funding_code, Unit.FEN)
+
+
+@router.post(
+    f"{BOOKS}/deposits",
+    response={200: TransactionOut, 201: TransactionOut},
+    summary="Money paid into a funding source (yuan, in fen)",
+    operation_id="linli_ledger_api_funding_deposit",
+)
+def funding_deposit(request: HttpRequest, code: str, payload: DepositIn) -> Status[Any]:
+    """A grant, the cooperative's dividend, the company's profit. `amount_fen` is a whole number of fen above 0.
+    A retry with the same idempotency key answers 200 with the first deposit."""
+    community = _books(request, code)
+    if not rules.can_manage_ledger(request.user, community):
+        raise NotAllowed(_("You may not post money for this community."))
+    key = idempotency_key_of(request, payload.idempotency_key, "deposit")
+    account = _funding_account(community, payload)
+    amount = services.whole_amount(payload.amount_fen, field="amount_fen")
+    replay = Transaction.objects.filter(community=community, idempotency_key=key).exists()
+    txn = services.funding_deposit(
+        actor=request.user,
+        community=community,
+        code=account.code,
+        amount_fen=amount,
+        idempotency_key=key,
+        memo=payload.memo.strip(),
+    )
+    return Status(200 if replay else 201, transaction_out(txn))
+
+
+class TransactionFilter(Page):
+    kind: str = ""
+
+
+@router.get(
+    f"{BOOKS}/transactions",
+    response=list[TransactionOut],
+    summary="The community's transactions",
+    operation_id="linli_ledger_api_transactions",
+)
+def transactions(request: HttpRequest, code: str, filters: Query[TransactionFilter]) -> list[dict[str, Any]]:
+    community = _books(request, code)
+    qs = selectors.transactions_of_community(user=request.user, community=community)
+    qs = qs.select_related("reversed_by").prefetch_related("entries__account__resident", "entries__account__merchant")
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return [transaction_out(t) for t in page_of(qs, filters)]
+
+
+@router.post(
+    f"{BOOKS}/transactions/{{transaction_id}}/reverse",
+    response={200: TransactionOut, 201: TransactionOut},
+    summary="Correct a transaction by reversing it",
+    operation_id="linli_ledger_api_transaction_reverse",
+)
+def transaction_reverse(request: HttpRequest, code: str, transaction_id: int, payload: ReverseIn) -> Status[Any]:
+    """Earnings, expiries and money movements can be reversed, once; orders are undone by refunds."""
+    community = _books(request, code)
+    if not rules.can_manage_ledger(request.user, community):
+        raise NotAllowed(_("You may not correct this community's books."))
+    key = idempotency_key_of(request, payload.idempotency_key, "reverse")
+    original = Transaction.objects.filter(community=community, pk=transaction_id).first()
+    if original is None:
+        raise NotFound(_("No such transaction in this community."), code="unknown_transaction")
+    replay = Transaction.objects.filter(community=community, idempotency_key=key).exists()
+    txn = services.transaction_reverse(
+        community=community, original=original, idempotency_key=key, reason=payload.reason, actor=request.user
+    )
+    return Status(200 if replay else 201, transaction_out(txn))
+
+
+class MerchantFilter(Page):
+    status: str = ""
+
+
+@router.get(
+    f"{BOOKS}/merchants",
+    response=list[MerchantOut],
+    summary="The community's merchants and applications",
+    operation_id="linli_ledger_api_community_merchants",
+)
+def community_merchants(request: HttpRequest, code: str, filters: Query[MerchantFilter]) -> list[dict[str, Any]]:
+    community = _books(request, code)
+    qs = selectors.merchants_of_community(user=request.user, community=community).select_related("community")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return [merchant_out(m) for m in page_of(qs.order_by("name"), filters)]
+
+
+@router.post(
+    f"{BOOKS}/merchants/{{merchant_id}}/decide",
+    response=MerchantOut,
+    summary="Approve or decline an application",
+    operation_id="linli_ledger_api_merchant_decide",
+)
+def merchant_decide(request: HttpRequest, code: str, merchant_id: int, payload: DecideIn) -> dict[str, Any]:
+    community = _books(request, code)
+    merchant = Merchant.objects.filter(community=community, pk=merchant_id).select_related("community").first()
+    if merchant is None:
+        raise NotFound(_("No such merchant."), code="unknown_merchant")
+    merchant = services.merchant_decide(
+        actor=request.user, merchant=merchant, approve=payload.approve, settles_with=payload.settles_with
+    )
+    return merchant_out(merchant)
+
+
+class YearFilter(Schema):
+    year: int | None = None
+
+
+@router.get(
+    f"{BOOKS}/report", response=LedgerReportOut, summary="The year's report", operation_id="linli_ledger_api_report"
+)
+def report(request: HttpRequest, code: str, filters: Query[YearFilter]) -> dict[str, Any]:
+    community = _books(request, code)
+    year = filters.year or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("Enter a year between 2000 and 2100."), field="year")
+    data = selectors.community_report(user=request.user, community=community, year=year)
+    data["merchants"] = list(data["merchants"])
+    data["settled"] = {k: int(v or 0) for k, v in data["settled"].items()}
+    return data

@@ -1,0 +1,459 @@
+"""街坊汇, the neighbourhood marketplace: merchants, products, orders, redemption, refunds and settlement."""
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.models import Role, RoleAssignment
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.notifications.services import notify
+from linli.people.models import Resident
+from linli.places.models import Community
+
+from .. import rules, selectors
+from ..codes import FUNDING_CODES
+from ..models import (
+    MAX_ORDER_QUANTITY,
+    MAX_PRICE_FEN,
+    MAX_PRICE_POINTS,
+    MAX_STOCK,
+    Account,
+    Merchant,
+    Order,
+    Product,
+    Settlement,
+    TransactionKind,
+    Unit,
+)
+from .accounts import escrow_account, funding_account, merchant_account, pool_account, resident_account
+from .posting import _audit_txn, _fingerprint, _key, _once, _post, whole_amount
+
+# --- merchants ------------------------------------------------------------------------------------------------
+
+
+def merchant_apply(
+    *,
+    actor: Any,
+    community: Community,
+    name: str,
+    kind: str = Merchant.Kind.SHOP,
+    description: str = "",
+    address: str = "",
+    contact_mobile: str = "",
+    open_to_all_communities: bool = False,
+    now: dt.datetime | None = None,
+) -> Merchant:
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed(_("Log in to apply as a merchant."))
+    if not rules.can_apply_as_merchant(actor, community):
+        raise NotAllowed(
+            _("Only residents of %(community)s may apply to sell there.") % {"community": community.name},
+            field="community",
+            code="not_a_resident",
+        )
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Enter the merchant's name."), field="name")
+    if kind not in Merchant.Kind.values:
+        raise DomainError(_("Choose a kind of merchant."), field="kind")
+    if Merchant.objects.filter(community=community, name=name).exists():
+        raise DomainError(_("A merchant of this name is already registered here."), field="name", code="duplicate")
+    with transaction.atomic():
+        merchant = Merchant.objects.create(
+            community=community,
+            name=name,
+            kind=kind,
+            description=description,
+            address=address,
+            contact_mobile=contact_mobile,
+            open_to_all_communities=open_to_all_communities,
+            applied_by=actor,
+            applied_at=now or timezone.now(),
+        )
+        merchant.staff.add(actor)
+        audit_record(actor=actor, action="merchant.apply", instance=merchant, after=snapshot(merchant))
+    return merchant
+
+
+def merchant_decide(
+    *, actor: Any, merchant: Merchant, approve: bool, settles_with: str = "", now: dt.datetime | None = None
+) -> Merchant:
+    """Approve (or reject) an application; an approved merchant's staff get the merchant role in the community."""
+    if not rules.can_decide_merchant(actor, merchant.community):
+        raise NotAllowed(_("You may not decide on merchants in this community."))
+    if settles_with and settles_with not in FUNDING_CODES:
+        raise DomainError(_("Unknown funding source."), field="settles_with")
+    with transaction.atomic():
+        locked = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        if locked.status != Merchant.Status.PENDING:
+            raise Conflict(_("This application has already been decided."))
+        before = snapshot(locked)
+        locked.status = Merchant.Status.APPROVED if approve else Merchant.Status.REJECTED
+        locked.decided_by = actor
+        locked.decided_at = now or timezone.now()
+        fields = ["status", "decided_by", "decided_at"]
+        if settles_with:
+            locked.settles_with = settles_with
+            fields.append("settles_with")
+        locked.save(update_fields=fields)
+        staff = list(locked.staff.all())
+        if approve:
+            for user in staff:
+                RoleAssignment.objects.get_or_create(user=user, role=Role.MERCHANT_STAFF, community=locked.community)
+        audit_record(actor=actor, action="merchant.decide", instance=locked, before=before, after=snapshot(locked))
+        for user in staff:
+            notify(
+                user=user,
+                community=locked.community,
+                title=_("Your merchant application was approved")
+                if approve
+                else _("Your merchant application was declined"),
+                body=locked.name,
+                url=f"/market/merchant/{locked.pk}/",
+            )
+    return locked
+
+
+def product_save(
+    *,
+    actor: Any,
+    merchant: Merchant,
+    name: str,
+    price_points: int = 0,
+    price_fen: int = 0,
+    stock: int = 0,
+    kind: str = Product.Kind.GOODS,
+    description: str = "",
+    active: bool = True,
+    product: Product | None = None,
+) -> Product:
+    """List a product or service voucher, or change one. Prices are whole points and/or fen; at least one."""
+    if not rules.can_sell(actor, merchant):
+        raise NotAllowed(_("Only an approved merchant's staff may list products."))
+    for field, value, maximum in (
+        ("price_points", price_points, MAX_PRICE_POINTS),
+        ("price_fen", price_fen, MAX_PRICE_FEN),
+        ("stock", stock, MAX_STOCK),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise DomainError(_("Enter a whole number of at least 0."), field=field)
+        if value > maximum:
+            raise DomainError(
+                _("Enter a whole number of at most %(n)s.") % {"n": maximum}, field=field, code="number_too_large"
+            )
+    if price_points == 0 and price_fen == 0:
+        raise DomainError(_("Give a price in points, in yuan, or both."), field="price_points")
+    if kind not in Product.Kind.values:
+        raise DomainError(_("Choose goods or a service voucher."), field="kind")
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Enter the product's name."), field="name")
+    values: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "description": description,
+        "price_points": price_points,
+        "price_fen": price_fen,
+        "stock": stock,
+        "active": active,
+    }
+    with transaction.atomic():
+        if product is None:
+            product = Product.objects.create(merchant=merchant, community=merchant.community, **values)
+            audit_record(actor=actor, action="product.create", instance=product, after=snapshot(product))
+        else:
+            if product.merchant_id != merchant.pk:
+                raise NotFound(_("No such product."))
+            locked = Product.objects.select_for_update().get(pk=product.pk)
+            before = snapshot(locked)
+            for name_, value in values.items():
+                setattr(locked, name_, value)
+            locked.save(update_fields=list(values))
+            audit_record(actor=actor, action="product.update", instance=locked, before=before, after=snapshot(locked))
+            product = locked
+    return product
+
+
+# --- orders ---------------------------------------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    while True:
+        code = f"{secrets.randbelow(10**10):010d}"
+        if not Order.objects.filter(code=code).exists():
+            return code
+
+
+def _order_legs(
+    order_resident: Resident, merchant: Merchant, amounts: dict[str, int], to: str
+) -> list[tuple[Account, int]]:
+    """Legs that move `amounts` from the resident to `to` ("escrow" or "merchant") of the merchant's community;
+    across communities, through both communities' pools, which records what one community owes the other."""
+    legs: list[tuple[Account, int]] = []
+    for unit, amount in amounts.items():
+        if amount <= 0:
+            continue
+        payer = resident_account(order_resident, unit)
+        payee = escrow_account(merchant.community, unit) if to == "escrow" else merchant_account(merchant, unit)
+        legs.append((payer, -amount))
+        if order_resident.community_id != merchant.community_id:
+            legs.append((pool_account(order_resident.community, unit), amount))
+            legs.append((pool_account(merchant.community, unit), -amount))
+        legs.append((payee, amount))
+    return legs
+
+
+def _negate(legs: list[tuple[Account, int]]) -> list[tuple[Account, int]]:
+    return [(a, -amount) for a, amount in legs]
+
+
+def order_place(
+    *,
+    actor: Any,
+    resident: Resident,
+    product: Product,
+    quantity: int = 1,
+    idempotency_key: str,
+    now: dt.datetime | None = None,
+) -> Order:
+    """A resident buys `quantity` of a product: points (and yuan) are held until the merchant redeems the code."""
+    if actor is not None and resident.user_id != getattr(actor, "pk", None):
+        raise NotAllowed(_("You may only order for yourself."))
+    key = _key(idempotency_key)
+    quantity = whole_amount(quantity, field="quantity", maximum=MAX_ORDER_QUANTITY)
+    merchant = product.merchant
+    if not merchant.is_open or not product.active:
+        raise DomainError(_("This product is not on sale."), code="not_on_sale")
+    if product.community_id != resident.community_id and not merchant.open_to_all_communities:
+        raise NotFound(_("This product is not on sale to you."), code="unknown_product")
+    community = merchant.community
+    now = now or timezone.now()
+    fingerprint = _fingerprint(op="order", resident=resident.pk, product=product.pk, quantity=quantity)
+
+    def operation() -> Order:
+        held = Product.objects.select_for_update().get(pk=product.pk)
+        # decided again on the locked product and the merchant as they are now (taken off sale meanwhile?)
+        if (
+            not held.active
+            or not Merchant.objects.filter(pk=held.merchant_id, status=Merchant.Status.APPROVED).exists()
+        ):
+            raise DomainError(_("This product is not on sale."), code="not_on_sale")
+        if held.stock < quantity:
+            raise Conflict(_("Sorry, only %(n)s left in stock.") % {"n": held.stock}, code="out_of_stock")
+        points, fen = held.price_points * quantity, held.price_fen * quantity
+        if points > MAX_PRICE_POINTS * MAX_ORDER_QUANTITY or fen > MAX_PRICE_FEN * MAX_ORDER_QUANTITY:
+            raise DomainError(_("This order is too large."), field="quantity", code="order_too_large")
+        legs = _order_legs(resident, merchant, {str(Unit.POINTS): points, str(Unit.FEN): fen}, "escrow")
+        txn = _post(
+            community=community,
+            kind=TransactionKind.ORDER,
+            key=key,
+            fingerprint=fingerprint,
+            legs=legs,
+            actor=actor,
+            memo=f"{merchant.name} · {held.name} × {quantity}",
+            now=now,
+        )
+        Product.objects.filter(pk=held.pk).update(stock=F("stock") - quantity)
+        order = Order.objects.create(
+            community=community,
+            merchant=merchant,
+            product=held,
+            resident=resident,
+            quantity=quantity,
+            points=points,
+            fen=fen,
+            code=_new_code(),
+            payment=txn,
+            created_at=now,
+        )
+        _audit_txn(actor, txn, "order.place", order=order.pk)
+        return order
+
+    return _once(community, key, fingerprint, operation, lambda txn: txn.order_paid, precheck=True)
+
+
+def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime | None = None) -> Order:
+    """The merchant scans or types the resident's code: the order is delivered and the merchant is credited."""
+    if not rules.can_sell(actor, merchant):
+        raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
+    code = "".join(ch for ch in str(code) if ch.isdigit())
+    order = Order.objects.filter(merchant=merchant, code=code).select_related("resident__community").first()
+    if order is None:
+        raise NotFound(_("No order with this code at this merchant."), field="code", code="unknown_code")
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The right to sell is decided again on the merchant's row as it is now (it may have been suspended since
+        # it was read); FOR NO KEY UPDATE, so that orders being placed meanwhile (which reference it) need not wait.
+        merchant = Merchant.objects.select_for_update(no_key=True).get(pk=merchant.pk)
+        if not rules.can_sell(actor, merchant):
+            raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status == Order.Status.REDEEMED:
+            raise Conflict(
+                _("This code was already redeemed on %(when)s.")
+                % {
+                    "when": timezone.localtime(locked.redeemed_at).strftime("%Y-%m-%d %H:%M")
+                    if locked.redeemed_at
+                    else ""
+                },
+                code="already_redeemed",
+            )
+        if locked.status != Order.Status.PAID:
+            raise Conflict(_("This order was refunded and cannot be redeemed."), code="refunded")
+        amounts = {Unit.POINTS: locked.points, Unit.FEN: locked.fen}
+        legs = []
+        for unit, amount in amounts.items():
+            if amount:
+                legs += [
+                    (escrow_account(merchant.community, unit), -amount),
+                    (merchant_account(merchant, unit), amount),
+                ]
+        txn = _post(
+            community=merchant.community,
+            kind=TransactionKind.REDEEM,
+            key=f"redeem:{locked.pk}",
+            fingerprint=_fingerprint(op="redeem", order=locked.pk),
+            legs=legs,
+            actor=actor,
+            memo=f"{merchant.name} · {locked.product.name}",
+            now=now,
+        )
+        locked.status = Order.Status.REDEEMED
+        locked.redemption = txn
+        locked.redeemed_at = now
+        locked.redeemed_by = actor
+        locked.save(update_fields=["status", "redemption", "redeemed_at", "redeemed_by"])
+        _audit_txn(actor, txn, "order.redeem", order=locked.pk)
+        if order.resident.user_id:
+            notify(
+                user=order.resident.user,
+                community=order.resident.community,
+                title=_("Redeemed: %(product)s") % {"product": locked.product.name},
+                body=merchant.name,
+                url="/market/orders/",
+            )
+    return locked
+
+
+def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
+    """Undo an order: before redemption from the held value (and the stock comes back), after it from the
+    merchant (until the merchant is settled). Refunding twice refunds once."""
+    if not rules.can_refund_order(actor, order):
+        raise NotAllowed(_("You may not refund this order."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=order.product_id)
+        locked = (  # only the order's row: the merchant's is locked by a redemption, before its order
+            Order.objects.select_for_update(of=("self",))
+            .select_related("resident__community", "merchant__community")
+            .get(pk=order.pk)
+        )
+        if locked.status == Order.Status.REFUNDED:
+            return locked
+        # The state and the right are decided on the locked row: the order read before may have been redeemed
+        # meanwhile, and then its resident may no longer cancel it (the goods were handed over).
+        if not rules.can_refund_order(actor, locked):
+            if locked.status == Order.Status.REDEEMED:
+                raise Conflict(
+                    _("This order has just been redeemed and can no longer be cancelled; ask the merchant."),
+                    code="already_redeemed",
+                )
+            raise NotAllowed(_("You may not refund this order."))
+        if locked.settlement_id is not None:
+            raise Conflict(_("This order has been settled with the merchant and cannot be refunded here."))
+        was_paid = locked.status == Order.Status.PAID
+        amounts = {str(Unit.POINTS): locked.points, str(Unit.FEN): locked.fen}
+        legs = _negate(_order_legs(locked.resident, locked.merchant, amounts, "escrow" if was_paid else "merchant"))
+        txn = _post(
+            community=locked.community,
+            kind=TransactionKind.REFUND,
+            key=f"refund:{locked.pk}",
+            fingerprint=_fingerprint(op="refund", order=locked.pk),
+            legs=legs,
+            actor=actor,
+            memo=reason or f"{locked.merchant.name} · {product.name}",
+            now=now,
+        )
+        if was_paid:
+            Product.objects.filter(pk=product.pk).update(stock=F("stock") + locked.quantity)
+        locked.status = Order.Status.REFUNDED
+        locked.refund = txn
+        locked.refunded_at = now
+        locked.save(update_fields=["status", "refund", "refunded_at"])
+        _audit_txn(actor, txn, "order.refund", order=locked.pk, reason=reason)
+        if locked.resident.user_id and locked.resident.user_id != getattr(actor, "pk", None):
+            notify(
+                user=locked.resident.user,
+                community=locked.resident.community,
+                title=_("Refunded: %(product)s") % {"product": product.name},
+                body=reason,
+                url="/ledger/",
+            )
+    return locked
+
+
+def merchant_settle(
+    *, actor: Any, merchant: Merchant, idempotency_key: str, now: dt.datetime | None = None
+) -> Settlement:
+    """Settle a merchant: the points of its redeemed, unsettled orders go back to the community's pool and the
+    funding source the merchant settles with pays their value in yuan, in one transaction."""
+    community = merchant.community
+    if not rules.can_manage_ledger(actor, community):
+        raise NotAllowed(_("You may not settle merchants in this community."))
+    key = _key(idempotency_key)
+    now = now or timezone.now()
+    policy = selectors.ledger_settings(community)
+    fingerprint = _fingerprint(op="settle", merchant=merchant.pk)
+
+    def operation() -> Settlement:
+        orders = list(
+            Order.objects.select_for_update()
+            .filter(merchant=merchant, status=Order.Status.REDEEMED, settlement__isnull=True, redeemed_at__lte=now)
+            .order_by("pk")
+        )
+        points = sum(o.points for o in orders)
+        if points <= 0:
+            raise DomainError(
+                _("There is nothing to settle: no redeemed points since the last settlement."), code="nothing_to_settle"
+            )
+        fen = points * policy.fen_per_point
+        legs = [
+            (merchant_account(merchant, Unit.POINTS), -points),
+            (pool_account(community, Unit.POINTS), points),
+            (funding_account(community, merchant.settles_with, Unit.FEN), -fen),
+            (merchant_account(merchant, Unit.FEN), fen),
+        ]
+        txn = _post(
+            community=community,
+            kind=TransactionKind.SETTLEMENT,
+            key=key,
+            fingerprint=fingerprint,
+            legs=legs,
+            actor=actor,
+            memo=merchant.name,
+            now=now,
+        )
+        settlement = Settlement.objects.create(
+            community=community,
+            merchant=merchant,
+            points=points,
+            fen_per_point=policy.fen_per_point,
+            fen=fen,
+            funding_code=merchant.settles_with,
+            transaction=txn,
+            period_end=now,
+            created_at=now,
+            created_by=actor,
+        )
+        Order.objects.filter(pk__in=[o.pk for o in orders]).update(settlement=settlement)
+        _audit_txn(actor, txn, "merchant.settle", settlement=settlement.pk, orders=len(orders))
+        return settlement
+
+    return _once(community, key, fingerprint, operation, lambda txn: txn.settlement, precheck=True)
