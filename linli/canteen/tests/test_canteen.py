@@ -13,7 +13,7 @@ from linli.company.models import Posting
 from linli.conftest import make_resident
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.facilities.tests.factories import make_canteen_with_tarhai_rules, make_menu
-from linli.ledger import selectors as ledger_selectors
+from linli.ledger import services as ledger_services
 from linli.ledger.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +157,8 @@ def test_a_served_meal_posts_the_diners_share_and_each_funding_row_to_the_compan
         ("canteen", canteen, 1, "revenue"),
         ("canteen_subsidy", canteen, 1, "subsidy"),
     ]
-    cooperative = ledger_selectors.funding_account(community, "economic_cooperative", "fen")
-    outside = ledger_selectors.external_account(community, "fen")
+    cooperative = ledger_services.funding_account(community, "economic_cooperative", "fen")
+    outside = ledger_services.external_account(community, "fen")
     assert Entry.objects.filter(account=cooperative).get().amount == -700
     assert Entry.objects.filter(account=outside).get().amount == -300
     assert company.company_account(community).balance == 1000

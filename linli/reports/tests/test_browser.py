@@ -41,10 +41,10 @@ def test_a_resident_reports_with_a_photo_and_the_steward_resolves_it(
     assert page.locator(f"a[href='/reports/{community.code}/{report.pk}/']").count() == 1
     screenshot(page, "reports-queue-zh")
     page.click(f"a[href='/reports/{community.code}/{report.pk}/']")
-    page.click("button[value=accept]")
-    page.wait_for_selector("button[value=start]")
+    page.click("button[formaction$='/accept/']")
+    page.wait_for_selector("button[formaction$='/start/']")
     page.fill("#note", "已更换灯泡")
-    page.click("button[value=resolve]")
+    page.click("button[formaction$='/resolve/']")
     page.wait_for_selector("[data-testid=status]")
     assert page.locator("[data-testid=status]").inner_text() == "已解决"
     report.refresh_from_db()
