@@ -8,7 +8,7 @@ from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.places.models import Community
 
-from . import policy, selectors
+from . import rules, selectors
 from .framework import load_framework
 
 router = Router(tags=["cockpit"], auth=AUTH)
@@ -69,6 +69,6 @@ def street_cockpit(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 @router.get("/cockpit/city", response=list[dict])
 def city_cockpit(request: HttpRequest) -> list[dict[str, Any]]:
-    if not policy.can_view_city(request.user):
+    if not rules.can_view_city(request.user):
         raise NotFound(_("Only city viewers see the city cockpit."))
     return [_view_out(v) for v in selectors.community_views(Community.objects.all(), load_framework())]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from linli.core.errors import NotFound
 from linli.places.models import Community, Street
 
-from . import policy
+from . import rules
 from .evaluation import Evaluation, evaluate
 from .framework import Framework
 from .models import IndicatorEntry, Snapshot
@@ -51,14 +51,14 @@ def community_views(communities: QuerySet[Community], framework: Framework) -> l
 
 def community_for_cockpit(*, user: Any, code: str) -> Community:
     community = Community.objects.select_related("street").filter(code=code).first()
-    if community is None or not policy.can_view_community(user, community):
+    if community is None or not rules.can_view_community(user, community):
         raise NotFound(_("No community has the code “%(code)s”.") % {"code": code})
     return community
 
 
 def street_for_cockpit(*, user: Any, code: str) -> Street:
     street = Street.objects.filter(code=code).first()
-    if street is None or not policy.can_view_street(user, street):
+    if street is None or not rules.can_view_street(user, street):
         raise NotFound(_("No street has the code “%(code)s”.") % {"code": code})
     return street
 

@@ -14,7 +14,7 @@ from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
 from linli.places.models import Community
 
-from . import policy
+from . import rules
 from .framework import Framework, load_framework
 from .models import Evidence, IndicatorEntry, Snapshot
 from .queries.registry import FIGURES, run_query
@@ -88,7 +88,7 @@ def indicator_entry_create(
     note: str = "",
     files: Iterable[UploadedFile] = (),
 ) -> IndicatorEntry:
-    if not policy.can_enter_values(actor, community):
+    if not rules.can_enter_values(actor, community):
         raise NotAllowed(_("You may not enter indicator values for this community."))
     framework = load_framework()
     try:

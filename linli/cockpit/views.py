@@ -15,7 +15,7 @@ from linli.core.scenarios import Scenario
 from linli.people.ages import AgeTier
 from linli.places.models import Community, Street
 
-from . import maps, policy, reports, selectors, services
+from . import maps, reports, rules, selectors, services
 from .forms import EntryForm
 from .framework import load_framework
 
@@ -114,7 +114,7 @@ def street_cockpit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def city_cockpit(request: HttpRequest) -> HttpResponse:
-    if not policy.can_view_city(request.user):
+    if not rules.can_view_city(request.user):
         raise NotFound(_("Only city viewers see the city cockpit."))
     framework = load_framework()
     views = selectors.community_views(Community.objects.all(), framework)
@@ -147,7 +147,7 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
 def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
     framework = load_framework()
-    can_enter = policy.can_enter_values(request.user, community)
+    can_enter = rules.can_enter_values(request.user, community)
     entered = [(i.code, i.name(_english())) for i in framework.indicators if i.source == "entered"]
     form = EntryForm(
         request.POST or None,

@@ -16,10 +16,6 @@ def can_manage_ledger(user: Any, community: Any) -> bool:
     return access_for(user).superuser or has_role(user, community, *CASEWORK_ROLES)
 
 
-def can_award_points(user: Any, community: Any) -> bool:
-    return is_community_staff(user, community)
-
-
 def can_decide_merchant(user: Any, community: Any) -> bool:
     return can_manage_ledger(user, community)
 
@@ -60,7 +56,3 @@ def can_refund_order(user: Any, order: Any) -> bool:
     if order.resident.user_id == user.pk and order.status == order.Status.PAID:
         return True
     return is_merchant_staff(user, order.merchant) or can_manage_ledger(user, order.community)
-
-
-def is_merchant_role(user: Any, community: Any) -> bool:
-    return has_role(user, community, Role.MERCHANT_STAFF)

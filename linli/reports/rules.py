@@ -9,11 +9,6 @@ from linli.accounts.rules import CASEWORK_ROLES, STAFF_ROLES, access_for, has_ro
 ASSIGNEE_ROLES = frozenset({*STAFF_ROLES, Role.OPERATOR})
 
 
-def can_submit_report(user: Any, community: Any) -> bool:
-    """Anyone may report: residents with an account, and guests with a mobile number."""
-    return True
-
-
 def can_view_queue(user: Any, community: Any) -> bool:
     return is_community_staff(user, community) or oversees(user, community)
 

@@ -1,0 +1,22 @@
+"""Who sees which cockpit. One predicate per verb, built on linli.accounts.rules."""
+
+from typing import Any
+
+from linli.accounts import rules as access
+from linli.accounts.rules import CASEWORK_ROLES
+
+
+def can_view_community(user: Any, community: Any) -> bool:
+    return access.can_view_community_dashboard(user, community)
+
+
+def can_enter_values(user: Any, community: Any) -> bool:
+    return access.access_for(user).superuser or access.has_role(user, community, *CASEWORK_ROLES)
+
+
+def can_view_street(user: Any, street: Any) -> bool:
+    return access.can_view_street(user, street)
+
+
+def can_view_city(user: Any) -> bool:
+    return access.can_view_city(user)
