@@ -119,10 +119,11 @@ def users(make_user: Callable[..., User], community: Community, street: Street) 
     accounts = {
         role.value: make_user(role.value, community)
         for role in Role
-        if role not in (Role.STREET_ADMIN, Role.CITY_VIEWER)
+        if role not in (Role.STREET_ADMIN, Role.CITY_VIEWER, Role.CITY_ADMIN)
     }
     accounts["street_admin"] = make_user(Role.STREET_ADMIN, street=street)
     accounts["city_viewer"] = make_user(Role.CITY_VIEWER)
+    accounts["city_admin"] = make_user(Role.CITY_ADMIN)
     accounts["outsider"] = make_user()
     return accounts
 

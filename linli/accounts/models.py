@@ -67,6 +67,7 @@ class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator")
     STREET_ADMIN = "street_admin", _("Street admin")
     CITY_VIEWER = "city_viewer", _("City viewer")
+    CITY_ADMIN = "city_admin", _("City admin")
 
 
 COMMUNITY_ROLES = frozenset(
@@ -83,7 +84,7 @@ COMMUNITY_ROLES = frozenset(
 
 
 class RoleAssignment(models.Model):
-    """A role held in one community, one street (street admin) or the whole city (city viewer)."""
+    """A role held in one community, one street (street admin) or the whole city (city viewer, city admin)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles", verbose_name=_("account")
@@ -116,7 +117,7 @@ class RoleAssignment(models.Model):
                 condition=(
                     Q(role__in=sorted(r.value for r in COMMUNITY_ROLES), community__isnull=False, street__isnull=True)
                     | Q(role=Role.STREET_ADMIN, street__isnull=False, community__isnull=True)
-                    | Q(role=Role.CITY_VIEWER, street__isnull=True, community__isnull=True)
+                    | Q(role__in=[Role.CITY_VIEWER, Role.CITY_ADMIN], street__isnull=True, community__isnull=True)
                 ),
             ),
             models.UniqueConstraint(
@@ -126,6 +127,7 @@ class RoleAssignment(models.Model):
                 fields=["user", "role", "street"], name="uniq_street_role", condition=Q(street__isnull=False)
             ),
             models.UniqueConstraint(fields=["user"], name="uniq_city_viewer", condition=Q(role="city_viewer")),
+            models.UniqueConstraint(fields=["user"], name="uniq_city_admin", condition=Q(role="city_admin")),
         ]
 
     def __str__(self) -> str:

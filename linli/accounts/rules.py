@@ -16,6 +16,7 @@ class Access:
     community_roles: dict[int, frozenset[str]] = field(default_factory=dict)
     street_ids: frozenset[int] = frozenset()
     city_viewer: bool = False
+    city_admin: bool = False
     superuser: bool = False
 
     def roles_in(self, community: Any) -> frozenset[str]:
@@ -34,6 +35,7 @@ def access_for(user: Any) -> Access:
     community_roles: dict[int, set[str]] = {}
     street_ids: set[int] = set()
     city_viewer = False
+    city_admin = False
     for role, community_id, street_id in user.roles.values_list("role", "community_id", "street_id"):
         if community_id is not None:
             community_roles.setdefault(community_id, set()).add(role)
@@ -41,10 +43,13 @@ def access_for(user: Any) -> Access:
             street_ids.add(street_id)
         elif role == Role.CITY_VIEWER:
             city_viewer = True
+        elif role == Role.CITY_ADMIN:
+            city_viewer = city_admin = True
     access = Access(
         community_roles={k: frozenset(v) for k, v in community_roles.items()},
         street_ids=frozenset(street_ids),
         city_viewer=city_viewer,
+        city_admin=city_admin,
         superuser=user.is_superuser,
     )
     user._linli_access = access
@@ -129,8 +134,9 @@ def can_manage_community(user: Any, community: Any) -> bool:
 
 
 def can_grant_role(user: Any, community: Any, role: str) -> bool:
-    if role in {Role.STREET_ADMIN, Role.CITY_VIEWER}:
-        return access_for(user).superuser
+    if role in {Role.STREET_ADMIN, Role.CITY_VIEWER, Role.CITY_ADMIN}:
+        access = access_for(user)
+        return access.superuser or (access.city_admin and role != Role.CITY_ADMIN)
     return can_manage_community(user, community) or oversees(user, community)
 
 

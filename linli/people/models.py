@@ -33,6 +33,27 @@ class Resident(models.Model):
         FEMALE = "F", _("female")
         MALE = "M", _("male")
 
+    class Relation(models.TextChoices):
+        """与户主关系, as the population register (人口信息采集表) records it."""
+
+        HEAD = "head", _("head of household")
+        SPOUSE = "spouse", _("spouse")
+        CHILD = "child", _("child")
+        CHILD_IN_LAW = "child_in_law", _("son- or daughter-in-law")
+        PARENT = "parent", _("parent")
+        PARENT_IN_LAW = "parent_in_law", _("parent-in-law")
+        GRANDCHILD = "grandchild", _("grandchild")
+        GRANDPARENT = "grandparent", _("grandparent")
+        SIBLING = "sibling", _("brother or sister")
+        OTHER = "other", _("other relative or lodger")
+
+    class Residence(models.TextChoices):
+        """人户状态: whether the person lives where their household registration (户籍) is."""
+
+        CONSISTENT = "consistent", _("lives here, registered here (人户一致)")
+        REGISTERED_ELSEWHERE = "registered_elsewhere", _("lives here, registered elsewhere (人在户不在)")
+        LIVES_ELSEWHERE = "lives_elsewhere", _("registered here, lives elsewhere (户在人不在)")
+
     community = models.ForeignKey(
         "places.Community", on_delete=models.PROTECT, related_name="residents", verbose_name=_("community")
     )
@@ -62,7 +83,19 @@ class Resident(models.Model):
     is_owner = models.BooleanField(_("property owner"), default=False)
     is_party_member = models.BooleanField(_("party member"), default=False)
     tags = models.ManyToManyField(SensitiveTag, blank=True, related_name="residents", verbose_name=_("sensitive tags"))
+    relation_to_head = models.CharField(
+        _("relation to the head of household"), max_length=20, choices=Relation.choices, blank=True
+    )
+    residence = models.CharField(
+        _("residence status"), max_length=24, choices=Residence.choices, default=Residence.CONSISTENT
+    )
+    hukou_address = models.CharField(_("registered (hukou) address"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    moved_out_on = models.DateField(
+        _("moved out on"), null=True, blank=True, help_text=_("迁出: kept on the register, no longer a resident.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["community", "name", "pk"]
@@ -75,10 +108,17 @@ class Resident(models.Model):
                 condition=~models.Q(id_number_digest=""),
             ),
         ]
-        indexes = [models.Index(fields=["community", "birth_date"])]
+        indexes = [
+            models.Index(fields=["community", "birth_date"]),
+            models.Index(fields=["community", "moved_out_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_moved_out(self) -> bool:
+        return self.moved_out_on is not None
 
     def age(self, day: dt.date | None = None) -> int:
         return age_on(self.birth_date, day or timezone.localdate())

@@ -9,6 +9,7 @@ DEFAULT_TAGS = [
     ("low_income", "低保户", "Minimum-living-allowance household"),
     ("special_care", "优抚对象", "Entitled group (veterans and families)"),
     ("serious_illness", "重病患者", "Serious illness"),
+    ("veteran", "退役军人", "Veteran"),
 ]
 
 
