@@ -135,7 +135,7 @@ def test_audit_row_is_written_in_the_same_transaction_as_the_change(users, commu
         audit_services.AuditEntry.objects.create(action=kwargs["action"], object_type="x")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "audit_record", failing_audit)
+    monkeypatch.setattr(services.residents, "audit_record", failing_audit)
     with pytest.raises(RuntimeError):
         services.resident_create(
             actor=users["community_admin"], community=community, name="甲", birth_date=dt.date(1990, 1, 1)

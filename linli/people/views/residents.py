@@ -9,8 +9,8 @@ from linli.accounts import rules
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.selectors import community_get
 
-from . import selectors, services
-from .forms import ResidentForm, RevealForm
+from .. import selectors, services
+from ..forms import ResidentForm, RevealForm
 
 
 @login_required

@@ -15,8 +15,8 @@ from linli.core import crypto
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.places.models import Community, Household
 
-from . import idnumber
-from .models import Resident, SensitiveTag
+from .. import idnumber
+from ..models import Resident, SensitiveTag
 
 
 def _check_household(community: Community, household: Household | None) -> None:

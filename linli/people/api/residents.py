@@ -1,19 +1,17 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Status
+from ninja import Field, Query, Status
 
 from linli.accounts import rules
-from linli.accounts.api_auth import AUTH
 from linli.core.api import Page, page_of
 from linli.places.selectors import community_get, household_get
 
-from . import selectors, services
-from .ages import tier_of
-from .models import Resident
-from .schemas import ResidentIn, ResidentOut, ResidentPatch, RevealIn, RevealOut
-
-router = Router(tags=["people"], auth=AUTH)
+from .. import selectors, services
+from ..ages import tier_of
+from ..models import Resident
+from ..schemas import ResidentIn, ResidentOut, ResidentPatch, RevealIn, RevealOut
+from .common import router
 
 
 def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
