@@ -340,6 +340,10 @@ def build(ctx: DemoContext) -> None:
             ctx, "city_viewer", "13900000009", "市风貌办", str(Role.CITY_VIEWER.label), "杭州市", is_staff=True
         )
         RoleAssignment.objects.create(user=city, role=Role.CITY_VIEWER)
+        city_admin = _user(
+            ctx, "city_admin", "13900000010", "市民政局", str(Role.CITY_ADMIN.label), "杭州市", is_staff=True
+        )
+        RoleAssignment.objects.create(user=city_admin, role=Role.CITY_ADMIN)
     ctx.progress("  accounts for every role")
 
 
@@ -354,6 +358,7 @@ DEMO_MOBILES = [
     "13900000007",
     "13900000008",
     "13900000009",
+    "13900000010",
     "13900000015",
     "13900000011",
 ]
