@@ -38,7 +38,7 @@ class Resident(models.Model):
 
         HEAD = "head", _("head of household")
         SPOUSE = "spouse", _("spouse")
-        CHILD = "child", _("child")
+        CHILD = "child", _("son or daughter")
         CHILD_IN_LAW = "child_in_law", _("son- or daughter-in-law")
         PARENT = "parent", _("parent")
         PARENT_IN_LAW = "parent_in_law", _("parent-in-law")

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("head", "head of household"),
                     ("spouse", "spouse"),
-                    ("child", "child"),
+                    ("child", "son or daughter"),
                     ("child_in_law", "son- or daughter-in-law"),
                     ("parent", "parent"),
                     ("parent_in_law", "parent-in-law"),
