@@ -6,8 +6,9 @@ must add up (ledger entries and audit rows are kept); see docs/privacy.md for wh
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
@@ -15,6 +16,7 @@ from linli.accounts.models import RoleAssignment, User
 from linli.accounts.rules import forget_access
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.notifications.services import notify
 
 from .. import rules as people_rules
 from ..models import DataRequest, Resident
@@ -98,7 +100,18 @@ def data_request_refuse(*, actor: Any, request: DataRequest, answer: str) -> Dat
         locked.handled_at = timezone.now()
         locked.save(update_fields=["status", "answer", "handled_by", "handled_at"])
         audit_record(actor=actor, action="data_request.refuse", instance=locked, before=before, after=snapshot(locked))
+        _tell_refused(locked)
     return locked
+
+
+def _tell_refused(request: DataRequest) -> None:
+    """The resident hears of a refusal, in their own language, with the reason (after the commit)."""
+    user = request.requested_by
+    if user is None or not user.is_active:
+        return
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        title = _("Your request to delete your personal data was not accepted")
+    notify(user=user, title=title, body=request.answer, url="/accounts/me/data/", community=request.community)
 
 
 def data_request_approve(*, actor: Any, request: DataRequest, answer: str = "") -> DataRequest:

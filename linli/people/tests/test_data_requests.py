@@ -159,16 +159,23 @@ def test_approving_anonymises_closes_the_account_and_keeps_the_books(users, comm
         services.data_request_approve(actor=users["social_worker"], request=request)
 
 
-def test_refusing_needs_a_reason_the_resident_sees(users, community, me):
+def test_refusing_needs_a_reason_the_resident_sees(users, community, me, django_capture_on_commit_callbacks):
     request = services.data_deletion_request(actor=me.user)
     client = client_for(users["community_admin"], "en")
     empty = client.post(f"/people/shibei/data-requests/{request.pk}/", {"decision": "refuse", "answer": ""})
     assert empty.status_code == 400 and "Give a reason" in empty.content.decode()
     request.refresh_from_db()
     assert request.status == "pending" and AuditEntry.objects.filter(action="data_request.refuse").count() == 0
-    client.post(f"/people/shibei/data-requests/{request.pk}/", {"decision": "refuse", "answer": "正在办理低保，需保留"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/people/shibei/data-requests/{request.pk}/", {"decision": "refuse", "answer": "正在办理低保，需保留"}
+        )
     mine = client_for(me.user).get("/api/v1/me/data-requests").json()
     assert mine[0]["status"] == "refused" and mine[0]["answer"] == "正在办理低保，需保留"
+    from linli.notifications.models import Notification
+
+    told = Notification.objects.get(user=me.user)
+    assert "删除个人信息的申请未获同意" in told.title and told.body == "正在办理低保，需保留"
 
 
 def test_staff_of_another_community_cannot_see_or_decide(users, community, other_community, me, make_user):
