@@ -157,3 +157,11 @@ def test_a_moved_out_resident_keeps_their_own_points_page(users, community, link
     assert response.status_code == 200  # the statement, not "not linked to a resident"
     page = client_for(user).get("/accounts/me/")
     assert page.status_code == 200 and "迁出日期" in page.content.decode()  # their record, shown as moved out
+
+
+def test_moved_out_residents_are_not_counted_in_the_population(users, community, linked):
+    from linli.cockpit.queries.people import residents
+
+    assert residents(community, TODAY()) == 1
+    services.resident_move_out(actor=users["social_worker"], resident=linked, on=TODAY(), reason="搬走")
+    assert residents(community, TODAY()) == 0
