@@ -11,6 +11,7 @@ from linli.core.api import install_error_handlers
 from linli.courses.api import router as courses_router
 from linli.facilities.api import router as facilities_router
 from linli.fund.api import router as fund_router
+from linli.home.api import router as home_router
 from linli.ledger.api import router as ledger_router
 from linli.mediation.api import router as mediation_router
 from linli.partners.api import router as partners_router
@@ -43,3 +44,4 @@ api.add_router("", ledger_router)
 api.add_router("", volunteering_router)
 api.add_router("", fund_router)
 api.add_router("", partners_router)
+api.add_router("", home_router)

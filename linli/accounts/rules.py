@@ -128,6 +128,11 @@ def can_edit_residents(user: Any, community: Any) -> bool:
     return access_for(user).superuser or has_role(user, community, *CASEWORK_ROLES)
 
 
+def can_handle_data_requests(user: Any, community: Any) -> bool:
+    """Residents' requests for their personal data or its deletion (PIPL): the caseworkers who keep the register."""
+    return can_edit_residents(user, community)
+
+
 def can_manage_community(user: Any, community: Any) -> bool:
     """Configure the community: places, grids, roles, rules."""
     return access_for(user).superuser or has_role(user, community, Role.COMMUNITY_ADMIN)

@@ -58,7 +58,8 @@ def orders_of_user(*, user: Any) -> QuerySet[MealOrder]:
 def order_get(*, user: Any, community: Community, pk: int) -> MealOrder:
     order = MealOrder.objects.filter(pk=pk).select_related("menu__canteen", "resident", "community").first()
     if order is None or not (
-        facility_rules.can_run_front_desk(user, order.community) or facility_rules.may_act_for(user, order.resident)
+        facility_rules.can_run_front_desk(user, order.community)
+        or facility_rules.may_see_records_of(user, order.resident)
     ):
         raise NotFound(_("No such order."))
     if community.pk not in (order.community_id, order.resident.community_id):

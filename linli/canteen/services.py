@@ -19,6 +19,7 @@ from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import notify
 from linli.people.models import Resident
+from linli.people.rules import ensure_current
 
 from . import rules
 from .models import FUNDING_PAYERS, MealCharge, MealOrder, Menu, Payer, PriceRule
@@ -178,6 +179,7 @@ def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.dat
     """Order a meal for the diner; the price follows the rules for their age on the day, and the split is
     recorded as charge rows (diner, and the funding source for the rest)."""
     now = now or timezone.now()
+    ensure_current(resident)
     if not facility_rules.may_act_for(actor, resident):
         raise NotAllowed(
             _("You can order only for yourself and the members of your household."),

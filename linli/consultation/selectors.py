@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.errors import NotAllowed, NotFound
 from linli.people.models import Resident
+from linli.people.rules import current
 from linli.places.models import Community
 
 from . import rules
@@ -155,7 +156,7 @@ def eligible_count(*, vote: Vote) -> int:
     from linli.people.ages import born_on_or_before_for_age
 
     adults = Resident.objects.filter(
-        community=vote.community, birth_date__lte=born_on_or_before_for_age(18, timezone.localdate())
+        current(), community=vote.community, birth_date__lte=born_on_or_before_for_age(18, timezone.localdate())
     )
     if vote.eligibility == "owners":
         adults = adults.filter(is_owner=True)

@@ -14,6 +14,7 @@ from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import notify
 from linli.people.models import Resident
+from linli.people.rules import ensure_current
 from linli.places.models import Community
 
 from . import rules
@@ -122,6 +123,7 @@ def enrol(
     else:
         if resident is None:
             raise DomainError(_("Choose who will attend."), field="resident")
+        ensure_current(resident)
         if not facility_rules.may_act_for(actor, resident):
             raise NotAllowed(
                 _("You can book only for yourself and the members of your household."),

@@ -4,6 +4,7 @@ from typing import Any
 
 from linli.accounts.models import Role
 from linli.accounts.rules import STAFF_ROLES, access_for, can_view_community, has_role, oversees
+from linli.people.rules import is_current, own_profile
 
 REGISTER_ROLES = (Role.COMMUNITY_ADMIN, Role.SOCIAL_WORKER)
 FRONT_DESK_ROLES = (*STAFF_ROLES, Role.OPERATOR)
@@ -28,27 +29,33 @@ def can_run_front_desk(user: Any, community: Any) -> bool:
 
 
 def own_resident(user: Any) -> Any:
-    """The resident profile of this account, cached on the user object for the request."""
-    if user is None or not user.is_authenticated:
-        return None
-    if not hasattr(user, "_linli_resident"):
-        from linli.people.models import Resident
-
-        user._linli_resident = Resident.objects.filter(user=user).select_related("household").first()
-    return user._linli_resident
+    """The resident record of this account, moved out or not (their past bookings stay theirs to see)."""
+    return own_profile(user)
 
 
 def may_act_for(user: Any, resident: Any) -> bool:
     """A resident acts for themself and the members of their own household; front-desk staff for anyone in
-    their community (a booking taken by phone for an elderly resident)."""
+    their community (a booking taken by phone for an elderly resident). Nobody acts for someone who has moved
+    out (迁出), nor does a moved-out resident act for anyone."""
+    if not is_current(resident):
+        return False
     if can_run_front_desk(user, resident.community):
         return True
     me = own_resident(user)
-    if me is None:
+    if not is_current(me):
         return False
     if me.pk == resident.pk:
         return True
     return me.household_id is not None and me.household_id == resident.household_id
+
+
+def may_see_records_of(user: Any, resident: Any) -> bool:
+    """Bookings and orders already made: whoever may act for the resident, and always the resident themself,
+    moved out or not."""
+    if can_run_front_desk(user, resident.community) or may_act_for(user, resident):
+        return True
+    me = own_resident(user)
+    return me is not None and me.pk == resident.pk
 
 
 def may_use_facility(resident: Any, facility: Any) -> bool:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.errors import NotAllowed, NotFound
 from linli.people.models import Resident
+from linli.people.rules import ensure_current
 from linli.places.geometry import haversine_m
 from linli.places.models import Community
 
@@ -126,7 +127,7 @@ def household_of(*, user: Any) -> list[Resident]:
     me = rules.own_resident(user)
     if me is None:
         return []
-    if me.household_id is None:
+    if me.household_id is None or me.has_moved_out:
         return [me]
     return list(Resident.objects.filter(household_id=me.household_id).order_by("birth_date", "pk"))
 
@@ -138,6 +139,7 @@ def resident_for_booking(*, user: Any, community: Community, pk: int | None) -> 
     if pk is None:
         if me is None:
             raise NotAllowed(_("Only registered residents can book. Please ask your community to register you."))
+        ensure_current(me)
         return me
     resident = Resident.objects.filter(pk=pk).select_related("community", "household").first()
     if resident is None or not rules.may_act_for(user, resident):
@@ -160,7 +162,7 @@ def bookings_of_user(*, user: Any, upcoming_only: bool = False) -> QuerySet[Book
 def booking_get(*, user: Any, community: Community, pk: int) -> Booking:
     booking = Booking.objects.filter(pk=pk).select_related("slot__service__facility", "resident__user").first()
     if booking is None or not (
-        rules.can_run_front_desk(user, booking.community) or rules.may_act_for(user, booking.resident)
+        rules.can_run_front_desk(user, booking.community) or rules.may_see_records_of(user, booking.resident)
     ):
         raise NotFound(_("No such booking."))
     if booking.community_id != community.pk and booking.resident.community_id != community.pk:

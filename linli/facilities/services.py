@@ -18,6 +18,7 @@ from linli.core.scenarios import Scenario
 from linli.core.uploads import MAX_IMAGE_PIXELS, files_removed_on_error, image_decoding, upload_read
 from linli.notifications.services import notify
 from linli.people.models import Resident
+from linli.people.rules import ensure_current
 from linli.places.models import Community
 
 from . import rules
@@ -417,6 +418,7 @@ def booking_create(
     """Book a place for the resident: confirmed while places are free, else on the waiting list (if the
     service keeps one), else refused. The slot row is locked, so concurrent requests never overbook."""
     now = now or timezone.now()
+    ensure_current(resident)
     if not rules.may_act_for(actor, resident):
         raise NotAllowed(
             _("You can book only for yourself and the members of your household."),

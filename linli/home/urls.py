@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -10,5 +10,7 @@ urlpatterns = [
     path("communities/<str:code>/", views.community_detail, name="community_detail"),
     # Under accounts/ where it always was; it lives here because it shows the resident record as well.
     path("accounts/me/", views.profile, name="profile"),
+    path("accounts/me/data/", views.my_data, name="my_data"),
+    re_path(r"^accounts/me/data/download\.(?P<fmt>xlsx|json)$", views.my_data_download, name="my_data_download"),
     path("about/data/", views.data_credits, name="data_credits"),
 ]

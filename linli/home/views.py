@@ -1,15 +1,23 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
 from linli.accounts.services import user_set_preferences
 from linli.core.cookies import elder_cookie_set
+from linli.core.errors import DomainError
 from linli.core.scenarios import Scenario
-from linli.people.selectors import resident_of_user
+from linli.people import services as people_services
+from linli.people.forms import DeletionRequestForm
+from linli.people.selectors import data_requests_of, resident_of_user
 from linli.places import selectors as places
+
+from . import personal_data
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -77,3 +85,46 @@ def profile(request: HttpRequest) -> HttpResponse:
             "roles": request.user.roles.select_related("community", "street"),  # type: ignore[union-attr]
         },
     )
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """My personal data: download a copy (Excel or JSON), ask for deletion, see what became of my requests."""
+    form = DeletionRequestForm(request.POST or None)
+    resident = resident_of_user(user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.data_deletion_request(actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Your request is sent. The community will answer within 15 working days."))
+            return redirect("home:my_data")
+    return render(
+        request,
+        "home/my_data.html",
+        {
+            "resident": resident,
+            "form": form,
+            "requests": data_requests_of(user=request.user)[:50],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    sections = personal_data.personal_data(user=request.user)
+    if resident_of_user(user=request.user) is not None:
+        people_services.data_export_record(actor=request.user)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        as_json = JsonResponse(personal_data.as_json(sections), json_dumps_params={"ensure_ascii": False})
+        as_json["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
+        return as_json
+    response = HttpResponse(
+        personal_data.as_workbook(sections),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.xlsx"'
+    return response

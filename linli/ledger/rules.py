@@ -27,9 +27,9 @@ def can_apply_as_merchant(user: Any, community: Any) -> bool:
         return False
     if access_for(user).superuser or has_role(user, community, Role.RESIDENT, Role.MERCHANT_STAFF):
         return True
-    from linli.people.models import Resident
+    from linli.people.rules import resident_in
 
-    return Resident.objects.filter(user=user, community=community).exists()
+    return resident_in(user, community) is not None
 
 
 def is_merchant_staff(user: Any, merchant: Any) -> bool:

@@ -131,3 +131,63 @@ class Resident(models.Model):
 
     def age_tier_by_year(self, day: dt.date | None = None) -> AgeTier:
         return tier_of(self.age_by_year(day))
+
+
+class DataRequest(models.Model):
+    """A resident's request about their personal data (PIPL 个人信息保护法 第四十五、四十七条): a copy, or deletion.
+
+    Exports are served at once and recorded here as done; deletions wait for a caseworker, who anonymises the
+    record or refuses with a reason."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("a copy of my data")
+        DELETE = "delete", _("delete my personal data")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the community")
+        DONE = "done", _("done")
+        REFUSED = "refused", _("refused")
+
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.PROTECT, related_name="data_requests", verbose_name=_("community")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="data_requests", verbose_name=_("resident")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="data_requests",
+        verbose_name=_("requested by"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("personal data request")
+        verbose_name_plural = _("personal data requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "kind"],
+                condition=models.Q(status="pending"),
+                name="uniq_pending_data_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.get_kind_display()}"

@@ -14,6 +14,12 @@ class ResidentOut(Schema):
     age_tier: str
     id_number: str = Field(description="Masked to its last 4 characters, e.g. **************1234")
     household: str | None
+    household_id: int | None = None
+    relation_to_head: str = ""
+    residence: str = ""
+    hukou_address: str = ""
+    note: str = ""
+    moved_out_on: dt.date | None = None
     is_owner: bool
     is_party_member: bool
     tags: list[str]
@@ -29,6 +35,10 @@ class ResidentIn(Schema):
     is_owner: bool = False
     is_party_member: bool = False
     tags: list[str] = []
+    relation_to_head: str = Field("", max_length=20)
+    residence: str = Field("consistent", max_length=24)
+    hukou_address: str = Field("", max_length=200)
+    note: str = Field("", max_length=500)
 
 
 class ResidentPatch(Schema):
@@ -41,6 +51,10 @@ class ResidentPatch(Schema):
     is_owner: bool | None = None
     is_party_member: bool | None = None
     tags: list[str] | None = None
+    relation_to_head: str | None = Field(None, max_length=20)
+    residence: str | None = Field(None, max_length=24)
+    hukou_address: str | None = Field(None, max_length=200)
+    note: str | None = Field(None, max_length=500)
 
 
 class RevealIn(Schema):
@@ -49,3 +63,58 @@ class RevealIn(Schema):
 
 class RevealOut(Schema):
     id_number: str
+
+
+class MoveOutIn(Schema):
+    moved_out_on: dt.date
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class MoveBackIn(Schema):
+    reason: str = Field("", max_length=200)
+
+
+class HouseholdIn(Schema):
+    building_id: int
+    unit: str = Field(min_length=1, max_length=30)
+
+
+class HouseholdPatch(Schema):
+    unit: str = Field(min_length=1, max_length=30)
+
+
+class HouseholdMemberOut(Schema):
+    id: int
+    name: str
+    relation_to_head: str
+    age_tier: str
+    tags: list[str]
+
+
+class HouseholdOut(Schema):
+    id: int
+    building_id: int
+    building: str
+    unit: str
+    member_count: int
+    members: list[HouseholdMemberOut] | None = Field(None, description="Only on a single household")
+
+
+class DataRequestIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class DataRequestOut(Schema):
+    id: int
+    kind: str
+    status: str
+    resident_id: int
+    resident: str = Field(description="The resident's name on the register (staff lists only; else empty)")
+    reason: str
+    answer: str
+    created_at: dt.datetime
+    handled_at: dt.datetime | None
+
+
+class DataRequestDecisionIn(Schema):
+    answer: str = Field("", max_length=500)

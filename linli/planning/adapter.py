@@ -18,6 +18,7 @@ from django.conf import settings
 from linli.facilities.models import Facility, FacilityCategory
 from linli.people.ages import age_on
 from linli.people.models import Resident
+from linli.people.rules import current
 from linli.places.models import Building, Community
 
 from .core import PlanResult, Rules, SitingRequest, WalkNetwork, load_network, parse_rules, run_plan
@@ -64,9 +65,9 @@ def collect_inputs(*, communities: Iterable[Community], rules: Rules, day: dt.da
     communities = list(communities)
     ids = [c.pk for c in communities]
     counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(rules.age_bands))
-    for building_id, birth in Resident.objects.filter(community_id__in=ids, household__isnull=False).values_list(
-        "household__building_id", "birth_date"
-    ):
+    for building_id, birth in Resident.objects.filter(
+        current(), community_id__in=ids, household__isnull=False
+    ).values_list("household__building_id", "birth_date"):
         age = age_on(birth, day)
         for i, band in enumerate(rules.age_bands):
             if age >= band.min_age and (band.max_age is None or age < band.max_age):

@@ -20,6 +20,7 @@ from linli.ledger import services as ledger
 from linli.ledger.codes import RuleCode
 from linli.notifications.services import notify
 from linli.people.models import Resident
+from linli.people.rules import ensure_current
 from linli.places.models import Community
 
 from . import codes, rules
@@ -95,6 +96,7 @@ def team_join(
         leader = False
     if resident.community_id != team.community_id:
         raise NotFound(_("This resident is not registered in this community."), field="resident")
+    ensure_current(resident)
     if team.party_vanguard and not resident.is_party_member:
         raise DomainError(_("This team is for party members (柿先锋)."), code="party_members_only")
     with transaction.atomic():
@@ -223,6 +225,7 @@ def signup_create(*, actor: Actor, activity: Activity, resident: Resident, now: 
     locked, so two volunteers never take the last place together."""
     now = now or timezone.now()
     _own(actor, resident)
+    ensure_current(resident)
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         if resident.community_id != activity.community_id:
@@ -534,6 +537,7 @@ def club_join(*, actor: Actor, club: Club, resident: Resident, now: dt.datetime 
             raise DomainError(_("This club is not taking new members at the moment."), code="closed")
     if resident.community_id != club.community_id:
         raise NotFound(_("This resident is not registered in this community."), field="resident")
+    ensure_current(resident)
     with transaction.atomic():
         member, created = ClubMember.objects.get_or_create(
             club=club, resident=resident, defaults={"joined_on": timezone.localdate(now or timezone.now())}

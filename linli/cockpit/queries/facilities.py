@@ -7,12 +7,13 @@ from linli.canteen.models import MealOrder
 from linli.facilities.models import Booking, Facility
 from linli.people.ages import born_on_or_before_for_age
 from linli.people.models import Resident
+from linli.people.rules import current
 
 from .registry import figure, month_bounds, query
 
 
 def _residents(community: Any) -> int:
-    return Resident.objects.filter(community=community).count()
+    return Resident.objects.filter(current(), community=community).count()
 
 
 def _attended(community: Any, month: dt.date) -> int:
@@ -48,7 +49,9 @@ def bookings_attended_per_100(community: Any, month: dt.date) -> float | None:
 def canteen_meals_per_elderly(community: Any, month: dt.date) -> float | None:
     """Meals served in the month per resident aged 60+."""
     end = month_bounds(month)[1] - dt.timedelta(days=1)
-    elderly = Resident.objects.filter(community=community, birth_date__lte=born_on_or_before_for_age(60, end)).count()
+    elderly = Resident.objects.filter(
+        current(), community=community, birth_date__lte=born_on_or_before_for_age(60, end)
+    ).count()
     return _meals(community, month) / elderly if elderly else None
 
 

@@ -5,6 +5,7 @@ from django.db.models import Count
 
 from linli.people.ages import born_on_or_before_for_age, tier_of
 from linli.people.models import Resident
+from linli.people.rules import current
 from linli.places.models import Household
 
 from .registry import figure, month_bounds, query
@@ -16,7 +17,7 @@ def _last_day(month: dt.date) -> dt.date:
 
 @query("residents")
 def residents(community: Any, month: dt.date) -> float:
-    return Resident.objects.filter(community=community).count()
+    return Resident.objects.filter(current(), community=community).count()
 
 
 @query("households")
@@ -27,7 +28,7 @@ def households(community: Any, month: dt.date) -> float:
 @query("share_aged")
 def share_aged(community: Any, month: dt.date, min_age: str = "60") -> float | None:
     """Percent of residents at least `min_age` years old at the end of the month."""
-    total = Resident.objects.filter(community=community).count()
+    total = Resident.objects.filter(current(), community=community).count()
     if not total:
         return None
     older = Resident.objects.filter(
@@ -38,8 +39,8 @@ def share_aged(community: Any, month: dt.date, min_age: str = "60") -> float | N
 
 @query("party_members_per_100")
 def party_members_per_100(community: Any, month: dt.date) -> float | None:
-    total = Resident.objects.filter(community=community).count()
-    members = Resident.objects.filter(community=community, is_party_member=True).count()
+    total = Resident.objects.filter(current(), community=community).count()
+    members = Resident.objects.filter(current(), community=community, is_party_member=True).count()
     return 100 * members / total if total else None
 
 
@@ -47,7 +48,9 @@ def party_members_per_100(community: Any, month: dt.date) -> float | None:
 def residents_by_age(community: Any, month: dt.date) -> dict[str, int]:
     day = _last_day(month)
     counts: dict[str, int] = {}
-    for (birth,) in Resident.objects.filter(community=community).values_list("birth_date").iterator(chunk_size=5000):
+    for (birth,) in (
+        Resident.objects.filter(current(), community=community).values_list("birth_date").iterator(chunk_size=5000)
+    ):
         years = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
         if years >= 0:
             tier = tier_of(years).value
@@ -77,7 +80,7 @@ def grid_coverage(community: Any, month: dt.date) -> float | None:
 
 @figure("residents_total")
 def residents_total(community: Any, month: dt.date) -> int:
-    return Resident.objects.filter(community=community).count()
+    return Resident.objects.filter(current(), community=community).count()
 
 
 @figure("households_total")

@@ -14,6 +14,7 @@ from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
 from linli.people.models import Resident
+from linli.people.rules import ensure_current
 from linli.places.models import Community
 
 from .. import rules, selectors
@@ -225,6 +226,7 @@ def order_place(
     """A resident buys `quantity` of a product: points (and yuan) are held until the merchant redeems the code."""
     if actor is not None and resident.user_id != getattr(actor, "pk", None):
         raise NotAllowed(_("You may only order for yourself."))
+    ensure_current(resident)
     key = _key(idempotency_key)
     quantity = whole_amount(quantity, field="quantity", maximum=MAX_ORDER_QUANTITY)
     merchant = product.merchant

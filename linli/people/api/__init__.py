@@ -2,6 +2,8 @@
 
 # isort: off
 from . import residents  # noqa: F401
+from . import households  # noqa: F401
+from . import data_requests  # noqa: F401
 
 # isort: on
 from .common import router

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Status
@@ -10,7 +10,7 @@ from linli.places.selectors import community_get, household_get
 from .. import selectors, services
 from ..ages import tier_of
 from ..models import Resident
-from ..schemas import ResidentIn, ResidentOut, ResidentPatch, RevealIn, RevealOut
+from ..schemas import MoveBackIn, MoveOutIn, ResidentIn, ResidentOut, ResidentPatch, RevealIn, RevealOut
 from .common import router
 
 
@@ -29,6 +29,12 @@ def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
         "age_tier": tier_of(age).value,
         "id_number": resident.id_number_masked,
         "household": str(resident.household) if resident.household else None,
+        "household_id": resident.household_id,
+        "relation_to_head": resident.relation_to_head,
+        "residence": resident.residence,
+        "hukou_address": resident.hukou_address,
+        "note": resident.note,
+        "moved_out_on": resident.moved_out_on,
         "is_owner": resident.is_owner,
         "is_party_member": resident.is_party_member,
         "tags": [t.code for t in resident.tags.all()] if show_tags else [],
@@ -36,22 +42,41 @@ def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
 
 
 class ResidentFilter(Page):
-    search: str = Field("", max_length=40)
+    search: str = Field("", max_length=40, description="Part of the name, or the last 4 digits of the mobile")
+    status: Literal["current", "moved_out", "all"] = "current"
+    neighbourhood_id: int | None = Field(None, ge=1)
+    building_id: int | None = Field(None, ge=1)
+    grid_id: int | None = Field(None, ge=1)
+    household_id: int | None = Field(None, ge=1)
+    age_tier: str = Field("", max_length=20, description="One of the age tiers (infant … senior_80)")
     min_age: int | None = Field(None, ge=0, le=150)
     max_age: int | None = Field(None, ge=0, le=150)
-    tag: str = Field("", max_length=40)
+    tag: str = Field("", max_length=40, description="Sensitive tag code; only for roles that may see tags")
+    party_member: bool | None = None
+    residence: str = Field("", max_length=24)
 
 
 @router.get("/communities/{code}/residents", response=list[ResidentOut])
 def resident_list(request: HttpRequest, code: str, filters: Query[ResidentFilter]) -> list[dict[str, Any]]:
+    """Current residents by default (`status=moved_out` for 迁出, `all` for both); every filter combines."""
     community = community_get(code=code, user=request.user)
     qs = selectors.residents_for(
         user=request.user,
         community=community,
-        search=filters.search,
-        min_age=filters.min_age,
-        max_age=filters.max_age,
-        tag=filters.tag,
+        filters=selectors.ResidentFilters(
+            search=filters.search,
+            status=filters.status,
+            neighbourhood=filters.neighbourhood_id,
+            building=filters.building_id,
+            grid=filters.grid_id,
+            household=filters.household_id,
+            age_tier=filters.age_tier,
+            min_age=filters.min_age,
+            max_age=filters.max_age,
+            tag=filters.tag,
+            party_member=filters.party_member,
+            residence=filters.residence,
+        ),
     )
     return [resident_out(r, user=request.user) for r in page_of(qs, filters)]
 
@@ -95,3 +120,22 @@ def resident_reveal_id_number(request: HttpRequest, code: str, resident_id: int,
     return {
         "id_number": services.resident_reveal_id_number(actor=request.user, resident=resident, reason=payload.reason)
     }
+
+
+@router.post("/communities/{code}/residents/{resident_id}/move-out", response=ResidentOut)
+def resident_move_out(request: HttpRequest, code: str, resident_id: int, payload: MoveOutIn) -> dict[str, Any]:
+    """迁出: kept on the register, no longer a resident (loses the rights of one); undone by `move-back`."""
+    community = community_get(code=code, user=request.user)
+    resident = selectors.resident_get(user=request.user, community=community, pk=resident_id)
+    resident = services.resident_move_out(
+        actor=request.user, resident=resident, on=payload.moved_out_on, reason=payload.reason
+    )
+    return resident_out(resident, user=request.user)
+
+
+@router.post("/communities/{code}/residents/{resident_id}/move-back", response=ResidentOut)
+def resident_move_back(request: HttpRequest, code: str, resident_id: int, payload: MoveBackIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    resident = selectors.resident_get(user=request.user, community=community, pk=resident_id)
+    resident = services.resident_move_back(actor=request.user, resident=resident, reason=payload.reason)
+    return resident_out(resident, user=request.user)

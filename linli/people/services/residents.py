@@ -10,13 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
+from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.rules import forget_access
+from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record, snapshot
 from linli.core import crypto
-from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.places.models import Community, Household
 
 from .. import idnumber
+from .. import rules as people_rules
 from ..models import Resident, SensitiveTag
+
+# The roles an account holds because its owner lives here: taken back when they move out, given back on an undo.
+RESIDENT_ROLES = (Role.RESIDENT.value, Role.VOLUNTEER.value)
 
 
 def _check_household(community: Community, household: Household | None) -> None:
@@ -68,6 +75,10 @@ def resident_create(
     is_owner: bool = False,
     is_party_member: bool = False,
     tags: Iterable[str] = (),
+    relation_to_head: str = "",
+    residence: str = Resident.Residence.CONSISTENT,
+    hukou_address: str = "",
+    note: str = "",
 ) -> Resident:
     if not rules.can_edit_residents(actor, community):
         raise NotAllowed(_("You may not register residents in this community."))
@@ -80,6 +91,10 @@ def resident_create(
         sex=sex,
         is_owner=is_owner,
         is_party_member=is_party_member,
+        relation_to_head=relation_to_head,
+        residence=residence or Resident.Residence.CONSISTENT,
+        hukou_address=hukou_address.strip(),
+        note=note.strip(),
     )
     _set_id_number(resident, id_number)
     if birth_date is None and id_number:
@@ -114,7 +129,21 @@ def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Reside
     community = resident.community
     if not rules.can_edit_residents(actor, community):
         raise NotAllowed(_("You may not change residents in this community."))
-    allowed = {"name", "mobile", "sex", "birth_date", "household", "is_owner", "is_party_member", "id_number", "tags"}
+    allowed = {
+        "name",
+        "mobile",
+        "sex",
+        "birth_date",
+        "household",
+        "is_owner",
+        "is_party_member",
+        "id_number",
+        "tags",
+        "relation_to_head",
+        "residence",
+        "hukou_address",
+        "note",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -131,6 +160,8 @@ def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Reside
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         if locked.birth_date > timezone.localdate():
             raise DomainError(_("A birth date cannot be in the future."), field="birth_date")
+        if locked.moved_out_on is not None and locked.birth_date > locked.moved_out_on:
+            raise DomainError(_("The birth date is after the day this resident moved out."), field="birth_date")
         _full_clean(locked)
         try:
             with transaction.atomic():
@@ -167,3 +198,93 @@ def resident_reveal_id_number(*, actor: Any, resident: Resident, reason: str) ->
     with transaction.atomic():
         audit_record(actor=actor, action="resident.reveal_id_number", instance=resident, after={"reason": reason})
     return crypto.decrypt(resident.id_number_encrypted)
+
+
+def resident_move_out(*, actor: Any, resident: Resident, on: dt.date, reason: str) -> Resident:
+    """迁出: the resident stays on the register (household kept, for the record and for an undo) and loses the
+    rights of a resident: every rule asks `linli.people.rules`, and their account's resident and volunteer roles in
+    the community are taken back. Their account keeps its own history."""
+    if not rules.can_edit_residents(actor, resident.community):
+        raise NotAllowed(_("You may not change residents in this community."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the resident moved out (e.g. moved to another city)."), field="reason")
+    if len(reason) > 200:
+        raise DomainError(_("Keep the reason under 200 characters."), field="reason")
+    if on > timezone.localdate():
+        raise DomainError(_("The moving-out date cannot be in the future."), field="moved_out_on")
+    with transaction.atomic():
+        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        if locked.moved_out_on is not None:
+            raise Conflict(_("This resident has already moved out."), code="already_moved_out")
+        if on < locked.birth_date:
+            raise DomainError(_("The moving-out date is before the resident was born."), field="moved_out_on")
+        before = snapshot(locked)
+        locked.moved_out_on = on
+        locked.note = _note_with(locked.note, _("Moved out on %(day)s: %(reason)s") % {"day": on, "reason": reason})
+        locked.save(update_fields=["moved_out_on", "note", "updated_at"])
+        roles_removed: list[str] = []
+        if locked.user_id is not None:
+            held = RoleAssignment.objects.filter(
+                user_id=locked.user_id, community=locked.community, role__in=RESIDENT_ROLES
+            )
+            roles_removed = sorted(held.values_list("role", flat=True))
+            held.delete()
+        audit_record(
+            actor=actor,
+            action="resident.move_out",
+            instance=locked,
+            before=before,
+            after={**snapshot(locked), "reason": reason, "roles_removed": roles_removed},
+        )
+    if locked.user is not None:
+        people_rules.forget(locked.user)
+        forget_access(locked.user)
+    return locked
+
+
+def resident_move_back(*, actor: Any, resident: Resident, reason: str = "") -> Resident:
+    """Undo a move out recorded by mistake (or a resident who came back): a resident again, with their rights."""
+    if not rules.can_edit_residents(actor, resident.community):
+        raise NotAllowed(_("You may not change residents in this community."))
+    with transaction.atomic():
+        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        if locked.moved_out_on is None:
+            raise Conflict(_("This resident has not moved out."), code="not_moved_out")
+        before = snapshot(locked)
+        locked.moved_out_on = None
+        if reason.strip():
+            locked.note = _note_with(locked.note, _("Moved back: %(reason)s") % {"reason": reason.strip()})
+        locked.save(update_fields=["moved_out_on", "note", "updated_at"])
+        roles_back = _roles_removed_at_move_out(locked) if locked.user_id is not None else []
+        for role in roles_back:
+            RoleAssignment.objects.get_or_create(user_id=locked.user_id, community=locked.community, role=role)
+        audit_record(
+            actor=actor,
+            action="resident.move_back",
+            instance=locked,
+            before=before,
+            after={**snapshot(locked), "reason": reason.strip(), "roles_restored": roles_back},
+        )
+    if locked.user is not None:
+        people_rules.forget(locked.user)
+        forget_access(locked.user)
+    return locked
+
+
+def _roles_removed_at_move_out(resident: Resident) -> list[str]:
+    last = (
+        AuditEntry.objects.filter(
+            action="resident.move_out", object_type=resident._meta.label_lower, object_id=str(resident.pk)
+        )
+        .order_by("-pk")
+        .first()
+    )
+    roles = (last.after or {}).get("roles_removed", []) if last is not None else []
+    return [r for r in roles if r in RESIDENT_ROLES]
+
+
+def _note_with(note: str, line: str) -> str:
+    """The note with a dated line added, cut to the field's length from the oldest end."""
+    joined = f"{note}\n{line}".strip() if note else line
+    return joined[-500:]

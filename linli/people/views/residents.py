@@ -1,32 +1,63 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
 from linli.core.errors import DomainError, NotAllowed
-from linli.places.selectors import community_get
+from linli.places.models import Community, Household
+from linli.places.selectors import community_get, household_get
 
 from .. import selectors, services
-from ..forms import ResidentForm, RevealForm
+from ..forms import MoveBackForm, MoveOutForm, ResidentFilterForm, ResidentForm, RevealForm, resident_initial
+from ..models import Resident
+
+PAGE_SIZE = 50
+
+
+def filters_from(form: ResidentFilterForm) -> selectors.ResidentFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    party = data.get("party_member", "")
+    return selectors.ResidentFilters(
+        search=data.get("q", ""),
+        status=data.get("status") or selectors.STATUS_CURRENT,
+        neighbourhood=getattr(data.get("neighbourhood"), "pk", None),
+        building=getattr(data.get("building"), "pk", None),
+        grid=getattr(data.get("grid"), "pk", None),
+        age_tier=data.get("age_tier", ""),
+        tag=getattr(data.get("tag"), "code", ""),
+        party_member=None if party == "" else party == "1",
+        residence=data.get("residence", ""),
+    )
 
 
 @login_required
 def resident_list(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    qs = selectors.residents_for(user=request.user, community=community, search=request.GET.get("q", "").strip())
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    show_tags = rules.can_view_sensitive_tags(request.user, community)
+    form = ResidentFilterForm(request.GET or None, community=community, show_tags=show_tags)
+    qs = selectors.residents_for(user=request.user, community=community, filters=filters_from(form))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "people/resident_list.html",
         {
             "community": community,
+            "form": form,
             "page": page,
-            "q": request.GET.get("q", ""),
+            "querystring": params.urlencode(),
+            "counts": selectors.status_counts(user=request.user, community=community),
             "can_edit": rules.can_edit_residents(request.user, community),
-            "show_tags": rules.can_view_sensitive_tags(request.user, community),
+            "show_tags": show_tags,
             "exact_age": rules.can_view_birth_date(request.user, community),
         },
     )
@@ -45,6 +76,7 @@ def resident_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             form.add_error(None, str(exc.message))
+    can_edit = rules.can_edit_residents(request.user, community)
     return render(
         request,
         "people/resident_detail.html",
@@ -54,10 +86,31 @@ def resident_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "form": form,
             "revealed": revealed,
             "can_reveal": rules.can_reveal_id_number(request.user, community),
+            "can_edit": can_edit,
+            "move_form": (MoveBackForm() if resident.has_moved_out else MoveOutForm()) if can_edit else None,
             "exact_age": rules.can_view_birth_date(request.user, community),
             "show_tags": rules.can_view_sensitive_tags(request.user, community),
         },
     )
+
+
+def _household_of(form: ResidentForm, community: Community, actor: Any) -> Household | None:
+    """The household chosen on the form, or the new one it asks for (created in the caller's transaction)."""
+    data = form.cleaned_data
+    if data.get("new_building"):
+        return services.household_create(
+            actor=actor, community=community, building=data["new_building"], unit=data["new_unit"]
+        )
+    if data.get("household"):
+        return household_get(community=community, pk=int(data["household"]))
+    return None
+
+
+def _resident_data(form: ResidentForm) -> dict[str, Any]:
+    data = {k: v for k, v in form.cleaned_data.items() if k not in {"household", "new_building", "new_unit"}}
+    if "tags" in data:
+        data["tags"] = [t.code for t in data["tags"]]
+    return data
 
 
 @login_required
@@ -65,15 +118,116 @@ def resident_create(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     if not rules.can_edit_residents(request.user, community):
         raise NotAllowed(_("You may not register residents in this community."))
-    form = ResidentForm(request.POST or None)
+    form = ResidentForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["tags"] = [t.code for t in data["tags"]]
         try:
-            resident = services.resident_create(actor=request.user, community=community, **data)
+            with transaction.atomic():  # a new household is kept only if the resident is saved with it
+                household = _household_of(form, community, request.user)
+                resident = services.resident_create(
+                    actor=request.user, community=community, household=household, **_resident_data(form)
+                )
         except DomainError as exc:
             exc.show_on(form)
         else:
             messages.success(request, _("Resident registered."))
             return redirect("people:resident_detail", code=community.code, pk=resident.pk)
-    return render(request, "people/resident_form.html", {"community": community, "form": form})
+    return render(
+        request,
+        "people/resident_form.html",
+        {"community": community, "form": form, "title": _("Register a resident")},
+    )
+
+
+@login_required
+def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_edit_residents(request.user, community):
+        raise NotAllowed(_("You may not change residents in this community."))
+    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    form = ResidentForm(request.POST or None, community=community, editing=True, initial=resident_initial(resident))
+    if request.method == "POST" and form.is_valid():
+        changes = _resident_data(form)
+        if not changes.get("id_number"):
+            changes.pop("id_number", None)  # left empty: the number on file stays
+        try:
+            with transaction.atomic():
+                changes["household"] = _household_of(form, community, request.user)
+                services.resident_update(actor=request.user, resident=resident, **changes)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("people:resident_detail", code=community.code, pk=resident.pk)
+    return render(
+        request,
+        "people/resident_form.html",
+        {
+            "community": community,
+            "form": form,
+            "resident": resident,
+            "title": _("Edit %(name)s") % {"name": resident.name},
+        },
+    )
+
+
+@login_required
+@require_POST
+def resident_move_out(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_edit_residents(request.user, community):
+        raise NotAllowed(_("You may not change residents in this community."))
+    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    form = MoveOutForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resident_move_out(
+                actor=request.user,
+                resident=resident,
+                on=form.cleaned_data["moved_out_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("%(name)s is recorded as moved out.") % {"name": resident.name})
+            return redirect("people:resident_detail", code=community.code, pk=resident.pk)
+    return _detail_with(request, community, resident, form)
+
+
+@login_required
+@require_POST
+def resident_move_back(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_edit_residents(request.user, community):
+        raise NotAllowed(_("You may not change residents in this community."))
+    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    form = MoveBackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resident_move_back(actor=request.user, resident=resident, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("%(name)s lives here again.") % {"name": resident.name})
+            return redirect("people:resident_detail", code=community.code, pk=resident.pk)
+    return _detail_with(request, community, resident, form)
+
+
+def _detail_with(request: HttpRequest, community: Community, resident: Resident, move_form: Any) -> HttpResponse:
+    """The detail page again, with the refused move-out/back form and its errors (status 400)."""
+    return render(
+        request,
+        "people/resident_detail.html",
+        {
+            "community": community,
+            "resident": resident,
+            "form": RevealForm(),
+            "can_reveal": rules.can_reveal_id_number(request.user, community),
+            "can_edit": True,
+            "move_form": move_form,
+            "today": timezone.localdate(),
+            "exact_age": rules.can_view_birth_date(request.user, community),
+            "show_tags": rules.can_view_sensitive_tags(request.user, community),
+        },
+        status=400,
+    )

@@ -143,9 +143,10 @@ def report_confirmed_award_points(*, report: Report, actor: Any) -> None:
     a rule the community switched off earns nothing either, and is logged."""
     from linli.ledger.services import points_earn
     from linli.people.models import Resident
+    from linli.people.rules import current
 
     resident = (
-        Resident.objects.filter(user_id=report.reporter_id, community=report.community).first()
+        Resident.objects.filter(current(), user_id=report.reporter_id, community=report.community).first()
         if report.reporter_id
         else None
     )
