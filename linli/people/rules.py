@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from linli.accounts import rules as base
+
 from .models import Resident
 
 
@@ -17,3 +19,8 @@ def resident_in(user: Any, community: Any) -> Resident | None:
             .first()
         )
     return cache[community.pk]
+
+
+def can_invite_residents(user: Any, community: Any) -> bool:
+    """Send sign-up invitations by SMS and see who has activated: the staff who keep the register."""
+    return base.can_edit_residents(user, community)

@@ -2,6 +2,7 @@
 
 # isort: off
 from . import residents  # noqa: F401
+from . import verification  # noqa: F401
 
 # isort: on
 from .common import router

@@ -1,5 +1,6 @@
 """Pages of the register, one module per subject."""
 
 from .residents import resident_create, resident_detail, resident_list
+from .verification import invitation_activation, invitations, verify
 
-__all__ = ["resident_create", "resident_detail", "resident_list"]
+__all__ = ["invitation_activation", "invitations", "resident_create", "resident_detail", "resident_list", "verify"]
