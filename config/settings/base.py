@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "linli.core.middleware.ElderModeMiddleware",
     "linli.core.handlers.DomainErrorMiddleware",
+    "linli.people.access.VerifyFirstMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -71,7 +71,14 @@ def signup_view(request: HttpRequest) -> HttpResponse:
         form = SignupForm(request.POST)
         if form.is_valid():
             try:
-                user = services.signup_complete(**form.cleaned_data, address=address)
+                data = form.cleaned_data
+                user = services.signup_complete(
+                    mobile=data["mobile"],
+                    code=data["otp"],
+                    display_name=data["display_name"],
+                    password=data["password"],
+                    address=address,
+                )
             except DomainError as exc:
                 exc.show_on(form)
             else:

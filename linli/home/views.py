@@ -8,6 +8,7 @@ from linli.accounts import rules
 from linli.accounts.services import user_set_preferences
 from linli.core.cookies import elder_cookie_set
 from linli.core.scenarios import Scenario
+from linli.people.access import needs_verification
 from linli.people.selectors import resident_of_user
 from linli.places import selectors as places
 
@@ -30,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),
+            "needs_verification": needs_verification(request.user),
         },
     )
 

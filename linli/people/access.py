@@ -1,14 +1,18 @@
-"""Personal pages need a verified account (实名核验): one check, one decorator, one "verify first" answer."""
+"""Accounts that signed up but are not verified (实名核验) yet: public pages and guest reports only.
+
+Personal and community pages refuse them today in many ways (the community is "not found", "not linked to a
+resident"…). One middleware turns every such refusal on a page into the same "verify first" answer with a link,
+whatever the page and whether or not what was asked for exists."""
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules as base
-from linli.core.errors import VerifyFirst
+from linli.core.errors import DomainError, VerifyFirst
 
 from .models import Resident
 
@@ -22,19 +26,39 @@ def is_verified(user: Any) -> bool:
     return bool(user.__dict__["_linli_verified"])
 
 
-def require_verified(user: Any) -> None:
-    """Refuse, with a link to 实名核验, an account that is neither a verified resident nor holds any role."""
-    if is_verified(user) or base.access_for(user).community_roles or base.is_staff_anywhere(user):
-        return
-    raise VerifyFirst(_("This page is for residents of the community. Verify your identity first."))
+def needs_verification(user: Any) -> bool:
+    """Signed in, not a verified resident, holding no role anywhere."""
+    if not getattr(user, "is_authenticated", False) or is_verified(user):
+        return False
+    access = base.access_for(user)
+    return not (access.community_roles or base.is_staff_anywhere(user))
 
 
-def verified_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A page for signed-in, verified residents (or anyone holding a role); others are asked to verify first."""
+def verify_first() -> VerifyFirst:
+    return VerifyFirst(_("This page is for residents of the community. Verify your identity first."))
 
-    @wraps(view)
-    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
-        require_verified(request.user)
-        return view(request, *args, **kwargs)
 
-    return login_required(wrapped)
+class VerifyFirstMiddleware:
+    """Listed after `DomainErrorMiddleware`, so it sees a page's refusal first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if (
+            isinstance(exception, DomainError)
+            and exception.status in (403, 404)
+            and not request.path.startswith("/api/")
+            and needs_verification(request.user)
+        ):
+            refusal = verify_first()
+            return render(
+                request,
+                "core/error.html",
+                {"message": refusal.message, "status": refusal.status, "code": refusal.code},
+                status=refusal.status,
+            )
+        return None
