@@ -9,6 +9,7 @@ from linli.accounts.services import user_set_preferences
 from linli.core.cookies import elder_cookie_set
 from linli.core.scenarios import Scenario
 from linli.people.access import needs_verification
+from linli.people.rules import can_invite_residents
 from linli.people.selectors import resident_of_user
 from linli.places import selectors as places
 
@@ -59,6 +60,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "can_view": rules.can_view_community(request.user, community),
             "is_staff": rules.is_community_staff(request.user, community),
+            "can_invite": can_invite_residents(request.user, community),
             "neighbourhoods": community.neighbourhoods.all(),
         },
     )

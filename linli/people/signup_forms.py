@@ -21,9 +21,11 @@ class VerifyForm(forms.Form):
 class InvitationForm(forms.Form):
     """A building, or (for staff who may see them) a sensitive tag: whose residents to invite."""
 
-    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(), required=False)
+    building = forms.ModelChoiceField(
+        label=_("Building"), queryset=Building.objects.none(), required=False, empty_label="—"
+    )
     tag = forms.ModelChoiceField(
-        label=_("Or a tag"), queryset=SensitiveTag.objects.none(), required=False, to_field_name="code"
+        label=_("Or a tag"), queryset=SensitiveTag.objects.none(), required=False, to_field_name="code", empty_label="—"
     )
 
     def __init__(self, *args: Any, community: Community, show_tags: bool, **kwargs: Any) -> None:

@@ -163,6 +163,8 @@ def test_permission_matrix_for_every_page_and_endpoint(role, users, community, b
             f"/api/v1/communities/{code}/invitations", {"building_id": building.pk}, content_type="application/json"
         ).status_code,
     ]
+    linked = 'href="/people/shibei/invitations/"' in client.get(f"/communities/{code}/").content.decode()
+    assert linked == (role in ALLOWED)
     if role in ALLOWED:
         assert answers == [200, 200, 302, 200, 200, 400]  # the API's send finds everyone invited by the page
         assert Invitation.objects.count() == 2
