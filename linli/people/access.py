@@ -1,8 +1,9 @@
 """Accounts that signed up but are not verified (实名核验) yet: public pages and guest reports only.
 
-Personal and community pages refuse them today in many ways (the community is "not found", "not linked to a
-resident"…). One middleware turns every such refusal on a page into the same "verify first" answer with a link,
-whatever the page and whether or not what was asked for exists."""
+Personal and community pages refuse them in many ways (the community is "not found", "not linked to a resident"…).
+One middleware turns every such refusal on a page into the same "verify first" page with a link, whatever the page
+and whether or not what was asked for exists. The status stays the page's own (403 or 404): what a community page
+tells a stranger about the community's existence does not change."""
 
 from collections.abc import Callable
 from typing import Any
@@ -58,7 +59,7 @@ class VerifyFirstMiddleware:
             return render(
                 request,
                 "core/error.html",
-                {"message": refusal.message, "status": refusal.status, "code": refusal.code},
-                status=refusal.status,
+                {"message": refusal.message, "status": exception.status, "code": refusal.code},
+                status=exception.status,
             )
         return None
