@@ -12,7 +12,7 @@ from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 
 from .. import rules, tasks
-from ..invitation_selectors import Audience, invitation_preview
+from ..invitation_selectors import Audience, invitation_preview, resend_after
 from ..models import Invitation
 
 
@@ -26,6 +26,13 @@ def invitations_send(
     now = now or timezone.now()
     with transaction.atomic():
         preview = invitation_preview(user=actor, community=community, audience=audience, now=now, lock=True)
+        # Read again once the rows are ours: an invitation committed while we waited was not in the first read.
+        just_invited = set(
+            Invitation.objects.filter(resident__in=preview.recipients, sent_at__gt=resend_after(now)).values_list(
+                "resident_id", flat=True
+            )
+        )
+        preview.recipients = [r for r in preview.recipients if r.pk not in just_invited]
         if not preview.recipients:
             raise DomainError(
                 _("Nobody to invite: everyone here has an account, no mobile number, or was invited in the last day."),

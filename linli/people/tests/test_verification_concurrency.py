@@ -55,3 +55,30 @@ def test_one_account_claiming_two_residents_at_once_gets_one(make_user, communit
     assert run_together([lambda: claim(4), lambda: claim(5)]) == []
     assert sorted(codes) == ["already_verified", "verified"]
     assert Resident.objects.filter(user=user).count() == 1
+
+
+def test_two_staff_inviting_one_building_at_once_send_each_resident_one_sms(users, community):
+    from linli.conftest import make_resident
+    from linli.notifications.sms import LocmemSMSBackend
+    from linli.people.invitation_selectors import Audience
+    from linli.people.models import Invitation
+    from linli.places.models import Building
+
+    LocmemSMSBackend.outbox.clear()
+    for seq in (41, 42, 43):
+        make_resident(community, name=f"居民{seq}", seq=seq, mobile=f"137111100{seq}")
+    audience = Audience(building=Building.objects.get(community=community))
+    codes: list[str] = []
+
+    def send(actor) -> None:  # type: ignore[no-untyped-def]
+        try:
+            services.invitations_send(actor=actor, community=community, audience=audience)
+            codes.append("sent")
+        except DomainError as exc:
+            codes.append(exc.code)
+
+    staff = [users["social_worker"], users["community_admin"]] * 2
+    assert run_together([lambda a=a: send(a) for a in staff]) == []
+    assert sorted(codes) == ["nobody"] * 3 + ["sent"]
+    assert Invitation.objects.count() == 3
+    assert sorted(m.mobile for m in LocmemSMSBackend.outbox) == ["13711110041", "13711110042", "13711110043"]
