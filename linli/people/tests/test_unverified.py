@@ -79,3 +79,29 @@ def test_verified_residents_and_staff_keep_their_answers(users, make_user, commu
     from django.test import Client
 
     assert Client().get("/ledger/").status_code == 302
+
+
+def test_new_pages_read_in_english_and_chinese(users, community, unverified):
+    from django.test import Client
+
+    pages = [
+        (Client(HTTP_ACCEPT_LANGUAGE="en"), "/accounts/signup/", "Sign up", "注册"),
+        (client_for(unverified, language="en"), "/people/verify/", "Verify my identity", "实名核验"),
+        (
+            client_for(users["social_worker"], language="en"),
+            f"/people/{community.code}/invitations/",
+            "Invite residents",
+            "邀请",
+        ),
+        (
+            client_for(users["social_worker"], language="en"),
+            f"/people/{community.code}/invitations/activation/",
+            "Who has activated",
+            "激活",
+        ),
+    ]
+    for client, path, english, chinese in pages:
+        body = client.get(path).content.decode()
+        assert english in body and chinese not in body, path
+    zh = client_for(users["social_worker"]).get(f"/people/{community.code}/invitations/activation/").content.decode()
+    assert "激活情况" in zh and "Who has activated" not in zh
