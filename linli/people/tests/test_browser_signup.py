@@ -46,6 +46,11 @@ def test_a_resident_signs_up_and_verifies_on_a_phone_in_elder_mode(page: Any, co
 
     assert page.locator("[data-testid=verify-cta]").is_visible()
     screenshot(page, "people-home-unverified-elder")
+    page.goto(page.base_url + "/volunteer/")  # a personal page: "verify first", with the way there
+    assert "请先完成实名核验" in page.inner_text("main")
+    assert fits(page)
+    screenshot(page, "people-verify-first-elder")
+    page.goto(page.base_url + "/")
     page.click("[data-testid=verify-cta] a")
     page.wait_for_load_state()
     page.fill("input[name=name]", "周丽君")
