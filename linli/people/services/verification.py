@@ -127,7 +127,7 @@ def resident_verify(
     outcome = NO_MATCH
     with transaction.atomic():
         candidates = list(
-            Resident.objects.select_for_update()
+            Resident.objects.select_for_update(of=("self",))
             .filter(id_number_digest=crypto.digest(number), moved_out_on__isnull=True)
             .select_related("community")
             .order_by("pk")
