@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "linli.core.middleware.ElderModeMiddleware",
     "linli.core.handlers.DomainErrorMiddleware",
+    "linli.people.access.VerifyFirstMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -176,7 +177,14 @@ THROTTLES = {
     "otp.mobile": (OTP_MAX_PER_HOUR, 3600, 3600),
     "otp.address": (int(os.environ.get("THROTTLE_OTP_PER_ADDRESS", "20")), 3600, 3600),
     "checkin": (5, 600, 600),
+    # 实名核验 (name + ID number against the register): tries per account and per client address, a day each.
+    "verify.account": (int(os.environ.get("THROTTLE_VERIFY_PER_ACCOUNT", "5")), 86400, 86400),
+    "verify.address": (int(os.environ.get("THROTTLE_VERIFY_PER_ADDRESS", "20")), 86400, 86400),
 }
+# The site's public address, put in front of links sent by SMS (sign-up invitations), e.g. https://linli.example.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Staff may invite a resident to sign up at most once in this many hours.
+INVITATION_RESEND_HOURS = int(os.environ.get("INVITATION_RESEND_HOURS", "24"))
 # API tokens expire: after API_TOKEN_DAYS unless their owner asks for another lifetime, at most API_TOKEN_MAX_DAYS.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))

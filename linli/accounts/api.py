@@ -65,6 +65,14 @@ class OtpIn(Schema):
     mobile: str = Field(max_length=20)
 
 
+class SignupIn(Schema):
+    mobile: str = Field(max_length=11)
+    otp: str = Field(max_length=6, description="The sign-up code from the SMS")
+    display_name: str = Field(max_length=40)
+    password: str = Field("", max_length=128, description="Optional: without one, sign in with SMS codes")
+    token_name: str = Field("api", max_length=60)
+
+
 class RoleOut(Schema):
     role: str
     community: str | None
@@ -77,12 +85,47 @@ class AccountMeOut(Schema):
     elder_mode: bool
     language: str
     roles: list[RoleOut]
+    verified: bool = Field(description="实名核验 done: the account is bound to a resident on the register")
+    resident_community: str | None = Field(None, description="The community code of that resident")
 
 
 @router.post("/auth/otp", response={202: dict}, auth=None, summary="Send an SMS login code")
 def otp_request(request: HttpRequest, payload: OtpIn) -> Status[Any]:
     services.otp_request(mobile=payload.mobile, address=throttle.client_address(request))
     return Status(202, {"detail": _("If this number has an account, a code is on its way.")})
+
+
+@router.post(
+    "/auth/signup/code",
+    response={202: dict},
+    auth=None,
+    summary="Send an SMS sign-up code",
+    description="The same answer whether or not the number has an account; a number with an account gets an SMS "
+    "telling it to sign in instead. Limited together with login codes (429).",
+)
+def signup_code(request: HttpRequest, payload: OtpIn) -> Status[Any]:
+    services.signup_request(mobile=payload.mobile, address=throttle.client_address(request))
+    return Status(202, {"detail": _("A code is on its way by SMS.")})
+
+
+@router.post(
+    "/auth/signup",
+    response={201: TokenOut},
+    auth=None,
+    summary="Sign up with the SMS code",
+    description="Makes the account and answers an API token for it. Next: `POST /me/verify` (实名核验).",
+)
+def signup(request: HttpRequest, payload: SignupIn) -> Status[Any]:
+    user = services.signup_complete(
+        mobile=payload.mobile,
+        code=payload.otp,
+        display_name=payload.display_name,
+        password=payload.password,
+        address=throttle.client_address(request),
+        via="api",
+    )
+    token, key = services.api_token_create(user=user, name=payload.token_name, days=None)
+    return Status(201, {"token": key, "prefix": token.prefix, "expires_at": token.expires_at})
 
 
 @router.post(
@@ -134,10 +177,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
         }
         for r in user.roles.select_related("community", "street")
     ]
+    resident = getattr(user, "resident", None)  # the register's profile bound by 实名核验 (people), if any
     return {
         "mobile": user.mobile,
         "display_name": user.display_name,
         "elder_mode": user.elder_mode,
         "language": user.language,
         "roles": roles,
+        "verified": resident is not None,
+        "resident_community": resident.community.code if resident is not None else None,
     }

@@ -73,6 +73,28 @@ class OtpLoginForm(forms.Form):
         return data
 
 
+class SignupForm(forms.Form):
+    """Step two of signing up: the code from the SMS, a name, and a password if the resident wants one."""
+
+    mobile = MobileField(widget=forms.HiddenInput)
+    otp = forms.RegexField(
+        regex=r"^\d{6}$", label=_("Code from the SMS"), error_messages={"invalid": _("The code has 6 digits.")}
+    )
+    display_name = forms.CharField(label=_("Your name"), max_length=40)
+    password = forms.CharField(
+        label=_("Password (optional)"),
+        required=False,
+        max_length=128,
+        help_text=_("At least 8 characters. Without one you sign in with an SMS code."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["otp"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+        self.fields["display_name"].widget.attrs.update({"autocomplete": "name"})
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=pgettext_lazy("api token", "Name"),

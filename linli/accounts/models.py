@@ -136,9 +136,14 @@ class RoleAssignment(models.Model):
 
 
 class OneTimeCode(models.Model):
-    """An SMS login code. Only its hash is kept; it expires, and wrong guesses are counted."""
+    """An SMS code to sign in or to sign up. Only its hash is kept; it expires, and wrong guesses are counted."""
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("sign in")
+        SIGNUP = "signup", _("sign up")
 
     mobile = models.CharField(_("mobile number"), max_length=11, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.LOGIN)
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -42,26 +43,91 @@ def otp_request(*, mobile: str, address: str = "", now: dt.datetime | None = Non
     tasks.otp_send.enqueue(mobile=mobile, requested_at=now.isoformat(), language=translation.get_language() or "")
 
 
-def otp_verify(*, mobile: str, code: str, now: dt.datetime | None = None) -> User | None:
-    """The account if the code is right and fresh; each code works once and allows only a few guesses."""
-    now = now or timezone.now()
-    mobile = mobile.strip()
+def _code_use(*, mobile: str, code: str, purpose: str, now: dt.datetime) -> bool:
+    """True if `code` is the latest fresh code of this purpose for the number, using it up; each code allows only
+    a few guesses."""
     with transaction.atomic():
         otp = (
             OneTimeCode.objects.select_for_update()
-            .filter(mobile=mobile, used_at__isnull=True, expires_at__gt=now)
+            .filter(mobile=mobile, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
             .order_by("-created_at")
             .first()
         )
         if otp is None or otp.attempts >= settings.OTP_MAX_ATTEMPTS:
-            return None
+            return False
         if not check_password(code.strip(), otp.code_hash):
             otp.attempts += 1
             otp.save(update_fields=["attempts"])
-            return None
+            return False
         otp.used_at = now
         otp.save(update_fields=["used_at"])
+    return True
+
+
+def otp_verify(*, mobile: str, code: str, now: dt.datetime | None = None) -> User | None:
+    """The account if the code is right and fresh; each code works once and allows only a few guesses."""
+    mobile = mobile.strip()
+    if not _code_use(mobile=mobile, code=code, purpose=OneTimeCode.Purpose.LOGIN, now=now or timezone.now()):
+        return None
     return User.objects.filter(mobile=mobile, is_active=True).first()
+
+
+def signup_request(*, mobile: str, address: str = "", now: dt.datetime | None = None) -> None:
+    """Queue a sign-up code for this number, under the same limits as login codes (they share them).
+
+    The answer is the same whether the number has an account or not: the SMS differs (a number with an account is
+    told to sign in instead), so only the phone's owner learns it. See `otp.signup_issue`."""
+    mobile = _valid_mobile(mobile)
+    now = now or timezone.now()
+    throttle.attempt(("otp.mobile", mobile), ("otp.address", address), now=now, field="mobile")
+    tasks.signup_send.enqueue(mobile=mobile, requested_at=now.isoformat(), language=translation.get_language() or "")
+
+
+def _valid_password(password: str, *, mobile: str) -> str:
+    if not password:
+        return ""
+    try:
+        validate_password(password, User(mobile=mobile))
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password", code="weak_password") from None
+    return password
+
+
+def signup_complete(
+    *,
+    mobile: str,
+    code: str,
+    display_name: str,
+    password: str = "",
+    address: str = "",
+    via: str = "web",
+    now: dt.datetime | None = None,
+) -> User:
+    """Make the account of a number that proved itself with its sign-up code. The password is optional (the
+    account can always sign in with an SMS code). Code guesses count against the sign-in throttle."""
+    mobile = _valid_mobile(mobile)
+    now = now or timezone.now()
+    display_name = display_name.strip()
+    if not display_name or len(display_name) > 40:
+        raise DomainError(_("Enter your name, at most 40 characters."), field="display_name", code="invalid_name")
+    password = _valid_password(password, mobile=mobile)
+    by_mobile, by_address = ("login.mobile", mobile), ("login.address", address)
+    throttle.attempt(by_mobile, by_address, now=now, field="otp")
+    if not _code_use(mobile=mobile, code=code, purpose=OneTimeCode.Purpose.SIGNUP, now=now):
+        raise DomainError(_("The code is wrong or has expired. Ask for a new one."), field="otp", code="bad_code")
+    throttle.clear(by_mobile)
+    throttle.forgive(by_address)
+    try:
+        with transaction.atomic():
+            user = User(mobile=mobile, display_name=display_name, date_joined=now)
+            user.password = make_password(password or None)
+            user.save()
+            audit_record(actor=user, action="user.signup", instance=user, after=snapshot(user), via=via)
+    except IntegrityError:
+        raise DomainError(
+            _("This number already has an account: sign in instead."), field="mobile", code="duplicate"
+        ) from None
+    return user
 
 
 def _token_hash(key: str) -> str:

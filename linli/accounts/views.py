@@ -14,7 +14,7 @@ from linli.core.cookies import language_cookie_set
 from linli.core.errors import DomainError
 
 from . import selectors, services
-from .forms import ApiTokenForm, OtpLoginForm, OtpRequestForm, PasswordLoginForm
+from .forms import ApiTokenForm, OtpLoginForm, OtpRequestForm, PasswordLoginForm, SignupForm
 
 
 def _after_login(request: HttpRequest) -> HttpResponse:
@@ -59,6 +59,50 @@ def otp_login_view(request: HttpRequest) -> HttpResponse:
                 request, "accounts/otp_verify.html", {"form": OtpLoginForm(request, initial={"mobile": mobile})}
             )
     return render(request, "accounts/otp_request.html", {"form": request_form})
+
+
+def signup_view(request: HttpRequest) -> HttpResponse:
+    """Step one asks for the number and sends a code; step two takes the code, a name and an optional password.
+    Every valid number gets the same answer: a number with an account gets an SMS telling it to sign in."""
+    if request.user.is_authenticated:
+        return redirect("home:home")
+    address = throttle.client_address(request)
+    if request.method == "POST" and "otp" in request.POST:
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            try:
+                data = form.cleaned_data
+                user = services.signup_complete(
+                    mobile=data["mobile"],
+                    code=data["otp"],
+                    display_name=data["display_name"],
+                    password=data["password"],
+                    address=address,
+                )
+            except DomainError as exc:
+                exc.show_on(form)
+            else:
+                login(request, user, backend="linli.accounts.backends.OneTimeCodeBackend")
+                messages.success(request, _("Welcome! Your account is ready."))
+                return redirect("home:home")
+        return render(request, "accounts/signup_verify.html", {"form": form})
+    request_form = OtpRequestForm(request.POST or None)
+    if request.method == "POST" and request_form.is_valid():
+        mobile = request_form.cleaned_data["mobile"]
+        try:
+            services.signup_request(mobile=mobile, address=address)
+        except DomainError as exc:
+            exc.show_on(request_form)
+        else:
+            messages.info(
+                request,
+                _(
+                    "A code is on its way by SMS. If this number already has an account, "
+                    "the SMS says so: then sign in instead."
+                ),
+            )
+            return render(request, "accounts/signup_verify.html", {"form": SignupForm(initial={"mobile": mobile})})
+    return render(request, "accounts/signup_request.html", {"form": request_form})
 
 
 @require_POST

@@ -44,3 +44,9 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     status = 409
+
+
+class VerifyFirst(NotAllowed):
+    """A personal page or action asked of an account not yet bound to a resident (实名核验 not done)."""
+
+    code = "verify_first"

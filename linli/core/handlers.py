@@ -20,7 +20,7 @@ class DomainErrorMiddleware:
             return render(
                 request,
                 "core/error.html",
-                {"message": exception.message, "status": exception.status},
+                {"message": exception.message, "status": exception.status, "code": exception.code},
                 status=exception.status,
             )
         return None

@@ -13,7 +13,9 @@ from linli.core.cookies import elder_cookie_set
 from linli.core.errors import DomainError
 from linli.core.scenarios import Scenario
 from linli.people import services as people_services
+from linli.people.access import needs_verification
 from linli.people.forms import DeletionRequestForm
+from linli.people.rules import can_invite_residents
 from linli.people.selectors import data_requests_of, resident_of_user
 from linli.places import selectors as places
 
@@ -38,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),
+            "needs_verification": needs_verification(request.user),
         },
     )
 
@@ -65,6 +68,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "can_view": rules.can_view_community(request.user, community),
             "is_staff": rules.is_community_staff(request.user, community),
+            "can_invite": can_invite_residents(request.user, community),
             "neighbourhoods": community.neighbourhoods.all(),
         },
     )

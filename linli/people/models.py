@@ -191,3 +191,32 @@ class DataRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} · {self.get_kind_display()}"
+
+
+class Invitation(models.Model):
+    """An SMS asking a resident on the register to sign up; `activated_at` is set when 实名核验 binds an account."""
+
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.CASCADE, related_name="invitations", verbose_name=_("community")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("resident")
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("sign-up invitation")
+        verbose_name_plural = _("sign-up invitations")
+        indexes = [models.Index(fields=["resident", "sent_at"]), models.Index(fields=["community", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.resident} {self.sent_at:%Y-%m-%d}"

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from linli.accounts import rules as base
 from linli.core.errors import NotAllowed
 
 from .models import Resident
@@ -73,3 +74,8 @@ def ensure_current(resident: Resident) -> None:
             code="moved_out",
             field="resident",
         )
+
+
+def can_invite_residents(user: Any, community: Any) -> bool:
+    """Send sign-up invitations by SMS and see who has activated: the staff who keep the register."""
+    return base.can_edit_residents(user, community)

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "people"
 urlpatterns = [
+    path("verify/", views.verify, name="verify"),
     path("<str:code>/residents/", views.resident_list, name="resident_list"),
     path("<str:code>/residents/new/", views.resident_create, name="resident_create"),
     path("<str:code>/residents/<int:pk>/", views.resident_detail, name="resident_detail"),
@@ -17,4 +18,6 @@ urlpatterns = [
     path("<str:code>/buildings/<int:pk>/households/", views.building_households, name="building_households"),
     path("<str:code>/data-requests/", views.data_request_queue, name="data_request_queue"),
     path("<str:code>/data-requests/<int:pk>/", views.data_request_detail, name="data_request_detail"),
+    path("<str:code>/invitations/", views.invitations, name="invitations"),
+    path("<str:code>/invitations/activation/", views.invitation_activation, name="invitation_activation"),
 ]

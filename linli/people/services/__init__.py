@@ -2,6 +2,7 @@
 
 from .data_requests import data_deletion_request, data_export_record, data_request_approve, data_request_refuse
 from .households import household_create, household_update
+from .invitations import invitations_send
 from .residents import (
     resident_create,
     resident_move_back,
@@ -9,6 +10,7 @@ from .residents import (
     resident_reveal_id_number,
     resident_update,
 )
+from .verification import resident_verify
 
 __all__ = [
     "data_deletion_request",
@@ -17,9 +19,11 @@ __all__ = [
     "data_request_refuse",
     "household_create",
     "household_update",
+    "invitations_send",
     "resident_create",
     "resident_move_back",
     "resident_move_out",
     "resident_reveal_id_number",
     "resident_update",
+    "resident_verify",
 ]

@@ -10,6 +10,7 @@ from .residents import (
     resident_move_back,
     resident_move_out,
 )
+from .verification import invitation_activation, invitations, verify
 
 __all__ = [
     "building_households",
@@ -19,10 +20,13 @@ __all__ = [
     "household_create",
     "household_detail",
     "household_edit",
+    "invitation_activation",
+    "invitations",
     "resident_create",
     "resident_detail",
     "resident_edit",
     "resident_list",
     "resident_move_back",
     "resident_move_out",
+    "verify",
 ]
