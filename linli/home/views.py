@@ -9,6 +9,7 @@ from linli.accounts.services import user_set_preferences
 from linli.core.cookies import elder_cookie_set
 from linli.core.scenarios import Scenario
 from linli.people.selectors import resident_of_user
+from linli.places import rules as place_rules
 from linli.places import selectors as places
 
 
@@ -30,6 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),
+            "sets_up_streets": (request.user.is_authenticated and places.streets_visible_to(request.user).exists())
+            or place_rules.can_manage_streets(request.user),
         },
     )
 
@@ -57,6 +60,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "can_view": rules.can_view_community(request.user, community),
             "is_staff": rules.is_community_staff(request.user, community),
+            "can_set_up": place_rules.can_set_up_community(request.user, community),
             "neighbourhoods": community.neighbourhoods.all(),
         },
     )
