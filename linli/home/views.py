@@ -31,8 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),
-            "sets_up_streets": (request.user.is_authenticated and places.streets_visible_to(request.user).exists())
-            or place_rules.can_manage_streets(request.user),
+            "sets_up_streets": place_rules.can_set_up_any_street(request.user),
         },
     )
 

@@ -121,8 +121,8 @@ def street_out(street: Street) -> dict[str, Any]:
 
 @router.get("/streets", response=list[StreetSetupOut], auth=AUTH)
 def street_list(request: HttpRequest) -> list[dict[str, Any]]:
-    """The streets you set up or oversee: every street for city staff, your own for street admins."""
-    return [street_out(s) for s in selectors.streets_visible_to(request.user)]
+    """The streets you set up: every street for city admins, your own for street admins."""
+    return [street_out(s) for s in selectors.streets_set_up_by(request.user)]
 
 
 @router.post("/streets", response={201: StreetSetupOut}, auth=AUTH)

@@ -29,3 +29,9 @@ def can_set_up_community(user: Any, community: Any) -> bool:
     overseeing it, city admins."""
     access = access_for(user)
     return access.city_admin or oversees(user, community) or has_role(user, community, Role.COMMUNITY_ADMIN)
+
+
+def can_set_up_any_street(user: Any) -> bool:
+    """The streets page: city admins, and street admins for their own streets."""
+    access = access_for(user)
+    return access.superuser or access.city_admin or bool(access.street_ids)

@@ -60,11 +60,11 @@ def household_get(*, community: Community, pk: int) -> Household:
 # --- set-up ---------------------------------------------------------------------------------------------
 
 
-def streets_visible_to(user: Any) -> QuerySet[Street]:
-    """The streets a user sets up or oversees: all for city staff, their own for street admins."""
+def streets_set_up_by(user: Any) -> QuerySet[Street]:
+    """The streets a user sets up: every street for city admins, their own for street admins."""
     access = access_for(user)
     qs = Street.objects.annotate(n_communities=Count("communities"))
-    if access.superuser or access.city_viewer:
+    if access.superuser or access.city_admin:
         return qs
     return qs.filter(pk__in=access.street_ids)
 

@@ -64,9 +64,9 @@ def _setup_url(community: Community) -> str:
 
 @login_required
 def street_list(request: HttpRequest) -> HttpResponse:
-    streets = selectors.streets_visible_to(request.user)
-    if not streets.exists() and not rules.can_manage_streets(request.user):
+    if not rules.can_set_up_any_street(request.user):
         raise NotAllowed(_("Only street and city admins set up streets."))
+    streets = selectors.streets_set_up_by(request.user)
     return render(
         request,
         "places/street_list.html",
