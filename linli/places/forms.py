@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.models import Role
 from linli.accounts.validators import mobile_validator
@@ -10,6 +11,7 @@ from linli.core.uploads import MaxFileSizeValidator
 from . import boundary, services
 from .models import Community, Neighbourhood
 
+PLACE_NAME = pgettext_lazy("name of a thing", "Name")
 TIER_CHOICES = [(Community.Tier.LEADING, _("Leading (引领型)")), (Community.Tier.BASIC, _("Basic (普惠型)"))]
 STAFF_ROLE_CHOICES = [
     (Role.GRID_STEWARD, _("Grid steward")),
@@ -23,7 +25,7 @@ class StreetForm(forms.Form):
     code = forms.CharField(
         label=_("Code"), max_length=40, help_text=_("Letters and digits, e.g. ningwei. It cannot be changed later.")
     )
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=PLACE_NAME, max_length=60)
     district = forms.CharField(label=_("District"), max_length=60, required=False)
     city = forms.CharField(label=_("City"), max_length=60, required=False)
 
@@ -46,23 +48,23 @@ class CommunityForm(forms.Form):
     code = forms.CharField(
         label=_("Code"), max_length=40, help_text=_("Letters and digits, e.g. shibei. It cannot be changed later.")
     )
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=PLACE_NAME, max_length=60)
     tier = forms.ChoiceField(label=_("Future community tier"), choices=TIER_CHOICES)
     boundary = boundary_field(required=True)
 
 
 class CommunityEditForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=PLACE_NAME, max_length=60)
     tier = forms.ChoiceField(label=_("Future community tier"), choices=TIER_CHOICES)
     boundary = boundary_field(required=False)
 
 
 class NeighbourhoodForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("e.g. 钱江苑"))
+    name = forms.CharField(label=PLACE_NAME, max_length=60, help_text=_("e.g. 钱江苑"))
 
 
 class BuildingForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("e.g. 3幢"))
+    name = forms.CharField(label=PLACE_NAME, max_length=60, help_text=_("e.g. 3幢"))
     neighbourhood = forms.ModelChoiceField(
         label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False
     )
@@ -92,7 +94,7 @@ class StewardChoiceField(forms.ModelChoiceField):
 
 class GridForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40, help_text=_("e.g. G1. It cannot be changed later."))
-    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("e.g. 红网格"))
+    name = forms.CharField(label=PLACE_NAME, max_length=60, help_text=_("e.g. 红网格"))
     colour = forms.CharField(
         label=_("Colour"), max_length=7, initial="#d94f2b", widget=forms.TextInput(attrs={"type": "color"})
     )

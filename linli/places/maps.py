@@ -16,7 +16,7 @@ def setup_map(community: Community) -> str:
         label = f"{b.name} · {b.grid.name if b.grid else _('no grid')}"
         if b.footprint and b.footprint.get("type") == "Polygon":
             svg.polygons.append(
-                MapPolygon(ring=b.footprint["coordinates"][0], fill=colour, label=label, css_class=f"bldg b{b.pk}")
+                MapPolygon(ring=b.footprint["coordinates"][0], fill=colour, label=label, css_class=f"pick b{b.pk}")
             )
         else:
             svg.points.append(
@@ -27,7 +27,7 @@ def setup_map(community: Community) -> str:
                     colour=colour,
                     radius=7,
                     shape="square",
-                    css_class=f"bldg b{b.pk}",
+                    css_class=f"pick b{b.pk}",
                 )
             )
     return svg.render()

@@ -112,7 +112,7 @@ def buildings_filtered(
     *, community: Community, neighbourhood_id: int | None = None, grid: str = "", search: str = ""
 ) -> QuerySet[Building]:
     """Buildings for the set-up list: by neighbourhood, by grid code (`-` for none), by name."""
-    qs = buildings_of(community=community)
+    qs = buildings_of(community=community).order_by("neighbourhood__name", "pk")
     if neighbourhood_id:
         qs = qs.filter(neighbourhood_id=neighbourhood_id)
     if grid == "-":

@@ -7,7 +7,7 @@
   const paint = (id, on) => {
     document.querySelectorAll(`.setup-map .${id}`).forEach((el) => el.classList.toggle("picked", on));
   };
-  document.querySelectorAll(".setup-map .bldg").forEach((el) => {
+  document.querySelectorAll(".setup-map .pick").forEach((el) => {
     const id = Array.from(el.classList).find((c) => /^b\d+$/.test(c));
     if (!id) return;
     el.addEventListener("click", () => {
