@@ -345,7 +345,7 @@ def test_a_building_out_of_range_or_outside_the_community_is_refused(users, comm
 def test_swapped_coordinates_are_named_as_such(community):
     from linli.places import services
 
-    assert "swapped" in services.location_problem(community, 120.135, 30.285)
+    assert "写反" in services.location_problem(community, 120.135, 30.285)  # the default language: Chinese
     assert services.location_problem(community, 30.285, 120.135) is None
 
 
