@@ -349,7 +349,7 @@ def buildings_import_osm(*, actor: Any, community: Community, path: Path | None 
                 result.unchanged += 1
                 continue
             number += 1
-            name = (b.name or _("Building %(n)d") % {"n": number})[:60]
+            name = (b.name or f"{number}幢")[:60]  # the register's own convention, whoever's language imports it
             if name in names:
                 name = f"{name[:45]} ({b.osm_id})"
             names.add(name)

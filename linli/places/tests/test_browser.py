@@ -84,3 +84,10 @@ def test_a_street_admin_sets_up_a_community_on_a_phone_in_elder_mode(page: Any, 
     assert "已将 4 栋楼划入红网格" in page.inner_text(".messages")
     assert fits_the_phone(page)
     screenshot(page, "places-setup-elder")
+
+    page.click("header button[lang=en]")  # the same page in English
+    page.wait_for_load_state()
+    main = page.inner_text("main")
+    assert "Set up" in main and "Put the checked buildings in" in main and "红网格" in main
+    assert fits_the_phone(page)
+    screenshot(page, "places-setup-en-elder")
