@@ -17,7 +17,7 @@ from linli.core.errors import DomainError
 from linli.core.parsing import JSONRefused, json_loads_strict
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_POINTS = 5000
+MAX_POINTS = 2000  # the self-crossing check is quadratic: 2,000 points take under a second
 MIN_AREA_HA = 0.5
 MAX_AREA_HA = 5000.0  # 50 km²: larger than any community, smaller than a district
 EARTH_M_PER_DEG_LAT = 110_540.0

@@ -1,6 +1,7 @@
 """A community's boundary from GeoJSON: measured, and refused when a hand-drawn file goes wrong."""
 
 import json
+import math
 from decimal import Decimal
 
 import pytest
@@ -106,3 +107,14 @@ def test_a_street_admin_may_not_create_a_community_in_another_street(users, othe
             actor=users["street_admin"], street=other_street, code="xin", name="新社区", tier="basic", boundary=shape
         )
     assert not AuditEntry.objects.exists()
+
+
+def test_a_boundary_with_too_many_points_is_refused():
+    n = boundary.MAX_POINTS + 1
+    ring = [
+        [120.135 + 0.01 * math.cos(2 * math.pi * i / n), 30.285 + 0.01 * math.sin(2 * math.pi * i / n)]
+        for i in range(n)
+    ]
+    with pytest.raises(DomainError) as refused:
+        boundary.boundary_check({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+    assert refused.value.code == "too_large"
