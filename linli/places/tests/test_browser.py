@@ -29,6 +29,8 @@ def test_a_street_admin_sets_up_a_community_on_a_phone_in_elder_mode(page: Any, 
     page.wait_for_load_state()
     page.click("text=宁围街道")
     page.wait_for_load_state()
+    assert fits_the_phone(page)
+    screenshot(page, "places-street-elder")
     page.click("[data-testid=new-community]")
     page.wait_for_load_state()
     boundary = tmp_path / "新桥社区.geojson"
