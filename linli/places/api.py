@@ -380,5 +380,5 @@ def staff_revoke(request: HttpRequest, code: str, assignment_id: int) -> Status[
     assignment = selectors.staff_of(community=community).filter(pk=assignment_id).first()
     if assignment is None:
         raise NotFound(_("No such role here."))
-    account_services.role_revoke(actor=request.user, assignment=assignment)
+    services.staff_revoke(actor=request.user, community=community, assignment=assignment)
     return Status(204, None)

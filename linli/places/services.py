@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.services import role_revoke
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed, NotFound
 
@@ -635,3 +636,15 @@ def buildings_assign_grid(*, actor: Any, community: Community, grid: Grid | None
             after={"grid": grid.pk if grid else None, "buildings": [b.pk for b in moving]},
         )
     return len(moving)
+
+
+def staff_revoke(*, actor: Any, community: Community, assignment: RoleAssignment) -> None:
+    """Take a role away; a grid steward who loses the role leaves the grids they led (audited as grid updates)."""
+    with transaction.atomic():
+        role_revoke(actor=actor, assignment=assignment)
+        if assignment.role == Role.GRID_STEWARD:
+            for grid in Grid.objects.select_for_update().filter(community=community, steward=assignment.user):
+                before = snapshot(grid)
+                grid.steward = None
+                grid.save(update_fields=["steward"])
+                audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))

@@ -436,7 +436,7 @@ def staff_revoke(request: HttpRequest, code: str, pk: str) -> HttpResponse:
     if assignment is None:
         raise NotFound(_("No such role here."))
     try:
-        account_services.role_revoke(actor=request.user, assignment=assignment)
+        services.staff_revoke(actor=request.user, community=community, assignment=assignment)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

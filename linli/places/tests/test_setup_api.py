@@ -412,3 +412,16 @@ def test_excel_import_refuses_a_file_that_is_not_a_workbook_or_lacks_columns(use
     assert response.json()["error"]["code"] == "missing_columns"
     assert "纬度" in response.json()["error"]["message"]
     assert Building.objects.count() == 1
+
+
+def test_a_steward_who_loses_the_role_leaves_their_grid(users, community):
+    steward = users["grid_steward"]
+    grid = community.grids.get()
+    grid.steward = steward
+    grid.save()
+    assignment = community.role_assignments.get(user=steward, role=Role.GRID_STEWARD)
+    response = client_for(users["community_admin"]).delete(f"/api/v1/communities/shibei/staff/{assignment.pk}")
+    assert response.status_code == 204
+    grid.refresh_from_db()
+    assert grid.steward is None
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == ["role.revoke", "grid.update"]
