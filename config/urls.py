@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("linli.accounts.urls")),
     path("people/", include("linli.people.urls")),
+    path("places/", include("linli.places.urls")),
     path("consultation/", include("linli.consultation.urls")),
     path("mediation/", include("linli.mediation.urls")),
     path("ledger/", include("linli.ledger.urls")),

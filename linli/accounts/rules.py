@@ -142,7 +142,9 @@ def can_grant_role(user: Any, community: Any, role: str) -> bool:
     if role in {Role.STREET_ADMIN, Role.CITY_VIEWER, Role.CITY_ADMIN}:
         access = access_for(user)
         return access.superuser or (access.city_admin and role != Role.CITY_ADMIN)
-    return can_manage_community(user, community) or oversees(user, community)
+    if community is None:
+        return False
+    return can_manage_community(user, community) or oversees(user, community) or access_for(user).city_admin
 
 
 def is_staff_anywhere(user: Any) -> bool:

@@ -16,8 +16,7 @@ from linli.people import idnumber
 from linli.people.models import Resident, SensitiveTag
 from linli.places.geometry import hull_polygon
 from linli.places.models import Building, Community, Grid, Household, Neighbourhood, Street
-
-from .osm import OsmBuilding, read_buildings
+from linli.places.osm import OsmBuilding, read_buildings
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"

@@ -17,6 +17,7 @@ from linli.people.access import needs_verification
 from linli.people.forms import DeletionRequestForm
 from linli.people.rules import can_invite_residents
 from linli.people.selectors import data_requests_of, resident_of_user
+from linli.places import rules as place_rules
 from linli.places import selectors as places
 
 from . import personal_data
@@ -41,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),
             "needs_verification": needs_verification(request.user),
+            "sets_up_streets": place_rules.can_set_up_any_street(request.user),
         },
     )
 
@@ -69,6 +71,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_view": rules.can_view_community(request.user, community),
             "is_staff": rules.is_community_staff(request.user, community),
             "can_invite": can_invite_residents(request.user, community),
+            "can_set_up": place_rules.can_set_up_community(request.user, community),
             "neighbourhoods": community.neighbourhoods.all(),
         },
     )

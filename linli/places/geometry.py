@@ -25,8 +25,14 @@ def hull_polygon(points: Sequence[tuple[float, float]], pad_deg: float = 0.0004)
 
 
 def polygon_contains(polygon: dict | None, lng: float, lat: float) -> bool:
-    """Ray casting over the outer ring, minus holes."""
-    if not polygon or polygon.get("type") != "Polygon":
+    """Ray casting over the outer ring, minus holes; a MultiPolygon contains what any of its parts contains."""
+    if not polygon:
+        return False
+    if polygon.get("type") == "MultiPolygon":
+        return any(
+            polygon_contains({"type": "Polygon", "coordinates": part}, lng, lat) for part in polygon["coordinates"]
+        )
+    if polygon.get("type") != "Polygon":
         return False
     rings = polygon["coordinates"]
 

@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from linli.accounts.rules import access_for, can_view_community
+from linli.accounts.models import Role, RoleAssignment, User
+from linli.accounts.rules import access_for, can_view_community, can_view_street
 from linli.core.errors import NotFound
 
-from .models import Building, Community, Grid, Household
+from .models import Building, Community, Grid, Household, Neighbourhood, Street
 
 
 def community_list_public() -> QuerySet[Community]:
@@ -54,3 +55,91 @@ def household_get(*, community: Community, pk: int) -> Household:
     if household is None:
         raise NotFound(_("No such household in this community."))
     return household
+
+
+# --- set-up ---------------------------------------------------------------------------------------------
+
+
+def streets_set_up_by(user: Any) -> QuerySet[Street]:
+    """The streets a user sets up: every street for city admins, their own for street admins."""
+    access = access_for(user)
+    qs = Street.objects.annotate(n_communities=Count("communities"))
+    if access.superuser or access.city_admin:
+        return qs
+    return qs.filter(pk__in=access.street_ids)
+
+
+def street_get(*, code: str, user: Any) -> Street:
+    """The street with this code, if the user may see it; otherwise the same 404 as for no street."""
+    street = Street.objects.filter(code=code).first()
+    if street is None or not can_view_street(user, street):
+        raise NotFound(_("No street has the code “%(code)s”.") % {"code": code}, code="unknown_street")
+    return street
+
+
+def communities_of_street(*, street: Street) -> QuerySet[Community]:
+    return Community.objects.filter(street=street).annotate(
+        n_buildings=Count("buildings", distinct=True), n_grids=Count("grids", distinct=True)
+    )
+
+
+def neighbourhoods_of(*, community: Community) -> QuerySet[Neighbourhood]:
+    return Neighbourhood.objects.filter(community=community).annotate(n_buildings=Count("buildings"))
+
+
+def neighbourhood_get(*, community: Community, pk: int) -> Neighbourhood:
+    hood = Neighbourhood.objects.filter(community=community, pk=pk).select_related("community").first()
+    if hood is None:
+        raise NotFound(_("No such neighbourhood in this community."))
+    return hood
+
+
+def building_get(*, community: Community, pk: int) -> Building:
+    building = Building.objects.filter(community=community, pk=pk).select_related("community").first()
+    if building is None:
+        raise NotFound(_("No such building in this community."))
+    return building
+
+
+def grid_get(*, community: Community, code: str) -> Grid:
+    grid = Grid.objects.filter(community=community, code=code).select_related("community", "steward").first()
+    if grid is None:
+        raise NotFound(_("No grid has the code “%(code)s” in this community.") % {"code": code})
+    return grid
+
+
+def buildings_filtered(
+    *, community: Community, neighbourhood_id: int | None = None, grid: str = "", search: str = ""
+) -> QuerySet[Building]:
+    """Buildings for the set-up list: by neighbourhood, by grid code (`-` for none), by name."""
+    qs = buildings_of(community=community).order_by("neighbourhood__name", "pk")
+    if neighbourhood_id:
+        qs = qs.filter(neighbourhood_id=neighbourhood_id)
+    if grid == "-":
+        qs = qs.filter(grid__isnull=True)
+    elif grid:
+        qs = qs.filter(grid__code=grid)
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return qs
+
+
+def stewards_of(*, community: Community) -> QuerySet[User]:
+    """Accounts holding the grid steward role in this community."""
+    return User.objects.filter(roles__community=community, roles__role=Role.GRID_STEWARD, is_active=True).order_by(
+        "display_name", "mobile"
+    )
+
+
+def staff_of(*, community: Community) -> QuerySet[RoleAssignment]:
+    """Staff roles held in this community (not residents, volunteers), for the set-up page."""
+    return (
+        RoleAssignment.objects.filter(community=community)
+        .exclude(role__in=[Role.RESIDENT, Role.VOLUNTEER])
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
+
+
+def street_admins_of(*, street: Street) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(street=street, role=Role.STREET_ADMIN).select_related("user")

@@ -1,5 +1,6 @@
 """Buildings read from the OpenStreetMap extract with pyosmium. © OpenStreetMap contributors (ODbL)."""
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +26,6 @@ class OsmBuilding:
     @property
     def area_m2(self) -> float:
         """Shoelace area on a local equirectangular projection."""
-        import math
-
         kx = 111_320 * math.cos(math.radians(self.lat))
         ky = 110_540
         pts = [((x - self.lng) * kx, (y - self.lat) * ky) for x, y in self.ring]

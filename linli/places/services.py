@@ -1,0 +1,650 @@
+"""Setting up places: streets, communities, neighbourhoods, buildings, grids. One function per operation, each
+checking its rule, in one transaction, audited inside it."""
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.services import role_revoke
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import DomainError, NotAllowed, NotFound
+
+from . import rules
+from .boundary import Boundary, bbox
+from .geometry import polygon_contains
+from .models import Building, Community, Grid, Neighbourhood, Street
+from .osm import read_buildings
+
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_FLOORS = 200
+
+
+def _full_clean(instance: models.Model, exclude: Iterable[str] = ()) -> None:
+    """The model's own validators (code format, lengths, ranges) as a `DomainError` on the first bad field."""
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=None if name == "__all__" else name) from None
+
+
+def _text(value: str, *, field: str, max_length: int = 60) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(_("This field is required."), field=field, code="required")
+    if len(value) > max_length:
+        raise DomainError(_("Enter at most %(n)s characters.") % {"n": max_length}, field=field)
+    return value
+
+
+# --- streets ------------------------------------------------------------------------------------------------
+
+
+def street_create(*, actor: Any, code: str, name: str, district: str = "", city: str = "") -> Street:
+    if not rules.can_manage_streets(actor):
+        raise NotAllowed(_("Only city admins set up streets."))
+    street = Street(code=code.strip(), name=_text(name, field="name"), district=district.strip(), city=city.strip())
+    _full_clean(street)
+    with transaction.atomic():
+        if Street.objects.filter(code__iexact=street.code).exists():
+            raise DomainError(
+                _("A street with the code “%(code)s” already exists.") % {"code": street.code},
+                field="code",
+                code="duplicate",
+            )
+        street.save()
+        audit_record(actor=actor, action="street.create", instance=street, after=snapshot(street))
+    return street
+
+
+def street_update(
+    *, actor: Any, street: Street, name: str | None = None, district: str | None = None, city: str | None = None
+) -> Street:
+    """The code stays: other systems know the street by it."""
+    if not rules.can_manage_streets(actor):
+        raise NotAllowed(_("Only city admins set up streets."))
+    with transaction.atomic():
+        street = Street.objects.select_for_update().get(pk=street.pk)
+        before = snapshot(street)
+        if name is not None:
+            street.name = _text(name, field="name")
+        if district is not None:
+            street.district = district.strip()
+        if city is not None:
+            street.city = city.strip()
+        _full_clean(street)
+        street.save()
+        audit_record(actor=actor, action="street.update", instance=street, before=before, after=snapshot(street))
+    return street
+
+
+# --- communities --------------------------------------------------------------------------------------------
+
+
+def _tier(tier: str) -> str:
+    if tier not in Community.Tier.values:
+        raise DomainError(_("Choose the community's tier."), field="tier")
+    return tier
+
+
+def community_create(*, actor: Any, street: Street, code: str, name: str, tier: str, boundary: Boundary) -> Community:
+    """A new community of the street, its centre and area taken from the boundary. Its ledger's funding accounts
+    are opened by the ledger's own receiver when it is saved."""
+    if not rules.can_set_up_street(actor, street):
+        raise NotAllowed(_("You may not set up communities in this street."))
+    community = Community(
+        street=street,
+        code=code.strip(),
+        name=_text(name, field="name"),
+        tier=_tier(tier),
+        boundary=boundary.geometry,
+        centre_lat=boundary.centre_lat,
+        centre_lng=boundary.centre_lng,
+        area_ha=boundary.area_ha,
+    )
+    _full_clean(community, exclude=["street"])
+    with transaction.atomic():
+        if Community.objects.filter(code__iexact=community.code).exists():
+            raise DomainError(
+                _("A community with the code “%(code)s” already exists.") % {"code": community.code},
+                field="code",
+                code="duplicate",
+            )
+        community.save()
+        audit_record(actor=actor, action="community.create", instance=community, after=snapshot(community))
+    return community
+
+
+def community_update(
+    *,
+    actor: Any,
+    community: Community,
+    name: str | None = None,
+    tier: str | None = None,
+    boundary: Boundary | None = None,
+) -> Community:
+    """The code stays: it is the Open311 jurisdiction and in every link."""
+    if not rules.can_edit_community(actor, community):
+        raise NotAllowed(_("You may not change this community."))
+    with transaction.atomic():
+        community = Community.objects.select_for_update().get(pk=community.pk)
+        before = snapshot(community)
+        if name is not None:
+            community.name = _text(name, field="name")
+        if tier is not None:
+            community.tier = _tier(tier)
+        if boundary is not None:
+            community.boundary = boundary.geometry
+            community.centre_lat, community.centre_lng = boundary.centre_lat, boundary.centre_lng
+            community.area_ha = boundary.area_ha
+        _full_clean(community, exclude=["street"])
+        community.save()
+        audit_record(
+            actor=actor, action="community.update", instance=community, before=before, after=snapshot(community)
+        )
+    return community
+
+
+def _check_set_up(actor: Any, community: Community) -> None:
+    if not rules.can_set_up_community(actor, community):
+        raise NotAllowed(_("You may not set up this community."))
+
+
+# --- neighbourhoods -----------------------------------------------------------------------------------------
+
+
+def _unique_neighbourhood_name(community: Community, name: str, exclude_pk: int | None = None) -> None:
+    if Neighbourhood.objects.filter(community=community, name=name).exclude(pk=exclude_pk or 0).exists():
+        raise DomainError(
+            _("This community already has a neighbourhood called “%(name)s”.") % {"name": name},
+            field="name",
+            code="duplicate",
+        )
+
+
+def neighbourhood_create(*, actor: Any, community: Community, name: str) -> Neighbourhood:
+    _check_set_up(actor, community)
+    name = _text(name, field="name")
+    with transaction.atomic():
+        _unique_neighbourhood_name(community, name)
+        hood = Neighbourhood.objects.create(community=community, name=name)
+        audit_record(actor=actor, action="neighbourhood.create", instance=hood, after=snapshot(hood))
+    return hood
+
+
+def neighbourhood_update(*, actor: Any, neighbourhood: Neighbourhood, name: str) -> Neighbourhood:
+    _check_set_up(actor, neighbourhood.community)
+    name = _text(name, field="name")
+    with transaction.atomic():
+        _unique_neighbourhood_name(neighbourhood.community, name, exclude_pk=neighbourhood.pk)
+        before = snapshot(neighbourhood)
+        neighbourhood.name = name
+        neighbourhood.save(update_fields=["name"])
+        audit_record(
+            actor=actor,
+            action="neighbourhood.update",
+            instance=neighbourhood,
+            before=before,
+            after=snapshot(neighbourhood),
+        )
+    return neighbourhood
+
+
+# --- buildings ----------------------------------------------------------------------------------------------
+
+
+def location_problem(community: Community, lat: Any, lng: Any) -> str | None:
+    """Why this point cannot be a building of the community, or None if it can."""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lng)):
+        return _("Latitude and longitude must be numbers.")
+    if not -90 <= lat <= 90 or not -180 <= lng <= 180:
+        if -90 <= lng <= 90 and -180 <= lat <= 180:
+            return _("Latitude %(lat)s is out of range: are latitude and longitude swapped?") % {"lat": lat}
+        return _("Latitude must be between -90 and 90, longitude between -180 and 180.")
+    if community.boundary and not polygon_contains(community.boundary, lng, lat):
+        if polygon_contains(community.boundary, lat, lng):
+            return _("This point is outside the community, but would be inside with latitude and longitude swapped.")
+        return _("This point (%(lat)s, %(lng)s) is outside the community's boundary.") % {"lat": lat, "lng": lng}
+    return None
+
+
+def _check_location(community: Community, lat: Any, lng: Any) -> None:
+    problem = location_problem(community, lat, lng)
+    if problem:
+        raise DomainError(problem, field="lat", code="bad_location")
+
+
+def _check_floors(floors: int | None) -> None:
+    if floors is not None and not 1 <= floors <= MAX_FLOORS:
+        raise DomainError(_("Floors must be between 1 and %(n)d.") % {"n": MAX_FLOORS}, field="floors")
+
+
+def _check_own(community: Community, thing: Any, field: str) -> None:
+    if thing is not None and thing.community_id != community.pk:
+        raise NotFound(_("Not found in this community."), field=field)
+
+
+def _unique_building_name(community: Community, name: str, exclude_pk: int | None = None) -> None:
+    if Building.objects.filter(community=community, name=name).exclude(pk=exclude_pk or 0).exists():
+        raise DomainError(
+            _("This community already has a building called “%(name)s”.") % {"name": name},
+            field="name",
+            code="duplicate",
+        )
+
+
+def building_create(
+    *,
+    actor: Any,
+    community: Community,
+    name: str,
+    lat: float,
+    lng: float,
+    floors: int | None = None,
+    neighbourhood: Neighbourhood | None = None,
+    residential: bool = True,
+) -> Building:
+    _check_set_up(actor, community)
+    name = _text(name, field="name")
+    _check_location(community, lat, lng)
+    _check_floors(floors)
+    _check_own(community, neighbourhood, "neighbourhood")
+    with transaction.atomic():
+        _unique_building_name(community, name)
+        building = Building.objects.create(
+            community=community,
+            name=name,
+            lat=lat,
+            lng=lng,
+            floors=floors,
+            neighbourhood=neighbourhood,
+            residential=residential,
+        )
+        audit_record(actor=actor, action="building.create", instance=building, after=snapshot(building))
+    return building
+
+
+_UNSET: Any = object()
+
+
+def building_update(
+    *,
+    actor: Any,
+    building: Building,
+    name: str | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    floors: int | None = _UNSET,
+    neighbourhood: Neighbourhood | None = _UNSET,
+    residential: bool | None = None,
+) -> Building:
+    community = building.community
+    _check_set_up(actor, community)
+    with transaction.atomic():
+        building = Building.objects.select_for_update().get(pk=building.pk)
+        before = snapshot(building)
+        if name is not None:
+            building.name = _text(name, field="name")
+            _unique_building_name(community, building.name, exclude_pk=building.pk)
+        if lat is not None or lng is not None:
+            building.lat = building.lat if lat is None else lat
+            building.lng = building.lng if lng is None else lng
+            _check_location(community, building.lat, building.lng)
+        if floors is not _UNSET:
+            _check_floors(floors)
+            building.floors = floors
+        if neighbourhood is not _UNSET:
+            _check_own(community, neighbourhood, "neighbourhood")
+            building.neighbourhood = neighbourhood
+        if residential is not None:
+            building.residential = residential
+        building.save()
+        audit_record(actor=actor, action="building.update", instance=building, before=before, after=snapshot(building))
+    return building
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    neighbourhoods_created: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def osm_extract_path() -> Path:
+    return Path(settings.OSM_EXTRACT_DIR) / "hangzhou_china.osm.pbf"
+
+
+def buildings_import_osm(*, actor: Any, community: Community, path: Path | None = None) -> ImportResult:
+    """Buildings from the OpenStreetMap extract whose centre is inside the community's boundary. Again is
+    harmless: a building already imported (same OSM way) is left as staff have edited it."""
+    _check_set_up(actor, community)
+    if not community.boundary:
+        raise DomainError(_("Give the community a boundary before importing buildings."), code="no_boundary")
+    path = path or osm_extract_path()
+    if not path.exists():
+        raise DomainError(_("The OpenStreetMap extract is not installed on this server."), code="no_extract")
+    found = [
+        b for b in read_buildings(path, bbox(community.boundary)) if polygon_contains(community.boundary, b.lng, b.lat)
+    ]
+    result = ImportResult()
+    with transaction.atomic():
+        Community.objects.select_for_update().filter(pk=community.pk).first()  # one import at a time
+        known = set(Building.objects.filter(community=community, osm_id__isnull=False).values_list("osm_id", flat=True))
+        names = set(Building.objects.filter(community=community).values_list("name", flat=True))
+        number = len(names)
+        new: list[Building] = []
+        for b in found:
+            if b.osm_id in known:
+                result.unchanged += 1
+                continue
+            number += 1
+            name = (b.name or f"{number}幢")[:60]  # the register's own convention, whoever's language imports it
+            if name in names:
+                name = f"{name[:45]} ({b.osm_id})"
+            names.add(name)
+            new.append(
+                Building(
+                    community=community,
+                    name=name,
+                    residential=b.residential,
+                    floors=b.levels if b.levels and 1 <= b.levels <= MAX_FLOORS else None,
+                    lat=round(b.lat, 7),
+                    lng=round(b.lng, 7),
+                    footprint={"type": "Polygon", "coordinates": [[list(p) for p in b.ring]]},
+                    osm_id=b.osm_id,
+                )
+            )
+        Building.objects.bulk_create(new)
+        result.created = len(new)
+        audit_record(
+            actor=actor,
+            action="building.import_osm",
+            instance=community,
+            community=community,
+            after={"created": result.created, "unchanged": result.unchanged, "osm_ids": [b.osm_id for b in new]},
+        )
+    return result
+
+
+EXCEL_MAX_BYTES = 5 * 1024 * 1024
+EXCEL_MAX_ROWS = 5000
+EXCEL_COLUMNS = {
+    "小区": "neighbourhood",
+    "楼栋": "name",
+    "楼幢": "name",
+    "层数": "floors",
+    "纬度": "lat",
+    "经度": "lng",
+}
+EXCEL_REQUIRED = {"name": "楼栋", "lat": "纬度", "lng": "经度"}
+
+
+class ImportRefused(DomainError):
+    """Nothing was imported; every refused row is listed."""
+
+    code = "import_refused"
+
+    def __init__(self, problems: list[str]) -> None:
+        shown = problems[:20]
+        more = len(problems) - len(shown)
+        message = _("Nothing was imported: %(n)d problem(s).") % {"n": len(problems)} + " " + " ".join(shown)
+        if more:
+            message += " " + _("And %(n)d more.") % {"n": more}
+        super().__init__(message, field="file", details={"problems": problems})
+        self.problems = problems
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _cell_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(_cell_text(value))
+    except ValueError:
+        return None
+
+
+def buildings_import_excel(*, actor: Any, community: Community, content: bytes) -> ImportResult:
+    """Buildings from an .xlsx with the columns 小区, 楼栋 (or 楼幢), 层数, 纬度, 经度. All or nothing: if any row is
+    wrong, nothing is saved and every wrong row is named. A building already there (same name) is updated; a
+    neighbourhood not yet there is made."""
+    _check_set_up(actor, community)
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise DomainError(_("This is not an Excel (.xlsx) file."), code="not_xlsx", field="file") from None
+    rows_iter = wb.worksheets[0].iter_rows(values_only=True)
+    header = [EXCEL_COLUMNS.get(_cell_text(v)) for v in next(rows_iter, None) or ()]
+    missing = [zh for key, zh in EXCEL_REQUIRED.items() if key not in header]
+    if missing:
+        raise DomainError(
+            _("The first row must name the columns; missing: %(columns)s.") % {"columns": "、".join(missing)},
+            code="missing_columns",
+            field="file",
+        )
+    problems: list[str] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, values in enumerate(rows_iter, start=2):
+        if number > EXCEL_MAX_ROWS + 1:
+            raise DomainError(_("At most %(n)d rows at a time.") % {"n": EXCEL_MAX_ROWS}, field="file")
+        if not any(_cell_text(v) for v in values):
+            continue
+        rows.append((number, {k: v for k, v in zip(header, values, strict=False) if k}))
+    if not rows:
+        raise DomainError(_("The file has no rows to import."), code="empty_import", field="file")
+
+    def refuse(row: int, message: str) -> None:
+        problems.append(_("Row %(row)d: %(message)s") % {"row": row, "message": message})
+
+    seen: set[str] = set()
+    clean: list[dict[str, Any]] = []
+    for number, row in rows:
+        name = _cell_text(row.get("name"))
+        hood_name = _cell_text(row.get("neighbourhood"))
+        lat, lng = _cell_number(row.get("lat")), _cell_number(row.get("lng"))
+        floors_text = _cell_text(row.get("floors"))
+        if not name or len(name) > 60:
+            refuse(number, _("the building needs a name of at most 60 characters."))
+            continue
+        if name in seen:
+            refuse(number, _("the building “%(name)s” is already in an earlier row.") % {"name": name})
+            continue
+        seen.add(name)
+        if len(hood_name) > 60:
+            refuse(number, _("a neighbourhood's name has at most 60 characters."))
+            continue
+        floors: int | None = None
+        if floors_text:
+            if not floors_text.isdigit() or not 1 <= int(floors_text) <= MAX_FLOORS:
+                refuse(number, _("floors must be a whole number from 1 to %(n)d.") % {"n": MAX_FLOORS})
+                continue
+            floors = int(floors_text)
+        problem = location_problem(community, lat, lng)
+        if problem:
+            refuse(number, problem)
+            continue
+        clean.append({"name": name, "neighbourhood": hood_name, "lat": lat, "lng": lng, "floors": floors})
+    if problems:
+        raise ImportRefused(problems)
+
+    result = ImportResult()
+    with transaction.atomic():
+        hoods = {h.name: h for h in Neighbourhood.objects.filter(community=community)}
+        existing = {b.name: b for b in Building.objects.select_for_update().filter(community=community)}
+        for row in clean:
+            hood: Neighbourhood | None = None
+            if row["neighbourhood"]:
+                hood = hoods.get(row["neighbourhood"])
+                if hood is None:
+                    hood = hoods[row["neighbourhood"]] = Neighbourhood.objects.create(
+                        community=community, name=row["neighbourhood"]
+                    )
+                    result.neighbourhoods_created += 1
+            building = existing.get(row["name"])
+            if building is None:
+                Building.objects.create(
+                    community=community,
+                    name=row["name"],
+                    neighbourhood=hood,
+                    lat=row["lat"],
+                    lng=row["lng"],
+                    floors=row["floors"],
+                )
+                result.created += 1
+                continue
+            changed = (building.neighbourhood_id, building.lat, building.lng, building.floors) != (
+                hood.pk if hood else None,
+                row["lat"],
+                row["lng"],
+                row["floors"],
+            )
+            if changed:
+                building.neighbourhood, building.lat, building.lng = hood, row["lat"], row["lng"]
+                building.floors = row["floors"]
+                building.save(update_fields=["neighbourhood", "lat", "lng", "floors"])
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        audit_record(
+            actor=actor,
+            action="building.import_excel",
+            instance=community,
+            community=community,
+            after={
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "neighbourhoods_created": result.neighbourhoods_created,
+                "names": [row["name"] for row in clean],
+            },
+        )
+    return result
+
+
+# --- grids --------------------------------------------------------------------------------------------------
+
+
+def _check_colour(colour: str) -> str:
+    colour = colour.strip()
+    if not COLOUR_RE.match(colour):
+        raise DomainError(_("A colour is written like #d94f2b."), field="colour")
+    return colour.lower()
+
+
+def _check_steward(community: Community, steward: Any) -> None:
+    if steward is None:
+        return
+    if not RoleAssignment.objects.filter(user=steward, community=community, role=Role.GRID_STEWARD).exists():
+        raise DomainError(
+            _("%(user)s is not a grid steward of this community: grant the role first.") % {"user": steward},
+            field="steward",
+            code="not_a_steward",
+        )
+
+
+def grid_create(
+    *, actor: Any, community: Community, code: str, name: str, colour: str = "#d94f2b", steward: Any = None
+) -> Grid:
+    _check_set_up(actor, community)
+    grid = Grid(community=community, code=code.strip(), name=_text(name, field="name"), colour=_check_colour(colour))
+    _full_clean(grid, exclude=["community", "steward"])
+    _check_steward(community, steward)
+    grid.steward = steward
+    with transaction.atomic():
+        if Grid.objects.filter(community=community, code__iexact=grid.code).exists():
+            raise DomainError(
+                _("This community already has a grid with the code “%(code)s”.") % {"code": grid.code},
+                field="code",
+                code="duplicate",
+            )
+        grid.save()
+        audit_record(actor=actor, action="grid.create", instance=grid, after=snapshot(grid))
+    return grid
+
+
+def grid_update(
+    *,
+    actor: Any,
+    grid: Grid,
+    name: str | None = None,
+    colour: str | None = None,
+    steward: Any = _UNSET,
+) -> Grid:
+    community = grid.community
+    _check_set_up(actor, community)
+    with transaction.atomic():
+        grid = Grid.objects.select_for_update().get(pk=grid.pk)
+        before = snapshot(grid)
+        if name is not None:
+            grid.name = _text(name, field="name")
+        if colour is not None:
+            grid.colour = _check_colour(colour)
+        if steward is not _UNSET:
+            _check_steward(community, steward)
+            grid.steward = steward
+        grid.save()
+        audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))
+    return grid
+
+
+def buildings_assign_grid(*, actor: Any, community: Community, grid: Grid | None, building_ids: Iterable[int]) -> int:
+    """Put these buildings of the community in the grid (or in none). Every id must be a building of this
+    community, else nothing changes. The number of buildings moved."""
+    _check_set_up(actor, community)
+    _check_own(community, grid, "grid")
+    ids = sorted(set(building_ids))
+    if not ids:
+        raise DomainError(_("Choose at least one building."), field="buildings", code="required")
+    with transaction.atomic():
+        buildings = list(Building.objects.select_for_update().filter(community=community, pk__in=ids))
+        if len(buildings) != len(ids):
+            unknown = sorted(set(ids) - {b.pk for b in buildings})
+            raise NotFound(
+                _("Not buildings of this community: %(ids)s.") % {"ids": ", ".join(map(str, unknown))},
+                field="buildings",
+            )
+        moving = [b for b in buildings if b.grid_id != (grid.pk if grid else None)]
+        before = {str(b.pk): b.grid_id for b in moving}
+        Building.objects.filter(pk__in=[b.pk for b in moving]).update(grid=grid)
+        audit_record(
+            actor=actor,
+            action="grid.assign_buildings",
+            instance=grid or community,
+            community=community,
+            before={"grids": before},
+            after={"grid": grid.pk if grid else None, "buildings": [b.pk for b in moving]},
+        )
+    return len(moving)
+
+
+def staff_revoke(*, actor: Any, community: Community, assignment: RoleAssignment) -> None:
+    """Take a role away; a grid steward who loses the role leaves the grids they led (audited as grid updates)."""
+    with transaction.atomic():
+        role_revoke(actor=actor, assignment=assignment)
+        if assignment.role == Role.GRID_STEWARD:
+            for grid in Grid.objects.select_for_update().filter(community=community, steward=assignment.user):
+                before = snapshot(grid)
+                grid.steward = None
+                grid.save(update_fields=["steward"])
+                audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))

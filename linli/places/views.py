@@ -1,0 +1,444 @@
+"""Staff pages to set up streets and communities. Thin: a form, a service, a message, a redirect."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts import services as account_services
+from linli.accounts.models import Role
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.parsing import parse_id
+from linli.core.uploads import upload_read
+
+from . import boundary, rules, selectors, services
+from .forms import (
+    BuildingForm,
+    CommunityEditForm,
+    CommunityForm,
+    ExcelImportForm,
+    GridEditForm,
+    GridForm,
+    NeighbourhoodForm,
+    StaffForm,
+    StreetAdminForm,
+    StreetEditForm,
+    StreetForm,
+)
+from .maps import setup_map
+from .models import Community, Street
+from .svgmap import BUILDING_FILL, swatch
+
+
+def _form_page(request: HttpRequest, form: Any, *, title: str, upload: bool = False, **extra: Any) -> HttpResponse:
+    return render(request, "places/form.html", {"form": form, "title": title, "upload": upload, **extra})
+
+
+def _street(request: HttpRequest, code: str) -> Street:
+    street = selectors.street_get(code=code, user=request.user)
+    if not rules.can_set_up_street(request.user, street):
+        raise NotAllowed(_("You may not set up communities in this street."))
+    return street
+
+
+def _community(request: HttpRequest, code: str) -> Community:
+    community = selectors.community_get(code=code, user=request.user)
+    if not rules.can_set_up_community(request.user, community):
+        raise NotAllowed(_("You may not set up this community."))
+    return community
+
+
+def _setup_url(community: Community) -> str:
+    return reverse("places:community_setup", args=[community.code])
+
+
+# --- streets ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def street_list(request: HttpRequest) -> HttpResponse:
+    if not rules.can_set_up_any_street(request.user):
+        raise NotAllowed(_("Only street and city admins set up streets."))
+    streets = selectors.streets_set_up_by(request.user)
+    return render(
+        request,
+        "places/street_list.html",
+        {"streets": streets, "can_create": rules.can_manage_streets(request.user)},
+    )
+
+
+@login_required
+def street_create(request: HttpRequest) -> HttpResponse:
+    if not rules.can_manage_streets(request.user):
+        raise NotAllowed(_("Only city admins set up streets."))
+    form = StreetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            street = services.street_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Street created. Now add its street admin and communities."))
+            return redirect("places:street_detail", code=street.code)
+    return _form_page(request, form, title=_("New street"))
+
+
+@login_required
+def street_detail(request: HttpRequest, code: str) -> HttpResponse:
+    street = _street(request, code)
+    return render(
+        request,
+        "places/street_detail.html",
+        {
+            "street": street,
+            "communities": selectors.communities_of_street(street=street),
+            "admins": selectors.street_admins_of(street=street),
+            "can_manage_streets": rules.can_manage_streets(request.user),
+            "admin_form": StreetAdminForm(),
+        },
+    )
+
+
+@login_required
+def street_edit(request: HttpRequest, code: str) -> HttpResponse:
+    street = _street(request, code)
+    if not rules.can_manage_streets(request.user):
+        raise NotAllowed(_("Only city admins set up streets."))
+    initial = {"name": street.name, "district": street.district, "city": street.city}
+    form = StreetEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.street_update(actor=request.user, street=street, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("places:street_detail", code=street.code)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": street.name})
+
+
+@login_required
+@require_POST
+def street_admin_add(request: HttpRequest, code: str) -> HttpResponse:
+    street = _street(request, code)
+    form = StreetAdminForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.staff_add(actor=request.user, role=Role.STREET_ADMIN, street=street, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Street admin added. They log in with an SMS code to their mobile."))
+            return redirect("places:street_detail", code=street.code)
+    return _form_page(request, form, title=_("Add a street admin"))
+
+
+@login_required
+@require_POST
+def street_admin_revoke(request: HttpRequest, code: str, pk: str) -> HttpResponse:
+    street = _street(request, code)
+    assignment = selectors.street_admins_of(street=street).filter(pk=parse_id(pk)).first()
+    if assignment is None:
+        raise NotFound(_("No such role here."))
+    account_services.role_revoke(actor=request.user, assignment=assignment)
+    messages.success(request, _("Role revoked."))
+    return redirect("places:street_detail", code=street.code)
+
+
+# --- communities --------------------------------------------------------------------------------------------
+
+
+@login_required
+def community_create(request: HttpRequest, code: str) -> HttpResponse:
+    street = _street(request, code)
+    form = CommunityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            shape = boundary.boundary_from_file(
+                upload_read(data.pop("boundary"), max_bytes=boundary.MAX_BYTES, field="boundary")
+            )
+            community = services.community_create(actor=request.user, street=street, boundary=shape, **data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Community created. Now add its neighbourhoods, buildings and grids."))
+            return redirect("places:community_setup", code=community.code)
+    return _form_page(
+        request,
+        form,
+        title=_("New community in %(street)s") % {"street": street.name},
+        upload=True,
+    )
+
+
+@login_required
+def community_edit(request: HttpRequest, code: str) -> HttpResponse:
+    community = selectors.community_get(code=code, user=request.user)
+    if not rules.can_edit_community(request.user, community):
+        raise NotAllowed(_("You may not change this community."))
+    form = CommunityEditForm(
+        request.POST or None, request.FILES or None, initial={"name": community.name, "tier": community.tier}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("boundary")
+        try:
+            if upload:
+                data["boundary"] = boundary.boundary_from_file(
+                    upload_read(upload, max_bytes=boundary.MAX_BYTES, field="boundary")
+                )
+            services.community_update(actor=request.user, community=community, **data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("places:community_setup", code=community.code)
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": community.name}, upload=True)
+
+
+@login_required
+def community_setup(request: HttpRequest, code: str) -> HttpResponse:
+    """The community's set-up page: map, neighbourhoods, grids with their stewards, buildings, staff."""
+    community = _community(request, code)
+    hood_raw = request.GET.get("neighbourhood", "")
+    hood_id = parse_id(hood_raw) if hood_raw else None
+    grid_code = request.GET.get("grid", "").strip()
+    search = request.GET.get("q", "").strip()[:60]
+    buildings = selectors.buildings_filtered(
+        community=community, neighbourhood_id=hood_id, grid=grid_code, search=search
+    )
+    grids = [
+        (g, swatch("fill", g.colour)) for g in selectors.grids_of(community=community).annotate(n=Count("buildings"))
+    ]
+    return render(
+        request,
+        "places/community_setup.html",
+        {
+            "community": community,
+            "neighbourhoods": selectors.neighbourhoods_of(community=community),
+            "grids": grids,
+            "buildings": buildings,
+            "n_all_buildings": community.buildings.count(),
+            "staff": selectors.staff_of(community=community),
+            "map_svg": setup_map(community),
+            "filters": {"neighbourhood": hood_id, "grid": grid_code, "q": search},
+            "can_edit": rules.can_edit_community(request.user, community),
+            "no_grid_key": swatch("fill", BUILDING_FILL),
+        },
+    )
+
+
+@login_required
+def neighbourhood_create(request: HttpRequest, code: str) -> HttpResponse:
+    community = _community(request, code)
+    form = NeighbourhoodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.neighbourhood_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Neighbourhood added."))
+            return redirect(_setup_url(community) + "#neighbourhoods")
+    return _form_page(request, form, title=_("Add a neighbourhood"), community=community)
+
+
+@login_required
+def neighbourhood_edit(request: HttpRequest, code: str, pk: str) -> HttpResponse:
+    community = _community(request, code)
+    hood = selectors.neighbourhood_get(community=community, pk=parse_id(pk))
+    form = NeighbourhoodForm(request.POST or None, initial={"name": hood.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.neighbourhood_update(actor=request.user, neighbourhood=hood, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_setup_url(community) + "#neighbourhoods")
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": hood.name}, community=community)
+
+
+@login_required
+def building_create(request: HttpRequest, code: str) -> HttpResponse:
+    community = _community(request, code)
+    form = BuildingForm(request.POST or None, community=community, initial={"residential": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.building_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Building added."))
+            return redirect(_setup_url(community) + "#buildings")
+    return _form_page(request, form, title=_("Add a building"), community=community)
+
+
+@login_required
+def building_edit(request: HttpRequest, code: str, pk: str) -> HttpResponse:
+    community = _community(request, code)
+    building = selectors.building_get(community=community, pk=parse_id(pk))
+    initial = {
+        "name": building.name,
+        "neighbourhood": building.neighbourhood_id,
+        "floors": building.floors,
+        "lat": building.lat,
+        "lng": building.lng,
+        "residential": building.residential,
+    }
+    form = BuildingForm(request.POST or None, community=community, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.building_update(actor=request.user, building=building, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_setup_url(community) + "#buildings")
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": building.name},
+        community=community,
+    )
+
+
+@login_required
+@require_POST
+def buildings_import_osm(request: HttpRequest, code: str) -> HttpResponse:
+    community = _community(request, code)
+    try:
+        result = services.buildings_import_osm(actor=request.user, community=community)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("%(created)d buildings imported from OpenStreetMap; %(unchanged)d were already here.")
+            % {"created": result.created, "unchanged": result.unchanged},
+        )
+    return redirect(_setup_url(community) + "#buildings")
+
+
+@login_required
+def buildings_import_excel(request: HttpRequest, code: str) -> HttpResponse:
+    community = _community(request, code)
+    form = ExcelImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            content = upload_read(form.cleaned_data["file"], max_bytes=services.EXCEL_MAX_BYTES, field="file")
+            result = services.buildings_import_excel(actor=request.user, community=community, content=content)
+        except services.ImportRefused as exc:
+            form.add_error("file", _("Nothing was imported: %(n)d problem(s).") % {"n": len(exc.problems)})
+            problems = exc.problems
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(
+                request,
+                _("%(created)d buildings added, %(updated)d updated, %(hoods)d neighbourhoods added.")
+                % {"created": result.created, "updated": result.updated, "hoods": result.neighbourhoods_created},
+            )
+            return redirect(_setup_url(community) + "#buildings")
+    return _form_page(
+        request,
+        form,
+        title=_("Import buildings from Excel"),
+        upload=True,
+        community=community,
+        problems=problems,
+    )
+
+
+@login_required
+@require_POST
+def buildings_assign(request: HttpRequest, code: str) -> HttpResponse:
+    """The checked buildings of the list into the chosen grid (or out of every grid)."""
+    community = _community(request, code)
+    grid_code = request.POST.get("grid", "")
+    grid = None if grid_code == "-" else selectors.grid_get(community=community, code=grid_code)
+    try:
+        ids = [parse_id(v, field="buildings") for v in request.POST.getlist("buildings")]
+        moved = services.buildings_assign_grid(actor=request.user, community=community, grid=grid, building_ids=ids)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if grid is None:
+            messages.success(request, _("%(n)d buildings taken out of their grid.") % {"n": moved})
+        else:
+            messages.success(request, _("%(n)d buildings moved into %(grid)s.") % {"n": moved, "grid": grid.name})
+    kept = {k: request.POST.get(f"filter_{k}", "") for k in ("neighbourhood", "grid", "q")}
+    query = urlencode({k: v for k, v in kept.items() if v})
+    return redirect(_setup_url(community) + (f"?{query}" if query else "") + "#buildings")
+
+
+@login_required
+def grid_create(request: HttpRequest, code: str) -> HttpResponse:
+    community = _community(request, code)
+    form = GridForm(request.POST or None, stewards=selectors.stewards_of(community=community))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grid_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Grid added. Now put buildings in it."))
+            return redirect(_setup_url(community) + "#grids")
+    return _form_page(request, form, title=_("Add a grid"), community=community)
+
+
+@login_required
+def grid_edit(request: HttpRequest, code: str, grid_code: str) -> HttpResponse:
+    community = _community(request, code)
+    grid = selectors.grid_get(community=community, code=grid_code)
+    initial = {"name": grid.name, "colour": grid.colour, "steward": grid.steward_id}
+    form = GridEditForm(request.POST or None, stewards=selectors.stewards_of(community=community), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grid_update(actor=request.user, grid=grid, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_setup_url(community) + "#grids")
+    return _form_page(request, form, title=_("Edit %(name)s") % {"name": grid.name}, community=community)
+
+
+@login_required
+def staff_add(request: HttpRequest, code: str) -> HttpResponse:
+    community = _community(request, code)
+    form = StaffForm(request.POST or None, initial={"role": request.GET.get("role", Role.GRID_STEWARD)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.staff_add(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Role granted. New staff log in with an SMS code to their mobile."))
+            return redirect(_setup_url(community) + "#staff")
+    return _form_page(request, form, title=_("Add staff"), community=community)
+
+
+@login_required
+@require_POST
+def staff_revoke(request: HttpRequest, code: str, pk: str) -> HttpResponse:
+    community = _community(request, code)
+    assignment = selectors.staff_of(community=community).filter(pk=parse_id(pk)).first()
+    if assignment is None:
+        raise NotFound(_("No such role here."))
+    try:
+        services.staff_revoke(actor=request.user, community=community, assignment=assignment)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Role revoked."))
+    return redirect(_setup_url(community) + "#staff")
