@@ -176,6 +176,11 @@ THROTTLES = {
     "otp.mobile": (OTP_MAX_PER_HOUR, 3600, 3600),
     "otp.address": (int(os.environ.get("THROTTLE_OTP_PER_ADDRESS", "20")), 3600, 3600),
     "checkin": (5, 600, 600),
+    # family helpers (亲情账号): finding an elder by name + room + last 4 of the mobile, codes sent to the elder,
+    # and guesses at those codes, each per helper (and codes per elder too, so no phone is flooded)
+    "family.find": (10, 3600, 3600),
+    "family.code": (5, 3600, 3600),
+    "family.verify": (10, 900, 900),
 }
 # API tokens expire: after API_TOKEN_DAYS unless their owner asks for another lifetime, at most API_TOKEN_MAX_DAYS.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))

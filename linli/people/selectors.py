@@ -10,8 +10,9 @@ from linli.accounts import rules
 from linli.core.errors import NotAllowed, NotFound
 from linli.places.models import Community
 
+from . import rules as people_rules
 from .ages import born_on_or_before_for_age
-from .models import Resident
+from .models import FamilyLink, Resident
 
 
 def residents_for(
@@ -61,3 +62,118 @@ def resident_of_user(*, user: Any) -> Resident | None:
     if not user.is_authenticated:
         return None
     return Resident.objects.filter(user=user).select_related("community", "household__building").first()
+
+
+# --- whom an account acts for ---------------------------------------------------------------------------------
+
+
+def household_of(*, user: Any) -> list[Resident]:
+    """The account's resident and their household's members (as the register groups them)."""
+    me = people_rules.own_resident(user)
+    if me is None:
+        return []
+    if me.household_id is None:
+        return [me]
+    return list(Resident.objects.filter(household_id=me.household_id).order_by("birth_date", "pk"))
+
+
+def elders_helped_by(*, user: Any) -> list[Resident]:
+    """The elders this account helps through an active family link (亲情账号), neither side moved out."""
+    me = people_rules.own_resident(user)
+    if me is None:
+        return []
+    return [
+        link.elder
+        for link in people_rules.active_links_of_helper(me)
+        .select_related("elder__household", "elder__community")
+        .order_by("elder__name", "elder_id")
+    ]
+
+
+def acting_for(*, user: Any) -> list[Resident]:
+    """Whom this account may pick in "为谁预订": themself and their household, then the elders they help.
+    (Front-desk staff may act for anyone in their community, but choose them at the counter, not from here.)"""
+    people = household_of(user=user)
+    seen = {r.pk for r in people}
+    return people + [elder for elder in elders_helped_by(user=user) if elder.pk not in seen]
+
+
+def resident_to_act_for(*, user: Any, pk: int | None, refusal: str = "") -> Resident:
+    """The resident a booking, order or report is for: oneself by default; else someone `can_act_for` allows.
+    Anyone else is refused with the same answer whether or not they exist."""
+    me = people_rules.own_resident(user)
+    if pk is None:
+        if me is None:
+            raise NotAllowed(_("Only registered residents can book. Please ask your community to register you."))
+        return me
+    resident = Resident.objects.filter(pk=pk).select_related("community", "household").first()
+    if resident is None or not people_rules.can_act_for(user, resident):
+        raise NotAllowed(
+            refusal or _("You can book only for yourself, your household and the elders you help as family."),
+            code="not_household",
+            field="resident",
+        )
+    return resident
+
+
+# --- family links -----------------------------------------------------------------------------------------------
+
+
+def _links() -> QuerySet[FamilyLink]:
+    return FamilyLink.objects.select_related(
+        "helper__household__building", "elder__household__building", "community", "confirmed_by", "ended_by"
+    )
+
+
+def family_links_of_user(*, user: Any) -> tuple[list[FamilyLink], list[FamilyLink]]:
+    """(links where I help, links where someone helps me), open ones first, then the last ended ones."""
+    me = people_rules.own_resident(user)
+    if me is None:
+        return [], []
+    order = ("status", "-requested_at", "-pk")  # "active" < "ended" < "requested": open first below
+    helping = sorted(_links().filter(helper=me).order_by(*order)[:50], key=lambda link: not link.is_open)
+    helped = sorted(_links().filter(elder=me).order_by(*order)[:50], key=lambda link: not link.is_open)
+    return helping, helped
+
+
+def family_links_of_community(*, user: Any, community: Community, status: str = "") -> QuerySet[FamilyLink]:
+    if not people_rules.can_view_family_links(user, community):
+        raise NotAllowed(_("You may not see this community's family links."))
+    qs = _links().filter(community=community)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-requested_at", "-pk")
+
+
+def family_link_get(*, user: Any, pk: int) -> FamilyLink:
+    """One link, for its helper, its elder and the community's staff; anyone else gets "no such link"."""
+    link = _links().filter(pk=pk).first()
+    if link is None or not people_rules.can_see_family_link(user, link):
+        raise NotFound(_("No such family link."))
+    return link
+
+
+def links_of_elder(*, user: Any, elder: Resident) -> QuerySet[FamilyLink]:
+    """Who helps this elder: the elder and the community's staff see it."""
+    me = people_rules.own_resident(user)
+    if not ((me is not None and me.pk == elder.pk) or people_rules.can_view_family_links(user, elder.community)):
+        raise NotFound(_("No such resident in this community."))
+    return _links().filter(elder=elder).order_by("-requested_at", "-pk")
+
+
+def elder_find(*, community: Community, name: str, building_id: int, room: str, mobile_last4: str) -> Resident | None:
+    """An elder named exactly so, living at that building and room, whose register mobile ends in those 4 digits;
+    None otherwise. All four must match, so nobody can browse the register this way."""
+    name, room, mobile_last4 = name.strip(), room.strip(), mobile_last4.strip()
+    if not (name and building_id and room and len(mobile_last4) == 4 and mobile_last4.isdigit()):
+        return None
+    candidates = Resident.objects.filter(
+        community=community,
+        name=name,
+        moved_out_on__isnull=True,
+        mobile__endswith=mobile_last4,
+        household__building_id=building_id,
+        household__unit=room,
+    ).select_related("household__building")
+    found = list(candidates[:2])
+    return found[0] if len(found) == 1 else None
