@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.validators import mobile_validator
 
@@ -140,9 +141,9 @@ class FamilyLink(models.Model):
     social worker or community admin. Either side or staff can end the link; acting stops at once."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("waiting for consent")
-        ACTIVE = "active", _("active")
-        ENDED = "ended", _("ended")
+        REQUESTED = "requested", pgettext_lazy("family link", "waiting for consent")
+        ACTIVE = "active", pgettext_lazy("family link", "active")
+        ENDED = "ended", pgettext_lazy("family link", "ended")
 
     class Consent(models.TextChoices):
         SMS_CODE = "sms_code", _("code sent to the elder's mobile")

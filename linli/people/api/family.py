@@ -122,9 +122,7 @@ class FamilyLinkFilter(Page):
 
 
 @router.get("/communities/{code}/family-links", response=list[FamilyLinkOut])
-def community_family_links(
-    request: HttpRequest, code: str, filters: Query[FamilyLinkFilter]
-) -> list[dict[str, Any]]:
+def community_family_links(request: HttpRequest, code: str, filters: Query[FamilyLinkFilter]) -> list[dict[str, Any]]:
     """The community's family links, for its staff."""
     community = community_get(code=code, user=request.user)
     status = filters.status if filters.status in FamilyLink.Status.values else ""

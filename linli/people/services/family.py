@@ -167,9 +167,7 @@ def _activate(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -
     )
 
 
-def family_link_confirm_code(
-    *, actor: Any, link: FamilyLink, code: str, now: dt.datetime | None = None
-) -> FamilyLink:
+def family_link_confirm_code(*, actor: Any, link: FamilyLink, code: str, now: dt.datetime | None = None) -> FamilyLink:
     """The helper enters the code the elder received. Wrong guesses are counted; a code works once, for a while."""
     now = now or timezone.now()
     _helper_only(actor, link)

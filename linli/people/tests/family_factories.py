@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from linli.accounts.models import Role
 from linli.conftest import make_resident
 from linli.people.models import Resident
 from linli.places.models import Community, Household
@@ -19,7 +20,7 @@ def years_ago(years: int, days: int = 30) -> dt.date:
 
 def make_family(community: Community, make_user: Any) -> tuple[Any, Resident, Resident]:
     """(the daughter's account, her resident profile, her father), living in two households of the community."""
-    daughter_user = make_user(display_name="")
+    daughter_user = make_user(Role.RESIDENT, community)
     daughter = make_resident(community, name="王晓燕", birth=years_ago(46), seq=21, user=daughter_user)
     building = community.buildings.first()
     home = Household.objects.create(community=community, building=building, unit="2单元302")

@@ -208,9 +208,9 @@ def test_the_helper_cannot_confirm_in_person_or_consent_for_the_elder(family):
     assert link.status == "requested"
 
 
-def test_the_elder_consents_from_their_own_account(family, make_user):
+def test_the_elder_consents_from_their_own_account(community, family, make_user):
     user, _daughter, father = family
-    father.user = make_user()
+    father.user = make_user("resident", community)
     father.save(update_fields=["user"])
     link = services.family_link_request(actor=user, elder=father)
     services.family_link_consent(actor=father.user, link=link)
@@ -246,7 +246,11 @@ def test_asking_twice_is_a_conflict(family):
 def test_a_relative_is_found_only_by_all_four_details(community, family):
     user, _daughter, father = family
     building = community.buildings.first()
-    for name, room, last4 in (("王德明", "2单元302", "0000"), ("王德", "2单元302", "0082"), ("王德明", "1单元101", "0082")):
+    for name, room, last4 in (
+        ("王德明", "2单元302", "0000"),
+        ("王德", "2单元302", "0082"),
+        ("王德明", "1单元101", "0082"),
+    ):
         with pytest.raises(NotFound):
             services.family_link_request_found(
                 actor=user, name=name, building_id=building.pk, room=room, mobile_last4=last4
@@ -273,9 +277,11 @@ def test_finding_is_throttled(community, family):
 
 
 @pytest.mark.parametrize("who", ["elder", "helper", "social_worker"])
-def test_the_elder_the_helper_or_a_social_worker_ends_the_link(family, users, make_user, who, django_capture_on_commit_callbacks):
+def test_the_elder_the_helper_or_a_social_worker_ends_the_link(
+    community, family, users, make_user, who, django_capture_on_commit_callbacks
+):
     user, _daughter, father = family
-    father.user = make_user()
+    father.user = make_user("resident", community)
     father.save(update_fields=["user"])
     link = linked(family, django_capture_on_commit_callbacks)
     actor = {"elder": father.user, "helper": user, "social_worker": users["social_worker"]}[who]
@@ -325,7 +331,9 @@ def test_the_helper_orders_a_meal_for_the_elder_who_pays_nothing(community, fami
     assert order not in orders_of_user(user=user)
 
 
-def test_the_helper_books_a_service_for_the_elder_until_the_link_ends(community, family, django_capture_on_commit_callbacks):
+def test_the_helper_books_a_service_for_the_elder_until_the_link_ends(
+    community, family, django_capture_on_commit_callbacks
+):
     user, _daughter, father = family
     slot = make_slot(make_service(make_facility(community)))
     with pytest.raises(NotAllowed):

@@ -1,0 +1,241 @@
+"""Family helpers' pages and API: every role on every new page and endpoint, the flow through the pages in Chinese,
+English and elder mode, and "by X for Y" on the lists of the elder, the helper and the canteen counter."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from linli.audit.models import AuditEntry
+from linli.canteen import services as canteen_services
+from linli.conftest import client_for
+from linli.facilities.tests.factories import make_canteen_with_tarhai_rules, make_menu
+from linli.notifications.sms import LocmemSMSBackend
+from linli.people import services
+from linli.people.models import FamilyLink
+
+from .family_factories import FATHER_MOBILE, make_family
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "resident",
+    "volunteer",
+    "grid_steward",
+    "social_worker",
+    "community_admin",
+    "merchant_staff",
+    "operator",
+    "street_admin",
+    "city_viewer",
+    "city_admin",
+    "outsider",
+]
+SEES_LINKS = {"grid_steward", "social_worker", "community_admin"}
+CONFIRMS = {"social_worker", "community_admin"}
+
+
+@pytest.fixture(autouse=True)
+def empty_outbox():
+    LocmemSMSBackend.outbox.clear()
+    yield
+    LocmemSMSBackend.outbox.clear()
+
+
+@pytest.fixture
+def family(community, make_user):
+    return make_family(community, make_user)
+
+
+@pytest.fixture
+def asked(family):
+    user, _daughter, father = family
+    return services.family_link_request(actor=user, elder=father, relation="女儿")
+
+
+def last_code() -> str:
+    text = [m.text for m in LocmemSMSBackend.outbox if m.mobile == FATHER_MOBILE][-1]
+    return next(w for w in text.replace("，", " ").replace("。", " ").split() if w.isdigit() and len(w) == 6)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_family_links_page_and_api_by_role(users, asked, role):
+    client = client_for(users[role])
+    page = client.get("/people/shibei/family-links/")
+    assert (page.status_code == 200) is (role in SEES_LINKS), page.status_code
+    if role in SEES_LINKS:
+        assert "王德明" in page.content.decode() and "王晓燕" in page.content.decode()
+    listing = client.get("/api/v1/communities/shibei/family-links")
+    assert (listing.status_code == 200) is (role in SEES_LINKS)
+    if role in SEES_LINKS:
+        assert [x["elder"]["name"] for x in listing.json()] == ["王德明"]
+
+    before = AuditEntry.objects.count()
+    confirm = client.post(f"/api/v1/communities/shibei/family-links/{asked.pk}/confirm-in-person")
+    assert (confirm.status_code == 200) is (role in CONFIRMS), confirm.content
+    asked.refresh_from_db()
+    if role in CONFIRMS:
+        assert (asked.status, asked.confirmed_by) == ("active", users[role])
+    else:
+        assert asked.status == "requested" and AuditEntry.objects.count() == before
+        assert confirm.json()["error"]["code"] in {"forbidden", "not_found", "unknown_community"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_confirm_and_end_pages_by_role(users, asked, role):
+    client = client_for(users[role])
+    confirm = client.post(f"/people/family/{asked.pk}/confirm-in-person/")
+    asked.refresh_from_db()
+    assert (asked.status == "active") is (role in CONFIRMS)
+    assert confirm.status_code in {302, 403, 404}
+    end = client.post(f"/people/family/{asked.pk}/end/")
+    asked.refresh_from_db()
+    assert (asked.status == "ended") is (role in CONFIRMS)
+    assert end.status_code in {302, 403, 404}
+
+
+def test_strangers_do_not_see_a_link(users, asked):
+    for role in ("resident", "outsider", "operator"):
+        client = client_for(users[role])
+        assert client.get(f"/api/v1/me/family-links/{asked.pk}").status_code == 404
+        assert client.post(f"/api/v1/me/family-links/{asked.pk}/send-code").status_code == 404
+        assert client.post(f"/api/v1/me/family-links/{asked.pk}/end").status_code == 404
+        assert client.get("/api/v1/me/family-links").json() == {"helping": [], "helped": []}
+    asked.refresh_from_db()
+    assert asked.status == "requested" and LocmemSMSBackend.outbox == []
+
+
+def test_anonymous_visitors_are_sent_to_log_in(asked):
+    client = client_for(None)
+    assert client.get("/people/family/").status_code == 302
+    assert client.post(f"/people/family/{asked.pk}/end/").status_code == 302
+    assert client.get("/api/v1/me/family-links").status_code == 401
+    assert client.get("/api/v1/communities/shibei/family-links").status_code == 401
+
+
+@pytest.mark.parametrize(("language", "elder"), [("zh-hans", False), ("en", False), ("zh-hans", True)])
+def test_the_family_page_in_each_language_and_elder_mode(family, asked, language, elder):
+    user, _daughter, _father = family
+    client = client_for(user, language)
+    if elder:
+        client.cookies["linli_elder"] = "1"
+    html = client.get("/people/family/").content.decode()
+    assert "王德明" in html
+    if language == "en":
+        assert "My family helpers" in html and "waiting for consent" in html
+    else:
+        assert "亲情账号" in html and "等待同意" in html and "My family helpers" not in html
+    if elder:
+        assert 'class="elder' in html
+
+
+def test_the_whole_flow_through_the_pages(community, family, django_capture_on_commit_callbacks):
+    user, _daughter, father = family
+    client = client_for(user)
+    building = community.buildings.first()
+    wrong = client.post(
+        "/people/family/",
+        {
+            "how": "find",
+            "find-name": "王德明",
+            "find-building": building.pk,
+            "find-room": "2单元302",
+            "find-mobile_last4": "1234",
+        },
+    )
+    assert wrong.status_code == 200 and "没有" in wrong.content.decode()
+    assert FamilyLink.objects.count() == 0
+    asked = client.post(
+        "/people/family/",
+        {
+            "how": "find",
+            "find-name": "王德明",
+            "find-building": building.pk,
+            "find-room": "2单元302",
+            "find-mobile_last4": "0082",
+            "find-relation": "女儿",
+        },
+    )
+    assert asked.status_code == 302
+    link = FamilyLink.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/people/family/{link.pk}/send-code/").status_code == 302
+    bad = client.post(f"/people/family/{link.pk}/confirm-code/", {"code": "12"}, follow=True)
+    assert "6" in bad.content.decode()
+    client.post(f"/people/family/{link.pk}/confirm-code/", {"code": last_code()})
+    link.refresh_from_db()
+    assert link.status == "active"
+    acting = client.get("/api/v1/me/acting-for").json()
+    assert {(x["name"], x["why"]) for x in acting} >= {("王晓燕", "self"), ("王德明", "family_link")}
+    client.post(f"/people/family/{link.pk}/end/")
+    link.refresh_from_db()
+    assert link.status == "ended"
+    assert "王德明" not in [x["name"] for x in client.get("/api/v1/me/acting-for").json()]
+
+
+def test_the_whole_flow_through_the_api(family, django_capture_on_commit_callbacks):
+    user, _daughter, father = family
+    client = client_for(user)
+    made = client.post("/api/v1/me/family-links", {"elder_id": father.pk}, content_type="application/json")
+    assert made.status_code == 404  # not of her household: found by details instead
+    building = father.household.building
+    made = client.post(
+        "/api/v1/me/family-links",
+        {"name": "王德明", "building_id": building.pk, "room": "2单元302", "mobile_last4": "0082", "relation": "女儿"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    link_id = made.json()["id"]
+    assert made.json()["status"] == "requested"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/v1/me/family-links/{link_id}/send-code").status_code == 200
+    wrong = client.post(
+        f"/api/v1/me/family-links/{link_id}/confirm-code",
+        {"code": "000000" if last_code() != "000000" else "111111"},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "wrong_code"
+    right = client.post(
+        f"/api/v1/me/family-links/{link_id}/confirm-code", {"code": last_code()}, content_type="application/json"
+    )
+    assert right.status_code == 200 and right.json()["consent"] == "sms_code"
+    mine = client.get("/api/v1/me/family-links").json()
+    assert [x["elder"]["name"] for x in mine["helping"]] == ["王德明"] and mine["helped"] == []
+    ended = client.post(f"/api/v1/me/family-links/{link_id}/end")
+    assert ended.json()["status"] == "ended"
+
+
+def test_the_elder_agrees_and_ends_from_his_page(community, family, asked, make_user):
+    _user, _daughter, father = family
+    father.user = make_user("resident", community)
+    father.save(update_fields=["user"])
+    client = client_for(father.user)
+    html = client.get("/people/family/").content.decode()
+    assert "王晓燕" in html and "我同意" in html
+    client.post(f"/people/family/{asked.pk}/consent/")
+    asked.refresh_from_db()
+    assert (asked.status, asked.consent) == ("active", "elder_account")
+    client.post(f"/people/family/{asked.pk}/end/")
+    asked.refresh_from_db()
+    assert (asked.status, asked.ended_by) == ("ended", father.user)
+
+
+def test_records_say_by_whom_for_whom(community, family, users, make_user):
+    user, _daughter, father = family
+    father.user = make_user("resident", community)
+    father.save(update_fields=["user"])
+    link = services.family_link_request(actor=user, elder=father)
+    services.family_link_confirm_in_person(actor=users["social_worker"], link=link)
+    canteen = make_canteen_with_tarhai_rules(community)
+    day = timezone.localdate() + dt.timedelta(days=1)
+    order = canteen_services.meal_order_create(actor=user, menu=make_menu(canteen, day), resident=father)
+    by_for = "由 王晓燕 为 王德明 代办"
+    for who in (user, father.user):
+        html = client_for(who).get("/services/my/").content.decode()
+        assert f'data-testid="order-{order.pk}"' in html and by_for in html
+    counter = client_for(users["social_worker"]).get(f"/canteen/shibei/counter/?date={day}").content.decode()
+    assert by_for in counter
+    english = client_for(father.user, "en").get("/services/my/").content.decode()
+    assert "by 王晓燕 for 王德明" in english
+    menus = client_for(user).get("/canteen/shibei/").content.decode()
+    assert "为谁预订" in menus and "王德明" in menus
