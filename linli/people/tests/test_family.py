@@ -70,7 +70,7 @@ def actions_of(link: FamilyLink) -> list[str]:
 
 
 def test_consent_by_a_code_sent_to_the_elders_mobile(family, django_capture_on_commit_callbacks):
-    user, daughter, father = family
+    user, _daughter, father = family
     link = services.family_link_request(actor=user, elder=father, relation="女儿")
     assert link.status == "requested" and not rules.can_act_for(user, father)
 
@@ -308,7 +308,7 @@ def test_others_cannot_end_a_link(family, users, role, django_capture_on_commit_
 
 
 def test_the_helper_orders_a_meal_for_the_elder_who_pays_nothing(community, family, django_capture_on_commit_callbacks):
-    user, daughter, father = family
+    user, _daughter, father = family
     link = linked(family, django_capture_on_commit_callbacks)
     canteen = make_canteen_with_tarhai_rules(community)
     day = timezone.localdate() + dt.timedelta(days=1)

@@ -130,7 +130,7 @@ def test_the_family_page_in_each_language_and_elder_mode(family, asked, language
 
 
 def test_the_whole_flow_through_the_pages(community, family, django_capture_on_commit_callbacks):
-    user, _daughter, father = family
+    user, _daughter, _father = family
     client = client_for(user)
     building = community.buildings.first()
     wrong = client.post(

@@ -5,8 +5,8 @@ check character leaves a handful), and so does a region prefix. Roles without th
 see only its last 4 characters and an age by calendar year; roles with it see the birth date as well."""
 
 import datetime as dt
-import re
 import json
+import re
 from typing import Any
 
 import pytest
