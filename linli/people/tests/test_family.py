@@ -10,7 +10,7 @@ from linli.audit.models import AuditEntry
 from linli.canteen import services as canteen_services
 from linli.canteen.models import MealOrder
 from linli.canteen.selectors import orders_of_user
-from linli.conftest import make_resident
+from linli.conftest import client_for, make_resident
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities import selectors as facility_selectors
@@ -374,3 +374,69 @@ def test_a_stranger_cannot_act_for_the_elder(family, users):
         assert not rules.can_act_for(users[role], father)
     for role in ("grid_steward", "social_worker", "community_admin", "operator"):  # the front desk, by phone
         assert rules.can_act_for(users[role], father)
+
+
+def test_the_helper_files_a_report_for_the_elder(community, family, make_user, django_capture_on_commit_callbacks):
+    from linli.reports import services as report_services
+    from linli.reports.models import Category, Report
+    from linli.reports.selectors import reports_of_user
+
+    user, _daughter, father = family
+    father.user = make_user("resident", community)
+    father.save(update_fields=["user"])
+    category = Category.objects.create(community=community, code="lamp", name="路灯不亮", group="repairs")
+    building = father.household.building
+
+    def file() -> Report:
+        return report_services.report_submit(
+            actor=user,
+            community=community,
+            category=category,
+            description="楼道灯坏了，老人晚上看不见",
+            building=building,
+            on_behalf_of=father,
+        )
+
+    with pytest.raises(NotAllowed):
+        file()
+    link = linked(family, django_capture_on_commit_callbacks)
+    report = file()
+    assert (report.reporter, report.on_behalf_of) == (user, father)
+    assert report in reports_of_user(user=father.user)  # he sees what she filed for him
+    html = client_for(father.user).get("/reports/mine/").content.decode()
+    assert "由 王晓燕 为 王德明 代办" in html
+
+    page = client_for(user).get(f"/reports/{community.code}/new/").content.decode()
+    assert 'name="on_behalf_of"' in page and "王德明" in page
+
+    services.family_link_end(actor=father.user, link=link)
+    with pytest.raises(NotAllowed):
+        file()
+    assert Report.objects.count() == 1
+    page = client_for(user).get(f"/reports/{community.code}/new/").content.decode()
+    assert 'name="on_behalf_of"' not in page
+
+
+def test_the_helper_enrols_the_elder_in_a_class(community, family, users, django_capture_on_commit_callbacks):
+    from linli.courses import services as course_services
+
+    user, _daughter, father = family
+    admin = users["community_admin"]
+    today = timezone.localdate()
+    term = course_services.term_create(
+        actor=admin, community=community, name="冬季", starts_on=today, ends_on=today + dt.timedelta(days=60)
+    )
+    school = make_facility(community, "school", "culture_station", name="幸福学堂")
+    course = course_services.course_create(
+        actor=admin, term=term, facility=school, title="书法", audience="elderly", seats=5, min_age=60
+    )
+    with pytest.raises(NotAllowed):
+        course_services.enrol(actor=user, course=course, resident=father)
+    link = linked(family, django_capture_on_commit_callbacks)
+    enrolment = course_services.enrol(actor=user, course=course, resident=father)
+    assert (enrolment.resident, enrolment.enrolled_by, enrolment.status) == (father, user, "enrolled")
+    services.family_link_end(actor=user, link=link)
+    with pytest.raises(NotAllowed):
+        course_services.withdraw(actor=user, enrolment=enrolment)
+    enrolment.refresh_from_db()
+    assert enrolment.status == "enrolled"
