@@ -116,6 +116,14 @@ def resident_to_act_for(*, user: Any, pk: int | None, refusal: str = "") -> Resi
     return resident
 
 
+def resident_whose_points(*, user: Any, pk: int) -> Resident:
+    """Oneself, or an elder one helps as family: their points balance and statement, to read (never to spend)."""
+    resident = Resident.objects.filter(pk=pk).select_related("community").first()
+    if resident is None or not people_rules.can_view_points_of(user, resident):
+        raise NotFound(_("No such resident."))
+    return resident
+
+
 # --- family links -----------------------------------------------------------------------------------------------
 
 

@@ -239,3 +239,32 @@ def test_records_say_by_whom_for_whom(community, family, users, make_user):
     assert "by 王晓燕 for 王德明" in english
     menus = client_for(user).get("/canteen/shibei/").content.decode()
     assert "为谁预订" in menus and "王德明" in menus
+
+
+def test_the_helper_reads_the_elders_points_but_never_spends_them(family, users, django_capture_on_commit_callbacks):
+    from linli.ledger.tests.conftest import fund
+
+    user, daughter, father = family
+    fund(father, 120)
+    client = client_for(user)
+    assert client.get(f"/ledger/?for={father.pk}").status_code == 404
+    assert client.get(f"/api/v1/ledger/residents/{father.pk}").status_code == 404
+    link = services.family_link_request(actor=user, elder=father)
+    services.family_link_confirm_in_person(actor=users["social_worker"], link=link)
+
+    html = client.get(f"/ledger/?for={father.pk}").content.decode()
+    assert 'data-testid="points-balance" style="font-size:2rem">120<' in html and 'data-testid="read-only"' in html
+    assert 'class="button primary" href="/ledger/shop/"' not in html  # no "spend points" for his points
+    assert 'class="button primary" href="/ledger/shop/"' in client.get("/ledger/").content.decode()
+    assert f"?for={father.pk}" in client.get("/ledger/").content.decode()
+    api = client.get(f"/api/v1/ledger/residents/{father.pk}").json()
+    assert api["balances"]["points"] == 120 and api["resident_id"] == father.pk
+    statement = client.get(f"/api/v1/ledger/residents/{father.pk}/statement").json()
+    assert statement["balance"] == 120 and statement["count"] >= 1
+    assert client.get("/api/v1/ledger/me").json()["resident_id"] == daughter.pk  # her own, not his
+
+    for role in ("grid_steward", "social_worker", "resident", "outsider"):  # only the helper (and he himself)
+        assert client_for(users[role]).get(f"/api/v1/ledger/residents/{father.pk}").status_code == 404
+    services.family_link_end(actor=user, link=link)
+    assert client.get(f"/ledger/?for={father.pk}").status_code == 404
+    assert client.get(f"/api/v1/ledger/residents/{father.pk}/statement").status_code == 404

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.uploads import files_removed_on_error
 from linli.people import rules as people_rules
 from linli.people.models import Resident
-from linli.core.uploads import files_removed_on_error
 from linli.places.geometry import polygon_contains
 from linli.places.models import Building, Community, Grid
 
