@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,17 @@ def resident_of_user(*, user: Any) -> Resident | None:
 
 
 # --- whom an account acts for ---------------------------------------------------------------------------------
+
+
+def acted_by(actor: Any, resident: Resident) -> str | None:
+    """Who made a record for `resident` when it was someone else (a family helper, a household member, the front
+    desk): their resident name, else their display name or masked mobile. None when the resident made it."""
+    if actor is None or actor.pk == resident.user_id:
+        return None
+    try:
+        return str(actor.resident.name)
+    except (ObjectDoesNotExist, AttributeError):
+        return str(actor)
 
 
 def household_of(*, user: Any) -> list[Resident]:
@@ -159,14 +171,6 @@ def family_link_get(*, user: Any, pk: int) -> FamilyLink:
     if link is None or not people_rules.can_see_family_link(user, link):
         raise NotFound(_("No such family link."))
     return link
-
-
-def links_of_elder(*, user: Any, elder: Resident) -> QuerySet[FamilyLink]:
-    """Who helps this elder: the elder and the community's staff see it."""
-    me = people_rules.own_resident(user)
-    if not ((me is not None and me.pk == elder.pk) or people_rules.can_view_family_links(user, elder.community)):
-        raise NotFound(_("No such resident in this community."))
-    return _links().filter(elder=elder).order_by("-requested_at", "-pk")
 
 
 def elder_find(*, community: Community, name: str, building_id: int, room: str, mobile_last4: str) -> Resident | None:

@@ -237,6 +237,8 @@ def test_records_say_by_whom_for_whom(community, family, users, make_user):
     assert by_for in counter
     english = client_for(father.user, "en").get("/services/my/").content.decode()
     assert "by 王晓燕 for 王德明" in english
+    mine = client_for(father.user).get("/api/v1/me/meal-orders").json()
+    assert [(o["resident"], o["ordered_by"]) for o in mine] == [("王德明", "王晓燕")]
     menus = client_for(user).get("/canteen/shibei/").content.decode()
     assert "为谁预订" in menus and "王德明" in menus
 

@@ -112,7 +112,7 @@ def family_confirm_code(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.family_link_get(user=request.user, pk=pk)
     form = FamilyCodeForm(request.POST)
     if not form.is_valid():
-        return _refused(request, DomainError(form.errors["code"][0]))
+        return _refused(request, DomainError(str(form.errors["code"][0])))
     try:
         services.family_link_confirm_code(actor=request.user, link=link, code=form.cleaned_data["code"])
     except DomainError as exc:
