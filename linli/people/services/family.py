@@ -151,6 +151,8 @@ def family_link_send_code(*, actor: Any, link: FamilyLink, now: dt.datetime | No
 
 
 def _activate(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -> None:
+    if link.elder.moved_out_on is not None or link.helper.moved_out_on is not None:
+        raise DomainError(_("One of them has moved out of the community."), code="moved_out")
     before = snapshot(link)
     link.status = FamilyLink.Status.ACTIVE
     link.consent = consent
@@ -218,8 +220,6 @@ def family_link_confirm_in_person(*, actor: Any, link: FamilyLink, now: dt.datet
         locked = _locked(link)
         if locked.status != FamilyLink.Status.REQUESTED:
             raise DomainError(_("This link is not waiting for consent."), code="not_requested")
-        if locked.elder.moved_out_on is not None or locked.helper.moved_out_on is not None:
-            raise DomainError(_("One of them has moved out of the community."), code="moved_out")
         _activate(locked, actor=actor, consent=FamilyLink.Consent.IN_PERSON, now=now)
     return locked
 

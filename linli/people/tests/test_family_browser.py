@@ -81,3 +81,35 @@ def test_a_daughter_links_to_her_father_and_orders_him_a_free_meal(page: Any, co
     assert "王德明" in row and "¥0" in row and "由 王晓燕 为 王德明 代办" in row
     assert fits_the_phone(page)
     screenshot(page, "family-order-by-daughter-for-father-elder")
+
+
+def test_a_social_worker_confirms_in_person_and_the_daughter_reads_it_in_english(
+    page: Any, community: Any, make_user: Any
+) -> None:
+    from linli.accounts.models import Role
+    from linli.people import services
+
+    daughter_user, _daughter, father = make_family(community, make_user)
+    worker = make_user(Role.SOCIAL_WORKER, community, display_name="李社工")
+    link = services.family_link_request(actor=daughter_user, elder=father, relation="女儿")
+    page.context.add_cookies([{"name": "linli_elder", "value": "1", "url": page.base_url}])
+    browser_login(page, worker.mobile)
+    page.goto(page.base_url + f"/people/{community.code}/family-links/?status=requested")
+    row = page.locator(f"[data-testid=family-link-{link.pk}]")
+    assert "王德明" in row.inner_text() and "等待同意" in row.inner_text()
+    assert fits_the_phone(page)
+    screenshot(page, "family-staff-confirm-elder")
+    row.locator("button", has_text="当面确认").click()
+    page.wait_for_load_state()
+    link.refresh_from_db()
+    assert (link.status, link.consent, link.confirmed_by_id) == ("active", "in_person", worker.pk)
+    assert "已当面确认" in page.inner_text("main")
+
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.base_url}])
+    browser_login(page, daughter_user.mobile)
+    page.goto(page.base_url + "/people/family/")
+    card = page.inner_text(f"[data-testid=family-link-{link.pk}]")
+    assert "You help 王德明" in card and "confirmed in person by community staff" in card and "李社工" in card
+    assert fits_the_phone(page)
+    screenshot(page, "family-mine-english")
