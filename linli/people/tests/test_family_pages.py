@@ -270,3 +270,21 @@ def test_the_helper_reads_the_elders_points_but_never_spends_them(family, users,
     services.family_link_end(actor=user, link=link)
     assert client.get(f"/ledger/?for={father.pk}").status_code == 404
     assert client.get(f"/api/v1/ledger/residents/{father.pk}/statement").status_code == 404
+
+
+def test_asking_for_someone_of_ones_household(community, family):
+    user, daughter, _father = family
+    from linli.conftest import make_resident
+
+    from .family_factories import years_ago
+
+    grandma = make_resident(community, name="李秀英", birth=years_ago(88), seq=51)
+    assert grandma.household_id == daughter.household_id
+    client = client_for(user)
+    html = client.get("/people/family/").content.decode()
+    assert 'data-testid="ask-household"' in html and "李秀英" in html
+    client.post("/people/family/", {"how": "household", "household-elder": grandma.pk, "household-relation": "孙女"})
+    link = FamilyLink.objects.get(elder=grandma)
+    assert (link.helper, link.relation, link.status) == (daughter, "孙女", "requested")
+    html = client.get("/people/family/").content.decode()
+    assert 'data-testid="ask-household"' not in html  # nobody else of the household left to ask for
