@@ -110,7 +110,7 @@ def acting_for(*, user: Any) -> list[Resident]:
     return people + [elder for elder in elders_helped_by(user=user) if elder.pk not in seen]
 
 
-def resident_to_act_for(*, user: Any, pk: int | None, refusal: str = "") -> Resident:
+def resident_to_act_for(*, user: Any, pk: int | None) -> Resident:
     """The resident a booking, order or report is for: oneself by default; else someone `can_act_for` allows.
     Anyone else is refused with the same answer whether or not they exist."""
     me = people_rules.own_resident(user)
@@ -121,7 +121,7 @@ def resident_to_act_for(*, user: Any, pk: int | None, refusal: str = "") -> Resi
     resident = Resident.objects.filter(pk=pk).select_related("community", "household").first()
     if resident is None or not people_rules.can_act_for(user, resident):
         raise NotAllowed(
-            refusal or _("You can book only for yourself, your household and the elders you help as family."),
+            _("You can book only for yourself, your household and the elders you help as family."),
             code="not_household",
             field="resident",
         )
