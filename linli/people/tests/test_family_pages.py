@@ -288,3 +288,14 @@ def test_asking_for_someone_of_ones_household(community, family):
     assert (link.helper, link.relation, link.status) == (daughter, "孙女", "requested")
     html = client.get("/people/family/").content.decode()
     assert 'data-testid="ask-household"' not in html  # nobody else of the household left to ask for
+
+
+def test_staff_see_that_a_moved_out_elder_stopped_acting(family, users):
+    user, _daughter, father = family
+    link = services.family_link_request(actor=user, elder=father)
+    services.family_link_confirm_in_person(actor=users["social_worker"], link=link)
+    father.moved_out_on = timezone.localdate()
+    father.save(update_fields=["moved_out_on"])
+    html = client_for(users["social_worker"]).get(f"/people/shibei/family-links/?elder={father.pk}").content.decode()
+    assert f'data-testid="family-link-{link.pk}"' in html and "已迁出，代办已停止" in html
+    assert "王德明" not in [x["name"] for x in client_for(user).get("/api/v1/me/acting-for").json()]
