@@ -50,7 +50,7 @@ def orders_of_user(*, user: Any) -> QuerySet[MealOrder]:
     members = [r.pk for r in household_of(user=user)]
     return (
         MealOrder.objects.filter(resident_id__in=members)
-        .select_related("menu__canteen", "resident", "ordered_by__resident")
+        .select_related("menu__canteen", "resident", "ordered_by__resident", "community")
         .order_by("-menu__day", "pk")
     )
 

@@ -299,3 +299,29 @@ def test_staff_see_that_a_moved_out_elder_stopped_acting(family, users):
     html = client_for(users["social_worker"]).get(f"/people/shibei/family-links/?elder={father.pk}").content.decode()
     assert f'data-testid="family-link-{link.pk}"' in html and "已迁出，代办已停止" in html
     assert "王德明" not in [x["name"] for x in client_for(user).get("/api/v1/me/acting-for").json()]
+
+
+def test_by_whom_costs_no_query_per_row(community, family, users):
+    """The helper's "my bookings" page asks the same number of queries for 1 order as for 6."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user, _daughter, father = family
+    link = services.family_link_request(actor=user, elder=father)
+    services.family_link_confirm_in_person(actor=users["social_worker"], link=link)
+    canteen = make_canteen_with_tarhai_rules(community)
+    today = timezone.localdate()
+    client = client_for(user)
+
+    made: list[int] = []
+
+    def queries_with(orders: int) -> int:
+        while len(made) < orders:
+            menu = make_menu(canteen, today + dt.timedelta(days=10 + len(made)))
+            made.append(canteen_services.meal_order_create(actor=user, menu=menu, resident=father).pk)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/services/my/").status_code == 200
+        return len(ctx.captured_queries)
+
+    one = queries_with(1)
+    assert queries_with(6) == one
