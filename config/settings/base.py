@@ -180,6 +180,11 @@ THROTTLES = {
     # 实名核验 (name + ID number against the register): tries per account and per client address, a day each.
     "verify.account": (int(os.environ.get("THROTTLE_VERIFY_PER_ACCOUNT", "5")), 86400, 86400),
     "verify.address": (int(os.environ.get("THROTTLE_VERIFY_PER_ADDRESS", "20")), 86400, 86400),
+    # family helpers (亲情账号): finding an elder by name + room + last 4 of the mobile, codes sent to the elder,
+    # and guesses at those codes, each per helper (and codes per elder too, so no phone is flooded)
+    "family.find": (10, 3600, 3600),
+    "family.code": (5, 3600, 3600),
+    "family.verify": (10, 900, 900),
 }
 # The site's public address, put in front of links sent by SMS (sign-up invitations), e.g. https://linli.example.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")

@@ -14,6 +14,7 @@ from linli.core.errors import NotFound
 from linli.core.parsing import date_in_range, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.selectors import household_of, resident_for_booking
+from linli.people.selectors import acted_by
 from linli.places.selectors import community_get
 
 from . import selectors, services
@@ -68,6 +69,7 @@ def order_out(o: MealOrder, *, exact_age: bool = True) -> dict[str, Any]:
         "price_fen": o.price_fen,
         "resident_fen": o.resident_fen,
         "charges": [{"payer": c.payer, "amount_fen": c.amount_fen, "key": c.key} for c in o.charges.all()],
+        "ordered_by": acted_by(o.ordered_by, o.resident),
     }
 
 

@@ -59,6 +59,9 @@ class MealOrderOut(Schema):
     price_fen: int
     resident_fen: int
     charges: list[ChargeOut]
+    ordered_by: str | None = Field(
+        None, description="Who ordered it for the diner (a family helper, 代办); null if they did"
+    )
 
 
 class StatementRowOut(Schema):

@@ -50,7 +50,7 @@ def orders_of_user(*, user: Any) -> QuerySet[MealOrder]:
     members = [r.pk for r in household_of(user=user)]
     return (
         MealOrder.objects.filter(resident_id__in=members)
-        .select_related("menu__canteen", "resident")
+        .select_related("menu__canteen", "resident", "ordered_by__resident", "community")
         .order_by("-menu__day", "pk")
     )
 
@@ -73,7 +73,7 @@ def orders_of_day(*, user: Any, community: Community, day: dt.date) -> QuerySet[
     return (
         MealOrder.objects.filter(community=community, menu__day=day)
         .exclude(status=MealOrder.Status.CANCELLED)
-        .select_related("menu", "resident__household__building")
+        .select_related("menu", "resident__household__building", "ordered_by__resident")
         .order_by("menu__meal", "resident__name", "pk")
     )
 

@@ -182,7 +182,7 @@ def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.dat
     ensure_current(resident)
     if not facility_rules.may_act_for(actor, resident):
         raise NotAllowed(
-            _("You can order only for yourself and the members of your household."),
+            _("You can order only for yourself, your household and the elders you help as family."),
             code="not_household",
             field="resident",
         )

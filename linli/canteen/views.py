@@ -20,7 +20,7 @@ from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
-from linli.facilities.money import yuan_to_fen
+from linli.facilities.money import fen_to_yuan, yuan_to_fen
 from linli.facilities.selectors import household_of, resident_for_booking
 from linli.places.selectors import community_get
 
@@ -81,7 +81,8 @@ def order(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return redirect("canteen:menus", code=code)
     messages.success(
         request,
-        _("Meal ordered for %(name)s: pays %(pay)s yuan.") % {"name": diner.name, "pay": placed.resident_fen / 100},
+        _("Meal ordered for %(name)s: pays %(pay)s yuan.")
+        % {"name": diner.name, "pay": fen_to_yuan(placed.resident_fen)},
     )
     return redirect("facilities:mine")
 

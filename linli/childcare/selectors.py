@@ -27,7 +27,9 @@ def group_get(*, user: Any, community: Community, pk: int) -> AgeGroup:
 
 def applications_of_user(*, user: Any) -> QuerySet[Application]:
     members = [r.pk for r in household_of(user=user)]
-    return Application.objects.filter(child_id__in=members).select_related("group__facility", "child")
+    return Application.objects.filter(child_id__in=members).select_related(
+        "group__facility", "child", "applied_by__resident"
+    )
 
 
 def applications_for_staff(*, user: Any, community: Community) -> QuerySet[Application]:

@@ -42,7 +42,7 @@ def enrolments_of_user(*, user: Any) -> QuerySet[Enrolment]:
 
     return (
         Enrolment.objects.filter(Q(resident_id__in=members) | Q(staff=user) if user.is_authenticated else Q(pk=None))
-        .select_related("course__facility", "resident", "course__term")
+        .select_related("course__facility", "resident", "course__term", "enrolled_by__resident")
         .order_by("-created_at")
     )
 

@@ -126,7 +126,7 @@ def enrol(
         ensure_current(resident)
         if not facility_rules.may_act_for(actor, resident):
             raise NotAllowed(
-                _("You can book only for yourself and the members of your household."),
+                _("You can book only for yourself, your household and the elders you help as family."),
                 code="not_household",
                 field="resident",
             )

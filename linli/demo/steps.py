@@ -2,6 +2,7 @@
 
 DEMO_STEPS = [
     "linli.demo.foundation.build",
+    "linli.people.demo.build",
     "linli.facilities.demo.build",
     "linli.canteen.demo.build",
     "linli.courses.demo.build",

@@ -14,6 +14,7 @@ from linli.accounts.api_auth import AUTH
 from linli.core.errors import DomainError, NotFound
 from linli.core.parsing import date_in_range
 from linli.core.uploads import upload_read
+from linli.people.selectors import acted_by
 from linli.places.models import Building
 from linli.places.selectors import community_get
 
@@ -100,6 +101,7 @@ def booking_out(b: Booking) -> dict[str, Any]:
         "status": b.status,
         "price_fen": b.price_fen,
         "checked_in_at": b.checked_in_at,
+        "booked_by": acted_by(b.booked_by, b.resident),
     }
 
 

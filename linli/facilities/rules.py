@@ -3,11 +3,11 @@
 from typing import Any
 
 from linli.accounts.models import Role
-from linli.accounts.rules import STAFF_ROLES, access_for, can_view_community, has_role, oversees
-from linli.people.rules import is_current, own_profile
+from linli.accounts.rules import access_for, can_view_community, has_role, oversees
+from linli.people import rules as people_rules
 
 REGISTER_ROLES = (Role.COMMUNITY_ADMIN, Role.SOCIAL_WORKER)
-FRONT_DESK_ROLES = (*STAFF_ROLES, Role.OPERATOR)
+FRONT_DESK_ROLES = people_rules.FRONT_DESK_ROLES
 
 
 def can_view_register(user: Any, community: Any) -> bool:
@@ -25,28 +25,18 @@ def can_export_register(user: Any, community: Any) -> bool:
 
 def can_run_front_desk(user: Any, community: Any) -> bool:
     """Open time slots and menus, see day sheets, check people in: staff and the operators who run the spaces."""
-    return access_for(user).superuser or has_role(user, community, *FRONT_DESK_ROLES)
+    return people_rules.runs_front_desk(user, community)
 
 
 def own_resident(user: Any) -> Any:
-    """The resident record of this account, moved out or not (their past bookings stay theirs to see)."""
-    return own_profile(user)
+    """The resident profile of this account, cached on the user object for the request."""
+    return people_rules.own_resident(user)
 
 
 def may_act_for(user: Any, resident: Any) -> bool:
-    """A resident acts for themself and the members of their own household; front-desk staff for anyone in
-    their community (a booking taken by phone for an elderly resident). Nobody acts for someone who has moved
-    out (迁出), nor does a moved-out resident act for anyone."""
-    if not is_current(resident):
-        return False
-    if can_run_front_desk(user, resident.community):
-        return True
-    me = own_resident(user)
-    if not is_current(me):
-        return False
-    if me.pk == resident.pk:
-        return True
-    return me.household_id is not None and me.household_id == resident.household_id
+    """Oneself, one's household, an elder one helps as family (亲情账号); front-desk staff anyone in their
+    community (a booking taken by phone for an elderly resident). One rule, in `linli.people.rules`."""
+    return people_rules.can_act_for(user, resident)
 
 
 def may_see_records_of(user: Any, resident: Any) -> bool:

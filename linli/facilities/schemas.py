@@ -147,6 +147,9 @@ class BookingOut(Schema):
     status: str
     price_fen: int
     checked_in_at: dt.datetime | None
+    booked_by: str | None = Field(
+        None, description="Who booked it for the resident (a family helper, 代办); null if they did"
+    )
 
 
 class DaySheetOut(Schema):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotAllowed, NotFound
+from linli.people import selectors as people_selectors
 from linli.people.models import Resident
-from linli.people.rules import ensure_current
 from linli.places.geometry import haversine_m
 from linli.places.models import Community
 
@@ -123,37 +123,22 @@ def slot_get(*, user: Any, community: Community, pk: int) -> Slot:
 
 
 def household_of(*, user: Any) -> list[Resident]:
-    """Whom the user may book for: themself and their household's members."""
-    me = rules.own_resident(user)
-    if me is None:
-        return []
-    if me.household_id is None or me.has_moved_out:
-        return [me]
-    return list(Resident.objects.filter(household_id=me.household_id).order_by("birth_date", "pk"))
+    """Whom the user may book for, and whose bookings they see: themself, their household's members and the
+    elders they help as family (亲情账号). One answer for every service: `linli.people.selectors.acting_for`."""
+    return people_selectors.acting_for(user=user)
 
 
 def resident_for_booking(*, user: Any, community: Community, pk: int | None) -> Resident:
-    """The resident a booking is for: oneself by default; a household member; or, for front-desk staff, anyone
-    in the community. Someone outside the household is refused with a clear message."""
-    me = rules.own_resident(user)
-    if pk is None:
-        if me is None:
-            raise NotAllowed(_("Only registered residents can book. Please ask your community to register you."))
-        ensure_current(me)
-        return me
-    resident = Resident.objects.filter(pk=pk).select_related("community", "household").first()
-    if resident is None or not rules.may_act_for(user, resident):
-        raise NotAllowed(
-            _("You can book only for yourself and the members of your household."),
-            code="not_household",
-            field="resident",
-        )
-    return resident
+    """The resident a booking is for: oneself by default; a household member or an elder one helps; or, for
+    front-desk staff, anyone in the community. Anyone else is refused with a clear message."""
+    return people_selectors.resident_to_act_for(user=user, pk=pk)
 
 
 def bookings_of_user(*, user: Any, upcoming_only: bool = False) -> QuerySet[Booking]:
     members = [r.pk for r in household_of(user=user)]
-    qs = Booking.objects.filter(resident_id__in=members).select_related("slot__service__facility", "resident")
+    qs = Booking.objects.filter(resident_id__in=members).select_related(
+        "slot__service__facility", "resident", "booked_by__resident"
+    )
     if upcoming_only:
         qs = qs.filter(slot__ends_at__gte=timezone.now())
     return qs.order_by("-slot__starts_at", "pk")
@@ -190,7 +175,7 @@ def day_sheet(*, user: Any, community: Community, day: dt.date, facility: Facili
     for b in (
         Booking.objects.filter(slot__in=slots)
         .exclude(status=Booking.Status.CANCELLED)
-        .select_related("resident__household__building")
+        .select_related("resident__household__building", "booked_by__resident")
         .order_by("status", "created_at")
     ):
         bookings.setdefault(b.slot_id, []).append(b)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
-from linli.core.parsing import parse_year
-from linli.people.selectors import resident_of_user
+from linli.core.parsing import parse_id, parse_year
+from linli.people.selectors import elders_helped_by, resident_of_user, resident_whose_points
 from linli.places.selectors import community_get
 
 from . import exports, rules, selectors, services
@@ -31,7 +31,12 @@ def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @login_required
 def my_points(request: HttpRequest) -> HttpResponse:
-    resident = _resident(request)
+    """My points; with `?for=<resident>`, those of an elder I help as family (亲情账号), to read, never to spend."""
+    if request.GET.get("for"):
+        resident = resident_whose_points(user=request.user, pk=parse_id(request.GET["for"]))
+    else:
+        resident = _resident(request)
+    own = resident.user_id == request.user.pk
     account = selectors.resident_account_find(resident, Unit.POINTS)
     policy = selectors.ledger_settings(resident.community)
     year = timezone.localdate().year
@@ -46,7 +51,9 @@ def my_points(request: HttpRequest) -> HttpResponse:
             "expiring": expiring,
             "year": year,
             "page": page,
-            "merchants": selectors.merchants_of_user(request.user),
+            "merchants": selectors.merchants_of_user(request.user) if own else [],
+            "own": own,
+            "elders": elders_helped_by(user=request.user) if own else [],
         },
     )
 

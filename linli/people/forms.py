@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -198,4 +199,51 @@ class DataRequestDecisionForm(forms.Form):
         required=False,
         help_text=_("Required when refusing: the resident sees it."),
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FamilyHouseholdForm(forms.Form):
+    """Ask to help someone of one's own household."""
+
+    elder = forms.TypedChoiceField(label=_("Whom will you help?"), coerce=int, choices=())
+    relation = forms.CharField(
+        label=_("You are their…"), max_length=20, required=False, help_text=_("e.g. daughter, nephew")
+    )
+
+    def __init__(self, *args: Any, members: Sequence[Resident] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        elder = self.fields["elder"]
+        assert isinstance(elder, forms.ChoiceField)
+        elder.choices = [(m.pk, m.name) for m in members]
+
+
+class FamilyFindForm(forms.Form):
+    """Ask to help a relative living elsewhere in the community: all four must match the register."""
+
+    name = forms.CharField(label=_("Their name"), max_length=40)
+    building = forms.TypedChoiceField(label=_("Building"), coerce=int, choices=())
+    room = forms.CharField(label=_("Unit and room"), max_length=30, help_text=_("As on the register, e.g. 1单元101"))
+    mobile_last4 = forms.RegexField(
+        label=_("Last 4 digits of their mobile"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("Enter 4 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}),
+    )
+    relation = forms.CharField(
+        label=_("You are their…"), max_length=20, required=False, help_text=_("e.g. daughter, nephew")
+    )
+
+    def __init__(self, *args: Any, buildings: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        building = self.fields["building"]
+        assert isinstance(building, forms.ChoiceField)
+        building.choices = list(buildings)
+
+
+class FamilyCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code the elder received"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}),
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.validators import mobile_validator
 
@@ -220,3 +221,84 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} {self.sent_at:%Y-%m-%d}"
+
+
+class FamilyLink(models.Model):
+    """亲情账号: a verified adult (the helper) acts for an elder of the same community, with the elder's consent.
+
+    The elder consents with a code sent to their register mobile, from their own account, or in person before a
+    social worker or community admin. Either side or staff can end the link; acting stops at once."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("family link", "waiting for consent")
+        ACTIVE = "active", pgettext_lazy("family link", "active")
+        ENDED = "ended", pgettext_lazy("family link", "ended")
+
+    class Consent(models.TextChoices):
+        SMS_CODE = "sms_code", _("code sent to the elder's mobile")
+        ELDER_ACCOUNT = "elder_account", _("agreed from the elder's own account")
+        IN_PERSON = "in_person", _("confirmed in person by community staff")
+
+    OPEN = (Status.REQUESTED, Status.ACTIVE)
+
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.PROTECT, related_name="family_links", verbose_name=_("community")
+    )
+    helper = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="helping_links", verbose_name=_("family helper")
+    )
+    elder = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="helper_links", verbose_name=_("elder"))
+    relation = models.CharField(_("relation"), max_length=20, blank=True, help_text=_("e.g. daughter, nephew"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    consent = models.CharField(_("consent given by"), max_length=16, choices=Consent.choices, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["community", "-requested_at", "pk"]
+        verbose_name = _("family link")
+        verbose_name_plural = _("family links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["helper", "elder"],
+                name="uniq_open_family_link",
+                condition=models.Q(status__in=["requested", "active"]),
+            ),
+            models.CheckConstraint(condition=~models.Q(helper=models.F("elder")), name="family_link_not_self"),
+        ]
+        indexes = [models.Index(fields=["helper", "status"]), models.Index(fields=["elder", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.helper} → {self.elder}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN

@@ -118,3 +118,50 @@ class DataRequestOut(Schema):
 
 class DataRequestDecisionIn(Schema):
     answer: str = Field("", max_length=500)
+
+
+class FamilyPersonOut(Schema):
+    id: int
+    name: str
+
+
+class FamilyLinkOut(Schema):
+    id: int
+    community: str = Field(description="The community's code")
+    helper: FamilyPersonOut
+    elder: FamilyPersonOut
+    relation: str
+    status: str = Field(description="requested, active or ended")
+    consent: str = Field(description="sms_code, elder_account, in_person; empty until confirmed")
+    requested_at: dt.datetime
+    code_sent_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    confirmed_by: str | None = Field(description="Who confirmed (a masked mobile or a display name)")
+    ended_at: dt.datetime | None
+    ended_by: str | None
+
+
+class FamilyLinksMineOut(Schema):
+    helping: list[FamilyLinkOut] = Field(description="Links where you are the family helper")
+    helped: list[FamilyLinkOut] = Field(description="Links where you are the elder")
+
+
+class FamilyLinkIn(Schema):
+    """Either `elder_id` (someone of your household), or name + building + room + last 4 of their mobile."""
+
+    elder_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    name: str = Field("", max_length=40)
+    building_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    room: str = Field("", max_length=30)
+    mobile_last4: str = Field("", max_length=4)
+    relation: str = Field("", max_length=20)
+
+
+class FamilyCodeIn(Schema):
+    code: str = Field(min_length=6, max_length=8)
+
+
+class ActingForOut(Schema):
+    id: int
+    name: str
+    why: str = Field(description="self, household or family_link")

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -29,8 +30,21 @@ class ReportForm(forms.Form):
         help_text=_("We send you an SMS when something is done."),
     )
 
-    def __init__(self, *args: Any, community: Community, guest: bool, **kwargs: Any) -> None:
+    on_behalf_of = forms.TypedChoiceField(
+        label=_("For whom?"), coerce=int, empty_value=None, required=False, choices=()
+    )
+
+    def __init__(
+        self, *args: Any, community: Community, guest: bool, for_whom: Sequence[Any] = (), **kwargs: Any
+    ) -> None:
+        """`for_whom`: the others this reporter may report for (household, elders they help); none, no field."""
         super().__init__(*args, **kwargs)
+        on_behalf_of = self.fields["on_behalf_of"]
+        assert isinstance(on_behalf_of, forms.ChoiceField)
+        if for_whom:
+            on_behalf_of.choices = [("", _("Myself")), *((r.pk, r.name) for r in for_whom)]
+        else:
+            del self.fields["on_behalf_of"]
         category_field = self.fields["category"]
         building_field = self.fields["building"]
         assert isinstance(category_field, forms.ModelChoiceField)

@@ -204,6 +204,15 @@ class Report(models.Model):
         related_name="reports",
         verbose_name=_("reporter"),
     )
+    # Filed by a family helper (亲情账号) or a household member for this resident: "by reporter for them".
+    on_behalf_of = models.ForeignKey(
+        "people.Resident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_filed_for",
+        verbose_name=_("reported for"),
+    )
     guest_mobile = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[mobile_validator])
     reporter_name = models.CharField(_("reporter's name"), max_length=60, blank=True)
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)

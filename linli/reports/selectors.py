@@ -79,11 +79,11 @@ def reports_queue(*, user: Any, community: Community, filters: QueueFilter) -> Q
 
 
 def reports_of_user(*, user: Any) -> QuerySet[Report]:
-    """What the user reported or supports."""
+    """What the user reported or supports, and what someone reported for them (a family helper, 代办)."""
     return (
-        Report.objects.filter(Q(reporter=user) | Q(supports__user=user))
+        Report.objects.filter(Q(reporter=user) | Q(supports__user=user) | Q(on_behalf_of__user=user))
         .distinct()
-        .select_related("community", "category")
+        .select_related("community", "category", "reporter__resident", "on_behalf_of")
         .order_by("-created_at")
     )
 

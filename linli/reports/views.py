@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from linli.accounts.models import RoleAssignment, User
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
+from linli.people import rules as people_rules
+from linli.people.selectors import acting_for
 from linli.places.models import Community, Grid
 from linli.places.selectors import community_get, community_get_public, grids_of
 
@@ -39,7 +41,9 @@ def _staff_community(request: HttpRequest, code: str) -> Community:
 def report_new(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get_public(code=code)
     guest = not request.user.is_authenticated
-    form = ReportForm(request.POST or None, community=community, guest=guest)
+    me = people_rules.own_resident(request.user)
+    for_whom = [r for r in acting_for(user=request.user) if me and r.pk != me.pk and r.community_id == community.pk]
+    form = ReportForm(request.POST or None, community=community, guest=guest, for_whom=for_whom)
     categories = list(selectors.categories_of(community=community))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -60,6 +64,7 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
                 attributes=_attributes(request.POST),
                 photos=photos,
                 guest_mobile=data.get("guest_mobile") or "",
+                on_behalf_of=next((r for r in for_whom if r.pk == data.get("on_behalf_of")), None),
             )
         except DomainError as exc:
             target = exc.field if exc.field in form.fields else None

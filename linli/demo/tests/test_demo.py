@@ -67,6 +67,11 @@ def check_it_prints_a_login_for_every_role_and_each_works(demo):
     assert RoleAssignment.objects.filter(role=Role.CITY_VIEWER).count() == 1
     resident = Resident.objects.get(user__mobile="13900000001")
     assert resident.age(timezone.localdate()) == 76
+    # her son, the volunteer login, helps her as family (亲情账号) and sees her among those he books for
+    from linli.accounts.models import User
+    from linli.people.selectors import acting_for
+
+    assert resident in acting_for(user=User.objects.get(mobile="13900000002"))
 
 
 def check_a_second_run_refuses_and_the_same_seed_gives_the_same_street():

@@ -75,7 +75,7 @@ def test_booking_for_someone_outside_the_household_is_refused_and_nothing_change
     with pytest.raises(NotAllowed) as exc:
         services.booking_create(actor=users["resident"], slot=slot, resident=stranger)
     assert exc.value.code == "not_household"
-    assert str(exc.value.message) == "只能为本人及同户家庭成员预约。"
+    assert str(exc.value.message) == "只能为本人、同户家庭成员和您作为亲情账号帮助的老人预约。"
     slot.refresh_from_db()
     assert (slot.booked, Booking.objects.count(), AuditEntry.objects.count()) == (0, 0, audit_before)
 

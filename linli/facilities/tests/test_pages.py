@@ -122,7 +122,10 @@ def test_api_books_refuses_outsiders_and_answers_errors_in_one_shape(world, user
     )
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "not_household"
-    assert refused.json()["error"]["message"] == "You can book only for yourself and the members of your household."
+    assert (
+        refused.json()["error"]["message"]
+        == "You can book only for yourself, your household and the elders you help as family."
+    )
     assert Booking.objects.count() == 1
     bad_price = client_for(users["community_admin"], "en").post(
         f"/api/v1/communities/shibei/facilities/{world['hub'].pk}/services",

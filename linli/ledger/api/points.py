@@ -5,7 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query
 
-from linli.core.api import Page, page_of
+from linli.core.api import Page, RowId, page_of
+from linli.people.models import Resident
+from linli.people.selectors import resident_whose_points
 
 from .. import selectors
 from ..models import Entry, Unit
@@ -22,7 +24,21 @@ from .common import acting_resident, expiring_of, router
     operation_id="linli_ledger_api_me",
 )
 def me(request: HttpRequest) -> dict[str, Any]:
-    resident = acting_resident(request)
+    return _balances_of(acting_resident(request))
+
+
+@router.get(
+    "/ledger/residents/{resident_id}",
+    response=LedgerMeOut,
+    summary="The balances of an elder I help as family (read only)",
+    operation_id="linli_ledger_api_family_balances",
+)
+def family_balances(request: HttpRequest, resident_id: RowId) -> dict[str, Any]:
+    """Yourself, or an elder you help through an active family link (亲情账号); helpers never spend for them."""
+    return _balances_of(resident_whose_points(user=request.user, pk=resident_id))
+
+
+def _balances_of(resident: Resident) -> dict[str, Any]:
     return {
         "resident_id": resident.pk,
         "community": resident.community.code,
@@ -43,7 +59,20 @@ class StatementFilter(Page):
 )
 def my_statement(request: HttpRequest, filters: Query[StatementFilter]) -> dict[str, Any]:
     """Each line is one entry on my account; `balance_after` is the running balance after it."""
-    resident = acting_resident(request)
+    return _statement_of(acting_resident(request), filters)
+
+
+@router.get(
+    "/ledger/residents/{resident_id}/statement",
+    response=LedgerStatementOut,
+    summary="The statement of an elder I help as family (read only)",
+    operation_id="linli_ledger_api_family_statement",
+)
+def family_statement(request: HttpRequest, resident_id: RowId, filters: Query[StatementFilter]) -> dict[str, Any]:
+    return _statement_of(resident_whose_points(user=request.user, pk=resident_id), filters)
+
+
+def _statement_of(resident: Resident, filters: StatementFilter) -> dict[str, Any]:
     account = selectors.resident_account_find(resident, filters.unit)
     qs = selectors.statement(account)
     lines: list[Entry] = list(page_of(qs, filters))

@@ -1,6 +1,15 @@
 """Writing the register. Each operation checks the rule, runs in one transaction and audits inside it."""
 
 from .data_requests import data_deletion_request, data_export_record, data_request_approve, data_request_refuse
+from .family import (
+    family_link_confirm_code,
+    family_link_confirm_in_person,
+    family_link_consent,
+    family_link_end,
+    family_link_request,
+    family_link_request_found,
+    family_link_send_code,
+)
 from .households import household_create, household_update
 from .invitations import invitations_send
 from .residents import (
@@ -17,6 +26,13 @@ __all__ = [
     "data_export_record",
     "data_request_approve",
     "data_request_refuse",
+    "family_link_confirm_code",
+    "family_link_confirm_in_person",
+    "family_link_consent",
+    "family_link_end",
+    "family_link_request",
+    "family_link_request_found",
+    "family_link_send_code",
     "household_create",
     "household_update",
     "invitations_send",

@@ -1,6 +1,15 @@
 """Pages of the register, one module per subject."""
 
 from .data_requests import data_request_detail, data_request_queue
+from .family import (
+    family_confirm_code,
+    family_confirm_in_person,
+    family_consent,
+    family_end,
+    family_links,
+    family_mine,
+    family_send_code,
+)
 from .households import building_households, building_list, household_create, household_detail, household_edit
 from .residents import (
     resident_create,
@@ -17,6 +26,13 @@ __all__ = [
     "building_list",
     "data_request_detail",
     "data_request_queue",
+    "family_confirm_code",
+    "family_confirm_in_person",
+    "family_consent",
+    "family_end",
+    "family_links",
+    "family_mine",
+    "family_send_code",
     "household_create",
     "household_detail",
     "household_edit",

@@ -29,7 +29,7 @@ def filters_from(form: ResidentFilterForm) -> selectors.ResidentFilters:
         if "null_characters_not_allowed" in codes:
             raise DomainError(_("Text may not contain the NUL character."), code="nul_character")
         field, errors = next(iter(form.errors.items()))
-        raise DomainError(errors[0], code="invalid_filter", field=field)
+        raise DomainError(str(errors[0]), code="invalid_filter", field=field)
     data = form.cleaned_data if form.is_bound else {}
     party = data.get("party_member", "")
     return selectors.ResidentFilters(

@@ -15,8 +15,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
+from linli.people import rules as people_rules
+from linli.people.models import Resident
 from linli.places.geometry import polygon_contains
 from linli.places.models import Building, Community, Grid
 
@@ -175,9 +177,11 @@ def report_submit(
     source: str = Report.Source.WEB,
     api_client: ApiClient | None = None,
     media_url: str = "",
+    on_behalf_of: Resident | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
-    """A new report, routed to the steward of the grid it falls in. Checks everything before saving anything."""
+    """A new report, routed to the steward of the grid it falls in. Checks everything before saving anything.
+    `on_behalf_of`: a resident the reporter may act for (a family helper's elder, a household member)."""
     now = now or timezone.now()
     if category.community_id != community.pk or not category.active:
         raise DomainError(_("Choose a category of this community."), code="invalid_category", field="category")
@@ -195,6 +199,16 @@ def report_submit(
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, code="too_many_photos", field="photos")
     reporter = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    if on_behalf_of is not None and (
+        reporter is None
+        or on_behalf_of.community_id != community.pk
+        or not people_rules.can_act_for(reporter, on_behalf_of)
+    ):
+        raise NotAllowed(
+            _("You can report only for yourself, your household and the elders you help as family."),
+            code="not_household",
+            field="on_behalf_of",
+        )
     guest_mobile = (guest_mobile or "").strip()
     if reporter is None and source == Report.Source.WEB:
         from linli.accounts.validators import mobile_validator
@@ -230,6 +244,7 @@ def report_submit(
             address=where.address,
             grid=where.grid,
             reporter=reporter,
+            on_behalf_of=on_behalf_of,
             guest_mobile=guest_mobile if reporter is None else "",
             reporter_name=reporter_name[:60],
             reporter_email=reporter_email[:254],

@@ -1,0 +1,24 @@
+"""“By X for Y” (代办) on records someone made for another resident: a family helper, a household member, staff."""
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from linli.people.selectors import acted_by
+
+register = template.Library()
+
+
+@register.simple_tag
+def by_for(actor: Any, resident: Any) -> SafeString | str:
+    """Empty when the resident made the record themself (or nobody is recorded)."""
+    if resident is None:
+        return ""
+    name = acted_by(actor, resident)
+    if name is None:
+        return ""
+    text = _("by %(by)s for %(for)s") % {"by": name, "for": resident.name}
+    return format_html(' <small class="by-for" data-testid="by-for">{}</small>', text)

@@ -1,0 +1,180 @@
+"""Family helpers' pages (我的亲情账号): ask to help an elder, send the consent code and enter it, agree as the elder,
+end a link; and the staff page where a social worker confirms consent given in person."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import DomainError
+from linli.places.selectors import buildings_of, community_get
+
+from .. import rules, selectors, services
+from ..forms import FamilyCodeForm, FamilyFindForm, FamilyHouseholdForm
+from ..models import FamilyLink
+
+
+def _household_choices(request: HttpRequest) -> list[Any]:
+    me = rules.own_resident(request.user)
+    taken = {link.elder_id for link in FamilyLink.objects.filter(helper=me, status__in=FamilyLink.OPEN)}
+    return [m for m in selectors.household_of(user=request.user) if me and m.pk != me.pk and m.pk not in taken]
+
+
+def _building_choices(request: HttpRequest) -> list[tuple[int, str]]:
+    me = rules.own_resident(request.user)
+    if me is None:
+        return []
+    return [(b.pk, str(b)) for b in buildings_of(community=me.community).order_by("name", "pk")]
+
+
+@login_required
+def family_mine(request: HttpRequest) -> HttpResponse:
+    """Links I help with, links that help me, and the two ways to ask (household, or a relative found by details)."""
+    me = rules.own_resident(request.user)
+    how = request.POST.get("how", "") if request.method == "POST" else ""
+    household_form = FamilyHouseholdForm(
+        request.POST if how == "household" else None, members=_household_choices(request), prefix="household"
+    )
+    find_form = FamilyFindForm(
+        request.POST if how == "find" else None, buildings=_building_choices(request), prefix="find"
+    )
+    form = household_form if how == "household" else find_form if how == "find" else None
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if how == "household":
+                elder = selectors.resident_to_act_for(user=request.user, pk=data["elder"])
+                link = services.family_link_request(actor=request.user, elder=elder, relation=data["relation"])
+            else:
+                link = services.family_link_request_found(
+                    actor=request.user,
+                    name=data["name"],
+                    building_id=data["building"],
+                    room=data["room"],
+                    mobile_last4=data["mobile_last4"],
+                    relation=data["relation"],
+                )
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(
+                request,
+                _("Asked to help %(name)s. Now send a code to their mobile, or ask a social worker to confirm.")
+                % {"name": link.elder.name},
+            )
+            return redirect("people:family")
+    helping, helped = selectors.family_links_of_user(user=request.user)
+    return render(
+        request,
+        "people/family_mine.html",
+        {
+            "me": me,
+            "can_request": rules.can_request_family_link(request.user),
+            "helping": helping,
+            "helped": helped,
+            "household_form": household_form,
+            "find_form": find_form,
+            "code_form": FamilyCodeForm(),
+        },
+    )
+
+
+def _done(request: HttpRequest, message: str) -> HttpResponse:
+    messages.success(request, message)
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "people:family")
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    messages.error(request, str(exc.message))
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "people:family")
+
+
+@login_required
+@require_POST
+def family_send_code(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.family_link_get(user=request.user, pk=pk)
+    try:
+        services.family_link_send_code(actor=request.user, link=link)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return _done(request, _("A code was sent to %(name)s's mobile. Ask them for it.") % {"name": link.elder.name})
+
+
+@login_required
+@require_POST
+def family_confirm_code(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.family_link_get(user=request.user, pk=pk)
+    form = FamilyCodeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, DomainError(str(form.errors["code"][0])))
+    try:
+        services.family_link_confirm_code(actor=request.user, link=link, code=form.cleaned_data["code"])
+    except DomainError as exc:
+        return _refused(request, exc)
+    return _done(request, _("You now help %(name)s as family.") % {"name": link.elder.name})
+
+
+@login_required
+@require_POST
+def family_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.family_link_get(user=request.user, pk=pk)
+    try:
+        services.family_link_consent(actor=request.user, link=link)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return _done(request, _("%(name)s can now act for you.") % {"name": link.helper.name})
+
+
+@login_required
+@require_POST
+def family_confirm_in_person(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.family_link_get(user=request.user, pk=pk)
+    try:
+        services.family_link_confirm_in_person(actor=request.user, link=link)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return _done(
+        request,
+        _("Consent confirmed in person: %(helper)s now helps %(elder)s.")
+        % {"helper": link.helper.name, "elder": link.elder.name},
+    )
+
+
+@login_required
+@require_POST
+def family_end(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.family_link_get(user=request.user, pk=pk)
+    try:
+        services.family_link_end(actor=request.user, link=link)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return _done(request, _("The family link has ended."))
+
+
+@login_required
+def family_links(request: HttpRequest, code: str) -> HttpResponse:
+    """Staff: the community's family links, waiting ones first to confirm in person; filter by status or elder."""
+    community = community_get(code=code, user=request.user)
+    status = request.GET.get("status", "")
+    status = status if status in FamilyLink.Status.values else ""
+    links = selectors.family_links_of_community(user=request.user, community=community, status=status)
+    elder_id = request.GET.get("elder", "")
+    if elder_id.isascii() and elder_id.isdigit():
+        links = links.filter(elder_id=int(elder_id))
+    return render(
+        request,
+        "people/family_links.html",
+        {
+            "community": community,
+            "links": links[:200],
+            "status": status,
+            "statuses": FamilyLink.Status.choices,
+            "can_confirm": rules.can_confirm_family_link_in_person(request.user, community),
+        },
+    )
