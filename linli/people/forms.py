@@ -25,3 +25,13 @@ class ResidentForm(forms.Form):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Why do you need the full number?"), max_length=200)
+
+
+class RegisterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Register file"),
+        help_text=_("The Excel template (.xlsx), a street office's own 人口信息采集表, or a CSV file; at most 20 MB."),
+    )
+    create_buildings = forms.BooleanField(
+        label=_("Create buildings the file names but the site does not have yet"), required=False
+    )

@@ -49,3 +49,27 @@ class RevealIn(Schema):
 
 class RevealOut(Schema):
     id_number: str
+
+
+class RegisterProblemOut(Schema):
+    column: str
+    reason: str
+
+
+class RegisterRowOut(Schema):
+    row: int
+    outcome: str = Field(description="created, updated, unchanged or refused (in a preview: what would happen)")
+    name: str
+    id_number: str = Field(description="masked")
+    changes: list[str]
+    problems: list[RegisterProblemOut]
+
+
+class RegisterImportOut(Schema):
+    id: int
+    file_name: str
+    status: str = Field(description="previewed, queued, running, done or failed")
+    counts: dict[str, int]
+    percent: int
+    error: str
+    rows: list[RegisterRowOut] | None = None

@@ -11,7 +11,7 @@ from linli.core.errors import NotAllowed, NotFound
 from linli.places.models import Community
 
 from .ages import born_on_or_before_for_age
-from .models import Resident
+from .models import RegisterImport, Resident
 
 
 def residents_for(
@@ -61,3 +61,19 @@ def resident_of_user(*, user: Any) -> Resident | None:
     if not user.is_authenticated:
         return None
     return Resident.objects.filter(user=user).select_related("community", "household__building").first()
+
+
+def register_imports_for(*, user: Any, community: Community) -> QuerySet[RegisterImport]:
+    """The register uploads of a community, for those who may import (they hold names and masked ID numbers)."""
+    if not rules.can_edit_residents(user, community):
+        raise NotAllowed(_("You may not import the register of this community."))
+    return RegisterImport.objects.filter(community=community).select_related("uploaded_by")
+
+
+def register_import_get(*, user: Any, pk: int, community: Community | None = None) -> RegisterImport:
+    job = RegisterImport.objects.select_related("community").filter(pk=pk).first()
+    if job is None or (community is not None and job.community_id != community.pk):
+        raise NotFound(_("No such register import."))
+    if not rules.can_edit_residents(user, job.community):
+        raise NotAllowed(_("You may not import the register of this community."))
+    return job

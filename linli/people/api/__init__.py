@@ -1,7 +1,7 @@
 """The register's API, one module per subject; routes register in import order."""
 
 # isort: off
-from . import residents  # noqa: F401
+from . import register, residents  # noqa: F401
 
 # isort: on
 from .common import router

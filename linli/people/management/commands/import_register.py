@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError
-from linli.people.services.register import register_apply, register_plan
+from linli.people.importing import register_apply, register_plan
 from linli.places.models import Community
 
 
