@@ -41,6 +41,7 @@ BUILDING_NUMBER = re.compile(r"^0*(\d+)\s*(幢|栋|号楼|号|座|楼|栋楼|幢
 UNIT_NUMBER = re.compile(r"^0*(\d+)\s*(单元)?$")
 CATEGORY_SPLIT = re.compile(r"[、，,;；/\s]+")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+MERGE_CELL = re.compile(r'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
 
 
 class RegisterFileError(DomainError):
@@ -98,23 +99,38 @@ def _read_csv(content: bytes) -> list[tuple[int, list[Any]]]:
 
 
 def _read_xlsx(content: bytes) -> list[tuple[int, list[Any]]]:
+    """openpyxl's read-only mode (several times faster on 20,000 rows), which does not report merged cells: their
+    ranges are read from the sheet's XML."""
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.cell import range_boundaries
 
     try:
-        workbook = load_workbook(io.BytesIO(content), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        grid: list[list[Any]] = []
+        for cells in sheet.iter_rows(values_only=True):
+            grid.append(list(cells))
+            if len(grid) > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise RegisterFileError(
+                    _("At most %(n)s rows can be imported at once.") % {"n": MAX_ROWS}, field="file"
+                )
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            xml = archive.read(sheet._worksheet_path).decode("utf-8", "replace")  # noqa: SLF001 (no public name)
+        workbook.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
         raise RegisterFileError(_("This file cannot be opened as an Excel workbook (.xlsx)."), field="file") from None
-    sheet = workbook.worksheets[0]
-    if sheet.max_row > MAX_ROWS:
-        raise RegisterFileError(_("At most %(n)s rows can be imported at once.") % {"n": MAX_ROWS}, field="file")
-    grid = [list(cells) for cells in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
-        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+    for ref in MERGE_CELL.findall(xml):
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if min_row > len(grid):
+            continue
+        top = grid[min_row - 1][min_col - 1] if min_col <= len(grid[min_row - 1]) else None
+        for r in range(min_row - 1, min(max_row, len(grid))):
             row = grid[r]
-            for c in range(merged.min_col - 1, min(merged.max_col, len(row))):
+            if len(row) < max_col:
+                row.extend([None] * (max_col - len(row)))
+            for c in range(min_col - 1, max_col):
                 row[c] = top
     return list(enumerate(grid, start=1))
 
