@@ -83,10 +83,8 @@ def messy_workbook(rows: int, seed: int = 2026) -> tuple[bytes, int]:
             sex = "男" if int(number[16]) % 2 else "女"
             address = [f"{building}号楼", unit, room] if m == 0 or members == 1 else [None, None, None]
             relation = "户主" if m == 0 else rnd.choice(("配偶", "子", "女", "孙子"))
-            sheet.append(
-                [n + 1, f"居民{n}", shown, sex, born, mobile, "基准小区", *address, relation, "人户一致",
-                 "浙江省杭州市萧山区", tags, "", "张三"]  # fmt: skip
-            )
+            home = ["基准小区", *address, relation, "人户一致", "浙江省杭州市萧山区"]
+            sheet.append([n + 1, f"居民{n}", shown, sex, born, mobile, *home, tags, "", "张三"])
             n += 1
         last_row = sheet.max_row
         if last_row > first_row:
@@ -144,14 +142,12 @@ def run_one(db: str, rows: int) -> dict[str, object]:
 
     call_command("migrate", verbosity=0)
     street = Street.objects.create(code="bench", name="宁围街道")
-    community = Community.objects.create(street=street, code="bench", name="基准社区", centre_lat=30.2, centre_lng=120.2)
-    other = Community.objects.create(street=street, code="floor", name="对照社区", centre_lat=30.2, centre_lng=120.2)
+    centre = {"centre_lat": 30.2, "centre_lng": 120.2}
+    community = Community.objects.create(street=street, code="bench", name="基准社区", **centre)
+    other = Community.objects.create(street=street, code="floor", name="对照社区", **centre)
     hood = Neighbourhood.objects.create(community=community, name="基准小区")
     Building.objects.bulk_create(
-        [
-            Building(community=community, neighbourhood=hood, name=f"{b}幢", lat=30.2, lng=120.2)
-            for b in range(1, 201)
-        ]
+        [Building(community=community, neighbourhood=hood, name=f"{b}幢", lat=30.2, lng=120.2) for b in range(1, 201)]
     )
     started = time.perf_counter()
     content, expect_refused = messy_workbook(rows)
@@ -198,7 +194,7 @@ def report(results: list[dict[str, object]]) -> list[str]:
         f"Last run ({dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs shared): {first['rows']:,} rows, "
         f"{int(first['bytes']) / 1e6:.1f} MB workbook; counts {first['counts']}.",  # type: ignore[call-overload]
         "",
-        "| step | " + " | ".join(f"{r['db']} s" for r in results) + f" | target |",
+        "| step | " + " | ".join(f"{r['db']} s" for r in results) + " | target |",
         "|---|" + "---:|" * len(results) + "---:|",
     ]
     for step in first["timings"]:  # type: ignore[attr-defined]

@@ -117,7 +117,8 @@ def _read_xlsx(content: bytes) -> list[tuple[int, list[Any]]]:
                     _("At most %(n)s rows can be imported at once.") % {"n": MAX_ROWS}, field="file"
                 )
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            xml = archive.read(sheet._worksheet_path).decode("utf-8", "replace")  # noqa: SLF001 (no public name)
+            # openpyxl names the sheet's part only privately; the path is inside the workbook the user sent
+            xml = archive.read(sheet._worksheet_path).decode("utf-8", "replace")
         workbook.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
         raise RegisterFileError(_("This file cannot be opened as an Excel workbook (.xlsx)."), field="file") from None

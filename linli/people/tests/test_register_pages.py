@@ -172,3 +172,14 @@ def test_an_export_without_the_right_to_reveal_masks_id_numbers(community):
     )
     row = export_row(resident, reveal=False, birth_date=False)
     assert row[1] == "**************0024" and row[3] is None
+
+
+def test_the_pages_speak_english_too(users, community):
+    client = client_for(users["social_worker"], language="en")
+    page = client.get(f"/people/{community.code}/residents/register/").content.decode()
+    assert "Import the register" in page and "导入人口台账" not in page
+    created = client.post(f"/api/v1/communities/{community.code}/register/imports", {"file": upload(two_rows())})
+    refused = next(r for r in created.json()["rows"] if r["outcome"] == "refused")
+    assert refused["problems"][0]["reason"] == "There is no building “99幢” in this community."
+    detail = client.get(f"/people/{community.code}/residents/register/{created.json()['id']}/").content.decode()
+    assert "This is a preview" in detail
