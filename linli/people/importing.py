@@ -460,6 +460,13 @@ def register_import_execute(*, job_id: int) -> RegisterImport:
         RegisterImport.objects.filter(pk=job.pk).update(
             status=RegisterImport.Status.FAILED, error=str(getattr(exc, "message", exc)), finished_at=timezone.now()
         )
+    except Exception:
+        RegisterImport.objects.filter(pk=job.pk).update(
+            status=RegisterImport.Status.FAILED,
+            error=_("The import stopped on an unexpected error; the site's log has the details."),
+            finished_at=timezone.now(),
+        )
+        raise  # the task worker logs it
     else:
         RegisterImport.objects.filter(pk=job.pk).update(
             status=RegisterImport.Status.DONE,

@@ -183,3 +183,15 @@ def test_the_pages_speak_english_too(users, community):
     assert refused["problems"][0]["reason"] == "There is no building “99幢” in this community."
     detail = client.get(f"/people/{community.code}/residents/register/{created.json()['id']}/").content.decode()
     assert "This is a preview" in detail
+
+
+def test_an_import_whose_file_is_gone_fails_with_a_message(users, community, django_capture_on_commit_callbacks):
+    client = client_for(users["social_worker"])
+    body = client.post(f"/api/v1/communities/{community.code}/register/imports", {"file": upload(two_rows())}).json()
+    default_storage.delete(RegisterImport.objects.get(pk=body["id"]).stored_as)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/v1/register/imports/{body['id']}/start")
+    job = RegisterImport.objects.get(pk=body["id"])
+    assert job.status == "failed" and job.error and Resident.objects.count() == 0
+    page = client.get(f"/people/{community.code}/residents/register/{job.pk}/").content.decode()
+    assert "导入失败" in page
