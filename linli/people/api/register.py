@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Status
+from ninja import File, Status
 from ninja.files import UploadedFile
 
 from linli.accounts import rules
@@ -37,10 +37,11 @@ def register_import_out(job: RegisterImport, *, rows: bool = True) -> dict[str, 
 
 @router.post("/communities/{code}/register/imports", response={201: RegisterImportOut})
 def register_import_create(
-    request: HttpRequest, code: str, file: File[UploadedFile], create_buildings: Form[bool] = False
+    request: HttpRequest, code: str, file: File[UploadedFile], create_buildings: bool = False
 ) -> Status[Any]:
     """Check the file (a dry run: nothing is written to the register) and keep it for the import. Each row says
-    what it would do; a refused row says which column and why."""
+    what it would do; a refused row says which column and why. `?create_buildings=true` creates buildings (and
+    小区) the file names that the community does not have yet."""
     community = community_get(code=code, user=request.user)
     content = upload_read(file, max_bytes=register_services.MAX_BYTES, field="file")
     job = register_services.register_import_preview(
