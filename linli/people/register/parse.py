@@ -337,9 +337,9 @@ def _find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, dict[int, str]
     best_at = -1
     for i, (_number, cells) in enumerate(grid[:HEADER_SCAN_ROWS]):
         found = _recognise(cells)
-        if len(found) > len(best):
+        if len(found) > len(best) and set(layout.REQUIRED) & set(found.values()):
             best, best_at = found, i
-    if best_at < 0 or not set(layout.REQUIRED) & set(best.values()):
+    if best_at < 0:
         raise RegisterFileError(
             _("No header row found: the first rows should name the columns, such as 姓名 and 公民身份号码."),
             field="file",
