@@ -313,6 +313,7 @@ def test_a_file_without_a_header_is_refused(tmp_path: Path, community: Community
     assert Resident.objects.count() == 0
 
 
+@pytest.mark.usefixtures("keep_connection")
 def test_the_linli_command_exits_1_when_a_row_is_refused(tmp_path: Path, community: Community, capsys: Any) -> None:
     path = write(tmp_path, workbook([person("无楼", BIRTH, 2, building="99幢")]))
     with pytest.raises(SystemExit) as exit_info:
@@ -321,6 +322,16 @@ def test_the_linli_command_exits_1_when_a_row_is_refused(tmp_path: Path, communi
     assert "row 2: 楼栋: " in capsys.readouterr().out
 
 
+@pytest.fixture
+def keep_connection(monkeypatch: Any) -> None:
+    """`run_from_argv` closes the database connections when the command ends: on PostgreSQL that would end the
+    test's transaction."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+@pytest.mark.usefixtures("keep_connection")
 def test_the_linli_command_takes_the_dashed_name(tmp_path: Path, community: Community, capsys: Any) -> None:
     path = write(tmp_path, workbook([person("周丽君", BIRTH, 2, building="市北社区1幢")]))
     code = 0
