@@ -193,7 +193,8 @@ def run_one(db: str, rows: int) -> dict[str, object]:
 def report(results: list[dict[str, object]]) -> list[str]:
     first = results[0]
     lines = [
-        f"Last run ({dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs shared): {first['rows']:,} rows, "
+        f"Last run ({dt.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs shared, load average "
+        f"{os.getloadavg()[0]:.1f}): {first['rows']:,} rows, "
         f"{int(first['bytes']) / 1e6:.1f} MB workbook; counts {first['counts']}.",  # type: ignore[call-overload]
         "",
         "| step | " + " | ".join(f"{r['db']} s" for r in results) + " | target |",
