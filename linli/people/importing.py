@@ -360,14 +360,16 @@ def _write_chunk(
         resident.household_id = target.get("household")
         new_residents.append(resident)
     Resident.objects.bulk_create(new_residents)
-    if creates:
+    if creates and any(r.pk is None for r in new_residents):  # a database that does not return new ids
         pks = dict(
             Resident.objects.filter(
                 community=community, id_number_digest__in=[r.id_number_digest for r in new_residents]
             ).values_list("id_number_digest", "pk")
         )
-        for o, resident in zip(creates, new_residents, strict=True):
-            o.resident_id = pks[resident.id_number_digest]
+        for resident in new_residents:
+            resident.pk = pks[resident.id_number_digest]
+    for o, resident in zip(creates, new_residents, strict=True):
+        o.resident_id = resident.pk
     audits = []
     links = []
     for o in creates:
