@@ -207,7 +207,7 @@ def register_plan(
         target = {PLAIN_FIELDS[k]: v for k, v in values.items() if k in PLAIN_FIELDS}
         if "categories" in carried:
             target["tags"] = values.get("tags", [])
-        if places is not None:
+        if places is not None and row.ok:  # a refused row must not make a building or household either
             target["household"] = _household_target(row, places)
         old = existing.get(digests.get(number, "")) if row.ok else None
         if has_moving:
@@ -237,15 +237,15 @@ def _household_target(row: parse.Row, places: _Places) -> Any:
         if unit:
             row.refuse("building", _("The building is missing."))
         return None
-    building, reason = places.building(values.get("neighbourhood", ""), building_text)
-    if reason:
-        row.refuse("building", reason)
-        return None
     if not unit:
         row.refuse("room", _("The room is missing."))
         return None
     if len(unit) > 30:
         row.refuse("room", _("At most %(n)s characters.") % {"n": 30})
+        return None
+    building, reason = places.building(values.get("neighbourhood", ""), building_text)
+    if reason:
+        row.refuse("building", reason)
         return None
     return places.household(building, unit)
 

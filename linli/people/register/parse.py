@@ -409,6 +409,8 @@ def building_number(value: str) -> str | None:
 def household_unit(unit: str, room: str) -> str:
     """The household's `unit` as the site writes it: 2单元301 (or just 301 without an entrance)."""
     room = re.sub(r"[室号]$", "", room.replace(" ", ""))
+    if not room:
+        return ""  # an entrance without a room is not a home: the caller refuses the row
     if "单元" in room or not unit:
         return room
     match = UNIT_NUMBER.match(unit.replace(" ", ""))

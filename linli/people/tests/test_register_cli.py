@@ -346,3 +346,15 @@ def test_the_linli_command_takes_the_dashed_name(tmp_path: Path, community: Comm
     out = captured.out + captured.err
     assert "created: 1, updated: 0, unchanged: 0, refused: 0" in out
     assert Resident.objects.count() == 0
+
+
+def test_a_refused_row_creates_no_building(tmp_path: Path, community: Community) -> None:
+    rows = [
+        person("生日错", BIRTH, 2, building="8号楼", 出生日期="1950-03-09"),
+        person("无室号", BIRTH, 4, building="9", room=""),
+    ]
+    before = tables()
+    code, lines = run(write(tmp_path, workbook(rows)), "--community", community.code, "--create-buildings")
+    assert code == 1 and lines[0] == "created: 0, updated: 0, unchanged: 0, refused: 2"
+    assert lines[2].startswith("row 3: 室号: ")
+    assert tables() == {**before, "audit": before["audit"] + 1}
