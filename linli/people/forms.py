@@ -247,3 +247,13 @@ class FamilyCodeForm(forms.Form):
         error_messages={"invalid": _("Enter the 6 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}),
     )
+
+
+class RegisterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Register file"),
+        help_text=_("The Excel template (.xlsx), a street office's own 人口信息采集表, or a CSV file; at most 20 MB."),
+    )
+    create_buildings = forms.BooleanField(
+        label=_("Create buildings the file names but the site does not have yet"), required=False
+    )

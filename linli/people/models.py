@@ -302,3 +302,57 @@ class FamilyLink(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+
+class RegisterImport(models.Model):
+    """One upload of the resident register: its preview (dry run), then the import run in the background.
+
+    The uploaded file is kept (default storage) only until the import has run: it holds full ID numbers."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.CASCADE, related_name="register_imports", verbose_name=_("community")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    stored_as = models.CharField(max_length=300, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    create_buildings = models.BooleanField(_("create missing buildings"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    counts = models.JSONField(_("counts"), default=dict)
+    rows = models.JSONField(_("rows"), default=list, help_text=_("What each row would do (or did), and why."))
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

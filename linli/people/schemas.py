@@ -165,3 +165,27 @@ class ActingForOut(Schema):
     id: int
     name: str
     why: str = Field(description="self, household or family_link")
+
+
+class RegisterProblemOut(Schema):
+    column: str
+    reason: str
+
+
+class RegisterRowOut(Schema):
+    row: int
+    outcome: str = Field(description="created, updated, unchanged or refused (in a preview: what would happen)")
+    name: str
+    id_number: str = Field(description="masked")
+    changes: list[str]
+    problems: list[RegisterProblemOut]
+
+
+class RegisterImportOut(Schema):
+    id: int
+    file_name: str
+    status: str = Field(description="previewed, queued, running, done or failed")
+    counts: dict[str, int]
+    percent: int
+    error: str
+    rows: list[RegisterRowOut] | None = None

@@ -15,7 +15,7 @@ from linli.places.models import Building, Community, Household
 
 from . import rules as people_rules
 from .ages import TIER_BOUNDS, born_on_or_before_for_age
-from .models import DataRequest, FamilyLink, Resident
+from .models import DataRequest, FamilyLink, RegisterImport, Resident
 
 STATUS_CURRENT = "current"
 STATUS_MOVED_OUT = "moved_out"
@@ -358,3 +358,19 @@ def elder_find(*, community: Community, name: str, building_id: int, room: str, 
     ).select_related("household__building")
     found = list(candidates[:2])
     return found[0] if len(found) == 1 else None
+
+
+def register_imports_for(*, user: Any, community: Community) -> QuerySet[RegisterImport]:
+    """The register uploads of a community, for those who may import (they hold names and masked ID numbers)."""
+    if not rules.can_edit_residents(user, community):
+        raise NotAllowed(_("You may not import the register of this community."))
+    return RegisterImport.objects.filter(community=community).select_related("uploaded_by")
+
+
+def register_import_get(*, user: Any, pk: int, community: Community | None = None) -> RegisterImport:
+    job = RegisterImport.objects.select_related("community").filter(pk=pk).first()
+    if job is None or (community is not None and job.community_id != community.pk):
+        raise NotFound(_("No such register import."))
+    if not rules.can_edit_residents(user, job.community):
+        raise NotAllowed(_("You may not import the register of this community."))
+    return job

@@ -6,6 +6,7 @@ from django_tasks import task
 from linli.accounts.otp import site_link
 from linli.notifications.services import notify_sms
 
+from .importing import register_import_execute
 from .models import Invitation
 
 
@@ -26,3 +27,8 @@ def invitation_sms_send(invitation_ids: list[int]) -> int:
             )
             sent += 1
     return sent
+
+
+@task()
+def run_register_import(job_id: int) -> None:
+    register_import_execute(job_id=job_id)

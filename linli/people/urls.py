@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import register
 
 app_name = "people"
 urlpatterns = [
@@ -13,6 +14,10 @@ urlpatterns = [
     path("family/<int:pk>/end/", views.family_end, name="family_end"),
     path("<str:code>/family-links/", views.family_links, name="family_links"),
     path("<str:code>/residents/", views.resident_list, name="resident_list"),
+    path("<str:code>/residents/register/", register.register_import, name="register_import"),
+    path("<str:code>/residents/register/<int:pk>/", register.register_import_detail, name="register_import_detail"),
+    path("<str:code>/residents/register/template.xlsx", register.register_template, name="register_template"),
+    path("<str:code>/residents/register/export.xlsx", register.register_export, name="register_export"),
     path("<str:code>/residents/new/", views.resident_create, name="resident_create"),
     path("<str:code>/residents/<int:pk>/", views.resident_detail, name="resident_detail"),
     path("<str:code>/residents/<int:pk>/edit/", views.resident_edit, name="resident_edit"),

@@ -6,6 +6,7 @@ from . import households  # noqa: F401
 from . import data_requests  # noqa: F401
 from . import verification  # noqa: F401
 from . import family  # noqa: F401
+from . import register  # noqa: F401
 
 # isort: on
 from .common import router

@@ -1,0 +1,18 @@
+// Follows a register import through the API and reloads the page when it has finished.
+(function () {
+  var box = document.querySelector("[data-import-progress]");
+  if (!box) return;
+  var id = box.getAttribute("data-import-progress");
+  var bar = box.querySelector("[data-progress-bar]");
+  function poll() {
+    fetch("/api/v1/register/imports/" + id, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (job) {
+        if (job.status === "done" || job.status === "failed") { window.location.reload(); return; }
+        if (bar) bar.value = job.percent;
+        window.setTimeout(poll, 1000);
+      })
+      .catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 500);
+})();

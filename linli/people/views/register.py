@@ -1,0 +1,111 @@
+"""The register import page: upload → preview (what each row would do) → import in the background → result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts import rules
+from linli.core.errors import DomainError, NotAllowed
+from linli.core.uploads import upload_read
+from linli.places.selectors import community_get
+
+from .. import selectors
+from ..forms import RegisterUploadForm
+from ..models import Resident
+from ..register.workbook import template_workbook
+from ..services import register as register_services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OUTCOMES = ("refused", "created", "updated", "unchanged")
+ROWS_PER_PAGE = 100
+
+
+@login_required
+def register_import(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    jobs = selectors.register_imports_for(user=request.user, community=community)
+    form = RegisterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            content = upload_read(upload, max_bytes=register_services.MAX_BYTES, field="file")
+            job = register_services.register_import_preview(
+                actor=request.user,
+                community=community,
+                content=content,
+                file_name=upload.name or "",
+                create_buildings=form.cleaned_data["create_buildings"],
+            )
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            return redirect("people:register_import_detail", code=community.code, pk=job.pk)
+    return render(
+        request,
+        "people/register_import.html",
+        {
+            "community": community,
+            "form": form,
+            "jobs": jobs[:10],
+            "full_ids": rules.can_reveal_id_number(request.user, community),
+        },
+    )
+
+
+@login_required
+def register_import_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    job = selectors.register_import_get(user=request.user, community=community, pk=pk)
+    if request.method == "POST":
+        try:
+            register_services.register_import_start(actor=request.user, job=job)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The import has started."))
+        return redirect("people:register_import_detail", code=community.code, pk=job.pk)
+    shown = request.GET.get("show", "")
+    shown = shown if shown in OUTCOMES else ""
+    rows = [r for r in job.rows if r["outcome"] == shown] if shown else job.rows
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [{**r, "change_labels": [_change_label(k) for k in r["changes"]]} for r in page.object_list]
+    return render(
+        request,
+        "people/register_import_detail.html",
+        {"community": community, "job": job, "page": page, "shown": shown, "outcomes": OUTCOMES},
+    )
+
+
+def _change_label(key: str) -> str:
+    try:
+        return str(getattr(Resident._meta.get_field(key), "verbose_name", key))
+    except FieldDoesNotExist:
+        return key
+
+
+@login_required
+def register_template(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_edit_residents(request.user, community):
+        raise NotAllowed(_("You may not import the register of this community."))
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="register-template.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def register_export(request: HttpRequest, code: str) -> HttpResponse:
+    """A POST: the export is audited (it may carry full ID numbers), so a link preview must not trigger it."""
+    community = community_get(code=code, user=request.user)
+    content = register_services.register_export(actor=request.user, community=community)
+    response = HttpResponse(content, content_type=XLSX)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="register-{community.code}-{stamp}.xlsx"'
+    return response
