@@ -274,3 +274,23 @@ def reviewer_choices(*, community: Community) -> QuerySet[User]:
         .distinct()
         .order_by("display_name", "pk")
     )
+
+
+def donor_partners(*, user: Any, community: Community) -> QuerySet[Partner]:
+    """The partners a donation may come from (offered to the fund's staff recording it)."""
+    if not rules.can_manage_fund(user, community):
+        return Partner.objects.none()
+    return Partner.objects.filter(community=community)
+
+
+def partner_get(*, user: Any, community: Community, pk: int, field: str | None = None) -> Partner:
+    """A partner of this community named in a request (the service checks what the user may do with it)."""
+    partner = Partner.objects.filter(community=community, pk=pk).first()
+    if partner is None:
+        raise NotFound(_("No such partner."), field=field)
+    return partner
+
+
+def tranches_of(*, user: Any, application: Application) -> QuerySet[Tranche]:
+    """The tranches paid to an application `application_get` already admitted the user to."""
+    return Tranche.objects.filter(application=application).select_related("transaction")
