@@ -81,12 +81,7 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
             "statuses": Matter.Status.choices,
             "kinds": MatterKind.choices,
             "meetings": selectors.meetings_for(user=request.user, community=community, upcoming=True)[:3],
-            "votes": [
-                v
-                for v in selectors.votes_for(user=request.user, community=community).filter(
-                    opens_at__lte=now, closes_at__gt=now
-                )[:5]
-            ],
+            "votes": list(selectors.votes_for(user=request.user, community=community, running_at=now)[:5]),
             "stats": selectors.statistics(user=request.user, community=community),
             "can_raise": rules.can_raise_matter(request.user, community),
             "can_lift": rules.can_lift_report(request.user, community),
@@ -338,15 +333,11 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     if not rules.can_manage_consultation(request.user, community):
         raise NotAllowed(_("Only community staff may call a meeting."))
-    open_matters = (
-        selectors.matters_for(user=request.user, community=community)
-        .filter(status__in=Matter.OPEN_STATUSES)
-        .order_by("-support_count")
-    )
+    open_matters = selectors.open_matters(user=request.user, community=community)
     form = MeetingForm(
         request.POST or None,
         matters=open_matters,
-        initial={"matters": list(open_matters.filter(status=Matter.Status.AGENDA))},
+        initial={"matters": [m for m in open_matters if m.status == Matter.Status.AGENDA]},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -371,7 +362,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     registrations = (
         list(selectors.registrations_for(user=request.user, meeting=meeting)) if ctx["can_staff_view"] else []
     )
-    agenda = list(meeting.agenda.select_related("matter"))
+    agenda = selectors.agenda_of(meeting=meeting)
     return render(
         request,
         "consultation/meeting_detail.html",
@@ -381,9 +372,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "agenda": agenda,
             "mine": selectors.my_registration(user=request.user, meeting=meeting),
             "registrations": registrations,
-            "open_matters": selectors.matters_for(user=request.user, community=community)
-            .filter(status__in=Matter.OPEN_STATUSES)
-            .exclude(pk__in=[a.matter_id for a in agenda]),
+            "open_matters": selectors.open_matters(user=request.user, community=community, not_on=meeting),
             "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
             "decision_form": DecisionForm(),
             "can_register": meeting.can_take_registrations(timezone.now()),
@@ -488,7 +477,7 @@ def task_board(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     overdue = request.GET.get("overdue") == "1"
     tasks = (
-        selectors.tasks_for(user=request.user, community=community, overdue_only=overdue).filter(status="open")
+        selectors.tasks_for(user=request.user, community=community, overdue_only=overdue, open_only=True)
         if request.GET.get("all") != "1"
         else selectors.tasks_for(user=request.user, community=community)
     )

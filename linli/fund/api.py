@@ -165,7 +165,7 @@ def round_list(request: HttpRequest, code: str, open_only: bool = False) -> list
 @router.post(BASE + "/rounds", response={201: RoundOut}, auth=AUTH)
 def round_create(request: HttpRequest, code: str, payload: RoundIn) -> Status:
     community = community_get(code=code, user=request.user)
-    chosen = list(selectors.reviewer_choices(community=community).filter(pk__in=payload.reviewer_ids))
+    chosen = selectors.reviewers_chosen(community=community, ids=payload.reviewer_ids)
     if len(chosen) != len(set(payload.reviewer_ids)):
         raise NotFound(_("A reviewer must have a role in this community."), field="reviewer_ids")
     grant_round = services.round_create(

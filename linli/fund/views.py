@@ -151,7 +151,7 @@ def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             if shows_applications
             else None,
             "scores_visible": rules.can_view_fund_books(request.user, community),
-            "is_open": selectors.open_rounds(community=community, today=today).filter(pk=grant_round.pk).exists(),
+            "is_open": selectors.round_is_open(grant_round=grant_round, today=today),
             "moves": selectors.round_moves(user=request.user, grant_round=grant_round, today=today),
         },
     )
@@ -294,7 +294,7 @@ def _application_page(
     if refused is not None:
         shown[action] = refused
     money = selectors.application_money(application)
-    reviews = list(application.reviews.select_related("reviewer"))
+    reviews = selectors.reviews_of(user=user, application=application)
     scores = [r.score for r in reviews]
     my_review = next((r for r in reviews if r.reviewer_id == user.pk), None)
     conflicts = selectors.conflicts_of(reviewer=user, application=application) if is_reviewer else []

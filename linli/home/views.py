@@ -11,6 +11,8 @@ from linli.core.scenarios import Scenario
 from linli.people.selectors import resident_of_user
 from linli.places import selectors as places
 
+from .selectors import roles_of
+
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.headers.get("referer") or "/"
@@ -74,6 +76,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "resident": resident_of_user(user=request.user),
-            "roles": request.user.roles.select_related("community", "street"),  # type: ignore[union-attr]
+            "roles": roles_of(user=request.user),
         },
     )

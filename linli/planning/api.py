@@ -6,7 +6,6 @@ from ninja import Field, Router, Schema, Status
 
 from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
-from linli.places.models import Building
 from linli.places.selectors import community_get
 
 from . import adapter, policy, selectors, services
@@ -134,9 +133,7 @@ def site_create(request: HttpRequest, code: str, payload: SiteIn) -> Status[Any]
     community = community_get(code=code, user=request.user)
     data = payload.dict()
     building_id = data.pop("building_id")
-    building = Building.objects.filter(pk=building_id).first() if building_id else None
-    if building_id and building is None:
-        raise NotFound(_("No such building."))
+    building = selectors.building_for_site(community=community, pk=building_id) if building_id else None
     site = services.candidate_site_create(actor=request.user, community=community, building=building, **data)
     return Status(201, site)
 
@@ -144,8 +141,6 @@ def site_create(request: HttpRequest, code: str, payload: SiteIn) -> Status[Any]
 @router.delete("/communities/{code}/planning/sites/{site_id}", response={204: None})
 def site_withdraw(request: HttpRequest, code: str, site_id: int) -> Status[None]:
     community = community_get(code=code, user=request.user)
-    site = selectors.candidate_sites_of(community=community).filter(pk=site_id).first()
-    if site is None:
-        raise NotFound(_("No such site."))
+    site = selectors.candidate_site_get(community=community, pk=site_id)
     services.candidate_site_withdraw(actor=request.user, site=site)
     return Status(204, None)

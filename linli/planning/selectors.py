@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
-from linli.places.models import Community, Street
+from linli.places.models import Building, Community, Street
 
 from . import policy
 from .models import CandidateSite, PlanRun
@@ -47,3 +47,18 @@ def street_get(*, user: Any, code: str) -> Street:
 
 def candidate_sites_of(*, community: Community) -> QuerySet[CandidateSite]:
     return CandidateSite.objects.filter(community=community, active=True).select_related("building")
+
+
+def candidate_site_get(*, community: Community, pk: int) -> CandidateSite:
+    site = candidate_sites_of(community=community).filter(pk=pk).first()
+    if site is None:
+        raise NotFound(_("No such site."))
+    return site
+
+
+def building_for_site(*, community: Community, pk: int) -> Building:
+    """A building of this community that a candidate site is proposed in."""
+    building = Building.objects.filter(community=community, pk=pk).first()
+    if building is None:
+        raise NotFound(_("No such building."))
+    return building

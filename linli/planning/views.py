@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
 from . import adapter, policy, reports, selectors, services
@@ -135,9 +136,7 @@ def candidate_sites(request: HttpRequest, code: str) -> HttpResponse:
     form = CandidateSiteForm(request.POST or None)
     if request.method == "POST" and can_manage:
         if "withdraw" in request.POST:
-            site = selectors.candidate_sites_of(community=community).filter(pk=request.POST["withdraw"]).first()
-            if site is None:
-                raise NotFound(_("No such site."))
+            site = selectors.candidate_site_get(community=community, pk=parse_id(request.POST["withdraw"]))
             services.candidate_site_withdraw(actor=request.user, site=site)
             return redirect("planning:sites", code=community.code)
         if form.is_valid():
