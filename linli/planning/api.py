@@ -8,7 +8,7 @@ from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.places.selectors import community_get
 
-from . import adapter, policy, selectors, services
+from . import adapter, rules, selectors, services
 from .models import CandidateSite, PlanRun
 
 router = Router(tags=["planning"], auth=AUTH)
@@ -96,12 +96,12 @@ def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
 @router.get("/planning/rules", response=dict)
 def rules_in_force(request: HttpRequest) -> dict[str, Any]:
     """The life-circle rules in force: circles, age groups and per category its radius, circle and weight."""
-    rules = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
+    standards = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
     return {
-        "source": rules.source,
+        "source": standards.source,
         "circles": [
             {"code": c.code, "distance_m": c.distance_m, "name_zh": c.name_zh, "name_en": c.name_en}
-            for c in rules.circles
+            for c in standards.circles
         ],
         "categories": [
             {
@@ -115,7 +115,7 @@ def rules_in_force(request: HttpRequest) -> dict[str, Any]:
                 "weight": c.weight,
                 "source": c.source,
             }
-            for c in rules.categories
+            for c in standards.categories
         ],
     }
 
@@ -123,7 +123,7 @@ def rules_in_force(request: HttpRequest) -> dict[str, Any]:
 @router.get("/communities/{code}/planning/sites", response=list[SiteOut])
 def site_list(request: HttpRequest, code: str) -> list[CandidateSite]:
     community = community_get(code=code, user=request.user)
-    if not policy.can_view_community_plan(request.user, community):
+    if not rules.can_view_community_plan(request.user, community):
         raise NotFound(_("No such community."))
     return list(selectors.candidate_sites_of(community=community))
 
