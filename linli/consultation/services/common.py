@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed
 from linli.notifications.services import notify
 from linli.people.models import Resident
@@ -59,7 +60,7 @@ def _require(allowed: bool, message: str) -> None:
         raise NotAllowed(message)
 
 
-def _resident(actor: Any, community: Community) -> Resident:
+def _resident(actor: Actor, community: Community) -> Resident:
     resident = resident_in(actor, community)
     if resident is None:
         raise NotAllowed(_("Only residents of this community may do this."))

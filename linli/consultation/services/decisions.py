@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotFound
 
@@ -18,7 +19,7 @@ from .common import _casework_staff, _now, _require, _tell, _tell_followers
 
 def decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     matter: Matter,
     text: str,
     responsible_party: str,
@@ -63,7 +64,7 @@ def decision_record(
             responsible_party=responsible_party,
             responsible_name=responsible_name.strip(),
             due_date=due_date,
-            created_by=actor,
+            created_by=account_of(actor),
             created_at=now,
         )
         if matter.status != Matter.Status.DECIDED:
@@ -87,7 +88,7 @@ def decision_record(
 
 def task_create(
     *,
-    actor: Any,
+    actor: Actor,
     decision: Decision,
     title: str,
     owner_party: str,
@@ -145,7 +146,9 @@ def task_create(
     return task
 
 
-def task_post_update(*, actor: Any, task: Task, text: str, progress: int, now: dt.datetime | None = None) -> TaskUpdate:
+def task_post_update(
+    *, actor: Actor, task: Task, text: str, progress: int, now: dt.datetime | None = None
+) -> TaskUpdate:
     """A public progress update on a task; at 100 % the task is done, and with all tasks done, the matter."""
     now = _now(now)
     _require(rules.can_update_task(actor, task), _("Only the task's owner or community staff may update it."))
@@ -160,7 +163,9 @@ def task_post_update(*, actor: Any, task: Task, text: str, progress: int, now: d
         if not task.can_be_updated():
             raise Conflict(_("This task is already done."), code="task_done")
         before = snapshot(task)
-        update = TaskUpdate.objects.create(task=task, author=actor, text=text, progress=progress, created_at=now)
+        update = TaskUpdate.objects.create(
+            task=task, author=account_of(actor), text=text, progress=progress, created_at=now
+        )
         task.progress = progress
         fields = ["progress"]
         if progress == 100:

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotFound
 from linli.people.models import Resident
@@ -39,7 +40,7 @@ def _neighbourhood(community: Community, neighbourhood: Neighbourhood | None) ->
 
 def matter_raise(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     kind: str,
     title: str,
@@ -63,7 +64,7 @@ def matter_raise(
             body=body,
             neighbourhood=_neighbourhood(community, neighbourhood),
             origin_kind=origin,
-            raised_by=actor,
+            raised_by=account_of(actor),
             raised_at=_now(now),
         )
         _follow(matter, actor)
@@ -80,7 +81,7 @@ def unknown_reporter() -> DomainError:
 
 def matter_lift_from_report(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     report_ref: str,
     kind: str,
@@ -108,7 +109,7 @@ def matter_lift_from_report(
                     body=body,
                     origin_kind=Origin.REPORT,
                     origin_ref=report_ref[:60],
-                    raised_by=actor,
+                    raised_by=account_of(actor),
                     raised_at=_now(now),
                 )
         except IntegrityError:
@@ -139,7 +140,7 @@ def _put_on_agenda(matter: Matter, *, now: dt.datetime, by_threshold: bool) -> N
         _tell_followers(matter, gettext_lazy("“%(title)s” is on the round-table agenda"))
 
 
-def matter_support(*, actor: Any, matter: Matter, now: dt.datetime | None = None) -> Support:
+def matter_support(*, actor: Actor, matter: Matter, now: dt.datetime | None = None) -> Support:
     """Support a matter. Limits: supports per resident (on open matters), once per resident, and once per
     household if the community says so. Reaching the threshold puts the matter on the agenda."""
     now = _now(now)
@@ -198,7 +199,7 @@ def matter_support(*, actor: Any, matter: Matter, now: dt.datetime | None = None
     return support
 
 
-def matter_support_withdraw(*, actor: Any, matter: Matter) -> None:
+def matter_support_withdraw(*, actor: Actor, matter: Matter) -> None:
     """Withdraw a support while the matter is still open, freeing a place in the resident's limit."""
     resident = _resident(actor, matter.community)
     with transaction.atomic():
@@ -222,16 +223,16 @@ def matter_support_withdraw(*, actor: Any, matter: Matter) -> None:
         )
 
 
-def matter_follow(*, actor: Any, matter: Matter, on: bool = True) -> None:
+def matter_follow(*, actor: Actor, matter: Matter, on: bool = True) -> None:
     _require(rules.can_follow_matter(actor, matter), _("You may not follow this matter."))
     with transaction.atomic():
         if on:
             _follow(matter, actor)
         else:
-            Follow.objects.filter(matter=matter, user=actor).delete()
+            Follow.objects.filter(matter=matter, user=account_of(actor)).delete()
 
 
-def matter_put_on_agenda(*, actor: Any, matter: Matter, now: dt.datetime | None = None) -> Matter:
+def matter_put_on_agenda(*, actor: Actor, matter: Matter, now: dt.datetime | None = None) -> Matter:
     """Staff put a matter on the agenda before it reaches the threshold (an urgent or hard matter)."""
     _require(rules.can_manage_consultation(actor, matter.community), _("Only community staff may set the agenda."))
     with transaction.atomic():
@@ -246,7 +247,7 @@ def matter_put_on_agenda(*, actor: Any, matter: Matter, now: dt.datetime | None 
     return matter
 
 
-def matter_answer(*, actor: Any, matter: Matter, response: str, now: dt.datetime | None = None) -> Matter:
+def matter_answer(*, actor: Actor, matter: Matter, response: str, now: dt.datetime | None = None) -> Matter:
     """Answer a matter without a meeting (already solved, not the community's to decide…), telling its followers."""
     _require(rules.can_manage_consultation(actor, matter.community), _("Only community staff may answer a matter."))
     response = response.strip()
@@ -268,7 +269,9 @@ def matter_answer(*, actor: Any, matter: Matter, response: str, now: dt.datetime
     return matter
 
 
-def matter_rate(*, actor: Any, matter: Matter, score: int, comment: str = "", now: dt.datetime | None = None) -> Rating:
+def matter_rate(
+    *, actor: Actor, matter: Matter, score: int, comment: str = "", now: dt.datetime | None = None
+) -> Rating:
     """A resident rates how the matter was settled (评比), once, after it is done or answered."""
     resident = _resident(actor, matter.community)
     if not matter.can_be_rated():

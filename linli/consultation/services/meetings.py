@@ -2,13 +2,13 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotFound
 from linli.core.validators import web_url_clean
@@ -22,7 +22,7 @@ from .common import _followers, _now, _require, _resident, _tell, _tell_follower
 
 def meeting_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     title: str,
     mode: str,
@@ -62,7 +62,7 @@ def meeting_create(
             online_url=online_url.strip(),
             capacity=capacity,
             parties=parties,
-            created_by=actor,
+            created_by=account_of(actor),
         )
         audit_record(actor=actor, action="consultation.meeting_create", instance=meeting, after=snapshot(meeting))
         for matter in matters:
@@ -70,7 +70,7 @@ def meeting_create(
     return meeting
 
 
-def _agenda_add(meeting: Meeting, matter: Matter, *, actor: Any, now: dt.datetime) -> AgendaItem:
+def _agenda_add(meeting: Meeting, matter: Matter, *, actor: Actor, now: dt.datetime) -> AgendaItem:
     if matter.community_id != meeting.community_id:
         raise NotFound(_("No such matter in this community."))
     matter = Matter.objects.select_for_update().select_related("community").get(pk=matter.pk)
@@ -101,7 +101,7 @@ def _agenda_add(meeting: Meeting, matter: Matter, *, actor: Any, now: dt.datetim
     return item
 
 
-def meeting_add_matter(*, actor: Any, meeting: Meeting, matter: Matter, now: dt.datetime | None = None) -> AgendaItem:
+def meeting_add_matter(*, actor: Actor, meeting: Meeting, matter: Matter, now: dt.datetime | None = None) -> AgendaItem:
     _require(rules.can_manage_consultation(actor, meeting.community), _("Only community staff may set the agenda."))
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("community").get(pk=meeting.pk)
@@ -110,7 +110,7 @@ def meeting_add_matter(*, actor: Any, meeting: Meeting, matter: Matter, now: dt.
         return _agenda_add(meeting, matter, actor=actor, now=_now(now))
 
 
-def meeting_register(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> Registration:
+def meeting_register(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = None) -> Registration:
     """Register a resident for a meeting, within its capacity (the meeting row is locked while counting)."""
     now = _now(now)
     resident = _resident(actor, meeting.community)
@@ -141,7 +141,7 @@ def meeting_register(*, actor: Any, meeting: Meeting, now: dt.datetime | None = 
     return registration
 
 
-def meeting_unregister(*, actor: Any, meeting: Meeting, now: dt.datetime | None = None) -> None:
+def meeting_unregister(*, actor: Actor, meeting: Meeting, now: dt.datetime | None = None) -> None:
     now = _now(now)
     resident = _resident(actor, meeting.community)
     with transaction.atomic():
@@ -165,7 +165,7 @@ def meeting_unregister(*, actor: Any, meeting: Meeting, now: dt.datetime | None 
 
 
 def meeting_hold(
-    *, actor: Any, meeting: Meeting, attendee_ids: Iterable[int], now: dt.datetime | None = None
+    *, actor: Actor, meeting: Meeting, attendee_ids: Iterable[int], now: dt.datetime | None = None
 ) -> Meeting:
     """Record that the meeting took place and who attended (registered or not). Attending earns points."""
     now = _now(now)
@@ -208,7 +208,7 @@ def meeting_hold(
     return meeting
 
 
-def meeting_record_minutes(*, actor: Any, meeting: Meeting, minutes: str, now: dt.datetime | None = None) -> Meeting:
+def meeting_record_minutes(*, actor: Actor, meeting: Meeting, minutes: str, now: dt.datetime | None = None) -> Meeting:
     _require(rules.can_manage_consultation(actor, meeting.community), _("Only community staff may record minutes."))
     minutes = minutes.strip()
     if len(minutes) < 20:
@@ -227,7 +227,7 @@ def meeting_record_minutes(*, actor: Any, meeting: Meeting, minutes: str, now: d
     return meeting
 
 
-def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
+def meeting_cancel(*, actor: Actor, meeting: Meeting, reason: str) -> Meeting:
     _require(rules.can_manage_consultation(actor, meeting.community), _("Only community staff may cancel a meeting."))
     if len(reason.strip()) < 4:
         raise DomainError(_("Say why the meeting is cancelled."), field="reason")

@@ -1,10 +1,9 @@
 """The community's consultation settings: how many supports a resident has, and the agenda threshold."""
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError
 from linli.places.models import Community
@@ -16,7 +15,7 @@ from .common import _require
 
 def settings_update(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     supports_per_resident: int,
     agenda_threshold: int,

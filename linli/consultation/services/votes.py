@@ -1,12 +1,12 @@
 """Votes: created, ballots cast, closed."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.places.models import Community, Neighbourhood
@@ -19,7 +19,7 @@ from .matters import _neighbourhood
 
 def vote_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     question: str,
     options: list[str],
@@ -61,7 +61,7 @@ def vote_create(
             hide_results=hide_results,
             opens_at=opens_at,
             closes_at=closes_at,
-            created_by=actor,
+            created_by=account_of(actor),
         )
         VoteOption.objects.bulk_create(
             [VoteOption(vote=vote, label=label, position=i) for i, label in enumerate(labels)]
@@ -74,7 +74,7 @@ def vote_create(
     return vote
 
 
-def ballot_cast(*, actor: Any, vote: Vote, option: VoteOption, now: dt.datetime | None = None) -> Ballot:
+def ballot_cast(*, actor: Actor, vote: Vote, option: VoteOption, now: dt.datetime | None = None) -> Ballot:
     """Cast one ballot. The unique (vote, voter_key) makes a second ballot by the same person (or household)
     fail at the database, whatever the timing. A secret ballot stores neither the voter nor the time."""
     now = _now(now)
@@ -117,7 +117,7 @@ def ballot_cast(*, actor: Any, vote: Vote, option: VoteOption, now: dt.datetime 
     return ballot
 
 
-def vote_close(*, actor: Any, vote: Vote, now: dt.datetime | None = None) -> Vote:
+def vote_close(*, actor: Actor, vote: Vote, now: dt.datetime | None = None) -> Vote:
     """Close a running vote early."""
     now = _now(now)
     _require(rules.can_manage_consultation(actor, vote.community), _("Only community staff may close a vote."))

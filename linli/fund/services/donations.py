@@ -1,12 +1,12 @@
 """Donations into the fund, each with its receipt."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.ledger import services as ledger
@@ -21,7 +21,7 @@ from .common import _fen, _text, fund_account
 
 def donation_record(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     donor_kind: str,
     donor_name: str,
@@ -74,7 +74,7 @@ def donation_record(
             received_on=received_on,
             purpose=purpose,
             transaction=txn,
-            recorded_by=actor,
+            recorded_by=account_of(actor),
         )
         audit_record(actor=actor, action="fund.donation", instance=donation, after=snapshot(donation))
     return donation

@@ -1,13 +1,13 @@
 """Money out: a grant paid in tranches, and the grantee's reports of what was spent."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.facilities.money import fen_to_yuan
@@ -20,7 +20,7 @@ from .common import _fen, _text, fund_account, grant_account
 
 
 def tranche_pay(
-    *, actor: Any, application: Application, amount_fen: int, idempotency_key: str, now: dt.datetime | None = None
+    *, actor: Actor, application: Application, amount_fen: int, idempotency_key: str, now: dt.datetime | None = None
 ) -> Tranche:
     """Pay part of an approved grant: fund account → the grant's account, as one ledger transaction.
 
@@ -82,14 +82,20 @@ def tranche_pay(
             amount_fen=amount_fen,
             transaction=txn,
             paid_at=now,
-            paid_by=actor,
+            paid_by=account_of(actor),
         )
         audit_record(actor=actor, action="fund.tranche", instance=tranche, community=community, after=snapshot(tranche))
     return tranche
 
 
 def report_submit(
-    *, actor: Any, application: Application, period: str, body: str, spent_fen: int = 0, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    application: Application,
+    period: str,
+    body: str,
+    spent_fen: int = 0,
+    now: dt.datetime | None = None,
 ) -> ProjectReport:
     """The grantee reports what was done and spent; spending leaves the grant's account (which cannot go below
     zero, so no more can be reported spent than was paid)."""
@@ -109,7 +115,12 @@ def report_submit(
         if application.status not in (Application.Status.APPROVED, Application.Status.COMPLETED):
             raise Conflict(_("This project is no longer funded; it cannot report now."), code="not_approved")
         report = ProjectReport.objects.create(
-            application=application, period=period, body=body, spent_fen=spent_fen, submitted_by=actor, submitted_at=now
+            application=application,
+            period=period,
+            body=body,
+            spent_fen=spent_fen,
+            submitted_by=account_of(actor),
+            submitted_at=now,
         )
         if spent_fen:
             report.transaction = ledger.money_transfer(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.money import fen_to_yuan
@@ -23,7 +24,7 @@ from .common import _fen, _text
 
 def round_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     budget_fen: int,
@@ -62,14 +63,14 @@ def round_create(
     return grant_round
 
 
-def _round_locked(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+def _round_locked(*, actor: Actor, grant_round: GrantRound) -> GrantRound:
     """The round's row, locked for a change of status by the fund's staff (call inside a transaction)."""
     if not rules.can_manage_fund(actor, grant_round.community):
         raise NotAllowed(_("You may not change the status of this community's grant rounds."))
     return GrantRound.objects.select_for_update().get(pk=grant_round.pk)
 
 
-def _round_move(*, actor: Any, grant_round: GrantRound, to: str, action: str) -> GrantRound:
+def _round_move(*, actor: Actor, grant_round: GrantRound, to: str, action: str) -> GrantRound:
     """Record the locked round's new status, with its audit row (call inside the transaction that locked it)."""
     before = snapshot(grant_round)
     grant_round.status = to
@@ -82,7 +83,7 @@ def _wrong_status(grant_round: GrantRound, message: str) -> Conflict:
     return Conflict(message % {"status": grant_round.get_status_display()}, code="invalid_transition")
 
 
-def round_start_review(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+def round_start_review(*, actor: Actor, grant_round: GrantRound) -> GrantRound:
     """OPEN -> REVIEWING: the round takes no more applications; reviewers go on scoring, the staff deciding."""
     with transaction.atomic():
         locked = _round_locked(actor=actor, grant_round=grant_round)
@@ -95,7 +96,7 @@ def round_start_review(*, actor: Any, grant_round: GrantRound) -> GrantRound:
         )
 
 
-def round_close(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+def round_close(*, actor: Actor, grant_round: GrantRound) -> GrantRound:
     """REVIEWING -> CLOSED, once every application is approved or rejected: no more scores or decisions. The
     approved grants are still paid in tranches and still report on their projects."""
     with transaction.atomic():
@@ -117,7 +118,7 @@ def round_close(*, actor: Any, grant_round: GrantRound) -> GrantRound:
         return _round_move(actor=actor, grant_round=locked, to=GrantRound.Status.CLOSED, action="fund.round_close")
 
 
-def round_reopen(*, actor: Any, grant_round: GrantRound, now: dt.datetime | None = None) -> GrantRound:
+def round_reopen(*, actor: Actor, grant_round: GrantRound, now: dt.datetime | None = None) -> GrantRound:
     """REVIEWING -> OPEN, while the round's closing date has not passed: applications are taken again."""
     today = timezone.localdate(now or timezone.now())
     with transaction.atomic():
@@ -135,7 +136,7 @@ def round_reopen(*, actor: Any, grant_round: GrantRound, now: dt.datetime | None
 
 def application_submit(
     *,
-    actor: Any,
+    actor: Actor,
     grant_round: GrantRound,
     applicant: Partner,
     title: str,
@@ -169,7 +170,7 @@ def application_submit(
             category=category,
             summary=_text(summary, "summary", 4000),
             requested_fen=requested_fen,
-            submitted_by=actor,
+            submitted_by=account_of(actor),
             submitted_at=now,
         )
         audit_record(actor=actor, action="fund.apply", instance=application, after=snapshot(application))
@@ -177,7 +178,7 @@ def application_submit(
 
 
 def review_score(
-    *, actor: Any, application: Application, score: int, comment: str = "", now: dt.datetime | None = None
+    *, actor: Actor, application: Application, score: int, comment: str = "", now: dt.datetime | None = None
 ) -> Review:
     """A round's reviewer scores an application, once. A reviewer with a conflict of interest (staff of the
     applicant, a partner in a shared project, a declared conflict) is refused and nothing is recorded."""
@@ -199,10 +200,14 @@ def review_score(
             raise Conflict(_("This round is closed: it takes no more scores."), code="round_closed")
         if locked.status != Application.Status.SUBMITTED:
             raise Conflict(_("This application has already been decided."), code="decided")
-        if Review.objects.filter(application=locked, reviewer=actor).exists():
+        if Review.objects.filter(application=locked, reviewer=account_of(actor)).exists():
             raise Conflict(_("You have already scored this application."), code="already_reviewed")
         review = Review.objects.create(
-            application=locked, reviewer=actor, score=score, comment=comment, created_at=now or timezone.now()
+            application=locked,
+            reviewer=account_of(actor),
+            score=score,
+            comment=comment,
+            created_at=now or timezone.now(),
         )
         audit_record(
             actor=actor, action="fund.review", instance=review, community=locked.community, after=snapshot(review)
@@ -210,14 +215,14 @@ def review_score(
     return review
 
 
-def conflict_declare(*, actor: Any, application: Application, reason: str) -> ConflictDeclaration:
+def conflict_declare(*, actor: Actor, application: Application, reason: str) -> ConflictDeclaration:
     """A round's reviewer declares a tie to the applicant that the register does not show (family, a former
     employer…); from then on the reviewer may not score that partner's applications. Declaring twice is
     refused."""
     if not rules.is_reviewer(actor, application.round):
         raise NotAllowed(_("You are not a reviewer of this round."))
     reason = _text(reason, "reason", 200)
-    if Review.objects.filter(application=application, reviewer=actor).exists():
+    if Review.objects.filter(application=application, reviewer=account_of(actor)).exists():
         raise Conflict(_("You have already scored this application."), code="already_reviewed")
     with transaction.atomic():
         declaration, created = ConflictDeclaration.objects.get_or_create(
@@ -239,7 +244,7 @@ def conflict_declare(*, actor: Any, application: Application, reason: str) -> Co
 
 def application_decide(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     approve: bool,
     approved_fen: int = 0,
@@ -288,7 +293,7 @@ def application_decide(
         before = snapshot(locked)
         locked.status = Application.Status.APPROVED if approve else Application.Status.REJECTED
         locked.approved_fen = approved_fen if approve else 0
-        locked.decided_by = actor
+        locked.decided_by = account_of(actor)
         locked.decided_at = now or timezone.now()
         locked.decision_note = note
         locked.save(update_fields=["status", "approved_fen", "decided_by", "decided_at", "decision_note"])
