@@ -201,7 +201,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # The OpenStreetMap extract the demo and the planners' tests read (shipped in data/; © OpenStreetMap contributors).
 OSM_EXTRACT_DIR = Path(os.environ.get("OSM_EXTRACT_DIR", BASE_DIR / "data" / "osm" / "hangzhou-2015"))
 # A city's own planning rules, walking network and cockpit indicator framework; empty = the ones shipped with
-# linli (planning/rules/default_rules.toml, the OSM extract above, cockpit/indicators/default.toml).
+# linli (planning/standards/default_rules.toml, the OSM extract above, cockpit/indicators/default.toml).
 PLANNING_RULES_FILE = os.environ.get("PLANNING_RULES_FILE", "")
 PLANNING_NETWORK_FILE = os.environ.get("PLANNING_NETWORK_FILE", "")
 COCKPIT_INDICATORS_FILE = os.environ.get("COCKPIT_INDICATORS_FILE", "")

@@ -6,7 +6,6 @@ from ninja import Router
 
 from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
-from linli.places.models import Community
 
 from . import rules, selectors
 from .framework import load_framework
@@ -52,7 +51,7 @@ def indicator_list(request: HttpRequest) -> list[dict[str, Any]]:
 def community_cockpit(request: HttpRequest, code: str) -> dict[str, Any]:
     """Indicator values, figures and the evaluation of the community's latest month."""
     community = selectors.community_for_cockpit(user=request.user, code=code)
-    [view] = selectors.community_views(Community.objects.filter(pk=community.pk), load_framework())
+    view = selectors.community_view(community, load_framework())
     return {
         **_view_out(view),
         "values": view.snapshot.values if view.snapshot else {},
@@ -71,4 +70,4 @@ def street_cockpit(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 def city_cockpit(request: HttpRequest) -> list[dict[str, Any]]:
     if not rules.can_view_city(request.user):
         raise NotFound(_("Only city viewers see the city cockpit."))
-    return [_view_out(v) for v in selectors.community_views(Community.objects.all(), load_framework())]
+    return [_view_out(v) for v in selectors.city_views(user=request.user, framework=load_framework())]

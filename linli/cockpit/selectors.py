@@ -49,6 +49,25 @@ def community_views(communities: QuerySet[Community], framework: Framework) -> l
     return views
 
 
+def community_view(community: Community, framework: Framework) -> CommunityView:
+    """The one community's latest month, evaluated."""
+    [view] = community_views(Community.objects.filter(pk=community.pk), framework)
+    return view
+
+
+def city_views(*, user: Any, framework: Framework) -> list[CommunityView]:
+    """Every community's latest month, for city viewers."""
+    if not rules.can_view_city(user):
+        raise NotFound(_("Only city viewers see the city cockpit."))
+    return community_views(Community.objects.all(), framework)
+
+
+def streets_for_city(*, user: Any) -> QuerySet[Street]:
+    if not rules.can_view_city(user):
+        raise NotFound(_("Only city viewers see the city cockpit."))
+    return Street.objects.order_by("code")
+
+
 def community_for_cockpit(*, user: Any, code: str) -> Community:
     community = Community.objects.select_related("street").filter(code=code).first()
     if community is None or not rules.can_view_community(user, community):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.people.ages import AgeTier
-from linli.places.models import Community, Street
+from linli.places.models import Community
 
 from . import maps, reports, rules, selectors, services
 from .forms import EntryForm
@@ -27,7 +27,7 @@ def _english() -> bool:
 def community_context(community: Community, *, tiles: bool | None = None) -> dict[str, Any]:
     """What the community's screen, evaluation page and reports show; `tiles=False` draws the map as SVG."""
     framework = load_framework()
-    [view] = selectors.community_views(Community.objects.filter(pk=community.pk), framework)
+    view = selectors.community_view(community, framework)
     snap, evaluation = view.snapshot, view.evaluation
     english = _english()
     scenario_names = dict(Scenario.choices)
@@ -117,13 +117,13 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
     if not rules.can_view_city(request.user):
         raise NotFound(_("Only city viewers see the city cockpit."))
     framework = load_framework()
-    views = selectors.community_views(Community.objects.all(), framework)
+    views = selectors.city_views(user=request.user, framework=framework)
     indexed = [v for v in views if v.supply_index is not None]
     below = sorted(
         (v for v in indexed if v.supply_index < framework.index_threshold),  # type: ignore[operator]
         key=lambda v: v.supply_index or 0,
     )
-    streets = Street.objects.order_by("code")
+    streets = selectors.streets_for_city(user=request.user)
     by_street: dict[int, list[selectors.CommunityView]] = {}
     for v in views:
         by_street.setdefault(v.community.street_id, []).append(v)

@@ -6,9 +6,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from linli.accounts.api_auth import AUTH
-from linli.accounts.models import User
 from linli.core.api import Page, page_of
-from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Neighbourhood
 from linli.places.selectors import community_get
 
@@ -43,13 +42,10 @@ router = Router(tags=["consultation"], auth=AUTH)
 BASE = "/communities/{code}/consultation"
 
 
-def _hood(community: Any, pk: int | None) -> Neighbourhood | None:
+def _hood(user: Any, community: Any, pk: int | None) -> Neighbourhood | None:
     if pk is None:
         return None
-    hood = Neighbourhood.objects.filter(community=community, pk=pk).first()
-    if hood is None:
-        raise NotFound(_("No such neighbourhood in this community."), field="neighbourhood_id")
-    return hood
+    return selectors.neighbourhood_get(user=user, community=community, pk=pk, field="neighbourhood_id")
 
 
 def matter_out(m: Matter) -> dict[str, Any]:
@@ -105,9 +101,7 @@ def meeting_out(m: Meeting) -> dict[str, Any]:
         "place": m.place,
         "online_url": m.online_url,
         "capacity": m.capacity,
-        "registered": getattr(m, "registered", None)
-        if getattr(m, "registered", None) is not None
-        else m.registrations.filter(cancelled_at__isnull=True).count(),
+        "registered": selectors.registered_count(meeting=m),
         "parties": list(m.parties),
         "status": m.status,
         "minutes": m.minutes,
@@ -159,7 +153,7 @@ def matter_raise(request: HttpRequest, code: str, payload: MatterIn) -> Status:
         kind=payload.kind,
         title=payload.title,
         body=payload.body,
-        neighbourhood=_hood(community, payload.neighbourhood_id),
+        neighbourhood=_hood(request.user, community, payload.neighbourhood_id),
     )
     return Status(201, matter_out(matter))
 
@@ -168,7 +162,7 @@ def matter_raise(request: HttpRequest, code: str, payload: MatterIn) -> Status:
 def matter_lift(request: HttpRequest, code: str, payload: LiftIn) -> Status:
     """Lift a report into a matter (integration point for the reports domain)."""
     community = community_get(code=code, user=request.user)
-    reporter = User.objects.filter(mobile=payload.reporter_mobile).first() if payload.reporter_mobile else None
+    reporter = selectors.account_by_mobile(user=request.user, community=community, mobile=payload.reporter_mobile or "")
     if payload.reporter_mobile and reporter is None:
         raise services.unknown_reporter()
     matter = services.matter_lift_from_report(
@@ -266,10 +260,7 @@ def decision_record(request: HttpRequest, code: str, matter_id: int, payload: Co
 @router.get(BASE + "/meetings", response=list[MeetingOut])
 def meeting_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
-    return [
-        meeting_out(m)
-        for m in selectors.meetings_for(user=request.user, community=community).prefetch_related("agenda")[:200]
-    ]
+    return [meeting_out(m) for m in selectors.meetings_for(user=request.user, community=community)[:200]]
 
 
 @router.post(BASE + "/meetings", response={201: MeetingOut})
@@ -377,7 +368,7 @@ def task_create(request: HttpRequest, code: str, decision_id: int, payload: Task
 def task_list(request: HttpRequest, code: str, overdue: bool = False) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     qs = selectors.tasks_for(user=request.user, community=community, overdue_only=overdue)
-    return [task_out(t) for t in qs.prefetch_related("updates")[:500]]
+    return [task_out(t) for t in qs[:500]]
 
 
 @router.post(BASE + "/tasks/{task_id}/updates", response={201: TaskOut})
@@ -394,10 +385,7 @@ def task_update(request: HttpRequest, code: str, task_id: int, payload: TaskUpda
 @router.get(BASE + "/votes", response=list[VoteOut])
 def vote_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
-    return [
-        vote_out(v, request.user)
-        for v in selectors.votes_for(user=request.user, community=community).prefetch_related("options")[:100]
-    ]
+    return [vote_out(v, request.user) for v in selectors.votes_for(user=request.user, community=community)[:100]]
 
 
 @router.post(BASE + "/votes", response={201: VoteOut})
@@ -418,7 +406,7 @@ def vote_create(request: HttpRequest, code: str, payload: VoteIn) -> Status:
         closes_at=payload.closes_at,
         secret=payload.secret,
         hide_results=payload.hide_results,
-        neighbourhood=_hood(community, payload.neighbourhood_id),
+        neighbourhood=_hood(request.user, community, payload.neighbourhood_id),
         matter=matter,
     )
     return Status(201, vote_out(vote, request.user))

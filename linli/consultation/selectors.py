@@ -7,13 +7,14 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import User
 from linli.core.errors import NotAllowed, NotFound
 from linli.people.models import Resident
 from linli.people.rules import current
-from linli.places.models import Community
+from linli.places.models import Community, Neighbourhood
 
 from . import rules
-from .models import Ballot, Decision, Matter, Meeting, Registration, Support, Task, Vote
+from .models import AgendaItem, Ballot, Decision, Matter, Meeting, Registration, Support, Task, Vote
 
 
 def _check_view(user: Any, community: Community) -> None:
@@ -31,6 +32,15 @@ def matters_for(*, user: Any, community: Community, q: str = "", status: str = "
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def open_matters(*, user: Any, community: Community, not_on: Meeting | None = None) -> QuerySet[Matter]:
+    """Matters still gathering support or on the agenda, the most supported first; `not_on` leaves out those
+    already on that meeting's agenda."""
+    qs = matters_for(user=user, community=community).filter(status__in=Matter.OPEN_STATUSES)
+    if not_on is not None:
+        qs = qs.exclude(agenda_items__meeting=not_on)
+    return qs.order_by("-support_count", "-raised_at", "-pk")
 
 
 def matter_get(*, user: Any, community: Community, pk: int) -> Matter:
@@ -93,8 +103,10 @@ def resident_state(*, user: Any, matter: Matter) -> dict[str, Any]:
 
 def meetings_for(*, user: Any, community: Community, upcoming: bool | None = None) -> QuerySet[Meeting]:
     _check_view(user, community)
-    qs = Meeting.objects.filter(community=community).annotate(
-        registered=Count("registrations", filter=Q(registrations__cancelled_at__isnull=True))
+    qs = (
+        Meeting.objects.filter(community=community)
+        .annotate(registered=Count("registrations", filter=Q(registrations__cancelled_at__isnull=True)))
+        .prefetch_related("agenda")
     )
     if upcoming is True:
         qs = qs.filter(status=Meeting.Status.PLANNED).order_by("starts_at")
@@ -108,6 +120,19 @@ def meeting_get(*, user: Any, community: Community, pk: int) -> Meeting:
     if meeting is None:
         raise NotFound(_("No such meeting in this community."))
     return meeting
+
+
+def registered_count(*, meeting: Meeting) -> int:
+    """Registrations not cancelled (a meeting read through `meetings_for` carries it as `registered`)."""
+    counted = getattr(meeting, "registered", None)
+    if counted is not None:
+        return int(counted)
+    return meeting.registrations.filter(cancelled_at__isnull=True).count()
+
+
+def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
+    """A meeting's agenda, in order, for someone `meeting_get` already admitted."""
+    return list(meeting.agenda.select_related("matter"))
 
 
 def registrations_for(*, user: Any, meeting: Meeting) -> QuerySet[Registration]:
@@ -124,9 +149,13 @@ def my_registration(*, user: Any, meeting: Meeting) -> Registration | None:
     return Registration.objects.filter(meeting=meeting, resident=resident, cancelled_at__isnull=True).first()
 
 
-def votes_for(*, user: Any, community: Community) -> QuerySet[Vote]:
+def votes_for(*, user: Any, community: Community, running_at: dt.datetime | None = None) -> QuerySet[Vote]:
+    """The community's votes with their options; `running_at` keeps those open at that moment."""
     _check_view(user, community)
-    return Vote.objects.filter(community=community).select_related("matter", "neighbourhood")
+    qs = Vote.objects.filter(community=community).select_related("matter", "neighbourhood").prefetch_related("options")
+    if running_at is not None:
+        qs = qs.filter(opens_at__lte=running_at, closes_at__gt=running_at)
+    return qs
 
 
 def vote_get(*, user: Any, community: Community, pk: int) -> Vote:
@@ -180,9 +209,15 @@ def my_open_ballot(*, user: Any, vote: Vote) -> Ballot | None:
     return Ballot.objects.filter(vote=vote, resident=resident).select_related("option").first()
 
 
-def tasks_for(*, user: Any, community: Community, overdue_only: bool = False) -> QuerySet[Task]:
+def tasks_for(
+    *, user: Any, community: Community, overdue_only: bool = False, open_only: bool = False
+) -> QuerySet[Task]:
     _check_view(user, community)
-    qs = Task.objects.filter(community=community).select_related("decision__matter", "owner")
+    qs = (
+        Task.objects.filter(community=community).select_related("decision__matter", "owner").prefetch_related("updates")
+    )
+    if open_only:
+        qs = qs.filter(status=Task.Status.OPEN)
     if overdue_only:
         qs = qs.filter(status=Task.Status.OPEN, due_date__lt=timezone.localdate())
     return qs
@@ -249,3 +284,19 @@ def export_rows(*, user: Any, community: Community) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+def neighbourhood_get(*, user: Any, community: Community, pk: int, field: str | None = None) -> Neighbourhood:
+    """A neighbourhood of this community named in a request."""
+    _check_view(user, community)
+    hood = Neighbourhood.objects.filter(community=community, pk=pk).first()
+    if hood is None:
+        raise NotFound(_("No such neighbourhood in this community."), field=field)
+    return hood
+
+
+def account_by_mobile(*, user: Any, community: Community, mobile: str) -> User | None:
+    """The account with this mobile number, named as a report's reporter (`matter_lift_from_report` decides
+    whether it may follow the matter, answering the same for a stranger as for nobody)."""
+    _check_view(user, community)
+    return User.objects.filter(mobile=mobile).first() if mobile else None

@@ -32,7 +32,7 @@ from .forms import (
     TaskUpdateForm,
     VoteForm,
 )
-from .models import Matter, MatterKind
+from .models import Matter, MatterKind, Meeting
 
 
 def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
@@ -81,12 +81,7 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
             "statuses": Matter.Status.choices,
             "kinds": MatterKind.choices,
             "meetings": selectors.meetings_for(user=request.user, community=community, upcoming=True)[:3],
-            "votes": [
-                v
-                for v in selectors.votes_for(user=request.user, community=community).filter(
-                    opens_at__lte=now, closes_at__gt=now
-                )[:5]
-            ],
+            "votes": list(selectors.votes_for(user=request.user, community=community, running_at=now)[:5]),
             "stats": selectors.statistics(user=request.user, community=community),
             "can_raise": rules.can_raise_matter(request.user, community),
             "can_lift": rules.can_lift_report(request.user, community),
@@ -162,90 +157,158 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
+def _matter_posted(request: HttpRequest, code: str, pk: int) -> tuple[Any, Matter]:
+    community = community_get(code=code, user=request.user)
+    return community, selectors.matter_get(user=request.user, community=community, pk=pk)
+
+
+def _to_matter(code: str, pk: int) -> HttpResponse:
+    return redirect("consultation:matter_detail", code=code, pk=pk)
+
+
 @login_required
 @require_POST
-def matter_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """Every button on a matter's page posts here with an `action`; each calls one service."""
-    community = community_get(code=code, user=request.user)
-    matter = selectors.matter_get(user=request.user, community=community, pk=pk)
-    action = request.POST.get("action", "")
-    user = request.user
-    if action == "support":
-        _run(request, lambda: services.matter_support(actor=user, matter=matter), _("Thank you for your support."))
-    elif action == "withdraw":
-        _run(request, lambda: services.matter_support_withdraw(actor=user, matter=matter), _("Support withdrawn."))
-    elif action in ("follow", "unfollow"):
+def matter_support(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, matter = _matter_posted(request, code, pk)
+    _run(request, lambda: services.matter_support(actor=request.user, matter=matter), _("Thank you for your support."))
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_support_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, matter = _matter_posted(request, code, pk)
+    _run(
+        request,
+        lambda: services.matter_support_withdraw(actor=request.user, matter=matter),
+        _("Support withdrawn."),
+    )
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_follow(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, matter = _matter_posted(request, code, pk)
+    _run(
+        request,
+        lambda: services.matter_follow(actor=request.user, matter=matter, on=True),
+        _("You follow this matter."),
+    )
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_unfollow(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, matter = _matter_posted(request, code, pk)
+    _run(
+        request,
+        lambda: services.matter_follow(actor=request.user, matter=matter, on=False),
+        _("You no longer follow this matter."),
+    )
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_put_on_agenda(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, matter = _matter_posted(request, code, pk)
+    _run(request, lambda: services.matter_put_on_agenda(actor=request.user, matter=matter), _("Put on the agenda."))
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_rate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, matter = _matter_posted(request, code, pk)
+    rating = RatingForm(request.POST)
+    if rating.is_valid():
         _run(
             request,
-            lambda: services.matter_follow(actor=user, matter=matter, on=action == "follow"),
-            _("You follow this matter.") if action == "follow" else _("You no longer follow this matter."),
+            lambda: services.matter_rate(actor=request.user, matter=matter, **rating.cleaned_data),
+            _("Thank you for your rating."),
         )
-    elif action == "agenda":
-        _run(request, lambda: services.matter_put_on_agenda(actor=user, matter=matter), _("Put on the agenda."))
-    elif action == "rate":
-        rating = RatingForm(request.POST)
-        if rating.is_valid():
-            _run(
-                request,
-                lambda: services.matter_rate(actor=user, matter=matter, **rating.cleaned_data),
-                _("Thank you for your rating."),
-            )
-        else:
-            _form_error(request, rating)
-    elif action == "answer":
-        answer = AnswerForm(request.POST)
-        if answer.is_valid():
-            _run(
-                request,
-                lambda: services.matter_answer(actor=user, matter=matter, **answer.cleaned_data),
-                _("The answer is sent to everyone following the matter."),
-            )
-        else:
-            _form_error(request, answer)
-    elif action == "decide":
-        decision = DecisionForm(request.POST)
-        meeting = None
-        if request.POST.get("meeting"):
-            meeting = selectors.meeting_get(user=user, community=community, pk=parse_id(request.POST["meeting"]))
-        if decision.is_valid():
-            _run(
-                request,
-                lambda: services.decision_record(actor=user, matter=matter, meeting=meeting, **decision.cleaned_data),
-                _("Decision recorded."),
-            )
-        else:
-            _form_error(request, decision)
-    elif action == "task":
-        task_form = TaskForm(request.POST)
-        decision_obj = selectors.decision_get(
-            user=user, community=community, pk=parse_id(request.POST.get("decision", 0))
-        )
-        if decision_obj.matter_id != matter.pk:
-            raise NotAllowed(_("This decision belongs to another matter."))
-        if task_form.is_valid():
-            _run(
-                request,
-                lambda: services.task_create(actor=user, decision=decision_obj, **task_form.cleaned_data),
-                _("Task assigned."),
-            )
-        else:
-            _form_error(request, task_form)
-    elif action == "update":
-        update = TaskUpdateForm(request.POST)
-        task = selectors.task_get(user=user, community=community, pk=parse_id(request.POST.get("task", 0)))
-        if task.decision.matter_id != matter.pk:
-            raise NotAllowed(_("This task belongs to another matter."))
-        if update.is_valid():
-            _run(
-                request,
-                lambda: services.task_post_update(actor=user, task=task, **update.cleaned_data),
-                _("Progress posted."),
-            )
-        else:
-            _form_error(request, update)
     else:
-        messages.error(request, _("Unknown action."))
-    return redirect("consultation:matter_detail", code=code, pk=pk)
+        _form_error(request, rating)
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_answer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, matter = _matter_posted(request, code, pk)
+    answer = AnswerForm(request.POST)
+    if answer.is_valid():
+        _run(
+            request,
+            lambda: services.matter_answer(actor=request.user, matter=matter, **answer.cleaned_data),
+            _("The answer is sent to everyone following the matter."),
+        )
+    else:
+        _form_error(request, answer)
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community, matter = _matter_posted(request, code, pk)
+    decision = DecisionForm(request.POST)
+    meeting = None
+    if request.POST.get("meeting"):
+        meeting = selectors.meeting_get(user=request.user, community=community, pk=parse_id(request.POST["meeting"]))
+    if decision.is_valid():
+        _run(
+            request,
+            lambda: services.decision_record(
+                actor=request.user, matter=matter, meeting=meeting, **decision.cleaned_data
+            ),
+            _("Decision recorded."),
+        )
+    else:
+        _form_error(request, decision)
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_task_create(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community, matter = _matter_posted(request, code, pk)
+    task_form = TaskForm(request.POST)
+    decision = selectors.decision_get(
+        user=request.user, community=community, pk=parse_id(request.POST.get("decision", 0))
+    )
+    if decision.matter_id != matter.pk:
+        raise NotAllowed(_("This decision belongs to another matter."))
+    if task_form.is_valid():
+        _run(
+            request,
+            lambda: services.task_create(actor=request.user, decision=decision, **task_form.cleaned_data),
+            _("Task assigned."),
+        )
+    else:
+        _form_error(request, task_form)
+    return _to_matter(code, pk)
+
+
+@login_required
+@require_POST
+def matter_task_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community, matter = _matter_posted(request, code, pk)
+    update = TaskUpdateForm(request.POST)
+    task = selectors.task_get(user=request.user, community=community, pk=parse_id(request.POST.get("task", 0)))
+    if task.decision.matter_id != matter.pk:
+        raise NotAllowed(_("This task belongs to another matter."))
+    if update.is_valid():
+        _run(
+            request,
+            lambda: services.task_post_update(actor=request.user, task=task, **update.cleaned_data),
+            _("Progress posted."),
+        )
+    else:
+        _form_error(request, update)
+    return _to_matter(code, pk)
 
 
 # --- meetings ------------------------------------------------------------------------------------------
@@ -270,15 +333,11 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     if not rules.can_manage_consultation(request.user, community):
         raise NotAllowed(_("Only community staff may call a meeting."))
-    open_matters = (
-        selectors.matters_for(user=request.user, community=community)
-        .filter(status__in=Matter.OPEN_STATUSES)
-        .order_by("-support_count")
-    )
+    open_matters = selectors.open_matters(user=request.user, community=community)
     form = MeetingForm(
         request.POST or None,
         matters=open_matters,
-        initial={"matters": list(open_matters.filter(status=Matter.Status.AGENDA))},
+        initial={"matters": [m for m in open_matters if m.status == Matter.Status.AGENDA]},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,7 +362,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     registrations = (
         list(selectors.registrations_for(user=request.user, meeting=meeting)) if ctx["can_staff_view"] else []
     )
-    agenda = list(meeting.agenda.select_related("matter"))
+    agenda = selectors.agenda_of(meeting=meeting)
     return render(
         request,
         "consultation/meeting_detail.html",
@@ -313,9 +372,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "agenda": agenda,
             "mine": selectors.my_registration(user=request.user, meeting=meeting),
             "registrations": registrations,
-            "open_matters": selectors.matters_for(user=request.user, community=community)
-            .filter(status__in=Matter.OPEN_STATUSES)
-            .exclude(pk__in=[a.matter_id for a in agenda]),
+            "open_matters": selectors.open_matters(user=request.user, community=community, not_on=meeting),
             "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
             "decision_form": DecisionForm(),
             "can_register": meeting.can_take_registrations(timezone.now()),
@@ -324,55 +381,92 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
+def _meeting_posted(request: HttpRequest, code: str, pk: int) -> tuple[Any, Meeting]:
+    community = community_get(code=code, user=request.user)
+    return community, selectors.meeting_get(user=request.user, community=community, pk=pk)
+
+
+def _to_meeting(code: str, pk: int) -> HttpResponse:
+    return redirect("consultation:meeting_detail", code=code, pk=pk)
+
+
 @login_required
 @require_POST
-def meeting_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    meeting = selectors.meeting_get(user=request.user, community=community, pk=pk)
-    action = request.POST.get("action", "")
-    user = request.user
-    if action == "register":
+def meeting_register(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, meeting = _meeting_posted(request, code, pk)
+    _run(
+        request,
+        lambda: services.meeting_register(actor=request.user, meeting=meeting),
+        _("You are registered. See you at the table."),
+    )
+    return _to_meeting(code, pk)
+
+
+@login_required
+@require_POST
+def meeting_unregister(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, meeting = _meeting_posted(request, code, pk)
+    _run(
+        request,
+        lambda: services.meeting_unregister(actor=request.user, meeting=meeting),
+        _("Registration cancelled."),
+    )
+    return _to_meeting(code, pk)
+
+
+@login_required
+@require_POST
+def meeting_add_matter(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community, meeting = _meeting_posted(request, code, pk)
+    matter = selectors.matter_get(user=request.user, community=community, pk=parse_id(request.POST.get("matter", 0)))
+    _run(
+        request,
+        lambda: services.meeting_add_matter(actor=request.user, meeting=meeting, matter=matter),
+        _("Added to the agenda."),
+    )
+    return _to_meeting(code, pk)
+
+
+@login_required
+@require_POST
+def meeting_hold(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, meeting = _meeting_posted(request, code, pk)
+    ids = [int(i) for i in request.POST.getlist("attended") if i.isdigit()]
+    ids += [int(i) for i in request.POST.get("walk_ins", "").replace("，", ",").split(",") if i.strip().isdigit()]
+    _run(
+        request,
+        lambda: services.meeting_hold(actor=request.user, meeting=meeting, attendee_ids=ids),
+        _("The meeting is recorded as held."),
+    )
+    return _to_meeting(code, pk)
+
+
+@login_required
+@require_POST
+def meeting_record_minutes(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, meeting = _meeting_posted(request, code, pk)
+    minutes = MinutesForm(request.POST)
+    if minutes.is_valid():
         _run(
             request,
-            lambda: services.meeting_register(actor=user, meeting=meeting),
-            _("You are registered. See you at the table."),
-        )
-    elif action == "unregister":
-        _run(request, lambda: services.meeting_unregister(actor=user, meeting=meeting), _("Registration cancelled."))
-    elif action == "agenda":
-        matter = selectors.matter_get(user=user, community=community, pk=parse_id(request.POST.get("matter", 0)))
-        _run(
-            request,
-            lambda: services.meeting_add_matter(actor=user, meeting=meeting, matter=matter),
-            _("Added to the agenda."),
-        )
-    elif action == "hold":
-        ids = [int(i) for i in request.POST.getlist("attended") if i.isdigit()]
-        ids += [int(i) for i in request.POST.get("walk_ins", "").replace("，", ",").split(",") if i.strip().isdigit()]
-        _run(
-            request,
-            lambda: services.meeting_hold(actor=user, meeting=meeting, attendee_ids=ids),
-            _("The meeting is recorded as held."),
-        )
-    elif action == "minutes":
-        minutes = MinutesForm(request.POST)
-        if minutes.is_valid():
-            _run(
-                request,
-                lambda: services.meeting_record_minutes(actor=user, meeting=meeting, **minutes.cleaned_data),
-                _("Minutes saved."),
-            )
-        else:
-            _form_error(request, minutes)
-    elif action == "cancel":
-        _run(
-            request,
-            lambda: services.meeting_cancel(actor=user, meeting=meeting, reason=request.POST.get("reason", "")),
-            _("Meeting cancelled."),
+            lambda: services.meeting_record_minutes(actor=request.user, meeting=meeting, **minutes.cleaned_data),
+            _("Minutes saved."),
         )
     else:
-        messages.error(request, _("Unknown action."))
-    return redirect("consultation:meeting_detail", code=code, pk=pk)
+        _form_error(request, minutes)
+    return _to_meeting(code, pk)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _community, meeting = _meeting_posted(request, code, pk)
+    _run(
+        request,
+        lambda: services.meeting_cancel(actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")),
+        _("Meeting cancelled."),
+    )
+    return _to_meeting(code, pk)
 
 
 # --- tasks, votes, settings, export --------------------------------------------------------------------
@@ -383,7 +477,7 @@ def task_board(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     overdue = request.GET.get("overdue") == "1"
     tasks = (
-        selectors.tasks_for(user=request.user, community=community, overdue_only=overdue).filter(status="open")
+        selectors.tasks_for(user=request.user, community=community, overdue_only=overdue, open_only=True)
         if request.GET.get("all") != "1"
         else selectors.tasks_for(user=request.user, community=community)
     )

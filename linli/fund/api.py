@@ -13,7 +13,6 @@ from ninja import Router, Status
 
 from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
-from linli.partners.models import Partner
 from linli.places.models import Community
 from linli.places.selectors import community_get
 
@@ -39,13 +38,6 @@ from .schemas import (
 
 router = Router(tags=["fund"])
 BASE = "/fund/{code}"
-
-
-def _partner(community: Community, pk: int, field: str) -> Partner:
-    partner = Partner.objects.filter(community=community, pk=pk).first()
-    if partner is None:
-        raise NotFound(_("No such partner."), field=field)
-    return partner
 
 
 def _key(request: HttpRequest, body_key: str) -> str:
@@ -135,6 +127,11 @@ def donation_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 def donation_create(request: HttpRequest, code: str, payload: DonationIn) -> Status:
     community = community_get(code=code, user=request.user)
     now = timezone.now()
+    partner = (
+        selectors.partner_get(user=request.user, community=community, pk=payload.partner_id, field="partner_id")
+        if payload.partner_id is not None
+        else None
+    )
     donation = services.donation_record(
         actor=request.user,
         community=community,
@@ -143,7 +140,7 @@ def donation_create(request: HttpRequest, code: str, payload: DonationIn) -> Sta
         amount_fen=payload.amount_fen,
         received_on=payload.received_on,
         idempotency_key=_key(request, payload.idempotency_key),
-        partner=_partner(community, payload.partner_id, "partner_id") if payload.partner_id is not None else None,
+        partner=partner,
         anonymous=payload.anonymous,
         purpose=payload.purpose,
         now=now,
@@ -168,7 +165,7 @@ def round_list(request: HttpRequest, code: str, open_only: bool = False) -> list
 @router.post(BASE + "/rounds", response={201: RoundOut}, auth=AUTH)
 def round_create(request: HttpRequest, code: str, payload: RoundIn) -> Status:
     community = community_get(code=code, user=request.user)
-    chosen = list(selectors.reviewer_choices(community=community).filter(pk__in=payload.reviewer_ids))
+    chosen = selectors.reviewers_chosen(community=community, ids=payload.reviewer_ids)
     if len(chosen) != len(set(payload.reviewer_ids)):
         raise NotFound(_("A reviewer must have a role in this community."), field="reviewer_ids")
     grant_round = services.round_create(
@@ -222,7 +219,7 @@ def round_reopen(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
 def application_submit(request: HttpRequest, code: str, pk: int, payload: FundApplicationIn) -> Status:
     community = community_get(code=code, user=request.user)
     grant_round = selectors.round_get(community=community, pk=pk)
-    applicant = _partner(community, payload.partner_id, "partner_id")
+    applicant = selectors.partner_get(user=request.user, community=community, pk=payload.partner_id, field="partner_id")
     application = services.application_submit(
         actor=request.user,
         grant_round=grant_round,

@@ -274,3 +274,41 @@ def reviewer_choices(*, community: Community) -> QuerySet[User]:
         .distinct()
         .order_by("display_name", "pk")
     )
+
+
+def donor_partners(*, user: Any, community: Community) -> QuerySet[Partner]:
+    """The partners a donation may come from (offered to the fund's staff recording it)."""
+    if not rules.can_manage_fund(user, community):
+        return Partner.objects.none()
+    return Partner.objects.filter(community=community)
+
+
+def partner_get(*, user: Any, community: Community, pk: int, field: str | None = None) -> Partner:
+    """A partner of this community named in a request (the service checks what the user may do with it)."""
+    partner = Partner.objects.filter(community=community, pk=pk).first()
+    if partner is None:
+        raise NotFound(_("No such partner."), field=field)
+    return partner
+
+
+def tranches_of(*, user: Any, application: Application) -> QuerySet[Tranche]:
+    """The tranches paid to an application `application_get` already admitted the user to."""
+    return Tranche.objects.filter(application=application).select_related("transaction")
+
+
+def reviewers_chosen(*, community: Community, ids: list[int]) -> list[User]:
+    """The accounts named as a round's reviewers, among those who may be asked (`reviewer_choices`)."""
+    return list(reviewer_choices(community=community).filter(pk__in=ids))
+
+
+def round_is_open(*, grant_round: GrantRound, today: dt.date) -> bool:
+    """Whether the round takes applications today."""
+    return GrantRound.objects.filter(
+        pk=grant_round.pk, status=GrantRound.Status.OPEN, opens_on__lte=today, closes_on__gte=today
+    ).exists()
+
+
+def reviews_of(*, user: Any, application: Application) -> list[Review]:
+    """The reviews of an application `application_get` already admitted the user to (the page shows the scores
+    only to those who may see the fund's books)."""
+    return list(application.reviews.select_related("reviewer"))

@@ -16,5 +16,10 @@ urlpatterns = [
     path("<str:code>/rounds/<int:pk>/apply/", views.application_new, name="apply"),
     path("<str:code>/applications/mine/", views.mine, name="mine"),
     path("<str:code>/applications/<int:pk>/", views.application_detail, name="application"),
+    path("<str:code>/applications/<int:pk>/score/", views.application_score, name="application_score"),
+    path("<str:code>/applications/<int:pk>/conflict/", views.application_conflict, name="application_conflict"),
+    path("<str:code>/applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
+    path("<str:code>/applications/<int:pk>/pay/", views.application_pay, name="application_pay"),
+    path("<str:code>/applications/<int:pk>/report/", views.application_report, name="application_report"),
     path("<str:code>/review/", views.to_review, name="review"),
 ]

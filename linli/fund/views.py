@@ -1,6 +1,7 @@
 """The fund's pages: the public page; staff record donations, open rounds, decide and pay; applicants apply and
 report; reviewers score. Each view parses, checks the rule, calls one service and renders."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -10,10 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from linli.core.errors import DomainError, NotAllowed
-from linli.partners.models import Partner
 from linli.places.models import Community
 from linli.places.selectors import community_get
 
@@ -28,7 +28,7 @@ from .forms import (
     ScoreForm,
     TrancheForm,
 )
-from .models import Application, Tranche
+from .models import Application
 from .receipts import receipt_pdf
 
 
@@ -81,7 +81,7 @@ def donation_new(request: HttpRequest, code: str) -> HttpResponse:
         raise NotAllowed(_("You may not record donations for this community's fund."))
     form = DonationForm(
         request.POST or None,
-        partners=Partner.objects.filter(community=community),
+        partners=selectors.donor_partners(user=request.user, community=community),
         initial={"received_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -151,7 +151,7 @@ def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             if shows_applications
             else None,
             "scores_visible": rules.can_view_fund_books(request.user, community),
-            "is_open": selectors.open_rounds(community=community, today=today).filter(pk=grant_round.pk).exists(),
+            "is_open": selectors.round_is_open(grant_round=grant_round, today=today),
             "moves": selectors.round_moves(user=request.user, grant_round=grant_round, today=today),
         },
     )
@@ -260,47 +260,41 @@ def to_review(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- one application: everyone's actions on it ----------------------------------------------------------
 
-ACTIONS = {"score", "conflict", "decide", "pay", "report"}
-
 
 @login_required
+@require_GET
 def application_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """What the user may see of an application, and the one form they may submit: a reviewer's score or
-    conflict, the staff's decision or payment, the grantee's report. Refusals show on the form."""
+    """What the user may see of an application, and the forms they may submit: a reviewer's score or conflict, the
+    staff's decision or payment, the grantee's report. Each form posts to its own view below."""
     community = community_get(code=code, user=request.user)
     application = selectors.application_get(user=request.user, community=community, pk=pk)
+    return _application_page(request, community, application)
+
+
+def _application_page(
+    request: HttpRequest,
+    community: Community,
+    application: Application,
+    *,
+    action: str = "",
+    refused: forms.Form | None = None,
+) -> HttpResponse:
+    """The application's page; a refused form (`action`) is shown again with its refusal."""
     user = request.user
     can_manage = rules.can_manage_fund(user, community)
     is_reviewer = rules.is_reviewer(user, application.round)
     can_report = rules.can_apply_for(user, application.applicant)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    if request.method == "POST" and action not in ACTIONS:
-        raise DomainError(_("Unknown action."))
-    data = request.POST if action else None
-    score_form = ScoreForm(data if action == "score" else None)
-    conflict_form = ConflictForm(data if action == "conflict" else None)
-    decision_form = DecisionForm(data if action == "decide" else None)
-    tranche_form = TrancheForm(data if action == "pay" else None)
-    report_form = ReportForm(data if action == "report" else None)
-
-    if action in ("score", "conflict") and not is_reviewer:
-        raise NotAllowed(_("You are not a reviewer of this round."))
-    if action in ("decide", "pay") and not can_manage:
-        raise NotAllowed(
-            _("You may not decide grant applications.") if action == "decide" else _("You may not pay out grants.")
-        )
-    if action == "report" and not can_report:
-        raise NotAllowed(_("Only the grantee reports on the project."))
-
-    if action:
-        done = _act(request, action, application, score_form, conflict_form, decision_form, tranche_form, report_form)
-        if done:
-            messages.success(request, done)
-            return redirect("fund:application", code=code, pk=application.pk)
-        application.refresh_from_db()
-
+    shown: dict[str, forms.Form] = {
+        "score": ScoreForm(),
+        "conflict": ConflictForm(),
+        "decide": DecisionForm(),
+        "pay": TrancheForm(),
+        "report": ReportForm(),
+    }
+    if refused is not None:
+        shown[action] = refused
     money = selectors.application_money(application)
-    reviews = list(application.reviews.select_related("reviewer"))
+    reviews = selectors.reviews_of(user=user, application=application)
     scores = [r.score for r in reviews]
     my_review = next((r for r in reviews if r.reviewer_id == user.pk), None)
     conflicts = selectors.conflicts_of(reviewer=user, application=application) if is_reviewer else []
@@ -328,64 +322,151 @@ def application_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse
             "conflicts": conflicts,
             "is_reviewer": is_reviewer,
             "show": show,
-            "tranches": Tranche.objects.filter(application=application).select_related("transaction"),
+            "tranches": selectors.tranches_of(user=user, application=application),
             "reports": application.reports.all(),
-            "score_form": score_form,
-            "conflict_form": conflict_form,
-            "decision_form": decision_form,
-            "tranche_form": tranche_form,
-            "report_form": report_form,
+            "score_form": shown["score"],
+            "conflict_form": shown["conflict"],
+            "decision_form": shown["decide"],
+            "tranche_form": shown["pay"],
+            "report_form": shown["report"],
         },
     )
 
 
-def _act(
+def _application_act(
     request: HttpRequest,
+    code: str,
+    pk: int,
+    *,
     action: str,
-    application: Application,
-    score_form: ScoreForm,
-    conflict_form: ConflictForm,
-    decision_form: DecisionForm,
-    tranche_form: TrancheForm,
-    report_form: ReportForm,
-) -> str:
-    """Run the posted action's service; the success message, or "" when the form or the service refused."""
-    user = request.user
-    form: forms.Form = {
-        "score": score_form,
-        "conflict": conflict_form,
-        "decide": decision_form,
-        "pay": tranche_form,
-        "report": report_form,
-    }[action]
-    if not form.is_valid():
-        return ""
-    data = form.cleaned_data
-    try:
-        if action == "score":
-            services.review_score(actor=user, application=application, score=data["score"], comment=data["comment"])
-            return _("Your score is recorded.")
-        if action == "conflict":
-            services.conflict_declare(actor=user, application=application, reason=data["reason"])
-            return _("Your conflict of interest is declared; you will not score this applicant.")
-        if action == "decide":
-            approve = data["decision"] == "approve"
-            services.application_decide(
-                actor=user,
-                application=application,
-                approve=approve,
-                approved_fen=data["approved_fen"] or 0,
-                note=data["note"],
-            )
-            return _("The application is approved.") if approve else _("The application is rejected.")
-        if action == "pay":
-            tranche = services.tranche_pay(
-                actor=user,
-                application=application,
-                amount_fen=data["amount_fen"],
-                idempotency_key=data["idempotency_key"],
-            )
-            return _("Tranche %(n)s is paid.") % {"n": tranche.number}
+    form_class: type[forms.Form],
+    allowed: Callable[[Any, Community, Application], bool],
+    refusal: str,
+    run: Callable[[Any, Application, dict[str, Any]], str],
+) -> HttpResponse:
+    """Check who may, validate the form, run the service: back to the page with its success message, or the page
+    again with the form and its refusal (nothing saved)."""
+    community = community_get(code=code, user=request.user)
+    application = selectors.application_get(user=request.user, community=community, pk=pk)
+    if not allowed(request.user, community, application):
+        raise NotAllowed(refusal)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            done = run(request.user, application, form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, done)
+            return redirect("fund:application", code=code, pk=application.pk)
+    application.refresh_from_db()
+    return _application_page(request, community, application, action=action, refused=form)
+
+
+def _reviews(user: Any, community: Community, application: Application) -> bool:
+    return rules.is_reviewer(user, application.round)
+
+
+def _manages(user: Any, community: Community, application: Application) -> bool:
+    return rules.can_manage_fund(user, community)
+
+
+def _reports(user: Any, community: Community, application: Application) -> bool:
+    return rules.can_apply_for(user, application.applicant)
+
+
+@login_required
+@require_POST
+def application_score(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
+        services.review_score(actor=user, application=application, score=data["score"], comment=data["comment"])
+        return _("Your score is recorded.")
+
+    return _application_act(
+        request,
+        code,
+        pk,
+        action="score",
+        form_class=ScoreForm,
+        allowed=_reviews,
+        refusal=_("You are not a reviewer of this round."),
+        run=run,
+    )
+
+
+@login_required
+@require_POST
+def application_conflict(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
+        services.conflict_declare(actor=user, application=application, reason=data["reason"])
+        return _("Your conflict of interest is declared; you will not score this applicant.")
+
+    return _application_act(
+        request,
+        code,
+        pk,
+        action="conflict",
+        form_class=ConflictForm,
+        allowed=_reviews,
+        refusal=_("You are not a reviewer of this round."),
+        run=run,
+    )
+
+
+@login_required
+@require_POST
+def application_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
+        approve = data["decision"] == "approve"
+        services.application_decide(
+            actor=user,
+            application=application,
+            approve=approve,
+            approved_fen=data["approved_fen"] or 0,
+            note=data["note"],
+        )
+        return _("The application is approved.") if approve else _("The application is rejected.")
+
+    return _application_act(
+        request,
+        code,
+        pk,
+        action="decide",
+        form_class=DecisionForm,
+        allowed=_manages,
+        refusal=_("You may not decide grant applications."),
+        run=run,
+    )
+
+
+@login_required
+@require_POST
+def application_pay(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
+        tranche = services.tranche_pay(
+            actor=user,
+            application=application,
+            amount_fen=data["amount_fen"],
+            idempotency_key=data["idempotency_key"],
+        )
+        return _("Tranche %(n)s is paid.") % {"n": tranche.number}
+
+    return _application_act(
+        request,
+        code,
+        pk,
+        action="pay",
+        form_class=TrancheForm,
+        allowed=_manages,
+        refusal=_("You may not pay out grants."),
+        run=run,
+    )
+
+
+@login_required
+@require_POST
+def application_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
         services.report_submit(
             actor=user,
             application=application,
@@ -394,6 +475,14 @@ def _act(
             spent_fen=data["spent_fen"] or 0,
         )
         return _("Your report is submitted.")
-    except DomainError as exc:
-        exc.show_on(form)
-        return ""
+
+    return _application_act(
+        request,
+        code,
+        pk,
+        action="report",
+        form_class=ReportForm,
+        allowed=_reports,
+        refusal=_("Only the grantee reports on the project."),
+        run=run,
+    )

@@ -21,6 +21,7 @@ from linli.places import rules as place_rules
 from linli.places import selectors as places
 
 from . import personal_data
+from .selectors import roles_of
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -89,7 +90,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "resident": resident_of_user(user=request.user),
-            "roles": request.user.roles.select_related("community", "street"),  # type: ignore[union-attr]
+            "roles": roles_of(user=request.user),
         },
     )
 

@@ -144,8 +144,22 @@ def product_for_resident(*, resident: Resident, pk: int) -> Product:
     return product
 
 
-def orders_of_resident(resident: Resident) -> QuerySet[Order]:
-    return Order.objects.filter(resident=resident).select_related("product", "merchant", "community")
+def orders_of_resident(resident: Resident, status: str = "") -> QuerySet[Order]:
+    qs = Order.objects.filter(resident=resident).select_related("product", "merchant", "community")
+    return qs.filter(status=status) if status else qs
+
+
+def product_to_order(*, resident: Resident, pk: int) -> Product:
+    """The product a resident may order, in stock or not (a retry of the order that bought the last one must
+    still find it: the service decides on stock, after looking up the key)."""
+    product = Product.objects.select_related("merchant", "community").filter(pk=pk).first()
+    if (
+        product is None
+        or product.merchant.status != Merchant.Status.APPROVED
+        or (product.community_id != resident.community_id and not product.merchant.open_to_all_communities)
+    ):
+        raise NotFound(_("This product is not on sale to you."), code="unknown_product", field="product_id")
+    return product
 
 
 def order_of_resident(*, resident: Resident, pk: int) -> Order:
@@ -172,7 +186,9 @@ def merchant_get(*, user: Any, pk: int) -> Merchant:
 def merchant_orders(*, user: Any, merchant: Merchant, status: str = "") -> QuerySet[Order]:
     if not rules.can_view_merchant(user, merchant):
         raise NotAllowed(_("You may not see this merchant's orders."))
-    qs = Order.objects.filter(merchant=merchant).select_related("product", "resident", "resident__community")
+    qs = Order.objects.filter(merchant=merchant).select_related(
+        "product", "resident", "resident__community", "community", "merchant"
+    )
     return qs.filter(status=status) if status else qs
 
 
@@ -206,7 +222,11 @@ def community_accounts(*, user: Any, community: Community) -> QuerySet[Account]:
     """Pools, funding sources, escrow and the outside world: the community's own accounts."""
     if not rules.can_view_ledger(user, community):
         raise NotAllowed(_("You may not see this community's books."))
-    return Account.objects.filter(community=community).exclude(kind__in=[AccountKind.RESIDENT, AccountKind.MERCHANT])
+    return (
+        Account.objects.filter(community=community)
+        .exclude(kind__in=[AccountKind.RESIDENT, AccountKind.MERCHANT])
+        .order_by("kind", "code", "unit")
+    )
 
 
 def community_report(*, user: Any, community: Community, year: int) -> dict[str, Any]:
@@ -277,13 +297,92 @@ def pending_merchants(*, user: Any, community: Community) -> QuerySet[Merchant]:
     return Merchant.objects.filter(community=community, status=Merchant.Status.PENDING)
 
 
-def merchants_of_community(*, user: Any, community: Community) -> QuerySet[Merchant]:
+def pending_merchant_get(*, user: Any, community: Community, pk: int) -> Merchant:
+    merchant = pending_merchants(user=user, community=community).filter(pk=pk).first()
+    if merchant is None:
+        raise NotFound(_("No such application."))
+    return merchant
+
+
+def approved_merchants(*, user: Any, community: Community) -> QuerySet[Merchant]:
+    """The community's approved merchants by name, for its books."""
     if not rules.can_view_ledger(user, community):
         raise NotAllowed(_("You may not see this community's merchants."))
-    return Merchant.objects.filter(community=community).prefetch_related("accounts")
+    return Merchant.objects.filter(community=community, status=Merchant.Status.APPROVED).order_by("name")
 
 
-def transactions_of_community(*, user: Any, community: Community) -> QuerySet[Transaction]:
+def merchant_products(*, user: Any, merchant: Merchant) -> QuerySet[Product]:
+    """A merchant's products by name, for someone `merchant_get` already admitted."""
+    if not rules.can_view_merchant(user, merchant):
+        raise NotFound(_("No such merchant."), code="unknown_merchant")
+    return merchant.products.select_related("merchant", "community").order_by("name", "pk")
+
+
+def merchant_product_get(*, user: Any, merchant: Merchant, pk: int) -> Product:
+    product = merchant_products(user=user, merchant=merchant).filter(pk=pk).first()
+    if product is None:
+        raise NotFound(_("No such product."), code="unknown_product")
+    return product
+
+
+def merchant_settlements(*, user: Any, merchant: Merchant) -> QuerySet[Settlement]:
+    if not rules.can_view_merchant(user, merchant):
+        raise NotFound(_("No such merchant."), code="unknown_merchant")
+    return merchant.settlements.select_related("merchant")
+
+
+def settlement_orders(*, user: Any, settlement: Settlement) -> QuerySet[Order]:
+    """The orders a settlement paid, for someone `settlement_get` already admitted."""
+    return settlement.orders.select_related("product", "resident__community").order_by("redeemed_at", "pk")
+
+
+def merchants_of_community(*, user: Any, community: Community, status: str = "") -> QuerySet[Merchant]:
+    if not rules.can_view_ledger(user, community):
+        raise NotAllowed(_("You may not see this community's merchants."))
+    qs = Merchant.objects.filter(community=community).select_related("community").prefetch_related("accounts")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("name")
+
+
+def merchant_of_community_get(*, user: Any, community: Community, pk: int) -> Merchant:
+    """A merchant of this community, for the staff deciding on it (the service checks who may)."""
+    merchant = Merchant.objects.filter(community=community, pk=pk).select_related("community").first()
+    if merchant is None:
+        raise NotFound(_("No such merchant."), code="unknown_merchant")
+    return merchant
+
+
+def transactions_of_community(*, user: Any, community: Community, kind: str = "") -> QuerySet[Transaction]:
     if not rules.can_view_ledger(user, community):
         raise NotAllowed(_("You may not see this community's books."))
-    return Transaction.objects.filter(community=community).prefetch_related("entries__account")
+    qs = (
+        Transaction.objects.filter(community=community)
+        .select_related("reversed_by")
+        .prefetch_related("entries__account__resident", "entries__account__merchant")
+    )
+    return qs.filter(kind=kind) if kind else qs
+
+
+def transaction_get(*, user: Any, community: Community, pk: int) -> Transaction:
+    """A transaction of this community, to correct (the caller has checked who may)."""
+    original = Transaction.objects.filter(community=community, pk=pk).first()
+    if original is None:
+        raise NotFound(_("No such transaction in this community."), code="unknown_transaction")
+    return original
+
+
+def idempotency_key_used(*, community: Community, key: str) -> bool:
+    """Whether a transaction with this key exists already (a retry answers 200 instead of 201)."""
+    return Transaction.objects.filter(community=community, idempotency_key=key).exists()
+
+
+def deposit_account_get(*, user: Any, community: Community, pk: int) -> Account:
+    """An account named as a deposit's destination: unknown and other communities' accounts are refused apart,
+    as the API has always answered."""
+    account = Account.objects.filter(pk=pk).first()
+    if account is None:
+        raise NotFound(_("No such account."), field="account_id", code="unknown_account")
+    if account.community_id != community.pk:
+        raise NotFound(_("This account belongs to another community."), field="account_id", code="other_community")
+    return account

@@ -19,7 +19,7 @@ from linli.places.selectors import community_get
 
 from . import exports, rules, selectors, services
 from .forms import EarningRuleForm, MerchantApplyForm, PolicyForm, ProductForm
-from .models import Merchant, Order, Unit
+from .models import Order, Unit
 
 
 def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -199,16 +199,12 @@ def books(request: HttpRequest, code: str) -> HttpResponse:
         "ledger/books.html",
         {
             "community": community,
-            "accounts": selectors.community_accounts(user=request.user, community=community).order_by(
-                "kind", "code", "unit"
-            ),
+            "accounts": selectors.community_accounts(user=request.user, community=community),
             "rules": selectors.earning_rules(community),
             "policy": selectors.ledger_settings(community),
             "report": selectors.community_report(user=request.user, community=community, year=year),
             "pending": selectors.pending_merchants(user=request.user, community=community) if can_manage else [],
-            "merchants": Merchant.objects.filter(community=community, status=Merchant.Status.APPROVED).order_by("name")[
-                :300
-            ],
+            "merchants": selectors.approved_merchants(user=request.user, community=community)[:300],
             "can_manage": can_manage,
         },
     )
@@ -218,9 +214,7 @@ def books(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def merchant_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    merchant = selectors.pending_merchants(user=request.user, community=community).filter(pk=pk).first()
-    if merchant is None:
-        raise NotFound(_("No such application."))
+    merchant = selectors.pending_merchant_get(user=request.user, community=community, pk=pk)
     services.merchant_decide(actor=request.user, merchant=merchant, approve=request.POST.get("approve") == "1")
     messages.success(request, _("Decision recorded."))
     return redirect("ledger:books", code=community.code)
@@ -249,7 +243,9 @@ def merchant_apply(request: HttpRequest) -> HttpResponse:
 @login_required
 def merchant_products(request: HttpRequest, pk: int) -> HttpResponse:
     merchant = selectors.merchant_get(user=request.user, pk=pk)
-    page = Paginator(merchant.products.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.merchant_products(user=request.user, merchant=merchant), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "ledger/merchant_products.html",
@@ -265,9 +261,7 @@ def product_edit(request: HttpRequest, pk: int, product_id: int | None = None) -
         raise NotAllowed(_("Only an approved merchant's staff may list products."))
     product = None
     if product_id is not None:
-        product = merchant.products.filter(pk=product_id).first()
-        if product is None:
-            raise NotFound(_("No such product."))
+        product = selectors.merchant_product_get(user=request.user, merchant=merchant, pk=product_id)
     initial = (
         {
             f: getattr(product, f)

@@ -8,11 +8,13 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import User
 from linli.core.errors import NotAllowed, NotFound
+from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
-from .models import Agreement, Case
+from .models import Agreement, Case, Mediator
 
 
 def cases_for(*, user: Any, community: Community, q: str = "") -> QuerySet[Case]:
@@ -93,3 +95,42 @@ def statistics(*, user: Any, community: Community, since: dt.datetime | None = N
         "resolved": resolved,
         "resolved_share": round(100 * resolved / closed.count()) if closed.count() else None,
     }
+
+
+# --- for the forms on the case page and the admin's list ------------------------------------------------
+
+
+def team_for(*, user: Any, community: Community) -> QuerySet[Mediator]:
+    """The community's active mediators, offered to the admin who assigns them (nobody else sees the team)."""
+    if not rules.can_view_case_metadata(user, community):
+        return Mediator.objects.none()
+    return Mediator.objects.filter(community=community, active=True).select_related("user")
+
+
+def mediator_get(*, user: Any, community: Community, pk: int) -> Mediator:
+    if not rules.can_assign_mediator(user, community):
+        raise NotFound(_("No such mediation case."))
+    mediator = Mediator.objects.filter(community=community, pk=pk).first()
+    if mediator is None:
+        raise NotFound(_("No such mediation case."))
+    return mediator
+
+
+def case_for_assignment(*, user: Any, community: Community, pk: int) -> Case:
+    """A case by number for the admin, who assigns mediators without reading it."""
+    if not rules.can_assign_mediator(user, community):
+        raise NotFound(_("No such mediation case."))
+    case = Case.objects.filter(community=community, pk=pk).first()
+    if case is None:
+        raise NotFound(_("No such mediation case."))
+    return case
+
+
+def party_candidate(*, user: Any, case: Case, pk: int) -> Resident | None:
+    """A resident of the case's community, to add as a party (`case_add_party` checks who may)."""
+    return Resident.objects.filter(community_id=case.community_id, pk=pk).first()
+
+
+def team_candidate(*, user: Any, community: Community, mobile: str) -> User | None:
+    """The account with this mobile number, to add to the mediation team (`mediator_add` checks who may)."""
+    return User.objects.filter(mobile=mobile.strip()).first()

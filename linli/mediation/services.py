@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from linli.accounts import rules as base
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
@@ -27,7 +28,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _audit(actor: Any, action: str, case: Case, **after: Any) -> None:
+def _audit(actor: Actor, action: str, case: Case, **after: Any) -> None:
     audit_record(
         actor=actor,
         action=f"mediation.{action}",
@@ -57,7 +58,7 @@ def _tell(users: Iterable[Any], case: Case, title: Any, *, exclude: Any = None) 
         notify(user=user, title=text, url=url, community=case.community)
 
 
-def _handling(actor: Any, case: Case) -> Case:
+def _handling(actor: Actor, case: Case) -> Case:
     if not rules.can_handle_case(actor, case):
         raise NotFound(_("No such mediation case."))
     return Case.objects.select_for_update().select_related("community").get(pk=case.pk)
@@ -71,7 +72,7 @@ def _residents(community: Community, ids: Iterable[int]) -> list[Resident]:
     return found
 
 
-def mediator_add(*, actor: Any, community: Community, user: Any, team: str = "柿宜解") -> Mediator:
+def mediator_add(*, actor: Actor, community: Community, user: Any, team: str = "柿宜解") -> Mediator:
     if not rules.can_manage_team(actor, community):
         raise NotAllowed(_("Only the community admin may change the mediation team."))
     if not base.can_view_community(user, community):
@@ -86,7 +87,7 @@ def mediator_add(*, actor: Any, community: Community, user: Any, team: str = "�
 
 def case_open(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     kind: str,
     title: str,
@@ -121,7 +122,7 @@ def case_open(
             kind=kind,
             title=title.strip(),
             summary=summary.strip(),
-            opened_by=actor,
+            opened_by=account_of(actor),
             opened_at=_now(now),
         )
         CaseParty.objects.bulk_create(
@@ -138,7 +139,7 @@ def case_open(
     return case
 
 
-def case_assign_mediator(*, actor: Any, case: Case, mediator: Mediator) -> CaseMediator:
+def case_assign_mediator(*, actor: Actor, case: Case, mediator: Mediator) -> CaseMediator:
     if not rules.can_assign_mediator(actor, case.community):
         raise NotAllowed(_("Only the community admin may assign mediators."))
     if mediator.community_id != case.community_id or not mediator.active:
@@ -155,7 +156,7 @@ def case_assign_mediator(*, actor: Any, case: Case, mediator: Mediator) -> CaseM
     return assigned
 
 
-def case_add_party(*, actor: Any, case: Case, resident: Resident, side: str) -> CaseParty:
+def case_add_party(*, actor: Actor, case: Case, resident: Resident, side: str) -> CaseParty:
     if side not in CaseParty.Side.values:
         raise DomainError(_("Choose the side."), field="side")
     with transaction.atomic():
@@ -172,7 +173,7 @@ def case_add_party(*, actor: Any, case: Case, resident: Resident, side: str) -> 
 
 
 def session_schedule(
-    *, actor: Any, case: Case, starts_at: dt.datetime, place: str, now: dt.datetime | None = None
+    *, actor: Actor, case: Case, starts_at: dt.datetime, place: str, now: dt.datetime | None = None
 ) -> Session:
     with transaction.atomic():
         case = _handling(actor, case)
@@ -191,7 +192,7 @@ def session_schedule(
     return session
 
 
-def note_add(*, actor: Any, case: Case, text: str, now: dt.datetime | None = None) -> Note:
+def note_add(*, actor: Actor, case: Case, text: str, now: dt.datetime | None = None) -> Note:
     if not rules.can_add_note(actor, case):
         raise NotFound(_("No such mediation case."))
     if len(text.strip()) < 2:
@@ -200,14 +201,14 @@ def note_add(*, actor: Any, case: Case, text: str, now: dt.datetime | None = Non
         case = Case.objects.select_for_update().select_related("community").get(pk=case.pk)
         if case.status == Case.Status.CLOSED:
             raise Conflict(_("This case is closed."))
-        note = Note.objects.create(case=case, author=actor, text=text.strip(), created_at=_now(now))
+        note = Note.objects.create(case=case, author=account_of(actor), text=text.strip(), created_at=_now(now))
         _audit(actor, "note_add", case)
         _tell(_people(case), case, gettext_lazy("A new note on mediation case #%(n)s"), exclude=actor)
     return note
 
 
 def agreement_record(
-    *, actor: Any, case: Case, text: str, follow_up_due: dt.date, now: dt.datetime | None = None
+    *, actor: Actor, case: Case, text: str, follow_up_due: dt.date, now: dt.datetime | None = None
 ) -> Agreement:
     now = _now(now)
     if len(text.strip()) < 10:
@@ -218,7 +219,7 @@ def agreement_record(
             raise Conflict(_("An agreement can be recorded only while the case is being mediated."))
         if follow_up_due < timezone.localdate(now):
             raise DomainError(_("The follow-up date cannot be in the past."), field="follow_up_due")
-        agreement = Agreement.objects.create(case=case, text=text.strip(), agreed_at=now, recorded_by=actor)
+        agreement = Agreement.objects.create(case=case, text=text.strip(), agreed_at=now, recorded_by=account_of(actor))
         case.status = Case.Status.AGREED
         case.follow_up_due = follow_up_due
         case.save(update_fields=["status", "follow_up_due"])
@@ -227,7 +228,7 @@ def agreement_record(
     return agreement
 
 
-def follow_up_record(*, actor: Any, case: Case, outcome: str, text: str, now: dt.datetime | None = None) -> FollowUp:
+def follow_up_record(*, actor: Actor, case: Case, outcome: str, text: str, now: dt.datetime | None = None) -> FollowUp:
     """Check on an agreement. If it is not kept, mediation resumes."""
     if outcome not in FollowUp.Outcome.values:
         raise DomainError(_("Say whether the agreement is kept."), field="outcome")
@@ -238,7 +239,7 @@ def follow_up_record(*, actor: Any, case: Case, outcome: str, text: str, now: dt
         if not case.can_be_followed_up():
             raise Conflict(_("Follow-ups check an agreement; this case has none in force."))
         follow_up = FollowUp.objects.create(
-            case=case, author=actor, outcome=outcome, text=text.strip(), created_at=_now(now)
+            case=case, author=account_of(actor), outcome=outcome, text=text.strip(), created_at=_now(now)
         )
         if outcome == FollowUp.Outcome.BROKEN:
             case.status = Case.Status.MEDIATING
@@ -248,7 +249,7 @@ def follow_up_record(*, actor: Any, case: Case, outcome: str, text: str, now: dt
     return follow_up
 
 
-def case_close(*, actor: Any, case: Case, resolved: bool, now: dt.datetime | None = None) -> Case:
+def case_close(*, actor: Actor, case: Case, resolved: bool, now: dt.datetime | None = None) -> Case:
     with transaction.atomic():
         case = _handling(actor, case)
         if not case.can_be_closed():

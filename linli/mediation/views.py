@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.accounts.models import User
-from linli.core.errors import DomainError, NotAllowed, NotFound
-from linli.people.models import Resident
+from linli.core.errors import DomainError, NotAllowed
+from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
-from .models import CaseKind, CaseParty, FollowUp, Mediator
+from .models import Case, CaseKind, CaseParty, FollowUp
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -55,9 +54,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
             "cases": selectors.cases_for(user=request.user, community=community, q=q),
             "q": q,
             "metadata": metadata,
-            "team": Mediator.objects.filter(community=community, active=True).select_related("user")
-            if metadata is not None
-            else [],
+            "team": selectors.team_for(user=request.user, community=community) if metadata is not None else [],
             "can_open": rules.can_open_case(request.user, community),
             "can_manage_team": rules.can_manage_team(request.user, community),
         },
@@ -103,98 +100,143 @@ def case_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def case_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _case_posted(request: HttpRequest, code: str, pk: int) -> Case:
     community = community_get(code=code, user=request.user)
-    case = selectors.case_get(user=request.user, community=community, pk=pk)
-    user, post, action = request.user, request.POST, request.POST.get("action", "")
-    if action == "note":
-        _run(request, lambda: services.note_add(actor=user, case=case, text=post.get("text", "")), _("Note added."))
-    elif action == "session":
-        field = forms.DateTimeField(widget=DT)
-        try:
-            starts_at = field.clean(post.get("starts_at", ""))
-        except forms.ValidationError:
-            messages.error(request, _("Enter a date and time."))
-        else:
-            _run(
-                request,
-                lambda: services.session_schedule(
-                    actor=user, case=case, starts_at=starts_at, place=post.get("place", "")
-                ),
-                _("Session scheduled."),
-            )
-    elif action == "party":
-        resident = Resident.objects.filter(community=community, pk=int(post.get("resident", "0") or 0)).first()
-        if resident is None:
-            messages.error(request, _("Some parties are not residents of this community."))
-        else:
-            _run(
-                request,
-                lambda: services.case_add_party(actor=user, case=case, resident=resident, side=post.get("side", "")),
-                _("Party added."),
-            )
-    elif action == "agreement":
-        try:
-            due = forms.DateField().clean(post.get("follow_up_due", ""))
-        except forms.ValidationError:
-            messages.error(request, _("Enter the follow-up date."))
-        else:
-            _run(
-                request,
-                lambda: services.agreement_record(actor=user, case=case, text=post.get("text", ""), follow_up_due=due),
-                _("Agreement recorded."),
-            )
-    elif action == "follow_up":
-        _run(
-            request,
-            lambda: services.follow_up_record(
-                actor=user, case=case, outcome=post.get("outcome", ""), text=post.get("text", "")
-            ),
-            _("Follow-up recorded."),
-        )
-    elif action == "close":
-        _run(
-            request,
-            lambda: services.case_close(actor=user, case=case, resolved=post.get("resolved") == "1"),
-            _("Case closed."),
-        )
-    else:
-        messages.error(request, _("Unknown action."))
+    return selectors.case_get(user=request.user, community=community, pk=pk)
+
+
+def _to_case(code: str, pk: int) -> HttpResponse:
     return redirect("mediation:case_detail", code=code, pk=pk)
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    return parse_id(request.POST.get(name, "") or "0")
+
+
 @login_required
 @require_POST
-def admin_act(request: HttpRequest, code: str) -> HttpResponse:
-    """The community admin adds team members and assigns mediators, seeing only case numbers."""
-    community = community_get(code=code, user=request.user)
-    user, post = request.user, request.POST
-    if post.get("action") == "team":
-        member = User.objects.filter(mobile=post.get("mobile", "").strip()).first()
-        if member is None:
-            messages.error(request, _("No account has this mobile number."))
-        else:
-            _run(
-                request,
-                lambda: services.mediator_add(actor=user, community=community, user=member, team=post.get("team", "")),
-                _("Mediator added to the team."),
-            )
-    elif post.get("action") == "assign":
-        if not rules.can_assign_mediator(user, community):
-            raise NotAllowed(_("Only the community admin may assign mediators."))
-        from .models import Case
+def case_note(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    case = _case_posted(request, code, pk)
+    text = request.POST.get("text", "")
+    _run(request, lambda: services.note_add(actor=request.user, case=case, text=text), _("Note added."))
+    return _to_case(code, pk)
 
-        case = Case.objects.filter(community=community, pk=int(post.get("case", "0") or 0)).first()
-        mediator = Mediator.objects.filter(community=community, pk=int(post.get("mediator", "0") or 0)).first()
-        if case is None or mediator is None:
-            raise NotFound(_("No such mediation case."))
+
+@login_required
+@require_POST
+def case_session(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    case = _case_posted(request, code, pk)
+    try:
+        starts_at = forms.DateTimeField(widget=DT).clean(request.POST.get("starts_at", ""))
+    except forms.ValidationError:
+        messages.error(request, _("Enter a date and time."))
+    else:
         _run(
             request,
-            lambda: services.case_assign_mediator(actor=user, case=case, mediator=mediator),
-            _("Mediator assigned."),
+            lambda: services.session_schedule(
+                actor=request.user, case=case, starts_at=starts_at, place=request.POST.get("place", "")
+            ),
+            _("Session scheduled."),
         )
+    return _to_case(code, pk)
+
+
+@login_required
+@require_POST
+def case_party(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    case = _case_posted(request, code, pk)
+    resident = selectors.party_candidate(user=request.user, case=case, pk=_posted_id(request, "resident"))
+    if resident is None:
+        messages.error(request, _("Some parties are not residents of this community."))
+    else:
+        _run(
+            request,
+            lambda: services.case_add_party(
+                actor=request.user, case=case, resident=resident, side=request.POST.get("side", "")
+            ),
+            _("Party added."),
+        )
+    return _to_case(code, pk)
+
+
+@login_required
+@require_POST
+def case_agreement(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    case = _case_posted(request, code, pk)
+    try:
+        due = forms.DateField().clean(request.POST.get("follow_up_due", ""))
+    except forms.ValidationError:
+        messages.error(request, _("Enter the follow-up date."))
+    else:
+        _run(
+            request,
+            lambda: services.agreement_record(
+                actor=request.user, case=case, text=request.POST.get("text", ""), follow_up_due=due
+            ),
+            _("Agreement recorded."),
+        )
+    return _to_case(code, pk)
+
+
+@login_required
+@require_POST
+def case_follow_up(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    case = _case_posted(request, code, pk)
+    _run(
+        request,
+        lambda: services.follow_up_record(
+            actor=request.user, case=case, outcome=request.POST.get("outcome", ""), text=request.POST.get("text", "")
+        ),
+        _("Follow-up recorded."),
+    )
+    return _to_case(code, pk)
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    case = _case_posted(request, code, pk)
+    _run(
+        request,
+        lambda: services.case_close(actor=request.user, case=case, resolved=request.POST.get("resolved") == "1"),
+        _("Case closed."),
+    )
+    return _to_case(code, pk)
+
+
+@login_required
+@require_POST
+def team_add(request: HttpRequest, code: str) -> HttpResponse:
+    """The community admin adds a member to the mediation team by mobile number."""
+    community = community_get(code=code, user=request.user)
+    member = selectors.team_candidate(user=request.user, community=community, mobile=request.POST.get("mobile", ""))
+    if member is None:
+        messages.error(request, _("No account has this mobile number."))
+    else:
+        _run(
+            request,
+            lambda: services.mediator_add(
+                actor=request.user, community=community, user=member, team=request.POST.get("team", "")
+            ),
+            _("Mediator added to the team."),
+        )
+    return redirect("mediation:index", code=code)
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, code: str) -> HttpResponse:
+    """The community admin assigns a mediator to a case, seeing only its number."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_assign_mediator(request.user, community):
+        raise NotAllowed(_("Only the community admin may assign mediators."))
+    case = selectors.case_for_assignment(user=request.user, community=community, pk=_posted_id(request, "case"))
+    mediator = selectors.mediator_get(user=request.user, community=community, pk=_posted_id(request, "mediator"))
+    _run(
+        request,
+        lambda: services.case_assign_mediator(actor=request.user, case=case, mediator=mediator),
+        _("Mediator assigned."),
+    )
     return redirect("mediation:index", code=code)
 
 

@@ -156,16 +156,13 @@ class PartnerFilter(Page):
 @router.get(BASE + "/partners", response=list[PartnerOut])
 def partner_list(request: HttpRequest, code: str, filters: Query[PartnerFilter]) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
-    qs = (
-        selectors.partners_of(
-            user=request.user,
-            community=community,
-            kind=filters.kind,
-            active=None if filters.all else filters.active,
-            q=filters.q,
-        )
-        .select_related("community")
-        .prefetch_related("members")
+    qs = selectors.partners_of(
+        user=request.user,
+        community=community,
+        kind=filters.kind,
+        active=None if filters.all else filters.active,
+        q=filters.q,
+        with_members=True,
     )
     return [partner_out(p, user=request.user) for p in page_of(qs, filters)]
 
@@ -270,8 +267,13 @@ def project_list(request: HttpRequest, code: str, filters: Query[ProjectFilter])
     community = community_get(code=code, user=request.user)
     partner = None if filters.partner_id is None else _partner(request, community, filters.partner_id, "partner_id")
     qs = selectors.projects_of(
-        user=request.user, community=community, scenario=filters.scenario, status=filters.status, partner=partner
-    ).prefetch_related("co_partners")
+        user=request.user,
+        community=community,
+        scenario=filters.scenario,
+        status=filters.status,
+        partner=partner,
+        with_co_partners=True,
+    )
     return [project_out(p) for p in page_of(qs, filters)]
 
 

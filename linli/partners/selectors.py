@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import User
 from linli.core.errors import NotFound
 from linli.core.masking import mask_mobile
 from linli.places.models import Community, Street
@@ -28,9 +29,18 @@ def contact_mobile(*, user: Any, partner: Partner) -> str:
 
 
 def partners_of(
-    *, user: Any, community: Community, kind: str = "", active: bool | None = True, q: str = ""
+    *,
+    user: Any,
+    community: Community,
+    kind: str = "",
+    active: bool | None = True,
+    q: str = "",
+    entity: str = "",
+    unpaired: bool = False,
+    with_members: bool = False,
 ) -> QuerySet[Partner]:
-    """`active` None lists every partner, active or not."""
+    """`active` None lists every partner, active or not; `unpaired` leaves out those in a current pairing;
+    `with_members` fetches the accounts acting for each (for the API's list)."""
     _visible(user, community)
     qs = Partner.objects.filter(community=community)
     if active is not None:
@@ -39,7 +49,33 @@ def partners_of(
         qs = qs.filter(kind=kind)
     if q:
         qs = qs.filter(name__icontains=q)
-    return qs.annotate(projects=Count("led_projects", distinct=True))
+    if entity:
+        qs = qs.filter(entity=entity)
+    if unpaired:
+        qs = qs.exclude(pk__in=pairings_of(community=community).values("partner"))
+    if with_members:
+        qs = qs.select_related("community").prefetch_related("members")
+    return qs.annotate(projects=Count("led_projects", distinct=True)).order_by("name")
+
+
+def members_of(*, user: Any, partner: Partner) -> QuerySet[User]:
+    """The accounts acting for a partner."""
+    _visible(user, partner.community)
+    return partner.members.order_by("display_name", "mobile")
+
+
+def project_partner_choices(*, user: Any, project: Project) -> QuerySet[Partner]:
+    """Partners a project may name as co-partners: the active ones, and any it already names."""
+    return partners_of(user=user, community=project.community, active=None).filter(
+        Q(active=True) | Q(pk__in=project.co_partners.all())
+    )
+
+
+def project_contributors(*, user: Any, project: Project) -> QuerySet[Partner]:
+    """Partners who may contribute to a project: its lead and its co-partners."""
+    return partners_of(user=user, community=project.community, active=None).filter(
+        Q(pk=project.lead_id) | Q(pk__in=project.co_partners.all())
+    )
 
 
 def kind_counts(*, user: Any, community: Community) -> list[tuple[str, str, int]]:
@@ -70,9 +106,12 @@ def projects_of(
     scenario: str = "",
     status: str = "",
     partner: Partner | None = None,
+    with_co_partners: bool = False,
 ) -> QuerySet[Project]:
     _visible(user, community)
     qs = Project.objects.filter(community=community)
+    if with_co_partners:
+        qs = qs.prefetch_related("co_partners")
     if scenario:
         qs = qs.filter(scenario=scenario)
     if status:
@@ -114,8 +153,10 @@ def contribution_get(*, project: Project, pk: int) -> Contribution:
     return contribution
 
 
-def pairings_of(*, community: Community, current: bool = True) -> QuerySet[Pairing]:
+def pairings_of(*, community: Community, current: bool = True, partner: Partner | None = None) -> QuerySet[Pairing]:
     qs = Pairing.objects.filter(community=community).select_related("partner")
+    if partner is not None:
+        qs = qs.filter(partner=partner)
     return qs.filter(until__isnull=True) if current else qs
 
 

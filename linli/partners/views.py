@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,7 +53,7 @@ def _form(request: HttpRequest, community: Any, form: forms.Form, title: str, **
 
 
 def _active_partners(request: HttpRequest, community: Any) -> Any:
-    return selectors.partners_of(user=request.user, community=community).order_by("name")
+    return selectors.partners_of(user=request.user, community=community)
 
 
 # --- lists ---------------------------------------------------------------------------------------------
@@ -123,8 +122,8 @@ def partner_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "partner": partner,
             "contact_mobile": selectors.contact_mobile(user=request.user, partner=partner),
             "see_contacts": see_contacts,
-            "members": partner.members.order_by("display_name", "mobile"),
-            "pairings": selectors.pairings_of(community=community, current=False).filter(partner=partner),
+            "members": selectors.members_of(user=request.user, partner=partner),
+            "pairings": selectors.pairings_of(community=community, current=False, partner=partner),
             "projects": selectors.projects_of(user=request.user, community=community, partner=partner),
             "by_kind": selectors.contributions_by_partner(partner=partner),
             "can_manage": rules.can_manage_partners(request.user, community),
@@ -193,8 +192,9 @@ def partner_active(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def pairing_new(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     _manager(request, community)
-    paired = selectors.pairings_of(community=community).values("partner")
-    enterprises = _active_partners(request, community).filter(entity=Partner.Entity.ENTERPRISE).exclude(pk__in=paired)
+    enterprises = selectors.partners_of(
+        user=request.user, community=community, entity=Partner.Entity.ENTERPRISE, unpaired=True
+    )
     form = PairingForm(
         request.POST or None,
         partners=enterprises,
@@ -271,9 +271,7 @@ def project_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     project = selectors.project_get(user=request.user, community=community, pk=pk)
     _manager(request, community)
-    partners = selectors.partners_of(user=request.user, community=community, active=None).filter(
-        Q(active=True) | Q(pk__in=project.co_partners.all())
-    )
+    partners = selectors.project_partner_choices(user=request.user, project=project)
     initial = {
         "title": project.title,
         "scenario": project.scenario,
@@ -282,7 +280,7 @@ def project_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "starts_on": project.starts_on,
         "ends_on": project.ends_on,
     }
-    form = ProjectForm(request.POST or None, partners=partners.order_by("name"), editing=True, initial=initial)
+    form = ProjectForm(request.POST or None, partners=partners, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["co_partners"] = list(data["co_partners"])
@@ -298,10 +296,8 @@ def contribution_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     project = selectors.project_get(user=request.user, community=community, pk=pk)
     _manager(request, community)
-    partners = selectors.partners_of(user=request.user, community=community, active=None).filter(
-        Q(pk=project.lead_id) | Q(pk__in=project.co_partners.all())
-    )
-    form = ContributionForm(request.POST or None, partners=partners.order_by("name"))
+    partners = selectors.project_contributors(user=request.user, project=project)
+    form = ContributionForm(request.POST or None, partners=partners)
     if request.method == "POST" and form.is_valid():
         plan = form.plan()
         made = _save(

@@ -6,10 +6,9 @@ from ninja import Field, Router, Schema, Status
 
 from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
-from linli.places.models import Building
 from linli.places.selectors import community_get
 
-from . import adapter, policy, selectors, services
+from . import adapter, rules, selectors, services
 from .models import CandidateSite, PlanRun
 
 router = Router(tags=["planning"], auth=AUTH)
@@ -97,12 +96,12 @@ def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
 @router.get("/planning/rules", response=dict)
 def rules_in_force(request: HttpRequest) -> dict[str, Any]:
     """The life-circle rules in force: circles, age groups and per category its radius, circle and weight."""
-    rules = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
+    standards = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
     return {
-        "source": rules.source,
+        "source": standards.source,
         "circles": [
             {"code": c.code, "distance_m": c.distance_m, "name_zh": c.name_zh, "name_en": c.name_en}
-            for c in rules.circles
+            for c in standards.circles
         ],
         "categories": [
             {
@@ -116,7 +115,7 @@ def rules_in_force(request: HttpRequest) -> dict[str, Any]:
                 "weight": c.weight,
                 "source": c.source,
             }
-            for c in rules.categories
+            for c in standards.categories
         ],
     }
 
@@ -124,7 +123,7 @@ def rules_in_force(request: HttpRequest) -> dict[str, Any]:
 @router.get("/communities/{code}/planning/sites", response=list[SiteOut])
 def site_list(request: HttpRequest, code: str) -> list[CandidateSite]:
     community = community_get(code=code, user=request.user)
-    if not policy.can_view_community_plan(request.user, community):
+    if not rules.can_view_community_plan(request.user, community):
         raise NotFound(_("No such community."))
     return list(selectors.candidate_sites_of(community=community))
 
@@ -134,9 +133,7 @@ def site_create(request: HttpRequest, code: str, payload: SiteIn) -> Status[Any]
     community = community_get(code=code, user=request.user)
     data = payload.dict()
     building_id = data.pop("building_id")
-    building = Building.objects.filter(pk=building_id).first() if building_id else None
-    if building_id and building is None:
-        raise NotFound(_("No such building."))
+    building = selectors.building_for_site(community=community, pk=building_id) if building_id else None
     site = services.candidate_site_create(actor=request.user, community=community, building=building, **data)
     return Status(201, site)
 
@@ -144,8 +141,6 @@ def site_create(request: HttpRequest, code: str, payload: SiteIn) -> Status[Any]
 @router.delete("/communities/{code}/planning/sites/{site_id}", response={204: None})
 def site_withdraw(request: HttpRequest, code: str, site_id: int) -> Status[None]:
     community = community_get(code=code, user=request.user)
-    site = selectors.candidate_sites_of(community=community).filter(pk=site_id).first()
-    if site is None:
-        raise NotFound(_("No such site."))
+    site = selectors.candidate_site_get(community=community, pk=site_id)
     services.candidate_site_withdraw(actor=request.user, site=site)
     return Status(204, None)

@@ -11,7 +11,7 @@ from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Building, Community, Street
 
-from . import adapter, policy, tasks
+from . import adapter, rules, tasks
 from .core import PlanningError
 from .models import CandidateSite, PlanRun
 
@@ -27,25 +27,25 @@ def plan_run_request(
     """Snapshot the inputs now and queue the computation; the page follows its progress."""
     if (community is None) == (street is None):
         raise DomainError(_("Choose a community or a street."))
-    if community is not None and not policy.can_run_community_plan(actor, community):
+    if community is not None and not rules.can_run_community_plan(actor, community):
         raise NotAllowed(_("You may not run the health check for this community."))
-    if street is not None and not policy.can_run_street_plan(actor, street):
+    if street is not None and not rules.can_run_street_plan(actor, street):
         raise NotAllowed(_("You may not run the health check for this street."))
     if siting_k < 0 or siting_k > 20:
         raise DomainError(_("Choose between 0 and 20 new sites."), field="siting_k")
     rules_file = adapter.rules_path()
     rules_text = rules_file.read_text(encoding="utf-8")
     try:
-        rules = adapter.parse_rules_text(rules_text, rules_file.name)
+        standards = adapter.parse_rules_text(rules_text, rules_file.name)
     except PlanningError as exc:
         raise DomainError(str(exc), field="rules") from None
-    if siting_k and siting_category not in rules.category_codes:
+    if siting_k and siting_category not in standards.category_codes:
         raise DomainError(_("Unknown facility category “%(c)s”.") % {"c": siting_category}, field="siting_category")
     scope = [community] if community is not None else list(street.communities.all())  # type: ignore[union-attr]
     network = adapter.network_path()
     if not network.exists():
         raise DomainError(_("The walking network file is missing: %(p)s") % {"p": network})
-    inputs = adapter.collect_inputs(communities=scope, rules=rules, day=timezone.localdate())
+    inputs = adapter.collect_inputs(communities=scope, rules=standards, day=timezone.localdate())
     if not inputs["buildings"]["features"]:
         raise DomainError(_("There are no residential buildings to analyse."))
     with transaction.atomic():
@@ -87,7 +87,7 @@ def candidate_site_create(
     floor_area_m2: int | None = None,
     note: str = "",
 ) -> CandidateSite:
-    if not policy.can_manage_candidate_sites(actor, community):
+    if not rules.can_manage_candidate_sites(actor, community):
         raise NotAllowed(_("You may not register candidate sites in this community."))
     name = name.strip()
     if not name or len(name) > 80:
@@ -122,7 +122,7 @@ def candidate_site_create(
 
 
 def candidate_site_withdraw(*, actor: Any, site: CandidateSite) -> CandidateSite:
-    if not policy.can_manage_candidate_sites(actor, site.community):
+    if not rules.can_manage_candidate_sites(actor, site.community):
         raise NotAllowed(_("You may not change candidate sites in this community."))
     with transaction.atomic():
         before = snapshot(site)

@@ -7,19 +7,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
-from . import adapter, policy, reports, selectors, services
+from . import adapter, reports, rules, selectors, services
 from .forms import CandidateSiteForm, RunForm
 from .models import PlanRun
 
 
 def _category_choices() -> list[tuple[str, str]]:
-    rules = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
+    standards = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
     from django.utils.translation import get_language
 
     english = (get_language() or "").startswith("en")
-    return [(c.code, c.name_en if english else c.name_zh) for c in rules.categories]
+    return [(c.code, c.name_en if english else c.name_zh) for c in standards.categories]
 
 
 def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
 def community_plan(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     runs = selectors.runs_of_community(user=request.user, community=community)
-    can_run = policy.can_run_community_plan(request.user, community)
+    can_run = rules.can_run_community_plan(request.user, community)
     form = RunForm(request.POST or None, categories=_category_choices())
     if request.method == "POST":
         if not can_run:
@@ -71,7 +72,7 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
             "can_run": can_run,
             "category": category,
             "categories": _category_choices(),
-            "can_manage_sites": policy.can_manage_candidate_sites(request.user, community),
+            "can_manage_sites": rules.can_manage_candidate_sites(request.user, community),
             **_run_context(shown, community, category),
         },
     )
@@ -81,7 +82,7 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
 def street_plan(request: HttpRequest, code: str) -> HttpResponse:
     street = selectors.street_get(user=request.user, code=code)
     runs = selectors.runs_of_street(user=request.user, street=street)
-    can_run = policy.can_run_street_plan(request.user, street)
+    can_run = rules.can_run_street_plan(request.user, street)
     form = RunForm(request.POST or None, categories=_category_choices())
     if request.method == "POST" and can_run and form.is_valid():
         try:
@@ -129,15 +130,13 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def candidate_sites(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    if not policy.can_view_community_plan(request.user, community):
+    if not rules.can_view_community_plan(request.user, community):
         raise NotFound(_("No such community."))
-    can_manage = policy.can_manage_candidate_sites(request.user, community)
+    can_manage = rules.can_manage_candidate_sites(request.user, community)
     form = CandidateSiteForm(request.POST or None)
     if request.method == "POST" and can_manage:
         if "withdraw" in request.POST:
-            site = selectors.candidate_sites_of(community=community).filter(pk=request.POST["withdraw"]).first()
-            if site is None:
-                raise NotFound(_("No such site."))
+            site = selectors.candidate_site_get(community=community, pk=parse_id(request.POST["withdraw"]))
             services.candidate_site_withdraw(actor=request.user, site=site)
             return redirect("planning:sites", code=community.code)
         if form.is_valid():

@@ -225,10 +225,11 @@ def report_duplicate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     report = _posted(code, pk)
 
     def write() -> object:
-        original_id = request.POST.get("original", "")
-        if not original_id.isdigit():
-            raise DomainError(_("Give the number of the original report."), field="original")
-        original = selectors.report_get(community=report.community, pk=int(original_id))
+        try:
+            original_id = parse_id(request.POST.get("original", ""), field="original")
+        except NotFound:
+            raise DomainError(_("Give the number of the original report."), field="original") from None
+        original = selectors.report_get(community=report.community, pk=original_id)
         return services.report_mark_duplicate(actor=request.user, report=report, original=original, note=_note(request))
 
     return _done(request, report, write)

@@ -213,19 +213,13 @@ def club_booking_out(b: ClubBooking) -> dict[str, Any]:
 def _facility(community: Community, pk: int | None, field: str) -> Facility | None:
     if pk is None:
         return None
-    facility = Facility.objects.filter(community=community, pk=pk).first()
-    if facility is None:
-        raise NotFound(_("No such facility."), field=field)
-    return facility
+    return selectors.venue_get(community=community, pk=pk, field=field)
 
 
 def _team(community: Community, pk: int | None) -> Team | None:
     if pk is None:
         return None
-    team = Team.objects.filter(community=community, active=True, pk=pk).first()
-    if team is None:
-        raise NotFound(_("No such team."), field="team_id")
-    return team
+    return selectors.active_team_get(community=community, pk=pk, field="team_id")
 
 
 @router.get(BASE + "/teams", response=list[TeamOut])

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
-from linli.facilities.models import Booking, Service, Slot
+from linli.facilities.models import Booking, Facility, Service, Slot
 from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
-from .models import Activity, Club, ClubBooking, ClubMember, ServiceRecord, SignUp, Team, TeamMember
+from .models import Activity, Certificate, Club, ClubBooking, ClubMember, ServiceRecord, SignUp, Team, TeamMember
 
 
 @dataclass(frozen=True)
@@ -277,3 +277,32 @@ def venue_slot_get(*, club: Club, pk: int, now: dt.datetime | None = None) -> Sl
     if slot is None:
         raise NotFound(_("No such time slot, or it is no longer free."), field="slot")
     return slot
+
+
+def venue_get(*, community: Community, pk: int, field: str | None = None) -> Facility:
+    """A facility of this community named as an activity's place or a club's venue."""
+    facility = Facility.objects.filter(community=community, pk=pk).first()
+    if facility is None:
+        raise NotFound(_("No such facility."), field=field)
+    return facility
+
+
+def active_team_get(*, community: Community, pk: int, field: str | None = None) -> Team:
+    """An active team of this community named as an activity's organiser."""
+    team = Team.objects.filter(community=community, active=True, pk=pk).first()
+    if team is None:
+        raise NotFound(_("No such team."), field=field)
+    return team
+
+
+def certificate_verify(*, serial: str) -> Certificate:
+    """A certificate by its serial number, for anyone holding it (the page masks the name)."""
+    cert = Certificate.objects.filter(serial=serial.upper()[:32]).select_related("resident", "community").first()
+    if cert is None:
+        raise NotFound(_("No certificate with this serial number."))
+    return cert
+
+
+def my_club_ids(*, resident: Resident | None) -> set[int]:
+    """The clubs this resident belongs to."""
+    return set(resident.clubs.values_list("club_id", flat=True)) if resident is not None else set()

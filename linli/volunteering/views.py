@@ -203,11 +203,7 @@ def certificate(request: HttpRequest, year: int) -> HttpResponse:
 
 def verify(request: HttpRequest, serial: str) -> HttpResponse:
     """Anyone holding a certificate can check it is genuine (name shown masked)."""
-    from .models import Certificate
-
-    cert = Certificate.objects.filter(serial=serial.upper()[:32]).select_related("resident", "community").first()
-    if cert is None:
-        raise NotFound(_("No certificate with this serial number."))
+    cert = selectors.certificate_verify(serial=serial)
     name = cert.resident.name
     masked = name[0] + "*" * (len(name) - 1)
     return render(
@@ -387,7 +383,7 @@ def activity_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def clubs(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     resident = _resident_in(request, community)
-    mine = set(resident.clubs.values_list("club_id", flat=True)) if resident else set()
+    mine = selectors.my_club_ids(resident=resident)
     return render(
         request,
         "volunteering/clubs.html",

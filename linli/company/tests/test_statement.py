@@ -232,3 +232,18 @@ def test_the_workbook_writes_a_formula_space_name_as_text(community, spaces, a_d
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert "'" + payload in [c.value for c in cells]
     assert not [c for c in cells if c.data_type == "f" or str(c.value).startswith("=")]
+
+
+def test_reading_the_statement_opens_no_account(community, users):
+    """The statement is a read: with the company account missing (a community whose ledger accounts were never
+    opened) it shows an empty month and writes nothing."""
+    from linli.ledger.models import Account
+
+    Account.objects.filter(community=community, code="community_company").delete()
+    before = Account.objects.count()
+    statement = selectors.operating_statement(user=users["community_admin"], community=community, year=2026, month=3)
+    assert statement.net_fen == 0 and statement.ledger_total_fen == 0
+    assert Account.objects.count() == before
+    assert selectors.company_account_find(community) is None
+    services.company_account(community)  # the writing side opens it
+    assert selectors.company_account_find(community) is not None

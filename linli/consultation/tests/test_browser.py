@@ -20,8 +20,9 @@ def _as(page: Any, user: Any) -> None:
     browser_login(page, user.mobile)
 
 
-def _act(page: Any, action: str) -> Any:
-    return page.locator(f"form:has(input[name=action][value={action}])")
+def _act(page: Any, url_end: str) -> Any:
+    """The form that posts to the matter's page ending in `url_end` (each action has its own)."""
+    return page.locator(f"form[action$='{url_end}']")
 
 
 def test_matter_from_raising_to_rating(page: Any, community: Any, users: dict[str, Any]) -> None:
@@ -81,21 +82,21 @@ def test_matter_from_raising_to_rating(page: Any, community: Any, users: dict[st
 
     # The decision, its task, and the work done.
     page.goto(matter_url)
-    page.click("details:has(input[name=action][value=decide]) > summary")
-    form = _act(page, "decide")
+    page.click("details:has(form[action$='/decide/']) > summary")
+    form = _act(page, "/decide/")
     form.locator("textarea[name=text]").fill("物业一周内更换三幢全部楼道感应灯。")
     form.locator("select[name=responsible_party]").select_option("property")
     form.locator("input[name=responsible_name]").fill("物业王经理")
     form.locator("input[name=due_date]").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
     form.locator("button").click()
-    page.click("details:has(input[name=action][value=task]) > summary")
-    form = _act(page, "task")
+    page.click("details:has(form[action$='/tasks/new/']) > summary")
+    form = _act(page, "/tasks/new/")
     form.locator("input[name=title]").fill("更换楼道感应灯")
     form.locator("select[name=owner_party]").select_option("property")
     form.locator("input[name=owner_name]").fill("物业李师傅")
     form.locator("input[name=due_date]").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
     form.locator("button").click()
-    form = _act(page, "update")
+    form = _act(page, "/tasks/update/")
     form.locator("input[name=text]").fill("三幢灯已全部更换")
     form.locator("input[name=progress]").fill("100")
     form.locator("button").click()

@@ -63,9 +63,9 @@ def test_pages_render(community: Any, staff: Any, alice: Any, matter: Any, langu
 
 def test_support_and_refusal_through_page(community: Any, alice: Any, bob: Any, matter: Any) -> None:
     c = client_for(bob, "en")
-    r = c.post(f"/consultation/shibei/matters/{matter.pk}/act/", {"action": "support"}, follow=True)
+    r = c.post(f"/consultation/shibei/matters/{matter.pk}/support/", {}, follow=True)
     assert "Thank you for your support." in r.content.decode()
-    r = c.post(f"/consultation/shibei/matters/{matter.pk}/act/", {"action": "support"}, follow=True)
+    r = c.post(f"/consultation/shibei/matters/{matter.pk}/support/", {}, follow=True)
     assert "You already support this matter." in r.content.decode()
     matter.refresh_from_db()
     assert matter.support_count == 1

@@ -102,8 +102,8 @@ HUGE = "99999999999999999999999"
         ("get", f"/consultation/shibei/votes/new/?matter={HUGE}", None),
         ("get", "/consultation/shibei/votes/new/?matter=abc", None),
         ("get", f"/reports/shibei/nearby/?category={HUGE}&lat=30.28&lng=120.13", None),
-        ("post", "/consultation/shibei/matters/{matter}/act/", {"action": "task", "decision": HUGE}),
-        ("post", "/consultation/shibei/matters/{matter}/act/", {"action": "update", "task": "1x"}),
+        ("post", "/consultation/shibei/matters/{matter}/tasks/new/", {"decision": HUGE}),
+        ("post", "/consultation/shibei/matters/{matter}/tasks/update/", {"task": "1x"}),
     ],
 )
 def test_a_row_id_that_is_not_one_is_a_404(community, users, method, path, data):

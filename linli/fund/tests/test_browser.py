@@ -43,7 +43,7 @@ def test_donation_receipt_conflict_and_public_page(
     page.goto(base + f"applications/{application.pk}/")
     assert page.is_visible("[data-testid=conflict]")
     page.fill("input[name=score]", "95")
-    page.click("form:has(input[name=action][value=score]) button[type=submit]")
+    page.click("form[action$='/score/'] button[type=submit]")
     page.wait_for_selector(".has-error, .error")
     assert not Review.objects.exists()
     screenshot(page, "fund-conflict-elder")

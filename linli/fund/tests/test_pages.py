@@ -258,8 +258,8 @@ def test_an_applicant_applies_follows_the_status_and_reports_after_approval(
     services.tranche_pay(actor=manager, application=application, amount_fen=300_000, idempotency_key=key())
     assert f'data-testid="status-{application.pk}">Approved<' in c.get(f"{BASE}/applications/mine/").content.decode()
     r = c.post(
-        f"{BASE}/applications/{application.pk}/",
-        {"action": "report", "period": "2026年5月", "body": "已更换感应灯40盏。", "spent_fen": "2500.00"},
+        f"{BASE}/applications/{application.pk}/report/",
+        {"period": "2026年5月", "body": "已更换感应灯40盏。", "spent_fen": "2500.00"},
         follow=True,
     )
     assert "Your report is submitted." in r.content.decode()
@@ -281,16 +281,16 @@ def test_a_reviewer_scores_once_with_a_comment(community, applicant, applicant_u
     c = client_for(reviewers[0], "en")
     assert f"/applications/{application.pk}/" in c.get(f"{BASE}/review/").content.decode()
     for bad in ("101", "-1", "很好"):
-        r = c.post(f"{BASE}/applications/{application.pk}/", {"action": "score", "score": bad})
+        r = c.post(f"{BASE}/applications/{application.pk}/score/", {"score": bad})
         assert 'class="error"' in r.content.decode() and not Review.objects.exists()
     r = c.post(
-        f"{BASE}/applications/{application.pk}/",
-        {"action": "score", "score": "86", "comment": "计划清楚"},
+        f"{BASE}/applications/{application.pk}/score/",
+        {"score": "86", "comment": "计划清楚"},
         follow=True,
     )
     assert "Your score is recorded." in r.content.decode()
     assert Review.objects.get().score == 86 and Review.objects.get().comment == "计划清楚"
-    r = c.post(f"{BASE}/applications/{application.pk}/", {"action": "score", "score": "50"})
+    r = c.post(f"{BASE}/applications/{application.pk}/score/", {"score": "50"})
     assert "You have already scored this application." in r.content.decode()
     assert Review.objects.get().score == 86
 
@@ -306,9 +306,7 @@ def test_a_conflicted_reviewer_sees_the_refusal_and_nothing_is_saved(
     assert f'href="{BASE}/review/"' in page  # the reviewer's own list is a click away
     before = state()
     for language in ("en", "zh-hans"):
-        r = client_for(conflicted, language).post(
-            f"{BASE}/applications/{application.pk}/", {"action": "score", "score": "95"}
-        )
+        r = client_for(conflicted, language).post(f"{BASE}/applications/{application.pk}/score/", {"score": "95"})
         html = r.content.decode()
         refusal = "You have a conflict of interest with this applicant and may not score it"
         assert (refusal if language == "en" else _zh(refusal + ": %(why)s").split("：")[0].split(":")[0]) in html
@@ -320,15 +318,13 @@ def test_a_reviewer_declares_a_conflict_and_may_then_not_score(
 ):
     application = submitted(applicant_user, open_round, applicant)
     c = client_for(reviewers[1], "en")
-    r = c.post(
-        f"{BASE}/applications/{application.pk}/", {"action": "conflict", "reason": "申请方负责人是我表姐"}, follow=True
-    )
+    r = c.post(f"{BASE}/applications/{application.pk}/conflict/", {"reason": "申请方负责人是我表姐"}, follow=True)
     assert "Your conflict of interest is declared" in r.content.decode()
     assert "申请方负责人是我表姐" in r.content.decode()  # the reason now shows as a conflict
     before = state()
-    r = c.post(f"{BASE}/applications/{application.pk}/", {"action": "score", "score": "90"})
+    r = c.post(f"{BASE}/applications/{application.pk}/score/", {"score": "90"})
     assert "conflict of interest" in r.content.decode() and state() == before
-    r = c.post(f"{BASE}/applications/{application.pk}/", {"action": "conflict", "reason": "再来一次"})
+    r = c.post(f"{BASE}/applications/{application.pk}/conflict/", {"reason": "再来一次"})
     assert "already declared" in r.content.decode() and state() == before
 
 
@@ -355,18 +351,18 @@ def test_decide_approve_within_the_request_or_reject_with_a_reason(
     before = state()
     for language in ("en", "zh-hans"):
         c = client_for(manager, language)
-        r = c.post(url, {"action": "decide", "decision": "approve", "approved_fen": "3000.01"})
+        r = c.post(url + "decide/", {"decision": "approve", "approved_fen": "3000.01"})
         message = "A grant cannot be larger than what was asked for."
         assert (message if language == "en" else _zh(message)) in r.content.decode()
-        r = c.post(url, {"action": "decide", "decision": "reject", "note": ""})
+        r = c.post(url + "decide/", {"decision": "reject", "note": ""})
         message = "Give the applicant a reason for the rejection."
         assert (message if language == "en" else _zh(message)) in r.content.decode()
-        r = c.post(url, {"action": "decide", "decision": "approve", "approved_fen": ""})
+        r = c.post(url + "decide/", {"decision": "approve", "approved_fen": ""})
         message = "Enter the amount granted."
         assert (message if language == "en" else _zh(message)) in r.content.decode()
     assert state() == before
     r = client_for(manager, "en").post(
-        url, {"action": "decide", "decision": "approve", "approved_fen": "2500", "note": "同意"}, follow=True
+        url + "decide/", {"decision": "approve", "approved_fen": "2500", "note": "同意"}, follow=True
     )
     assert "The application is approved." in r.content.decode()
     application.refresh_from_db()
@@ -377,7 +373,7 @@ def test_reject_with_a_reason(community, manager, applicant, applicant_user, rev
     application = submitted(applicant_user, open_round, applicant)
     score_all(application, reviewers)
     client_for(manager, "en").post(
-        f"{BASE}/applications/{application.pk}/", {"action": "decide", "decision": "reject", "note": "预算不清"}
+        f"{BASE}/applications/{application.pk}/decide/", {"decision": "reject", "note": "预算不清"}
     )
     application.refresh_from_db()
     assert (application.status, application.decision_note, application.approved_fen) == ("rejected", "预算不清", 0)
@@ -390,21 +386,21 @@ def test_pay_tranches_never_above_what_remains(community, manager, grant_round, 
     grant = approved(manager, grant_round, applicant, applicant_user, reviewers, 300_000)
     url = f"{BASE}/applications/{grant.pk}/"
     c = client_for(manager, "en")
-    r = c.post(url, {"action": "pay", "amount_fen": "2000", "idempotency_key": "t1"}, follow=True)
+    r = c.post(url + "pay/", {"amount_fen": "2000", "idempotency_key": "t1"}, follow=True)
     assert "Tranche 1 is paid." in r.content.decode()
     assert 'data-testid="left">¥1,000<' in r.content.decode()
     before = state()
     for language in ("en", "zh-hans"):
-        r = client_for(manager, language).post(url, {"action": "pay", "amount_fen": "1000.01", "idempotency_key": "t2"})
+        r = client_for(manager, language).post(url + "pay/", {"amount_fen": "1000.01", "idempotency_key": "t2"})
         html = r.content.decode()
         if language == "en":
             assert "This would pay ¥3000.01 of a grant of ¥3000; ¥1000 is left to pay." in html
         else:
             assert "¥1000" in html and "This would pay" not in html
         for bad, message in AMOUNTS:
-            r = client_for(manager, language).post(url, {"action": "pay", "amount_fen": bad, "idempotency_key": "t3"})
+            r = client_for(manager, language).post(url + "pay/", {"amount_fen": bad, "idempotency_key": "t3"})
             assert (message if language == "en" else _zh(message)) in r.content.decode()
     assert state() == before
-    c.post(url, {"action": "pay", "amount_fen": "1000", "idempotency_key": "t4"})
+    c.post(url + "pay/", {"amount_fen": "1000", "idempotency_key": "t4"})
     assert [t.amount_fen for t in Tranche.objects.order_by("number")] == [200_000, 100_000]
     assert 'value="pay"' not in c.get(url).content.decode()  # nothing left to pay: no form

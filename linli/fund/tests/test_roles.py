@@ -82,14 +82,14 @@ def test_page_writes_only_by_whom_the_rules_allow(people, open_round, scored):
             403,
         ),
         (
-            f"/applications/{scored.pk}/",
-            {"action": "decide", "decision": "approve", "approved_fen": "3000"},
+            f"/applications/{scored.pk}/decide/",
+            {"decision": "approve", "approved_fen": "3000"},
             {"admin": 302, "resident": 404, "other_admin": 404},
             403,
         ),
         (
-            f"/applications/{scored.pk}/",
-            {"action": "score", "score": "60"},
+            f"/applications/{scored.pk}/score/",
+            {"score": "60"},
             {"reviewer": 200, "conflicted": 200, "resident": 404, "other_admin": 404},  # 200: refusal on the form
             403,
         ),
@@ -114,11 +114,11 @@ def test_page_pay_and_report_refusals(people, granted):
     url = f"{PAGES}/applications/{granted.pk}/"
     for who in ("applicant", "reviewer", "street_admin", "city_viewer"):
         before = state()
-        assert client_for(people[who]).post(url, {"action": "pay", "amount_fen": "100"}).status_code == 403, who
+        assert client_for(people[who]).post(url + "pay/", {"amount_fen": "100"}).status_code == 403, who
         assert state() == before
     for who in ("reviewer", "street_admin", "city_viewer"):
         before = state()
-        r = client_for(people[who]).post(url, {"action": "report", "period": "五月", "body": "做了"})
+        r = client_for(people[who]).post(url + "report/", {"period": "五月", "body": "做了"})
         assert r.status_code == 403 and state() == before, who
 
 

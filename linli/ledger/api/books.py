@@ -14,7 +14,7 @@ from linli.places.selectors import community_get
 
 from .. import rules, selectors, services
 from ..codes import FUNDING_CODES
-from ..models import Account, AccountKind, Merchant, Transaction, Unit
+from ..models import Account, AccountKind, Unit
 from ..schemas import (
     AccountOut,
     DecideIn,
@@ -112,17 +112,13 @@ def ledger_settings_update(request: HttpRequest, code: str, payload: LedgerSetti
 )
 def community_accounts(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = _books(request, code)
-    qs = selectors.community_accounts(user=request.user, community=community).order_by("kind", "code", "unit")
+    qs = selectors.community_accounts(user=request.user, community=community)
     return [account_out(a) for a in qs]
 
 
-def _funding_account(community: Any, payload: DepositIn) -> Account:
+def _funding_account(user: Any, community: Any, payload: DepositIn) -> Account:
     if payload.account_id is not None:
-        account = Account.objects.filter(pk=payload.account_id).first()
-        if account is None:
-            raise NotFound(_("No such account."), field="account_id", code="unknown_account")
-        if account.community_id != community.pk:
-            raise NotFound(_("This account belongs to another community."), field="account_id", code="other_community")
+        account = selectors.deposit_account_get(user=user, community=community, pk=payload.account_id)
         if account.kind != AccountKind.FUNDING or account.unit != Unit.FEN:
             raise DomainError(
                 _("Deposits go into a funding source's yuan account."), field="account_id", code="not_funding"
@@ -154,9 +150,9 @@ def funding_deposit(request: HttpRequest, code: str, payload: DepositIn) -> Stat
     if not rules.can_manage_ledger(request.user, community):
         raise NotAllowed(_("You may not post money for this community."))
     key = idempotency_key_of(request, payload.idempotency_key, "deposit")
-    account = _funding_account(community, payload)
+    account = _funding_account(request.user, community, payload)
     amount = services.whole_amount(payload.amount_fen, field="amount_fen")
-    replay = Transaction.objects.filter(community=community, idempotency_key=key).exists()
+    replay = selectors.idempotency_key_used(community=community, key=key)
     txn = services.funding_deposit(
         actor=request.user,
         community=community,
@@ -180,10 +176,7 @@ class TransactionFilter(Page):
 )
 def transactions(request: HttpRequest, code: str, filters: Query[TransactionFilter]) -> list[dict[str, Any]]:
     community = _books(request, code)
-    qs = selectors.transactions_of_community(user=request.user, community=community)
-    qs = qs.select_related("reversed_by").prefetch_related("entries__account__resident", "entries__account__merchant")
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
+    qs = selectors.transactions_of_community(user=request.user, community=community, kind=filters.kind or "")
     return [transaction_out(t) for t in page_of(qs, filters)]
 
 
@@ -199,10 +192,8 @@ def transaction_reverse(request: HttpRequest, code: str, transaction_id: int, pa
     if not rules.can_manage_ledger(request.user, community):
         raise NotAllowed(_("You may not correct this community's books."))
     key = idempotency_key_of(request, payload.idempotency_key, "reverse")
-    original = Transaction.objects.filter(community=community, pk=transaction_id).first()
-    if original is None:
-        raise NotFound(_("No such transaction in this community."), code="unknown_transaction")
-    replay = Transaction.objects.filter(community=community, idempotency_key=key).exists()
+    original = selectors.transaction_get(user=request.user, community=community, pk=transaction_id)
+    replay = selectors.idempotency_key_used(community=community, key=key)
     txn = services.transaction_reverse(
         community=community, original=original, idempotency_key=key, reason=payload.reason, actor=request.user
     )
@@ -221,10 +212,8 @@ class MerchantFilter(Page):
 )
 def community_merchants(request: HttpRequest, code: str, filters: Query[MerchantFilter]) -> list[dict[str, Any]]:
     community = _books(request, code)
-    qs = selectors.merchants_of_community(user=request.user, community=community).select_related("community")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    return [merchant_out(m) for m in page_of(qs.order_by("name"), filters)]
+    qs = selectors.merchants_of_community(user=request.user, community=community, status=filters.status or "")
+    return [merchant_out(m) for m in page_of(qs, filters)]
 
 
 @router.post(
@@ -235,9 +224,7 @@ def community_merchants(request: HttpRequest, code: str, filters: Query[Merchant
 )
 def merchant_decide(request: HttpRequest, code: str, merchant_id: int, payload: DecideIn) -> dict[str, Any]:
     community = _books(request, code)
-    merchant = Merchant.objects.filter(community=community, pk=merchant_id).select_related("community").first()
-    if merchant is None:
-        raise NotFound(_("No such merchant."), code="unknown_merchant")
+    merchant = selectors.merchant_of_community_get(user=request.user, community=community, pk=merchant_id)
     merchant = services.merchant_decide(
         actor=request.user, merchant=merchant, approve=payload.approve, settles_with=payload.settles_with
     )

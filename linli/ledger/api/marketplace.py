@@ -9,12 +9,11 @@ from ninja import Query, Status
 
 from linli.core.api import Page, page_of
 from linli.core.errors import NotAllowed, NotFound
-from linli.people.models import Resident
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get_public
 
 from .. import rules, selectors, services
-from ..models import Merchant, Product, Unit
+from ..models import Unit
 from ..schemas import (
     MarketOrderIn,
     MarketOrderOut,
@@ -57,19 +56,6 @@ def shop(request: HttpRequest, filters: Query[ShopFilter]) -> list[dict[str, Any
     return [product_out(p) for p in page_of(qs, filters)]
 
 
-def _product_for_order(resident: Resident, pk: int) -> Product:
-    """The product a resident may order, in stock or not (a retry of the order that bought the last one must
-    still find it: the service decides on stock, after looking up the key)."""
-    product = Product.objects.select_related("merchant", "community").filter(pk=pk).first()
-    if (
-        product is None
-        or product.merchant.status != Merchant.Status.APPROVED
-        or (product.community_id != resident.community_id and not product.merchant.open_to_all_communities)
-    ):
-        raise NotFound(_("This product is not on sale to you."), code="unknown_product", field="product_id")
-    return product
-
-
 @router.post(
     "/ledger/orders",
     response={200: MarketOrderOut, 201: MarketOrderOut},
@@ -81,7 +67,7 @@ def order_place(request: HttpRequest, payload: MarketOrderIn) -> Status[Any]:
     header (or `idempotency_key`): a retry with the same key answers 200 with the first order and moves nothing."""
     resident = acting_resident(request)
     key = idempotency_key_of(request, payload.idempotency_key, "order")
-    product = _product_for_order(resident, payload.product_id)
+    product = selectors.product_to_order(resident=resident, pk=payload.product_id)
     now = timezone.now()
     order = services.order_place(
         actor=request.user,
@@ -102,9 +88,7 @@ class OrderFilter(Page):
     "/ledger/orders", response=list[MarketOrderOut], summary="My orders", operation_id="linli_ledger_api_my_orders"
 )
 def my_orders(request: HttpRequest, filters: Query[OrderFilter]) -> list[dict[str, Any]]:
-    qs = selectors.orders_of_resident(acting_resident(request))
-    if filters.status:
-        qs = qs.filter(status=filters.status)
+    qs = selectors.orders_of_resident(acting_resident(request), status=filters.status or "")
     return [order_out(o, user=request.user) for o in page_of(qs, filters)]
 
 
@@ -191,7 +175,7 @@ def merchant_detail(request: HttpRequest, merchant_id: int) -> dict[str, Any]:
 )
 def merchant_products(request: HttpRequest, merchant_id: int, page: Query[Page]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
-    qs = merchant.products.select_related("merchant", "community").order_by("name", "pk")
+    qs = selectors.merchant_products(user=request.user, merchant=merchant)
     return [product_out(p) for p in page_of(qs, page)]
 
 
@@ -215,9 +199,7 @@ def product_create(request: HttpRequest, merchant_id: int, payload: ProductIn) -
 )
 def product_update(request: HttpRequest, merchant_id: int, product_id: int, payload: ProductPatch) -> dict[str, Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
-    product = merchant.products.filter(pk=product_id).first()
-    if product is None:
-        raise NotFound(_("No such product."), code="unknown_product")
+    product = selectors.merchant_product_get(user=request.user, merchant=merchant, pk=product_id)
     values = {
         "name": product.name,
         "kind": product.kind,
@@ -241,7 +223,6 @@ def product_update(request: HttpRequest, merchant_id: int, product_id: int, payl
 def merchant_orders(request: HttpRequest, merchant_id: int, filters: Query[OrderFilter]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     qs = selectors.merchant_orders(user=request.user, merchant=merchant, status=filters.status)
-    qs = qs.select_related("community", "merchant")
     return [order_out(o, user=request.user, for_merchant=True) for o in page_of(qs, filters)]
 
 
@@ -279,7 +260,9 @@ def merchant_refund(request: HttpRequest, merchant_id: int, order_id: int, paylo
 )
 def merchant_settlements(request: HttpRequest, merchant_id: int, page: Query[Page]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
-    return [settlement_out(s) for s in page_of(merchant.settlements.select_related("merchant"), page)]
+    return [
+        settlement_out(s) for s in page_of(selectors.merchant_settlements(user=request.user, merchant=merchant), page)
+    ]
 
 
 @router.get(
@@ -291,7 +274,7 @@ def merchant_settlements(request: HttpRequest, merchant_id: int, page: Query[Pag
 def merchant_settlement(request: HttpRequest, merchant_id: int, settlement_id: int) -> dict[str, Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     settlement = selectors.settlement_get(user=request.user, merchant=merchant, pk=settlement_id)
-    orders = settlement.orders.select_related("product", "resident__community").order_by("redeemed_at", "pk")
+    orders = selectors.settlement_orders(user=request.user, settlement=settlement)
     return {
         **settlement_out(settlement),
         "orders": [

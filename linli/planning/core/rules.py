@@ -1,7 +1,7 @@
 """Life-circle rules as data: circles, age bands and groups, facility categories.
 
 The rules file is TOML (or JSON with the same structure); see
-``linli/planning/rules/default_rules.toml``. :func:`load_rules` validates it
+``linli/planning/standards/default_rules.toml``. :func:`load_rules` validates it
 and raises :class:`RulesError` naming the item (and its line in the file).
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import RulesError
 
-DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "rules" / "default_rules.toml"
+DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "standards" / "default_rules.toml"
 
 
 @dataclass(frozen=True)

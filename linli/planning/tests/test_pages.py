@@ -125,3 +125,16 @@ def test_excel_export_writes_formula_text_as_text(done_run, users, community):
     response = client_for(users["community_admin"], "en").get(f"/planning/runs/{done_run.pk}.xlsx")
     about = {row[0].value: row[1] for row in load_workbook(io.BytesIO(response.content))["About"].iter_rows()}
     assert (about["Scope"].data_type, about["Scope"].value) == ("s", "'" + payload)
+
+
+def test_a_site_names_a_building_of_its_own_community(users, community, other_community):
+    from linli.planning.models import CandidateSite
+
+    client = client_for(users["community_admin"], "en")
+    elsewhere = other_community.buildings.first()
+    url = "/api/v1/communities/shibei/planning/sites"
+    r = client.post(url, {"name": "隔壁的楼", "building_id": elsewhere.pk}, content_type="application/json")
+    assert r.status_code == 400 and "not in this community" in r.json()["error"]["message"]
+    r = client.post(url, {"name": "没有的楼", "building_id": 999_999}, content_type="application/json")
+    assert r.status_code == 404
+    assert not CandidateSite.objects.exists()

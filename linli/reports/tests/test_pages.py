@@ -169,3 +169,19 @@ def test_community_admins_issue_and_revoke_keys(community: Any, users: dict[str,
     key.refresh_from_db()
     assert key.revoked_at is not None
     assert client_for(users["grid_steward"]).get(f"/reports/{community.code}/keys/").status_code == 403
+
+
+@pytest.mark.parametrize("original", ["", "abc", "²", "9" * 30, " "])
+def test_marking_a_duplicate_asks_for_a_report_number(
+    community: Any, category: Any, steward: Any, resident_user: Any, original: str
+) -> None:
+    """Anything but a report's number (a superscript digit, a number past the database's range) is the same
+    message on the page, never a crash, and the report stays as it was."""
+    client_for(resident_user).post(f"/reports/{community.code}/new/", form_data(category))
+    report = Report.objects.get()
+    r = client_for(steward, "en").post(
+        f"/reports/{community.code}/{report.pk}/duplicate/", {"original": original}, follow=True
+    )
+    assert r.status_code == 200 and "Give the number of the original report." in r.content.decode()
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.duplicate_of_id is None

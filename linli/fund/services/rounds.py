@@ -1,4 +1,4 @@
-"""Writes for the community fund. Money moves only through `linli.ledger.services.money_transfer`."""
+"""Grant rounds and what happens in them: opened, moved through review and closing, applied to, scored, decided."""
 
 import datetime as dt
 from typing import Any
@@ -9,130 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.money import fen_to_yuan
-from linli.ledger import services as ledger
-from linli.ledger.codes import FundingCode
-from linli.ledger.models import Account, AccountKind, TransactionKind, Unit
 from linli.notifications.services import notify
 from linli.partners.models import Partner
 from linli.places.models import Community
 
-from . import rules, selectors
-from .models import Application, Category, ConflictDeclaration, Donation, GrantRound, ProjectReport, Review, Tranche
-
-MAX_FEN = 10**11  # a billion yuan: anything larger is a typing mistake
-
-
-def fund_account(community: Community) -> Account:
-    """The fund's money: the ledger's `community_fund` account in fen, which the ledger opens with a floor of
-    zero, so the fund never pays out more than it holds."""
-    return ledger.funding_account(community, FundingCode.COMMUNITY_FUND, Unit.FEN)
-
-
-def grant_account(application: Application) -> Account:
-    """A grant's own ledger account: money paid to the grantee and not yet reported spent. An account of the
-    ledger's `external` kind (the grantee is outside the platform) with the code `grant:<pk>`, floor zero."""
-    account, _created = Account.objects.get_or_create(
-        community_id=application.community_id,
-        kind=AccountKind.EXTERNAL,
-        code=f"grant:{application.pk}",
-        unit=Unit.FEN,
-        defaults={"floor": 0},
-    )
-    return account
-
-
-def _fen(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(_("Enter an amount in whole fen."), field=field, code="not_whole_number")
-    if value <= 0:
-        raise DomainError(_("The amount must be greater than zero."), field=field, code="amount_not_positive")
-    if value > MAX_FEN:
-        raise DomainError(_("The amount is too large."), field=field, code="amount_too_large")
-    return value
-
-
-def _text(value: Any, field: str, max_length: int, *, required: bool = True) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise DomainError(_("This field is required."), field=field, code="required")
-    if len(text) > max_length:
-        raise DomainError(_("Enter at most %(n)s characters.") % {"n": max_length}, field=field, code="too_long")
-    return text
-
-
-# --- donations ------------------------------------------------------------------------------------------
-
-
-def donation_record(
-    *,
-    actor: Any,
-    community: Community,
-    donor_kind: str,
-    donor_name: str,
-    amount_fen: int,
-    received_on: dt.date,
-    idempotency_key: str,
-    partner: Partner | None = None,
-    anonymous: bool = False,
-    purpose: str = "",
-    now: dt.datetime | None = None,
-) -> Donation:
-    """Record money received: a deposit into the fund's ledger account, with a numbered receipt.
-    A retry with the same key returns the first donation."""
-    if not rules.can_manage_fund(actor, community):
-        raise NotAllowed(_("You may not record donations for this community's fund."))
-    if donor_kind not in Donation.DonorKind.values:
-        raise DomainError(_("Choose who the donor is."), field="donor_kind")
-    donor_name = _text(donor_name, "donor_name", 80)
-    amount_fen = _fen(amount_fen, "amount_fen")
-    purpose = _text(purpose, "purpose", 120, required=False)
-    if partner is not None and partner.community_id != community.pk:
-        raise NotFound(_("No such partner."), field="partner")
-    now = now or timezone.now()
-    if received_on > timezone.localdate(now):
-        raise DomainError(_("A donation cannot be received in the future."), field="received_on")
-    key = f"donation:{_text(idempotency_key, 'idempotency_key', 100)}"
-    with transaction.atomic():
-        txn = ledger.money_transfer(
-            community=community,
-            from_account=ledger.external_account(community),
-            to_account=fund_account(community),
-            amount_fen=amount_fen,
-            idempotency_key=key,
-            memo=f"{donor_name} {purpose}".strip(),
-            actor=actor,
-            kind=TransactionKind.DEPOSIT,
-            now=now,
-        )
-        existing = Donation.objects.filter(transaction=txn).first()
-        if existing is not None:
-            return existing
-        donation = Donation.objects.create(
-            community=community,
-            donor_kind=donor_kind,
-            donor_name=donor_name,
-            partner=partner,
-            anonymous=anonymous,
-            amount_fen=amount_fen,
-            receipt_no=f"JJ{received_on.year}-{txn.pk:07d}",
-            received_on=received_on,
-            purpose=purpose,
-            transaction=txn,
-            recorded_by=actor,
-        )
-        audit_record(actor=actor, action="fund.donation", instance=donation, after=snapshot(donation))
-    return donation
-
-
-# --- rounds, applications, reviews ----------------------------------------------------------------------
+from .. import rules, selectors
+from ..models import Application, Category, ConflictDeclaration, GrantRound, Review
+from .common import _fen, _text
 
 
 def round_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     budget_fen: int,
@@ -171,14 +63,14 @@ def round_create(
     return grant_round
 
 
-def _round_locked(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+def _round_locked(*, actor: Actor, grant_round: GrantRound) -> GrantRound:
     """The round's row, locked for a change of status by the fund's staff (call inside a transaction)."""
     if not rules.can_manage_fund(actor, grant_round.community):
         raise NotAllowed(_("You may not change the status of this community's grant rounds."))
     return GrantRound.objects.select_for_update().get(pk=grant_round.pk)
 
 
-def _round_move(*, actor: Any, grant_round: GrantRound, to: str, action: str) -> GrantRound:
+def _round_move(*, actor: Actor, grant_round: GrantRound, to: str, action: str) -> GrantRound:
     """Record the locked round's new status, with its audit row (call inside the transaction that locked it)."""
     before = snapshot(grant_round)
     grant_round.status = to
@@ -191,7 +83,7 @@ def _wrong_status(grant_round: GrantRound, message: str) -> Conflict:
     return Conflict(message % {"status": grant_round.get_status_display()}, code="invalid_transition")
 
 
-def round_start_review(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+def round_start_review(*, actor: Actor, grant_round: GrantRound) -> GrantRound:
     """OPEN -> REVIEWING: the round takes no more applications; reviewers go on scoring, the staff deciding."""
     with transaction.atomic():
         locked = _round_locked(actor=actor, grant_round=grant_round)
@@ -204,7 +96,7 @@ def round_start_review(*, actor: Any, grant_round: GrantRound) -> GrantRound:
         )
 
 
-def round_close(*, actor: Any, grant_round: GrantRound) -> GrantRound:
+def round_close(*, actor: Actor, grant_round: GrantRound) -> GrantRound:
     """REVIEWING -> CLOSED, once every application is approved or rejected: no more scores or decisions. The
     approved grants are still paid in tranches and still report on their projects."""
     with transaction.atomic():
@@ -226,7 +118,7 @@ def round_close(*, actor: Any, grant_round: GrantRound) -> GrantRound:
         return _round_move(actor=actor, grant_round=locked, to=GrantRound.Status.CLOSED, action="fund.round_close")
 
 
-def round_reopen(*, actor: Any, grant_round: GrantRound, now: dt.datetime | None = None) -> GrantRound:
+def round_reopen(*, actor: Actor, grant_round: GrantRound, now: dt.datetime | None = None) -> GrantRound:
     """REVIEWING -> OPEN, while the round's closing date has not passed: applications are taken again."""
     today = timezone.localdate(now or timezone.now())
     with transaction.atomic():
@@ -244,7 +136,7 @@ def round_reopen(*, actor: Any, grant_round: GrantRound, now: dt.datetime | None
 
 def application_submit(
     *,
-    actor: Any,
+    actor: Actor,
     grant_round: GrantRound,
     applicant: Partner,
     title: str,
@@ -278,7 +170,7 @@ def application_submit(
             category=category,
             summary=_text(summary, "summary", 4000),
             requested_fen=requested_fen,
-            submitted_by=actor,
+            submitted_by=account_of(actor),
             submitted_at=now,
         )
         audit_record(actor=actor, action="fund.apply", instance=application, after=snapshot(application))
@@ -286,7 +178,7 @@ def application_submit(
 
 
 def review_score(
-    *, actor: Any, application: Application, score: int, comment: str = "", now: dt.datetime | None = None
+    *, actor: Actor, application: Application, score: int, comment: str = "", now: dt.datetime | None = None
 ) -> Review:
     """A round's reviewer scores an application, once. A reviewer with a conflict of interest (staff of the
     applicant, a partner in a shared project, a declared conflict) is refused and nothing is recorded."""
@@ -308,10 +200,14 @@ def review_score(
             raise Conflict(_("This round is closed: it takes no more scores."), code="round_closed")
         if locked.status != Application.Status.SUBMITTED:
             raise Conflict(_("This application has already been decided."), code="decided")
-        if Review.objects.filter(application=locked, reviewer=actor).exists():
+        if Review.objects.filter(application=locked, reviewer=account_of(actor)).exists():
             raise Conflict(_("You have already scored this application."), code="already_reviewed")
         review = Review.objects.create(
-            application=locked, reviewer=actor, score=score, comment=comment, created_at=now or timezone.now()
+            application=locked,
+            reviewer=account_of(actor),
+            score=score,
+            comment=comment,
+            created_at=now or timezone.now(),
         )
         audit_record(
             actor=actor, action="fund.review", instance=review, community=locked.community, after=snapshot(review)
@@ -319,14 +215,14 @@ def review_score(
     return review
 
 
-def conflict_declare(*, actor: Any, application: Application, reason: str) -> ConflictDeclaration:
+def conflict_declare(*, actor: Actor, application: Application, reason: str) -> ConflictDeclaration:
     """A round's reviewer declares a tie to the applicant that the register does not show (family, a former
     employer…); from then on the reviewer may not score that partner's applications. Declaring twice is
     refused."""
     if not rules.is_reviewer(actor, application.round):
         raise NotAllowed(_("You are not a reviewer of this round."))
     reason = _text(reason, "reason", 200)
-    if Review.objects.filter(application=application, reviewer=actor).exists():
+    if Review.objects.filter(application=application, reviewer=account_of(actor)).exists():
         raise Conflict(_("You have already scored this application."), code="already_reviewed")
     with transaction.atomic():
         declaration, created = ConflictDeclaration.objects.get_or_create(
@@ -348,7 +244,7 @@ def conflict_declare(*, actor: Any, application: Application, reason: str) -> Co
 
 def application_decide(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     approve: bool,
     approved_fen: int = 0,
@@ -397,7 +293,7 @@ def application_decide(
         before = snapshot(locked)
         locked.status = Application.Status.APPROVED if approve else Application.Status.REJECTED
         locked.approved_fen = approved_fen if approve else 0
-        locked.decided_by = actor
+        locked.decided_by = account_of(actor)
         locked.decided_at = now or timezone.now()
         locked.decision_note = note
         locked.save(update_fields=["status", "approved_fen", "decided_by", "decided_at", "decision_note"])
@@ -411,115 +307,3 @@ def application_decide(
                 body=note,
             )
     return locked
-
-
-# --- money out ------------------------------------------------------------------------------------------
-
-
-def tranche_pay(
-    *, actor: Any, application: Application, amount_fen: int, idempotency_key: str, now: dt.datetime | None = None
-) -> Tranche:
-    """Pay part of an approved grant: fund account → the grant's account, as one ledger transaction.
-
-    The application row is locked first, so two payments of one grant queue; the total paid can never exceed
-    the approved amount. The fund's account is held at or above zero by the ledger's floor (and checked here
-    under the same lock, to refuse with a clear message)."""
-    community = application.community
-    if not rules.can_manage_fund(actor, community):
-        raise NotAllowed(_("You may not pay out grants."))
-    amount_fen = _fen(amount_fen, "amount_fen")
-    key = f"tranche:{_text(idempotency_key, 'idempotency_key', 100)}"
-    now = now or timezone.now()
-    fund = fund_account(community)
-    grantee = grant_account(application)
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        done = Tranche.objects.filter(transaction__idempotency_key=key, transaction__community=community).first()
-        if done is not None:
-            if done.application_id != locked.pk or done.amount_fen != amount_fen:
-                raise Conflict(
-                    _("This idempotency key was already used for a different operation."), code="idempotency_key_reused"
-                )
-            return done
-        if not locked.can_disburse():
-            raise DomainError(_("Only an approved grant can be paid."), code="not_approved")
-        paid = Tranche.objects.filter(application=locked).aggregate(s=Sum("amount_fen"))["s"] or 0
-        if paid + amount_fen > locked.approved_fen:
-            raise DomainError(
-                _("This would pay ¥%(total)s of a grant of ¥%(approved)s; ¥%(left)s is left to pay.")
-                % {
-                    "total": fen_to_yuan(paid + amount_fen),
-                    "approved": fen_to_yuan(locked.approved_fen),
-                    "left": fen_to_yuan(locked.approved_fen - paid),
-                },
-                field="amount_fen",
-                code="over_approved",
-            )
-        held = Account.objects.select_for_update().get(pk=fund.pk)
-        if held.balance < amount_fen:
-            raise ledger.InsufficientBalance(
-                _("The fund holds ¥%(held)s and cannot pay ¥%(n)s.")
-                % {"held": fen_to_yuan(held.balance), "n": fen_to_yuan(amount_fen)},
-                field="amount_fen",
-            )
-        txn = ledger.money_transfer(
-            community=community,
-            from_account=fund,
-            to_account=grantee,
-            amount_fen=amount_fen,
-            idempotency_key=key,
-            memo=f"{locked.title} · {locked.applicant.name}",
-            actor=actor,
-            kind=TransactionKind.GRANT,
-            now=now,
-        )
-        tranche = Tranche.objects.create(
-            application=locked,
-            number=Tranche.objects.filter(application=locked).count() + 1,
-            amount_fen=amount_fen,
-            transaction=txn,
-            paid_at=now,
-            paid_by=actor,
-        )
-        audit_record(actor=actor, action="fund.tranche", instance=tranche, community=community, after=snapshot(tranche))
-    return tranche
-
-
-def report_submit(
-    *, actor: Any, application: Application, period: str, body: str, spent_fen: int = 0, now: dt.datetime | None = None
-) -> ProjectReport:
-    """The grantee reports what was done and spent; spending leaves the grant's account (which cannot go below
-    zero, so no more can be reported spent than was paid)."""
-    if not rules.can_apply_for(actor, application.applicant):
-        raise NotAllowed(_("Only the grantee reports on the project."))
-    if application.status not in (Application.Status.APPROVED, Application.Status.COMPLETED):
-        raise DomainError(_("Only a funded project reports."), code="not_approved")
-    period = _text(period, "period", 40)
-    body = _text(body, "body", 4000)
-    if spent_fen:
-        spent_fen = _fen(spent_fen, "spent_fen")
-    now = now or timezone.now()
-    community = application.community
-    with transaction.atomic():
-        # decided again on the locked row: the grant may have been closed since it was read
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.status not in (Application.Status.APPROVED, Application.Status.COMPLETED):
-            raise Conflict(_("This project is no longer funded; it cannot report now."), code="not_approved")
-        report = ProjectReport.objects.create(
-            application=application, period=period, body=body, spent_fen=spent_fen, submitted_by=actor, submitted_at=now
-        )
-        if spent_fen:
-            report.transaction = ledger.money_transfer(
-                community=community,
-                from_account=grant_account(application),
-                to_account=ledger.external_account(community),
-                amount_fen=spent_fen,
-                idempotency_key=f"grant-spent:{report.pk}",
-                memo=f"{application.title} · {period}",
-                actor=actor,
-                kind=TransactionKind.TRANSFER,
-                now=now,
-            )
-            report.save(update_fields=["transaction"])
-        audit_record(actor=actor, action="fund.report", instance=report, community=community, after=snapshot(report))
-    return report

@@ -1,0 +1,80 @@
+"""Donations into the fund, each with its receipt."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.accounts.types import Actor, account_of
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.ledger import services as ledger
+from linli.ledger.models import TransactionKind
+from linli.partners.models import Partner
+from linli.places.models import Community
+
+from .. import rules
+from ..models import Donation
+from .common import _fen, _text, fund_account
+
+
+def donation_record(
+    *,
+    actor: Actor,
+    community: Community,
+    donor_kind: str,
+    donor_name: str,
+    amount_fen: int,
+    received_on: dt.date,
+    idempotency_key: str,
+    partner: Partner | None = None,
+    anonymous: bool = False,
+    purpose: str = "",
+    now: dt.datetime | None = None,
+) -> Donation:
+    """Record money received: a deposit into the fund's ledger account, with a numbered receipt.
+    A retry with the same key returns the first donation."""
+    if not rules.can_manage_fund(actor, community):
+        raise NotAllowed(_("You may not record donations for this community's fund."))
+    if donor_kind not in Donation.DonorKind.values:
+        raise DomainError(_("Choose who the donor is."), field="donor_kind")
+    donor_name = _text(donor_name, "donor_name", 80)
+    amount_fen = _fen(amount_fen, "amount_fen")
+    purpose = _text(purpose, "purpose", 120, required=False)
+    if partner is not None and partner.community_id != community.pk:
+        raise NotFound(_("No such partner."), field="partner")
+    now = now or timezone.now()
+    if received_on > timezone.localdate(now):
+        raise DomainError(_("A donation cannot be received in the future."), field="received_on")
+    key = f"donation:{_text(idempotency_key, 'idempotency_key', 100)}"
+    with transaction.atomic():
+        txn = ledger.money_transfer(
+            community=community,
+            from_account=ledger.external_account(community),
+            to_account=fund_account(community),
+            amount_fen=amount_fen,
+            idempotency_key=key,
+            memo=f"{donor_name} {purpose}".strip(),
+            actor=actor,
+            kind=TransactionKind.DEPOSIT,
+            now=now,
+        )
+        existing = Donation.objects.filter(transaction=txn).first()
+        if existing is not None:
+            return existing
+        donation = Donation.objects.create(
+            community=community,
+            donor_kind=donor_kind,
+            donor_name=donor_name,
+            partner=partner,
+            anonymous=anonymous,
+            amount_fen=amount_fen,
+            receipt_no=f"JJ{received_on.year}-{txn.pk:07d}",
+            received_on=received_on,
+            purpose=purpose,
+            transaction=txn,
+            recorded_by=account_of(actor),
+        )
+        audit_record(actor=actor, action="fund.donation", instance=donation, after=snapshot(donation))
+    return donation
