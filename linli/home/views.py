@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
 from linli.accounts.services import user_set_preferences
+from linli.care import selectors as care
 from linli.core.cookies import elder_cookie_set
 from linli.core.scenarios import Scenario
 from linli.people.selectors import resident_of_user
@@ -58,6 +59,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_view": rules.can_view_community(request.user, community),
             "is_staff": rules.is_community_staff(request.user, community),
             "neighbourhoods": community.neighbourhoods.all(),
+            "care_overdue": care.overdue_count(user=request.user, community=community),
         },
     )
 

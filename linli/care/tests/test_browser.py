@@ -25,6 +25,7 @@ def test_steward_records_a_visit_for_an_overdue_elder_on_a_phone(page: Any, setu
     page.context.add_cookies([{"name": "linli_elder", "value": "1", "url": page.base_url}])
     browser_login(page, setup.steward.mobile)
     page.goto(page.base_url + "/communities/shibei/")
+    assert page.inner_text("[data-testid=care-overdue]") == "1 人逾期"
     page.click("text=关爱走访")
     page.wait_for_load_state()
     main = page.inner_text("main")
