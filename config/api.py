@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from linli.accounts.api import router as accounts_router
 from linli.canteen.api import router as canteen_router
+from linli.care.api import router as care_router
 from linli.childcare.api import router as childcare_router
 from linli.cockpit.api import router as cockpit_router
 from linli.consultation.api import router as consultation_router
@@ -34,6 +35,7 @@ api.add_router("", places_router)
 api.add_router("", people_router)
 api.add_router("", consultation_router)
 api.add_router("", mediation_router)
+api.add_router("", care_router)
 api.add_router("", facilities_router)
 api.add_router("", canteen_router)
 api.add_router("", courses_router)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "linli.notifications",
     "linli.consultation",
     "linli.mediation",
+    "linli.care",
     "linli.ledger",
     "linli.facilities",
     "linli.canteen",

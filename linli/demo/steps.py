@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "linli.consultation.demo.build",
     "linli.mediation.demo.build",
     "linli.reports.demo.build",
+    "linli.care.demo.build",
     "linli.planning.demo.build",
     "linli.cockpit.demo.build",
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
 from linli.accounts.services import user_set_preferences
+from linli.care import selectors as care
 from linli.core.cookies import elder_cookie_set
 from linli.core.errors import DomainError
 from linli.core.scenarios import Scenario
@@ -74,6 +75,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_invite": can_invite_residents(request.user, community),
             "can_set_up": place_rules.can_set_up_community(request.user, community),
             "neighbourhoods": community.neighbourhoods.all(),
+            "care_overdue": care.overdue_count(user=request.user, community=community),
         },
     )
 

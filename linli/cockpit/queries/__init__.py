@@ -1,3 +1,3 @@
 """Importing this package registers every domain's named queries and figures."""
 
-from . import community_life, consultation, facilities, ledger, people, planning, registry, reports  # noqa: F401
+from . import care, community_life, consultation, facilities, ledger, people, planning, registry, reports  # noqa: F401

@@ -28,6 +28,7 @@ TESTED_ELSEWHERE = {
     "matters_settled",
     "points_earned_per_active_resident",
     "volunteer_hours_per_100",
+    "care_visited_on_time",  # linli/care/tests/test_indicator.py
 }
 TESTED_HERE = {
     "planning_covered_share",
