@@ -8,6 +8,7 @@ from linli.accounts import rules
 from linli.accounts.services import user_set_preferences
 from linli.core.cookies import elder_cookie_set
 from linli.core.scenarios import Scenario
+from linli.notices.selectors import my_unread
 from linli.people.selectors import resident_of_user
 from linli.places import selectors as places
 
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home/home.html",
         {
             "resident": resident,
+            "unread_notices": my_unread(user=request.user),
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),
