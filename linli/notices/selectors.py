@@ -67,7 +67,7 @@ def _with_counts(qs: QuerySet[Notice], community: Community | None = None) -> Qu
     return qs.annotate(
         recipient_count=Count("recipients", filter=scope),
         read_count=Count("recipients", filter=scope & Q(recipients__read_at__isnull=False)),
-    )
+    ).order_by(F("published_at").desc(nulls_first=True), "-pk")
 
 
 def notices_of_community(*, user: Any, community: Community) -> QuerySet[Notice]:
