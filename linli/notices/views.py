@@ -110,6 +110,7 @@ def staff_list(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "page": Paginator(notices, 30).get_page(request.GET.get("page")),
             "can_write": rules.can_write_for_community(request.user, community),
+            "can_write_street": rules.can_write_for_street(request.user, community.street),
             "steward_urgent": selectors.urgent_for_steward(user=request.user, community=community),
         },
     )

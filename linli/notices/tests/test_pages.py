@@ -193,3 +193,56 @@ def test_the_text_format_is_safe() -> None:
     assert 'href="javascript' not in html
     quote = render_body('[x](https://a.cn/"onmouseover="alert(1))')
     assert 'onmouseover="' not in quote
+
+
+def test_a_street_admin_writes_to_the_streets_communities_through_the_pages(
+    users: dict[str, Any], estate: Estate, street: Any
+) -> None:
+    client = client_for(users["street_admin"])
+    response = client.post(
+        f"/notices/s/{street.code}/new/",
+        {"title": "防汛提醒", "body": "注意防汛", "communities": [estate.community.pk]},
+    )
+    assert response.status_code == 302
+    notice = Notice.objects.get(title="防汛提醒")
+    assert notice.community is None and notice.street == street
+    client.post(f"/notices/s/{street.code}/{notice.pk}/act/", {"action": "publish"})
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.PUBLISHED
+    assert NoticeRecipient.objects.filter(notice=notice, community=estate.community).count() == 5
+    assert "防汛提醒" in client.get(f"/notices/s/{street.code}/").content.decode()
+    staff_page = client_for(users["community_admin"]).get(f"/notices/c/{estate.community.code}/")
+    assert "防汛提醒" in staff_page.content.decode()
+    for role in ("community_admin", "social_worker", "city_viewer", "resident"):
+        assert client_for(users[role]).get(f"/notices/s/{street.code}/new/").status_code == 404
+
+
+def test_a_resident_asks_for_sms_on_the_notices_page(users: dict[str, Any], estate: Estate) -> None:
+    from linli.notices.models import SmsPreference
+
+    client = client_for(estate.adult_b1.user)
+    assert client.post("/notices/sms/", {"by_sms": "1"}).status_code == 302
+    assert SmsPreference.objects.get(resident=estate.adult_b1).by_sms is True
+    assert "不再发短信" in client.get("/notices/").content.decode()
+    client.post("/notices/sms/", {"by_sms": "0"})
+    assert SmsPreference.objects.get(resident=estate.adult_b1).by_sms is False
+    assert client_for(users["outsider"]).post("/notices/sms/", {"by_sms": "1"}).status_code == 404
+
+
+def test_scheduling_through_the_page(users: dict[str, Any], estate: Estate) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    admin = users["community_admin"]
+    notice = services.notice_create(actor=admin, community=estate.community, title="体检", body="周五体检")
+    client, url = client_for(admin), f"/notices/c/{estate.community.code}/{notice.pk}/act/"
+    page = client.post(url, {"action": "schedule", "publish_at": "not a date"}, follow=True)
+    assert "请输入日期和时间" in page.content.decode()
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.DRAFT
+    later = timezone.localtime() + dt.timedelta(days=1)
+    client.post(url, {"action": "schedule", "publish_at": later.strftime("%Y-%m-%dT%H:%M")})
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.SCHEDULED and notice.publish_at is not None
+    assert not NoticeRecipient.objects.filter(notice=notice).exists()

@@ -308,3 +308,11 @@ def test_staff_writes_leave_audit_rows(users: dict[str, Any], estate: Estate) ->
     ]
     notice.refresh_from_db()
     assert notice.title == "t2"
+
+
+def test_the_periodic_job_is_listed_and_runs(users: dict[str, Any], estate: Estate) -> None:
+    from linli.core.schedule import PERIODIC_TASKS
+    from linli.notices.tasks import notices_tick
+
+    assert "linli.notices.tasks.notices_tick" in dict(PERIODIC_TASKS)
+    assert notices_tick.enqueue().return_value == {"published": 0, "sms": 0}
