@@ -7,16 +7,18 @@ from typing import Any
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from linli.accounts.api_auth import AUTH
 from linli.core.api import RowId
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import SensitiveTag
 from linli.places.models import Building, Community, Grid, Neighbourhood, Street
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
+from .files import attachments_clean
 from .models import Notice, NoticeRecipient
 from .targeting import NoticeTargets
 
@@ -202,6 +204,17 @@ def notice_update(request: HttpRequest, code: str, notice_id: RowId, payload: No
     community = community_get(code=code, user=request.user)
     notice = selectors.notice_get(user=request.user, community=community, pk=notice_id)
     return notice_out(services.notice_update(actor=request.user, notice=notice, **_fields(payload)))
+
+
+@router.post(BASE + "/{notice_id}/attachments", response={201: NoticeOut})
+def notice_attach(request: HttpRequest, code: str, notice_id: RowId, files: File[list[UploadedFile]]) -> Status:
+    """Images (JPEG, PNG, WebP; re-encoded without metadata) and PDFs, as multipart `files`, before publication."""
+    community = community_get(code=code, user=request.user)
+    notice = selectors.notice_get(user=request.user, community=community, pk=notice_id)
+    if not rules.can_write_notice(request.user, notice):  # before reading the files
+        raise NotAllowed(_("You may not change this notice."))
+    services.notice_attach(actor=request.user, notice=notice, attachments=attachments_clean(list(files)))
+    return Status(201, notice_out(notice))
 
 
 @router.post(BASE + "/{notice_id}/publish", response=NoticeOut)

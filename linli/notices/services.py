@@ -16,7 +16,7 @@ from linli.people.models import Resident
 from linli.places.models import Community, Street
 
 from . import rules
-from .files import CleanAttachment
+from .files import MAX_FILES, CleanAttachment
 from .models import Notice, NoticeAttachment, NoticeRecipient, SmsPreference
 from .sms import delayed_send, urgent_sms_send
 from .targeting import NoticeTargets, residents_targeted, targets_check
@@ -57,6 +57,10 @@ def _set_targets(notice: Notice, targets: NoticeTargets) -> None:
 
 
 def _save_attachments(notice: Notice, attachments: list[CleanAttachment], saved: list[Any]) -> None:
+    if attachments and notice.attachments.count() + len(attachments) > MAX_FILES:
+        raise DomainError(
+            _("Attach at most %(n)s files.") % {"n": MAX_FILES}, code="too_many_files", field="attachments"
+        )
     for item in attachments:
         row = NoticeAttachment(notice=notice, kind=item.kind, name=item.name, size=len(item.content))
         row.file.save(item.filename, ContentFile(item.content), save=False)
@@ -145,6 +149,21 @@ def notice_update(
             after={**_fields(locked), "targets": targets.summary(), "attachments_added": len(attachments or [])},
         )
     return locked
+
+
+def notice_attach(*, actor: Any, notice: Notice, attachments: list[CleanAttachment]) -> list[NoticeAttachment]:
+    """Add images or PDFs to a notice not yet published."""
+    if not rules.can_write_notice(actor, notice):
+        raise NotAllowed(_("You may not change this notice."))
+    with files_removed_on_error() as saved, transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if not locked.can_edit():
+            raise Conflict(_("A published or withdrawn notice can no longer be changed."))
+        _save_attachments(locked, attachments, saved)
+        audit_record(
+            actor=actor, action="notice.attach", instance=locked, after={"attachments": [a.name for a in attachments]}
+        )
+    return list(locked.attachments.order_by("-id")[: len(attachments)])[::-1]
 
 
 def _publish(notice: Notice, now: dt.datetime) -> int:

@@ -246,3 +246,22 @@ def test_scheduling_through_the_page(users: dict[str, Any], estate: Estate) -> N
     notice.refresh_from_db()
     assert notice.status == Notice.Status.SCHEDULED and notice.publish_at is not None
     assert not NoticeRecipient.objects.filter(notice=notice).exists()
+
+
+def test_attachments_through_the_api(users: dict[str, Any], estate: Estate, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    admin = users["community_admin"]
+    notice = services.notice_create(actor=admin, community=estate.community, title="附件", body="见附件")
+    url = f"/api/v1/communities/{estate.community.code}/notices/{notice.pk}/attachments"
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+    refused = client_for(admin).post(url, {"files": [SimpleUploadedFile("a.pdf", b"MZ\x90\x00 not a pdf")]})
+    assert refused.status_code == 400 and refused.json()["error"]["fields"]
+    assert client_for(users["grid_steward"]).post(url, {"files": [SimpleUploadedFile("a.pdf", pdf)]}).status_code == 403
+    assert not NoticeAttachment.objects.exists()
+    done = client_for(admin).post(
+        url, {"files": [SimpleUploadedFile("a.pdf", pdf), SimpleUploadedFile("p.png", png())]}
+    )
+    assert done.status_code == 201 and len(done.json()["attachments"]) == 2
+    six = [SimpleUploadedFile(f"{i}.pdf", pdf) for i in range(4)]
+    assert client_for(admin).post(url, {"files": six}).status_code == 400  # 2 + 4 > 5
+    assert NoticeAttachment.objects.count() == 2
