@@ -1,13 +1,11 @@
 """Notice pages: residents read theirs; staff write, publish and follow who has read; stewards see their grids'
 unread. Every row is read through `selectors`, scoped to the user."""
 
-import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,7 +58,7 @@ def my_sms(request: HttpRequest) -> HttpResponse:
 
 
 def _may_open_attachment(user: Any, notice: Notice) -> bool:
-    if NoticeRecipient.objects.filter(Q(notice=notice) & Q(resident__user=user)).exists() and notice.is_live():
+    if notice.is_live() and NoticeRecipient.objects.filter(notice=notice, resident__user=user).exists():
         return True
     if rules.can_write_notice(user, notice):
         return True
@@ -80,7 +78,7 @@ def attachment(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
     content_type = "application/pdf" if item.kind == NoticeAttachment.Kind.PDF else "image/jpeg"
     response = FileResponse(
         item.file.open("rb"),
-        content_type=content_type or mimetypes.guess_type(item.file.name)[0],
+        content_type=content_type,
         as_attachment=item.kind == NoticeAttachment.Kind.PDF,
         filename=item.file.name.rsplit("/", 1)[-1],
     )
