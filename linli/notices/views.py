@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.people.selectors import resident_of_user
 from linli.places.models import Community, Street
 from linli.places.selectors import community_get
@@ -188,6 +188,8 @@ def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, community=community, pk=pk)
     if not rules.can_write_notice(request.user, notice):
         raise NotAllowed(_("You may not change this notice."))
+    if not notice.can_edit():
+        raise Conflict(_("A published or withdrawn notice can no longer be changed."))
     return _compose(
         request, community=notice.community, street=None if notice.community_id else notice.street, notice=notice
     )
@@ -197,6 +199,8 @@ def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def street_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     street = _street_get(request.user, code)
     notice = selectors.street_notice_get(user=request.user, street=street, pk=pk)
+    if not notice.can_edit():
+        raise Conflict(_("A published or withdrawn notice can no longer be changed."))
     return _compose(request, community=None, street=street, notice=notice)
 
 

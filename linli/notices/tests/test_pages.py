@@ -67,6 +67,12 @@ def test_permission_matrix_of_the_pages(role: str, users: dict[str, Any], estate
     assert client.get(f"/notices/c/{code}/").status_code == expected(role, STAFF_LIST)
     assert client.get(f"/notices/c/{code}/{pk}/").status_code == expected(role, STAFF_LIST)
     assert client.get(f"/notices/c/{code}/new/").status_code == expected(role, WRITERS)
+    published_edit = 409 if role in WRITERS else expected(role, set())  # a published notice is not edited
+    assert client.get(f"/notices/c/{code}/{pk}/edit/").status_code == published_edit
+    street = estate.community.street.code
+    street_status = 200 if role == "street_admin" else 302 if role == "anonymous" else 404
+    assert client.get(f"/notices/s/{street}/").status_code == street_status
+    assert client.get(f"/notices/s/{street}/new/").status_code == street_status
     assert client.get(f"/notices/c/{code}/{pk}/unread/").status_code == expected(role, {"grid_steward"})
     before = Notice.objects.count()
     response = client.post(f"/notices/c/{code}/new/", {"title": "t", "body": "b"})
@@ -265,3 +271,19 @@ def test_attachments_through_the_api(users: dict[str, Any], estate: Estate, sett
     six = [SimpleUploadedFile(f"{i}.pdf", pdf) for i in range(4)]
     assert client_for(admin).post(url, {"files": six}).status_code == 400  # 2 + 4 > 5
     assert NoticeAttachment.objects.count() == 2
+
+
+def test_a_draft_is_edited_through_the_page(users: dict[str, Any], estate: Estate) -> None:
+    admin = users["community_admin"]
+    notice = services.notice_create(actor=admin, community=estate.community, title="草稿", body="正文")
+    client, url = client_for(admin), f"/notices/c/{estate.community.code}/{notice.pk}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"title": "改好的", "body": "新正文", "buildings": [estate.b2.pk], "age_tiers": ["adult"]}
+    )
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.title == "改好的" and notice.target_age_tiers == ["adult"]
+    assert list(notice.target_buildings.all()) == [estate.b2]
+    assert client_for(users["social_worker"]).get(url).status_code == 200
+    assert client_for(users["grid_steward"]).get(url).status_code == 403
