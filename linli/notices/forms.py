@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from linli.people.ages import AgeTier
@@ -15,6 +16,11 @@ FORMAT_HELP = _(
     "A blank line starts a new paragraph. Lines starting with “- ” make a list. **Words in double stars** are bold. "
     "A link: [words](https://…)."
 )
+
+
+class TagChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name_en if (get_language() or "").startswith("en") else obj.name_zh
 
 
 class NoticeForm(forms.Form):
@@ -46,7 +52,7 @@ class NoticeForm(forms.Form):
     age_tiers = forms.MultipleChoiceField(
         label=_("Age groups"), choices=AgeTier.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = TagChoiceField(
         label=_("Special groups (sensitive)"),
         queryset=SensitiveTag.objects.all(),
         required=False,

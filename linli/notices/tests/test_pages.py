@@ -286,4 +286,6 @@ def test_a_draft_is_edited_through_the_page(users: dict[str, Any], estate: Estat
     assert notice.title == "改好的" and notice.target_age_tiers == ["adult"]
     assert list(notice.target_buildings.all()) == [estate.b2]
     assert client_for(users["social_worker"]).get(url).status_code == 200
+    english = client_for(admin, "en").get(url).content.decode()
+    assert "Elderly living alone" in english and "Save as draft" in english
     assert client_for(users["grid_steward"]).get(url).status_code == 403
