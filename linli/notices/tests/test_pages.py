@@ -142,6 +142,8 @@ def test_a_resident_reads_a_notice_and_the_home_page_shows_unread(estate: Estate
 
 
 def test_the_steward_page_lists_unread_in_the_grid_with_mobiles(estate: Estate, published: Notice) -> None:
+    detail = client_for(estate.steward, "en").get(f"/notices/c/{estate.community.code}/{published.pk}/")
+    assert "Elderly living alone" in detail.content.decode()
     page = client_for(estate.steward).get(f"/notices/c/{estate.community.code}/{published.pk}/unread/")
     text = page.content.decode()
     assert "陈阿婆" in text and "13900000101" in text and "李大爷" in text and "王奶奶" not in text
