@@ -15,6 +15,7 @@ from linli.fund.api import router as fund_router
 from linli.home.api import router as home_router
 from linli.ledger.api import router as ledger_router
 from linli.mediation.api import router as mediation_router
+from linli.notices.api import router as notices_router
 from linli.partners.api import router as partners_router
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
@@ -47,3 +48,4 @@ api.add_router("", volunteering_router)
 api.add_router("", fund_router)
 api.add_router("", partners_router)
 api.add_router("", home_router)
+api.add_router("", notices_router)

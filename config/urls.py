@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fund/", include("linli.fund.urls")),
     path("company/", include("linli.company.urls")),
     path("partners/", include("linli.partners.urls")),
+    path("notices/", include("linli.notices.urls")),
     path("", include("linli.home.urls")),
 ]
 if settings.DEBUG:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "linli.volunteering",
     "linli.fund",
     "linli.company",
+    "linli.notices",
     "linli.demo",
     "linli.planning",
     "linli.cockpit",

@@ -57,7 +57,7 @@ class Condition(models.TextChoices):
 class Need(models.TextChoices):
     DAILY_CARE = "daily_care", _("Daily care")
     HEALTH = "health", _("Health or medicine")
-    MEALS = "meals", _("Meals")
+    MEALS = "meals", pgettext_lazy("care need", "Meals")
     HOME_REPAIR = "home_repair", _("Home repair or safety")
     COMPANY = "company", _("Company and emotional support")
     MONEY = "money", _("Financial hardship")

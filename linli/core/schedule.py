@@ -11,4 +11,5 @@ PERIODIC_TASKS: list[tuple[str, int]] = [
     ("linli.company.tasks.collect_yesterday", 6 * 3600),
     ("linli.facilities.tasks.close_past_bookings", 15 * 60),
     ("linli.core.tasks.prune_throttle_counters", 6 * 3600),
+    ("linli.notices.tasks.notices_tick", 300),
 ]

@@ -13,6 +13,7 @@ from linli.care import selectors as care
 from linli.core.cookies import elder_cookie_set
 from linli.core.errors import DomainError
 from linli.core.scenarios import Scenario
+from linli.notices.selectors import my_unread
 from linli.people import services as people_services
 from linli.people.access import needs_verification
 from linli.people.forms import DeletionRequestForm
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home/home.html",
         {
             "resident": resident,
+            "unread_notices": my_unread(user=request.user),
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),

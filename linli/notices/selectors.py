@@ -1,0 +1,149 @@
+"""Reading notices, always through the acting user's rights: residents see what was sent to them and is live;
+staff see their community's notices (and the street's notices that reach it); stewards see their grids' unread."""
+
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.errors import NotAllowed, NotFound
+from linli.places.models import Community, Street
+
+from . import rules
+from .models import Notice, NoticeRecipient
+
+
+def _live(prefix: str = "") -> Q:
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Notice.Status.PUBLISHED}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
+    )
+
+
+# --- residents -----------------------------------------------------------------------------------------
+
+
+def my_notices(*, user: Any) -> QuerySet[NoticeRecipient]:
+    """My live notices: pinned on top, then unread, then newest."""
+    if not user.is_authenticated:
+        return NoticeRecipient.objects.none()
+    return (
+        NoticeRecipient.objects.filter(_live("notice__"), resident__user=user)
+        .select_related("notice__community", "notice__street")
+        .order_by(
+            "-notice__pinned",
+            "-notice__urgent",
+            F("read_at").asc(nulls_first=True),
+            "-notice__published_at",
+            "-notice_id",
+        )
+    )
+
+
+def my_unread(*, user: Any, limit: int = 5) -> list[NoticeRecipient]:
+    """For the home page: my unread live notices, urgent and pinned first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        NoticeRecipient.objects.filter(_live("notice__"), resident__user=user, read_at__isnull=True)
+        .select_related("notice__community", "notice__street")
+        .order_by("-notice__urgent", "-notice__pinned", "-notice__published_at", "-notice_id")[:limit]
+    )
+
+
+def my_notice_get(*, user: Any, pk: int) -> NoticeRecipient:
+    recipient = my_notices(user=user).filter(notice_id=pk).select_related("notice__community", "notice__street").first()
+    if recipient is None:
+        raise NotFound(_("No such notice."))
+    return recipient
+
+
+# --- staff ---------------------------------------------------------------------------------------------
+
+
+def _with_counts(qs: QuerySet[Notice], community: Community | None = None) -> QuerySet[Notice]:
+    scope = Q(recipients__community=community) if community is not None else Q()
+    return qs.annotate(
+        recipient_count=Count("recipients", filter=scope),
+        read_count=Count("recipients", filter=scope & Q(recipients__read_at__isnull=False)),
+    ).order_by(F("published_at").desc(nulls_first=True), "-pk")
+
+
+def notices_of_community(*, user: Any, community: Community) -> QuerySet[Notice]:
+    """The community's own notices and the street's notices that reach it, with read counts among its residents."""
+    if not rules.can_view_notices_of(user, community):
+        raise NotAllowed(_("You may not see this community's notices."))
+    reaches = Exists(NoticeRecipient.objects.filter(notice=OuterRef("pk"), community=community))
+    street_draft = Q(community__isnull=True, street_id=community.street_id) & ~Q(status=Notice.Status.PUBLISHED)
+    visible = Q(community=community) | Q(community__isnull=True, reaches_community=True)
+    if rules.can_write_for_street(user, community.street):
+        visible |= street_draft
+    return _with_counts(Notice.objects.annotate(reaches_community=reaches).filter(visible), community).select_related(
+        "community", "street", "created_by"
+    )
+
+
+def notices_of_street(*, user: Any, street: Street) -> QuerySet[Notice]:
+    if not rules.can_write_for_street(user, street):
+        raise NotAllowed(_("You may not see this street's notices."))
+    return _with_counts(Notice.objects.filter(street=street, community__isnull=True)).select_related(
+        "street", "created_by"
+    )
+
+
+def notice_get(*, user: Any, community: Community, pk: int) -> Notice:
+    notice = notices_of_community(user=user, community=community).filter(pk=pk).first()
+    if notice is None:
+        raise NotFound(_("No such notice."))
+    return notice
+
+
+def street_notice_get(*, user: Any, street: Street, pk: int) -> Notice:
+    notice = notices_of_street(user=user, street=street).filter(pk=pk).first()
+    if notice is None:
+        raise NotFound(_("No such notice."))
+    return notice
+
+
+def read_report(*, user: Any, notice: Notice, community: Community) -> QuerySet[NoticeRecipient]:
+    """Every recipient in the community, unread first: who to reach."""
+    if not rules.can_view_read_report(user, notice, community):
+        raise NotAllowed(_("You may not see who has read this notice."))
+    return (
+        NoticeRecipient.objects.filter(notice=notice, community=community)
+        .select_related("resident__household__building", "resident__user", "grid")
+        .order_by(
+            F("read_at").asc(nulls_first=True),
+            "grid__code",
+            "resident__household__building__name",
+            "resident__household__unit",
+            "pk",
+        )
+    )
+
+
+def unread_in_my_grids(*, user: Any, notice: Notice, community: Community) -> QuerySet[NoticeRecipient]:
+    """For a steward: who in their own grids has not opened this notice (to phone or visit)."""
+    grids = rules.stewarded_grids(user, community)
+    if not grids:
+        raise NotAllowed(_("Only the grid's steward sees who in the grid has not read."))
+    return (
+        NoticeRecipient.objects.filter(notice=notice, community=community, grid__in=grids, read_at__isnull=True)
+        .select_related("resident__household__building", "resident__user", "grid")
+        .order_by("grid__code", "resident__household__building__name", "resident__household__unit", "pk")
+    )
+
+
+def urgent_for_steward(*, user: Any, community: Community) -> QuerySet[Notice]:
+    """Live urgent notices with someone unread in the steward's grids, with that count."""
+    grids = rules.stewarded_grids(user, community)
+    if not grids:
+        return Notice.objects.none()
+    unread = Q(recipients__grid__in=grids, recipients__read_at__isnull=True, recipients__community=community)
+    return (
+        Notice.objects.filter(_live(), urgent=True)
+        .annotate(unread_count=Count("recipients", filter=unread))
+        .filter(unread_count__gt=0)
+        .order_by("-published_at", "-pk")
+    )
