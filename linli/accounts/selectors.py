@@ -31,9 +31,13 @@ def roles_of(*, user: Any) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(user_id=user.pk).select_related("community", "street")
 
 
+def account_find(*, pk: int) -> User | None:
+    """An account by id, to name as a steward or an assignee; the service checks what they may be given."""
+    return User.objects.filter(pk=pk).first()
+
+
 def account_get(*, pk: int, field: str | None = None) -> User:
-    """An account by id, to name as a grid's steward; the steward's own rules are checked by the service."""
-    account = User.objects.filter(pk=pk).first()
+    account = account_find(pk=pk)
     if account is None:
         raise NotFound(_("No such account."), field=field)
     return account

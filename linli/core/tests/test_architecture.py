@@ -41,7 +41,6 @@ QUERY_METHODS = frozenset(
 NOT_YET: frozenset[str] = frozenset(
     {
         "linli/reports/open311/views.py",
-        "linli/reports/views.py",
     }
 )
 
