@@ -175,7 +175,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
             "community": r.community.code if r.community else None,
             "street": r.street.code if r.street else None,
         }
-        for r in user.roles.select_related("community", "street")
+        for r in selectors.roles_of(user=user)
     ]
     resident = getattr(user, "resident", None)  # the register's profile bound by 实名核验 (people), if any
     return {

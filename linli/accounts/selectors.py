@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
 
-from .models import ApiToken
+from .models import ApiToken, RoleAssignment, User
 
 
 def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
@@ -24,3 +24,20 @@ def api_token_get(*, user: Any, pk: int | None = None, prefix: str | None = None
     if token is None:
         raise NotFound(_("No such token."))
     return token
+
+
+def roles_of(*, user: Any) -> QuerySet[RoleAssignment]:
+    """The user's own role assignments, with where they hold them."""
+    return RoleAssignment.objects.filter(user_id=user.pk).select_related("community", "street")
+
+
+def account_find(*, pk: int) -> User | None:
+    """An account by id, to name as a steward or an assignee; the service checks what they may be given."""
+    return User.objects.filter(pk=pk).first()
+
+
+def account_get(*, pk: int, field: str | None = None) -> User:
+    account = account_find(pk=pk)
+    if account is None:
+        raise NotFound(_("No such account."), field=field)
+    return account

@@ -99,7 +99,7 @@ def order_create(request: HttpRequest, code: str, menu_id: int, payload: MealOrd
 
 @router.get("/me/meal-orders", response=list[MealOrderOut])
 def my_orders(request: HttpRequest) -> list[dict[str, Any]]:
-    return [order_out(o) for o in selectors.orders_of_user(user=request.user).prefetch_related("charges")[:200]]
+    return [order_out(o) for o in selectors.orders_of_user(user=request.user, with_charges=True)[:200]]
 
 
 @router.post("/communities/{code}/canteen/orders/{order_id}/{action}", response=MealOrderOut)
@@ -121,9 +121,9 @@ def order_action(request: HttpRequest, code: str, order_id: int, action: str) ->
 def orders_of_day(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     day = date_in_range(date) if date else timezone.localdate()
-    rows = selectors.orders_of_day(user=request.user, community=community, day=day)
+    rows = selectors.orders_of_day(user=request.user, community=community, day=day, with_charges=True)
     exact = rules.can_view_birth_date(request.user, community)
-    return [order_out(o, exact_age=exact) for o in rows.prefetch_related("charges")]
+    return [order_out(o, exact_age=exact) for o in rows]
 
 
 @router.get("/communities/{code}/canteen/statements/{payer}/{month}", response=MealStatementOut)

@@ -18,8 +18,11 @@ from . import rules
 from .models import MealCharge, MealOrder, Menu, Payer
 
 
-def canteens_for(*, user: Any, community: Community) -> QuerySet[Facility]:
-    return facilities_for(user=user, community=community).filter(category__code="elderly_canteen")
+def canteens_for(*, user: Any, community: Community, include_shared: bool = True) -> QuerySet[Facility]:
+    """The community's canteens, and those neighbours share with it unless `include_shared` is false."""
+    return facilities_for(user=user, community=community, include_shared=include_shared).filter(
+        category__code="elderly_canteen"
+    )
 
 
 def canteen_get(*, user: Any, community: Community, pk: int) -> Facility:
@@ -46,13 +49,14 @@ def menu_get(*, user: Any, community: Community, pk: int) -> Menu:
     return menu
 
 
-def orders_of_user(*, user: Any) -> QuerySet[MealOrder]:
+def orders_of_user(*, user: Any, with_charges: bool = False) -> QuerySet[MealOrder]:
     members = [r.pk for r in household_of(user=user)]
-    return (
+    orders = (
         MealOrder.objects.filter(resident_id__in=members)
         .select_related("menu__canteen", "resident", "ordered_by__resident", "community")
         .order_by("-menu__day", "pk")
     )
+    return orders.prefetch_related("charges") if with_charges else orders
 
 
 def order_get(*, user: Any, community: Community, pk: int) -> MealOrder:
@@ -67,15 +71,16 @@ def order_get(*, user: Any, community: Community, pk: int) -> MealOrder:
     return order
 
 
-def orders_of_day(*, user: Any, community: Community, day: dt.date) -> QuerySet[MealOrder]:
+def orders_of_day(*, user: Any, community: Community, day: dt.date, with_charges: bool = False) -> QuerySet[MealOrder]:
     if not facility_rules.can_run_front_desk(user, community):
         raise NotAllowed(_("Only front-desk staff see day sheets."))
-    return (
+    orders = (
         MealOrder.objects.filter(community=community, menu__day=day)
         .exclude(status=MealOrder.Status.CANCELLED)
         .select_related("menu", "resident__household__building", "ordered_by__resident")
         .order_by("menu__meal", "resident__name", "pk")
     )
+    return orders.prefetch_related("charges") if with_charges else orders
 
 
 @dataclass

@@ -19,7 +19,6 @@ from linli.accounts import rules as account_rules
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id, parse_month
 from linli.facilities import rules as facility_rules
-from linli.facilities.models import Facility
 from linli.facilities.money import fen_to_yuan, yuan_to_fen
 from linli.facilities.selectors import household_of, resident_for_booking
 from linli.places.selectors import community_get
@@ -30,9 +29,7 @@ from .models import FUNDING_PAYERS, Menu
 
 
 class MenuForm(forms.Form):
-    canteen: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=gettext_lazy("canteen"), queryset=Facility.objects.none()
-    )
+    canteen: forms.ModelChoiceField = forms.ModelChoiceField(label=gettext_lazy("canteen"), queryset=None)
     day = forms.DateField(label=gettext_lazy("day"), widget=forms.DateInput(attrs={"type": "date"}))
     meal = forms.ChoiceField(label=gettext_lazy("meal"), choices=Menu.Meal.choices, initial=Menu.Meal.LUNCH)
     dishes = forms.CharField(
@@ -140,8 +137,8 @@ def menu_new(request: HttpRequest, code: str) -> HttpResponse:
     if not facility_rules.can_run_front_desk(request.user, community):
         raise NotAllowed(_("You may not publish menus in this community."))
     form = MenuForm(request.POST or None, initial={"day": timezone.localdate() + dt.timedelta(days=1)})
-    form.fields["canteen"].queryset = selectors.canteens_for(user=request.user, community=community).filter(  # type: ignore[attr-defined]
-        community=community
+    form.fields["canteen"].queryset = selectors.canteens_for(  # type: ignore[attr-defined]
+        user=request.user, community=community, include_shared=False
     )
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = dict(form.cleaned_data)

@@ -38,6 +38,11 @@ def applications_for_staff(*, user: Any, community: Community) -> QuerySet[Appli
     return Application.objects.filter(community=community).select_related("group__facility", "child__household")
 
 
+def application_queue(*, user: Any, community: Community) -> QuerySet[Application]:
+    """The staff's list: by status, then oldest first."""
+    return applications_for_staff(user=user, community=community).order_by("status", "created_at")
+
+
 def application_get(*, user: Any, community: Community, pk: int) -> Application:
     found = applications_for_staff(user=user, community=community).filter(pk=pk).first()
     if found is None:

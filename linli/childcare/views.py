@@ -58,7 +58,7 @@ def apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def applications(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    rows = selectors.applications_for_staff(user=request.user, community=community).order_by("status", "created_at")
+    rows = selectors.application_queue(user=request.user, community=community)
     return render(request, "childcare/applications.html", {"community": community, "applications": rows})
 
 

@@ -47,6 +47,11 @@ def enrolments_of_user(*, user: Any) -> QuerySet[Enrolment]:
     )
 
 
+def courses_enrolled_in(*, user: Any) -> set[int]:
+    """Ids of the courses the user's household (or the user as staff) is enrolled in now."""
+    return set(enrolments_of_user(user=user).filter(status__in=Enrolment.ACTIVE).values_list("course_id", flat=True))
+
+
 def enrolment_get(*, user: Any, community: Community, pk: int) -> Enrolment:
     mine = enrolments_of_user(user=user).filter(pk=pk).first()
     if mine is not None:

@@ -27,11 +27,7 @@ def course_list(request: HttpRequest, code: str) -> HttpResponse:
     audience = request.GET.get("audience", "")
     audience = audience if audience in Audience.values else ""
     courses = selectors.courses_for(user=request.user, community=community, audience=audience)
-    mine = set(
-        selectors.enrolments_of_user(user=request.user)
-        .filter(status__in=Enrolment.ACTIVE)
-        .values_list("course_id", flat=True)
-    )
+    mine = selectors.courses_enrolled_in(user=request.user)
     audiences = [
         a for a in Audience.choices if a[0] != Audience.STAFF or rules.can_join_staff_training(request.user, community)
     ]

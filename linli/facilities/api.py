@@ -15,11 +15,10 @@ from linli.core.errors import DomainError, NotFound
 from linli.core.parsing import date_in_range
 from linli.core.uploads import upload_read
 from linli.people.selectors import acted_by
-from linli.places.models import Building
-from linli.places.selectors import community_get
+from linli.places.selectors import building_get, community_get
 
 from . import register_io, selectors, services
-from .models import Booking, Facility, FacilityCategory, Service, Slot
+from .models import Booking, Facility, Service, Slot
 from .schemas import (
     BookingIn,
     BookingOut,
@@ -107,7 +106,7 @@ def booking_out(b: Booking) -> dict[str, Any]:
 
 def _facility_args(community: Any, data: dict[str, Any]) -> dict[str, Any]:
     if "category" in data:
-        category = FacilityCategory.objects.filter(code=data["category"]).first()
+        category = selectors.category_by_code(code=data["category"])
         if category is None:
             raise DomainError(
                 _("Unknown category “%(v)s”: use a code or Chinese name from the 类别 sheet.")
@@ -118,9 +117,9 @@ def _facility_args(community: Any, data: dict[str, Any]) -> dict[str, Any]:
         data["category"] = category
     if "building_id" in data:
         building_id = data.pop("building_id")
-        data["building"] = Building.objects.filter(community=community, pk=building_id).first() if building_id else None
-        if building_id and data["building"] is None:
-            raise NotFound(_("No such building in this community."), field="building_id")
+        data["building"] = (
+            building_get(community=community, pk=building_id, field="building_id") if building_id else None
+        )
     return data
 
 
@@ -151,7 +150,8 @@ def facility_list(request: HttpRequest, code: str, filters: Query[FacilityFilter
         scenario=filters.scenario,
         category=filters.category,
         search=filters.search,
-    ).prefetch_related("shared_with")
+        with_shared_with=True,
+    )
     return [facility_out(f) for f in qs]
 
 
@@ -165,7 +165,7 @@ def facility_create(request: HttpRequest, code: str, payload: FacilityIn) -> Sta
 @router.get("/communities/{code}/facilities.geojson")
 def facility_geojson(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    facilities = selectors.facilities_for(user=request.user, community=community).prefetch_related("shared_with")
+    facilities = selectors.facilities_for(user=request.user, community=community, with_shared_with=True)
     body = json.dumps(register_io.register_geojson(facilities=facilities), ensure_ascii=False)
     return HttpResponse(body, content_type="application/geo+json")
 

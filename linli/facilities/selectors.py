@@ -24,6 +24,10 @@ def categories() -> QuerySet[FacilityCategory]:
     return FacilityCategory.objects.all()
 
 
+def category_by_code(*, code: str) -> FacilityCategory | None:
+    return FacilityCategory.objects.filter(code=code).first()
+
+
 def facilities_for(
     *,
     user: Any,
@@ -33,6 +37,8 @@ def facilities_for(
     search: str = "",
     include_inactive: bool = False,
     include_shared: bool = True,
+    with_services: bool = False,
+    with_shared_with: bool = False,
 ) -> QuerySet[Facility]:
     """The community's facilities, and those neighbours share with it (两社融合)."""
     if not rules.can_view_register(user, community):
@@ -49,6 +55,10 @@ def facilities_for(
         qs = qs.filter(category__code=category)
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(services__name__icontains=search)).distinct()
+    if with_services:
+        qs = qs.prefetch_related("services")
+    if with_shared_with:
+        qs = qs.prefetch_related("shared_with")
     return qs.order_by("code")
 
 
@@ -97,6 +107,11 @@ def facilities_by_distance(*, user: Any, community: Community, scenario: str = "
 def services_of(*, facility: Facility, include_inactive: bool = False) -> QuerySet[Service]:
     qs = Service.objects.filter(facility=facility).prefetch_related("price_rules")
     return qs if include_inactive else qs.filter(active=True)
+
+
+def service_of_facility(*, facility: Facility, pk: int) -> Service | None:
+    """One of the facility's services, inactive ones included (to edit them)."""
+    return services_of(facility=facility, include_inactive=True).filter(pk=pk).first()
 
 
 def service_get(*, user: Any, community: Community, pk: int) -> Service:

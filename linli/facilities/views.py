@@ -205,8 +205,8 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_run_front_desk(request.user, community):
         raise NotAllowed(_("Only community staff manage facilities."))
     facilities = selectors.facilities_for(
-        user=request.user, community=community, include_inactive=True, include_shared=False
-    ).prefetch_related("services")
+        user=request.user, community=community, include_inactive=True, include_shared=False, with_services=True
+    )
     form = ImportForm()
     can_manage = rules.can_manage_register(request.user, community)
     import_errors: list[Any] = []
@@ -251,8 +251,8 @@ def register_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if not rules.can_export_register(request.user, community):
         raise NotAllowed(_("You may not export this register."))
     facilities = selectors.facilities_for(
-        user=request.user, community=community, include_inactive=True, include_shared=False
-    ).prefetch_related("shared_with")
+        user=request.user, community=community, include_inactive=True, include_shared=False, with_shared_with=True
+    )
     if fmt not in ("xlsx", "geojson", "template"):
         raise Http404
     stamp = timezone.localdate().isoformat()
@@ -303,7 +303,7 @@ def service_edit(request: HttpRequest, code: str, facility_pk: int, pk: int | No
     community = community_get(code=code, user=request.user)
     _require_manager(request, community)
     facility = selectors.facility_get(user=request.user, community=community, pk=facility_pk)
-    service = selectors.services_of(facility=facility, include_inactive=True).filter(pk=pk).first() if pk else None
+    service = selectors.service_of_facility(facility=facility, pk=pk) if pk else None
     initial = {"price": service.price_fen / 100} if service else None
     form = ServiceForm(request.POST or None, instance=service, initial=initial)
     if request.method == "POST" and form.is_valid():

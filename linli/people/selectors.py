@@ -201,6 +201,12 @@ def household_members(*, user: Any, household: Household) -> QuerySet[Resident]:
     return members.order_by(order, "birth_date", "pk")
 
 
+def household_candidates(*, user: Any, community: Community, household: Household, search: str) -> list[Resident]:
+    """Up to 20 residents matching `search` who don't live in `household` yet, to add to it."""
+    residents = residents_for(user=user, community=community, filters=ResidentFilters(search=search))
+    return list(residents.exclude(household=household)[:20])
+
+
 def households_for_choice(*, community: Community) -> QuerySet[Household]:
     return Household.objects.filter(community=community).select_related("building").order_by("building__name", "unit")
 
@@ -255,6 +261,13 @@ def household_of(*, user: Any) -> list[Resident]:
     return list(
         Resident.objects.filter(people_rules.CURRENT, household_id=me.household_id).order_by("birth_date", "pk")
     )
+
+
+def family_elder_choices(*, user: Any) -> list[Resident]:
+    """Members of my household I could ask to help: not me, and not one I already have an open link with."""
+    me = people_rules.own_resident(user)
+    taken = {link.elder_id for link in FamilyLink.objects.filter(helper=me, status__in=FamilyLink.OPEN)}
+    return [m for m in household_of(user=user) if me and m.pk != me.pk and m.pk not in taken]
 
 
 def elders_helped_by(*, user: Any) -> list[Resident]:
@@ -325,13 +338,30 @@ def family_links_of_user(*, user: Any) -> tuple[list[FamilyLink], list[FamilyLin
     return helping, helped
 
 
-def family_links_of_community(*, user: Any, community: Community, status: str = "") -> QuerySet[FamilyLink]:
+def family_links_of_community(
+    *, user: Any, community: Community, status: str = "", elder_id: int | None = None
+) -> QuerySet[FamilyLink]:
     if not people_rules.can_view_family_links(user, community):
         raise NotAllowed(_("You may not see this community's family links."))
     qs = _links().filter(community=community)
     if status:
         qs = qs.filter(status=status)
+    if elder_id is not None:
+        qs = qs.filter(elder_id=elder_id)
     return qs.order_by("-requested_at", "-pk")
+
+
+def family_link_of_community(*, user: Any, community: Community, pk: int) -> FamilyLink:
+    """One of the community's links, for its staff."""
+    link = family_links_of_community(user=user, community=community).filter(pk=pk).first()
+    if link is None:
+        raise NotFound(_("No such family link."))
+    return link
+
+
+def family_link_reloaded(*, user: Any, link: FamilyLink) -> FamilyLink:
+    """`link` read again after a service changed it (the caller was already allowed to see it)."""
+    return FamilyLink.objects.select_related("community", "helper", "elder").get(pk=link.pk)
 
 
 def family_link_get(*, user: Any, pk: int) -> FamilyLink:

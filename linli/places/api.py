@@ -1,16 +1,16 @@
 from typing import Any
 
-from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from linli.accounts import rules
+from linli.accounts import selectors as account_selectors
 from linli.accounts import services as account_services
 from linli.accounts.api_auth import AUTH
 from linli.accounts.models import RoleAssignment, User
-from linli.core.errors import NotAllowed, NotFound
+from linli.core.errors import NotAllowed
 from linli.core.uploads import upload_read
 
 from . import boundary as boundaries
@@ -72,8 +72,8 @@ def grid_list(request: HttpRequest, code: str) -> list[dict]:
         or place_rules.can_set_up_community(request.user, community)
     ):
         raise NotAllowed(_("Only this community's staff see its grids."))
-    grids = selectors.grids_of(community=community).annotate(n=Count("buildings"))
-    return [grid_out(g, g.n) for g in grids]
+    grids = selectors.grids_with_building_counts(community=community)
+    return [grid_out(g, g.n) for g in grids]  # type: ignore[attr-defined]  # annotated
 
 
 def grid_out(grid: Any, buildings: int) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def street_update(request: HttpRequest, code: str, payload: StreetSetupPatch) ->
 @router.get("/streets/{code}/communities", response=list[CommunityPublicOut], auth=AUTH)
 def street_community_list(request: HttpRequest, code: str) -> list[Community]:
     street = selectors.street_get(code=code, user=request.user)
-    return list(selectors.communities_of_street(street=street).select_related("street"))
+    return list(selectors.communities_of_street(street=street))
 
 
 @router.post("/streets/{code}/communities", response={201: CommunityOut}, auth=AUTH)
@@ -182,9 +182,7 @@ def street_admin_add(request: HttpRequest, code: str, payload: StaffIn) -> Statu
 @router.delete("/streets/{code}/admins/{int:assignment_id}", response={204: None}, auth=AUTH)
 def street_admin_revoke(request: HttpRequest, code: str, assignment_id: int) -> Status[None]:
     street = selectors.street_get(code=code, user=request.user)
-    assignment = selectors.street_admins_of(street=street).filter(pk=assignment_id).first()
-    if assignment is None:
-        raise NotFound(_("No such role here."))
+    assignment = selectors.street_admin_get(street=street, pk=assignment_id)
     account_services.role_revoke(actor=request.user, assignment=assignment)
     return Status(204, None)
 
@@ -291,10 +289,7 @@ def building_import_excel(request: HttpRequest, code: str, file: File[UploadedFi
 def _steward(community: Community, steward_id: int | None) -> User | None:
     if steward_id is None:
         return None
-    steward = User.objects.filter(pk=steward_id).first()
-    if steward is None:
-        raise NotFound(_("No such account."), field="steward_id")
-    return steward
+    return account_selectors.account_get(pk=steward_id, field="steward_id")
 
 
 @router.post("/communities/{code}/grids", response={201: GridOut}, auth=AUTH)
@@ -328,7 +323,7 @@ def grid_update(request: HttpRequest, code: str, grid_code: str, payload: GridPa
 def grid_building_list(request: HttpRequest, code: str, grid_code: str) -> list[dict[str, Any]]:
     community = _set_up(request, code)
     grid = selectors.grid_get(community=community, code=grid_code)
-    return [building_out(b) for b in selectors.buildings_of(community=community).filter(grid=grid)]
+    return [building_out(b) for b in selectors.buildings_of(community=community, grid=grid)]
 
 
 @router.post("/communities/{code}/grids/{grid_code}/buildings", response=GridBuildingsOut, auth=AUTH)
@@ -377,8 +372,6 @@ def staff_add(request: HttpRequest, code: str, payload: StaffIn) -> Status[Any]:
 @router.delete("/communities/{code}/staff/{int:assignment_id}", response={204: None}, auth=AUTH)
 def staff_revoke(request: HttpRequest, code: str, assignment_id: int) -> Status[None]:
     community = _set_up(request, code)
-    assignment = selectors.staff_of(community=community).filter(pk=assignment_id).first()
-    if assignment is None:
-        raise NotFound(_("No such role here."))
+    assignment = selectors.staff_role_get(community=community, pk=assignment_id)
     services.staff_revoke(actor=request.user, community=community, assignment=assignment)
     return Status(204, None)

@@ -42,12 +42,22 @@ def community_get(*, code: str, user: Any) -> Community:
     return community
 
 
-def buildings_of(*, community: Community) -> QuerySet[Building]:
-    return Building.objects.filter(community=community).select_related("neighbourhood", "grid")
+def buildings_of(*, community: Community, grid: Grid | None = None) -> QuerySet[Building]:
+    buildings = Building.objects.filter(community=community).select_related("neighbourhood", "grid")
+    return buildings if grid is None else buildings.filter(grid=grid)
+
+
+def buildings_by_name(*, community: Community) -> QuerySet[Building]:
+    return buildings_of(community=community).order_by("name", "pk")
 
 
 def grids_of(*, community: Community) -> QuerySet[Grid]:
     return Grid.objects.filter(community=community).select_related("steward")
+
+
+def grids_with_building_counts(*, community: Community) -> QuerySet[Grid]:
+    """The community's grids, each with `n`, its number of buildings."""
+    return grids_of(community=community).annotate(n=Count("buildings"))
 
 
 def household_get(*, community: Community, pk: int) -> Household:
@@ -78,8 +88,10 @@ def street_get(*, code: str, user: Any) -> Street:
 
 
 def communities_of_street(*, street: Street) -> QuerySet[Community]:
-    return Community.objects.filter(street=street).annotate(
-        n_buildings=Count("buildings", distinct=True), n_grids=Count("grids", distinct=True)
+    return (
+        Community.objects.filter(street=street)
+        .select_related("street")
+        .annotate(n_buildings=Count("buildings", distinct=True), n_grids=Count("grids", distinct=True))
     )
 
 
@@ -94,10 +106,10 @@ def neighbourhood_get(*, community: Community, pk: int) -> Neighbourhood:
     return hood
 
 
-def building_get(*, community: Community, pk: int) -> Building:
+def building_get(*, community: Community, pk: int, field: str | None = None) -> Building:
     building = Building.objects.filter(community=community, pk=pk).select_related("community").first()
     if building is None:
-        raise NotFound(_("No such building in this community."))
+        raise NotFound(_("No such building in this community."), field=field)
     return building
 
 
@@ -141,5 +153,19 @@ def staff_of(*, community: Community) -> QuerySet[RoleAssignment]:
     )
 
 
+def staff_role_get(*, community: Community, pk: int) -> RoleAssignment:
+    assignment = staff_of(community=community).filter(pk=pk).first()
+    if assignment is None:
+        raise NotFound(_("No such role here."))
+    return assignment
+
+
 def street_admins_of(*, street: Street) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(street=street, role=Role.STREET_ADMIN).select_related("user")
+
+
+def street_admin_get(*, street: Street, pk: int) -> RoleAssignment:
+    assignment = street_admins_of(street=street).filter(pk=pk).first()
+    if assignment is None:
+        raise NotFound(_("No such role here."))
+    return assignment

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import services as account_services
 from linli.accounts.models import Role
-from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_id
 from linli.core.uploads import upload_read
 
@@ -144,9 +143,7 @@ def street_admin_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def street_admin_revoke(request: HttpRequest, code: str, pk: str) -> HttpResponse:
     street = _street(request, code)
-    assignment = selectors.street_admins_of(street=street).filter(pk=parse_id(pk)).first()
-    if assignment is None:
-        raise NotFound(_("No such role here."))
+    assignment = selectors.street_admin_get(street=street, pk=parse_id(pk))
     account_services.role_revoke(actor=request.user, assignment=assignment)
     messages.success(request, _("Role revoked."))
     return redirect("places:street_detail", code=street.code)
@@ -215,9 +212,7 @@ def community_setup(request: HttpRequest, code: str) -> HttpResponse:
     buildings = selectors.buildings_filtered(
         community=community, neighbourhood_id=hood_id, grid=grid_code, search=search
     )
-    grids = [
-        (g, swatch("fill", g.colour)) for g in selectors.grids_of(community=community).annotate(n=Count("buildings"))
-    ]
+    grids = [(g, swatch("fill", g.colour)) for g in selectors.grids_with_building_counts(community=community)]
     return render(
         request,
         "places/community_setup.html",
@@ -432,9 +427,7 @@ def staff_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def staff_revoke(request: HttpRequest, code: str, pk: str) -> HttpResponse:
     community = _community(request, code)
-    assignment = selectors.staff_of(community=community).filter(pk=parse_id(pk)).first()
-    if assignment is None:
-        raise NotFound(_("No such role here."))
+    assignment = selectors.staff_role_get(community=community, pk=parse_id(pk))
     try:
         services.staff_revoke(actor=request.user, community=community, assignment=assignment)
     except DomainError as exc:

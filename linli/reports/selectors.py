@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,12 +11,13 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import RoleAssignment, User
 from linli.core.errors import NotAllowed, NotFound
 from linli.places.geometry import haversine_m
-from linli.places.models import Community
+from linli.places.models import Building, Community
 
 from . import rules
-from .models import Category, Level, Report
+from .models import ApiClient, Category, Level, Report, ReportEvent, ReportPhoto
 
 S = Report.Status
 
@@ -30,6 +32,16 @@ def category_get(*, community: Community, code: str) -> Category:
     if category is None:
         raise NotFound(_("No category has the code “%(code)s”.") % {"code": code}, code="unknown_category")
     return category
+
+
+def category_find(*, community: Community, pk: int) -> Category | None:
+    """An active category of the community by id, or None."""
+    return categories_of(community=community).filter(pk=pk).first()
+
+
+def building_points(*, community: Community, limit: int = 2000) -> list[Building]:
+    """The community's buildings with only what the report form's map needs."""
+    return list(Building.objects.filter(community=community).only("pk", "name", "lat", "lng")[:limit])
 
 
 def report_get(*, community: Community, pk: int) -> Report:
@@ -179,3 +191,139 @@ def sla_figures(*, user: Any, community: Community, days: int = 90, now: dt.date
         by_category=by_category,
         by_level=by_level,
     )
+
+
+def report_events(*, user: Any, report: Report) -> QuerySet[ReportEvent]:
+    """The report's history: all of it for those who handle it, the public entries for everyone else."""
+    events = report.events.select_related("actor").order_by("created_at", "id")
+    return events if rules.can_handle_report(user, report) else events.filter(public=True)
+
+
+def has_supported(*, user: Any, report: Report) -> bool:
+    return bool(user.is_authenticated) and report.supports.filter(user=user).exists()
+
+
+def assignees_of(*, community: Community, roles: Collection[str], limit: int | None = None) -> QuerySet[User]:
+    """Accounts holding one of `roles` in the community, by name: whom a report can be given to."""
+    holders = RoleAssignment.objects.filter(community=community, role__in=roles)
+    accounts = User.objects.filter(pk__in=holders.values("user_id")).order_by("display_name")
+    return accounts[:limit] if limit is not None else accounts
+
+
+def report_photo_find(*, code: str, report_id: int, pk: int) -> ReportPhoto | None:
+    """A report's photo (public, like the report) by the community's code, the report and the photo's id."""
+    return ReportPhoto.objects.filter(community__code=code, report_id=report_id, pk=pk).first()
+
+
+def reports_on_map(*, user: Any, community: Community, limit: int = 1000) -> list[Report]:
+    """The newest open reports with a place, for the staff's map."""
+    if not rules.can_view_queue(user, community):
+        raise NotAllowed(_("Only community staff see the work queue."))
+    return list(
+        Report.objects.filter(community=community, status__in=Report.OPEN_STATUSES, lat__isnull=False)
+        .select_related("category")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def api_clients_of(*, user: Any, community: Community) -> QuerySet[ApiClient]:
+    if not rules.can_configure_reports(user, community):
+        raise NotAllowed(_("Only community admins manage Open311 API keys."))
+    return ApiClient.objects.filter(community=community).order_by("-created_at")
+
+
+def api_client_get(*, user: Any, community: Community, pk: int) -> ApiClient:
+    client = api_clients_of(user=user, community=community).filter(pk=pk).first()
+    if client is None:
+        raise NotFound(_("No such API key."))
+    return client
+
+
+# --- Open311 (public, like the reports themselves) -----------------------------------------------------------
+
+OPEN311_COMMUNITY_FIELDS = ("pk", "code", "name", "street_id")
+
+OPEN311_ROW_FIELDS = (
+    "pk",
+    "status",
+    "status_notes",
+    "category__name",
+    "category__code",
+    "description",
+    "category__agency_responsible",
+    "category__service_notice",
+    "created_at",
+    "updated_at",
+    "expected_at",
+    "address",
+    "building_id",
+    "building__name",
+    "lat",
+    "lng",
+    "media_url",
+    "community__code",
+)
+
+
+def open311_communities(*, limit: int) -> list[Community]:
+    return list(Community.objects.only(*OPEN311_COMMUNITY_FIELDS)[:limit])
+
+
+def open311_community(*, code: str) -> Community | None:
+    return Community.objects.filter(code=code).only(*OPEN311_COMMUNITY_FIELDS).first()
+
+
+def category_by_code(*, community: Community, code: str, with_attributes: bool = False) -> Category | None:
+    """An active category by its code, or None."""
+    categories = Category.objects.filter(community=community, active=True, code=code)
+    return (categories.prefetch_related("attributes") if with_attributes else categories).first()
+
+
+def building_find(*, community: Community, pk: int) -> Building | None:
+    return Building.objects.filter(community=community, pk=pk).select_related("grid").first()
+
+
+def report_by_token(*, community: Community, token: str) -> Report | None:
+    return Report.objects.filter(community=community, token=token).only("pk", "token").first()
+
+
+def open311_requests(
+    *,
+    community: Community,
+    limit: int,
+    ids: list[int] | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    codes: list[str] | None = None,
+    open_only: bool | None = None,
+) -> QuerySet[Report]:
+    """Reports by id, or created between `start` and `end` (of these categories; open or closed ones only), newest
+    first."""
+    reports = Report.objects.filter(community=community)
+    if ids is not None:
+        return reports.filter(pk__in=ids).order_by("-created_at", "-id")[:limit]
+    if start is not None:
+        reports = reports.filter(created_at__gte=start)
+    if end is not None:
+        reports = reports.filter(created_at__lte=end)
+    if codes:
+        reports = reports.filter(category__code__in=codes)
+    if open_only is not None:
+        open_ = Q(status__in=Report.OPEN_STATUSES)
+        reports = reports.filter(open_) if open_only else reports.exclude(open_)
+    return reports.order_by("-created_at", "-id")[:limit]
+
+
+def open311_rows(*, reports: QuerySet[Report]) -> tuple[list[tuple[Any, ...]], dict[int, int]]:
+    """(the reports' OPEN311_ROW_FIELDS, {report id: its first photo's id}): two queries whatever the count, and no
+    model instances, so that 1,000 results render well within the time budget."""
+    rows = list(reports.values_list(*OPEN311_ROW_FIELDS))
+    first_photo: dict[int, int] = {}
+    if rows:
+        for report_id, photo_id in (
+            ReportPhoto.objects.filter(report_id__in=[r[0] for r in rows])
+            .order_by("-id")
+            .values_list("report_id", "id")
+        ):
+            first_photo[report_id] = photo_id
+    return rows, first_photo

@@ -13,18 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.accounts.models import RoleAssignment, User
+from linli.accounts.models import User
+from linli.accounts.selectors import account_find
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
 from linli.people import rules as people_rules
 from linli.people.selectors import acting_for
-from linli.places.models import Community, Grid
+from linli.places.models import Community
 from linli.places.selectors import community_get, community_get_public, grids_of
 
 from . import rules, selectors, services
 from .forms import ApiKeyForm, NoteForm, RateForm, ReportForm
 from .mapping import map_context
-from .models import ApiClient, Level, Report, ReportPhoto
+from .models import Level, Report
 from .open311.views import _attributes
 from .photos import MAX_PHOTOS, photo_clean
 
@@ -73,7 +74,7 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Thank you. Report #%(id)s was sent to the grid steward.") % {"id": report.pk})
             return redirect("reports:detail", code=community.code, pk=report.pk)
     grids = list(grids_of(community=community))
-    buildings = list(community.buildings.only("pk", "name", "lat", "lng")[:2000])
+    buildings = selectors.building_points(community=community)
     return render(
         request,
         "reports/report_new.html",
@@ -101,7 +102,7 @@ def nearby(request: HttpRequest, code: str) -> JsonResponse:
 
     category = None
     if request.GET.get("category", "").isdigit():
-        category = selectors.categories_of(community=community).filter(pk=parse_id(request.GET["category"])).first()
+        category = selectors.category_find(community=community, pk=parse_id(request.GET["category"]))
     building = request.GET.get("building", "")
     found = selectors.reports_nearby(
         community=community,
@@ -132,14 +133,11 @@ def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get_public(code=code)
     report = selectors.report_get(community=community, pk=pk)
     handler = rules.can_handle_report(request.user, report)
-    events = report.events.select_related("actor").order_by("created_at", "id")
-    if not handler:
-        events = events.filter(public=True)
+    events = selectors.report_events(user=request.user, report=report)
     now = timezone.now()
     assignees: list[User] = []
     if handler:
-        ids = RoleAssignment.objects.filter(community=community, role__in=rules.ASSIGNEE_ROLES)
-        assignees = list(User.objects.filter(pk__in=ids.values("user_id")).order_by("display_name")[:200])
+        assignees = list(selectors.assignees_of(community=community, roles=rules.ASSIGNEE_ROLES, limit=200))
     return render(
         request,
         "reports/report_detail.html",
@@ -152,7 +150,7 @@ def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "is_reporter": rules.is_reporter(request.user, report),
             "see_reporter": rules.can_see_reporter(request.user, report),
             "can_support": rules.can_support_report(request.user, report) and report.is_open,
-            "supported": request.user.is_authenticated and report.supports.filter(user=request.user).exists(),
+            "supported": selectors.has_supported(user=request.user, report=report),
             "can_reopen": rules.can_reopen_report(request.user, report) and report.can_reopen(now),
             "can_rate": rules.can_rate_report(request.user, report) and report.can_rate(),
             "note_form": NoteForm(),
@@ -254,7 +252,7 @@ def report_assign(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
     def write() -> object:
         assignee = (
-            User.objects.filter(pk=request.POST.get("assignee") or 0).first()
+            account_find(pk=int(request.POST.get("assignee") or 0))
             if (request.POST.get("assignee") or "").isdigit()
             else None
         )
@@ -301,7 +299,7 @@ def report_rate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 def photo(request: HttpRequest, code: str, pk: int, photo_id: int) -> FileResponse:
-    item = ReportPhoto.objects.filter(community__code=code, report_id=pk, pk=photo_id).first()
+    item = selectors.report_photo_find(code=code, report_id=pk, pk=photo_id)
     if item is None:
         raise Http404
     response = FileResponse(
@@ -332,7 +330,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
         assignee_id = request.POST.get("assignee", "")
-        assignee = User.objects.filter(pk=int(assignee_id)).first() if assignee_id.isdigit() else None
+        assignee = account_find(pk=int(assignee_id)) if assignee_id.isdigit() else None
         try:
             if assignee is None or not ids:
                 raise DomainError(_("Tick reports and choose whom to assign them to."))
@@ -354,9 +352,6 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     )
     qs = selectors.reports_queue(user=request.user, community=community, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    staff = RoleAssignment.objects.filter(
-        community=community, role__in=("grid_steward", "social_worker", "community_admin")
-    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -368,9 +363,11 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
             "filters": filters,
             "statuses": Report.Status.choices,
             "categories": selectors.categories_of(community=community, active_only=False),
-            "grids": Grid.objects.filter(community=community),
+            "grids": grids_of(community=community),
             "levels": Level.choices,
-            "assignees": User.objects.filter(pk__in=staff.values("user_id")).order_by("display_name"),
+            "assignees": selectors.assignees_of(
+                community=community, roles=("grid_steward", "social_worker", "community_admin")
+            ),
             "can_assign": rules.can_assign_reports(request.user, community),
             "querystring": params.urlencode(),
             "badges": STATUS_BADGE,
@@ -385,11 +382,7 @@ STATUS_COLOUR = {"submitted": "#d7263d", "accepted": "#f46036", "in_progress": "
 @login_required
 def report_map(request: HttpRequest, code: str) -> HttpResponse:
     community = _staff_community(request, code)
-    reports = list(
-        Report.objects.filter(community=community, status__in=Report.OPEN_STATUSES, lat__isnull=False)
-        .select_related("category")
-        .order_by("-created_at")[:1000]
-    )
+    reports = selectors.reports_on_map(user=request.user, community=community)
     markers: list[dict[str, Any]] = [
         {
             "lng": r.lng,
@@ -429,9 +422,7 @@ def api_keys(request: HttpRequest, code: str) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
     new_key = None
     if request.method == "POST" and request.POST.get("revoke", "").isdigit():
-        client = ApiClient.objects.filter(community=community, pk=parse_id(request.POST["revoke"])).first()
-        if client is None:
-            raise NotFound(_("No such API key."))
+        client = selectors.api_client_get(user=request.user, community=community, pk=parse_id(request.POST["revoke"]))
         services.api_client_revoke(actor=request.user, client=client)
         messages.success(request, _("The key was revoked."))
         return redirect("reports:keys", code=community.code)
@@ -454,7 +445,7 @@ def api_keys(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "form": form,
             "new_key": new_key,
-            "clients": ApiClient.objects.filter(community=community).order_by("-created_at"),
+            "clients": selectors.api_clients_of(user=request.user, community=community),
             "endpoint": request.build_absolute_uri("/open311/v2/"),
         },
     )

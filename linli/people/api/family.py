@@ -34,8 +34,8 @@ def family_link_out(link: FamilyLink) -> dict[str, Any]:
     }
 
 
-def _fresh(link: FamilyLink) -> dict[str, Any]:
-    return family_link_out(FamilyLink.objects.select_related("community", "helper", "elder").get(pk=link.pk))
+def _fresh(request: HttpRequest, link: FamilyLink) -> dict[str, Any]:
+    return family_link_out(selectors.family_link_reloaded(user=request.user, link=link))
 
 
 @router.get("/me/acting-for", response=list[ActingForOut])
@@ -82,7 +82,7 @@ def family_link_request(request: HttpRequest, payload: FamilyLinkIn) -> Status[A
             mobile_last4=payload.mobile_last4,
             relation=payload.relation,
         )
-    return Status(201, _fresh(link))
+    return Status(201, _fresh(request, link))
 
 
 @router.get("/me/family-links/{link_id}", response=FamilyLinkOut)
@@ -94,26 +94,26 @@ def family_link_detail(request: HttpRequest, link_id: RowId) -> dict[str, Any]:
 def family_link_send_code(request: HttpRequest, link_id: RowId) -> dict[str, Any]:
     """Text a code to the elder's register mobile (limited per helper and per elder)."""
     link = selectors.family_link_get(user=request.user, pk=link_id)
-    return _fresh(services.family_link_send_code(actor=request.user, link=link))
+    return _fresh(request, services.family_link_send_code(actor=request.user, link=link))
 
 
 @router.post("/me/family-links/{link_id}/confirm-code", response=FamilyLinkOut)
 def family_link_confirm_code(request: HttpRequest, link_id: RowId, payload: FamilyCodeIn) -> dict[str, Any]:
     link = selectors.family_link_get(user=request.user, pk=link_id)
-    return _fresh(services.family_link_confirm_code(actor=request.user, link=link, code=payload.code))
+    return _fresh(request, services.family_link_confirm_code(actor=request.user, link=link, code=payload.code))
 
 
 @router.post("/me/family-links/{link_id}/consent", response=FamilyLinkOut)
 def family_link_consent(request: HttpRequest, link_id: RowId) -> dict[str, Any]:
     """The elder agrees from their own account."""
     link = selectors.family_link_get(user=request.user, pk=link_id)
-    return _fresh(services.family_link_consent(actor=request.user, link=link))
+    return _fresh(request, services.family_link_consent(actor=request.user, link=link))
 
 
 @router.post("/me/family-links/{link_id}/end", response=FamilyLinkOut)
 def family_link_end(request: HttpRequest, link_id: RowId) -> dict[str, Any]:
     link = selectors.family_link_get(user=request.user, pk=link_id)
-    return _fresh(services.family_link_end(actor=request.user, link=link))
+    return _fresh(request, services.family_link_end(actor=request.user, link=link))
 
 
 class FamilyLinkFilter(Page):
@@ -126,28 +126,25 @@ def community_family_links(request: HttpRequest, code: str, filters: Query[Famil
     """The community's family links, for its staff."""
     community = community_get(code=code, user=request.user)
     status = filters.status if filters.status in FamilyLink.Status.values else ""
-    qs = selectors.family_links_of_community(user=request.user, community=community, status=status)
-    if filters.elder_id is not None:
-        qs = qs.filter(elder_id=filters.elder_id)
+    qs = selectors.family_links_of_community(
+        user=request.user, community=community, status=status, elder_id=filters.elder_id
+    )
     return [family_link_out(x) for x in page_of(qs, filters)]
 
 
 def _community_link(request: HttpRequest, code: str, link_id: int) -> FamilyLink:
     community = community_get(code=code, user=request.user)
-    link = selectors.family_links_of_community(user=request.user, community=community).filter(pk=link_id).first()
-    if link is None:
-        raise NotFound(_("No such family link."))
-    return link
+    return selectors.family_link_of_community(user=request.user, community=community, pk=link_id)
 
 
 @router.post("/communities/{code}/family-links/{link_id}/confirm-in-person", response=FamilyLinkOut)
 def community_family_link_confirm(request: HttpRequest, code: str, link_id: RowId) -> dict[str, Any]:
     """A social worker or community admin saw the elder agree, face to face (recorded as the confirmer)."""
     link = _community_link(request, code, link_id)
-    return _fresh(services.family_link_confirm_in_person(actor=request.user, link=link))
+    return _fresh(request, services.family_link_confirm_in_person(actor=request.user, link=link))
 
 
 @router.post("/communities/{code}/family-links/{link_id}/end", response=FamilyLinkOut)
 def community_family_link_end(request: HttpRequest, code: str, link_id: RowId) -> dict[str, Any]:
     link = _community_link(request, code, link_id)
-    return _fresh(services.family_link_end(actor=request.user, link=link))
+    return _fresh(request, services.family_link_end(actor=request.user, link=link))

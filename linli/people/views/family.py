@@ -1,8 +1,6 @@
 """Family helpers' pages (我的亲情账号): ask to help an elder, send the consent code and enter it, agree as the elder,
 end a link; and the staff page where a social worker confirms consent given in person."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,24 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError
-from linli.places.selectors import buildings_of, community_get
+from linli.places.selectors import buildings_by_name, community_get
 
 from .. import rules, selectors, services
 from ..forms import FamilyCodeForm, FamilyFindForm, FamilyHouseholdForm
 from ..models import FamilyLink
 
 
-def _household_choices(request: HttpRequest) -> list[Any]:
-    me = rules.own_resident(request.user)
-    taken = {link.elder_id for link in FamilyLink.objects.filter(helper=me, status__in=FamilyLink.OPEN)}
-    return [m for m in selectors.household_of(user=request.user) if me and m.pk != me.pk and m.pk not in taken]
-
-
 def _building_choices(request: HttpRequest) -> list[tuple[int, str]]:
     me = rules.own_resident(request.user)
     if me is None:
         return []
-    return [(b.pk, str(b)) for b in buildings_of(community=me.community).order_by("name", "pk")]
+    return [(b.pk, str(b)) for b in buildings_by_name(community=me.community)]
 
 
 @login_required
@@ -37,7 +29,9 @@ def family_mine(request: HttpRequest) -> HttpResponse:
     me = rules.own_resident(request.user)
     how = request.POST.get("how", "") if request.method == "POST" else ""
     household_form = FamilyHouseholdForm(
-        request.POST if how == "household" else None, members=_household_choices(request), prefix="household"
+        request.POST if how == "household" else None,
+        members=selectors.family_elder_choices(user=request.user),
+        prefix="household",
     )
     find_form = FamilyFindForm(
         request.POST if how == "find" else None, buildings=_building_choices(request), prefix="find"
@@ -163,10 +157,13 @@ def family_links(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     status = request.GET.get("status", "")
     status = status if status in FamilyLink.Status.values else ""
-    links = selectors.family_links_of_community(user=request.user, community=community, status=status)
-    elder_id = request.GET.get("elder", "")
-    if elder_id.isascii() and elder_id.isdigit():
-        links = links.filter(elder_id=int(elder_id))
+    elder = request.GET.get("elder", "")
+    links = selectors.family_links_of_community(
+        user=request.user,
+        community=community,
+        status=status,
+        elder_id=int(elder) if elder.isascii() and elder.isdigit() else None,
+    )
     return render(
         request,
         "people/family_links.html",

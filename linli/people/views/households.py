@@ -68,9 +68,9 @@ def household_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     candidates = None
     q = request.GET.get("q", "").strip()
     if can_edit and q:
-        candidates = selectors.residents_for(
-            user=request.user, community=community, filters=selectors.ResidentFilters(search=q)
-        ).exclude(household=household)[:20]
+        candidates = selectors.household_candidates(
+            user=request.user, community=community, household=household, search=q
+        )
     if add_form is not None and request.method == "POST" and add_form.is_valid():
         try:
             resident = selectors.resident_get(

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from linli.core.errors import DomainError
-from linli.places.models import Building, Community
+from linli.places.models import Community
 
-from .. import services
-from ..models import Category, Report, ReportPhoto
+from .. import selectors, services
+from ..models import Category, Report
 from .render import XmlList, errors, respond
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -73,13 +74,13 @@ def _params(request: HttpRequest) -> QueryDict:
 def jurisdiction(request: HttpRequest) -> Community:
     code = (_params(request).get("jurisdiction_id") or request.GET.get("jurisdiction_id") or "").strip()
     if not code:
-        communities = list(Community.objects.only("pk", "code", "name", "street_id")[:2])
+        communities = selectors.open311_communities(limit=2)
         if len(communities) == 1:
             return communities[0]
         raise Open311Error(
             400, _("jurisdiction_id was not provided: this server serves several jurisdictions (community codes).")
         )
-    community = Community.objects.filter(code=code).only("pk", "code", "name", "street_id").first()
+    community = selectors.open311_community(code=code)
     if community is None:
         raise Open311Error(404, _("jurisdiction_id “%(code)s” was not found.") % {"code": code[:60]})
     return community
@@ -122,18 +123,14 @@ def _service(category: Category) -> dict[str, Any]:
 @open311(("GET", "HEAD"))
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     community = jurisdiction(request)
-    categories = Category.objects.filter(community=community, active=True).prefetch_related("attributes")
+    categories = selectors.categories_of(community=community)
     return respond(fmt, "services", "service", [_service(c) for c in categories])
 
 
 @open311(("GET", "HEAD"))
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     community = jurisdiction(request)
-    category = (
-        Category.objects.filter(community=community, active=True, code=service_code)
-        .prefetch_related("attributes")
-        .first()
-    )
+    category = selectors.category_by_code(community=community, code=service_code, with_attributes=True)
     if category is None:
         raise Open311Error(404, _("service_code “%(code)s” was not found.") % {"code": service_code[:60]})
     attributes = [
@@ -193,7 +190,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     code = (params.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code was not provided."))
-    category = Category.objects.filter(community=community, active=True, code=code).first()
+    category = selectors.category_by_code(community=community, code=code)
     if category is None:
         raise Open311Error(404, _("service_code “%(code)s” was not found.") % {"code": code[:60]})
     lat = _float(params.get("lat"), "lat")
@@ -202,7 +199,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     address_id = (params.get("address_id") or "").strip()
     if address_id:
         building = (
-            Building.objects.filter(community=community, pk=int(address_id)).select_related("grid").first()
+            selectors.building_find(community=community, pk=int(address_id))
             if address_id.isdigit() and len(address_id) < 18
             else None
         )
@@ -253,40 +250,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     return respond(fmt, "service_requests", "request", [item], status=201)
 
 
-ROW_FIELDS = (
-    "pk",
-    "status",
-    "status_notes",
-    "category__name",
-    "category__code",
-    "description",
-    "category__agency_responsible",
-    "category__service_notice",
-    "created_at",
-    "updated_at",
-    "expected_at",
-    "address",
-    "building_id",
-    "building__name",
-    "lat",
-    "lng",
-    "media_url",
-    "community__code",
-)
-
-
-def _rows(request: HttpRequest, qs: Any) -> list[dict[str, Any]]:
-    """Service requests as the specification lists their fields: two queries whatever the count (no N+1),
-    and no model instances, so that 1,000 results render well within the time budget."""
-    rows = list(qs.values_list(*ROW_FIELDS))
-    first_photo: dict[int, int] = {}
-    if rows:
-        for report_id, photo_id in (
-            ReportPhoto.objects.filter(report_id__in=[r[0] for r in rows])
-            .order_by("-id")
-            .values_list("report_id", "id")
-        ):
-            first_photo[report_id] = photo_id
+def _rows(request: HttpRequest, reports: QuerySet[Report]) -> list[dict[str, Any]]:
+    """Service requests as the specification lists their fields."""
+    rows, first_photo = selectors.open311_rows(reports=reports)
     tz = timezone.get_current_timezone()
 
     def when(value: dt.datetime | None) -> str | None:
@@ -359,13 +325,13 @@ def _datetime(value: str, name: str) -> dt.datetime:
 def _search(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.GET
     community = jurisdiction(request)
-    qs = Report.objects.filter(community=community)
     ids_param = (params.get("service_request_id") or "").strip()
     if ids_param:
         ids = [p.strip() for p in ids_param.split(",") if p.strip()]
         if not all(i.isdigit() and len(i) < 18 for i in ids):
             raise Open311Error(400, _("service_request_id must be a comma-separated list of request ids."))
-        found = _rows(request, qs.filter(pk__in=[int(i) for i in ids]).order_by("-created_at", "-id")[:MAX_RESULTS])
+        by_id = selectors.open311_requests(community=community, limit=MAX_RESULTS, ids=[int(i) for i in ids])
+        found = _rows(request, by_id)
         return respond(fmt, "service_requests", "request", found)
     codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
     statuses = [s.strip().lower() for s in (params.get("status") or "").split(",") if s.strip()]
@@ -385,16 +351,15 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, _("end_date is before start_date."))
     if end - start > MAX_SPAN:
         raise Open311Error(400, _("The dates may not span more than 90 days."))
-    qs = qs.filter(created_at__gte=start, created_at__lte=end)
-    if codes:
-        qs = qs.filter(category__code__in=codes)
-    if len(set(statuses)) == 1:
-        qs = (
-            qs.filter(status__in=Report.OPEN_STATUSES)
-            if statuses[0] == "open"
-            else qs.exclude(status__in=Report.OPEN_STATUSES)
-        )
-    found = _rows(request, qs.order_by("-created_at", "-id")[:MAX_RESULTS])
+    reports = selectors.open311_requests(
+        community=community,
+        limit=MAX_RESULTS,
+        start=start,
+        end=end,
+        codes=codes,
+        open_only=statuses[0] == "open" if len(set(statuses)) == 1 else None,
+    )
+    found = _rows(request, reports)
     return respond(fmt, "service_requests", "request", found)
 
 
@@ -409,7 +374,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     community = jurisdiction(request)
     found = (
-        _rows(request, Report.objects.filter(community=community, pk=int(service_request_id)))
+        _rows(request, selectors.open311_requests(community=community, limit=1, ids=[int(service_request_id)]))
         if service_request_id.isdigit() and len(service_request_id) < 18
         else []
     )
@@ -421,7 +386,7 @@ def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> H
 @open311(("GET", "HEAD"))
 def token(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     community = jurisdiction(request)
-    report = Report.objects.filter(community=community, token=token[:32]).only("pk", "token").first()
+    report = selectors.report_by_token(community=community, token=token[:32])
     if report is None:
         raise Open311Error(404, _("token “%(token)s” was not found.") % {"token": token[:40]})
     return respond(fmt, "service_requests", "request", [{"service_request_id": report.pk, "token": report.token}])
