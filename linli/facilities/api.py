@@ -198,7 +198,10 @@ def facility_detail(request: HttpRequest, code: str, facility_id: int) -> dict[s
 def facility_update(request: HttpRequest, code: str, facility_id: int, payload: FacilityPatch) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
-    data = _facility_args(community, payload.dict(exclude_unset=True))
+    # null means "leave as is", except where the field itself may be empty (no building, no area, no capacity)
+    clearable = {"building_id", "floor_area_m2", "capacity"}
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in clearable}
+    data = _facility_args(community, changes)
     return facility_out(services.facility_update(actor=request.user, facility=facility, **data))
 
 

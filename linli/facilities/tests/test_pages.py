@@ -164,3 +164,17 @@ def test_api_enrols_with_a_waiting_list_and_takes_attendance(world, users, commu
     )
     assert done.status_code == 201 and done.json()["id"] == second.json()["id"]
     assert list(Attendance.objects.values_list("session_id", "enrolment_id")) == [(session.pk, second.json()["id"])]
+
+
+def test_api_patch_with_null_leaves_a_field_as_is_or_clears_an_empty_one(world, users):
+    hub = world["hub"]
+    Facility.objects.filter(pk=hub.pk).update(tier="hub", capacity=40)
+    admin = client_for(users["community_admin"], "en")
+    r = admin.patch(
+        f"/api/v1/communities/shibei/facilities/{hub.pk}",
+        {"tier": None, "name": None, "capacity": None, "opening_hours": "每天 08:00-20:00"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    hub.refresh_from_db()
+    assert (hub.tier, hub.name, hub.capacity, hub.opening_hours) == ("hub", "喜柿天地", None, "每天 08:00-20:00")
