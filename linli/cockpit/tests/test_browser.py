@@ -26,7 +26,7 @@ def test_cockpits_at_three_levels_in_both_languages(
     browser_login(screen, viewer.mobile)
     for name, path, chart, legend in [
         ("community", "/cockpit/communities/shibei/", "chart-scenarios", ("推荐新址", "Recommended new site")),
-        ("street", "/cockpit/streets/ningwei/", "chart-street", ("建筑", "Buildings")),
+        ("street", "/cockpit/streets/ningwei/", "chart-street", ("楼栋", "Buildings")),
         ("city", "/cockpit/city/", "chart-histogram", None),
     ]:
         screen.goto(screen.base_url + path)
