@@ -106,6 +106,9 @@ def load(residents: int, communities: int, street_size: int) -> tuple[float, flo
                 )
             )  # type: ignore[union-attr]
     Snapshot.objects.bulk_create(rows, batch_size=5000)
+    from linli.core.database import refresh_statistics
+
+    refresh_statistics()  # as after any bulk load: the pages are then planned for the rows there
     return loaded, job
 
 

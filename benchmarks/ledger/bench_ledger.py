@@ -100,6 +100,9 @@ def prepare() -> tuple[int, list[int]]:
         )
         ids.append(account.pk)
     assert Account.objects.filter(pk__in=ids, balance=1_000_000).count() == ACCOUNTS
+    from linli.core.database import refresh_statistics
+
+    refresh_statistics()
     return community.pk, ids
 
 

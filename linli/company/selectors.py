@@ -107,7 +107,7 @@ def month_entries(community: Community, year: int, month: int) -> QuerySet[Entry
     account = company_account_find(community)
     if account is None:
         return Entry.objects.none()
-    return Entry.objects.filter(account=account, transaction__occurred_at__gte=start, transaction__occurred_at__lt=end)
+    return Entry.objects.filter(account=account, occurred_at__gte=start, occurred_at__lt=end)
 
 
 def operating_statement(*, user: Any, community: Community, year: int, month: int) -> Statement:

@@ -98,7 +98,7 @@ def _points(r: Resident) -> Section:
     entries = (
         Entry.objects.filter(account__resident=r)
         .select_related("transaction")
-        .order_by("transaction__occurred_at", "pk")[:ROW_LIMIT]
+        .order_by("occurred_at", "pk")[:ROW_LIMIT]
     )
     return Section(
         "points",

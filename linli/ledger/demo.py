@@ -345,7 +345,14 @@ def build(ctx: DemoContext) -> None:
         for a, amount in legs[i]:
             running[a.pk] += amount
             entries.append(
-                Entry(transaction=txns[i], account=a, unit=a.unit, amount=amount, balance_after=running[a.pk])
+                Entry(
+                    transaction=txns[i],
+                    account=a,
+                    unit=a.unit,
+                    amount=amount,
+                    balance_after=running[a.pk],
+                    occurred_at=txns[i].occurred_at,
+                )
             )
     Entry.objects.bulk_create(entries, batch_size=5000)
     changed = [a for a in accounts.values() if running.get(a.pk)]

@@ -70,6 +70,21 @@ def test_production_turns_on_https_only_and_secure_cookies():
     assert run.stdout.strip() == "True True True True True True ('HTTP_X_FORWARDED_PROTO', 'https')", run.stderr
 
 
+@pytest.mark.parametrize(("env", "expected"), [({}, "600 True"), ({"CONN_MAX_AGE": "0"}, "0 True")])
+def test_production_keeps_database_connections_between_requests(env, expected):
+    code = "from django.conf import settings as s; d = s.DATABASES['default'];"
+    code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    run = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stdout.strip() == expected, run.stderr
+
+
 @pytest.mark.django_db
 def test_pages_and_the_api_carry_a_strict_content_security_policy():
     for path in ("/", "/accounts/login/", "/api/v1/docs"):

@@ -43,8 +43,8 @@ def _already_earned(account: Account, rule: EarningRule, start: dt.datetime, end
         account=account,
         transaction__kind=TransactionKind.EARN,
         transaction__rule_code=rule.code,
-        transaction__occurred_at__gte=start,
-        transaction__occurred_at__lt=end,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
         transaction__reversed_by__isnull=True,
     ).aggregate(s=Sum("amount"))["s"]
     return int(total or 0)

@@ -31,9 +31,7 @@ def _expiring_by_account(community: Community, policy: LedgerSettings, year: int
     since = selectors.year_start(year - policy.expiry_years + 1)
     accounts = Account.objects.filter(
         community=community, kind=AccountKind.RESIDENT, unit=Unit.POINTS, balance__gt=0
-    ).annotate(
-        recent=Sum("entries__amount", filter=Q(entries__amount__gt=0, entries__transaction__occurred_at__gte=since))
-    )
+    ).annotate(recent=Sum("entries__amount", filter=Q(entries__amount__gt=0, entries__occurred_at__gte=since)))
     return [
         (a, a.balance - int(a.recent or 0))
         for a in accounts.select_related("resident__user")

@@ -189,6 +189,7 @@ def _post(
                     unit=account.unit,
                     amount=amount,
                     balance_after=running[account.pk],
+                    occurred_at=txn.occurred_at,
                 )
             )
         txn._written_entries = Entry.objects.bulk_create(entries)  # type: ignore[attr-defined]

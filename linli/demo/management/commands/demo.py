@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from linli.core.database import refresh_statistics
 from linli.core.demo import DemoContext
 from linli.core.seeds import seed_all
 from linli.demo.steps import DEMO_STEPS
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             progress(f"Building {dotted.split('.')[1]}…")
             with transaction.atomic():
                 import_string(dotted)(ctx)
+            refresh_statistics()  # the next steps read what this one wrote
         progress("Done.")
         self._print_logins(ctx)
 
