@@ -168,7 +168,7 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
                     month=data["month"],
                     value=data["value"],
                     note=data["note"],
-                    files=request.FILES.getlist("evidence"),
+                    files=data["evidence"],
                 )
             except DomainError as exc:
                 exc.show_on(form)

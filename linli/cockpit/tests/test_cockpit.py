@@ -239,6 +239,22 @@ def test_entry_page_refuses_without_evidence_in_both_languages(users, community)
     assert not IndicatorEntry.objects.exists()
 
 
+def test_the_entry_page_takes_several_evidence_files_at_once(users, community, django_capture_on_commit_callbacks):
+    """What a browser sends for `<input type=file multiple>` with two photos chosen: two parts of one name."""
+    photos = [
+        SimpleUploadedFile(f"sorting-{n}.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+        for n in (1, 2)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(users["social_worker"]).post(
+            "/cockpit/communities/shibei/evaluation/",
+            {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95", "evidence": photos},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = IndicatorEntry.objects.get(community=community)
+    assert entry.value == 95 and entry.evidence.count() == 2
+
+
 # What the reports say, in English; the Chinese is whatever the catalogues make of it, and must differ.
 REPORT = {
     "pdf": [
