@@ -169,3 +169,13 @@ def test_the_language_and_elder_mode_cookies_follow_the_secure_settings(make_use
     assert cookie.value == "en" and cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
     elder = client.post("/elder-mode/", {"on": "1"}).cookies["linli_elder"]
     assert elder["secure"] and elder["httponly"]
+
+
+@pytest.mark.django_db
+def test_the_liveness_check_answers_without_the_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = Client().get("/healthz/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]
+    assert Client().post("/healthz/").status_code == 405
