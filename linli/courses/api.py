@@ -245,7 +245,7 @@ def term_create(request: HttpRequest, code: str, payload: TermIn) -> Status:
 def term_update(request: HttpRequest, code: str, term_id: int, payload: TermPatch) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     term = selectors.term_get(user=request.user, community=community, pk=term_id)
-    data = {"name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
+    data: dict[str, Any] = {"name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
     data.update({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
     return term_out(services.term_update(actor=request.user, term=term, **data))
 
@@ -326,8 +326,6 @@ def course_share(request: HttpRequest, code: str, course_id: int, payload: Share
     found = list(selectors.communities_by_code(codes=payload.communities))
     missing = sorted(set(payload.communities) - {c.code for c in found})
     if missing:
-        raise DomainError(
-            _("No community has the code “%(code)s”.") % {"code": missing[0]}, field="communities"
-        )
+        raise DomainError(_("No community has the code “%(code)s”.") % {"code": missing[0]}, field="communities")
     services.course_share(actor=request.user, course=course, communities=found)
     return course_setup_out(selectors.course_to_share(user=request.user, community=community, pk=course_id))

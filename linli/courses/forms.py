@@ -39,9 +39,7 @@ class CourseForm(forms.Form):
     audience = forms.ChoiceField(label=_("audience"), choices=Audience.choices)
     teacher = forms.CharField(label=_("teacher"), max_length=40, required=False)
     facility = forms.ModelChoiceField(label=_("where"), queryset=Term.objects.none(), empty_label=None)
-    schedule = forms.CharField(
-        label=_("when"), max_length=80, required=False, help_text=_("e.g. 每周三 14:00-15:30")
-    )
+    schedule = forms.CharField(label=_("when"), max_length=80, required=False, help_text=_("e.g. 每周三 14:00-15:30"))
     seats = forms.IntegerField(label=_("seats"), min_value=1, max_value=10000)
     min_age = forms.IntegerField(label=_("from age"), min_value=0, max_value=130, required=False)
     max_age = forms.IntegerField(label=_("to age"), min_value=0, max_value=130, required=False)

@@ -524,7 +524,9 @@ def course_share(*, actor: Any, course: Course, communities: list[Community]) ->
             raise DomainError(_("The course is already open to its own community."), field="communities")
         if other.street_id != community.street_id:
             raise DomainError(
-                _("%(name)s is not in the same street.") % {"name": other.name}, field="communities", code="other_street"
+                _("%(name)s is not in the same street.") % {"name": other.name},
+                field="communities",
+                code="other_street",
             )
     with transaction.atomic():
         course = Course.objects.select_for_update(of=("self",)).get(pk=course.pk)
