@@ -40,8 +40,9 @@ def build(ctx: DemoContext) -> None:
 
 
 def term_name(starts_on: dt.date) -> str:
-    """Named by when it starts: a term starting February to July is the spring term, else the autumn term."""
-    season = "春季" if 2 <= starts_on.month <= 7 else "秋季"
+    """Named by when it starts: February to July the spring term, August to October the autumn term, else the
+    winter term (so that no spring term opens in December, whatever the build day)."""
+    season = "春季" if 2 <= starts_on.month <= 7 else "秋季" if 8 <= starts_on.month <= 10 else "冬季"
     return f"{starts_on.year}年{season}学期"
 
 

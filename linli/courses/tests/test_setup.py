@@ -460,3 +460,18 @@ def test_api_refuses_other_roles(users: Any, who: str, term: Term, course: Cours
     shared = {"communities": ["limin"]}
     assert api.put(f"{base}/courses/{course.pk}/shared-with", shared, "application/json").status_code == 403
     assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "name"),
+    [
+        (dt.date(2026, 10, 7), "2026年秋季学期"),
+        (dt.date(2026, 2, 20), "2026年春季学期"),
+        (dt.date(2026, 12, 7), "2026年冬季学期"),
+        (dt.date(2027, 1, 5), "2027年冬季学期"),
+    ],
+)
+def test_demo_terms_are_named_after_their_start(starts_on: dt.date, name: str):
+    from linli.courses.demo import term_name
+
+    assert term_name(starts_on) == name
