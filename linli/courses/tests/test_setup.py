@@ -475,3 +475,27 @@ def test_demo_terms_are_named_after_their_start(starts_on: dt.date, name: str):
     from linli.courses.demo import term_name
 
     assert term_name(starts_on) == name
+
+
+def test_the_street_admin_opens_a_course_to_the_street_from_a_page_and_the_api(
+    users: Any, course: Course, other_community: Any, far_community: Any
+):
+    page = client_for(users["street_admin"])
+    assert page.get(f"/courses/shibei/{course.pk}/share/").status_code == 200
+    before = state()
+    r = page.post(f"/courses/shibei/{course.pk}/share/", {"communities": [far_community.pk]})
+    assert r.status_code == 200 and state() == before  # not offered: another street
+    r = page.post(f"/courses/shibei/{course.pk}/share/", {"communities": [other_community.pk]})
+    assert r.status_code == 302
+    assert list(course.shared_with.values_list("code", flat=True)) == ["limin"]
+    assert AuditEntry.objects.filter(action="course.share").count() == 1
+    worker = client_for(users["social_worker"])
+    url = f"/api/v1/communities/shibei/courses/{course.pk}/shared-with"
+    before = state()
+    assert worker.put(url, {"communities": []}, "application/json").status_code == 403
+    assert worker.get(f"/courses/shibei/{course.pk}/share/").status_code == 403
+    r = client_for(users["street_admin"]).put(url, {"communities": ["guangde"]}, "application/json")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "other_street"
+    assert state() == before
+    r = client_for(users["street_admin"]).put(url, {"communities": []}, "application/json")
+    assert r.status_code == 200 and r.json()["shared_with"] == []
