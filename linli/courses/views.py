@@ -268,4 +268,5 @@ def course_share(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             if rules.can_manage_courses(request.user, community):
                 return redirect("courses:setup", code=code)
             return redirect("courses:list", code=code)
-    return _form_page(request, community, form, _("Open to other communities of the street"), course=course)
+    back = None if rules.can_manage_courses(request.user, community) else reverse("courses:list", args=[code])
+    return _form_page(request, community, form, _("Open to other communities of the street"), course=course, back=back)
