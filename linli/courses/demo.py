@@ -1,5 +1,7 @@
 """Demo: 幸福学堂's terms and courses (about 400 learners a year) and the 四点半课堂. Runs after
-`linli.facilities.demo`."""
+`linli.facilities.demo`. Terms, courses, the street-wide course and the sessions ahead are set up by the
+community admin through the services, as on the set-up pages; the past (enrolments, sessions held, attendance)
+is written in bulk as history."""
 
 import datetime as dt
 from typing import Any
@@ -12,6 +14,7 @@ from linli.facilities.models import Facility
 from linli.people.models import Resident
 from linli.places.models import Community
 
+from . import services
 from .models import Attendance, Course, Enrolment, Session, Term
 
 COURSES = [
@@ -36,21 +39,26 @@ def build(ctx: DemoContext) -> None:
         _school(ctx, shibei, facilities["XS-SCHOOL"], facilities["XS-4PM"], today, tz)
 
 
+def term_name(starts_on: dt.date) -> str:
+    """Named by when it starts: February to July the spring term, August to October the autumn term, else the
+    winter term (so that no spring term opens in December, whatever the build day)."""
+    season = "春季" if 2 <= starts_on.month <= 7 else "秋季" if 8 <= starts_on.month <= 10 else "冬季"
+    return f"{starts_on.year}年{season}学期"
+
+
+def _term(admin: Any, c: Community, starts_on: dt.date, ends_on: dt.date) -> Term:
+    return services.term_create(
+        actor=admin, community=c, name=term_name(starts_on), starts_on=starts_on, ends_on=ends_on
+    )
+
+
 def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Facility, today: dt.date, tz: Any) -> None:
-    """Two terms a year of nine classes: about 400 learners a year."""
+    """Two terms a year of nine classes: about 400 learners a year. The current term runs around the build day."""
     rnd = ctx.random
-    spring = Term.objects.create(
-        community=c,
-        name=f"{today.year}年春季学期",
-        starts_on=today - dt.timedelta(days=60),
-        ends_on=today + dt.timedelta(days=60),
-    )
-    autumn = Term.objects.create(
-        community=c,
-        name=f"{today.year - 1}年秋季学期",
-        starts_on=today - dt.timedelta(days=240),
-        ends_on=today - dt.timedelta(days=90),
-    )
+    admin = ctx.users["community_admin"]
+    limin = ctx.communities[1]
+    current = _term(admin, c, today - dt.timedelta(days=60), today + dt.timedelta(days=60))
+    previous = _term(admin, c, today - dt.timedelta(days=240), today - dt.timedelta(days=90))
     people = {
         "elderly": list(
             Resident.objects.filter(community=c, birth_date__lte=today.replace(year=today.year - 60))[:800]
@@ -73,11 +81,12 @@ def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Faci
     staff = [u for k, u in ctx.users.items() if k in ("steward", "social_worker", "community_admin")]
     learners: set[int] = set()
     enrolments, sessions = [], []
-    for term in (autumn, spring):
+    now = timezone.now()
+    for term in (previous, current):
         for title, audience, teacher, when, seats, fee in COURSES:
             where = after_school if audience == "children" else school
-            course = Course.objects.create(
-                community=c,
+            course = services.course_create(
+                actor=admin,
                 term=term,
                 facility=where,
                 title=title,
@@ -86,15 +95,18 @@ def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Faci
                 schedule=when,
                 seats=seats,
                 price_fen=fee,
-                open=term is spring,
+                open=term is current,
                 min_age=6 if audience == "children" else None,
                 max_age=12 if audience == "children" else None,
             )
+            if term is current and title == "智能手机课":
+                # a street-wide course: 利民社区's elders may enrol too
+                services.course_share(actor=admin, course=course, communities=[limin])
             if audience == "staff":
                 chosen: list[Any] = staff
             else:
                 pool = people[audience]
-                chosen = rnd.sample(pool, min(len(pool), seats - (3 if term is spring else 0)))
+                chosen = rnd.sample(pool, min(len(pool), seats - (3 if term is current else 0)))
             for learner in chosen:
                 enrolments.append(
                     Enrolment(
@@ -107,20 +119,16 @@ def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Faci
                 )
                 if audience != "staff":
                     learners.add(learner.pk)
-            course.enrolled = len(chosen)
-            course.save(update_fields=["enrolled"])
-            if term is spring:
+            Course.objects.filter(pk=course.pk).update(enrolled=len(chosen))  # the bulk history's head count
+            if term is current:
                 for week in range(-2, 4):
                     day = today + dt.timedelta(days=7 * week)
                     start = dt.datetime.combine(day, dt.time(9 if audience != "children" else 16), tzinfo=tz)
-                    sessions.append(
-                        Session(
-                            course=course,
-                            starts_at=start,
-                            ends_at=start + dt.timedelta(minutes=90),
-                            topic=f"第{week + 3}讲",
-                        )
-                    )
+                    end, topic = start + dt.timedelta(minutes=90), f"第{week + 3}讲"
+                    if start > now:
+                        services.session_add(actor=admin, course=course, starts_at=start, ends_at=end, topic=topic)
+                    else:
+                        sessions.append(Session(course=course, starts_at=start, ends_at=end, topic=topic))
     Enrolment.objects.bulk_create(enrolments)
     Session.objects.bulk_create(sessions)
     attendance = [
@@ -131,4 +139,4 @@ def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Faci
         if e.course_id == s.course_id and rnd.random() < 0.85
     ]
     Attendance.objects.bulk_create(attendance)
-    ctx.progress(f"  幸福学堂: {len(learners)} learners in two terms, {len(sessions)} sessions")
+    ctx.progress(f"  幸福学堂: {len(learners)} learners in two terms, {len(sessions)} sessions held")

@@ -54,6 +54,13 @@ class Course(models.Model):
     max_age = models.PositiveSmallIntegerField(_("to age"), null=True, blank=True, validators=[MaxValueValidator(130)])
     price_fen = models.PositiveIntegerField(_("fee (fen)"), default=0)
     open = models.BooleanField(_("open for enrolment"), default=True)
+    shared_with = models.ManyToManyField(
+        "places.Community",
+        blank=True,
+        related_name="shared_courses",
+        verbose_name=_("open to residents of"),
+        help_text=_("Other communities of the same street whose residents may see and enrol (街道共享课程)."),
+    )
 
     class Meta:
         ordering = ["term", "audience", "title"]
@@ -130,6 +137,7 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     topic = models.CharField(_("topic"), max_length=80, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["course", "starts_at"]

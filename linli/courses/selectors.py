@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,13 +13,17 @@ from linli.facilities.selectors import household_of
 from linli.places.models import Community
 
 from . import rules
-from .models import Audience, Course, Enrolment, Session
+from .models import Audience, Course, Enrolment, Session, Term
 
 
 def courses_for(*, user: Any, community: Community, audience: str = "", current_only: bool = True) -> QuerySet[Course]:
     if not can_view_community(user, community):
         raise NotFound(_("No community has the code “%(code)s”.") % {"code": community.code}, code="unknown_community")
-    qs = Course.objects.filter(community=community).select_related("term", "facility")
+    qs = (
+        Course.objects.filter(Q(community=community) | Q(shared_with=community))
+        .select_related("term", "facility", "community")
+        .distinct()
+    )
     if not rules.can_join_staff_training(user, community):
         qs = qs.exclude(audience=Audience.STAFF)
     if audience:
@@ -38,8 +42,6 @@ def course_get(*, user: Any, community: Community, pk: int) -> Course:
 
 def enrolments_of_user(*, user: Any) -> QuerySet[Enrolment]:
     members = [r.pk for r in household_of(user=user)]
-    from django.db.models import Q
-
     return (
         Enrolment.objects.filter(Q(resident_id__in=members) | Q(staff=user) if user.is_authenticated else Q(pk=None))
         .select_related("course__facility", "resident", "course__term", "enrolled_by__resident")
@@ -70,7 +72,10 @@ def sessions_of_day(*, user: Any, community: Community, day: dt.date) -> QuerySe
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     return (
         Session.objects.filter(
-            course__community=community, starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+            course__community=community,
+            starts_at__gte=start,
+            starts_at__lt=start + dt.timedelta(days=1),
+            cancelled_at__isnull=True,
         )
         .select_related("course__facility")
         .prefetch_related(
@@ -92,3 +97,75 @@ def session_get(*, user: Any, community: Community, pk: int) -> Session:
     if session is None:
         raise NotFound(_("No such session."))
     return session
+
+
+# --- the school's set-up pages (课程设置) ---------------------------------------------------------------------
+
+
+def _require_manager(user: Any, community: Community) -> None:
+    if not rules.can_manage_courses(user, community):
+        raise NotAllowed(_("You may not manage this community's courses."))
+
+
+def terms_of(*, user: Any, community: Community) -> QuerySet[Term]:
+    _require_manager(user, community)
+    return Term.objects.filter(community=community).order_by("-starts_on")
+
+
+def term_get(*, user: Any, community: Community, pk: int) -> Term:
+    term = terms_of(user=user, community=community).filter(pk=pk).first()
+    if term is None:
+        raise NotFound(_("No such term."))
+    return term
+
+
+def courses_to_manage(*, user: Any, community: Community, term: Term | None = None) -> QuerySet[Course]:
+    """The community's own courses, every term, with the communities each is open to."""
+    _require_manager(user, community)
+    qs = Course.objects.filter(community=community).select_related("term", "facility").prefetch_related("shared_with")
+    if term is not None:
+        qs = qs.filter(term=term)
+    return qs.order_by("-term__starts_on", "audience", "title")
+
+
+def course_to_manage(*, user: Any, community: Community, pk: int) -> Course:
+    course = courses_to_manage(user=user, community=community).filter(pk=pk).first()
+    if course is None:
+        raise NotFound(_("No such course."))
+    return course
+
+
+def course_to_share(*, user: Any, community: Community, pk: int) -> Course:
+    """A course of this community, for its admin or its street admin to open to the street."""
+    if not rules.can_share_course(user, community):
+        raise NotAllowed(_("Only the community admin or the street admin opens a course to other communities."))
+    course = Course.objects.filter(community=community, pk=pk).prefetch_related("shared_with").first()
+    if course is None:
+        raise NotFound(_("No such course."))
+    return course
+
+
+def sessions_of_course(*, course: Course) -> QuerySet[Session]:
+    return Session.objects.filter(course=course).order_by("starts_at")
+
+
+def session_to_manage(*, user: Any, community: Community, pk: int) -> Session:
+    _require_manager(user, community)
+    session = Session.objects.filter(pk=pk, course__community=community).select_related("course__community").first()
+    if session is None:
+        raise NotFound(_("No such session."))
+    return session
+
+
+def learners_count(*, course: Course) -> int:
+    """People enrolled or waiting: those a change of time or place concerns."""
+    return Enrolment.objects.filter(course=course, status__in=Enrolment.ACTIVE).count()
+
+
+def street_neighbours(*, community: Community) -> QuerySet[Community]:
+    """The other communities of the community's street: those a course may be opened to."""
+    return Community.objects.filter(street_id=community.street_id).exclude(pk=community.pk).order_by("name")
+
+
+def communities_by_code(*, codes: list[str]) -> QuerySet[Community]:
+    return Community.objects.filter(code__in=codes).select_related("street")

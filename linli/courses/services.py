@@ -48,20 +48,21 @@ def course_create(
     price_fen: int = 0,
     min_age: int | None = None,
     max_age: int | None = None,
+    open: bool = True,
 ) -> Course:
     community = term.community
     if not rules.can_manage_courses(actor, community):
         raise NotAllowed(_("You may not manage this community's courses."))
-    if facility.community_id != community.pk:
-        raise DomainError(_("Choose a facility of this community."), field="facility")
-    if audience not in Audience.values:
-        raise DomainError(_("Choose an audience."), field="audience")
-    if seats < 1:
-        raise DomainError(_("A course needs at least one seat."), field="seats")
-    if price_fen < 0:
-        raise DomainError(_("A price cannot be negative."), field="price_fen", code="negative_price")
-    if min_age is not None and max_age is not None and max_age < min_age:
-        raise DomainError(_("The upper age is below the lower age."), field="max_age")
+    _check_course(
+        community=community,
+        facility=facility,
+        title=title,
+        audience=audience,
+        seats=seats,
+        price_fen=price_fen,
+        min_age=min_age,
+        max_age=max_age,
+    )
     with transaction.atomic():
         course = Course.objects.create(
             community=community,
@@ -76,6 +77,7 @@ def course_create(
             price_fen=price_fen,
             min_age=min_age,
             max_age=max_age,
+            open=open,
         )
         audit_record(actor=actor, action="course.create", instance=course, after=snapshot(course))
     return course
@@ -97,6 +99,7 @@ def session_add(
         raise DomainError(_("A session cannot start in the past."), field="starts_at", code="session_in_past")
     if ends_at <= starts_at:
         raise DomainError(_("A session must end after it starts."), field="ends_at")
+    _check_in_term(course.term, [starts_at])
     with transaction.atomic():
         session = Session.objects.create(course=course, starts_at=starts_at, ends_at=ends_at, topic=topic)
         audit_record(
@@ -130,7 +133,7 @@ def enrol(
                 code="not_household",
                 field="resident",
             )
-        if resident.community_id != course.community_id:
+        if not rules.may_join_course(resident, course):
             raise NotAllowed(_("This course is for residents of its community."), code="not_shared")
         age = resident.age(course.term.starts_on if course.term.starts_on > now.date() else now.date())
         if (course.min_age is not None and age < course.min_age) or (
@@ -222,6 +225,8 @@ def attendance_check_in(
     now = now or timezone.now()
     if not rules.can_take_attendance(actor, session.course.community):
         raise NotAllowed(_("Only front-desk staff check people in."))
+    if session.cancelled_at is not None:
+        raise DomainError(_("This session is cancelled."), code="session_cancelled")
     if enrolment.course_id != session.course_id or enrolment.status != Enrolment.Status.ENROLLED:
         raise DomainError(_("This learner is not enrolled in the course."), code="not_enrolled")
     if timezone.localtime(now).date() != timezone.localtime(session.starts_at).date():
@@ -243,3 +248,295 @@ def attendance_check_in(
                 after=snapshot(attendance),
             )
     return attendance
+
+
+# --- setting up the school: terms, courses, sessions, street-wide courses ------------------------------------
+
+
+class ConfirmNeeded(Conflict):
+    """A change that concerns people already enrolled: the staff member confirms, then they are told."""
+
+    code = "confirm_needed"
+
+
+COURSE_FIELDS = frozenset(
+    {
+        "title",
+        "audience",
+        "teacher",
+        "description",
+        "facility",
+        "schedule",
+        "seats",
+        "min_age",
+        "max_age",
+        "price_fen",
+        "open",
+    }
+)
+# what enrolled people must hear about: when and where the course meets
+TOLD_FIELDS = ("facility", "schedule")
+
+
+def _manager(actor: Any, community: Community) -> None:
+    if not rules.can_manage_courses(actor, community):
+        raise NotAllowed(_("You may not manage this community's courses."))
+
+
+def _check_course(
+    *,
+    community: Community,
+    facility: Facility,
+    title: str,
+    audience: str,
+    seats: int,
+    price_fen: int,
+    min_age: int | None,
+    max_age: int | None,
+) -> None:
+    if not title.strip():
+        raise DomainError(_("Give the course a title."), field="title")
+    if facility.community_id != community.pk:
+        raise DomainError(_("Choose a facility of this community."), field="facility")
+    if audience not in Audience.values:
+        raise DomainError(_("Choose an audience."), field="audience")
+    if seats < 1:
+        raise DomainError(_("A course needs at least one seat."), field="seats")
+    if price_fen < 0:
+        raise DomainError(_("A price cannot be negative."), field="price_fen", code="negative_price")
+    if (min_age is not None and min_age < 0) or (max_age is not None and max_age < 0):
+        raise DomainError(_("An age cannot be negative."), field="min_age")
+    if min_age is not None and max_age is not None and max_age < min_age:
+        raise DomainError(_("The upper age is below the lower age."), field="max_age")
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _check_in_term(term: Term, starts: list[dt.datetime]) -> None:
+    first, after = _day_start(term.starts_on), _day_start(term.ends_on + dt.timedelta(days=1))
+    if any(not first <= s < after for s in starts):
+        raise DomainError(
+            _("Sessions must fall within the term (%(start)s to %(end)s).")
+            % {"start": term.starts_on, "end": term.ends_on},
+            field="starts_at",
+            code="outside_term",
+        )
+
+
+def _tell_learners(course: Course, title: str) -> int:
+    """Notify everyone enrolled or waiting; returns how many were told."""
+    told: set[int] = set()
+    active = Enrolment.objects.filter(course=course, status__in=Enrolment.ACTIVE).select_related(
+        "resident__user", "staff", "enrolled_by"
+    )
+    for enrolment in active:
+        who = (enrolment.resident.user if enrolment.resident else enrolment.staff) or enrolment.enrolled_by
+        if who is None or who.pk in told:
+            continue
+        told.add(who.pk)
+        notify(user=who, title=title, community=course.community, url="/services/my/")
+    return len(told)
+
+
+def term_update(*, actor: Any, term: Term, name: str, starts_on: dt.date, ends_on: dt.date) -> Term:
+    """Rename a term or move its dates; the sessions already planned must still fall within it."""
+    _manager(actor, term.community)
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Give the term a name."), field="name")
+    if ends_on < starts_on:
+        raise DomainError(_("The end date comes before the start date."), field="ends_on")
+    if Term.objects.filter(community=term.community, name=name).exclude(pk=term.pk).exists():
+        raise Conflict(_("A term with this name exists."), field="name")
+    with transaction.atomic():
+        term = Term.objects.select_for_update().get(pk=term.pk)
+        outside = (
+            Session.objects.filter(course__term=term, cancelled_at__isnull=True)
+            .exclude(starts_at__gte=_day_start(starts_on), starts_at__lt=_day_start(ends_on + dt.timedelta(days=1)))
+            .count()
+        )
+        if outside:
+            raise DomainError(
+                _("%(n)s planned sessions would fall outside the new dates: move or cancel them first.")
+                % {"n": outside},
+                field="starts_on",
+                code="sessions_outside_term",
+            )
+        before = snapshot(term)
+        term.name, term.starts_on, term.ends_on = name, starts_on, ends_on
+        term.save(update_fields=["name", "starts_on", "ends_on"])
+        audit_record(actor=actor, action="course.term_update", instance=term, before=before, after=snapshot(term))
+    return term
+
+
+def course_update(*, actor: Any, course: Course, confirm: bool = False, **changes: Any) -> Course:
+    """Change a course. Fewer seats than people enrolled is refused; a new time or place for people already
+    enrolled needs `confirm`, and then they are told."""
+    _manager(actor, course.community)
+    unknown = set(changes) - COURSE_FIELDS
+    if unknown:
+        raise DomainError(_("Unknown field: %(name)s") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0])
+    with transaction.atomic():
+        course = Course.objects.select_for_update(of=("self",)).select_related("facility").get(pk=course.pk)
+        before = snapshot(course)
+        for key, value in changes.items():
+            setattr(course, key, value.strip() if isinstance(value, str) else value)
+        _check_course(
+            community=course.community,
+            facility=course.facility,
+            title=course.title,
+            audience=course.audience,
+            seats=course.seats,
+            price_fen=course.price_fen,
+            min_age=course.min_age,
+            max_age=course.max_age,
+        )
+        if course.seats < course.enrolled:
+            raise DomainError(
+                _("%(n)s people are enrolled: the course cannot have fewer seats.") % {"n": course.enrolled},
+                field="seats",
+                code="seats_below_enrolled",
+            )
+        moved = [f for f in TOLD_FIELDS if _plain_of(before, f) != _plain_of(snapshot(course), f)]
+        affected = Enrolment.objects.filter(course=course, status__in=Enrolment.ACTIVE).count()
+        if moved and affected and not confirm:
+            raise ConfirmNeeded(
+                _("%(n)s people are enrolled or waiting: confirm the new time or place and they will be told.")
+                % {"n": affected},
+                field="confirm",
+            )
+        course.save()
+        audit_record(actor=actor, action="course.update", instance=course, before=before, after=snapshot(course))
+        if moved and affected:
+            _tell_learners(
+                course,
+                _("%(course)s now meets %(when)s at %(where)s")
+                % {"course": course.title, "when": course.schedule or "—", "where": course.facility.name},
+            )
+    return course
+
+
+def _plain_of(data: dict[str, Any], field: str) -> Any:
+    return data.get(f"{field}_id", data.get(field))
+
+
+def session_series_add(
+    *,
+    actor: Any,
+    course: Course,
+    weekday: int,
+    start: dt.time,
+    end: dt.time,
+    first_day: dt.date | None = None,
+    last_day: dt.date | None = None,
+    topic: str = "",
+    now: dt.datetime | None = None,
+) -> list[Session]:
+    """A session every week on `weekday` (0 = Monday) from `first_day` to `last_day` (by default the rest of the
+    term). All or nothing."""
+    now = now or timezone.now()
+    _manager(actor, course.community)
+    term = course.term
+    if weekday not in range(7):
+        raise DomainError(_("Choose a day of the week."), field="weekday")
+    if end <= start:
+        raise DomainError(_("A session must end after it starts."), field="end")
+    today = timezone.localdate(now)
+    first_day = first_day or max(term.starts_on, today)
+    last_day = last_day or term.ends_on
+    if last_day < first_day:
+        raise DomainError(_("The end date comes before the start date."), field="last_day")
+    if first_day < term.starts_on or last_day > term.ends_on:
+        raise DomainError(
+            _("Sessions must fall within the term (%(start)s to %(end)s).")
+            % {"start": term.starts_on, "end": term.ends_on},
+            field="first_day",
+            code="outside_term",
+        )
+    tz = timezone.get_current_timezone()
+    day = first_day + dt.timedelta(days=(weekday - first_day.weekday()) % 7)
+    planned: list[tuple[dt.datetime, dt.datetime]] = []
+    while day <= last_day:
+        starts_at = dt.datetime.combine(day, start, tzinfo=tz)
+        if starts_at > now:
+            planned.append((starts_at, dt.datetime.combine(day, end, tzinfo=tz)))
+        day += dt.timedelta(days=7)
+    if not planned:
+        raise DomainError(_("No date of this weekday lies ahead in this period."), field="first_day", code="no_dates")
+    if len(planned) > 60:
+        raise DomainError(_("At most 60 sessions at once."), field="last_day", code="too_many")
+    with transaction.atomic():
+        sessions = [
+            Session.objects.create(course=course, starts_at=s, ends_at=e, topic=topic.strip()) for s, e in planned
+        ]
+        audit_record(
+            actor=actor,
+            action="course.session_series_add",
+            instance=course,
+            after={"sessions": [_session_key(s) for s in sessions]},
+        )
+    return sessions
+
+
+def _session_key(session: Session) -> str:
+    return f"{session.pk}:{session.starts_at.isoformat()}"
+
+
+def session_cancel(*, actor: Any, session: Session, now: dt.datetime | None = None) -> Session:
+    """Cancel one session that has not started; everyone enrolled is told."""
+    now = now or timezone.now()
+    course = session.course
+    _manager(actor, course.community)
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.cancelled_at is not None:
+            raise DomainError(_("This session is already cancelled."), code="already_cancelled")
+        if session.starts_at <= now:
+            raise DomainError(_("A session that has started cannot be cancelled."), code="session_started")
+        before = snapshot(session)
+        session.cancelled_at = now
+        session.save(update_fields=["cancelled_at"])
+        audit_record(
+            actor=actor,
+            action="course.session_cancel",
+            instance=session,
+            community=course.community,
+            before=before,
+            after=snapshot(session),
+        )
+        when = timezone.localtime(session.starts_at)
+        _tell_learners(
+            course,
+            _("Cancelled: %(course)s on %(when)s") % {"course": course.title, "when": f"{when:%m-%d %H:%M}"},
+        )
+    return session
+
+
+def course_share(*, actor: Any, course: Course, communities: list[Community]) -> Course:
+    """Open a course to residents of other communities of the same street (or close it to them again)."""
+    community = course.community
+    if not rules.can_share_course(actor, community):
+        raise NotAllowed(_("Only the community admin or the street admin opens a course to other communities."))
+    for other in communities:
+        if other.pk == community.pk:
+            raise DomainError(_("The course is already open to its own community."), field="communities")
+        if other.street_id != community.street_id:
+            raise DomainError(
+                _("%(name)s is not in the same street.") % {"name": other.name},
+                field="communities",
+                code="other_street",
+            )
+    with transaction.atomic():
+        course = Course.objects.select_for_update(of=("self",)).get(pk=course.pk)
+        before = sorted(course.shared_with.values_list("code", flat=True))
+        course.shared_with.set(communities)
+        audit_record(
+            actor=actor,
+            action="course.share",
+            instance=course,
+            before={"shared_with": before},
+            after={"shared_with": sorted(c.code for c in communities)},
+        )
+    return course

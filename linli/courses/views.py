@@ -1,6 +1,7 @@
 """School pages: residents see classes by audience and enrol; staff take attendance session by session."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules as facility_rules
-from linli.facilities.selectors import household_of, resident_for_booking
+from linli.facilities.selectors import facilities_for, household_of, resident_for_booking
+from linli.places.models import Community
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
-from .models import Audience, Enrolment
+from .forms import CourseForm, SeriesForm, ShareForm, TermForm
+from .models import Audience, Course, Enrolment, Term
 
 
 @login_required
@@ -42,6 +45,8 @@ def course_list(request: HttpRequest, code: str) -> HttpResponse:
             "members": household_of(user=request.user),
             "mine": mine,
             "is_staff": facility_rules.can_run_front_desk(request.user, community),
+            "can_manage": rules.can_manage_courses(request.user, community),
+            "can_share": rules.can_share_course(request.user, community),
         },
     )
 
@@ -114,3 +119,154 @@ def check_in(request: HttpRequest, code: str, pk: int, enrolment_pk: int) -> Htt
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect(reverse("courses:day", args=[code]) + f"?date={timezone.localtime(session.starts_at).date()}")
+
+
+# --- 课程设置: the staff set up terms, courses, sessions and street-wide courses -----------------------------------
+
+
+def _managed(request: HttpRequest, code: str) -> Community:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_manage_courses(request.user, community):
+        raise NotAllowed(_("You may not manage this community's courses."))
+    return community
+
+
+def _form_page(request: HttpRequest, community: Community, form: Any, title: str, **extra: Any) -> HttpResponse:
+    return render(request, "courses/form.html", {"community": community, "form": form, "title": title, **extra})
+
+
+@login_required
+def setup(request: HttpRequest, code: str) -> HttpResponse:
+    community = _managed(request, code)
+    return render(
+        request,
+        "courses/setup.html",
+        {
+            "community": community,
+            "terms": selectors.terms_of(user=request.user, community=community),
+            "courses": selectors.courses_to_manage(user=request.user, community=community),
+            "can_share": rules.can_share_course(request.user, community),
+        },
+    )
+
+
+@login_required
+def term_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    community = _managed(request, code)
+    term: Term | None = selectors.term_get(user=request.user, community=community, pk=pk) if pk else None
+    form = TermForm.of(term, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if term is None:
+                services.term_create(actor=request.user, community=community, **form.cleaned_data)
+            else:
+                services.term_update(actor=request.user, term=term, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Term saved."))
+            return redirect("courses:setup", code=code)
+    return _form_page(request, community, form, _("Edit term") if term else _("New term"))
+
+
+@login_required
+def course_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    community = _managed(request, code)
+    course: Course | None = selectors.course_to_manage(user=request.user, community=community, pk=pk) if pk else None
+    form = CourseForm(
+        request.POST or None,
+        terms=selectors.terms_of(user=request.user, community=community),
+        facilities=facilities_for(user=request.user, community=community, include_shared=False),
+        course=course,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if course is None:
+                course = services.course_create(
+                    actor=request.user, term=form.cleaned_data["term"], **form.service_data()
+                )
+                messages.success(request, _("Course saved. Now add its sessions."))
+                return redirect("courses:sessions", code=code, pk=course.pk)
+            services.course_update(
+                actor=request.user, course=course, confirm=form.cleaned_data["confirm"], **form.service_data()
+            )
+        except services.ConfirmNeeded as exc:
+            form.ask_to_confirm(str(exc.message))
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect("courses:setup", code=code)
+    title = _("Edit course") if course else _("New course")
+    return _form_page(request, community, form, title, course=course)
+
+
+@login_required
+def course_sessions(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = _managed(request, code)
+    course = selectors.course_to_manage(user=request.user, community=community, pk=pk)
+    today = timezone.localdate()
+    form = SeriesForm.starting(request.POST or None, max(course.term.starts_on, today))
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.session_series_add(actor=request.user, course=course, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("%(n)s sessions added.") % {"n": len(made)})
+            return redirect("courses:sessions", code=code, pk=course.pk)
+    return render(
+        request,
+        "courses/sessions.html",
+        {
+            "community": community,
+            "course": course,
+            "sessions": selectors.sessions_of_course(course=course),
+            "learners": selectors.learners_count(course=course),
+            "form": form,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def session_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Asks first, saying how many people will be told; cancels on POST."""
+    community = _managed(request, code)
+    session = selectors.session_to_manage(user=request.user, community=community, pk=pk)
+    if request.method != "POST":
+        learners = selectors.learners_count(course=session.course)
+        return render(
+            request,
+            "courses/session_cancel.html",
+            {"community": community, "session": session, "learners": learners},
+        )
+    try:
+        services.session_cancel(actor=request.user, session=session)
+        messages.success(request, _("Session cancelled; the people enrolled are told."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("courses:sessions", code=code, pk=session.course_id)
+
+
+@login_required
+def course_share(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    course = selectors.course_to_share(user=request.user, community=community, pk=pk)
+    form = ShareForm(
+        request.POST or None,
+        neighbours=selectors.street_neighbours(community=community),
+        initial={"communities": list(course.shared_with.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_share(actor=request.user, course=course, communities=list(form.cleaned_data["communities"]))
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved: who may enrol in %(course)s.") % {"course": course.title})
+            if rules.can_manage_courses(request.user, community):
+                return redirect("courses:setup", code=code)
+            return redirect("courses:list", code=code)
+    back = None if rules.can_manage_courses(request.user, community) else reverse("courses:list", args=[code])
+    return _form_page(request, community, form, _("Open to other communities of the street"), course=course, back=back)

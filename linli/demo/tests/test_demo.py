@@ -27,6 +27,7 @@ def test_the_demo_street(capsys):
     check_shibei_matches_the_articles_figures()
     check_buildings_are_real_osm_buildings_inside_their_community()
     check_it_prints_a_login_for_every_role_and_each_works(printed)
+    check_the_school_terms_follow_the_build_day()
     check_a_second_run_refuses_and_the_same_seed_gives_the_same_street()
 
 
@@ -72,6 +73,21 @@ def check_it_prints_a_login_for_every_role_and_each_works(demo):
     from linli.people.selectors import acting_for
 
     assert resident in acting_for(user=User.objects.get(mobile="13900000002"))
+
+
+def check_the_school_terms_follow_the_build_day():
+    """The term running today is named after its own start (no spring term in December), was set up through the
+    services (audited), and its 智能手机课 is open to 利民社区 too."""
+    from linli.audit.models import AuditEntry
+    from linli.courses.demo import term_name
+    from linli.courses.models import Course, Term
+
+    today = timezone.localdate()
+    current = Term.objects.get(community__code="shibei", starts_on__lte=today, ends_on__gte=today)
+    assert current.name == term_name(current.starts_on)
+    assert AuditEntry.objects.filter(action="course.term_create").count() == 2
+    phone = Course.objects.get(term=current, title="智能手机课")
+    assert list(phone.shared_with.values_list("code", flat=True)) == ["limin"]
 
 
 def check_a_second_run_refuses_and_the_same_seed_gives_the_same_street():
