@@ -147,11 +147,16 @@ def run_locust(base: str, pages: list[tuple[str, str, int]], users: int, seconds
 
 
 def figures(row: dict[str, str]) -> dict[str, float]:
+    """One row of locust's statistics; a page that answered nothing in the time has no percentiles (N/A)."""
+
+    def number(key: str) -> float:
+        return float(row[key]) if row.get(key, "N/A") not in ("N/A", "") else float("nan")
+
     return {
-        "rps": float(row["Requests/s"]),
-        "p50": float(row["50%"]),
-        "p95": float(row["95%"]),
-        "p99": float(row["99%"]),
+        "rps": number("Requests/s") if row.get("Request Count", "0") != "0" else 0.0,
+        "p50": number("50%"),
+        "p95": number("95%"),
+        "p99": number("99%"),
         "n": int(row["Request Count"]),
         "failed": int(row["Failure Count"]),
     }

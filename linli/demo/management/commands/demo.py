@@ -44,6 +44,8 @@ class Command(BaseCommand):
         ctx = DemoContext(seed=seed, random=Random(seed), today=timezone.localdate(), progress=progress)
         for dotted in DEMO_STEPS:
             progress(f"Building {dotted.split('.')[1]}…")
+            # each step draws from its own source, so that what one step draws cannot shift the steps after it
+            ctx.random = Random(f"{seed}:{dotted}")
             with transaction.atomic():
                 import_string(dotted)(ctx)
             refresh_statistics()  # the next steps read what this one wrote
