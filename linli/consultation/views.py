@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.exports import csv_writer
+from linli.core.filters import cleaned_filters
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
@@ -23,6 +24,7 @@ from .forms import (
     AnswerForm,
     DecisionForm,
     LiftForm,
+    MatterFilterForm,
     MatterForm,
     MeetingForm,
     MinutesForm,
@@ -50,7 +52,8 @@ def _staff_context(request: HttpRequest, community: Any) -> dict[str, Any]:
 @login_required
 def home(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    q, status, kind = request.GET.get("q", "").strip(), request.GET.get("status", ""), request.GET.get("kind", "")
+    filters = cleaned_filters(MatterFilterForm(request.GET or None))
+    q, status, kind = filters.get("q", ""), filters.get("status", ""), filters.get("kind", "")
     matters = selectors.matters_for(user=request.user, community=community, q=q, status=status, kind=kind)
     now = timezone.now()
     return render(

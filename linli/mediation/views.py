@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.filters import cleaned_filters
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
@@ -22,6 +23,10 @@ from .models import Case, CaseKind, CaseParty, FollowUp
 
 T = TypeVar("T")
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False)
 
 
 class CaseForm(forms.Form):
@@ -33,7 +38,7 @@ class CaseForm(forms.Form):
 @login_required
 def index(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    q = request.GET.get("q", "").strip()
+    q = cleaned_filters(CaseFilterForm(request.GET or None)).get("q", "")
     metadata = (
         selectors.case_metadata(user=request.user, community=community)
         if rules.can_view_case_metadata(request.user, community)
