@@ -20,6 +20,6 @@ def cleaned_filters(form: forms.Form) -> dict[str, Any]:
     if any(e.code == "null_characters_not_allowed" for field_errors in errors.values() for e in field_errors):
         raise DomainError(_("Text may not contain the NUL character."), code="nul_character")
     field, field_errors = next(iter(errors.items()))
-    message = next(iter(field_errors[0]))
+    message = field_errors[0].messages[0]
     label = form.fields[field].label if field in form.fields else None
     raise DomainError(f"{label}: {message}" if label else message, code="invalid_filter", field=field)
