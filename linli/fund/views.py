@@ -159,17 +159,15 @@ def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _round_move(
-    request: HttpRequest, code: str, pk: int, call: Callable[[Any, GrantRound], object], done: str
-) -> HttpResponse:
-    """The staff move a round on (each move is its own button and URL): back to the round with what happened."""
+def _round_move(request: HttpRequest, code: str, pk: int, move: Callable[..., GrantRound], done: str) -> HttpResponse:
+    """The staff move a round on (each move its own button and URL): `move(actor=, grant_round=)` is the service."""
     community = community_get(code=code, user=request.user)
     grant_round = selectors.round_get(community=community, pk=pk)
     if not rules.can_manage_fund(request.user, community):
         raise NotAllowed(_("You may not change the status of this community's grant rounds."))
     return press(
         request,
-        lambda _data: call(request.user, grant_round),
+        lambda _data: move(actor=request.user, grant_round=grant_round),
         done=done,
         back=reverse("fund:round", kwargs={"code": code, "pk": grant_round.pk}),
     )
@@ -178,37 +176,20 @@ def _round_move(
 @login_required
 @require_POST
 def round_start_review(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    return _round_move(
-        request,
-        code,
-        pk,
-        lambda user, grant_round: services.round_start_review(actor=user, grant_round=grant_round),
-        _("The review has started: the round takes no more applications."),
-    )
+    done = _("The review has started: the round takes no more applications.")
+    return _round_move(request, code, pk, services.round_start_review, done)
 
 
 @login_required
 @require_POST
 def round_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    return _round_move(
-        request,
-        code,
-        pk,
-        lambda user, grant_round: services.round_close(actor=user, grant_round=grant_round),
-        _("The round is closed."),
-    )
+    return _round_move(request, code, pk, services.round_close, _("The round is closed."))
 
 
 @login_required
 @require_POST
 def round_reopen(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    return _round_move(
-        request,
-        code,
-        pk,
-        lambda user, grant_round: services.round_reopen(actor=user, grant_round=grant_round),
-        _("The round is open for applications again."),
-    )
+    return _round_move(request, code, pk, services.round_reopen, _("The round is open for applications again."))
 
 
 # --- applicants -----------------------------------------------------------------------------------------
