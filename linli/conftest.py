@@ -241,3 +241,19 @@ def run_together(jobs: list[Callable[[], Any]]) -> list[Exception]:
     for t in threads:
         t.join()
     return errors
+
+
+# --- every role, as a client --------------------------------------------------------------------------------
+
+EVERY_ROLE = [*(role.value for role in Role), "outsider"]  # the keys of `users`, in the order of `Role`
+EVERY_ROLE_AND_ANONYMOUS = [*EVERY_ROLE, "anonymous"]
+
+
+@pytest.fixture
+def role_client(users: dict[str, User]) -> Callable[..., Client]:
+    """`role_client(role, language="zh-hans")`: a client logged in as `users[role]`; "anonymous" logs in nobody."""
+
+    def client(role: str, language: str = "zh-hans") -> Client:
+        return client_for(None if role == "anonymous" else users[role], language)
+
+    return client

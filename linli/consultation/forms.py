@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from linli.core.validators import WebURLFormField
 
-from .models import ConsultationSettings, Eligibility, MatterKind, Meeting, Party
+from .models import ConsultationSettings, Eligibility, Matter, MatterKind, Meeting, Party
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,6 +21,14 @@ class MatterForm(forms.Form):
     def __init__(self, *args: object, community: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["neighbourhood"].queryset = community.neighbourhoods.all()  # type: ignore[attr-defined]
+
+
+class MatterFilterForm(forms.Form):
+    """The matters list's filters (GET): a status or kind the list does not know is refused, not ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", ""), *Matter.Status.choices], required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", ""), *MatterKind.choices], required=False)
 
 
 class LiftForm(MatterForm):

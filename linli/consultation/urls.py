@@ -31,6 +31,8 @@ urlpatterns = [
     path("<str:code>/votes/", views.vote_list, name="vote_list"),
     path("<str:code>/votes/new/", views.vote_new, name="vote_new"),
     path("<str:code>/votes/<int:pk>/", views.vote_detail, name="vote_detail"),
+    path("<str:code>/votes/<int:pk>/ballot/", views.vote_cast, name="vote_cast"),
+    path("<str:code>/votes/<int:pk>/close/", views.vote_close, name="vote_close"),
     path("<str:code>/settings/", views.settings_edit, name="settings"),
     path("<str:code>/export.csv", views.export_csv, name="export"),
 ]

@@ -1,20 +1,21 @@
 """Pages: parse, check the rule, call one service, render. Refusals come back as a message on the same page."""
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.exports import csv_writer
+from linli.core.filters import cleaned_filters
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
@@ -23,6 +24,7 @@ from .forms import (
     AnswerForm,
     DecisionForm,
     LiftForm,
+    MatterFilterForm,
     MatterForm,
     MeetingForm,
     MinutesForm,
@@ -32,23 +34,7 @@ from .forms import (
     TaskUpdateForm,
     VoteForm,
 )
-from .models import Matter, MatterKind, Meeting
-
-
-def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return False
-    messages.success(request, done)
-    return True
-
-
-def _form_error(request: HttpRequest, form: forms.Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {errors[0]}" if label else str(errors[0]))
+from .models import Matter, MatterKind, Meeting, Vote, VoteOption
 
 
 def _staff_context(request: HttpRequest, community: Any) -> dict[str, Any]:
@@ -66,7 +52,8 @@ def _staff_context(request: HttpRequest, community: Any) -> dict[str, Any]:
 @login_required
 def home(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    q, status, kind = request.GET.get("q", "").strip(), request.GET.get("status", ""), request.GET.get("kind", "")
+    filters = cleaned_filters(MatterFilterForm(request.GET or None))
+    q, status, kind = filters.get("q", ""), filters.get("status", ""), filters.get("kind", "")
     matters = selectors.matters_for(user=request.user, community=community, q=q, status=status, kind=kind)
     now = timezone.now()
     return render(
@@ -162,153 +149,144 @@ def _matter_posted(request: HttpRequest, code: str, pk: int) -> tuple[Any, Matte
     return community, selectors.matter_get(user=request.user, community=community, pk=pk)
 
 
-def _to_matter(code: str, pk: int) -> HttpResponse:
-    return redirect("consultation:matter_detail", code=code, pk=pk)
+def _matter_url(code: str, pk: int) -> str:
+    return reverse("consultation:matter_detail", kwargs={"code": code, "pk": pk})
 
 
 @login_required
 @require_POST
 def matter_support(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, matter = _matter_posted(request, code, pk)
-    _run(request, lambda: services.matter_support(actor=request.user, matter=matter), _("Thank you for your support."))
-    return _to_matter(code, pk)
+    return press(
+        request,
+        lambda _data: services.matter_support(actor=request.user, matter=matter),
+        done=_("Thank you for your support."),
+        back=_matter_url(code, pk),
+    )
 
 
 @login_required
 @require_POST
 def matter_support_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, matter = _matter_posted(request, code, pk)
-    _run(
+    return press(
         request,
-        lambda: services.matter_support_withdraw(actor=request.user, matter=matter),
-        _("Support withdrawn."),
+        lambda _data: services.matter_support_withdraw(actor=request.user, matter=matter),
+        done=_("Support withdrawn."),
+        back=_matter_url(code, pk),
     )
-    return _to_matter(code, pk)
 
 
 @login_required
 @require_POST
 def matter_follow(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, matter = _matter_posted(request, code, pk)
-    _run(
+    return press(
         request,
-        lambda: services.matter_follow(actor=request.user, matter=matter, on=True),
-        _("You follow this matter."),
+        lambda _data: services.matter_follow(actor=request.user, matter=matter, on=True),
+        done=_("You follow this matter."),
+        back=_matter_url(code, pk),
     )
-    return _to_matter(code, pk)
 
 
 @login_required
 @require_POST
 def matter_unfollow(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, matter = _matter_posted(request, code, pk)
-    _run(
+    return press(
         request,
-        lambda: services.matter_follow(actor=request.user, matter=matter, on=False),
-        _("You no longer follow this matter."),
+        lambda _data: services.matter_follow(actor=request.user, matter=matter, on=False),
+        done=_("You no longer follow this matter."),
+        back=_matter_url(code, pk),
     )
-    return _to_matter(code, pk)
 
 
 @login_required
 @require_POST
 def matter_put_on_agenda(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, matter = _matter_posted(request, code, pk)
-    _run(request, lambda: services.matter_put_on_agenda(actor=request.user, matter=matter), _("Put on the agenda."))
-    return _to_matter(code, pk)
+    return press(
+        request,
+        lambda _data: services.matter_put_on_agenda(actor=request.user, matter=matter),
+        done=_("Put on the agenda."),
+        back=_matter_url(code, pk),
+    )
 
 
 @login_required
 @require_POST
 def matter_rate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, matter = _matter_posted(request, code, pk)
-    rating = RatingForm(request.POST)
-    if rating.is_valid():
-        _run(
-            request,
-            lambda: services.matter_rate(actor=request.user, matter=matter, **rating.cleaned_data),
-            _("Thank you for your rating."),
-        )
-    else:
-        _form_error(request, rating)
-    return _to_matter(code, pk)
+    return press(
+        request,
+        lambda data: services.matter_rate(actor=request.user, matter=matter, **data),
+        done=_("Thank you for your rating."),
+        back=_matter_url(code, pk),
+        form=RatingForm(request.POST),
+    )
 
 
 @login_required
 @require_POST
 def matter_answer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, matter = _matter_posted(request, code, pk)
-    answer = AnswerForm(request.POST)
-    if answer.is_valid():
-        _run(
-            request,
-            lambda: services.matter_answer(actor=request.user, matter=matter, **answer.cleaned_data),
-            _("The answer is sent to everyone following the matter."),
-        )
-    else:
-        _form_error(request, answer)
-    return _to_matter(code, pk)
+    return press(
+        request,
+        lambda data: services.matter_answer(actor=request.user, matter=matter, **data),
+        done=_("The answer is sent to everyone following the matter."),
+        back=_matter_url(code, pk),
+        form=AnswerForm(request.POST),
+    )
 
 
 @login_required
 @require_POST
 def matter_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, matter = _matter_posted(request, code, pk)
-    decision = DecisionForm(request.POST)
     meeting = None
     if request.POST.get("meeting"):
         meeting = selectors.meeting_get(user=request.user, community=community, pk=parse_id(request.POST["meeting"]))
-    if decision.is_valid():
-        _run(
-            request,
-            lambda: services.decision_record(
-                actor=request.user, matter=matter, meeting=meeting, **decision.cleaned_data
-            ),
-            _("Decision recorded."),
-        )
-    else:
-        _form_error(request, decision)
-    return _to_matter(code, pk)
+    return press(
+        request,
+        lambda data: services.decision_record(actor=request.user, matter=matter, meeting=meeting, **data),
+        done=_("Decision recorded."),
+        back=_matter_url(code, pk),
+        form=DecisionForm(request.POST),
+    )
 
 
 @login_required
 @require_POST
 def matter_task_create(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, matter = _matter_posted(request, code, pk)
-    task_form = TaskForm(request.POST)
     decision = selectors.decision_get(
         user=request.user, community=community, pk=parse_id(request.POST.get("decision", 0))
     )
     if decision.matter_id != matter.pk:
         raise NotAllowed(_("This decision belongs to another matter."))
-    if task_form.is_valid():
-        _run(
-            request,
-            lambda: services.task_create(actor=request.user, decision=decision, **task_form.cleaned_data),
-            _("Task assigned."),
-        )
-    else:
-        _form_error(request, task_form)
-    return _to_matter(code, pk)
+    return press(
+        request,
+        lambda data: services.task_create(actor=request.user, decision=decision, **data),
+        done=_("Task assigned."),
+        back=_matter_url(code, pk),
+        form=TaskForm(request.POST),
+    )
 
 
 @login_required
 @require_POST
 def matter_task_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, matter = _matter_posted(request, code, pk)
-    update = TaskUpdateForm(request.POST)
     task = selectors.task_get(user=request.user, community=community, pk=parse_id(request.POST.get("task", 0)))
     if task.decision.matter_id != matter.pk:
         raise NotAllowed(_("This task belongs to another matter."))
-    if update.is_valid():
-        _run(
-            request,
-            lambda: services.task_post_update(actor=request.user, task=task, **update.cleaned_data),
-            _("Progress posted."),
-        )
-    else:
-        _form_error(request, update)
-    return _to_matter(code, pk)
+    return press(
+        request,
+        lambda data: services.task_post_update(actor=request.user, task=task, **data),
+        done=_("Progress posted."),
+        back=_matter_url(code, pk),
+        form=TaskUpdateForm(request.POST),
+    )
 
 
 # --- meetings ------------------------------------------------------------------------------------------
@@ -386,32 +364,32 @@ def _meeting_posted(request: HttpRequest, code: str, pk: int) -> tuple[Any, Meet
     return community, selectors.meeting_get(user=request.user, community=community, pk=pk)
 
 
-def _to_meeting(code: str, pk: int) -> HttpResponse:
-    return redirect("consultation:meeting_detail", code=code, pk=pk)
+def _meeting_url(code: str, pk: int) -> str:
+    return reverse("consultation:meeting_detail", kwargs={"code": code, "pk": pk})
 
 
 @login_required
 @require_POST
 def meeting_register(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, meeting = _meeting_posted(request, code, pk)
-    _run(
+    return press(
         request,
-        lambda: services.meeting_register(actor=request.user, meeting=meeting),
-        _("You are registered. See you at the table."),
+        lambda _data: services.meeting_register(actor=request.user, meeting=meeting),
+        done=_("You are registered. See you at the table."),
+        back=_meeting_url(code, pk),
     )
-    return _to_meeting(code, pk)
 
 
 @login_required
 @require_POST
 def meeting_unregister(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, meeting = _meeting_posted(request, code, pk)
-    _run(
+    return press(
         request,
-        lambda: services.meeting_unregister(actor=request.user, meeting=meeting),
-        _("Registration cancelled."),
+        lambda _data: services.meeting_unregister(actor=request.user, meeting=meeting),
+        done=_("Registration cancelled."),
+        back=_meeting_url(code, pk),
     )
-    return _to_meeting(code, pk)
 
 
 @login_required
@@ -419,12 +397,12 @@ def meeting_unregister(request: HttpRequest, code: str, pk: int) -> HttpResponse
 def meeting_add_matter(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community, meeting = _meeting_posted(request, code, pk)
     matter = selectors.matter_get(user=request.user, community=community, pk=parse_id(request.POST.get("matter", 0)))
-    _run(
+    return press(
         request,
-        lambda: services.meeting_add_matter(actor=request.user, meeting=meeting, matter=matter),
-        _("Added to the agenda."),
+        lambda _data: services.meeting_add_matter(actor=request.user, meeting=meeting, matter=matter),
+        done=_("Added to the agenda."),
+        back=_meeting_url(code, pk),
     )
-    return _to_meeting(code, pk)
 
 
 @login_required
@@ -433,40 +411,39 @@ def meeting_hold(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, meeting = _meeting_posted(request, code, pk)
     ids = [int(i) for i in request.POST.getlist("attended") if i.isdigit()]
     ids += [int(i) for i in request.POST.get("walk_ins", "").replace("，", ",").split(",") if i.strip().isdigit()]
-    _run(
+    return press(
         request,
-        lambda: services.meeting_hold(actor=request.user, meeting=meeting, attendee_ids=ids),
-        _("The meeting is recorded as held."),
+        lambda _data: services.meeting_hold(actor=request.user, meeting=meeting, attendee_ids=ids),
+        done=_("The meeting is recorded as held."),
+        back=_meeting_url(code, pk),
     )
-    return _to_meeting(code, pk)
 
 
 @login_required
 @require_POST
 def meeting_record_minutes(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, meeting = _meeting_posted(request, code, pk)
-    minutes = MinutesForm(request.POST)
-    if minutes.is_valid():
-        _run(
-            request,
-            lambda: services.meeting_record_minutes(actor=request.user, meeting=meeting, **minutes.cleaned_data),
-            _("Minutes saved."),
-        )
-    else:
-        _form_error(request, minutes)
-    return _to_meeting(code, pk)
+    return press(
+        request,
+        lambda data: services.meeting_record_minutes(actor=request.user, meeting=meeting, **data),
+        done=_("Minutes saved."),
+        back=_meeting_url(code, pk),
+        form=MinutesForm(request.POST),
+    )
 
 
 @login_required
 @require_POST
 def meeting_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _community, meeting = _meeting_posted(request, code, pk)
-    _run(
+    return press(
         request,
-        lambda: services.meeting_cancel(actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")),
-        _("Meeting cancelled."),
+        lambda _data: services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")
+        ),
+        done=_("Meeting cancelled."),
+        back=_meeting_url(code, pk),
     )
-    return _to_meeting(code, pk)
 
 
 # --- tasks, votes, settings, export --------------------------------------------------------------------
@@ -528,25 +505,13 @@ def vote_new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def vote_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The vote: its question, phase and results; the ballot and the staff's close button post to their own views."""
     community = community_get(code=code, user=request.user)
     vote = selectors.vote_get(user=request.user, community=community, pk=pk)
     now = timezone.now()
     user = request.user
-    if request.method == "POST":
-        if request.POST.get("action") == "close":
-            _run(request, lambda: services.vote_close(actor=user, vote=vote), _("The vote is closed."))
-        else:
-            option = next((o for o in vote.options.all() if str(o.pk) == request.POST.get("option")), None)
-            if option is None:
-                messages.error(request, _("Choose one of this vote's options."))
-            else:
-                _run(
-                    request,
-                    lambda: services.ballot_cast(actor=user, vote=vote, option=option),
-                    _("Your vote is counted."),
-                )
-        return redirect("consultation:vote_detail", code=code, pk=pk)
     visible = vote.results_visible(now)
     return render(
         request,
@@ -560,6 +525,48 @@ def vote_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "my_ballot": selectors.my_open_ballot(user=user, vote=vote),
             "eligible": rules.can_vote(user, vote),
         },
+    )
+
+
+def _vote_posted(request: HttpRequest, code: str, pk: int) -> Vote:
+    community = community_get(code=code, user=request.user)
+    return selectors.vote_get(user=request.user, community=community, pk=pk)
+
+
+def _vote_url(code: str, pk: int) -> str:
+    return reverse("consultation:vote_detail", kwargs={"code": code, "pk": pk})
+
+
+def _chosen_option(vote: Vote, posted: str | None) -> VoteOption:
+    option = next((o for o in vote.options.all() if str(o.pk) == posted), None)
+    if option is None:
+        raise DomainError(_("Choose one of this vote's options."), field="option")
+    return option
+
+
+@login_required
+@require_POST
+def vote_cast(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    vote = _vote_posted(request, code, pk)
+    return press(
+        request,
+        lambda _data: services.ballot_cast(
+            actor=request.user, vote=vote, option=_chosen_option(vote, request.POST.get("option"))
+        ),
+        done=_("Your vote is counted."),
+        back=_vote_url(code, pk),
+    )
+
+
+@login_required
+@require_POST
+def vote_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    vote = _vote_posted(request, code, pk)
+    return press(
+        request,
+        lambda _data: services.vote_close(actor=request.user, vote=vote),
+        done=_("The vote is closed."),
+        back=_vote_url(code, pk),
     )
 
 

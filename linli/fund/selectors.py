@@ -129,16 +129,24 @@ def rounds_of(*, community: Community) -> QuerySet[GrantRound]:
     return GrantRound.objects.filter(community=community)
 
 
-def application_get(*, user: Any, community: Community, pk: int) -> Application:
-    application = Application.objects.filter(community=community, pk=pk).select_related("applicant", "round").first()
-    if application is None:
-        raise NotFound(_("No such application."))
+def _admitted(user: Any, application: Application) -> None:
+    """An application is read by the fund's staff, the round's reviewers and the applicant's members; to anyone
+    else it does not exist."""
     if not (
-        rules.can_view_fund_books(user, community)
+        rules.can_view_fund_books(user, application.community)
         or rules.is_reviewer(user, application.round)
         or rules.is_partner_member(user, application.applicant)
     ):
         raise NotFound(_("No such application."))
+
+
+def application_get(*, user: Any, community: Community, pk: int) -> Application:
+    application = (
+        Application.objects.filter(community=community, pk=pk).select_related("community", "applicant", "round").first()
+    )
+    if application is None:
+        raise NotFound(_("No such application."))
+    _admitted(user, application)
     return application
 
 
@@ -292,7 +300,8 @@ def partner_get(*, user: Any, community: Community, pk: int, field: str | None =
 
 
 def tranches_of(*, user: Any, application: Application) -> QuerySet[Tranche]:
-    """The tranches paid to an application `application_get` already admitted the user to."""
+    """The tranches paid to an application, for those who may read it (as `application_get`)."""
+    _admitted(user, application)
     return Tranche.objects.filter(application=application).select_related("transaction")
 
 
@@ -309,6 +318,7 @@ def round_is_open(*, grant_round: GrantRound, today: dt.date) -> bool:
 
 
 def reviews_of(*, user: Any, application: Application) -> list[Review]:
-    """The reviews of an application `application_get` already admitted the user to (the page shows the scores
+    """The reviews of an application, for those who may read it (as `application_get`; the page shows the scores
     only to those who may see the fund's books)."""
+    _admitted(user, application)
     return list(application.reviews.select_related("reviewer"))

@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 from linli.places.selectors import community_get
@@ -28,7 +30,7 @@ from .forms import (
     ScoreForm,
     TrancheForm,
 )
-from .models import Application
+from .models import Application, GrantRound
 from .receipts import receipt_pdf
 
 
@@ -157,35 +159,37 @@ def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-ROUND_MOVES = {"start_review", "close", "reopen"}
-
-
-@login_required
-@require_POST
-def round_status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """The staff move a round on: start its review, close it, or reopen it for applications."""
+def _round_move(request: HttpRequest, code: str, pk: int, move: Callable[..., GrantRound], done: str) -> HttpResponse:
+    """The staff move a round on (each move its own button and URL): `move(actor=, grant_round=)` is the service."""
     community = community_get(code=code, user=request.user)
     grant_round = selectors.round_get(community=community, pk=pk)
     if not rules.can_manage_fund(request.user, community):
         raise NotAllowed(_("You may not change the status of this community's grant rounds."))
-    action = request.POST.get("action", "")
-    if action not in ROUND_MOVES:
-        raise DomainError(_("Unknown action."))
-    try:
-        if action == "start_review":
-            services.round_start_review(actor=request.user, grant_round=grant_round)
-            done = _("The review has started: the round takes no more applications.")
-        elif action == "close":
-            services.round_close(actor=request.user, grant_round=grant_round)
-            done = _("The round is closed.")
-        else:
-            services.round_reopen(actor=request.user, grant_round=grant_round)
-            done = _("The round is open for applications again.")
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, done)
-    return redirect("fund:round", code=code, pk=grant_round.pk)
+    return press(
+        request,
+        lambda _data: move(actor=request.user, grant_round=grant_round),
+        done=done,
+        back=reverse("fund:round", kwargs={"code": code, "pk": grant_round.pk}),
+    )
+
+
+@login_required
+@require_POST
+def round_start_review(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    done = _("The review has started: the round takes no more applications.")
+    return _round_move(request, code, pk, services.round_start_review, done)
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _round_move(request, code, pk, services.round_close, _("The round is closed."))
+
+
+@login_required
+@require_POST
+def round_reopen(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _round_move(request, code, pk, services.round_reopen, _("The round is open for applications again."))
 
 
 # --- applicants -----------------------------------------------------------------------------------------
@@ -350,17 +354,19 @@ def _application_act(
     application = selectors.application_get(user=request.user, community=community, pk=pk)
     if not allowed(request.user, community, application):
         raise NotAllowed(refusal)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            done = run(request.user, application, form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, done)
-            return redirect("fund:application", code=code, pk=application.pk)
-    application.refresh_from_db()
-    return _application_page(request, community, application, action=action, refused=form)
+
+    def again(form: forms.Form) -> HttpResponse:
+        application.refresh_from_db()
+        return _application_page(request, community, application, action=action, refused=form)
+
+    return press(
+        request,
+        lambda data: run(request.user, application, data),
+        done=lambda message: message,
+        back=reverse("fund:application", kwargs={"code": code, "pk": application.pk}),
+        form=form_class(request.POST),
+        again=again,
+    )
 
 
 def _reviews(user: Any, community: Community, application: Application) -> bool:

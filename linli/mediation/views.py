@@ -1,25 +1,32 @@
 """Mediation pages. Every case is read through `selectors`, which answer 404 to anyone outside the case."""
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.filters import cleaned_filters
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
 from .models import Case, CaseKind, CaseParty, FollowUp
 
+T = TypeVar("T")
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False)
 
 
 class CaseForm(forms.Form):
@@ -28,19 +35,10 @@ class CaseForm(forms.Form):
     summary = forms.CharField(label=gettext_lazy("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-def _run(request: HttpRequest, call: Callable[[], Any], done: str) -> None:
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, done)
-
-
 @login_required
 def index(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    q = request.GET.get("q", "").strip()
+    q = cleaned_filters(CaseFilterForm(request.GET or None)).get("q", "")
     metadata = (
         selectors.case_metadata(user=request.user, community=community)
         if rules.can_view_case_metadata(request.user, community)
@@ -105,40 +103,59 @@ def _case_posted(request: HttpRequest, code: str, pk: int) -> Case:
     return selectors.case_get(user=request.user, community=community, pk=pk)
 
 
-def _to_case(code: str, pk: int) -> HttpResponse:
-    return redirect("mediation:case_detail", code=code, pk=pk)
+def _case_url(code: str, pk: int) -> str:
+    return reverse("mediation:case_detail", kwargs={"code": code, "pk": pk})
+
+
+def _index_url(code: str) -> str:
+    return reverse("mediation:index", kwargs={"code": code})
 
 
 def _posted_id(request: HttpRequest, name: str) -> int:
     return parse_id(request.POST.get(name, "") or "0")
 
 
+def _posted_value(request: HttpRequest, name: str, field: forms.Field, refusal: str) -> Any:
+    """A posted value cleaned by a form field, or a `DomainError` with `refusal`."""
+    try:
+        return field.clean(request.POST.get(name, ""))
+    except forms.ValidationError:
+        raise DomainError(refusal, field=name) from None
+
+
+def _found(value: T | None, refusal: str) -> T:
+    if value is None:
+        raise DomainError(refusal)
+    return value
+
+
 @login_required
 @require_POST
 def case_note(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     case = _case_posted(request, code, pk)
-    text = request.POST.get("text", "")
-    _run(request, lambda: services.note_add(actor=request.user, case=case, text=text), _("Note added."))
-    return _to_case(code, pk)
+    return press(
+        request,
+        lambda _data: services.note_add(actor=request.user, case=case, text=request.POST.get("text", "")),
+        done=_("Note added."),
+        back=_case_url(code, pk),
+    )
 
 
 @login_required
 @require_POST
 def case_session(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     case = _case_posted(request, code, pk)
-    try:
-        starts_at = forms.DateTimeField(widget=DT).clean(request.POST.get("starts_at", ""))
-    except forms.ValidationError:
-        messages.error(request, _("Enter a date and time."))
-    else:
-        _run(
-            request,
-            lambda: services.session_schedule(
-                actor=request.user, case=case, starts_at=starts_at, place=request.POST.get("place", "")
-            ),
-            _("Session scheduled."),
-        )
-    return _to_case(code, pk)
+    return press(
+        request,
+        lambda _data: services.session_schedule(
+            actor=request.user,
+            case=case,
+            starts_at=_posted_value(request, "starts_at", forms.DateTimeField(widget=DT), _("Enter a date and time.")),
+            place=request.POST.get("place", ""),
+        ),
+        done=_("Session scheduled."),
+        back=_case_url(code, pk),
+    )
 
 
 @login_required
@@ -146,62 +163,60 @@ def case_session(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def case_party(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     case = _case_posted(request, code, pk)
     resident = selectors.party_candidate(user=request.user, case=case, pk=_posted_id(request, "resident"))
-    if resident is None:
-        messages.error(request, _("Some parties are not residents of this community."))
-    else:
-        _run(
-            request,
-            lambda: services.case_add_party(
-                actor=request.user, case=case, resident=resident, side=request.POST.get("side", "")
-            ),
-            _("Party added."),
-        )
-    return _to_case(code, pk)
+    return press(
+        request,
+        lambda _data: services.case_add_party(
+            actor=request.user,
+            case=case,
+            resident=_found(resident, _("Some parties are not residents of this community.")),
+            side=request.POST.get("side", ""),
+        ),
+        done=_("Party added."),
+        back=_case_url(code, pk),
+    )
 
 
 @login_required
 @require_POST
 def case_agreement(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     case = _case_posted(request, code, pk)
-    try:
-        due = forms.DateField().clean(request.POST.get("follow_up_due", ""))
-    except forms.ValidationError:
-        messages.error(request, _("Enter the follow-up date."))
-    else:
-        _run(
-            request,
-            lambda: services.agreement_record(
-                actor=request.user, case=case, text=request.POST.get("text", ""), follow_up_due=due
-            ),
-            _("Agreement recorded."),
-        )
-    return _to_case(code, pk)
+    return press(
+        request,
+        lambda _data: services.agreement_record(
+            actor=request.user,
+            case=case,
+            text=request.POST.get("text", ""),
+            follow_up_due=_posted_value(request, "follow_up_due", forms.DateField(), _("Enter the follow-up date.")),
+        ),
+        done=_("Agreement recorded."),
+        back=_case_url(code, pk),
+    )
 
 
 @login_required
 @require_POST
 def case_follow_up(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     case = _case_posted(request, code, pk)
-    _run(
+    return press(
         request,
-        lambda: services.follow_up_record(
+        lambda _data: services.follow_up_record(
             actor=request.user, case=case, outcome=request.POST.get("outcome", ""), text=request.POST.get("text", "")
         ),
-        _("Follow-up recorded."),
+        done=_("Follow-up recorded."),
+        back=_case_url(code, pk),
     )
-    return _to_case(code, pk)
 
 
 @login_required
 @require_POST
 def case_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     case = _case_posted(request, code, pk)
-    _run(
+    return press(
         request,
-        lambda: services.case_close(actor=request.user, case=case, resolved=request.POST.get("resolved") == "1"),
-        _("Case closed."),
+        lambda _data: services.case_close(actor=request.user, case=case, resolved=request.POST.get("resolved") == "1"),
+        done=_("Case closed."),
+        back=_case_url(code, pk),
     )
-    return _to_case(code, pk)
 
 
 @login_required
@@ -210,17 +225,17 @@ def team_add(request: HttpRequest, code: str) -> HttpResponse:
     """The community admin adds a member to the mediation team by mobile number."""
     community = community_get(code=code, user=request.user)
     member = selectors.team_candidate(user=request.user, community=community, mobile=request.POST.get("mobile", ""))
-    if member is None:
-        messages.error(request, _("No account has this mobile number."))
-    else:
-        _run(
-            request,
-            lambda: services.mediator_add(
-                actor=request.user, community=community, user=member, team=request.POST.get("team", "")
-            ),
-            _("Mediator added to the team."),
-        )
-    return redirect("mediation:index", code=code)
+    return press(
+        request,
+        lambda _data: services.mediator_add(
+            actor=request.user,
+            community=community,
+            user=_found(member, _("No account has this mobile number.")),
+            team=request.POST.get("team", ""),
+        ),
+        done=_("Mediator added to the team."),
+        back=_index_url(code),
+    )
 
 
 @login_required
@@ -232,12 +247,12 @@ def case_assign(request: HttpRequest, code: str) -> HttpResponse:
         raise NotAllowed(_("Only the community admin may assign mediators."))
     case = selectors.case_for_assignment(user=request.user, community=community, pk=_posted_id(request, "case"))
     mediator = selectors.mediator_get(user=request.user, community=community, pk=_posted_id(request, "mediator"))
-    _run(
+    return press(
         request,
-        lambda: services.case_assign_mediator(actor=request.user, case=case, mediator=mediator),
-        _("Mediator assigned."),
+        lambda _data: services.case_assign_mediator(actor=request.user, case=case, mediator=mediator),
+        done=_("Mediator assigned."),
+        back=_index_url(code),
     )
-    return redirect("mediation:index", code=code)
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from linli.conftest import client_for
 from linli.consultation import services
-from linli.consultation.models import AgendaItem, Follow, Matter, Meeting, Registration, Support
+from linli.consultation.models import AgendaItem, Ballot, Follow, Matter, Meeting, Registration, Support, Vote
 
 from .factories import resident_user
 
@@ -98,3 +98,46 @@ def test_every_button_is_closed_to_other_communities_and_to_get(
         assert client_for(None).post(url).status_code == 302, url  # to the login
         assert client_for(staff, "en").get(url).status_code == 405, url
     assert _state() == before
+
+
+@pytest.fixture
+def vote(community: Any, staff: Any) -> Vote:
+    return services.vote_create(
+        actor=staff,
+        community=community,
+        question="是否同意加装电梯？",
+        options=["同意", "不同意"],
+        eligibility="all",
+        opens_at=timezone.now() - dt.timedelta(hours=1),
+        closes_at=timezone.now() + dt.timedelta(days=3),
+    )
+
+
+def test_a_vote_has_one_url_to_cast_and_one_to_close(community: Any, bob: Any, staff: Any, vote: Vote) -> None:
+    base = f"/consultation/shibei/votes/{vote.pk}/"
+    page = client_for(bob, "en").get(base).content.decode()
+    assert f'action="{base}ballot/"' in page and f'action="{base}close/"' not in page
+    assert f'action="{base}close/"' in client_for(staff, "en").get(base).content.decode()
+    r = client_for(bob, "en").post(base + "ballot/", {"option": "x"}, follow=True)
+    assert "Choose one of this vote&#x27;s options." in r.content.decode() and not Ballot.objects.exists()
+    r = client_for(bob, "en").post(base + "close/", follow=True)  # a resident may not close it
+    assert r.status_code == 200 and 'class="error"' in r.content.decode()
+    r = client_for(bob, "en").post(base + "ballot/", {"option": vote.options.first().pk}, follow=True)
+    assert r.redirect_chain[-1][0] == base and "Your vote is counted." in r.content.decode()
+    assert Ballot.objects.filter(vote=vote).count() == 1
+    assert "The vote is closed." in client_for(staff, "en").post(base + "close/", follow=True).content.decode()
+    vote.refresh_from_db()
+    assert vote.closes_at <= timezone.now()
+
+
+def test_vote_buttons_are_closed_to_other_communities_and_to_get(
+    community: Any, other_community: Any, staff: Any, vote: Vote
+) -> None:
+    outsider = resident_user(other_community)
+    base = f"/consultation/shibei/votes/{vote.pk}/"
+    for url in (base + "ballot/", base + "close/"):
+        assert client_for(outsider, "en").post(url, {"option": vote.options.first().pk}).status_code == 404, url
+        assert client_for(None).post(url).status_code == 302, url  # to the login
+        assert client_for(staff, "en").get(url).status_code == 405, url
+    assert client_for(staff, "en").post(base, {"action": "close"}).status_code == 405  # the page only shows
+    assert not Ballot.objects.exists() and Vote.objects.get().closes_at > timezone.now()

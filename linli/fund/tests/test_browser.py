@@ -53,3 +53,22 @@ def test_donation_receipt_conflict_and_public_page(
     page.goto(base)
     assert "1,200.50" in page.inner_text("[data-testid=raised]")
     screenshot(page, "fund-public-en")
+
+
+def test_staff_move_a_round_with_its_own_buttons_on_a_phone_in_elder_mode(
+    page: Any, manager: Any, applicant: Any, applicant_user: Any, open_round: Any
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    _as(page, manager)
+    page.context.add_cookies([{"name": "linli_elder", "value": "1", "url": page.base_url}])
+    url = page.base_url + f"/fund/shibei/rounds/{open_round.pk}/"
+    page.goto(url)
+    page.click("[data-testid=round-moves] form[action$='/start-review/'] button")
+    page.wait_for_selector("[data-testid=round-moves] form[action$='/reopen/']")
+    assert page.url == url and "评审已开始" in page.inner_text("body")
+    assert page.locator("[data-testid=round-moves] form[action$='/start-review/']").count() == 0
+    screenshot(page, "fund-round-moves-elder")
+    page.click("[data-testid=round-moves] form[action$='/reopen/'] button")
+    page.wait_for_selector("[data-testid=round-moves] form[action$='/start-review/']")
+    open_round.refresh_from_db()
+    assert open_round.status == "open"

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from linli.conftest import client_for
-from linli.fund import services
+from linli.core.errors import NotFound
+from linli.fund import selectors, services
 from linli.fund.models import Application
 
 from .conftest import donate, state, submitted
@@ -259,3 +260,27 @@ def test_api_reviews_tranches_and_reports(people, open_round, applicant, applica
     assert r.status_code == 201 and r.json()["transaction_id"]
     summary = client_for(None).get(f"{API}/summary").json()
     assert summary["projects"][0]["paid_fen"] == 150_000 and summary["projects"][0]["spent_fen"] == 100_000
+
+
+def test_the_reads_of_one_application_admit_the_same_people(people, scored) -> None:
+    """`application_get`, `reviews_of` and `tranches_of` take the user for one scope: whoever may not read the
+    application finds neither it nor its reviews nor its tranches."""
+    refused = set()
+    for who in EVERYONE:
+        user = people[who]
+        try:
+            selectors.application_get(user=user, community=scored.community, pk=scored.pk)
+        except NotFound:
+            admitted = False
+        else:
+            admitted = True
+        if not admitted:
+            refused.add(who)
+        for read in (selectors.reviews_of, selectors.tranches_of):
+            if admitted:
+                read(user=user, application=scored)
+            else:
+                with pytest.raises(NotFound):
+                    read(user=user, application=scored)
+    assert refused == {"resident", "other_admin"}
+    assert len(selectors.reviews_of(user=people["admin"], application=scored)) == 3

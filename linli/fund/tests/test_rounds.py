@@ -251,19 +251,23 @@ def test_staff_move_a_round_from_its_page(manager, open_round, applicant, applic
     assert f">{words['close']}<" not in html and f">{words['reopen']}<" not in html
     application = submitted(applicant_user, open_round, applicant)
 
-    r = c.post(f"{url}status/", {"action": "start_review"}, follow=True)
+    r = c.post(f"{url}start-review/", follow=True)
     html = r.content.decode()
     assert r.redirect_chain[-1][0] == url and words["started"] in html
     assert words["reviewing"] in _status(html) and f">{words['start']}<" not in html
     assert f">{words['close']}<" not in html and f">{words['reopen']}<" in html  # closes_on is a month away
     assert words["waiting"] in html
+    r = c.post(f"{url}reopen/", follow=True)
+    html = r.content.decode()
+    assert r.redirect_chain[-1][0] == url and words["open"] in _status(html) and f">{words['start']}<" in html
+    c.post(f"{url}start-review/")
 
     for r_user in reviewers:
         services.review_score(actor=r_user, application=application, score=80)
     services.application_decide(actor=manager, application=application, approve=True, approved_fen=300_000)
     html = c.get(url).content.decode()
     assert f">{words['close']}<" in html and words["waiting"] not in html
-    r = c.post(f"{url}status/", {"action": "close"}, follow=True)
+    r = c.post(f"{url}close/", follow=True)
     html = r.content.decode()
     assert words["done"] in html and words["closed"] in _status(html)
     assert 'data-testid="round-moves"' not in html
@@ -285,15 +289,15 @@ def test_a_refused_move_on_the_page_says_why_and_changes_nothing(
     c = client_for(manager, language)
     url = f"{PAGES}/rounds/{open_round.pk}/"
     before = state()
-    r = c.post(f"{url}status/", {"action": "close"}, follow=True)  # a stale page: the round is still open
+    r = c.post(f"{url}close/", follow=True)  # a stale page: the round is still open
     expected = (
         "只有评审中的批次才能结束；本批次目前为“申报中”。"
         if language == "zh-hans"
         else "Only a round under review can be closed; this round is “Open for applications”."
     )
     assert r.status_code == 200 and expected in r.content.decode()
-    c.post(f"{url}status/", {"action": "start_review"})
-    r = c.post(f"{url}status/", {"action": "close"}, follow=True)
+    c.post(f"{url}start-review/")
+    r = c.post(f"{url}close/", follow=True)
     expected = "还有 1 份申请尚未决定" if language == "zh-hans" else "1 application is still undecided"
     assert expected in r.content.decode()
     assert status_of(open_round) == "reviewing" and moves() == [("fund.round_start_review", "open", "reviewing")]
@@ -309,13 +313,14 @@ def test_only_the_fund_staff_see_the_buttons_or_may_post_them(people, open_round
     refused = {"applicant": 403, "resident": 403, "reviewer": 403, "street_admin": 403, "city_viewer": 403}
     refused["other_admin"] = 404
     for who, status in refused.items():
-        for action in ("start_review", "close", "reopen"):
+        for move in ("start-review/", "close/", "reopen/"):
             before = state()
-            assert client_for(people[who]).post(f"{url}status/", {"action": action}).status_code == status, who
+            assert client_for(people[who]).post(f"{url}{move}").status_code == status, who
             assert state() == before
-    assert client_for(None).post(f"{url}status/", {"action": "start_review"}).status_code == 302  # to the login
-    assert client_for(people["admin"]).get(f"{url}status/").status_code == 405
-    assert client_for(people["admin"]).post(f"{url}status/", {"action": "delete"}).status_code == 400
+    assert client_for(None).post(f"{url}start-review/").status_code == 302  # to the login
+    for move in ("start-review/", "close/", "reopen/"):
+        assert client_for(people["admin"]).get(f"{url}{move}").status_code == 405
+    assert client_for(people["admin"]).post(f"{url}status/", {"action": "close"}).status_code == 404  # one URL a move
     assert status_of(open_round) == "open" and moves() == []
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from linli.conftest import client_for
+from linli.conftest import EVERY_ROLE_AND_ANONYMOUS, client_for
 from linli.notices import services
 from linli.notices.models import Notice, NoticeAttachment, NoticeRecipient
 from linli.notices.targeting import NoticeTargets
@@ -19,20 +19,7 @@ from .conftest import Estate
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-    "outsider",
-    "anonymous",
-]
+ROLES = EVERY_ROLE_AND_ANONYMOUS
 WRITERS = {"social_worker", "community_admin"}
 STAFF_LIST = {"grid_steward", "social_worker", "community_admin", "street_admin"}
 
@@ -61,8 +48,10 @@ def published(users: dict[str, Any], estate: Estate) -> Notice:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix_of_the_pages(role: str, users: dict[str, Any], estate: Estate, published: Notice) -> None:
-    client = client_for(users.get(role))
+def test_permission_matrix_of_the_pages(
+    role: str, users: dict[str, Any], estate: Estate, published: Notice, role_client: Any
+) -> None:
+    client = role_client(role)
     code, pk = estate.community.code, published.pk
     assert client.get(f"/notices/c/{code}/").status_code == expected(role, STAFF_LIST)
     assert client.get(f"/notices/c/{code}/{pk}/").status_code == expected(role, STAFF_LIST)
@@ -89,8 +78,10 @@ def test_permission_matrix_of_the_pages(role: str, users: dict[str, Any], estate
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix_of_the_api(role: str, users: dict[str, Any], estate: Estate, published: Notice) -> None:
-    client = client_for(users.get(role))
+def test_permission_matrix_of_the_api(
+    role: str, users: dict[str, Any], estate: Estate, published: Notice, role_client: Any
+) -> None:
+    client = role_client(role)
     base = f"/api/v1/communities/{estate.community.code}/notices"
     denied = 401 if role == "anonymous" else 404 if role == "outsider" else 403
 

@@ -10,26 +10,14 @@ from openpyxl import load_workbook
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.audit.models import AuditEntry
-from linli.conftest import client_for, make_resident
+from linli.conftest import EVERY_ROLE, client_for, make_resident
 from linli.core.errors import Conflict, NotAllowed
 from linli.people import services
 from linli.people.models import DataRequest, Resident, SensitiveTag
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-    "outsider",
-]
+ROLES = EVERY_ROLE
 HANDLERS = {"social_worker", "community_admin"}
 
 
@@ -105,9 +93,9 @@ def test_deletion_is_asked_once_and_the_resident_sees_its_status(community, me):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_on_the_request_queue(role, users, community, me):
+def test_every_role_on_the_request_queue(role, users, community, me, role_client):
     request = services.data_deletion_request(actor=me.user, reason="")
-    client = client_for(users[role])
+    client = role_client(role)
     queue = client.get("/api/v1/communities/shibei/data-requests")
     page = client.get("/people/shibei/data-requests/")
     detail = client.get(f"/people/shibei/data-requests/{request.pk}/")

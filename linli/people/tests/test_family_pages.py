@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEntry
 from linli.canteen import services as canteen_services
-from linli.conftest import client_for
+from linli.conftest import EVERY_ROLE, client_for
 from linli.facilities.tests.factories import make_canteen_with_tarhai_rules, make_menu
 from linli.notifications.sms import LocmemSMSBackend
 from linli.people import services
@@ -18,19 +18,7 @@ from .family_factories import FATHER_MOBILE, make_family
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-    "outsider",
-]
+ROLES = EVERY_ROLE
 SEES_LINKS = {"grid_steward", "social_worker", "community_admin"}
 CONFIRMS = {"social_worker", "community_admin"}
 
@@ -59,8 +47,8 @@ def last_code() -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_staff_family_links_page_and_api_by_role(users, asked, role):
-    client = client_for(users[role])
+def test_staff_family_links_page_and_api_by_role(users, asked, role, role_client):
+    client = role_client(role)
     page = client.get("/people/shibei/family-links/")
     assert (page.status_code == 200) is (role in SEES_LINKS), page.status_code
     if role in SEES_LINKS:
@@ -82,8 +70,8 @@ def test_staff_family_links_page_and_api_by_role(users, asked, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_staff_confirm_and_end_pages_by_role(users, asked, role):
-    client = client_for(users[role])
+def test_staff_confirm_and_end_pages_by_role(users, asked, role, role_client):
+    client = role_client(role)
     confirm = client.post(f"/people/family/{asked.pk}/confirm-in-person/")
     asked.refresh_from_db()
     assert (asked.status == "active") is (role in CONFIRMS)

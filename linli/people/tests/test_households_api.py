@@ -3,41 +3,23 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from linli.audit.models import AuditEntry
-from linli.conftest import client_for, make_resident
+from linli.conftest import EVERY_ROLE_AND_ANONYMOUS, client_for, make_resident
 from linli.people.models import Resident
 from linli.places.models import Building, Household
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-    "outsider",
-    "anonymous",
-]
+ROLES = EVERY_ROLE_AND_ANONYMOUS
 READERS = {"grid_steward", "social_worker", "community_admin"}
 EDITORS = {"social_worker", "community_admin"}
 BASE = "/api/v1/communities/shibei"
 
 
-def client_of(users, role):
-    return Client() if role == "anonymous" else client_for(users[role])
-
-
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_on_the_household_and_move_endpoints(role, users, community, resident):
-    client = client_of(users, role)
+def test_every_role_on_the_household_and_move_endpoints(role, users, community, resident, role_client):
+    client = role_client(role)
     building = Building.objects.get(community=community)
     household = community.households.get()
     before = (Household.objects.count(), AuditEntry.objects.count())

@@ -3,36 +3,18 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from linli.audit.models import AuditEntry
-from linli.conftest import client_for, make_resident
+from linli.conftest import EVERY_ROLE_AND_ANONYMOUS, client_for, make_resident
 from linli.people import idnumber
 from linli.people.models import Resident, SensitiveTag
 from linli.places.models import Building, Household
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-    "outsider",
-    "anonymous",
-]
+ROLES = EVERY_ROLE_AND_ANONYMOUS
 READERS = {"grid_steward", "social_worker", "community_admin"}
 EDITORS = {"social_worker", "community_admin"}
-
-
-def client_of(users, role: str) -> Client:
-    return Client() if role == "anonymous" else client_for(users[role])
 
 
 @pytest.fixture
@@ -46,8 +28,8 @@ def building(community):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_on_every_register_page(role, users, community, resident, household, building):
-    client = client_of(users, role)
+def test_every_role_on_every_register_page(role, users, community, resident, household, building, role_client):
+    client = role_client(role)
     reads = [
         "/people/shibei/residents/",
         f"/people/shibei/residents/{resident.pk}/",

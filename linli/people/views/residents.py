@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.filters import cleaned_filters
 from linli.places.models import Community, Household
 from linli.places.selectors import community_get, household_get
 
@@ -24,13 +25,7 @@ PAGE_SIZE = 50
 
 def filters_from(form: ResidentFilterForm) -> selectors.ResidentFilters:
     """The list's filters; a filter that cannot be read is refused with its reason, never silently dropped."""
-    if form.is_bound and not form.is_valid():
-        codes = {e.code for errors in form.errors.as_data().values() for e in errors}
-        if "null_characters_not_allowed" in codes:
-            raise DomainError(_("Text may not contain the NUL character."), code="nul_character")
-        field, errors = next(iter(form.errors.items()))
-        raise DomainError(str(errors[0]), code="invalid_filter", field=field)
-    data = form.cleaned_data if form.is_bound else {}
+    data = cleaned_filters(form)
     party = data.get("party_member", "")
     return selectors.ResidentFilters(
         search=data.get("q", ""),
