@@ -368,9 +368,17 @@ def orders_cancelled_by_change(
     return open_orders[keep:]
 
 
+class ConfirmNeeded(Conflict):
+    """A change that cancels residents' orders, asked again: `details["affected"]` is their number, which the
+    staff send back as `confirm_affected` (the API shows it in the error's `details`)."""
+
+    code = "confirm_needed"
+    public_details = True
+
+
 def _require_confirmation(affected: list[MealOrder], confirmed: int | None) -> None:
     if affected and confirmed != len(affected):
-        raise Conflict(
+        raise ConfirmNeeded(
             ngettext(
                 "%(n)s resident has already ordered this meal: this change cancels the order, refunds it "
                 "and tells them. Confirm to go on.",
@@ -379,7 +387,6 @@ def _require_confirmation(affected: list[MealOrder], confirmed: int | None) -> N
                 len(affected),
             )
             % {"n": len(affected)},
-            code="confirm_needed",
             field="confirm_affected",
             details={"affected": len(affected)},
         )
