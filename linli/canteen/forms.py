@@ -10,7 +10,7 @@ from .models import FUNDING_PAYERS, Menu
 
 class MenuForm(forms.Form):
     canteen: forms.ModelChoiceField = forms.ModelChoiceField(label=gettext_lazy("canteen"), queryset=None)
-    day = forms.DateField(label=gettext_lazy("day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=gettext_lazy("day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     meal = forms.ChoiceField(label=gettext_lazy("meal"), choices=Menu.Meal.choices, initial=Menu.Meal.LUNCH)
     dishes = forms.CharField(
         label=gettext_lazy("dishes"),
@@ -22,7 +22,9 @@ class MenuForm(forms.Form):
     )
     capacity = forms.IntegerField(label=gettext_lazy("portions"), min_value=1, max_value=100000, initial=120)
     order_until = forms.TimeField(
-        label=gettext_lazy("order until"), initial=dt.time(9, 30), widget=forms.TimeInput(attrs={"type": "time"})
+        label=gettext_lazy("order until"),
+        initial=dt.time(9, 30),
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
     )
 
 
@@ -58,9 +60,9 @@ class PriceRuleForm(forms.Form):
     starts_on = forms.DateField(
         label=gettext_lazy("from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=gettext_lazy("Only for a trial period; leave empty for a standing rule."),
     )
     ends_on = forms.DateField(
-        label=gettext_lazy("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("until"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
