@@ -71,8 +71,8 @@ def _canteen(
         "蒸南瓜",
     ]
     menus = []
-    for o in range(-20, 8):
-        day = today + dt.timedelta(days=o)
+    for offset in range(-20, 8):
+        day = today + dt.timedelta(days=offset)
         menus.append(
             menu_create(
                 actor=admin,
