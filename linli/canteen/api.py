@@ -21,6 +21,8 @@ from . import selectors, services
 from .excel import statement_xlsx
 from .models import MealOrder, Menu, PriceRule
 from .schemas import (
+    CanteenPriceRuleIn,
+    CanteenPriceRuleOut,
     MealOrderIn,
     MealOrderOut,
     MealStatementOut,
@@ -28,8 +30,6 @@ from .schemas import (
     MenuIn,
     MenuOut,
     MenuWithdrawIn,
-    PriceRuleIn,
-    PriceRuleOut,
 )
 
 router = Router(tags=["canteen"], auth=AUTH)
@@ -238,15 +238,15 @@ def menu_withdraw(request: HttpRequest, code: str, menu_id: int, payload: MenuWi
     return menu_out(withdrawn, [])
 
 
-@router.get("/communities/{code}/canteen/canteens/{canteen_id}/price-rules", response=list[PriceRuleOut])
+@router.get("/communities/{code}/canteen/canteens/{canteen_id}/price-rules", response=list[CanteenPriceRuleOut])
 def price_rule_list(request: HttpRequest, code: str, canteen_id: int) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     canteen = selectors.own_canteen_get(user=request.user, community=community, pk=canteen_id)
     return [rule_out(r) for r in selectors.price_rules_of(user=request.user, community=community, canteen=canteen)]
 
 
-@router.post("/communities/{code}/canteen/canteens/{canteen_id}/price-rules", response={201: PriceRuleOut})
-def price_rule_add(request: HttpRequest, code: str, canteen_id: int, payload: PriceRuleIn) -> Status:
+@router.post("/communities/{code}/canteen/canteens/{canteen_id}/price-rules", response={201: CanteenPriceRuleOut})
+def price_rule_add(request: HttpRequest, code: str, canteen_id: int, payload: CanteenPriceRuleIn) -> Status:
     """An age tier (from `min_age`), what the diner pays and which funding source pays the rest; with
     `starts_on`/`ends_on` a trial period. 409 `overlapping_rule` if an active rule for that age covers those days."""
     community = community_get(code=code, user=request.user)
@@ -255,7 +255,7 @@ def price_rule_add(request: HttpRequest, code: str, canteen_id: int, payload: Pr
     return Status(201, rule_out(rule))
 
 
-@router.post("/communities/{code}/canteen/price-rules/{rule_id}/retire", response=PriceRuleOut)
+@router.post("/communities/{code}/canteen/price-rules/{rule_id}/retire", response=CanteenPriceRuleOut)
 def price_rule_retire(request: HttpRequest, code: str, rule_id: int) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     rule = selectors.price_rule_get(user=request.user, community=community, pk=rule_id)

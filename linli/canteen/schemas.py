@@ -105,7 +105,7 @@ class MenuWithdrawIn(Schema):
     confirm_affected: int | None = None
 
 
-class PriceRuleIn(Schema):
+class CanteenPriceRuleIn(Schema):
     label: str = Field(min_length=1, max_length=60)
     min_age: int = Field(0, ge=0, le=120)
     resident_fen: int = Field(ge=0)
@@ -114,7 +114,7 @@ class PriceRuleIn(Schema):
     ends_on: dt.date | None = None
 
 
-class PriceRuleOut(Schema):
+class CanteenPriceRuleOut(Schema):
     id: int
     canteen_id: int
     label: str
