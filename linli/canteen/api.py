@@ -19,16 +19,33 @@ from linli.places.selectors import community_get
 
 from . import selectors, services
 from .excel import statement_xlsx
-from .models import MealOrder, Menu
-from .schemas import MealOrderIn, MealOrderOut, MealStatementOut, MenuIn, MenuOut
+from .models import MealOrder, Menu, PriceRule
+from .schemas import (
+    CanteenPriceRuleIn,
+    CanteenPriceRuleOut,
+    MealOrderIn,
+    MealOrderOut,
+    MealStatementOut,
+    MenuChangeIn,
+    MenuIn,
+    MenuOut,
+    MenuWithdrawIn,
+)
 
 router = Router(tags=["canteen"], auth=AUTH)
 
 
-def menu_out(menu: Menu, members: list[Any]) -> dict[str, Any]:
+def menu_out(
+    menu: Menu,
+    members: list[Any],
+    *,
+    price_rules: list[PriceRule] | None = None,
+    ordered: set[tuple[int, int]] | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     quotes = []
     for m in members:
-        q = services.quote(menu=menu, resident=m)
+        q = services.quote(menu=menu, resident=m, rules_of_canteen=price_rules)
         quotes.append(
             {
                 "resident_id": m.pk,
@@ -38,6 +55,7 @@ def menu_out(menu: Menu, members: list[Any]) -> dict[str, Any]:
                 "subsidy_fen": q.subsidy_fen,
                 "payer": q.payer,
                 "rule": q.rule.label if q.rule else None,
+                "ordered": (menu.pk, m.pk) in (ordered or set()),
             }
         )
     return {
@@ -51,7 +69,24 @@ def menu_out(menu: Menu, members: list[Any]) -> dict[str, Any]:
         "capacity": menu.capacity,
         "left": menu.left,
         "order_until": menu.order_until,
+        "ordered": menu.ordered,
+        "closed": services.orders_closed(menu, now),
+        "withdrawn": menu.withdrawn,
         "quotes": quotes,
+    }
+
+
+def rule_out(r: PriceRule) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "canteen_id": r.canteen_id,
+        "label": r.label,
+        "min_age": r.min_age,
+        "resident_fen": r.resident_fen,
+        "payer": r.payer,
+        "starts_on": r.starts_on,
+        "ends_on": r.ends_on,
+        "active": r.active,
     }
 
 
@@ -77,7 +112,11 @@ def order_out(o: MealOrder, *, exact_age: bool = True) -> dict[str, Any]:
 def menu_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     members = household_of(user=request.user)
-    return [menu_out(m, members) for m in selectors.menus_upcoming(user=request.user, community=community)]
+    menus = list(selectors.menus_upcoming(user=request.user, community=community))
+    price_rules = selectors.active_price_rules(canteen_ids={m.canteen_id for m in menus})
+    ordered = selectors.ordered_menu_ids(residents=members, menu_ids=[m.pk for m in menus]) if members else set()
+    now = timezone.now()
+    return [menu_out(m, members, price_rules=price_rules, ordered=ordered, now=now) for m in menus]
 
 
 @router.post("/communities/{code}/canteen/menus", response={201: MenuOut})
@@ -156,3 +195,68 @@ def statement(request: HttpRequest, code: str, payer: str, month: str, format: s
             for c in result.charges
         ],
     }
+
+
+# --- set-up: menus and price rules, for the community's staff --------------------------------------------------
+
+
+@router.get("/communities/{code}/canteen/canteens/{canteen_id}/menus", response=list[MenuOut])
+def setup_menu_list(request: HttpRequest, code: str, canteen_id: int) -> list[dict[str, Any]]:
+    """The canteen's menus from today on, withdrawn ones included, with how many have ordered."""
+    community = community_get(code=code, user=request.user)
+    canteen = selectors.own_canteen_get(user=request.user, community=community, pk=canteen_id)
+    return [menu_out(m, []) for m in selectors.setup_menus(user=request.user, community=community, canteen=canteen)]
+
+
+@router.patch("/communities/{code}/canteen/menus/{menu_id}", response=MenuOut)
+def menu_change(request: HttpRequest, code: str, menu_id: int, payload: MenuChangeIn) -> dict[str, Any]:
+    """Change a menu. A change that cancels orders answers 409 `confirm_needed` (their number in `details`)
+    until `confirm_affected` repeats that number; those orders are then cancelled, refunded, their diners told."""
+    community = community_get(code=code, user=request.user)
+    menu = selectors.setup_menu_get(user=request.user, community=community, pk=menu_id)
+    sent = payload.dict(exclude_unset=True)
+    fields = ("day", "meal", "dishes", "price_fen", "capacity", "order_until")
+    values = {f: sent[f] if sent.get(f) is not None else getattr(menu, f) for f in fields}
+    changed = services.menu_update(
+        actor=request.user,
+        menu=menu,
+        reason=payload.reason,
+        confirm_affected=payload.confirm_affected,
+        **values,
+    )
+    return menu_out(changed, [])
+
+
+@router.post("/communities/{code}/canteen/menus/{menu_id}/withdraw", response=MenuOut)
+def menu_withdraw(request: HttpRequest, code: str, menu_id: int, payload: MenuWithdrawIn) -> dict[str, Any]:
+    """Withdraw a menu; as for a change, orders already placed need `confirm_affected`."""
+    community = community_get(code=code, user=request.user)
+    menu = selectors.setup_menu_get(user=request.user, community=community, pk=menu_id)
+    withdrawn = services.menu_withdraw(
+        actor=request.user, menu=menu, reason=payload.reason, confirm_affected=payload.confirm_affected
+    )
+    return menu_out(withdrawn, [])
+
+
+@router.get("/communities/{code}/canteen/canteens/{canteen_id}/price-rules", response=list[CanteenPriceRuleOut])
+def price_rule_list(request: HttpRequest, code: str, canteen_id: int) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    canteen = selectors.own_canteen_get(user=request.user, community=community, pk=canteen_id)
+    return [rule_out(r) for r in selectors.price_rules_of(user=request.user, community=community, canteen=canteen)]
+
+
+@router.post("/communities/{code}/canteen/canteens/{canteen_id}/price-rules", response={201: CanteenPriceRuleOut})
+def price_rule_add(request: HttpRequest, code: str, canteen_id: int, payload: CanteenPriceRuleIn) -> Status:
+    """An age tier (from `min_age`), what the diner pays and which funding source pays the rest; with
+    `starts_on`/`ends_on` a trial period. 409 `overlapping_rule` if an active rule for that age covers those days."""
+    community = community_get(code=code, user=request.user)
+    canteen = selectors.own_canteen_get(user=request.user, community=community, pk=canteen_id)
+    rule = services.price_rule_add(actor=request.user, canteen=canteen, **payload.dict())
+    return Status(201, rule_out(rule))
+
+
+@router.post("/communities/{code}/canteen/price-rules/{rule_id}/retire", response=CanteenPriceRuleOut)
+def price_rule_retire(request: HttpRequest, code: str, rule_id: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    rule = selectors.price_rule_get(user=request.user, community=community, pk=rule_id)
+    return rule_out(services.price_rule_retire(actor=request.user, rule=rule))

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 RESIDENT_PAYER = "resident"
 
@@ -75,13 +76,16 @@ class Menu(models.Model):
     capacity = models.PositiveIntegerField(_("portions"))
     ordered = models.PositiveIntegerField(_("ordered"), default=0)
     order_until = models.TimeField(_("order until"), help_text=_("Orders close at this time on the day."))
+    withdrawn = models.BooleanField(pgettext_lazy("canteen menu", "withdrawn"), default=False)
 
     class Meta:
         ordering = ["day", "meal", "canteen"]
         verbose_name = _("menu")
         verbose_name_plural = _("menus")
         constraints = [
-            models.UniqueConstraint(fields=["canteen", "day", "meal"], name="uniq_menu_per_meal"),
+            models.UniqueConstraint(
+                fields=["canteen", "day", "meal"], condition=Q(withdrawn=False), name="uniq_menu_per_meal"
+            ),
             models.CheckConstraint(name="menu_ordered_within_capacity", condition=Q(ordered__lte=models.F("capacity"))),
         ]
 

@@ -11,6 +11,7 @@ class QuoteOut(Schema):
     subsidy_fen: int
     payer: str
     rule: str | None
+    ordered: bool = Field(False, description="This member already has an order for the meal")
 
 
 class MenuOut(Schema):
@@ -24,6 +25,9 @@ class MenuOut(Schema):
     capacity: int
     left: int
     order_until: dt.time
+    ordered: int = 0
+    closed: bool = Field(False, description="Past the order cut-off: no more orders")
+    withdrawn: bool = False
     quotes: list[QuoteOut] = Field(description="What each member of your household would pay.")
 
 
@@ -80,3 +84,43 @@ class MealStatementOut(Schema):
     meals: int
     total_fen: int
     rows: list[StatementRowOut]
+
+
+class MenuChangeIn(Schema):
+    """Only the fields sent change. If residents already ordered and the change concerns them, the answer is 409
+    `confirm_needed` with their number in `details`; send it back as `confirm_affected` to go on."""
+
+    day: dt.date | None = None
+    meal: str | None = None
+    dishes: str | None = Field(None, min_length=1, max_length=2000)
+    price_fen: int | None = Field(None, ge=0)
+    capacity: int | None = Field(None, ge=1, le=100000)
+    order_until: dt.time | None = None
+    reason: str = Field("", max_length=200)
+    confirm_affected: int | None = None
+
+
+class MenuWithdrawIn(Schema):
+    reason: str = Field("", max_length=200)
+    confirm_affected: int | None = None
+
+
+class CanteenPriceRuleIn(Schema):
+    label: str = Field(min_length=1, max_length=60)
+    min_age: int = Field(0, ge=0, le=120)
+    resident_fen: int = Field(ge=0)
+    payer: str
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class CanteenPriceRuleOut(Schema):
+    id: int
+    canteen_id: int
+    label: str
+    min_age: int
+    resident_fen: int
+    payer: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    active: bool

@@ -1,6 +1,7 @@
 """Reading menus, orders and subsidy statements, scoped by community and the acting user's rights."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from linli.facilities.selectors import facilities_for, household_of
 from linli.places.models import Community
 
 from . import rules
-from .models import MealCharge, MealOrder, Menu, Payer
+from .models import MealCharge, MealOrder, Menu, Payer, PriceRule
 
 
 def canteens_for(*, user: Any, community: Community, include_shared: bool = True) -> QuerySet[Facility]:
@@ -32,11 +33,21 @@ def canteen_get(*, user: Any, community: Community, pk: int) -> Facility:
     return canteen
 
 
+def own_canteen_get(*, user: Any, community: Community, pk: int) -> Facility:
+    """A canteen this community runs (not one a neighbour shares), for setting it up."""
+    canteen = canteens_for(user=user, community=community, include_shared=False).filter(pk=pk).first()
+    if canteen is None:
+        raise NotFound(_("No such canteen in this community."))
+    return canteen
+
+
 def menus_upcoming(*, user: Any, community: Community, days: int = 7, today: dt.date | None = None) -> QuerySet[Menu]:
     today = today or timezone.localdate()
     canteens = canteens_for(user=user, community=community)
     return (
-        Menu.objects.filter(canteen__in=canteens, day__gte=today, day__lt=today + dt.timedelta(days=days))
+        Menu.objects.filter(
+            canteen__in=canteens, day__gte=today, day__lt=today + dt.timedelta(days=days), withdrawn=False
+        )
         .select_related("canteen")
         .order_by("day", "meal")
     )
@@ -47,6 +58,60 @@ def menu_get(*, user: Any, community: Community, pk: int) -> Menu:
     if menu is None:
         raise NotFound(_("No such menu."))
     return menu
+
+
+def active_price_rules(*, canteen_ids: Iterable[int]) -> list[PriceRule]:
+    """Every active price rule of these canteens, in one query: `services.quote(rules_of_canteen=…)` prices from it."""
+    return list(PriceRule.objects.filter(canteen_id__in=list(canteen_ids), active=True))
+
+
+def ordered_menu_ids(*, residents: Iterable[Any], menu_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(menu, resident) pairs with an open or served order, in one query."""
+    rows = MealOrder.objects.filter(
+        menu_id__in=list(menu_ids),
+        resident_id__in=[r.pk for r in residents],
+        status__in=[MealOrder.Status.ORDERED, MealOrder.Status.SERVED],
+    ).values_list("menu_id", "resident_id")
+    return set(rows)
+
+
+# --- set-up (staff) ------------------------------------------------------------------------------------------
+
+
+def _front_desk(user: Any, community: Community) -> None:
+    if not facility_rules.can_run_front_desk(user, community):
+        raise NotAllowed(_("You may not publish menus in this community."))
+
+
+def setup_menus(*, user: Any, community: Community, canteen: Facility, today: dt.date | None = None) -> QuerySet[Menu]:
+    """The canteen's menus from today on, withdrawn ones included (marked), for its staff."""
+    _front_desk(user, community)
+    today = today or timezone.localdate()
+    return Menu.objects.filter(canteen=canteen, community=community, day__gte=today).order_by("day", "meal", "pk")
+
+
+def setup_menu_get(*, user: Any, community: Community, pk: int) -> Menu:
+    """A menu of a canteen this community runs; another community's → not found."""
+    _front_desk(user, community)
+    menu = Menu.objects.filter(pk=pk, community=community).select_related("canteen").first()
+    if menu is None:
+        raise NotFound(_("No such menu."))
+    return menu
+
+
+def price_rules_of(*, user: Any, community: Community, canteen: Facility) -> QuerySet[PriceRule]:
+    """All the canteen's rules, retired ones too (the active first)."""
+    _front_desk(user, community)
+    return PriceRule.objects.filter(canteen=canteen, community=community).order_by("-active", "min_age", "pk")
+
+
+def price_rule_get(*, user: Any, community: Community, pk: int) -> PriceRule:
+    if not rules.can_configure_canteen(user, community):
+        raise NotAllowed(_("You may not change the canteen's prices."))
+    rule = PriceRule.objects.filter(pk=pk, community=community).first()
+    if rule is None:
+        raise NotFound(_("No such price rule."))
+    return rule
 
 
 def orders_of_user(*, user: Any, with_charges: bool = False) -> QuerySet[MealOrder]:

@@ -5,13 +5,15 @@ only. `linli.company.services.revenue_collect` posts a served day's rows to the 
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
@@ -47,6 +49,11 @@ def _check_canteen(canteen: Facility) -> None:
         raise DomainError(_("This facility is not a canteen."), field="canteen")
 
 
+def _overlaps(a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | None, b_to: dt.date | None) -> bool:
+    """Two date ranges (None: open-ended) share at least one day."""
+    return (a_to is None or b_from is None or b_from <= a_to) and (b_to is None or a_from is None or a_from <= b_to)
+
+
 def price_rule_add(
     *,
     actor: Any,
@@ -58,9 +65,16 @@ def price_rule_add(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
 ) -> PriceRule:
+    """A price tier from `min_age` on (a trial between two dates). Refused if an active rule of the same canteen
+    for the same age already covers any of these days: retire it first."""
     if not rules.can_configure_canteen(actor, canteen.community):
         raise NotAllowed(_("You may not change the canteen's prices."))
     _check_canteen(canteen)
+    label = label.strip()
+    if not label:
+        raise DomainError(_("Give the rule a name residents understand, e.g. “80岁以上”."), field="label")
+    if not 0 <= min_age <= 120:
+        raise DomainError(_("The age must be between 0 and 120."), field="min_age")
     if resident_fen < 0:
         raise DomainError(_("A price cannot be negative."), field="resident_fen", code="negative_price")
     if payer not in [p.value for p in FUNDING_PAYERS]:
@@ -68,10 +82,19 @@ def price_rule_add(
     if starts_on and ends_on and ends_on < starts_on:
         raise DomainError(_("The end date comes before the start date."), field="ends_on")
     with transaction.atomic():
+        Facility.objects.select_for_update(of=("self",)).filter(pk=canteen.pk).first()  # one rule change at a time
+        for other in PriceRule.objects.filter(canteen=canteen, active=True, min_age=min_age).order_by("pk"):
+            if _overlaps(starts_on, ends_on, other.starts_on, other.ends_on):
+                raise Conflict(
+                    _("“%(label)s” already prices from age %(age)s on these days: retire it or choose other dates.")
+                    % {"label": other.label, "age": min_age},
+                    field="min_age",
+                    code="overlapping_rule",
+                )
         rule = PriceRule.objects.create(
             community=canteen.community,
             canteen=canteen,
-            label=label.strip()[:60],
+            label=label[:60],
             min_age=min_age,
             starts_on=starts_on,
             ends_on=ends_on,
@@ -83,9 +106,13 @@ def price_rule_add(
 
 
 def price_rule_retire(*, actor: Any, rule: PriceRule) -> PriceRule:
+    """From now on the rule prices no new order; orders already placed keep the price they were given."""
     if not rules.can_configure_canteen(actor, rule.community):
         raise NotAllowed(_("You may not change the canteen's prices."))
     with transaction.atomic():
+        rule = PriceRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
+        if not rule.active:
+            raise DomainError(_("This rule is already retired."), code="already_retired")
         before = snapshot(rule)
         rule.active = False
         rule.save(update_fields=["active"])
@@ -95,25 +122,41 @@ def price_rule_retire(*, actor: Any, rule: PriceRule) -> PriceRule:
     return rule
 
 
-def quote(*, menu: Menu, resident: Resident) -> Quote:
-    """Of the rules that apply to the diner's age on the menu's day, the one leaving the diner least to pay."""
-    age = resident.age(menu.day)
-    candidates = PriceRule.objects.filter(canteen_id=menu.canteen_id, active=True, min_age__lte=age).filter(
-        Q(starts_on__isnull=True) | Q(starts_on__lte=menu.day), Q(ends_on__isnull=True) | Q(ends_on__gte=menu.day)
+def _covers(rule: PriceRule, age: int, day: dt.date) -> bool:
+    return (
+        rule.active
+        and rule.min_age <= age
+        and (rule.starts_on is None or rule.starts_on <= day)
+        and (rule.ends_on is None or rule.ends_on >= day)
     )
+
+
+def price_for(*, rules_of_canteen: Iterable[PriceRule], price_fen: int, age: int, day: dt.date) -> Quote:
+    """Pure: of the rules (already loaded) that apply to the age on the day, the one leaving the diner least to
+    pay (on a tie the more specific: a dated rule, then the higher age). No query: the menu page prices every
+    menu for every member of the household from one list of rules."""
     best: PriceRule | None = None
-    for rule in candidates:
-        key = (min(rule.resident_fen, menu.price_fen), rule.starts_on is None, -rule.min_age, rule.pk)
-        if best is None or key < (
-            min(best.resident_fen, menu.price_fen),
-            best.starts_on is None,
-            -best.min_age,
-            best.pk,
-        ):
-            best = rule
-    if best is None or best.resident_fen >= menu.price_fen:
-        return Quote(age, menu.price_fen, menu.price_fen, Payer.RESIDENT, None)
-    return Quote(age, menu.price_fen, best.resident_fen, best.payer, best)
+    best_key: tuple[int, bool, int, int] | None = None
+    for rule in rules_of_canteen:
+        if not _covers(rule, age, day):
+            continue
+        key = (min(rule.resident_fen, price_fen), rule.starts_on is None, -rule.min_age, rule.pk)
+        if best_key is None or key < best_key:
+            best, best_key = rule, key
+    if best is None or best.resident_fen >= price_fen:
+        return Quote(age, price_fen, price_fen, Payer.RESIDENT, None)
+    return Quote(age, price_fen, best.resident_fen, best.payer, best)
+
+
+def quote(*, menu: Menu, resident: Resident, rules_of_canteen: Iterable[PriceRule] | None = None) -> Quote:
+    """What the diner pays for the menu, by the rules for their age on the menu's day. Pass `rules_of_canteen`
+    (e.g. `selectors.active_price_rules`) to price many menus without a query each."""
+    age = resident.age(menu.day)
+    if rules_of_canteen is None:
+        rules_of_canteen = PriceRule.objects.filter(canteen_id=menu.canteen_id, active=True)
+    else:
+        rules_of_canteen = [r for r in rules_of_canteen if r.canteen_id == menu.canteen_id]
+    return price_for(rules_of_canteen=rules_of_canteen, price_fen=menu.price_fen, age=age, day=menu.day)
 
 
 def menu_create(
@@ -142,7 +185,7 @@ def menu_create(
         raise DomainError(_("List at least one dish."), field="dishes")
     if meal not in Menu.Meal.values:
         raise DomainError(_("Choose a meal."), field="meal")
-    if Menu.objects.filter(canteen=canteen, day=day, meal=meal).exists():
+    if Menu.objects.filter(canteen=canteen, day=day, meal=meal, withdrawn=False).exists():
         raise Conflict(_("There is already a menu for this meal."), field="meal", code="duplicate_menu")
     with transaction.atomic():
         menu = Menu.objects.create(
@@ -161,6 +204,11 @@ def menu_create(
 
 def _closes_at(menu: Menu) -> dt.datetime:
     return dt.datetime.combine(menu.day, menu.order_until, tzinfo=timezone.get_current_timezone())
+
+
+def orders_closed(menu: Menu, now: dt.datetime | None = None) -> bool:
+    """Past the menu's cut-off (order_until on its day): residents can no longer order or cancel."""
+    return (now or timezone.now()) >= _closes_at(menu)
 
 
 def _charge(order: MealOrder, payer: str, amount: int, now: dt.datetime) -> MealCharge:
@@ -190,6 +238,8 @@ def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.dat
         menu = Menu.objects.select_for_update(of=("self",)).select_related("canteen").get(pk=menu.pk)
         if not facility_rules.may_use_facility(resident, menu.canteen):
             raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")
+        if menu.withdrawn:
+            raise DomainError(_("This menu has been withdrawn."), code="menu_withdrawn")
         if now >= _closes_at(menu):
             raise DomainError(_("Orders for this meal are closed."), code="orders_closed")
         if MealOrder.objects.filter(menu=menu, resident=resident, status__in=["ordered", "served"]).exists():
@@ -280,3 +330,184 @@ def meal_order_serve(*, actor: Any, order: MealOrder, now: dt.datetime | None = 
         order.save(update_fields=["status", "served_at", "served_by"])
         audit_record(actor=actor, action="canteen.order_serve", instance=order, before=before, after=snapshot(order))
     return order
+
+
+# --- changing a published menu ------------------------------------------------------------------------------
+
+
+def _check_menu_fields(
+    *, day: dt.date, meal: str, dishes: str, price_fen: int, capacity: int, now: dt.datetime, field_day: str = "day"
+) -> None:
+    if day < timezone.localdate(now):
+        raise DomainError(_("A menu cannot be for a day in the past."), field=field_day, code="menu_in_past")
+    if price_fen < 0:
+        raise DomainError(_("A price cannot be negative."), field="price_fen", code="negative_price")
+    if capacity < 1:
+        raise DomainError(_("A menu needs at least one portion."), field="capacity")
+    if not dishes.strip():
+        raise DomainError(_("List at least one dish."), field="dishes")
+    if meal not in Menu.Meal.values:
+        raise DomainError(_("Choose a meal."), field="meal")
+
+
+def orders_cancelled_by_change(
+    *, menu: Menu, day: dt.date, meal: str, price_fen: int, capacity: int, withdraw: bool = False
+) -> list[MealOrder]:
+    """The open orders a change would cancel: all of them when the menu is withdrawn or its day, meal or price
+    changes (the diners ordered another meal or at another price); else, when the portions drop below the
+    orders, the latest orders beyond the new number."""
+    open_orders = list(
+        MealOrder.objects.filter(menu=menu, status=MealOrder.Status.ORDERED)
+        .select_related("resident__user", "ordered_by", "menu")
+        .order_by("created_at", "pk")
+    )
+    if withdraw or day != menu.day or meal != menu.meal or price_fen != menu.price_fen:
+        return open_orders
+    served = MealOrder.objects.filter(menu=menu, status=MealOrder.Status.SERVED).count()
+    keep = max(0, capacity - served)
+    return open_orders[keep:]
+
+
+class ConfirmNeeded(Conflict):
+    """A change that cancels residents' orders, asked again: `details["affected"]` is their number, which the
+    staff send back as `confirm_affected` (the API shows it in the error's `details`)."""
+
+    code = "confirm_needed"
+    public_details = True
+
+
+def _require_confirmation(affected: list[MealOrder], confirmed: int | None) -> None:
+    if affected and confirmed != len(affected):
+        raise ConfirmNeeded(
+            ngettext(
+                "%(n)s resident has already ordered this meal: this change cancels the order, refunds it "
+                "and tells them. Confirm to go on.",
+                "%(n)s residents have already ordered this meal: this change cancels their orders, refunds them "
+                "and tells them. Confirm to go on.",
+                len(affected),
+            )
+            % {"n": len(affected)},
+            field="confirm_affected",
+            details={"affected": len(affected)},
+        )
+
+
+def _cancel_for_change(actor: Any, orders: list[MealOrder], title: str, reason: str, now: dt.datetime) -> None:
+    """Cancel each order through `meal_order_cancel` (charges reversed) and tell the diner (or whoever ordered)."""
+    for order in orders:
+        meal_order_cancel(actor=actor, order=order, now=now)
+        user = order.resident.user or order.ordered_by
+        if user is not None:
+            notify(user=user, title=title, body=reason, community=order.community, url="/services/my/")
+
+
+def _describe_menu(menu: Menu) -> str:
+    return f"{menu.canteen.name} {menu.day:%m-%d} {menu.get_meal_display()}"
+
+
+def menu_update(
+    *,
+    actor: Any,
+    menu: Menu,
+    day: dt.date,
+    meal: str,
+    dishes: str,
+    price_fen: int,
+    capacity: int,
+    order_until: dt.time,
+    reason: str = "",
+    confirm_affected: int | None = None,
+    now: dt.datetime | None = None,
+) -> Menu:
+    """Change a published menu. If residents already ordered and the change concerns them (another day, meal or
+    price, fewer portions than ordered), it goes through only with `confirm_affected` equal to their number
+    (`orders_cancelled_by_change`); their orders are then cancelled and refunded, and each is told why."""
+    now = now or timezone.now()
+    if not facility_rules.can_run_front_desk(actor, menu.community):
+        raise NotAllowed(_("You may not publish menus in this community."))
+    _check_menu_fields(day=day, meal=meal, dishes=dishes, price_fen=price_fen, capacity=capacity, now=now)
+    with transaction.atomic():
+        menu = Menu.objects.select_for_update(of=("self",)).select_related("canteen").get(pk=menu.pk)
+        if menu.withdrawn:
+            raise DomainError(_("This menu has been withdrawn."), code="menu_withdrawn")
+        if menu.day < timezone.localdate(now):
+            raise DomainError(_("This meal's day has passed; it can no longer be changed."), code="menu_past")
+        moved = day != menu.day or meal != menu.meal or price_fen != menu.price_fen
+        served = MealOrder.objects.filter(menu=menu, status=MealOrder.Status.SERVED).count()
+        if moved and served:
+            raise DomainError(
+                _("Meals of this menu have already been served: its day, meal and price can no longer change."),
+                code="already_served",
+            )
+        if capacity < served:
+            raise DomainError(
+                _("%(n)s meals have already been served: the portions cannot be fewer.") % {"n": served},
+                field="capacity",
+            )
+        if (day, meal) != (menu.day, menu.meal) and (
+            Menu.objects.filter(canteen=menu.canteen, day=day, meal=meal, withdrawn=False).exclude(pk=menu.pk).exists()
+        ):
+            raise Conflict(_("There is already a menu for this meal."), field="meal", code="duplicate_menu")
+        affected = orders_cancelled_by_change(menu=menu, day=day, meal=meal, price_fen=price_fen, capacity=capacity)
+        _require_confirmation(affected, confirm_affected)
+        before = snapshot(menu)
+        _cancel_for_change(
+            actor,
+            affected,
+            _("Your meal order was cancelled and refunded: %(what)s changed") % {"what": _describe_menu(menu)},
+            reason,
+            now,
+        )
+        menu.refresh_from_db(fields=["ordered"])
+        menu.day, menu.meal, menu.dishes = day, meal, dishes.strip()
+        menu.price_fen, menu.capacity, menu.order_until = price_fen, capacity, order_until
+        menu.save(update_fields=["day", "meal", "dishes", "price_fen", "capacity", "order_until"])
+        audit_record(
+            actor=actor,
+            action="canteen.menu_update",
+            instance=menu,
+            before=before,
+            after={**snapshot(menu), "orders_cancelled": len(affected), "reason": reason},
+        )
+    return menu
+
+
+def menu_withdraw(
+    *, actor: Any, menu: Menu, reason: str = "", confirm_affected: int | None = None, now: dt.datetime | None = None
+) -> Menu:
+    """Take a menu back: residents no longer see it; open orders (confirmed by their number) are cancelled,
+    refunded, and their diners told. A menu with meals already served stays."""
+    now = now or timezone.now()
+    if not facility_rules.can_run_front_desk(actor, menu.community):
+        raise NotAllowed(_("You may not publish menus in this community."))
+    with transaction.atomic():
+        menu = Menu.objects.select_for_update(of=("self",)).select_related("canteen").get(pk=menu.pk)
+        if menu.withdrawn:
+            raise DomainError(_("This menu has been withdrawn."), code="menu_withdrawn")
+        if MealOrder.objects.filter(menu=menu, status=MealOrder.Status.SERVED).exists():
+            raise DomainError(
+                _("Meals of this menu have already been served: it can no longer be withdrawn."),
+                code="already_served",
+            )
+        affected = orders_cancelled_by_change(
+            menu=menu, day=menu.day, meal=menu.meal, price_fen=menu.price_fen, capacity=menu.capacity, withdraw=True
+        )
+        _require_confirmation(affected, confirm_affected)
+        before = snapshot(menu)
+        _cancel_for_change(
+            actor,
+            affected,
+            _("Your meal order was cancelled and refunded: %(what)s was withdrawn") % {"what": _describe_menu(menu)},
+            reason,
+            now,
+        )
+        menu.withdrawn = True
+        menu.save(update_fields=["withdrawn"])
+        audit_record(
+            actor=actor,
+            action="canteen.menu_withdraw",
+            instance=menu,
+            before=before,
+            after={**snapshot(menu), "orders_cancelled": len(affected), "reason": reason},
+        )
+    return menu

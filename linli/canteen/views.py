@@ -4,7 +4,6 @@ menus and download the monthly subsidy statements."""
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules as account_rules
@@ -25,32 +23,27 @@ from linli.places.selectors import community_get
 
 from . import rules, selectors, services
 from .excel import statement_xlsx
-from .models import FUNDING_PAYERS, Menu
-
-
-class MenuForm(forms.Form):
-    canteen: forms.ModelChoiceField = forms.ModelChoiceField(label=gettext_lazy("canteen"), queryset=None)
-    day = forms.DateField(label=gettext_lazy("day"), widget=forms.DateInput(attrs={"type": "date"}))
-    meal = forms.ChoiceField(label=gettext_lazy("meal"), choices=Menu.Meal.choices, initial=Menu.Meal.LUNCH)
-    dishes = forms.CharField(
-        label=gettext_lazy("dishes"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("One dish per line."),
-    )
-    price = forms.DecimalField(label=gettext_lazy("price (yuan)"), max_digits=7, decimal_places=2, initial=10)
-    capacity = forms.IntegerField(label=gettext_lazy("portions"), min_value=1, initial=120)
-    order_until = forms.TimeField(
-        label=gettext_lazy("order until"), initial=dt.time(9, 30), widget=forms.TimeInput(attrs={"type": "time"})
-    )
+from .forms import MenuEditForm, MenuForm, MenuWithdrawForm, PriceRuleForm
+from .models import FUNDING_PAYERS
 
 
 @login_required
 def menus(request: HttpRequest, code: str) -> HttpResponse:
+    """The coming week's menus, each priced for every member of the household. A constant number of queries:
+    the rules are loaded once and priced in Python (`services.quote(rules_of_canteen=…)`)."""
     community = community_get(code=code, user=request.user)
     members = household_of(user=request.user)
+    menu_list = list(selectors.menus_upcoming(user=request.user, community=community))
+    price_rules = selectors.active_price_rules(canteen_ids={m.canteen_id for m in menu_list})
+    ordered = selectors.ordered_menu_ids(residents=members, menu_ids=[m.pk for m in menu_list]) if members else set()
+    now = timezone.now()
     rows = []
-    for menu in selectors.menus_upcoming(user=request.user, community=community):
-        rows.append((menu, [(m, services.quote(menu=menu, resident=m)) for m in members]))
+    for menu in menu_list:
+        quotes = [
+            (m, services.quote(menu=menu, resident=m, rules_of_canteen=price_rules), (menu.pk, m.pk) in ordered)
+            for m in members
+        ]
+        rows.append((menu, quotes, services.orders_closed(menu, now)))
     return render(
         request,
         "canteen/menus.html",
@@ -136,7 +129,10 @@ def menu_new(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     if not facility_rules.can_run_front_desk(request.user, community):
         raise NotAllowed(_("You may not publish menus in this community."))
-    form = MenuForm(request.POST or None, initial={"day": timezone.localdate() + dt.timedelta(days=1)})
+    initial: dict[str, Any] = {"day": timezone.localdate() + dt.timedelta(days=1)}
+    if request.GET.get("canteen"):
+        initial["canteen"] = request.GET["canteen"]
+    form = MenuForm(request.POST or None, initial=initial)
     form.fields["canteen"].queryset = selectors.canteens_for(  # type: ignore[attr-defined]
         user=request.user, community=community, include_shared=False
     )
@@ -149,8 +145,141 @@ def menu_new(request: HttpRequest, code: str) -> HttpResponse:
             exc.show_on(form)
         else:
             messages.success(request, _("Menu published."))
-            return redirect("canteen:menus", code=code)
+            return redirect("canteen:setup", code=code)
     return render(request, "facilities/form.html", {"community": community, "form": form, "title": _("Publish a menu")})
+
+
+# --- set-up: the staff's page of each canteen ------------------------------------------------------------------
+
+
+@login_required
+def setup(request: HttpRequest, code: str) -> HttpResponse:
+    """食堂设置: per canteen the community runs, its menus from today (edit, withdraw) and its price rules."""
+    community = community_get(code=code, user=request.user)
+    if not facility_rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("You may not publish menus in this community."))
+    canteens = [
+        (
+            c,
+            selectors.setup_menus(user=request.user, community=community, canteen=c),
+            selectors.price_rules_of(user=request.user, community=community, canteen=c),
+        )
+        for c in selectors.canteens_for(user=request.user, community=community, include_shared=False)
+    ]
+    return render(
+        request,
+        "canteen/setup.html",
+        {
+            "community": community,
+            "canteens": canteens,
+            "can_price": rules.can_configure_canteen(request.user, community),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _confirm_step(request: HttpRequest, form: Any, exc: DomainError) -> bool:
+    """A change that cancels orders: show how many and ask again, the number carried in the form."""
+    if exc.code != "confirm_needed":
+        return False
+    data = request.POST.copy()
+    data["confirm_affected"] = str(exc.details.get("affected", ""))
+    form.data = data
+    form.add_error(None, str(exc.message))
+    return True
+
+
+@login_required
+def menu_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    menu = selectors.setup_menu_get(user=request.user, community=community, pk=pk)
+    initial = {
+        "day": menu.day,
+        "meal": menu.meal,
+        "dishes": menu.dishes,
+        "price": fen_to_yuan(menu.price_fen),
+        "capacity": menu.capacity,
+        "order_until": menu.order_until,
+    }
+    form = MenuEditForm(request.POST or None, initial=initial)
+    confirm = False
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = dict(form.cleaned_data)
+        try:
+            data["price_fen"] = yuan_to_fen(data.pop("price"))
+            services.menu_update(actor=request.user, menu=menu, **data)
+        except DomainError as exc:
+            confirm = _confirm_step(request, form, exc)
+            if not confirm:
+                exc.show_on(form)
+        else:
+            messages.success(request, _("Menu changed."))
+            return redirect("canteen:setup", code=code)
+    return render(
+        request,
+        "canteen/menu_change.html",
+        {"community": community, "form": form, "menu": menu, "confirm": confirm, "title": _("Change the menu")},
+    )
+
+
+@login_required
+def menu_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    menu = selectors.setup_menu_get(user=request.user, community=community, pk=pk)
+    form = MenuWithdrawForm(request.POST or None)
+    confirm = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.menu_withdraw(actor=request.user, menu=menu, **form.cleaned_data)
+        except DomainError as exc:
+            confirm = _confirm_step(request, form, exc)
+            if not confirm:
+                exc.show_on(form)
+        else:
+            messages.success(request, _("Menu withdrawn."))
+            return redirect("canteen:setup", code=code)
+    return render(
+        request,
+        "canteen/menu_change.html",
+        {"community": community, "form": form, "menu": menu, "confirm": confirm, "title": _("Withdraw the menu")},
+    )
+
+
+@login_required
+def price_rule_new(request: HttpRequest, code: str, canteen: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_configure_canteen(request.user, community):
+        raise NotAllowed(_("You may not change the canteen's prices."))
+    place = selectors.own_canteen_get(user=request.user, community=community, pk=canteen)
+    form = PriceRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = dict(form.cleaned_data)
+        try:
+            data["resident_fen"] = yuan_to_fen(data.pop("resident_pays"))
+            services.price_rule_add(actor=request.user, canteen=place, **data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Price rule added."))
+            return redirect("canteen:setup", code=code)
+    return render(
+        request,
+        "facilities/form.html",
+        {"community": community, "form": form, "title": _("Add a price rule"), "facility": place},
+    )
+
+
+@login_required
+@require_POST
+def price_rule_retire(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    rule = selectors.price_rule_get(user=request.user, community=community, pk=pk)
+    try:
+        services.price_rule_retire(actor=request.user, rule=rule)
+        messages.success(request, _("Price rule retired: %(label)s") % {"label": rule.label})
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("canteen:setup", code=code)
 
 
 @login_required

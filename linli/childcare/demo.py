@@ -1,4 +1,7 @@
-"""Demo: 小时光托育's age groups and applications. Runs after `linli.facilities.demo`."""
+"""Demo: 小时光托育's age groups and applications. Runs after `linli.facilities.demo`.
+
+The groups are set up by the community's admin through `group_create` (as on the 托育设置 page); the applications
+already decided are history, written in bulk."""
 
 import datetime as dt
 
@@ -11,6 +14,7 @@ from linli.people.models import Resident
 from linli.places.models import Community
 
 from .models import AgeGroup, Application
+from .services import group_create
 
 
 def build(ctx: DemoContext) -> None:
@@ -23,18 +27,15 @@ def build(ctx: DemoContext) -> None:
 
 
 def _childcare(ctx: DemoContext, c: Community, care: Facility, today: dt.date, now: dt.datetime) -> None:
+    admin = ctx.users["community_admin"]
     groups = [
-        AgeGroup(
-            community=c, facility=care, name="乳儿班", min_months=6, max_months=12, places=8, monthly_fee_fen=220000
-        ),
-        AgeGroup(
-            community=c, facility=care, name="托小班", min_months=12, max_months=24, places=15, monthly_fee_fen=180000
-        ),
-        AgeGroup(
-            community=c, facility=care, name="托大班", min_months=24, max_months=36, places=20, monthly_fee_fen=160000
-        ),
+        group_create(actor=admin, facility=care, name=name, min_months=lo, max_months=hi, places=n, monthly_fee_fen=fee)
+        for name, lo, hi, n, fee in [
+            ("乳儿班", 6, 12, 8, 220000),
+            ("托小班", 12, 24, 15, 180000),
+            ("托大班", 24, 36, 20, 160000),
+        ]
     ]
-    AgeGroup.objects.bulk_create(groups)
     babies = Resident.objects.filter(community=c, birth_date__gt=today.replace(year=today.year - 3)).order_by("?")[:40]
     applications = []
     for baby in babies:

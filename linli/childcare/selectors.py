@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.rules import can_view_community
 from linli.core.errors import NotAllowed, NotFound
 from linli.facilities import rules
+from linli.facilities.models import Facility
 from linli.facilities.selectors import household_of
 from linli.places.models import Community
 
@@ -28,8 +29,21 @@ def group_get(*, user: Any, community: Community, pk: int) -> AgeGroup:
 def applications_of_user(*, user: Any) -> QuerySet[Application]:
     members = [r.pk for r in household_of(user=user)]
     return Application.objects.filter(child_id__in=members).select_related(
-        "group__facility", "child", "applied_by__resident"
+        "group__facility", "child", "applied_by__resident", "community"
     )
+
+
+def applications_of_user_here(*, user: Any, community: Community, limit: int = 20) -> list[Application]:
+    """The household's applications in this community, the latest first."""
+    return list(applications_of_user(user=user).filter(community=community).order_by("-pk")[:limit])
+
+
+def own_application_get(*, user: Any, community: Community, pk: int) -> Application:
+    """An application for a child of the user's household (or an elder's family), made in this community."""
+    found = applications_of_user(user=user).filter(pk=pk, community=community).first()
+    if found is None:
+        raise NotFound(_("No such application."))
+    return found
 
 
 def applications_for_staff(*, user: Any, community: Community) -> QuerySet[Application]:
@@ -48,3 +62,37 @@ def application_get(*, user: Any, community: Community, pk: int) -> Application:
     if found is None:
         raise NotFound(_("No such application."))
     return found
+
+
+# --- set-up (register staff) -----------------------------------------------------------------------------------
+
+
+def _register_staff(user: Any, community: Community) -> None:
+    if not rules.can_manage_register(user, community):
+        raise NotAllowed(_("You may not change this community's services."))
+
+
+def setup_groups(*, user: Any, community: Community) -> QuerySet[AgeGroup]:
+    """Every group of the community, closed ones and those of inactive facilities too."""
+    _register_staff(user, community)
+    return AgeGroup.objects.filter(community=community).select_related("facility").order_by("facility", "min_months")
+
+
+def setup_group_get(*, user: Any, community: Community, pk: int) -> AgeGroup:
+    group = setup_groups(user=user, community=community).filter(pk=pk).first()
+    if group is None:
+        raise NotFound(_("No such childcare group."))
+    return group
+
+
+def childcare_facilities(*, user: Any, community: Community) -> QuerySet[Facility]:
+    """The community's own childcare facilities, where a group can be."""
+    _register_staff(user, community)
+    return Facility.objects.filter(community=community, category__code="childcare", active=True).order_by("name")
+
+
+def childcare_facility_get(*, user: Any, community: Community, pk: int) -> Facility:
+    facility = childcare_facilities(user=user, community=community).filter(pk=pk).first()
+    if facility is None:
+        raise NotFound(_("No such childcare facility."))
+    return facility

@@ -24,6 +24,26 @@ def months_old(birth: dt.date, day: dt.date) -> int:
     return months - (1 if day.day < birth.day else 0)
 
 
+CHILDCARE_CATEGORIES = ("childcare",)
+
+
+def _check_group(
+    *, actor: Any, facility: Facility, name: str, min_months: int, max_months: int, places: int, monthly_fee_fen: int
+) -> None:
+    if not facility_rules.can_manage_register(actor, facility.community):
+        raise NotAllowed(_("You may not change this community's services."))
+    if facility.category.code not in CHILDCARE_CATEGORIES:
+        raise DomainError(_("Choose a childcare facility."), field="facility")
+    if not name.strip():
+        raise DomainError(_("Give the group a name, e.g. “托小班”."), field="name")
+    if not 0 <= min_months < max_months <= 36:
+        raise DomainError(_("Age groups cover 0 to 36 months, the upper age above the lower."), field="max_months")
+    if places < 1:
+        raise DomainError(_("A group needs at least one place."), field="places")
+    if monthly_fee_fen < 0:
+        raise DomainError(_("A price cannot be negative."), field="monthly_fee_fen", code="negative_price")
+
+
 def group_create(
     *,
     actor: Any,
@@ -33,26 +53,76 @@ def group_create(
     max_months: int,
     places: int,
     monthly_fee_fen: int = 0,
+    open: bool = True,
 ) -> AgeGroup:
-    if not facility_rules.can_manage_register(actor, facility.community):
-        raise NotAllowed(_("You may not change this community's services."))
-    if not 0 <= min_months < max_months <= 36:
-        raise DomainError(_("Age groups cover 0 to 36 months, the upper age above the lower."), field="max_months")
-    if places < 1:
-        raise DomainError(_("A group needs at least one place."), field="places")
-    if monthly_fee_fen < 0:
-        raise DomainError(_("A price cannot be negative."), field="monthly_fee_fen", code="negative_price")
+    _check_group(
+        actor=actor,
+        facility=facility,
+        name=name,
+        min_months=min_months,
+        max_months=max_months,
+        places=places,
+        monthly_fee_fen=monthly_fee_fen,
+    )
     with transaction.atomic():
         group = AgeGroup.objects.create(
             community=facility.community,
             facility=facility,
-            name=name.strip(),
+            name=name.strip()[:40],
             min_months=min_months,
             max_months=max_months,
             places=places,
             monthly_fee_fen=monthly_fee_fen,
+            open=open,
         )
         audit_record(actor=actor, action="childcare.group_create", instance=group, after=snapshot(group))
+    return group
+
+
+def group_update(
+    *,
+    actor: Any,
+    group: AgeGroup,
+    facility: Facility,
+    name: str,
+    min_months: int,
+    max_months: int,
+    places: int,
+    monthly_fee_fen: int,
+    open: bool,
+) -> AgeGroup:
+    """Change a group. Never fewer places than children admitted; the facility stays in the community.
+    Applications already made keep their group (closing it only stops new ones)."""
+    _check_group(
+        actor=actor,
+        facility=facility,
+        name=name,
+        min_months=min_months,
+        max_months=max_months,
+        places=places,
+        monthly_fee_fen=monthly_fee_fen,
+    )
+    if facility.community_id != group.community_id:
+        raise DomainError(_("Choose a childcare facility."), field="facility")
+    with transaction.atomic():
+        group = AgeGroup.objects.select_for_update(of=("self",)).get(pk=group.pk)
+        if places < group.admitted:
+            raise DomainError(
+                _("%(n)s children are already admitted: the group needs at least as many places.")
+                % {"n": group.admitted},
+                field="places",
+                code="below_admitted",
+            )
+        before = snapshot(group)
+        group.facility, group.name, group.min_months, group.max_months = (
+            facility,
+            name.strip()[:40],
+            min_months,
+            max_months,
+        )
+        group.places, group.monthly_fee_fen, group.open = places, monthly_fee_fen, open
+        group.save(update_fields=["facility", "name", "min_months", "max_months", "places", "monthly_fee_fen", "open"])
+        audit_record(actor=actor, action="childcare.group_update", instance=group, before=before, after=snapshot(group))
     return group
 
 
@@ -64,6 +134,8 @@ def application_submit(
         raise NotAllowed(_("You can apply only for a child of your household."), code="not_household", field="child")
     if child.community_id != group.community_id:
         raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")
+    if not group.open:
+        raise DomainError(_("This group is not taking applications."), code="group_closed")
     if start_on < timezone.localdate(now):
         raise DomainError(_("The start date is in the past."), field="start_on")
     months = months_old(child.birth_date, start_on)

@@ -8,4 +8,8 @@ urlpatterns = [
     path("<str:code>/groups/<int:pk>/apply/", views.apply, name="apply"),
     path("<str:code>/applications/", views.applications, name="applications"),
     path("<str:code>/applications/<int:pk>/decide/", views.decide, name="decide"),
+    path("<str:code>/applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<str:code>/setup/", views.setup, name="setup"),
+    path("<str:code>/setup/groups/new/", views.group_new, name="group_new"),
+    path("<str:code>/setup/groups/<int:pk>/", views.group_edit, name="group_edit"),
 ]

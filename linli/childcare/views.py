@@ -1,6 +1,7 @@
 """Childcare pages: parents see the groups and apply for a child; staff admit or decline."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,13 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules
+from linli.facilities.money import fen_to_yuan, yuan_to_fen
 from linli.facilities.selectors import household_of, resident_for_booking
 from linli.places.selectors import community_get
 
 from . import selectors, services
+from .forms import GroupForm
+from .models import AgeGroup
 
 
 @login_required
@@ -33,6 +37,8 @@ def groups(request: HttpRequest, code: str) -> HttpResponse:
             "children": children,
             "start": today + dt.timedelta(days=14),
             "is_staff": rules.can_run_front_desk(request.user, community),
+            "can_set_up": rules.can_manage_register(request.user, community),
+            "mine": selectors.applications_of_user_here(user=request.user, community=community),
         },
     )
 
@@ -78,3 +84,75 @@ def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("childcare:applications", code=code)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A parent (or family helper) withdraws an application; an admitted child's place is freed."""
+    community = community_get(code=code, user=request.user)
+    application = selectors.own_application_get(user=request.user, community=community, pk=pk)
+    try:
+        services.application_withdraw(actor=request.user, application=application)
+        messages.success(request, _("Application withdrawn."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "facilities:mine")
+
+
+# --- set-up: groups and places -----------------------------------------------------------------------------------
+
+
+@login_required
+def setup(request: HttpRequest, code: str) -> HttpResponse:
+    """托育设置: the community's age groups with their places, fee, where and whether they take applications."""
+    community = community_get(code=code, user=request.user)
+    groups = selectors.setup_groups(user=request.user, community=community)
+    return render(request, "childcare/setup.html", {"community": community, "groups": groups})
+
+
+def _group_page(request: HttpRequest, community: Any, group: AgeGroup | None) -> HttpResponse:
+    facilities = selectors.childcare_facilities(user=request.user, community=community)
+    initial: dict[str, Any] = {}
+    if group is not None:
+        initial = {
+            "facility": group.facility_id,
+            "name": group.name,
+            "min_months": group.min_months,
+            "max_months": group.max_months,
+            "places": group.places,
+            "monthly_fee": fen_to_yuan(group.monthly_fee_fen),
+            "open": group.open,
+        }
+    form = GroupForm(request.POST or None, initial=initial, facilities=facilities)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = dict(form.cleaned_data)
+        try:
+            data["monthly_fee_fen"] = yuan_to_fen(data.pop("monthly_fee"))
+            if group is None:
+                services.group_create(actor=request.user, **data)
+            else:
+                services.group_update(actor=request.user, group=group, **data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Childcare group saved."))
+            return redirect("childcare:setup", code=community.code)
+    title = _("New childcare group") if group is None else _("Change the childcare group")
+    return render(request, "facilities/form.html", {"community": community, "form": form, "title": title})
+
+
+@login_required
+def group_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_manage_register(request.user, community):
+        raise NotAllowed(_("You may not change this community's services."))
+    return _group_page(request, community, None)
+
+
+@login_required
+def group_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    group = selectors.setup_group_get(user=request.user, community=community, pk=pk)
+    return _group_page(request, community, group)

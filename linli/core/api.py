@@ -83,7 +83,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
-        response = api.create_response(request, error_body(exc.code, str(exc.message), fields), status=exc.status)
+        body = error_body(exc.code, str(exc.message), fields)
+        if getattr(exc, "public_details", False):  # details meant for the client (e.g. how many to confirm)
+            body["error"]["details"] = exc.details
+        response = api.create_response(request, body, status=exc.status)
         if getattr(exc, "retry_after", None):  # a throttle's refusal (429) says when to come back
             response["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
         return response
