@@ -89,7 +89,9 @@ def _canteen(
             )
         )
     born_before = today.replace(year=today.year - 65)
-    elders = list(Resident.objects.filter(community=c, birth_date__lte=born_before).order_by("?")[:60])
+    elders = ctx.random.sample(
+        list(Resident.objects.filter(community=c, birth_date__lte=born_before).order_by("pk")), 60
+    )
     resident_user = ctx.users.get("resident")
     me = Resident.objects.filter(user=resident_user, community=c).first() if resident_user else None
     orders, charges = [], []

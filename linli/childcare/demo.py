@@ -36,7 +36,8 @@ def _childcare(ctx: DemoContext, c: Community, care: Facility, today: dt.date, n
             ("托大班", 24, 36, 20, 160000),
         ]
     ]
-    babies = Resident.objects.filter(community=c, birth_date__gt=today.replace(year=today.year - 3)).order_by("?")[:40]
+    young = list(Resident.objects.filter(community=c, birth_date__gt=today.replace(year=today.year - 3)).order_by("pk"))
+    babies = ctx.random.sample(young, min(40, len(young)))
     applications = []
     for baby in babies:
         months = (today.year - baby.birth_date.year) * 12 + today.month - baby.birth_date.month

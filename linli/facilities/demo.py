@@ -149,7 +149,7 @@ def build(ctx: DemoContext) -> None:
                     )
         Slot.objects.bulk_create(slots, batch_size=2000)
         # Some bookings: past ones attended or missed, upcoming ones confirmed.
-        people = list(Resident.objects.filter(community=shibei).order_by("?")[:400].select_related("user"))
+        people = rnd.sample(list(Resident.objects.filter(community=shibei).order_by("pk").select_related("user")), 400)
         bookings = []
         for slot in rnd.sample([s for s in slots if s.community_id == shibei.pk], 500):
             taken = rnd.randint(0, slot.capacity)
