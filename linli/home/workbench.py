@@ -54,11 +54,22 @@ class Item:
 
 
 @dataclass
+class CommunityRow:
+    """A street's community, side by side with the others: its open and overdue reports."""
+
+    name: str
+    url: str
+    open_reports: int
+    overdue_reports: int
+
+
+@dataclass
 class Section:
     title: str
     subtitle: str = ""
     items: list[Item] = field(default_factory=list)
     testid: str = ""
+    communities: list[CommunityRow] = field(default_factory=list)
 
 
 def has_workbench(user: Any) -> bool:
@@ -221,16 +232,18 @@ def _street_section(user: Any, street: Street) -> Section:
         Item(_("Street notices"), _link("notices:street_list", street.code)),
         Item(_("Community partners"), _link("partners:street", street.code)),
     ]
+    rows = []
     for community in places.communities_of_street(street=street):
-        open_reports = reports.reports_queue(user=user, community=community, filters=QueueFilter()).count()
-        items.append(
-            Item(
-                _("%(community)s: open reports") % {"community": community.name},
-                _link("home:community_detail", community.code),
-                open_reports,
+        queue = reports.reports_queue(user=user, community=community, filters=QueueFilter())
+        rows.append(
+            CommunityRow(
+                name=community.name,
+                url=_link("home:community_detail", community.code),
+                open_reports=queue.count(),
+                overdue_reports=queue.filter(overdue=True).count(),
             )
         )
-    return Section(title=street.name, subtitle=_("Street admin"), items=items, testid="street")
+    return Section(title=street.name, subtitle=_("Street admin"), items=items, testid="street", communities=rows)
 
 
 ROLE_LABELS = {role.value: role.label for role in Role}

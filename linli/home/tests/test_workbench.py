@@ -116,6 +116,8 @@ def test_a_street_admin_finds_the_street_pages_on_a_community_page(
     page = client_for(users["street_admin"]).get(f"/communities/{community.code}/").content.decode()
     assert 'data-testid="street-links"' in page
     assert f"/cockpit/streets/{street.code}/" in page and f"/planning/streets/{street.code}/" in page
+    bench = client_for(users["street_admin"]).get("/workbench/").content.decode()
+    assert 'data-testid="street-communities"' in bench and community.name in bench  # its communities side by side
     resident_page = client_for(users["resident"]).get(f"/communities/{community.code}/").content.decode()
     assert 'data-testid="street-links"' not in resident_page
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from linli.accounts.models import Role
 from linli.conftest import browser_login, make_resident, screenshot
 from linli.reports.models import Report
 
@@ -58,3 +59,15 @@ def test_a_resident_files_from_the_map_and_the_steward_finds_it_on_the_workbench
     page.click("[data-testid=wb-reports-open]")
     page.wait_for_selector(f"a[href='/reports/{community.code}/{report.pk}/']")
     screenshot(page, "r19-steward-queue-elder-zh")
+
+    # the street admin reaches the street cockpit and health check from the workbench, not by typing a URL
+    street_admin = make_user(Role.STREET_ADMIN, street=community.street)
+    page.context.clear_cookies()
+    browser_login(page, street_admin.mobile)
+    assert page.url == page.base_url + "/workbench/"
+    page.click("[data-testid=elder-on]")
+    page.wait_for_selector("body.elder")
+    screenshot(page, "r19-street-admin-workbench-elder-zh")
+    page.click("[data-testid=wb-street-cockpit]")
+    page.wait_for_load_state()
+    assert page.url == page.base_url + f"/cockpit/streets/{community.street.code}/"
