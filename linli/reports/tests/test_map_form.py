@@ -86,7 +86,7 @@ def test_my_home_is_preselected_and_drawn_on_the_map(community: Community, categ
     page = client_for(user).get(f"/reports/{community.code}/new/").content.decode()
     assert f'<option value="{home.pk}" selected>' in page
     assert f'class="bldg home" data-id="{home.pk}"' in page
-    assert "我的家" in page
+    assert "我的家" in page and "（我的家）" in page
 
 
 def test_a_refused_submit_keeps_the_photo_and_the_answers(

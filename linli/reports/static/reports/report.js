@@ -29,10 +29,10 @@
     });
     return best;
   }
-  function nameOf(b) { return b.name + (b.home ? " · " + form.dataset.textHome : ""); }
+  function nameOf(b) { return b.name; }
   function showPoint(x, y) {
     var b = nearest(x, y);
-    label.textContent = b ? form.dataset.textNear.replace("{name}", nameOf(b)) : form.dataset.textChosen;
+    label.textContent = b ? form.dataset.textNear.replace("{name}", nameOf(b)) + (b.home ? " " + form.dataset.textHome : "") : form.dataset.textChosen;
     if (clear) clear.hidden = false;
     return b;
   }
