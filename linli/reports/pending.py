@@ -1,12 +1,14 @@
 """Photos kept between a refused submit and the next one: a file input cannot be filled again, so the cleaned photos
 wait in storage under a random token that only the same browser session may use."""
 
+import datetime as dt
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image
 
 from .photos import MAX_PHOTOS, CleanPhoto
@@ -60,3 +62,21 @@ def pending_drop(session: Any, token: str) -> None:
     for index in range(count):
         default_storage.delete(f"{FOLDER}/{token}/{index}.jpg")
     session[SESSION_KEY] = tokens
+
+
+def pending_sweep(*, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.datetime | None = None) -> int:
+    """Delete the photos kept for submits nobody came back to; the number of files deleted."""
+    now = now or timezone.now()
+    try:
+        tokens, _files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for token in tokens:
+        _dirs, files = default_storage.listdir(f"{FOLDER}/{token}")
+        for name in files:
+            path = f"{FOLDER}/{token}/{name}"
+            if now - default_storage.get_modified_time(path) > older_than:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted

@@ -156,3 +156,18 @@ def test_installable_manifest_service_worker_and_offline_page(client: Any) -> No
     assert b"<script" not in offline.content  # nothing to run when the network is down
     home = client.get("/")
     assert b'rel="manifest"' in home.content and b"linli/install.js" in home.content
+
+
+def test_the_workbench_api_gives_the_same_counts_and_refuses_residents(
+    community: Any, users: dict[str, Any], lamp: Category
+) -> None:
+    steward = users["grid_steward"]
+    Grid.objects.filter(community=community, code="G1").update(steward=steward)
+    _report(community, lamp, users["resident"])
+    response = client_for(steward).get("/api/v1/me/workbench")
+    assert response.status_code == 200
+    items = {i["label"]: i for s in response.json() for i in s["items"]}
+    assert items["我网格里待办的工单"]["count"] == 1 and items["我网格里待办的工单"]["url"].startswith("/reports/")
+    refused = client_for(users["resident"]).get("/api/v1/me/workbench")
+    assert refused.status_code == 403 and "居民请从首页开始" in refused.json()["error"]["message"]
+    assert client_for(None).get("/api/v1/me/workbench").status_code == 401

@@ -132,3 +132,20 @@ def test_a_steward_of_another_grid_sees_why_there_are_no_actions(
     assert 'id="handle"' not in page
     own = client_for(steward).get(f"/reports/{community.code}/{report.pk}/").content.decode()
     assert 'data-testid="why-no-actions"' not in own and 'id="handle"' in own
+
+
+def test_photos_kept_for_a_submit_nobody_came_back_to_are_swept_after_a_day() -> None:
+    import datetime as dt
+
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.utils import timezone
+
+    from linli.reports import pending
+    from linli.reports.photos import photo_clean
+
+    session = SessionStore()
+    token = pending.pending_keep(session, [photo_clean(SimpleUploadedFile("a.jpg", jpeg_with_gps()))])
+    assert pending.pending_count(session, token) == 1
+    assert pending.pending_sweep() == 0  # fresh: kept
+    assert pending.pending_sweep(now=timezone.now() + dt.timedelta(days=2)) >= 1
+    assert pending.pending_take(session, token) == []
