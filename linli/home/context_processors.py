@@ -23,6 +23,10 @@ def staff_links(user: Any) -> list[tuple[str, str]]:
         suffix = f" · {street.name}" if len(streets) > 1 else ""
         links.append((_("Street cockpit") + suffix, reverse("cockpit:street", args=[street.code])))
         links.append((_("Life-circle health check") + suffix, reverse("planning:street", args=[street.code])))
+    administered = [c for c in places.communities_with_roles_of(user) if place_rules.can_set_up_community(user, c)]
+    for community in administered[:3]:  # a community admin's set-up pages (more than three: from the workbench)
+        suffix = f" · {community.name}" if len(administered) > 1 else ""
+        links.append((_("Set up") + suffix, reverse("places:community_setup", args=[community.code])))
     if account_rules.can_view_city(user):
         links.append((_("City cockpit"), reverse("cockpit:city")))
     if place_rules.can_set_up_any_street(user):

@@ -90,7 +90,17 @@ def test_the_admin_sees_pending_items_across_domains(community: Any, users: dict
 
 
 def test_each_role_opens_every_link_of_its_workbench_and_of_its_header(users: dict[str, Any], street: Any) -> None:
-    for role in ("grid_steward", "social_worker", "operator", "street_admin", "city_viewer", "city_admin"):
+    for role in ("grid_steward", "social_worker", "community_admin", "operator"):
+        assert has_workbench(users[role]), role
+    for role in (
+        "grid_steward",
+        "social_worker",
+        "community_admin",
+        "operator",
+        "street_admin",
+        "city_viewer",
+        "city_admin",
+    ):
         user = users[role]
         assert has_workbench(user), role
         client = client_for(user)
@@ -106,6 +116,8 @@ def test_each_role_opens_every_link_of_its_workbench_and_of_its_header(users: di
     assert "全市驾驶舱" in dict(staff_links(users["city_viewer"]))
     assert "全市驾驶舱" not in dict(staff_links(users["street_admin"]))
     assert staff_links(users["resident"]) == [] and staff_links(users["outsider"]) == []
+    assert dict(staff_links(users["community_admin"]))["社区设置"] == "/places/communities/shibei/"
+    assert "社区设置" not in dict(staff_links(users["grid_steward"]))
     page = client_for(users["street_admin"]).get("/").content.decode()
     assert 'data-testid="staff-nav"' in page and f"/cockpit/streets/{street.code}/" in page
 
