@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "linli.core.context_processors.site",
+                "linli.home.context_processors.staff_nav",
             ],
         },
     }
@@ -126,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home:home"
+LOGIN_REDIRECT_URL = "home:start"
 LOGOUT_REDIRECT_URL = "home:home"
 
 LANGUAGE_CODE = "zh-hans"

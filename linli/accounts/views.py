@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,9 +20,10 @@ from .forms import ApiTokenForm, OtpLoginForm, OtpRequestForm, PasswordLoginForm
 def _after_login(request: HttpRequest) -> HttpResponse:
     user = request.user
     language = getattr(user, "language", "")
-    target = request.POST.get("next") or request.GET.get("next") or "/"
+    start = resolve_url(settings.LOGIN_REDIRECT_URL)  # staff land on their workbench, residents on the home
+    target = request.POST.get("next") or request.GET.get("next") or start
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
+        target = start
     response = redirect(target)
     if language:
         translation.activate(language)

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,7 +13,7 @@ from linli.accounts import rules
 from linli.accounts.services import user_set_preferences
 from linli.care import selectors as care
 from linli.core.cookies import elder_cookie_set
-from linli.core.errors import DomainError
+from linli.core.errors import DomainError, NotAllowed
 from linli.core.scenarios import Scenario
 from linli.notices.selectors import my_unread
 from linli.people import services as people_services
@@ -23,6 +25,7 @@ from linli.places import rules as place_rules
 from linli.places import selectors as places
 
 from . import personal_data
+from . import workbench as bench
 from .selectors import roles_of
 
 
@@ -49,6 +52,21 @@ def home(request: HttpRequest) -> HttpResponse:
             "sets_up_streets": place_rules.can_set_up_any_street(request.user),
         },
     )
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: staff on their workbench, everyone else on the home."""
+    if request.user.is_authenticated and bench.has_workbench(request.user):
+        return redirect("home:workbench")
+    return redirect("home:home")
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The staff workbench (工作台): what waits for each role the user holds, each item a link."""
+    if not bench.has_workbench(request.user):
+        raise NotAllowed(_("The workbench is for community, street and city staff. Residents start on the home page."))
+    return render(request, "home/workbench.html", {"sections": bench.workbench_for(request.user)})
 
 
 @require_POST
@@ -78,8 +96,61 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_set_up": place_rules.can_set_up_community(request.user, community),
             "neighbourhoods": community.neighbourhoods.all(),
             "care_overdue": care.overdue_count(user=request.user, community=community),
+            "oversees": rules.oversees(request.user, community)
+            and not rules.is_community_staff(request.user, community),
         },
     )
+
+
+# --- installable: manifest, service worker, offline page ---------------------------------------------------------
+
+# Raise it when the offline page or the files it keeps change: browsers then install the new worker.
+SERVICE_WORKER_VERSION = "linli-offline-1"
+
+
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: installed on a phone's home screen, Linli opens like an app."""
+    response = JsonResponse(
+        {
+            "name": _("Linli · Future Community"),
+            "short_name": _("Linli"),
+            "lang": request.LANGUAGE_CODE,
+            "start_url": reverse("home:start"),
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#faf8f5",
+            "theme_color": "#c8402a",
+            "icons": [
+                {"src": static("linli/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("linli/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {
+                    "src": static("linli/icons/icon-512-maskable.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/manifest+json",
+    )
+    return response
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the site's root so that it may answer for every page; it only steps in when the network fails."""
+    response = render(
+        request,
+        "home/sw.js",
+        {"offline_url": reverse("home:offline"), "version": SERVICE_WORKER_VERSION},
+        content_type="application/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "home/offline.html")
 
 
 def data_credits(request: HttpRequest) -> HttpResponse:

@@ -1,5 +1,6 @@
 """Reading places, always through the acting user's rights."""
 
+import re
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -51,6 +52,20 @@ def buildings_by_name(*, community: Community) -> QuerySet[Building]:
     return buildings_of(community=community).order_by("name", "pk")
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that reads digit runs as numbers: 1幢, 2幢, … 10幢, 11幢 (not 1, 10, 11, 2)."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text or "") if part)
+
+
+def building_choices(*, community: Community, limit: int = 2000) -> list[Building]:
+    """The community's buildings in natural order of their names, with what a picker or a map needs."""
+    rows = Building.objects.filter(community=community).only("pk", "name", "lat", "lng", "grid_id", "community_id")
+    return sorted(rows[:limit], key=lambda b: (natural_key(b.name), b.pk))
+
+
 def grids_of(*, community: Community) -> QuerySet[Grid]:
     return Grid.objects.filter(community=community).select_related("steward")
 
@@ -77,6 +92,20 @@ def streets_set_up_by(user: Any) -> QuerySet[Street]:
     if access.superuser or access.city_admin:
         return qs
     return qs.filter(pk__in=access.street_ids)
+
+
+def streets_of_admin(user: Any) -> QuerySet[Street]:
+    """The streets where the user holds the street admin role (their workbench and navigation)."""
+    return Street.objects.filter(pk__in=access_for(user).street_ids).order_by("name")
+
+
+def communities_with_roles_of(user: Any) -> QuerySet[Community]:
+    """The communities where the user holds a role of their own (not the ones they oversee)."""
+    return (
+        Community.objects.filter(pk__in=access_for(user).community_roles.keys())
+        .select_related("street")
+        .order_by("name")
+    )
 
 
 def street_get(*, code: str, user: Any) -> Street:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.validators import mobile_validator
 from linli.places.models import Building, Community
+from linli.places.selectors import building_choices
 
 from .models import DESCRIPTION_MAX, Category
 
@@ -50,7 +51,9 @@ class ReportForm(forms.Form):
         assert isinstance(category_field, forms.ModelChoiceField)
         assert isinstance(building_field, forms.ModelChoiceField)
         category_field.queryset = Category.objects.filter(community=community, active=True)
-        building_field.queryset = Building.objects.filter(community=community).order_by("name")
+        building_field.queryset = Building.objects.filter(community=community)
+        in_order = building_choices(community=community)  # 1, 2, … 10, 11: not 1, 10, 11, 2
+        building_field.choices = [("", _("— choose a building —")), *((b.pk, b.name) for b in in_order)]
         if not guest:
             del self.fields["guest_mobile"]
         else:

@@ -1,6 +1,7 @@
 """A map drawn from the platform's own geometry (grid polygons, buildings, report points) as SVG: no tile service."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,10 +43,31 @@ def frame_for(boundary: dict | None, points: list[tuple[float, float]]) -> Frame
     return Frame(min_lng=min_lng, max_lat=max_lat, scale=scale, k=k, width=WIDTH, height=height)
 
 
-def map_context(community: Any, grids: list[Any], markers: list[dict[str, Any]]) -> dict[str, Any]:
-    """Everything a template needs to draw the community, its grids and markers ({lng, lat, …})."""
-    frame = frame_for(community.boundary, [(m["lng"], m["lat"]) for m in markers])
+def map_context(
+    community: Any,
+    grids: list[Any],
+    markers: list[dict[str, Any]],
+    *,
+    buildings: Sequence[Any] = (),
+    home_id: int | None = None,
+) -> dict[str, Any]:
+    """Everything a template needs to draw the community, its grids, markers ({lng, lat, …}) and buildings
+    (each with its name, so that a tap can name the nearest one; `home_id` is ringed as "my home")."""
+    placed = [b for b in buildings if b.lat is not None and b.lng is not None]
+    frame = frame_for(community.boundary, [(m["lng"], m["lat"]) for m in markers] + [(b.lng, b.lat) for b in placed])
     return {
+        "buildings": [
+            {
+                "id": b.pk,
+                "name": b.name,
+                "lat": b.lat,
+                "lng": b.lng,
+                "x": frame.xy(b.lng, b.lat)[0],
+                "y": frame.xy(b.lng, b.lat)[1],
+                "home": b.pk == home_id,
+            }
+            for b in placed
+        ],
         "frame": frame,
         "boundary": frame.ring(community.boundary),
         "grids": [{"grid": g, "points": frame.ring(g.boundary)} for g in grids if g.boundary],

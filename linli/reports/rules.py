@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from linli.accounts.models import Role
 from linli.accounts.rules import CASEWORK_ROLES, STAFF_ROLES, access_for, has_role, is_community_staff, oversees
 
@@ -23,6 +25,24 @@ def can_handle_report(user: Any, report: Any) -> bool:
     if report.assignee_id == user.pk:
         return True
     return bool(has_role(user, community, Role.GRID_STEWARD) and report.grid_id and report.grid.steward_id == user.pk)
+
+
+def why_not_handler(user: Any, report: Any) -> str:
+    """Why community staff who see a report may not act on it (shown instead of the missing buttons), or ""."""
+    if can_handle_report(user, report) or not is_community_staff(user, report.community):
+        return ""
+    if has_role(user, report.community, Role.GRID_STEWARD):
+        if report.grid_id is None:
+            return _(
+                "This report is in no grid yet: a social worker or the community admin routes it. "
+                "A grid steward acts on the reports of their own grids."
+            )
+        steward = report.grid.steward
+        return _(
+            "This report is in %(grid)s, looked after by %(steward)s. A grid steward acts only on the reports "
+            "of their own grids, or on those assigned to them."
+        ) % {"grid": report.grid.name, "steward": steward or _("no steward yet")}
+    return _("Only the grid's steward, the person it is assigned to and the community's caseworkers act on reports.")
 
 
 def can_assign_reports(user: Any, community: Any) -> bool:

@@ -39,11 +39,6 @@ def category_find(*, community: Community, pk: int) -> Category | None:
     return categories_of(community=community).filter(pk=pk).first()
 
 
-def building_points(*, community: Community, limit: int = 2000) -> list[Building]:
-    """The community's buildings with only what the report form's map needs."""
-    return list(Building.objects.filter(community=community).only("pk", "name", "lat", "lng")[:limit])
-
-
 def report_get(*, community: Community, pk: int) -> Report:
     report = (
         Report.objects.filter(community=community, pk=pk)

@@ -20,14 +20,14 @@ from linli.core.parsing import parse_id
 from linli.people import rules as people_rules
 from linli.people.selectors import acting_for
 from linli.places.models import Community
-from linli.places.selectors import community_get, community_get_public, grids_of
+from linli.places.selectors import building_choices, community_get, community_get_public, grids_of
 
-from . import rules, selectors, services
+from . import pending, rules, selectors, services
 from .forms import ApiKeyForm, NoteForm, RateForm, ReportForm
 from .mapping import map_context
 from .models import Level, Report
 from .open311.views import _attributes
-from .photos import MAX_PHOTOS, photo_clean
+from .photos import MAX_PHOTOS, CleanPhoto, photo_clean
 
 STATUS_BADGE = {"resolved": "ok", "closed": "ok", "rejected": "bad", "duplicate": "bad"}
 
@@ -39,42 +39,79 @@ def _staff_community(request: HttpRequest, code: str) -> Community:
     return community
 
 
+def _home_building_id(me: Any, community: Community) -> int | None:
+    """The building of the reporter's household in this community ("my home"), to preselect on the form."""
+    household = getattr(me, "household", None) if me is not None else None
+    building = getattr(household, "building", None)
+    if building is None or building.community_id != community.pk:
+        return None
+    return int(building.pk)
+
+
 def report_new(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get_public(code=code)
     guest = not request.user.is_authenticated
     me = people_rules.own_resident(request.user)
+    home_id = _home_building_id(me, community)
     for_whom = [r for r in acting_for(user=request.user) if me and r.pk != me.pk and r.community_id == community.pk]
-    form = ReportForm(request.POST or None, community=community, guest=guest, for_whom=for_whom)
+    form = ReportForm(
+        request.POST or None,
+        community=community,
+        guest=guest,
+        for_whom=for_whom,
+        initial={"building": home_id} if home_id else None,
+    )
     categories = list(selectors.categories_of(community=community))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    token = request.POST.get("pending_photos", "")
+    kept = 0
+    if request.method == "POST":
+        uploads = request.FILES.getlist("photos")
+        photos: list[CleanPhoto] = []
+        photos_ok = True
         try:
-            uploads = request.FILES.getlist("photos")
             if len(uploads) > MAX_PHOTOS:
                 raise DomainError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, field="photos")
             photos = [photo_clean(f, name=f.name or "") for f in uploads]
-            report = services.report_submit(
-                actor=request.user,
-                community=community,
-                category=data["category"],
-                description=data["description"],
-                lat=data.get("lat"),
-                lng=data.get("lng"),
-                building=data.get("building"),
-                address=data.get("address") or "",
-                attributes=_attributes(request.POST),
-                photos=photos,
-                guest_mobile=data.get("guest_mobile") or "",
-                on_behalf_of=next((r for r in for_whom if r.pk == data.get("on_behalf_of")), None),
-            )
         except DomainError as exc:
-            target = exc.field if exc.field in form.fields else None
-            form.add_error(target, str(exc.message))
+            form.is_valid()
+            form.add_error(None, str(exc.message))
+            photos_ok = False
+        if uploads:  # new photos replace the ones kept from a refused submit
+            pending.pending_drop(request.session, token)
+            token = ""
         else:
-            messages.success(request, _("Thank you. Report #%(id)s was sent to the grid steward.") % {"id": report.pk})
-            return redirect("reports:detail", code=community.code, pk=report.pk)
+            photos = pending.pending_take(request.session, token)
+        if photos_ok and form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.report_submit(
+                    actor=request.user,
+                    community=community,
+                    category=data["category"],
+                    description=data["description"],
+                    lat=data.get("lat"),
+                    lng=data.get("lng"),
+                    building=data.get("building"),
+                    address=data.get("address") or "",
+                    attributes=_attributes(request.POST),
+                    photos=photos,
+                    guest_mobile=data.get("guest_mobile") or "",
+                    on_behalf_of=next((r for r in for_whom if r.pk == data.get("on_behalf_of")), None),
+                )
+            except DomainError as exc:
+                target = exc.field if exc.field in form.fields else None
+                form.add_error(target, str(exc.message))
+            else:
+                pending.pending_drop(request.session, token)
+                messages.success(
+                    request, _("Thank you. Report #%(id)s was sent to the grid steward.") % {"id": report.pk}
+                )
+                return redirect("reports:detail", code=community.code, pk=report.pk)
+        if photos and not token:
+            token = pending.pending_keep(request.session, photos)
+        kept = len(photos)
     grids = list(grids_of(community=community))
-    buildings = selectors.building_points(community=community)
+    buildings = building_choices(community=community)
     return render(
         request,
         "reports/report_new.html",
@@ -82,9 +119,11 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "form": form,
             "categories": categories,
-            "map": map_context(community, grids, []),
-            "buildings": buildings,
+            "map": map_context(community, grids, [], buildings=buildings, home_id=home_id),
             "max_photos": MAX_PHOTOS,
+            "pending_token": token if kept else "",
+            "pending_count": kept,
+            "answers": _attributes(request.POST) if request.method == "POST" else {},
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -147,6 +186,7 @@ def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "events": events,
             "photos": report.photos.all(),
             "handler": handler,
+            "why_not_handler": rules.why_not_handler(request.user, report),
             "is_reporter": rules.is_reporter(request.user, report),
             "see_reporter": rules.can_see_reporter(request.user, report),
             "can_support": rules.can_support_report(request.user, report) and report.is_open,

@@ -19,7 +19,7 @@ from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
 from linli.people import rules as people_rules
 from linli.people.models import Resident
-from linli.places.geometry import polygon_contains
+from linli.places.geometry import haversine_m, polygon_contains
 from linli.places.models import Building, Community, Grid
 
 from ..models import DESCRIPTION_MAX, ApiClient, Category, CategoryAttribute, Level, Report, ReportEvent, ReportPhoto
@@ -42,11 +42,30 @@ class Location:
     grid: Grid | None
 
 
+# A point inside the community but between the grids' outlines goes to the grid of the nearest building, if one
+# is this close; further away (a park, a lake) it is refused as before.
+NEAREST_BUILDING_M = 250
+
+
 def grid_at(*, community: Community, lng: float, lat: float) -> Grid | None:
+    """The grid whose outline holds the point; else, for a point inside the community (grids drawn around their
+    buildings leave gaps between them: roads, squares, gardens), the grid of the nearest building."""
     for grid in Grid.objects.filter(community=community).exclude(boundary=None).order_by("code"):
         if polygon_contains(grid.boundary, lng, lat):
             return grid
-    return None
+    if community.boundary and not polygon_contains(community.boundary, lng, lat):
+        return None
+    nearest = nearest_building(community=community, lng=lng, lat=lat, with_grid=True)
+    if nearest is None or haversine_m(lng, lat, nearest.lng, nearest.lat) > NEAREST_BUILDING_M:
+        return None
+    return nearest.grid
+
+
+def nearest_building(*, community: Community, lng: float, lat: float, with_grid: bool = False) -> Building | None:
+    buildings = Building.objects.filter(community=community, lat__isnull=False, lng__isnull=False)
+    if with_grid:
+        buildings = buildings.filter(grid__isnull=False).select_related("grid")
+    return min(buildings, key=lambda b: haversine_m(lng, lat, b.lng, b.lat), default=None)
 
 
 def report_locate(
@@ -67,6 +86,9 @@ def report_locate(
         if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
             raise DomainError(_("The latitude or longitude is out of range."), code="invalid_location", field="lat")
         grid = grid_at(community=community, lng=lng, lat=lat)
+        if grid is None and building is not None and building.community_id == community.pk and building.grid_id:
+            # The pin missed, but the building chosen says where: the report goes to the building.
+            return Location(lat=building.lat, lng=building.lng, building=building, address=address, grid=building.grid)
         if grid is None:
             raise DomainError(
                 _("This point is outside every grid of %(community)s: choose a place inside the community.")

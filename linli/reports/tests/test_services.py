@@ -308,12 +308,14 @@ def test_bulk_assign_is_all_or_nothing(
     assert Report.objects.filter(assignee=worker).count() == 2
 
 
-def test_a_point_in_no_grid_but_a_grid_without_boundary_is_still_refused(
+def test_grids_without_outline_take_the_points_near_their_buildings_and_far_points_are_refused(
     community: Any, category: Any, steward: Any, resident_user: Any
 ) -> None:
     Grid.objects.filter(community=community).update(boundary=None)
+    report = submit(community, category, resident_user)  # beside 1幢, whose grid has no outline drawn
+    assert report.grid is not None and report.grid.code == "G1"
     with pytest.raises(DomainError) as caught:
-        submit(community, category, resident_user)
+        submit(community, category, resident_user, lat=CENTRE[0] + 0.004, lng=CENTRE[1] + 0.004)  # 500 m away
     assert caught.value.code == "outside_grids"
 
 
