@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .codes import RuleCode
 from .models import EarningRule, Order, Transaction, TransactionKind
@@ -47,7 +48,7 @@ def _rule_label(labels: dict[tuple[int, str], str], txn: Transaction) -> str:
         return labels[(txn.community_id, txn.rule_code)]
     if txn.rule_code in RuleCode.values:
         return str(RuleCode(txn.rule_code).label)
-    return _("Points earned")
+    return pgettext("points statement", "Points earned")
 
 
 def _orders(txns: list[Transaction], field: str) -> dict[int, Order]:
