@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "resident": resident,
             "active": active,
-            "balances": resident_balances(resident) if active else None,
+            "balances": resident_balances(resident) if resident is not None and active else None,
             "due": due_today(user=request.user),
             "unread_notices": my_unread(user=request.user),
             "scenarios": Scenario.choices,

@@ -78,6 +78,9 @@ def test_the_home_is_in_elder_mode_with_a_compact_header_and_tiles(phone, elder)
         box = phone.locator(f"[data-testid=tile-{tile}]").bounding_box()
         assert box["height"] >= 48 and box["x"] + box["width"] <= PHONE["width"], (tile, box)
     assert phone.locator("[data-testid=nav-me]").is_visible()
+    Taps(phone)("[data-testid=nav-me]")
+    assert phone.locator("[data-testid=me-points]").is_visible()
+    screenshot(phone, "home-me")
     screenshot(phone, "home-elder-phone")
 
 
@@ -122,6 +125,7 @@ def test_a_product_is_bought_after_one_confirmation_and_its_code_is_whole_on_the
     tap("[data-testid=tile-shop]")
     assert phone.inner_text(f"[data-testid=price-{eggs.pk}]") == "¥5.00 + 5 积分"
     assert "入驻" not in phone.content()  # no merchant sign-up in a resident's shop
+    screenshot(phone, "home-shop")
     tap(f"[data-testid=buy-{greens.pk}]")
     assert phone.inner_text("[data-testid=after]") == "15 积分"
     tap("[data-testid=confirm-buy]")
