@@ -7,3 +7,10 @@ class ConsultationConfig(AppConfig):
     label = "consultation"
     verbose_name = _("Consultation (民情圆桌会)")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from linli.ledger.reasons import describer_register
+
+        from .selectors import earnings_described
+
+        describer_register("consultation", earnings_described)

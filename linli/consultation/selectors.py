@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.core.errors import NotAllowed, NotFound
+from linli.ledger.reasons import key_part
 from linli.people.models import Resident
 from linli.people.rules import current
 from linli.places.models import Community, Neighbourhood
@@ -300,3 +301,19 @@ def account_by_mobile(*, user: Any, community: Community, mobile: str) -> User |
     whether it may follow the matter, answering the same for a stranger as for nobody)."""
     _check_view(user, community)
     return User.objects.filter(mobile=mobile).first() if mobile else None
+
+
+def earnings_described(txns: list[Any]) -> dict[int, str]:
+    """For the points statement: the proposal, meeting or vote each `consultation:<what>:<id>:…` earning was for
+    (never how the resident voted)."""
+    wanted: dict[str, dict[int, int]] = {"support": {}, "attend": {}, "vote": {}}
+    for t in txns:
+        what, pk = t.idempotency_key.split(":")[1:2] or [""], key_part(t, 2)
+        if what[0] in wanted and pk:
+            wanted[what[0]][t.pk] = pk
+    titles = {
+        "support": dict(Matter.objects.filter(pk__in=wanted["support"].values()).values_list("pk", "title")),
+        "attend": dict(Meeting.objects.filter(pk__in=wanted["attend"].values()).values_list("pk", "title")),
+        "vote": dict(Vote.objects.filter(pk__in=wanted["vote"].values()).values_list("pk", "question")),
+    }
+    return {txn: titles[what][pk] for what, ids in wanted.items() for txn, pk in ids.items() if pk in titles[what]}

@@ -1,10 +1,22 @@
 """What the home and profile pages read about the signed-in user."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.models import RoleAssignment
+from linli.canteen.selectors import orders_of_user
+from linli.courses.models import Enrolment
+from linli.courses.selectors import enrolments_of_user
+from linli.facilities.models import Booking
+from linli.facilities.selectors import bookings_of_user
+from linli.reports.models import Report
+from linli.reports.selectors import reports_of_user
 
 
 def roles_of(*, user: Any) -> QuerySet[RoleAssignment]:
@@ -12,3 +24,79 @@ def roles_of(*, user: Any) -> QuerySet[RoleAssignment]:
     if not user.is_authenticated:
         return RoleAssignment.objects.none()
     return RoleAssignment.objects.filter(user=user).select_related("community", "street")
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing on the resident's day: what it is, when, and where to see it."""
+
+    kind: str  # meal, class, booking, rating: picks the icon and the test id
+    title: str
+    when: str
+    url: str
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, start + dt.timedelta(days=1)
+
+
+def due_today(*, user: Any, today: dt.date | None = None, limit: int = 6) -> list[DueItem]:
+    """Today's meals booked, classes, bookings for the user's household, and their resolved reports awaiting
+    a rating. Empty for anonymous visitors."""
+    if not user.is_authenticated:
+        return []
+    today = today or timezone.localdate()
+    start, end = _day_bounds(today)
+    mine = reverse("facilities:mine")
+    items: list[DueItem] = []
+    meals = orders_of_user(user=user).filter(menu__day=today, status="ordered")
+    for meal in meals[:limit]:
+        items.append(
+            DueItem(
+                "meal",
+                _("%(meal)s at %(canteen)s for %(name)s")
+                % {"meal": meal.menu.get_meal_display(), "canteen": meal.menu.canteen.name, "name": meal.resident.name},
+                _("Today"),
+                mine,
+            )
+        )
+    enrolled = enrolments_of_user(user=user).filter(
+        status=Enrolment.Status.ENROLLED, course__sessions__starts_at__gte=start, course__sessions__starts_at__lt=end
+    )
+    for enrolment in enrolled.distinct()[:limit]:
+        sessions = enrolment.course.sessions.filter(starts_at__gte=start, starts_at__lt=end)
+        session = sessions.order_by("starts_at").first()
+        items.append(
+            DueItem(
+                "class",
+                enrolment.course.title,
+                timezone.localtime(session.starts_at).strftime("%H:%M") if session else _("Today"),
+                mine,
+            )
+        )
+    bookings = bookings_of_user(user=user).filter(
+        status=Booking.Status.CONFIRMED, slot__starts_at__gte=start, slot__starts_at__lt=end
+    )
+    for booking in bookings[:limit]:
+        items.append(
+            DueItem(
+                "booking",
+                f"{booking.slot.service.name} · {booking.slot.service.facility.name}",
+                timezone.localtime(booking.slot.starts_at).strftime("%H:%M"),
+                mine,
+            )
+        )
+    to_rate = reports_of_user(user=user).filter(
+        reporter=user, status__in=(Report.Status.RESOLVED, Report.Status.CLOSED), rating__isnull=True
+    )
+    for report in to_rate[:limit]:
+        items.append(
+            DueItem(
+                "rating",
+                _("Rate how your report “%(category)s” was solved") % {"category": report.category.name},
+                _("Waiting for you"),
+                reverse("reports:detail", args=[report.community.code, report.pk]),
+            )
+        )
+    return items[: limit * 2]

@@ -15,6 +15,7 @@ from linli.care import selectors as care
 from linli.core.cookies import elder_cookie_set
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.scenarios import Scenario
+from linli.ledger.selectors import resident_balances
 from linli.notices.selectors import my_unread
 from linli.people import services as people_services
 from linli.people.access import needs_verification
@@ -26,7 +27,7 @@ from linli.places import selectors as places
 
 from . import personal_data
 from . import workbench as bench
-from .selectors import roles_of
+from .selectors import due_today, roles_of
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -37,13 +38,19 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The resident's home: big tiles for everyday services, unread notices and today's plans on top.
+    Staff without a resident record see their work list instead of the tiles."""
     resident = resident_of_user(user=request.user)
+    active = resident is not None and not resident.has_moved_out
     communities = places.communities_visible_to(request.user) if request.user.is_authenticated else []
     return render(
         request,
         "home/home.html",
         {
             "resident": resident,
+            "active": active,
+            "balances": resident_balances(resident) if resident is not None and active else None,
+            "due": due_today(user=request.user),
             "unread_notices": my_unread(user=request.user),
             "scenarios": Scenario.choices,
             "my_communities": communities,

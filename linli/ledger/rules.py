@@ -56,3 +56,8 @@ def can_refund_order(user: Any, order: Any) -> bool:
     if order.resident.user_id == user.pk and order.status == order.Status.PAID:
         return True
     return is_merchant_staff(user, order.merchant) or can_manage_ledger(user, order.community)
+
+
+def can_order_online(product: Any) -> bool:
+    """Points only, for now: a price in yuan is paid at the shop until online payment exists."""
+    return not product.price_fen

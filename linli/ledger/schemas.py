@@ -56,6 +56,7 @@ class StatementLineOut(Schema):
     kind: str
     kind_label: str
     memo: str
+    reason: str = Field(description="Why this line moved, in the reader's language (rule and activity, product…).")
     amount: int
     balance_after: int = Field(description="The running balance after this line.")
     reversed: bool

@@ -8,6 +8,7 @@ urlpatterns = [
     path("shop/", views.shop, name="shop"),
     path("shop/<int:pk>/order/", views.order_place, name="order_place"),
     path("orders/", views.my_orders, name="my_orders"),
+    path("orders/<int:pk>/", views.my_order, name="my_order"),
     path("orders/<int:pk>/cancel/", views.order_cancel, name="order_cancel"),
     path("merchant/apply/", views.merchant_apply, name="merchant_apply"),
     path("merchant/<int:pk>/", views.merchant_home, name="merchant_home"),

@@ -20,6 +20,8 @@ from linli.places.selectors import community_get
 from . import exports, rules, selectors, services
 from .forms import EarningRuleForm, MerchantApplyForm, PolicyForm, ProductForm
 from .models import Order, Unit
+from .qr import qr_svg
+from .reasons import with_reasons
 
 
 def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -42,6 +44,7 @@ def my_points(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     expiring = selectors.expiring_points(account, year=year, years=policy.expiry_years) if policy.expiry_enabled else 0
     page = Paginator(selectors.statement(account), 20).get_page(request.GET.get("page"))
+    page.object_list = with_reasons(page.object_list)
     return render(
         request,
         "ledger/my_points.html",
@@ -75,27 +78,58 @@ def shop(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def order_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what the product costs, the points left after it, and one button to confirm (or how to pay when it
+    needs yuan, or how to earn the points missing). POST: place the order, then show its redemption code."""
     resident = _resident(request)
     product = selectors.product_for_resident(resident=resident, pk=pk)
-    try:
-        quantity = int(request.POST.get("quantity", "1"))
-    except ValueError:
-        quantity = 0
-    try:
-        order = services.order_place(
-            actor=request.user,
-            resident=resident,
-            product=product,
-            quantity=quantity,
-            idempotency_key=request.POST.get("idempotency_key", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("ledger:shop")
-    messages.success(request, _("Ordered. Show the code %(code)s to the merchant.") % {"code": order.code})
-    return redirect("ledger:my_orders")
+    if request.method == "POST":
+        if not rules.can_order_online(product):
+            messages.error(request, _("This product is paid at the shop; it cannot be ordered online yet."))
+            return redirect("ledger:order_place", pk=product.pk)
+        try:
+            quantity = int(request.POST.get("quantity", "1"))
+        except ValueError:
+            quantity = 0
+        try:
+            order = services.order_place(
+                actor=request.user,
+                resident=resident,
+                product=product,
+                quantity=quantity,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("ledger:order_place", pk=product.pk)
+        messages.success(request, _("Done. Show this code to the merchant."))
+        return redirect("ledger:my_order", pk=order.pk)
+    balance = selectors.resident_balances(resident)[Unit.POINTS]
+    return render(
+        request,
+        "ledger/order_confirm.html",
+        {
+            "resident": resident,
+            "product": product,
+            "balance": balance,
+            "after": balance - product.price_points,
+            "missing": max(0, product.price_points - balance),
+            "online": rules.can_order_online(product),
+            "key": uuid.uuid4().hex,
+        },
+    )
+
+
+@login_required
+def my_order(request: HttpRequest, pk: int) -> HttpResponse:
+    """One order: its redemption code, large and whole, and as a QR code for the merchant to scan."""
+    resident = _resident(request)
+    order = selectors.order_of_resident(resident=resident, pk=pk)
+    return render(
+        request,
+        "ledger/my_order.html",
+        {"resident": resident, "o": order, "qr": qr_svg(order.code) if order.status == Order.Status.PAID else ""},
+    )
 
 
 @login_required

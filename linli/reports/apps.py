@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
     name = "linli.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from linli.ledger.reasons import describer_register
+
+        from .selectors import earnings_described
+
+        describer_register("report", earnings_described)

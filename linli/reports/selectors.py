@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import RoleAssignment, User
 from linli.core.errors import NotAllowed, NotFound
+from linli.ledger.reasons import key_part
 from linli.places.geometry import haversine_m
 from linli.places.models import Building, Community
 
@@ -322,3 +323,10 @@ def open311_rows(*, reports: QuerySet[Report]) -> tuple[list[tuple[Any, ...]], d
         ):
             first_photo[report_id] = photo_id
     return rows, first_photo
+
+
+def earnings_described(txns: list[Any]) -> dict[int, str]:
+    """For the points statement: the kind of problem each `report:<pk>:confirmed` earning was for."""
+    ids = {t.pk: key_part(t, 1) for t in txns}
+    names = dict(Report.objects.filter(pk__in=[i for i in ids.values() if i]).values_list("pk", "category__name"))
+    return {pk: _("Report: %(category)s") % {"category": names[i]} for pk, i in ids.items() if i in names}

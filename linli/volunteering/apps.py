@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class VolunteeringConfig(AppConfig):
     name = "linli.volunteering"
     label = "volunteering"
+
+    def ready(self) -> None:
+        from linli.ledger.reasons import describer_register
+
+        from .selectors import earnings_described
+
+        describer_register("volunteer-hours", earnings_described)

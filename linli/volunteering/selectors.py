@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
 from linli.facilities.models import Booking, Facility, Service, Slot
+from linli.ledger.reasons import key_part
 from linli.people.models import Resident
 from linli.places.models import Community
 
@@ -306,3 +307,12 @@ def certificate_verify(*, serial: str) -> Certificate:
 def my_club_ids(*, resident: Resident | None) -> set[int]:
     """The clubs this resident belongs to."""
     return set(resident.clubs.values_list("club_id", flat=True)) if resident is not None else set()
+
+
+def earnings_described(txns: list[Any]) -> dict[int, str]:
+    """For the points statement: the activity each `volunteer-hours:<record>` earning was for."""
+    ids = {t.pk: key_part(t, 1) for t in txns}
+    titles = dict(
+        ServiceRecord.objects.filter(pk__in=[i for i in ids.values() if i]).values_list("pk", "activity__title")
+    )
+    return {pk: titles[i] for pk, i in ids.items() if i in titles}

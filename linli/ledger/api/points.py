@@ -11,6 +11,7 @@ from linli.people.selectors import resident_whose_points
 
 from .. import selectors
 from ..models import Entry, Unit
+from ..reasons import reasons_for
 from ..schemas import ExpiringOut, LedgerMeOut, LedgerStatementOut
 from .common import acting_resident, expiring_of, router
 
@@ -76,6 +77,7 @@ def _statement_of(resident: Resident, filters: StatementFilter) -> dict[str, Any
     account = selectors.resident_account_find(resident, filters.unit)
     qs = selectors.statement(account)
     lines: list[Entry] = list(page_of(qs, filters))
+    reasons = reasons_for(e.transaction for e in lines)
     return {
         "unit": filters.unit,
         "balance": selectors.balance_of(account),
@@ -90,6 +92,7 @@ def _statement_of(resident: Resident, filters: StatementFilter) -> dict[str, Any
                 "kind": e.transaction.kind,
                 "kind_label": str(e.transaction.get_kind_display()),
                 "memo": e.transaction.memo,
+                "reason": reasons.get(e.transaction_id, ""),
                 "amount": e.amount,
                 "balance_after": e.balance_after,
                 "reversed": hasattr(e.transaction, "reversed_by"),

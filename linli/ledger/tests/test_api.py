@@ -138,6 +138,8 @@ def test_balance_statement_with_running_balance_and_expiring(shopper: Any, produ
     assert [(i["amount"], i["balance_after"], i["kind"]) for i in statement["items"]] == [(-10, 20, "order")]
     second = c.get("/api/v1/ledger/me/statement?limit=1&offset=1").json()["items"]
     assert [(i["amount"], i["balance_after"]) for i in second] == [(30, 30)]
+    assert statement["items"][0]["reason"] == "Bought: 青菜一把 × 1 at 小北鲜市"
+    assert second[0]["reason"] == "Volunteer hour"
     assert c.get("/api/v1/ledger/me/expiring").json()["year"] == me["expiring"]["year"]
     r = c.get("/api/v1/ledger/me/statement?unit=gold")
     assert r.status_code == 400 and r.json()["error"]["fields"] == {"unit": ["Unknown unit “gold”."]}

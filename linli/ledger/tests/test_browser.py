@@ -13,6 +13,8 @@ def test_a_resident_redeems_a_product_and_the_merchant_confirms_it(page, shopper
     page.goto(page.base_url + "/ledger/shop/")
     page.click(f"[data-testid=buy-{product.pk}]")
     page.wait_for_load_state()
+    page.click("[data-testid=confirm-buy]")  # spending asks once
+    page.wait_for_load_state()
     code = page.inner_text("[data-testid=order-code]").strip()
     assert len(code) == 10
     screenshot(page, "ledger-my-orders")
