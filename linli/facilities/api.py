@@ -24,13 +24,19 @@ from .schemas import (
     BookingOut,
     CategoryOut,
     DaySheetOut,
+    FacilityCategoryIn,
     FacilityIn,
     FacilityOut,
     FacilityPatch,
     FacilitySlotOut,
     ImportOut,
+    PriceRuleIn,
+    PriceRuleOut,
     ServiceIn,
     ServiceOut,
+    ServicePatch,
+    SlotCancelIn,
+    SlotCancelOut,
     SlotIn,
 )
 
@@ -70,7 +76,7 @@ def service_out(s: Service) -> dict[str, Any]:
         "id": s.pk,
         "facility_id": s.facility_id,
         "price_rules": [
-            {"label": r.label, "min_age": r.min_age, "price_fen": r.price_fen} for r in s.price_rules.all()
+            {"id": r.pk, "label": r.label, "min_age": r.min_age, "price_fen": r.price_fen} for r in s.price_rules.all()
         ],
     }
 
@@ -220,10 +226,68 @@ def service_create(request: HttpRequest, code: str, facility_id: int, payload: S
 
 
 @router.get("/communities/{code}/services/{service_id}/slots", response=list[FacilitySlotOut])
-def slot_list(request: HttpRequest, code: str, service_id: int) -> list[dict[str, Any]]:
+def slot_list(request: HttpRequest, code: str, service_id: int, date: dt.date | None = None) -> list[dict[str, Any]]:
+    """The open slots of the next two weeks, or of one `date` (YYYY-MM-DD)."""
     community = community_get(code=code, user=request.user)
     service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    if date is not None:
+        return [slot_out(s) for s in selectors.slots_on(service=service, day=date_in_range(date))]
     return [slot_out(s) for s in selectors.slots_open(service=service)]
+
+
+@router.patch("/communities/{code}/services/{service_id}", response=ServiceOut)
+def service_update(request: HttpRequest, code: str, service_id: int, payload: ServicePatch) -> dict[str, Any]:
+    """Only the fields sent change."""
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return service_out(services.service_update(actor=request.user, service=service, **changes))
+
+
+@router.get("/communities/{code}/services/{service_id}/price-rules", response=list[PriceRuleOut])
+def price_rule_list(request: HttpRequest, code: str, service_id: int) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    return [
+        {"id": r.pk, "label": r.label, "min_age": r.min_age, "price_fen": r.price_fen}
+        for r in selectors.price_rules_of(service=service)
+    ]
+
+
+@router.post("/communities/{code}/services/{service_id}/price-rules", response={201: PriceRuleOut})
+def price_rule_add(request: HttpRequest, code: str, service_id: int, payload: PriceRuleIn) -> Status:
+    """From `min_age` on, the resident pays `price_fen` (the lowest applying price wins); for new bookings."""
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    rule = services.service_price_rule_add(actor=request.user, service=service, **payload.dict())
+    return Status(201, {"id": rule.pk, "label": rule.label, "min_age": rule.min_age, "price_fen": rule.price_fen})
+
+
+@router.delete("/communities/{code}/services/{service_id}/price-rules/{rule_id}", response={204: None})
+def price_rule_remove(request: HttpRequest, code: str, service_id: int, rule_id: int) -> Status:
+    """Retire a rule; bookings already made keep their price."""
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    rule = selectors.price_rule_get(service=service, pk=rule_id)
+    services.service_price_rule_remove(actor=request.user, rule=rule)
+    return Status(204, None)
+
+
+@router.post("/communities/{code}/facility-categories", response={201: CategoryOut})
+def category_create(request: HttpRequest, code: str, payload: FacilityCategoryIn) -> Status:
+    """Add a facility type to the shared catalogue (register managers of the community)."""
+    community = community_get(code=code, user=request.user)
+    return Status(201, services.category_create(actor=request.user, community=community, **payload.dict()))
+
+
+@router.post("/communities/{code}/slots/{slot_id}/cancel", response=SlotCancelOut)
+def slot_cancel(request: HttpRequest, code: str, slot_id: int, payload: SlotCancelIn) -> dict[str, Any]:
+    """Cancel a time slot and every booking in it; each person booked is told (with the reason)."""
+    community = community_get(code=code, user=request.user)
+    slot = selectors.slot_get(user=request.user, community=community, pk=slot_id)
+    people = 0 if slot.cancelled else selectors.slot_people_to_tell(slot=slot)
+    slot = services.slot_cancel(actor=request.user, slot=slot, reason=payload.reason)
+    return {"slot": slot_out(slot), "bookings_cancelled": people}
 
 
 @router.post("/communities/{code}/services/{service_id}/slots", response={201: FacilitySlotOut})

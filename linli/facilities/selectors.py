@@ -15,7 +15,7 @@ from linli.places.geometry import haversine_m
 from linli.places.models import Community
 
 from . import rules
-from .models import Booking, Facility, FacilityCategory, Service, Slot
+from .models import Booking, Facility, FacilityCategory, Service, ServicePriceRule, Slot
 
 WALK_M_PER_MIN = 75  # a relaxed walk, elderly included (4.5 km/h)
 
@@ -127,6 +127,44 @@ def slots_open(*, service: Service, now: dt.datetime | None = None, days: int = 
     return Slot.objects.filter(
         service=service, cancelled=False, starts_at__gt=now, starts_at__lt=now + dt.timedelta(days=days)
     ).order_by("starts_at")
+
+
+def slot_days(*, service: Service, now: dt.datetime | None = None, days: int = 14) -> list[tuple[dt.date, int]]:
+    """The days with open slots in the coming `days`, each with how many, earliest first."""
+    counts: dict[dt.date, int] = {}
+    for starts_at in slots_open(service=service, now=now, days=days).values_list("starts_at", flat=True):
+        day = timezone.localtime(starts_at).date()
+        counts[day] = counts.get(day, 0) + 1
+    return sorted(counts.items())
+
+
+def slots_on(*, service: Service, day: dt.date, now: dt.datetime | None = None) -> QuerySet[Slot]:
+    """The open slots of one day (those still to come)."""
+    now = now or timezone.now()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return Slot.objects.filter(
+        service=service,
+        cancelled=False,
+        starts_at__gt=now,
+        starts_at__gte=start,
+        starts_at__lt=start + dt.timedelta(days=1),
+    ).order_by("starts_at")
+
+
+def slot_people_to_tell(*, slot: Slot) -> int:
+    """How many bookings (confirmed or waiting) cancelling this slot would cancel."""
+    return Booking.objects.filter(slot=slot, status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]).count()
+
+
+def price_rules_of(*, service: Service) -> QuerySet[ServicePriceRule]:
+    return ServicePriceRule.objects.filter(service=service).order_by("min_age", "pk")
+
+
+def price_rule_get(*, service: Service, pk: int) -> ServicePriceRule:
+    rule = ServicePriceRule.objects.filter(service=service, pk=pk).first()
+    if rule is None:
+        raise NotFound(_("No such price rule."))
+    return rule
 
 
 def slot_get(*, user: Any, community: Community, pk: int) -> Slot:

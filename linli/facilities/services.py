@@ -275,6 +275,19 @@ def service_price_rule_add(
     return rule
 
 
+def service_price_rule_remove(*, actor: Any, rule: ServicePriceRule) -> None:
+    """Retire a price rule: later bookings pay without it; bookings already made keep their price."""
+    service = rule.service
+    if not rules.can_manage_register(actor, service.community):
+        raise NotAllowed(_("You may not change this community's services."))
+    with transaction.atomic():
+        before = snapshot(rule)
+        audit_record(
+            actor=actor, action="service.price_rule_remove", instance=rule, community=service.community, before=before
+        )
+        rule.delete()
+
+
 def price_for(service: Service, resident: Resident, day: dt.date) -> int:
     """The list price, or the lowest price of a rule whose age the resident has reached on the day."""
     age = resident.age(day)

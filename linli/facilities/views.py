@@ -21,7 +21,16 @@ from linli.core.uploads import upload_read
 from linli.places.selectors import communities_visible_to, community_get
 
 from . import register_io, rules, selectors, services
-from .forms import FacilityForm, ImportForm, PhotoForm, ServiceForm, SlotSeriesForm
+from .forms import (
+    FacilityCategoryForm,
+    FacilityForm,
+    ImportForm,
+    PhotoForm,
+    PriceRuleForm,
+    ServiceForm,
+    SlotCancelForm,
+    SlotSeriesForm,
+)
 from .maps import community_map
 from .mine import mine_lists
 
@@ -78,9 +87,15 @@ def browse(request: HttpRequest, code: str) -> HttpResponse:
 def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     facility = selectors.facility_get(user=request.user, community=community, pk=pk)
-    offered = []
+    chosen = parse_date(request.GET["date"]) if request.GET.get("date") else None
+    offered: list[tuple[Any, list[Any], list[tuple[dt.date, int]], dt.date | None]] = []
     for service in selectors.services_of(facility=facility):
-        offered.append((service, list(selectors.slots_open(service=service)) if service.bookable else []))
+        if not service.bookable:
+            offered.append((service, [], [], None))
+            continue
+        days = selectors.slot_days(service=service)
+        day = chosen or (days[0][0] if days else timezone.localdate())
+        offered.append((service, list(selectors.slots_on(service=service, day=day)), days, day))
     return render(
         request,
         "facilities/detail.html",
@@ -379,4 +394,82 @@ def photo_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request,
         "facilities/form.html",
         {"community": community, "form": form, "facility": facility, "title": _("Add a photo"), "multipart": True},
+    )
+
+
+@login_required
+def categories(request: HttpRequest, code: str) -> HttpResponse:
+    """The shared catalogue of facility types; register managers add a type the standard lacks."""
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    form = FacilityCategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = services.category_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Facility type “%(name)s” added.") % {"name": category.name})
+            return redirect("facilities:categories", code=code)
+    return render(
+        request,
+        "facilities/categories.html",
+        {"community": community, "form": form, "categories": selectors.categories()},
+    )
+
+
+@login_required
+def price_rules(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A service's price rules: from an age on, a lower price (the lowest applying wins)."""
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    service = selectors.service_get(user=request.user, community=community, pk=pk)
+    form = PriceRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_price_rule_add(actor=request.user, service=service, **form.service_data())
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Price rule added: it applies to bookings made from now on."))
+            return redirect("facilities:price_rules", code=code, pk=service.pk)
+    return render(
+        request,
+        "facilities/price_rules.html",
+        {"community": community, "service": service, "form": form, "rules": selectors.price_rules_of(service=service)},
+    )
+
+
+@login_required
+@require_POST
+def price_rule_remove(request: HttpRequest, code: str, pk: int, rule_pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    service = selectors.service_get(user=request.user, community=community, pk=pk)
+    rule = selectors.price_rule_get(service=service, pk=rule_pk)
+    services.service_price_rule_remove(actor=request.user, rule=rule)
+    messages.success(request, _("Price rule retired; bookings already made keep their price."))
+    return redirect("facilities:price_rules", code=code, pk=service.pk)
+
+
+@login_required
+def slot_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Cancel a time slot: the page says how many people are booked and asks to confirm; they are all told."""
+    community = community_get(code=code, user=request.user)
+    slot = selectors.slot_get(user=request.user, community=community, pk=pk)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("You may not change time slots in this community."))
+    form = SlotCancelForm(request.POST or None)
+    people = selectors.slot_people_to_tell(slot=slot)
+    if request.method == "POST" and not slot.cancelled and form.is_valid():
+        services.slot_cancel(actor=request.user, slot=slot, reason=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            _("The time slot was cancelled; %(n)s people booked were told.") % {"n": people},
+        )
+        return redirect(reverse("facilities:detail", args=[code, slot.service.facility_id]) + f"?date={slot.day}")
+    return render(
+        request,
+        "facilities/slot_cancel.html",
+        {"community": community, "slot": slot, "form": form, "people": people, "facility": slot.service.facility},
     )
