@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.accounts.models import User
 from linli.accounts.validators import mobile_validator
@@ -93,8 +94,8 @@ class CategoryForm(forms.Form):
         max_length=40,
         help_text=_("Letters, digits, dots or dashes; city systems use it (Open311). It cannot change later."),
     )
-    name = forms.CharField(label=_("Name"), max_length=60)
-    group = forms.CharField(label=_("Group"), max_length=60, required=False)
+    name = forms.CharField(label=pgettext_lazy("report category", "Name"), max_length=60)
+    group = forms.CharField(label=pgettext_lazy("report category", "Group"), max_length=60, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Category.Kind.choices)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False, help_text=_("Comma separated."))

@@ -471,8 +471,8 @@ def _category_form(request: HttpRequest, community: Community, **kwargs: Any) ->
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
-    target = exc.field if exc.field in form.fields else None
-    form.add_error(target, str(exc.message))
+    target = {"values": "choices"}.get(exc.field or "", exc.field)
+    form.add_error(target if target in form.fields else None, str(exc.message))
 
 
 @login_required
