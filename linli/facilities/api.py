@@ -7,17 +7,17 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from linli.accounts.api_auth import AUTH
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import date_in_range
 from linli.core.uploads import upload_read
 from linli.people.selectors import acted_by
 from linli.places.selectors import building_get, community_get
 
-from . import register_io, selectors, services
+from . import register_io, rules, selectors, services
 from .models import Booking, Facility, Service, Slot
 from .schemas import (
     BookingIn,
@@ -340,4 +340,61 @@ def day_sheet(request: HttpRequest, code: str, date: dt.date | None = None) -> l
             "bookings": [booking_out(b) for b in r.bookings],
         }
         for r in rows
+    ]
+
+
+class OperatorsIn(Schema):
+    operator_ids: list[int] = Field(
+        default_factory=list, max_length=100, description="Accounts with the operator role; [] takes every one off."
+    )
+
+
+class OperatorOut(Schema):
+    id: int
+    name: str
+
+
+class MySpaceOut(Schema):
+    facility_id: int
+    facility: str
+    slots: list[FacilitySlotOut]
+
+
+def _operators_out(facility: Facility) -> list[dict[str, Any]]:
+    return [{"id": u.pk, "name": u.display_name or ""} for u in facility.operators.order_by("pk")]
+
+
+@router.get("/communities/{code}/facilities/{facility_id}/operators", response=list[OperatorOut])
+def facility_operator_list(request: HttpRequest, code: str, facility_id: int) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("Only community staff and operators run spaces."))
+    return _operators_out(facility)
+
+
+@router.put("/communities/{code}/facilities/{facility_id}/operators", response=list[OperatorOut])
+def facility_operators_set(
+    request: HttpRequest, code: str, facility_id: int, payload: OperatorsIn
+) -> list[dict[str, Any]]:
+    """Who runs this space (the community admin): they manage its services and time slots, and only theirs."""
+    community = community_get(code=code, user=request.user)
+    facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
+    if not rules.can_manage_register(request.user, community):
+        raise NotAllowed(_("You may not change this community's facility register."))
+    operators = selectors.operator_accounts(community=community, ids=payload.operator_ids)
+    facility = services.facility_operators_set(actor=request.user, facility=facility, operators=operators)
+    return _operators_out(facility)
+
+
+@router.get("/communities/{code}/my-spaces", response=list[MySpaceOut])
+def my_spaces(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
+    """The spaces assigned to you with the day's time slots (today unless `date`)."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("Only community staff and operators run spaces."))
+    day = date_in_range(date) if date else timezone.localdate()
+    return [
+        {"facility_id": f.pk, "facility": f.name, "slots": [slot_out(r.slot) for r in rows]}
+        for f, rows in selectors.my_spaces_today(user=request.user, community=community, day=day)
     ]

@@ -126,6 +126,27 @@ class SlotCancelForm(forms.Form):
     )
 
 
+class OperatorsForm(forms.Form):
+    operators: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Operator accounts who run this space"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They see it under “My spaces today” and manage its services and time slots, and only those."),
+    )
+
+    def __init__(self, *args: Any, operators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["operators"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = operators
+        field.label_from_instance = _account_label  # type: ignore[method-assign,assignment]
+
+
+def _account_label(user: Any) -> str:
+    return str(user.display_name or user.mobile)
+
+
 class PhotoForm(forms.Form):
     image = forms.FileField(
         label=_("photo"), help_text=_("JPEG, PNG or WebP, at most 5 MB."), validators=[MaxFileSizeValidator(5 * MB)]

@@ -8,7 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.errors import NotAllowed, NotFound
+from linli.accounts.models import Role, RoleAssignment, User
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people import selectors as people_selectors
 from linli.people.models import Resident
 from linli.places.geometry import haversine_m
@@ -233,3 +234,37 @@ def day_sheet(*, user: Any, community: Community, day: dt.date, facility: Facili
     ):
         bookings.setdefault(b.slot_id, []).append(b)
     return [DaySheetRow(s, bookings.get(s.pk, [])) for s in slots]
+
+
+def facilities_run_by(*, user: Any, community: Community) -> QuerySet[Facility]:
+    """The spaces of the community this account is assigned to run (an operator's “my spaces”)."""
+    if user is None or not user.is_authenticated:
+        return Facility.objects.none()
+    return Facility.objects.filter(community=community, operators=user, active=True).order_by("code")
+
+
+def my_spaces_today(*, user: Any, community: Community, day: dt.date) -> list[tuple[Facility, list[DaySheetRow]]]:
+    """Each space the account runs, with the day's slots and their bookings."""
+    return [
+        (facility, day_sheet(user=user, community=community, day=day, facility=facility))
+        for facility in facilities_run_by(user=user, community=community)
+    ]
+
+
+def operators_of(*, community: Community) -> QuerySet[Any]:
+    """The accounts with the operator role in the community: who may be assigned a space."""
+    ids = RoleAssignment.objects.filter(community=community, role=Role.OPERATOR).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk")
+
+
+def operator_accounts(*, community: Community, ids: list[int]) -> list[Any]:
+    """These accounts, each an operator of the community; any other id is refused (nothing changes)."""
+    found = list(operators_of(community=community).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        unknown = sorted(set(ids) - {u.pk for u in found})
+        raise DomainError(
+            _("Not operators of this community: %(ids)s.") % {"ids": ", ".join(map(str, unknown))},
+            field="operator_ids",
+            code="not_an_operator",
+        )
+    return found

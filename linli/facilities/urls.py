@@ -28,4 +28,6 @@ urlpatterns = [
         name="price_rule_remove",
     ),
     path("<str:code>/slots/<int:pk>/cancel/", views.slot_cancel, name="slot_cancel"),
+    path("<str:code>/manage/<int:pk>/operators/", views.facility_operators, name="facility_operators"),
+    path("<str:code>/my-spaces/", views.my_spaces, name="my_spaces"),
 ]

@@ -25,6 +25,7 @@ from .forms import (
     FacilityCategoryForm,
     FacilityForm,
     ImportForm,
+    OperatorsForm,
     PhotoForm,
     PriceRuleForm,
     ServiceForm,
@@ -105,7 +106,7 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "offered": offered,
             "members": selectors.household_of(user=request.user),
             "can_manage": rules.can_manage_register(request.user, community),
-            "is_staff": rules.can_run_front_desk(request.user, community),
+            "is_staff": rules.can_run_facility(request.user, facility),
         },
     )
 
@@ -316,8 +317,9 @@ def facility_edit(request: HttpRequest, code: str, pk: int | None = None) -> Htt
 @login_required
 def service_edit(request: HttpRequest, code: str, facility_pk: int, pk: int | None = None) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    _require_manager(request, community)
     facility = selectors.facility_get(user=request.user, community=community, pk=facility_pk)
+    if not (rules.can_manage_register(request.user, community) or rules.can_run_facility(request.user, facility)):
+        raise NotAllowed(_("You may not change the services of this space."))
     service = selectors.service_of_facility(facility=facility, pk=pk) if pk else None
     initial = {"price": service.price_fen / 100} if service else None
     form = ServiceForm(request.POST or None, instance=service, initial=initial)
@@ -348,8 +350,8 @@ def service_edit(request: HttpRequest, code: str, facility_pk: int, pk: int | No
 def slots_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     service = selectors.service_get(user=request.user, community=community, pk=pk)
-    if not rules.can_run_front_desk(request.user, community):
-        raise NotAllowed(_("You may not open time slots in this community."))
+    if not rules.can_run_facility(request.user, service.facility):
+        raise NotAllowed(_("You may not open time slots in this space."))
     form = SlotSeriesForm(request.POST or None, initial={"first_day": timezone.localdate() + dt.timedelta(days=1)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -457,9 +459,9 @@ def slot_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Cancel a time slot: the page says how many people are booked and asks to confirm; they are all told."""
     community = community_get(code=code, user=request.user)
     slot = selectors.slot_get(user=request.user, community=community, pk=pk)
-    if not rules.can_run_front_desk(request.user, community):
-        raise NotAllowed(_("You may not change time slots in this community."))
-    form = SlotCancelForm(request.POST or None)
+    if not rules.can_run_facility(request.user, slot.service.facility):
+        raise NotAllowed(_("You may not change time slots in this space."))
+    form = SlotCancelForm(request.POST if request.method == "POST" else None)
     people = selectors.slot_people_to_tell(slot=slot)
     if request.method == "POST" and not slot.cancelled and form.is_valid():
         services.slot_cancel(actor=request.user, slot=slot, reason=form.cleaned_data["reason"])
@@ -472,4 +474,50 @@ def slot_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request,
         "facilities/slot_cancel.html",
         {"community": community, "slot": slot, "form": form, "people": people, "facility": slot.service.facility},
+    )
+
+
+@login_required
+def facility_operators(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The community admin assigns the operator accounts who run this space."""
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    facility = selectors.facility_get(user=request.user, community=community, pk=pk)
+    form = OperatorsForm(
+        request.POST or None,
+        operators=selectors.operators_of(community=community),
+        initial={"operators": list(facility.operators.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.facility_operators_set(
+                actor=request.user, facility=facility, operators=list(form.cleaned_data["operators"])
+            )
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved: who runs %(name)s.") % {"name": facility.name})
+            return redirect("facilities:detail", code=code, pk=facility.pk)
+    return render(
+        request,
+        "facilities/form.html",
+        {"community": community, "form": form, "facility": facility, "title": _("Who runs this space")},
+    )
+
+
+@login_required
+def my_spaces(request: HttpRequest, code: str) -> HttpResponse:
+    """An operator's spaces with the day's time slots and bookings."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("Only community staff and operators run spaces."))
+    day = _day(request)
+    return render(
+        request,
+        "facilities/my_spaces.html",
+        {
+            "community": community,
+            "day": day,
+            "spaces": selectors.my_spaces_today(user=request.user, community=community, day=day),
+        },
     )

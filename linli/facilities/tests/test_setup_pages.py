@@ -194,3 +194,89 @@ def test_the_venue_page_lists_slots_by_day(users: Any, community: Any, service: 
     assert client.get(f"{url}?date=not-a-date").status_code == 400
     api = client.get(f"/api/v1/communities/shibei/services/{service.pk}/slots?date={later.isoformat()}").json()
     assert len(api) == 3 and Slot.objects.filter(service=service).count() == 6
+
+
+@pytest.fixture
+def operated(community: Any, users: Any, service: Any) -> Any:
+    """The service's space, assigned to the conftest operator by the community admin."""
+    services.facility_operators_set(
+        actor=users["community_admin"], facility=service.facility, operators=[users["operator"]]
+    )
+    return service.facility
+
+
+def test_the_admin_assigns_operators_on_the_page_and_the_api(
+    users: Any, community: Any, service: Any, make_user: Any, other_community: Any
+) -> None:
+    facility = service.facility
+    client = client_for(users["community_admin"])
+    url = f"/services/shibei/manage/{facility.pk}/operators/"
+    page = client.get(url).content.decode()
+    assert "运营" in page
+    response = client.post(url, {"operators": [users["operator"].pk]})
+    assert response.status_code == 302 and list(facility.operators.all()) == [users["operator"]]
+    assert AuditEntry.objects.filter(action="facility.operators").exists()
+    # a resident is not an operator: the form refuses it and nothing changes
+    bad = client.post(url, {"operators": [users["resident"].pk]})
+    assert bad.status_code == 200 and list(facility.operators.all()) == [users["operator"]]
+    api = f"/api/v1/communities/shibei/facilities/{facility.pk}/operators"
+    theirs = make_user("operator", other_community)
+    refused = client.put(api, {"operator_ids": [theirs.pk]}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["error"]["fields"]
+    assert list(facility.operators.all()) == [users["operator"]]
+    cleared = client.put(api, {"operator_ids": []}, content_type="application/json")
+    assert cleared.status_code == 200 and cleared.json() == [] and not facility.operators.exists()
+    for role in ("operator", "resident"):
+        refused = client_for(users[role]).put(api, {"operator_ids": []}, content_type="application/json")
+        assert refused.status_code == 403
+    assert client_for(users["operator"]).post(url, {"operators": [users["operator"].pk]}).status_code == 403
+
+
+def test_an_operator_runs_only_their_spaces(users: Any, community: Any, operated: Any, service: Any) -> None:
+    elsewhere = make_service(make_facility(community, code="hub2"), name="别处的服务")
+    theirs_slot = make_slot(elsewhere)
+    mine_slot = make_slot(service)
+    op = client_for(users["operator"])
+    # not theirs: refused on the page and the API, nothing changes
+    assert op.get(f"/services/shibei/slots/{theirs_slot.pk}/cancel/").status_code == 403
+    assert op.post(f"/services/shibei/slots/{theirs_slot.pk}/cancel/").status_code == 403
+    api = "/api/v1/communities/shibei"
+    assert op.post(f"{api}/slots/{theirs_slot.pk}/cancel", {}, content_type="application/json").status_code == 403
+    start = timezone.now() + dt.timedelta(days=3)
+    slot_body = {"starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=1)).isoformat(), "capacity": 2}
+    assert (
+        op.post(f"{api}/services/{elsewhere.pk}/slots", slot_body, content_type="application/json").status_code == 403
+    )
+    assert (
+        op.patch(f"{api}/services/{elsewhere.pk}", {"name": "改"}, content_type="application/json").status_code == 403
+    )
+    assert op.get(f"/services/shibei/manage/services/{elsewhere.pk}/slots/").status_code == 403
+    theirs_slot.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert not theirs_slot.cancelled and elsewhere.name == "别处的服务"
+    # theirs: allowed
+    assert op.post(f"{api}/services/{service.pk}/slots", slot_body, content_type="application/json").status_code == 201
+    assert (
+        op.patch(f"{api}/services/{service.pk}", {"name": "自习室"}, content_type="application/json").status_code == 200
+    )
+    assert op.post(f"/services/shibei/slots/{mine_slot.pk}/cancel/").status_code == 302
+    mine_slot.refresh_from_db()
+    assert mine_slot.cancelled
+
+
+def test_my_spaces_today_lists_only_the_operators_spaces(
+    users: Any, community: Any, operated: Any, service: Any
+) -> None:
+    make_facility(community, code="hub2", name="别人的空间")
+    today = timezone.localdate()
+    later_today = timezone.now() + dt.timedelta(minutes=30)
+    if timezone.localtime(later_today).date() == today:
+        make_slot(service, starts_at=later_today)
+    page = client_for(users["operator"]).get("/services/shibei/my-spaces/").content.decode()
+    assert operated.name in page and "别人的空间" not in page and "今日我的场地" in page
+    body = client_for(users["operator"]).get("/api/v1/communities/shibei/my-spaces").json()
+    assert [s["facility_id"] for s in body] == [operated.pk]
+    nothing = client_for(users["social_worker"]).get("/services/shibei/my-spaces/").content.decode()
+    assert "没有分配给您的场地" in nothing
+    assert client_for(users["resident"]).get("/services/shibei/my-spaces/").status_code == 403
+    assert client_for(users["operator"]).get("/services/limin/my-spaces/").status_code == 404

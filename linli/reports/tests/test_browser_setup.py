@@ -27,7 +27,8 @@ def test_the_admin_adds_a_category_and_cancels_a_booked_slot_on_a_phone(page: An
     me = make_resident(community, name="周丽君", user=resident_user)
     service = make_service(make_facility(community, name="邻里中心多功能厅"), name="多功能厅预约")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    slot = make_slot(service, starts_at=dt.datetime.combine(tomorrow, dt.time(10), tzinfo=timezone.get_current_timezone()))
+    at_ten = dt.datetime.combine(tomorrow, dt.time(10), tzinfo=timezone.get_current_timezone())
+    slot = make_slot(service, starts_at=at_ten)
     facility_services.booking_create(actor=resident_user, slot=slot, resident=me)
 
     page.set_viewport_size({"width": 390, "height": 844})
