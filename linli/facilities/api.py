@@ -361,7 +361,7 @@ class MySpaceOut(Schema):
 
 
 def _operators_out(facility: Facility) -> list[dict[str, Any]]:
-    return [{"id": u.pk, "name": u.display_name or ""} for u in facility.operators.order_by("pk")]
+    return [{"id": u.pk, "name": u.display_name or ""} for u in selectors.operators_of_facility(facility=facility)]
 
 
 @router.get("/communities/{code}/facilities/{facility_id}/operators", response=list[OperatorOut])

@@ -268,3 +268,7 @@ def operator_accounts(*, community: Community, ids: list[int]) -> list[Any]:
             code="not_an_operator",
         )
     return found
+
+
+def operators_of_facility(*, facility: Facility) -> QuerySet[Any]:
+    return facility.operators.order_by("pk")

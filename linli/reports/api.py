@@ -2,7 +2,7 @@
 
 Residents and city systems report through Open311 (/open311/v2/); this router is for the community's own staff."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -20,33 +20,34 @@ from .models import Category, CategoryAttribute
 
 router = Router(tags=["reports"], auth=AUTH)
 BASE = "/communities/{code}/report-categories"
+Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
 
 
-class ChoiceIn(Schema):
+class ReportChoiceIn(Schema):
     key: str = Field(max_length=40)
     name: str = Field(max_length=60)
 
 
-class AttributeIn(Schema):
+class ReportQuestionIn(Schema):
     code: str = Field(max_length=40)
     description: str = Field(max_length=200, description="The question residents answer.")
-    datatype: CategoryAttribute.Datatype = CategoryAttribute.Datatype.STRING
+    datatype: Datatype = "string"
     required: bool = False
     datatype_description: str = Field("", max_length=200)
     order: int | None = Field(None, ge=1, le=999, description="Empty: after the last question.")
-    values: list[ChoiceIn] = Field([], max_length=100, description="The choices of a list question.")
+    values: list[ReportChoiceIn] = Field([], max_length=100, description="The choices of a list question.")
 
 
-class AttributePatch(Schema):
+class ReportQuestionPatch(Schema):
     description: str | None = Field(None, max_length=200)
-    datatype: CategoryAttribute.Datatype | None = None
+    datatype: Datatype | None = None
     required: bool | None = None
     datatype_description: str | None = Field(None, max_length=200)
     order: int | None = Field(None, ge=1, le=999)
-    values: list[ChoiceIn] | None = Field(None, max_length=100)
+    values: list[ReportChoiceIn] | None = Field(None, max_length=100)
 
 
-class AttributeOut(Schema):
+class ReportQuestionOut(Schema):
     id: int
     code: str
     description: str
@@ -57,10 +58,10 @@ class AttributeOut(Schema):
     values: list[dict[str, str]]
 
 
-class CategoryPatch(Schema):
+class ReportCategoryPatch(Schema):
     name: str | None = Field(None, max_length=60)
     group: str | None = Field(None, max_length=60)
-    kind: Category.Kind | None = None
+    kind: Literal["problem", "suggestion"] | None = None
     description: str | None = Field(None, max_length=300)
     keywords: str | None = Field(None, max_length=200)
     accept_within_hours: int | None = Field(None, ge=1, le=8784)
@@ -76,12 +77,12 @@ class CategoryPatch(Schema):
     order: int | None = Field(None, ge=0, le=999)
 
 
-class CategoryIn(CategoryPatch):
+class ReportCategoryIn(ReportCategoryPatch):
     code: str = Field(max_length=40, description="The Open311 service_code; it cannot change later.")
     name: str = Field(max_length=60)
 
 
-class CategoryOut(Schema):
+class ReportCategoryOut(Schema):
     id: int
     code: str
     name: str
@@ -101,7 +102,7 @@ class CategoryOut(Schema):
     open311_listed: bool
     active: bool
     order: int
-    attributes: list[AttributeOut]
+    attributes: list[ReportQuestionOut]
 
 
 def attribute_out(a: CategoryAttribute) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def attribute_out(a: CategoryAttribute) -> dict[str, Any]:
 
 def category_out(c: Category) -> dict[str, Any]:
     return {
-        **{name: getattr(c, name) for name in CategoryOut.model_fields if name not in ("id", "attributes")},
+        **{name: getattr(c, name) for name in ReportCategoryOut.model_fields if name not in ("id", "attributes")},
         "id": c.pk,
         "attributes": [attribute_out(a) for a in c.attributes.all()],
     }
@@ -146,23 +147,23 @@ def _fresh(request: HttpRequest, community: Community, pk: int) -> dict[str, Any
     return category_out(selectors.category_to_set_up(user=request.user, community=community, pk=pk))
 
 
-@router.get(BASE, response=list[CategoryOut])
+@router.get(BASE, response=list[ReportCategoryOut])
 def category_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     """Every category of the community, retired ones too."""
     community = _community(request, code)
     return [category_out(c) for c in selectors.categories_to_set_up(user=request.user, community=community)]
 
 
-@router.post(BASE, response={201: CategoryOut})
-def category_create(request: HttpRequest, code: str, payload: CategoryIn) -> Status[Any]:
+@router.post(BASE, response={201: ReportCategoryOut})
+def category_create(request: HttpRequest, code: str, payload: ReportCategoryIn) -> Status[Any]:
     community = _community(request, code)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     category = services.category_create(actor=request.user, community=community, **_category_data(community, data))
     return Status(201, _fresh(request, community, category.pk))
 
 
-@router.patch(BASE + "/{int:category_id}", response=CategoryOut)
-def category_update(request: HttpRequest, code: str, category_id: int, payload: CategoryPatch) -> dict[str, Any]:
+@router.patch(BASE + "/{int:category_id}", response=ReportCategoryOut)
+def category_update(request: HttpRequest, code: str, category_id: int, payload: ReportCategoryPatch) -> dict[str, Any]:
     """Only the fields sent change; `first_grid_id`/`responsible_id: null` clear them. A changed time limit
     applies to reports made from now on."""
     community = _community(request, code)
@@ -176,7 +177,7 @@ def category_update(request: HttpRequest, code: str, category_id: int, payload: 
     return _fresh(request, community, category.pk)
 
 
-@router.post(BASE + "/{int:category_id}/retire", response=CategoryOut)
+@router.post(BASE + "/{int:category_id}/retire", response=ReportCategoryOut)
 def category_retire(request: HttpRequest, code: str, category_id: int) -> dict[str, Any]:
     """No new reports in this category (the web form and Open311); open ones go on."""
     community = _community(request, code)
@@ -185,7 +186,7 @@ def category_retire(request: HttpRequest, code: str, category_id: int) -> dict[s
     return _fresh(request, community, category.pk)
 
 
-@router.post(BASE + "/{int:category_id}/restore", response=CategoryOut)
+@router.post(BASE + "/{int:category_id}/restore", response=ReportCategoryOut)
 def category_restore(request: HttpRequest, code: str, category_id: int) -> dict[str, Any]:
     community = _community(request, code)
     category = selectors.category_to_set_up(user=request.user, community=community, pk=category_id)
@@ -193,8 +194,8 @@ def category_restore(request: HttpRequest, code: str, category_id: int) -> dict[
     return _fresh(request, community, category.pk)
 
 
-@router.post(BASE + "/{int:category_id}/attributes", response={201: AttributeOut})
-def attribute_add(request: HttpRequest, code: str, category_id: int, payload: AttributeIn) -> Status[Any]:
+@router.post(BASE + "/{int:category_id}/attributes", response={201: ReportQuestionOut})
+def attribute_add(request: HttpRequest, code: str, category_id: int, payload: ReportQuestionIn) -> Status[Any]:
     community = _community(request, code)
     category = selectors.category_to_set_up(user=request.user, community=community, pk=category_id)
     data = payload.dict()
@@ -203,9 +204,9 @@ def attribute_add(request: HttpRequest, code: str, category_id: int, payload: At
     return Status(201, attribute_out(attribute))
 
 
-@router.patch(BASE + "/{int:category_id}/attributes/{int:attribute_id}", response=AttributeOut)
+@router.patch(BASE + "/{int:category_id}/attributes/{int:attribute_id}", response=ReportQuestionOut)
 def attribute_update(
-    request: HttpRequest, code: str, category_id: int, attribute_id: int, payload: AttributePatch
+    request: HttpRequest, code: str, category_id: int, attribute_id: int, payload: ReportQuestionPatch
 ) -> dict[str, Any]:
     community = _community(request, code)
     category = selectors.category_to_set_up(user=request.user, community=community, pk=category_id)
