@@ -53,6 +53,9 @@ def test_the_admin_adds_a_category_and_cancels_a_booked_slot_on_a_phone(page: An
     assert category.resolve_within_hours == 48 and category.name == "不文明养犬"
     assert "已添加类别" in page.inner_text(".messages")
     screenshot(page, "reports-category-saved-elder")
+    page.goto(page.base_url + f"/reports/{community.code}/categories/")
+    assert "不文明养犬" in page.inner_text("main") and fits_the_phone(page)
+    screenshot(page, "reports-categories-elder")
 
     page.goto(page.base_url + f"/services/{community.code}/facilities/{service.facility_id}/")
     assert fits_the_phone(page)
