@@ -27,9 +27,13 @@ SPACES = [
 ]
 
 
-def _category() -> FacilityCategory:
+# A space whose type is not the generic service station (the infant station is childcare 0–3).
+CATEGORY_OF = {"yizhan": "childcare"}
+
+
+def _category(code: str = "community_service_station") -> FacilityCategory:
     ensure_catalogue()  # the facilities' seed, idempotent
-    return FacilityCategory.objects.get(code="community_service_station")
+    return FacilityCategory.objects.get(code=code)
 
 
 def build(ctx: DemoContext) -> None:
@@ -46,7 +50,7 @@ def build(ctx: DemoContext) -> None:
                 code=code,
                 defaults={
                     "name": name,
-                    "category": category,
+                    "category": _category(CATEGORY_OF[code]) if code in CATEGORY_OF else category,
                     "scenario": "services",
                     "nature": nature,
                     "lat": community.centre_lat,

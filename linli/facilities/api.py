@@ -7,30 +7,36 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from linli.accounts.api_auth import AUTH
-from linli.core.errors import DomainError, NotFound
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import date_in_range
 from linli.core.uploads import upload_read
 from linli.people.selectors import acted_by
 from linli.places.selectors import building_get, community_get
 
-from . import register_io, selectors, services
+from . import register_io, rules, selectors, services
 from .models import Booking, Facility, Service, Slot
 from .schemas import (
     BookingIn,
     BookingOut,
     CategoryOut,
     DaySheetOut,
+    FacilityCategoryIn,
     FacilityIn,
     FacilityOut,
     FacilityPatch,
     FacilitySlotOut,
     ImportOut,
+    PriceRuleIn,
+    PriceRuleOut,
     ServiceIn,
     ServiceOut,
+    ServicePatch,
+    SlotCancelIn,
+    SlotCancelOut,
     SlotIn,
 )
 
@@ -70,7 +76,7 @@ def service_out(s: Service) -> dict[str, Any]:
         "id": s.pk,
         "facility_id": s.facility_id,
         "price_rules": [
-            {"label": r.label, "min_age": r.min_age, "price_fen": r.price_fen} for r in s.price_rules.all()
+            {"id": r.pk, "label": r.label, "min_age": r.min_age, "price_fen": r.price_fen} for r in s.price_rules.all()
         ],
     }
 
@@ -220,10 +226,68 @@ def service_create(request: HttpRequest, code: str, facility_id: int, payload: S
 
 
 @router.get("/communities/{code}/services/{service_id}/slots", response=list[FacilitySlotOut])
-def slot_list(request: HttpRequest, code: str, service_id: int) -> list[dict[str, Any]]:
+def slot_list(request: HttpRequest, code: str, service_id: int, date: dt.date | None = None) -> list[dict[str, Any]]:
+    """The open slots of the next two weeks, or of one `date` (YYYY-MM-DD)."""
     community = community_get(code=code, user=request.user)
     service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    if date is not None:
+        return [slot_out(s) for s in selectors.slots_on(service=service, day=date_in_range(date))]
     return [slot_out(s) for s in selectors.slots_open(service=service)]
+
+
+@router.patch("/communities/{code}/services/{service_id}", response=ServiceOut)
+def service_update(request: HttpRequest, code: str, service_id: int, payload: ServicePatch) -> dict[str, Any]:
+    """Only the fields sent change."""
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return service_out(services.service_update(actor=request.user, service=service, **changes))
+
+
+@router.get("/communities/{code}/services/{service_id}/price-rules", response=list[PriceRuleOut])
+def price_rule_list(request: HttpRequest, code: str, service_id: int) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    return [
+        {"id": r.pk, "label": r.label, "min_age": r.min_age, "price_fen": r.price_fen}
+        for r in selectors.price_rules_of(service=service)
+    ]
+
+
+@router.post("/communities/{code}/services/{service_id}/price-rules", response={201: PriceRuleOut})
+def price_rule_add(request: HttpRequest, code: str, service_id: int, payload: PriceRuleIn) -> Status:
+    """From `min_age` on, the resident pays `price_fen` (the lowest applying price wins); for new bookings."""
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    rule = services.service_price_rule_add(actor=request.user, service=service, **payload.dict())
+    return Status(201, {"id": rule.pk, "label": rule.label, "min_age": rule.min_age, "price_fen": rule.price_fen})
+
+
+@router.delete("/communities/{code}/services/{service_id}/price-rules/{rule_id}", response={204: None})
+def price_rule_remove(request: HttpRequest, code: str, service_id: int, rule_id: int) -> Status:
+    """Retire a rule; bookings already made keep their price."""
+    community = community_get(code=code, user=request.user)
+    service = selectors.service_get(user=request.user, community=community, pk=service_id)
+    rule = selectors.price_rule_get(service=service, pk=rule_id)
+    services.service_price_rule_remove(actor=request.user, rule=rule)
+    return Status(204, None)
+
+
+@router.post("/communities/{code}/facility-categories", response={201: CategoryOut})
+def category_create(request: HttpRequest, code: str, payload: FacilityCategoryIn) -> Status:
+    """Add a facility type to the shared catalogue (register managers of the community)."""
+    community = community_get(code=code, user=request.user)
+    return Status(201, services.category_create(actor=request.user, community=community, **payload.dict()))
+
+
+@router.post("/communities/{code}/slots/{slot_id}/cancel", response=SlotCancelOut)
+def slot_cancel(request: HttpRequest, code: str, slot_id: int, payload: SlotCancelIn) -> dict[str, Any]:
+    """Cancel a time slot and every booking in it; each person booked is told (with the reason)."""
+    community = community_get(code=code, user=request.user)
+    slot = selectors.slot_get(user=request.user, community=community, pk=slot_id)
+    people = 0 if slot.cancelled else selectors.slot_people_to_tell(slot=slot)
+    slot = services.slot_cancel(actor=request.user, slot=slot, reason=payload.reason)
+    return {"slot": slot_out(slot), "bookings_cancelled": people}
 
 
 @router.post("/communities/{code}/services/{service_id}/slots", response={201: FacilitySlotOut})
@@ -276,4 +340,61 @@ def day_sheet(request: HttpRequest, code: str, date: dt.date | None = None) -> l
             "bookings": [booking_out(b) for b in r.bookings],
         }
         for r in rows
+    ]
+
+
+class OperatorsIn(Schema):
+    operator_ids: list[int] = Field(
+        default_factory=list, max_length=100, description="Accounts with the operator role; [] takes every one off."
+    )
+
+
+class OperatorOut(Schema):
+    id: int
+    name: str
+
+
+class MySpaceOut(Schema):
+    facility_id: int
+    facility: str
+    slots: list[FacilitySlotOut]
+
+
+def _operators_out(facility: Facility) -> list[dict[str, Any]]:
+    return [{"id": u.pk, "name": u.display_name or ""} for u in selectors.operators_of_facility(facility=facility)]
+
+
+@router.get("/communities/{code}/facilities/{facility_id}/operators", response=list[OperatorOut])
+def facility_operator_list(request: HttpRequest, code: str, facility_id: int) -> list[dict[str, Any]]:
+    community = community_get(code=code, user=request.user)
+    facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("Only community staff and operators run spaces."))
+    return _operators_out(facility)
+
+
+@router.put("/communities/{code}/facilities/{facility_id}/operators", response=list[OperatorOut])
+def facility_operators_set(
+    request: HttpRequest, code: str, facility_id: int, payload: OperatorsIn
+) -> list[dict[str, Any]]:
+    """Who runs this space (the community admin): they manage its services and time slots, and only theirs."""
+    community = community_get(code=code, user=request.user)
+    facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
+    if not rules.can_manage_register(request.user, community):
+        raise NotAllowed(_("You may not change this community's facility register."))
+    operators = selectors.operator_accounts(community=community, ids=payload.operator_ids)
+    facility = services.facility_operators_set(actor=request.user, facility=facility, operators=operators)
+    return _operators_out(facility)
+
+
+@router.get("/communities/{code}/my-spaces", response=list[MySpaceOut])
+def my_spaces(request: HttpRequest, code: str, date: dt.date | None = None) -> list[dict[str, Any]]:
+    """The spaces assigned to you with the day's time slots (today unless `date`)."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("Only community staff and operators run spaces."))
+    day = date_in_range(date) if date else timezone.localdate()
+    return [
+        {"facility_id": f.pk, "facility": f.name, "slots": [slot_out(r.slot) for r in rows]}
+        for f, rows in selectors.my_spaces_today(user=request.user, community=community, day=day)
     ]

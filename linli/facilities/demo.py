@@ -13,6 +13,7 @@ from linli.core.demo import DemoContext
 from linli.people.models import Resident
 from linli.places.models import Building, Community
 
+from . import services as register
 from .catalogue import ensure_catalogue
 from .models import Booking, Facility, FacilityCategory, Service, Slot
 
@@ -64,6 +65,16 @@ SERVICES = [
     ("XS-HALL", "venue", "议事厅预约", OPERATOR, 0, "半天", True, ((9, 0), (14, 0)), 1),
     ("LM-CENTRE", "barber", "理发", "利民理发室", 1200, "次", True, ((9, 0), (10, 0)), 3),
     ("LM-CANTEEN", "meals", "长者助餐", "利民长者食堂", 1200, "餐", False, (), 0),
+]
+
+
+# The venues 强社公司 runs, assigned to its operator account (who sees them under “My spaces today”).
+OPERATED = ["XS-C1", "XS-C2", "XS-C4", "XS-STUDY", "XS-COURT", "XS-HALL"]
+# Lower prices from an age on: (facility, service, label, from age, price fen)
+PRICE_RULES = [
+    ("XS-HUB", "爱心理发", "70岁以上", 70, 800),
+    ("XS-HUB", "爱心理发", "80岁以上", 80, 0),
+    ("XS-C3", "理发", "老人价", 70, 600),
 ]
 
 
@@ -171,6 +182,16 @@ def build(ctx: DemoContext) -> None:
             slot.booked = taken
         Booking.objects.bulk_create(bookings, batch_size=2000)
         Slot.objects.bulk_update(slots, ["booked"], batch_size=2000)
+        # What staff set up from the pages, through the same services: who runs which space, price rules.
+        admin, operator = ctx.users.get("community_admin"), ctx.users.get("operator")
+        if admin is not None and operator is not None:
+            for code in OPERATED:
+                register.facility_operators_set(actor=admin, facility=facilities[code], operators=[operator])
+        if admin is not None:
+            for fcode, name, label, age, fen in PRICE_RULES:
+                register.service_price_rule_add(
+                    actor=admin, service=services[(fcode, name)], label=label, min_age=age, price_fen=fen
+                )
         ctx.progress(
             f"  facilities: {len(facilities)} spaces, {len(services)} services, {len(slots)} slots, "
             f"{len(bookings)} bookings"

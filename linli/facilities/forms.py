@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.scenarios import Scenario
 from linli.core.uploads import MB, MaxFileSizeValidator
 from linli.people.models import Resident
 from linli.places.models import Building, Community
@@ -90,6 +91,60 @@ class SlotSeriesForm(forms.Form):
     start = forms.TimeField(label=_("starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     capacity = forms.IntegerField(label=_("places"), min_value=1, max_value=10000)
+
+
+class FacilityCategoryForm(forms.Form):
+    """A facility type added to the shared catalogue (the GB 50180-2018 types are seeded)."""
+
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("Lower-case letters, digits, dashes or underscores.")
+    )
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=40)
+    name_en = forms.CharField(label=_("English name"), max_length=80)
+    default_scenario = forms.ChoiceField(label=_("default scenario"), choices=Scenario.choices)
+
+
+class PriceRuleForm(forms.Form):
+    label = forms.CharField(label=_("label"), max_length=40, help_text=_("e.g. 老人价, 80岁以上"))
+    min_age = forms.IntegerField(label=_("from age"), min_value=0, max_value=130)
+    price = YuanField(label=_("price (yuan)"), min_value=0)
+
+    def service_data(self) -> dict[str, Any]:
+        from .money import yuan_to_fen
+
+        data = dict(self.cleaned_data)
+        data["price_fen"] = yuan_to_fen(data.pop("price"), field="price")
+        return data
+
+
+class SlotCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, sent to the people booked"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. 场地维修，改期另行通知"),
+    )
+
+
+class OperatorsForm(forms.Form):
+    operators: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Operator accounts who run this space"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They see it under “My spaces today” and manage its services and time slots, and only those."),
+    )
+
+    def __init__(self, *args: Any, operators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["operators"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = operators
+        field.label_from_instance = _account_label  # type: ignore[method-assign,assignment]
+
+
+def _account_label(user: Any) -> str:
+    return str(user.display_name or user.mobile)
 
 
 class PhotoForm(forms.Form):

@@ -66,6 +66,13 @@ class Facility(models.Model):
     nature = models.CharField(_("nature"), max_length=12, choices=Nature.choices, default=Nature.AFFORDABLE)
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices, blank=True)
     operator = models.CharField(_("operator"), max_length=80, blank=True)
+    operators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="operated_facilities",
+        verbose_name=_("operator accounts"),
+        help_text=_("Accounts with the operator role who run this space: its services and time slots."),
+    )
     building = models.ForeignKey(
         "places.Building",
         null=True,

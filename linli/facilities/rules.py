@@ -3,7 +3,7 @@
 from typing import Any
 
 from linli.accounts.models import Role
-from linli.accounts.rules import access_for, can_view_community, has_role, oversees
+from linli.accounts.rules import STAFF_ROLES, access_for, can_view_community, has_role, oversees
 from linli.people import rules as people_rules
 
 REGISTER_ROLES = (Role.COMMUNITY_ADMIN, Role.SOCIAL_WORKER)
@@ -26,6 +26,22 @@ def can_export_register(user: Any, community: Any) -> bool:
 def can_run_front_desk(user: Any, community: Any) -> bool:
     """Open time slots and menus, see day sheets, check people in: staff and the operators who run the spaces."""
     return people_rules.runs_front_desk(user, community)
+
+
+def can_run_facility(user: Any, facility: Any) -> bool:
+    """Open and cancel time slots, change services of one space: the community's staff for every space; an
+    operator only for the spaces the community admin assigned to them."""
+    community = facility.community
+    if access_for(user).superuser or has_role(user, community, *STAFF_ROLES):
+        return True
+    if not has_role(user, community, Role.OPERATOR):
+        return False
+    return facility.operators.filter(pk=user.pk).exists()
+
+
+def can_be_facility_operator(user: Any, community: Any) -> bool:
+    """Who may be assigned to run a space: an active account with the operator role in the community."""
+    return bool(user is not None and user.is_active and has_role(user, community, Role.OPERATOR))
 
 
 def own_resident(user: Any) -> Any:

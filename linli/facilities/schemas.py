@@ -79,6 +79,7 @@ class FacilityPatch(Schema):
 
 
 class PriceRuleOut(Schema):
+    id: int
     label: str
     min_age: int
     price_fen: int
@@ -122,6 +123,41 @@ class FacilitySlotOut(Schema):
     booked: int
     free: int
     cancelled: bool
+
+
+class ServicePatch(Schema):
+    kind: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=80)
+    provider: str | None = Field(None, max_length=80)
+    description: str | None = None
+    price_fen: int | None = Field(None, description="Price in fen (1 yuan = 100 fen); never negative.")
+    price_unit: str | None = Field(None, max_length=20)
+    bookable: bool | None = None
+    waitlist: bool | None = None
+    cancel_hours: int | None = Field(None, ge=0, le=168)
+    active: bool | None = None
+
+
+class PriceRuleIn(Schema):
+    label: str = Field(min_length=1, max_length=40)
+    min_age: int = Field(ge=0, le=130)
+    price_fen: int = Field(description="The price from that age on, in fen; never negative.")
+
+
+class FacilityCategoryIn(Schema):
+    code: str = Field(max_length=40, description="Lower-case letters, digits, dashes or underscores.")
+    name_zh: str = Field(min_length=1, max_length=40)
+    name_en: str = Field(min_length=1, max_length=80)
+    default_scenario: str
+
+
+class SlotCancelIn(Schema):
+    reason: str = Field("", max_length=200, description="Sent to everyone booked.")
+
+
+class SlotCancelOut(Schema):
+    slot: "FacilitySlotOut"
+    bookings_cancelled: int
 
 
 class SlotIn(Schema):

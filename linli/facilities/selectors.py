@@ -8,14 +8,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.errors import NotAllowed, NotFound
+from linli.accounts.models import Role, RoleAssignment, User
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people import selectors as people_selectors
 from linli.people.models import Resident
 from linli.places.geometry import haversine_m
 from linli.places.models import Community
 
 from . import rules
-from .models import Booking, Facility, FacilityCategory, Service, Slot
+from .models import Booking, Facility, FacilityCategory, Service, ServicePriceRule, Slot
 
 WALK_M_PER_MIN = 75  # a relaxed walk, elderly included (4.5 km/h)
 
@@ -129,6 +130,44 @@ def slots_open(*, service: Service, now: dt.datetime | None = None, days: int = 
     ).order_by("starts_at")
 
 
+def slot_days(*, service: Service, now: dt.datetime | None = None, days: int = 14) -> list[tuple[dt.date, int]]:
+    """The days with open slots in the coming `days`, each with how many, earliest first."""
+    counts: dict[dt.date, int] = {}
+    for starts_at in slots_open(service=service, now=now, days=days).values_list("starts_at", flat=True):
+        day = timezone.localtime(starts_at).date()
+        counts[day] = counts.get(day, 0) + 1
+    return sorted(counts.items())
+
+
+def slots_on(*, service: Service, day: dt.date, now: dt.datetime | None = None) -> QuerySet[Slot]:
+    """The open slots of one day (those still to come)."""
+    now = now or timezone.now()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return Slot.objects.filter(
+        service=service,
+        cancelled=False,
+        starts_at__gt=now,
+        starts_at__gte=start,
+        starts_at__lt=start + dt.timedelta(days=1),
+    ).order_by("starts_at")
+
+
+def slot_people_to_tell(*, slot: Slot) -> int:
+    """How many bookings (confirmed or waiting) cancelling this slot would cancel."""
+    return Booking.objects.filter(slot=slot, status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]).count()
+
+
+def price_rules_of(*, service: Service) -> QuerySet[ServicePriceRule]:
+    return ServicePriceRule.objects.filter(service=service).order_by("min_age", "pk")
+
+
+def price_rule_get(*, service: Service, pk: int) -> ServicePriceRule:
+    rule = ServicePriceRule.objects.filter(service=service, pk=pk).first()
+    if rule is None:
+        raise NotFound(_("No such price rule."))
+    return rule
+
+
 def slot_get(*, user: Any, community: Community, pk: int) -> Slot:
     slot = Slot.objects.filter(pk=pk).select_related("service__facility").first()
     if slot is None:
@@ -195,3 +234,41 @@ def day_sheet(*, user: Any, community: Community, day: dt.date, facility: Facili
     ):
         bookings.setdefault(b.slot_id, []).append(b)
     return [DaySheetRow(s, bookings.get(s.pk, [])) for s in slots]
+
+
+def facilities_run_by(*, user: Any, community: Community) -> QuerySet[Facility]:
+    """The spaces of the community this account is assigned to run (an operator's “my spaces”)."""
+    if user is None or not user.is_authenticated:
+        return Facility.objects.none()
+    return Facility.objects.filter(community=community, operators=user, active=True).order_by("code")
+
+
+def my_spaces_today(*, user: Any, community: Community, day: dt.date) -> list[tuple[Facility, list[DaySheetRow]]]:
+    """Each space the account runs, with the day's slots and their bookings."""
+    return [
+        (facility, day_sheet(user=user, community=community, day=day, facility=facility))
+        for facility in facilities_run_by(user=user, community=community)
+    ]
+
+
+def operators_of(*, community: Community) -> QuerySet[Any]:
+    """The accounts with the operator role in the community: who may be assigned a space."""
+    ids = RoleAssignment.objects.filter(community=community, role=Role.OPERATOR).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "pk")
+
+
+def operator_accounts(*, community: Community, ids: list[int]) -> list[Any]:
+    """These accounts, each an operator of the community; any other id is refused (nothing changes)."""
+    found = list(operators_of(community=community).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        unknown = sorted(set(ids) - {u.pk for u in found})
+        raise DomainError(
+            _("Not operators of this community: %(ids)s.") % {"ids": ", ".join(map(str, unknown))},
+            field="operator_ids",
+            code="not_an_operator",
+        )
+    return found
+
+
+def operators_of_facility(*, facility: Facility) -> QuerySet[Any]:
+    return facility.operators.order_by("pk")

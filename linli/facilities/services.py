@@ -146,6 +146,33 @@ def facility_update(*, actor: Any, facility: Facility, **data: Any) -> Facility:
     return facility
 
 
+def facility_operators_set(*, actor: Any, facility: Facility, operators: list[Any]) -> Facility:
+    """Who runs this space: accounts with the operator role in its community (none: only staff)."""
+    community = facility.community
+    if not rules.can_manage_register(actor, community):
+        raise NotAllowed(_("You may not change this community's facility register."))
+    chosen = {u.pk: u for u in operators}
+    for user in chosen.values():
+        if not rules.can_be_facility_operator(user, community):
+            raise DomainError(
+                _("%(name)s is not an operator of this community.") % {"name": user.display_name or user.pk},
+                field="operators",
+                code="not_an_operator",
+            )
+    with transaction.atomic():
+        facility = Facility.objects.select_for_update().get(pk=facility.pk)
+        before = sorted(facility.operators.values_list("pk", flat=True))
+        facility.operators.set(list(chosen.values()))
+        audit_record(
+            actor=actor,
+            action="facility.operators",
+            instance=facility,
+            before={"operators": before},
+            after={"operators": sorted(chosen)},
+        )
+    return facility
+
+
 def category_create(
     *, actor: Any, community: Community, code: str, name_zh: str, name_en: str, default_scenario: str
 ) -> FacilityCategory:
@@ -231,8 +258,13 @@ def _apply_service(service: Service, data: dict[str, Any]) -> None:
     _clean(service, exclude=["community", "facility"])
 
 
+def _may_change_services(actor: Any, facility: Facility) -> bool:
+    """Register managers change every service; an operator those of the spaces they run."""
+    return rules.can_manage_register(actor, facility.community) or rules.can_run_facility(actor, facility)
+
+
 def service_create(*, actor: Any, facility: Facility, **data: Any) -> Service:
-    if not rules.can_manage_register(actor, facility.community):
+    if not _may_change_services(actor, facility):
         raise NotAllowed(_("You may not change this community's services."))
     service = Service(community=facility.community, facility=facility)
     _apply_service(service, data)
@@ -243,7 +275,7 @@ def service_create(*, actor: Any, facility: Facility, **data: Any) -> Service:
 
 
 def service_update(*, actor: Any, service: Service, **data: Any) -> Service:
-    if not rules.can_manage_register(actor, service.community):
+    if not _may_change_services(actor, service.facility):
         raise NotAllowed(_("You may not change this community's services."))
     with transaction.atomic():
         service = Service.objects.select_for_update(of=("self",)).get(pk=service.pk)
@@ -275,6 +307,19 @@ def service_price_rule_add(
     return rule
 
 
+def service_price_rule_remove(*, actor: Any, rule: ServicePriceRule) -> None:
+    """Retire a price rule: later bookings pay without it; bookings already made keep their price."""
+    service = rule.service
+    if not rules.can_manage_register(actor, service.community):
+        raise NotAllowed(_("You may not change this community's services."))
+    with transaction.atomic():
+        before = snapshot(rule)
+        audit_record(
+            actor=actor, action="service.price_rule_remove", instance=rule, community=service.community, before=before
+        )
+        rule.delete()
+
+
 def price_for(service: Service, resident: Resident, day: dt.date) -> int:
     """The list price, or the lowest price of a rule whose age the resident has reached on the day."""
     age = resident.age(day)
@@ -296,8 +341,8 @@ def slot_create(
     now: dt.datetime | None = None,
 ) -> Slot:
     now = now or timezone.now()
-    if not rules.can_run_front_desk(actor, service.community):
-        raise NotAllowed(_("You may not open time slots in this community."))
+    if not rules.can_run_facility(actor, service.facility):
+        raise NotAllowed(_("You may not open time slots in this space."))
     if starts_at <= now:
         raise DomainError(_("A time slot cannot start in the past."), field="starts_at", code="slot_in_past")
     if ends_at <= starts_at:
@@ -364,8 +409,8 @@ def slot_series_create(
 
 def slot_cancel(*, actor: Any, slot: Slot, reason: str = "") -> Slot:
     """Cancel a slot and every booking in it, telling each resident."""
-    if not rules.can_run_front_desk(actor, slot.community):
-        raise NotAllowed(_("You may not change time slots in this community."))
+    if not rules.can_run_facility(actor, slot.service.facility):
+        raise NotAllowed(_("You may not change time slots in this space."))
     with transaction.atomic():
         slot = Slot.objects.select_for_update(of=("self",)).select_related("service").get(pk=slot.pk)
         if slot.cancelled:

@@ -20,4 +20,14 @@ urlpatterns = [
     path("<str:code>/manage/<int:facility_pk>/services/new/", views.service_edit, name="service_new"),
     path("<str:code>/manage/<int:facility_pk>/services/<int:pk>/", views.service_edit, name="service_edit"),
     path("<str:code>/manage/services/<int:pk>/slots/", views.slots_new, name="slots_new"),
+    path("<str:code>/manage/categories/", views.categories, name="categories"),
+    path("<str:code>/manage/services/<int:pk>/prices/", views.price_rules, name="price_rules"),
+    path(
+        "<str:code>/manage/services/<int:pk>/prices/<int:rule_pk>/remove/",
+        views.price_rule_remove,
+        name="price_rule_remove",
+    ),
+    path("<str:code>/slots/<int:pk>/cancel/", views.slot_cancel, name="slot_cancel"),
+    path("<str:code>/manage/<int:pk>/operators/", views.facility_operators, name="facility_operators"),
+    path("<str:code>/my-spaces/", views.my_spaces, name="my_spaces"),
 ]

@@ -21,7 +21,17 @@ from linli.core.uploads import upload_read
 from linli.places.selectors import communities_visible_to, community_get
 
 from . import register_io, rules, selectors, services
-from .forms import FacilityForm, ImportForm, PhotoForm, ServiceForm, SlotSeriesForm
+from .forms import (
+    FacilityCategoryForm,
+    FacilityForm,
+    ImportForm,
+    OperatorsForm,
+    PhotoForm,
+    PriceRuleForm,
+    ServiceForm,
+    SlotCancelForm,
+    SlotSeriesForm,
+)
 from .maps import community_map
 from .mine import mine_lists
 
@@ -78,9 +88,15 @@ def browse(request: HttpRequest, code: str) -> HttpResponse:
 def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     facility = selectors.facility_get(user=request.user, community=community, pk=pk)
-    offered = []
+    chosen = parse_date(request.GET["date"]) if request.GET.get("date") else None
+    offered: list[tuple[Any, list[Any], list[tuple[dt.date, int]], dt.date | None]] = []
     for service in selectors.services_of(facility=facility):
-        offered.append((service, list(selectors.slots_open(service=service)) if service.bookable else []))
+        if not service.bookable:
+            offered.append((service, [], [], None))
+            continue
+        days = selectors.slot_days(service=service)
+        day = chosen or (days[0][0] if days else timezone.localdate())
+        offered.append((service, list(selectors.slots_on(service=service, day=day)), days, day))
     return render(
         request,
         "facilities/detail.html",
@@ -90,7 +106,7 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "offered": offered,
             "members": selectors.household_of(user=request.user),
             "can_manage": rules.can_manage_register(request.user, community),
-            "is_staff": rules.can_run_front_desk(request.user, community),
+            "is_staff": rules.can_run_facility(request.user, facility),
         },
     )
 
@@ -301,8 +317,9 @@ def facility_edit(request: HttpRequest, code: str, pk: int | None = None) -> Htt
 @login_required
 def service_edit(request: HttpRequest, code: str, facility_pk: int, pk: int | None = None) -> HttpResponse:
     community = community_get(code=code, user=request.user)
-    _require_manager(request, community)
     facility = selectors.facility_get(user=request.user, community=community, pk=facility_pk)
+    if not (rules.can_manage_register(request.user, community) or rules.can_run_facility(request.user, facility)):
+        raise NotAllowed(_("You may not change the services of this space."))
     service = selectors.service_of_facility(facility=facility, pk=pk) if pk else None
     initial = {"price": service.price_fen / 100} if service else None
     form = ServiceForm(request.POST or None, instance=service, initial=initial)
@@ -333,8 +350,8 @@ def service_edit(request: HttpRequest, code: str, facility_pk: int, pk: int | No
 def slots_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     service = selectors.service_get(user=request.user, community=community, pk=pk)
-    if not rules.can_run_front_desk(request.user, community):
-        raise NotAllowed(_("You may not open time slots in this community."))
+    if not rules.can_run_facility(request.user, service.facility):
+        raise NotAllowed(_("You may not open time slots in this space."))
     form = SlotSeriesForm(request.POST or None, initial={"first_day": timezone.localdate() + dt.timedelta(days=1)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -379,4 +396,128 @@ def photo_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request,
         "facilities/form.html",
         {"community": community, "form": form, "facility": facility, "title": _("Add a photo"), "multipart": True},
+    )
+
+
+@login_required
+def categories(request: HttpRequest, code: str) -> HttpResponse:
+    """The shared catalogue of facility types; register managers add a type the standard lacks."""
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    form = FacilityCategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = services.category_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Facility type “%(name)s” added.") % {"name": category.name})
+            return redirect("facilities:categories", code=code)
+    return render(
+        request,
+        "facilities/categories.html",
+        {"community": community, "form": form, "categories": selectors.categories()},
+    )
+
+
+@login_required
+def price_rules(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A service's price rules: from an age on, a lower price (the lowest applying wins)."""
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    service = selectors.service_get(user=request.user, community=community, pk=pk)
+    form = PriceRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_price_rule_add(actor=request.user, service=service, **form.service_data())
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Price rule added: it applies to bookings made from now on."))
+            return redirect("facilities:price_rules", code=code, pk=service.pk)
+    return render(
+        request,
+        "facilities/price_rules.html",
+        {"community": community, "service": service, "form": form, "rules": selectors.price_rules_of(service=service)},
+    )
+
+
+@login_required
+@require_POST
+def price_rule_remove(request: HttpRequest, code: str, pk: int, rule_pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    service = selectors.service_get(user=request.user, community=community, pk=pk)
+    rule = selectors.price_rule_get(service=service, pk=rule_pk)
+    services.service_price_rule_remove(actor=request.user, rule=rule)
+    messages.success(request, _("Price rule retired; bookings already made keep their price."))
+    return redirect("facilities:price_rules", code=code, pk=service.pk)
+
+
+@login_required
+def slot_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Cancel a time slot: the page says how many people are booked and asks to confirm; they are all told."""
+    community = community_get(code=code, user=request.user)
+    slot = selectors.slot_get(user=request.user, community=community, pk=pk)
+    if not rules.can_run_facility(request.user, slot.service.facility):
+        raise NotAllowed(_("You may not change time slots in this space."))
+    form = SlotCancelForm(request.POST if request.method == "POST" else None)
+    people = selectors.slot_people_to_tell(slot=slot)
+    if request.method == "POST" and not slot.cancelled and form.is_valid():
+        services.slot_cancel(actor=request.user, slot=slot, reason=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            _("The time slot was cancelled; %(n)s people booked were told.") % {"n": people},
+        )
+        return redirect(reverse("facilities:detail", args=[code, slot.service.facility_id]) + f"?date={slot.day}")
+    return render(
+        request,
+        "facilities/slot_cancel.html",
+        {"community": community, "slot": slot, "form": form, "people": people, "facility": slot.service.facility},
+    )
+
+
+@login_required
+def facility_operators(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The community admin assigns the operator accounts who run this space."""
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    facility = selectors.facility_get(user=request.user, community=community, pk=pk)
+    form = OperatorsForm(
+        request.POST or None,
+        operators=selectors.operators_of(community=community),
+        initial={"operators": list(facility.operators.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.facility_operators_set(
+                actor=request.user, facility=facility, operators=list(form.cleaned_data["operators"])
+            )
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved: who runs %(name)s.") % {"name": facility.name})
+            return redirect("facilities:detail", code=code, pk=facility.pk)
+    return render(
+        request,
+        "facilities/form.html",
+        {"community": community, "form": form, "facility": facility, "title": _("Who runs this space")},
+    )
+
+
+@login_required
+def my_spaces(request: HttpRequest, code: str) -> HttpResponse:
+    """An operator's spaces with the day's time slots and bookings."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_run_front_desk(request.user, community):
+        raise NotAllowed(_("Only community staff and operators run spaces."))
+    day = _day(request)
+    return render(
+        request,
+        "facilities/my_spaces.html",
+        {
+            "community": community,
+            "day": day,
+            "spaces": selectors.my_spaces_today(user=request.user, community=community, day=day),
+        },
     )

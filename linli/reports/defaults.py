@@ -1,5 +1,6 @@
 """A starting set of report categories for a community (what the articles' 随手拍 and 投诉建议 channels receive).
-Community admins change them in the admin site; the demo uses them as they are."""
+Community admins change them on the reports pages (`/reports/<code>/categories/`) or the API; the demo sets
+the fixer of two of them through the same service."""
 
 from typing import Any
 

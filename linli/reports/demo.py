@@ -15,7 +15,7 @@ from linli.places.models import Building
 
 from .defaults import categories_create_defaults
 from .models import Category, Level, Report, ReportEvent
-from .services import api_client_issue
+from .services import api_client_issue, category_update
 
 PER_DAY = {"shibei": 7.0, "limin": 3.0}
 MIX = {"lamp": 18, "corridor": 14, "noise": 14, "leak": 9, "waste": 20, "parking": 15, "suggestion": 10}
@@ -55,7 +55,8 @@ def build(ctx: DemoContext) -> None:
         categories = {c.code: c for c in categories_create_defaults(actor=admin, community=community)}
         operator = ctx.users.get("operator") if community.code == "shibei" else None
         if operator is not None:
-            Category.objects.filter(community=community, code__in=["lamp", "leak"]).update(responsible=operator)
+            for code in ("lamp", "leak"):  # the property company's fixer, set as an admin would on the page
+                categories[code] = category_update(actor=admin, category=categories[code], responsible=operator)
         buildings = list(Building.objects.filter(community=community, grid__isnull=False).select_related("grid"))
         residents = list(
             Resident.objects.filter(community=community).exclude(mobile="").values_list("name", "mobile")[:3000]

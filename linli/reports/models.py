@@ -67,6 +67,26 @@ class Category(models.Model):
     reopen_within_days = models.PositiveSmallIntegerField(
         _("reporter may reopen within (days)"), default=7, validators=[MaxValueValidator(90)]
     )
+    first_level = models.PositiveSmallIntegerField(
+        _("goes first to"),
+        choices=[(1, _("Grid steward")), (2, _("Community"))],
+        default=1,
+        help_text=_("The grid steward, or straight to the community's caseworkers."),
+    )
+    first_grid = models.ForeignKey(
+        "places.Grid",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("always to the steward of grid"),
+        help_text=_("Empty: the steward of the grid where it happens."),
+    )
+    open311_listed = models.BooleanField(
+        _("offered to city systems (Open311)"),
+        default=True,
+        help_text=_("Listed in the Open311 services and accepted from city systems."),
+    )
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -12,20 +12,60 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import RoleAssignment, User
-from linli.core.errors import NotAllowed, NotFound
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.ledger.reasons import key_part
 from linli.places.geometry import haversine_m
-from linli.places.models import Building, Community
+from linli.places.models import Building, Community, Grid
 
 from . import rules
-from .models import ApiClient, Category, Level, Report, ReportEvent, ReportPhoto
+from .models import ApiClient, Category, CategoryAttribute, Level, Report, ReportEvent, ReportPhoto
 
 S = Report.Status
 
 
-def categories_of(*, community: Community, active_only: bool = True) -> QuerySet[Category]:
+def categories_of(*, community: Community, active_only: bool = True, open311: bool = False) -> QuerySet[Category]:
+    """The community's categories; `open311`: only those offered to city systems."""
     qs = Category.objects.filter(community=community).prefetch_related("attributes")
+    if open311:
+        qs = qs.filter(open311_listed=True)
     return qs.filter(active=True) if active_only else qs
+
+
+def categories_to_set_up(*, user: Any, community: Community) -> QuerySet[Category]:
+    """Every category of the community, retired ones too, for those who configure reports."""
+    if not rules.can_configure_reports(user, community):
+        raise NotAllowed(_("Only community admins set up report categories."))
+    return (
+        Category.objects.filter(community=community)
+        .select_related("responsible", "first_grid")
+        .prefetch_related("attributes")
+        .order_by("-active", "order", "code")
+    )
+
+
+def category_to_set_up(*, user: Any, community: Community, pk: int) -> Category:
+    """A category of this community (another community's → 404), for those who configure reports."""
+    category = categories_to_set_up(user=user, community=community).filter(pk=pk).first()
+    if category is None:
+        raise NotFound(_("No such report category."))
+    return category
+
+
+def category_grid(*, community: Community, pk: int | None) -> Grid | None:
+    """A grid of this community by id for a category's routing (None for none); another community's is refused."""
+    if pk is None:
+        return None
+    grid = Grid.objects.filter(community=community, pk=pk).first()
+    if grid is None:
+        raise DomainError(_("Choose a grid of this community."), field="first_grid", code="invalid_grid")
+    return grid
+
+
+def category_attribute_to_set_up(*, category: Category, pk: int) -> CategoryAttribute:
+    attribute = CategoryAttribute.objects.filter(category=category, pk=pk).first()
+    if attribute is None:
+        raise NotFound(_("No such question."))
+    return attribute
 
 
 def category_get(*, community: Community, code: str) -> Category:
@@ -270,8 +310,8 @@ def open311_community(*, code: str) -> Community | None:
 
 
 def category_by_code(*, community: Community, code: str, with_attributes: bool = False) -> Category | None:
-    """An active category by its code, or None."""
-    categories = Category.objects.filter(community=community, active=True, code=code)
+    """An active category offered to city systems (Open311), by its code, or None."""
+    categories = Category.objects.filter(community=community, active=True, open311_listed=True, code=code)
     return (categories.prefetch_related("attributes") if with_attributes else categories).first()
 
 

@@ -23,7 +23,7 @@ from linli.places.models import Community
 from linli.places.selectors import building_choices, community_get, community_get_public, grids_of
 
 from . import pending, rules, selectors, services
-from .forms import ApiKeyForm, NoteForm, RateForm, ReportForm
+from .forms import ApiKeyForm, AttributeForm, CategoryForm, NoteForm, RateForm, ReportForm
 from .mapping import map_context
 from .models import Level, Report
 from .open311.views import _attributes
@@ -489,3 +489,133 @@ def api_keys(request: HttpRequest, code: str) -> HttpResponse:
             "endpoint": request.build_absolute_uri("/open311/v2/"),
         },
     )
+
+
+# --- setting up the community's categories (community admins) -------------------------------------------
+
+
+def _setup_community(request: HttpRequest, code: str) -> Community:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_configure_reports(request.user, community):
+        raise NotAllowed(_("Only community admins set up report categories."))
+    return community
+
+
+def _category_form(request: HttpRequest, community: Community, **kwargs: Any) -> CategoryForm:
+    return CategoryForm(
+        request.POST or None,
+        grids=grids_of(community=community),
+        assignees=selectors.assignees_of(community=community, roles=rules.ASSIGNEE_ROLES),
+        **kwargs,
+    )
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    target = {"values": "choices"}.get(exc.field or "", exc.field)
+    form.add_error(target if target in form.fields else None, str(exc.message))
+
+
+@login_required
+def categories(request: HttpRequest, code: str) -> HttpResponse:
+    community = _setup_community(request, code)
+    return render(
+        request,
+        "reports/categories.html",
+        {"community": community, "categories": selectors.categories_to_set_up(user=request.user, community=community)},
+    )
+
+
+@login_required
+def category_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = _setup_community(request, code)
+    form = _category_form(request, community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = services.category_create(actor=request.user, community=community, **form.service_data())
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
+            return redirect("reports:category", code=community.code, pk=category.pk)
+    return render(
+        request,
+        "reports/category_form.html",
+        {"community": community, "form": form, "title": _("Add a report category")},
+    )
+
+
+@login_required
+def category_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = _setup_community(request, code)
+    category = selectors.category_to_set_up(user=request.user, community=community, pk=pk)
+    form = _category_form(request, community, editing=True, initial=CategoryForm.initial_of(category))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_update(actor=request.user, category=category, **form.service_data())
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved. The new time limits apply to reports made from now on."))
+            return redirect("reports:category", code=community.code, pk=category.pk)
+    return render(
+        request,
+        "reports/category_form.html",
+        {
+            "community": community,
+            "form": form,
+            "category": category,
+            "title": category.name,
+        },
+    )
+
+
+@login_required
+@require_POST
+def category_active(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = _setup_community(request, code)
+    category = selectors.category_to_set_up(user=request.user, community=community, pk=pk)
+    active = request.POST.get("active") == "1"
+    services.category_set_active(actor=request.user, category=category, active=active)
+    if active:
+        messages.success(request, _("Residents can report in “%(name)s” again.") % {"name": category.name})
+    else:
+        messages.success(
+            request, _("“%(name)s” is retired: no new reports; open ones go on.") % {"name": category.name}
+        )
+    return redirect("reports:category", code=community.code, pk=category.pk)
+
+
+@login_required
+def attribute_edit(request: HttpRequest, code: str, pk: int, attribute_pk: int | None = None) -> HttpResponse:
+    community = _setup_community(request, code)
+    category = selectors.category_to_set_up(user=request.user, community=community, pk=pk)
+    attribute = selectors.category_attribute_to_set_up(category=category, pk=attribute_pk) if attribute_pk else None
+    initial = AttributeForm.initial_of(attribute) if attribute else None
+    form = AttributeForm(request.POST or None, editing=attribute is not None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if attribute is None:
+                services.category_attribute_add(actor=request.user, category=category, **form.service_data())
+            else:
+                services.category_attribute_update(actor=request.user, attribute=attribute, **form.service_data())
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The question was saved."))
+            return redirect("reports:category", code=community.code, pk=category.pk)
+    return render(
+        request,
+        "reports/attribute_form.html",
+        {"community": community, "category": category, "attribute": attribute, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def attribute_remove(request: HttpRequest, code: str, pk: int, attribute_pk: int) -> HttpResponse:
+    community = _setup_community(request, code)
+    category = selectors.category_to_set_up(user=request.user, community=community, pk=pk)
+    attribute = selectors.category_attribute_to_set_up(category=category, pk=attribute_pk)
+    services.category_attribute_remove(actor=request.user, attribute=attribute)
+    messages.success(request, _("The question was removed; answers already given stay on their reports."))
+    return redirect("reports:category", code=community.code, pk=category.pk)

@@ -123,7 +123,7 @@ def _service(category: Category) -> dict[str, Any]:
 @open311(("GET", "HEAD"))
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     community = jurisdiction(request)
-    categories = selectors.categories_of(community=community)
+    categories = selectors.categories_of(community=community, open311=True)
     return respond(fmt, "services", "service", [_service(c) for c in categories])
 
 

@@ -14,6 +14,14 @@ from .keys import (
     api_client_touch,
 )
 from .notices import level_recipients, report_url
+from .setup import (
+    category_attribute_add,
+    category_attribute_remove,
+    category_attribute_update,
+    category_create,
+    category_set_active,
+    category_update,
+)
 from .workflow import (
     ALLOWED,
     KIND_OF,
@@ -44,6 +52,12 @@ __all__ = [
     "api_client_revoke",
     "api_client_touch",
     "attributes_clean",
+    "category_attribute_add",
+    "category_attribute_remove",
+    "category_attribute_update",
+    "category_create",
+    "category_set_active",
+    "category_update",
     "grid_at",
     "level_recipients",
     "report_accept",

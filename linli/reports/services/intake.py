@@ -181,6 +181,17 @@ def _new_token() -> str:
     return secrets.token_hex(12)
 
 
+def _route(category: Category, located: Grid | None) -> tuple[Grid | None, int, Any]:
+    """Where a new report goes first, by its category: the grid's steward (the category's own grid, or the one
+    where it happens), or the community's caseworkers. Returns the report's grid, its level and its assignee."""
+    grid = category.first_grid if category.first_grid_id else located
+    if category.first_level == Level.COMMUNITY:
+        return grid, Level.COMMUNITY, None
+    if grid is not None and grid.steward_id:
+        return grid, Level.STEWARD, grid.steward
+    return grid, Level.COMMUNITY, None
+
+
 def report_submit(
     *,
     actor: Any,
@@ -253,7 +264,7 @@ def report_submit(
     with files_removed_on_error() as saved, transaction.atomic():
         if api_client is not None:
             api_client_hold(api_client, now=now)
-        level = Level.STEWARD if where.grid is not None and where.grid.steward_id else Level.COMMUNITY
+        grid, level, first = _route(category, where.grid)
         report = Report.objects.create(
             community=community,
             category=category,
@@ -264,7 +275,7 @@ def report_submit(
             lng=where.lng,
             building=where.building,
             address=where.address,
-            grid=where.grid,
+            grid=grid,
             reporter=reporter,
             on_behalf_of=on_behalf_of,
             guest_mobile=guest_mobile if reporter is None else "",
@@ -274,7 +285,7 @@ def report_submit(
             api_client=api_client,
             token=_new_token(),
             media_url=media_url[:500],
-            assignee=where.grid.steward if where.grid is not None else None,
+            assignee=first,
             level=level,
             due_at=now + dt.timedelta(hours=category.accept_within_hours),
             expected_at=now + dt.timedelta(hours=category.total_hours),
