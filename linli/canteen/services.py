@@ -280,3 +280,18 @@ def meal_order_serve(*, actor: Any, order: MealOrder, now: dt.datetime | None = 
         order.save(update_fields=["status", "served_at", "served_by"])
         audit_record(actor=actor, action="canteen.order_serve", instance=order, before=before, after=snapshot(order))
     return order
+
+
+def meal_orders_cancel_at_move_out(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+    """迁出: the resident's meal orders from today on that are not served are cancelled (charges reversed)."""
+    lines = []
+    for order in (
+        MealOrder.objects.filter(
+            resident=resident, status=MealOrder.Status.ORDERED, menu__day__gte=timezone.localtime(now).date()
+        )
+        .select_related("menu")
+        .order_by("menu__day", "pk")
+    ):
+        meal_order_cancel(actor=actor, order=order, now=now)
+        lines.append(_("Meal order: %(day)s %(meal)s") % {"day": order.menu.day, "meal": order.menu.get_meal_display()})
+    return lines
