@@ -11,6 +11,7 @@ from linli.audit.models import AuditEntry
 from linli.canteen import services as canteen
 from linli.canteen.models import MealCharge, MealOrder
 from linli.conftest import client_for, make_resident
+from linli.core.errors import DomainError
 from linli.courses import services as courses
 from linli.courses.models import Enrolment
 from linli.facilities import services as facilities
@@ -120,7 +121,7 @@ def test_the_api_lists_what_was_cancelled(users, booked_ahead, community):
 
 
 def test_a_refused_move_out_cancels_nothing(users, booked_ahead):
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         services.resident_move_out(
             actor=users["social_worker"], resident=booked_ahead["elder"], on=dt.date(1949, 1, 1), reason="搬走"
         )
