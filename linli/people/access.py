@@ -42,7 +42,12 @@ def verify_first() -> VerifyFirst:
 def api_refusal(request: HttpRequest, exception: DomainError) -> DomainError:
     """The API's twin of the middleware: a 403 or 404 asked by an unverified account answers `verify_first` (same
     status), with a message saying how to verify through the API or the page."""
-    if exception.status in (403, 404) and not isinstance(exception, VerifyFirst) and needs_verification(request.user):
+    if (
+        exception.status in (403, 404)
+        and not exception.field  # a refusal about one field is a form's answer: pages show it on the field too
+        and not isinstance(exception, VerifyFirst)
+        and needs_verification(request.user)
+    ):
         refusal = VerifyFirst(
             _(
                 "This is for residents of the community. Verify your identity first: send your name and ID number "

@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
     name = "linli.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from linli.people.erasure import erasure_hook_register
+
+        from .services.erasure import reports_anonymise_person
+
+        erasure_hook_register("reports", reports_anonymise_person)
