@@ -679,11 +679,11 @@ def _still_referring(instance: models.Model) -> list[str]:
         assert isinstance(model, type) and rel.field is not None  # a real model, not a lazy reference
         count = model._base_manager.filter(**{rel.field.name: instance}).count()
         if count:
-            found.append(f"{model._meta.verbose_name_plural}: {count}")
+            found.append(_("%(things)s: %(n)s") % {"things": model._meta.verbose_name_plural, "n": count})
     if isinstance(instance, Community):
         logged = AuditEntry.objects.filter(community=instance).count()
         if logged:
-            found.append(f"{AuditEntry._meta.verbose_name_plural}: {logged}")
+            found.append(_("%(things)s: %(n)s") % {"things": AuditEntry._meta.verbose_name_plural, "n": logged})
     return found
 
 
