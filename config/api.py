@@ -17,6 +17,7 @@ from linli.ledger.api import router as ledger_router
 from linli.mediation.api import router as mediation_router
 from linli.notices.api import router as notices_router
 from linli.partners.api import router as partners_router
+from linli.people.access import api_refusal
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
 from linli.planning.api import router as planning_router
@@ -30,7 +31,7 @@ api = NinjaAPI(
     '`{"error": {"code", "message", "fields"}}` in the language of the request (Accept-Language).',
     urls_namespace="api",
 )
-install_error_handlers(api)
+install_error_handlers(api, refine=api_refusal)
 
 api.add_router("", accounts_router)
 api.add_router("", places_router)

@@ -7,7 +7,10 @@ class CanteenConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.facilities.mine import mine_list_register
+        from linli.people.moving import move_out_hook_register
 
         from .selectors import orders_of_user
+        from .services import meal_orders_cancel_at_move_out
 
         mine_list_register("orders", orders_of_user, limit=50)
+        move_out_hook_register("canteen", meal_orders_cancel_at_move_out)

@@ -511,3 +511,18 @@ def menu_withdraw(
             after={**snapshot(menu), "orders_cancelled": len(affected), "reason": reason},
         )
     return menu
+
+
+def meal_orders_cancel_at_move_out(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+    """迁出: the resident's meal orders from today on that are not served are cancelled (charges reversed)."""
+    lines = []
+    for order in (
+        MealOrder.objects.filter(
+            resident=resident, status=MealOrder.Status.ORDERED, menu__day__gte=timezone.localtime(now).date()
+        )
+        .select_related("menu")
+        .order_by("menu__day", "pk")
+    ):
+        meal_order_cancel(actor=actor, order=order, now=now)
+        lines.append(_("Meal order: %(day)s %(meal)s") % {"day": order.menu.day, "meal": order.menu.get_meal_display()})
+    return lines

@@ -5,6 +5,7 @@ Every error answers `{"error": {"code": str, "message": str, "fields": {field: [
 with the message in the request's language.
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from .errors import DomainError
+from .errors import DomainError, NotAllowed, NotFound
 
 # A row's id as a request may name it: BIGINT's range, so a larger number is a 400, not a database error.
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -79,9 +80,15 @@ def _field_name(loc: Any) -> str:
     return ".".join(parts) or "__all__"
 
 
-def install_error_handlers(api: NinjaAPI) -> None:
+def install_error_handlers(
+    api: NinjaAPI, *, refine: Callable[[HttpRequest, DomainError], DomainError] | None = None
+) -> None:
+    """`refine` may turn a refusal into a more helpful one (a higher layer's, e.g. "verify first")."""
+
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        if refine is not None:
+            exc = refine(request, exc)
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
         body = error_body(exc.code, str(exc.message), fields)
         if getattr(exc, "public_details", False):  # details meant for the client (e.g. how many to confirm)
@@ -117,11 +124,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return api.create_response(request, error_body("forbidden", _("You may not do this.")), status=403)
+        return domain_error(request, NotAllowed(_("You may not do this.")))
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+        return domain_error(request, NotFound(_("Not found.")))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

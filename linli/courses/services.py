@@ -540,3 +540,16 @@ def course_share(*, actor: Any, course: Course, communities: list[Community]) ->
             after={"shared_with": sorted(c.code for c in communities)},
         )
     return course
+
+
+def enrolments_withdraw_at_move_out(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+    """迁出: the resident leaves the courses they are enrolled or waiting in (seats go to the waiting list)."""
+    lines = []
+    for enrolment in (
+        Enrolment.objects.filter(resident=resident, status__in=Enrolment.ACTIVE)
+        .select_related("course")
+        .order_by("course__title", "pk")
+    ):
+        withdraw(actor=actor, enrolment=enrolment, now=now)
+        lines.append(_("Course: %(course)s") % {"course": enrolment.course.title})
+    return lines

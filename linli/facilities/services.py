@@ -617,3 +617,20 @@ def bookings_close_past(*, now: dt.datetime | None = None, grace: dt.timedelta =
         status=Booking.Status.CANCELLED, cancelled_at=now
     )
     return count
+
+
+def bookings_cancel_at_move_out(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+    """迁出: the resident's bookings not started yet are cancelled (places go to the waiting list)."""
+    lines = []
+    for booking in (
+        Booking.objects.filter(
+            resident=resident,
+            status__in=(Booking.Status.CONFIRMED, Booking.Status.WAITLISTED),
+            slot__starts_at__gt=now,
+        )
+        .select_related("slot__service")
+        .order_by("slot__starts_at", "pk")
+    ):
+        booking_cancel(actor=actor, booking=booking, now=now)
+        lines.append(_("Booking: %(what)s") % {"what": _describe(booking)})
+    return lines

@@ -220,6 +220,82 @@ def _consultation(r: Resident) -> Section:
     return Section("consultation", _("Consultation (议事)"), [_("When"), _("What"), _("Title")], rows)
 
 
+def _mediation(r: Resident) -> Section:
+    from linli.mediation.models import CaseParty
+
+    parties = CaseParty.objects.filter(resident=r).select_related("case").order_by("case__opened_at", "pk")
+    return Section(
+        "mediation",
+        _("Mediation cases I am a party to"),
+        [_("Opened at"), _("Subject"), _("Side"), _("Status")],
+        [
+            [_when(p.case.opened_at), p.case.title, p.get_side_display(), p.case.get_status_display()]
+            for p in parties[:ROW_LIMIT]
+        ],
+    )
+
+
+def _clubs(r: Resident) -> Section:
+    from linli.volunteering.models import ClubMember
+
+    memberships = ClubMember.objects.filter(resident=r).select_related("club").order_by("joined_on", "pk")
+    return Section(
+        "clubs",
+        _("Club memberships"),
+        [_("Joined on"), _("Club"), _("Leader")],
+        [[_when(m.joined_on), m.club.name, _("yes") if m.leader else _("no")] for m in memberships[:ROW_LIMIT]],
+    )
+
+
+def _ballots(r: Resident) -> Section:
+    """Open votes only: a secret ballot keeps no link to its voter, so nobody can hand it back."""
+    from linli.consultation.models import Ballot
+
+    ballots = Ballot.objects.filter(resident=r).select_related("vote", "option").order_by("cast_at", "vote_id")
+    return Section(
+        "ballots",
+        _("Votes I cast (open votes)"),
+        [_("Cast at"), _("Question"), _("My choice")],
+        [[_when(b.cast_at), b.vote.question, b.option.label] for b in ballots[:ROW_LIMIT]],
+    )
+
+
+def _childcare(user: Any) -> Section:
+    from django.db.models import Q
+
+    from linli.childcare.models import Application
+
+    applications = (
+        Application.objects.filter(Q(applied_by=user) | Q(child__user=user))
+        .select_related("child", "group")
+        .order_by("created_at", "pk")
+    )
+    return Section(
+        "childcare",
+        _("Childcare applications"),
+        [_("Applied at"), _("Child"), _("Group"), _("Wanted from"), _("Status")],
+        [
+            [_when(a.created_at), a.child.name, a.group.name, _when(a.start_on), a.get_status_display()]
+            for a in applications[:ROW_LIMIT]
+        ],
+    )
+
+
+def _fund(user: Any) -> Section:
+    from linli.fund.models import Application
+
+    applications = Application.objects.filter(submitted_by=user).select_related("applicant").order_by("submitted_at")
+    return Section(
+        "fund",
+        _("Community fund applications I submitted"),
+        [_("Submitted at"), _("Applicant"), _("Project title"), _("Requested (yuan)"), _("Status")],
+        [
+            [_when(a.submitted_at), a.applicant.name, a.title, a.requested_fen / 100, a.get_status_display()]
+            for a in applications[:ROW_LIMIT]
+        ],
+    )
+
+
 RESIDENT_SECTIONS: tuple[Callable[[Resident], Section], ...] = (
     _profile,
     _points,
@@ -229,6 +305,9 @@ RESIDENT_SECTIONS: tuple[Callable[[Resident], Section], ...] = (
     _courses,
     _volunteering,
     _consultation,
+    _mediation,
+    _clubs,
+    _ballots,
 )
 
 
@@ -238,6 +317,7 @@ def personal_data(*, user: Any) -> list[Section]:
     for resident in Resident.objects.filter(user=user).select_related("community", "household__building"):
         sections += [make(resident) for make in RESIDENT_SECTIONS]
     sections.append(_reports(user))
+    sections += [_childcare(user), _fund(user)]
     return sections
 
 

@@ -12,8 +12,10 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         # A new community gets its funding sources' accounts at once, so that its books list them (and the
         # ids deposits go to) without a read ever opening one. The ledger sits above places, so it listens.
+        from linli.places.deleting import place_clearer_register
         from linli.places.models import Community
 
-        from .receivers import community_created
+        from .receivers import community_created, unused_accounts_clear
 
         post_save.connect(community_created, sender=Community, dispatch_uid="ledger.community_created")
+        place_clearer_register("ledger", unused_accounts_clear)

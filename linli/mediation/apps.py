@@ -7,3 +7,10 @@ class MediationConfig(AppConfig):
     label = "mediation"
     verbose_name = _("Mediation (矛盾调解)")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from linli.people.erasure import erasure_hook_register
+
+        from .services import cases_anonymise_person
+
+        erasure_hook_register("mediation", cases_anonymise_person)

@@ -16,6 +16,7 @@ from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
+from linli.people.erasure import ANONYMISED, Person
 from linli.people.models import Resident
 from linli.people.rules import resident_in
 from linli.places.models import Community
@@ -261,3 +262,23 @@ def case_close(*, actor: Actor, case: Case, resolved: bool, now: dt.datetime | N
         _audit(actor, "case_close", case, resolved=resolved)
         _tell(_people(case), case, gettext_lazy("Mediation case #%(n)s is closed"), exclude=actor)
     return case
+
+
+def cases_anonymise_person(*, person: Person) -> int:
+    """A party's deletion request carried out (PIPL): the cases stay, for the community's record and statistics;
+    the party's name and mobile numbers are masked in the subject, the summary, the notes, the agreement and the
+    follow-ups (the party row keeps pointing at the anonymised register record)."""
+    count = 0
+    cases = Case.objects.select_for_update().filter(parties__resident=person.resident).distinct().order_by("pk")
+    for case in cases:
+        case.title = person.scrub(case.title, name_as=ANONYMISED)
+        case.summary = person.scrub(case.summary, name_as=ANONYMISED)
+        case.save(update_fields=["title", "summary"])
+        for model in (Note, Agreement, FollowUp):
+            for row in model.objects.filter(case=case):
+                scrubbed = person.scrub(row.text, name_as=ANONYMISED)
+                if scrubbed != row.text:
+                    row.text = scrubbed
+                    row.save(update_fields=["text"])
+        count += 1
+    return count

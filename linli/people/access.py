@@ -39,6 +39,26 @@ def verify_first() -> VerifyFirst:
     return VerifyFirst(_("This page is for residents of the community. Verify your identity first."))
 
 
+def api_refusal(request: HttpRequest, exception: DomainError) -> DomainError:
+    """The API's twin of the middleware: a 403 or 404 asked by an unverified account answers `verify_first` (same
+    status), with a message saying how to verify through the API or the page."""
+    if (
+        exception.status in (403, 404)
+        and not exception.field  # a refusal about one field is a form's answer: pages show it on the field too
+        and not isinstance(exception, VerifyFirst)
+        and needs_verification(request.user)
+    ):
+        refusal = VerifyFirst(
+            _(
+                "This is for residents of the community. Verify your identity first: send your name and ID number "
+                "to POST /api/v1/me/verify, or open /people/verify/."
+            )
+        )
+        refusal.status = exception.status
+        return refusal
+    return exception
+
+
 class VerifyFirstMiddleware:
     """Listed after `DomainErrorMiddleware`, so it sees a page's refusal first."""
 

@@ -70,6 +70,10 @@ class MoveOutIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
 
 
+class MovedOutOut(ResidentOut):
+    cancelled: list[str] = Field(description="What the move out cancelled or ended, one line each")
+
+
 class MoveBackIn(Schema):
     reason: str = Field("", max_length=200)
 

@@ -12,15 +12,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.accounts.services import role_revoke
+from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record, snapshot
-from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 
 from . import rules
 from .boundary import Boundary, bbox
+from .deleting import place_clearers_run
 from .geometry import polygon_contains
 from .models import Building, Community, Grid, Neighbourhood, Street
 from .osm import read_buildings
@@ -53,6 +56,7 @@ def _text(value: str, *, field: str, max_length: int = 60) -> str:
 def street_create(*, actor: Any, code: str, name: str, district: str = "", city: str = "") -> Street:
     if not rules.can_manage_streets(actor):
         raise NotAllowed(_("Only city admins set up streets."))
+    _check_code_free(code)
     street = Street(code=code.strip(), name=_text(name, field="name"), district=district.strip(), city=city.strip())
     _full_clean(street)
     with transaction.atomic():
@@ -567,6 +571,7 @@ def grid_create(
     *, actor: Any, community: Community, code: str, name: str, colour: str = "#d94f2b", steward: Any = None
 ) -> Grid:
     _check_set_up(actor, community)
+    _check_code_free(code)
     grid = Grid(community=community, code=code.strip(), name=_text(name, field="name"), colour=_check_colour(colour))
     _full_clean(grid, exclude=["community", "steward"])
     _check_steward(community, steward)
@@ -648,3 +653,84 @@ def staff_revoke(*, actor: Any, community: Community, assignment: RoleAssignment
                 grid.steward = None
                 grid.save(update_fields=["steward"])
                 audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))
+
+
+# --- deleting a place set up by mistake -------------------------------------------------------------------------
+
+# Codes that would collide with the set-up pages' own addresses (…/streets/new/, …/grids/new/).
+RESERVED_CODES = frozenset({"new", "edit", "delete"})
+
+
+def _check_code_free(code: str) -> None:
+    if code.strip().lower() in RESERVED_CODES:
+        raise DomainError(
+            _("“%(code)s” is a reserved word of the set-up pages: choose another code.") % {"code": code.strip()},
+            field="code",
+            code="reserved_code",
+        )
+
+
+def _still_referring(instance: models.Model) -> list[str]:
+    """What still refers to this place, as "residents: 12" lines: every relation of every app, found from the
+    models' own metadata (this layer knows none of the domains above it), and the audit log's rows."""
+    found = []
+    for rel in instance._meta.related_objects:
+        model = rel.related_model
+        assert isinstance(model, type) and rel.field is not None  # a real model, not a lazy reference
+        count = model._base_manager.filter(**{rel.field.name: instance}).count()
+        if count:
+            found.append(_("%(things)s: %(n)s") % {"things": model._meta.verbose_name_plural, "n": count})
+    if isinstance(instance, Community):
+        logged = AuditEntry.objects.filter(community=instance).count()
+        if logged:
+            found.append(_("%(things)s: %(n)s") % {"things": AuditEntry._meta.verbose_name_plural, "n": logged})
+    return found
+
+
+def _delete(actor: Any, instance: Any, *, action: str, label: str) -> None:
+    """Lock, refuse while anything refers to it (saying what), delete, audit; all in one transaction."""
+    with transaction.atomic():
+        locked = type(instance).objects.select_for_update().get(pk=instance.pk)
+        place_clearers_run(locked)
+        referring = _still_referring(locked)
+        if referring:
+            raise Conflict(
+                _("“%(name)s” cannot be deleted while other records refer to it (%(what)s). Move or remove them first.")
+                % {"name": label, "what": pgettext("list separator", ", ").join(referring)},
+                code="still_referred_to",
+                details={"referring": referring},
+            )
+        before = snapshot(locked)
+        community = getattr(locked, "community", None)
+        pk = locked.pk
+        locked.delete()
+        audit_record(
+            actor=actor,
+            action=action,
+            object_type=locked._meta.label_lower,
+            object_id=str(pk),
+            community=community,
+            before=before,
+        )
+
+
+def street_delete(*, actor: Any, street: Street) -> None:
+    if not rules.can_manage_streets(actor):
+        raise NotAllowed(_("Only city admins set up streets."))
+    _delete(actor, street, action="street.delete", label=street.name)
+
+
+def community_delete(*, actor: Any, community: Community) -> None:
+    if not rules.can_edit_community(actor, community):
+        raise NotAllowed(_("You may not change this community."))
+    _delete(actor, community, action="community.delete", label=community.name)
+
+
+def building_delete(*, actor: Any, building: Building) -> None:
+    _check_set_up(actor, building.community)
+    _delete(actor, building, action="building.delete", label=building.name)
+
+
+def grid_delete(*, actor: Any, grid: Grid) -> None:
+    _check_set_up(actor, grid.community)
+    _delete(actor, grid, action="grid.delete", label=grid.name)

@@ -24,4 +24,8 @@ urlpatterns = [
     path("communities/<str:code>/grids/<str:grid_code>/", views.grid_edit, name="grid_edit"),
     path("communities/<str:code>/staff/new/", views.staff_add, name="staff_add"),
     path("communities/<str:code>/staff/<str:pk>/revoke/", views.staff_revoke, name="staff_revoke"),
+    path("streets/<str:code>/delete/", views.street_delete, name="street_delete"),
+    path("communities/<str:code>/delete/", views.community_delete, name="community_delete"),
+    path("communities/<str:code>/buildings/<str:pk>/delete/", views.building_delete, name="building_delete"),
+    path("communities/<str:code>/grids/<str:grid_code>/delete/", views.grid_delete, name="grid_delete"),
 ]

@@ -120,7 +120,12 @@ def street_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("places:street_detail", code=street.code)
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": street.name})
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": street.name},
+        delete_url=reverse("places:street_delete", args=[street.code]),
+    )
 
 
 @login_required
@@ -198,7 +203,13 @@ def community_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("places:community_setup", code=community.code)
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": community.name}, upload=True)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": community.name},
+        upload=True,
+        delete_url=reverse("places:community_delete", args=[community.code]),
+    )
 
 
 @login_required
@@ -303,6 +314,7 @@ def building_edit(request: HttpRequest, code: str, pk: str) -> HttpResponse:
         form,
         title=_("Edit %(name)s") % {"name": building.name},
         community=community,
+        delete_url=reverse("places:building_delete", args=[community.code, building.pk]),
     )
 
 
@@ -405,7 +417,13 @@ def grid_edit(request: HttpRequest, code: str, grid_code: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect(_setup_url(community) + "#grids")
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": grid.name}, community=community)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": grid.name},
+        community=community,
+        delete_url=reverse("places:grid_delete", args=[community.code, grid.code]),
+    )
 
 
 @login_required
@@ -435,3 +453,66 @@ def staff_revoke(request: HttpRequest, code: str, pk: str) -> HttpResponse:
     else:
         messages.success(request, _("Role revoked."))
     return redirect(_setup_url(community) + "#staff")
+
+
+# --- deleting a place set up by mistake (a button on its edit page) ---------------------------------------------
+
+
+def _deleted_or_refused(request: HttpRequest, delete: Any, *, done: str, back: str) -> HttpResponse:
+    try:
+        delete()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    messages.success(request, _("Deleted."))
+    return redirect(done)
+
+
+@login_required
+@require_POST
+def street_delete(request: HttpRequest, code: str) -> HttpResponse:
+    street = _street(request, code)
+    return _deleted_or_refused(
+        request,
+        lambda: services.street_delete(actor=request.user, street=street),
+        done=reverse("places:street_list"),
+        back=reverse("places:street_edit", args=[street.code]),
+    )
+
+
+@login_required
+@require_POST
+def community_delete(request: HttpRequest, code: str) -> HttpResponse:
+    community = selectors.community_get(code=code, user=request.user)
+    return _deleted_or_refused(
+        request,
+        lambda: services.community_delete(actor=request.user, community=community),
+        done=reverse("places:street_detail", args=[community.street.code]),
+        back=reverse("places:community_edit", args=[community.code]),
+    )
+
+
+@login_required
+@require_POST
+def building_delete(request: HttpRequest, code: str, pk: str) -> HttpResponse:
+    community = _community(request, code)
+    building = selectors.building_get(community=community, pk=parse_id(pk))
+    return _deleted_or_refused(
+        request,
+        lambda: services.building_delete(actor=request.user, building=building),
+        done=_setup_url(community) + "#buildings",
+        back=reverse("places:building_edit", args=[community.code, building.pk]),
+    )
+
+
+@login_required
+@require_POST
+def grid_delete(request: HttpRequest, code: str, grid_code: str) -> HttpResponse:
+    community = _community(request, code)
+    grid = selectors.grid_get(community=community, code=grid_code)
+    return _deleted_or_refused(
+        request,
+        lambda: services.grid_delete(actor=request.user, grid=grid),
+        done=_setup_url(community) + "#grids",
+        back=reverse("places:grid_edit", args=[community.code, grid.code]),
+    )

@@ -13,3 +13,9 @@ class ReportsConfig(AppConfig):
         from .selectors import earnings_described
 
         describer_register("report", earnings_described)
+
+        from linli.people.erasure import erasure_hook_register
+
+        from .services.erasure import reports_anonymise_person
+
+        erasure_hook_register("reports", reports_anonymise_person)

@@ -30,7 +30,7 @@ def test_the_page_reads_in_each_language_and_in_elder_mode(me, language, heading
 def test_an_account_without_a_register_record_downloads_its_account_only(make_user):
     user = make_user()
     body = json.loads(client_for(user).get("/accounts/me/data/download.json").content)
-    assert [s["key"] for s in body["sections"]] == ["account", "reports"]
+    assert [s["key"] for s in body["sections"]] == ["account", "reports", "childcare", "fund"]
     page = client_for(user).get("/accounts/me/data/").content.decode()
     assert "申请删除" not in page  # nothing on the register to delete
 

@@ -10,7 +10,7 @@ from linli.places.selectors import community_get, household_get
 from .. import selectors, services
 from ..ages import tier_of
 from ..models import Resident
-from ..schemas import MoveBackIn, MoveOutIn, ResidentIn, ResidentOut, ResidentPatch, RevealIn, RevealOut
+from ..schemas import MoveBackIn, MovedOutOut, MoveOutIn, ResidentIn, ResidentOut, ResidentPatch, RevealIn, RevealOut
 from .common import router
 
 
@@ -122,15 +122,18 @@ def resident_reveal_id_number(request: HttpRequest, code: str, resident_id: int,
     }
 
 
-@router.post("/communities/{code}/residents/{resident_id}/move-out", response=ResidentOut)
+@router.post("/communities/{code}/residents/{resident_id}/move-out", response=MovedOutOut)
 def resident_move_out(request: HttpRequest, code: str, resident_id: int, payload: MoveOutIn) -> dict[str, Any]:
-    """迁出: kept on the register, no longer a resident (loses the rights of one); undone by `move-back`."""
+    """迁出: kept on the register, no longer a resident (loses the rights of one); undone by `move-back`. Their
+    coming bookings, meal orders and course places are cancelled and their family links end (`cancelled` says
+    which)."""
     community = community_get(code=code, user=request.user)
     resident = selectors.resident_get(user=request.user, community=community, pk=resident_id)
+    cancelled: list[str] = []
     resident = services.resident_move_out(
-        actor=request.user, resident=resident, on=payload.moved_out_on, reason=payload.reason
+        actor=request.user, resident=resident, on=payload.moved_out_on, reason=payload.reason, cancelled=cancelled
     )
-    return resident_out(resident, user=request.user)
+    return {**resident_out(resident, user=request.user), "cancelled": cancelled}
 
 
 @router.post("/communities/{code}/residents/{resident_id}/move-back", response=ResidentOut)

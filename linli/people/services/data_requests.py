@@ -19,10 +19,11 @@ from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
 
 from .. import rules as people_rules
+from ..erasure import ANONYMISED, erasure_hooks_run
 from ..models import DataRequest, Resident
 
 # What an anonymised record is called on every list (stored as data, like any name on the register).
-ANONYMISED_NAME = "已注销居民"
+ANONYMISED_NAME = ANONYMISED
 REASON_MAX = 500
 
 
@@ -123,6 +124,9 @@ def data_request_approve(*, actor: Any, request: DataRequest, answer: str = "") 
             raise DomainError(_("Only deletion requests wait for a decision."))
         resident = Resident.objects.select_for_update().get(pk=locked.resident_id)
         account = User.objects.select_for_update().filter(pk=resident.user_id).first() if resident.user_id else None
+        cleared = erasure_hooks_run(
+            resident=resident, account=account, mobiles=(resident.mobile, getattr(account, "mobile", ""))
+        )
         anonymise(resident, today=timezone.localdate())
         if account is not None:
             close_account(account)
@@ -143,6 +147,7 @@ def data_request_approve(*, actor: Any, request: DataRequest, answer: str = "") 
                 **snapshot(locked),
                 "resident_anonymised": resident.pk,
                 "account_closed": getattr(account, "pk", None),
+                "copies_cleared": cleared,
             },
         )
     return locked

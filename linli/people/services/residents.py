@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,10 @@ from linli.core import crypto
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.places.models import Community, Household
 
-from .. import idnumber
+from .. import idnumber, moving
 from .. import rules as people_rules
-from ..models import Resident, SensitiveTag
+from ..models import FamilyLink, Resident, SensitiveTag
+from .family import family_link_end
 
 # The roles an account holds because its owner lives here: taken back when they move out, given back on an undo.
 RESIDENT_ROLES = (Role.RESIDENT.value, Role.VOLUNTEER.value)
@@ -200,10 +202,17 @@ def resident_reveal_id_number(*, actor: Any, resident: Resident, reason: str) ->
     return crypto.decrypt(resident.id_number_encrypted)
 
 
-def resident_move_out(*, actor: Any, resident: Resident, on: dt.date, reason: str) -> Resident:
+def resident_move_out(
+    *, actor: Any, resident: Resident, on: dt.date, reason: str, cancelled: list[str] | None = None
+) -> Resident:
     """迁出: the resident stays on the register (household kept, for the record and for an undo) and loses the
     rights of a resident: every rule asks `linli.people.rules`, and their account's resident and volunteer roles in
-    the community are taken back. Their account keeps its own history."""
+    the community are taken back. Their account keeps its own history.
+
+    What was booked ahead (facility bookings, meal orders, course places: each domain's hook in `..moving`) is
+    cancelled through its own service and their family links end; one line per thing is added to `cancelled`."""
+    now = timezone.now()
+    lines: list[str] = []
     if not rules.can_edit_residents(actor, resident.community):
         raise NotAllowed(_("You may not change residents in this community."))
     reason = reason.strip()
@@ -220,6 +229,8 @@ def resident_move_out(*, actor: Any, resident: Resident, on: dt.date, reason: st
         if on < locked.birth_date:
             raise DomainError(_("The moving-out date is before the resident was born."), field="moved_out_on")
         before = snapshot(locked)
+        lines += moving.move_out_hooks_run(actor=actor, resident=locked, now=now)
+        lines += _family_links_end(actor=actor, resident=locked, now=now)
         locked.moved_out_on = on
         locked.note = _note_with(locked.note, _("Moved out on %(day)s: %(reason)s") % {"day": on, "reason": reason})
         locked.save(update_fields=["moved_out_on", "note", "updated_at"])
@@ -235,12 +246,25 @@ def resident_move_out(*, actor: Any, resident: Resident, on: dt.date, reason: st
             action="resident.move_out",
             instance=locked,
             before=before,
-            after={**snapshot(locked), "reason": reason, "roles_removed": roles_removed},
+            after={**snapshot(locked), "reason": reason, "roles_removed": roles_removed, "cancelled": lines},
         )
+    if cancelled is not None:
+        cancelled += lines
     if locked.user is not None:
         people_rules.forget(locked.user)
         forget_access(locked.user)
     return locked
+
+
+def _family_links_end(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+    lines = []
+    links = FamilyLink.objects.filter(Q(helper=resident) | Q(elder=resident), status__in=FamilyLink.OPEN)
+    for link in links.select_related("helper", "elder").order_by("pk"):
+        family_link_end(actor=actor, link=link, now=now)
+        lines.append(
+            _("Family link: %(helper)s helping %(elder)s") % {"helper": link.helper.name, "elder": link.elder.name}
+        )
+    return lines
 
 
 def resident_move_back(*, actor: Any, resident: Resident, reason: str = "") -> Resident:

@@ -66,7 +66,7 @@ def test_staff_family_links_page_and_api_by_role(users, asked, role, role_client
         assert (asked.status, asked.confirmed_by) == ("active", users[role])
     else:
         assert asked.status == "requested" and AuditEntry.objects.count() == before
-        assert confirm.json()["error"]["code"] in {"forbidden", "not_found", "unknown_community"}
+        assert confirm.json()["error"]["code"] in {"forbidden", "not_found", "unknown_community", "verify_first"}
 
 
 @pytest.mark.parametrize("role", ROLES)

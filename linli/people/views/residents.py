@@ -181,17 +181,21 @@ def resident_move_out(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, community=community, pk=pk)
     form = MoveOutForm(request.POST)
     if form.is_valid():
+        cancelled: list[str] = []
         try:
             services.resident_move_out(
                 actor=request.user,
                 resident=resident,
                 on=form.cleaned_data["moved_out_on"],
                 reason=form.cleaned_data["reason"],
+                cancelled=cancelled,
             )
         except DomainError as exc:
             exc.show_on(form)
         else:
             messages.success(request, _("%(name)s is recorded as moved out.") % {"name": resident.name})
+            if cancelled:
+                messages.info(request, _("Cancelled at the move out: %(list)s") % {"list": _("; ").join(cancelled)})
             return redirect("people:resident_detail", code=community.code, pk=resident.pk)
     return _detail_with(request, community, resident, form)
 
