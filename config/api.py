@@ -20,6 +20,7 @@ from linli.partners.api import router as partners_router
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
 from linli.planning.api import router as planning_router
+from linli.surveys.api import router as surveys_router
 from linli.volunteering.api import router as volunteering_router
 
 api = NinjaAPI(
@@ -49,3 +50,4 @@ api.add_router("", fund_router)
 api.add_router("", partners_router)
 api.add_router("", home_router)
 api.add_router("", notices_router)
+api.add_router("", surveys_router)

@@ -21,6 +21,7 @@ from linli.people.rules import can_invite_residents
 from linli.people.selectors import data_requests_of, resident_of_user
 from linli.places import rules as place_rules
 from linli.places import selectors as places
+from linli.surveys.selectors import open_surveys_for
 
 from . import personal_data
 from .selectors import roles_of
@@ -42,6 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "resident": resident,
             "unread_notices": my_unread(user=request.user),
+            "open_surveys": open_surveys_for(user=request.user)[:5],
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),
