@@ -260,10 +260,11 @@ def question_move(*, actor: Any, survey: Survey, question: Question, up: bool) -
             )
 
 
-def survey_publish(*, actor: Any, survey: Survey) -> Survey:
-    """Open the survey: the residents it targets today are asked (it shows from its opening time)."""
+def survey_publish(*, actor: Any, survey: Survey, now: dt.datetime | None = None) -> Survey:
+    """Open the survey: the residents it targets today are asked (it shows from its opening time).
+    `now` is for the demo."""
     _may_write(actor, survey)
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_draft(survey)
         if not locked.questions.exists():
@@ -375,7 +376,9 @@ def _clean_answers(survey: Survey, given: dict[int, Given]) -> list[Answer]:
     return rows
 
 
-def survey_answer(*, actor: Any, survey: Survey, resident: Resident, given: dict[int, Given]) -> Response:
+def survey_answer(
+    *, actor: Any, survey: Survey, resident: Resident, given: dict[int, Given], on: dt.date | None = None
+) -> Response:
     """The resident's answers (given by themself or by one who may act for them), once per resident or household."""
     if not actor.is_authenticated or not rules.can_answer_for(actor, resident):
         raise NotAllowed(_("You may not answer for this resident."))
@@ -394,6 +397,7 @@ def survey_answer(*, actor: Any, survey: Survey, resident: Resident, given: dict
                 respondent_key=key,
                 resident=None if survey.anonymous else resident,
                 answered_by=None if survey.anonymous else actor,
+                answered_on=on or timezone.localdate(),
             )
             for row in rows:
                 row.response = response

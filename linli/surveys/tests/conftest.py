@@ -14,18 +14,18 @@ from linli.surveys.models import Question, Survey
 
 
 def build_survey(
-    actor: Any, estate: Estate, *, anonymous: bool = True, per: str = Survey.Per.RESIDENT, tags: bool = True
+    actor: Any, place: Estate, *, anonymous: bool = True, per: str = Survey.Per.RESIDENT, tags: bool = True
 ) -> Survey:
     """A survey to building 1's 独居老人: a single choice, a 1–5 scale and an optional free text."""
     survey = services.survey_create(
         actor=actor,
-        community=estate.community,
+        community=place.community,
         title="助餐需求调研",
         intro="请告诉我们您的需要。",
         anonymous=anonymous,
         per=per,
         closes_at=timezone.now() + dt.timedelta(days=14),
-        targets=NoticeTargets(buildings=[estate.b1], tags=[estate.alone] if tags else []),
+        targets=NoticeTargets(buildings=[place.b1], tags=[place.alone] if tags else []),
     )
     services.question_add(
         actor=actor, survey=survey, kind=Question.Kind.SINGLE, text="您需要送餐上门吗？", options=["需要", "不需要"]

@@ -200,8 +200,7 @@ def test_permission_matrix(estate: Any, users: dict[str, Any], social_worker: An
     from linli.accounts.models import Role
 
     foreign = estate.community.__class__.objects.get(pk=other.pk)
-    from linli.accounts.models import RoleAssignment
-    from linli.accounts.models import User
+    from linli.accounts.models import RoleAssignment, User
 
     stranger = User.objects.create_user(mobile="13911112222", password="pass-word-123")
     RoleAssignment.objects.create(user=stranger, role=Role.SOCIAL_WORKER, community=foreign)

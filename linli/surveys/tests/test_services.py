@@ -51,7 +51,7 @@ def test_one_answer_per_household_and_answering_for_a_household_member(estate: A
     services.survey_answer(actor=adult, survey=survey, resident=estate.alone_b1, given=answers_for(survey))
     response = Response.objects.get(survey=survey)
     assert response.resident == estate.alone_b1 and response.answered_by == adult
-    with pytest.raises(Conflict, match="household|您家"):
+    with pytest.raises(Conflict, match=r"household|您家"):
         services.survey_answer(actor=adult, survey=survey, resident=estate.adult_b1, given=answers_for(survey))
     assert Response.objects.filter(survey=survey).count() == 1
 
@@ -97,7 +97,7 @@ def test_bad_answers_are_refused_and_nothing_saved(estate: Any, social_worker: A
 
 
 def test_bad_survey_input_is_refused_and_nothing_saved(estate: Any, social_worker: Any) -> None:
-    with pytest.raises(DomainError, match="截止|future"):
+    with pytest.raises(DomainError, match=r"截止|future"):
         services.survey_create(
             actor=social_worker,
             community=estate.community,
