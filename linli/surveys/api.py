@@ -39,29 +39,29 @@ class SurveyIn(Schema):
     targets: SurveyTargetsIn | None = None
 
 
-class QuestionIn(Schema):
+class SurveyQuestionIn(Schema):
     kind: str = Field(description="single, multiple, scale (1–5) or text")
     text: str = Field(max_length=200)
     required: bool = True
     options: list[str] = Field([], max_length=12)
 
 
-class AttachIn(Schema):
+class SurveyAttachIn(Schema):
     matter_id: RowId | None = Field(None, description="A round-table matter of the community; null detaches.")
 
 
-class OptionOut(Schema):
+class SurveyOptionOut(Schema):
     id: int
     text: str
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     id: int
     position: int
     kind: str
     text: str
     required: bool
-    options: list[OptionOut]
+    options: list[SurveyOptionOut]
 
 
 class SurveyOut(Schema):
@@ -77,33 +77,33 @@ class SurveyOut(Schema):
     matter_id: int | None
     recipients: int
     responses: int
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
 
 
-class OptionResultOut(Schema):
+class SurveyOptionResultOut(Schema):
     label: str
     count: int
     share: float
 
 
-class QuestionResultOut(Schema):
+class SurveyQuestionResultOut(Schema):
     id: int
     text: str
     kind: str
     answered: int
-    options: list[OptionResultOut]
+    options: list[SurveyOptionResultOut]
     average: float | None
     texts: list[str]
     named_texts: list[dict[str, str]] = Field(description="Only for a survey that is not anonymous.")
 
 
-class ResultsOut(Schema):
+class SurveyResultsOut(Schema):
     id: int
     title: str
     anonymous: bool
     responses: int
     recipients: int
-    questions: list[QuestionResultOut]
+    questions: list[SurveyQuestionResultOut]
 
 
 class MySurveyOut(Schema):
@@ -117,19 +117,19 @@ class MySurveyOut(Schema):
     resident_id: int
     for_me: bool
     answered: bool
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
 
 
-class AnswerItemIn(Schema):
+class SurveyAnswerItemIn(Schema):
     question_id: RowId
     option_ids: list[RowId] = Field([], max_length=12)
     value: int | None = Field(None, ge=1, le=5)
     text: str = Field("", max_length=1000)
 
 
-class AnswersIn(Schema):
+class SurveyAnswersIn(Schema):
     on_behalf_of: RowId | None = Field(None, description="A resident one may act for (household, family link).")
-    answers: list[AnswerItemIn] = Field(max_length=30)
+    answers: list[SurveyAnswerItemIn] = Field(max_length=30)
 
 
 def _question_out(q: Question) -> dict[str, Any]:
@@ -220,8 +220,8 @@ def survey_update(request: HttpRequest, code: str, survey_id: RowId, payload: Su
     return _fresh(request, code, survey_id)
 
 
-@router.post(BASE + "/{survey_id}/questions", response={201: QuestionOut})
-def question_add(request: HttpRequest, code: str, survey_id: RowId, payload: QuestionIn) -> Status:
+@router.post(BASE + "/{survey_id}/questions", response={201: SurveyQuestionOut})
+def question_add(request: HttpRequest, code: str, survey_id: RowId, payload: SurveyQuestionIn) -> Status:
     survey = _get(request, code, survey_id)
     question = services.question_add(
         actor=request.user,
@@ -256,7 +256,7 @@ def survey_close(request: HttpRequest, code: str, survey_id: RowId) -> dict[str,
 
 
 @router.post(BASE + "/{survey_id}/attach", response=SurveyOut)
-def survey_attach(request: HttpRequest, code: str, survey_id: RowId, payload: AttachIn) -> dict[str, Any]:
+def survey_attach(request: HttpRequest, code: str, survey_id: RowId, payload: SurveyAttachIn) -> dict[str, Any]:
     """Show the results on a round-table matter of the community."""
     survey = _get(request, code, survey_id)
     matter = (
@@ -268,7 +268,7 @@ def survey_attach(request: HttpRequest, code: str, survey_id: RowId, payload: At
     return _fresh(request, code, survey_id)
 
 
-@router.get(BASE + "/{survey_id}/results", response=ResultsOut)
+@router.get(BASE + "/{survey_id}/results", response=SurveyResultsOut)
 def survey_results(request: HttpRequest, code: str, survey_id: RowId) -> dict[str, Any]:
     """Counts and shares per option; free texts, with names only when the survey is not anonymous."""
     survey = _get(request, code, survey_id)
@@ -329,7 +329,7 @@ def my_survey_detail(request: HttpRequest, survey_id: RowId, on_behalf_of: RowId
 
 
 @router.post("/me/surveys/{survey_id}/answers", response={201: dict[str, bool]})
-def my_survey_answer(request: HttpRequest, survey_id: RowId, payload: AnswersIn) -> Status:
+def my_survey_answer(request: HttpRequest, survey_id: RowId, payload: SurveyAnswersIn) -> Status:
     """Answer once (per resident or per household, as the survey says); a second answer is refused (409)."""
     entry = selectors.my_survey_get(user=request.user, pk=survey_id, resident_id=payload.on_behalf_of)
     given = {
