@@ -169,17 +169,10 @@ def notice_attach(*, actor: Any, notice: Notice, attachments: list[CleanAttachme
 def _publish(notice: Notice, now: dt.datetime) -> int:
     """Fix the recipients, mark published, and queue the urgent SMS for after the commit. Inside a transaction."""
     targets = NoticeTargets.of(notice)
-    residents = residents_targeted(notice=notice, targets=targets, day=timezone.localdate(now)).select_related(
-        "household__building"
-    )
+    residents = residents_targeted(notice=notice, targets=targets, day=timezone.localdate(now))
     rows = [
-        NoticeRecipient(
-            notice=notice,
-            resident=r,
-            community_id=r.community_id,
-            grid_id=r.household.building.grid_id if r.household_id else None,  # type: ignore[union-attr]
-        )
-        for r in residents
+        NoticeRecipient(notice=notice, resident_id=pk, community_id=community_id, grid_id=grid_id)
+        for pk, community_id, grid_id in residents.values_list("pk", "community_id", "household__building__grid_id")
     ]
     NoticeRecipient.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     notice.status = Notice.Status.PUBLISHED
