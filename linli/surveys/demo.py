@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from linli.consultation.models import Matter
+from linli.consultation.models import Matter, MatterKind
+from linli.consultation.services import matter_raise
 from linli.core.demo import DemoContext
 from linli.notices.targeting import NoticeTargets
 from linli.people.models import SensitiveTag
@@ -85,19 +86,25 @@ def build(ctx: DemoContext) -> None:
             on=ctx.today - dt.timedelta(days=rnd.randint(0, 9)),
         )
         answered += 1
-    matter = _matter(community)
-    if matter is not None:
-        services.survey_attach(actor=worker, survey=survey, matter=matter)
+    matter = _matter(community, worker, opened)
+    services.survey_attach(actor=worker, survey=survey, matter=matter)
     _draft(ctx, community, worker)
     ctx.progress(
         f"  surveys: {survey.title}, {answered} of {len(asked)} asked answered"
-        + (f", attached to the matter “{matter.title}”" if matter is not None else "")
+        + f", attached to the matter “{matter.title}”"
     )
 
 
-def _matter(community: Any) -> Matter | None:
-    """A round-table matter the survey informs: a new one about the elders' canteen, raised by the social worker."""
-    return Matter.objects.filter(community=community, status__in=Matter.OPEN_STATUSES).order_by("-raised_at").first()
+def _matter(community: Any, worker: Any, raised: dt.datetime) -> Matter:
+    """The round-table matter the survey informs, raised by the social worker when she opened the survey."""
+    return matter_raise(
+        actor=worker,
+        community=community,
+        kind=MatterKind.MAJOR,
+        title="老年食堂增加送餐上门服务",
+        body="不少独居和空巢老人腿脚不便，建议老年食堂增加送餐上门。已发起需求调研，结果附后。",
+        now=raised,
+    )
 
 
 def _draft(ctx: DemoContext, community: Any, worker: Any) -> None:
