@@ -10,7 +10,7 @@
     el.style.height = Math.max(160, d.labels.length * (elder ? 56 : 40) + 40) + "px";
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
-      grid: { left: 8, right: 64, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 8, right: elder ? 110 : 80, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: size } },
       yAxis: { type: "category", inverse: true, data: d.labels, axisLabel: { fontSize: size, width: elder ? 140 : 180, overflow: "break" } },
       series: [{
