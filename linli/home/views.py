@@ -21,6 +21,7 @@ from linli.people.rules import can_invite_residents
 from linli.people.selectors import data_requests_of, resident_of_user
 from linli.places import rules as place_rules
 from linli.places import selectors as places
+from linli.surveys import rules as survey_rules
 from linli.surveys.selectors import open_surveys_for
 
 from . import personal_data
@@ -80,6 +81,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_set_up": place_rules.can_set_up_community(request.user, community),
             "neighbourhoods": community.neighbourhoods.all(),
             "care_overdue": care.overdue_count(user=request.user, community=community),
+            "can_survey": survey_rules.can_write_for_community(request.user, community),
         },
     )
 

@@ -196,6 +196,8 @@ def test_permission_matrix(estate: Any, users: dict[str, Any], social_worker: An
                 assert status == 200, (role, name, status)
             else:
                 assert status in (403, 404), (role, name, status)
+        workbench = c.get(f"/communities/{code}/").content.decode()
+        assert ("surveys-link" in workbench) == (role in writers), role
     # staff of another community: its code gives nothing of this survey
     from linli.accounts.models import Role
 
