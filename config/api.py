@@ -22,6 +22,7 @@ from linli.people.api import router as people_router
 from linli.places.api import router as places_router
 from linli.planning.api import router as planning_router
 from linli.reports.api import router as reports_router
+from linli.surveys.api import router as surveys_router
 from linli.volunteering.api import router as volunteering_router
 
 api = NinjaAPI(
@@ -52,3 +53,4 @@ api.add_router("", partners_router)
 api.add_router("", home_router)
 api.add_router("", notices_router)
 api.add_router("", reports_router)
+api.add_router("", surveys_router)

@@ -32,6 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("company/", include("linli.company.urls")),
     path("partners/", include("linli.partners.urls")),
     path("notices/", include("linli.notices.urls")),
+    path("surveys/", include("linli.surveys.urls")),
     path("", include("linli.home.urls")),
 ]
 if settings.DEBUG:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "linli.fund",
     "linli.company",
     "linli.notices",
+    "linli.surveys",
     "linli.demo",
     "linli.planning",
     "linli.cockpit",

@@ -6,14 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.accounts.api_auth import AUTH
 from linli.core.api import RowId
-from linli.core.errors import NotFound
 from linli.people.models import SensitiveTag
-from linli.places.models import Grid
 from linli.places.selectors import community_get
 
 from . import selectors, services
@@ -121,10 +118,7 @@ def _referral_out(referral: Referral) -> dict[str, Any]:
 
 
 def _tag(code: str) -> SensitiveTag:
-    tag = SensitiveTag.objects.filter(code=code).first()
-    if tag is None:
-        raise NotFound(_("No tag has this code."), field="tag")
-    return tag
+    return selectors.tag_by_code(code=code)
 
 
 @router.get(BASE + "/cadences", response=list[CareCadenceOut])
@@ -158,9 +152,7 @@ def care_list(
 ) -> list[dict[str, Any]]:
     """The caller's care list: a steward their grids, social workers and admins the community (filters apply)."""
     community = community_get(code=code, user=request.user)
-    grid_obj = Grid.objects.filter(community=community, code=grid).first() if grid else None
-    if grid and grid_obj is None:
-        raise NotFound(_("No grid has this code."), field="grid")
+    grid_obj = selectors.grid_by_code(community=community, code=grid) if grid else None
     entries = selectors.care_list(
         user=request.user,
         community=community,
@@ -215,9 +207,7 @@ def visit_detail(request: HttpRequest, code: str, visit_id: int) -> dict[str, An
 def visit_report(request: HttpRequest, code: str, visit_id: int, payload: CareReportIn) -> Status:
     community = community_get(code=code, user=request.user)
     visit = selectors.visit_get(user=request.user, community=community, pk=visit_id)
-    category = selectors.report_categories(community=community).filter(code=payload.category).first()
-    if category is None:
-        raise NotFound(_("Choose a category of this community."), field="category")
+    category = selectors.report_category_get(community=community, code=payload.category)
     report = services.visit_report(actor=request.user, visit=visit, category=category, description=payload.description)
     return Status(201, {"report_id": report.pk})
 

@@ -245,3 +245,37 @@ def overdue_count(*, user: Any, community: Community, today: dt.date | None = No
 def report_categories(*, community: Community) -> QuerySet[Category]:
     """Categories a visitor can report a need under: active, and asking for no further required details."""
     return Category.objects.filter(community=community, active=True).exclude(attributes__required=True).order_by("name")
+
+
+def care_tags_of(*, resident: Resident, community: Community) -> QuerySet[SensitiveTag]:
+    """The resident's tags that put them on this community's care list."""
+    return resident.tags.filter(care_cadences__community=community)
+
+
+def referrals_of_visit(*, visit: Visit) -> QuerySet[Referral]:
+    return visit.referrals.select_related("done_by")
+
+
+def cadence_in(*, community: Community, pk: int) -> Cadence | None:
+    return Cadence.objects.filter(community=community, pk=pk).select_related("tag").first()
+
+
+def tag_by_code(*, code: str) -> SensitiveTag:
+    tag = SensitiveTag.objects.filter(code=code).first()
+    if tag is None:
+        raise NotFound(_("No tag has this code."), field="tag")
+    return tag
+
+
+def grid_by_code(*, community: Community, code: str) -> Grid:
+    grid = Grid.objects.filter(community=community, code=code).first()
+    if grid is None:
+        raise NotFound(_("No grid has this code."), field="grid")
+    return grid
+
+
+def report_category_get(*, community: Community, code: str) -> Category:
+    category = report_categories(community=community).filter(code=code).first()
+    if category is None:
+        raise NotFound(_("Choose a category of this community."), field="category")
+    return category

@@ -16,7 +16,7 @@ from linli.places.selectors import community_get
 
 from . import rules, selectors, services
 from .forms import CadenceForm, FilterForm, ReferralForm, ReportForm, VisitForm
-from .models import Cadence, Referral
+from .models import Referral
 
 
 @login_required
@@ -64,7 +64,7 @@ def resident_history(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "community": community,
             "resident": resident,
             "every_days": selectors.on_care_list(resident=resident),
-            "tags": resident.tags.filter(care_cadences__community=community),
+            "tags": selectors.care_tags_of(resident=resident, community=community),
             "visits": selectors.visits_of(resident=resident),
             "can_record": rules.can_record_visit(request.user, resident),
         },
@@ -118,7 +118,7 @@ def visit_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "community": community,
             "visit": visit,
             "resident": visit.resident,
-            "referrals": visit.referrals.select_related("done_by"),
+            "referrals": selectors.referrals_of_visit(visit=visit),
             "can_follow_up": can_follow_up,
             "report_form": ReportForm(categories=_categories(community)) if can_follow_up else None,
             "has_categories": _categories(community).exists(),
@@ -202,7 +202,7 @@ def cadences(request: HttpRequest, code: str) -> HttpResponse:
         if not can_set:
             raise NotAllowed(_("Only the community admin may set how often residents are visited."))
         if request.POST.get("remove"):
-            cadence = Cadence.objects.filter(community=community, pk=int(request.POST["remove"] or 0)).first()
+            cadence = selectors.cadence_in(community=community, pk=int(request.POST["remove"] or 0))
             if cadence is not None:
                 services.cadence_remove(actor=request.user, community=community, tag=cadence.tag)
                 messages.success(request, _("Cadence removed."))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.evidence import evidence_for
 from linli.core.exports import csv_writer
 from linli.core.filters import cleaned_filters
 from linli.core.parsing import parse_id
@@ -131,6 +132,7 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             **_staff_context(request, community),
             "matter": matter,
             "chain": chain,
+            "evidence": evidence_for(request.user, "consultation.matter", matter),
             "state": selectors.resident_state(user=request.user, matter=matter),
             "config": services.settings_for(community),
             "rating_form": RatingForm(),

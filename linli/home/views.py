@@ -24,6 +24,8 @@ from linli.people.rules import can_invite_residents
 from linli.people.selectors import data_requests_of, resident_of_user
 from linli.places import rules as place_rules
 from linli.places import selectors as places
+from linli.surveys import rules as survey_rules
+from linli.surveys.selectors import open_surveys_for
 
 from . import personal_data
 from . import workbench as bench
@@ -52,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "balances": resident_balances(resident) if resident is not None and active else None,
             "due": due_today(user=request.user),
             "unread_notices": my_unread(user=request.user),
+            "open_surveys": open_surveys_for(user=request.user)[:5],
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),
@@ -105,6 +108,7 @@ def community_detail(request: HttpRequest, code: str) -> HttpResponse:
             "care_overdue": care.overdue_count(user=request.user, community=community),
             "oversees": rules.oversees(request.user, community)
             and not rules.is_community_staff(request.user, community),
+            "can_survey": survey_rules.can_write_for_community(request.user, community),
         },
     )
 

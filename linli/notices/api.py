@@ -4,7 +4,6 @@ stewards list their grids' unread; residents list theirs and open one (which is 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
@@ -12,9 +11,8 @@ from ninja.files import UploadedFile
 
 from linli.accounts.api_auth import AUTH
 from linli.core.api import RowId
-from linli.core.errors import DomainError, NotAllowed, NotFound
-from linli.people.models import SensitiveTag
-from linli.places.models import Building, Community, Grid, Neighbourhood, Street
+from linli.core.errors import NotAllowed
+from linli.places.models import Street
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
@@ -114,7 +112,7 @@ def notice_out(notice: Notice) -> dict[str, Any]:
         "published_at": notice.published_at,
         "expires_at": notice.expires_at,
         "recipients": getattr(notice, "recipient_count", None) or notice.recipients.count(),
-        "read": getattr(notice, "read_count", None) or notice.recipients.filter(read_at__isnull=False).count(),
+        "read": getattr(notice, "read_count", None) or selectors.read_count(notice=notice),
         "attachments": _attachment_urls(notice),
     }
 
@@ -134,27 +132,14 @@ def reader_out(r: NoticeRecipient, *, mobile: bool = False) -> dict[str, Any]:
     return row
 
 
-def _rows(model: type[Model], ids: list[int], field: str) -> list[Any]:
-    rows = list(model._default_manager.filter(pk__in=ids))
-    if len(rows) != len(set(ids)):
-        raise DomainError(_("Some of the chosen places do not exist."), field=field)
-    return rows
-
-
 def targets_of(payload: NoticeTargetsIn) -> NoticeTargets:
-    communities = list(Community.objects.filter(code__in=payload.communities))
-    if len(communities) != len(set(payload.communities)):
-        raise DomainError(_("Some of the chosen communities do not exist."), field="communities")
-    tags = list(SensitiveTag.objects.filter(code__in=payload.tags))
-    if len(tags) != len(set(payload.tags)):
-        raise DomainError(_("Unknown sensitive tag."), field="tags")
-    return NoticeTargets(
-        communities=communities,
-        neighbourhoods=_rows(Neighbourhood, payload.neighbourhood_ids, "neighbourhood_ids"),
-        buildings=_rows(Building, payload.building_ids, "building_ids"),
-        grids=_rows(Grid, payload.grid_ids, "grid_ids"),
-        age_tiers=list(payload.age_tiers),
-        tags=tags,
+    return selectors.targets_lookup(
+        communities=payload.communities,
+        neighbourhood_ids=payload.neighbourhood_ids,
+        building_ids=payload.building_ids,
+        grid_ids=payload.grid_ids,
+        age_tiers=payload.age_tiers,
+        tags=payload.tags,
     )
 
 
@@ -170,10 +155,7 @@ def _fields(payload: NoticeIn) -> dict[str, Any]:
 
 
 def _street_get(user: Any, code: str) -> Street:
-    street = Street.objects.filter(code=code).first()
-    if street is None or not rules.can_write_for_street(user, street):
-        raise NotFound(_("No street has the code “%(code)s”.") % {"code": code})
-    return street
+    return selectors.street_for_writer(user=user, code=code)
 
 
 # --- a community's notices -----------------------------------------------------------------------------
@@ -302,9 +284,7 @@ def my_out(r: NoticeRecipient) -> dict[str, Any]:
 @router.get("/me/notices", response=list[MyNoticeOut])
 def my_notice_list(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
     """My live notices: pinned and urgent first, then unread, then newest."""
-    qs = selectors.my_notices(user=request.user)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
+    qs = selectors.my_notices(user=request.user, unread=unread)
     return [my_out(r) for r in qs[:200]]
 
 

@@ -1,17 +1,20 @@
 """Reading notices, always through the acting user's rights: residents see what was sent to them and is live;
 staff see their community's notices (and the street's notices that reach it); stewards see their grids' unread."""
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.errors import NotAllowed, NotFound
-from linli.places.models import Community, Street
+from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.people.models import Resident, SensitiveTag
+from linli.places.models import Building, Community, Grid, Neighbourhood, Street
 
 from . import rules
-from .models import Notice, NoticeRecipient
+from .models import Notice, NoticeAttachment, NoticeRecipient, SmsPreference
+from .targeting import NoticeTargets
 
 
 def _live(prefix: str = "") -> Q:
@@ -24,12 +27,13 @@ def _live(prefix: str = "") -> Q:
 # --- residents -----------------------------------------------------------------------------------------
 
 
-def my_notices(*, user: Any) -> QuerySet[NoticeRecipient]:
-    """My live notices: pinned on top, then unread, then newest."""
+def my_notices(*, user: Any, unread: bool = False) -> QuerySet[NoticeRecipient]:
+    """My live notices (or only the unread ones): pinned on top, then unread, then newest."""
     if not user.is_authenticated:
         return NoticeRecipient.objects.none()
+    only = Q(read_at__isnull=True) if unread else Q()
     return (
-        NoticeRecipient.objects.filter(_live("notice__"), resident__user=user)
+        NoticeRecipient.objects.filter(_live("notice__"), only, resident__user=user)
         .select_related("notice__community", "notice__street")
         .order_by(
             "-notice__pinned",
@@ -146,4 +150,77 @@ def urgent_for_steward(*, user: Any, community: Community) -> QuerySet[Notice]:
         .annotate(unread_count=Count("recipients", filter=unread))
         .filter(unread_count__gt=0)
         .order_by("-published_at", "-pk")
+    )
+
+
+# --- lookups for the pages and the API --------------------------------------------------------------------
+
+
+def street_for_writer(*, user: Any, code: str) -> Street:
+    """A street whose notices the user writes; any other code is "not found"."""
+    street = Street.objects.filter(code=code).first()
+    if street is None or not rules.can_write_for_street(user, street):
+        raise NotFound(_("No street has the code “%(code)s”.") % {"code": code})
+    return street
+
+
+def sms_preferred(*, resident: Resident | None) -> bool:
+    return resident is not None and SmsPreference.objects.filter(resident=resident, by_sms=True).exists()
+
+
+def attachment_for(*, user: Any, notice_pk: int, file_id: int) -> NoticeAttachment:
+    """An attachment the user may open: a live notice's recipient, its writers, the staff of a community it reaches."""
+    item = NoticeAttachment.objects.filter(notice_id=notice_pk, pk=file_id).select_related("notice__community").first()
+    if item is None or not _may_open_attachment(user, item.notice):
+        raise NotFound(_("No such file."))
+    return item
+
+
+def _may_open_attachment(user: Any, notice: Notice) -> bool:
+    if notice.is_live() and NoticeRecipient.objects.filter(notice=notice, resident__user=user).exists():
+        return True
+    if rules.can_write_notice(user, notice):
+        return True
+    communities = (
+        [notice.community]
+        if notice.community_id
+        else list(Community.objects.filter(pk__in=notice.recipients.values("community")))
+    )
+    return any(c is not None and rules.can_view_notices_of(user, c) for c in communities)
+
+
+def read_count(*, notice: Notice) -> int:
+    return notice.recipients.filter(read_at__isnull=False).count()
+
+
+def _rows(model: type[Model], ids: list[int], field: str) -> list[Any]:
+    rows = list(model._default_manager.filter(pk__in=ids))
+    if len(rows) != len(set(ids)):
+        raise DomainError(_("Some of the chosen places do not exist."), field=field)
+    return rows
+
+
+def targets_lookup(
+    *,
+    communities: Sequence[str] = (),
+    neighbourhood_ids: Sequence[int] = (),
+    building_ids: Sequence[int] = (),
+    grid_ids: Sequence[int] = (),
+    age_tiers: Sequence[str] = (),
+    tags: Sequence[str] = (),
+) -> NoticeTargets:
+    """Targets from codes and ids (as the API takes them); an unknown one is refused, naming its field."""
+    found = list(Community.objects.filter(code__in=communities))
+    if len(found) != len(set(communities)):
+        raise DomainError(_("Some of the chosen communities do not exist."), field="communities")
+    tag_rows = list(SensitiveTag.objects.filter(code__in=tags))
+    if len(tag_rows) != len(set(tags)):
+        raise DomainError(_("Unknown sensitive tag."), field="tags")
+    return NoticeTargets(
+        communities=found,
+        neighbourhoods=_rows(Neighbourhood, list(neighbourhood_ids), "neighbourhood_ids"),
+        buildings=_rows(Building, list(building_ids), "building_ids"),
+        grids=_rows(Grid, list(grid_ids), "grid_ids"),
+        age_tiers=list(age_tiers),
+        tags=tag_rows,
     )

@@ -169,17 +169,10 @@ def notice_attach(*, actor: Any, notice: Notice, attachments: list[CleanAttachme
 def _publish(notice: Notice, now: dt.datetime) -> int:
     """Fix the recipients, mark published, and queue the urgent SMS for after the commit. Inside a transaction."""
     targets = NoticeTargets.of(notice)
-    residents = residents_targeted(notice=notice, targets=targets, day=timezone.localdate(now)).select_related(
-        "household__building"
-    )
+    residents = residents_targeted(notice=notice, targets=targets, day=timezone.localdate(now))
     rows = [
-        NoticeRecipient(
-            notice=notice,
-            resident=r,
-            community_id=r.community_id,
-            grid_id=r.household.building.grid_id if r.household_id else None,  # type: ignore[union-attr]
-        )
-        for r in residents
+        NoticeRecipient(notice=notice, resident_id=pk, community_id=community_id, grid_id=grid_id)
+        for pk, community_id, grid_id in residents.values_list("pk", "community_id", "household__building__grid_id")
     ]
     NoticeRecipient.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     notice.status = Notice.Status.PUBLISHED
@@ -191,11 +184,13 @@ def _publish(notice: Notice, now: dt.datetime) -> int:
     return len(rows)
 
 
-def notice_publish(*, actor: Any, notice: Notice, publish_at: dt.datetime | None = None) -> Notice:
-    """Publish now, or schedule for `publish_at` (the periodic job publishes it then)."""
+def notice_publish(
+    *, actor: Any, notice: Notice, publish_at: dt.datetime | None = None, now: dt.datetime | None = None
+) -> Notice:
+    """Publish now, or schedule for `publish_at` (the periodic job publishes it then). `now` is for the demo."""
     if not rules.can_write_notice(actor, notice):
         raise NotAllowed(_("You may not publish this notice."))
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if not locked.can_edit():
@@ -233,7 +228,7 @@ def notice_withdraw(*, actor: Any, notice: Notice) -> Notice:
     return locked
 
 
-def notice_read(*, actor: Any, notice: Notice) -> NoticeRecipient:
+def notice_read(*, actor: Any, notice: Notice, now: dt.datetime | None = None) -> NoticeRecipient:
     """The resident opens the notice: the first time is the read receipt."""
     recipient = (
         NoticeRecipient.objects.filter(notice=notice, resident__user=actor).select_related("notice").first()
@@ -244,7 +239,7 @@ def notice_read(*, actor: Any, notice: Notice) -> NoticeRecipient:
         raise NotFound(_("No such notice."))
     if recipient.read_at is None:
         with transaction.atomic():
-            NoticeRecipient.objects.filter(pk=recipient.pk, read_at__isnull=True).update(read_at=timezone.now())
+            NoticeRecipient.objects.filter(pk=recipient.pk, read_at__isnull=True).update(read_at=now or timezone.now())
         recipient.refresh_from_db(fields=["read_at"])
     return recipient
 

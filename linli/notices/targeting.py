@@ -3,7 +3,7 @@ select on a given day."""
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -15,6 +15,16 @@ from linli.places.models import Building, Community, Grid, Neighbourhood
 
 from . import rules
 from .models import Notice
+
+
+class Issuer(Protocol):
+    """What targeting needs to know of the thing sent (a notice, a survey): who issues it."""
+
+    street_id: Any
+    community_id: Any
+
+    @property
+    def community(self) -> Any: ...
 
 
 @dataclass
@@ -50,7 +60,7 @@ class NoticeTargets:
         }
 
 
-def targets_check(*, actor: Any, notice: Notice, targets: NoticeTargets) -> None:
+def targets_check(*, actor: Any, notice: Issuer, targets: NoticeTargets) -> None:
     """Refuse targets outside the issuer, unknown age tiers, and sensitive tags the author may not see."""
     unknown = [t for t in targets.age_tiers if t not in AgeTier.values]
     if unknown:
@@ -61,7 +71,7 @@ def targets_check(*, actor: Any, notice: Notice, targets: NoticeTargets) -> None
             raise DomainError(_("A community's notice goes to its own residents."), field="communities")
         if any(p.community_id != notice.community_id for p in places):
             raise DomainError(_("Choose places of this community."), code="foreign_place", field="buildings")
-        reach: list[Community] = [notice.community]  # type: ignore[list-item]
+        reach: list[Community] = [notice.community]
     else:
         if places:
             raise DomainError(
@@ -91,7 +101,7 @@ def _age_q(tiers: list[str], day: dt.date) -> Q:
     return q
 
 
-def residents_targeted(*, notice: Notice, targets: NoticeTargets, day: dt.date) -> QuerySet[Resident]:
+def residents_targeted(*, notice: Issuer, targets: NoticeTargets, day: dt.date) -> QuerySet[Resident]:
     qs = Resident.objects.filter(moved_out_on__isnull=True)
     if notice.community_id is not None:
         qs = qs.filter(community_id=notice.community_id)

@@ -19,7 +19,7 @@ from linli.places.selectors import community_get
 from . import rules, selectors, services
 from .files import attachments_clean
 from .forms import NoticeForm, ScheduleForm
-from .models import Notice, NoticeAttachment, NoticeRecipient, SmsPreference
+from .models import Notice, NoticeAttachment
 
 # --- residents -----------------------------------------------------------------------------------------
 
@@ -28,7 +28,7 @@ from .models import Notice, NoticeAttachment, NoticeRecipient, SmsPreference
 def my_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.my_notices(user=request.user), 30).get_page(request.GET.get("page"))
     resident = resident_of_user(user=request.user)
-    by_sms = SmsPreference.objects.filter(resident=resident, by_sms=True).exists() if resident is not None else False
+    by_sms = selectors.sms_preferred(resident=resident)
     return render(request, "notices/my_list.html", {"page": page, "resident": resident, "by_sms": by_sms})
 
 
@@ -57,24 +57,12 @@ def my_sms(request: HttpRequest) -> HttpResponse:
     return redirect("notices:my_list")
 
 
-def _may_open_attachment(user: Any, notice: Notice) -> bool:
-    if notice.is_live() and NoticeRecipient.objects.filter(notice=notice, resident__user=user).exists():
-        return True
-    if rules.can_write_notice(user, notice):
-        return True
-    communities = (
-        [notice.community]
-        if notice.community_id
-        else list(Community.objects.filter(pk__in=notice.recipients.values("community")))
-    )
-    return any(c is not None and rules.can_view_notices_of(user, c) for c in communities)
-
-
 @login_required
 def attachment(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
-    item = NoticeAttachment.objects.filter(notice_id=pk, pk=file_id).select_related("notice__community").first()
-    if item is None or not _may_open_attachment(request.user, item.notice):
-        raise Http404
+    try:
+        item = selectors.attachment_for(user=request.user, notice_pk=pk, file_id=file_id)
+    except NotFound as exc:
+        raise Http404 from exc
     content_type = "application/pdf" if item.kind == NoticeAttachment.Kind.PDF else "image/jpeg"
     response = FileResponse(
         item.file.open("rb"),
@@ -91,10 +79,7 @@ def attachment(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
 
 
 def _street_get(user: Any, code: str) -> Street:
-    street = Street.objects.filter(code=code).first()
-    if street is None or not rules.can_write_for_street(user, street):
-        raise NotFound(_("No street has the code “%(code)s”.") % {"code": code})
-    return street
+    return selectors.street_for_writer(user=user, code=code)
 
 
 @login_required

@@ -1,0 +1,211 @@
+"""Survey pages: staff build a survey, open and close it, read the results as charts and export them; residents
+answer on a phone, for themself or someone they may act for. Every row is read through `selectors`."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.parsing import parse_id
+from linli.places.models import Community
+from linli.places.selectors import community_get
+
+from . import rules, selectors, services
+from .export import results_workbook
+from .forms import AnswerForm, AttachForm, QuestionForm, SurveyForm
+from .models import Survey
+
+# --- residents ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def my_list(request: HttpRequest) -> HttpResponse:
+    entries = selectors.open_surveys_for(user=request.user, include_answered=True)
+    return render(request, "surveys/my_list.html", {"entries": entries})
+
+
+@login_required
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    raw = request.GET.get("for") or request.POST.get("for")
+    resident_id = parse_id(raw, field="for") if raw else None
+    entry = selectors.my_survey_get(user=request.user, pk=pk, resident_id=resident_id)
+    questions = list(selectors.questions_of(survey=entry.survey))
+    form = AnswerForm(request.POST or None, questions=questions)
+    if request.method == "POST" and not entry.answered and form.is_valid():
+        try:
+            services.survey_answer(actor=request.user, survey=entry.survey, resident=entry.resident, given=form.given())
+        except DomainError as exc:
+            if isinstance(exc, NotAllowed | NotFound):
+                raise
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Thank you! Your answers are saved."))
+            return redirect("surveys:my_list")
+    return render(request, "surveys/answer.html", {"entry": entry, "survey": entry.survey, "form": form})
+
+
+# --- staff -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def staff_list(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    surveys = selectors.surveys_of_community(user=request.user, community=community)
+    return render(request, "surveys/staff_list.html", {"community": community, "surveys": surveys})
+
+
+def _compose(request: HttpRequest, community: Community, survey: Survey | None) -> HttpResponse:
+    may_tags = rules.can_target_tags(request.user, community)
+    initial = SurveyForm.initial_of(survey) if survey is not None else {}
+    form = SurveyForm(request.POST or None, initial=initial, community=community, may_target_tags=may_tags)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if survey is None:
+                survey = services.survey_create(actor=request.user, community=community, **form.fields_for_service())
+            else:
+                survey = services.survey_update(actor=request.user, survey=survey, **form.fields_for_service())
+        except DomainError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Saved as a draft. Now add the questions."))
+            return redirect("surveys:staff_detail", code=community.code, pk=survey.pk)
+    return render(request, "surveys/compose.html", {"form": form, "community": community, "survey": survey})
+
+
+@login_required
+def compose(request: HttpRequest, code: str) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_write_for_community(request.user, community):
+        raise NotAllowed(_("You may not write this community's surveys."))
+    return _compose(request, community, None)
+
+
+@login_required
+def edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
+    if not survey.can_edit():
+        raise Conflict(_("An open or closed survey can no longer be changed."))
+    return _compose(request, community, survey)
+
+
+@login_required
+def staff_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
+    return render(
+        request,
+        "surveys/staff_detail.html",
+        {
+            "community": community,
+            "survey": survey,
+            "questions": selectors.questions_of(survey=survey),
+            "question_form": QuestionForm(),
+            "attach_form": AttachForm(
+                initial={"matter": survey.matter_id}, matters=selectors.matters_to_attach(community=community)
+            ),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def question_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the question and choose its kind."))
+    else:
+        try:
+            services.question_add(actor=request.user, survey=survey, **form.fields_for_service())
+        except DomainError as exc:
+            if isinstance(exc, NotAllowed | NotFound):
+                raise
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Question added."))
+    return redirect("surveys:staff_detail", code=code, pk=pk)
+
+
+@login_required
+@require_POST
+def question_act(request: HttpRequest, code: str, pk: int, qid: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
+    question = selectors.question_get(survey=survey, pk=qid)
+    action = request.POST.get("action", "")
+    try:
+        if action == "remove":
+            services.question_remove(actor=request.user, survey=survey, question=question)
+        elif action in ("up", "down"):
+            services.question_move(actor=request.user, survey=survey, question=question, up=action == "up")
+        else:
+            raise DomainError(_("Unknown action."))
+    except DomainError as exc:
+        if isinstance(exc, NotAllowed | NotFound):
+            raise
+        messages.error(request, str(exc.message))
+    return redirect("surveys:staff_detail", code=code, pk=pk)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "publish":
+            services.survey_publish(actor=request.user, survey=survey)
+            messages.success(request, _("The survey is open."))
+        elif action == "close":
+            services.survey_close(actor=request.user, survey=survey)
+            messages.success(request, _("The survey is closed."))
+        elif action == "attach":
+            raw = request.POST.get("matter", "")
+            matter = selectors.matter_to_attach(community=community, pk=parse_id(raw, field="matter")) if raw else None
+            services.survey_attach(actor=request.user, survey=survey, matter=matter)
+            messages.success(request, _("Saved."))
+        else:
+            raise DomainError(_("Unknown action."))
+    except DomainError as exc:
+        if isinstance(exc, NotAllowed):
+            raise
+        messages.error(request, str(exc.message))
+    return redirect("surveys:staff_detail", code=code, pk=pk)
+
+
+def _results_context(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
+    if not rules.can_view_results(request.user, survey):
+        raise NotAllowed(_("You may not see this survey's results."))
+    return {"community": community, "survey": survey, "results": selectors.results_of(survey=survey)}
+
+
+@login_required
+def results(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    context = _results_context(request, code, pk)
+    charts = {f"chart-{r.question.pk}": r.chart() for r in context["results"].questions if r.options}
+    return render(request, "surveys/results.html", {**context, "charts": charts})
+
+
+@login_required
+def export(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    context = _results_context(request, code, pk)
+    response = HttpResponse(
+        results_workbook(context["results"]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="survey-{pk}.xlsx"'
+    return response
