@@ -231,6 +231,7 @@ def _street_section(user: Any, street: Street) -> Section:
         Item(_("Life-circle health check"), _link("planning:street", street.code), testid="street-health"),
         Item(_("Street notices"), _link("notices:street_list", street.code)),
         Item(_("Community partners"), _link("partners:street", street.code)),
+        Item(_("Set up streets and communities"), _link("places:street_list"), testid="setup-streets"),
     ]
     rows = []
     for community in places.communities_of_street(street=street):

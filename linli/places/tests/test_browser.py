@@ -25,7 +25,7 @@ def test_a_street_admin_sets_up_a_community_on_a_phone_in_elder_mode(page: Any, 
     page.context.add_cookies([{"name": "linli_elder", "value": "1", "url": page.base_url}])
     browser_login(page, office.mobile)
 
-    page.click("[data-testid=setup-streets]")
+    page.click("[data-testid=wb-setup-streets]")  # the workbench, where staff land
     page.wait_for_load_state()
     page.click("text=宁围街道")
     page.wait_for_load_state()
