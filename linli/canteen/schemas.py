@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from linli.core.api import LocalTime
+
 
 class QuoteOut(Schema):
     resident_id: int
@@ -24,7 +26,7 @@ class MenuOut(Schema):
     price_fen: int
     capacity: int
     left: int
-    order_until: dt.time
+    order_until: LocalTime
     ordered: int = 0
     closed: bool = Field(False, description="Past the order cut-off: no more orders")
     withdrawn: bool = False
@@ -38,7 +40,7 @@ class MenuIn(Schema):
     dishes: str = Field(min_length=1)
     price_fen: int
     capacity: int = Field(ge=1)
-    order_until: dt.time = dt.time(9, 30)
+    order_until: LocalTime = dt.time(9, 30)
 
 
 class MealOrderIn(Schema):
@@ -95,7 +97,7 @@ class MenuChangeIn(Schema):
     dishes: str | None = Field(None, min_length=1, max_length=2000)
     price_fen: int | None = Field(None, ge=0)
     capacity: int | None = Field(None, ge=1, le=100000)
-    order_until: dt.time | None = None
+    order_until: LocalTime | None = None
     reason: str = Field("", max_length=200)
     confirm_affected: int | None = None
 

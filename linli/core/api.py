@@ -5,6 +5,7 @@ Every error answers `{"error": {"code": str, "message": str, "fields": {field: [
 with the message in the request's language.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -17,11 +18,22 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import AfterValidator
 
 from .errors import DomainError, NotAllowed, NotFound
 
 # A row's id as a request may name it: BIGINT's range, so a larger number is a 400, not a database error.
 RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _local_time(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError(_("Give the time of day as local time, without a time zone (for example 09:30)."))
+    return value
+
+
+# A time of day in the community's own time: one with an offset ("09:30+08:00", "09:30Z") is refused, not guessed.
+LocalTime = Annotated[dt.time, AfterValidator(_local_time)]
 
 
 class Page(Schema):

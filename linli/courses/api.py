@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.accounts.api_auth import AUTH
+from linli.core.api import LocalTime
 from linli.core.errors import DomainError
 from linli.facilities.selectors import facility_get, resident_for_booking
 from linli.places.selectors import community_get
@@ -182,8 +183,8 @@ class SessionIn(Schema):
 
 class SeriesIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 = Monday")
-    start: dt.time
-    end: dt.time
+    start: LocalTime
+    end: LocalTime
     first_day: dt.date | None = None
     last_day: dt.date | None = None
     topic: str = Field("", max_length=80)

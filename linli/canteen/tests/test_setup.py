@@ -339,3 +339,18 @@ def test_served_meals_keep_their_menu(community: Any, users: dict[str, Any], can
     assert api.patch(f"{API}/menus/{menu.pk}", {"price_fen": 1}, content_type="application/json").status_code == 400
     assert api.post(f"{API}/menus/{menu.pk}/withdraw", {}, content_type="application/json").status_code == 400
     assert state() == before
+
+
+def test_a_cut_off_time_with_a_time_zone_is_refused_in_the_users_language(
+    users: dict[str, Any], canteen: Any, day: dt.date
+) -> None:
+    menu = make_menu(canteen, day)
+    before = (menu.order_until, menu.price_fen)
+    for language, text in (("zh-hans", "不带时区"), ("en", "without a time zone")):
+        response = client_for(users["community_admin"], language).patch(
+            f"{API}/menus/{menu.pk}", {"order_until": "12:00:00Z"}, content_type="application/json"
+        )
+        assert response.status_code == 422, response.content
+        assert text in response.json()["error"]["message"]
+    menu.refresh_from_db()
+    assert (menu.order_until, menu.price_fen) == before
