@@ -88,7 +88,7 @@ def household_get(*, community: Community, pk: int) -> Household:
 def streets_set_up_by(user: Any) -> QuerySet[Street]:
     """The streets a user sets up: every street for city admins, their own for street admins."""
     access = access_for(user)
-    qs = Street.objects.annotate(n_communities=Count("communities"))
+    qs = Street.objects.annotate(n_communities=Count("communities")).order_by("code")  # a GROUP BY drops Meta.ordering
     if access.superuser or access.city_admin:
         return qs
     return qs.filter(pk__in=access.street_ids)
