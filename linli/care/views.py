@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
@@ -202,7 +203,7 @@ def cadences(request: HttpRequest, code: str) -> HttpResponse:
         if not can_set:
             raise NotAllowed(_("Only the community admin may set how often residents are visited."))
         if request.POST.get("remove"):
-            cadence = selectors.cadence_in(community=community, pk=int(request.POST["remove"] or 0))
+            cadence = selectors.cadence_in(community=community, pk=parse_id(request.POST["remove"]))
             if cadence is not None:
                 services.cadence_remove(actor=request.user, community=community, tag=cadence.tag)
                 messages.success(request, _("Cadence removed."))

@@ -71,6 +71,9 @@ def test_admin_sets_cadences_on_the_page(setup: Any, tags: dict[str, Any]) -> No
     assert Cadence.objects.get(tag=tags["low_income"]).every_days == 30
     page = client.get("/care/shibei/cadences/").content.decode()
     assert "低保户" in page
+    for nonsense in ("abc", "-1", "１２", "9" * 30):  # not a row id: 404, nothing removed
+        assert client.post("/care/shibei/cadences/", {"remove": nonsense}).status_code == 404
+    assert Cadence.objects.filter(tag=tags["low_income"]).exists()
     client.post("/care/shibei/cadences/", {"remove": Cadence.objects.get(tag=tags["low_income"]).pk})
     assert not Cadence.objects.filter(tag=tags["low_income"]).exists()
 
