@@ -33,11 +33,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._graph import visible_pairs_mask
 from .geo import FloatArray, IntArray
 
 MAX_CORNERS = 600
 _EPS_M = 1e-6  # a point within a micrometre of a line is on it
-_CHUNK = 1 << 21  # pair × ring-edge tests per block (bounded memory)
 
 
 def _reflex(x: FloatArray, y: FloatArray, ring: IntArray, outer: bool) -> IntArray:
@@ -74,68 +74,16 @@ def visible_pairs(
     """Pairs of ``corner`` nodes whose straight segment stays inside the area of ``rings``.
 
     ``x``/``y``: metric coordinates of every node; ``rings``: node indices of each ring
-    (outer and inner, not repeating the first node at the end).
+    (outer and inner, not repeating the first node at the end). The test of each pair is
+    the compiled kernel's :func:`._graph.visible_pairs_mask`.
     """
     c = np.asarray(corner, dtype=np.int64)
     if c.size < 2 or not rings:
         z = np.zeros(0, dtype=np.int64)
         return z, z
-    ea = np.concatenate([r for r in rings])
+    ea = np.concatenate(list(rings))
     eb = np.concatenate([np.roll(r, -1) for r in rings])
-    ax, ay, bx, by = x[ea], y[ea], x[eb], y[eb]
-    vx, vy = x[np.unique(ea)], y[np.unique(ea)]
+    v = np.unique(ea)
+    keep = visible_pairs_mask(x[c], y[c], x[ea], y[ea], x[eb], y[eb], x[v], y[v], _EPS_M)
     ii, jj = np.triu_indices(c.size, k=1)
-    keep = np.zeros(ii.size, dtype=bool)
-    n_test = max(ea.size, vx.size, 1)
-    step = max(1, _CHUNK // n_test)
-    for lo in range(0, ii.size, step):
-        p, q = c[ii[lo : lo + step]], c[jj[lo : lo + step]]
-        keep[lo : lo + step] = _inside(x[p], y[p], x[q], y[q], ax, ay, bx, by, vx, vy)
     return c[ii[keep]], c[jj[keep]]
-
-
-def _inside(
-    px: FloatArray,
-    py: FloatArray,
-    qx: FloatArray,
-    qy: FloatArray,
-    ax: FloatArray,
-    ay: FloatArray,
-    bx: FloatArray,
-    by: FloatArray,
-    vx: FloatArray,
-    vy: FloatArray,
-) -> np.ndarray:
-    """Per segment p-q: inside the area bounded by the ring edges a-b with ring vertices v."""
-    P = (slice(None), None)  # segments along rows, ring edges / vertices along columns
-    dx, dy = (qx - px)[P], (qy - py)[P]
-    seg_len = np.hypot(dx, dy)
-    ok = seg_len[:, 0] > _EPS_M
-    seg_len = np.maximum(seg_len, _EPS_M)
-    # 1. no proper crossing with a ring edge (signed distances of each end from the other's line)
-    ex, ey = bx - ax, by - ay
-    e_len = np.maximum(np.hypot(ex, ey), _EPS_M)
-    d1 = (dx * (ay - py[P]) - dy * (ax - px[P])) / seg_len
-    d2 = (dx * (by - py[P]) - dy * (bx - px[P])) / seg_len
-    d3 = (ex * (py[P] - ay) - ey * (px[P] - ax)) / e_len
-    d4 = (ex * (qy[P] - ay) - ey * (qx[P] - ax)) / e_len
-    cross = (((d1 > _EPS_M) & (d2 < -_EPS_M)) | ((d1 < -_EPS_M) & (d2 > _EPS_M))) & (
-        ((d3 > _EPS_M) & (d4 < -_EPS_M)) | ((d3 < -_EPS_M) & (d4 > _EPS_M))
-    )
-    ok &= ~cross.any(axis=1)
-    # 2. no other ring vertex on the open segment
-    wx, wy = vx - px[P], vy - py[P]
-    off = np.abs(dx * wy - dy * wx) / seg_len
-    t = (dx * wx + dy * wy) / (seg_len * seg_len)
-    tol = _EPS_M / seg_len
-    ok &= ~((off <= _EPS_M) & (t > tol) & (t < 1.0 - tol)).any(axis=1)
-    # 3. the midpoint inside (even-odd over every ring) or on a ring edge
-    mx, my = ((px + qx) / 2)[P], ((py + qy) / 2)[P]
-    straddle = (ay > my) != (by > my)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x_at = ax + (my - ay) * (bx - ax) / (by - ay)
-    inside = (np.count_nonzero(straddle & (mx < x_at), axis=1) % 2) == 1
-    tm = np.clip(((mx - ax) * ex + (my - ay) * ey) / (e_len * e_len), 0.0, 1.0)
-    on_edge = (np.hypot(ax + tm * ex - mx, ay + tm * ey - my) <= _EPS_M).any(axis=1)
-    out: np.ndarray = ok & (inside | on_edge)
-    return out

@@ -400,6 +400,7 @@ def _add_areas(col: _Collector, areas: list[_Area], touches: dict[int, int]) -> 
     touched by anything besides its own area is an entrance.
     """
     crossings = outline_only = 0
+    todo: list[tuple[_Area, list[IntArray], set[int]]] = []
     for area in areas:
         rings_idx: list[IntArray] = []
         for ids, lons, lats in area.rings:
@@ -410,22 +411,21 @@ def _add_areas(col: _Collector, areas: list[_Area], touches: dict[int, int]) -> 
                 idx = idx[:-1]
             rings_idx.append(np.asarray(idx, dtype=np.int64))
         ent = {col.index[i] for ids, _, _ in area.rings for i in ids if touches.get(i, 0) >= 2}
-        if len(ent) < 2:
-            continue
-        nodes = np.unique(np.concatenate(rings_idx))
-        lon = np.asarray(col.lon)[nodes]
-        lat = np.asarray(col.lat)[nodes]
-        proj = LocalProjection.around(float(lon.mean()), float(lat.mean()))
-        x = np.zeros(len(col.lon))
-        y = np.zeros(len(col.lon))
-        x[nodes], y[nodes] = proj.forward(lon, lat)
-        corner = corners(x, y, rings_idx, area.outer, np.fromiter(ent, dtype=np.int64))
+        if len(ent) >= 2:
+            todo.append((area, rings_idx, ent))
+    all_lon, all_lat = np.asarray(col.lon), np.asarray(col.lat)
+    for area, rings_idx, ent in todo:
+        nodes = np.unique(np.concatenate(rings_idx))  # the area's nodes, numbered locally
+        lon, lat = all_lon[nodes], all_lat[nodes]
+        x, y = LocalProjection.around(float(lon.mean()), float(lat.mean())).forward(lon, lat)
+        local = [np.searchsorted(nodes, r) for r in rings_idx]
+        corner = corners(x, y, local, area.outer, np.searchsorted(nodes, np.fromiter(ent, dtype=np.int64)))
         if corner.size == 0:
             outline_only += 1
             continue
-        a, b = visible_pairs(x, y, rings_idx, corner)
-        col.a.extend(a.tolist())
-        col.b.extend(b.tolist())
+        a, b = visible_pairs(x, y, local, corner)
+        col.a.extend(nodes[a].tolist())
+        col.b.extend(nodes[b].tolist())
         col.kind.extend([area.kind] * int(a.size))
         crossings += int(a.size)
     return AreaReport(areas=len(areas), crossings=crossings, outline_only=outline_only)

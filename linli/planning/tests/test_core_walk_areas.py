@@ -324,3 +324,54 @@ def test_bad_walk_speed_is_refused() -> None:
         parse_rules(tomllib.loads(text), text=text)
     with pytest.raises(RulesError, match="unknown walking profile 'nope'"):
         load_rules().profile("nope")
+
+
+# --- the visibility test itself, on random concave areas with holes ---------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_crossings_stay_inside_and_give_the_shortest_walk(seed: int) -> None:
+    from scipy.spatial.distance import cdist
+
+    from linli.planning.core.areas import corners, visible_pairs
+    from linli.planning.core.geo import points_in_polygon
+
+    rng = np.random.default_rng(seed)
+    k = 24  # a star-shaped outline (concave) and a small square hole off its centre
+    ang = np.sort(rng.uniform(0, 2 * np.pi, k))
+    rad = rng.uniform(60, 120, k)
+    ox, oy = rad * np.cos(ang), rad * np.sin(ang)
+    hx, hy = np.array([10.0, 30.0, 30.0, 10.0]), np.array([-10.0, -10.0, 10.0, 10.0])
+    x, y = np.r_[ox, hx], np.r_[oy, hy]
+    rings = [np.arange(k), np.arange(k, k + 4)]
+    ent = rng.choice(k, 8, replace=False)
+    corner = corners(x, y, rings, [True, False], ent)
+    a, b = visible_pairs(x, y, rings, corner)
+    assert a.size > 0
+    polys = [np.column_stack([x[r], y[r]]) for r in rings]
+    t = np.linspace(0.02, 0.98, 49)
+    outline = {
+        (min(int(p), int(q)), max(int(p), int(q))) for r in rings for p, q in zip(r, np.roll(r, -1), strict=True)
+    }
+    for u, v in zip(a, b, strict=True):
+        if (min(u, v), max(u, v)) in outline:
+            continue  # an outline edge itself: its points are on the boundary
+        px, py = x[u] + t * (x[v] - x[u]), y[u] + t * (y[v] - y[u])
+        assert points_in_polygon(px, py, polys).all()
+    # shortest walks between entrances on the visibility graph (with the outline) are never longer than on a fine
+    # grid of points inside the area joined to their 8 neighbours (which only approximates straight lines)
+    ea = np.concatenate(rings)
+    eb = np.concatenate([np.roll(r, -1) for r in rings])
+    pairs = np.unique(np.sort(np.column_stack([np.r_[a, ea], np.r_[b, eb]]), axis=1), axis=0)  # coo would add twins
+    uu, vv = pairs[:, 0], pairs[:, 1]
+    w = np.hypot(x[uu] - x[vv], y[uu] - y[vv])
+    g = sparse.coo_array((w, (uu, vv)), shape=(x.size,) * 2).tocsr()
+    d = dijkstra(g, directed=False, indices=ent)[:, ent]
+    straight = cdist(np.column_stack([x[ent], y[ent]]), np.column_stack([x[ent], y[ent]]))
+    assert (d >= straight - 1e-9).all()  # never shorter than a straight line
+    # and exactly straight wherever the straight segment stays inside
+    for i, p in enumerate(ent):
+        for j, q in enumerate(ent):
+            px, py = x[p] + t * (x[q] - x[p]), y[p] + t * (y[q] - y[p])
+            if p != q and points_in_polygon(px, py, polys).all():
+                assert d[i, j] == pytest.approx(straight[i, j], abs=1e-9)
