@@ -3,6 +3,11 @@ largest-component extraction and the sparse graph used by every computation.
 
 Every OSM node of a kept way is a graph node, so every edge is one straight
 segment of the way's geometry and network distances are exact along it.
+Pedestrian areas add their outlines and straight crossings between their
+entrances (see :mod:`.areas`). Every edge carries a kind (level, elevator,
+steps with or without a ramp, not for wheelchairs) for the walking profiles of
+:mod:`.profiles`. Which tags are walkable is decided in one table,
+:data:`WALKABLE_TAGS`.
 """
 
 from __future__ import annotations

@@ -185,16 +185,11 @@ def run_plan(
             f"dropped {network.dropped.components} disconnected pieces of the walking network "
             f"({network.dropped.nodes} nodes, {network.dropped.edges} edges, {network.dropped.length_m:,.0f} m)"
         )
-    refused = refused_length_m(network, walk)
-    if refused:
-        warnings.append(
-            f"walking profile {walk.code!r} cannot use {refused:,.0f} m of the walking network "
-            f"(steps without a ramp, ways tagged wheelchair=no)"
-        )
     return PlanResult(
         inputs=hashed,
         parameters={"max_snap_m": max_snap_m, "profile": walk.code,
                     "siting": [{"category": r.category, "k": r.k} for r in siting]},
-        network=for_profile(network, walk).summary(), analysis=analysis, siting=tuple(results),
+        network={**for_profile(network, walk).summary(), "refused_m": round(refused_length_m(network, walk), 1)},
+        analysis=analysis, siting=tuple(results),
         elapsed_s=time.perf_counter() - t0, warnings=tuple(warnings),
     )  # fmt: skip
