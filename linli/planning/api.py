@@ -10,7 +10,7 @@ from linli.core.errors import NotFound
 from linli.places.selectors import community_get
 
 from . import adapter, rules, selectors, services
-from .core import EDGE_KINDS
+from .core.network import EDGE_KINDS
 from .models import CandidateSite, PlanRun
 
 router = Router(tags=["planning"], auth=AUTH)

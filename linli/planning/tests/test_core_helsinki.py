@@ -18,8 +18,9 @@ import pytest
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
-from linli.planning.core import EDGE_KINDS, WalkNetwork, for_profile, load_osm, load_rules, node_distances, snap_xy
-from linli.planning.core.network import walk_kind
+from linli.planning.core import WalkNetwork, load_osm, load_rules, node_distances, snap_xy
+from linli.planning.core.network import EDGE_KINDS, walk_kind
+from linli.planning.core.profiles import for_profile
 
 
 def helsinki_pbf() -> Path:

@@ -15,20 +15,17 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
 from linli.planning.core import (
-    EDGE_KINDS,
-    STANDARD,
     LocalProjection,
     RulesError,
     WalkNetwork,
-    for_profile,
-    is_walk_area,
     load_network,
     load_rules,
     node_distances,
     parse_rules,
     snap_xy,
-    walk_kind,
 )
+from linli.planning.core.network import EDGE_KINDS, is_walk_area, walk_kind
+from linli.planning.core.profiles import STANDARD, for_profile
 
 from .handmade import RULES_TOML
 
