@@ -2,7 +2,9 @@
 
 An area is walked along its outline (its rings are ways of the network) and across
 it. Crossing is represented by straight edges between *corners*: the area's
-entrances (outline nodes that other walkable ways or areas touch) and the reflex
+entrances (outline nodes that other walkable ways or areas touch, and nodes of
+walkable ways inside the area, not on a bridge, in a tunnel or on another
+layer) and the reflex
 vertices of its rings (outline corners that bend into the walkable space, and
 the corners of its holes). Two corners are joined when the straight segment
 between them stays inside the area (it crosses no ring, passes through no other
@@ -10,7 +12,7 @@ ring vertex, and its midpoint lies inside or on the outline): this is the
 visibility graph of the area restricted to those corners.
 
 Why that set: a shortest walk inside a polygon (holes included) between two
-points of its outline is a chain of straight segments that bends only at reflex
+points inside it is a chain of straight segments that bends only at reflex
 vertices, so the visibility graph on entrances plus reflex vertices holds every
 shortest crossing exactly, for any shape. A convex area without holes has no
 reflex vertex and every pair of entrances sees each other: it gets exactly the

@@ -27,7 +27,7 @@ from scipy import sparse
 from ._graph import components, segment_lengths, symmetric_csr
 from .areas import corners, visible_pairs
 from .errors import EmptyNetworkError, InputError, NetworkError
-from .geo import FloatArray, IntArray, LocalProjection
+from .geo import FloatArray, IntArray, LocalProjection, points_in_polygon
 
 # --- which ways people walk on: the one tag table ------------------------------
 #
@@ -398,13 +398,29 @@ class _Area:
     outer: list[bool]
 
 
-def _add_areas(col: _Collector, areas: list[_Area], touches: dict[int, int]) -> AreaReport:
+def _off_level(tags: Mapping[str, str]) -> bool:
+    """A way above or below the ground it crosses (a bridge, a tunnel, another layer)."""
+    return (
+        tags.get("bridge", "no") != "no" or tags.get("tunnel", "no") != "no" or tags.get("layer", "0") not in ("", "0")
+    )
+
+
+def _add_areas(col: _Collector, areas: list[_Area], touches: dict[int, int], off_level: set[int]) -> AreaReport:
     """Outlines of multipolygon areas, and the straight crossings of every area (see :mod:`.areas`).
 
     ``touches``: per OSM node, how many walkable ways and multipolygon areas it lies on; an outline node
-    touched by anything besides its own area is an entrance.
+    touched by anything besides its own area is an entrance. Nodes of walkable ways that lie inside an
+    area (a path that ends or turns in the middle of a square) are joined across it like entrances,
+    unless the way is on a bridge, in a tunnel or on another layer (``off_level``: their OSM node ids).
+    Called after every way was read: the collector's nodes so far are the ways' nodes.
     """
     crossings = outline_only = 0
+    n_way = len(col.lon)
+    way_lon, way_lat = np.asarray(col.lon), np.asarray(col.lat)
+    by_lon = np.argsort(way_lon, kind="stable")
+    lon_sorted = way_lon[by_lon]
+    level_off = np.zeros(n_way, dtype=bool)
+    level_off[[col.index[i] for i in off_level if i in col.index]] = True
     todo: list[tuple[_Area, list[IntArray], set[int]]] = []
     for area in areas:
         rings_idx: list[IntArray] = []
@@ -415,16 +431,32 @@ def _add_areas(col: _Collector, areas: list[_Area], touches: dict[int, int]) -> 
             if len(idx) > 1 and idx[0] == idx[-1]:
                 idx = idx[:-1]
             rings_idx.append(np.asarray(idx, dtype=np.int64))
-        ent = {col.index[i] for ids, _, _ in area.rings for i in ids if touches.get(i, 0) >= 2}
-        if len(ent) >= 2:
-            todo.append((area, rings_idx, ent))
+        if rings_idx:
+            todo.append(
+                (area, rings_idx, {col.index[i] for ids, _, _ in area.rings for i in ids if touches.get(i, 0) >= 2})
+            )
     all_lon, all_lat = np.asarray(col.lon), np.asarray(col.lat)
     for area, rings_idx, ent in todo:
-        nodes = np.unique(np.concatenate(rings_idx))  # the area's nodes, numbered locally
-        lon, lat = all_lon[nodes], all_lat[nodes]
-        x, y = LocalProjection.around(float(lon.mean()), float(lat.mean())).forward(lon, lat)
+        ring_nodes = np.unique(np.concatenate(rings_idx))
+        rlon, rlat = all_lon[ring_nodes], all_lat[ring_nodes]
+        proj = LocalProjection.around(float(rlon.mean()), float(rlat.mean()))
+        # way nodes strictly inside the area
+        lo = int(np.searchsorted(lon_sorted, rlon.min(), side="left"))
+        hi = int(np.searchsorted(lon_sorted, rlon.max(), side="right"))
+        cand = by_lon[lo:hi]
+        cand = cand[(way_lat[cand] >= rlat.min()) & (way_lat[cand] <= rlat.max()) & (cand < n_way)]
+        cand = cand[~np.isin(cand, ring_nodes) & ~level_off[cand]]
+        if cand.size:
+            cx, cy = proj.forward(all_lon[cand], all_lat[cand])
+            polys = [np.column_stack(proj.forward(all_lon[r], all_lat[r])) for r in rings_idx]
+            cand = cand[points_in_polygon(cx, cy, polys)]
+        if len(ent) + cand.size < 2:
+            continue
+        nodes = np.union1d(ring_nodes, cand)  # the area's nodes, numbered locally
+        x, y = proj.forward(all_lon[nodes], all_lat[nodes])
         local = [np.searchsorted(nodes, r) for r in rings_idx]
-        corner = corners(x, y, local, area.outer, np.searchsorted(nodes, np.fromiter(ent, dtype=np.int64)))
+        joined = np.searchsorted(nodes, np.concatenate([np.fromiter(ent, dtype=np.int64), cand]))
+        corner = corners(x, y, local, area.outer, joined)
         if corner.size == 0:
             outline_only += 1
             continue
@@ -459,6 +491,7 @@ def load_osm(path: str | Path) -> WalkNetwork:
         raise InputError(f"network file {str(p)!r} does not exist")
     col = _Collector()
     touches: dict[int, int] = {}
+    off_level: set[int] = set()
     areas: list[_Area] = []
     try:
         fp = (
@@ -493,6 +526,8 @@ def load_osm(path: str | Path) -> WalkNetwork:
             kind = walk_kind(tags)
             if kind is None:
                 continue
+            if _off_level(tags):
+                off_level.update(nd.ref for nd in obj.nodes)
             idx: list[int] = []
             seen: set[int] = set()
             for nd in obj.nodes:
@@ -506,7 +541,7 @@ def load_osm(path: str | Path) -> WalkNetwork:
                     seen.add(nd.ref)
                     touches[nd.ref] = touches.get(nd.ref, 0) + 1
             col.line(idx, kind)
-        report = _add_areas(col, areas, touches)
+        report = _add_areas(col, areas, touches, off_level)
     except RuntimeError as exc:  # pyosmium reports unreadable files this way
         raise InputError(f"network file {p.name!r} could not be read as OSM: {exc}") from exc
     return col.build(source=p.name, areas=report)

@@ -372,3 +372,28 @@ def test_crossings_stay_inside_and_give_the_shortest_walk(seed: int) -> None:
             px, py = x[p] + t * (x[q] - x[p]), y[p] + t * (y[q] - y[p])
             if p != q and points_in_polygon(px, py, polys).all():
                 assert d[i, j] == pytest.approx(straight[i, j], abs=1e-9)
+
+
+def test_a_path_ending_inside_a_square_is_joined_across_it(tmp_path: Path) -> None:
+    nodes = {**SQUARE, 30: (40.0, 60.0), 31: (60.0, 60.0)}  # a short path in the middle of the square
+    ways = "\n".join([
+        _way(100, [1, 2, 3, 4, 5, 6, 7, 8, 1], highway="pedestrian", area="yes"),
+        _way(101, [12, 2], highway="footway"),
+        _way(105, [30, 31], highway="footway"),
+    ])  # fmt: skip
+    net = load_network(_osm(tmp_path, nodes, ways))
+    assert net.dropped.nodes == 0  # not a separate piece: joined to the square
+    d = _net_distances(net, [12, 30, 31])
+    assert d[(12, 30)] == pytest.approx(80 + math.hypot(10, 60), abs=0.05)
+    assert d[(12, 31)] == pytest.approx(80 + math.hypot(10, 60), abs=0.05)
+
+
+def test_a_bridge_over_a_square_is_not_joined_to_it(tmp_path: Path) -> None:
+    nodes = {**SQUARE, 40: (-50.0, 60.0), 41: (50.0, 60.0), 42: (150.0, 60.0)}
+    ways = "\n".join([
+        _way(100, [1, 2, 3, 4, 5, 6, 7, 8, 1], highway="pedestrian", area="yes"),
+        _way(101, [12, 2], highway="footway"),
+        _way(106, [40, 41, 42], highway="footway", bridge="yes", layer="1"),
+    ])  # fmt: skip
+    net = load_network(_osm(tmp_path, nodes, ways))
+    assert net.dropped.nodes == 3  # the bridge stays a piece of its own, not walked down into the square
