@@ -137,6 +137,7 @@ def run(
     network_file: Path,
     siting_category: str = "",
     siting_k: int = 0,
+    profile: str = "",
     progress: Callable[[int, int, str], None] | None = None,
 ) -> PlanResult:
     """Run the core on saved inputs (so the same inputs always give the same report)."""
@@ -160,4 +161,5 @@ def run(
             progress=progress,
             network=cached_network(network_file),
             rules=rules,
+            profile=profile,
         )

@@ -1,3 +1,4 @@
+import math
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,6 +10,7 @@ from linli.core.errors import NotFound
 from linli.places.selectors import community_get
 
 from . import adapter, rules, selectors, services
+from .core.network import EDGE_KINDS
 from .models import CandidateSite, PlanRun
 
 router = Router(tags=["planning"], auth=AUTH)
@@ -17,6 +19,9 @@ router = Router(tags=["planning"], auth=AUTH)
 class RunIn(Schema):
     siting_category: str = Field("", max_length=40, description="facility category to site (empty: none)")
     siting_k: int = Field(0, ge=0, le=20, description="how many new sites to choose")
+    profile: str = Field(
+        "", max_length=40, description="walking profile of the rules (elder, wheelchair; empty: everyone)"
+    )
 
 
 class RunOut(Schema):
@@ -27,6 +32,7 @@ class RunOut(Schema):
     progress_message: str
     siting_category: str
     siting_k: int
+    profile: str
     created_at: Any
     finished_at: Any | None
     error: str
@@ -62,6 +68,7 @@ def run_out(run: PlanRun, *, with_result: bool) -> dict[str, Any]:
         "progress_message": run.progress_message,
         "siting_category": run.siting_category,
         "siting_k": run.siting_k,
+        "profile": run.profile,
         "created_at": run.created_at,
         "finished_at": run.finished_at,
         "error": run.error,
@@ -82,7 +89,11 @@ def run_create(request: HttpRequest, code: str, payload: RunIn) -> Status[Any]:
     """Queue a health check of the community; follow it at /planning/runs/{id}."""
     community = community_get(code=code, user=request.user)
     run = services.plan_run_request(
-        actor=request.user, community=community, siting_category=payload.siting_category, siting_k=payload.siting_k
+        actor=request.user,
+        community=community,
+        siting_category=payload.siting_category,
+        siting_k=payload.siting_k,
+        profile=payload.profile,
     )
     run.refresh_from_db()
     return Status(202, run_out(run, with_result=False))
@@ -95,13 +106,29 @@ def run_detail(request: HttpRequest, run_id: int) -> dict[str, Any]:
 
 @router.get("/planning/rules", response=dict)
 def rules_in_force(request: HttpRequest) -> dict[str, Any]:
-    """The life-circle rules in force: circles, age groups and per category its radius, circle and weight."""
+    """The life-circle rules in force: circles, age groups (with walking speeds), walking profiles and per category
+    its radius (in metres and in minutes for its age group), circle and weight."""
     standards = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
     return {
         "source": standards.source,
         "circles": [
             {"code": c.code, "distance_m": c.distance_m, "name_zh": c.name_zh, "name_en": c.name_en}
             for c in standards.circles
+        ],
+        "age_groups": [
+            {"code": g.code, "name_zh": g.name_zh, "name_en": g.name_en, "walk_speed_m_s": g.walk_speed_m_s}
+            for g in standards.age_groups
+        ],
+        "profiles": [
+            {
+                "code": p.code,
+                "name_zh": p.name_zh,
+                "name_en": p.name_en,
+                "factors": {
+                    kind: (None if f == math.inf else f) for kind, f in zip(EDGE_KINDS, p.factors, strict=True)
+                },
+            }
+            for p in standards.profiles
         ],
         "categories": [
             {
@@ -110,6 +137,7 @@ def rules_in_force(request: HttpRequest) -> dict[str, Any]:
                 "name_en": c.name_en,
                 "circle": c.circle,
                 "radius_m": c.radius_m,
+                "radius_min": round(standards.group(c.age_group).minutes(c.radius_m), 1),
                 "required": c.required,
                 "age_group": c.age_group,
                 "weight": c.weight,

@@ -29,6 +29,7 @@ def plan_run_execute(*, run_id: int) -> PlanRun:
             network_file=Path(run.network_path),
             siting_category=run.siting_category,
             siting_k=run.siting_k,
+            profile=run.profile,
             progress=progress,
         )
     except (PlanningError, OSError) as exc:

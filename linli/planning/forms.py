@@ -8,12 +8,24 @@ from .models import CandidateSite
 
 
 class RunForm(forms.Form):
+    profile = forms.ChoiceField(
+        label=_("Walking as"),
+        required=False,
+        help_text=_("Older walkers avoid steps where a ramp or an elevator exists; a wheelchair cannot use steps."),
+    )
     siting_category = forms.ChoiceField(label=_("Where to build next: category"), required=False)
     siting_k = forms.IntegerField(label=_("How many new sites"), min_value=0, max_value=20, initial=0, required=False)
 
-    def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        categories: list[tuple[str, str]],
+        profiles: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["siting_category"].choices = [("", "—"), *categories]  # type: ignore[attr-defined]
+        self.fields["profile"].choices = profiles or [("", _("Everyone"))]  # type: ignore[attr-defined]
 
 
 class CandidateSiteForm(forms.Form):

@@ -87,6 +87,9 @@ class PlanRun(models.Model):
     progress_message = models.CharField(max_length=120, blank=True)
     siting_category = models.CharField(_("site selection for"), max_length=40, blank=True)
     siting_k = models.PositiveSmallIntegerField(_("new sites"), default=0, validators=[MinValueValidator(0)])
+    profile = models.CharField(
+        _("walking profile"), max_length=40, blank=True, help_text=_("Empty: everyone, the network as it is.")
+    )
     rules_text = models.TextField(_("rules used"))
     network_path = models.CharField(_("walking network file"), max_length=300)
     inputs = models.JSONField(_("inputs"), help_text=_("The buildings, facilities, communities and candidates used."))

@@ -13,6 +13,7 @@ from linli.places.models import Building, Community
 from linli.places.svgmap import MapPoint, SvgMap, building_polygons
 
 from . import adapter
+from .core import PlanningError
 from .models import PlanRun
 
 CATEGORY_COLOURS = ["#c8402a", "#2e86de", "#2e933c", "#e2b007", "#7b2cbf", "#1b998b", "#f46036", "#e75a9b"]
@@ -37,6 +38,22 @@ def age_group_names(run: PlanRun) -> dict[str, str]:
     rules = run_rules(run)
     english = (get_language() or "").startswith("en")
     return {g.code: (g.name_en if english else g.name_zh) for g in rules.age_groups}
+
+
+def profile_name(profile: Any) -> str:
+    english = (get_language() or "").startswith("en")
+    return str(profile.name_en if english else profile.name_zh)
+
+
+def walking_summary(run: PlanRun) -> dict[str, Any]:
+    """How the run walked: its profile's name and the metres of network that profile cannot use."""
+    if not run.profile:
+        return {"profile": _("Everyone"), "refused_m": 0}
+    try:
+        name = profile_name(run_rules(run).profile(run.profile))
+    except PlanningError:
+        name = run.profile
+    return {"profile": name, "refused_m": ((run.result or {}).get("network") or {}).get("refused_m", 0)}
 
 
 def coverage_rows(run: PlanRun) -> list[dict[str, Any]]:

@@ -23,8 +23,12 @@ def plan_run_request(
     street: Street | None = None,
     siting_category: str = "",
     siting_k: int = 0,
+    profile: str = "",
 ) -> PlanRun:
-    """Snapshot the inputs now and queue the computation; the page follows its progress."""
+    """Snapshot the inputs now and queue the computation; the page follows its progress.
+
+    ``profile``: a walking profile of the rules (an older walker, a wheelchair user; "": everyone).
+    """
     if (community is None) == (street is None):
         raise DomainError(_("Choose a community or a street."))
     if community is not None and not rules.can_run_community_plan(actor, community):
@@ -39,6 +43,8 @@ def plan_run_request(
         standards = adapter.parse_rules_text(rules_text, rules_file.name)
     except PlanningError as exc:
         raise DomainError(str(exc), field="rules") from None
+    if profile and profile not in {p.code for p in standards.profiles}:
+        raise DomainError(_("Unknown walking profile “%(p)s”.") % {"p": profile}, field="profile")
     if siting_k and siting_category not in standards.category_codes:
         raise DomainError(_("Unknown facility category “%(c)s”.") % {"c": siting_category}, field="siting_category")
     scope = [community] if community is not None else list(street.communities.all())  # type: ignore[union-attr]
@@ -55,6 +61,7 @@ def plan_run_request(
             requested_by=actor,
             siting_category=siting_category if siting_k else "",
             siting_k=siting_k,
+            profile=profile,
             rules_text=rules_text,
             network_path=str(network),
             inputs=inputs,
@@ -67,6 +74,7 @@ def plan_run_request(
             after={
                 "siting_category": run.siting_category,
                 "siting_k": siting_k,
+                "profile": profile,
                 "buildings": len(inputs["buildings"]["features"]),
                 "facilities": len(inputs["facilities"]["features"]),
             },

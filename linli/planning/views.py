@@ -23,6 +23,12 @@ def _category_choices() -> list[tuple[str, str]]:
     return [(c.code, c.name_en if english else c.name_zh) for c in standards.categories]
 
 
+def _profile_choices() -> list[tuple[str, str]]:
+    """Walking profiles of the rules in force, the standard one (stored as "") first."""
+    standards = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
+    return [("", _("Everyone")), *((p.code, reports.profile_name(p)) for p in standards.profiles[1:])]
+
+
 def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str, Any]:
     if run is None or run.status != PlanRun.Status.DONE:
         return {}
@@ -33,6 +39,7 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
         "index": (run.result or {}).get("index", []),
         "map_svg": reports.run_map(run, community, category),
         "warnings": (run.result or {}).get("warnings", []),
+        "walking": reports.walking_summary(run),
     }
 
 
@@ -41,7 +48,7 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     runs = selectors.runs_of_community(user=request.user, community=community)
     can_run = rules.can_run_community_plan(request.user, community)
-    form = RunForm(request.POST or None, categories=_category_choices())
+    form = RunForm(request.POST or None, categories=_category_choices(), profiles=_profile_choices())
     if request.method == "POST":
         if not can_run:
             raise NotAllowed(_("You may not run the health check for this community."))
@@ -52,6 +59,7 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
                     community=community,
                     siting_category=form.cleaned_data["siting_category"] or "",
                     siting_k=form.cleaned_data["siting_k"] or 0,
+                    profile=form.cleaned_data["profile"] or "",
                 )
             except DomainError as exc:
                 exc.show_on(form)
@@ -83,7 +91,7 @@ def street_plan(request: HttpRequest, code: str) -> HttpResponse:
     street = selectors.street_get(user=request.user, code=code)
     runs = selectors.runs_of_street(user=request.user, street=street)
     can_run = rules.can_run_street_plan(request.user, street)
-    form = RunForm(request.POST or None, categories=_category_choices())
+    form = RunForm(request.POST or None, categories=_category_choices(), profiles=_profile_choices())
     if request.method == "POST" and can_run and form.is_valid():
         try:
             services.plan_run_request(
@@ -91,6 +99,7 @@ def street_plan(request: HttpRequest, code: str) -> HttpResponse:
                 street=street,
                 siting_category=form.cleaned_data["siting_category"] or "",
                 siting_k=form.cleaned_data["siting_k"] or 0,
+                profile=form.cleaned_data["profile"] or "",
             )
         except DomainError as exc:
             exc.show_on(form)

@@ -26,3 +26,14 @@ def segment_lengths(
     x: npt.NDArray[np.float64],
     y: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]: ...
+def visible_pairs_mask(
+    px: npt.NDArray[np.float64],
+    py: npt.NDArray[np.float64],
+    ax: npt.NDArray[np.float64],
+    ay: npt.NDArray[np.float64],
+    bx: npt.NDArray[np.float64],
+    by: npt.NDArray[np.float64],
+    vx: npt.NDArray[np.float64],
+    vy: npt.NDArray[np.float64],
+    eps: float,
+) -> npt.NDArray[np.bool_]: ...

@@ -275,3 +275,93 @@ def segment_lengths(const long long[::1] u, const long long[::1] v, const double
             dy = y[u[i]] - y[v[i]]
             out[i] = sqrt(dx * dx + dy * dy)
     return out_a
+
+
+cdef inline bint _opposite(double a, double b, double eps) noexcept nogil:
+    return (a > eps and b < -eps) or (a < -eps and b > eps)
+
+
+def visible_pairs_mask(
+    const double[::1] px,
+    const double[::1] py,
+    const double[::1] ax,
+    const double[::1] ay,
+    const double[::1] bx,
+    const double[::1] by,
+    const double[::1] vx,
+    const double[::1] vy,
+    double eps,
+):
+    """Per corner pair i < j (in ``numpy.triu_indices(n, 1)`` order): whether segment p_i-p_j stays
+    inside the area bounded by the ring edges a-b with ring vertices v (see :mod:`.areas`).
+
+    Inside: longer than ``eps``; no proper crossing with a ring edge (both ends of each strictly on
+    opposite sides of the other's line, by more than ``eps`` metres); no ring vertex on the open
+    segment; the midpoint inside (even-odd over every ring) or within ``eps`` of a ring edge.
+    """
+    cdef Py_ssize_t n = px.shape[0], m = ax.shape[0], nv = vx.shape[0]
+    cdef Py_ssize_t i, j, k, out_i = 0
+    cdef double dx, dy, seg_len, ex, ey, e_len, d1, d2, d3, d4, wx, wy, off, t, tol, mx, my, x_at, tm, hx, hy
+    cdef double lox, hix, loy, hiy
+    cdef bint ok, inside, on_edge
+    result = np.zeros(n * (n - 1) // 2, dtype=np.uint8)
+    cdef unsigned char[::1] res = result
+    with nogil:
+        for i in range(n):
+            for j in range(i + 1, n):
+                dx = px[j] - px[i]
+                dy = py[j] - py[i]
+                seg_len = sqrt(dx * dx + dy * dy)
+                ok = seg_len > eps
+                lox = min(px[i], px[j]) - eps
+                hix = max(px[i], px[j]) + eps
+                loy = min(py[i], py[j]) - eps
+                hiy = max(py[i], py[j]) + eps
+                k = 0
+                while ok and k < m:
+                    if not ((ax[k] < lox and bx[k] < lox) or (ax[k] > hix and bx[k] > hix)
+                            or (ay[k] < loy and by[k] < loy) or (ay[k] > hiy and by[k] > hiy)):
+                        ex = bx[k] - ax[k]
+                        ey = by[k] - ay[k]
+                        e_len = max(sqrt(ex * ex + ey * ey), eps)
+                        d1 = (dx * (ay[k] - py[i]) - dy * (ax[k] - px[i])) / seg_len
+                        d2 = (dx * (by[k] - py[i]) - dy * (bx[k] - px[i])) / seg_len
+                        d3 = (ex * (py[i] - ay[k]) - ey * (px[i] - ax[k])) / e_len
+                        d4 = (ex * (py[j] - ay[k]) - ey * (px[j] - ax[k])) / e_len
+                        if _opposite(d1, d2, eps) and _opposite(d3, d4, eps):
+                            ok = False
+                    k += 1
+                k = 0
+                tol = eps / seg_len if seg_len > 0 else 1.0
+                while ok and k < nv:
+                    if lox <= vx[k] <= hix and loy <= vy[k] <= hiy:
+                        wx = vx[k] - px[i]
+                        wy = vy[k] - py[i]
+                        off = (dx * wy - dy * wx) / seg_len
+                        t = (dx * wx + dy * wy) / (seg_len * seg_len)
+                        if -eps <= off <= eps and tol < t < 1.0 - tol:
+                            ok = False
+                    k += 1
+                if ok:
+                    mx = (px[i] + px[j]) / 2
+                    my = (py[i] + py[j]) / 2
+                    inside = False
+                    on_edge = False
+                    for k in range(m):
+                        if (ay[k] > my) != (by[k] > my):
+                            x_at = ax[k] + (my - ay[k]) * (bx[k] - ax[k]) / (by[k] - ay[k])
+                            if mx < x_at:
+                                inside = not inside
+                        ex = bx[k] - ax[k]
+                        ey = by[k] - ay[k]
+                        e_len = ex * ex + ey * ey
+                        tm = ((mx - ax[k]) * ex + (my - ay[k]) * ey) / e_len if e_len > 0 else 0.0
+                        tm = min(max(tm, 0.0), 1.0)
+                        hx = ax[k] + tm * ex - mx
+                        hy = ay[k] + tm * ey - my
+                        if hx * hx + hy * hy <= eps * eps:
+                            on_edge = True
+                    ok = inside or on_edge
+                res[out_i] = ok
+                out_i += 1
+    return result.astype(bool)

@@ -19,6 +19,11 @@ Supply index of a community (0–100)::
 summed over the categories whose age group has residents in the community
 (a community with no children is not penalised for lacking a kindergarten).
 A *gap* is a building with residents of the group and no facility within r.
+
+With a walking profile (:mod:`.profiles`) every distance is in metres of level
+walking on the profile's network (steps weighed or refused); each category's
+radius and each gap's distance also read in minutes at the walking speed of
+the category's age group (``walk_speed_m_s`` in the rules).
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from .errors import InputError
 from .geo import FloatArray, IntArray, points_in_polygon, polygon_centroid
 from .inputs import Buildings, Communities, Facilities, communities_from_codes
 from .network import WalkNetwork
-from .rules import Rules
+from .profiles import WalkProfile, for_profile
+from .rules import DEFAULT_WALK_SPEED_M_S, Rules
 from .snap import DEFAULT_MAX_SNAP_M, Snapped, snap_lonlat
 
 Progress = Callable[[int, int, str], None]
@@ -64,6 +70,12 @@ class CategoryCoverage:
     per_community: tuple[CommunityCoverage, ...]
     building_distance_m: FloatArray = field(repr=False)  # per building, inf when unreachable
     building_nearest: IntArray = field(repr=False)  # facility index (into Facilities), -1: none
+    walk_speed_m_s: float = DEFAULT_WALK_SPEED_M_S  # of the age group
+
+    @property
+    def radius_min(self) -> float:
+        """The radius in minutes of walking for the category's age group."""
+        return self.radius_m / self.walk_speed_m_s / 60.0
 
     @property
     def covered_share(self) -> float | None:
@@ -88,6 +100,12 @@ class Gap:
     distance_m: float  # to the nearest facility of the category (inf: none reachable)
     radius_m: float
     nearest_facility: str | None
+    walk_speed_m_s: float = DEFAULT_WALK_SPEED_M_S  # of the age group
+
+    @property
+    def distance_min(self) -> float:
+        """The distance in minutes of walking for the age group (inf: none reachable)."""
+        return self.distance_m / self.walk_speed_m_s / 60.0
 
 
 @dataclass(frozen=True)
@@ -153,8 +171,13 @@ def analyse(
     categories: Sequence[str] | None = None,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
     progress: Progress | None = None,
+    profile: WalkProfile | None = None,
 ) -> Analysis:
-    """Coverage (a, b, c), supply index and gaps for every category of the rules."""
+    """Coverage (a, b, c), supply index and gaps for every category of the rules.
+
+    ``profile``: walk the network as this profile does (None: as it is; see the module docstring).
+    """
+    network = for_profile(network, profile)
     cats = [rules.category(c) for c in categories] if categories is not None else list(rules.categories)
     comms, bcomm = assign_communities(buildings, communities)
     total = len(cats) + 2
@@ -227,6 +250,7 @@ def analyse(
             communities_within_radius=int(np.count_nonzero(cd <= rule.radius_m)),
             served_residents=float(served.sum()), covered_residents=float(cov_w.sum()),
             per_community=per, building_distance_m=bd, building_nearest=bn,
+            walk_speed_m_s=rules.group(rule.age_group).walk_speed_m_s,
         ))  # fmt: skip
         for i in np.flatnonzero((served > 0) & ~covered):
             j = int(bn[i])
@@ -240,6 +264,7 @@ def analyse(
                     float(bd[i]),
                     rule.radius_m,
                     facilities.ids[j] if j >= 0 else None,
+                    rules.group(rule.age_group).walk_speed_m_s,
                 )
             )
     if progress:

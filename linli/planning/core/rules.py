@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RulesError
+from .network import EDGE_KINDS
+from .profiles import STANDARD, WalkProfile
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "standards" / "default_rules.toml"
 
@@ -41,12 +43,23 @@ class AgeBand:
     max_age: int | None
 
 
+# Walking speed of a group without its own ``walk_speed_m_s``: 1.2 m/s, the design speed for adult
+# pedestrians (Knoblauch, Pietrucha & Nitzburg 1996, Transportation Research Record 1538: 1.22 m/s;
+# mean comfortable speeds of adults 1.3-1.4 m/s in Bohannon 1997, Age and Ageing 26:15-19).
+DEFAULT_WALK_SPEED_M_S = 1.2
+
+
 @dataclass(frozen=True)
 class AgeGroup:
     code: str
     name_zh: str
     name_en: str
     bands: tuple[str, ...]
+    walk_speed_m_s: float = DEFAULT_WALK_SPEED_M_S
+
+    def minutes(self, metres: float) -> float:
+        """Minutes this group needs to walk ``metres`` (of level walking)."""
+        return metres / self.walk_speed_m_s / 60.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,16 @@ class Rules:
     age_groups: tuple[AgeGroup, ...]
     categories: tuple[CategoryRule, ...]
     required_weight_factor: float  # weight multiplier of required categories in the index
+    profiles: tuple[WalkProfile, ...] = (STANDARD,)  # the built-in STANDARD first, then the file's
+
+    def profile(self, code: str | None) -> WalkProfile:
+        """The walking profile ``code`` ("" or None: the standard one)."""
+        if not code:
+            return STANDARD
+        for p in self.profiles:
+            if p.code == code:
+                return p
+        raise RulesError(f"unknown walking profile {code!r} (known: {', '.join(p.code for p in self.profiles)})")
 
     def category(self, code: str) -> CategoryRule:
         for c in self.categories:
@@ -134,7 +157,13 @@ def _number(ctx: _Ctx, section: str, item: Mapping[str, Any], key: str) -> float
     return float(val)
 
 
-_SINGULAR = {"circles": "circle", "age_bands": "age band", "age_groups": "age group", "categories": "category"}
+_SINGULAR = {
+    "circles": "circle",
+    "age_bands": "age band",
+    "age_groups": "age group",
+    "categories": "category",
+    "profiles": "walking profile",
+}
 
 
 def _items(ctx: _Ctx, data: Mapping[str, Any], section: str) -> list[Mapping[str, Any]]:
@@ -196,9 +225,18 @@ def parse_rules(
         for b in gb:
             if b not in band_codes:
                 raise ctx.fail("age group", it, f"unknown age band {b!r} (known: {', '.join(sorted(band_codes))})")
+        speed = DEFAULT_WALK_SPEED_M_S
+        if "walk_speed_m_s" in it:
+            speed = _number(ctx, "age group", it, "walk_speed_m_s")
+            if not 0.2 <= speed <= 3.0:
+                raise ctx.fail("age group", it, f"walk_speed_m_s must be between 0.2 and 3 m/s, got {speed:g}")
         groups.append(
             AgeGroup(
-                it["code"], _text(ctx, "age group", it, "name_zh"), _text(ctx, "age group", it, "name_en"), tuple(gb)
+                it["code"],
+                _text(ctx, "age group", it, "name_zh"),
+                _text(ctx, "age group", it, "name_en"),
+                tuple(gb),
+                speed,
             )
         )
     circle_codes = {c.code for c in circles}
@@ -242,8 +280,48 @@ def parse_rules(
     if not isinstance(version, int) or isinstance(version, bool):
         raise ctx.fail("version", None, f"must be an integer, got {version!r}")
     return Rules(
-        version, str(data.get("source", "")), tuple(circles), tuple(bands), tuple(groups), tuple(cats), float(factor)
+        version,
+        str(data.get("source", "")),
+        tuple(circles),
+        tuple(bands),
+        tuple(groups),
+        tuple(cats),
+        float(factor),
+        (STANDARD, *_profiles(ctx, data)),
     )
+
+
+def _profiles(ctx: _Ctx, data: Mapping[str, Any]) -> list[WalkProfile]:
+    """The optional ``[[profiles]]``: per edge kind a factor >= 1, or false where the kind cannot be used."""
+    if "profiles" not in data:
+        return []
+    out = []
+    for it in _items(ctx, data, "profiles"):
+        if it["code"] == STANDARD.code:
+            raise ctx.fail("walking profile", it, f"{STANDARD.code!r} is built in (every edge as it is)")
+        unknown = sorted(set(it) - {"code", "name_zh", "name_en", *EDGE_KINDS})
+        if unknown:
+            raise ctx.fail("walking profile", it, f"unknown key {unknown[0]!r} (known: {', '.join(EDGE_KINDS)})")
+        factors = []
+        for kind in EDGE_KINDS:
+            val = it.get(kind, 1.0)
+            if val is False:
+                factors.append(math.inf)
+                continue
+            if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val) or val < 1:
+                raise ctx.fail("walking profile", it, f"{kind!r} must be a number >= 1 or false, got {val!r}")
+            factors.append(float(val))
+        if factors[0] != 1.0:
+            raise ctx.fail("walking profile", it, "'level' is the unit: it must be 1")
+        out.append(
+            WalkProfile(
+                it["code"],
+                _text(ctx, "walking profile", it, "name_zh"),
+                _text(ctx, "walking profile", it, "name_en"),
+                tuple(factors),
+            )
+        )
+    return out
 
 
 def load_rules(path: str | Path | None = None, *, catalogue: Collection[str] | None = None) -> Rules:

@@ -14,6 +14,7 @@ from typing import Any
 from .analysis import Analysis, analyse
 from .inputs import read_buildings, read_communities, read_facilities
 from .network import WalkNetwork, load_network
+from .profiles import for_profile, refused_length_m
 from .rules import DEFAULT_RULES_PATH, Rules, load_rules
 from .siting import SitingResult, plan_sites
 from .snap import DEFAULT_MAX_SNAP_M
@@ -52,6 +53,7 @@ class PlanResult:
             "coverage": [
                 {
                     "category": c.category, "radius_m": c.radius_m, "age_group": c.age_group,
+                    "walk_speed_m_s": c.walk_speed_m_s, "radius_min": round(c.radius_min, 1),
                     "facilities": c.facilities, "communities": c.communities,
                     "communities_with_facility_inside": c.communities_with_facility_inside,
                     "communities_within_radius": c.communities_within_radius,
@@ -77,7 +79,8 @@ class PlanResult:
             "gaps": [
                 {"category": g.category, "building": g.building, "community": g.community,
                  "age_group": g.age_group, "residents": g.residents, "distance_m": _num(g.distance_m),
-                 "radius_m": g.radius_m, "nearest_facility": g.nearest_facility}
+                 "radius_m": g.radius_m, "nearest_facility": g.nearest_facility,
+                 "distance_min": _num(g.distance_min)}
                 for g in a.gaps
             ],
             "siting": [
@@ -122,11 +125,14 @@ def run_plan(
     progress: Progress | None = None,
     network: WalkNetwork | None = None,
     rules: Rules | None = None,
+    profile: str = "",
 ) -> PlanResult:
     """Run the life-circle health check on files; ``progress(done, total, message)`` is optional.
 
     ``network``/``rules`` may be passed already loaded (e.g. cached by the caller);
     they must come from ``network_path``/``rules_path``, whose hashes are recorded.
+    ``profile``: the code of a walking profile of the rules ("": the standard one, the
+    network as it is).
     """
     t0 = time.perf_counter()
     rules_file = Path(rules_path) if rules_path is not None else DEFAULT_RULES_PATH
@@ -138,6 +144,7 @@ def run_plan(
         if progress:
             progress(done, total, msg)
 
+    walk = rules.profile(profile)
     step(0, "rules loaded")
     step(1, "loading walking network")
     network = network if network is not None else load_network(network_path)
@@ -149,14 +156,18 @@ def run_plan(
     def sub(done: int, _tot: int, msg: str) -> None:
         step(3 + done, msg)
 
-    analysis = analyse(network, rules, buildings, facilities, communities, max_snap_m=max_snap_m, progress=sub)
+    analysis = analyse(
+        network, rules, buildings, facilities, communities, max_snap_m=max_snap_m, progress=sub, profile=walk
+    )
     results = []
     base = 3 + len(rules.categories) + 2
     for i, req in enumerate(siting):
         step(base + i, f"site selection for {req.category} (k={req.k})")
         cands = read_facilities(req.candidates_path)
         results.append(
-            plan_sites(network, rules, req.category, req.k, buildings, facilities, cands, max_snap_m=max_snap_m)
+            plan_sites(
+                network, rules, req.category, req.k, buildings, facilities, cands, max_snap_m=max_snap_m, profile=walk
+            )
         )
     step(total, "done")
     inputs = {
@@ -176,8 +187,9 @@ def run_plan(
         )
     return PlanResult(
         inputs=hashed,
-        parameters={"max_snap_m": max_snap_m,
+        parameters={"max_snap_m": max_snap_m, "profile": walk.code,
                     "siting": [{"category": r.category, "k": r.k} for r in siting]},
-        network=network.summary(), analysis=analysis, siting=tuple(results),
+        network={**for_profile(network, walk).summary(), "refused_m": round(refused_length_m(network, walk), 1)},
+        analysis=analysis, siting=tuple(results),
         elapsed_s=time.perf_counter() - t0, warnings=tuple(warnings),
     )  # fmt: skip

@@ -29,6 +29,7 @@ from .errors import InputError, SolverError
 from .geo import FloatArray, IntArray
 from .inputs import Buildings, Facilities
 from .network import WalkNetwork
+from .profiles import WalkProfile, for_profile
 from .rules import Rules
 from .snap import DEFAULT_MAX_SNAP_M, snap_lonlat
 
@@ -233,9 +234,14 @@ def plan_sites(
     exact_max_nnz: int = DEFAULT_EXACT_MAX_NNZ,
     time_limit: float | None = 60.0,
     progress: Callable[[str], None] | None = None,
+    profile: WalkProfile | None = None,
 ) -> SitingResult:
-    """k new sites for ``category`` covering the most residents of its age group not yet covered."""
+    """k new sites for ``category`` covering the most residents of its age group not yet covered.
+
+    ``profile``: walk the network as this profile does (see :mod:`.profiles`; None: as it is).
+    """
     rule = rules.category(category)
+    network = for_profile(network, profile)
     b = snap_lonlat(network, buildings.lon, buildings.lat, names=buildings.ids, kind="building", max_snap_m=max_snap_m)
     fidx = facilities.of(category)
     f = snap_lonlat(

@@ -21,6 +21,7 @@ def test_planner_runs_the_check_and_sees_results(page, make_user, community):
     admin = make_user(Role.COMMUNITY_ADMIN, community)
     browser_login(page, admin.mobile)
     page.goto(page.base_url + "/planning/communities/shibei/")
+    page.select_option("select[name=profile]", "elder")
     page.select_option("select[name=siting_category]", "kindergarten")
     page.fill("input[name=siting_k]", "1")
     page.click("[data-testid=run-form] button[type=submit]")
@@ -28,6 +29,7 @@ def test_planner_runs_the_check_and_sees_results(page, make_user, community):
     assert page.inner_text("[data-testid=index-shibei]").strip() != "—"
     assert page.locator("[data-testid=map] svg").count() == 1
     assert "OpenStreetMap" in page.inner_text("[data-testid=map]")
+    assert "老年人（尽量避开台阶）" in page.inner_text("[data-testid=walking]")
     screenshot(page, "planning-community-zh")
     page.click("button[name=language][value=en]")
     page.wait_for_selector("[data-testid=coverage]")

@@ -46,3 +46,21 @@ def test_plan_command_names_the_bad_item(tmp_path):
             stdout=StringIO(),
             stderr=StringIO(),
         )
+
+
+def test_plan_command_walks_as_a_profile_and_names_an_unknown_one(tmp_path):
+    files = write_city(tmp_path)
+    rules = files["rules"]
+    rules.write_text(
+        rules.read_text()
+        + '\n[[profiles]]\ncode = "wheelchair"\nname_zh = "轮椅"\nname_en = "wheelchair"\nsteps = false\n'
+    )
+    args = {k: str(files[k]) for k in ("network", "buildings", "facilities", "communities", "rules")}
+    call_command(
+        "plan", **args, profile="wheelchair", out=str(tmp_path / "r.json"), stdout=StringIO(), stderr=StringIO()
+    )
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["parameters"]["profile"] == "wheelchair" and result["network"]["profile"] == "wheelchair"
+    assert {c["category"]: c["radius_min"] for c in result["coverage"]}
+    with pytest.raises(CommandError, match="unknown walking profile 'skates'"):
+        call_command("plan", **args, profile="skates", stdout=StringIO(), stderr=StringIO())

@@ -138,3 +138,58 @@ def test_a_site_names_a_building_of_its_own_community(users, community, other_co
     r = client.post(url, {"name": "没有的楼", "building_id": 999_999}, content_type="application/json")
     assert r.status_code == 404
     assert not CandidateSite.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_run_walks_as_the_chosen_profile_from_the_page_and_the_api(
+    users,
+    community,
+    elderly,  # noqa: F811
+    language,
+    django_capture_on_commit_callbacks,
+):
+    from linli.audit.models import AuditEntry
+
+    client = client_for(users["community_admin"], language)
+    page = client.get("/planning/communities/shibei/").content.decode()
+    assert 'name="profile"' in page and 'value="wheelchair"' in page
+    assert ("轮椅" in page and "wheelchair" not in page.split('value="wheelchair"')[1][:80]) or language == "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post("/planning/communities/shibei/", {"profile": "elder", "siting_k": 0})
+    assert posted.status_code == 302
+    run = PlanRun.objects.get()
+    assert run.profile == "elder" and run.status == PlanRun.Status.DONE, run.error
+    assert run.result["parameters"]["profile"] == "elder" and run.result["network"]["profile"] == "elder"
+    elderly_rows = [c for c in run.result["coverage"] if c["age_group"] == "elderly"]
+    assert elderly_rows and all(c["walk_speed_m_s"] == 0.9 for c in elderly_rows)
+    canteen = next(c for c in run.result["coverage"] if c["category"] == "elderly_canteen")
+    assert canteen["radius_min"] == round(canteen["radius_m"] / 0.9 / 60, 1)
+    assert AuditEntry.objects.get(action="plan_run.request").after["profile"] == "elder"
+    body = client.get("/planning/communities/shibei/").content.decode()
+    walking = body.split('data-testid="walking"')[1][:400]
+    assert (
+        ("老年人（尽量避开台阶）" in walking and "分钟" in body) if language == "zh-hans" else "older walker" in walking
+    )
+    # the API takes the profile too, and refuses one the rules do not have, in the user's language
+    api = client_for(users["community_admin"], language)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = api.post(
+            "/api/v1/communities/shibei/planning/runs", {"profile": "wheelchair"}, content_type="application/json"
+        )
+    assert made.status_code == 202 and made.json()["profile"] == "wheelchair"
+    bad = api.post("/api/v1/communities/shibei/planning/runs", {"profile": "skates"}, content_type="application/json")
+    assert bad.status_code == 400 and "profile" in bad.json()["error"]["fields"]
+    assert (
+        ("未知的步行方式" in bad.json()["error"]["message"])
+        if language == "zh-hans"
+        else "skates" in bad.json()["error"]["message"]
+    )
+    assert PlanRun.objects.count() == 2
+    rules = api.get("/api/v1/planning/rules").json()
+    assert [p["code"] for p in rules["profiles"]] == ["standard", "elder", "wheelchair"]
+    assert rules["profiles"][2]["factors"]["steps"] is None
+
+
+def test_a_standard_run_is_unchanged_by_the_profiles(done_run):
+    assert done_run.profile == "" and done_run.result["parameters"]["profile"] == "standard"
+    assert done_run.result["network"]["refused_m"] == 0

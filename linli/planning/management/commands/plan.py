@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--facilities", required=True, help="GeoJSON points with a category")
         parser.add_argument("--communities", help="GeoJSON polygons with a code")
         parser.add_argument("--rules", help="rules file (default: the shipped GB 50180-2018 rules)")
+        parser.add_argument("--profile", default="", help="walking profile of the rules, e.g. elder or wheelchair")
         parser.add_argument(
             "--site",
             action="append",
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                 options["communities"],
                 siting=sites,
                 progress=progress,
+                profile=options["profile"],
             )
         except (PlanningError, OSError) as exc:
             sys.stderr.write("\n")
