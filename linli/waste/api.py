@@ -55,7 +55,7 @@ def _out(check: SortingCheck) -> dict[str, Any]:
 def sorting_check_list(request: HttpRequest, code: str, day: dt.date | None = None) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     checks = selectors.checks_of(user=request.user, community=community, day=day or timezone.localdate())
-    return [_out(c) for c in checks.select_related("awarded_to")[:500]]
+    return [_out(c) for c in checks[:500]]
 
 
 @router.post(BASE, response={201: SortingCheckOut})

@@ -87,8 +87,8 @@ def test_a_facility_opening_in_may_and_closing_later_counts_only_while_in_servic
 def test_moving_dates_that_cannot_be_are_refused_with_nothing_saved(community, community_admin):
     resident = make_resident(community, birth=dt.date(1990, 1, 1))
     for day, message in [
-        (dt.date(1989, 12, 31), "before the resident was born"),
-        (dt.date(2999, 1, 1), "cannot be in the future"),
+        (dt.date(1989, 12, 31), "早于该居民的出生日期"),
+        (dt.date(2999, 1, 1), "不能晚于今天"),
     ]:
         with pytest.raises(DomainError) as exc:
             people_services.resident_update(actor=community_admin, resident=resident, moved_in_on=day)
@@ -96,7 +96,7 @@ def test_moving_dates_that_cannot_be_are_refused_with_nothing_saved(community, c
         resident.refresh_from_db()
         assert resident.moved_in_on is None
     people_services.resident_update(actor=community_admin, resident=resident, moved_in_on=dt.date(2026, 4, 1))
-    with pytest.raises(DomainError, match="before the resident moved in"):
+    with pytest.raises(DomainError, match="早于该居民的迁入日期"):
         people_services.resident_move_out(
             actor=community_admin, resident=resident, on=dt.date(2026, 3, 1), reason="搬走"
         )
