@@ -49,7 +49,9 @@ def checks_of(*, user: Any, community: Community, day: dt.date | None = None) ->
     """Checks of the community (of one day if given), newest first. Staff and stewards see every check; a volunteer
     sees the ones they recorded."""
     _ensure_checker(user, community)
-    qs = SortingCheck.objects.filter(community=community).select_related("household__building", "inspector", "awarded_to")
+    qs = SortingCheck.objects.filter(community=community).select_related(
+        "household__building", "inspector", "awarded_to"
+    )
     if not rules.can_view_checks(user, community):
         qs = qs.filter(inspector=user)
     return qs.filter(checked_on=day) if day is not None else qs
