@@ -24,6 +24,7 @@ from linli.planning.api import router as planning_router
 from linli.reports.api import router as reports_router
 from linli.surveys.api import router as surveys_router
 from linli.volunteering.api import router as volunteering_router
+from linli.waste.api import router as waste_router
 
 api = NinjaAPI(
     title="Linli 邻里 API",
@@ -40,6 +41,7 @@ api.add_router("", people_router)
 api.add_router("", consultation_router)
 api.add_router("", mediation_router)
 api.add_router("", care_router)
+api.add_router("", waste_router)
 api.add_router("", facilities_router)
 api.add_router("", canteen_router)
 api.add_router("", courses_router)

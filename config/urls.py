@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consultation/", include("linli.consultation.urls")),
     path("mediation/", include("linli.mediation.urls")),
     path("care/", include("linli.care.urls")),
+    path("waste/", include("linli.waste.urls")),
     path("ledger/", include("linli.ledger.urls")),
     path("services/", include("linli.facilities.urls")),
     path("canteen/", include("linli.canteen.urls")),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "linli.consultation",
     "linli.mediation",
     "linli.care",
+    "linli.waste",
     "linli.ledger",
     "linli.facilities",
     "linli.canteen",

@@ -11,7 +11,6 @@ from .models import Evidence, IndicatorEntry
 from .services import month_start, snapshot_refresh
 
 ENTERED = {
-    "waste_sorting_rate": (78, 92),
     "neighbourhood_events": (3, 6),
     "parking_per_household": (0.6, 0.9),
     "space_renewed_m2": (600, 1800),

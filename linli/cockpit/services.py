@@ -17,7 +17,7 @@ from linli.places.models import Community
 from . import rules
 from .framework import Framework, load_framework
 from .models import Evidence, IndicatorEntry, Snapshot
-from .queries.registry import FIGURES, run_query
+from .queries.registry import FIGURES, first_days, run_query
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -46,6 +46,10 @@ def entered_values(community: Community, month: dt.date) -> dict[str, float]:
     return values
 
 
+# Figures that add up what happened in the month (the others are standing counts on its last day).
+FLOW_FIGURES = ("services_used", "points", "reports", "volunteering", "company")
+
+
 def snapshot_refresh(
     *, community: Community, month: dt.date, framework: Framework | None = None, now: dt.datetime | None = None
 ) -> Snapshot:
@@ -60,6 +64,12 @@ def snapshot_refresh(
         else:
             values[indicator.code] = entered.get(indicator.code)
     figures = {name: fn(community, month) for name, fn in FIGURES.items()}
+    today = timezone.localdate()
+    if month == month_start(today):  # the month under way: its flows beside the same days of last month
+        last_month = month_start(month - dt.timedelta(days=1))
+        with first_days(today.day):
+            figures["same_days_last_month"] = {name: FIGURES[name](community, last_month) for name in FLOW_FIGURES}
+        figures["days_so_far"] = today.day
     snapshot, _created = Snapshot.objects.update_or_create(
         community=community,
         month=month,

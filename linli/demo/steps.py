@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "linli.mediation.demo.build",
     "linli.reports.demo.build",
     "linli.care.demo.build",
+    "linli.waste.demo.build",
     "linli.notices.demo.build",
     "linli.surveys.demo.build",
     "linli.planning.demo.build",

@@ -65,6 +65,8 @@ def facility_out(f: Facility, distance: int | None = None) -> dict[str, Any]:
         "shared": f.shared,
         "shared_with": [c.code for c in f.shared_with.all()],
         "active": f.active,
+        "opened_on": f.opened_on,
+        "closed_on": f.closed_on,
         "distance_m": distance,
     }
 

@@ -82,7 +82,15 @@ def _place(community: Community, share: float, buildings: list[Building]) -> Bui
     return buildings[min(len(buildings) - 1, int(share * len(buildings)))]
 
 
-def _register(community: Community, plan: list[tuple[Any, ...]], shared_with: Community | None) -> dict[str, Facility]:
+# The last spaces of each plan opened during the year (the others were in service before the platform began), so
+# that the cockpit's past months count the spaces as they were.
+OPENED_DAYS_AGO = (150, 60)
+
+
+def _register(
+    community: Community, plan: list[tuple[Any, ...]], shared_with: Community | None, today: dt.date
+) -> dict[str, Facility]:
+    recent = {row[0]: today - dt.timedelta(days=days) for row, days in zip(plan[-2:], OPENED_DAYS_AGO, strict=True)}
     cats = {c.code: c for c in FacilityCategory.objects.all()}
     buildings = list(Building.objects.filter(community=community).order_by("lng", "lat"))
     made: dict[str, Facility] = {}
@@ -106,6 +114,7 @@ def _register(community: Community, plan: list[tuple[Any, ...]], shared_with: Co
             capacity=capacity,
             phone=f"0571-8288{len(made) + 1:04d}",
             shared=code in ("XS-HUB", "XS-SCHOOL", "XS-COURT"),
+            opened_on=recent.get(code),
         )
     Facility.objects.bulk_create(made.values())
     if shared_with is not None:
@@ -123,7 +132,7 @@ def build(ctx: DemoContext) -> None:
     today = ctx.today
     tz = timezone.get_current_timezone()
     with transaction.atomic():
-        facilities = {**_register(shibei, SHIBEI, limin), **_register(limin, LIMIN, None)}
+        facilities = {**_register(shibei, SHIBEI, limin, today), **_register(limin, LIMIN, None, today)}
         services: dict[tuple[str, str], Service] = {}
         slot_plan = []
         for fcode, kind, name, provider, price, unit, bookable, hours, cap in SERVICES:

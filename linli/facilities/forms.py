@@ -20,8 +20,12 @@ class FacilityForm(forms.ModelForm):
         fields = [
             "code", "name", "category", "scenario", "nature", "tier", "operator", "building", "floor", "lat", "lng",
             "floor_area_m2", "opening_hours", "capacity", "phone", "description", "shared", "active",
+            "opened_on",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -98,6 +98,13 @@ class Facility(models.Model):
         "places.Community", blank=True, related_name="shared_facilities", verbose_name=_("shared with")
     )
     active = models.BooleanField(_("in service"), default=True)
+    opened_on = models.DateField(
+        _("in service since"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if it was in service before the platform began."),
+    )
+    closed_on = models.DateField(_("out of service since"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -112,6 +119,12 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def in_service_on(day: dt.date, prefix: str = "") -> Q:
+    """The filter for facilities in service at the end of `day` (opened by then, not yet taken out of service)."""
+    opened = Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})
+    return opened & (Q(**{f"{prefix}active": True}) | Q(**{f"{prefix}closed_on__gt": day}))
 
 
 def photo_path(instance: "FacilityPhoto", filename: str) -> str:

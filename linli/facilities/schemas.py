@@ -32,6 +32,8 @@ class FacilityOut(Schema):
     shared: bool
     shared_with: list[str]
     active: bool
+    opened_on: dt.date | None = Field(None, description="Null: in service before the platform began")
+    closed_on: dt.date | None = None
     distance_m: int | None = None
 
 
@@ -55,6 +57,7 @@ class FacilityIn(Schema):
     shared: bool = False
     shared_with: list[str] = []
     active: bool = True
+    opened_on: dt.date | None = None
 
 
 class FacilityPatch(Schema):
@@ -76,6 +79,7 @@ class FacilityPatch(Schema):
     shared: bool | None = None
     shared_with: list[str] | None = None
     active: bool | None = None
+    opened_on: dt.date | None = None
 
 
 class PriceRuleOut(Schema):

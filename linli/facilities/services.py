@@ -49,6 +49,7 @@ FACILITY_FIELDS = {
     "description",
     "shared",
     "active",
+    "opened_on",
 }
 SERVICE_FIELDS = {
     "kind",
@@ -91,6 +92,12 @@ def _apply_facility(facility: Facility, community: Community, data: dict[str, An
         facility.lat, facility.lng = building.lat, building.lng
     if facility.lat is None or facility.lng is None:
         raise DomainError(_("Give the facility a location: a building, or a latitude and longitude."), field="lat")
+    if not facility.active and facility.closed_on is None:
+        facility.closed_on = timezone.localdate()
+    elif facility.active:
+        facility.closed_on = None
+    if facility.opened_on and facility.closed_on and facility.opened_on > facility.closed_on:
+        raise DomainError(_("It cannot come into service after it was taken out of service."), field="opened_on")
     if not facility.scenario:
         facility.scenario = facility.category.default_scenario
     if facility.scenario not in Scenario.values:

@@ -32,6 +32,8 @@ from linli.places.models import Community, Street
 from linli.reports import rules as report_rules
 from linli.reports import selectors as reports
 from linli.reports.selectors import QueueFilter
+from linli.waste import rules as waste_rules
+from linli.waste import selectors as waste
 
 WORKBENCH_ROLES = frozenset(
     {
@@ -133,8 +135,19 @@ def _care_items(user: Any, community: Community, today: dt.date) -> list[Item]:
     ]
 
 
+def _waste_items(user: Any, community: Community, today: dt.date) -> list[Item]:
+    if not waste_rules.can_check(user, community):
+        return []
+    n = waste.checks_of(user=user, community=community, day=today).count()
+    return [Item(_("Waste-sorting checks today"), _link("waste:round", community.code), n, testid="waste-checks")]
+
+
 def _steward(user: Any, community: Community, today: dt.date) -> list[Item]:
-    return _reports_items(user, community, mine=True) + _care_items(user, community, today)
+    return (
+        _reports_items(user, community, mine=True)
+        + _care_items(user, community, today)
+        + _waste_items(user, community, today)
+    )
 
 
 def _social_worker(user: Any, community: Community, today: dt.date) -> list[Item]:

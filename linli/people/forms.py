@@ -42,6 +42,12 @@ class ResidentForm(forms.Form):
     )
     residence = forms.ChoiceField(label=_("Residence status"), choices=Resident.Residence.choices)
     hukou_address = forms.CharField(label=_("Registered (hukou) address"), max_length=200, required=False)
+    moved_in_on = forms.DateField(
+        label=_("Moved in on"),
+        required=False,
+        help_text=_("Leave empty if they lived here before the register began."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     is_owner = forms.BooleanField(label=_("Property owner"), required=False)
     is_party_member = forms.BooleanField(label=_("Party member"), required=False)
     tags = forms.ModelMultipleChoiceField(
@@ -88,6 +94,7 @@ def resident_initial(resident: Resident) -> dict[str, Any]:
         "relation_to_head": resident.relation_to_head,
         "residence": resident.residence,
         "hukou_address": resident.hukou_address,
+        "moved_in_on": resident.moved_in_on,
         "is_owner": resident.is_owner,
         "is_party_member": resident.is_party_member,
         "tags": [t.code for t in resident.tags.all()],

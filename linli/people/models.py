@@ -92,6 +92,12 @@ class Resident(models.Model):
     )
     hukou_address = models.CharField(_("registered (hukou) address"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    moved_in_on = models.DateField(
+        _("moved in on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if they lived here before the register began."),
+    )
     moved_out_on = models.DateField(
         _("moved out on"), null=True, blank=True, help_text=_("迁出: kept on the register, no longer a resident.")
     )

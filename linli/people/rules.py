@@ -5,6 +5,7 @@ A resident who has moved out (迁出) stays on the register but is no longer a r
 living here asks `is_current` (or filters with `CURRENT`), here and nowhere else. Their own history stays theirs:
 `own_profile` finds their record, moved out or not, for the pages that show what they did."""
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import F, Q
@@ -27,6 +28,13 @@ CURRENT = Q(moved_out_on__isnull=True)
 def current(prefix: str = "") -> Q:
     """The filter for residents who still live here, through a relation (`current("resident__")`) if need be."""
     return Q(**{f"{prefix}moved_out_on__isnull": True})
+
+
+def living_on(day: dt.date, prefix: str = "") -> Q:
+    """The filter for residents who lived here at the end of `day`: moved in by then (or before records began) and
+    not yet moved out. The cockpit reads past months with it."""
+    moved_in = Q(**{f"{prefix}moved_in_on__isnull": True}) | Q(**{f"{prefix}moved_in_on__lte": day})
+    return moved_in & (Q(**{f"{prefix}moved_out_on__isnull": True}) | Q(**{f"{prefix}moved_out_on__gt": day}))
 
 
 def is_current(resident: Resident | None) -> bool:

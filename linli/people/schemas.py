@@ -19,6 +19,7 @@ class ResidentOut(Schema):
     residence: str = ""
     hukou_address: str = ""
     note: str = ""
+    moved_in_on: dt.date | None = Field(None, description="Null: lived here before the register began")
     moved_out_on: dt.date | None = None
     is_owner: bool
     is_party_member: bool
@@ -39,6 +40,7 @@ class ResidentIn(Schema):
     residence: str = Field("consistent", max_length=24)
     hukou_address: str = Field("", max_length=200)
     note: str = Field("", max_length=500)
+    moved_in_on: dt.date | None = None
 
 
 class ResidentPatch(Schema):
@@ -55,6 +57,7 @@ class ResidentPatch(Schema):
     residence: str | None = Field(None, max_length=24)
     hukou_address: str | None = Field(None, max_length=200)
     note: str | None = Field(None, max_length=500)
+    moved_in_on: dt.date | None = Field(None, description="Send null to clear it")
 
 
 class RevealIn(Schema):

@@ -10,10 +10,9 @@ from linli.fund.selectors import fund_summary
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Entry, TransactionKind
 from linli.partners.models import Partner, Project
-from linli.people.models import Resident
-from linli.people.rules import current
 from linli.volunteering.models import Activity, ServiceRecord
 
+from .people import living
 from .registry import figure, month_bounds, month_span, query
 
 
@@ -27,7 +26,7 @@ def _confirmed(community: Any, month: dt.date) -> Any:
 @query("volunteer_hours_per_100")
 def volunteer_hours_per_100(community: Any, month: dt.date) -> float | None:
     """Confirmed volunteer service hours in the month per 100 residents."""
-    residents = Resident.objects.filter(current(), community=community).count()
+    residents = living(community, month).count()
     minutes = _confirmed(community, month).aggregate(m=Sum("minutes"))["m"] or 0
     return 100 * (minutes / 60) / residents if residents else None
 

@@ -1,19 +1,19 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from linli.canteen.models import MealOrder
-from linli.facilities.models import Booking, Facility
+from linli.facilities.models import Booking, Facility, in_service_on
 from linli.people.ages import born_on_or_before_for_age
-from linli.people.models import Resident
-from linli.people.rules import current
 
+from .people import last_day, living
 from .registry import figure, month_bounds, query
 
 
-def _residents(community: Any) -> int:
-    return Resident.objects.filter(current(), community=community).count()
+def _in_service(community: Any, month: dt.date) -> QuerySet[Facility]:
+    """Facilities in service at the end of the month (today for the month under way)."""
+    return Facility.objects.filter(in_service_on(last_day(month)), community=community)
 
 
 def _attended(community: Any, month: dt.date) -> int:
@@ -35,23 +35,20 @@ def _meals(community: Any, month: dt.date) -> int:
 
 @query("facilities_count")
 def facilities_count(community: Any, month: dt.date, nature: str = "") -> float:
-    qs = Facility.objects.filter(community=community, active=True)
+    qs = _in_service(community, month)
     return qs.filter(nature=nature).count() if nature else qs.count()
 
 
 @query("bookings_attended_per_100")
 def bookings_attended_per_100(community: Any, month: dt.date) -> float | None:
-    total = _residents(community)
+    total = living(community, month).count()
     return 100 * _attended(community, month) / total if total else None
 
 
 @query("canteen_meals_per_elderly")
 def canteen_meals_per_elderly(community: Any, month: dt.date) -> float | None:
     """Meals served in the month per resident aged 60+."""
-    end = month_bounds(month)[1] - dt.timedelta(days=1)
-    elderly = Resident.objects.filter(
-        current(), community=community, birth_date__lte=born_on_or_before_for_age(60, end)
-    ).count()
+    elderly = living(community, month).filter(birth_date__lte=born_on_or_before_for_age(60, last_day(month))).count()
     return _meals(community, month) / elderly if elderly else None
 
 
@@ -62,10 +59,10 @@ def services_used(community: Any, month: dt.date) -> dict[str, int]:
 
 @figure("facilities_by_nature")
 def facilities_by_nature(community: Any, month: dt.date) -> dict[str, int]:
-    rows = Facility.objects.filter(community=community, active=True).values("nature").annotate(n=Count("id"))
+    rows = _in_service(community, month).values("nature").annotate(n=Count("id"))
     return {row["nature"]: row["n"] for row in rows}
 
 
 @query("facilities_of_category")
 def facilities_of_category(community: Any, month: dt.date, category: str = "") -> float:
-    return Facility.objects.filter(community=community, active=True, category__code=category).count()
+    return _in_service(community, month).filter(category__code=category).count()

@@ -5,7 +5,9 @@ Figures return a number or a small dict (e.g. residents by age band) for the coc
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 Query = Callable[..., float | None]
@@ -31,9 +33,26 @@ def figure(name: str) -> Callable[[Figure], Figure]:
     return register
 
 
+_FIRST_DAYS: ContextVar[int | None] = ContextVar("cockpit_first_days", default=None)
+
+
+@contextmanager
+def first_days(days: int) -> Iterator[None]:
+    """Read every query over the month's first `days` days only: last month's figures for the same days as the
+    month under way, so that a month to date is compared with like."""
+    token = _FIRST_DAYS.set(days)
+    try:
+        yield
+    finally:
+        _FIRST_DAYS.reset(token)
+
+
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     start = month.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1)
+    days = _FIRST_DAYS.get()
+    if days is not None:
+        end = min(end, start + dt.timedelta(days=days))
     return start, end
 
 

@@ -164,12 +164,12 @@ def test_a_communitys_staff_see_only_their_own(role, users, community, other_com
     photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
     refused = client.post(
         "/cockpit/communities/limin/evaluation/",
-        {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95", "evidence": photo},
+        {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": photo},
     )
     assert refused.status_code == 404
     with pytest.raises(NotAllowed):
         services.indicator_entry_create(
-            actor=users[role], community=other_community, code="waste_sorting_rate", month=MONTH, value=95
+            actor=users[role], community=other_community, code="neighbourhood_events", month=MONTH, value=95
         )
     assert not IndicatorEntry.objects.exists() and not AuditEntry.objects.filter(action="indicator.enter").exists()
 
@@ -200,22 +200,22 @@ def test_the_city_viewer_sees_everything_and_changes_nothing(users, community, o
     photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
     response = client.post(
         "/cockpit/communities/shibei/evaluation/",
-        {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95", "evidence": photo},
+        {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": photo},
     )
     assert response.status_code == 403
     with pytest.raises(NotAllowed):
         services.indicator_entry_create(
-            actor=users["city_viewer"], community=community, code="waste_sorting_rate", month=MONTH, value=95
+            actor=users["city_viewer"], community=community, code="neighbourhood_events", month=MONTH, value=95
         )
     assert (IndicatorEntry.objects.count(), AuditEntry.objects.count(), Snapshot.objects.count()) == before
-    assert Snapshot.objects.get(community=community, month=MONTH).values["waste_sorting_rate"] is None
+    assert Snapshot.objects.get(community=community, month=MONTH).values["neighbourhood_events"] is None
 
 
 def test_an_entered_value_needs_evidence_where_required(users, community, django_capture_on_commit_callbacks):
     worker = users["social_worker"]
     with pytest.raises(DomainError, match=r"佐证材料|evidence"):
         services.indicator_entry_create(
-            actor=worker, community=community, code="waste_sorting_rate", month=MONTH, value=92
+            actor=worker, community=community, code="neighbourhood_events", month=MONTH, value=92
         )
     assert not IndicatorEntry.objects.exists()
     with pytest.raises(DomainError):
@@ -223,17 +223,17 @@ def test_an_entered_value_needs_evidence_where_required(users, community, django
     photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
     with django_capture_on_commit_callbacks(execute=True):
         entry = services.indicator_entry_create(
-            actor=worker, community=community, code="waste_sorting_rate", month=MONTH, value=92, files=[photo]
+            actor=worker, community=community, code="neighbourhood_events", month=MONTH, value=92, files=[photo]
         )
     assert entry.evidence.count() == 1 and AuditEntry.objects.filter(action="indicator.enter").exists()
-    assert Snapshot.objects.get(community=community, month=MONTH).values["waste_sorting_rate"] == 92
+    assert Snapshot.objects.get(community=community, month=MONTH).values["neighbourhood_events"] == 92
 
 
 def test_entry_page_refuses_without_evidence_in_both_languages(users, community):
     for language, text in (("zh-hans", "佐证材料"), ("en", "needs evidence")):
         response = client_for(users["social_worker"], language).post(
             "/cockpit/communities/shibei/evaluation/",
-            {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95"},
+            {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95"},
         )
         assert response.status_code == 200 and text in response.content.decode()
     assert not IndicatorEntry.objects.exists()
@@ -248,7 +248,7 @@ def test_the_entry_page_takes_several_evidence_files_at_once(users, community, d
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(users["social_worker"]).post(
             "/cockpit/communities/shibei/evaluation/",
-            {"code": "waste_sorting_rate", "month": "2026-11-01", "value": "95", "evidence": photos},
+            {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": photos},
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = IndicatorEntry.objects.get(community=community)
@@ -415,7 +415,7 @@ def test_the_workbook_writes_a_formula_community_name_as_text(users, community, 
 def test_an_entry_that_fails_to_save_leaves_no_evidence_file(users, community, monkeypatch):
     from django.core.files.storage import default_storage
 
-    folder = f"cockpit/evidence/{community.pk}/waste_sorting_rate"
+    folder = f"cockpit/evidence/{community.pk}/neighbourhood_events"
     before = set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
 
     def broken(**kwargs):
@@ -427,7 +427,7 @@ def test_an_entry_that_fails_to_save_leaves_no_evidence_file(users, community, m
         services.indicator_entry_create(
             actor=users["social_worker"],
             community=community,
-            code="waste_sorting_rate",
+            code="neighbourhood_events",
             month=MONTH,
             value=9,
             files=[photo],

@@ -29,6 +29,7 @@ TESTED_ELSEWHERE = {
     "points_earned_per_active_resident",
     "volunteer_hours_per_100",
     "care_visited_on_time",  # linli/care/tests/test_indicator.py
+    "waste_sorted_correctly",  # linli/waste/tests/test_checks.py
 }
 TESTED_HERE = {
     "planning_covered_share",

@@ -34,6 +34,7 @@ def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
         "residence": resident.residence,
         "hukou_address": resident.hukou_address,
         "note": resident.note,
+        "moved_in_on": resident.moved_in_on,
         "moved_out_on": resident.moved_out_on,
         "is_owner": resident.is_owner,
         "is_party_member": resident.is_party_member,
@@ -104,7 +105,11 @@ def resident_update(request: HttpRequest, code: str, resident_id: int, payload: 
     community = community_get(code=code, user=request.user)
     resident = selectors.resident_get(user=request.user, community=community, pk=resident_id)
     # null means "leave as is", except for the household, where it means "no household"
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "household_id"}
+    changes = {
+        k: v
+        for k, v in payload.dict(exclude_unset=True).items()
+        if v is not None or k in {"household_id", "moved_in_on"}
+    }
     if "household_id" in changes:
         household_id = changes.pop("household_id")
         changes["household"] = household_get(community=community, pk=household_id) if household_id else None

@@ -56,6 +56,19 @@ def _set_id_number(resident: Resident, value: str) -> None:
     resident.id_number_masked = idnumber.mask(value)
 
 
+def _check_dates(resident: Resident) -> None:
+    """The moving-in day is what the cockpit counts past months by: never in the future, after birth, before leaving."""
+    moved_in = resident.moved_in_on
+    if moved_in is None:
+        return
+    if moved_in > timezone.localdate():
+        raise DomainError(_("The moving-in date cannot be in the future."), field="moved_in_on")
+    if moved_in < resident.birth_date:
+        raise DomainError(_("The moving-in date is before the resident was born."), field="moved_in_on")
+    if resident.moved_out_on is not None and moved_in > resident.moved_out_on:
+        raise DomainError(_("The moving-in date is after the day this resident moved out."), field="moved_in_on")
+
+
 def _full_clean(resident: Resident) -> None:
     try:
         resident.full_clean(exclude=["community", "household", "user"])
@@ -81,6 +94,7 @@ def resident_create(
     residence: str = Resident.Residence.CONSISTENT,
     hukou_address: str = "",
     note: str = "",
+    moved_in_on: dt.date | None = None,
 ) -> Resident:
     if not rules.can_edit_residents(actor, community):
         raise NotAllowed(_("You may not register residents in this community."))
@@ -97,6 +111,7 @@ def resident_create(
         residence=residence or Resident.Residence.CONSISTENT,
         hukou_address=hukou_address.strip(),
         note=note.strip(),
+        moved_in_on=moved_in_on,
     )
     _set_id_number(resident, id_number)
     if birth_date is None and id_number:
@@ -106,6 +121,7 @@ def resident_create(
     if birth_date > timezone.localdate():
         raise DomainError(_("A birth date cannot be in the future."), field="birth_date")
     resident.birth_date = birth_date
+    _check_dates(resident)
     _full_clean(resident)
     tag_objects = _tags(tags)
     try:
@@ -145,6 +161,7 @@ def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Reside
         "residence",
         "hukou_address",
         "note",
+        "moved_in_on",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -164,6 +181,7 @@ def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Reside
             raise DomainError(_("A birth date cannot be in the future."), field="birth_date")
         if locked.moved_out_on is not None and locked.birth_date > locked.moved_out_on:
             raise DomainError(_("The birth date is after the day this resident moved out."), field="birth_date")
+        _check_dates(locked)
         _full_clean(locked)
         try:
             with transaction.atomic():
@@ -228,6 +246,8 @@ def resident_move_out(
             raise Conflict(_("This resident has already moved out."), code="already_moved_out")
         if on < locked.birth_date:
             raise DomainError(_("The moving-out date is before the resident was born."), field="moved_out_on")
+        if locked.moved_in_on is not None and on < locked.moved_in_on:
+            raise DomainError(_("The moving-out date is before the resident moved in."), field="moved_out_on")
         before = snapshot(locked)
         lines += moving.move_out_hooks_run(actor=actor, resident=locked, now=now)
         lines += _family_links_end(actor=actor, resident=locked, now=now)
