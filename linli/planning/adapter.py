@@ -160,4 +160,5 @@ def run(
             progress=progress,
             network=cached_network(network_file),
             rules=rules,
+            allow_no_facilities=True,  # a community may have none yet: a warning, kept in the result
         )

@@ -64,7 +64,7 @@ def run_out(run: PlanRun, *, with_result: bool) -> dict[str, Any]:
         "siting_k": run.siting_k,
         "created_at": run.created_at,
         "finished_at": run.finished_at,
-        "error": run.error,
+        "error": run.error_message,
         "result": run.result if with_result else None,
     }
 

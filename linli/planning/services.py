@@ -13,6 +13,7 @@ from linli.places.models import Building, Community, Street
 
 from . import adapter, rules, tasks
 from .core import PlanningError
+from .messages import translate
 from .models import CandidateSite, PlanRun
 
 
@@ -38,7 +39,7 @@ def plan_run_request(
     try:
         standards = adapter.parse_rules_text(rules_text, rules_file.name)
     except PlanningError as exc:
-        raise DomainError(str(exc), field="rules") from None
+        raise DomainError(translate(exc), field="rules") from None
     if siting_k and siting_category not in standards.category_codes:
         raise DomainError(_("Unknown facility category “%(c)s”.") % {"c": siting_category}, field="siting_category")
     scope = [community] if community is not None else list(street.communities.all())  # type: ignore[union-attr]
