@@ -122,8 +122,10 @@ def sha256_file(path: str | Path) -> str:
 class _Stages:
     """An honest progress bar: each stage advances the bar by its share of the expected time.
 
-    Shares measured on the Hangzhou extract (network from a .pbf, 22 categories): loading the network is about
-    half of a run, snapping and building the shared access graph a quarter, the searches per category the rest.
+    Shares measured on the Hangzhou extract (network from the .pbf, 3,000 buildings, 400 facilities, the 22
+    default categories): loading the network 0.6 s, snapping and the shared access graph 0.5 s, the searches and
+    coverage of the categories 1.4 s; the bar gives each stage that share, so it is not near its end before the
+    slowest stage.
     ``progress(done, total, message)`` gets percentages (total = 100).
     """
 
@@ -199,11 +201,11 @@ def run_plan(
         {
             "rules": 1.0,
             "inputs": 4.0,
-            "network": 45.0 if network is None else 0.0,
-            "snap": 25.0,
-            "search": 20.0,
+            "network": 25.0 if network is None else 0.0,
+            "snap": 20.0,
+            "search": 50.0,
             "index": 1.0,
-            "siting": 10.0 * len(siting),
+            "siting": 15.0 * len(siting),
             "done": 0.0,
         },
     )

@@ -82,7 +82,8 @@ class SegmentIndex:
         u, v = network.edge_u[self.sample_edge], network.edge_v[self.sample_edge]
         sx = network.x[u] + frac * (network.x[v] - network.x[u])
         sy = network.y[u] + frac * (network.y[v] - network.y[u])
-        self.tree = cKDTree(np.column_stack([sx, sy]))
+        # an unbalanced, uncompacted tree builds ~3x faster on millions of samples; queries stay exact
+        self.tree = cKDTree(np.column_stack([sx, sy]), balanced_tree=False, compact_nodes=False)
 
     def _exact(self, q: IntArray, e: IntArray, qx: FloatArray, qy: FloatArray) -> tuple[FloatArray, ...]:
         n = self.net

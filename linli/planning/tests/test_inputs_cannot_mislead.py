@@ -185,6 +185,9 @@ def test_the_progress_bar_is_weighted_and_never_goes_back(tmp_path: Path) -> Non
     # loading the network (the slowest stage) starts near the beginning, not at 27/30
     load = next(d for d, _t, m in seen if m == "loading walking network")
     assert load <= 5
+    # the searches (the slowest stage when the network is cached, as on the pages) take about half of the bar
+    searches = [d for d, _t, m in seen if m.startswith("access to")]
+    assert searches[0] <= 50 and searches[-1] >= 60
     assert all(isinstance(m, Message) for _d, _t, m in seen)
 
 
