@@ -127,7 +127,10 @@ def _label(feat: Mapping[str, Any], props: Mapping[str, Any], n: int) -> str:
 
 
 def _features(p: Path) -> list[Mapping[str, Any]]:
-    feats = read_geojson(p).get("features", [])
+    try:
+        feats = read_geojson(p).get("features", [])
+    except UnicodeDecodeError as exc:
+        raise InputError(Message("%(file)s: not UTF-8 text", file=p.name)) from exc
     if not isinstance(feats, list) or not all(isinstance(f, Mapping) for f in feats):
         raise InputError(Message("%(file)s: 'features' must be a list of GeoJSON features", file=p.name))
     return feats

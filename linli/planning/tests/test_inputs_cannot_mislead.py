@@ -196,3 +196,10 @@ def test_the_dropped_pieces_warning_is_kept_in_the_result(tmp_path: Path) -> Non
     assert result["warnings"][0].startswith("dropped 1 disconnected pieces of the walking network (2 nodes, 1 edges")
     detail = result["warning_details"][0]
     assert detail["template"].startswith("dropped %(components)s") and detail["params"]["components"] == 1
+
+
+def test_a_file_in_another_encoding_is_named(tmp_path: Path) -> None:
+    city = write_city(tmp_path)
+    city["buildings"].write_bytes(city["buildings"].read_text().replace("b1", "一号楼栋").encode("gb18030"))
+    with pytest.raises(InputError, match=r"buildings\.geojson: not UTF-8 text"):
+        read_buildings(city["buildings"], load_rules(city["rules"]))

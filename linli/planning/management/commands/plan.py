@@ -156,6 +156,9 @@ class Command(BaseCommand):
         except OSError as exc:
             self.stderr.write("")
             raise _user_error(str(exc)) from exc
+        except UnicodeDecodeError as exc:  # e.g. a GeoJSON network saved in another encoding
+            self.stderr.write("")
+            raise _user_error(_("An input file is not UTF-8 text: %(detail)s") % {"detail": exc}) from exc
         self.stderr.write("")
         for warning in result.warnings:
             self.stderr.write(_("Warning: %(message)s") % {"message": translate(warning)})
