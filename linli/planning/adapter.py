@@ -162,4 +162,5 @@ def run(
             network=cached_network(network_file),
             rules=rules,
             profile=profile,
+            allow_no_facilities=True,  # a community may have none yet: a warning, kept in the result
         )

@@ -71,7 +71,7 @@ def run_out(run: PlanRun, *, with_result: bool) -> dict[str, Any]:
         "profile": run.profile,
         "created_at": run.created_at,
         "finished_at": run.finished_at,
-        "error": run.error,
+        "error": run.error_message,
         "result": run.result if with_result else None,
     }
 

@@ -3,10 +3,12 @@ queues (the demo runs it in place)."""
 
 from pathlib import Path
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from . import adapter
 from .core import PlanningError
+from .messages import stored, translate
 from .models import PlanRun
 
 
@@ -17,10 +19,12 @@ def plan_run_execute(*, run_id: int) -> PlanRun:
         return run
     PlanRun.objects.filter(pk=run.pk).update(status=PlanRun.Status.RUNNING, started_at=timezone.now(), error="")
 
+    language = getattr(run.requested_by, "language", "") or settings.LANGUAGE_CODE
+
     def progress(done: int, total: int, message: str) -> None:
-        PlanRun.objects.filter(pk=run.pk).update(
-            progress_done=done, progress_total=total, progress_message=message[:120]
-        )
+        with translation.override(language):  # the progress line is read by whoever asked for the run
+            text = translate(message)
+        PlanRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total, progress_message=text[:120])
 
     try:
         result = adapter.run(
@@ -33,8 +37,9 @@ def plan_run_execute(*, run_id: int) -> PlanRun:
             progress=progress,
         )
     except (PlanningError, OSError) as exc:
+        # the English text in `error`, and the message to show in the reader's language in `result`
         PlanRun.objects.filter(pk=run.pk).update(
-            status=PlanRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+            status=PlanRun.Status.FAILED, error=str(exc), result={"error": stored(exc)}, finished_at=timezone.now()
         )
     else:
         PlanRun.objects.filter(pk=run.pk).update(

@@ -119,5 +119,22 @@ class PlanRun(models.Model):
         return str(self.community or self.street)
 
     @property
+    def error_message(self) -> str:
+        """Why the run failed, in the active language (the core's message, kept in the result)."""
+        from .messages import translate
+
+        detail = (self.result or {}).get("error") if isinstance(self.result, dict) else None
+        return translate(detail) if detail else self.error
+
+    @property
+    def warning_messages(self) -> list[str]:
+        """The run's warnings (dropped pieces of network, categories with no facility), in the active language."""
+        from .messages import translate
+
+        result = self.result if isinstance(self.result, dict) else {}
+        details = result.get("warning_details")
+        return [translate(d) for d in details] if details else list(result.get("warnings", []))
+
+    @property
     def percent(self) -> int:
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0

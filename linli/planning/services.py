@@ -13,6 +13,7 @@ from linli.places.models import Building, Community, Street
 
 from . import adapter, rules, tasks
 from .core import PlanningError
+from .messages import translate
 from .models import CandidateSite, PlanRun
 
 
@@ -42,7 +43,7 @@ def plan_run_request(
     try:
         standards = adapter.parse_rules_text(rules_text, rules_file.name)
     except PlanningError as exc:
-        raise DomainError(str(exc), field="rules") from None
+        raise DomainError(translate(exc), field="rules") from None
     if profile and profile not in {p.code for p in standards.profiles}:
         raise DomainError(_("Unknown walking profile “%(p)s”.") % {"p": profile}, field="profile")
     if siting_k and siting_category not in standards.category_codes:

@@ -38,7 +38,7 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
         "siting": reports.siting_rows(run),
         "index": (run.result or {}).get("index", []),
         "map_svg": reports.run_map(run, community, category),
-        "warnings": (run.result or {}).get("warnings", []),
+        "warnings": run.warning_messages,
         "walking": reports.walking_summary(run),
     }
 

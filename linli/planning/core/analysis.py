@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .access import prepare_access
-from .errors import InputError
+from .errors import InputError, Message
 from .geo import FloatArray, IntArray, points_in_polygon, polygon_centroid
 from .inputs import Buildings, Communities, Facilities, communities_from_codes
 from .network import WalkNetwork
@@ -125,7 +125,10 @@ def assign_communities(buildings: Buildings, communities: Communities | None) ->
     out = list(buildings.community)
     for i, code in enumerate(out):
         if code and code not in known:
-            raise InputError(f"building {buildings.ids[i]!r}: community {code!r} is not in the communities file")
+            raise InputError(
+                Message("building %(id)s: community %(code)s is not in the communities file",
+                        id=repr(buildings.ids[i]), code=repr(code))
+            )  # fmt: skip
     missing = np.array([i for i, c in enumerate(out) if not c], dtype=np.int64)
     if missing.size:
         bx, by = buildings.lon[missing], buildings.lat[missing]
@@ -156,7 +159,7 @@ def community_centres(
         else:
             sel = bc == code
             if not sel.any():
-                raise InputError(f"community {code!r} has neither a boundary nor buildings")
+                raise InputError(Message("community %(code)s has neither a boundary nor buildings", code=repr(code)))
             lon[i], lat[i] = buildings.lon[sel].mean(), buildings.lat[sel].mean()
     return lon, lat
 
@@ -182,7 +185,7 @@ def analyse(
     comms, bcomm = assign_communities(buildings, communities)
     total = len(cats) + 2
     if progress:
-        progress(0, total, "snapping buildings, facilities and community centres")
+        progress(0, total, Message("snapping buildings, facilities and community centres"))
     b_snap = snap_lonlat(
         network, buildings.lon, buildings.lat, names=buildings.ids, kind="building", max_snap_m=max_snap_m
     )
@@ -210,7 +213,7 @@ def analyse(
     gaps: list[Gap] = []
     for step, rule in enumerate(cats, 1):
         if progress:
-            progress(step, total, f"access to {rule.code} ({rule.name_zh})")
+            progress(step, total, Message("access to %(code)s (%(name)s)", code=rule.code, name=rule.name_zh))
         fidx = cat_fidx[step - 1]
         res = access.nearest(step - 1)
         dist = res.distance_m
@@ -268,10 +271,10 @@ def analyse(
                 )
             )
     if progress:
-        progress(total - 1, total, "supply index")
+        progress(total - 1, total, Message("supply index"))
     index = supply_index(rules, coverage, comms.codes)
     if progress:
-        progress(total, total, "done")
+        progress(total, total, Message("done"))
     return Analysis(tuple(coverage), index, tuple(gaps), comms, bcomm)
 
 

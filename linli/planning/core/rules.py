@@ -7,6 +7,7 @@ and raises :class:`RulesError` naming the item (and its line in the file).
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import RulesError
+from .errors import Message, RulesError
 from .network import EDGE_KINDS
 from .profiles import STANDARD, WalkProfile
 
@@ -93,7 +94,13 @@ class Rules:
         for p in self.profiles:
             if p.code == code:
                 return p
-        raise RulesError(f"unknown walking profile {code!r} (known: {', '.join(p.code for p in self.profiles)})")
+        raise RulesError(
+            Message(
+                "unknown walking profile '%(code)s' (known: %(known)s)",
+                code=code,
+                known=", ".join(p.code for p in self.profiles),
+            )
+        )
 
     def category(self, code: str) -> CategoryRule:
         for c in self.categories:
@@ -134,28 +141,58 @@ class _Ctx:
                 if pat.search(line):
                     seen += 1
                     if seen == occurrence:
-                        return f" (line {i})"
+                        return Message(" (line %(line)s)", line=i)
+        return ""
+
+    def line_of_key(self, key: str) -> str:
+        pat = re.compile(r"""^\s*["']?""" + re.escape(key) + r"""["']?\s*[=:]""")
+        for i, line in enumerate(self.lines, 1):
+            if pat.search(line):
+                return Message(" (line %(line)s)", line=i)
         return ""
 
     def fail(self, section: str, item: Mapping[str, Any] | None, msg: str, occurrence: int = 1) -> RulesError:
         code = item.get("code") if item is not None else None
-        where = f"{section} {code!r}" if code is not None else section
-        return RulesError(f"{self.name}{self.line_of(code, occurrence)}: {where}: {msg}")
+        where: str = Message(_SECTION_LABEL.get(section, section))
+        if code is not None:
+            where = Message("%(section)s %(code)s", section=where, code=repr(code))
+        return RulesError(
+            Message("%(file)s%(line)s: %(where)s: %(problem)s", file=self.name, line=self.line_of(code, occurrence),
+                    where=where, problem=msg)
+        )  # fmt: skip
 
 
 def _text(ctx: _Ctx, section: str, item: Mapping[str, Any], key: str, default: str | None = None) -> str:
     val = item.get(key, default)
     if not isinstance(val, str) or (default is None and not val.strip()):
-        raise ctx.fail(section, item, f"'{key}' must be a non-empty string, got {val!r}")
+        raise ctx.fail(
+            section, item, Message("'%(key)s' must be a non-empty string, got %(value)s", key=key, value=repr(val))
+        )
     return val
 
 
-def _number(ctx: _Ctx, section: str, item: Mapping[str, Any], key: str) -> float:
+def _number(
+    ctx: _Ctx, section: str, item: Mapping[str, Any], key: str, low: float | None = None, high: float | None = None
+) -> float:
+    """A number, within ``[low, high]`` when given (so that a radius of 0.3 m or 300 km is refused)."""
     val = item.get(key)
     if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val):
-        raise ctx.fail(section, item, f"'{key}' must be a number, got {val!r}")
+        raise ctx.fail(section, item, Message("'%(key)s' must be a number, got %(value)s", key=key, value=repr(val)))
+    if low is not None and high is not None and not low <= val <= high:
+        raise ctx.fail(
+            section,
+            item,
+            Message(
+                "'%(key)s' must be between %(low)s and %(high)s, got %(value)s",
+                key=key, low=f"{low:g}", high=f"{high:g}", value=f"{val:g}",
+            ),
+        )  # fmt: skip
     return float(val)
 
+
+# Sensible ranges: a life circle is walked in minutes, over tens to thousands of metres.
+RADIUS_RANGE_M = (50.0, 5000.0)
+MINUTES_RANGE = (1.0, 60.0)
 
 _SINGULAR = {
     "circles": "circle",
@@ -164,24 +201,76 @@ _SINGULAR = {
     "categories": "category",
     "profiles": "walking profile",
 }
+_SECTION_LABEL = {
+    "circle": "circle", "age band": "age band", "age group": "age group", "category": "category",
+    "walking profile": "walking profile",
+}  # fmt: skip
+
+#: Keys a rules document may hold at its top level, and in each entry of its lists. Anything else is an error that
+#: names the key and the nearest valid one, so that a misspelt key is never silently ignored.
+TOP_LEVEL_KEYS: set[str] = {
+    "version", "source", "required_weight_factor", "circles", "age_bands", "age_groups", "categories", "profiles",
+}  # fmt: skip
+ITEM_KEYS: dict[str, set[str]] = {
+    "circles": {"code", "name_zh", "name_en", "minutes", "distance_m", "source"},
+    "age_bands": {"code", "property", "min_age", "max_age"},
+    "age_groups": {"code", "name_zh", "name_en", "bands", "walk_speed_m_s"},
+    "categories": {
+        "code", "name_zh", "name_en", "circle", "radius_m", "required", "age_group", "weight", "source",
+    },
+    "profiles": {"code", "name_zh", "name_en", *EDGE_KINDS},
+}  # fmt: skip
+
+
+def nearest_name(name: str, valid: Collection[str]) -> str | None:
+    """The valid name closest to ``name`` (difflib), or None when nothing is close."""
+    found = difflib.get_close_matches(name, sorted(valid), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def unknown_key_message(key: str, valid: Collection[str]) -> Message:
+    near = nearest_name(key, valid)
+    if near is not None:
+        return Message("unknown key '%(key)s' (did you mean '%(near)s'?)", key=key, near=near)
+    return Message("unknown key '%(key)s' (valid keys: %(valid)s)", key=key, valid=", ".join(sorted(valid)))
+
+
+def _check_top_level(ctx: _Ctx, data: Mapping[str, Any]) -> None:
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise RulesError(
+                Message("%(file)s%(line)s: %(problem)s", file=ctx.name, line=ctx.line_of_key(str(key)),
+                        problem=unknown_key_message(str(key), TOP_LEVEL_KEYS))
+            )  # fmt: skip
 
 
 def _items(ctx: _Ctx, data: Mapping[str, Any], section: str) -> list[Mapping[str, Any]]:
     label = _SINGULAR[section]
     items = data.get(section)
     if not isinstance(items, list) or not items:
-        raise ctx.fail(section, None, f"the file needs a non-empty list [[{section}]]")
+        raise ctx.fail(section, None, Message("the file needs a non-empty list [[%(section)s]]", section=section))
     seen: set[str] = set()
     for item in items:
         if not isinstance(item, Mapping):
-            raise ctx.fail(label, None, f"every entry must be a table, got {item!r}")
+            raise ctx.fail(label, None, Message("every entry must be a table, got %(value)s", value=repr(item)))
         code = item.get("code")
         if not isinstance(code, str) or not _CODE_RE.match(code):
-            raise ctx.fail(label, item, f"'code' must be snake_case ASCII, got {code!r}")
+            raise ctx.fail(label, item, Message("'code' must be snake_case ASCII, got %(value)s", value=repr(code)))
         if code in seen:
-            raise ctx.fail(label, item, "duplicate code", occurrence=2)
+            raise ctx.fail(label, item, Message("duplicate code"), occurrence=2)
         seen.add(code)
+        for key in item:
+            if key not in ITEM_KEYS[section]:
+                raise ctx.fail(label, item, unknown_key_message(str(key), ITEM_KEYS[section]))
     return items
+
+
+def _unknown(template: str, value: object, known: Collection[str]) -> Message:
+    """ "unknown X 'v'", with the nearest known code or the list of known codes."""
+    near = nearest_name(value, known) if isinstance(value, str) else None
+    if near is not None:
+        return Message(template + " (did you mean '%(near)s'?)", value=repr(value), near=near)
+    return Message(template + " (known: %(known)s)", value=repr(value), known=", ".join(sorted(known)))
 
 
 def parse_rules(
@@ -189,12 +278,11 @@ def parse_rules(
 ) -> Rules:
     """Validate a decoded rules document; ``catalogue``: the category codes allowed."""
     ctx = _Ctx(name, text)
+    _check_top_level(ctx, data)
     circles = []
     for it in _items(ctx, data, "circles"):
-        minutes = _number(ctx, "circle", it, "minutes")
-        dist = _number(ctx, "circle", it, "distance_m")
-        if minutes <= 0 or dist <= 0:
-            raise ctx.fail("circle", it, f"minutes and distance_m must be > 0, got {minutes:g}, {dist:g}")
+        minutes = _number(ctx, "circle", it, "minutes", *MINUTES_RANGE)
+        dist = _number(ctx, "circle", it, "distance_m", *RADIUS_RANGE_M)
         circles.append(
             LifeCircle(
                 it["code"],
@@ -212,7 +300,10 @@ def parse_rules(
         if hi is not None:
             hi = _number(ctx, "age band", it, "max_age")
         if lo < 0 or (hi is not None and hi <= lo):
-            raise ctx.fail("age band", it, f"needs 0 <= min_age < max_age, got {lo:g}, {hi!r}")
+            raise ctx.fail(
+                "age band", it, Message("needs 0 <= min_age < max_age, got %(low)s, %(high)s", low=f"{lo:g}",
+                                        high=repr(hi))
+            )  # fmt: skip
         bands.append(
             AgeBand(it["code"], _text(ctx, "age band", it, "property"), int(lo), None if hi is None else int(hi))
         )
@@ -221,15 +312,19 @@ def parse_rules(
     for it in _items(ctx, data, "age_groups"):
         gb = it.get("bands")
         if not isinstance(gb, list) or not gb:
-            raise ctx.fail("age group", it, f"'bands' must be a non-empty list, got {gb!r}")
+            raise ctx.fail("age group", it, Message("'bands' must be a non-empty list, got %(value)s", value=repr(gb)))
         for b in gb:
             if b not in band_codes:
-                raise ctx.fail("age group", it, f"unknown age band {b!r} (known: {', '.join(sorted(band_codes))})")
+                raise ctx.fail("age group", it, _unknown("unknown age band %(value)s", b, band_codes))
         speed = DEFAULT_WALK_SPEED_M_S
         if "walk_speed_m_s" in it:
             speed = _number(ctx, "age group", it, "walk_speed_m_s")
             if not 0.2 <= speed <= 3.0:
-                raise ctx.fail("age group", it, f"walk_speed_m_s must be between 0.2 and 3 m/s, got {speed:g}")
+                raise ctx.fail(
+                    "age group",
+                    it,
+                    Message("walk_speed_m_s must be between 0.2 and 3 m/s, got %(value)s", value=f"{speed:g}"),
+                )
         groups.append(
             AgeGroup(
                 it["code"],
@@ -244,22 +339,20 @@ def parse_rules(
     cats = []
     for it in _items(ctx, data, "categories"):
         if catalogue is not None and it["code"] not in catalogue:
-            raise ctx.fail("category", it, "unknown category (not in the facility catalogue)")
+            raise ctx.fail("category", it, Message("unknown category (not in the facility catalogue)"))
         circle = it.get("circle")
         if circle not in circle_codes:
-            raise ctx.fail("category", it, f"unknown circle {circle!r} (known: {', '.join(sorted(circle_codes))})")
-        radius = _number(ctx, "category", it, "radius_m")
-        if radius <= 0:
-            raise ctx.fail("category", it, f"radius_m must be > 0, got {radius:g}")
+            raise ctx.fail("category", it, _unknown("unknown circle %(value)s", circle, circle_codes))
+        radius = _number(ctx, "category", it, "radius_m", *RADIUS_RANGE_M)
         group = it.get("age_group")
         if group not in group_codes:
-            raise ctx.fail("category", it, f"unknown age group {group!r} (known: {', '.join(sorted(group_codes))})")
+            raise ctx.fail("category", it, _unknown("unknown age group %(value)s", group, group_codes))
         weight = _number(ctx, "category", it, "weight")
         if weight < 0:
-            raise ctx.fail("category", it, f"weight must be >= 0, got {weight:g}")
+            raise ctx.fail("category", it, Message("weight must be >= 0, got %(value)s", value=f"{weight:g}"))
         req = it.get("required")
         if not isinstance(req, bool):
-            raise ctx.fail("category", it, f"'required' must be true or false, got {req!r}")
+            raise ctx.fail("category", it, Message("'required' must be true or false, got %(value)s", value=repr(req)))
         cats.append(
             CategoryRule(
                 it["code"],
@@ -275,10 +368,12 @@ def parse_rules(
         )
     factor = data.get("required_weight_factor", 2.0)
     if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor >= 1:
-        raise ctx.fail("required_weight_factor", None, f"must be a number >= 1, got {factor!r}")
+        raise ctx.fail(
+            "required_weight_factor", None, Message("must be a number >= 1, got %(value)s", value=repr(factor))
+        )
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ctx.fail("version", None, f"must be an integer, got {version!r}")
+        raise ctx.fail("version", None, Message("must be an integer, got %(value)s", value=repr(version)))
     return Rules(
         version,
         str(data.get("source", "")),
@@ -298,10 +393,9 @@ def _profiles(ctx: _Ctx, data: Mapping[str, Any]) -> list[WalkProfile]:
     out = []
     for it in _items(ctx, data, "profiles"):
         if it["code"] == STANDARD.code:
-            raise ctx.fail("walking profile", it, f"{STANDARD.code!r} is built in (every edge as it is)")
-        unknown = sorted(set(it) - {"code", "name_zh", "name_en", *EDGE_KINDS})
-        if unknown:
-            raise ctx.fail("walking profile", it, f"unknown key {unknown[0]!r} (known: {', '.join(EDGE_KINDS)})")
+            raise ctx.fail(
+                "walking profile", it, Message("'%(code)s' is built in (every edge as it is)", code=STANDARD.code)
+            )
         factors = []
         for kind in EDGE_KINDS:
             val = it.get(kind, 1.0)
@@ -309,10 +403,14 @@ def _profiles(ctx: _Ctx, data: Mapping[str, Any]) -> list[WalkProfile]:
                 factors.append(math.inf)
                 continue
             if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val) or val < 1:
-                raise ctx.fail("walking profile", it, f"{kind!r} must be a number >= 1 or false, got {val!r}")
+                raise ctx.fail(
+                    "walking profile",
+                    it,
+                    Message("'%(kind)s' must be a number >= 1 or false, got %(value)s", kind=kind, value=repr(val)),
+                )
             factors.append(float(val))
         if factors[0] != 1.0:
-            raise ctx.fail("walking profile", it, "'level' is the unit: it must be 1")
+            raise ctx.fail("walking profile", it, Message("'level' is the unit: it must be 1"))
         out.append(
             WalkProfile(
                 it["code"],
@@ -328,14 +426,18 @@ def load_rules(path: str | Path | None = None, *, catalogue: Collection[str] | N
     """Load and validate a rules file (TOML, or JSON by extension); default rules if ``path`` is None."""
     p = DEFAULT_RULES_PATH if path is None else Path(path)
     if not p.is_file():
-        raise RulesError(f"rules file {str(p)!r} does not exist")
-    text = p.read_text(encoding="utf-8")
+        raise RulesError(Message("rules file %(path)s does not exist", path=repr(str(p))))
     try:
+        text = p.read_text(encoding="utf-8")
         data = json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text)
     except json.JSONDecodeError as exc:
-        raise RulesError(f"{p.name} (line {exc.lineno}): invalid JSON: {exc.msg}") from exc
+        raise RulesError(
+            Message("%(file)s (line %(line)s): invalid JSON: %(detail)s", file=p.name, line=exc.lineno, detail=exc.msg)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{p.name}: invalid TOML: {exc}") from exc
+        raise RulesError(Message("%(file)s: invalid TOML: %(detail)s", file=p.name, detail=str(exc))) from exc
+    except UnicodeDecodeError as exc:
+        raise RulesError(Message("%(file)s: not UTF-8 text", file=p.name)) from exc
     if not isinstance(data, dict):
-        raise RulesError(f"{p.name}: the rules document must be a table/object")
+        raise RulesError(Message("%(file)s: the rules document must be a table/object", file=p.name))
     return parse_rules(data, name=p.name, text=text, catalogue=catalogue)

@@ -11,15 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .analysis import Analysis, analyse
+from .errors import InputError, Message
 from .inputs import read_buildings, read_communities, read_facilities
 from .network import WalkNetwork, load_network
 from .profiles import for_profile, refused_length_m
-from .rules import DEFAULT_RULES_PATH, Rules, load_rules
+from .rules import DEFAULT_RULES_PATH, Rules, load_rules, nearest_name
 from .siting import SitingResult, plan_sites
 from .snap import DEFAULT_MAX_SNAP_M
 
 ENGINE_VERSION = "1.0"
+#: The most new sites one request may choose.
+MAX_SITES = 100
 Progress = Callable[[int, int, str], None]
 
 
@@ -92,7 +97,11 @@ class PlanResult:
                  "not_coverable": list(s.not_coverable)}
                 for s in self.siting
             ],
-            "warnings": list(self.warnings),
+            "warnings": [str(w) for w in self.warnings],
+            "warning_details": [
+                w.as_dict() if isinstance(w, Message) else {"text": str(w), "template": "", "params": {}}
+                for w in self.warnings
+            ],
             "elapsed_s": round(self.elapsed_s, 3),
         }  # fmt: skip
 
@@ -113,6 +122,58 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+class _Stages:
+    """An honest progress bar: each stage advances the bar by its share of the expected time.
+
+    Shares measured on the Hangzhou extract (network from the .pbf, 3,000 buildings, 400 facilities, the 22
+    default categories): loading the network 0.6 s, snapping and the shared access graph 0.5 s, the searches and
+    coverage of the categories 1.4 s; the bar gives each stage that share, so it is not near its end before the
+    slowest stage.
+    ``progress(done, total, message)`` gets percentages (total = 100).
+    """
+
+    def __init__(self, progress: Progress | None, weights: dict[str, float]) -> None:
+        self.progress, self.total = progress, sum(weights.values())
+        self.start: dict[str, float] = {}
+        acc = 0.0
+        for name, w in weights.items():
+            self.start[name] = acc
+            acc += w
+        self.weights = weights
+        self.last = -1
+
+    def at(self, stage: str, fraction: float, message: str) -> None:
+        if not self.progress:
+            return
+        done = self.start[stage] + self.weights[stage] * min(max(fraction, 0.0), 1.0)
+        pct = min(100, int(100 * done / self.total)) if stage != "done" else 100
+        pct = max(pct, self.last)  # never backwards
+        self.last = pct
+        self.progress(pct, 100, message)
+
+
+def check_siting(rules: Rules, siting: Sequence[SitingRequest]) -> None:
+    """A bad siting request is found before any work: unknown category, k out of range, missing file."""
+    for req in siting:
+        if req.category not in rules.category_codes:
+            near = nearest_name(req.category, rules.category_codes)
+            hint = f" (did you mean '{near}'?)" if near else ""
+            raise InputError(
+                Message("site selection: unknown category %(category)s%(hint)s", category=repr(req.category),
+                        hint=hint)
+            )  # fmt: skip
+        if isinstance(req.k, bool) or not isinstance(req.k, int) or not 1 <= req.k <= MAX_SITES:
+            raise InputError(
+                Message("site selection for %(category)s: the number of new sites must be between 1 and %(max)s, "
+                        "got %(k)s", category=req.category, max=MAX_SITES, k=repr(req.k))
+            )  # fmt: skip
+        if not Path(req.candidates_path).is_file():
+            raise InputError(
+                Message("site selection for %(category)s: candidates file %(path)s does not exist",
+                        category=req.category, path=repr(str(req.candidates_path)))
+            )  # fmt: skip
+
+
 def run_plan(
     network_path: str | Path,
     facilities_path: str | Path,
@@ -126,6 +187,7 @@ def run_plan(
     network: WalkNetwork | None = None,
     rules: Rules | None = None,
     profile: str = "",
+    allow_no_facilities: bool = False,
 ) -> PlanResult:
     """Run the life-circle health check on files; ``progress(done, total, message)`` is optional.
 
@@ -133,43 +195,64 @@ def run_plan(
     they must come from ``network_path``/``rules_path``, whose hashes are recorded.
     ``profile``: the code of a walking profile of the rules ("": the standard one, the
     network as it is).
+    Every input is read and checked before the analysis starts. ``allow_no_facilities``: an empty facilities
+    file is a warning (kept in the result) rather than an error.
     """
     t0 = time.perf_counter()
     rules_file = Path(rules_path) if rules_path is not None else DEFAULT_RULES_PATH
     rules = rules if rules is not None else load_rules(rules_file)
-    # steps: rules, network, inputs, analysis (categories + 2), one per siting request
-    total = 3 + len(rules.categories) + 2 + len(siting)
-
-    def step(done: int, msg: str) -> None:
-        if progress:
-            progress(done, total, msg)
-
     walk = rules.profile(profile)
-    step(0, "rules loaded")
-    step(1, "loading walking network")
-    network = network if network is not None else load_network(network_path)
-    step(2, "reading buildings, facilities and communities")
+    check_siting(rules, siting)
+    bar = _Stages(
+        progress,
+        {
+            "rules": 1.0,
+            "inputs": 4.0,
+            "network": 25.0 if network is None else 0.0,
+            "snap": 20.0,
+            "search": 50.0,
+            "index": 1.0,
+            "siting": 15.0 * len(siting),
+            "done": 0.0,
+        },
+    )
+    bar.at("rules", 1.0, Message("rules loaded"))
+    # every input is read and checked before the slow part (the network) starts
+    bar.at("inputs", 0.0, Message("reading buildings, facilities and communities"))
     buildings = read_buildings(buildings_path, rules)
-    facilities = read_facilities(facilities_path, rules)
+    facilities = read_facilities(facilities_path, rules, allow_empty=allow_no_facilities)
     communities = read_communities(communities_path) if communities_path is not None else None
+    candidates = [read_facilities(req.candidates_path) for req in siting]
+    for req, cands in zip(siting, candidates, strict=True):
+        if not len(cands):
+            raise InputError(
+                Message("site selection for %(category)s: the candidates file has no sites", category=req.category)
+            )
+    bar.at("network", 0.0, Message("loading walking network"))
+    network = network if network is not None else load_network(network_path)
+    ncat = len(rules.categories)
 
     def sub(done: int, _tot: int, msg: str) -> None:
-        step(3 + done, msg)
+        if done == 0:
+            bar.at("snap", 0.0, msg)
+        elif done <= ncat:
+            bar.at("search", (done - 1) / max(ncat, 1), msg)
+        else:
+            bar.at("index", 0.0 if done == ncat + 1 else 1.0, msg)
 
     analysis = analyse(
         network, rules, buildings, facilities, communities, max_snap_m=max_snap_m, progress=sub, profile=walk
     )
     results = []
-    base = 3 + len(rules.categories) + 2
-    for i, req in enumerate(siting):
-        step(base + i, f"site selection for {req.category} (k={req.k})")
-        cands = read_facilities(req.candidates_path)
+    for i, (req, cands) in enumerate(zip(siting, candidates, strict=True)):
+        bar.at("siting", i / len(siting), Message("site selection for %(category)s (k=%(k)s)", category=req.category,
+                                                  k=req.k))  # fmt: skip
         results.append(
             plan_sites(
                 network, rules, req.category, req.k, buildings, facilities, cands, max_snap_m=max_snap_m, profile=walk
             )
         )
-    step(total, "done")
+    bar.at("done", 1.0, Message("done"))
     inputs = {
         "network": network_path,
         "facilities": facilities_path,
@@ -179,12 +262,24 @@ def run_plan(
     }
     inputs.update({f"candidates[{i}]:{r.category}": r.candidates_path for i, r in enumerate(siting)})
     hashed = {role: {"path": str(p), "sha256": sha256_file(p)} for role, p in inputs.items() if p is not None}
-    warnings = []
+    warnings: list[Message] = []
     if network.dropped.nodes:
         warnings.append(
-            f"dropped {network.dropped.components} disconnected pieces of the walking network "
-            f"({network.dropped.nodes} nodes, {network.dropped.edges} edges, {network.dropped.length_m:,.0f} m)"
-        )
+            Message(
+                "dropped %(components)s disconnected pieces of the walking network (%(nodes)s nodes, %(edges)s edges, "
+                "%(length)s m)", components=network.dropped.components, nodes=network.dropped.nodes,
+                edges=network.dropped.edges, length=f"{network.dropped.length_m:,.0f}",
+            )
+        )  # fmt: skip
+    if not len(facilities):
+        warnings.append(Message("the facilities file has no features: every coverage and index is 0"))
+    else:
+        missing = [c for c in rules.category_codes if not (np.asarray(facilities.category) == c).any()]
+        if missing:
+            warnings.append(
+                Message("no facility of %(count)s categories of the rules (%(codes)s): their coverage is 0",
+                        count=len(missing), codes=", ".join(missing))
+            )  # fmt: skip
     return PlanResult(
         inputs=hashed,
         parameters={"max_snap_m": max_snap_m, "profile": walk.code,

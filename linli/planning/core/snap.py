@@ -18,13 +18,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from .errors import InputError, SnapError
+from .errors import InputError, Message, SnapError
 from .geo import FloatArray, IntArray
 
 if TYPE_CHECKING:
     from .network import WalkNetwork
 
 DEFAULT_MAX_SNAP_M = 500.0
+#: Farther than this from the network, a point is not a bad point but a file in the wrong coordinate system.
+FAR_HINT_M = 100_000.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ class SegmentIndex:
         u, v = network.edge_u[self.sample_edge], network.edge_v[self.sample_edge]
         sx = network.x[u] + frac * (network.x[v] - network.x[u])
         sy = network.y[u] + frac * (network.y[v] - network.y[u])
-        self.tree = cKDTree(np.column_stack([sx, sy]))
+        # an unbalanced, uncompacted tree builds ~3x faster on millions of samples; queries stay exact
+        self.tree = cKDTree(np.column_stack([sx, sy]), balanced_tree=False, compact_nodes=False)
 
     def _exact(self, q: IntArray, e: IntArray, qx: FloatArray, qy: FloatArray) -> tuple[FloatArray, ...]:
         n = self.net
@@ -142,32 +145,63 @@ def snap_xy(
     names: Sequence[str] | None = None,
     kind: str = "point",
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
+    lonlat: tuple[FloatArray, FloatArray] | None = None,
 ) -> Snapped:
-    """Snap projected points; raise :class:`SnapError` naming every point beyond ``max_snap_m``."""
+    """Snap projected points; raise :class:`SnapError` naming every point beyond ``max_snap_m``.
+
+    With ``lonlat`` (the points' longitude and latitude), a point thousands of kilometres away gets a
+    coordinate-system hint (swapped longitude/latitude, or projected metres).
+    """
     qx = np.asarray(x, dtype=np.float64).ravel()
     qy = np.asarray(y, dtype=np.float64).ravel()
     if qx.shape != qy.shape:
-        raise InputError(f"{kind}: x and y differ in length")
+        raise InputError(Message("%(kind)s: x and y differ in length", kind=Message(kind)))
 
     def label(i: int) -> str:
         return repr(names[i]) if names is not None else f"#{i}"
 
     bad = np.flatnonzero(~(np.isfinite(qx) & np.isfinite(qy)))
     if bad.size:
-        raise InputError(f"{kind} {label(int(bad[0]))} has non-finite coordinates")
+        raise InputError(
+            Message("%(kind)s %(name)s has non-finite coordinates", kind=Message(kind), name=label(int(bad[0])))
+        )
     snapped: Snapped = segment_index_of(network).nearest(qx, qy)
     far = np.flatnonzero(snapped.distance_m > max_snap_m)
     if far.size:
         i0 = int(far[0])
-        msg = (
-            f"{kind} {label(i0)} is {snapped.distance_m[i0]:,.0f} m from the nearest walkable way "
-            f"(max snap distance {max_snap_m:,.0f} m)"
-        )
+        msg = Message(
+            "%(kind)s %(name)s is %(distance)s m from the nearest walkable way (max snap distance %(max)s m)",
+            kind=Message(kind), name=label(i0), distance=f"{snapped.distance_m[i0]:,.0f}", max=f"{max_snap_m:,.0f}",
+        )  # fmt: skip
         if far.size > 1:
             more = ", ".join(label(int(i)) for i in far[1:6])
-            msg += f"; {far.size - 1} more too far: {more}{', ...' if far.size > 6 else ''}"
+            msg = Message(
+                "%(first)s; %(count)s more too far: %(more)s", first=msg, count=far.size - 1,
+                more=more + (", ..." if far.size > 6 else ""),
+            )  # fmt: skip
+        if snapped.distance_m[i0] > FAR_HINT_M:
+            msg = Message("%(first)s. %(hint)s", first=msg, hint=_crs_hint(network, i0, lonlat, max_snap_m))
         raise SnapError(msg)
     return snapped
+
+
+def _crs_hint(network: WalkNetwork, i: int, lonlat: tuple[FloatArray, FloatArray] | None, max_snap_m: float) -> Message:
+    """Why a point may be thousands of kilometres away: swapped axes, or metres where degrees were expected."""
+    if lonlat is not None:
+        lon, lat = float(lonlat[0][i]), float(lonlat[1][i])
+        if abs(lon) <= 90.0:
+            sx, sy = network.projection.forward(np.array([lat]), np.array([lon]))
+            back = segment_index_of(network).nearest(np.asarray(sx, dtype=np.float64), np.asarray(sy, dtype=np.float64))
+            if float(back.distance_m[0]) <= max_snap_m:
+                return Message(
+                    "Longitude and latitude look swapped: (%(lat)s, %(lon)s) lies on the network. GeoJSON puts "
+                    "longitude first", lat=f"{lat:g}", lon=f"{lon:g}",
+                )  # fmt: skip
+    return Message(
+        "The points are thousands of kilometres from the network: check the coordinate system (GeoJSON is WGS84 "
+        "longitude, latitude, EPSG:4326; projected metres such as EPSG:3857 or swapped longitude and latitude give "
+        "this)"
+    )
 
 
 def snap_lonlat(
@@ -180,5 +214,7 @@ def snap_lonlat(
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
 ) -> Snapped:
     """Snap lon/lat points (projected with the network's projection)."""
-    x, y = network.projection.forward(lon, lat)
-    return snap_xy(network, x, y, names=names, kind=kind, max_snap_m=max_snap_m)
+    lo = np.asarray(lon, dtype=np.float64).ravel()
+    la = np.asarray(lat, dtype=np.float64).ravel()
+    x, y = network.projection.forward(lo, la)
+    return snap_xy(network, x, y, names=names, kind=kind, max_snap_m=max_snap_m, lonlat=(lo, la))

@@ -98,7 +98,8 @@ def test_rules_negative_radius(tmp_path: Path) -> None:
     p = _rules(tmp_path, "radius_m = 300", "radius_m = -300")
     n = _line(p, 'code = "elderly_canteen"')
     with pytest.raises(
-        RulesError, match=rf"rules.toml \(line {n}\): category 'elderly_canteen': radius_m must be > 0, got -300"
+        RulesError,
+        match=rf"rules.toml \(line {n}\): category 'elderly_canteen': 'radius_m' must be between 50 and 5000, got -300",
     ):
         load_rules(p)
 
@@ -117,7 +118,7 @@ def test_rules_unknown_category_in_catalogue(tmp_path: Path) -> None:
         ("weight = 3", "weight = -1", "category 'elderly_canteen': weight must be >= 0, got -1"),
         ("weight = 3", 'weight = "heavy"', "category 'elderly_canteen': 'weight' must be a number"),
         ('bands = ["a3_6"]', 'bands = ["a3_7"]', "age group 'preschool': unknown age band 'a3_7'"),
-        ("distance_m = 300", "distance_m = 0", "circle 'min5': minutes and distance_m must be > 0"),
+        ("distance_m = 300", "distance_m = 0", "circle 'min5': 'distance_m' must be between 50 and 5000, got 0"),
         ("required = false", 'required = "no"', "category 'elderly_canteen': 'required' must be true or false"),
         (
             'code = "kindergarten"',

@@ -124,3 +124,61 @@ def test_candidate_sites_are_checked_and_audited(community, other_community, use
     services.candidate_site_withdraw(actor=users["community_admin"], site=site)
     site.refresh_from_db()
     assert not site.active
+
+
+def test_the_pages_show_the_engines_messages_in_the_readers_language(
+    community, elderly, users, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from linli.conftest import client_for
+
+    # a failed run: the reason is kept with its parameters and shown in the reader's language
+    add_facility(community, "elderly_canteen", 121.5, 30.285, name="远方食堂")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.plan_run_request(actor=users["community_admin"], community=community)
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.FAILED and run.result["error"]["template"]
+    with translation.override("zh-hans"):
+        assert "离最近的步行道路" in run.error_message and "设施" in run.error_message
+    with translation.override("en"):
+        assert "m from the nearest walkable way" in run.error_message
+    body = client_for(users["community_admin"]).get(f"/planning/communities/{community.code}/").content.decode()
+    assert "离最近的步行道路" in body and "nearest walkable way" not in body
+    # a misspelt key in the rules file: refused before the run, named with the nearest valid key, in Chinese
+    bad = tmp_path / "rules.toml"
+    bad.write_text(adapter.rules_path().read_text().replace("radius_m =", "raduis_m =", 1))
+    settings.PLANNING_RULES_FILE = str(bad)
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(DomainError, match="未知的键“raduis_m”（是否应为“radius_m”？）"),
+    ):
+        services.plan_run_request(actor=users["community_admin"], community=community)
+
+
+def test_every_engine_message_has_a_chinese_translation():
+    """Each template the core builds a message from is in the planning catalogue (the core has no Django)."""
+    import ast
+    from pathlib import Path
+
+    import polib
+
+    import linli.planning.core as core
+
+    app = Path(core.__file__).parent.parent
+    catalogue = {e.msgid: e.msgstr for e in polib.pofile(str(app / "locale/zh_Hans/LC_MESSAGES/django.po"))}
+    missing = []
+    for source in sorted(Path(core.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Message", "_unknown") and node.args:
+                first = node.args[0]
+                if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                    continue
+                ids = [first.value]
+                if node.func.id == "_unknown":
+                    ids = [first.value + " (did you mean '%(near)s'?)", first.value + " (known: %(known)s)"]
+                missing += [f"{source.name}: {i}" for i in ids if not catalogue.get(i)]
+    for kind in ("building", "facility", "community centre", "candidate site", "circle", "age band", "age group"):
+        if not catalogue.get(kind):
+            missing.append(kind)
+    assert missing == []

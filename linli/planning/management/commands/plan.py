@@ -1,20 +1,74 @@
-"""`linli plan`: the life-circle health check on files, with a progress bar. The same engine the pages use."""
+"""`linli plan`: the life-circle health check on files, with a progress bar. The same engine the pages use.
 
-import sys
+Every user error (a bad option, a missing or malformed file, an invalid rules file, a point far from the network)
+ends with a message in the chosen language (``--lang``, default the site's language) and exit code 2, never a
+traceback; what is found without computing anything is found before the run starts.
+"""
+
+import argparse
+import os
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from linli.planning.core import PlanningError, SitingRequest, run_plan
+from linli.planning.core.runner import MAX_SITES
+from linli.planning.messages import translate
+
+USER_ERROR = 2
 
 
 def parse_site(value: str) -> SitingRequest:
+    """CATEGORY:K:CANDIDATES.geojson, checked as far as it can be without reading the rules."""
+    parts = value.split(":", 2)
+    if len(parts) != 3 or not all(parts):
+        raise argparse.ArgumentTypeError(
+            _("--site takes CATEGORY:K:CANDIDATES.geojson, not %(value)s") % {"value": repr(value)}
+        )
+    category, k, candidates = parts
     try:
-        category, k, candidates = value.split(":", 2)
-        return SitingRequest(category=category, k=int(k), candidates_path=Path(candidates))
+        count = int(k)
     except ValueError:
-        raise CommandError(f"--site takes CATEGORY:K:CANDIDATES.geojson, not {value!r}") from None
+        count = 0
+    if not 1 <= count <= MAX_SITES:
+        raise argparse.ArgumentTypeError(
+            _("--site %(value)s: K must be a whole number between 1 and %(max)s, not %(k)s")
+            % {"value": repr(value), "max": MAX_SITES, "k": repr(k)}
+        )
+    return SitingRequest(category=category, k=count, candidates_path=Path(candidates))
+
+
+def argv_lang(argv: list[str]) -> str | None:
+    """The value of --lang on a command line, if any."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _language(chosen: str | None) -> str:
+    """--lang, else the terminal's locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) when it is Chinese or English,
+    else the site's language."""
+    known = {code for code, _name in settings.LANGUAGES}
+    if chosen in known:
+        return str(chosen)
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").lower()
+        if value.startswith("zh"):
+            return "zh-hans"
+        if value.startswith("en"):
+            return "en"
+    return settings.LANGUAGE_CODE
+
+
+def _user_error(message: str) -> CommandError:
+    return CommandError(message, returncode=USER_ERROR)
 
 
 class Command(BaseCommand):
@@ -38,16 +92,55 @@ class Command(BaseCommand):
             help="CATEGORY:K:CANDIDATES.geojson — choose K new sites; repeatable",
         )
         parser.add_argument("--out", help="write the full result as JSON here (default: stdout)")
+        parser.add_argument(
+            "--lang",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help=f"language of messages and warnings (default: the terminal's, else {settings.LANGUAGE_CODE})",
+        )
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # option errors (argparse's, before handle) are in the chosen language too
+        with translation.override(_language(argv_lang(argv))):
+            super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(_language(options.get("lang"))):
+            self._handle(options)
+
+    def _check_files(self, options: dict[str, Any], sites: list[SitingRequest]) -> None:
+        """Missing files and an unwritable --out are found before any work."""
+        for option in ("network", "buildings", "facilities", "communities", "rules"):
+            value = options.get(option)
+            if value and not Path(value).is_file():
+                raise _user_error(_("--%(option)s: file %(path)s does not exist") % {"option": option, "path": value})
+        for site in sites:
+            if not Path(site.candidates_path).is_file():
+                raise _user_error(
+                    _("--site %(category)s: candidates file %(path)s does not exist")
+                    % {"category": site.category, "path": site.candidates_path}
+                )
+        out = options.get("out")
+        if out:
+            folder = Path(out).resolve().parent
+            if not folder.is_dir():
+                raise _user_error(_("--out: folder %(path)s does not exist") % {"path": folder})
+            if not os.access(folder, os.W_OK) or Path(out).is_dir():
+                raise _user_error(_("--out: cannot write %(path)s") % {"path": out})
+
+    def _handle(self, options: dict[str, Any]) -> None:
         width = 30
 
         def progress(done: int, total: int, message: str) -> None:
             filled = int(width * done / max(total, 1))
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {message[:50]:<50}")
-            sys.stderr.flush()
+            text = translate(message)[:50]
+            self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:3d}% {text:<50}", ending="")
+            self.stderr.flush()
 
-        sites = [s if isinstance(s, SitingRequest) else parse_site(s) for s in options["site"]]
+        try:
+            sites = [s if isinstance(s, SitingRequest) else parse_site(s) for s in options["site"]]
+        except argparse.ArgumentTypeError as exc:
+            raise _user_error(str(exc)) from None
+        self._check_files(options, sites)
         try:
             result = run_plan(
                 options["network"],
@@ -59,15 +152,26 @@ class Command(BaseCommand):
                 progress=progress,
                 profile=options["profile"],
             )
-        except (PlanningError, OSError) as exc:
-            sys.stderr.write("\n")
-            raise CommandError(str(exc)) from exc
-        sys.stderr.write("\n")
+        except PlanningError as exc:
+            self.stderr.write("")
+            raise _user_error(translate(exc)) from exc
+        except OSError as exc:
+            self.stderr.write("")
+            raise _user_error(str(exc)) from exc
+        except UnicodeDecodeError as exc:  # e.g. a GeoJSON network saved in another encoding
+            self.stderr.write("")
+            raise _user_error(_("An input file is not UTF-8 text: %(detail)s") % {"detail": exc}) from exc
+        self.stderr.write("")
+        for warning in result.warnings:
+            self.stderr.write(_("Warning: %(message)s") % {"message": translate(warning)})
         text = result.to_json(indent=2)
         if options["out"]:
-            Path(options["out"]).write_text(text, encoding="utf-8")
-            self.stdout.write(f"wrote {options['out']}")
+            try:
+                Path(options["out"]).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise _user_error(str(exc)) from exc
+            self.stdout.write(_("wrote %(path)s") % {"path": options["out"]})
         else:
             self.stdout.write(text)
         for row in result.to_dict()["index"]:
-            self.stderr.write(f"{row['community']}: supply index {row['index']}")
+            self.stderr.write(_("%(community)s: supply index %(index)s") % row)
