@@ -7,6 +7,7 @@ from linli.canteen.api import router as canteen_router
 from linli.care.api import router as care_router
 from linli.childcare.api import router as childcare_router
 from linli.cockpit.api import router as cockpit_router
+from linli.company.api import router as company_router
 from linli.consultation.api import router as consultation_router
 from linli.core.api import install_error_handlers
 from linli.courses.api import router as courses_router
@@ -51,6 +52,7 @@ api.add_router("", cockpit_router)
 api.add_router("", ledger_router)
 api.add_router("", volunteering_router)
 api.add_router("", fund_router)
+api.add_router("", company_router)
 api.add_router("", partners_router)
 api.add_router("", home_router)
 api.add_router("", notices_router)

@@ -1,30 +1,37 @@
-"""Demo: the community company earning about 1.12 million yuan a year from earning spaces, and supporting the
-affordable and free ones; every month posted through the ledger with a posting row per space."""
+"""Demo: the community company earning about 1.12 million yuan a year from earning spaces (shop rents, childcare
+fees, the hall's rent and the canteen's service fees), paying its staff and utilities, and supporting the
+affordable and free spaces; every month posted by the company's accountant through the books' services and
+closed, except the last. Then the 共富 settlements of the last two months between 市北 and the communities its
+residents traded with, drawn up by the street office: the older one confirmed by both sides and paid through
+the ledger, the last one confirmed by 市北 and awaiting the other side."""
 
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from linli.core.demo import DemoContext
 from linli.facilities.catalogue import ensure_catalogue
 from linli.facilities.models import Facility, FacilityCategory
-from linli.ledger import services as ledger
 from linli.ledger.checks import ledger_check
+from linli.places.models import Community
 
 from .models import Source
-from .services import company_account, posting_make
+from .services import entry_post, month_close, settlement_confirm, settlements_prepare, support_post
 
-# (code, name, nature, monthly revenue in yuan, monthly support in yuan)
+# (code, name, nature, item of revenue, monthly revenue in yuan, monthly support in yuan)
 SPACES = [
-    ("xbxs-1", "小北鲜市（一店）", "earning", 32_000, 0),
-    ("xbxs-2", "小北鲜市（二店）", "earning", 26_000, 0),
-    ("yizhan", "婴幼儿成长驿站", "earning", 22_000, 0),
-    ("hall-rent", "喜柿天地多功能厅", "earning", 8_000, 0),
-    ("canteen", "老年食堂", "affordable", 5_400, 9_000),
-    ("study", "共享自习室", "affordable", 0, 3_000),
-    ("reading", "邻里书房", "free", 0, 4_500),
-    ("daycare", "日间照料中心", "free", 0, 6_000),
+    ("xbxs-1", "小北鲜市（一店）", "earning", Source.RENT, 32_000, 0),
+    ("xbxs-2", "小北鲜市（二店）", "earning", Source.RENT, 26_000, 0),
+    ("yizhan", "婴幼儿成长驿站", "earning", Source.CHILDCARE, 22_000, 0),
+    ("hall-rent", "喜柿天地多功能厅", "earning", Source.TICKETS, 8_000, 0),
+    ("canteen", "老年食堂", "affordable", Source.SERVICE_FEES, 5_400, 9_000),
+    ("study", "共享自习室", "affordable", Source.SERVICE_FEES, 0, 3_000),
+    ("reading", "邻里书房", "free", Source.SERVICE_FEES, 0, 4_500),
+    ("daycare", "日间照料中心", "free", Source.SERVICE_FEES, 0, 6_000),
 ]
+# The company's own costs each month, not booked to one space: (item, counterparty, yuan)
+COSTS = [(Source.STAFF, "强社公司员工工资", 12_000), (Source.UTILITIES, "国网杭州供电公司", 1_800)]
 
 
 # A space whose type is not the generic service station (the infant station is childcare 0–3).
@@ -36,16 +43,27 @@ def _category(code: str = "community_service_station") -> FacilityCategory:
     return FacilityCategory.objects.get(code=code)
 
 
+def _months_back(today: dt.date, n: int) -> list[tuple[int, int]]:
+    """The n months before today's, oldest first."""
+    out = []
+    year, month = today.year, today.month
+    for _ in range(n):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        out.append((year, month))
+    return out[::-1]
+
+
 def build(ctx: DemoContext) -> None:
     community = ctx.communities[0]
+    accountant, admin = ctx.users["operator"], ctx.users["community_admin"]
     category = _category()
-    company = company_account(community)
-    outside = ledger.external_account(community)
     today = ctx.today
+    months = _months_back(today, 12)
     total = 0
     with transaction.atomic():
-        for code, name, nature, revenue, support in SPACES:
-            facility, _created = Facility.objects.get_or_create(
+        facilities = {}
+        for code, name, nature, _item, _revenue, _support in SPACES:
+            facilities[code], _created = Facility.objects.get_or_create(
                 community=community,
                 code=code,
                 defaults={
@@ -58,41 +76,70 @@ def build(ctx: DemoContext) -> None:
                     "operator": "杭州强社运营管理有限公司",
                 },
             )
-            for back in range(12, 0, -1):
-                first = (today.replace(day=1) - dt.timedelta(days=back * 30)).replace(day=1)
-                day = first + dt.timedelta(days=27)
+        for year, month in months:
+            day = dt.date(year, month, 28)
+            for code, name, _nature, item, revenue, _support in SPACES:
                 if revenue:
                     amount = revenue * 100 + ctx.random.randint(-200_000, 200_000)
-                    posting_make(
+                    entry_post(
+                        actor=accountant,
                         community=community,
-                        facility=facility,
-                        nature=nature,
-                        source=Source.BOOKINGS,
-                        day=day,
-                        items=0,
-                        from_account=outside,
-                        to_account=company,
+                        direction="revenue",
+                        source=item,
                         amount_fen=amount,
-                        key=f"company:demo:{code}:{first:%Y-%m}",
-                        memo=f"{name} {first:%Y-%m} 营业收入",
+                        day=day,
+                        facility=facilities[code],
+                        counterparty=name,
+                        note=f"{year}-{month:02d} 营业收入",
+                        idempotency_key=f"demo:{code}:{year}-{month:02d}",
                     )
                     total += amount
+            for item, counterparty, yuan in COSTS:
+                entry_post(
+                    actor=accountant,
+                    community=community,
+                    direction="expense",
+                    source=item,
+                    amount_fen=yuan * 100,
+                    day=day,
+                    counterparty=counterparty,
+                    idempotency_key=f"demo:{item}:{year}-{month:02d}",
+                )
+            for code, name, _nature, _item, _revenue, support in SPACES:
                 if support:
-                    posting_make(
+                    support_post(
+                        actor=accountant,
                         community=community,
-                        facility=facility,
-                        nature=nature,
-                        source=Source.SUPPORT,
-                        day=day,
-                        items=0,
-                        from_account=company,
-                        to_account=outside,
+                        facility=facilities[code],
                         amount_fen=support * 100,
-                        key=f"company:demo:support:{code}:{first:%Y-%m}",
-                        memo=f"{name} {first:%Y-%m} 运营补贴",
-                        kind="subsidy",
+                        day=day,
+                        memo=f"{name} {year}-{month:02d} 运营补贴",
+                        idempotency_key=f"demo:{code}:{year}-{month:02d}",
                     )
+        for year, month in months[:-1]:  # the last month stays open for the accountant
+            month_close(actor=admin, community=community, year=year, month=month)
+        total_settled = _settle(ctx, community, months[-2:])
     check = ledger_check(community_id=community.pk)
     if not check.ok:
         raise RuntimeError("the demo's books do not balance: " + "; ".join(check.problems[:5]))
-    ctx.progress(f"  company: {total // 100:,} yuan of revenue in 12 months, posted through the ledger")
+    ctx.progress(
+        f"  company: {total // 100:,} yuan of revenue in 12 months, posted through the books; "
+        f"共富: {total_settled} settlement(s) paid"
+    )
+
+
+def _settle(ctx: DemoContext, community: Community, months: list[tuple[int, int]]) -> int:
+    street, admin = ctx.users["street_admin"], ctx.users["community_admin"]
+    others = {c.pk: c for c in ctx.communities}
+    others_admin = {ctx.communities[1].pk: ctx.users.get("limin_admin")}
+    paid = 0
+    for index, (year, month) in enumerate(months):
+        for s in settlements_prepare(actor=street, community=community, year=year, month=month, now=timezone.now()):
+            if s.status == s.Status.PAID:
+                continue
+            other_id = s.second_id if s.first_id == community.pk else s.first_id
+            settlement_confirm(actor=admin, settlement=s, community=community)
+            if index < len(months) - 1 and others_admin.get(other_id) is not None:
+                settlement_confirm(actor=others_admin[other_id], settlement=s, community=others[other_id])
+                paid += 1
+    return paid

@@ -15,7 +15,7 @@ from linli.ledger.models import Account, AccountKind, Entry, Unit
 from linli.places.models import Community
 
 from . import rules
-from .models import Nature
+from .models import EXPENSE_SOURCES, REVENUE_SOURCES, MonthClose, Nature, Posting, Settlement, Source
 
 
 @dataclass
@@ -37,12 +37,29 @@ class Line:
 
 
 @dataclass
+class SourceLine:
+    source: str
+    revenue_fen: int = 0
+    expense_fen: int = 0
+    entries: int = 0
+
+    @property
+    def label(self) -> str:
+        return str(Source(self.source).label) if self.source in Source.values else _("Not booked to a space")
+
+
+@dataclass
 class Statement:
     community: Community
     year: int
-    month: int
+    month: int | None  # None: the whole year
     lines: list[Line] = field(default_factory=list)
-    ledger_total_fen: int = 0  # the month's net change of the company account, straight from the ledger
+    sources: list[SourceLine] = field(default_factory=list)
+    ledger_total_fen: int = 0  # the period's net change of the company account, straight from the ledger
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
 
     def by_nature(self) -> list[Line]:
         out = {n: Line(None, str(label), n) for n, label in Nature.choices}
@@ -85,10 +102,13 @@ class Statement:
         return self.net_fen == self.ledger_total_fen
 
 
-def _month(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+def month_bounds(year: int, month: int | None) -> tuple[dt.datetime, dt.datetime]:
+    """The local start and end of a month (or of the year, when `month` is None)."""
+    if not (2000 <= year <= 2100 and (month is None or 1 <= month <= 12)):
         raise DomainError(_("Choose a month between 2000 and 2100."), field="month")
     tz = timezone.get_current_timezone()
+    if month is None:
+        return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
     start = dt.datetime(year, month, 1, tzinfo=tz)
     end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     return start, end
@@ -102,50 +122,67 @@ def company_account_find(community: Community) -> Account | None:
     ).first()
 
 
-def month_entries(community: Community, year: int, month: int) -> QuerySet[Entry]:
-    start, end = _month(year, month)
+def month_entries(community: Community, year: int, month: int | None) -> QuerySet[Entry]:
+    start, end = month_bounds(year, month)
     account = company_account_find(community)
     if account is None:
         return Entry.objects.none()
     return Entry.objects.filter(account=account, occurred_at__gte=start, occurred_at__lt=end)
 
 
-def operating_statement(*, user: Any, community: Community, year: int, month: int) -> Statement:
+def operating_statement(*, user: Any, community: Community, year: int, month: int | None) -> Statement:
     if not rules.can_view_statement(user, community):
         raise NotFound(_("No such statement."))
     return statement_of(community, year, month)
 
 
-def statement_of(community: Community, year: int, month: int) -> Statement:
-    """The month's statement, for callers that checked the viewer's rights (or aggregate for the cockpit)."""
+def statement_of(community: Community, year: int, month: int | None) -> Statement:
+    """The month's (or year's) statement, for callers that checked the viewer's rights (or aggregate for the
+    cockpit). Each entry of the company's account counts as revenue or as expense by the source of its posting
+    (a reversal of revenue is less revenue); an entry without a posting counts by its sign."""
     entries = month_entries(community, year, month)
     rows = (
         entries.values(
             "transaction__company_posting__facility_id",
             "transaction__company_posting__facility__name",
             "transaction__company_posting__nature",
+            "transaction__company_posting__source",
         )
-        .annotate(
-            revenue=Sum("amount", filter=Q(amount__gt=0)), support=Sum("amount", filter=Q(amount__lt=0)), n=Count("pk")
-        )
+        .annotate(total=Sum("amount"), plus=Sum("amount", filter=Q(amount__gt=0)), n=Count("pk"))
         .order_by("transaction__company_posting__nature", "transaction__company_posting__facility__name")
     )
     statement = Statement(community=community, year=year, month=month)
+    lines: dict[tuple[int | None, str], Line] = {}
+    sources: dict[str, SourceLine] = {}
     for row in rows:
         nature = row["transaction__company_posting__nature"] or ""
+        source = row["transaction__company_posting__source"] or ""
+        facility_id = row["transaction__company_posting__facility_id"]
         name = row["transaction__company_posting__facility__name"] or (
-            _("Online marketplace (街坊汇)") if nature == Nature.EARNING else _("Other (not booked to a space)")
+            _("Online marketplace (街坊汇)")
+            if source == Source.MARKETPLACE
+            else _("The company as a whole")
+            if source
+            else _("Other (not booked to a space)")
         )
-        statement.lines.append(
-            Line(
-                row["transaction__company_posting__facility_id"],
-                name,
-                nature,
-                int(row["revenue"] or 0),
-                -int(row["support"] or 0),
-                int(row["n"] or 0),
-            )
-        )
+        total, plus, n = int(row["total"] or 0), int(row["plus"] or 0), int(row["n"] or 0)
+        if source in REVENUE_SOURCES:
+            revenue, expense = total, 0
+        elif source in EXPENSE_SOURCES:
+            revenue, expense = 0, -total
+        else:
+            revenue, expense = plus, plus - total
+        line = lines.setdefault((facility_id, nature if facility_id else name), Line(facility_id, name, nature))
+        line.revenue_fen += revenue
+        line.support_fen += expense
+        line.entries += n
+        by_source = sources.setdefault(source, SourceLine(source))
+        by_source.revenue_fen += revenue
+        by_source.expense_fen += expense
+        by_source.entries += n
+    statement.lines = list(lines.values())
+    order = {s: i for i, s in enumerate(Source.values)}
+    statement.sources = sorted(sources.values(), key=lambda x: order.get(x.source, len(order)))
     statement.ledger_total_fen = int(entries.aggregate(s=Sum("amount"))["s"] or 0)
     return statement
 
@@ -163,10 +200,17 @@ def statement_xlsx(statement: Statement) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("By space")[:31]
-    append_row(ws, [f"{statement.community.name} {statement.year}-{statement.month:02d} " + _("Operating statement")])
+    append_row(ws, [f"{statement.community.name} {statement.period} " + _("Operating statement")])
     append_row(
         ws,
-        [_("Space"), _("Nature"), _("Revenue (yuan)"), _("Support paid (yuan)"), _("Net (yuan)"), _("Ledger entries")],
+        [
+            _("Space"),
+            _("Nature"),
+            _("Revenue (yuan)"),
+            _("Expenses and support (yuan)"),
+            _("Net (yuan)"),
+            _("Ledger entries"),
+        ],
     )
     for line in statement.lines:
         append_row(
@@ -193,7 +237,7 @@ def statement_xlsx(statement: Statement) -> bytes:
     )
     append_row(ws, [_("Company account change in the ledger"), "", "", "", yuan(statement.ledger_total_fen)])
     nature = wb.create_sheet(_("By nature")[:31])
-    append_row(nature, [_("Nature"), _("Revenue (yuan)"), _("Support paid (yuan)"), _("Net (yuan)")])
+    append_row(nature, [_("Nature"), _("Revenue (yuan)"), _("Expenses and support (yuan)"), _("Net (yuan)")])
     for line in statement.by_nature():
         append_row(nature, [line.name, yuan(line.revenue_fen), yuan(line.support_fen), yuan(line.net_fen)])
     append_row(nature, [_("Earning surplus"), "", "", yuan(statement.earning_surplus_fen)])
@@ -219,6 +263,107 @@ def statement_xlsx(statement: Statement) -> bytes:
                 yuan(e.amount),
             ],
         )
+    kinds = wb.create_sheet(_("By item")[:31])
+    append_row(kinds, [_("Item"), _("Revenue (yuan)"), _("Expenses and support (yuan)"), _("Ledger entries")])
+    for item in statement.sources:
+        append_row(kinds, [item.label, yuan(item.revenue_fen), yuan(item.expense_fen), item.entries])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# --- the books ------------------------------------------------------------------------------------------------
+
+
+def postings(*, user: Any, community: Community, year: int, month: int | None) -> QuerySet[Posting]:
+    """The company's postings dated in the month (or year), newest first, for those who see its statement."""
+    if not rules.can_view_statement(user, community):
+        raise NotFound(_("No such statement."))
+    start, end = month_bounds(year, month)
+    return (
+        Posting.objects.filter(community=community, day__gte=start.date(), day__lt=end.date())
+        .select_related("facility", "transaction", "reverses", "reversed_by", "posted_by")
+        .order_by("-day", "-pk")
+    )
+
+
+def posting_get(*, user: Any, community: Community, pk: int) -> Posting:
+    if not rules.can_view_statement(user, community):
+        raise NotFound(_("No such posting."))
+    posting = Posting.objects.filter(community=community, pk=pk).select_related("transaction", "facility").first()
+    if posting is None:
+        raise NotFound(_("No such posting."))
+    return posting
+
+
+def posting_amount(posting: Posting) -> int:
+    """The posting's signed effect on the company's account (revenue in, expense out)."""
+    account = company_account_find(posting.community)
+    return sum(e.amount for e in posting.transaction.entries.all() if account and e.account_id == account.pk)
+
+
+def closes(*, user: Any, community: Community) -> QuerySet[MonthClose]:
+    if not rules.can_view_statement(user, community):
+        raise NotFound(_("No such statement."))
+    return MonthClose.objects.filter(community=community).select_related("closed_by")
+
+
+def month_closed(community: Community, year: int, month: int) -> bool:
+    return MonthClose.objects.filter(community=community, month=dt.date(year, month, 1)).exists()
+
+
+def spaces(*, community: Community) -> QuerySet[Any]:
+    from linli.facilities.models import Facility
+
+    return Facility.objects.filter(community=community).order_by("name")
+
+
+# --- 共富 settlements -------------------------------------------------------------------------------------------
+
+
+def settlements(*, user: Any, community: Community) -> QuerySet[Settlement]:
+    """A community's settlements with the others, for those who may see its books."""
+    if not rules.can_view_settlement(user, community):
+        raise NotFound(_("No such settlement."))
+    return (
+        Settlement.objects.filter(Q(first=community) | Q(second=community))
+        .select_related("first", "second", "disputed_by")
+        .order_by("-month", "pk")
+    )
+
+
+def settlement_get(*, user: Any, community: Community, pk: int) -> Settlement:
+    found = settlements(user=user, community=community).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No such settlement."))
+    return found
+
+
+def street_settlements(*, user: Any, street: Any) -> QuerySet[Settlement]:
+    """The street office's view: every settlement with a side in the street."""
+    from linli.accounts.rules import can_view_street
+
+    if not can_view_street(user, street):
+        raise NotFound(_("No such street."))
+    return (
+        Settlement.objects.filter(Q(first__street=street) | Q(second__street=street))
+        .select_related("first", "second", "disputed_by")
+        .order_by("-month", "pk")
+    )
+
+
+def space_get(*, community: Community, pk: int | None, field: str = "facility") -> Any:
+    """A space of the community (or None for none), else 404."""
+    if pk is None:
+        return None
+    found = spaces(community=community).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No such facility."), field=field)
+    return found
+
+
+def other_community(*, code: str, field: str = "other") -> Community:
+    found = Community.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound(_("No such community."), field=field)
+    return found

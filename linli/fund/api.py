@@ -19,6 +19,7 @@ from linli.places.selectors import community_get
 from . import rules, selectors, services
 from .models import Application, Donation, GrantRound, ProjectReport, Tranche
 from .schemas import (
+    ContributionMoneyOut,
     DonationIn,
     DonationOut,
     FundApplicationIn,
@@ -146,6 +147,31 @@ def donation_create(request: HttpRequest, code: str, payload: DonationIn) -> Sta
         now=now,
     )
     return Status(201 if donation.transaction.occurred_at == now else 200, donation_out(donation))
+
+
+@router.get(BASE + "/contributions", response=list[ContributionMoneyOut], auth=AUTH)
+def contribution_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    """Partners' money contributions to the community's projects, and the donation that received each."""
+    community = community_get(code=code, user=request.user)
+    return [
+        {
+            "id": c.pk,
+            "partner": c.partner.name,
+            "project": c.project.title,
+            "value_fen": c.value_fen,
+            "status": c.status,
+            "donation_id": getattr(getattr(c, "donation", None), "pk", None),
+        }
+        for c in selectors.money_contributions(user=request.user, community=community)[:500]
+    ]
+
+
+@router.post(BASE + "/contributions/{pk}/receive", response={201: DonationOut}, auth=AUTH)
+def contribution_receive(request: HttpRequest, code: str, pk: int) -> Status:
+    """A partner's delivered money contribution is paid into the fund's ledger account (once)."""
+    community = community_get(code=code, user=request.user)
+    contribution = selectors.money_contribution_get(user=request.user, community=community, pk=pk)
+    return Status(201, donation_out(services.contribution_receive(actor=request.user, contribution=contribution)))
 
 
 # --- rounds ---------------------------------------------------------------------------------------------

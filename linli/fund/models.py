@@ -35,6 +35,14 @@ class Donation(models.Model):
     purpose = models.CharField(_("purpose"), max_length=120, blank=True)
     transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="donation")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    contribution = models.OneToOneField(
+        "partners.Contribution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donation",
+        verbose_name=_("partner's money contribution"),
+    )
 
     class Meta:
         ordering = ["community", "-received_on", "-pk"]

@@ -151,3 +151,12 @@ class FundReportOut(Schema):
     spent_fen: int
     transaction_id: int | None
     submitted_at: dt.datetime
+
+
+class ContributionMoneyOut(Schema):
+    id: int
+    partner: str
+    project: str
+    value_fen: int
+    status: str
+    donation_id: int | None

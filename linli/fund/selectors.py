@@ -11,7 +11,7 @@ from linli.accounts.models import User
 from linli.core.errors import NotAllowed, NotFound
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, AccountKind, Entry, TransactionKind, Unit
-from linli.partners.models import Partner, Project
+from linli.partners.models import Contribution, Partner, Project
 from linli.places.models import Community
 
 from . import rules
@@ -322,3 +322,27 @@ def reviews_of(*, user: Any, application: Application) -> list[Review]:
     only to those who may see the fund's books)."""
     _admitted(user, application)
     return list(application.reviews.select_related("reviewer"))
+
+
+def money_contributions(*, user: Any, community: Community) -> QuerySet[Any]:
+    """Partners' contributions of money to the community's projects, pledged or delivered, with the donation
+    that received each into the fund (if any): for the fund's books."""
+    if not rules.can_view_fund_books(user, community):
+        raise NotAllowed(_("Only the community's staff see the fund's books."))
+    return (
+        Contribution.objects.filter(
+            project__community=community,
+            kind=Contribution.Kind.MONEY,
+            partner__isnull=False,
+            status__in=[Contribution.Status.PLEDGED, Contribution.Status.DELIVERED],
+        )
+        .select_related("partner", "project", "donation")
+        .order_by("-pk")
+    )
+
+
+def money_contribution_get(*, user: Any, community: Community, pk: int) -> Any:
+    found = money_contributions(user=user, community=community).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("No such contribution."))
+    return found

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<str:code>/donations/new/", views.donation_new, name="donation_new"),
     path("<str:code>/donations/<int:pk>/", views.donation_detail, name="donation"),
     path("<str:code>/donations/<int:pk>/receipt.pdf", views.donation_pdf, name="donation_pdf"),
+    path("<str:code>/contributions/<int:pk>/receive/", views.contribution_receive, name="contribution_receive"),
     path("<str:code>/rounds/", views.rounds_open, name="rounds_open"),
     path("<str:code>/rounds/new/", views.round_new, name="round_new"),
     path("<str:code>/rounds/<int:pk>/", views.round_detail, name="round"),

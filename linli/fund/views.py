@@ -72,7 +72,22 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
             "summary": selectors.fund_summary(community=community),
             "donations": donations[:50],
             "rounds": selectors.rounds_of(community=community),
+            "contributions": selectors.money_contributions(user=request.user, community=community)[:100],
         },
+    )
+
+
+@login_required
+@require_POST
+def contribution_receive(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A partner's delivered money contribution is paid into the fund's ledger account, with its receipt."""
+    community = community_get(code=code, user=request.user)
+    contribution = selectors.money_contribution_get(user=request.user, community=community, pk=pk)
+    return press(
+        request,
+        lambda d: services.contribution_receive(actor=request.user, contribution=contribution),
+        done=lambda donation: _("Received into the fund: receipt %(no)s.") % {"no": donation.receipt_no},
+        back=reverse("fund:manage", args=[code]),
     )
 
 

@@ -1,7 +1,7 @@
 """Writes for the community fund. Money moves only through `linli.ledger.services.money_transfer`."""
 
 from .common import MAX_FEN, fund_account, grant_account
-from .donations import donation_record
+from .donations import contribution_receive, donation_record
 from .payouts import report_submit, tranche_pay
 from .rounds import (
     application_decide,
@@ -19,6 +19,7 @@ __all__ = [
     "application_decide",
     "application_submit",
     "conflict_declare",
+    "contribution_receive",
     "donation_record",
     "fund_account",
     "grant_account",

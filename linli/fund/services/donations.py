@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
-from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.ledger import services as ledger
 from linli.ledger.models import TransactionKind
-from linli.partners.models import Partner
+from linli.partners.models import Contribution, Partner
 from linli.places.models import Community
 
 from .. import rules
@@ -77,4 +77,52 @@ def donation_record(
             recorded_by=account_of(actor),
         )
         audit_record(actor=actor, action="fund.donation", instance=donation, after=snapshot(donation))
+    return donation
+
+
+DONOR_KIND_OF_ENTITY: dict[str, str] = {
+    Partner.Entity.ENTERPRISE: Donation.DonorKind.ENTERPRISE,
+    Partner.Entity.INDIVIDUAL: Donation.DonorKind.RESIDENT,
+}
+
+
+def contribution_receive(
+    *, actor: Actor, contribution: Contribution, received_on: dt.date | None = None, now: dt.datetime | None = None
+) -> Donation:
+    """A partner's money contribution to a project, delivered, is received into the fund: a deposit into the
+    fund's ledger account with its receipt (as a donation by the partner, linked to the contribution). Once."""
+    community = contribution.project.community
+    if not rules.can_manage_fund(actor, community):
+        raise NotAllowed(_("You may not record donations for this community's fund."))
+    if contribution.kind != Contribution.Kind.MONEY or contribution.partner is None:
+        raise DomainError(_("Only a partner's contribution of money is paid into the fund."), code="not_money")
+    if contribution.status != Contribution.Status.DELIVERED:
+        raise DomainError(_("Mark the contribution delivered before receiving the money."), code="not_delivered")
+    if not contribution.value_fen:
+        raise DomainError(_("The contribution has no amount."), code="no_amount")
+    partner = contribution.partner
+    with transaction.atomic():
+        locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+        if Donation.objects.filter(contribution=locked).exists():
+            raise Conflict(_("This contribution has already been received into the fund."), code="already_received")
+        donation = donation_record(
+            actor=actor,
+            community=community,
+            donor_kind=DONOR_KIND_OF_ENTITY.get(partner.entity, str(Donation.DonorKind.OTHER)),
+            donor_name=partner.name,
+            amount_fen=locked.value_fen,
+            received_on=received_on or locked.delivered_on or timezone.localdate(now),
+            idempotency_key=f"contribution:{locked.pk}",
+            partner=partner,
+            purpose=contribution.project.title[:120],
+            now=now,
+        )
+        donation.contribution = locked
+        donation.save(update_fields=["contribution"])
+        audit_record(
+            actor=actor,
+            action="fund.contribution_receive",
+            instance=donation,
+            after={"contribution": locked.pk, "amount_fen": locked.value_fen},
+        )
     return donation

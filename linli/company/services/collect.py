@@ -13,15 +13,15 @@ from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.canteen.models import MealCharge, MealOrder, Payer
-from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.models import Booking, Facility
 from linli.ledger import services as ledger
 from linli.ledger.codes import FundingCode
-from linli.ledger.models import Account, Merchant, Order, TransactionKind, Unit
+from linli.ledger.models import Account, Merchant, Order, Transaction, TransactionKind, Unit
 from linli.places.models import Community
 
-from . import rules
-from .models import CompanySettings, Nature, Posting, Source
+from .. import rules
+from ..models import CompanySettings, MonthClose, Nature, Posting, Source
 
 
 def company_account(community: Community) -> Account:
@@ -52,20 +52,30 @@ def posting_make(
     memo: str,
     kind: str = TransactionKind.REVENUE,
     actor: Any = None,
+    counterparty: str = "",
+    note: str = "",
+    evidence: Any = None,
+    reverses: Posting | None = None,
+    txn: Transaction | None = None,
 ) -> Posting:
-    """One ledger transaction and the row saying which space, nature and source it belongs to."""
+    """One ledger transaction and the row saying which space, nature and source it belongs to. Refused when
+    the month of `day` is closed: the company's settings row is locked first, as the close locks it, so a
+    posting and the close of its month take turns and no posting lands in a month after it was closed.
+    `txn` is a transaction already written in this database transaction (a reversal) to describe instead."""
     with transaction.atomic():
-        txn = ledger.money_transfer(
-            community=community,
-            from_account=from_account,
-            to_account=to_account,
-            amount_fen=amount_fen,
-            idempotency_key=key,
-            memo=memo,
-            actor=actor,
-            kind=kind,
-            now=_end_of(day),
-        )
+        month_open_lock(community, day)
+        if txn is None:
+            txn = ledger.money_transfer(
+                community=community,
+                from_account=from_account,
+                to_account=to_account,
+                amount_fen=amount_fen,
+                idempotency_key=key,
+                memo=memo,
+                actor=actor,
+                kind=kind,
+                now=_end_of(day),
+            )
         posting, created = Posting.objects.get_or_create(
             transaction=txn,
             defaults={
@@ -75,16 +85,35 @@ def posting_make(
                 "source": source,
                 "day": day,
                 "items": items,
+                "counterparty": counterparty,
+                "note": note,
+                "evidence": evidence or "",
+                "reverses": reverses,
+                "posted_by": actor if getattr(actor, "is_authenticated", False) else None,
             },
         )
         if created:
             audit_record(
                 actor=actor,
-                action="company.post",
+                action="company.reverse" if reverses else "company.post",
                 instance=posting,
-                after={"source": source, "amount_fen": amount_fen, "key": key},
+                after={"source": source, "amount_fen": amount_fen, "key": key, "day": str(day)},
             )
     return posting
+
+
+def month_open_lock(community: Community, day: dt.date) -> CompanySettings:
+    """Lock the community's company settings row (the close takes the same lock) and refuse a closed month.
+    Must run inside a transaction."""
+    company_settings(community)
+    locked = CompanySettings.objects.select_for_update().get(community=community)
+    if MonthClose.objects.filter(community=community, month=day.replace(day=1)).exists():
+        raise Conflict(
+            _("The books of %(month)s are closed: post the correction in an open month.") % {"month": f"{day:%Y-%m}"},
+            field="day",
+            code="month_closed",
+        )
+    return locked
 
 
 @dataclass(frozen=True)
@@ -274,8 +303,15 @@ def support_post(
     memo = (memo or "").strip()
     if not memo:
         raise DomainError(_("Say what the money paid for."), field="memo")
+    if facility.nature not in (Nature.AFFORDABLE, Nature.FREE):
+        raise DomainError(
+            _("Support goes to an affordable or free space; an earning space pays its own way."),
+            field="facility",
+            code="not_supported_space",
+        )
     company = company_account(community)
     with transaction.atomic():
+        month_open_lock(community, day)  # the settings row first, as every posting takes it, then the account
         held = Account.objects.select_for_update().get(pk=company.pk)
         if (
             held.balance < amount_fen
