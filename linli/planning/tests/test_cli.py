@@ -64,7 +64,7 @@ def test_plan_command_walks_as_a_profile_and_names_an_unknown_one(tmp_path):
     assert result["parameters"]["profile"] == "wheelchair" and result["network"]["profile"] == "wheelchair"
     assert {c["category"]: c["radius_min"] for c in result["coverage"]}
     with pytest.raises(CommandError, match="unknown walking profile 'skates'"):
-        call_command("plan", **args, profile="skates", stdout=StringIO(), stderr=StringIO())
+        call_command("plan", **args, profile="skates", lang="en", stdout=StringIO(), stderr=StringIO())
 
 
 def _plan(files, **options):
