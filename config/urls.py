@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mediation/", include("linli.mediation.urls")),
     path("care/", include("linli.care.urls")),
     path("ledger/", include("linli.ledger.urls")),
+    path("payments/", include("linli.payments.urls")),
     path("services/", include("linli.facilities.urls")),
     path("canteen/", include("linli.canteen.urls")),
     path("courses/", include("linli.courses.urls")),
