@@ -16,7 +16,7 @@ class CounterForm(forms.Form):
     product = forms.TypedChoiceField(label=_("Product"), coerce=int)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_ORDER_QUANTITY, initial=1)
     method = forms.ChoiceField(
-        label=_("Paid by"), choices=[c for c in Method.choices if c[0] != Method.ONLINE], initial=Method.CASH
+        label=_("Payment method"), choices=[c for c in Method.choices if c[0] != Method.ONLINE], initial=Method.CASH
     )
 
     def __init__(self, *args: object, products: list[tuple[int, str]], **kwargs: object) -> None:
@@ -25,7 +25,7 @@ class CounterForm(forms.Form):
 
 
 class ReconcileForm(forms.Form):
-    provider = forms.ChoiceField(label=_("Provider"))
+    provider = forms.ChoiceField(label=_("Payment provider"))
     day = forms.DateField(label=_("Day of the statement"))
     file = forms.FileField(
         label=_("Statement file (对账单, CSV)"), validators=[MaxFileSizeValidator(STATEMENT_MAX_BYTES)]

@@ -26,7 +26,7 @@ class Method(models.TextChoices):
 class Payment(models.Model):
     class Status(models.TextChoices):
         CREATED = "created", _("Awaiting payment")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("payment", "Paid")
         PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
         REFUNDED = "refunded", _("Refunded")
         CLOSED = "closed", _("Closed unpaid")
@@ -37,7 +37,7 @@ class Payment(models.Model):
     payer = models.ForeignKey(
         "people.Resident", on_delete=models.PROTECT, related_name="payments", verbose_name=_("payer")
     )
-    purpose = models.CharField(_("for"), max_length=12, choices=Purpose.choices)
+    purpose = models.CharField(_("paid for"), max_length=12, choices=Purpose.choices)
     product = models.ForeignKey(
         "ledger.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
     )
@@ -48,8 +48,8 @@ class Payment(models.Model):
     description = models.CharField(_("description"), max_length=120)
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)
-    provider = models.CharField(_("provider"), max_length=20)
-    method = models.CharField(_("paid by"), max_length=10, choices=Method.choices, default=Method.ONLINE)
+    provider = models.CharField(_("payment provider"), max_length=20)
+    method = models.CharField(_("payment method"), max_length=10, choices=Method.choices, default=Method.ONLINE)
     out_trade_no = models.CharField(_("our trade number"), max_length=32, unique=True)
     provider_trade_no = models.CharField(_("provider's trade number"), max_length=64, blank=True)
     receipt_no = models.CharField(_("receipt number"), max_length=32, blank=True)
@@ -60,8 +60,8 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
     created_at = models.DateTimeField(_("created at"))
-    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("payment received at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("payment closed at"), null=True, blank=True)
     transaction = models.OneToOneField(
         "ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="yuan_payment"
     )
@@ -124,7 +124,7 @@ class Reconciliation(models.Model):
         related_name="payment_reconciliations",
         verbose_name=_("community"),
     )
-    provider = models.CharField(_("provider"), max_length=20)
+    provider = models.CharField(_("payment provider"), max_length=20)
     day = models.DateField(_("day"))
     lines = models.PositiveIntegerField(_("statement lines"))
     matched = models.PositiveIntegerField(_("lines that agree"))

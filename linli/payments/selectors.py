@@ -17,7 +17,7 @@ from linli.people.rules import CURRENT
 from linli.places.models import Community
 
 from . import rules
-from .models import Method, Payment, Reconciliation, Refund
+from .models import Difference, Method, Payment, Reconciliation, Refund
 from .providers import COUNTER
 
 
@@ -100,7 +100,7 @@ def cashup(*, user: Any, community: Community, operator: Any, day: dt.date) -> C
 def reconciliations(*, user: Any, community: Community) -> QuerySet[Reconciliation]:
     if not rules.can_reconcile(user, community):
         raise NotFound(_("No such page."))
-    return Reconciliation.objects.filter(community=community)
+    return Reconciliation.objects.filter(community=community).prefetch_related("differences")
 
 
 def reconciliation_get(*, user: Any, community: Community, pk: int) -> Reconciliation:
@@ -149,3 +149,14 @@ def operator_get(*, user: Any, community: Community, pk: int | None) -> Any:
     if operator is None:
         raise NotFound(_("No such operator."))
     return operator
+
+
+def counter_product_get(*, user: Any, community: Community, pk: int) -> Product:
+    product = counter_products(user=user, community=community).filter(pk=pk).first()
+    if product is None:
+        raise NotFound(_("This product is not sold at the counter."), field="product")
+    return product
+
+
+def differences_of(reconciliation: Reconciliation) -> QuerySet[Difference]:
+    return reconciliation.differences.select_related("transaction")

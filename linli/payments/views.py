@@ -139,7 +139,7 @@ def counter(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
-            product = selectors.counter_products(user=request.user, community=community).get(pk=data["product"])
+            product = selectors.counter_product_get(user=request.user, community=community, pk=data["product"])
             payment = services.counter_take(
                 actor=request.user,
                 resident=resident,
@@ -213,7 +213,7 @@ def reconciliation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(
         request,
         "payments/reconciliation.html",
-        {"community": community, "r": recon, "differences": recon.differences.select_related("transaction")},
+        {"community": community, "r": recon, "differences": selectors.differences_of(recon)},
     )
 
 
