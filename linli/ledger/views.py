@@ -74,7 +74,15 @@ def shop(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/shop.html",
-        {"resident": resident, "page": page, "kind": kind, "q": q, "balances": balance, "key": uuid.uuid4().hex},
+        {
+            "resident": resident,
+            "page": page,
+            "kind": kind,
+            "q": q,
+            "balances": balance,
+            "key": uuid.uuid4().hex,
+            "online_payment": payment_hooks.checkout_url is not None,
+        },
     )
 
 
