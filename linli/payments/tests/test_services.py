@@ -216,3 +216,16 @@ def test_a_statement_with_one_line_missing_and_one_extra_gives_exactly_those_two
             day=day + dt.timedelta(1),
             content=b"not,a,statement",
         )
+
+
+def test_ledger_check_compares_payments_with_their_postings_and_the_gateway(shopper: Any, yuan_product: Any) -> None:
+    paid = _paid(shopper, yuan_product)
+    assert ledger_check().ok, ledger_check().problems
+    # the gateway's books say the trade was never paid; ours say 5 yuan came in
+    from linli.payments.models import GatewayTrade
+
+    GatewayTrade.objects.filter(out_trade_no=paid.out_trade_no).update(state=GatewayTrade.State.NOTPAY)
+    Payment.objects.filter(pk=paid.pk).update(refunded_fen=100)
+    problems = ledger_check().problems
+    assert any("NOTPAY at the provider" in p for p in problems), problems
+    assert any("refunds sum to 0" in p for p in problems), problems
