@@ -1,5 +1,6 @@
 """What a resident reads in the ledger: prices in yuan then points, why each points line moved, a confirm step
-before spending, the yuan part paid online (or at the shop without a payment provider), the redemption code with its QR code."""
+before spending, the yuan part paid online (or at the shop without a payment provider), the redemption code with
+its QR code."""
 
 from typing import Any
 
