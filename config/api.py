@@ -18,6 +18,7 @@ from linli.ledger.api import router as ledger_router
 from linli.mediation.api import router as mediation_router
 from linli.notices.api import router as notices_router
 from linli.partners.api import router as partners_router
+from linli.payments.api import router as payments_router
 from linli.people.access import api_refusal
 from linli.people.api import router as people_router
 from linli.places.api import router as places_router
@@ -50,6 +51,7 @@ api.add_router("", childcare_router)
 api.add_router("", planning_router)
 api.add_router("", cockpit_router)
 api.add_router("", ledger_router)
+api.add_router("", payments_router)
 api.add_router("", volunteering_router)
 api.add_router("", fund_router)
 api.add_router("", company_router)

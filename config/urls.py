@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("care/", include("linli.care.urls")),
     path("waste/", include("linli.waste.urls")),
     path("ledger/", include("linli.ledger.urls")),
+    path("payments/", include("linli.payments.urls")),
     path("services/", include("linli.facilities.urls")),
     path("canteen/", include("linli.canteen.urls")),
     path("courses/", include("linli.courses.urls")),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "linli.waste",
     "linli.ledger",
     "linli.facilities",
+    "linli.payments",
     "linli.canteen",
     "linli.courses",
     "linli.childcare",
@@ -163,6 +164,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Payments in yuan: the online provider (a `linli.payments.providers.PaymentProvider` class; the service counter is
+# always there). The simulated gateway signs its notifications with this secret (HMAC-SHA256); a notification
+# older than PAYMENT_NOTIFY_MAX_AGE seconds is refused as a replay. See docs/payments.md.
+PAYMENT_BACKEND = os.environ.get("PAYMENT_BACKEND", "linli.payments.providers.simulated.SimulatedGateway")
+PAYMENT_SIMULATED_SECRET = os.environ.get("PAYMENT_SIMULATED_SECRET", "linli-simulated-gateway-development-secret")
+PAYMENT_NOTIFY_MAX_AGE = 300
 
 # Pluggable SMS sender, as Django does with e-mail.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "linli.notifications.sms.ConsoleSMSBackend")

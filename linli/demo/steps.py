@@ -8,6 +8,7 @@ DEMO_STEPS = [
     "linli.courses.demo.build",
     "linli.childcare.demo.build",
     "linli.ledger.demo.build",
+    "linli.payments.demo.build",
     "linli.partners.demo.build",
     "linli.volunteering.demo.build",
     "linli.fund.demo.build",

@@ -25,6 +25,7 @@ from linli.ledger import selectors as ledger
 from linli.ledger.models import Order
 from linli.mediation import selectors as mediation
 from linli.mediation.models import Case
+from linli.payments import rules as payment_rules
 from linli.people import selectors as people
 from linli.people.models import RegisterImport
 from linli.places import selectors as places
@@ -171,6 +172,8 @@ def _admin(user: Any, community: Community) -> list[Item]:
         items.append(
             Item(_("Merchant applications"), _link("ledger:books", community.code), n, urgent=n > 0, testid="merchants")
         )
+    if payment_rules.can_reconcile(user, community):
+        items.append(Item(_("Payment reconciliation"), _link("payments:reconcile", community.code)))
     n = len(fund.to_review(user=user, community=community))
     items.append(Item(_("Fund applications to review"), _link("fund:review", community.code), n))
     n = _safe_count(lambda: people.data_request_queue(user=user, community=community).count())
@@ -211,6 +214,9 @@ def _operator(user: Any, community: Community, today: dt.date) -> list[Item]:
     items = [Item(_("Bookings today"), _link("facilities:day_sheet", community.code), bookings, testid="bookings")]
     if meals is not None:
         items.append(Item(_("Meals ordered for today"), _link("canteen:day", community.code), meals))
+    if payment_rules.can_take_at_counter(user, community):
+        items.append(Item(_("Service counter"), _link("payments:counter", community.code), testid="counter"))
+        items.append(Item(_("Today's cash-up"), _link("payments:cashup", community.code)))
     return items
 
 

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
+from .hooks import payment_hooks
 from .models import Account, AccountKind, Entry, Order, Settlement, TransactionKind, Unit
 
 
@@ -64,6 +65,8 @@ def ledger_check(*, community_id: int | None = None) -> CheckResult:
     n_orders = _check_orders(community_id, problems)
     _check_settlements(community_id, problems)
     _check_linked(community_id, problems)
+    for check in payment_hooks.checks:  # payments against the provider's records (`linli.ledger.hooks`)
+        check(community_id, problems)
     return CheckResult(accounts=len(sums), entries=n_entries, problems=problems, orders=n_orders)
 
 

@@ -21,6 +21,13 @@ FUNDING_CODES = frozenset(c.value for c in FundingCode)
 FUNDING_FLOORS: dict[tuple[str, str], int] = {(FundingCode.COMMUNITY_FUND.value, "fen"): 0}
 
 
+# Accounts outside the platform that payments move through (kind "external", told apart by their code):
+# a payment provider's clearing account holds, negated, what the provider has collected for the community and not
+# yet paid back; differences found when its statement is reconciled wait in the suspense account.
+CLEARING_PREFIX = "clearing:"
+PAYMENT_SUSPENSE = "payments:suspense"
+
+
 class RuleCode(models.TextChoices):
     VOLUNTEER_HOUR = "volunteer_hour", _("Volunteer hour")
     ACTIVITY_ATTENDANCE = "activity_attendance", _("Activity attendance")

@@ -5,6 +5,8 @@ from typing import Any
 from linli.accounts.models import Role
 from linli.accounts.rules import CASEWORK_ROLES, access_for, has_role, is_community_staff, oversees
 
+from .hooks import payment_hooks
+
 
 def can_view_ledger(user: Any, community: Any) -> bool:
     """Pools, funding sources, rules and reports of a community."""
@@ -59,5 +61,6 @@ def can_refund_order(user: Any, order: Any) -> bool:
 
 
 def can_order_online(product: Any) -> bool:
-    """Points only, for now: a price in yuan is paid at the shop until online payment exists."""
-    return not product.price_fen
+    """Points alone, or yuan too when a payment provider is registered (`linli.ledger.hooks`); without one a
+    price in yuan is paid at the shop."""
+    return not product.price_fen or payment_hooks.checkout_url is not None

@@ -19,6 +19,7 @@ from linli.places.selectors import community_get
 
 from . import exports, rules, selectors, services
 from .forms import EarningRuleForm, MerchantApplyForm, PolicyForm, ProductForm
+from .hooks import payment_hooks
 from .models import Order, Unit
 from .qr import qr_svg
 from .reasons import with_reasons
@@ -73,7 +74,15 @@ def shop(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/shop.html",
-        {"resident": resident, "page": page, "kind": kind, "q": q, "balances": balance, "key": uuid.uuid4().hex},
+        {
+            "resident": resident,
+            "page": page,
+            "kind": kind,
+            "q": q,
+            "balances": balance,
+            "key": uuid.uuid4().hex,
+            "online_payment": payment_hooks.checkout_url is not None,
+        },
     )
 
 
@@ -115,6 +124,9 @@ def order_place(request: HttpRequest, pk: int) -> HttpResponse:
             "after": balance - product.price_points,
             "missing": max(0, product.price_points - balance),
             "online": rules.can_order_online(product),
+            "checkout_url": payment_hooks.checkout_url(product)
+            if product.price_fen and payment_hooks.checkout_url
+            else "",
             "key": uuid.uuid4().hex,
         },
     )

@@ -138,9 +138,9 @@ def test_a_product_is_bought_after_one_confirmation_and_its_code_is_whole_on_the
     screenshot(phone, "home-order-code")
 
     phone.goto(phone.base_url + f"/ledger/shop/{eggs.pk}/order/")
-    assert "到店付款" in phone.inner_text("[data-testid=pay-at-shop]")
+    assert "¥5.00 + 5 积分" in phone.inner_text("[data-testid=pay-online]")  # paid through linli.payments
     assert phone.locator("[data-testid=confirm-buy]").count() == 0
-    screenshot(phone, "home-pay-at-shop")
+    screenshot(phone, "home-pay-online")
 
     phone.goto(phone.base_url + "/ledger/")
     assert "青菜一把" in phone.inner_text("[data-testid=statement]")

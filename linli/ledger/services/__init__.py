@@ -9,6 +9,7 @@
 """
 
 from .accounts import (
+    clearing_account,
     earning_rules_seed,
     escrow_account,
     external_account,
@@ -16,6 +17,7 @@ from .accounts import (
     funding_accounts_open,
     ledger_settings_open,
     merchant_account,
+    payment_suspense_account,
     pool_account,
     resident_account,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "ExpiryResult",
     "InsufficientBalance",
     "WrittenEntry",
+    "clearing_account",
     "earning_rule_get",
     "earning_rule_update",
     "earning_rules_seed",
@@ -71,6 +74,7 @@ __all__ = [
     "order_place",
     "order_redeem",
     "order_refund",
+    "payment_suspense_account",
     "points_earn",
     "points_expire",
     "points_expiry_notify",

@@ -8,7 +8,7 @@ from linli.people.models import Resident
 from linli.places.models import Community
 
 from .. import selectors
-from ..codes import DEFAULT_RULES, FUNDING_CODES, FUNDING_FLOORS
+from ..codes import CLEARING_PREFIX, DEFAULT_RULES, FUNDING_CODES, FUNDING_FLOORS, PAYMENT_SUSPENSE
 from ..models import Account, AccountKind, EarningRule, LedgerSettings, Merchant, Unit
 
 
@@ -50,6 +50,18 @@ def escrow_account(community: Community, unit: str) -> Account:
 def external_account(community: Community, unit: str = Unit.FEN) -> Account:
     """The world outside the platform: money paid in (deposits) and paid out."""
     return _community_account(community, AccountKind.EXTERNAL, "", unit, None)
+
+
+def clearing_account(community: Community, provider: str) -> Account:
+    """A payment provider's clearing account (counter, an online gateway): money a resident pays comes from here
+    into the resident's yuan account, and a refund goes back to it. No floor: its balance is, negated, what the
+    provider has collected for the community."""
+    return _community_account(community, AccountKind.EXTERNAL, f"{CLEARING_PREFIX}{provider}"[:40], Unit.FEN, None)
+
+
+def payment_suspense_account(community: Community) -> Account:
+    """Where the differences found in a provider's daily statement wait until they are explained."""
+    return _community_account(community, AccountKind.EXTERNAL, PAYMENT_SUSPENSE, Unit.FEN, None)
 
 
 def resident_account(resident: Resident, unit: str = Unit.POINTS) -> Account:

@@ -19,6 +19,7 @@ from linli.places.models import Community
 
 from .. import rules, selectors
 from ..codes import FUNDING_CODES
+from ..hooks import payment_hooks
 from ..models import (
     MAX_ORDER_QUANTITY,
     MAX_PRICE_FEN,
@@ -390,6 +391,8 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
         locked.refunded_at = now
         locked.save(update_fields=["status", "refund", "refunded_at"])
         _audit_txn(actor, txn, "order.refund", order=locked.pk, reason=reason)
+        for hook in payment_hooks.order_refunded:  # yuan paid through a provider goes back through it
+            hook(order=locked, actor=actor, now=now)
         if locked.resident.user_id and locked.resident.user_id != getattr(actor, "pk", None):
             notify(
                 user=locked.resident.user,

@@ -1,5 +1,6 @@
 """What a resident reads in the ledger: prices in yuan then points, why each points line moved, a confirm step
-before spending, pay-at-shop for products that need money, the redemption code with its QR code."""
+before spending, the yuan part paid online (or at the shop without a payment provider), the redemption code with
+its QR code."""
 
 from typing import Any
 
@@ -91,17 +92,32 @@ def test_spending_asks_once_then_shows_the_code_and_its_qr_code(shopper, product
     assert order.code in page and "<svg" in page and 'class="redeem-code"' in page
 
 
-def test_a_product_that_needs_money_says_pay_at_the_shop_and_moves_nothing(shopper, eggs):
+def test_a_product_that_needs_money_is_paid_online_and_the_order_page_moves_nothing(shopper, eggs):
     fund(shopper, 25)
     client = client_for(shopper.user)
     shop = client.get("/ledger/shop/").content.decode()
-    assert "¥5.00 + 5 积分" in shop and "到店付款" in shop and "分）" not in shop
+    assert "¥5.00 + 5 积分" in shop and "购买并付款" in shop and "分）" not in shop
     assert "入驻街坊汇" not in shop  # merchant sign-up is not in a resident's shop
+    confirm = client.get(f"/ledger/shop/{eggs.pk}/order/").content.decode()
+    # the yuan part is paid through the payment provider (linli.payments), not from the order page
+    assert f"/payments/checkout/{eggs.pk}/" in confirm and "确定，花" not in confirm
+    refused = client.post(f"/ledger/shop/{eggs.pk}/order/", {"idempotency_key": "k", "quantity": "1"}, follow=True)
+    assert "不足" in refused.content.decode()
+    assert not Order.objects.exists() and services.resident_account(shopper).balance == 25
+
+
+def test_without_a_payment_provider_a_product_that_needs_money_says_pay_at_the_shop(shopper, eggs, monkeypatch):
+    from linli.ledger.hooks import payment_hooks
+
+    monkeypatch.setattr(payment_hooks, "checkout_url", None)
+    fund(shopper, 25)
+    client = client_for(shopper.user)
+    assert "到店付款" in client.get("/ledger/shop/").content.decode()
     confirm = client.get(f"/ledger/shop/{eggs.pk}/order/").content.decode()
     assert "到店付款" in confirm and "确定，花" not in confirm
     refused = client.post(f"/ledger/shop/{eggs.pk}/order/", {"idempotency_key": "k", "quantity": "1"}, follow=True)
     assert "需到店付款" in refused.content.decode()
-    assert not Order.objects.exists() and services.resident_account(shopper).balance == 25
+    assert not Order.objects.exists()
 
 
 def test_missing_points_say_how_many_and_where_to_earn_them(shopper, product):

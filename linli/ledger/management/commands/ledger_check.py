@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "Recompute every balance from its entries, check that every transaction balances, and that every order, "
         "settlement, donation, grant tranche, project report and volunteer record agrees with its postings "
         "(no order both redeemed and refunded by its resident, every paid, redeemed and refunded order with its "
-        "posting for its amounts). Fails on a mismatch."
+        "posting for its amounts), and what registers in linli.ledger.hooks (payments against their postings and "
+        "the provider's records). Fails on a mismatch."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

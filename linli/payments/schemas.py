@@ -1,0 +1,88 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+from linli.ledger.models import MAX_ORDER_QUANTITY
+
+
+class PaymentStartIn(Schema):
+    product_id: int = Field(ge=1, le=2**31 - 1)
+    quantity: int = Field(1, ge=1, le=MAX_ORDER_QUANTITY)
+
+
+class CounterPaymentIn(Schema):
+    resident: str = Field(max_length=40, description="The resident's mobile number, or full name when unique.")
+    product_id: int = Field(ge=1, le=2**31 - 1)
+    quantity: int = Field(1, ge=1, le=MAX_ORDER_QUANTITY)
+    method: str = Field("cash", description="cash, card or scanned")
+
+
+class PaymentRefundOut(Schema):
+    out_refund_no: str
+    amount_fen: int
+    status: str
+    reason: str
+    created_at: dt.datetime
+
+
+class PaymentOut(Schema):
+    out_trade_no: str
+    status: str
+    status_label: str
+    purpose: str
+    description: str
+    amount_fen: int
+    refunded_fen: int
+    provider: str
+    method: str
+    code_url: str = Field(description="What the QR code holds: the wallet opens it (empty at the counter).")
+    pay_page: str
+    receipt_no: str
+    payer_id: int
+    order_id: int | None
+    created_at: dt.datetime
+    paid_at: dt.datetime | None
+    refunds: list[PaymentRefundOut]
+
+
+class PaymentNotifyOut(Schema):
+    code: str
+    message: str = ""
+
+
+class CashupLineOut(Schema):
+    receipt_no: str
+    out_trade_no: str
+    payer: str
+    description: str
+    method: str
+    amount_fen: int
+    at: dt.datetime | None
+
+
+class CashupOut(Schema):
+    day: dt.date
+    operator_id: int
+    taken_fen: dict[str, int]
+    total_taken_fen: int
+    returned_fen: int
+    cash_to_hand_over_fen: int
+    payments: list[CashupLineOut]
+
+
+class PaymentDifferenceOut(Schema):
+    kind: str
+    kind_label: str
+    trade_no: str
+    ours_fen: int
+    theirs_fen: int
+    transaction_id: int
+
+
+class ReconciliationOut(Schema):
+    id: int
+    provider: str
+    day: dt.date
+    lines: int
+    matched: int
+    differences: list[PaymentDifferenceOut]

@@ -1,0 +1,162 @@
+"""Reading payments: always for the acting user, `NotFound` for what they may not see."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.errors import NotAllowed, NotFound
+from linli.ledger.models import Merchant, Product
+from linli.people.models import Resident
+from linli.people.rules import CURRENT
+from linli.places.models import Community
+
+from . import rules
+from .models import Difference, Method, Payment, Reconciliation, Refund
+from .providers import COUNTER
+
+
+def payment_get(*, user: Any, out_trade_no: str) -> Payment:
+    payment = (
+        Payment.objects.select_related("payer__community", "community", "product__merchant", "order")
+        .filter(out_trade_no=out_trade_no)
+        .first()
+    )
+    if payment is None or not rules.can_see_payment(user, payment):
+        raise NotFound(_("No such payment."))
+    return payment
+
+
+def payments_of_payer(*, user: Any, resident: Any) -> QuerySet[Payment]:
+    if not rules.can_pay_for(user, resident):
+        raise NotFound(_("No such resident."))
+    return Payment.objects.filter(payer=resident).select_related("product", "order")
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, start + dt.timedelta(days=1)
+
+
+@dataclass
+class Cashup:
+    """An operator's day at the counter: what was taken, by method, what was handed back, and what is left."""
+
+    day: dt.date
+    payments: list[Payment]
+    refunds: list[Refund]
+    taken: dict[str, int] = field(default_factory=dict)
+    returned: int = 0
+
+    @property
+    def total_taken(self) -> int:
+        return sum(self.taken.values())
+
+    @property
+    def cash_in_drawer(self) -> int:
+        """The cash to hand over: cash taken minus cash handed back (card and scanned payments go to the bank)."""
+        return self.taken.get(Method.CASH, 0) - self.returned
+
+    @property
+    def by_method(self) -> list[tuple[str, int]]:
+        labels = dict(Method.choices)
+        return [(str(labels[m]), self.taken[m]) for m in (Method.CASH, Method.CARD, Method.SCANNED) if m in self.taken]
+
+
+def cashup(*, user: Any, community: Community, operator: Any, day: dt.date) -> Cashup:
+    if not rules.can_see_cashup(user, community, operator):
+        raise NotAllowed(_("You may see only your own cash-up."))
+    start, end = _day_bounds(day)
+    payments = list(
+        Payment.objects.filter(
+            community=community, provider=COUNTER, created_by=operator, paid_at__gte=start, paid_at__lt=end
+        )
+        .select_related("payer", "product")
+        .order_by("paid_at", "pk")
+    )
+    refunds = list(
+        Refund.objects.filter(
+            payment__community=community,
+            payment__provider=COUNTER,
+            payment__created_by=operator,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .select_related("payment__payer")
+        .order_by("created_at", "pk")
+    )
+    taken: dict[str, int] = defaultdict(int)
+    for p in payments:
+        taken[p.method] += p.amount_fen
+    returned = sum(r.amount_fen for r in refunds if r.payment.method == Method.CASH)
+    return Cashup(day=day, payments=payments, refunds=refunds, taken=dict(taken), returned=returned)
+
+
+def reconciliations(*, user: Any, community: Community) -> QuerySet[Reconciliation]:
+    if not rules.can_reconcile(user, community):
+        raise NotFound(_("No such page."))
+    return Reconciliation.objects.filter(community=community).prefetch_related("differences")
+
+
+def reconciliation_get(*, user: Any, community: Community, pk: int) -> Reconciliation:
+    recon = reconciliations(user=user, community=community).filter(pk=pk).first()
+    if recon is None:
+        raise NotFound(_("No such reconciliation."))
+    return recon
+
+
+def counter_products(*, user: Any, community: Community) -> QuerySet[Product]:
+    """What the counter sells with a yuan price: the community's products on sale."""
+    if not rules.can_take_at_counter(user, community):
+        raise NotAllowed(_("Only the service desk may take payments at the counter."))
+    return (
+        Product.objects.filter(
+            community=community, active=True, price_fen__gt=0, merchant__status=Merchant.Status.APPROVED
+        )
+        .select_related("merchant")
+        .order_by("merchant__name", "name")
+    )
+
+
+def resident_at_counter(*, user: Any, community: Community, who: str) -> Resident:
+    """The resident standing at the counter, by mobile number or by full name (when only one has it)."""
+    if not rules.can_take_at_counter(user, community):
+        raise NotAllowed(_("Only the service desk may take payments at the counter."))
+    who = who.strip()
+    field_ = "mobile" if who.isdigit() else "name"
+    matches = list(
+        Resident.objects.filter(CURRENT, community=community, **{field_: who}).select_related("community")[:2]
+    )
+    if not who or not matches:
+        raise NotFound(_("No current resident of this community has this mobile number or name."), field="resident")
+    if len(matches) > 1:
+        raise NotFound(_("Several residents have this name: give the mobile number."), field="resident")
+    return matches[0]
+
+
+def operator_get(*, user: Any, community: Community, pk: int | None) -> Any:
+    """Whose cash-up to show: one's own, or (for who keeps the books) an operator's of this community."""
+    if pk is None or pk == user.pk:
+        return user
+    if not rules.can_reconcile(user, community):
+        raise NotFound(_("No such operator."))
+    operator = get_user_model().objects.filter(pk=pk).first()
+    if operator is None:
+        raise NotFound(_("No such operator."))
+    return operator
+
+
+def counter_product_get(*, user: Any, community: Community, pk: int) -> Product:
+    product = counter_products(user=user, community=community).filter(pk=pk).first()
+    if product is None:
+        raise NotFound(_("This product is not sold at the counter."), field="product")
+    return product
+
+
+def differences_of(reconciliation: Reconciliation) -> QuerySet[Difference]:
+    return reconciliation.differences.select_related("transaction")

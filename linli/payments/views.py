@@ -1,0 +1,229 @@
+"""Pages: the resident pays (QR page, the simulated wallet), the counter takes money and shows the day's cash-up,
+the books keeper reconciles the provider's statement; and the provider's notify URL."""
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import DomainError, NotFound
+from linli.core.parsing import parse_date, parse_id
+from linli.core.uploads import upload_read
+from linli.ledger import selectors as ledger_selectors
+from linli.ledger.qr import qr_svg
+from linli.people.selectors import resident_of_user
+from linli.places.selectors import community_get
+
+from . import selectors, services
+from .forms import STATEMENT_MAX_BYTES, CounterForm, ReconcileForm
+from .models import Payment
+from .providers import COUNTER, BadNotification, ProviderError, provider_choices
+from .providers.simulated import SimulatedGateway
+
+
+@login_required
+@require_POST
+def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
+    """The order page's "pay" button: open the payment with the provider, then show its QR code."""
+    resident = resident_of_user(user=request.user)
+    if resident is None:
+        raise NotFound(_("Your account is not linked to a resident of a community yet."))
+    product = ledger_selectors.product_for_resident(resident=resident, pk=product_id)
+    try:
+        quantity = int(request.POST.get("quantity", "1"))
+    except ValueError:
+        quantity = 0
+    try:
+        payment = services.payment_start(actor=request.user, resident=resident, product=product, quantity=quantity)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("ledger:order_place", pk=product.pk)
+    return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+
+
+@login_required
+def pay(request: HttpRequest, out_trade_no: str) -> HttpResponse:
+    """A payment: while it is awaited, the QR code to scan with the wallet; once paid, the order (or the receipt)."""
+    payment = selectors.payment_get(user=request.user, out_trade_no=out_trade_no)
+    code_url = request.build_absolute_uri(payment.code_url) if payment.code_url else ""
+    return render(
+        request,
+        "payments/pay.html",
+        {
+            "p": payment,
+            "qr": qr_svg(code_url) if payment.status == Payment.Status.CREATED and code_url else "",
+            "code_url": payment.code_url,
+            "refunds": payment.refunds.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, out_trade_no: str) -> HttpResponse:
+    payment = selectors.payment_get(user=request.user, out_trade_no=out_trade_no)
+    try:
+        payment = services.payment_check(actor=request.user, payment=payment)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if payment.status == Payment.Status.CREATED:
+            messages.info(request, _("The payment has not arrived yet."))
+    return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, out_trade_no: str) -> HttpResponse:
+    payment = selectors.payment_get(user=request.user, out_trade_no=out_trade_no)
+    try:
+        services.payment_cancel(actor=request.user, payment=payment)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Payment cancelled; nothing was charged."))
+    return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+
+
+@login_required
+def gateway_pay(request: HttpRequest, out_trade_no: str) -> HttpResponse:
+    """The simulated gateway's payer page: what the phone's wallet shows after scanning the QR code. Confirming
+    pays the trade at the gateway, which then notifies the platform."""
+    gateway = SimulatedGateway()
+    trade = gateway.trade(out_trade_no)
+    if trade is None:
+        raise NotFound(_("No such payment."))
+    if request.method == "POST":
+        try:
+            gateway.payer_confirm(out_trade_no=out_trade_no)
+        except ProviderError:
+            messages.error(request, _("This payment was closed and can no longer be paid."))
+        return redirect("payments:pay", out_trade_no=out_trade_no)
+    return render(request, "payments/gateway_pay.html", {"trade": trade})
+
+
+@csrf_exempt
+@require_POST
+def notify(request: HttpRequest, provider: str) -> HttpResponse:
+    """The provider's notify URL: answers 200 once the notification is verified and booked, 400 (and it is
+    logged) when it does not verify or does not match our record."""
+    headers = {k: v for k, v in request.headers.items()}
+    try:
+        services.notification_receive(provider=provider, body=request.body, headers=headers)
+    except BadNotification:
+        return JsonResponse({"code": "FAIL", "message": "refused"}, status=400)
+    return JsonResponse({"code": "SUCCESS", "message": ""})
+
+
+@login_required
+def counter(request: HttpRequest, code: str) -> HttpResponse:
+    """The service counter: take a resident's payment for an order (cash, card, scanned code), print the receipt."""
+    community = community_get(code=code, user=request.user)
+    products = [
+        (
+            p.pk,
+            f"{p.merchant.name} · {p.name} · ¥{p.price_fen / 100:,.2f}"
+            + (f" + {p.price_points} 积分" if p.price_points else ""),
+        )
+        for p in selectors.counter_products(user=request.user, community=community)
+    ]
+    form = CounterForm(request.POST or None, products=products)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
+            product = selectors.counter_product_get(user=request.user, community=community, pk=data["product"])
+            payment = services.counter_take(
+                actor=request.user,
+                resident=resident,
+                product=product,
+                quantity=data["quantity"],
+                method=data["method"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Paid. Receipt %(no)s.") % {"no": payment.receipt_no})
+            return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+    return render(request, "payments/counter.html", {"community": community, "form": form, "key": uuid.uuid4().hex})
+
+
+@login_required
+def cashup(request: HttpRequest, code: str) -> HttpResponse:
+    """An operator's cash-up of a day: each payment and refund at the counter, totals by method, cash to hand over."""
+    community = community_get(code=code, user=request.user)
+    day = parse_date(request.GET.get("date"), default=timezone.localdate())
+    operator_id = parse_id(request.GET.get("operator")) if request.GET.get("operator") else None
+    operator = selectors.operator_get(user=request.user, community=community, pk=operator_id)
+    data = selectors.cashup(user=request.user, community=community, operator=operator, day=day)
+    return render(
+        request,
+        "payments/cashup.html",
+        {
+            "community": community,
+            "c": data,
+            "operator": operator,
+            "prev": day - dt.timedelta(days=1),
+            "next": day + dt.timedelta(days=1),
+        },
+    )
+
+
+@login_required
+def reconcile(request: HttpRequest, code: str) -> HttpResponse:
+    """Import a provider's daily statement (对账单) and see what differs from our records."""
+    community = community_get(code=code, user=request.user)
+    items = selectors.reconciliations(user=request.user, community=community)
+    form = ReconcileForm(request.POST or None, request.FILES or None, providers=provider_choices())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            content = upload_read(data["file"], max_bytes=STATEMENT_MAX_BYTES, field="file")
+            recon = services.reconciliation_import(
+                actor=request.user, community=community, provider=data["provider"], day=data["day"], content=content
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            return redirect("payments:reconciliation", code=community.code, pk=recon.pk)
+    return render(
+        request,
+        "payments/reconcile.html",
+        {
+            "community": community,
+            "form": form,
+            "page": items[:60],
+            "yesterday": timezone.localdate() - dt.timedelta(days=1),
+            "providers": provider_choices(),
+        },
+    )
+
+
+@login_required
+def reconciliation(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    recon = selectors.reconciliation_get(user=request.user, community=community, pk=pk)
+    return render(
+        request,
+        "payments/reconciliation.html",
+        {"community": community, "r": recon, "differences": selectors.differences_of(recon)},
+    )
+
+
+@login_required
+def statement(request: HttpRequest, code: str) -> HttpResponse:
+    """The provider's statement file of a day, as it publishes it (to download, check and import)."""
+    community = community_get(code=code, user=request.user)
+    day = parse_date(request.GET.get("date"), default=timezone.localdate() - dt.timedelta(days=1))
+    provider = request.GET.get("provider") or COUNTER
+    content = services.statement_fetch(actor=request.user, community=community, provider=provider, day=day)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="statement-{provider}-{community.code}-{day}.csv"'
+    return response
