@@ -123,7 +123,7 @@ def _found(value: T | None, refusal: str) -> T:
 
 def _case_and_party(request: HttpRequest, code: str, pk: int) -> tuple[Case, Any]:
     case = _case_posted(request, code, pk)
-    return case, selectors.party_candidate(user=request.user, case=case, pk=_posted_id(request, "resident"))
+    return case, selectors.party_candidate(case=case, pk=_posted_id(request, "resident"))
 
 
 case_note = button(
@@ -185,8 +185,7 @@ case_close = button(
 
 def _team_candidate_posted(request: HttpRequest, code: str) -> tuple[Any, Any]:
     community = community_get(code=code, user=request.user)
-    mobile = request.POST.get("mobile", "")
-    return community, selectors.team_candidate(user=request.user, community=community, mobile=mobile)
+    return community, selectors.team_candidate(mobile=request.POST.get("mobile", ""))
 
 
 def _assignment_posted(request: HttpRequest, code: str) -> tuple[Case, Any]:
