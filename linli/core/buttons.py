@@ -91,7 +91,7 @@ def button(
 
 def submit(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     call: Callable[[dict[str, Any]], T],
     *,
     done: str | Promise | Callable[[T], str],
