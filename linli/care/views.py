@@ -7,12 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
@@ -135,13 +133,17 @@ def visit_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def visit_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     visit = selectors.visit_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda data: services.visit_report(actor=request.user, visit=visit, **data),
-        done=lambda report: _("Report #%(n)s made.") % {"n": report.pk},
-        back=reverse("care:visit", args=[code, pk]),
-        form=ReportForm(request.POST, categories=_categories(community)),
-    )
+    form = ReportForm(request.POST, categories=_categories(community))
+    if form.is_valid():
+        try:
+            report = services.visit_report(actor=request.user, visit=visit, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Report #%(n)s made.") % {"n": report.pk})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("care:visit", code=code, pk=pk)
 
 
 @login_required
@@ -149,12 +151,13 @@ def visit_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def visit_refer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     visit = selectors.visit_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda _data: services.referral_create(actor=request.user, visit=visit, text=request.POST.get("text", "")),
-        done=_("Referred to the social workers."),
-        back=reverse("care:visit", args=[code, pk]),
-    )
+    try:
+        services.referral_create(actor=request.user, visit=visit, text=request.POST.get("text", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Referred to the social workers."))
+    return redirect("care:visit", code=code, pk=pk)
 
 
 @login_required
@@ -181,14 +184,13 @@ def referrals(request: HttpRequest, code: str) -> HttpResponse:
 def referral_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     referral = selectors.referral_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda _data: services.referral_close(
-            actor=request.user, referral=referral, outcome=request.POST.get("outcome", "")
-        ),
-        done=_("Referral done."),
-        back=reverse("care:referrals", args=[code]),
-    )
+    try:
+        services.referral_close(actor=request.user, referral=referral, outcome=request.POST.get("outcome", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Referral done."))
+    return redirect("care:referrals", code=code)
 
 
 @login_required

@@ -10,12 +10,10 @@ from django.core.paginator import Paginator
 from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.scenarios import Scenario
 from linli.facilities.money import fen_to_yuan
@@ -216,12 +214,12 @@ def pairing_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     pairing = selectors.pairing_get(user=request.user, community=community, pk=pk)
     _manager(request, community)
-    return press(
-        request,
-        lambda _data: services.pairing_update(actor=request.user, pairing=pairing, until=timezone.localdate()),
-        done=_("The pairing has ended."),
-        back=reverse("partners:partner", args=[code, pairing.partner_id]),
-    )
+    try:
+        services.pairing_update(actor=request.user, pairing=pairing, until=timezone.localdate())
+        messages.success(request, _("The pairing has ended."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("partners:partner", code=code, pk=pairing.partner_id)
 
 
 # --- projects ------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import services as account_services
 from linli.accounts.models import Role
-from linli.core.buttons import press, submit
+from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_id
 from linli.core.uploads import upload_read
@@ -429,12 +429,13 @@ def staff_add(request: HttpRequest, code: str) -> HttpResponse:
 def staff_revoke(request: HttpRequest, code: str, pk: str) -> HttpResponse:
     community = _community(request, code)
     assignment = selectors.staff_role_get(community=community, pk=parse_id(pk))
-    return press(
-        request,
-        lambda _data: services.staff_revoke(actor=request.user, community=community, assignment=assignment),
-        done=_("Role revoked."),
-        back=_setup_url(community) + "#staff",
-    )
+    try:
+        services.staff_revoke(actor=request.user, community=community, assignment=assignment)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Role revoked."))
+    return redirect(_setup_url(community) + "#staff")
 
 
 # --- deleting a place set up by mistake (a button on its edit page) ---------------------------------------------
