@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from linli.core.buttons import press, submit
+from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 from linli.places.selectors import community_get
@@ -86,13 +86,17 @@ def donation_new(request: HttpRequest, code: str) -> HttpResponse:
         partners=selectors.donor_partners(user=request.user, community=community),
         initial={"received_on": timezone.localdate()},
     )
-    return submit(
-        request,
-        form,
-        lambda data: services.donation_record(actor=request.user, community=community, **data),
-        done=lambda donation: _("Donation recorded: receipt %(no)s.") % {"no": donation.receipt_no},
-        then=lambda donation: reverse("fund:donation", kwargs={"code": code, "pk": donation.pk}),
-    ) or render(request, "fund/form.html", {**_nav(request, community), "form": form, "title": _("Record a donation")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            donation = services.donation_record(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Donation recorded: receipt %(no)s.") % {"no": donation.receipt_no})
+            return redirect("fund:donation", code=code, pk=donation.pk)
+    return render(
+        request, "fund/form.html", {**_nav(request, community), "form": form, "title": _("Record a donation")}
+    )
 
 
 @login_required
@@ -215,13 +219,15 @@ def application_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             _("Only a community partner may apply: register as a partner (or act for one) with the community first.")
         )
     form = ApplicationForm(request.POST or None, partners=partners, categories=grant_round.categories)
-    return submit(
-        request,
-        form,
-        lambda data: services.application_submit(actor=request.user, grant_round=grant_round, **data),
-        done=_("Your application is submitted."),
-        then=lambda application: reverse("fund:application", kwargs={"code": code, "pk": application.pk}),
-    ) or render(
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(actor=request.user, grant_round=grant_round, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Your application is submitted."))
+            return redirect("fund:application", code=code, pk=application.pk)
+    return render(
         request,
         "fund/form.html",
         {

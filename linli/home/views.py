@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,9 +12,8 @@ from django.views.decorators.http import require_POST
 from linli.accounts import rules
 from linli.accounts.services import user_set_preferences
 from linli.care import selectors as care
-from linli.core.buttons import submit
 from linli.core.cookies import elder_cookie_set
-from linli.core.errors import NotAllowed
+from linli.core.errors import DomainError, NotAllowed
 from linli.core.scenarios import Scenario
 from linli.ledger.selectors import resident_balances
 from linli.notices.selectors import my_unread
@@ -186,13 +186,15 @@ def my_data(request: HttpRequest) -> HttpResponse:
     """My personal data: download a copy (Excel or JSON), ask for deletion, see what became of my requests."""
     form = DeletionRequestForm(request.POST or None)
     resident = resident_of_user(user=request.user)
-    return submit(
-        request,
-        form,
-        lambda data: people_services.data_deletion_request(actor=request.user, reason=data["reason"]),
-        done=_("Your request is sent. The community will answer within 15 working days."),
-        then="home:my_data",
-    ) or render(
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.data_deletion_request(actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Your request is sent. The community will answer within 15 working days."))
+            return redirect("home:my_data")
+    return render(
         request,
         "home/my_data.html",
         {
