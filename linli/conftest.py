@@ -113,6 +113,12 @@ def make_user(db: Any) -> Callable[..., User]:
     return make
 
 
+ROLES = [role.value for role in Role]
+"""Every role, in `Role`'s order: the keys of `users` but the outsider."""
+EVERY_USER = [*ROLES, "outsider"]
+"""The keys of `users`: one account per role, and an outsider with none (for permission matrices)."""
+
+
 @pytest.fixture
 def users(make_user: Callable[..., User], community: Community, street: Street) -> dict[str, User]:
     """One account per role in `community` (and its street, and the city), plus an outsider with no role."""
