@@ -113,12 +113,6 @@ def make_user(db: Any) -> Callable[..., User]:
     return make
 
 
-ROLES = [role.value for role in Role]
-"""Every role, in `Role`'s order: the keys of `users` but the outsider."""
-EVERY_USER = [*ROLES, "outsider"]
-"""The keys of `users`: one account per role, and an outsider with none (for permission matrices)."""
-
-
 @pytest.fixture
 def users(make_user: Callable[..., User], community: Community, street: Street) -> dict[str, User]:
     """One account per role in `community` (and its street, and the city), plus an outsider with no role."""
@@ -251,7 +245,8 @@ def run_together(jobs: list[Callable[[], Any]]) -> list[Exception]:
 
 # --- every role, as a client --------------------------------------------------------------------------------
 
-EVERY_ROLE = [*(role.value for role in Role), "outsider"]  # the keys of `users`, in the order of `Role`
+ROLES = [role.value for role in Role]  # every role, in the order of `Role`
+EVERY_ROLE = [*ROLES, "outsider"]  # the keys of `users`
 EVERY_ROLE_AND_ANONYMOUS = [*EVERY_ROLE, "anonymous"]
 
 

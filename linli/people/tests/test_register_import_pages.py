@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from linli.audit.models import AuditEntry
-from linli.conftest import EVERY_USER, client_for
+from linli.conftest import EVERY_ROLE, client_for
 from linli.core import crypto
 from linli.people.models import RegisterImport, Resident
 from linli.people.register import layout
@@ -34,7 +34,7 @@ def two_rows() -> bytes:
     )
 
 
-@pytest.mark.parametrize("role", EVERY_USER)
+@pytest.mark.parametrize("role", EVERY_ROLE)
 def test_who_may_import_through_the_page_and_the_api(role, users, community):
     client = client_for(users[role])
     may = role in MAY_IMPORT
