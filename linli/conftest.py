@@ -245,7 +245,8 @@ def run_together(jobs: list[Callable[[], Any]]) -> list[Exception]:
 
 # --- every role, as a client --------------------------------------------------------------------------------
 
-EVERY_ROLE = [*(role.value for role in Role), "outsider"]  # the keys of `users`, in the order of `Role`
+ROLES = [role.value for role in Role]  # every role, in the order of `Role`
+EVERY_ROLE = [*ROLES, "outsider"]  # the keys of `users`
 EVERY_ROLE_AND_ANONYMOUS = [*EVERY_ROLE, "anonymous"]
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from linli.audit.services import audit_record, snapshot
+from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
@@ -368,28 +369,19 @@ def orders_cancelled_by_change(
     return open_orders[keep:]
 
 
-class ConfirmNeeded(Conflict):
-    """A change that cancels residents' orders, asked again: `details["affected"]` is their number, which the
-    staff send back as `confirm_affected` (the API shows it in the error's `details`)."""
-
-    code = "confirm_needed"
-    public_details = True
-
-
 def _require_confirmation(affected: list[MealOrder], confirmed: int | None) -> None:
-    if affected and confirmed != len(affected):
-        raise ConfirmNeeded(
-            ngettext(
-                "%(n)s resident has already ordered this meal: this change cancels the order, refunds it "
-                "and tells them. Confirm to go on.",
-                "%(n)s residents have already ordered this meal: this change cancels their orders, refunds them "
-                "and tells them. Confirm to go on.",
-                len(affected),
-            )
-            % {"n": len(affected)},
-            field="confirm_affected",
-            details={"affected": len(affected)},
+    require_confirmation(
+        affected=len(affected),
+        confirmed=confirmed,
+        message=ngettext(
+            "%(n)s resident has already ordered this meal: this change cancels the order, refunds it "
+            "and tells them. Confirm to go on.",
+            "%(n)s residents have already ordered this meal: this change cancels their orders, refunds them "
+            "and tells them. Confirm to go on.",
+            len(affected),
         )
+        % {"n": len(affected)},
+    )
 
 
 def _cancel_for_change(actor: Any, orders: list[MealOrder], title: str, reason: str, now: dt.datetime) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules as account_rules
+from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id, parse_month
 from linli.facilities import rules as facility_rules
@@ -178,17 +179,6 @@ def setup(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _confirm_step(request: HttpRequest, form: Any, exc: DomainError) -> bool:
-    """A change that cancels orders: show how many and ask again, the number carried in the form."""
-    if exc.code != "confirm_needed":
-        return False
-    data = request.POST.copy()
-    data["confirm_affected"] = str(exc.details.get("affected", ""))
-    form.data = data
-    form.add_error(None, str(exc.message))
-    return True
-
-
 @login_required
 def menu_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
@@ -209,7 +199,7 @@ def menu_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             data["price_fen"] = yuan_to_fen(data.pop("price"))
             services.menu_update(actor=request.user, menu=menu, **data)
         except DomainError as exc:
-            confirm = _confirm_step(request, form, exc)
+            confirm = confirm_step(request, form, exc)
             if not confirm:
                 exc.show_on(form)
         else:
@@ -232,7 +222,7 @@ def menu_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             services.menu_withdraw(actor=request.user, menu=menu, **form.cleaned_data)
         except DomainError as exc:
-            confirm = _confirm_step(request, form, exc)
+            confirm = confirm_step(request, form, exc)
             if not confirm:
                 exc.show_on(form)
         else:

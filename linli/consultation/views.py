@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -10,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
-from linli.core.buttons import press
+from linli.core.buttons import button, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.evidence import evidence_for
 from linli.core.exports import csv_writer
@@ -35,7 +35,7 @@ from .forms import (
     TaskUpdateForm,
     VoteForm,
 )
-from .models import Matter, MatterKind, Meeting, Vote, VoteOption
+from .models import Decision, Matter, MatterKind, Meeting, Task, Vote, VoteOption
 
 
 def _staff_context(request: HttpRequest, community: Any) -> dict[str, Any]:
@@ -85,17 +85,13 @@ def matter_new(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_raise_matter(request.user, community):
         raise NotAllowed(_("Only residents and staff of this community may raise a matter."))
     form = MatterForm(request.POST or None, community=community)
-    if request.method == "POST" and form.is_valid():
-        try:
-            matter = services.matter_raise(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Your matter is raised. Neighbours can now support it."))
-            return redirect("consultation:matter_detail", code=code, pk=matter.pk)
-    return render(
-        request, "consultation/form.html", {"community": community, "form": form, "title": _("Raise a matter")}
-    )
+    return submit(
+        request,
+        form,
+        lambda data: services.matter_raise(actor=request.user, community=community, **data),
+        done=_("Your matter is raised. Neighbours can now support it."),
+        then=lambda matter: _matter_url(code, matter.pk),
+    ) or render(request, "consultation/form.html", {"community": community, "form": form, "title": _("Raise a matter")})
 
 
 @login_required
@@ -146,149 +142,108 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _matter_posted(request: HttpRequest, code: str, pk: int) -> tuple[Any, Matter]:
+def _matter_posted(request: HttpRequest, code: str, pk: int) -> Matter:
     community = community_get(code=code, user=request.user)
-    return community, selectors.matter_get(user=request.user, community=community, pk=pk)
+    return selectors.matter_get(user=request.user, community=community, pk=pk)
 
 
 def _matter_url(code: str, pk: int) -> str:
     return reverse("consultation:matter_detail", kwargs={"code": code, "pk": pk})
 
 
-@login_required
-@require_POST
-def matter_support(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, matter = _matter_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.matter_support(actor=request.user, matter=matter),
-        done=_("Thank you for your support."),
-        back=_matter_url(code, pk),
+def _matter_and_meeting(request: HttpRequest, code: str, pk: int) -> tuple[Matter, Meeting | None]:
+    matter = _matter_posted(request, code, pk)
+    posted = request.POST.get("meeting")
+    meeting = (
+        selectors.meeting_get(user=request.user, community=matter.community, pk=parse_id(posted)) if posted else None
     )
+    return matter, meeting
 
 
-@login_required
-@require_POST
-def matter_support_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, matter = _matter_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.matter_support_withdraw(actor=request.user, matter=matter),
-        done=_("Support withdrawn."),
-        back=_matter_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def matter_follow(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, matter = _matter_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.matter_follow(actor=request.user, matter=matter, on=True),
-        done=_("You follow this matter."),
-        back=_matter_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def matter_unfollow(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, matter = _matter_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.matter_follow(actor=request.user, matter=matter, on=False),
-        done=_("You no longer follow this matter."),
-        back=_matter_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def matter_put_on_agenda(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, matter = _matter_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.matter_put_on_agenda(actor=request.user, matter=matter),
-        done=_("Put on the agenda."),
-        back=_matter_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def matter_rate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, matter = _matter_posted(request, code, pk)
-    return press(
-        request,
-        lambda data: services.matter_rate(actor=request.user, matter=matter, **data),
-        done=_("Thank you for your rating."),
-        back=_matter_url(code, pk),
-        form=RatingForm(request.POST),
-    )
-
-
-@login_required
-@require_POST
-def matter_answer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, matter = _matter_posted(request, code, pk)
-    return press(
-        request,
-        lambda data: services.matter_answer(actor=request.user, matter=matter, **data),
-        done=_("The answer is sent to everyone following the matter."),
-        back=_matter_url(code, pk),
-        form=AnswerForm(request.POST),
-    )
-
-
-@login_required
-@require_POST
-def matter_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community, matter = _matter_posted(request, code, pk)
-    meeting = None
-    if request.POST.get("meeting"):
-        meeting = selectors.meeting_get(user=request.user, community=community, pk=parse_id(request.POST["meeting"]))
-    return press(
-        request,
-        lambda data: services.decision_record(actor=request.user, matter=matter, meeting=meeting, **data),
-        done=_("Decision recorded."),
-        back=_matter_url(code, pk),
-        form=DecisionForm(request.POST),
-    )
-
-
-@login_required
-@require_POST
-def matter_task_create(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community, matter = _matter_posted(request, code, pk)
-    decision = selectors.decision_get(
-        user=request.user, community=community, pk=parse_id(request.POST.get("decision", 0))
-    )
+def _decision_posted(request: HttpRequest, code: str, pk: int) -> Decision:
+    matter = _matter_posted(request, code, pk)
+    pid = parse_id(request.POST.get("decision", 0))
+    decision = selectors.decision_get(user=request.user, community=matter.community, pk=pid)
     if decision.matter_id != matter.pk:
         raise NotAllowed(_("This decision belongs to another matter."))
-    return press(
-        request,
-        lambda data: services.task_create(actor=request.user, decision=decision, **data),
-        done=_("Task assigned."),
-        back=_matter_url(code, pk),
-        form=TaskForm(request.POST),
-    )
+    return decision
 
 
-@login_required
-@require_POST
-def matter_task_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community, matter = _matter_posted(request, code, pk)
-    task = selectors.task_get(user=request.user, community=community, pk=parse_id(request.POST.get("task", 0)))
+def _task_posted(request: HttpRequest, code: str, pk: int) -> Task:
+    matter = _matter_posted(request, code, pk)
+    task = selectors.task_get(user=request.user, community=matter.community, pk=parse_id(request.POST.get("task", 0)))
     if task.decision.matter_id != matter.pk:
         raise NotAllowed(_("This task belongs to another matter."))
-    return press(
-        request,
-        lambda data: services.task_post_update(actor=request.user, task=task, **data),
-        done=_("Progress posted."),
-        back=_matter_url(code, pk),
-        form=TaskUpdateForm(request.POST),
-    )
+    return task
+
+
+matter_support = button(
+    _matter_posted,
+    lambda request, matter, _data: services.matter_support(actor=request.user, matter=matter),
+    done=gettext_lazy("Thank you for your support."),
+    back=_matter_url,
+)
+matter_support_withdraw = button(
+    _matter_posted,
+    lambda request, matter, _data: services.matter_support_withdraw(actor=request.user, matter=matter),
+    done=gettext_lazy("Support withdrawn."),
+    back=_matter_url,
+)
+matter_follow = button(
+    _matter_posted,
+    lambda request, matter, _data: services.matter_follow(actor=request.user, matter=matter, on=True),
+    done=gettext_lazy("You follow this matter."),
+    back=_matter_url,
+)
+matter_unfollow = button(
+    _matter_posted,
+    lambda request, matter, _data: services.matter_follow(actor=request.user, matter=matter, on=False),
+    done=gettext_lazy("You no longer follow this matter."),
+    back=_matter_url,
+)
+matter_put_on_agenda = button(
+    _matter_posted,
+    lambda request, matter, _data: services.matter_put_on_agenda(actor=request.user, matter=matter),
+    done=gettext_lazy("Put on the agenda."),
+    back=_matter_url,
+)
+matter_rate = button(
+    _matter_posted,
+    lambda request, matter, data: services.matter_rate(actor=request.user, matter=matter, **data),
+    done=gettext_lazy("Thank you for your rating."),
+    back=_matter_url,
+    form=RatingForm,
+)
+matter_answer = button(
+    _matter_posted,
+    lambda request, matter, data: services.matter_answer(actor=request.user, matter=matter, **data),
+    done=gettext_lazy("The answer is sent to everyone following the matter."),
+    back=_matter_url,
+    form=AnswerForm,
+)
+matter_decide = button(
+    _matter_and_meeting,
+    lambda request, found, data: services.decision_record(
+        actor=request.user, matter=found[0], meeting=found[1], **data
+    ),
+    done=gettext_lazy("Decision recorded."),
+    back=_matter_url,
+    form=DecisionForm,
+)
+matter_task_create = button(
+    _decision_posted,
+    lambda request, decision, data: services.task_create(actor=request.user, decision=decision, **data),
+    done=gettext_lazy("Task assigned."),
+    back=_matter_url,
+    form=TaskForm,
+)
+matter_task_update = button(
+    _task_posted,
+    lambda request, task, data: services.task_post_update(actor=request.user, task=task, **data),
+    done=gettext_lazy("Progress posted."),
+    back=_matter_url,
+    form=TaskUpdateForm,
+)
 
 
 # --- meetings ------------------------------------------------------------------------------------------
@@ -319,15 +274,13 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
         matters=open_matters,
         initial={"matters": [m for m in open_matters if m.status == Matter.Status.AGENDA]},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Meeting called. Followers of its matters are told."))
-            return redirect("consultation:meeting_detail", code=code, pk=meeting.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.meeting_create(actor=request.user, community=community, **data),
+        done=_("Meeting called. Followers of its matters are told."),
+        then=lambda meeting: _meeting_url(code, meeting.pk),
+    ) or render(
         request,
         "consultation/form.html",
         {"community": community, "form": form, "title": _("Call a round-table meeting")},
@@ -361,91 +314,69 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _meeting_posted(request: HttpRequest, code: str, pk: int) -> tuple[Any, Meeting]:
+def _meeting_posted(request: HttpRequest, code: str, pk: int) -> Meeting:
     community = community_get(code=code, user=request.user)
-    return community, selectors.meeting_get(user=request.user, community=community, pk=pk)
+    return selectors.meeting_get(user=request.user, community=community, pk=pk)
 
 
 def _meeting_url(code: str, pk: int) -> str:
     return reverse("consultation:meeting_detail", kwargs={"code": code, "pk": pk})
 
 
-@login_required
-@require_POST
-def meeting_register(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, meeting = _meeting_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.meeting_register(actor=request.user, meeting=meeting),
-        done=_("You are registered. See you at the table."),
-        back=_meeting_url(code, pk),
-    )
+def _meeting_and_matter(request: HttpRequest, code: str, pk: int) -> tuple[Meeting, Matter]:
+    meeting = _meeting_posted(request, code, pk)
+    pid = parse_id(request.POST.get("matter", 0))
+    return meeting, selectors.matter_get(user=request.user, community=meeting.community, pk=pid)
 
 
-@login_required
-@require_POST
-def meeting_unregister(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, meeting = _meeting_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.meeting_unregister(actor=request.user, meeting=meeting),
-        done=_("Registration cancelled."),
-        back=_meeting_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def meeting_add_matter(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community, meeting = _meeting_posted(request, code, pk)
-    matter = selectors.matter_get(user=request.user, community=community, pk=parse_id(request.POST.get("matter", 0)))
-    return press(
-        request,
-        lambda _data: services.meeting_add_matter(actor=request.user, meeting=meeting, matter=matter),
-        done=_("Added to the agenda."),
-        back=_meeting_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def meeting_hold(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, meeting = _meeting_posted(request, code, pk)
+def _attendee_ids(request: HttpRequest) -> list[int]:
+    """The ticked registrations and the walk-ins' ids typed in, separated by commas."""
     ids = [int(i) for i in request.POST.getlist("attended") if i.isdigit()]
     ids += [int(i) for i in request.POST.get("walk_ins", "").replace("，", ",").split(",") if i.strip().isdigit()]
-    return press(
-        request,
-        lambda _data: services.meeting_hold(actor=request.user, meeting=meeting, attendee_ids=ids),
-        done=_("The meeting is recorded as held."),
-        back=_meeting_url(code, pk),
-    )
+    return ids
 
 
-@login_required
-@require_POST
-def meeting_record_minutes(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, meeting = _meeting_posted(request, code, pk)
-    return press(
-        request,
-        lambda data: services.meeting_record_minutes(actor=request.user, meeting=meeting, **data),
-        done=_("Minutes saved."),
-        back=_meeting_url(code, pk),
-        form=MinutesForm(request.POST),
-    )
-
-
-@login_required
-@require_POST
-def meeting_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _community, meeting = _meeting_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.meeting_cancel(
-            actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")
-        ),
-        done=_("Meeting cancelled."),
-        back=_meeting_url(code, pk),
-    )
+meeting_register = button(
+    _meeting_posted,
+    lambda request, meeting, _data: services.meeting_register(actor=request.user, meeting=meeting),
+    done=gettext_lazy("You are registered. See you at the table."),
+    back=_meeting_url,
+)
+meeting_unregister = button(
+    _meeting_posted,
+    lambda request, meeting, _data: services.meeting_unregister(actor=request.user, meeting=meeting),
+    done=gettext_lazy("Registration cancelled."),
+    back=_meeting_url,
+)
+meeting_add_matter = button(
+    _meeting_and_matter,
+    lambda request, found, _data: services.meeting_add_matter(actor=request.user, meeting=found[0], matter=found[1]),
+    done=gettext_lazy("Added to the agenda."),
+    back=_meeting_url,
+)
+meeting_hold = button(
+    _meeting_posted,
+    lambda request, meeting, _data: services.meeting_hold(
+        actor=request.user, meeting=meeting, attendee_ids=_attendee_ids(request)
+    ),
+    done=gettext_lazy("The meeting is recorded as held."),
+    back=_meeting_url,
+)
+meeting_record_minutes = button(
+    _meeting_posted,
+    lambda request, meeting, data: services.meeting_record_minutes(actor=request.user, meeting=meeting, **data),
+    done=gettext_lazy("Minutes saved."),
+    back=_meeting_url,
+    form=MinutesForm,
+)
+meeting_cancel = button(
+    _meeting_posted,
+    lambda request, meeting, _data: services.meeting_cancel(
+        actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")
+    ),
+    done=gettext_lazy("Meeting cancelled."),
+    back=_meeting_url,
+)
 
 
 # --- tasks, votes, settings, export --------------------------------------------------------------------
@@ -546,30 +477,20 @@ def _chosen_option(vote: Vote, posted: str | None) -> VoteOption:
     return option
 
 
-@login_required
-@require_POST
-def vote_cast(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    vote = _vote_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.ballot_cast(
-            actor=request.user, vote=vote, option=_chosen_option(vote, request.POST.get("option"))
-        ),
-        done=_("Your vote is counted."),
-        back=_vote_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def vote_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    vote = _vote_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.vote_close(actor=request.user, vote=vote),
-        done=_("The vote is closed."),
-        back=_vote_url(code, pk),
-    )
+vote_cast = button(
+    _vote_posted,
+    lambda request, vote, _data: services.ballot_cast(
+        actor=request.user, vote=vote, option=_chosen_option(vote, request.POST.get("option"))
+    ),
+    done=gettext_lazy("Your vote is counted."),
+    back=_vote_url,
+)
+vote_close = button(
+    _vote_posted,
+    lambda request, vote, _data: services.vote_close(actor=request.user, vote=vote),
+    done=gettext_lazy("The vote is closed."),
+    back=_vote_url,
+)
 
 
 @login_required
@@ -578,15 +499,13 @@ def settings_edit(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_configure_consultation(request.user, community):
         raise NotAllowed(_("Only the community admin may change these settings."))
     form = SettingsForm(request.POST or None, instance=services.settings_for(community))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.settings_update(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Settings saved."))
-            return redirect("consultation:home", code=code)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.settings_update(actor=request.user, community=community, **data),
+        done=_("Settings saved."),
+        then=reverse("consultation:home", args=[code]),
+    ) or render(
         request, "consultation/form.html", {"community": community, "form": form, "title": _("Consultation settings")}
     )
 

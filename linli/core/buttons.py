@@ -2,20 +2,26 @@
 validates the button's form (if it has one), calls the one service, says what happened and goes back.
 
 A refusal — an invalid form or a `DomainError` from the service — saves nothing. It is a message on the page the
-user goes back to, or, given `again`, that page shown again at once with the form and its refusal on it."""
+user goes back to, or, given `again`, that page shown again at once with the form and its refusal on it.
+
+`button` makes such a view from its parts (load the object, act, say, go back); `submit` is the same step for a
+page of its own with a form: the refusal is shown on that form and the page rendered again."""
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import Promise
+from django.views.decorators.http import require_POST
 
 from .errors import DomainError
 
 T = TypeVar("T")
+Obj = TypeVar("Obj")
 
 
 def form_errors_to_messages(request: HttpRequest, form: forms.Form) -> None:
@@ -54,3 +60,51 @@ def press(
         return redirect(back)
     messages.success(request, done(result) if callable(done) else str(done))
     return redirect(back)
+
+
+def button(
+    load: Callable[..., Obj],
+    act: Callable[[HttpRequest, Obj, dict[str, Any]], Any],
+    *,
+    done: str | Promise | Callable[[Any], str],
+    back: Callable[..., str],
+    form: type[forms.Form] | None = None,
+) -> Callable[..., HttpResponse]:
+    """A signed-in POST view for one button: `load(request, **url_kwargs)` finds the object (404 for what the user
+    may not see), `act(request, obj, cleaned_data)` calls the one service, then `press` says `done` and goes to
+    `back(**url_kwargs)`. `form`, a form class, is bound to the POST and validated first."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        obj = load(request, **kwargs)
+        return press(
+            request,
+            lambda data: act(request, obj, data),
+            done=done,
+            back=back(**kwargs),
+            form=form(request.POST) if form is not None else None,
+        )
+
+    return view
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], T],
+    *,
+    done: str | Promise | Callable[[T], str],
+    then: str | Callable[[T], str],
+) -> HttpResponse | None:
+    """A form page's save: on a valid POST run `call` with the cleaned data, say `done` and redirect to `then` (a URL
+    or a URL name, or made from the result). Otherwise None, the refusal on the form: the caller renders the page."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call(form.cleaned_data)
+    except DomainError as exc:
+        exc.show_on(form)
+        return None
+    messages.success(request, done(result) if callable(done) else str(done))
+    return redirect(then(result) if callable(then) else then)

@@ -50,3 +50,15 @@ class VerifyFirst(NotAllowed):
     """A personal page or action asked of an account not yet bound to a resident (实名核验 not done)."""
 
     code = "verify_first"
+
+
+class ConfirmNeeded(Conflict):
+    """A change that concerns people already booked, enrolled or who ordered, asked again before it is made:
+    `details["affected"]` is their number (the API shows it), and the caller confirms through the field `field`
+    (`linli.core.confirm.require_confirmation` raises it; `linli.core.confirm.confirm_step` asks on a page)."""
+
+    code = "confirm_needed"
+    public_details = True
+
+    def __init__(self, message: str | Promise, *, affected: int, field: str = "confirm_affected") -> None:
+        super().__init__(message, field=field, details={"affected": affected})

@@ -72,12 +72,6 @@ class CourseForm(forms.Form):
         else:
             del self.fields["term"]  # a course stays in its term
 
-    def ask_to_confirm(self, message: str) -> None:
-        """Show the confirmation box: the change concerns people already enrolled."""
-        self.fields["confirm"].widget = forms.CheckboxInput()
-        self.fields["confirm"].label = _("Yes, save and tell them")
-        self.add_error("confirm", message)
-
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("confirm", None)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
+from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
@@ -253,12 +254,6 @@ def attendance_check_in(
 # --- setting up the school: terms, courses, sessions, street-wide courses ------------------------------------
 
 
-class ConfirmNeeded(Conflict):
-    """A change that concerns people already enrolled: the staff member confirms, then they are told."""
-
-    code = "confirm_needed"
-
-
 COURSE_FIELDS = frozenset(
     {
         "title",
@@ -401,9 +396,11 @@ def course_update(*, actor: Any, course: Course, confirm: bool = False, **change
             )
         moved = [f for f in TOLD_FIELDS if _plain_of(before, f) != _plain_of(snapshot(course), f)]
         affected = Enrolment.objects.filter(course=course, status__in=Enrolment.ACTIVE).count()
-        if moved and affected and not confirm:
-            raise ConfirmNeeded(
-                _("%(n)s people are enrolled or waiting: confirm the new time or place and they will be told.")
+        if moved:
+            require_confirmation(
+                affected=affected,
+                confirmed=confirm,
+                message=_("%(n)s people are enrolled or waiting: confirm the new time or place and they will be told.")
                 % {"n": affected},
                 field="confirm",
             )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules as facility_rules
@@ -179,6 +180,7 @@ def course_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpR
         facilities=facilities_for(user=request.user, community=community, include_shared=False),
         course=course,
     )
+    confirm = False
     if request.method == "POST" and form.is_valid():
         try:
             if course is None:
@@ -190,15 +192,15 @@ def course_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpR
             services.course_update(
                 actor=request.user, course=course, confirm=form.cleaned_data["confirm"], **form.service_data()
             )
-        except services.ConfirmNeeded as exc:
-            form.ask_to_confirm(str(exc.message))
         except DomainError as exc:
-            exc.show_on(form)
+            confirm = confirm_step(request, form, exc)
+            if not confirm:
+                exc.show_on(form)
         else:
             messages.success(request, _("Course saved."))
             return redirect("courses:setup", code=code)
     title = _("Edit course") if course else _("New course")
-    return _form_page(request, community, form, title, course=course)
+    return _form_page(request, community, form, title, course=course, confirm=confirm)
 
 
 @login_required

@@ -288,7 +288,9 @@ def slot_cancel(request: HttpRequest, code: str, slot_id: int, payload: SlotCanc
     community = community_get(code=code, user=request.user)
     slot = selectors.slot_get(user=request.user, community=community, pk=slot_id)
     people = 0 if slot.cancelled else selectors.slot_people_to_tell(slot=slot)
-    slot = services.slot_cancel(actor=request.user, slot=slot, reason=payload.reason)
+    slot = services.slot_cancel(
+        actor=request.user, slot=slot, reason=payload.reason, confirm_affected=payload.confirm_affected
+    )
     return {"slot": slot_out(slot), "bookings_cancelled": people}
 
 

@@ -128,6 +128,7 @@ class SlotCancelForm(forms.Form):
         required=False,
         help_text=_("e.g. 场地维修，改期另行通知"),
     )
+    confirm_affected = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class OperatorsForm(forms.Form):

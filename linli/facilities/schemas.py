@@ -157,6 +157,11 @@ class FacilityCategoryIn(Schema):
 
 class SlotCancelIn(Schema):
     reason: str = Field("", max_length=200, description="Sent to everyone booked.")
+    confirm_affected: int | None = Field(
+        None,
+        description="Optional: the number of people booked the caller was shown. If it is no longer so, 409 "
+        "`confirm_needed` with the number now in `details`, and nothing is cancelled.",
+    )
 
 
 class SlotCancelOut(Schema):

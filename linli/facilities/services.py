@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from linli.audit.services import audit_record, snapshot
+from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.uploads import MAX_IMAGE_PIXELS, files_removed_on_error, image_decoding, upload_read
@@ -414,8 +416,9 @@ def slot_series_create(
     return made
 
 
-def slot_cancel(*, actor: Any, slot: Slot, reason: str = "") -> Slot:
-    """Cancel a slot and every booking in it, telling each resident."""
+def slot_cancel(*, actor: Any, slot: Slot, reason: str = "", confirm_affected: int | None = None) -> Slot:
+    """Cancel a slot and every booking in it, telling each resident. `confirm_affected`, when given, is the number
+    of people booked the caller was shown: if that is no longer so, nothing changes and `ConfirmNeeded` asks again."""
     if not rules.can_run_facility(actor, slot.service.facility):
         raise NotAllowed(_("You may not change time slots in this space."))
     with transaction.atomic():
@@ -429,6 +432,17 @@ def slot_cancel(*, actor: Any, slot: Slot, reason: str = "") -> Slot:
             .select_related("resident__user")
             .order_by("pk")
         )
+        if confirm_affected is not None:
+            require_confirmation(
+                affected=len(bookings),
+                confirmed=confirm_affected,
+                message=ngettext(
+                    "%(n)s person is booked for this time now. Confirm and they will be told it is cancelled.",
+                    "%(n)s people are booked for this time now. Confirm and they will all be told it is cancelled.",
+                    len(bookings),
+                )
+                % {"n": len(bookings)},
+            )
         now = timezone.now()
         for booking in bookings:
             booking.status = Booking.Status.CANCELLED

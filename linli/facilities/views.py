@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.core.scenarios import Scenario
@@ -461,15 +462,21 @@ def slot_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     slot = selectors.slot_get(user=request.user, community=community, pk=pk)
     if not rules.can_run_facility(request.user, slot.service.facility):
         raise NotAllowed(_("You may not change time slots in this space."))
-    form = SlotCancelForm(request.POST if request.method == "POST" else None)
     people = selectors.slot_people_to_tell(slot=slot)
+    form = SlotCancelForm(request.POST if request.method == "POST" else None, initial={"confirm_affected": people})
     if request.method == "POST" and not slot.cancelled and form.is_valid():
-        services.slot_cancel(actor=request.user, slot=slot, reason=form.cleaned_data["reason"])
-        messages.success(
-            request,
-            _("The time slot was cancelled; %(n)s people booked were told.") % {"n": people},
-        )
-        return redirect(reverse("facilities:detail", args=[code, slot.service.facility_id]) + f"?date={slot.day}")
+        try:
+            services.slot_cancel(actor=request.user, slot=slot, **form.cleaned_data)
+        except DomainError as exc:
+            if not confirm_step(request, form, exc):
+                exc.show_on(form)
+            people = selectors.slot_people_to_tell(slot=slot)
+        else:
+            messages.success(
+                request,
+                _("The time slot was cancelled; %(n)s people booked were told.") % {"n": people},
+            )
+            return redirect(reverse("facilities:detail", args=[code, slot.service.facility_id]) + f"?date={slot.day}")
     return render(
         request,
         "facilities/slot_cancel.html",

@@ -129,7 +129,7 @@ def donation_create(request: HttpRequest, code: str, payload: DonationIn) -> Sta
     community = community_get(code=code, user=request.user)
     now = timezone.now()
     partner = (
-        selectors.partner_get(user=request.user, community=community, pk=payload.partner_id, field="partner_id")
+        selectors.partner_get(community=community, pk=payload.partner_id, field="partner_id")
         if payload.partner_id is not None
         else None
     )
@@ -245,7 +245,7 @@ def round_reopen(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
 def application_submit(request: HttpRequest, code: str, pk: int, payload: FundApplicationIn) -> Status:
     community = community_get(code=code, user=request.user)
     grant_round = selectors.round_get(community=community, pk=pk)
-    applicant = selectors.partner_get(user=request.user, community=community, pk=payload.partner_id, field="partner_id")
+    applicant = selectors.partner_get(community=community, pk=payload.partner_id, field="partner_id")
     application = services.application_submit(
         actor=request.user,
         grant_round=grant_round,

@@ -291,8 +291,9 @@ def donor_partners(*, user: Any, community: Community) -> QuerySet[Partner]:
     return Partner.objects.filter(community=community)
 
 
-def partner_get(*, user: Any, community: Community, pk: int, field: str | None = None) -> Partner:
-    """A partner of this community named in a request (the service checks what the user may do with it)."""
+def partner_get(*, community: Community, pk: int, field: str | None = None) -> Partner:
+    """A partner of this community named in a request. No acting user: the service it is given to checks what the
+    user may do with it (record its donation, apply for it)."""
     partner = Partner.objects.filter(community=community, pk=pk).first()
     if partner is None:
         raise NotFound(_("No such partner."), field=field)

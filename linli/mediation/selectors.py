@@ -126,11 +126,13 @@ def case_for_assignment(*, user: Any, community: Community, pk: int) -> Case:
     return case
 
 
-def party_candidate(*, user: Any, case: Case, pk: int) -> Resident | None:
-    """A resident of the case's community, to add as a party (`case_add_party` checks who may)."""
+def party_candidate(*, case: Case, pk: int) -> Resident | None:
+    """A resident of the case's community, to add as a party. No acting user: `case_add_party` checks who may,
+    and the case itself was read through `case_get`."""
     return Resident.objects.filter(community_id=case.community_id, pk=pk).first()
 
 
-def team_candidate(*, user: Any, community: Community, mobile: str) -> User | None:
-    """The account with this mobile number, to add to the mediation team (`mediator_add` checks who may)."""
+def team_candidate(*, mobile: str) -> User | None:
+    """The account with this mobile number, to add to the mediation team. No acting user: `mediator_add` checks
+    who may."""
     return User.objects.filter(mobile=mobile.strip()).first()

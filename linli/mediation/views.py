@@ -3,16 +3,14 @@
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from linli.core.buttons import press
+from linli.core.buttons import button, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.filters import cleaned_filters
 from linli.core.parsing import parse_id
@@ -65,19 +63,13 @@ def case_new(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_open_case(request.user, community):
         raise NotAllowed(_("You may not open a mediation case in this community."))
     form = CaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_open(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Your request is received. A mediator will contact you."))
-            if rules.can_view_case(request.user, case):
-                return redirect("mediation:case_detail", code=code, pk=case.pk)
-            return redirect("mediation:index", code=code)
-    return render(
-        request, "mediation/form.html", {"community": community, "form": form, "title": _("Ask for mediation")}
-    )
+    return submit(
+        request,
+        form,
+        lambda data: services.case_open(actor=request.user, community=community, **data),
+        done=_("Your request is received. A mediator will contact you."),
+        then=lambda case: _case_url(code, case.pk) if rules.can_view_case(request.user, case) else _index_url(code),
+    ) or render(request, "mediation/form.html", {"community": community, "form": form, "title": _("Ask for mediation")})
 
 
 @login_required
@@ -129,130 +121,100 @@ def _found(value: T | None, refusal: str) -> T:
     return value
 
 
-@login_required
-@require_POST
-def case_note(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _case_and_party(request: HttpRequest, code: str, pk: int) -> tuple[Case, Any]:
     case = _case_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.note_add(actor=request.user, case=case, text=request.POST.get("text", "")),
-        done=_("Note added."),
-        back=_case_url(code, pk),
-    )
+    return case, selectors.party_candidate(case=case, pk=_posted_id(request, "resident"))
 
 
-@login_required
-@require_POST
-def case_session(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    case = _case_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.session_schedule(
-            actor=request.user,
-            case=case,
-            starts_at=_posted_value(request, "starts_at", forms.DateTimeField(widget=DT), _("Enter a date and time.")),
-            place=request.POST.get("place", ""),
-        ),
-        done=_("Session scheduled."),
-        back=_case_url(code, pk),
-    )
+case_note = button(
+    _case_posted,
+    lambda request, case, _data: services.note_add(actor=request.user, case=case, text=request.POST.get("text", "")),
+    done=gettext_lazy("Note added."),
+    back=_case_url,
+)
+case_session = button(
+    _case_posted,
+    lambda request, case, _data: services.session_schedule(
+        actor=request.user,
+        case=case,
+        starts_at=_posted_value(request, "starts_at", forms.DateTimeField(widget=DT), _("Enter a date and time.")),
+        place=request.POST.get("place", ""),
+    ),
+    done=gettext_lazy("Session scheduled."),
+    back=_case_url,
+)
+case_party = button(
+    _case_and_party,
+    lambda request, found, _data: services.case_add_party(
+        actor=request.user,
+        case=found[0],
+        resident=_found(found[1], _("Some parties are not residents of this community.")),
+        side=request.POST.get("side", ""),
+    ),
+    done=gettext_lazy("Party added."),
+    back=_case_url,
+)
+case_agreement = button(
+    _case_posted,
+    lambda request, case, _data: services.agreement_record(
+        actor=request.user,
+        case=case,
+        text=request.POST.get("text", ""),
+        follow_up_due=_posted_value(request, "follow_up_due", forms.DateField(), _("Enter the follow-up date.")),
+    ),
+    done=gettext_lazy("Agreement recorded."),
+    back=_case_url,
+)
+case_follow_up = button(
+    _case_posted,
+    lambda request, case, _data: services.follow_up_record(
+        actor=request.user, case=case, outcome=request.POST.get("outcome", ""), text=request.POST.get("text", "")
+    ),
+    done=gettext_lazy("Follow-up recorded."),
+    back=_case_url,
+)
+case_close = button(
+    _case_posted,
+    lambda request, case, _data: services.case_close(
+        actor=request.user, case=case, resolved=request.POST.get("resolved") == "1"
+    ),
+    done=gettext_lazy("Case closed."),
+    back=_case_url,
+)
 
 
-@login_required
-@require_POST
-def case_party(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    case = _case_posted(request, code, pk)
-    resident = selectors.party_candidate(user=request.user, case=case, pk=_posted_id(request, "resident"))
-    return press(
-        request,
-        lambda _data: services.case_add_party(
-            actor=request.user,
-            case=case,
-            resident=_found(resident, _("Some parties are not residents of this community.")),
-            side=request.POST.get("side", ""),
-        ),
-        done=_("Party added."),
-        back=_case_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def case_agreement(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    case = _case_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.agreement_record(
-            actor=request.user,
-            case=case,
-            text=request.POST.get("text", ""),
-            follow_up_due=_posted_value(request, "follow_up_due", forms.DateField(), _("Enter the follow-up date.")),
-        ),
-        done=_("Agreement recorded."),
-        back=_case_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def case_follow_up(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    case = _case_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.follow_up_record(
-            actor=request.user, case=case, outcome=request.POST.get("outcome", ""), text=request.POST.get("text", "")
-        ),
-        done=_("Follow-up recorded."),
-        back=_case_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def case_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    case = _case_posted(request, code, pk)
-    return press(
-        request,
-        lambda _data: services.case_close(actor=request.user, case=case, resolved=request.POST.get("resolved") == "1"),
-        done=_("Case closed."),
-        back=_case_url(code, pk),
-    )
-
-
-@login_required
-@require_POST
-def team_add(request: HttpRequest, code: str) -> HttpResponse:
-    """The community admin adds a member to the mediation team by mobile number."""
+def _team_candidate_posted(request: HttpRequest, code: str) -> tuple[Any, Any]:
     community = community_get(code=code, user=request.user)
-    member = selectors.team_candidate(user=request.user, community=community, mobile=request.POST.get("mobile", ""))
-    return press(
-        request,
-        lambda _data: services.mediator_add(
-            actor=request.user,
-            community=community,
-            user=_found(member, _("No account has this mobile number.")),
-            team=request.POST.get("team", ""),
-        ),
-        done=_("Mediator added to the team."),
-        back=_index_url(code),
-    )
+    return community, selectors.team_candidate(mobile=request.POST.get("mobile", ""))
 
 
-@login_required
-@require_POST
-def case_assign(request: HttpRequest, code: str) -> HttpResponse:
-    """The community admin assigns a mediator to a case, seeing only its number."""
+def _assignment_posted(request: HttpRequest, code: str) -> tuple[Case, Any]:
+    """The case and the mediator chosen; only the community admin may assign, seeing only the case's number."""
     community = community_get(code=code, user=request.user)
     if not rules.can_assign_mediator(request.user, community):
         raise NotAllowed(_("Only the community admin may assign mediators."))
     case = selectors.case_for_assignment(user=request.user, community=community, pk=_posted_id(request, "case"))
     mediator = selectors.mediator_get(user=request.user, community=community, pk=_posted_id(request, "mediator"))
-    return press(
-        request,
-        lambda _data: services.case_assign_mediator(actor=request.user, case=case, mediator=mediator),
-        done=_("Mediator assigned."),
-        back=_index_url(code),
-    )
+    return case, mediator
+
+
+team_add = button(  # the community admin adds a member to the mediation team by mobile number
+    _team_candidate_posted,
+    lambda request, found, _data: services.mediator_add(
+        actor=request.user,
+        community=found[0],
+        user=_found(found[1], _("No account has this mobile number.")),
+        team=request.POST.get("team", ""),
+    ),
+    done=gettext_lazy("Mediator added to the team."),
+    back=_index_url,
+)
+case_assign = button(
+    _assignment_posted,
+    lambda request, found, _data: services.case_assign_mediator(actor=request.user, case=found[0], mediator=found[1]),
+    done=gettext_lazy("Mediator assigned."),
+    back=_index_url,
+)
 
 
 @login_required

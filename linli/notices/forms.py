@@ -23,14 +23,10 @@ class TagChoiceField(forms.ModelMultipleChoiceField):
         return obj.name_en if (get_language() or "").startswith("en") else obj.name_zh
 
 
-class NoticeForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=80)
-    body = forms.CharField(
-        label=_("Text"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}), help_text=FORMAT_HELP
-    )
-    urgent = forms.BooleanField(label=_("Urgent: send an SMS to everyone targeted at once"), required=False)
-    pinned = forms.BooleanField(label=_("Pin on top"), required=False)
-    expires_at = forms.DateTimeField(label=_("Show until (optional)"), required=False, widget=DT)
+class TargetingForm(forms.Form):
+    """Whom a notice reaches or a survey asks: places, age groups and (for those who may) sensitive groups.
+    Within one community its neighbourhoods, buildings and grids; for a street, its communities."""
+
     communities = forms.ModelMultipleChoiceField(
         label=_("Communities (none chosen: all of the street)"),
         queryset=Community.objects.none(),
@@ -85,15 +81,9 @@ class NoticeForm(forms.Form):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = qs
 
-    @classmethod
-    def initial_of(cls, notice: Notice) -> dict[str, Any]:
-        targets = NoticeTargets.of(notice)
+    @staticmethod
+    def targets_initial(targets: NoticeTargets) -> dict[str, Any]:
         return {
-            "title": notice.title,
-            "body": notice.body,
-            "urgent": notice.urgent,
-            "pinned": notice.pinned,
-            "expires_at": notice.expires_at,
             "communities": targets.communities,
             "neighbourhoods": targets.neighbourhoods,
             "buildings": targets.buildings,
@@ -112,6 +102,29 @@ class NoticeForm(forms.Form):
             age_tiers=list(data.get("age_tiers") or []),
             tags=list(data.get("tags") or []),
         )
+
+
+class NoticeForm(TargetingForm):
+    field_order = ["title", "body", "urgent", "pinned", "expires_at"]
+
+    title = forms.CharField(label=_("Title"), max_length=80)
+    body = forms.CharField(
+        label=_("Text"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 8}), help_text=FORMAT_HELP
+    )
+    urgent = forms.BooleanField(label=_("Urgent: send an SMS to everyone targeted at once"), required=False)
+    pinned = forms.BooleanField(label=_("Pin on top"), required=False)
+    expires_at = forms.DateTimeField(label=_("Show until (optional)"), required=False, widget=DT)
+
+    @classmethod
+    def initial_of(cls, notice: Notice) -> dict[str, Any]:
+        return {
+            "title": notice.title,
+            "body": notice.body,
+            "urgent": notice.urgent,
+            "pinned": notice.pinned,
+            "expires_at": notice.expires_at,
+            **cls.targets_initial(NoticeTargets.of(notice)),
+        }
 
     def fields_for_service(self) -> dict[str, Any]:
         data = self.cleaned_data

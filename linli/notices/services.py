@@ -48,14 +48,6 @@ def _check_text(title: str, body: str, expires_at: dt.datetime | None) -> tuple[
     return title, body
 
 
-def _set_targets(notice: Notice, targets: NoticeTargets) -> None:
-    notice.target_communities.set(targets.communities)
-    notice.target_neighbourhoods.set(targets.neighbourhoods)
-    notice.target_buildings.set(targets.buildings)
-    notice.target_grids.set(targets.grids)
-    notice.target_tags.set(targets.tags)
-
-
 def _save_attachments(notice: Notice, attachments: list[CleanAttachment], saved: list[Any]) -> None:
     if attachments and notice.attachments.count() + len(attachments) > MAX_FILES:
         raise DomainError(
@@ -104,7 +96,7 @@ def notice_create(
     targets_check(actor=actor, notice=notice, targets=targets)
     with files_removed_on_error() as saved, transaction.atomic():
         notice.save()
-        _set_targets(notice, targets)
+        targets.set_on(notice)
         _save_attachments(notice, attachments or [], saved)
         audit_record(
             actor=actor,
@@ -139,7 +131,7 @@ def notice_update(
         locked.title, locked.body, locked.urgent, locked.pinned = title, body, urgent, pinned
         locked.expires_at, locked.target_age_tiers = expires_at, list(targets.age_tiers)
         locked.save(update_fields=["title", "body", "urgent", "pinned", "expires_at", "target_age_tiers", "updated_at"])
-        _set_targets(locked, targets)
+        targets.set_on(locked)
         _save_attachments(locked, attachments or [], saved)
         audit_record(
             actor=actor,

@@ -14,7 +14,6 @@ from linli.people.models import Resident, SensitiveTag
 from linli.places.models import Building, Community, Grid, Neighbourhood
 
 from . import rules
-from .models import Notice
 
 
 class Issuer(Protocol):
@@ -39,15 +38,26 @@ class NoticeTargets:
     tags: list[SensitiveTag] = field(default_factory=list)
 
     @classmethod
-    def of(cls, notice: Notice) -> "NoticeTargets":
+    def of(cls, sent: Any) -> "NoticeTargets":
+        """The targets saved on a notice or a survey (a survey has no communities: it asks within its own)."""
+        communities = getattr(sent, "target_communities", None)
         return cls(
-            communities=list(notice.target_communities.all()),
-            neighbourhoods=list(notice.target_neighbourhoods.all()),
-            buildings=list(notice.target_buildings.all()),
-            grids=list(notice.target_grids.all()),
-            age_tiers=list(notice.target_age_tiers),
-            tags=list(notice.target_tags.all()),
+            communities=list(communities.all()) if communities is not None else [],
+            neighbourhoods=list(sent.target_neighbourhoods.all()),
+            buildings=list(sent.target_buildings.all()),
+            grids=list(sent.target_grids.all()),
+            age_tiers=list(sent.target_age_tiers),
+            tags=list(sent.target_tags.all()),
         )
+
+    def set_on(self, sent: Any) -> None:
+        """Save these targets' places and tags on a notice or a survey (the age tiers are a field of its own)."""
+        if hasattr(sent, "target_communities"):
+            sent.target_communities.set(self.communities)
+        sent.target_neighbourhoods.set(self.neighbourhoods)
+        sent.target_buildings.set(self.buildings)
+        sent.target_grids.set(self.grids)
+        sent.target_tags.set(self.tags)
 
     def summary(self) -> dict[str, list[Any]]:
         return {

@@ -4,17 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.consultation.models import Matter
-from linli.notices.forms import DT, TagChoiceField
-from linli.notices.targeting import NoticeTargets
-from linli.people.ages import AgeTier
-from linli.people.models import SensitiveTag
-from linli.places.models import Building, Community, Grid, Neighbourhood
+from linli.notices.forms import DT, TargetingForm
+from linli.places.models import Community
 
 from .models import Question, Survey
 from .services import Given, targets_of
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(TargetingForm):
+    field_order = ["title", "intro", "anonymous", "per", "opens_at", "closes_at"]
+
     title = forms.CharField(label=_("Title"), max_length=80)
     intro = forms.CharField(
         label=_("Introduction (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -25,44 +24,12 @@ class SurveyForm(forms.Form):
     per = forms.ChoiceField(label=_("Who answers"), choices=Survey.Per.choices, initial=Survey.Per.RESIDENT)
     opens_at = forms.DateTimeField(label=_("Open from (optional)"), required=False, widget=DT)
     closes_at = forms.DateTimeField(label=_("Open until"), widget=DT)
-    neighbourhoods = forms.ModelMultipleChoiceField(
-        label=_("Neighbourhoods"),
-        queryset=Neighbourhood.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    buildings = forms.ModelMultipleChoiceField(
-        label=_("Buildings"), queryset=Building.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    grids = forms.ModelMultipleChoiceField(
-        label=_("Grids"), queryset=Grid.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    age_tiers = forms.MultipleChoiceField(
-        label=_("Age groups"), choices=AgeTier.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    tags = TagChoiceField(
-        label=_("Special groups (sensitive)"),
-        queryset=SensitiveTag.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
     def __init__(self, *args: Any, community: Community, may_target_tags: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._queryset("neighbourhoods", Neighbourhood.objects.filter(community=community))
-        self._queryset("buildings", Building.objects.filter(community=community, residential=True))
-        self._queryset("grids", Grid.objects.filter(community=community))
-        if not may_target_tags:
-            del self.fields["tags"]
-
-    def _queryset(self, name: str, qs: Any) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = qs
+        super().__init__(*args, community=community, may_target_tags=may_target_tags, **kwargs)
 
     @classmethod
     def initial_of(cls, survey: Survey) -> dict[str, Any]:
-        targets = targets_of(survey)
         return {
             "title": survey.title,
             "intro": survey.intro,
@@ -70,11 +37,7 @@ class SurveyForm(forms.Form):
             "per": survey.per,
             "opens_at": survey.opens_at,
             "closes_at": survey.closes_at,
-            "neighbourhoods": targets.neighbourhoods,
-            "buildings": targets.buildings,
-            "grids": targets.grids,
-            "age_tiers": targets.age_tiers,
-            "tags": targets.tags,
+            **cls.targets_initial(targets_of(survey)),
         }
 
     def fields_for_service(self) -> dict[str, Any]:
@@ -86,13 +49,7 @@ class SurveyForm(forms.Form):
             "per": data["per"],
             "opens_at": data["opens_at"],
             "closes_at": data["closes_at"],
-            "targets": NoticeTargets(
-                neighbourhoods=list(data.get("neighbourhoods") or []),
-                buildings=list(data.get("buildings") or []),
-                grids=list(data.get("grids") or []),
-                age_tiers=list(data.get("age_tiers") or []),
-                tags=list(data.get("tags") or []),
-            ),
+            "targets": self.targets(),
         }
 
 

@@ -40,13 +40,7 @@ class Given:
 
 
 def targets_of(survey: Survey) -> NoticeTargets:
-    return NoticeTargets(
-        neighbourhoods=list(survey.target_neighbourhoods.all()),
-        buildings=list(survey.target_buildings.all()),
-        grids=list(survey.target_grids.all()),
-        age_tiers=list(survey.target_age_tiers),
-        tags=list(survey.target_tags.all()),
-    )
+    return NoticeTargets.of(survey)
 
 
 def _fields(survey: Survey) -> dict[str, Any]:
@@ -75,13 +69,6 @@ def _check(title: str, intro: str, opens_at: dt.datetime | None, closes_at: dt.d
     if opens_at is not None and opens_at >= closes_at:
         raise DomainError(_("The survey must open before it closes."), field="opens_at")
     return title, intro
-
-
-def _set_targets(survey: Survey, targets: NoticeTargets) -> None:
-    survey.target_neighbourhoods.set(targets.neighbourhoods)
-    survey.target_buildings.set(targets.buildings)
-    survey.target_grids.set(targets.grids)
-    survey.target_tags.set(targets.tags)
 
 
 def _may_write(actor: Any, survey: Survey) -> None:
@@ -123,7 +110,7 @@ def survey_create(
     targets_check(actor=actor, notice=survey, targets=targets)
     with transaction.atomic():
         survey.save()
-        _set_targets(survey, targets)
+        targets.set_on(survey)
         audit_record(
             actor=actor,
             action="survey.create",
@@ -160,7 +147,7 @@ def survey_update(
         locked.opens_at, locked.closes_at = opens_at, closes_at  # type: ignore[assignment]
         locked.target_age_tiers = list(targets.age_tiers)
         locked.save()
-        _set_targets(locked, targets)
+        targets.set_on(locked)
         audit_record(
             actor=actor,
             action="survey.update",

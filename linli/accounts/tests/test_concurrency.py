@@ -10,11 +10,6 @@ from linli.notifications.sms import LocmemSMSBackend
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    LocmemSMSBackend.outbox.clear()
-
-
 def test_twenty_parallel_code_requests_for_one_number_send_at_most_five_codes(make_user):
     user = make_user()
     statuses: list[int] = []

@@ -1,7 +1,6 @@
 """Logging in: password, SMS one-time code behind the pluggable sender, API tokens, preferences."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.test import Client
@@ -13,18 +12,9 @@ from linli.audit.models import AuditEntry
 from linli.conftest import client_for
 from linli.notifications.sms import LocmemSMSBackend
 
+from .conftest import code_from_outbox
+
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    LocmemSMSBackend.outbox.clear()
-
-
-def code_from_outbox() -> str:
-    match = re.search(r"\b(\d{6})\b", LocmemSMSBackend.outbox[-1].text)
-    assert match
-    return match.group(1)
 
 
 def test_password_login_page_in_both_languages(make_user):

@@ -14,20 +14,11 @@ from linli.core.errors import DomainError
 from linli.core.throttle import Throttled
 from linli.notifications.sms import LocmemSMSBackend
 
+from .conftest import code_from_outbox
+
 pytestmark = pytest.mark.django_db
 
 NEW = "13912345678"
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    LocmemSMSBackend.outbox.clear()
-
-
-def code_from_outbox() -> str:
-    match = re.search(r"\b(\d{6})\b", LocmemSMSBackend.outbox[-1].text)
-    assert match
-    return match.group(1)
 
 
 def wrong(code: str) -> str:

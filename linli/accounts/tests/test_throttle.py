@@ -2,7 +2,6 @@
 answer the same whether or not a number has an account."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.conf import settings
@@ -14,14 +13,11 @@ from linli.core import throttle
 from linli.core.models import ThrottleCounter
 from linli.notifications.sms import LocmemSMSBackend
 
+from .conftest import code_from_outbox
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "s3cret-pass"
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    LocmemSMSBackend.outbox.clear()
 
 
 def cooldown_passes() -> None:
@@ -108,7 +104,7 @@ def test_sms_code_sign_in_is_throttled(make_user, django_capture_on_commit_callb
         assert "验证码错误或已过期" in wrong.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/login/sms/", {"mobile": user.mobile})
-    code = re.search(r"\b(\d{6})\b", LocmemSMSBackend.outbox[-1].text).group(1)  # type: ignore[union-attr]
+    code = code_from_outbox()
     refused = client.post("/accounts/login/sms/", {"mobile": user.mobile, "otp": code})
     assert refused.status_code == 200 and "尝试次数过多" in refused.content.decode()
     api = api_token(user.mobile, otp=code)

@@ -11,6 +11,7 @@ from linli.audit.models import AuditEntry
 from linli.canteen import services
 from linli.canteen.models import MealCharge, MealOrder, Menu, PriceRule
 from linli.conftest import client_for, make_resident
+from linli.core.errors import ConfirmNeeded
 from linli.facilities.tests.factories import make_canteen_with_tarhai_rules, make_menu
 from linli.notifications.models import Notification
 
@@ -186,10 +187,10 @@ def test_fewer_portions_than_ordered_cancels_the_latest_orders(
     orders = ordered_by_residents(community, users, menu, 3)
     args = {"day": day, "meal": "lunch", "dishes": menu.dishes, "price_fen": 1000, "order_until": dt.time(10)}
     admin = users["community_admin"]
-    with pytest.raises(services.ConfirmNeeded) as asked:
+    with pytest.raises(ConfirmNeeded) as asked:
         services.menu_update(actor=admin, menu=menu, capacity=1, **args)
     assert asked.value.details == {"affected": 2}
-    with pytest.raises(services.ConfirmNeeded):  # a stale number is asked again
+    with pytest.raises(ConfirmNeeded):  # a stale number is asked again
         services.menu_update(actor=admin, menu=menu, capacity=1, confirm_affected=3, **args)
     services.menu_update(actor=admin, menu=menu, capacity=1, confirm_affected=2, **args)
     statuses = [MealOrder.objects.get(pk=o.pk).status for o in orders]

@@ -9,23 +9,11 @@ import pytest
 from linli.audit.models import AuditEntry
 from linli.care import services
 from linli.care.models import Referral, Visit
-from linli.conftest import client_for
+from linli.conftest import ROLES, client_for
 
 pytestmark = pytest.mark.django_db
 
 CARE_STAFF = {"grid_steward", "social_worker", "community_admin"}
-ROLES = [
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.conftest import make_resident, next_mobile
+from linli.consultation import services
 from linli.places.models import Building, Household, Neighbourhood
 
 _seq = itertools.count(100)
@@ -39,3 +40,18 @@ def resident_user(
 
 def future(hours: float = 24) -> dt.datetime:
     return timezone.now() + dt.timedelta(hours=hours)
+
+
+def tomorrows_meeting(community: Any, staff: Any, matters: list[Any]) -> Any:
+    """A round-table meeting at the community's 会客厅 tomorrow, for five, with these matters on its agenda."""
+    return services.meeting_create(
+        actor=staff,
+        community=community,
+        title="五月圆桌会议",
+        mode="offline",
+        place="会客厅",
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        capacity=5,
+        parties=["community"],
+        matters=matters,
+    )

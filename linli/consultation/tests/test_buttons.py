@@ -11,7 +11,7 @@ from linli.conftest import client_for
 from linli.consultation import services
 from linli.consultation.models import AgendaItem, Ballot, Follow, Matter, Meeting, Registration, Support, Vote
 
-from .factories import resident_user
+from .factories import resident_user, tomorrows_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +32,7 @@ MEETING_BUTTONS = ["register/", "unregister/", "agenda/", "hold/", "minutes/", "
 
 @pytest.fixture
 def meeting(community: Any, staff: Any) -> Meeting:
-    return services.meeting_create(
-        actor=staff,
-        community=community,
-        title="五月圆桌会议",
-        mode="offline",
-        place="会客厅",
-        starts_at=timezone.now() + dt.timedelta(days=1),
-        capacity=5,
-        parties=["community"],
-        matters=[],
-    )
+    return tomorrows_meeting(community, staff, [])
 
 
 def _state() -> tuple[int, ...]:

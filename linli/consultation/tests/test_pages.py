@@ -9,23 +9,15 @@ from django.utils import timezone
 from linli.conftest import client_for
 from linli.consultation import services
 
+from .factories import tomorrows_meeting
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("elder", [False, True])
 def test_pages_render(community: Any, staff: Any, alice: Any, matter: Any, language: str, elder: bool) -> None:
-    meeting = services.meeting_create(
-        actor=staff,
-        community=community,
-        title="五月圆桌会议",
-        mode="offline",
-        place="会客厅",
-        starts_at=timezone.now() + dt.timedelta(days=1),
-        capacity=5,
-        parties=["community"],
-        matters=[matter],
-    )
+    meeting = tomorrows_meeting(community, staff, [matter])
     vote = services.vote_create(
         actor=staff,
         community=community,

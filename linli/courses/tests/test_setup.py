@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from linli.audit.models import AuditEntry
 from linli.conftest import client_for, make_resident
-from linli.core.errors import DomainError, NotAllowed
+from linli.core.errors import ConfirmNeeded, DomainError, NotAllowed
 from linli.courses import services
 from linli.courses.models import Course, Enrolment, Session, Term
 from linli.facilities.tests.factories import make_facility
@@ -113,7 +113,7 @@ def test_a_new_time_asks_to_confirm_then_tells_the_people_enrolled(
     services.enrol(actor=admin, course=course, resident=learner)
     hall = make_facility(community, "hall", "culture_station", name="文化家园")
     before = state()
-    with pytest.raises(services.ConfirmNeeded) as exc:
+    with pytest.raises(ConfirmNeeded) as exc:
         services.course_update(actor=admin, course=course, schedule="每周二 14:00", facility=hall)
     assert "1" in str(exc.value.message)
     assert state() == before
@@ -320,7 +320,8 @@ def test_the_course_edit_page_asks_before_moving_people(
     assert r.status_code == 200 and state() == before
     r = page.post(f"/courses/shibei/{course.pk}/edit/", {**data, "schedule": "每周五 10:00"})
     body = r.content.decode()
-    assert r.status_code == 200 and "1" in body and 'type="checkbox" name="confirm"' in body
+    assert r.status_code == 200 and "1" in body and 'data-testid="confirm"' in body
+    assert 'type="hidden" name="confirm" value="1"' in body
     assert state() == before
     with django_capture_on_commit_callbacks(execute=True):
         r = page.post(f"/courses/shibei/{course.pk}/edit/", {**data, "schedule": "每周五 10:00", "confirm": "on"})

@@ -130,6 +130,29 @@ def test_cancelling_a_slot_asks_to_confirm_and_tells_the_people_booked(
     assert AuditEntry.objects.filter(action="slot.cancel").exists()
 
 
+def test_a_slot_booked_again_after_the_page_was_shown_asks_again_with_the_number_now(
+    users: Any, community: Any, booked_slot: Any
+) -> None:
+    client = client_for(users["social_worker"])
+    url = f"/services/shibei/slots/{booked_slot.pk}/cancel/"
+    assert 'name="confirm_affected" value="1"' in client.get(url).content.decode()
+    services.booking_create(
+        actor=users["social_worker"], slot=booked_slot, resident=make_resident(community, name="王建国", seq=2)
+    )
+    asked = client.post(url, {"reason": "场地维修", "confirm_affected": "1"})
+    html = asked.content.decode()
+    assert asked.status_code == 200 and "这个时段现在有 2 人已预约" in html
+    assert 'name="confirm_affected" value="2"' in html
+    booked_slot.refresh_from_db()
+    assert not booked_slot.cancelled and Booking.objects.filter(slot=booked_slot, status="confirmed").count() == 2
+    api = f"/api/v1/communities/shibei/slots/{booked_slot.pk}/cancel"
+    stale = client.post(api, {"confirm_affected": 1}, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["error"]["details"] == {"affected": 2}
+    assert client.post(url, {"reason": "场地维修", "confirm_affected": "2"}).status_code == 302
+    booked_slot.refresh_from_db()
+    assert booked_slot.cancelled
+
+
 @pytest.mark.parametrize("role", ["resident", "volunteer", "street_admin", "outsider"])
 def test_only_front_desk_staff_cancel_slots(users: Any, community: Any, booked_slot: Any, role: str) -> None:
     client = client_for(users[role])

@@ -55,17 +55,16 @@ def grant_round(manager: Any, community: Any, reviewers: list[Any]) -> GrantRoun
     )
 
 
-def donate(manager: Any, community: Any, fen: int) -> Donation:
-    return services.donation_record(
-        actor=manager,
-        community=community,
-        donor_kind="enterprise",
-        donor_name="无忧传媒",
-        amount_fen=fen,
-        received_on=TODAY,
-        idempotency_key=key(),
-        now=NOW,
-    )
+def donate(manager: Any, community: Any, fen: Any, **changes: Any) -> Donation:
+    """An enterprise's donation of `fen` recorded today by `manager`; `changes` replace any other argument."""
+    fields = {
+        "donor_kind": "enterprise",
+        "donor_name": "无忧传媒",
+        "received_on": TODAY,
+        "idempotency_key": key(),
+        "now": NOW,
+    }
+    return services.donation_record(actor=manager, community=community, amount_fen=fen, **{**fields, **changes})
 
 
 def approved(

@@ -13,26 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_donation_is_a_ledger_deposit_with_a_receipt_and_a_retry_records_it_once(manager, community):
-    first = services.donation_record(
-        actor=manager,
-        community=community,
-        donor_kind="native_abroad",
-        donor_name="旅欧侨胞陈先生",
-        amount_fen=10_000_000,
-        received_on=TODAY,
-        idempotency_key="bank-ref-1",
-        now=NOW,
-    )
-    again = services.donation_record(
-        actor=manager,
-        community=community,
-        donor_kind="native_abroad",
-        donor_name="旅欧侨胞陈先生",
-        amount_fen=10_000_000,
-        received_on=TODAY,
-        idempotency_key="bank-ref-1",
-        now=NOW,
-    )
+    abroad = {"donor_kind": "native_abroad", "donor_name": "旅欧侨胞陈先生", "idempotency_key": "bank-ref-1"}
+    first = donate(manager, community, 10_000_000, **abroad)
+    again = donate(manager, community, 10_000_000, **abroad)
     assert first.pk == again.pk and first.receipt_no.startswith("JJ2026-")
     assert services.fund_account(community).balance == 10_000_000
     assert first.transaction.kind == "deposit"
@@ -42,16 +25,7 @@ def test_a_donation_is_a_ledger_deposit_with_a_receipt_and_a_retry_records_it_on
 @pytest.mark.parametrize("amount", [0, -100, 1.5, "100", True, 10**12])
 def test_bad_donations_are_refused_and_nothing_changes(manager, community, amount):
     with pytest.raises(DomainError) as refused:
-        services.donation_record(
-            actor=manager,
-            community=community,
-            donor_kind="resident",
-            donor_name="居民",
-            amount_fen=amount,
-            received_on=TODAY,
-            idempotency_key=key(),
-            now=NOW,
-        )
+        donate(manager, community, amount, donor_kind="resident", donor_name="居民")
     assert refused.value.field == "amount_fen"
     assert not Donation.objects.exists() and not Transaction.objects.exists()
 

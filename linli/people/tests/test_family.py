@@ -26,21 +26,9 @@ from linli.notifications.sms import LocmemSMSBackend
 from linli.people import rules, selectors, services
 from linli.people.models import FamilyLink
 
-from .family_factories import FATHER_MOBILE, make_family, years_ago
+from .family_factories import FATHER_MOBILE, years_ago
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    LocmemSMSBackend.outbox.clear()
-    yield
-    LocmemSMSBackend.outbox.clear()
-
-
-@pytest.fixture
-def family(community, make_user):
-    return make_family(community, make_user)
 
 
 def code_sent_to(mobile: str) -> str:

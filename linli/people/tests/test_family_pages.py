@@ -14,25 +14,13 @@ from linli.notifications.sms import LocmemSMSBackend
 from linli.people import services
 from linli.people.models import FamilyLink
 
-from .family_factories import FATHER_MOBILE, make_family
+from .family_factories import FATHER_MOBILE
 
 pytestmark = pytest.mark.django_db
 
 ROLES = EVERY_ROLE
 SEES_LINKS = {"grid_steward", "social_worker", "community_admin"}
 CONFIRMS = {"social_worker", "community_admin"}
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    LocmemSMSBackend.outbox.clear()
-    yield
-    LocmemSMSBackend.outbox.clear()
-
-
-@pytest.fixture
-def family(community, make_user):
-    return make_family(community, make_user)
 
 
 @pytest.fixture

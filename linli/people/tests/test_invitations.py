@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from linli.audit.models import AuditEntry
-from linli.conftest import client_for, make_resident
+from linli.conftest import EVERY_ROLE, client_for, make_resident
 from linli.core.errors import DomainError
 from linli.notifications.sms import LocmemSMSBackend
 from linli.people import idnumber, invitation_selectors, services
@@ -16,24 +16,6 @@ from linli.places.models import Building
 pytestmark = pytest.mark.django_db
 
 ALLOWED = {"social_worker", "community_admin"}
-ROLES = [
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-    "outsider",
-]
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    LocmemSMSBackend.outbox.clear()
 
 
 @pytest.fixture
@@ -149,7 +131,7 @@ def test_api_dry_run_send_and_activation(users, community, building, register, d
     assert activation["buildings"][0] | {"invited": 2, "activated": 0} == activation["buildings"][0]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", EVERY_ROLE)
 def test_permission_matrix_for_every_page_and_endpoint(role, users, community, building, register):
     client = client_for(users[role])
     code = community.code

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from linli.audit.models import AuditEntry
-from linli.conftest import client_for
+from linli.conftest import EVERY_ROLE, client_for
 from linli.core import crypto
 from linli.people.models import RegisterImport, Resident
 from linli.people.register import layout
@@ -22,19 +22,6 @@ from .register_files import number, person, workbook
 pytestmark = pytest.mark.django_db
 BIRTH = dt.date(1950, 3, 8)
 MAY_IMPORT = {"social_worker", "community_admin"}
-ROLES = [
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-    "outsider",
-]
 
 
 def upload(content: bytes, name: str = "采集表.xlsx") -> SimpleUploadedFile:
@@ -47,7 +34,7 @@ def two_rows() -> bytes:
     )
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", EVERY_ROLE)
 def test_who_may_import_through_the_page_and_the_api(role, users, community):
     client = client_for(users[role])
     may = role in MAY_IMPORT
