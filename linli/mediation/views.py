@@ -184,7 +184,10 @@ case_close = button(
 
 
 def _team_candidate_posted(request: HttpRequest, code: str) -> tuple[Any, Any]:
+    """Who may change the team is asked first, so that nobody else learns whether a mobile number has an account."""
     community = community_get(code=code, user=request.user)
+    if not rules.can_manage_team(request.user, community):
+        raise NotAllowed(_("Only the community admin may change the mediation team."))
     return community, selectors.team_candidate(mobile=request.POST.get("mobile", ""))
 
 

@@ -147,6 +147,10 @@ def test_admin_forms_refuse_everyone_else(
         c = client_for(users[who], "en")
         r = c.post("/mediation/shibei/team/", {"mobile": newcomer.mobile}, follow=True)
         assert "Only the community admin may change the mediation team." in r.content.decode(), who
+        # the same answer for a number with no account: nobody but the admin learns whether an account exists
+        r = c.post("/mediation/shibei/team/", {"mobile": "13999999999"}, follow=True)
+        assert "Only the community admin may change the mediation team." in r.content.decode(), who
+        assert "No account has this mobile number." not in r.content.decode(), who
         r = c.post("/mediation/shibei/assign/", {"case": str(case.pk), "mediator": str(team.pk)})
         assert r.status_code in (403, 404), who
     assert _counts() == before
