@@ -39,6 +39,31 @@ def age_group_names(run: PlanRun) -> dict[str, str]:
     return {g.code: (g.name_en if english else g.name_zh) for g in rules.age_groups}
 
 
+def index_rows(run: PlanRun) -> list[dict[str, Any]]:
+    """The supply index of each community of the run, named (the engine knows communities by their codes)."""
+    rows = (run.result or {}).get("index", [])
+    names = dict(Community.objects.filter(code__in=[r["community"] for r in rows]).values_list("code", "name"))
+    return [{**r, "name": names.get(r["community"], r["community"])} for r in rows]
+
+
+def run_warnings(run: PlanRun) -> list[str]:
+    """What the people reading the results should know, in their language: the engine's notes are English."""
+    dropped = ((run.result or {}).get("network") or {}).get("dropped") or {}
+    if not dropped.get("nodes"):
+        return []
+    return [
+        _(
+            "%(pieces)s small pieces of the walking network that connect to nothing else were left out "
+            "(%(nodes)s points, %(length)s m of paths)."
+        )
+        % {
+            "pieces": f"{dropped.get('components', 0):,}",
+            "nodes": f"{dropped['nodes']:,}",
+            "length": f"{round(dropped.get('length_m', 0)):,}",
+        }
+    ]
+
+
 def coverage_rows(run: PlanRun) -> list[dict[str, Any]]:
     names, groups = category_names(run), age_group_names(run)
     rows = []
