@@ -36,7 +36,12 @@ def test_a_report_shows_its_questions_and_answers_not_their_codes(community, mak
         if c.attributes.filter(code="ebike").exists()
     )
     report = report_submit(
-        actor=resident, community=community, category=ebike, description="楼道充电", attributes={"ebike": ["no"]}
+        actor=resident,
+        community=community,
+        category=ebike,
+        description="楼道充电",
+        building=community.buildings.first(),
+        attributes={"ebike": ["no"]},
     )
     body = client_for(resident).get(f"/reports/{community.code}/{report.pk}/").content.decode()
     assert "是否有电动车在楼道充电？" in body and "<dd>否</dd>" in body
@@ -169,3 +174,12 @@ def test_standard_text_on_the_account_sets_the_devices_cookie_at_login(community
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     response = client.post("/accounts/login/", {"mobile": user.mobile, "password": "pass-word-123"})
     assert response.cookies[ELDER_COOKIE].value == "0"
+
+
+def test_the_cockpit_workbook_names_each_item_and_writes_no_python_values():
+    from linli.cockpit.reports import item_name, workbook_value
+
+    assert item_name("revenue_yuan") == "收入（元）"
+    assert item_name("senior_80") != "senior_80" and item_name("elderly_canteen") != "elderly_canteen"
+    cell = workbook_value({"earning": 0, "affordable": 1200, "free": -300})
+    assert "{" not in cell and "earning" not in cell and "1200" in cell
