@@ -183,3 +183,21 @@ def test_the_cockpit_workbook_names_each_item_and_writes_no_python_values():
     assert item_name("senior_80") != "senior_80" and item_name("elderly_canteen") != "elderly_canteen"
     cell = workbook_value({"earning": 0, "affordable": 1200, "free": -300})
     assert "{" not in cell and "earning" not in cell and "1200" in cell
+
+
+def test_me_offers_selling_at_the_marketplace_to_residents_and_their_shop_to_shopkeepers(community, make_user):
+    from django.utils import timezone
+
+    from linli.ledger.models import Merchant
+
+    resident = make_user(Role.RESIDENT, community)
+    make_resident(community, user=resident)
+    page = client_for(resident).get("/accounts/me/").content.decode()
+    assert 'data-testid="me-sell"' in page and 'data-testid="me-shop"' not in page
+    shop = Merchant.objects.create(
+        community=community, name="小北鲜市", status=Merchant.Status.APPROVED, applied_at=timezone.now()
+    )
+    shop.staff.add(resident)
+    page = client_for(resident).get("/accounts/me/").content.decode()
+    assert 'data-testid="me-shop"' in page and "小北鲜市" in page and 'data-testid="me-sell"' not in page
+    assert client_for(resident).get(f"/ledger/merchant/{shop.pk}/").status_code == 200
