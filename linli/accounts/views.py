@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core import throttle
-from linli.core.cookies import language_cookie_set
+from linli.core.cookies import ELDER_COOKIE, elder_cookie_set, language_cookie_set
 from linli.core.errors import DomainError
 
 from . import selectors, services
@@ -28,6 +28,11 @@ def _after_login(request: HttpRequest) -> HttpResponse:
     if language:
         translation.activate(language)
         language_cookie_set(response, language)
+    # Once logged in, the account decides the text size. Large text chosen on this device just before logging in
+    # (to read the login page) carries over to the account; the device then keeps the account's choice.
+    if request.COOKIES.get(ELDER_COOKIE) == "1" and not user.elder_mode:  # type: ignore[union-attr]
+        services.user_set_preferences(user=user, elder_mode=True)  # type: ignore[arg-type]
+    elder_cookie_set(response, bool(user.elder_mode))  # type: ignore[union-attr]
     return response
 
 

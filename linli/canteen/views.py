@@ -25,7 +25,7 @@ from linli.places.selectors import community_get
 from . import rules, selectors, services
 from .excel import statement_xlsx
 from .forms import MenuEditForm, MenuForm, MenuWithdrawForm, PriceRuleForm
-from .models import FUNDING_PAYERS
+from .models import FUNDING_PAYERS, Payer
 
 
 @login_required
@@ -297,6 +297,9 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
             "statement": result,
             "payers": [(p.value, p.label) for p in FUNDING_PAYERS],
             "month": f"{year}-{month:02d}",
-            "totals": selectors.totals_by_payer(community=community, first=first, after=after),
+            "totals": [
+                (Payer(payer).label if payer in Payer.values else payer, total)
+                for payer, total in selectors.totals_by_payer(community=community, first=first, after=after).items()
+            ],
         },
     )

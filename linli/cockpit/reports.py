@@ -6,8 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -35,6 +35,63 @@ FIGURE_NAMES = {
     "subsidies": gettext_lazy("Subsidies by payer (yuan)"),
     "volunteering": gettext_lazy("Volunteering"),
 }
+
+
+# The items inside a figure, named for the workbook (a figure's keys are codes; people read these names).
+ITEM_NAMES = {
+    "revenue_yuan": gettext_lazy("Revenue (yuan)"),
+    "support_yuan": gettext_lazy("Support received (yuan)"),
+    "by_nature": gettext_lazy("Net income by nature of space (yuan)"),
+    "covered_percent": gettext_lazy("Costs covered by income (%)"),
+    "matters_raised": gettext_lazy("Matters raised"),
+    "matters_settled": gettext_lazy("Matters settled"),
+    "meetings_held": gettext_lazy("Meetings held"),
+    "raised_yuan": gettext_lazy("Donations (yuan)"),
+    "granted_yuan": gettext_lazy("Granted (yuan)"),
+    "spent_yuan": gettext_lazy("Spent (yuan)"),
+    "grants": gettext_lazy("Grants"),
+    "partners": gettext_lazy("Partners"),
+    "projects": gettext_lazy("Projects"),
+    "earned": gettext_lazy("Points earned"),
+    "spent": gettext_lazy("Points spent"),
+    "expired": gettext_lazy("Points expired"),
+    "active_residents": gettext_lazy("Residents who earned or spent points"),
+    "open": gettext_lazy("Open reports"),
+    "overdue": gettext_lazy("Overdue reports"),
+    "submitted": gettext_lazy("Reports submitted"),
+    "resolved": gettext_lazy("Reports resolved"),
+    "median_hours": gettext_lazy("Median hours to resolve"),
+    "bookings": gettext_lazy("Bookings"),
+    "canteen_meals": gettext_lazy("Canteen meals"),
+    "hours": gettext_lazy("Volunteer hours"),
+    "volunteers": gettext_lazy("Volunteers"),
+    "activities": gettext_lazy("Activities"),
+}
+
+
+def item_name(key: str) -> str:
+    """A figure's item as people read it: its name, a space's nature, an age group or a facility category."""
+    from linli.company.models import Nature
+    from linli.people.ages import AgeTier
+    from linli.planning import adapter
+
+    if key in ITEM_NAMES:
+        return str(ITEM_NAMES[key])
+    for choices in (Nature, AgeTier):
+        if key in choices.values:
+            return str(choices(key).label)
+    english = (get_language() or "").startswith("en")
+    for category in adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8")).categories:
+        if category.code == key:
+            return category.name_en if english else category.name_zh
+    return key
+
+
+def workbook_value(value: Any) -> Any:
+    """A cell's value: a number as it is, a group of numbers as "name: n; name: n" (never a Python dict)."""
+    if isinstance(value, dict):
+        return "；".join(f"{item_name(k)}: {workbook_value(v)}" for k, v in value.items())
+    return value if isinstance(value, int | float) or value is None else str(value)
 
 
 def level_label(level: str) -> str:
@@ -168,9 +225,9 @@ def evaluation_workbook(context: dict[str, Any]) -> bytes:
         label = str(FIGURE_NAMES.get(name, name))
         if isinstance(value, dict):
             for key, item in value.items():
-                append_row(ws3, [label, key, item if isinstance(item, int | float) or item is None else str(item)])
+                append_row(ws3, [label, item_name(key), workbook_value(item)])
         else:
-            append_row(ws3, [label, "", value if isinstance(value, int | float) or value is None else str(value)])
+            append_row(ws3, [label, "", workbook_value(value)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

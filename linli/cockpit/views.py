@@ -149,6 +149,7 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     framework = load_framework()
     can_enter = rules.can_enter_values(request.user, community)
     entered = [(i.code, i.name(_english())) for i in framework.indicators if i.source == "entered"]
+    names = {i.code: i.name(_english()) for i in framework.indicators}
     form = EntryForm(
         request.POST or None,
         request.FILES or None,
@@ -182,7 +183,7 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
             **community_context(community),
             "form": form,
             "can_enter": can_enter,
-            "entries": selectors.entries_of(community)[:30],
+            "entries": [(e, names.get(e.code, e.code)) for e in selectors.entries_of(community)[:30]],
         },
     )
 

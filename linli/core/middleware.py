@@ -9,7 +9,9 @@ from .cookies import ELDER_COOKIE
 
 
 class ElderModeMiddleware:
-    """Marks the request as elder mode (适老化: large text, high contrast) from the user's choice."""
+    """Marks the request as elder mode (适老化: large text, high contrast) from the user's choice: the account's
+    setting or the device's cookie. The two agree: the header's switch sets both, and logging in makes them the
+    same (large text chosen before logging in carries over to the account, and the cookie follows the account)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -15,7 +15,7 @@ from linli.care import selectors as care
 from linli.core.cookies import elder_cookie_set
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.scenarios import Scenario
-from linli.ledger.selectors import resident_balances
+from linli.ledger.selectors import merchants_of_user, resident_balances
 from linli.notices.selectors import my_unread
 from linli.people import services as people_services
 from linli.people.access import needs_verification
@@ -177,6 +177,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "resident": resident_of_user(user=request.user),
             "roles": roles_of(user=request.user),
+            "shops": merchants_of_user(request.user),
         },
     )
 

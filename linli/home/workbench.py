@@ -236,7 +236,7 @@ def _merchant_sections(user: Any) -> list[Section]:
                 testid="merchant",
                 items=[
                     Item(_("Codes to redeem"), _link("ledger:merchant_home", merchant.pk), to_redeem),
-                    Item(_("Points not yet settled"), _link("ledger:merchant_settle", merchant.pk), unsettled),
+                    Item(_("Points not yet settled"), _link("ledger:merchant_home", merchant.pk), unsettled),
                     Item(_("Products"), _link("ledger:merchant_products", merchant.pk)),
                 ],
             )

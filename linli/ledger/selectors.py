@@ -13,7 +13,7 @@ from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
-from .codes import DEFAULT_RULES
+from .codes import DEFAULT_RULES, RuleCode
 from .models import (
     Account,
     AccountKind,
@@ -249,6 +249,9 @@ def community_report(*, user: Any, community: Community, year: int) -> dict[str,
         .annotate(points=Sum("amount"), count=Count("id"))
         .order_by("-points")
     )
+    for row in by_rule:  # the rule's name in the reader's language beside its code
+        code = row["transaction__rule_code"]
+        row["label"] = str(RuleCode(code).label) if code in RuleCode.values else code
     by_funder = list(
         Entry.objects.filter(in_year, account__community=community, account__kind=AccountKind.FUNDING)
         .values("account__code", "unit")

@@ -56,6 +56,13 @@ def walking_summary(run: PlanRun) -> dict[str, Any]:
     return {"profile": name, "refused_m": ((run.result or {}).get("network") or {}).get("refused_m", 0)}
 
 
+def index_rows(run: PlanRun) -> list[dict[str, Any]]:
+    """The supply index of each community of the run, named (the engine knows communities by their codes)."""
+    rows = (run.result or {}).get("index", [])
+    names = dict(Community.objects.filter(code__in=[r["community"] for r in rows]).values_list("code", "name"))
+    return [{**r, "name": names.get(r["community"], r["community"])} for r in rows]
+
+
 def coverage_rows(run: PlanRun) -> list[dict[str, Any]]:
     names, groups = category_names(run), age_group_names(run)
     rows = []

@@ -36,7 +36,7 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
         "coverage": reports.coverage_rows(run),
         "gaps": reports.gap_rows(run, limit=50),
         "siting": reports.siting_rows(run),
-        "index": (run.result or {}).get("index", []),
+        "index": reports.index_rows(run),
         "map_svg": reports.run_map(run, community, category),
         "warnings": run.warning_messages,
         "walking": reports.walking_summary(run),

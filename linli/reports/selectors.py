@@ -370,3 +370,22 @@ def earnings_described(txns: list[Any]) -> dict[int, str]:
     ids = {t.pk: key_part(t, 1) for t in txns}
     names = dict(Report.objects.filter(pk__in=[i for i in ids.values() if i]).values_list("pk", "category__name"))
     return {pk: _("Report: %(category)s") % {"category": names[i]} for pk, i in ids.items() if i in names}
+
+
+def report_answers(report: Any) -> list[tuple[str, str]]:
+    """The report's answers to its category's questions, as a person reads them: the question, and the answer's
+    name for a list (not its key); "yes"/"no" for a true/false value."""
+    questions = {a.code: a for a in report.category.attributes.all()}
+    rows = []
+    for code, value in (report.attributes or {}).items():
+        question = questions.get(code)
+        names = {str(v.get("key")): str(v.get("name", v.get("key"))) for v in (question.values if question else [])}
+        values = value if isinstance(value, list) else [value]
+        shown = []
+        for v in values:
+            if isinstance(v, bool):
+                shown.append(_("yes") if v else _("no"))
+            else:
+                shown.append(names.get(str(v), str(v)))
+        rows.append((question.description if question else code, "、".join(shown)))
+    return rows

@@ -185,6 +185,7 @@ def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "report": report,
             "events": events,
             "photos": report.photos.all(),
+            "answers": selectors.report_answers(report),
             "handler": handler,
             "why_not_handler": rules.why_not_handler(request.user, report),
             "is_reporter": rules.is_reporter(request.user, report),
@@ -409,6 +410,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
                 community=community, roles=("grid_steward", "social_worker", "community_admin")
             ),
             "can_assign": rules.can_assign_reports(request.user, community),
+            "can_configure": rules.can_configure_reports(request.user, community),
             "querystring": params.urlencode(),
             "badges": STATUS_BADGE,
             "now": timezone.now(),
@@ -441,6 +443,7 @@ def report_map(request: HttpRequest, code: str) -> HttpResponse:
             "map": map_context(community, list(grids_of(community=community)), markers),
             "legend": [(Report.Status(s).label, c) for s, c in STATUS_COLOUR.items()],
             "count": len(reports),
+            "can_configure": rules.can_configure_reports(request.user, community),
         },
     )
 
@@ -451,7 +454,16 @@ def sla(request: HttpRequest, code: str) -> HttpResponse:
     days = request.GET.get("days", "90")
     days_n = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 90
     figures = selectors.sla_figures(user=request.user, community=community, days=days_n)
-    return render(request, "reports/sla.html", {"community": community, "f": figures, "days": days_n})
+    return render(
+        request,
+        "reports/sla.html",
+        {
+            "community": community,
+            "f": figures,
+            "days": days_n,
+            "can_configure": rules.can_configure_reports(request.user, community),
+        },
+    )
 
 
 @login_required
@@ -487,6 +499,7 @@ def api_keys(request: HttpRequest, code: str) -> HttpResponse:
             "new_key": new_key,
             "clients": selectors.api_clients_of(user=request.user, community=community),
             "endpoint": request.build_absolute_uri("/open311/v2/"),
+            "can_configure": True,
         },
     )
 
@@ -521,7 +534,11 @@ def categories(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "reports/categories.html",
-        {"community": community, "categories": selectors.categories_to_set_up(user=request.user, community=community)},
+        {
+            "community": community,
+            "categories": selectors.categories_to_set_up(user=request.user, community=community),
+            "can_configure": True,
+        },
     )
 
 

@@ -15,7 +15,30 @@ document.querySelectorAll("table.table").forEach((table) => {
   table.classList.add("labelled");
 });
 
+// A table wider than a phone's screen scrolls sideways within itself: one with no link or button inside must be
+// focusable, or a keyboard cannot scroll it (WCAG 2.1.1).
+const focusable = "a[href], button, input, select, textarea, [tabindex]";
+const markScrollable = () => {
+  document.querySelectorAll("table.table").forEach((table) => {
+    if (table.scrollWidth > table.clientWidth + 1 && !table.querySelector(focusable)) {
+      table.setAttribute("tabindex", "0");
+    } else if (table.getAttribute("tabindex") === "0" && table.scrollWidth <= table.clientWidth + 1) {
+      table.removeAttribute("tabindex");
+    }
+  });
+};
+markScrollable();
+window.addEventListener("resize", markScrollable);
+
 // A "Print" button (data-print): the page allows no inline handlers (Content-Security-Policy), so it is wired here.
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});
+
+// A file field (file_pick.html) shows the names of the files chosen beside its button.
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file") return;
+  const names = input.closest(".file-pick")?.querySelector("[data-file-names]");
+  if (names) names.textContent = Array.from(input.files || []).map((f) => f.name).join("、");
 });

@@ -1,0 +1,155 @@
+"""Every page a resident, a grid steward, a community admin, a merchant and a street admin reach within two taps of
+their home, on a phone (390×844), in standard and in large text: no serious or critical axe-core violation
+(WCAG 2 A/AA), no tap target under 24×24 CSS px (44×44 in elder mode) and no raw code, Python value or English word
+on a Chinese page. The rules are in `accessibility.py`; axe-core is vendored beside them (no download).
+
+It runs once per CI run: on SQLite. The PostgreSQL run would render the same pages again."""
+
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from linli.accounts.models import Role, RoleAssignment
+from linli.conftest import ARTIFACTS, browser_login, make_resident, screenshot
+
+from . import accessibility as a11y
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+        reason="the accessibility crawl runs once per CI run, on SQLite: on PostgreSQL it would check the same pages",
+    ),
+]
+
+PHONE = {"width": 390, "height": 844}
+BUDGET_S = 170  # the whole crawl, both modes, every role: under 3 minutes
+
+
+@pytest.fixture
+def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]:
+    """A small community with something in each corner a person reaches from home: a report with answers, a canteen
+    menu, a bookable service, a shop with a product, an activity, points; and one login per kind of user."""
+    from linli.facilities.tests.factories import (
+        make_canteen_with_tarhai_rules,
+        make_facility,
+        make_menu,
+        make_service,
+        make_slot,
+    )
+    from linli.ledger.models import Merchant, Product
+    from linli.ledger.tests.conftest import fund
+    from linli.reports.defaults import categories_create_defaults
+    from linli.reports.services.intake import report_submit
+    from linli.volunteering.tests.conftest import make_activity
+
+    admin = make_user(Role.COMMUNITY_ADMIN, community, display_name="陈主任")
+    steward = make_user(Role.GRID_STEWARD, community, display_name="王网格")
+    grid = community.grids.first()
+    grid.steward = steward
+    grid.save(update_fields=["steward"])
+    resident_user = make_user(Role.RESIDENT, community, display_name="钱阿姨")
+    resident = make_resident(community, name="钱阿姨", birth=dt.date(1950, 7, 9), seq=3, user=resident_user)
+    merchant_user = make_user(display_name="李老板")
+    merchant = Merchant.objects.create(
+        community=community, name="小北鲜市", status=Merchant.Status.APPROVED, applied_at=timezone.now()
+    )
+    merchant.staff.add(merchant_user)
+    RoleAssignment.objects.create(user=merchant_user, role=Role.MERCHANT_STAFF, community=community)
+    Product.objects.create(merchant=merchant, community=community, name="青菜一把", price_points=10, stock=9)
+    street_admin = make_user(Role.STREET_ADMIN, street=street, display_name="街道赵科长")
+
+    categories = categories_create_defaults(actor=admin, community=community)
+    ebike = next(c for c in categories if c.attributes.filter(code="ebike").exists())
+    report_submit(
+        actor=resident_user,
+        community=community,
+        category=ebike,
+        description="楼道里有电动车在充电",
+        building=community.buildings.first(),
+        attributes={"ebike": ["no"]},
+    )
+    make_menu(make_canteen_with_tarhai_rules(community), timezone.localdate() + dt.timedelta(days=1))
+    make_slot(make_service(make_facility(community)))
+    make_activity(admin, community)
+    fund(resident, 25)
+    return {
+        "resident": resident_user,
+        "steward": steward,
+        "admin": admin,
+        "merchant": merchant_user,
+        "street": street_admin,
+    }
+
+
+def _check_role(
+    browser: Any, base_url: str, role: str, user: Any, seen_routes: set[str], problems: dict[str, list[str]]
+) -> list[str]:
+    """Logs `user` in on a phone, crawls from where they land in standard text, then switches to large text with
+    the header's switch (remembered on the account) and checks the same pages again. The URLs checked."""
+    context = browser.new_context(locale="zh-CN", viewport=PHONE)
+    context.add_init_script(script=a11y.AXE_SOURCE)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = base_url
+
+    def record(url: str, response: Any, *, elder: bool) -> None:
+        found = a11y.check_response(page, response, elder=elder)
+        if found:
+            problems[f"{role} {'elder' if elder else 'standard'} {url}"] = found
+
+    browser_login(page, user.mobile)
+    landing = page.url.removeprefix(base_url)  # staff land on their workbench, residents on the home
+    urls = a11y.crawl(
+        page, start=[landing], seen_routes=seen_routes, on_page=lambda url, r: record(url, r, elder=False)
+    )
+    page.click("[data-testid=elder-on]")
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.classList.contains('elder')")
+    for url in urls:
+        record(url, a11y.open_page(page, url), elder=True)
+    page.goto(base_url + landing)
+    screenshot(page, f"access-{role}-elder-phone")
+    context.close()
+    return urls
+
+
+def test_every_page_two_taps_from_home_is_accessible_in_both_modes(browser, live_server, neighbourhood):
+    began = time.monotonic()
+    problems: dict[str, list[str]] = {}
+    seen_routes: set[str] = set()
+    checked = {
+        role: _check_role(browser, live_server.url, role, user, seen_routes, problems)
+        for role, user in neighbourhood.items()
+    }
+    elapsed = time.monotonic() - began
+    pages = sum(len(u) for u in checked.values())
+    (ARTIFACTS / "access-crawl.json").write_text(
+        json.dumps({"seconds": round(elapsed), "pages": checked, "problems": problems}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    # the crawl reached each kind of user's own pages
+    assert "/reports/shibei/queue/" in " ".join(checked["steward"]) or any(
+        "/reports/" in u for u in checked["steward"]
+    ), checked["steward"]
+    assert any(u.startswith("/ledger/shop") for u in checked["resident"]), checked["resident"]
+    assert any("/cockpit/streets/" in u for u in checked["street"]), checked["street"]
+    assert pages >= 40, checked
+    assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in sorted(problems.items()))
+    assert elapsed < BUDGET_S, f"the crawl took {elapsed:.0f} s for {pages} pages"
+
+
+def test_the_checks_catch_what_they_look_for():
+    """The text rules flag raw codes, reprs and English on a Chinese page, and let people's text through."""
+    flagged = a11y.raw_text_problems("指标 jobs_supported {'earning': 0} Choose Files", chinese=True)
+    assert any("jobs_supported" in p for p in flagged)
+    assert any("{'" in p for p in flagged)
+    assert any("Choose" in p and "Files" in p for p in flagged)
+    assert a11y.raw_text_problems("¥5.00 + 5 积分 · 导出 Excel · 13900000001 · 2026-12-06", chinese=True) == []
+    assert a11y.raw_text_problems("Points and Excel", chinese=False) == []
