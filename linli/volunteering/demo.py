@@ -11,7 +11,9 @@ from linli.ledger import services as ledger
 from linli.ledger.codes import RuleCode
 from linli.people.models import Resident
 
-from .models import Activity, Club, ClubMember, ServiceRecord, SignUp, Team, TeamMember
+from . import services
+from .catalogue import NAME_OF_KIND
+from .models import Activity, ActivityType, Club, ClubMember, ServiceRecord, SignUp, Team, TeamMember
 
 TEAMS = [
     ("柿先锋党员志愿队", True, "governance"),
@@ -23,7 +25,16 @@ TEAMS = [
     ("健康义诊服务队", False, "health"),
     ("文明交通劝导队", False, "transport"),
 ]
+# Past activities are of any type; the coming ones are named for their type (社区义诊 is a clinic).
 KINDS = ["service", "festival", "clinic", "performance", "course", "clean_up", "visit"]
+COMING = [
+    ("邻里节", "festival"),
+    ("社区义诊", "clinic"),
+    ("文艺汇演", "performance"),
+    ("公益课程·反诈", "course"),
+    ("环境整治", "clean_up"),
+    ("走访慰问", "visit"),
+]
 CLUBS = [
     ("乒乓球社", "每周二、四 19:00"),
     ("太极拳社", "每天 06:30"),
@@ -46,6 +57,9 @@ def build(ctx: DemoContext) -> None:
     party = [r for r in residents if r.is_party_member][:30]
     volunteer = Resident.objects.filter(user=ctx.users["volunteer"]).first()
     with transaction.atomic():
+        services.activity_types_seed(community=community)
+        types = {t.name: t for t in ActivityType.objects.filter(community=community)}
+        type_of = {kind: types[name] for kind, name in NAME_OF_KIND.items()}
         teams = Team.objects.bulk_create(
             [
                 Team(community=community, name=n, party_vanguard=p, scenario=s, description=f"{n}常态化开展志愿服务。")
@@ -72,7 +86,7 @@ def build(ctx: DemoContext) -> None:
                     Activity(
                         community=community,
                         team=team,
-                        kind=rnd.choice(KINDS),
+                        type=type_of[rnd.choice(KINDS)],
                         title=f"{team.name}·{day:%m月}服务",
                         place="喜柿天地",
                         starts_at=starts,
@@ -82,14 +96,14 @@ def build(ctx: DemoContext) -> None:
                         organiser=organiser,
                     )
                 )
-        for k in range(6):  # upcoming ones to sign up for
+        for k, (title, kind) in enumerate(COMING):  # upcoming ones to sign up for
             starts = dt.datetime.combine(today + dt.timedelta(days=3 + k * 4), dt.time(9), tzinfo=tz)
             activities.append(
                 Activity(
                     community=community,
                     team=teams[k],
-                    kind=KINDS[k],
-                    title=["邻里节", "社区义诊", "文艺汇演", "公益课程·反诈", "环境整治", "走访慰问"][k],
+                    type=type_of[kind],
+                    title=title,
                     place="喜柿天地",
                     starts_at=starts,
                     ends_at=starts + dt.timedelta(hours=2),

@@ -7,6 +7,8 @@ from linli.conftest import browser_login, screenshot
 from linli.volunteering import services
 from linli.volunteering.models import Activity
 
+from .conftest import type_named
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -16,7 +18,7 @@ def test_a_volunteer_signs_up_checks_in_with_the_code_and_sees_the_points(page, 
         actor=organiser,
         community=community,
         title="邻里节 · 便民服务",
-        kind="festival",
+        type=type_named(community),
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=2),
         capacity=20,
@@ -93,7 +95,7 @@ def test_staff_publish_an_activity_and_a_leader_books_the_clubs_venue(
     page.click("[data-testid=nav-new-activity]")
     start = timezone.localtime() + dt.timedelta(days=4)
     page.fill("input[name=title]", "重阳节敬老义诊")
-    page.select_option("select[name=kind]", "clinic")
+    page.select_option("select[name=type]", label="义诊")
     page.select_option("select[name=team]", str(team.pk))
     page.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT09:00"))
     page.fill("input[name=ends_at]", start.strftime("%Y-%m-%dT08:00"))  # before the start: refused, kept
