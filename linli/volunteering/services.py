@@ -206,11 +206,12 @@ def activity_type_update(
                     activity__ends_at__gte=now,
                     status__in=SignUp.ACTIVE,
                 )
+                .order_by()
                 .values("resident")
                 .union(
-                    ServiceRecord.objects.filter(activity__type=kind, status=ServiceRecord.Status.PENDING).values(
-                        "resident"
-                    )
+                    ServiceRecord.objects.filter(activity__type=kind, status=ServiceRecord.Status.PENDING)
+                    .order_by()
+                    .values("resident")
                 )
                 .count()
             )
@@ -262,7 +263,7 @@ def activity_create(
     title = _text(title, "title", 100)
     if not isinstance(type, ActivityType) or type.community_id != community.pk:
         raise NotFound(_("No such type of activity."), field="type")
-    if not type.active:
+    if not ActivityType.objects.filter(pk=type.pk, active=True).exists():
         raise DomainError(_("This type of activity is retired; choose another."), field="type", code="retired")
     if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 10_000:
         raise DomainError(_("Enter between 1 and 10000 volunteers."), field="capacity")
