@@ -143,7 +143,8 @@ def _earning_rule_code(community: Community, code: Any) -> str:
 
 def _type_name(community: Community, name: Any, *, exclude: int | None = None) -> str:
     name = _text(name, "name", 40)
-    if ActivityType.objects.filter(community=community, name=name).exclude(pk=exclude).exists():
+    same = ActivityType.objects.filter(community=community, name=name)
+    if (same.exclude(pk=exclude) if exclude is not None else same).exists():
         raise DomainError(_("A type of this name already exists."), field="name", code="duplicate")
     return name
 
