@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from linli.core.demo import DemoContext
 from linli.ledger import services as ledger
-from linli.ledger.codes import RuleCode
+from linli.ledger.codes import FundingCode
 from linli.people.models import Resident
 
 from . import services
@@ -56,8 +56,26 @@ def build(ctx: DemoContext) -> None:
     )
     party = [r for r in residents if r.is_party_member][:30]
     volunteer = Resident.objects.filter(user=ctx.users["volunteer"]).first()
+    admin = ctx.users["community_admin"]
     with transaction.atomic():
+        # set up as the staff would on the activity-types and earning-rule pages: the clinic's hours are paid by
+        # the 街道 under a rule of their own, and a waste-sorting type earns by the waste-sorting rule
         services.activity_types_seed(community=community)
+        clinic_rule = ledger.earning_rule_create(
+            actor=admin,
+            community=community,
+            name="义诊服务",
+            points=15,
+            daily_cap=60,
+            monthly_cap=300,
+            yearly_cap=2000,
+            funding_code=FundingCode.STREET,
+        )
+        types = {t.name: t for t in ActivityType.objects.filter(community=community)}
+        services.activity_type_update(actor=admin, activity_type=types["义诊"], earning_rule=clinic_rule.code)
+        services.activity_type_create(
+            actor=admin, community=community, name="垃圾分类督导", scenario="low_carbon", earning_rule="waste_sorting"
+        )
         types = {t.name: t for t in ActivityType.objects.filter(community=community)}
         type_of = {kind: types[name] for kind, name in NAME_OF_KIND.items()}
         teams = Team.objects.bulk_create(
@@ -148,7 +166,7 @@ def build(ctx: DemoContext) -> None:
             earned = ledger.points_earn(
                 community=community,
                 resident=residents_by_pk[record.resident_id],
-                rule_code=RuleCode.VOLUNTEER_HOUR,
+                rule_code=by_pk[record.activity_id].type.earning_rule,
                 quantity=2,
                 idempotency_key=f"volunteer-hours:{record.pk}",
                 actor=organiser,
