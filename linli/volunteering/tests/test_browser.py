@@ -92,10 +92,18 @@ def test_staff_publish_an_activity_and_a_leader_books_the_clubs_venue(
     )
     browser_login(page, organiser.mobile)
     page.goto(page.base_url + "/volunteer/c/shibei/teams/")
+    page.click("[data-testid=nav-types]")  # the organiser adds a kind of activity first
+    page.click("[data-testid=type-new]")
+    page.fill("input[name=name]", "敬老义诊")
+    page.select_option("select[name=scenario]", "health")
+    page.click("[data-testid=submit]")
+    page.wait_for_load_state()
+    assert page.locator("text=敬老义诊").count() >= 1
+    screenshot(page, "volunteering-activity-types")
     page.click("[data-testid=nav-new-activity]")
     start = timezone.localtime() + dt.timedelta(days=4)
     page.fill("input[name=title]", "重阳节敬老义诊")
-    page.select_option("select[name=type]", label="义诊")
+    page.select_option("select[name=type]", label="敬老义诊")
     page.select_option("select[name=team]", str(team.pk))
     page.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT09:00"))
     page.fill("input[name=ends_at]", start.strftime("%Y-%m-%dT08:00"))  # before the start: refused, kept
@@ -108,7 +116,7 @@ def test_staff_publish_an_activity_and_a_leader_books_the_clubs_venue(
     page.click("[data-testid=submit]")
     page.wait_for_load_state()
     activity = Activity.objects.get(title="重阳节敬老义诊")
-    assert activity.capacity == 12 and activity.team == team
+    assert activity.capacity == 12 and activity.team == team and activity.type.name == "敬老义诊"
     page.click("[data-testid=nav-organised]")
     page.wait_for_load_state()
     assert page.inner_text(f"[data-testid=confirmed-{activity.pk}]") == "0/12"
