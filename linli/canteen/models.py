@@ -12,15 +12,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.ledger.codes import FundingCode
+
 RESIDENT_PAYER = "resident"
 
 
 class Payer(models.TextChoices):
+    """The resident, or one of the ledger's funding sources (`FundingCode`, with the same codes and names)."""
+
     RESIDENT = RESIDENT_PAYER, _("Resident")
-    ECONOMIC_COOPERATIVE = "economic_cooperative", _("Economic cooperative")
-    GOVERNMENT_SUBSIDY = "government_subsidy", _("Government subsidy")
-    COMMUNITY_FUND = "community_fund", _("Community fund")
-    COMMUNITY_COMPANY = "community_company", _("Community company")
+    ECONOMIC_COOPERATIVE = FundingCode.ECONOMIC_COOPERATIVE.value, FundingCode.ECONOMIC_COOPERATIVE.label
+    STREET = FundingCode.STREET.value, FundingCode.STREET.label
+    CHARITY = FundingCode.CHARITY.value, FundingCode.CHARITY.label
+    GOVERNMENT_SUBSIDY = FundingCode.GOVERNMENT_SUBSIDY.value, FundingCode.GOVERNMENT_SUBSIDY.label
+    COMMUNITY_FUND = FundingCode.COMMUNITY_FUND.value, FundingCode.COMMUNITY_FUND.label
+    COMMUNITY_COMPANY = FundingCode.COMMUNITY_COMPANY.value, FundingCode.COMMUNITY_COMPANY.label
 
 
 FUNDING_PAYERS = [p for p in Payer if p != Payer.RESIDENT]

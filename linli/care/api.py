@@ -52,6 +52,14 @@ class CareVisitIn(Schema):
     note: str = Field("", max_length=1000)
 
 
+class CareRoundVisitIn(CareVisitIn):
+    resident_id: RowId
+
+
+class CareRoundIn(Schema):
+    visits: list[CareRoundVisitIn] = Field(min_length=1, max_length=100)
+
+
 class CareVisitOut(Schema):
     id: int
     resident_id: int
@@ -193,6 +201,19 @@ def visit_record(request: HttpRequest, code: str, resident_id: RowId, payload: C
         actor=request.user, resident=resident, **{**data, "visited_at": data["visited_at"] or timezone.now()}
     )
     return Status(201, _visit_out(visit))
+
+
+@router.post(BASE + "/visits", response={201: dict[str, int]})
+def visits_round(request: HttpRequest, code: str, payload: CareRoundIn) -> Status:
+    """A round: several visits at once, all saved or none (at most 100; each resident once)."""
+    community = community_get(code=code, user=request.user)
+    now = timezone.now()
+    visits = []
+    for item in payload.visits:
+        data = item.dict()
+        resident = selectors.care_resident_get(user=request.user, community=community, pk=data.pop("resident_id"))
+        visits.append({**data, "resident": resident, "visited_at": data["visited_at"] or now})
+    return Status(201, {"recorded": services.visits_record_many(actor=request.user, visits=visits, now=now)})
 
 
 @router.get(BASE + "/visits/{visit_id}", response=CareVisitOut)

@@ -42,6 +42,42 @@ class VisitForm(forms.Form):
     )
 
 
+class RoundForm(forms.Form):
+    """A steward's round: several residents seen at one go, most of them well (a need is recorded one by one)."""
+
+    residents = forms.TypedMultipleChoiceField(
+        label=_("Whom you visited"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    kind = forms.ChoiceField(
+        label=_("How"), choices=VisitKind.choices, initial=VisitKind.HOME, widget=forms.RadioSelect
+    )
+    seen = forms.TypedChoiceField(
+        label=_("Seen the resident?"),
+        choices=SEEN_CHOICES,
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    condition = forms.ChoiceField(
+        label=_("How is the resident?"), choices=Condition.choices, required=False, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=pgettext_lazy("care visit", "Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    visited_at = forms.DateTimeField(
+        label=_("When"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, entries: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["residents"].choices = [(e.resident.pk, e.resident.name) for e in entries]  # type: ignore[attr-defined]
+
+
 class ReportForm(forms.Form):
     category: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Category"), queryset=None, empty_label=None)
     description = forms.CharField(

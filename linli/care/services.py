@@ -161,10 +161,23 @@ def visit_record(
     return visit
 
 
-def visits_record_many(*, actor: Any, visits: Iterable[dict[str, Any]]) -> int:
-    """Many past visits at once (the demo, an import by a social worker): each checked as `visit_record` checks
-    it, as if recorded on the day it happened, and saved together with one audit row. `visited_by` may name the
-    steward who made the visit; the actor must be allowed to record for every resident."""
+MAX_ROUND = 100
+
+
+def visits_record_many(*, actor: Any, visits: Iterable[dict[str, Any]], now: dt.datetime | None = None) -> int:
+    """Many visits at once, all or none, with one audit row naming the residents. With `now` (a steward's round on
+    the phone, the API) each is checked as `visit_record` checks it at that time, at most 100; without (the demo,
+    an import by a social worker) each as if recorded on the day it happened, and `visited_by` may name the steward
+    who made the visit. The actor must be allowed to record for every resident."""
+    visits = list(visits)
+    if not visits:
+        raise DomainError(_("Choose at least one resident."), field="residents", code="none_chosen")
+    if now is not None and len(visits) > MAX_ROUND:
+        raise DomainError(
+            _("Record at most %(n)s visits at once.") % {"n": MAX_ROUND}, field="residents", code="too_many"
+        )
+    if now is not None and len({item["resident"].pk for item in visits}) != len(visits):
+        raise DomainError(_("Each resident once, please."), field="residents", code="duplicate")
     rows = []
     allowed: dict[int, bool] = {}
     for item in visits:
@@ -183,14 +196,14 @@ def visits_record_many(*, actor: Any, visits: Iterable[dict[str, Any]]) -> int:
             condition=item.get("condition", ""),
             needs=item.get("needs", ()),
             note=item.get("note", ""),
-            now=at,
+            now=now or at,
             listed=True,
         )
         rows.append(
             Visit(
                 community_id=resident.community_id,
                 resident=resident,
-                visited_by=item.get("visited_by", actor),
+                visited_by=item.get("visited_by", actor) if now is None else actor,
                 visited_at=at,
                 kind=kind,
                 seen=seen,
@@ -205,7 +218,12 @@ def visits_record_many(*, actor: Any, visits: Iterable[dict[str, Any]]) -> int:
         raise DomainError(_("This resident is not on the care list."), field="resident")
     with transaction.atomic():
         Visit.objects.bulk_create(rows, batch_size=1000)
-        audit_record(actor=actor, action="care.visits_import", object_type="care.visit", after={"count": len(rows)})
+        audit_record(
+            actor=actor,
+            action="care.visits_import" if now is None else "care.visits_round",
+            object_type="care.visit",
+            after={"count": len(rows), "residents": sorted({row.resident_id for row in rows})},
+        )
     return len(rows)
 
 

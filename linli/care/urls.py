@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:code>/cadences/", views.cadences, name="cadences"),
     path("<str:code>/referrals/", views.referrals, name="referrals"),
     path("<str:code>/referrals/<int:pk>/close/", views.referral_close, name="referral_close"),
+    path("<str:code>/round/", views.visit_round, name="round"),
     path("<str:code>/residents/<int:pk>/", views.resident_history, name="resident"),
     path("<str:code>/residents/<int:pk>/visit/", views.visit_new, name="visit_new"),
     path("<str:code>/visits/<int:pk>/", views.visit_detail, name="visit"),

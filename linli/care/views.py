@@ -16,7 +16,7 @@ from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
-from .forms import CadenceForm, FilterForm, ReferralForm, ReportForm, VisitForm
+from .forms import CadenceForm, FilterForm, ReferralForm, ReportForm, RoundForm, VisitForm
 from .models import Referral
 
 
@@ -100,6 +100,43 @@ def visit_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 return redirect("care:visit", code=code, pk=visit.pk)
             return redirect("care:work_list", code=code)
     return render(request, "care/visit_form.html", {"community": community, "resident": resident, "form": form})
+
+
+@login_required
+def visit_round(request: HttpRequest, code: str) -> HttpResponse:
+    """A round (巡访): tick the residents on one's care list seen at one go, say how they are, save all at once."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_view_care_list(request.user, community):
+        raise NotAllowed(_("Only the community's stewards, social workers and admins see care visits."))
+    entries = selectors.care_list(user=request.user, community=community)
+    form = RoundForm(
+        request.POST or None,
+        entries=entries,
+        initial={"visited_at": timezone.localtime().replace(second=0, microsecond=0), "condition": "good"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = {e.resident.pk: e.resident for e in entries}
+        now = timezone.now()
+        visits = [
+            {
+                "resident": chosen[pk],
+                "visited_at": data["visited_at"] or now,
+                "kind": data["kind"],
+                "seen": data["seen"],
+                "condition": data["condition"],
+                "note": data["note"],
+            }
+            for pk in data["residents"]
+        ]
+        try:
+            count = services.visits_record_many(actor=request.user, visits=visits, now=now)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("%(n)s visits recorded.") % {"n": count})
+            return redirect("care:work_list", code=code)
+    return render(request, "care/round.html", {"community": community, "form": form, "entries": entries})
 
 
 def _categories(community: Any) -> Any:

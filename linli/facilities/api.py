@@ -25,6 +25,7 @@ from .schemas import (
     CategoryOut,
     DaySheetOut,
     FacilityCategoryIn,
+    FacilityCategoryPatch,
     FacilityIn,
     FacilityOut,
     FacilityPatch,
@@ -273,6 +274,14 @@ def price_rule_remove(request: HttpRequest, code: str, service_id: int, rule_id:
     rule = selectors.price_rule_get(service=service, pk=rule_id)
     services.service_price_rule_remove(actor=request.user, rule=rule)
     return Status(204, None)
+
+
+@router.patch("/communities/{code}/facility-categories/{category_code}", response=CategoryOut)
+def category_update(request: HttpRequest, code: str, category_code: str, payload: FacilityCategoryPatch) -> Any:
+    """Rename, refile or retire a type this community added (the built-in types are not changed)."""
+    community = community_get(code=code, user=request.user)
+    category = selectors.category_get(code=category_code)
+    return services.category_update(actor=request.user, community=community, category=category, **payload.dict())
 
 
 @router.post("/communities/{code}/facility-categories", response={201: CategoryOut})

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.scenarios import Scenario
@@ -30,7 +31,8 @@ class FacilityForm(forms.ModelForm):
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = Building.objects.filter(community=community)  # type: ignore[attr-defined]
-        self.fields["category"].queryset = FacilityCategory.objects.all()  # type: ignore[attr-defined]
+        offered = Q(active=True) | Q(pk=self.instance.category_id) if self.instance.pk else Q(active=True)
+        self.fields["category"].queryset = FacilityCategory.objects.filter(offered)  # type: ignore[attr-defined]
         self.fields["scenario"].required = False
         self.fields["shared_with"] = forms.ModelMultipleChoiceField(
             label=_("shared with"),
@@ -103,6 +105,12 @@ class FacilityCategoryForm(forms.Form):
     code = forms.SlugField(
         label=_("Code"), max_length=40, help_text=_("Lower-case letters, digits, dashes or underscores.")
     )
+    name_zh = forms.CharField(label=_("Chinese name"), max_length=40)
+    name_en = forms.CharField(label=_("English name"), max_length=80)
+    default_scenario = forms.ChoiceField(label=_("default scenario"), choices=Scenario.choices)
+
+
+class FacilityCategoryEditForm(forms.Form):
     name_zh = forms.CharField(label=_("Chinese name"), max_length=40)
     name_en = forms.CharField(label=_("English name"), max_length=80)
     default_scenario = forms.ChoiceField(label=_("default scenario"), choices=Scenario.choices)

@@ -28,6 +28,20 @@ class FacilityCategory(models.Model):
         _("in GB 50180-2018"), default=False, help_text=_("A facility type of the residential-area standard.")
     )
     sort = models.PositiveSmallIntegerField(_("order"), default=100)
+    added_by = models.ForeignKey(
+        "places.Community",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+        help_text=_("The community that added the type (it alone changes it); empty for the built-in types."),
+    )
+    active = models.BooleanField(
+        _("offered"),
+        default=True,
+        help_text=_("A retired type stays on its facilities but is not offered for new ones."),
+    )
 
     class Meta:
         ordering = ["sort", "code"]

@@ -9,6 +9,7 @@ class CategoryOut(Schema):
     name_en: str
     default_scenario: str
     in_standard: bool
+    active: bool
 
 
 class FacilityOut(Schema):
@@ -153,6 +154,13 @@ class FacilityCategoryIn(Schema):
     name_zh: str = Field(min_length=1, max_length=40)
     name_en: str = Field(min_length=1, max_length=80)
     default_scenario: str
+
+
+class FacilityCategoryPatch(Schema):
+    name_zh: str | None = Field(None, min_length=1, max_length=40)
+    name_en: str | None = Field(None, min_length=1, max_length=80)
+    default_scenario: str | None = None
+    active: bool | None = Field(None, description="false retires the type: not offered for new facilities.")
 
 
 class SlotCancelIn(Schema):

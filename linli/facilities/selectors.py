@@ -29,6 +29,13 @@ def category_by_code(*, code: str) -> FacilityCategory | None:
     return FacilityCategory.objects.filter(code=code).first()
 
 
+def category_get(*, code: str) -> FacilityCategory:
+    category = category_by_code(code=code)
+    if category is None:
+        raise NotFound(_("No such facility type."))
+    return category
+
+
 def facilities_for(
     *,
     user: Any,

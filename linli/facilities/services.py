@@ -189,7 +189,11 @@ def category_create(
     if not rules.can_manage_register(actor, community):
         raise NotAllowed(_("You may not change the facility catalogue."))
     category = FacilityCategory(
-        code=code.strip(), name_zh=name_zh.strip(), name_en=name_en.strip(), default_scenario=default_scenario
+        code=code.strip(),
+        name_zh=name_zh.strip(),
+        name_en=name_en.strip(),
+        default_scenario=default_scenario,
+        added_by=community,
     )
     _clean(category, exclude=[])
     with transaction.atomic():
@@ -202,6 +206,52 @@ def category_create(
             after=snapshot(category),
         )
     return category
+
+
+def category_update(
+    *,
+    actor: Any,
+    community: Community,
+    category: FacilityCategory,
+    name_zh: str | None = None,
+    name_en: str | None = None,
+    default_scenario: str | None = None,
+    active: bool | None = None,
+) -> FacilityCategory:
+    """Rename, refile or retire (`active=False`) a type the community added; its code stays (imports and the
+    planning rules name types by code). The built-in types and other communities' types are not changed here.
+    A retired type stays on its facilities and is not offered for new ones."""
+    if not rules.can_manage_register(actor, community):
+        raise NotAllowed(_("You may not change the facility catalogue."))
+    with transaction.atomic():
+        locked = FacilityCategory.objects.select_for_update().get(pk=category.pk)
+        if locked.added_by_id != community.pk:
+            raise NotAllowed(
+                _(
+                    "Only the community that added this facility type changes it; "
+                    "the built-in GB 50180-2018 types stay as they are."
+                ),
+                code="not_your_type",
+            )
+        before = snapshot(locked)
+        for name, value in (("name_zh", name_zh), ("name_en", name_en)):
+            if value is not None:
+                setattr(locked, name, value.strip())
+        if default_scenario is not None:
+            locked.default_scenario = default_scenario
+        if active is not None:
+            locked.active = bool(active)
+        _clean(locked, exclude=["added_by"])
+        locked.save()
+        audit_record(
+            actor=actor,
+            action="facility_category.update",
+            instance=locked,
+            community=community,
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked
 
 
 def photo_add(*, actor: Any, facility: Facility, upload: Any, caption: str = "") -> FacilityPhoto:

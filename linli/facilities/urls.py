@@ -21,6 +21,9 @@ urlpatterns = [
     path("<str:code>/manage/<int:facility_pk>/services/<int:pk>/", views.service_edit, name="service_edit"),
     path("<str:code>/manage/services/<int:pk>/slots/", views.slots_new, name="slots_new"),
     path("<str:code>/manage/categories/", views.categories, name="categories"),
+    path("<str:code>/manage/categories/<slug:cat>/", views.category_edit, name="category_edit"),
+    path("<str:code>/manage/categories/<slug:cat>/retire/", views.category_retire, name="category_retire"),
+    path("<str:code>/manage/categories/<slug:cat>/restore/", views.category_restore, name="category_restore"),
     path("<str:code>/manage/services/<int:pk>/prices/", views.price_rules, name="price_rules"),
     path(
         "<str:code>/manage/services/<int:pk>/prices/<int:rule_pk>/remove/",

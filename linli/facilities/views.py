@@ -23,6 +23,7 @@ from linli.places.selectors import communities_visible_to, community_get
 
 from . import register_io, rules, selectors, services
 from .forms import (
+    FacilityCategoryEditForm,
     FacilityCategoryForm,
     FacilityForm,
     ImportForm,
@@ -419,6 +420,58 @@ def categories(request: HttpRequest, code: str) -> HttpResponse:
         "facilities/categories.html",
         {"community": community, "form": form, "categories": selectors.categories()},
     )
+
+
+@login_required
+def category_edit(request: HttpRequest, code: str, cat: str) -> HttpResponse:
+    """Rename or refile a facility type the community added."""
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    category = selectors.category_get(code=cat)
+    initial = {"name_zh": category.name_zh, "name_en": category.name_en, "default_scenario": category.default_scenario}
+    form = FacilityCategoryEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_update(actor=request.user, community=community, category=category, **form.cleaned_data)
+        except DomainError as exc:
+            if isinstance(exc, NotAllowed):
+                raise
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Facility type “%(name)s” saved.") % {"name": category.name_zh})
+            return redirect("facilities:categories", code=code)
+    return render(
+        request, "facilities/category_form.html", {"community": community, "category": category, "form": form}
+    )
+
+
+def _category_switch(request: HttpRequest, code: str, cat: str, active: bool) -> HttpResponse:
+    community = community_get(code=code, user=request.user)
+    _require_manager(request, community)
+    category = selectors.category_get(code=cat)
+    services.category_update(actor=request.user, community=community, category=category, active=active)
+    messages.success(
+        request,
+        (
+            _("“%(name)s” is offered for new facilities again.")
+            if active
+            else _("“%(name)s” is retired: facilities that have it keep it, new ones cannot choose it.")
+        )
+        % {"name": category.name},
+    )
+    return redirect("facilities:categories", code=code)
+
+
+@login_required
+@require_POST
+def category_retire(request: HttpRequest, code: str, cat: str) -> HttpResponse:
+    return _category_switch(request, code, cat, active=False)
+
+
+@login_required
+@require_POST
+def category_restore(request: HttpRequest, code: str, cat: str) -> HttpResponse:
+    return _category_switch(request, code, cat, active=True)
 
 
 @login_required

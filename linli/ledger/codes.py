@@ -11,6 +11,8 @@ class FundingCode(models.TextChoices):
     ECONOMIC_COOPERATIVE = "economic_cooperative", _("Economic cooperative (经济合作社)")
     GOVERNMENT_SUBSIDY = "government_subsidy", _("Government subsidy (政府补贴)")
     COMMUNITY_COMPANY = "community_company", _("Community company (强社公司)")
+    STREET = "street", _("Sub-district office (街道)")
+    CHARITY = "charity", _("Charity (慈善)")
 
 
 FUNDING_CODES = frozenset(c.value for c in FundingCode)

@@ -1,6 +1,8 @@
 """Forms for the merchant's and the staff's pages. They parse; the services decide (and their refusals come back
 onto the form, on the field they name)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -62,11 +64,24 @@ class EarningRuleForm(forms.Form):
     daily_cap = forms.IntegerField(
         label=_("Daily cap"), required=False, help_text=_("Empty: no cap."), max_value=MAX_CAP
     )
+    monthly_cap = forms.IntegerField(
+        label=_("Monthly cap"), required=False, help_text=_("Empty: no cap."), max_value=MAX_CAP
+    )
     yearly_cap = forms.IntegerField(
         label=_("Yearly cap"), required=False, help_text=_("Empty: no cap."), max_value=MAX_CAP
     )
     funding_code = forms.ChoiceField(label=_("Paid by"), choices=FundingCode.choices)
     enabled = forms.BooleanField(label=_("Enabled"), required=False)
+
+
+class NewEarningRuleForm(EarningRuleForm):
+    field_order = ["name", "points", "daily_cap", "monthly_cap", "yearly_cap", "funding_code", "enabled"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["name"].help_text = ""
+        self.fields["enabled"].initial = True
 
 
 class PolicyForm(forms.Form):

@@ -245,6 +245,7 @@ class EarningRule(models.Model):
     name = models.CharField(_("name"), max_length=60, blank=True, help_text=_("Empty: the standard name."))
     points = models.PositiveIntegerField(_("points per unit"))
     daily_cap = models.PositiveIntegerField(_("daily cap"), null=True, blank=True, help_text=_("Empty: no cap."))
+    monthly_cap = models.PositiveIntegerField(_("monthly cap"), null=True, blank=True, help_text=_("Empty: no cap."))
     yearly_cap = models.PositiveIntegerField(_("yearly cap"), null=True, blank=True, help_text=_("Empty: no cap."))
     funding_code = models.CharField(_("paid by"), max_length=40, choices=FundingCode.choices)
     enabled = models.BooleanField(_("enabled"), default=True)

@@ -163,6 +163,7 @@ class EarningRuleOut(Schema):
     name: str
     points: int
     daily_cap: int | None
+    monthly_cap: int | None
     yearly_cap: int | None
     funding_code: str
     enabled: bool
@@ -272,10 +273,22 @@ class RedeemIn(Schema):
     code: str = Field(min_length=1, max_length=20)
 
 
+class EarningRuleIn(Schema):
+    name: str = Field(min_length=1, max_length=60)
+    code: str = Field("", max_length=40, description="Empty: one is made up (rule_8…).")
+    points: StrictInt = Field(json_schema_extra=_range(1, MAX_RULE_POINTS))
+    daily_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
+    monthly_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
+    yearly_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
+    funding_code: str = "community_fund"
+    enabled: StrictBool = True
+
+
 class EarningRulePatch(Schema):
     name: str | None = Field(None, max_length=60)
     points: StrictInt | None = Field(None, json_schema_extra=_range(1, MAX_RULE_POINTS))
     daily_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
+    monthly_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
     yearly_cap: StrictInt | None = Field(None, description="null: no cap.", json_schema_extra=_range(1, MAX_CAP))
     funding_code: str | None = None
     enabled: StrictBool | None = None

@@ -18,6 +18,7 @@ urlpatterns = [
     path("merchant/<int:pk>/settle/", views.merchant_settle, name="merchant_settle"),
     path("merchant/<int:pk>/settlements/<int:sid>.xlsx", views.settlement_xlsx, name="settlement_xlsx"),
     path("c/<str:code>/", views.books, name="books"),
+    path("c/<str:code>/rules/new/", views.earning_rule_new, name="rule_new"),
     path("c/<str:code>/rules/<slug:rule_code>/", views.earning_rule_edit, name="rule_edit"),
     path("c/<str:code>/policy/", views.policy_edit, name="policy_edit"),
     path("c/<str:code>/merchants/<int:pk>/decide/", views.merchant_decide, name="merchant_decide"),

@@ -18,7 +18,7 @@ from linli.people.selectors import elders_helped_by, resident_of_user, resident_
 from linli.places.selectors import community_get
 
 from . import exports, rules, selectors, services
-from .forms import EarningRuleForm, MerchantApplyForm, PolicyForm, ProductForm
+from .forms import EarningRuleForm, MerchantApplyForm, NewEarningRuleForm, PolicyForm, ProductForm
 from .hooks import payment_hooks
 from .models import Order, Unit
 from .qr import qr_svg
@@ -339,12 +339,27 @@ def _managed(request: HttpRequest, code: str) -> Any:
 
 
 @login_required
+def earning_rule_new(request: HttpRequest, code: str) -> HttpResponse:
+    community = _managed(request, code)
+    form = NewEarningRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.earning_rule_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("The earning rule “%(name)s” is added.") % {"name": rule.label})
+            return redirect("ledger:books", code=community.code)
+    return render(request, "ledger/rule_form.html", {"community": community, "rule": None, "form": form})
+
+
+@login_required
 def earning_rule_edit(request: HttpRequest, code: str, rule_code: str) -> HttpResponse:
     community = _managed(request, code)
     rule = selectors.earning_rule_find(community, rule_code)
     if rule is None:
         raise NotFound(_("There is no earning rule “%(code)s” in this community.") % {"code": rule_code})
-    fields = ("name", "points", "daily_cap", "yearly_cap", "funding_code", "enabled")
+    fields = ("name", "points", "daily_cap", "monthly_cap", "yearly_cap", "funding_code", "enabled")
     form = EarningRuleForm(request.POST or None, initial={f: getattr(rule, f) for f in fields})
     if request.method == "POST" and form.is_valid():
         changes = dict(form.cleaned_data)

@@ -234,6 +234,25 @@ def question_add(request: HttpRequest, code: str, survey_id: RowId, payload: Sur
     return Status(201, _question_out(question))
 
 
+@router.put(BASE + "/{survey_id}/questions/{question_id}", response=SurveyQuestionOut)
+def question_update(
+    request: HttpRequest, code: str, survey_id: RowId, question_id: RowId, payload: SurveyQuestionIn
+) -> dict[str, Any]:
+    """Change a question while the survey is a draft; once it is open (and answered) 409 says why not."""
+    survey = _get(request, code, survey_id)
+    question = selectors.question_get(survey=survey, pk=question_id)
+    changed = services.question_update(
+        actor=request.user,
+        survey=survey,
+        question=question,
+        kind=payload.kind,
+        text=payload.text,
+        required=payload.required,
+        options=payload.options,
+    )
+    return _question_out(changed)
+
+
 @router.delete(BASE + "/{survey_id}/questions/{question_id}", response={204: None})
 def question_remove(request: HttpRequest, code: str, survey_id: RowId, question_id: RowId) -> Status:
     survey = _get(request, code, survey_id)

@@ -165,11 +165,8 @@ def _locked_draft(survey: Survey) -> Survey:
     return locked
 
 
-def question_add(
-    *, actor: Any, survey: Survey, kind: str, text: str, required: bool = True, options: list[str] | None = None
-) -> Question:
-    """Add a question at the end. Choice questions take 2 to 12 options."""
-    _may_write(actor, survey)
+def _question_values(kind: str, text: str, options: list[str] | None) -> tuple[str, list[str]]:
+    """Check a question's kind, text and options (2 to 12 for a choice question, none otherwise)."""
     text = text.strip()
     if kind not in Question.Kind.values:
         raise DomainError(_("Choose the kind of question."), field="kind")
@@ -189,6 +186,15 @@ def question_add(
             raise DomainError(_("An option has at most 100 characters."), field="options")
     elif labels:
         raise DomainError(_("Only choice questions have options."), field="options")
+    return text, labels
+
+
+def question_add(
+    *, actor: Any, survey: Survey, kind: str, text: str, required: bool = True, options: list[str] | None = None
+) -> Question:
+    """Add a question at the end. Choice questions take 2 to 12 options."""
+    _may_write(actor, survey)
+    text, labels = _question_values(kind, text, options)
     with transaction.atomic():
         locked = _locked_draft(survey)
         count = locked.questions.count()
@@ -205,6 +211,56 @@ def question_add(
             after={"question": text, "kind": kind, "required": required, "options": labels},
         )
     return question
+
+
+def question_update(
+    *,
+    actor: Any,
+    survey: Survey,
+    question: Question,
+    kind: str,
+    text: str,
+    required: bool = True,
+    options: list[str] | None = None,
+) -> Question:
+    """Reword a question, change its kind, whether it must be answered, or its options: only while the survey is a
+    draft, so before anyone has answered (once residents have answered, their answers are to these words)."""
+    _may_write(actor, survey)
+    if question.survey_id != survey.pk:
+        raise NotFound(_("No such question in this survey."))
+    text, labels = _question_values(kind, text, options)
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if not locked.can_edit():
+            answered = Response.objects.filter(survey=locked).count()
+            raise Conflict(
+                _("%(n)s residents have answered this survey: its questions can no longer be changed.")
+                % {"n": answered}
+                if answered
+                else _("The survey is open: its questions can no longer be changed."),
+                code="survey_not_draft",
+            )
+        current = Question.objects.select_for_update().get(pk=question.pk)
+        before = {
+            "question": current.text,
+            "kind": current.kind,
+            "required": current.required,
+            "options": list(current.options.values_list("text", flat=True)),
+        }
+        current.kind, current.text, current.required = kind, text, bool(required)
+        current.save(update_fields=["kind", "text", "required"])
+        current.options.all().delete()
+        Option.objects.bulk_create(
+            [Option(question=current, position=i, text=label) for i, label in enumerate(labels, start=1)]
+        )
+        audit_record(
+            actor=actor,
+            action="survey.question_update",
+            instance=locked,
+            before=before,
+            after={"question": text, "kind": kind, "required": current.required, "options": labels},
+        )
+    return current
 
 
 def _renumber(survey: Survey, ordered: list[Question]) -> None:

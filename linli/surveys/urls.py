@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<str:code>/<int:pk>/act/", views.act, name="act"),
     path("c/<str:code>/<int:pk>/questions/", views.question_add, name="question_add"),
     path("c/<str:code>/<int:pk>/questions/<int:qid>/", views.question_act, name="question_act"),
+    path("c/<str:code>/<int:pk>/questions/<int:qid>/edit/", views.question_edit, name="question_edit"),
     path("c/<str:code>/<int:pk>/results/", views.results, name="results"),
     path("c/<str:code>/<int:pk>/results.xlsx", views.export, name="export"),
 ]

@@ -138,6 +138,36 @@ def question_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_required
+def question_edit(request: HttpRequest, code: str, pk: int, qid: int) -> HttpResponse:
+    """Change a question of a draft survey (before anyone can answer it)."""
+    community = community_get(code=code, user=request.user)
+    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
+    question = selectors.question_get(survey=survey, pk=qid)
+    initial = {
+        "text": question.text,
+        "kind": question.kind,
+        "required": question.required,
+        "options": "\n".join(o.text for o in question.options.all()),
+    }
+    form = QuestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(actor=request.user, survey=survey, question=question, **form.fields_for_service())
+        except DomainError as exc:
+            if isinstance(exc, NotAllowed | NotFound):
+                raise
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Question saved."))
+            return redirect("surveys:staff_detail", code=code, pk=pk)
+    return render(
+        request,
+        "surveys/question_form.html",
+        {"community": community, "survey": survey, "question": question, "form": form},
+    )
+
+
+@login_required
 @require_POST
 def question_act(request: HttpRequest, code: str, pk: int, qid: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)

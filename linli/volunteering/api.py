@@ -15,10 +15,13 @@ from linli.places.models import Community
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
-from .models import Activity, Club, ClubBooking, ClubMember, ServiceRecord, SignUp, Team, TeamMember
+from .models import Activity, ActivityType, Club, ClubBooking, ClubMember, ServiceRecord, SignUp, Team, TeamMember
 from .schemas import (
     ActivityIn,
     ActivityOut,
+    ActivityTypeIn,
+    ActivityTypeOut,
+    ActivityTypePatch,
     BookVenueIn,
     ClubBookingOut,
     ClubDetailOut,
@@ -55,7 +58,8 @@ def activity_out(a: Activity) -> dict[str, Any]:
     return {
         "id": a.pk,
         "title": a.title,
-        "kind": a.kind,
+        "type_id": a.type_id,
+        "type": a.type.name,
         "starts_at": a.starts_at,
         "ends_at": a.ends_at,
         "place": a.place,
@@ -264,6 +268,54 @@ def team_join(request: HttpRequest, code: str, team_id: int) -> Status:
     return Status(201, team_member_out(member))
 
 
+def activity_type_out(t: ActivityType) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "name": t.name,
+        "scenario": t.scenario,
+        "earning_rule": t.earning_rule,
+        "active": t.active,
+        "activities": getattr(t, "activity_count", 0),
+    }
+
+
+def _types_community(request: HttpRequest, code: str) -> Community:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_manage_activity_types(request.user, community):
+        raise NotAllowed(_("You may not set up this community's activity types."))
+    return community
+
+
+@router.get(BASE + "/activity-types", response=list[ActivityTypeOut])
+def activity_type_list(request: HttpRequest, code: str, active: bool | None = None) -> list[dict[str, Any]]:
+    """The community's types of activity (`active=true`: those offered for new activities)."""
+    community = community_get(code=code, user=request.user)
+    return [activity_type_out(t) for t in selectors.activity_types(community=community, active=active)]
+
+
+@router.post(BASE + "/activity-types", response={201: ActivityTypeOut})
+def activity_type_create(request: HttpRequest, code: str, payload: ActivityTypeIn) -> Status:
+    community = _types_community(request, code)
+    made = services.activity_type_create(
+        actor=request.user,
+        community=community,
+        name=payload.name,
+        scenario=payload.scenario,
+        earning_rule=payload.earning_rule,
+    )
+    return Status(201, activity_type_out(made))
+
+
+@router.patch(BASE + "/activity-types/{type_id}", response=ActivityTypeOut)
+def activity_type_update(request: HttpRequest, code: str, type_id: int, payload: ActivityTypePatch) -> dict[str, Any]:
+    """Rename, refile, change the points rule or retire (`active: false`) a type. Changing the rule while
+    volunteers are signed up for coming activities of the type answers 409 `confirm_needed` unless `confirm`."""
+    community = _types_community(request, code)
+    kind = selectors.activity_type_get(user=request.user, community=community, pk=type_id)
+    services.activity_type_update(actor=request.user, activity_type=kind, **payload.dict())
+    return activity_type_out(selectors.activity_types(community=community).get(pk=kind.pk))
+
+
 @router.post(BASE + "/activities", response={201: ActivityOut})
 def activity_create(request: HttpRequest, code: str, payload: ActivityIn) -> Status:
     community = community_get(code=code, user=request.user)
@@ -273,7 +325,7 @@ def activity_create(request: HttpRequest, code: str, payload: ActivityIn) -> Sta
         actor=request.user,
         community=community,
         title=payload.title,
-        kind=payload.kind,
+        type=selectors.activity_type_get(user=request.user, community=community, pk=payload.type_id, field="type_id"),
         team=_team(community, payload.team_id),
         facility=_facility(community, payload.facility_id, "facility_id"),
         place=payload.place,

@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from linli.core.demo import DemoContext
 from linli.ledger import services as ledger
-from linli.ledger.codes import RuleCode
+from linli.ledger.codes import FundingCode
 from linli.people.models import Resident
 
-from .models import Activity, Club, ClubMember, ServiceRecord, SignUp, Team, TeamMember
+from . import services
+from .catalogue import NAME_OF_KIND
+from .models import Activity, ActivityType, Club, ClubMember, ServiceRecord, SignUp, Team, TeamMember
 
 TEAMS = [
     ("柿先锋党员志愿队", True, "governance"),
@@ -23,7 +25,16 @@ TEAMS = [
     ("健康义诊服务队", False, "health"),
     ("文明交通劝导队", False, "transport"),
 ]
+# Past activities are of any type; the coming ones are named for their type (社区义诊 is a clinic).
 KINDS = ["service", "festival", "clinic", "performance", "course", "clean_up", "visit"]
+COMING = [
+    ("邻里节", "festival"),
+    ("社区义诊", "clinic"),
+    ("文艺汇演", "performance"),
+    ("公益课程·反诈", "course"),
+    ("环境整治", "clean_up"),
+    ("走访慰问", "visit"),
+]
 CLUBS = [
     ("乒乓球社", "每周二、四 19:00"),
     ("太极拳社", "每天 06:30"),
@@ -45,7 +56,28 @@ def build(ctx: DemoContext) -> None:
     )
     party = [r for r in residents if r.is_party_member][:30]
     volunteer = Resident.objects.filter(user=ctx.users["volunteer"]).first()
+    admin = ctx.users["community_admin"]
     with transaction.atomic():
+        # set up as the staff would on the activity-types and earning-rule pages: the clinic's hours are paid by
+        # the 街道 under a rule of their own, and a waste-sorting type earns by the waste-sorting rule
+        services.activity_types_seed(community=community)
+        clinic_rule = ledger.earning_rule_create(
+            actor=admin,
+            community=community,
+            name="义诊服务",
+            points=15,
+            daily_cap=60,
+            monthly_cap=300,
+            yearly_cap=2000,
+            funding_code=FundingCode.STREET,
+        )
+        types = {t.name: t for t in ActivityType.objects.filter(community=community)}
+        services.activity_type_update(actor=admin, activity_type=types["义诊"], earning_rule=clinic_rule.code)
+        services.activity_type_create(
+            actor=admin, community=community, name="垃圾分类督导", scenario="low_carbon", earning_rule="waste_sorting"
+        )
+        types = {t.name: t for t in ActivityType.objects.filter(community=community)}
+        type_of = {kind: types[name] for kind, name in NAME_OF_KIND.items()}
         teams = Team.objects.bulk_create(
             [
                 Team(community=community, name=n, party_vanguard=p, scenario=s, description=f"{n}常态化开展志愿服务。")
@@ -72,7 +104,7 @@ def build(ctx: DemoContext) -> None:
                     Activity(
                         community=community,
                         team=team,
-                        kind=rnd.choice(KINDS),
+                        type=type_of[rnd.choice(KINDS)],
                         title=f"{team.name}·{day:%m月}服务",
                         place="喜柿天地",
                         starts_at=starts,
@@ -82,14 +114,14 @@ def build(ctx: DemoContext) -> None:
                         organiser=organiser,
                     )
                 )
-        for k in range(6):  # upcoming ones to sign up for
+        for k, (title, kind) in enumerate(COMING):  # upcoming ones to sign up for
             starts = dt.datetime.combine(today + dt.timedelta(days=3 + k * 4), dt.time(9), tzinfo=tz)
             activities.append(
                 Activity(
                     community=community,
                     team=teams[k],
-                    kind=KINDS[k],
-                    title=["邻里节", "社区义诊", "文艺汇演", "公益课程·反诈", "环境整治", "走访慰问"][k],
+                    type=type_of[kind],
+                    title=title,
                     place="喜柿天地",
                     starts_at=starts,
                     ends_at=starts + dt.timedelta(hours=2),
@@ -134,7 +166,7 @@ def build(ctx: DemoContext) -> None:
             earned = ledger.points_earn(
                 community=community,
                 resident=residents_by_pk[record.resident_id],
-                rule_code=RuleCode.VOLUNTEER_HOUR,
+                rule_code=by_pk[record.activity_id].type.earning_rule,
                 quantity=2,
                 idempotency_key=f"volunteer-hours:{record.pk}",
                 actor=organiser,

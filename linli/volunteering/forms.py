@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from linli.core.scenarios import Scenario
 from linli.facilities.models import Facility
 
-from .models import Activity, Team
+from .models import ActivityType, Team
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -27,7 +27,9 @@ class TeamForm(forms.Form):
 
 class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Activity.Kind.choices)
+    type: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Type of activity"), queryset=ActivityType.objects.none(), empty_label=None
+    )
     team: forms.ModelChoiceField = forms.ModelChoiceField(
         label=pgettext_lazy("volunteer team", "Team"),
         queryset=Team.objects.none(),
@@ -51,14 +53,35 @@ class ActivityForm(forms.Form):
     )
     party_members_only = forms.BooleanField(label=_("Party-member volunteers only"), required=False)
 
-    def __init__(self, *args: Any, community: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, community: Any, types: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = types  # type: ignore[attr-defined]
         self.fields["team"].queryset = Team.objects.filter(community=community, active=True)  # type: ignore[attr-defined]
         self.fields["facility"].queryset = Facility.objects.filter(community=community, active=True)  # type: ignore[attr-defined]
         if not self.is_bound:
             start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=7)
             self.initial.setdefault("starts_at", start.replace(hour=9))
             self.initial.setdefault("ends_at", start.replace(hour=11))
+
+
+class ActivityTypeForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=40)
+    scenario = forms.ChoiceField(label=_("Scenario"), choices=Scenario.choices, initial=Scenario.NEIGHBOURHOOD)
+    earning_rule = forms.ChoiceField(
+        label=_("Points for its hours"), help_text=_("The community's earning rule that pays for the hours served.")
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, earning_rules: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["earning_rule"].choices = [(r.code, r.label) for r in earning_rules]  # type: ignore[attr-defined]
+        self.fields["earning_rule"].initial = "volunteer_hour"
+
+    def ask_to_confirm(self, message: str) -> None:
+        """Show the confirmation box: the change concerns volunteers already signed up."""
+        self.fields["confirm"].widget = forms.CheckboxInput()
+        self.fields["confirm"].label = _("Yes, save the change")
+        self.add_error("confirm", message)
 
 
 class ReasonForm(forms.Form):

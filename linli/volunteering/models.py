@@ -53,23 +53,40 @@ class TeamMember(models.Model):
         return f"{self.team} · {self.resident}"
 
 
-class Activity(models.Model):
-    class Kind(models.TextChoices):
-        FESTIVAL = "festival", _("Neighbourhood festival (邻里节)")
-        CLINIC = "clinic", _("Free clinic (义诊)")
-        PERFORMANCE = "performance", _("Performance (文艺汇演)")
-        COURSE = "course", _("Charity course (公益课程)")
-        SERVICE = "service", _("Volunteer service (志愿服务)")
-        CLEAN_UP = "clean_up", _("Clean-up (环境整治)")
-        VISIT = "visit", _("Visiting the elderly (走访慰问)")
+class ActivityType(models.Model):
+    """A kind of volunteer activity a community runs (邻里节, 义诊…): set up by its staff, filed under a scenario,
+    and earning points by one of the community's earning rules (`volunteer_hour` unless the staff choose another).
+    Retired types stay on the activities that had them but are no longer offered."""
 
+    community = models.ForeignKey("places.Community", on_delete=models.PROTECT, related_name="activity_types")
+    name = models.CharField(_("name"), max_length=40)
+    scenario = models.CharField(_("scenario"), max_length=20, choices=Scenario.choices, default=Scenario.NEIGHBOURHOOD)
+    earning_rule = models.SlugField(
+        _("earning rule"), max_length=40, default="volunteer_hour", help_text=_("The points rule for its hours.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["community", "-active", "name", "pk"]
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="uniq_activity_type_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", pgettext_lazy("activity status", "Open")
         CANCELLED = "cancelled", _("Cancelled")
 
     community = models.ForeignKey("places.Community", on_delete=models.PROTECT, related_name="activities")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="activities")
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    type = models.ForeignKey(
+        ActivityType, on_delete=models.PROTECT, related_name="activities", verbose_name=_("type of activity")
+    )
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True, max_length=4000)
     facility = models.ForeignKey(

@@ -113,3 +113,11 @@ def can_appoint_club_leader(user: Actor, club: Any) -> bool:
 
 def can_book_club_venue(user: Actor, club: Any) -> bool:
     return can_lead_club(user, club)
+
+
+# --- activity types -------------------------------------------------------------------------------------
+
+
+def can_manage_activity_types(user: Actor, community: Any) -> bool:
+    """Add, rename, retire the kinds of activity and choose their points rule: the community's staff."""
+    return can_organise(user, community)

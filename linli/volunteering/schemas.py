@@ -7,13 +7,37 @@ from pydantic import AfterValidator, Field
 
 from linli.core.scenarios import Scenario
 
-from .models import Activity
+
+class ActivityTypeIn(Schema):
+    name: str = Field(min_length=1, max_length=40)
+    scenario: Scenario = Scenario.NEIGHBOURHOOD
+    earning_rule: str = Field(default="volunteer_hour", max_length=40, description="An earning rule's code.")
+
+
+class ActivityTypePatch(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    scenario: Scenario | None = None
+    earning_rule: str | None = Field(default=None, max_length=40)
+    active: bool | None = Field(default=None, description="false retires the type: not offered for new activities.")
+    confirm: bool = Field(
+        default=False, description="Needed to change the earning rule while volunteers are signed up (409 otherwise)."
+    )
+
+
+class ActivityTypeOut(Schema):
+    id: int
+    name: str
+    scenario: str
+    earning_rule: str
+    active: bool
+    activities: int
 
 
 class ActivityOut(Schema):
     id: int
     title: str
-    kind: str
+    type_id: int
+    type: str
     starts_at: dt.datetime
     ends_at: dt.datetime
     place: str
@@ -101,7 +125,7 @@ class TeamDetailOut(TeamOut):
 
 class ActivityIn(Schema):
     title: str = Field(max_length=100)
-    kind: Activity.Kind
+    type_id: int
     team_id: int | None = None
     facility_id: int | None = None
     place: str = Field(default="", max_length=100)

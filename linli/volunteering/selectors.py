@@ -16,7 +16,19 @@ from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
-from .models import Activity, Certificate, Club, ClubBooking, ClubMember, ServiceRecord, SignUp, Team, TeamMember
+from .catalogue import seed_activity_types
+from .models import (
+    Activity,
+    ActivityType,
+    Certificate,
+    Club,
+    ClubBooking,
+    ClubMember,
+    ServiceRecord,
+    SignUp,
+    Team,
+    TeamMember,
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +47,7 @@ def activities_upcoming(*, community: Community, now: dt.datetime | None = None)
     now = now or timezone.now()
     return (
         Activity.objects.filter(community=community, status=Activity.Status.PUBLISHED, ends_at__gte=now)
-        .select_related("team", "facility")
+        .select_related("team", "facility", "type")
         .order_by("starts_at", "pk")
     )
 
@@ -44,7 +56,9 @@ def activity_get(*, user: Any, community: Community, pk: int) -> Activity:
     if not rules.can_view_volunteering(user, community):
         raise NotFound(_("No such activity."))
     activity = (
-        Activity.objects.filter(community=community, pk=pk).select_related("team", "facility", "organiser").first()
+        Activity.objects.filter(community=community, pk=pk)
+        .select_related("team", "facility", "organiser", "type")
+        .first()
     )
     if activity is None:
         raise NotFound(_("No such activity."))
@@ -52,7 +66,7 @@ def activity_get(*, user: Any, community: Community, pk: int) -> Activity:
 
 
 def activity_for_user(*, user: Any, pk: int) -> Activity:
-    activity = Activity.objects.filter(pk=pk).select_related("community", "team", "facility").first()
+    activity = Activity.objects.filter(pk=pk).select_related("community", "team", "facility", "type").first()
     if activity is None or not rules.can_view_volunteering(user, activity.community):
         raise NotFound(_("No such activity."))
     return activity
@@ -169,11 +183,30 @@ def team_membership_of(*, team: Team, resident: Resident | None) -> TeamMember |
 
 def team_activities(*, team: Team, now: dt.datetime | None = None) -> dict[str, list[Activity]]:
     now = now or timezone.now()
-    published = Activity.objects.filter(team=team, status=Activity.Status.PUBLISHED)
+    published = Activity.objects.filter(team=team, status=Activity.Status.PUBLISHED).select_related("type")
     return {
         "upcoming": list(published.filter(ends_at__gte=now).order_by("starts_at", "pk")[:50]),
         "past": list(published.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:20]),
     }
+
+
+# --- activity types -------------------------------------------------------------------------------------
+
+
+def activity_types(*, community: Community, active: bool | None = None) -> QuerySet[ActivityType]:
+    """The community's kinds of activity (the seven defaults are stored on first use), with how many activities
+    each has; `active=True` gives those offered for new activities."""
+    seed_activity_types(ActivityType, community.pk)
+    qs = ActivityType.objects.filter(community=community).annotate(activity_count=Count("activities"))
+    return qs if active is None else qs.filter(active=active)
+
+
+def activity_type_get(*, user: Any, community: Community, pk: int, field: str | None = None) -> ActivityType:
+    """A type of this community, for its staff to change, or named as a new activity's type."""
+    kind = ActivityType.objects.filter(community=community, pk=pk).select_related("community").first()
+    if kind is None or not rules.can_organise(user, community):
+        raise NotFound(_("No such type of activity."), field=field)
+    return kind
 
 
 # --- the organiser's activities ---------------------------------------------------------------------------
@@ -200,7 +233,7 @@ def activities_organised(
     if past is not None:
         qs = qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
     return (
-        qs.select_related("team", "organiser")
+        qs.select_related("team", "organiser", "type")
         .annotate(
             confirmed=_count_of(SignUp, "pk", status=SignUp.Status.CONFIRMED),
             waitlisted=_count_of(SignUp, "pk", status=SignUp.Status.WAITLISTED),
@@ -214,7 +247,9 @@ def activities_organised(
 def activity_to_run(*, user: Any, community: Community, pk: int) -> Activity:
     """An activity of this community that the user organises or, as staff, runs; else 404."""
     activity = (
-        Activity.objects.filter(community=community, pk=pk).select_related("community", "team", "organiser").first()
+        Activity.objects.filter(community=community, pk=pk)
+        .select_related("community", "team", "organiser", "type")
+        .first()
     )
     if activity is None or not rules.can_run_activity(user, activity):
         raise NotFound(_("No such activity."))

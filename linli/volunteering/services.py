@@ -16,6 +16,7 @@ from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.facilities import services as facility_services
 from linli.facilities.models import Booking, Facility, Slot
+from linli.ledger import selectors as ledger_selectors
 from linli.ledger import services as ledger
 from linli.ledger.codes import RuleCode
 from linli.notifications.services import notify
@@ -24,8 +25,10 @@ from linli.people.rules import ensure_current
 from linli.places.models import Community
 
 from . import codes, rules
+from .catalogue import seed_activity_types
 from .models import (
     Activity,
+    ActivityType,
     Certificate,
     Club,
     ClubBooking,
@@ -117,6 +120,125 @@ def team_join(
     return member
 
 
+# --- activity types -------------------------------------------------------------------------------------
+
+
+class ConfirmNeeded(Conflict):
+    """A change that concerns volunteers already signed up: the staff member confirms it first."""
+
+    code = "confirm_needed"
+
+
+def activity_types_seed(*, community: Community) -> None:
+    """The seven default types, the first time a community's types are used (idempotent)."""
+    seed_activity_types(ActivityType, community.pk)
+
+
+def _earning_rule_code(community: Community, code: Any) -> str:
+    known = {r.code for r in ledger_selectors.earning_rules(community)}
+    if not isinstance(code, str) or code not in known:
+        raise DomainError(_("Choose one of the community's earning rules."), field="earning_rule", code="unknown_rule")
+    return code
+
+
+def _type_name(community: Community, name: Any, *, exclude: int | None = None) -> str:
+    name = _text(name, "name", 40)
+    same = ActivityType.objects.filter(community=community, name=name)
+    if (same.exclude(pk=exclude) if exclude is not None else same).exists():
+        raise DomainError(_("A type of this name already exists."), field="name", code="duplicate")
+    return name
+
+
+def activity_type_create(
+    *,
+    actor: Actor,
+    community: Community,
+    name: str,
+    scenario: str = Scenario.NEIGHBOURHOOD,
+    earning_rule: str = RuleCode.VOLUNTEER_HOUR,
+) -> ActivityType:
+    if not rules.can_manage_activity_types(actor, community):
+        raise NotAllowed(_("You may not set up this community's activity types."))
+    name = _type_name(community, name)
+    if scenario not in Scenario.values:
+        raise DomainError(_("Choose a scenario."), field="scenario")
+    earning_rule = _earning_rule_code(community, earning_rule)
+    with transaction.atomic():
+        activity_types_seed(community=community)
+        kind = ActivityType.objects.create(community=community, name=name, scenario=scenario, earning_rule=earning_rule)
+        audit_record(actor=actor, action="activity_type.create", instance=kind, after=snapshot(kind))
+    return kind
+
+
+def activity_type_update(
+    *,
+    actor: Actor,
+    activity_type: ActivityType,
+    name: str | None = None,
+    scenario: str | None = None,
+    earning_rule: str | None = None,
+    active: bool | None = None,
+    confirm: bool = False,
+    now: dt.datetime | None = None,
+) -> ActivityType:
+    """Rename, refile, change the points rule, retire (`active=False`) or bring back a type. Retired types stay
+    on their activities but are not offered for new ones. A new points rule applies to hours confirmed from now
+    on: when volunteers are signed up for coming activities of the type, or have hours waiting, `confirm` is
+    needed (else `ConfirmNeeded` says how many)."""
+    community = activity_type.community
+    if not rules.can_manage_activity_types(actor, community):
+        raise NotAllowed(_("You may not set up this community's activity types."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        kind = ActivityType.objects.select_for_update().get(pk=activity_type.pk)
+        before = snapshot(kind)
+        if name is not None:
+            kind.name = _type_name(community, name, exclude=kind.pk)
+        if scenario is not None:
+            if scenario not in Scenario.values:
+                raise DomainError(_("Choose a scenario."), field="scenario")
+            kind.scenario = scenario
+        if earning_rule is not None and earning_rule != kind.earning_rule:
+            kind.earning_rule = _earning_rule_code(community, earning_rule)
+            affected = (
+                SignUp.objects.filter(
+                    activity__type=kind,
+                    activity__status=Activity.Status.PUBLISHED,
+                    activity__ends_at__gte=now,
+                    status__in=SignUp.ACTIVE,
+                )
+                .order_by()
+                .values("resident")
+                .union(
+                    ServiceRecord.objects.filter(activity__type=kind, status=ServiceRecord.Status.PENDING)
+                    .order_by()
+                    .values("resident")
+                )
+                .count()
+            )
+            if affected and not confirm:
+                raise ConfirmNeeded(
+                    _(
+                        "%(n)s volunteers are signed up for coming activities of this type or have hours waiting: "
+                        "their hours will earn points by the new rule. Confirm to save."
+                    )
+                    % {"n": affected},
+                    field="confirm",
+                )
+        if active is not None:
+            kind.active = bool(active)
+        kind.save()
+        audit_record(
+            actor=actor,
+            action="activity_type.update",
+            instance=kind,
+            community=community,
+            before=before,
+            after=snapshot(kind),
+        )
+    return kind
+
+
 # --- activities -----------------------------------------------------------------------------------------
 
 
@@ -125,7 +247,7 @@ def activity_create(
     actor: Actor,
     community: Community,
     title: str,
-    kind: str,
+    type: ActivityType,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     capacity: int,
@@ -140,8 +262,10 @@ def activity_create(
     if not rules.can_create_activity(actor, community):
         raise NotAllowed(_("You may not organise activities in this community."))
     title = _text(title, "title", 100)
-    if kind not in Activity.Kind.values:
-        raise DomainError(_("Choose a kind of activity."), field="kind")
+    if not isinstance(type, ActivityType) or type.community_id != community.pk:
+        raise NotFound(_("No such type of activity."), field="type")
+    if not ActivityType.objects.filter(pk=type.pk, active=True).exists():
+        raise DomainError(_("This type of activity is retired; choose another."), field="type", code="retired")
     if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 10_000:
         raise DomainError(_("Enter between 1 and 10000 volunteers."), field="capacity")
     if ends_at <= starts_at:
@@ -160,7 +284,7 @@ def activity_create(
         activity = Activity.objects.create(
             community=community,
             team=team,
-            kind=kind,
+            type=type,
             title=title,
             facility=facility,
             place=_text(place, "place", 100, required=False) or (facility.name if facility else ""),
@@ -364,7 +488,11 @@ def record_confirm(
     ):
         raise DomainError(_("Enter between 1 and 1440 minutes."), field="minutes")
     with transaction.atomic():
-        record = ServiceRecord.objects.select_for_update().select_related("resident", "activity").get(pk=record.pk)
+        record = (
+            ServiceRecord.objects.select_for_update(of=("self", "resident", "activity"))
+            .select_related("resident", "activity__type")
+            .get(pk=record.pk)
+        )
         if record.status == ServiceRecord.Status.CONFIRMED:
             return record
         if record.status != ServiceRecord.Status.PENDING:
@@ -382,7 +510,7 @@ def record_confirm(
             earned = ledger.points_earn(
                 community=record.community,
                 resident=record.resident,
-                rule_code=RuleCode.VOLUNTEER_HOUR,
+                rule_code=record.activity.type.earning_rule,
                 quantity=hours,
                 idempotency_key=f"volunteer-hours:{record.pk}",
                 actor=actor,

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.ledger import selectors as ledger_selectors
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
 from . import codes, rules, selectors, services
 from .certificates import certificate_pdf, qr_svg
-from .forms import ActivityForm, BookVenueForm, ClubForm, ReasonForm, TeamForm
+from .forms import ActivityForm, ActivityTypeForm, BookVenueForm, ClubForm, ReasonForm, TeamForm
 
 
 def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -33,6 +34,7 @@ def _nav(request: HttpRequest, community: Any) -> dict[str, Any]:
         "community": community,
         "nav_organised": rules.can_list_organised(request.user, community),
         "nav_new_activity": rules.can_create_activity(request.user, community),
+        "nav_types": rules.can_manage_activity_types(request.user, community),
     }
 
 
@@ -320,7 +322,8 @@ def activity_new(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     if not rules.can_create_activity(request.user, community):
         raise NotAllowed(_("You may not organise activities in this community."))
-    form = ActivityForm(request.POST or None, community=community)
+    types = selectors.activity_types(community=community, active=True)
+    form = ActivityForm(request.POST or None, community=community, types=types)
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.activity_create(actor=request.user, community=community, **form.cleaned_data)
@@ -374,6 +377,86 @@ def activity_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "danger": True,
         },
     )
+
+
+# --- activity types (community staff) ----------------------------------------------------------------------
+
+
+def _types_community(request: HttpRequest, code: str) -> Any:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_manage_activity_types(request.user, community):
+        raise NotAllowed(_("You may not set up this community's activity types."))
+    return community
+
+
+@login_required
+def activity_types(request: HttpRequest, code: str) -> HttpResponse:
+    community = _types_community(request, code)
+    labels = {r.code: r.label for r in ledger_selectors.earning_rules(community)}
+    kinds = list(selectors.activity_types(community=community))
+    for kind in kinds:
+        kind.rule_label = labels.get(kind.earning_rule, kind.earning_rule)  # type: ignore[attr-defined]
+    return render(request, "volunteering/types.html", {**_nav(request, community), "types": kinds})
+
+
+@login_required
+def activity_type_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    """Add a type (no `pk`) or change one."""
+    community = _types_community(request, code)
+    kind = selectors.activity_type_get(user=request.user, community=community, pk=pk) if pk else None
+    initial = {"name": kind.name, "scenario": kind.scenario, "earning_rule": kind.earning_rule} if kind else None
+    form = ActivityTypeForm(
+        request.POST or None, initial=initial, earning_rules=ledger_selectors.earning_rules(community)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirm = data.pop("confirm")
+        try:
+            if kind is None:
+                kind = services.activity_type_create(actor=request.user, community=community, **data)
+            else:
+                services.activity_type_update(actor=request.user, activity_type=kind, confirm=confirm, **data)
+        except services.ConfirmNeeded as exc:
+            form.ask_to_confirm(str(exc.message))
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("The type “%(name)s” is saved.") % {"name": kind.name})
+            return redirect("volunteering:types", code=code)
+    title = _("Change the type “%(name)s”") % {"name": kind.name} if kind else _("New type of activity")
+    return render(request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": title})
+
+
+def _type_switch(request: HttpRequest, code: str, pk: int, active: bool) -> HttpResponse:
+    community = _types_community(request, code)
+    kind = selectors.activity_type_get(user=request.user, community=community, pk=pk)
+    try:
+        services.activity_type_update(actor=request.user, activity_type=kind, active=active)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            (
+                _("“%(name)s” is offered for new activities again.")
+                if active
+                else _("“%(name)s” is retired: activities that have it keep it, new ones cannot choose it.")
+            )
+            % {"name": kind.name},
+        )
+    return redirect("volunteering:types", code=code)
+
+
+@login_required
+@require_POST
+def activity_type_retire(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _type_switch(request, code, pk, active=False)
+
+
+@login_required
+@require_POST
+def activity_type_restore(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _type_switch(request, code, pk, active=True)
 
 
 # --- clubs (community pages) ------------------------------------------------------------------------------

@@ -355,3 +355,20 @@ def test_a_cut_off_time_with_a_time_zone_is_refused_in_the_users_language(
         assert text in response.json()["error"]["message"]
     menu.refresh_from_db()
     assert (menu.order_until, menu.price_fen) == before
+
+
+def test_the_street_and_a_charity_can_pay_the_rest_of_a_meal(users: Any, canteen: Any) -> None:
+    from linli.canteen.models import Payer
+    from linli.ledger.codes import FundingCode
+
+    assert {p.value for p in Payer} - {"resident"} == set(FundingCode.values)
+    admin = client_for(users["community_admin"], "zh-hans")
+    url = f"/canteen/shibei/canteens/{canteen.pk}/rules/new/"
+    page = admin.get(url).content.decode()
+    assert all(name in page for name in ("经济合作社", "街道", "慈善"))
+    assert "Sub-district" not in page and "Charity" not in page
+    for label, payer in [("街道补贴90岁以上", "street"), ("慈善助餐95岁以上", "charity")]:
+        age = 90 if payer == "street" else 95
+        r = admin.post(url, {"label": label, "min_age": age, "resident_pays": "0", "payer": payer})
+        assert r.status_code == 302, r.content.decode()[:500]
+        assert PriceRule.objects.get(label=label).payer == payer

@@ -372,13 +372,14 @@ def test_governance_and_points_queries_by_hand(community, people, users):
 
 
 def test_volunteer_hours_per_100_by_hand(community, people, users):
-    from linli.volunteering.models import Activity, ServiceRecord, SignUp, Team
+    from linli.volunteering.models import Activity, ActivityType, ServiceRecord, SignUp, Team
 
     team = Team.objects.create(community=community, name="柿先锋")
     at = timezone.make_aware(dt.datetime(2026, 11, 8, 9))
     activity = Activity.objects.create(
         community=community,
         team=team,
+        type=ActivityType.objects.create(community=community, name="义诊"),
         title="义诊",
         starts_at=at,
         ends_at=at + dt.timedelta(hours=3),

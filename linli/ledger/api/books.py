@@ -19,6 +19,7 @@ from ..schemas import (
     AccountOut,
     DecideIn,
     DepositIn,
+    EarningRuleIn,
     EarningRuleOut,
     EarningRulePatch,
     LedgerReportOut,
@@ -61,6 +62,20 @@ def earning_rules(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return [rule_out(r) for r in selectors.earning_rules(community)]
 
 
+@router.post(
+    f"{BOOKS}/rules",
+    response={201: EarningRuleOut},
+    summary="Add an earning rule",
+    operation_id="linli_ledger_api_earning_rule_create",
+)
+def earning_rule_create(request: HttpRequest, code: str, payload: EarningRuleIn) -> Status:
+    """A rule of the community's own: points per unit, daily, monthly and yearly caps (null: none), who pays."""
+    community = _books(request, code)
+    return Status(
+        201, rule_out(services.earning_rule_create(actor=request.user, community=community, **payload.dict()))
+    )
+
+
 @router.patch(
     f"{BOOKS}/rules/{{rule_code}}",
     response=EarningRuleOut,
@@ -75,7 +90,7 @@ def earning_rule_update(request: HttpRequest, code: str, rule_code: str, payload
         raise NotFound(
             _("There is no earning rule “%(code)s” in this community.") % {"code": rule_code}, code="unknown_rule"
         )
-    changes = patch_changes(payload, nullable=frozenset({"daily_cap", "yearly_cap", "name"}))
+    changes = patch_changes(payload, nullable=frozenset({"daily_cap", "monthly_cap", "yearly_cap", "name"}))
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
     return rule_out(services.earning_rule_update(actor=request.user, rule=rule, **changes))

@@ -152,6 +152,7 @@ def rule_out(r: EarningRule) -> dict[str, Any]:
         "name": r.name,
         "points": r.points,
         "daily_cap": r.daily_cap,
+        "monthly_cap": r.monthly_cap,
         "yearly_cap": r.yearly_cap,
         "funding_code": r.funding_code,
         "enabled": r.enabled,

@@ -21,9 +21,9 @@ from .accounts import (
     pool_account,
     resident_account,
 )
-from .earning import EarnResult, earning_rule_get, points_earn
+from .earning import EarnResult, earning_rule_create, earning_rule_get, earning_rule_update, points_earn
 from .expiry import ExpiryResult, points_expire, points_expiry_notify
-from .funding import earning_rule_update, funding_deposit, ledger_settings_update
+from .funding import funding_deposit, ledger_settings_update
 from .marketplace import (
     merchant_apply,
     merchant_decide,
@@ -55,6 +55,7 @@ __all__ = [
     "InsufficientBalance",
     "WrittenEntry",
     "clearing_account",
+    "earning_rule_create",
     "earning_rule_get",
     "earning_rule_update",
     "earning_rules_seed",

@@ -1,19 +1,23 @@
 """Earning points by the community's rules, within their daily and yearly caps."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.core.errors import DomainError, NotFound
+from linli.audit.services import audit_record, snapshot
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident
 from linli.places.models import Community
 
-from .. import selectors
-from ..models import Account, EarningRule, Entry, Transaction, TransactionKind, Unit
+from .. import rules, selectors
+from ..codes import FUNDING_CODES, FundingCode
+from ..models import MAX_CAP, MAX_RULE_POINTS, Account, EarningRule, Entry, Transaction, TransactionKind, Unit
 from .accounts import earning_rules_seed, funding_account, resident_account
 from .posting import _fingerprint, _key, _once, _post, lock_accounts, whole_amount
 
@@ -29,6 +33,121 @@ class EarnResult:
         return self.points < self.asked
 
 
+# --- the community's earning rules ----------------------------------------------------------------------------
+
+RULE_FIELDS = frozenset({"name", "points", "daily_cap", "monthly_cap", "yearly_cap", "funding_code", "enabled"})
+CODE_FORMAT = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def _rule_values(changes: dict[str, Any]) -> dict[str, Any]:
+    """Check the fields of a rule being added or changed; return them cleaned."""
+    if set(changes) - RULE_FIELDS:
+        raise DomainError(
+            _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(changes) - RULE_FIELDS))}
+        )
+    if "name" in changes:
+        name = (changes["name"] or "").strip() if isinstance(changes["name"], str | None) else None
+        if name is None or len(name) > 60:
+            raise DomainError(_("Enter at most %(n)s characters.") % {"n": 60}, field="name", code="too_long")
+        changes["name"] = name
+    if "points" in changes:
+        whole_amount(changes["points"], field="points", maximum=MAX_RULE_POINTS)
+    for cap in ("daily_cap", "monthly_cap", "yearly_cap"):
+        if changes.get(cap) is not None:
+            whole_amount(changes[cap], field=cap, maximum=MAX_CAP)
+    if "funding_code" in changes and changes["funding_code"] not in FUNDING_CODES:
+        raise DomainError(_("Unknown funding source."), field="funding_code")
+    return changes
+
+
+def _caps_in_order(rule: EarningRule) -> None:
+    """A day's cap no higher than the month's, the month's no higher than the year's (where both are set)."""
+    pairs = [("daily_cap", "monthly_cap"), ("monthly_cap", "yearly_cap"), ("daily_cap", "yearly_cap")]
+    for small, large in pairs:
+        low, high = getattr(rule, small), getattr(rule, large)
+        if low is not None and high is not None and low > high:
+            raise DomainError(
+                _("The daily cap cannot be higher than the monthly or yearly cap.")
+                if small == "daily_cap"
+                else _("The monthly cap cannot be higher than the yearly cap."),
+                field=small,
+                code="caps_out_of_order",
+            )
+
+
+def earning_rule_create(
+    *,
+    actor: Any,
+    community: Community,
+    name: str,
+    points: int,
+    code: str = "",
+    daily_cap: int | None = None,
+    monthly_cap: int | None = None,
+    yearly_cap: int | None = None,
+    funding_code: str = FundingCode.COMMUNITY_FUND,
+    enabled: bool = True,
+) -> EarningRule:
+    """A rule of the community's own (e.g. points per hour at a free clinic, paid by the 街道). Without a `code`
+    one is made up (`rule_2`, …); the code names the rule to the services that earn by it."""
+    if not rules.can_manage_ledger(actor, community):
+        raise NotAllowed(_("You may not change this community's earning rules."))
+    values = _rule_values(
+        {
+            "name": name,
+            "points": points,
+            "daily_cap": daily_cap,
+            "monthly_cap": monthly_cap,
+            "yearly_cap": yearly_cap,
+            "funding_code": funding_code,
+            "enabled": bool(enabled),
+        }
+    )
+    if not values["name"]:
+        raise DomainError(_("This field is required."), field="name", code="required")
+    code = (code or "").strip()
+    if code and (not CODE_FORMAT.match(code) or code == "new"):
+        raise DomainError(
+            _("A code is 2 to 40 small letters, digits or underscores, starting with a letter."),
+            field="code",
+            code="bad_code",
+        )
+    with transaction.atomic():
+        earning_rules_seed(community)
+        existing = EarningRule.objects.select_for_update().filter(community=community)
+        taken = set(existing.values_list("code", flat=True))
+        names = {r.label for r in existing}
+        if values["name"] in names:
+            raise DomainError(_("A rule of this name already exists."), field="name", code="duplicate")
+        if code in taken:
+            raise DomainError(_("A rule with this code already exists."), field="code", code="duplicate")
+        if not code:
+            code = next(f"rule_{n}" for n in range(len(taken) + 1, len(taken) + 1000) if f"rule_{n}" not in taken)
+        rule = EarningRule(community=community, code=code, **values)
+        _caps_in_order(rule)
+        rule.save()
+        audit_record(actor=actor, action="earning_rule.create", instance=rule, after=snapshot(rule))
+    return rule
+
+
+def earning_rule_update(*, actor: Any, rule: EarningRule, **changes: Any) -> EarningRule:
+    """Change a rule: name, points per unit, the daily, monthly and yearly caps (None: no cap), who pays, on or
+    off. The new values apply to points earned from now on."""
+    if not rules.can_manage_ledger(actor, rule.community):
+        raise NotAllowed(_("You may not change this community's earning rules."))
+    changes = _rule_values(dict(changes))
+    with transaction.atomic():
+        earning_rules_seed(rule.community)  # a rule still at its defaults is stored first
+        locked = EarningRule.objects.select_for_update().get(community=rule.community, code=rule.code)
+        before = snapshot(locked)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _caps_in_order(locked)
+        locked.save(update_fields=list(changes))
+        audit_record(actor=actor, action="earning_rule.update", instance=locked, before=before, after=snapshot(locked))
+    return locked
+
+
 # --- earning --------------------------------------------------------------------------------------------------
 
 
@@ -36,6 +155,13 @@ def _local_day_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.da
     local = timezone.localtime(now)
     day = timezone.make_aware(dt.datetime(local.year, local.month, local.day))
     return day, day + dt.timedelta(days=1), selectors.year_start(local.year), selectors.year_start(local.year + 1)
+
+
+def _local_month_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    local = timezone.localtime(now)
+    start = timezone.make_aware(dt.datetime(local.year, local.month, 1))
+    following = dt.datetime(local.year + local.month // 12, local.month % 12 + 1, 1)
+    return start, timezone.make_aware(following)
 
 
 def _already_earned(account: Account, rule: EarningRule, start: dt.datetime, end: dt.datetime) -> int:
@@ -81,7 +207,7 @@ def points_earn(
 ) -> EarnResult:
     """Award points by the community's rule `rule_code` for `quantity` units (hours, attendances…).
 
-    Daily and yearly caps apply per resident and rule: the award may be smaller than asked, or 0 (then
+    Daily, monthly and yearly caps apply per resident and rule: the award may be smaller than asked, or 0 (then
     `transaction` is None). The rule's funding source pays. Other domains earn points only through here."""
     key = _key(idempotency_key)
     quantity = whole_amount(quantity, field="quantity", maximum=10_000)
@@ -104,6 +230,9 @@ def points_earn(
         room = asked
         if rule.daily_cap is not None:
             room = min(room, rule.daily_cap - _already_earned(to, rule, day_start, day_end))
+        if rule.monthly_cap is not None:
+            month_start, month_end = _local_month_bounds(now)
+            room = min(room, rule.monthly_cap - _already_earned(to, rule, month_start, month_end))
         if rule.yearly_cap is not None:
             room = min(room, rule.yearly_cap - _already_earned(to, rule, year_start, year_end))
         points = max(0, room)

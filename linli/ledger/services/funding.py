@@ -10,47 +10,17 @@ from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 
 from .. import rules
-from ..codes import FUNDING_CODES
 from ..models import (
-    MAX_CAP,
     MAX_POLICY_NUMBER,
-    MAX_RULE_POINTS,
-    EarningRule,
     LedgerSettings,
     Transaction,
     TransactionKind,
     Unit,
 )
-from .accounts import earning_rules_seed, external_account, funding_account, ledger_settings_open
+from .accounts import external_account, funding_account, ledger_settings_open
 from .posting import money_transfer, whole_amount
 
 # --- settings and rules ---------------------------------------------------------------------------------------
-
-
-def earning_rule_update(*, actor: Any, rule: EarningRule, **changes: Any) -> EarningRule:
-    if not rules.can_manage_ledger(actor, rule.community):
-        raise NotAllowed(_("You may not change this community's earning rules."))
-    allowed = {"name", "points", "daily_cap", "yearly_cap", "funding_code", "enabled"}
-    if set(changes) - allowed:
-        raise DomainError(
-            _("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(set(changes) - allowed))}
-        )
-    if "points" in changes:
-        whole_amount(changes["points"], field="points", maximum=MAX_RULE_POINTS)
-    for cap in ("daily_cap", "yearly_cap"):
-        if changes.get(cap) is not None:
-            whole_amount(changes[cap], field=cap, maximum=MAX_CAP)
-    if "funding_code" in changes and changes["funding_code"] not in FUNDING_CODES:
-        raise DomainError(_("Unknown funding source."), field="funding_code")
-    with transaction.atomic():
-        earning_rules_seed(rule.community)  # a rule still at its defaults is stored first
-        locked = EarningRule.objects.select_for_update().get(community=rule.community, code=rule.code)
-        before = snapshot(locked)
-        for name, value in changes.items():
-            setattr(locked, name, value)
-        locked.save(update_fields=list(changes))
-        audit_record(actor=actor, action="earning_rule.update", instance=locked, before=before, after=snapshot(locked))
-    return locked
 
 
 def ledger_settings_update(*, actor: Any, community: Community, **changes: Any) -> LedgerSettings:

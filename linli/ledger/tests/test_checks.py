@@ -142,14 +142,14 @@ def test_a_settled_order_refunded_is_reported(trading: dict[str, Any]) -> None:
 
 
 def test_volunteer_hours_and_fund_postings_are_checked(community: Any, resident: Any, users: Any) -> None:
-    from linli.volunteering.models import Activity, ServiceRecord, SignUp
+    from linli.volunteering.models import Activity, ActivityType, ServiceRecord, SignUp
 
     fund(resident, 30)
     earning = Transaction.objects.get(kind=TransactionKind.EARN)
     starts = timezone.now() - dt.timedelta(days=1)
     activity = Activity.objects.create(
         community=community,
-        kind="service",
+        type=ActivityType.objects.create(community=community, name="志愿服务"),
         title="清扫",
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=2),

@@ -8,7 +8,7 @@ from linli.accounts.models import Role
 from linli.conftest import make_resident
 from linli.facilities.models import Facility, FacilityCategory, Service, Slot
 from linli.volunteering import services
-from linli.volunteering.models import Activity
+from linli.volunteering.models import Activity, ActivityType
 
 NOW = dt.datetime(2026, 5, 10, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -30,6 +30,12 @@ def second_volunteer(community: Any, make_user: Any) -> Any:
     return make_resident(community, name="李晓梅", seq=12, user=user)
 
 
+def type_named(community: Any, name: str = "邻里节") -> ActivityType:
+    """One of the community's activity types (the seven defaults are seeded on first use)."""
+    services.activity_types_seed(community=community)
+    return ActivityType.objects.get(community=community, name=name)
+
+
 def make_activity(
     organiser: Any, community: Any, *, capacity: int = 10, hours: int = 2, title: str = "邻里节", **extra: Any
 ) -> Activity:
@@ -38,7 +44,7 @@ def make_activity(
         actor=organiser,
         community=community,
         title=title,
-        kind=Activity.Kind.FESTIVAL,
+        type=extra.pop("type", None) or type_named(community),
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=hours),
         capacity=capacity,
@@ -84,7 +90,7 @@ def soon_activity(organiser: Any, community: Any, *, days: int = 3, hours: int =
         actor=organiser,
         community=community,
         title=extra.pop("title", "邻里节 · 便民服务"),
-        kind=extra.pop("kind", Activity.Kind.FESTIVAL),
+        type=extra.pop("type", None) or type_named(community),
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=hours),
         capacity=extra.pop("capacity", 10),

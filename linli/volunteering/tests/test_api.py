@@ -8,6 +8,8 @@ from linli.notifications.models import Notification
 from linli.volunteering import codes, services
 from linli.volunteering.models import Activity, Club, ServiceRecord, Team
 
+from .conftest import type_named
+
 pytestmark = pytest.mark.django_db
 
 
@@ -17,7 +19,7 @@ def test_sign_up_and_check_in_through_the_api_and_bad_codes_answer_clearly(commu
         actor=organiser,
         community=community,
         title="义诊",
-        kind="clinic",
+        type=type_named(community, "义诊"),
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=3),
         capacity=5,
@@ -92,7 +94,7 @@ def test_staff_create_teams_activities_and_clubs_through_the_api_and_each_is_aud
     start, end = _future()
     body = {
         "title": "社区义诊",
-        "kind": "clinic",
+        "type_id": type_named(community, "义诊").pk,
         "team_id": team_id,
         "facility_id": venue.pk,
         "starts_at": start.isoformat(),
@@ -211,7 +213,7 @@ def test_a_resident_is_refused_staff_writes_through_the_api_and_nothing_changes(
             f"{BASE}/activities",
             {
                 "title": "私办",
-                "kind": "festival",
+                "type_id": type_named(community).pk,
                 "starts_at": start.isoformat(),
                 "ends_at": end.isoformat(),
                 "capacity": 3,
@@ -260,7 +262,7 @@ def test_another_communitys_things_are_404_through_the_api(community, organiser,
             f"{BASE}/activities",
             {
                 "title": "借队",
-                "kind": "festival",
+                "type_id": type_named(community).pk,
                 "team_id": foreign["team"].pk,
                 "starts_at": start.isoformat(),
                 "ends_at": end.isoformat(),
@@ -285,7 +287,7 @@ def test_bad_activity_input_through_the_api_is_told_in_the_users_language(commun
     start, end = _future()
     good = {
         "title": "邻里节",
-        "kind": "festival",
+        "type_id": type_named(community).pk,
         "starts_at": start.isoformat(),
         "ends_at": end.isoformat(),
         "capacity": 5,
@@ -298,7 +300,7 @@ def test_bad_activity_input_through_the_api_is_told_in_the_users_language(commun
         ({"capacity": -3}, 422, "capacity", "不小于 1" if zh else "at least 1"),
         ({"capacity": "ten"}, 422, "capacity", "整数" if zh else "whole number"),
         ({"ends_at": (start - dt.timedelta(hours=1)).isoformat()}, 400, "ends_at", "晚于" if zh else "end after"),
-        ({"kind": "party"}, 422, "kind", "请从以下选项中选择" if zh else "Choose one of"),
+        ({"type_id": "party"}, 422, "type_id", "整数" if zh else "whole number"),
         ({"starts_at": "tomorrow"}, 422, "starts_at", "ISO 8601 格式" if zh else "ISO 8601 form"),
     ]
     for change, status, field, text in cases:

@@ -7,6 +7,8 @@ from linli.conftest import browser_login, screenshot
 from linli.volunteering import services
 from linli.volunteering.models import Activity
 
+from .conftest import type_named
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -16,7 +18,7 @@ def test_a_volunteer_signs_up_checks_in_with_the_code_and_sees_the_points(page, 
         actor=organiser,
         community=community,
         title="邻里节 · 便民服务",
-        kind="festival",
+        type=type_named(community),
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=2),
         capacity=20,
@@ -90,10 +92,18 @@ def test_staff_publish_an_activity_and_a_leader_books_the_clubs_venue(
     )
     browser_login(page, organiser.mobile)
     page.goto(page.base_url + "/volunteer/c/shibei/teams/")
+    page.click("[data-testid=nav-types]")  # the organiser adds a kind of activity first
+    page.click("[data-testid=type-new]")
+    page.fill("input[name=name]", "敬老义诊")
+    page.select_option("select[name=scenario]", "health")
+    page.click("[data-testid=submit]")
+    page.wait_for_load_state()
+    assert page.locator("text=敬老义诊").count() >= 1
+    screenshot(page, "volunteering-activity-types")
     page.click("[data-testid=nav-new-activity]")
     start = timezone.localtime() + dt.timedelta(days=4)
     page.fill("input[name=title]", "重阳节敬老义诊")
-    page.select_option("select[name=kind]", "clinic")
+    page.select_option("select[name=type]", label="敬老义诊")
     page.select_option("select[name=team]", str(team.pk))
     page.fill("input[name=starts_at]", start.strftime("%Y-%m-%dT09:00"))
     page.fill("input[name=ends_at]", start.strftime("%Y-%m-%dT08:00"))  # before the start: refused, kept
@@ -106,7 +116,7 @@ def test_staff_publish_an_activity_and_a_leader_books_the_clubs_venue(
     page.click("[data-testid=submit]")
     page.wait_for_load_state()
     activity = Activity.objects.get(title="重阳节敬老义诊")
-    assert activity.capacity == 12 and activity.team == team
+    assert activity.capacity == 12 and activity.team == team and activity.type.name == "敬老义诊"
     page.click("[data-testid=nav-organised]")
     page.wait_for_load_state()
     assert page.inner_text(f"[data-testid=confirmed-{activity.pk}]") == "0/12"

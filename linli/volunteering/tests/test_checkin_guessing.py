@@ -11,7 +11,7 @@ from linli.core.throttle import Throttled
 from linli.volunteering import codes, services
 from linli.volunteering.models import Activity, ServiceRecord
 
-from .conftest import NOW, make_activity
+from .conftest import NOW, make_activity, type_named
 
 AT_START = NOW + dt.timedelta(hours=2, minutes=1)
 
@@ -56,7 +56,7 @@ def test_guessing_through_the_api_and_the_page_is_refused_in_the_users_language(
         actor=organiser,
         community=community,
         title="义诊",
-        kind="clinic",
+        type=type_named(community, "义诊"),
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=3),
         capacity=5,

@@ -14,7 +14,7 @@ from linli.notifications.models import Notification
 from linli.volunteering import codes, services
 from linli.volunteering.models import Activity, Club, ClubMember, ServiceRecord, SignUp, Team, TeamMember
 
-from .conftest import soon_activity
+from .conftest import soon_activity, type_named
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_staff_create_a_team_an_activity_and_a_club_through_pages_and_each_is_au
         "/volunteer/c/shibei/activities/new/",
         {
             "title": "五月义诊",
-            "kind": "clinic",
+            "type": type_named(community, "义诊").pk,
             "team": team.pk,
             "facility": venue.pk,
             "place": "",
@@ -119,7 +119,7 @@ def test_staff_create_a_team_an_activity_and_a_club_through_pages_and_each_is_au
     )
     activity = Activity.objects.get(title="五月义诊")
     assert r.status_code == 302 and r["Location"] == f"/volunteer/activities/{activity.pk}/"
-    assert (activity.kind, activity.team, activity.capacity, activity.minutes) == ("clinic", team, 8, 150)
+    assert (activity.type.name, activity.team, activity.capacity, activity.minutes) == ("义诊", team, 8, 150)
     assert activity.place == venue.name and activity.organiser == organiser
     assert AuditEntry.objects.filter(action="activity.create", object_id=str(activity.pk)).exists()
 
@@ -279,7 +279,7 @@ def test_a_resident_is_refused_staff_writes_and_nothing_changes(
             "/volunteer/c/shibei/activities/new/",
             {
                 "title": "私办活动",
-                "kind": "festival",
+                "type": type_named(community).pk,
                 "starts_at": start.strftime("%Y-%m-%dT09:00"),
                 "ends_at": start.strftime("%Y-%m-%dT10:00"),
                 "capacity": "5",
@@ -342,7 +342,7 @@ def test_bad_activity_input_is_told_in_the_users_language_and_saves_nothing(
     start = timezone.localtime() + dt.timedelta(days=5)
     good = {
         "title": "邻里节",
-        "kind": "festival",
+        "type": type_named(community).pk,
         "starts_at": start.strftime("%Y-%m-%dT09:00"),
         "ends_at": start.strftime("%Y-%m-%dT11:00"),
         "capacity": "10",

@@ -11,7 +11,7 @@ from linli.ledger.models import Transaction
 from linli.volunteering import codes, selectors, services
 from linli.volunteering.models import ServiceRecord, SignUp
 
-from .conftest import NOW, make_activity
+from .conftest import NOW, make_activity, type_named
 
 pytestmark = pytest.mark.django_db
 AT_START = NOW + dt.timedelta(hours=2, minutes=1)
@@ -166,7 +166,7 @@ def test_bad_activity_input_is_refused_with_a_message(organiser, community):
     for case in cases:
         with pytest.raises(DomainError) as refused:
             services.activity_create(
-                actor=organiser, community=community, kind="festival", starts_at=start, now=NOW, **case
+                actor=organiser, community=community, type=type_named(community), starts_at=start, now=NOW, **case
             )
         assert refused.value.field and str(refused.value.message)
     assert not community.activities.exists()
