@@ -16,14 +16,14 @@ from linli.places.selectors import community_get
 from . import selectors, services
 from .models import Posting, Settlement, Source
 from .schemas import (
-    CloseIn,
     CloseOut,
+    CommunitySettlementOut,
     DisputeIn,
+    MonthCloseIn,
     PostingIn,
     PostingOut,
+    PostingReverseIn,
     PrepareIn,
-    ReverseIn,
-    SettlementOut,
     StatementOut,
     SupportIn,
 )
@@ -170,7 +170,7 @@ def posting_create(request: HttpRequest, code: str, payload: PostingIn) -> Statu
 
 
 @router.post(BASE + "/postings/{pk}/reverse", response={201: PostingOut}, auth=AUTH)
-def posting_reverse(request: HttpRequest, code: str, pk: int, payload: ReverseIn) -> Status:
+def posting_reverse(request: HttpRequest, code: str, pk: int, payload: PostingReverseIn) -> Status:
     community = community_get(code=code, user=request.user)
     posting = selectors.posting_get(user=request.user, community=community, pk=pk)
     reversal = services.posting_reverse(actor=request.user, posting=posting, reason=payload.reason, day=payload.day)
@@ -212,7 +212,7 @@ def close_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 @router.post(BASE + "/closes", response={201: CloseOut}, auth=AUTH)
-def close_create(request: HttpRequest, code: str, payload: CloseIn) -> Status:
+def close_create(request: HttpRequest, code: str, payload: MonthCloseIn) -> Status:
     """Close a month that is over: postings dated in it are refused from then on."""
     community = community_get(code=code, user=request.user)
     year, month = parse_month(payload.month)
@@ -222,13 +222,13 @@ def close_create(request: HttpRequest, code: str, payload: CloseIn) -> Status:
 # --- 共富 settlements -------------------------------------------------------------------------------------
 
 
-@router.get(BASE + "/settlements", response=list[SettlementOut], auth=AUTH)
+@router.get(BASE + "/settlements", response=list[CommunitySettlementOut], auth=AUTH)
 def settlement_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
     return [settlement_out(s) for s in selectors.settlements(user=request.user, community=community)[:500]]
 
 
-@router.post(BASE + "/settlements", response={201: list[SettlementOut]}, auth=AUTH)
+@router.post(BASE + "/settlements", response={201: list[CommunitySettlementOut]}, auth=AUTH)
 def settlement_prepare(request: HttpRequest, code: str, payload: PrepareIn) -> Status:
     """Draw up the month's statements with one community (`other`) or with every community traded with."""
     community = community_get(code=code, user=request.user)
@@ -243,13 +243,13 @@ def settlement_prepare(request: HttpRequest, code: str, payload: PrepareIn) -> S
     return Status(201, [settlement_out(s) for s in done])
 
 
-@router.get(BASE + "/settlements/{pk}", response=SettlementOut, auth=AUTH)
+@router.get(BASE + "/settlements/{pk}", response=CommunitySettlementOut, auth=AUTH)
 def settlement_detail(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     return settlement_out(selectors.settlement_get(user=request.user, community=community, pk=pk))
 
 
-@router.post(BASE + "/settlements/{pk}/confirm", response=SettlementOut, auth=AUTH)
+@router.post(BASE + "/settlements/{pk}/confirm", response=CommunitySettlementOut, auth=AUTH)
 def settlement_confirm(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:
     """This community confirms the statement; once both sides have, it is paid through the ledger."""
     community = community_get(code=code, user=request.user)
@@ -257,7 +257,7 @@ def settlement_confirm(request: HttpRequest, code: str, pk: int) -> dict[str, An
     return settlement_out(services.settlement_confirm(actor=request.user, settlement=found, community=community))
 
 
-@router.post(BASE + "/settlements/{pk}/dispute", response=SettlementOut, auth=AUTH)
+@router.post(BASE + "/settlements/{pk}/dispute", response=CommunitySettlementOut, auth=AUTH)
 def settlement_dispute(request: HttpRequest, code: str, pk: int, payload: DisputeIn) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     found = selectors.settlement_get(user=request.user, community=community, pk=pk)

@@ -24,7 +24,7 @@ class SupportIn(Schema):
     idempotency_key: str = Field("", max_length=100)
 
 
-class ReverseIn(Schema):
+class PostingReverseIn(Schema):
     reason: str = Field(max_length=200)
     day: dt.date | None = None
 
@@ -46,7 +46,7 @@ class PostingOut(Schema):
     evidence: str
 
 
-class CloseIn(Schema):
+class MonthCloseIn(Schema):
     month: str  # YYYY-MM
 
 
@@ -110,7 +110,7 @@ class SideOut(Schema):
     confirmed_at: dt.datetime | None
 
 
-class SettlementOut(Schema):
+class CommunitySettlementOut(Schema):
     id: int
     month: str
     status: str

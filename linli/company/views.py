@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.buttons import press
-from linli.core.errors import DomainError, NotAllowed
+from linli.core.errors import NotAllowed
 from linli.core.parsing import parse_month
 from linli.places.selectors import community_get, street_get
 
@@ -22,15 +22,13 @@ from .forms import DisputeForm, PostingForm, PrepareForm, ReverseForm, SettingsF
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
+    """`?month=YYYY-MM`, this month when absent; a month that cannot be read is a 400 saying how to write it."""
     today = timezone.localdate()
-    try:
-        return parse_month(request.GET.get("month"), default=(today.year, today.month))
-    except DomainError:
-        return today.year, today.month
+    return parse_month(request.GET.get("month"), default=(today.year, today.month))
 
 
 def _period(request: HttpRequest) -> tuple[int, int | None]:
-    """`?year=YYYY` for a whole year, else `?month=YYYY-MM` (this month when absent or wrong)."""
+    """`?year=YYYY` for a whole year, else `?month=YYYY-MM` (this month when absent)."""
     raw = (request.GET.get("year") or "").strip()
     if raw.isascii() and raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= 2100:
         return int(raw), None

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.exports import csv_writer
+
 from ..models import Payment, Refund
 from .base import BadNotification, Notice, PaymentProvider, Prepay, ProviderError, StatementLine, TradeState
 
@@ -55,7 +57,7 @@ class CounterProvider(PaymentProvider):
         start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
         end = start + dt.timedelta(days=1)
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(HEADER)
         for p in Payment.objects.filter(
             community__code=mch_id, provider=self.name, paid_at__gte=start, paid_at__lt=end

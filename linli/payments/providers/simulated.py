@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.exports import csv_writer
+
 from ..models import GatewayTrade
 from .base import (
     AlreadyPaid,
@@ -175,7 +177,7 @@ class SimulatedGateway(PaymentProvider):
         start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
         end = start + dt.timedelta(days=1)
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(STATEMENT_HEADER)
         trades = GatewayTrade.objects.filter(
             mch_id=mch_id, state=GatewayTrade.State.SUCCESS, finished_at__gte=start, finished_at__lt=end

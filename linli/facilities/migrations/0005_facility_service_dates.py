@@ -16,7 +16,7 @@ def inactive_closed_when_last_changed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('facilities', '0003_facility_operator_accounts'),
+        ('facilities', '0004_facility_types_edited_and_retired'),
     ]
 
     operations = [
