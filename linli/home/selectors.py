@@ -81,7 +81,8 @@ def due_today(
         )
     )
     for enrolment in enrolled.distinct()[:limit]:
-        session = enrolment.course.today[0] if enrolment.course.today else None
+        today_sessions: list[Session] = getattr(enrolment.course, "today", [])  # the prefetch's to_attr
+        session = today_sessions[0] if today_sessions else None
         items.append(
             DueItem(
                 "class",
