@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,21 +38,26 @@ def _local_day_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.da
     return day, day + dt.timedelta(days=1), selectors.year_start(local.year), selectors.year_start(local.year + 1)
 
 
-def _already_earned(account: Account, rule: EarningRule, start: dt.datetime, end: dt.datetime) -> int:
-    total = Entry.objects.filter(
+def _already_earned(
+    account: Account, rule: EarningRule, start: dt.datetime, end: dt.datetime, day: tuple[dt.datetime, dt.datetime]
+) -> tuple[int, int]:
+    """What the account earned by the rule from `start` to `end`, and within `day` (inside that span), in one query."""
+    totals = Entry.objects.filter(
         account=account,
         transaction__kind=TransactionKind.EARN,
         transaction__rule_code=rule.code,
         occurred_at__gte=start,
         occurred_at__lt=end,
         transaction__reversed_by__isnull=True,
-    ).aggregate(s=Sum("amount"))["s"]
-    return int(total or 0)
+    ).aggregate(span=Sum("amount"), day=Sum("amount", filter=Q(occurred_at__gte=day[0], occurred_at__lt=day[1])))
+    return int(totals["span"] or 0), int(totals["day"] or 0)
 
 
 def earning_rule_get(community: Community, code: str) -> EarningRule:
-    earning_rules_seed(community)
     rule = EarningRule.objects.filter(community=community, code=code).first()
+    if rule is None:  # the community's first use of its rules: store the defaults, then read again
+        earning_rules_seed(community)
+        rule = EarningRule.objects.filter(community=community, code=code).first()
     if rule is None:
         raise DomainError(
             _("There is no earning rule “%(code)s” in this community.") % {"code": code},
@@ -102,10 +107,18 @@ def points_earn(
         asked = rule.points * quantity
         day_start, day_end, year_start, year_end = _local_day_bounds(now)
         room = asked
-        if rule.daily_cap is not None:
-            room = min(room, rule.daily_cap - _already_earned(to, rule, day_start, day_end))
-        if rule.yearly_cap is not None:
-            room = min(room, rule.yearly_cap - _already_earned(to, rule, year_start, year_end))
+        if rule.daily_cap is not None or rule.yearly_cap is not None:
+            # the year's and the day's earnings in one query (the day lies within its year)
+            year, day = _already_earned(
+                to,
+                rule,
+                *((year_start, year_end) if rule.yearly_cap is not None else (day_start, day_end)),
+                day=(day_start, day_end),
+            )
+            if rule.daily_cap is not None:
+                room = min(room, rule.daily_cap - day)
+            if rule.yearly_cap is not None:
+                room = min(room, rule.yearly_cap - year)
         points = max(0, room)
         legs = [(source, -points), (to, points)] if points else []
         txn = _post(
