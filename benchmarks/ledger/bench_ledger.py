@@ -296,7 +296,7 @@ def write_readme(opts: argparse.Namespace, rounds: list[dict[str, float]], media
         f"| {w} | {medians[w]:.2f} | {medians_simple[w]:.2f} | {'meets' if medians[w] >= TARGET else 'MISSES'} |"
         for w in WORKLOADS
     )
-    doc = (__doc__ or "").strip().split("\n", 1)[1].strip()
+    doc = (__doc__ or "")[(__doc__ or "").index("Creates two") :].strip()
     (Path(__file__).parent / "README.md").write_text(
         f"""# Ledger benchmark
 
