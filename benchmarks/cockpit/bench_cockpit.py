@@ -139,7 +139,11 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     loaded, job = load(args.residents, args.communities, args.street_size)
-    viewer = User.objects.create_user(mobile="13999999999", password="bench-pass-2026")
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    # hashed as the production settings check it (the test settings that load the data hash with MD5)
+    hasher = PBKDF2PasswordHasher()
+    viewer = User.objects.create(mobile="13999999999", password=hasher.encode("bench-pass-2026", hasher.salt()))
     RoleAssignment.objects.create(user=viewer, role=Role.CITY_VIEWER)
     client = Client()
     client.force_login(viewer)

@@ -4,7 +4,8 @@ run and requests its pages back to back, with no think time, so that throughput 
 Besides pages, the mix holds write journeys, made through the pages as a resident's browser makes them: the form
 page is read, its CSRF token (and idempotency key) taken from the form, the form posted, the redirect followed.
 - `journey:order`: a 街坊汇 product's confirm page, place the order, the order's code page, cancel it, my orders.
-- `journey:booking`: a facility's page, book one of its slots, my bookings, cancel that booking.
+- `journey:booking`: a facility's page, one of its days, book one of its slots for a member of the household, my
+  bookings, cancel that booking.
 Each request of a journey is reported under its own name; a refusal (a redirect elsewhere than success) fails it."""
 
 import json
@@ -25,6 +26,8 @@ WRITES: dict = json.loads(os.environ.get("LOAD_WRITES", "{}"))
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 BOOK = re.compile(r'action="(/services/[^/"]+/slots/\d+/book/)"')
+DAY = re.compile(r'href="\?date=(\d{4}-\d{2}-\d{2})#')
+MEMBER = re.compile(r'<option value="(\d+)">')
 CANCEL_BOOKING = re.compile(r'action="(/services/[^/"]+/bookings/(\d+)/cancel/)"')
 
 
@@ -109,13 +112,20 @@ class Visitor(FastHttpUser):
     def book_and_cancel(self, account: str) -> None:
         facility = WRITES["facility"]
         page = self.get(account, facility, "booking 1 GET /services/[code]/facilities/[id]/")
-        token, slots = TOKEN.search(page), BOOK.findall(page)
+        days = DAY.findall(page)
+        if days:  # a day of the facility's, as a resident taps one, for its slots
+            facility = f"{facility}?date={random.choice(days)}"
+            page = self.get(account, facility, "booking 1b GET /services/[code]/facilities/[id]/?date=")
+        token, slots, members = TOKEN.search(page), BOOK.findall(page), MEMBER.findall(page)
         if not (token and slots):
             return
+        form = {"csrfmiddlewaretoken": token.group(1)}
+        if members:  # for whom (为谁预订): a member of the household
+            form["resident"] = random.choice(members)
         mine = self.post(
             account,
             random.choice(slots),
-            {"csrfmiddlewaretoken": token.group(1)},
+            form,
             "booking 2 POST /services/[code]/slots/[id]/book/",
             "/services/my/",
             facility,
