@@ -21,7 +21,7 @@ from .services import menu_create, price_rule_add, quote
 
 def build(ctx: DemoContext) -> None:
     shibei, limin = ctx.communities[0], ctx.communities[1]
-    now = timezone.now()
+    now = ctx.now
     today = ctx.today
     tz = timezone.get_current_timezone()
     facilities = {f.code: f for f in Facility.objects.filter(community__in=[shibei, limin])}

@@ -13,6 +13,7 @@ from linli.core.errors import NotAllowed, NotFound
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.facilities.selectors import facilities_for, household_of
+from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
@@ -114,10 +115,13 @@ def price_rule_get(*, user: Any, community: Community, pk: int) -> PriceRule:
     return rule
 
 
-def orders_of_user(*, user: Any, with_charges: bool = False) -> QuerySet[MealOrder]:
-    members = [r.pk for r in household_of(user=user)]
+def orders_of_user(
+    *, user: Any, with_charges: bool = False, members: list[Resident] | None = None
+) -> QuerySet[MealOrder]:
+    """Meal orders of the user's household and the elders they help (`members`: that list, if the caller has it)."""
+    ids = [r.pk for r in (household_of(user=user) if members is None else members)]
     orders = (
-        MealOrder.objects.filter(resident_id__in=members)
+        MealOrder.objects.filter(resident_id__in=ids)
         .select_related("menu__canteen", "resident", "ordered_by__resident", "community")
         .order_by("-menu__day", "pk")
     )

@@ -97,7 +97,7 @@ def _year_of_visits(ctx: DemoContext, community: Any) -> list[dict[str, Any]]:
 def _follow_ups(ctx: DemoContext, community: Any, caseworker: Any) -> tuple[int, int]:
     """Needs of the last two months referred through the services; older referrals done, a few still open."""
     rnd = ctx.random
-    now = timezone.now()
+    now = ctx.now
     since = now - dt.timedelta(days=60)
     with_needs = (
         Visit.objects.filter(community=community, visited_at__gte=since)

@@ -6,7 +6,6 @@ already decided are history, written in bulk."""
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from linli.core.demo import DemoContext
 from linli.facilities.models import Facility
@@ -19,7 +18,7 @@ from .services import group_create
 
 def build(ctx: DemoContext) -> None:
     shibei, limin = ctx.communities[0], ctx.communities[1]
-    now = timezone.now()
+    now = ctx.now
     today = ctx.today
     facilities = {f.code: f for f in Facility.objects.filter(community__in=[shibei, limin])}
     with transaction.atomic():

@@ -8,6 +8,7 @@ from linli.core.errors import NotAllowed, NotFound
 from linli.facilities import rules
 from linli.facilities.models import Facility
 from linli.facilities.selectors import household_of
+from linli.people.models import Resident
 from linli.places.models import Community
 
 from .models import AgeGroup, Application
@@ -26,9 +27,10 @@ def group_get(*, user: Any, community: Community, pk: int) -> AgeGroup:
     return group
 
 
-def applications_of_user(*, user: Any) -> QuerySet[Application]:
-    members = [r.pk for r in household_of(user=user)]
-    return Application.objects.filter(child_id__in=members).select_related(
+def applications_of_user(*, user: Any, members: list[Resident] | None = None) -> QuerySet[Application]:
+    """Applications for the user's household and the elders they help (`members`: that list, if the caller has it)."""
+    ids = [r.pk for r in (household_of(user=user) if members is None else members)]
+    return Application.objects.filter(child_id__in=ids).select_related(
         "group__facility", "child", "applied_by__resident", "community"
     )
 

@@ -107,7 +107,7 @@ def _community_year(
         for _ in range(rnd.randint(per_month - 1, per_month + 2)):
             kind, title, body, _plan = rnd.choice(SUBJECTS)
             raised = _at(month_start + dt.timedelta(days=rnd.randint(0, 20)), rnd.randint(8, 21))
-            if raised > timezone.now():
+            if raised > ctx.now:
                 continue
             n = rnd.choice(buildings) if buildings else ""
             matters.append(
@@ -161,7 +161,7 @@ def _community_year(
                 today + dt.timedelta(days=5 + 3 * k) if month_back == 0 else month_start + dt.timedelta(days=22 + 3 * k)
             )
             starts = _at(day, 19)
-            held = starts < timezone.now() - dt.timedelta(hours=3)
+            held = starts < ctx.now - dt.timedelta(hours=3)
             meeting = Meeting.objects.create(
                 community=community,
                 title=f"{day.month}月民情圆桌会（第{k + 1}场）",
@@ -192,7 +192,7 @@ def _community_year(
             if not held:
                 mine = Resident.objects.filter(user=follower, community=community).first()
                 if mine is not None:
-                    registrations.append(Registration(meeting=meeting, resident=mine, registered_at=timezone.now()))
+                    registrations.append(Registration(meeting=meeting, resident=mine, registered_at=ctx.now))
                 continue
             meeting.minutes = f"参会：社区、物业、业委会、居民代表共{len(attendees)}人。\n" + "\n".join(
                 f"{i}. {m.title}：各方充分讨论，形成决定。" for i, m in enumerate(share, 1)
@@ -290,7 +290,7 @@ def _community_year(
 
 def _votes(ctx: DemoContext, community: Any, staff: Any, adults: list[tuple[int, int, bool]]) -> None:
     rnd = ctx.random
-    now = timezone.now()
+    now = ctx.now
     specs = [
         (
             "中心花园改造选哪个方案？",

@@ -81,7 +81,7 @@ def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Faci
     staff = [u for k, u in ctx.users.items() if k in ("steward", "social_worker", "community_admin")]
     learners: set[int] = set()
     enrolments, sessions = [], []
-    now = timezone.now()
+    now = ctx.now
     for term in (previous, current):
         for title, audience, teacher, when, seats, fee in COURSES:
             where = after_school if audience == "children" else school
@@ -126,7 +126,9 @@ def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Faci
                     start = dt.datetime.combine(day, dt.time(9 if audience != "children" else 16), tzinfo=tz)
                     end, topic = start + dt.timedelta(minutes=90), f"第{week + 3}讲"
                     if start > now:
-                        services.session_add(actor=admin, course=course, starts_at=start, ends_at=end, topic=topic)
+                        services.session_add(
+                            actor=admin, course=course, starts_at=start, ends_at=end, topic=topic, now=now
+                        )
                     else:
                         sessions.append(Session(course=course, starts_at=start, ends_at=end, topic=topic))
     Enrolment.objects.bulk_create(enrolments)

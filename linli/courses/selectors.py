@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.rules import can_view_community
 from linli.core.errors import NotAllowed, NotFound
 from linli.facilities.selectors import household_of
+from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
@@ -40,11 +41,13 @@ def course_get(*, user: Any, community: Community, pk: int) -> Course:
     return course
 
 
-def enrolments_of_user(*, user: Any) -> QuerySet[Enrolment]:
-    members = [r.pk for r in household_of(user=user)]
+def enrolments_of_user(*, user: Any, members: list[Resident] | None = None) -> QuerySet[Enrolment]:
+    """Enrolments of the user's household and the elders they help (`members`: that list, if the caller has it),
+    and the user's own as staff."""
+    ids = [r.pk for r in (household_of(user=user) if members is None else members)]
     return (
-        Enrolment.objects.filter(Q(resident_id__in=members) | Q(staff=user) if user.is_authenticated else Q(pk=None))
-        .select_related("course__facility", "resident", "course__term", "enrolled_by__resident")
+        Enrolment.objects.filter(Q(resident_id__in=ids) | Q(staff=user) if user.is_authenticated else Q(pk=None))
+        .select_related("course__facility", "resident", "course__term", "enrolled_by__resident", "community")
         .order_by("-created_at")
     )
 

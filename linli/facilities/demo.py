@@ -128,7 +128,7 @@ def build(ctx: DemoContext) -> None:
     ensure_catalogue()
     shibei, limin = ctx.communities[0], ctx.communities[1]
     rnd = ctx.random
-    now = timezone.now()
+    now = ctx.now
     today = ctx.today
     tz = timezone.get_current_timezone()
     with transaction.atomic():

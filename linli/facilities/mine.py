@@ -8,9 +8,10 @@ _LISTS: dict[str, tuple[Callable[..., Any], int]] = {}
 
 
 def mine_list_register(name: str, rows_of_user: Callable[..., Any], *, limit: int) -> None:
-    """`rows_of_user(user=)` gives the user's household's rows, newest first; the page shows the first `limit`."""
+    """`rows_of_user(user=, members=)` gives the rows of the user's household and the elders they help (`members`,
+    looked up once by the page), newest first; the page shows the first `limit`."""
     _LISTS[name] = (rows_of_user, limit)
 
 
-def mine_lists(*, user: Any) -> dict[str, Any]:
-    return {name: rows_of_user(user=user)[:limit] for name, (rows_of_user, limit) in _LISTS.items()}
+def mine_lists(*, user: Any, members: list[Any]) -> dict[str, Any]:
+    return {name: rows_of_user(user=user, members=members)[:limit] for name, (rows_of_user, limit) in _LISTS.items()}

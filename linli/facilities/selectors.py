@@ -195,10 +195,13 @@ def resident_for_booking(*, user: Any, community: Community, pk: int | None) -> 
     return people_selectors.resident_to_act_for(user=user, pk=pk)
 
 
-def bookings_of_user(*, user: Any, upcoming_only: bool = False) -> QuerySet[Booking]:
-    members = [r.pk for r in household_of(user=user)]
-    qs = Booking.objects.filter(resident_id__in=members).select_related(
-        "slot__service__facility", "resident", "booked_by__resident"
+def bookings_of_user(
+    *, user: Any, upcoming_only: bool = False, members: list[Resident] | None = None
+) -> QuerySet[Booking]:
+    """Bookings of the user's household and the elders they help (`members`: that list, if the caller has it)."""
+    ids = [r.pk for r in (household_of(user=user) if members is None else members)]
+    qs = Booking.objects.filter(resident_id__in=ids).select_related(
+        "slot__service__facility", "resident", "booked_by__resident", "community"
     )
     if upcoming_only:
         qs = qs.filter(slot__ends_at__gte=timezone.now())

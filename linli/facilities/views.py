@@ -137,14 +137,15 @@ def book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """My household's bookings, meals, courses and childcare applications, with what can still be cancelled."""
     me = rules.own_resident(request.user)
+    members = selectors.household_of(user=request.user)  # once, for every list of the page
     return render(
         request,
         "facilities/mine.html",
         {
             "me": me,
             "community": me.community if me else None,
-            "bookings": selectors.bookings_of_user(user=request.user)[:50],
-            **mine_lists(user=request.user),
+            "bookings": selectors.bookings_of_user(user=request.user, members=members)[:50],
+            **mine_lists(user=request.user, members=members),
         },
     )
 

@@ -4,7 +4,6 @@ paid in tranches; the next round is open for applications."""
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from linli.core.demo import DemoContext
 from linli.partners.models import Partner
@@ -28,8 +27,8 @@ def build(ctx: DemoContext) -> None:
     community = ctx.communities[0]
     admin = ctx.users["community_admin"]
     rnd = ctx.random
-    now = timezone.now()
-    today = timezone.localdate()
+    now = ctx.now
+    today = ctx.today
     partners = list(Partner.objects.filter(community=community).order_by("pk"))
     with transaction.atomic():
         amounts = [1_000_000] * 1 + [50_000] * 40  # 一期 1 million, then 2 million more in 40 donations (yuan)

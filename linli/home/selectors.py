@@ -4,17 +4,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import RoleAssignment
 from linli.canteen.selectors import orders_of_user
-from linli.courses.models import Enrolment
+from linli.courses.models import Enrolment, Session
 from linli.courses.selectors import enrolments_of_user
 from linli.facilities.models import Booking
-from linli.facilities.selectors import bookings_of_user
+from linli.facilities.selectors import bookings_of_user, household_of
 from linli.reports.models import Report
 from linli.reports.selectors import reports_of_user
 
@@ -41,16 +41,20 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def due_today(*, user: Any, today: dt.date | None = None, limit: int = 6) -> list[DueItem]:
+def due_today(
+    *, user: Any, today: dt.date | None = None, limit: int = 6, members: list[Any] | None = None
+) -> list[DueItem]:
     """Today's meals booked, classes, bookings for the user's household, and their resolved reports awaiting
-    a rating. Empty for anonymous visitors."""
+    a rating. Empty for anonymous visitors. `members`: whom the user acts for, if the caller has them already."""
     if not user.is_authenticated:
         return []
     today = today or timezone.localdate()
     start, end = _day_bounds(today)
     mine = reverse("facilities:mine")
     items: list[DueItem] = []
-    meals = orders_of_user(user=user).filter(menu__day=today, status="ordered")
+    if members is None:
+        members = household_of(user=user)  # looked up once for the three lists below
+    meals = orders_of_user(user=user, members=members).filter(menu__day=today, status="ordered")
     for meal in meals[:limit]:
         items.append(
             DueItem(
@@ -61,12 +65,24 @@ def due_today(*, user: Any, today: dt.date | None = None, limit: int = 6) -> lis
                 mine,
             )
         )
-    enrolled = enrolments_of_user(user=user).filter(
-        status=Enrolment.Status.ENROLLED, course__sessions__starts_at__gte=start, course__sessions__starts_at__lt=end
+    enrolled = (
+        enrolments_of_user(user=user, members=members)
+        .filter(
+            status=Enrolment.Status.ENROLLED,
+            course__sessions__starts_at__gte=start,
+            course__sessions__starts_at__lt=end,
+        )
+        .prefetch_related(
+            Prefetch(
+                "course__sessions",
+                queryset=Session.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at"),
+                to_attr="today",
+            )
+        )
     )
     for enrolment in enrolled.distinct()[:limit]:
-        sessions = enrolment.course.sessions.filter(starts_at__gte=start, starts_at__lt=end)
-        session = sessions.order_by("starts_at").first()
+        today_sessions: list[Session] = getattr(enrolment.course, "today", [])  # the prefetch's to_attr
+        session = today_sessions[0] if today_sessions else None
         items.append(
             DueItem(
                 "class",
@@ -75,7 +91,7 @@ def due_today(*, user: Any, today: dt.date | None = None, limit: int = 6) -> lis
                 mine,
             )
         )
-    bookings = bookings_of_user(user=user).filter(
+    bookings = bookings_of_user(user=user, members=members).filter(
         status=Booking.Status.CONFIRMED, slot__starts_at__gte=start, slot__starts_at__lt=end
     )
     for booking in bookings[:limit]:

@@ -21,7 +21,7 @@ from linli.people import services as people_services
 from linli.people.access import needs_verification
 from linli.people.forms import DeletionRequestForm
 from linli.people.rules import can_invite_residents
-from linli.people.selectors import data_requests_of, resident_of_user
+from linli.people.selectors import acting_for, data_requests_of, resident_of_user
 from linli.places import rules as place_rules
 from linli.places import selectors as places
 from linli.surveys import rules as survey_rules
@@ -45,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     resident = resident_of_user(user=request.user)
     active = resident is not None and not resident.has_moved_out
     communities = places.communities_visible_to(request.user) if request.user.is_authenticated else []
+    members = acting_for(user=request.user) if request.user.is_authenticated else []  # once, for the lists below
     return render(
         request,
         "home/home.html",
@@ -52,9 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "resident": resident,
             "active": active,
             "balances": resident_balances(resident) if resident is not None and active else None,
-            "due": due_today(user=request.user),
+            "due": due_today(user=request.user, members=members),
             "unread_notices": my_unread(user=request.user),
-            "open_surveys": open_surveys_for(user=request.user)[:5],
+            "open_surveys": open_surveys_for(user=request.user, members=members)[:5],
             "scenarios": Scenario.choices,
             "my_communities": communities,
             "is_staff": rules.is_staff_anywhere(request.user),

@@ -262,7 +262,7 @@ def build(ctx: DemoContext) -> None:
             redemption = None
             if x < 0.9:
                 later = when + dt.timedelta(hours=rnd.randint(1, 72))
-                later = min(later, timezone.now())
+                later = min(later, ctx.now)
                 redemption = post(
                     "redeem",
                     later,
@@ -281,7 +281,7 @@ def build(ctx: DemoContext) -> None:
             orders.append((order, pay, redemption))
 
     # Every merchant settled once, a week ago; later redemptions wait for the next settlement.
-    settle_at = timezone.now() - dt.timedelta(days=7)
+    settle_at = ctx.now - dt.timedelta(days=7)
     per_merchant: dict[int, list[Order]] = defaultdict(list)
     for order, _pay, red in orders:
         if red is not None and order.redeemed_at and order.redeemed_at <= settle_at:

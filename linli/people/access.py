@@ -23,7 +23,8 @@ def is_verified(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if "_linli_verified" not in user.__dict__:
-        user.__dict__["_linli_verified"] = Resident.objects.filter(user=user).exists()
+        known = user.__dict__.get("_linli_own_profile")  # the resident record, if the rules read it already
+        user.__dict__["_linli_verified"] = known is not None or Resident.objects.filter(user=user).exists()
     return bool(user.__dict__["_linli_verified"])
 
 

@@ -48,7 +48,7 @@ def _weights(month: int) -> dict[str, float]:
 def build(ctx: DemoContext) -> None:
     rnd = ctx.random
     admin = ctx.users["admin"]
-    now = timezone.now()
+    now = ctx.now
     demo_resident = ctx.users.get("resident")
     total = 0
     for community in ctx.communities:

@@ -6,8 +6,6 @@ small survey of one building is still a draft. Answers follow the seed. Runs aft
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from linli.consultation.models import Matter, MatterKind
 from linli.consultation.services import matter_raise
 from linli.core.demo import DemoContext
@@ -34,7 +32,7 @@ def build(ctx: DemoContext) -> None:
     if community is None or worker is None:
         return
     rnd = ctx.random
-    now = timezone.now()
+    now = ctx.now
     opened = now - dt.timedelta(days=10)
     tags = list(SensitiveTag.objects.filter(code__in=["elderly_living_alone", "empty_nest_elderly"]).order_by("pk"))
     survey = services.survey_create(
@@ -118,7 +116,7 @@ def _draft(ctx: DemoContext, community: Any, worker: Any) -> None:
         intro="每户填一份。",
         anonymous=False,
         per=Survey.Per.HOUSEHOLD,
-        closes_at=timezone.now() + dt.timedelta(days=30),
+        closes_at=ctx.now + dt.timedelta(days=30),
         targets=NoticeTargets(buildings=[building]),
     )
     services.question_add(

@@ -184,11 +184,14 @@ class OpenSurvey:
     for_me: bool
 
 
-def open_surveys_for(*, user: Any, include_answered: bool = False) -> list[OpenSurvey]:
-    """Open surveys that ask me, or someone I may answer for (household, elders I help), not yet answered."""
+def open_surveys_for(
+    *, user: Any, include_answered: bool = False, members: list[Any] | None = None
+) -> list[OpenSurvey]:
+    """Open surveys that ask me, or someone I may answer for (household, elders I help), not yet answered.
+    `members`: whom the user acts for (`acting_for`), if the caller has looked them up already."""
     if not user.is_authenticated:
         return []
-    people = acting_for(user=user)
+    people = acting_for(user=user) if members is None else members
     if not people:
         return []
     by_pk = {r.pk: r for r in people}

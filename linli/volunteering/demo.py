@@ -130,7 +130,7 @@ def build(ctx: DemoContext) -> None:
                 )
             )
         activities = Activity.objects.bulk_create(activities)
-        past = [a for a in activities if a.ends_at < timezone.now()]
+        past = [a for a in activities if a.ends_at < ctx.now]
         signups = []
         for a in past:
             signups += [

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,21 +164,37 @@ def _local_month_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, timezone.make_aware(following)
 
 
-def _already_earned(account: Account, rule: EarningRule, start: dt.datetime, end: dt.datetime) -> int:
-    total = Entry.objects.filter(
+def _already_earned(
+    account: Account,
+    rule: EarningRule,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    day: tuple[dt.datetime, dt.datetime],
+    month: tuple[dt.datetime, dt.datetime],
+) -> tuple[int, int, int]:
+    """What the account earned by the rule from `start` to `end`, and within `day` and `month` (inside that span),
+    in one query."""
+    totals = Entry.objects.filter(
         account=account,
         transaction__kind=TransactionKind.EARN,
         transaction__rule_code=rule.code,
         occurred_at__gte=start,
         occurred_at__lt=end,
         transaction__reversed_by__isnull=True,
-    ).aggregate(s=Sum("amount"))["s"]
-    return int(total or 0)
+    ).aggregate(
+        span=Sum("amount"),
+        day=Sum("amount", filter=Q(occurred_at__gte=day[0], occurred_at__lt=day[1])),
+        month=Sum("amount", filter=Q(occurred_at__gte=month[0], occurred_at__lt=month[1])),
+    )
+    return int(totals["span"] or 0), int(totals["day"] or 0), int(totals["month"] or 0)
 
 
 def earning_rule_get(community: Community, code: str) -> EarningRule:
-    earning_rules_seed(community)
     rule = EarningRule.objects.filter(community=community, code=code).first()
+    if rule is None:  # the community's first use of its rules: store the defaults, then read again
+        earning_rules_seed(community)
+        rule = EarningRule.objects.filter(community=community, code=code).first()
     if rule is None:
         raise DomainError(
             _("There is no earning rule “%(code)s” in this community.") % {"code": code},
@@ -228,13 +244,17 @@ def points_earn(
         asked = rule.points * quantity
         day_start, day_end, year_start, year_end = _local_day_bounds(now)
         room = asked
-        if rule.daily_cap is not None:
-            room = min(room, rule.daily_cap - _already_earned(to, rule, day_start, day_end))
-        if rule.monthly_cap is not None:
-            month_start, month_end = _local_month_bounds(now)
-            room = min(room, rule.monthly_cap - _already_earned(to, rule, month_start, month_end))
-        if rule.yearly_cap is not None:
-            room = min(room, rule.yearly_cap - _already_earned(to, rule, year_start, year_end))
+        if rule.daily_cap is not None or rule.monthly_cap is not None or rule.yearly_cap is not None:
+            # the year's, month's and day's earnings in one query (each lies within the one before)
+            day_span, month_span = (day_start, day_end), _local_month_bounds(now)
+            span = (year_start, year_end) if rule.yearly_cap is not None else month_span
+            year, day, month = _already_earned(to, rule, *span, day=day_span, month=month_span)
+            if rule.daily_cap is not None:
+                room = min(room, rule.daily_cap - day)
+            if rule.monthly_cap is not None:
+                room = min(room, rule.monthly_cap - month)
+            if rule.yearly_cap is not None:
+                room = min(room, rule.yearly_cap - year)
         points = max(0, room)
         legs = [(source, -points), (to, points)] if points else []
         txn = _post(
