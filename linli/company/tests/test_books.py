@@ -14,27 +14,16 @@ from linli.company import selectors, services
 from linli.company.models import MonthClose, Posting
 from linli.conftest import EVERY_ROLE, client_for
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
-from linli.facilities.models import Facility, FacilityCategory
+from linli.facilities.models import Facility
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Transaction
+
+from .spaces import facility
 
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 4, 10, 10, tzinfo=TZ)
 MARCH = dt.date(2026, 3, 14)
-
-
-def facility(community, code, nature):
-    return Facility.objects.create(
-        community=community,
-        code=code,
-        name=code,
-        category=FacilityCategory.objects.first(),
-        scenario="services",
-        nature=nature,
-        lat=30.285,
-        lng=120.135,
-    )
 
 
 @pytest.fixture

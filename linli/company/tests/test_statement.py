@@ -9,27 +9,16 @@ from linli.company import selectors, services
 from linli.company.models import Posting
 from linli.conftest import make_resident
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
-from linli.facilities.models import Booking, Facility, FacilityCategory, Service, Slot
+from linli.facilities.models import Booking, Facility, Service, Slot
 from linli.ledger import services as ledger
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Merchant, Product, Transaction
 
+from .spaces import facility
+
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2026, 3, 14)
-
-
-def facility(community, code, nature):
-    return Facility.objects.create(
-        community=community,
-        code=code,
-        name=code,
-        category=FacilityCategory.objects.first(),
-        scenario="services",
-        nature=nature,
-        lat=30.285,
-        lng=120.135,
-    )
 
 
 @pytest.fixture
