@@ -69,6 +69,8 @@ def menu_out(
         "capacity": menu.capacity,
         "left": menu.left,
         "order_until": menu.order_until,
+        "serve_from": menu.serve_from,
+        "serve_until": menu.serve_until,
         "ordered": menu.ordered,
         "closed": services.orders_closed(menu, now),
         "withdrawn": menu.withdrawn,
@@ -217,6 +219,8 @@ def menu_change(request: HttpRequest, code: str, menu_id: int, payload: MenuChan
     sent = payload.dict(exclude_unset=True)
     fields = ("day", "meal", "dishes", "price_fen", "capacity", "order_until")
     values = {f: sent[f] if sent.get(f) is not None else getattr(menu, f) for f in fields}
+    for f in ("serve_from", "serve_until"):  # null clears a serving time; leaving it out keeps it
+        values[f] = sent[f] if f in sent else getattr(menu, f)
     changed = services.menu_update(
         actor=request.user,
         menu=menu,

@@ -83,6 +83,8 @@ def _canteen(
                 price_fen=price,
                 capacity=120,
                 order_until=dt.time(9, 30),
+                serve_from=dt.time(11, 0),
+                serve_until=dt.time(12, 30),
                 now=min(
                     now, dt.datetime.combine(day - dt.timedelta(days=1), dt.time(16), tzinfo=tz)
                 ),  # published the day before

@@ -26,6 +26,19 @@ class MenuForm(forms.Form):
         initial=dt.time(9, 30),
         widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
     )
+    serve_from = forms.TimeField(
+        label=gettext_lazy("served from"),
+        required=False,
+        initial=dt.time(11, 0),
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )
+    serve_until = forms.TimeField(
+        label=gettext_lazy("served until"),
+        required=False,
+        initial=dt.time(12, 30),
+        help_text=gettext_lazy("When diners come to eat or collect; residents see it with the menu."),
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )
 
 
 class MenuEditForm(MenuForm):

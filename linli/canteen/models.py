@@ -82,6 +82,8 @@ class Menu(models.Model):
     capacity = models.PositiveIntegerField(_("portions"))
     ordered = models.PositiveIntegerField(_("ordered"), default=0)
     order_until = models.TimeField(_("order until"), help_text=_("Orders close at this time on the day."))
+    serve_from = models.TimeField(_("served from"), null=True, blank=True)
+    serve_until = models.TimeField(_("served until"), null=True, blank=True)
     withdrawn = models.BooleanField(pgettext_lazy("canteen menu", "withdrawn"), default=False)
 
     class Meta:
@@ -97,6 +99,13 @@ class Menu(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_meal_display()}"
+
+    @property
+    def serving(self) -> str:
+        """The serving time as residents read it, e.g. "11:00–12:30" ("" when the canteen has not said)."""
+        if self.serve_from is None or self.serve_until is None:
+            return ""
+        return f"{self.serve_from:%H:%M}–{self.serve_until:%H:%M}"
 
     @property
     def dish_list(self) -> list[str]:

@@ -27,6 +27,8 @@ class MenuOut(Schema):
     capacity: int
     left: int
     order_until: LocalTime
+    serve_from: LocalTime | None = None
+    serve_until: LocalTime | None = None
     ordered: int = 0
     closed: bool = Field(False, description="Past the order cut-off: no more orders")
     withdrawn: bool = False
@@ -41,6 +43,8 @@ class MenuIn(Schema):
     price_fen: int
     capacity: int = Field(ge=1)
     order_until: LocalTime = dt.time(9, 30)
+    serve_from: LocalTime | None = None
+    serve_until: LocalTime | None = None
 
 
 class MealOrderIn(Schema):
@@ -98,6 +102,8 @@ class MenuChangeIn(Schema):
     price_fen: int | None = Field(None, ge=0)
     capacity: int | None = Field(None, ge=1, le=100000)
     order_until: LocalTime | None = None
+    serve_from: LocalTime | None = Field(None, description="Send both serving times, or null for both to clear them")
+    serve_until: LocalTime | None = None
     reason: str = Field("", max_length=200)
     confirm_affected: int | None = None
 

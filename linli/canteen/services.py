@@ -170,12 +170,15 @@ def menu_create(
     price_fen: int,
     capacity: int,
     order_until: dt.time,
+    serve_from: dt.time | None = None,
+    serve_until: dt.time | None = None,
     now: dt.datetime | None = None,
 ) -> Menu:
     now = now or timezone.now()
     if not facility_rules.can_run_front_desk(actor, canteen.community):
         raise NotAllowed(_("You may not publish menus in this community."))
     _check_canteen(canteen)
+    _check_serving(order_until, serve_from, serve_until)
     if day < timezone.localdate(now):
         raise DomainError(_("A menu cannot be for a day in the past."), field="day", code="menu_in_past")
     if price_fen < 0:
@@ -198,9 +201,25 @@ def menu_create(
             price_fen=price_fen,
             capacity=capacity,
             order_until=order_until,
+            serve_from=serve_from,
+            serve_until=serve_until,
         )
         audit_record(actor=actor, action="canteen.menu_create", instance=menu, after=snapshot(menu))
     return menu
+
+
+def _check_serving(order_until: dt.time, serve_from: dt.time | None, serve_until: dt.time | None) -> None:
+    """Serving hours are both given or neither; the meal is served after it starts, and ordering closes before the
+    serving ends."""
+    if (serve_from is None) != (serve_until is None):
+        field = "serve_until" if serve_from is not None else "serve_from"
+        raise DomainError(_("Give both the start and the end of serving, or neither."), field=field)
+    if serve_from is None or serve_until is None:
+        return
+    if serve_until <= serve_from:
+        raise DomainError(_("Serving must end after it starts."), field="serve_until")
+    if order_until > serve_until:
+        raise DomainError(_("Orders must close before serving ends."), field="order_until")
 
 
 def _closes_at(menu: Menu) -> dt.datetime:
@@ -393,6 +412,15 @@ def _cancel_for_change(actor: Any, orders: list[MealOrder], title: str, reason: 
             notify(user=user, title=title, body=reason, community=order.community, url="/services/my/")
 
 
+def _orders_told_of_new_time(menu: Menu, cancelled: list[MealOrder]) -> list[MealOrder]:
+    """The open orders that stay when the serving time changes: each diner is told the new time."""
+    gone = {o.pk for o in cancelled}
+    orders = MealOrder.objects.filter(menu=menu, status=MealOrder.Status.ORDERED).select_related(
+        "resident__user", "ordered_by"
+    )
+    return [o for o in orders.order_by("created_at", "pk") if o.pk not in gone]
+
+
 def _describe_menu(menu: Menu) -> str:
     return f"{menu.canteen.name} {menu.day:%m-%d} {menu.get_meal_display()}"
 
@@ -407,17 +435,21 @@ def menu_update(
     price_fen: int,
     capacity: int,
     order_until: dt.time,
+    serve_from: dt.time | None = None,
+    serve_until: dt.time | None = None,
     reason: str = "",
     confirm_affected: int | None = None,
     now: dt.datetime | None = None,
 ) -> Menu:
     """Change a published menu. If residents already ordered and the change concerns them (another day, meal or
     price, fewer portions than ordered), it goes through only with `confirm_affected` equal to their number
-    (`orders_cancelled_by_change`); their orders are then cancelled and refunded, and each is told why."""
+    (`orders_cancelled_by_change`); their orders are then cancelled and refunded, and each is told why. A new
+    serving time keeps the orders: it too needs their number confirmed, and each diner is told the new time."""
     now = now or timezone.now()
     if not facility_rules.can_run_front_desk(actor, menu.community):
         raise NotAllowed(_("You may not publish menus in this community."))
     _check_menu_fields(day=day, meal=meal, dishes=dishes, price_fen=price_fen, capacity=capacity, now=now)
+    _check_serving(order_until, serve_from, serve_until)
     with transaction.atomic():
         menu = Menu.objects.select_for_update(of=("self",)).select_related("canteen").get(pk=menu.pk)
         if menu.withdrawn:
@@ -441,7 +473,23 @@ def menu_update(
         ):
             raise Conflict(_("There is already a menu for this meal."), field="meal", code="duplicate_menu")
         affected = orders_cancelled_by_change(menu=menu, day=day, meal=meal, price_fen=price_fen, capacity=capacity)
-        _require_confirmation(affected, confirm_affected)
+        retimed = (serve_from, serve_until) != (menu.serve_from, menu.serve_until)
+        told = _orders_told_of_new_time(menu, affected) if retimed and serve_from is not None else []
+        if affected or not told:  # orders cancelled: that is what the number confirms; the others are told
+            _require_confirmation(affected, confirm_affected)
+        else:
+            require_confirmation(
+                affected=len(told),
+                confirmed=confirm_affected,
+                message=ngettext(
+                    "%(n)s resident has already ordered this meal: they keep the order and are told the new serving "
+                    "time. Confirm to go on.",
+                    "%(n)s residents have already ordered this meal: they keep their orders and are told the new "
+                    "serving time. Confirm to go on.",
+                    len(told),
+                )
+                % {"n": len(told)},
+            )
         before = snapshot(menu)
         _cancel_for_change(
             actor,
@@ -453,13 +501,27 @@ def menu_update(
         menu.refresh_from_db(fields=["ordered"])
         menu.day, menu.meal, menu.dishes = day, meal, dishes.strip()
         menu.price_fen, menu.capacity, menu.order_until = price_fen, capacity, order_until
-        menu.save(update_fields=["day", "meal", "dishes", "price_fen", "capacity", "order_until"])
+        menu.serve_from, menu.serve_until = serve_from, serve_until
+        menu.save(
+            update_fields=["day", "meal", "dishes", "price_fen", "capacity", "order_until", "serve_from", "serve_until"]
+        )
+        for order in told:
+            user = order.resident.user or order.ordered_by
+            if user is not None:
+                notify(
+                    user=user,
+                    title=_("New serving time for %(what)s: %(time)s")
+                    % {"what": _describe_menu(menu), "time": menu.serving},
+                    body=reason,
+                    community=order.community,
+                    url="/services/my/",
+                )
         audit_record(
             actor=actor,
             action="canteen.menu_update",
             instance=menu,
             before=before,
-            after={**snapshot(menu), "orders_cancelled": len(affected), "reason": reason},
+            after={**snapshot(menu), "orders_cancelled": len(affected), "told_new_time": len(told), "reason": reason},
         )
     return menu
 

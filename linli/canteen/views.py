@@ -190,6 +190,8 @@ def menu_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "price": fen_to_yuan(menu.price_fen),
         "capacity": menu.capacity,
         "order_until": menu.order_until,
+        "serve_from": menu.serve_from,
+        "serve_until": menu.serve_until,
     }
     form = MenuEditForm(request.POST or None, initial=initial)
     confirm = False

@@ -372,3 +372,78 @@ def test_the_street_and_a_charity_can_pay_the_rest_of_a_meal(users: Any, canteen
         r = admin.post(url, {"label": label, "min_age": age, "resident_pays": "0", "payer": payer})
         assert r.status_code == 302, r.content.decode()[:500]
         assert PriceRule.objects.get(label=label).payer == payer
+
+
+# --- serving hours ------------------------------------------------------------------------------------------------
+
+
+def test_serving_hours_are_set_on_the_page_and_shown_to_residents(users: dict[str, Any], canteen: Any, day: dt.date):
+    desk = client_for(users["operator"])
+    form = {"canteen": canteen.pk, "day": day.isoformat(), "meal": "lunch", "dishes": "红烧肉\n青菜", "price": "10",
+            "capacity": 80, "order_until": "09:30", "serve_from": "11:00", "serve_until": "12:30"}  # fmt: skip
+    assert desk.post("/canteen/shibei/menus/new/", form).status_code == 302
+    menu = Menu.objects.get(canteen=canteen, day=day)
+    assert (menu.serve_from, menu.serve_until, menu.serving) == (dt.time(11), dt.time(12, 30), "11:00–12:30")
+    assert "11:00–12:30" in desk.get("/canteen/shibei/setup/").content.decode()
+    make_resident(menu.community, name="老人", birth=born_years_before(day, 75), user=users["resident"])
+    shown = client_for(users["resident"]).get("/canteen/shibei/").content.decode()
+    assert "供餐时间 11:00–12:30" in shown
+
+
+@pytest.mark.parametrize(
+    ("times", "field", "message"),
+    [
+        ({"serve_from": "11:00", "serve_until": ""}, "serve_until", "请同时填写供餐开始和结束时间"),
+        ({"serve_from": "12:30", "serve_until": "11:00"}, "serve_until", "供餐结束时间须晚于开始时间"),
+        ({"order_until": "13:00", "serve_from": "11:00", "serve_until": "12:30"}, "order_until", "订餐截止时间须早于"),
+    ],
+)
+def test_serving_hours_that_cannot_be_are_refused_with_nothing_saved(
+    users: dict[str, Any], canteen: Any, day: dt.date, times: dict[str, str], field: str, message: str
+) -> None:
+    form = {"canteen": canteen.pk, "day": day.isoformat(), "meal": "lunch", "dishes": "面", "price": "8",
+            "capacity": 50, "order_until": "09:30", **times}  # fmt: skip
+    before = state()
+    page = client_for(users["operator"]).post("/canteen/shibei/menus/new/", form)
+    assert page.status_code == 200 and message in page.content.decode()
+    assert state() == before
+    api = client_for(users["operator"]).post(
+        f"{API}/menus",
+        {"canteen_id": canteen.pk, "day": day.isoformat(), "dishes": "面", "price_fen": 800, "capacity": 50,
+         **{k: v or None for k, v in times.items()}},
+        content_type="application/json",
+    )  # fmt: skip
+    assert api.status_code == 400 and field in api.json()["error"]["fields"]
+    assert state() == before
+
+
+def test_a_new_serving_time_asks_then_keeps_the_orders_and_tells_each_diner(
+    community: Any, users: dict[str, Any], canteen: Any, day: dt.date, django_capture_on_commit_callbacks: Any
+) -> None:
+    menu = make_menu(canteen, day)
+    orders = ordered_by_residents(community, users, menu, 2)
+    api = client_for(users["operator"])
+    change = {"serve_from": "11:30", "serve_until": "13:00", "reason": "厨房检修，推迟供餐"}
+    asked = api.patch(f"{API}/menus/{menu.pk}", change, content_type="application/json")
+    assert asked.status_code == 409 and asked.json()["error"]["details"] == {"affected": 2}
+    assert "订单保留" in asked.json()["error"]["message"]
+    menu.refresh_from_db()
+    assert menu.serve_from is None
+    with django_capture_on_commit_callbacks(execute=True):
+        done = api.patch(f"{API}/menus/{menu.pk}", {**change, "confirm_affected": 2}, content_type="application/json")
+    assert done.status_code == 200 and (done.json()["serve_from"], done.json()["serve_until"]) == (
+        "11:30:00",
+        "13:00:00",
+    )
+    assert set(MealOrder.objects.filter(pk__in=[o.pk for o in orders]).values_list("status", flat=True)) == {"ordered"}
+    told = Notification.objects.get(user=users["resident"], title__contains="供餐时间调整为 11:30–13:00")
+    assert told.body == "厨房检修，推迟供餐"
+    entry = AuditEntry.objects.filter(action="canteen.menu_update", object_id=str(menu.pk)).latest("pk")
+    assert (entry.after["orders_cancelled"], entry.after["told_new_time"]) == (0, 2)
+    # leaving the times out keeps them; null clears them (nobody is told of a time that is no longer given)
+    kept = api.patch(f"{API}/menus/{menu.pk}", {"dishes": "粥"}, content_type="application/json").json()
+    assert kept["serve_from"] == "11:30:00"
+    cleared = api.patch(
+        f"{API}/menus/{menu.pk}", {"serve_from": None, "serve_until": None}, content_type="application/json"
+    ).json()
+    assert cleared["serve_from"] is None and cleared["serve_until"] is None
