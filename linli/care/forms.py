@@ -12,7 +12,9 @@ from .models import CADENCE_MAX_DAYS, Condition, Need, VisitKind
 SEEN_CHOICES = [("1", _("Seen or reached")), ("0", _("Not seen, nobody answered"))]
 
 
-class VisitForm(forms.Form):
+class _VisitFields(forms.Form):
+    """What one visit records, for a single visit and for a round alike."""
+
     kind = forms.ChoiceField(
         label=_("How"), choices=VisitKind.choices, initial=VisitKind.HOME, widget=forms.RadioSelect
     )
@@ -25,9 +27,6 @@ class VisitForm(forms.Form):
     )
     condition = forms.ChoiceField(
         label=_("How is the resident?"), choices=Condition.choices, required=False, widget=forms.RadioSelect
-    )
-    needs = forms.MultipleChoiceField(
-        label=_("Needs found"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     note = forms.CharField(
         label=pgettext_lazy("care visit", "Note"),
@@ -42,36 +41,20 @@ class VisitForm(forms.Form):
     )
 
 
-class RoundForm(forms.Form):
+class VisitForm(_VisitFields):
+    needs = forms.MultipleChoiceField(
+        label=_("Needs found"), choices=Need.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    field_order = ["kind", "seen", "condition", "needs", "note", "visited_at"]
+
+
+class RoundForm(_VisitFields):
     """A steward's round: several residents seen at one go, most of them well (a need is recorded one by one)."""
 
     residents = forms.TypedMultipleChoiceField(
         label=_("Whom you visited"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    kind = forms.ChoiceField(
-        label=_("How"), choices=VisitKind.choices, initial=VisitKind.HOME, widget=forms.RadioSelect
-    )
-    seen = forms.TypedChoiceField(
-        label=_("Seen the resident?"),
-        choices=SEEN_CHOICES,
-        coerce=lambda v: v == "1",
-        initial="1",
-        widget=forms.RadioSelect,
-    )
-    condition = forms.ChoiceField(
-        label=_("How is the resident?"), choices=Condition.choices, required=False, widget=forms.RadioSelect
-    )
-    note = forms.CharField(
-        label=pgettext_lazy("care visit", "Note"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    visited_at = forms.DateTimeField(
-        label=_("When"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    field_order = ["residents", "kind", "seen", "condition", "note", "visited_at"]
 
     def __init__(self, *args: Any, entries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
