@@ -159,9 +159,17 @@ def client_for(user: User | None, language: str = "zh-hans") -> Client:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """`postgres` tests (concurrency, locks) need PostgreSQL: on SQLite they are skipped, saying why."""
+    """`postgres` tests (concurrency, locks) need PostgreSQL: on SQLite they are skipped, saying why.
+
+    Every test that drives Chromium carries the `browser` mark, whether or not its module says so, so that a run can
+    choose them with `-m browser` or leave them out with `-m "not browser"`.
+    """
     from django.conf import settings
 
+    browser = pytest.mark.browser
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and "browser" not in item.keywords:
+            item.add_marker(browser)
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI does)")
         for item in items:
