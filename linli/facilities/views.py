@@ -12,13 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
+from linli.core.retire import retire_and_restore
 from linli.core.scenarios import Scenario
 from linli.core.uploads import upload_read
+from linli.places.models import Community
 from linli.places.selectors import communities_visible_to, community_get
 
 from . import register_io, rules, selectors, services
@@ -36,6 +39,7 @@ from .forms import (
 )
 from .maps import community_map
 from .mine import mine_lists
+from .models import FacilityCategory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -446,33 +450,22 @@ def category_edit(request: HttpRequest, code: str, cat: str) -> HttpResponse:
     )
 
 
-def _category_switch(request: HttpRequest, code: str, cat: str, active: bool) -> HttpResponse:
+def _category_posted(request: HttpRequest, code: str, cat: str) -> tuple[Community, FacilityCategory]:
     community = community_get(code=code, user=request.user)
     _require_manager(request, community)
-    category = selectors.category_get(code=cat)
-    services.category_update(actor=request.user, community=community, category=category, active=active)
-    messages.success(
-        request,
-        (
-            _("“%(name)s” is offered for new facilities again.")
-            if active
-            else _("“%(name)s” is retired: facilities that have it keep it, new ones cannot choose it.")
-        )
-        % {"name": category.name},
-    )
-    return redirect("facilities:categories", code=code)
+    return community, selectors.category_get(code=cat)
 
 
-@login_required
-@require_POST
-def category_retire(request: HttpRequest, code: str, cat: str) -> HttpResponse:
-    return _category_switch(request, code, cat, active=False)
-
-
-@login_required
-@require_POST
-def category_restore(request: HttpRequest, code: str, cat: str) -> HttpResponse:
-    return _category_switch(request, code, cat, active=True)
+category_retire, category_restore = retire_and_restore(
+    _category_posted,
+    lambda request, posted, active: services.category_update(
+        actor=request.user, community=posted[0], category=posted[1], active=active
+    ),
+    retired=gettext_lazy("“%(name)s” is retired: facilities that have it keep it, new ones cannot choose it."),
+    restored=gettext_lazy("“%(name)s” is offered for new facilities again."),
+    back=lambda code, cat: reverse("facilities:categories", kwargs={"code": code}),
+    name=lambda posted: posted[1].name,
+)
 
 
 @login_required

@@ -9,14 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.accounts.models import User
 from linli.accounts.selectors import account_find
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
+from linli.core.retire import retire_and_restore
 from linli.people import rules as people_rules
 from linli.people.selectors import acting_for
 from linli.places.models import Community
@@ -25,7 +28,7 @@ from linli.places.selectors import building_choices, community_get, community_ge
 from . import pending, rules, selectors, services
 from .forms import ApiKeyForm, AttributeForm, CategoryForm, NoteForm, RateForm, ReportForm
 from .mapping import map_context
-from .models import Level, Report
+from .models import Category, Level, Report
 from .open311.views import _attributes
 from .photos import MAX_PHOTOS, CleanPhoto, photo_clean
 
@@ -586,20 +589,20 @@ def category_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def category_active(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _category_posted(request: HttpRequest, code: str, pk: int) -> Category:
     community = _setup_community(request, code)
-    category = selectors.category_to_set_up(user=request.user, community=community, pk=pk)
-    active = request.POST.get("active") == "1"
-    services.category_set_active(actor=request.user, category=category, active=active)
-    if active:
-        messages.success(request, _("Residents can report in “%(name)s” again.") % {"name": category.name})
-    else:
-        messages.success(
-            request, _("“%(name)s” is retired: no new reports; open ones go on.") % {"name": category.name}
-        )
-    return redirect("reports:category", code=community.code, pk=category.pk)
+    return selectors.category_to_set_up(user=request.user, community=community, pk=pk)
+
+
+category_retire, category_restore = retire_and_restore(
+    _category_posted,
+    lambda request, category, active: services.category_set_active(
+        actor=request.user, category=category, active=active
+    ),
+    retired=gettext_lazy("“%(name)s” is retired: no new reports; open ones go on."),
+    restored=gettext_lazy("Residents can report in “%(name)s” again."),
+    back=lambda code, pk: reverse("reports:category", kwargs={"code": code, "pk": pk}),
+)
 
 
 @login_required

@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.retire import retire_and_restore
 from linli.ledger import selectors as ledger_selectors
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
@@ -19,6 +21,7 @@ from linli.places.selectors import community_get
 from . import codes, rules, selectors, services
 from .certificates import certificate_pdf, qr_svg
 from .forms import ActivityForm, ActivityTypeForm, BookVenueForm, ClubForm, ReasonForm, TeamForm
+from .models import ActivityType
 
 
 def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -427,36 +430,18 @@ def activity_type_edit(request: HttpRequest, code: str, pk: int | None = None) -
     return render(request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": title})
 
 
-def _type_switch(request: HttpRequest, code: str, pk: int, active: bool) -> HttpResponse:
+def _type_posted(request: HttpRequest, code: str, pk: int) -> ActivityType:
     community = _types_community(request, code)
-    kind = selectors.activity_type_get(user=request.user, community=community, pk=pk)
-    try:
-        services.activity_type_update(actor=request.user, activity_type=kind, active=active)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            (
-                _("“%(name)s” is offered for new activities again.")
-                if active
-                else _("“%(name)s” is retired: activities that have it keep it, new ones cannot choose it.")
-            )
-            % {"name": kind.name},
-        )
-    return redirect("volunteering:types", code=code)
+    return selectors.activity_type_get(user=request.user, community=community, pk=pk)
 
 
-@login_required
-@require_POST
-def activity_type_retire(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    return _type_switch(request, code, pk, active=False)
-
-
-@login_required
-@require_POST
-def activity_type_restore(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    return _type_switch(request, code, pk, active=True)
+activity_type_retire, activity_type_restore = retire_and_restore(
+    _type_posted,
+    lambda request, kind, active: services.activity_type_update(actor=request.user, activity_type=kind, active=active),
+    retired=gettext_lazy("“%(name)s” is retired: activities that have it keep it, new ones cannot choose it."),
+    restored=gettext_lazy("“%(name)s” is offered for new activities again."),
+    back=lambda code, pk: reverse("volunteering:types", kwargs={"code": code}),
+)
 
 
 # --- clubs (community pages) ------------------------------------------------------------------------------
