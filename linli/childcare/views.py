@@ -7,10 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import button, buttons_on
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules
@@ -20,7 +23,7 @@ from linli.places.selectors import community_get
 
 from . import selectors, services
 from .forms import GroupForm
-from .models import AgeGroup
+from .models import AgeGroup, Application
 
 
 @login_required
@@ -68,22 +71,26 @@ def applications(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "childcare/applications.html", {"community": community, "applications": rows})
 
 
-@login_required
-@require_POST
-def decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _application_posted(request: HttpRequest, code: str, pk: int) -> Application:
     community = community_get(code=code, user=request.user)
-    application = selectors.application_get(user=request.user, community=community, pk=pk)
-    try:
-        if request.POST.get("decision") == "admit":
-            services.application_admit(actor=request.user, application=application)
-        else:
-            services.application_decline(
-                actor=request.user, application=application, reason=request.POST.get("reason", "")
-            )
-        messages.success(request, _("Decision recorded."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("childcare:applications", code=code)
+    return selectors.application_get(user=request.user, community=community, pk=pk)
+
+
+def _applications_url(code: str, pk: int) -> str:
+    return reverse("childcare:applications", kwargs={"code": code})
+
+
+admit = buttons_on(_application_posted, name="application", back=_applications_url)(
+    services.application_admit, gettext_lazy("Decision recorded.")
+)
+decline = button(
+    _application_posted,
+    lambda request, application, _data: services.application_decline(
+        actor=request.user, application=application, reason=request.POST.get("reason", "")
+    ),
+    done=gettext_lazy("Decision recorded."),
+    back=_applications_url,
+)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from linli.core.buttons import button, submit
+from linli.core.buttons import button, buttons_on, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.evidence import evidence_for
 from linli.core.exports import csv_writer
@@ -177,49 +177,15 @@ def _task_posted(request: HttpRequest, code: str, pk: int) -> Task:
     return task
 
 
-matter_support = button(
-    _matter_posted,
-    lambda request, matter, _data: services.matter_support(actor=request.user, matter=matter),
-    done=gettext_lazy("Thank you for your support."),
-    back=_matter_url,
-)
-matter_support_withdraw = button(
-    _matter_posted,
-    lambda request, matter, _data: services.matter_support_withdraw(actor=request.user, matter=matter),
-    done=gettext_lazy("Support withdrawn."),
-    back=_matter_url,
-)
-matter_follow = button(
-    _matter_posted,
-    lambda request, matter, _data: services.matter_follow(actor=request.user, matter=matter, on=True),
-    done=gettext_lazy("You follow this matter."),
-    back=_matter_url,
-)
-matter_unfollow = button(
-    _matter_posted,
-    lambda request, matter, _data: services.matter_follow(actor=request.user, matter=matter, on=False),
-    done=gettext_lazy("You no longer follow this matter."),
-    back=_matter_url,
-)
-matter_put_on_agenda = button(
-    _matter_posted,
-    lambda request, matter, _data: services.matter_put_on_agenda(actor=request.user, matter=matter),
-    done=gettext_lazy("Put on the agenda."),
-    back=_matter_url,
-)
-matter_rate = button(
-    _matter_posted,
-    lambda request, matter, data: services.matter_rate(actor=request.user, matter=matter, **data),
-    done=gettext_lazy("Thank you for your rating."),
-    back=_matter_url,
-    form=RatingForm,
-)
-matter_answer = button(
-    _matter_posted,
-    lambda request, matter, data: services.matter_answer(actor=request.user, matter=matter, **data),
-    done=gettext_lazy("The answer is sent to everyone following the matter."),
-    back=_matter_url,
-    form=AnswerForm,
+_on_matter = buttons_on(_matter_posted, name="matter", back=_matter_url)
+matter_support = _on_matter(services.matter_support, gettext_lazy("Thank you for your support."))
+matter_support_withdraw = _on_matter(services.matter_support_withdraw, gettext_lazy("Support withdrawn."))
+matter_follow = _on_matter(services.matter_follow, gettext_lazy("You follow this matter."), on=True)
+matter_unfollow = _on_matter(services.matter_follow, gettext_lazy("You no longer follow this matter."), on=False)
+matter_put_on_agenda = _on_matter(services.matter_put_on_agenda, gettext_lazy("Put on the agenda."))
+matter_rate = _on_matter(services.matter_rate, gettext_lazy("Thank you for your rating."), form=RatingForm)
+matter_answer = _on_matter(
+    services.matter_answer, gettext_lazy("The answer is sent to everyone following the matter."), form=AnswerForm
 )
 matter_decide = button(
     _matter_and_meeting,
@@ -230,19 +196,11 @@ matter_decide = button(
     back=_matter_url,
     form=DecisionForm,
 )
-matter_task_create = button(
-    _decision_posted,
-    lambda request, decision, data: services.task_create(actor=request.user, decision=decision, **data),
-    done=gettext_lazy("Task assigned."),
-    back=_matter_url,
-    form=TaskForm,
+matter_task_create = buttons_on(_decision_posted, name="decision", back=_matter_url)(
+    services.task_create, gettext_lazy("Task assigned."), form=TaskForm
 )
-matter_task_update = button(
-    _task_posted,
-    lambda request, task, data: services.task_post_update(actor=request.user, task=task, **data),
-    done=gettext_lazy("Progress posted."),
-    back=_matter_url,
-    form=TaskUpdateForm,
+matter_task_update = buttons_on(_task_posted, name="task", back=_matter_url)(
+    services.task_post_update, gettext_lazy("Progress posted."), form=TaskUpdateForm
 )
 
 
@@ -336,18 +294,9 @@ def _attendee_ids(request: HttpRequest) -> list[int]:
     return ids
 
 
-meeting_register = button(
-    _meeting_posted,
-    lambda request, meeting, _data: services.meeting_register(actor=request.user, meeting=meeting),
-    done=gettext_lazy("You are registered. See you at the table."),
-    back=_meeting_url,
-)
-meeting_unregister = button(
-    _meeting_posted,
-    lambda request, meeting, _data: services.meeting_unregister(actor=request.user, meeting=meeting),
-    done=gettext_lazy("Registration cancelled."),
-    back=_meeting_url,
-)
+_on_meeting = buttons_on(_meeting_posted, name="meeting", back=_meeting_url)
+meeting_register = _on_meeting(services.meeting_register, gettext_lazy("You are registered. See you at the table."))
+meeting_unregister = _on_meeting(services.meeting_unregister, gettext_lazy("Registration cancelled."))
 meeting_add_matter = button(
     _meeting_and_matter,
     lambda request, found, _data: services.meeting_add_matter(actor=request.user, meeting=found[0], matter=found[1]),
@@ -362,13 +311,7 @@ meeting_hold = button(
     done=gettext_lazy("The meeting is recorded as held."),
     back=_meeting_url,
 )
-meeting_record_minutes = button(
-    _meeting_posted,
-    lambda request, meeting, data: services.meeting_record_minutes(actor=request.user, meeting=meeting, **data),
-    done=gettext_lazy("Minutes saved."),
-    back=_meeting_url,
-    form=MinutesForm,
-)
+meeting_record_minutes = _on_meeting(services.meeting_record_minutes, gettext_lazy("Minutes saved."), form=MinutesForm)
 meeting_cancel = button(
     _meeting_posted,
     lambda request, meeting, _data: services.meeting_cancel(
@@ -485,11 +428,8 @@ vote_cast = button(
     done=gettext_lazy("Your vote is counted."),
     back=_vote_url,
 )
-vote_close = button(
-    _vote_posted,
-    lambda request, vote, _data: services.vote_close(actor=request.user, vote=vote),
-    done=gettext_lazy("The vote is closed."),
-    back=_vote_url,
+vote_close = buttons_on(_vote_posted, name="vote", back=_vote_url)(
+    services.vote_close, gettext_lazy("The vote is closed.")
 )
 
 

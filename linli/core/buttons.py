@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.views.decorators.http import require_POST
 
-from .errors import DomainError
+from .errors import DomainError, NotAllowed
 
 T = TypeVar("T")
 Obj = TypeVar("Obj")
@@ -35,13 +35,16 @@ def press(
     request: HttpRequest,
     call: Callable[[dict[str, Any]], T],
     *,
-    done: str | Promise | Callable[[T], str],
+    done: str | Promise | Callable[[T], str] | None,
     back: str,
     form: forms.Form | None = None,
     again: Callable[[forms.Form], HttpResponse] | None = None,
+    forbidden_page: bool = False,
 ) -> HttpResponse:
-    """Run `call` with the form's cleaned data ({} without a form); on success say `done` (or `done(result)`) and
-    redirect to `back` (a URL). `again` (with a form) renders the page again with the refused form instead."""
+    """Run `call` with the form's cleaned data ({} without a form); on success say `done` (or `done(result)`; nothing
+    for None, where the page itself shows the change) and redirect to `back` (a URL). `again` (with a form) renders
+    the page again with the refused form instead. `forbidden_page`: a `NotAllowed` from the service is the 403 page
+    rather than a message."""
     data: dict[str, Any] = {}
     if form is not None:
         if not form.is_valid():
@@ -53,12 +56,15 @@ def press(
     try:
         result = call(data)
     except DomainError as exc:
+        if forbidden_page and isinstance(exc, NotAllowed):
+            raise
         if form is not None and again is not None:
             exc.show_on(form)
             return again(form)
         messages.error(request, str(exc.message))
         return redirect(back)
-    messages.success(request, done(result) if callable(done) else str(done))
+    if done is not None:
+        messages.success(request, done(result) if callable(done) else str(done))
     return redirect(back)
 
 
@@ -66,13 +72,15 @@ def button(
     load: Callable[..., Obj],
     act: Callable[[HttpRequest, Obj, dict[str, Any]], Any],
     *,
-    done: str | Promise | Callable[[Any], str],
+    done: str | Promise | Callable[[Any], str] | None,
     back: Callable[..., str],
     form: type[forms.Form] | None = None,
+    forbidden_page: bool = False,
 ) -> Callable[..., HttpResponse]:
     """A signed-in POST view for one button: `load(request, **url_kwargs)` finds the object (404 for what the user
     may not see), `act(request, obj, cleaned_data)` calls the one service, then `press` says `done` and goes to
-    `back(**url_kwargs)`. `form`, a form class, is bound to the POST and validated first."""
+    `back(**url_kwargs)`. `form`, a form class, is bound to the POST and validated first. `forbidden_page` as for
+    `press`."""
 
     @login_required
     @require_POST
@@ -84,6 +92,7 @@ def button(
             done=done,
             back=back(**kwargs),
             form=form(request.POST) if form is not None else None,
+            forbidden_page=forbidden_page,
         )
 
     return view
@@ -108,3 +117,28 @@ def submit(
         return None
     messages.success(request, done(result) if callable(done) else str(done))
     return redirect(then(result) if callable(then) else then)
+
+
+def buttons_on(
+    load: Callable[..., Any], *, name: str, back: Callable[..., str], forbidden_page: bool = False
+) -> Callable[..., Callable[..., HttpResponse]]:
+    """A maker of the buttons of one page, each calling one service on the object `load` finds:
+    `make(service, done, form=None, **fixed)` is the `button` that calls `service(actor=request.user, <name>=obj,
+    **fixed, **cleaned_data)`. For a button that reads more from the request, write its `button` in full."""
+
+    def make(
+        service: Callable[..., Any],
+        done: str | Promise | Callable[[Any], str] | None,
+        form: type[forms.Form] | None = None,
+        **fixed: Any,
+    ) -> Callable[..., HttpResponse]:
+        return button(
+            load,
+            lambda request, obj, data: service(actor=request.user, **{name: obj}, **fixed, **data),
+            done=done,
+            back=back,
+            form=form,
+            forbidden_page=forbidden_page,
+        )
+
+    return make

@@ -12,13 +12,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
+from linli.core.retire import retire_and_restore
 from linli.core.scenarios import Scenario
 from linli.core.uploads import upload_read
+from linli.places.models import Community
 from linli.places.selectors import communities_visible_to, community_get
 
 from . import register_io, rules, selectors, services
@@ -36,6 +40,7 @@ from .forms import (
 )
 from .maps import community_map
 from .mine import mine_lists
+from .models import FacilityCategory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -294,26 +299,26 @@ def facility_edit(request: HttpRequest, code: str, pk: int | None = None) -> Htt
     _require_manager(request, community)
     facility = selectors.facility_get(user=request.user, community=community, pk=pk) if pk else None
     form = FacilityForm(request.POST or None, instance=facility, community=community)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if facility is None:
-                facility = services.facility_create(actor=request.user, community=community, **form.service_data())
-            else:
-                facility = services.facility_update(actor=request.user, facility=facility, **form.service_data())
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Facility saved."))
-            return redirect("facilities:detail", code=code, pk=facility.pk)
+
+    def save(data: dict[str, Any]) -> Any:
+        if facility is None:
+            return services.facility_create(actor=request.user, community=community, **form.service_data())
+        return services.facility_update(actor=request.user, facility=facility, **form.service_data())
+
+    return submit(
+        request, form, save, done=_("Facility saved."), then=lambda saved: _facility_url(code, saved.pk)
+    ) or _form(request, community, form, facility, _("Edit facility") if facility else _("Add a facility"))
+
+
+def _facility_url(code: str, pk: int) -> str:
+    return reverse("facilities:detail", kwargs={"code": code, "pk": pk})
+
+
+def _form(request: HttpRequest, community: Any, form: Any, facility: Any, title: str) -> HttpResponse:
     return render(
         request,
         "facilities/form.html",
-        {
-            "community": community,
-            "form": form,
-            "facility": facility,
-            "title": _("Edit facility") if facility else _("Add a facility"),
-        },
+        {"community": community, "form": form, "facility": facility, "title": title},
     )
 
 
@@ -326,26 +331,14 @@ def service_edit(request: HttpRequest, code: str, facility_pk: int, pk: int | No
     service = selectors.service_of_facility(facility=facility, pk=pk) if pk else None
     initial = {"price": service.price_fen / 100} if service else None
     form = ServiceForm(request.POST or None, instance=service, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if service is None:
-                services.service_create(actor=request.user, facility=facility, **form.service_data())
-            else:
-                services.service_update(actor=request.user, service=service, **form.service_data())
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Service saved."))
-            return redirect("facilities:detail", code=code, pk=facility.pk)
-    return render(
-        request,
-        "facilities/form.html",
-        {
-            "community": community,
-            "form": form,
-            "facility": facility,
-            "title": _("Edit service") if service else _("Add a service"),
-        },
+
+    def save(data: dict[str, Any]) -> Any:
+        if service is None:
+            return services.service_create(actor=request.user, facility=facility, **form.service_data())
+        return services.service_update(actor=request.user, service=service, **form.service_data())
+
+    return submit(request, form, save, done=_("Service saved."), then=_facility_url(code, facility.pk)) or _form(
+        request, community, form, facility, _("Edit service") if service else _("Add a service")
     )
 
 
@@ -356,24 +349,13 @@ def slots_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not rules.can_run_facility(request.user, service.facility):
         raise NotAllowed(_("You may not open time slots in this space."))
     form = SlotSeriesForm(request.POST or None, initial={"first_day": timezone.localdate() + dt.timedelta(days=1)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = services.slot_series_create(actor=request.user, service=service, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("%(n)s time slots opened.") % {"n": len(made)})
-            return redirect("facilities:detail", code=code, pk=service.facility_id)
-    return render(
+    return submit(
         request,
-        "facilities/form.html",
-        {
-            "community": community,
-            "form": form,
-            "facility": service.facility,
-            "title": _("Open time slots: %(s)s") % {"s": service.name},
-        },
-    )
+        form,
+        lambda data: services.slot_series_create(actor=request.user, service=service, **data),
+        done=lambda made: _("%(n)s time slots opened.") % {"n": len(made)},
+        then=_facility_url(code, service.facility_id),
+    ) or _form(request, community, form, service.facility, _("Open time slots: %(s)s") % {"s": service.name})
 
 
 @login_required
@@ -408,15 +390,13 @@ def categories(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     _require_manager(request, community)
     form = FacilityCategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            category = services.category_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Facility type “%(name)s” added.") % {"name": category.name})
-            return redirect("facilities:categories", code=code)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.category_create(actor=request.user, community=community, **data),
+        done=lambda category: _("Facility type “%(name)s” added.") % {"name": category.name},
+        then=reverse("facilities:categories", kwargs={"code": code}),
+    ) or render(
         request,
         "facilities/categories.html",
         {"community": community, "form": form, "categories": selectors.categories()},
@@ -446,33 +426,22 @@ def category_edit(request: HttpRequest, code: str, cat: str) -> HttpResponse:
     )
 
 
-def _category_switch(request: HttpRequest, code: str, cat: str, active: bool) -> HttpResponse:
+def _category_posted(request: HttpRequest, code: str, cat: str) -> tuple[Community, FacilityCategory]:
     community = community_get(code=code, user=request.user)
     _require_manager(request, community)
-    category = selectors.category_get(code=cat)
-    services.category_update(actor=request.user, community=community, category=category, active=active)
-    messages.success(
-        request,
-        (
-            _("“%(name)s” is offered for new facilities again.")
-            if active
-            else _("“%(name)s” is retired: facilities that have it keep it, new ones cannot choose it.")
-        )
-        % {"name": category.name},
-    )
-    return redirect("facilities:categories", code=code)
+    return community, selectors.category_get(code=cat)
 
 
-@login_required
-@require_POST
-def category_retire(request: HttpRequest, code: str, cat: str) -> HttpResponse:
-    return _category_switch(request, code, cat, active=False)
-
-
-@login_required
-@require_POST
-def category_restore(request: HttpRequest, code: str, cat: str) -> HttpResponse:
-    return _category_switch(request, code, cat, active=True)
+category_retire, category_restore = retire_and_restore(
+    _category_posted,
+    lambda request, posted, active: services.category_update(
+        actor=request.user, community=posted[0], category=posted[1], active=active
+    ),
+    retired=gettext_lazy("“%(name)s” is retired: facilities that have it keep it, new ones cannot choose it."),
+    restored=gettext_lazy("“%(name)s” is offered for new facilities again."),
+    back=lambda code, cat: reverse("facilities:categories", kwargs={"code": code}),
+    name=lambda posted: posted[1].name,
+)
 
 
 @login_required
@@ -482,15 +451,13 @@ def price_rules(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _require_manager(request, community)
     service = selectors.service_get(user=request.user, community=community, pk=pk)
     form = PriceRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_price_rule_add(actor=request.user, service=service, **form.service_data())
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Price rule added: it applies to bookings made from now on."))
-            return redirect("facilities:price_rules", code=code, pk=service.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.service_price_rule_add(actor=request.user, service=service, **form.service_data()),
+        done=_("Price rule added: it applies to bookings made from now on."),
+        then=reverse("facilities:price_rules", kwargs={"code": code, "pk": service.pk}),
+    ) or render(
         request,
         "facilities/price_rules.html",
         {"community": community, "service": service, "form": form, "rules": selectors.price_rules_of(service=service)},
@@ -549,21 +516,15 @@ def facility_operators(request: HttpRequest, code: str, pk: int) -> HttpResponse
         operators=selectors.operators_of(community=community),
         initial={"operators": list(facility.operators.all())},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.facility_operators_set(
-                actor=request.user, facility=facility, operators=list(form.cleaned_data["operators"])
-            )
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Saved: who runs %(name)s.") % {"name": facility.name})
-            return redirect("facilities:detail", code=code, pk=facility.pk)
-    return render(
+    return submit(
         request,
-        "facilities/form.html",
-        {"community": community, "form": form, "facility": facility, "title": _("Who runs this space")},
-    )
+        form,
+        lambda data: services.facility_operators_set(
+            actor=request.user, facility=facility, operators=list(data["operators"])
+        ),
+        done=_("Saved: who runs %(name)s.") % {"name": facility.name},
+        then=_facility_url(code, facility.pk),
+    ) or _form(request, community, form, facility, _("Who runs this space"))
 
 
 @login_required

@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from linli.core.buttons import press
+from linli.core.buttons import press, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 from linli.places.selectors import community_get
@@ -101,17 +103,13 @@ def donation_new(request: HttpRequest, code: str) -> HttpResponse:
         partners=selectors.donor_partners(user=request.user, community=community),
         initial={"received_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            donation = services.donation_record(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Donation recorded: receipt %(no)s.") % {"no": donation.receipt_no})
-            return redirect("fund:donation", code=code, pk=donation.pk)
-    return render(
-        request, "fund/form.html", {**_nav(request, community), "form": form, "title": _("Record a donation")}
-    )
+    return submit(
+        request,
+        form,
+        lambda data: services.donation_record(actor=request.user, community=community, **data),
+        done=lambda donation: _("Donation recorded: receipt %(no)s.") % {"no": donation.receipt_no},
+        then=lambda donation: reverse("fund:donation", kwargs={"code": code, "pk": donation.pk}),
+    ) or render(request, "fund/form.html", {**_nav(request, community), "form": form, "title": _("Record a donation")})
 
 
 @login_required
@@ -234,15 +232,13 @@ def application_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             _("Only a community partner may apply: register as a partner (or act for one) with the community first.")
         )
     form = ApplicationForm(request.POST or None, partners=partners, categories=grant_round.categories)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_submit(actor=request.user, grant_round=grant_round, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Your application is submitted."))
-            return redirect("fund:application", code=code, pk=application.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.application_submit(actor=request.user, grant_round=grant_round, **data),
+        done=_("Your application is submitted."),
+        then=lambda application: reverse("fund:application", kwargs={"code": code, "pk": application.pk}),
+    ) or render(
         request,
         "fund/form.html",
         {
@@ -352,36 +348,39 @@ def _application_page(
     )
 
 
-def _application_act(
-    request: HttpRequest,
-    code: str,
-    pk: int,
-    *,
+def _application_button(
     action: str,
     form_class: type[forms.Form],
     allowed: Callable[[Any, Community, Application], bool],
-    refusal: str,
+    refusal: str | Promise,
     run: Callable[[Any, Application, dict[str, Any]], str],
-) -> HttpResponse:
-    """Check who may, validate the form, run the service: back to the page with its success message, or the page
-    again with the form and its refusal (nothing saved)."""
-    community = community_get(code=code, user=request.user)
-    application = selectors.application_get(user=request.user, community=community, pk=pk)
-    if not allowed(request.user, community, application):
-        raise NotAllowed(refusal)
+) -> Callable[..., HttpResponse]:
+    """The view of one form of the application's page: check who may (`refusal` if not), validate the form, `run`
+    the service: back to the page with the message `run` returns, or the page again with the form and its refusal
+    (nothing saved)."""
 
-    def again(form: forms.Form) -> HttpResponse:
-        application.refresh_from_db()
-        return _application_page(request, community, application, action=action, refused=form)
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+        community = community_get(code=code, user=request.user)
+        application = selectors.application_get(user=request.user, community=community, pk=pk)
+        if not allowed(request.user, community, application):
+            raise NotAllowed(str(refusal))
 
-    return press(
-        request,
-        lambda data: run(request.user, application, data),
-        done=lambda message: message,
-        back=reverse("fund:application", kwargs={"code": code, "pk": application.pk}),
-        form=form_class(request.POST),
-        again=again,
-    )
+        def again(form: forms.Form) -> HttpResponse:
+            application.refresh_from_db()
+            return _application_page(request, community, application, action=action, refused=form)
+
+        return press(
+            request,
+            lambda data: run(request.user, application, data),
+            done=lambda message: message,
+            back=reverse("fund:application", kwargs={"code": code, "pk": application.pk}),
+            form=form_class(request.POST),
+            again=again,
+        )
+
+    return view
 
 
 def _reviews(user: Any, community: Community, application: Application) -> bool:
@@ -396,114 +395,45 @@ def _reports(user: Any, community: Community, application: Application) -> bool:
     return rules.can_apply_for(user, application.applicant)
 
 
-@login_required
-@require_POST
-def application_score(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
-        services.review_score(actor=user, application=application, score=data["score"], comment=data["comment"])
-        return _("Your score is recorded.")
+def _score(user: Any, application: Application, data: dict[str, Any]) -> str:
+    services.review_score(actor=user, application=application, score=data["score"], comment=data["comment"])
+    return _("Your score is recorded.")
 
-    return _application_act(
-        request,
-        code,
-        pk,
-        action="score",
-        form_class=ScoreForm,
-        allowed=_reviews,
-        refusal=_("You are not a reviewer of this round."),
-        run=run,
+
+def _conflict(user: Any, application: Application, data: dict[str, Any]) -> str:
+    services.conflict_declare(actor=user, application=application, reason=data["reason"])
+    return _("Your conflict of interest is declared; you will not score this applicant.")
+
+
+def _decide(user: Any, application: Application, data: dict[str, Any]) -> str:
+    approve = data["decision"] == "approve"
+    services.application_decide(
+        actor=user, application=application, approve=approve, approved_fen=data["approved_fen"] or 0, note=data["note"]
     )
+    return _("The application is approved.") if approve else _("The application is rejected.")
 
 
-@login_required
-@require_POST
-def application_conflict(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
-        services.conflict_declare(actor=user, application=application, reason=data["reason"])
-        return _("Your conflict of interest is declared; you will not score this applicant.")
-
-    return _application_act(
-        request,
-        code,
-        pk,
-        action="conflict",
-        form_class=ConflictForm,
-        allowed=_reviews,
-        refusal=_("You are not a reviewer of this round."),
-        run=run,
+def _pay(user: Any, application: Application, data: dict[str, Any]) -> str:
+    tranche = services.tranche_pay(
+        actor=user, application=application, amount_fen=data["amount_fen"], idempotency_key=data["idempotency_key"]
     )
+    return _("Tranche %(n)s is paid.") % {"n": tranche.number}
 
 
-@login_required
-@require_POST
-def application_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
-        approve = data["decision"] == "approve"
-        services.application_decide(
-            actor=user,
-            application=application,
-            approve=approve,
-            approved_fen=data["approved_fen"] or 0,
-            note=data["note"],
-        )
-        return _("The application is approved.") if approve else _("The application is rejected.")
-
-    return _application_act(
-        request,
-        code,
-        pk,
-        action="decide",
-        form_class=DecisionForm,
-        allowed=_manages,
-        refusal=_("You may not decide grant applications."),
-        run=run,
+def _report(user: Any, application: Application, data: dict[str, Any]) -> str:
+    services.report_submit(
+        actor=user, application=application, period=data["period"], body=data["body"], spent_fen=data["spent_fen"] or 0
     )
+    return _("Your report is submitted.")
 
 
-@login_required
-@require_POST
-def application_pay(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
-        tranche = services.tranche_pay(
-            actor=user,
-            application=application,
-            amount_fen=data["amount_fen"],
-            idempotency_key=data["idempotency_key"],
-        )
-        return _("Tranche %(n)s is paid.") % {"n": tranche.number}
-
-    return _application_act(
-        request,
-        code,
-        pk,
-        action="pay",
-        form_class=TrancheForm,
-        allowed=_manages,
-        refusal=_("You may not pay out grants."),
-        run=run,
-    )
-
-
-@login_required
-@require_POST
-def application_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    def run(user: Any, application: Application, data: dict[str, Any]) -> str:
-        services.report_submit(
-            actor=user,
-            application=application,
-            period=data["period"],
-            body=data["body"],
-            spent_fen=data["spent_fen"] or 0,
-        )
-        return _("Your report is submitted.")
-
-    return _application_act(
-        request,
-        code,
-        pk,
-        action="report",
-        form_class=ReportForm,
-        allowed=_reports,
-        refusal=_("Only the grantee reports on the project."),
-        run=run,
-    )
+NOT_A_REVIEWER = gettext_lazy("You are not a reviewer of this round.")
+application_score = _application_button("score", ScoreForm, _reviews, NOT_A_REVIEWER, _score)
+application_conflict = _application_button("conflict", ConflictForm, _reviews, NOT_A_REVIEWER, _conflict)
+application_decide = _application_button(
+    "decide", DecisionForm, _manages, gettext_lazy("You may not decide grant applications."), _decide
+)
+application_pay = _application_button("pay", TrancheForm, _manages, gettext_lazy("You may not pay out grants."), _pay)
+application_report = _application_button(
+    "report", ReportForm, _reports, gettext_lazy("Only the grantee reports on the project."), _report
+)

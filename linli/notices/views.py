@@ -1,6 +1,8 @@
 """Notice pages: residents read theirs; staff write, publish and follow who has read; stewards see their grids'
 unread. Every row is read through `selectors`, scoped to the user."""
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -8,9 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import button, buttons_on
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.people.selectors import resident_of_user
 from linli.places.models import Community, Street
@@ -225,44 +230,48 @@ def street_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return _detail(request, notice, None)
 
 
-def _act(request: HttpRequest, notice: Notice) -> HttpResponse:
-    action = request.POST.get("action", "")
-    try:
-        if action == "publish":
-            services.notice_publish(actor=request.user, notice=notice)
-            messages.success(request, _("Published."))
-        elif action == "schedule":
-            form = ScheduleForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Enter a date and time."), field="publish_at")
-            services.notice_publish(actor=request.user, notice=notice, publish_at=form.cleaned_data["publish_at"])
-            messages.success(request, _("Scheduled."))
-        elif action == "withdraw":
-            services.notice_withdraw(actor=request.user, notice=notice)
-            messages.success(request, _("Withdrawn."))
-        else:
-            raise DomainError(_("Unknown action."))
-    except DomainError as exc:
-        if isinstance(exc, NotAllowed | NotFound):
-            raise
-        messages.error(request, str(exc.message))
-    return _to_detail(notice)
-
-
-@login_required
-@require_POST
-def act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _notice_posted(request: HttpRequest, code: str, pk: int) -> Notice:
     community = community_get(code=code, user=request.user)
-    notice = selectors.notice_get(user=request.user, community=community, pk=pk)
-    return _act(request, notice)
+    return selectors.notice_get(user=request.user, community=community, pk=pk)
 
 
-@login_required
-@require_POST
-def street_act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _street_notice_posted(request: HttpRequest, code: str, pk: int) -> Notice:
     street = _street_get(request.user, code)
-    notice = selectors.street_notice_get(user=request.user, street=street, pk=pk)
-    return _act(request, notice)
+    return selectors.street_notice_get(user=request.user, street=street, pk=pk)
+
+
+def _publish_at(request: HttpRequest) -> dt.datetime:
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Enter a date and time."), field="publish_at")
+    return form.cleaned_data["publish_at"]
+
+
+def _buttons(load: Callable[..., Notice], page: str) -> tuple[Callable[..., HttpResponse], ...]:
+    """Publish now, schedule and withdraw: the buttons of a notice's page, for a community's or a street's notice
+    (`load` finds it), each going back to `page`. Whoever may see the notice but not change it gets the 403 page."""
+
+    def back(code: str, pk: int) -> str:
+        return reverse(page, kwargs={"code": code, "pk": pk})
+
+    on_notice = buttons_on(load, name="notice", back=back, forbidden_page=True)
+    return (
+        on_notice(services.notice_publish, gettext_lazy("Published.")),
+        button(
+            load,
+            lambda request, notice, _data: services.notice_publish(
+                actor=request.user, notice=notice, publish_at=_publish_at(request)
+            ),
+            done=gettext_lazy("Scheduled."),
+            back=back,
+            forbidden_page=True,
+        ),
+        on_notice(services.notice_withdraw, gettext_lazy("Withdrawn.")),
+    )
+
+
+publish, schedule, withdraw = _buttons(_notice_posted, "notices:staff_detail")
+street_publish, street_schedule, street_withdraw = _buttons(_street_notice_posted, "notices:street_detail")
 
 
 @login_required

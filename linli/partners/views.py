@@ -10,11 +10,14 @@ from django.core.paginator import Paginator
 from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.retire import retire_and_restore
 from linli.core.scenarios import Scenario
 from linli.facilities.money import fen_to_yuan
 from linli.places.selectors import community_get
@@ -167,22 +170,26 @@ def partner_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return _form(request, community, form, _("Edit %(name)s") % {"name": partner.name}, partner=partner)
 
 
-@login_required
-@require_POST
-def partner_active(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _partner_posted(request: HttpRequest, code: str, pk: int) -> Partner:
     community = community_get(code=code, user=request.user)
     partner = selectors.partner_get(user=request.user, community=community, pk=pk)
     _manager(request, community)
-    try:
-        if request.POST.get("active") == "1":
-            services.partner_reactivate(actor=request.user, partner=partner)
-            messages.success(request, _("The partner is active again."))
-        else:
-            services.partner_deactivate(actor=request.user, partner=partner, on=timezone.localdate())
-            messages.success(request, _("The partner is marked inactive; its records stay."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("partners:partner", code=code, pk=partner.pk)
+    return partner
+
+
+def _switch(request: HttpRequest, partner: Partner, active: bool) -> Partner:
+    if active:
+        return services.partner_reactivate(actor=request.user, partner=partner)
+    return services.partner_deactivate(actor=request.user, partner=partner, on=timezone.localdate())
+
+
+partner_deactivate, partner_reactivate = retire_and_restore(
+    _partner_posted,
+    _switch,
+    retired=gettext_lazy("The partner is marked inactive; its records stay."),
+    restored=gettext_lazy("The partner is active again."),
+    back=lambda code, pk: reverse("partners:partner", kwargs={"code": code, "pk": pk}),
+)
 
 
 # --- pairings ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import load_workbook
@@ -50,6 +51,16 @@ def _text(value: str, *, field: str, max_length: int = 60) -> str:
     return value
 
 
+def _create_with_free_code(actor: Any, obj: Any, action: str, same_code: QuerySet[Any], refusal: str) -> None:
+    """Save a new street, community or grid, audited as `action`: its code is checked free again inside the
+    transaction (`same_code` finds a row that has it, in any case), `refusal` if it was taken meanwhile."""
+    with transaction.atomic():
+        if same_code.exists():
+            raise DomainError(refusal, field="code", code="duplicate")
+        obj.save()
+        audit_record(actor=actor, action=action, instance=obj, after=snapshot(obj))
+
+
 # --- streets ------------------------------------------------------------------------------------------------
 
 
@@ -59,15 +70,13 @@ def street_create(*, actor: Any, code: str, name: str, district: str = "", city:
     _check_code_free(code)
     street = Street(code=code.strip(), name=_text(name, field="name"), district=district.strip(), city=city.strip())
     _full_clean(street)
-    with transaction.atomic():
-        if Street.objects.filter(code__iexact=street.code).exists():
-            raise DomainError(
-                _("A street with the code “%(code)s” already exists.") % {"code": street.code},
-                field="code",
-                code="duplicate",
-            )
-        street.save()
-        audit_record(actor=actor, action="street.create", instance=street, after=snapshot(street))
+    _create_with_free_code(
+        actor,
+        street,
+        "street.create",
+        Street.objects.filter(code__iexact=street.code),
+        _("A street with the code “%(code)s” already exists.") % {"code": street.code},
+    )
     return street
 
 
@@ -117,15 +126,13 @@ def community_create(*, actor: Any, street: Street, code: str, name: str, tier: 
         area_ha=boundary.area_ha,
     )
     _full_clean(community, exclude=["street"])
-    with transaction.atomic():
-        if Community.objects.filter(code__iexact=community.code).exists():
-            raise DomainError(
-                _("A community with the code “%(code)s” already exists.") % {"code": community.code},
-                field="code",
-                code="duplicate",
-            )
-        community.save()
-        audit_record(actor=actor, action="community.create", instance=community, after=snapshot(community))
+    _create_with_free_code(
+        actor,
+        community,
+        "community.create",
+        Community.objects.filter(code__iexact=community.code),
+        _("A community with the code “%(code)s” already exists.") % {"code": community.code},
+    )
     return community
 
 
@@ -576,15 +583,13 @@ def grid_create(
     _full_clean(grid, exclude=["community", "steward"])
     _check_steward(community, steward)
     grid.steward = steward
-    with transaction.atomic():
-        if Grid.objects.filter(community=community, code__iexact=grid.code).exists():
-            raise DomainError(
-                _("This community already has a grid with the code “%(code)s”.") % {"code": grid.code},
-                field="code",
-                code="duplicate",
-            )
-        grid.save()
-        audit_record(actor=actor, action="grid.create", instance=grid, after=snapshot(grid))
+    _create_with_free_code(
+        actor,
+        grid,
+        "grid.create",
+        Grid.objects.filter(community=community, code__iexact=grid.code),
+        _("This community already has a grid with the code “%(code)s”.") % {"code": grid.code},
+    )
     return grid
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import services as account_services
 from linli.accounts.models import Role
+from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_id
 from linli.core.uploads import upload_read
@@ -78,15 +79,13 @@ def street_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_manage_streets(request.user):
         raise NotAllowed(_("Only city admins set up streets."))
     form = StreetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            street = services.street_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Street created. Now add its street admin and communities."))
-            return redirect("places:street_detail", code=street.code)
-    return _form_page(request, form, title=_("New street"))
+    return submit(
+        request,
+        form,
+        lambda data: services.street_create(actor=request.user, **data),
+        done=_("Street created. Now add its street admin and communities."),
+        then=lambda street: reverse("places:street_detail", kwargs={"code": street.code}),
+    ) or _form_page(request, form, title=_("New street"))
 
 
 @login_required
@@ -112,15 +111,13 @@ def street_edit(request: HttpRequest, code: str) -> HttpResponse:
         raise NotAllowed(_("Only city admins set up streets."))
     initial = {"name": street.name, "district": street.district, "city": street.city}
     form = StreetEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.street_update(actor=request.user, street=street, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("places:street_detail", code=street.code)
-    return _form_page(
+    return submit(
+        request,
+        form,
+        lambda data: services.street_update(actor=request.user, street=street, **data),
+        done=_("Saved."),
+        then=reverse("places:street_detail", kwargs={"code": street.code}),
+    ) or _form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": street.name},
@@ -246,15 +243,13 @@ def community_setup(request: HttpRequest, code: str) -> HttpResponse:
 def neighbourhood_create(request: HttpRequest, code: str) -> HttpResponse:
     community = _community(request, code)
     form = NeighbourhoodForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.neighbourhood_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Neighbourhood added."))
-            return redirect(_setup_url(community) + "#neighbourhoods")
-    return _form_page(request, form, title=_("Add a neighbourhood"), community=community)
+    return submit(
+        request,
+        form,
+        lambda data: services.neighbourhood_create(actor=request.user, community=community, **data),
+        done=_("Neighbourhood added."),
+        then=_setup_url(community) + "#neighbourhoods",
+    ) or _form_page(request, form, title=_("Add a neighbourhood"), community=community)
 
 
 @login_required
@@ -262,30 +257,26 @@ def neighbourhood_edit(request: HttpRequest, code: str, pk: str) -> HttpResponse
     community = _community(request, code)
     hood = selectors.neighbourhood_get(community=community, pk=parse_id(pk))
     form = NeighbourhoodForm(request.POST or None, initial={"name": hood.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.neighbourhood_update(actor=request.user, neighbourhood=hood, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_setup_url(community) + "#neighbourhoods")
-    return _form_page(request, form, title=_("Edit %(name)s") % {"name": hood.name}, community=community)
+    return submit(
+        request,
+        form,
+        lambda data: services.neighbourhood_update(actor=request.user, neighbourhood=hood, **data),
+        done=_("Saved."),
+        then=_setup_url(community) + "#neighbourhoods",
+    ) or _form_page(request, form, title=_("Edit %(name)s") % {"name": hood.name}, community=community)
 
 
 @login_required
 def building_create(request: HttpRequest, code: str) -> HttpResponse:
     community = _community(request, code)
     form = BuildingForm(request.POST or None, community=community, initial={"residential": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.building_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Building added."))
-            return redirect(_setup_url(community) + "#buildings")
-    return _form_page(request, form, title=_("Add a building"), community=community)
+    return submit(
+        request,
+        form,
+        lambda data: services.building_create(actor=request.user, community=community, **data),
+        done=_("Building added."),
+        then=_setup_url(community) + "#buildings",
+    ) or _form_page(request, form, title=_("Add a building"), community=community)
 
 
 @login_required
@@ -301,15 +292,13 @@ def building_edit(request: HttpRequest, code: str, pk: str) -> HttpResponse:
         "residential": building.residential,
     }
     form = BuildingForm(request.POST or None, community=community, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.building_update(actor=request.user, building=building, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_setup_url(community) + "#buildings")
-    return _form_page(
+    return submit(
+        request,
+        form,
+        lambda data: services.building_update(actor=request.user, building=building, **data),
+        done=_("Saved."),
+        then=_setup_url(community) + "#buildings",
+    ) or _form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": building.name},
@@ -392,15 +381,13 @@ def buildings_assign(request: HttpRequest, code: str) -> HttpResponse:
 def grid_create(request: HttpRequest, code: str) -> HttpResponse:
     community = _community(request, code)
     form = GridForm(request.POST or None, stewards=selectors.stewards_of(community=community))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grid_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Grid added. Now put buildings in it."))
-            return redirect(_setup_url(community) + "#grids")
-    return _form_page(request, form, title=_("Add a grid"), community=community)
+    return submit(
+        request,
+        form,
+        lambda data: services.grid_create(actor=request.user, community=community, **data),
+        done=_("Grid added. Now put buildings in it."),
+        then=_setup_url(community) + "#grids",
+    ) or _form_page(request, form, title=_("Add a grid"), community=community)
 
 
 @login_required
@@ -409,15 +396,13 @@ def grid_edit(request: HttpRequest, code: str, grid_code: str) -> HttpResponse:
     grid = selectors.grid_get(community=community, code=grid_code)
     initial = {"name": grid.name, "colour": grid.colour, "steward": grid.steward_id}
     form = GridEditForm(request.POST or None, stewards=selectors.stewards_of(community=community), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.grid_update(actor=request.user, grid=grid, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(_setup_url(community) + "#grids")
-    return _form_page(
+    return submit(
+        request,
+        form,
+        lambda data: services.grid_update(actor=request.user, grid=grid, **data),
+        done=_("Saved."),
+        then=_setup_url(community) + "#grids",
+    ) or _form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": grid.name},
@@ -430,15 +415,13 @@ def grid_edit(request: HttpRequest, code: str, grid_code: str) -> HttpResponse:
 def staff_add(request: HttpRequest, code: str) -> HttpResponse:
     community = _community(request, code)
     form = StaffForm(request.POST or None, initial={"role": request.GET.get("role", Role.GRID_STEWARD)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_services.staff_add(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Role granted. New staff log in with an SMS code to their mobile."))
-            return redirect(_setup_url(community) + "#staff")
-    return _form_page(request, form, title=_("Add staff"), community=community)
+    return submit(
+        request,
+        form,
+        lambda data: account_services.staff_add(actor=request.user, community=community, **data),
+        done=_("Role granted. New staff log in with an SMS code to their mobile."),
+        then=_setup_url(community) + "#staff",
+    ) or _form_page(request, form, title=_("Add staff"), community=community)
 
 
 @login_required

@@ -14,7 +14,8 @@ urlpatterns = [
     path("<str:code>/categories/", views.categories, name="categories"),
     path("<str:code>/categories/new/", views.category_new, name="category_new"),
     path("<str:code>/categories/<int:pk>/", views.category_edit, name="category"),
-    path("<str:code>/categories/<int:pk>/active/", views.category_active, name="category_active"),
+    path("<str:code>/categories/<int:pk>/retire/", views.category_retire, name="category_retire"),
+    path("<str:code>/categories/<int:pk>/restore/", views.category_restore, name="category_restore"),
     path("<str:code>/categories/<int:pk>/questions/new/", views.attribute_edit, name="attribute_new"),
     path("<str:code>/categories/<int:pk>/questions/<int:attribute_pk>/", views.attribute_edit, name="attribute"),
     path(

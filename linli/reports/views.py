@@ -9,14 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.accounts.models import User
 from linli.accounts.selectors import account_find
+from linli.core.buttons import button
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
+from linli.core.retire import retire_and_restore
 from linli.people import rules as people_rules
 from linli.people.selectors import acting_for
 from linli.places.models import Community
@@ -25,7 +29,7 @@ from linli.places.selectors import building_choices, community_get, community_ge
 from . import pending, rules, selectors, services
 from .forms import ApiKeyForm, AttributeForm, CategoryForm, NoteForm, RateForm, ReportForm
 from .mapping import map_context
-from .models import Level, Report
+from .models import Category, Level, Report
 from .open311.views import _attributes
 from .photos import MAX_PHOTOS, CleanPhoto, photo_clean
 
@@ -206,137 +210,70 @@ def report_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # --- one view per action on a report: each calls its service, then shows "Saved." or the refusal ---------------
 
 
-def _posted(code: str, pk: int) -> Report:
+def _posted(request: HttpRequest, code: str, pk: int) -> Report:
     return selectors.report_get(community=community_get_public(code=code), pk=pk)
 
 
-def _done(request: HttpRequest, report: Report, write: Callable[[], object]) -> HttpResponse:
-    try:
-        write()
-    except (DomainError, NotFound) as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("reports:detail", code=report.community.code, pk=report.pk)
+def _report_url(code: str, pk: int) -> str:
+    return reverse("reports:detail", kwargs={"code": code, "pk": pk})
 
 
 def _note(request: HttpRequest) -> str:
     return request.POST.get("note", "")
 
 
-@require_POST
-@login_required
-def report_accept(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-    return _done(
-        request, report, lambda: services.report_accept(actor=request.user, report=report, note=_note(request))
+def _on_report(act: Callable[[HttpRequest, Report], object]) -> Callable[..., HttpResponse]:
+    """A button of the report's page: `act(request, report)` calls the one service; the page says "Saved." or why
+    not (who may do what is the service's to say)."""
+    return button(
+        _posted, lambda request, report, _data: act(request, report), done=gettext_lazy("Saved."), back=_report_url
     )
 
 
-@require_POST
-@login_required
-def report_start(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-    return _done(request, report, lambda: services.report_start(actor=request.user, report=report, note=_note(request)))
+def _with_note(service: Callable[..., object]) -> Callable[..., HttpResponse]:
+    return _on_report(lambda request, report: service(actor=request.user, report=report, note=_note(request)))
 
 
-@require_POST
-@login_required
-def report_resolve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-    return _done(
-        request, report, lambda: services.report_resolve(actor=request.user, report=report, note=_note(request))
+def _duplicate(request: HttpRequest, report: Report) -> object:
+    try:
+        original_id = parse_id(request.POST.get("original", ""), field="original")
+    except NotFound:
+        raise DomainError(_("Give the number of the original report."), field="original") from None
+    original = selectors.report_get(community=report.community, pk=original_id)
+    return services.report_mark_duplicate(actor=request.user, report=report, original=original, note=_note(request))
+
+
+def _assign(request: HttpRequest, report: Report) -> object:
+    posted = request.POST.get("assignee") or ""
+    assignee = account_find(pk=int(posted)) if posted.isdigit() else None
+    if assignee is None:
+        raise DomainError(_("Choose whom to assign it to."), field="assignee")
+    return services.report_assign(actor=request.user, report=report, assignee=assignee, note=_note(request))
+
+
+def _rate(request: HttpRequest, report: Report) -> object:
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Choose from one to five stars."), field="rating")
+    return services.report_rate(
+        actor=request.user, report=report, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
     )
 
 
-@require_POST
-@login_required
-def report_reject(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-    return _done(
-        request, report, lambda: services.report_reject(actor=request.user, report=report, note=_note(request))
+report_accept = _with_note(services.report_accept)
+report_start = _with_note(services.report_start)
+report_resolve = _with_note(services.report_resolve)
+report_reject = _with_note(services.report_reject)
+report_reopen = _with_note(services.report_reopen)
+report_duplicate = _on_report(_duplicate)
+report_assign = _on_report(_assign)
+report_rate = _on_report(_rate)
+report_support = _on_report(lambda request, report: services.report_support(actor=request.user, report=report))
+report_note = _on_report(
+    lambda request, report: services.report_add_note(
+        actor=request.user, report=report, note=_note(request), public=request.POST.get("public") == "1"
     )
-
-
-@require_POST
-@login_required
-def report_duplicate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-
-    def write() -> object:
-        try:
-            original_id = parse_id(request.POST.get("original", ""), field="original")
-        except NotFound:
-            raise DomainError(_("Give the number of the original report."), field="original") from None
-        original = selectors.report_get(community=report.community, pk=original_id)
-        return services.report_mark_duplicate(actor=request.user, report=report, original=original, note=_note(request))
-
-    return _done(request, report, write)
-
-
-@require_POST
-@login_required
-def report_note(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-    public = request.POST.get("public") == "1"
-    return _done(
-        request,
-        report,
-        lambda: services.report_add_note(actor=request.user, report=report, note=_note(request), public=public),
-    )
-
-
-@require_POST
-@login_required
-def report_assign(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-
-    def write() -> object:
-        assignee = (
-            account_find(pk=int(request.POST.get("assignee") or 0))
-            if (request.POST.get("assignee") or "").isdigit()
-            else None
-        )
-        if assignee is None:
-            raise DomainError(_("Choose whom to assign it to."), field="assignee")
-        return services.report_assign(actor=request.user, report=report, assignee=assignee, note=_note(request))
-
-    return _done(request, report, write)
-
-
-@require_POST
-@login_required
-def report_support(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-    return _done(request, report, lambda: services.report_support(actor=request.user, report=report))
-
-
-@require_POST
-@login_required
-def report_reopen(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-    return _done(
-        request, report, lambda: services.report_reopen(actor=request.user, report=report, note=_note(request))
-    )
-
-
-@require_POST
-@login_required
-def report_rate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    report = _posted(code, pk)
-
-    def write() -> object:
-        form = RateForm(request.POST)
-        if not form.is_valid():
-            raise DomainError(_("Choose from one to five stars."), field="rating")
-        return services.report_rate(
-            actor=request.user,
-            report=report,
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-        )
-
-    return _done(request, report, write)
+)
 
 
 def photo(request: HttpRequest, code: str, pk: int, photo_id: int) -> FileResponse:
@@ -586,20 +523,20 @@ def category_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def category_active(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _category_posted(request: HttpRequest, code: str, pk: int) -> Category:
     community = _setup_community(request, code)
-    category = selectors.category_to_set_up(user=request.user, community=community, pk=pk)
-    active = request.POST.get("active") == "1"
-    services.category_set_active(actor=request.user, category=category, active=active)
-    if active:
-        messages.success(request, _("Residents can report in “%(name)s” again.") % {"name": category.name})
-    else:
-        messages.success(
-            request, _("“%(name)s” is retired: no new reports; open ones go on.") % {"name": category.name}
-        )
-    return redirect("reports:category", code=community.code, pk=category.pk)
+    return selectors.category_to_set_up(user=request.user, community=community, pk=pk)
+
+
+category_retire, category_restore = retire_and_restore(
+    _category_posted,
+    lambda request, category, active: services.category_set_active(
+        actor=request.user, category=category, active=active
+    ),
+    retired=gettext_lazy("“%(name)s” is retired: no new reports; open ones go on."),
+    restored=gettext_lazy("Residents can report in “%(name)s” again."),
+    back=lambda code, pk: reverse("reports:category", kwargs={"code": code, "pk": pk}),
+)
 
 
 @login_required

@@ -1,16 +1,21 @@
 """Survey pages: staff build a survey, open and close it, read the results as charts and export them; residents
 answer on a phone, for themself or someone they may act for. Every row is read through `selectors`."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.consultation.models import Matter
+from linli.core.buttons import button, buttons_on
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
 from linli.places.models import Community
@@ -19,7 +24,7 @@ from linli.places.selectors import community_get
 from . import rules, selectors, services
 from .export import results_workbook
 from .forms import AnswerForm, AttachForm, QuestionForm, SurveyForm
-from .models import Survey
+from .models import Question, Survey
 
 # --- residents ---------------------------------------------------------------------------------------------------
 
@@ -167,52 +172,51 @@ def question_edit(request: HttpRequest, code: str, pk: int, qid: int) -> HttpRes
     )
 
 
-@login_required
-@require_POST
-def question_act(request: HttpRequest, code: str, pk: int, qid: int) -> HttpResponse:
+def _survey_posted(request: HttpRequest, code: str, pk: int) -> Survey:
     community = community_get(code=code, user=request.user)
-    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
-    question = selectors.question_get(survey=survey, pk=qid)
-    action = request.POST.get("action", "")
-    try:
-        if action == "remove":
-            services.question_remove(actor=request.user, survey=survey, question=question)
-        elif action in ("up", "down"):
-            services.question_move(actor=request.user, survey=survey, question=question, up=action == "up")
-        else:
-            raise DomainError(_("Unknown action."))
-    except DomainError as exc:
-        if isinstance(exc, NotAllowed | NotFound):
-            raise
-        messages.error(request, str(exc.message))
-    return redirect("surveys:staff_detail", code=code, pk=pk)
+    return selectors.survey_get(user=request.user, community=community, pk=pk)
 
 
-@login_required
-@require_POST
-def act(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    survey = selectors.survey_get(user=request.user, community=community, pk=pk)
-    action = request.POST.get("action", "")
-    try:
-        if action == "publish":
-            services.survey_publish(actor=request.user, survey=survey)
-            messages.success(request, _("The survey is open."))
-        elif action == "close":
-            services.survey_close(actor=request.user, survey=survey)
-            messages.success(request, _("The survey is closed."))
-        elif action == "attach":
-            raw = request.POST.get("matter", "")
-            matter = selectors.matter_to_attach(community=community, pk=parse_id(raw, field="matter")) if raw else None
-            services.survey_attach(actor=request.user, survey=survey, matter=matter)
-            messages.success(request, _("Saved."))
-        else:
-            raise DomainError(_("Unknown action."))
-    except DomainError as exc:
-        if isinstance(exc, NotAllowed):
-            raise
-        messages.error(request, str(exc.message))
-    return redirect("surveys:staff_detail", code=code, pk=pk)
+def _question_posted(request: HttpRequest, code: str, pk: int, qid: int) -> tuple[Survey, Question]:
+    survey = _survey_posted(request, code, pk)
+    return survey, selectors.question_get(survey=survey, pk=qid)
+
+
+def _survey_url(code: str, pk: int, **_ids: int) -> str:
+    return reverse("surveys:staff_detail", kwargs={"code": code, "pk": pk})
+
+
+def _attached_matter(request: HttpRequest, survey: Survey) -> Matter | None:
+    raw = request.POST.get("matter", "")
+    return selectors.matter_to_attach(community=survey.community, pk=parse_id(raw, field="matter")) if raw else None
+
+
+def _on_question(service: Callable[..., object], **fixed: bool) -> Callable[..., HttpResponse]:
+    """A button on one question of a draft: the page shows the new order, so nothing is said."""
+    return button(
+        _question_posted,
+        lambda request, sq, _data: service(actor=request.user, survey=sq[0], question=sq[1], **fixed),
+        done=None,
+        back=_survey_url,
+        forbidden_page=True,
+    )
+
+
+question_remove = _on_question(services.question_remove)
+question_up = _on_question(services.question_move, up=True)
+question_down = _on_question(services.question_move, up=False)
+_on_survey = buttons_on(_survey_posted, name="survey", back=_survey_url, forbidden_page=True)
+survey_publish = _on_survey(services.survey_publish, gettext_lazy("The survey is open."))
+survey_close = _on_survey(services.survey_close, gettext_lazy("The survey is closed."))
+survey_attach = button(
+    _survey_posted,
+    lambda request, survey, _data: services.survey_attach(
+        actor=request.user, survey=survey, matter=_attached_matter(request, survey)
+    ),
+    done=gettext_lazy("Saved."),
+    back=_survey_url,
+    forbidden_page=True,
+)
 
 
 def _results_context(request: HttpRequest, code: str, pk: int) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Pages for volunteers and organisers: parse, check the rule, call one service, render."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -9,9 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import button, press, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.retire import retire_and_restore
 from linli.ledger import selectors as ledger_selectors
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
@@ -19,6 +23,7 @@ from linli.places.selectors import community_get
 from . import codes, rules, selectors, services
 from .certificates import certificate_pdf, qr_svg
 from .forms import ActivityForm, ActivityTypeForm, BookVenueForm, ClubForm, ReasonForm, TeamForm
+from .models import Activity, ActivityType, ServiceRecord
 
 
 def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -80,54 +85,44 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, do) -> HttpResponse:  # type: ignore[no-untyped-def]
-    activity = selectors.activity_for_user(user=request.user, pk=pk)
-    try:
-        message = do(activity)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, message)
-    return redirect("volunteering:activity", pk=activity.pk)
+def _activity_posted(request: HttpRequest, pk: int) -> Activity:
+    return selectors.activity_for_user(user=request.user, pk=pk)
 
 
-@login_required
-@require_POST
-def signup(request: HttpRequest, pk: int) -> HttpResponse:
-    def do(activity):  # type: ignore[no-untyped-def]
-        made = services.signup_create(actor=request.user, activity=activity, resident=_resident(request))
-        return (
-            _("You are signed up.")
-            if made.status == "confirmed"
-            else _("The activity is full: you are on the waiting list.")
-        )
-
-    return _act(request, pk, do)
+def _activity_url(pk: int) -> str:
+    return reverse("volunteering:activity", kwargs={"pk": pk})
 
 
-@login_required
-@require_POST
-def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    def do(activity):  # type: ignore[no-untyped-def]
-        mine = selectors.signup_of(activity=activity, resident=_resident(request))
-        if mine is None:
-            raise NotFound(_("No such sign-up."))
-        services.signup_cancel(actor=request.user, signup=mine)
-        return _("Your sign-up is withdrawn.")
-
-    return _act(request, pk, do)
+def _signup_cancel(request: HttpRequest, activity: Activity, _data: dict[str, Any]) -> None:
+    mine = selectors.signup_of(activity=activity, resident=_resident(request))
+    if mine is None:
+        raise NotFound(_("No such sign-up."))
+    services.signup_cancel(actor=request.user, signup=mine)
 
 
-@login_required
-@require_POST
-def check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    def do(activity):  # type: ignore[no-untyped-def]
-        services.check_in(
-            actor=request.user, activity=activity, resident=_resident(request), code=request.POST.get("code", "")
-        )
-        return _("Checked in. Your hours are waiting for the organiser's confirmation.")
-
-    return _act(request, pk, do)
+signup = button(
+    _activity_posted,
+    lambda request, activity, _data: services.signup_create(
+        actor=request.user, activity=activity, resident=_resident(request)
+    ),
+    done=lambda made: (
+        _("You are signed up.")
+        if made.status == "confirmed"
+        else _("The activity is full: you are on the waiting list.")
+    ),
+    back=_activity_url,
+)
+signup_cancel = button(
+    _activity_posted, _signup_cancel, done=gettext_lazy("Your sign-up is withdrawn."), back=_activity_url
+)
+check_in = button(
+    _activity_posted,
+    lambda request, activity, _data: services.check_in(
+        actor=request.user, activity=activity, resident=_resident(request), code=request.POST.get("code", "")
+    ),
+    done=gettext_lazy("Checked in. Your hours are waiting for the organiser's confirmation."),
+    back=_activity_url,
+)
 
 
 @login_required
@@ -151,27 +146,52 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def record_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    record = selectors.record_get(user=request.user, pk=pk)
+def _record_button(
+    act: Callable[[HttpRequest, ServiceRecord], ServiceRecord], said: Callable[[ServiceRecord], str]
+) -> Callable[..., HttpResponse]:
+    """A button on one volunteer's hours on the organiser's run page: `act` calls the one service, `said(record)`
+    is the message; back to the run page."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        record = selectors.record_get(user=request.user, pk=pk)
+        return press(
+            request,
+            lambda _data: act(request, record),
+            done=said,
+            back=reverse("volunteering:run", kwargs={"pk": record.activity_id}),
+        )
+
+    return view
+
+
+def _confirm(request: HttpRequest, record: ServiceRecord) -> ServiceRecord:
     raw = request.POST.get("minutes", "").strip()
     try:
         minutes = int(raw) if raw else None
     except ValueError:
-        messages.error(request, _("Enter the minutes as a whole number."))
-        return redirect("volunteering:run", pk=record.activity_id)
-    try:
-        done = services.record_confirm(actor=request.user, record=record, minutes=minutes)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("%(name)s: %(h)s hours confirmed, %(p)s points.")
-            % {"name": done.resident.name, "h": done.hours, "p": done.points},
-        )
-    return redirect("volunteering:run", pk=record.activity_id)
+        raise DomainError(_("Enter the minutes as a whole number."), field="minutes") from None
+    return services.record_confirm(actor=request.user, record=record, minutes=minutes)
+
+
+def _reject(request: HttpRequest, record: ServiceRecord) -> ServiceRecord:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Say why these hours are not confirmed."), field="reason")
+    return services.record_reject(actor=request.user, record=record, reason=form.cleaned_data["reason"])
+
+
+record_confirm = _record_button(
+    _confirm,
+    lambda done: (
+        _("%(name)s: %(h)s hours confirmed, %(p)s points.")
+        % {"name": done.resident.name, "h": done.hours, "p": done.points}
+    ),
+)
+record_reject = _record_button(
+    _reject, lambda done: _("%(name)s: the hours are not confirmed.") % {"name": done.resident.name}
+)
 
 
 @login_required
@@ -227,23 +247,6 @@ def club_join(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("volunteering:club", code=resident.community.code, pk=club.pk)
 
 
-@login_required
-@require_POST
-def record_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    record = selectors.record_get(user=request.user, pk=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why these hours are not confirmed."))
-        return redirect("volunteering:run", pk=record.activity_id)
-    try:
-        done = services.record_reject(actor=request.user, record=record, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("%(name)s: the hours are not confirmed.") % {"name": done.resident.name})
-    return redirect("volunteering:run", pk=record.activity_id)
-
-
 # --- teams (community pages) ------------------------------------------------------------------------------
 
 
@@ -267,15 +270,13 @@ def team_new(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_create_team(request.user, community):
         raise NotAllowed(_("You may not create volunteer teams in this community."))
     form = TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            team = services.team_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The team %(name)s is set up.") % {"name": team.name})
-            return redirect("volunteering:team", code=code, pk=team.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.team_create(actor=request.user, community=community, **data),
+        done=lambda team: _("The team %(name)s is set up.") % {"name": team.name},
+        then=lambda team: reverse("volunteering:team", kwargs={"code": code, "pk": team.pk}),
+    ) or render(
         request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": _("New volunteer team")}
     )
 
@@ -324,15 +325,13 @@ def activity_new(request: HttpRequest, code: str) -> HttpResponse:
         raise NotAllowed(_("You may not organise activities in this community."))
     types = selectors.activity_types(community=community, active=True)
     form = ActivityForm(request.POST or None, community=community, types=types)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The activity is published. Volunteers can sign up now."))
-            return redirect("volunteering:activity", pk=activity.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.activity_create(actor=request.user, community=community, **data),
+        done=_("The activity is published. Volunteers can sign up now."),
+        then=lambda activity: reverse("volunteering:activity", kwargs={"pk": activity.pk}),
+    ) or render(
         request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": _("New activity")}
     )
 
@@ -358,15 +357,13 @@ def activity_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not rules.can_cancel_activity(request.user, activity):
         raise NotAllowed(_("You may not change this activity."))
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_cancel(actor=request.user, activity=activity, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The activity is cancelled; everyone signed up is told why."))
-            return redirect("volunteering:organised", code=code)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.activity_cancel(actor=request.user, activity=activity, reason=data["reason"]),
+        done=_("The activity is cancelled; everyone signed up is told why."),
+        then=reverse("volunteering:organised", kwargs={"code": code}),
+    ) or render(
         request,
         "volunteering/form.html",
         {
@@ -427,36 +424,18 @@ def activity_type_edit(request: HttpRequest, code: str, pk: int | None = None) -
     return render(request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": title})
 
 
-def _type_switch(request: HttpRequest, code: str, pk: int, active: bool) -> HttpResponse:
+def _type_posted(request: HttpRequest, code: str, pk: int) -> ActivityType:
     community = _types_community(request, code)
-    kind = selectors.activity_type_get(user=request.user, community=community, pk=pk)
-    try:
-        services.activity_type_update(actor=request.user, activity_type=kind, active=active)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            (
-                _("“%(name)s” is offered for new activities again.")
-                if active
-                else _("“%(name)s” is retired: activities that have it keep it, new ones cannot choose it.")
-            )
-            % {"name": kind.name},
-        )
-    return redirect("volunteering:types", code=code)
+    return selectors.activity_type_get(user=request.user, community=community, pk=pk)
 
 
-@login_required
-@require_POST
-def activity_type_retire(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    return _type_switch(request, code, pk, active=False)
-
-
-@login_required
-@require_POST
-def activity_type_restore(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    return _type_switch(request, code, pk, active=True)
+activity_type_retire, activity_type_restore = retire_and_restore(
+    _type_posted,
+    lambda request, kind, active: services.activity_type_update(actor=request.user, activity_type=kind, active=active),
+    retired=gettext_lazy("“%(name)s” is retired: activities that have it keep it, new ones cannot choose it."),
+    restored=gettext_lazy("“%(name)s” is offered for new activities again."),
+    back=lambda code, pk: reverse("volunteering:types", kwargs={"code": code}),
+)
 
 
 # --- clubs (community pages) ------------------------------------------------------------------------------
@@ -486,15 +465,13 @@ def club_new(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_create_club(request.user, community):
         raise NotAllowed(_("You may not register clubs in this community."))
     form = ClubForm(request.POST or None, community=community)
-    if request.method == "POST" and form.is_valid():
-        try:
-            club = services.club_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The club %(name)s is registered.") % {"name": club.name})
-            return redirect("volunteering:club", code=code, pk=club.pk)
-    return render(request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": _("New club")})
+    return submit(
+        request,
+        form,
+        lambda data: services.club_create(actor=request.user, community=community, **data),
+        done=lambda club: _("The club %(name)s is registered.") % {"name": club.name},
+        then=lambda club: reverse("volunteering:club", kwargs={"code": code, "pk": club.pk}),
+    ) or render(request, "volunteering/form.html", {**_nav(request, community), "form": form, "title": _("New club")})
 
 
 @login_required
@@ -571,15 +548,13 @@ def club_book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         raise NotAllowed(_("Only the club's leaders book venues for it."))
     slots = selectors.venue_slots(community=community)
     form = BookVenueForm(request.POST or None, slots=slots)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.club_book_venue(actor=request.user, club=club, slot=form.cleaned_data["slot"])
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The venue is booked for %(club)s.") % {"club": club.name})
-            return redirect("volunteering:club", code=code, pk=club.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.club_book_venue(actor=request.user, club=club, slot=data["slot"]),
+        done=_("The venue is booked for %(club)s.") % {"club": club.name},
+        then=reverse("volunteering:club", kwargs={"code": code, "pk": club.pk}),
+    ) or render(
         request,
         "volunteering/form.html",
         {

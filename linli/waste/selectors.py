@@ -29,12 +29,16 @@ class HouseholdRow:
 def households_to_check(*, user: Any, community: Community, building: Building, day: dt.date) -> list[HouseholdRow]:
     """A building's households in room order, each with the check recorded for it on `day` (or None)."""
     _ensure_checker(user, community)
-    households = Household.objects.filter(community=community, building=building, members__moved_out_on__isnull=True)
+    households = (
+        Household.objects.filter(community=community, building=building, members__moved_out_on__isnull=True)
+        .order_by()
+        .distinct()
+    )
     checks = {
         c.household_id: c
         for c in SortingCheck.objects.filter(community=community, household__building=building, checked_on=day)
     }
-    ordered = sorted(set(households), key=lambda h: (natural_key(h.unit), h.pk))
+    ordered = sorted(households, key=lambda h: (natural_key(h.unit), h.pk))
     return [HouseholdRow(h, checks.get(h.pk)) for h in ordered]
 
 

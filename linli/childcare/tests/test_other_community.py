@@ -88,7 +88,7 @@ def test_another_communitys_objects_are_404_through_the_pages(
         f"/childcare/shibei/groups/{theirs['group'].pk}/apply/", {"child": ours["child"].pk, "start_on": start}
     )
     assert applied.status_code == 404
-    decided = page.post(f"/childcare/shibei/applications/{theirs['application'].pk}/decide/", {"decision": "admit"})
+    decided = page.post(f"/childcare/shibei/applications/{theirs['application'].pk}/admit/")
     assert decided.status_code == (403 if who == "resident" else 404)
     assert page.get("/childcare/limin/").status_code == 404
     assert state() == before

@@ -18,7 +18,7 @@ from linli.facilities.models import Facility
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Transaction
 
-from .spaces import facility
+from .conftest import facility, support
 
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -58,15 +58,7 @@ def test_the_statement_is_the_sum_of_the_postings_by_space_item_and_nature(commu
     post(admin, community, "tix", source="tickets", fen=30_000, day=dt.date(2026, 3, 30))
     post(admin, community, "staff", source="staff", direction="expense", fen=450_000)
     post(admin, community, "power", source="utilities", direction="expense", space=spaces["reading"], fen=12_345)
-    services.support_post(
-        actor=admin,
-        community=community,
-        facility=spaces["reading"],
-        amount_fen=100_000,
-        day=MARCH,
-        memo="书房运营补贴",
-        idempotency_key="s1",
-    )
+    support(admin, community, spaces["reading"], "s1", day=MARCH, fen=100_000, memo="书房运营补贴")
     again = post(admin, community, "rent", space=spaces["shop"], fen=800_000)  # a retry posts nothing
     assert Posting.objects.filter(pk=again.pk).count() == 1 and Posting.objects.count() == 6
 
@@ -116,15 +108,7 @@ def test_bad_input_is_refused_with_nothing_saved(community, other_community, spa
         with pytest.raises(error):
             post(admin, community, f"bad{i}", **change)
     with pytest.raises(DomainError):  # support to an earning space
-        services.support_post(
-            actor=admin,
-            community=community,
-            facility=spaces["shop"],
-            amount_fen=1,
-            day=MARCH,
-            memo="x",
-            idempotency_key="k",
-        )
+        support(admin, community, spaces["shop"], "k", day=MARCH)
     assert (Posting.objects.count(), Transaction.objects.count(), AuditEntry.objects.count()) == before
 
 
@@ -168,15 +152,7 @@ def test_a_closed_month_refuses_postings_and_reversals_into_it(community, spaces
         post(admin, community, "late", day=dt.date(2026, 3, 31))
     assert refused.value.code == "month_closed" and "2026-03" in str(refused.value.message)
     with pytest.raises(Conflict):
-        services.support_post(
-            actor=admin,
-            community=community,
-            facility=spaces["reading"],
-            amount_fen=1,
-            day=MARCH,
-            memo="x",
-            idempotency_key="k",
-        )
+        support(admin, community, spaces["reading"], "k", day=MARCH)
     with pytest.raises(Conflict):
         services.posting_reverse(actor=admin, posting=rent, reason="x", day=dt.date(2026, 3, 31), now=NOW)
     with pytest.raises(Conflict):

@@ -14,7 +14,7 @@ from linli.ledger import services as ledger
 from linli.ledger.checks import ledger_check
 from linli.ledger.models import Entry, Merchant, Product, Transaction
 
-from .spaces import facility
+from .conftest import facility, support
 
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -117,14 +117,8 @@ def test_a_day_of_revenue_posts_once_per_source_and_space(community, spaces, a_d
 
 def test_every_yuan_on_the_statement_traces_to_ledger_entries(community, spaces, a_day_of_business, users):
     services.revenue_collect(community=community, day=DAY)
-    services.support_post(
-        actor=users["community_admin"],
-        community=community,
-        facility=spaces["reading"],
-        amount_fen=2500,
-        day=DAY,
-        memo="阅览室水电",
-        idempotency_key="reading-2026-03",
+    support(
+        users["community_admin"], community, spaces["reading"], "reading-2026-03", day=DAY, fen=2500, memo="阅览室水电"
     )
     statement = selectors.operating_statement(user=users["community_admin"], community=community, year=2026, month=3)
     company = services.company_account(community)
@@ -160,36 +154,12 @@ def test_the_workbook_lists_every_entry_behind_the_statement(community, spaces, 
 def test_support_cannot_exceed_what_the_company_holds_and_bad_input_changes_nothing(community, spaces, users):
     admin = users["community_admin"]
     with pytest.raises(Conflict):
-        services.support_post(
-            actor=admin,
-            community=community,
-            facility=spaces["reading"],
-            amount_fen=1,
-            day=DAY,
-            memo="x",
-            idempotency_key="a",
-        )
+        support(admin, community, spaces["reading"], "a", day=DAY)
     for bad in (0, -1, 1.5, "10"):
         with pytest.raises(DomainError):
-            services.support_post(
-                actor=admin,
-                community=community,
-                facility=spaces["reading"],
-                amount_fen=bad,
-                day=DAY,
-                memo="x",
-                idempotency_key="b",
-            )
+            support(admin, community, spaces["reading"], "b", day=DAY, fen=bad)
     with pytest.raises(NotAllowed):
-        services.support_post(
-            actor=users["resident"],
-            community=community,
-            facility=spaces["reading"],
-            amount_fen=1,
-            day=DAY,
-            memo="x",
-            idempotency_key="c",
-        )
+        support(users["resident"], community, spaces["reading"], "c", day=DAY)
     assert not Transaction.objects.exists() and not Posting.objects.exists()
 
 

@@ -159,9 +159,8 @@ def test_decision_needs_agenda_and_held_meeting(community: Any, staff: Any, matt
     assert not matter.decisions.exists()
 
 
-def test_overdue_task_flagged_once_and_notified(
-    community: Any, staff: Any, matter: Any, alice: Any, users: dict[str, Any], django_capture_on_commit_callbacks: Any
-) -> None:
+def _lamp_task(staff: Any, matter: Any, *, due: dt.date, owner: Any = None, owner_name: str = "物业") -> Task:
+    """The matter on the agenda, the property's decision to replace the lamps, and its task due on `due`."""
     services.matter_put_on_agenda(actor=staff, matter=matter)
     decision = services.decision_record(
         actor=staff,
@@ -169,16 +168,24 @@ def test_overdue_task_flagged_once_and_notified(
         text="物业一周内更换灯具。",
         responsible_party="property",
         responsible_name="物业",
-        due_date=timezone.localdate() + dt.timedelta(days=7),
+        due_date=due,
     )
-    task = services.task_create(
+    return services.task_create(
         actor=staff,
         decision=decision,
         title="更换灯具",
         owner_party="property",
-        owner_name="物业李师傅",
-        owner=users["operator"],
-        due_date=timezone.localdate() + dt.timedelta(days=7),
+        owner_name=owner_name,
+        owner=owner,
+        due_date=due,
+    )
+
+
+def test_overdue_task_flagged_once_and_notified(
+    community: Any, staff: Any, matter: Any, alice: Any, users: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    task = _lamp_task(
+        staff, matter, due=timezone.localdate() + dt.timedelta(days=7), owner=users["operator"], owner_name="物业李师傅"
     )
     later = timezone.now() + dt.timedelta(days=9)
     assert services.tasks_flag_overdue(now=timezone.now()) == []
@@ -201,23 +208,7 @@ def test_overdue_task_via_periodic_job(community: Any, staff: Any, matter: Any) 
     from linli.core.schedule import PERIODIC_TASKS
 
     assert ("linli.consultation.tasks.flag_overdue_tasks", 3600) in PERIODIC_TASKS
-    services.matter_put_on_agenda(actor=staff, matter=matter)
-    decision = services.decision_record(
-        actor=staff,
-        matter=matter,
-        text="物业一周内更换灯具。",
-        responsible_party="property",
-        responsible_name="物业",
-        due_date=timezone.localdate(),
-    )
-    task = services.task_create(
-        actor=staff,
-        decision=decision,
-        title="更换灯具",
-        owner_party="property",
-        owner_name="物业",
-        due_date=timezone.localdate(),
-    )
+    task = _lamp_task(staff, matter, due=timezone.localdate())
     Task.objects.filter(pk=task.pk).update(due_date=timezone.localdate() - dt.timedelta(days=1))
     flag_overdue_tasks.enqueue()
     task.refresh_from_db()
@@ -227,23 +218,7 @@ def test_overdue_task_via_periodic_job(community: Any, staff: Any, matter: Any) 
 def test_task_update_by_stranger_refused(community: Any, staff: Any, matter: Any, bob: Any) -> None:
     from linli.core.errors import NotAllowed
 
-    services.matter_put_on_agenda(actor=staff, matter=matter)
-    decision = services.decision_record(
-        actor=staff,
-        matter=matter,
-        text="物业一周内更换灯具。",
-        responsible_party="property",
-        responsible_name="物业",
-        due_date=timezone.localdate(),
-    )
-    task = services.task_create(
-        actor=staff,
-        decision=decision,
-        title="更换灯具",
-        owner_party="property",
-        owner_name="物业",
-        due_date=timezone.localdate(),
-    )
+    task = _lamp_task(staff, matter, due=timezone.localdate())
     with pytest.raises(NotAllowed):
         services.task_post_update(actor=bob, task=task, text="我来更新", progress=100)
     task.refresh_from_db()

@@ -70,16 +70,7 @@ def donate(manager: Any, community: Any, fen: Any, **changes: Any) -> Donation:
 def approved(
     manager: Any, grant_round: GrantRound, applicant: Partner, applicant_user: Any, reviewers: list[Any], fen: int
 ) -> Application:
-    application = services.application_submit(
-        actor=applicant_user,
-        grant_round=grant_round,
-        applicant=applicant,
-        title="银龄助餐",
-        category="services",
-        summary="为高龄老人送餐",
-        requested_fen=fen,
-        now=NOW,
-    )
+    application = submitted(applicant_user, grant_round, applicant, fen, now=NOW)
     for r in reviewers:
         services.review_score(actor=r, application=application, score=80, now=NOW)
     return services.application_decide(actor=manager, application=application, approve=True, approved_fen=fen, now=NOW)
@@ -142,15 +133,14 @@ def people(
     }
 
 
-def submitted(applicant_user: Any, grant_round: GrantRound, applicant: Partner, fen: int = 300_000) -> Application:
+def submitted(
+    applicant_user: Any, grant_round: GrantRound, applicant: Partner, fen: int = 300_000, **changes: Any
+) -> Application:
+    """The applicant's application for `fen` (by the real clock unless `now` is given); `changes` replace the
+    title, category or summary."""
+    fields = {"title": "银龄助餐", "category": "services", "summary": "为高龄老人送餐", **changes}
     return services.application_submit(
-        actor=applicant_user,
-        grant_round=grant_round,
-        applicant=applicant,
-        title="银龄助餐",
-        category="services",
-        summary="为高龄老人送餐",
-        requested_fen=fen,
+        actor=applicant_user, grant_round=grant_round, applicant=applicant, requested_fen=fen, **fields
     )
 
 

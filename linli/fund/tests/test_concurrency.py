@@ -6,7 +6,7 @@ from linli.fund import services
 from linli.fund.models import Application, GrantRound, Tranche
 from linli.ledger.checks import ledger_check
 
-from .conftest import NOW, approved, donate
+from .conftest import NOW, approved, donate, submitted
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -67,16 +67,7 @@ def test_an_application_from_a_stale_page_never_lands_in_a_closing_round(
     services.round_start_review(actor=manager, grant_round=grant_round)
 
     def apply() -> None:
-        services.application_submit(
-            actor=applicant_user,
-            grant_round=stale,
-            applicant=applicant,
-            title="迟到的申请",
-            category="services",
-            summary="计划",
-            requested_fen=100_000,
-            now=NOW,
-        )
+        submitted(applicant_user, stale, applicant, 100_000, now=NOW, title="迟到的申请", summary="计划")
 
     errors = run_together([lambda: services.round_close(actor=manager, grant_round=grant_round), apply])
     assert [e.code for e in errors] == ["round_closed"]

@@ -36,16 +36,7 @@ def moves() -> list[tuple[str, str, str]]:
 
 
 def apply(applicant_user: Any, grant_round: GrantRound, applicant: Any, fen: int = 300_000) -> Application:
-    return services.application_submit(
-        actor=applicant_user,
-        grant_round=grant_round,
-        applicant=applicant,
-        title="楼道微更新",
-        category="services",
-        summary="改造楼道照明",
-        requested_fen=fen,
-        now=NOW,
-    )
+    return submitted(applicant_user, grant_round, applicant, fen, now=NOW, title="楼道微更新", summary="改造楼道照明")
 
 
 def in_review(manager: Any, grant_round: GrantRound) -> GrantRound:

@@ -7,7 +7,7 @@ from linli.ledger.checks import ledger_check
 from linli.ledger.models import Transaction
 from linli.partners.models import Partner, Project
 
-from .conftest import NOW, TODAY, approved, donate, key
+from .conftest import NOW, TODAY, approved, donate, key, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -76,15 +76,15 @@ def test_a_tranche_retried_with_its_key_pays_once(
 
 def test_an_unapproved_application_is_not_paid(manager, community, grant_round, applicant, applicant_user):
     donate(manager, community, 1_000_000)
-    application = services.application_submit(
-        actor=applicant_user,
-        grant_round=grant_round,
-        applicant=applicant,
+    application = submitted(
+        applicant_user,
+        grant_round,
+        applicant,
+        100_000,
+        now=NOW,
         title="平安巡逻",
         category="safety",
         summary="夜间巡逻",
-        requested_fen=100_000,
-        now=NOW,
     )
     with pytest.raises(DomainError):
         services.tranche_pay(actor=manager, application=application, amount_fen=1, idempotency_key=key())
@@ -96,16 +96,7 @@ def test_an_unapproved_application_is_not_paid(manager, community, grant_round, 
 def test_a_reviewer_who_acts_for_the_applicant_cannot_score(
     manager, community, grant_round, applicant, applicant_user, reviewers
 ):
-    application = services.application_submit(
-        actor=applicant_user,
-        grant_round=grant_round,
-        applicant=applicant,
-        title="银龄助餐",
-        category="services",
-        summary="送餐",
-        requested_fen=100_000,
-        now=NOW,
-    )
+    application = submitted(applicant_user, grant_round, applicant, 100_000, now=NOW, title="银龄助餐", summary="送餐")
     applicant.members.add(reviewers[0])
     with pytest.raises(NotAllowed) as refused:
         services.review_score(actor=reviewers[0], application=application, score=95)
@@ -121,16 +112,7 @@ def test_a_reviewer_whose_organisation_partners_the_applicant_cannot_score(
     project = Project.objects.create(
         community=community, title="一老一小", lead=bank, scenario="health", starts_on=TODAY
     )
-    application = services.application_submit(
-        actor=applicant_user,
-        grant_round=grant_round,
-        applicant=applicant,
-        title="银龄助餐",
-        category="services",
-        summary="送餐",
-        requested_fen=100_000,
-        now=NOW,
-    )
+    application = submitted(applicant_user, grant_round, applicant, 100_000, now=NOW, title="银龄助餐", summary="送餐")
     services.review_score(actor=reviewers[1], application=application, score=70)  # not yet partners
     Review.objects.all().delete()
     project.co_partners.add(applicant)
@@ -145,15 +127,15 @@ def test_a_reviewer_whose_organisation_partners_the_applicant_cannot_score(
 
 
 def test_scores_are_bounded_and_given_once(grant_round, applicant, applicant_user, reviewers):
-    application = services.application_submit(
-        actor=applicant_user,
-        grant_round=grant_round,
-        applicant=applicant,
+    application = submitted(
+        applicant_user,
+        grant_round,
+        applicant,
+        100_000,
+        now=NOW,
         title="议事",
         category="consultation",
         summary="圆桌会",
-        requested_fen=100_000,
-        now=NOW,
     )
     for bad in (-1, 101, "90", 7.5):
         with pytest.raises(DomainError):
@@ -170,16 +152,7 @@ def test_approval_stays_within_the_request_and_the_round_budget(
     grant_round.budget_fen = 150_000
     grant_round.save()
     approved(manager, grant_round, applicant, applicant_user, reviewers, 100_000)
-    second = services.application_submit(
-        actor=applicant_user,
-        grant_round=grant_round,
-        applicant=applicant,
-        title="第二个",
-        category="services",
-        summary="…",
-        requested_fen=100_000,
-        now=NOW,
-    )
+    second = submitted(applicant_user, grant_round, applicant, 100_000, now=NOW, title="第二个", summary="…")
     for r in reviewers:
         services.review_score(actor=r, application=second, score=60)
     with pytest.raises(DomainError) as refused:

@@ -58,68 +58,23 @@ def cast(
     return {**users, "merchant": merchant_user, "other_merchant": other_staff}
 
 
-ROLES = [
-    "resident",
-    "merchant",
-    "other_merchant",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "street_admin",
-    "city_viewer",
-    "outsider",
-]
-
-
-def expect(**overrides: int) -> list[tuple[str, int]]:
-    return [(role, overrides[role]) for role in ROLES]
-
-
-# what the community's books answer, for reading and for changing them
-BOOKS_READ = expect(
-    resident=403,
-    merchant=403,
-    other_merchant=404,
-    grid_steward=200,
-    social_worker=200,
-    community_admin=200,
-    street_admin=200,
-    city_viewer=403,
-    outsider=404,
-)
-BOOKS_WRITE = expect(
-    resident=403,
-    merchant=403,
-    other_merchant=404,
-    grid_steward=403,
-    social_worker=200,
-    community_admin=200,
-    street_admin=403,
-    city_viewer=403,
-    outsider=404,
-)
-# a merchant's own pages: its staff, and the community's staff and street who keep the books
-MERCHANT_READ = expect(
-    resident=404,
-    merchant=200,
-    other_merchant=404,
-    grid_steward=200,
-    social_worker=200,
-    community_admin=200,
-    street_admin=200,
-    city_viewer=404,
-    outsider=404,
-)
-MERCHANT_SELL = expect(
-    resident=404,
-    merchant=201,
-    other_merchant=404,
-    grid_steward=403,
-    social_worker=403,
-    community_admin=403,
-    street_admin=403,
-    city_viewer=404,
-    outsider=404,
+# What each role gets from the community's books (reading, changing) and from a merchant's own pages (reading:
+# its staff, and the community's staff and street who keep the books; selling at its counter).
+# fmt: off
+MATRIX = {  #        books read, write; merchant read, sell
+    "resident":        (403, 403, 404, 404),
+    "merchant":        (403, 403, 200, 201),
+    "other_merchant":  (404, 404, 404, 404),
+    "grid_steward":    (200, 403, 200, 403),
+    "social_worker":   (200, 200, 200, 403),
+    "community_admin": (200, 200, 200, 403),
+    "street_admin":    (200, 403, 200, 403),
+    "city_viewer":     (403, 403, 404, 404),
+    "outsider":        (404, 404, 404, 404),
+}
+# fmt: on
+BOOKS_READ, BOOKS_WRITE, MERCHANT_READ, MERCHANT_SELL = (
+    [(role, statuses[column]) for role, statuses in MATRIX.items()] for column in range(4)
 )
 
 

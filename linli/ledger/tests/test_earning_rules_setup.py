@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from linli.audit.models import AuditEntry
-from linli.conftest import client_for, make_resident
+from linli.conftest import EVERY_ROLE_AND_ANONYMOUS, client_for, make_resident
 from linli.core.errors import DomainError, NotAllowed
 from linli.ledger import services
 from linli.ledger.codes import FundingCode
@@ -107,23 +107,7 @@ def test_only_casework_staff_add_rules(community: Any, users: Any) -> None:
 ALLOWED = {"social_worker", "community_admin"}
 
 
-@pytest.mark.parametrize(
-    "role",
-    [
-        "anonymous",
-        "resident",
-        "volunteer",
-        "grid_steward",
-        "social_worker",
-        "community_admin",
-        "merchant_staff",
-        "operator",
-        "street_admin",
-        "city_viewer",
-        "city_admin",
-        "outsider",
-    ],
-)
+@pytest.mark.parametrize("role", EVERY_ROLE_AND_ANONYMOUS)
 def test_who_adds_a_rule_through_the_api(role_client: Any, role: str) -> None:
     before = rules_state()
     r = role_client(role).post(

@@ -67,7 +67,7 @@ def test_permission_matrix_of_the_pages(
     response = client.post(f"/notices/c/{code}/new/", {"title": "t", "body": "b"})
     assert response.status_code == (302 if role in WRITERS or role == "anonymous" else expected(role, set()))
     assert Notice.objects.count() == before + (1 if role in WRITERS else 0)
-    response = client.post(f"/notices/c/{code}/{pk}/act/", {"action": "withdraw"})
+    response = client.post(f"/notices/c/{code}/{pk}/withdraw/")
     published.refresh_from_db()
     assert (published.status == Notice.Status.WITHDRAWN) == (role in WRITERS)
     if role not in WRITERS:
@@ -110,7 +110,7 @@ def test_another_communitys_notice_is_not_found(
     client = client_for(users["community_admin"])
     assert client.get(f"/notices/c/{estate.community.code}/{notice.pk}/").status_code == 404
     assert client.get(f"/api/v1/communities/{estate.community.code}/notices/{notice.pk}").status_code == 404
-    assert client.post(f"/notices/c/{estate.community.code}/{notice.pk}/act/", {"action": "publish"}).status_code == 404
+    assert client.post(f"/notices/c/{estate.community.code}/{notice.pk}/publish/").status_code == 404
     notice.refresh_from_db()
     assert notice.status == Notice.Status.DRAFT
 
@@ -205,7 +205,7 @@ def test_a_street_admin_writes_to_the_streets_communities_through_the_pages(
     assert response.status_code == 302
     notice = Notice.objects.get(title="防汛提醒")
     assert notice.community is None and notice.street == street
-    client.post(f"/notices/s/{street.code}/{notice.pk}/act/", {"action": "publish"})
+    client.post(f"/notices/s/{street.code}/{notice.pk}/publish/")
     notice.refresh_from_db()
     assert notice.status == Notice.Status.PUBLISHED
     assert NoticeRecipient.objects.filter(notice=notice, community=estate.community).count() == 5
@@ -235,13 +235,13 @@ def test_scheduling_through_the_page(users: dict[str, Any], estate: Estate) -> N
 
     admin = users["community_admin"]
     notice = services.notice_create(actor=admin, community=estate.community, title="体检", body="周五体检")
-    client, url = client_for(admin), f"/notices/c/{estate.community.code}/{notice.pk}/act/"
-    page = client.post(url, {"action": "schedule", "publish_at": "not a date"}, follow=True)
+    client, url = client_for(admin), f"/notices/c/{estate.community.code}/{notice.pk}/schedule/"
+    page = client.post(url, {"publish_at": "not a date"}, follow=True)
     assert "请输入日期和时间" in page.content.decode()
     notice.refresh_from_db()
     assert notice.status == Notice.Status.DRAFT
     later = timezone.localtime() + dt.timedelta(days=1)
-    client.post(url, {"action": "schedule", "publish_at": later.strftime("%Y-%m-%dT%H:%M")})
+    client.post(url, {"publish_at": later.strftime("%Y-%m-%dT%H:%M")})
     notice.refresh_from_db()
     assert notice.status == Notice.Status.SCHEDULED and notice.publish_at is not None
     assert not NoticeRecipient.objects.filter(notice=notice).exists()

@@ -223,7 +223,7 @@ def test_pairing_edit_and_deactivate_through_the_pages(community: Any, admin: An
     )
     bank.refresh_from_db()
     assert r.status_code == 302 and bank.name == "杭州银行"
-    r = c.post(f"/partners/{community.code}/p/{bank.pk}/active/", {"active": "0"}, follow=True)
+    r = c.post(f"/partners/{community.code}/p/{bank.pk}/deactivate/", {}, follow=True)
     bank.refresh_from_db()
     pairing.refresh_from_db()
     assert not bank.active and pairing.until is not None

@@ -68,7 +68,7 @@ def test_refused_page_posts_change_nothing(
             {"name": "新", "kind": "charity", "entity": "social_org", "joined_on": "2026-03-01"},
         ),
         (f"/partners/{code}/p/{bank.pk}/edit/", {"name": "改", "kind": "charity", "entity": "enterprise"}),
-        (f"/partners/{code}/p/{bank.pk}/active/", {"active": "0"}),
+        (f"/partners/{code}/p/{bank.pk}/deactivate/", {}),
         (f"/partners/{code}/pairings/new/", {"partner": bank.pk, "areas": "助学", "since": "2026-03-01"}),
         (
             f"/partners/{code}/projects/new/",
@@ -101,7 +101,7 @@ def test_records_of_another_community_are_not_found(
     assert c.get(f"/partners/{community.code}/p/{stranger.pk}/").status_code == 404
     assert c.get(f"/partners/{other_community.code}/").status_code == 404
     before = state()
-    assert c.post(f"/partners/{community.code}/p/{stranger.pk}/active/", {"active": "0"}).status_code == 404
+    assert c.post(f"/partners/{community.code}/p/{stranger.pk}/deactivate/", {}).status_code == 404
     assert state() == before
 
 

@@ -1,13 +1,17 @@
 """Family helpers' pages (我的亲情账号): ask to help an elder, send the consent code and enter it, agree as the elder,
 end a link; and the staff page where a social worker confirms consent given in person."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import press
 from linli.core.errors import DomainError
 from linli.places.selectors import buildings_by_name, community_get
 
@@ -77,78 +81,52 @@ def family_mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _done(request: HttpRequest, message: str) -> HttpResponse:
-    messages.success(request, message)
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "people:family")
+def _link_button(
+    act: Callable[[HttpRequest, FamilyLink], object], said: Callable[[FamilyLink], str]
+) -> Callable[..., HttpResponse]:
+    """A button on one family link: `act(request, link)` calls the one service, `said(link)` is the message; then
+    back to the page the button was on (a local `next`) or to 我的亲情账号. A refusal is a message there."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        link = selectors.family_link_get(user=request.user, pk=pk)
+        target = request.POST.get("next", "")
+        back = target if target.startswith("/") and not target.startswith("//") else reverse("people:family")
+        return press(request, lambda _data: act(request, link), done=lambda _result: said(link), back=back)
+
+    return view
 
 
-def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    messages.error(request, str(exc.message))
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "people:family")
-
-
-@login_required
-@require_POST
-def family_send_code(request: HttpRequest, pk: int) -> HttpResponse:
-    link = selectors.family_link_get(user=request.user, pk=pk)
-    try:
-        services.family_link_send_code(actor=request.user, link=link)
-    except DomainError as exc:
-        return _refused(request, exc)
-    return _done(request, _("A code was sent to %(name)s's mobile. Ask them for it.") % {"name": link.elder.name})
-
-
-@login_required
-@require_POST
-def family_confirm_code(request: HttpRequest, pk: int) -> HttpResponse:
-    link = selectors.family_link_get(user=request.user, pk=pk)
+def _confirm_code(request: HttpRequest, link: FamilyLink) -> object:
     form = FamilyCodeForm(request.POST)
     if not form.is_valid():
-        return _refused(request, DomainError(str(form.errors["code"][0])))
-    try:
-        services.family_link_confirm_code(actor=request.user, link=link, code=form.cleaned_data["code"])
-    except DomainError as exc:
-        return _refused(request, exc)
-    return _done(request, _("You now help %(name)s as family.") % {"name": link.elder.name})
+        raise DomainError(str(form.errors["code"][0]))
+    return services.family_link_confirm_code(actor=request.user, link=link, code=form.cleaned_data["code"])
 
 
-@login_required
-@require_POST
-def family_consent(request: HttpRequest, pk: int) -> HttpResponse:
-    link = selectors.family_link_get(user=request.user, pk=pk)
-    try:
-        services.family_link_consent(actor=request.user, link=link)
-    except DomainError as exc:
-        return _refused(request, exc)
-    return _done(request, _("%(name)s can now act for you.") % {"name": link.helper.name})
-
-
-@login_required
-@require_POST
-def family_confirm_in_person(request: HttpRequest, pk: int) -> HttpResponse:
-    link = selectors.family_link_get(user=request.user, pk=pk)
-    try:
-        services.family_link_confirm_in_person(actor=request.user, link=link)
-    except DomainError as exc:
-        return _refused(request, exc)
-    return _done(
-        request,
+family_send_code = _link_button(
+    lambda request, link: services.family_link_send_code(actor=request.user, link=link),
+    lambda link: _("A code was sent to %(name)s's mobile. Ask them for it.") % {"name": link.elder.name},
+)
+family_confirm_code = _link_button(
+    _confirm_code, lambda link: _("You now help %(name)s as family.") % {"name": link.elder.name}
+)
+family_consent = _link_button(
+    lambda request, link: services.family_link_consent(actor=request.user, link=link),
+    lambda link: _("%(name)s can now act for you.") % {"name": link.helper.name},
+)
+family_confirm_in_person = _link_button(
+    lambda request, link: services.family_link_confirm_in_person(actor=request.user, link=link),
+    lambda link: (
         _("Consent confirmed in person: %(helper)s now helps %(elder)s.")
-        % {"helper": link.helper.name, "elder": link.elder.name},
-    )
-
-
-@login_required
-@require_POST
-def family_end(request: HttpRequest, pk: int) -> HttpResponse:
-    link = selectors.family_link_get(user=request.user, pk=pk)
-    try:
-        services.family_link_end(actor=request.user, link=link)
-    except DomainError as exc:
-        return _refused(request, exc)
-    return _done(request, _("The family link has ended."))
+        % {"helper": link.helper.name, "elder": link.elder.name}
+    ),
+)
+family_end = _link_button(
+    lambda request, link: services.family_link_end(actor=request.user, link=link),
+    lambda link: _("The family link has ended."),
+)
 
 
 @login_required

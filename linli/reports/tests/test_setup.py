@@ -68,7 +68,7 @@ def test_only_community_admins_set_up_categories(users: Any, community: Any, cat
     client = client_for(users[role])
     assert client.get(PAGE).status_code in (403, 404)
     assert client.post(PAGE + "new/", new_category()).status_code in (403, 404)
-    assert client.post(f"{PAGE}{category.pk}/active/", {"active": "0"}).status_code in (403, 404)
+    assert client.post(f"{PAGE}{category.pk}/retire/").status_code in (403, 404)
     assert client.get(API).status_code in (403, 404)
     assert client.post(API, {"code": "x", "name": "x"}, content_type="application/json").status_code in (403, 404)
     category.refresh_from_db()
@@ -82,7 +82,7 @@ def test_another_communitys_category_is_not_found(
     attribute = CategoryAttribute.objects.create(category=theirs, code="floor", order=1, description="几楼")
     client = client_for(users["community_admin"])
     assert client.get(f"{PAGE}{theirs.pk}/").status_code == 404
-    assert client.post(f"{PAGE}{theirs.pk}/active/", {"active": "0"}).status_code == 404
+    assert client.post(f"{PAGE}{theirs.pk}/retire/").status_code == 404
     assert client.post(f"{PAGE}{theirs.pk}/questions/{attribute.pk}/remove/").status_code == 404
     assert client.patch(f"{API}/{theirs.pk}", {"name": "改"}, content_type="application/json").status_code == 404
     assert client.delete(f"{API}/{theirs.pk}/attributes/{attribute.pk}").status_code == 404
@@ -265,3 +265,17 @@ def test_elder_mode_and_english(users: Any, community: Any, category: Any) -> No
     body = client.get(f"{PAGE}{category.pk}/").content.decode()
     assert "Questions residents answer" in body and '<html lang="en" class="elder' in body
     assert "A changed time limit applies to new reports" in body
+
+
+def test_the_admin_retires_and_brings_back_a_category_on_its_page(users: Any, category: Any) -> None:
+    client = client_for(users["community_admin"], "zh-hans")
+    page = client.get(f"{PAGE}{category.pk}/").content.decode()
+    assert f'action="{PAGE}{category.pk}/retire/"' in page
+    retired = client.post(f"{PAGE}{category.pk}/retire/", follow=True).content.decode()
+    category.refresh_from_db()
+    assert not category.active and "“路灯不亮”已停用" in retired
+    assert f'action="{PAGE}{category.pk}/restore/"' in retired
+    client.post(f"{PAGE}{category.pk}/restore/")
+    category.refresh_from_db()
+    assert category.active
+    assert client.get(f"{PAGE}{category.pk}/retire/").status_code == 405

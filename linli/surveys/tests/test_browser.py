@@ -50,6 +50,14 @@ def test_a_survey_to_the_elders_of_a_building_answered_on_a_phone_and_charted(
         page.click("[data-testid=add-question]")
         page.wait_for_load_state()
     assert page.locator("[data-testid=questions] > li").count() == 3
+    # the first question moved down and back up, each button posting to its own address
+    page.locator("[data-testid=questions] > li").first.get_by_role("button", name="下移").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=questions] > li strong").first.inner_text() == "您对老年食堂满意吗？"
+    screenshot(page, "surveys-staff-questions-moved-elder")
+    page.locator("[data-testid=questions] > li").nth(1).get_by_role("button", name="上移").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=questions] > li strong").first.inner_text() == "您需要送餐上门吗？"
     screenshot(page, "surveys-staff-questions-elder")
     page.click("[data-testid=publish]")
     page.wait_for_load_state()

@@ -51,7 +51,7 @@ def test_staff_build_open_and_read_a_survey_on_the_pages(estate: Any, social_wor
     assert survey.questions.count() == 1 and "至少" in r.content.decode()  # the refusal, in Chinese
     c.post(add, {"text": "满意度", "kind": "scale", "required": "on"})
     c.post(add, {"text": "其他想法", "kind": "text"})
-    r = c.post(reverse("surveys:act", args=[code, survey.pk]), {"action": "publish"}, follow=True)
+    r = c.post(reverse("surveys:publish", args=[code, survey.pk]), follow=True)
     survey.refresh_from_db()
     assert survey.status == Survey.Status.OPEN and survey.recipients.count() == 2
     services.survey_answer(
@@ -88,14 +88,14 @@ def test_staff_build_open_and_read_a_survey_on_the_pages(estate: Any, social_wor
         origin_kind="staff",
         raised_by=social_worker,
     )
-    c.post(reverse("surveys:act", args=[code, survey.pk]), {"action": "attach", "matter": str(matter.pk)})
+    c.post(reverse("surveys:attach", args=[code, survey.pk]), {"matter": str(matter.pk)})
     survey.refresh_from_db()
     assert survey.matter_id == matter.pk
     resident_view = client_for(estate.adult_b1.user).get(reverse("consultation:matter_detail", args=[code, matter.pk]))
     body = resident_view.content.decode()
     assert "matter-evidence" in body and "独居老人需求" in body and "1 / 2" not in body
     assert reverse("surveys:results", args=[code, survey.pk]) not in body  # no link for a resident
-    r = c.post(reverse("surveys:act", args=[code, survey.pk]), {"action": "attach", "matter": "abc"}, follow=True)
+    r = c.post(reverse("surveys:attach", args=[code, survey.pk]), {"matter": "abc"}, follow=True)
     assert r.status_code == 200 and "error" in r.content.decode()
     survey.refresh_from_db()
     assert survey.matter_id == matter.pk

@@ -113,3 +113,24 @@ def test_the_api_changes_a_draft_question_and_others_may_not(
         content_type="application/json",
     )
     assert other.status_code == 404
+
+
+def test_draft_questions_move_and_go_on_the_page_and_only_for_staff(
+    estate: Any, social_worker: Any, users: dict[str, Any]
+) -> None:
+    survey = build_survey(social_worker, estate)
+    q1, q2, q3 = survey.questions.order_by("position")
+    base = f"/surveys/c/{estate.community.code}/{survey.pk}/questions"
+    page = client_for(social_worker, "zh-hans").get(f"/surveys/c/{estate.community.code}/{survey.pk}/")
+    assert f'formaction="{base}/{q1.pk}/down/"' in page.content.decode()
+    assert f'action="{base}/{q3.pk}/remove/"' in page.content.decode()
+    outsider = client_for(users["grid_steward"])
+    assert outsider.post(f"{base}/{q3.pk}/remove/").status_code == 403
+    c = client_for(social_worker)
+    assert c.post(f"{base}/{q1.pk}/down/").status_code == 302
+    assert list(survey.questions.order_by("position")) == [q2, q1, q3]
+    c.post(f"{base}/{q3.pk}/up/")
+    assert list(survey.questions.order_by("position")) == [q2, q3, q1]
+    c.post(f"{base}/{q3.pk}/remove/")
+    assert list(survey.questions.order_by("position")) == [q2, q1]
+    assert c.get(f"{base}/{q3.pk}/remove/").status_code == 405

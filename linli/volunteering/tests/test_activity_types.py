@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from linli.audit.models import AuditEntry
-from linli.conftest import client_for
+from linli.conftest import EVERY_ROLE_AND_ANONYMOUS, client_for
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.ledger import services as ledger
 from linli.volunteering import demo, services
@@ -158,23 +158,9 @@ def test_a_retired_or_foreign_type_is_refused_for_a_new_activity(
 
 
 STAFF = {"grid_steward", "social_worker", "community_admin"}
-ROLES = [
-    "anonymous",
-    "resident",
-    "volunteer",
-    "grid_steward",
-    "social_worker",
-    "community_admin",
-    "merchant_staff",
-    "operator",
-    "street_admin",
-    "city_viewer",
-    "city_admin",
-    "outsider",
-]
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", EVERY_ROLE_AND_ANONYMOUS)
 def test_who_sets_up_types_through_the_api_and_the_pages(role_client: Any, community: Any, role: str) -> None:
     kind = type_named(community, "邻里节")
     before = types_state()

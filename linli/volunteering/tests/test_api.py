@@ -8,21 +8,14 @@ from linli.notifications.models import Notification
 from linli.volunteering import codes, services
 from linli.volunteering.models import Activity, Club, ServiceRecord, Team
 
-from .conftest import type_named
+from .conftest import soon_activity, type_named
 
 pytestmark = pytest.mark.django_db
 
 
 def test_sign_up_and_check_in_through_the_api_and_bad_codes_answer_clearly(community, organiser, volunteer):
-    starts = timezone.now() + dt.timedelta(days=1)
-    activity = services.activity_create(
-        actor=organiser,
-        community=community,
-        title="义诊",
-        type=type_named(community, "义诊"),
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=3),
-        capacity=5,
+    activity = soon_activity(
+        organiser, community, days=1, hours=3, title="义诊", type=type_named(community, "义诊"), capacity=5
     )
     api = client_for(volunteer.user)
     assert [a["id"] for a in api.get("/api/v1/volunteering/activities").json()] == [activity.pk]
@@ -121,7 +114,6 @@ def test_staff_create_teams_activities_and_clubs_through_the_api_and_each_is_aud
 def test_the_organisers_list_roster_cancel_and_reject_through_the_api(
     community, organiser, volunteer, second_volunteer, django_capture_on_commit_callbacks
 ):
-    from .conftest import soon_activity
     from .test_pages import _started_with_record
 
     full = soon_activity(organiser, community, capacity=1, title="清洁家园")
@@ -196,8 +188,6 @@ def test_a_resident_is_refused_staff_writes_through_the_api_and_nothing_changes(
     community, organiser, volunteer, second_volunteer, club, venue_slot
 ):
     from linli.audit.models import AuditEntry
-
-    from .conftest import soon_activity
 
     activity = soon_activity(organiser, community)
     member = services.club_join(actor=second_volunteer.user, club=club, resident=second_volunteer)

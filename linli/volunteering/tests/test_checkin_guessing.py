@@ -11,7 +11,7 @@ from linli.core.throttle import Throttled
 from linli.volunteering import codes, services
 from linli.volunteering.models import Activity, ServiceRecord
 
-from .conftest import NOW, make_activity, type_named
+from .conftest import NOW, make_activity, soon_activity, type_named
 
 AT_START = NOW + dt.timedelta(hours=2, minutes=1)
 
@@ -51,15 +51,8 @@ def test_five_wrong_codes_then_even_the_right_one_waits_ten_minutes(
 
 @pytest.mark.django_db
 def test_guessing_through_the_api_and_the_page_is_refused_in_the_users_language(community, organiser, volunteer):
-    starts = timezone.now() + dt.timedelta(days=1)
-    activity = services.activity_create(
-        actor=organiser,
-        community=community,
-        title="义诊",
-        type=type_named(community, "义诊"),
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=3),
-        capacity=5,
+    activity = soon_activity(
+        organiser, community, days=1, hours=3, title="义诊", type=type_named(community, "义诊"), capacity=5
     )
     services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer)
     now = timezone.now()

@@ -14,6 +14,7 @@ from linli.ledger.services import earning_rule_get, earning_rule_update
 from linli.people.models import Resident
 from linli.places.models import Household
 from linli.waste.models import SortingCheck
+from linli.waste.selectors import households_to_check
 from linli.waste.services import sorting_check_record
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,16 @@ def test_the_cockpit_reads_the_share_sorted_correctly(home, users, community):
         _living_in(h, f"住户{unit}", 10 + int(unit))
         sorting_check_record(actor=steward, household=h, result=result)
     assert run_query("waste_sorted_correctly", community, month) == 50.0
+
+
+def test_the_check_list_shows_each_household_once_in_natural_room_order(home, users, community):
+    for unit, seq in [("10单元", 20), ("2单元", 22)]:
+        h = Household.objects.create(community=community, building=home.building, unit=unit)
+        _living_in(h, f"住户{seq}", seq)
+        _living_in(h, f"住户{seq + 1}", seq + 1)  # two people living there: still one row
+    rows = households_to_check(
+        user=users["grid_steward"], community=community, building=home.building, day=timezone.localdate()
+    )
+    units = [row.household.unit for row in rows]
+    assert len(units) == len(set(units))
+    assert units.index("2单元") < units.index("10单元")
