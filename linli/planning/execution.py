@@ -91,9 +91,11 @@ def city_run_execute(*, run_id: int) -> CityRun:
             }
         CityRun.objects.filter(pk=run.pk).update(progress_message=text[:120])
         _check_one_community(run, entry, standards, day)
-    CityRun.objects.filter(pk=run.pk).update(
-        status=CityRun.Status.DONE, finished_at=timezone.now(), progress_message=""
-    )
+    # done when no community is left; one another worker is still computing is that worker's to finish
+    if not rows.filter(status__in=[CityRunCommunity.Status.PENDING, CityRunCommunity.Status.RUNNING]).exists():
+        CityRun.objects.filter(pk=run.pk).update(
+            status=CityRun.Status.DONE, finished_at=timezone.now(), progress_message=""
+        )
     run.refresh_from_db()
     return run
 

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.places.models import lat_validators, lng_validators
 
@@ -150,7 +151,7 @@ class CityRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    city = models.CharField(_("city"), max_length=60)
+    city = models.CharField(pgettext_lazy("name of a city", "city"), max_length=60)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
