@@ -39,6 +39,7 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
         "gaps": reports.gap_rows(run, limit=50),
         "siting": reports.siting_rows(run),
         "index": reports.index_rows(run),
+        "threshold": reports.run_rules(run).under_supplied_below,
         "map_svg": reports.run_map(run, community, category),
         "warnings": run.warning_messages,
         "walking": reports.walking_summary(run),
