@@ -248,6 +248,11 @@ def _street_section(user: Any, street: Street) -> Section:
     items = [
         Item(_("Street cockpit"), _link("cockpit:street", street.code), testid="street-cockpit"),
         Item(_("Life-circle health check"), _link("planning:street", street.code), testid="street-health"),
+        *(
+            [Item(_("City health check"), _link("planning:city", street.city), testid="street-city-health")]
+            if street.city
+            else []
+        ),
         Item(_("Street notices"), _link("notices:street_list", street.code)),
         Item(_("Community partners"), _link("partners:street", street.code)),
         Item(_("Set up streets and communities"), _link("places:street_list"), testid="setup-streets"),
@@ -302,7 +307,10 @@ def workbench_for(user: Any, today: dt.date | None = None) -> list[Section]:
             Section(
                 title=_("City"),
                 subtitle=_("City admin") if access.city_admin else _("City viewer"),
-                items=[Item(_("City cockpit"), _link("cockpit:city"), testid="city-cockpit")],
+                items=[
+                    Item(_("City cockpit"), _link("cockpit:city"), testid="city-cockpit"),
+                    Item(_("City health check"), _link("planning:cities"), testid="city-health"),
+                ],
                 testid="city",
             )
         )

@@ -1,7 +1,7 @@
 import math
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -9,9 +9,9 @@ from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.places.selectors import community_get
 
-from . import adapter, rules, selectors, services
+from . import adapter, city_reports, rules, selectors, services
 from .core.network import EDGE_KINDS
-from .models import CandidateSite, PlanRun
+from .models import CandidateSite, CityRun, PlanRun
 
 router = Router(tags=["planning"], auth=AUTH)
 
@@ -130,9 +130,12 @@ def rules_in_force(request: HttpRequest) -> dict[str, Any]:
             }
             for p in standards.profiles
         ],
+        "under_supplied_below": standards.under_supplied_below,
+        "classes": [{"code": k.code, "name_zh": k.name_zh, "name_en": k.name_en} for k in standards.classes],
         "categories": [
             {
                 "code": c.code,
+                "class": c.facility_class,
                 "name_zh": c.name_zh,
                 "name_en": c.name_en,
                 "circle": c.circle,
@@ -172,3 +175,140 @@ def site_withdraw(request: HttpRequest, code: str, site_id: int) -> Status[None]
     site = selectors.candidate_site_get(community=community, pk=site_id)
     services.candidate_site_withdraw(actor=request.user, site=site)
     return Status(204, None)
+
+
+class CityRunIn(Schema):
+    profile: str = Field(
+        "", max_length=40, description="walking profile of the rules (elder, wheelchair; empty: everyone)"
+    )
+
+
+class CityRunOut(Schema):
+    id: int
+    city: str
+    status: str
+    percent: int = Field(description="communities done or failed, of all, in %")
+    progress_message: str
+    progress_text: str
+    communities: int
+    done: int
+    failed: int
+    waiting: int
+    profile: str
+    created_at: Any
+    finished_at: Any | None
+    error: str
+    summary: dict | None = Field(
+        None, description="mean supply index, under-supplied count and threshold, coverage per class and item"
+    )
+    rows: list[dict] | None = Field(None, description="one per community: index, under-supplied, coverage per class")
+
+
+def city_run_out(request: HttpRequest, run: CityRun, *, with_rows: bool) -> dict[str, Any]:
+    entries = selectors.city_run_entries(user=request.user, run=run)
+    view = city_reports.summary_view(run, entries)
+    s = view.summary
+    out: dict[str, Any] = {
+        "id": run.pk,
+        "city": run.city,
+        "status": run.status,
+        "percent": view.percent,
+        "progress_message": run.progress_message,
+        "progress_text": _("%(d)s of %(t)s communities done, %(f)s failed.")
+        % {"d": view.done, "t": view.total, "f": view.failed},
+        "communities": view.total,
+        "done": view.done,
+        "failed": view.failed,
+        "waiting": view.waiting,
+        "profile": run.profile,
+        "created_at": run.created_at,
+        "finished_at": run.finished_at,
+        "error": run.error,
+        "summary": {
+            "mean_index": None if s.mean_index is None else round(s.mean_index, 2),
+            "under_supplied": s.under_supplied,
+            "under_supplied_below": s.threshold,
+            "classes": [
+                {
+                    "code": k["code"],
+                    "name": k["name"],
+                    "mean_coverage_pct": k["mean_pct"],
+                    "items": [
+                        {
+                            "code": i["code"],
+                            "name": i["name"],
+                            "communities": i["communities"],
+                            "communities_within_radius": i["within"],
+                            "community_coverage_pct": i["community_pct"],
+                            "residents_covered_pct": i["resident_pct"],
+                        }
+                        for i in k["items"]
+                    ],
+                }
+                for k in view.classes
+            ],
+        },
+        "rows": None,
+    }
+    if with_rows:
+        out["rows"] = [
+            {
+                "community": e.community.code,
+                "name": e.community.name,
+                "street": e.community.street.code,
+                "status": e.status,
+                "index": (e.row or {}).get("index"),
+                "under_supplied": (e.row or {}).get("under_supplied"),
+                "classes": (e.row or {}).get("classes", {}),
+                "items": (e.row or {}).get("shares", {}),
+                "required_uncovered": (e.row or {}).get("required_uncovered", []),
+                "error": e.error_message,
+                "computed_at": e.computed_at,
+            }
+            for e in entries
+        ]
+    return out
+
+
+@router.get("/planning/cities", response=list[str])
+def city_list(request: HttpRequest) -> list[str]:
+    """The cities whose health check you may read and run (a street admin: those of their streets)."""
+    return selectors.cities_for(user=request.user)
+
+
+@router.get("/planning/cities/{city}/runs", response=list[CityRunOut])
+def city_run_list(request: HttpRequest, city: str) -> list[dict[str, Any]]:
+    return [city_run_out(request, r, with_rows=False) for r in selectors.city_runs(user=request.user, city=city)[:20]]
+
+
+@router.post("/planning/cities/{city}/runs", response={202: CityRunOut})
+def city_run_create(request: HttpRequest, city: str, payload: CityRunIn) -> Status[Any]:
+    """Queue the health check of every community of the city you plan for; follow it at /planning/city-runs/{id}."""
+    run = services.city_run_request(actor=request.user, city=city, profile=payload.profile)
+    run.refresh_from_db()
+    return Status(202, city_run_out(request, run, with_rows=False))
+
+
+@router.get("/planning/city-runs/{run_id}", response=CityRunOut)
+def city_run_detail(request: HttpRequest, run_id: int, rows: bool = True) -> dict[str, Any]:
+    """Progress, the city's summary and (unless rows=false) the city table."""
+    return city_run_out(request, selectors.city_run_get(user=request.user, pk=run_id), with_rows=rows)
+
+
+@router.post("/planning/city-runs/{run_id}/resume", response={202: CityRunOut})
+def city_run_resume(request: HttpRequest, run_id: int) -> Status[Any]:
+    """Go on with a run that stopped: communities done are kept, the others are computed."""
+    run = services.city_run_resume(actor=request.user, run=selectors.city_run_get(user=request.user, pk=run_id))
+    return Status(202, city_run_out(request, run, with_rows=False))
+
+
+@router.get("/planning/city-runs/{run_id}/export", response={200: None})
+def city_run_export(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The city table as an Excel workbook (Chinese headers)."""
+    run = selectors.city_run_get(user=request.user, pk=run_id)
+    response = HttpResponse(
+        city_reports.workbook(run, selectors.city_run_entries(user=request.user, run=run)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="linli-city-health-check-{run.pk}.xlsx"'
+    return response

@@ -1,15 +1,18 @@
-"""Carrying out a requested plan run: the work of the `execute_plan_run` task that `services.plan_run_request`
-queues (the demo runs it in place)."""
+"""Carrying out a requested run: the work of the `execute_plan_run` and `execute_city_run` tasks that
+`services.plan_run_request` and `services.city_run_request` queue (the demo runs them in place)."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import adapter
-from .core import PlanningError
+from .core import PlanningError, Rules, community_row
+from .core.errors import Message
 from .messages import stored, translate
-from .models import PlanRun
+from .models import CityRun, CityRunCommunity, PlanRun
 
 
 def plan_run_execute(*, run_id: int) -> PlanRun:
@@ -47,3 +50,90 @@ def plan_run_execute(*, run_id: int) -> PlanRun:
         )
     run.refresh_from_db()
     return run
+
+
+def city_run_execute(*, run_id: int) -> CityRun:
+    """Check the run's communities one at a time, each kept as soon as it is done.
+
+    A community is claimed (waiting → running) before it is computed, so that it is computed once; a run whose
+    worker stopped is resumed by `services.city_run_resume`, which puts what was not done back to waiting.
+    """
+    run = CityRun.objects.get(pk=run_id)
+    if run.status == CityRun.Status.DONE:
+        return run
+    CityRun.objects.filter(pk=run.pk).update(
+        status=CityRun.Status.RUNNING, started_at=run.started_at or timezone.now(), error=""
+    )
+    language = getattr(run.requested_by, "language", "") or settings.LANGUAGE_CODE
+    rows = CityRunCommunity.objects.filter(run=run)
+    try:
+        standards = adapter.parse_rules_text(run.rules_text)
+    except PlanningError as exc:
+        CityRun.objects.filter(pk=run.pk).update(
+            status=CityRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        run.refresh_from_db()
+        return run
+    total = rows.count()
+    day = timezone.localdate()
+    for entry in rows.filter(status=CityRunCommunity.Status.PENDING).select_related("community").order_by("pk"):
+        claimed = CityRunCommunity.objects.filter(pk=entry.pk, status=CityRunCommunity.Status.PENDING).update(
+            status=CityRunCommunity.Status.RUNNING
+        )
+        if not claimed:  # another worker took it
+            continue
+        finished = rows.filter(status__in=[CityRunCommunity.Status.DONE, CityRunCommunity.Status.FAILED]).count()
+        with translation.override(language):
+            text = _("%(name)s (%(n)s of %(total)s)") % {
+                "name": entry.community.name,
+                "n": finished + 1,
+                "total": total,
+            }
+        CityRun.objects.filter(pk=run.pk).update(progress_message=text[:120])
+        _check_one_community(run, entry, standards, day)
+    # done when no community is left; one another worker is still computing is that worker's to finish
+    if not rows.filter(status__in=[CityRunCommunity.Status.PENDING, CityRunCommunity.Status.RUNNING]).exists():
+        CityRun.objects.filter(pk=run.pk).update(
+            status=CityRun.Status.DONE, finished_at=timezone.now(), progress_message=""
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _check_one_community(run: CityRun, entry: CityRunCommunity, standards: Rules, day: dt.date) -> None:
+    community = entry.community
+    inputs = adapter.collect_inputs(communities=[community], rules=standards, day=day)
+    residents = sum(
+        value
+        for f in inputs["buildings"]["features"]
+        for band in standards.age_bands
+        if isinstance(value := f["properties"].get(band.property), int)
+    )
+    summary = {
+        "buildings": len(inputs["buildings"]["features"]),
+        "facilities": len(inputs["facilities"]["features"]),
+        "residents": residents,
+        "day": inputs["day"],
+    }
+    if not inputs["buildings"]["features"]:
+        problem = Message("there are no residential buildings to analyse")
+        CityRunCommunity.objects.filter(pk=entry.pk).update(
+            status=CityRunCommunity.Status.FAILED, error=stored(problem), inputs_summary=summary,
+            computed_at=timezone.now(),
+        )  # fmt: skip
+        return
+    try:
+        result = adapter.run(
+            inputs=inputs, rules_text=run.rules_text, network_file=Path(run.network_path), profile=run.profile
+        ).to_dict()
+        row = community_row(result, community.code)
+    except (PlanningError, OSError) as exc:
+        CityRunCommunity.objects.filter(pk=entry.pk).update(
+            status=CityRunCommunity.Status.FAILED, error=stored(exc), inputs_summary=summary,
+            computed_at=timezone.now(),
+        )  # fmt: skip
+        return
+    row["warnings"] = result.get("warning_details", [])
+    CityRunCommunity.objects.filter(pk=entry.pk).update(
+        status=CityRunCommunity.Status.DONE, row=row, error=None, inputs_summary=summary, computed_at=timezone.now()
+    )

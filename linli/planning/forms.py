@@ -35,3 +35,15 @@ class CandidateSiteForm(forms.Form):
     lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     floor_area_m2 = forms.IntegerField(label=_("Floor area (m²)"), min_value=1, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class CityRunForm(forms.Form):
+    profile = forms.ChoiceField(
+        label=_("Walking as"),
+        required=False,
+        help_text=_("Older walkers avoid steps where a ramp or an elevator exists; a wheelchair cannot use steps."),
+    )
+
+    def __init__(self, *args: Any, profiles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].choices = profiles or [("", _("Everyone"))]  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.places.models import lat_validators, lng_validators
 
@@ -138,3 +139,78 @@ class PlanRun(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+
+class CityRun(models.Model):
+    """The health check of every community of a city (or of the streets a street admin runs), community by
+    community in the background; a community done is kept, so a run that stopped resumes where it was."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    city = models.CharField(pgettext_lazy("name of a city", "city"), max_length=60)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    profile = models.CharField(
+        _("walking profile"), max_length=40, blank=True, help_text=_("Empty: everyone, the network as it is.")
+    )
+    rules_text = models.TextField(_("rules used"))
+    network_path = models.CharField(_("walking network file"), max_length=300)
+    progress_message = models.CharField(max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("city health check")
+        verbose_name_plural = _("city health checks")
+
+    def __str__(self) -> str:
+        return f"{self.city} #{self.pk}"
+
+
+class CityRunCommunity(models.Model):
+    """One community of a city run: waiting, done (with its row of the city table) or failed (with why)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey(CityRun, on_delete=models.CASCADE, related_name="communities", verbose_name=_("run"))
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    row = models.JSONField(_("result"), null=True, blank=True, help_text=_("Coverage per class and item, index."))
+    inputs_summary = models.JSONField(_("inputs"), default=dict, blank=True)
+    error = models.JSONField(_("error"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "community__street__code", "community__code"]
+        verbose_name = _("community of a city health check")
+        verbose_name_plural = _("communities of a city health check")
+        constraints = [models.UniqueConstraint(fields=["run", "community"], name="uniq_city_run_community")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.community_id}"
+
+    @property
+    def error_message(self) -> str:
+        from .messages import translate
+
+        return translate(self.error) if self.error else ""

@@ -57,10 +57,29 @@ def walking_summary(run: PlanRun) -> dict[str, Any]:
 
 
 def index_rows(run: PlanRun) -> list[dict[str, Any]]:
-    """The supply index of each community of the run, named (the engine knows communities by their codes)."""
+    """The supply index of each community of the run, named (the engine knows communities by their codes), with its
+    coverage per class of the rules (%; None where no item of the class serves anyone there)."""
     rows = (run.result or {}).get("index", [])
     names = dict(Community.objects.filter(code__in=[r["community"] for r in rows]).values_list("code", "name"))
-    return [{**r, "name": names.get(r["community"], r["community"])} for r in rows]
+    english = (get_language() or "").startswith("en")
+    classes = (  # a run of rules without classes (or from before them) has none
+        [(k.code, k.name_en if english else k.name_zh) for k in run_rules(run).classes]
+        if any(r.get("classes") for r in rows)
+        else []
+    )
+    out = []
+    for r in rows:
+        shares = r.get("classes") or {}
+        out.append(
+            {
+                **r,
+                "name": names.get(r["community"], r["community"]),
+                "class_rows": [
+                    (name, None if shares.get(code) is None else round(100 * shares[code])) for code, name in classes
+                ],
+            }
+        )
+    return out
 
 
 def coverage_rows(run: PlanRun) -> list[dict[str, Any]]:

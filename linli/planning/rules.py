@@ -29,3 +29,19 @@ def can_run_street_plan(user: Any, street: Any) -> bool:
 
 def can_manage_candidate_sites(user: Any, community: Any) -> bool:
     return base.can_manage_community(user, community) or base.oversees(user, community)
+
+
+def city_street_ids(user: Any, streets: Any) -> set[int]:
+    """The streets of a city (``streets``: its Street rows) whose health check a user reads and runs: all of them
+    for city viewers and superusers, their own for street admins."""
+    access = base.access_for(user)
+    ids = {s.pk for s in streets}
+    if access.superuser or access.city_viewer:
+        return ids
+    return ids & set(access.street_ids)
+
+
+def can_run_city_plan(user: Any, streets: Any) -> bool:
+    """City planners (city viewers) check the whole city; a street admin the communities of their streets.
+    A health check changes no record: it computes from them."""
+    return bool(city_street_ids(user, streets))

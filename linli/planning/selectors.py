@@ -7,7 +7,7 @@ from linli.core.errors import NotFound
 from linli.places.models import Building, Community, Street
 
 from . import rules
-from .models import CandidateSite, PlanRun
+from .models import CandidateSite, CityRun, CityRunCommunity, PlanRun
 
 
 def runs_of_community(*, user: Any, community: Community) -> QuerySet[PlanRun]:
@@ -63,3 +63,47 @@ def building_for_site(*, community: Community, pk: int) -> Building:
     if building is None:
         raise NotFound(_("No such building."))
     return building
+
+
+def cities_for(*, user: Any) -> list[str]:
+    """The cities whose health check the user may read (a street admin: the cities of their streets)."""
+    streets = Street.objects.exclude(city="")
+    names = sorted({s.city for s in streets if rules.city_street_ids(user, [s])})
+    return names
+
+
+def city_streets(*, user: Any, city: str) -> list[Street]:
+    """The streets of a city the user plans for; NotFound when none."""
+    streets = list(Street.objects.filter(city=city)) if city else []
+    ids = rules.city_street_ids(user, streets)
+    if not ids:
+        raise NotFound(_("No such city."))
+    return [s for s in streets if s.pk in ids]
+
+
+def city_runs(*, user: Any, city: str) -> QuerySet[CityRun]:
+    """The city's runs that include a community the user may read."""
+    streets = city_streets(user=user, city=city)
+    return (
+        CityRun.objects.filter(city=city, communities__community__street__in=streets)
+        .distinct()
+        .defer("rules_text")
+        .select_related("requested_by")
+    )
+
+
+def city_run_get(*, user: Any, pk: int) -> CityRun:
+    run = CityRun.objects.filter(pk=pk).first()
+    if run is None:
+        raise NotFound(_("No such planning run."))
+    streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+    if not rules.city_street_ids(user, streets):
+        raise NotFound(_("No such planning run."))
+    return run
+
+
+def city_run_entries(*, user: Any, run: CityRun) -> QuerySet[CityRunCommunity]:
+    """The run's communities the user may read, street by street."""
+    streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+    ids = rules.city_street_ids(user, streets)
+    return run.communities.filter(community__street_id__in=ids).select_related("community__street")

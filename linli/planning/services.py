@@ -1,5 +1,5 @@
-"""Planning writes: request a run (queued as a background job, which `execution` carries out), register candidate
-sites."""
+"""Planning writes: request a run of a community, a street or a whole city (queued as a background job, which
+`execution` carries out), resume a city run, register candidate sites."""
 
 from typing import Any
 
@@ -14,7 +14,7 @@ from linli.places.models import Building, Community, Street
 from . import adapter, rules, tasks
 from .core import PlanningError
 from .messages import translate
-from .models import CandidateSite, PlanRun
+from .models import CandidateSite, CityRun, CityRunCommunity, PlanRun
 
 
 def plan_run_request(
@@ -38,14 +38,7 @@ def plan_run_request(
         raise NotAllowed(_("You may not run the health check for this street."))
     if siting_k < 0 or siting_k > 20:
         raise DomainError(_("Choose between 0 and 20 new sites."), field="siting_k")
-    rules_file = adapter.rules_path()
-    rules_text = rules_file.read_text(encoding="utf-8")
-    try:
-        standards = adapter.parse_rules_text(rules_text, rules_file.name)
-    except PlanningError as exc:
-        raise DomainError(translate(exc), field="rules") from None
-    if profile and profile not in {p.code for p in standards.profiles}:
-        raise DomainError(_("Unknown walking profile “%(p)s”.") % {"p": profile}, field="profile")
+    rules_text, standards = _rules_in_force(profile)
     if siting_k and siting_category not in standards.category_codes:
         raise DomainError(_("Unknown facility category “%(c)s”.") % {"c": siting_category}, field="siting_category")
     scope = [community] if community is not None else list(street.communities.all())  # type: ignore[union-attr]
@@ -82,6 +75,73 @@ def plan_run_request(
         )
         transaction.on_commit(lambda: tasks.execute_plan_run.enqueue(run.pk))
     return run
+
+
+def _rules_in_force(profile: str) -> tuple[str, Any]:
+    """The rules file's text and its parsed rules, checked (and the walking profile with them)."""
+    rules_file = adapter.rules_path()
+    rules_text = rules_file.read_text(encoding="utf-8")
+    try:
+        standards = adapter.parse_rules_text(rules_text, rules_file.name)
+    except PlanningError as exc:
+        raise DomainError(translate(exc), field="rules") from None
+    if profile and profile not in {p.code for p in standards.profiles}:
+        raise DomainError(_("Unknown walking profile “%(p)s”.") % {"p": profile}, field="profile")
+    return rules_text, standards
+
+
+def city_run_request(*, actor: Any, city: str, profile: str = "") -> CityRun:
+    """Queue the health check of every community of a city the actor plans for (a street admin: their streets').
+
+    The rules are fixed now; each community's buildings and facilities are read when its turn comes.
+    """
+    streets = list(Street.objects.filter(city=city)) if city else []
+    if not streets:
+        raise DomainError(_("No street is in the city “%(c)s”.") % {"c": city}, field="city")
+    street_ids = rules.city_street_ids(actor, streets)
+    if not street_ids:
+        raise NotAllowed(_("You may not run the health check for this city."))
+    rules_text, _standards = _rules_in_force(profile)
+    network = adapter.network_path()
+    if not network.exists():
+        raise DomainError(_("The walking network file is missing: %(p)s") % {"p": network})
+    communities = list(Community.objects.filter(street_id__in=street_ids).order_by("street__code", "code"))
+    if not communities:
+        raise DomainError(_("There are no communities to analyse."))
+    with transaction.atomic():
+        run = CityRun.objects.create(
+            city=city, requested_by=actor, profile=profile, rules_text=rules_text, network_path=str(network)
+        )
+        CityRunCommunity.objects.bulk_create([CityRunCommunity(run=run, community=c) for c in communities])
+        audit_record(
+            actor=actor,
+            action="city_run.request",
+            instance=run,
+            after={"city": city, "profile": profile, "communities": [c.code for c in communities]},
+        )
+        transaction.on_commit(lambda: tasks.execute_city_run.enqueue(run.pk))
+    return run
+
+
+def city_run_resume(*, actor: Any, run: CityRun) -> CityRun:
+    """Queue a run that stopped (its worker ended, or communities failed) again: what is done stays done."""
+    streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+    if not rules.can_run_city_plan(actor, streets):
+        raise NotAllowed(_("You may not run the health check for this city."))
+    with transaction.atomic():
+        locked = CityRun.objects.select_for_update().get(pk=run.pk)
+        left = locked.communities.exclude(status=CityRunCommunity.Status.DONE)
+        if not left.exists():
+            raise DomainError(_("Every community of this run is done."))
+        before = {"status": locked.status, "left": left.count()}
+        # a community left "running" by a worker that stopped is waiting again; failed ones are tried again
+        left.update(status=CityRunCommunity.Status.PENDING, error=None)
+        locked.status = CityRun.Status.QUEUED
+        locked.error = ""
+        locked.save(update_fields=["status", "error"])
+        audit_record(actor=actor, action="city_run.resume", instance=locked, before=before, after={"status": "queued"})
+        transaction.on_commit(lambda: tasks.execute_city_run.enqueue(locked.pk))
+    return locked
 
 
 def candidate_site_create(

@@ -1,8 +1,13 @@
 from django_tasks import task
 
-from .execution import plan_run_execute
+from .execution import city_run_execute, plan_run_execute
 
 
 @task()
 def execute_plan_run(run_id: int) -> None:
     plan_run_execute(run_id=run_id)
+
+
+@task()
+def execute_city_run(run_id: int) -> None:
+    city_run_execute(run_id=run_id)

@@ -8,4 +8,8 @@ urlpatterns = [
     path("communities/<str:code>/sites/", views.candidate_sites, name="sites"),
     path("streets/<str:code>/", views.street_plan, name="street"),
     path("runs/<int:pk>.xlsx", views.run_export, name="export"),
+    path("cities/", views.city_list, name="cities"),
+    path("cities/<str:city>/", views.city_plan, name="city"),
+    path("city-runs/<int:pk>/resume/", views.city_run_resume, name="city_resume"),
+    path("city-runs/<int:pk>.xlsx", views.city_run_export, name="city_export"),
 ]

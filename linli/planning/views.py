@@ -5,14 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
-from . import adapter, reports, rules, selectors, services
-from .forms import CandidateSiteForm, RunForm
-from .models import PlanRun
+from . import adapter, city_reports, reports, rules, selectors, services
+from .core import PlanningError
+from .forms import CandidateSiteForm, CityRunForm, RunForm
+from .models import CityRun, PlanRun
 
 
 def _category_choices() -> list[tuple[str, str]]:
@@ -37,6 +39,7 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
         "gaps": reports.gap_rows(run, limit=50),
         "siting": reports.siting_rows(run),
         "index": reports.index_rows(run),
+        "threshold": reports.run_rules(run).under_supplied_below,
         "map_svg": reports.run_map(run, community, category),
         "warnings": run.warning_messages,
         "walking": reports.walking_summary(run),
@@ -166,3 +169,89 @@ def candidate_sites(request: HttpRequest, code: str) -> HttpResponse:
             "can_manage": can_manage,
         },
     )
+
+
+@login_required
+def city_list(request: HttpRequest) -> HttpResponse:
+    cities = selectors.cities_for(user=request.user)
+    if len(cities) == 1:
+        return redirect("planning:city", city=cities[0])
+    return render(request, "planning/cities.html", {"cities": cities})
+
+
+@login_required
+def city_plan(request: HttpRequest, city: str) -> HttpResponse:
+    streets = selectors.city_streets(user=request.user, city=city)
+    runs = selectors.city_runs(user=request.user, city=city)
+    form = CityRunForm(request.POST or None, profiles=_profile_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.city_run_request(actor=request.user, city=city, profile=form.cleaned_data["profile"] or "")
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("The health check of the city has started."))
+            return redirect("planning:city", city=city)
+    run = runs.first()
+    if request.GET.get("run"):
+        run = selectors.city_run_get(user=request.user, pk=parse_id(request.GET["run"]))
+    context: dict[str, Any] = {"city": city, "streets": streets, "form": form, "run": run, "runs": runs[:10]}
+    if run is not None:
+        entries = selectors.city_run_entries(user=request.user, run=run)
+        rows = city_reports.city_rows(run, entries)
+        standards = city_reports.run_rules(run)
+        context.update(
+            {
+                "rows": rows,
+                "summary": city_reports.summary_view(run, entries),
+                "class_names": city_reports.class_names(standards),
+                "threshold": standards.under_supplied_below,
+                "map_svg": city_reports.city_map(run, rows),
+                "walking": _city_walking(run),
+                "can_resume": run.status != CityRun.Status.QUEUED
+                and any(r.entry.status != r.entry.Status.DONE for r in rows),
+            }
+        )
+    return render(request, "planning/city.html", context)
+
+
+def _city_walking(run: CityRun) -> str:
+    if not run.profile:
+        return _("Everyone")
+    try:
+        return reports.profile_name(city_reports.run_rules(run).profile(run.profile))
+    except PlanningError:
+        return run.profile
+
+
+@login_required
+@require_POST
+def city_run_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.city_run_get(user=request.user, pk=pk)
+    try:
+        services.city_run_resume(actor=request.user, run=run)
+    except NotAllowed:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The health check of the city goes on where it stopped."))
+    return redirect(f"{_city_url(run.city)}?run={run.pk}")
+
+
+def _city_url(city: str) -> str:
+    from django.urls import reverse
+
+    return reverse("planning:city", kwargs={"city": city})
+
+
+@login_required
+def city_run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.city_run_get(user=request.user, pk=pk)
+    entries = selectors.city_run_entries(user=request.user, run=run)
+    response = HttpResponse(
+        city_reports.workbook(run, entries),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="linli-city-health-check-{run.pk}.xlsx"'
+    return response

@@ -13,7 +13,17 @@ from .access import (
     node_distances,
     prepare_access,
 )
-from .analysis import Analysis, CategoryCoverage, CommunityCoverage, Gap, SupplyIndex, analyse, supply_index
+from .analysis import (
+    Analysis,
+    CategoryCoverage,
+    CommunityCoverage,
+    Gap,
+    SupplyIndex,
+    analyse,
+    supply_index,
+    weighted_share,
+)
+from .city import CitySummary, ClassSummary, ItemSummary, city_summary, community_row
 from .errors import (
     EmptyNetworkError,
     InputError,
@@ -34,7 +44,17 @@ from .network import (
     load_network,
     load_osm,
 )
-from .rules import DEFAULT_RULES_PATH, AgeBand, AgeGroup, CategoryRule, LifeCircle, Rules, load_rules, parse_rules
+from .rules import (
+    DEFAULT_RULES_PATH,
+    AgeBand,
+    AgeGroup,
+    CategoryRule,
+    FacilityClass,
+    LifeCircle,
+    Rules,
+    load_rules,
+    parse_rules,
+)
 from .runner import PlanResult, SitingRequest, run_plan, sha256_file
 from .siting import (
     MclpSolution,
@@ -50,14 +70,14 @@ from .snap import DEFAULT_MAX_SNAP_M, Snapped, snap_lonlat, snap_xy
 
 __all__ = [
     "DEFAULT_MAX_SNAP_M", "DEFAULT_RULES_PATH", "AgeBand", "AgeGroup", "Analysis", "Buildings",
-    "CategoryCoverage", "CategoryRule", "Communities", "CommunityCoverage", "DroppedReport",
-    "EmptyNetworkError", "Facilities", "Gap", "InputError", "LifeCircle", "LocalProjection",
-    "MclpSolution", "NearestResult", "NetworkError", "PlanResult", "PlanningError", "Rules",
-    "RulesError", "SetCoverSolution", "SharedAccess", "SitingRequest", "SitingResult", "SnapError",
-    "Snapped", "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network",
-    "count_within", "distances_within", "greedy_mclp", "is_walkable", "load_geojson_network",
-    "load_network", "load_osm", "load_rules", "lp_bound_mclp", "nearest_by_group", "nearest_source",
-    "node_distances", "parse_rules", "plan_sites", "points_in_polygon", "polygon_centroid",
-    "prepare_access", "read_buildings", "read_communities", "read_facilities", "run_plan",
-    "sha256_file", "snap_lonlat", "snap_xy", "solve_mclp", "solve_set_cover", "supply_index",
+    "CategoryCoverage", "CategoryRule", "CitySummary", "ClassSummary", "Communities", "CommunityCoverage",
+    "DroppedReport", "EmptyNetworkError", "Facilities", "FacilityClass", "Gap", "InputError", "ItemSummary",
+    "LifeCircle", "LocalProjection", "MclpSolution", "NearestResult", "NetworkError", "PlanResult",
+    "PlanningError", "Rules", "RulesError", "SetCoverSolution", "SharedAccess", "SitingRequest", "SitingResult",
+    "SnapError", "Snapped", "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network",
+    "city_summary", "community_row", "count_within", "distances_within", "greedy_mclp", "is_walkable",
+    "load_geojson_network", "load_network", "load_osm", "load_rules", "lp_bound_mclp", "nearest_by_group",
+    "nearest_source", "node_distances", "parse_rules", "plan_sites", "points_in_polygon", "polygon_centroid",
+    "prepare_access", "read_buildings", "read_communities", "read_facilities", "run_plan", "sha256_file",
+    "snap_lonlat", "snap_xy", "solve_mclp", "solve_set_cover", "supply_index", "weighted_share",
 ]  # fmt: skip

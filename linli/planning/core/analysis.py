@@ -18,6 +18,9 @@ Supply index of a community (0–100)::
 
 summed over the categories whose age group has residents in the community
 (a community with no children is not penalised for lacking a kindergarten).
+The coverage of a *class* of categories (rules with ``[[classes]]``) is the same
+weighted mean over the categories of that class only. A community whose index is
+under the rules' ``under_supplied_below`` (70) is *under-supplied*.
 A *gap* is a building with residents of the group and no facility within r.
 
 With a walking profile (:mod:`.profiles`) every distance is in metres of level
@@ -29,7 +32,7 @@ the category's age group (``walk_speed_m_s`` in the rules).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,6 +91,8 @@ class SupplyIndex:
     index: float | None  # None when no category applies
     shares: dict[str, float]  # covered share per applicable category
     required_uncovered: tuple[str, ...]  # required categories with share 0
+    class_shares: dict[str, float | None] = field(default_factory=dict)  # per class (None: no category applies)
+    under_supplied: bool | None = None  # index under the rules' threshold (None: no index)
 
 
 @dataclass(frozen=True)
@@ -279,26 +284,47 @@ def analyse(
 
 
 def supply_index(rules: Rules, coverage: Sequence[CategoryCoverage], codes: Sequence[str]) -> tuple[SupplyIndex, ...]:
-    """Supply index per community (formula in the module docstring)."""
+    """Supply index per community, coverage per class and the under-supplied flag (see the module docstring)."""
     out = []
     for i, code in enumerate(codes):
-        num = den = 0.0
         shares: dict[str, float] = {}
         req_zero: list[str] = []
         for cov in coverage:
             pc = cov.per_community[i]
             if pc.served_residents <= 0:
                 continue
-            rule = rules.category(cov.category)
-            w = rule.weight * (rules.required_weight_factor if rule.required else 1.0)
             s = pc.covered_residents / pc.served_residents
             shares[cov.category] = s
-            num += w * s
-            den += w
-            if rule.required and s == 0.0:
+            if rules.category(cov.category).required and s == 0.0:
                 req_zero.append(cov.category)
-        out.append(SupplyIndex(code, 100.0 * num / den if den > 0 else None, shares, tuple(req_zero)))
+        index = weighted_share(rules, shares)
+        out.append(
+            SupplyIndex(
+                code,
+                None if index is None else 100.0 * index,
+                shares,
+                tuple(req_zero),
+                {k.code: weighted_share(rules, shares, k.code) for k in rules.classes},
+                rules.under_supplied(None if index is None else 100.0 * index),
+            )
+        )
     return tuple(out)
+
+
+def weighted_share(rules: Rules, shares: Mapping[str, float], facility_class: str | None = None) -> float | None:
+    """The weighted mean of the covered shares of the categories that apply (of one class when given), 0–1.
+
+    Weights: ``weight``, times ``required_weight_factor`` for required categories. None when none applies.
+    """
+    num = den = 0.0
+    for category, share in shares.items():
+        rule = rules.category(category)
+        if facility_class is not None and rule.facility_class != facility_class:
+            continue
+        w = rule.weight * (rules.required_weight_factor if rule.required else 1.0)
+        num += w * share
+        den += w
+    return num / den if den > 0 else None
 
 
 def finite_or_none(x: float) -> float | None:

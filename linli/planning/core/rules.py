@@ -49,6 +49,10 @@ class AgeBand:
 # mean comfortable speeds of adults 1.3-1.4 m/s in Bohannon 1997, Age and Ageing 26:15-19).
 DEFAULT_WALK_SPEED_M_S = 1.2
 
+# A supply index under 70 (of 100) marks a community as under-supplied: the line the Ningbo survey of community
+# public-service facilities draws (the city averaged 74.31; outer counties scored below 70).
+DEFAULT_UNDER_SUPPLIED_BELOW = 70.0
+
 
 @dataclass(frozen=True)
 class AgeGroup:
@@ -64,6 +68,15 @@ class AgeGroup:
 
 
 @dataclass(frozen=True)
+class FacilityClass:
+    """A class of facility categories (the Ningbo survey grades its 20 items in 7 such classes)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
 class CategoryRule:
     code: str
     name_zh: str
@@ -74,6 +87,7 @@ class CategoryRule:
     age_group: str
     weight: float
     source: str
+    facility_class: str = ""  # code of its class ("" when the rules have no classes)
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,15 @@ class Rules:
     categories: tuple[CategoryRule, ...]
     required_weight_factor: float  # weight multiplier of required categories in the index
     profiles: tuple[WalkProfile, ...] = (STANDARD,)  # the built-in STANDARD first, then the file's
+    classes: tuple[FacilityClass, ...] = ()  # classes of categories (optional)
+    under_supplied_below: float = DEFAULT_UNDER_SUPPLIED_BELOW  # a supply index under this: under-supplied
+
+    def categories_of(self, class_code: str) -> tuple[CategoryRule, ...]:
+        return tuple(c for c in self.categories if c.facility_class == class_code)
+
+    def under_supplied(self, index: float | None) -> bool | None:
+        """Whether a supply index is under the threshold (None when there is no index)."""
+        return None if index is None else index < self.under_supplied_below
 
     def profile(self, code: str | None) -> WalkProfile:
         """The walking profile ``code`` ("" or None: the standard one)."""
@@ -200,24 +223,27 @@ _SINGULAR = {
     "age_groups": "age group",
     "categories": "category",
     "profiles": "walking profile",
+    "classes": "class",
 }
 _SECTION_LABEL = {
     "circle": "circle", "age band": "age band", "age group": "age group", "category": "category",
-    "walking profile": "walking profile",
+    "walking profile": "walking profile", "class": "class",
 }  # fmt: skip
 
 #: Keys a rules document may hold at its top level, and in each entry of its lists. Anything else is an error that
 #: names the key and the nearest valid one, so that a misspelt key is never silently ignored.
 TOP_LEVEL_KEYS: set[str] = {
-    "version", "source", "required_weight_factor", "circles", "age_bands", "age_groups", "categories", "profiles",
+    "version", "source", "required_weight_factor", "under_supplied_below", "circles", "age_bands", "age_groups",
+    "classes", "categories", "profiles",
 }  # fmt: skip
 ITEM_KEYS: dict[str, set[str]] = {
     "circles": {"code", "name_zh", "name_en", "minutes", "distance_m", "source"},
     "age_bands": {"code", "property", "min_age", "max_age"},
     "age_groups": {"code", "name_zh", "name_en", "bands", "walk_speed_m_s"},
     "categories": {
-        "code", "name_zh", "name_en", "circle", "radius_m", "required", "age_group", "weight", "source",
+        "code", "name_zh", "name_en", "circle", "radius_m", "required", "age_group", "weight", "source", "class",
     },
+    "classes": {"code", "name_zh", "name_en"},
     "profiles": {"code", "name_zh", "name_en", *EDGE_KINDS},
 }  # fmt: skip
 
@@ -336,6 +362,8 @@ def parse_rules(
         )
     circle_codes = {c.code for c in circles}
     group_codes = {g.code for g in groups}
+    classes = _classes(ctx, data)
+    class_codes = {c.code for c in classes}
     cats = []
     for it in _items(ctx, data, "categories"):
         if catalogue is not None and it["code"] not in catalogue:
@@ -353,6 +381,13 @@ def parse_rules(
         req = it.get("required")
         if not isinstance(req, bool):
             raise ctx.fail("category", it, Message("'required' must be true or false, got %(value)s", value=repr(req)))
+        klass = it.get("class", "")
+        if classes and klass not in class_codes:
+            if "class" not in it:
+                raise ctx.fail("category", it, Message("'class' is missing: the rules grade categories in [[classes]]"))
+            raise ctx.fail("category", it, _unknown("unknown class %(value)s", klass, class_codes))
+        if not classes and "class" in it:
+            raise ctx.fail("category", it, Message("'class' needs a list [[classes]] in the rules"))
         cats.append(
             CategoryRule(
                 it["code"],
@@ -364,13 +399,23 @@ def parse_rules(
                 str(group),
                 weight,
                 _text(ctx, "category", it, "source"),
+                str(klass),
             )
         )
+    empty = [c.code for c in classes if not any(cat.facility_class == c.code for cat in cats)]
+    if empty:
+        raise ctx.fail("class", {"code": empty[0]}, Message("no category of the rules is in this class"))
     factor = data.get("required_weight_factor", 2.0)
     if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor >= 1:
         raise ctx.fail(
             "required_weight_factor", None, Message("must be a number >= 1, got %(value)s", value=repr(factor))
         )
+    threshold = data.get("under_supplied_below", DEFAULT_UNDER_SUPPLIED_BELOW)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold <= 100:
+        raise ctx.fail(
+            "under_supplied_below", None, Message("must be a number above 0 and at most 100, got %(value)s",
+                                                  value=repr(threshold))
+        )  # fmt: skip
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ctx.fail("version", None, Message("must be an integer, got %(value)s", value=repr(version)))
@@ -383,7 +428,19 @@ def parse_rules(
         tuple(cats),
         float(factor),
         (STANDARD, *_profiles(ctx, data)),
+        tuple(classes),
+        float(threshold),
     )
+
+
+def _classes(ctx: _Ctx, data: Mapping[str, Any]) -> list[FacilityClass]:
+    """The optional ``[[classes]]``: when given, every category names its ``class``."""
+    if "classes" not in data:
+        return []
+    return [
+        FacilityClass(it["code"], _text(ctx, "class", it, "name_zh"), _text(ctx, "class", it, "name_en"))
+        for it in _items(ctx, data, "classes")
+    ]
 
 
 def _profiles(ctx: _Ctx, data: Mapping[str, Any]) -> list[WalkProfile]:

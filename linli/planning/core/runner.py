@@ -78,7 +78,9 @@ class PlanResult:
             "index": [
                 {"community": s.community, "index": None if s.index is None else round(s.index, 2),
                  "shares": {k: round(v, 4) for k, v in s.shares.items()},
-                 "required_uncovered": list(s.required_uncovered)}
+                 "required_uncovered": list(s.required_uncovered),
+                 "classes": {k: None if v is None else round(v, 4) for k, v in s.class_shares.items()},
+                 "under_supplied": s.under_supplied}
                 for s in a.index
             ],
             "gaps": [

@@ -31,6 +31,9 @@ def test_plan_command_writes_the_result_and_reports_progress(tmp_path):
     assert result["siting"][0]["category"] == "elderly_canteen" and len(result["siting"][0]["selected"]) == 1
     assert result["inputs"]["network"]["sha256"]
     assert "supply index" in err.getvalue()
+    # both communities of the hand-made city are under the default line of 70 (26.79 and 57.14)
+    assert "C1: supply index 26.79, under-supplied" in err.getvalue()
+    assert "C2: supply index 57.14, under-supplied" in err.getvalue()
 
 
 def test_plan_command_names_the_bad_item(tmp_path):

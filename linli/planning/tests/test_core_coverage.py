@@ -142,10 +142,9 @@ def test_runner_end_to_end(city: dict[str, Path]) -> None:
 def test_default_rules_file() -> None:
     rules = load_rules()
     codes = set(rules.category_codes)
-    assert len(codes) >= 20
+    assert len(codes) == 20
     for need in (
         "kindergarten",
-        "nursery",
         "elderly_day_care",
         "community_service_station",
         "elderly_canteen",
@@ -154,7 +153,6 @@ def test_default_rules_file() -> None:
         "primary_school",
         "middle_school",
         "market",
-        "bus_stop",
         "health_centre",
         "culture_centre",
         "culture_station",

@@ -40,6 +40,12 @@ def test_community_page_shows_index_coverage_map_gaps_and_sites(done_run, users,
     assert 'data-testid="index-shibei"' in body and "<svg" in body
     assert ("老年食堂" in body or "社区食堂" in body) if language == "zh-hans" else "canteen" in body.lower()
     assert ("OpenStreetMap" in body) and 'data-testid="gaps"' in body and 'data-testid="siting"' in body
+    # coverage per class of the rules, and the under-supplied line
+    assert 'data-testid="class-coverage"' in body and ("社区治理" if language == "zh-hans" else "Elderly care") in body
+    index = done_run.result["index"][0]
+    assert index["under_supplied"] is (index["index"] < 70)
+    assert ('data-testid="under-shibei"' in body) is index["under_supplied"]
+    assert ("低于 70" if language == "zh-hans" else "Under 70") in body
 
 
 def test_excel_export_has_every_sheet(done_run, users):

@@ -174,4 +174,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text)
         for row in result.to_dict()["index"]:
-            self.stderr.write(_("%(community)s: supply index %(index)s") % row)
+            if row["under_supplied"]:  # under the rules' line (under_supplied_below)
+                self.stderr.write(_("%(community)s: supply index %(index)s, under-supplied") % row)
+            else:
+                self.stderr.write(_("%(community)s: supply index %(index)s") % row)

@@ -1,0 +1,270 @@
+"""Reading a city run for people: the city table (a row per community), the city's summary per class and item,
+the map of supply indices, and the Excel workbook (Chinese headers: it goes to the city's planning offices)."""
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from linli.core.exports import append_row
+from linli.places.svgmap import MapPoint, MapPolygon, SvgMap
+
+from . import adapter
+from .core import CitySummary, Rules, city_summary
+from .models import CityRun, CityRunCommunity
+
+UNDER_FILL = "#f28b82"  # under-supplied
+FAIR_FILL = "#f6d78b"  # at the threshold, below 85
+GOOD_FILL = "#9ad0a4"  # 85 and above
+NONE_FILL = "#d0d7de"  # no index (not computed, or nobody the categories serve)
+GOOD_FROM = 85.0
+
+
+def run_rules(run: CityRun) -> Rules:
+    cached = getattr(run, "_parsed_rules", None)
+    if cached is None:
+        cached = adapter.parse_rules_text(run.rules_text)
+        run._parsed_rules = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def class_names(rules: Rules) -> list[tuple[str, str]]:
+    return [(k.code, k.name_en if _english() else k.name_zh) for k in rules.classes]
+
+
+def item_names(rules: Rules) -> dict[str, str]:
+    return {c.code: (c.name_en if _english() else c.name_zh) for c in rules.categories}
+
+
+def _pct(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
+
+
+def index_fill(index: float | None, threshold: float) -> str:
+    if index is None:
+        return NONE_FILL
+    if index < threshold:
+        return UNDER_FILL
+    return GOOD_FILL if index >= GOOD_FROM else FAIR_FILL
+
+
+@dataclass
+class CityRow:
+    entry: CityRunCommunity
+    classes: list[float | None] = field(default_factory=list)  # per class of the rules, in %
+
+    @property
+    def community(self) -> Any:
+        return self.entry.community
+
+    @property
+    def row(self) -> dict[str, Any]:
+        return self.entry.row or {}
+
+    @property
+    def index(self) -> float | None:
+        return self.row.get("index")
+
+    @property
+    def under_supplied(self) -> bool | None:
+        return self.row.get("under_supplied")
+
+
+def city_rows(run: CityRun, entries: QuerySet[CityRunCommunity]) -> list[CityRow]:
+    rules = run_rules(run)
+    rows = []
+    for entry in entries:
+        shares = (entry.row or {}).get("classes") or {}
+        rows.append(CityRow(entry, [_pct(shares.get(code)) for code, _name in class_names(rules)]))
+    return rows
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    summary: CitySummary
+    classes: list[dict[str, Any]]
+    done: int
+    failed: int
+    waiting: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return int(100 * (self.done + self.failed) / self.total) if self.total else 0
+
+
+def summary_view(run: CityRun, entries: QuerySet[CityRunCommunity]) -> SummaryView:
+    """The city's figures over the communities done, per class and item, with names."""
+    rules = run_rules(run)
+    statuses = [e.status for e in entries]
+    done_rows = [e.row for e in entries if e.status == CityRunCommunity.Status.DONE and e.row]
+    summary = city_summary(rules, done_rows)
+    names, items = dict(class_names(rules)), item_names(rules)
+    classes = []
+    for k in summary.classes:
+        classes.append(
+            {
+                "code": k.code,
+                "name": names.get(k.code, k.code),
+                "mean_pct": _pct(k.mean_share),
+                "items": [
+                    {
+                        "code": i.category,
+                        "name": items.get(i.category, i.category),
+                        "communities": i.communities,
+                        "within": i.communities_within_radius,
+                        "community_pct": _pct(i.community_share),
+                        "resident_pct": _pct(i.resident_share),
+                    }
+                    for i in k.items
+                ],
+            }
+        )
+    return SummaryView(
+        summary=summary,
+        classes=classes,
+        done=statuses.count(CityRunCommunity.Status.DONE),
+        failed=statuses.count(CityRunCommunity.Status.FAILED),
+        waiting=sum(1 for s in statuses if s in (CityRunCommunity.Status.PENDING, CityRunCommunity.Status.RUNNING)),
+        total=len(statuses),
+    )
+
+
+def city_map(run: CityRun, rows: list[CityRow]) -> str:
+    """Each community coloured by its supply index (red: under-supplied): its boundary, or a dot at its centre."""
+    threshold = run_rules(run).under_supplied_below
+    svg = SvgMap(title=_("Supply index by community"), credit=_("Buildings and streets © OpenStreetMap contributors"))
+    for row in rows:
+        community = row.community
+        index = row.index
+        fill = index_fill(index, threshold)
+        label = f"{community.name}: {'—' if index is None else f'{index:.1f}'}"
+        boundary = community.boundary or {}
+        if boundary.get("type") == "Polygon" and boundary.get("coordinates"):
+            svg.polygons.append(
+                MapPolygon(boundary["coordinates"][0], fill=fill, stroke="#57606a", opacity=0.85, label=label,
+                           css_class="community")
+            )  # fmt: skip
+        else:
+            centre = _centre(community)
+            if centre is not None:
+                svg.points.append(MapPoint(centre[0], centre[1], label=label, colour=fill, radius=10,
+                                           css_class="community"))  # fmt: skip
+    if not svg.polygons and not svg.points:
+        return ""
+    return svg.render()
+
+
+def _centre(community: Any) -> tuple[float, float] | None:
+    from django.db.models import Avg
+
+    from linli.places.models import Building
+
+    found = Building.objects.filter(community=community).aggregate(lng=Avg("lng"), lat=Avg("lat"))
+    if found["lng"] is None:
+        return None
+    return float(found["lng"]), float(found["lat"])
+
+
+def workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
+    """The city table and the city's summary per class and item as an Excel workbook, headed in Chinese."""
+    with override("zh-hans"):
+        return _workbook(run, entries)
+
+
+def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
+    rules = run_rules(run)
+    classes = class_names(rules)
+    items = item_names(rules)
+    rows = city_rows(run, entries)
+    view = summary_view(run, entries)
+    wb = Workbook()
+    bold = Font(bold=True)
+    red = PatternFill("solid", fgColor=UNDER_FILL.lstrip("#"))
+
+    def sheet(title: str, header: list[str], body: list[list[Any]]) -> Any:
+        ws = wb.create_sheet(title)
+        append_row(ws, header)
+        for cell in ws[1]:
+            cell.font = bold
+        for values in body:
+            append_row(ws, values)
+        for column in ws.columns:
+            ws.column_dimensions[column[0].column_letter].width = max(
+                10, min(40, max(len(str(c.value or "")) for c in column) * 2 + 2)
+            )
+        ws.freeze_panes = "C2"
+        return ws
+
+    wb.remove(wb.active)
+    item_codes = [c.code for c in rules.categories]
+    header = [
+        _("Street"),
+        _("Community"),
+        _("Supply index (0–100)"),
+        _("Under-supplied"),
+        *(_("%(name)s coverage (%%)") % {"name": name} for _code, name in classes),
+        *(_("%(name)s (%%)") % {"name": items[code]} for code in item_codes),
+        _("Buildings with a gap"),
+        _("Status"),
+    ]
+    body = []
+    for row in rows:
+        shares = row.row.get("shares") or {}
+        body.append(
+            [
+                row.community.street.name,
+                row.community.name,
+                None if row.index is None else round(row.index, 1),
+                "" if row.under_supplied is None else (_("yes") if row.under_supplied else _("no")),
+                *row.classes,
+                *(_pct(shares.get(code)) for code in item_codes),
+                row.row.get("gaps"),
+                row.entry.get_status_display() if not row.entry.error else row.entry.error_message,
+            ]
+        )
+    ws = sheet(_("City table"), header, body)
+    for r, row in enumerate(rows, start=2):
+        if row.under_supplied:
+            ws.cell(row=r, column=3).fill = red
+            ws.cell(row=r, column=4).fill = red
+    sheet(
+        _("By class and item"),
+        [_("Class"), _("Item"), _("Communities within radius"), _("Communities"), _("Community coverage (%)"),
+         _("Residents covered (%)")],
+        [
+            [k["name"], i["name"], i["within"], i["communities"], i["community_pct"], i["resident_pct"]]
+            for k in view.classes
+            for i in k["items"]
+        ],
+    )  # fmt: skip
+    summary = view.summary
+    sheet(
+        _("About"),
+        [_("Item"), _("Value")],
+        [
+            [_("City"), run.city],
+            [_("Run"), run.pk],
+            [_("Communities"), view.total],
+            [_("Computed"), view.done],
+            [_("Failed"), view.failed],
+            [_("Mean supply index"), None if summary.mean_index is None else round(summary.mean_index, 2)],
+            [_("Under-supplied communities"), summary.under_supplied],
+            [_("Under-supplied below"), summary.threshold],
+            [_("Computed at"), str(run.finished_at or "")],
+            [_("Walking network"), run.network_path],
+            [_("Map data"), "© OpenStreetMap contributors (ODbL)"],
+        ],
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
