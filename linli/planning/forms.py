@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import rules
 from .models import CandidateSite
 
 
@@ -14,7 +15,9 @@ class RunForm(forms.Form):
         help_text=_("Older walkers avoid steps where a ramp or an elevator exists; a wheelchair cannot use steps."),
     )
     siting_category = forms.ChoiceField(label=_("Where to build next: category"), required=False)
-    siting_k = forms.IntegerField(label=_("How many new sites"), min_value=0, max_value=20, initial=0, required=False)
+    siting_k = forms.IntegerField(
+        label=_("How many new sites"), min_value=0, max_value=rules.MAX_NEW_SITES, initial=0, required=False
+    )
 
     def __init__(
         self,

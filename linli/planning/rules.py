@@ -5,6 +5,9 @@ from typing import Any
 from linli.accounts import rules as base
 from linli.accounts.models import Role
 
+# The most new sites one health check may choose (the articles' city placed 29 民生坊 in one plan).
+MAX_NEW_SITES = 100
+
 
 def can_view_community_plan(user: Any, community: Any) -> bool:
     return base.can_view_community_dashboard(user, community)

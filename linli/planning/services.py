@@ -36,8 +36,10 @@ def plan_run_request(
         raise NotAllowed(_("You may not run the health check for this community."))
     if street is not None and not rules.can_run_street_plan(actor, street):
         raise NotAllowed(_("You may not run the health check for this street."))
-    if siting_k < 0 or siting_k > 20:
-        raise DomainError(_("Choose between 0 and 20 new sites."), field="siting_k")
+    if siting_k < 0 or siting_k > rules.MAX_NEW_SITES:
+        raise DomainError(
+            _("Choose between 0 and %(most)s new sites.") % {"most": rules.MAX_NEW_SITES}, field="siting_k"
+        )
     rules_text, standards = _rules_in_force(profile)
     if siting_k and siting_category not in standards.category_codes:
         raise DomainError(_("Unknown facility category “%(c)s”.") % {"c": siting_category}, field="siting_category")

@@ -83,10 +83,14 @@ def test_bad_requests_get_clear_messages(users, community):
     client = client_for(users["community_admin"], "en")
     too_many = client.post(
         "/api/v1/communities/shibei/planning/runs",
-        {"siting_category": "kindergarten", "siting_k": 99},
+        {"siting_category": "kindergarten", "siting_k": 101},
         content_type="application/json",
     )
     assert too_many.status_code == 422 and "siting_k" in too_many.json()["error"]["fields"]
+    page = client_for(users["community_admin"]).post(
+        "/planning/communities/shibei/", {"siting_category": "kindergarten", "siting_k": 101}
+    )
+    assert "siting_k" in page.context["form"].errors and PlanRun.objects.count() == 0
     unknown = client.post(
         "/api/v1/communities/shibei/planning/runs",
         {"siting_category": "casino", "siting_k": 1},
@@ -199,3 +203,14 @@ def test_a_run_walks_as_the_chosen_profile_from_the_page_and_the_api(
 def test_a_standard_run_is_unchanged_by_the_profiles(done_run):
     assert done_run.profile == "" and done_run.result["parameters"]["profile"] == "standard"
     assert done_run.result["network"]["refused_m"] == 0
+
+
+def test_up_to_a_hundred_new_sites_may_be_asked_for():
+    from linli.planning.forms import RunForm
+
+    def valid(k: int) -> bool:
+        return RunForm(
+            {"siting_category": "kindergarten", "siting_k": k}, categories=[("kindergarten", "幼儿园")]
+        ).is_valid()
+
+    assert valid(100) and not valid(101)
