@@ -123,6 +123,7 @@ def order_place(request: HttpRequest, pk: int) -> HttpResponse:
             "product": product,
             "balance": balance,
             "fen_balance": balances[Unit.FEN],
+            "balance_covers": 0 < product.price_fen <= balances[Unit.FEN],
             "after": balance - product.price_points,
             "missing": max(0, product.price_points - balance),
             "online": rules.can_order_online(product),
