@@ -27,6 +27,7 @@ from .schemas import (
     CashupOut,
     CounterPaymentIn,
     CounterTopupIn,
+    CounterWithdrawIn,
     PaymentNotifyOut,
     PaymentOut,
     PaymentStartIn,
@@ -275,29 +276,48 @@ def balance_topup(request: HttpRequest, payload: TopupIn) -> Status[Any]:
     return Status(201, payment_out(payment))
 
 
+def withdraw_out(resident: Any, refunds: list[Any]) -> dict[str, Any]:
+    return {
+        "amount_fen": sum(r.amount_fen for r in refunds),
+        "balance_fen": selectors.stored_balance(resident),
+        "refunds": [
+            {
+                "out_refund_no": r.out_refund_no,
+                "out_trade_no": r.payment.out_trade_no,
+                "provider": r.payment.provider,
+                "amount_fen": r.amount_fen,
+                "status": r.status,
+                "reason": r.reason,
+                "created_at": r.created_at,
+            }
+            for r in refunds
+        ],
+    }
+
+
 @router.post("/stored-value/withdrawals", response={201: WithdrawOut}, summary="Withdraw from my balance")
 def balance_withdraw(request: HttpRequest, payload: WithdrawIn) -> Status[Any]:
-    """Sends the amount (the whole balance when none is given) back through the providers of the top-ups."""
+    """Sends the amount (all of it when none is given) back through the gateway the top-ups came from; what was
+    paid in at the service counter is handed back there (409 `over_balance` says how much can go back here)."""
     resident = _my_resident(request)
     refunds = stored_value.balance_withdraw(actor=request.user, resident=resident, amount_fen=payload.amount_fen)
-    return Status(
-        201,
-        {
-            "amount_fen": sum(r.amount_fen for r in refunds),
-            "balance_fen": selectors.stored_balance(resident),
-            "refunds": [
-                {
-                    "out_refund_no": r.out_refund_no,
-                    "out_trade_no": r.payment.out_trade_no,
-                    "amount_fen": r.amount_fen,
-                    "status": r.status,
-                    "reason": r.reason,
-                    "created_at": r.created_at,
-                }
-                for r in refunds
-            ],
-        },
+    return Status(201, withdraw_out(resident, refunds))
+
+
+@router.post(
+    "/communities/{code}/payments/counter/withdrawals",
+    response={201: WithdrawOut},
+    summary="Hand a resident's balance back at the counter",
+)
+def counter_withdraw(request: HttpRequest, code: str, payload: CounterWithdrawIn) -> Status[Any]:
+    """The front desk hands back what was paid in at the counter (refunds with provider `counter`) and sends the
+    rest back through the gateway."""
+    community = community_get(code=code, user=request.user)
+    resident = selectors.resident_at_counter(user=request.user, community=community, who=payload.resident)
+    refunds = stored_value.balance_withdraw(
+        actor=request.user, resident=resident, amount_fen=payload.amount_fen, at_counter=True
     )
+    return Status(201, withdraw_out(resident, refunds))
 
 
 @router.post(

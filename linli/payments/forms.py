@@ -70,6 +70,11 @@ class CounterTopupForm(forms.Form):
     )
 
 
+class CounterWithdrawForm(forms.Form):
+    resident = forms.CharField(label=_("Resident (mobile number or full name)"), max_length=40)
+    amount = yuan_field(_("Amount to withdraw (yuan; empty: all of it)"), required=False)
+
+
 class StoredValuePolicyForm(forms.Form):
     enabled = forms.BooleanField(label=_("Residents may top up a balance"), required=False)
     limit = yuan_field(_("Most one resident may hold (yuan)"), minimum="0")

@@ -106,8 +106,13 @@ class WithdrawIn(Schema):
     )
 
 
+class CounterWithdrawIn(WithdrawIn):
+    resident: str = Field(max_length=40, description="The resident's mobile number, or full name when unique.")
+
+
 class WithdrawRefundOut(PaymentRefundOut):
     out_trade_no: str = Field(description="The top-up this refund sends back through its provider.")
+    provider: str = Field(description="counter: hand it back at the desk; otherwise the gateway sends it back.")
 
 
 class WithdrawOut(Schema):

@@ -169,11 +169,22 @@ def topup_at_counter(
 
 
 def balance_withdraw(
-    *, actor: Any, resident: Resident, amount_fen: int | None = None, now: dt.datetime | None = None
+    *,
+    actor: Any,
+    resident: Resident,
+    amount_fen: int | None = None,
+    at_counter: bool = False,
+    now: dt.datetime | None = None,
 ) -> list[Refund]:
     """Take money off the balance: the top-ups are refunded through their providers, newest first, until the
-    amount (the whole balance when none is given) is back. Refused, with nothing changed, beyond the balance."""
-    if not rules.can_pay_for(actor, resident):
+    amount (all that can be, when none is given) is back. Refused, with nothing changed, beyond the balance.
+
+    Top-ups paid in at the counter are handed back at the counter (`at_counter`, by the front desk, in cash or to
+    the card): from the resident's own phone only online top-ups go back."""
+    if at_counter:
+        if not rules.can_take_at_counter(actor, resident.community):
+            raise NotAllowed(_("Only the service desk may take payments at the counter."))
+    elif not rules.can_pay_for(actor, resident):
         raise NotAllowed(_("You may not pay for this resident."))
     if amount_fen is not None and (isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0):
         raise DomainError(_("Enter an amount in yuan greater than 0."), field="amount", code="invalid_amount")
@@ -189,15 +200,17 @@ def balance_withdraw(
         account = ledger.resident_account(resident, Unit.FEN)
         clearings = [ledger.clearing_account(resident.community, p) for p in sorted({t.provider for t in topups})]
         balance = ledger.lock_accounts([account, *clearings])[account.pk].balance
-        amount = balance if amount_fen is None else amount_fen
-        refundable = sum(t.amount_fen - t.refunded_fen for t in topups)
-        if amount <= 0:
+        if balance <= 0:
             raise Conflict(_("Your balance is empty: there is nothing to withdraw."), code="empty_balance")
-        if amount > min(balance, refundable):
-            raise Conflict(
-                _("You can withdraw at most %(most)s.") % {"most": yuan(min(balance, refundable))},
-                code="over_balance",
-            )
+        here = [t for t in topups if at_counter or t.provider != COUNTER]
+        most = min(balance, sum(t.amount_fen - t.refunded_fen for t in here))
+        amount = most if amount_fen is None else amount_fen
+        if amount <= 0 or amount > most:
+            message = _("You can withdraw at most %(most)s.") % {"most": yuan(most)}
+            if len(here) < len(topups):
+                message += " " + _("What was paid in at the service counter is handed back there.")
+            raise Conflict(message, code="over_balance")
+        topups = here
         refunds = []
         left = amount
         for topup in topups:

@@ -28,6 +28,7 @@ from .forms import (
     STATEMENT_MAX_BYTES,
     CounterForm,
     CounterTopupForm,
+    CounterWithdrawForm,
     ReconcileForm,
     StoredValuePolicyForm,
     TopupForm,
@@ -326,12 +327,17 @@ def stored_value_policy(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def counter_topup(request: HttpRequest, code: str) -> HttpResponse:
-    """The service counter tops up a resident's balance (cash, card, scanned code) and gives a receipt."""
+    """The service counter tops up a resident's balance (cash, card, scanned code) and gives a receipt, or hands
+    a balance back (what was paid in at the counter in cash or to the card, the rest through the gateway)."""
     community = community_get(code=code, user=request.user)
     if not rules.can_take_at_counter(request.user, community):
         raise NotFound(_("No such page."))
-    form = CounterTopupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "topup")
+    form = CounterTopupForm(request.POST if request.method == "POST" and action == "topup" else None)
+    withdraw = CounterWithdrawForm(
+        request.POST if request.method == "POST" and action == "withdraw" else None, prefix="withdraw"
+    )
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
@@ -343,9 +349,33 @@ def counter_topup(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Paid. Receipt %(no)s.") % {"no": payment.receipt_no})
             return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+    if withdraw.is_bound and withdraw.is_valid():
+        data = withdraw.cleaned_data
+        try:
+            resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
+            refunds = stored_value.balance_withdraw(
+                actor=request.user, resident=resident, amount_fen=to_fen(data["amount"]), at_counter=True
+            )
+        except DomainError as exc:
+            withdraw.add_error(exc.field if exc.field in withdraw.fields else None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Hand back %(cash)s; %(rest)s goes back the way it was paid.")
+                % {
+                    "cash": yuan(sum(r.amount_fen for r in refunds if r.payment.provider == COUNTER)),
+                    "rest": yuan(sum(r.amount_fen for r in refunds if r.payment.provider != COUNTER)),
+                },
+            )
+            return redirect("payments:counter_topup", code=community.code)
     return render(
         request,
         "payments/counter_topup.html",
-        {"community": community, "form": form, "policy": selectors.stored_value_policy(community)},
-        status=400 if form.errors else 200,
+        {
+            "community": community,
+            "form": form,
+            "withdraw": withdraw,
+            "policy": selectors.stored_value_policy(community),
+        },
+        status=400 if form.errors or withdraw.errors else 200,
     )

@@ -55,9 +55,9 @@ def test_a_real_provider_passes_and_a_wrong_one_is_an_error() -> None:
 
 
 def test_the_start_is_refused_with_the_reasons() -> None:
-    with override_settings(DEBUG=False, PAYMENT_BACKEND=SIMULATED, PAYMENT_DEMO=False):
-        with pytest.raises(ImproperlyConfigured, match="payments.E001"):
-            refuse_unsafe_start()
+    unsafe = override_settings(DEBUG=False, PAYMENT_BACKEND=SIMULATED, PAYMENT_DEMO=False)
+    with unsafe, pytest.raises(ImproperlyConfigured, match=r"payments\.E001"):
+        refuse_unsafe_start()
     with override_settings(DEBUG=False, PAYMENT_BACKEND=f"{__name__}.WalletProvider"):
         refuse_unsafe_start()
 

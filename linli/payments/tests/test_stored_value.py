@@ -139,7 +139,7 @@ def test_the_order_page_offers_the_balance_only_when_it_covers_the_price(
     assert 'data-testid="pay-from-balance"' not in page and 'data-testid="pay-online"' in page
 
 
-def test_withdrawing_refunds_the_top_ups_newest_first_through_their_providers(
+def test_withdrawing_refunds_online_top_ups_from_the_phone_and_the_rest_at_the_counter(
     shopper: Any, policy: Any, users: dict[str, Any], yuan_product: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     fund(shopper, 20)
@@ -147,18 +147,25 @@ def test_withdrawing_refunds_the_top_ups_newest_first_through_their_providers(
     online = topped_up(shopper, 2_000, django_capture_on_commit_callbacks)
     ledger.order_place(actor=shopper.user, resident=shopper, product=yuan_product, idempotency_key="spend")
     assert fen(shopper) == 4_500
-    with pytest.raises(Conflict) as too_much:
-        stored_value.balance_withdraw(actor=shopper.user, resident=shopper, amount_fen=4_501)
-    assert "¥45.00" in str(too_much.value.message) and not Refund.objects.exists()
+    with pytest.raises(Conflict) as too_much:  # from the phone: only what was paid online goes back
+        stored_value.balance_withdraw(actor=shopper.user, resident=shopper, amount_fen=2_001)
+    assert "¥20.00" in str(too_much.value.message) and "服务台" in str(too_much.value.message)
+    assert not Refund.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         refunds = stored_value.balance_withdraw(actor=shopper.user, resident=shopper)
-    assert [(r.payment_id, r.amount_fen) for r in refunds] == [(online.pk, 2_000), (at_counter.pk, 2_500)]
-    assert all(r.status == Refund.Status.SUCCEEDED for r in Refund.objects.all())  # the gateway notified
+    assert [(r.payment_id, r.amount_fen) for r in refunds] == [(online.pk, 2_000)]
+    assert Refund.objects.get().status == Refund.Status.SUCCEEDED  # the gateway's refund notification came
+    assert SimulatedGateway().query(out_trade_no=online.out_trade_no).state == "REFUND"
+    with pytest.raises(NotAllowed):
+        stored_value.balance_withdraw(actor=shopper.user, resident=shopper, at_counter=True)
+    with pytest.raises(Conflict):
+        stored_value.balance_withdraw(actor=users["operator"], resident=shopper, amount_fen=2_501, at_counter=True)
+    refunds = stored_value.balance_withdraw(actor=users["operator"], resident=shopper, at_counter=True)
+    assert [(r.payment_id, r.amount_fen) for r in refunds] == [(at_counter.pk, 2_500)]
     online.refresh_from_db()
     at_counter.refresh_from_db()
     assert online.status == Payment.Status.REFUNDED and at_counter.status == Payment.Status.PARTIALLY_REFUNDED
     assert fen(shopper) == 0
-    assert SimulatedGateway().query(out_trade_no=online.out_trade_no).state == "REFUND"
     with pytest.raises(Conflict) as empty:
         stored_value.balance_withdraw(actor=shopper.user, resident=shopper)
     assert empty.value.code == "empty_balance"
@@ -180,6 +187,9 @@ def test_the_counter_top_up_is_refused_over_the_limit_and_shows_in_the_cashup(
     assert fen(shopper) == 3_050
     cashup = client.get(f"/payments/c/{community.code}/cashup/").content.decode()
     assert payment.receipt_no in cashup
+    back = client.post(url, {"action": "withdraw", "withdraw-resident": shopper.name, "withdraw-amount": "10"})
+    assert back.status_code == 302 and fen(shopper) == 2_050
+    assert "¥10.00" in client.get(url).content.decode()  # the message: hand back ¥10.00
     assert role_client("resident").post(url, {"resident": shopper.name, "amount": "1"}).status_code in (403, 404)
 
 
@@ -245,6 +255,13 @@ def test_the_api_tops_up_withdraws_and_staff_set_the_policy(
         content_type="application/json",
     )
     assert counter.status_code == 400 and counter.json()["error"]["code"] == "over_limit"
+    desk = client_for(users["operator"]).post(
+        f"/api/v1/communities/{community.code}/payments/counter/withdrawals",
+        {"resident": shopper.name},
+        content_type="application/json",
+    )
+    assert desk.status_code == 201 and desk.json()["amount_fen"] == 2_500 and desk.json()["balance_fen"] == 0
+    assert desk.json()["refunds"][0]["provider"] == "simulated"
 
 
 def test_ledger_check_finds_an_order_whose_payment_disagrees(

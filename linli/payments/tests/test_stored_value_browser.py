@@ -17,9 +17,7 @@ def fits(page) -> bool:  # type: ignore[no-untyped-def]
     return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_a_resident_tops_up_at_the_gateway_and_pays_from_the_balance(
-    page, shopper, yuan_product, users, community
-):
+def test_a_resident_tops_up_at_the_gateway_and_pays_from_the_balance(page, shopper, yuan_product, users, community):
     page.set_viewport_size({"width": 390, "height": 844})
     page.set_default_timeout(60_000)
     browser_login(page, users["community_admin"].mobile)

@@ -46,9 +46,7 @@ def test_parallel_spends_from_one_balance_never_overdraw_it(
     assert ledger_check().ok, ledger_check().problems
 
 
-def test_parallel_top_ups_at_the_counter_never_pass_the_limit(
-    shopper: Any, policy: Any, users: dict[str, Any]
-) -> None:
+def test_parallel_top_ups_at_the_counter_never_pass_the_limit(shopper: Any, policy: Any, users: dict[str, Any]) -> None:
     results = run_threads(
         6, lambda i: stored_value.topup_at_counter(actor=users["operator"], resident=shopper, amount_fen=300)
     )
@@ -69,7 +67,10 @@ def test_parallel_withdrawals_never_send_back_more_than_the_balance(
     stored_value.topup_at_counter(actor=users["operator"], resident=shopper, amount_fen=400)
 
     results = run_threads(
-        4, lambda i: stored_value.balance_withdraw(actor=shopper.user, resident=shopper, amount_fen=400)
+        4,
+        lambda i: stored_value.balance_withdraw(
+            actor=users["operator"], resident=shopper, amount_fen=400, at_counter=True
+        ),
     )
 
     done = [r for r in results if isinstance(r, list)]
