@@ -38,6 +38,8 @@ def production_env(url: str) -> dict[str, str]:
         SECURE_COOKIES="false",
         SECURE_HSTS_SECONDS="0",
         SMS_DEMO="true",
+        PAYMENT_DEMO="true",  # the demo's simulated gateway, with a secret of its own
+        PAYMENT_SIMULATED_SECRET="load-benchmark-payment-secret-not-for-production-0123456789",
     )
 
 

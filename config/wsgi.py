@@ -4,3 +4,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402
+
+if getattr(settings, "PAYMENT_CHECK_AT_STARTUP", False):
+    # the web server refuses to start with the simulated payment gateway or its default secret (docs/payments.md)
+    from linli.payments.system_checks import refuse_unsafe_start
+
+    refuse_unsafe_start()

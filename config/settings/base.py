@@ -171,6 +171,9 @@ TASKS = {
 PAYMENT_BACKEND = os.environ.get("PAYMENT_BACKEND", "linli.payments.providers.simulated.SimulatedGateway")
 PAYMENT_SIMULATED_SECRET = os.environ.get("PAYMENT_SIMULATED_SECRET", "linli-simulated-gateway-development-secret")
 PAYMENT_NOTIFY_MAX_AGE = 300
+# Without DEBUG the simulated gateway is refused (system check payments.E001) unless this is a demo site, where no
+# real money is taken; its secret must then not be the default above (payments.E002).
+PAYMENT_DEMO = env_bool("PAYMENT_DEMO", False)
 
 # Pluggable SMS sender, as Django does with e-mail.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "linli.notifications.sms.ConsoleSMSBackend")

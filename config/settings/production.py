@@ -8,6 +8,8 @@ from .base import DATABASES, env_bool
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
 FIELD_ENCRYPTION_KEY = os.environ["FIELD_ENCRYPTION_KEY"]
+# Refuse to start with the simulated payment gateway or its default secret (linli.payments.system_checks).
+PAYMENT_CHECK_AT_STARTUP = env_bool("PAYMENT_CHECK_AT_STARTUP", True)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise RuntimeError("Production needs PostgreSQL: set DATABASE_URL=postgres://…")
 # Each worker keeps its connection between requests (a new one costs ~7 ms a request) and checks it is still alive

@@ -174,6 +174,8 @@ def _admin(user: Any, community: Community) -> list[Item]:
         )
     if payment_rules.can_reconcile(user, community):
         items.append(Item(_("Payment reconciliation"), _link("payments:reconcile", community.code)))
+    if payment_rules.can_set_stored_value(user, community):
+        items.append(Item(_("Stored value"), _link("payments:stored_value", community.code), testid="stored-value"))
     n = len(fund.to_review(user=user, community=community))
     items.append(Item(_("Fund applications to review"), _link("fund:review", community.code), n))
     n = _safe_count(lambda: people.data_request_queue(user=user, community=community).count())

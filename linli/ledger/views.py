@@ -113,7 +113,8 @@ def order_place(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("ledger:order_place", pk=product.pk)
         messages.success(request, _("Done. Show this code to the merchant."))
         return redirect("ledger:my_order", pk=order.pk)
-    balance = selectors.resident_balances(resident)[Unit.POINTS]
+    balances = selectors.resident_balances(resident)
+    balance = balances[Unit.POINTS]
     return render(
         request,
         "ledger/order_confirm.html",
@@ -121,6 +122,8 @@ def order_place(request: HttpRequest, pk: int) -> HttpResponse:
             "resident": resident,
             "product": product,
             "balance": balance,
+            "fen_balance": balances[Unit.FEN],
+            "balance_covers": 0 < product.price_fen <= balances[Unit.FEN],
             "after": balance - product.price_points,
             "missing": max(0, product.price_points - balance),
             "online": rules.can_order_online(product),

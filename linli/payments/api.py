@@ -18,11 +18,26 @@ from linli.ledger import selectors as ledger_selectors
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
-from . import selectors, services
+from . import selectors, services, stored_value
 from .forms import STATEMENT_MAX_BYTES
 from .models import Payment, Reconciliation
 from .providers import BadNotification
-from .schemas import CashupOut, CounterPaymentIn, PaymentNotifyOut, PaymentOut, PaymentStartIn, ReconciliationOut
+from .schemas import (
+    BalanceOut,
+    CashupOut,
+    CounterPaymentIn,
+    CounterTopupIn,
+    CounterWithdrawIn,
+    PaymentNotifyOut,
+    PaymentOut,
+    PaymentStartIn,
+    ReconciliationOut,
+    StoredValuePolicyIn,
+    StoredValuePolicyOut,
+    TopupIn,
+    WithdrawIn,
+    WithdrawOut,
+)
 from .selectors import Cashup
 
 router = Router(tags=["payments"], auth=AUTH)
@@ -212,3 +227,140 @@ def reconciliations(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 def reconciliation(request: HttpRequest, code: str, recon_id: int) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     return recon_out(selectors.reconciliation_get(user=request.user, community=community, pk=recon_id))
+
+
+# --- stored value ---------------------------------------------------------------------------------------------
+
+
+def _my_resident(request: HttpRequest) -> Any:
+    resident = resident_of_user(user=request.user)
+    if resident is None:
+        raise NotFound(_("Your account is not linked to a resident of a community yet."), code="no_resident")
+    return resident
+
+
+def balance_out(user: Any, resident: Any) -> dict[str, Any]:
+    policy = selectors.stored_value_policy(resident.community)
+    held = selectors.stored_balance(resident)
+    return {
+        "balance_fen": held,
+        "enabled": policy.enabled,
+        "limit_fen": policy.limit_fen,
+        "room_fen": max(0, policy.limit_fen - held) if policy.enabled else 0,
+        "history": [
+            {
+                "at": e.occurred_at,
+                "amount_fen": e.amount,
+                "balance_after_fen": e.balance_after,
+                "reason": e.reason,
+                "transaction_id": e.transaction_id,
+            }
+            for e in selectors.stored_value_history(user=user, resident=resident)
+        ],
+    }
+
+
+@router.get("/stored-value", response=BalanceOut, summary="My stored balance (储值) and its history")
+def balance(request: HttpRequest) -> dict[str, Any]:
+    """What I hold, the community's limit, and each line with its reason in my language (newest first, 200)."""
+    return balance_out(request.user, _my_resident(request))
+
+
+@router.post("/stored-value/topups", response={201: PaymentOut}, summary="Top up my balance online (prepay)")
+def balance_topup(request: HttpRequest, payload: TopupIn) -> Status[Any]:
+    """Opens the top-up with the online provider; show `code_url` as a QR code. The balance grows when the
+    provider's notification arrives. 400 `over_limit` (nothing saved) when it would exceed the limit."""
+    payment = stored_value.topup_start(
+        actor=request.user, resident=_my_resident(request), amount_fen=payload.amount_fen
+    )
+    return Status(201, payment_out(payment))
+
+
+def withdraw_out(resident: Any, refunds: list[Any]) -> dict[str, Any]:
+    return {
+        "amount_fen": sum(r.amount_fen for r in refunds),
+        "balance_fen": selectors.stored_balance(resident),
+        "refunds": [
+            {
+                "out_refund_no": r.out_refund_no,
+                "out_trade_no": r.payment.out_trade_no,
+                "provider": r.payment.provider,
+                "amount_fen": r.amount_fen,
+                "status": r.status,
+                "reason": r.reason,
+                "created_at": r.created_at,
+            }
+            for r in refunds
+        ],
+    }
+
+
+@router.post("/stored-value/withdrawals", response={201: WithdrawOut}, summary="Withdraw from my balance")
+def balance_withdraw(request: HttpRequest, payload: WithdrawIn) -> Status[Any]:
+    """Sends the amount (all of it when none is given) back through the gateway the top-ups came from; what was
+    paid in at the service counter is handed back there (409 `over_balance` says how much can go back here)."""
+    resident = _my_resident(request)
+    refunds = stored_value.balance_withdraw(actor=request.user, resident=resident, amount_fen=payload.amount_fen)
+    return Status(201, withdraw_out(resident, refunds))
+
+
+@router.post(
+    "/communities/{code}/payments/counter/withdrawals",
+    response={201: WithdrawOut},
+    summary="Hand a resident's balance back at the counter",
+)
+def counter_withdraw(request: HttpRequest, code: str, payload: CounterWithdrawIn) -> Status[Any]:
+    """The front desk hands back what was paid in at the counter (refunds with provider `counter`) and sends the
+    rest back through the gateway."""
+    community = community_get(code=code, user=request.user)
+    resident = selectors.resident_at_counter(user=request.user, community=community, who=payload.resident)
+    refunds = stored_value.balance_withdraw(
+        actor=request.user, resident=resident, amount_fen=payload.amount_fen, at_counter=True
+    )
+    return Status(201, withdraw_out(resident, refunds))
+
+
+@router.post(
+    "/communities/{code}/payments/counter/topups",
+    response={201: PaymentOut},
+    summary="Top up a resident's balance at the counter",
+)
+def counter_topup(request: HttpRequest, code: str, payload: CounterTopupIn) -> Status[Any]:
+    community = community_get(code=code, user=request.user)
+    resident = selectors.resident_at_counter(user=request.user, community=community, who=payload.resident)
+    payment = stored_value.topup_at_counter(
+        actor=request.user, resident=resident, amount_fen=payload.amount_fen, method=payload.method
+    )
+    return Status(201, payment_out(payment))
+
+
+def policy_out(user: Any, community: Any) -> dict[str, Any]:
+    policy = selectors.stored_value_policy_get(user=user, community=community)
+    totals = selectors.stored_value_totals(user=user, community=community)
+    return {
+        "enabled": policy.enabled,
+        "limit_fen": policy.limit_fen,
+        "holders": totals.holders,
+        "held_fen": totals.total_fen,
+        "updated_at": policy.updated_at,
+    }
+
+
+@router.get(
+    "/communities/{code}/payments/stored-value", response=StoredValuePolicyOut, summary="The stored value policy"
+)
+def stored_value_policy(request: HttpRequest, code: str) -> dict[str, Any]:
+    return policy_out(request.user, community_get(code=code, user=request.user))
+
+
+@router.put(
+    "/communities/{code}/payments/stored-value",
+    response=StoredValuePolicyOut,
+    summary="Allow stored value and set the limit per resident",
+)
+def stored_value_policy_set(request: HttpRequest, code: str, payload: StoredValuePolicyIn) -> dict[str, Any]:
+    community = community_get(code=code, user=request.user)
+    stored_value.stored_value_policy_set(
+        actor=request.user, community=community, enabled=payload.enabled, limit_fen=payload.limit_fen
+    )
+    return policy_out(request.user, community)

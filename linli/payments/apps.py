@@ -10,7 +10,7 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from linli.ledger.hooks import payment_hooks
 
-        from . import checks, services, tasks
+        from . import checks, services, system_checks, tasks  # noqa: F401  (system_checks registers its checks)
         from .providers import simulated
 
         payment_hooks.checkout_url = services.checkout_url

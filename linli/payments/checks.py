@@ -1,9 +1,11 @@
 """`linli ledger_check` for payments (registered as a ledger hook): each payment's state agrees with its postings
-and its refunds, and with what the provider itself records."""
+and its refunds, and with what the provider itself records; each 街坊汇 order with a yuan price agrees with the
+payment that paid it (one paid from the resident's stored balance has no payment: the ledger's own check
+proves its posting took the yuan from the resident's account)."""
 
 from django.db.models import Q, Sum
 
-from linli.ledger.models import TransactionKind
+from linli.ledger.models import Order, TransactionKind
 
 from .models import Payment, Refund
 from .providers import COUNTER, ProviderError, get_provider
@@ -41,6 +43,7 @@ def payments_check(community_id: int | None, problems: list[str]) -> None:
             problems.append(f"{what} is {p.status} but {p.refunded_fen} of {p.amount_fen} fen was refunded")
         if p.purpose == "marketplace" and p.order_id is None and p.refunded_fen != p.amount_fen:
             problems.append(f"{what} paid for an order that was neither placed nor refunded")
+    _orders_check(community_id, problems)
     # the provider's own records: what we booked as paid it must have collected, what we closed it must not have
     for p in payments.exclude(provider=COUNTER).filter(status__in=[*PAID, "closed"]).iterator(chunk_size=500):
         try:
@@ -54,3 +57,36 @@ def payments_check(community_id: int | None, problems: list[str]) -> None:
             problems.append(f"payment {p.out_trade_no} is {p.status} here but {state.state} at the provider")
         elif p.status != "closed" and state.amount_fen != p.amount_fen:
             problems.append(f"payment {p.out_trade_no}: {p.amount_fen} fen here, {state.amount_fen} at the provider")
+
+
+def _orders_check(community_id: int | None, problems: list[str]) -> None:
+    """A 街坊汇 order with yuan against its payment: a paid (or redeemed) order has a payment that was paid for it
+    and not refunded; a refunded one has had its payment refunded in full. An order without a payment was paid
+    from the resident's stored balance (see `_stored_value_check`)."""
+    orders = Order.objects.filter(fen__gt=0)
+    if community_id is not None:
+        orders = orders.filter(Q(community_id=community_id) | Q(resident__community_id=community_id))
+    rows = orders.values_list(
+        "pk",
+        "status",
+        "fen",
+        "resident_id",
+        "yuan_payment__out_trade_no",
+        "yuan_payment__status",
+        "yuan_payment__amount_fen",
+        "yuan_payment__refunded_fen",
+        "yuan_payment__payer_id",
+    ).order_by("pk")
+    for pk, status, fen, resident, no, p_status, p_amount, p_refunded, payer in rows.iterator(chunk_size=500):
+        if no is None:
+            continue
+        what = f"order {pk}"
+        if p_status not in PAID:
+            problems.append(f"{what} was placed by payment {no}, which is {p_status}")
+            continue
+        if payer != resident or p_amount != fen:
+            problems.append(f"{what}: {fen} fen for resident {resident}, but payment {no} is {p_amount} from {payer}")
+        if status == Order.Status.REFUNDED and p_refunded != p_amount:
+            problems.append(f"{what} is refunded but its payment {no} was refunded {p_refunded} of {p_amount} fen")
+        elif status != Order.Status.REFUNDED and p_refunded:
+            problems.append(f"{what} is {status} but its payment {no} was refunded {p_refunded} fen")

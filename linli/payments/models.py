@@ -14,6 +14,7 @@ class Purpose(models.TextChoices):
     BOOKING = "booking", _("Booking fee")
     CANTEEN = "canteen", _("Canteen meal")
     COURSE = "course", _("Class fee")
+    TOPUP = "topup", _("Stored value top-up")
 
 
 class Method(models.TextChoices):
@@ -169,6 +170,36 @@ class Difference(models.Model):
     @property
     def difference_fen(self) -> int:
         return self.theirs_fen - self.ours_fen
+
+
+MAX_STORED_VALUE_LIMIT_FEN = 500_000  # ¥5,000: the cap on a named prepaid balance (单用途预付卡, 记名卡)
+
+
+class StoredValuePolicy(models.Model):
+    """Whether a community lets its residents keep a yuan balance (储值) topped up through a payment provider, and
+    the most one resident may hold. Without a row, stored value is off."""
+
+    community = models.OneToOneField(
+        "places.Community", on_delete=models.CASCADE, related_name="stored_value_policy", verbose_name=_("community")
+    )
+    enabled = models.BooleanField(_("residents may top up a balance"), default=False)
+    limit_fen = models.PositiveIntegerField(_("most one resident may hold (fen)"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    updated_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stored value policy")
+        verbose_name_plural = _("stored value policies")
+        constraints = [
+            models.CheckConstraint(
+                name="stored_value_limit_range", condition=Q(limit_fen__lte=MAX_STORED_VALUE_LIMIT_FEN)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id}: {self.limit_fen if self.enabled else 'off'}"
 
 
 class GatewayTrade(models.Model):

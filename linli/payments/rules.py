@@ -39,3 +39,8 @@ def can_see_cashup(user: Any, community: Any, operator: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return (operator.pk == user.pk and can_take_at_counter(user, community)) or can_reconcile(user, community)
+
+
+def can_set_stored_value(user: Any, community: Any) -> bool:
+    """Allow stored value (储值) and set its limit per resident: who keeps the community's books."""
+    return can_reconcile(user, community)

@@ -4,6 +4,8 @@ from ninja import Field, Schema
 
 from linli.ledger.models import MAX_ORDER_QUANTITY
 
+from .models import MAX_STORED_VALUE_LIMIT_FEN
+
 
 class PaymentStartIn(Schema):
     product_id: int = Field(ge=1, le=2**31 - 1)
@@ -86,3 +88,63 @@ class ReconciliationOut(Schema):
     lines: int
     matched: int
     differences: list[PaymentDifferenceOut]
+
+
+class TopupIn(Schema):
+    amount_fen: int = Field(ge=1, le=MAX_STORED_VALUE_LIMIT_FEN, description="How much to add to the balance (fen).")
+
+
+class CounterTopupIn(Schema):
+    resident: str = Field(max_length=40, description="The resident's mobile number, or full name when unique.")
+    amount_fen: int = Field(ge=1, le=MAX_STORED_VALUE_LIMIT_FEN)
+    method: str = Field("cash", description="cash, card or scanned")
+
+
+class WithdrawIn(Schema):
+    amount_fen: int | None = Field(
+        None, ge=1, le=MAX_STORED_VALUE_LIMIT_FEN, description="How much to take off (fen); none: the whole balance."
+    )
+
+
+class CounterWithdrawIn(WithdrawIn):
+    resident: str = Field(max_length=40, description="The resident's mobile number, or full name when unique.")
+
+
+class WithdrawRefundOut(PaymentRefundOut):
+    out_trade_no: str = Field(description="The top-up this refund sends back through its provider.")
+    provider: str = Field(description="counter: hand it back at the desk; otherwise the gateway sends it back.")
+
+
+class WithdrawOut(Schema):
+    amount_fen: int
+    balance_fen: int
+    refunds: list[WithdrawRefundOut]
+
+
+class BalanceLineOut(Schema):
+    at: dt.datetime
+    amount_fen: int
+    balance_after_fen: int
+    reason: str
+    transaction_id: int
+
+
+class BalanceOut(Schema):
+    balance_fen: int
+    enabled: bool = Field(description="Whether the community lets residents top up now.")
+    limit_fen: int
+    room_fen: int = Field(description="How much more can be topped up.")
+    history: list[BalanceLineOut]
+
+
+class StoredValuePolicyIn(Schema):
+    enabled: bool
+    limit_fen: int = Field(ge=0, le=MAX_STORED_VALUE_LIMIT_FEN, description="The most one resident may hold (fen).")
+
+
+class StoredValuePolicyOut(Schema):
+    enabled: bool
+    limit_fen: int
+    holders: int = Field(description="Residents holding a balance.")
+    held_fen: int = Field(description="What they hold in all: the community owes it to them.")
+    updated_at: dt.datetime | None

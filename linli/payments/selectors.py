@@ -11,13 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotAllowed, NotFound
-from linli.ledger.models import Merchant, Product
+from linli.ledger.models import Account, AccountKind, Entry, Merchant, Product, Unit
+from linli.ledger.reasons import reasons_for
+from linli.ledger.selectors import resident_balances, statement
 from linli.people.models import Resident
 from linli.people.rules import CURRENT
 from linli.places.models import Community
 
 from . import rules
-from .models import Difference, Method, Payment, Reconciliation, Refund
+from .models import Difference, Method, Payment, Purpose, Reconciliation, Refund, StoredValuePolicy
 from .providers import COUNTER
 
 
@@ -160,3 +162,87 @@ def counter_product_get(*, user: Any, community: Community, pk: int) -> Product:
 
 def differences_of(reconciliation: Reconciliation) -> QuerySet[Difference]:
     return reconciliation.differences.select_related("transaction")
+
+
+# --- stored value ---------------------------------------------------------------------------------------------
+
+
+def stored_value_policy(community: Community) -> StoredValuePolicy:
+    """The community's stored value policy; off (an unsaved row) when its staff never set one."""
+    policy = StoredValuePolicy.objects.filter(community=community).first()
+    return policy if policy is not None else StoredValuePolicy(community=community, enabled=False, limit_fen=0)
+
+
+def stored_value_policy_get(*, user: Any, community: Community) -> StoredValuePolicy:
+    if not rules.can_set_stored_value(user, community):
+        raise NotFound(_("No such page."))
+    return stored_value_policy(community)
+
+
+def stored_balance(resident: Resident) -> int:
+    """The resident's yuan balance (fen): what they topped up, less what they spent and withdrew."""
+    return resident_balances(resident)[Unit.FEN]
+
+
+@dataclass
+class StoredValueTotals:
+    """What a community's residents hold in stored value: the company owes it to them."""
+
+    holders: int
+    total_fen: int
+
+
+def stored_value_totals(*, user: Any, community: Community) -> StoredValueTotals:
+    if not rules.can_set_stored_value(user, community):
+        raise NotFound(_("No such page."))
+    rows = Account.objects.filter(
+        kind=AccountKind.RESIDENT, unit=Unit.FEN, resident__community=community, balance__gt=0
+    ).values_list("balance", flat=True)
+    balances = list(rows)
+    return StoredValueTotals(holders=len(balances), total_fen=sum(balances))
+
+
+def _stored_reasons(entries: list[Entry]) -> dict[int, str]:
+    """Why each line of a yuan balance moved, in the reader's language: a top-up (online or at the counter), a
+    payment for something passing through, a withdrawal or a refund; orders as the ledger says them."""
+    txn_ids = [e.transaction_id for e in entries]
+    reasons = reasons_for(e.transaction for e in entries)
+    paid = Payment.objects.filter(transaction_id__in=txn_ids).values_list("transaction_id", "purpose", "method")
+    for txn, purpose, method in paid:
+        if purpose == Purpose.TOPUP:
+            reasons[txn] = _("Top-up online") if method == Method.ONLINE else _("Top-up at the service counter")
+        else:
+            reasons[txn] = _("Payment received for: %(what)s") % {"what": Purpose(purpose).label}
+    for txn, purpose in Refund.objects.filter(transaction_id__in=txn_ids).values_list(
+        "transaction_id", "payment__purpose"
+    ):
+        reasons[txn] = (
+            _("Withdrawn: sent back the way it was paid")
+            if purpose == Purpose.TOPUP
+            else _("Refunded the way it was paid: %(what)s") % {"what": Purpose(purpose).label}
+        )
+    return reasons
+
+
+@dataclass(frozen=True)
+class BalanceLine:
+    """One line of a resident's yuan balance, with why it moved in the reader's language."""
+
+    occurred_at: dt.datetime
+    amount: int
+    balance_after: int
+    reason: str
+    transaction_id: int
+
+
+def stored_value_history(*, user: Any, resident: Resident) -> list[BalanceLine]:
+    """The lines of the resident's yuan balance, newest first (at most 200)."""
+    if not rules.can_pay_for(user, resident):
+        raise NotFound(_("No such resident."))
+    account = Account.objects.filter(resident=resident, unit=Unit.FEN).first()
+    entries = list(statement(account)[:200])
+    reasons = _stored_reasons(entries)
+    return [
+        BalanceLine(e.occurred_at, e.amount, e.balance_after, reasons.get(e.transaction_id, ""), e.transaction_id)
+        for e in entries
+    ]

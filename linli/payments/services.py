@@ -27,12 +27,13 @@ from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger import services as ledger
 from linli.ledger.models import MAX_ORDER_QUANTITY, Order, Product, TransactionKind, Unit
+from linli.ledger.money import yuan
 from linli.notifications.services import notify
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
 
-from . import rules
+from . import rules, selectors
 from .models import Difference, Method, Payment, Purpose, Reconciliation, Refund
 from .providers import COUNTER, AlreadyPaid, BadNotification, Notice, ProviderError, get_provider, online_provider
 
@@ -195,6 +196,8 @@ def _book(
     failure = ""
     if was_closed:
         failure = _("The payment arrived after it was cancelled.")
+    elif payment.purpose == Purpose.TOPUP:
+        failure = _topup_refusal(payment)
     elif payment.purpose == Purpose.MARKETPLACE and payment.product_id is not None:
         try:
             with transaction.atomic():
@@ -215,6 +218,16 @@ def _book(
         # nothing to deliver: the money goes straight back
         _refund(payment, amount=payment.amount_fen, reason=failure, actor=actor, now=now)
         return
+    if payment.purpose == Purpose.TOPUP:
+        if payment.payer.user_id:
+            notify(
+                user=payment.payer.user,
+                community=payment.payer.community,
+                title=_("Topped up: %(amount)s") % {"amount": yuan(payment.amount_fen)},
+                body=_("Your balance is now %(balance)s.") % {"balance": yuan(selectors.stored_balance(payment.payer))},
+                url=reverse("payments:balance"),
+            )
+        return
     if payment.payer.user_id:
         notify(
             user=payment.payer.user,
@@ -223,6 +236,22 @@ def _book(
             body=_("Show the code under 我的 › orders to the merchant."),
             url=f"/ledger/orders/{payment.order_id}/" if payment.order_id else "/ledger/orders/",
         )
+
+
+def _topup_refusal(payment: Payment) -> str:
+    """Why a top-up that has just been credited cannot stay (it is then refunded at once): the community stopped
+    stored value, or the balance is now over its limit (two top-ups paid at once). Read after the deposit, whose
+    posting holds the payer's account locked."""
+    policy = selectors.stored_value_policy(payment.community)
+    if not policy.enabled:
+        return _("This community no longer offers a stored balance.")
+    balance = selectors.stored_balance(payment.payer)
+    if balance > policy.limit_fen:
+        return _("The balance would be %(balance)s, over the limit of %(limit)s.") % {
+            "balance": yuan(balance),
+            "limit": yuan(policy.limit_fen),
+        }
+    return ""
 
 
 def _refund(payment: Payment, *, amount: int, reason: str, actor: Any, now: dt.datetime) -> Refund:

@@ -3,6 +3,7 @@ the books keeper reconciles the provider's statement; and the provider's notify 
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,12 +18,23 @@ from linli.core.errors import DomainError, NotFound
 from linli.core.parsing import parse_date, parse_id
 from linli.core.uploads import upload_read
 from linli.ledger import selectors as ledger_selectors
+from linli.ledger.money import yuan
 from linli.ledger.qr import qr_svg
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
-from . import selectors, services
-from .forms import STATEMENT_MAX_BYTES, CounterForm, ReconcileForm
+from . import rules, selectors, services, stored_value
+from .forms import (
+    STATEMENT_MAX_BYTES,
+    CounterForm,
+    CounterTopupForm,
+    CounterWithdrawForm,
+    ReconcileForm,
+    StoredValuePolicyForm,
+    TopupForm,
+    WithdrawForm,
+    to_fen,
+)
 from .models import Payment
 from .providers import COUNTER, BadNotification, ProviderError, provider_choices
 from .providers.simulated import SimulatedGateway
@@ -227,3 +239,143 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="statement-{provider}-{community.code}-{day}.csv"'
     return response
+
+
+# --- stored value ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def balance(request: HttpRequest) -> HttpResponse:
+    """My balance (储值): what I hold, the limit, top up online, withdraw, and each line with its reason."""
+    resident = resident_of_user(user=request.user)
+    if resident is None:
+        raise NotFound(_("Your account is not linked to a resident of a community yet."))
+    topup = TopupForm(request.POST if request.POST.get("action") == "topup" else None, prefix="topup")
+    withdraw = WithdrawForm(request.POST if request.POST.get("action") == "withdraw" else None, prefix="withdraw")
+    if request.method == "POST":
+        try:
+            if topup.is_bound and topup.is_valid():
+                payment = stored_value.topup_start(
+                    actor=request.user, resident=resident, amount_fen=to_fen(topup.cleaned_data["amount"]) or 0
+                )
+                return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+            if withdraw.is_bound and withdraw.is_valid():
+                refunds = stored_value.balance_withdraw(
+                    actor=request.user, resident=resident, amount_fen=to_fen(withdraw.cleaned_data["amount"])
+                )
+                messages.success(
+                    request,
+                    _("%(amount)s is on its way back the way you paid it.")
+                    % {"amount": yuan(sum(r.amount_fen for r in refunds))},
+                )
+                return redirect("payments:balance")
+        except DomainError as exc:
+            form = topup if topup.is_bound else withdraw
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    policy = selectors.stored_value_policy(resident.community)
+    held = selectors.stored_balance(resident)
+    invalid = (topup.is_bound and bool(topup.errors)) or (withdraw.is_bound and bool(withdraw.errors))
+    return render(
+        request,
+        "payments/balance.html",
+        {
+            "resident": resident,
+            "policy": policy,
+            "balance": held,
+            "room": max(0, policy.limit_fen - held),
+            "topup": topup,
+            "withdraw": withdraw,
+            "entries": selectors.stored_value_history(user=request.user, resident=resident),
+        },
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+def stored_value_policy(request: HttpRequest, code: str) -> HttpResponse:
+    """Who keeps the books allows stored value and sets the most one resident may hold."""
+    community = community_get(code=code, user=request.user)
+    policy = selectors.stored_value_policy_get(user=request.user, community=community)
+    form = StoredValuePolicyForm(
+        request.POST or None, initial={"enabled": policy.enabled, "limit": Decimal(policy.limit_fen) / 100}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored_value.stored_value_policy_set(
+                actor=request.user,
+                community=community,
+                enabled=form.cleaned_data["enabled"],
+                limit_fen=to_fen(form.cleaned_data["limit"]) or 0,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("payments:stored_value", code=community.code)
+    return render(
+        request,
+        "payments/stored_value.html",
+        {
+            "community": community,
+            "policy": policy,
+            "form": form,
+            "totals": selectors.stored_value_totals(user=request.user, community=community),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def counter_topup(request: HttpRequest, code: str) -> HttpResponse:
+    """The service counter tops up a resident's balance (cash, card, scanned code) and gives a receipt, or hands
+    a balance back (what was paid in at the counter in cash or to the card, the rest through the gateway)."""
+    community = community_get(code=code, user=request.user)
+    if not rules.can_take_at_counter(request.user, community):
+        raise NotFound(_("No such page."))
+    action = request.POST.get("action", "topup")
+    form = CounterTopupForm(request.POST if request.method == "POST" and action == "topup" else None)
+    withdraw = CounterWithdrawForm(
+        request.POST if request.method == "POST" and action == "withdraw" else None, prefix="withdraw"
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
+            payment = stored_value.topup_at_counter(
+                actor=request.user, resident=resident, amount_fen=to_fen(data["amount"]) or 0, method=data["method"]
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("Paid. Receipt %(no)s.") % {"no": payment.receipt_no})
+            return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+    if withdraw.is_bound and withdraw.is_valid():
+        data = withdraw.cleaned_data
+        try:
+            resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
+            refunds = stored_value.balance_withdraw(
+                actor=request.user, resident=resident, amount_fen=to_fen(data["amount"]), at_counter=True
+            )
+        except DomainError as exc:
+            withdraw.add_error(exc.field if exc.field in withdraw.fields else None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Hand back %(cash)s; %(rest)s goes back the way it was paid.")
+                % {
+                    "cash": yuan(sum(r.amount_fen for r in refunds if r.payment.provider == COUNTER)),
+                    "rest": yuan(sum(r.amount_fen for r in refunds if r.payment.provider != COUNTER)),
+                },
+            )
+            return redirect("payments:counter_topup", code=community.code)
+    return render(
+        request,
+        "payments/counter_topup.html",
+        {
+            "community": community,
+            "form": form,
+            "withdraw": withdraw,
+            "policy": selectors.stored_value_policy(community),
+        },
+        status=400 if form.errors or withdraw.errors else 200,
+    )

@@ -34,6 +34,8 @@ def production_env(**extra: str) -> dict[str, str]:
         ALLOWED_HOSTS="linli.example.org",
         CSRF_TRUSTED_ORIGINS="https://linli.example.org",
         SMS_BACKEND=f"{__name__}.GatewaySMSBackend",
+        PAYMENT_DEMO="true",  # the simulated gateway, with a secret of its own (payments.E001/E002 otherwise)
+        PAYMENT_SIMULATED_SECRET=secrets.token_urlsafe(48),
         **extra,
     )
     return env

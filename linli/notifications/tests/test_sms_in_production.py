@@ -49,6 +49,8 @@ def manage_check(settings_module: str, **env: str) -> subprocess.CompletedProces
         SECRET_KEY="production-like-secret-key-for-the-check-0123456789",
         FIELD_ENCRYPTION_KEY="ombBqzWHyWeAdFUbRULIpY8vhJnAQkUyFJyZEXTtEWE=",
         DATABASE_URL="postgres://linli@127.0.0.1:5432/linli",
+        PAYMENT_DEMO="true",  # the simulated gateway is checked by payments' own test
+        PAYMENT_SIMULATED_SECRET="a-payment-secret-of-its-own-for-the-check-0123456789",
         **env,
     )
     return subprocess.run(

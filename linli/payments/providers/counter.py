@@ -2,18 +2,26 @@
 records the payment with a receipt number, so it is paid the moment it is recorded; a refund is cash handed back
 at once. There is no notification, and the day's statement is the operators' cash-up of our own records."""
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Mapping
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.exports import csv_writer
-
 from ..models import Payment, Refund
-from .base import BadNotification, Notice, PaymentProvider, Prepay, ProviderError, StatementLine, TradeState
+from .base import (
+    BadNotification,
+    Notice,
+    PaymentProvider,
+    Prepay,
+    ProviderError,
+    StatementLine,
+    TradeState,
+    day_bounds,
+    statement_at,
+    statement_csv,
+    statement_rows,
+    statement_time,
+)
 
 HEADER = ["时间", "收据号", "商户订单号", "退款单号", "类型", "金额(分)"]
 
@@ -54,34 +62,40 @@ class CounterProvider(PaymentProvider):
         return True  # handed back in cash at the counter, now
 
     def statement(self, *, mch_id: str, day: dt.date) -> bytes:
-        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-        end = start + dt.timedelta(days=1)
-        out = io.StringIO()
-        writer = csv_writer(out)
-        writer.writerow(HEADER)
-        for p in Payment.objects.filter(
+        start, end = day_bounds(day)
+        payments = Payment.objects.filter(
             community__code=mch_id, provider=self.name, paid_at__gte=start, paid_at__lt=end
-        ).order_by("paid_at", "pk"):
-            when = timezone.localtime(p.paid_at).strftime("%Y-%m-%d %H:%M:%S") if p.paid_at else ""
-            writer.writerow([when, p.receipt_no, p.out_trade_no, "", "SUCCESS", p.amount_fen])
-        for r in Refund.objects.filter(
+        ).order_by("paid_at", "pk")
+        refunds = Refund.objects.filter(
             payment__community__code=mch_id, payment__provider=self.name, created_at__gte=start, created_at__lt=end
-        ).select_related("payment"):
-            when = timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M:%S")
-            writer.writerow(
-                [when, r.payment.receipt_no, r.payment.out_trade_no, r.out_refund_no, "REFUND", r.amount_fen]
-            )
-        return out.getvalue().encode("utf-8-sig")
+        ).select_related("payment")
+        return statement_csv(
+            HEADER,
+            [
+                *(
+                    [statement_time(p.paid_at), p.receipt_no, p.out_trade_no, "", "SUCCESS", p.amount_fen]
+                    for p in payments
+                ),
+                *(
+                    [
+                        statement_time(r.created_at),
+                        r.payment.receipt_no,
+                        r.payment.out_trade_no,
+                        r.out_refund_no,
+                        "REFUND",
+                        r.amount_fen,
+                    ]
+                    for r in refunds
+                ),
+            ],
+        )
 
     def parse_statement(self, content: bytes) -> list[StatementLine]:
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-        if not rows or rows[0] != HEADER:
-            raise ValueError("line 1: not the counter's statement header")
         lines = []
-        for n, row in enumerate(rows[1:], start=2):
+        for n, row in statement_rows(content, HEADER, "counter"):
             try:
                 at, _receipt, out_trade_no, out_refund_no, state, amount = row
-                when = timezone.make_aware(dt.datetime.strptime(at, "%Y-%m-%d %H:%M:%S"))
+                when = statement_at(at)
                 fen = int(amount)
             except ValueError:
                 raise ValueError(f"line {n}: unreadable line") from None

@@ -4,11 +4,9 @@ app, `payments:gateway_pay`) confirms; the gateway then posts an asynchronous no
 HMAC-SHA256, to the notify URL; trades can be queried and closed; refunds have their own notification; and the
 day's statement is a CSV file. Its books are the `GatewayTrade` table, which nothing else touches."""
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import json
 import secrets
 from collections.abc import Callable, Mapping
@@ -20,8 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.exports import csv_writer
-
 from ..models import GatewayTrade
 from .base import (
     AlreadyPaid,
@@ -32,6 +28,11 @@ from .base import (
     ProviderError,
     StatementLine,
     TradeState,
+    day_bounds,
+    statement_at,
+    statement_csv,
+    statement_rows,
+    statement_time,
 )
 
 HEADER_TIMESTAMP = "Linli-Gateway-Timestamp"
@@ -174,18 +175,15 @@ class SimulatedGateway(PaymentProvider):
         return False
 
     def statement(self, *, mch_id: str, day: dt.date) -> bytes:
-        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-        end = start + dt.timedelta(days=1)
-        out = io.StringIO()
-        writer = csv_writer(out)
-        writer.writerow(STATEMENT_HEADER)
+        start, end = day_bounds(day)
         trades = GatewayTrade.objects.filter(
             mch_id=mch_id, state=GatewayTrade.State.SUCCESS, finished_at__gte=start, finished_at__lt=end
         ).order_by("finished_at", "pk")
-        for t in trades:
-            writer.writerow(
+        return statement_csv(
+            STATEMENT_HEADER,
+            (
                 [
-                    timezone.localtime(t.finished_at).strftime("%Y-%m-%d %H:%M:%S") if t.finished_at else "",
+                    statement_time(t.finished_at),
                     t.mch_id,
                     t.out_trade_no,
                     t.out_refund_no,
@@ -193,26 +191,18 @@ class SimulatedGateway(PaymentProvider):
                     "REFUND" if t.out_refund_no else "SUCCESS",
                     _yuan(t.amount_fen),
                 ]
-            )
-        return out.getvalue().encode("utf-8-sig")
+                for t in trades
+            ),
+        )
 
     def parse_statement(self, content: bytes) -> list[StatementLine]:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("line 1: not UTF-8") from None
-        rows = list(csv.reader(io.StringIO(text)))
-        if not rows or [c.strip() for c in rows[0]] != STATEMENT_HEADER:
-            raise ValueError("line 1: not the gateway's statement header")
         lines = []
-        for n, row in enumerate(rows[1:], start=2):
-            if not any(c.strip() for c in row):
-                continue
+        for n, row in statement_rows(content, STATEMENT_HEADER, "gateway"):
             if len(row) != len(STATEMENT_HEADER):
                 raise ValueError(f"line {n}: {len(row)} columns, expected {len(STATEMENT_HEADER)}")
-            at, _mch, out_trade_no, out_refund_no, transaction_id, state, amount = (c.strip() for c in row)
+            at, _mch, out_trade_no, out_refund_no, transaction_id, state, amount = row
             try:
-                when = timezone.make_aware(dt.datetime.strptime(at, "%Y-%m-%d %H:%M:%S"))
+                when = statement_at(at)
                 fen = Decimal(amount) * 100
             except (ValueError, InvalidOperation):
                 raise ValueError(f"line {n}: unreadable time or amount") from None
