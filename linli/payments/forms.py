@@ -34,3 +34,11 @@ class ReconcileForm(forms.Form):
     def __init__(self, *args: object, providers: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["provider"].choices = providers  # type: ignore[attr-defined]
+
+
+class CounterMethodForm(forms.Form):
+    """The front desk takes a booking's, class's or meal's fee: only how it was paid (the amount is the record's)."""
+
+    method = forms.ChoiceField(
+        label=_("Payment method"), choices=[c for c in Method.choices if c[0] != Method.ONLINE], initial=Method.CASH
+    )
