@@ -3,11 +3,11 @@ and its refunds, and with what the provider itself records."""
 
 from django.db.models import Q, Sum
 
-from linli.facilities.models import Booking
 from linli.ledger.models import TransactionKind
 
 from .models import Payment, Refund
 from .providers import COUNTER, ProviderError, get_provider
+from .purposes import HANDLERS
 
 PAID = ("paid", "partially_refunded", "refunded")
 
@@ -57,32 +57,19 @@ def payments_check(community_id: int | None, problems: list[str]) -> None:
             problems.append(f"payment {p.out_trade_no}: {p.amount_fen} fen here, {state.amount_fen} at the provider")
 
 
-# what each purpose's record must be, given its payment: paid and kept → given (or to be given); refunded in full
-# or never paid → not given
-SUBJECT_STATES = {
-    "booking": {"kept": {"confirmed", "attended", "no_show"}, "not_kept": {"unpaid", "cancelled", "waitlisted"}},
-}
-
-
-def _subject_states(purpose: str, ids: list[int]) -> dict[int, str]:
-    if purpose == "booking":
-        return dict(Booking.objects.filter(pk__in=ids).values_list("pk", "status"))
-    return {}
-
-
 def subjects_check(community_id: int | None, problems: list[str]) -> None:
-    """Bookings (and the other records paid for through payments) against their payments: one paid and not
-    refunded goes with a booking confirmed (or held); one refunded in full or closed, with a booking not confirmed."""
-    payments = Payment.objects.filter(subject_id__isnull=False, purpose__in=list(SUBJECT_STATES))
+    """Bookings, enrolments and meal orders against their payments (each purpose's handler says which states go
+    with a payment paid and kept, and which with one awaited or refunded in full)."""
+    payments = Payment.objects.filter(subject_id__isnull=False, purpose__in=list(HANDLERS))
     if community_id is not None:
         payments = payments.filter(community_id=community_id)
     rows = [
         (purpose, int(subject or 0), no, status)
         for purpose, subject, no, status in payments.values_list("purpose", "subject_id", "out_trade_no", "status")
     ]
-    for purpose, states in SUBJECT_STATES.items():
-        found = _subject_states(purpose, [r[1] for r in rows if r[0] == purpose])
-        live: dict[int, list[tuple[str, str]]] = {}
+    for purpose, handler in HANDLERS.items():
+        found = handler.states([r[1] for r in rows if r[0] == purpose])
+        live: dict[int, list[str]] = {}
         for p, subject, no, status in rows:
             if p != purpose:
                 continue
@@ -92,11 +79,11 @@ def subjects_check(community_id: int | None, problems: list[str]) -> None:
                 problems.append(f"{what}: the {purpose} does not exist")
                 continue
             if status != "closed":
-                live.setdefault(subject, []).append((no, status))
-            if (status in ("paid", "partially_refunded") and state not in states["kept"]) or (
-                status in ("created", "refunded") and state in states["kept"] - {"no_show"}
+                live.setdefault(subject, []).append(no)
+            if (status in ("paid", "partially_refunded") and state in handler.paid_not) or (
+                status in ("created", "refunded") and state in handler.unpaid_not
             ):
                 problems.append(f"{what} is {status} but the {purpose} is {state}")
-        for subject, payments_live in live.items():
-            if len(payments_live) > 1:
-                problems.append(f"{purpose} {subject} has {len(payments_live)} payments: {payments_live}")
+        for subject, numbers in live.items():
+            if len(numbers) > 1:
+                problems.append(f"{purpose} {subject} has {len(numbers)} live payments: {', '.join(numbers)}")

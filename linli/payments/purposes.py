@@ -46,6 +46,11 @@ class PurposeHandler:
     paid: Callable[[int, dt.datetime], str]
     # url(subject_id) -> where the payer sees it
     url: Callable[[int], str]
+    # for `ledger_check`: states(ids) -> {id: status}; a payment paid and kept must not go with a status in
+    # `paid_not`, one awaited or refunded in full not with a status in `unpaid_not`
+    states: Callable[[list[int]], dict[int, str]]
+    paid_not: frozenset[str]
+    unpaid_not: frozenset[str]
 
 
 HANDLERS: dict[str, PurposeHandler] = {}
@@ -108,5 +113,8 @@ register(
         lock=_booking_lock,
         paid=_booking_paid,
         url=lambda booking_id: "/services/my/",
+        states=lambda ids: dict(Booking.objects.filter(pk__in=ids).values_list("pk", "status")),
+        paid_not=frozenset({Booking.Status.UNPAID, Booking.Status.CANCELLED, Booking.Status.WAITLISTED}),
+        unpaid_not=frozenset({Booking.Status.CONFIRMED, Booking.Status.ATTENDED}),
     )
 )
