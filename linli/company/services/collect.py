@@ -194,12 +194,27 @@ def _booking_revenue(community: Community, day: dt.date, facilities: dict[int, F
 
 def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, Facility]) -> list[_Revenue]:
     """The diners' own share of the meals served, then what each subsidy payer owes for them."""
+    served = MealOrder.objects.filter(
+        community=community, status=MealOrder.Status.SERVED, menu__day=day, resident_fen__gt=0
+    )
+    # a share paid beforehand through payments is held in the fees paid in advance: taken from there, not twice
+    paid = {
+        subject: amount - refunded
+        for subject, amount, refunded in Payment.objects.filter(
+            purpose=Purpose.CANTEEN,
+            subject_id__in=served.values("pk"),
+            status__in=[Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED],
+        ).values_list("subject_id", "amount_fen", "refunded_fen")
+    }
     meals = (
-        MealOrder.objects.filter(community=community, status=MealOrder.Status.SERVED, menu__day=day, resident_fen__gt=0)
+        served.exclude(pk__in=list(paid))
         .values("menu__canteen")
         .annotate(fen=Sum("resident_fen"), n=Count("pk"))
         .order_by("menu__canteen")
     )
+    prepaid: dict[int, list[int]] = {}
+    for pk, canteen in served.filter(pk__in=list(paid)).values_list("pk", "menu__canteen").order_by("pk"):
+        prepaid.setdefault(canteen, []).append(paid[pk])
     subsidies = (
         MealCharge.objects.filter(community=community, order__status=MealOrder.Status.SERVED, order__menu__day=day)
         .exclude(payer__in=[Payer.RESIDENT, Payer.COMMUNITY_COMPANY])
@@ -220,6 +235,20 @@ def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, F
             memo=f"{f.name} {day} meals ×{row['n']}",
         )
         for row in meals
+    ]
+    prepaid_account = ledger.payment_prepaid_account(community)
+    due += [
+        _Revenue(
+            facility=(f := facilities[canteen]),
+            nature=f.nature,
+            source=Source.CANTEEN,
+            items=len(fees),
+            from_account=prepaid_account,
+            fen=sum(fees),
+            key=f"company:canteen:prepaid:{f.pk}:{day}",
+            memo=f"{f.name} {day} meals ×{len(fees)} (paid in advance)",
+        )
+        for canteen, fees in sorted(prepaid.items())
     ]
     due += [
         _Revenue(
