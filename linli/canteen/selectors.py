@@ -160,6 +160,7 @@ def orders_of_day(*, user: Any, community: Community, day: dt.date, with_charges
         MealOrder.objects.filter(community=community, menu__day=day)
         .exclude(status=MealOrder.Status.CANCELLED)
         .select_related("menu", "resident__household__building", "ordered_by__resident")
+        .annotate(paid_fen=_paid_fen())
         .order_by("menu__meal", "resident__name", "pk")
     )
     return orders.prefetch_related("charges") if with_charges else orders
