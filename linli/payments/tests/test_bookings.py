@@ -271,3 +271,46 @@ def test_the_database_refuses_a_second_live_payment_for_one_booking(shopper: Any
             out_trade_no="DUP1",
             created_at=timezone.now(),
         )
+
+
+def test_the_pay_page_and_the_api_for_a_booking_fee(shopper: Any, barber_slot: Slot, users: dict[str, Any]) -> None:
+    from linli.conftest import client_for
+
+    booking = book(shopper, barber_slot)
+    page = client_for(shopper.user).get(f"/payments/for/booking/{booking.pk}/").content.decode()
+    assert "在线支付 ¥15.00" in page and "柜台收款" not in page  # the counter form is the front desk's
+    assert (
+        "Pay ¥15.00 online"
+        in client_for(shopper.user, "en").get(f"/payments/for/booking/{booking.pk}/").content.decode()
+    )
+    assert "柜台收款" in client_for(users["operator"]).get(f"/payments/for/booking/{booking.pk}/").content.decode()
+
+    api = client_for(shopper.user)
+    opened = api.post(
+        "/api/v1/payments/for", {"purpose": "booking", "subject_id": booking.pk}, content_type="application/json"
+    )
+    assert opened.status_code == 201 and opened.json()["amount_fen"] == 1500 and opened.json()["code_url"]
+    assert (
+        api.post(
+            "/api/v1/communities/shibei/payments/counter/for",
+            {"purpose": "booking", "subject_id": booking.pk},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    desk = client_for(users["operator"])
+    bad = desk.post(
+        "/api/v1/communities/shibei/payments/counter/for",
+        {"purpose": "booking", "subject_id": booking.pk, "method": "gold"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "method" in bad.json()["error"]["fields"]
+    taken = desk.post(
+        "/api/v1/communities/shibei/payments/counter/for",
+        {"purpose": "booking", "subject_id": booking.pk, "method": "cash"},
+        content_type="application/json",
+    )
+    assert taken.status_code == 201 and taken.json()["status"] == "paid" and taken.json()["receipt_no"]
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert Payment.objects.get(out_trade_no=opened.json()["out_trade_no"]).status == Payment.Status.CLOSED
