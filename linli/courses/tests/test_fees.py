@@ -163,3 +163,17 @@ def test_the_api_enrols_with_a_fee_and_pays_it(
         "/api/v1/payments/for", {"purpose": "canteen_x", "subject_id": body["id"]}, content_type="application/json"
     )
     assert refused.status_code == 400 and refused.json()["error"]["message"] == "此项不能在这里支付。"
+
+
+def test_the_attendance_page_shows_staff_who_has_not_paid_with_a_button_to_take_it(
+    shopper: Any,  # noqa: F811
+    course: Course,
+    users: dict[str, Any],
+) -> None:
+    from linli.conftest import client_for
+
+    enrolment = services.enrol(actor=shopper.user, course=course, resident=shopper)
+    first = timezone.localtime(course.sessions.order_by("starts_at").first().starts_at).date()
+    html = client_for(users["social_worker"]).get(f"/courses/shibei/attendance/?date={first}").content.decode()
+    assert f'data-testid="unpaid-{enrolment.pk}"' in html and "待支付" in html
+    assert f"/payments/for/course/{enrolment.pk}/" in html and "收款" in html
