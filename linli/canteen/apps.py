@@ -7,10 +7,13 @@ class CanteenConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.facilities.mine import mine_list_register
+        from linli.payments.purposes import register
         from linli.people.moving import move_out_hook_register
 
+        from .fees import HANDLER
         from .selectors import orders_of_user
         from .services import meal_orders_cancel_at_move_out
 
         mine_list_register("orders", orders_of_user, limit=50)
         move_out_hook_register("canteen", meal_orders_cancel_at_move_out)
+        register(HANDLER)

@@ -5,7 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from linli.core.errors import NotAllowed, NotFound
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.facilities.selectors import facilities_for, household_of
+from linli.payments.models import Payment, Purpose
 from linli.people.models import Resident
 from linli.places.models import Community
 
@@ -115,6 +117,16 @@ def price_rule_get(*, user: Any, community: Community, pk: int) -> PriceRule:
     return rule
 
 
+def _paid_fen() -> Coalesce:
+    """What the diner paid beforehand for the order (online or at the counter) and was not refunded; 0 if nothing."""
+    paid = Payment.objects.filter(
+        purpose=Purpose.CANTEEN,
+        subject_id=OuterRef("pk"),
+        status__in=[Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED],
+    ).annotate(kept=F("amount_fen") - F("refunded_fen"))
+    return Coalesce(Subquery(paid.values("kept")[:1]), Value(0))
+
+
 def orders_of_user(
     *, user: Any, with_charges: bool = False, members: list[Resident] | None = None
 ) -> QuerySet[MealOrder]:
@@ -123,6 +135,7 @@ def orders_of_user(
     orders = (
         MealOrder.objects.filter(resident_id__in=ids)
         .select_related("menu__canteen", "resident", "ordered_by__resident", "community")
+        .annotate(paid_fen=_paid_fen())
         .order_by("-menu__day", "pk")
     )
     return orders.prefetch_related("charges") if with_charges else orders
@@ -147,6 +160,7 @@ def orders_of_day(*, user: Any, community: Community, day: dt.date, with_charges
         MealOrder.objects.filter(community=community, menu__day=day)
         .exclude(status=MealOrder.Status.CANCELLED)
         .select_related("menu", "resident__household__building", "ordered_by__resident")
+        .annotate(paid_fen=_paid_fen())
         .order_by("menu__meal", "resident__name", "pk")
     )
     return orders.prefetch_related("charges") if with_charges else orders

@@ -21,6 +21,8 @@ from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import notify
+from linli.payments import services as payment_services
+from linli.payments.models import Purpose
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 
@@ -313,6 +315,10 @@ def meal_order_cancel(*, actor: Any, order: MealOrder, now: dt.datetime | None =
             raise DomainError(_("This order can no longer be cancelled."), code="not_cancellable")
         if now >= _closes_at(menu) and not staff:
             raise DomainError(_("Orders for this meal are closed; please tell the canteen."), code="orders_closed")
+        if order.resident_fen:  # the diner's share, if paid beforehand, goes back the way it came
+            payment_services.subject_cancelled(
+                purpose=Purpose.CANTEEN, subject_id=order.pk, actor=actor, now=now, reason=_("Meal cancelled")
+            )
         before = snapshot(order)
         order.status = MealOrder.Status.CANCELLED
         order.save(update_fields=["status"])

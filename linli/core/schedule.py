@@ -10,6 +10,7 @@ PERIODIC_TASKS: list[tuple[str, int]] = [
     ("linli.reports.tasks.reports_tick", 300),
     ("linli.company.tasks.collect_yesterday", 6 * 3600),
     ("linli.facilities.tasks.close_past_bookings", 15 * 60),
+    ("linli.courses.tasks.expire_unpaid_enrolments", 15 * 60),
     ("linli.core.tasks.prune_throttle_counters", 6 * 3600),
     ("linli.notices.tasks.notices_tick", 300),
 ]

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -11,6 +12,7 @@ from linli.accounts.api_auth import AUTH
 from linli.core.api import LocalTime
 from linli.core.errors import DomainError
 from linli.facilities.selectors import facility_get, resident_for_booking
+from linli.payments.models import Purpose
 from linli.places.selectors import community_get
 
 from . import selectors, services
@@ -42,7 +44,10 @@ class EnrolmentOut(Schema):
     course_id: int
     course: str
     learner: str
-    status: str
+    status: str = Field(description="unpaid (a class fee to pay by `pay_by`), enrolled, waitlisted, withdrawn")
+    price_fen: int = 0
+    pay_by: dt.datetime | None = None
+    pay_page: str = Field("", description="Where the fee is paid (POST /api/v1/payments/for, purpose course).")
     created_at: dt.datetime
 
 
@@ -73,6 +78,11 @@ def enrolment_out(e: Enrolment) -> dict[str, Any]:
         "course": e.course.title,
         "learner": e.learner_name,
         "status": e.status,
+        "price_fen": e.price_fen,
+        "pay_by": e.pay_by,
+        "pay_page": (
+            reverse("payments:pay_for", args=[Purpose.COURSE, e.pk]) if e.status == Enrolment.Status.UNPAID else ""
+        ),
         "created_at": e.created_at,
     }
 

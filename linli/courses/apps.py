@@ -7,10 +7,13 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.facilities.mine import mine_list_register
+        from linli.payments.purposes import register
         from linli.people.moving import move_out_hook_register
 
+        from .fees import HANDLER
         from .selectors import enrolments_of_user
         from .services import enrolments_withdraw_at_move_out
 
         mine_list_register("enrolments", enrolments_of_user, limit=50)
         move_out_hook_register("courses", enrolments_withdraw_at_move_out)
+        register(HANDLER)

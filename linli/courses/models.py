@@ -82,11 +82,12 @@ class Enrolment(models.Model):
     """A learner in a course: a resident, or for staff training a staff account."""
 
     class Status(models.TextChoices):
+        UNPAID = "unpaid", _("Awaiting payment")
         ENROLLED = "enrolled", _("Enrolled")
         WAITLISTED = "waitlisted", _("On the waiting list")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    ACTIVE = (Status.ENROLLED, Status.WAITLISTED)
+    ACTIVE = (Status.UNPAID, Status.ENROLLED, Status.WAITLISTED)
 
     community = models.ForeignKey("places.Community", on_delete=models.CASCADE, related_name="enrolments")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course"))
@@ -98,6 +99,9 @@ class Enrolment(models.Model):
     )
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    # the class fee when enrolling (a seat with a fee is held until `pay_by`, then given up if unpaid)
+    price_fen = models.PositiveIntegerField(_("fee (fen)"), default=0)
+    pay_by = models.DateTimeField(_("pay by"), null=True, blank=True)
     created_at = models.DateTimeField(_("enrolled at"))
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
@@ -112,12 +116,12 @@ class Enrolment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["course", "resident"],
-                condition=Q(status__in=["enrolled", "waitlisted"]),
+                condition=Q(status__in=["unpaid", "enrolled", "waitlisted"]),
                 name="uniq_active_enrolment_resident",
             ),
             models.UniqueConstraint(
                 fields=["course", "staff"],
-                condition=Q(status__in=["enrolled", "waitlisted"]),
+                condition=Q(status__in=["unpaid", "enrolled", "waitlisted"]),
                 name="uniq_active_enrolment_staff",
             ),
         ]

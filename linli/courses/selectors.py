@@ -87,6 +87,11 @@ def sessions_of_day(*, user: Any, community: Community, day: dt.date) -> QuerySe
                 queryset=Enrolment.objects.filter(status=Enrolment.Status.ENROLLED).select_related("resident", "staff"),
                 to_attr="roster",
             ),
+            Prefetch(
+                "course__enrolments",
+                queryset=Enrolment.objects.filter(status=Enrolment.Status.UNPAID).select_related("resident"),
+                to_attr="unpaid",
+            ),
             "attendance",
         )
         .order_by("starts_at")

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,8 @@ from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import notify
+from linli.payments import services as payment_services
+from linli.payments.models import Purpose
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
@@ -152,8 +155,12 @@ def enrol(
         active = Enrolment.objects.filter(course=course, status__in=Enrolment.ACTIVE)
         if (resident and active.filter(resident=resident).exists()) or (staff and active.filter(staff=staff).exists()):
             raise Conflict(_("Already enrolled in this course."), code="already_enrolled")
+        price = course.price_fen if resident is not None else 0
+        pay_by = None
         if course.enrolled < course.seats:
             status = Enrolment.Status.ENROLLED
+            if price:
+                status, pay_by = Enrolment.Status.UNPAID, now + FEE_HOLD
             Course.objects.filter(pk=course.pk).update(enrolled=F("enrolled") + 1)
         else:
             status = Enrolment.Status.WAITLISTED
@@ -164,19 +171,46 @@ def enrol(
             staff=staff,
             enrolled_by=actor,
             status=status,
+            price_fen=price,
+            pay_by=pay_by,
             created_at=now,
         )
         audit_record(actor=actor, action="course.enrol", instance=enrolment, after=snapshot(enrolment))
         who = (resident.user if resident else staff) or actor
-        title = (
-            _("Enrolled: %(course)s") if status == Enrolment.Status.ENROLLED else _("On the waiting list: %(course)s")
-        ) % {"course": course.title}
-        notify(user=who, title=title, community=course.community, url="/services/my/")
+        title = {
+            Enrolment.Status.ENROLLED: _("Enrolled: %(course)s"),
+            Enrolment.Status.UNPAID: _("Pay the class fee to take the seat: %(course)s"),
+        }.get(status, _("On the waiting list: %(course)s")) % {"course": course.title}
+        notify(user=who, title=title, community=course.community, url=_where(enrolment))
     return enrolment
 
 
+FEE_HOLD = dt.timedelta(hours=24)  # how long a seat with a fee is held unpaid
+
+
+def _where(enrolment: Enrolment) -> str:
+    if enrolment.status == Enrolment.Status.UNPAID:
+        return reverse("payments:pay_for", args=[Purpose.COURSE, enrolment.pk])
+    return "/services/my/"
+
+
+def fee_refund_fen(enrolment: Enrolment, now: dt.datetime) -> int:
+    """The class fee's cancellation rule: all of it back before the first session starts; after that, the share
+    of the sessions still to come (cancelled ones left out), rounded down to the fen."""
+    sessions = list(
+        Session.objects.filter(course_id=enrolment.course_id, cancelled_at__isnull=True).values_list(
+            "starts_at", flat=True
+        )
+    )
+    if not sessions or min(sessions) > now:
+        return enrolment.price_fen
+    to_come = sum(1 for starts in sessions if starts > now)
+    return enrolment.price_fen * to_come // len(sessions)
+
+
 def withdraw(*, actor: Any, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
-    """Leave a course; the seat goes to the first on the waiting list."""
+    """Leave a course; the seat goes to the first on the waiting list. A fee paid comes back by the cancellation
+    rule (`fee_refund_fen`); one not paid yet is given up first (refused if it went through meanwhile)."""
     now = now or timezone.now()
     mine = (enrolment.resident and facility_rules.may_act_for(actor, enrolment.resident)) or (
         enrolment.staff_id is not None and enrolment.staff_id == getattr(actor, "pk", None)
@@ -188,36 +222,103 @@ def withdraw(*, actor: Any, enrolment: Enrolment, now: dt.datetime | None = None
         enrolment = Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
         if enrolment.status not in Enrolment.ACTIVE:
             raise DomainError(_("This enrolment has already ended."), code="not_active")
-        before = snapshot(enrolment)
-        was_enrolled = enrolment.status == Enrolment.Status.ENROLLED
-        enrolment.status = Enrolment.Status.WITHDRAWN
-        enrolment.withdrawn_at = now
-        enrolment.save(update_fields=["status", "withdrawn_at"])
-        if was_enrolled:
-            nxt = (
-                Enrolment.objects.select_for_update(of=("self",))
-                .filter(course=course, status=Enrolment.Status.WAITLISTED)
-                .select_related("resident__user", "staff")
-                .order_by("created_at", "pk")
-                .first()
-            )
-            if nxt is None:
-                Course.objects.filter(pk=course.pk).update(enrolled=F("enrolled") - 1)
-            else:
-                nxt.status = Enrolment.Status.ENROLLED
-                nxt.save(update_fields=["status"])
-                who = (nxt.resident.user if nxt.resident else nxt.staff) or nxt.enrolled_by
-                if who is not None:
-                    notify(
-                        user=who,
-                        title=_("A seat came free: %(course)s") % {"course": course.title},
-                        community=course.community,
-                        url="/services/my/",
-                    )
-        audit_record(
-            actor=actor, action="course.withdraw", instance=enrolment, before=before, after=snapshot(enrolment)
-        )
+        _withdraw_locked(enrolment, course, actor=actor, now=now)
     return enrolment
+
+
+def _withdraw_locked(enrolment: Enrolment, course: Course, *, actor: Any, now: dt.datetime) -> None:
+    if enrolment.price_fen:
+        payment_services.subject_cancelled(
+            purpose=Purpose.COURSE,
+            subject_id=enrolment.pk,
+            actor=actor,
+            now=now,
+            reason=_("Withdrawn from %(course)s") % {"course": course.title},
+            refund_fen=fee_refund_fen(enrolment, now),
+        )
+    before = snapshot(enrolment)
+    was_enrolled = enrolment.status in (Enrolment.Status.ENROLLED, Enrolment.Status.UNPAID)
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.withdrawn_at = now
+    enrolment.save(update_fields=["status", "withdrawn_at"])
+    if was_enrolled:
+        nxt = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .filter(course=course, status=Enrolment.Status.WAITLISTED)
+            .select_related("resident__user", "staff")
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if nxt is None:
+            Course.objects.filter(pk=course.pk).update(enrolled=F("enrolled") - 1)
+        else:
+            nxt.status = Enrolment.Status.ENROLLED
+            if nxt.price_fen:
+                nxt.status, nxt.pay_by = Enrolment.Status.UNPAID, now + FEE_HOLD
+            nxt.save(update_fields=["status", "pay_by"])
+            who = (nxt.resident.user if nxt.resident else nxt.staff) or nxt.enrolled_by
+            if who is not None:
+                notify(
+                    user=who,
+                    title=_("A seat came free: %(course)s") % {"course": course.title},
+                    community=course.community,
+                    url=_where(nxt),
+                )
+    audit_record(actor=actor, action="course.withdraw", instance=enrolment, before=before, after=snapshot(enrolment))
+
+
+def enrolment_paid(*, enrolment_id: int, now: dt.datetime) -> str:
+    """The payments handler, inside the payment's transaction: the class fee arrived. Returns why the seat cannot
+    be taken (the money then goes straight back), or "" when it is."""
+    enrolment_lock(enrolment_id=enrolment_id)
+    enrolment = Enrolment.objects.select_related("course", "resident__user").filter(pk=enrolment_id).first()
+    if enrolment is None:
+        return _("The enrolment no longer exists.")
+    if enrolment.status == Enrolment.Status.ENROLLED:
+        return ""
+    if enrolment.status != Enrolment.Status.UNPAID:
+        return _("The enrolment ended before the payment arrived.")
+    before = snapshot(enrolment)
+    enrolment.status = Enrolment.Status.ENROLLED
+    enrolment.pay_by = None
+    enrolment.save(update_fields=["status", "pay_by"])
+    audit_record(actor=None, action="course.paid", instance=enrolment, before=before, after=snapshot(enrolment))
+    who = enrolment.resident.user if enrolment.resident else None
+    if who is not None:
+        notify(
+            user=who,
+            title=_("Paid and enrolled: %(course)s") % {"course": enrolment.course.title},
+            community=enrolment.community,
+            url="/services/my/",
+        )
+    return ""
+
+
+def enrolment_lock(*, enrolment_id: int) -> None:
+    """The course, then the enrolment: the order `enrol` and `withdraw` take them."""
+    course_id = Enrolment.objects.filter(pk=enrolment_id).values_list("course_id", flat=True).first()
+    if course_id is not None:
+        Course.objects.select_for_update(of=("self",)).filter(pk=course_id).values_list("pk").first()
+        Enrolment.objects.select_for_update(of=("self",)).filter(pk=enrolment_id).values_list("pk").first()
+
+
+def enrolments_expire_unpaid(*, now: dt.datetime | None = None) -> int:
+    """Periodic: seats not paid for by their time are given up (their payment closed) and go to the waiting list.
+    One whose payment went through meanwhile stays, and is confirmed by its notification."""
+    now = now or timezone.now()
+    count = 0
+    for pk in Enrolment.objects.filter(status=Enrolment.Status.UNPAID, pay_by__lt=now).values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                enrolment_lock(enrolment_id=pk)
+                enrolment = Enrolment.objects.select_related("course").get(pk=pk)
+                if enrolment.status != Enrolment.Status.UNPAID:
+                    continue
+                _withdraw_locked(enrolment, enrolment.course, actor=None, now=now)
+        except Conflict:
+            continue
+        count += 1
+    return count
 
 
 def attendance_check_in(

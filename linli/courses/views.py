@@ -17,6 +17,7 @@ from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules as facility_rules
 from linli.facilities.selectors import facilities_for, household_of, resident_for_booking
+from linli.payments.models import Purpose
 from linli.places.models import Community
 from linli.places.selectors import community_get
 
@@ -67,6 +68,9 @@ def enrol(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except (DomainError, ValueError) as exc:
         messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
         return redirect("courses:list", code=code)
+    if enrolment.status == Enrolment.Status.UNPAID:
+        messages.success(request, _("A seat is held: pay the class fee to take it."))
+        return redirect("payments:pay_for", purpose=Purpose.COURSE, subject_id=enrolment.pk)
     if enrolment.status == Enrolment.Status.ENROLLED:
         messages.success(request, _("Enrolled in %(course)s.") % {"course": course.title})
     else:

@@ -18,6 +18,7 @@ from linli.people.selectors import acted_by
 from linli.places.selectors import building_get, community_get
 
 from . import register_io, rules, selectors, services
+from .hooks import booking_payment
 from .models import Booking, Facility, Service, Slot
 from .schemas import (
     BookingIn,
@@ -108,6 +109,8 @@ def booking_out(b: Booking) -> dict[str, Any]:
         "resident": b.resident.name,
         "status": b.status,
         "price_fen": b.price_fen,
+        "pay_by": b.pay_by,
+        "pay_page": booking_payment.pay_url(b) if b.status == Booking.Status.UNPAID and booking_payment.pay_url else "",
         "checked_in_at": b.checked_in_at,
         "booked_by": acted_by(b.booked_by, b.resident),
     }

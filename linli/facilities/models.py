@@ -227,7 +227,8 @@ class ServicePriceRule(models.Model):
 
 
 class Slot(models.Model):
-    """A bookable time slot. `booked` counts confirmed bookings and can never exceed `capacity`."""
+    """A bookable time slot. `booked` counts confirmed bookings (and those holding a place
+    while their fee is paid) and can never exceed `capacity`."""
 
     community = models.ForeignKey("places.Community", on_delete=models.CASCADE, related_name="slots")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="slots", verbose_name=_("service"))
@@ -264,13 +265,14 @@ class Slot(models.Model):
 
 class Booking(models.Model):
     class Status(models.TextChoices):
+        UNPAID = "unpaid", _("Awaiting payment")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
         ATTENDED = "attended", _("Checked in")
         NO_SHOW = "no_show", _("Did not come")
 
-    ACTIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.ATTENDED)
+    ACTIVE = (Status.UNPAID, Status.CONFIRMED, Status.WAITLISTED, Status.ATTENDED)
 
     community = models.ForeignKey("places.Community", on_delete=models.CASCADE, related_name="bookings")
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("time slot"))
@@ -283,6 +285,7 @@ class Booking(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     price_fen = models.PositiveIntegerField(_("price (fen)"), default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    pay_by = models.DateTimeField(_("pay by"), null=True, blank=True)
     created_at = models.DateTimeField(_("booked at"))
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -297,7 +300,7 @@ class Booking(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["slot", "resident"],
-                condition=Q(status__in=["confirmed", "waitlisted", "attended"]),
+                condition=Q(status__in=["unpaid", "confirmed", "waitlisted", "attended"]),
                 name="uniq_active_booking_per_slot",
             ),
         ]
@@ -307,7 +310,7 @@ class Booking(models.Model):
         return f"{self.resident} · {self.slot}"
 
     def can_cancel(self) -> bool:
-        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED)
+        return self.status in (self.Status.UNPAID, self.Status.CONFIRMED, self.Status.WAITLISTED)
 
     def can_check_in(self) -> bool:
         return self.status in (self.Status.CONFIRMED, self.Status.NO_SHOW)

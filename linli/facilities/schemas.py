@@ -197,8 +197,12 @@ class BookingOut(Schema):
     starts_at: dt.datetime
     resident_id: int
     resident: str
-    status: str
+    status: str = Field(
+        description="unpaid (a fee to pay by `pay_by`), confirmed, waitlisted, cancelled, attended, no_show"
+    )
     price_fen: int
+    pay_by: dt.datetime | None = Field(None, description="An unpaid booking holds its place until then.")
+    pay_page: str = Field("", description="Where its fee is paid (POST /api/v1/payments/for with purpose booking).")
     checked_in_at: dt.datetime | None
     booked_by: str | None = Field(
         None, description="Who booked it for the resident (a family helper, 代办); null if they did"

@@ -161,7 +161,9 @@ def slots_on(*, service: Service, day: dt.date, now: dt.datetime | None = None) 
 
 def slot_people_to_tell(*, slot: Slot) -> int:
     """How many bookings (confirmed or waiting) cancelling this slot would cancel."""
-    return Booking.objects.filter(slot=slot, status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]).count()
+    return Booking.objects.filter(
+        slot=slot, status__in=[Booking.Status.UNPAID, Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]
+    ).count()
 
 
 def price_rules_of(*, service: Service) -> QuerySet[ServicePriceRule]:

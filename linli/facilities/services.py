@@ -24,6 +24,7 @@ from linli.people.rules import ensure_current
 from linli.places.models import Community
 
 from . import rules
+from .hooks import booking_payment
 from .models import Booking, Facility, FacilityCategory, FacilityPhoto, Service, ServicePriceRule, Slot
 
 NO_SHOW_LIMIT = 3  # no-shows within NO_SHOW_DAYS that pause booking
@@ -478,7 +479,7 @@ def slot_cancel(*, actor: Any, slot: Slot, reason: str = "", confirm_affected: i
         before = snapshot(slot)
         bookings = list(
             Booking.objects.select_for_update(of=("self",))
-            .filter(slot=slot, status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED])
+            .filter(slot=slot, status__in=[Booking.Status.UNPAID, Booking.Status.CONFIRMED, Booking.Status.WAITLISTED])
             .select_related("resident__user")
             .order_by("pk")
         )
@@ -495,6 +496,8 @@ def slot_cancel(*, actor: Any, slot: Slot, reason: str = "", confirm_affected: i
             )
         now = timezone.now()
         for booking in bookings:
+            for hook in booking_payment.on_cancel:
+                hook(booking=booking, actor=actor, now=now, reason=_("Time slot cancelled by the community"))
             booking.status = Booking.Status.CANCELLED
             booking.cancelled_at = now
             booking.save(update_fields=["status", "cancelled_at"])
@@ -563,8 +566,12 @@ def booking_create(
                 % {"n": recent_no_shows, "days": NO_SHOW_DAYS},
                 code="no_show_limit",
             )
+        price = price_for(service, resident, slot.day)
+        pay_by = None
         if slot.booked < slot.capacity:
             status = Booking.Status.CONFIRMED
+            if _pay_first(price):
+                status, pay_by = Booking.Status.UNPAID, _pay_by(slot, now)
             Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
             slot.booked += 1
         elif service.waitlist:
@@ -577,16 +584,42 @@ def booking_create(
             resident=resident,
             booked_by=actor,
             status=status,
-            price_fen=price_for(service, resident, slot.day),
+            price_fen=price,
             note=note[:200],
+            pay_by=pay_by,
             created_at=now,
         )
         audit_record(actor=actor, action="booking.create", instance=booking, after=snapshot(booking))
         if status == Booking.Status.CONFIRMED:
             _tell(booking, _("Booked: %(what)s") % {"what": _describe(booking)})
+        elif status == Booking.Status.UNPAID:
+            _tell_to_pay(booking, _("Pay to confirm: %(what)s") % {"what": _describe(booking)})
         else:
             _tell(booking, _("On the waiting list: %(what)s") % {"what": _describe(booking)})
     return booking
+
+
+def _pay_first(price_fen: int) -> bool:
+    """A booking with a fee holds its place until paid, when payments are set up (else it is paid at the desk)."""
+    return price_fen > 0 and booking_payment.pay_url is not None
+
+
+def _pay_by(slot: Slot, now: dt.datetime) -> dt.datetime:
+    return min(now + booking_payment.hold, slot.starts_at)
+
+
+def _tell_to_pay(booking: Booking, title: str) -> None:
+    url = booking_payment.pay_url(booking) if booking_payment.pay_url else "/services/my/"
+    user = booking.resident.user or booking.booked_by
+    if user is not None and booking.pay_by is not None:
+        notify(
+            user=user,
+            community=booking.community,
+            title=title,
+            body=_("The place is held until %(time)s; unpaid by then, it goes to the next person.")
+            % {"time": f"{timezone.localtime(booking.pay_by):%m-%d %H:%M}"},
+            url=url,
+        )
 
 
 def _promote_waiting(slot: Slot) -> Booking | None:
@@ -599,17 +632,23 @@ def _promote_waiting(slot: Slot) -> Booking | None:
     )
     if waiting is None or slot.booked >= slot.capacity:
         return None
-    waiting.status = Booking.Status.CONFIRMED
-    waiting.save(update_fields=["status"])
     Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
     slot.booked += 1
+    if _pay_first(waiting.price_fen):
+        waiting.status, waiting.pay_by = Booking.Status.UNPAID, _pay_by(slot, timezone.now())
+        waiting.save(update_fields=["status", "pay_by"])
+        _tell_to_pay(waiting, _("A place came free, pay to confirm: %(what)s") % {"what": _describe(waiting)})
+        return waiting
+    waiting.status = Booking.Status.CONFIRMED
+    waiting.save(update_fields=["status"])
     _tell(waiting, _("A place came free, you are booked: %(what)s") % {"what": _describe(waiting)})
     return waiting
 
 
 def booking_cancel(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
     """Residents cancel up to the service's deadline (staff at any time); the freed place goes to the first
-    person on the waiting list."""
+    person on the waiting list. A fee paid is refunded (the payments hook); one not paid yet is given up first,
+    and if it went through meanwhile, the cancel is refused and nothing changes."""
     now = now or timezone.now()
     staff = rules.can_run_front_desk(actor, booking.community)
     if not (staff or rules.may_act_for(actor, booking.resident)):
@@ -626,18 +665,87 @@ def booking_cancel(*, actor: Any, booking: Booking, now: dt.datetime | None = No
                 % {"h": slot.service.cancel_hours},
                 code="cancel_too_late",
             )
-        before = snapshot(booking)
-        was_confirmed = booking.status == Booking.Status.CONFIRMED
-        booking.status = Booking.Status.CANCELLED
-        booking.cancelled_at = now
-        booking.save(update_fields=["status", "cancelled_at"])
-        if was_confirmed:
-            Slot.objects.filter(pk=slot.pk).update(booked=F("booked") - 1)
-            slot.booked -= 1
-            if slot.starts_at > now:
-                _promote_waiting(slot)
-        audit_record(actor=actor, action="booking.cancel", instance=booking, before=before, after=snapshot(booking))
+        _cancel_locked(booking, slot, actor=actor, now=now, reason=_("Booking cancelled"))
     return booking
+
+
+def _cancel_locked(booking: Booking, slot: Slot, *, actor: Any, now: dt.datetime, reason: str) -> None:
+    """Cancel a booking whose slot and row the caller locked: its payment first (closed or refunded, or the
+    cancel refused), then the place, which goes to the waiting list."""
+    for hook in booking_payment.on_cancel:
+        hook(booking=booking, actor=actor, now=now, reason=reason)
+    before = snapshot(booking)
+    held_place = booking.status in (Booking.Status.CONFIRMED, Booking.Status.UNPAID)
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    if held_place:
+        Slot.objects.filter(pk=slot.pk).update(booked=F("booked") - 1)
+        slot.booked -= 1
+        if slot.starts_at > now:
+            _promote_waiting(slot)
+    audit_record(
+        actor=actor,
+        action="booking.cancel",
+        instance=booking,
+        before=before,
+        after={**snapshot(booking), "reason": reason},
+    )
+
+
+def booking_paid(*, booking_id: int, now: dt.datetime) -> str:
+    """The payments app's hook, inside the payment's transaction: the booking's fee has arrived. An unpaid booking
+    is confirmed; returns why it cannot be (then the payment goes straight back), or "" when it is."""
+    booking = Booking.objects.filter(pk=booking_id).first()
+    if booking is None:
+        return _("The booking no longer exists.")
+    Slot.objects.select_for_update(of=("self",)).filter(pk=booking.slot_id).values_list("pk").first()
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("resident__user", "slot__service")
+        .get(pk=booking.pk)
+    )
+    if booking.status in (Booking.Status.CONFIRMED, Booking.Status.ATTENDED):
+        return ""
+    if booking.status != Booking.Status.UNPAID:
+        return _("The booking was cancelled before the payment arrived.")
+    before = snapshot(booking)
+    booking.status = Booking.Status.CONFIRMED
+    booking.pay_by = None
+    booking.save(update_fields=["status", "pay_by"])
+    audit_record(actor=None, action="booking.paid", instance=booking, before=before, after=snapshot(booking))
+    _tell(booking, _("Paid and booked: %(what)s") % {"what": _describe(booking)})
+    return ""
+
+
+def booking_lock(*, booking_id: int) -> None:
+    """Take a booking's locks in the order every booking write takes them (the slot, then the booking), so that a
+    payment arriving and a cancel can never wait for each other."""
+    slot_id = Booking.objects.filter(pk=booking_id).values_list("slot_id", flat=True).first()
+    if slot_id is not None:
+        Slot.objects.select_for_update(of=("self",)).filter(pk=slot_id).values_list("pk").first()
+        Booking.objects.select_for_update(of=("self",)).filter(pk=booking_id).values_list("pk").first()
+
+
+def bookings_expire_unpaid(*, now: dt.datetime | None = None) -> int:
+    """Periodic: bookings not paid by their time are given up (their payment closed), their places going to the
+    waiting list. One whose payment went through meanwhile stays, and is confirmed by its notification."""
+    now = now or timezone.now()
+    count = 0
+    for pk in Booking.objects.filter(status=Booking.Status.UNPAID, pay_by__lt=now).values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.get(pk=pk)
+                slot = Slot.objects.select_for_update(of=("self",)).get(pk=booking.slot_id)
+                booking = Booking.objects.select_for_update(of=("self",)).select_related("resident__user").get(pk=pk)
+                if booking.status != Booking.Status.UNPAID:
+                    continue
+                _cancel_locked(booking, slot, actor=None, now=now, reason=_("Not paid in time"))
+                _tell(booking, _("Not paid in time, the place was given up: %(what)s") % {"what": _describe(booking)})
+        except Conflict:
+            continue  # paid at the last moment: the notification confirms it
+        count += 1
+    return count
 
 
 def booking_check_in(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
@@ -684,6 +792,7 @@ def bookings_close_past(*, now: dt.datetime | None = None, grace: dt.timedelta =
     for booking in Booking.objects.filter(status=Booking.Status.CONFIRMED, slot__ends_at__lt=now - grace):
         booking_mark_no_show(actor=None, booking=booking, now=now)
         count += 1
+    bookings_expire_unpaid(now=now)
     Booking.objects.filter(status=Booking.Status.WAITLISTED, slot__ends_at__lt=now).update(
         status=Booking.Status.CANCELLED, cancelled_at=now
     )
@@ -696,7 +805,7 @@ def bookings_cancel_at_move_out(*, actor: Any, resident: Resident, now: dt.datet
     for booking in (
         Booking.objects.filter(
             resident=resident,
-            status__in=(Booking.Status.CONFIRMED, Booking.Status.WAITLISTED),
+            status__in=(Booking.Status.UNPAID, Booking.Status.CONFIRMED, Booking.Status.WAITLISTED),
             slot__starts_at__gt=now,
         )
         .select_related("slot__service")

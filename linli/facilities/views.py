@@ -38,6 +38,7 @@ from .forms import (
     SlotCancelForm,
     SlotSeriesForm,
 )
+from .hooks import booking_payment
 from .maps import community_map
 from .mine import mine_lists
 from .models import FacilityCategory
@@ -131,6 +132,11 @@ def book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except (DomainError, ValueError) as exc:
         messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
         return redirect(back)
+    if booking.status == booking.Status.UNPAID and booking_payment.pay_url is not None:
+        messages.success(
+            request, _("A place is held for %(name)s: pay now to confirm the booking.") % {"name": resident.name}
+        )
+        return redirect(booking_payment.pay_url(booking))
     if booking.status == booking.Status.CONFIRMED:
         messages.success(request, _("Booked for %(name)s.") % {"name": resident.name})
     else:

@@ -28,6 +28,9 @@ FUNDING_FLOORS: dict[tuple[str, str], int] = {(FundingCode.COMMUNITY_FUND.value,
 # yet paid back; differences found when its statement is reconciled wait in the suspense account.
 CLEARING_PREFIX = "clearing:"
 PAYMENT_SUSPENSE = "payments:suspense"
+# fees paid in advance for a service not given yet (a booking, a class, a meal): kind "escrow", never below zero;
+# refunded from it, or taken as the company's revenue from it once the service is given
+PAYMENT_PREPAID = "payments:prepaid"
 
 
 class RuleCode(models.TextChoices):

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .codes import CLEARING_PREFIX, FUNDING_CODES, PAYMENT_SUSPENSE, FundingCode, RuleCode
+from .codes import CLEARING_PREFIX, FUNDING_CODES, PAYMENT_PREPAID, PAYMENT_SUSPENSE, FundingCode, RuleCode
 
 # What a merchant or a caseworker may type. Products and orders keep 32-bit integers: a price times the largest
 # quantity of one order (99) stays well inside them, so no input can overflow a column.
@@ -111,6 +111,8 @@ class Account(models.Model):
             return str(_("Payments collected (%(provider)s)") % {"provider": self.code[len(CLEARING_PREFIX) :]})
         if self.kind == AccountKind.EXTERNAL and self.code == PAYMENT_SUSPENSE:
             return str(_("Payment differences to explain"))
+        if self.kind == AccountKind.ESCROW and self.code == PAYMENT_PREPAID:
+            return str(_("Fees paid in advance"))
         return str(self.get_kind_display())
 
 

@@ -22,6 +22,7 @@ from . import selectors, services, stored_value
 from .forms import STATEMENT_MAX_BYTES
 from .models import Payment, Reconciliation
 from .providers import BadNotification
+from .purposes import handler_for
 from .schemas import (
     BalanceOut,
     CashupOut,
@@ -34,6 +35,8 @@ from .schemas import (
     ReconciliationOut,
     StoredValuePolicyIn,
     StoredValuePolicyOut,
+    SubjectCounterIn,
+    SubjectPayIn,
     TopupIn,
     WithdrawIn,
     WithdrawOut,
@@ -59,6 +62,7 @@ def payment_out(p: Payment) -> dict[str, Any]:
         "receipt_no": p.receipt_no,
         "payer_id": p.payer_id,
         "order_id": p.order_id,
+        "subject_id": p.subject_id,
         "created_at": p.created_at,
         "paid_at": p.paid_at,
         "refunds": [
@@ -130,6 +134,14 @@ def payment_start(request: HttpRequest, payload: PaymentStartIn) -> Status[Any]:
     return Status(201, payment_out(payment))
 
 
+@router.post("/payments/for", response={201: PaymentOut}, summary="Pay a booking's fee online (prepay)")
+def subject_payment_start(request: HttpRequest, payload: SubjectPayIn) -> Status[Any]:
+    """Opens the payment for the fee the record says (a booking awaiting payment); show `code_url` as a QR code.
+    The booking is confirmed when the provider's notification arrives. A payment already awaited is returned."""
+    payment = services.subject_payment_start(actor=request.user, purpose=payload.purpose, subject_id=payload.subject_id)
+    return Status(201, payment_out(payment))
+
+
 @router.get("/payments/{out_trade_no}", response=PaymentOut, summary="A payment and where it stands")
 def payment_get(request: HttpRequest, out_trade_no: str) -> dict[str, Any]:
     return payment_out(selectors.payment_get(user=request.user, out_trade_no=out_trade_no))
@@ -174,6 +186,23 @@ def counter_take(request: HttpRequest, code: str, payload: CounterPaymentIn) -> 
     product = selectors.counter_product_get(user=request.user, community=community, pk=payload.product_id)
     payment = services.counter_take(
         actor=request.user, resident=resident, product=product, quantity=payload.quantity, method=payload.method
+    )
+    return Status(201, payment_out(payment))
+
+
+@router.post(
+    "/communities/{code}/payments/counter/for",
+    response={201: PaymentOut},
+    summary="Take a booking's fee at the counter",
+)
+def subject_counter_take(request: HttpRequest, code: str, payload: SubjectCounterIn) -> Status[Any]:
+    """The front desk records the fee paid in cash, by card or a scanned code; the booking is confirmed at once."""
+    community = community_get(code=code, user=request.user)
+    due = handler_for(payload.purpose).due(payload.subject_id, request.user)
+    if due.community.pk != community.pk:
+        raise NotFound(_("No such booking."))
+    payment = services.subject_counter_take(
+        actor=request.user, purpose=payload.purpose, subject_id=payload.subject_id, method=payload.method
     )
     return Status(201, payment_out(payment))
 

@@ -9,6 +9,7 @@ from linli.ledger.models import Order, TransactionKind
 
 from .models import Payment, Refund
 from .providers import COUNTER, ProviderError, get_provider
+from .purposes import HANDLERS
 
 PAID = ("paid", "partially_refunded", "refunded")
 
@@ -90,3 +91,35 @@ def _orders_check(community_id: int | None, problems: list[str]) -> None:
             problems.append(f"{what} is refunded but its payment {no} was refunded {p_refunded} of {p_amount} fen")
         elif status != Order.Status.REFUNDED and p_refunded:
             problems.append(f"{what} is {status} but its payment {no} was refunded {p_refunded} fen")
+
+
+def subjects_check(community_id: int | None, problems: list[str]) -> None:
+    """Bookings, enrolments and meal orders against their payments (each purpose's handler says which states go
+    with a payment paid and kept, and which with one awaited or refunded in full)."""
+    payments = Payment.objects.filter(subject_id__isnull=False, purpose__in=list(HANDLERS))
+    if community_id is not None:
+        payments = payments.filter(community_id=community_id)
+    rows = [
+        (purpose, int(subject or 0), no, status)
+        for purpose, subject, no, status in payments.values_list("purpose", "subject_id", "out_trade_no", "status")
+    ]
+    for purpose, handler in HANDLERS.items():
+        found = handler.states([r[1] for r in rows if r[0] == purpose])
+        live: dict[int, list[str]] = {}
+        for p, subject, no, status in rows:
+            if p != purpose:
+                continue
+            what = f"{purpose} {subject} (payment {no})"
+            state = found.get(subject)
+            if state is None:
+                problems.append(f"{what}: the {purpose} does not exist")
+                continue
+            if status != "closed":
+                live.setdefault(subject, []).append(no)
+            if (status in ("paid", "partially_refunded") and state in handler.paid_not) or (
+                status in ("created", "refunded") and state in handler.unpaid_not
+            ):
+                problems.append(f"{what} is {status} but the {purpose} is {state}")
+        for subject, numbers in live.items():
+            if len(numbers) > 1:
+                problems.append(f"{purpose} {subject} has {len(numbers)} live payments: {', '.join(numbers)}")

@@ -78,3 +78,11 @@ class CounterWithdrawForm(forms.Form):
 class StoredValuePolicyForm(forms.Form):
     enabled = forms.BooleanField(label=_("Residents may top up a balance"), required=False)
     limit = yuan_field(_("Most one resident may hold (yuan)"), minimum="0")
+
+
+class CounterMethodForm(forms.Form):
+    """The front desk takes a booking's, class's or meal's fee: only how it was paid (the amount is the record's)."""
+
+    method = forms.ChoiceField(
+        label=_("Payment method"), choices=[c for c in Method.choices if c[0] != Method.ONLINE], initial=Method.CASH
+    )

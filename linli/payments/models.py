@@ -46,6 +46,8 @@ class Payment(models.Model):
     order = models.OneToOneField(
         "ledger.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="yuan_payment"
     )
+    # what a booking, class or meal payment pays for: the booking's, enrolment's or meal order's id (see purposes)
+    subject_id = models.PositiveBigIntegerField(_("paid for (id)"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=120)
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     refunded_fen = models.PositiveIntegerField(_("refunded (fen)"), default=0)
@@ -78,6 +80,12 @@ class Payment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["community", "receipt_no"], name="uniq_payment_receipt", condition=~Q(receipt_no="")
+            ),
+            # one live payment per booking, class or meal: a second is refused until the first is closed
+            models.UniqueConstraint(
+                fields=["purpose", "subject_id"],
+                name="uniq_payment_subject",
+                condition=Q(subject_id__isnull=False) & ~Q(status="closed"),
             ),
         ]
         indexes = [

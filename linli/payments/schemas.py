@@ -19,6 +19,15 @@ class CounterPaymentIn(Schema):
     method: str = Field("cash", description="cash, card or scanned")
 
 
+class SubjectPayIn(Schema):
+    purpose: str = Field(description="booking (a booking with a fee); the other purposes as they are offered")
+    subject_id: int = Field(ge=1, le=2**63 - 1, description="The booking's id (the enrolment's, the meal order's).")
+
+
+class SubjectCounterIn(SubjectPayIn):
+    method: str = Field("cash", description="cash, card or scanned")
+
+
 class PaymentRefundOut(Schema):
     out_refund_no: str
     amount_fen: int
@@ -42,6 +51,7 @@ class PaymentOut(Schema):
     receipt_no: str
     payer_id: int
     order_id: int | None
+    subject_id: int | None = Field(None, description="The booking, enrolment or meal order paid for (see purpose).")
     created_at: dt.datetime
     paid_at: dt.datetime | None
     refunds: list[PaymentRefundOut]

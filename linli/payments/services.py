@@ -36,6 +36,7 @@ from linli.places.models import Community
 from . import rules, selectors
 from .models import Difference, Method, Payment, Purpose, Reconciliation, Refund
 from .providers import COUNTER, AlreadyPaid, BadNotification, Notice, ProviderError, get_provider, online_provider
+from .purposes import HANDLERS, handler_for
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +215,21 @@ def _book(
         else:
             payment.order = order
             payment.save(update_fields=["order"])
+    elif payment.subject_id is not None and payment.purpose in HANDLERS:
+        failure = HANDLERS[payment.purpose].paid(payment.subject_id, now)
+        if not failure:
+            # held for the service until it is given (the company's revenue then) or refunded
+            ledger.money_transfer(
+                community=community,
+                from_account=ledger.resident_account(payment.payer, Unit.FEN),
+                to_account=ledger.payment_prepaid_account(community),
+                amount_fen=payment.amount_fen,
+                idempotency_key=f"prepaid:{payment.out_trade_no}",
+                memo=payment.description,
+                actor=actor,
+                kind=TransactionKind.TRANSFER,
+                now=now,
+            )
     if failure:
         # nothing to deliver: the money goes straight back
         _refund(payment, amount=payment.amount_fen, reason=failure, actor=actor, now=now)
@@ -228,7 +244,7 @@ def _book(
                 url=reverse("payments:balance"),
             )
         return
-    if payment.payer.user_id:
+    if payment.purpose == Purpose.MARKETPLACE and payment.payer.user_id:
         notify(
             user=payment.payer.user,
             community=payment.payer.community,
@@ -358,6 +374,7 @@ def notification_receive(*, provider: str, body: bytes, headers: Mapping[str, st
 def _payment_notice(provider: str, notice: Notice, now: dt.datetime | None = None) -> Payment:
     now = now or timezone.now()
     with transaction.atomic():
+        _lock_subject(notice.out_trade_no)
         payment = (
             Payment.objects.select_for_update(of=("self",))
             .select_related("payer__community", "community", "product__merchant")
@@ -394,6 +411,13 @@ def _refund_notice(provider: str, notice: Notice) -> Refund:
             refund.save(update_fields=["status", "succeeded_at"])
             audit_record(actor=None, action="refund.succeeded", instance=refund, community=refund.payment.community)
     return refund
+
+
+def _lock_subject(out_trade_no: str) -> None:
+    """What a payment pays for is locked before the payment, the order in which a cancel takes them."""
+    found = Payment.objects.filter(out_trade_no=out_trade_no).values_list("purpose", "subject_id").first()
+    if found is not None and found[1] is not None and found[0] in HANDLERS:
+        HANDLERS[found[0]].lock(found[1])
 
 
 def payment_check(*, actor: Any, payment: Payment, now: dt.datetime | None = None) -> Payment:
@@ -456,6 +480,178 @@ def payment_cancel(*, actor: Any, payment: Payment, now: dt.datetime | None = No
         locked.save(update_fields=["status", "closed_at"])
         audit_record(actor=actor, action="payment.cancel", instance=locked, before=before, after=snapshot(locked))
     return locked
+
+
+# --- bookings, classes and meals: paying for a subject -----------------------------------------------------------
+
+
+def _live_payment(purpose: str, subject_id: int) -> Payment | None:
+    return (
+        Payment.objects.select_for_update()
+        .filter(purpose=purpose, subject_id=subject_id)
+        .exclude(status=Payment.Status.CLOSED)
+        .first()
+    )
+
+
+def _close_unpaid(payment: Payment, *, actor: Any, now: dt.datetime) -> None:
+    """Close a payment (locked by the caller) not made yet, the provider first; `Conflict` if it was paid."""
+    try:
+        get_provider(payment.provider).close(out_trade_no=payment.out_trade_no)
+    except AlreadyPaid:
+        raise Conflict(
+            _("The payment has just gone through; it will show in a moment. Try again then."), code="already_paid"
+        ) from None
+    except ProviderError as exc:
+        raise DomainError(
+            _("The payment service is not available now; try again later."), code="provider_unavailable"
+        ) from exc
+    before = snapshot(payment)
+    payment.status = Payment.Status.CLOSED
+    payment.closed_at = now
+    payment.save(update_fields=["status", "closed_at"])
+    audit_record(actor=actor, action="payment.cancel", instance=payment, before=before, after=snapshot(payment))
+
+
+def subject_payment_start(*, actor: Any, purpose: str, subject_id: int, now: dt.datetime | None = None) -> Payment:
+    """Prepay a booking's, class's or meal's fee with the online provider, for the amount the record says. If a
+    payment for it is already awaited, that one is returned (one QR code, not two)."""
+    handler = handler_for(purpose)
+    due = handler.due(subject_id, actor)
+    if not rules.can_pay_for(actor, due.payer):
+        raise NotAllowed(_("You may not pay for this resident."))
+    ensure_current(due.payer)
+    provider = online_provider()
+    now = now or timezone.now()
+    with transaction.atomic():
+        existing = _live_payment(purpose, subject_id)
+        if existing is not None:
+            if existing.status == Payment.Status.CREATED and existing.provider == provider.name:
+                return existing
+            raise Conflict(_("This has already been paid."), code="already_paid")
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    community=due.community,
+                    payer=due.payer,
+                    purpose=purpose,
+                    subject_id=subject_id,
+                    description=due.description,
+                    amount_fen=due.amount_fen,
+                    provider=provider.name,
+                    method=Method.ONLINE,
+                    out_trade_no=_trade_no("LL", now),
+                    created_by=actor,
+                    created_at=now,
+                )
+        except IntegrityError:
+            raise Conflict(_("A payment for this has just been started; open it again."), code="duplicate") from None
+        try:
+            prepay = provider.prepay(
+                mch_id=due.community.code,
+                out_trade_no=payment.out_trade_no,
+                amount_fen=payment.amount_fen,
+                description=payment.description,
+                notify_url=_notify_url(provider.name),
+                now=now,
+            )
+        except ProviderError as exc:
+            raise DomainError(
+                _("The payment service is not available now; nothing was charged. Try again later."),
+                code="provider_unavailable",
+            ) from exc
+        payment.code_url = prepay.redirect_url or prepay.code_url
+        payment.provider_trade_no = prepay.provider_trade_no
+        payment.save(update_fields=["code_url", "provider_trade_no"])
+        audit_record(actor=actor, action="payment.start", instance=payment, after=snapshot(payment))
+    return payment
+
+
+def subject_counter_take(
+    *, actor: Any, purpose: str, subject_id: int, method: str = Method.CASH, now: dt.datetime | None = None
+) -> Payment:
+    """The front desk takes a booking's, class's or meal's fee at the counter (cash, card, scanned code) with a
+    receipt number; a QR payment the resident opened and did not make is closed first."""
+    handler = handler_for(purpose)
+    due = handler.due(subject_id, actor)
+    if not rules.can_take_at_counter(actor, due.community):
+        raise NotAllowed(_("Only the service desk may take payments at the counter."))
+    if method not in (Method.CASH, Method.CARD, Method.SCANNED):
+        raise DomainError(_("Choose cash, bank card or a scanned payment code."), field="method")
+    ensure_current(due.payer)
+    now = now or timezone.now()
+    community = due.community
+    with transaction.atomic():
+        handler.lock(subject_id)
+        Community.objects.select_for_update().filter(pk=community.pk).values_list("pk").first()
+        existing = _live_payment(purpose, subject_id)
+        if existing is not None:
+            if existing.status != Payment.Status.CREATED:
+                raise Conflict(_("This has already been paid."), code="already_paid")
+            _close_unpaid(existing, actor=actor, now=now)
+        day = timezone.localtime(now)
+        prefix = f"{day:%Y%m%d}-"
+        n = Payment.objects.filter(community=community, receipt_no__startswith=prefix).count() + 1
+        payment = Payment.objects.create(
+            community=community,
+            payer=due.payer,
+            purpose=purpose,
+            subject_id=subject_id,
+            description=due.description,
+            amount_fen=due.amount_fen,
+            provider=COUNTER,
+            method=method,
+            out_trade_no=_trade_no("CT", now),
+            receipt_no=f"{prefix}{n:04d}",
+            created_by=actor,
+            created_at=now,
+        )
+        audit_record(actor=actor, action="payment.counter", instance=payment, after=snapshot(payment))
+        _book(payment, actor=actor, now=now, provider_trade_no=payment.receipt_no)
+        if payment.status != Payment.Status.PAID:
+            raise Conflict(_("This can no longer be paid."), code="not_payable")
+    return payment
+
+
+def subject_cancelled(
+    *, purpose: str, subject_id: int, actor: Any, now: dt.datetime, reason: str, refund_fen: int | None = None
+) -> Payment | None:
+    """What a payment paid for is being cancelled (called inside the cancel's transaction, the subject locked): an
+    unpaid payment is closed (refused with `Conflict` if it went through meanwhile, so that nothing changes), a
+    paid one refunded through its provider, `refund_fen` of it or all that is left."""
+    payment = _live_payment(purpose, subject_id)
+    if payment is None:
+        return None
+    if payment.status == Payment.Status.CREATED:
+        _close_unpaid(payment, actor=actor, now=now)
+        return payment
+    left = payment.amount_fen - payment.refunded_fen
+    amount = left if refund_fen is None else min(refund_fen, left)
+    if amount > 0:
+        n = payment.refunds.count() + 1
+        ledger.money_transfer(
+            community=payment.community,
+            from_account=ledger.payment_prepaid_account(payment.community),
+            to_account=ledger.resident_account(payment.payer, Unit.FEN),
+            amount_fen=amount,
+            idempotency_key=f"release:{payment.out_trade_no}R{n}",
+            memo=reason[:200],
+            actor=actor,
+            kind=TransactionKind.TRANSFER,
+            now=now,
+        )
+        _refund(payment, amount=amount, reason=reason, actor=actor, now=now)
+    return payment
+
+
+def booking_cancelled(*, booking: Any, actor: Any, now: dt.datetime, reason: str) -> None:
+    """The facilities hook in `booking_cancel` and a slot's cancel: the fee goes back in full (residents may cancel
+    only before the service's deadline; later, only the front desk or the community cancels, for them)."""
+    subject_cancelled(purpose=Purpose.BOOKING, subject_id=booking.pk, actor=actor, now=now, reason=reason)
+
+
+def booking_pay_url(booking: Any) -> str:
+    return reverse("payments:pay_for", args=[Purpose.BOOKING, booking.pk])
 
 
 # --- the daily reconciliation ---------------------------------------------------------------------------------

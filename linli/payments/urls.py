@@ -5,6 +5,7 @@ from . import views
 app_name = "payments"
 urlpatterns = [
     path("checkout/<int:product_id>/", views.checkout, name="checkout"),
+    path("for/<slug:purpose>/<int:subject_id>/", views.pay_for, name="pay_for"),
     path("p/<str:out_trade_no>/", views.pay, name="pay"),
     path("p/<str:out_trade_no>/check/", views.check, name="check"),
     path("p/<str:out_trade_no>/cancel/", views.cancel, name="cancel"),

@@ -27,6 +27,7 @@ from . import rules, selectors, services, stored_value
 from .forms import (
     STATEMENT_MAX_BYTES,
     CounterForm,
+    CounterMethodForm,
     CounterTopupForm,
     CounterWithdrawForm,
     ReconcileForm,
@@ -38,6 +39,7 @@ from .forms import (
 from .models import Payment
 from .providers import COUNTER, BadNotification, ProviderError, provider_choices
 from .providers.simulated import SimulatedGateway
+from .purposes import HANDLERS, handler_for
 
 
 @login_required
@@ -61,6 +63,36 @@ def checkout(request: HttpRequest, product_id: int) -> HttpResponse:
 
 
 @login_required
+def pay_for(request: HttpRequest, purpose: str, subject_id: int) -> HttpResponse:
+    """Paying a booking's, class's or meal's fee: the payer pays online (then the QR page); the front desk takes it
+    at the counter. The amount is the record's."""
+    handler = handler_for(purpose)
+    due = handler.due(subject_id, request.user)
+    at_counter = rules.can_take_at_counter(request.user, due.community)
+    form = CounterMethodForm(request.POST or None) if at_counter else None
+    if request.method == "POST":
+        try:
+            if request.POST.get("how") == "counter" and form is not None:
+                if not form.is_valid():
+                    raise DomainError(_("Choose cash, bank card or a scanned payment code."), field="method")
+                payment = services.subject_counter_take(
+                    actor=request.user, purpose=purpose, subject_id=subject_id, method=form.cleaned_data["method"]
+                )
+                messages.success(request, _("Paid. Receipt %(no)s.") % {"no": payment.receipt_no})
+            else:
+                payment = services.subject_payment_start(actor=request.user, purpose=purpose, subject_id=subject_id)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("payments:pay_for", purpose=purpose, subject_id=subject_id)
+        return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+    return render(
+        request,
+        "payments/pay_for.html",
+        {"due": due, "purpose": purpose, "subject_id": subject_id, "form": form, "back": due.url},
+    )
+
+
+@login_required
 def pay(request: HttpRequest, out_trade_no: str) -> HttpResponse:
     """A payment: while it is awaited, the QR code to scan with the wallet; once paid, the order (or the receipt)."""
     payment = selectors.payment_get(user=request.user, out_trade_no=out_trade_no)
@@ -73,6 +105,11 @@ def pay(request: HttpRequest, out_trade_no: str) -> HttpResponse:
             "qr": qr_svg(code_url) if payment.status == Payment.Status.CREATED and code_url else "",
             "code_url": payment.code_url,
             "refunds": payment.refunds.all(),
+            "subject_url": (
+                HANDLERS[payment.purpose].url(payment.subject_id)
+                if payment.subject_id is not None and payment.purpose in HANDLERS
+                else ""
+            ),
         },
     )
 

@@ -749,7 +749,8 @@ def club_book_venue(*, actor: Actor, club: Club, slot: Slot, now: dt.datetime | 
         booking = facility_services.booking_create(
             actor=actor, slot=slot, resident=leader.resident, note=_("Club: %(name)s") % {"name": club.name}, now=now
         )
-        if booking.status != Booking.Status.CONFIRMED:
+        # a venue with a fee holds the place until the leader pays it (under 我的预约), like any booking
+        if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.UNPAID):
             raise Conflict(_("This time slot is full; the club was not put on the waiting list."), code="slot_full")
         made = ClubBooking.objects.create(club=club, booking=booking)
         audit_record(

@@ -18,6 +18,7 @@ from linli.facilities.models import Booking, Facility
 from linli.ledger import services as ledger
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, Merchant, Order, Transaction, TransactionKind, Unit
+from linli.payments.models import Payment, Purpose
 from linli.places.models import Community
 
 from .. import rules
@@ -138,43 +139,82 @@ class _Revenue:
 
 
 def _booking_revenue(community: Community, day: dt.date, facilities: dict[int, Facility]) -> list[_Revenue]:
+    """Bookings of the day with a fee: one paid through payments (online or at the counter) is taken from the
+    fees paid in advance, what was paid and not refunded, whether the resident came or not; one paid at the desk
+    the old way (no payment) counts when the resident came, as money from outside."""
     start = dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
-    rows = (
+    rows = list(
         Booking.objects.filter(
             community=community,
-            status=Booking.Status.ATTENDED,
+            status__in=[Booking.Status.ATTENDED, Booking.Status.NO_SHOW],
             slot__starts_at__gte=start,
             slot__starts_at__lt=start + dt.timedelta(days=1),
             price_fen__gt=0,
         )
-        .values("slot__service__facility")
-        .annotate(fen=Sum("price_fen"), n=Count("pk"))
-        .order_by("slot__service__facility")
+        .values_list("pk", "status", "price_fen", "slot__service__facility")
+        .order_by("pk")
     )
-    outside = ledger.external_account(community, Unit.FEN)
-    return [
-        _Revenue(
-            facility=(f := facilities[row["slot__service__facility"]]),
-            nature=f.nature,
-            source=Source.BOOKINGS,
-            items=row["n"],
-            from_account=outside,
-            fen=row["fen"],
-            key=f"company:bookings:{f.pk}:{day}",
-            memo=f"{f.name} {day} bookings ×{row['n']}",
-        )
-        for row in rows
-    ]
+    paid = {
+        subject: amount - refunded
+        for subject, amount, refunded in Payment.objects.filter(
+            purpose=Purpose.BOOKING,
+            subject_id__in=[r[0] for r in rows],
+            status__in=[Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED],
+        ).values_list("subject_id", "amount_fen", "refunded_fen")
+    }
+    at_desk: dict[int, list[int]] = {}
+    prepaid: dict[int, list[int]] = {}
+    for pk, status, price, facility in rows:
+        if pk in paid:
+            prepaid.setdefault(facility, []).append(paid[pk])
+        elif status == Booking.Status.ATTENDED:
+            at_desk.setdefault(facility, []).append(price)
+    lines = []
+    for fees, source_account, tag in (
+        (at_desk, ledger.external_account(community, Unit.FEN), ""),
+        (prepaid, ledger.payment_prepaid_account(community), "prepaid:"),
+    ):
+        for facility_id in sorted(fees):
+            f = facilities[facility_id]
+            n = len(fees[facility_id])
+            lines.append(
+                _Revenue(
+                    facility=f,
+                    nature=f.nature,
+                    source=Source.BOOKINGS,
+                    items=n,
+                    from_account=source_account,
+                    fen=sum(fees[facility_id]),
+                    key=f"company:bookings:{tag}{f.pk}:{day}",
+                    memo=f"{f.name} {day} bookings ×{n}" + (" (paid in advance)" if tag else ""),
+                )
+            )
+    return lines
 
 
 def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, Facility]) -> list[_Revenue]:
     """The diners' own share of the meals served, then what each subsidy payer owes for them."""
+    served = MealOrder.objects.filter(
+        community=community, status=MealOrder.Status.SERVED, menu__day=day, resident_fen__gt=0
+    )
+    # a share paid beforehand through payments is held in the fees paid in advance: taken from there, not twice
+    paid = {
+        subject: amount - refunded
+        for subject, amount, refunded in Payment.objects.filter(
+            purpose=Purpose.CANTEEN,
+            subject_id__in=served.values("pk"),
+            status__in=[Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED],
+        ).values_list("subject_id", "amount_fen", "refunded_fen")
+    }
     meals = (
-        MealOrder.objects.filter(community=community, status=MealOrder.Status.SERVED, menu__day=day, resident_fen__gt=0)
+        served.exclude(pk__in=list(paid))
         .values("menu__canteen")
         .annotate(fen=Sum("resident_fen"), n=Count("pk"))
         .order_by("menu__canteen")
     )
+    prepaid: dict[int, list[int]] = {}
+    for pk, canteen in served.filter(pk__in=list(paid)).values_list("pk", "menu__canteen").order_by("pk"):
+        prepaid.setdefault(canteen, []).append(paid[pk])
     subsidies = (
         MealCharge.objects.filter(community=community, order__status=MealOrder.Status.SERVED, order__menu__day=day)
         .exclude(payer__in=[Payer.RESIDENT, Payer.COMMUNITY_COMPANY])
@@ -195,6 +235,20 @@ def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, F
             memo=f"{f.name} {day} meals ×{row['n']}",
         )
         for row in meals
+    ]
+    prepaid_account = ledger.payment_prepaid_account(community)
+    due += [
+        _Revenue(
+            facility=(f := facilities[canteen]),
+            nature=f.nature,
+            source=Source.CANTEEN,
+            items=len(fees),
+            from_account=prepaid_account,
+            fen=sum(fees),
+            key=f"company:canteen:prepaid:{f.pk}:{day}",
+            memo=f"{f.name} {day} meals ×{len(fees)} (paid in advance)",
+        )
+        for canteen, fees in sorted(prepaid.items())
     ]
     due += [
         _Revenue(

@@ -111,7 +111,9 @@ def test_register_exports_download(world, users):
 def test_api_books_refuses_outsiders_and_answers_errors_in_one_shape(world, users, community):
     api = client_for(users["resident"], "en")
     ok = api.post(f"/api/v1/communities/shibei/slots/{world['slot'].pk}/bookings", {}, content_type="application/json")
-    assert ok.status_code == 201 and ok.json()["status"] == "confirmed"
+    # the service has a fee: the place is held until it is paid, and the answer says where to pay
+    assert ok.status_code == 201 and ok.json()["status"] == "unpaid"
+    assert ok.json()["pay_page"] == f"/payments/for/booking/{ok.json()['id']}/" and ok.json()["pay_by"]
     stranger = make_resident(community, name="陌生人", seq=9)
     stranger.household = None
     stranger.save()

@@ -144,7 +144,7 @@ def test_a_slot_booked_again_after_the_page_was_shown_asks_again_with_the_number
     assert asked.status_code == 200 and "这个时段现在有 2 人已预约" in html
     assert 'name="confirm_affected" value="2"' in html
     booked_slot.refresh_from_db()
-    assert not booked_slot.cancelled and Booking.objects.filter(slot=booked_slot, status="confirmed").count() == 2
+    assert not booked_slot.cancelled and Booking.objects.filter(slot=booked_slot, status="unpaid").count() == 2
     api = f"/api/v1/communities/shibei/slots/{booked_slot.pk}/cancel"
     stale = client.post(api, {"confirm_affected": 1}, content_type="application/json")
     assert stale.status_code == 409 and stale.json()["error"]["details"] == {"affected": 2}

@@ -8,7 +8,14 @@ from linli.people.models import Resident
 from linli.places.models import Community
 
 from .. import selectors
-from ..codes import CLEARING_PREFIX, DEFAULT_RULES, FUNDING_CODES, FUNDING_FLOORS, PAYMENT_SUSPENSE
+from ..codes import (
+    CLEARING_PREFIX,
+    DEFAULT_RULES,
+    FUNDING_CODES,
+    FUNDING_FLOORS,
+    PAYMENT_PREPAID,
+    PAYMENT_SUSPENSE,
+)
 from ..models import Account, AccountKind, EarningRule, LedgerSettings, Merchant, Unit
 
 
@@ -62,6 +69,11 @@ def clearing_account(community: Community, provider: str) -> Account:
 def payment_suspense_account(community: Community) -> Account:
     """Where the differences found in a provider's daily statement wait until they are explained."""
     return _community_account(community, AccountKind.EXTERNAL, PAYMENT_SUSPENSE, Unit.FEN, None)
+
+
+def payment_prepaid_account(community: Community) -> Account:
+    """Fees paid in advance for services not given yet (bookings, classes, meals), in fen; never below zero."""
+    return _community_account(community, AccountKind.ESCROW, PAYMENT_PREPAID, Unit.FEN, 0)
 
 
 def resident_account(resident: Resident, unit: str = Unit.POINTS) -> Account:

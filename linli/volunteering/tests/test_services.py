@@ -207,6 +207,16 @@ def test_a_club_leader_books_the_venue_through_the_booking_service(
     assert other.bookings.count() == 0 and Booking.objects.count() == 1
 
 
+def test_a_club_booking_a_venue_with_a_fee_holds_it_until_the_leader_pays(club, volunteer, venue_slot):
+    from linli.facilities.models import Booking, Service
+
+    Service.objects.filter(pk=venue_slot.service_id).update(price_fen=5000)
+    made = services.club_book_venue(actor=volunteer.user, club=club, slot=venue_slot)
+    assert made.booking.status == Booking.Status.UNPAID and made.booking.price_fen == 5000
+    venue_slot.refresh_from_db()
+    assert venue_slot.booked == 1
+
+
 def test_a_club_books_only_its_own_communitys_slots(community, club, volunteer, foreign):
     from linli.core.errors import NotFound
     from linli.facilities.models import Booking

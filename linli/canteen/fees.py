@@ -1,0 +1,68 @@
+"""The diner's own share of a meal (after the age-tier subsidy) paid through payments: the handler the payments app
+calls for a meal order (registered in `apps`). The meal is ordered either way; paying beforehand online or at the
+counter is the diner's choice, and a cancel before the cut-off gives it back."""
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from linli.core.errors import DomainError, NotFound
+from linli.facilities import rules as facility_rules
+from linli.payments.models import Purpose
+from linli.payments.purposes import Due, PurposeHandler
+
+from .models import MealOrder, Menu
+
+
+def _due(order_id: int, actor: Any) -> Due:
+    order = (
+        MealOrder.objects.select_related("menu__canteen", "resident__community", "community")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None or not (
+        facility_rules.may_act_for(actor, order.resident) or facility_rules.can_run_front_desk(actor, order.community)
+    ):
+        raise NotFound(_("No such order."))
+    if order.status != MealOrder.Status.ORDERED or not order.resident_fen:
+        raise DomainError(_("This meal has nothing to pay."), code="not_payable")
+    return Due(
+        community=order.community,
+        payer=order.resident,
+        amount_fen=order.resident_fen,
+        description=f"{order.menu.canteen.name} · {order.menu.day:%m-%d} {order.menu.get_meal_display()}"[:120],
+        url="/services/my/",
+    )
+
+
+def _lock(order_id: int) -> None:
+    """The menu, then the order: the order `meal_order_cancel` takes them."""
+    menu_id = MealOrder.objects.filter(pk=order_id).values_list("menu_id", flat=True).first()
+    if menu_id is not None:
+        Menu.objects.select_for_update(of=("self",)).filter(pk=menu_id).values_list("pk").first()
+        MealOrder.objects.select_for_update(of=("self",)).filter(pk=order_id).values_list("pk").first()
+
+
+def _paid(order_id: int, now: dt.datetime) -> str:
+    _lock(order_id)
+    status = MealOrder.objects.filter(pk=order_id).values_list("status", flat=True).first()
+    if status in (MealOrder.Status.ORDERED, MealOrder.Status.SERVED):
+        return ""
+    return _("The meal was cancelled before the payment arrived.")
+
+
+def _states(ids: list[int]) -> dict[int, str]:
+    return dict(MealOrder.objects.filter(pk__in=ids).values_list("pk", "status"))
+
+
+HANDLER = PurposeHandler(
+    purpose=Purpose.CANTEEN,
+    due=_due,
+    lock=_lock,
+    paid=_paid,
+    url=lambda order_id: "/services/my/",
+    states=_states,
+    paid_not=frozenset({MealOrder.Status.CANCELLED}),
+    unpaid_not=frozenset(),
+)
