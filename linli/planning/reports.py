@@ -3,7 +3,8 @@
 import io
 from typing import Any
 
-from django.utils.translation import get_language, pgettext
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -180,6 +181,15 @@ def run_map(run: PlanRun, community: Community | None, category: str = "") -> st
     return run_layers(run, community, category)[0].render()
 
 
+# How the engine chose the recommended sites (`MclpSolution.method`), in words.
+SITING_METHODS = {
+    "trivial": gettext_lazy("Every candidate chosen (no search needed)"),
+    "milp": gettext_lazy("Exact search"),
+    "greedy": gettext_lazy("Best site first"),
+    "greedy+milp-timeout": gettext_lazy("Best site first (the exact search ran out of time)"),
+}
+
+
 def workbook(run: PlanRun) -> bytes:
     """The run as an Excel workbook: coverage, index, gaps, recommended sites, inputs."""
     wb = Workbook()
@@ -198,6 +208,7 @@ def workbook(run: PlanRun) -> bytes:
             )
 
     wb.remove(wb.active)
+    community_names = {r["community"]: r["name"] for r in index_rows(run)}
     sheet(
         _("Coverage"),
         [
@@ -230,8 +241,8 @@ def workbook(run: PlanRun) -> bytes:
         _("Supply index"),
         [_("Community"), _("Index (0–100)"), _("Required but uncovered")],
         [
-            [i["community"], i["index"], "、".join(category_names(run).get(c, c) for c in i["required_uncovered"])]
-            for i in (run.result or {}).get("index", [])
+            [i["name"], i["index"], "、".join(category_names(run).get(c, c) for c in i["required_uncovered"])]
+            for i in index_rows(run)
         ],
     )
     sheet(
@@ -248,7 +259,7 @@ def workbook(run: PlanRun) -> bytes:
         [
             [
                 g["building_name"],
-                g["community"],
+                community_names.get(g["community"], g["community"]),
                 g["name"],
                 g["age_group_name"],
                 g["residents"],
@@ -262,7 +273,13 @@ def workbook(run: PlanRun) -> bytes:
         _("Recommended sites"),
         [_("Category"), _("Site"), _("Newly covered residents"), _("Method"), _("Optimal")],
         [
-            [s["name"], site["name"], s["newly_covered"], s["method"], _("yes") if s["optimal"] else _("no")]
+            [
+                s["name"],
+                site["name"],
+                s["newly_covered"],
+                str(SITING_METHODS.get(s["method"], s["method"])),
+                _("yes") if s["optimal"] else _("no"),
+            ]
             for s in siting_rows(run)
             for site in s["chosen"]
         ],
@@ -273,10 +290,12 @@ def workbook(run: PlanRun) -> bytes:
         [
             [_("Run"), run.pk],
             [_("Scope"), run.scope_name],
-            [_("Computed at"), str(run.finished_at)],
-            [_("Walking network"), run.network_path],
+            [
+                _("Computed at"),
+                timezone.localtime(run.finished_at).strftime("%Y-%m-%d %H:%M") if run.finished_at else "",
+            ],
             [_("Engine"), (run.result or {}).get("engine_version", "")],
-            [_("Map data"), "© OpenStreetMap contributors (ODbL)"],
+            [_("Map data"), _("© OpenStreetMap contributors (ODbL)")],
         ],
     )
     buffer = io.BytesIO()

@@ -193,3 +193,13 @@ def test_a_run_walks_as_the_chosen_profile_from_the_page_and_the_api(
 def test_a_standard_run_is_unchanged_by_the_profiles(done_run):
     assert done_run.profile == "" and done_run.result["parameters"]["profile"] == "standard"
     assert done_run.result["network"]["refused_m"] == 0
+
+
+def test_the_chinese_excel_reads_as_chinese(done_run, users):
+    """Every sheet name and cell of the workbook a Chinese reader downloads: no codes, Python values or English."""
+    from linli.core.tests.accessibility import file_text, raw_text_problems
+
+    response = client_for(users["community_admin"], "zh-hans").get(f"/planning/runs/{done_run.pk}.xlsx")
+    text = file_text(response.content, response["Content-Type"])
+    assert text is not None and "覆盖" in text and "市北社区" in text
+    assert raw_text_problems(text, chinese=True) == [], text
