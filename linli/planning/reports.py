@@ -15,6 +15,7 @@ from linli.places.svgmap import MapPoint, SvgMap, building_polygons
 
 from . import adapter
 from .core import PlanningError
+from .messages import translate
 from .models import PlanRun
 
 CATEGORY_COLOURS = ["#c8402a", "#2e86de", "#2e933c", "#e2b007", "#7b2cbf", "#1b998b", "#f46036", "#e75a9b"]
@@ -33,6 +34,23 @@ def category_names(run: PlanRun) -> dict[str, str]:
     rules = run_rules(run)
     english = (get_language() or "").startswith("en")
     return {c.code: (c.name_en if english else c.name_zh) for c in rules.categories}
+
+
+def run_warnings(run: PlanRun) -> list[str]:
+    """The run's warnings in the reader's language, naming categories (the engine lists their codes)."""
+    details = run.result.get("warning_details") if isinstance(run.result, dict) else None
+    if not details:
+        return run.warning_messages
+    names = category_names(run)
+    comma = ", " if (get_language() or "").startswith("en") else "、"
+    readable = []
+    for detail in details:
+        params = (detail.get("params") or {}) if isinstance(detail, dict) else {}
+        if isinstance(params.get("codes"), str):
+            codes = [c.strip() for c in params["codes"].split(",")]
+            detail = {**detail, "params": {**params, "codes": comma.join(names.get(c, c) for c in codes)}}
+        readable.append(translate(detail))
+    return readable
 
 
 def age_group_names(run: PlanRun) -> dict[str, str]:

@@ -38,7 +38,7 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
         "siting": reports.siting_rows(run),
         "index": reports.index_rows(run),
         "map_svg": reports.run_map(run, community, category),
-        "warnings": run.warning_messages,
+        "warnings": reports.run_warnings(run),
         "walking": reports.walking_summary(run),
     }
 
