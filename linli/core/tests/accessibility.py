@@ -78,14 +78,27 @@ def _followable(href: str, origin: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+LINKS_AND_GET_FORMS = """() => {
+  const out = Array.from(document.querySelectorAll('a[href]')).filter(a => !a.closest('svg'))
+    .map(a => a.href.split('#')[0]);
+  for (const button of document.querySelectorAll('form button, form input[type=submit]')) {
+    const form = button.form;
+    if (!form || (form.getAttribute('method') || 'get').toLowerCase() !== 'get') continue;
+    const url = new URL(button.getAttribute('formaction') ? button.formAction : form.action);
+    new FormData(form).forEach((value, key) => { if (typeof value === 'string') url.searchParams.append(key, value); });
+    if (button.name) url.searchParams.set(button.name, button.value);
+    out.push(url.href.split('#')[0]);
+  }
+  return out;
+}"""
+
+
 def page_exports(page: Any) -> list[str]:
-    """Same-site links of the page on the screen to spreadsheets and PDFs (exports, certificates, receipts)."""
+    """Same-site links of the page on the screen to spreadsheets and PDFs (exports, certificates, receipts), and the
+    downloads its GET forms' buttons ask for with the form's values as they stand."""
     origin = page.evaluate("location.origin")
     found = []
-    hrefs = page.evaluate(
-        "Array.from(document.querySelectorAll('a[href]')).filter(a => !a.closest('svg')).map(a => a.href.split('#')[0])"
-    )
-    for href in hrefs:
+    for href in page.evaluate(LINKS_AND_GET_FORMS):
         parts = urlsplit(href)
         if f"{parts.scheme}://{parts.netloc}" != origin or parts.path.startswith(("/api/", "/admin/", "/static/")):
             continue
