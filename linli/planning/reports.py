@@ -3,7 +3,8 @@
 import io
 from typing import Any
 
-from django.utils.translation import get_language, pgettext
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -14,6 +15,7 @@ from linli.places.svgmap import MapPoint, SvgMap, building_polygons
 
 from . import adapter
 from .core import PlanningError
+from .messages import translate
 from .models import PlanRun
 
 CATEGORY_COLOURS = ["#c8402a", "#2e86de", "#2e933c", "#e2b007", "#7b2cbf", "#1b998b", "#f46036", "#e75a9b"]
@@ -32,6 +34,23 @@ def category_names(run: PlanRun) -> dict[str, str]:
     rules = run_rules(run)
     english = (get_language() or "").startswith("en")
     return {c.code: (c.name_en if english else c.name_zh) for c in rules.categories}
+
+
+def run_warnings(run: PlanRun) -> list[str]:
+    """The run's warnings in the reader's language, naming categories (the engine lists their codes)."""
+    details = run.result.get("warning_details") if isinstance(run.result, dict) else None
+    if not details:
+        return run.warning_messages
+    names = category_names(run)
+    comma = ", " if (get_language() or "").startswith("en") else "、"
+    readable = []
+    for detail in details:
+        params = (detail.get("params") or {}) if isinstance(detail, dict) else {}
+        if isinstance(params.get("codes"), str):
+            codes = [c.strip() for c in params["codes"].split(",")]
+            detail = {**detail, "params": {**params, "codes": comma.join(names.get(c, c) for c in codes)}}
+        readable.append(translate(detail))
+    return readable
 
 
 def age_group_names(run: PlanRun) -> dict[str, str]:
@@ -199,6 +218,15 @@ def run_map(run: PlanRun, community: Community | None, category: str = "") -> st
     return run_layers(run, community, category)[0].render()
 
 
+# How the engine chose the recommended sites (`MclpSolution.method`), in words.
+SITING_METHODS = {
+    "trivial": gettext_lazy("Every candidate chosen (no search needed)"),
+    "milp": gettext_lazy("Exact search"),
+    "greedy": gettext_lazy("Best site first"),
+    "greedy+milp-timeout": gettext_lazy("Best site first (the exact search ran out of time)"),
+}
+
+
 def workbook(run: PlanRun) -> bytes:
     """The run as an Excel workbook: coverage, index, gaps, recommended sites, inputs."""
     wb = Workbook()
@@ -217,6 +245,7 @@ def workbook(run: PlanRun) -> bytes:
             )
 
     wb.remove(wb.active)
+    community_names = {r["community"]: r["name"] for r in index_rows(run)}
     sheet(
         _("Coverage"),
         [
@@ -249,8 +278,8 @@ def workbook(run: PlanRun) -> bytes:
         _("Supply index"),
         [_("Community"), _("Index (0–100)"), _("Required but uncovered")],
         [
-            [i["community"], i["index"], "、".join(category_names(run).get(c, c) for c in i["required_uncovered"])]
-            for i in (run.result or {}).get("index", [])
+            [i["name"], i["index"], "、".join(category_names(run).get(c, c) for c in i["required_uncovered"])]
+            for i in index_rows(run)
         ],
     )
     sheet(
@@ -267,7 +296,7 @@ def workbook(run: PlanRun) -> bytes:
         [
             [
                 g["building_name"],
-                g["community"],
+                community_names.get(g["community"], g["community"]),
                 g["name"],
                 g["age_group_name"],
                 g["residents"],
@@ -281,7 +310,13 @@ def workbook(run: PlanRun) -> bytes:
         _("Recommended sites"),
         [_("Category"), _("Site"), _("Newly covered residents"), _("Method"), _("Optimal")],
         [
-            [s["name"], site["name"], s["newly_covered"], s["method"], _("yes") if s["optimal"] else _("no")]
+            [
+                s["name"],
+                site["name"],
+                s["newly_covered"],
+                str(SITING_METHODS.get(s["method"], s["method"])),
+                _("yes") if s["optimal"] else _("no"),
+            ]
             for s in siting_rows(run)
             for site in s["chosen"]
         ],
@@ -292,10 +327,12 @@ def workbook(run: PlanRun) -> bytes:
         [
             [_("Run"), run.pk],
             [_("Scope"), run.scope_name],
-            [_("Computed at"), str(run.finished_at)],
-            [_("Walking network"), run.network_path],
+            [
+                _("Computed at"),
+                timezone.localtime(run.finished_at).strftime("%Y-%m-%d %H:%M") if run.finished_at else "",
+            ],
             [_("Engine"), (run.result or {}).get("engine_version", "")],
-            [_("Map data"), "© OpenStreetMap contributors (ODbL)"],
+            [_("Map data"), _("© OpenStreetMap contributors (ODbL)")],
         ],
     )
     buffer = io.BytesIO()

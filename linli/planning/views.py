@@ -41,7 +41,7 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
         "index": reports.index_rows(run),
         "threshold": reports.run_rules(run).under_supplied_below,
         "map_svg": reports.run_map(run, community, category),
-        "warnings": run.warning_messages,
+        "warnings": reports.run_warnings(run),
         "walking": reports.walking_summary(run),
     }
 

@@ -7,6 +7,7 @@ found, without a query string when there is one, stands for the rest). `check_pa
 problems of the page on the screen, as lines a person can read.
 """
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ SKIP_PATH = re.compile(
     r"|/(export|download|certificate|receipt|template|report\.pdf|workbook)(/|$)|/sw\.js$|/manifest"
 )
 SKIP_QUERY = re.compile(r"(^|&)(lang|format|download)=")
+# Of those, the files people open to read: spreadsheets and PDFs (checked for the same raw text as the pages).
+EXPORT_PATH = re.compile(r"\.(pdf|xlsx)$|/(export|download|certificate|receipt|report\.pdf|workbook)(/|$)")
+EXPORT_QUERY = re.compile(r"(^|&)(format=(xlsx|pdf)|download=)")
 
 
 # Visible text that reads as a program's, not a person's: snake_case words, Python reprs, English on a Chinese page.
@@ -74,6 +78,37 @@ def _followable(href: str, origin: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+LINKS_AND_GET_FORMS = """() => {
+  const out = Array.from(document.querySelectorAll('a[href]')).filter(a => !a.closest('svg'))
+    .map(a => a.href.split('#')[0]);
+  for (const button of document.querySelectorAll('form button, form input[type=submit]')) {
+    const form = button.form;
+    if (!form || (form.getAttribute('method') || 'get').toLowerCase() !== 'get') continue;
+    const url = new URL(button.getAttribute('formaction') ? button.formAction : form.action);
+    new FormData(form).forEach((value, key) => { if (typeof value === 'string') url.searchParams.append(key, value); });
+    if (button.name) url.searchParams.set(button.name, button.value);
+    out.push(url.href.split('#')[0]);
+  }
+  return out;
+}"""
+
+
+def page_exports(page: Any) -> list[str]:
+    """Same-site links of the page on the screen to spreadsheets and PDFs (exports, certificates, receipts), and the
+    downloads its GET forms' buttons ask for with the form's values as they stand."""
+    origin = page.evaluate("location.origin")
+    found = []
+    for href in page.evaluate(LINKS_AND_GET_FORMS):
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != origin or parts.path.startswith(("/api/", "/admin/", "/static/")):
+            continue
+        if EXPORT_PATH.search(parts.path) or EXPORT_QUERY.search(parts.query):
+            url = parts.path + (f"?{parts.query}" if parts.query else "")
+            if url not in found:
+                found.append(url)
+    return found
+
+
 def page_links(page: Any) -> list[str]:
     """Same-site links of the page on the screen that open pages (not downloads), in document order."""
     origin = page.evaluate("location.origin")
@@ -97,11 +132,13 @@ def crawl(
     seen_routes: set[str],
     depth: int = 2,
     on_page: Callable[[str, Any], None] | None = None,
+    exports: dict[str, str] | None = None,
 ) -> list[str]:
     """Visits the pages of the logged-in user of `page`: `start` and the pages linked from it (one tap), then pages
     linked from those, `depth` taps deep,
     one URL per route not in `seen_routes` (which is updated, so a route checked for one role is not checked
-    again for the next). `on_page(url, response)` is called on each page; the URLs visited are returned."""
+    again for the next). `on_page(url, response)` is called on each page; the URLs visited are returned.
+    `exports` (route → URL) gathers the spreadsheets and PDFs the visited pages link to, one per route."""
     chosen: list[str] = []
     frontier = []
     for url in start:  # where the user starts is followed even when another user's visit checked it
@@ -123,7 +160,12 @@ def crawl(
             response = open_page(page, url)
             if on_page:
                 on_page(url, response)
-            if level < depth and response is not None and is_html(response):
+            if response is None or not is_html(response):
+                continue
+            if exports is not None:
+                for export in page_exports(page):
+                    exports.setdefault(route_of(urlsplit(export).path) or export, export)
+            if level < depth:
                 next_frontier.extend(page_links(page))
         frontier = next_frontier
     return chosen
@@ -143,6 +185,11 @@ def is_html(response: Any) -> bool:
     return bool(response.headers.get("content-type", "").startswith("text/html"))
 
 
+# A finger's target: 44×44 CSS px (WCAG 2.5.5, AAA), 48×48 in elder mode.
+TARGET_PX = 44
+ELDER_TARGET_PX = 48
+TARGETS_LISTED = int(os.environ.get("LINLI_TARGETS_LISTED", "8"))  # more when fixing many at once
+
 AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -150,8 +197,9 @@ AXE_RUN = """async (tags) => {
       n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}));
 }"""
 
-# Targets: links and buttons a finger taps. Not counted: links inside running text (WCAG 2.5.8's inline exception),
-# the skip link (off screen until focused), and drawings in maps (SVG; their places are listed beside the map).
+# Targets: links, buttons, fields and boxes with their labels, what a finger taps. Not counted: links inside running
+# text (WCAG's inline exception), the skip link (off screen until focused), and drawings in maps (SVG; their places
+# are listed beside the map).
 TARGETS = """(min) => {
   const out = [];
   const inRunningText = (el) => {
@@ -161,13 +209,19 @@ TARGETS = """(min) => {
     const own = (el.innerText || '').trim().length;
     return (block.innerText || '').trim().length > own + 6;
   };
-  const selector = 'a[href], button, input[type=submit], input[type=button], summary, [role=button]';
+  // a box is tapped through its label too: the label that holds it (or names it) is the target
+  const box = (el) => {
+    if (el.type !== 'checkbox' && el.type !== 'radio') return el;
+    return el.closest('label') || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`)) || el;
+  };
+  const selector = 'a[href], button, summary, [role=button], select, textarea, '
+    + 'input:not([type=hidden]):not([type=file])';
   for (const el of document.querySelectorAll(selector)) {
     if (el.closest('svg') || el.classList.contains('skip')) continue;
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none') continue;
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0) continue;
+    const r = box(el).getBoundingClientRect();
+    if (r.width <= 1 && r.height <= 1) continue;  // nothing, or hidden for screen readers only
     if (r.width >= min && r.height >= min) continue;
     if (inRunningText(el)) continue;
     const name = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30);
@@ -208,14 +262,15 @@ def raw_text_problems(text: str, *, chinese: bool) -> list[str]:
 
 def check_page(page: Any, *, elder: bool) -> list[str]:
     """What is wrong with the page on the screen: axe-core's serious and critical violations, tap targets under
-    44×44 CSS px in elder mode (24×24 otherwise, WCAG 2.2 AA), raw codes and English in the text."""
+    44×44 CSS px (48×48 in elder mode), raw codes and English in the text."""
     problems = []
     for v in page.evaluate(AXE_RUN, AXE_TAGS):
         if v["impact"] in FAILING_IMPACTS:
             problems.append(f"axe {v['impact']} {v['id']} ({v['help']}): {' | '.join(v['nodes'])}")
-    small = page.evaluate(TARGETS, 44 if elder else 24)
+    least = ELDER_TARGET_PX if elder else TARGET_PX
+    small = page.evaluate(TARGETS, least)
     if small:
-        problems.append(f"targets under {44 if elder else 24} px: {'; '.join(small[:8])}")
+        problems.append(f"targets under {least} px: {'; '.join(small[:TARGETS_LISTED])}")
     chinese = (page.evaluate("document.documentElement.lang") or "").startswith("zh")
     problems.extend(raw_text_problems(page.evaluate(VISIBLE_TEXT), chinese=chinese))
     return problems
@@ -226,3 +281,34 @@ def check_response(page: Any, response: Any, *, elder: bool) -> list[str]:
     if response is None or response.status >= 400:
         return [f"a link leads to an error: {response.status if response else 'the page did not open'}"]
     return check_page(page, elder=elder) if is_html(response) else []
+
+
+def file_text(content: bytes, content_type: str) -> str | None:
+    """The text a person reads in a spreadsheet (every sheet's name and cell) or a PDF; None for other files."""
+    import io
+
+    if content_type.startswith("application/pdf") or content[:5] == b"%PDF-":
+        from pypdf import PdfReader
+
+        return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(content)).pages)
+    if "spreadsheetml" in content_type or content[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        lines = []
+        for sheet in book.worksheets:
+            lines.append(sheet.title)
+            for row in sheet.iter_rows(values_only=True):
+                lines.append("\t".join(str(v) for v in row if v is not None))
+        return "\n".join(lines)
+    return None
+
+
+def check_export(page: Any, url: str, *, chinese: bool) -> list[str]:
+    """The problems of a spreadsheet or PDF the logged-in user of `page` downloads from `url`: an error, or raw
+    codes, Python values and (for a Chinese reader) English in its text."""
+    response = page.request.get(page.base_url + url)
+    if response.status >= 400:
+        return [f"the file link leads to an error: {response.status}"]
+    text = file_text(response.body(), response.headers.get("content-type", ""))
+    return [] if text is None else raw_text_problems(text, chinese=chinese)

@@ -99,6 +99,8 @@ MERGED = [
     ("facility code", "Code", "编号"),
     (None, "Code", "编码"),
     (None, "Name", "姓名"),
+    (None, "Filter", "筛选"),  # not Django's own 过滤器
+    (None, "Actions", "操作"),  # the hidden heading of a table's column of buttons
 ]
 
 

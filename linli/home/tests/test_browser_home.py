@@ -28,7 +28,7 @@ def elder(community: Any, make_user: Any) -> Any:
 def phone(browser: Any, live_server: Any) -> Any:
     context = browser.new_context(locale="zh-CN", viewport=PHONE)
     pg = context.new_page()
-    pg.set_default_timeout(15_000)
+    pg.set_default_timeout(30_000)  # a loaded CI machine can take a while to start a page
     pg.base_url = live_server.url
     yield pg
     context.close()

@@ -214,3 +214,20 @@ def test_up_to_a_hundred_new_sites_may_be_asked_for():
         ).is_valid()
 
     assert valid(100) and not valid(101)
+
+
+def test_the_chinese_excel_reads_as_chinese(done_run, users):
+    """Every sheet name and cell of the workbook a Chinese reader downloads: no codes, Python values or English."""
+    from linli.core.tests.accessibility import file_text, raw_text_problems
+
+    response = client_for(users["community_admin"], "zh-hans").get(f"/planning/runs/{done_run.pk}.xlsx")
+    text = file_text(response.content, response["Content-Type"])
+    assert text is not None and "覆盖" in text and "市北社区" in text
+    assert raw_text_problems(text, chinese=True) == [], text
+
+
+def test_the_warnings_name_the_categories_with_no_facility(done_run, users):
+    """The engine lists the categories of the rules with no facility by code; the page names them."""
+    page = client_for(users["community_admin"], "zh-hans").get("/planning/communities/shibei/").content.decode()
+    assert "没有任何设施" in page and "幼儿园" in page
+    assert "kindergarten" not in page.split("没有任何设施")[1].split("</p>")[0]

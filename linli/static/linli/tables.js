@@ -1,7 +1,9 @@
 // In elder mode on a narrow screen, tables show each row as a card (see linli.css); this labels every cell with
 // its column's heading so that a card still says what each value is. Without JavaScript the table scrolls.
 document.querySelectorAll("table.table").forEach((table) => {
-  const headings = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+  // a heading only for screen readers (an actions column's) labels no card line
+  const heading = (th) => (th.querySelector(".visually-hidden")?.textContent.trim() === th.textContent.trim() ? "" : th.textContent.trim());
+  const headings = Array.from(table.querySelectorAll("thead th")).map(heading);
   if (headings.length < 2) return;
   table.querySelectorAll("tbody tr").forEach((row) => {
     let column = 0;
