@@ -61,6 +61,7 @@ def serve(url: str, workers: int = 4) -> Iterator[str]:
 def _redis() -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
+        print("no redis-server: serving without Redis (sessions in the database, a cache per worker)", flush=True)
         yield ""
         return
     port = free_port()
