@@ -6,6 +6,7 @@ the database connection) rather than Django's test client."""
 import contextlib
 import http.cookiejar
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -51,11 +52,42 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(url: str, workers: int = 4) -> Iterator[str]:
-    """Collect the static files, start gunicorn on `url`'s database and yield its base URL; stop it after."""
+    """Collect the static files, start gunicorn on `url`'s database and yield its base URL; stop it after.
+    Production runs with Redis (the shared cache, sessions and the task queue): when `redis-server` is installed a
+    private one is started for the run (no persistence), otherwise the workers run without it."""
+    with _redis() as redis_url, _gunicorn(url, workers, {"REDIS_URL": redis_url} if redis_url else {}) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _redis() -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        print("no redis-server: serving without Redis (sessions in the database, a cache per worker)", flush=True)
+        yield ""
+        return
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def _gunicorn(url: str, workers: int, extra: dict[str, str]) -> Iterator[str]:
     subprocess.run(
         [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
-        env=production_env(url),
+        env={**production_env(url), **extra},
         check=True,
     )
     port = free_port()
@@ -74,7 +106,7 @@ def serve(url: str, workers: int = 4) -> Iterator[str]:
             "120",
         ],
         cwd=ROOT,
-        env=production_env(url),
+        env={**production_env(url), **extra},
     )
     try:
         for _ in range(120):

@@ -10,7 +10,8 @@ and `linli_bench_ledger`, migrated, where <clients> processes run each workload 
 - transfer: `points_transfer` between random resident accounts (idempotency check, row locks in key order, two
   entries, two balance updates, the floor checked, an audit row);
 - earn: `points_earn` by the volunteering rule (10 points an hour, daily cap 80, yearly cap 2000), as a confirmed
-  service record earns: the rule read, both accounts locked, the day's and the year's earnings summed for the caps;
+  service record earns: the rule read, both accounts locked, the day's, month's and year's earnings summed for the
+  caps, the award posted (on PostgreSQL all in one statement, the function `ledger_earn`);
 - market: a resident's whole purchase: `order_place` (product locked, stock taken, points held in escrow, the order
   and its code), `order_redeem` by the merchant's staff (merchant locked, escrow to the merchant), then
   `order_refund` by the staff (points back, stock back): three ledger transactions, each counted.
@@ -101,6 +102,8 @@ def prepare() -> dict[str, object]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.db import transaction
+
     from linli.accounts.models import Role, RoleAssignment, User
     from linli.ledger import services
     from linli.ledger.models import Account, Merchant, Product
@@ -118,18 +121,19 @@ def prepare() -> dict[str, object]:
     )
     source = services.funding_account(community, "community_fund", "points")
     ids = []
-    for r in residents:
-        account = services.resident_account(r)
-        services.points_transfer(
-            community=community,
-            from_account=source,
-            to_account=account,
-            points=1_000_000,
-            idempotency_key=f"seed-{r.pk}",
-            memo="bench seed",
-            kind="grant",
-        )
-        ids.append(account.pk)
+    with transaction.atomic():  # one commit for the seeding, not one per resident
+        for r in residents:
+            account = services.resident_account(r)
+            services.points_transfer(
+                community=community,
+                from_account=source,
+                to_account=account,
+                points=1_000_000,
+                idempotency_key=f"seed-{r.pk}",
+                memo="bench seed",
+                kind="grant",
+            )
+            ids.append(account.pk)
     assert Account.objects.filter(pk__in=ids, balance=1_000_000).count() == ACCOUNTS
     staff = User.objects.create(mobile="13800000000", password="!")
     RoleAssignment.objects.create(user=staff, role=Role.MERCHANT_STAFF, community=community)
@@ -332,12 +336,21 @@ plans of its statements for the life of the connection. A transfer made outside 
 statement's own transaction: one round trip, no BEGIN and COMMIT; that is why it is the fastest path and why it alone
 is not what users get.
 
-Earning adds what the caps need: the rule read (and seeded if missing), both accounts locked first (the resident's
-row serialises the cap check), and the day's and the year's earnings of the rule summed, between BEGIN and COMMIT.
+Earning is one statement too (migration `ledger/0009_earning_function`, `_earn_pg` in
+`linli/ledger/services/earning.py`): the function `ledger_earn` reads the rule, finds both accounts, locks them in
+key order, sums the day's, month's and year's earnings for the caps and posts through `ledger_post`. Every earning
+by a rule pays from the same funding account, so its row lock is what earnings queue on: it used to be held from the
+first of five round trips to the COMMIT (and on a loaded machine the process holding it is often not running); now
+for one statement. The first earning of a resident (or of a community) still takes the general path, which opens
+the accounts and stores the rules. Inside a caller's transaction (volunteering confirms a service record and earns
+in one) the lock lasts until that transaction commits.
 A purchase locks its product, takes the stock, holds the points in escrow and writes the order with a fresh code; a
 redemption locks the merchant and the order; a refund locks the product and the order and gives both back. Each is
-several statements in a transaction where a transfer is one: what remains is mostly Python (Django's ORM and cursor
-wrapper, the audit row's JSON, the idempotency fingerprint) against pgbench's C client.
+several statements in a transaction where a transfer is one (a cycle is about 35 statements, and the two
+notifications, written after each commit, are two more commits); each takes the community's escrow account's row
+lock at its posting and keeps it to its COMMIT, so purchases and redemptions queue on that row. What remains is
+those round trips and Python (Django's ORM and cursor wrapper, the audit row's JSON, the idempotency fingerprint)
+against pgbench's C client; moving the order's own writes into one function as earning's are is the next step.
 """
     )
 

@@ -87,6 +87,26 @@ def test_production_keeps_database_connections_between_requests(env, expected):
     assert run.stdout.strip() == expected, run.stderr
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "django.contrib.sessions.backends.db"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_production_reads_sessions_from_the_cache_only_when_all_workers_share_it(env, expected):
+    code = "from django.conf import settings as s; print(s.SESSION_ENGINE)"
+    run = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stdout.strip() == expected, run.stderr
+
+
 @pytest.mark.django_db
 def test_pages_and_the_api_carry_a_strict_content_security_policy():
     for path in ("/", "/accounts/login/", "/api/v1/docs"):

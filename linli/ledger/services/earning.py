@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident
 from linli.places.models import Community
@@ -19,7 +20,7 @@ from .. import rules, selectors
 from ..codes import FUNDING_CODES, FundingCode
 from ..models import MAX_CAP, MAX_RULE_POINTS, Account, EarningRule, Entry, Transaction, TransactionKind, Unit
 from .accounts import earning_rules_seed, funding_account, resident_account
-from .posting import _fingerprint, _key, _once, _post, lock_accounts, whole_amount
+from .posting import WrittenEntry, _fingerprint, _key, _once, _post, _prepared_cursor, lock_accounts, whole_amount
 
 
 @dataclass(frozen=True)
@@ -233,11 +234,11 @@ def points_earn(
         raise NotFound(
             _("This resident is not registered in this community."), field="resident", code="other_community"
         )
-    rule = earning_rule_get(community, rule_code)
     now = now or timezone.now()
-    fingerprint = _fingerprint(op="earn", resident=resident.pk, rule=rule.code, quantity=quantity)
+    fingerprint = _fingerprint(op="earn", resident=resident.pk, rule=rule_code, quantity=quantity)
 
     def operation() -> EarnResult:
+        rule = earning_rule_get(community, rule_code)
         to = resident_account(resident, Unit.POINTS)
         source = funding_account(community, rule.funding_code, Unit.POINTS)
         locked = lock_accounts([to, source])  # the resident's row serialises the cap check
@@ -272,8 +273,97 @@ def points_earn(
         )
         return EarnResult(points=points, transaction=txn if points else None, asked=asked)
 
+    def one_statement() -> EarnResult:
+        earned = _earn_pg(community, resident, rule_code, quantity, key, fingerprint, actor, memo, now)
+        if earned is not None:
+            return earned
+        with transaction.atomic():  # the rule or an account to open first, or a refusal to word
+            return operation()
+
     def replay(txn: Transaction) -> EarnResult:
         points = sum(e.amount for e in txn.entries.all() if e.amount > 0)
-        return EarnResult(points=points, transaction=txn if points else None, asked=rule.points * quantity)
+        return EarnResult(
+            points=points,
+            transaction=txn if points else None,
+            asked=earning_rule_get(community, rule_code).points * quantity,
+        )
 
+    if connection.vendor == "postgresql":
+        return _once(community, key, fingerprint, one_statement, replay, one_statement=True)
     return _once(community, key, fingerprint, operation, replay)
+
+
+# One call of the earning function (migration ledger/0009): the rule and both accounts found, locked in key order,
+# the caps summed and the award posted in one statement. No row: the general path decides.
+_EARN_SQL = """SELECT * FROM ledger_earn(
+    %(community)s, %(resident)s, %(rule_code)s, %(quantity)s, %(key)s, %(fingerprint)s, %(memo)s, %(occurred_at)s,
+    %(actor)s, %(day_start)s, %(day_end)s, %(month_start)s, %(month_end)s, %(year_start)s, %(year_end)s, %(at)s,
+    %(audit_actor)s, %(object_type)s, %(after)s)"""
+
+
+def _earn_pg(
+    community: Community,
+    resident: Resident,
+    rule_code: str,
+    quantity: int,
+    key: str,
+    fingerprint: str,
+    actor: Any,
+    memo: str,
+    now: dt.datetime,
+) -> EarnResult | None:
+    day_start, day_end, year_start, year_end = _local_day_bounds(now)
+    month_start, month_end = _local_month_bounds(now)
+    txn = Transaction(
+        community=community,
+        kind=TransactionKind.EARN,
+        idempotency_key=key,
+        fingerprint=fingerprint,
+        rule_code=rule_code,
+        memo=memo[:200],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        occurred_at=now,
+    )
+    row = audit_row(
+        actor=txn.actor,
+        action="points.earn",
+        object_type=Transaction._meta.label_lower,
+        community=community,
+        after={"rule": rule_code, "quantity": quantity},
+    )
+    params = {
+        "community": community.pk,
+        "resident": resident.pk,
+        "rule_code": rule_code,
+        "quantity": quantity,
+        "key": key,
+        "fingerprint": fingerprint,
+        "memo": txn.memo,
+        "occurred_at": now,
+        "actor": txn.actor_id,
+        "day_start": day_start,
+        "day_end": day_end,
+        "month_start": month_start,
+        "month_end": month_end,
+        "year_start": year_start,
+        "year_end": year_end,
+        "at": timezone.now(),
+        "audit_actor": row["actor_id"],
+        "object_type": row["object_type"],
+        "after": Jsonb(row["after"]),
+    }
+    with _prepared_cursor() as cursor:
+        cursor.execute(_EARN_SQL, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    awarded, asked = int(rows[0][0]), int(rows[0][1])
+    if not awarded:
+        return EarnResult(points=0, transaction=None, asked=asked)
+    txn.pk = rows[0][3]
+    txn._state.adding = False
+    txn._state.db = connection.alias
+    txn._written_entries = [  # type: ignore[attr-defined]
+        WrittenEntry(pk, account, unit, amount, after) for _a, _b, pk, _txn, account, unit, amount, after in rows
+    ]
+    return EarnResult(points=awarded, transaction=txn, asked=asked)

@@ -287,17 +287,25 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
     if not rules.can_sell(actor, merchant):
         raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
     code = "".join(ch for ch in str(code) if ch.isdigit())
-    order = Order.objects.filter(merchant=merchant, code=code).select_related("resident__community").first()
+    order = (
+        Order.objects.filter(merchant=merchant, code=code)
+        .select_related("resident__community", "resident__user")
+        .first()
+    )
     if order is None:
         raise NotFound(_("No order with this code at this merchant."), field="code", code="unknown_code")
     now = now or timezone.now()
     with transaction.atomic():
         # The right to sell is decided again on the merchant's row as it is now (it may have been suspended since
         # it was read); FOR NO KEY UPDATE, so that orders being placed meanwhile (which reference it) need not wait.
-        merchant = Merchant.objects.select_for_update(no_key=True).get(pk=merchant.pk)
+        merchant = (
+            Merchant.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("community")
+            .get(pk=merchant.pk)
+        )
         if not rules.can_sell(actor, merchant):
             raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update(of=("self",)).select_related("product").get(pk=order.pk)
         if locked.status == Order.Status.REDEEMED:
             raise Conflict(
                 _("This code was already redeemed on %(when)s.")
@@ -355,7 +363,7 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
         product = Product.objects.select_for_update().get(pk=order.product_id)
         locked = (  # only the order's row: the merchant's is locked by a redemption, before its order
             Order.objects.select_for_update(of=("self",))
-            .select_related("resident__community", "merchant__community")
+            .select_related("community", "resident__community", "resident__user", "merchant__community")
             .get(pk=order.pk)
         )
         if locked.status == Order.Status.REFUNDED:
