@@ -56,4 +56,4 @@ def test_the_month_under_way_is_to_date_beside_the_same_days_of_last_month(users
     assert all(set(r["to_date"]) == set(r["same_days_last_month"]) for r in rows)
     page = client.get("/cockpit/city/").content.decode()
     assert 'data-testid="month-to-date"' in page and "本月至今" in page and "上月同期" in page
-    assert page.count("<th scope=\"row\">") >= 2  # one row per community
+    assert page.count('<th scope="row">') >= 2  # one row per community
