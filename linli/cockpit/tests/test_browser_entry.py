@@ -32,7 +32,8 @@ def test_a_worker_enters_an_indicator_with_a_photo_on_a_phone(browser: Any, live
     form = page.locator("[data-testid=entry-form]")
     form.locator("select[name=code]").select_option("neighbourhood_events")
     month = dt.date.today().replace(day=1)
-    form.locator("input[name=month]").fill(month.isoformat())
+    # the month offered is this month's first day, in the form a date input reads
+    assert form.locator("input[name=month]").input_value() == month.isoformat()
     form.locator("input[name=value]").fill("5")
     form.locator("input[name=note]").fill("十一月邻里节等五场")
     form.locator("input[name=evidence]").set_input_files(
@@ -42,7 +43,8 @@ def test_a_worker_enters_an_indicator_with_a_photo_on_a_phone(browser: Any, live
     screenshot(page, "cockpit-entry-elder-filled")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    assert "已记录" in page.inner_text("main") or "已记录" in page.content()
+    assert "数值已记录。" in page.inner_text("main")
+    assert "邻里节.jpg" in page.inner_text("main") and "5 场" in page.inner_text("main")
     entry = IndicatorEntry.objects.get()
     assert (entry.code, entry.value, entry.month) == ("neighbourhood_events", 5, month)
     assert entry.evidence.count() == 1 and entry.evidence.get().file.name.endswith(".jpg")
