@@ -160,7 +160,7 @@ def explanation_rows(explanation: Explanation, english: bool) -> list[dict[str, 
                 "name": i.name(english),
                 "source": i.source,
                 "change": change,
-                "per_point": _("each %(step)s earns one point") % {"step": _number(step.per_point) + unit}
+                "per_point": _("(each %(step)s earns one point)") % {"step": _number(step.per_point) + unit}
                 if step.per_point is not None
                 else "",
                 "gain": _number(step.gain),

@@ -96,11 +96,11 @@ def community_cockpit(request: HttpRequest, code: str) -> HttpResponse:
 
 # What the street and city screens set the month under way beside: the same days of last month.
 TO_DATE_ROWS = (
-    ("services_used", "bookings", gettext_lazy("Bookings used")),
-    ("services_used", "canteen_meals", gettext_lazy("Canteen meals")),
-    ("points", "earned", gettext_lazy("Points earned")),
-    ("volunteering", "hours", gettext_lazy("Volunteer hours")),
-    ("reports", "resolved", gettext_lazy("Reports resolved")),
+    ("services_used", "bookings", gettext_lazy("Bookings used"), ""),
+    ("services_used", "canteen_meals", gettext_lazy("Canteen meals"), ""),
+    ("points", "earned", gettext_lazy("Points earned"), ""),
+    ("volunteering", "hours", gettext_lazy("Volunteer hours"), gettext_lazy("hours")),
+    ("reports", "resolved", gettext_lazy("Reports resolved"), ""),
 )
 
 
@@ -118,7 +118,7 @@ def month_context(month: dt.date | None, months: list[dt.date], views: list[sele
                     v,
                     [
                         ((figures.get(group) or {}).get(item, 0), (last.get(group) or {}).get(item, 0))
-                        for group, item, _label in TO_DATE_ROWS
+                        for group, item, _label, _unit in TO_DATE_ROWS
                     ],
                 )
             )
@@ -127,7 +127,7 @@ def month_context(month: dt.date | None, months: list[dt.date], views: list[sele
         "months": months,
         "under_way": under_way,
         "days_so_far": timezone.localdate().day,
-        "to_date_labels": [label for _g, _i, label in TO_DATE_ROWS],
+        "to_date_labels": [(label, unit) for _g, _i, label, unit in TO_DATE_ROWS],
         "to_date": to_date,
     }
 
