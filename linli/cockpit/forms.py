@@ -24,7 +24,7 @@ class MultipleFileField(forms.FileField):
 
 class EntryForm(forms.Form):
     code = forms.ChoiceField(label=_("Indicator"))
-    month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "date"}))
+    month = forms.DateField(label=_("Month"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     value = forms.FloatField(label=_("Value"), min_value=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     evidence = MultipleFileField(label=_("Evidence (files or photos)"), required=False)

@@ -69,3 +69,7 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+    @property
+    def name(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from linli.core.exports import append_row
 from linli.core.pdf import pdf_from_html
 
-from .evaluation import Evaluation, evaluate
+from .evaluation import Evaluation, Explanation, evaluate
 from .framework import Framework
 from .models import Snapshot
 
@@ -117,6 +117,58 @@ def indicator_rows(framework: Framework, evaluation: Evaluation, english: bool) 
         }
         for s in evaluation.scores
     ]
+
+
+def _number(value: float) -> str:
+    """A figure as people read it: thousands separators, at most two decimals, no trailing zeros."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def explanation_rows(explanation: Explanation, english: bool) -> list[dict[str, Any]]:
+    """Each missing point of the evaluation as a row to read: the indicator, where it stands, the change that would
+    meet its target, what that earns and the overall score after it (the steps are cumulative)."""
+    from linli.core.scenarios import Scenario
+
+    scenarios = dict(Scenario.choices)
+    rows = []
+    for step in explanation.steps:
+        i = step.indicator
+        unit = f" {i.unit}" if i.unit and i.unit != "%" else i.unit
+        if step.value is None:
+            change = (
+                _("Enter this month's value with its evidence (target %(target)s).")
+                if i.source == "entered"
+                else _("No value from the records yet (target %(target)s).")
+            ) % {"target": _number(i.target) + unit}
+        elif i.higher_is_better:
+            change = _("Raise from %(value)s to %(target)s (+%(change)s).") % {
+                "value": _number(step.value) + unit,
+                "target": _number(i.target) + unit,
+                "change": _number(step.change or 0) + unit,
+            }
+        else:
+            change = _("Bring down from %(value)s to %(target)s (−%(change)s).") % {
+                "value": _number(step.value) + unit,
+                "target": _number(i.target) + unit,
+                "change": _number(step.change or 0) + unit,
+            }
+        rows.append(
+            {
+                "code": i.code,
+                "scenario": scenarios[i.scenario],
+                "name": i.name(english),
+                "source": i.source,
+                "change": change,
+                "per_point": _("(each %(step)s earns one point)") % {"step": _number(step.per_point) + unit}
+                if step.per_point is not None
+                else "",
+                "gain": _number(step.gain),
+                "overall_after": _number(step.overall_after),
+                "reaches": level_label(step.reaches) if step.reaches else "",
+            }
+        )
+    return rows
 
 
 def overall_of(framework: Framework, snapshot: Snapshot) -> float:

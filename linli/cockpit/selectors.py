@@ -1,18 +1,19 @@
 """Reading the cockpit: always from stored snapshots (one query per screen), scoped to the viewer."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from linli.core.errors import NotFound
+from linli.core.errors import DomainError, NotFound
 from linli.places.models import Community, Street
 
 from . import rules
 from .evaluation import Evaluation, evaluate
 from .framework import Framework
-from .models import IndicatorEntry, Snapshot
+from .models import Evidence, IndicatorEntry, Snapshot
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,42 @@ def latest_snapshots(communities: QuerySet[Community]) -> dict[int, Snapshot]:
     return latest
 
 
-def community_views(communities: QuerySet[Community], framework: Framework) -> list[CommunityView]:
-    snaps = latest_snapshots(communities)
+def month_of(text: str | None) -> dt.date | None:
+    """A month asked for as `YYYY-MM` (None: not asked); a clear error otherwise."""
+    if not text:
+        return None
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        raise DomainError(_("Give the month as YYYY-MM, e.g. 2026-11."), field="month") from None
+
+
+def months_of(communities: QuerySet[Community]) -> list[dt.date]:
+    """The months with a snapshot for any of these communities, newest first."""
+    rows = Snapshot.objects.filter(community_id__in=communities.values("pk")).order_by("-month")
+    return list(rows.values_list("month", flat=True).distinct())
+
+
+def compared_month(communities: QuerySet[Community], month: dt.date | None) -> dt.date | None:
+    """The one month a street or the city compares its communities on: the month asked for, else the newest month
+    any of them has, so that every community is read on the same month."""
+    if month is not None:
+        return month.replace(day=1)
+    months = months_of(communities)
+    return months[0] if months else None
+
+
+def community_views(
+    communities: QuerySet[Community], framework: Framework, month: dt.date | None = None
+) -> list[CommunityView]:
+    """Each community evaluated on its newest month, or on `month` for all of them (None where it has no figures)."""
+    if month is None:
+        snaps = latest_snapshots(communities)
+    else:
+        snaps = {
+            s.community_id: s
+            for s in Snapshot.objects.filter(community_id__in=communities.values("pk"), month=month.replace(day=1))
+        }
     views = []
     for community in communities.select_related("street"):
         snap = snaps.get(community.pk)
@@ -55,11 +90,24 @@ def community_view(community: Community, framework: Framework) -> CommunityView:
     return view
 
 
-def city_views(*, user: Any, framework: Framework) -> list[CommunityView]:
-    """Every community's latest month, for city viewers."""
+def compared_views(
+    communities: QuerySet[Community], framework: Framework, asked: dt.date | None
+) -> tuple[dt.date | None, list[CommunityView]]:
+    """The month compared (see `compared_month`) and every community on it; with no figures anywhere yet, every
+    community without any."""
+    month = compared_month(communities, asked)
+    if month is None:
+        return None, [CommunityView(c, None, None) for c in communities.select_related("street")]
+    return month, community_views(communities, framework, month)
+
+
+def city_views(
+    *, user: Any, framework: Framework, month: dt.date | None = None
+) -> tuple[dt.date | None, list[CommunityView]]:
+    """Every community on the same month (the newest any has, unless `month` is asked for), for city viewers."""
     if not rules.can_view_city(user):
         raise NotFound(_("Only city viewers see the city cockpit."))
-    return community_views(Community.objects.all(), framework)
+    return compared_views(Community.objects.all(), framework, month)
 
 
 def streets_for_city(*, user: Any) -> QuerySet[Street]:
@@ -87,4 +135,14 @@ def history(community: Community, months: int = 12) -> list[Snapshot]:
 
 
 def entries_of(community: Community) -> QuerySet[IndicatorEntry]:
-    return IndicatorEntry.objects.filter(community=community).select_related("entered_by").prefetch_related("evidence")
+    entries = IndicatorEntry.objects.filter(community=community).select_related("entered_by", "community")
+    return entries.prefetch_related("evidence")
+
+
+def evidence_get(*, user: Any, code: str, pk: int) -> Evidence:
+    """One evidence file of a community the user may see the cockpit of."""
+    community = community_for_cockpit(user=user, code=code)
+    evidence = Evidence.objects.filter(pk=pk, entry__community=community).first()
+    if evidence is None:
+        raise NotFound(_("No such evidence."))
+    return evidence

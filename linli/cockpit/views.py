@@ -1,13 +1,14 @@
 """Cockpit screens (community big screen, street, city), the evaluation, and its PDF and Excel reports."""
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
@@ -16,6 +17,7 @@ from linli.people.ages import AgeTier
 from linli.places.models import Community
 
 from . import maps, reports, rules, selectors, services
+from .evaluation import explain
 from .forms import EntryForm
 from .framework import load_framework
 
@@ -34,12 +36,15 @@ def community_context(community: Community, *, tiles: bool | None = None) -> dic
     figures = snap.figures if snap else {}
     age_labels = dict(AgeTier.choices)
     history = selectors.history(community)
+    explanation = explain(framework, evaluation) if evaluation else None
     return {
         "community": community,
         "snapshot": snap,
         "evaluation": evaluation,
         "framework": framework,
         "indicator_rows": reports.indicator_rows(framework, evaluation, english) if evaluation else [],
+        "explanation": explanation,
+        "explanation_rows": reports.explanation_rows(explanation, english) if explanation else [],
         "scenario_rows": [(scenario_names[s], score) for s, score in evaluation.scenarios.items()]
         if evaluation
         else [],
@@ -89,15 +94,55 @@ def community_cockpit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# What the street and city screens set the month under way beside: the same days of last month.
+TO_DATE_ROWS = (
+    ("services_used", "bookings", gettext_lazy("Bookings used"), ""),
+    ("services_used", "canteen_meals", gettext_lazy("Canteen meals"), ""),
+    ("points", "earned", gettext_lazy("Points earned"), ""),
+    ("volunteering", "hours", gettext_lazy("Volunteer hours"), gettext_lazy("hours")),
+    ("reports", "resolved", gettext_lazy("Reports resolved"), ""),
+)
+
+
+def month_context(month: dt.date | None, months: list[dt.date], views: list[selectors.CommunityView]) -> dict[str, Any]:
+    """The month a street or the city is compared on, the months to choose from, and, for the month under way,
+    each community's figures to date beside the same days of last month."""
+    under_way = month is not None and month == timezone.localdate().replace(day=1)
+    to_date = []
+    if under_way:
+        for v in views:
+            figures = v.snapshot.figures if v.snapshot else {}
+            last = figures.get("same_days_last_month", {})
+            to_date.append(
+                (
+                    v,
+                    [
+                        ((figures.get(group) or {}).get(item, 0), (last.get(group) or {}).get(item, 0))
+                        for group, item, _label, _unit in TO_DATE_ROWS
+                    ],
+                )
+            )
+    return {
+        "month": month,
+        "months": months,
+        "under_way": under_way,
+        "days_so_far": timezone.localdate().day,
+        "to_date_labels": [(label, unit) for _g, _i, label, unit in TO_DATE_ROWS],
+        "to_date": to_date,
+    }
+
+
 @login_required
 def street_cockpit(request: HttpRequest, code: str) -> HttpResponse:
     street = selectors.street_for_cockpit(user=request.user, code=code)
     framework = load_framework()
-    views = selectors.community_views(street.communities.all(), framework)
+    communities = street.communities.all()
+    month, views = selectors.compared_views(communities, framework, selectors.month_of(request.GET.get("month")))
     return render(
         request,
         "cockpit/street.html",
         {
+            **month_context(month, selectors.months_of(communities), views),
             "street": street,
             "views": views,
             "map": maps.street_map(street),
@@ -117,7 +162,9 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
     if not rules.can_view_city(request.user):
         raise NotFound(_("Only city viewers see the city cockpit."))
     framework = load_framework()
-    views = selectors.city_views(user=request.user, framework=framework)
+    month, views = selectors.city_views(
+        user=request.user, framework=framework, month=selectors.month_of(request.GET.get("month"))
+    )
     indexed = [v for v in views if v.supply_index is not None]
     below = sorted(
         (v for v in indexed if v.supply_index < framework.index_threshold),  # type: ignore[operator]
@@ -131,6 +178,7 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
         request,
         "cockpit/city.html",
         {
+            **month_context(month, selectors.months_of(Community.objects.all()), views),
             "framework": framework,
             "views": views,
             "below": below,
@@ -149,7 +197,7 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     framework = load_framework()
     can_enter = rules.can_enter_values(request.user, community)
     entered = [(i.code, i.name(_english())) for i in framework.indicators if i.source == "entered"]
-    names = {i.code: i.name(_english()) for i in framework.indicators}
+    names = {i.code: (i.name(_english()), i.unit) for i in framework.indicators}
     form = EntryForm(
         request.POST or None,
         request.FILES or None,
@@ -183,9 +231,22 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
             **community_context(community),
             "form": form,
             "can_enter": can_enter,
-            "entries": [(e, names.get(e.code, e.code)) for e in selectors.entries_of(community)[:30]],
+            "entries": [(e, *names.get(e.code, (e.code, ""))) for e in selectors.entries_of(community)[:30]],
         },
     )
+
+
+@login_required
+def evidence_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """An entered value's evidence, to those who may see the community's cockpit; served as a download."""
+    try:
+        evidence = selectors.evidence_get(user=request.user, code=code, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # The reports' languages: Chinese unless English is asked for, whatever the language of the browser.

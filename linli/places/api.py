@@ -35,6 +35,7 @@ from .schemas import (
     NeighbourhoodOut,
     StaffIn,
     StaffOut,
+    StewardshipOut,
     StreetSetupIn,
     StreetSetupOut,
     StreetSetupPatch,
@@ -85,6 +86,18 @@ def grid_out(grid: Any, buildings: int) -> dict[str, Any]:
         "steward": str(grid.steward) if grid.steward else None,
         "buildings": buildings,
     }
+
+
+@router.get("/communities/{code}/grids/{grid_code}/stewardships", response=list[StewardshipOut], auth=AUTH)
+def grid_stewardship_list(request: HttpRequest, code: str, grid_code: str) -> list[dict[str, Any]]:
+    """Who stewarded the grid from when to when, latest first (`started_on` null: recorded before dates were kept,
+    `ended_on` null: still). Changed by setting the grid's `steward_id`."""
+    community = _set_up(request, code)
+    grid = selectors.grid_get(community=community, code=grid_code)
+    return [
+        {"steward_id": s.steward_id, "steward": str(s.steward), "started_on": s.started_on, "ended_on": s.ended_on}
+        for s in selectors.stewardships_of(grid=grid)
+    ]
 
 
 @router.get("/communities/{code}/buildings", response=list[BuildingOut], auth=AUTH)

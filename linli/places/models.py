@@ -2,6 +2,8 @@
 
 Grids 网格 group buildings, each with a steward."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -102,6 +104,49 @@ class Grid(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GridStewardship(models.Model):
+    """Who stewarded a grid from when to when, so a past month reads that month's stewards. `started_on` is empty
+    for a steward recorded before the dates were kept; `ended_on` is the first day without them (empty: still)."""
+
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="stewardships", verbose_name=_("grid"))
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stewardships", verbose_name=_("steward")
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["grid", "-started_on", "-pk"]
+        verbose_name = _("grid stewardship")
+        verbose_name_plural = _("grid stewardships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid"], condition=models.Q(ended_on__isnull=True), name="uniq_grid_current_steward"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True)
+                | models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="stewardship_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid} {self.steward} {self.started_on or '…'}–{self.ended_on or ''}"
+
+
+def stewarded_on(day: dt.date) -> models.Q:
+    """A filter for grids that had a steward on `day`: by their dated stewardships, or, for a grid with none
+    recorded (set up before the dates were kept), by its current steward."""
+    then = GridStewardship.objects.filter(
+        models.Q(started_on__isnull=True) | models.Q(started_on__lte=day),
+        models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day),
+        grid=models.OuterRef("pk"),
+    )
+    recorded = GridStewardship.objects.filter(grid=models.OuterRef("pk"))
+    return models.Q(models.Exists(then)) | (~models.Q(models.Exists(recorded)) & models.Q(steward__isnull=False))
 
 
 class Building(models.Model):

@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
@@ -35,6 +36,13 @@ class GridOut(Schema):
     colour: str
     steward: str | None
     buildings: int
+
+
+class StewardshipOut(Schema):
+    steward_id: int
+    steward: str
+    started_on: dt.date | None
+    ended_on: dt.date | None
 
 
 class BuildingOut(Schema):

@@ -3,14 +3,14 @@
 import re
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.rules import access_for, can_view_community, can_view_street
 from linli.core.errors import NotFound
 
-from .models import Building, Community, Grid, Household, Neighbourhood, Street
+from .models import Building, Community, Grid, GridStewardship, Household, Neighbourhood, Street
 
 
 def community_list_public() -> QuerySet[Community]:
@@ -198,3 +198,12 @@ def street_admin_get(*, street: Street, pk: int) -> RoleAssignment:
     if assignment is None:
         raise NotFound(_("No such role here."))
     return assignment
+
+
+def stewardships_of(*, grid: Grid) -> QuerySet[GridStewardship]:
+    """Who stewarded the grid from when to when, the latest first."""
+    return (
+        GridStewardship.objects.filter(grid=grid)
+        .select_related("steward")
+        .order_by(F("started_on").desc(nulls_last=True), "-pk")
+    )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import load_workbook
@@ -26,7 +27,7 @@ from . import rules
 from .boundary import Boundary, bbox
 from .deleting import place_clearers_run
 from .geometry import polygon_contains
-from .models import Building, Community, Grid, Neighbourhood, Street
+from .models import Building, Community, Grid, GridStewardship, Neighbourhood, Street
 from .osm import read_buildings
 
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -574,6 +575,23 @@ def _check_steward(community: Community, steward: Any) -> None:
         )
 
 
+def _stewardship_record(grid: Grid, before_id: int | None, after: Any) -> None:
+    """Date a change of the grid's steward: the current stewardship ends today and the new one starts today (a
+    steward recorded before dates were kept gets a row with no start). Call inside the grid's transaction."""
+    after_id = after.pk if after is not None else None
+    if before_id == after_id:
+        return
+    today = timezone.localdate()
+    current = GridStewardship.objects.select_for_update().filter(grid=grid, ended_on__isnull=True).first()
+    if current is not None:
+        current.ended_on = today
+        current.save(update_fields=["ended_on"])
+    elif before_id is not None:
+        GridStewardship.objects.create(grid=grid, steward_id=before_id, started_on=None, ended_on=today)
+    if after is not None:
+        GridStewardship.objects.create(grid=grid, steward=after, started_on=today)
+
+
 def grid_create(
     *, actor: Any, community: Community, code: str, name: str, colour: str = "#d94f2b", steward: Any = None
 ) -> Grid:
@@ -583,13 +601,15 @@ def grid_create(
     _full_clean(grid, exclude=["community", "steward"])
     _check_steward(community, steward)
     grid.steward = steward
-    _create_with_free_code(
-        actor,
-        grid,
-        "grid.create",
-        Grid.objects.filter(community=community, code__iexact=grid.code),
-        _("This community already has a grid with the code “%(code)s”.") % {"code": grid.code},
-    )
+    with transaction.atomic():
+        _create_with_free_code(
+            actor,
+            grid,
+            "grid.create",
+            Grid.objects.filter(community=community, code__iexact=grid.code),
+            _("This community already has a grid with the code “%(code)s”.") % {"code": grid.code},
+        )
+        _stewardship_record(grid, None, steward)
     return grid
 
 
@@ -612,6 +632,7 @@ def grid_update(
             grid.colour = _check_colour(colour)
         if steward is not _UNSET:
             _check_steward(community, steward)
+            _stewardship_record(grid, grid.steward_id, steward)
             grid.steward = steward
         grid.save()
         audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))
@@ -655,6 +676,7 @@ def staff_revoke(*, actor: Any, community: Community, assignment: RoleAssignment
         if assignment.role == Role.GRID_STEWARD:
             for grid in Grid.objects.select_for_update().filter(community=community, steward=assignment.user):
                 before = snapshot(grid)
+                _stewardship_record(grid, grid.steward_id, None)
                 grid.steward = None
                 grid.save(update_fields=["steward"])
                 audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))

@@ -408,6 +408,7 @@ def grid_edit(request: HttpRequest, code: str, grid_code: str) -> HttpResponse:
         title=_("Edit %(name)s") % {"name": grid.name},
         community=community,
         delete_url=reverse("places:grid_delete", args=[community.code, grid.code]),
+        stewardships=selectors.stewardships_of(grid=grid),
     )
 
 
