@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.core.demo import DemoContext
-from linli.facilities.catalogue import ensure_catalogue
-from linli.facilities.models import Facility, FacilityCategory
+from linli.facilities.models import Facility
 from linli.ledger.checks import ledger_check
 from linli.places.models import Community
 
@@ -34,13 +33,17 @@ SPACES = [
 COSTS = [(Source.STAFF, "强社公司员工工资", 12_000), (Source.UTILITIES, "国网杭州供电公司", 1_800)]
 
 
-# A space whose type is not the generic service station (the infant station is childcare 0–3).
-CATEGORY_OF = {"yizhan": "childcare"}
-
-
-def _category(code: str = "community_service_station") -> FacilityCategory:
-    ensure_catalogue()  # the facilities' seed, idempotent
-    return FacilityCategory.objects.get(code=code)
+# Each space is one of the register's facilities (`linli.facilities.demo`), with its own category and building.
+FACILITY_OF = {
+    "xbxs-1": "XS-MARKET1",
+    "xbxs-2": "XS-MARKET2",
+    "yizhan": "XS-YIZHAN",
+    "hall-rent": "XS-HUB",
+    "canteen": "XS-CANTEEN",
+    "study": "XS-STUDY",
+    "reading": "XS-READING",
+    "daycare": "XS-DAYCARE",
+}
 
 
 def _months_back(today: dt.date, n: int) -> list[tuple[int, int]]:
@@ -56,26 +59,12 @@ def _months_back(today: dt.date, n: int) -> list[tuple[int, int]]:
 def build(ctx: DemoContext) -> None:
     community = ctx.communities[0]
     accountant, admin = ctx.users["operator"], ctx.users["community_admin"]
-    category = _category()
     today = ctx.today
     months = _months_back(today, 12)
     total = 0
     with transaction.atomic():
-        facilities = {}
-        for code, name, nature, _item, _revenue, _support in SPACES:
-            facilities[code], _created = Facility.objects.get_or_create(
-                community=community,
-                code=code,
-                defaults={
-                    "name": name,
-                    "category": _category(CATEGORY_OF[code]) if code in CATEGORY_OF else category,
-                    "scenario": "services",
-                    "nature": nature,
-                    "lat": community.centre_lat,
-                    "lng": community.centre_lng,
-                    "operator": "杭州强社运营管理有限公司",
-                },
-            )
+        register = {f.code: f for f in Facility.objects.filter(community=community, code__in=FACILITY_OF.values())}
+        facilities = {code: register[FACILITY_OF[code]] for code, *_rest in SPACES}
         for year, month in months:
             day = dt.date(year, month, 28)
             for code, name, _nature, item, revenue, _support in SPACES:

@@ -22,10 +22,21 @@ OPERATOR = "强社公司"
 # (code, name, category, tier, nature, floor area, hours, capacity, share of the building list to sit at)
 SHIBEI = [
     ("XS-HUB", "喜柿天地", "livelihood_hub", "hub", "affordable", 3200, "每天 07:00-21:00", 300, 0.5),
-    ("XS-C1", "喜柿汇·喜柿花园", "neighbourhood_centre", "centre", "affordable", 900, "每天 08:00-20:00", 80, 0.12),
-    ("XS-C2", "喜柿汇·金色家园", "neighbourhood_centre", "centre", "affordable", 850, "每天 08:00-20:00", 80, 0.37),
-    ("XS-C3", "喜柿汇·新湖苑", "neighbourhood_centre", "centre", "affordable", 780, "每天 08:00-20:00", 70, 0.62),
-    ("XS-C4", "喜柿汇·柿香里", "neighbourhood_centre", "centre", "affordable", 820, "每天 08:00-20:00", 70, 0.88),
+    # the 喜柿汇 of each neighbourhood is its community service station (社区服务站)
+    ("XS-C1", "喜柿汇·喜柿花园", "community_service_station", "centre", "affordable", 900, "每天 08:00-20:00", 80, 0.1),
+    (
+        "XS-C2",
+        "喜柿汇·金色家园",
+        "community_service_station",
+        "centre",
+        "affordable",
+        850,
+        "每天 08:00-20:00",
+        80,
+        0.37,
+    ),
+    ("XS-C3", "喜柿汇·新湖苑", "community_service_station", "centre", "affordable", 780, "每天 08:00-20:00", 70, 0.62),
+    ("XS-C4", "喜柿汇·柿香里", "community_service_station", "centre", "affordable", 820, "每天 08:00-20:00", 70, 0.88),
     ("XS-M1", "喜柿多·东门", "convenience_store", "micro", "earning", 60, "24小时", 10, 0.25),
     ("XS-M2", "喜柿多·西门", "convenience_store", "micro", "earning", 55, "24小时", 10, 0.75),
     ("XS-CANTEEN", "喜柿餐厅", "elderly_canteen", "", "affordable", 420, "每天 10:30-13:00, 16:30-18:30", 120, 0.5),
@@ -38,12 +49,100 @@ SHIBEI = [
     ("XS-HALL", "红心议事厅", "meeting_hall", "", "free", 150, "预约开放", 40, 0.52),
     ("XS-COWORK", "柿创空间", "co_working", "", "earning", 400, "周一至周五 09:00-18:00", 50, 0.48),
     ("XS-4PM", "四点半课堂", "after_school_class", "", "free", 180, "周一至周五 16:00-18:30", 40, 0.58),
+    ("XS-4PM2", "四点半课堂·金色家园", "after_school_class", "", "free", 120, "周一至周五 16:00-18:30", 30, 0.3),
+    ("XS-CANTEEN2", "喜柿餐厅·助餐点", "elderly_canteen", "", "affordable", 160, "每天 10:30-13:00", 40, 0.8),
+    ("XS-CARE2", "小时光托育·新湖苑", "childcare", "", "affordable", 260, "周一至周五 07:30-18:00", 20, 0.6),
+    ("XS-DAYCARE2", "颐养中心·柿香里", "elderly_day_care", "", "affordable", 400, "每天 08:00-17:30", 30, 0.8),
+    ("XS-HOMECARE", "居家养老服务站", "home_care_station", "", "affordable", 200, "每天 08:00-17:00", 20, 0.35),
+    ("XS-HOMECARE2", "居家养老服务站·新湖苑", "home_care_station", "", "affordable", 180, "每天 08:00-17:00", 20, 0.65),
+    ("XS-CULTURE2", "文化活动站·柿香里", "culture_station", "", "free", 220, "每天 08:30-21:00", 60, 0.85),
+    ("XS-COURT2", "笼式足球场", "sports_ground", "", "free", 800, "每天 06:00-21:00", 40, 0.8),
+    ("XS-FIT1", "健身点·喜柿花园", "fitness_ground", "", "free", 300, "全天开放", 30, 0.1),
+    ("XS-FIT2", "健身点·金色家园", "fitness_ground", "", "free", 300, "全天开放", 30, 0.35),
+    ("XS-FIT3", "健身点·新湖苑", "fitness_ground", "", "free", 300, "全天开放", 30, 0.6),
+    ("XS-FIT4", "健身点·柿香里", "fitness_ground", "", "free", 300, "全天开放", 30, 0.85),
+    ("XS-FIT5", "健身步道驿站", "fitness_ground", "", "free", 200, "全天开放", 30, 0.5),
+    ("XS-KG1", "市北幼儿园（喜柿花园园区）", "kindergarten", "", "affordable", 2400, "周一至五 07:30-17:00", 270, 0.15),
+    ("XS-KG2", "市北幼儿园（新湖苑园区）", "kindergarten", "", "affordable", 2100, "周一至五 07:30-17:00", 240, 0.55),
+    ("XS-KG3", "市北幼儿园（柿香里园区）", "kindergarten", "", "affordable", 1800, "周一至五 07:30-17:00", 210, 0.85),
+    ("XS-NURSERY1", "市北托儿所", "nursery", "", "affordable", 600, "周一至周五 07:30-17:30", 60, 0.3),
+    ("XS-NURSERY2", "市北托儿所（柿香里）", "nursery", "", "affordable", 500, "周一至周五 07:30-17:30", 50, 0.7),
+    ("XS-PRIMARY", "市北小学", "primary_school", "", "free", 12000, "周一至周五 07:30-17:00", 1200, 0.5),
+    ("XS-MIDDLE", "宁围初级中学", "middle_school", "", "free", 18000, "周一至周五 07:00-17:30", 1500, 0.5),
+    ("XS-MARKET1", "小北鲜市（一店）", "market", "", "earning", 900, "每天 06:00-20:00", 200, 0.25),
+    ("XS-MARKET2", "小北鲜市（二店）", "market", "", "earning", 700, "每天 06:00-20:00", 150, 0.75),
+    ("XS-BUS1", "市北社区公交站", "bus_stop", "", "free", 20, "05:30-22:30", 0, 0.2),
+    ("XS-BUS2", "喜柿花园公交站", "bus_stop", "", "free", 20, "05:30-22:30", 0, 0.5),
+    ("XS-BUS3", "柿香里公交站", "bus_stop", "", "free", 20, "05:30-22:30", 0, 0.8),
+    ("XS-HEALTH", "宁围街道社区卫生服务中心", "health_centre", "", "affordable", 4000, "每天 08:00-17:00", 100, 0.5),
+    ("XS-CULTURE", "市北文化活动中心", "culture_centre", "", "free", 2500, "每天 08:30-21:00", 300, 0.5),
+    ("XS-GYM", "全民健身中心", "sports_centre", "", "affordable", 3000, "每天 06:00-22:00", 200, 0.5),
+    ("XS-HOME", "颐乐园养老院", "elderly_care_home", "", "affordable", 3500, "全天", 120, 0.5),
+    (
+        "XS-STREET",
+        "宁围街道社区服务中心",
+        "community_service_centre",
+        "",
+        "free",
+        1500,
+        "周一至五 08:30-17:30",
+        80,
+        0.5,
+    ),
+    ("XS-YIZHAN", "婴幼儿成长驿站", "childcare", "", "earning", 300, "周一至周六 08:00-18:00", 30, 0.45),
+    ("XS-READING", "邻里书房", "culture_station", "", "free", 160, "每天 08:00-21:00", 30, 0.4),
 ]
+# More points of everyday services, spread over the neighbourhoods as a model community has them.
+SHIBEI += [
+    ("XS-SHOP1", "邻家便利店·金色家园", "convenience_store", "", "earning", 80, "每天 07:00-23:00", 10, 0.4),
+    ("XS-SHOP2", "邻家便利店·新湖苑", "convenience_store", "", "earning", 80, "每天 07:00-23:00", 10, 0.6),
+    ("XS-SHOP3", "邻家便利店·柿香里", "convenience_store", "", "earning", 70, "每天 07:00-23:00", 10, 0.9),
+    ("XS-GATEBALL", "门球场", "sports_ground", "", "free", 600, "每天 06:00-20:00", 20, 0.3),
+    ("XS-BADMINTON", "羽毛球场", "sports_ground", "", "free", 400, "每天 06:00-21:00", 16, 0.65),
+    ("XS-FIT6", "健身点·小区东门", "fitness_ground", "", "free", 200, "全天开放", 20, 0.95),
+    ("XS-FIT7", "健身点·小区西门", "fitness_ground", "", "free", 200, "全天开放", 20, 0.05),
+    ("XS-CANTEEN3", "助餐点·金色家园", "elderly_canteen", "", "affordable", 120, "每天 10:30-13:00", 30, 0.35),
+    ("XS-CANTEEN4", "助餐点·新湖苑", "elderly_canteen", "", "affordable", 120, "每天 10:30-13:00", 30, 0.6),
+    ("XS-DAYCARE3", "颐养中心·金色家园", "elderly_day_care", "", "affordable", 300, "每天 08:00-17:30", 20, 0.35),
+    ("XS-HOMECARE3", "居家养老服务站·柿香里", "home_care_station", "", "affordable", 160, "每天 08:00-17:00", 15, 0.9),
+    ("XS-4PM3", "四点半课堂·柿香里", "after_school_class", "", "free", 120, "周一至五 16:00-18:30", 30, 0.85),
+    ("XS-KG4", "市北幼儿园（金色家园园区）", "kindergarten", "", "affordable", 1500, "周一至五 07:30-17:00", 180, 0.35),
+    ("XS-NURSERY3", "市北托儿所（新湖苑）", "nursery", "", "affordable", 400, "周一至五 07:30-17:30", 40, 0.55),
+    ("XS-CLINIC2", "社区卫生服务站·柿香里", "health_station", "", "affordable", 200, "周一至六 08:00-17:00", 10, 0.8),
+    ("XS-PRIMARY2", "市北小学（东校区）", "primary_school", "", "free", 8000, "周一至五 07:30-17:00", 800, 0.85),
+]
+# 利民, a 普惠型 community: the basic services of each kind, fewer of them.
 LIMIN = [
     ("LM-CENTRE", "利民邻里中心", "neighbourhood_centre", "centre", "affordable", 1200, "每天 08:00-20:00", 100, 0.5),
     ("LM-CANTEEN", "利民长者食堂", "elderly_canteen", "", "affordable", 260, "每天 10:30-13:00", 80, 0.45),
     ("LM-STATION", "利民社区服务站", "community_service_station", "", "free", 300, "周一至周五 08:30-17:30", 30, 0.6),
     ("LM-CARE", "居家养老服务站", "home_care_station", "", "affordable", 240, "每天 08:00-17:00", 20, 0.3),
+    (
+        "LM-STATION2",
+        "利民社区服务站·西苑",
+        "community_service_station",
+        "",
+        "free",
+        200,
+        "周一至五 08:30-17:30",
+        20,
+        0.2,
+    ),
+    ("LM-KG", "利民幼儿园", "kindergarten", "", "affordable", 1800, "周一至五 07:30-17:00", 200, 0.5),
+    ("LM-NURSERY", "利民托儿所", "nursery", "", "affordable", 400, "周一至五 07:30-17:30", 40, 0.4),
+    ("LM-PRIMARY", "利民小学", "primary_school", "", "free", 9000, "周一至五 07:30-17:00", 900, 0.5),
+    ("LM-MARKET", "利民农贸市场", "market", "", "earning", 1200, "每天 06:00-19:00", 200, 0.5),
+    ("LM-BUS1", "利民东苑公交站", "bus_stop", "", "free", 20, "05:30-22:30", 0, 0.3),
+    ("LM-BUS2", "利民西苑公交站", "bus_stop", "", "free", 20, "05:30-22:30", 0, 0.7),
+    ("LM-FIT1", "健身点·利民东苑", "fitness_ground", "", "free", 300, "全天开放", 30, 0.3),
+    ("LM-FIT2", "健身点·利民西苑", "fitness_ground", "", "free", 300, "全天开放", 30, 0.7),
+    ("LM-CULTURE", "利民文化活动站", "culture_station", "", "free", 300, "每天 08:30-21:00", 60, 0.5),
+    ("LM-COURT", "利民篮球场", "sports_ground", "", "free", 800, "每天 06:00-21:00", 30, 0.5),
+    ("LM-CLINIC", "利民卫生服务站", "health_station", "", "affordable", 300, "周一至六 08:00-17:00", 10, 0.5),
+    ("LM-DAYCARE", "利民日间照料中心", "elderly_day_care", "", "affordable", 400, "每天 08:00-17:30", 30, 0.5),
+    ("LM-SHOP1", "便利店·利民东苑", "convenience_store", "", "earning", 80, "每天 07:00-23:00", 10, 0.3),
+    ("LM-SHOP2", "便利店·利民西苑", "convenience_store", "", "earning", 80, "每天 07:00-23:00", 10, 0.7),
+    ("LM-4PM", "利民四点半课堂", "after_school_class", "", "free", 120, "周一至五 16:00-18:30", 30, 0.5),
 ]
 # (facility, kind, name, provider, price fen, unit, bookable, slot hours, capacity per slot)
 SERVICES = [
@@ -82,20 +181,27 @@ def _place(community: Community, share: float, buildings: list[Building]) -> Bui
     return buildings[min(len(buildings) - 1, int(share * len(buildings)))]
 
 
-# The last spaces of each plan opened during the year (the others were in service before the platform began), so
-# that the cockpit's past months count the spaces as they were.
-OPENED_DAYS_AGO = (150, 60)
+# Spaces that opened during the year, days before the build (the others were in service before the platform began),
+# so that the cockpit's past months count the spaces as they were.
+OPENED_DAYS_AGO = {"XS-COWORK": 150, "XS-4PM": 60, "XS-YIZHAN": 200, "LM-STATION": 150, "LM-CARE": 60}
 
 
 def _register(
-    community: Community, plan: list[tuple[Any, ...]], shared_with: Community | None, today: dt.date
+    community: Community,
+    plan: list[tuple[Any, ...]],
+    shared_with: Community | None,
+    today: dt.date,
+    sites: dict[str, int],
 ) -> dict[str, Facility]:
-    recent = {row[0]: today - dt.timedelta(days=days) for row, days in zip(plan[-2:], OPENED_DAYS_AGO, strict=True)}
+    """`sites`: the building chosen for each facility by the demo's siting step (`linli.demo.siting`); without it
+    (a domain's own tests) a facility stands at its share of the buildings ordered west to east."""
+    recent = {code: today - dt.timedelta(days=days) for code, days in OPENED_DAYS_AGO.items()}
     cats = {c.code: c for c in FacilityCategory.objects.all()}
     buildings = list(Building.objects.filter(community=community).order_by("lng", "lat"))
+    by_id = {b.pk: b for b in buildings}
     made: dict[str, Facility] = {}
     for code, name, cat, tier, nature, area, hours, capacity, share in plan:
-        b = _place(community, share, buildings)
+        b = by_id[sites[code]] if code in sites else _place(community, share, buildings)
         made[code] = Facility(
             community=community,
             code=code,
@@ -132,7 +238,11 @@ def build(ctx: DemoContext) -> None:
     today = ctx.today
     tz = timezone.get_current_timezone()
     with transaction.atomic():
-        facilities = {**_register(shibei, SHIBEI, limin, today), **_register(limin, LIMIN, None, today)}
+        sites = ctx.extra.get("sites", {})
+        facilities = {
+            **_register(shibei, SHIBEI, limin, today, sites),
+            **_register(limin, LIMIN, None, today, sites),
+        }
         services: dict[tuple[str, str], Service] = {}
         slot_plan = []
         for fcode, kind, name, provider, price, unit, bookable, hours, cap in SERVICES:

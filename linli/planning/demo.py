@@ -34,5 +34,5 @@ def build(ctx: DemoContext) -> None:
     ]
     for run in runs:
         done = plan_run_execute(run_id=run.pk)
-        scores = {row["community"]: row["index"] for row in (done.result or {}).get("index", [])}
-        ctx.progress(f"  health check of {done.scope_name}: {done.status}, supply index {scores}")
+        scores = "，".join(f"{row['community']} {row['index']:.1f}" for row in (done.result or {}).get("index", []))
+        ctx.progress(f"  {done.scope_name}体检：{done.get_status_display()}，设施供给指数 {scores}")

@@ -274,6 +274,7 @@ def activity_type_out(t: ActivityType) -> dict[str, Any]:
         "name": t.name,
         "scenario": t.scenario,
         "earning_rule": t.earning_rule,
+        "attendance_rule": t.attendance_rule,
         "active": t.active,
         "activities": getattr(t, "activity_count", 0),
     }
@@ -302,6 +303,7 @@ def activity_type_create(request: HttpRequest, code: str, payload: ActivityTypeI
         name=payload.name,
         scenario=payload.scenario,
         earning_rule=payload.earning_rule,
+        attendance_rule=payload.attendance_rule,
     )
     return Status(201, activity_type_out(made))
 

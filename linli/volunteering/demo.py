@@ -73,6 +73,9 @@ def build(ctx: DemoContext) -> None:
         )
         types = {t.name: t for t in ActivityType.objects.filter(community=community)}
         services.activity_type_update(actor=admin, activity_type=types["义诊"], earning_rule=clinic_rule.code)
+        # taking part in the neighbourhood festival, the shows and the courses earns the attendance rule's points
+        for name in ("邻里节", "文艺汇演", "公益课程"):
+            services.activity_type_update(actor=admin, activity_type=types[name], attendance_rule="activity_attendance")
         services.activity_type_create(
             actor=admin, community=community, name="垃圾分类督导", scenario="low_carbon", earning_rule="waste_sorting"
         )
@@ -175,6 +178,12 @@ def build(ctx: DemoContext) -> None:
             )
             record.points, record.earning = earned.points, earned.transaction
         ServiceRecord.objects.bulk_update(records, ["points", "earning"])
+        # everyone checked in earns by the type's attendance rule, through the same service as the check-in
+        attended = 0
+        for signup in SignUp.objects.filter(pk__in=[s.pk for s in signups]).select_related(
+            "activity__type", "activity__community", "resident"
+        ):
+            attended += services.attendance_points_award(actor=organiser, signup=signup) > 0
         for name, schedule in CLUBS:
             club = Club.objects.create(
                 community=community, name=name, schedule=schedule, description=f"{name}欢迎邻居加入。"
@@ -187,5 +196,5 @@ def build(ctx: DemoContext) -> None:
             )
     ctx.progress(
         f"  volunteering: {len(teams)} teams, {len(activities)} activities, "
-        f"{len(records)} confirmed service records, {len(CLUBS)} clubs"
+        f"{len(records)} confirmed service records, {attended} attendance earns, {len(CLUBS)} clubs"
     )

@@ -70,11 +70,20 @@ class ActivityTypeForm(forms.Form):
     earning_rule = forms.ChoiceField(
         label=_("Points for its hours"), help_text=_("The community's earning rule that pays for the hours served.")
     )
+    attendance_rule = forms.ChoiceField(
+        label=_("Points for taking part"),
+        required=False,
+        help_text=_(
+            "The community's earning rule that pays each resident who checks in; none: taking part earns nothing."
+        ),
+    )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, earning_rules: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["earning_rule"].choices = [(r.code, r.label) for r in earning_rules]  # type: ignore[attr-defined]
+        rule_choices = [(r.code, r.label) for r in earning_rules]
+        self.fields["attendance_rule"].choices = [("", _("None: no points")), *rule_choices]  # type: ignore[attr-defined]
         self.fields["earning_rule"].initial = "volunteer_hour"
 
     def ask_to_confirm(self, message: str) -> None:

@@ -64,6 +64,13 @@ class ActivityType(models.Model):
     earning_rule = models.SlugField(
         _("earning rule"), max_length=40, default="volunteer_hour", help_text=_("The points rule for its hours.")
     )
+    attendance_rule = models.SlugField(
+        _("attendance rule"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("The points rule for taking part (on checking in); empty: taking part earns nothing."),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -12,12 +12,16 @@ class ActivityTypeIn(Schema):
     name: str = Field(min_length=1, max_length=40)
     scenario: Scenario = Scenario.NEIGHBOURHOOD
     earning_rule: str = Field(default="volunteer_hour", max_length=40, description="An earning rule's code.")
+    attendance_rule: str = Field(
+        default="", max_length=40, description="An earning rule's code paid on checking in; empty: none."
+    )
 
 
 class ActivityTypePatch(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=40)
     scenario: Scenario | None = None
     earning_rule: str | None = Field(default=None, max_length=40)
+    attendance_rule: str | None = Field(default=None, max_length=40, description="Empty: taking part earns nothing.")
     active: bool | None = Field(default=None, description="false retires the type: not offered for new activities.")
     confirm: bool = Field(
         default=False, description="Needed to change the earning rule while volunteers are signed up (409 otherwise)."
@@ -29,6 +33,7 @@ class ActivityTypeOut(Schema):
     name: str
     scenario: str
     earning_rule: str
+    attendance_rule: str
     active: bool
     activities: int
 

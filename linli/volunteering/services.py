@@ -134,6 +134,18 @@ def activity_types_seed(*, community: Community) -> None:
     seed_activity_types(ActivityType, community.pk)
 
 
+def _attendance_rule_code(community: Community, code: Any) -> str:
+    """The rule paid on checking in: one of the community's earning rules, or "" for none."""
+    if code in ("", None):
+        return ""
+    known = {r.code for r in ledger_selectors.earning_rules(community)}
+    if code not in known:
+        raise DomainError(
+            _("Choose one of the community's earning rules."), field="attendance_rule", code="unknown_rule"
+        )
+    return str(code)
+
+
 def _earning_rule_code(community: Community, code: Any) -> str:
     known = {r.code for r in ledger_selectors.earning_rules(community)}
     if not isinstance(code, str) or code not in known:
@@ -156,16 +168,25 @@ def activity_type_create(
     name: str,
     scenario: str = Scenario.NEIGHBOURHOOD,
     earning_rule: str = RuleCode.VOLUNTEER_HOUR,
+    attendance_rule: str = "",
 ) -> ActivityType:
+    """`attendance_rule`: the earning rule that pays each resident who checks in ("" for none)."""
     if not rules.can_manage_activity_types(actor, community):
         raise NotAllowed(_("You may not set up this community's activity types."))
     name = _type_name(community, name)
     if scenario not in Scenario.values:
         raise DomainError(_("Choose a scenario."), field="scenario")
     earning_rule = _earning_rule_code(community, earning_rule)
+    attendance_rule = _attendance_rule_code(community, attendance_rule)
     with transaction.atomic():
         activity_types_seed(community=community)
-        kind = ActivityType.objects.create(community=community, name=name, scenario=scenario, earning_rule=earning_rule)
+        kind = ActivityType.objects.create(
+            community=community,
+            name=name,
+            scenario=scenario,
+            earning_rule=earning_rule,
+            attendance_rule=attendance_rule,
+        )
         audit_record(actor=actor, action="activity_type.create", instance=kind, after=snapshot(kind))
     return kind
 
@@ -177,6 +198,7 @@ def activity_type_update(
     name: str | None = None,
     scenario: str | None = None,
     earning_rule: str | None = None,
+    attendance_rule: str | None = None,
     active: bool | None = None,
     confirm: bool = False,
     now: dt.datetime | None = None,
@@ -225,6 +247,9 @@ def activity_type_update(
                     % {"n": affected},
                     field="confirm",
                 )
+        if attendance_rule is not None:
+            # paid on checking in from now on: nothing already paid changes, so no confirmation is asked
+            kind.attendance_rule = _attendance_rule_code(community, attendance_rule)
         if active is not None:
             kind.active = bool(active)
         kind.save()
@@ -470,7 +495,29 @@ def check_in(
             served_on=timezone.localtime(activity.starts_at).date(),
         )
         audit_record(actor=actor, action="activity.check_in", instance=record, after=snapshot(record))
+        attendance_points_award(actor=actor, signup=signup, now=now)
     return record
+
+
+def attendance_points_award(*, actor: Actor, signup: SignUp, now: dt.datetime | None = None) -> int:
+    """Points for taking part: a resident checked in to an activity whose type has an attendance rule earns one
+    unit of that rule through the ledger (its daily, monthly and yearly caps apply), once per sign-up whatever
+    the retries. Returns the points awarded (0: no rule, not checked in, or capped)."""
+    activity = signup.activity
+    rule_code = activity.type.attendance_rule
+    if not rule_code or signup.checked_in_at is None or signup.status != SignUp.Status.CONFIRMED:
+        return 0
+    earned = ledger.points_earn(
+        community=activity.community,
+        resident=signup.resident,
+        rule_code=rule_code,
+        quantity=1,
+        idempotency_key=f"activity-attendance:{signup.pk}",
+        actor=actor,
+        memo=activity.title,
+        now=now or signup.checked_in_at,
+    )
+    return earned.points
 
 
 def record_confirm(

@@ -393,6 +393,7 @@ def activity_types(request: HttpRequest, code: str) -> HttpResponse:
     kinds = list(selectors.activity_types(community=community))
     for kind in kinds:
         kind.rule_label = labels.get(kind.earning_rule, kind.earning_rule)  # type: ignore[attr-defined]
+        kind.attendance_label = labels.get(kind.attendance_rule, kind.attendance_rule)  # type: ignore[attr-defined]
     return render(request, "volunteering/types.html", {**_nav(request, community), "types": kinds})
 
 
@@ -401,7 +402,16 @@ def activity_type_edit(request: HttpRequest, code: str, pk: int | None = None) -
     """Add a type (no `pk`) or change one."""
     community = _types_community(request, code)
     kind = selectors.activity_type_get(user=request.user, community=community, pk=pk) if pk else None
-    initial = {"name": kind.name, "scenario": kind.scenario, "earning_rule": kind.earning_rule} if kind else None
+    initial = (
+        {
+            "name": kind.name,
+            "scenario": kind.scenario,
+            "earning_rule": kind.earning_rule,
+            "attendance_rule": kind.attendance_rule,
+        }
+        if kind
+        else None
+    )
     form = ActivityTypeForm(
         request.POST or None, initial=initial, earning_rules=ledger_selectors.earning_rules(community)
     )

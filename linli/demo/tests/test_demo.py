@@ -44,6 +44,8 @@ def test_the_demo_street(capsys):
         call_command("demo", stdout=out)
         printed = out.getvalue()
         check_shibei_matches_the_articles_figures()
+        check_the_readme_figures_come_from_the_records(printed)
+        check_facilities_stand_on_their_communitys_buildings()
         check_buildings_are_real_osm_buildings_inside_their_community()
         check_it_prints_a_login_for_every_role_and_each_works(printed)
         check_the_school_terms_follow_the_build_day()
@@ -62,6 +64,43 @@ def check_shibei_matches_the_articles_figures():
     ).count()
     assert 0.66 <= working_age / 12000 <= 0.74
     assert Community.objects.filter(street__code="ningwei").count() >= 2
+
+
+def check_the_readme_figures_come_from_the_records(printed):
+    """What the README promises, read back from what the build wrote; the build prints it in Chinese."""
+    from linli.demo.figures import demo_figures
+
+    figures = demo_figures(timezone.localdate())
+    assert figures.households == 4223
+    assert figures.residents == 12000
+    assert figures.marketplace_users >= 5200
+    assert figures.merchants == 215
+    assert figures.products >= 500
+    assert figures.points_spent > 220_000
+    assert figures.partner_projects == 128
+    assert figures.fund_raised_fen >= 3_000_000 * 100  # the donations, and partners' money received into the fund
+    assert (figures.grants, figures.granted_fen) == (33, 500_000 * 100)
+    assert 1_000_000 * 100 <= figures.company_revenue_fen <= 1_250_000 * 100
+    # the model community's services reach its residents better than the ordinary one's, as the engine measures
+    assert figures.supply_index["市北社区"] > 70 > 30 > figures.supply_index["利民社区"] > 0
+    assert "市北社区：4,223 户，12,000 位居民" in printed
+    assert "设施供给指数" in printed
+    assert "{" not in printed and "'shibei'" not in printed
+
+
+def check_facilities_stand_on_their_communitys_buildings():
+    from linli.facilities.models import Facility
+
+    for community in Community.objects.all():
+        facilities = Facility.objects.filter(community=community)
+        assert facilities.count() >= 10
+        # each on one of the community's own buildings, so inside its boundary
+        assert not facilities.filter(building__isnull=True).exists()
+        assert not facilities.exclude(building__community=community).exists()
+        assert all(polygon_contains(community.boundary, f.lng, f.lat) for f in facilities)
+    # the company's spaces are the register's, with their own types (a fresh market is a market)
+    market = Facility.objects.get(community__code="shibei", name="小北鲜市（一店）")
+    assert market.category.code == "market" and market.company_postings.exists()
 
 
 def check_buildings_are_real_osm_buildings_inside_their_community():

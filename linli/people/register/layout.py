@@ -74,6 +74,13 @@ COLUMNS: tuple[Column, ...] = (
         _("Any of 党员 and the sensitive categories (独居老人, 空巢老人, 残疾人, 低保…), separated by 、 ， ; or ,."),
         "独居老人、党员",
     ),
+    Column(
+        "moved_in_on",
+        "迁入日期",
+        ("迁入日期", "迁入时间", "入住日期"),
+        _("The day the person moved in; leave it empty for a person here before the register began."),
+        "",
+    ),
     Column("status", "人员状态", ("人员状态", "在册状态"), _("在册, or 迁出 for a person who has moved out."), "在册"),
     Column(
         "moved_out_on",

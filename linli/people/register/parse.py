@@ -305,6 +305,18 @@ def _clean(row: Row, cells: Mapping[str, Any], tags: Mapping[str, str], today: d
             row.values["moved_out"] = False
         else:
             row.refuse("status", _("Write 在册, or 迁出 for a person who has moved out."))
+    moved_in = None
+    if "moved_in_on" in cells:
+        try:
+            moved_in = parse_day(cells["moved_in_on"])
+        except ValueError:
+            row.refuse("moved_in_on", _("This is not a date: write it as 2026-03-08."))
+        if moved_in and moved_in > today:
+            row.refuse("moved_in_on", _("A moving-in date cannot be in the future."))
+        birth = row.values.get("birth_date")
+        if moved_in and birth and moved_in < birth:
+            row.refuse("moved_in_on", _("The moving-in date is before the birth date."))
+        row.values["moved_in_on"] = moved_in
     if "moved_out_on" in cells:
         try:
             moved = parse_day(cells["moved_out_on"])
@@ -313,6 +325,8 @@ def _clean(row: Row, cells: Mapping[str, Any], tags: Mapping[str, str], today: d
             moved = None
         if moved and moved > today:
             row.refuse("moved_out_on", _("A moving-out date cannot be in the future."))
+        if moved and moved_in and moved < moved_in:
+            row.refuse("moved_out_on", _("The moving-out date is before the moving-in date."))
         row.values["moved_out_on"] = moved
         row.values.setdefault("moved_out", moved is not None)
         if moved is not None:

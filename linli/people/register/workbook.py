@@ -44,7 +44,7 @@ def register_workbook(rows: Iterable[list[Any]], *, example: bool = False) -> by
     for row in rows:
         append_row(sheet, row)
     for i, column in enumerate(layout.COLUMNS, start=1):
-        if column.key == "birth_date" or column.key == "moved_out_on":
+        if column.key in ("birth_date", "moved_in_on", "moved_out_on"):
             for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
@@ -94,6 +94,7 @@ def export_row(resident: Any, *, reveal: bool, birth_date: bool) -> list[Any]:
         "hukou_address": resident.hukou_address,
         "categories": "、".join(categories),
         "status": "迁出" if resident.moved_out_on else "在册",
+        "moved_in_on": resident.moved_in_on,
         "moved_out_on": resident.moved_out_on,
         "note": resident.note,
     }

@@ -358,3 +358,49 @@ def test_a_refused_row_creates_no_building(tmp_path: Path, community: Community)
     assert code == 1 and lines[0] == "created: 0, updated: 0, unchanged: 0, refused: 2"
     assert lines[2].startswith("row 3: 室号: ")
     assert tables() == {**before, "audit": before["audit"] + 1}
+
+
+def test_the_moving_in_date_is_read_checked_and_exported(
+    tmp_path: Path, community: Community, hood: Neighbourhood
+) -> None:
+    """迁入日期 (`Resident.moved_in_on`): a date not in the future, after the birth and before any moving out; an
+    empty cell for a person here before the register began; the export writes it back."""
+    from django.utils import timezone, translation
+
+    from linli.people.register import layout
+
+    header = [*HEADER, "迁入日期", "迁出日期"]
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    rows = [
+        [*person("周丽君", BIRTH, 2), "2024-03-01", None],  # row 2: fine
+        [*person("王建国", BIRTH, 3), None, None],  # row 3: here before the register began
+        [*person("李明", BIRTH, 4), "上个月", None],  # row 4
+        [*person("张华", BIRTH, 5), tomorrow, None],  # row 5
+        [*person("陈静", BIRTH, 6), "1949-01-01", None],  # row 6: before the birth
+        [*person("赵强", BIRTH, 7), "2025-06-01", "2025-01-01"],  # row 7: out before in
+    ]
+    before = tables()
+    code, lines = run(write(tmp_path, workbook(rows, header=header)), "--community", community.code, "--lang", "en")
+    assert code == 1
+    assert lines[0] == "created: 2, updated: 0, unchanged: 0, refused: 4"
+    assert lines[1:5] == [
+        "row 4: 迁入日期: This is not a date: write it as 2026-03-08.",
+        "row 5: 迁入日期: A moving-in date cannot be in the future.",
+        "row 6: 迁入日期: The moving-in date is before the birth date.",
+        "row 7: 迁出日期: The moving-out date is before the moving-in date.",
+    ]
+    assert tables()["residents"] == before["residents"] + 2
+    assert by_number(number(BIRTH, 2)).moved_in_on == dt.date(2024, 3, 1)
+    assert by_number(number(BIRTH, 3)).moved_in_on is None
+    # a later file changes it; the column is explained in Chinese in the template
+    later = [[*person("王建国", BIRTH, 3), "2026-02-10", None]]
+    code, lines = run(write(tmp_path, workbook(later, header=header), "b.xlsx"), "--community", community.code)
+    assert lines[0] == "created: 0, updated: 1, unchanged: 0, refused: 0"
+    assert by_number(number(BIRTH, 3)).moved_in_on == dt.date(2026, 2, 10)
+    with translation.override("zh-hans"):
+        assert str(layout.BY_KEY["moved_in_on"].help) == "迁入本社区的日期；登记开始前就已居住的，留空。"
+        assert translation.gettext("A moving-in date cannot be in the future.") == "迁入日期不能晚于今天。"
+    from linli.people.register.workbook import export_row
+
+    exported = export_row(by_number(number(BIRTH, 3)), reveal=False, birth_date=True)
+    assert dt.date(2026, 2, 10) in exported

@@ -108,3 +108,24 @@ def test_an_activity_called_off_while_a_volunteer_checks_in_is_not_both(organise
         cancelled = Activity.objects.get(pk=activity.pk).status == Activity.Status.CANCELLED
         recorded = ServiceRecord.objects.filter(activity=activity).exists()
         assert cancelled != recorded, (trial, cancelled, recorded)
+
+
+def test_check_ins_at_once_earn_the_attendance_points_once(organiser, community, volunteer):
+    from .conftest import type_named
+
+    services.activity_type_update(
+        actor=organiser, activity_type=type_named(community), attendance_rule="activity_attendance"
+    )
+    activity = make_activity(organiser, community)
+    services.signup_create(actor=volunteer.user, activity=activity, resident=volunteer, now=NOW)
+    at = NOW + dt.timedelta(hours=2, minutes=1)
+    code = codes.current_code(activity, at)
+    errors = run_together(
+        # four: every try counts against the wrong-code limit (5) until a right one clears it
+        [lambda: services.check_in(actor=volunteer.user, activity=activity, resident=volunteer, code=code, now=at)] * 4
+    )
+    assert errors == []
+    rule = ledger_services.earning_rule_get(community, "activity_attendance")
+    assert Transaction.objects.filter(rule_code="activity_attendance").count() == 1
+    assert ledger_services.resident_account(volunteer).balance == rule.points
+    assert ServiceRecord.objects.count() == 1
