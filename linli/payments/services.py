@@ -56,6 +56,29 @@ def _notify_url(provider: str) -> str:
     return reverse("payments:notify", args=[provider])
 
 
+def prepay_online(payment: Payment, provider: Any, *, actor: Any, now: dt.datetime) -> None:
+    """Ask the online provider for the prepay order of a payment just created (its QR code or redirect), inside the
+    caller's transaction: a provider that does not answer leaves nothing behind."""
+    try:
+        prepay = provider.prepay(
+            mch_id=payment.community.code,
+            out_trade_no=payment.out_trade_no,
+            amount_fen=payment.amount_fen,
+            description=payment.description,
+            notify_url=_notify_url(provider.name),
+            now=now,
+        )
+    except ProviderError as exc:
+        raise DomainError(
+            _("The payment service is not available now; nothing was charged. Try again later."),
+            code="provider_unavailable",
+        ) from exc
+    payment.code_url = prepay.redirect_url or prepay.code_url
+    payment.provider_trade_no = prepay.provider_trade_no
+    payment.save(update_fields=["code_url", "provider_trade_no"])
+    audit_record(actor=actor, action="payment.start", instance=payment, after=snapshot(payment))
+
+
 def _order_checks(resident: Resident, product: Product, quantity: int) -> None:
     """What can be told before any money moves: on sale, in stock, enough points. Decided again when the order is
     placed; if it fails then, the payment is refunded at once."""
@@ -104,24 +127,7 @@ def payment_start(
             created_by=actor,
             created_at=now,
         )
-        try:
-            prepay = provider.prepay(
-                mch_id=resident.community.code,
-                out_trade_no=payment.out_trade_no,
-                amount_fen=amount,
-                description=payment.description,
-                notify_url=_notify_url(provider.name),
-                now=now,
-            )
-        except ProviderError as exc:
-            raise DomainError(
-                _("The payment service is not available now; nothing was charged. Try again later."),
-                code="provider_unavailable",
-            ) from exc
-        payment.code_url = prepay.redirect_url or prepay.code_url
-        payment.provider_trade_no = prepay.provider_trade_no
-        payment.save(update_fields=["code_url", "provider_trade_no"])
-        audit_record(actor=actor, action="payment.start", instance=payment, after=snapshot(payment))
+        prepay_online(payment, provider, actor=actor, now=now)
     return payment
 
 
@@ -546,24 +552,7 @@ def subject_payment_start(*, actor: Any, purpose: str, subject_id: int, now: dt.
                 )
         except IntegrityError:
             raise Conflict(_("A payment for this has just been started; open it again."), code="duplicate") from None
-        try:
-            prepay = provider.prepay(
-                mch_id=due.community.code,
-                out_trade_no=payment.out_trade_no,
-                amount_fen=payment.amount_fen,
-                description=payment.description,
-                notify_url=_notify_url(provider.name),
-                now=now,
-            )
-        except ProviderError as exc:
-            raise DomainError(
-                _("The payment service is not available now; nothing was charged. Try again later."),
-                code="provider_unavailable",
-            ) from exc
-        payment.code_url = prepay.redirect_url or prepay.code_url
-        payment.provider_trade_no = prepay.provider_trade_no
-        payment.save(update_fields=["code_url", "provider_trade_no"])
-        audit_record(actor=actor, action="payment.start", instance=payment, after=snapshot(payment))
+        prepay_online(payment, provider, actor=actor, now=now)
     return payment
 
 

@@ -26,8 +26,8 @@ from linli.places.models import Community
 
 from . import rules, selectors
 from .models import MAX_STORED_VALUE_LIMIT_FEN, Method, Payment, Purpose, Refund, StoredValuePolicy
-from .providers import COUNTER, ProviderError, online_provider
-from .services import PAID_STATES, _book, _notify_url, _refund, _trade_no
+from .providers import COUNTER, online_provider
+from .services import PAID_STATES, _book, _refund, _trade_no, prepay_online
 
 
 def stored_value_policy_set(
@@ -109,24 +109,7 @@ def topup_start(*, actor: Any, resident: Resident, amount_fen: int, now: dt.date
             created_by=actor,
             created_at=now,
         )
-        try:
-            prepay = provider.prepay(
-                mch_id=resident.community.code,
-                out_trade_no=payment.out_trade_no,
-                amount_fen=amount_fen,
-                description=payment.description,
-                notify_url=_notify_url(provider.name),
-                now=now,
-            )
-        except ProviderError as exc:
-            raise DomainError(
-                _("The payment service is not available now; nothing was charged. Try again later."),
-                code="provider_unavailable",
-            ) from exc
-        payment.code_url = prepay.redirect_url or prepay.code_url
-        payment.provider_trade_no = prepay.provider_trade_no
-        payment.save(update_fields=["code_url", "provider_trade_no"])
-        audit_record(actor=actor, action="payment.start", instance=payment, after=snapshot(payment))
+        prepay_online(payment, provider, actor=actor, now=now)
     return payment
 
 
