@@ -139,6 +139,14 @@ def gap_rows(run: PlanRun, limit: int = 200) -> list[dict[str, Any]]:
     ]
 
 
+def _composite_label(row: dict[str, Any]) -> str:
+    """A siting row's name; a composite's followed by its member categories."""
+    if not row.get("member_rows"):
+        return str(row["name"])
+    comma = ", " if (get_language() or "").startswith("en") else "、"
+    return f"{row['name']}: {comma.join(m['name'] for m in row['member_rows'])}"
+
+
 def siting_rows(run: PlanRun) -> list[dict[str, Any]]:
     sites = {f["properties"]["id"]: f for f in run.inputs["candidates"]["features"]}
     names = category_names(run)
@@ -322,7 +330,7 @@ def workbook(run: PlanRun) -> bytes:
         [_("Category"), _("Site"), _("Newly covered residents"), _("Method"), _("Optimal")],
         [
             [
-                s["name"],
+                _composite_label(s),
                 site["name"],
                 s["newly_covered"],
                 str(SITING_METHODS.get(s["method"], s["method"])),

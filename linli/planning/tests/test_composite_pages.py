@@ -55,6 +55,17 @@ def test_results_page_names_the_composite_and_its_members(hub_run, users, langua
     assert "minsheng_hub" not in body.split('data-testid="siting"')[1].split("</div>")[0]
 
 
+def test_excel_names_the_composites_members(hub_run, users):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(users["community_admin"]).get(f"/planning/runs/{hub_run.pk}.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content))["推荐选址"].iter_rows(values_only=True))
+    labels = [r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("民生坊")]
+    assert labels and labels[0].startswith("民生坊（综合）: 老年人日间照料中心、社区食堂")
+
+
 def test_form_offers_composites_after_the_categories(community, users):
     page = client_for(users["community_admin"]).get("/planning/communities/shibei/")
     choices = [c for c, _ in page.context["form"].fields["siting_category"].choices]
