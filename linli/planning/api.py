@@ -17,7 +17,11 @@ router = Router(tags=["planning"], auth=AUTH)
 
 
 class RunIn(Schema):
-    siting_category: str = Field("", max_length=40, description="facility category to site (empty: none)")
+    siting_category: str = Field(
+        "",
+        max_length=40,
+        description="facility category, or composite facility such as minsheng_hub, to site (empty: none)",
+    )
     siting_k: int = Field(0, ge=0, le=rules.MAX_NEW_SITES, description="how many new sites to choose")
     profile: str = Field(
         "", max_length=40, description="walking profile of the rules (elder, wheelchair; empty: everyone)"

@@ -14,7 +14,7 @@ from linli.places.models import Building, Community
 from linli.places.svgmap import MapPoint, SvgMap, building_polygons
 
 from . import adapter
-from .core import PlanningError
+from .core import Composite, PlanningError
 from .messages import translate
 from .models import PlanRun
 
@@ -31,9 +31,17 @@ def run_rules(run: PlanRun) -> Any:
 
 
 def category_names(run: PlanRun) -> dict[str, str]:
+    """Names of the run's categories and composite facilities in the reader's language."""
     rules = run_rules(run)
     english = (get_language() or "").startswith("en")
-    return {c.code: (c.name_en if english else c.name_zh) for c in rules.categories}
+    names = {c.code: (c.name_en if english else c.name_zh) for c in rules.categories}
+    names.update({c.code: composite_name(c) for c in rules.composites})
+    return names
+
+
+def composite_name(composite: Composite) -> str:
+    """A composite facility's name in the reader's language (the rules give both)."""
+    return composite.name_en if (get_language() or "").startswith("en") else composite.name_zh
 
 
 def run_warnings(run: PlanRun) -> list[str]:
@@ -131,6 +139,14 @@ def gap_rows(run: PlanRun, limit: int = 200) -> list[dict[str, Any]]:
     ]
 
 
+def _composite_label(row: dict[str, Any]) -> str:
+    """A siting row's name; a composite's followed by its member categories."""
+    if not row.get("member_rows"):
+        return str(row["name"])
+    comma = ", " if (get_language() or "").startswith("en") else "、"
+    return f"{row['name']}: {comma.join(m['name'] for m in row['member_rows'])}"
+
+
 def siting_rows(run: PlanRun) -> list[dict[str, Any]]:
     sites = {f["properties"]["id"]: f for f in run.inputs["candidates"]["features"]}
     names = category_names(run)
@@ -146,7 +162,10 @@ def siting_rows(run: PlanRun) -> list[dict[str, Any]]:
             for i in s["selected"]
             if i in sites
         ]
-        rows.append({**s, "name": names.get(s["category"], s["category"]), "chosen": chosen})
+        members = [
+            {**m, "name": names.get(m["category"], m["category"])} for m in s.get("members", []) if s.get("composite")
+        ]
+        rows.append({**s, "name": names.get(s["category"], s["category"]), "chosen": chosen, "member_rows": members})
     return rows
 
 
@@ -311,7 +330,7 @@ def workbook(run: PlanRun) -> bytes:
         [_("Category"), _("Site"), _("Newly covered residents"), _("Method"), _("Optimal")],
         [
             [
-                s["name"],
+                _composite_label(s),
                 site["name"],
                 s["newly_covered"],
                 str(SITING_METHODS.get(s["method"], s["method"])),

@@ -41,7 +41,7 @@ def plan_run_request(
             _("Choose between 0 and %(most)s new sites.") % {"most": rules.MAX_NEW_SITES}, field="siting_k"
         )
     rules_text, standards = _rules_in_force(profile)
-    if siting_k and siting_category not in standards.category_codes:
+    if siting_k and siting_category not in standards.siting_codes:
         raise DomainError(_("Unknown facility category “%(c)s”.") % {"c": siting_category}, field="siting_category")
     scope = [community] if community is not None else list(street.communities.all())  # type: ignore[union-attr]
     network = adapter.network_path()

@@ -25,6 +25,12 @@ def _category_choices() -> list[tuple[str, str]]:
     return [(c.code, c.name_en if english else c.name_zh) for c in standards.categories]
 
 
+def _siting_choices() -> list[tuple[str, str]]:
+    """What new sites can be chosen for: the categories, then the composite facilities (a 民生坊 provides several)."""
+    standards = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
+    return [*_category_choices(), *((c.code, reports.composite_name(c)) for c in standards.composites)]
+
+
 def _profile_choices() -> list[tuple[str, str]]:
     """Walking profiles of the rules in force, the standard one (stored as "") first."""
     standards = adapter.parse_rules_text(adapter.rules_path().read_text(encoding="utf-8"))
@@ -51,7 +57,7 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     runs = selectors.runs_of_community(user=request.user, community=community)
     can_run = rules.can_run_community_plan(request.user, community)
-    form = RunForm(request.POST or None, categories=_category_choices(), profiles=_profile_choices())
+    form = RunForm(request.POST or None, categories=_siting_choices(), profiles=_profile_choices())
     if request.method == "POST":
         if not can_run:
             raise NotAllowed(_("You may not run the health check for this community."))
@@ -94,7 +100,7 @@ def street_plan(request: HttpRequest, code: str) -> HttpResponse:
     street = selectors.street_get(user=request.user, code=code)
     runs = selectors.runs_of_street(user=request.user, street=street)
     can_run = rules.can_run_street_plan(request.user, street)
-    form = RunForm(request.POST or None, categories=_category_choices(), profiles=_profile_choices())
+    form = RunForm(request.POST or None, categories=_siting_choices(), profiles=_profile_choices())
     if request.method == "POST" and can_run and form.is_valid():
         try:
             services.plan_run_request(

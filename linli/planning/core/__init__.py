@@ -49,6 +49,7 @@ from .rules import (
     AgeBand,
     AgeGroup,
     CategoryRule,
+    Composite,
     FacilityClass,
     LifeCircle,
     Rules,
@@ -58,6 +59,7 @@ from .rules import (
 from .runner import PlanResult, SitingRequest, run_plan, sha256_file
 from .siting import (
     MclpSolution,
+    MemberCoverage,
     SetCoverSolution,
     SitingResult,
     greedy_mclp,
@@ -69,15 +71,15 @@ from .siting import (
 from .snap import DEFAULT_MAX_SNAP_M, Snapped, snap_lonlat, snap_xy
 
 __all__ = [
-    "DEFAULT_MAX_SNAP_M", "DEFAULT_RULES_PATH", "AgeBand", "AgeGroup", "Analysis", "Buildings",
-    "CategoryCoverage", "CategoryRule", "CitySummary", "ClassSummary", "Communities", "CommunityCoverage",
-    "DroppedReport", "EmptyNetworkError", "Facilities", "FacilityClass", "Gap", "InputError", "ItemSummary",
-    "LifeCircle", "LocalProjection", "MclpSolution", "NearestResult", "NetworkError", "PlanResult",
+    "DEFAULT_MAX_SNAP_M", "DEFAULT_RULES_PATH", "AgeBand", "AgeGroup", "Analysis", "Buildings", "CategoryCoverage",
+    "CategoryRule", "CitySummary", "ClassSummary", "Communities", "CommunityCoverage", "Composite", "DroppedReport",
+    "EmptyNetworkError", "Facilities", "FacilityClass", "Gap", "InputError", "ItemSummary", "LifeCircle",
+    "LocalProjection", "MclpSolution", "MemberCoverage", "NearestResult", "NetworkError", "PlanResult",
     "PlanningError", "Rules", "RulesError", "SetCoverSolution", "SharedAccess", "SitingRequest", "SitingResult",
-    "SnapError", "Snapped", "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network",
-    "city_summary", "community_row", "count_within", "distances_within", "greedy_mclp", "is_walkable",
-    "load_geojson_network", "load_network", "load_osm", "load_rules", "lp_bound_mclp", "nearest_by_group",
-    "nearest_source", "node_distances", "parse_rules", "plan_sites", "points_in_polygon", "polygon_centroid",
-    "prepare_access", "read_buildings", "read_communities", "read_facilities", "run_plan", "sha256_file",
-    "snap_lonlat", "snap_xy", "solve_mclp", "solve_set_cover", "supply_index", "weighted_share",
+    "SnapError", "Snapped", "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network", "city_summary",
+    "community_row", "count_within", "distances_within", "greedy_mclp", "is_walkable", "load_geojson_network",
+    "load_network", "load_osm", "load_rules", "lp_bound_mclp", "nearest_by_group", "nearest_source",
+    "node_distances", "parse_rules", "plan_sites", "points_in_polygon", "polygon_centroid", "prepare_access",
+    "read_buildings", "read_communities", "read_facilities", "run_plan", "sha256_file", "snap_lonlat", "snap_xy",
+    "solve_mclp", "solve_set_cover", "supply_index", "weighted_share",
 ]  # fmt: skip

@@ -91,6 +91,20 @@ class CategoryRule:
 
 
 @dataclass(frozen=True)
+class Composite:
+    """A facility that provides several categories at one site (a 民生坊: day care, canteen, clinic, ...).
+
+    Siting one chooses sites covering the most residents-in-need summed over its member categories, each with its
+    own radius and age group.
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    categories: tuple[str, ...]  # codes of the member categories, in the rules' order as written
+
+
+@dataclass(frozen=True)
 class Rules:
     version: int
     source: str
@@ -102,6 +116,7 @@ class Rules:
     profiles: tuple[WalkProfile, ...] = (STANDARD,)  # the built-in STANDARD first, then the file's
     classes: tuple[FacilityClass, ...] = ()  # classes of categories (optional)
     under_supplied_below: float = DEFAULT_UNDER_SUPPLIED_BELOW  # a supply index under this: under-supplied
+    composites: tuple[Composite, ...] = ()  # facilities providing several categories at once (optional)
 
     def categories_of(self, class_code: str) -> tuple[CategoryRule, ...]:
         return tuple(c for c in self.categories if c.facility_class == class_code)
@@ -145,6 +160,29 @@ class Rules:
     @property
     def category_codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.categories)
+
+    @property
+    def composite_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.composites)
+
+    @property
+    def siting_codes(self) -> tuple[str, ...]:
+        """What a site can be chosen for: the categories, then the composites."""
+        return self.category_codes + self.composite_codes
+
+    def composite(self, code: str) -> Composite | None:
+        """The composite with this code, or None when ``code`` is not one."""
+        for c in self.composites:
+            if c.code == code:
+                return c
+        return None
+
+    def members(self, code: str) -> tuple[CategoryRule, ...]:
+        """The categories a site for ``code`` provides: the composite's members, or the category itself."""
+        comp = self.composite(code)
+        if comp is None:
+            return (self.category(code),)
+        return tuple(self.category(c) for c in comp.categories)
 
 
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -224,17 +262,18 @@ _SINGULAR = {
     "categories": "category",
     "profiles": "walking profile",
     "classes": "class",
+    "composites": "composite",
 }
 _SECTION_LABEL = {
     "circle": "circle", "age band": "age band", "age group": "age group", "category": "category",
-    "walking profile": "walking profile", "class": "class",
+    "walking profile": "walking profile", "class": "class", "composite": "composite",
 }  # fmt: skip
 
 #: Keys a rules document may hold at its top level, and in each entry of its lists. Anything else is an error that
 #: names the key and the nearest valid one, so that a misspelt key is never silently ignored.
 TOP_LEVEL_KEYS: set[str] = {
     "version", "source", "required_weight_factor", "under_supplied_below", "circles", "age_bands", "age_groups",
-    "classes", "categories", "profiles",
+    "classes", "categories", "profiles", "composites",
 }  # fmt: skip
 ITEM_KEYS: dict[str, set[str]] = {
     "circles": {"code", "name_zh", "name_en", "minutes", "distance_m", "source"},
@@ -244,6 +283,7 @@ ITEM_KEYS: dict[str, set[str]] = {
         "code", "name_zh", "name_en", "circle", "radius_m", "required", "age_group", "weight", "source", "class",
     },
     "classes": {"code", "name_zh", "name_en"},
+    "composites": {"code", "name_zh", "name_en", "categories"},
     "profiles": {"code", "name_zh", "name_en", *EDGE_KINDS},
 }  # fmt: skip
 
@@ -430,7 +470,40 @@ def parse_rules(
         (STANDARD, *_profiles(ctx, data)),
         tuple(classes),
         float(threshold),
+        tuple(_composites(ctx, data, cats)),
     )
+
+
+def _composites(ctx: _Ctx, data: Mapping[str, Any], cats: list[CategoryRule]) -> list[Composite]:
+    """The optional ``[[composites]]``: each lists two or more categories of the rules, none twice."""
+    if "composites" not in data:
+        return []
+    known = {c.code for c in cats}
+    out = []
+    for it in _items(ctx, data, "composites"):
+        if it["code"] in known:
+            raise ctx.fail("composite", it, Message("the code is already a category's: a composite needs its own"))
+        members = it.get("categories")
+        if not isinstance(members, list) or not members:
+            raise ctx.fail(
+                "composite", it, Message("'categories' must be a non-empty list, got %(value)s", value=repr(members))
+            )
+        for m in members:
+            if m not in known:
+                raise ctx.fail("composite", it, _unknown("unknown category %(value)s", m, known))
+        if len(set(members)) != len(members):
+            raise ctx.fail("composite", it, Message("a category is listed twice"))
+        if len(members) < 2:
+            raise ctx.fail("composite", it, Message("a composite provides at least two categories"))
+        out.append(
+            Composite(
+                it["code"],
+                _text(ctx, "composite", it, "name_zh"),
+                _text(ctx, "composite", it, "name_en"),
+                tuple(str(m) for m in members),
+            )
+        )
+    return out
 
 
 def _classes(ctx: _Ctx, data: Mapping[str, Any]) -> list[FacilityClass]:

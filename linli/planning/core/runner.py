@@ -30,7 +30,7 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass(frozen=True)
 class SitingRequest:
-    """Choose ``k`` new sites for ``category`` among the points of ``candidates_path``."""
+    """Choose ``k`` new sites for ``category`` (a category or a composite) among the points of ``candidates_path``."""
 
     category: str
     k: int
@@ -96,7 +96,13 @@ class PlanResult:
                  "uncovered_before": s.uncovered_before, "upper_bound": _num(s.upper_bound),
                  "gap": _num(s.gap), "method": s.method, "optimal": s.optimal,
                  "set_cover": list(s.set_cover), "set_cover_optimal": s.set_cover_optimal,
-                 "not_coverable": list(s.not_coverable)}
+                 "not_coverable": list(s.not_coverable), "composite": s.composite,
+                 "categories": list(s.categories),
+                 "members": [
+                     {"category": m.category, "radius_m": m.radius_m, "age_group": m.age_group,
+                      "uncovered_before": m.uncovered_before, "newly_covered": m.newly_covered}
+                     for m in s.members
+                 ]}
                 for s in self.siting
             ],
             "warnings": [str(w) for w in self.warnings],
@@ -155,10 +161,10 @@ class _Stages:
 
 
 def check_siting(rules: Rules, siting: Sequence[SitingRequest]) -> None:
-    """A bad siting request is found before any work: unknown category, k out of range, missing file."""
+    """A bad siting request is found before any work: unknown category (or composite), k out of range, missing file."""
     for req in siting:
-        if req.category not in rules.category_codes:
-            near = nearest_name(req.category, rules.category_codes)
+        if req.category not in rules.siting_codes:
+            near = nearest_name(req.category, rules.siting_codes)
             hint = f" (did you mean '{near}'?)" if near else ""
             raise InputError(
                 Message("site selection: unknown category %(category)s%(hint)s", category=repr(req.category),

@@ -203,14 +203,25 @@ def solve_set_cover(
 
 
 @dataclass(frozen=True)
-class SitingResult:
+class MemberCoverage:
+    """One category of a siting request: its residents-in-need before, and those the chosen sites cover."""
+
     category: str
-    k: int
     radius_m: float
     age_group: str
+    uncovered_before: float
+    newly_covered: float
+
+
+@dataclass(frozen=True)
+class SitingResult:
+    category: str  # the category or composite sited
+    k: int
+    radius_m: float  # the category's radius (a composite: the largest of its members')
+    age_group: str  # the category's age group ("" for a composite: each member has its own)
     candidates: tuple[str, ...]
     selected: tuple[str, ...]  # candidate ids
-    newly_covered: float  # residents of the age group newly covered
+    newly_covered: float  # residents of the age group newly covered (a composite: summed over its categories)
     uncovered_before: float
     upper_bound: float
     gap: float
@@ -218,7 +229,13 @@ class SitingResult:
     optimal: bool
     set_cover: tuple[str, ...]  # fewest candidates covering all coverable uncovered residents
     set_cover_optimal: bool
-    not_coverable: tuple[str, ...]  # uncovered buildings no candidate reaches
+    not_coverable: tuple[str, ...]  # uncovered buildings no candidate reaches (for any member category)
+    composite: bool = False
+    members: tuple[MemberCoverage, ...] = ()  # per category provided (one entry for a single category)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(m.category for m in self.members)
 
 
 def plan_sites(
@@ -238,37 +255,66 @@ def plan_sites(
 ) -> SitingResult:
     """k new sites for ``category`` covering the most residents of its age group not yet covered.
 
+    ``category`` may be a composite of the rules: a site then provides every member category, and the demand rows
+    of the MCLP are (member category, building) pairs, each with the residents of that category's age group whom
+    no facility of that category reaches within its radius, covered by a candidate within that category's radius.
+    The chosen sites cover the most residents-in-need summed over the members; set covering covers every pair.
     ``profile``: walk the network as this profile does (see :mod:`.profiles`; None: as it is).
     """
-    rule = rules.category(category)
+    members = rules.members(category)
+    composite = rules.composite(category) is not None
     network = for_profile(network, profile)
     b = snap_lonlat(network, buildings.lon, buildings.lat, names=buildings.ids, kind="building", max_snap_m=max_snap_m)
-    fidx = facilities.of(category)
-    f = snap_lonlat(
-        network,
-        facilities.lon[fidx],
-        facilities.lat[fidx],
-        names=[facilities.ids[i] for i in fidx],
-        kind="facility",
-        max_snap_m=max_snap_m,
-    )
     cand = snap_lonlat(
         network, candidates.lon, candidates.lat, names=candidates.ids, kind="candidate site", max_snap_m=max_snap_m
     )
-    served = buildings.population[:, rules.band_index(rule.age_group)].sum(axis=1)
-    covered = nearest_source(network, b, f, limit=rule.radius_m).distance_m <= rule.radius_m
-    demand = np.where(covered, 0.0, served)
-    if progress:
-        progress(f"{category}: coverage of {len(candidates)} candidate sites")
-    cov = distances_within(network, b, cand, rule.radius_m)
+    blocks, demands = [], []
+    for rule in members:
+        fidx = facilities.of(rule.code)
+        f = snap_lonlat(
+            network,
+            facilities.lon[fidx],
+            facilities.lat[fidx],
+            names=[facilities.ids[i] for i in fidx],
+            kind="facility",
+            max_snap_m=max_snap_m,
+        )
+        served = buildings.population[:, rules.band_index(rule.age_group)].sum(axis=1)
+        covered = nearest_source(network, b, f, limit=rule.radius_m).distance_m <= rule.radius_m
+        demands.append(np.where(covered, 0.0, served))
+        if progress:
+            progress(f"{rule.code}: coverage of {len(candidates)} candidate sites")
+        blocks.append(sparse.csr_array(distances_within(network, b, cand, rule.radius_m)))
+    # rows: (member category, building) pairs, member after member
+    cov = blocks[0] if len(blocks) == 1 else sparse.vstack(blocks, format="csr")
+    demand = np.concatenate(demands)
     sol = solve_mclp(cov, demand, k, exact_max_nnz=exact_max_nnz, time_limit=time_limit)
     if progress:
         progress(f"{category}: set covering")
     sc = solve_set_cover(cov, demand, time_limit=time_limit)
+    n = len(buildings)
+    reached = _reached(cov, sol.selected)
+    per = tuple(
+        MemberCoverage(
+            rule.code, rule.radius_m, rule.age_group, float(d.sum()), float(d[reached[i * n : (i + 1) * n]].sum())
+        )
+        for i, (rule, d) in enumerate(zip(members, demands, strict=True))
+    )
+    lost = sorted({i % n for i in sc.uncoverable})
     return SitingResult(
-        category=category, k=k, radius_m=rule.radius_m, age_group=rule.age_group, candidates=candidates.ids,
+        category=category, k=k, radius_m=max(r.radius_m for r in members),
+        age_group="" if composite else members[0].age_group, candidates=candidates.ids,
         selected=tuple(candidates.ids[j] for j in sol.selected), newly_covered=sol.objective,
         uncovered_before=float(demand.sum()), upper_bound=sol.upper_bound, gap=sol.gap, method=sol.method,
         optimal=sol.optimal, set_cover=tuple(candidates.ids[j] for j in sc.selected), set_cover_optimal=sc.optimal,
-        not_coverable=tuple(buildings.ids[i] for i in sc.uncoverable),
+        not_coverable=tuple(buildings.ids[i] for i in lost), composite=composite, members=per,
     )  # fmt: skip
+
+
+def _reached(cover: sparse.csr_array, selected: tuple[int, ...]) -> npt.NDArray[np.bool_]:
+    """Rows of ``cover`` that at least one selected candidate covers."""
+    if not selected:
+        return np.zeros(cover.shape[0], dtype=bool)
+    marks = sparse.csr_array(cover, dtype=np.float64, copy=True)
+    marks.data[:] = 1.0  # structure marks coverage (a stored distance of 0 still covers)
+    return np.asarray(marks[:, list(selected)].sum(axis=1)).ravel() > 0

@@ -89,7 +89,8 @@ class Command(BaseCommand):
             action="append",
             default=[],
             type=parse_site,
-            help="CATEGORY:K:CANDIDATES.geojson — choose K new sites; repeatable",
+            help="CATEGORY:K:CANDIDATES.geojson — choose K new sites for a category or a composite of the rules "
+            "(e.g. minsheng_hub); repeatable",
         )
         parser.add_argument("--out", help="write the full result as JSON here (default: stdout)")
         parser.add_argument(
