@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.accounts.models import Role, RoleAssignment
-from linli.conftest import client_for, make_resident
+from linli.conftest import ARTIFACTS, client_for, make_resident
 
 from .accessibility import file_text, raw_text_problems
 
@@ -21,9 +21,13 @@ pytestmark = pytest.mark.django_db
 
 
 def read(user: Any, url: str) -> str:
-    """The text of the file at `url` as `user` downloads it in Chinese; fails on an error or a file not read."""
+    """The text of the file at `url` as `user` downloads it in Chinese (kept in the artifacts); fails on an error or
+    a file not read."""
     response = client_for(user, "zh-hans").get(url)
     assert response.status_code == 200, (url, response.status_code)
+    ARTIFACTS.mkdir(exist_ok=True)  # kept to look at: "export-" and the file's name
+    name = response["Content-Disposition"].split('filename="')[-1].rstrip('"')
+    (ARTIFACTS / f"export-{name}").write_bytes(response.content)
     text = file_text(response.content, response["Content-Type"])
     assert text, url
     return text
@@ -112,9 +116,14 @@ def test_the_volunteer_certificate_pdf_reads_in_chinese(community, users, make_u
 
 @pytest.mark.parametrize("name", ["cockpit:evaluation_pdf", "cockpit:evaluation_xlsx"])
 def test_the_cockpit_evaluation_files_read_in_chinese(community, users, name):
-    make_resident(community, name="老人甲", birth=dt.date(1944, 3, 4), seq=4)
+    from linli.cockpit.services import snapshot_refresh
+
+    for seq in range(4, 8):
+        make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 3, seq), seq=seq)
+    snapshot_refresh(community=community, month=timezone.localdate().replace(day=1))
     text = read(users["community_admin"], reverse(name, args=[community.code]))
-    assert_reads_as_chinese(text, must_show=(community.name,))
+    # every indicator is listed, by its name (one of them counts the elderly)
+    assert_reads_as_chinese(text, must_show=(community.name, "老年"))
 
 
 def test_the_planning_run_workbook_reads_in_chinese(community, street, users, django_capture_on_commit_callbacks):
