@@ -111,7 +111,7 @@ def test_the_volunteer_certificate_pdf_reads_in_chinese(community, users, make_u
     record = signed_in(activity, volunteer)
     services.record_confirm(actor=users["social_worker"], record=record, now=AT_START + dt.timedelta(hours=2))
     text = read(volunteer.user, reverse("volunteering:certificate", args=[AT_START.year]))
-    assert_reads_as_chinese(text, must_show=("王志远",))
+    assert_reads_as_chinese(text, must_show=("王志远", "小时。"))  # a Chinese sentence ends with 。
 
 
 @pytest.mark.parametrize("name", ["cockpit:evaluation_pdf", "cockpit:evaluation_xlsx"])
