@@ -22,6 +22,7 @@ FIGURE_NAMES = {
     "company": gettext_lazy("Community company"),
     "consultation": gettext_lazy("Matters and meetings"),
     "coverage": gettext_lazy("Walking access to facilities (%)"),
+    "days_so_far": gettext_lazy("Days of the month so far"),
     "facilities_by_nature": gettext_lazy("Facilities by nature of space"),
     "fund": gettext_lazy("Community fund"),
     "households_by_size": gettext_lazy("Households by size"),
@@ -31,6 +32,7 @@ FIGURE_NAMES = {
     "reports": gettext_lazy("Reports"),
     "residents_by_age": gettext_lazy("Residents by age"),
     "residents_total": gettext_lazy("Residents"),
+    "same_days_last_month": gettext_lazy("Same days of last month"),
     "services_used": gettext_lazy("Services used"),
     "subsidies": gettext_lazy("Subsidies by payer (yuan)"),
     "volunteering": gettext_lazy("Volunteering"),
@@ -70,13 +72,16 @@ ITEM_NAMES = {
 
 
 def item_name(key: str) -> str:
-    """A figure's item as people read it: its name, a space's nature, an age group or a facility category."""
+    """A figure's item as people read it: its name, a space's nature, an age group, a facility category, or a
+    figure's name (last month's figures for the same days are grouped under `same_days_last_month`)."""
     from linli.company.models import Nature
     from linli.people.ages import AgeTier
     from linli.planning import adapter
 
     if key in ITEM_NAMES:
         return str(ITEM_NAMES[key])
+    if key in FIGURE_NAMES:
+        return str(FIGURE_NAMES[key])
     for choices in (Nature, AgeTier):
         if key in choices.values:
             return str(choices(key).label)
@@ -88,9 +93,10 @@ def item_name(key: str) -> str:
 
 
 def workbook_value(value: Any) -> Any:
-    """A cell's value: a number as it is, a group of numbers as "name: n; name: n" (never a Python dict)."""
+    """A cell's value: a number as it is, a group of numbers as "name: n; name: n" (never a Python dict; an item
+    not known yet reads "—", as on the pages)."""
     if isinstance(value, dict):
-        return "；".join(f"{item_name(k)}: {workbook_value(v)}" for k, v in value.items())
+        return "；".join(f"{item_name(k)}: {'—' if v is None else workbook_value(v)}" for k, v in value.items())
     return value if isinstance(value, int | float) or value is None else str(value)
 
 

@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from linli.audit.services import audit_record
 from linli.canteen.models import MealCharge, MealOrder, Payer
@@ -123,6 +125,21 @@ class CollectResult:
     fen: int
 
 
+# What a day's collection writes in the books, in the site's language (a memo is kept, not translated when read):
+# the spaces', merchants' and payers' names as people call them, never their codes.
+BOOKINGS_MEMO = gettext_noop("%(space)s %(day)s bookings ×%(n)s")
+PREPAID_BOOKINGS_MEMO = gettext_noop("%(space)s %(day)s bookings ×%(n)s (paid in advance)")
+MEALS_MEMO = gettext_noop("%(space)s %(day)s meals ×%(n)s")
+PREPAID_MEALS_MEMO = gettext_noop("%(space)s %(day)s meals ×%(n)s (paid in advance)")
+SUBSIDY_MEMO = gettext_noop("%(space)s %(day)s %(payer)s subsidy ×%(n)s")
+COMMISSION_MEMO = gettext_noop("%(merchant)s %(day)s marketplace commission")
+
+
+def _memo(template: str, **values: Any) -> str:
+    with translation.override(django_settings.LANGUAGE_CODE):
+        return _(template) % {k: str(v) for k, v in values.items()}
+
+
 @dataclass(frozen=True)
 class _Revenue:
     """One posting due: a source's takings of one space on the day."""
@@ -186,7 +203,7 @@ def _booking_revenue(community: Community, day: dt.date, facilities: dict[int, F
                     from_account=source_account,
                     fen=sum(fees[facility_id]),
                     key=f"company:bookings:{tag}{f.pk}:{day}",
-                    memo=f"{f.name} {day} bookings ×{n}" + (" (paid in advance)" if tag else ""),
+                    memo=_memo(PREPAID_BOOKINGS_MEMO if tag else BOOKINGS_MEMO, space=f.name, day=day, n=n),
                 )
             )
     return lines
@@ -232,7 +249,7 @@ def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, F
             from_account=outside,
             fen=row["fen"],
             key=f"company:canteen:{f.pk}:{day}",
-            memo=f"{f.name} {day} meals ×{row['n']}",
+            memo=_memo(MEALS_MEMO, space=f.name, day=day, n=row["n"]),
         )
         for row in meals
     ]
@@ -246,7 +263,7 @@ def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, F
             from_account=prepaid_account,
             fen=sum(fees),
             key=f"company:canteen:prepaid:{f.pk}:{day}",
-            memo=f"{f.name} {day} meals ×{len(fees)} (paid in advance)",
+            memo=_memo(PREPAID_MEALS_MEMO, space=f.name, day=day, n=len(fees)),
         )
         for canteen, fees in sorted(prepaid.items())
     ]
@@ -259,7 +276,7 @@ def _canteen_revenue(community: Community, day: dt.date, facilities: dict[int, F
             from_account=ledger.funding_account(community, row["payer"], Unit.FEN),
             fen=row["fen"],
             key=f"company:canteen:{f.pk}:{day}:{row['payer']}",
-            memo=f"{f.name} {day} {row['payer']} subsidy ×{row['n']}",
+            memo=_memo(SUBSIDY_MEMO, space=f.name, day=day, payer=Payer(row["payer"]).label, n=row["n"]),
             kind=TransactionKind.SUBSIDY,
         )
         for row in subsidies
@@ -296,7 +313,7 @@ def _commission_revenue(community: Community, day: dt.date) -> list[_Revenue]:
             from_account=ledger.merchant_account(merchants[row["merchant"]], Unit.FEN),
             fen=row["fen"] * settings.commission_bps // 10_000,
             key=f"company:commission:{row['merchant']}:{day}",
-            memo=f"{merchants[row['merchant']].name} {day} commission",
+            memo=_memo(COMMISSION_MEMO, merchant=merchants[row["merchant"]].name, day=day),
         )
         for row in rows
     ]

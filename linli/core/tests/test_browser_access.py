@@ -30,13 +30,17 @@ pytestmark = [
 ]
 
 PHONE = {"width": 390, "height": 844}
+# Pages deeper than two taps that hold files to read, crawled from as if they were home: the community's
+# evaluation (street cockpit → community → evaluation) offers its report as a PDF and a spreadsheet.
+EXTRA_START = {"street": ["/cockpit/communities/shibei/evaluation/"]}
 
 
 @pytest.fixture
 def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]:
     """A small community with something in each corner a person reaches from home: a report with answers, a canteen
-    menu, a bookable service, a shop with a product, an activity, points, the street's health check; and one login
-    per kind of user."""
+    menu, a bookable service, a shop with a product, an activity, points, volunteer hours confirmed (so the
+    resident's page of hours offers the year's certificate, a PDF), the street's health check (its spreadsheet);
+    and one login per kind of user."""
     from linli.facilities.tests.factories import (
         make_canteen_with_tarhai_rules,
         make_facility,
@@ -49,7 +53,9 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
     from linli.planning.services import plan_run_request
     from linli.reports.defaults import categories_create_defaults
     from linli.reports.services.intake import report_submit
+    from linli.volunteering.services import record_confirm
     from linli.volunteering.tests.conftest import make_activity
+    from linli.volunteering.tests.test_services import AT_START, signed_in
 
     admin = make_user(Role.COMMUNITY_ADMIN, community, display_name="陈主任")
     steward = make_user(Role.GRID_STEWARD, community, display_name="王网格")
@@ -79,7 +85,8 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
     )
     make_menu(make_canteen_with_tarhai_rules(community), timezone.localdate() + dt.timedelta(days=1))
     make_slot(make_service(make_facility(community)))
-    make_activity(admin, community)
+    activity = make_activity(admin, community)
+    record_confirm(actor=admin, record=signed_in(activity, resident), now=AT_START + dt.timedelta(hours=2))
     fund(resident, 25)
     for seq in range(4, 8):  # people for the street's health check to count, and its spreadsheet to list
         make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 3, seq), seq=seq)
@@ -121,7 +128,7 @@ def _check_role(
     exports: dict[str, str] = {}
     urls = a11y.crawl(
         page,
-        start=[landing],
+        start=[landing, *EXTRA_START.get(role, [])],
         seen_routes=seen_routes,
         on_page=lambda url, r: record(url, r, elder=False),
         exports=exports,
@@ -170,6 +177,8 @@ def test_every_page_two_taps_from_home_is_accessible_in_both_modes(browser, live
     assert any("/cockpit/streets/" in u for u in checked["street"]), checked["street"]
     assert pages >= 40, checked
     assert any(u.startswith("/planning/runs/") for u in files.values()), files  # spreadsheets were read
+    assert any(u.startswith("/volunteer/my/certificate/") for u in files.values()), files  # and PDFs
+    assert {"cockpit:evaluation_pdf", "cockpit:evaluation_xlsx"} <= set(files), files
     assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in sorted(problems.items()))
 
 
