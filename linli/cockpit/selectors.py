@@ -110,6 +110,13 @@ def city_views(
     return compared_views(Community.objects.all(), framework, month)
 
 
+def city_months(*, user: Any) -> list[dt.date]:
+    """The months with a snapshot for any community of the city, newest first, for city viewers."""
+    if not rules.can_view_city(user):
+        raise NotFound(_("Only city viewers see the city cockpit."))
+    return months_of(Community.objects.all())
+
+
 def streets_for_city(*, user: Any) -> QuerySet[Street]:
     if not rules.can_view_city(user):
         raise NotFound(_("Only city viewers see the city cockpit."))

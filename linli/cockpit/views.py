@@ -178,7 +178,7 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
         request,
         "cockpit/city.html",
         {
-            **month_context(month, selectors.months_of(Community.objects.all()), views),
+            **month_context(month, selectors.city_months(user=request.user), views),
             "framework": framework,
             "views": views,
             "below": below,

@@ -25,6 +25,7 @@ from .providers import BadNotification
 from .purposes import handler_for
 from .schemas import (
     BalanceOut,
+    BalanceWithdrawIn,
     CashupOut,
     CounterPaymentIn,
     CounterTopupIn,
@@ -38,7 +39,6 @@ from .schemas import (
     SubjectCounterIn,
     SubjectPayIn,
     TopupIn,
-    WithdrawIn,
     WithdrawOut,
 )
 from .selectors import Cashup
@@ -325,7 +325,7 @@ def withdraw_out(resident: Any, refunds: list[Any]) -> dict[str, Any]:
 
 
 @router.post("/stored-value/withdrawals", response={201: WithdrawOut}, summary="Withdraw from my balance")
-def balance_withdraw(request: HttpRequest, payload: WithdrawIn) -> Status[Any]:
+def balance_withdraw(request: HttpRequest, payload: BalanceWithdrawIn) -> Status[Any]:
     """Sends the amount (all of it when none is given) back through the gateway the top-ups came from; what was
     paid in at the service counter is handed back there (409 `over_balance` says how much can go back here)."""
     resident = _my_resident(request)

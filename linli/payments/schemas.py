@@ -110,13 +110,13 @@ class CounterTopupIn(Schema):
     method: str = Field("cash", description="cash, card or scanned")
 
 
-class WithdrawIn(Schema):
+class BalanceWithdrawIn(Schema):
     amount_fen: int | None = Field(
         None, ge=1, le=MAX_STORED_VALUE_LIMIT_FEN, description="How much to take off (fen); none: the whole balance."
     )
 
 
-class CounterWithdrawIn(WithdrawIn):
+class CounterWithdrawIn(BalanceWithdrawIn):
     resident: str = Field(max_length=40, description="The resident's mobile number, or full name when unique.")
 
 
