@@ -7,13 +7,14 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from linli.cockpit import services
 from linli.cockpit.evaluation import evaluate
 from linli.cockpit.framework import load_framework
 from linli.cockpit.models import Snapshot
-from linli.conftest import client_for
+from linli.conftest import ARTIFACTS, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +68,14 @@ def test_on_the_sixth_the_page_the_pdf_and_the_api_grade_last_month(users, commu
 
         pdf = client.get("/cockpit/communities/shibei/evaluation.pdf")
         assert pdf.status_code == 200 and "2026-11" in pdf["Content-Disposition"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "evaluation-graded-month.pdf").write_bytes(pdf.content)  # kept to be looked at
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
         assert "2026-11" in text and _shown(graded.overall) in text
+
+        workbook = load_workbook(io.BytesIO(client.get("/cockpit/communities/shibei/evaluation.xlsx").content))
+        rows = {r[0]: r[1] for r in workbook.active.iter_rows(values_only=True) if r}
+        assert (rows["评价月份"], rows["综合得分"]) == ("2026-11", graded.overall)
 
         screen = client.get("/cockpit/communities/shibei/").content.decode()
         assert f'data-testid="overall">{_shown(graded.overall)}<' in screen
