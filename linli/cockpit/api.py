@@ -54,25 +54,29 @@ def indicator_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/communities/{code}/cockpit", response=dict)
-def community_cockpit(request: HttpRequest, code: str) -> dict[str, Any]:
-    """Indicator values, figures and the evaluation of the community's latest month."""
+def community_cockpit(request: HttpRequest, code: str, month: str | None = None) -> dict[str, Any]:
+    """Indicator values, figures and the evaluation of one month (`month=YYYY-MM`, else the last complete month);
+    the month under way may be asked for: its figures are to date and it is not graded (`level` null)."""
     community = selectors.community_for_cockpit(user=request.user, code=code)
-    view = selectors.community_view(community, load_framework())
+    chosen = selectors.compared_month_of(month)
+    view = selectors.community_view(community, load_framework(), chosen)
     return {
         **_view_out(view),
+        "month": chosen.isoformat(),
+        "graded": view.evaluation is not None,
         "values": view.snapshot.values if view.snapshot else {},
         "figures": view.snapshot.figures if view.snapshot else {},
         "missing": [s.indicator.code for s in view.evaluation.missing] if view.evaluation else [],
     }
 
 
-def _compared(views: list[selectors.CommunityView], month: dt.date | None) -> list[dict[str, Any]]:
+def _compared(views: list[selectors.CommunityView], month: dt.date) -> list[dict[str, Any]]:
     """Each community on the compared month; for the month under way, its figures to date and last month's same days
     (`month_to_date`, `days_so_far`, `to_date`, `same_days_last_month`)."""
     out = []
     for v in views:
         row = _view_out(v)
-        row["month"] = month.isoformat() if month else None
+        row["month"] = month.isoformat()
         figures = v.snapshot.figures if v.snapshot else {}
         row["month_to_date"] = "same_days_last_month" in figures
         if row["month_to_date"]:
@@ -85,18 +89,24 @@ def _compared(views: list[selectors.CommunityView], month: dt.date | None) -> li
 
 @router.get("/streets/{code}/cockpit", response=list[dict])
 def street_cockpit(request: HttpRequest, code: str, month: str | None = None) -> list[dict[str, Any]]:
-    """The street's communities on one month (`month=YYYY-MM`, else the newest month any of them has)."""
+    """The street's communities on one month (`month=YYYY-MM`, else the last complete month; the month under way is
+    to date and not graded)."""
     street = selectors.street_for_cockpit(user=request.user, code=code)
-    chosen, views = selectors.compared_views(street.communities.all(), load_framework(), selectors.month_of(month))
+    chosen, views = selectors.compared_views(
+        street.communities.all(), load_framework(), selectors.compared_month_of(month)
+    )
     return _compared(views, chosen)
 
 
 @router.get("/cockpit/city", response=list[dict])
 def city_cockpit(request: HttpRequest, month: str | None = None) -> list[dict[str, Any]]:
-    """Every community on one month (`month=YYYY-MM`, else the newest month any has)."""
+    """Every community on one month (`month=YYYY-MM`, else the last complete month; the month under way is to date
+    and not graded)."""
     if not rules.can_view_city(request.user):
         raise NotFound(_("Only city viewers see the city cockpit."))
-    chosen, views = selectors.city_views(user=request.user, framework=load_framework(), month=selectors.month_of(month))
+    chosen, views = selectors.city_views(
+        user=request.user, framework=load_framework(), month=selectors.compared_month_of(month)
+    )
     return _compared(views, chosen)
 
 
@@ -158,15 +168,17 @@ def entry_create(
 
 
 @router.get("/communities/{code}/cockpit/evaluation", response=dict)
-def evaluation_explained(request: HttpRequest, code: str) -> dict[str, Any]:
-    """The evaluation of the latest month, and for each indicator below target the change that would meet it, the
+def evaluation_explained(request: HttpRequest, code: str, month: str | None = None) -> dict[str, Any]:
+    """The evaluation of one complete month (`month=YYYY-MM`, else the last complete month; the month under way or
+    a later one is refused), and for each indicator below target the change that would meet it, the
     overall points it earns and the score after it (most valuable first); `to_basic`/`to_leading` say how many of
     those steps reach each level (0: reached already, -1: out of reach)."""
     community = selectors.community_for_cockpit(user=request.user, code=code)
     framework = load_framework()
-    view = selectors.community_view(community, framework)
+    chosen = selectors.graded_month(month)
+    view = selectors.community_view(community, framework, chosen)
     if view.evaluation is None:
-        raise NotFound(_("No figures yet: the scheduled job computes them."))
+        raise NotFound(_("No figures for %(month)s.") % {"month": f"{chosen:%Y-%m}"})
     explanation = explain(framework, view.evaluation)
     english = (get_language() or "").startswith("en")
     texts = reports.explanation_rows(explanation, english)

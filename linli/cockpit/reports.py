@@ -249,6 +249,7 @@ def evaluation_workbook(context: dict[str, Any]) -> bytes:
     ws.title = _("Evaluation")
     evaluation: Evaluation | None = context["evaluation"]
     append_row(ws, [_("Community"), context["community"].name])
+    append_row(ws, [_("Month graded"), f"{context['month']:%Y-%m}"])
     append_row(ws, [_("Overall score"), evaluation.overall if evaluation else None])
     append_row(ws, [_("Level"), level_label(evaluation.level) if evaluation else ""])
     append_row(ws, [])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotFound
@@ -51,25 +52,61 @@ def month_of(text: str | None) -> dt.date | None:
         raise DomainError(_("Give the month as YYYY-MM, e.g. 2026-11."), field="month") from None
 
 
+def month_under_way() -> dt.date:
+    return timezone.localdate().replace(day=1)
+
+
+def last_complete_month() -> dt.date:
+    """The newest month that is over: the one graded unless another is asked for."""
+    return (month_under_way() - dt.timedelta(days=1)).replace(day=1)
+
+
+def graded_month(text: str | None) -> dt.date:
+    """The month an evaluation grades: the one asked for as `YYYY-MM`, else the last complete month. A month not
+    over yet (the month under way or a later one) is refused: its flows would be graded on a few days."""
+    month = month_of(text)
+    if month is None:
+        return last_complete_month()
+    if month >= month_under_way():
+        raise DomainError(
+            _("Only a month that is over can be graded: choose %(last)s or an earlier month.")
+            % {"last": f"{last_complete_month():%Y-%m}"},
+            field="month",
+        )
+    return month
+
+
+def compared_month_of(text: str | None) -> dt.date:
+    """The month a street or the city is compared on: the one asked for (the month under way is shown to date,
+    ungraded; a later one is refused), else the last complete month."""
+    month = month_of(text)
+    if month is None:
+        return last_complete_month()
+    if month > month_under_way():
+        raise DomainError(_("%(month)s has not begun yet.") % {"month": f"{month:%Y-%m}"}, field="month")
+    return month
+
+
+def graded_months(communities: QuerySet[Community]) -> list[dt.date]:
+    """The complete months with a snapshot for any of these communities, newest first (the last complete month
+    always among them, so it can be chosen even before its figures are stored)."""
+    months = [m for m in months_of(communities) if m < month_under_way()]
+    if last_complete_month() not in months:
+        months.insert(0, last_complete_month())
+    return months
+
+
 def months_of(communities: QuerySet[Community]) -> list[dt.date]:
     """The months with a snapshot for any of these communities, newest first."""
     rows = Snapshot.objects.filter(community_id__in=communities.values("pk")).order_by("-month")
     return list(rows.values_list("month", flat=True).distinct())
 
 
-def compared_month(communities: QuerySet[Community], month: dt.date | None) -> dt.date | None:
-    """The one month a street or the city compares its communities on: the month asked for, else the newest month
-    any of them has, so that every community is read on the same month."""
-    if month is not None:
-        return month.replace(day=1)
-    months = months_of(communities)
-    return months[0] if months else None
-
-
 def community_views(
     communities: QuerySet[Community], framework: Framework, month: dt.date | None = None
 ) -> list[CommunityView]:
-    """Each community evaluated on its newest month, or on `month` for all of them (None where it has no figures)."""
+    """Each community on its newest month, or on `month` for all of them (None where it has no figures), evaluated
+    unless the month is still under way (its figures are to date: never graded)."""
     if month is None:
         snaps = latest_snapshots(communities)
     else:
@@ -80,31 +117,26 @@ def community_views(
     views = []
     for community in communities.select_related("street"):
         snap = snaps.get(community.pk)
-        views.append(CommunityView(community, snap, evaluate(framework, snap.values) if snap else None))
+        graded = snap is not None and snap.month < month_under_way()
+        views.append(CommunityView(community, snap, evaluate(framework, snap.values) if graded and snap else None))
     return views
 
 
-def community_view(community: Community, framework: Framework) -> CommunityView:
-    """The one community's latest month, evaluated."""
-    [view] = community_views(Community.objects.filter(pk=community.pk), framework)
+def community_view(community: Community, framework: Framework, month: dt.date) -> CommunityView:
+    """The one community on `month`, evaluated if that month is over (no snapshot: no figures that month)."""
+    [view] = community_views(Community.objects.filter(pk=community.pk), framework, month)
     return view
 
 
 def compared_views(
-    communities: QuerySet[Community], framework: Framework, asked: dt.date | None
-) -> tuple[dt.date | None, list[CommunityView]]:
-    """The month compared (see `compared_month`) and every community on it; with no figures anywhere yet, every
-    community without any."""
-    month = compared_month(communities, asked)
-    if month is None:
-        return None, [CommunityView(c, None, None) for c in communities.select_related("street")]
+    communities: QuerySet[Community], framework: Framework, month: dt.date
+) -> tuple[dt.date, list[CommunityView]]:
+    """Every community on the same month (see `compared_month_of`)."""
     return month, community_views(communities, framework, month)
 
 
-def city_views(
-    *, user: Any, framework: Framework, month: dt.date | None = None
-) -> tuple[dt.date | None, list[CommunityView]]:
-    """Every community on the same month (the newest any has, unless `month` is asked for), for city viewers."""
+def city_views(*, user: Any, framework: Framework, month: dt.date) -> tuple[dt.date, list[CommunityView]]:
+    """Every community on the same month, for city viewers."""
     if not rules.can_view_city(user):
         raise NotFound(_("Only city viewers see the city cockpit."))
     return compared_views(Community.objects.all(), framework, month)
@@ -153,3 +185,7 @@ def evidence_get(*, user: Any, code: str, pk: int) -> Evidence:
     if evidence is None:
         raise NotFound(_("No such evidence."))
     return evidence
+
+
+def snapshot_of(community: Community, month: dt.date) -> Snapshot | None:
+    return Snapshot.objects.filter(community=community, month=month.replace(day=1)).first()

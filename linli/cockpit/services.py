@@ -88,6 +88,21 @@ def snapshots_refresh_all(*, month: dt.date | None = None, communities: Iterable
     return count
 
 
+def closed_months_refresh(*, communities: Iterable[Community] | None = None) -> int:
+    """Store the last complete month once more for each community whose snapshot of it was computed before the
+    month ended (or is missing): the month graded must hold every day of it."""
+    month = month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
+    ended = timezone.make_aware(dt.datetime.combine(month_start(timezone.localdate()), dt.time.min))
+    framework = load_framework()
+    closed = set(Snapshot.objects.filter(month=month, computed_at__gte=ended).values_list("community_id", flat=True))
+    count = 0
+    for community in communities if communities is not None else Community.objects.all():
+        if community.pk not in closed:
+            snapshot_refresh(community=community, month=month, framework=framework)
+            count += 1
+    return count
+
+
 def indicator_entry_create(
     *,
     actor: Any,

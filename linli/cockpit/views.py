@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -26,19 +27,22 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def community_context(community: Community, *, tiles: bool | None = None) -> dict[str, Any]:
-    """What the community's screen, evaluation page and reports show; `tiles=False` draws the map as SVG."""
+def community_context(community: Community, month: dt.date, *, tiles: bool | None = None) -> dict[str, Any]:
+    """What the community's screen, evaluation page and reports show for `month` (graded only once it is over);
+    `tiles=False` draws the map as SVG."""
     framework = load_framework()
-    view = selectors.community_view(community, framework)
+    view = selectors.community_view(community, framework, month)
     snap, evaluation = view.snapshot, view.evaluation
     english = _english()
     scenario_names = dict(Scenario.choices)
     figures = snap.figures if snap else {}
     age_labels = dict(AgeTier.choices)
-    history = selectors.history(community)
+    history = [s for s in selectors.history(community) if s.month < selectors.month_under_way()]
     explanation = explain(framework, evaluation) if evaluation else None
     return {
         "community": community,
+        "month": month,
+        "under_way": month == selectors.month_under_way(),
         "snapshot": snap,
         "evaluation": evaluation,
         "framework": framework,
@@ -86,11 +90,23 @@ def money_rows(figures: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
 
 @login_required
 def community_cockpit(request: HttpRequest, code: str) -> HttpResponse:
+    """The big screen: the last complete month graded (or the month chosen), and the month under way to date."""
     community = selectors.community_for_cockpit(user=request.user, code=code)
+    asked = request.GET.get("month")
+    month = selectors.compared_month_of(asked)
+    under_way = selectors.month_under_way()
+    current = selectors.snapshot_of(community, under_way) if not asked or month == under_way else None
+    months = selectors.months_of(Community.objects.filter(pk=community.pk))
     return render(
         request,
         "cockpit/community.html",
-        {**community_context(community), "refresh_seconds": 60, "now": timezone.localtime()},
+        {
+            **community_context(community, month),
+            "months": sorted({*months, selectors.last_complete_month()}, reverse=True),
+            "to_date": current.figures if current and "same_days_last_month" in current.figures else None,
+            "refresh_seconds": 60,
+            "now": timezone.localtime(),
+        },
     )
 
 
@@ -104,10 +120,10 @@ TO_DATE_ROWS = (
 )
 
 
-def month_context(month: dt.date | None, months: list[dt.date], views: list[selectors.CommunityView]) -> dict[str, Any]:
+def month_context(month: dt.date, months: list[dt.date], views: list[selectors.CommunityView]) -> dict[str, Any]:
     """The month a street or the city is compared on, the months to choose from, and, for the month under way,
     each community's figures to date beside the same days of last month."""
-    under_way = month is not None and month == timezone.localdate().replace(day=1)
+    under_way = month == selectors.month_under_way()
     to_date = []
     if under_way:
         for v in views:
@@ -124,7 +140,7 @@ def month_context(month: dt.date | None, months: list[dt.date], views: list[sele
             )
     return {
         "month": month,
-        "months": months,
+        "months": sorted({*months, selectors.last_complete_month()}, reverse=True),
         "under_way": under_way,
         "days_so_far": timezone.localdate().day,
         "to_date_labels": [(label, unit) for _g, _i, label, unit in TO_DATE_ROWS],
@@ -137,7 +153,9 @@ def street_cockpit(request: HttpRequest, code: str) -> HttpResponse:
     street = selectors.street_for_cockpit(user=request.user, code=code)
     framework = load_framework()
     communities = street.communities.all()
-    month, views = selectors.compared_views(communities, framework, selectors.month_of(request.GET.get("month")))
+    month, views = selectors.compared_views(
+        communities, framework, selectors.compared_month_of(request.GET.get("month"))
+    )
     return render(
         request,
         "cockpit/street.html",
@@ -163,7 +181,7 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
         raise NotFound(_("Only city viewers see the city cockpit."))
     framework = load_framework()
     month, views = selectors.city_views(
-        user=request.user, framework=framework, month=selectors.month_of(request.GET.get("month"))
+        user=request.user, framework=framework, month=selectors.compared_month_of(request.GET.get("month"))
     )
     indexed = [v for v in views if v.supply_index is not None]
     below = sorted(
@@ -194,6 +212,7 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
 @login_required
 def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
+    month = selectors.graded_month(request.GET.get("month"))
     framework = load_framework()
     can_enter = rules.can_enter_values(request.user, community)
     entered = [(i.code, i.name(_english())) for i in framework.indicators if i.source == "entered"]
@@ -202,7 +221,7 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         indicators=entered,
-        initial={"month": timezone.localdate().replace(day=1)},
+        initial={"month": month},
     )
     if request.method == "POST":
         if not can_enter:
@@ -223,12 +242,15 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
                 exc.show_on(form)
             else:
                 messages.success(request, _("Value recorded."))
-                return redirect("cockpit:evaluation", code=community.code)
+                shown = services.month_start(data["month"])
+                target = reverse("cockpit:evaluation", args=[community.code])
+                return redirect(f"{target}?month={shown:%Y-%m}" if shown < selectors.month_under_way() else target)
     return render(
         request,
         "cockpit/evaluation.html",
         {
-            **community_context(community),
+            **community_context(community, month),
+            "months": selectors.graded_months(Community.objects.filter(pk=community.pk)),
             "form": form,
             "can_enter": can_enter,
             "entries": [(e, *names.get(e.code, (e.code, ""))) for e in selectors.entries_of(community)[:30]],
@@ -253,6 +275,14 @@ def evidence_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
 REPORT_LANGUAGES = {"zh-hans": "zh-hans", "zh": "zh-hans", "en": "en"}
 
 
+def graded_context(community: Community, month: dt.date) -> dict[str, Any]:
+    """A report's context: a month with no figures is refused rather than printed empty."""
+    context = community_context(community, month, tiles=False)
+    if context["evaluation"] is None:
+        raise NotFound(_("No figures for %(month)s.") % {"month": f"{month:%Y-%m}"})
+    return context
+
+
 def report_language(request: HttpRequest) -> str:
     chosen = request.GET.get("lang") or "zh-hans"
     if chosen not in REPORT_LANGUAGES:
@@ -264,10 +294,13 @@ def report_language(request: HttpRequest) -> str:
 def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
     language = report_language(request)
+    month = selectors.graded_month(request.GET.get("month"))
     with translation.override(language):
-        pdf = reports.evaluation_pdf(request, community_context(community, tiles=False))
+        pdf = reports.evaluation_pdf(request, graded_context(community, month))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="linli-evaluation-{community.code}-{language}.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="linli-evaluation-{community.code}-{month:%Y-%m}-{language}.pdf"'
+    )
     return response
 
 
@@ -275,8 +308,11 @@ def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
 def evaluation_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
     language = report_language(request)
+    month = selectors.graded_month(request.GET.get("month"))
     with translation.override(language):
-        workbook = reports.evaluation_workbook(community_context(community, tiles=False))
+        workbook = reports.evaluation_workbook(graded_context(community, month))
     response = HttpResponse(workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="linli-evaluation-{community.code}-{language}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="linli-evaluation-{community.code}-{month:%Y-%m}-{language}.xlsx"'
+    )
     return response

@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from linli.accounts.models import Role
+from linli.cockpit.selectors import last_complete_month, month_under_way
 from linli.cockpit.services import snapshot_refresh
 from linli.conftest import browser_login, make_resident, screenshot
 
@@ -17,8 +18,9 @@ def test_cockpits_at_three_levels_in_both_languages(
 ):
     for seq in range(6, 11):
         make_resident(community, name=f"居民{seq}", birth=dt.date(1950 + 7 * (seq - 5), 1, 1), seq=seq)
-    for c in (community, other_community):
-        snapshot_refresh(community=c, month=dt.date.today().replace(day=1))
+    for c in (community, other_community):  # the last complete month graded, the month under way to date
+        for month in (last_complete_month(), month_under_way()):
+            snapshot_refresh(community=c, month=month)
     viewer = make_user(Role.CITY_VIEWER)
     wide = browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 1000})
     screen = wide.new_page()
@@ -77,7 +79,7 @@ def test_the_community_map_over_tiles(browser, live_server, make_user, community
 
 def test_key_pages_run_under_the_content_security_policy(browser, live_server, make_user, community, health_check):
     """ECharts, Leaflet, the maps, the print buttons and the forms work with no CSP violation in the console."""
-    snapshot_refresh(community=community, month=dt.date.today().replace(day=1))
+    snapshot_refresh(community=community, month=last_complete_month())
     admin = make_user(Role.COMMUNITY_ADMIN, community)
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
     screen = context.new_page()

@@ -2,12 +2,12 @@
 score after it, computed from the framework and the month's values; on the page, in the PDF and over the API."""
 
 import pytest
-from django.utils import timezone
 
 from linli.cockpit import services
 from linli.cockpit.evaluation import evaluate, explain
 from linli.cockpit.framework import load_framework, parse_framework
 from linli.cockpit.queries import registry
+from linli.cockpit.selectors import last_complete_month
 from linli.cockpit.tests.test_framework import SMALL
 from linli.conftest import client_for
 
@@ -50,8 +50,8 @@ def test_a_met_framework_has_nothing_to_explain():
 
 
 @pytest.mark.django_db
-def test_the_page_the_pdf_and_the_api_explain_the_latest_month(users, community):
-    month = timezone.localdate().replace(day=1)
+def test_the_page_the_pdf_and_the_api_explain_the_last_complete_month(users, community):
+    month = last_complete_month()
     services.snapshot_refresh(community=community, month=month)
     framework = load_framework()
     explained = explain(framework, evaluate(framework, services.Snapshot.objects.get(community=community).values))
@@ -80,7 +80,7 @@ def test_the_page_the_pdf_and_the_api_explain_the_latest_month(users, community)
 
 @pytest.mark.django_db
 def test_a_raise_is_explained_in_the_indicators_unit(users, community):
-    month = timezone.localdate().replace(day=1)
+    month = last_complete_month()
     photo = _photo()
     services.indicator_entry_create(
         actor=users["community_admin"],
@@ -107,4 +107,4 @@ def _photo():
 def test_no_figures_yet_is_said_over_the_api(users, community):
     response = client_for(users["community_admin"]).get("/api/v1/communities/shibei/cockpit/evaluation")
     assert response.status_code == 404
-    assert response.json()["error"]["message"] == "暂无数据：定时任务会自动计算。"
+    assert response.json()["error"]["message"] == f"{last_complete_month():%Y-%m} 尚无数据。"
