@@ -87,7 +87,7 @@ def compared_month_of(text: str | None) -> dt.date:
     return month
 
 
-def graded_months(communities: QuerySet[Community]) -> list[dt.date]:
+def graded_months(communities: QuerySet[Community] | Community) -> list[dt.date]:
     """The complete months with a snapshot for any of these communities, newest first (the last complete month
     always among them, so it can be chosen even before its figures are stored)."""
     months = [m for m in months_of(communities) if m < month_under_way()]
@@ -96,8 +96,10 @@ def graded_months(communities: QuerySet[Community]) -> list[dt.date]:
     return months
 
 
-def months_of(communities: QuerySet[Community]) -> list[dt.date]:
-    """The months with a snapshot for any of these communities, newest first."""
+def months_of(communities: QuerySet[Community] | Community) -> list[dt.date]:
+    """The months with a snapshot for any of these communities (or this one), newest first."""
+    if isinstance(communities, Community):
+        communities = Community.objects.filter(pk=communities.pk)
     rows = Snapshot.objects.filter(community_id__in=communities.values("pk")).order_by("-month")
     return list(rows.values_list("month", flat=True).distinct())
 

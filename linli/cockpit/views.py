@@ -96,7 +96,7 @@ def community_cockpit(request: HttpRequest, code: str) -> HttpResponse:
     month = selectors.compared_month_of(asked)
     under_way = selectors.month_under_way()
     current = selectors.snapshot_of(community, under_way) if not asked or month == under_way else None
-    months = selectors.months_of(Community.objects.filter(pk=community.pk))
+    months = selectors.months_of(community)
     return render(
         request,
         "cockpit/community.html",
@@ -250,7 +250,7 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
         "cockpit/evaluation.html",
         {
             **community_context(community, month),
-            "months": selectors.graded_months(Community.objects.filter(pk=community.pk)),
+            "months": selectors.graded_months(community),
             "form": form,
             "can_enter": can_enter,
             "entries": [(e, *names.get(e.code, (e.code, ""))) for e in selectors.entries_of(community)[:30]],
