@@ -68,7 +68,8 @@ def test_resident_books_a_meal_and_a_class_and_staff_check_them_in(page, communi
     screenshot(page, "facilities-my-bookings-elder")
     page.click("[data-testid=elder-off]")
     page.wait_for_load_state()
-    page.click("form[action$='/logout/'] button")
+    page.goto(page.base_url + "/accounts/me/")  # on a phone, logging out is on 我的
+    page.click("[data-testid=me-logout]")
     page.wait_for_load_state()
 
     browser_login(page, staff.mobile)
