@@ -75,6 +75,8 @@ def ledger_check(*, community_id: int | None = None) -> CheckResult:
 # (transaction, holder, unit) -> the sum of that transaction's legs on the holder's accounts; a holder is
 # ("resident", resident pk), ("merchant", merchant pk) or ("escrow", community pk)
 Legs = dict[tuple[int, tuple[str, int], str], int]
+# The tables the checks join: a bulk writer refreshes their statistics before it runs them.
+LEDGER_TABLES = ("ledger_entry", "ledger_transaction", "ledger_account", "ledger_order")
 UNITS = (str(Unit.POINTS), str(Unit.FEN))
 
 

@@ -10,11 +10,12 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from linli.accounts.models import Role, RoleAssignment, User
+from linli.core.database import refresh_statistics
 from linli.core.demo import DemoContext
 from linli.people.models import Resident
 
 from . import selectors, services
-from .checks import ledger_check
+from .checks import LEDGER_TABLES, ledger_check
 from .codes import FUNDING_FLOORS, FundingCode
 from .models import Account, AccountKind, Entry, Merchant, Order, Product, Settlement, Transaction, Unit
 
@@ -376,6 +377,7 @@ def build(ctx: DemoContext) -> None:
     ctx.progress(
         f"  {len(txns)} ledger transactions, {len(entries)} entries, {len(orders)} orders, {spent} points spent"
     )
+    refresh_statistics(*LEDGER_TABLES)  # the check joins what was just written: plan it for those rows
     result = ledger_check()
     if not result.ok:
         raise RuntimeError("the demo ledger does not balance: " + "; ".join(result.problems[:5]))
