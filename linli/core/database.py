@@ -7,6 +7,8 @@ def refresh_statistics(*tables: str) -> None:
     """Refresh the query planner's statistics after a bulk load (of these tables, or of all), so that the queries that
     follow are planned for the rows now there (PostgreSQL's autovacuum would do it later; SQLite never does it by
     itself). Inside a transaction PostgreSQL counts the transaction's own new rows too."""
-    quoted = ", ".join(connection.ops.quote_name(t) for t in tables)
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {quoted}" if quoted else "ANALYZE")
+        if not tables:
+            cursor.execute("ANALYZE")
+        for table in tables:  # one name a statement: SQLite's ANALYZE takes no list
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from linli.core.database import refresh_statistics
 from linli.core.demo import DemoContext
 from linli.people.ages import AgeTier
 from linli.people.models import SensitiveTag
@@ -98,6 +99,8 @@ def _reads(ctx: DemoContext, notice: Notice, published: dt.datetime, is_urgent: 
     """A dozen account holders open it through the service; about 60 % of the others (urgent: 85 %) are marked
     read in bulk (opening thousands one by one would make the demo slow)."""
     rnd = ctx.random
+    # publishing just wrote thousands of recipients: the updates below join them, plan them for those rows
+    refresh_statistics(NoticeRecipient._meta.db_table)
     rows = NoticeRecipient.objects.filter(notice=notice)
     with_account = list(rows.filter(resident__user__isnull=False).order_by("pk")[:200].select_related("resident__user"))
     for r in rnd.sample(with_account, k=min(len(with_account), 12)):  # a dozen through the service, the rest below
