@@ -108,6 +108,10 @@ def test_another_complete_month_is_chosen_and_a_month_without_figures_says_so(us
         assert october.status_code == 404 and october.json()["error"]["message"] == "2026-10 尚无数据。"
         page = client.get("/cockpit/communities/shibei/evaluation/?month=2026-10").content.decode()
         assert 'data-testid="no-figures">2026-10 尚无数据。<' in page
+        assert 'data-testid="pdf"' not in page and 'data-testid="xlsx"' not in page  # no file offered that is not there
+        assert (
+            'data-testid="pdf"' in client.get("/cockpit/communities/shibei/evaluation/?month=2026-09").content.decode()
+        )
         assert client.get("/cockpit/communities/shibei/evaluation.pdf?month=2026-10").status_code == 404
 
 

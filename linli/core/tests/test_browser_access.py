@@ -41,6 +41,8 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
     menu, a bookable service, a shop with a product, an activity, points, volunteer hours confirmed (so the
     resident's page of hours offers the year's certificate, a PDF), the street's health check (its spreadsheet);
     and one login per kind of user."""
+    from linli.cockpit.selectors import last_complete_month
+    from linli.cockpit.services import snapshot_refresh
     from linli.facilities.tests.factories import (
         make_canteen_with_tarhai_rules,
         make_facility,
@@ -91,6 +93,7 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
     for seq in range(4, 8):  # people for the street's health check to count, and its spreadsheet to list
         make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 3, seq), seq=seq)
     plan_run_request(actor=street_admin, street=street)
+    snapshot_refresh(community=community, month=last_complete_month())  # the evaluation's files have figures
     return {
         "resident": resident_user,
         "steward": steward,

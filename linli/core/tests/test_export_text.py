@@ -116,11 +116,12 @@ def test_the_volunteer_certificate_pdf_reads_in_chinese(community, users, make_u
 
 @pytest.mark.parametrize("name", ["cockpit:evaluation_pdf", "cockpit:evaluation_xlsx"])
 def test_the_cockpit_evaluation_files_read_in_chinese(community, users, name):
+    from linli.cockpit.selectors import last_complete_month
     from linli.cockpit.services import snapshot_refresh
 
     for seq in range(4, 8):
         make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 3, seq), seq=seq)
-    snapshot_refresh(community=community, month=timezone.localdate().replace(day=1))
+    snapshot_refresh(community=community, month=last_complete_month())  # the month an evaluation grades by default
     text = read(users["community_admin"], reverse(name, args=[community.code]))
     # every indicator is listed, by its name (one of them counts the elderly)
     assert_reads_as_chinese(text, must_show=(community.name, "老年"))
