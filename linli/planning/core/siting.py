@@ -35,6 +35,8 @@ from .snap import DEFAULT_MAX_SNAP_M, snap_lonlat
 
 # demand x candidate nonzeros above which MCLP uses greedy + LP bound by default
 DEFAULT_EXACT_MAX_NNZ = 2_000_000
+# above this many candidates, dominated ones are not looked for (the pairs sharing a point could be ~ m^2)
+DOMINANCE_MAX_CANDIDATES = 5_000
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,12 @@ def reduce_mclp(cover: sparse.sparray | sparse.spmatrix, weights: npt.ArrayLike)
     rows = np.flatnonzero((w > 0) & (np.diff(a.indptr) > 0))
     sub = sparse.csr_array(a[rows])
     size = np.diff(sub.tocsc().indptr)
-    shared = sparse.coo_array(sub.T @ sub)  # points covered by both of two candidates
-    i, j, both = shared.row, shared.col, shared.data
-    inside = (i != j) & (both == size[i]) & ((size[j] > size[i]) | ((size[j] == size[i]) & (j < i)))
-    dropped = np.zeros(m, dtype=bool)
-    dropped[i[inside]] = True
-    dropped |= size == 0
+    dropped = size == 0
+    if m <= DOMINANCE_MAX_CANDIDATES:
+        shared = sparse.coo_array(sub.T @ sub)  # points covered by both of two candidates
+        i, j, both = shared.row, shared.col, shared.data
+        inside = (i != j) & (both == size[i]) & ((size[j] > size[i]) | ((size[j] == size[i]) & (j < i)))
+        dropped[i[inside]] = True
     keep = np.flatnonzero(~dropped)
     sub = sparse.csr_array(sub[:, keep])
     sub.sort_indices()

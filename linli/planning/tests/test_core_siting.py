@@ -111,3 +111,14 @@ def test_reduced_problem_has_the_same_optimum(seed: int) -> None:
         reduced, plain = solve_mclp(sparse.csr_array(a), w, k), solve_mclp(sparse.csr_array(a), w, k, reduce=False)
         assert reduced.objective == pytest.approx(best) == plain.objective
         assert len(reduced.selected) <= k and _covered(a, w, reduced.selected) == pytest.approx(best)
+
+
+def test_without_the_dominance_step_equal_rows_are_still_merged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from linli.planning.core import siting
+
+    monkeypatch.setattr(siting, "DOMINANCE_MAX_CANDIDATES", 1)  # as on an instance with very many candidates
+    a = np.array([[1, 1, 0], [1, 1, 0], [0, 1, 1], [0, 0, 0]], dtype=float)
+    w = np.array([2.0, 3.0, 4.0, 5.0])
+    red = reduce_mclp(sparse.csr_array(a), w)
+    assert red.candidates.tolist() == [0, 1, 2] and red.weights.tolist() == [5.0, 4.0]
+    assert solve_mclp(sparse.csr_array(a), w, 1).objective == _optimum(a, w, 1) == 9.0
