@@ -35,6 +35,8 @@ from .snap import DEFAULT_MAX_SNAP_M, snap_lonlat
 
 # demand x candidate nonzeros above which MCLP uses greedy + LP bound by default
 DEFAULT_EXACT_MAX_NNZ = 2_000_000
+# above this many candidates, dominated ones are not looked for (the pairs sharing a point could be ~ m^2)
+DOMINANCE_MAX_CANDIDATES = 5_000
 
 
 @dataclass(frozen=True)
@@ -102,22 +104,72 @@ def _mclp_model(a: sparse.csr_array, w: FloatArray, k: int) -> tuple[FloatArray,
 
 
 def lp_bound_mclp(cover: sparse.sparray | sparse.spmatrix, weights: npt.ArrayLike, k: int) -> float:
-    """Upper bound on the MCLP optimum from its LP relaxation."""
+    """Upper bound on the MCLP optimum from its LP relaxation (of the reduced problem: the same optimum)."""
     a, w = _prepare(cover, weights)
-    a, w = _reduce(a, w)
-    if a.shape[0] == 0:
+    red = reduce_mclp(a, w)
+    if red.cover.shape[0] == 0:
         return 0.0
-    c, cons, integ = _mclp_model(a, w, k)
+    if red.cover.shape[1] <= k:
+        return float(red.weights.sum())
+    c, cons, integ = _mclp_model(red.cover, red.weights, k)
     res = milp(c, constraints=cons, integrality=np.zeros_like(integ), bounds=Bounds(0.0, 1.0))
     if res.x is None:
         raise SolverError(f"LP relaxation failed: {res.message}")
     return float(-res.fun)
 
 
-def _reduce(a: sparse.csr_array, w: FloatArray) -> tuple[sparse.csr_array, FloatArray]:
-    """Drop demand points with zero weight or that no candidate covers (constant 0)."""
-    keep = (w > 0) & (np.diff(a.indptr) > 0)
-    return sparse.csr_array(a[keep]), w[keep]
+@dataclass(frozen=True)
+class ReducedMclp:
+    """An MCLP with the same optimum as the one it comes from, and fewer rows and columns.
+
+    ``cover`` (rows: groups of demand points, columns: the candidates ``candidates`` of the original) and
+    ``weights`` (the summed weight of each group); ``group[i]`` is the row of original demand point ``i``, or -1
+    when it was dropped (zero weight, or no candidate covers it).
+    """
+
+    cover: sparse.csr_array
+    weights: FloatArray
+    candidates: IntArray
+    group: IntArray
+
+
+def reduce_mclp(cover: sparse.sparray | sparse.spmatrix, weights: npt.ArrayLike) -> ReducedMclp:
+    """Shrink an MCLP without changing its optimum (weights >= 0, at most k sites).
+
+    1. Demand points of zero weight or that no candidate covers are dropped (they add a constant 0).
+    2. A candidate whose set of covered points lies within another's is dropped (for two equal sets, the later
+       index): any choice using it covers at least as much with the other instead, within the same budget.
+    3. Demand points covered by the same set of remaining candidates become one row weighing their sum.
+    """
+    a, w = _prepare(cover, weights)
+    n, m = a.shape
+    rows = np.flatnonzero((w > 0) & (np.diff(a.indptr) > 0))
+    sub = sparse.csr_array(a[rows])
+    size = np.diff(sub.tocsc().indptr)
+    dropped = size == 0
+    if m <= DOMINANCE_MAX_CANDIDATES:
+        shared = sparse.coo_array(sub.T @ sub)  # points covered by both of two candidates
+        i, j, both = shared.row, shared.col, shared.data
+        inside = (i != j) & (both == size[i]) & ((size[j] > size[i]) | ((size[j] == size[i]) & (j < i)))
+        dropped[i[inside]] = True
+    keep = np.flatnonzero(~dropped)
+    sub = sparse.csr_array(sub[:, keep])
+    sub.sort_indices()
+    # group identical rows (every kept point is still covered: a dropped candidate's points are its dominator's)
+    group_of: dict[bytes, int] = {}
+    ind, ptr = sub.indices, sub.indptr
+    local = np.fromiter(
+        (group_of.setdefault(ind[ptr[r] : ptr[r + 1]].tobytes(), len(group_of)) for r in range(rows.size)),
+        dtype=np.int64,
+        count=rows.size,
+    )
+    first = np.full(len(group_of), -1, dtype=np.int64)
+    first[local[::-1]] = np.arange(rows.size - 1, -1, -1)  # the first point of every group
+    merged = sparse.csr_array(sub[first]) if rows.size else sparse.csr_array((0, keep.size))
+    group = np.full(n, -1, dtype=np.int64)
+    group[rows] = local
+    summed = np.bincount(local, weights=w[rows], minlength=len(group_of)).astype(np.float64)
+    return ReducedMclp(merged, summed, keep, group)
 
 
 def solve_mclp(
@@ -127,26 +179,35 @@ def solve_mclp(
     *,
     exact_max_nnz: int = DEFAULT_EXACT_MAX_NNZ,
     time_limit: float | None = 60.0,
+    reduce: bool = True,
 ) -> MclpSolution:
     """Choose at most ``k`` candidates covering the most demand weight.
 
     Exact (MILP, HiGHS) when the coverage matrix has at most ``exact_max_nnz``
     entries; else greedy with the LP-relaxation bound. If the MILP stops at
     ``time_limit`` the better of its incumbent and greedy is returned with the
-    solver's dual bound.
+    solver's dual bound. The MILP is solved on the reduced problem (:func:`reduce_mclp`, same optimum);
+    ``reduce=False`` solves the problem as given (for comparison).
     """
     if k < 0:
         raise InputError(f"k must be >= 0, got {k}")
     a, w = _prepare(cover, weights)
     m = a.shape[1]
     greedy = greedy_mclp(a, w, k)
-    ar, wr = _reduce(a, w)
-    if k == 0 or ar.shape[0] == 0 or k >= m:
-        chosen = tuple(range(m)) if k >= m and m > 0 else greedy.selected
-        obj = float(wr.sum()) if k >= m else greedy.objective
+    if reduce:
+        red = reduce_mclp(a, w)
+    else:
+        rows = np.flatnonzero((w > 0) & (np.diff(a.indptr) > 0))
+        group = np.full(a.shape[0], -1, dtype=np.int64)
+        group[rows] = np.arange(rows.size)
+        red = ReducedMclp(sparse.csr_array(a[rows]), w[rows], np.arange(m, dtype=np.int64), group)
+    ar, wr, cols = red.cover, red.weights, red.candidates
+    if k == 0 or ar.shape[0] == 0 or k >= cols.size:
+        chosen = tuple(int(j) for j in cols) if k >= cols.size and k > 0 else greedy.selected
+        obj = float(wr.sum()) if k >= cols.size and k > 0 else greedy.objective
         return MclpSolution(tuple(sorted(chosen)), obj, obj, 0.0, "trivial", True)
     if ar.nnz > exact_max_nnz:
-        bound = lp_bound_mclp(ar, wr, k)
+        bound = lp_bound_mclp(a, w, k)
         gap = (bound - greedy.objective) / bound if bound > 0 else 0.0
         return MclpSolution(greedy.selected, greedy.objective, bound, max(gap, 0.0), "greedy", gap <= 1e-9)
     c, cons, integ = _mclp_model(ar, wr, k)
@@ -158,8 +219,8 @@ def solve_mclp(
         if res.status == 1:  # time limit without incumbent
             return MclpSolution(greedy.selected, greedy.objective, math.inf, math.nan, "greedy+milp-timeout", False)
         raise SolverError(f"MCLP solver failed: {res.message}")
-    x = np.round(res.x[:m]).astype(bool)
-    sel = tuple(int(j) for j in np.flatnonzero(x))
+    x = np.round(res.x[: cols.size]).astype(bool)
+    sel = tuple(int(j) for j in cols[np.flatnonzero(x)])
     obj = float(w[(a[:, list(sel)].sum(axis=1) > 0)].sum()) if sel else 0.0
     bound = float(-getattr(res, "mip_dual_bound", res.fun)) if res.status != 0 else obj
     if res.status != 0 and greedy.objective > obj:

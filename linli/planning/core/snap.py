@@ -1,15 +1,18 @@
 """Snapping points to the nearest point on the nearest edge of the network.
 
-Index: every edge is sampled at the midpoints of ``ceil(L / step)`` equal
-pieces, and a cKDTree is built over the samples. Any point of an edge lies
-within ``step / 2`` of one of its samples, so if the nearest edge is at
-distance ``d`` one of its samples is within ``d + step / 2``. A query takes
-the edge of the nearest sample (distance ``d0`` >= the true ``d``), gathers
-every sample within ``d0 + step / 2`` and projects exactly onto those edges.
+Index: a uniform grid of square cells; every edge is listed in each cell its
+bounding box touches. A query looks at the cells in rings of growing Chebyshev
+radius around the point's cell and projects exactly onto their edges; an edge
+listed in no cell looked at lies wholly outside the square looked at, so once
+the best distance found is below the distance from the point to that square's
+open sides, no other edge can be nearer. All points are searched together, ring
+after ring, only those not yet settled going on. Built once per network (a few
+numpy passes) and kept on it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from .errors import InputError, Message, SnapError
+from .errors import EmptyNetworkError, InputError, Message, SnapError
 from .geo import FloatArray, IntArray
 
 if TYPE_CHECKING:
@@ -66,67 +69,168 @@ def _project(
 
 
 class SegmentIndex:
-    """cKDTree over edge samples; see the module docstring for the exact search."""
+    """Grid of cells listing the edges whose bounding box touches them; see the module docstring."""
 
-    def __init__(self, network: WalkNetwork, step: float | None = None, k: int = 16) -> None:
+    #: cells per edge at most (a cell's side is the median edge length, larger on a sparse extent)
+    CELLS_PER_EDGE = 12.0
+    #: rings searched around a point's cell before the search by nearest listed cells takes over
+    RINGS = 3
+
+    def __init__(self, network: WalkNetwork, cell_m: float | None = None) -> None:
         self.net = network
-        length = network.edge_length
-        # sample spacing: 25 m, or the median edge length on coarse networks (fewer samples)
-        self.step = float(step) if step is not None else max(25.0, float(np.median(length)))
-        self.k = int(k)
-        pieces = np.maximum(1, np.ceil(length / self.step)).astype(np.int64)
-        self.sample_edge: IntArray = np.repeat(np.arange(length.size, dtype=np.int64), pieces)
-        starts = np.cumsum(pieces) - pieces
-        j = np.arange(self.sample_edge.size, dtype=np.int64) - np.repeat(starts, pieces)
-        frac = (j + 0.5) / np.repeat(pieces, pieces)
-        u, v = network.edge_u[self.sample_edge], network.edge_v[self.sample_edge]
-        sx = network.x[u] + frac * (network.x[v] - network.x[u])
-        sy = network.y[u] + frac * (network.y[v] - network.y[u])
-        # an unbalanced, uncompacted tree builds ~3x faster on millions of samples; queries stay exact
-        self.tree = cKDTree(np.column_stack([sx, sy]), balanced_tree=False, compact_nodes=False)
+        u, v = network.edge_u, network.edge_v
+        ax, ay, bx, by = network.x[u], network.y[u], network.x[v], network.y[v]
+        self.x0 = float(min(ax.min(), bx.min())) if u.size else 0.0
+        self.y0 = float(min(ay.min(), by.min())) if u.size else 0.0
+        width = float(max(ax.max(), bx.max())) - self.x0 if u.size else 0.0
+        height = float(max(ay.max(), by.max())) - self.y0 if u.size else 0.0
+        if cell_m is None:
+            area = max(width, 1.0) * max(height, 1.0)
+            median = float(np.median(network.edge_length)) if u.size else 1.0
+            cell_m = max(median, math.sqrt(area / (self.CELLS_PER_EDGE * max(u.size, 1))), 1.0)
+        self.cell = float(cell_m)
+        self.nx = int(width // self.cell) + 1
+        self.ny = int(height // self.cell) + 1
+        # the cells every edge crosses: per column of its extent, the rows its piece in that column spans (a long
+        # diagonal edge gets about as many cells as it is long, not its bounding box), padded by a micrometre
+        pad = 1e-6
+        cx0, cx1 = self._col(np.minimum(ax, bx) - pad), self._col(np.maximum(ax, bx) + pad)
+        wide = cx1 - cx0 + 1
+        col_edge = np.repeat(np.arange(u.size, dtype=np.int64), wide)
+        col = cx0[col_edge] + np.arange(col_edge.size) - np.repeat(np.cumsum(wide) - wide, wide)
+        ex0, ex1 = np.minimum(ax, bx)[col_edge], np.maximum(ax, bx)[col_edge]
+        xl = np.maximum(ex0, self.x0 + col * self.cell)
+        xr = np.minimum(ex1, self.x0 + (col + 1) * self.cell)
+        dx, dy = (bx - ax)[col_edge], (by - ay)[col_edge]
+        flat = dx == 0  # a vertical edge: one column, all its rows
+        slope = np.where(flat, 0.0, dy / np.where(flat, 1.0, dx))
+        yl = np.where(flat, np.minimum(ay, by)[col_edge], ay[col_edge] + (xl - ax[col_edge]) * slope)
+        yr = np.where(flat, np.maximum(ay, by)[col_edge], ay[col_edge] + (xr - ax[col_edge]) * slope)
+        cy0, cy1 = self._row(np.minimum(yl, yr) - pad), self._row(np.maximum(yl, yr) + pad)
+        tall = cy1 - cy0 + 1
+        edge = np.repeat(col_edge, tall)
+        row = np.repeat(cy0, tall) + np.arange(edge.size) - np.repeat(np.cumsum(tall) - tall, tall)
+        cells = np.repeat(col, tall) * self.ny + row
+        if self.nx * self.ny < 2**31:
+            cells = cells.astype(np.int32)  # sorts faster
+        order = np.argsort(cells)  # the order within a cell does not matter: ties are broken by edge index
+        self.cell_edges: IntArray = edge[order]
+        self.cell_start: IntArray = np.zeros(self.nx * self.ny + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cells, minlength=self.nx * self.ny), out=self.cell_start[1:])
+        self._centres: tuple[cKDTree, IntArray] | None = None  # for points far from every edge, built on need
+
+    def _col(self, x: FloatArray) -> IntArray:
+        return np.clip(((x - self.x0) // self.cell).astype(np.int64), 0, self.nx - 1)
+
+    def _row(self, y: FloatArray) -> IntArray:
+        return np.clip(((y - self.y0) // self.cell).astype(np.int64), 0, self.ny - 1)
 
     def _exact(self, q: IntArray, e: IntArray, qx: FloatArray, qy: FloatArray) -> tuple[FloatArray, ...]:
         n = self.net
         u, v = n.edge_u[e], n.edge_v[e]
         return _project(qx[q], qy[q], n.x[u], n.y[u], n.x[v], n.y[v])
 
+    def _unseen_bound(self, qx: FloatArray, qy: FloatArray, cx: IntArray, cy: IntArray, r: int) -> FloatArray:
+        """Lower bound on the distance to any edge listed in no cell within ring ``r`` of (cx, cy)."""
+        # beyond the grid on the other axis, every edge is at least that far across
+        off_x = np.maximum(0.0, np.maximum(self.x0 - qx, qx - (self.x0 + self.nx * self.cell)))
+        off_y = np.maximum(0.0, np.maximum(self.y0 - qy, qy - (self.y0 + self.ny * self.cell)))
+        bound = np.full(qx.shape, np.inf)
+        for more, gap, across in (
+            (cx - r > 0, qx - (self.x0 + (cx - r) * self.cell), off_y),
+            (cx + r < self.nx - 1, self.x0 + (cx + r + 1) * self.cell - qx, off_y),
+            (cy - r > 0, qy - (self.y0 + (cy - r) * self.cell), off_x),
+            (cy + r < self.ny - 1, self.y0 + (cy + r + 1) * self.cell - qy, off_x),
+        ):
+            side = np.hypot(np.maximum(gap, 0.0), across)
+            bound = np.where(more, np.minimum(bound, side), bound)
+        return bound
+
+    def _consider(
+        self, qa: IntArray, cell: IntArray, qx: FloatArray, qy: FloatArray, best_d: FloatArray, best_e: IntArray
+    ) -> None:
+        """Project the points ``qa`` (grouped: equal ones adjacent) on the edges of their ``cell`` and keep per point
+        the nearest edge so far (ties: the lowest index)."""
+        lo, count = self.cell_start[cell], self.cell_start[cell + 1] - self.cell_start[cell]
+        if not count.sum():
+            return
+        cq = np.repeat(qa, count)
+        j = np.arange(cq.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+        ce = self.cell_edges[np.repeat(lo, count) + j]
+        _, d, _, _ = self._exact(cq, ce, qx, qy)
+        # candidates come grouped by point: per group the smallest distance, then the lowest edge at it
+        starts = np.flatnonzero(np.r_[True, cq[1:] != cq[:-1]])
+        who = cq[starts]
+        near = np.minimum.reduceat(d, starts)
+        at_min = d == np.repeat(near, np.diff(np.r_[starts, cq.size]))
+        edge = np.minimum.reduceat(np.where(at_min, ce, np.iinfo(np.int64).max), starts)
+        better = (near < best_d[who]) | ((near == best_d[who]) & (edge < best_e[who]))
+        best_d[who[better]], best_e[who[better]] = near[better], edge[better]
+
+    def _far(self, points: IntArray, qx: FloatArray, qy: FloatArray, best_d: FloatArray, best_e: IntArray) -> None:
+        """Exact search for points the rings did not settle: the nearest non-empty cell's edges bound the
+        distance from above; every cell whose centre lies within that bound plus half a cell's diagonal is
+        searched (the nearest point of any nearer edge lies in a cell that lists the edge)."""
+        if self._centres is None:
+            full = np.flatnonzero(np.diff(self.cell_start))
+            cx, cy = self.x0 + (full // self.ny + 0.5) * self.cell, self.y0 + (full % self.ny + 0.5) * self.cell
+            xy = np.column_stack([cx, cy])
+            self._centres = (cKDTree(xy), full)
+        tree, full = self._centres
+        pts = np.column_stack([qx[points], qy[points]])
+        _, nearest_cell = tree.query(pts)
+        self._consider(points, full[nearest_cell], qx, qy, best_d, best_e)
+        lists = tree.query_ball_point(pts, r=best_d[points] + self.cell * math.sqrt(0.5) + 1e-9, return_sorted=False)
+        counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=points.size)
+        flat = np.fromiter((c for x in lists for c in x), dtype=np.int64, count=int(counts.sum()))
+        self._consider(np.repeat(points, counts), full[flat], qx, qy, best_d, best_e)
+
     def nearest(self, qx: FloatArray, qy: FloatArray) -> Snapped:
-        """Exact nearest point on the network for every query point."""
+        """Exact nearest point on the network for every query point (ties: the lowest edge index)."""
         m = qx.shape[0]
+        if m and self.net.n_edges == 0:
+            raise EmptyNetworkError("no walkable way found (empty network)")
         if m == 0:
             z = np.zeros(0)
             return Snapped(np.zeros(0, dtype=np.int64), z, z, z, z)
-        pts = np.column_stack([qx, qy])
-        k = min(self.k, self.sample_edge.size)
-        sd, si = self.tree.query(pts, k=k)
-        sd, si = sd.reshape(m, k), si.reshape(m, k)
-        all_q = np.arange(m, dtype=np.int64)
-        # upper bound d0 from the edge of the nearest sample
-        _, d0, _, _ = self._exact(all_q, self.sample_edge[si[:, 0]], qx, qy)
-        radius = d0 + 0.5 * self.step + 1e-9
-        # candidates: the k nearest samples suffice where the k-th is beyond the radius
-        complete = (sd[:, -1] > radius) | (k == self.sample_edge.size)
-        cq = np.repeat(all_q[complete], k)
-        ce = self.sample_edge[si[complete].ravel()]
-        extra = np.flatnonzero(~complete)
-        if extra.size:
-            lists = self.tree.query_ball_point(pts[extra], r=radius[extra], return_sorted=False)
-            counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=extra.size)
-            flat = np.fromiter((s for x in lists for s in x), dtype=np.int64, count=int(counts.sum()))
-            cq = np.concatenate([cq, np.repeat(extra, counts)])
-            ce = np.concatenate([ce, self.sample_edge[flat]])
-        t, d, px, py = self._exact(cq, ce, qx, qy)
-        # per query: smallest distance, ties to the lowest edge index
-        order = np.lexsort((ce, d, cq))
-        first = order[np.r_[True, cq[order][1:] != cq[order][:-1]]]
-        best_e = ce[first]
-        return Snapped(
-            edge=best_e,
-            offset_m=t[first] * self.net.edge_length[best_e],
-            distance_m=d[first],
-            px=px[first],
-            py=py[first],
-        )
+        cx, cy = self._col(qx), self._row(qy)
+        best_d = np.full(m, np.inf)
+        best_e = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+        active = np.arange(m, dtype=np.int64)
+        r = 1  # the point's cell and its first ring together: the cell alone rarely settles a point
+        while active.size and r <= self.RINGS:
+            ring = np.concatenate([_ring_offsets(0), _ring_offsets(1)]) if r == 1 else _ring_offsets(r)
+            qa = np.repeat(active, ring.shape[0])
+            gx = cx[qa] + np.tile(ring[:, 0], active.size)
+            gy = cy[qa] + np.tile(ring[:, 1], active.size)
+            inside = (gx >= 0) & (gx < self.nx) & (gy >= 0) & (gy < self.ny)
+            qa, cell = qa[inside], gx[inside] * self.ny + gy[inside]
+            self._consider(qa, cell, qx, qy, best_d, best_e)
+            # settled: nothing unseen can be as near (strictly: an unseen edge at the same distance may have a
+            # lower index)
+            bound = self._unseen_bound(qx[active], qy[active], cx[active], cy[active], r)
+            active = active[~(best_d[active] < bound)]
+            r += 1
+        if active.size:  # far from every edge: search by the nearest listed cells instead of ring after ring
+            self._far(active, qx, qy, best_d, best_e)
+        t, d, px, py = self._exact(np.arange(m, dtype=np.int64), best_e, qx, qy)
+        return Snapped(edge=best_e, offset_m=t * self.net.edge_length[best_e], distance_m=d, px=px, py=py)
+
+
+def _ring_offsets(r: int) -> IntArray:
+    """Cell offsets at Chebyshev distance exactly ``r``."""
+    if r == 0:
+        return np.zeros((1, 2), dtype=np.int64)
+    s = np.arange(-r, r + 1, dtype=np.int64)
+    inner = s[1:-1]
+    return np.concatenate(
+        [
+            np.column_stack([s, np.full(s.size, -r)]),
+            np.column_stack([s, np.full(s.size, r)]),
+            np.column_stack([np.full(inner.size, -r), inner]),
+            np.column_stack([np.full(inner.size, r), inner]),
+        ]
+    )
 
 
 def segment_index_of(network: WalkNetwork) -> SegmentIndex:

@@ -55,6 +55,15 @@ def test_results_page_names_the_composite_and_its_members(hub_run, users, langua
     assert "minsheng_hub" not in body.split('data-testid="siting"')[1].split("</div>")[0]
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [("zh-hans", "新建 1 处可覆盖目前半径外"), ("en", "1 new site covers ")],
+)
+def test_one_new_site_is_said_in_the_singular(hub_run, users, language, sentence):
+    body = client_for(users["social_worker"], language).get("/planning/communities/shibei/").content.decode()
+    assert sentence in body and "1 new sites" not in body
+
+
 def test_excel_names_the_composites_members(hub_run, users):
     import io
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from linli.planning.core import greedy_mclp, lp_bound_mclp, solve_mclp, solve_set_cover
+from linli.planning.core import greedy_mclp, lp_bound_mclp, reduce_mclp, solve_mclp, solve_set_cover
 
 
 def _instance(seed: int) -> tuple[sparse.csr_array, np.ndarray, int]:
@@ -66,3 +66,59 @@ def test_explicit_zero_distance_still_covers() -> None:
     # a stored zero (demand exactly at the candidate) is coverage
     cov = sparse.csr_array((np.array([0.0, 5.0]), np.array([0, 1]), np.array([0, 1, 2])), shape=(2, 2))
     assert solve_mclp(cov, [3.0, 1.0], 1).selected == (0,)
+
+
+def _optimum(a: np.ndarray, w: np.ndarray, k: int) -> float:
+    m = a.shape[1]
+    return max(_covered(a, w, s) for r in range(min(k, m) + 1) for s in itertools.combinations(range(m), r))
+
+
+def test_reduction_on_a_hand_built_case() -> None:
+    # columns: 0 covers {0, 1}; 1 covers {0} (inside 0: dropped); 2 covers {2, 3}; 3 covers {2, 3} (equal to 2:
+    # the later one is dropped); 4 covers {4}; nothing covers point 5; point 6 weighs 0
+    a = np.zeros((7, 5))
+    a[[0, 1], 0] = a[0, 1] = a[[2, 3], 2] = a[[2, 3], 3] = a[4, 4] = a[6, 4] = 1
+    w = np.array([5.0, 1.0, 2.0, 3.0, 4.0, 9.0, 0.0])
+    red = reduce_mclp(sparse.csr_array(a), w)
+    assert red.candidates.tolist() == [0, 2, 4]
+    # points 2 and 3 have the same remaining candidates: one row weighing 5
+    assert red.group.tolist() == [0, 0, 1, 1, 2, -1, -1]  # points 0 and 1 too (only candidate 0 is left)
+    assert red.weights.tolist() == [6.0, 5.0, 4.0]
+    assert red.cover.toarray().tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    for k in range(4):
+        assert _optimum(red.cover.toarray(), red.weights, k) == _optimum(a, w, k)
+        assert solve_mclp(sparse.csr_array(a), w, k).objective == _optimum(a, w, k)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_reduced_problem_has_the_same_optimum(seed: int) -> None:
+    rng = np.random.default_rng(1000 + seed)
+    n, m = int(rng.integers(4, 16)), int(rng.integers(2, 9))
+    # few distinct columns and rows, so that dominated candidates and equal rows are common
+    base = rng.random((n, 3)) < 0.5
+    a = np.column_stack([base[:, rng.integers(0, 3)] & (rng.random(n) < 0.8) for _ in range(m)]).astype(float)
+    w = rng.integers(0, 10, n).astype(float)
+    red = reduce_mclp(sparse.csr_array(a), w)
+    r = red.cover.toarray()
+    assert r.shape == (red.weights.size, red.candidates.size) and r.shape[0] <= n and r.shape[1] <= m
+    # every group's row is the original row restricted to the kept candidates, and the weights add up
+    for i in np.flatnonzero(red.group >= 0):
+        assert (r[red.group[i]] == a[i, red.candidates]).all()
+    assert red.weights.sum() == pytest.approx(w[(w > 0) & (a.sum(axis=1) > 0)].sum())
+    for k in range(1, m + 1):
+        best = _optimum(a, w, k)
+        assert (_optimum(r, red.weights, k) if r.size else 0.0) == pytest.approx(best)
+        reduced, plain = solve_mclp(sparse.csr_array(a), w, k), solve_mclp(sparse.csr_array(a), w, k, reduce=False)
+        assert reduced.objective == pytest.approx(best) == plain.objective
+        assert len(reduced.selected) <= k and _covered(a, w, reduced.selected) == pytest.approx(best)
+
+
+def test_without_the_dominance_step_equal_rows_are_still_merged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from linli.planning.core import siting
+
+    monkeypatch.setattr(siting, "DOMINANCE_MAX_CANDIDATES", 1)  # as on an instance with very many candidates
+    a = np.array([[1, 1, 0], [1, 1, 0], [0, 1, 1], [0, 0, 0]], dtype=float)
+    w = np.array([2.0, 3.0, 4.0, 5.0])
+    red = reduce_mclp(sparse.csr_array(a), w)
+    assert red.candidates.tolist() == [0, 1, 2] and red.weights.tolist() == [5.0, 4.0]
+    assert solve_mclp(sparse.csr_array(a), w, 1).objective == _optimum(a, w, 1) == 9.0
