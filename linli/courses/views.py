@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import buttons_on
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
@@ -78,17 +80,14 @@ def enrol(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect("facilities:mine")
 
 
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _enrolment(request: HttpRequest, code: str, pk: int) -> Enrolment:
     community = community_get(code=code, user=request.user)
-    enrolment = selectors.enrolment_get(user=request.user, community=community, pk=pk)
-    try:
-        services.withdraw(actor=request.user, enrolment=enrolment)
-        messages.success(request, _("Withdrawn from the class."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("facilities:mine")
+    return selectors.enrolment_get(user=request.user, community=community, pk=pk)
+
+
+withdraw = buttons_on(_enrolment, name="enrolment", back=lambda **_: reverse("facilities:mine"))(
+    services.withdraw, gettext_lazy("Withdrawn from the class.")
+)
 
 
 @login_required
