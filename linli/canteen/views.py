@@ -20,10 +20,10 @@ from linli.accounts import rules as account_rules
 from linli.core.buttons import buttons_on
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
-from linli.core.parsing import parse_date, parse_id, parse_month
+from linli.core.parsing import parse_date, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.money import fen_to_yuan, yuan_to_fen
-from linli.facilities.selectors import household_of, resident_for_booking
+from linli.facilities.selectors import household_of, resident_posted_for_booking
 from linli.places.models import Community
 from linli.places.selectors import community_get
 
@@ -69,11 +69,12 @@ def order(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     menu = selectors.menu_get(user=request.user, community=community, pk=pk)
     try:
-        who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
-        diner = resident_for_booking(user=request.user, community=community, pk=who)
+        diner = resident_posted_for_booking(
+            user=request.user, community=community, posted=request.POST.get("resident", "")
+        )
         placed = services.meal_order_create(actor=request.user, menu=menu, resident=diner)
-    except (DomainError, ValueError) as exc:
-        messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
         return redirect("canteen:menus", code=code)
     messages.success(
         request,

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from linli.core.buttons import buttons_on
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
-from linli.core.parsing import parse_date, parse_id
+from linli.core.parsing import parse_date
 from linli.facilities import rules as facility_rules
-from linli.facilities.selectors import facilities_for, household_of, resident_for_booking
+from linli.facilities.selectors import facilities_for, household_of, resident_posted_for_booking
 from linli.payments.models import Purpose
 from linli.places.models import Community
 from linli.places.selectors import community_get
@@ -64,11 +64,12 @@ def enrol(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if course.audience == Audience.STAFF:
             enrolment = services.enrol(actor=request.user, course=course)
         else:
-            who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
-            learner = resident_for_booking(user=request.user, community=community, pk=who)
+            learner = resident_posted_for_booking(
+                user=request.user, community=community, posted=request.POST.get("resident", "")
+            )
             enrolment = services.enrol(actor=request.user, course=course, resident=learner)
-    except (DomainError, ValueError) as exc:
-        messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
         return redirect("courses:list", code=code)
     if enrolment.status == Enrolment.Status.UNPAID:
         messages.success(request, _("A seat is held: pay the class fee to take it."))

@@ -125,11 +125,12 @@ def book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     slot = selectors.slot_get(user=request.user, community=community, pk=pk)
     back = reverse("facilities:detail", args=[code, slot.service.facility_id])
     try:
-        who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
-        resident = selectors.resident_for_booking(user=request.user, community=community, pk=who)
+        resident = selectors.resident_posted_for_booking(
+            user=request.user, community=community, posted=request.POST.get("resident", "")
+        )
         booking = services.booking_create(actor=request.user, slot=slot, resident=resident)
-    except (DomainError, ValueError) as exc:
-        messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
         return redirect(back)
     if booking.status == booking.Status.UNPAID and booking_payment.pay_url is not None:
         messages.success(
