@@ -2,8 +2,10 @@
 menus and download the monthly subsidy statements."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,21 +13,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules as account_rules
+from linli.core.buttons import buttons_on
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
-from linli.core.parsing import parse_date, parse_id, parse_month
+from linli.core.parsing import parse_date, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.money import fen_to_yuan, yuan_to_fen
-from linli.facilities.selectors import household_of, resident_for_booking
+from linli.facilities.selectors import household_of, resident_posted_for_booking
+from linli.places.models import Community
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
 from .excel import statement_xlsx
 from .forms import MenuEditForm, MenuForm, MenuWithdrawForm, PriceRuleForm
-from .models import FUNDING_PAYERS, Payer
+from .models import FUNDING_PAYERS, MealOrder, Menu, Payer
 
 
 @login_required
@@ -64,11 +69,12 @@ def order(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     menu = selectors.menu_get(user=request.user, community=community, pk=pk)
     try:
-        who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
-        diner = resident_for_booking(user=request.user, community=community, pk=who)
+        diner = resident_posted_for_booking(
+            user=request.user, community=community, posted=request.POST.get("resident", "")
+        )
         placed = services.meal_order_create(actor=request.user, menu=menu, resident=diner)
-    except (DomainError, ValueError) as exc:
-        messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
         return redirect("canteen:menus", code=code)
     messages.success(
         request,
@@ -78,18 +84,14 @@ def order(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect("facilities:mine")
 
 
-@login_required
-@require_POST
-def order_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _order(request: HttpRequest, code: str, pk: int) -> MealOrder:
     community = community_get(code=code, user=request.user)
-    placed = selectors.order_get(user=request.user, community=community, pk=pk)
-    try:
-        services.meal_order_cancel(actor=request.user, order=placed)
-        messages.success(request, _("Order cancelled."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else reverse("facilities:mine"))
+    return selectors.order_get(user=request.user, community=community, pk=pk)
+
+
+order_cancel = buttons_on(_order, name="order", back=lambda **_: reverse("facilities:mine"), follow_next=True)(
+    services.meal_order_cancel, gettext_lazy("Order cancelled.")
+)
 
 
 @login_required
@@ -194,46 +196,56 @@ def menu_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "serve_until": menu.serve_until,
     }
     form = MenuEditForm(request.POST or None, initial=initial)
-    confirm = False
-    if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = dict(form.cleaned_data)
-        try:
-            data["price_fen"] = yuan_to_fen(data.pop("price"))
-            services.menu_update(actor=request.user, menu=menu, **data)
-        except DomainError as exc:
-            confirm = confirm_step(request, form, exc)
-            if not confirm:
-                exc.show_on(form)
-        else:
-            messages.success(request, _("Menu changed."))
-            return redirect("canteen:setup", code=code)
-    return render(
-        request,
-        "canteen/menu_change.html",
-        {"community": community, "form": form, "menu": menu, "confirm": confirm, "title": _("Change the menu")},
-    )
+
+    def change(data: dict[str, Any]) -> None:
+        data["price_fen"] = yuan_to_fen(data.pop("price"))
+        services.menu_update(actor=request.user, menu=menu, **data)
+
+    return _menu_change(request, community, menu, form, change, done=_("Menu changed."), title=_("Change the menu"))
 
 
 @login_required
 def menu_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     menu = selectors.setup_menu_get(user=request.user, community=community, pk=pk)
-    form = MenuWithdrawForm(request.POST or None)
+    return _menu_change(
+        request,
+        community,
+        menu,
+        MenuWithdrawForm(request.POST or None),
+        lambda data: services.menu_withdraw(actor=request.user, menu=menu, **data),
+        done=_("Menu withdrawn."),
+        title=_("Withdraw the menu"),
+    )
+
+
+def _menu_change(
+    request: HttpRequest,
+    community: Community,
+    menu: Menu,
+    form: forms.Form,
+    change: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """A change to a published menu: a valid POST goes to `change` (its cleaned data); when people have already
+    ordered, the page asks to confirm with their number before anything is saved."""
     confirm = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.menu_withdraw(actor=request.user, menu=menu, **form.cleaned_data)
+            change(dict(form.cleaned_data))
         except DomainError as exc:
             confirm = confirm_step(request, form, exc)
             if not confirm:
                 exc.show_on(form)
         else:
-            messages.success(request, _("Menu withdrawn."))
-            return redirect("canteen:setup", code=code)
+            messages.success(request, done)
+            return redirect("canteen:setup", code=community.code)
     return render(
         request,
         "canteen/menu_change.html",
-        {"community": community, "form": form, "menu": menu, "confirm": confirm, "title": _("Withdraw the menu")},
+        {"community": community, "form": form, "menu": menu, "confirm": confirm, "title": title},
     )
 
 

@@ -6,6 +6,7 @@ app_name = "care"
 urlpatterns = [
     path("<str:code>/", views.work_list, name="work_list"),
     path("<str:code>/cadences/", views.cadences, name="cadences"),
+    path("<str:code>/cadences/<str:pk>/remove/", views.cadence_remove, name="cadence_remove"),
     path("<str:code>/referrals/", views.referrals, name="referrals"),
     path("<str:code>/referrals/<int:pk>/close/", views.referral_close, name="referral_close"),
     path("<str:code>/round/", views.visit_round, name="round"),

@@ -7,17 +7,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.errors import DomainError, NotAllowed
+from linli.core.buttons import button
+from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
 from .forms import CadenceForm, FilterForm, ReferralForm, ReportForm, RoundForm, VisitForm
-from .models import Referral
+from .models import Cadence, Referral
 
 
 @login_required
@@ -239,12 +242,6 @@ def cadences(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if not can_set:
             raise NotAllowed(_("Only the community admin may set how often residents are visited."))
-        if request.POST.get("remove"):
-            cadence = selectors.cadence_in(community=community, pk=parse_id(request.POST["remove"]))
-            if cadence is not None:
-                services.cadence_remove(actor=request.user, community=community, tag=cadence.tag)
-                messages.success(request, _("Cadence removed."))
-            return redirect("care:cadences", code=code)
         if form.is_valid():
             try:
                 services.cadence_set(actor=request.user, community=community, **form.cleaned_data)
@@ -256,3 +253,23 @@ def cadences(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "care/cadences.html", {"community": community, "rows": rows, "form": form, "can_set": can_set}
     )
+
+
+def _cadence(request: HttpRequest, code: str, pk: str) -> Cadence:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_set_cadence(request.user, community):
+        raise NotAllowed(_("Only the community admin may set how often residents are visited."))
+    cadence = selectors.cadence_in(community=community, pk=parse_id(pk))
+    if cadence is None:
+        raise NotFound(_("This tag has no visit cadence."))
+    return cadence
+
+
+cadence_remove = button(
+    _cadence,
+    lambda request, cadence, _data: services.cadence_remove(
+        actor=request.user, community=cadence.community, tag=cadence.tag
+    ),
+    done=gettext_lazy("Cadence removed."),
+    back=lambda code, pk: reverse("care:cadences", kwargs={"code": code}),
+)

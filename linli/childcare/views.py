@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import button, buttons_on
+from linli.core.buttons import button, buttons_on, local_next, press
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules
@@ -99,13 +99,12 @@ def withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """A parent (or family helper) withdraws an application; an admitted child's place is freed."""
     community = community_get(code=code, user=request.user)
     application = selectors.own_application_get(user=request.user, community=community, pk=pk)
-    try:
-        services.application_withdraw(actor=request.user, application=application)
-        messages.success(request, _("Application withdrawn."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "facilities:mine")
+    return press(
+        request,
+        lambda _data: services.application_withdraw(actor=request.user, application=application),
+        done=_("Application withdrawn."),
+        back=local_next(request, reverse("facilities:mine")),
+    )
 
 
 # --- set-up: groups and places -----------------------------------------------------------------------------------

@@ -243,14 +243,7 @@ def decision_record(request: HttpRequest, code: str, matter_id: int, payload: Co
     matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
     if payload.matter_id != matter.pk:
         raise DomainError(_("The matter in the body differs from the one in the address."), field="matter_id")
-    decision = services.decision_record(
-        actor=request.user,
-        matter=matter,
-        text=payload.text,
-        responsible_party=payload.responsible_party,
-        responsible_name=payload.responsible_name,
-        due_date=payload.due_date,
-    )
+    decision = services.decision_record(actor=request.user, matter=matter, **payload.dict(exclude={"matter_id"}))
     return Status(201, decision_out(decision))
 
 
@@ -268,16 +261,7 @@ def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> Statu
     community = community_get(code=code, user=request.user)
     matters = [selectors.matter_get(user=request.user, community=community, pk=pk) for pk in payload.matter_ids]
     meeting = services.meeting_create(
-        actor=request.user,
-        community=community,
-        title=payload.title,
-        mode=payload.mode,
-        starts_at=payload.starts_at,
-        capacity=payload.capacity,
-        parties=payload.parties,
-        place=payload.place,
-        online_url=payload.online_url,
-        matters=matters,
+        actor=request.user, community=community, matters=matters, **payload.dict(exclude={"matter_ids"})
     )
     return Status(201, meeting_out(meeting))
 
@@ -335,13 +319,7 @@ def meeting_decision(request: HttpRequest, code: str, meeting_id: int, payload: 
     meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
     matter = selectors.matter_get(user=request.user, community=community, pk=payload.matter_id)
     decision = services.decision_record(
-        actor=request.user,
-        matter=matter,
-        meeting=meeting,
-        text=payload.text,
-        responsible_party=payload.responsible_party,
-        responsible_name=payload.responsible_name,
-        due_date=payload.due_date,
+        actor=request.user, matter=matter, meeting=meeting, **payload.dict(exclude={"matter_id"})
     )
     return Status(201, decision_out(decision))
 
@@ -353,14 +331,7 @@ def meeting_decision(request: HttpRequest, code: str, meeting_id: int, payload: 
 def task_create(request: HttpRequest, code: str, decision_id: int, payload: TaskIn) -> Status:
     community = community_get(code=code, user=request.user)
     decision = selectors.decision_get(user=request.user, community=community, pk=decision_id)
-    task = services.task_create(
-        actor=request.user,
-        decision=decision,
-        title=payload.title,
-        owner_party=payload.owner_party,
-        owner_name=payload.owner_name,
-        due_date=payload.due_date,
-    )
+    task = services.task_create(actor=request.user, decision=decision, **payload.dict())
     return Status(201, task_out(task))
 
 

@@ -31,6 +31,12 @@ def form_errors_to_messages(request: HttpRequest, form: forms.Form) -> None:
         messages.error(request, f"{label}: {errors[0]}" if label else str(errors[0]))
 
 
+def local_next(request: HttpRequest, fallback: str) -> str:
+    """The page a button was on (its posted `next`), when that is a path on this site; else `fallback`."""
+    target = request.POST.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else fallback
+
+
 def press(
     request: HttpRequest,
     call: Callable[[dict[str, Any]], T],
@@ -76,11 +82,12 @@ def button(
     back: Callable[..., str],
     form: type[forms.Form] | None = None,
     forbidden_page: bool = False,
+    follow_next: bool = False,
 ) -> Callable[..., HttpResponse]:
     """A signed-in POST view for one button: `load(request, **url_kwargs)` finds the object (404 for what the user
     may not see), `act(request, obj, cleaned_data)` calls the one service, then `press` says `done` and goes to
-    `back(**url_kwargs)`. `form`, a form class, is bound to the POST and validated first. `forbidden_page` as for
-    `press`."""
+    `back(**url_kwargs)` (with `follow_next`, to the page the button was on when it posted a local `next`). `form`,
+    a form class, is bound to the POST and validated first. `forbidden_page` as for `press`."""
 
     @login_required
     @require_POST
@@ -90,7 +97,7 @@ def button(
             request,
             lambda data: act(request, obj, data),
             done=done,
-            back=back(**kwargs),
+            back=local_next(request, back(**kwargs)) if follow_next else back(**kwargs),
             form=form(request.POST) if form is not None else None,
             forbidden_page=forbidden_page,
         )
@@ -120,7 +127,12 @@ def submit(
 
 
 def buttons_on(
-    load: Callable[..., Any], *, name: str, back: Callable[..., str], forbidden_page: bool = False
+    load: Callable[..., Any],
+    *,
+    name: str,
+    back: Callable[..., str],
+    forbidden_page: bool = False,
+    follow_next: bool = False,
 ) -> Callable[..., Callable[..., HttpResponse]]:
     """A maker of the buttons of one page, each calling one service on the object `load` finds:
     `make(service, done, form=None, **fixed)` is the `button` that calls `service(actor=request.user, <name>=obj,
@@ -139,6 +151,7 @@ def buttons_on(
             back=back,
             form=form,
             forbidden_page=forbidden_page,
+            follow_next=follow_next,
         )
 
     return make

@@ -10,13 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import buttons_on
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
-from linli.core.parsing import parse_date, parse_id
+from linli.core.parsing import parse_date
 from linli.facilities import rules as facility_rules
-from linli.facilities.selectors import facilities_for, household_of, resident_for_booking
+from linli.facilities.selectors import facilities_for, household_of, resident_posted_for_booking
 from linli.payments.models import Purpose
 from linli.places.models import Community
 from linli.places.selectors import community_get
@@ -62,11 +64,12 @@ def enrol(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if course.audience == Audience.STAFF:
             enrolment = services.enrol(actor=request.user, course=course)
         else:
-            who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
-            learner = resident_for_booking(user=request.user, community=community, pk=who)
+            learner = resident_posted_for_booking(
+                user=request.user, community=community, posted=request.POST.get("resident", "")
+            )
             enrolment = services.enrol(actor=request.user, course=course, resident=learner)
-    except (DomainError, ValueError) as exc:
-        messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
         return redirect("courses:list", code=code)
     if enrolment.status == Enrolment.Status.UNPAID:
         messages.success(request, _("A seat is held: pay the class fee to take it."))
@@ -78,17 +81,14 @@ def enrol(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect("facilities:mine")
 
 
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _enrolment(request: HttpRequest, code: str, pk: int) -> Enrolment:
     community = community_get(code=code, user=request.user)
-    enrolment = selectors.enrolment_get(user=request.user, community=community, pk=pk)
-    try:
-        services.withdraw(actor=request.user, enrolment=enrolment)
-        messages.success(request, _("Withdrawn from the class."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("facilities:mine")
+    return selectors.enrolment_get(user=request.user, community=community, pk=pk)
+
+
+withdraw = buttons_on(_enrolment, name="enrolment", back=lambda **_: reverse("facilities:mine"))(
+    services.withdraw, gettext_lazy("Withdrawn from the class.")
+)
 
 
 @login_required

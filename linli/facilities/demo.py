@@ -19,24 +19,16 @@ from .models import Booking, Facility, FacilityCategory, Service, Slot
 
 OPERATOR = "强社公司"
 
+STATION = "community_service_station"  # 社区服务站
+
 # (code, name, category, tier, nature, floor area, hours, capacity, share of the building list to sit at)
 SHIBEI = [
     ("XS-HUB", "喜柿天地", "livelihood_hub", "hub", "affordable", 3200, "每天 07:00-21:00", 300, 0.5),
     # the 喜柿汇 of each neighbourhood is its community service station (社区服务站)
-    ("XS-C1", "喜柿汇·喜柿花园", "community_service_station", "centre", "affordable", 900, "每天 08:00-20:00", 80, 0.1),
-    (
-        "XS-C2",
-        "喜柿汇·金色家园",
-        "community_service_station",
-        "centre",
-        "affordable",
-        850,
-        "每天 08:00-20:00",
-        80,
-        0.37,
-    ),
-    ("XS-C3", "喜柿汇·新湖苑", "community_service_station", "centre", "affordable", 780, "每天 08:00-20:00", 70, 0.62),
-    ("XS-C4", "喜柿汇·柿香里", "community_service_station", "centre", "affordable", 820, "每天 08:00-20:00", 70, 0.88),
+    ("XS-C1", "喜柿汇·喜柿花园", STATION, "centre", "affordable", 900, "每天 08:00-20:00", 80, 0.1),
+    ("XS-C2", "喜柿汇·金色家园", STATION, "centre", "affordable", 850, "每天 08:00-20:00", 80, 0.37),
+    ("XS-C3", "喜柿汇·新湖苑", STATION, "centre", "affordable", 780, "每天 08:00-20:00", 70, 0.62),
+    ("XS-C4", "喜柿汇·柿香里", STATION, "centre", "affordable", 820, "每天 08:00-20:00", 70, 0.88),
     ("XS-M1", "喜柿多·东门", "convenience_store", "micro", "earning", 60, "24小时", 10, 0.25),
     ("XS-M2", "喜柿多·西门", "convenience_store", "micro", "earning", 55, "24小时", 10, 0.75),
     ("XS-CANTEEN", "喜柿餐厅", "elderly_canteen", "", "affordable", 420, "每天 10:30-13:00, 16:30-18:30", 120, 0.5),
@@ -115,19 +107,9 @@ SHIBEI += [
 LIMIN = [
     ("LM-CENTRE", "利民邻里中心", "neighbourhood_centre", "centre", "affordable", 1200, "每天 08:00-20:00", 100, 0.5),
     ("LM-CANTEEN", "利民长者食堂", "elderly_canteen", "", "affordable", 260, "每天 10:30-13:00", 80, 0.45),
-    ("LM-STATION", "利民社区服务站", "community_service_station", "", "free", 300, "周一至周五 08:30-17:30", 30, 0.6),
+    ("LM-STATION", "利民社区服务站", STATION, "", "free", 300, "周一至周五 08:30-17:30", 30, 0.6),
     ("LM-CARE", "居家养老服务站", "home_care_station", "", "affordable", 240, "每天 08:00-17:00", 20, 0.3),
-    (
-        "LM-STATION2",
-        "利民社区服务站·西苑",
-        "community_service_station",
-        "",
-        "free",
-        200,
-        "周一至五 08:30-17:30",
-        20,
-        0.2,
-    ),
+    ("LM-STATION2", "利民社区服务站·西苑", STATION, "", "free", 200, "周一至五 08:30-17:30", 20, 0.2),
     ("LM-KG", "利民幼儿园", "kindergarten", "", "affordable", 1800, "周一至五 07:30-17:00", 200, 0.5),
     ("LM-NURSERY", "利民托儿所", "nursery", "", "affordable", 400, "周一至五 07:30-17:30", 40, 0.4),
     ("LM-PRIMARY", "利民小学", "primary_school", "", "free", 9000, "周一至五 07:30-17:00", 900, 0.5),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.parsing import parse_id
 from linli.people import selectors as people_selectors
 from linli.people.models import Resident
 from linli.places.geometry import haversine_m
@@ -195,6 +196,12 @@ def resident_for_booking(*, user: Any, community: Community, pk: int | None) -> 
     """The resident a booking is for: oneself by default; a household member or an elder one helps; or, for
     front-desk staff, anyone in the community. Anyone else is refused with a clear message."""
     return people_selectors.resident_to_act_for(user=user, pk=pk)
+
+
+def resident_posted_for_booking(*, user: Any, community: Community, posted: str) -> Resident:
+    """The resident a booking form's `resident` field names (empty: oneself), as `resident_for_booking` allows;
+    anything that is not a row id is `NotFound`."""
+    return resident_for_booking(user=user, community=community, pk=parse_id(posted) if posted else None)
 
 
 def bookings_of_user(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import submit
+from linli.core.buttons import local_next, submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
@@ -51,8 +51,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+    return redirect(local_next(request, fallback))
 
 
 @login_required
@@ -126,11 +125,12 @@ def book(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     slot = selectors.slot_get(user=request.user, community=community, pk=pk)
     back = reverse("facilities:detail", args=[code, slot.service.facility_id])
     try:
-        who = parse_id(request.POST["resident"]) if request.POST.get("resident") else None
-        resident = selectors.resident_for_booking(user=request.user, community=community, pk=who)
+        resident = selectors.resident_posted_for_booking(
+            user=request.user, community=community, posted=request.POST.get("resident", "")
+        )
         booking = services.booking_create(actor=request.user, slot=slot, resident=resident)
-    except (DomainError, ValueError) as exc:
-        messages.error(request, str(getattr(exc, "message", _("Choose who the booking is for."))))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
         return redirect(back)
     if booking.status == booking.Status.UNPAID and booking_payment.pay_url is not None:
         messages.success(

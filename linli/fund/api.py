@@ -195,15 +195,7 @@ def round_create(request: HttpRequest, code: str, payload: RoundIn) -> Status:
     if len(chosen) != len(set(payload.reviewer_ids)):
         raise NotFound(_("A reviewer must have a role in this community."), field="reviewer_ids")
     grant_round = services.round_create(
-        actor=request.user,
-        community=community,
-        name=payload.name,
-        budget_fen=payload.budget_fen,
-        opens_on=payload.opens_on,
-        closes_on=payload.closes_on,
-        categories=payload.categories,
-        min_reviews=payload.min_reviews,
-        reviewers=chosen,
+        actor=request.user, community=community, reviewers=chosen, **payload.dict(exclude={"reviewer_ids"})
     )
     return Status(201, round_out(grant_round))
 

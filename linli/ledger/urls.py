@@ -21,5 +21,6 @@ urlpatterns = [
     path("c/<str:code>/rules/new/", views.earning_rule_new, name="rule_new"),
     path("c/<str:code>/rules/<slug:rule_code>/", views.earning_rule_edit, name="rule_edit"),
     path("c/<str:code>/policy/", views.policy_edit, name="policy_edit"),
-    path("c/<str:code>/merchants/<int:pk>/decide/", views.merchant_decide, name="merchant_decide"),
+    path("c/<str:code>/merchants/<int:pk>/approve/", views.merchant_approve, name="merchant_approve"),
+    path("c/<str:code>/merchants/<int:pk>/decline/", views.merchant_decline, name="merchant_decline"),
 ]

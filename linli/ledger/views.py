@@ -8,10 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import buttons_on
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id, parse_year
 from linli.people.selectors import elders_helped_by, resident_of_user, resident_whose_points
@@ -20,7 +23,7 @@ from linli.places.selectors import community_get
 from . import exports, rules, selectors, services
 from .forms import EarningRuleForm, MerchantApplyForm, NewEarningRuleForm, PolicyForm, ProductForm
 from .hooks import payment_hooks
-from .models import Order, Unit
+from .models import Merchant, Order, Unit
 from .qr import qr_svg
 from .reasons import with_reasons
 
@@ -259,14 +262,19 @@ def books(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def merchant_decide(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _pending_merchant(request: HttpRequest, code: str, pk: int) -> Merchant:
     community = community_get(code=code, user=request.user)
-    merchant = selectors.pending_merchant_get(user=request.user, community=community, pk=pk)
-    services.merchant_decide(actor=request.user, merchant=merchant, approve=request.POST.get("approve") == "1")
-    messages.success(request, _("Decision recorded."))
-    return redirect("ledger:books", code=community.code)
+    return selectors.pending_merchant_get(user=request.user, community=community, pk=pk)
+
+
+_on_application = buttons_on(
+    _pending_merchant,
+    name="merchant",
+    back=lambda code, pk: reverse("ledger:books", kwargs={"code": code}),
+    forbidden_page=True,
+)
+merchant_approve = _on_application(services.merchant_decide, gettext_lazy("Decision recorded."), approve=True)
+merchant_decline = _on_application(services.merchant_decide, gettext_lazy("Decision recorded."), approve=False)
 
 
 # --- merchants: apply, products -------------------------------------------------------------------------------

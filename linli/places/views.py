@@ -1,14 +1,18 @@
 """Staff pages to set up streets and communities. Thin: a form, a service, a message, a redirect."""
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.accounts import services as account_services
@@ -59,6 +63,54 @@ def _setup_url(community: Community) -> str:
     return reverse("places:community_setup", args=[community.code])
 
 
+def _form_view(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    then: str | Callable[[Any], str],
+    title: str,
+    done: str | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """One form's page: a valid POST goes through `save`, says `done` ("Saved." unless told) and goes to `then`;
+    otherwise the page titled `title` shows the form with its refusal (nothing saved)."""
+    return submit(request, form, save, done=done or _("Saved."), then=then) or _form_page(
+        request, form, title=title, **extra
+    )
+
+
+def _edit_title(thing: Any) -> str:
+    return _("Edit %(name)s") % {"name": thing.name}
+
+
+def _community_part_create(
+    make_form: Callable[[HttpRequest, Community], forms.Form],
+    create: Callable[..., Any],
+    *,
+    said: tuple[Promise, Promise, str],
+) -> Callable[..., HttpResponse]:
+    """The page that adds one part of a community (a neighbourhood, building, grid, staff role): `make_form(request,
+    community)` binds the POST, `create(actor=, community=, **cleaned_data)` saves; `said` is what is said when
+    added, the page's title, and the section of the set-up page to go back to."""
+    done, title, section = said
+
+    @login_required
+    def view(request: HttpRequest, code: str) -> HttpResponse:
+        community = _community(request, code)
+        return _form_view(
+            request,
+            make_form(request, community),
+            lambda data: create(actor=request.user, community=community, **data),
+            then=f"{_setup_url(community)}#{section}",
+            title=str(title),
+            done=str(done),
+            community=community,
+        )
+
+    return view
+
+
 # --- streets ------------------------------------------------------------------------------------------------
 
 
@@ -78,14 +130,14 @@ def street_list(request: HttpRequest) -> HttpResponse:
 def street_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_manage_streets(request.user):
         raise NotAllowed(_("Only city admins set up streets."))
-    form = StreetForm(request.POST or None)
-    return submit(
+    return _form_view(
         request,
-        form,
+        StreetForm(request.POST or None),
         lambda data: services.street_create(actor=request.user, **data),
-        done=_("Street created. Now add its street admin and communities."),
         then=lambda street: reverse("places:street_detail", kwargs={"code": street.code}),
-    ) or _form_page(request, form, title=_("New street"))
+        title=_("New street"),
+        done=_("Street created. Now add its street admin and communities."),
+    )
 
 
 @login_required
@@ -110,17 +162,12 @@ def street_edit(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_manage_streets(request.user):
         raise NotAllowed(_("Only city admins set up streets."))
     initial = {"name": street.name, "district": street.district, "city": street.city}
-    form = StreetEditForm(request.POST or None, initial=initial)
-    return submit(
+    return _form_view(
         request,
-        form,
+        StreetEditForm(request.POST or None, initial=initial),
         lambda data: services.street_update(actor=request.user, street=street, **data),
-        done=_("Saved."),
         then=reverse("places:street_detail", kwargs={"code": street.code}),
-    ) or _form_page(
-        request,
-        form,
-        title=_("Edit %(name)s") % {"name": street.name},
+        title=_edit_title(street),
         delete_url=reverse("places:street_delete", args=[street.code]),
     )
 
@@ -203,7 +250,7 @@ def community_edit(request: HttpRequest, code: str) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=_("Edit %(name)s") % {"name": community.name},
+        title=_edit_title(community),
         upload=True,
         delete_url=reverse("places:community_delete", args=[community.code]),
     )
@@ -239,44 +286,32 @@ def community_setup(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def neighbourhood_create(request: HttpRequest, code: str) -> HttpResponse:
-    community = _community(request, code)
-    form = NeighbourhoodForm(request.POST or None)
-    return submit(
-        request,
-        form,
-        lambda data: services.neighbourhood_create(actor=request.user, community=community, **data),
-        done=_("Neighbourhood added."),
-        then=_setup_url(community) + "#neighbourhoods",
-    ) or _form_page(request, form, title=_("Add a neighbourhood"), community=community)
+neighbourhood_create = _community_part_create(
+    lambda request, community: NeighbourhoodForm(request.POST or None),
+    services.neighbourhood_create,
+    said=(gettext_lazy("Neighbourhood added."), gettext_lazy("Add a neighbourhood"), "neighbourhoods"),
+)
 
 
 @login_required
 def neighbourhood_edit(request: HttpRequest, code: str, pk: str) -> HttpResponse:
     community = _community(request, code)
     hood = selectors.neighbourhood_get(community=community, pk=parse_id(pk))
-    form = NeighbourhoodForm(request.POST or None, initial={"name": hood.name})
-    return submit(
+    return _form_view(
         request,
-        form,
+        NeighbourhoodForm(request.POST or None, initial={"name": hood.name}),
         lambda data: services.neighbourhood_update(actor=request.user, neighbourhood=hood, **data),
-        done=_("Saved."),
         then=_setup_url(community) + "#neighbourhoods",
-    ) or _form_page(request, form, title=_("Edit %(name)s") % {"name": hood.name}, community=community)
+        title=_edit_title(hood),
+        community=community,
+    )
 
 
-@login_required
-def building_create(request: HttpRequest, code: str) -> HttpResponse:
-    community = _community(request, code)
-    form = BuildingForm(request.POST or None, community=community, initial={"residential": True})
-    return submit(
-        request,
-        form,
-        lambda data: services.building_create(actor=request.user, community=community, **data),
-        done=_("Building added."),
-        then=_setup_url(community) + "#buildings",
-    ) or _form_page(request, form, title=_("Add a building"), community=community)
+building_create = _community_part_create(
+    lambda request, community: BuildingForm(request.POST or None, community=community, initial={"residential": True}),
+    services.building_create,
+    said=(gettext_lazy("Building added."), gettext_lazy("Add a building"), "buildings"),
+)
 
 
 @login_required
@@ -291,17 +326,12 @@ def building_edit(request: HttpRequest, code: str, pk: str) -> HttpResponse:
         "lng": building.lng,
         "residential": building.residential,
     }
-    form = BuildingForm(request.POST or None, community=community, initial=initial)
-    return submit(
+    return _form_view(
         request,
-        form,
+        BuildingForm(request.POST or None, community=community, initial=initial),
         lambda data: services.building_update(actor=request.user, building=building, **data),
-        done=_("Saved."),
         then=_setup_url(community) + "#buildings",
-    ) or _form_page(
-        request,
-        form,
-        title=_("Edit %(name)s") % {"name": building.name},
+        title=_edit_title(building),
         community=community,
         delete_url=reverse("places:building_delete", args=[community.code, building.pk]),
     )
@@ -377,17 +407,11 @@ def buildings_assign(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(_setup_url(community) + (f"?{query}" if query else "") + "#buildings")
 
 
-@login_required
-def grid_create(request: HttpRequest, code: str) -> HttpResponse:
-    community = _community(request, code)
-    form = GridForm(request.POST or None, stewards=selectors.stewards_of(community=community))
-    return submit(
-        request,
-        form,
-        lambda data: services.grid_create(actor=request.user, community=community, **data),
-        done=_("Grid added. Now put buildings in it."),
-        then=_setup_url(community) + "#grids",
-    ) or _form_page(request, form, title=_("Add a grid"), community=community)
+grid_create = _community_part_create(
+    lambda request, community: GridForm(request.POST or None, stewards=selectors.stewards_of(community=community)),
+    services.grid_create,
+    said=(gettext_lazy("Grid added. Now put buildings in it."), gettext_lazy("Add a grid"), "grids"),
+)
 
 
 @login_required
@@ -395,34 +419,29 @@ def grid_edit(request: HttpRequest, code: str, grid_code: str) -> HttpResponse:
     community = _community(request, code)
     grid = selectors.grid_get(community=community, code=grid_code)
     initial = {"name": grid.name, "colour": grid.colour, "steward": grid.steward_id}
-    form = GridEditForm(request.POST or None, stewards=selectors.stewards_of(community=community), initial=initial)
-    return submit(
+    return _form_view(
         request,
-        form,
+        GridEditForm(request.POST or None, stewards=selectors.stewards_of(community=community), initial=initial),
         lambda data: services.grid_update(actor=request.user, grid=grid, **data),
-        done=_("Saved."),
         then=_setup_url(community) + "#grids",
-    ) or _form_page(
-        request,
-        form,
-        title=_("Edit %(name)s") % {"name": grid.name},
+        title=_edit_title(grid),
         community=community,
         delete_url=reverse("places:grid_delete", args=[community.code, grid.code]),
         stewardships=selectors.stewardships_of(grid=grid),
     )
 
 
-@login_required
-def staff_add(request: HttpRequest, code: str) -> HttpResponse:
-    community = _community(request, code)
-    form = StaffForm(request.POST or None, initial={"role": request.GET.get("role", Role.GRID_STEWARD)})
-    return submit(
-        request,
-        form,
-        lambda data: account_services.staff_add(actor=request.user, community=community, **data),
-        done=_("Role granted. New staff log in with an SMS code to their mobile."),
-        then=_setup_url(community) + "#staff",
-    ) or _form_page(request, form, title=_("Add staff"), community=community)
+staff_add = _community_part_create(
+    lambda request, community: StaffForm(
+        request.POST or None, initial={"role": request.GET.get("role", Role.GRID_STEWARD)}
+    ),
+    account_services.staff_add,
+    said=(
+        gettext_lazy("Role granted. New staff log in with an SMS code to their mobile."),
+        gettext_lazy("Add staff"),
+        "staff",
+    ),
+)
 
 
 @login_required

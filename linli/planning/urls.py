@@ -6,6 +6,7 @@ app_name = "planning"
 urlpatterns = [
     path("communities/<str:code>/", views.community_plan, name="community"),
     path("communities/<str:code>/sites/", views.candidate_sites, name="sites"),
+    path("communities/<str:code>/sites/<int:pk>/withdraw/", views.candidate_site_withdraw, name="site_withdraw"),
     path("streets/<str:code>/", views.street_plan, name="street"),
     path("runs/<int:pk>.xlsx", views.run_export, name="export"),
     path("cities/", views.city_list, name="cities"),

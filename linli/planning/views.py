@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import buttons_on
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
@@ -14,7 +16,7 @@ from linli.places.selectors import community_get
 from . import adapter, city_reports, reports, rules, selectors, services
 from .core import PlanningError
 from .forms import CandidateSiteForm, CityRunForm, RunForm
-from .models import CityRun, PlanRun
+from .models import CandidateSite, CityRun, PlanRun
 
 
 def _category_choices() -> list[tuple[str, str]]:
@@ -152,19 +154,14 @@ def candidate_sites(request: HttpRequest, code: str) -> HttpResponse:
         raise NotFound(_("No such community."))
     can_manage = rules.can_manage_candidate_sites(request.user, community)
     form = CandidateSiteForm(request.POST or None)
-    if request.method == "POST" and can_manage:
-        if "withdraw" in request.POST:
-            site = selectors.candidate_site_get(community=community, pk=parse_id(request.POST["withdraw"]))
-            services.candidate_site_withdraw(actor=request.user, site=site)
+    if request.method == "POST" and can_manage and form.is_valid():
+        try:
+            services.candidate_site_create(actor=request.user, community=community, **form.cleaned_data)
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("Site registered."))
             return redirect("planning:sites", code=community.code)
-        if form.is_valid():
-            try:
-                services.candidate_site_create(actor=request.user, community=community, **form.cleaned_data)
-            except DomainError as exc:
-                exc.show_on(form)
-            else:
-                messages.success(request, _("Site registered."))
-                return redirect("planning:sites", code=community.code)
     return render(
         request,
         "planning/sites.html",
@@ -175,6 +172,18 @@ def candidate_sites(request: HttpRequest, code: str) -> HttpResponse:
             "can_manage": can_manage,
         },
     )
+
+
+def _site(request: HttpRequest, code: str, pk: int) -> CandidateSite:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_view_community_plan(request.user, community):
+        raise NotFound(_("No such community."))
+    return selectors.candidate_site_get(community=community, pk=pk)
+
+
+candidate_site_withdraw = buttons_on(
+    _site, name="site", back=lambda code, pk: reverse("planning:sites", kwargs={"code": code}), forbidden_page=True
+)(services.candidate_site_withdraw, None)
 
 
 @login_required

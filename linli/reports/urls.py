@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:code>/map/", views.report_map, name="map"),
     path("<str:code>/sla/", views.sla, name="sla"),
     path("<str:code>/keys/", views.api_keys, name="keys"),
+    path("<str:code>/keys/<str:pk>/revoke/", views.api_key_revoke, name="key_revoke"),
     path("<str:code>/categories/", views.categories, name="categories"),
     path("<str:code>/categories/new/", views.category_new, name="category_new"),
     path("<str:code>/categories/<int:pk>/", views.category_edit, name="category"),

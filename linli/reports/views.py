@@ -410,11 +410,6 @@ def api_keys(request: HttpRequest, code: str) -> HttpResponse:
         raise NotAllowed(_("Only community admins manage Open311 API keys."))
     form = ApiKeyForm(request.POST or None)
     new_key = None
-    if request.method == "POST" and request.POST.get("revoke", "").isdigit():
-        client = selectors.api_client_get(user=request.user, community=community, pk=parse_id(request.POST["revoke"]))
-        services.api_client_revoke(actor=request.user, client=client)
-        messages.success(request, _("The key was revoked."))
-        return redirect("reports:keys", code=community.code)
     if request.method == "POST" and form.is_valid():
         try:
             _client, new_key = services.api_client_issue(
@@ -439,6 +434,21 @@ def api_keys(request: HttpRequest, code: str) -> HttpResponse:
             "can_configure": True,
         },
     )
+
+
+def _api_key(request: HttpRequest, code: str, pk: str) -> Any:
+    community = community_get(code=code, user=request.user)
+    if not rules.can_configure_reports(request.user, community):
+        raise NotAllowed(_("Only community admins manage Open311 API keys."))
+    return selectors.api_client_get(user=request.user, community=community, pk=parse_id(pk))
+
+
+api_key_revoke = button(
+    _api_key,
+    lambda request, client, _data: services.api_client_revoke(actor=request.user, client=client),
+    done=gettext_lazy("The key was revoked."),
+    back=lambda code, pk: reverse("reports:keys", kwargs={"code": code}),
+)
 
 
 # --- setting up the community's categories (community admins) -------------------------------------------

@@ -72,9 +72,13 @@ def test_admin_sets_cadences_on_the_page(setup: Any, tags: dict[str, Any]) -> No
     page = client.get("/care/shibei/cadences/").content.decode()
     assert "低保户" in page
     for nonsense in ("abc", "-1", "１２", "9" * 30):  # not a row id: 404, nothing removed
-        assert client.post("/care/shibei/cadences/", {"remove": nonsense}).status_code == 404
+        assert client.post(f"/care/shibei/cadences/{nonsense}/remove/").status_code == 404
     assert Cadence.objects.filter(tag=tags["low_income"]).exists()
-    client.post("/care/shibei/cadences/", {"remove": Cadence.objects.get(tag=tags["low_income"]).pk})
+    remove = f"/care/shibei/cadences/{Cadence.objects.get(tag=tags['low_income']).pk}/remove/"
+    assert remove in page
+    assert client_for(setup.steward).post(remove).status_code == 403  # only the admin sets cadences
+    assert Cadence.objects.filter(tag=tags["low_income"]).exists()
+    client.post(remove)
     assert not Cadence.objects.filter(tag=tags["low_income"]).exists()
 
 

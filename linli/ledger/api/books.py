@@ -1,6 +1,7 @@
 """The community's books, for its staff: earning rules, points policy, accounts, deposits, reversals,
 merchant applications and the year's report."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,7 +15,7 @@ from linli.places.selectors import community_get
 
 from .. import rules, selectors, services
 from ..codes import FUNDING_CODES
-from ..models import Account, AccountKind, Unit
+from ..models import Account, AccountKind, Transaction, Unit
 from ..schemas import (
     AccountOut,
     DecideIn,
@@ -131,6 +132,12 @@ def community_accounts(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return [account_out(a) for a in qs]
 
 
+def _posted_once(community: Any, key: str, post: Callable[[], Transaction]) -> Status[Any]:
+    """201 with the transaction `post` writes; 200 with the first one when the idempotency key was used before."""
+    replay = selectors.idempotency_key_used(community=community, key=key)
+    return Status(200 if replay else 201, transaction_out(post()))
+
+
 def _funding_account(user: Any, community: Any, payload: DepositIn) -> Account:
     if payload.account_id is not None:
         account = selectors.deposit_account_get(user=user, community=community, pk=payload.account_id)
@@ -167,16 +174,18 @@ def funding_deposit(request: HttpRequest, code: str, payload: DepositIn) -> Stat
     key = idempotency_key_of(request, payload.idempotency_key, "deposit")
     account = _funding_account(request.user, community, payload)
     amount = services.whole_amount(payload.amount_fen, field="amount_fen")
-    replay = selectors.idempotency_key_used(community=community, key=key)
-    txn = services.funding_deposit(
-        actor=request.user,
-        community=community,
-        code=account.code,
-        amount_fen=amount,
-        idempotency_key=key,
-        memo=payload.memo.strip(),
+    return _posted_once(
+        community,
+        key,
+        lambda: services.funding_deposit(
+            actor=request.user,
+            community=community,
+            code=account.code,
+            amount_fen=amount,
+            idempotency_key=key,
+            memo=payload.memo.strip(),
+        ),
     )
-    return Status(200 if replay else 201, transaction_out(txn))
 
 
 class TransactionFilter(Page):
@@ -208,11 +217,13 @@ def transaction_reverse(request: HttpRequest, code: str, transaction_id: int, pa
         raise NotAllowed(_("You may not correct this community's books."))
     key = idempotency_key_of(request, payload.idempotency_key, "reverse")
     original = selectors.transaction_get(user=request.user, community=community, pk=transaction_id)
-    replay = selectors.idempotency_key_used(community=community, key=key)
-    txn = services.transaction_reverse(
-        community=community, original=original, idempotency_key=key, reason=payload.reason, actor=request.user
+    return _posted_once(
+        community,
+        key,
+        lambda: services.transaction_reverse(
+            community=community, original=original, idempotency_key=key, reason=payload.reason, actor=request.user
+        ),
     )
-    return Status(200 if replay else 201, transaction_out(txn))
 
 
 class MerchantFilter(Page):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from linli.accounts.models import Role
 from linli.conftest import client_for
 from linli.ledger import services
 from linli.ledger.models import Order, Transaction
@@ -98,3 +99,29 @@ def test_settlement_excel_writes_a_formula_product_name_as_text(shopper, product
     cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row]
     named = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert named and all(c.data_type == "s" and c.value.startswith("'") for c in named)
+
+
+def test_a_merchant_application_is_approved_or_declined_by_its_own_button(community, users, make_user):
+    applicant = make_user(Role.RESIDENT, community)
+    approved = services.merchant_apply(actor=applicant, community=community, name="街角咖啡")
+    declined = services.merchant_apply(actor=applicant, community=community, name="巷口面馆")
+    books = reverse("ledger:books", args=[community.code])
+    admin = client_for(users["community_admin"], "en")
+    page = admin.get(books).content.decode()
+    assert reverse("ledger:merchant_approve", args=[community.code, approved.pk]) in page
+    assert reverse("ledger:merchant_decline", args=[community.code, declined.pk]) in page
+
+    steward = client_for(users["grid_steward"], "en")  # sees the books, may not decide
+    assert steward.post(reverse("ledger:merchant_approve", args=[community.code, approved.pk])).status_code == 403
+    approved.refresh_from_db()
+    assert approved.status == approved.Status.PENDING
+
+    response = admin.post(reverse("ledger:merchant_approve", args=[community.code, approved.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == books and "Decision recorded." in response.content.decode()
+    admin.post(reverse("ledger:merchant_decline", args=[community.code, declined.pk]))
+    approved.refresh_from_db()
+    declined.refresh_from_db()
+    assert (approved.status, declined.status) == (approved.Status.APPROVED, declined.Status.REJECTED)
+    # decided: no longer pending, so its buttons find nothing
+    assert admin.post(reverse("ledger:merchant_decline", args=[community.code, approved.pk])).status_code == 404
+    assert admin.get(reverse("ledger:merchant_approve", args=[community.code, declined.pk])).status_code == 405

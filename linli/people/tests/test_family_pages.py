@@ -110,9 +110,8 @@ def test_the_whole_flow_through_the_pages(community, family, django_capture_on_c
     client = client_for(user)
     building = community.buildings.first()
     wrong = client.post(
-        "/people/family/",
+        "/people/family/ask-find/",
         {
-            "how": "find",
             "find-name": "王德明",
             "find-building": building.pk,
             "find-room": "2单元302",
@@ -122,9 +121,8 @@ def test_the_whole_flow_through_the_pages(community, family, django_capture_on_c
     assert wrong.status_code == 200 and "没有" in wrong.content.decode()
     assert FamilyLink.objects.count() == 0
     asked = client.post(
-        "/people/family/",
+        "/people/family/ask-find/",
         {
-            "how": "find",
             "find-name": "王德明",
             "find-building": building.pk,
             "find-room": "2单元302",
@@ -259,7 +257,7 @@ def test_asking_for_someone_of_ones_household(community, family):
     client = client_for(user)
     html = client.get("/people/family/").content.decode()
     assert 'data-testid="ask-household"' in html and "李秀英" in html
-    client.post("/people/family/", {"how": "household", "household-elder": grandma.pk, "household-relation": "孙女"})
+    client.post("/people/family/ask-household/", {"household-elder": grandma.pk, "household-relation": "孙女"})
     link = FamilyLink.objects.get(elder=grandma)
     assert (link.helper, link.relation, link.status) == (daughter, "孙女", "requested")
     html = client.get("/people/family/").content.decode()

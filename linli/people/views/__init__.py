@@ -2,6 +2,8 @@
 
 from .data_requests import data_request_detail, data_request_queue
 from .family import (
+    family_ask_find,
+    family_ask_household,
     family_confirm_code,
     family_confirm_in_person,
     family_consent,
@@ -26,6 +28,8 @@ __all__ = [
     "building_list",
     "data_request_detail",
     "data_request_queue",
+    "family_ask_find",
+    "family_ask_household",
     "family_confirm_code",
     "family_confirm_in_person",
     "family_consent",

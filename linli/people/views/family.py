@@ -2,16 +2,16 @@
 end a link; and the staff page where a social worker confirms consent given in person."""
 
 from collections.abc import Callable
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from linli.core.buttons import press
+from linli.core.buttons import local_next, press
 from linli.core.errors import DomainError
 from linli.places.selectors import buildings_by_name, community_get
 
@@ -27,57 +27,86 @@ def _building_choices(request: HttpRequest) -> list[tuple[int, str]]:
     return [(b.pk, str(b)) for b in buildings_by_name(community=me.community)]
 
 
-@login_required
-def family_mine(request: HttpRequest) -> HttpResponse:
-    """Links I help with, links that help me, and the two ways to ask (household, or a relative found by details)."""
-    me = rules.own_resident(request.user)
-    how = request.POST.get("how", "") if request.method == "POST" else ""
-    household_form = FamilyHouseholdForm(
-        request.POST if how == "household" else None,
-        members=selectors.family_elder_choices(user=request.user),
-        prefix="household",
-    )
-    find_form = FamilyFindForm(
-        request.POST if how == "find" else None, buildings=_building_choices(request), prefix="find"
-    )
-    form = household_form if how == "household" else find_form if how == "find" else None
-    if form is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if how == "household":
-                elder = selectors.resident_to_act_for(user=request.user, pk=data["elder"])
-                link = services.family_link_request(actor=request.user, elder=elder, relation=data["relation"])
-            else:
-                link = services.family_link_request_found(
-                    actor=request.user,
-                    name=data["name"],
-                    building_id=data["building"],
-                    room=data["room"],
-                    mobile_last4=data["mobile_last4"],
-                    relation=data["relation"],
-                )
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(
-                request,
-                _("Asked to help %(name)s. Now send a code to their mobile, or ask a social worker to confirm.")
-                % {"name": link.elder.name},
-            )
-            return redirect("people:family")
+def _family_page(
+    request: HttpRequest,
+    *,
+    household_form: FamilyHouseholdForm | None = None,
+    find_form: FamilyFindForm | None = None,
+) -> HttpResponse:
     helping, helped = selectors.family_links_of_user(user=request.user)
     return render(
         request,
         "people/family_mine.html",
         {
-            "me": me,
+            "me": rules.own_resident(request.user),
             "can_request": rules.can_request_family_link(request.user),
             "helping": helping,
             "helped": helped,
-            "household_form": household_form,
-            "find_form": find_form,
+            "household_form": household_form or _household_form(request, None),
+            "find_form": find_form or _find_form(request, None),
             "code_form": FamilyCodeForm(),
         },
+    )
+
+
+def _household_form(request: HttpRequest, data: Any) -> FamilyHouseholdForm:
+    return FamilyHouseholdForm(data, members=selectors.family_elder_choices(user=request.user), prefix="household")
+
+
+def _find_form(request: HttpRequest, data: Any) -> FamilyFindForm:
+    return FamilyFindForm(data, buildings=_building_choices(request), prefix="find")
+
+
+def _asked(link: FamilyLink) -> str:
+    return _("Asked to help %(name)s. Now send a code to their mobile, or ask a social worker to confirm.") % {
+        "name": link.elder.name
+    }
+
+
+@login_required
+@require_safe
+def family_mine(request: HttpRequest) -> HttpResponse:
+    """Links I help with, links that help me, and the two ways to ask (household, or a relative found by details)."""
+    return _family_page(request)
+
+
+@login_required
+@require_POST
+def family_ask_household(request: HttpRequest) -> HttpResponse:
+    """Ask to help an elder of my own household."""
+
+    def ask(data: dict[str, Any]) -> FamilyLink:
+        elder = selectors.resident_to_act_for(user=request.user, pk=data["elder"])
+        return services.family_link_request(actor=request.user, elder=elder, relation=data["relation"])
+
+    return press(
+        request,
+        ask,
+        done=_asked,
+        back=reverse("people:family"),
+        form=_household_form(request, request.POST),
+        again=lambda form: _family_page(request, household_form=form),  # type: ignore[arg-type]
+    )
+
+
+@login_required
+@require_POST
+def family_ask_find(request: HttpRequest) -> HttpResponse:
+    """Ask to help a relative elsewhere in the community, found by name, building, room and mobile."""
+    return press(
+        request,
+        lambda data: services.family_link_request_found(
+            actor=request.user,
+            name=data["name"],
+            building_id=data["building"],
+            room=data["room"],
+            mobile_last4=data["mobile_last4"],
+            relation=data["relation"],
+        ),
+        done=_asked,
+        back=reverse("people:family"),
+        form=_find_form(request, request.POST),
+        again=lambda form: _family_page(request, find_form=form),  # type: ignore[arg-type]
     )
 
 
@@ -91,8 +120,7 @@ def _link_button(
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         link = selectors.family_link_get(user=request.user, pk=pk)
-        target = request.POST.get("next", "")
-        back = target if target.startswith("/") and not target.startswith("//") else reverse("people:family")
+        back = local_next(request, reverse("people:family"))
         return press(request, lambda _data: act(request, link), done=lambda _result: said(link), back=back)
 
     return view

@@ -8,7 +8,7 @@ from linli.accounts.models import Role
 from linli.conftest import browser_login, make_resident, screenshot
 from linli.places.models import Building
 
-from .test_runs import add_facility
+from .conftest import add_facility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

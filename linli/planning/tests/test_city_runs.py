@@ -14,7 +14,7 @@ from linli.places.models import Building, Street
 from linli.planning import adapter, services
 from linli.planning.models import CityRun, CityRunCommunity
 
-from .test_runs import add_facility
+from .conftest import add_facility
 
 pytestmark = pytest.mark.django_db
 

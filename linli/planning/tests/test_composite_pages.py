@@ -10,24 +10,13 @@ from linli.conftest import client_for
 from linli.planning.models import PlanRun
 
 from .test_core_composite import _street
-from .test_runs import add_facility, elderly  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hub_run(community, elderly, users, django_capture_on_commit_callbacks):  # noqa: F811
-    building = community.buildings.first()
-    add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
-    client = client_for(users["community_admin"])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/api/v1/communities/shibei/planning/runs",
-            {"siting_category": "minsheng_hub", "siting_k": 1},
-            content_type="application/json",
-        )
-    assert response.status_code == 202, response.content
-    return PlanRun.objects.get(pk=response.json()["id"])
+def hub_run(sited_run):
+    return sited_run("minsheng_hub")
 
 
 def test_api_sites_a_composite(hub_run, users):

@@ -6,26 +6,14 @@ import pytest
 from openpyxl import load_workbook
 
 from linli.conftest import client_for
-from linli.planning.models import PlanRun
-
-from .test_runs import add_facility, elderly  # noqa: F401  (fixture)
+from linli.planning.models import CandidateSite, PlanRun
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def done_run(community, elderly, users, django_capture_on_commit_callbacks):  # noqa: F811
-    building = community.buildings.first()
-    add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
-    client = client_for(users["community_admin"])
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/api/v1/communities/shibei/planning/runs",
-            {"siting_category": "kindergarten", "siting_k": 1},
-            content_type="application/json",
-        )
-    assert response.status_code == 202, response.content
-    return PlanRun.objects.get(pk=response.json()["id"])
+def done_run(sited_run):
+    return sited_run("kindergarten")
 
 
 def test_api_run_reports_progress_and_result(done_run, users):
@@ -128,6 +116,17 @@ def test_candidate_sites_page(users, community):
     )
     assert bad.status_code == 200 and "90" in bad.content.decode()
 
+    site = CandidateSite.objects.get(name="闲置厂房")
+    withdraw = f"/planning/communities/shibei/sites/{site.pk}/withdraw/"
+    assert withdraw in client.get("/planning/communities/shibei/sites/").content.decode()
+    assert client_for(users["social_worker"]).post(withdraw).status_code == 403  # sees the sites, may not change them
+    site.refresh_from_db()
+    assert site.active
+    assert client.post(withdraw).status_code == 302
+    site.refresh_from_db()
+    assert not site.active and "闲置厂房" not in client.get("/planning/communities/shibei/sites/").content.decode()
+    assert client.post(withdraw).status_code == 404  # withdrawn: no longer listed
+
 
 def test_excel_export_writes_formula_text_as_text(done_run, users, community):
     payload = '=HYPERLINK("http://x","y")'
@@ -154,7 +153,7 @@ def test_a_site_names_a_building_of_its_own_community(users, community, other_co
 def test_a_run_walks_as_the_chosen_profile_from_the_page_and_the_api(
     users,
     community,
-    elderly,  # noqa: F811
+    elderly,
     language,
     django_capture_on_commit_callbacks,
 ):

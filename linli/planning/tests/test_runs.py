@@ -5,34 +5,15 @@ import datetime as dt
 import pytest
 
 from linli.audit.models import AuditEntry
-from linli.conftest import make_resident
 from linli.core.errors import DomainError, NotAllowed
-from linli.facilities.models import Facility, FacilityCategory
+from linli.facilities.models import Facility
 from linli.places.models import Building
 from linli.planning import adapter, services
 from linli.planning.models import PlanRun
 
+from .conftest import add_facility
+
 pytestmark = pytest.mark.django_db
-
-
-def add_facility(community, code, lng, lat, name="设施"):
-    category = FacilityCategory.objects.get(code=code)
-    return Facility.objects.create(
-        community=community,
-        code=f"{code}-{lng}",
-        name=name,
-        category=category,
-        scenario=category.default_scenario,
-        lat=lat,
-        lng=lng,
-    )
-
-
-@pytest.fixture
-def elderly(community):
-    for seq in range(1, 6):
-        make_resident(community, name=f"老人{seq}", birth=dt.date(1945, 1, seq), seq=seq)
-    make_resident(community, name="孩子", birth=dt.date.today().replace(year=dt.date.today().year - 2), seq=9)
 
 
 def test_inputs_count_residents_by_age_band_per_building(community, elderly):

@@ -165,9 +165,15 @@ def test_community_admins_issue_and_revoke_keys(community: Any, users: dict[str,
     response = client.post(f"/reports/{community.code}/keys/", {"name": "12345 热线", "requests_per_hour": 60})
     assert response.status_code == 200 and b"o311_" in response.content
     key = ApiClient.objects.get()
-    client.post(f"/reports/{community.code}/keys/", {"revoke": key.pk})
+    revoke = f"/reports/{community.code}/keys/{key.pk}/revoke/"
+    assert revoke in client.get(f"/reports/{community.code}/keys/").content.decode()
+    assert client_for(users["grid_steward"]).post(revoke).status_code == 403
+    key.refresh_from_db()
+    assert key.revoked_at is None
+    assert client.post(revoke).status_code == 302
     key.refresh_from_db()
     assert key.revoked_at is not None
+    assert client.post(f"/reports/{community.code}/keys/x/revoke/").status_code == 404
     assert client_for(users["grid_steward"]).get(f"/reports/{community.code}/keys/").status_code == 403
 
 
