@@ -7,32 +7,22 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from linli.core.errors import DomainError, NotFound
-from linli.facilities import rules as facility_rules
+from linli.core.errors import DomainError
 from linli.payments.models import Purpose
-from linli.payments.purposes import Due, PurposeHandler
+from linli.payments.purposes import Due, PurposeHandler, payable_subject, statuses_of
 
 from .models import MealOrder, Menu
 
 
 def _due(order_id: int, actor: Any) -> Due:
-    order = (
-        MealOrder.objects.select_related("menu__canteen", "resident__community", "community")
-        .filter(pk=order_id)
-        .first()
-    )
-    if order is None or not (
-        facility_rules.may_act_for(actor, order.resident) or facility_rules.can_run_front_desk(actor, order.community)
-    ):
-        raise NotFound(_("No such order."))
+    order, payer = payable_subject(MealOrder, order_id, actor, related=("menu__canteen",), missing=_("No such order."))
     if order.status != MealOrder.Status.ORDERED or not order.resident_fen:
         raise DomainError(_("This meal has nothing to pay."), code="not_payable")
     return Due(
         community=order.community,
-        payer=order.resident,
+        payer=payer,
         amount_fen=order.resident_fen,
         description=f"{order.menu.canteen.name} · {order.menu.day:%m-%d} {order.menu.get_meal_display()}"[:120],
-        url="/services/my/",
     )
 
 
@@ -52,17 +42,12 @@ def _paid(order_id: int, now: dt.datetime) -> str:
     return _("The meal was cancelled before the payment arrived.")
 
 
-def _states(ids: list[int]) -> dict[int, str]:
-    return dict(MealOrder.objects.filter(pk__in=ids).values_list("pk", "status"))
-
-
 HANDLER = PurposeHandler(
     purpose=Purpose.CANTEEN,
     due=_due,
     lock=_lock,
     paid=_paid,
-    url=lambda order_id: "/services/my/",
-    states=_states,
+    states=statuses_of(MealOrder),
     paid_not=frozenset({MealOrder.Status.CANCELLED}),
     unpaid_not=frozenset(),
 )

@@ -181,16 +181,7 @@ def menu_create(
         raise NotAllowed(_("You may not publish menus in this community."))
     _check_canteen(canteen)
     _check_serving(order_until, serve_from, serve_until)
-    if day < timezone.localdate(now):
-        raise DomainError(_("A menu cannot be for a day in the past."), field="day", code="menu_in_past")
-    if price_fen < 0:
-        raise DomainError(_("A price cannot be negative."), field="price_fen", code="negative_price")
-    if capacity < 1:
-        raise DomainError(_("A menu needs at least one portion."), field="capacity")
-    if not dishes.strip():
-        raise DomainError(_("List at least one dish."), field="dishes")
-    if meal not in Menu.Meal.values:
-        raise DomainError(_("Choose a meal."), field="meal")
+    _check_menu_fields(day=day, meal=meal, dishes=dishes, price_fen=price_fen, capacity=capacity, now=now)
     if Menu.objects.filter(canteen=canteen, day=day, meal=meal, withdrawn=False).exists():
         raise Conflict(_("There is already a menu for this meal."), field="meal", code="duplicate_menu")
     with transaction.atomic():
@@ -250,16 +241,12 @@ def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.dat
     recorded as charge rows (diner, and the funding source for the rest)."""
     now = now or timezone.now()
     ensure_current(resident)
-    if not facility_rules.may_act_for(actor, resident):
-        raise NotAllowed(
-            _("You can order only for yourself, your household and the elders you help as family."),
-            code="not_household",
-            field="resident",
-        )
+    facility_rules.ensure_acts_for(
+        actor, resident, _("You can order only for yourself, your household and the elders you help as family.")
+    )
     with transaction.atomic():
         menu = Menu.objects.select_for_update(of=("self",)).select_related("canteen").get(pk=menu.pk)
-        if not facility_rules.may_use_facility(resident, menu.canteen):
-            raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")
+        facility_rules.ensure_may_use_facility(resident, menu.canteen)
         if menu.withdrawn:
             raise DomainError(_("This menu has been withdrawn."), code="menu_withdrawn")
         if now >= _closes_at(menu):

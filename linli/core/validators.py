@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from .errors import DomainError
 
@@ -47,3 +47,14 @@ def web_url_schema_check(value: str) -> str:
     if value and not is_web_url(value):
         raise ValueError(str(WEB_URL_MESSAGE))
     return value
+
+
+def text_clean(value: Any, field: str, max_length: int, *, required: bool = True) -> str:
+    """A service's text argument without surrounding blanks (anything not a string counts as empty), or a
+    `DomainError` on `field` when it is required and empty or longer than `max_length`."""
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise DomainError(gettext("This field is required."), field=field, code="required")
+    if len(text) > max_length:
+        raise DomainError(gettext("Enter at most %(n)s characters.") % {"n": max_length}, field=field, code="too_long")
+    return text

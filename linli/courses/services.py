@@ -131,12 +131,7 @@ def enrol(
         if resident is None:
             raise DomainError(_("Choose who will attend."), field="resident")
         ensure_current(resident)
-        if not facility_rules.may_act_for(actor, resident):
-            raise NotAllowed(
-                _("You can book only for yourself, your household and the elders you help as family."),
-                code="not_household",
-                field="resident",
-            )
+        facility_rules.ensure_acts_for(actor, resident)
         if not rules.may_join_course(resident, course):
             raise NotAllowed(_("This course is for residents of its community."), code="not_shared")
         age = resident.age(course.term.starts_on if course.term.starts_on > now.date() else now.date())

@@ -2,8 +2,11 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from linli.accounts.models import Role
 from linli.accounts.rules import STAFF_ROLES, access_for, can_view_community, has_role, oversees
+from linli.core.errors import NotAllowed
 from linli.people import rules as people_rules
 
 REGISTER_ROLES = (Role.COMMUNITY_ADMIN, Role.SOCIAL_WORKER)
@@ -69,3 +72,18 @@ def may_use_facility(resident: Any, facility: Any) -> bool:
     if resident.community_id == facility.community_id:
         return True
     return facility.shared and facility.shared_with.filter(pk=resident.community_id).exists()
+
+
+def ensure_acts_for(actor: Any, resident: Any, refusal: str | None = None) -> None:
+    """`NotAllowed` (saying `refusal`, by default that one books only for one's own) unless `may_act_for`."""
+    if not may_act_for(actor, resident):
+        raise NotAllowed(
+            refusal or _("You can book only for yourself, your household and the elders you help as family."),
+            code="not_household",
+            field="resident",
+        )
+
+
+def ensure_may_use_facility(resident: Any, facility: Any) -> None:
+    if not may_use_facility(resident, facility):
+        raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")

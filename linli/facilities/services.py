@@ -538,17 +538,11 @@ def booking_create(
     service keeps one), else refused. The slot row is locked, so concurrent requests never overbook."""
     now = now or timezone.now()
     ensure_current(resident)
-    if not rules.may_act_for(actor, resident):
-        raise NotAllowed(
-            _("You can book only for yourself, your household and the elders you help as family."),
-            code="not_household",
-            field="resident",
-        )
+    rules.ensure_acts_for(actor, resident)
     with transaction.atomic():
         slot = Slot.objects.select_for_update(of=("self",)).select_related("service__facility").get(pk=slot.pk)
         service = slot.service
-        if not rules.may_use_facility(resident, service.facility):
-            raise NotAllowed(_("This facility is not open to residents of your community."), code="not_shared")
+        rules.ensure_may_use_facility(resident, service.facility)
         if slot.cancelled or not service.active or not service.facility.active:
             raise DomainError(_("This time slot is no longer offered."), code="slot_closed")
         if slot.starts_at <= now:

@@ -19,6 +19,7 @@ from linli.accounts.validators import mobile_validator
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
+from linli.core.validators import text_clean
 from linli.people.models import Resident
 from linli.places.models import Community
 
@@ -39,15 +40,6 @@ class ContributionPlan:
 
 
 # --- checks --------------------------------------------------------------------------------------------
-
-
-def _text(value: Any, field: str, max_length: int, *, required: bool = True) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise DomainError(_("This field is required."), field=field, code="required")
-    if len(text) > max_length:
-        raise DomainError(_("Enter at most %(n)s characters.") % {"n": max_length}, field=field, code="too_long")
-    return text
 
 
 def _date(value: Any, field: str) -> dt.date:
@@ -152,7 +144,7 @@ def _check_plan(community: Community, plan: ContributionPlan, partner_ids: set[i
         raise DomainError(_("Say how much money."), field="value_fen")
     if value_fen == 0 and quantity == 0:
         raise DomainError(_("Say how much: a value, a quantity or both."), field="quantity")
-    _text(plan.description, "description", 200)
+    text_clean(plan.description, "description", 200)
     if plan.partner is not None:
         _ours(community, plan.partner, "partner")
         if plan.partner.pk not in partner_ids:
@@ -211,12 +203,12 @@ def partner_register(
 ) -> Partner:
     if not rules.can_manage_partners(actor, community):
         raise NotAllowed(_("You may not register partners in this community."))
-    name = _text(name, "name", 80)
+    name = text_clean(name, "name", 80)
     kind = _kind(kind)
     entity = _entity(entity)
     joined_on = _date(joined_on, "joined_on")
-    description = _text(description, "description", 2000, required=False)
-    contact_name = _text(contact_name, "contact_name", 40, required=False)
+    description = text_clean(description, "description", 2000, required=False)
+    contact_name = text_clean(contact_name, "contact_name", 40, required=False)
     contact_mobile = _mobile(contact_mobile)
     resident = _resident(community, resident, entity)
     _name_free(community, name)
@@ -255,16 +247,16 @@ def partner_update(*, actor: Actor, partner: Partner, **changes: Any) -> Partner
         raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     values: dict[str, Any] = {}
     if "name" in changes:
-        values["name"] = _text(changes["name"], "name", 80)
+        values["name"] = text_clean(changes["name"], "name", 80)
         _name_free(community, values["name"], exclude=partner.pk)
     if "kind" in changes:
         values["kind"] = _kind(changes["kind"])
     if "entity" in changes:
         values["entity"] = _entity(changes["entity"])
     if "description" in changes:
-        values["description"] = _text(changes["description"], "description", 2000, required=False)
+        values["description"] = text_clean(changes["description"], "description", 2000, required=False)
     if "contact_name" in changes:
-        values["contact_name"] = _text(changes["contact_name"], "contact_name", 40, required=False)
+        values["contact_name"] = text_clean(changes["contact_name"], "contact_name", 40, required=False)
     if "contact_mobile" in changes:
         values["contact_mobile"] = _mobile(changes["contact_mobile"])
     entity = values.get("entity", partner.entity)
@@ -341,7 +333,7 @@ def pairing_create(*, actor: Actor, partner: Partner, areas: str, since: dt.date
     if partner.entity != Partner.Entity.ENTERPRISE:
         raise DomainError(_("Only an enterprise is paired with the community (社企结对)."), field="partner")
     _ours(partner.community, partner, "partner")
-    areas = _text(areas, "areas", 200)
+    areas = text_clean(areas, "areas", 200)
     since = _date(since, "since")
     if Pairing.objects.filter(partner=partner, until__isnull=True).exists():
         raise DomainError(_("This enterprise is already paired with the community."), code="duplicate")
@@ -360,7 +352,7 @@ def pairing_update(
     """Change what the pairing covers, or end it (`until`). An ended pairing is history and stays as it is."""
     if not rules.can_manage_partners(actor, pairing.community):
         raise NotAllowed(_("You may not pair enterprises with this community."))
-    clean_areas = _text(areas, "areas", 200) if areas is not None else None
+    clean_areas = text_clean(areas, "areas", 200) if areas is not None else None
     if until is not None and _date(until, "until") < pairing.since:
         raise DomainError(_("A pairing cannot end before it starts."), field="until")
     with transaction.atomic():
@@ -399,7 +391,7 @@ def project_create(
     if not rules.can_manage_partners(actor, community):
         raise NotAllowed(_("You may not register partnership projects."))
     _ours(community, lead, "lead")
-    title = _text(title, "title", 100)
+    title = text_clean(title, "title", 100)
     if scenario not in Scenario.values:
         raise DomainError(_("Choose one of the nine scenarios."), field="scenario")
     if status not in (Project.Status.PLANNED, Project.Status.RUNNING):
@@ -447,7 +439,7 @@ def project_update(*, actor: Actor, project: Project, **changes: Any) -> Project
         raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     values: dict[str, Any] = {}
     if "title" in changes:
-        values["title"] = _text(changes["title"], "title", 100)
+        values["title"] = text_clean(changes["title"], "title", 100)
     if "scenario" in changes:
         if changes["scenario"] not in Scenario.values:
             raise DomainError(_("Choose one of the nine scenarios."), field="scenario")
@@ -584,7 +576,7 @@ def contribution_deliver(*, actor: Actor, contribution: Contribution, on: dt.dat
 
 def contribution_withdraw(*, actor: Actor, contribution: Contribution, reason: str) -> Contribution:
     """Record that a pledge will not be kept, and why. It stays on record and counts for nothing."""
-    reason = _text(reason, "reason", 200)
+    reason = text_clean(reason, "reason", 200)
     return _change_contribution(
         actor,
         contribution,
@@ -604,7 +596,7 @@ def contribution_correct(
 ) -> Contribution:
     """Correct what was recorded of a contribution (pledged or delivered; a withdrawn one stays as it was),
     saying why; the audit log keeps the values before and after. Its kind, side and status do not change."""
-    reason = _text(reason, "reason", 200)
+    reason = text_clean(reason, "reason", 200)
 
     def changes(c: Contribution) -> dict[str, Any]:
         plan = ContributionPlan(
@@ -625,7 +617,7 @@ def project_close(*, actor: Actor, project: Project, outcomes: str, beneficiarie
     if not rules.can_manage_partners(actor, project.community):
         raise NotAllowed(_("You may not change partnership projects."))
     beneficiaries = _whole(beneficiaries, "beneficiaries")
-    outcomes = _text(outcomes, "outcomes", 4000)
+    outcomes = text_clean(outcomes, "outcomes", 4000)
     ends_on = _date(ends_on, "ends_on")
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)

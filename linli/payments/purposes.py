@@ -7,8 +7,9 @@ registers its own handler from its `AppConfig.ready`; bookings' is here, as paym
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,11 @@ from linli.places.models import Community
 
 from .models import Purpose
 
+Subject = TypeVar("Subject", bound=models.Model)
+
+# where a resident sees their bookings, classes and meals
+MY_SERVICES_URL = "/services/my/"
+
 
 @dataclass(frozen=True)
 class Due:
@@ -31,7 +37,7 @@ class Due:
     amount_fen: int
     description: str
     # where the payer sees what they paid for, once paid
-    url: str
+    url: str = MY_SERVICES_URL
 
 
 @dataclass(frozen=True)
@@ -44,13 +50,13 @@ class PurposeHandler:
     lock: Callable[[int], None]
     # paid(subject_id, now) -> "" when the subject is now paid for, else why not (the money then goes back)
     paid: Callable[[int, dt.datetime], str]
-    # url(subject_id) -> where the payer sees it
-    url: Callable[[int], str]
     # for `ledger_check`: states(ids) -> {id: status}; a payment paid and kept must not go with a status in
     # `paid_not`, one awaited or refunded in full not with a status in `unpaid_not`
     states: Callable[[list[int]], dict[int, str]]
     paid_not: frozenset[str]
     unpaid_not: frozenset[str]
+    # url(subject_id) -> where the payer sees it
+    url: Callable[[int], str] = lambda subject_id: MY_SERVICES_URL
 
 
 HANDLERS: dict[str, PurposeHandler] = {}
@@ -58,6 +64,50 @@ HANDLERS: dict[str, PurposeHandler] = {}
 
 def register(handler: PurposeHandler) -> None:
     HANDLERS[handler.purpose] = handler
+
+
+def statuses_of(model: type[models.Model]) -> Callable[[list[int]], dict[int, str]]:
+    """A handler's `states` for a subject whose model keeps a `status`."""
+
+    def states(ids: list[int]) -> dict[int, str]:
+        return dict(model._default_manager.filter(pk__in=ids).values_list("pk", "status"))
+
+    return states
+
+
+def payable_subject(
+    model: type[Subject],
+    subject_id: int,
+    actor: Any,
+    *,
+    related: tuple[str, ...],
+    missing: str,
+    staff: Callable[[Any, Community], bool] | None = None,
+) -> tuple[Subject, Resident]:
+    """The booking, enrolment or meal order and its payer, if the actor may see what it costs: the payer and those
+    who act for them, the front desk, and `staff` where the domain names more; else `NotFound` saying `missing`."""
+    rows = model._default_manager.select_related("resident__community", "community", *related)
+    found = rows.filter(pk=subject_id).first()
+    payer: Resident | None = getattr(found, "resident", None)
+    community: Community | None = getattr(found, "community", None)
+    if (
+        found is None
+        or payer is None
+        or community is None
+        or not (
+            facility_rules.may_act_for(actor, payer)
+            or facility_rules.can_run_front_desk(actor, community)
+            or (staff is not None and staff(actor, community))
+        )
+    ):
+        raise NotFound(missing)
+    return found, payer
+
+
+def ensure_before_pay_by(pay_by: dt.datetime | None, passed: str) -> None:
+    """A held place's time to pay has not passed (`passed` says what to do instead)."""
+    if pay_by is not None and pay_by < timezone.now():
+        raise DomainError(passed, code="pay_by_passed")
 
 
 def handler_for(purpose: str) -> PurposeHandler:
@@ -71,49 +121,31 @@ def handler_for(purpose: str) -> PurposeHandler:
 
 
 def _booking_due(booking_id: int, actor: Any) -> Due:
-    booking = (
-        Booking.objects.select_related("resident__community", "slot__service__facility", "community")
-        .filter(pk=booking_id)
-        .first()
+    booking, payer = payable_subject(
+        Booking, booking_id, actor, related=("slot__service__facility",), missing=_("No such booking.")
     )
-    if booking is None or not (
-        facility_rules.may_act_for(actor, booking.resident)
-        or facility_rules.can_run_front_desk(actor, booking.community)
-    ):
-        raise NotFound(_("No such booking."))
     if booking.status != Booking.Status.UNPAID:
         raise DomainError(_("This booking is not awaiting payment."), code="not_payable")
-    if booking.pay_by is not None and booking.pay_by < timezone.now():
-        raise DomainError(
-            _("The time to pay for this booking has passed; book again if places are free."), code="pay_by_passed"
-        )
+    ensure_before_pay_by(
+        booking.pay_by, _("The time to pay for this booking has passed; book again if places are free.")
+    )
     local = timezone.localtime(booking.slot.starts_at)
     service = booking.slot.service
     return Due(
         community=booking.community,
-        payer=booking.resident,
+        payer=payer,
         amount_fen=booking.price_fen,
         description=f"{service.facility.name} · {service.name} {local:%m-%d %H:%M}"[:120],
-        url="/services/my/",
     )
-
-
-def _booking_paid(booking_id: int, now: dt.datetime) -> str:
-    return facility_services.booking_paid(booking_id=booking_id, now=now)
-
-
-def _booking_lock(booking_id: int) -> None:
-    facility_services.booking_lock(booking_id=booking_id)
 
 
 register(
     PurposeHandler(
         purpose=Purpose.BOOKING,
         due=_booking_due,
-        lock=_booking_lock,
-        paid=_booking_paid,
-        url=lambda booking_id: "/services/my/",
-        states=lambda ids: dict(Booking.objects.filter(pk__in=ids).values_list("pk", "status")),
+        lock=lambda booking_id: facility_services.booking_lock(booking_id=booking_id),
+        paid=lambda booking_id, now: facility_services.booking_paid(booking_id=booking_id, now=now),
+        states=statuses_of(Booking),
         paid_not=frozenset({Booking.Status.UNPAID, Booking.Status.CANCELLED, Booking.Status.WAITLISTED}),
         unpaid_not=frozenset({Booking.Status.CONFIRMED, Booking.Status.ATTENDED}),
     )

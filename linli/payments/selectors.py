@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotAllowed, NotFound
@@ -21,6 +20,7 @@ from linli.places.models import Community
 from . import rules
 from .models import Difference, Method, Payment, Purpose, Reconciliation, Refund, StoredValuePolicy
 from .providers import COUNTER
+from .providers.statement import day_bounds
 
 
 def payment_get(*, user: Any, out_trade_no: str) -> Payment:
@@ -38,11 +38,6 @@ def payments_of_payer(*, user: Any, resident: Any) -> QuerySet[Payment]:
     if not rules.can_pay_for(user, resident):
         raise NotFound(_("No such resident."))
     return Payment.objects.filter(payer=resident).select_related("product", "order")
-
-
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return start, start + dt.timedelta(days=1)
 
 
 @dataclass
@@ -73,7 +68,7 @@ class Cashup:
 def cashup(*, user: Any, community: Community, operator: Any, day: dt.date) -> Cashup:
     if not rules.can_see_cashup(user, community, operator):
         raise NotAllowed(_("You may see only your own cash-up."))
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     payments = list(
         Payment.objects.filter(
             community=community, provider=COUNTER, created_by=operator, paid_at__gte=start, paid_at__lt=end

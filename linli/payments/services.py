@@ -36,7 +36,8 @@ from linli.places.models import Community
 from . import rules, selectors
 from .models import Difference, Method, Payment, Purpose, Reconciliation, Refund
 from .providers import COUNTER, AlreadyPaid, BadNotification, Notice, ProviderError, get_provider, online_provider
-from .purposes import HANDLERS, handler_for
+from .providers.statement import day_bounds
+from .purposes import HANDLERS, Due, handler_for
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +57,30 @@ def _notify_url(provider: str) -> str:
     return reverse("payments:notify", args=[provider])
 
 
-def prepay_online(payment: Payment, provider: Any, *, actor: Any, now: dt.datetime) -> None:
-    """Ask the online provider for the prepay order of a payment just created (its QR code or redirect), inside the
-    caller's transaction: a provider that does not answer leaves nothing behind."""
+def payer_checks(*, actor: Any, payer: Resident) -> None:
+    """What a payment a resident makes online needs: the right to pay for the payer, who still lives here."""
+    if not rules.can_pay_for(actor, payer):
+        raise NotAllowed(_("You may not pay for this resident."))
+    ensure_current(payer)
+
+
+def online_open(payment: Payment, *, actor: Any, now: dt.datetime, trade_prefix: str) -> Payment:
+    """Record a payment (unsaved, saying who pays for what) to be made online and ask the provider for its prepay
+    order (its QR code or redirect), in one transaction: a provider that does not answer leaves nothing behind. A
+    duplicate raises `IntegrityError`, with a caller's own transaction still usable."""
+    provider = online_provider()
+    payment.provider = provider.name
+    payment.method = Method.ONLINE
+    payment.out_trade_no = _trade_no(trade_prefix, now)
+    payment.created_by = actor
+    payment.created_at = now
+    with transaction.atomic():
+        payment.save(force_insert=True)
+        _prepay(payment, provider, actor=actor, now=now)
+    return payment
+
+
+def _prepay(payment: Payment, provider: Any, *, actor: Any, now: dt.datetime) -> None:
     try:
         prepay = provider.prepay(
             mch_id=payment.community.code,
@@ -99,36 +121,31 @@ def _order_checks(resident: Resident, product: Product, quantity: int) -> None:
         )
 
 
+def _order_payment(resident: Resident, product: Product, quantity: int, **how: Any) -> Payment:
+    """The (unsaved) payment of a 街坊汇 order's yuan part: the product's price times the quantity."""
+    return Payment(
+        community=resident.community,
+        payer=resident,
+        purpose=Purpose.MARKETPLACE,
+        product=product,
+        quantity=quantity,
+        description=f"{product.merchant.name} · {product.name} × {quantity}"[:120],
+        amount_fen=product.price_fen * quantity,
+        **how,
+    )
+
+
 def payment_start(
     *, actor: Any, resident: Resident, product: Product, quantity: int = 1, now: dt.datetime | None = None
 ) -> Payment:
     """Prepay a 街坊汇 order's yuan part with the online provider: the amount is the product's price times the
     quantity, as the server reads them (never an amount sent by the browser). Returns the payment awaiting the
     payer, with the QR code's content."""
-    if not rules.can_pay_for(actor, resident):
-        raise NotAllowed(_("You may not pay for this resident."))
-    ensure_current(resident)
+    payer_checks(actor=actor, payer=resident)
     _order_checks(resident, product, quantity)
-    provider = online_provider()
-    now = now or timezone.now()
-    amount = product.price_fen * quantity
-    with transaction.atomic():
-        payment = Payment.objects.create(
-            community=resident.community,
-            payer=resident,
-            purpose=Purpose.MARKETPLACE,
-            product=product,
-            quantity=quantity,
-            description=f"{product.merchant.name} · {product.name} × {quantity}"[:120],
-            amount_fen=amount,
-            provider=provider.name,
-            method=Method.ONLINE,
-            out_trade_no=_trade_no("LL", now),
-            created_by=actor,
-            created_at=now,
-        )
-        prepay_online(payment, provider, actor=actor, now=now)
-    return payment
+    return online_open(
+        _order_payment(resident, product, quantity), actor=actor, now=now or timezone.now(), trade_prefix="LL"
+    )
 
 
 def counter_take(
@@ -143,36 +160,45 @@ def counter_take(
     """An operator takes the yuan part of a 街坊汇 order at the service counter: the payment is recorded with a
     receipt number, booked at once, and the order placed for the resident."""
     community = resident.community
+    counter_checks(actor=actor, community=community, payer=resident, method=method)
+    _order_checks(resident, product, quantity)
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_receipts(community)
+        return counter_record(
+            _order_payment(resident, product, quantity, method=method), actor=actor, now=now, trade_prefix="CT"
+        )
+
+
+def counter_checks(*, actor: Any, community: Community, payer: Resident, method: str) -> None:
+    """What every payment taken at the service counter needs: the front desk's right, a method the counter takes
+    and a payer who still lives here."""
     if not rules.can_take_at_counter(actor, community):
         raise NotAllowed(_("Only the service desk may take payments at the counter."))
     if method not in (Method.CASH, Method.CARD, Method.SCANNED):
         raise DomainError(_("Choose cash, bank card or a scanned payment code."), field="method")
-    ensure_current(resident)
-    _order_checks(resident, product, quantity)
-    now = now or timezone.now()
-    with transaction.atomic():
-        # receipts are numbered per community and day, in the order they are written
-        Community.objects.select_for_update().filter(pk=community.pk).values_list("pk").first()
-        day = timezone.localtime(now)
-        prefix = f"{day:%Y%m%d}-"
-        n = Payment.objects.filter(community=community, receipt_no__startswith=prefix).count() + 1
-        payment = Payment.objects.create(
-            community=community,
-            payer=resident,
-            purpose=Purpose.MARKETPLACE,
-            product=product,
-            quantity=quantity,
-            description=f"{product.merchant.name} · {product.name} × {quantity}"[:120],
-            amount_fen=product.price_fen * quantity,
-            provider=COUNTER,
-            method=method,
-            out_trade_no=_trade_no("CT", now),
-            receipt_no=f"{prefix}{n:04d}",
-            created_by=actor,
-            created_at=now,
-        )
-        audit_record(actor=actor, action="payment.counter", instance=payment, after=snapshot(payment))
-        _book(payment, actor=actor, now=now, provider_trade_no=payment.receipt_no)
+    ensure_current(payer)
+
+
+def lock_receipts(community: Community) -> None:
+    """Hold the community's row until the transaction ends: receipts are numbered per community and day in the
+    order they are written, and a day's statement is reconciled once."""
+    Community.objects.select_for_update().filter(pk=community.pk).values_list("pk").first()
+
+
+def counter_record(payment: Payment, *, actor: Any, now: dt.datetime, trade_prefix: str) -> Payment:
+    """Record a payment (unsaved, saying who pays for what and how) taken at the counter with the day's next
+    receipt number (`lock_receipts` held by the caller) and book it at once: cash in hand is paid when written."""
+    prefix = f"{timezone.localtime(now):%Y%m%d}-"
+    n = Payment.objects.filter(community=payment.community, receipt_no__startswith=prefix).count() + 1
+    payment.provider = COUNTER
+    payment.out_trade_no = _trade_no(trade_prefix, now)
+    payment.receipt_no = f"{prefix}{n:04d}"
+    payment.created_by = actor
+    payment.created_at = now
+    payment.save(force_insert=True)
+    audit_record(actor=actor, action="payment.counter", instance=payment, after=snapshot(payment))
+    _book(payment, actor=actor, now=now, provider_trade_no=payment.receipt_no)
     return payment
 
 
@@ -469,22 +495,12 @@ def payment_cancel(*, actor: Any, payment: Payment, now: dt.datetime | None = No
             raise Conflict(
                 _("This payment has been made; cancel the order instead to get the money back."), code="already_paid"
             )
-        try:
-            get_provider(locked.provider).close(out_trade_no=locked.out_trade_no)
-        except AlreadyPaid:
-            raise Conflict(
-                _("The payment has just gone through; it will show in a moment. Cancel the order to get it back."),
-                code="already_paid",
-            ) from None
-        except ProviderError as exc:
-            raise DomainError(
-                _("The payment service is not available now; try again later."), code="provider_unavailable"
-            ) from exc
-        before = snapshot(locked)
-        locked.status = Payment.Status.CLOSED
-        locked.closed_at = now
-        locked.save(update_fields=["status", "closed_at"])
-        audit_record(actor=actor, action="payment.cancel", instance=locked, before=before, after=snapshot(locked))
+        _close_unpaid(
+            locked,
+            actor=actor,
+            now=now,
+            if_paid=_("The payment has just gone through; it will show in a moment. Cancel the order to get it back."),
+        )
     return locked
 
 
@@ -500,13 +516,15 @@ def _live_payment(purpose: str, subject_id: int) -> Payment | None:
     )
 
 
-def _close_unpaid(payment: Payment, *, actor: Any, now: dt.datetime) -> None:
-    """Close a payment (locked by the caller) not made yet, the provider first; `Conflict` if it was paid."""
+def _close_unpaid(payment: Payment, *, actor: Any, now: dt.datetime, if_paid: str = "") -> None:
+    """Close a payment (locked by the caller) not made yet, the provider first; `Conflict` (saying `if_paid`, or
+    to try again) if it was paid."""
     try:
         get_provider(payment.provider).close(out_trade_no=payment.out_trade_no)
     except AlreadyPaid:
         raise Conflict(
-            _("The payment has just gone through; it will show in a moment. Try again then."), code="already_paid"
+            if_paid or _("The payment has just gone through; it will show in a moment. Try again then."),
+            code="already_paid",
         ) from None
     except ProviderError as exc:
         raise DomainError(
@@ -519,14 +537,25 @@ def _close_unpaid(payment: Payment, *, actor: Any, now: dt.datetime) -> None:
     audit_record(actor=actor, action="payment.cancel", instance=payment, before=before, after=snapshot(payment))
 
 
+def _subject_payment(purpose: str, subject_id: int, due: Due, **how: Any) -> Payment:
+    """The (unsaved) payment of a booking's, class's or meal's fee, for what its record says is due."""
+    return Payment(
+        community=due.community,
+        payer=due.payer,
+        purpose=purpose,
+        subject_id=subject_id,
+        description=due.description,
+        amount_fen=due.amount_fen,
+        **how,
+    )
+
+
 def subject_payment_start(*, actor: Any, purpose: str, subject_id: int, now: dt.datetime | None = None) -> Payment:
     """Prepay a booking's, class's or meal's fee with the online provider, for the amount the record says. If a
     payment for it is already awaited, that one is returned (one QR code, not two)."""
     handler = handler_for(purpose)
     due = handler.due(subject_id, actor)
-    if not rules.can_pay_for(actor, due.payer):
-        raise NotAllowed(_("You may not pay for this resident."))
-    ensure_current(due.payer)
+    payer_checks(actor=actor, payer=due.payer)
     provider = online_provider()
     now = now or timezone.now()
     with transaction.atomic():
@@ -536,24 +565,9 @@ def subject_payment_start(*, actor: Any, purpose: str, subject_id: int, now: dt.
                 return existing
             raise Conflict(_("This has already been paid."), code="already_paid")
         try:
-            with transaction.atomic():
-                payment = Payment.objects.create(
-                    community=due.community,
-                    payer=due.payer,
-                    purpose=purpose,
-                    subject_id=subject_id,
-                    description=due.description,
-                    amount_fen=due.amount_fen,
-                    provider=provider.name,
-                    method=Method.ONLINE,
-                    out_trade_no=_trade_no("LL", now),
-                    created_by=actor,
-                    created_at=now,
-                )
+            return online_open(_subject_payment(purpose, subject_id, due), actor=actor, now=now, trade_prefix="LL")
         except IntegrityError:
             raise Conflict(_("A payment for this has just been started; open it again."), code="duplicate") from None
-        prepay_online(payment, provider, actor=actor, now=now)
-    return payment
 
 
 def subject_counter_take(
@@ -563,40 +577,19 @@ def subject_counter_take(
     receipt number; a QR payment the resident opened and did not make is closed first."""
     handler = handler_for(purpose)
     due = handler.due(subject_id, actor)
-    if not rules.can_take_at_counter(actor, due.community):
-        raise NotAllowed(_("Only the service desk may take payments at the counter."))
-    if method not in (Method.CASH, Method.CARD, Method.SCANNED):
-        raise DomainError(_("Choose cash, bank card or a scanned payment code."), field="method")
-    ensure_current(due.payer)
+    counter_checks(actor=actor, community=due.community, payer=due.payer, method=method)
     now = now or timezone.now()
-    community = due.community
     with transaction.atomic():
         handler.lock(subject_id)
-        Community.objects.select_for_update().filter(pk=community.pk).values_list("pk").first()
+        lock_receipts(due.community)
         existing = _live_payment(purpose, subject_id)
         if existing is not None:
             if existing.status != Payment.Status.CREATED:
                 raise Conflict(_("This has already been paid."), code="already_paid")
             _close_unpaid(existing, actor=actor, now=now)
-        day = timezone.localtime(now)
-        prefix = f"{day:%Y%m%d}-"
-        n = Payment.objects.filter(community=community, receipt_no__startswith=prefix).count() + 1
-        payment = Payment.objects.create(
-            community=community,
-            payer=due.payer,
-            purpose=purpose,
-            subject_id=subject_id,
-            description=due.description,
-            amount_fen=due.amount_fen,
-            provider=COUNTER,
-            method=method,
-            out_trade_no=_trade_no("CT", now),
-            receipt_no=f"{prefix}{n:04d}",
-            created_by=actor,
-            created_at=now,
+        payment = counter_record(
+            _subject_payment(purpose, subject_id, due, method=method), actor=actor, now=now, trade_prefix="CT"
         )
-        audit_record(actor=actor, action="payment.counter", instance=payment, after=snapshot(payment))
-        _book(payment, actor=actor, now=now, provider_trade_no=payment.receipt_no)
         if payment.status != Payment.Status.PAID:
             raise Conflict(_("This can no longer be paid."), code="not_payable")
     return payment
@@ -646,11 +639,6 @@ def booking_pay_url(booking: Any) -> str:
 # --- the daily reconciliation ---------------------------------------------------------------------------------
 
 
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return start, start + dt.timedelta(days=1)
-
-
 def reconciliation_import(
     *,
     actor: Any,
@@ -676,7 +664,7 @@ def reconciliation_import(
             _("This file cannot be read as the provider's statement: %(error)s") % {"error": exc}, field="file"
         ) from None
     now = now or timezone.now()
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     theirs: dict[str, tuple[str, int]] = {}
     for line in lines:
         kind, amount = theirs.get(line.key, (line.kind, 0))
@@ -691,7 +679,7 @@ def reconciliation_import(
     ).values_list("out_refund_no", "amount_fen"):
         ours[no] = ("refund", amount)
     with transaction.atomic():
-        Community.objects.select_for_update().filter(pk=community.pk).values_list("pk").first()
+        lock_receipts(community)
         if Reconciliation.objects.filter(community=community, provider=provider, day=day).exists():
             raise Conflict(
                 _("The statement of %(day)s has already been reconciled.") % {"day": day.isoformat()}, code="duplicate"

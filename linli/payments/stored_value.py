@@ -21,13 +21,12 @@ from linli.ledger import services as ledger
 from linli.ledger.models import Unit
 from linli.ledger.money import yuan
 from linli.people.models import Resident
-from linli.people.rules import ensure_current
 from linli.places.models import Community
 
 from . import rules, selectors
 from .models import MAX_STORED_VALUE_LIMIT_FEN, Method, Payment, Purpose, Refund, StoredValuePolicy
-from .providers import COUNTER, online_provider
-from .services import PAID_STATES, _book, _refund, _trade_no, prepay_online
+from .providers import COUNTER
+from .services import PAID_STATES, _refund, counter_checks, counter_record, lock_receipts, online_open, payer_checks
 
 
 def stored_value_policy_set(
@@ -87,30 +86,24 @@ def _topup_checks(resident: Resident, amount_fen: int, balance: int) -> StoredVa
     return policy
 
 
+def _topup_payment(resident: Resident, amount_fen: int, **how: Any) -> Payment:
+    """The (unsaved) payment of a top-up of the resident's stored balance."""
+    return Payment(
+        community=resident.community,
+        payer=resident,
+        purpose=Purpose.TOPUP,
+        description=_("Top-up of the stored balance")[:120],
+        amount_fen=amount_fen,
+        **how,
+    )
+
+
 def topup_start(*, actor: Any, resident: Resident, amount_fen: int, now: dt.datetime | None = None) -> Payment:
     """Open an online top-up with the provider; the balance grows when the provider's notification arrives (and
     the top-up is refunded then if the balance would go over the limit meanwhile)."""
-    if not rules.can_pay_for(actor, resident):
-        raise NotAllowed(_("You may not pay for this resident."))
-    ensure_current(resident)
+    payer_checks(actor=actor, payer=resident)
     _topup_checks(resident, amount_fen, selectors.stored_balance(resident))
-    provider = online_provider()
-    now = now or timezone.now()
-    with transaction.atomic():
-        payment = Payment.objects.create(
-            community=resident.community,
-            payer=resident,
-            purpose=Purpose.TOPUP,
-            description=_("Top-up of the stored balance")[:120],
-            amount_fen=amount_fen,
-            provider=provider.name,
-            method=Method.ONLINE,
-            out_trade_no=_trade_no("SV", now),
-            created_by=actor,
-            created_at=now,
-        )
-        prepay_online(payment, provider, actor=actor, now=now)
-    return payment
+    return online_open(_topup_payment(resident, amount_fen), actor=actor, now=now or timezone.now(), trade_prefix="SV")
 
 
 def topup_at_counter(
@@ -119,36 +112,16 @@ def topup_at_counter(
     """The front desk takes a top-up (cash, card, scanned code) with a receipt; the balance grows at once. Over
     the limit it is refused and nothing is recorded."""
     community = resident.community
-    if not rules.can_take_at_counter(actor, community):
-        raise NotAllowed(_("Only the service desk may take payments at the counter."))
-    if method not in (Method.CASH, Method.CARD, Method.SCANNED):
-        raise DomainError(_("Choose cash, bank card or a scanned payment code."), field="method")
-    ensure_current(resident)
+    counter_checks(actor=actor, community=community, payer=resident, method=method)
     now = now or timezone.now()
     with transaction.atomic():
-        Community.objects.select_for_update().filter(pk=community.pk).values_list("pk").first()  # receipt numbers
+        lock_receipts(community)
         account = ledger.resident_account(resident, Unit.FEN)
         locked = ledger.lock_accounts([account, ledger.clearing_account(community, COUNTER)])
         _topup_checks(resident, amount_fen, locked[account.pk].balance)
-        day = timezone.localtime(now)
-        prefix = f"{day:%Y%m%d}-"
-        n = Payment.objects.filter(community=community, receipt_no__startswith=prefix).count() + 1
-        payment = Payment.objects.create(
-            community=community,
-            payer=resident,
-            purpose=Purpose.TOPUP,
-            description=_("Top-up of the stored balance")[:120],
-            amount_fen=amount_fen,
-            provider=COUNTER,
-            method=method,
-            out_trade_no=_trade_no("SC", now),
-            receipt_no=f"{prefix}{n:04d}",
-            created_by=actor,
-            created_at=now,
+        return counter_record(
+            _topup_payment(resident, amount_fen, method=method), actor=actor, now=now, trade_prefix="SC"
         )
-        audit_record(actor=actor, action="payment.counter", instance=payment, after=snapshot(payment))
-        _book(payment, actor=actor, now=now, provider_trade_no=payment.receipt_no)
-    return payment
 
 
 def balance_withdraw(

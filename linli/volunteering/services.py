@@ -14,6 +14,7 @@ from linli.audit.services import audit_record, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
+from linli.core.validators import text_clean
 from linli.facilities import services as facility_services
 from linli.facilities.models import Booking, Facility, Slot
 from linli.ledger import selectors as ledger_selectors
@@ -44,15 +45,6 @@ MAX_ACTIVITY = dt.timedelta(hours=12)
 PLAN_AHEAD = dt.timedelta(days=730)
 
 
-def _text(value: Any, field: str, max_length: int, *, required: bool = True) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise DomainError(_("This field is required."), field=field, code="required")
-    if len(text) > max_length:
-        raise DomainError(_("Enter at most %(n)s characters.") % {"n": max_length}, field=field, code="too_long")
-    return text
-
-
 def _own(actor: Actor, resident: Resident) -> None:
     if not rules.is_self(actor, resident):
         raise NotAllowed(_("You can only do this for yourself."), field="resident")
@@ -72,7 +64,7 @@ def team_create(
 ) -> Team:
     if not rules.can_create_team(actor, community):
         raise NotAllowed(_("You may not create volunteer teams in this community."))
-    name = _text(name, "name", 60)
+    name = text_clean(name, "name", 60)
     if scenario not in Scenario.values:
         raise DomainError(_("Choose a scenario."), field="scenario")
     if Team.objects.filter(community=community, name=name).exists():
@@ -81,7 +73,7 @@ def team_create(
         team = Team.objects.create(
             community=community,
             name=name,
-            description=_text(description, "description", 2000, required=False),
+            description=text_clean(description, "description", 2000, required=False),
             party_vanguard=party_vanguard,
             scenario=scenario,
         )
@@ -154,7 +146,7 @@ def _earning_rule_code(community: Community, code: Any) -> str:
 
 
 def _type_name(community: Community, name: Any, *, exclude: int | None = None) -> str:
-    name = _text(name, "name", 40)
+    name = text_clean(name, "name", 40)
     same = ActivityType.objects.filter(community=community, name=name)
     if (same.exclude(pk=exclude) if exclude is not None else same).exists():
         raise DomainError(_("A type of this name already exists."), field="name", code="duplicate")
@@ -286,7 +278,7 @@ def activity_create(
     now = now or timezone.now()
     if not rules.can_create_activity(actor, community):
         raise NotAllowed(_("You may not organise activities in this community."))
-    title = _text(title, "title", 100)
+    title = text_clean(title, "title", 100)
     if not isinstance(type, ActivityType) or type.community_id != community.pk:
         raise NotFound(_("No such type of activity."), field="type")
     if not ActivityType.objects.filter(pk=type.pk, active=True).exists():
@@ -312,8 +304,8 @@ def activity_create(
             type=type,
             title=title,
             facility=facility,
-            place=_text(place, "place", 100, required=False) or (facility.name if facility else ""),
-            description=_text(description, "description", 4000, required=False),
+            place=text_clean(place, "place", 100, required=False) or (facility.name if facility else ""),
+            description=text_clean(description, "description", 4000, required=False),
             starts_at=starts_at,
             ends_at=ends_at,
             capacity=capacity,
@@ -328,7 +320,7 @@ def activity_cancel(*, actor: Actor, activity: Activity, reason: str) -> Activit
     """Call an activity off, saying why: every active sign-up is cancelled and told the reason."""
     if not rules.can_cancel_activity(actor, activity):
         raise NotAllowed(_("You may not change this activity."))
-    reason = _text(reason, "reason", 200)
+    reason = text_clean(reason, "reason", 200)
     with transaction.atomic():
         # FOR NO KEY UPDATE: a check-in under way (which holds its sign-up and records its hours against this
         # row's key) goes on to commit instead of deadlocking with this cancellation
@@ -602,7 +594,7 @@ def record_reject(*, actor: Actor, record: ServiceRecord, reason: str) -> Servic
     told the reason. No points are earned."""
     if not rules.can_decide_hours(actor, record.activity):
         raise NotAllowed(_("Only the organiser confirms hours."))
-    reason = _text(reason, "reason", 200)
+    reason = text_clean(reason, "reason", 200)
     with transaction.atomic():
         record = (
             ServiceRecord.objects.select_for_update(of=("self",))
@@ -681,7 +673,7 @@ def club_create(
 ) -> Club:
     if not rules.can_create_club(actor, community):
         raise NotAllowed(_("You may not register clubs in this community."))
-    name = _text(name, "name", 60)
+    name = text_clean(name, "name", 60)
     if Club.objects.filter(community=community, name=name).exists():
         raise DomainError(_("A club of this name already exists."), field="name", code="duplicate")
     if scenario not in Scenario.values:
@@ -694,9 +686,9 @@ def club_create(
         club = Club.objects.create(
             community=community,
             name=name,
-            schedule=_text(schedule, "schedule", 80, required=False),
+            schedule=text_clean(schedule, "schedule", 80, required=False),
             venue=venue,
-            description=_text(description, "description", 2000, required=False),
+            description=text_clean(description, "description", 2000, required=False),
             scenario=scenario,
         )
         if leader is not None:

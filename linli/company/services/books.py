@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.validators import text_clean
 from linli.facilities.models import Facility
 from linli.ledger import services as ledger
 from linli.ledger.models import TransactionKind
@@ -23,15 +24,6 @@ from .collect import _end_of, company_account, month_open_lock, posting_make
 MAX_FEN = 10**11  # a billion yuan: anything larger is a typing mistake
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
-
-
-def _text(value: Any, field: str, max_length: int, *, required: bool = False) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise DomainError(_("This field is required."), field=field, code="required")
-    if len(text) > max_length:
-        raise DomainError(_("Enter at most %(n)s characters.") % {"n": max_length}, field=field, code="too_long")
-    return text
 
 
 def _whole(value: Any, field: str, maximum: int) -> int:
@@ -97,10 +89,10 @@ def entry_post(
         raise NotFound(_("No such facility."), field="facility")
     amount_fen = ledger.whole_amount(amount_fen, field="amount_fen", maximum=MAX_FEN)
     day = _day(day, now)
-    counterparty = _text(counterparty, "counterparty", 80, required=True)
-    note = _text(note, "note", 200)
+    counterparty = text_clean(counterparty, "counterparty", 80)
+    note = text_clean(note, "note", 200, required=False)
     evidence = _evidence(evidence)
-    key = _text(idempotency_key, "idempotency_key", 100, required=True)
+    key = text_clean(idempotency_key, "idempotency_key", 100)
     company = company_account(community)
     outside = ledger.external_account(community)
     label = str(Source(source).label)
@@ -140,7 +132,7 @@ def posting_reverse(
         raise NotAllowed(_("You may not post the community company's books."))
     now = now or timezone.now()
     day = _day(day or timezone.localdate(now), now)
-    reason = _text(reason, "reason", 200, required=True)
+    reason = text_clean(reason, "reason", 200)
     if posting.reverses_id is not None:
         raise DomainError(_("A reversal cannot be reversed: post the item again."), code="not_reversible")
     company = company_account(community)

@@ -42,12 +42,3 @@ def _fen(value: Any, field: str) -> int:
     if value > MAX_FEN:
         raise DomainError(_("The amount is too large."), field=field, code="amount_too_large")
     return value
-
-
-def _text(value: Any, field: str, max_length: int, *, required: bool = True) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise DomainError(_("This field is required."), field=field, code="required")
-    if len(text) > max_length:
-        raise DomainError(_("Enter at most %(n)s characters.") % {"n": max_length}, field=field, code="too_long")
-    return text

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.validators import text_clean
 from linli.ledger import services as ledger
 from linli.ledger.models import TransactionKind
 from linli.partners.models import Contribution, Partner
@@ -16,7 +17,7 @@ from linli.places.models import Community
 
 from .. import rules
 from ..models import Donation
-from .common import _fen, _text, fund_account
+from .common import _fen, fund_account
 
 
 def donation_record(
@@ -39,15 +40,15 @@ def donation_record(
         raise NotAllowed(_("You may not record donations for this community's fund."))
     if donor_kind not in Donation.DonorKind.values:
         raise DomainError(_("Choose who the donor is."), field="donor_kind")
-    donor_name = _text(donor_name, "donor_name", 80)
+    donor_name = text_clean(donor_name, "donor_name", 80)
     amount_fen = _fen(amount_fen, "amount_fen")
-    purpose = _text(purpose, "purpose", 120, required=False)
+    purpose = text_clean(purpose, "purpose", 120, required=False)
     if partner is not None and partner.community_id != community.pk:
         raise NotFound(_("No such partner."), field="partner")
     now = now or timezone.now()
     if received_on > timezone.localdate(now):
         raise DomainError(_("A donation cannot be received in the future."), field="received_on")
-    key = f"donation:{_text(idempotency_key, 'idempotency_key', 100)}"
+    key = f"donation:{text_clean(idempotency_key, 'idempotency_key', 100)}"
     with transaction.atomic():
         txn = ledger.money_transfer(
             community=community,

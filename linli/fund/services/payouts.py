@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.core.validators import text_clean
 from linli.facilities.money import fen_to_yuan
 from linli.ledger import services as ledger
 from linli.ledger.models import Account, TransactionKind
 
 from .. import rules
 from ..models import Application, ProjectReport, Tranche
-from .common import _fen, _text, fund_account, grant_account
+from .common import _fen, fund_account, grant_account
 
 
 def tranche_pay(
@@ -31,7 +32,7 @@ def tranche_pay(
     if not rules.can_manage_fund(actor, community):
         raise NotAllowed(_("You may not pay out grants."))
     amount_fen = _fen(amount_fen, "amount_fen")
-    key = f"tranche:{_text(idempotency_key, 'idempotency_key', 100)}"
+    key = f"tranche:{text_clean(idempotency_key, 'idempotency_key', 100)}"
     now = now or timezone.now()
     fund = fund_account(community)
     grantee = grant_account(application)
@@ -103,8 +104,8 @@ def report_submit(
         raise NotAllowed(_("Only the grantee reports on the project."))
     if application.status not in (Application.Status.APPROVED, Application.Status.COMPLETED):
         raise DomainError(_("Only a funded project reports."), code="not_approved")
-    period = _text(period, "period", 40)
-    body = _text(body, "body", 4000)
+    period = text_clean(period, "period", 40)
+    body = text_clean(body, "body", 4000)
     if spent_fen:
         spent_fen = _fen(spent_fen, "spent_fen")
     now = now or timezone.now()

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.validators import text_clean
 from linli.facilities.money import fen_to_yuan
 from linli.notifications.services import notify
 from linli.partners.models import Partner
@@ -19,7 +20,7 @@ from linli.places.models import Community
 
 from .. import rules, selectors
 from ..models import Application, Category, ConflictDeclaration, GrantRound, Review
-from .common import _fen, _text
+from .common import _fen
 
 
 def round_create(
@@ -36,7 +37,7 @@ def round_create(
 ) -> GrantRound:
     if not rules.can_manage_fund(actor, community):
         raise NotAllowed(_("You may not open grant rounds for this community's fund."))
-    name = _text(name, "name", 80)
+    name = text_clean(name, "name", 80)
     budget_fen = _fen(budget_fen, "budget_fen")
     categories = categories or list(Category.values)
     if not set(categories) <= set(Category.values):
@@ -166,9 +167,9 @@ def application_submit(
             community=grant_round.community,
             round=grant_round,
             applicant=applicant,
-            title=_text(title, "title", 100),
+            title=text_clean(title, "title", 100),
             category=category,
-            summary=_text(summary, "summary", 4000),
+            summary=text_clean(summary, "summary", 4000),
             requested_fen=requested_fen,
             submitted_by=account_of(actor),
             submitted_at=now,
@@ -193,7 +194,7 @@ def review_score(
         )
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
         raise DomainError(_("Give a whole score from 0 to 100."), field="score")
-    comment = _text(comment, "comment", 2000, required=False)
+    comment = text_clean(comment, "comment", 2000, required=False)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if not rules.round_takes_scores(GrantRound.objects.get(pk=locked.round_id)):
@@ -221,7 +222,7 @@ def conflict_declare(*, actor: Actor, application: Application, reason: str) -> 
     refused."""
     if not rules.is_reviewer(actor, application.round):
         raise NotAllowed(_("You are not a reviewer of this round."))
-    reason = _text(reason, "reason", 200)
+    reason = text_clean(reason, "reason", 200)
     if Review.objects.filter(application=application, reviewer=account_of(actor)).exists():
         raise Conflict(_("You have already scored this application."), code="already_reviewed")
     with transaction.atomic():
@@ -256,7 +257,7 @@ def application_decide(
     community = application.community
     if not rules.can_manage_fund(actor, community):
         raise NotAllowed(_("You may not decide grant applications."))
-    note = _text(note, "note", 300, required=False)
+    note = text_clean(note, "note", 300, required=False)
     if approve:
         approved_fen = _fen(approved_fen, "approved_fen")
     elif not note:

@@ -8,20 +8,8 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Payment, Refund
-from .base import (
-    BadNotification,
-    Notice,
-    PaymentProvider,
-    Prepay,
-    ProviderError,
-    StatementLine,
-    TradeState,
-    day_bounds,
-    statement_at,
-    statement_csv,
-    statement_rows,
-    statement_time,
-)
+from .base import BadNotification, Notice, PaymentProvider, Prepay, ProviderError, StatementLine, TradeState
+from .statement import day_bounds, statement_at, statement_csv, statement_line, statement_rows, statement_time
 
 HEADER = ["时间", "收据号", "商户订单号", "退款单号", "类型", "金额(分)"]
 
@@ -100,13 +88,8 @@ class CounterProvider(PaymentProvider):
             except ValueError:
                 raise ValueError(f"line {n}: unreadable line") from None
             lines.append(
-                StatementLine(
-                    at=when,
-                    kind="refund" if state == "REFUND" else "payment",
-                    out_trade_no=out_trade_no,
-                    out_refund_no=out_refund_no,
-                    provider_trade_no="",
-                    amount_fen=fen,
+                statement_line(
+                    at=when, state=state, out_trade_no=out_trade_no, out_refund_no=out_refund_no, amount_fen=fen
                 )
             )
         return lines

@@ -28,12 +28,8 @@ from .base import (
     ProviderError,
     StatementLine,
     TradeState,
-    day_bounds,
-    statement_at,
-    statement_csv,
-    statement_rows,
-    statement_time,
 )
+from .statement import day_bounds, statement_at, statement_csv, statement_line, statement_rows, statement_time
 
 HEADER_TIMESTAMP = "Linli-Gateway-Timestamp"
 HEADER_NONCE = "Linli-Gateway-Nonce"
@@ -209,9 +205,9 @@ class SimulatedGateway(PaymentProvider):
             if fen != fen.to_integral_value() or fen <= 0 or state not in ("SUCCESS", "REFUND") or not out_trade_no:
                 raise ValueError(f"line {n}: unreadable line")
             lines.append(
-                StatementLine(
+                statement_line(
                     at=when,
-                    kind="refund" if state == "REFUND" else "payment",
+                    state=state,
                     out_trade_no=out_trade_no,
                     out_refund_no=out_refund_no,
                     provider_trade_no=transaction_id,
