@@ -126,3 +126,28 @@ def test_a_past_month_counts_the_grids_buildings_were_in_then(community, users, 
     assert Building.objects.get(pk=first.pk).grid is None
     moves = AuditEntry.objects.filter(action="grid.assign_buildings").order_by("pk")
     assert [m.after["on"] for m in moves] == ["2026-03-10", "2026-05-12", "2026-07-03"]
+
+
+def test_the_api_dates_moves_and_stewards(community, users):
+    from linli.places.models import GridMembership
+
+    client = client_for(users["community_admin"])
+    building = Building.objects.create(community=community, name="2幢", lat=30.285, lng=120.135)
+    moved = client.post(
+        "/api/v1/communities/shibei/grids/G1/buildings",
+        {"building_ids": [building.pk], "on": "2026-02-03"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json() == {"moved": 1}
+    assert GridMembership.objects.get(building=building).started_on == dt.date(2026, 2, 3)
+    patched = client.patch(
+        "/api/v1/communities/shibei/grids/G1",
+        {"steward_id": users["grid_steward"].pk, "on": "2026-02-10"},
+        content_type="application/json",
+    )
+    assert patched.status_code == 200
+    assert GridStewardship.objects.get().started_on == dt.date(2026, 2, 10)
+    future = client.patch(
+        "/api/v1/communities/shibei/grids/G1", {"steward_id": None, "on": "2999-01-01"}, content_type="application/json"
+    )
+    assert future.status_code == 400 and GridStewardship.objects.get().ended_on is None
