@@ -18,6 +18,7 @@ from linli.people.models import Resident, SensitiveTag
 from linli.places.geometry import hull_polygon
 from linli.places.models import Building, Community, Grid, Household, Neighbourhood, Street
 from linli.places.osm import OsmBuilding, read_buildings
+from linli.places.services import buildings_assign_grid, grid_update
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -152,6 +153,7 @@ def _build_community(ctx: DemoContext, street: Street, plan: CommunityPlan, tags
 
     buildings: list[Building] = []
     grids: list[Grid] = []
+    grid_members: dict[str, range] = {}  # grid code -> where its buildings are in `buildings`
     colour = 0
     for n_index, (n_name, group) in enumerate(
         zip(plan.neighbourhoods, _split(homes, len(plan.neighbourhoods)), strict=True)
@@ -171,12 +173,12 @@ def _build_community(ctx: DemoContext, street: Street, plan: CommunityPlan, tags
                 boundary=hull_polygon([(b.lng, b.lat) for b in grid_group]) if len(grid_group) >= 3 else None,
             )
             grids.append(grid)
+            grid_members[grid.code] = range(len(buildings), len(buildings) + len(grid_group))
             for b in sorted(grid_group, key=lambda x: (x.lat, x.lng)):
                 buildings.append(
                     Building(
                         community=community,
                         neighbourhood=hood,
-                        grid=grid,
                         name=f"{n_name}{len(buildings) + 1 - first_in_hood}幢",
                         residential=True,
                         floors=b.levels or rnd.choice((6, 6, 11, 18, 26)),
@@ -188,6 +190,9 @@ def _build_community(ctx: DemoContext, street: Street, plan: CommunityPlan, tags
                 )
     Building.objects.bulk_create(buildings)
     ctx.extra.setdefault("grids", {})[plan.code] = grids
+    ctx.extra.setdefault("grid_buildings", {})[plan.code] = {
+        code: [buildings[i].pk for i in where] for code, where in grid_members.items()
+    }
 
     # Households in proportion to each building's floor area.
     weights = [
@@ -326,9 +331,19 @@ def build(ctx: DemoContext) -> None:
         Resident.objects.filter(user=resident_user).update(
             birth_date=ctx.today.replace(year=ctx.today.year - 76, month=3, day=8)
         )
-        # One steward per grid; the first is the printed login.
+        # The grids were drawn a year ago: their buildings and one steward each (the first is the printed login),
+        # set through the services staff use, dated then.
+        grids_since = (ctx.today - dt.timedelta(days=365)).replace(day=1)
         for community in (shibei, limin):
+            admin = ctx.users["community_admin" if community is shibei else "limin_admin"]
             for index, grid in enumerate(ctx.extra["grids"][community.code]):
+                buildings_assign_grid(
+                    actor=admin,
+                    community=community,
+                    grid=grid,
+                    building_ids=ctx.extra["grid_buildings"][community.code][grid.code],
+                    on=grids_since,
+                )
                 if community is shibei and index == 0:
                     steward = ctx.users["steward"]
                 else:
@@ -339,8 +354,7 @@ def build(ctx: DemoContext) -> None:
                         is_staff=True,
                     )
                     RoleAssignment.objects.create(user=steward, role=Role.GRID_STEWARD, community=community)
-                grid.steward = steward
-                grid.save(update_fields=["steward"])
+                grid_update(actor=admin, grid=grid, steward=steward, on=grids_since)
         street_admin = _user(
             ctx, "street_admin", "13900000008", "赵伟", str(Role.STREET_ADMIN.label), street.name, is_staff=True
         )

@@ -45,7 +45,7 @@ from .schemas import (
 router = Router(tags=["facilities"], auth=AUTH)
 
 
-def facility_out(f: Facility, distance: int | None = None) -> dict[str, Any]:
+def facility_out(f: Facility, distance: int | None = None, walked: bool | None = None) -> dict[str, Any]:
     return {
         "id": f.pk,
         "community": f.community.code,
@@ -70,6 +70,7 @@ def facility_out(f: Facility, distance: int | None = None) -> dict[str, Any]:
         "opened_on": f.opened_on,
         "closed_on": f.closed_on,
         "distance_m": distance,
+        "distance_walked": walked,
     }
 
 
@@ -149,13 +150,14 @@ def category_list(request: HttpRequest) -> Any:
 
 @router.get("/communities/{code}/facilities", response=list[FacilityOut])
 def facility_list(request: HttpRequest, code: str, filters: Query[FacilityFilter]) -> list[dict[str, Any]]:
-    """The register (with facilities neighbours share); `near_home=true` sorts by distance from your home."""
+    """The register (with facilities neighbours share); `near_home=true` sorts by the walk from your home
+    (`distance_walked` false: a straight line, off the walking network)."""
     community = community_get(code=code, user=request.user)
     if filters.near_home:
         rows = selectors.facilities_by_distance(
             user=request.user, community=community, scenario=filters.scenario, search=filters.search
         )
-        return [facility_out(n.facility, n.metres) for n in rows]
+        return [facility_out(n.facility, n.metres, n.walked) for n in rows]
     qs = selectors.facilities_for(
         user=request.user,
         community=community,

@@ -36,6 +36,7 @@ class FacilityOut(Schema):
     opened_on: dt.date | None = Field(None, description="Null: in service before the platform began")
     closed_on: dt.date | None = None
     distance_m: int | None = None
+    distance_walked: bool | None = None  # False: a straight line (no walking network, or off it)
 
 
 class FacilityIn(Schema):

@@ -18,6 +18,7 @@ from linli.places.models import Community
 
 from . import rules
 from .models import Booking, Facility, FacilityCategory, Service, ServicePriceRule, Slot
+from .walking import walking_distances
 
 WALK_M_PER_MIN = 75  # a relaxed walk, elderly included (4.5 km/h)
 
@@ -97,6 +98,7 @@ def home_point(*, user: Any, community: Community) -> tuple[float, float]:
 class Nearby:
     facility: Facility
     metres: int
+    walked: bool = True  # False: a straight line (no walking network loaded, or the facility is off it)
 
     @property
     def minutes(self) -> int:
@@ -104,11 +106,14 @@ class Nearby:
 
 
 def facilities_by_distance(*, user: Any, community: Community, scenario: str = "", search: str = "") -> list[Nearby]:
-    """Facilities nearest first, by straight-line distance from home (until the walking network lands)."""
-    lng, lat = home_point(user=user, community=community)
+    """Facilities nearest first, by the walk from home over the health check's walking network; a straight line,
+    marked so, where there is no network or a facility is off it."""
+    home = home_point(user=user, community=community)
+    facilities = list(facilities_for(user=user, community=community, scenario=scenario, search=search))
+    walks = walking_distances(home, [(f.lng, f.lat) for f in facilities]) or [None] * len(facilities)
     rows = [
-        Nearby(f, round(haversine_m(lng, lat, f.lng, f.lat)))
-        for f in facilities_for(user=user, community=community, scenario=scenario, search=search)
+        Nearby(f, round(walk), True) if walk is not None else Nearby(f, round(haversine_m(*home, f.lng, f.lat)), False)
+        for f, walk in zip(facilities, walks, strict=True)
     ]
     return sorted(rows, key=lambda n: (n.metres, n.facility.code))
 

@@ -75,6 +75,7 @@ def browse(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {
         "community": community,
         "nearby": nearby,
+        "walked_all": all(n.walked for n in nearby),
         "scenarios": Scenario.choices,
         "scenario": scenario,
         "q": search,

@@ -321,7 +321,7 @@ def grid_create(request: HttpRequest, code: str, payload: GridIn) -> Status[Any]
 
 @router.patch("/communities/{code}/grids/{grid_code}", response=GridOut, auth=AUTH)
 def grid_update(request: HttpRequest, code: str, grid_code: str, payload: GridPatch) -> dict[str, Any]:
-    """`steward_id: null` takes the steward off the grid."""
+    """`steward_id: null` takes the steward off the grid; `on` dates a change of steward (default today)."""
     community = _set_up(request, code)
     grid = selectors.grid_get(community=community, code=grid_code)
     data = payload.dict(exclude_unset=True)
@@ -346,7 +346,7 @@ def grid_buildings_assign(request: HttpRequest, code: str, grid_code: str, paylo
     community = _set_up(request, code)
     grid = selectors.grid_get(community=community, code=grid_code)
     moved = services.buildings_assign_grid(
-        actor=request.user, community=community, grid=grid, building_ids=payload.building_ids
+        actor=request.user, community=community, grid=grid, building_ids=payload.building_ids, on=payload.on
     )
     return {"moved": moved}
 

@@ -182,6 +182,50 @@ class Building(models.Model):
         return self.name
 
 
+class GridMembership(models.Model):
+    """Which grid a building was in from when to when, so a past month counts that month's grids. `started_on` is
+    empty for a membership recorded before the dates were kept; `ended_on` is the first day out of it (empty: still)."""
+
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, related_name="grid_memberships", verbose_name=_("building")
+    )
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("grid"))
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["building", "-started_on", "-pk"]
+        verbose_name = _("grid membership")
+        verbose_name_plural = _("grid memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building"], condition=models.Q(ended_on__isnull=True), name="uniq_building_current_grid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True)
+                | models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building} {self.grid} {self.started_on or '…'}–{self.ended_on or ''}"
+
+
+def in_grids_on(day: dt.date, grids: "models.QuerySet[Grid]") -> models.Q:
+    """A filter for buildings that were in one of these grids on `day`: by their dated memberships, or, for a
+    building with none recorded (placed before the dates were kept), by its current grid."""
+    then = GridMembership.objects.filter(
+        models.Q(started_on__isnull=True) | models.Q(started_on__lte=day),
+        models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day),
+        building=models.OuterRef("pk"),
+        grid__in=grids,
+    )
+    recorded = GridMembership.objects.filter(building=models.OuterRef("pk"))
+    return models.Q(models.Exists(then)) | (~models.Q(models.Exists(recorded)) & models.Q(grid__in=grids))
+
+
 class Household(models.Model):
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="households", verbose_name=_("community")

@@ -139,10 +139,12 @@ class GridPatch(Schema):
     name: str | None = Field(None, max_length=60)
     colour: str | None = Field(None, max_length=7)
     steward_id: RowId | None = None
+    on: dt.date | None = Field(None, description="The day a new steward takes over (default today; not later)")
 
 
 class GridBuildingsIn(Schema):
     building_ids: list[RowId] = Field(..., max_length=5000)
+    on: dt.date | None = Field(None, description="The day the buildings join the grid (default today; not later)")
 
 
 class GridBuildingsOut(Schema):

@@ -1,6 +1,7 @@
 """Setting up places: streets, communities, neighbourhoods, buildings, grids. One function per operation, each
 checking its rule, in one transaction, audited inside it."""
 
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ from . import rules
 from .boundary import Boundary, bbox
 from .deleting import place_clearers_run
 from .geometry import polygon_contains
-from .models import Building, Community, Grid, GridStewardship, Neighbourhood, Street
+from .models import Building, Community, Grid, GridMembership, GridStewardship, Neighbourhood, Street
 from .osm import read_buildings
 
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -575,21 +576,67 @@ def _check_steward(community: Community, steward: Any) -> None:
         )
 
 
-def _stewardship_record(grid: Grid, before_id: int | None, after: Any) -> None:
-    """Date a change of the grid's steward: the current stewardship ends today and the new one starts today (a
-    steward recorded before dates were kept gets a row with no start). Call inside the grid's transaction."""
+def _effective_day(on: dt.date | None) -> dt.date:
+    """The day a grid change takes effect: today unless an earlier day is given (a change recorded late)."""
+    today = timezone.localdate()
+    if on is None:
+        return today
+    if on > today:
+        raise DomainError(_("A change cannot take effect after today."), field="on", code="future_date")
+    return on
+
+
+def _stewardship_record(grid: Grid, before_id: int | None, after: Any, on: dt.date | None = None) -> None:
+    """Date a change of the grid's steward: the current stewardship ends on `on` (today by default) and the new one
+    starts then (a steward recorded before dates were kept gets a row with no start). Call inside the grid's
+    transaction."""
     after_id = after.pk if after is not None else None
     if before_id == after_id:
         return
-    today = timezone.localdate()
+    day = _effective_day(on)
     current = GridStewardship.objects.select_for_update().filter(grid=grid, ended_on__isnull=True).first()
     if current is not None:
-        current.ended_on = today
+        if current.started_on is not None and current.started_on > day:
+            raise DomainError(
+                _("The current steward started on %(day)s: a change cannot take effect before that.")
+                % {"day": current.started_on},
+                field="on",
+                code="before_start",
+            )
+        current.ended_on = day
         current.save(update_fields=["ended_on"])
     elif before_id is not None:
-        GridStewardship.objects.create(grid=grid, steward_id=before_id, started_on=None, ended_on=today)
+        GridStewardship.objects.create(grid=grid, steward_id=before_id, started_on=None, ended_on=day)
     if after is not None:
-        GridStewardship.objects.create(grid=grid, steward=after, started_on=today)
+        GridStewardship.objects.create(grid=grid, steward=after, started_on=day)
+
+
+def _membership_record(buildings: list[Building], grid: Grid | None, day: dt.date) -> None:
+    """Date the buildings' move to `grid` (or out of every grid): their current memberships end on `day` and new
+    ones start then (a building placed before the dates were kept gets a row with no start). Call inside the
+    buildings' transaction."""
+    ids = [b.pk for b in buildings]
+    current = {m.building_id: m for m in GridMembership.objects.select_for_update().filter(
+        building_id__in=ids, ended_on__isnull=True
+    )}  # fmt: skip
+    late = sorted(b.name for b in buildings if (m := current.get(b.pk)) and m.started_on and m.started_on > day)
+    if late:
+        raise DomainError(
+            _("These buildings moved grid after %(day)s, so this move cannot take effect then: %(names)s.")
+            % {"day": day, "names": "、".join(late)},
+            field="on",
+            code="before_start",
+        )
+    GridMembership.objects.filter(pk__in=[m.pk for m in current.values()]).update(ended_on=day)
+    recorded = set(GridMembership.objects.filter(building_id__in=ids).values_list("building_id", flat=True))
+    rows = [
+        GridMembership(building=b, grid_id=b.grid_id, started_on=None, ended_on=day)
+        for b in buildings
+        if b.grid_id is not None and b.pk not in recorded
+    ]
+    if grid is not None:
+        rows += [GridMembership(building=b, grid=grid, started_on=day) for b in buildings]
+    GridMembership.objects.bulk_create(rows)
 
 
 def grid_create(
@@ -620,7 +667,9 @@ def grid_update(
     name: str | None = None,
     colour: str | None = None,
     steward: Any = _UNSET,
+    on: dt.date | None = None,
 ) -> Grid:
+    """Rename, recolour or change the steward of a grid; a new steward takes over on `on` (today by default)."""
     community = grid.community
     _check_set_up(actor, community)
     with transaction.atomic():
@@ -632,21 +681,25 @@ def grid_update(
             grid.colour = _check_colour(colour)
         if steward is not _UNSET:
             _check_steward(community, steward)
-            _stewardship_record(grid, grid.steward_id, steward)
+            _stewardship_record(grid, grid.steward_id, steward, on)
             grid.steward = steward
         grid.save()
         audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))
     return grid
 
 
-def buildings_assign_grid(*, actor: Any, community: Community, grid: Grid | None, building_ids: Iterable[int]) -> int:
-    """Put these buildings of the community in the grid (or in none). Every id must be a building of this
-    community, else nothing changes. The number of buildings moved."""
+def buildings_assign_grid(
+    *, actor: Any, community: Community, grid: Grid | None, building_ids: Iterable[int], on: dt.date | None = None
+) -> int:
+    """Put these buildings of the community in the grid (or in none) from `on` (today by default), dated so past
+    months keep their grids. Every id must be a building of this community, else nothing changes. The number of
+    buildings moved."""
     _check_set_up(actor, community)
     _check_own(community, grid, "grid")
     ids = sorted(set(building_ids))
     if not ids:
         raise DomainError(_("Choose at least one building."), field="buildings", code="required")
+    day = _effective_day(on)
     with transaction.atomic():
         buildings = list(Building.objects.select_for_update().filter(community=community, pk__in=ids))
         if len(buildings) != len(ids):
@@ -657,6 +710,7 @@ def buildings_assign_grid(*, actor: Any, community: Community, grid: Grid | None
             )
         moving = [b for b in buildings if b.grid_id != (grid.pk if grid else None)]
         before = {str(b.pk): b.grid_id for b in moving}
+        _membership_record(moving, grid, day)
         Building.objects.filter(pk__in=[b.pk for b in moving]).update(grid=grid)
         audit_record(
             actor=actor,
@@ -664,7 +718,7 @@ def buildings_assign_grid(*, actor: Any, community: Community, grid: Grid | None
             instance=grid or community,
             community=community,
             before={"grids": before},
-            after={"grid": grid.pk if grid else None, "buildings": [b.pk for b in moving]},
+            after={"grid": grid.pk if grid else None, "buildings": [b.pk for b in moving], "on": day.isoformat()},
         )
     return len(moving)
 

@@ -85,15 +85,16 @@ def households_by_size(community: Any, month: dt.date) -> dict[str, int]:
 @query("grid_coverage")
 def grid_coverage(community: Any, month: dt.date) -> float | None:
     """Percent of the community's buildings that belong to a grid with a steward (七彩网格全覆盖) on the month's last
-    day, read from the grids' dated stewardships."""
-    from linli.places.models import Building, Grid, stewarded_on
+    day, read from the buildings' dated grid memberships and the grids' dated stewardships."""
+    from linli.places.models import Building, Grid, in_grids_on, stewarded_on
 
     buildings = Building.objects.filter(community=community)
     total = buildings.count()
     if not total:
         return None
-    stewarded = Grid.objects.filter(stewarded_on(last_day(month)), community=community)
-    return 100 * buildings.filter(grid__in=stewarded).count() / total
+    day = last_day(month)
+    stewarded = Grid.objects.filter(stewarded_on(day), community=community)
+    return 100 * buildings.filter(in_grids_on(day, stewarded)).count() / total
 
 
 @figure("residents_total")

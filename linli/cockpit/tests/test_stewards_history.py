@@ -76,3 +76,78 @@ def test_revoking_the_role_ends_the_stewardship(community, users, monkeypatch):
     place_services.staff_revoke(actor=users["community_admin"], community=community, assignment=assignment)
     stewardship = GridStewardship.objects.get()
     assert stewardship.ended_on is not None and Grid.objects.get(pk=grid.pk).steward is None
+
+
+def test_a_past_month_counts_the_grids_buildings_were_in_then(community, users, make_user, monkeypatch):
+    """Buildings moved between grids (dated, audited): a back-filled month counts the grids they were in then."""
+    from linli.core.errors import DomainError
+    from linli.places.models import GridMembership
+
+    admin = users["community_admin"]
+    stewarded = Grid.objects.get(community=community, code="G1")  # holds the fixture's one building
+    place_services.grid_update(actor=admin, grid=stewarded, steward=users["grid_steward"], on=dt.date(2026, 1, 5))
+    bare = place_services.grid_create(actor=admin, community=community, code="G9", name="无人网格")
+    second = Building.objects.create(community=community, name="2幢", lat=30.285, lng=120.135)  # in no grid yet
+    first = Building.objects.get(community=community, grid=stewarded)
+
+    # the second building joins the stewarded grid from 10 March (recorded late, on 20 April)
+    _on(monkeypatch, dt.date(2026, 4, 20))
+    place_services.buildings_assign_grid(
+        actor=admin, community=community, grid=stewarded, building_ids=[second.pk], on=dt.date(2026, 3, 10)
+    )
+    # the first moves to the grid without a steward on 12 May, and is out of every grid from 3 July
+    _on(monkeypatch, dt.date(2026, 5, 12))
+    place_services.buildings_assign_grid(actor=admin, community=community, grid=bare, building_ids=[first.pk])
+    _on(monkeypatch, dt.date(2026, 7, 3))
+    place_services.buildings_assign_grid(actor=admin, community=community, grid=None, building_ids=[first.pk])
+    # a move cannot take effect before the building's last move, nor after today
+    with pytest.raises(DomainError) as before_start:
+        place_services.buildings_assign_grid(
+            actor=admin, community=community, grid=bare, building_ids=[second.pk], on=dt.date(2026, 3, 1)
+        )
+    assert before_start.value.code == "before_start"
+    with pytest.raises(DomainError) as future:
+        place_services.buildings_assign_grid(
+            actor=admin, community=community, grid=bare, building_ids=[second.pk], on=dt.date(2026, 7, 4)
+        )
+    assert future.value.code == "future_date"
+    monkeypatch.undo()
+
+    rows = list(
+        GridMembership.objects.order_by("building", "pk").values_list("building", "grid", "started_on", "ended_on")
+    )
+    assert rows == [
+        (first.pk, stewarded.pk, None, dt.date(2026, 5, 12)),  # there before the dates were kept
+        (first.pk, bare.pk, dt.date(2026, 5, 12), dt.date(2026, 7, 3)),
+        (second.pk, stewarded.pk, dt.date(2026, 3, 10), None),
+    ]
+    # Feb: 1 of 2 buildings in a stewarded grid; Mar–Apr: both; May–Jun: the second only; Jul: the second only
+    assert [run_query("grid_coverage", community, m) for m in MONTHS] == [50.0, 100.0, 100.0, 50.0, 50.0, 50.0]
+    assert Building.objects.get(pk=first.pk).grid is None
+    moves = AuditEntry.objects.filter(action="grid.assign_buildings").order_by("pk")
+    assert [m.after["on"] for m in moves] == ["2026-03-10", "2026-05-12", "2026-07-03"]
+
+
+def test_the_api_dates_moves_and_stewards(community, users):
+    from linli.places.models import GridMembership
+
+    client = client_for(users["community_admin"])
+    building = Building.objects.create(community=community, name="2幢", lat=30.285, lng=120.135)
+    moved = client.post(
+        "/api/v1/communities/shibei/grids/G1/buildings",
+        {"building_ids": [building.pk], "on": "2026-02-03"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json() == {"moved": 1}
+    assert GridMembership.objects.get(building=building).started_on == dt.date(2026, 2, 3)
+    patched = client.patch(
+        "/api/v1/communities/shibei/grids/G1",
+        {"steward_id": users["grid_steward"].pk, "on": "2026-02-10"},
+        content_type="application/json",
+    )
+    assert patched.status_code == 200
+    assert GridStewardship.objects.get().started_on == dt.date(2026, 2, 10)
+    future = client.patch(
+        "/api/v1/communities/shibei/grids/G1", {"steward_id": None, "on": "2999-01-01"}, content_type="application/json"
+    )
+    assert future.status_code == 400 and GridStewardship.objects.get().ended_on is None
