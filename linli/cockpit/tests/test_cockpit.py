@@ -328,6 +328,9 @@ def test_reports_refuse_an_unknown_language(users, community):
 
 
 def test_evaluation_page_offers_the_report_language(users, community):
+    from linli.cockpit.selectors import last_complete_month
+
+    services.snapshot_refresh(community=community, month=last_complete_month())  # reports exist for a month graded
     body = client_for(users["community_admin"], "en").get("/cockpit/communities/shibei/evaluation/").content.decode()
     assert '<select id="report-lang" name="lang">' in body
     assert '<option value="zh-hans" lang="zh-hans" selected>中文</option>' in body
