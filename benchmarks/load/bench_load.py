@@ -73,11 +73,14 @@ NOTES = """## Notes
   cached: every part of it (today's meals and bookings, points, unread notices, surveys) is the user's own and
   changes with the user's own writes, which must show at once. `linli/home/tests/test_query_counts.py` pins the
   query counts of the home and the other busy pages.
-- Where the time goes (profiled with Django's test client under the production settings): each page is 7–16
-  queries, none slow on its plan; the Python is Django's ORM compiling them (wide `select_related` rows, ordered)
-  and the template rendering. On a machine shared by several busy processes, each request's time is mostly
-  waiting for a core: the figures above compare the pages with the trivial view served at the same time, which
-  is why they are ratios."""
+- Where the time goes (`benchmarks/load/profile_pages.py`: Django's test client under the production settings,
+  one process, the locustfile's users): each page is 4–16 queries; on PostgreSQL the cost of a query is mostly
+  *planning* it, which grows with the tables it joins (a 10-table `select_related` took 35–80 ms to plan and under
+  1 ms to run on the loaded machine), then Django's ORM compiling it and the template rendering. Reads of the busy
+  pages join only what their lines show, and nothing is read once per row (pinned in
+  `linli/home/tests/test_query_counts.py`). On a machine shared by several busy processes, each request's time is
+  mostly waiting for a core: the figures above compare the pages with the trivial view served at the same time,
+  which is why they are ratios."""
 GOALS = "mix ≥ 0.3 of the trivial view, no page below 0.15, p95 < 500 ms at 50 users"
 
 

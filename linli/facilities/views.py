@@ -97,14 +97,14 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     facility = selectors.facility_get(user=request.user, community=community, pk=pk)
     chosen = parse_date(request.GET["date"]) if request.GET.get("date") else None
-    offered: list[tuple[Any, list[Any], list[tuple[dt.date, int]], dt.date | None]] = []
-    for service in selectors.services_of(facility=facility):
-        if not service.bookable:
-            offered.append((service, [], [], None))
-            continue
-        days = selectors.slot_days(service=service)
-        day = chosen or (days[0][0] if days else timezone.localdate())
-        offered.append((service, list(selectors.slots_on(service=service, day=day)), days, day))
+    services = list(selectors.services_of(facility=facility))
+    offers = selectors.offers_of(services=[s for s in services if s.bookable], chosen=chosen)  # two queries for all
+    offered: list[tuple[Any, list[Any], list[tuple[dt.date, int]], dt.date | None]] = [
+        (service, offers[service.pk].slots, offers[service.pk].days, offers[service.pk].day)
+        if service.pk in offers
+        else (service, [], [], None)
+        for service in services
+    ]
     return render(
         request,
         "facilities/detail.html",

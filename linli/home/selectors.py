@@ -54,7 +54,13 @@ def due_today(
     items: list[DueItem] = []
     if members is None:
         members = household_of(user=user)  # looked up once for the three lists below
-    meals = orders_of_user(user=user, members=members).filter(menu__day=today, status="ordered")
+    # Each list joins only what its line shows: every table less in a join is planning time PostgreSQL saves.
+    meals = (
+        orders_of_user(user=user, members=members)
+        .filter(menu__day=today, status="ordered")
+        .select_related(None)
+        .select_related("menu__canteen", "resident")
+    )
     for meal in meals[:limit]:
         items.append(
             DueItem(
@@ -65,22 +71,21 @@ def due_today(
                 mine,
             )
         )
+    sessions_today = Session.objects.filter(starts_at__gte=start, starts_at__lt=end)
     enrolled = (
         enrolments_of_user(user=user, members=members)
-        .filter(
-            status=Enrolment.Status.ENROLLED,
-            course__sessions__starts_at__gte=start,
-            course__sessions__starts_at__lt=end,
-        )
+        .filter(status=Enrolment.Status.ENROLLED, course__in=sessions_today.values("course_id"))
+        .select_related(None)
+        .select_related("course")
         .prefetch_related(
             Prefetch(
                 "course__sessions",
-                queryset=Session.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at"),
+                queryset=sessions_today.order_by("starts_at"),
                 to_attr="today",
             )
         )
     )
-    for enrolment in enrolled.distinct()[:limit]:
+    for enrolment in enrolled[:limit]:
         today_sessions: list[Session] = getattr(enrolment.course, "today", [])  # the prefetch's to_attr
         session = today_sessions[0] if today_sessions else None
         items.append(
@@ -91,8 +96,11 @@ def due_today(
                 mine,
             )
         )
-    bookings = bookings_of_user(user=user, members=members).filter(
-        status=Booking.Status.CONFIRMED, slot__starts_at__gte=start, slot__starts_at__lt=end
+    bookings = (
+        bookings_of_user(user=user, members=members)
+        .filter(status=Booking.Status.CONFIRMED, slot__starts_at__gte=start, slot__starts_at__lt=end)
+        .select_related(None)
+        .select_related("slot__service__facility")
     )
     for booking in bookings[:limit]:
         items.append(
@@ -103,8 +111,11 @@ def due_today(
                 mine,
             )
         )
-    to_rate = reports_of_user(user=user).filter(
-        reporter=user, status__in=(Report.Status.RESOLVED, Report.Status.CLOSED), rating__isnull=True
+    to_rate = (
+        reports_of_user(user=user)
+        .filter(reporter=user, status__in=(Report.Status.RESOLVED, Report.Status.CLOSED), rating__isnull=True)
+        .select_related(None)
+        .select_related("category", "community")
     )
     for report in to_rate[:limit]:
         items.append(

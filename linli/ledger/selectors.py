@@ -140,7 +140,8 @@ def shop_products(*, resident: Resident | None, kind: str = "", search: str = ""
 
 
 def product_for_resident(*, resident: Resident, pk: int) -> Product:
-    product = shop_products(resident=resident).filter(pk=pk).first()
+    # with the merchant's community: the order is booked in it
+    product = shop_products(resident=resident).filter(pk=pk).select_related("merchant__community").first()
     if product is None:
         raise NotFound(_("This product is not on sale to you."), code="unknown_product")
     return product

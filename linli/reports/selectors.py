@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from linli.accounts.models import RoleAssignment, User
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.ledger.reasons import key_part
+from linli.people.models import Resident
 from linli.places.geometry import haversine_m
 from linli.places.models import Building, Community, Grid
 
 from . import rules
-from .models import ApiClient, Category, CategoryAttribute, Level, Report, ReportEvent, ReportPhoto
+from .models import ApiClient, Category, CategoryAttribute, Level, Report, ReportEvent, ReportPhoto, ReportSupport
 
 S = Report.Status
 
@@ -128,10 +129,14 @@ def reports_queue(*, user: Any, community: Community, filters: QueueFilter) -> Q
 
 def reports_of_user(*, user: Any) -> QuerySet[Report]:
     """What the user reported or supports, and what someone reported for them (a family helper, 代办)."""
+    # Subqueries rather than joins: no row is repeated (no DISTINCT over every column). PostgreSQL cannot tell how
+    # few rows such an OR keeps, so the resident a report was made for is read after (a join would hash them all).
+    supported = ReportSupport.objects.filter(user=user).values("report_id")
+    for_them = Resident.objects.filter(user=user).values("pk")
     return (
-        Report.objects.filter(Q(reporter=user) | Q(supports__user=user) | Q(on_behalf_of__user=user))
-        .distinct()
-        .select_related("community", "category", "reporter__resident", "on_behalf_of")
+        Report.objects.filter(Q(reporter=user) | Q(pk__in=supported) | Q(on_behalf_of__in=for_them))
+        .select_related("community", "category", "reporter__resident")
+        .prefetch_related("on_behalf_of")
         .order_by("-created_at")
     )
 

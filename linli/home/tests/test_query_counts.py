@@ -20,16 +20,18 @@ CEILINGS = {
     "/accounts/me/": 20,
     "/ledger/shop/": 20,
     "/services/my/": 35,
+    "/reports/mine/": 12,
+    "facility": 25,
     "/workbench/": 40,
     "/open311/v2/requests.json": 5,
     "/cockpit/communities/shibei/": 25,
 }
 
 
-def cost(client: Client, url: str, assert_max: Any) -> int:
+def cost(client: Client, url: str, assert_max: Any, ceiling: str = "") -> int:
     """Queries of one request of `url` (after a first one that warms the session and the caches), within its ceiling."""
     assert client.get(url).status_code == 200
-    with assert_max(CEILINGS[url]) as captured:
+    with assert_max(CEILINGS[ceiling or url]) as captured:
         response = client.get(url)
     assert response.status_code == 200
     return len(captured)
@@ -110,7 +112,7 @@ def add_household_rows(me: Resident, day: dict[str, Any], first: int, last: int)
 def test_the_residents_pages_cost_the_same_for_one_row_and_several(me, day, django_assert_max_num_queries):
     client = client_for(me.user)
     add_household_rows(me, day, 0, 1)
-    urls = ["/", "/accounts/me/", "/services/my/"]
+    urls = ["/", "/accounts/me/", "/services/my/", "/reports/mine/"]
     one = {url: cost(client, url, django_assert_max_num_queries) for url in urls}
     home = client.get("/").content.decode()
     assert home.count('data-testid="due-meal"') == 1 and home.count('data-testid="due-booking"') == 1
@@ -200,3 +202,32 @@ def test_the_community_cockpit_costs_the_same_for_a_few_residents_and_many(
     services.snapshot_refresh(community=community, month=month)
     several = cost(client, "/cockpit/communities/shibei/", django_assert_max_num_queries)
     assert several == one
+
+
+def test_a_facility_page_costs_the_same_for_one_bookable_service_and_several(
+    me, community, django_assert_max_num_queries
+):
+    """Each service's days and the shown day's slots are read for all services at once."""
+    from linli.facilities.tests.factories import make_facility, make_service, make_slot
+
+    facility = make_facility(community, code="hall")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    def offer(name: str) -> None:
+        service = make_service(facility, name=name)
+        for hour in (9, 10):
+            make_slot(service, starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(hour))))
+        make_slot(service, starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9))) + dt.timedelta(3))
+
+    client, url = client_for(me.user), f"/services/{community.code}/facilities/{facility.pk}/"
+    offer("自习室座位")
+    one = cost(client, url, django_assert_max_num_queries, "facility")
+    for name in ("乒乓球台", "会议室", "舞蹈房"):
+        offer(name)
+    several = cost(client, url, django_assert_max_num_queries, "facility")
+    page = client.get(url).content.decode()
+    assert page.count('class="slot"') == 8  # each service's first day: two times each
+    assert page.count("/book/") == 8 and page.count("?date=") == 8  # two days for each service
+    assert several == one
+    chosen = client.get(f"{url}?date={(tomorrow + dt.timedelta(3)).isoformat()}").content.decode()
+    assert chosen.count('class="slot"') == 4  # the day chosen, for every service

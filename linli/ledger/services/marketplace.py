@@ -240,12 +240,10 @@ def order_place(
     fingerprint = _fingerprint(op="order", resident=resident.pk, product=product.pk, quantity=quantity)
 
     def operation() -> Order:
-        held = Product.objects.select_for_update().get(pk=product.pk)
-        # decided again on the locked product and the merchant as they are now (taken off sale meanwhile?)
-        if (
-            not held.active
-            or not Merchant.objects.filter(pk=held.merchant_id, status=Merchant.Status.APPROVED).exists()
-        ):
+        # decided again on the locked product and the merchant as they are now (taken off sale meanwhile?), both
+        # read by the statement that locks the product
+        held = Product.objects.select_for_update(of=("self",)).select_related("merchant").get(pk=product.pk)
+        if not held.active or held.merchant.status != Merchant.Status.APPROVED:
             raise DomainError(_("This product is not on sale."), code="not_on_sale")
         if held.stock < quantity:
             raise Conflict(_("Sorry, only %(n)s left in stock.") % {"n": held.stock}, code="out_of_stock")
