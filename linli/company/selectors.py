@@ -278,12 +278,14 @@ def statement_xlsx(statement: Statement) -> bytes:
 
 def posting_details(posting: Posting) -> str:
     """What a posting was for beyond its space and source, in the reader's language: how many bookings, meals or
-    orders it counts, who paid or was paid and staff's note; a reversal says so."""
+    orders it counts, who paid or was paid and staff's words (a support payment keeps them in its memo); a
+    reversal says so."""
+    note = posting.note or (posting.transaction.memo if posting.source == Source.SUPPORT else "")
     parts = [
         _("reversal") if posting.reverses_id else "",
         _("%(n)s items") % {"n": posting.items} if posting.items else "",
         posting.counterparty,
-        posting.note,
+        note,
     ]
     return " · ".join(p for p in parts if p)
 
