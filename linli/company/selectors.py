@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from linli.core.errors import DomainError, NotFound
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, AccountKind, Entry, Unit
+from linli.ledger.reasons import reasons_for
 from linli.places.models import Community
 
 from . import rules
@@ -243,13 +244,16 @@ def statement_xlsx(statement: Statement) -> bytes:
     append_row(nature, [_("Earning surplus"), "", "", yuan(statement.earning_surplus_fen)])
     append_row(nature, [_("Needed by affordable and free spaces"), "", "", yuan(statement.others_need_fen)])
     trace = wb.create_sheet(_("Ledger entries")[:31])
-    append_row(trace, [_("Entry"), _("Transaction"), _("When"), _("Space"), _("Source"), _("Memo"), _("Amount (yuan)")])
-    entries = (
+    append_row(
+        trace, [_("Entry"), _("Transaction"), _("When"), _("Space"), _("Source"), _("Details"), _("Amount (yuan)")]
+    )
+    entries = list(
         month_entries(statement.community, statement.year, statement.month)
         .select_related("transaction__company_posting__facility")
         .order_by("transaction__occurred_at", "pk")
     )
-    for e in entries.iterator():
+    reasons = reasons_for(e.transaction for e in entries)
+    for e in entries:
         posting = getattr(e.transaction, "company_posting", None)
         append_row(
             trace,
@@ -259,7 +263,7 @@ def statement_xlsx(statement: Statement) -> bytes:
                 timezone.localtime(e.transaction.occurred_at).strftime("%Y-%m-%d %H:%M"),
                 posting.facility.name if posting and posting.facility else "",
                 posting.get_source_display() if posting else "",
-                e.transaction.memo,
+                posting_details(posting) if posting else reasons[e.transaction_id],
                 yuan(e.amount),
             ],
         )
@@ -270,6 +274,20 @@ def statement_xlsx(statement: Statement) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def posting_details(posting: Posting) -> str:
+    """What a posting was for beyond its space and source, in the reader's language: how many bookings, meals or
+    orders it counts, who paid or was paid and staff's words (a support payment keeps them in its memo); a
+    reversal says so."""
+    note = posting.note or (posting.transaction.memo if posting.source == Source.SUPPORT else "")
+    parts = [
+        _("reversal") if posting.reverses_id else "",
+        _("%(n)s items") % {"n": posting.items} if posting.items else "",
+        posting.counterparty,
+        note,
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 # --- the books ------------------------------------------------------------------------------------------------

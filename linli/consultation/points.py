@@ -45,7 +45,7 @@ def support_earned(*, support: Any, actor: Any) -> None:
         rule_code=SUPPORT,
         idempotency_key=f"consultation:support:{support.matter_id}:{support.resident_id}",
         actor=actor,
-        memo=f"matter {support.matter_id}",
+        memo=support.matter.title,
     )
 
 
@@ -56,7 +56,7 @@ def attendance_earned(*, registration: Any, actor: Any) -> None:
         rule_code=ATTENDANCE,
         idempotency_key=f"consultation:attend:{registration.meeting_id}:{registration.resident_id}",
         actor=actor,
-        memo=f"meeting {registration.meeting_id}",
+        memo=registration.meeting.title,
     )
 
 
@@ -68,5 +68,5 @@ def vote_earned(*, vote: Any, resident: Any, actor: Any) -> None:
         rule_code=VOTE,
         idempotency_key=f"consultation:vote:{vote.pk}:{resident.pk}",
         actor=actor,
-        memo=f"vote {vote.pk}",
+        memo=vote.question,
     )

@@ -113,7 +113,7 @@ def _row(f: Facility) -> dict[str, Any]:
     return {
         "code": f.code,
         "name": f.name,
-        "category": f.category.code,
+        "category": f.category.name_zh,  # the import takes the Chinese name as well as the code
         "scenario": SCENARIO_ZH.get(f.scenario, f.scenario),
         "nature": NATURE_ZH.get(f.nature, f.nature),
         "tier": TIER_ZH.get(f.tier, ""),
@@ -155,9 +155,9 @@ def register_xlsx(*, community: Community, facilities: Any = None) -> bytes:
     for c in COLUMNS:
         append_row(notes, [c.zh, "是" if c.required else "", c.help])
     cats = wb.create_sheet("类别")
-    append_row(cats, ["编号", "中文名", "English", "默认场景", "GB 50180-2018"])
+    append_row(cats, ["类别", "默认场景", "GB 50180-2018"])  # names people read; the API and GeoJSON carry the codes
     for cat in FacilityCategory.objects.all():
-        append_row(cats, [cat.code, cat.name_zh, cat.name_en, SCENARIO_ZH[cat.default_scenario], _yes(cat.in_standard)])
+        append_row(cats, [cat.name_zh, SCENARIO_ZH[cat.default_scenario], _yes(cat.in_standard)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -168,6 +168,7 @@ def register_geojson(*, facilities: Any) -> dict[str, Any]:
     for f in facilities:
         props = {
             **_row(f),
+            "category": f.category.code,  # a machine's file: codes, with both names below
             "scenario": f.scenario,
             "nature": f.nature,
             "tier": f.tier,

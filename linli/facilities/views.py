@@ -272,6 +272,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "import_errors": import_errors,
             "can_manage": can_manage,
+            "can_export": rules.can_export_register(request.user, community),
         },
     )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules as account_rules
+from linli.people.rules import own_resident
 from linli.places import rules as place_rules
 from linli.places import selectors as places
 
@@ -35,7 +36,11 @@ def staff_links(user: Any) -> list[tuple[str, str]]:
 
 
 def staff_nav(request: HttpRequest) -> dict[str, Any]:
+    """The staff links, and whether the header offers the resident pages: to residents, and to accounts with no staff
+    role (one waiting to be verified is told there how); staff with no resident record would find them missing."""
     user = getattr(request, "user", None)
     if user is None:
-        return {"staff_links": []}
-    return {"staff_links": staff_links(user)}
+        return {"staff_links": [], "is_resident": False}
+    links = staff_links(user)
+    resident_pages = user.is_authenticated and (not links or own_resident(user) is not None)
+    return {"staff_links": links, "is_resident": resident_pages}

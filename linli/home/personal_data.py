@@ -94,18 +94,26 @@ def _profile(r: Resident) -> Section:
 
 def _points(r: Resident) -> Section:
     from linli.ledger.models import Entry
+    from linli.ledger.reasons import reasons_for
 
-    entries = (
+    entries = list(
         Entry.objects.filter(account__resident=r)
         .select_related("transaction")
         .order_by("occurred_at", "pk")[:ROW_LIMIT]
     )
+    reasons = reasons_for(e.transaction for e in entries)
     return Section(
         "points",
         _("Points and money statement"),
         [_("When"), _("Unit"), _("Amount"), _("Balance after"), _("What")],
         [
-            [_when(e.transaction.occurred_at), e.get_unit_display(), e.amount, e.balance_after, e.transaction.memo]
+            [
+                _when(e.transaction.occurred_at),
+                e.get_unit_display(),
+                e.amount,
+                e.balance_after,
+                reasons[e.transaction_id],
+            ]
             for e in entries
         ],
     )

@@ -334,7 +334,7 @@ def build(ctx: DemoContext) -> None:
             start,
             community_id,
             [(accounts[("ext", community_id)], -fen), (accounts[("f", community_id, code, Unit.FEN)], fen)],
-            memo="Allocation for merchant settlements",
+            memo="年初拨付：商户积分结算",  # as the street's staff would write it
         )
 
     # Write: transactions, then entries with the running balance after each, in time order.

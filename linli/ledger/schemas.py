@@ -199,7 +199,8 @@ class TransactionOut(Schema):
     kind: str
     kind_label: str
     occurred_at: dt.datetime
-    memo: str
+    memo: str = Field(description="What its writer noted: a name, a number or staff's words, in no set language.")
+    reason: str = Field(description="Why it happened, in the reader's language (rule and activity, product…).")
     rule_code: str
     reverses_id: int | None
     reversed_by_id: int | None

@@ -8,6 +8,7 @@ class VolunteeringConfig(AppConfig):
     def ready(self) -> None:
         from linli.ledger.reasons import describer_register
 
-        from .selectors import earnings_described
+        from .selectors import attendance_described, earnings_described
 
         describer_register("volunteer-hours", earnings_described)
+        describer_register("activity-attendance", attendance_described)

@@ -173,7 +173,7 @@ def build(ctx: DemoContext) -> None:
                 quantity=2,
                 idempotency_key=f"volunteer-hours:{record.pk}",
                 actor=organiser,
-                memo="志愿服务 2h",
+                memo=by_pk[record.activity_id].title,
                 now=record.confirmed_at,
             )
             record.points, record.earning = earned.points, earned.transaction

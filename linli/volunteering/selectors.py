@@ -351,3 +351,10 @@ def earnings_described(txns: list[Any]) -> dict[int, str]:
         ServiceRecord.objects.filter(pk__in=[i for i in ids.values() if i]).values_list("pk", "activity__title")
     )
     return {pk: titles[i] for pk, i in ids.items() if i in titles}
+
+
+def attendance_described(txns: list[Any]) -> dict[int, str]:
+    """For the points statement: the activity each `activity-attendance:<sign-up>` earning was for."""
+    ids = {t.pk: key_part(t, 1) for t in txns}
+    titles = dict(SignUp.objects.filter(pk__in=[i for i in ids.values() if i]).values_list("pk", "activity__title"))
+    return {pk: titles[i] for pk, i in ids.items() if i in titles}

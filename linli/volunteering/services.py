@@ -553,7 +553,7 @@ def record_confirm(
                 quantity=hours,
                 idempotency_key=f"volunteer-hours:{record.pk}",
                 actor=actor,
-                memo=f"{record.activity.title} · {record.hours}h",
+                memo=record.activity.title,
                 now=now,
             )
             record.points = earned.points

@@ -190,7 +190,7 @@ def _pay(actor: Any, settlement: Settlement, now: dt.datetime) -> None:
             amount_fen=net,
             points=points,
             idempotency_key=f"gongfu:{settlement.first_id}:{settlement.second_id}:{settlement.month:%Y-%m}",
-            memo=f"共富 {settlement.month:%Y-%m} {debtor.name} → {creditor.name}",
+            memo=f"{settlement.month:%Y-%m} {debtor.name} → {creditor.name}",
             actor=actor,
             now=now,
         )

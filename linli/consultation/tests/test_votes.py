@@ -151,4 +151,4 @@ def test_vote_earns_points_without_saying_how(community: Any, staff: Any, alice:
     services.ballot_cast(actor=alice, vote=vote, option=vote.options.first(), now=NOW)
     assert earned[0]["rule_code"] == "vote_cast"
     assert earned[0]["idempotency_key"] == f"consultation:vote:{vote.pk}:{alice.resident.pk}"
-    assert earned[0]["memo"] == f"vote {vote.pk}"
+    assert earned[0]["memo"] == vote.question  # the question asked, never the answer given

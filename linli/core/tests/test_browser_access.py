@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -41,8 +42,11 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
     menu, a bookable service, a shop with a product, an activity, points, volunteer hours confirmed (so the
     resident's page of hours offers the year's certificate, a PDF), the street's health check (its spreadsheet);
     and one login per kind of user."""
+    from linli.care.models import Cadence, Condition, Need
+    from linli.care.services import referral_create, visit_record
     from linli.cockpit.selectors import last_complete_month
     from linli.cockpit.services import snapshot_refresh
+    from linli.facilities.services import booking_create, facility_operators_set
     from linli.facilities.tests.factories import (
         make_canteen_with_tarhai_rules,
         make_facility,
@@ -52,6 +56,8 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
     )
     from linli.ledger.models import Merchant, Product
     from linli.ledger.tests.conftest import fund
+    from linli.mediation.services import case_assign_mediator, case_open, mediator_add
+    from linli.people.models import SensitiveTag
     from linli.planning.services import plan_run_request
     from linli.reports.defaults import categories_create_defaults
     from linli.reports.services.intake import report_submit
@@ -85,21 +91,53 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
         building=community.buildings.first(),
         attributes={"ebike": ["no"]},
     )
-    make_menu(make_canteen_with_tarhai_rules(community), timezone.localdate() + dt.timedelta(days=1))
-    make_slot(make_service(make_facility(community)))
+    canteen = make_canteen_with_tarhai_rules(community)
+    canteen.code = "XB-02"  # codes as staff give them (the register's spreadsheet lists them)
+    canteen.save(update_fields=["code"])
+    make_menu(canteen, timezone.localdate() + dt.timedelta(days=1))
+    hub = make_facility(community, code="XB-01")
+    slot = make_slot(make_service(hub))
     activity = make_activity(admin, community)
     record_confirm(actor=admin, record=signed_in(activity, resident), now=AT_START + dt.timedelta(hours=2))
     fund(resident, 25)
     for seq in range(4, 8):  # people for the street's health check to count, and its spreadsheet to list
         make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 3, seq), seq=seq)
     plan_run_request(actor=street_admin, street=street)
-    snapshot_refresh(community=community, month=last_complete_month())  # the evaluation's files have figures
+    snapshot_refresh(community=community, month=last_complete_month())  # the evaluation's files are of that month
+
+    # the social worker's corner: a need passed on from a care visit, a mediation case they handle
+    social_worker = make_user(Role.SOCIAL_WORKER, community, display_name="李社工")
+    Cadence.objects.create(community=community, tag=SensitiveTag.objects.get(code="elderly_living_alone"), every_days=7)
+    resident.tags.add(SensitiveTag.objects.get(code="elderly_living_alone"))
+    visit = visit_record(
+        actor=steward, resident=resident, condition=Condition.FAIR, needs=[Need.MEALS], note="腿脚不便，想订送餐"
+    )
+    referral_create(actor=steward, visit=visit, text="需要每天送一顿午餐")
+    mediator = mediator_add(actor=admin, community=community, user=social_worker)
+    case = case_open(
+        actor=resident_user, community=community, kind="neighbour", title="楼道堆物", summary="邻居在楼道堆放纸箱。"
+    )
+    case_assign_mediator(actor=admin, case=case, mediator=mediator)
+    # the operator's: the space they run, with a booking on its day sheet
+    operator = make_user(Role.OPERATOR, community, display_name="黄运营")
+    facility_operators_set(actor=admin, facility=hub, operators=[operator])
+    booking_create(actor=resident_user, slot=slot, resident=resident)
+    # the volunteer's: a resident who also volunteers, signed up and with hours confirmed
+    volunteer_user = make_user(Role.VOLUNTEER, community, display_name="陈志愿")
+    RoleAssignment.objects.create(user=volunteer_user, role=Role.RESIDENT, community=community)
+    volunteer = make_resident(community, name="陈志愿", birth=dt.date(1980, 5, 4), seq=9, user=volunteer_user)
+    record_confirm(actor=admin, record=signed_in(activity, volunteer), now=AT_START + dt.timedelta(hours=2))
+    city_viewer = make_user(Role.CITY_VIEWER, display_name="市风貌办")
     return {
         "resident": resident_user,
         "steward": steward,
         "admin": admin,
         "merchant": merchant_user,
         "street": street_admin,
+        "social_worker": social_worker,
+        "operator": operator,
+        "volunteer": volunteer_user,
+        "city_viewer": city_viewer,
     }
 
 
@@ -108,13 +146,16 @@ def _check_role(
     base_url: str,
     role: str,
     user: Any,
-    seen_routes: set[str],
     problems: dict[str, list[str]],
     files: dict[str, str],
-) -> list[str]:
-    """Logs `user` in on a phone, crawls from where they land in standard text, reads the spreadsheets and PDFs
-    those pages link to (one per route not in `files`, which is updated), then switches to large text with the
-    header's switch (remembered on the account) and checks the same pages again. The URLs checked."""
+    elder_routes: set[str],
+) -> tuple[list[str], list[str]]:
+    """Logs `user` in on a phone and crawls from where they land in standard text, every route they reach checked
+    for them whatever other roles saw there (the same page shows each role other things); reads the spreadsheets
+    and PDFs those pages link to (one per route not in `files`, which is updated). Then switches to large text
+    with the header's switch (remembered on the account) and checks again the pages of routes not in
+    `elder_routes` (updated: large text changes sizes, not content, so one role's check stands for the others).
+    The URLs checked in standard and in large text."""
     context = browser.new_context(locale="zh-CN", viewport=PHONE)
     context.add_init_script(script=a11y.AXE_SOURCE)
     page = context.new_page()
@@ -132,7 +173,7 @@ def _check_role(
     urls = a11y.crawl(
         page,
         start=[landing, *EXTRA_START.get(role, [])],
-        seen_routes=seen_routes,
+        seen_routes=set(),
         on_page=lambda url, r: record(url, r, elder=False),
         exports=exports,
     )
@@ -145,40 +186,59 @@ def _check_role(
     page.click("[data-testid=elder-on]")
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.classList.contains('elder')")
+    elder_urls = []
     for url in urls:
+        route = a11y.route_of(urlsplit(url).path) or url
+        if route in elder_routes:
+            continue
+        elder_routes.add(route)
+        elder_urls.append(url)
         record(url, a11y.open_page(page, url), elder=True)
     page.goto(base_url + landing)
     screenshot(page, f"access-{role}-elder-phone")
     context.close()
-    return urls
+    return urls, elder_urls
 
 
 def test_every_page_two_taps_from_home_is_accessible_in_both_modes(browser, live_server, neighbourhood):
     began = time.monotonic()
     problems: dict[str, list[str]] = {}
-    seen_routes: set[str] = set()
     files: dict[str, str] = {}
-    checked = {
-        role: _check_role(browser, live_server.url, role, user, seen_routes, problems, files)
-        for role, user in neighbourhood.items()
-    }
+    elder_routes: set[str] = set()
+    checked: dict[str, list[str]] = {}
+    elder: dict[str, list[str]] = {}
+    for role, user in neighbourhood.items():
+        checked[role], elder[role] = _check_role(browser, live_server.url, role, user, problems, files, elder_routes)
     elapsed = time.monotonic() - began
     pages = sum(len(u) for u in checked.values())
     (ARTIFACTS / "access-crawl.json").write_text(
         json.dumps(
-            {"seconds": round(elapsed), "pages": checked, "files": files, "problems": problems},
+            {
+                "seconds": round(elapsed),
+                "pages": checked,
+                "elder_pages": elder,
+                "files": files,
+                "problems": problems,
+            },
             ensure_ascii=False,
             indent=1,
         ),
         encoding="utf-8",
     )
-    # the crawl reached each kind of user's own pages
-    assert "/reports/shibei/queue/" in " ".join(checked["steward"]) or any(
-        "/reports/" in u for u in checked["steward"]
-    ), checked["steward"]
-    assert any(u.startswith("/ledger/shop") for u in checked["resident"]), checked["resident"]
-    assert any("/cockpit/streets/" in u for u in checked["street"]), checked["street"]
-    assert pages >= 40, checked
+
+    def reached(role: str, *prefixes: str) -> bool:
+        return all(any(urlsplit(u).path.startswith(p) for u in checked[role]) for p in prefixes)
+
+    # the crawl reached each kind of user's own pages, and a page shared by two roles was checked for both
+    assert reached("steward", "/reports/shibei/queue/"), checked["steward"]
+    assert reached("resident", "/ledger/shop"), checked["resident"]
+    assert reached("street", "/cockpit/streets/"), checked["street"]
+    assert reached("social_worker", "/care/shibei/referrals/", "/mediation/shibei/"), checked["social_worker"]
+    assert reached("operator", "/services/shibei/day/"), checked["operator"]
+    assert reached("volunteer", "/volunteer/"), checked["volunteer"]
+    assert reached("city_viewer", "/cockpit/city/"), checked["city_viewer"]
+    assert set(checked["resident"]) & set(checked["volunteer"]), (checked["resident"], checked["volunteer"])
+    assert pages >= 80, checked
     assert any(u.startswith("/planning/runs/") for u in files.values()), files  # spreadsheets were read
     assert any(u.startswith("/volunteer/my/certificate/") for u in files.values()), files  # and PDFs
     assert {"cockpit:evaluation_pdf", "cockpit:evaluation_xlsx"} <= set(files), files

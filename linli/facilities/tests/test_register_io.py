@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from linli.audit.models import AuditEntry
 from linli.conftest import client_for
 from linli.core.errors import NotAllowed
+from linli.core.tests.accessibility import file_text, raw_text_problems
 from linli.facilities import register_io
 from linli.facilities.models import Facility
 
@@ -41,11 +42,14 @@ def good_row(code, name="喜柿汇", building=None):
     }
 
 
-def test_the_template_has_chinese_headers_and_explains_the_codes(community):
-    wb = load_workbook(io.BytesIO(register_io.register_xlsx(community=community)))
+def test_the_template_has_chinese_headers_and_lists_the_categories_by_name(community):
+    content = register_io.register_xlsx(community=community)
+    wb = load_workbook(io.BytesIO(content))
     assert [c.value for c in wb["设施台账"][1]][:5] == ["编号", "名称", "类别", "场景", "性质"]
-    codes = [r[0] for r in wb["类别"].iter_rows(min_row=2, values_only=True)]
-    assert "community_service_station" in codes and "elderly_canteen" in codes
+    names = [r[0] for r in wb["类别"].iter_rows(min_row=2, values_only=True)]
+    assert "社区服务站" in names and "社区食堂/老年食堂" in names
+    text = file_text(content, "spreadsheetml") or ""
+    assert raw_text_problems(text, chinese=True) == [], text
 
 
 def test_an_import_adds_and_updates_by_code(community, users):

@@ -16,6 +16,7 @@ from linli.places.selectors import community_get
 from .. import rules, selectors, services
 from ..codes import FUNDING_CODES
 from ..models import Account, AccountKind, Transaction, Unit
+from ..reasons import reasons_for
 from ..schemas import (
     AccountOut,
     DecideIn,
@@ -201,7 +202,9 @@ class TransactionFilter(Page):
 def transactions(request: HttpRequest, code: str, filters: Query[TransactionFilter]) -> list[dict[str, Any]]:
     community = _books(request, code)
     qs = selectors.transactions_of_community(user=request.user, community=community, kind=filters.kind or "")
-    return [transaction_out(t) for t in page_of(qs, filters)]
+    rows = list(page_of(qs, filters))
+    reasons = reasons_for(rows)
+    return [transaction_out(t, reasons) for t in rows]
 
 
 @router.post(

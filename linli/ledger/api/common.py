@@ -16,6 +16,7 @@ from linli.people.selectors import resident_of_user
 
 from .. import rules, selectors
 from ..models import Account, EarningRule, LedgerSettings, Merchant, Order, Product, Settlement, Transaction, Unit
+from ..reasons import reasons_for
 
 router = Router(tags=["ledger"], auth=AUTH)
 BOOKS = "/communities/{code}/ledger"
@@ -180,14 +181,17 @@ def account_out(a: Account) -> dict[str, Any]:
     }
 
 
-def transaction_out(t: Transaction) -> dict[str, Any]:
+def transaction_out(t: Transaction, reasons: dict[int, str] | None = None) -> dict[str, Any]:
+    """`reasons` (see `reasons_for`) when listing many; a single transaction's is read here."""
     reversed_by = getattr(t, "reversed_by", None)
+    reason = (reasons if reasons is not None else reasons_for([t])).get(t.pk, "")
     return {
         "id": t.pk,
         "kind": t.kind,
         "kind_label": str(t.get_kind_display()),
         "occurred_at": t.occurred_at,
         "memo": t.memo,
+        "reason": reason,
         "rule_code": t.rule_code,
         "reverses_id": t.reverses_id,
         "reversed_by_id": reversed_by.pk if reversed_by else None,

@@ -70,7 +70,7 @@ def points_expire(
                 fingerprint=fingerprint,
                 legs=legs,
                 actor=actor,
-                memo=_("Points earned in %(year)s or before expired") % {"year": year - policy.expiry_years},
+                memo=f"≤{year - policy.expiry_years}",  # the years whose points expired; the statement says why
                 now=now,
                 locked=locked,
                 audit=("points.expire", {"year": year}) if amount else None,

@@ -160,7 +160,7 @@ def report_confirmed_award_points(*, report: Report, actor: Any) -> None:
             quantity=1,
             idempotency_key=f"report:{report.pk}:confirmed",
             actor=actor,
-            memo=f"Report #{report.pk}",
+            memo=f"#{report.pk}",
         )
     except DomainError as exc:
         if exc.code != "rule_disabled":

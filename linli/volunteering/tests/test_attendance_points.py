@@ -106,3 +106,16 @@ def test_staff_choose_the_attendance_rule_on_the_page_and_through_the_api(organi
         content_type="application/json",
     )
     assert r.status_code == 201 and r.json()["attendance_rule"] == "activity_attendance"
+
+
+def test_the_statement_names_the_activity_taken_part_in(organiser, community, volunteer):
+    from django.utils import translation
+
+    from linli.ledger.models import Transaction
+    from linli.ledger.reasons import reasons_for
+
+    with_attendance_rule(organiser, community)
+    join_and_check_in(make_activity(organiser, community, title="邻里节游园会"), volunteer)
+    earned = Transaction.objects.get(rule_code="activity_attendance")
+    with translation.override("zh-hans"):
+        assert reasons_for([earned])[earned.pk].endswith(" · 邻里节游园会")
