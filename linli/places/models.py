@@ -106,32 +106,45 @@ class Grid(models.Model):
         return self.name
 
 
-class GridStewardship(models.Model):
-    """Who stewarded a grid from when to when, so a past month reads that month's stewards. `started_on` is empty
-    for a steward recorded before the dates were kept; `ended_on` is the first day without them (empty: still)."""
+class Period(models.Model):
+    """A span of days: `started_on` is empty for one recorded before the dates were kept; `ended_on` is the first
+    day after it (empty: it still holds)."""
+
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def current_and_ordered(of: str, *, unique: str, ordered: str) -> list[models.BaseConstraint]:
+        """The constraints every period keeps: one current period per `of`, and no end before the start."""
+        return [
+            models.UniqueConstraint(fields=[of], condition=models.Q(ended_on__isnull=True), name=unique),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=True)
+                | models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name=ordered,
+            ),
+        ]
+
+
+class GridStewardship(Period):
+    """Who stewarded a grid from when to when, so a past month reads that month's stewards."""
 
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="stewardships", verbose_name=_("grid"))
     steward = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stewardships", verbose_name=_("steward")
     )
-    started_on = models.DateField(_("started on"), null=True, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     class Meta:
         ordering = ["grid", "-started_on", "-pk"]
         verbose_name = _("grid stewardship")
         verbose_name_plural = _("grid stewardships")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["grid"], condition=models.Q(ended_on__isnull=True), name="uniq_grid_current_steward"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(started_on__isnull=True)
-                | models.Q(ended_on__isnull=True)
-                | models.Q(ended_on__gte=models.F("started_on")),
-                name="stewardship_ends_after_start",
-            ),
-        ]
+        constraints = Period.current_and_ordered(
+            "grid", unique="uniq_grid_current_steward", ordered="stewardship_ends_after_start"
+        )
 
     def __str__(self) -> str:
         return f"{self.grid} {self.steward} {self.started_on or '…'}–{self.ended_on or ''}"
@@ -182,32 +195,21 @@ class Building(models.Model):
         return self.name
 
 
-class GridMembership(models.Model):
-    """Which grid a building was in from when to when, so a past month counts that month's grids. `started_on` is
-    empty for a membership recorded before the dates were kept; `ended_on` is the first day out of it (empty: still)."""
+class GridMembership(Period):
+    """Which grid a building was in from when to when, so a past month counts that month's grids."""
 
     building = models.ForeignKey(
         Building, on_delete=models.CASCADE, related_name="grid_memberships", verbose_name=_("building")
     )
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("grid"))
-    started_on = models.DateField(_("started on"), null=True, blank=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     class Meta:
         ordering = ["building", "-started_on", "-pk"]
         verbose_name = _("grid membership")
         verbose_name_plural = _("grid memberships")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["building"], condition=models.Q(ended_on__isnull=True), name="uniq_building_current_grid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(started_on__isnull=True)
-                | models.Q(ended_on__isnull=True)
-                | models.Q(ended_on__gte=models.F("started_on")),
-                name="membership_ends_after_start",
-            ),
-        ]
+        constraints = Period.current_and_ordered(
+            "building", unique="uniq_building_current_grid", ordered="membership_ends_after_start"
+        )
 
     def __str__(self) -> str:
         return f"{self.building} {self.grid} {self.started_on or '…'}–{self.ended_on or ''}"
