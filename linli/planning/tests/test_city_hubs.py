@@ -61,6 +61,8 @@ def test_hubs_asked_before_grading_are_placed_after_it_and_an_interrupted_placem
     run.refresh_from_db()
     assert run.status == CityRun.Status.DONE and run.hub_status == HubStatus.RUNNING and run.hub_result is None
     assert site_calls["calls"] == 1
+    body = client_for(planner).get(f"/planning/cities/{CITY}/").content.decode()
+    assert 'data-testid="city-resume"' in body and "新综合设施的布点中断或失败" in body
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(planner).post(f"/api/v1/planning/city-runs/{run.pk}/resume")
