@@ -21,7 +21,17 @@ from linli.people.models import Resident
 from linli.people.rules import current
 from linli.places.models import Building, Community
 
-from .core import PlanResult, Rules, SitingRequest, WalkNetwork, load_network, parse_rules, run_plan
+from .core import (
+    PlanResult,
+    Rules,
+    SitingRequest,
+    SitingResult,
+    WalkNetwork,
+    load_network,
+    parse_rules,
+    run_plan,
+    run_siting,
+)
 from .core.rules import DEFAULT_RULES_PATH
 
 
@@ -105,7 +115,11 @@ def collect_inputs(*, communities: Iterable[Community], rules: Rules, day: dt.da
     from .models import CandidateSite
 
     sites = [
-        _feature(s.lng, s.lat, {"id": f"s{s.pk}", "name": s.name, "category": "candidate"})
+        _feature(
+            s.lng,
+            s.lat,
+            {"id": f"s{s.pk}", "name": s.name, "category": "candidate", "community": codes[s.community_id]},
+        )
         for s in CandidateSite.objects.filter(community_id__in=ids, active=True).order_by("pk")
     ]
     if not sites:  # no idle space registered: any residential building may host a new facility
@@ -113,7 +127,12 @@ def collect_inputs(*, communities: Iterable[Community], rules: Rules, day: dt.da
             _feature(
                 f["geometry"]["coordinates"][0],
                 f["geometry"]["coordinates"][1],
-                {"id": f["properties"]["id"], "name": f["properties"]["name"], "category": "candidate"},
+                {
+                    "id": f["properties"]["id"],
+                    "name": f["properties"]["name"],
+                    "category": "candidate",
+                    "community": f["properties"]["community"],
+                },
             )
             for f in buildings
         ]
@@ -163,4 +182,26 @@ def run(
             rules=rules,
             profile=profile,
             allow_no_facilities=True,  # a community may have none yet: a warning, kept in the result
+        )
+
+
+def site(
+    *, inputs: dict[str, Any], rules_text: str, network_file: Path, category: str, k: int, profile: str = ""
+) -> SitingResult:
+    """Site selection alone on collected inputs (a city whose coverage is already graded): the street runs' engine."""
+    rules = parse_rules_text(rules_text)
+    with tempfile.TemporaryDirectory(prefix="linli-site-") as tmp:
+        folder = Path(tmp)
+        paths = {}
+        for name in ("buildings", "facilities", "candidates"):
+            paths[name] = folder / f"{name}.geojson"
+            paths[name].write_text(json.dumps(inputs[name], ensure_ascii=False), encoding="utf-8")
+        return run_siting(
+            network_file,
+            paths["facilities"],
+            paths["buildings"],
+            SitingRequest(category, k, paths["candidates"]),
+            rules=rules,
+            network=cached_network(network_file),
+            profile=profile,
         )

@@ -206,6 +206,56 @@ class CityRunOut(Schema):
         None, description="mean supply index, under-supplied count and threshold, coverage per class and item"
     )
     rows: list[dict] | None = Field(None, description="one per community: index, under-supplied, coverage per class")
+    hub_status: str = Field(description="new hubs across the city: '' (not asked), pending, running, done, failed")
+    hubs: dict | None = Field(
+        None,
+        description="the hubs asked for and, when placed, the sites chosen with their community and the residents "
+        "each newly brings within reach, per class and item",
+    )
+
+
+class CityHubsIn(Schema):
+    category: str = Field(max_length=40, description="a composite facility of the run's rules, such as minsheng_hub")
+    count: int = Field(ge=1, le=rules.MAX_NEW_SITES, description="how many new hubs to place across the city")
+
+
+def hubs_out(run: CityRun, entries: Any) -> dict[str, Any] | None:
+    view = city_reports.hub_view(run, entries)
+    if view is None:
+        return None
+    siting = view.result.get("siting") or {}
+    return {
+        "category": run.hub_category,
+        "name": view.name,
+        "count": run.hub_count,
+        "status": run.hub_status,
+        "error": run.hub_error_message,
+        "computed_at": run.hub_computed_at,
+        "classes": [
+            {"code": k["code"], "name": k["name"], "items": k["items"], "in_need_before": round(before, 1),
+             "newly_covered": round(total, 1)}
+            for k, before, total in zip(view.classes, view.before, view.totals, strict=True)
+        ],
+        "sites": [
+            {
+                "name": site.name,
+                "community": site.community.code,
+                "community_name": site.community.name,
+                "street": site.community.street.code,
+                "lng": site.lng,
+                "lat": site.lat,
+                "newly_covered": round(site.total, 1),
+                "classes": {k["code"]: round(v, 1) for k, v in zip(view.classes, site.classes, strict=True)},
+                "items": {code: round(v, 1) for code, v in site.items.items()},
+            }
+            for site in view.sites
+        ],
+        "sites_not_shown": view.hidden,
+        "optimal": siting.get("optimal"),
+        "gap": siting.get("gap"),
+        "method": siting.get("method"),
+        "inputs": view.result.get("inputs"),
+    }  # fmt: skip
 
 
 def city_run_out(request: HttpRequest, run: CityRun, *, with_rows: bool) -> dict[str, Any]:
@@ -253,6 +303,8 @@ def city_run_out(request: HttpRequest, run: CityRun, *, with_rows: bool) -> dict
             ],
         },
         "rows": None,
+        "hub_status": run.hub_status,
+        "hubs": hubs_out(run, entries),
     }
     if with_rows:
         out["rows"] = [
@@ -303,6 +355,16 @@ def city_run_detail(request: HttpRequest, run_id: int, rows: bool = True) -> dic
 def city_run_resume(request: HttpRequest, run_id: int) -> Status[Any]:
     """Go on with a run that stopped: communities done are kept, the others are computed."""
     run = services.city_run_resume(actor=request.user, run=selectors.city_run_get(user=request.user, pk=run_id))
+    return Status(202, city_run_out(request, run, with_rows=False))
+
+
+@router.post("/planning/city-runs/{run_id}/hubs", response={202: CityRunOut})
+def city_run_hubs(request: HttpRequest, run_id: int, payload: CityHubsIn) -> Status[Any]:
+    """Place ``count`` new composite hubs (such as 民生坊) across every community the run graded, once it has graded
+    them; follow it at /planning/city-runs/{id} (``hub_status``, ``hubs``). Asked again, it replaces the placement."""
+    run = selectors.city_run_get(user=request.user, pk=run_id)
+    run = services.city_run_place_hubs(actor=request.user, run=run, category=payload.category, count=payload.count)
+    run.refresh_from_db()
     return Status(202, city_run_out(request, run, with_rows=False))
 
 

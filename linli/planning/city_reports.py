@@ -16,7 +16,7 @@ from linli.places.svgmap import MapPoint, MapPolygon, SvgMap
 
 from . import adapter
 from .core import CitySummary, Rules, city_summary
-from .models import CityRun, CityRunCommunity
+from .models import CityRun, CityRunCommunity, HubStatus
 
 UNDER_FILL = "#f28b82"  # under-supplied
 FAIR_FILL = "#f6d78b"  # at the threshold, below 85
@@ -139,6 +139,76 @@ def summary_view(run: CityRun, entries: QuerySet[CityRunCommunity]) -> SummaryVi
     )
 
 
+@dataclass(frozen=True)
+class HubSite:
+    name: str
+    community: Any  # the Community the site is in
+    lng: float
+    lat: float
+    classes: list[float]  # residents newly within reach, per class of `HubView.classes`
+    items: dict[str, float]  # the same per item (category)
+
+    @property
+    def total(self) -> float:
+        return sum(self.classes)
+
+
+@dataclass(frozen=True)
+class HubView:
+    """A city run's new hubs: the sites chosen, each with the community it is in and what it adds per class."""
+
+    run: CityRun
+    name: str  # the composite's name
+    classes: list[dict[str, Any]]  # code, name, items (names of the composite's items in the class)
+    sites: list[HubSite]
+    hidden: int  # chosen sites in communities the reader may not read
+    before: list[float]  # residents-in-need per class before the new hubs
+    totals: list[float]  # newly within reach per class, over the sites shown
+    result: dict[str, Any]
+
+    @property
+    def total(self) -> float:
+        return sum(self.totals)
+
+
+def hub_view(run: CityRun, entries: QuerySet[CityRunCommunity]) -> HubView | None:
+    """The run's hub placement for a reader who may read ``entries``; None when none was asked."""
+    if run.hub_status == HubStatus.NONE:
+        return None
+    rules = run_rules(run)
+    composite = rules.composite(run.hub_category)
+    name = (composite.name_en if _english() else composite.name_zh) if composite else run.hub_category
+    members = list(composite.categories) if composite else []
+    of_class = {c.code: c.facility_class for c in rules.categories}
+    items = item_names(rules)
+    classes = [
+        {"code": k.code, "name": n, "items": [items[m] for m in members if of_class.get(m) == k.code]}
+        for k, (_c, n) in zip(rules.classes, class_names(rules), strict=True)
+        if any(of_class.get(m) == k.code for m in members)
+    ]
+    result = run.hub_result or {}
+    siting = result.get("siting") or {}
+    readable = {e.community.code: e.community for e in entries}
+
+    def per_class(by_item: dict[str, float]) -> list[float]:
+        return [sum(v for m, v in by_item.items() if of_class.get(m) == k["code"]) for k in classes]
+
+    sites, hidden = [], 0
+    for chosen in siting.get("per_site", []):
+        where = (result.get("sites") or {}).get(chosen["site"], {})
+        community = readable.get(where.get("community", ""))
+        if community is None:
+            hidden += 1
+            continue
+        sites.append(
+            HubSite(where["name"], community, where["lng"], where["lat"], per_class(chosen["newly_covered"]),
+                    chosen["newly_covered"])
+        )  # fmt: skip
+    before = per_class({m["category"]: m["uncovered_before"] for m in siting.get("members", [])})
+    totals = [sum(site.classes[i] for site in sites) for i in range(len(classes))]
+    return HubView(run, name, classes, sites, hidden, before, totals, result)
+
+
 def city_map(run: CityRun, rows: list[CityRow]) -> str:
     """Each community coloured by its supply index (red: under-supplied): its boundary, or a dot at its centre."""
     threshold = run_rules(run).under_supplied_below
@@ -247,6 +317,20 @@ def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
             for i in k["items"]
         ],
     )  # fmt: skip
+    hubs = hub_view(run, entries)
+    if hubs is not None and run.hub_status == HubStatus.DONE:
+        sheet(
+            _("New hubs"),
+            [_("Street"), _("Community"), _("Site"), _("Longitude"), _("Latitude"),
+             *(_("%(name)s: residents newly within reach") % {"name": k["name"]} for k in hubs.classes),
+             _("Residents newly within reach, all classes")],
+            [
+                [site.community.street.name, site.community.name, site.name, site.lng, site.lat,
+                 *(round(v) for v in site.classes), round(site.total)]
+                for site in hubs.sites
+            ]
+            + [["", _("Total"), "", None, None, *(round(v) for v in hubs.totals), round(hubs.total)]],
+        )  # fmt: skip
     summary = view.summary
     sheet(
         _("About"),
@@ -262,6 +346,11 @@ def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
             [_("Under-supplied below"), summary.threshold],
             [_("Computed at"), str(run.finished_at or "")],
             [_("Walking network"), run.network_path],
+            *(
+                [[_("New hubs"), f"{hubs.name} × {run.hub_count}"], [_("Hubs placed at"), str(run.hub_computed_at)]]
+                if hubs is not None and run.hub_status == HubStatus.DONE
+                else []
+            ),
             [_("Map data"), "© OpenStreetMap contributors (ODbL)"],
         ],
     )

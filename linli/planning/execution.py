@@ -9,10 +9,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import adapter
-from .core import PlanningError, Rules, community_row
+from .core import InputError, PlanningError, Rules, community_row, siting_dict
 from .core.errors import Message
 from .messages import stored, translate
-from .models import CityRun, CityRunCommunity, PlanRun
+from .models import CityRun, CityRunCommunity, HubStatus, PlanRun
 
 
 def plan_run_execute(*, run_id: int) -> PlanRun:
@@ -56,15 +56,22 @@ def city_run_execute(*, run_id: int) -> CityRun:
     """Check the run's communities one at a time, each kept as soon as it is done.
 
     A community is claimed (waiting → running) before it is computed, so that it is computed once; a run whose
-    worker stopped is resumed by `services.city_run_resume`, which puts what was not done back to waiting.
+    worker stopped is resumed by `services.city_run_resume`, which puts what was not done back to waiting. Then the
+    new hubs asked for (`services.city_run_place_hubs`) are placed across the communities graded.
     """
     run = CityRun.objects.get(pk=run_id)
-    if run.status == CityRun.Status.DONE:
-        return run
+    if run.status != CityRun.Status.DONE:
+        _check_communities(run)
+    _place_hubs(run_id)
+    run.refresh_from_db()
+    return run
+
+
+def _check_communities(run: CityRun) -> None:
     CityRun.objects.filter(pk=run.pk).update(
         status=CityRun.Status.RUNNING, started_at=run.started_at or timezone.now(), error=""
     )
-    language = getattr(run.requested_by, "language", "") or settings.LANGUAGE_CODE
+    language = _language(run)
     rows = CityRunCommunity.objects.filter(run=run)
     try:
         standards = adapter.parse_rules_text(run.rules_text)
@@ -72,8 +79,7 @@ def city_run_execute(*, run_id: int) -> CityRun:
         CityRun.objects.filter(pk=run.pk).update(
             status=CityRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
         )
-        run.refresh_from_db()
-        return run
+        return
     total = rows.count()
     day = timezone.localdate()
     for entry in rows.filter(status=CityRunCommunity.Status.PENDING).select_related("community").order_by("pk"):
@@ -96,8 +102,73 @@ def city_run_execute(*, run_id: int) -> CityRun:
         CityRun.objects.filter(pk=run.pk).update(
             status=CityRun.Status.DONE, finished_at=timezone.now(), progress_message=""
         )
-    run.refresh_from_db()
-    return run
+
+
+def _language(run: CityRun) -> str:
+    return getattr(run.requested_by, "language", "") or settings.LANGUAGE_CODE
+
+
+def _place_hubs(run_id: int) -> None:
+    """Place the hubs asked for, across the communities graded, once every community is graded (or failed).
+
+    Claimed (waiting → running) first, so that one worker computes it; its one result replaces nothing: a placement
+    whose worker stopped is put back to waiting by `services.city_run_resume` and computed again."""
+    run = CityRun.objects.select_related("requested_by").get(pk=run_id)
+    if run.status != CityRun.Status.DONE or run.hub_status != HubStatus.PENDING:
+        return
+    claimed = CityRun.objects.filter(pk=run.pk, hub_status=HubStatus.PENDING).update(hub_status=HubStatus.RUNNING)
+    if not claimed:
+        return
+    with translation.override(_language(run)):
+        text = _("Placing %(n)s new hubs across the city") % {"n": run.hub_count}
+    CityRun.objects.filter(pk=run.pk).update(progress_message=text[:120])
+    entries = run.communities.filter(status=CityRunCommunity.Status.DONE).select_related("community__street")
+    communities = [e.community for e in entries.order_by("community__street__code", "community__code")]
+    try:
+        if not communities:
+            raise InputError(Message("no community of the run has been graded"))
+        standards = adapter.parse_rules_text(run.rules_text)
+        inputs = adapter.collect_inputs(communities=communities, rules=standards, day=timezone.localdate())
+        if not inputs["buildings"]["features"]:
+            raise InputError(Message("there are no residential buildings to analyse"))
+        sited = adapter.site(
+            inputs=inputs,
+            rules_text=run.rules_text,
+            network_file=Path(run.network_path),
+            category=run.hub_category,
+            k=run.hub_count,
+            profile=run.profile,
+        )
+    except (PlanningError, OSError) as exc:
+        CityRun.objects.filter(pk=run.pk, hub_status=HubStatus.RUNNING).update(
+            hub_status=HubStatus.FAILED, hub_error=stored(exc), hub_computed_at=timezone.now(), progress_message=""
+        )
+        return
+    candidates = {f["properties"]["id"]: f for f in inputs["candidates"]["features"]}
+    sites = {
+        site: {
+            "name": candidates[site]["properties"]["name"],
+            "community": candidates[site]["properties"]["community"],
+            "lng": candidates[site]["geometry"]["coordinates"][0],
+            "lat": candidates[site]["geometry"]["coordinates"][1],
+        }
+        for site in sited.selected
+    }
+    result = {
+        "siting": siting_dict(sited),
+        "sites": sites,
+        "inputs": {
+            "communities": len(communities),
+            "buildings": len(inputs["buildings"]["features"]),
+            "facilities": len(inputs["facilities"]["features"]),
+            "candidates": len(candidates),
+            "day": inputs["day"],
+        },
+    }
+    CityRun.objects.filter(pk=run.pk, hub_status=HubStatus.RUNNING).update(
+        hub_status=HubStatus.DONE, hub_result=result, hub_error=None, hub_computed_at=timezone.now(),
+        progress_message="",
+    )  # fmt: skip
 
 
 def _check_one_community(run: CityRun, entry: CityRunCommunity, standards: Rules, day: dt.date) -> None:

@@ -50,3 +50,12 @@ class CityRunForm(forms.Form):
     def __init__(self, *args: Any, profiles: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["profile"].choices = profiles or [("", _("Everyone"))]  # type: ignore[attr-defined]
+
+
+class HubForm(forms.Form):
+    hub_category = forms.ChoiceField(label=_("Composite facility"))
+    hub_count = forms.IntegerField(label=_("How many new hubs"), min_value=1, max_value=rules.MAX_NEW_SITES)
+
+    def __init__(self, *args: Any, composites: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["hub_category"].choices = composites  # type: ignore[attr-defined]

@@ -141,6 +141,14 @@ class PlanRun(models.Model):
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 
 
+class HubStatus(models.TextChoices):
+    NONE = "", _("Not asked")
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class CityRun(models.Model):
     """The health check of every community of a city (or of the streets a street admin runs), community by
     community in the background; a community done is kept, so a run that stopped resumes where it was."""
@@ -171,6 +179,16 @@ class CityRun(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # New composite hubs (民生坊) placed across the whole city once its communities are graded: one placement per
+    # run, asked again to change it; one left "running" by a worker that stopped is put back to waiting and redone.
+    hub_category = models.CharField(_("composite facility placed"), max_length=40, blank=True)
+    hub_count = models.PositiveSmallIntegerField(_("new hubs"), default=0)
+    hub_status = models.CharField(
+        _("hub placement"), max_length=10, choices=HubStatus.choices, default=HubStatus.NONE, blank=True
+    )
+    hub_result = models.JSONField(_("hub placement result"), null=True, blank=True)
+    hub_error = models.JSONField(_("hub placement error"), null=True, blank=True)
+    hub_computed_at = models.DateTimeField(_("hubs placed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -179,6 +197,15 @@ class CityRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city} #{self.pk}"
+
+    @property
+    def hub_error_message(self) -> str:
+        from .messages import translate
+
+        return translate(self.hub_error) if self.hub_error else ""
+
+    def hubs_under_way(self) -> bool:
+        return self.hub_status in (HubStatus.PENDING, HubStatus.RUNNING)
 
 
 class CityRunCommunity(models.Model):

@@ -48,3 +48,9 @@ def can_run_city_plan(user: Any, streets: Any) -> bool:
     """City planners (city viewers) check the whole city; a street admin the communities of their streets.
     A health check changes no record: it computes from them."""
     return bool(city_street_ids(user, streets))
+
+
+def can_place_city_hubs(user: Any, streets: Any) -> bool:
+    """New hubs are placed across every community of a run: only by someone who plans for all of its streets."""
+    ids = {s.pk for s in streets}
+    return bool(ids) and city_street_ids(user, streets) == ids

@@ -14,7 +14,7 @@ from linli.places.models import Building, Community, Street
 from . import adapter, rules, tasks
 from .core import PlanningError
 from .messages import translate
-from .models import CandidateSite, CityRun, CityRunCommunity, PlanRun
+from .models import CandidateSite, CityRun, CityRunCommunity, HubStatus, PlanRun
 
 
 def plan_run_request(
@@ -126,22 +126,77 @@ def city_run_request(*, actor: Any, city: str, profile: str = "") -> CityRun:
 
 
 def city_run_resume(*, actor: Any, run: CityRun) -> CityRun:
-    """Queue a run that stopped (its worker ended, or communities failed) again: what is done stays done."""
+    """Queue a run that stopped (its worker ended, or communities failed) again: what is done stays done; a hub
+    placement that stopped or failed is redone (its result replaces nothing, there being none)."""
     streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
     if not rules.can_run_city_plan(actor, streets):
         raise NotAllowed(_("You may not run the health check for this city."))
     with transaction.atomic():
         locked = CityRun.objects.select_for_update().get(pk=run.pk)
         left = locked.communities.exclude(status=CityRunCommunity.Status.DONE)
-        if not left.exists():
+        hubs_again = locked.hub_status in (HubStatus.RUNNING, HubStatus.FAILED)
+        if not left.exists() and not hubs_again:
             raise DomainError(_("Every community of this run is done."))
-        before = {"status": locked.status, "left": left.count()}
+        before = {"status": locked.status, "left": left.count(), "hub_status": locked.hub_status}
         # a community left "running" by a worker that stopped is waiting again; failed ones are tried again
         left.update(status=CityRunCommunity.Status.PENDING, error=None)
-        locked.status = CityRun.Status.QUEUED
+        fields = ["status", "error"]
+        if hubs_again:
+            locked.hub_status, locked.hub_error = HubStatus.PENDING, None
+            fields += ["hub_status", "hub_error"]
+        if left.exists():
+            locked.status = CityRun.Status.QUEUED
         locked.error = ""
-        locked.save(update_fields=["status", "error"])
-        audit_record(actor=actor, action="city_run.resume", instance=locked, before=before, after={"status": "queued"})
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="city_run.resume",
+            instance=locked,
+            before=before,
+            after={"status": locked.status, "hub_status": locked.hub_status},
+        )
+        transaction.on_commit(lambda: tasks.execute_city_run.enqueue(locked.pk))
+    return locked
+
+
+def city_run_place_hubs(*, actor: Any, run: CityRun, category: str, count: int) -> CityRun:
+    """Ask a city run to place ``count`` new composite hubs (a composite of the run's rules, such as a 民生坊) across
+    every community it graded, on the street runs' site-selection engine; done in the background once the
+    communities are graded. Asked again, the new placement replaces the one before."""
+    streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+    if not rules.can_place_city_hubs(actor, streets):
+        raise NotAllowed(_("Only someone who plans for every street of this run may place hubs across it."))
+    if isinstance(count, bool) or not 1 <= count <= rules.MAX_NEW_SITES:
+        raise DomainError(
+            _("Choose between 1 and %(most)s new hubs.") % {"most": rules.MAX_NEW_SITES}, field="hub_count"
+        )
+    try:
+        composites = adapter.parse_rules_text(run.rules_text).composite_codes
+    except PlanningError as exc:
+        raise DomainError(translate(exc), field="hub_category") from None
+    if not composites:
+        raise DomainError(_("The rules of this run define no composite facility."), field="hub_category")
+    if category not in composites:
+        raise DomainError(_("Unknown composite facility “%(c)s”.") % {"c": category}, field="hub_category")
+    with transaction.atomic():
+        locked = CityRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status == CityRun.Status.FAILED:
+            raise DomainError(_("This run failed: start a new health check of the city."))
+        if locked.hubs_under_way():
+            raise DomainError(_("Hubs are already being placed for this run."))
+        before = {"hub_category": locked.hub_category, "hub_count": locked.hub_count, "hub_status": locked.hub_status}
+        locked.hub_category, locked.hub_count, locked.hub_status = category, count, HubStatus.PENDING
+        locked.hub_result, locked.hub_error, locked.hub_computed_at = None, None, None
+        locked.save(
+            update_fields=["hub_category", "hub_count", "hub_status", "hub_result", "hub_error", "hub_computed_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="city_run.place_hubs",
+            instance=locked,
+            before=before,
+            after={"hub_category": category, "hub_count": count, "hub_status": HubStatus.PENDING},
+        )
         transaction.on_commit(lambda: tasks.execute_city_run.enqueue(locked.pk))
     return locked
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("cities/", views.city_list, name="cities"),
     path("cities/<str:city>/", views.city_plan, name="city"),
     path("city-runs/<int:pk>/resume/", views.city_run_resume, name="city_resume"),
+    path("city-runs/<int:pk>/hubs/", views.city_run_hubs, name="city_hubs"),
     path("city-runs/<int:pk>.xlsx", views.city_run_export, name="city_export"),
 ]

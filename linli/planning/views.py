@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 from linli.core.buttons import buttons_on
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
+from linli.places.models import Street
 from linli.places.selectors import community_get
 
 from . import adapter, city_reports, reports, rules, selectors, services
 from .core import PlanningError
-from .forms import CandidateSiteForm, CityRunForm, RunForm
-from .models import CandidateSite, CityRun, PlanRun
+from .forms import CandidateSiteForm, CityRunForm, HubForm, RunForm
+from .models import CandidateSite, CityRun, HubStatus, PlanRun
 
 
 def _category_choices() -> list[tuple[str, str]]:
@@ -196,10 +197,9 @@ def city_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def city_plan(request: HttpRequest, city: str) -> HttpResponse:
-    streets = selectors.city_streets(user=request.user, city=city)
-    runs = selectors.city_runs(user=request.user, city=city)
     form = CityRunForm(request.POST or None, profiles=_profile_choices())
     if request.method == "POST" and form.is_valid():
+        selectors.city_streets(user=request.user, city=city)  # NotFound for a city the user does not plan for
         try:
             services.city_run_request(actor=request.user, city=city, profile=form.cleaned_data["profile"] or "")
         except DomainError as exc:
@@ -207,14 +207,47 @@ def city_plan(request: HttpRequest, city: str) -> HttpResponse:
         else:
             messages.success(request, _("The health check of the city has started."))
             return redirect("planning:city", city=city)
-    run = runs.first()
+    run = None
     if request.GET.get("run"):
         run = selectors.city_run_get(user=request.user, pk=parse_id(request.GET["run"]))
-    context: dict[str, Any] = {"city": city, "streets": streets, "form": form, "run": run, "runs": runs[:10]}
+    return _city_page(request, city, form=form, run=run)
+
+
+def _composite_choices(run: CityRun) -> list[tuple[str, str]]:
+    try:
+        return [(c.code, reports.composite_name(c)) for c in city_reports.run_rules(run).composites]
+    except PlanningError:
+        return []
+
+
+def _city_page(
+    request: HttpRequest,
+    city: str,
+    *,
+    form: CityRunForm | None = None,
+    run: CityRun | None = None,
+    hub_form: HubForm | None = None,
+) -> HttpResponse:
+    streets = selectors.city_streets(user=request.user, city=city)
+    runs = selectors.city_runs(user=request.user, city=city)
+    run = run or runs.first()
+    context: dict[str, Any] = {
+        "city": city,
+        "streets": streets,
+        "form": form or CityRunForm(profiles=_profile_choices()),
+        "run": run,
+        "runs": runs[:10],
+    }
     if run is not None:
         entries = selectors.city_run_entries(user=request.user, run=run)
         rows = city_reports.city_rows(run, entries)
         standards = city_reports.run_rules(run)
+        all_streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+        composites = _composite_choices(run)
+        can_place = bool(composites) and rules.can_place_city_hubs(request.user, all_streets)
+        if hub_form is None and can_place:
+            initial = {"hub_category": run.hub_category or composites[0][0], "hub_count": run.hub_count or None}
+            hub_form = HubForm(composites=composites, initial=initial)
         context.update(
             {
                 "rows": rows,
@@ -223,11 +256,37 @@ def city_plan(request: HttpRequest, city: str) -> HttpResponse:
                 "threshold": standards.under_supplied_below,
                 "map_svg": city_reports.city_map(run, rows),
                 "walking": _city_walking(run),
+                "hubs": city_reports.hub_view(run, entries),
+                "hub_form": hub_form if can_place else None,
                 "can_resume": run.status != CityRun.Status.QUEUED
-                and any(r.entry.status != r.entry.Status.DONE for r in rows),
+                and (
+                    any(r.entry.status != r.entry.Status.DONE for r in rows)
+                    or run.hub_status in (HubStatus.RUNNING, HubStatus.FAILED)
+                ),
             }
         )
     return render(request, "planning/city.html", context)
+
+
+@login_required
+@require_POST
+def city_run_hubs(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.city_run_get(user=request.user, pk=pk)
+    form = HubForm(request.POST, composites=_composite_choices(run))
+    if form.is_valid():
+        try:
+            services.city_run_place_hubs(
+                actor=request.user,
+                run=run,
+                category=form.cleaned_data["hub_category"],
+                count=form.cleaned_data["hub_count"],
+            )
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, _("The new hubs are being placed across the city."))
+            return redirect(f"{_city_url(run.city)}?run={run.pk}")
+    return _city_page(request, run.city, run=run, hub_form=form)
 
 
 def _city_walking(run: CityRun) -> str:

@@ -56,12 +56,13 @@ from .rules import (
     load_rules,
     parse_rules,
 )
-from .runner import PlanResult, SitingRequest, run_plan, sha256_file
+from .runner import PlanResult, SitingRequest, run_plan, run_siting, sha256_file, siting_dict
 from .siting import (
     MclpSolution,
     MemberCoverage,
     ReducedMclp,
     SetCoverSolution,
+    SiteContribution,
     SitingResult,
     greedy_mclp,
     lp_bound_mclp,
@@ -77,11 +78,12 @@ __all__ = [
     "CategoryRule", "CitySummary", "ClassSummary", "Communities", "CommunityCoverage", "Composite", "DroppedReport",
     "EmptyNetworkError", "Facilities", "FacilityClass", "Gap", "InputError", "ItemSummary", "LifeCircle",
     "LocalProjection", "MclpSolution", "MemberCoverage", "NearestResult", "NetworkError", "PlanResult",
-    "PlanningError", "ReducedMclp", "Rules", "RulesError", "SetCoverSolution", "SharedAccess", "SitingRequest",
-    "SitingResult", "SnapError", "Snapped", "SolverError", "SupplyIndex", "WalkNetwork", "analyse", "build_network",
-    "city_summary", "community_row", "count_within", "distances_within", "greedy_mclp", "is_walkable",
+    "PlanningError", "ReducedMclp", "Rules", "RulesError", "SetCoverSolution", "SharedAccess", "SiteContribution",
+    "SitingRequest", "SitingResult", "SnapError", "Snapped", "SolverError", "SupplyIndex", "WalkNetwork", "analyse",
+    "build_network", "city_summary", "community_row", "count_within", "distances_within", "greedy_mclp", "is_walkable",
     "load_geojson_network", "load_network", "load_osm", "load_rules", "lp_bound_mclp", "nearest_by_group",
     "nearest_source", "node_distances", "parse_rules", "plan_sites", "points_in_polygon", "polygon_centroid",
-    "prepare_access", "read_buildings", "read_communities", "read_facilities", "reduce_mclp", "run_plan",
-    "sha256_file", "snap_lonlat", "snap_xy", "solve_mclp", "solve_set_cover", "supply_index", "weighted_share",
+    "prepare_access", "read_buildings", "read_communities", "read_facilities", "reduce_mclp", "run_plan", "run_siting",
+    "sha256_file", "siting_dict", "snap_lonlat", "snap_xy", "solve_mclp", "solve_set_cover", "supply_index",
+    "weighted_share",
 ]  # fmt: skip

@@ -90,21 +90,7 @@ class PlanResult:
                  "distance_min": _num(g.distance_min)}
                 for g in a.gaps
             ],
-            "siting": [
-                {"category": s.category, "k": s.k, "radius_m": s.radius_m, "age_group": s.age_group,
-                 "selected": list(s.selected), "newly_covered": s.newly_covered,
-                 "uncovered_before": s.uncovered_before, "upper_bound": _num(s.upper_bound),
-                 "gap": _num(s.gap), "method": s.method, "optimal": s.optimal,
-                 "set_cover": list(s.set_cover), "set_cover_optimal": s.set_cover_optimal,
-                 "not_coverable": list(s.not_coverable), "composite": s.composite,
-                 "categories": list(s.categories),
-                 "members": [
-                     {"category": m.category, "radius_m": m.radius_m, "age_group": m.age_group,
-                      "uncovered_before": m.uncovered_before, "newly_covered": m.newly_covered}
-                     for m in s.members
-                 ]}
-                for s in self.siting
-            ],
+            "siting": [siting_dict(s) for s in self.siting],
             "warnings": [str(w) for w in self.warnings],
             "warning_details": [
                 w.as_dict() if isinstance(w, Message) else {"text": str(w), "template": "", "params": {}}
@@ -115,6 +101,29 @@ class PlanResult:
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False, **kwargs)
+
+
+def siting_dict(s: SitingResult) -> dict[str, Any]:
+    """The JSON form of one site selection (as in :meth:`PlanResult.to_dict`)."""
+    return {
+        "category": s.category, "k": s.k, "radius_m": s.radius_m, "age_group": s.age_group,
+        "selected": list(s.selected), "newly_covered": s.newly_covered,
+        "uncovered_before": s.uncovered_before, "upper_bound": _num(s.upper_bound),
+        "gap": _num(s.gap), "method": s.method, "optimal": s.optimal,
+        "set_cover": list(s.set_cover), "set_cover_optimal": s.set_cover_optimal,
+        "not_coverable": list(s.not_coverable), "composite": s.composite,
+        "categories": list(s.categories),
+        "members": [
+            {"category": m.category, "radius_m": m.radius_m, "age_group": m.age_group,
+             "uncovered_before": m.uncovered_before, "newly_covered": m.newly_covered}
+            for m in s.members
+        ],
+        "per_site": [
+            {"site": p.site,
+             "newly_covered": {m.category: g for m, g in zip(s.members, p.newly_covered, strict=True)}}
+            for p in s.per_site
+        ],
+    }  # fmt: skip
 
 
 def _num(x: float) -> float | None:
@@ -295,4 +304,33 @@ def run_plan(
         network={**for_profile(network, walk).summary(), "refused_m": round(refused_length_m(network, walk), 1)},
         analysis=analysis, siting=tuple(results),
         elapsed_s=time.perf_counter() - t0, warnings=tuple(warnings),
+    )  # fmt: skip
+
+
+def run_siting(
+    network_path: str | Path,
+    facilities_path: str | Path,
+    buildings_path: str | Path,
+    request: SitingRequest,
+    *,
+    rules: Rules,
+    network: WalkNetwork | None = None,
+    profile: str = "",
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+) -> SitingResult:
+    """Site selection alone, on inputs whose coverage is already known (a city graded community by community):
+    the same checks and the same :func:`plan_sites` as :func:`run_plan`, without the health check before it."""
+    walk = rules.profile(profile)
+    check_siting(rules, [request])
+    buildings = read_buildings(buildings_path, rules)
+    facilities = read_facilities(facilities_path, rules, allow_empty=True)
+    candidates = read_facilities(request.candidates_path)
+    if not len(candidates):
+        raise InputError(
+            Message("site selection for %(category)s: the candidates file has no sites", category=request.category)
+        )
+    network = network if network is not None else load_network(network_path)
+    return plan_sites(
+        network, rules, request.category, request.k, buildings, facilities, candidates, max_snap_m=max_snap_m,
+        profile=walk,
     )  # fmt: skip

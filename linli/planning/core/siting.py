@@ -275,6 +275,15 @@ class MemberCoverage:
 
 
 @dataclass(frozen=True)
+class SiteContribution:
+    """One chosen site and the residents-in-need it brings within reach that no site listed before it reaches,
+    per member category (the sites in order of what they add: their figures sum to the request's)."""
+
+    site: str
+    newly_covered: tuple[float, ...]  # per member category, in the order of ``SitingResult.members``
+
+
+@dataclass(frozen=True)
 class SitingResult:
     category: str  # the category or composite sited
     k: int
@@ -293,6 +302,7 @@ class SitingResult:
     not_coverable: tuple[str, ...]  # uncovered buildings no candidate reaches (for any member category)
     composite: bool = False
     members: tuple[MemberCoverage, ...] = ()  # per category provided (one entry for a single category)
+    per_site: tuple[SiteContribution, ...] = ()  # the chosen sites, each with what it adds
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -369,7 +379,35 @@ def plan_sites(
         uncovered_before=float(demand.sum()), upper_bound=sol.upper_bound, gap=sol.gap, method=sol.method,
         optimal=sol.optimal, set_cover=tuple(candidates.ids[j] for j in sc.selected), set_cover_optimal=sc.optimal,
         not_coverable=tuple(buildings.ids[i] for i in lost), composite=composite, members=per,
+        per_site=tuple(
+            SiteContribution(candidates.ids[j], gains) for j, gains in _contributions(cov, demand, sol.selected, n)
+        ),
     )  # fmt: skip
+
+
+def _contributions(
+    cover: sparse.csr_array, demand: FloatArray, selected: tuple[int, ...], n: int
+) -> list[tuple[int, tuple[float, ...]]]:
+    """The selected candidates in order of what each adds to those before it (largest first), with that gain split
+    per block of ``n`` rows (a member category). Every covered row is counted once, for the first site reaching it."""
+    if not selected:
+        return []
+    csc = sparse.csc_array(cover)
+    covered = np.zeros(cover.shape[0], dtype=bool)
+    left, order = list(selected), []
+    while left:
+        gains = []
+        for j in left:
+            rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
+            gains.append(float(demand[rows[~covered[rows]]].sum()))
+        best = int(np.argmax(gains))  # ties: the earlier candidate
+        j = left.pop(best)
+        rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
+        new = rows[~covered[rows]]
+        per_member = np.bincount(new // n, weights=demand[new], minlength=cover.shape[0] // n)
+        covered[new] = True
+        order.append((j, tuple(float(v) for v in per_member)))
+    return order
 
 
 def _reached(cover: sparse.csr_array, selected: tuple[int, ...]) -> npt.NDArray[np.bool_]:

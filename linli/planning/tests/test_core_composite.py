@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from linli.planning.core import RulesError, SitingRequest, load_rules, parse_rules, run_plan
+from linli.planning.core import RulesError, SitingRequest, load_rules, parse_rules, run_plan, run_siting, siting_dict
 from linli.planning.core.rules import DEFAULT_RULES_PATH
 
 from .handmade import RULES_TOML, lonlat
@@ -147,3 +147,23 @@ def test_unknown_siting_code_named_before_any_work(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="did you mean 'hub'"):
         run_plan(files["network"], files["facilities"], files["buildings"], files["rules"],
                  siting=[SitingRequest("hubb", 1, files["candidates"])])  # fmt: skip
+
+
+def test_each_chosen_site_says_what_it_adds_and_siting_alone_agrees(tmp_path: Path) -> None:
+    files = _street(tmp_path)
+    hub = _site(files, "hub", 2)
+    first, second = hub["per_site"]
+    # the middle site first (7 elders + 7 children), then an end site adding its 10 of one kind
+    assert first == {"site": "s-mid", "newly_covered": {"elderly_canteen": 7, "kindergarten": 7}}
+    assert second["site"] in {"s-west", "s-east"} and sum(second["newly_covered"].values()) == 10
+    for member in hub["members"]:
+        assert (
+            first["newly_covered"][member["category"]] + second["newly_covered"][member["category"]]
+            == member["newly_covered"]
+        )
+    # the same selection without the health check before it (a city graded community by community)
+    alone = run_siting(
+        files["network"], files["facilities"], files["buildings"], SitingRequest("hub", 2, files["candidates"]),
+        rules=load_rules(files["rules"]),
+    )  # fmt: skip
+    assert siting_dict(alone) == hub

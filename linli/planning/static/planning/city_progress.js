@@ -10,7 +10,8 @@
     fetch("/api/v1/planning/city-runs/" + id + "?rows=false", { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (run) {
-        if (run.status === "done" || run.status === "failed") { window.location.reload(); return; }
+        var hubsWaiting = run.hub_status === "pending" || run.hub_status === "running";
+        if ((run.status === "done" || run.status === "failed") && !hubsWaiting) { window.location.reload(); return; }
         if (bar) bar.value = run.percent;
         if (message) message.textContent = run.progress_message;
         if (count && run.progress_text) count.textContent = run.progress_text;
