@@ -145,7 +145,7 @@ def orders_of_user(
 def orders_listed(*, user: Any, members: list[Resident], limit: int) -> list[MealOrder]:
     """The first `limit` of `orders_of_user`, reading only what "my bookings" shows of them (the resident and who
     ordered are set from `members` by the page)."""
-    rows = list(
+    rows: list[Any] = list(
         MealOrder.objects.filter(resident_id__in=[r.pk for r in members])
         .select_related("menu__canteen", "community")
         .only(
