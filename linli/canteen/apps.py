@@ -11,9 +11,9 @@ class CanteenConfig(AppConfig):
         from linli.people.moving import move_out_hook_register
 
         from .fees import HANDLER
-        from .selectors import orders_of_user
+        from .selectors import orders_listed
         from .services import meal_orders_cancel_at_move_out
 
-        mine_list_register("orders", orders_of_user, limit=50)
+        mine_list_register("orders", orders_listed, limit=50, actor="ordered_by")
         move_out_hook_register("canteen", meal_orders_cancel_at_move_out)
         register(HANDLER)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.errors import NotAllowed, NotFound
 from linli.facilities import rules as facility_rules
+from linli.facilities.mine import status_labels
 from linli.facilities.models import Facility
 from linli.facilities.selectors import facilities_for, household_of
 from linli.payments.models import Payment, Purpose
@@ -139,6 +140,33 @@ def orders_of_user(
         .order_by("-menu__day", "pk")
     )
     return orders.prefetch_related("charges") if with_charges else orders
+
+
+def orders_listed(*, user: Any, members: list[Resident], limit: int) -> list[MealOrder]:
+    """The first `limit` of `orders_of_user`, reading only what "my bookings" shows of them (the resident and who
+    ordered are set from `members` by the page)."""
+    rows: list[Any] = list(
+        MealOrder.objects.filter(resident_id__in=[r.pk for r in members])
+        .select_related("menu__canteen", "community")
+        .only(
+            "status",
+            "price_fen",
+            "resident_fen",
+            "resident_id",
+            "ordered_by_id",
+            "community__code",
+            "menu__day",
+            "menu__meal",
+            "menu__canteen__name",
+        )
+        .annotate(paid_fen=_paid_fen())
+        .order_by("-menu__day", "pk")[:limit]
+    )
+    status_labels(rows, MealOrder.Status.choices)
+    meals = {value: str(label) for value, label in Menu.Meal.choices}
+    for row in rows:
+        row.meal_label = meals.get(row.menu.meal, row.menu.meal)
+    return rows
 
 
 def order_get(*, user: Any, community: Community, pk: int) -> MealOrder:

@@ -8,6 +8,6 @@ class ChildcareConfig(AppConfig):
     def ready(self) -> None:
         from linli.facilities.mine import mine_list_register
 
-        from .selectors import applications_of_user
+        from .selectors import applications_listed
 
-        mine_list_register("applications", applications_of_user, limit=20)
+        mine_list_register("applications", applications_listed, limit=20, resident="child", actor="applied_by")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.rules import can_view_community
 from linli.core.errors import NotAllowed, NotFound
 from linli.facilities import rules
+from linli.facilities.mine import status_labels
 from linli.facilities.models import Facility
 from linli.facilities.selectors import household_of
 from linli.people.models import Resident
@@ -33,6 +34,27 @@ def applications_of_user(*, user: Any, members: list[Resident] | None = None) ->
     return Application.objects.filter(child_id__in=ids).select_related(
         "group__facility", "child", "applied_by__resident", "community"
     )
+
+
+def applications_listed(*, user: Any, members: list[Resident], limit: int) -> list[Application]:
+    """The first `limit` of `applications_of_user`, reading only what "my bookings" shows of them (the child and
+    who applied are set from `members` by the page)."""
+    rows = list(
+        Application.objects.filter(child_id__in=[r.pk for r in members])
+        .select_related("group__facility", "community")
+        .only(
+            "status",
+            "start_on",
+            "reason",
+            "child_id",
+            "applied_by_id",
+            "community__code",
+            "group__name",
+            "group__facility__name",
+        )[:limit]
+    )
+    status_labels(rows, Application.Status.choices)
+    return rows
 
 
 def applications_of_user_here(*, user: Any, community: Community, limit: int = 20) -> list[Application]:

@@ -11,9 +11,9 @@ class CoursesConfig(AppConfig):
         from linli.people.moving import move_out_hook_register
 
         from .fees import HANDLER
-        from .selectors import enrolments_of_user
+        from .selectors import enrolments_listed
         from .services import enrolments_withdraw_at_move_out
 
-        mine_list_register("enrolments", enrolments_of_user, limit=50)
+        mine_list_register("enrolments", enrolments_listed, limit=50, actor="enrolled_by")
         move_out_hook_register("courses", enrolments_withdraw_at_move_out)
         register(HANDLER)

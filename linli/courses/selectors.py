@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.rules import can_view_community
 from linli.core.errors import NotAllowed, NotFound
+from linli.facilities.mine import status_labels
 from linli.facilities.selectors import household_of
 from linli.people.models import Resident
 from linli.places.models import Community
@@ -50,6 +51,32 @@ def enrolments_of_user(*, user: Any, members: list[Resident] | None = None) -> Q
         .select_related("course__facility", "resident", "course__term", "enrolled_by__resident", "community")
         .order_by("-created_at")
     )
+
+
+def enrolments_listed(*, user: Any, members: list[Resident], limit: int) -> list[Enrolment]:
+    """The first `limit` of `enrolments_of_user`, reading only what "my bookings" shows of them (the learner and
+    who enrolled them are set from `members` by the page; a staff learner is the user)."""
+    rows = list(
+        enrolments_of_user(user=user, members=members)
+        .select_related(None)
+        .select_related("course", "community")
+        .only(
+            "status",
+            "price_fen",
+            "pay_by",
+            "resident_id",
+            "staff_id",
+            "enrolled_by_id",
+            "community__code",
+            "course__title",
+            "course__schedule",
+        )[:limit]
+    )
+    status_labels(rows, Enrolment.Status.choices)
+    for row in rows:
+        if row.resident_id is None and row.staff_id == user.pk:
+            row.staff = user
+    return rows
 
 
 def courses_enrolled_in(*, user: Any) -> set[int]:

@@ -1,17 +1,93 @@
 """The lists on "my bookings" besides the facility bookings. Each service run in a facility (canteen, courses,
-childcare) registers its own list from its `AppConfig.ready`, so facilities, below them, never imports them."""
+childcare) registers its own list from its `AppConfig.ready`, so facilities, below them, never imports them.
 
-from collections.abc import Callable
+The page is read lean (issue #23): each list reads only the columns its lines show, without joining the residents
+nor who made each record: those come from the household the page has already read (`attach_people`), and a
+record's status label is looked up once per list, not formatted again on each line."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-_LISTS: dict[str, tuple[Callable[..., Any], int]] = {}
+from linli.accounts.models import User
+from linli.people.models import Resident
 
 
-def mine_list_register(name: str, rows_of_user: Callable[..., Any], *, limit: int) -> None:
-    """`rows_of_user(user=, members=)` gives the rows of the user's household and the elders they help (`members`,
-    looked up once by the page), newest first; the page shows the first `limit`."""
-    _LISTS[name] = (rows_of_user, limit)
+@dataclass(frozen=True)
+class MineList:
+    rows_of_user: Callable[..., Any]
+    limit: int
+    resident: str  # the row's field naming whom it is for
+    actor: str  # … and who made it
 
 
-def mine_lists(*, user: Any, members: list[Any]) -> dict[str, Any]:
-    return {name: rows_of_user(user=user, members=members)[:limit] for name, (rows_of_user, limit) in _LISTS.items()}
+_LISTS: dict[str, MineList] = {}
+
+
+def mine_list_register(
+    name: str, rows_of_user: Callable[..., Any], *, limit: int, resident: str = "resident", actor: str
+) -> None:
+    """`rows_of_user(user=, members=, limit=)` gives the first `limit` rows (a list) of the user's household and the
+    elders they help (`members`, looked up once by the page), newest first, reading only what the page shows; the
+    page sets each one's resident (field `resident`) and "by whom" (field `actor`) from `members`."""
+    _LISTS[name] = MineList(rows_of_user, limit, resident, actor)
+
+
+def mine_lists(*, user: Any, members: list[Resident]) -> dict[str, list[Any]]:
+    lists = {name: spec.rows_of_user(user=user, members=members, limit=spec.limit) for name, spec in _LISTS.items()}
+    people = People(members)
+    for name, spec in _LISTS.items():
+        people.want(lists[name], resident=spec.resident, actor=spec.actor)
+    people.fetch_missing()
+    for name, spec in _LISTS.items():
+        people.attach(lists[name], resident=spec.resident, actor=spec.actor)
+    return lists
+
+
+class People:
+    """The residents and the makers ("by X for Y") of the page's rows, from the household already read; the few
+    others (a record made by the front desk, an elder's record made by their other helper) in one query for all
+    the lists at once."""
+
+    def __init__(self, members: Sequence[Resident]) -> None:
+        self.residents: dict[int, Resident] = {r.pk: r for r in members}
+        self.name_of_user: dict[int, str] = {r.user_id: r.name for r in members if r.user_id is not None}
+        self._residents_wanted: set[int] = set()
+        self._users_wanted: set[int] = set()
+
+    def want(self, rows: Sequence[Any], *, resident: str, actor: str) -> None:
+        for row in rows:
+            resident_id, actor_id = getattr(row, f"{resident}_id"), getattr(row, f"{actor}_id")
+            if resident_id is not None and resident_id not in self.residents:
+                self._residents_wanted.add(resident_id)
+            if actor_id is not None and actor_id not in self.name_of_user:
+                self._users_wanted.add(actor_id)
+
+    def fetch_missing(self) -> None:
+        if self._residents_wanted:
+            for r in Resident.objects.filter(pk__in=self._residents_wanted).only("name", "user_id"):
+                self.residents[r.pk] = r
+        if self._users_wanted:
+            users = User.objects.filter(pk__in=self._users_wanted).select_related("resident")
+            for u in users.only("display_name", "mobile", "resident__name"):
+                resident = getattr(u, "resident", None)
+                self.name_of_user[u.pk] = str(resident.name) if resident is not None else str(u)
+        self._residents_wanted, self._users_wanted = set(), set()
+
+    def attach(self, rows: Sequence[Any], *, resident: str, actor: str) -> None:
+        """Each row's resident (the field's cache, so no query) and `by_name`: who made it for the resident when
+        that was someone else (as `linli.people.selectors.acted_by`), else None."""
+        for row in rows:
+            resident_id, actor_id = getattr(row, f"{resident}_id"), getattr(row, f"{actor}_id")
+            whom = self.residents.get(resident_id) if resident_id is not None else None
+            if whom is not None:
+                setattr(row, resident, whom)
+            made_for_self = actor_id is None or whom is None or actor_id == whom.user_id
+            row.by_name = None if made_for_self else self.name_of_user.get(actor_id)
+
+
+def status_labels(rows: Sequence[Any], choices: Any, field: str = "status") -> None:
+    """Each row's `<field>_label`, each label translated once per list rather than once per row."""
+    labels = {value: str(label) for value, label in choices}
+    for row in rows:
+        setattr(row, f"{field}_label", labels.get(getattr(row, field), getattr(row, field)))

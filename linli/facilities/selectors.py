@@ -17,6 +17,7 @@ from linli.places.geometry import haversine_m
 from linli.places.models import Community
 
 from . import rules
+from .mine import status_labels
 from .models import Booking, Facility, FacilityCategory, Service, ServicePriceRule, Slot
 from .walking import walking_distances
 
@@ -257,6 +258,29 @@ def bookings_of_user(
     if upcoming_only:
         qs = qs.filter(slot__ends_at__gte=timezone.now())
     return qs.order_by("-slot__starts_at", "pk")
+
+
+def bookings_listed(*, user: Any, members: list[Resident], limit: int) -> list[Booking]:
+    """The first `limit` of `bookings_of_user`, reading only what "my bookings" shows of them: no resident nor
+    maker joined (`linli.facilities.mine.People` sets them from `members`)."""
+    rows = list(
+        Booking.objects.filter(resident_id__in=[r.pk for r in members])
+        .select_related("slot__service__facility", "community")
+        .only(
+            "status",
+            "price_fen",
+            "pay_by",
+            "resident_id",
+            "booked_by_id",
+            "community__code",
+            "slot__starts_at",
+            "slot__service__name",
+            "slot__service__facility__name",
+        )
+        .order_by("-slot__starts_at", "pk")[:limit]
+    )
+    status_labels(rows, Booking.Status.choices)
+    return rows
 
 
 def booking_get(*, user: Any, community: Community, pk: int) -> Booking:

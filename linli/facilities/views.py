@@ -156,7 +156,6 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "me": me,
             "community": me.community if me else None,
-            "bookings": selectors.bookings_of_user(user=request.user, members=members)[:50],
             **mine_lists(user=request.user, members=members),
         },
     )

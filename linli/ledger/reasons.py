@@ -55,7 +55,11 @@ def _orders(txns: list[Transaction], field: str) -> dict[int, Order]:
     ids = [t.pk for t in txns]
     if not ids:
         return {}
-    found = Order.objects.filter(**{f"{field}__in": ids}).select_related("product", "merchant")
+    found = (
+        Order.objects.filter(**{f"{field}__in": ids})
+        .select_related("product", "merchant")
+        .only(field, "quantity", "product__name", "merchant__name")  # what a statement line says of it
+    )
     return {getattr(o, f"{field}_id"): o for o in found}
 
 

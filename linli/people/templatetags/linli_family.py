@@ -17,8 +17,13 @@ def by_for(actor: Any, resident: Any) -> SafeString | str:
     """Empty when the resident made the record themself (or nobody is recorded)."""
     if resident is None:
         return ""
-    name = acted_by(actor, resident)
-    if name is None:
+    return by_for_name(acted_by(actor, resident), resident)
+
+
+@register.simple_tag
+def by_for_name(name: str | None, resident: Any) -> SafeString | str:
+    """`by_for` when the maker's name is already known (None: the resident made the record themself)."""
+    if resident is None or not name:
         return ""
     text = _("by %(by)s for %(for)s") % {"by": name, "for": resident.name}
     return format_html(' <small class="by-for" data-testid="by-for">{}</small>', text)
