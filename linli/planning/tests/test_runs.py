@@ -67,7 +67,7 @@ def test_a_run_checks_the_day_asked_for_and_refuses_a_day_to_come(community, eld
     assert len(before.inputs["facilities"]["features"]) == len(now.inputs["facilities"]["features"]) - 1
     audited = AuditEntry.objects.filter(action="plan_run.request").order_by("pk")
     assert [entry.after["as_of"] for entry in audited] == [before.inputs["day"], now.inputs["day"]]
-    with pytest.raises(DomainError, match="day still to come") as refused:
+    with pytest.raises(DomainError, match="体检日期不能晚于今天") as refused:
         services.plan_run_request(
             actor=users["community_admin"], community=community, as_of=today + dt.timedelta(days=1)
         )
