@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from linli.facilities.models import Facility, FacilityCategory
+from linli.facilities.models import Facility, FacilityCategory, in_service_on
 from linli.people.ages import age_on
 from linli.people.models import Resident
 from linli.people.rules import current
@@ -68,7 +68,7 @@ def _feature(lng: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def collect_inputs(*, communities: Iterable[Community], rules: Rules, day: dt.date) -> dict[str, Any]:
-    """GeoJSON feature collections of buildings, facilities, communities and candidates for these communities.
+    """GeoJSON feature collections of buildings, facilities (those in service on `day`), communities and candidates.
 
     Facilities of every community in the same streets count too: a canteen next door serves across the border.
     """
@@ -103,7 +103,7 @@ def collect_inputs(*, communities: Iterable[Community], rules: Rules, day: dt.da
         _feature(
             f.lng, f.lat, {"id": f"f{f.pk}", "name": f.name, "category": f.category.code, "community": f.community.code}
         )
-        for f in Facility.objects.filter(active=True, community__street_id__in=streets, category__code__in=known)
+        for f in Facility.objects.filter(in_service_on(day), community__street_id__in=streets, category__code__in=known)
         .select_related("category", "community")
         .order_by("pk")
     ]

@@ -1,3 +1,4 @@
+import datetime as dt
 import math
 from typing import Any
 
@@ -25,6 +26,9 @@ class RunIn(Schema):
     siting_k: int = Field(0, ge=0, le=rules.MAX_NEW_SITES, description="how many new sites to choose")
     profile: str = Field(
         "", max_length=40, description="walking profile of the rules (elder, wheelchair; empty: everyone)"
+    )
+    as_of: dt.date | None = Field(
+        None, description="the day checked: facilities in service and residents' ages on it (empty: today)"
     )
 
 
@@ -98,6 +102,7 @@ def run_create(request: HttpRequest, code: str, payload: RunIn) -> Status[Any]:
         siting_category=payload.siting_category,
         siting_k=payload.siting_k,
         profile=payload.profile,
+        as_of=payload.as_of,
     )
     run.refresh_from_db()
     return Status(202, run_out(run, with_result=False))

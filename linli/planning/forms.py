@@ -18,6 +18,12 @@ class RunForm(forms.Form):
     siting_k = forms.IntegerField(
         label=_("How many new sites"), min_value=0, max_value=rules.MAX_NEW_SITES, initial=0, required=False
     )
+    as_of = forms.DateField(
+        label=_("Day checked"),
+        required=False,
+        help_text=_("Empty: today. A past day checks the facilities in service and the residents' ages on that day."),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
 
     def __init__(
         self,

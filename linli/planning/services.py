@@ -1,6 +1,7 @@
 """Planning writes: request a run of a community, a street or a whole city (queued as a background job, which
 `execution` carries out), resume a city run, register candidate sites."""
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -25,10 +26,12 @@ def plan_run_request(
     siting_category: str = "",
     siting_k: int = 0,
     profile: str = "",
+    as_of: dt.date | None = None,
 ) -> PlanRun:
     """Snapshot the inputs now and queue the computation; the page follows its progress.
 
     ``profile``: a walking profile of the rules (an older walker, a wheelchair user; "": everyone).
+    ``as_of``: the day whose facilities in service and residents' ages are checked (default: today).
     """
     if (community is None) == (street is None):
         raise DomainError(_("Choose a community or a street."))
@@ -40,6 +43,9 @@ def plan_run_request(
         raise DomainError(
             _("Choose between 0 and %(most)s new sites.") % {"most": rules.MAX_NEW_SITES}, field="siting_k"
         )
+    today = timezone.localdate()
+    if as_of is not None and as_of > today:
+        raise DomainError(_("A health check cannot be of a day still to come."), field="as_of")
     rules_text, standards = _rules_in_force(profile)
     if siting_k and siting_category not in standards.siting_codes:
         raise DomainError(_("Unknown facility category “%(c)s”.") % {"c": siting_category}, field="siting_category")
@@ -47,7 +53,7 @@ def plan_run_request(
     network = adapter.network_path()
     if not network.exists():
         raise DomainError(_("The walking network file is missing: %(p)s") % {"p": network})
-    inputs = adapter.collect_inputs(communities=scope, rules=standards, day=timezone.localdate())
+    inputs = adapter.collect_inputs(communities=scope, rules=standards, day=as_of or today)
     if not inputs["buildings"]["features"]:
         raise DomainError(_("There are no residential buildings to analyse."))
     with transaction.atomic():
@@ -71,6 +77,7 @@ def plan_run_request(
                 "siting_category": run.siting_category,
                 "siting_k": siting_k,
                 "profile": profile,
+                "as_of": inputs["day"],
                 "buildings": len(inputs["buildings"]["features"]),
                 "facilities": len(inputs["facilities"]["features"]),
             },

@@ -72,6 +72,7 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
                     siting_category=form.cleaned_data["siting_category"] or "",
                     siting_k=form.cleaned_data["siting_k"] or 0,
                     profile=form.cleaned_data["profile"] or "",
+                    as_of=form.cleaned_data["as_of"],
                 )
             except DomainError as exc:
                 exc.show_on(form)
@@ -112,6 +113,7 @@ def street_plan(request: HttpRequest, code: str) -> HttpResponse:
                 siting_category=form.cleaned_data["siting_category"] or "",
                 siting_k=form.cleaned_data["siting_k"] or 0,
                 profile=form.cleaned_data["profile"] or "",
+                as_of=form.cleaned_data["as_of"],
             )
         except DomainError as exc:
             exc.show_on(form)

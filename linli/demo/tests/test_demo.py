@@ -45,6 +45,7 @@ def test_the_demo_street(capsys):
         printed = out.getvalue()
         check_shibei_matches_the_articles_figures()
         check_the_readme_figures_come_from_the_records(printed)
+        check_the_last_complete_month_is_graded_on_its_own_health_check()
         check_facilities_stand_on_their_communitys_buildings()
         check_buildings_are_real_osm_buildings_inside_their_community()
         check_it_prints_a_login_for_every_role_and_each_works(printed)
@@ -86,6 +87,27 @@ def check_the_readme_figures_come_from_the_records(printed):
     assert "市北社区：4,223 户，12,000 位居民" in printed
     assert "设施供给指数" in printed
     assert "{" not in printed and "'shibei'" not in printed
+
+
+def check_the_last_complete_month_is_graded_on_its_own_health_check():
+    """Every back-filled month has a health check of its own: the coverage indicators (the bus stop's too) and the
+    supply index have figures for the month graded, and the model community grades above the ordinary one."""
+    from linli.cockpit.framework import load_framework
+    from linli.cockpit.selectors import community_view, last_complete_month
+
+    framework = load_framework()
+    month = last_complete_month()
+    checked = {"planning_covered_share", "supply_index"}
+    from_checks = [i.code for i in framework.indicators if i.source == "computed" and i.query_name in checked]
+    assert "bus_stop_coverage" in from_checks and len(from_checks) == 8
+    overall = {}
+    for community in Community.objects.filter(street__code="ningwei"):
+        evaluation = community_view(community, framework, month).evaluation
+        assert evaluation is not None, community.name
+        values = {s.indicator.code: s.value for s in evaluation.scores}
+        assert all(values[code] is not None for code in from_checks), (community.name, values)
+        overall[community.name] = evaluation.overall
+    assert overall["市北社区"] > overall["利民社区"] > 0
 
 
 def check_facilities_stand_on_their_communitys_buildings():

@@ -422,7 +422,8 @@ def parse_rules(
         if not isinstance(req, bool):
             raise ctx.fail("category", it, Message("'required' must be true or false, got %(value)s", value=repr(req)))
         klass = it.get("class", "")
-        if classes and klass not in class_codes:
+        # a category of weight 0 is reported for its coverage only, outside the index: it may stand outside the classes
+        if classes and klass not in class_codes and not (weight == 0 and "class" not in it):
             if "class" not in it:
                 raise ctx.fail("category", it, Message("'class' is missing: the rules grade categories in [[classes]]"))
             raise ctx.fail("category", it, _unknown("unknown class %(value)s", klass, class_codes))

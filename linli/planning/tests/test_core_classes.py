@@ -120,6 +120,17 @@ def test_a_class_with_no_category_and_a_class_without_classes_are_refused(tmp_pa
         load_rules(write_rules(tmp_path, without))
 
 
+def test_a_category_of_weight_0_may_stand_outside_the_classes_and_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    outside = PRIMARY.replace('code = "primary_school"', 'code = "bus_stop"').replace('class = "education"\n', "")
+    with pytest.raises(RulesError, match=r"category 'bus_stop': 'class' is missing"):
+        load_rules(write_rules(tmp_path, classed_rules() + outside))
+    text = classed_rules() + outside.replace("weight = 1", "weight = 0")
+    assert load_rules(write_rules(tmp_path, text)).category("bus_stop").facility_class == ""
+    without, with_it = _analysis(tmp_path, classed_rules()), _analysis(tmp_path, text)
+    assert "bus_stop" in {c.category for c in with_it.coverage}
+    assert [(s.index, s.class_shares) for s in with_it.index] == [(s.index, s.class_shares) for s in without.index]
+
+
 def _analysis(tmp_path: Path, rules_text: str):  # type: ignore[no-untyped-def]
     city = write_city(tmp_path)
     rules = load_rules(write_rules(tmp_path, rules_text))
@@ -174,7 +185,11 @@ def test_the_city_summary_adds_up_the_communities_rows(tmp_path: Path) -> None:
 def test_the_default_rules_are_the_ningbo_seven_classes_of_twenty_items() -> None:
     rules = load_rules()
     assert [k.name_zh for k in rules.classes] == ["社区治理", "教育", "养老", "卫生", "文化", "商业", "体育"]
-    assert len(rules.categories) == 20 and all(rules.categories_of(k.code) for k in rules.classes)
+    graded = [c for c in rules.categories if c.facility_class]
+    assert len(graded) == 20 and all(rules.categories_of(k.code) for k in rules.classes)
+    # the bus stop (the cockpit's 交通 indicator) is reported for its coverage only, outside the index
+    [outside] = [c for c in rules.categories if not c.facility_class]
+    assert (outside.code, outside.weight, outside.radius_m, outside.required) == ("bus_stop", 0, 300, False)
     assert rules.under_supplied_below == 70
     # the 一老一小 items the survey counts
     assert {"after_school_class", "childcare", "elderly_canteen"} <= set(rules.category_codes)

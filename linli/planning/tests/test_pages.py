@@ -94,6 +94,33 @@ def test_bad_requests_get_clear_messages(users, community):
     assert not PlanRun.objects.exists()
 
 
+def test_a_past_day_is_checked_from_the_page_and_the_api_and_a_day_to_come_is_refused(users, community):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    api = client_for(users["community_admin"], "en")
+    asked = api.post(
+        "/api/v1/communities/shibei/planning/runs",
+        {"as_of": f"{today - dt.timedelta(days=30):%Y-%m-%d}"},
+        content_type="application/json",
+    )
+    assert asked.status_code == 202
+    assert PlanRun.objects.get(pk=asked.json()["id"]).inputs["day"] == f"{today - dt.timedelta(days=30):%Y-%m-%d}"
+    later = api.post(
+        "/api/v1/communities/shibei/planning/runs",
+        {"as_of": f"{today + dt.timedelta(days=1):%Y-%m-%d}"},
+        content_type="application/json",
+    )
+    assert later.status_code == 400 and "as_of" in later.json()["error"]["fields"]
+    page = client_for(users["community_admin"]).post(
+        "/planning/communities/shibei/", {"siting_k": 0, "as_of": f"{today + dt.timedelta(days=1):%Y-%m-%d}"}
+    )
+    assert page.context["form"].errors["as_of"] == ["体检日期不能晚于今天。"]
+    assert "检查日期" in page.content.decode() and PlanRun.objects.count() == 1
+
+
 def test_street_page_compares_communities(users, community, other_community, django_capture_on_commit_callbacks):
     admin = client_for(users["street_admin"])
     with django_capture_on_commit_callbacks(execute=True):

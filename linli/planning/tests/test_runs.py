@@ -53,6 +53,27 @@ def test_a_run_computes_coverage_index_gaps_and_sites_in_the_background(
     assert again["coverage"] == result["coverage"] and again["index"] == result["index"]
 
 
+def test_a_run_checks_the_day_asked_for_and_refuses_a_day_to_come(community, elderly, users):
+    building = Building.objects.get(community=community)
+    today = dt.date.today()
+    opened = add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
+    Facility.objects.filter(pk=opened.pk).update(opened_on=today - dt.timedelta(days=10))
+    before = services.plan_run_request(
+        actor=users["community_admin"], community=community, as_of=today - dt.timedelta(days=40)
+    )
+    now = services.plan_run_request(actor=users["community_admin"], community=community)
+    assert before.inputs["day"] == (today - dt.timedelta(days=40)).isoformat()
+    assert now.inputs["day"] == today.isoformat()
+    assert len(before.inputs["facilities"]["features"]) == len(now.inputs["facilities"]["features"]) - 1
+    audited = AuditEntry.objects.filter(action="plan_run.request").order_by("pk")
+    assert [entry.after["as_of"] for entry in audited] == [before.inputs["day"], now.inputs["day"]]
+    with pytest.raises(DomainError, match="体检日期不能晚于今天") as refused:
+        services.plan_run_request(
+            actor=users["community_admin"], community=community, as_of=today + dt.timedelta(days=1)
+        )
+    assert refused.value.field == "as_of" and PlanRun.objects.count() == 2
+
+
 def test_runs_are_refused_to_residents_and_other_communities_staff(community, other_community, users):
     before = PlanRun.objects.count()
     with pytest.raises(NotAllowed):
