@@ -92,18 +92,21 @@ def city_runs(*, user: Any, city: str) -> QuerySet[CityRun]:
     )
 
 
+def streets_of_city_run(run: CityRun) -> QuerySet[Street]:
+    """Every street a city run covers (whether or not the reader may see them all: rules decide that)."""
+    return Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+
+
 def city_run_get(*, user: Any, pk: int) -> CityRun:
     run = CityRun.objects.filter(pk=pk).first()
     if run is None:
         raise NotFound(_("No such planning run."))
-    streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
-    if not rules.city_street_ids(user, streets):
+    if not rules.city_street_ids(user, streets_of_city_run(run)):
         raise NotFound(_("No such planning run."))
     return run
 
 
 def city_run_entries(*, user: Any, run: CityRun) -> QuerySet[CityRunCommunity]:
     """The run's communities the user may read, street by street."""
-    streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
-    ids = rules.city_street_ids(user, streets)
+    ids = rules.city_street_ids(user, streets_of_city_run(run))
     return run.communities.filter(community__street_id__in=ids).select_related("community__street")

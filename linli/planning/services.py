@@ -12,7 +12,7 @@ from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Building, Community, Street
 
-from . import adapter, rules, tasks
+from . import adapter, rules, selectors, tasks
 from .core import PlanningError
 from .messages import translate
 from .models import CandidateSite, CityRun, CityRunCommunity, HubStatus, PlanRun
@@ -135,7 +135,7 @@ def city_run_request(*, actor: Any, city: str, profile: str = "") -> CityRun:
 def city_run_resume(*, actor: Any, run: CityRun) -> CityRun:
     """Queue a run that stopped (its worker ended, or communities failed) again: what is done stays done; a hub
     placement that stopped or failed is redone (its result replaces nothing, there being none)."""
-    streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+    streets = selectors.streets_of_city_run(run)
     if not rules.can_run_city_plan(actor, streets):
         raise NotAllowed(_("You may not run the health check for this city."))
     with transaction.atomic():
@@ -170,7 +170,7 @@ def city_run_place_hubs(*, actor: Any, run: CityRun, category: str, count: int) 
     """Ask a city run to place ``count`` new composite hubs (a composite of the run's rules, such as a 民生坊) across
     every community it graded, on the street runs' site-selection engine; done in the background once the
     communities are graded. Asked again, the new placement replaces the one before."""
-    streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+    streets = selectors.streets_of_city_run(run)
     if not rules.can_place_city_hubs(actor, streets):
         raise NotAllowed(_("Only someone who plans for every street of this run may place hubs across it."))
     if isinstance(count, bool) or not 1 <= count <= rules.MAX_NEW_SITES:

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from linli.core.buttons import buttons_on
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
-from linli.places.models import Street
 from linli.places.selectors import community_get
 
 from . import adapter, city_reports, reports, rules, selectors, services
@@ -244,7 +243,7 @@ def _city_page(
         entries = selectors.city_run_entries(user=request.user, run=run)
         rows = city_reports.city_rows(run, entries)
         standards = city_reports.run_rules(run)
-        all_streets = Street.objects.filter(pk__in=run.communities.values("community__street_id"))
+        all_streets = selectors.streets_of_city_run(run)
         composites = _composite_choices(run)
         can_place = bool(composites) and rules.can_place_city_hubs(request.user, all_streets)
         if hub_form is None and can_place:
