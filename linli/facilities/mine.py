@@ -1,7 +1,7 @@
 """The lists on "my bookings" besides the facility bookings. Each service run in a facility (canteen, courses,
 childcare) registers its own list from its `AppConfig.ready`, so facilities, below them, never imports them.
 
-The page is read lean (issue #23): each list reads only the columns its lines show, without joining the residents
+The page is read lean: each list reads only the columns its lines show, without joining the residents
 nor who made each record: those come from the household the page has already read (`attach_people`), and a
 record's status label is looked up once per list, not formatted again on each line."""
 

@@ -1,4 +1,4 @@
-"""“My bookings” (/services/my/) is read lean (issue #23): its four lists cost the same number of queries for one
+"""“My bookings” (/services/my/) is read lean: its four lists cost the same number of queries for one
 row each and for many, whoever made the rows (the resident, a household member, the front desk), and each line
 still shows whom it is for and who made it."""
 
