@@ -156,5 +156,16 @@ def indicator_entry_create(
             instance=entry,
             after={"code": code, "month": entry.month, "value": value, "evidence": len(files)},
         )
-        transaction.on_commit(lambda: snapshot_refresh(community=community, month=entry.month))
+        transaction.on_commit(lambda: entered_value_stored(community=community, code=code, month=entry.month))
     return entry
+
+
+def entered_value_stored(*, community: Community, code: str, month: dt.date) -> None:
+    """After a value is entered: its month is computed again, and every later stored month takes the value too
+    where it has no newer entry of its own (an entry stands until a newer one replaces it)."""
+    snapshot_refresh(community=community, month=month)
+    for later in Snapshot.objects.filter(community=community, month__gt=month).order_by("month"):
+        value = entered_values(community, later.month).get(code)
+        if later.values.get(code) != value:
+            later.values[code] = value
+            later.save(update_fields=["values"])

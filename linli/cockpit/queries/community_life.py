@@ -12,7 +12,7 @@ from linli.ledger.models import Entry, TransactionKind
 from linli.partners.models import Partner, Project
 from linli.volunteering.models import Activity, ServiceRecord
 
-from .people import living
+from .people import last_day, living
 from .registry import figure, month_bounds, month_span, query
 
 
@@ -83,15 +83,19 @@ def volunteering(community: Any, month: dt.date) -> dict[str, float | int]:
 
 @figure("partners")
 def partners(community: Any, month: dt.date) -> dict[str, int]:
+    """Partners that had joined and projects that had started by the month's last day (a partner no longer
+    active is not counted: when it stopped is not recorded)."""
+    day = last_day(month)
     return {
-        "partners": Partner.objects.filter(community=community).count(),
-        "projects": Project.objects.filter(community=community).count(),
+        "partners": Partner.objects.filter(community=community, active=True, joined_on__lte=day).count(),
+        "projects": Project.objects.filter(community=community, starts_on__lte=day).count(),
     }
 
 
 @figure("fund")
 def fund(community: Any, month: dt.date) -> dict[str, int]:
-    summary = fund_summary(community=community)
+    """The fund as it stood at the end of the month (today for the month under way)."""
+    summary = fund_summary(community=community, until=month_span(month)[1])
     return {
         "raised_yuan": summary.raised_fen // 100,
         "granted_yuan": summary.granted_fen // 100,
