@@ -113,10 +113,7 @@ def fund_summary(*, community: Community, until: dt.datetime | None = None) -> F
     donations = Donation.objects.filter(community=community)
     if until:
         donations = donations.filter(received_on__lt=until.date())
-    if fund is None:
-        held = 0
-    else:
-        held = fund.balance if until is None else _sum(entries.filter(account=fund))
+    held = _sum(entries.filter(account=fund)) if until else (fund.balance if fund is not None else 0)
     return FundSummary(
         raised_fen=raised + reversed_deposits,
         donations=donations.count(),
