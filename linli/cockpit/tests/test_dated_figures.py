@@ -102,9 +102,8 @@ def test_a_closed_month_is_read_as_stored_and_computed_again_only_when_asked(com
 
 
 def test_a_value_entered_for_march_reaches_the_later_months_already_stored(
-    community, users, monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks
+    community, users, monkeypatch, django_capture_on_commit_callbacks
 ):
-    settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2026, 5, 10))
     for month in (MARCH, APRIL, MAY):
         services.snapshot_refresh(community=community, month=month)
