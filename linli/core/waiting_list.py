@@ -1,6 +1,7 @@
-"""Places counted against a capacity, with a waiting list behind them: the shape shared by course seats, time-slot
-bookings and volunteer sign-ups. The caller has locked the row that counts the places taken (`holder`), so two
-requests never take the last place together; the count changes in the database and on the instance alike."""
+"""Places counted against a capacity, and the waiting list some keep behind them: course seats, time-slot
+bookings, volunteer sign-ups, canteen meals and childcare places. The caller has locked the row that counts the
+places taken (`holder`), so two requests never take the last place together; the count changes in the database and
+on the instance alike."""
 
 from typing import TypeVar
 
