@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 from linli.audit.services import audit_record, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import notify
@@ -255,10 +255,9 @@ def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.dat
             raise Conflict(
                 _("%(name)s has already ordered this meal.") % {"name": resident.name}, code="already_ordered"
             )
-        if menu.ordered >= menu.capacity:
+        if not place_take(menu, taken="ordered", capacity=menu.capacity):
             raise Conflict(_("This meal is sold out."), code="sold_out")
         q = quote(menu=menu, resident=resident)
-        Menu.objects.filter(pk=menu.pk).update(ordered=F("ordered") + 1)
         order = MealOrder.objects.create(
             community=menu.community,
             menu=menu,
@@ -309,7 +308,7 @@ def meal_order_cancel(*, actor: Any, order: MealOrder, now: dt.datetime | None =
         before = snapshot(order)
         order.status = MealOrder.Status.CANCELLED
         order.save(update_fields=["status"])
-        Menu.objects.filter(pk=menu.pk).update(ordered=F("ordered") - 1)
+        place_give_back(menu, taken="ordered")
         for charge in MealCharge.objects.filter(order=order, reverses__isnull=True, reversed_by__isnull=True):
             MealCharge.objects.create(
                 community=order.community,
