@@ -73,6 +73,8 @@ def test_hubs_asked_before_grading_are_placed_after_it_and_an_interrupted_placem
     run.refresh_from_db()
     assert run.hub_status == HubStatus.DONE and site_calls["calls"] == 2
     assert run.communities.filter(status="done").count() == 3  # the communities graded were not graded again
+    [kept] = run.hub_placements.all()  # the placement kept follows the run's: stopped, waiting again, done
+    assert kept.status == HubStatus.DONE and kept.result == run.hub_result and kept.requested_by == planner
     siting = run.hub_result["siting"]
     # one hub: in 新街, where 3 elderly and an infant have none of the items within reach
     xinjie = run.communities.get(community__code="xinjie").community
