@@ -1,6 +1,7 @@
 """The figures beside the indicators read a past month as it was too: reports open on its last day, partners that
 had joined, the fund as it stood; a value entered late reaches the later stored months; a closed month is stored
-once and read, and computed again only when asked."""
+once and read, and computed again only when asked;
+a partner that left counts in the months before it left."""
 
 import datetime as dt
 import io
@@ -17,6 +18,7 @@ from linli.conftest import make_resident
 from linli.core.scenarios import Scenario
 from linli.fund.models import Donation
 from linli.fund.services.donations import donation_record
+from linli.partners import services as partner_services
 from linli.partners.models import Partner, PartnerKind, Project
 from linli.people import services as people_services
 from linli.reports.models import Category, Report
@@ -24,7 +26,7 @@ from linli.reports.services import report_submit
 
 pytestmark = pytest.mark.django_db
 
-MARCH, APRIL, MAY = dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1)
+MARCH, APRIL, MAY, JUNE = dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1), dt.date(2026, 6, 1)
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -118,3 +120,17 @@ def test_a_value_entered_for_march_reaches_the_later_months_already_stored(
         )
     values = {s.month: s.values["parking_per_household"] for s in Snapshot.objects.filter(community=community)}
     assert values == {MARCH: 0.8, APRIL: 0.8, MAY: 0.8}
+
+
+def test_a_partner_that_joined_in_march_and_left_in_may_counts_in_march_and_april_only(community, users, monkeypatch):
+    tea_house = Partner.objects.create(
+        community=community, name="老街坊茶馆", kind=PartnerKind.values[0], joined_on=dt.date(2026, 3, 2)
+    )
+    Partner.objects.create(  # left before its leaving day was kept: gone before any month
+        community=community, name="旧书店", kind=PartnerKind.values[0], joined_on=dt.date(2025, 1, 1), active=False
+    )
+    partner_services.partner_deactivate(actor=users["community_admin"], partner=tea_house, on=dt.date(2026, 5, 12))
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2026, 7, 10))
+    counted = {month: FIGURES["partners"](community, month)["partners"] for month in (MARCH, APRIL, MAY, JUNE)}
+    assert counted == {MARCH: 1, APRIL: 1, MAY: 0, JUNE: 0}
+    assert FIGURES["partners"](community, dt.date(2026, 2, 1))["partners"] == 0
