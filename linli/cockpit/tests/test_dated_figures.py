@@ -1,6 +1,6 @@
 """The figures beside the indicators read a past month as it was too: reports open on its last day, partners that
 had joined, the fund as it stood; a value entered late reaches the later stored months; a closed month is stored
-once and read, and computed again only when asked;
+once and read, and computed again only when asked; months the scheduled job missed are stored when it runs again;
 a partner that left counts in the months before it left."""
 
 import datetime as dt
@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from freezegun import freeze_time
 
 from linli.cockpit import services
 from linli.cockpit.models import Snapshot
@@ -134,3 +135,17 @@ def test_a_partner_that_joined_in_march_and_left_in_may_counts_in_march_and_apri
     counted = {month: FIGURES["partners"](community, month)["partners"] for month in (MARCH, APRIL, MAY, JUNE)}
     assert counted == {MARCH: 1, APRIL: 1, MAY: 0, JUNE: 0}
     assert FIGURES["partners"](community, dt.date(2026, 2, 1))["partners"] == 0
+
+
+def test_closed_months_the_job_missed_are_stored_back_to_the_first_records_once(community, monkeypatch):
+    with freeze_time("2026-03-15 10:00:00"):  # the register begins in March
+        make_resident(community, name="早住户", birth=dt.date(1950, 1, 1), seq=1)
+    with freeze_time("2026-07-03 09:00:00"):  # the job was down from March until July
+        assert services.closed_months_refresh(communities=[community]) == 4
+        assert services.closed_months_refresh(communities=[community]) == 0  # stored after they ended: kept
+    stored = Snapshot.objects.filter(community=community).order_by("month")
+    assert list(stored.values_list("month", flat=True)) == [MARCH, APRIL, MAY, JUNE]
+    monkeypatch.setattr(services, "MAX_MONTHS_BACK", 2)
+    with freeze_time("2026-11-02 09:00:00"):  # down again: only the last two closed months are caught up
+        assert services.closed_months_refresh(communities=[community]) == 2
+    assert list(stored.values_list("month", flat=True))[-3:] == [JUNE, dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
