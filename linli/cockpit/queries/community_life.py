@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from linli.company.selectors import month_entries, statement_of
 from linli.fund.selectors import fund_summary
@@ -83,11 +83,12 @@ def volunteering(community: Any, month: dt.date) -> dict[str, float | int]:
 
 @figure("partners")
 def partners(community: Any, month: dt.date) -> dict[str, int]:
-    """Partners that had joined and projects that had started by the month's last day (a partner no longer
-    active is not counted: when it stopped is not recorded)."""
+    """Partners that had joined and not yet left, and projects that had started, by the month's last day (an
+    inactive partner whose leaving day is not recorded counts as gone before any month)."""
     day = last_day(month)
+    still_there = Q(active=True) | Q(ended_on__gt=day)
     return {
-        "partners": Partner.objects.filter(community=community, active=True, joined_on__lte=day).count(),
+        "partners": Partner.objects.filter(still_there, community=community, joined_on__lte=day).count(),
         "projects": Project.objects.filter(community=community, starts_on__lte=day).count(),
     }
 

@@ -1,6 +1,7 @@
 """The figures beside the indicators read a past month as it was too: reports open on its last day, partners that
 had joined, the fund as it stood; a value entered late reaches the later stored months; a closed month is stored
-once and read, and computed again only when asked."""
+once and read, and computed again only when asked; months the scheduled job missed are stored when it runs again;
+a partner that left counts in the months before it left."""
 
 import datetime as dt
 import io
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from freezegun import freeze_time
 
 from linli.cockpit import services
 from linli.cockpit.models import Snapshot
@@ -17,6 +19,7 @@ from linli.conftest import make_resident
 from linli.core.scenarios import Scenario
 from linli.fund.models import Donation
 from linli.fund.services.donations import donation_record
+from linli.partners import services as partner_services
 from linli.partners.models import Partner, PartnerKind, Project
 from linli.people import services as people_services
 from linli.reports.models import Category, Report
@@ -24,7 +27,7 @@ from linli.reports.services import report_submit
 
 pytestmark = pytest.mark.django_db
 
-MARCH, APRIL, MAY = dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1)
+MARCH, APRIL, MAY, JUNE = dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1), dt.date(2026, 6, 1)
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -118,3 +121,31 @@ def test_a_value_entered_for_march_reaches_the_later_months_already_stored(
         )
     values = {s.month: s.values["parking_per_household"] for s in Snapshot.objects.filter(community=community)}
     assert values == {MARCH: 0.8, APRIL: 0.8, MAY: 0.8}
+
+
+def test_a_partner_that_joined_in_march_and_left_in_may_counts_in_march_and_april_only(community, users, monkeypatch):
+    tea_house = Partner.objects.create(
+        community=community, name="老街坊茶馆", kind=PartnerKind.values[0], joined_on=dt.date(2026, 3, 2)
+    )
+    Partner.objects.create(  # left before its leaving day was kept: gone before any month
+        community=community, name="旧书店", kind=PartnerKind.values[0], joined_on=dt.date(2025, 1, 1), active=False
+    )
+    partner_services.partner_deactivate(actor=users["community_admin"], partner=tea_house, on=dt.date(2026, 5, 12))
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2026, 7, 10))
+    counted = {month: FIGURES["partners"](community, month)["partners"] for month in (MARCH, APRIL, MAY, JUNE)}
+    assert counted == {MARCH: 1, APRIL: 1, MAY: 0, JUNE: 0}
+    assert FIGURES["partners"](community, dt.date(2026, 2, 1))["partners"] == 0
+
+
+def test_closed_months_the_job_missed_are_stored_back_to_the_first_records_once(community, monkeypatch):
+    with freeze_time("2026-03-15 10:00:00"):  # the register begins in March
+        make_resident(community, name="早住户", birth=dt.date(1950, 1, 1), seq=1)
+    with freeze_time("2026-07-03 09:00:00"):  # the job was down from March until July
+        assert services.closed_months_refresh(communities=[community]) == 4
+        assert services.closed_months_refresh(communities=[community]) == 0  # stored after they ended: kept
+    stored = Snapshot.objects.filter(community=community).order_by("month")
+    assert list(stored.values_list("month", flat=True)) == [MARCH, APRIL, MAY, JUNE]
+    monkeypatch.setattr(services, "MAX_MONTHS_BACK", 2)
+    with freeze_time("2026-11-02 09:00:00"):  # down again: only the last two closed months are caught up
+        assert services.closed_months_refresh(communities=[community]) == 2
+    assert list(stored.values_list("month", flat=True))[-3:] == [JUNE, dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
