@@ -111,7 +111,7 @@ def register_export_detail(request: HttpRequest, export_id: int) -> dict[str, An
 
 
 @router.get("/register/exports/{export_id}/file", url_name="register_export_file")
-def register_export_file(request: HttpRequest, export_id: int) -> HttpResponse:
+def register_export_file(request: HttpRequest, export_id: int) -> FileResponse:
     """The written workbook (409 while it is being written, 404 once expired); each download is audited."""
     export = selectors.register_export_get(user=request.user, pk=export_id)
     opened = register_services.register_export_open(actor=request.user, export=export)

@@ -118,7 +118,7 @@ def register_export_detail(request: HttpRequest, code: str, pk: int) -> HttpResp
 
 
 @login_required
-def register_export_download(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def register_export_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
     community = community_get(code=code, user=request.user)
     export = selectors.register_export_get(user=request.user, community=community, pk=pk)
     opened = register_services.register_export_open(actor=request.user, export=export)
