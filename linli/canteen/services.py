@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.confirm import require_confirmation
@@ -20,7 +20,7 @@ from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
-from linli.notifications.services import notify
+from linli.notifications.services import in_language_of, notify
 from linli.payments import services as payment_services
 from linli.payments.models import Purpose
 from linli.people.models import Resident
@@ -279,12 +279,9 @@ def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.dat
             after={**snapshot(order), "payer": q.payer, "subsidy_fen": q.subsidy_fen},
         )
         user = resident.user or actor
-        notify(
-            user=user,
-            community=menu.community,
-            url="/services/my/",
-            title=_("Meal ordered: %(day)s %(meal)s") % {"day": menu.day, "meal": menu.get_meal_display()},
-        )
+        with in_language_of(user):
+            title = _("Meal ordered: %(day)s %(meal)s") % {"day": menu.day, "meal": menu.get_meal_display()}
+        notify(user=user, community=menu.community, url="/services/my/", title=title)
     return order
 
 
@@ -395,13 +392,16 @@ def _require_confirmation(affected: list[MealOrder], confirmed: int | None) -> N
     )
 
 
-def _cancel_for_change(actor: Any, orders: list[MealOrder], title: str, reason: str, now: dt.datetime) -> None:
-    """Cancel each order through `meal_order_cancel` (charges reversed) and tell the diner (or whoever ordered)."""
+def _cancel_for_change(actor: Any, orders: list[MealOrder], title: Any, reason: str, now: dt.datetime) -> None:
+    """Cancel each order through `meal_order_cancel` (charges reversed) and tell the diner (or whoever ordered),
+    in their own language: `title` is a lazy text with %(what)s for the meal."""
     for order in orders:
         meal_order_cancel(actor=actor, order=order, now=now)
         user = order.resident.user or order.ordered_by
         if user is not None:
-            notify(user=user, title=title, body=reason, community=order.community, url="/services/my/")
+            with in_language_of(user):
+                text = str(title) % {"what": _describe_menu(order.menu)}
+            notify(user=user, title=text, body=reason, community=order.community, url="/services/my/")
 
 
 def _orders_told_of_new_time(menu: Menu, cancelled: list[MealOrder]) -> list[MealOrder]:
@@ -486,7 +486,7 @@ def menu_update(
         _cancel_for_change(
             actor,
             affected,
-            _("Your meal order was cancelled and refunded: %(what)s changed") % {"what": _describe_menu(menu)},
+            gettext_lazy("Your meal order was cancelled and refunded: %(what)s changed"),
             reason,
             now,
         )
@@ -500,10 +500,14 @@ def menu_update(
         for order in told:
             user = order.resident.user or order.ordered_by
             if user is not None:
+                with in_language_of(user):
+                    title = _("New serving time for %(what)s: %(time)s") % {
+                        "what": _describe_menu(menu),
+                        "time": menu.serving,
+                    }
                 notify(
                     user=user,
-                    title=_("New serving time for %(what)s: %(time)s")
-                    % {"what": _describe_menu(menu), "time": menu.serving},
+                    title=title,
                     body=reason,
                     community=order.community,
                     url="/services/my/",
@@ -543,7 +547,7 @@ def menu_withdraw(
         _cancel_for_change(
             actor,
             affected,
-            _("Your meal order was cancelled and refunded: %(what)s was withdrawn") % {"what": _describe_menu(menu)},
+            gettext_lazy("Your meal order was cancelled and refunded: %(what)s was withdrawn"),
             reason,
             now,
         )

@@ -12,7 +12,7 @@ from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
-from linli.notifications.services import notify
+from linli.notifications.services import in_language_of, notify
 from linli.people.ages import age_on
 from linli.people.models import Resident
 
@@ -186,11 +186,12 @@ def _decide(actor: Any, application: Application, status: str, reason: str, now:
             actor=actor, action=f"childcare.{status}", instance=application, before=before, after=snapshot(application)
         )
         if application.applied_by is not None:
-            title = (
-                _("Childcare place offered: %(group)s")
-                if status == Application.Status.ADMITTED
-                else _("Childcare application declined: %(group)s")
-            ) % {"group": group}
+            with in_language_of(application.applied_by):
+                title = (
+                    _("Childcare place offered: %(group)s")
+                    if status == Application.Status.ADMITTED
+                    else _("Childcare application declined: %(group)s")
+                ) % {"group": group}
             notify(
                 user=application.applied_by, title=title, body=reason, community=group.community, url="/services/my/"
             )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.confirm import require_confirmation
@@ -14,7 +15,7 @@ from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import first_waiting, place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
-from linli.notifications.services import notify
+from linli.notifications.services import in_language_of, notify
 from linli.payments import services as payment_services
 from linli.payments.models import Purpose
 from linli.people.models import Resident
@@ -171,10 +172,11 @@ def enrol(
         )
         audit_record(actor=actor, action="course.enrol", instance=enrolment, after=snapshot(enrolment))
         who = (resident.user if resident else staff) or actor
-        title = {
-            Enrolment.Status.ENROLLED: _("Enrolled: %(course)s"),
-            Enrolment.Status.UNPAID: _("Pay the class fee to take the seat: %(course)s"),
-        }.get(status, _("On the waiting list: %(course)s")) % {"course": course.title}
+        with in_language_of(who):
+            title = {
+                Enrolment.Status.ENROLLED: _("Enrolled: %(course)s"),
+                Enrolment.Status.UNPAID: _("Pay the class fee to take the seat: %(course)s"),
+            }.get(status, _("On the waiting list: %(course)s")) % {"course": course.title}
         notify(user=who, title=title, community=course.community, url=_where(enrolment))
     return enrolment
 
@@ -250,9 +252,11 @@ def _withdraw_locked(enrolment: Enrolment, course: Course, *, actor: Any, now: d
             nxt.save(update_fields=["status", "pay_by"])
             who = (nxt.resident.user if nxt.resident else nxt.staff) or nxt.enrolled_by
             if who is not None:
+                with in_language_of(who):
+                    title = _("A seat came free: %(course)s") % {"course": course.title}
                 notify(
                     user=who,
-                    title=_("A seat came free: %(course)s") % {"course": course.title},
+                    title=title,
                     community=course.community,
                     url=_where(nxt),
                 )
@@ -277,9 +281,11 @@ def enrolment_paid(*, enrolment_id: int, now: dt.datetime) -> str:
     audit_record(actor=None, action="course.paid", instance=enrolment, before=before, after=snapshot(enrolment))
     who = enrolment.resident.user if enrolment.resident else None
     if who is not None:
+        with in_language_of(who):
+            title = _("Paid and enrolled: %(course)s") % {"course": enrolment.course.title}
         notify(
             user=who,
-            title=_("Paid and enrolled: %(course)s") % {"course": enrolment.course.title},
+            title=title,
             community=enrolment.community,
             url="/services/my/",
         )
@@ -413,8 +419,9 @@ def _check_in_term(term: Term, starts: list[dt.datetime]) -> None:
         )
 
 
-def _tell_learners(course: Course, title: str) -> int:
-    """Notify everyone enrolled or waiting; returns how many were told."""
+def _tell_learners(course: Course, title: Any, **params: Any) -> int:
+    """Notify everyone enrolled or waiting, each in their own language (`title` lazy, filled with `params` and
+    the course's title); returns how many were told."""
     told: set[int] = set()
     active = Enrolment.objects.filter(course=course, status__in=Enrolment.ACTIVE).select_related(
         "resident__user", "staff", "enrolled_by"
@@ -424,7 +431,9 @@ def _tell_learners(course: Course, title: str) -> int:
         if who is None or who.pk in told:
             continue
         told.add(who.pk)
-        notify(user=who, title=title, community=course.community, url="/services/my/")
+        with in_language_of(who):
+            text = str(title) % {"course": course.title, **params}
+        notify(user=who, title=text, community=course.community, url="/services/my/")
     return len(told)
 
 
@@ -502,8 +511,9 @@ def course_update(*, actor: Any, course: Course, confirm: bool = False, **change
         if moved and affected:
             _tell_learners(
                 course,
-                _("%(course)s now meets %(when)s at %(where)s")
-                % {"course": course.title, "when": course.schedule or "—", "where": course.facility.name},
+                gettext_lazy("%(course)s now meets %(when)s at %(where)s"),
+                when=course.schedule or "—",
+                where=course.facility.name,
             )
     return course
 
@@ -597,10 +607,7 @@ def session_cancel(*, actor: Any, session: Session, now: dt.datetime | None = No
             after=snapshot(session),
         )
         when = timezone.localtime(session.starts_at)
-        _tell_learners(
-            course,
-            _("Cancelled: %(course)s on %(when)s") % {"course": course.title, "when": f"{when:%m-%d %H:%M}"},
-        )
+        _tell_learners(course, gettext_lazy("Cancelled: %(course)s on %(when)s"), when=f"{when:%m-%d %H:%M}")
     return session
 
 

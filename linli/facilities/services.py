@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.confirm import require_confirmation
@@ -18,7 +18,7 @@ from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.uploads import MAX_IMAGE_PIXELS, files_removed_on_error, image_decoding, upload_read
 from linli.core.waiting_list import first_waiting, place_give_back, place_take
-from linli.notifications.services import notify
+from linli.notifications.services import in_language_of, notify
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
@@ -501,7 +501,7 @@ def slot_cancel(*, actor: Any, slot: Slot, reason: str = "", confirm_affected: i
             booking.status = Booking.Status.CANCELLED
             booking.cancelled_at = now
             booking.save(update_fields=["status", "cancelled_at"])
-            _tell(booking, _("Cancelled by the community: %(what)s") % {"what": _describe(booking)}, reason)
+            _tell(booking, gettext_lazy("Cancelled by the community: %(what)s"), reason)
         slot.cancelled = True
         slot.booked = 0
         slot.save(update_fields=["cancelled", "booked"])
@@ -523,12 +523,15 @@ def _describe(booking: Booking) -> str:
     return f"{booking.slot.service.name} {local:%m-%d %H:%M}"
 
 
-def _tell(booking: Booking, title: str, body: str = "") -> None:
+def _tell(booking: Booking, title: Any, body: str = "") -> None:
+    """`title`: a lazy text with %(what)s for the booking, worded in the recipient's language."""
     user = booking.resident.user
     if user is None and booking.booked_by_id:
         user = booking.booked_by
     if user is not None:
-        notify(user=user, title=title, body=body, community=booking.community, url="/services/my/")
+        with in_language_of(user):
+            text = str(title) % {"what": _describe(booking)}
+        notify(user=user, title=text, body=body, community=booking.community, url="/services/my/")
 
 
 def booking_create(
@@ -583,11 +586,11 @@ def booking_create(
         )
         audit_record(actor=actor, action="booking.create", instance=booking, after=snapshot(booking))
         if status == Booking.Status.CONFIRMED:
-            _tell(booking, _("Booked: %(what)s") % {"what": _describe(booking)})
+            _tell(booking, gettext_lazy("Booked: %(what)s"))
         elif status == Booking.Status.UNPAID:
-            _tell_to_pay(booking, _("Pay to confirm: %(what)s") % {"what": _describe(booking)})
+            _tell_to_pay(booking, gettext_lazy("Pay to confirm: %(what)s"))
         else:
-            _tell(booking, _("On the waiting list: %(what)s") % {"what": _describe(booking)})
+            _tell(booking, gettext_lazy("On the waiting list: %(what)s"))
     return booking
 
 
@@ -600,18 +603,17 @@ def _pay_by(slot: Slot, now: dt.datetime) -> dt.datetime:
     return min(now + booking_payment.hold, slot.starts_at)
 
 
-def _tell_to_pay(booking: Booking, title: str) -> None:
+def _tell_to_pay(booking: Booking, title: Any) -> None:
+    """`title`: a lazy text with %(what)s for the booking, worded in the recipient's language."""
     url = booking_payment.pay_url(booking) if booking_payment.pay_url else "/services/my/"
     user = booking.resident.user or booking.booked_by
     if user is not None and booking.pay_by is not None:
-        notify(
-            user=user,
-            community=booking.community,
-            title=title,
-            body=_("The place is held until %(time)s; unpaid by then, it goes to the next person.")
-            % {"time": f"{timezone.localtime(booking.pay_by):%m-%d %H:%M}"},
-            url=url,
-        )
+        with in_language_of(user):
+            text = str(title) % {"what": _describe(booking)}
+            body = _("The place is held until %(time)s; unpaid by then, it goes to the next person.") % {
+                "time": f"{timezone.localtime(booking.pay_by):%m-%d %H:%M}"
+            }
+        notify(user=user, community=booking.community, title=text, body=body, url=url)
 
 
 def _promote_waiting(slot: Slot) -> Booking | None:
@@ -625,11 +627,11 @@ def _promote_waiting(slot: Slot) -> Booking | None:
     if _pay_first(waiting.price_fen):
         waiting.status, waiting.pay_by = Booking.Status.UNPAID, _pay_by(slot, timezone.now())
         waiting.save(update_fields=["status", "pay_by"])
-        _tell_to_pay(waiting, _("A place came free, pay to confirm: %(what)s") % {"what": _describe(waiting)})
+        _tell_to_pay(waiting, gettext_lazy("A place came free, pay to confirm: %(what)s"))
         return waiting
     waiting.status = Booking.Status.CONFIRMED
     waiting.save(update_fields=["status"])
-    _tell(waiting, _("A place came free, you are booked: %(what)s") % {"what": _describe(waiting)})
+    _tell(waiting, gettext_lazy("A place came free, you are booked: %(what)s"))
     return waiting
 
 
@@ -701,7 +703,7 @@ def booking_paid(*, booking_id: int, now: dt.datetime) -> str:
     booking.pay_by = None
     booking.save(update_fields=["status", "pay_by"])
     audit_record(actor=None, action="booking.paid", instance=booking, before=before, after=snapshot(booking))
-    _tell(booking, _("Paid and booked: %(what)s") % {"what": _describe(booking)})
+    _tell(booking, gettext_lazy("Paid and booked: %(what)s"))
     return ""
 
 
@@ -728,7 +730,7 @@ def bookings_expire_unpaid(*, now: dt.datetime | None = None) -> int:
                 if booking.status != Booking.Status.UNPAID:
                     continue
                 _cancel_locked(booking, slot, actor=None, now=now, reason=_("Not paid in time"))
-                _tell(booking, _("Not paid in time, the place was given up: %(what)s") % {"what": _describe(booking)})
+                _tell(booking, gettext_lazy("Not paid in time, the place was given up: %(what)s"))
         except Conflict:
             continue  # paid at the last moment: the notification confirms it
         count += 1

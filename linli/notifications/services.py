@@ -2,10 +2,18 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from .models import Notification
 from .sms import send_sms
+
+
+def in_language_of(user: Any) -> translation.override:
+    """Texts made inside read in the user's chosen language (the site's when none): a notification is read later
+    by its recipient, not by whoever caused it. `with in_language_of(user): title = _("…")`."""
+    return translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE)
 
 
 def notify(*, user: Any, title: str, body: str = "", url: str = "", community: Any = None, sms: bool = False) -> None:

@@ -4,6 +4,7 @@ a payment keeps names, days and times only, so a meal paid on an English page re
 A purpose whose words are translated describes its payments from their subjects (the handler's `describe`);
 a top-up says so in the reader's language; the others show what they keep (names and quantities)."""
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -31,3 +32,12 @@ def describe(payments: Iterable[Payment]) -> None:
         for payment in rows:
             found = texts.get(payment.subject_id) if payment.subject_id is not None else None
             payment.described = found or payment.description
+
+
+def described_now(payment: Payment) -> str:
+    """What one payment paid for, in the active language, leaving the payment's own `described` as it was (a
+    notification is worded for its recipient while the payment is still shown to whoever paid it in)."""
+    probe = copy.copy(payment)
+    probe.__dict__.pop("_described", None)
+    describe([probe])
+    return probe.described

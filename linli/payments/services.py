@@ -28,12 +28,13 @@ from linli.ledger import selectors as ledger_selectors
 from linli.ledger import services as ledger
 from linli.ledger.models import MAX_ORDER_QUANTITY, Order, Product, TransactionKind, Unit
 from linli.ledger.money import yuan
-from linli.notifications.services import notify
+from linli.notifications.services import in_language_of, notify
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
 
 from . import rules, selectors
+from .descriptions import described_now
 from .models import Difference, Method, Payment, Purpose, Reconciliation, Refund
 from .providers import COUNTER, AlreadyPaid, BadNotification, Notice, ProviderError, get_provider, online_provider
 from .providers.statement import day_bounds
@@ -266,22 +267,23 @@ def _book(
         # nothing to deliver: the money goes straight back
         _refund(payment, amount=payment.amount_fen, reason=failure, actor=actor, now=now)
         return
-    if payment.purpose == Purpose.TOPUP:
-        if payment.payer.user_id:
-            notify(
-                user=payment.payer.user,
-                community=payment.payer.community,
-                title=_("Topped up: %(amount)s") % {"amount": yuan(payment.amount_fen)},
-                body=_("Your balance is now %(balance)s.") % {"balance": yuan(selectors.stored_balance(payment.payer))},
-                url=reverse("payments:balance"),
-            )
+    user = payment.payer.user if payment.payer.user_id else None
+    if user is None:
         return
-    if payment.purpose == Purpose.MARKETPLACE and payment.payer.user_id:
+    if payment.purpose == Purpose.TOPUP:
+        with in_language_of(user):  # read later by the payer, whoever took the money
+            title = _("Topped up: %(amount)s") % {"amount": yuan(payment.amount_fen)}
+            body = _("Your balance is now %(balance)s.") % {"balance": yuan(selectors.stored_balance(payment.payer))}
+        notify(user=user, community=payment.payer.community, title=title, body=body, url=reverse("payments:balance"))
+    elif payment.purpose == Purpose.MARKETPLACE:
+        with in_language_of(user):
+            title = _("Paid: %(what)s") % {"what": described_now(payment)}
+            body = _("Show the code under 我的 › orders to the merchant.")
         notify(
-            user=payment.payer.user,
+            user=user,
             community=payment.payer.community,
-            title=_("Paid: %(what)s") % {"what": payment.description},
-            body=_("Show the code under 我的 › orders to the merchant."),
+            title=title,
+            body=body,
             url=f"/ledger/orders/{payment.order_id}/" if payment.order_id else "/ledger/orders/",
         )
 
@@ -315,7 +317,7 @@ def _refund(payment: Payment, *, amount: int, reason: str, actor: Any, now: dt.d
         to_account=ledger.clearing_account(community, payment.provider),
         amount_fen=amount,
         idempotency_key=f"refund:{out_refund_no}",
-        memo=(reason or payment.description)[:200],
+        memo=payment.description,  # neutral: the statement says why in its reader's language
         actor=actor,
         kind=TransactionKind.TRANSFER,
         now=now,
@@ -617,7 +619,7 @@ def subject_cancelled(
             to_account=ledger.resident_account(payment.payer, Unit.FEN),
             amount_fen=amount,
             idempotency_key=f"release:{payment.out_trade_no}R{n}",
-            memo=reason[:200],
+            memo=payment.description,
             actor=actor,
             kind=TransactionKind.TRANSFER,
             now=now,

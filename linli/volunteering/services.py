@@ -21,7 +21,7 @@ from linli.facilities.models import Booking, Facility, Slot
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger import services as ledger
 from linli.ledger.codes import RuleCode
-from linli.notifications.services import notify
+from linli.notifications.services import in_language_of, notify
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
@@ -345,10 +345,12 @@ def activity_cancel(*, actor: Actor, activity: Activity, reason: str) -> Activit
         activity.save(update_fields=["status", "signed_up"])
         for s in signups:
             if s.resident.user:
+                with in_language_of(s.resident.user):
+                    title = _("Cancelled: %(t)s") % {"t": activity.title}
                 notify(
                     user=s.resident.user,
                     community=activity.community,
-                    title=_("Cancelled: %(t)s") % {"t": activity.title},
+                    title=title,
                     body=reason,
                     url=f"/volunteer/activities/{activity.pk}/",
                 )
@@ -421,10 +423,12 @@ def signup_cancel(*, actor: Actor, signup: SignUp, now: dt.datetime | None = Non
                 waiting.status = SignUp.Status.CONFIRMED
                 waiting.save(update_fields=["status"])
                 if waiting.resident.user:
+                    with in_language_of(waiting.resident.user):
+                        title = _("A place came free: %(t)s") % {"t": activity.title}
                     notify(
                         user=waiting.resident.user,
                         community=activity.community,
-                        title=_("A place came free: %(t)s") % {"t": activity.title},
+                        title=title,
                         url=f"/volunteer/activities/{activity.pk}/",
                     )
         audit_record(
@@ -561,12 +565,9 @@ def record_confirm(
             actor=actor, action="service_record.confirm", instance=record, before=before, after=snapshot(record)
         )
         if record.resident.user:
-            notify(
-                user=record.resident.user,
-                community=record.community,
-                url="/volunteer/my/",
-                title=_("%(h)s hours confirmed, %(p)s points earned") % {"h": record.hours, "p": record.points},
-            )
+            with in_language_of(record.resident.user):
+                title = _("%(h)s hours confirmed, %(p)s points earned") % {"h": record.hours, "p": record.points}
+            notify(user=record.resident.user, community=record.community, url="/volunteer/my/", title=title)
     return record
 
 
@@ -613,12 +614,10 @@ def record_reject(*, actor: Actor, record: ServiceRecord, reason: str) -> Servic
             after={**snapshot(record), "reason": reason},
         )
         if record.resident.user:
+            with in_language_of(record.resident.user):
+                title = _("Hours not confirmed: %(t)s") % {"t": record.activity.title}
             notify(
-                user=record.resident.user,
-                community=record.community,
-                url="/volunteer/my/",
-                title=_("Hours not confirmed: %(t)s") % {"t": record.activity.title},
-                body=reason,
+                user=record.resident.user, community=record.community, url="/volunteer/my/", title=title, body=reason
             )
     return record
 

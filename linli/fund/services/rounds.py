@@ -14,7 +14,7 @@ from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.validators import text_clean
 from linli.facilities.money import fen_to_yuan
-from linli.notifications.services import notify
+from linli.notifications.services import in_language_of, notify
 from linli.partners.models import Partner
 from linli.places.models import Community
 
@@ -300,11 +300,11 @@ def application_decide(
         locked.save(update_fields=["status", "approved_fen", "decided_by", "decided_at", "decision_note"])
         audit_record(actor=actor, action="fund.decide", instance=locked, before=before, after=snapshot(locked))
         if locked.submitted_by:
+            with in_language_of(locked.submitted_by):
+                title = (_("Grant approved: %(t)s") if approve else _("Grant not approved: %(t)s")) % {
+                    "t": locked.title
+                }
             notify(
-                user=locked.submitted_by,
-                community=community,
-                url=f"/fund/{community.code}/",
-                title=(_("Grant approved: %(t)s") if approve else _("Grant not approved: %(t)s")) % {"t": locked.title},
-                body=note,
+                user=locked.submitted_by, community=community, url=f"/fund/{community.code}/", title=title, body=note
             )
     return locked

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
-from linli.notifications.services import notify
+from linli.notifications.services import in_language_of, notify
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
@@ -110,12 +110,16 @@ def merchant_decide(
                 RoleAssignment.objects.get_or_create(user=user, role=Role.MERCHANT_STAFF, community=locked.community)
         audit_record(actor=actor, action="merchant.decide", instance=locked, before=before, after=snapshot(locked))
         for user in staff:
+            with in_language_of(user):
+                title = (
+                    _("Your merchant application was approved")
+                    if approve
+                    else _("Your merchant application was declined")
+                )
             notify(
                 user=user,
                 community=locked.community,
-                title=_("Your merchant application was approved")
-                if approve
-                else _("Your merchant application was declined"),
+                title=title,
                 body=locked.name,
                 url=f"/market/merchant/{locked.pk}/",
             )
@@ -341,10 +345,12 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
         locked.save(update_fields=["status", "redemption", "redeemed_at", "redeemed_by"])
         _audit_txn(actor, txn, "order.redeem", order=locked.pk)
         if order.resident.user_id:
+            with in_language_of(order.resident.user):
+                title = _("Redeemed: %(product)s") % {"product": locked.product.name}
             notify(
                 user=order.resident.user,
                 community=order.resident.community,
-                title=_("Redeemed: %(product)s") % {"product": locked.product.name},
+                title=title,
                 body=merchant.name,
                 url="/market/orders/",
             )
@@ -400,10 +406,12 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
         for hook in payment_hooks.order_refunded:  # yuan paid through a provider goes back through it
             hook(order=locked, actor=actor, now=now)
         if locked.resident.user_id and locked.resident.user_id != getattr(actor, "pk", None):
+            with in_language_of(locked.resident.user):
+                title = _("Refunded: %(product)s") % {"product": product.name}
             notify(
                 user=locked.resident.user,
                 community=locked.resident.community,
-                title=_("Refunded: %(product)s") % {"product": product.name},
+                title=title,
                 body=reason,
                 url="/ledger/",
             )

@@ -229,3 +229,36 @@ def test_ledger_check_compares_payments_with_their_postings_and_the_gateway(shop
     problems = ledger_check().problems
     assert any("NOTPAY at the provider" in p for p in problems), problems
     assert any("refunds sum to 0" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("staff_language", "payer_language", "title"), [("en", "zh-hans", "已支付："), ("zh-hans", "en", "Paid: ")]
+)
+def test_a_counter_payment_tells_the_payer_in_the_payers_language_and_the_ledger_keeps_names_only(
+    shopper: Any,
+    yuan_product: Any,
+    operator: Any,
+    staff_language: str,
+    payer_language: str,
+    title: str,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.utils import translation
+
+    from linli.ledger.models import Transaction
+    from linli.notifications.models import Notification
+
+    shopper.user.language = payer_language
+    shopper.user.save(update_fields=["language"])
+    fund(shopper, 20)
+    with translation.override(staff_language), django_capture_on_commit_callbacks(execute=True):
+        payment = services.counter_take(actor=operator, resident=shopper, product=yuan_product, method="cash")
+        assert payment.described == payment.description  # the staff member's view of the payment is left alone
+    told = Notification.objects.get(user=shopper.user)
+    assert told.title == f"{title}{payment.description}"
+    with translation.override(staff_language), django_capture_on_commit_callbacks(execute=True):
+        ledger.order_refund(actor=shopper.user, order=payment.order, reason="退货")
+    memos = set(
+        Transaction.objects.filter(idempotency_key__contains=payment.out_trade_no).values_list("memo", flat=True)
+    )
+    assert memos == {payment.description}  # neutral: each statement says why in its reader's language

@@ -11,11 +11,12 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.audit.services import audit_record, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
-from linli.notifications.services import notify, notify_sms
+from linli.notifications.services import in_language_of, notify, notify_sms
 
 from .. import rules
 from ..models import FamilyLink, Resident
@@ -27,9 +28,12 @@ def _locked(link: FamilyLink) -> FamilyLink:
     return FamilyLink.objects.select_for_update(of=("self",)).select_related("helper", "elder").get(pk=link.pk)
 
 
-def _tell(resident: Resident, *, title: str, community: Any) -> None:
+def _tell(resident: Resident, *, title: Any, community: Any, **params: Any) -> None:
+    """`title`: a lazy text filled with `params`, worded in the resident's own language."""
     if resident.user_id is not None:
-        notify(user=resident.user, title=title, community=community, url=LINKS_URL)
+        with in_language_of(resident.user):
+            text = str(title) % params
+        notify(user=resident.user, title=text, community=community, url=LINKS_URL)
 
 
 def family_link_request(
@@ -63,7 +67,8 @@ def family_link_request(
             audit_record(actor=actor, action="family_link.request", instance=link, after=snapshot(link))
             _tell(
                 elder,
-                title=_("%(name)s asks to help you as family (亲情账号)") % {"name": helper.name},
+                title=gettext_lazy("%(name)s asks to help you as family (亲情账号)"),
+                name=helper.name,
                 community=link.community,
             )
     except IntegrityError:
@@ -164,7 +169,8 @@ def _activate(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -
     audit_record(actor=actor, action="family_link.confirm", instance=link, before=before, after=snapshot(link))
     _tell(
         link.helper,
-        title=_("You now help %(name)s as family (亲情账号)") % {"name": link.elder.name},
+        title=gettext_lazy("You now help %(name)s as family (亲情账号)"),
+        name=link.elder.name,
         community=link.community,
     )
 
@@ -241,11 +247,8 @@ def family_link_end(*, actor: Any, link: FamilyLink, now: dt.datetime | None = N
         locked.save(update_fields=["status", "ended_at", "ended_by", "code_hash"])
         audit_record(actor=actor, action="family_link.end", instance=locked, before=before, after=snapshot(locked))
         me = rules.own_resident(actor)
-        title = _("The family link between %(helper)s and %(elder)s has ended") % {
-            "helper": locked.helper.name,
-            "elder": locked.elder.name,
-        }
+        title = gettext_lazy("The family link between %(helper)s and %(elder)s has ended")
         for side in (locked.helper, locked.elder):
             if me is None or side.pk != me.pk:
-                _tell(side, title=title, community=locked.community)
+                _tell(side, title=title, community=locked.community, helper=locked.helper.name, elder=locked.elder.name)
     return locked
