@@ -630,7 +630,9 @@ def bookings_create(
                 for b in bookings
             ]
         )
-        told = []
+        # each resident with a login is told; whoever booked for those without one, once per message (the group
+        # shares the slot, so its messages are alike)
+        told: dict[tuple[int, str], dict[str, Any]] = {}
         for booking in bookings:
             if booking.status == Booking.Status.UNPAID:
                 _tell_to_pay(booking, _("Pay to confirm: %(what)s") % {"what": _describe(booking)})
@@ -641,16 +643,12 @@ def bookings_create(
                     _("Booked: %(what)s")
                     if booking.status == Booking.Status.CONFIRMED
                     else _("On the waiting list: %(what)s")
+                ) % {"what": _describe(booking)}
+                told.setdefault(
+                    (user.pk, title),
+                    {"user": user, "community": booking.community, "url": "/services/my/", "title": title},
                 )
-                told.append(
-                    {
-                        "user": user,
-                        "community": booking.community,
-                        "url": "/services/my/",
-                        "title": title % {"what": _describe(booking)},
-                    }
-                )
-        notify_many(told)
+        notify_many(list(told.values()))
     return bookings
 
 
