@@ -12,3 +12,14 @@ if getattr(settings, "PAYMENT_CHECK_AT_STARTUP", False):
     from linli.payments.system_checks import refuse_unsafe_start
 
     refuse_unsafe_start()
+
+# each worker loads the walking network as it starts, not on a resident's first services page (README: serving)
+from linli.planning.walking import network_preload  # noqa: E402
+
+network_preload()
+
+# each worker reads its URL list (importing every view and building the API's schemas, seconds) as it starts, not on
+# its first request
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018

@@ -22,8 +22,24 @@ def _due(order_id: int, actor: Any) -> Due:
         community=order.community,
         payer=payer,
         amount_fen=order.resident_fen,
-        description=f"{order.menu.canteen.name} · {order.menu.day:%m-%d} {order.menu.get_meal_display()}"[:120],
+        description=_stored_description(order.menu),
     )
+
+
+def _stored_description(menu: Menu) -> str:
+    """What the payment keeps (and the provider is told): names and the day only, in no one's language. Readers
+    see `describe`'s words, the meal's name in their own language."""
+    return f"{menu.canteen.name} · {menu.day:%m-%d}"[:120]
+
+
+def _read_description(menu: Menu) -> str:
+    return f"{menu.canteen.name} · {menu.day:%m-%d} {menu.get_meal_display()}"[:120]
+
+
+def describe(order_ids: list[int]) -> dict[int, str]:
+    """By meal order id, what its payment paid for in the active language: canteen, day and meal."""
+    orders = MealOrder.objects.filter(pk__in=order_ids).select_related("menu__canteen")
+    return {order.pk: _read_description(order.menu) for order in orders}
 
 
 def _lock(order_id: int) -> None:
@@ -47,6 +63,7 @@ HANDLER = PurposeHandler(
     due=_due,
     lock=_lock,
     paid=_paid,
+    describe=describe,
     states=statuses_of(MealOrder),
     paid_not=frozenset({MealOrder.Status.CANCELLED}),
     unpaid_not=frozenset(),

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +18,7 @@ from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import notify, notify_many
@@ -275,11 +275,11 @@ def meal_orders_create(
                     _("%(name)s has already ordered this meal.") % {"name": resident.name}, code="already_ordered"
                 )
             seen.add(resident.pk)
-        if menu.ordered + len(residents) > menu.capacity:
-            raise Conflict(_("This meal is sold out."), code="sold_out")
+        for _resident in residents:
+            if not place_take(menu, taken="ordered", capacity=menu.capacity):
+                raise Conflict(_("This meal is sold out."), code="sold_out")
         rules_of_canteen = list(PriceRule.objects.filter(canteen_id=menu.canteen_id, active=True))
         quotes = [quote(menu=menu, resident=r, rules_of_canteen=rules_of_canteen) for r in residents]
-        Menu.objects.filter(pk=menu.pk).update(ordered=F("ordered") + len(residents))
         orders = MealOrder.objects.bulk_create(
             [
                 MealOrder(
@@ -344,7 +344,7 @@ def meal_order_cancel(*, actor: Any, order: MealOrder, now: dt.datetime | None =
         before = snapshot(order)
         order.status = MealOrder.Status.CANCELLED
         order.save(update_fields=["status"])
-        Menu.objects.filter(pk=menu.pk).update(ordered=F("ordered") - 1)
+        place_give_back(menu, taken="ordered")
         for charge in MealCharge.objects.filter(order=order, reverses__isnull=True, reversed_by__isnull=True):
             MealCharge.objects.create(
                 community=order.community,

@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import notify
@@ -174,10 +174,8 @@ def _decide(actor: Any, application: Application, status: str, reason: str, now:
         )
         if application.status != Application.Status.SUBMITTED:
             raise DomainError(_("This application has already been decided."), code="already_decided")
-        if status == Application.Status.ADMITTED:
-            if group.admitted >= group.places:
-                raise Conflict(_("No places are left in this group."), code="group_full")
-            AgeGroup.objects.filter(pk=group.pk).update(admitted=F("admitted") + 1)
+        if status == Application.Status.ADMITTED and not place_take(group, taken="admitted", capacity=group.places):
+            raise Conflict(_("No places are left in this group."), code="group_full")
         before = snapshot(application)
         application.status = status
         application.reason = reason[:200]
@@ -222,7 +220,7 @@ def application_withdraw(*, actor: Any, application: Application, now: dt.dateti
             raise DomainError(_("This application has already ended."), code="not_active")
         before = snapshot(application)
         if application.status == Application.Status.ADMITTED:
-            AgeGroup.objects.filter(pk=group.pk).update(admitted=F("admitted") - 1)
+            place_give_back(group, taken="admitted")
         application.status = Application.Status.WITHDRAWN
         application.decided_at = now or timezone.now()
         application.save(update_fields=["status", "decided_at"])

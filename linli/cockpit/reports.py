@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 
 from linli.core.exports import append_row
 from linli.core.pdf import pdf_from_html
+from linli.core.templatetags.linli_numbers import grouped
 
 from .evaluation import Evaluation, Explanation, evaluate
 from .framework import Framework
@@ -96,8 +97,20 @@ def workbook_value(value: Any) -> Any:
     """A cell's value: a number as it is, a group of numbers as "name: n; name: n" (never a Python dict; an item
     not known yet reads "—", as on the pages)."""
     if isinstance(value, dict):
-        return "；".join(f"{item_name(k)}: {'—' if v is None else workbook_value(v)}" for k, v in value.items())
+        items = (f"{item_name(k)}: {'—' if v is None else grouped(workbook_value(v))}" for k, v in value.items())
+        return "；".join(items)
     return value if isinstance(value, int | float) or value is None else str(value)
+
+
+def numbers_grouped(wb: Workbook) -> None:
+    """Every number of the workbook shown with thousands separators (whole numbers without decimals)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+                    continue
+                whole = isinstance(cell.value, int) or float(cell.value).is_integer()
+                cell.number_format = "#,##0" if whole else "#,##0.0#"
 
 
 def level_label(level: str) -> str:
@@ -287,6 +300,7 @@ def evaluation_workbook(context: dict[str, Any]) -> bytes:
                 append_row(ws3, [label, item_name(key), workbook_value(item)])
         else:
             append_row(ws3, [label, "", workbook_value(value)])
+    numbers_grouped(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

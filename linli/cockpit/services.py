@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from linli.audit.services import audit_record
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
+from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
@@ -88,18 +89,51 @@ def snapshots_refresh_all(*, month: dt.date | None = None, communities: Iterable
     return count
 
 
+# How far back the scheduled job stores closed months it missed: two years of monthly figures.
+MAX_MONTHS_BACK = 24
+
+
+def first_month_of(community: Community) -> dt.date | None:
+    """The community's first month with records: its first stored month, or the month its first resident was put
+    on the register if that is earlier (None: nothing recorded yet)."""
+    stored = Snapshot.objects.filter(community=community).order_by("month").values_list("month", flat=True)
+    registered = Resident.objects.filter(community=community).order_by("created_at").values_list("created_at")
+    months = list(stored[:1]) + [month_start(timezone.localtime(at).date()) for (at,) in registered[:1]]
+    return min(months, default=None)
+
+
+def _months_from(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The months from `first` to `last`, oldest first, but no more than the last MAX_MONTHS_BACK of them."""
+    months = [last]
+    while len(months) < MAX_MONTHS_BACK and months[-1] > first:
+        months.append(month_start(months[-1] - dt.timedelta(days=1)))
+    return months[::-1]
+
+
+def _ended_at(month: dt.date) -> dt.datetime:
+    """The moment a month ended: midnight at the start of the next one."""
+    return timezone.make_aware(dt.datetime.combine(month_start(month + dt.timedelta(days=31)), dt.time.min))
+
+
 def closed_months_refresh(*, communities: Iterable[Community] | None = None) -> int:
-    """Store the last complete month once more for each community whose snapshot of it was computed before the
-    month ended (or is missing): the month graded must hold every day of it."""
-    month = month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
-    ended = timezone.make_aware(dt.datetime.combine(month_start(timezone.localdate()), dt.time.min))
+    """Store each closed month that has no snapshot, or one computed before the month ended, for every community,
+    back to its first month with records (at most MAX_MONTHS_BACK months): the months graded must hold all their
+    days, and months the scheduled job missed while it was down are stored too. A month stored after it ended is
+    left as it is, so a second run stores nothing. Returns how many snapshots were stored."""
+    last = month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
     framework = load_framework()
-    closed = set(Snapshot.objects.filter(month=month, computed_at__gte=ended).values_list("community_id", flat=True))
     count = 0
     for community in communities if communities is not None else Community.objects.all():
-        if community.pk not in closed:
-            snapshot_refresh(community=community, month=month, framework=framework)
-            count += 1
+        first = first_month_of(community)
+        if first is None or first > last:
+            continue
+        months = _months_from(first, last)
+        stored = Snapshot.objects.filter(community=community, month__in=months).values_list("month", "computed_at")
+        closed = {month for month, computed_at in stored if computed_at >= _ended_at(month)}
+        for month in months:
+            if month not in closed:
+                snapshot_refresh(community=community, month=month, framework=framework)
+                count += 1
     return count
 
 
@@ -156,5 +190,16 @@ def indicator_entry_create(
             instance=entry,
             after={"code": code, "month": entry.month, "value": value, "evidence": len(files)},
         )
-        transaction.on_commit(lambda: snapshot_refresh(community=community, month=entry.month))
+        transaction.on_commit(lambda: entered_value_stored(community=community, code=code, month=entry.month))
     return entry
+
+
+def entered_value_stored(*, community: Community, code: str, month: dt.date) -> None:
+    """After a value is entered: its month is computed again, and every later stored month takes the value too
+    where it has no newer entry of its own (an entry stands until a newer one replaces it)."""
+    snapshot_refresh(community=community, month=month)
+    for later in Snapshot.objects.filter(community=community, month__gt=month).order_by("month"):
+        value = entered_values(community, later.month).get(code)
+        if later.values.get(code) != value:
+            later.values[code] = value
+            later.save(update_fields=["values"])

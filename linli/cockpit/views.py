@@ -104,6 +104,8 @@ def community_cockpit(request: HttpRequest, code: str) -> HttpResponse:
             **community_context(community, month),
             "months": sorted({*months, selectors.last_complete_month()}, reverse=True),
             "to_date": current.figures if current and "same_days_last_month" in current.figures else None,
+            "to_date_month": under_way,
+            "to_date_last": selectors.last_complete_month(),
             "refresh_seconds": 60,
             "now": timezone.localtime(),
         },
@@ -169,7 +171,7 @@ def street_cockpit(request: HttpRequest, code: str) -> HttpResponse:
             "scenario_codes": Scenario.values,
             "chart": {
                 "labels": [v.community.name for v in views],
-                "values": [v.evaluation.overall if v.evaluation else 0 for v in views],
+                "values": [v.evaluation.overall if v.evaluation else None for v in views],
             },
         },
     )
@@ -200,6 +202,7 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
             "framework": framework,
             "views": views,
             "below": below,
+            "unindexed": [v for v in views if v.supply_index is None],
             "threshold": framework.index_threshold,
             "streets": [(s, by_street.get(s.pk, [])) for s in streets],
             "histogram": reports.histogram([v.supply_index for v in indexed]),

@@ -2,23 +2,28 @@
 company's rates, and 共富 settlements with other communities. Each button posts to a view of its own."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import press
+from linli.core.buttons import button, press
 from linli.core.errors import NotAllowed
 from linli.core.parsing import parse_month
+from linli.places.models import Community
 from linli.places.selectors import community_get, street_get
 
 from . import rules, selectors, services
 from .forms import DisputeForm, PostingForm, PrepareForm, ReverseForm, SettingsForm, SupportForm
+from .models import Settlement
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
@@ -78,14 +83,16 @@ def _books_page(
     year: int,
     month: int,
     *,
-    posting_form: PostingForm | None = None,
-    support_form: SupportForm | None = None,
+    refused: forms.Form | None = None,
 ) -> HttpResponse:
+    """The month's books, with its two forms (the one refused shown again as it was posted)."""
     spaces = selectors.spaces(community=community)
     today = timezone.localdate()
     may_post = rules.can_post_company(request.user, community)
     closed = selectors.month_closed(community, year, month)
     over = (year, month) < (today.year, today.month)
+    posting_form = refused if isinstance(refused, PostingForm) else PostingForm(spaces=spaces, initial={"day": today})
+    support_form = refused if isinstance(refused, SupportForm) else SupportForm(spaces=spaces, initial={"day": today})
     rows = [
         (p, selectors.posting_amount(p))
         for p in selectors.postings(user=request.user, community=community, year=year, month=month)
@@ -100,8 +107,8 @@ def _books_page(
             "closed": closed,
             "may_post": may_post,
             "may_close": over and not closed and rules.can_close_month(request.user, community),
-            "posting_form": posting_form or PostingForm(spaces=spaces, initial={"day": today}),
-            "support_form": support_form or SupportForm(spaces=spaces, initial={"day": today}),
+            "posting_form": posting_form,
+            "support_form": support_form,
             "balance_fen": services.company_account(community).balance if may_post else None,
         },
     )
@@ -116,40 +123,40 @@ def books(request: HttpRequest, code: str) -> HttpResponse:
     return _books_page(request, community, year, month)
 
 
-@login_required
-@require_POST
-def posting_new(request: HttpRequest, code: str) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    if not rules.can_post_company(request.user, community):
-        raise NotAllowed(_("You may not post the community company's books."))
-    form = PostingForm(request.POST, request.FILES, spaces=selectors.spaces(community=community))
-    year, month = _month(request)
-    return press(
-        request,
-        lambda d: services.entry_post(actor=request.user, community=community, **d),
-        done=lambda p: _("Posted: %(item)s %(day)s.") % {"item": p.get_source_display(), "day": p.day},
-        back=_books_url(code, year, month),
-        form=form,
-        again=lambda f: _books_page(request, community, year, month, posting_form=f),  # type: ignore[arg-type]
-    )
+def _post_to_books(
+    form_class: type[PostingForm | SupportForm],
+    service: Callable[..., Any],
+    done: Callable[[Any], str],
+) -> Callable[..., HttpResponse]:
+    """A form of the books page posted to its own view: its form is checked, then `service` posts to the books of
+    the month shown; a refusal shows the books page again with the form and what was wrong."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, code: str) -> HttpResponse:
+        community = community_get(code=code, user=request.user)
+        if not rules.can_post_company(request.user, community):
+            raise NotAllowed(_("You may not post the community company's books."))
+        form = form_class(request.POST, request.FILES, spaces=selectors.spaces(community=community))
+        year, month = _month(request)
+        return press(
+            request,
+            lambda d: service(actor=request.user, community=community, **d),
+            done=done,
+            back=_books_url(code, year, month),
+            form=form,
+            again=lambda f: _books_page(request, community, year, month, refused=f),
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def support_new(request: HttpRequest, code: str) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    if not rules.can_post_company(request.user, community):
-        raise NotAllowed(_("You may not post the community company's books."))
-    form = SupportForm(request.POST, spaces=selectors.spaces(community=community))
-    year, month = _month(request)
-    return press(
-        request,
-        lambda d: services.support_post(actor=request.user, community=community, **d),
-        done=_("Support paid."),
-        back=_books_url(code, year, month),
-        form=form,
-        again=lambda f: _books_page(request, community, year, month, support_form=f),  # type: ignore[arg-type]
-    )
+posting_new = _post_to_books(
+    PostingForm,
+    services.entry_post,
+    lambda p: _("Posted: %(item)s %(day)s.") % {"item": p.get_source_display(), "day": p.day},
+)
+support_new = _post_to_books(SupportForm, services.support_post, lambda _p: _("Support paid."))
 
 
 @login_required
@@ -281,33 +288,33 @@ def settlement_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def settlement_confirm(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _settlement_posted(request: HttpRequest, code: str, pk: int) -> tuple[Community, Settlement]:
+    """The community whose page it is, and the statement as its user may see it."""
     community = community_get(code=code, user=request.user)
-    found = selectors.settlement_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda d: services.settlement_confirm(actor=request.user, settlement=found, community=community),
-        done=lambda s: _("Confirmed and paid through the ledger.") if s.status == s.Status.PAID else _("Confirmed."),
-        back=reverse("company:settlement", args=[code, pk]),
-    )
+    return community, selectors.settlement_get(user=request.user, community=community, pk=pk)
 
 
-@login_required
-@require_POST
-def settlement_dispute(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    found = selectors.settlement_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda d: services.settlement_dispute(
-            actor=request.user, settlement=found, community=community, reason=d["reason"]
-        ),
-        done=_("Disputed: the other community and the street office see your reason."),
-        back=reverse("company:settlement", args=[code, pk]),
-        form=DisputeForm(request.POST),
-    )
+def _settlement_url(code: str, pk: int) -> str:
+    return reverse("company:settlement", args=[code, pk])
+
+
+settlement_confirm = button(
+    _settlement_posted,
+    lambda request, found, _data: services.settlement_confirm(
+        actor=request.user, community=found[0], settlement=found[1]
+    ),
+    done=lambda s: _("Confirmed and paid through the ledger.") if s.status == s.Status.PAID else _("Confirmed."),
+    back=_settlement_url,
+)
+settlement_dispute = button(
+    _settlement_posted,
+    lambda request, found, data: services.settlement_dispute(
+        actor=request.user, community=found[0], settlement=found[1], reason=data["reason"]
+    ),
+    done=gettext_lazy("Disputed: the other community and the street office see your reason."),
+    back=_settlement_url,
+    form=DisputeForm,
+)
 
 
 @login_required

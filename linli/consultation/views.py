@@ -1,11 +1,12 @@
 """Pages: parse, check the rule, call one service, render. Refusals come back as a message on the same page."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,8 @@ from .forms import (
     VoteForm,
 )
 from .models import Decision, Matter, MatterKind, Meeting, Task, Vote, VoteOption
+
+T = TypeVar("T")
 
 
 def _staff_context(request: HttpRequest, community: Any) -> dict[str, Any]:
@@ -100,16 +103,15 @@ def matter_lift(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_lift_report(request.user, community):
         raise NotAllowed(_("Only community staff may lift a report into a matter."))
     form = LiftForm(request.POST or None, community=community, initial={"report_ref": request.GET.get("report", "")})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("neighbourhood")
-        try:
-            matter = services.matter_lift_from_report(actor=request.user, community=community, **data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            return redirect("consultation:matter_detail", code=code, pk=matter.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.matter_lift_from_report(
+            actor=request.user, community=community, **{k: v for k, v in data.items() if k != "neighbourhood"}
+        ),
+        done=None,
+        then=lambda matter: _matter_url(code, matter.pk),
+    ) or render(
         request,
         "consultation/form.html",
         {"community": community, "form": form, "title": _("Lift a report into a matter")},
@@ -142,9 +144,18 @@ def matter_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _matter_posted(request: HttpRequest, code: str, pk: int) -> Matter:
-    community = community_get(code=code, user=request.user)
-    return selectors.matter_get(user=request.user, community=community, pk=pk)
+def _found_by(get: Callable[..., T]) -> Callable[[HttpRequest, str, int], T]:
+    """The loader of one page's buttons: the community by its code, then `get` finds the page's object in it,
+    each as the user may see them (404 otherwise)."""
+
+    def load(request: HttpRequest, code: str, pk: int) -> T:
+        community = community_get(code=code, user=request.user)
+        return get(user=request.user, community=community, pk=pk)
+
+    return load
+
+
+_matter_posted = _found_by(selectors.matter_get)
 
 
 def _matter_url(code: str, pk: int) -> str:
@@ -272,9 +283,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _meeting_posted(request: HttpRequest, code: str, pk: int) -> Meeting:
-    community = community_get(code=code, user=request.user)
-    return selectors.meeting_get(user=request.user, community=community, pk=pk)
+_meeting_posted = _found_by(selectors.meeting_get)
 
 
 def _meeting_url(code: str, pk: int) -> str:
@@ -364,16 +373,15 @@ def vote_new(request: HttpRequest, code: str) -> HttpResponse:
             user=request.user, community=community, pk=parse_id(request.GET.get("matter") or request.POST["matter"])
         )
     form = VoteForm(request.POST or None, community=community, initial={"question": matter.title if matter else ""})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["options"] = data["options"].splitlines()
-        try:
-            vote = services.vote_create(actor=request.user, community=community, matter=matter, **data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            return redirect("consultation:vote_detail", code=code, pk=vote.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.vote_create(
+            actor=request.user, community=community, matter=matter, **{**data, "options": data["options"].splitlines()}
+        ),
+        done=None,
+        then=lambda vote: _vote_url(code, vote.pk),
+    ) or render(
         request,
         "consultation/form.html",
         {"community": community, "form": form, "matter": matter, "title": _("Open a vote or poll")},
@@ -404,9 +412,7 @@ def vote_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _vote_posted(request: HttpRequest, code: str, pk: int) -> Vote:
-    community = community_get(code=code, user=request.user)
-    return selectors.vote_get(user=request.user, community=community, pk=pk)
+_vote_posted = _found_by(selectors.vote_get)
 
 
 def _vote_url(code: str, pk: int) -> str:

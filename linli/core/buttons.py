@@ -110,11 +110,12 @@ def submit(
     form: forms.BaseForm,
     call: Callable[[dict[str, Any]], T],
     *,
-    done: str | Promise | Callable[[T], str],
+    done: str | Promise | Callable[[T], str] | None,
     then: str | Callable[[T], str],
 ) -> HttpResponse | None:
-    """A form page's save: on a valid POST run `call` with the cleaned data, say `done` and redirect to `then` (a URL
-    or a URL name, or made from the result). Otherwise None, the refusal on the form: the caller renders the page."""
+    """A form page's save: on a valid POST run `call` with the cleaned data, say `done` (nothing for None, where the
+    page it goes to shows the result) and redirect to `then` (a URL or a URL name, or made from the result).
+    Otherwise None, the refusal on the form: the caller renders the page."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -122,7 +123,8 @@ def submit(
     except DomainError as exc:
         exc.show_on(form)
         return None
-    messages.success(request, done(result) if callable(done) else str(done))
+    if done is not None:
+        messages.success(request, done(result) if callable(done) else str(done))
     return redirect(then(result) if callable(then) else then)
 
 

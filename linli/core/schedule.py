@@ -13,4 +13,5 @@ PERIODIC_TASKS: list[tuple[str, int]] = [
     ("linli.courses.tasks.expire_unpaid_enrolments", 15 * 60),
     ("linli.core.tasks.prune_throttle_counters", 6 * 3600),
     ("linli.notices.tasks.notices_tick", 300),
+    ("linli.people.tasks.expire_register_exports", 3600),
 ]

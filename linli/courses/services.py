@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from linli.audit.services import audit_record, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.core.waiting_list import first_waiting, place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import notify
@@ -152,11 +152,10 @@ def enrol(
             raise Conflict(_("Already enrolled in this course."), code="already_enrolled")
         price = course.price_fen if resident is not None else 0
         pay_by = None
-        if course.enrolled < course.seats:
+        if place_take(course, taken="enrolled", capacity=course.seats):
             status = Enrolment.Status.ENROLLED
             if price:
                 status, pay_by = Enrolment.Status.UNPAID, now + FEE_HOLD
-            Course.objects.filter(pk=course.pk).update(enrolled=F("enrolled") + 1)
         else:
             status = Enrolment.Status.WAITLISTED
         enrolment = Enrolment.objects.create(
@@ -237,15 +236,13 @@ def _withdraw_locked(enrolment: Enrolment, course: Course, *, actor: Any, now: d
     enrolment.withdrawn_at = now
     enrolment.save(update_fields=["status", "withdrawn_at"])
     if was_enrolled:
-        nxt = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .filter(course=course, status=Enrolment.Status.WAITLISTED)
-            .select_related("resident__user", "staff")
-            .order_by("created_at", "pk")
-            .first()
+        nxt = first_waiting(
+            Enrolment.objects.filter(course=course, status=Enrolment.Status.WAITLISTED).select_related(
+                "resident__user", "staff"
+            )
         )
         if nxt is None:
-            Course.objects.filter(pk=course.pk).update(enrolled=F("enrolled") - 1)
+            place_give_back(course, taken="enrolled")
         else:
             nxt.status = Enrolment.Status.ENROLLED
             if nxt.price_fen:

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +20,7 @@ from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.uploads import MAX_IMAGE_PIXELS, files_removed_on_error, image_decoding, upload_read
+from linli.core.waiting_list import first_waiting, place_give_back, place_take
 from linli.notifications.services import notify, notify_many
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
@@ -594,15 +594,13 @@ def bookings_create(
                 )
         price_rules = list(service.price_rules.all())
         bookings = []
-        places = 0
         for resident in residents:
             price = price_for(service, resident, slot.day, price_rules)
             pay_by = None
-            if slot.booked + places < slot.capacity:
+            if place_take(slot, taken="booked", capacity=slot.capacity):
                 status = Booking.Status.CONFIRMED
                 if _pay_first(price):
                     status, pay_by = Booking.Status.UNPAID, _pay_by(slot, now)
-                places += 1
             elif service.waitlist:
                 status = Booking.Status.WAITLISTED
             else:
@@ -620,9 +618,6 @@ def bookings_create(
                     created_at=now,
                 )
             )
-        if places:
-            Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + places)
-            slot.booked += places
         bookings = Booking.objects.bulk_create(bookings)
         AuditEntry.objects.bulk_create(
             [
@@ -676,17 +671,13 @@ def _tell_to_pay(booking: Booking, title: str) -> None:
 
 
 def _promote_waiting(slot: Slot) -> Booking | None:
-    waiting = (
-        Booking.objects.select_for_update(of=("self",))
-        .filter(slot=slot, status=Booking.Status.WAITLISTED)
-        .select_related("resident__user", "slot__service")
-        .order_by("created_at", "pk")
-        .first()
+    waiting = first_waiting(
+        Booking.objects.filter(slot=slot, status=Booking.Status.WAITLISTED).select_related(
+            "resident__user", "slot__service"
+        )
     )
-    if waiting is None or slot.booked >= slot.capacity:
+    if waiting is None or not place_take(slot, taken="booked", capacity=slot.capacity):
         return None
-    Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
-    slot.booked += 1
     if _pay_first(waiting.price_fen):
         waiting.status, waiting.pay_by = Booking.Status.UNPAID, _pay_by(slot, timezone.now())
         waiting.save(update_fields=["status", "pay_by"])
@@ -733,8 +724,7 @@ def _cancel_locked(booking: Booking, slot: Slot, *, actor: Any, now: dt.datetime
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
     if held_place:
-        Slot.objects.filter(pk=slot.pk).update(booked=F("booked") - 1)
-        slot.booked -= 1
+        place_give_back(slot, taken="booked")
         if slot.starts_at > now:
             _promote_waiting(slot)
     audit_record(

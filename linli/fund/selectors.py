@@ -72,33 +72,34 @@ def _sum(qs: QuerySet[Entry]) -> int:
     return int(qs.aggregate(s=Sum("amount"))["s"] or 0)
 
 
-def fund_summary(*, community: Community) -> FundSummary:
+def fund_summary(*, community: Community, until: dt.datetime | None = None) -> FundSummary:
     """Public: raised (deposits into the fund), granted (approved), paid (into grant accounts) and spent
-    (out of grant accounts), per project, all but `granted` summed from ledger entries."""
+    (out of grant accounts), per project, all but `granted` summed from ledger entries. With `until`, as things
+    stood then: only what happened before it (a past month's figures read as they were)."""
     fund = fund_account_find(community)
-    raised = _sum(Entry.objects.filter(account=fund, amount__gt=0, transaction__kind=TransactionKind.DEPOSIT))
+    entries = Entry.objects.filter(transaction__occurred_at__lt=until) if until else Entry.objects.all()
+    raised = _sum(entries.filter(account=fund, amount__gt=0, transaction__kind=TransactionKind.DEPOSIT))
     reversed_deposits = _sum(
-        Entry.objects.filter(
+        entries.filter(
             account=fund,
             amount__lt=0,
             transaction__kind=TransactionKind.REVERSAL,
             transaction__reverses__kind=TransactionKind.DEPOSIT,
         )
     )
-    grants = list(
-        Application.objects.filter(
-            community=community, status__in=[Application.Status.APPROVED, Application.Status.COMPLETED]
-        )
-        .select_related("applicant", "round")
-        .order_by("-decided_at", "pk")
+    decided = Application.objects.filter(
+        community=community, status__in=[Application.Status.APPROVED, Application.Status.COMPLETED]
     )
+    if until:
+        decided = decided.filter(decided_at__lt=until)
+    grants = list(decided.select_related("applicant", "round").order_by("-decided_at", "pk"))
     accounts = {
         a.code: a
         for a in Account.objects.filter(community=community, kind=AccountKind.EXTERNAL, code__startswith="grant:")
     }
     flows = {
         row["account_id"]: row
-        for row in Entry.objects.filter(account__in=accounts.values())
+        for row in entries.filter(account__in=accounts.values())
         .values("account_id")
         .annotate(paid=Sum("amount", filter=Q(amount__gt=0)), spent=Sum("amount", filter=Q(amount__lt=0)))
     }
@@ -109,14 +110,18 @@ def fund_summary(*, community: Community) -> FundSummary:
         projects.append(
             ProjectMoney(application, application.approved_fen, int(row.get("paid") or 0), -int(row.get("spent") or 0))
         )
+    donations = Donation.objects.filter(community=community)
+    if until:
+        donations = donations.filter(received_on__lt=until.date())
+    held = _sum(entries.filter(account=fund)) if until else (fund.balance if fund is not None else 0)
     return FundSummary(
         raised_fen=raised + reversed_deposits,
-        donations=Donation.objects.filter(community=community).count(),
+        donations=donations.count(),
         granted_fen=sum(p.approved_fen for p in projects),
         grants=len(projects),
         paid_fen=sum(p.paid_fen for p in projects),
         spent_fen=sum(p.spent_fen for p in projects),
-        held_fen=fund.balance if fund is not None else 0,
+        held_fen=held,
         projects=projects,
     )
 

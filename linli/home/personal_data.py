@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from linli.core.exports import append_row
@@ -47,7 +50,7 @@ def _account(user: Any) -> Section:
                 user.display_name,
                 _when(user.date_joined),
                 user.language,
-                _("yes") if user.elder_mode else _("no"),
+                _yes_no(user.elder_mode),
             ]
         ],
     )
@@ -84,8 +87,8 @@ def _profile(r: Resident) -> Section:
                 r.get_relation_to_head_display(),
                 r.get_residence_display(),
                 r.hukou_address,
-                _("yes") if r.is_owner else _("no"),
-                _("yes") if r.is_party_member else _("no"),
+                _yes_no(r.is_owner),
+                _yes_no(r.is_party_member),
                 _when(r.moved_out_on),
             ]
         ],
@@ -119,101 +122,6 @@ def _points(r: Resident) -> Section:
     )
 
 
-def _orders(r: Resident) -> Section:
-    from linli.ledger.models import Order
-
-    orders = Order.objects.filter(resident=r).select_related("merchant", "product").order_by("created_at", "pk")
-    return Section(
-        "orders",
-        _("Orders"),
-        [_("Ordered at"), _("Merchant"), _("Product"), _("Quantity"), _("Points"), _("Status")],
-        [
-            [_when(o.created_at), o.merchant.name, o.product.name, o.quantity, o.points, o.get_status_display()]
-            for o in orders[:ROW_LIMIT]
-        ],
-    )
-
-
-def _meals(r: Resident) -> Section:
-    from linli.canteen.models import MealOrder
-
-    meals = MealOrder.objects.filter(resident=r).select_related("menu__canteen").order_by("menu__day", "pk")
-    return Section(
-        "meals",
-        _("Canteen meals"),
-        [_("Day"), _("Canteen"), _("Meal"), _("Diner pays (yuan)"), _("Status")],
-        [
-            [
-                _when(m.menu.day),
-                m.menu.canteen.name,
-                m.menu.get_meal_display(),
-                m.resident_fen / 100,
-                m.get_status_display(),
-            ]
-            for m in meals[:ROW_LIMIT]
-        ],
-    )
-
-
-def _bookings(r: Resident) -> Section:
-    from linli.facilities.models import Booking
-
-    bookings = (
-        Booking.objects.filter(resident=r).select_related("slot__service__facility").order_by("slot__starts_at", "pk")
-    )
-    return Section(
-        "bookings",
-        _("Bookings made"),
-        [_("Starts at"), _("Facility"), _("Service"), _("Status")],
-        [
-            [_when(b.slot.starts_at), b.slot.service.facility.name, b.slot.service.name, b.get_status_display()]
-            for b in bookings[:ROW_LIMIT]
-        ],
-    )
-
-
-def _courses(r: Resident) -> Section:
-    from linli.courses.models import Enrolment
-
-    enrolments = Enrolment.objects.filter(resident=r).select_related("course").order_by("created_at", "pk")
-    return Section(
-        "courses",
-        _("Courses"),
-        [_("Enrolled at"), _("Course"), _("Status")],
-        [[_when(e.created_at), e.course.title, e.get_status_display()] for e in enrolments[:ROW_LIMIT]],
-    )
-
-
-def _volunteering(r: Resident) -> Section:
-    from linli.volunteering.models import ServiceRecord
-
-    records = ServiceRecord.objects.filter(resident=r).select_related("activity").order_by("served_on", "pk")
-    return Section(
-        "volunteering",
-        _("Volunteer service"),
-        [_("Served on"), _("Activity"), _("Minutes served"), _("Points I earned"), _("Status")],
-        [
-            [_when(s.served_on), s.activity.title, s.minutes, s.points, s.get_status_display()]
-            for s in records[:ROW_LIMIT]
-        ],
-    )
-
-
-def _reports(user: Any) -> Section:
-    from linli.reports.models import Report
-
-    reports = Report.objects.filter(reporter=user).select_related("category").order_by("created_at", "pk")
-    return Section(
-        "reports",
-        _("Reports (随手拍)"),
-        [_("Reported at"), _("Category"), _("Description"), _("Address"), _("Status")],
-        [
-            [_when(x.created_at), x.category.name, x.description, x.address, x.get_status_display()]
-            for x in reports[:ROW_LIMIT]
-        ],
-    )
-
-
 def _consultation(r: Resident) -> Section:
     from linli.consultation.models import Registration, Support
 
@@ -226,46 +134,6 @@ def _consultation(r: Resident) -> Section:
         for g in Registration.objects.filter(resident=r).select_related("meeting").order_by("registered_at")[:ROW_LIMIT]
     ]
     return Section("consultation", _("Consultation (议事)"), [_("When"), _("What"), _("Title")], rows)
-
-
-def _mediation(r: Resident) -> Section:
-    from linli.mediation.models import CaseParty
-
-    parties = CaseParty.objects.filter(resident=r).select_related("case").order_by("case__opened_at", "pk")
-    return Section(
-        "mediation",
-        _("Mediation cases I am a party to"),
-        [_("Opened at"), _("Subject"), _("Side"), _("Status")],
-        [
-            [_when(p.case.opened_at), p.case.title, p.get_side_display(), p.case.get_status_display()]
-            for p in parties[:ROW_LIMIT]
-        ],
-    )
-
-
-def _clubs(r: Resident) -> Section:
-    from linli.volunteering.models import ClubMember
-
-    memberships = ClubMember.objects.filter(resident=r).select_related("club").order_by("joined_on", "pk")
-    return Section(
-        "clubs",
-        _("Club memberships"),
-        [_("Joined on"), _("Club"), _("Leader")],
-        [[_when(m.joined_on), m.club.name, _("yes") if m.leader else _("no")] for m in memberships[:ROW_LIMIT]],
-    )
-
-
-def _ballots(r: Resident) -> Section:
-    """Open votes only: a secret ballot keeps no link to its voter, so nobody can hand it back."""
-    from linli.consultation.models import Ballot
-
-    ballots = Ballot.objects.filter(resident=r).select_related("vote", "option").order_by("cast_at", "vote_id")
-    return Section(
-        "ballots",
-        _("Votes I cast (open votes)"),
-        [_("Cast at"), _("Question"), _("My choice")],
-        [[_when(b.cast_at), b.vote.question, b.option.label] for b in ballots[:ROW_LIMIT]],
-    )
 
 
 def _childcare(user: Any) -> Section:
@@ -289,33 +157,196 @@ def _childcare(user: Any) -> Section:
     )
 
 
-def _fund(user: Any) -> Section:
-    from linli.fund.models import Application
+@dataclass(frozen=True)
+class _Listing:
+    """A section listing the rows of one model that belong to the person: which rows, in which order, and the
+    columns. The model is looked up by name when the copy is made (`home` sits above every service)."""
 
-    applications = Application.objects.filter(submitted_by=user).select_related("applicant").order_by("submitted_at")
-    return Section(
-        "fund",
-        _("Community fund applications I submitted"),
-        [_("Submitted at"), _("Applicant"), _("Project title"), _("Requested (yuan)"), _("Status")],
-        [
-            [_when(a.submitted_at), a.applicant.name, a.title, a.requested_fen / 100, a.get_status_display()]
-            for a in applications[:ROW_LIMIT]
-        ],
-    )
+    key: str
+    title: Promise
+    model: str  # "app_label.ModelName"
+    owner: str  # the field that points at the resident (or, for the account's listings, at the user)
+    related: tuple[str, ...]
+    order: tuple[str, ...]
+    columns: tuple[tuple[Promise, Callable[[Any], Any]], ...]
+
+    def section(self, owner: Any) -> Section:
+        rows = (
+            apps.get_model(self.model)
+            ._default_manager.filter(**{self.owner: owner})
+            .select_related(*self.related)
+            .order_by(*self.order)[:ROW_LIMIT]
+        )
+        return Section(
+            self.key,
+            str(self.title),
+            [str(header) for header, _value in self.columns],
+            [[value(row) for _header, value in self.columns] for row in rows],
+        )
+
+
+def _yes_no(flag: bool) -> str:
+    return _("yes") if flag else _("no")
+
+
+_ORDERS = _Listing(
+    "orders",
+    gettext_lazy("Orders"),
+    "ledger.Order",
+    "resident",
+    ("merchant", "product"),
+    ("created_at", "pk"),
+    (
+        (gettext_lazy("Ordered at"), lambda o: _when(o.created_at)),
+        (gettext_lazy("Merchant"), lambda o: o.merchant.name),
+        (gettext_lazy("Product"), lambda o: o.product.name),
+        (gettext_lazy("Quantity"), lambda o: o.quantity),
+        (gettext_lazy("Points"), lambda o: o.points),
+        (gettext_lazy("Status"), lambda o: o.get_status_display()),
+    ),
+)
+_MEALS = _Listing(
+    "meals",
+    gettext_lazy("Canteen meals"),
+    "canteen.MealOrder",
+    "resident",
+    ("menu__canteen",),
+    ("menu__day", "pk"),
+    (
+        (gettext_lazy("Day"), lambda m: _when(m.menu.day)),
+        (gettext_lazy("Canteen"), lambda m: m.menu.canteen.name),
+        (gettext_lazy("Meal"), lambda m: m.menu.get_meal_display()),
+        (gettext_lazy("Diner pays (yuan)"), lambda m: m.resident_fen / 100),
+        (gettext_lazy("Status"), lambda m: m.get_status_display()),
+    ),
+)
+_BOOKINGS = _Listing(
+    "bookings",
+    gettext_lazy("Bookings made"),
+    "facilities.Booking",
+    "resident",
+    ("slot__service__facility",),
+    ("slot__starts_at", "pk"),
+    (
+        (gettext_lazy("Starts at"), lambda b: _when(b.slot.starts_at)),
+        (gettext_lazy("Facility"), lambda b: b.slot.service.facility.name),
+        (gettext_lazy("Service"), lambda b: b.slot.service.name),
+        (gettext_lazy("Status"), lambda b: b.get_status_display()),
+    ),
+)
+_COURSES = _Listing(
+    "courses",
+    gettext_lazy("Courses"),
+    "courses.Enrolment",
+    "resident",
+    ("course",),
+    ("created_at", "pk"),
+    (
+        (gettext_lazy("Enrolled at"), lambda e: _when(e.created_at)),
+        (gettext_lazy("Course"), lambda e: e.course.title),
+        (gettext_lazy("Status"), lambda e: e.get_status_display()),
+    ),
+)
+_VOLUNTEERING = _Listing(
+    "volunteering",
+    gettext_lazy("Volunteer service"),
+    "volunteering.ServiceRecord",
+    "resident",
+    ("activity",),
+    ("served_on", "pk"),
+    (
+        (gettext_lazy("Served on"), lambda s: _when(s.served_on)),
+        (gettext_lazy("Activity"), lambda s: s.activity.title),
+        (gettext_lazy("Minutes served"), lambda s: s.minutes),
+        (gettext_lazy("Points I earned"), lambda s: s.points),
+        (gettext_lazy("Status"), lambda s: s.get_status_display()),
+    ),
+)
+_MEDIATION = _Listing(
+    "mediation",
+    gettext_lazy("Mediation cases I am a party to"),
+    "mediation.CaseParty",
+    "resident",
+    ("case",),
+    ("case__opened_at", "pk"),
+    (
+        (gettext_lazy("Opened at"), lambda p: _when(p.case.opened_at)),
+        (gettext_lazy("Subject"), lambda p: p.case.title),
+        (gettext_lazy("Side"), lambda p: p.get_side_display()),
+        (gettext_lazy("Status"), lambda p: p.case.get_status_display()),
+    ),
+)
+_CLUBS = _Listing(
+    "clubs",
+    gettext_lazy("Club memberships"),
+    "volunteering.ClubMember",
+    "resident",
+    ("club",),
+    ("joined_on", "pk"),
+    (
+        (gettext_lazy("Joined on"), lambda m: _when(m.joined_on)),
+        (gettext_lazy("Club"), lambda m: m.club.name),
+        (gettext_lazy("Leader"), lambda m: _yes_no(m.leader)),
+    ),
+)
+# Open votes only: a secret ballot keeps no link to its voter, so nobody can hand it back.
+_BALLOTS = _Listing(
+    "ballots",
+    gettext_lazy("Votes I cast (open votes)"),
+    "consultation.Ballot",
+    "resident",
+    ("vote", "option"),
+    ("cast_at", "vote_id"),
+    (
+        (gettext_lazy("Cast at"), lambda b: _when(b.cast_at)),
+        (gettext_lazy("Question"), lambda b: b.vote.question),
+        (gettext_lazy("My choice"), lambda b: b.option.label),
+    ),
+)
+_REPORTS = _Listing(
+    "reports",
+    gettext_lazy("Reports (随手拍)"),
+    "reports.Report",
+    "reporter",
+    ("category",),
+    ("created_at", "pk"),
+    (
+        (gettext_lazy("Reported at"), lambda x: _when(x.created_at)),
+        (gettext_lazy("Category"), lambda x: x.category.name),
+        (gettext_lazy("Description"), lambda x: x.description),
+        (gettext_lazy("Address"), lambda x: x.address),
+        (gettext_lazy("Status"), lambda x: x.get_status_display()),
+    ),
+)
+_FUND = _Listing(
+    "fund",
+    gettext_lazy("Community fund applications I submitted"),
+    "fund.Application",
+    "submitted_by",
+    ("applicant",),
+    ("submitted_at",),
+    (
+        (gettext_lazy("Submitted at"), lambda a: _when(a.submitted_at)),
+        (gettext_lazy("Applicant"), lambda a: a.applicant.name),
+        (gettext_lazy("Project title"), lambda a: a.title),
+        (gettext_lazy("Requested (yuan)"), lambda a: a.requested_fen / 100),
+        (gettext_lazy("Status"), lambda a: a.get_status_display()),
+    ),
+)
 
 
 RESIDENT_SECTIONS: tuple[Callable[[Resident], Section], ...] = (
     _profile,
     _points,
-    _orders,
-    _meals,
-    _bookings,
-    _courses,
-    _volunteering,
+    _ORDERS.section,
+    _MEALS.section,
+    _BOOKINGS.section,
+    _COURSES.section,
+    _VOLUNTEERING.section,
     _consultation,
-    _mediation,
-    _clubs,
-    _ballots,
+    _MEDIATION.section,
+    _CLUBS.section,
+    _BALLOTS.section,
 )
 
 
@@ -324,8 +355,7 @@ def personal_data(*, user: Any) -> list[Section]:
     sections = [_account(user)]
     for resident in Resident.objects.filter(user=user).select_related("community", "household__building"):
         sections += [make(resident) for make in RESIDENT_SECTIONS]
-    sections.append(_reports(user))
-    sections += [_childcare(user), _fund(user)]
+    sections += [_REPORTS.section(user), _childcare(user), _FUND.section(user)]
     return sections
 
 

@@ -61,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_staff": rules.is_staff_anywhere(request.user),
             "needs_verification": needs_verification(request.user),
             "sets_up_streets": place_rules.can_set_up_any_street(request.user),
+            "waste_rounds": bench.waste_rounds_of(request.user),
         },
     )
 

@@ -310,6 +310,7 @@ def workbench_for(user: Any, today: dt.date | None = None) -> list[Section]:
                 title=_("City"),
                 subtitle=_("City admin") if access.city_admin else _("City viewer"),
                 items=[
+                    *(_city_admin_items(user) if access.city_admin else []),
                     Item(_("City cockpit"), _link("cockpit:city"), testid="city-cockpit"),
                     Item(_("City health check"), _link("planning:cities"), testid="city-health"),
                 ],
@@ -317,3 +318,29 @@ def workbench_for(user: Any, today: dt.date | None = None) -> list[Section]:
             )
         )
     return sections
+
+
+def _city_admin_items(user: Any) -> list[Item]:
+    """A city admin sets up the streets: those still without a street admin or a community come first."""
+    to_do = places.streets_to_set_up(user)
+    no_admin, no_community = to_do.without_admin, to_do.without_community
+    streets = _link("places:street_list")
+    return [
+        Item(_("Set up streets and communities"), streets, testid="city-setup-streets"),
+        Item(_("Streets without a street admin"), streets, no_admin, urgent=no_admin > 0, testid="streets-no-admin"),
+        Item(_("Streets with no community yet"), streets, no_community, testid="streets-no-community"),
+    ]
+
+
+def waste_rounds_of(user: Any, today: dt.date | None = None) -> list[tuple[Community, int]]:
+    """The communities where the user checks waste sorting as a volunteer (垃圾分类督导员), with the checks they
+    recorded today. Volunteers start on the resident home, which offers the round; staff find it on the workbench."""
+    access = account_rules.access_for(user)
+    if not any(Role.VOLUNTEER in roles for roles in access.community_roles.values()):
+        return []  # most residents: no query
+    today = today or timezone.localdate()
+    return [
+        (community, waste.checks_of(user=user, community=community, day=today).count())
+        for community in places.communities_with_roles_of(user)
+        if Role.VOLUNTEER in access.roles_in(community) and waste_rules.can_check(user, community)
+    ]

@@ -4,7 +4,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,6 +88,16 @@ def resident_balances(resident: Resident) -> dict[str, int]:
     return {Unit.POINTS: rows.get(Unit.POINTS, 0), Unit.FEN: rows.get(Unit.FEN, 0)}
 
 
+def resident_accounts(resident: Resident) -> dict[str, Account]:
+    """The resident's accounts by unit, in one read (a page that shows the balances and one account's lines)."""
+    return {a.unit: a for a in Account.objects.filter(resident=resident)}
+
+
+def balances_of(accounts: dict[str, Account]) -> dict[str, int]:
+    """`resident_balances` from accounts already read."""
+    return {unit: accounts[unit].balance if unit in accounts else 0 for unit in (Unit.POINTS, Unit.FEN)}
+
+
 def statement(account: Account | None) -> QuerySet[Entry]:
     """An account's entries, newest first, each with its transaction and the balance after it.
 
@@ -96,11 +106,20 @@ def statement(account: Account | None) -> QuerySet[Entry]:
     every transaction."""
     if account is None:
         return Entry.objects.none()
-    return (
-        Entry.objects.filter(account=account)
-        .prefetch_related("transaction", "transaction__reversed_by")
-        .order_by("-occurred_at", "-pk")
+    # the transactions, what reversed them and what they reverse (for the reasons), in one read after the page
+    transactions = Prefetch("transaction", queryset=Transaction.objects.select_related("reversed_by", "reverses"))
+    return Entry.objects.filter(account=account).prefetch_related(transactions).order_by("-occurred_at", "-pk")
+
+
+def statement_totals(account: Account | None, *, since: dt.datetime) -> tuple[int, int]:
+    """In one statement: how many lines the account's statement has, and the credits to it since `since` (what
+    `expiring_points` needs). For the points page, which shows both."""
+    if account is None:
+        return 0, 0
+    totals = Entry.objects.filter(account=account).aggregate(
+        lines=Count("pk"), credits=Sum("amount", filter=Q(amount__gt=0, occurred_at__gte=since))
     )
+    return int(totals["lines"]), int(totals["credits"] or 0)
 
 
 def recent_credits(account: Account, since: dt.datetime) -> int:

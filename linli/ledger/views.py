@@ -43,18 +43,23 @@ def my_points(request: HttpRequest) -> HttpResponse:
     else:
         resident = _resident(request)
     own = resident.user_id == request.user.pk
-    account = selectors.resident_account_find(resident, Unit.POINTS)
+    accounts = selectors.resident_accounts(resident)
+    account = accounts.get(Unit.POINTS)
     policy = selectors.ledger_settings(resident.community)
     year = timezone.localdate().year
-    expiring = selectors.expiring_points(account, year=year, years=policy.expiry_years) if policy.expiry_enabled else 0
-    page = Paginator(selectors.statement(account), 20).get_page(request.GET.get("page"))
+    # the statement's length and the credits that keep points from expiring, counted together
+    lines, recent = selectors.statement_totals(account, since=selectors.year_start(year - policy.expiry_years + 1))
+    expiring = max(0, account.balance - recent) if account and policy.expiry_enabled else 0
+    paginator = Paginator(selectors.statement(account), 20)
+    paginator.count = lines  # counted above: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = with_reasons(page.object_list)
     return render(
         request,
         "ledger/my_points.html",
         {
             "resident": resident,
-            "balances": selectors.resident_balances(resident),
+            "balances": selectors.balances_of(accounts),
             "expiring": expiring,
             "year": year,
             "page": page,

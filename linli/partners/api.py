@@ -56,6 +56,7 @@ def partner_out(p: Partner, *, user: Any) -> dict[str, Any]:
         "members": sorted(m.pk for m in p.members.all()) if staff else [],
         "joined_on": p.joined_on,
         "active": p.active,
+        "ended_on": p.ended_on,
     }
 
 

@@ -50,12 +50,23 @@ class Partner(models.Model):
     )
     joined_on = models.DateField(_("joined on"))
     active = models.BooleanField(_("active"), default=True)
+    ended_on = models.DateField(
+        _("left on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the partnership ended; empty while it is active (or if it ended before this was kept)."),
+    )
 
     class Meta:
         ordering = ["community", "name"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="uniq_partner_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="uniq_partner_name"),
+            models.CheckConstraint(
+                condition=Q(active=False) | Q(ended_on__isnull=True), name="partner_active_has_not_ended"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -17,6 +17,7 @@ class PartnerOut(Schema):
     members: list[int] = Field(description="Accounts acting for the partner; staff only, else empty.")
     joined_on: dt.date
     active: bool
+    ended_on: dt.date | None = Field(description="The day the partnership ended; null while active or if not known.")
 
 
 class PartnerIn(Schema):

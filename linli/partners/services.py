@@ -282,7 +282,8 @@ def partner_update(*, actor: Actor, partner: Partner, **changes: Any) -> Partner
 
 
 def partner_deactivate(*, actor: Actor, partner: Partner, on: dt.date) -> Partner:
-    """The partner leaves: it stays on record with its projects, and its open pairing ends on `on`."""
+    """The partner leaves on `on`: it stays on record with its projects, the day is kept (past months count it
+    until then), and its open pairing ends that day."""
     if not rules.can_manage_partners(actor, partner.community):
         raise NotAllowed(_("You may not change partners in this community."))
     on = _date(on, "on")
@@ -290,6 +291,8 @@ def partner_deactivate(*, actor: Actor, partner: Partner, on: dt.date) -> Partne
         locked = Partner.objects.select_for_update().get(pk=partner.pk)
         if not locked.active:
             raise Conflict(_("This partner is already inactive."), code="inactive")
+        if on < locked.joined_on:
+            raise DomainError(_("A partner cannot leave before it joined."), field="on")
         before = snapshot(locked)
         for pairing in Pairing.objects.select_for_update().filter(partner=locked, until__isnull=True).order_by("pk"):
             if on < pairing.since:
@@ -304,8 +307,8 @@ def partner_deactivate(*, actor: Actor, partner: Partner, on: dt.date) -> Partne
                 before=pairing_before,
                 after=snapshot(pairing),
             )
-        locked.active = False
-        locked.save(update_fields=["active"])
+        locked.active, locked.ended_on = False, on
+        locked.save(update_fields=["active", "ended_on"])
         audit_record(actor=actor, action="partner.deactivate", instance=locked, before=before, after=snapshot(locked))
     return locked
 
@@ -318,8 +321,8 @@ def partner_reactivate(*, actor: Actor, partner: Partner) -> Partner:
         if locked.active:
             raise Conflict(_("This partner is already active."), code="active")
         before = snapshot(locked)
-        locked.active = True
-        locked.save(update_fields=["active"])
+        locked.active, locked.ended_on = True, None
+        locked.save(update_fields=["active", "ended_on"])
         audit_record(actor=actor, action="partner.reactivate", instance=locked, before=before, after=snapshot(locked))
     return locked
 

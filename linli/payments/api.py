@@ -19,6 +19,7 @@ from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
 from . import selectors, services, stored_value
+from .descriptions import describe
 from .forms import STATEMENT_MAX_BYTES
 from .models import Payment, Reconciliation
 from .providers import BadNotification
@@ -47,12 +48,13 @@ router = Router(tags=["payments"], auth=AUTH)
 
 
 def payment_out(p: Payment) -> dict[str, Any]:
+    describe([p])  # `description` in the reader's language
     return {
         "out_trade_no": p.out_trade_no,
         "status": p.status,
         "status_label": p.get_status_display(),
         "purpose": p.purpose,
-        "description": p.description,
+        "description": p.described,
         "amount_fen": p.amount_fen,
         "refunded_fen": p.refunded_fen,
         "provider": p.provider,
@@ -112,7 +114,7 @@ def cashup_out(c: Cashup, operator_id: int) -> dict[str, Any]:
                 "receipt_no": p.receipt_no,
                 "out_trade_no": p.out_trade_no,
                 "payer": p.payer.name,
-                "description": p.description,
+                "description": p.described,
                 "method": p.method,
                 "amount_fen": p.amount_fen,
                 "at": p.paid_at,

@@ -96,6 +96,16 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return self.out_trade_no
 
+    @property
+    def described(self) -> str:
+        """What the payment paid for, in the active language, as `descriptions.describe` set it for the rows read
+        (the selectors do); before that, what the payment keeps: names and days in no one's language."""
+        return str(self.__dict__.get("_described", self.description))
+
+    @described.setter
+    def described(self, text: str) -> None:
+        self.__dict__["_described"] = text
+
 
 class Refund(models.Model):
     class Status(models.TextChoices):

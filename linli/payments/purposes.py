@@ -57,6 +57,10 @@ class PurposeHandler:
     unpaid_not: frozenset[str]
     # url(subject_id) -> where the payer sees it
     url: Callable[[int], str] = lambda subject_id: MY_SERVICES_URL
+    # describe(subject_ids) -> {id: what was paid for, in the active language}, for a purpose whose stored
+    # description would leave out words the reader reads in their own language (a meal's name); None: the stored
+    # description says it all (names, dates, times)
+    describe: Callable[[list[int]], dict[int, str]] | None = None
 
 
 HANDLERS: dict[str, PurposeHandler] = {}

@@ -18,6 +18,7 @@ from linli.people.rules import CURRENT
 from linli.places.models import Community
 
 from . import rules
+from .descriptions import describe
 from .models import Difference, Method, Payment, Purpose, Reconciliation, Refund, StoredValuePolicy
 from .providers import COUNTER
 from .providers.statement import day_bounds
@@ -31,6 +32,7 @@ def payment_get(*, user: Any, out_trade_no: str) -> Payment:
     )
     if payment is None or not rules.can_see_payment(user, payment):
         raise NotFound(_("No such payment."))
+    describe([payment])
     return payment
 
 
@@ -87,6 +89,7 @@ def cashup(*, user: Any, community: Community, operator: Any, day: dt.date) -> C
         .select_related("payment__payer")
         .order_by("created_at", "pk")
     )
+    describe(payments)
     taken: dict[str, int] = defaultdict(int)
     for p in payments:
         taken[p.method] += p.amount_fen

@@ -92,7 +92,7 @@ def _topup_payment(resident: Resident, amount_fen: int, **how: Any) -> Payment:
         community=resident.community,
         payer=resident,
         purpose=Purpose.TOPUP,
-        description=_("Top-up of the stored balance")[:120],
+        description=resident.community.name[:120],  # neutral: readers see the purpose in their own language
         amount_fen=amount_fen,
         **how,
     )

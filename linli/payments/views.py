@@ -18,7 +18,7 @@ from linli.core.errors import DomainError, NotFound
 from linli.core.parsing import parse_date, parse_id
 from linli.core.uploads import upload_read
 from linli.ledger import selectors as ledger_selectors
-from linli.ledger.money import yuan
+from linli.ledger.money import price_of, yuan
 from linli.ledger.qr import qr_svg
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
@@ -176,11 +176,7 @@ def counter(request: HttpRequest, code: str) -> HttpResponse:
     """The service counter: take a resident's payment for an order (cash, card, scanned code), print the receipt."""
     community = community_get(code=code, user=request.user)
     products = [
-        (
-            p.pk,
-            f"{p.merchant.name} · {p.name} · ¥{p.price_fen / 100:,.2f}"
-            + (f" + {p.price_points} 积分" if p.price_points else ""),
-        )
+        (p.pk, f"{p.merchant.name} · {p.name} · {price_of(p)}")
         for p in selectors.counter_products(user=request.user, community=community)
     ]
     form = CounterForm(request.POST or None, products=products)

@@ -362,3 +362,67 @@ class RegisterImport(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class RegisterExport(models.Model):
+    """One export of a community's register, written in the background to the media storage.
+
+    The workbook may carry full ID numbers: only the community's staff who may import download it (those who may
+    reveal ID numbers, when it has them), every request and download is audited, and the file is deleted once it
+    is `EXPIRES_AFTER` old."""
+
+    EXPIRES_AFTER = dt.timedelta(hours=24)
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Writing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    community = models.ForeignKey(
+        "places.Community", on_delete=models.CASCADE, related_name="register_exports", verbose_name=_("community")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    full_id_numbers = models.BooleanField(_("full ID numbers"), default=False)
+    birth_dates = models.BooleanField(_("birth dates"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stored_as = models.CharField(max_length=300, blank=True, editable=False)
+    residents = models.PositiveIntegerField(_("residents"), default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("register export")
+        verbose_name_plural = _("register exports")
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + self.EXPIRES_AFTER
+
+    @property
+    def file_name(self) -> str:
+        return f"register-{self.community.code}-{timezone.localtime(self.created_at):%Y-%m-%d}.xlsx"

@@ -196,3 +196,15 @@ class RegisterImportOut(Schema):
     percent: int
     error: str
     rows: list[RegisterRowOut] | None = None
+
+
+class RegisterExportOut(Schema):
+    id: int
+    status: str = Field(description="queued, running, done or failed")
+    percent: int
+    residents: int | None = Field(None, description="Rows in the file, once written.")
+    full_id_numbers: bool
+    error: str
+    expires_at: dt.datetime = Field(description="The file is deleted then.")
+    status_url: str
+    download_url: str | None = None

@@ -15,7 +15,7 @@ from linli.places.models import Building, Community, Household
 
 from . import rules as people_rules
 from .ages import TIER_BOUNDS, born_on_or_before_for_age
-from .models import DataRequest, FamilyLink, RegisterImport, Resident
+from .models import DataRequest, FamilyLink, RegisterExport, RegisterImport, Resident
 
 STATUS_CURRENT = "current"
 STATUS_MOVED_OUT = "moved_out"
@@ -404,3 +404,19 @@ def register_import_get(*, user: Any, pk: int, community: Community | None = Non
     if not rules.can_edit_residents(user, job.community):
         raise NotAllowed(_("You may not import the register of this community."))
     return job
+
+
+def register_exports_for(*, user: Any, community: Community) -> QuerySet[RegisterExport]:
+    """The community's register exports of the last day, for those who may import."""
+    if not rules.can_edit_residents(user, community):
+        raise NotAllowed(_("You may not import the register of this community."))
+    return RegisterExport.objects.filter(community=community).select_related("requested_by")
+
+
+def register_export_get(*, user: Any, pk: int, community: Community | None = None) -> RegisterExport:
+    export = RegisterExport.objects.select_related("community").filter(pk=pk).first()
+    if export is None or (community is not None and export.community_id != community.pk):
+        raise NotFound(_("No such register export."))
+    if not rules.can_edit_residents(user, export.community):
+        raise NotAllowed(_("You may not import the register of this community."))
+    return export

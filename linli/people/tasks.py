@@ -6,6 +6,7 @@ from django_tasks import task
 from linli.accounts.otp import site_link
 from linli.notifications.services import notify_sms
 
+from .exporting import register_export_execute, register_exports_expire
 from .importing import register_import_execute
 from .models import Invitation
 
@@ -32,3 +33,14 @@ def invitation_sms_send(invitation_ids: list[int]) -> int:
 @task()
 def run_register_import(job_id: int) -> None:
     register_import_execute(job_id=job_id)
+
+
+@task()
+def run_register_export(export_id: int) -> None:
+    register_export_execute(export_id=export_id)
+
+
+@task()
+def expire_register_exports() -> int:
+    """Delete register exports older than a day, with their files. How many."""
+    return register_exports_expire()

@@ -19,7 +19,15 @@ urlpatterns = [
     path("<str:code>/residents/register/", register.register_import, name="register_import"),
     path("<str:code>/residents/register/<int:pk>/", register.register_import_detail, name="register_import_detail"),
     path("<str:code>/residents/register/template.xlsx", register.register_template, name="register_template"),
-    path("<str:code>/residents/register/export.xlsx", register.register_export, name="register_export"),
+    path("<str:code>/residents/register/export/", register.register_export, name="register_export"),
+    path(
+        "<str:code>/residents/register/export/<int:pk>/", register.register_export_detail, name="register_export_detail"
+    ),
+    path(
+        "<str:code>/residents/register/export/<int:pk>/download/",
+        register.register_export_download,
+        name="register_export_download",
+    ),
     path("<str:code>/residents/new/", views.resident_create, name="resident_create"),
     path("<str:code>/residents/<int:pk>/", views.resident_detail, name="resident_detail"),
     path("<str:code>/residents/<int:pk>/edit/", views.resident_edit, name="resident_edit"),

@@ -1,6 +1,7 @@
 """Reading places, always through the acting user's rights."""
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -85,13 +86,45 @@ def household_get(*, community: Community, pk: int) -> Household:
 # --- set-up ---------------------------------------------------------------------------------------------
 
 
-def streets_set_up_by(user: Any) -> QuerySet[Street]:
-    """The streets a user sets up: every street for city admins, their own for street admins."""
+def _streets_set_up_by(user: Any) -> QuerySet[Street]:
     access = access_for(user)
-    qs = Street.objects.annotate(n_communities=Count("communities")).order_by("code")  # a GROUP BY drops Meta.ordering
     if access.superuser or access.city_admin:
-        return qs
-    return qs.filter(pk__in=access.street_ids)
+        return Street.objects.all()
+    return Street.objects.filter(pk__in=access.street_ids)
+
+
+_N_ADMINS = Count("role_assignments", filter=Q(role_assignments__role=Role.STREET_ADMIN), distinct=True)
+
+
+def streets_set_up_by(user: Any) -> QuerySet[Street]:
+    """The streets a user sets up: every street for city admins, their own for street admins; each with its number
+    of communities and of street admins."""
+    return (
+        _streets_set_up_by(user)
+        .annotate(n_communities=Count("communities", distinct=True), n_admins=_N_ADMINS)
+        .order_by("code")  # a GROUP BY drops Meta.ordering
+    )
+
+
+@dataclass(frozen=True)
+class StreetsToSetUp:
+    """Of the streets a user sets up, how many still lack a street admin, and how many a community."""
+
+    without_admin: int
+    without_community: int
+
+
+def streets_to_set_up(user: Any) -> StreetsToSetUp:
+    """A city admin's set-up still to do (a street admin's, for their own streets)."""
+    counts = list(
+        _streets_set_up_by(user)
+        .annotate(n_communities=Count("communities", distinct=True), n_admins=_N_ADMINS)
+        .values_list("n_admins", "n_communities")
+    )
+    return StreetsToSetUp(
+        without_admin=sum(1 for admins, _n in counts if not admins),
+        without_community=sum(1 for _n, communities in counts if not communities),
+    )
 
 
 def streets_of_admin(user: Any) -> QuerySet[Street]:

@@ -4,10 +4,11 @@ checking its rule, in one transaction, audited inside it."""
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ from .geometry import polygon_contains
 from .models import Building, Community, Grid, GridMembership, GridStewardship, Neighbourhood, Street
 from .osm import read_buildings
 
+P = TypeVar("P", bound=models.Model)
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_FLOORS = 200
 
@@ -53,14 +55,32 @@ def _text(value: str, *, field: str, max_length: int = 60) -> str:
     return value
 
 
-def _create_with_free_code(actor: Any, obj: Any, action: str, same_code: QuerySet[Any], refusal: str) -> None:
-    """Save a new street, community or grid, audited as `action`: its code is checked free again inside the
-    transaction (`same_code` finds a row that has it, in any case), `refusal` if it was taken meanwhile."""
+def _create_with_free_code(actor: Any, obj: models.Model, same_code: QuerySet[Any], refusal: str) -> None:
+    """Save a new street, community or grid, audited as `<model>.create`: its code is checked free again inside
+    the transaction (`same_code` finds a row that has it, in any case), `refusal` if it was taken meanwhile."""
     with transaction.atomic():
         if same_code.exists():
             raise DomainError(refusal, field="code", code="duplicate")
         obj.save()
-        audit_record(actor=actor, action=action, instance=obj, after=snapshot(obj))
+        audit_record(actor=actor, action=f"{obj._meta.model_name}.create", instance=obj, after=snapshot(obj))
+
+
+@contextmanager
+def _audited_change(actor: Any, instance: P) -> Iterator[P]:
+    """Lock the place's row and hand it over to be changed; then save it and audit it as `<model>.update`, with
+    what it was before. All in one transaction: a refusal raised while changing leaves it as it was."""
+    with transaction.atomic():
+        locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        before = snapshot(locked)
+        yield locked
+        locked.save()
+        audit_record(
+            actor=actor,
+            action=f"{locked._meta.model_name}.update",
+            instance=locked,
+            before=before,
+            after=snapshot(locked),
+        )
 
 
 # --- streets ------------------------------------------------------------------------------------------------
@@ -75,7 +95,6 @@ def street_create(*, actor: Any, code: str, name: str, district: str = "", city:
     _create_with_free_code(
         actor,
         street,
-        "street.create",
         Street.objects.filter(code__iexact=street.code),
         _("A street with the code “%(code)s” already exists.") % {"code": street.code},
     )
@@ -88,9 +107,7 @@ def street_update(
     """The code stays: other systems know the street by it."""
     if not rules.can_manage_streets(actor):
         raise NotAllowed(_("Only city admins set up streets."))
-    with transaction.atomic():
-        street = Street.objects.select_for_update().get(pk=street.pk)
-        before = snapshot(street)
+    with _audited_change(actor, street) as street:
         if name is not None:
             street.name = _text(name, field="name")
         if district is not None:
@@ -98,8 +115,6 @@ def street_update(
         if city is not None:
             street.city = city.strip()
         _full_clean(street)
-        street.save()
-        audit_record(actor=actor, action="street.update", instance=street, before=before, after=snapshot(street))
     return street
 
 
@@ -131,7 +146,6 @@ def community_create(*, actor: Any, street: Street, code: str, name: str, tier: 
     _create_with_free_code(
         actor,
         community,
-        "community.create",
         Community.objects.filter(code__iexact=community.code),
         _("A community with the code “%(code)s” already exists.") % {"code": community.code},
     )
@@ -149,9 +163,7 @@ def community_update(
     """The code stays: it is the Open311 jurisdiction and in every link."""
     if not rules.can_edit_community(actor, community):
         raise NotAllowed(_("You may not change this community."))
-    with transaction.atomic():
-        community = Community.objects.select_for_update().get(pk=community.pk)
-        before = snapshot(community)
+    with _audited_change(actor, community) as community:
         if name is not None:
             community.name = _text(name, field="name")
         if tier is not None:
@@ -161,10 +173,6 @@ def community_update(
             community.centre_lat, community.centre_lng = boundary.centre_lat, boundary.centre_lng
             community.area_ha = boundary.area_ha
         _full_clean(community, exclude=["street"])
-        community.save()
-        audit_record(
-            actor=actor, action="community.update", instance=community, before=before, after=snapshot(community)
-        )
     return community
 
 
@@ -198,18 +206,9 @@ def neighbourhood_create(*, actor: Any, community: Community, name: str) -> Neig
 def neighbourhood_update(*, actor: Any, neighbourhood: Neighbourhood, name: str) -> Neighbourhood:
     _check_set_up(actor, neighbourhood.community)
     name = _text(name, field="name")
-    with transaction.atomic():
+    with _audited_change(actor, neighbourhood) as neighbourhood:
         _unique_neighbourhood_name(neighbourhood.community, name, exclude_pk=neighbourhood.pk)
-        before = snapshot(neighbourhood)
         neighbourhood.name = name
-        neighbourhood.save(update_fields=["name"])
-        audit_record(
-            actor=actor,
-            action="neighbourhood.update",
-            instance=neighbourhood,
-            before=before,
-            after=snapshot(neighbourhood),
-        )
     return neighbourhood
 
 
@@ -303,9 +302,7 @@ def building_update(
 ) -> Building:
     community = building.community
     _check_set_up(actor, community)
-    with transaction.atomic():
-        building = Building.objects.select_for_update().get(pk=building.pk)
-        before = snapshot(building)
+    with _audited_change(actor, building) as building:
         if name is not None:
             building.name = _text(name, field="name")
             _unique_building_name(community, building.name, exclude_pk=building.pk)
@@ -321,8 +318,6 @@ def building_update(
             building.neighbourhood = neighbourhood
         if residential is not None:
             building.residential = residential
-        building.save()
-        audit_record(actor=actor, action="building.update", instance=building, before=before, after=snapshot(building))
     return building
 
 
@@ -652,7 +647,6 @@ def grid_create(
         _create_with_free_code(
             actor,
             grid,
-            "grid.create",
             Grid.objects.filter(community=community, code__iexact=grid.code),
             _("This community already has a grid with the code “%(code)s”.") % {"code": grid.code},
         )
@@ -672,9 +666,7 @@ def grid_update(
     """Rename, recolour or change the steward of a grid; a new steward takes over on `on` (today by default)."""
     community = grid.community
     _check_set_up(actor, community)
-    with transaction.atomic():
-        grid = Grid.objects.select_for_update().get(pk=grid.pk)
-        before = snapshot(grid)
+    with _audited_change(actor, grid) as grid:
         if name is not None:
             grid.name = _text(name, field="name")
         if colour is not None:
@@ -683,8 +675,6 @@ def grid_update(
             _check_steward(community, steward)
             _stewardship_record(grid, grid.steward_id, steward, on)
             grid.steward = steward
-        grid.save()
-        audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))
     return grid
 
 

@@ -25,6 +25,7 @@ class MapPoint:
     radius: float = 6.0
     shape: str = "circle"  # circle | square | star
     css_class: str = ""
+    text: str = ""  # a short mark drawn on the point (a number); such a point is named for screen readers by `label`
 
 
 @dataclass
@@ -106,7 +107,16 @@ class SvgMap:
                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{p.radius:.1f}" fill="{p.colour}" stroke="#fff" '
                     f'stroke-width="1.5"/>'
                 )
-            parts.append(f'<g class="{p.css_class}">{shape}{title}</g>')
+            if p.text:
+                mark = (
+                    f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central" '
+                    f'font-size="{1.2 * p.radius:.1f}" font-weight="bold" fill="#fff" aria-hidden="true">'
+                    f"{escape(p.text)}</text>"
+                )
+                named = f' role="img" aria-label="{escape(p.label)}"' if p.label else ""
+                parts.append(f'<g class="{p.css_class}"{named}>{shape}{mark}{title}</g>')
+            else:
+                parts.append(f'<g class="{p.css_class}">{shape}{title}</g>')
         parts.append(
             f'<text x="{self.width - 6}" y="{height + 16}" text-anchor="end" font-size="12" '
             f'fill="#57606a">{escape(self.credit)}</text>'

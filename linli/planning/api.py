@@ -12,7 +12,7 @@ from linli.places.selectors import community_get
 
 from . import adapter, city_reports, rules, selectors, services
 from .core.network import EDGE_KINDS
-from .models import CandidateSite, CityRun, PlanRun
+from .models import CandidateSite, CityRun, HubPlacement, PlanRun
 
 router = Router(tags=["planning"], auth=AUTH)
 
@@ -214,8 +214,8 @@ class CityRunOut(Schema):
     hub_status: str = Field(description="new hubs across the city: '' (not asked), pending, running, done, failed")
     hubs: dict | None = Field(
         None,
-        description="the hubs asked for and, when placed, the sites chosen with their community and the residents "
-        "each newly brings within reach, per class and item",
+        description="the latest placement of hubs asked for and, when placed, the sites chosen with their community "
+        "and the residents each newly brings within reach, per class and item (every placement: /hub-placements)",
     )
 
 
@@ -224,18 +224,22 @@ class CityHubsIn(Schema):
     count: int = Field(ge=1, le=rules.MAX_NEW_SITES, description="how many new hubs to place across the city")
 
 
-def hubs_out(run: CityRun, entries: Any) -> dict[str, Any] | None:
-    view = city_reports.hub_view(run, entries)
+def hubs_out(run: CityRun, entries: Any, placement: HubPlacement | None) -> dict[str, Any] | None:
+    view = city_reports.hub_view(run, entries, placement)
     if view is None:
         return None
+    placement = view.placement
     siting = view.result.get("siting") or {}
     return {
-        "category": run.hub_category,
+        "id": placement.pk,
+        "requested_by": str(placement.requested_by) if placement.requested_by else "",
+        "requested_at": placement.requested_at,
+        "category": placement.category,
         "name": view.name,
-        "count": run.hub_count,
-        "status": run.hub_status,
-        "error": run.hub_error_message,
-        "computed_at": run.hub_computed_at,
+        "count": placement.count,
+        "status": placement.status,
+        "error": placement.error_message,
+        "computed_at": placement.computed_at,
         "classes": [
             {"code": k["code"], "name": k["name"], "items": k["items"], "in_need_before": round(before, 1),
              "newly_covered": round(total, 1)}
@@ -309,7 +313,7 @@ def city_run_out(request: HttpRequest, run: CityRun, *, with_rows: bool) -> dict
         },
         "rows": None,
         "hub_status": run.hub_status,
-        "hubs": hubs_out(run, entries),
+        "hubs": hubs_out(run, entries, selectors.hub_placement_latest(run)),
     }
     if with_rows:
         out["rows"] = [
@@ -366,11 +370,22 @@ def city_run_resume(request: HttpRequest, run_id: int) -> Status[Any]:
 @router.post("/planning/city-runs/{run_id}/hubs", response={202: CityRunOut})
 def city_run_hubs(request: HttpRequest, run_id: int, payload: CityHubsIn) -> Status[Any]:
     """Place ``count`` new composite hubs (such as 民生坊) across every community the run graded, once it has graded
-    them; follow it at /planning/city-runs/{id} (``hub_status``, ``hubs``). Asked again, it replaces the placement."""
+    them; follow it at /planning/city-runs/{id} (``hub_status``, ``hubs``). Asked again, the new placement is the
+    latest and the earlier ones are kept (/planning/city-runs/{id}/hub-placements). A street admin places hubs on a
+    run of their own streets."""
     run = selectors.city_run_get(user=request.user, pk=run_id)
     run = services.city_run_place_hubs(actor=request.user, run=run, category=payload.category, count=payload.count)
     run.refresh_from_db()
     return Status(202, city_run_out(request, run, with_rows=False))
+
+
+@router.get("/planning/city-runs/{run_id}/hub-placements", response=list[dict])
+def city_run_hub_placements(request: HttpRequest, run_id: int) -> list[dict[str, Any]]:
+    """Every placement of new hubs asked on the run, the latest first: who asked, when, how many of which composite
+    and, once placed, the sites chosen (in the communities you may read)."""
+    run = selectors.city_run_get(user=request.user, pk=run_id)
+    entries = selectors.city_run_entries(user=request.user, run=run)
+    return [hubs_out(run, entries, p) or {} for p in selectors.hub_placements_of(run)]
 
 
 @router.get("/planning/city-runs/{run_id}/export", response={200: None})

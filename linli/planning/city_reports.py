@@ -6,23 +6,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from linli.core.exports import append_row
-from linli.places.svgmap import MapPoint, MapPolygon, SvgMap
+from linli.core.templatetags.linli_numbers import grouped
+from linli.places.svgmap import MapPoint, MapPolygon, SvgMap, swatch
 
 from . import adapter
 from .core import CitySummary, Rules, city_summary
-from .models import CityRun, CityRunCommunity, HubStatus
+from .models import CityRun, CityRunCommunity, HubPlacement, HubStatus
 
 UNDER_FILL = "#f28b82"  # under-supplied
 FAIR_FILL = "#f6d78b"  # at the threshold, below 85
 GOOD_FILL = "#9ad0a4"  # 85 and above
 NONE_FILL = "#d0d7de"  # no index (not computed, or nobody the categories serve)
 GOOD_FROM = 85.0
+HUB_FILL = "#1f3a93"  # a new hub: a dark square, numbered, unlike any supply-index colour
 
 
 def run_rules(run: CityRun) -> Rules:
@@ -155,9 +158,11 @@ class HubSite:
 
 @dataclass(frozen=True)
 class HubView:
-    """A city run's new hubs: the sites chosen, each with the community it is in and what it adds per class."""
+    """One placement of new hubs on a city run: the sites chosen, each with the community it is in and what it adds
+    per class."""
 
     run: CityRun
+    placement: HubPlacement
     name: str  # the composite's name
     classes: list[dict[str, Any]]  # code, name, items (names of the composite's items in the class)
     sites: list[HubSite]
@@ -171,13 +176,14 @@ class HubView:
         return sum(self.totals)
 
 
-def hub_view(run: CityRun, entries: QuerySet[CityRunCommunity]) -> HubView | None:
-    """The run's hub placement for a reader who may read ``entries``; None when none was asked."""
-    if run.hub_status == HubStatus.NONE:
+def hub_view(run: CityRun, entries: QuerySet[CityRunCommunity], placement: HubPlacement | None) -> HubView | None:
+    """A placement of new hubs on the run (by default its latest) for a reader who may read ``entries``; None when
+    none was asked."""
+    if placement is None:
         return None
     rules = run_rules(run)
-    composite = rules.composite(run.hub_category)
-    name = (composite.name_en if _english() else composite.name_zh) if composite else run.hub_category
+    composite = rules.composite(placement.category)
+    name = (composite.name_en if _english() else composite.name_zh) if composite else placement.category
     members = list(composite.categories) if composite else []
     of_class = {c.code: c.facility_class for c in rules.categories}
     items = item_names(rules)
@@ -186,7 +192,7 @@ def hub_view(run: CityRun, entries: QuerySet[CityRunCommunity]) -> HubView | Non
         for k, (_c, n) in zip(rules.classes, class_names(rules), strict=True)
         if any(of_class.get(m) == k.code for m in members)
     ]
-    result = run.hub_result or {}
+    result = placement.result or {}
     siting = result.get("siting") or {}
     readable = {e.community.code: e.community for e in entries}
 
@@ -206,11 +212,23 @@ def hub_view(run: CityRun, entries: QuerySet[CityRunCommunity]) -> HubView | Non
         )  # fmt: skip
     before = per_class({m["category"]: m["uncovered_before"] for m in siting.get("members", [])})
     totals = [sum(site.classes[i] for site in sites) for i in range(len(classes))]
-    return HubView(run, name, classes, sites, hidden, before, totals, result)
+    return HubView(run, placement, name, classes, sites, hidden, before, totals, result)
 
 
-def city_map(run: CityRun, rows: list[CityRow]) -> str:
-    """Each community coloured by its supply index (red: under-supplied): its boundary, or a dot at its centre."""
+def hub_label(number: int, site: HubSite) -> str:
+    """What a hub's marker says to a screen reader and in its tooltip: its number in the table, where, and whom it
+    brings within reach."""
+    return _("New hub %(n)s: %(community)s, %(street)s; %(people)s residents newly within reach") % {
+        "n": number,
+        "community": site.community.name,
+        "street": site.community.street.name,
+        "people": grouped(round(site.total)),
+    }
+
+
+def city_map(run: CityRun, rows: list[CityRow], hubs: HubView | None = None) -> str:
+    """Each community coloured by its supply index (red: under-supplied): its boundary, or a dot at its centre;
+    with ``hubs``, each placed hub as a dark numbered square (numbered as in the table of sites)."""
     threshold = run_rules(run).under_supplied_below
     svg = SvgMap(title=_("Supply index by community"), credit=_("Buildings and streets © OpenStreetMap contributors"))
     for row in rows:
@@ -231,7 +249,17 @@ def city_map(run: CityRun, rows: list[CityRow]) -> str:
                                            css_class="community"))  # fmt: skip
     if not svg.polygons and not svg.points:
         return ""
+    for number, site in enumerate(hubs.sites if hubs is not None else [], start=1):
+        svg.points.append(
+            MapPoint(site.lng, site.lat, label=hub_label(number, site), colour=HUB_FILL, radius=11, shape="square",
+                     css_class="hub", text=str(number))
+        )  # fmt: skip
     return svg.render()
+
+
+def hub_legend() -> str:
+    """The legend's key for a hub: the square the map draws."""
+    return swatch("square", HUB_FILL)
 
 
 def _centre(community: Any) -> tuple[float, float] | None:
@@ -317,8 +345,9 @@ def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
             for i in k["items"]
         ],
     )  # fmt: skip
-    hubs = hub_view(run, entries)
-    if hubs is not None and run.hub_status == HubStatus.DONE:
+    placements = list(run.hub_placements.select_related("requested_by"))
+    hubs = hub_view(run, entries, placements[0] if placements else None)
+    if hubs is not None and hubs.placement.status == HubStatus.DONE:
         sheet(
             _("New hubs"),
             [_("Street"), _("Community"), _("Site"), _("Longitude"), _("Latitude"),
@@ -330,6 +359,14 @@ def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
                 for site in hubs.sites
             ]
             + [["", _("Total"), "", None, None, *(round(v) for v in hubs.totals), round(hubs.total)]],
+        )  # fmt: skip
+    if placements:
+        sheet(
+            _("Hub placements"),
+            [_("Placement"), _("Requested at"), _("Requested by"), _("Composite facility"), _("New hubs asked"),
+             _("Sites chosen"), _("Residents newly within reach, all classes"), _("Status")],
+            [_placement_row(number, placement, hub_view(run, entries, placement))
+             for number, placement in zip(range(len(placements), 0, -1), placements, strict=True)],
         )  # fmt: skip
     summary = view.summary
     sheet(
@@ -347,8 +384,11 @@ def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
             [_("Computed at"), str(run.finished_at or "")],
             [_("Walking network"), run.network_path],
             *(
-                [[_("New hubs"), f"{hubs.name} × {run.hub_count}"], [_("Hubs placed at"), str(run.hub_computed_at)]]
-                if hubs is not None and run.hub_status == HubStatus.DONE
+                [
+                    [_("New hubs"), f"{hubs.name} × {hubs.placement.count}"],
+                    [_("Hubs placed at"), str(hubs.placement.computed_at)],
+                ]
+                if hubs is not None and hubs.placement.status == HubStatus.DONE
                 else []
             ),
             [_("Map data"), "© OpenStreetMap contributors (ODbL)"],
@@ -357,3 +397,18 @@ def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _placement_row(number: int, placement: HubPlacement, hubs: HubView | None) -> list[Any]:
+    """A placement as a row of the workbook: the first asked is number 1."""
+    done = hubs is not None and placement.status == HubStatus.DONE
+    return [
+        number,
+        timezone.localtime(placement.requested_at).strftime("%Y-%m-%d %H:%M"),
+        str(placement.requested_by or ""),
+        hubs.name if hubs is not None else placement.category,
+        placement.count,
+        len(hubs.sites) + hubs.hidden if done and hubs is not None else None,
+        round(hubs.total) if done and hubs is not None else None,
+        placement.error_message or placement.get_status_display(),
+    ]

@@ -12,7 +12,7 @@ from . import adapter
 from .core import InputError, PlanningError, Rules, community_row, siting_dict
 from .core.errors import Message
 from .messages import stored, translate
-from .models import CityRun, CityRunCommunity, HubStatus, PlanRun
+from .models import CityRun, CityRunCommunity, HubPlacement, HubStatus, PlanRun
 
 
 def plan_run_execute(*, run_id: int) -> PlanRun:
@@ -112,13 +112,16 @@ def _place_hubs(run_id: int) -> None:
     """Place the hubs asked for, across the communities graded, once every community is graded (or failed).
 
     Claimed (waiting → running) first, so that one worker computes it; its one result replaces nothing: a placement
-    whose worker stopped is put back to waiting by `services.city_run_resume` and computed again."""
+    whose worker stopped is put back to waiting by `services.city_run_resume` and computed again. The outcome is
+    written on the run and on its kept `HubPlacement` (the one under way: one at a time)."""
     run = CityRun.objects.select_related("requested_by").get(pk=run_id)
     if run.status != CityRun.Status.DONE or run.hub_status != HubStatus.PENDING:
         return
     claimed = CityRun.objects.filter(pk=run.pk, hub_status=HubStatus.PENDING).update(hub_status=HubStatus.RUNNING)
     if not claimed:
         return
+    placement = HubPlacement.objects.filter(run=run, status__in=[HubStatus.PENDING, HubStatus.RUNNING])
+    placement.update(status=HubStatus.RUNNING)
     with translation.override(_language(run)):
         text = _("Placing %(n)s new hubs across the city") % {"n": run.hub_count}
     CityRun.objects.filter(pk=run.pk).update(progress_message=text[:120])
@@ -140,9 +143,11 @@ def _place_hubs(run_id: int) -> None:
             profile=run.profile,
         )
     except (PlanningError, OSError) as exc:
-        CityRun.objects.filter(pk=run.pk, hub_status=HubStatus.RUNNING).update(
-            hub_status=HubStatus.FAILED, hub_error=stored(exc), hub_computed_at=timezone.now(), progress_message=""
-        )
+        now = timezone.now()
+        if CityRun.objects.filter(pk=run.pk, hub_status=HubStatus.RUNNING).update(
+            hub_status=HubStatus.FAILED, hub_error=stored(exc), hub_computed_at=now, progress_message=""
+        ):
+            placement.update(status=HubStatus.FAILED, error=stored(exc), computed_at=now)
         return
     candidates = {f["properties"]["id"]: f for f in inputs["candidates"]["features"]}
     sites = {
@@ -165,10 +170,11 @@ def _place_hubs(run_id: int) -> None:
             "day": inputs["day"],
         },
     }
-    CityRun.objects.filter(pk=run.pk, hub_status=HubStatus.RUNNING).update(
-        hub_status=HubStatus.DONE, hub_result=result, hub_error=None, hub_computed_at=timezone.now(),
-        progress_message="",
-    )  # fmt: skip
+    now = timezone.now()
+    if CityRun.objects.filter(pk=run.pk, hub_status=HubStatus.RUNNING).update(
+        hub_status=HubStatus.DONE, hub_result=result, hub_error=None, hub_computed_at=now, progress_message=""
+    ):
+        placement.update(status=HubStatus.DONE, result=result, error=None, computed_at=now)
 
 
 def _check_one_community(run: CityRun, entry: CityRunCommunity, standards: Rules, day: dt.date) -> None:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -179,8 +180,9 @@ class CityRun(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # New composite hubs (民生坊) placed across the whole city once its communities are graded: one placement per
-    # run, asked again to change it; one left "running" by a worker that stopped is put back to waiting and redone.
+    # New composite hubs (民生坊) placed across the run's communities once they are graded: the latest placement,
+    # computed here; each one asked is also kept as a `HubPlacement` (dated, by whom), so an earlier one stays
+    # readable. One left "running" by a worker that stopped is put back to waiting and redone.
     hub_category = models.CharField(_("composite facility placed"), max_length=40, blank=True)
     hub_count = models.PositiveSmallIntegerField(_("new hubs"), default=0)
     hub_status = models.CharField(
@@ -235,6 +237,46 @@ class CityRunCommunity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}: {self.community_id}"
+
+    @property
+    def error_message(self) -> str:
+        from .messages import translate
+
+        return translate(self.error) if self.error else ""
+
+
+class HubPlacement(models.Model):
+    """One placement of new hubs asked on a city run, kept when a later one is asked: who asked, when, for how
+    many of which composite, and what came of it (the run's latest placement is also on the run itself)."""
+
+    run = models.ForeignKey(
+        CityRun, on_delete=models.CASCADE, related_name="hub_placements", verbose_name=_("city health check")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    category = models.CharField(_("composite facility placed"), max_length=40)
+    count = models.PositiveSmallIntegerField(_("new hubs"))
+    status = models.CharField(
+        _("hub placement"), max_length=10, choices=HubStatus.choices, default=HubStatus.PENDING, blank=True
+    )
+    result = models.JSONField(_("hub placement result"), null=True, blank=True)
+    error = models.JSONField(_("hub placement error"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("hubs placed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("hub placement")
+        verbose_name_plural = _("hub placements")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.category} × {self.count}"
 
     @property
     def error_message(self) -> str:

@@ -51,6 +51,9 @@ def can_run_city_plan(user: Any, streets: Any) -> bool:
 
 
 def can_place_city_hubs(user: Any, streets: Any) -> bool:
-    """New hubs are placed across every community of a run: only by someone who plans for all of its streets."""
+    """New hubs are placed across every community of a run: only by someone who plans for all of its streets.
+
+    A city planner places them on any run of the city; a street admin on a run of their own streets, which is the
+    run they start (`city_street_ids`: it covers their streets only), never on one that reaches another street."""
     ids = {s.pk for s in streets}
     return bool(ids) and city_street_ids(user, streets) == ids

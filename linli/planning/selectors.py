@@ -7,7 +7,7 @@ from linli.core.errors import NotFound
 from linli.places.models import Building, Community, Street
 
 from . import rules
-from .models import CandidateSite, CityRun, CityRunCommunity, PlanRun
+from .models import CandidateSite, CityRun, CityRunCommunity, HubPlacement, PlanRun
 
 
 def runs_of_community(*, user: Any, community: Community) -> QuerySet[PlanRun]:
@@ -110,3 +110,22 @@ def city_run_entries(*, user: Any, run: CityRun) -> QuerySet[CityRunCommunity]:
     """The run's communities the user may read, street by street."""
     ids = rules.city_street_ids(user, streets_of_city_run(run))
     return run.communities.filter(community__street_id__in=ids).select_related("community__street")
+
+
+def hub_placements_of(run: CityRun) -> list[HubPlacement]:
+    """Every placement of new hubs asked on a run (one the reader may read), the latest first."""
+    return list(run.hub_placements.select_related("requested_by"))
+
+
+def hub_placement_latest(run: CityRun) -> HubPlacement | None:
+    return run.hub_placements.select_related("requested_by").first()
+
+
+def hub_placement_chosen(placements: list[HubPlacement], pk: int | None) -> HubPlacement | None:
+    """The placement asked for by number among ``placements`` (NotFound if it is not one of them), else the latest."""
+    if pk is None:
+        return placements[0] if placements else None
+    for placement in placements:
+        if placement.pk == pk:
+            return placement
+    raise NotFound(_("No such hub placement."))

@@ -15,7 +15,7 @@ from linli.places.models import Building, Community, Street
 from . import adapter, rules, selectors, tasks
 from .core import PlanningError
 from .messages import translate
-from .models import CandidateSite, CityRun, CityRunCommunity, HubStatus, PlanRun
+from .models import CandidateSite, CityRun, CityRunCommunity, HubPlacement, HubStatus, PlanRun
 
 
 def plan_run_request(
@@ -151,6 +151,9 @@ def city_run_resume(*, actor: Any, run: CityRun) -> CityRun:
         if hubs_again:
             locked.hub_status, locked.hub_error = HubStatus.PENDING, None
             fields += ["hub_status", "hub_error"]
+            latest = locked.hub_placements.first()
+            if latest is not None and latest.status in (HubStatus.RUNNING, HubStatus.FAILED):
+                HubPlacement.objects.filter(pk=latest.pk).update(status=HubStatus.PENDING, error=None)
         if left.exists():
             locked.status = CityRun.Status.QUEUED
         locked.error = ""
@@ -169,7 +172,10 @@ def city_run_resume(*, actor: Any, run: CityRun) -> CityRun:
 def city_run_place_hubs(*, actor: Any, run: CityRun, category: str, count: int) -> CityRun:
     """Ask a city run to place ``count`` new composite hubs (a composite of the run's rules, such as a 民生坊) across
     every community it graded, on the street runs' site-selection engine; done in the background once the
-    communities are graded. Asked again, the new placement replaces the one before."""
+    communities are graded. Asked again, the new placement becomes the run's latest and the earlier ones are kept
+    (a `HubPlacement` each, dated, with who asked).
+
+    A street admin places hubs on a run of their own streets (one they started: it covers those streets only)."""
     streets = selectors.streets_of_city_run(run)
     if not rules.can_place_city_hubs(actor, streets):
         raise NotAllowed(_("Only someone who plans for every street of this run may place hubs across it."))
@@ -197,12 +203,18 @@ def city_run_place_hubs(*, actor: Any, run: CityRun, category: str, count: int) 
         locked.save(
             update_fields=["hub_category", "hub_count", "hub_status", "hub_result", "hub_error", "hub_computed_at"]
         )
+        placement = HubPlacement.objects.create(run=locked, requested_by=actor, category=category, count=count)
         audit_record(
             actor=actor,
             action="city_run.place_hubs",
             instance=locked,
             before=before,
-            after={"hub_category": category, "hub_count": count, "hub_status": HubStatus.PENDING},
+            after={
+                "hub_category": category,
+                "hub_count": count,
+                "hub_status": HubStatus.PENDING,
+                "placement": placement.pk,
+            },
         )
         transaction.on_commit(lambda: tasks.execute_city_run.enqueue(locked.pk))
     return locked

@@ -211,7 +211,8 @@ def city_plan(request: HttpRequest, city: str) -> HttpResponse:
     run = None
     if request.GET.get("run"):
         run = selectors.city_run_get(user=request.user, pk=parse_id(request.GET["run"]))
-    return _city_page(request, city, form=form, run=run)
+    placement = parse_id(request.GET["placement"]) if request.GET.get("placement") else None
+    return _city_page(request, city, form=form, run=run, placement=placement)
 
 
 def _composite_choices(run: CityRun) -> list[tuple[str, str]]:
@@ -228,7 +229,9 @@ def _city_page(
     form: CityRunForm | None = None,
     run: CityRun | None = None,
     hub_form: HubForm | None = None,
+    placement: int | None = None,
 ) -> HttpResponse:
+    """The city page: a run (by default the latest) and one of its hub placements (by default the latest)."""
     streets = selectors.city_streets(user=request.user, city=city)
     runs = selectors.city_runs(user=request.user, city=city)
     run = run or runs.first()
@@ -249,16 +252,22 @@ def _city_page(
         if hub_form is None and can_place:
             initial = {"hub_category": run.hub_category or composites[0][0], "hub_count": run.hub_count or None}
             hub_form = HubForm(composites=composites, initial=initial)
+        placements = selectors.hub_placements_of(run)
+        hubs = city_reports.hub_view(run, entries, selectors.hub_placement_chosen(placements, placement))
         context.update(
             {
                 "rows": rows,
                 "summary": city_reports.summary_view(run, entries),
                 "class_names": city_reports.class_names(standards),
                 "threshold": standards.under_supplied_below,
-                "map_svg": city_reports.city_map(run, rows),
+                "map_svg": city_reports.city_map(run, rows, hubs if hubs and hubs.sites else None),
+                "hub_key": city_reports.hub_legend(),
                 "walking": _city_walking(run),
-                "hubs": city_reports.hub_view(run, entries),
+                "hubs": hubs,
+                "placements": placements,
                 "hub_form": hub_form if can_place else None,
+                # a street admin reading a run that also covers other streets places hubs on a run of their own
+                "hubs_on_own_run": bool(composites) and not can_place,
                 "can_resume": run.status != CityRun.Status.QUEUED
                 and (
                     any(r.entry.status != r.entry.Status.DONE for r in rows)

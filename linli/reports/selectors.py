@@ -32,6 +32,16 @@ def categories_of(*, community: Community, active_only: bool = True, open311: bo
     return qs.filter(active=True) if active_only else qs
 
 
+def category_choices(*, community: Community) -> QuerySet[Category]:
+    """The community's categories, retired ones too, as a filter's options: code and name only."""
+    return Category.objects.filter(community=community).order_by("order", "code").only("code", "name")
+
+
+def grid_choices(*, community: Community) -> QuerySet[Grid]:
+    """The community's grids as a filter's options: code and name only (no boundary, no steward)."""
+    return Grid.objects.filter(community=community).order_by("code").only("code", "name")
+
+
 def categories_to_set_up(*, user: Any, community: Community) -> QuerySet[Category]:
     """Every category of the community, retired ones too, for those who configure reports."""
     if not rules.can_configure_reports(user, community):
@@ -125,6 +135,29 @@ def reports_queue(*, user: Any, community: Community, filters: QueueFilter) -> Q
     if filters.q:
         qs = qs.filter(Q(description__icontains=filters.q) | Q(address__icontains=filters.q))
     return qs.order_by("due_at", "-created_at")
+
+
+def reports_queue_rows(*, user: Any, community: Community, filters: QueueFilter) -> QuerySet[Report]:
+    """The work queue as its page lists it: each report's columns the table shows, and the names of its category,
+    grid and handler (not the attributes, the grid's boundary or the building's outline)."""
+    return (
+        reports_queue(user=user, community=community, filters=filters)
+        .select_related(None)
+        .select_related("category", "grid", "assignee")
+        .only(
+            "community_id",
+            "status",
+            "description",
+            "level",
+            "due_at",
+            "overdue",
+            "created_at",
+            "category__name",
+            "grid__name",
+            "assignee__display_name",
+            "assignee__mobile",
+        )
+    )
 
 
 def reports_of_user(*, user: Any) -> QuerySet[Report]:

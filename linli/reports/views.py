@@ -328,7 +328,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         level=int(level) if level.isdigit() else None,
         q=request.GET.get("q", "").strip()[:100],
     )
-    qs = selectors.reports_queue(user=request.user, community=community, filters=filters)
+    qs = selectors.reports_queue_rows(user=request.user, community=community, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -340,8 +340,8 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "filters": filters,
             "statuses": Report.Status.choices,
-            "categories": selectors.categories_of(community=community, active_only=False),
-            "grids": grids_of(community=community),
+            "categories": selectors.category_choices(community=community),
+            "grids": selectors.grid_choices(community=community),
             "levels": Level.choices,
             "assignees": selectors.assignees_of(
                 community=community, roles=("grid_steward", "social_worker", "community_admin")

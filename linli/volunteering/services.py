@@ -5,7 +5,7 @@ import hashlib
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.validators import text_clean
+from linli.core.waiting_list import first_waiting, place_give_back, place_take
 from linli.facilities import services as facility_services
 from linli.facilities.models import Booking, Facility, Slot
 from linli.ledger import selectors as ledger_selectors
@@ -381,9 +382,8 @@ def signup_create(*, actor: Actor, activity: Activity, resident: Resident, now: 
             raise DomainError(_("This activity is for party-member volunteers."), code="party_members_only")
         if SignUp.objects.filter(activity=activity, resident=resident, status__in=SignUp.ACTIVE).exists():
             raise Conflict(_("You have already signed up."), code="already_signed_up")
-        if activity.signed_up < activity.capacity:
+        if place_take(activity, taken="signed_up", capacity=activity.capacity):
             status = SignUp.Status.CONFIRMED
-            Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") + 1)
         else:
             status = SignUp.Status.WAITLISTED
         signup = SignUp.objects.create(activity=activity, resident=resident, status=status, created_at=now)
@@ -410,15 +410,13 @@ def signup_cancel(*, actor: Actor, signup: SignUp, now: dt.datetime | None = Non
         signup.status = SignUp.Status.CANCELLED
         signup.save(update_fields=["status"])
         if was_confirmed:
-            waiting = (
-                SignUp.objects.select_for_update(of=("self",))
-                .filter(activity=activity, status=SignUp.Status.WAITLISTED)
-                .select_related("resident__user")
-                .order_by("created_at", "pk")
-                .first()
+            waiting = first_waiting(
+                SignUp.objects.filter(activity=activity, status=SignUp.Status.WAITLISTED).select_related(
+                    "resident__user"
+                )
             )
             if waiting is None:
-                Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") - 1)
+                place_give_back(activity, taken="signed_up")
             else:
                 waiting.status = SignUp.Status.CONFIRMED
                 waiting.save(update_fields=["status"])

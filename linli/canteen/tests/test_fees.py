@@ -11,7 +11,7 @@ from linli.canteen import services
 from linli.canteen.models import MealOrder
 from linli.canteen.selectors import orders_of_user
 from linli.company.services.collect import revenue_collect
-from linli.conftest import make_resident
+from linli.conftest import client_for, make_resident
 from linli.core.errors import DomainError
 from linli.facilities.tests.factories import make_canteen_with_tarhai_rules, make_menu
 from linli.ledger import services as ledger
@@ -108,3 +108,34 @@ def test_the_counter_takes_the_share_and_the_company_collects_it_once_from_the_p
     external.refresh_from_db()
     assert external.balance == before  # the diner's share is not counted again as money from outside
     assert ledger_check().ok, ledger_check().problems
+
+
+def test_a_meal_paid_in_one_language_reads_in_the_readers_language(
+    elder: Any, order: MealOrder, users: dict[str, Any], community: Any
+) -> None:
+    """The payment keeps no translated word: the receipt, the cash-up and the API name the meal in the reader's
+    language, whatever language the payment was made in."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        taken = payments.subject_counter_take(
+            actor=users["operator"], purpose=Purpose.CANTEEN, subject_id=order.pk, method=Method.CASH
+        )
+    with translation.override("zh-hans"):
+        online_order = services.meal_order_create(
+            actor=elder.user, menu=make_menu(order.menu.canteen, order.menu.day + dt.timedelta(days=1)), resident=elder
+        )
+        online = payments.subject_payment_start(actor=elder.user, purpose=Purpose.CANTEEN, subject_id=online_order.pk)
+    for payment in (taken, online):
+        assert "Lunch" not in payment.description and "午餐" not in payment.description  # names and the day only
+
+    receipt = client_for(elder.user).get(f"/payments/p/{taken.out_trade_no}/").content.decode()
+    assert "午餐" in receipt and "Lunch" not in receipt
+    cashup_url = f"/payments/c/{community.code}/cashup/"
+    cashup = client_for(users["operator"], "en").get(cashup_url).content.decode()
+    assert "Lunch" in cashup and "午餐" not in cashup
+    assert "午餐" in client_for(users["operator"], "zh-hans").get(cashup_url).content.decode()
+    api = client_for(elder.user, "en").get(f"/api/v1/payments/{online.out_trade_no}").json()
+    assert api["description"].endswith("Lunch"), api
+    api = client_for(elder.user, "zh-hans").get(f"/api/v1/payments/{taken.out_trade_no}").json()
+    assert api["description"].endswith("午餐"), api

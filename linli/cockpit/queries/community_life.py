@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from linli.company.selectors import month_entries, statement_of
 from linli.fund.selectors import fund_summary
@@ -12,7 +12,7 @@ from linli.ledger.models import Entry, TransactionKind
 from linli.partners.models import Partner, Project
 from linli.volunteering.models import Activity, ServiceRecord
 
-from .people import living
+from .people import last_day, living
 from .registry import figure, month_bounds, month_span, query
 
 
@@ -83,15 +83,20 @@ def volunteering(community: Any, month: dt.date) -> dict[str, float | int]:
 
 @figure("partners")
 def partners(community: Any, month: dt.date) -> dict[str, int]:
+    """Partners that had joined and not yet left, and projects that had started, by the month's last day (an
+    inactive partner whose leaving day is not recorded counts as gone before any month)."""
+    day = last_day(month)
+    still_there = Q(active=True) | Q(ended_on__gt=day)
     return {
-        "partners": Partner.objects.filter(community=community).count(),
-        "projects": Project.objects.filter(community=community).count(),
+        "partners": Partner.objects.filter(still_there, community=community, joined_on__lte=day).count(),
+        "projects": Project.objects.filter(community=community, starts_on__lte=day).count(),
     }
 
 
 @figure("fund")
 def fund(community: Any, month: dt.date) -> dict[str, int]:
-    summary = fund_summary(community=community)
+    """The fund as it stood at the end of the month (today for the month under way)."""
+    summary = fund_summary(community=community, until=month_span(month)[1])
     return {
         "raised_yuan": summary.raised_fen // 100,
         "granted_yuan": summary.granted_fen // 100,

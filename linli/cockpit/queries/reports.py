@@ -2,11 +2,19 @@ import datetime as dt
 import statistics
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from linli.reports.models import Report
 
 from .registry import figure, month_span, query
 
-OPEN = (Report.Status.SUBMITTED, Report.Status.ACCEPTED, Report.Status.IN_PROGRESS)
+
+def open_at(community: Any, end: dt.datetime) -> QuerySet[Report]:
+    """Reports still open at `end`: made before it, not finished by then (a past month reads as it was, not as
+    today's statuses; a report reopened later counts as open from its first finish)."""
+    return Report.objects.filter(Q(finished_at__isnull=True) | Q(finished_at__gte=end), community=community).filter(
+        created_at__lt=end
+    )
 
 
 @query("reports_resolved_in_time")
@@ -24,9 +32,10 @@ def reports(community: Any, month: dt.date) -> dict[str, float | int | None]:
     qs = Report.objects.filter(community=community)
     resolved = list(qs.filter(resolved_at__gte=start, resolved_at__lt=end).values_list("created_at", "resolved_at"))
     hours = [(r - c).total_seconds() / 3600 for c, r in resolved if c and r]
+    still_open = open_at(community, end)
     return {
-        "open": qs.filter(status__in=OPEN).count(),
-        "overdue": qs.filter(status__in=OPEN, overdue=True).count(),
+        "open": still_open.count(),
+        "overdue": still_open.filter(Q(due_at__isnull=True) | Q(due_at__lt=end), overdue=True).count(),
         "submitted": qs.filter(created_at__gte=start, created_at__lt=end).count(),
         "resolved": len(resolved),
         "median_hours": round(statistics.median(hours), 1) if hours else None,

@@ -4,11 +4,13 @@ import datetime as dt
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from linli.accounts.models import Role
 from linli.cockpit.selectors import last_complete_month, month_under_way
 from linli.cockpit.services import snapshot_refresh
-from linli.conftest import browser_login, make_resident, screenshot
+from linli.conftest import ARTIFACTS, browser_login, make_resident, screenshot
+from linli.planning.models import PlanRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,11 +20,17 @@ def test_cockpits_at_three_levels_in_both_languages(
 ):
     for seq in range(6, 11):
         make_resident(community, name=f"居民{seq}", birth=dt.date(1950 + 7 * (seq - 5), 1, 1), seq=seq)
-    for c in (community, other_community):  # the last complete month graded, the month under way to date
-        for month in (last_complete_month(), month_under_way()):
+    three_months = [last_complete_month()]
+    while len(three_months) < 3:
+        three_months.insert(0, (three_months[0] - dt.timedelta(days=1)).replace(day=1))
+    # the health check was run before the first of them, so each month reads its coverage and supply index
+    before = timezone.make_aware(dt.datetime.combine(three_months[0] - dt.timedelta(days=3), dt.time(9)))
+    PlanRun.objects.filter(pk=health_check.pk).update(finished_at=before)
+    for c in (community, other_community):  # three complete months graded, the month under way to date
+        for month in [*three_months, month_under_way()]:
             snapshot_refresh(community=c, month=month)
     viewer = make_user(Role.CITY_VIEWER)
-    wide = browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 1000})
+    wide = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     screen = wide.new_page()
     screen.base_url = live_server.url
     browser_login(screen, viewer.mobile)
@@ -48,6 +56,12 @@ def test_cockpits_at_three_levels_in_both_languages(
         screenshot(screen, f"cockpit-{name}-en")
         screen.click("button[name=language][value=zh-hans]")
         screen.wait_for_load_state()
+    screen.goto(screen.base_url + "/cockpit/communities/shibei/evaluation/")
+    assert f"评价月份：{last_complete_month():%Y-%m}" in screen.inner_text("main")
+    screenshot(screen, "cockpit-evaluation-zh")
+    pdf = screen.request.get(screen.base_url + "/cockpit/communities/shibei/evaluation.pdf")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    (ARTIFACTS / "cockpit-evaluation-zh.pdf").write_bytes(pdf.body())
     wide.close()
 
 

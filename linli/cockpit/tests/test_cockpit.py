@@ -318,6 +318,8 @@ def test_reports_pdf_and_excel_in_the_chosen_language(
     assert list(next(figures.iter_rows(values_only=True))) == want["figures"]
     names = [row[1] for row in indicators.iter_rows(min_row=2, values_only=True)]
     assert INDICATOR[expected] in names
+    numbers = [c for row in book.worksheets[1].iter_rows(min_row=2) for c in row if isinstance(c.value, int | float)]
+    assert numbers and all(c.number_format in ("#,##0", "#,##0.0#") for c in numbers)  # with separators
 
 
 def test_reports_refuse_an_unknown_language(users, community):

@@ -81,6 +81,7 @@ def test_on_the_sixth_the_page_the_pdf_and_the_api_grade_last_month(users, commu
         assert f'data-testid="overall">{_shown(graded.overall)}<' in screen
         assert "<strong>2026-11</strong> · 按月末数据评级" in screen
         assert 'data-testid="month-to-date"' in screen  # December to date beside the same days of November
+        assert "2026-12 至今（1–6日）与 2026-11 同期对比" in screen  # named, on a page showing November
 
 
 def test_another_complete_month_is_chosen_and_a_month_without_figures_says_so(users, community):

@@ -58,3 +58,12 @@ def test_the_month_under_way_is_to_date_beside_the_same_days_of_last_month(users
     page = client.get(f"/cockpit/city/?month={this_month:%Y-%m}").content.decode()
     assert 'data-testid="month-to-date"' in page and "本月至今" in page and "上月同期" in page
     assert page.count('<th scope="row">') >= 2  # one row per community
+
+
+def test_the_city_names_the_communities_without_a_supply_index_that_month(users, community, other_community):
+    for c in (community, other_community):
+        snapshot_refresh(community=c, month=NOVEMBER)  # no health check had been run: no supply index
+    page = client_for(users["city_viewer"]).get("/cockpit/city/?month=2026-11").content.decode()
+    unindexed = page.split('data-testid="unindexed"', 1)[1]
+    assert "2 个社区本月没有供给指数（月末前尚无体检结果）：" in unindexed
+    assert "市北社区" in unindexed and "利民社区" in unindexed

@@ -19,7 +19,7 @@ from linli.places.models import Community
 from .. import rules
 from ..models import MANUAL_EXPENSE, MANUAL_REVENUE, CompanySettings, MonthClose, Posting, Source
 from ..selectors import month_bounds, statement_of
-from .collect import _end_of, company_account, month_open_lock, posting_make
+from .collect import _end_of, company_account, month_open_lock, posting_make, settings_lock
 
 MAX_FEN = 10**11  # a billion yuan: anything larger is a typing mistake
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -180,8 +180,7 @@ def month_close(
     if end > now:
         raise DomainError(_("Only a month that is over can be closed."), field="month", code="month_not_over")
     with transaction.atomic():
-        CompanySettings.objects.get_or_create(community=community)
-        CompanySettings.objects.select_for_update().get(community=community)
+        settings_lock(community)
         first = start.date()
         if MonthClose.objects.filter(community=community, month=first).exists():
             raise Conflict(
@@ -208,8 +207,7 @@ def settings_update(*, actor: Any, community: Community, commission_bps: int, sh
     commission_bps = _whole(commission_bps, "commission_bps", 10_000)
     shared_use_fen = _whole(shared_use_fen, "shared_use_fen", 100_000)
     with transaction.atomic():
-        CompanySettings.objects.get_or_create(community=community)
-        locked = CompanySettings.objects.select_for_update().get(community=community)
+        locked = settings_lock(community)
         before = snapshot(locked)
         locked.commission_bps, locked.shared_use_fen = commission_bps, shared_use_fen
         locked.save(update_fields=["commission_bps", "shared_use_fen"])

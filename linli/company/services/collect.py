@@ -105,11 +105,18 @@ def posting_make(
     return posting
 
 
-def month_open_lock(community: Community, day: dt.date) -> CompanySettings:
-    """Lock the community's company settings row (the close takes the same lock) and refuse a closed month.
-    Must run inside a transaction."""
+def settings_lock(community: Community) -> CompanySettings:
+    """The community's company settings row (made when missing), locked: the one lock that postings, the monthly
+    close and a change of the rates take, so that none of them runs beside another. Must run inside a
+    transaction."""
     company_settings(community)
-    locked = CompanySettings.objects.select_for_update().get(community=community)
+    return CompanySettings.objects.select_for_update().get(community=community)
+
+
+def month_open_lock(community: Community, day: dt.date) -> CompanySettings:
+    """Lock the community's company settings row (`settings_lock`) and refuse a closed month. Must run inside a
+    transaction."""
+    locked = settings_lock(community)
     if MonthClose.objects.filter(community=community, month=day.replace(day=1)).exists():
         raise Conflict(
             _("The books of %(month)s are closed: post the correction in an open month.") % {"month": f"{day:%Y-%m}"},

@@ -170,10 +170,22 @@ def settlements_prepare(
     return out
 
 
-def _side(settlement: Settlement, community: Community) -> str:
+def _side(actor: Any, settlement: Settlement, community: Community) -> str:
+    """The community's side of the statement, when the actor may confirm or dispute it for the community."""
     if community.pk not in (settlement.first_id, settlement.second_id):
         raise NotFound(_("No such settlement."))
+    if not rules.can_confirm_settlement(actor, community):
+        raise NotAllowed(_("You may not confirm 共富 settlements for this community."))
     return settlement.side_of(community.pk)
+
+
+def _locked_unpaid(settlement: Settlement, *related: str) -> Settlement:
+    """The statement's row locked (with `related` read along); a paid statement is final."""
+    rows = Settlement.objects.select_for_update()
+    locked = (rows.select_related(*related) if related else rows).get(pk=settlement.pk)
+    if locked.status == Settlement.Status.PAID:
+        raise Conflict(_("This settlement has already been paid."), code="settlement_paid")
+    return locked
 
 
 def _pay(actor: Any, settlement: Settlement, now: dt.datetime) -> None:
@@ -202,14 +214,10 @@ def settlement_confirm(
 ) -> Settlement:
     """One side confirms the statement; when both have, it is paid through the ledger in the same transaction.
     The side that disputed it withdraws its dispute by confirming."""
-    side = _side(settlement, community)
-    if not rules.can_confirm_settlement(actor, community):
-        raise NotAllowed(_("You may not confirm 共富 settlements for this community."))
+    side = _side(actor, settlement, community)
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Settlement.objects.select_for_update().select_related("first", "second").get(pk=settlement.pk)
-        if locked.status == Settlement.Status.PAID:
-            raise Conflict(_("This settlement has already been paid."), code="settlement_paid")
+        locked = _locked_unpaid(settlement, "first", "second")
         if getattr(locked, f"{side}_confirmed_at") is not None:
             raise Conflict(_("Your community has already confirmed this settlement."), code="already_confirmed")
         if locked.status == Settlement.Status.DISPUTED and locked.disputed_by_id != community.pk:
@@ -238,18 +246,14 @@ def settlement_confirm(
 def settlement_dispute(*, actor: Any, settlement: Settlement, community: Community, reason: str) -> Settlement:
     """One side disputes the statement, with its reason: nothing is paid until it is drawn up again or the
     dispute is withdrawn. A side's confirmation is withdrawn by its dispute."""
-    side = _side(settlement, community)
-    if not rules.can_confirm_settlement(actor, community):
-        raise NotAllowed(_("You may not confirm 共富 settlements for this community."))
+    side = _side(actor, settlement, community)
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
         raise DomainError(_("Say what is wrong with the statement."), field="reason", code="required")
     if len(reason) > 200:
         raise DomainError(_("Enter at most %(n)s characters.") % {"n": 200}, field="reason", code="too_long")
     with transaction.atomic():
-        locked = Settlement.objects.select_for_update().get(pk=settlement.pk)
-        if locked.status == Settlement.Status.PAID:
-            raise Conflict(_("This settlement has already been paid."), code="settlement_paid")
+        locked = _locked_unpaid(settlement)
         before = snapshot(locked)
         setattr(locked, f"{side}_confirmed_by", None)
         setattr(locked, f"{side}_confirmed_at", None)

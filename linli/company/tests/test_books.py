@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from linli.audit.models import AuditEntry
@@ -256,3 +257,24 @@ def test_the_books_page_posts_in_yuan_and_closes_in_elder_mode(community, spaces
     late = web.post(f"/company/{community.code}/books/post/?month=2026-03", {**form, "idempotency_key": "p3"})
     assert "已结账" in late.content.decode() and Posting.objects.count() == 1
     assert client_for(users["operator"], "en").get(url).status_code == 200
+
+
+def test_the_support_form_shows_the_books_again_with_its_refusal_or_pays(community, spaces, users):
+    web = client_for(users["operator"], "en")
+    books = f"/company/{community.code}/books/"
+    today = timezone.localdate().isoformat()
+    paid_for = {"facility": spaces["reading"].pk, "amount_fen": "300", "day": today, "memo": "书房运营补贴"}
+    short = web.post(books + "support/", {**paid_for, "idempotency_key": "s1"})
+    assert (
+        short.status_code == 200 and "cannot pay" in short.content.decode() and "书房运营补贴" in short.content.decode()
+    )
+    rent = {
+        "source": "rent",
+        "facility": spaces["shop"].pk,
+        "amount_fen": "500",
+        "day": today,
+        "counterparty": "小北鲜市",
+    }
+    assert web.post(books + "post/", {**rent, "idempotency_key": "p1"}).status_code == 302
+    paid = web.post(books + "support/", {**paid_for, "idempotency_key": "s2"}, follow=True)
+    assert "Support paid." in paid.content.decode()

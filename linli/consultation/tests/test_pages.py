@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from linli.conftest import client_for
 from linli.consultation import services
+from linli.consultation.models import Vote
 
 from .factories import tomorrows_meeting
 
@@ -97,3 +98,25 @@ def test_export_writes_a_formula_title_as_inert_text(community: Any, staff: Any,
     cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
     assert "'" + matter.title in cells
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_opening_a_vote_from_its_page_goes_to_the_vote_or_shows_what_was_wrong(community: Any, staff: Any) -> None:
+    c = client_for(staff, "en")
+    now = timezone.localtime()
+    form = {
+        "question": "加装电梯？",
+        "options": "是\n否",
+        "eligibility": "all",
+        "opens_at": (now + dt.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        "closes_at": now.strftime("%Y-%m-%d %H:%M"),
+    }
+    refused = c.post("/consultation/shibei/votes/new/", form)
+    assert refused.status_code == 200 and "A vote must close after it opens." in refused.content.decode()
+    assert not Vote.objects.exists()
+    made = c.post(
+        "/consultation/shibei/votes/new/",
+        {**form, "closes_at": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M")},
+    )
+    vote = Vote.objects.get()
+    assert made.status_code == 302 and made.url == f"/consultation/shibei/votes/{vote.pk}/"
+    assert [o.label for o in vote.options.order_by("pk")] == ["是", "否"]

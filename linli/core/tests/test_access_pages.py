@@ -74,6 +74,14 @@ def test_the_check_in_code_refreshes_without_meta_refresh(community, users):
     assert "显示当前签到码" in body  # works without JavaScript too
 
 
+def test_the_cockpit_refreshes_without_meta_refresh(community, users):
+    """A wall screen stays current by asking for the page in the background (`cockpit/refresh.js`), reloading only
+    when the figures changed; a meta refresh would wipe it to the browser's error page when offline."""
+    body = client_for(users["community_admin"]).get(f"/cockpit/communities/{community.code}/").content.decode()
+    assert "http-equiv" not in body
+    assert "cockpit/refresh.js" in body and 'data-testid="updated"' in body
+
+
 def test_the_city_cockpit_has_no_link_inside_a_summary(community, users, street):
     import re
 

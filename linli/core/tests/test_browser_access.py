@@ -1,7 +1,8 @@
-"""Every page a resident, a grid steward, a community admin, a merchant and a street admin reach within two taps of
-their home, on a phone (390×844), in standard and in large text: no serious or critical axe-core violation
-(WCAG 2 A/AA), no tap target under 44×44 CSS px (48×48 in elder mode) and no raw code, Python value or English word
-on a Chinese page, nor in the spreadsheets and PDFs those pages link to. The rules are in `accessibility.py`;
+"""Every page a resident, a grid steward, a community admin, a merchant, a street admin, a social worker, an
+operator, a volunteer, a city viewer and a city admin reach within two taps of their home, on a phone (390×844),
+in standard and in large text: no serious or critical axe-core violation (WCAG 2 A/AA), no tap target under 44×44
+CSS px (48×48 in elder mode) and no raw code, Python value or English word on a Chinese page, nor in the
+spreadsheets and PDFs those pages link to. The rules are in `accessibility.py`;
 axe-core is vendored beside them (no download).
 
 It runs once per CI run: on SQLite. The PostgreSQL run would render the same pages again."""
@@ -128,6 +129,7 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
     volunteer = make_resident(community, name="陈志愿", birth=dt.date(1980, 5, 4), seq=9, user=volunteer_user)
     record_confirm(actor=admin, record=signed_in(activity, volunteer), now=AT_START + dt.timedelta(hours=2))
     city_viewer = make_user(Role.CITY_VIEWER, display_name="市风貌办")
+    city_admin = make_user(Role.CITY_ADMIN, display_name="市民政局")  # sets up the streets
     return {
         "resident": resident_user,
         "steward": steward,
@@ -138,6 +140,7 @@ def neighbourhood(community: Any, street: Any, make_user: Any) -> dict[str, Any]
         "operator": operator,
         "volunteer": volunteer_user,
         "city_viewer": city_viewer,
+        "city_admin": city_admin,
     }
 
 
@@ -237,6 +240,8 @@ def test_every_page_two_taps_from_home_is_accessible_in_both_modes(browser, live
     assert reached("operator", "/services/shibei/day/"), checked["operator"]
     assert reached("volunteer", "/volunteer/"), checked["volunteer"]
     assert reached("city_viewer", "/cockpit/city/"), checked["city_viewer"]
+    assert reached("city_admin", "/places/streets/", "/cockpit/city/", "/planning/"), checked["city_admin"]
+    assert reached("volunteer", "/waste/shibei/"), checked["volunteer"]  # a volunteer checks waste sorting
     assert set(checked["resident"]) & set(checked["volunteer"]), (checked["resident"], checked["volunteer"])
     assert pages >= 80, checked
     assert any(u.startswith("/planning/runs/") for u in files.values()), files  # spreadsheets were read

@@ -62,3 +62,36 @@ def test_without_a_network_every_distance_is_a_labelled_straight_line(places, us
     assert [n.facility.code for n in rows][:2] == ["across", "along"]  # the crow's order
     assert 320 <= rows[0].metres <= 345
     assert page.count('data-testid="straight-line"') == 3
+
+
+def test_a_facility_beyond_the_search_limit_gets_the_straight_line(places, users, community, network, monkeypatch):
+    """Within the limit the bounded search finds the same walks as a search over the whole network; beyond it the
+    page falls back to the labelled straight line."""
+    from linli.planning import walking
+
+    facilities = [(f.lng, f.lat) for f in places]
+    with override_settings(PLANNING_NETWORK_FILE=str(network)):
+        unbounded = walking.walking_distances(HOME, facilities, limit=float("inf"))
+        bounded = walking.walking_distances(HOME, facilities)
+        assert bounded == unbounded  # every walk here is well within 2 km
+        monkeypatch.setattr(walking, "SEARCH_LIMIT_M", 600.0)
+        short = walking.walking_distances(HOME, facilities)
+        rows = {
+            n.facility.code: n for n in selectors.facilities_by_distance(user=users["resident"], community=community)
+        }
+        page = client_for(users["resident"], language="en").get("/services/shibei/").content.decode()
+    assert unbounded[0] is not None and unbounded[0] > 600  # across: the walk round the block
+    assert short == [None, unbounded[1], None]  # along: the same walk; across: beyond the limit
+    assert rows["along"].walked and not rows["across"].walked and 320 <= rows["across"].metres <= 345
+    assert page.count('data-testid="straight-line"') == 2 and "more than 2 km away on foot" in page
+
+
+def test_the_web_server_loads_the_network_as_a_worker_starts(network, tmp_path):
+    from linli.planning import adapter, walking
+
+    with override_settings(PLANNING_NETWORK_FILE=str(tmp_path / "none.geojson")):
+        assert walking.network_preload() is False
+    adapter._network.cache_clear()
+    with override_settings(PLANNING_NETWORK_FILE=str(network)):
+        assert walking.network_preload() is True
+    assert adapter._network.cache_info().currsize == 1

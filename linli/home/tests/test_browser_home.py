@@ -81,7 +81,6 @@ def test_the_home_is_in_elder_mode_with_a_compact_header_and_tiles(phone, elder)
     Taps(phone)("[data-testid=nav-me]")
     assert phone.locator("[data-testid=me-points]").is_visible()
     screenshot(phone, "home-me")
-    screenshot(phone, "home-elder-phone")
 
 
 def test_a_canteen_meal_is_booked_from_the_home_in_four_taps_at_most(phone, elder):

@@ -183,3 +183,46 @@ def test_the_workbench_api_gives_the_same_counts_and_refuses_residents(
     refused = client_for(users["resident"]).get("/api/v1/me/workbench")
     assert refused.status_code == 403 and "居民请从首页开始" in refused.json()["error"]["message"]
     assert client_for(None).get("/api/v1/me/workbench").status_code == 401
+
+
+def test_a_city_admin_lands_on_the_workbench_with_the_streets_to_set_up(users: dict[str, Any], street: Any) -> None:
+    from linli.places.models import Street
+
+    Street.objects.create(code="xinjie", name="新街街道", city=street.city)  # no admin, no community yet
+    city_admin = users["city_admin"]
+    client = client_for(None)
+    response = client.post("/accounts/login/", {"mobile": city_admin.mobile, "password": "pass-word-123"})
+    assert client.get(response["Location"])["Location"] == "/workbench/"
+    items = _items(workbench_for(city_admin))
+    assert items["还没有街道管理员的街道"].count == 1 and items["还没有街道管理员的街道"].urgent
+    assert items["还没有社区的街道"].count == 1
+    assert {"设置街道和社区", "全市驾驶舱", "城市体检"} <= set(items)
+    assert items["设置街道和社区"].url == "/places/streets/"
+    page = client_for(city_admin).get("/workbench/").content.decode()
+    assert 'data-testid="wb-streets-no-admin"' in page and "/places/streets/" in page and "/cockpit/city/" in page
+    english = client_for(city_admin, "en").get("/workbench/").content.decode()
+    assert "Streets without a street admin" in english and "还没有" not in english
+    listing = client_for(city_admin).get("/places/streets/").content.decode()
+    assert "新街街道" in listing and "暂无" in listing
+    # the city viewer sees the city's pages, not its set-up
+    assert "还没有街道管理员的街道" not in _items(workbench_for(users["city_viewer"]))
+
+
+def test_a_volunteer_who_checks_waste_sorting_finds_the_round_on_the_home(
+    community: Any, users: dict[str, Any]
+) -> None:
+    from linli.waste.services import sorting_check_record
+
+    volunteer = users["volunteer"]
+    home = client_for(volunteer).get("/").content.decode()
+    assert f'data-testid="line-waste-{community.code}"' in home  # not yet a verified resident: a line
+    make_resident(community, user=volunteer)
+    sorting_check_record(actor=volunteer, household=community.households.first(), result="correct")
+    home = client_for(volunteer).get("/").content.decode()
+    assert f'data-testid="tile-waste-{community.code}"' in home and f'href="/waste/{community.code}/"' in home
+    assert "垃圾分类检查" in home and "今天已查 1 户" in home
+    english = client_for(volunteer, "en").get("/").content.decode()
+    assert "Waste-sorting checks" in english and "1 checked today" in english
+    assert client_for(volunteer).get(f"/waste/{community.code}/").status_code == 200
+    # a resident who does not check sees no such tile
+    assert "tile-waste-" not in client_for(users["resident"]).get("/").content.decode()

@@ -10,8 +10,8 @@ shape and move nothing.
   reversals, merchant applications, the year's report).
 """
 
-# The routes register in this order (the order of the OpenAPI document); their operation ids are fixed in the
-# decorators, so that moving a function between modules never changes the published API.
+# The routes register in this order (the order of the OpenAPI document); the router names their operations after
+# the functions alone, so that moving a function between modules never changes the published API.
 # isort: off
 from . import points, marketplace, books  # noqa: F401
 

@@ -53,23 +53,13 @@ def _books(request: HttpRequest, code: str) -> Any:
     return community
 
 
-@router.get(
-    f"{BOOKS}/rules",
-    response=list[EarningRuleOut],
-    summary="Earning rules",
-    operation_id="linli_ledger_api_earning_rules",
-)
+@router.get(f"{BOOKS}/rules", response=list[EarningRuleOut], summary="Earning rules")
 def earning_rules(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = _books(request, code)
     return [rule_out(r) for r in selectors.earning_rules(community)]
 
 
-@router.post(
-    f"{BOOKS}/rules",
-    response={201: EarningRuleOut},
-    summary="Add an earning rule",
-    operation_id="linli_ledger_api_earning_rule_create",
-)
+@router.post(f"{BOOKS}/rules", response={201: EarningRuleOut}, summary="Add an earning rule")
 def earning_rule_create(request: HttpRequest, code: str, payload: EarningRuleIn) -> Status:
     """A rule of the community's own: points per unit, daily, monthly and yearly caps (null: none), who pays."""
     community = _books(request, code)
@@ -78,12 +68,7 @@ def earning_rule_create(request: HttpRequest, code: str, payload: EarningRuleIn)
     )
 
 
-@router.patch(
-    f"{BOOKS}/rules/{{rule_code}}",
-    response=EarningRuleOut,
-    summary="Change an earning rule",
-    operation_id="linli_ledger_api_earning_rule_update",
-)
+@router.patch(f"{BOOKS}/rules/{{rule_code}}", response=EarningRuleOut, summary="Change an earning rule")
 def earning_rule_update(request: HttpRequest, code: str, rule_code: str, payload: EarningRulePatch) -> dict[str, Any]:
     """Points per unit, daily and yearly caps (null: none), the funding source that pays, on or off."""
     community = _books(request, code)
@@ -98,22 +83,12 @@ def earning_rule_update(request: HttpRequest, code: str, rule_code: str, payload
     return rule_out(services.earning_rule_update(actor=request.user, rule=rule, **changes))
 
 
-@router.get(
-    f"{BOOKS}/settings",
-    response=LedgerSettingsOut,
-    summary="The points policy",
-    operation_id="linli_ledger_api_ledger_settings",
-)
+@router.get(f"{BOOKS}/settings", response=LedgerSettingsOut, summary="The points policy")
 def ledger_settings(request: HttpRequest, code: str) -> dict[str, Any]:
     return policy_out(selectors.ledger_settings(_books(request, code)))
 
 
-@router.patch(
-    f"{BOOKS}/settings",
-    response=LedgerSettingsOut,
-    summary="Change the points policy",
-    operation_id="linli_ledger_api_ledger_settings_update",
-)
+@router.patch(f"{BOOKS}/settings", response=LedgerSettingsOut, summary="Change the points policy")
 def ledger_settings_update(request: HttpRequest, code: str, payload: LedgerSettingsPatch) -> dict[str, Any]:
     """What a point is worth to a merchant (fen), whether and when points expire, and the notice before."""
     community = _books(request, code)
@@ -121,12 +96,7 @@ def ledger_settings_update(request: HttpRequest, code: str, payload: LedgerSetti
     return policy_out(changed)
 
 
-@router.get(
-    f"{BOOKS}/accounts",
-    response=list[AccountOut],
-    summary="Pools and funding sources, with balances",
-    operation_id="linli_ledger_api_community_accounts",
-)
+@router.get(f"{BOOKS}/accounts", response=list[AccountOut], summary="Pools and funding sources, with balances")
 def community_accounts(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = _books(request, code)
     qs = selectors.community_accounts(user=request.user, community=community)
@@ -164,7 +134,6 @@ def _funding_account(user: Any, community: Any, payload: DepositIn) -> Account:
     f"{BOOKS}/deposits",
     response={200: TransactionOut, 201: TransactionOut},
     summary="Money paid into a funding source (yuan, in fen)",
-    operation_id="linli_ledger_api_funding_deposit",
 )
 def funding_deposit(request: HttpRequest, code: str, payload: DepositIn) -> Status[Any]:
     """A grant, the cooperative's dividend, the company's profit. `amount_fen` is a whole number of fen above 0.
@@ -193,12 +162,7 @@ class TransactionFilter(Page):
     kind: str = ""
 
 
-@router.get(
-    f"{BOOKS}/transactions",
-    response=list[TransactionOut],
-    summary="The community's transactions",
-    operation_id="linli_ledger_api_transactions",
-)
+@router.get(f"{BOOKS}/transactions", response=list[TransactionOut], summary="The community's transactions")
 def transactions(request: HttpRequest, code: str, filters: Query[TransactionFilter]) -> list[dict[str, Any]]:
     community = _books(request, code)
     qs = selectors.transactions_of_community(user=request.user, community=community, kind=filters.kind or "")
@@ -211,7 +175,6 @@ def transactions(request: HttpRequest, code: str, filters: Query[TransactionFilt
     f"{BOOKS}/transactions/{{transaction_id}}/reverse",
     response={200: TransactionOut, 201: TransactionOut},
     summary="Correct a transaction by reversing it",
-    operation_id="linli_ledger_api_transaction_reverse",
 )
 def transaction_reverse(request: HttpRequest, code: str, transaction_id: int, payload: ReverseIn) -> Status[Any]:
     """Earnings, expiries and money movements can be reversed, once; orders are undone by refunds."""
@@ -233,12 +196,7 @@ class MerchantFilter(Page):
     status: str = ""
 
 
-@router.get(
-    f"{BOOKS}/merchants",
-    response=list[MerchantOut],
-    summary="The community's merchants and applications",
-    operation_id="linli_ledger_api_community_merchants",
-)
+@router.get(f"{BOOKS}/merchants", response=list[MerchantOut], summary="The community's merchants and applications")
 def community_merchants(request: HttpRequest, code: str, filters: Query[MerchantFilter]) -> list[dict[str, Any]]:
     community = _books(request, code)
     qs = selectors.merchants_of_community(user=request.user, community=community, status=filters.status or "")
@@ -246,10 +204,7 @@ def community_merchants(request: HttpRequest, code: str, filters: Query[Merchant
 
 
 @router.post(
-    f"{BOOKS}/merchants/{{merchant_id}}/decide",
-    response=MerchantOut,
-    summary="Approve or decline an application",
-    operation_id="linli_ledger_api_merchant_decide",
+    f"{BOOKS}/merchants/{{merchant_id}}/decide", response=MerchantOut, summary="Approve or decline an application"
 )
 def merchant_decide(request: HttpRequest, code: str, merchant_id: int, payload: DecideIn) -> dict[str, Any]:
     community = _books(request, code)
@@ -264,9 +219,7 @@ class YearFilter(Schema):
     year: int | None = None
 
 
-@router.get(
-    f"{BOOKS}/report", response=LedgerReportOut, summary="The year's report", operation_id="linli_ledger_api_report"
-)
+@router.get(f"{BOOKS}/report", response=LedgerReportOut, summary="The year's report")
 def report(request: HttpRequest, code: str, filters: Query[YearFilter]) -> dict[str, Any]:
     community = _books(request, code)
     year = filters.year or timezone.localdate().year

@@ -2,6 +2,7 @@
 shapes of products, orders, merchants, rules, accounts and transactions."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,7 +19,17 @@ from .. import rules, selectors
 from ..models import Account, EarningRule, LedgerSettings, Merchant, Order, Product, Settlement, Transaction, Unit
 from ..reasons import reasons_for
 
-router = Router(tags=["ledger"], auth=AUTH)
+
+class _LedgerRouter(Router):
+    """Names each operation `linli_ledger_api_<function>`, whichever of the package's modules holds it, so that
+    moving a function between modules never changes the published API."""
+
+    def add_api_operation(self, path: str, methods: list[str], view_func: Callable[..., Any], **options: Any) -> None:
+        options["operation_id"] = options.get("operation_id") or f"linli_ledger_api_{view_func.__name__}"
+        super().add_api_operation(path, methods, view_func, **options)
+
+
+router = _LedgerRouter(tags=["ledger"], auth=AUTH)
 BOOKS = "/communities/{code}/ledger"
 MAX_CLIENT_KEY = 80
 

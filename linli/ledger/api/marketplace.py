@@ -48,7 +48,7 @@ class ShopFilter(Page):
     search: str = ""
 
 
-@router.get("/ledger/shop", response=list[ProductOut], summary="What I can buy", operation_id="linli_ledger_api_shop")
+@router.get("/ledger/shop", response=list[ProductOut], summary="What I can buy")
 def shop(request: HttpRequest, filters: Query[ShopFilter]) -> list[dict[str, Any]]:
     """Products of approved merchants of my community, and of 共富 merchants of any community open to all."""
     resident = resident_of_user(user=request.user)
@@ -56,12 +56,7 @@ def shop(request: HttpRequest, filters: Query[ShopFilter]) -> list[dict[str, Any
     return [product_out(p) for p in page_of(qs, filters)]
 
 
-@router.post(
-    "/ledger/orders",
-    response={200: MarketOrderOut, 201: MarketOrderOut},
-    summary="Order from the shop",
-    operation_id="linli_ledger_api_order_place",
-)
+@router.post("/ledger/orders", response={200: MarketOrderOut, 201: MarketOrderOut}, summary="Order from the shop")
 def order_place(request: HttpRequest, payload: MarketOrderIn) -> Status[Any]:
     """Pays with my points (and yuan): held until the merchant redeems the code. Send an `Idempotency-Key`
     header (or `idempotency_key`): a retry with the same key answers 200 with the first order and moves nothing."""
@@ -84,31 +79,19 @@ class OrderFilter(Page):
     status: str = ""
 
 
-@router.get(
-    "/ledger/orders", response=list[MarketOrderOut], summary="My orders", operation_id="linli_ledger_api_my_orders"
-)
+@router.get("/ledger/orders", response=list[MarketOrderOut], summary="My orders")
 def my_orders(request: HttpRequest, filters: Query[OrderFilter]) -> list[dict[str, Any]]:
     qs = selectors.orders_of_resident(acting_resident(request), status=filters.status or "")
     return [order_out(o, user=request.user) for o in page_of(qs, filters)]
 
 
-@router.get(
-    "/ledger/orders/{order_id}",
-    response=MarketOrderOut,
-    summary="One of my orders",
-    operation_id="linli_ledger_api_my_order",
-)
+@router.get("/ledger/orders/{order_id}", response=MarketOrderOut, summary="One of my orders")
 def my_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
     order = selectors.order_of_resident(resident=acting_resident(request), pk=order_id)
     return order_out(order, user=request.user)
 
 
-@router.post(
-    "/ledger/orders/{order_id}/cancel",
-    response=MarketOrderOut,
-    summary="Cancel my order before redemption",
-    operation_id="linli_ledger_api_my_order_cancel",
-)
+@router.post("/ledger/orders/{order_id}/cancel", response=MarketOrderOut, summary="Cancel my order before redemption")
 def my_order_cancel(request: HttpRequest, order_id: int) -> dict[str, Any]:
     """My points (and yuan) come back and so does the stock. Once redeemed, only the merchant or the community's
     caseworkers may refund it."""
@@ -120,12 +103,7 @@ def my_order_cancel(request: HttpRequest, order_id: int) -> dict[str, Any]:
 # --- merchants ------------------------------------------------------------------------------------------------
 
 
-@router.post(
-    "/ledger/merchants",
-    response={201: MerchantOut},
-    summary="Apply to sell at 街坊汇",
-    operation_id="linli_ledger_api_merchant_apply",
-)
+@router.post("/ledger/merchants", response={201: MerchantOut}, summary="Apply to sell at 街坊汇")
 def merchant_apply(request: HttpRequest, payload: MerchantApplyIn) -> Status[Any]:
     """Residents of the community (and its merchants' staff) may apply; anyone else is refused with 403
     (`not_a_resident`). The community's caseworkers approve. The applicant becomes its staff."""
@@ -140,22 +118,12 @@ def merchant_apply(request: HttpRequest, payload: MerchantApplyIn) -> Status[Any
     return Status(201, merchant_out(merchant))
 
 
-@router.get(
-    "/ledger/merchants",
-    response=list[MerchantOut],
-    summary="The merchants I work for",
-    operation_id="linli_ledger_api_my_merchants",
-)
+@router.get("/ledger/merchants", response=list[MerchantOut], summary="The merchants I work for")
 def my_merchants(request: HttpRequest) -> list[dict[str, Any]]:
     return [merchant_out(m) for m in selectors.merchants_of_user(request.user)]
 
 
-@router.get(
-    "/ledger/merchants/{merchant_id}",
-    response=MerchantDetailOut,
-    summary="A merchant and its balances",
-    operation_id="linli_ledger_api_merchant_detail",
-)
+@router.get("/ledger/merchants/{merchant_id}", response=MerchantDetailOut, summary="A merchant and its balances")
 def merchant_detail(request: HttpRequest, merchant_id: int) -> dict[str, Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     return {
@@ -167,24 +135,14 @@ def merchant_detail(request: HttpRequest, merchant_id: int) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/ledger/merchants/{merchant_id}/products",
-    response=list[ProductOut],
-    summary="A merchant's products",
-    operation_id="linli_ledger_api_merchant_products",
-)
+@router.get("/ledger/merchants/{merchant_id}/products", response=list[ProductOut], summary="A merchant's products")
 def merchant_products(request: HttpRequest, merchant_id: int, page: Query[Page]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     qs = selectors.merchant_products(user=request.user, merchant=merchant)
     return [product_out(p) for p in page_of(qs, page)]
 
 
-@router.post(
-    "/ledger/merchants/{merchant_id}/products",
-    response={201: ProductOut},
-    summary="List a product",
-    operation_id="linli_ledger_api_product_create",
-)
+@router.post("/ledger/merchants/{merchant_id}/products", response={201: ProductOut}, summary="List a product")
 def product_create(request: HttpRequest, merchant_id: int, payload: ProductIn) -> Status[Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     product = services.product_save(actor=request.user, merchant=merchant, **payload.dict())
@@ -195,7 +153,6 @@ def product_create(request: HttpRequest, merchant_id: int, payload: ProductIn) -
     "/ledger/merchants/{merchant_id}/products/{product_id}",
     response=ProductOut,
     summary="Change a product's price, stock, or whether it is on sale",
-    operation_id="linli_ledger_api_product_update",
 )
 def product_update(request: HttpRequest, merchant_id: int, product_id: int, payload: ProductPatch) -> dict[str, Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
@@ -214,24 +171,14 @@ def product_update(request: HttpRequest, merchant_id: int, product_id: int, payl
     return product_out(product)
 
 
-@router.get(
-    "/ledger/merchants/{merchant_id}/orders",
-    response=list[MarketOrderOut],
-    summary="A merchant's orders",
-    operation_id="linli_ledger_api_merchant_orders",
-)
+@router.get("/ledger/merchants/{merchant_id}/orders", response=list[MarketOrderOut], summary="A merchant's orders")
 def merchant_orders(request: HttpRequest, merchant_id: int, filters: Query[OrderFilter]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     qs = selectors.merchant_orders(user=request.user, merchant=merchant, status=filters.status)
     return [order_out(o, user=request.user, for_merchant=True) for o in page_of(qs, filters)]
 
 
-@router.post(
-    "/ledger/merchants/{merchant_id}/redeem",
-    response=MarketOrderOut,
-    summary="Redeem a resident's code",
-    operation_id="linli_ledger_api_merchant_redeem",
-)
+@router.post("/ledger/merchants/{merchant_id}/redeem", response=MarketOrderOut, summary="Redeem a resident's code")
 def merchant_redeem(request: HttpRequest, merchant_id: int, payload: RedeemIn) -> dict[str, Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
     order = services.order_redeem(actor=request.user, merchant=merchant, code=payload.code)
@@ -239,10 +186,7 @@ def merchant_redeem(request: HttpRequest, merchant_id: int, payload: RedeemIn) -
 
 
 @router.post(
-    "/ledger/merchants/{merchant_id}/orders/{order_id}/refund",
-    response=MarketOrderOut,
-    summary="Refund an order",
-    operation_id="linli_ledger_api_merchant_refund",
+    "/ledger/merchants/{merchant_id}/orders/{order_id}/refund", response=MarketOrderOut, summary="Refund an order"
 )
 def merchant_refund(request: HttpRequest, merchant_id: int, order_id: int, payload: RefundReasonIn) -> dict[str, Any]:
     """The merchant's staff, or the community's caseworkers, until the merchant is settled."""
@@ -253,10 +197,7 @@ def merchant_refund(request: HttpRequest, merchant_id: int, order_id: int, paylo
 
 
 @router.get(
-    "/ledger/merchants/{merchant_id}/settlements",
-    response=list[SettlementOut],
-    summary="Settlement statements",
-    operation_id="linli_ledger_api_merchant_settlements",
+    "/ledger/merchants/{merchant_id}/settlements", response=list[SettlementOut], summary="Settlement statements"
 )
 def merchant_settlements(request: HttpRequest, merchant_id: int, page: Query[Page]) -> list[dict[str, Any]]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
@@ -269,7 +210,6 @@ def merchant_settlements(request: HttpRequest, merchant_id: int, page: Query[Pag
     "/ledger/merchants/{merchant_id}/settlements/{settlement_id}",
     response=SettlementDetailOut,
     summary="One settlement statement, with its orders",
-    operation_id="linli_ledger_api_merchant_settlement",
 )
 def merchant_settlement(request: HttpRequest, merchant_id: int, settlement_id: int) -> dict[str, Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)
@@ -295,7 +235,6 @@ def merchant_settlement(request: HttpRequest, merchant_id: int, settlement_id: i
     "/ledger/merchants/{merchant_id}/settle",
     response={200: SettlementOut, 201: SettlementOut},
     summary="Settle a merchant (the community's caseworkers)",
-    operation_id="linli_ledger_api_merchant_settle",
 )
 def merchant_settle(request: HttpRequest, merchant_id: int, payload: SettleIn) -> Status[Any]:
     merchant = selectors.merchant_get(user=request.user, pk=merchant_id)

@@ -18,12 +18,7 @@ from .common import acting_resident, expiring_of, router
 # --- residents: balance and statement ------------------------------------------------------------------------
 
 
-@router.get(
-    "/ledger/me",
-    response=LedgerMeOut,
-    summary="My balances and points about to expire",
-    operation_id="linli_ledger_api_me",
-)
+@router.get("/ledger/me", response=LedgerMeOut, summary="My balances and points about to expire")
 def me(request: HttpRequest) -> dict[str, Any]:
     return _balances_of(acting_resident(request))
 
@@ -32,7 +27,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
     "/ledger/residents/{resident_id}",
     response=LedgerMeOut,
     summary="The balances of an elder I help as family (read only)",
-    operation_id="linli_ledger_api_family_balances",
 )
 def family_balances(request: HttpRequest, resident_id: RowId) -> dict[str, Any]:
     """Yourself, or an elder you help through an active family link (亲情账号); helpers never spend for them."""
@@ -52,12 +46,7 @@ class StatementFilter(Page):
     unit: str = Unit.POINTS
 
 
-@router.get(
-    "/ledger/me/statement",
-    response=LedgerStatementOut,
-    summary="My statement, newest first, with the balance",
-    operation_id="linli_ledger_api_my_statement",
-)
+@router.get("/ledger/me/statement", response=LedgerStatementOut, summary="My statement, newest first, with the balance")
 def my_statement(request: HttpRequest, filters: Query[StatementFilter]) -> dict[str, Any]:
     """Each line is one entry on my account; `balance_after` is the running balance after it."""
     return _statement_of(acting_resident(request), filters)
@@ -67,7 +56,6 @@ def my_statement(request: HttpRequest, filters: Query[StatementFilter]) -> dict[
     "/ledger/residents/{resident_id}/statement",
     response=LedgerStatementOut,
     summary="The statement of an elder I help as family (read only)",
-    operation_id="linli_ledger_api_family_statement",
 )
 def family_statement(request: HttpRequest, resident_id: RowId, filters: Query[StatementFilter]) -> dict[str, Any]:
     return _statement_of(resident_whose_points(user=request.user, pk=resident_id), filters)
@@ -102,11 +90,6 @@ def _statement_of(resident: Resident, filters: StatementFilter) -> dict[str, Any
     }
 
 
-@router.get(
-    "/ledger/me/expiring",
-    response=ExpiringOut,
-    summary="My points that expire at the end of this year",
-    operation_id="linli_ledger_api_my_expiring",
-)
+@router.get("/ledger/me/expiring", response=ExpiringOut, summary="My points that expire at the end of this year")
 def my_expiring(request: HttpRequest) -> dict[str, Any]:
     return expiring_of(acting_resident(request))

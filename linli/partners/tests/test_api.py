@@ -62,7 +62,7 @@ def test_partner_lifecycle(community: Any, admin: Any, make_user: Any) -> None:
     assert Partner.objects.get(pk=pk).description == "退休教师，义务辅导。"
 
     r = post(c, f"{base(community)}/partners/{pk}/deactivate", {})
-    assert r.status_code == 200 and r.json()["active"] is False
+    assert r.status_code == 200 and r.json()["active"] is False and r.json()["ended_on"] is not None
     assert_error(post(c, f"{base(community)}/partners/{pk}/deactivate", {}), 409, "inactive")
     listed = c.get(f"{base(community)}/partners").json()
     assert pk not in [p["id"] for p in listed]

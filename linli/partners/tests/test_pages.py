@@ -228,6 +228,9 @@ def test_pairing_edit_and_deactivate_through_the_pages(community: Any, admin: An
     pairing.refresh_from_db()
     assert not bank.active and pairing.until is not None
     assert "marked inactive" in r.content.decode()
+    left = f'<dt>Left on</dt><dd data-testid="ended-on">{bank.ended_on:%Y-%m-%d}</dd>'
+    assert left in c.get(f"/partners/{community.code}/p/{bank.pk}/").content.decode()
+    assert "<dt>离开日期</dt>" in client_for(admin).get(f"/partners/{community.code}/p/{bank.pk}/").content.decode()
     index = c.get(f"/partners/{community.code}/").content.decode()
     assert "杭州银行" not in index.split('data-testid="partners"')[1].split("</table>")[0]
     index = c.get(f"/partners/{community.code}/?active=0").content.decode()

@@ -172,7 +172,8 @@ def test_deactivate_ends_the_pairing_and_reactivate(community: Any, admin: Any, 
     services.partner_deactivate(actor=admin, partner=bank, on=later)
     bank.refresh_from_db()
     pairing.refresh_from_db()
-    assert not bank.active and pairing.until == later
+    assert not bank.active and pairing.until == later and bank.ended_on == later
+    assert AuditEntry.objects.get(action="partner.deactivate").after["ended_on"] == later.isoformat()
     assert [
         e.action
         for e in AuditEntry.objects.filter(action__in=["partner.deactivate", "partner.pairing_end"]).order_by("pk")
@@ -184,9 +185,16 @@ def test_deactivate_ends_the_pairing_and_reactivate(community: Any, admin: Any, 
         services.partner_deactivate(actor=admin, partner=bank, on=later)
     services.partner_reactivate(actor=admin, partner=bank)
     bank.refresh_from_db()
-    assert bank.active
+    assert bank.active and bank.ended_on is None
     with pytest.raises(Conflict, match="already active"):
         services.partner_reactivate(actor=admin, partner=bank)
+
+
+def test_a_partner_cannot_leave_before_it_joined(community: Any, admin: Any, bank: Any) -> None:
+    before = state()
+    with pytest.raises(DomainError, match="before it joined"):
+        services.partner_deactivate(actor=admin, partner=bank, on=TODAY - dt.timedelta(days=1))
+    assert state() == before
 
 
 def test_fund_conflict_check_still_sees_members(community: Any, admin: Any, bank: Any, make_user: Any) -> None:

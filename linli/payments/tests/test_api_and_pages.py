@@ -85,6 +85,9 @@ def test_counter_page_takes_cash_shows_the_receipt_and_the_cashup(
     client = role_client("operator")
     page = client.get(f"/payments/c/{community.code}/counter/")
     assert page.status_code == 200 and "服务台" in page.content.decode()
+    assert "手工豆腐 · ¥5.00 + 5 积分" in page.content.decode()
+    english = role_client("operator", "en").get(f"/payments/c/{community.code}/counter/").content.decode()
+    assert "¥5.00 + 5 points" in english and "积分" not in english  # the product's price in the reader's words
     bad = client.post(
         f"/payments/c/{community.code}/counter/",
         {"resident": "无此人", "product": yuan_product.pk, "quantity": 1, "method": "cash"},

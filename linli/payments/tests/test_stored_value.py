@@ -77,6 +77,18 @@ def test_an_online_top_up_grows_the_balance_when_the_notification_arrives(
     assert ledger_check().ok, ledger_check().problems
 
 
+def test_a_top_up_started_in_english_reads_in_chinese_and_the_other_way_round(shopper: Any, policy: Any) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        payment = stored_value.topup_start(actor=shopper.user, resident=shopper, amount_fen=3_000)
+    assert "Top-up" not in payment.description  # it keeps no words of the language it was made in
+    page = client_for(shopper.user).get(f"/payments/p/{payment.out_trade_no}/").content.decode()
+    assert "储值充值" in page and "Top-up" not in page
+    api = client_for(shopper.user, "en").get(f"/api/v1/payments/{payment.out_trade_no}").json()
+    assert api["description"] == "Top-up of the stored balance"
+
+
 def test_a_top_up_over_the_limit_is_refused_and_nothing_is_saved(
     shopper: Any, policy: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

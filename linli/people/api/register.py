@@ -3,7 +3,8 @@ and the export. The same services as the page."""
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Status
 from ninja.files import UploadedFile
@@ -14,9 +15,9 @@ from linli.core.uploads import upload_read
 from linli.places.selectors import community_get
 
 from .. import selectors
-from ..models import RegisterImport
+from ..models import RegisterExport, RegisterImport
 from ..register.workbook import template_workbook
-from ..schemas import RegisterImportOut
+from ..schemas import RegisterExportOut, RegisterImportOut
 from ..services import register as register_services
 from .common import router
 
@@ -78,13 +79,40 @@ def register_template(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@router.post("/communities/{code}/register/export")
-def register_export(request: HttpRequest, code: str) -> HttpResponse:
-    """The register as Excel, in the import's layout; audited. Full ID numbers only for roles that may reveal
-    them."""
+def register_export_out(export: RegisterExport) -> dict[str, Any]:
+    done = export.status == RegisterExport.Status.DONE
+    return {
+        "id": export.pk,
+        "status": export.status,
+        "percent": export.percent,
+        "residents": export.residents if done else None,
+        "full_id_numbers": export.full_id_numbers,
+        "error": export.error,
+        "expires_at": export.expires_at,
+        "status_url": reverse("api:register_export_detail", kwargs={"export_id": export.pk}),
+        "download_url": reverse("api:register_export_file", kwargs={"export_id": export.pk}) if done else None,
+    }
+
+
+@router.post("/communities/{code}/register/export", response={202: RegisterExportOut})
+def register_export(request: HttpRequest, code: str) -> Status[Any]:
+    """Ask for the register as Excel, in the import's layout; audited. The file is written in the background:
+    follow `status_url` until `status` is `done`, then fetch `download_url` (within a day: then it is deleted).
+    Full ID numbers only for roles that may reveal them."""
     community = community_get(code=code, user=request.user)
-    response = HttpResponse(
-        register_services.register_export(actor=request.user, community=community), content_type=XLSX
-    )
-    response["Content-Disposition"] = f'attachment; filename="register-{community.code}.xlsx"'
-    return response
+    export = register_services.register_export_request(actor=request.user, community=community)
+    return Status(202, register_export_out(export))
+
+
+@router.get("/register/exports/{export_id}", response=RegisterExportOut, url_name="register_export_detail")
+def register_export_detail(request: HttpRequest, export_id: int) -> dict[str, Any]:
+    """The export's status and progress; `download_url` once it is written."""
+    return register_export_out(selectors.register_export_get(user=request.user, pk=export_id))
+
+
+@router.get("/register/exports/{export_id}/file", url_name="register_export_file")
+def register_export_file(request: HttpRequest, export_id: int) -> FileResponse:
+    """The written workbook (409 while it is being written, 404 once expired); each download is audited."""
+    export = selectors.register_export_get(user=request.user, pk=export_id)
+    opened = register_services.register_export_open(actor=request.user, export=export)
+    return FileResponse(opened, as_attachment=True, filename=export.file_name, content_type=XLSX)

@@ -1,23 +1,23 @@
 """The register import's operations for the page and the API: preview an upload (the dry run, keeping the file),
-start its import in the background, and export the register in the import's layout. The engine is
+start its import in the background; and the export, written in the background too (`exporting`). The engine is
 `linli.people.importing`."""
 
 from typing import Any
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
 from linli.audit.services import audit_record
-from linli.core.errors import Conflict
+from linli.core.errors import Conflict, NotAllowed, NotFound
 from linli.places.models import Community
 
 from .. import tasks
 from ..importing import check_may_import, register_plan
-from ..models import RegisterImport, Resident
-from ..register import workbook
+from ..models import RegisterExport, RegisterImport
 
 # --- the page's and the API's import: preview now, import in the background --------------------------------
 
@@ -69,29 +69,52 @@ def register_import_start(*, actor: Any, job: RegisterImport) -> RegisterImport:
     return locked
 
 
-# --- template and export -------------------------------------------------------------------------------------
+# --- the export: asked for now, written in the background, downloaded, expired -----------------------------
 
 
-def register_export(*, actor: Any, community: Community) -> bytes:
-    """The register in the import's layout. Full ID numbers only for those who may reveal them (then audited and
-    the file imports back unchanged); otherwise masked, and birth dates left out for those who may not see them."""
+def register_export_request(*, actor: Any, community: Community) -> RegisterExport:
+    """Queue the export of the register in the import's layout. Full ID numbers only for those who may reveal them
+    (then the file imports back unchanged); otherwise masked, and birth dates left out for those who may not see
+    them. The task writes the file; the page and the API follow it."""
     check_may_import(actor, community)
-    reveal = rules.can_reveal_id_number(actor, community)
-    births = rules.can_view_birth_date(actor, community)
-    residents = (
-        Resident.objects.filter(community=community)
-        .select_related("household__building__neighbourhood")
-        .prefetch_related("tags")
-        .order_by("household__building__name", "household__unit", "pk")
-    )
-    content = workbook.register_workbook([workbook.export_row(r, reveal=reveal, birth_date=births) for r in residents])
+    with transaction.atomic():
+        export = RegisterExport.objects.create(
+            community=community,
+            requested_by=actor,
+            full_id_numbers=rules.can_reveal_id_number(actor, community),
+            birth_dates=rules.can_view_birth_date(actor, community),
+        )
+        audit_record(
+            actor=actor,
+            action="register_export.request",
+            instance=export,
+            community=community,
+            after={"full_id_numbers": export.full_id_numbers},
+        )
+        transaction.on_commit(lambda: tasks.run_register_export.enqueue(export.pk))
+    return export
+
+
+def register_export_open(*, actor: Any, export: RegisterExport) -> File:
+    """The written workbook, opened for download; audited (who took a file that may hold full ID numbers, when).
+    Refused to those who may no longer import, or no longer reveal ID numbers when the file carries them."""
+    check_may_import(actor, export.community)
+    if export.full_id_numbers and not rules.can_reveal_id_number(actor, export.community):
+        raise NotAllowed(_("This export carries full ID numbers, which you may not see."))
+    if export.status != RegisterExport.Status.DONE or not export.stored_as:
+        raise Conflict(_("This export is not ready yet."))
+    if export.expires_at <= timezone.now():
+        raise NotFound(_("This export has expired: ask for a new one."))
+    try:
+        opened = default_storage.open(export.stored_as, "rb")
+    except OSError as exc:
+        raise NotFound(_("This export has expired: ask for a new one.")) from exc
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="resident.export_register",
-            object_type="places.community",
-            object_id=str(community.pk),
-            community=community,
-            after={"residents": residents.count(), "full_id_numbers": reveal},
+            action="register_export.download",
+            instance=export,
+            community=export.community,
+            after={"residents": export.residents, "full_id_numbers": export.full_id_numbers},
         )
-    return content
+    return opened

@@ -1,12 +1,12 @@
-"""The register import page: upload → preview (what each row would do) → import in the background → result."""
+"""The register import page: upload → preview (what each row would do) → import in the background → result; and
+the export, written in the background too, then downloaded."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,6 +53,7 @@ def register_import(request: HttpRequest, code: str) -> HttpResponse:
             "community": community,
             "form": form,
             "jobs": jobs[:10],
+            "exports": selectors.register_exports_for(user=request.user, community=community)[:5],
             "full_ids": rules.can_reveal_id_number(request.user, community),
         },
     )
@@ -102,10 +103,23 @@ def register_template(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def register_export(request: HttpRequest, code: str) -> HttpResponse:
-    """A POST: the export is audited (it may carry full ID numbers), so a link preview must not trigger it."""
+    """A POST: the export is audited (it may carry full ID numbers), so a link preview must not start one."""
     community = community_get(code=code, user=request.user)
-    content = register_services.register_export(actor=request.user, community=community)
-    response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="register-{community.code}-{stamp}.xlsx"'
-    return response
+    export = register_services.register_export_request(actor=request.user, community=community)
+    return redirect("people:register_export_detail", code=community.code, pk=export.pk)
+
+
+@login_required
+def register_export_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The export's progress while the task writes it, then its download link."""
+    community = community_get(code=code, user=request.user)
+    export = selectors.register_export_get(user=request.user, community=community, pk=pk)
+    return render(request, "people/register_export_detail.html", {"community": community, "export": export})
+
+
+@login_required
+def register_export_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    community = community_get(code=code, user=request.user)
+    export = selectors.register_export_get(user=request.user, community=community, pk=pk)
+    opened = register_services.register_export_open(actor=request.user, export=export)
+    return FileResponse(opened, as_attachment=True, filename=export.file_name, content_type=XLSX)

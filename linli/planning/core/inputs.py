@@ -18,7 +18,7 @@ import numpy as np
 from .errors import InputError, Message
 from .geo import FloatArray, polygon_centroid
 from .network import read_geojson
-from .rules import Rules
+from .rules import Rules, is_number
 
 Polygon = list[FloatArray]  # [outer, *holes], lon/lat
 
@@ -200,7 +200,7 @@ def read_buildings(path: str | Path, rules: Rules) -> Buildings:
                 )  # fmt: skip
             val = props[band.property]
             val = 0 if val is None else val
-            if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val) or val < 0:
+            if not is_number(val) or not math.isfinite(val) or val < 0:
                 raise InputError(
                     Message("%(where)s: %(property)s must be a count >= 0, got %(value)s", where=where,
                             property=band.property, value=repr(val))

@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import Message, RulesError
 from .network import EDGE_KINDS
@@ -232,12 +232,22 @@ def _text(ctx: _Ctx, section: str, item: Mapping[str, Any], key: str, default: s
     return val
 
 
+def _named(ctx: _Ctx, section: str, item: Mapping[str, Any]) -> tuple[str, str, str]:
+    """An entry's code and its two names, Chinese and English (both required): how every named entry begins."""
+    return item["code"], _text(ctx, section, item, "name_zh"), _text(ctx, section, item, "name_en")
+
+
+def is_number(value: object) -> TypeGuard[int | float]:
+    """An int or a float (TOML's and JSON's true and false are not numbers here)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _number(
     ctx: _Ctx, section: str, item: Mapping[str, Any], key: str, low: float | None = None, high: float | None = None
 ) -> float:
     """A number, within ``[low, high]`` when given (so that a radius of 0.3 m or 300 km is refused)."""
     val = item.get(key)
-    if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val):
+    if not is_number(val) or not math.isfinite(val):
         raise ctx.fail(section, item, Message("'%(key)s' must be a number, got %(value)s", key=key, value=repr(val)))
     if low is not None and high is not None and not low <= val <= high:
         raise ctx.fail(
@@ -351,9 +361,7 @@ def parse_rules(
         dist = _number(ctx, "circle", it, "distance_m", *RADIUS_RANGE_M)
         circles.append(
             LifeCircle(
-                it["code"],
-                _text(ctx, "circle", it, "name_zh"),
-                _text(ctx, "circle", it, "name_en"),
+                *_named(ctx, "circle", it),
                 int(minutes),
                 dist,
                 _text(ctx, "circle", it, "source", ""),
@@ -393,9 +401,7 @@ def parse_rules(
                 )
         groups.append(
             AgeGroup(
-                it["code"],
-                _text(ctx, "age group", it, "name_zh"),
-                _text(ctx, "age group", it, "name_en"),
+                *_named(ctx, "age group", it),
                 tuple(gb),
                 speed,
             )
@@ -431,9 +437,7 @@ def parse_rules(
             raise ctx.fail("category", it, Message("'class' needs a list [[classes]] in the rules"))
         cats.append(
             CategoryRule(
-                it["code"],
-                _text(ctx, "category", it, "name_zh"),
-                _text(ctx, "category", it, "name_en"),
+                *_named(ctx, "category", it),
                 str(circle),
                 radius,
                 req,
@@ -447,12 +451,12 @@ def parse_rules(
     if empty:
         raise ctx.fail("class", {"code": empty[0]}, Message("no category of the rules is in this class"))
     factor = data.get("required_weight_factor", 2.0)
-    if isinstance(factor, bool) or not isinstance(factor, int | float) or not factor >= 1:
+    if not is_number(factor) or not factor >= 1:
         raise ctx.fail(
             "required_weight_factor", None, Message("must be a number >= 1, got %(value)s", value=repr(factor))
         )
     threshold = data.get("under_supplied_below", DEFAULT_UNDER_SUPPLIED_BELOW)
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold <= 100:
+    if not is_number(threshold) or not 0 < threshold <= 100:
         raise ctx.fail(
             "under_supplied_below", None, Message("must be a number above 0 and at most 100, got %(value)s",
                                                   value=repr(threshold))
@@ -498,9 +502,7 @@ def _composites(ctx: _Ctx, data: Mapping[str, Any], cats: list[CategoryRule]) ->
             raise ctx.fail("composite", it, Message("a composite provides at least two categories"))
         out.append(
             Composite(
-                it["code"],
-                _text(ctx, "composite", it, "name_zh"),
-                _text(ctx, "composite", it, "name_en"),
+                *_named(ctx, "composite", it),
                 tuple(str(m) for m in members),
             )
         )
@@ -511,10 +513,7 @@ def _classes(ctx: _Ctx, data: Mapping[str, Any]) -> list[FacilityClass]:
     """The optional ``[[classes]]``: when given, every category names its ``class``."""
     if "classes" not in data:
         return []
-    return [
-        FacilityClass(it["code"], _text(ctx, "class", it, "name_zh"), _text(ctx, "class", it, "name_en"))
-        for it in _items(ctx, data, "classes")
-    ]
+    return [FacilityClass(*_named(ctx, "class", it)) for it in _items(ctx, data, "classes")]
 
 
 def _profiles(ctx: _Ctx, data: Mapping[str, Any]) -> list[WalkProfile]:
@@ -533,7 +532,7 @@ def _profiles(ctx: _Ctx, data: Mapping[str, Any]) -> list[WalkProfile]:
             if val is False:
                 factors.append(math.inf)
                 continue
-            if isinstance(val, bool) or not isinstance(val, int | float) or not math.isfinite(val) or val < 1:
+            if not is_number(val) or not math.isfinite(val) or val < 1:
                 raise ctx.fail(
                     "walking profile",
                     it,
@@ -544,9 +543,7 @@ def _profiles(ctx: _Ctx, data: Mapping[str, Any]) -> list[WalkProfile]:
             raise ctx.fail("walking profile", it, Message("'level' is the unit: it must be 1"))
         out.append(
             WalkProfile(
-                it["code"],
-                _text(ctx, "walking profile", it, "name_zh"),
-                _text(ctx, "walking profile", it, "name_en"),
+                *_named(ctx, "walking profile", it),
                 tuple(factors),
             )
         )

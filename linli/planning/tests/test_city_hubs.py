@@ -3,8 +3,11 @@ site selection on every community of the run, resumable, shown on the city page,
 
 import datetime as dt
 import io
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -70,6 +73,8 @@ def test_hubs_asked_before_grading_are_placed_after_it_and_an_interrupted_placem
     run.refresh_from_db()
     assert run.hub_status == HubStatus.DONE and site_calls["calls"] == 2
     assert run.communities.filter(status="done").count() == 3  # the communities graded were not graded again
+    [kept] = run.hub_placements.all()  # the placement kept follows the run's: stopped, waiting again, done
+    assert kept.status == HubStatus.DONE and kept.result == run.hub_result and kept.requested_by == planner
     siting = run.hub_result["siting"]
     # one hub: in 新街, where 3 elderly and an infant have none of the items within reach
     xinjie = run.communities.get(community__code="xinjie").community
@@ -203,3 +208,114 @@ def test_a_bad_number_of_hubs_is_refused_in_the_readers_language_and_changes_not
     run.refresh_from_db()
     assert run.hub_status == HubStatus.NONE and run.hub_count == 0
     assert not AuditEntry.objects.filter(action="city_run.place_hubs").exists()
+
+
+def _hub_markers(body: str) -> list[str]:
+    """The accessible names of the hub markers drawn on the city map, in order."""
+    return re.findall(r'<g class="hub" role="img" aria-label="([^"]*)">', body)
+
+
+def test_the_city_map_marks_each_hub_numbered_as_in_the_table_with_a_legend(placed, users):
+    for language, first, legend in [
+        ("zh-hans", "新设施 1：北干街道新街社区，新覆盖居民 15 人", "编号与新建综合设施表一致"),
+        ("en", "New hub 1: 新街社区, 北干街道; 15 residents newly within reach", "as in the table of new hubs"),
+    ]:
+        client = client_for(users["city_viewer"], language)
+        client.cookies["linli_elder"] = "1"  # large text: the same map, markers and legend
+        with CaptureQueriesContext(connection) as three_hubs:
+            body = client.get(f"/planning/cities/{CITY}/").content.decode()
+        assert 'class="elder' in body
+        markers = _hub_markers(body)
+        assert len(markers) == 3 and markers[0] == first and body.count('data-testid="hub-site"') == 3
+        assert all(f">{n}</text>" in body for n in (1, 2, 3)) and legend in body
+        assert 'data-testid="city-map-legend"' in body
+    # one site more on the map (a copy of the last one) costs no query more
+    result = placed.hub_result
+    last = result["siting"]["per_site"][-1]
+    result["siting"]["per_site"].append({**last, "site": "extra"})
+    result["sites"]["extra"] = result["sites"][last["site"]]
+    placed.hub_placements.update(result=result)
+    with CaptureQueriesContext(connection) as four_hubs:
+        body = client.get(f"/planning/cities/{CITY}/").content.decode()
+    assert len(_hub_markers(body)) == 4 and len(four_hubs) == len(three_hubs)
+
+
+def test_a_run_without_hubs_has_no_hub_marker_nor_legend(city, users, django_capture_on_commit_callbacks):  # noqa: F811
+    with django_capture_on_commit_callbacks(execute=True):
+        services.city_run_request(actor=users["city_viewer"], city=CITY)
+    body = client_for(users["city_viewer"]).get(f"/planning/cities/{CITY}/").content.decode()
+    assert 'data-testid="city-map"' in body and not _hub_markers(body) and 'class="hub"' not in body
+    assert 'data-testid="city-map-legend"' not in body and 'data-testid="hub-placements"' not in body
+
+
+def test_a_street_admin_places_hubs_on_a_run_of_their_own_streets_and_nowhere_else(
+    city_with_infant, users, make_user, django_capture_on_commit_callbacks
+):
+    admin = users["street_admin"]  # of 宁围街道: 市北 and 利民
+    with django_capture_on_commit_callbacks(execute=True):
+        whole = services.city_run_request(actor=users["city_viewer"], city=CITY)
+        own = services.city_run_request(actor=admin, city=CITY)  # a run of their streets only
+    # on the whole city's run: refused, told where they may place hubs, nothing changed
+    with pytest.raises(NotAllowed):
+        services.city_run_place_hubs(actor=admin, run=whole, category="minsheng_hub", count=1)
+    client = client_for(admin)
+    response = client.post(
+        f"/api/v1/planning/city-runs/{whole.pk}/hubs", {"category": "minsheng_hub", "count": 1},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 403
+    body = client.get(f"/planning/cities/{CITY}/?run={whole.pk}").content.decode()
+    assert 'data-testid="city-hub-form"' not in body and "请先在上方对您街道的全部社区进行体检" in body
+    # on their own run: the form, and the placement, among their communities only
+    body = client.get(f"/planning/cities/{CITY}/?run={own.pk}").content.decode()
+    assert 'data-testid="city-hub-form"' in body and 'data-testid="city-hubs-own-run"' not in body
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/planning/city-runs/{own.pk}/hubs/", {"hub_category": "minsheng_hub", "hub_count": 2})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    [placement] = own.hub_placements.all()
+    assert placement.requested_by == admin and placement.status == HubStatus.DONE
+    assert sorted(s["community"] for s in placement.result["sites"].values()) == ["limin", "shibei"]
+    # the admin of another street neither reads nor places hubs on it
+    beigan = make_user("street_admin", street=city_with_infant[2].street)
+    response = client_for(beigan).post(
+        f"/api/v1/planning/city-runs/{own.pk}/hubs", {"category": "minsheng_hub", "count": 1},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 404
+    whole.refresh_from_db()
+    assert whole.hub_status == HubStatus.NONE and not whole.hub_placements.exists()
+    assert own.hub_placements.count() == 1
+    assert list(AuditEntry.objects.filter(action="city_run.place_hubs").values_list("object_id", flat=True)) == [
+        str(own.pk)
+    ]
+
+
+def test_earlier_placements_are_kept_listed_and_shown_on_request(placed, users, django_capture_on_commit_callbacks):
+    planner = users["city_viewer"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.city_run_place_hubs(actor=planner, run=placed, category="minsheng_hub", count=1)
+    latest, first = placed.hub_placements.all()
+    assert (latest.count, first.count) == (1, 3) and first.status == latest.status == HubStatus.DONE
+    assert len(first.result["siting"]["selected"]) == 3 and len(latest.result["siting"]["selected"]) == 1
+
+    client = client_for(planner)
+    body = client.get(f"/planning/cities/{CITY}/").content.decode()  # the latest by default
+    assert body.count('data-testid="hub-placement"') == 2 and "最新" in body
+    assert body.count('data-testid="hub-site"') == 1 and len(_hub_markers(body)) == 1
+    body = client.get(f"/planning/cities/{CITY}/?run={placed.pk}&placement={first.pk}").content.decode()
+    assert body.count('data-testid="hub-site"') == 3 and len(_hub_markers(body)) == 3
+    assert f"由 {planner} 提出" in body
+    assert client.get(f"/planning/cities/{CITY}/?placement=999999").status_code == 404
+
+    listed = client_for(planner, "en").get(f"/api/v1/planning/city-runs/{placed.pk}/hub-placements").json()
+    assert [(p["id"], p["count"], len(p["sites"])) for p in listed] == [(latest.pk, 1, 1), (first.pk, 3, 3)]
+    assert listed[0]["requested_by"] == str(planner) and listed[0]["name"] == "Minsheng hub (composite)"
+    detail = client.get(f"/api/v1/planning/city-runs/{placed.pk}").json()
+    assert detail["hubs"]["id"] == latest.pk
+
+    wb = load_workbook(io.BytesIO(client.get(f"/planning/city-runs/{placed.pk}.xlsx").content))
+    rows = list(wb["布点记录"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("布点", "提出时间", "提出人")
+    assert [(r[0], r[4], r[5]) for r in rows[1:]] == [(2, 1, 1), (1, 3, 3)]
+    assert rows[2][6] == sum(IN_NEED.values())

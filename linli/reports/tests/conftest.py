@@ -50,7 +50,7 @@ def category(community: Community, fixer: Any) -> Category:
         datatype="singlevaluelist",
         required=True,
         order=1,
-        description="Which floor?",
+        description="在几楼？",  # the community's own words, as an admin writes them
         values=[{"key": "1", "name": "1楼"}, {"key": "2", "name": "2楼"}],
     )
     return category

@@ -1,11 +1,13 @@
-// Follows a register import through the API and reloads the page when it has finished.
+// Follows a register import or export through the API and reloads the page when it has finished.
 (function () {
-  var box = document.querySelector("[data-import-progress]");
+  var box = document.querySelector("[data-import-progress], [data-export-progress]");
   if (!box) return;
-  var id = box.getAttribute("data-import-progress");
+  var url = box.hasAttribute("data-import-progress")
+    ? "/api/v1/register/imports/" + box.getAttribute("data-import-progress")
+    : "/api/v1/register/exports/" + box.getAttribute("data-export-progress");
   var bar = box.querySelector("[data-progress-bar]");
   function poll() {
-    fetch("/api/v1/register/imports/" + id, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (job) {
         if (job.status === "done" || job.status === "failed") { window.location.reload(); return; }
