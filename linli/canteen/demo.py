@@ -1,22 +1,40 @@
-"""Demo: the canteens of the facilities step (喜柿餐厅 with the 塔海 price rules, 利民's), their menus of the past
-weeks and the meals taken. Runs after `linli.facilities.demo`.
+"""Demo: the canteens of the facilities step (喜柿餐厅 with the 塔海 price rules, 利民's), their menus from the
+first day of last month to a week ahead and the meals taken. Runs after `linli.facilities.demo`.
 
-The price rules and the menus are set up by each community's admin through the services (as on the 食堂设置 page);
-the meals of the past weeks are history, written in bulk with the prices `quote` gives."""
+Everything goes through the canteen's services, as on its pages: the price rules and the menus are set up by each
+community's admin, the regular diners' meals are ordered by the front desk from its list the morning of each day
+and served at the counter, so each meal's split between the diner and the subsidy payer is written by the same
+service that writes it for a resident ordering on the site. The company's daily collection
+(`linli.company.demo`) then posts the served days, the subsidies with them, to the ledger."""
 
 import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from linli.core.demo import DemoContext
 from linli.facilities.models import Facility
+from linli.people.ages import born_on_or_before_for_age
 from linli.people.models import Resident
 
-from .models import MealCharge, MealOrder, Menu
-from .selectors import active_price_rules
-from .services import menu_create, price_rule_add, quote
+from .services import meal_orders_create, meal_orders_serve, menu_create, price_rule_add
+
+DISHES = [
+    "红烧肉",
+    "清蒸鲈鱼",
+    "番茄炒蛋",
+    "青椒土豆丝",
+    "麻婆豆腐",
+    "白切鸡",
+    "油焖笋",
+    "西湖莼菜汤",
+    "冬瓜排骨汤",
+    "清炒时蔬",
+    "糖醋里脊",
+    "蒸南瓜",
+]
 
 
 def build(ctx: DemoContext) -> None:
@@ -27,7 +45,18 @@ def build(ctx: DemoContext) -> None:
     facilities = {f.code: f for f in Facility.objects.filter(community__in=[shibei, limin])}
     with transaction.atomic():
         _canteen(ctx, ctx.users["community_admin"], facilities["XS-CANTEEN"], today, now, tz)
-        _canteen(ctx, ctx.users["limin_admin"], facilities["LM-CANTEEN"], today, now, tz, price=1200, coop=False)
+        _canteen(
+            ctx,
+            ctx.users["limin_admin"],
+            facilities["LM-CANTEEN"],
+            today,
+            now,
+            tz,
+            price=1200,
+            capacity=60,
+            fill=(0.25, 0.4),
+            coop=False,
+        )
 
 
 def _canteen(
@@ -38,9 +67,13 @@ def _canteen(
     now: dt.datetime,
     tz: Any,
     price: int = 1000,
+    capacity: int = 120,
+    fill: tuple[float, float] = (0.45, 0.6),
     coop: bool = True,
 ) -> None:
-    """The 塔海 rules; a two-month free trial that ended last month; menus and orders around today."""
+    """The 塔海 rules; a two-month free trial that ended a month ago; the lunch menus from the first day of last
+    month to a week ahead; the regular diners' meals (`fill`: the share of the portions taken, lowest and highest)
+    ordered in the morning and served at noon, through the services."""
     c = canteen.community
     payer = "economic_cooperative" if coop else "government_subsidy"
     price_rule_add(actor=admin, canteen=canteen, label="70岁以上", min_age=70, resident_fen=300, payer=payer)
@@ -55,23 +88,9 @@ def _canteen(
         starts_on=today - dt.timedelta(days=90),
         ends_on=today - dt.timedelta(days=30),
     )
-    price_rules = active_price_rules(canteen_ids=[canteen.pk])
-    dishes = [
-        "红烧肉",
-        "清蒸鲈鱼",
-        "番茄炒蛋",
-        "青椒土豆丝",
-        "麻婆豆腐",
-        "白切鸡",
-        "油焖笋",
-        "西湖莼菜汤",
-        "冬瓜排骨汤",
-        "清炒时蔬",
-        "糖醋里脊",
-        "蒸南瓜",
-    ]
+    first_day = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month's first day
     menus = []
-    for offset in range(-20, 8):
+    for offset in range((first_day - today).days, 8):
         day = today + dt.timedelta(days=offset)
         menus.append(
             menu_create(
@@ -79,73 +98,46 @@ def _canteen(
                 canteen=canteen,
                 day=day,
                 meal="lunch",
-                dishes="\n".join(ctx.random.sample(dishes, 4)) + "\n米饭",
+                dishes="\n".join(ctx.random.sample(DISHES, 4)) + "\n米饭",
                 price_fen=price,
-                capacity=120,
+                capacity=capacity,
                 order_until=dt.time(9, 30),
                 serve_from=dt.time(11, 0),
                 serve_until=dt.time(12, 30),
-                now=min(
-                    now, dt.datetime.combine(day - dt.timedelta(days=1), dt.time(16), tzinfo=tz)
-                ),  # published the day before
+                now=min(now, dt.datetime.combine(day - dt.timedelta(days=1), dt.time(16), tzinfo=tz)),  # the day before
             )
         )
-    born_before = today.replace(year=today.year - 65)
-    elders = ctx.random.sample(
-        list(Resident.objects.filter(community=c, birth_date__lte=born_before).order_by("pk")), 60
-    )
+    regulars = _regular_diners(ctx, c, first_day)
     resident_user = ctx.users.get("resident")
     me = Resident.objects.filter(user=resident_user, community=c).first() if resident_user else None
-    orders, charges = [], []
+    ordered = served = 0
     for menu in menus:
         if menu.day > today:
             continue
-        diners = ctx.random.sample(elders, min(len(elders), ctx.random.randint(25, 45)))
+        n = min(len(regulars), round(menu.capacity * ctx.random.uniform(*fill)))
+        diners = ctx.random.sample(regulars, n)
         if me is not None and menu.day < today and me not in diners and ctx.random.random() < 0.5:
-            diners.append(me)
-        for d in diners:
-            q = quote(menu=menu, resident=d, rules_of_canteen=price_rules)
-            orders.append(
-                MealOrder(
-                    community=c,
-                    menu=menu,
-                    resident=d,
-                    ordered_by=None,
-                    age=q.age,
-                    rule=q.rule,
-                    price_fen=q.price_fen,
-                    resident_fen=q.resident_fen,
-                    status="served" if menu.day < today else "ordered",
-                    created_at=dt.datetime.combine(menu.day, dt.time(8), tzinfo=tz),
-                )
-            )
-        menu.ordered = len(diners)
-    MealOrder.objects.bulk_create(orders, batch_size=2000)
-    Menu.objects.bulk_update(menus, ["ordered"])
-    for o in orders:
-        charges.append(
-            MealCharge(
-                community=c,
-                order=o,
-                day=o.menu.day,
-                payer="resident",
-                amount_fen=o.resident_fen,
-                key=f"meal:{o.pk}:resident",
-                created_at=o.created_at,
-            )
+            diners[-1] = me
+        # the front desk takes the day's list in the morning (today's before the build's day begins)
+        ordered_at = min(now, dt.datetime.combine(menu.day, dt.time(8), tzinfo=tz))
+        orders = meal_orders_create(actor=admin, menu=menu, residents=diners, now=ordered_at)
+        ordered += len(orders)
+        if menu.day < today:
+            serving = dt.datetime.combine(menu.day, menu.serve_from or dt.time(11), tzinfo=tz)
+            served += len(meal_orders_serve(actor=admin, orders=orders, now=serving + dt.timedelta(minutes=30)))
+    ctx.progress(f"  {canteen.name}: {len(menus)} menus, {ordered} meals ordered, {served} served")
+
+
+def _regular_diners(ctx: DemoContext, community: Any, first_day: dt.date) -> list[Resident]:
+    """The residents of 60 and over who eat at the canteen, most of them, living there since before `first_day`."""
+    elders = list(
+        Resident.objects.filter(
+            Q(moved_in_on__isnull=True) | Q(moved_in_on__lte=first_day),
+            community=community,
+            moved_out_on__isnull=True,
+            birth_date__lte=born_on_or_before_for_age(60, first_day),
         )
-        if o.subsidy_fen:
-            p = o.rule.payer if o.rule else "resident"
-            charges.append(
-                MealCharge(
-                    community=c,
-                    order=o,
-                    day=o.menu.day,
-                    payer=p,
-                    amount_fen=o.subsidy_fen,
-                    key=f"meal:{o.pk}:{p}",
-                    created_at=o.created_at,
-                )
-            )
-    MealCharge.objects.bulk_create(charges, batch_size=2000)
-    ctx.progress(f"  {canteen.name}: {len(menus)} menus, {len(orders)} meals")
+        .select_related("community", "user")
+        .order_by("pk")
+    )
+    return ctx.random.sample(elders, int(len(elders) * 0.6))

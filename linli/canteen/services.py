@@ -5,7 +5,7 @@ only. `linli.company.services.revenue_collect` posts a served day's rows to the 
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from linli.audit.services import audit_record, snapshot
+from linli.audit.models import AuditEntry
+from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
-from linli.notifications.services import in_language_of, notify
+from linli.notifications.services import in_language_of, notify, notify_many
 from linli.payments import services as payment_services
 from linli.payments.models import Purpose
 from linli.people.models import Resident
@@ -224,8 +225,8 @@ def orders_closed(menu: Menu, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) >= _closes_at(menu)
 
 
-def _charge(order: MealOrder, payer: str, amount: int, now: dt.datetime) -> MealCharge:
-    return MealCharge.objects.create(
+def _charge_row(order: MealOrder, payer: str, amount: int, now: dt.datetime) -> MealCharge:
+    return MealCharge(
         community=order.community,
         order=order,
         day=order.menu.day,
@@ -239,50 +240,90 @@ def _charge(order: MealOrder, payer: str, amount: int, now: dt.datetime) -> Meal
 def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.datetime | None = None) -> MealOrder:
     """Order a meal for the diner; the price follows the rules for their age on the day, and the split is
     recorded as charge rows (diner, and the funding source for the rest)."""
+    return meal_orders_create(actor=actor, menu=menu, residents=[resident], now=now)[0]
+
+
+def meal_orders_create(
+    *, actor: Any, menu: Menu, residents: Sequence[Resident], now: dt.datetime | None = None
+) -> list[MealOrder]:
+    """Order the meal for several diners at once (front-desk staff taking a care station's list by phone), with
+    the checks, prices and charge rows of one order each: all are ordered, or none. Each diner with a login is
+    told; so is whoever ordered for diners without one."""
     now = now or timezone.now()
-    ensure_current(resident)
-    facility_rules.ensure_acts_for(
-        actor, resident, _("You can order only for yourself, your household and the elders you help as family.")
-    )
+    for resident in residents:
+        ensure_current(resident)
+        facility_rules.ensure_acts_for(
+            actor, resident, _("You can order only for yourself, your household and the elders you help as family.")
+        )
     with transaction.atomic():
         menu = Menu.objects.select_for_update(of=("self",)).select_related("canteen").get(pk=menu.pk)
-        facility_rules.ensure_may_use_facility(resident, menu.canteen)
+        for resident in residents:
+            facility_rules.ensure_may_use_facility(resident, menu.canteen)
         if menu.withdrawn:
             raise DomainError(_("This menu has been withdrawn."), code="menu_withdrawn")
         if now >= _closes_at(menu):
             raise DomainError(_("Orders for this meal are closed."), code="orders_closed")
-        if MealOrder.objects.filter(menu=menu, resident=resident, status__in=["ordered", "served"]).exists():
-            raise Conflict(
-                _("%(name)s has already ordered this meal.") % {"name": resident.name}, code="already_ordered"
-            )
-        if not place_take(menu, taken="ordered", capacity=menu.capacity):
-            raise Conflict(_("This meal is sold out."), code="sold_out")
-        q = quote(menu=menu, resident=resident)
-        order = MealOrder.objects.create(
-            community=menu.community,
-            menu=menu,
-            resident=resident,
-            ordered_by=actor,
-            age=q.age,
-            rule=q.rule,
-            price_fen=q.price_fen,
-            resident_fen=q.resident_fen,
-            created_at=now,
+        already = set(
+            MealOrder.objects.filter(
+                menu=menu, resident__in=[r.pk for r in residents], status__in=["ordered", "served"]
+            ).values_list("resident_id", flat=True)
         )
-        _charge(order, Payer.RESIDENT, q.resident_fen, now)
-        if q.subsidy_fen:
-            _charge(order, q.payer, q.subsidy_fen, now)
-        audit_record(
-            actor=actor,
-            action="canteen.order_create",
-            instance=order,
-            after={**snapshot(order), "payer": q.payer, "subsidy_fen": q.subsidy_fen},
+        seen: set[int] = set()
+        for resident in residents:
+            if resident.pk in already or resident.pk in seen:
+                raise Conflict(
+                    _("%(name)s has already ordered this meal.") % {"name": resident.name}, code="already_ordered"
+                )
+            seen.add(resident.pk)
+        for _resident in residents:
+            if not place_take(menu, taken="ordered", capacity=menu.capacity):
+                raise Conflict(_("This meal is sold out."), code="sold_out")
+        rules_of_canteen = list(PriceRule.objects.filter(canteen_id=menu.canteen_id, active=True))
+        quotes = [quote(menu=menu, resident=r, rules_of_canteen=rules_of_canteen) for r in residents]
+        orders = MealOrder.objects.bulk_create(
+            [
+                MealOrder(
+                    community=menu.community,
+                    menu=menu,
+                    resident=resident,
+                    ordered_by=actor,
+                    age=q.age,
+                    rule=q.rule,
+                    price_fen=q.price_fen,
+                    resident_fen=q.resident_fen,
+                    created_at=now,
+                )
+                for resident, q in zip(residents, quotes, strict=True)
+            ]
         )
-        user = resident.user or actor
-        with in_language_of(user):
-            title = _("Meal ordered: %(day)s %(meal)s") % {"day": menu.day, "meal": menu.get_meal_display()}
-        notify(user=user, community=menu.community, url="/services/my/", title=title)
-    return order
+        charges = []
+        for order, q in zip(orders, quotes, strict=True):
+            charges.append(_charge_row(order, Payer.RESIDENT, q.resident_fen, now))
+            if q.subsidy_fen:
+                charges.append(_charge_row(order, q.payer, q.subsidy_fen, now))
+        MealCharge.objects.bulk_create(charges)
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    **audit_row(
+                        actor=actor,
+                        action="canteen.order_create",
+                        instance=order,
+                        after={**snapshot(order), "payer": q.payer, "subsidy_fen": q.subsidy_fen},
+                    )
+                )
+                for order, q in zip(orders, quotes, strict=True)
+            ]
+        )
+        diners_with_login = [r.user for r in residents if r.user is not None]
+        told = diners_with_login + ([actor] if len(diners_with_login) < len(residents) else [])
+        messages = []
+        for user in told:  # each in their own language
+            with in_language_of(user):
+                title = _("Meal ordered: %(day)s %(meal)s") % {"day": menu.day, "meal": menu.get_meal_display()}
+            messages.append({"user": user, "community": menu.community, "url": "/services/my/", "title": title})
+        notify_many(messages)
+    return orders
 
 
 def meal_order_cancel(*, actor: Any, order: MealOrder, now: dt.datetime | None = None) -> MealOrder:
@@ -323,22 +364,53 @@ def meal_order_cancel(*, actor: Any, order: MealOrder, now: dt.datetime | None =
 
 def meal_order_serve(*, actor: Any, order: MealOrder, now: dt.datetime | None = None) -> MealOrder:
     """Check the diner in at the counter, on the day of the meal."""
+    return meal_orders_serve(actor=actor, orders=[order], now=now)[0]
+
+
+def meal_orders_serve(*, actor: Any, orders: Sequence[MealOrder], now: dt.datetime | None = None) -> list[MealOrder]:
+    """Check several diners in at the counter at once (a sitting served from its list), on the day of the meal:
+    all of them, or none if one cannot be."""
     now = now or timezone.now()
-    if not facility_rules.can_run_front_desk(actor, order.community):
+    if any(not facility_rules.can_run_front_desk(actor, o.community) for o in orders):
         raise NotAllowed(_("Only canteen staff check diners in."))
     with transaction.atomic():
-        order = MealOrder.objects.select_for_update(of=("self",)).select_related("menu").get(pk=order.pk)
-        if order.status != MealOrder.Status.ORDERED:
-            raise DomainError(_("Only an open order can be served."), code="not_servable")
-        if timezone.localtime(now).date() != order.menu.day:
-            raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
-        before = snapshot(order)
-        order.status = MealOrder.Status.SERVED
-        order.served_at = now
-        order.served_by = actor
-        order.save(update_fields=["status", "served_at", "served_by"])
-        audit_record(actor=actor, action="canteen.order_serve", instance=order, before=before, after=snapshot(order))
-    return order
+        locked = {
+            o.pk: o
+            for o in MealOrder.objects.select_for_update(of=("self",))
+            .select_related("menu")
+            .filter(pk__in=[o.pk for o in orders])
+        }
+        served = [locked[o.pk] for o in orders]
+        day = timezone.localtime(now).date()
+        for order in served:
+            if order.status != MealOrder.Status.ORDERED:
+                raise DomainError(_("Only an open order can be served."), code="not_servable")
+            if order.menu.day != day:
+                raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
+        befores = [snapshot(order) for order in served]
+        for order in served:
+            order.status = MealOrder.Status.SERVED
+            order.served_at = now
+            order.served_by = actor
+        MealOrder.objects.filter(pk__in=[o.pk for o in served]).update(
+            status=MealOrder.Status.SERVED, served_at=now, served_by=actor
+        )
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    **audit_row(
+                        actor=actor,
+                        action="canteen.order_serve",
+                        instance=order,
+                        community=order.community_id,
+                        before=before,
+                        after=snapshot(order),
+                    )
+                )
+                for order, before in zip(served, befores, strict=True)
+            ]
+        )
+    return served
 
 
 # --- changing a published menu ------------------------------------------------------------------------------

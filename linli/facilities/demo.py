@@ -15,7 +15,7 @@ from linli.places.models import Building, Community
 
 from . import services as register
 from .catalogue import ensure_catalogue
-from .models import Booking, Facility, FacilityCategory, Service, Slot
+from .models import Facility, FacilityCategory, Service, Slot
 
 OPERATOR = "强社公司"
 
@@ -146,6 +146,8 @@ SERVICES = [
     ("XS-HALL", "venue", "议事厅预约", OPERATOR, 0, "半天", True, ((9, 0), (14, 0)), 1),
     ("LM-CENTRE", "barber", "理发", "利民理发室", 1200, "次", True, ((9, 0), (10, 0)), 3),
     ("LM-CANTEEN", "meals", "长者助餐", "利民长者食堂", 1200, "餐", False, (), 0),
+    ("LM-CLINIC", "health", "健康监测", "利民卫生服务站", 0, "次", True, ((8, 30),), 10),
+    ("LM-CENTRE", "venue", "活动室预约", "利民社区居委会", 0, "小时", True, ((9, 0), (14, 0)), 1),
 ]
 
 
@@ -215,7 +217,6 @@ def _register(
 def build(ctx: DemoContext) -> None:
     ensure_catalogue()
     shibei, limin = ctx.communities[0], ctx.communities[1]
-    rnd = ctx.random
     now = ctx.now
     today = ctx.today
     tz = timezone.get_current_timezone()
@@ -241,10 +242,11 @@ def build(ctx: DemoContext) -> None:
             )
             slot_plan.append(((fcode, name), hours, cap))
         Service.objects.bulk_create(services.values())
-        # Slots: two weeks back (for history) and three weeks ahead, closed on Mondays except the canteen.
+        # Slots: from the first of last month (for history) to three weeks ahead, closed on Mondays.
+        first_day = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         slots = []
         for key, hours, cap in slot_plan:
-            for offset in range(-14, 22):
+            for offset in range((first_day - today).days, 22):
                 day = today + dt.timedelta(days=offset)
                 if day.weekday() == 0:
                     continue
@@ -260,29 +262,7 @@ def build(ctx: DemoContext) -> None:
                         )
                     )
         Slot.objects.bulk_create(slots, batch_size=2000)
-        # Some bookings: past ones attended or missed, upcoming ones confirmed.
-        people = rnd.sample(list(Resident.objects.filter(community=shibei).order_by("pk").select_related("user")), 400)
-        bookings = []
-        for slot in rnd.sample([s for s in slots if s.community_id == shibei.pk], 500):
-            taken = rnd.randint(0, slot.capacity)
-            for resident in rnd.sample(people, taken):
-                past = slot.starts_at < now
-                status = ("attended" if rnd.random() < 0.9 else "no_show") if past else "confirmed"
-                bookings.append(
-                    Booking(
-                        community=shibei,
-                        slot=slot,
-                        resident=resident,
-                        booked_by=resident.user,
-                        status=status,
-                        price_fen=slot.service.price_fen,
-                        created_at=slot.starts_at - dt.timedelta(days=2),
-                        checked_in_at=slot.starts_at if status == "attended" else None,
-                    )
-                )
-            slot.booked = taken
-        Booking.objects.bulk_create(bookings, batch_size=2000)
-        Slot.objects.bulk_update(slots, ["booked"], batch_size=2000)
+        booked = _bookings(ctx, slots, now)
         # What staff set up from the pages, through the same services: who runs which space, price rules.
         admin, operator = ctx.users.get("community_admin"), ctx.users.get("operator")
         if admin is not None and operator is not None:
@@ -294,6 +274,62 @@ def build(ctx: DemoContext) -> None:
                     actor=admin, service=services[(fcode, name)], label=label, min_age=age, price_fen=fen
                 )
         ctx.progress(
-            f"  facilities: {len(facilities)} spaces, {len(services)} services, {len(slots)} slots, "
-            f"{len(bookings)} bookings"
+            f"  facilities: {len(facilities)} spaces, {len(services)} services, {len(slots)} slots, {booked} bookings"
         )
+
+
+# How full the free services' slots of several places are: (lowest, highest) share of the places booked.
+FILL = {"health": (0.5, 0.9)}
+FILL_SEATS = (0.25, 0.45)  # the study room's seats
+VENUE_BOOKED = 0.6  # the chance a room or a court is booked for a slot
+ATTENDS = 0.92  # of the bookings of a past slot, the share checked in; the rest become no-shows
+
+
+def _bookings(ctx: DemoContext, slots: list[Slot], now: dt.datetime) -> int:
+    """The free services' bookings since the first of last month and in the weeks ahead, taken by each community's
+    front desk from its residents' lists two days before (the paid ones wait for payment online, which the demo
+    does not make), through the booking services; past ones checked in at the start, the others left to the
+    periodic close, which makes them no-shows. Returns the bookings made."""
+    rnd = ctx.random
+    desk = {
+        ctx.communities[0].pk: ctx.users.get("community_admin"),
+        ctx.communities[1].pk: ctx.users.get("limin_admin"),
+    }
+    pools = {}
+    for c, size in zip(ctx.communities[:2], (1500, 400), strict=True):
+        ids = rnd.sample(
+            list(
+                Resident.objects.filter(community=c, moved_out_on__isnull=True)
+                .values_list("pk", flat=True)
+                .order_by("pk")
+            ),
+            size,
+        )
+        chosen = Resident.objects.select_related("community", "user").in_bulk(ids)
+        pools[c.pk] = [chosen[pk] for pk in ids]
+    made = 0
+    for slot in slots:
+        admin = desk.get(slot.community_id)
+        service = slot.service
+        if admin is None or service.price_fen or not service.bookable or not slot.capacity:
+            continue
+        past = slot.starts_at < now
+        if not past and rnd.random() < 0.85:  # the weeks ahead: some slots booked already
+            continue
+        if slot.capacity == 1:  # a room or a court: booked or not
+            taken = int(rnd.random() < VENUE_BOOKED)
+        else:
+            taken = round(slot.capacity * rnd.uniform(*FILL.get(service.kind, FILL_SEATS)))
+        if not taken:
+            continue
+        group = rnd.sample(pools[slot.community_id], taken)
+        bookings = register.bookings_create(
+            actor=admin, slot=slot, residents=group, now=min(now, slot.starts_at - dt.timedelta(days=2))
+        )
+        made += len(bookings)
+        if past:
+            came = [b for b in bookings if rnd.random() < ATTENDS]
+            if came:
+                register.bookings_check_in(actor=admin, bookings=came, now=slot.starts_at)
+    register.bookings_close_past(now=now)
+    return made

@@ -3,6 +3,8 @@ transaction, locks what it changes (slot before booking) and audits inside the t
 
 import datetime as dt
 import io
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from linli.audit.services import audit_record, snapshot
+from linli.audit.models import AuditEntry
+from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.uploads import MAX_IMAGE_PIXELS, files_removed_on_error, image_decoding, upload_read
 from linli.core.waiting_list import first_waiting, place_give_back, place_take
-from linli.notifications.services import in_language_of, notify
+from linli.notifications.services import in_language_of, notify, notify_many
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
@@ -380,10 +383,14 @@ def service_price_rule_remove(*, actor: Any, rule: ServicePriceRule) -> None:
         rule.delete()
 
 
-def price_for(service: Service, resident: Resident, day: dt.date) -> int:
-    """The list price, or the lowest price of a rule whose age the resident has reached on the day."""
+def price_for(
+    service: Service, resident: Resident, day: dt.date, price_rules: Sequence[ServicePriceRule] | None = None
+) -> int:
+    """The list price, or the lowest price of a rule whose age the resident has reached on the day (`price_rules`:
+    the service's, already loaded, to price many residents without a query each)."""
     age = resident.age(day)
-    prices = [service.price_fen] + [r.price_fen for r in service.price_rules.all() if age >= r.min_age]
+    rules_of_service = service.price_rules.all() if price_rules is None else price_rules
+    prices = [service.price_fen] + [r.price_fen for r in rules_of_service if age >= r.min_age]
     return min(prices)
 
 
@@ -539,59 +546,109 @@ def booking_create(
 ) -> Booking:
     """Book a place for the resident: confirmed while places are free, else on the waiting list (if the
     service keeps one), else refused. The slot row is locked, so concurrent requests never overbook."""
+    return bookings_create(actor=actor, slot=slot, residents=[resident], note=note, now=now)[0]
+
+
+def bookings_create(
+    *, actor: Any, slot: Slot, residents: Sequence[Resident], note: str = "", now: dt.datetime | None = None
+) -> list[Booking]:
+    """Book places for several residents at once (the front desk entering a group's list), each as
+    `booking_create` would in turn: confirmed while places are free, then on the waiting list if the service keeps
+    one. All are booked, or none (a full slot without a waiting list refuses the lot)."""
     now = now or timezone.now()
-    ensure_current(resident)
-    rules.ensure_acts_for(actor, resident)
+    for resident in residents:
+        ensure_current(resident)
+        rules.ensure_acts_for(actor, resident)
     with transaction.atomic():
         slot = Slot.objects.select_for_update(of=("self",)).select_related("service__facility").get(pk=slot.pk)
         service = slot.service
-        rules.ensure_may_use_facility(resident, service.facility)
+        for resident in residents:
+            rules.ensure_may_use_facility(resident, service.facility)
         if slot.cancelled or not service.active or not service.facility.active:
             raise DomainError(_("This time slot is no longer offered."), code="slot_closed")
         if slot.starts_at <= now:
             raise DomainError(_("This time slot has already started."), code="slot_in_past")
-        if Booking.objects.filter(slot=slot, resident=resident, status__in=Booking.ACTIVE).exists():
-            raise Conflict(
-                _("%(name)s already has a booking for this time.") % {"name": resident.name}, code="already_booked"
+        ids = [r.pk for r in residents]
+        booked = set(
+            Booking.objects.filter(slot=slot, resident__in=ids, status__in=Booking.ACTIVE).values_list(
+                "resident_id", flat=True
             )
-        recent_no_shows = Booking.objects.filter(
-            resident=resident, status=Booking.Status.NO_SHOW, slot__starts_at__gte=now - dt.timedelta(days=NO_SHOW_DAYS)
-        ).count()
-        if recent_no_shows >= NO_SHOW_LIMIT and not rules.can_run_front_desk(actor, slot.community):
-            raise DomainError(
-                _("Booking is paused: %(n)s missed bookings in the last %(days)s days. Please ask the front desk.")
-                % {"n": recent_no_shows, "days": NO_SHOW_DAYS},
-                code="no_show_limit",
-            )
-        price = price_for(service, resident, slot.day)
-        pay_by = None
-        if place_take(slot, taken="booked", capacity=slot.capacity):
-            status = Booking.Status.CONFIRMED
-            if _pay_first(price):
-                status, pay_by = Booking.Status.UNPAID, _pay_by(slot, now)
-        elif service.waitlist:
-            status = Booking.Status.WAITLISTED
-        else:
-            raise Conflict(_("This time slot is full."), code="slot_full")
-        booking = Booking.objects.create(
-            community=slot.community,
-            slot=slot,
-            resident=resident,
-            booked_by=actor,
-            status=status,
-            price_fen=price,
-            note=note[:200],
-            pay_by=pay_by,
-            created_at=now,
         )
-        audit_record(actor=actor, action="booking.create", instance=booking, after=snapshot(booking))
-        if status == Booking.Status.CONFIRMED:
-            _tell(booking, gettext_lazy("Booked: %(what)s"))
-        elif status == Booking.Status.UNPAID:
-            _tell_to_pay(booking, gettext_lazy("Pay to confirm: %(what)s"))
-        else:
-            _tell(booking, gettext_lazy("On the waiting list: %(what)s"))
-    return booking
+        for resident in residents:
+            if resident.pk in booked:
+                raise Conflict(
+                    _("%(name)s already has a booking for this time.") % {"name": resident.name}, code="already_booked"
+                )
+            booked.add(resident.pk)
+        if not rules.can_run_front_desk(actor, slot.community):
+            no_shows = Counter(
+                Booking.objects.filter(
+                    resident__in=ids,
+                    status=Booking.Status.NO_SHOW,
+                    slot__starts_at__gte=now - dt.timedelta(days=NO_SHOW_DAYS),
+                ).values_list("resident_id", flat=True)
+            )
+            paused = [n for n in (no_shows[r.pk] for r in residents) if n >= NO_SHOW_LIMIT]
+            if paused:
+                raise DomainError(
+                    _("Booking is paused: %(n)s missed bookings in the last %(days)s days. Please ask the front desk.")
+                    % {"n": paused[0], "days": NO_SHOW_DAYS},
+                    code="no_show_limit",
+                )
+        price_rules = list(service.price_rules.all())
+        bookings = []
+        for resident in residents:
+            price = price_for(service, resident, slot.day, price_rules)
+            pay_by = None
+            if place_take(slot, taken="booked", capacity=slot.capacity):
+                status = Booking.Status.CONFIRMED
+                if _pay_first(price):
+                    status, pay_by = Booking.Status.UNPAID, _pay_by(slot, now)
+            elif service.waitlist:
+                status = Booking.Status.WAITLISTED
+            else:
+                raise Conflict(_("This time slot is full."), code="slot_full")
+            bookings.append(
+                Booking(
+                    community=slot.community,
+                    slot=slot,
+                    resident=resident,
+                    booked_by=actor,
+                    status=status,
+                    price_fen=price,
+                    note=note[:200],
+                    pay_by=pay_by,
+                    created_at=now,
+                )
+            )
+        bookings = Booking.objects.bulk_create(bookings)
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(**audit_row(actor=actor, action="booking.create", instance=b, after=snapshot(b)))
+                for b in bookings
+            ]
+        )
+        # each resident with a login is told; whoever booked for those without one, once per message (the group
+        # shares the slot, so its messages are alike)
+        told: dict[tuple[int, str], dict[str, Any]] = {}
+        for booking in bookings:
+            if booking.status == Booking.Status.UNPAID:
+                _tell_to_pay(booking, gettext_lazy("Pay to confirm: %(what)s"))
+                continue
+            user = booking.resident.user or actor
+            if user is not None:
+                with in_language_of(user):
+                    title = (
+                        _("Booked: %(what)s")
+                        if booking.status == Booking.Status.CONFIRMED
+                        else _("On the waiting list: %(what)s")
+                    ) % {"what": _describe(booking)}
+                told.setdefault(
+                    (user.pk, title),
+                    {"user": user, "community": booking.community, "url": "/services/my/", "title": title},
+                )
+        notify_many(list(told.values()))
+    return bookings
 
 
 def _pay_first(price_fen: int) -> bool:
@@ -738,22 +795,53 @@ def bookings_expire_unpaid(*, now: dt.datetime | None = None) -> int:
 
 
 def booking_check_in(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    return bookings_check_in(actor=actor, bookings=[booking], now=now)[0]
+
+
+def bookings_check_in(*, actor: Any, bookings: Sequence[Booking], now: dt.datetime | None = None) -> list[Booking]:
+    """Check several people in at once (a group arriving together), on the day of their booking: all of them, or
+    none if one cannot be."""
     now = now or timezone.now()
-    if not rules.can_run_front_desk(actor, booking.community):
+    if any(not rules.can_run_front_desk(actor, b.community) for b in bookings):
         raise NotAllowed(_("Only front-desk staff check people in."))
     with transaction.atomic():
-        booking = Booking.objects.select_for_update(of=("self",)).select_related("slot").get(pk=booking.pk)
-        if not booking.can_check_in():
-            raise DomainError(_("Only a confirmed booking can be checked in."), code="not_checkable")
-        if timezone.localtime(now).date() != booking.slot.day:
-            raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
-        before = snapshot(booking)
-        booking.status = Booking.Status.ATTENDED
-        booking.checked_in_at = now
-        booking.checked_in_by = actor
-        booking.save(update_fields=["status", "checked_in_at", "checked_in_by"])
-        audit_record(actor=actor, action="booking.check_in", instance=booking, before=before, after=snapshot(booking))
-    return booking
+        locked = {
+            b.pk: b
+            for b in Booking.objects.select_for_update(of=("self",))
+            .select_related("slot")
+            .filter(pk__in=[b.pk for b in bookings])
+        }
+        checked = [locked[b.pk] for b in bookings]
+        day = timezone.localtime(now).date()
+        for booking in checked:
+            if not booking.can_check_in():
+                raise DomainError(_("Only a confirmed booking can be checked in."), code="not_checkable")
+            if day != booking.slot.day:
+                raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
+        befores = [snapshot(b) for b in checked]
+        for booking in checked:
+            booking.status = Booking.Status.ATTENDED
+            booking.checked_in_at = now
+            booking.checked_in_by = actor
+        Booking.objects.filter(pk__in=[b.pk for b in checked]).update(
+            status=Booking.Status.ATTENDED, checked_in_at=now, checked_in_by=actor
+        )
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    **audit_row(
+                        actor=actor,
+                        action="booking.check_in",
+                        instance=b,
+                        community=b.community_id,
+                        before=before,
+                        after=snapshot(b),
+                    )
+                )
+                for b, before in zip(checked, befores, strict=True)
+            ]
+        )
+    return checked
 
 
 def booking_mark_no_show(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:

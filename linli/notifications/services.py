@@ -27,5 +27,29 @@ def notify(*, user: Any, title: str, body: str = "", url: str = "", community: A
     transaction.on_commit(deliver)
 
 
+def notify_many(messages: list[dict[str, Any]]) -> None:
+    """Queue several in-app notifications (each the keyword arguments of `notify`, without SMS), written together in
+    one statement once the current transaction commits: a service that acts for many people at once tells them so."""
+    if not messages:
+        return
+
+    def deliver() -> None:
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user=m["user"],
+                    community=m.get("community"),
+                    title=m["title"][:120],
+                    body=m.get("body", ""),
+                    url=m.get("url", ""),
+                )
+                for m in messages
+            ],
+            batch_size=1000,
+        )
+
+    transaction.on_commit(deliver)
+
+
 def notify_sms(*, mobile: str, text: str) -> None:
     transaction.on_commit(lambda: send_sms(mobile, text))

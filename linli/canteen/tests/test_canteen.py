@@ -166,6 +166,49 @@ def test_a_served_meal_posts_the_diners_share_and_each_funding_row_to_the_compan
     assert Posting.objects.count() == 2 and company.company_account(community).balance == 1000
 
 
+def test_a_list_of_diners_is_ordered_and_served_as_one_order_each(community, users, canteen):
+    """The front desk orders a care station's list at once: each diner priced and charged as if ordered alone,
+    then served together; the day's collection posts them as it posts single orders."""
+    from linli.audit.models import AuditEntry
+
+    day = timezone.localdate() - dt.timedelta(days=1)
+    at = dt.datetime.combine(day, dt.time(8), tzinfo=timezone.get_current_timezone())
+    diners = [
+        make_resident(community, name=f"老人{age}", birth=born_years_before(day, age), seq=age) for age in (65, 75, 85)
+    ]
+    menu = make_menu(canteen, day)
+    orders = services.meal_orders_create(actor=users["social_worker"], menu=menu, residents=diners, now=at)
+    assert [(o.resident_fen, o.subsidy_fen) for o in orders] == [(1000, 0), (300, 700), (0, 1000)]
+    assert MealCharge.objects.filter(order__in=orders).count() == 5
+    menu.refresh_from_db()
+    assert menu.ordered == 3
+    served = services.meal_orders_serve(actor=users["operator"], orders=orders, now=at + dt.timedelta(hours=4))
+    assert {o.status for o in served} == {"served"}
+    assert MealOrder.objects.filter(status="served").count() == 3
+    assert AuditEntry.objects.filter(action="canteen.order_create").count() == 3
+    assert AuditEntry.objects.filter(action="canteen.order_serve", community=community).count() == 3
+    collected = company.revenue_collect(community=community, day=day)
+    assert collected.fen == 3000
+    cooperative = ledger_services.funding_account(community, "economic_cooperative", "fen")
+    assert sum(Entry.objects.filter(account=cooperative).values_list("amount", flat=True)) == -1700
+
+
+def test_a_list_with_one_refused_diner_orders_nobody(community, users, canteen, day):
+    menu = make_menu(canteen, day, capacity=2)
+    desk = users["social_worker"]
+    a, b, c = (make_resident(community, name=n, seq=i) for i, n in enumerate("甲乙丙", start=1))
+    services.meal_order_create(actor=desk, menu=menu, resident=a)
+    with pytest.raises(Conflict) as exc:
+        services.meal_orders_create(actor=desk, menu=menu, residents=[b, a])
+    assert exc.value.code == "already_ordered"
+    with pytest.raises(Conflict) as exc:
+        services.meal_orders_create(actor=desk, menu=menu, residents=[b, c])
+    assert exc.value.code == "sold_out"
+    assert MealOrder.objects.count() == 1 and MealCharge.objects.filter(order__resident__in=[b, c]).count() == 0
+    menu.refresh_from_db()
+    assert menu.ordered == 1
+
+
 def test_the_statement_writes_a_formula_diner_name_as_text(community, users, canteen):
     first = timezone.localdate() + dt.timedelta(days=1)
     payload = '=HYPERLINK("http://x","y")'

@@ -46,6 +46,7 @@ def test_the_demo_street(capsys):
         check_shibei_matches_the_articles_figures()
         check_the_readme_figures_come_from_the_records(printed)
         check_the_last_complete_month_is_graded_on_its_own_health_check()
+        check_every_meal_subsidy_went_through_the_ledger()
         check_facilities_stand_on_their_communitys_buildings()
         check_buildings_are_real_osm_buildings_inside_their_community()
         check_it_prints_a_login_for_every_role_and_each_works(printed)
@@ -107,7 +108,40 @@ def check_the_last_complete_month_is_graded_on_its_own_health_check():
         values = {s.indicator.code: s.value for s in evaluation.scores}
         assert all(values[code] is not None for code in from_checks), (community.name, values)
         overall[community.name] = evaluation.overall
+        # the company's takings against the subsidies paid: the canteens' subsidies are in the ledger to weigh
+        assert values["operating_revenue_vs_subsidy"] is not None, community.name
+        # the activity the services recorded in the month: meals served, bookings used
+        assert values["canteen_meals_per_elderly"] > 0.5, (community.name, values["canteen_meals_per_elderly"])
+        assert values["bookings_attended_per_100"] > 0, community.name
     assert overall["市北社区"] > overall["利民社区"] > 0
+
+
+def check_every_meal_subsidy_went_through_the_ledger():
+    """What each subsidy payer owes for the meals served up to yesterday (the canteen's charge rows) is what the
+    company's daily collection took from that payer's ledger account, and every community's books balance."""
+    from django.db.models import Sum
+
+    from linli.canteen.models import MealCharge, Payer
+    from linli.company.models import Source
+    from linli.ledger.checks import ledger_check
+    from linli.ledger.models import Entry
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    for community in Community.objects.filter(street__code="ningwei"):
+        owed = (
+            MealCharge.objects.filter(community=community, order__status="served", day__lte=yesterday)
+            .exclude(payer__in=[Payer.RESIDENT, Payer.COMMUNITY_COMPANY])
+            .aggregate(s=Sum("amount_fen"))["s"]
+        )
+        paid = Entry.objects.filter(  # the payers' side of the postings (the company's account takes the other)
+            transaction__company_posting__source=Source.CANTEEN_SUBSIDY,
+            transaction__community=community,
+            account__kind="funding",
+            amount__lt=0,
+        ).aggregate(s=Sum("amount"))["s"]
+        assert owed and paid == -owed, (community.name, owed, paid)
+        check = ledger_check(community_id=community.pk)
+        assert check.ok, check.problems[:5]
 
 
 def check_facilities_stand_on_their_communitys_buildings():

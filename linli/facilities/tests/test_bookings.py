@@ -136,6 +136,35 @@ def test_staff_check_in_on_the_day_only(users, me, slot):
     assert booking.checked_in_by == users["operator"]
 
 
+def test_a_group_is_booked_in_turn_and_checked_in_together(community, users, slot):
+    """The front desk enters a group's list: places while they last, then the waiting list; all arrive together."""
+    desk = users["social_worker"]
+    group = [make_resident(community, name=f"组员{i}", seq=40 + i) for i in range(3)]
+    bookings = services.bookings_create(actor=desk, slot=slot, residents=group)
+    assert [b.status for b in bookings] == ["confirmed", "confirmed", "waitlisted"]
+    slot.refresh_from_db()
+    assert slot.booked == 2
+    assert AuditEntry.objects.filter(action="booking.create").count() == 3
+    with pytest.raises(DomainError):  # a waiting-list place cannot be checked in: nobody is
+        services.bookings_check_in(actor=desk, bookings=bookings, now=slot.starts_at)
+    assert not Booking.objects.filter(status=Booking.Status.ATTENDED).exists()
+    services.bookings_check_in(actor=desk, bookings=bookings[:2], now=slot.starts_at)
+    assert Booking.objects.filter(status=Booking.Status.ATTENDED, checked_in_by=desk).count() == 2
+    assert AuditEntry.objects.filter(action="booking.check_in", community=community).count() == 2
+
+
+def test_a_group_with_one_already_booked_books_nobody(community, users, slot):
+    desk = users["social_worker"]
+    a, b = (make_resident(community, name=n, seq=50 + i) for i, n in enumerate("甲乙"))
+    services.booking_create(actor=desk, slot=slot, resident=a)
+    with pytest.raises(Conflict) as exc:
+        services.bookings_create(actor=desk, slot=slot, residents=[b, a])
+    assert exc.value.code == "already_booked"
+    assert Booking.objects.count() == 1
+    slot.refresh_from_db()
+    assert slot.booked == 1
+
+
 def test_three_no_shows_pause_online_booking(community, users, me):
     service = make_service(make_facility(community))
     start = timezone.now() + dt.timedelta(days=1)
