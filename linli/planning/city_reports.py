@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, override, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -363,8 +363,9 @@ def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
     if placements:
         sheet(
             _("Hub placements"),
-            [_("Placement"), _("Requested at"), _("Requested by"), _("Composite facility"), _("New hubs asked"),
-             _("Sites chosen"), _("Residents newly within reach, all classes"), _("Status")],
+            [_("Placement"), pgettext("hub placement", "Requested at"), pgettext("hub placement", "Requested by"),
+             _("Composite facility"), _("New hubs asked"), _("Sites chosen"),
+             _("Residents newly within reach, all classes"), _("Status")],
             [_placement_row(number, placement, hub_view(run, entries, placement))
              for number, placement in zip(range(len(placements), 0, -1), placements, strict=True)],
         )  # fmt: skip

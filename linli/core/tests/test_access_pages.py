@@ -196,7 +196,7 @@ def test_the_cockpit_workbook_names_each_item_and_writes_no_python_values():
     assert item_name("revenue_yuan") == "收入（元）"
     assert item_name("senior_80") != "senior_80" and item_name("elderly_canteen") != "elderly_canteen"
     cell = workbook_value({"earning": 0, "affordable": 1200, "free": -300})
-    assert "{" not in cell and "earning" not in cell and "1200" in cell
+    assert "{" not in cell and "earning" not in cell and "1,200" in cell
 
 
 def test_me_offers_selling_at_the_marketplace_to_residents_and_their_shop_to_shopkeepers(community, make_user):
