@@ -131,3 +131,21 @@ def test_the_community_page_heads_the_staff_links_as_the_workbench(community: An
     assert "<h2>工作台</h2>" in zh and "工作人员" not in zh
     en = client_for(users["community_admin"], "en").get(f"/communities/{community.code}/").content.decode()
     assert "<h2>Staff</h2>" in en
+
+
+def test_every_template_literal_with_a_percent_sign_is_translated() -> None:
+    """`{% translate "Share (%)" %}` looks up "Share (%%)": templates double a percent sign before asking the catalogue,
+    so a catalogue that holds only the single-% wording (as Python code asks for it) leaves the page in English."""
+    import re
+
+    translated = {
+        entry.msgid for path in _catalogues("zh_Hans") for entry in polib.pofile(str(path)) if _is_translated(entry)
+    }
+    literal = re.compile(r'{% (?:translate|trans) "([^"]*%[^"]*)"')
+    missing = [
+        f"{path.relative_to(ROOT)}: {text!r}"
+        for path in sorted(ROOT.glob("linli/**/templates/**/*.html"))
+        for text in literal.findall(path.read_text(encoding="utf-8"))
+        if text.replace("%", "%%") not in translated
+    ]
+    assert not missing, "template texts with % not in any catalogue as %%:\n" + "\n".join(missing)
