@@ -56,15 +56,18 @@ MIX = [
 ]
 TRIVIAL = [("", "/healthz/", 1)]
 WRITES: dict[str, object] = {}
+WRITERS = 20  # residents the write journeys act as
 NOTES = """## Notes
 
 - The write journeys send the session and CSRF cookies a signed-in browser holds, but not the messages cookie a
   successful post sets (a browser would send it back and the next page would show and drop the message).
   Cancelling a booking redirects to "my bookings" whether or not it succeeded (the message says which), so a
   refused cancel is not counted as a failure; a refused order or booking is (it redirects elsewhere).
-- All virtual users order and book as the same resident (the demo's resident login): their orders and bookings
-  lock that resident's points account and household rows, so the write journeys meet more contention than as many
-  different residents would.
+- The write journeys act as WRITERS residents of the demo resident's community, each in a session of their own
+  (the benchmark gives them the demo password and 5,000 points from the community fund, in its own database), so
+  that their orders and bookings lock different accounts and households, as a community's residents would. Runs
+  before this one ordered and booked as the demo's one resident: most of its bookings were refused (the slot
+  already held by another virtual user).
 - The server runs as production does with Redis (`REDIS_URL`, a private redis-server started for the run when
   one is installed): sessions are read from the shared cache, so a signed-in page no longer reads its session
   from the database (one query of the 7–16 each page makes).
@@ -146,6 +149,46 @@ def writes(mobile: str) -> dict[str, object]:
     return {"products": products, "facility": f"/services/{code}/facilities/{facility[0]}/"}
 
 
+def prepare_writers(mobile: str, n: int) -> list[str]:
+    """The mobiles of `n` residents of `mobile`'s community who live there, each of another household, with an
+    account: each is given the demo password and 5,000 points (a grant from the community fund, once) for the write
+    journeys."""
+    script = f"""
+import json
+from linli.ledger import services as s
+from linli.people.models import Resident as R
+me = R.objects.get(user__mobile='{mobile}')
+chosen, households = [], {{me.household_id}}
+for r in (
+    R.objects.filter(community=me.community, moved_out_on__isnull=True, household__isnull=False, user__is_active=True)
+    .select_related('user').order_by('pk')
+):
+    if r.household_id not in households and len(chosen) < {n}:
+        chosen.append(r)
+        households.add(r.household_id)
+fund = s.funding_account(me.community, 'community_fund', 'points')
+for r in chosen:
+    if not r.user.check_password('linli2026'):
+        r.user.set_password('linli2026')
+        r.user.save(update_fields=['password'])
+    s.points_transfer(community=me.community, from_account=fund, to_account=s.resident_account(r), points=5000,
+        idempotency_key=f'load-bench-writer:{{r.pk}}', memo='load benchmark', kind='grant')
+print(json.dumps([r.user.mobile for r in chosen]))
+"""
+    done = subprocess.run(
+        [str(BIN / "python"), "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=served.env(URL),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    mobiles: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    if len(mobiles) < n:
+        raise SystemExit(f"the demo has only {len(mobiles)} residents to write as, not {n}")
+    return mobiles
+
+
 def run_locust(
     base: str, pages: list[tuple[str, str, int]], users: int, seconds: int, sessions: dict[str, tuple[str, str]]
 ):
@@ -225,8 +268,12 @@ def main() -> None:
 
     ensure_demo()
     WRITES.update(writes(ACCOUNTS["resident"]))
+    writers = {f"writer{i}": mobile for i, mobile in enumerate(prepare_writers(ACCOUNTS["resident"], WRITERS))}
+    WRITES["writers"] = list(writers)
     with served.serve(URL) as base:
-        sessions = {account: served.sign_in(base, mobile, "linli2026") for account, mobile in ACCOUNTS.items()}
+        sessions = {
+            account: served.sign_in(base, mobile, "linli2026") for account, mobile in {**ACCOUNTS, **writers}.items()
+        }
         for account, path, _w in MIX:  # warm every worker's caches and connections, and check each page answers
             if path.startswith("journey:"):
                 continue

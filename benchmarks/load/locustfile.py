@@ -4,8 +4,8 @@ run and requests its pages back to back, with no think time, so that throughput 
 Besides pages, the mix holds write journeys, made through the pages as a resident's browser makes them: the form
 page is read, its CSRF token (and idempotency key) taken from the form, the form posted, the redirect followed.
 - `journey:order`: a 街坊汇 product's confirm page, place the order, the order's code page, cancel it, my orders.
-- `journey:booking`: a facility's page, one of its days, book one of its slots for a member of the household, my
-  bookings, cancel that booking.
+- `journey:booking`: a facility's page, one of its days, book one of its slots for a member of the household (a paid
+  service holds the place and shows its payment page, which is read), my bookings, cancel that booking.
 Each request of a journey is reported under its own name; a refusal (a redirect elsewhere than success) fails it."""
 
 import json
@@ -20,7 +20,7 @@ CSRF: dict[str, str] = json.loads(os.environ.get("LOAD_CSRF", "{}"))
 # [[account, path, weight], …]: the pages of this run (one page alone, the mix, or the trivial view); a path
 # "journey:<name>" is a write journey
 PAGES: list[list] = json.loads(os.environ["LOAD_PAGES"])
-# what the journeys use: {"products": [ids], "facility": "/services/<code>/facilities/<id>/"}
+# what the journeys use: {"products": [ids], "facility": "/services/<code>/facilities/<id>/", "writers": [accounts]}
 WRITES: dict = json.loads(os.environ.get("LOAD_WRITES", "{}"))
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -53,8 +53,10 @@ class Visitor(FastHttpUser):
                 return ""
             return response.text or ""
 
-    def post(self, account: str, path: str, data: dict[str, str], name: str, expect: str, referer: str) -> str:
-        """POST a form as the browser does; the answer must redirect to a URL starting with `expect`."""
+    def post(
+        self, account: str, path: str, data: dict[str, str], name: str, expect: str | tuple[str, ...], referer: str
+    ) -> str:
+        """POST a form as the browser does; the answer must redirect to a URL starting with `expect` (or one of)."""
         with self.client.post(
             path,
             data=data,
@@ -72,6 +74,8 @@ class Visitor(FastHttpUser):
     @task
     def visit(self) -> None:
         account, path = random.choices(self.paths, weights=self.weights)[0]
+        if path.startswith("journey:"):  # as one of the residents prepared for writing, when the run has them
+            account = random.choice(WRITES.get("writers") or [account])
         if path == "journey:order":
             self.order_and_cancel(account)
         elif path == "journey:booking":
@@ -127,11 +131,13 @@ class Visitor(FastHttpUser):
             random.choice(slots),
             form,
             "booking 2 POST /services/[code]/slots/[id]/book/",
-            "/services/my/",
+            ("/services/my/", "/payments/for/booking/"),
             facility,
         )
         if not mine:
             return
+        if mine.startswith("/payments/"):  # a paid service: the place is held and the payment page shown
+            self.get(account, mine, "booking 2b GET /payments/for/booking/[id]/")
         page = self.get(account, "/services/my/", "booking 3 GET /services/my/")
         token, bookings = TOKEN.search(page), CANCEL_BOOKING.findall(page)
         if not (token and bookings):
