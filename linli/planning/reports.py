@@ -1,6 +1,8 @@
 """Reading a run's result for people: coverage rows with names, the map, and the Excel workbook."""
 
 import io
+import math
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -174,6 +176,32 @@ COVERED_FILL = "#9ad0a4"  # buildings whose residents are all within reach (when
 RECOMMENDED_COLOUR = "#ffd400"
 
 
+def _within_reach(run: PlanRun, communities: list[Community]) -> Callable[[dict[str, Any]], bool]:
+    """Whether a facility of the run belongs on the map of `communities`: one of theirs, or another community's
+    close enough to their boundaries for their residents to walk to (its category's radius). The analysis takes in
+    the whole street's facilities; one farther away would only stretch the map away from the community."""
+    codes = {c.code for c in communities}
+    points = [p for c in communities if c.boundary for p in c.boundary["coordinates"][0]]
+    if not points:
+        return lambda f: True
+    radius = {c.code: c.radius_m for c in run_rules(run).categories}
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    metres_per_lat = 111_320.0
+    metres_per_lng = metres_per_lat * math.cos(math.radians((south + north) / 2))
+
+    def near(feature: dict[str, Any]) -> bool:
+        props = feature["properties"]
+        if props.get("community") in codes:
+            return True
+        lng, lat = feature["geometry"]["coordinates"]
+        dx = max(west - lng, 0.0, lng - east) * metres_per_lng
+        dy = max(south - lat, 0.0, lat - north) * metres_per_lat
+        return math.hypot(dx, dy) <= radius.get(props["category"], 0.0)
+
+    return near
+
+
 def run_layers(
     run: PlanRun, community: Community | None, category: str = "", *, shade_covered: bool = False
 ) -> tuple[SvgMap, dict[str, str]]:
@@ -199,10 +227,11 @@ def run_layers(
     cats = sorted({f["properties"]["category"] for f in run.inputs["facilities"]["features"]})
     colours = {c: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, c in enumerate(cats)}
     names = category_names(run)
+    near = _within_reach(run, communities)
     drawn: dict[str, str] = {}
     for f in run.inputs["facilities"]["features"]:
         cat = f["properties"]["category"]
-        if category and cat != category:
+        if (category and cat != category) or not near(f):
             continue
         drawn[cat] = colours[cat]
         lng, lat = f["geometry"]["coordinates"]

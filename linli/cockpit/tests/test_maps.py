@@ -8,7 +8,9 @@ import pytest
 from django.test import override_settings
 
 from linli.cockpit import maps
+from linli.cockpit.tests.conftest import lnglat
 from linli.conftest import client_for
+from linli.facilities.models import Facility, FacilityCategory
 from linli.planning import services as planning_services
 from linli.planning.models import PlanRun
 from linli.planning.reports import COVERED_FILL, GAP_FILL, RECOMMENDED_COLOUR
@@ -61,6 +63,30 @@ def test_community_map_draws_the_latest_health_check(users, community, health_ch
         assert word in caption, word
     assert credit in caption and f"#{health_check.pk}" in caption
     assert 'data-testid="tile-map"' not in body and "leaflet" not in body
+
+
+@pytest.fixture
+def neighbours_canteens(other_community):
+    """Two canteens of 利民 on the same street, made before the health check takes in the street's facilities: one
+    150 m beyond 市北's eastern edge (480 m from its centre; its residents may walk there), one 520 m beyond it,
+    farther than a canteen's 300 m."""
+    canteen = FacilityCategory.objects.get(code="elderly_canteen")
+    for code, name, x in [("near", "邻社区食堂", 630), ("far", "远处食堂", 1000)]:
+        lng, lat = lnglat(x, 0)
+        Facility.objects.create(
+            community=other_community, code=code, name=name, category=canteen, scenario="health", lng=lng, lat=lat
+        )
+
+
+def test_community_map_leaves_out_other_communities_facilities_beyond_reach(
+    users, community, neighbours_canteens, health_check
+):
+    taken_in = {f["properties"]["name"] for f in health_check.inputs["facilities"]["features"]}
+    assert taken_in >= {"邻社区食堂", "远处食堂"}
+    svg = map_svg(client_for(users["social_worker"], "zh-hans").get("/cockpit/communities/shibei/").content.decode())
+    assert "喜柿餐厅" in svg and "邻社区食堂" in svg
+    assert "远处食堂" not in svg
+    assert svg.count('class="facility"') == 2
 
 
 def test_street_map_uses_the_street_health_check_else_the_register(
