@@ -39,6 +39,15 @@ def default_language() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> Any:
+    """Each test starts with an empty cache: what one test's pages kept (an account's header) is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request: Any) -> None:
     """Transactional tests run on a flushed database: seed the catalogues the migrations would have."""
     marker = request.node.get_closest_marker("django_db")

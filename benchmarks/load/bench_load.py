@@ -76,14 +76,39 @@ NOTES = """## Notes
   cached: every part of it (today's meals and bookings, points, unread notices, surveys) is the user's own and
   changes with the user's own writes, which must show at once. `linli/home/tests/test_query_counts.py` pins the
   query counts of the home and the other busy pages.
-- Where the time goes (`benchmarks/load/profile_pages.py`: Django's test client under the production settings,
-  one process, the locustfile's users): each page is 4–16 queries; on PostgreSQL the cost of a query is mostly
-  *planning* it, which grows with the tables it joins (a 10-table `select_related` took 35–80 ms to plan and under
-  1 ms to run on the loaded machine), then Django's ORM compiling it and the template rendering. Reads of the busy
-  pages join only what their lines show, and nothing is read once per row (pinned in
-  `linli/home/tests/test_query_counts.py`). On a machine shared by several busy processes, each request's time is
-  mostly waiting for a core: the figures above compare the pages with the trivial view served at the same time,
-  which is why they are ratios."""
+
+## Where a page's time goes
+
+`benchmarks/load/profile_pages.py` (Django's test client under the production settings with Redis, one process,
+the locustfile's users, median of 15 requests; a machine at load average 11–12, so the ms are inflated and only
+the queries and CPU ms compare well). Before and after the header was kept in the cache:
+
+| page | queries before | after | CPU ms before | after | total ms before | after |
+|---|---:|---:|---:|---:|---:|---:|
+| `/` | 13 | 13 | 42.0 | 38.3 | 234 | 170 |
+| `/canteen/shibei/` | 9 | 9 | 26.0 | 25.9 | 140 | 115 |
+| `/ledger/` | 11 | 10 | 25.3 | 27.0 | 119 | 111 |
+| `/ledger/shop/` | 6 | 5 | 17.5 | 17.0 | 76 | 61 |
+| `/reports/mine/` | 5 | 5 | 17.3 | 16.6 | 80 | 72 |
+| `/services/my/` | 10 | 9 | 38.7 | 39.0 | 174 | 161 |
+| `/reports/shibei/queue/` | 9 | 7 | 25.1 | 21.4 | 109 | 92 |
+| `/cockpit/communities/shibei/` | 14 | 12 | 33.9 | 30.7 | 160 | 115 |
+| `/cockpit/streets/ningwei/` | 12 | 10 | 27.8 | 23.9 | 144 | 86 |
+| order: confirm, order page, my orders (GET) | 5, 4, 5 | 4, 3, 4 | 11.8–16.1 | 11.7–16.3 | 55–75 | 41–68 |
+| booking: facility, my bookings (GET) | 12, 10 | 12, 9 | 35.2, 41.4 | 33.3, 37.0 | 158, 191 | 158, 178 |
+
+- What every page pays: middleware, the session (from Redis), the account (one query), then `base.html`. The
+  header used to read the account's roles, and for staff the communities and streets behind them and their own
+  resident record: `base.html` alone cost 3.6 ms and 1 query for a resident, 6–9 ms and 3 queries for staff. The
+  header's links are now kept per account and language in the shared cache, under a version that any save or
+  delete of a role, street, community or resident renews (`linli/home/context_processors.py`): `base.html` is
+  1.7 ms and no query once kept. Without a shared cache (production without `REDIS_URL`) it is read on each page.
+- Templates come from Django's cached loader in production (no `loaders` option and `DEBUG` off).
+- The rest is each page's own: Django's ORM compiling each query (0.5–1 ms of CPU each) and the wait for
+  PostgreSQL (mostly planning, which grows with the tables a query joins), then the rows of the page's lists.
+  "My bookings" (`/services/my/`) is the costliest in CPU: its template renders 74 lines for the demo resident
+  (50 bookings, 24 meals) in 18.6 ms, about 0.25 ms a line and 1,300 variable lookups a page; fewer lines or lines
+  formatted in Python would be the next step there."""
 GOALS = "mix ≥ 0.3 of the trivial view, no page below 0.15, p95 < 500 ms at 50 users"
 
 
