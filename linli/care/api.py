@@ -98,31 +98,18 @@ class CareReferralOut(Schema):
 
 
 def _visit_out(visit: Visit) -> dict[str, Any]:
+    names = ("visited_at", "kind", "seen", "condition", "needs", "note", "report_id")
     return {
         "id": visit.pk,
         "resident_id": visit.resident_id,
         "visited_by": str(visit.visited_by),
-        "visited_at": visit.visited_at,
-        "kind": visit.kind,
-        "seen": visit.seen,
-        "condition": visit.condition,
-        "needs": visit.needs,
-        "note": visit.note,
-        "report_id": visit.report_id,
+        **{k: getattr(visit, k) for k in names},
     }
 
 
 def _referral_out(referral: Referral) -> dict[str, Any]:
-    return {
-        "id": referral.pk,
-        "visit_id": referral.visit_id,
-        "resident_id": referral.resident_id,
-        "text": referral.text,
-        "status": referral.status,
-        "referred_at": referral.referred_at,
-        "done_at": referral.done_at,
-        "outcome": referral.outcome,
-    }
+    names = ("visit_id", "resident_id", "text", "status", "referred_at", "done_at", "outcome")
+    return {"id": referral.pk, **{k: getattr(referral, k) for k in names}}
 
 
 def _tag(code: str) -> SensitiveTag:

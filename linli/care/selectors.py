@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.people.models import Resident, SensitiveTag
 from linli.places.models import Community, Grid
 from linli.reports.models import Category
@@ -181,10 +182,7 @@ def referrals_for(*, user: Any, community: Community, status: str = "") -> Query
 
 
 def referral_get(*, user: Any, community: Community, pk: int) -> Referral:
-    referral = referrals_for(user=user, community=community).filter(pk=pk).first()
-    if referral is None:
-        raise NotFound(_("No such referral."))
-    return referral
+    return first_or_not_found(referrals_for(user=user, community=community).filter(pk=pk), _("No such referral."))
 
 
 def on_time_share(*, community: Community, month: dt.date, today: dt.date | None = None) -> float | None:
@@ -261,21 +259,18 @@ def cadence_in(*, community: Community, pk: int) -> Cadence | None:
 
 
 def tag_by_code(*, code: str) -> SensitiveTag:
-    tag = SensitiveTag.objects.filter(code=code).first()
-    if tag is None:
-        raise NotFound(_("No tag has this code."), field="tag")
-    return tag
+    return first_or_not_found(SensitiveTag.objects.filter(code=code), _("No tag has this code."), field="tag")
 
 
 def grid_by_code(*, community: Community, code: str) -> Grid:
-    grid = Grid.objects.filter(community=community, code=code).first()
-    if grid is None:
-        raise NotFound(_("No grid has this code."), field="grid")
-    return grid
+    return first_or_not_found(
+        Grid.objects.filter(community=community, code=code), _("No grid has this code."), field="grid"
+    )
 
 
 def report_category_get(*, community: Community, code: str) -> Category:
-    category = report_categories(community=community).filter(code=code).first()
-    if category is None:
-        raise NotFound(_("Choose a category of this community."), field="category")
-    return category
+    return first_or_not_found(
+        report_categories(community=community).filter(code=code),
+        _("Choose a category of this community."),
+        field="category",
+    )

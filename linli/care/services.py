@@ -30,6 +30,17 @@ RECORD_WITHIN_DAYS = 31  # a visit may be recorded up to a month after it happen
 FUTURE_SLACK = dt.timedelta(minutes=5)
 
 
+def _note(text: str, *, field: str, missing: str | None = None) -> str:
+    """The text without its outer spaces; refused when longer than NOTE_MAX, or (given `missing`, what to say)
+    when shorter than two characters."""
+    text = (text or "").strip()
+    if missing is not None and len(text) < 2:
+        raise DomainError(missing, field=field)
+    if len(text) > NOTE_MAX:
+        raise DomainError(_("Keep the note to %(n)s characters.") % {"n": NOTE_MAX}, field=field)
+    return text
+
+
 def cadence_set(*, actor: Any, community: Community, tag: SensitiveTag, every_days: int) -> Cadence:
     """Visit residents with this tag every N days (1–366). Setting it again changes it."""
     if not rules.can_set_cadence(actor, community):
@@ -99,10 +110,7 @@ def _clean_visit(
     codes = list(dict.fromkeys(needs))
     if any(code not in Need.values for code in codes):
         raise DomainError(_("Choose the needs from the list."), field="needs")
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise DomainError(_("Keep the note to %(n)s characters.") % {"n": NOTE_MAX}, field="note")
-    return condition, codes, note
+    return condition, codes, _note(note, field="note")
 
 
 def visit_record(
@@ -284,11 +292,7 @@ def referral_create(*, actor: Any, visit: Visit, text: str, now: dt.datetime | N
     """Pass a need found on a visit to the community's social workers."""
     if not rules.can_follow_up_visit(actor, visit):
         raise NotFound(_("No such care visit."))
-    text = (text or "").strip()
-    if len(text) < 2:
-        raise DomainError(_("Say what the resident needs."), field="text")
-    if len(text) > NOTE_MAX:
-        raise DomainError(_("Keep the note to %(n)s characters.") % {"n": NOTE_MAX}, field="text")
+    text = _note(text, field="text", missing=_("Say what the resident needs."))
     with transaction.atomic():
         referral = Referral.objects.create(
             community=visit.community,
@@ -315,11 +319,7 @@ def referral_close(*, actor: Any, referral: Referral, outcome: str, now: dt.date
     """A social worker records what was done."""
     if not rules.can_handle_referrals(actor, referral.community):
         raise NotAllowed(_("Only social workers and community admins handle referrals."))
-    outcome = (outcome or "").strip()
-    if len(outcome) < 2:
-        raise DomainError(_("Say what was done."), field="outcome")
-    if len(outcome) > NOTE_MAX:
-        raise DomainError(_("Keep the note to %(n)s characters.") % {"n": NOTE_MAX}, field="outcome")
+    outcome = _note(outcome, field="outcome", missing=_("Say what was done."))
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status == Referral.Status.DONE:

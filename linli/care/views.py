@@ -20,7 +20,7 @@ from linli.places.selectors import community_get
 
 from . import rules, selectors, services
 from .forms import CadenceForm, FilterForm, ReferralForm, ReportForm, RoundForm, VisitForm
-from .models import Cadence, Referral
+from .models import Cadence, Referral, Visit
 
 
 @login_required
@@ -186,18 +186,18 @@ def visit_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect("care:visit", code=code, pk=pk)
 
 
-@login_required
-@require_POST
-def visit_refer(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    visit = selectors.visit_get(user=request.user, community=community, pk=pk)
-    try:
-        services.referral_create(actor=request.user, visit=visit, text=request.POST.get("text", ""))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Referred to the social workers."))
-    return redirect("care:visit", code=code, pk=pk)
+def _visit(request: HttpRequest, code: str, pk: int) -> Visit:
+    return selectors.visit_get(user=request.user, community=community_get(code=code, user=request.user), pk=pk)
+
+
+visit_refer = button(
+    _visit,
+    lambda request, visit, _data: services.referral_create(
+        actor=request.user, visit=visit, text=request.POST.get("text", "")
+    ),
+    done=gettext_lazy("Referred to the social workers."),
+    back=lambda code, pk: reverse("care:visit", kwargs={"code": code, "pk": pk}),
+)
 
 
 @login_required
@@ -219,18 +219,18 @@ def referrals(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def referral_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    referral = selectors.referral_get(user=request.user, community=community, pk=pk)
-    try:
-        services.referral_close(actor=request.user, referral=referral, outcome=request.POST.get("outcome", ""))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Referral done."))
-    return redirect("care:referrals", code=code)
+def _referral(request: HttpRequest, code: str, pk: int) -> Referral:
+    return selectors.referral_get(user=request.user, community=community_get(code=code, user=request.user), pk=pk)
+
+
+referral_close = button(
+    _referral,
+    lambda request, referral, _data: services.referral_close(
+        actor=request.user, referral=referral, outcome=request.POST.get("outcome", "")
+    ),
+    done=gettext_lazy("Referral done."),
+    back=lambda code, pk: reverse("care:referrals", kwargs={"code": code}),
+)
 
 
 @login_required

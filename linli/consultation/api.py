@@ -48,20 +48,30 @@ def _hood(user: Any, community: Any, pk: int | None) -> Neighbourhood | None:
     return selectors.neighbourhood_get(user=user, community=community, pk=pk, field="neighbourhood_id")
 
 
+def _matter(request: HttpRequest, code: str, pk: int) -> Matter:
+    return selectors.matter_get(user=request.user, community=community_get(code=code, user=request.user), pk=pk)
+
+
+def _meeting(request: HttpRequest, code: str, pk: int) -> Meeting:
+    return selectors.meeting_get(user=request.user, community=community_get(code=code, user=request.user), pk=pk)
+
+
+def _task(request: HttpRequest, code: str, pk: int) -> Task:
+    return selectors.task_get(user=request.user, community=community_get(code=code, user=request.user), pk=pk)
+
+
+def _vote(request: HttpRequest, code: str, pk: int) -> Vote:
+    return selectors.vote_get(user=request.user, community=community_get(code=code, user=request.user), pk=pk)
+
+
 def matter_out(m: Matter) -> dict[str, Any]:
+    names = ("kind", "title", "body", "status", "origin_kind", "support_count")
+    dates = ("raised_at", "agenda_at", "decided_at", "done_at")
     return {
         "id": m.pk,
-        "kind": m.kind,
-        "title": m.title,
-        "body": m.body,
-        "status": m.status,
-        "origin_kind": m.origin_kind,
-        "support_count": m.support_count,
+        **{k: getattr(m, k) for k in names},
         "neighbourhood": m.neighbourhood.name if m.neighbourhood else None,
-        "raised_at": m.raised_at,
-        "agenda_at": m.agenda_at,
-        "decided_at": m.decided_at,
-        "done_at": m.done_at,
+        **{k: getattr(m, k) for k in dates},
         "response": m.response,
     }
 
@@ -69,38 +79,21 @@ def matter_out(m: Matter) -> dict[str, Any]:
 def task_out(t: Task) -> dict[str, Any]:
     return {
         "id": t.pk,
-        "title": t.title,
-        "owner_party": t.owner_party,
-        "owner_name": t.owner_name,
-        "due_date": t.due_date,
-        "status": t.status,
-        "progress": t.progress,
+        **{k: getattr(t, k) for k in ("title", "owner_party", "owner_name", "due_date", "status", "progress")},
         "overdue": t.is_overdue(),
         "updates": [{"text": u.text, "progress": u.progress, "created_at": u.created_at} for u in t.updates.all()],
     }
 
 
 def decision_out(d: Decision) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "text": d.text,
-        "meeting_id": d.meeting_id,
-        "responsible_party": d.responsible_party,
-        "responsible_name": d.responsible_name,
-        "due_date": d.due_date,
-        "tasks": [task_out(t) for t in d.tasks.all()],
-    }
+    names = ("text", "meeting_id", "responsible_party", "responsible_name", "due_date")
+    return {"id": d.pk, **{k: getattr(d, k) for k in names}, "tasks": [task_out(t) for t in d.tasks.all()]}
 
 
 def meeting_out(m: Meeting) -> dict[str, Any]:
     return {
         "id": m.pk,
-        "title": m.title,
-        "mode": m.mode,
-        "starts_at": m.starts_at,
-        "place": m.place,
-        "online_url": m.online_url,
-        "capacity": m.capacity,
+        **{k: getattr(m, k) for k in ("title", "mode", "starts_at", "place", "online_url", "capacity")},
         "registered": selectors.registered_count(meeting=m),
         "parties": list(m.parties),
         "status": m.status,
@@ -114,14 +107,9 @@ def vote_out(v: Vote, user: Any) -> dict[str, Any]:
     results = selectors.vote_results(user=user, vote=v, now=now) if v.results_visible(now) else None
     return {
         "id": v.pk,
-        "question": v.question,
-        "matter_id": v.matter_id,
-        "eligibility": v.eligibility,
+        **{k: getattr(v, k) for k in ("question", "matter_id", "eligibility")},
         "neighbourhood": v.neighbourhood.name if v.neighbourhood else None,
-        "secret": v.secret,
-        "hide_results": v.hide_results,
-        "opens_at": v.opens_at,
-        "closes_at": v.closes_at,
+        **{k: getattr(v, k) for k in ("secret", "hide_results", "opens_at", "closes_at")},
         "phase": v.phase(now),
         "options": [{"id": o.pk, "label": o.label} for o in v.options.all()],
         "has_voted": selectors.has_voted(user=user, vote=v),
@@ -150,10 +138,8 @@ def matter_raise(request: HttpRequest, code: str, payload: MatterIn) -> Status:
     matter = services.matter_raise(
         actor=request.user,
         community=community,
-        kind=payload.kind,
-        title=payload.title,
-        body=payload.body,
         neighbourhood=_hood(request.user, community, payload.neighbourhood_id),
+        **payload.dict(exclude={"neighbourhood_id"}),
     )
     return Status(201, matter_out(matter))
 
@@ -168,19 +154,15 @@ def matter_lift(request: HttpRequest, code: str, payload: LiftIn) -> Status:
     matter = services.matter_lift_from_report(
         actor=request.user,
         community=community,
-        report_ref=payload.report_ref,
-        kind=payload.kind,
-        title=payload.title,
-        body=payload.body,
         reporter=reporter,
+        **payload.dict(exclude={"neighbourhood_id", "reporter_mobile"}),
     )
     return Status(201, matter_out(matter))
 
 
 @router.get(BASE + "/matters/{matter_id}", response=MatterDetailOut)
 def matter_detail(request: HttpRequest, code: str, matter_id: int) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    matter = _matter(request, code, matter_id)
     chain = selectors.matter_chain(matter=matter)
     state = selectors.resident_state(user=request.user, matter=matter)
     return {
@@ -195,42 +177,41 @@ def matter_detail(request: HttpRequest, code: str, matter_id: int) -> dict[str, 
     }
 
 
-@router.post(BASE + "/matters/{matter_id}/support", response={201: SupportOut})
-def matter_support(request: HttpRequest, code: str, matter_id: int) -> Status:
-    community = community_get(code=code, user=request.user)
-    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
-    services.matter_support(actor=request.user, matter=matter)
-    matter.refresh_from_db()
-    return Status(201, {"matter_id": matter.pk, "support_count": matter.support_count, "status": matter.status})
-
-
-@router.delete(BASE + "/matters/{matter_id}/support", response=SupportOut)
-def matter_support_withdraw(request: HttpRequest, code: str, matter_id: int) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
-    services.matter_support_withdraw(actor=request.user, matter=matter)
+def _support_out(matter: Matter) -> dict[str, Any]:
+    """The matter's support as it stands after a resident's change."""
     matter.refresh_from_db()
     return {"matter_id": matter.pk, "support_count": matter.support_count, "status": matter.status}
 
 
+@router.post(BASE + "/matters/{matter_id}/support", response={201: SupportOut})
+def matter_support(request: HttpRequest, code: str, matter_id: int) -> Status:
+    matter = _matter(request, code, matter_id)
+    services.matter_support(actor=request.user, matter=matter)
+    return Status(201, _support_out(matter))
+
+
+@router.delete(BASE + "/matters/{matter_id}/support", response=SupportOut)
+def matter_support_withdraw(request: HttpRequest, code: str, matter_id: int) -> dict[str, Any]:
+    matter = _matter(request, code, matter_id)
+    services.matter_support_withdraw(actor=request.user, matter=matter)
+    return _support_out(matter)
+
+
 @router.post(BASE + "/matters/{matter_id}/agenda", response=MatterOut)
 def matter_agenda(request: HttpRequest, code: str, matter_id: int) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    matter = _matter(request, code, matter_id)
     return matter_out(services.matter_put_on_agenda(actor=request.user, matter=matter))
 
 
 @router.post(BASE + "/matters/{matter_id}/answer", response=MatterOut)
 def matter_answer(request: HttpRequest, code: str, matter_id: int, payload: AnswerIn) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    matter = _matter(request, code, matter_id)
     return matter_out(services.matter_answer(actor=request.user, matter=matter, response=payload.response))
 
 
 @router.post(BASE + "/matters/{matter_id}/rating", response={201: dict})
 def matter_rate(request: HttpRequest, code: str, matter_id: int, payload: RatingIn) -> Status:
-    community = community_get(code=code, user=request.user)
-    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    matter = _matter(request, code, matter_id)
     rating = services.matter_rate(actor=request.user, matter=matter, score=payload.score, comment=payload.comment)
     return Status(201, {"matter_id": matter.pk, "score": rating.score})
 
@@ -239,8 +220,7 @@ def matter_rate(request: HttpRequest, code: str, matter_id: int, payload: Rating
 def decision_record(request: HttpRequest, code: str, matter_id: int, payload: ConsultationDecisionIn) -> Status:
     """Record a decision on a matter without a meeting (e.g. after a vote). Decisions of a meeting go through
     the meeting's own endpoint."""
-    community = community_get(code=code, user=request.user)
-    matter = selectors.matter_get(user=request.user, community=community, pk=matter_id)
+    matter = _matter(request, code, matter_id)
     if payload.matter_id != matter.pk:
         raise DomainError(_("The matter in the body differs from the one in the address."), field="matter_id")
     decision = services.decision_record(actor=request.user, matter=matter, **payload.dict(exclude={"matter_id"}))
@@ -268,8 +248,7 @@ def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> Statu
 
 @router.get(BASE + "/meetings/{meeting_id}", response=MeetingOut)
 def meeting_detail(request: HttpRequest, code: str, meeting_id: int) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    return meeting_out(selectors.meeting_get(user=request.user, community=community, pk=meeting_id))
+    return meeting_out(_meeting(request, code, meeting_id))
 
 
 @router.post(BASE + "/meetings/{meeting_id}/agenda", response=MeetingOut)
@@ -283,34 +262,30 @@ def meeting_agenda_add(request: HttpRequest, code: str, meeting_id: int, payload
 
 @router.post(BASE + "/meetings/{meeting_id}/registration", response={201: dict})
 def meeting_register(request: HttpRequest, code: str, meeting_id: int) -> Status:
-    community = community_get(code=code, user=request.user)
-    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    meeting = _meeting(request, code, meeting_id)
     services.meeting_register(actor=request.user, meeting=meeting)
     return Status(201, {"meeting_id": meeting.pk, "registered": True})
 
 
 @router.delete(BASE + "/meetings/{meeting_id}/registration", response=dict)
 def meeting_unregister(request: HttpRequest, code: str, meeting_id: int) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    meeting = _meeting(request, code, meeting_id)
     services.meeting_unregister(actor=request.user, meeting=meeting)
     return {"meeting_id": meeting.pk, "registered": False}
 
 
 @router.post(BASE + "/meetings/{meeting_id}/held", response=MeetingOut)
 def meeting_hold(request: HttpRequest, code: str, meeting_id: int, payload: AttendanceIn) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    meeting = _meeting(request, code, meeting_id)
     services.meeting_hold(actor=request.user, meeting=meeting, attendee_ids=payload.resident_ids)
-    return meeting_out(selectors.meeting_get(user=request.user, community=community, pk=meeting_id))
+    return meeting_out(_meeting(request, code, meeting_id))
 
 
 @router.put(BASE + "/meetings/{meeting_id}/minutes", response=MeetingOut)
 def meeting_minutes(request: HttpRequest, code: str, meeting_id: int, payload: MinutesIn) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    meeting = selectors.meeting_get(user=request.user, community=community, pk=meeting_id)
+    meeting = _meeting(request, code, meeting_id)
     services.meeting_record_minutes(actor=request.user, meeting=meeting, minutes=payload.minutes)
-    return meeting_out(selectors.meeting_get(user=request.user, community=community, pk=meeting_id))
+    return meeting_out(_meeting(request, code, meeting_id))
 
 
 @router.post(BASE + "/meetings/{meeting_id}/decisions", response={201: DecisionOut})
@@ -344,10 +319,9 @@ def task_list(request: HttpRequest, code: str, overdue: bool = False) -> list[di
 
 @router.post(BASE + "/tasks/{task_id}/updates", response={201: TaskOut})
 def task_update(request: HttpRequest, code: str, task_id: int, payload: TaskUpdateIn) -> Status:
-    community = community_get(code=code, user=request.user)
-    task = selectors.task_get(user=request.user, community=community, pk=task_id)
+    task = _task(request, code, task_id)
     services.task_post_update(actor=request.user, task=task, text=payload.text, progress=payload.progress)
-    return Status(201, task_out(selectors.task_get(user=request.user, community=community, pk=task_id)))
+    return Status(201, task_out(_task(request, code, task_id)))
 
 
 # --- votes ---------------------------------------------------------------------------------------------
@@ -370,15 +344,9 @@ def vote_create(request: HttpRequest, code: str, payload: VoteIn) -> Status:
     vote = services.vote_create(
         actor=request.user,
         community=community,
-        question=payload.question,
-        options=payload.options,
-        eligibility=payload.eligibility,
-        opens_at=payload.opens_at,
-        closes_at=payload.closes_at,
-        secret=payload.secret,
-        hide_results=payload.hide_results,
         neighbourhood=_hood(request.user, community, payload.neighbourhood_id),
         matter=matter,
+        **payload.dict(exclude={"neighbourhood_id", "matter_id"}),
     )
     return Status(201, vote_out(vote, request.user))
 
@@ -386,14 +354,12 @@ def vote_create(request: HttpRequest, code: str, payload: VoteIn) -> Status:
 @router.get(BASE + "/votes/{vote_id}", response=VoteOut)
 def vote_detail(request: HttpRequest, code: str, vote_id: int) -> dict[str, Any]:
     """`results` is null while a vote that hides its results is running, for every caller."""
-    community = community_get(code=code, user=request.user)
-    return vote_out(selectors.vote_get(user=request.user, community=community, pk=vote_id), request.user)
+    return vote_out(_vote(request, code, vote_id), request.user)
 
 
 @router.post(BASE + "/votes/{vote_id}/ballots", response={201: BallotOut})
 def ballot_cast(request: HttpRequest, code: str, vote_id: int, payload: BallotIn) -> Status:
-    community = community_get(code=code, user=request.user)
-    vote = selectors.vote_get(user=request.user, community=community, pk=vote_id)
+    vote = _vote(request, code, vote_id)
     option = next((o for o in vote.options.all() if o.pk == payload.option_id), None)
     if option is None:
         raise DomainError(_("Choose one of this vote's options."), field="option_id")
@@ -403,10 +369,9 @@ def ballot_cast(request: HttpRequest, code: str, vote_id: int, payload: BallotIn
 
 @router.post(BASE + "/votes/{vote_id}/close", response=VoteOut)
 def vote_close(request: HttpRequest, code: str, vote_id: int) -> dict[str, Any]:
-    community = community_get(code=code, user=request.user)
-    vote = selectors.vote_get(user=request.user, community=community, pk=vote_id)
+    vote = _vote(request, code, vote_id)
     services.vote_close(actor=request.user, vote=vote)
-    return vote_out(selectors.vote_get(user=request.user, community=community, pk=vote_id), request.user)
+    return vote_out(_vote(request, code, vote_id), request.user)
 
 
 # --- settings and statistics ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.core.errors import NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.ledger.reasons import key_part
 from linli.people.models import Resident
 from linli.people.rules import current
@@ -45,10 +46,10 @@ def open_matters(*, user: Any, community: Community, not_on: Meeting | None = No
 
 
 def matter_get(*, user: Any, community: Community, pk: int) -> Matter:
-    matter = matters_for(user=user, community=community).select_related("raised_by").filter(pk=pk).first()
-    if matter is None:
-        raise NotFound(_("No such matter in this community."))
-    return matter
+    return first_or_not_found(
+        matters_for(user=user, community=community).select_related("raised_by").filter(pk=pk),
+        _("No such matter in this community."),
+    )
 
 
 def matter_chain(*, matter: Matter) -> dict[str, Any]:
@@ -117,10 +118,9 @@ def meetings_for(*, user: Any, community: Community, upcoming: bool | None = Non
 
 
 def meeting_get(*, user: Any, community: Community, pk: int) -> Meeting:
-    meeting = meetings_for(user=user, community=community).filter(pk=pk).first()
-    if meeting is None:
-        raise NotFound(_("No such meeting in this community."))
-    return meeting
+    return first_or_not_found(
+        meetings_for(user=user, community=community).filter(pk=pk), _("No such meeting in this community.")
+    )
 
 
 def registered_count(*, meeting: Meeting) -> int:
@@ -160,10 +160,10 @@ def votes_for(*, user: Any, community: Community, running_at: dt.datetime | None
 
 
 def vote_get(*, user: Any, community: Community, pk: int) -> Vote:
-    vote = votes_for(user=user, community=community).prefetch_related("options").filter(pk=pk).first()
-    if vote is None:
-        raise NotFound(_("No such vote in this community."))
-    return vote
+    return first_or_not_found(
+        votes_for(user=user, community=community).prefetch_related("options").filter(pk=pk),
+        _("No such vote in this community."),
+    )
 
 
 def vote_results(*, user: Any, vote: Vote, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -225,18 +225,17 @@ def tasks_for(
 
 
 def task_get(*, user: Any, community: Community, pk: int) -> Task:
-    task = tasks_for(user=user, community=community).filter(pk=pk).first()
-    if task is None:
-        raise NotFound(_("No such task in this community."))
-    return task
+    return first_or_not_found(
+        tasks_for(user=user, community=community).filter(pk=pk), _("No such task in this community.")
+    )
 
 
 def decision_get(*, user: Any, community: Community, pk: int) -> Decision:
     _check_view(user, community)
-    decision = Decision.objects.filter(community=community, pk=pk).select_related("matter__community").first()
-    if decision is None:
-        raise NotFound(_("No such decision in this community."))
-    return decision
+    return first_or_not_found(
+        Decision.objects.filter(community=community, pk=pk).select_related("matter__community"),
+        _("No such decision in this community."),
+    )
 
 
 def statistics(*, user: Any, community: Community, since: dt.datetime | None = None) -> dict[str, Any]:
@@ -290,10 +289,11 @@ def export_rows(*, user: Any, community: Community) -> list[list[Any]]:
 def neighbourhood_get(*, user: Any, community: Community, pk: int, field: str | None = None) -> Neighbourhood:
     """A neighbourhood of this community named in a request."""
     _check_view(user, community)
-    hood = Neighbourhood.objects.filter(community=community, pk=pk).first()
-    if hood is None:
-        raise NotFound(_("No such neighbourhood in this community."), field=field)
-    return hood
+    return first_or_not_found(
+        Neighbourhood.objects.filter(community=community, pk=pk),
+        _("No such neighbourhood in this community."),
+        field=field,
+    )
 
 
 def account_by_mobile(*, user: Any, community: Community, mobile: str) -> User | None:

@@ -46,45 +46,22 @@ def _key(request: HttpRequest, body_key: str) -> str:
 
 
 def donation_out(d: Donation) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "receipt_no": d.receipt_no,
-        "donor_kind": d.donor_kind,
-        "donor_name": d.donor_name,
-        "anonymous": d.anonymous,
-        "amount_fen": d.amount_fen,
-        "received_on": d.received_on,
-        "purpose": d.purpose,
-        "transaction_id": d.transaction_id,
-    }
+    names = ("receipt_no", "donor_kind", "donor_name", "anonymous", "amount_fen", "received_on", "purpose")
+    return {"id": d.pk, **{k: getattr(d, k) for k in names}, "transaction_id": d.transaction_id}
 
 
 def round_out(r: GrantRound) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "name": r.name,
-        "categories": list(r.categories),
-        "budget_fen": r.budget_fen,
-        "opens_on": r.opens_on,
-        "closes_on": r.closes_on,
-        "status": r.status,
-        "min_reviews": r.min_reviews,
-    }
+    names = ("budget_fen", "opens_on", "closes_on", "status", "min_reviews")
+    return {"id": r.pk, "name": r.name, "categories": list(r.categories), **{k: getattr(r, k) for k in names}}
 
 
 def application_out(a: Application) -> dict[str, Any]:
+    names = ("title", "category", "summary", "requested_fen", "approved_fen", "status", "submitted_at", "decided_at")
     return {
         "id": a.pk,
         "round_id": a.round_id,
         "applicant": a.applicant.name,
-        "title": a.title,
-        "category": a.category,
-        "summary": a.summary,
-        "requested_fen": a.requested_fen,
-        "approved_fen": a.approved_fen,
-        "status": a.status,
-        "submitted_at": a.submitted_at,
-        "decided_at": a.decided_at,
+        **{k: getattr(a, k) for k in names},
         "decision_note": a.decision_note,
     }
 
@@ -136,15 +113,10 @@ def donation_create(request: HttpRequest, code: str, payload: DonationIn) -> Sta
     donation = services.donation_record(
         actor=request.user,
         community=community,
-        donor_kind=payload.donor_kind,
-        donor_name=payload.donor_name,
-        amount_fen=payload.amount_fen,
-        received_on=payload.received_on,
         idempotency_key=_key(request, payload.idempotency_key),
         partner=partner,
-        anonymous=payload.anonymous,
-        purpose=payload.purpose,
         now=now,
+        **payload.dict(exclude={"partner_id", "idempotency_key"}),
     )
     return Status(201 if donation.transaction.occurred_at == now else 200, donation_out(donation))
 
@@ -239,13 +211,7 @@ def application_submit(request: HttpRequest, code: str, pk: int, payload: FundAp
     grant_round = selectors.round_get(community=community, pk=pk)
     applicant = selectors.partner_get(community=community, pk=payload.partner_id, field="partner_id")
     application = services.application_submit(
-        actor=request.user,
-        grant_round=grant_round,
-        applicant=applicant,
-        title=payload.title,
-        category=payload.category,
-        summary=payload.summary,
-        requested_fen=payload.requested_fen,
+        actor=request.user, grant_round=grant_round, applicant=applicant, **payload.dict(exclude={"partner_id"})
     )
     return Status(201, application_out(application))
 
@@ -281,14 +247,7 @@ def my_applications(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 def application_decide(request: HttpRequest, code: str, pk: int, payload: FundDecisionIn) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     application = selectors.application_get(user=request.user, community=community, pk=pk)
-    decided = services.application_decide(
-        actor=request.user,
-        application=application,
-        approve=payload.approve,
-        approved_fen=payload.approved_fen,
-        note=payload.note,
-    )
-    return application_out(decided)
+    return application_out(services.application_decide(actor=request.user, application=application, **payload.dict()))
 
 
 @router.post(BASE + "/applications/{pk}/reviews", response={201: ReviewOut}, auth=AUTH)
@@ -305,14 +264,8 @@ def score(request: HttpRequest, code: str, pk: int, payload: ScoreIn) -> Status:
 
 
 def tranche_out(t: Tranche) -> dict[str, Any]:
-    return {
-        "id": t.pk,
-        "application": t.application_id,
-        "number": t.number,
-        "amount_fen": t.amount_fen,
-        "transaction_id": t.transaction_id,
-        "paid_at": t.paid_at,
-    }
+    names = ("number", "amount_fen", "transaction_id", "paid_at")
+    return {"id": t.pk, "application": t.application_id, **{k: getattr(t, k) for k in names}}
 
 
 @router.post(BASE + "/applications/{pk}/tranches", response={200: TrancheOut, 201: TrancheOut}, auth=AUTH)
@@ -331,25 +284,13 @@ def tranche_pay(request: HttpRequest, code: str, pk: int, payload: TrancheIn) ->
 
 
 def report_out(r: ProjectReport) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "application": r.application_id,
-        "period": r.period,
-        "spent_fen": r.spent_fen,
-        "transaction_id": r.transaction_id,
-        "submitted_at": r.submitted_at,
-    }
+    names = ("period", "spent_fen", "transaction_id", "submitted_at")
+    return {"id": r.pk, "application": r.application_id, **{k: getattr(r, k) for k in names}}
 
 
 @router.post(BASE + "/applications/{pk}/reports", response={201: FundReportOut}, auth=AUTH)
 def report_submit(request: HttpRequest, code: str, pk: int, payload: FundReportIn) -> Status:
     community = community_get(code=code, user=request.user)
     application = selectors.application_get(user=request.user, community=community, pk=pk)
-    report = services.report_submit(
-        actor=request.user,
-        application=application,
-        period=payload.period,
-        body=payload.body,
-        spent_fen=payload.spent_fen,
-    )
+    report = services.report_submit(actor=request.user, application=application, **payload.dict())
     return Status(201, report_out(report))

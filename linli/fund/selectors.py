@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.core.errors import NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, AccountKind, Entry, TransactionKind, Unit
 from linli.partners.models import Contribution, Partner, Project
@@ -177,18 +178,12 @@ def donations_for_books(*, user: Any, community: Community) -> QuerySet[Donation
 
 
 def donation_get(*, user: Any, community: Community, pk: int) -> Donation:
-    donation = donations_for_books(user=user, community=community).filter(pk=pk).first()
-    if donation is None:
-        raise NotFound(_("No such donation."))
-    return donation
+    return first_or_not_found(donations_for_books(user=user, community=community).filter(pk=pk), _("No such donation."))
 
 
 def round_get(*, community: Community, pk: int) -> GrantRound:
     """A round of the community: its name, categories, budget and dates are public to the community."""
-    grant_round = GrantRound.objects.filter(community=community, pk=pk).first()
-    if grant_round is None:
-        raise NotFound(_("No such grant round."))
-    return grant_round
+    return first_or_not_found(GrantRound.objects.filter(community=community, pk=pk), _("No such grant round."))
 
 
 def undecided_count(*, grant_round: GrantRound) -> int:
@@ -299,10 +294,7 @@ def donor_partners(*, user: Any, community: Community) -> QuerySet[Partner]:
 def partner_get(*, community: Community, pk: int, field: str | None = None) -> Partner:
     """A partner of this community named in a request. No acting user: the service it is given to checks what the
     user may do with it (record its donation, apply for it)."""
-    partner = Partner.objects.filter(community=community, pk=pk).first()
-    if partner is None:
-        raise NotFound(_("No such partner."), field=field)
-    return partner
+    return first_or_not_found(Partner.objects.filter(community=community, pk=pk), _("No such partner."), field=field)
 
 
 def tranches_of(*, user: Any, application: Application) -> QuerySet[Tranche]:
@@ -348,7 +340,6 @@ def money_contributions(*, user: Any, community: Community) -> QuerySet[Any]:
 
 
 def money_contribution_get(*, user: Any, community: Community, pk: int) -> Any:
-    found = money_contributions(user=user, community=community).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No such contribution."))
-    return found
+    return first_or_not_found(
+        money_contributions(user=user, community=community).filter(pk=pk), _("No such contribution.")
+    )

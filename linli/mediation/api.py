@@ -62,15 +62,8 @@ class MetadataOut(Schema):
 
 
 def case_out(case: Case) -> dict[str, Any]:
-    return {
-        "id": case.pk,
-        "kind": case.kind,
-        "title": case.title,
-        "summary": case.summary,
-        "status": case.status,
-        "opened_at": case.opened_at,
-        "closed_at": case.closed_at,
-    }
+    names = ("kind", "title", "summary", "status", "opened_at", "closed_at")
+    return {"id": case.pk, **{k: getattr(case, k) for k in names}}
 
 
 @router.get(BASE + "/cases", response=list[CaseOut])

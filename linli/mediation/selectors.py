@@ -2,7 +2,7 @@
 does not exist, so its existence is not revealed either."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.core.errors import NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import rules
 from .models import Agreement, Case, Mediator
+
+Row = TypeVar("Row", Case, Mediator)
 
 
 def cases_for(*, user: Any, community: Community, q: str = "") -> QuerySet[Case]:
@@ -32,10 +35,7 @@ def cases_for(*, user: Any, community: Community, q: str = "") -> QuerySet[Case]
 
 
 def case_get(*, user: Any, community: Community, pk: int) -> Case:
-    case = cases_for(user=user, community=community).filter(pk=pk).first()
-    if case is None:
-        raise NotFound(_("No such mediation case."))
-    return case
+    return first_or_not_found(cases_for(user=user, community=community).filter(pk=pk), _("No such mediation case."))
 
 
 def case_detail(*, case: Case) -> dict[str, Any]:
@@ -107,23 +107,21 @@ def team_for(*, user: Any, community: Community) -> QuerySet[Mediator]:
     return Mediator.objects.filter(community=community, active=True).select_related("user")
 
 
+def _for_assignment(model: type[Row], *, user: Any, community: Community, pk: int) -> Row:
+    """One of the community's rows by number, for the admin who assigns mediators; anyone else finds nothing."""
+    qs = model.objects.filter(community=community, pk=pk)
+    return first_or_not_found(
+        qs if rules.can_assign_mediator(user, community) else qs.none(), _("No such mediation case.")
+    )
+
+
 def mediator_get(*, user: Any, community: Community, pk: int) -> Mediator:
-    if not rules.can_assign_mediator(user, community):
-        raise NotFound(_("No such mediation case."))
-    mediator = Mediator.objects.filter(community=community, pk=pk).first()
-    if mediator is None:
-        raise NotFound(_("No such mediation case."))
-    return mediator
+    return _for_assignment(Mediator, user=user, community=community, pk=pk)
 
 
 def case_for_assignment(*, user: Any, community: Community, pk: int) -> Case:
     """A case by number for the admin, who assigns mediators without reading it."""
-    if not rules.can_assign_mediator(user, community):
-        raise NotFound(_("No such mediation case."))
-    case = Case.objects.filter(community=community, pk=pk).first()
-    if case is None:
-        raise NotFound(_("No such mediation case."))
-    return case
+    return _for_assignment(Case, user=user, community=community, pk=pk)
 
 
 def party_candidate(*, case: Case, pk: int) -> Resident | None:

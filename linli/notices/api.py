@@ -104,13 +104,9 @@ def notice_out(notice: Notice) -> dict[str, Any]:
         "body": notice.body,
         "body_html": str(notice.body_html()),
         "issuer": notice.issuer_name,
-        "urgent": notice.urgent,
-        "pinned": notice.pinned,
-        "status": notice.status,
+        **{k: getattr(notice, k) for k in ("urgent", "pinned", "status")},
         "expired": notice.is_expired(),
-        "publish_at": notice.publish_at,
-        "published_at": notice.published_at,
-        "expires_at": notice.expires_at,
+        **{k: getattr(notice, k) for k in ("publish_at", "published_at", "expires_at")},
         "recipients": getattr(notice, "recipient_count", None) or notice.recipients.count(),
         "read": getattr(notice, "read_count", None) or selectors.read_count(notice=notice),
         "attachments": _attachment_urls(notice),
@@ -145,11 +141,7 @@ def targets_of(payload: NoticeTargetsIn) -> NoticeTargets:
 
 def _fields(payload: NoticeIn) -> dict[str, Any]:
     return {
-        "title": payload.title,
-        "body": payload.body,
-        "urgent": payload.urgent,
-        "pinned": payload.pinned,
-        "expires_at": payload.expires_at,
+        **{k: getattr(payload, k) for k in ("title", "body", "urgent", "pinned", "expires_at")},
         "targets": targets_of(payload.targets) if payload.targets is not None else NoticeTargets(),
     }
 
@@ -272,10 +264,7 @@ def my_out(r: NoticeRecipient) -> dict[str, Any]:
         "title": n.title,
         "body_html": str(n.body_html()),
         "issuer": n.issuer_name,
-        "urgent": n.urgent,
-        "pinned": n.pinned,
-        "published_at": n.published_at,
-        "expires_at": n.expires_at,
+        **{k: getattr(n, k) for k in ("urgent", "pinned", "published_at", "expires_at")},
         "read_at": r.read_at,
         "attachments": _attachment_urls(n),
     }

@@ -83,14 +83,8 @@ class TargetingForm(forms.Form):
 
     @staticmethod
     def targets_initial(targets: NoticeTargets) -> dict[str, Any]:
-        return {
-            "communities": targets.communities,
-            "neighbourhoods": targets.neighbourhoods,
-            "buildings": targets.buildings,
-            "grids": targets.grids,
-            "age_tiers": targets.age_tiers,
-            "tags": targets.tags,
-        }
+        names = ("communities", "neighbourhoods", "buildings", "grids", "age_tiers", "tags")
+        return {k: getattr(targets, k) for k in names}
 
     def targets(self) -> NoticeTargets:
         data = self.cleaned_data

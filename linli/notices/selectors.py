@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.people.models import Resident, SensitiveTag
 from linli.places.models import Building, Community, Grid, Neighbourhood, Street
 
@@ -57,10 +58,10 @@ def my_unread(*, user: Any, limit: int = 5) -> list[NoticeRecipient]:
 
 
 def my_notice_get(*, user: Any, pk: int) -> NoticeRecipient:
-    recipient = my_notices(user=user).filter(notice_id=pk).select_related("notice__community", "notice__street").first()
-    if recipient is None:
-        raise NotFound(_("No such notice."))
-    return recipient
+    return first_or_not_found(
+        my_notices(user=user).filter(notice_id=pk).select_related("notice__community", "notice__street"),
+        _("No such notice."),
+    )
 
 
 # --- staff ---------------------------------------------------------------------------------------------
@@ -97,17 +98,11 @@ def notices_of_street(*, user: Any, street: Street) -> QuerySet[Notice]:
 
 
 def notice_get(*, user: Any, community: Community, pk: int) -> Notice:
-    notice = notices_of_community(user=user, community=community).filter(pk=pk).first()
-    if notice is None:
-        raise NotFound(_("No such notice."))
-    return notice
+    return first_or_not_found(notices_of_community(user=user, community=community).filter(pk=pk), _("No such notice."))
 
 
 def street_notice_get(*, user: Any, street: Street, pk: int) -> Notice:
-    notice = notices_of_street(user=user, street=street).filter(pk=pk).first()
-    if notice is None:
-        raise NotFound(_("No such notice."))
-    return notice
+    return first_or_not_found(notices_of_street(user=user, street=street).filter(pk=pk), _("No such notice."))
 
 
 def read_report(*, user: Any, notice: Notice, community: Community) -> QuerySet[NoticeRecipient]:

@@ -23,14 +23,7 @@ from .targeting import NoticeTargets, residents_targeted, targets_check
 
 
 def _fields(notice: Notice) -> dict[str, Any]:
-    return {
-        "title": notice.title,
-        "urgent": notice.urgent,
-        "pinned": notice.pinned,
-        "status": notice.status,
-        "publish_at": notice.publish_at,
-        "expires_at": notice.expires_at,
-    }
+    return {k: getattr(notice, k) for k in ("title", "urgent", "pinned", "status", "publish_at", "expires_at")}
 
 
 def _check_text(title: str, body: str, expires_at: dt.datetime | None) -> tuple[str, str]:
@@ -158,8 +151,10 @@ def notice_attach(*, actor: Any, notice: Notice, attachments: list[CleanAttachme
     return list(locked.attachments.order_by("-id")[: len(attachments)])[::-1]
 
 
-def _publish(notice: Notice, now: dt.datetime) -> int:
-    """Fix the recipients, mark published, and queue the urgent SMS for after the commit. Inside a transaction."""
+def _publish(notice: Notice, now: dt.datetime, *, actor: Any, via: str = "service") -> None:
+    """Fix the recipients, mark published, audit, and queue the urgent SMS for after the commit. Inside a
+    transaction."""
+    before = _fields(notice)
     targets = NoticeTargets.of(notice)
     residents = residents_targeted(notice=notice, targets=targets, day=timezone.localdate(now))
     rows = [
@@ -170,10 +165,17 @@ def _publish(notice: Notice, now: dt.datetime) -> int:
     notice.status = Notice.Status.PUBLISHED
     notice.published_at = now
     notice.save(update_fields=["status", "published_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="notice.publish",
+        instance=notice,
+        before=before,
+        after={**_fields(notice), "recipients": len(rows)},
+        via=via,
+    )
     if notice.urgent:
         notice_id = notice.pk
         transaction.on_commit(lambda: urgent_sms_send.enqueue(notice_id))
-    return len(rows)
 
 
 def notice_publish(
@@ -189,20 +191,13 @@ def notice_publish(
             raise Conflict(_("This notice is already published or withdrawn."))
         if locked.expires_at is not None and locked.expires_at <= (publish_at or now):
             raise DomainError(_("The notice would end before it is published."), field="publish_at")
-        before = _fields(locked)
         if publish_at is not None and publish_at > now:
+            before = _fields(locked)
             locked.status, locked.publish_at = Notice.Status.SCHEDULED, publish_at
             locked.save(update_fields=["status", "publish_at", "updated_at"])
             audit_record(actor=actor, action="notice.schedule", instance=locked, before=before, after=_fields(locked))
         else:
-            count = _publish(locked, now)
-            audit_record(
-                actor=actor,
-                action="notice.publish",
-                instance=locked,
-                before=before,
-                after={**_fields(locked), "recipients": count},
-            )
+            _publish(locked, now, actor=actor)
     return locked
 
 
@@ -253,16 +248,7 @@ def notices_publish_due(*, now: dt.datetime | None = None) -> int:
             locked = Notice.objects.select_for_update().filter(pk=pk, status=Notice.Status.SCHEDULED).first()
             if locked is None:
                 continue
-            before = _fields(locked)
-            count = _publish(locked, now)
-            audit_record(
-                actor=None,
-                action="notice.publish",
-                instance=locked,
-                before=before,
-                after={**_fields(locked), "recipients": count},
-                via="task",
-            )
+            _publish(locked, now, actor=None, via="task")
             published += 1
     return published
 

@@ -67,45 +67,24 @@ def test_a_bad_round_is_told_and_saves_nothing(setup: Any, language: str) -> Non
 
 def test_the_api_records_a_round_all_or_none(setup: Any) -> None:
     api = client_for(setup.steward, "en")
-    url = "/api/v1/communities/shibei/care/visits"
-    r = api.post(
-        url,
-        {
-            "visits": [
-                {"resident_id": setup.alone.pk, "condition": "good"},
-                {"resident_id": setup.disabled.pk, "condition": "fair", "note": "腿疼"},
-            ]
-        },
-        JSON,
+
+    def post(*visits: dict[str, Any]) -> Any:
+        return api.post("/api/v1/communities/shibei/care/visits", {"visits": list(visits)}, JSON)
+
+    alone, disabled = setup.alone.pk, setup.disabled.pk
+    r = post(
+        {"resident_id": alone, "condition": "good"}, {"resident_id": disabled, "condition": "fair", "note": "腿疼"}
     )
     assert r.status_code == 201 and r.json() == {"recorded": 2}
     assert Visit.objects.count() == 2
     # one bad visit refuses the whole round
-    r = api.post(
-        url,
-        {
-            "visits": [
-                {"resident_id": setup.alone.pk, "condition": "good"},
-                {"resident_id": setup.disabled.pk, "condition": "sleepy"},
-            ]
-        },
-        JSON,
-    )
+    r = post({"resident_id": alone, "condition": "good"}, {"resident_id": disabled, "condition": "sleepy"})
     assert r.status_code == 400 and "condition" in r.json()["error"]["fields"]
-    r = api.post(url, {"visits": [{"resident_id": setup.other_grid.pk, "condition": "good"}]}, JSON)
+    r = post({"resident_id": setup.other_grid.pk, "condition": "good"})
     assert r.status_code == 404
-    r = api.post(url, {"visits": []}, JSON)
+    r = post()
     assert r.status_code == 422
-    r = api.post(
-        url,
-        {
-            "visits": [
-                {"resident_id": setup.alone.pk, "condition": "good"},
-                {"resident_id": setup.alone.pk, "condition": "good"},
-            ]
-        },
-        JSON,
-    )
+    r = post({"resident_id": alone, "condition": "good"}, {"resident_id": alone, "condition": "good"})
     assert r.status_code == 400
     assert Visit.objects.count() == 2
 

@@ -42,6 +42,20 @@ def future(hours: float = 24) -> dt.datetime:
     return timezone.now() + dt.timedelta(hours=hours)
 
 
+def running_vote(community: Any, staff: Any, **changes: Any) -> Any:
+    """A vote for everyone on adding a lift, open since an hour ago for three more days; `changes` replace any of it."""
+    now = timezone.now()
+    fields = {
+        "question": "是否同意加装电梯？",
+        "options": ["同意", "不同意"],
+        "eligibility": "all",
+        "opens_at": now - dt.timedelta(hours=1),
+        "closes_at": now + dt.timedelta(days=3),
+        **changes,
+    }
+    return services.vote_create(actor=staff, community=community, **fields)
+
+
 def tomorrows_meeting(community: Any, staff: Any, matters: list[Any]) -> Any:
     """A round-table meeting at the community's 会客厅 tomorrow, for five, with these matters on its agenda."""
     return services.meeting_create(

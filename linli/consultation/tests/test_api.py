@@ -10,7 +10,7 @@ from linli.conftest import client_for
 from linli.consultation import services
 from linli.consultation.models import Ballot, ConsultationSettings, Matter, Support
 
-from .factories import resident_user
+from .factories import resident_user, tomorrows_meeting
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/communities/shibei/consultation"
@@ -96,16 +96,7 @@ def test_hidden_results_and_vote_after_close(community: Any, staff: Any, alice: 
 
 
 def test_minutes_before_held_refused(community: Any, staff: Any) -> None:
-    meeting = services.meeting_create(
-        actor=staff,
-        community=community,
-        title="六月圆桌会",
-        mode="online",
-        online_url="https://meet.example.org/x",
-        starts_at=timezone.now() + dt.timedelta(days=2),
-        capacity=20,
-        parties=["community", "property"],
-    )
+    meeting = tomorrows_meeting(community, staff, [])
     r = client_for(staff, "en").put(
         f"{API}/meetings/{meeting.pk}/minutes",
         {"minutes": "讨论了很多事情，形成了若干决定，详见附件。"},

@@ -1,17 +1,15 @@
 """Each button on a matter's or a meeting's page posts to its own URL: the right person gets the service's
 answer, someone of another community finds nothing there, and nothing is written for them."""
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from linli.conftest import client_for
-from linli.consultation import services
 from linli.consultation.models import AgendaItem, Ballot, Follow, Matter, Meeting, Registration, Support, Vote
 
-from .factories import resident_user, tomorrows_meeting
+from .factories import resident_user, running_vote, tomorrows_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -92,15 +90,7 @@ def test_every_button_is_closed_to_other_communities_and_to_get(
 
 @pytest.fixture
 def vote(community: Any, staff: Any) -> Vote:
-    return services.vote_create(
-        actor=staff,
-        community=community,
-        question="是否同意加装电梯？",
-        options=["同意", "不同意"],
-        eligibility="all",
-        opens_at=timezone.now() - dt.timedelta(hours=1),
-        closes_at=timezone.now() + dt.timedelta(days=3),
-    )
+    return running_vote(community, staff)
 
 
 def test_a_vote_has_one_url_to_cast_and_one_to_close(community: Any, bob: Any, staff: Any, vote: Vote) -> None:

@@ -1,19 +1,17 @@
 """The same person voting or supporting from several devices at once counts once (PostgreSQL)."""
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from linli.consultation import services
 from linli.consultation.models import Ballot, ConsultationSettings, Support
 from linli.core.errors import DomainError
 
-from .factories import new_household, resident_user
+from .factories import new_household, resident_user, running_vote
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -41,17 +39,7 @@ def _race(n: int, call: Callable[[], Any]) -> tuple[int, int]:
 
 
 def _vote(community: Any, staff: Any, eligibility: str = "all", secret: bool = True) -> Any:
-    now = timezone.now()
-    return services.vote_create(
-        actor=staff,
-        community=community,
-        question="是否同意加装电梯？",
-        options=["同意", "不同意"],
-        eligibility=eligibility,
-        secret=secret,
-        opens_at=now - dt.timedelta(hours=1),
-        closes_at=now + dt.timedelta(days=1),
-    )
+    return running_vote(community, staff, eligibility=eligibility, secret=secret)
 
 
 def test_concurrent_ballots_by_one_person_count_once(community: Any, users: dict[str, Any]) -> None:

@@ -15,6 +15,11 @@ from linli.notifications.models import Notification
 from .factories import resident_user
 
 pytestmark = pytest.mark.django_db
+LAMP_DECISION: dict[str, Any] = {
+    "text": "物业一周内更换灯具。",
+    "responsible_party": "property",
+    "responsible_name": "物业",
+}
 
 
 def _meeting(community: Any, staff: Any, *, capacity: int = 10, matters: Any = (), hours: float = 24) -> Meeting:
@@ -140,13 +145,7 @@ def test_rating_before_done_refused(community: Any, alice: Any, bob: Any) -> Non
 
 
 def test_decision_needs_agenda_and_held_meeting(community: Any, staff: Any, matter: Any) -> None:
-    due = timezone.localdate() + dt.timedelta(days=5)
-    args = {
-        "text": "物业一周内更换灯具。",
-        "responsible_party": "property",
-        "responsible_name": "物业",
-        "due_date": due,
-    }
+    args = {**LAMP_DECISION, "due_date": timezone.localdate() + dt.timedelta(days=5)}
     with pytest.raises(Conflict, match="on the agenda"):
         services.decision_record(actor=staff, matter=matter, **args)
     meeting = _meeting(community, staff, matters=[matter])
@@ -162,14 +161,7 @@ def test_decision_needs_agenda_and_held_meeting(community: Any, staff: Any, matt
 def _lamp_task(staff: Any, matter: Any, *, due: dt.date, owner: Any = None, owner_name: str = "物业") -> Task:
     """The matter on the agenda, the property's decision to replace the lamps, and its task due on `due`."""
     services.matter_put_on_agenda(actor=staff, matter=matter)
-    decision = services.decision_record(
-        actor=staff,
-        matter=matter,
-        text="物业一周内更换灯具。",
-        responsible_party="property",
-        responsible_name="物业",
-        due_date=due,
-    )
+    decision = services.decision_record(actor=staff, matter=matter, due_date=due, **LAMP_DECISION)
     return services.task_create(
         actor=staff,
         decision=decision,

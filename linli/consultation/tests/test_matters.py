@@ -1,5 +1,6 @@
 """Supports: thresholds, limits, one household once; refusals change nothing."""
 
+import functools
 from typing import Any
 
 import pytest
@@ -143,12 +144,11 @@ def test_lift_report_once_and_reporter_follows(
     community: Any, users: dict[str, Any], bob: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     steward = users["grid_steward"]
+    lift = functools.partial(services.matter_lift_from_report, community=community, kind="urgent")
     with django_capture_on_commit_callbacks(execute=True):
-        matter = services.matter_lift_from_report(
+        matter = lift(
             actor=steward,
-            community=community,
             report_ref="R-2031",
-            kind="urgent",
             title="小区东门积水",
             body="多名居民报告东门下雨积水严重。",
             reporter=bob,
@@ -156,23 +156,9 @@ def test_lift_report_once_and_reporter_follows(
     assert matter.origin_kind == "report" and matter.origin_ref == "R-2031"
     assert Notification.objects.filter(user=bob).exists()
     with pytest.raises(Conflict, match="already been lifted"):
-        services.matter_lift_from_report(
-            actor=steward,
-            community=community,
-            report_ref="R-2031",
-            kind="urgent",
-            title="再次提升",
-            body="同一个报告再次提升。",
-        )
+        lift(actor=steward, report_ref="R-2031", title="再次提升", body="同一个报告再次提升。")
     with pytest.raises(NotAllowed):
-        services.matter_lift_from_report(
-            actor=bob,
-            community=community,
-            report_ref="R-1",
-            kind="urgent",
-            title="居民不能提",
-            body="居民不能提升报告。",
-        )
+        lift(actor=bob, report_ref="R-1", title="居民不能提", body="居民不能提升报告。")
 
 
 def test_support_earns_points_once(community: Any, alice: Any, bob: Any, earned: list[dict[str, Any]]) -> None:

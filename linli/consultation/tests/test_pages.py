@@ -10,7 +10,7 @@ from linli.conftest import client_for
 from linli.consultation import services
 from linli.consultation.models import Vote
 
-from .factories import tomorrows_meeting
+from .factories import running_vote, tomorrows_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("elder", [False, True])
 def test_pages_render(community: Any, staff: Any, alice: Any, matter: Any, language: str, elder: bool) -> None:
     meeting = tomorrows_meeting(community, staff, [matter])
-    vote = services.vote_create(
-        actor=staff,
-        community=community,
-        question="加装电梯？",
-        options=["是", "否"],
-        eligibility="all",
-        opens_at=timezone.now() - dt.timedelta(hours=1),
-        closes_at=timezone.now() + dt.timedelta(days=1),
-    )
+    vote = running_vote(community, staff)
     for user in (alice, staff):
         c = client_for(user, language)
         if elder:
@@ -65,16 +57,7 @@ def test_support_and_refusal_through_page(community: Any, alice: Any, bob: Any, 
 
 
 def test_hidden_results_not_in_page(community: Any, staff: Any, alice: Any) -> None:
-    vote = services.vote_create(
-        actor=staff,
-        community=community,
-        question="换物业？",
-        options=["赞成票", "反对票"],
-        eligibility="all",
-        opens_at=timezone.now() - dt.timedelta(hours=1),
-        closes_at=timezone.now() + dt.timedelta(days=1),
-        hide_results=True,
-    )
+    vote = running_vote(community, staff, question="换物业？", options=["赞成票", "反对票"], hide_results=True)
     services.ballot_cast(actor=alice, vote=vote, option=vote.options.first())
     for who in (alice, staff):
         html = client_for(who, "en").get(f"/consultation/shibei/votes/{vote.pk}/").content.decode()

@@ -12,22 +12,16 @@ from linli.consultation.models import Ballot, Vote
 from linli.core.errors import Conflict, NotAllowed
 from linli.places.models import Neighbourhood
 
-from .factories import new_household, resident_user
+from .factories import new_household, resident_user, running_vote
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
 
 
 def _vote(community: Any, staff: Any, **kw: Any) -> Vote:
-    args = {
-        "question": "是否同意加装电梯？",
-        "options": ["同意", "不同意"],
-        "eligibility": "all",
-        "opens_at": NOW - dt.timedelta(hours=1),
-        "closes_at": NOW + dt.timedelta(days=3),
-    }
-    args.update(kw)
-    return services.vote_create(actor=staff, community=community, **args)
+    return running_vote(
+        community, staff, **{"opens_at": NOW - dt.timedelta(hours=1), "closes_at": NOW + dt.timedelta(days=3), **kw}
+    )
 
 
 @pytest.fixture

@@ -75,18 +75,15 @@ def test_staff_record_a_donation_in_yuan_see_the_receipt_and_the_public_page_sho
     c = client_for(manager, "en")
     form = c.get(f"{BASE}/donations/new/").content.decode()
     assert 'name="idempotency_key"' in form
-    r = c.post(
-        f"{BASE}/donations/new/",
-        {
-            "donor_kind": "native_abroad",
-            "donor_name": "旅欧侨胞陈先生",
-            "amount_fen": "1200.50",
-            "received_on": timezone.localdate().isoformat(),
-            "purpose": "助老",
-            "idempotency_key": "page-1",
-        },
-        follow=True,
-    )
+    posted = {
+        "donor_kind": "native_abroad",
+        "donor_name": "旅欧侨胞陈先生",
+        "amount_fen": "1200.50",
+        "received_on": timezone.localdate().isoformat(),
+        "purpose": "助老",
+        "idempotency_key": "page-1",
+    }
+    r = c.post(f"{BASE}/donations/new/", posted, follow=True)
     donation = Donation.objects.get()
     assert donation.amount_fen == 120_050
     html = r.content.decode()
@@ -96,17 +93,7 @@ def test_staff_record_a_donation_in_yuan_see_the_receipt_and_the_public_page_sho
     entry = Entry.objects.get(transaction=donation.transaction, account=services.fund_account(community))
     assert entry.amount == 120_050 and donation.transaction.kind == "deposit"
     # the same form posted again (a double click) records it once
-    c.post(
-        f"{BASE}/donations/new/",
-        {
-            "donor_kind": "native_abroad",
-            "donor_name": "旅欧侨胞陈先生",
-            "amount_fen": "1200.50",
-            "received_on": timezone.localdate().isoformat(),
-            "purpose": "助老",
-            "idempotency_key": "page-1",
-        },
-    )
+    c.post(f"{BASE}/donations/new/", posted)
     assert Donation.objects.count() == 1
     public = client_for(None, "en").get(f"{BASE}/").content.decode()
     assert donation.receipt_no in public and "旅欧侨胞陈先生" in public

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from linli.conftest import client_for
 from linli.consultation.tests.factories import resident_user
@@ -14,12 +14,6 @@ from linli.mediation.models import Agreement, Case, CaseMediator, CaseParty, Fol
 
 pytestmark = pytest.mark.django_db
 CASE = "/mediation/shibei/cases/{pk}/"
-
-
-@pytest.fixture(autouse=True)
-def english() -> Any:
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from linli.audit.models import AuditEntry
 from linli.conftest import client_for
@@ -16,12 +16,6 @@ from linli.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 SECRET = "加高走廊挡光"
-
-
-@pytest.fixture(autouse=True)
-def english() -> Any:
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 (never twice), expiry and withdrawal, and the audit rows of staff writes."""
 
 import datetime as dt
+import functools
 from typing import Any
 
 import pytest
@@ -272,28 +273,13 @@ def test_the_steward_sees_only_their_grid(users: dict[str, Any], estate: Estate)
 def test_staff_writes_leave_audit_rows(users: dict[str, Any], estate: Estate) -> None:
     admin = users["community_admin"]
     notice = services.notice_create(actor=admin, community=estate.community, title="t", body="b")
-    services.notice_update(
-        actor=admin,
-        notice=notice,
-        title="t2",
-        body="b2",
-        urgent=True,
-        pinned=False,
-        expires_at=None,
-        targets=NoticeTargets(buildings=[estate.b1]),
+    edit = functools.partial(
+        services.notice_update, actor=admin, notice=notice, urgent=True, pinned=False, expires_at=None
     )
+    edit(title="t2", body="b2", targets=NoticeTargets(buildings=[estate.b1]))
     services.notice_publish(actor=admin, notice=notice)
     with pytest.raises(Conflict):
-        services.notice_update(
-            actor=admin,
-            notice=notice,
-            title="t3",
-            body="b",
-            urgent=True,
-            pinned=False,
-            expires_at=None,
-            targets=NoticeTargets(),
-        )
+        edit(title="t3", body="b", targets=NoticeTargets())
     services.notice_withdraw(actor=admin, notice=notice)
     actions = list(
         AuditEntry.objects.filter(object_type="notices.notice", object_id=str(notice.pk))
