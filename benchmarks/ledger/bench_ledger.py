@@ -14,7 +14,8 @@ and `linli_bench_ledger`, migrated, where <clients> processes run each workload 
   caps, the award posted (on PostgreSQL all in one statement, the function `ledger_earn`);
 - market: a resident's whole purchase: `order_place` (product locked, stock taken, points held in escrow, the order
   and its code), `order_redeem` by the merchant's staff (merchant locked, escrow to the merchant), then
-  `order_refund` by the staff (points back, stock back): three ledger transactions, each counted.
+  `order_refund` by the staff (the points back from the merchant; the goods were handed over, so the stock
+  stays taken): three ledger transactions, each counted.
 Prints each rate and its ratio to both pgbench figures, and writes them to README.md here.
 """
 
@@ -344,13 +345,21 @@ first of five round trips to the COMMIT (and on a loaded machine the process hol
 for one statement. The first earning of a resident (or of a community) still takes the general path, which opens
 the accounts and stores the rules. Inside a caller's transaction (volunteering confirms a service record and earns
 in one) the lock lasts until that transaction commits.
-A purchase locks its product, takes the stock, holds the points in escrow and writes the order with a fresh code; a
-redemption locks the merchant and the order; a refund locks the product and the order and gives both back. Each is
-several statements in a transaction where a transfer is one (a cycle is about 35 statements, and the two
-notifications, written after each commit, are two more commits); each takes the community's escrow account's row
-lock at its posting and keeps it to its COMMIT, so purchases and redemptions queue on that row. What remains is
-those round trips and Python (Django's ORM and cursor wrapper, the audit row's JSON, the idempotency fingerprint)
-against pgbench's C client; moving the order's own writes into one function as earning's are is the next step.
+A purchase takes its stock by the statement that locks its product (and checks that it is on sale by an approved
+merchant), reads its accounts in one query, posts, writes the order with a fresh code and its audit row: 7
+statements with BEGIN and COMMIT. A redemption checks the staff member, locks the merchant and then the order (read
+with its product and resident), writes the resident's notification, reads the accounts, posts (the audit row
+written by `ledger_post`) and marks the order: 9. A refund checks the right (again on the locked order when its
+state changed since the caller read it, as here, where the staff refund the order as it was placed), gives the
+stock back unless the goods were handed over, tells the resident, reads the accounts, posts with the audit row and
+marks the order: 9. A cycle is 25 statements; it was 36, the two notifications among them, each then a commit of
+its own after the redemption or refund, now written inside it (and rolled back with it).
+`linli/ledger/tests/test_market_statements.py` pins the count of each step. Each step still takes the community's
+escrow account's row lock at its posting and keeps it to its COMMIT, one or two statements later (the order
+written and audited, or marked), so purchases and redemptions queue on that row. What remains against a
+transfer's one statement is these round trips and the Python around them; one function per step, as earning has
+(the product or merchant and the order locked, the stock, the posting, the order row, the audit row and the
+notification), is what the ⅓ needs.
 """
     )
 

@@ -1,4 +1,5 @@
-"""Telling people things: in-app, and by SMS through the configured sender, always after the commit."""
+"""Telling people things: in-app, and by SMS through the configured sender. Nothing is told of a change that rolls
+back: a notification is sent after the commit, or written in the transaction of the change (`notify_with_change`)."""
 
 from typing import Any
 
@@ -25,6 +26,14 @@ def notify(*, user: Any, title: str, body: str = "", url: str = "", community: A
             send_sms(user.mobile, f"{title} {body}".strip())
 
     transaction.on_commit(deliver)
+
+
+def notify_with_change(*, user: Any, title: str, body: str = "", url: str = "", community: Any = None) -> None:
+    """Write an in-app notification in the current transaction: it commits, or rolls back, with the change it tells
+    of, and costs no commit of its own (for the busy write paths). No SMS: a text cannot be taken back."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify_with_change must run inside the transaction of the change it tells of")
+    Notification.objects.create(user=user, community=community, title=title[:120], body=body, url=url)
 
 
 def notify_many(messages: list[dict[str, Any]]) -> None:

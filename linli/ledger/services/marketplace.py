@@ -2,17 +2,18 @@
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
-from linli.notifications.services import in_language_of, notify
+from linli.notifications.services import in_language_of, notify, notify_with_change
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
@@ -26,6 +27,7 @@ from ..models import (
     MAX_PRICE_POINTS,
     MAX_STOCK,
     Account,
+    AccountKind,
     Merchant,
     Order,
     Product,
@@ -190,10 +192,46 @@ def product_save(
 
 
 def _new_code() -> str:
-    while True:
-        code = f"{secrets.randbelow(10**10):010d}"
-        if not Order.objects.filter(code=code).exists():
-            return code
+    """Ten random digits. The unique index refuses a code already given; the order is then placed again with
+    another (`order_place`), which is cheaper than looking every code up first."""
+    return f"{secrets.randbelow(10**10):010d}"
+
+
+def _code_taken(exc: IntegrityError) -> bool:
+    message = str(exc)
+    return "ledger_order_code" in message or "ledger_order.code" in message
+
+
+# An account wanted for a posting: its holder ("resident", "merchant", "escrow" or "pool"), the holder's id (the
+# community's for escrow and pool), and how to open it when it is not there yet.
+Wanted = tuple[str, int, Callable[[str], Account]]
+
+
+def _accounts(wanted: list[Wanted], units: list[str]) -> dict[tuple[str, int, str], Account]:
+    """The accounts of the holders `wanted` in `units`, read in one query; one not opened yet is opened."""
+    found: dict[tuple[str, int, str], Account] = {}
+    if not units:
+        return found
+    match = Q()
+    for holder, pk, _open in wanted:
+        if holder == "resident":
+            match |= Q(resident_id=pk)
+        elif holder == "merchant":
+            match |= Q(merchant_id=pk)
+        else:
+            match |= Q(community_id=pk, kind=holder, code="")
+    for account in Account.objects.filter(match, unit__in=units):
+        if account.resident_id is not None:
+            found["resident", account.resident_id, account.unit] = account
+        elif account.merchant_id is not None:
+            found["merchant", account.merchant_id, account.unit] = account
+        else:
+            found[account.kind, account.community_id, account.unit] = account
+    for holder, pk, open_ in wanted:
+        for unit in units:
+            if (holder, pk, unit) not in found:
+                found[holder, pk, unit] = open_(unit)
+    return found
 
 
 def _order_legs(
@@ -201,17 +239,28 @@ def _order_legs(
 ) -> list[tuple[Account, int]]:
     """Legs that move `amounts` from the resident to `to` ("escrow" or "merchant") of the merchant's community;
     across communities, through both communities' pools, which records what one community owes the other."""
+    units = [unit for unit, amount in amounts.items() if amount > 0]
+    payee: Wanted = (
+        (AccountKind.ESCROW, merchant.community_id, lambda unit: escrow_account(merchant.community, unit))
+        if to == "escrow"
+        else (AccountKind.MERCHANT, merchant.pk, lambda unit: merchant_account(merchant, unit))
+    )
+    wanted = [(AccountKind.RESIDENT, order_resident.pk, lambda unit: resident_account(order_resident, unit)), payee]
+    across = order_resident.community_id != merchant.community_id
+    if across:
+        wanted.append(
+            (AccountKind.POOL, order_resident.community_id, lambda u: pool_account(order_resident.community, u))
+        )
+        wanted.append((AccountKind.POOL, merchant.community_id, lambda unit: pool_account(merchant.community, unit)))
+    accounts = _accounts(wanted, units)
     legs: list[tuple[Account, int]] = []
-    for unit, amount in amounts.items():
-        if amount <= 0:
-            continue
-        payer = resident_account(order_resident, unit)
-        payee = escrow_account(merchant.community, unit) if to == "escrow" else merchant_account(merchant, unit)
-        legs.append((payer, -amount))
-        if order_resident.community_id != merchant.community_id:
-            legs.append((pool_account(order_resident.community, unit), amount))
-            legs.append((pool_account(merchant.community, unit), -amount))
-        legs.append((payee, amount))
+    for unit in units:
+        amount = amounts[unit]
+        legs.append((accounts[AccountKind.RESIDENT, order_resident.pk, unit], -amount))
+        if across:
+            legs.append((accounts[AccountKind.POOL, order_resident.community_id, unit], amount))
+            legs.append((accounts[AccountKind.POOL, merchant.community_id, unit], -amount))
+        legs.append((accounts[payee[0], payee[1], unit], amount))
     return legs
 
 
@@ -244,14 +293,10 @@ def order_place(
     fingerprint = _fingerprint(op="order", resident=resident.pk, product=product.pk, quantity=quantity)
 
     def operation() -> Order:
-        # decided again on the locked product and the merchant as they are now (taken off sale meanwhile?), both
-        # read by the statement that locks the product
-        held = Product.objects.select_for_update(of=("self",)).select_related("merchant").get(pk=product.pk)
-        if not held.active or held.merchant.status != Merchant.Status.APPROVED:
-            raise DomainError(_("This product is not on sale."), code="not_on_sale")
-        if held.stock < quantity:
-            raise Conflict(_("Sorry, only %(n)s left in stock.") % {"n": held.stock}, code="out_of_stock")
-        points, fen = held.price_points * quantity, held.price_fen * quantity
+        # the stock is taken first: its statement locks the product, and decides again on it and its merchant as
+        # they are now (taken off sale meanwhile?); the product is locked before the accounts, as by a refund
+        name, price_points, price_fen = _take_stock(product.pk, quantity)
+        points, fen = price_points * quantity, price_fen * quantity
         if points > MAX_PRICE_POINTS * MAX_ORDER_QUANTITY or fen > MAX_PRICE_FEN * MAX_ORDER_QUANTITY:
             raise DomainError(_("This order is too large."), field="quantity", code="order_too_large")
         legs = _order_legs(resident, merchant, {str(Unit.POINTS): points, str(Unit.FEN): fen}, "escrow")
@@ -262,14 +307,13 @@ def order_place(
             fingerprint=fingerprint,
             legs=legs,
             actor=actor,
-            memo=f"{merchant.name} · {held.name} × {quantity}",
+            memo=f"{merchant.name} · {name} × {quantity}",
             now=now,
         )
-        Product.objects.filter(pk=held.pk).update(stock=F("stock") - quantity)
         order = Order.objects.create(
             community=community,
             merchant=merchant,
-            product=held,
+            product=product,
             resident=resident,
             quantity=quantity,
             points=points,
@@ -281,7 +325,38 @@ def order_place(
         _audit_txn(actor, txn, "order.place", order=order.pk)
         return order
 
-    return _once(community, key, fingerprint, operation, lambda txn: txn.order_paid, precheck=True)
+    for attempt in range(3):
+        try:
+            return _once(community, key, fingerprint, operation, lambda txn: txn.order_paid, precheck=True)
+        except IntegrityError as exc:  # the code drawn was taken: nothing was written, try with another
+            if attempt == 2 or not _code_taken(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+# Takes `quantity` from the stock of a product on sale by an approved merchant, in one statement that locks the
+# product's row; returns its name and prices as they are now, or no row (then `_take_stock` says why).
+_TAKE_STOCK_SQL = f"""UPDATE {Product._meta.db_table} SET stock = stock - %s
+    WHERE id = %s AND active AND stock >= %s
+        AND merchant_id IN (SELECT id FROM {Merchant._meta.db_table} WHERE status = %s)
+    RETURNING name, price_points, price_fen"""
+
+
+def _take_stock(product_id: int, quantity: int) -> tuple[str, int, int]:
+    """Take the stock of an order and return the product's name and prices, or refuse."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_STOCK_SQL, [quantity, product_id, quantity, Merchant.Status.APPROVED])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0], row[1], row[2]
+    held = Product.objects.select_for_update(of=("self",)).select_related("merchant").get(pk=product_id)
+    if not held.active or held.merchant.status != Merchant.Status.APPROVED:
+        raise DomainError(_("This product is not on sale."), code="not_on_sale")
+    if held.stock < quantity:
+        raise Conflict(_("Sorry, only %(n)s left in stock.") % {"n": held.stock}, code="out_of_stock")
+    # on sale and in stock after all (it changed between the two statements): take it now
+    Product.objects.filter(pk=held.pk).update(stock=F("stock") - quantity)
+    return held.name, held.price_points, held.price_fen
 
 
 def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime | None = None) -> Order:
@@ -289,25 +364,25 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
     if not rules.can_sell(actor, merchant):
         raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
     code = "".join(ch for ch in str(code) if ch.isdigit())
-    order = (
-        Order.objects.filter(merchant=merchant, code=code)
-        .select_related("resident__community", "resident__user")
-        .first()
-    )
-    if order is None:
-        raise NotFound(_("No order with this code at this merchant."), field="code", code="unknown_code")
     now = now or timezone.now()
     with transaction.atomic():
-        # The right to sell is decided again on the merchant's row as it is now (it may have been suspended since
-        # it was read); FOR NO KEY UPDATE, so that orders being placed meanwhile (which reference it) need not wait.
+        # The merchant's state is decided again on its row as it is now (it may have been suspended since it was
+        # read); FOR NO KEY UPDATE, so that orders being placed meanwhile (which reference it) need not wait.
         merchant = (
             Merchant.objects.select_for_update(no_key=True, of=("self",))
             .select_related("community")
             .get(pk=merchant.pk)
         )
-        if not rules.can_sell(actor, merchant):
+        if not merchant.is_open:
             raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
-        locked = Order.objects.select_for_update(of=("self",)).select_related("product").get(pk=order.pk)
+        locked = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("product", "resident__community", "resident__user")
+            .filter(merchant=merchant, code=code)
+            .first()
+        )
+        if locked is None:
+            raise NotFound(_("No order with this code at this merchant."), field="code", code="unknown_code")
         if locked.status == Order.Status.REDEEMED:
             raise Conflict(
                 _("This code was already redeemed on %(when)s.")
@@ -320,14 +395,29 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
             )
         if locked.status != Order.Status.PAID:
             raise Conflict(_("This order was refunded and cannot be redeemed."), code="refunded")
-        amounts = {Unit.POINTS: locked.points, Unit.FEN: locked.fen}
+        resident = locked.resident
+        if resident.user_id:  # written with the redemption, before its posting holds the escrow account
+            with in_language_of(resident.user):
+                title = _("Redeemed: %(product)s") % {"product": locked.product.name}
+            notify_with_change(
+                user=resident.user, community=resident.community, title=title, body=merchant.name, url="/market/orders/"
+            )
+        amounts = {str(Unit.POINTS): locked.points, str(Unit.FEN): locked.fen}
+        units = [unit for unit, amount in amounts.items() if amount]
+        accounts = _accounts(
+            [
+                (AccountKind.ESCROW, merchant.community_id, lambda unit: escrow_account(merchant.community, unit)),
+                (AccountKind.MERCHANT, merchant.pk, lambda unit: merchant_account(merchant, unit)),
+            ],
+            units,
+        )
         legs = []
-        for unit, amount in amounts.items():
-            if amount:
-                legs += [
-                    (escrow_account(merchant.community, unit), -amount),
-                    (merchant_account(merchant, unit), amount),
-                ]
+        for unit in units:
+            amount = amounts[unit]
+            legs += [
+                (accounts[AccountKind.ESCROW, merchant.community_id, unit], -amount),
+                (accounts[AccountKind.MERCHANT, merchant.pk, unit], amount),
+            ]
         txn = _post(
             community=merchant.community,
             kind=TransactionKind.REDEEM,
@@ -337,23 +427,13 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
             actor=actor,
             memo=f"{merchant.name} · {locked.product.name}",
             now=now,
+            audit=("order.redeem", {"order": locked.pk}),
         )
         locked.status = Order.Status.REDEEMED
         locked.redemption = txn
         locked.redeemed_at = now
         locked.redeemed_by = actor
         locked.save(update_fields=["status", "redemption", "redeemed_at", "redeemed_by"])
-        _audit_txn(actor, txn, "order.redeem", order=locked.pk)
-        if order.resident.user_id:
-            with in_language_of(order.resident.user):
-                title = _("Redeemed: %(product)s") % {"product": locked.product.name}
-            notify(
-                user=order.resident.user,
-                community=order.resident.community,
-                title=title,
-                body=merchant.name,
-                url="/market/orders/",
-            )
     return locked
 
 
@@ -364,17 +444,16 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
         raise NotAllowed(_("You may not refund this order."))
     now = now or timezone.now()
     with transaction.atomic():
-        product = Product.objects.select_for_update().get(pk=order.product_id)
         locked = (  # only the order's row: the merchant's is locked by a redemption, before its order
             Order.objects.select_for_update(of=("self",))
-            .select_related("community", "resident__community", "resident__user", "merchant__community")
+            .select_related("product", "community", "resident__community", "resident__user", "merchant__community")
             .get(pk=order.pk)
         )
         if locked.status == Order.Status.REFUNDED:
             return locked
-        # The state and the right are decided on the locked row: the order read before may have been redeemed
-        # meanwhile, and then its resident may no longer cancel it (the goods were handed over).
-        if not rules.can_refund_order(actor, locked):
+        # The state and the right are decided again on the locked row when the state changed since `order` was
+        # read (redeemed meanwhile): then its resident may no longer cancel it (the goods were handed over).
+        if locked.status != order.status and not rules.can_refund_order(actor, locked):
             if locked.status == Order.Status.REDEEMED:
                 raise Conflict(
                     _("This order has just been redeemed and can no longer be cancelled; ask the merchant."),
@@ -384,8 +463,17 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
         if locked.settlement_id is not None:
             raise Conflict(_("This order has been settled with the merchant and cannot be refunded here."))
         was_paid = locked.status == Order.Status.PAID
+        if was_paid:  # the stock comes back; the product is locked before the accounts, as by a purchase
+            Product.objects.filter(pk=locked.product_id).update(stock=F("stock") + locked.quantity)
+        resident, product = locked.resident, locked.product
+        if resident.user_id and resident.user_id != getattr(actor, "pk", None):
+            with in_language_of(resident.user):
+                title = _("Refunded: %(product)s") % {"product": product.name}
+            notify_with_change(
+                user=resident.user, community=resident.community, title=title, body=reason, url="/ledger/"
+            )
         amounts = {str(Unit.POINTS): locked.points, str(Unit.FEN): locked.fen}
-        legs = _negate(_order_legs(locked.resident, locked.merchant, amounts, "escrow" if was_paid else "merchant"))
+        legs = _negate(_order_legs(resident, locked.merchant, amounts, "escrow" if was_paid else "merchant"))
         txn = _post(
             community=locked.community,
             kind=TransactionKind.REFUND,
@@ -395,26 +483,14 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
             actor=actor,
             memo=reason or f"{locked.merchant.name} · {product.name}",
             now=now,
+            audit=("order.refund", {"order": locked.pk, "reason": reason}),
         )
-        if was_paid:
-            Product.objects.filter(pk=product.pk).update(stock=F("stock") + locked.quantity)
         locked.status = Order.Status.REFUNDED
         locked.refund = txn
         locked.refunded_at = now
         locked.save(update_fields=["status", "refund", "refunded_at"])
-        _audit_txn(actor, txn, "order.refund", order=locked.pk, reason=reason)
         for hook in payment_hooks.order_refunded:  # yuan paid through a provider goes back through it
             hook(order=locked, actor=actor, now=now)
-        if locked.resident.user_id and locked.resident.user_id != getattr(actor, "pk", None):
-            with in_language_of(locked.resident.user):
-                title = _("Refunded: %(product)s") % {"product": product.name}
-            notify(
-                user=locked.resident.user,
-                community=locked.resident.community,
-                title=title,
-                body=reason,
-                url="/ledger/",
-            )
     return locked
 
 

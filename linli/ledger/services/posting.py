@@ -103,13 +103,10 @@ def _once(
 
     The unique (community, key) index decides: the operation inserts its transaction row first thing, and a
     second attempt with the key waits for the first to commit, then fails on the index and replays it.
-    Operations that may refuse before writing (out of stock, nothing to settle) look the key up first
-    (`precheck`), so that a retry of a success is never refused. An operation that is `one_statement` on
-    PostgreSQL (a lone posting) runs as that statement's own transaction when no transaction is open."""
-    if precheck:
-        existing = _existing(community, key, fingerprint)
-        if existing is not None:
-            return replay(existing)
+    Operations that may refuse before writing (out of stock, nothing to settle) look the key up when they refuse
+    (`precheck`), so that a retry of a success is replayed, never refused, and a first call pays nothing for it.
+    An operation that is `one_statement` on PostgreSQL (a lone posting) runs as that statement's own transaction
+    when no transaction is open."""
     try:
         if one_statement and connection.vendor == "postgresql" and not connection.in_atomic_block:
             return operation()
@@ -118,6 +115,13 @@ def _once(
     except IntegrityError as exc:
         if "idempotency" not in str(exc):
             raise
+    except DomainError:
+        if not precheck:
+            raise
+        existing = _existing(community, key, fingerprint)
+        if existing is None:
+            raise
+        return replay(existing)
     existing = _existing(community, key, fingerprint)
     if existing is None:  # pragma: no cover - the clash was on the key, so the row is there
         raise Conflict(_("Please try again."))
