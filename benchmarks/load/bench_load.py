@@ -63,11 +63,11 @@ NOTES = """## Notes
   successful post sets (a browser would send it back and the next page would show and drop the message).
   Cancelling a booking redirects to "my bookings" whether or not it succeeded (the message says which), so a
   refused cancel is not counted as a failure; a refused order or booking is (it redirects elsewhere).
-- The write journeys act as WRITERS residents of the demo resident's community, each in a session of their own
+- The write journeys act as twenty residents (`WRITERS`) of the demo resident's community, each signed in
   (the benchmark gives them the demo password and 5,000 points from the community fund, in its own database), so
-  that their orders and bookings lock different accounts and households, as a community's residents would. Runs
-  before this one ordered and booked as the demo's one resident: most of its bookings were refused (the slot
-  already held by another virtual user).
+  that their orders and bookings lock different accounts and households, as a community's residents would. A paid
+  service's booking holds the place and shows its payment page, which the journey reads. Runs before 2026-12-07
+  booked as the demo's one resident and counted that redirect to the payment page as a refusal.
 - The server runs as production does with Redis (`REDIS_URL`, a private redis-server started for the run when
   one is installed): sessions are read from the shared cache, so a signed-in page no longer reads its session
   from the database (one query of the 7–16 each page makes).
