@@ -140,12 +140,17 @@ def resident_create(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _resident_to_change(request: HttpRequest, code: str, pk: int) -> tuple[Community, Resident]:
+    """The community and its resident, for a user who may change residents there."""
     community = community_get(code=code, user=request.user)
     if not rules.can_edit_residents(request.user, community):
         raise NotAllowed(_("You may not change residents in this community."))
-    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    return community, selectors.resident_get(user=request.user, community=community, pk=pk)
+
+
+@login_required
+def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community, resident = _resident_to_change(request, code, pk)
     form = ResidentForm(request.POST or None, community=community, editing=True, initial=resident_initial(resident))
     if request.method == "POST" and form.is_valid():
         changes = _resident_data(form)
@@ -175,10 +180,7 @@ def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resident_move_out(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    if not rules.can_edit_residents(request.user, community):
-        raise NotAllowed(_("You may not change residents in this community."))
-    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    community, resident = _resident_to_change(request, code, pk)
     form = MoveOutForm(request.POST)
     if form.is_valid():
         cancelled: list[str] = []
@@ -203,10 +205,7 @@ def resident_move_out(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resident_move_back(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    if not rules.can_edit_residents(request.user, community):
-        raise NotAllowed(_("You may not change residents in this community."))
-    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    community, resident = _resident_to_change(request, code, pk)
     form = MoveBackForm(request.POST)
     if form.is_valid():
         try:
