@@ -15,6 +15,7 @@ from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.core.uploads import upload_read
 from linli.ledger import selectors as ledger_selectors
+from linli.people.models import Resident
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
@@ -343,8 +344,7 @@ def balance_withdraw(request: HttpRequest, payload: BalanceWithdrawIn) -> Status
 def counter_withdraw(request: HttpRequest, code: str, payload: CounterWithdrawIn) -> Status[Any]:
     """The front desk hands back what was paid in at the counter (refunds with provider `counter`) and sends the
     rest back through the gateway."""
-    community = community_get(code=code, user=request.user)
-    resident = selectors.resident_at_counter(user=request.user, community=community, who=payload.resident)
+    resident = _at_counter(request, code, payload.resident)
     refunds = stored_value.balance_withdraw(
         actor=request.user, resident=resident, amount_fen=payload.amount_fen, at_counter=True
     )
@@ -357,12 +357,19 @@ def counter_withdraw(request: HttpRequest, code: str, payload: CounterWithdrawIn
     summary="Top up a resident's balance at the counter",
 )
 def counter_topup(request: HttpRequest, code: str, payload: CounterTopupIn) -> Status[Any]:
-    community = community_get(code=code, user=request.user)
-    resident = selectors.resident_at_counter(user=request.user, community=community, who=payload.resident)
     payment = stored_value.topup_at_counter(
-        actor=request.user, resident=resident, amount_fen=payload.amount_fen, method=payload.method
+        actor=request.user,
+        resident=_at_counter(request, code, payload.resident),
+        amount_fen=payload.amount_fen,
+        method=payload.method,
     )
     return Status(201, payment_out(payment))
+
+
+def _at_counter(request: HttpRequest, code: str, who: str) -> Resident:
+    """The resident the front desk names (mobile number, or full name when unique) in the counter's community."""
+    community = community_get(code=code, user=request.user)
+    return selectors.resident_at_counter(user=request.user, community=community, who=who)
 
 
 def policy_out(user: Any, community: Any) -> dict[str, Any]:
