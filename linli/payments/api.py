@@ -69,13 +69,7 @@ def payment_out(p: Payment) -> dict[str, Any]:
         "created_at": p.created_at,
         "paid_at": p.paid_at,
         "refunds": [
-            {
-                "out_refund_no": r.out_refund_no,
-                "amount_fen": r.amount_fen,
-                "status": r.status,
-                "reason": r.reason,
-                "created_at": r.created_at,
-            }
+            {k: getattr(r, k) for k in ("out_refund_no", "amount_fen", "status", "reason", "created_at")}
             for r in p.refunds.all()
         ],
     }
@@ -84,18 +78,12 @@ def payment_out(p: Payment) -> dict[str, Any]:
 def recon_out(r: Reconciliation) -> dict[str, Any]:
     return {
         "id": r.pk,
-        "provider": r.provider,
-        "day": r.day,
-        "lines": r.lines,
-        "matched": r.matched,
+        **{k: getattr(r, k) for k in ("provider", "day", "lines", "matched")},
         "differences": [
             {
                 "kind": d.kind,
                 "kind_label": d.get_kind_display(),
-                "trade_no": d.trade_no,
-                "ours_fen": d.ours_fen,
-                "theirs_fen": d.theirs_fen,
-                "transaction_id": d.transaction_id,
+                **{k: getattr(d, k) for k in ("trade_no", "ours_fen", "theirs_fen", "transaction_id")},
             }
             for d in r.differences.all()
         ],
@@ -317,10 +305,7 @@ def withdraw_out(resident: Any, refunds: list[Any]) -> dict[str, Any]:
                 "out_refund_no": r.out_refund_no,
                 "out_trade_no": r.payment.out_trade_no,
                 "provider": r.payment.provider,
-                "amount_fen": r.amount_fen,
-                "status": r.status,
-                "reason": r.reason,
-                "created_at": r.created_at,
+                **{k: getattr(r, k) for k in ("amount_fen", "status", "reason", "created_at")},
             }
             for r in refunds
         ],

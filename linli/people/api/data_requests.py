@@ -16,14 +16,9 @@ from .common import router
 def data_request_out(found: DataRequest, *, staff: bool = False) -> dict[str, Any]:
     return {
         "id": found.pk,
-        "kind": found.kind,
-        "status": found.status,
-        "resident_id": found.resident_id,
+        **{k: getattr(found, k) for k in ("kind", "status", "resident_id")},
         "resident": found.resident.name if staff else "",
-        "reason": found.reason,
-        "answer": found.answer,
-        "created_at": found.created_at,
-        "handled_at": found.handled_at,
+        **{k: getattr(found, k) for k in ("reason", "answer", "created_at", "handled_at")},
     }
 
 
