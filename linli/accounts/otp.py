@@ -2,6 +2,7 @@
 
 import datetime as dt
 import secrets
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -15,24 +16,41 @@ from linli.notifications.services import notify_sms
 from .models import OneTimeCode, User
 
 
+class _Code(NamedTuple):
+    plain: str
+    hashed: str
+
+
+def _new_code() -> _Code:
+    """Six random digits and their hash (made before any transaction: hashing is slow on purpose)."""
+    plain = f"{secrets.randbelow(1_000_000):06d}"
+    return _Code(plain, make_password(plain))
+
+
+def _code_send(code: _Code, *, mobile: str, purpose: str, now: dt.datetime, message: str) -> None:
+    """Store the code for `mobile` and send it by SMS; `message` holds the code as %(code)s, the minutes as %(m)d."""
+    OneTimeCode.objects.create(
+        mobile=mobile,
+        purpose=purpose,
+        code_hash=code.hashed,
+        expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
+    )
+    notify_sms(mobile=mobile, text=message % {"code": code.plain, "m": settings.OTP_TTL_SECONDS // 60})
+
+
 def otp_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
     """Make a code for an active account and send it by SMS (after the commit). False when there is no account."""
     now = now or timezone.now()
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    code_hash = make_password(code)
+    code = _new_code()
     with transaction.atomic():
         if not User.objects.filter(mobile=mobile, is_active=True).exists():
             return False
-        OneTimeCode.objects.create(
+        _code_send(
+            code,
             mobile=mobile,
             purpose=OneTimeCode.Purpose.LOGIN,
-            code_hash=code_hash,
-            expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
-        )
-        minutes = settings.OTP_TTL_SECONDS // 60
-        notify_sms(
-            mobile=mobile,
-            text=_("Your Linli login code is %(code)s, valid for %(m)d minutes.") % {"code": code, "m": minutes},
+            now=now,
+            message=_("Your Linli login code is %(code)s, valid for %(m)d minutes."),
         )
     return True
 
@@ -46,8 +64,7 @@ def signup_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
     """Send a sign-up code to a number with no account. A number that has one is told by SMS to sign in instead:
     only its owner learns that, the page that asked answers the same either way. True when a code was sent."""
     now = now or timezone.now()
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    code_hash = make_password(code)
+    code = _new_code()
     with transaction.atomic():
         if User.objects.filter(mobile=mobile).exists():
             notify_sms(
@@ -56,15 +73,11 @@ def signup_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
                 % {"url": site_link(reverse("accounts:otp_login"))},
             )
             return False
-        OneTimeCode.objects.create(
+        _code_send(
+            code,
             mobile=mobile,
             purpose=OneTimeCode.Purpose.SIGNUP,
-            code_hash=code_hash,
-            expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
-        )
-        minutes = settings.OTP_TTL_SECONDS // 60
-        notify_sms(
-            mobile=mobile,
-            text=_("Your Linli sign-up code is %(code)s, valid for %(m)d minutes.") % {"code": code, "m": minutes},
+            now=now,
+            message=_("Your Linli sign-up code is %(code)s, valid for %(m)d minutes."),
         )
     return True

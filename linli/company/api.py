@@ -57,16 +57,11 @@ def posting_out(p: Posting) -> dict[str, Any]:
 
 def settlement_out(s: Settlement) -> dict[str, Any]:
     def side(name: str, community: Community) -> dict[str, Any]:
+        amounts = ("fen", "points", "points_fen", "uses", "uses_fen", "owes_fen", "confirmed_at")
         return {
             "community": community.code,
             "name": community.name,
-            "fen": getattr(s, f"{name}_fen"),
-            "points": getattr(s, f"{name}_points"),
-            "points_fen": getattr(s, f"{name}_points_fen"),
-            "uses": getattr(s, f"{name}_uses"),
-            "uses_fen": getattr(s, f"{name}_uses_fen"),
-            "owes_fen": getattr(s, f"{name}_owes_fen"),
-            "confirmed_at": getattr(s, f"{name}_confirmed_at"),
+            **{k: getattr(s, f"{name}_{k}") for k in amounts},
         }
 
     return {
@@ -106,9 +101,7 @@ def statement(request: HttpRequest, code: str, month: str = "") -> dict[str, Any
         return {
             "facility_id": x.facility_id,
             "space": x.name,
-            "nature": x.nature,
-            "nature_label": x.nature_label,
-            "revenue_fen": x.revenue_fen,
+            **{k: getattr(x, k) for k in ("nature", "nature_label", "revenue_fen")},
             "expense_fen": x.support_fen,
             "net_fen": x.net_fen,
             "entries": x.entries,

@@ -52,7 +52,8 @@ def ledger_settings(community: Community) -> LedgerSettings:
     return LedgerSettings.objects.filter(community=community).first() or LedgerSettings(community=community)
 
 
-def _default_rules(community: Community) -> list[EarningRule]:
+def default_rules(community: Community) -> list[EarningRule]:
+    """The default earning rules for the community, unsaved, by code."""
     rules_ = [
         EarningRule(
             community=community,
@@ -69,7 +70,7 @@ def _default_rules(community: Community) -> list[EarningRule]:
 
 def earning_rules(community: Community) -> list[EarningRule]:
     """The community's earning rules; the defaults (unsaved, stored on first use) until then."""
-    return list(EarningRule.objects.filter(community=community)) or _default_rules(community)
+    return list(EarningRule.objects.filter(community=community)) or default_rules(community)
 
 
 def earning_rule_find(community: Community, code: str) -> EarningRule | None:

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import buttons_on
+from linli.core.buttons import buttons_on, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id, parse_year
 from linli.people.selectors import elders_helped_by, resident_of_user, resident_whose_points
+from linli.places.models import Community
 from linli.places.selectors import community_get
 
 from . import exports, rules, selectors, services
@@ -290,16 +291,13 @@ def merchant_apply(request: HttpRequest) -> HttpResponse:
     resident = resident_of_user(user=request.user)
     initial = {"community": resident.community.code} if resident else {}
     form = MerchantApplyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            merchant = services.merchant_apply(actor=request.user, **data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Application sent. The community will review it."))
-            return redirect("ledger:merchant_home", pk=merchant.pk)
-    return render(request, "ledger/merchant_apply.html", {"form": form})
+    return submit(
+        request,
+        form,
+        lambda data: services.merchant_apply(actor=request.user, **data),
+        done=_("Application sent. The community will review it."),
+        then=lambda merchant: reverse("ledger:merchant_home", kwargs={"pk": merchant.pk}),
+    ) or render(request, "ledger/merchant_apply.html", {"form": form})
 
 
 @login_required
@@ -333,18 +331,20 @@ def product_edit(request: HttpRequest, pk: int, product_id: int | None = None) -
         else None
     )
     form = ProductForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.product_save(actor=request.user, merchant=merchant, product=product, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Product saved."))
-            return redirect("ledger:merchant_products", pk=merchant.pk)
-    return render(request, "ledger/product_form.html", {"merchant": merchant, "product": product, "form": form})
+    return submit(
+        request,
+        form,
+        lambda data: services.product_save(actor=request.user, merchant=merchant, product=product, **data),
+        done=_("Product saved."),
+        then=reverse("ledger:merchant_products", kwargs={"pk": merchant.pk}),
+    ) or render(request, "ledger/product_form.html", {"merchant": merchant, "product": product, "form": form})
 
 
 # --- staff: earning rules and the points policy ---------------------------------------------------------------
+
+
+def _books_url(community: Community) -> str:
+    return reverse("ledger:books", kwargs={"code": community.code})
 
 
 def _managed(request: HttpRequest, code: str) -> Any:
@@ -358,15 +358,13 @@ def _managed(request: HttpRequest, code: str) -> Any:
 def earning_rule_new(request: HttpRequest, code: str) -> HttpResponse:
     community = _managed(request, code)
     form = NewEarningRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule = services.earning_rule_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The earning rule “%(name)s” is added.") % {"name": rule.label})
-            return redirect("ledger:books", code=community.code)
-    return render(request, "ledger/rule_form.html", {"community": community, "rule": None, "form": form})
+    return submit(
+        request,
+        form,
+        lambda data: services.earning_rule_create(actor=request.user, community=community, **data),
+        done=lambda rule: _("The earning rule “%(name)s” is added.") % {"name": rule.label},
+        then=_books_url(community),
+    ) or render(request, "ledger/rule_form.html", {"community": community, "rule": None, "form": form})
 
 
 @login_required
@@ -377,17 +375,15 @@ def earning_rule_edit(request: HttpRequest, code: str, rule_code: str) -> HttpRe
         raise NotFound(_("There is no earning rule “%(code)s” in this community.") % {"code": rule_code})
     fields = ("name", "points", "daily_cap", "monthly_cap", "yearly_cap", "funding_code", "enabled")
     form = EarningRuleForm(request.POST or None, initial={f: getattr(rule, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        changes = dict(form.cleaned_data)
-        changes["name"] = changes["name"].strip()
-        try:
-            services.earning_rule_update(actor=request.user, rule=rule, **changes)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Earning rule saved."))
-            return redirect("ledger:books", code=community.code)
-    return render(request, "ledger/rule_form.html", {"community": community, "rule": rule, "form": form})
+    return submit(
+        request,
+        form,
+        lambda data: services.earning_rule_update(
+            actor=request.user, rule=rule, **{**data, "name": data["name"].strip()}
+        ),
+        done=_("Earning rule saved."),
+        then=_books_url(community),
+    ) or render(request, "ledger/rule_form.html", {"community": community, "rule": rule, "form": form})
 
 
 @login_required
@@ -396,12 +392,10 @@ def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
     policy = selectors.ledger_settings(community)
     fields = ("fen_per_point", "expiry_enabled", "expiry_years", "expiry_notice_days")
     form = PolicyForm(request.POST or None, initial={f: getattr(policy, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ledger_settings_update(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Points policy saved."))
-            return redirect("ledger:books", code=community.code)
-    return render(request, "ledger/policy_form.html", {"community": community, "form": form})
+    return submit(
+        request,
+        form,
+        lambda data: services.ledger_settings_update(actor=request.user, community=community, **data),
+        done=_("Points policy saved."),
+        then=_books_url(community),
+    ) or render(request, "ledger/policy_form.html", {"community": community, "form": form})

@@ -15,6 +15,7 @@ from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.core.uploads import upload_read
 from linli.ledger import selectors as ledger_selectors
+from linli.people.models import Resident
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
@@ -68,13 +69,7 @@ def payment_out(p: Payment) -> dict[str, Any]:
         "created_at": p.created_at,
         "paid_at": p.paid_at,
         "refunds": [
-            {
-                "out_refund_no": r.out_refund_no,
-                "amount_fen": r.amount_fen,
-                "status": r.status,
-                "reason": r.reason,
-                "created_at": r.created_at,
-            }
+            {k: getattr(r, k) for k in ("out_refund_no", "amount_fen", "status", "reason", "created_at")}
             for r in p.refunds.all()
         ],
     }
@@ -83,18 +78,12 @@ def payment_out(p: Payment) -> dict[str, Any]:
 def recon_out(r: Reconciliation) -> dict[str, Any]:
     return {
         "id": r.pk,
-        "provider": r.provider,
-        "day": r.day,
-        "lines": r.lines,
-        "matched": r.matched,
+        **{k: getattr(r, k) for k in ("provider", "day", "lines", "matched")},
         "differences": [
             {
                 "kind": d.kind,
                 "kind_label": d.get_kind_display(),
-                "trade_no": d.trade_no,
-                "ours_fen": d.ours_fen,
-                "theirs_fen": d.theirs_fen,
-                "transaction_id": d.transaction_id,
+                **{k: getattr(d, k) for k in ("trade_no", "ours_fen", "theirs_fen", "transaction_id")},
             }
             for d in r.differences.all()
         ],
@@ -316,10 +305,7 @@ def withdraw_out(resident: Any, refunds: list[Any]) -> dict[str, Any]:
                 "out_refund_no": r.out_refund_no,
                 "out_trade_no": r.payment.out_trade_no,
                 "provider": r.payment.provider,
-                "amount_fen": r.amount_fen,
-                "status": r.status,
-                "reason": r.reason,
-                "created_at": r.created_at,
+                **{k: getattr(r, k) for k in ("amount_fen", "status", "reason", "created_at")},
             }
             for r in refunds
         ],
@@ -343,8 +329,7 @@ def balance_withdraw(request: HttpRequest, payload: BalanceWithdrawIn) -> Status
 def counter_withdraw(request: HttpRequest, code: str, payload: CounterWithdrawIn) -> Status[Any]:
     """The front desk hands back what was paid in at the counter (refunds with provider `counter`) and sends the
     rest back through the gateway."""
-    community = community_get(code=code, user=request.user)
-    resident = selectors.resident_at_counter(user=request.user, community=community, who=payload.resident)
+    resident = _at_counter(request, code, payload.resident)
     refunds = stored_value.balance_withdraw(
         actor=request.user, resident=resident, amount_fen=payload.amount_fen, at_counter=True
     )
@@ -357,12 +342,19 @@ def counter_withdraw(request: HttpRequest, code: str, payload: CounterWithdrawIn
     summary="Top up a resident's balance at the counter",
 )
 def counter_topup(request: HttpRequest, code: str, payload: CounterTopupIn) -> Status[Any]:
-    community = community_get(code=code, user=request.user)
-    resident = selectors.resident_at_counter(user=request.user, community=community, who=payload.resident)
     payment = stored_value.topup_at_counter(
-        actor=request.user, resident=resident, amount_fen=payload.amount_fen, method=payload.method
+        actor=request.user,
+        resident=_at_counter(request, code, payload.resident),
+        amount_fen=payload.amount_fen,
+        method=payload.method,
     )
     return Status(201, payment_out(payment))
+
+
+def _at_counter(request: HttpRequest, code: str, who: str) -> Resident:
+    """The resident the front desk names (mobile number, or full name when unique) in the counter's community."""
+    community = community_get(code=code, user=request.user)
+    return selectors.resident_at_counter(user=request.user, community=community, who=who)
 
 
 def policy_out(user: Any, community: Any) -> dict[str, Any]:

@@ -4,22 +4,26 @@ the books keeper reconciles the provider's statement; and the provider's notify 
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import press, submit
 from linli.core.errors import DomainError, NotFound
 from linli.core.parsing import parse_date, parse_id
 from linli.core.uploads import upload_read
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger.money import price_of, yuan
 from linli.ledger.qr import qr_svg
+from linli.people.models import Resident
 from linli.people.selectors import resident_of_user
 from linli.places.selectors import community_get
 
@@ -36,7 +40,7 @@ from .forms import (
     WithdrawForm,
     to_fen,
 )
-from .models import Payment
+from .models import Payment, Reconciliation, Refund
 from .providers import COUNTER, BadNotification, ProviderError, provider_choices
 from .providers.simulated import SimulatedGateway
 from .purposes import HANDLERS, handler_for
@@ -132,13 +136,12 @@ def check(request: HttpRequest, out_trade_no: str) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, out_trade_no: str) -> HttpResponse:
     payment = selectors.payment_get(user=request.user, out_trade_no=out_trade_no)
-    try:
-        services.payment_cancel(actor=request.user, payment=payment)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Payment cancelled; nothing was charged."))
-    return redirect("payments:pay", out_trade_no=payment.out_trade_no)
+    return press(
+        request,
+        lambda _data: services.payment_cancel(actor=request.user, payment=payment),
+        done=_("Payment cancelled; nothing was charged."),
+        back=_receipt_url(payment),
+    )
 
 
 @login_required
@@ -180,24 +183,27 @@ def counter(request: HttpRequest, code: str) -> HttpResponse:
         for p in selectors.counter_products(user=request.user, community=community)
     ]
     form = CounterForm(request.POST or None, products=products)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
-            product = selectors.counter_product_get(user=request.user, community=community, pk=data["product"])
-            payment = services.counter_take(
-                actor=request.user,
-                resident=resident,
-                product=product,
-                quantity=data["quantity"],
-                method=data["method"],
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        else:
-            messages.success(request, _("Paid. Receipt %(no)s.") % {"no": payment.receipt_no})
-            return redirect("payments:pay", out_trade_no=payment.out_trade_no)
-    return render(request, "payments/counter.html", {"community": community, "form": form, "key": uuid.uuid4().hex})
+
+    def take(data: dict[str, Any]) -> Payment:
+        return services.counter_take(
+            actor=request.user,
+            resident=selectors.resident_at_counter(user=request.user, community=community, who=data["resident"]),
+            product=selectors.counter_product_get(user=request.user, community=community, pk=data["product"]),
+            quantity=data["quantity"],
+            method=data["method"],
+        )
+
+    return submit(request, form, take, done=_receipt_said, then=_receipt_url) or render(
+        request, "payments/counter.html", {"community": community, "form": form, "key": uuid.uuid4().hex}
+    )
+
+
+def _receipt_said(payment: Payment) -> str:
+    return _("Paid. Receipt %(no)s.") % {"no": payment.receipt_no}
+
+
+def _receipt_url(payment: Payment) -> str:
+    return reverse("payments:pay", kwargs={"out_trade_no": payment.out_trade_no})
 
 
 @login_required
@@ -227,18 +233,20 @@ def reconcile(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     items = selectors.reconciliations(user=request.user, community=community)
     form = ReconcileForm(request.POST or None, request.FILES or None, providers=provider_choices())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            content = upload_read(data["file"], max_bytes=STATEMENT_MAX_BYTES, field="file")
-            recon = services.reconciliation_import(
-                actor=request.user, community=community, provider=data["provider"], day=data["day"], content=content
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        else:
-            return redirect("payments:reconciliation", code=community.code, pk=recon.pk)
-    return render(
+
+    def statement_import(data: dict[str, Any]) -> Reconciliation:
+        content = upload_read(data["file"], max_bytes=STATEMENT_MAX_BYTES, field="file")
+        return services.reconciliation_import(
+            actor=request.user, community=community, provider=data["provider"], day=data["day"], content=content
+        )
+
+    return submit(
+        request,
+        form,
+        statement_import,
+        done=None,
+        then=lambda recon: reverse("payments:reconciliation", kwargs={"code": community.code, "pk": recon.pk}),
+    ) or render(
         request,
         "payments/reconcile.html",
         {
@@ -332,20 +340,15 @@ def stored_value_policy(request: HttpRequest, code: str) -> HttpResponse:
     form = StoredValuePolicyForm(
         request.POST or None, initial={"enabled": policy.enabled, "limit": Decimal(policy.limit_fen) / 100}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            stored_value.stored_value_policy_set(
-                actor=request.user,
-                community=community,
-                enabled=form.cleaned_data["enabled"],
-                limit_fen=to_fen(form.cleaned_data["limit"]) or 0,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("payments:stored_value", code=community.code)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: stored_value.stored_value_policy_set(
+            actor=request.user, community=community, enabled=data["enabled"], limit_fen=to_fen(data["limit"]) or 0
+        ),
+        done=_("Saved."),
+        then=reverse("payments:stored_value", kwargs={"code": community.code}),
+    ) or render(
         request,
         "payments/stored_value.html",
         {
@@ -370,38 +373,37 @@ def counter_topup(request: HttpRequest, code: str) -> HttpResponse:
     withdraw = CounterWithdrawForm(
         request.POST if request.method == "POST" and action == "withdraw" else None, prefix="withdraw"
     )
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
-            payment = stored_value.topup_at_counter(
-                actor=request.user, resident=resident, amount_fen=to_fen(data["amount"]) or 0, method=data["method"]
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        else:
-            messages.success(request, _("Paid. Receipt %(no)s.") % {"no": payment.receipt_no})
-            return redirect("payments:pay", out_trade_no=payment.out_trade_no)
-    if withdraw.is_bound and withdraw.is_valid():
-        data = withdraw.cleaned_data
-        try:
-            resident = selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
-            refunds = stored_value.balance_withdraw(
-                actor=request.user, resident=resident, amount_fen=to_fen(data["amount"]), at_counter=True
-            )
-        except DomainError as exc:
-            withdraw.add_error(exc.field if exc.field in withdraw.fields else None, str(exc.message))
-        else:
-            messages.success(
-                request,
-                _("Hand back %(cash)s; %(rest)s goes back the way it was paid.")
-                % {
-                    "cash": yuan(sum(r.amount_fen for r in refunds if r.payment.provider == COUNTER)),
-                    "rest": yuan(sum(r.amount_fen for r in refunds if r.payment.provider != COUNTER)),
-                },
-            )
-            return redirect("payments:counter_topup", code=community.code)
-    return render(
+
+    def resident_of(data: dict[str, Any]) -> Resident:
+        return selectors.resident_at_counter(user=request.user, community=community, who=data["resident"])
+
+    def handed_back(refunds: list[Refund]) -> str:
+        return _("Hand back %(cash)s; %(rest)s goes back the way it was paid.") % {
+            "cash": yuan(sum(r.amount_fen for r in refunds if r.payment.provider == COUNTER)),
+            "rest": yuan(sum(r.amount_fen for r in refunds if r.payment.provider != COUNTER)),
+        }
+
+    answered = submit(
+        request,
+        form,
+        lambda data: stored_value.topup_at_counter(
+            actor=request.user,
+            resident=resident_of(data),
+            amount_fen=to_fen(data["amount"]) or 0,
+            method=data["method"],
+        ),
+        done=_receipt_said,
+        then=_receipt_url,
+    ) or submit(
+        request,
+        withdraw,
+        lambda data: stored_value.balance_withdraw(
+            actor=request.user, resident=resident_of(data), amount_fen=to_fen(data["amount"]), at_counter=True
+        ),
+        done=handed_back,
+        then=reverse("payments:counter_topup", kwargs={"code": community.code}),
+    )
+    return answered or render(
         request,
         "payments/counter_topup.html",
         {

@@ -86,17 +86,12 @@ class ResidentForm(forms.Form):
 
 def resident_initial(resident: Resident) -> dict[str, Any]:
     return {
-        "name": resident.name,
-        "mobile": resident.mobile,
-        "sex": resident.sex,
-        "birth_date": resident.birth_date,
+        **{k: getattr(resident, k) for k in ("name", "mobile", "sex", "birth_date")},
         "household": str(resident.household_id or ""),
-        "relation_to_head": resident.relation_to_head,
-        "residence": resident.residence,
-        "hukou_address": resident.hukou_address,
-        "moved_in_on": resident.moved_in_on,
-        "is_owner": resident.is_owner,
-        "is_party_member": resident.is_party_member,
+        **{
+            k: getattr(resident, k)
+            for k in ("relation_to_head", "residence", "hukou_address", "moved_in_on", "is_owner", "is_party_member")
+        },
         "tags": [t.code for t in resident.tags.all()],
         "note": resident.note,
     }

@@ -371,24 +371,26 @@ def _write_chunk(
             resident.pk = pks[resident.id_number_digest]
     for o, resident in zip(creates, new_residents, strict=True):
         o.resident_id = resident.pk
-    audits = []
+    audits: list[AuditEntry] = []
     links = []
+
+    def audit_entry(action: str, resident_id: Any, **values: Any) -> AuditEntry:
+        """The audit row of one resident the chunk writes, by this import (`via`)."""
+        row = audit_row(
+            actor=actor,
+            action=action,
+            object_type="people.resident",
+            object_id=str(resident_id),
+            community=community,
+            via=via,
+            **values,
+        )
+        return AuditEntry(**row)
+
     for o in creates:
         target = _resolve(o.target, ids)
         links += [through(resident_id=o.resident_id, sensitivetag_id=tag_ids[c]) for c in target.get("tags", [])]
-        audits.append(
-            AuditEntry(
-                **audit_row(
-                    actor=actor,
-                    action="resident.create",
-                    object_type="people.resident",
-                    object_id=str(o.resident_id),
-                    community=community,
-                    after=_audit_values({**target, "row": o.number}),
-                    via=via,
-                )
-            )
-        )
+        audits.append(audit_entry("resident.create", o.resident_id, after=_audit_values({**target, "row": o.number})))
     if updates:
         olds = {
             r.pk: r for r in Resident.objects.filter(pk__in=[o.resident_id for o in updates]).prefetch_related("tags")
@@ -412,17 +414,11 @@ def _write_chunk(
             resident.updated_at = now
             after = {k: target[k] for k in o.changes}
             audits.append(
-                AuditEntry(
-                    **audit_row(
-                        actor=actor,
-                        action="resident.update",
-                        object_type="people.resident",
-                        object_id=str(resident.pk),
-                        community=community,
-                        before=_audit_values(before),
-                        after=_audit_values({**after, "changed": sorted(o.changes), "row": o.number}),
-                        via=via,
-                    )
+                audit_entry(
+                    "resident.update",
+                    resident.pk,
+                    before=_audit_values(before),
+                    after=_audit_values({**after, "changed": sorted(o.changes), "row": o.number}),
                 )
             )
         if fields:

@@ -86,13 +86,7 @@ def _masked(name: str) -> str:
 def product_out(p: Product) -> dict[str, Any]:
     return {
         "id": p.pk,
-        "name": p.name,
-        "kind": p.kind,
-        "description": p.description,
-        "price_points": p.price_points,
-        "price_fen": p.price_fen,
-        "stock": p.stock,
-        "active": p.active,
+        **{k: getattr(p, k) for k in ("name", "kind", "description", "price_points", "price_fen", "stock", "active")},
         "merchant_id": p.merchant_id,
         "merchant": p.merchant.name,
         "merchant_kind": p.merchant.kind,
@@ -128,17 +122,9 @@ def merchant_out(m: Merchant) -> dict[str, Any]:
     return {
         "id": m.pk,
         "community": m.community.code,
-        "name": m.name,
-        "kind": m.kind,
-        "description": m.description,
-        "address": m.address,
-        "contact_mobile": m.contact_mobile,
-        "status": m.status,
+        **{k: getattr(m, k) for k in ("name", "kind", "description", "address", "contact_mobile", "status")},
         "status_label": str(m.get_status_display()),
-        "open_to_all_communities": m.open_to_all_communities,
-        "settles_with": m.settles_with,
-        "applied_at": m.applied_at,
-        "decided_at": m.decided_at,
+        **{k: getattr(m, k) for k in ("open_to_all_communities", "settles_with", "applied_at", "decided_at")},
     }
 
 
@@ -157,18 +143,11 @@ def settlement_out(s: Settlement) -> dict[str, Any]:
     }
 
 
+_RULE_FIELDS = ("code", "label", "name", "points", "daily_cap", "monthly_cap", "yearly_cap", "funding_code", "enabled")
+
+
 def rule_out(r: EarningRule) -> dict[str, Any]:
-    return {
-        "code": r.code,
-        "label": r.label,
-        "name": r.name,
-        "points": r.points,
-        "daily_cap": r.daily_cap,
-        "monthly_cap": r.monthly_cap,
-        "yearly_cap": r.yearly_cap,
-        "funding_code": r.funding_code,
-        "enabled": r.enabled,
-    }
+    return {k: getattr(r, k) for k in _RULE_FIELDS}
 
 
 def policy_out(p: LedgerSettings) -> dict[str, Any]:
@@ -183,12 +162,7 @@ def policy_out(p: LedgerSettings) -> dict[str, Any]:
 def account_out(a: Account) -> dict[str, Any]:
     return {
         "id": a.pk,
-        "kind": a.kind,
-        "code": a.code,
-        "label": a.label,
-        "unit": a.unit,
-        "balance": a.balance,
-        "floor": a.floor,
+        **{k: getattr(a, k) for k in ("kind", "code", "label", "unit", "balance", "floor")},
     }
 
 

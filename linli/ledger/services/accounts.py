@@ -10,7 +10,6 @@ from linli.places.models import Community
 from .. import selectors
 from ..codes import (
     CLEARING_PREFIX,
-    DEFAULT_RULES,
     FUNDING_CODES,
     FUNDING_FLOORS,
     PAYMENT_PREPAID,
@@ -103,17 +102,4 @@ def ledger_settings_open(community: Community) -> LedgerSettings:
 def earning_rules_seed(community: Community) -> None:
     """Store the default earning rules the first time the community's rules are used or changed."""
     if not EarningRule.objects.filter(community=community).exists():
-        EarningRule.objects.bulk_create(
-            [
-                EarningRule(
-                    community=community,
-                    code=r.code,
-                    points=r.points,
-                    daily_cap=r.daily_cap,
-                    yearly_cap=r.yearly_cap,
-                    funding_code=r.funding_code,
-                )
-                for r in DEFAULT_RULES
-            ],
-            ignore_conflicts=True,
-        )
+        EarningRule.objects.bulk_create(selectors.default_rules(community), ignore_conflicts=True)

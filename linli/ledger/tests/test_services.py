@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.management import call_command
@@ -50,34 +51,18 @@ def test_earning_pays_from_the_rules_funding_source_and_audits(community, reside
 
 def test_caps_cut_the_award_and_then_award_nothing(community, resident):
     now = at(2026, 5, 1)
-    first = services.points_earn(
-        community=community, resident=resident, rule_code="waste_sorting", idempotency_key="w1", now=now
-    )
-    second = services.points_earn(
-        community=community, resident=resident, rule_code="waste_sorting", quantity=5, idempotency_key="w2", now=now
-    )
-    third = services.points_earn(
-        community=community, resident=resident, rule_code="waste_sorting", idempotency_key="w3", now=now
+
+    earn = partial(services.points_earn, community=community, resident=resident, rule_code="waste_sorting")
+    first, second, third = (
+        earn(idempotency_key="w1", now=now),
+        earn(idempotency_key="w2", now=now, quantity=5),
+        earn(idempotency_key="w3", now=now),
     )
     assert (first.points, second.points, third.points) == (1, 1, 0)  # daily cap 2
     assert second.capped and third.transaction is None
-    next_day = services.points_earn(
-        community=community,
-        resident=resident,
-        rule_code="waste_sorting",
-        idempotency_key="w4",
-        now=now + dt.timedelta(days=1),
-    )
-    assert next_day.points == 1
+    assert earn(idempotency_key="w4", now=now + dt.timedelta(days=1)).points == 1
     # a retry of the capped call still awards nothing, even on a fresh day
-    again = services.points_earn(
-        community=community,
-        resident=resident,
-        rule_code="waste_sorting",
-        idempotency_key="w3",
-        now=now + dt.timedelta(days=2),
-    )
-    assert again.points == 0
+    assert earn(idempotency_key="w3", now=now + dt.timedelta(days=2)).points == 0
 
 
 def test_yearly_cap(community, resident):

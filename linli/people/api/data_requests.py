@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,14 +16,9 @@ from .common import router
 def data_request_out(found: DataRequest, *, staff: bool = False) -> dict[str, Any]:
     return {
         "id": found.pk,
-        "kind": found.kind,
-        "status": found.status,
-        "resident_id": found.resident_id,
+        **{k: getattr(found, k) for k in ("kind", "status", "resident_id")},
         "resident": found.resident.name if staff else "",
-        "reason": found.reason,
-        "answer": found.answer,
-        "created_at": found.created_at,
-        "handled_at": found.handled_at,
+        **{k: getattr(found, k) for k in ("reason", "answer", "created_at", "handled_at")},
     }
 
 
@@ -50,17 +46,20 @@ def data_request_approve(
     request: HttpRequest, code: str, request_id: RowId, payload: DataRequestDecisionIn
 ) -> dict[str, Any]:
     """Delete the resident's personal data: the record is anonymised, the account closed; the books are kept."""
-    community = community_get(code=code, user=request.user)
-    found = selectors.data_request_get(user=request.user, community=community, pk=request_id)
-    done = services.data_request_approve(actor=request.user, request=found, answer=payload.answer)
-    return data_request_out(done, staff=True)
+    return _decided(request, code, request_id, services.data_request_approve, payload.answer)
 
 
 @router.post("/communities/{code}/data-requests/{request_id}/refuse", response=DataRequestOut)
 def data_request_refuse(
     request: HttpRequest, code: str, request_id: RowId, payload: DataRequestDecisionIn
 ) -> dict[str, Any]:
+    return _decided(request, code, request_id, services.data_request_refuse, payload.answer)
+
+
+def _decided(
+    request: HttpRequest, code: str, request_id: int, decide: Callable[..., DataRequest], answer: str
+) -> dict[str, Any]:
+    """The community's request `request_id`, decided by `decide` with the staff's answer."""
     community = community_get(code=code, user=request.user)
     found = selectors.data_request_get(user=request.user, community=community, pk=request_id)
-    done = services.data_request_refuse(actor=request.user, request=found, answer=payload.answer)
-    return data_request_out(done, staff=True)
+    return data_request_out(decide(actor=request.user, request=found, answer=answer), staff=True)

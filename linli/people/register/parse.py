@@ -59,6 +59,14 @@ class Row:
     def refuse(self, key: str, reason: str) -> None:
         self.problems.append((key, reason))
 
+    def day(self, cells: Mapping[str, Any], key: str, not_a_date: str) -> dt.date | None:
+        """The date in the cell `key`; None when it is empty, or not a date (then refused, saying `not_a_date`)."""
+        try:
+            return parse_day(cells[key])
+        except ValueError:
+            self.refuse(key, not_a_date)
+            return None
+
     @property
     def ok(self) -> bool:
         return not self.problems
@@ -233,11 +241,7 @@ def _clean(row: Row, cells: Mapping[str, Any], tags: Mapping[str, str], today: d
         row.values["sex"] = id_sex
 
     if "birth_date" in cells:
-        try:
-            birth = parse_day(cells["birth_date"])
-        except ValueError:
-            row.refuse("birth_date", _("This is not a date: write it as 1950-03-08."))
-            birth = None
+        birth = row.day(cells, "birth_date", _("This is not a date: write it as 1950-03-08."))
         if birth and number and birth != idnumber.birth_date_of(number):
             row.refuse("birth_date", _("The birth date does not agree with the ID number."))
     if number:
@@ -307,10 +311,7 @@ def _clean(row: Row, cells: Mapping[str, Any], tags: Mapping[str, str], today: d
             row.refuse("status", _("Write 在册, or 迁出 for a person who has moved out."))
     moved_in = None
     if "moved_in_on" in cells:
-        try:
-            moved_in = parse_day(cells["moved_in_on"])
-        except ValueError:
-            row.refuse("moved_in_on", _("This is not a date: write it as 2026-03-08."))
+        moved_in = row.day(cells, "moved_in_on", _("This is not a date: write it as 2026-03-08."))
         if moved_in and moved_in > today:
             row.refuse("moved_in_on", _("A moving-in date cannot be in the future."))
         birth = row.values.get("birth_date")
@@ -318,11 +319,7 @@ def _clean(row: Row, cells: Mapping[str, Any], tags: Mapping[str, str], today: d
             row.refuse("moved_in_on", _("The moving-in date is before the birth date."))
         row.values["moved_in_on"] = moved_in
     if "moved_out_on" in cells:
-        try:
-            moved = parse_day(cells["moved_out_on"])
-        except ValueError:
-            row.refuse("moved_out_on", _("This is not a date: write it as 2026-03-08."))
-            moved = None
+        moved = row.day(cells, "moved_out_on", _("This is not a date: write it as 2026-03-08."))
         if moved and moved > today:
             row.refuse("moved_out_on", _("A moving-out date cannot be in the future."))
         if moved and moved_in and moved < moved_in:

@@ -204,17 +204,22 @@ def family_link_confirm_code(*, actor: Any, link: FamilyLink, code: str, now: dt
     return locked
 
 
+def _consented(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -> FamilyLink:
+    """Record the elder's consent (how it was given: `consent`) on a link that waits for it: the link is active."""
+    with transaction.atomic():
+        locked = _locked(link)
+        if locked.status != FamilyLink.Status.REQUESTED:
+            raise DomainError(_("This link is not waiting for consent."), code="not_requested")
+        _activate(locked, actor=actor, consent=consent, now=now)
+    return locked
+
+
 def family_link_consent(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """The elder agrees from their own account."""
     now = now or timezone.now()
     if not rules.can_consent_family_link(actor, link):
         raise NotAllowed(_("Only the elder can agree from their account."))
-    with transaction.atomic():
-        locked = _locked(link)
-        if locked.status != FamilyLink.Status.REQUESTED:
-            raise DomainError(_("This link is not waiting for consent."), code="not_requested")
-        _activate(locked, actor=actor, consent=FamilyLink.Consent.ELDER_ACCOUNT, now=now)
-    return locked
+    return _consented(link, actor=actor, consent=FamilyLink.Consent.ELDER_ACCOUNT, now=now)
 
 
 def family_link_confirm_in_person(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
@@ -222,12 +227,7 @@ def family_link_confirm_in_person(*, actor: Any, link: FamilyLink, now: dt.datet
     now = now or timezone.now()
     if not rules.can_confirm_family_link_in_person(actor, link.community):
         raise NotAllowed(_("Only a social worker or community admin can confirm consent in person."))
-    with transaction.atomic():
-        locked = _locked(link)
-        if locked.status != FamilyLink.Status.REQUESTED:
-            raise DomainError(_("This link is not waiting for consent."), code="not_requested")
-        _activate(locked, actor=actor, consent=FamilyLink.Consent.IN_PERSON, now=now)
-    return locked
+    return _consented(link, actor=actor, consent=FamilyLink.Consent.IN_PERSON, now=now)
 
 
 def family_link_end(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:

@@ -135,12 +135,16 @@ def resident_create(
                 after={**snapshot(resident), "tags": [t.code for t in tag_objects]},
             )
     except IntegrityError:
-        raise DomainError(
-            _("A resident with this ID number is already registered in this community."),
-            field="id_number",
-            code="duplicate",
-        ) from None
+        raise _duplicate_id_number() from None
     return resident
+
+
+def _duplicate_id_number() -> DomainError:
+    return DomainError(
+        _("A resident with this ID number is already registered in this community."),
+        field="id_number",
+        code="duplicate",
+    )
 
 
 def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Resident:
@@ -187,11 +191,7 @@ def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Reside
             with transaction.atomic():
                 locked.save()
         except IntegrityError:
-            raise DomainError(
-                _("A resident with this ID number is already registered in this community."),
-                field="id_number",
-                code="duplicate",
-            ) from None
+            raise _duplicate_id_number() from None
         if tag_objects is not None:
             locked.tags.set(tag_objects)
         after = {

@@ -78,13 +78,17 @@ def test_consent_by_a_code_sent_to_the_elders_mobile(family, django_capture_on_c
     assert "code_hash" not in snapshot_text
 
 
+def asked_with_a_wrong_code(user, father, capture):
+    """A link asked for and its code sent to the father; a code that is not the one sent."""
+    link = services.family_link_request(actor=user, elder=father)
+    with capture(execute=True):
+        services.family_link_send_code(actor=user, link=link)
+    return link, "000000" if code_sent_to(FATHER_MOBILE) != "000000" else "111111"
+
+
 def test_a_wrong_code_is_refused_and_counted(family, django_capture_on_commit_callbacks):
     user, _daughter, father = family
-    link = services.family_link_request(actor=user, elder=father)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.family_link_send_code(actor=user, link=link)
-    right = code_sent_to(FATHER_MOBILE)
-    wrong = "000000" if right != "000000" else "111111"
+    link, wrong = asked_with_a_wrong_code(user, father, django_capture_on_commit_callbacks)
     with pytest.raises(DomainError) as refused:
         services.family_link_confirm_code(actor=user, link=link, code=wrong)
     assert refused.value.code == "wrong_code" and refused.value.field == "code"
@@ -109,16 +113,12 @@ def test_a_code_expires(family, django_capture_on_commit_callbacks, settings):
 
 def test_a_code_allows_only_a_few_guesses(family, django_capture_on_commit_callbacks, settings):
     user, _daughter, father = family
-    link = services.family_link_request(actor=user, elder=father)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.family_link_send_code(actor=user, link=link)
-    right = code_sent_to(FATHER_MOBILE)
-    wrong = "000000" if right != "000000" else "111111"
+    link, wrong = asked_with_a_wrong_code(user, father, django_capture_on_commit_callbacks)
     for _ in range(settings.OTP_MAX_ATTEMPTS):
         with pytest.raises(DomainError):
             services.family_link_confirm_code(actor=user, link=link, code=wrong)
     with pytest.raises(DomainError) as refused:
-        services.family_link_confirm_code(actor=user, link=link, code=right)
+        services.family_link_confirm_code(actor=user, link=link, code=code_sent_to(FATHER_MOBILE))
     assert refused.value.code == "code_spent"
     link.refresh_from_db()
     assert link.status == "requested"

@@ -1,10 +1,12 @@
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from linli.core.errors import DomainError
+from linli.core.buttons import submit
 from linli.places.selectors import community_get
 
 from .. import selectors, services
@@ -28,20 +30,18 @@ def data_request_detail(request: HttpRequest, code: str, pk: int) -> HttpRespons
     community = community_get(code=code, user=request.user)
     found = selectors.data_request_get(user=request.user, community=community, pk=pk)
     form = DataRequestDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        decide = (
-            services.data_request_approve
-            if form.cleaned_data["decision"] == "approve"
-            else services.data_request_refuse
-        )
-        try:
-            decide(actor=request.user, request=found, answer=form.cleaned_data["answer"])
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The request is handled; the resident can see the outcome."))
-            return redirect("people:data_request_queue", code=community.code)
-    return render(
+
+    def decide(data: dict[str, Any]) -> Any:
+        service = services.data_request_approve if data["decision"] == "approve" else services.data_request_refuse
+        return service(actor=request.user, request=found, answer=data["answer"])
+
+    return submit(
+        request,
+        form,
+        decide,
+        done=_("The request is handled; the resident can see the outcome."),
+        then=reverse("people:data_request_queue", kwargs={"code": community.code}),
+    ) or render(
         request,
         "people/data_request_detail.html",
         {"community": community, "found": found, "form": form},

@@ -2,10 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
+from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed
+from linli.places.models import Community, Household
 from linli.places.selectors import community_get
 
 from .. import selectors, services
@@ -46,17 +49,19 @@ def household_create(request: HttpRequest, code: str) -> HttpResponse:
         raise NotAllowed(_("You may not change households in this community."))
     initial = {"building": request.GET.get("building")} if request.GET.get("building", "").isdigit() else {}
     form = HouseholdForm(request.POST or None, community=community, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = services.household_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Household %(h)s created.") % {"h": household})
-            return redirect("people:household_detail", code=community.code, pk=household.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.household_create(actor=request.user, community=community, **data),
+        done=lambda household: _("Household %(h)s created.") % {"h": household},
+        then=lambda household: _household_url(community, household),
+    ) or render(
         request, "people/household_form.html", {"community": community, "form": form, "title": _("New household")}
     )
+
+
+def _household_url(community: Community, household: Household) -> str:
+    return reverse("people:household_detail", kwargs={"code": community.code, "pk": household.pk})
 
 
 @login_required
@@ -112,15 +117,13 @@ def household_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         raise NotAllowed(_("You may not change households in this community."))
     household = selectors.household_get(user=request.user, community=community, pk=pk)
     form = HouseholdUnitForm(request.POST or None, initial={"unit": household.unit})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_update(actor=request.user, household=household, unit=form.cleaned_data["unit"])
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("people:household_detail", code=community.code, pk=household.pk)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.household_update(actor=request.user, household=household, unit=data["unit"]),
+        done=_("Changes saved."),
+        then=_household_url(community, household),
+    ) or render(
         request,
         "people/household_form.html",
         {"community": community, "form": form, "household": household, "title": _("Edit %(h)s") % {"h": household}},

@@ -1,23 +1,27 @@
 """The register import page: upload → preview (what each row would do) → import in the background → result; and
 the export, written in the background too, then downloaded."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
+from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import upload_read
 from linli.places.selectors import community_get
 
 from .. import selectors
 from ..forms import RegisterUploadForm
-from ..models import Resident
+from ..models import RegisterImport, Resident
 from ..register.workbook import template_workbook
 from ..services import register as register_services
 
@@ -31,22 +35,24 @@ def register_import(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     jobs = selectors.register_imports_for(user=request.user, community=community)
     form = RegisterUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            content = upload_read(upload, max_bytes=register_services.MAX_BYTES, field="file")
-            job = register_services.register_import_preview(
-                actor=request.user,
-                community=community,
-                content=content,
-                file_name=upload.name or "",
-                create_buildings=form.cleaned_data["create_buildings"],
-            )
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            return redirect("people:register_import_detail", code=community.code, pk=job.pk)
-    return render(
+
+    def preview(data: dict[str, Any]) -> RegisterImport:
+        upload = data["file"]
+        return register_services.register_import_preview(
+            actor=request.user,
+            community=community,
+            content=upload_read(upload, max_bytes=register_services.MAX_BYTES, field="file"),
+            file_name=upload.name or "",
+            create_buildings=data["create_buildings"],
+        )
+
+    return submit(
+        request,
+        form,
+        preview,
+        done=None,
+        then=lambda job: reverse("people:register_import_detail", kwargs={"code": community.code, "pk": job.pk}),
+    ) or render(
         request,
         "people/register_import.html",
         {

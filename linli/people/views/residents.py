@@ -6,11 +6,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
+from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.filters import cleaned_filters
 from linli.places.models import Community, Household
@@ -121,46 +123,49 @@ def resident_create(request: HttpRequest, code: str) -> HttpResponse:
     if not rules.can_edit_residents(request.user, community):
         raise NotAllowed(_("You may not register residents in this community."))
     form = ResidentForm(request.POST or None, community=community)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():  # a new household is kept only if the resident is saved with it
-                household = _household_of(form, community, request.user)
-                resident = services.resident_create(
-                    actor=request.user, community=community, household=household, **_resident_data(form)
-                )
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Resident registered."))
-            return redirect("people:resident_detail", code=community.code, pk=resident.pk)
-    return render(
+
+    @transaction.atomic  # a new household is kept only if the resident is saved with it
+    def save(data: dict[str, Any]) -> Resident:
+        household = _household_of(form, community, request.user)
+        return services.resident_create(
+            actor=request.user, community=community, household=household, **_resident_data(form)
+        )
+
+    return submit(
+        request, form, save, done=_("Resident registered."), then=lambda resident: _detail_url(community, resident)
+    ) or render(
         request,
         "people/resident_form.html",
         {"community": community, "form": form, "title": _("Register a resident")},
     )
 
 
-@login_required
-def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _detail_url(community: Community, resident: Resident) -> str:
+    return reverse("people:resident_detail", kwargs={"code": community.code, "pk": resident.pk})
+
+
+def _resident_to_change(request: HttpRequest, code: str, pk: int) -> tuple[Community, Resident]:
+    """The community and its resident, for a user who may change residents there."""
     community = community_get(code=code, user=request.user)
     if not rules.can_edit_residents(request.user, community):
         raise NotAllowed(_("You may not change residents in this community."))
-    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    return community, selectors.resident_get(user=request.user, community=community, pk=pk)
+
+
+@login_required
+def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    community, resident = _resident_to_change(request, code, pk)
     form = ResidentForm(request.POST or None, community=community, editing=True, initial=resident_initial(resident))
-    if request.method == "POST" and form.is_valid():
+
+    @transaction.atomic
+    def save(data: dict[str, Any]) -> Resident:
         changes = _resident_data(form)
         if not changes.get("id_number"):
             changes.pop("id_number", None)  # left empty: the number on file stays
-        try:
-            with transaction.atomic():
-                changes["household"] = _household_of(form, community, request.user)
-                services.resident_update(actor=request.user, resident=resident, **changes)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("people:resident_detail", code=community.code, pk=resident.pk)
-    return render(
+        changes["household"] = _household_of(form, community, request.user)
+        return services.resident_update(actor=request.user, resident=resident, **changes)
+
+    return submit(request, form, save, done=_("Changes saved."), then=_detail_url(community, resident)) or render(
         request,
         "people/resident_form.html",
         {
@@ -175,10 +180,7 @@ def resident_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resident_move_out(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    if not rules.can_edit_residents(request.user, community):
-        raise NotAllowed(_("You may not change residents in this community."))
-    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    community, resident = _resident_to_change(request, code, pk)
     form = MoveOutForm(request.POST)
     if form.is_valid():
         cancelled: list[str] = []
@@ -203,20 +205,15 @@ def resident_move_out(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resident_move_back(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    community = community_get(code=code, user=request.user)
-    if not rules.can_edit_residents(request.user, community):
-        raise NotAllowed(_("You may not change residents in this community."))
-    resident = selectors.resident_get(user=request.user, community=community, pk=pk)
+    community, resident = _resident_to_change(request, code, pk)
     form = MoveBackForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resident_move_back(actor=request.user, resident=resident, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("%(name)s lives here again.") % {"name": resident.name})
-            return redirect("people:resident_detail", code=community.code, pk=resident.pk)
-    return _detail_with(request, community, resident, form)
+    return submit(
+        request,
+        form,
+        lambda data: services.resident_move_back(actor=request.user, resident=resident, reason=data["reason"]),
+        done=_("%(name)s lives here again.") % {"name": resident.name},
+        then=_detail_url(community, resident),
+    ) or _detail_with(request, community, resident, form)
 
 
 def _detail_with(request: HttpRequest, community: Community, resident: Resident, move_form: Any) -> HttpResponse:
