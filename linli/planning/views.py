@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.buttons import buttons_on, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.file_responses import file_response
 from linli.core.parsing import parse_id
 from linli.places.selectors import community_get
 
@@ -137,11 +138,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, pk=pk)
     if run.status != PlanRun.Status.DONE:
         raise NotFound(_("This run has no result yet."))
-    response = HttpResponse(
-        reports.workbook(run), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="linli-health-check-{run.pk}.xlsx"'
-    return response
+    return file_response(reports.workbook(run), filename=f"linli-health-check-{run.pk}.xlsx")
 
 
 @login_required
@@ -331,9 +328,4 @@ def _city_url(city: str) -> str:
 def city_run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.city_run_get(user=request.user, pk=pk)
     entries = selectors.city_run_entries(user=request.user, run=run)
-    response = HttpResponse(
-        city_reports.workbook(run, entries),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="linli-city-health-check-{run.pk}.xlsx"'
-    return response
+    return file_response(city_reports.workbook(run, entries), filename=f"linli-city-health-check-{run.pk}.xlsx")
