@@ -3,16 +3,17 @@
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.file_responses import PDF, file_response
 from linli.core.scenarios import Scenario
 from linli.people.ages import AgeTier
 from linli.places.models import Community
@@ -212,6 +213,13 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _evaluation_url(community: Community, month: dt.date) -> str:
+    """The evaluation page at the month of an entered value; its plain address for the month under way."""
+    shown = services.month_start(month)
+    target = reverse("cockpit:evaluation", args=[community.code])
+    return f"{target}?month={shown:%Y-%m}" if shown < selectors.month_under_way() else target
+
+
 @login_required
 def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
@@ -226,29 +234,24 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
         indicators=entered,
         initial={"month": month},
     )
-    if request.method == "POST":
-        if not can_enter:
-            raise NotAllowed(_("You may not enter indicator values for this community."))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.indicator_entry_create(
-                    actor=request.user,
-                    community=community,
-                    code=data["code"],
-                    month=data["month"],
-                    value=data["value"],
-                    note=data["note"],
-                    files=data["evidence"],
-                )
-            except DomainError as exc:
-                exc.show_on(form)
-            else:
-                messages.success(request, _("Value recorded."))
-                shown = services.month_start(data["month"])
-                target = reverse("cockpit:evaluation", args=[community.code])
-                return redirect(f"{target}?month={shown:%Y-%m}" if shown < selectors.month_under_way() else target)
-    return render(
+    if request.method == "POST" and not can_enter:
+        raise NotAllowed(_("You may not enter indicator values for this community."))
+    recorded = submit(
+        request,
+        form,
+        lambda data: services.indicator_entry_create(
+            actor=request.user,
+            community=community,
+            code=data["code"],
+            month=data["month"],
+            value=data["value"],
+            note=data["note"],
+            files=data["evidence"],
+        ),
+        done=_("Value recorded."),
+        then=lambda _entry: _evaluation_url(community, form.cleaned_data["month"]),
+    )
+    return recorded or render(
         request,
         "cockpit/evaluation.html",
         {
@@ -300,11 +303,9 @@ def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
     month = selectors.graded_month(request.GET.get("month"))
     with translation.override(language):
         pdf = reports.evaluation_pdf(request, graded_context(community, month))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="linli-evaluation-{community.code}-{month:%Y-%m}-{language}.pdf"'
+    return file_response(
+        pdf, filename=f"linli-evaluation-{community.code}-{month:%Y-%m}-{language}.pdf", content_type=PDF, inline=True
     )
-    return response
 
 
 @login_required
@@ -314,8 +315,4 @@ def evaluation_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     month = selectors.graded_month(request.GET.get("month"))
     with translation.override(language):
         workbook = reports.evaluation_workbook(graded_context(community, month))
-    response = HttpResponse(workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (
-        f'attachment; filename="linli-evaluation-{community.code}-{month:%Y-%m}-{language}.xlsx"'
-    )
-    return response
+    return file_response(workbook, filename=f"linli-evaluation-{community.code}-{month:%Y-%m}-{language}.xlsx")
