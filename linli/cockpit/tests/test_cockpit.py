@@ -9,13 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from linli.audit.models import AuditEntry
-from linli.canteen.models import MealOrder, Menu
+from linli.canteen.models import MealOrder
 from linli.cockpit import services
 from linli.cockpit.models import IndicatorEntry, Snapshot
 from linli.cockpit.queries.registry import run_query
 from linli.conftest import client_for, make_resident
 from linli.core.errors import DomainError, NotAllowed
-from linli.facilities.models import Facility, FacilityCategory
+from linli.facilities.tests.factories import make_facility, make_menu
 
 pytestmark = pytest.mark.django_db
 
@@ -52,55 +52,31 @@ def test_people_queries_by_hand(community, people):
     assert run_query("grid_coverage", community, MONTH) is not None
 
 
-def test_canteen_meals_per_elderly_by_hand(community, people):
-    category = FacilityCategory.objects.get(code="elderly_canteen")
-    canteen = Facility.objects.create(
-        community=community, code="c1", name="喜柿餐厅", category=category, scenario="health", lat=30.285, lng=120.135
-    )
-    menu = Menu.objects.create(
-        community=community,
-        canteen=canteen,
-        day=dt.date(2026, 11, 3),
-        price_fen=1000,
-        capacity=50,
-        dishes="红烧肉",
-        order_until=dt.time(10, 0),
-    )
-    elderly = people[:4]
-    now = timezone.now()
-    for r in elderly[:3]:  # 3 served meals, 1 merely ordered, 1 in another month
-        MealOrder.objects.create(
-            community=community,
-            menu=menu,
-            resident=r,
-            status=MealOrder.Status.SERVED,
-            price_fen=1000,
-            resident_fen=300,
-            created_at=now,
-            age=75,
-        )
-    MealOrder.objects.create(
-        community=community, menu=menu, resident=elderly[3], price_fen=1000, resident_fen=300, created_at=now, age=75
-    )
-    october = Menu.objects.create(
-        community=community,
-        canteen=canteen,
-        day=dt.date(2026, 10, 30),
-        price_fen=1000,
-        capacity=50,
-        dishes="青菜",
-        order_until=dt.time(10, 0),
-    )
-    MealOrder.objects.create(
-        community=community,
-        menu=october,
-        resident=elderly[0],
-        status=MealOrder.Status.SERVED,
+def _meal(menu, resident, **status):
+    """A meal of a resident aged 75, ordered now (served when `status` says so)."""
+    return MealOrder.objects.create(
+        community=menu.community,
+        menu=menu,
+        resident=resident,
         price_fen=1000,
         resident_fen=300,
-        created_at=now,
+        created_at=timezone.now(),
         age=75,
+        **status,
     )
+
+
+def test_canteen_meals_per_elderly_by_hand(community, people):
+    canteen = make_facility(
+        community, "c1", "elderly_canteen", name="喜柿餐厅", scenario="health", lat=30.285, lng=120.135, building=None
+    )
+    menu = make_menu(canteen, dt.date(2026, 11, 3))
+    elderly = people[:4]
+    for r in elderly[:3]:  # 3 served meals, 1 merely ordered, 1 in another month
+        _meal(menu, r, status=MealOrder.Status.SERVED)
+    _meal(menu, elderly[3])
+    october = make_menu(canteen, dt.date(2026, 10, 30))
+    _meal(october, elderly[0], status=MealOrder.Status.SERVED)
     assert run_query("canteen_meals_per_elderly", community, MONTH) == 0.75  # 3 meals / 4 residents aged 60+
     assert run_query("facilities_of_category:elderly_canteen", community, MONTH) == 1
 

@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from linli.cockpit import maps
 from linli.conftest import client_for
+from linli.facilities.tests.factories import make_facility
 from linli.planning import services as planning_services
 from linli.planning.models import PlanRun
 from linli.planning.reports import COVERED_FILL, GAP_FILL, RECOMMENDED_COLOUR
@@ -150,21 +151,13 @@ def test_cockpit_pages_render_in_both_languages_and_elder_mode(users, community,
 
 
 def test_a_map_is_drawn_once_and_again_when_its_data_change(community, django_assert_num_queries):
-    from linli.facilities.models import Facility, FacilityCategory
 
     first = maps.community_map(community, tiles=False)
     with django_assert_num_queries(4):  # the latest run (its own, its street's); did buildings or facilities change
         again = maps.community_map(community, tiles=False)
     assert again.svg == first.svg and "社区食堂" not in again.svg
-    Facility.objects.create(
-        community=community,
-        code="new-canteen",
-        name="新开社区食堂",
-        category=FacilityCategory.objects.get(code="elderly_canteen"),
-        scenario="health",
-        lat=community.centre_lat,
-        lng=community.centre_lng,
-    )
+    at_centre = {"lat": community.centre_lat, "lng": community.centre_lng, "building": None}
+    make_facility(community, "new-canteen", "elderly_canteen", name="新开社区食堂", scenario="health", **at_centre)
     assert "新开社区食堂" in maps.community_map(community, tiles=False).svg
     # drawn for tiles separately: the same layers as GeoJSON, no SVG
     for_tiles = maps.community_map(community, tiles=True)
