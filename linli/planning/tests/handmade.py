@@ -13,10 +13,13 @@ Streets (metres)::
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from linli.planning.core import LocalProjection
+import numpy as np
+
+from linli.planning.core import LocalProjection, WalkNetwork, build_network
 
 PROJ = LocalProjection.around(120.15, 30.25)
 
@@ -107,6 +110,20 @@ source = "test"
 def lonlat(x: float, y: float) -> list[float]:
     lon, lat = PROJ.inverse(x, y)
     return [float(lon), float(lat)]
+
+
+def network_of_lines(lines: Sequence[Sequence[tuple[float, float]]]) -> WalkNetwork:
+    """A walk network of polylines in metres (points of the same coordinates are one node), through PROJ."""
+    index: dict[tuple[float, float], int] = {}
+    a: list[int] = []
+    b: list[int] = []
+    for line in lines:
+        ids = [index.setdefault(pt, len(index)) for pt in line]
+        a += ids[:-1]
+        b += ids[1:]
+    xs, ys = zip(*index, strict=True)
+    lon, lat = PROJ.inverse(np.array(xs, float), np.array(ys, float))
+    return build_network(lon, lat, a, b, projection=PROJ)
 
 
 def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
