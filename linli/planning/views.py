@@ -74,6 +74,29 @@ def _run_started(request: HttpRequest, form: RunForm, then: str, **place: Any) -
     )
 
 
+def _plan_page(
+    request: HttpRequest, template: str, runs: Any, form: RunForm, can_run: bool, *, map_of: Any, **place: Any
+) -> HttpResponse:
+    """A community's or a street's health check page: the latest run, and the latest done one with its results
+    (its map drawn for `map_of`: the community, or None on a street's page)."""
+    shown = selectors.latest_done(runs)
+    category = request.GET.get("category", "")
+    return render(
+        request,
+        template,
+        {
+            **place,
+            "latest": runs.first(),
+            "run": shown,
+            "form": form,
+            "can_run": can_run,
+            "category": category,
+            "categories": _category_choices(),
+            **_run_context(shown, map_of, category),
+        },
+    )
+
+
 @login_required
 def community_plan(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
@@ -85,23 +108,15 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
     started = _run_started(request, form, reverse("planning:community", args=[community.code]), community=community)
     if started:
         return started
-    latest = runs.first()
-    shown = selectors.latest_done(runs)
-    category = request.GET.get("category", "")
-    return render(
+    return _plan_page(
         request,
         "planning/community.html",
-        {
-            "community": community,
-            "latest": latest,
-            "run": shown,
-            "form": form,
-            "can_run": can_run,
-            "category": category,
-            "categories": _category_choices(),
-            "can_manage_sites": rules.can_manage_candidate_sites(request.user, community),
-            **_run_context(shown, community, category),
-        },
+        runs,
+        form,
+        can_run,
+        map_of=community,
+        community=community,
+        can_manage_sites=rules.can_manage_candidate_sites(request.user, community),
     )
 
 
@@ -115,22 +130,7 @@ def street_plan(request: HttpRequest, code: str) -> HttpResponse:
     started = _run_started(request, form, then, street=street) if can_run else None
     if started:
         return started
-    shown = selectors.latest_done(runs)
-    category = request.GET.get("category", "")
-    return render(
-        request,
-        "planning/street.html",
-        {
-            "street": street,
-            "latest": runs.first(),
-            "run": shown,
-            "form": form,
-            "can_run": can_run,
-            "category": category,
-            "categories": _category_choices(),
-            **_run_context(shown, None, category),
-        },
-    )
+    return _plan_page(request, "planning/street.html", runs, form, can_run, map_of=None, street=street)
 
 
 @login_required
