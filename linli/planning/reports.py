@@ -1,6 +1,7 @@
 """Reading a run's result for people: coverage rows with names, the map, and the Excel workbook."""
 
 import io
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -246,23 +247,27 @@ SITING_METHODS = {
 }
 
 
+def sheet_added(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], *, char_width: int = 1) -> Any:
+    """A new sheet of the workbook: the header in bold, then the rows; each column as wide as its longest text
+    (`char_width` a character: 2 for Chinese), from 10 to 40."""
+    ws = wb.create_sheet(title)
+    append_row(ws, header)
+    bold = Font(bold=True)
+    for cell in ws[1]:
+        cell.font = bold
+    for row in rows:
+        append_row(ws, row)
+    for column in ws.columns:
+        ws.column_dimensions[column[0].column_letter].width = max(
+            10, min(40, max(len(str(c.value or "")) for c in column) * char_width + 2)
+        )
+    return ws
+
+
 def workbook(run: PlanRun) -> bytes:
     """The run as an Excel workbook: coverage, index, gaps, recommended sites, inputs."""
     wb = Workbook()
-    bold = Font(bold=True)
-
-    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
-        ws = wb.create_sheet(title)
-        append_row(ws, header)
-        for cell in ws[1]:
-            cell.font = bold
-        for row in rows:
-            append_row(ws, row)
-        for column in ws.columns:
-            ws.column_dimensions[column[0].column_letter].width = max(
-                10, min(40, max(len(str(c.value or "")) for c in column) + 2)
-            )
-
+    sheet = partial(sheet_added, wb)
     wb.remove(wb.active)
     community_names = {r["community"]: r["name"] for r in index_rows(run)}
     sheet(
