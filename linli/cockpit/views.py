@@ -1,6 +1,7 @@
 """Cockpit screens (community big screen, street, city), the evaluation, and its PDF and Excel reports."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
-from linli.core.file_responses import PDF, file_response
+from linli.core.file_responses import PDF, XLSX, file_response
 from linli.core.scenarios import Scenario
 from linli.people.ages import AgeTier
 from linli.places.models import Community
@@ -296,23 +297,29 @@ def report_language(request: HttpRequest) -> str:
     return REPORT_LANGUAGES[chosen]
 
 
-@login_required
-def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def _evaluation_file(
+    request: HttpRequest, code: str, extension: str, make: Callable[[dict[str, Any]], bytes]
+) -> HttpResponse:
+    """The community's evaluation of the month asked as a file, made by `make` from the graded figures in the
+    language asked (`?lang=`); a PDF opens in the browser, a workbook is saved."""
     community = selectors.community_for_cockpit(user=request.user, code=code)
     language = report_language(request)
     month = selectors.graded_month(request.GET.get("month"))
     with translation.override(language):
-        pdf = reports.evaluation_pdf(request, graded_context(community, month))
+        content = make(graded_context(community, month))
     return file_response(
-        pdf, filename=f"linli-evaluation-{community.code}-{month:%Y-%m}-{language}.pdf", content_type=PDF, inline=True
+        content,
+        filename=f"linli-evaluation-{community.code}-{month:%Y-%m}-{language}.{extension}",
+        content_type=PDF if extension == "pdf" else XLSX,
+        inline=extension == "pdf",
     )
 
 
 @login_required
+def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    return _evaluation_file(request, code, "pdf", lambda context: reports.evaluation_pdf(request, context))
+
+
+@login_required
 def evaluation_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    community = selectors.community_for_cockpit(user=request.user, code=code)
-    language = report_language(request)
-    month = selectors.graded_month(request.GET.get("month"))
-    with translation.override(language):
-        workbook = reports.evaluation_workbook(graded_context(community, month))
-    return file_response(workbook, filename=f"linli-evaluation-{community.code}-{month:%Y-%m}-{language}.xlsx")
+    return _evaluation_file(request, code, "xlsx", reports.evaluation_workbook)
