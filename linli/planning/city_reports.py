@@ -15,10 +15,9 @@ from openpyxl.styles import PatternFill
 from linli.core.templatetags.linli_numbers import grouped
 from linli.places.svgmap import MapPoint, MapPolygon, SvgMap, swatch
 
-from . import adapter
 from .core import CitySummary, Rules, city_summary
 from .models import CityRun, CityRunCommunity, HubPlacement, HubStatus
-from .reports import sheet_added
+from .reports import run_rules, sheet_added
 
 UNDER_FILL = "#f28b82"  # under-supplied
 FAIR_FILL = "#f6d78b"  # at the threshold, below 85
@@ -26,14 +25,6 @@ GOOD_FILL = "#9ad0a4"  # 85 and above
 NONE_FILL = "#d0d7de"  # no index (not computed, or nobody the categories serve)
 GOOD_FROM = 85.0
 HUB_FILL = "#1f3a93"  # a new hub: a dark square, numbered, unlike any supply-index colour
-
-
-def run_rules(run: CityRun) -> Rules:
-    cached = getattr(run, "_parsed_rules", None)
-    if cached is None:
-        cached = adapter.parse_rules_text(run.rules_text)
-        run._parsed_rules = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def _english() -> bool:

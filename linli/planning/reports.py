@@ -15,19 +15,20 @@ from linli.places.models import Building, Community
 from linli.places.svgmap import MapPoint, SvgMap, building_polygons
 
 from . import adapter
-from .core import Composite, PlanningError
+from .core import Composite, PlanningError, Rules
 from .messages import translate
-from .models import PlanRun
+from .models import CityRun, PlanRun
 
 CATEGORY_COLOURS = ["#c8402a", "#2e86de", "#2e933c", "#e2b007", "#7b2cbf", "#1b998b", "#f46036", "#e75a9b"]
 
 
-def run_rules(run: PlanRun) -> Any:
-    """The run's own rules, parsed once per run object (a page reads them for every table)."""
+def run_rules(run: PlanRun | CityRun) -> Rules:
+    """The run's own rules (a community's or a city's run), parsed once per run object (a page reads them for
+    every table)."""
     cached = getattr(run, "_parsed_rules", None)
     if cached is None:
         cached = adapter.parse_rules_text(run.rules_text)
-        run._parsed_rules = cached  # type: ignore[attr-defined]
+        run._parsed_rules = cached  # type: ignore[union-attr]
     return cached
 
 
