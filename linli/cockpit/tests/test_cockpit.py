@@ -52,6 +52,18 @@ def test_people_queries_by_hand(community, people):
     assert run_query("grid_coverage", community, MONTH) is not None
 
 
+def _photo(name="sorting.png"):
+    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+
+
+def _entry_posted(client, code):
+    """November's neighbourhood events, 95, with a photo, posted on the community's evaluation page."""
+    return client.post(
+        f"/cockpit/communities/{code}/evaluation/",
+        {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": _photo()},
+    )
+
+
 def _meal(menu, resident, **status):
     """A meal of a resident aged 75, ordered now (served when `status` says so)."""
     return MealOrder.objects.create(
@@ -137,11 +149,7 @@ def test_a_communitys_staff_see_only_their_own(role, users, community, other_com
     assert client.get("/cockpit/streets/ningwei/").status_code == 404
     assert client.get("/api/v1/streets/ningwei/cockpit").status_code == 404
     assert client.get("/api/v1/cockpit/city").status_code == 404
-    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
-    refused = client.post(
-        "/cockpit/communities/limin/evaluation/",
-        {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": photo},
-    )
+    refused = _entry_posted(client, "limin")
     assert refused.status_code == 404
     with pytest.raises(NotAllowed):
         services.indicator_entry_create(
@@ -173,11 +181,7 @@ def test_the_city_viewer_sees_everything_and_changes_nothing(users, community, o
     for street in ("ningwei", "beigan"):
         assert client.get(f"/cockpit/streets/{street}/").status_code == 200
     before = (IndicatorEntry.objects.count(), AuditEntry.objects.count(), Snapshot.objects.count())
-    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
-    response = client.post(
-        "/cockpit/communities/shibei/evaluation/",
-        {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": photo},
-    )
+    response = _entry_posted(client, "shibei")
     assert response.status_code == 403
     with pytest.raises(NotAllowed):
         services.indicator_entry_create(
@@ -196,7 +200,7 @@ def test_an_entered_value_needs_evidence_where_required(users, community, django
     assert not IndicatorEntry.objects.exists()
     with pytest.raises(DomainError):
         services.indicator_entry_create(actor=worker, community=community, code="supply_index", month=MONTH, value=92)
-    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    photo = _photo()
     with django_capture_on_commit_callbacks(execute=True):
         entry = services.indicator_entry_create(
             actor=worker, community=community, code="neighbourhood_events", month=MONTH, value=92, files=[photo]
@@ -217,10 +221,7 @@ def test_entry_page_refuses_without_evidence_in_both_languages(users, community)
 
 def test_the_entry_page_takes_several_evidence_files_at_once(users, community, django_capture_on_commit_callbacks):
     """What a browser sends for `<input type=file multiple>` with two photos chosen: two parts of one name."""
-    photos = [
-        SimpleUploadedFile(f"sorting-{n}.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
-        for n in (1, 2)
-    ]
+    photos = [_photo(f"sorting-{n}.png") for n in (1, 2)]
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(users["social_worker"]).post(
             "/cockpit/communities/shibei/evaluation/",
@@ -404,7 +405,7 @@ def test_an_entry_that_fails_to_save_leaves_no_evidence_file(users, community, m
         raise RuntimeError("the audit log is down")
 
     monkeypatch.setattr(services, "audit_record", broken)
-    photo = SimpleUploadedFile("sorting-fail.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    photo = _photo("sorting-fail.png")
     with pytest.raises(RuntimeError):
         services.indicator_entry_create(
             actor=users["social_worker"],
