@@ -187,6 +187,30 @@ def _check_unique(attribute: CategoryAttribute) -> None:
         )
 
 
+def _attribute_saved(
+    actor: Any,
+    attribute: CategoryAttribute,
+    data: dict[str, Any],
+    community: Community,
+    *,
+    action: str,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """The question of the community's category changed by `data`, checked, saved and audited (inside the
+    caller's transaction)."""
+    _apply_attribute(attribute, data)
+    _check_unique(attribute)
+    attribute.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        instance=attribute,
+        community=community,
+        before=before,
+        after=snapshot(attribute),
+    )
+
+
 def category_attribute_add(*, actor: Any, category: Category, **data: Any) -> CategoryAttribute:
     """A question residents answer when they report in this category."""
     _check(actor, category.community)
@@ -196,16 +220,7 @@ def category_attribute_add(*, actor: Any, category: Category, **data: Any) -> Ca
             last = CategoryAttribute.objects.filter(category=category).order_by("-order").first()
             data["order"] = (last.order if last else 0) + 1
         attribute = CategoryAttribute(category=category)
-        _apply_attribute(attribute, data)
-        _check_unique(attribute)
-        attribute.save()
-        audit_record(
-            actor=actor,
-            action="report_category.attribute_add",
-            instance=attribute,
-            community=category.community,
-            after=snapshot(attribute),
-        )
+        _attribute_saved(actor, attribute, data, category.community, action="report_category.attribute_add")
     return attribute
 
 
@@ -218,16 +233,8 @@ def category_attribute_update(*, actor: Any, attribute: CategoryAttribute, **dat
     with transaction.atomic():
         attribute = CategoryAttribute.objects.select_for_update().get(pk=attribute.pk)
         before = snapshot(attribute)
-        _apply_attribute(attribute, data)
-        _check_unique(attribute)
-        attribute.save()
-        audit_record(
-            actor=actor,
-            action="report_category.attribute_update",
-            instance=attribute,
-            community=category.community,
-            before=before,
-            after=snapshot(attribute),
+        _attribute_saved(
+            actor, attribute, data, category.community, action="report_category.attribute_update", before=before
         )
     return attribute
 
