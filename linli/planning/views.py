@@ -12,6 +12,7 @@ from linli.core.buttons import buttons_on, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.file_responses import file_response
 from linli.core.parsing import parse_id
+from linli.places.models import Community
 from linli.places.selectors import community_get
 
 from . import adapter, city_reports, reports, rules, selectors, services
@@ -75,24 +76,26 @@ def _run_started(request: HttpRequest, form: RunForm, then: str, **place: Any) -
 
 
 def _plan_page(
-    request: HttpRequest, template: str, runs: Any, form: RunForm, can_run: bool, *, map_of: Any, **place: Any
+    request: HttpRequest, template: str, runs: Any, form: RunForm, can_run: bool, *, place: Any, **extra: Any
 ) -> HttpResponse:
-    """A community's or a street's health check page: the latest run, and the latest done one with its results
-    (its map drawn for `map_of`: the community, or None on a street's page)."""
+    """A community's or a street's health check page (`place`): the latest run, and the latest done one with its
+    results (a street's map drawn over all its communities)."""
+    community = place if isinstance(place, Community) else None
     shown = selectors.latest_done(runs)
     category = request.GET.get("category", "")
     return render(
         request,
         template,
         {
-            **place,
+            **extra,
+            "place": place,
             "latest": runs.first(),
             "run": shown,
             "form": form,
             "can_run": can_run,
             "category": category,
             "categories": _category_choices(),
-            **_run_context(shown, map_of, category),
+            **_run_context(shown, community, category),
         },
     )
 
@@ -114,7 +117,7 @@ def community_plan(request: HttpRequest, code: str) -> HttpResponse:
         runs,
         form,
         can_run,
-        map_of=community,
+        place=community,
         community=community,
         can_manage_sites=rules.can_manage_candidate_sites(request.user, community),
     )
@@ -130,7 +133,7 @@ def street_plan(request: HttpRequest, code: str) -> HttpResponse:
     started = _run_started(request, form, then, street=street) if can_run else None
     if started:
         return started
-    return _plan_page(request, "planning/street.html", runs, form, can_run, map_of=None, street=street)
+    return _plan_page(request, "planning/street.html", runs, form, can_run, place=street, street=street)
 
 
 @login_required
