@@ -1,18 +1,20 @@
 """Cockpit screens (community big screen, street, city), the evaluation, and its PDF and Excel reports."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.file_responses import PDF, XLSX, file_response
 from linli.core.scenarios import Scenario
 from linli.people.ages import AgeTier
 from linli.places.models import Community
@@ -212,6 +214,13 @@ def city_cockpit(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _evaluation_url(community: Community, month: dt.date) -> str:
+    """The evaluation page at the month of an entered value; its plain address for the month under way."""
+    shown = services.month_start(month)
+    target = reverse("cockpit:evaluation", args=[community.code])
+    return f"{target}?month={shown:%Y-%m}" if shown < selectors.month_under_way() else target
+
+
 @login_required
 def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
@@ -226,29 +235,24 @@ def evaluation_page(request: HttpRequest, code: str) -> HttpResponse:
         indicators=entered,
         initial={"month": month},
     )
-    if request.method == "POST":
-        if not can_enter:
-            raise NotAllowed(_("You may not enter indicator values for this community."))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.indicator_entry_create(
-                    actor=request.user,
-                    community=community,
-                    code=data["code"],
-                    month=data["month"],
-                    value=data["value"],
-                    note=data["note"],
-                    files=data["evidence"],
-                )
-            except DomainError as exc:
-                exc.show_on(form)
-            else:
-                messages.success(request, _("Value recorded."))
-                shown = services.month_start(data["month"])
-                target = reverse("cockpit:evaluation", args=[community.code])
-                return redirect(f"{target}?month={shown:%Y-%m}" if shown < selectors.month_under_way() else target)
-    return render(
+    if request.method == "POST" and not can_enter:
+        raise NotAllowed(_("You may not enter indicator values for this community."))
+    recorded = submit(
+        request,
+        form,
+        lambda data: services.indicator_entry_create(
+            actor=request.user,
+            community=community,
+            code=data["code"],
+            month=data["month"],
+            value=data["value"],
+            note=data["note"],
+            files=data["evidence"],
+        ),
+        done=_("Value recorded."),
+        then=lambda _entry: _evaluation_url(community, form.cleaned_data["month"]),
+    )
+    return recorded or render(
         request,
         "cockpit/evaluation.html",
         {
@@ -293,29 +297,29 @@ def report_language(request: HttpRequest) -> str:
     return REPORT_LANGUAGES[chosen]
 
 
-@login_required
-def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def _evaluation_file(
+    request: HttpRequest, code: str, extension: str, make: Callable[[dict[str, Any]], bytes]
+) -> HttpResponse:
+    """The community's evaluation of the month asked as a file, made by `make` from the graded figures in the
+    language asked (`?lang=`); a PDF opens in the browser, a workbook is saved."""
     community = selectors.community_for_cockpit(user=request.user, code=code)
     language = report_language(request)
     month = selectors.graded_month(request.GET.get("month"))
     with translation.override(language):
-        pdf = reports.evaluation_pdf(request, graded_context(community, month))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="linli-evaluation-{community.code}-{month:%Y-%m}-{language}.pdf"'
+        content = make(graded_context(community, month))
+    return file_response(
+        content,
+        filename=f"linli-evaluation-{community.code}-{month:%Y-%m}-{language}.{extension}",
+        content_type=PDF if extension == "pdf" else XLSX,
+        inline=extension == "pdf",
     )
-    return response
+
+
+@login_required
+def evaluation_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    return _evaluation_file(request, code, "pdf", lambda context: reports.evaluation_pdf(request, context))
 
 
 @login_required
 def evaluation_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    community = selectors.community_for_cockpit(user=request.user, code=code)
-    language = report_language(request)
-    month = selectors.graded_month(request.GET.get("month"))
-    with translation.override(language):
-        workbook = reports.evaluation_workbook(graded_context(community, month))
-    response = HttpResponse(workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (
-        f'attachment; filename="linli-evaluation-{community.code}-{month:%Y-%m}-{language}.xlsx"'
-    )
-    return response
+    return _evaluation_file(request, code, "xlsx", reports.evaluation_workbook)

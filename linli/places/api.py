@@ -177,19 +177,20 @@ def street_admin_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return [staff_out(a) for a in selectors.street_admins_of(street=street)]
 
 
+def _staff_added(request: HttpRequest, payload: StaffIn, **place: Any) -> Status[Any]:
+    """The role asked for, in the street or community `place` names, given to the account with the mobile number
+    (made if there is none)."""
+    assignment = account_services.staff_add(
+        actor=request.user, mobile=payload.mobile, display_name=payload.display_name, role=payload.role, **place
+    )
+    return Status(201, staff_out(assignment))
+
+
 @router.post("/streets/{code}/admins", response={201: StaffOut}, auth=AUTH)
 def street_admin_add(request: HttpRequest, code: str, payload: StaffIn) -> Status[Any]:
     """A street admin for the street (city admins only): the account is made if there is none. `role` must be
     `street_admin`."""
-    street = selectors.street_get(code=code, user=request.user)
-    assignment = account_services.staff_add(
-        actor=request.user,
-        mobile=payload.mobile,
-        display_name=payload.display_name,
-        role=payload.role,
-        street=street,
-    )
-    return Status(201, staff_out(assignment))
+    return _staff_added(request, payload, street=selectors.street_get(code=code, user=request.user))
 
 
 @router.delete("/streets/{code}/admins/{int:assignment_id}", response={204: None}, auth=AUTH)
@@ -371,15 +372,7 @@ def staff_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 def staff_add(request: HttpRequest, code: str, payload: StaffIn) -> Status[Any]:
     """Give a role in this community to the account with this mobile number, making the account if there is
     none (it logs in with an SMS code)."""
-    community = _set_up(request, code)
-    assignment = account_services.staff_add(
-        actor=request.user,
-        mobile=payload.mobile,
-        display_name=payload.display_name,
-        role=payload.role,
-        community=community,
-    )
-    return Status(201, staff_out(assignment))
+    return _staff_added(request, payload, community=_set_up(request, code))
 
 
 @router.delete("/communities/{code}/staff/{int:assignment_id}", response={204: None}, auth=AUTH)

@@ -215,11 +215,15 @@ def staff_of(*, community: Community) -> QuerySet[RoleAssignment]:
     )
 
 
-def staff_role_get(*, community: Community, pk: int) -> RoleAssignment:
-    assignment = staff_of(community=community).filter(pk=pk).first()
+def _role_get(assignments: QuerySet[RoleAssignment], pk: int) -> RoleAssignment:
+    assignment = assignments.filter(pk=pk).first()
     if assignment is None:
         raise NotFound(_("No such role here."))
     return assignment
+
+
+def staff_role_get(*, community: Community, pk: int) -> RoleAssignment:
+    return _role_get(staff_of(community=community), pk)
 
 
 def street_admins_of(*, street: Street) -> QuerySet[RoleAssignment]:
@@ -227,10 +231,7 @@ def street_admins_of(*, street: Street) -> QuerySet[RoleAssignment]:
 
 
 def street_admin_get(*, street: Street, pk: int) -> RoleAssignment:
-    assignment = street_admins_of(street=street).filter(pk=pk).first()
-    if assignment is None:
-        raise NotFound(_("No such role here."))
-    return assignment
+    return _role_get(street_admins_of(street=street), pk)
 
 
 def stewardships_of(*, grid: Grid) -> QuerySet[GridStewardship]:

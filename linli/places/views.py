@@ -80,6 +80,11 @@ def _form_view(
     )
 
 
+def _boundary_read(upload: Any) -> boundary.Boundary:
+    """The community's boundary from its uploaded GeoJSON file."""
+    return boundary.boundary_from_file(upload_read(upload, max_bytes=boundary.MAX_BYTES, field="boundary"))
+
+
 def _edit_title(thing: Any) -> str:
     return _("Edit %(name)s") % {"name": thing.name}
 
@@ -205,22 +210,19 @@ def street_admin_revoke(request: HttpRequest, code: str, pk: str) -> HttpRespons
 def community_create(request: HttpRequest, code: str) -> HttpResponse:
     street = _street(request, code)
     form = CommunityForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            shape = boundary.boundary_from_file(
-                upload_read(data.pop("boundary"), max_bytes=boundary.MAX_BYTES, field="boundary")
-            )
-            community = services.community_create(actor=request.user, street=street, boundary=shape, **data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Community created. Now add its neighbourhoods, buildings and grids."))
-            return redirect("places:community_setup", code=community.code)
-    return _form_page(
+
+    def create(cleaned: dict[str, Any]) -> Community:
+        data = dict(cleaned)
+        shape = _boundary_read(data.pop("boundary"))
+        return services.community_create(actor=request.user, street=street, boundary=shape, **data)
+
+    return _form_view(
         request,
         form,
+        create,
+        then=_setup_url,
         title=_("New community in %(street)s") % {"street": street.name},
+        done=_("Community created. Now add its neighbourhoods, buildings and grids."),
         upload=True,
     )
 
@@ -233,23 +235,19 @@ def community_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = CommunityEditForm(
         request.POST or None, request.FILES or None, initial={"name": community.name, "tier": community.tier}
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(cleaned: dict[str, Any]) -> Community:
+        data = dict(cleaned)
         upload = data.pop("boundary")
-        try:
-            if upload:
-                data["boundary"] = boundary.boundary_from_file(
-                    upload_read(upload, max_bytes=boundary.MAX_BYTES, field="boundary")
-                )
-            services.community_update(actor=request.user, community=community, **data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("places:community_setup", code=community.code)
-    return _form_page(
+        if upload:
+            data["boundary"] = _boundary_read(upload)
+        return services.community_update(actor=request.user, community=community, **data)
+
+    return _form_view(
         request,
         form,
+        save,
+        then=_setup_url(community),
         title=_edit_title(community),
         upload=True,
         delete_url=reverse("places:community_delete", args=[community.code]),

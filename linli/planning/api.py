@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 
 from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
+from linli.core.file_responses import file_response
 from linli.places.selectors import community_get
 
 from . import adapter, city_reports, rules, selectors, services
@@ -392,9 +393,7 @@ def city_run_hub_placements(request: HttpRequest, run_id: int) -> list[dict[str,
 def city_run_export(request: HttpRequest, run_id: int) -> HttpResponse:
     """The city table as an Excel workbook (Chinese headers)."""
     run = selectors.city_run_get(user=request.user, pk=run_id)
-    response = HttpResponse(
+    return file_response(
         city_reports.workbook(run, selectors.city_run_entries(user=request.user, run=run)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"linli-city-health-check-{run.pk}.xlsx",
     )
-    response["Content-Disposition"] = f'attachment; filename="linli-city-health-check-{run.pk}.xlsx"'
-    return response

@@ -10,15 +10,14 @@ from django.utils import timezone
 from django.utils.translation import get_language, override, pgettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 
-from linli.core.exports import append_row
 from linli.core.templatetags.linli_numbers import grouped
 from linli.places.svgmap import MapPoint, MapPolygon, SvgMap, swatch
 
-from . import adapter
 from .core import CitySummary, Rules, city_summary
 from .models import CityRun, CityRunCommunity, HubPlacement, HubStatus
+from .reports import run_rules, sheet_added
 
 UNDER_FILL = "#f28b82"  # under-supplied
 FAIR_FILL = "#f6d78b"  # at the threshold, below 85
@@ -26,14 +25,6 @@ GOOD_FILL = "#9ad0a4"  # 85 and above
 NONE_FILL = "#d0d7de"  # no index (not computed, or nobody the categories serve)
 GOOD_FROM = 85.0
 HUB_FILL = "#1f3a93"  # a new hub: a dark square, numbered, unlike any supply-index colour
-
-
-def run_rules(run: CityRun) -> Rules:
-    cached = getattr(run, "_parsed_rules", None)
-    if cached is None:
-        cached = adapter.parse_rules_text(run.rules_text)
-        run._parsed_rules = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def _english() -> bool:
@@ -286,20 +277,10 @@ def _workbook(run: CityRun, entries: QuerySet[CityRunCommunity]) -> bytes:
     rows = city_rows(run, entries)
     view = summary_view(run, entries)
     wb = Workbook()
-    bold = Font(bold=True)
     red = PatternFill("solid", fgColor=UNDER_FILL.lstrip("#"))
 
     def sheet(title: str, header: list[str], body: list[list[Any]]) -> Any:
-        ws = wb.create_sheet(title)
-        append_row(ws, header)
-        for cell in ws[1]:
-            cell.font = bold
-        for values in body:
-            append_row(ws, values)
-        for column in ws.columns:
-            ws.column_dimensions[column[0].column_letter].width = max(
-                10, min(40, max(len(str(c.value or "")) for c in column) * 2 + 2)
-            )
+        ws = sheet_added(wb, title, header, body, char_width=2)
         ws.freeze_panes = "C2"
         return ws
 

@@ -3,6 +3,7 @@
 import io
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -16,19 +17,20 @@ from linli.places.models import Building, Community
 from linli.places.svgmap import MapPoint, SvgMap, building_polygons
 
 from . import adapter
-from .core import Composite, PlanningError
+from .core import Composite, PlanningError, Rules
 from .messages import translate
-from .models import PlanRun
+from .models import CityRun, PlanRun
 
 CATEGORY_COLOURS = ["#c8402a", "#2e86de", "#2e933c", "#e2b007", "#7b2cbf", "#1b998b", "#f46036", "#e75a9b"]
 
 
-def run_rules(run: PlanRun) -> Any:
-    """The run's own rules, parsed once per run object (a page reads them for every table)."""
+def run_rules(run: PlanRun | CityRun) -> Rules:
+    """The run's own rules (a community's or a city's run), parsed once per run object (a page reads them for
+    every table)."""
     cached = getattr(run, "_parsed_rules", None)
     if cached is None:
         cached = adapter.parse_rules_text(run.rules_text)
-        run._parsed_rules = cached  # type: ignore[attr-defined]
+        run._parsed_rules = cached  # type: ignore[union-attr]
     return cached
 
 
@@ -275,23 +277,27 @@ SITING_METHODS = {
 }
 
 
+def sheet_added(wb: Workbook, title: str, header: list[str], rows: list[list[Any]], *, char_width: int = 1) -> Any:
+    """A new sheet of the workbook: the header in bold, then the rows; each column as wide as its longest text
+    (`char_width` a character: 2 for Chinese), from 10 to 40."""
+    ws = wb.create_sheet(title)
+    append_row(ws, header)
+    bold = Font(bold=True)
+    for cell in ws[1]:
+        cell.font = bold
+    for row in rows:
+        append_row(ws, row)
+    for column in ws.columns:
+        ws.column_dimensions[column[0].column_letter].width = max(
+            10, min(40, max(len(str(c.value or "")) for c in column) * char_width + 2)
+        )
+    return ws
+
+
 def workbook(run: PlanRun) -> bytes:
     """The run as an Excel workbook: coverage, index, gaps, recommended sites, inputs."""
     wb = Workbook()
-    bold = Font(bold=True)
-
-    def sheet(title: str, header: list[str], rows: list[list[Any]]) -> None:
-        ws = wb.create_sheet(title)
-        append_row(ws, header)
-        for cell in ws[1]:
-            cell.font = bold
-        for row in rows:
-            append_row(ws, row)
-        for column in ws.columns:
-            ws.column_dimensions[column[0].column_letter].width = max(
-                10, min(40, max(len(str(c.value or "")) for c in column) + 2)
-            )
-
+    sheet = partial(sheet_added, wb)
     wb.remove(wb.active)
     community_names = {r["community"]: r["name"] for r in index_rows(run)}
     sheet(

@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import buttons_on
+from linli.core.buttons import buttons_on, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.file_responses import file_response
 from linli.core.parsing import parse_id
+from linli.places.models import Community
 from linli.places.selectors import community_get
 
 from . import adapter, city_reports, reports, rules, selectors, services
@@ -54,47 +56,70 @@ def _run_context(run: PlanRun | None, community: Any, category: str) -> dict[str
     }
 
 
+def _run_started(request: HttpRequest, form: RunForm, then: str, **place: Any) -> HttpResponse | None:
+    """Start the health check of `place` (a community or a street) from a valid POST of the run form; None when
+    nothing started (no POST, or the refusal on the form)."""
+    return submit(
+        request,
+        form,
+        lambda data: services.plan_run_request(
+            actor=request.user,
+            siting_category=data["siting_category"] or "",
+            siting_k=data["siting_k"] or 0,
+            profile=data["profile"] or "",
+            as_of=data["as_of"],
+            **place,
+        ),
+        done=_("The health check has started."),
+        then=then,
+    )
+
+
+def _plan_page(
+    request: HttpRequest, template: str, runs: Any, form: RunForm, can_run: bool, *, place: Any, **extra: Any
+) -> HttpResponse:
+    """A community's or a street's health check page (`place`): the latest run, and the latest done one with its
+    results (a street's map drawn over all its communities)."""
+    community = place if isinstance(place, Community) else None
+    shown = selectors.latest_done(runs)
+    category = request.GET.get("category", "")
+    return render(
+        request,
+        template,
+        {
+            **extra,
+            "place": place,
+            "latest": runs.first(),
+            "run": shown,
+            "form": form,
+            "can_run": can_run,
+            "category": category,
+            "categories": _category_choices(),
+            **_run_context(shown, community, category),
+        },
+    )
+
+
 @login_required
 def community_plan(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     runs = selectors.runs_of_community(user=request.user, community=community)
     can_run = rules.can_run_community_plan(request.user, community)
     form = RunForm(request.POST or None, categories=_siting_choices(), profiles=_profile_choices())
-    if request.method == "POST":
-        if not can_run:
-            raise NotAllowed(_("You may not run the health check for this community."))
-        if form.is_valid():
-            try:
-                services.plan_run_request(
-                    actor=request.user,
-                    community=community,
-                    siting_category=form.cleaned_data["siting_category"] or "",
-                    siting_k=form.cleaned_data["siting_k"] or 0,
-                    profile=form.cleaned_data["profile"] or "",
-                    as_of=form.cleaned_data["as_of"],
-                )
-            except DomainError as exc:
-                exc.show_on(form)
-            else:
-                messages.success(request, _("The health check has started."))
-                return redirect("planning:community", code=community.code)
-    latest = runs.first()
-    shown = selectors.latest_done(runs)
-    category = request.GET.get("category", "")
-    return render(
+    if request.method == "POST" and not can_run:
+        raise NotAllowed(_("You may not run the health check for this community."))
+    started = _run_started(request, form, reverse("planning:community", args=[community.code]), community=community)
+    if started:
+        return started
+    return _plan_page(
         request,
         "planning/community.html",
-        {
-            "community": community,
-            "latest": latest,
-            "run": shown,
-            "form": form,
-            "can_run": can_run,
-            "category": category,
-            "categories": _category_choices(),
-            "can_manage_sites": rules.can_manage_candidate_sites(request.user, community),
-            **_run_context(shown, community, category),
-        },
+        runs,
+        form,
+        can_run,
+        place=community,
+        community=community,
+        can_manage_sites=rules.can_manage_candidate_sites(request.user, community),
     )
 
 
@@ -104,37 +129,11 @@ def street_plan(request: HttpRequest, code: str) -> HttpResponse:
     runs = selectors.runs_of_street(user=request.user, street=street)
     can_run = rules.can_run_street_plan(request.user, street)
     form = RunForm(request.POST or None, categories=_siting_choices(), profiles=_profile_choices())
-    if request.method == "POST" and can_run and form.is_valid():
-        try:
-            services.plan_run_request(
-                actor=request.user,
-                street=street,
-                siting_category=form.cleaned_data["siting_category"] or "",
-                siting_k=form.cleaned_data["siting_k"] or 0,
-                profile=form.cleaned_data["profile"] or "",
-                as_of=form.cleaned_data["as_of"],
-            )
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The health check has started."))
-            return redirect("planning:street", code=street.code)
-    shown = selectors.latest_done(runs)
-    category = request.GET.get("category", "")
-    return render(
-        request,
-        "planning/street.html",
-        {
-            "street": street,
-            "latest": runs.first(),
-            "run": shown,
-            "form": form,
-            "can_run": can_run,
-            "category": category,
-            "categories": _category_choices(),
-            **_run_context(shown, None, category),
-        },
-    )
+    then = reverse("planning:street", args=[street.code])
+    started = _run_started(request, form, then, street=street) if can_run else None
+    if started:
+        return started
+    return _plan_page(request, "planning/street.html", runs, form, can_run, place=street, street=street)
 
 
 @login_required
@@ -142,11 +141,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, pk=pk)
     if run.status != PlanRun.Status.DONE:
         raise NotFound(_("This run has no result yet."))
-    response = HttpResponse(
-        reports.workbook(run), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="linli-health-check-{run.pk}.xlsx"'
-    return response
+    return file_response(reports.workbook(run), filename=f"linli-health-check-{run.pk}.xlsx")
 
 
 @login_required
@@ -156,14 +151,19 @@ def candidate_sites(request: HttpRequest, code: str) -> HttpResponse:
         raise NotFound(_("No such community."))
     can_manage = rules.can_manage_candidate_sites(request.user, community)
     form = CandidateSiteForm(request.POST or None)
-    if request.method == "POST" and can_manage and form.is_valid():
-        try:
-            services.candidate_site_create(actor=request.user, community=community, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Site registered."))
-            return redirect("planning:sites", code=community.code)
+    saved = (
+        submit(
+            request,
+            form,
+            lambda data: services.candidate_site_create(actor=request.user, community=community, **data),
+            done=_("Site registered."),
+            then=reverse("planning:sites", args=[community.code]),
+        )
+        if can_manage
+        else None
+    )
+    if saved:
+        return saved
     return render(
         request,
         "planning/sites.html",
@@ -201,13 +201,15 @@ def city_plan(request: HttpRequest, city: str) -> HttpResponse:
     form = CityRunForm(request.POST or None, profiles=_profile_choices())
     if request.method == "POST" and form.is_valid():
         selectors.city_streets(user=request.user, city=city)  # NotFound for a city the user does not plan for
-        try:
-            services.city_run_request(actor=request.user, city=city, profile=form.cleaned_data["profile"] or "")
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The health check of the city has started."))
-            return redirect("planning:city", city=city)
+    started = submit(
+        request,
+        form,
+        lambda data: services.city_run_request(actor=request.user, city=city, profile=data["profile"] or ""),
+        done=_("The health check of the city has started."),
+        then=reverse("planning:city", kwargs={"city": city}),
+    )
+    if started:
+        return started
     run = None
     if request.GET.get("run"):
         run = selectors.city_run_get(user=request.user, pk=parse_id(request.GET["run"]))
@@ -283,20 +285,16 @@ def _city_page(
 def city_run_hubs(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.city_run_get(user=request.user, pk=pk)
     form = HubForm(request.POST, composites=_composite_choices(run))
-    if form.is_valid():
-        try:
-            services.city_run_place_hubs(
-                actor=request.user,
-                run=run,
-                category=form.cleaned_data["hub_category"],
-                count=form.cleaned_data["hub_count"],
-            )
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("The new hubs are being placed across the city."))
-            return redirect(f"{_city_url(run.city)}?run={run.pk}")
-    return _city_page(request, run.city, run=run, hub_form=form)
+    placing = submit(
+        request,
+        form,
+        lambda data: services.city_run_place_hubs(
+            actor=request.user, run=run, category=data["hub_category"], count=data["hub_count"]
+        ),
+        done=_("The new hubs are being placed across the city."),
+        then=f"{_city_url(run.city)}?run={run.pk}",
+    )
+    return placing or _city_page(request, run.city, run=run, hub_form=form)
 
 
 def _city_walking(run: CityRun) -> str:
@@ -333,9 +331,4 @@ def _city_url(city: str) -> str:
 def city_run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.city_run_get(user=request.user, pk=pk)
     entries = selectors.city_run_entries(user=request.user, run=run)
-    response = HttpResponse(
-        city_reports.workbook(run, entries),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="linli-city-health-check-{run.pk}.xlsx"'
-    return response
+    return file_response(city_reports.workbook(run, entries), filename=f"linli-city-health-check-{run.pk}.xlsx")

@@ -177,21 +177,22 @@ def category_update(request: HttpRequest, code: str, category_id: int, payload: 
     return _fresh(request, community, category.pk)
 
 
+def _category_set_active(request: HttpRequest, code: str, category_id: int, active: bool) -> dict[str, Any]:
+    community = _community(request, code)
+    category = selectors.category_to_set_up(user=request.user, community=community, pk=category_id)
+    services.category_set_active(actor=request.user, category=category, active=active)
+    return _fresh(request, community, category.pk)
+
+
 @router.post(BASE + "/{int:category_id}/retire", response=ReportCategoryOut)
 def category_retire(request: HttpRequest, code: str, category_id: int) -> dict[str, Any]:
     """No new reports in this category (the web form and Open311); open ones go on."""
-    community = _community(request, code)
-    category = selectors.category_to_set_up(user=request.user, community=community, pk=category_id)
-    services.category_set_active(actor=request.user, category=category, active=False)
-    return _fresh(request, community, category.pk)
+    return _category_set_active(request, code, category_id, active=False)
 
 
 @router.post(BASE + "/{int:category_id}/restore", response=ReportCategoryOut)
 def category_restore(request: HttpRequest, code: str, category_id: int) -> dict[str, Any]:
-    community = _community(request, code)
-    category = selectors.category_to_set_up(user=request.user, community=community, pk=category_id)
-    services.category_set_active(actor=request.user, category=category, active=True)
-    return _fresh(request, community, category.pk)
+    return _category_set_active(request, code, category_id, active=True)
 
 
 @router.post(BASE + "/{int:category_id}/attributes", response={201: ReportQuestionOut})

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from linli.core.errors import DomainError
+from linli.core.jpeg import jpeg_bytes, jpeg_reencoded
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -52,16 +53,8 @@ def photo_clean(upload: IO[bytes] | Any, *, name: str = "") -> CleanPhoto:
             probe.verify()
         with Image.open(io.BytesIO(data)) as opened:
             opened.load()
-            image: Image.Image = ImageOps.exif_transpose(opened)
-            if image.mode not in ("RGB", "L"):
-                background = Image.new("RGB", image.size, (255, 255, 255))
-                rgba = image.convert("RGBA")
-                background.paste(rgba, mask=rgba.getchannel("A"))
-                image = background
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)  # no exif= argument: metadata is dropped
-            return CleanPhoto(content=out.getvalue(), width=image.width, height=image.height)
+            image = jpeg_reencoded(opened, max_side=MAX_SIDE)
+            return CleanPhoto(content=jpeg_bytes(image), width=image.width, height=image.height)
     except DomainError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.models import User
 from linli.accounts.selectors import account_find
-from linli.core.buttons import button
+from linli.core.buttons import button, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import parse_id
 from linli.core.retire import retire_and_restore
@@ -470,9 +470,30 @@ def _category_form(request: HttpRequest, community: Community, **kwargs: Any) ->
     )
 
 
-def _form_error(form: Any, exc: DomainError) -> None:
-    target = {"values": "choices"}.get(exc.field or "", exc.field)
-    form.add_error(target if target in form.fields else None, str(exc.message))
+def _setup_saved(
+    request: HttpRequest,
+    form: CategoryForm | AttributeForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    done: str | Callable[[Any], str],
+    then: Callable[[Any], str],
+) -> HttpResponse | None:
+    """`submit` of a set-up form with the values as the service takes them; a refusal of a question's `values`
+    stands on the form's `choices`."""
+
+    def call(_cleaned: dict[str, Any]) -> Any:
+        try:
+            return save(form.service_data())
+        except DomainError as exc:
+            if exc.field == "values":
+                exc.field = "choices"
+            raise
+
+    return submit(request, form, call, done=done, then=then)
+
+
+def _category_url(community: Community, category: Category) -> str:
+    return reverse("reports:category", kwargs={"code": community.code, "pk": category.pk})
 
 
 @login_required
@@ -493,15 +514,14 @@ def categories(request: HttpRequest, code: str) -> HttpResponse:
 def category_new(request: HttpRequest, code: str) -> HttpResponse:
     community = _setup_community(request, code)
     form = _category_form(request, community)
-    if request.method == "POST" and form.is_valid():
-        try:
-            category = services.category_create(actor=request.user, community=community, **form.service_data())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
-            return redirect("reports:category", code=community.code, pk=category.pk)
-    return render(
+    saved = _setup_saved(
+        request,
+        form,
+        lambda data: services.category_create(actor=request.user, community=community, **data),
+        done=lambda category: _("Category “%(name)s” added.") % {"name": category.name},
+        then=lambda category: _category_url(community, category),
+    )
+    return saved or render(
         request,
         "reports/category_form.html",
         {"community": community, "form": form, "title": _("Add a report category")},
@@ -513,15 +533,14 @@ def category_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = _setup_community(request, code)
     category = selectors.category_to_set_up(user=request.user, community=community, pk=pk)
     form = _category_form(request, community, editing=True, initial=CategoryForm.initial_of(category))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_update(actor=request.user, category=category, **form.service_data())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Saved. The new time limits apply to reports made from now on."))
-            return redirect("reports:category", code=community.code, pk=category.pk)
-    return render(
+    saved = _setup_saved(
+        request,
+        form,
+        lambda data: services.category_update(actor=request.user, category=category, **data),
+        done=_("Saved. The new time limits apply to reports made from now on."),
+        then=lambda _result: _category_url(community, category),
+    )
+    return saved or render(
         request,
         "reports/category_form.html",
         {
@@ -556,18 +575,18 @@ def attribute_edit(request: HttpRequest, code: str, pk: int, attribute_pk: int |
     attribute = selectors.category_attribute_to_set_up(category=category, pk=attribute_pk) if attribute_pk else None
     initial = AttributeForm.initial_of(attribute) if attribute else None
     form = AttributeForm(request.POST or None, editing=attribute is not None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if attribute is None:
-                services.category_attribute_add(actor=request.user, category=category, **form.service_data())
-            else:
-                services.category_attribute_update(actor=request.user, attribute=attribute, **form.service_data())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The question was saved."))
-            return redirect("reports:category", code=community.code, pk=category.pk)
-    return render(
+    saved = _setup_saved(
+        request,
+        form,
+        lambda data: (
+            services.category_attribute_add(actor=request.user, category=category, **data)
+            if attribute is None
+            else services.category_attribute_update(actor=request.user, attribute=attribute, **data)
+        ),
+        done=_("The question was saved."),
+        then=lambda _result: _category_url(community, category),
+    )
+    return saved or render(
         request,
         "reports/attribute_form.html",
         {"community": community, "category": category, "attribute": attribute, "form": form},

@@ -104,6 +104,16 @@ def _who(response: Response) -> str:
     return response.resident.name  # type: ignore[union-attr]
 
 
+def _answer_counts(question: Question, field: str) -> dict[Any, int]:
+    """How many answers to the question chose each option (`field` "option") or each point of a scale ("value")."""
+    return dict(
+        Answer.objects.filter(question=question, **{f"{field}__isnull": False})
+        .values_list(field)
+        .annotate(n=Count("id"))
+        .values_list(field, "n")
+    )
+
+
 def results_of(*, survey: Survey) -> Results:
     """Counts and shares per option, 1–5 scales with their average, free texts (named only when not anonymous).
     Callers check `rules.can_view_results` (the evidence summary shows only the counts)."""
@@ -114,22 +124,12 @@ def results_of(*, survey: Survey) -> Results:
         answered = Answer.objects.filter(question=q).values("response").distinct().count()
         result = QuestionResult(question=q, answered=answered)
         if q.has_options:
-            counts = dict(
-                Answer.objects.filter(question=q, option__isnull=False)
-                .values_list("option")
-                .annotate(n=Count("id"))
-                .values_list("option", "n")
-            )
+            counts = _answer_counts(q, "option")
             result.options = [
                 OptionCount(o.text, counts.get(o.pk, 0), _share(counts.get(o.pk, 0), answered)) for o in q.options.all()
             ]
         elif q.kind == Question.Kind.SCALE:
-            counts = dict(
-                Answer.objects.filter(question=q, value__isnull=False)
-                .values_list("value")
-                .annotate(n=Count("id"))
-                .values_list("value", "n")
-            )
+            counts = _answer_counts(q, "value")
             result.options = [
                 OptionCount(str(v), counts.get(v, 0), _share(counts.get(v, 0), answered)) for v in range(1, 6)
             ]

@@ -54,7 +54,10 @@ def _fields(survey: Survey) -> dict[str, Any]:
     }
 
 
-def _check(title: str, intro: str, opens_at: dt.datetime | None, closes_at: dt.datetime | None) -> tuple[str, str]:
+def _check(
+    title: str, intro: str, opens_at: dt.datetime | None, closes_at: dt.datetime | None, per: str
+) -> tuple[str, str]:
+    """The survey's title and introduction, trimmed, once its texts, dates and who answers are checked."""
     title, intro = title.strip(), intro.strip()
     if not title:
         raise DomainError(_("Give the survey a title."), field="title")
@@ -68,6 +71,8 @@ def _check(title: str, intro: str, opens_at: dt.datetime | None, closes_at: dt.d
         raise DomainError(_("The end date must be in the future."), field="closes_at")
     if opens_at is not None and opens_at >= closes_at:
         raise DomainError(_("The survey must open before it closes."), field="opens_at")
+    if per not in Survey.Per.values:
+        raise DomainError(_("Choose who answers: each resident or each household."), field="per")
     return title, intro
 
 
@@ -91,9 +96,7 @@ def survey_create(
     """A draft survey of a community (its admins and social workers, or its street's admins)."""
     if not rules.can_write_for_community(actor, community):
         raise NotAllowed(_("You may not write this community's surveys."))
-    title, intro = _check(title, intro, opens_at, closes_at)
-    if per not in Survey.Per.values:
-        raise DomainError(_("Choose who answers: each resident or each household."), field="per")
+    title, intro = _check(title, intro, opens_at, closes_at, per)
     targets = targets or NoticeTargets()
     survey = Survey(
         street_id=community.street_id,
@@ -133,15 +136,11 @@ def survey_update(
     targets: NoticeTargets | None = None,
 ) -> Survey:
     _may_write(actor, survey)
-    title, intro = _check(title, intro, opens_at, closes_at)
-    if per not in Survey.Per.values:
-        raise DomainError(_("Choose who answers: each resident or each household."), field="per")
+    title, intro = _check(title, intro, opens_at, closes_at, per)
     targets = targets or NoticeTargets()
     targets_check(actor=actor, notice=survey, targets=targets)
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().get(pk=survey.pk)
-        if not locked.can_edit():
-            raise Conflict(_("An open or closed survey can no longer be changed."))
+        locked = _locked_draft(survey)
         before = {**_fields(locked), "targets": targets_of(locked).summary()}
         locked.title, locked.intro, locked.anonymous, locked.per = title, intro, anonymous, per
         locked.opens_at, locked.closes_at = opens_at, closes_at  # type: ignore[assignment]

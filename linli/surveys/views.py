@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from linli.consultation.models import Matter
 from linli.core.buttons import button, buttons_on
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.file_responses import file_response
 from linli.core.parsing import parse_id
 from linli.places.models import Community
 from linli.places.selectors import community_get
@@ -237,9 +238,4 @@ def results(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     context = _results_context(request, code, pk)
-    response = HttpResponse(
-        results_workbook(context["results"]),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="survey-{pk}.xlsx"'
-    return response
+    return file_response(results_workbook(context["results"]), filename=f"survey-{pk}.xlsx")

@@ -9,13 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from linli.audit.models import AuditEntry
-from linli.canteen.models import MealOrder, Menu
+from linli.canteen.models import MealOrder
 from linli.cockpit import services
 from linli.cockpit.models import IndicatorEntry, Snapshot
 from linli.cockpit.queries.registry import run_query
 from linli.conftest import client_for, make_resident
 from linli.core.errors import DomainError, NotAllowed
-from linli.facilities.models import Facility, FacilityCategory
+from linli.facilities.tests.factories import make_facility, make_menu
 
 pytestmark = pytest.mark.django_db
 
@@ -52,55 +52,43 @@ def test_people_queries_by_hand(community, people):
     assert run_query("grid_coverage", community, MONTH) is not None
 
 
-def test_canteen_meals_per_elderly_by_hand(community, people):
-    category = FacilityCategory.objects.get(code="elderly_canteen")
-    canteen = Facility.objects.create(
-        community=community, code="c1", name="喜柿餐厅", category=category, scenario="health", lat=30.285, lng=120.135
+def _photo(name="sorting.png"):
+    return SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+
+
+def _entry_posted(client, code):
+    """November's neighbourhood events, 95, with a photo, posted on the community's evaluation page."""
+    return client.post(
+        f"/cockpit/communities/{code}/evaluation/",
+        {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": _photo()},
     )
-    menu = Menu.objects.create(
-        community=community,
-        canteen=canteen,
-        day=dt.date(2026, 11, 3),
-        price_fen=1000,
-        capacity=50,
-        dishes="红烧肉",
-        order_until=dt.time(10, 0),
-    )
-    elderly = people[:4]
-    now = timezone.now()
-    for r in elderly[:3]:  # 3 served meals, 1 merely ordered, 1 in another month
-        MealOrder.objects.create(
-            community=community,
-            menu=menu,
-            resident=r,
-            status=MealOrder.Status.SERVED,
-            price_fen=1000,
-            resident_fen=300,
-            created_at=now,
-            age=75,
-        )
-    MealOrder.objects.create(
-        community=community, menu=menu, resident=elderly[3], price_fen=1000, resident_fen=300, created_at=now, age=75
-    )
-    october = Menu.objects.create(
-        community=community,
-        canteen=canteen,
-        day=dt.date(2026, 10, 30),
-        price_fen=1000,
-        capacity=50,
-        dishes="青菜",
-        order_until=dt.time(10, 0),
-    )
-    MealOrder.objects.create(
-        community=community,
-        menu=october,
-        resident=elderly[0],
-        status=MealOrder.Status.SERVED,
+
+
+def _meal(menu, resident, **status):
+    """A meal of a resident aged 75, ordered now (served when `status` says so)."""
+    return MealOrder.objects.create(
+        community=menu.community,
+        menu=menu,
+        resident=resident,
         price_fen=1000,
         resident_fen=300,
-        created_at=now,
+        created_at=timezone.now(),
         age=75,
+        **status,
     )
+
+
+def test_canteen_meals_per_elderly_by_hand(community, people):
+    canteen = make_facility(
+        community, "c1", "elderly_canteen", name="喜柿餐厅", scenario="health", lat=30.285, lng=120.135, building=None
+    )
+    menu = make_menu(canteen, dt.date(2026, 11, 3))
+    elderly = people[:4]
+    for r in elderly[:3]:  # 3 served meals, 1 merely ordered, 1 in another month
+        _meal(menu, r, status=MealOrder.Status.SERVED)
+    _meal(menu, elderly[3])
+    october = make_menu(canteen, dt.date(2026, 10, 30))
+    _meal(october, elderly[0], status=MealOrder.Status.SERVED)
     assert run_query("canteen_meals_per_elderly", community, MONTH) == 0.75  # 3 meals / 4 residents aged 60+
     assert run_query("facilities_of_category:elderly_canteen", community, MONTH) == 1
 
@@ -161,11 +149,7 @@ def test_a_communitys_staff_see_only_their_own(role, users, community, other_com
     assert client.get("/cockpit/streets/ningwei/").status_code == 404
     assert client.get("/api/v1/streets/ningwei/cockpit").status_code == 404
     assert client.get("/api/v1/cockpit/city").status_code == 404
-    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
-    refused = client.post(
-        "/cockpit/communities/limin/evaluation/",
-        {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": photo},
-    )
+    refused = _entry_posted(client, "limin")
     assert refused.status_code == 404
     with pytest.raises(NotAllowed):
         services.indicator_entry_create(
@@ -197,11 +181,7 @@ def test_the_city_viewer_sees_everything_and_changes_nothing(users, community, o
     for street in ("ningwei", "beigan"):
         assert client.get(f"/cockpit/streets/{street}/").status_code == 200
     before = (IndicatorEntry.objects.count(), AuditEntry.objects.count(), Snapshot.objects.count())
-    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
-    response = client.post(
-        "/cockpit/communities/shibei/evaluation/",
-        {"code": "neighbourhood_events", "month": "2026-11-01", "value": "95", "evidence": photo},
-    )
+    response = _entry_posted(client, "shibei")
     assert response.status_code == 403
     with pytest.raises(NotAllowed):
         services.indicator_entry_create(
@@ -220,7 +200,7 @@ def test_an_entered_value_needs_evidence_where_required(users, community, django
     assert not IndicatorEntry.objects.exists()
     with pytest.raises(DomainError):
         services.indicator_entry_create(actor=worker, community=community, code="supply_index", month=MONTH, value=92)
-    photo = SimpleUploadedFile("sorting.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    photo = _photo()
     with django_capture_on_commit_callbacks(execute=True):
         entry = services.indicator_entry_create(
             actor=worker, community=community, code="neighbourhood_events", month=MONTH, value=92, files=[photo]
@@ -241,10 +221,7 @@ def test_entry_page_refuses_without_evidence_in_both_languages(users, community)
 
 def test_the_entry_page_takes_several_evidence_files_at_once(users, community, django_capture_on_commit_callbacks):
     """What a browser sends for `<input type=file multiple>` with two photos chosen: two parts of one name."""
-    photos = [
-        SimpleUploadedFile(f"sorting-{n}.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
-        for n in (1, 2)
-    ]
+    photos = [_photo(f"sorting-{n}.png") for n in (1, 2)]
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(users["social_worker"]).post(
             "/cockpit/communities/shibei/evaluation/",
@@ -428,7 +405,7 @@ def test_an_entry_that_fails_to_save_leaves_no_evidence_file(users, community, m
         raise RuntimeError("the audit log is down")
 
     monkeypatch.setattr(services, "audit_record", broken)
-    photo = SimpleUploadedFile("sorting-fail.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    photo = _photo("sorting-fail.png")
     with pytest.raises(RuntimeError):
         services.indicator_entry_create(
             actor=users["social_worker"],

@@ -9,6 +9,7 @@ from linli.conftest import make_resident
 from linli.core.errors import DomainError
 from linli.facilities import services as facility_services
 from linli.facilities.models import FacilityCategory
+from linli.facilities.tests.factories import make_facility
 from linli.people import services as people_services
 from linli.places.models import Household
 
@@ -109,16 +110,11 @@ def test_the_month_under_way_is_shown_beside_the_same_days_of_last_month(communi
 
     from linli.cockpit.queries.registry import first_days
     from linli.cockpit.services import snapshot_refresh
-    from linli.facilities.models import Booking, Facility, Service, Slot
+    from linli.facilities.models import Booking, Service, Slot
 
-    facility = Facility.objects.create(
-        community=community,
-        code="hall",
-        name="大厅",
-        category=FacilityCategory.objects.get(code="community_service_station"),
-        scenario="services",
-        lat=community.centre_lat,
-        lng=community.centre_lng,
+    at_centre = {"lat": community.centre_lat, "lng": community.centre_lng, "building": None}
+    facility = make_facility(
+        community, "hall", "community_service_station", name="大厅", scenario="services", **at_centre
     )
     service = Service.objects.create(community=community, facility=facility, kind="barber", name="理发")
     residents = [make_resident(community, name=f"居民{i}", seq=i) for i in range(1, 4)]

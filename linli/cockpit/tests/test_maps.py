@@ -10,7 +10,7 @@ from django.test import override_settings
 from linli.cockpit import maps
 from linli.cockpit.tests.conftest import lnglat
 from linli.conftest import client_for
-from linli.facilities.models import Facility, FacilityCategory
+from linli.facilities.tests.factories import make_facility
 from linli.planning import services as planning_services
 from linli.planning.models import PlanRun
 from linli.planning.reports import COVERED_FILL, GAP_FILL, RECOMMENDED_COLOUR
@@ -70,12 +70,9 @@ def neighbours_canteens(other_community):
     """Two canteens of 利民 on the same street, made before the health check takes in the street's facilities: one
     150 m beyond 市北's eastern edge (480 m from its centre; its residents may walk there), one 520 m beyond it,
     farther than a canteen's 300 m."""
-    canteen = FacilityCategory.objects.get(code="elderly_canteen")
     for code, name, x in [("near", "邻社区食堂", 630), ("far", "远处食堂", 1000)]:
         lng, lat = lnglat(x, 0)
-        Facility.objects.create(
-            community=other_community, code=code, name=name, category=canteen, scenario="health", lng=lng, lat=lat
-        )
+        make_facility(other_community, code, "elderly_canteen", name=name, building=None, lng=lng, lat=lat)
 
 
 def test_community_map_leaves_out_other_communities_facilities_beyond_reach(
@@ -176,21 +173,13 @@ def test_cockpit_pages_render_in_both_languages_and_elder_mode(users, community,
 
 
 def test_a_map_is_drawn_once_and_again_when_its_data_change(community, django_assert_num_queries):
-    from linli.facilities.models import Facility, FacilityCategory
 
     first = maps.community_map(community, tiles=False)
     with django_assert_num_queries(4):  # the latest run (its own, its street's); did buildings or facilities change
         again = maps.community_map(community, tiles=False)
     assert again.svg == first.svg and "社区食堂" not in again.svg
-    Facility.objects.create(
-        community=community,
-        code="new-canteen",
-        name="新开社区食堂",
-        category=FacilityCategory.objects.get(code="elderly_canteen"),
-        scenario="health",
-        lat=community.centre_lat,
-        lng=community.centre_lng,
-    )
+    at_centre = {"lat": community.centre_lat, "lng": community.centre_lng, "building": None}
+    make_facility(community, "new-canteen", "elderly_canteen", name="新开社区食堂", scenario="health", **at_centre)
     assert "新开社区食堂" in maps.community_map(community, tiles=False).svg
     # drawn for tiles separately: the same layers as GeoJSON, no SVG
     for_tiles = maps.community_map(community, tiles=True)

@@ -58,6 +58,18 @@ def elderly(community: Any) -> None:
 
 
 @pytest.fixture
+def elders_near_a_canteen(community: Any) -> None:
+    """Three residents born in 1944, and a canteen 150 m east of their building (the browser tests' community)."""
+    from linli.conftest import make_resident
+    from linli.places.models import Building
+
+    for seq in range(1, 4):
+        make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 2, seq), seq=seq)
+    building = Building.objects.get(community=community)
+    add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
+
+
+@pytest.fixture
 def sited_run(
     community: Any, elderly: None, users: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> Callable[[str], Any]:

@@ -13,10 +13,13 @@ Streets (metres)::
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from linli.planning.core import LocalProjection
+import numpy as np
+
+from linli.planning.core import LocalProjection, WalkNetwork, build_network
 
 PROJ = LocalProjection.around(120.15, 30.25)
 
@@ -109,33 +112,51 @@ def lonlat(x: float, y: float) -> list[float]:
     return [float(lon), float(lat)]
 
 
-def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
+def network_of_lines(lines: Sequence[Sequence[tuple[float, float]]]) -> WalkNetwork:
+    """A walk network of polylines in metres (points of the same coordinates are one node), through PROJ."""
+    index: dict[tuple[float, float], int] = {}
+    a: list[int] = []
+    b: list[int] = []
+    for line in lines:
+        ids = [index.setdefault(pt, len(index)) for pt in line]
+        a += ids[:-1]
+        b += ids[1:]
+    xs, ys = zip(*index, strict=True)
+    lon, lat = PROJ.inverse(np.array(xs, float), np.array(ys, float))
+    return build_network(lon, lat, a, b, projection=PROJ)
+
+
+def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _point(x: float, y: float, props: dict[str, Any]) -> dict[str, Any]:
+def point_feature(x: float, y: float, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": lonlat(x, y)}, "properties": props}
 
 
 def write_city(d: Path) -> dict[str, Path]:
     """Write network, buildings, facilities, communities, candidates and rules into ``d``."""
     files = {
-        "network": _fc([
+        "network": feature_collection([
             {"type": "Feature", "properties": {"highway": "residential"},
              "geometry": {"type": "LineString", "coordinates": [lonlat(*p) for p in line]}}
             for line in STREETS
         ]),
-        "buildings": _fc([
-            _point(*xy, {"id": bid, "community": c, "pop_60_plus": e, "pop_3_6": k})
+        "buildings": feature_collection([
+            point_feature(*xy, {"id": bid, "community": c, "pop_60_plus": e, "pop_3_6": k})
             for bid, xy, c, e, k in BUILDINGS
         ]),
-        "facilities": _fc([_point(*xy, {"id": fid, "category": cat}) for fid, cat, xy in FACILITIES]),
-        "communities": _fc([
+        "facilities": feature_collection(
+            [point_feature(*xy, {"id": fid, "category": cat}) for fid, cat, xy in FACILITIES]
+        ),
+        "communities": feature_collection([
             {"type": "Feature", "properties": {"code": code},
              "geometry": {"type": "Polygon", "coordinates": [[lonlat(*p) for p in [*ring, ring[0]]]]}}
             for code, ring in COMMUNITIES
         ]),
-        "candidates": _fc([_point(*xy, {"id": cid, "category": "elderly_canteen"}) for cid, xy in CANDIDATES]),
+        "candidates": feature_collection(
+            [point_feature(*xy, {"id": cid, "category": "elderly_canteen"}) for cid, xy in CANDIDATES]
+        ),
     }  # fmt: skip
     out = {}
     for name, data in files.items():

@@ -1,23 +1,14 @@
 """A planner runs the health check in the browser and reads coverage, the map and recommended sites."""
 
-import datetime as dt
-
 import pytest
 
 from linli.accounts.models import Role
-from linli.conftest import browser_login, make_resident, screenshot
-from linli.places.models import Building
-
-from .conftest import add_facility
+from linli.conftest import browser_login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_planner_runs_the_check_and_sees_results(page, make_user, community):
-    for seq in range(1, 4):
-        make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 2, seq), seq=seq)
-    building = Building.objects.get(community=community)
-    add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
+def test_planner_runs_the_check_and_sees_results(page, make_user, community, elders_near_a_canteen):
     admin = make_user(Role.COMMUNITY_ADMIN, community)
     browser_login(page, admin.mobile)
     page.goto(page.base_url + "/planning/communities/shibei/")

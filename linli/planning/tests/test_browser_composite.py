@@ -1,23 +1,14 @@
 """A planner sites a 民生坊 (a composite facility) in the browser, on a phone, in elder mode."""
 
-import datetime as dt
-
 import pytest
 
 from linli.accounts.models import Role
-from linli.conftest import ARTIFACTS, browser_login, make_resident
-from linli.places.models import Building
-
-from .conftest import add_facility
+from linli.conftest import ARTIFACTS, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_planner_sites_a_minsheng_hub_in_elder_mode(page, make_user, community):
-    for seq in range(1, 4):
-        make_resident(community, name=f"老人{seq}", birth=dt.date(1944, 2, seq), seq=seq)
-    building = Building.objects.get(community=community)
-    add_facility(community, "elderly_canteen", building.lng + 0.0015, building.lat, name="喜柿餐厅")
+def test_planner_sites_a_minsheng_hub_in_elder_mode(page, make_user, community, elders_near_a_canteen):
     admin = make_user(Role.COMMUNITY_ADMIN, community)
     page.set_viewport_size({"width": 390, "height": 844})
     page.set_default_timeout(120_000)

@@ -23,7 +23,7 @@ import pytest
 from linli.planning.core import RulesError, SitingRequest, load_rules, parse_rules, run_plan, run_siting, siting_dict
 from linli.planning.core.rules import DEFAULT_RULES_PATH
 
-from .handmade import RULES_TOML, lonlat
+from .handmade import RULES_TOML, feature_collection, lonlat, point_feature
 
 HUB = """
 [[composites]]
@@ -34,29 +34,21 @@ categories = ["elderly_canteen", "kindergarten"]
 """
 
 
-def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _pt(x: float, y: float, props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": lonlat(x, y)}, "properties": props}
-
-
 def _street(d: Path) -> dict[str, Path]:
     files = {
-        "network": _fc([{"type": "Feature", "properties": {"highway": "residential"},
+        "network": feature_collection([{"type": "Feature", "properties": {"highway": "residential"},
                          "geometry": {"type": "LineString",
                                       "coordinates": [lonlat(x, 0) for x in (0, 600, 1200, 2000)]}}]),
-        "buildings": _fc([
-            _pt(0, 10, {"id": "west", "community": "C", "pop_60_plus": 10, "pop_3_6": 0}),
-            _pt(600, 10, {"id": "mid", "community": "C", "pop_60_plus": 7, "pop_3_6": 7}),
-            _pt(1200, 10, {"id": "east", "community": "C", "pop_60_plus": 0, "pop_3_6": 10}),
-            _pt(2000, 10, {"id": "far", "community": "C", "pop_60_plus": 0, "pop_3_6": 0}),
+        "buildings": feature_collection([
+            point_feature(0, 10, {"id": "west", "community": "C", "pop_60_plus": 10, "pop_3_6": 0}),
+            point_feature(600, 10, {"id": "mid", "community": "C", "pop_60_plus": 7, "pop_3_6": 7}),
+            point_feature(1200, 10, {"id": "east", "community": "C", "pop_60_plus": 0, "pop_3_6": 10}),
+            point_feature(2000, 10, {"id": "far", "community": "C", "pop_60_plus": 0, "pop_3_6": 0}),
         ]),
         # one facility of each category, at the far end: nobody above is within 300 m of it
-        "facilities": _fc([_pt(2000, 5, {"id": "f-canteen", "category": "elderly_canteen"}),
-                           _pt(2000, -5, {"id": "f-kg", "category": "kindergarten"})]),
-        "candidates": _fc([_pt(x, -5, {"id": sid, "category": "candidate"})
+        "facilities": feature_collection([point_feature(2000, 5, {"id": "f-canteen", "category": "elderly_canteen"}),
+                           point_feature(2000, -5, {"id": "f-kg", "category": "kindergarten"})]),
+        "candidates": feature_collection([point_feature(x, -5, {"id": sid, "category": "candidate"})
                            for sid, x in (("s-west", 0), ("s-mid", 600), ("s-east", 1200))]),
     }  # fmt: skip
     out = {}

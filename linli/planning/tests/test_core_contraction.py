@@ -18,28 +18,15 @@ import numpy as np
 import pytest
 from scipy.sparse.csgraph import dijkstra
 
-from linli.planning.core import WalkNetwork, build_network, node_distances, prepare_access
+from linli.planning.core import WalkNetwork, node_distances, prepare_access
 from linli.planning.core.contract import contraction_of
 from linli.planning.core.snap import Snapped
 
-from .handmade import PROJ
+from .handmade import network_of_lines
 from .test_core_hangzhou import _nx_with_points
 
 # small networks are searched as built unless told otherwise (see contract.for_search): fold them here
 pytestmark = pytest.mark.usefixtures("chains_folded")
-
-
-def _net(lines: list[list[tuple[float, float]]]) -> WalkNetwork:
-    index: dict[tuple[float, float], int] = {}
-    a: list[int] = []
-    b: list[int] = []
-    for line in lines:
-        ids = [index.setdefault(pt, len(index)) for pt in line]
-        a += ids[:-1]
-        b += ids[1:]
-    xs, ys = zip(*index, strict=True)
-    lon, lat = PROJ.inverse(np.array(xs, float), np.array(ys, float))
-    return build_network(lon, lat, a, b, projection=PROJ)
 
 
 def _node(net: WalkNetwork, x: float, y: float) -> int:
@@ -131,7 +118,7 @@ CITY = [CHAIN_AB, CHAIN_BC_SHORT, CHAIN_BC_LONG, EDGE_AC, CHAIN_AC, LOOP_C, DEAD
 
 
 def test_chains_found_and_graph_contracted() -> None:
-    net = _net(CITY)
+    net = network_of_lines(CITY)
     c = contraction_of(net)
     deg = np.bincount(np.r_[net.edge_u, net.edge_v], minlength=net.n_nodes)
     assert np.array_equal(c.interior, np.flatnonzero(deg == 2))
@@ -155,7 +142,7 @@ def test_chains_found_and_graph_contracted() -> None:
 
 @pytest.mark.parametrize("limit", [math.inf, 250.0, 130.0])
 def test_sources_on_nodes_equal_uncontracted(limit: float) -> None:
-    net = _net(CITY)
+    net = network_of_lines(CITY)
     c = contraction_of(net)
     rng = np.random.default_rng(1)
     for _ in range(6):
@@ -171,7 +158,7 @@ def test_sources_on_nodes_equal_uncontracted(limit: float) -> None:
 
 
 def test_points_inside_chains_with_limits_cutting_chains() -> None:
-    net = _net(CITY)
+    net = network_of_lines(CITY)
     mid_ab = _at(net, (200.0, 0.0), (300.0, 20.0), 0.3, 0.0)  # inside chain A-B, no snap walk
     mid_ab2 = _at(net, (100.0, 20.0), (200.0, 0.0), 0.8, 12.0)  # same chain, with a snap walk
     on_loop = _at(net, (450.0, 450.0), (350.0, 450.0), 0.5, 5.0)  # on the loop back to C
@@ -206,7 +193,7 @@ def test_points_inside_chains_with_limits_cutting_chains() -> None:
 
 def test_pure_ring() -> None:
     ring = [(0.0, 0.0), (200.0, 0.0), (200.0, 150.0), (60.0, 220.0), (-30.0, 100.0), (0.0, 0.0)]
-    net = _net([ring])
+    net = network_of_lines([ring])
     c = contraction_of(net)
     assert net.n_nodes == 5 and c.interior.size == 4  # one node kept as the end of the one chain
     kept = int(np.setdiff1d(np.arange(5), c.interior)[0])
@@ -228,7 +215,7 @@ def test_pure_ring() -> None:
 def test_parallel_chains_keep_the_shortest() -> None:
     # two routes between P and Q: a 300 m chain and an 800 m one; dead ends from both
     p, q = (0.0, 0.0), (300.0, 0.0)
-    net = _net(
+    net = network_of_lines(
         [[p, (150.0, 0.0), q], [p, (0.0, 250.0), (300.0, 250.0), q], [p, (-100.0, -100.0)], [q, (300.0, -450.0)]]
     )
     c = contraction_of(net)

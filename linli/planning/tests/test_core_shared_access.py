@@ -20,7 +20,6 @@ from scipy.sparse.csgraph import dijkstra
 
 from linli.planning.core import (
     WalkNetwork,
-    build_network,
     load_osm,
     nearest_by_group,
     nearest_source,
@@ -32,7 +31,7 @@ from linli.planning.core.access import augmented_graph, same_edge_pairs
 from linli.planning.core.contract import for_search
 from linli.planning.core.snap import Snapped
 
-from .handmade import PROJ, STREETS
+from .handmade import STREETS, network_of_lines
 from .test_core_hangzhou import _nx_with_points, hangzhou_pbf
 
 
@@ -115,15 +114,7 @@ def _own_distance(net: WalkNetwork, origins: Snapped, fac: Snapped, near: np.nda
 
 @pytest.mark.usefixtures("either_search_graph")
 def test_handmade_city_crowded_edges() -> None:
-    index: dict[tuple[int, int], int] = {}
-    a, b = [], []
-    for line in STREETS:
-        ids = [index.setdefault(pt, len(index)) for pt in line]
-        a += ids[:-1]
-        b += ids[1:]
-    xs, ys = zip(*index, strict=True)
-    lon, lat = PROJ.inverse(np.array(xs, float), np.array(ys, float))
-    net = build_network(lon, lat, a, b, projection=PROJ)
+    net = network_of_lines(STREETS)
     assert (net.n_nodes, net.n_edges) == (4, 3)  # the separate F-G piece is dropped
     rng = np.random.default_rng(3)
     origins, cats = _crowded_points(net, rng, 3)

@@ -3,6 +3,7 @@
 Each community has its own categories: changing one never touches another community's. A changed time limit
 applies to reports submitted afterwards (and to the next step of open ones); deadlines already set stay."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -55,12 +56,17 @@ def _full_clean(instance: models.Model, exclude: list[str]) -> None:
         raise DomainError(messages[0], field=None if name == "__all__" else name) from None
 
 
-def _apply_category(category: Category, community: Community, data: dict[str, Any]) -> None:
-    unknown = set(data) - CATEGORY_FIELDS
+def _set_fields(obj: Any, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Set the given fields (texts trimmed); a field that may not be set is refused, naming it."""
+    unknown = set(data) - set(allowed)
     if unknown:
         raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     for name, value in data.items():
-        setattr(category, name, value.strip() if isinstance(value, str) else value)
+        setattr(obj, name, value.strip() if isinstance(value, str) else value)
+
+
+def _apply_category(category: Category, community: Community, data: dict[str, Any]) -> None:
+    _set_fields(category, data, CATEGORY_FIELDS)
     if not category.name:
         raise DomainError(_("Give the category a name."), field="name", code="required")
     for name in ("accept_within_hours", "start_within_hours", "resolve_within_hours"):
@@ -160,11 +166,7 @@ def _values(datatype: str, values: Any) -> list[dict[str, str]]:
 
 
 def _apply_attribute(attribute: CategoryAttribute, data: dict[str, Any]) -> None:
-    unknown = set(data) - ATTRIBUTE_FIELDS
-    if unknown:
-        raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    for name, value in data.items():
-        setattr(attribute, name, value.strip() if isinstance(value, str) else value)
+    _set_fields(attribute, data, ATTRIBUTE_FIELDS)
     if not attribute.description:
         raise DomainError(_("Write the question."), field="description", code="required")
     attribute.values = _values(attribute.datatype, attribute.values)
@@ -187,6 +189,30 @@ def _check_unique(attribute: CategoryAttribute) -> None:
         )
 
 
+def _attribute_saved(
+    actor: Any,
+    attribute: CategoryAttribute,
+    data: dict[str, Any],
+    community: Community,
+    *,
+    action: str,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """The question of the community's category changed by `data`, checked, saved and audited (inside the
+    caller's transaction)."""
+    _apply_attribute(attribute, data)
+    _check_unique(attribute)
+    attribute.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        instance=attribute,
+        community=community,
+        before=before,
+        after=snapshot(attribute),
+    )
+
+
 def category_attribute_add(*, actor: Any, category: Category, **data: Any) -> CategoryAttribute:
     """A question residents answer when they report in this category."""
     _check(actor, category.community)
@@ -196,16 +222,7 @@ def category_attribute_add(*, actor: Any, category: Category, **data: Any) -> Ca
             last = CategoryAttribute.objects.filter(category=category).order_by("-order").first()
             data["order"] = (last.order if last else 0) + 1
         attribute = CategoryAttribute(category=category)
-        _apply_attribute(attribute, data)
-        _check_unique(attribute)
-        attribute.save()
-        audit_record(
-            actor=actor,
-            action="report_category.attribute_add",
-            instance=attribute,
-            community=category.community,
-            after=snapshot(attribute),
-        )
+        _attribute_saved(actor, attribute, data, category.community, action="report_category.attribute_add")
     return attribute
 
 
@@ -218,16 +235,8 @@ def category_attribute_update(*, actor: Any, attribute: CategoryAttribute, **dat
     with transaction.atomic():
         attribute = CategoryAttribute.objects.select_for_update().get(pk=attribute.pk)
         before = snapshot(attribute)
-        _apply_attribute(attribute, data)
-        _check_unique(attribute)
-        attribute.save()
-        audit_record(
-            actor=actor,
-            action="report_category.attribute_update",
-            instance=attribute,
-            community=category.community,
-            before=before,
-            after=snapshot(attribute),
+        _attribute_saved(
+            actor, attribute, data, category.community, action="report_category.attribute_update", before=before
         )
     return attribute
 

@@ -199,31 +199,28 @@ def test_questions_on_the_page(users: Any, community: Any, category: Any) -> Non
     assert not category.attributes.filter(code="kind").exists()
 
 
-def test_a_changed_deadline_applies_to_new_reports_only(
-    users: Any, community: Any, category: Any, steward: Any, resident_user: Any
-) -> None:
-    before = services.report_submit(
-        actor=resident_user,
-        community=community,
+def _lamp_out(resident: Any, category: Category, description: str) -> Any:
+    """A report in the category, on the first floor at the grid's centre."""
+    return services.report_submit(
+        actor=resident,
+        community=category.community,
         category=category,
-        description="灯坏了",
+        description=description,
         lat=CENTRE[0],
         lng=CENTRE[1],
         attributes={"floor": ["1"]},
     )
+
+
+def test_a_changed_deadline_applies_to_new_reports_only(
+    users: Any, community: Any, category: Any, steward: Any, resident_user: Any
+) -> None:
+    before = _lamp_out(resident_user, category, "灯坏了")
     old_expected = before.expected_at
     category = services.category_update(actor=users["community_admin"], category=category, resolve_within_hours=240)
     before.refresh_from_db()
     assert before.expected_at == old_expected
-    after = services.report_submit(
-        actor=resident_user,
-        community=community,
-        category=category,
-        description="又坏了",
-        lat=CENTRE[0],
-        lng=CENTRE[1],
-        attributes={"floor": ["1"]},
-    )
+    after = _lamp_out(resident_user, category, "又坏了")
     assert after.expected_at - after.created_at == dt.timedelta(hours=4 + 24 + 240)
 
 
