@@ -78,6 +78,26 @@ def ordered_menu_ids(*, residents: Iterable[Any], menu_ids: Iterable[int]) -> se
     return set(rows)
 
 
+@dataclass(frozen=True)
+class HouseholdMenus:
+    """The coming week's menus as a household sees them, read in a constant number of queries: the members, the
+    canteens' active price rules (each member is priced in Python, `services.quote(rules_of_canteen=…)`) and the
+    (menu, resident) pairs already ordered."""
+
+    menus: list[Menu]
+    members: list[Resident]
+    price_rules: list[PriceRule]
+    ordered: set[tuple[int, int]]
+
+
+def household_menus(*, user: Any, community: Community) -> HouseholdMenus:
+    members = household_of(user=user)
+    menus = list(menus_upcoming(user=user, community=community))
+    price_rules = active_price_rules(canteen_ids={m.canteen_id for m in menus})
+    ordered = ordered_menu_ids(residents=members, menu_ids=[m.pk for m in menus]) if members else set()
+    return HouseholdMenus(menus=menus, members=members, price_rules=price_rules, ordered=ordered)
+
+
 # --- set-up (staff) ------------------------------------------------------------------------------------------
 
 
