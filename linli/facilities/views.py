@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import local_next, submit
+from linli.core.buttons import local_next, press, submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
@@ -48,10 +48,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _day(request: HttpRequest) -> dt.date:
     return parse_date(request.GET.get("date"), default=timezone.localdate())
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    return redirect(local_next(request, fallback))
 
 
 @login_required
@@ -166,12 +162,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 def booking_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     booking = selectors.booking_get(user=request.user, community=community, pk=pk)
-    try:
-        services.booking_cancel(actor=request.user, booking=booking)
-        messages.success(request, _("Booking cancelled."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return _back(request, reverse("facilities:mine"))
+    return press(
+        request,
+        lambda _data: services.booking_cancel(actor=request.user, booking=booking),
+        done=_("Booking cancelled."),
+        back=local_next(request, reverse("facilities:mine")),
+    )
 
 
 # --- front desk -----------------------------------------------------------------------------------------
@@ -209,16 +205,13 @@ def booking_desk(request: HttpRequest, code: str, pk: int, action: str) -> HttpR
     operation = {"check-in": services.booking_check_in, "no-show": services.booking_mark_no_show}.get(action)
     if operation is None:
         raise Http404
-    try:
-        operation(actor=request.user, booking=booking)
-        messages.success(
-            request,
-            _("%(name)s: %(status)s")
-            % {"name": booking.resident.name, "status": _("checked in") if action == "check-in" else _("did not come")},
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return _back(request, reverse("facilities:day_sheet", args=[code]))
+    status = _("checked in") if action == "check-in" else _("did not come")
+    return press(
+        request,
+        lambda _data: operation(actor=request.user, booking=booking),
+        done=_("%(name)s: %(status)s") % {"name": booking.resident.name, "status": status},
+        back=local_next(request, reverse("facilities:day_sheet", args=[code])),
+    )
 
 
 # --- the register ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import press
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.retire import retire_and_restore
 from linli.core.scenarios import Scenario
@@ -221,12 +222,12 @@ def pairing_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     pairing = selectors.pairing_get(user=request.user, community=community, pk=pk)
     _manager(request, community)
-    try:
-        services.pairing_update(actor=request.user, pairing=pairing, until=timezone.localdate())
-        messages.success(request, _("The pairing has ended."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("partners:partner", code=code, pk=pairing.partner_id)
+    return press(
+        request,
+        lambda _data: services.pairing_update(actor=request.user, pairing=pairing, until=timezone.localdate()),
+        done=_("The pairing has ended."),
+        back=reverse("partners:partner", args=[code, pairing.partner_id]),
+    )
 
 
 # --- projects ------------------------------------------------------------------------------------------
