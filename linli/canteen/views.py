@@ -30,7 +30,7 @@ from linli.places.selectors import community_get
 from . import rules, selectors, services
 from .excel import statement_xlsx
 from .forms import MenuEditForm, MenuForm, MenuWithdrawForm, PriceRuleForm
-from .models import FUNDING_PAYERS, MealOrder, Menu, Payer
+from .models import FUNDING_PAYERS, MealOrder, Menu, Payer, PriceRule
 
 
 @login_required
@@ -273,17 +273,14 @@ def price_rule_new(request: HttpRequest, code: str, canteen: int) -> HttpRespons
     )
 
 
-@login_required
-@require_POST
-def price_rule_retire(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _price_rule_posted(request: HttpRequest, code: str, pk: int) -> PriceRule:
     community = community_get(code=code, user=request.user)
-    rule = selectors.price_rule_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda _data: services.price_rule_retire(actor=request.user, rule=rule),
-        done=_("Price rule retired: %(label)s") % {"label": rule.label},
-        back=reverse("canteen:setup", args=[code]),
-    )
+    return selectors.price_rule_get(user=request.user, community=community, pk=pk)
+
+
+price_rule_retire = buttons_on(
+    _price_rule_posted, name="rule", back=lambda code, pk: reverse("canteen:setup", args=[code])
+)(services.price_rule_retire, lambda rule: _("Price rule retired: %(label)s") % {"label": rule.label})
 
 
 @login_required

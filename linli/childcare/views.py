@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import button, buttons_on, local_next, press, submit
+from linli.core.buttons import button, buttons_on, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules
@@ -93,18 +93,15 @@ decline = button(
 )
 
 
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """A parent (or family helper) withdraws an application; an admitted child's place is freed."""
+def _own_application_posted(request: HttpRequest, code: str, pk: int) -> Application:
     community = community_get(code=code, user=request.user)
-    application = selectors.own_application_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda _data: services.application_withdraw(actor=request.user, application=application),
-        done=_("Application withdrawn."),
-        back=local_next(request, reverse("facilities:mine")),
-    )
+    return selectors.own_application_get(user=request.user, community=community, pk=pk)
+
+
+# a parent (or family helper) withdraws an application; an admitted child's place is freed
+withdraw = buttons_on(
+    _own_application_posted, name="application", back=lambda **_url: reverse("facilities:mine"), follow_next=True
+)(services.application_withdraw, gettext_lazy("Application withdrawn."))
 
 
 # --- set-up: groups and places -----------------------------------------------------------------------------------

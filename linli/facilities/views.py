@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import local_next, press, submit
+from linli.core.buttons import buttons_on, local_next, press, submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
@@ -41,7 +41,7 @@ from .forms import (
 from .hooks import booking_payment
 from .maps import community_map
 from .mine import mine_lists
-from .models import FacilityCategory
+from .models import Booking, FacilityCategory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -157,17 +157,14 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def booking_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _booking_posted(request: HttpRequest, code: str, pk: int) -> Booking:
     community = community_get(code=code, user=request.user)
-    booking = selectors.booking_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda _data: services.booking_cancel(actor=request.user, booking=booking),
-        done=_("Booking cancelled."),
-        back=local_next(request, reverse("facilities:mine")),
-    )
+    return selectors.booking_get(user=request.user, community=community, pk=pk)
+
+
+booking_cancel = buttons_on(
+    _booking_posted, name="booking", back=lambda **_url: reverse("facilities:mine"), follow_next=True
+)(services.booking_cancel, gettext_lazy("Booking cancelled."))
 
 
 # --- front desk -----------------------------------------------------------------------------------------
