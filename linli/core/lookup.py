@@ -1,18 +1,18 @@
-"""Looking up the one object a request names."""
+"""Finding the one row a page or request names."""
 
 from typing import TypeVar
 
-from django.db import models
+from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
 from .errors import NotFound
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=Model)
 
 
-def first_or_not_found(queryset: models.QuerySet[M], message: str | Promise, *, code: str | None = None) -> M:
-    """The queryset's first row; if it has none, `NotFound` with `message` (a 404 in views and the API)."""
-    found = queryset.first()
+def first_or_not_found(qs: QuerySet[M], message: str | Promise, *, field: str | None = None) -> M:
+    """The first row of `qs`; none is a `NotFound` saying `message` (about the request's `field`, if given)."""
+    found = qs.first()
     if found is None:
-        raise NotFound(message, code=code)
+        raise NotFound(message, field=field)
     return found
