@@ -13,7 +13,7 @@ from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
 from linli.core.parsing import date_in_range, parse_month
 from linli.facilities import rules as facility_rules
-from linli.facilities.selectors import household_of, resident_for_booking
+from linli.facilities.selectors import resident_for_booking
 from linli.people.selectors import acted_by
 from linli.places.selectors import community_get
 
@@ -113,12 +113,9 @@ def order_out(o: MealOrder, *, exact_age: bool = True) -> dict[str, Any]:
 @router.get("/communities/{code}/canteen/menus", response=list[MenuOut])
 def menu_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     community = community_get(code=code, user=request.user)
-    members = household_of(user=request.user)
-    menus = list(selectors.menus_upcoming(user=request.user, community=community))
-    price_rules = selectors.active_price_rules(canteen_ids={m.canteen_id for m in menus})
-    ordered = selectors.ordered_menu_ids(residents=members, menu_ids=[m.pk for m in menus]) if members else set()
+    week = selectors.household_menus(user=request.user, community=community)
     now = timezone.now()
-    return [menu_out(m, members, price_rules=price_rules, ordered=ordered, now=now) for m in menus]
+    return [menu_out(m, week.members, price_rules=week.price_rules, ordered=week.ordered, now=now) for m in week.menus]
 
 
 @router.post("/communities/{code}/canteen/menus", response={201: MenuOut})

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.facilities import rules as facility_rules
 from linli.facilities.mine import status_labels
 from linli.facilities.models import Facility
@@ -31,18 +32,17 @@ def canteens_for(*, user: Any, community: Community, include_shared: bool = True
 
 
 def canteen_get(*, user: Any, community: Community, pk: int) -> Facility:
-    canteen = canteens_for(user=user, community=community).filter(pk=pk).first()
-    if canteen is None:
-        raise NotFound(_("No such canteen in this community."))
-    return canteen
+    return first_or_not_found(
+        canteens_for(user=user, community=community).filter(pk=pk), _("No such canteen in this community.")
+    )
 
 
 def own_canteen_get(*, user: Any, community: Community, pk: int) -> Facility:
     """A canteen this community runs (not one a neighbour shares), for setting it up."""
-    canteen = canteens_for(user=user, community=community, include_shared=False).filter(pk=pk).first()
-    if canteen is None:
-        raise NotFound(_("No such canteen in this community."))
-    return canteen
+    return first_or_not_found(
+        canteens_for(user=user, community=community, include_shared=False).filter(pk=pk),
+        _("No such canteen in this community."),
+    )
 
 
 def menus_upcoming(*, user: Any, community: Community, days: int = 7, today: dt.date | None = None) -> QuerySet[Menu]:
@@ -58,10 +58,9 @@ def menus_upcoming(*, user: Any, community: Community, days: int = 7, today: dt.
 
 
 def menu_get(*, user: Any, community: Community, pk: int) -> Menu:
-    menu = Menu.objects.filter(pk=pk, canteen__in=canteens_for(user=user, community=community)).first()
-    if menu is None:
-        raise NotFound(_("No such menu."))
-    return menu
+    return first_or_not_found(
+        Menu.objects.filter(pk=pk, canteen__in=canteens_for(user=user, community=community)), _("No such menu.")
+    )
 
 
 def active_price_rules(*, canteen_ids: Iterable[int]) -> list[PriceRule]:
@@ -77,6 +76,26 @@ def ordered_menu_ids(*, residents: Iterable[Any], menu_ids: Iterable[int]) -> se
         status__in=[MealOrder.Status.ORDERED, MealOrder.Status.SERVED],
     ).values_list("menu_id", "resident_id")
     return set(rows)
+
+
+@dataclass(frozen=True)
+class HouseholdMenus:
+    """The coming week's menus as a household sees them, read in a constant number of queries: the members, the
+    canteens' active price rules (each member is priced in Python, `services.quote(rules_of_canteen=…)`) and the
+    (menu, resident) pairs already ordered."""
+
+    menus: list[Menu]
+    members: list[Resident]
+    price_rules: list[PriceRule]
+    ordered: set[tuple[int, int]]
+
+
+def household_menus(*, user: Any, community: Community) -> HouseholdMenus:
+    members = household_of(user=user)
+    menus = list(menus_upcoming(user=user, community=community))
+    price_rules = active_price_rules(canteen_ids={m.canteen_id for m in menus})
+    ordered = ordered_menu_ids(residents=members, menu_ids=[m.pk for m in menus]) if members else set()
+    return HouseholdMenus(menus=menus, members=members, price_rules=price_rules, ordered=ordered)
 
 
 # --- set-up (staff) ------------------------------------------------------------------------------------------
@@ -97,10 +116,9 @@ def setup_menus(*, user: Any, community: Community, canteen: Facility, today: dt
 def setup_menu_get(*, user: Any, community: Community, pk: int) -> Menu:
     """A menu of a canteen this community runs; another community's → not found."""
     _front_desk(user, community)
-    menu = Menu.objects.filter(pk=pk, community=community).select_related("canteen").first()
-    if menu is None:
-        raise NotFound(_("No such menu."))
-    return menu
+    return first_or_not_found(
+        Menu.objects.filter(pk=pk, community=community).select_related("canteen"), _("No such menu.")
+    )
 
 
 def price_rules_of(*, user: Any, community: Community, canteen: Facility) -> QuerySet[PriceRule]:
@@ -112,10 +130,7 @@ def price_rules_of(*, user: Any, community: Community, canteen: Facility) -> Que
 def price_rule_get(*, user: Any, community: Community, pk: int) -> PriceRule:
     if not rules.can_configure_canteen(user, community):
         raise NotAllowed(_("You may not change the canteen's prices."))
-    rule = PriceRule.objects.filter(pk=pk, community=community).first()
-    if rule is None:
-        raise NotFound(_("No such price rule."))
-    return rule
+    return first_or_not_found(PriceRule.objects.filter(pk=pk, community=community), _("No such price rule."))
 
 
 def _paid_fen() -> Coalesce:

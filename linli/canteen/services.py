@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from linli.audit.models import AuditEntry
-from linli.audit.services import audit_record, audit_row, snapshot
+from linli.audit.services import audit_record, audit_records, snapshot, update_audited
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.core.locking import locked_in_order
 from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
@@ -302,18 +302,13 @@ def meal_orders_create(
             if q.subsidy_fen:
                 charges.append(_charge_row(order, q.payer, q.subsidy_fen, now))
         MealCharge.objects.bulk_create(charges)
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    **audit_row(
-                        actor=actor,
-                        action="canteen.order_create",
-                        instance=order,
-                        after={**snapshot(order), "payer": q.payer, "subsidy_fen": q.subsidy_fen},
-                    )
-                )
+        audit_records(
+            actor=actor,
+            action="canteen.order_create",
+            changes=(
+                (order, None, {**snapshot(order), "payer": q.payer, "subsidy_fen": q.subsidy_fen})
                 for order, q in zip(orders, quotes, strict=True)
-            ]
+            ),
         )
         diners_with_login = [r.user for r in residents if r.user is not None]
         told = diners_with_login + ([actor] if len(diners_with_login) < len(residents) else [])
@@ -374,41 +369,20 @@ def meal_orders_serve(*, actor: Any, orders: Sequence[MealOrder], now: dt.dateti
     if any(not facility_rules.can_run_front_desk(actor, o.community) for o in orders):
         raise NotAllowed(_("Only canteen staff check diners in."))
     with transaction.atomic():
-        locked = {
-            o.pk: o
-            for o in MealOrder.objects.select_for_update(of=("self",))
-            .select_related("menu")
-            .filter(pk__in=[o.pk for o in orders])
-        }
-        served = [locked[o.pk] for o in orders]
+        served = locked_in_order(MealOrder.objects.select_related("menu"), orders)
         day = timezone.localtime(now).date()
         for order in served:
             if order.status != MealOrder.Status.ORDERED:
                 raise DomainError(_("Only an open order can be served."), code="not_servable")
             if order.menu.day != day:
                 raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
-        befores = [snapshot(order) for order in served]
-        for order in served:
-            order.status = MealOrder.Status.SERVED
-            order.served_at = now
-            order.served_by = actor
-        MealOrder.objects.filter(pk__in=[o.pk for o in served]).update(
-            status=MealOrder.Status.SERVED, served_at=now, served_by=actor
-        )
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    **audit_row(
-                        actor=actor,
-                        action="canteen.order_serve",
-                        instance=order,
-                        community=order.community_id,
-                        before=before,
-                        after=snapshot(order),
-                    )
-                )
-                for order, before in zip(served, befores, strict=True)
-            ]
+        update_audited(
+            actor=actor,
+            action="canteen.order_serve",
+            instances=served,
+            status=MealOrder.Status.SERVED,
+            served_at=now,
+            served_by=actor,
         )
     return served
 

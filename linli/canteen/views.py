@@ -17,20 +17,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules as account_rules
-from linli.core.buttons import buttons_on
+from linli.core.buttons import buttons_on, press, submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.money import fen_to_yuan, yuan_to_fen
-from linli.facilities.selectors import household_of, resident_posted_for_booking
+from linli.facilities.selectors import resident_posted_for_booking
 from linli.places.models import Community
 from linli.places.selectors import community_get
 
 from . import rules, selectors, services
 from .excel import statement_xlsx
 from .forms import MenuEditForm, MenuForm, MenuWithdrawForm, PriceRuleForm
-from .models import FUNDING_PAYERS, MealOrder, Menu, Payer
+from .models import FUNDING_PAYERS, MealOrder, Menu, Payer, PriceRule
 
 
 @login_required
@@ -38,15 +38,17 @@ def menus(request: HttpRequest, code: str) -> HttpResponse:
     """The coming week's menus, each priced for every member of the household. A constant number of queries:
     the rules are loaded once and priced in Python (`services.quote(rules_of_canteen=…)`)."""
     community = community_get(code=code, user=request.user)
-    members = household_of(user=request.user)
-    menu_list = list(selectors.menus_upcoming(user=request.user, community=community))
-    price_rules = selectors.active_price_rules(canteen_ids={m.canteen_id for m in menu_list})
-    ordered = selectors.ordered_menu_ids(residents=members, menu_ids=[m.pk for m in menu_list]) if members else set()
+    week = selectors.household_menus(user=request.user, community=community)
+    members = week.members
     now = timezone.now()
     rows = []
-    for menu in menu_list:
+    for menu in week.menus:
         quotes = [
-            (m, services.quote(menu=menu, resident=m, rules_of_canteen=price_rules), (menu.pk, m.pk) in ordered)
+            (
+                m,
+                services.quote(menu=menu, resident=m, rules_of_canteen=week.price_rules),
+                (menu.pk, m.pk) in week.ordered,
+            )
             for m in members
         ]
         rows.append((menu, quotes, services.orders_closed(menu, now)))
@@ -119,12 +121,12 @@ def day(request: HttpRequest, code: str) -> HttpResponse:
 def serve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     placed = selectors.order_get(user=request.user, community=community, pk=pk)
-    try:
-        services.meal_order_serve(actor=request.user, order=placed)
-        messages.success(request, _("%(name)s served.") % {"name": placed.resident.name})
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect(reverse("canteen:day", args=[code]) + f"?date={placed.menu.day}")
+    return press(
+        request,
+        lambda _data: services.meal_order_serve(actor=request.user, order=placed),
+        done=_("%(name)s served.") % {"name": placed.resident.name},
+        back=reverse("canteen:day", args=[code]) + f"?date={placed.menu.day}",
+    )
 
 
 @login_required
@@ -139,16 +141,15 @@ def menu_new(request: HttpRequest, code: str) -> HttpResponse:
     form.fields["canteen"].queryset = selectors.canteens_for(  # type: ignore[attr-defined]
         user=request.user, community=community, include_shared=False
     )
-    if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = dict(form.cleaned_data)
-        try:
-            data["price_fen"] = yuan_to_fen(data.pop("price"))
-            services.menu_create(actor=request.user, **data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Menu published."))
-            return redirect("canteen:setup", code=code)
+
+    def publish(data: dict[str, Any]) -> Any:
+        data = dict(data)
+        data["price_fen"] = yuan_to_fen(data.pop("price"))
+        return services.menu_create(actor=request.user, **data)
+
+    saved = submit(request, form, publish, done=_("Menu published."), then=reverse("canteen:setup", args=[code]))
+    if saved is not None:
+        return saved
     return render(request, "facilities/form.html", {"community": community, "form": form, "title": _("Publish a menu")})
 
 
@@ -256,16 +257,15 @@ def price_rule_new(request: HttpRequest, code: str, canteen: int) -> HttpRespons
         raise NotAllowed(_("You may not change the canteen's prices."))
     place = selectors.own_canteen_get(user=request.user, community=community, pk=canteen)
     form = PriceRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = dict(form.cleaned_data)
-        try:
-            data["resident_fen"] = yuan_to_fen(data.pop("resident_pays"))
-            services.price_rule_add(actor=request.user, canteen=place, **data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Price rule added."))
-            return redirect("canteen:setup", code=code)
+
+    def add(data: dict[str, Any]) -> Any:
+        data = dict(data)
+        data["resident_fen"] = yuan_to_fen(data.pop("resident_pays"))
+        return services.price_rule_add(actor=request.user, canteen=place, **data)
+
+    saved = submit(request, form, add, done=_("Price rule added."), then=reverse("canteen:setup", args=[code]))
+    if saved is not None:
+        return saved
     return render(
         request,
         "facilities/form.html",
@@ -273,17 +273,14 @@ def price_rule_new(request: HttpRequest, code: str, canteen: int) -> HttpRespons
     )
 
 
-@login_required
-@require_POST
-def price_rule_retire(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _price_rule_posted(request: HttpRequest, code: str, pk: int) -> PriceRule:
     community = community_get(code=code, user=request.user)
-    rule = selectors.price_rule_get(user=request.user, community=community, pk=pk)
-    try:
-        services.price_rule_retire(actor=request.user, rule=rule)
-        messages.success(request, _("Price rule retired: %(label)s") % {"label": rule.label})
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("canteen:setup", code=code)
+    return selectors.price_rule_get(user=request.user, community=community, pk=pk)
+
+
+price_rule_retire = buttons_on(
+    _price_rule_posted, name="rule", back=lambda code, pk: reverse("canteen:setup", args=[code])
+)(services.price_rule_retire, lambda rule: _("Price rule retired: %(label)s") % {"label": rule.label})
 
 
 @login_required

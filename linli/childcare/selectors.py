@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.rules import can_view_community
 from linli.core.errors import NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.facilities import rules
 from linli.facilities.mine import status_labels
 from linli.facilities.models import Facility
@@ -22,10 +23,7 @@ def groups_for(*, user: Any, community: Community) -> QuerySet[AgeGroup]:
 
 
 def group_get(*, user: Any, community: Community, pk: int) -> AgeGroup:
-    group = groups_for(user=user, community=community).filter(pk=pk).first()
-    if group is None:
-        raise NotFound(_("No such childcare group."))
-    return group
+    return first_or_not_found(groups_for(user=user, community=community).filter(pk=pk), _("No such childcare group."))
 
 
 def applications_of_user(*, user: Any, members: list[Resident] | None = None) -> QuerySet[Application]:
@@ -64,10 +62,9 @@ def applications_of_user_here(*, user: Any, community: Community, limit: int = 2
 
 def own_application_get(*, user: Any, community: Community, pk: int) -> Application:
     """An application for a child of the user's household (or an elder's family), made in this community."""
-    found = applications_of_user(user=user).filter(pk=pk, community=community).first()
-    if found is None:
-        raise NotFound(_("No such application."))
-    return found
+    return first_or_not_found(
+        applications_of_user(user=user).filter(pk=pk, community=community), _("No such application.")
+    )
 
 
 def applications_for_staff(*, user: Any, community: Community) -> QuerySet[Application]:
@@ -82,10 +79,9 @@ def application_queue(*, user: Any, community: Community) -> QuerySet[Applicatio
 
 
 def application_get(*, user: Any, community: Community, pk: int) -> Application:
-    found = applications_for_staff(user=user, community=community).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("No such application."))
-    return found
+    return first_or_not_found(
+        applications_for_staff(user=user, community=community).filter(pk=pk), _("No such application.")
+    )
 
 
 # --- set-up (register staff) -----------------------------------------------------------------------------------
@@ -103,10 +99,7 @@ def setup_groups(*, user: Any, community: Community) -> QuerySet[AgeGroup]:
 
 
 def setup_group_get(*, user: Any, community: Community, pk: int) -> AgeGroup:
-    group = setup_groups(user=user, community=community).filter(pk=pk).first()
-    if group is None:
-        raise NotFound(_("No such childcare group."))
-    return group
+    return first_or_not_found(setup_groups(user=user, community=community).filter(pk=pk), _("No such childcare group."))
 
 
 def childcare_facilities(*, user: Any, community: Community) -> QuerySet[Facility]:
@@ -116,7 +109,6 @@ def childcare_facilities(*, user: Any, community: Community) -> QuerySet[Facilit
 
 
 def childcare_facility_get(*, user: Any, community: Community, pk: int) -> Facility:
-    facility = childcare_facilities(user=user, community=community).filter(pk=pk).first()
-    if facility is None:
-        raise NotFound(_("No such childcare facility."))
-    return facility
+    return first_or_not_found(
+        childcare_facilities(user=user, community=community).filter(pk=pk), _("No such childcare facility.")
+    )

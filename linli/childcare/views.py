@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import button, buttons_on, local_next, press
+from linli.core.buttons import button, buttons_on, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
 from linli.facilities import rules
@@ -93,18 +93,15 @@ decline = button(
 )
 
 
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """A parent (or family helper) withdraws an application; an admitted child's place is freed."""
+def _own_application_posted(request: HttpRequest, code: str, pk: int) -> Application:
     community = community_get(code=code, user=request.user)
-    application = selectors.own_application_get(user=request.user, community=community, pk=pk)
-    return press(
-        request,
-        lambda _data: services.application_withdraw(actor=request.user, application=application),
-        done=_("Application withdrawn."),
-        back=local_next(request, reverse("facilities:mine")),
-    )
+    return selectors.own_application_get(user=request.user, community=community, pk=pk)
+
+
+# a parent (or family helper) withdraws an application; an admitted child's place is freed
+withdraw = buttons_on(
+    _own_application_posted, name="application", back=lambda **_url: reverse("facilities:mine"), follow_next=True
+)(services.application_withdraw, gettext_lazy("Application withdrawn."))
 
 
 # --- set-up: groups and places -----------------------------------------------------------------------------------
@@ -132,19 +129,19 @@ def _group_page(request: HttpRequest, community: Any, group: AgeGroup | None) ->
             "open": group.open,
         }
     form = GroupForm(request.POST or None, initial=initial, facilities=facilities)
-    if request.method == "POST" and form.is_valid():
-        data: dict[str, Any] = dict(form.cleaned_data)
-        try:
-            data["monthly_fee_fen"] = yuan_to_fen(data.pop("monthly_fee"))
-            if group is None:
-                services.group_create(actor=request.user, **data)
-            else:
-                services.group_update(actor=request.user, group=group, **data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Childcare group saved."))
-            return redirect("childcare:setup", code=community.code)
+
+    def save(data: dict[str, Any]) -> AgeGroup:
+        data = dict(data)
+        data["monthly_fee_fen"] = yuan_to_fen(data.pop("monthly_fee"))
+        if group is None:
+            return services.group_create(actor=request.user, **data)
+        return services.group_update(actor=request.user, group=group, **data)
+
+    saved = submit(
+        request, form, save, done=_("Childcare group saved."), then=reverse("childcare:setup", args=[community.code])
+    )
+    if saved is not None:
+        return saved
     title = _("New childcare group") if group is None else _("Change the childcare group")
     return render(request, "facilities/form.html", {"community": community, "form": form, "title": title})
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.rules import can_view_community
 from linli.core.errors import NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.facilities.mine import status_labels
 from linli.facilities.selectors import household_of
 from linli.people.models import Resident
@@ -36,10 +37,9 @@ def courses_for(*, user: Any, community: Community, audience: str = "", current_
 
 
 def course_get(*, user: Any, community: Community, pk: int) -> Course:
-    course = courses_for(user=user, community=community, current_only=False).filter(pk=pk).first()
-    if course is None:
-        raise NotFound(_("No such course."))
-    return course
+    return first_or_not_found(
+        courses_for(user=user, community=community, current_only=False).filter(pk=pk), _("No such course.")
+    )
 
 
 def enrolments_of_user(*, user: Any, members: list[Resident] | None = None) -> QuerySet[Enrolment]:
@@ -128,10 +128,9 @@ def sessions_of_day(*, user: Any, community: Community, day: dt.date) -> QuerySe
 def session_get(*, user: Any, community: Community, pk: int) -> Session:
     if not rules.can_take_attendance(user, community):
         raise NotAllowed(_("Only front-desk staff see day sheets."))
-    session = Session.objects.filter(pk=pk, course__community=community).select_related("course").first()
-    if session is None:
-        raise NotFound(_("No such session."))
-    return session
+    return first_or_not_found(
+        Session.objects.filter(pk=pk, course__community=community).select_related("course"), _("No such session.")
+    )
 
 
 # --- the school's set-up pages (课程设置) ---------------------------------------------------------------------
@@ -148,10 +147,7 @@ def terms_of(*, user: Any, community: Community) -> QuerySet[Term]:
 
 
 def term_get(*, user: Any, community: Community, pk: int) -> Term:
-    term = terms_of(user=user, community=community).filter(pk=pk).first()
-    if term is None:
-        raise NotFound(_("No such term."))
-    return term
+    return first_or_not_found(terms_of(user=user, community=community).filter(pk=pk), _("No such term."))
 
 
 def courses_to_manage(*, user: Any, community: Community, term: Term | None = None) -> QuerySet[Course]:
@@ -164,20 +160,16 @@ def courses_to_manage(*, user: Any, community: Community, term: Term | None = No
 
 
 def course_to_manage(*, user: Any, community: Community, pk: int) -> Course:
-    course = courses_to_manage(user=user, community=community).filter(pk=pk).first()
-    if course is None:
-        raise NotFound(_("No such course."))
-    return course
+    return first_or_not_found(courses_to_manage(user=user, community=community).filter(pk=pk), _("No such course."))
 
 
 def course_to_share(*, user: Any, community: Community, pk: int) -> Course:
     """A course of this community, for its admin or its street admin to open to the street."""
     if not rules.can_share_course(user, community):
         raise NotAllowed(_("Only the community admin or the street admin opens a course to other communities."))
-    course = Course.objects.filter(community=community, pk=pk).prefetch_related("shared_with").first()
-    if course is None:
-        raise NotFound(_("No such course."))
-    return course
+    return first_or_not_found(
+        Course.objects.filter(community=community, pk=pk).prefetch_related("shared_with"), _("No such course.")
+    )
 
 
 def sessions_of_course(*, course: Course) -> QuerySet[Session]:
@@ -186,10 +178,10 @@ def sessions_of_course(*, course: Course) -> QuerySet[Session]:
 
 def session_to_manage(*, user: Any, community: Community, pk: int) -> Session:
     _require_manager(user, community)
-    session = Session.objects.filter(pk=pk, course__community=community).select_related("course__community").first()
-    if session is None:
-        raise NotFound(_("No such session."))
-    return session
+    return first_or_not_found(
+        Session.objects.filter(pk=pk, course__community=community).select_related("course__community"),
+        _("No such session."),
+    )
 
 
 def learners_count(*, course: Course) -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import buttons_on
+from linli.core.buttons import buttons_on, press, submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date
@@ -118,12 +118,12 @@ def check_in(request: HttpRequest, code: str, pk: int, enrolment_pk: int) -> Htt
     community = community_get(code=code, user=request.user)
     session = selectors.session_get(user=request.user, community=community, pk=pk)
     enrolment = selectors.enrolment_get(user=request.user, community=community, pk=enrolment_pk)
-    try:
-        services.attendance_check_in(actor=request.user, session=session, enrolment=enrolment)
-        messages.success(request, _("%(name)s: checked in") % {"name": enrolment.learner_name})
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect(reverse("courses:day", args=[code]) + f"?date={timezone.localtime(session.starts_at).date()}")
+    return press(
+        request,
+        lambda _data: services.attendance_check_in(actor=request.user, session=session, enrolment=enrolment),
+        done=_("%(name)s: checked in") % {"name": enrolment.learner_name},
+        back=reverse("courses:day", args=[code]) + f"?date={timezone.localtime(session.starts_at).date()}",
+    )
 
 
 # --- 课程设置: the staff set up terms, courses, sessions and street-wide courses -----------------------------------
@@ -160,17 +160,15 @@ def term_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpRes
     community = _managed(request, code)
     term: Term | None = selectors.term_get(user=request.user, community=community, pk=pk) if pk else None
     form = TermForm.of(term, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if term is None:
-                services.term_create(actor=request.user, community=community, **form.cleaned_data)
-            else:
-                services.term_update(actor=request.user, term=term, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Term saved."))
-            return redirect("courses:setup", code=code)
+
+    def save(data: dict[str, Any]) -> Term:
+        if term is None:
+            return services.term_create(actor=request.user, community=community, **data)
+        return services.term_update(actor=request.user, term=term, **data)
+
+    saved = submit(request, form, save, done=_("Term saved."), then=reverse("courses:setup", args=[code]))
+    if saved is not None:
+        return saved
     return _form_page(request, community, form, _("Edit term") if term else _("New term"))
 
 
@@ -213,14 +211,15 @@ def course_sessions(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     course = selectors.course_to_manage(user=request.user, community=community, pk=pk)
     today = timezone.localdate()
     form = SeriesForm.starting(request.POST or None, max(course.term.starts_on, today))
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = services.session_series_add(actor=request.user, course=course, **form.cleaned_data)
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("%(n)s sessions added.") % {"n": len(made)})
-            return redirect("courses:sessions", code=code, pk=course.pk)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.session_series_add(actor=request.user, course=course, **data),
+        done=lambda made: _("%(n)s sessions added.") % {"n": len(made)},
+        then=reverse("courses:sessions", args=[code, course.pk]),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "courses/sessions.html",
@@ -247,12 +246,12 @@ def session_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "courses/session_cancel.html",
             {"community": community, "session": session, "learners": learners},
         )
-    try:
-        services.session_cancel(actor=request.user, session=session)
-        messages.success(request, _("Session cancelled; the people enrolled are told."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("courses:sessions", code=code, pk=session.course_id)
+    return press(
+        request,
+        lambda _data: services.session_cancel(actor=request.user, session=session),
+        done=_("Session cancelled; the people enrolled are told."),
+        back=reverse("courses:sessions", args=[code, session.course_id]),
+    )
 
 
 @login_required
@@ -264,15 +263,16 @@ def course_share(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         neighbours=selectors.street_neighbours(community=community),
         initial={"communities": list(course.shared_with.all())},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_share(actor=request.user, course=course, communities=list(form.cleaned_data["communities"]))
-        except DomainError as exc:
-            exc.show_on(form)
-        else:
-            messages.success(request, _("Saved: who may enrol in %(course)s.") % {"course": course.title})
-            if rules.can_manage_courses(request.user, community):
-                return redirect("courses:setup", code=code)
-            return redirect("courses:list", code=code)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.course_share(actor=request.user, course=course, communities=list(data["communities"])),
+        done=_("Saved: who may enrol in %(course)s.") % {"course": course.title},
+        then=reverse(
+            "courses:setup" if rules.can_manage_courses(request.user, community) else "courses:list", args=[code]
+        ),
+    )
+    if saved is not None:
+        return saved
     back = None if rules.can_manage_courses(request.user, community) else reverse("courses:list", args=[code])
     return _form_page(request, community, form, _("Open to other communities of the street"), course=course, back=back)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.lookup import first_or_not_found
 from linli.core.parsing import parse_id
 from linli.people import selectors as people_selectors
 from linli.people.models import Resident
@@ -130,9 +131,7 @@ def service_of_facility(*, facility: Facility, pk: int) -> Service | None:
 
 
 def service_get(*, user: Any, community: Community, pk: int) -> Service:
-    service = Service.objects.filter(pk=pk).select_related("facility").first()
-    if service is None:
-        raise NotFound(_("No such service."))
+    service = first_or_not_found(Service.objects.filter(pk=pk).select_related("facility"), _("No such service."))
     facility_get(user=user, community=community, pk=service.facility_id)
     return service
 
@@ -215,16 +214,11 @@ def price_rules_of(*, service: Service) -> QuerySet[ServicePriceRule]:
 
 
 def price_rule_get(*, service: Service, pk: int) -> ServicePriceRule:
-    rule = ServicePriceRule.objects.filter(service=service, pk=pk).first()
-    if rule is None:
-        raise NotFound(_("No such price rule."))
-    return rule
+    return first_or_not_found(ServicePriceRule.objects.filter(service=service, pk=pk), _("No such price rule."))
 
 
 def slot_get(*, user: Any, community: Community, pk: int) -> Slot:
-    slot = Slot.objects.filter(pk=pk).select_related("service__facility").first()
-    if slot is None:
-        raise NotFound(_("No such time slot."))
+    slot = first_or_not_found(Slot.objects.filter(pk=pk).select_related("service__facility"), _("No such time slot."))
     facility_get(user=user, community=community, pk=slot.service.facility_id)
     return slot
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from linli.audit.models import AuditEntry
-from linli.audit.services import audit_record, audit_row, snapshot
+from linli.audit.services import audit_record, audit_records, snapshot, update_audited
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from linli.core.locking import locked_in_order
 from linli.core.scenarios import Scenario
 from linli.core.uploads import MAX_IMAGE_PIXELS, files_removed_on_error, image_decoding, upload_read
 from linli.core.waiting_list import first_waiting, place_give_back, place_take
@@ -622,12 +622,7 @@ def bookings_create(
                 )
             )
         bookings = Booking.objects.bulk_create(bookings)
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(**audit_row(actor=actor, action="booking.create", instance=b, after=snapshot(b)))
-                for b in bookings
-            ]
-        )
+        audit_records(actor=actor, action="booking.create", changes=((b, None, snapshot(b)) for b in bookings))
         # each resident with a login is told; whoever booked for those without one, once per message (the group
         # shares the slot, so its messages are alike)
         told: dict[tuple[int, str], dict[str, Any]] = {}
@@ -805,41 +800,20 @@ def bookings_check_in(*, actor: Any, bookings: Sequence[Booking], now: dt.dateti
     if any(not rules.can_run_front_desk(actor, b.community) for b in bookings):
         raise NotAllowed(_("Only front-desk staff check people in."))
     with transaction.atomic():
-        locked = {
-            b.pk: b
-            for b in Booking.objects.select_for_update(of=("self",))
-            .select_related("slot")
-            .filter(pk__in=[b.pk for b in bookings])
-        }
-        checked = [locked[b.pk] for b in bookings]
+        checked = locked_in_order(Booking.objects.select_related("slot"), bookings)
         day = timezone.localtime(now).date()
         for booking in checked:
             if not booking.can_check_in():
                 raise DomainError(_("Only a confirmed booking can be checked in."), code="not_checkable")
             if day != booking.slot.day:
                 raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
-        befores = [snapshot(b) for b in checked]
-        for booking in checked:
-            booking.status = Booking.Status.ATTENDED
-            booking.checked_in_at = now
-            booking.checked_in_by = actor
-        Booking.objects.filter(pk__in=[b.pk for b in checked]).update(
-            status=Booking.Status.ATTENDED, checked_in_at=now, checked_in_by=actor
-        )
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    **audit_row(
-                        actor=actor,
-                        action="booking.check_in",
-                        instance=b,
-                        community=b.community_id,
-                        before=before,
-                        after=snapshot(b),
-                    )
-                )
-                for b, before in zip(checked, befores, strict=True)
-            ]
+        update_audited(
+            actor=actor,
+            action="booking.check_in",
+            instances=checked,
+            status=Booking.Status.ATTENDED,
+            checked_in_at=now,
+            checked_in_by=actor,
         )
     return checked
 

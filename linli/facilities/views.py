@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import local_next, submit
+from linli.core.buttons import buttons_on, local_next, press, submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_date, parse_id
@@ -41,17 +41,13 @@ from .forms import (
 from .hooks import booking_payment
 from .maps import community_map
 from .mine import mine_lists
-from .models import FacilityCategory
+from .models import Booking, FacilityCategory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day(request: HttpRequest) -> dt.date:
     return parse_date(request.GET.get("date"), default=timezone.localdate())
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    return redirect(local_next(request, fallback))
 
 
 @login_required
@@ -161,17 +157,14 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def booking_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _booking_posted(request: HttpRequest, code: str, pk: int) -> Booking:
     community = community_get(code=code, user=request.user)
-    booking = selectors.booking_get(user=request.user, community=community, pk=pk)
-    try:
-        services.booking_cancel(actor=request.user, booking=booking)
-        messages.success(request, _("Booking cancelled."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return _back(request, reverse("facilities:mine"))
+    return selectors.booking_get(user=request.user, community=community, pk=pk)
+
+
+booking_cancel = buttons_on(
+    _booking_posted, name="booking", back=lambda **_url: reverse("facilities:mine"), follow_next=True
+)(services.booking_cancel, gettext_lazy("Booking cancelled."))
 
 
 # --- front desk -----------------------------------------------------------------------------------------
@@ -209,16 +202,13 @@ def booking_desk(request: HttpRequest, code: str, pk: int, action: str) -> HttpR
     operation = {"check-in": services.booking_check_in, "no-show": services.booking_mark_no_show}.get(action)
     if operation is None:
         raise Http404
-    try:
-        operation(actor=request.user, booking=booking)
-        messages.success(
-            request,
-            _("%(name)s: %(status)s")
-            % {"name": booking.resident.name, "status": _("checked in") if action == "check-in" else _("did not come")},
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return _back(request, reverse("facilities:day_sheet", args=[code]))
+    status = _("checked in") if action == "check-in" else _("did not come")
+    return press(
+        request,
+        lambda _data: operation(actor=request.user, booking=booking),
+        done=_("%(name)s: %(status)s") % {"name": booking.resident.name, "status": status},
+        back=local_next(request, reverse("facilities:day_sheet", args=[code])),
+    )
 
 
 # --- the register ---------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
+from linli.core.counting import count_by
 from linli.core.errors import NotFound
+from linli.core.lookup import first_or_not_found
 from linli.core.masking import mask_mobile
 from linli.places.models import Community, Street
 
@@ -81,22 +83,16 @@ def project_contributors(*, user: Any, project: Project) -> QuerySet[Partner]:
 def kind_counts(*, user: Any, community: Community) -> list[tuple[str, str, int]]:
     """Active partners per kind of partnership: (value, label, count), every kind listed."""
     _visible(user, community)
-    counts = dict(
-        Partner.objects.filter(community=community, active=True)
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
+    counts = count_by(Partner.objects.filter(community=community, active=True), "kind")
     return [(value, str(label), counts.get(value, 0)) for value, label in PartnerKind.choices]
 
 
 def partner_get(*, user: Any, community: Community, pk: int) -> Partner:
     _visible(user, community)
-    partner = Partner.objects.filter(community=community, pk=pk).select_related("resident").first()
-    if partner is None:
-        raise NotFound(_("No such partner in this community."))
-    return partner
+    return first_or_not_found(
+        Partner.objects.filter(community=community, pk=pk).select_related("resident"),
+        _("No such partner in this community."),
+    )
 
 
 def projects_of(
@@ -147,10 +143,10 @@ def contributions_of(*, project: Project) -> QuerySet[Contribution]:
 
 def contribution_get(*, project: Project, pk: int) -> Contribution:
     """A contribution of a project already read through `project_get` (so visible to the user)."""
-    contribution = Contribution.objects.filter(project=project, pk=pk).select_related("project__community").first()
-    if contribution is None:
-        raise NotFound(_("No such contribution to this project."))
-    return contribution
+    return first_or_not_found(
+        Contribution.objects.filter(project=project, pk=pk).select_related("project__community"),
+        _("No such contribution to this project."),
+    )
 
 
 def pairings_of(*, community: Community, current: bool = True, partner: Partner | None = None) -> QuerySet[Pairing]:
@@ -162,10 +158,10 @@ def pairings_of(*, community: Community, current: bool = True, partner: Partner 
 
 def pairing_get(*, user: Any, community: Community, pk: int) -> Pairing:
     _visible(user, community)
-    pairing = Pairing.objects.filter(community=community, pk=pk).select_related("partner").first()
-    if pairing is None:
-        raise NotFound(_("No such pairing in this community."))
-    return pairing
+    return first_or_not_found(
+        Pairing.objects.filter(community=community, pk=pk).select_related("partner"),
+        _("No such pairing in this community."),
+    )
 
 
 @dataclass(frozen=True)
@@ -244,20 +240,8 @@ def street_overview(*, user: Any, street: Street) -> list[CommunityPartners]:
         raise NotFound(_("No street has the code “%(code)s”.") % {"code": street.code})
     communities = list(Community.objects.filter(street=street).order_by("code"))
     ids = [c.pk for c in communities]
-    partners = dict(
-        Partner.objects.filter(community__in=ids, active=True)
-        .order_by()
-        .values("community")
-        .annotate(n=Count("pk"))
-        .values_list("community", "n")
-    )
-    pairings = dict(
-        Pairing.objects.filter(community__in=ids, until__isnull=True)
-        .order_by()
-        .values("community")
-        .annotate(n=Count("pk"))
-        .values_list("community", "n")
-    )
+    partners = count_by(Partner.objects.filter(community__in=ids, active=True), "community")
+    pairings = count_by(Pairing.objects.filter(community__in=ids, until__isnull=True), "community")
     projects = {
         r["community"]: r
         for r in Project.objects.filter(community__in=ids)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.core.buttons import press, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.retire import retire_and_restore
 from linli.core.scenarios import Scenario
@@ -41,14 +42,6 @@ ContributionFormSet = formset_factory(ContributionForm, extra=3)
 def _manager(request: HttpRequest, community: Any) -> None:
     if not rules.can_manage_partners(request.user, community):
         raise NotAllowed(_("Only the community's social workers and admins may change partners."))
-
-
-def _save(form: forms.Form, call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except DomainError as exc:
-        exc.show_on(form)
-        return None
 
 
 def _form(request: HttpRequest, community: Any, form: forms.Form, title: str, **extra: Any) -> HttpResponse:
@@ -141,14 +134,15 @@ def partner_new(request: HttpRequest, code: str) -> HttpResponse:
     form = PartnerForm(
         request.POST or None, user=request.user, community=community, initial={"joined_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        partner = _save(
-            form,
-            lambda: services.partner_register(actor=request.user, community=community, **form.service_kwargs()),
-        )
-        if partner is not None:
-            messages.success(request, _("%(name)s is registered as a partner.") % {"name": partner.name})
-            return redirect("partners:partner", code=code, pk=partner.pk)
+    saved = submit(
+        request,
+        form,
+        lambda _data: services.partner_register(actor=request.user, community=community, **form.service_kwargs()),
+        done=lambda partner: _("%(name)s is registered as a partner.") % {"name": partner.name},
+        then=lambda partner: reverse("partners:partner", args=[code, partner.pk]),
+    )
+    if saved is not None:
+        return saved
     return _form(request, community, form, _("Register a partner"))
 
 
@@ -161,12 +155,15 @@ def partner_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, community=community, initial=PartnerForm.initial_for(partner)
     )
     del form.fields["joined_on"]
-    if request.method == "POST" and form.is_valid():
-        changes = form.service_kwargs()
-        changed = _save(form, lambda: services.partner_update(actor=request.user, partner=partner, **changes))
-        if changed is not None:
-            messages.success(request, _("The partner's details are saved."))
-            return redirect("partners:partner", code=code, pk=partner.pk)
+    saved = submit(
+        request,
+        form,
+        lambda _data: services.partner_update(actor=request.user, partner=partner, **form.service_kwargs()),
+        done=_("The partner's details are saved."),
+        then=reverse("partners:partner", args=[code, partner.pk]),
+    )
+    if saved is not None:
+        return saved
     return _form(request, community, form, _("Edit %(name)s") % {"name": partner.name}, partner=partner)
 
 
@@ -207,11 +204,15 @@ def pairing_new(request: HttpRequest, code: str) -> HttpResponse:
         partners=enterprises,
         initial={"since": timezone.localdate(), "partner": request.GET.get("partner")},
     )
-    if request.method == "POST" and form.is_valid():
-        pairing = _save(form, lambda: services.pairing_create(actor=request.user, **form.cleaned_data))
-        if pairing is not None:
-            messages.success(request, _("The enterprise is paired with the community."))
-            return redirect("partners:partner", code=code, pk=pairing.partner_id)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.pairing_create(actor=request.user, **data),
+        done=_("The enterprise is paired with the community."),
+        then=lambda pairing: reverse("partners:partner", args=[code, pairing.partner_id]),
+    )
+    if saved is not None:
+        return saved
     return _form(request, community, form, _("Pair an enterprise (社企结对)"))
 
 
@@ -221,12 +222,12 @@ def pairing_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     pairing = selectors.pairing_get(user=request.user, community=community, pk=pk)
     _manager(request, community)
-    try:
-        services.pairing_update(actor=request.user, pairing=pairing, until=timezone.localdate())
-        messages.success(request, _("The pairing has ended."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("partners:partner", code=code, pk=pairing.partner_id)
+    return press(
+        request,
+        lambda _data: services.pairing_update(actor=request.user, pairing=pairing, until=timezone.localdate()),
+        done=_("The pairing has ended."),
+        back=reverse("partners:partner", args=[code, pairing.partner_id]),
+    )
 
 
 # --- projects ------------------------------------------------------------------------------------------
@@ -259,17 +260,25 @@ def project_new(request: HttpRequest, code: str) -> HttpResponse:
         data, partners=partners, initial={"starts_on": timezone.localdate(), "lead": request.GET.get("lead")}
     )
     plans = ContributionFormSet(data, prefix="c", form_kwargs={"partners": partners})
-    if request.method == "POST" and form.is_valid() and plans.is_valid():
-        planned = [f.plan() for f in plans if f.has_changed()]
-        project = _save(
+    # the contributions planned with the project are checked first: the project form alone says nothing of them
+    saved = (
+        submit(
+            request,
             form,
-            lambda: services.project_create(
-                actor=request.user, community=community, contributions=planned, **form.cleaned_data
+            lambda data: services.project_create(
+                actor=request.user,
+                community=community,
+                contributions=[f.plan() for f in plans if f.has_changed()],
+                **data,
             ),
+            done=_("The project is registered."),
+            then=lambda project: reverse("partners:project", args=[code, project.pk]),
         )
-        if project is not None:
-            messages.success(request, _("The project is registered."))
-            return redirect("partners:project", code=code, pk=project.pk)
+        if plans.is_valid()
+        else None
+    )
+    if saved is not None:
+        return saved
     return _form(request, community, form, _("New partnership project"), formset=plans)
 
 
@@ -288,13 +297,17 @@ def project_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "ends_on": project.ends_on,
     }
     form = ProjectForm(request.POST or None, partners=partners, editing=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["co_partners"] = list(data["co_partners"])
-        changed = _save(form, lambda: services.project_update(actor=request.user, project=project, **data))
-        if changed is not None:
-            messages.success(request, _("The project is saved."))
-            return redirect("partners:project", code=code, pk=project.pk)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.project_update(
+            actor=request.user, project=project, **{**data, "co_partners": list(data["co_partners"])}
+        ),
+        done=_("The project is saved."),
+        then=reverse("partners:project", args=[code, project.pk]),
+    )
+    if saved is not None:
+        return saved
     return _form(request, community, form, _("Edit %(name)s") % {"name": project.title}, project=project)
 
 
@@ -305,24 +318,29 @@ def contribution_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     _manager(request, community)
     partners = selectors.project_contributors(user=request.user, project=project)
     form = ContributionForm(request.POST or None, partners=partners)
-    if request.method == "POST" and form.is_valid():
+
+    def add(_data: dict[str, Any]) -> Any:
         plan = form.plan()
-        made = _save(
-            form,
-            lambda: services.contribution_add(
-                actor=request.user,
-                project=project,
-                kind=plan.kind,
-                description=plan.description,
-                partner=plan.partner,
-                value_fen=plan.value_fen,
-                quantity=plan.quantity,
-                delivered_on=plan.delivered_on,
-            ),
+        return services.contribution_add(
+            actor=request.user,
+            project=project,
+            kind=plan.kind,
+            description=plan.description,
+            partner=plan.partner,
+            value_fen=plan.value_fen,
+            quantity=plan.quantity,
+            delivered_on=plan.delivered_on,
         )
-        if made is not None:
-            messages.success(request, _("The contribution is recorded."))
-            return redirect("partners:project", code=code, pk=project.pk)
+
+    saved = submit(
+        request,
+        form,
+        add,
+        done=_("The contribution is recorded."),
+        then=reverse("partners:project", args=[code, project.pk]),
+    )
+    if saved is not None:
+        return saved
     return _form(request, community, form, _("Add a contribution"), project=project)
 
 
@@ -363,22 +381,22 @@ def contribution_correct(request: HttpRequest, code: str, pk: int, contribution_
         "quantity": contribution.quantity,
     }
     form = CorrectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        corrected = _save(
-            form,
-            lambda: services.contribution_correct(
-                actor=request.user,
-                contribution=contribution,
-                reason=data["reason"],
-                description=data["description"],
-                value_fen=data.get("value_fen") or 0,
-                quantity=data.get("quantity") or 0,
-            ),
-        )
-        if corrected is not None:
-            messages.success(request, _("The contribution is corrected."))
-            return redirect("partners:project", code=code, pk=project.pk)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.contribution_correct(
+            actor=request.user,
+            contribution=contribution,
+            reason=data["reason"],
+            description=data["description"],
+            value_fen=data.get("value_fen") or 0,
+            quantity=data.get("quantity") or 0,
+        ),
+        done=_("The contribution is corrected."),
+        then=reverse("partners:project", args=[code, project.pk]),
+    )
+    if saved is not None:
+        return saved
     return _form(request, community, form, _("Correct a contribution"), project=project)
 
 
@@ -416,9 +434,13 @@ def project_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     project = selectors.project_get(user=request.user, community=community, pk=pk)
     _manager(request, community)
     form = CloseForm(request.POST or None, initial={"ends_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        closed = _save(form, lambda: services.project_close(actor=request.user, project=project, **form.cleaned_data))
-        if closed is not None:
-            messages.success(request, _("The project is closed with its outcomes."))
-            return redirect("partners:project", code=code, pk=project.pk)
+    saved = submit(
+        request,
+        form,
+        lambda data: services.project_close(actor=request.user, project=project, **data),
+        done=_("The project is closed with its outcomes."),
+        then=reverse("partners:project", args=[code, project.pk]),
+    )
+    if saved is not None:
+        return saved
     return _form(request, community, form, _("Close the project"), project=project)

@@ -11,8 +11,8 @@ from django.utils import timezone
 from linli.conftest import make_resident
 from linli.core.errors import DomainError
 from linli.courses import services
-from linli.courses.models import Course, Enrolment, Session, Term
-from linli.facilities.tests.factories import make_facility
+from linli.courses.models import Course, Enrolment, Session
+from linli.facilities.tests.factories import make_course
 from linli.ledger.checks import ledger_check
 from linli.ledger.tests.conftest import shopper  # noqa: F401
 from linli.payments import services as payments
@@ -25,17 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def course(community: Any) -> Course:
     """国画 ¥200 for four weekly sessions from next week, one seat."""
-    today = timezone.localdate()
-    term = Term.objects.create(community=community, name="春季", starts_on=today, ends_on=today + dt.timedelta(days=90))
-    c = Course.objects.create(
-        community=community,
-        term=term,
-        facility=make_facility(community, "school", "culture_station", name="幸福学堂"),
-        title="国画",
-        audience="elderly",
-        seats=1,
-        price_fen=20000,
-    )
+    c = make_course(community, title="国画", seats=1, price_fen=20000)
     first = timezone.now() + dt.timedelta(days=7)
     for week in range(4):
         starts = first + dt.timedelta(weeks=week)

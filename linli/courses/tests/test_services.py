@@ -36,16 +36,6 @@ def state() -> tuple[Any, ...]:
 
 
 @pytest.fixture
-def admin(users: dict[str, Any]) -> Any:
-    return users["community_admin"]
-
-
-@pytest.fixture
-def school(community: Any) -> Any:
-    return make_facility(community, "school", "culture_station", name="幸福学堂")
-
-
-@pytest.fixture
 def term(community: Any, admin: Any) -> Term:
     return services.term_create(actor=admin, community=community, name="春季", starts_on=TERM[0], ends_on=TERM[1])
 

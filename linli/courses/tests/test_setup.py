@@ -33,16 +33,6 @@ def state() -> tuple[Any, ...]:
 
 
 @pytest.fixture
-def admin(users: dict[str, Any]) -> Any:
-    return users["community_admin"]
-
-
-@pytest.fixture
-def school(community: Any) -> Any:
-    return make_facility(community, "school", "culture_station", name="幸福学堂")
-
-
-@pytest.fixture
 def term(community: Any, admin: Any) -> Term:
     today = timezone.localdate()
     return services.term_create(

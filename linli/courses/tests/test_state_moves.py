@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from linli.conftest import make_resident
 from linli.core.errors import Conflict
 from linli.courses import services
-from linli.courses.models import Attendance, Course, Enrolment, Session, Term
-from linli.facilities.tests.factories import make_facility
+from linli.courses.models import Attendance, Enrolment, Session
+from linli.facilities.tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,7 @@ def test_a_learner_who_withdrew_since_the_sheet_was_read_is_not_checked_in(
     community: Any, users: dict[str, Any], language: str, words: str
 ) -> None:
     learner = make_resident(community, name="周丽君", user=users["resident"])
-    term = Term.objects.create(
-        community=community,
-        name="春季",
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate() + dt.timedelta(days=90),
-    )
-    school = make_facility(community, "school", "culture_station", name="幸福学堂")
-    course = Course.objects.create(
-        community=community, term=term, facility=school, title="书法", audience="elderly", seats=5
-    )
+    course = make_course(community, seats=5)
     enrolment = services.enrol(actor=users["resident"], course=course, resident=learner)
     start = timezone.now() + dt.timedelta(minutes=5)
     session = Session.objects.create(course=course, starts_at=start, ends_at=start + dt.timedelta(hours=1))

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from linli.canteen.models import Menu, PriceRule
+from linli.courses.models import Course, Term
 from linli.facilities.catalogue import ensure_catalogue
 from linli.facilities.models import Facility, FacilityCategory, Service, Slot
 from linli.places.models import Community
@@ -85,3 +86,13 @@ def make_menu(canteen: Facility, day: dt.date, price_fen: int = 1000, capacity: 
         capacity=capacity,
         order_until=dt.time(10, 0),
     )
+
+
+def make_course(community: Community, **extra: Any) -> Course:
+    """A course (书法 for the elderly unless `extra` says otherwise) at 幸福学堂, in a spring term of 90 days from
+    today."""
+    today = timezone.localdate()
+    term = Term.objects.create(community=community, name="春季", starts_on=today, ends_on=today + dt.timedelta(days=90))
+    school = make_facility(community, "school", "culture_station", name="幸福学堂")
+    fields: dict[str, Any] = {"title": "书法", "audience": "elderly", **extra}
+    return Course.objects.create(community=community, term=term, facility=school, **fields)

@@ -8,9 +8,9 @@ from django.utils import timezone
 from linli.accounts.models import Role
 from linli.canteen.models import MealOrder
 from linli.conftest import browser_login, make_resident, screenshot
-from linli.courses.models import Attendance, Course, Session, Term
+from linli.courses.models import Attendance, Session
 
-from .factories import make_canteen_with_tarhai_rules, make_facility, make_menu, make_service, make_slot
+from .factories import make_canteen_with_tarhai_rules, make_course, make_facility, make_menu, make_service, make_slot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,19 +26,7 @@ def test_resident_books_a_meal_and_a_class_and_staff_check_them_in(page, communi
     make_slot(
         make_service(make_facility(community, "hub", name="喜柿天地"), name="爱心理发", kind="barber", price_fen=1500)
     )
-    today = timezone.localdate()
-    term = Term.objects.create(community=community, name="春季", starts_on=today, ends_on=today + dt.timedelta(days=90))
-    school = make_facility(community, "school", "culture_station", name="幸福学堂")
-    course = Course.objects.create(
-        community=community,
-        term=term,
-        facility=school,
-        title="书法",
-        audience="elderly",
-        seats=20,
-        schedule="每周一 09:00",
-        teacher="王老师",
-    )
+    course = make_course(community, seats=20, schedule="每周一 09:00", teacher="王老师")
     now = timezone.localtime()
     session = Session.objects.create(course=course, starts_at=now, ends_at=now + dt.timedelta(minutes=1))
 

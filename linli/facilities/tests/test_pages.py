@@ -5,10 +5,10 @@ from django.utils import timezone
 
 from linli.canteen.models import MealOrder
 from linli.conftest import client_for, make_resident
-from linli.courses.models import Attendance, Course, Enrolment, Session, Term
+from linli.courses.models import Attendance, Course, Enrolment, Session
 from linli.facilities.models import Booking, Facility
 
-from .factories import make_canteen_with_tarhai_rules, make_facility, make_menu, make_service, make_slot
+from .factories import make_canteen_with_tarhai_rules, make_course, make_facility, make_menu, make_service, make_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,7 @@ def world(community, users):
     slot = make_slot(make_service(hub, name="爱心理发", kind="barber", price_fen=1500), capacity=3)
     canteen = make_canteen_with_tarhai_rules(community)
     menu = make_menu(canteen, timezone.localdate() + dt.timedelta(days=1))
-    term = Term.objects.create(
-        community=community,
-        name="春季",
-        starts_on=timezone.localdate(),
-        ends_on=timezone.localdate() + dt.timedelta(days=90),
-    )
-    school = make_facility(community, "school", "culture_station", name="幸福学堂")
-    course = Course.objects.create(
-        community=community, term=term, facility=school, title="书法", audience="elderly", seats=10, schedule="每周一"
-    )
+    course = make_course(community, seats=10, schedule="每周一")
     return {"me": me, "hub": hub, "slot": slot, "menu": menu, "course": course}
 
 

@@ -1,0 +1,50 @@
+"""Writing the audit log for a batch: one row per changed object, in one insert, inside the change's transaction."""
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from linli.audit.models import AuditEntry
+from linli.audit.services import audit_records, snapshot
+from linli.conftest import make_resident
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_batch_writes_one_row_per_object_in_one_insert(
+    users: dict[str, Any], community: Any, other_community: Any, django_assert_num_queries: Any
+) -> None:
+    admin = users["community_admin"]
+    here = make_resident(community, name="陈阿婆", seq=1)
+    there = make_resident(other_community, name="李大爷", seq=2)
+    before = snapshot(here)
+    here.name = "陈阿婆婆"
+    with transaction.atomic(), django_assert_num_queries(1):
+        written = audit_records(
+            actor=admin,
+            action="resident.rename",
+            changes=[(here, before, snapshot(here)), (there, None, {"note": "新登记"})],
+        )
+    assert len(written) == 2
+    rows = {row.object_id: row for row in AuditEntry.objects.filter(action="resident.rename")}
+    assert set(rows) == {str(here.pk), str(there.pk)}
+    first, second = rows[str(here.pk)], rows[str(there.pk)]
+    assert (first.actor_id, first.community_id, first.object_type) == (admin.pk, community.pk, "people.resident")
+    assert first.before is not None and first.before["name"] == "陈阿婆"
+    assert first.after is not None and first.after["name"] == "陈阿婆婆"
+    assert "id_number_encrypted" not in first.after
+    assert (second.community_id, second.before, second.after) == (other_community.pk, None, {"note": "新登记"})
+    assert {first.via, second.via} == {"service"}
+
+
+def test_an_empty_batch_writes_nothing(users: dict[str, Any]) -> None:
+    with transaction.atomic():
+        assert audit_records(actor=users["community_admin"], action="resident.rename", changes=[]) == []
+    assert not AuditEntry.objects.filter(action="resident.rename").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_outside_a_transaction_is_refused(users: dict[str, Any], resident: Any) -> None:
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        audit_records(actor=users["community_admin"], action="resident.rename", changes=[(resident, None, {})])
