@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import Role
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
@@ -30,7 +31,7 @@ RECORD_WITHIN_DAYS = 31  # a visit may be recorded up to a month after it happen
 FUTURE_SLACK = dt.timedelta(minutes=5)
 
 
-def cadence_set(*, actor: Any, community: Community, tag: SensitiveTag, every_days: int) -> Cadence:
+def cadence_set(*, actor: Actor, community: Community, tag: SensitiveTag, every_days: int) -> Cadence:
     """Visit residents with this tag every N days (1–366). Setting it again changes it."""
     if not rules.can_set_cadence(actor, community):
         raise NotAllowed(_("Only the community admin may set how often residents are visited."))
@@ -54,7 +55,7 @@ def cadence_set(*, actor: Any, community: Community, tag: SensitiveTag, every_da
     return cadence
 
 
-def cadence_remove(*, actor: Any, community: Community, tag: SensitiveTag) -> None:
+def cadence_remove(*, actor: Actor, community: Community, tag: SensitiveTag) -> None:
     """Stop visiting residents for this tag; their past visits stay."""
     if not rules.can_set_cadence(actor, community):
         raise NotAllowed(_("Only the community admin may set how often residents are visited."))
@@ -107,7 +108,7 @@ def _clean_visit(
 
 def visit_record(
     *,
-    actor: Any,
+    actor: Actor,
     resident: Resident,
     visited_at: dt.datetime | None = None,
     kind: str = VisitKind.HOME,
@@ -164,7 +165,7 @@ def visit_record(
 MAX_ROUND = 100
 
 
-def visits_record_many(*, actor: Any, visits: Iterable[dict[str, Any]], now: dt.datetime | None = None) -> int:
+def visits_record_many(*, actor: Actor, visits: Iterable[dict[str, Any]], now: dt.datetime | None = None) -> int:
     """Many visits at once, all or none, with one audit row naming the residents. With `now` (a steward's round on
     the phone, the API) each is checked as `visit_record` checks it at that time, at most 100; without (the demo,
     an import by a social worker) each as if recorded on the day it happened, and `visited_by` may name the steward
@@ -246,7 +247,7 @@ def _tell_caseworkers(community: Community, title: Any, visit: Visit, *, exclude
         notify(user=user, title=text, url=url, community=community)
 
 
-def visit_report(*, actor: Any, visit: Visit, category: Category, description: str) -> Report:
+def visit_report(*, actor: Actor, visit: Visit, category: Category, description: str) -> Report:
     """Turn a need found on a visit into a report (报事) at the resident's building, made by the visitor on the
     resident's behalf. The description is the visitor's words: it should not say why the resident is visited."""
     if not rules.can_follow_up_visit(actor, visit):
@@ -280,7 +281,7 @@ def visit_report(*, actor: Any, visit: Visit, category: Category, description: s
     return report
 
 
-def referral_create(*, actor: Any, visit: Visit, text: str, now: dt.datetime | None = None) -> Referral:
+def referral_create(*, actor: Actor, visit: Visit, text: str, now: dt.datetime | None = None) -> Referral:
     """Pass a need found on a visit to the community's social workers."""
     if not rules.can_follow_up_visit(actor, visit):
         raise NotFound(_("No such care visit."))
@@ -311,7 +312,7 @@ def referral_create(*, actor: Any, visit: Visit, text: str, now: dt.datetime | N
     return referral
 
 
-def referral_close(*, actor: Any, referral: Referral, outcome: str, now: dt.datetime | None = None) -> Referral:
+def referral_close(*, actor: Actor, referral: Referral, outcome: str, now: dt.datetime | None = None) -> Referral:
     """A social worker records what was done."""
     if not rules.can_handle_referrals(actor, referral.community):
         raise NotAllowed(_("Only social workers and community admins handle referrals."))
@@ -333,7 +334,7 @@ def referral_close(*, actor: Any, referral: Referral, outcome: str, now: dt.date
     return locked
 
 
-def care_record_viewed(*, actor: Any, resident: Resident, visit: Visit | None = None, via: str = "web") -> None:
+def care_record_viewed(*, actor: Actor, resident: Resident, visit: Visit | None = None, via: str = "web") -> None:
     """Audit a read of a resident's care records (their history, or one visit)."""
     with transaction.atomic():
         audit_record(

@@ -2,13 +2,13 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
@@ -139,7 +139,7 @@ def closed_months_refresh(*, communities: Iterable[Community] | None = None) -> 
 
 def indicator_entry_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     code: str,
     month: dt.date,

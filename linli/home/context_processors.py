@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules as account_rules
+from linli.accounts.types import Actor
 from linli.people.rules import own_resident
 from linli.places import rules as place_rules
 from linli.places import selectors as places
@@ -14,7 +15,7 @@ from linli.places import selectors as places
 from .workbench import has_workbench
 
 
-def staff_links(user: Any) -> list[tuple[str, str]]:
+def staff_links(user: Actor) -> list[tuple[str, str]]:
     """(label, url) of the pages the user's roles open, workbench first; none for residents."""
     if not user.is_authenticated or not has_workbench(user):
         return []

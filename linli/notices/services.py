@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.uploads import files_removed_on_error
@@ -62,7 +63,7 @@ def _save_attachments(notice: Notice, attachments: list[CleanAttachment], saved:
 
 def notice_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     body: str,
     community: Community | None = None,
@@ -109,7 +110,7 @@ def notice_create(
 
 def notice_update(
     *,
-    actor: Any,
+    actor: Actor,
     notice: Notice,
     title: str,
     body: str,
@@ -143,7 +144,7 @@ def notice_update(
     return locked
 
 
-def notice_attach(*, actor: Any, notice: Notice, attachments: list[CleanAttachment]) -> list[NoticeAttachment]:
+def notice_attach(*, actor: Actor, notice: Notice, attachments: list[CleanAttachment]) -> list[NoticeAttachment]:
     """Add images or PDFs to a notice not yet published."""
     if not rules.can_write_notice(actor, notice):
         raise NotAllowed(_("You may not change this notice."))
@@ -177,7 +178,7 @@ def _publish(notice: Notice, now: dt.datetime) -> int:
 
 
 def notice_publish(
-    *, actor: Any, notice: Notice, publish_at: dt.datetime | None = None, now: dt.datetime | None = None
+    *, actor: Actor, notice: Notice, publish_at: dt.datetime | None = None, now: dt.datetime | None = None
 ) -> Notice:
     """Publish now, or schedule for `publish_at` (the periodic job publishes it then). `now` is for the demo."""
     if not rules.can_write_notice(actor, notice):
@@ -206,7 +207,7 @@ def notice_publish(
     return locked
 
 
-def notice_withdraw(*, actor: Any, notice: Notice) -> Notice:
+def notice_withdraw(*, actor: Actor, notice: Notice) -> Notice:
     if not rules.can_write_notice(actor, notice):
         raise NotAllowed(_("You may not withdraw this notice."))
     with transaction.atomic():
@@ -220,7 +221,7 @@ def notice_withdraw(*, actor: Any, notice: Notice) -> Notice:
     return locked
 
 
-def notice_read(*, actor: Any, notice: Notice, now: dt.datetime | None = None) -> NoticeRecipient:
+def notice_read(*, actor: Actor, notice: Notice, now: dt.datetime | None = None) -> NoticeRecipient:
     """The resident opens the notice: the first time is the read receipt."""
     recipient = (
         NoticeRecipient.objects.filter(notice=notice, resident__user=actor).select_related("notice").first()
@@ -236,7 +237,7 @@ def notice_read(*, actor: Any, notice: Notice, now: dt.datetime | None = None) -
     return recipient
 
 
-def sms_preference_set(*, actor: Any, resident: Resident, by_sms: bool) -> SmsPreference:
+def sms_preference_set(*, actor: Actor, resident: Resident, by_sms: bool) -> SmsPreference:
     if resident.user_id != actor.pk:
         raise NotAllowed(_("You may only set your own preference."))
     with transaction.atomic():

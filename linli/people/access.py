@@ -6,19 +6,19 @@ and whether or not what was asked for exists. The status stays the page's own (4
 tells a stranger about the community's existence does not change."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules as base
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, VerifyFirst
 
 from .models import Resident
 
 
-def is_verified(user: Any) -> bool:
+def is_verified(user: Actor) -> bool:
     """Bound to a resident on the register (cached on the account for the request)."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -28,7 +28,7 @@ def is_verified(user: Any) -> bool:
     return bool(user.__dict__["_linli_verified"])
 
 
-def needs_verification(user: Any) -> bool:
+def needs_verification(user: Actor) -> bool:
     """Signed in, not a verified resident, holding no role anywhere."""
     if not getattr(user, "is_authenticated", False) or is_verified(user):
         return False

@@ -51,7 +51,7 @@ def _tell_followers(matter: Matter, title: Any, body: Any = "", **params: Any) -
     _tell(_followers(matter), matter, title, body, **params)
 
 
-def _follow(matter: Matter, user: Any) -> None:
+def _follow(matter: Matter, user: Actor) -> None:
     Follow.objects.get_or_create(matter=matter, user=user)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import in_language_of, notify
@@ -41,7 +42,7 @@ from .posting import _audit_txn, _fingerprint, _key, _once, _post, whole_amount
 
 def merchant_apply(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     kind: str = Merchant.Kind.SHOP,
@@ -84,7 +85,7 @@ def merchant_apply(
 
 
 def merchant_decide(
-    *, actor: Any, merchant: Merchant, approve: bool, settles_with: str = "", now: dt.datetime | None = None
+    *, actor: Actor, merchant: Merchant, approve: bool, settles_with: str = "", now: dt.datetime | None = None
 ) -> Merchant:
     """Approve (or reject) an application; an approved merchant's staff get the merchant role in the community."""
     if not rules.can_decide_merchant(actor, merchant.community):
@@ -128,7 +129,7 @@ def merchant_decide(
 
 def product_save(
     *,
-    actor: Any,
+    actor: Actor,
     merchant: Merchant,
     name: str,
     price_points: int = 0,
@@ -221,7 +222,7 @@ def _negate(legs: list[tuple[Account, int]]) -> list[tuple[Account, int]]:
 
 def order_place(
     *,
-    actor: Any,
+    actor: Actor,
     resident: Resident,
     product: Product,
     quantity: int = 1,
@@ -284,7 +285,7 @@ def order_place(
     return _once(community, key, fingerprint, operation, lambda txn: txn.order_paid, precheck=True)
 
 
-def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime | None = None) -> Order:
+def order_redeem(*, actor: Actor, merchant: Merchant, code: str, now: dt.datetime | None = None) -> Order:
     """The merchant scans or types the resident's code: the order is delivered and the merchant is credited."""
     if not rules.can_sell(actor, merchant):
         raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
@@ -357,7 +358,7 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
     return locked
 
 
-def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
+def order_refund(*, actor: Actor, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
     """Undo an order: before redemption from the held value (and the stock comes back), after it from the
     merchant (until the merchant is settled). Refunding twice refunds once."""
     if not rules.can_refund_order(actor, order):
@@ -419,7 +420,7 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
 
 
 def merchant_settle(
-    *, actor: Any, merchant: Merchant, idempotency_key: str, now: dt.datetime | None = None
+    *, actor: Actor, merchant: Merchant, idempotency_key: str, now: dt.datetime | None = None
 ) -> Settlement:
     """Settle a merchant: the points of its redeemed, unsettled orders go back to the community's pool and the
     funding source the merchant settles with pays their value in yuan, in one transaction."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -37,7 +38,7 @@ def _tell(resident: Resident, *, title: Any, community: Any, **params: Any) -> N
 
 
 def family_link_request(
-    *, actor: Any, elder: Resident, relation: str = "", now: dt.datetime | None = None
+    *, actor: Actor, elder: Resident, relation: str = "", now: dt.datetime | None = None
 ) -> FamilyLink:
     """The actor (a verified adult of the register) asks to help `elder`; the link waits for the elder's consent."""
     now = now or timezone.now()
@@ -80,7 +81,7 @@ def family_link_request(
 
 def family_link_request_found(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     building_id: int,
     room: str,
@@ -111,13 +112,13 @@ def family_link_request_found(
     return family_link_request(actor=actor, elder=elder, relation=relation, now=now)
 
 
-def _helper_only(actor: Any, link: FamilyLink) -> None:
+def _helper_only(actor: Actor, link: FamilyLink) -> None:
     me = rules.own_resident(actor)
     if me is None or me.pk != link.helper_id:
         raise NotAllowed(_("Only the family helper who asked can do this."))
 
 
-def family_link_send_code(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_send_code(*, actor: Actor, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """Text a 6-digit code to the elder's register mobile; the elder tells it to the helper if they agree."""
     now = now or timezone.now()
     _helper_only(actor, link)
@@ -155,7 +156,7 @@ def family_link_send_code(*, actor: Any, link: FamilyLink, now: dt.datetime | No
     return locked
 
 
-def _activate(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -> None:
+def _activate(link: FamilyLink, *, actor: Actor, consent: str, now: dt.datetime) -> None:
     if link.elder.moved_out_on is not None or link.helper.moved_out_on is not None:
         raise DomainError(_("One of them has moved out of the community."), code="moved_out")
     before = snapshot(link)
@@ -175,7 +176,9 @@ def _activate(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -
     )
 
 
-def family_link_confirm_code(*, actor: Any, link: FamilyLink, code: str, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_confirm_code(
+    *, actor: Actor, link: FamilyLink, code: str, now: dt.datetime | None = None
+) -> FamilyLink:
     """The helper enters the code the elder received. Wrong guesses are counted; a code works once, for a while."""
     now = now or timezone.now()
     _helper_only(actor, link)
@@ -204,7 +207,7 @@ def family_link_confirm_code(*, actor: Any, link: FamilyLink, code: str, now: dt
     return locked
 
 
-def family_link_consent(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_consent(*, actor: Actor, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """The elder agrees from their own account."""
     now = now or timezone.now()
     if not rules.can_consent_family_link(actor, link):
@@ -217,7 +220,7 @@ def family_link_consent(*, actor: Any, link: FamilyLink, now: dt.datetime | None
     return locked
 
 
-def family_link_confirm_in_person(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_confirm_in_person(*, actor: Actor, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """A social worker or community admin saw the elder agree, face to face; the link records who."""
     now = now or timezone.now()
     if not rules.can_confirm_family_link_in_person(actor, link.community):
@@ -230,7 +233,7 @@ def family_link_confirm_in_person(*, actor: Any, link: FamilyLink, now: dt.datet
     return locked
 
 
-def family_link_end(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_end(*, actor: Actor, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """The elder, the helper or a social worker ends the link (or withdraws the request); acting stops at once."""
     now = now or timezone.now()
     if not rules.can_end_family_link(actor, link):

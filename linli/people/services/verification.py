@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts import rules
 from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record
 from linli.core import crypto, throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed
@@ -59,7 +60,7 @@ def _refusal(outcome: str) -> DomainError:
 
 
 def _audit_try(
-    *, actor: Any, outcome: str, masked: str, via: str, resident: Resident | None = None, **more: Any
+    *, actor: Actor, outcome: str, masked: str, via: str, resident: Resident | None = None, **more: Any
 ) -> None:
     audit_record(
         actor=actor,
@@ -71,7 +72,7 @@ def _audit_try(
     )
 
 
-def _bind(*, actor: Any, resident: Resident, masked: str, via: str, now: dt.datetime) -> None:
+def _bind(*, actor: Actor, resident: Resident, masked: str, via: str, now: dt.datetime) -> None:
     resident.user = actor
     with transaction.atomic():  # a savepoint: the account may have been bound elsewhere a moment ago
         resident.save(update_fields=["user", "updated_at"])
@@ -99,7 +100,7 @@ def _bind(*, actor: Any, resident: Resident, masked: str, via: str, now: dt.date
 
 
 def resident_verify(
-    *, actor: Any, name: str, id_number: str, address: str = "", via: str = "web", now: dt.datetime | None = None
+    *, actor: Actor, name: str, id_number: str, address: str = "", via: str = "web", now: dt.datetime | None = None
 ) -> Resident:
     """Bind the account to the resident with this ID number and name (not moved out, with no account yet).
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
@@ -194,7 +195,7 @@ def _route(category: Category, located: Grid | None) -> tuple[Grid | None, int, 
 
 def report_submit(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     category: Category,
     description: str,
