@@ -53,7 +53,7 @@ def access_for(user: Actor) -> Access:
         city_admin=city_admin,
         superuser=user.is_superuser,
     )
-    user._linli_access = access
+    user.__dict__["_linli_access"] = access
     return access
 
 

@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from linli.core.errors import NotFound
 
 from .models import ApiToken, RoleAssignment, User
-from .types import Actor
+from .types import Actor, account_of
 
 
 def api_tokens_of(*, user: Actor) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+    return ApiToken.objects.filter(user_id=account_of(user).pk).order_by("-created_at", "-pk")
 
 
 def api_token_get(*, user: Actor, pk: int | None = None, prefix: str | None = None) -> ApiToken:
@@ -27,7 +27,7 @@ def api_token_get(*, user: Actor, pk: int | None = None, prefix: str | None = No
 
 def roles_of(*, user: Actor) -> QuerySet[RoleAssignment]:
     """The user's own role assignments, with where they hold them."""
-    return RoleAssignment.objects.filter(user_id=user.pk).select_related("community", "street")
+    return RoleAssignment.objects.filter(user_id=account_of(user).pk).select_related("community", "street")
 
 
 def account_find(*, pk: int) -> User | None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.confirm import require_confirmation
@@ -287,7 +287,7 @@ def meal_orders_create(
                     community=menu.community,
                     menu=menu,
                     resident=resident,
-                    ordered_by=actor,
+                    ordered_by=account_of(actor),
                     age=q.age,
                     rule=q.rule,
                     price_fen=q.price_fen,
@@ -392,7 +392,7 @@ def meal_orders_serve(*, actor: Actor, orders: Sequence[MealOrder], now: dt.date
         for order in served:
             order.status = MealOrder.Status.SERVED
             order.served_at = now
-            order.served_by = actor
+            order.served_by = account_of(actor)
         MealOrder.objects.filter(pk__in=[o.pk for o in served]).update(
             status=MealOrder.Status.SERVED, served_at=now, served_by=actor
         )

@@ -10,7 +10,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed, NotFound
 from linli.people.models import Resident, SensitiveTag
 from linli.places.models import Community, Grid
@@ -84,7 +84,7 @@ def care_list(
         return []
     residents = _residents_on_list(community, cadences)
     if not rules.is_caseworker(user, community):
-        residents = residents.filter(household__building__grid__steward=user)
+        residents = residents.filter(household__building__grid__steward=account_of(user))
     if grid is not None:
         residents = residents.filter(household__building__grid=grid)
     if tag is not None:
@@ -173,7 +173,7 @@ def referrals_for(*, user: Actor, community: Community, status: str = "") -> Que
     if rules.can_handle_referrals(user, community):
         pass
     elif rules.is_steward(user, community):
-        qs = qs.filter(referred_by=user)
+        qs = qs.filter(referred_by=account_of(user))
     else:
         raise NotAllowed(_("Only the community's stewards, social workers and admins see care visits."))
     if status:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import Role
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
@@ -139,7 +139,7 @@ def visit_record(
         visit = Visit.objects.create(
             community_id=resident.community_id,
             resident=resident,
-            visited_by=actor,
+            visited_by=account_of(actor),
             visited_at=visited_at,
             kind=kind,
             seen=seen,
@@ -204,7 +204,7 @@ def visits_record_many(*, actor: Actor, visits: Iterable[dict[str, Any]], now: d
             Visit(
                 community_id=resident.community_id,
                 resident=resident,
-                visited_by=item.get("visited_by", actor) if now is None else actor,
+                visited_by=item.get("visited_by", account_of(actor)) if now is None else account_of(actor),
                 visited_at=at,
                 kind=kind,
                 seen=seen,
@@ -296,7 +296,7 @@ def referral_create(*, actor: Actor, visit: Visit, text: str, now: dt.datetime |
             visit=visit,
             resident=visit.resident,
             text=text,
-            referred_by=actor,
+            referred_by=account_of(actor),
             referred_at=now or timezone.now(),
         )
         audit_record(
@@ -327,7 +327,7 @@ def referral_close(*, actor: Actor, referral: Referral, outcome: str, now: dt.da
             raise Conflict(_("This referral is already done."))
         locked.status = Referral.Status.DONE
         locked.outcome = outcome
-        locked.done_by = actor
+        locked.done_by = account_of(actor)
         locked.done_at = now or timezone.now()
         locked.save(update_fields=["status", "outcome", "done_by", "done_at"])
         audit_record(actor=actor, action="care.referral_close", instance=locked, community=locked.community)

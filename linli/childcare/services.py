@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import place_give_back, place_take
@@ -155,7 +155,7 @@ def application_submit(
             community=group.community,
             group=group,
             child=child,
-            applied_by=actor,
+            applied_by=account_of(actor),
             start_on=start_on,
             note=note[:200],
             created_at=now,
@@ -180,7 +180,7 @@ def _decide(actor: Actor, application: Application, status: str, reason: str, no
         application.status = status
         application.reason = reason[:200]
         application.decided_at = now
-        application.decided_by = actor
+        application.decided_by = account_of(actor)
         application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
         audit_record(
             actor=actor, action=f"childcare.{status}", instance=application, before=before, after=snapshot(application)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
@@ -177,7 +177,7 @@ def indicator_entry_create(
             month=month_start(month),
             value=value,
             note=note.strip()[:300],
-            entered_by=actor,
+            entered_by=account_of(actor),
         )
         for f in files:
             evidence = Evidence(entry=entry)

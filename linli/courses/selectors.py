@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.rules import can_view_community
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed, NotFound
 from linli.facilities.mine import status_labels
 from linli.facilities.selectors import household_of
@@ -77,7 +77,7 @@ def enrolments_listed(*, user: Actor, members: list[Resident], limit: int) -> li
     status_labels(rows, Enrolment.Status.choices)
     for row in rows:
         if row.resident_id is None and row.staff_id == user.pk:
-            row.staff = user
+            row.staff = account_of(user)
     return rows
 
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from linli.accounts.types import Actor
+from linli.accounts.models import User
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
@@ -119,12 +120,17 @@ def session_add(
 
 
 def enrol(
-    *, actor: Actor, course: Course, resident: Resident | None = None, staff: Any = None, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    course: Course,
+    resident: Resident | None = None,
+    staff: User | None = None,
+    now: dt.datetime | None = None,
 ) -> Enrolment:
     """Take a seat, or a place on the waiting list when the course is full. The course row is locked."""
     now = now or timezone.now()
     if course.audience == Audience.STAFF:
-        staff = staff or actor
+        staff = staff or account_of(actor)
         if resident is not None or not rules.can_join_staff_training(staff, course.community):
             raise NotAllowed(_("Staff training is for community staff."), code="staff_only")
         if staff.pk != actor.pk and not rules.can_manage_courses(actor, course.community):
@@ -165,7 +171,7 @@ def enrol(
             course=course,
             resident=resident,
             staff=staff,
-            enrolled_by=actor,
+            enrolled_by=account_of(actor),
             status=status,
             price_fen=price,
             pay_by=pay_by,
@@ -223,7 +229,7 @@ def withdraw(*, actor: Actor, enrolment: Enrolment, now: dt.datetime | None = No
     return enrolment
 
 
-def _withdraw_locked(enrolment: Enrolment, course: Course, *, actor: Actor, now: dt.datetime) -> None:
+def _withdraw_locked(enrolment: Enrolment, course: Course, *, actor: "Actor | None", now: dt.datetime) -> None:
     if enrolment.price_fen:
         payment_services.subject_cancelled(
             purpose=Purpose.COURSE,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.confirm import require_confirmation
@@ -614,7 +614,7 @@ def bookings_create(
                     community=slot.community,
                     slot=slot,
                     resident=resident,
-                    booked_by=actor,
+                    booked_by=account_of(actor),
                     status=status,
                     price_fen=price,
                     note=note[:200],
@@ -636,7 +636,7 @@ def bookings_create(
             if booking.status == Booking.Status.UNPAID:
                 _tell_to_pay(booking, gettext_lazy("Pay to confirm: %(what)s"))
                 continue
-            user = booking.resident.user or actor
+            user = booking.resident.user or account_of(actor)
             if user is not None:
                 with in_language_of(user):
                     title = (
@@ -717,7 +717,7 @@ def booking_cancel(*, actor: Actor, booking: Booking, now: dt.datetime | None = 
     return booking
 
 
-def _cancel_locked(booking: Booking, slot: Slot, *, actor: Actor, now: dt.datetime, reason: str) -> None:
+def _cancel_locked(booking: Booking, slot: Slot, *, actor: "Actor | None", now: dt.datetime, reason: str) -> None:
     """Cancel a booking whose slot and row the caller locked: its payment first (closed or refunded, or the
     cancel refused), then the place, which goes to the waiting list."""
     for hook in booking_payment.on_cancel:
@@ -823,7 +823,7 @@ def bookings_check_in(*, actor: Actor, bookings: Sequence[Booking], now: dt.date
         for booking in checked:
             booking.status = Booking.Status.ATTENDED
             booking.checked_in_at = now
-            booking.checked_in_by = actor
+            booking.checked_in_by = account_of(actor)
         Booking.objects.filter(pk__in=[b.pk for b in checked]).update(
             status=Booking.Status.ATTENDED, checked_in_at=now, checked_in_by=actor
         )
@@ -845,7 +845,7 @@ def bookings_check_in(*, actor: Actor, bookings: Sequence[Booking], now: dt.date
     return checked
 
 
-def booking_mark_no_show(*, actor: Actor, booking: Booking, now: dt.datetime | None = None) -> Booking:
+def booking_mark_no_show(*, actor: "Actor | None", booking: Booking, now: dt.datetime | None = None) -> Booking:
     now = now or timezone.now()
     if actor is not None and not rules.can_run_front_desk(actor, booking.community):
         raise NotAllowed(_("Only front-desk staff record a missed booking."))

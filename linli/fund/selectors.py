@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed, NotFound
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, AccountKind, Entry, TransactionKind, Unit
@@ -159,11 +159,12 @@ def application_get(*, user: Actor, community: Community, pk: int) -> Applicatio
 def to_review(*, user: Actor, community: Community) -> list[tuple[Application, list[str], bool]]:
     """Applications of the rounds the user reviews: (application, conflicts, already scored)."""
     rows = []
+    reviewer = account_of(user)
     for application in Application.objects.filter(
-        community=community, round__reviewers=user, status=Application.Status.SUBMITTED
+        community=community, round__reviewers=reviewer, status=Application.Status.SUBMITTED
     ).select_related("applicant", "round"):
-        scored = application.reviews.filter(reviewer=user).exists()
-        rows.append((application, conflicts_of(reviewer=user, application=application), scored))
+        scored = application.reviews.filter(reviewer=reviewer).exists()
+        rows.append((application, conflicts_of(reviewer=reviewer, application=application), scored))
     return rows
 
 

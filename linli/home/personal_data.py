@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from linli.accounts.types import Actor
+from linli.accounts.models import User
+from linli.accounts.types import Actor, account_of
 from linli.core.exports import append_row
 from linli.people.models import Resident
 
@@ -40,7 +41,7 @@ def _when(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat()
 
 
-def _account(user: Actor) -> Section:
+def _account(user: User) -> Section:
     return Section(
         "account",
         _("Login account"),
@@ -353,8 +354,9 @@ RESIDENT_SECTIONS: tuple[Callable[[Resident], Section], ...] = (
 
 def personal_data(*, user: Actor) -> list[Section]:
     """Everything the platform holds about this account and its resident records (moved out or not)."""
-    sections = [_account(user)]
-    for resident in Resident.objects.filter(user=user).select_related("community", "household__building"):
+    account = account_of(user)
+    sections = [_account(account)]
+    for resident in Resident.objects.filter(user=account).select_related("community", "household__building"):
         sections += [make(resident) for make in RESIDENT_SECTIONS]
     sections += [_REPORTS.section(user), _childcare(user), _FUND.section(user)]
     return sections

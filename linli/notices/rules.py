@@ -4,7 +4,7 @@ sent to them. Sensitive tags may be targeted only by those allowed to see them."
 
 from linli.accounts import rules as base
 from linli.accounts.models import Role
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.places.models import Community, Grid, Street
 
 from .models import Notice
@@ -43,7 +43,7 @@ def can_view_read_report(user: Actor, notice: Notice, community: Community) -> b
 def stewarded_grids(user: Actor, community: Community) -> list[Grid]:
     if not base.has_role(user, community, Role.GRID_STEWARD):
         return []
-    return list(Grid.objects.filter(community=community, steward=user))
+    return list(Grid.objects.filter(community=community, steward=account_of(user)))
 
 
 def can_view_unread_in_grid(user: Actor, community: Community) -> bool:

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident, SensitiveTag
 from linli.places.models import Building, Community, Grid, Neighbourhood, Street
@@ -178,7 +178,7 @@ def attachment_for(*, user: Actor, notice_pk: int, file_id: int) -> NoticeAttach
 
 
 def _may_open_attachment(user: Actor, notice: Notice) -> bool:
-    if notice.is_live() and NoticeRecipient.objects.filter(notice=notice, resident__user=user).exists():
+    if notice.is_live() and NoticeRecipient.objects.filter(notice=notice, resident__user=account_of(user)).exists():
         return True
     if rules.can_write_notice(user, notice):
         return True

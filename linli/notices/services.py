@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.uploads import files_removed_on_error
@@ -92,7 +92,7 @@ def notice_create(
         pinned=pinned,
         expires_at=expires_at,
         target_age_tiers=list(targets.age_tiers),
-        created_by=actor,
+        created_by=account_of(actor),
     )
     targets_check(actor=actor, notice=notice, targets=targets)
     with files_removed_on_error() as saved, transaction.atomic():

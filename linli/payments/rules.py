@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from linli.accounts.models import User
 from linli.accounts.types import Actor
 from linli.ledger.rules import can_manage_ledger
 from linli.people.rules import can_act_for, runs_front_desk
@@ -35,7 +36,7 @@ def can_cancel_payment(user: Actor, payment: Any) -> bool:
     return can_see_payment(user, payment)
 
 
-def can_see_cashup(user: Actor, community: Any, operator: Any) -> bool:
+def can_see_cashup(user: Actor, community: Any, operator: User) -> bool:
     """An operator's day at the counter: the operator, and who keeps the books."""
     if not getattr(user, "is_authenticated", False):
         return False

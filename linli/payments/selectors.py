@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import User
 from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed, NotFound
 from linli.ledger.models import Account, AccountKind, Entry, Merchant, Product, Unit
@@ -68,7 +69,7 @@ class Cashup:
         return [(str(labels[m]), self.taken[m]) for m in (Method.CASH, Method.CARD, Method.SCANNED) if m in self.taken]
 
 
-def cashup(*, user: Actor, community: Community, operator: Any, day: dt.date) -> Cashup:
+def cashup(*, user: Actor, community: Community, operator: User, day: dt.date) -> Cashup:
     if not rules.can_see_cashup(user, community, operator):
         raise NotAllowed(_("You may see only your own cash-up."))
     start, end = day_bounds(day)

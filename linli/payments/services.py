@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.ledger import selectors as ledger_selectors
@@ -74,7 +74,7 @@ def online_open(payment: Payment, *, actor: Actor, now: dt.datetime, trade_prefi
     payment.provider = provider.name
     payment.method = Method.ONLINE
     payment.out_trade_no = _trade_no(trade_prefix, now)
-    payment.created_by = actor
+    payment.created_by = account_of(actor)
     payment.created_at = now
     with transaction.atomic():
         payment.save(force_insert=True)
@@ -196,7 +196,7 @@ def counter_record(payment: Payment, *, actor: Actor, now: dt.datetime, trade_pr
     payment.provider = COUNTER
     payment.out_trade_no = _trade_no(trade_prefix, now)
     payment.receipt_no = f"{prefix}{n:04d}"
-    payment.created_by = actor
+    payment.created_by = account_of(actor)
     payment.created_at = now
     payment.save(force_insert=True)
     audit_record(actor=actor, action="payment.counter", instance=payment, after=snapshot(payment))
@@ -205,7 +205,12 @@ def counter_record(payment: Payment, *, actor: Actor, now: dt.datetime, trade_pr
 
 
 def _book(
-    payment: Payment, *, actor: Actor, now: dt.datetime, provider_trade_no: str, paid_at: dt.datetime | None = None
+    payment: Payment,
+    *,
+    actor: "Actor | None",
+    now: dt.datetime,
+    provider_trade_no: str,
+    paid_at: dt.datetime | None = None,
 ) -> None:
     """The payment (locked by the caller) has arrived: credit the payer and place what it pays for."""
     was_closed = payment.status == Payment.Status.CLOSED
@@ -305,7 +310,7 @@ def _topup_refusal(payment: Payment) -> str:
     return ""
 
 
-def _refund(payment: Payment, *, amount: int, reason: str, actor: Actor, now: dt.datetime) -> Refund:
+def _refund(payment: Payment, *, amount: int, reason: str, actor: "Actor | None", now: dt.datetime) -> Refund:
     """Send `amount` of a paid payment (locked by the caller) back through its provider."""
     if payment.status not in PAID_STATES or amount <= 0 or payment.refunded_fen + amount > payment.amount_fen:
         raise Conflict(_("This payment cannot be refunded by that amount."), code="not_refundable")
@@ -329,7 +334,7 @@ def _refund(payment: Payment, *, amount: int, reason: str, actor: Actor, now: dt
         amount_fen=amount,
         reason=reason[:200],
         transaction=txn,
-        created_by=actor,
+        created_by=account_of(actor),
         created_at=now,
     )
     before = snapshot(payment)
@@ -519,7 +524,7 @@ def _live_payment(purpose: str, subject_id: int) -> Payment | None:
     )
 
 
-def _close_unpaid(payment: Payment, *, actor: Actor, now: dt.datetime, if_paid: str = "") -> None:
+def _close_unpaid(payment: Payment, *, actor: "Actor | None", now: dt.datetime, if_paid: str = "") -> None:
     """Close a payment (locked by the caller) not made yet, the provider first; `Conflict` (saying `if_paid`, or
     to try again) if it was paid."""
     try:
@@ -599,7 +604,13 @@ def subject_counter_take(
 
 
 def subject_cancelled(
-    *, purpose: str, subject_id: int, actor: Actor, now: dt.datetime, reason: str, refund_fen: int | None = None
+    *,
+    purpose: str,
+    subject_id: int,
+    actor: "Actor | None",
+    now: dt.datetime,
+    reason: str,
+    refund_fen: int | None = None,
 ) -> Payment | None:
     """What a payment paid for is being cancelled (called inside the cancel's transaction, the subject locked): an
     unpaid payment is closed (refused with `Conflict` if it went through meanwhile, so that nothing changes), a
@@ -695,7 +706,7 @@ def reconciliation_import(
                     day=day,
                     lines=len(lines),
                     matched=0,
-                    created_by=actor,
+                    created_by=account_of(actor),
                     created_at=now,
                 )
         except IntegrityError:

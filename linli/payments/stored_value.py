@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.ledger import services as ledger
@@ -54,7 +54,7 @@ def stored_value_policy_set(
         before = snapshot(policy)
         policy.enabled = bool(enabled)
         policy.limit_fen = limit_fen
-        policy.updated_by = actor
+        policy.updated_by = account_of(actor)
         policy.updated_at = now or timezone.now()
         policy.save()
         audit_record(

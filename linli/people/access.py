@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules as base
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import DomainError, VerifyFirst
 
 from .models import Resident
@@ -24,7 +24,7 @@ def is_verified(user: Actor) -> bool:
         return False
     if "_linli_verified" not in user.__dict__:
         known = user.__dict__.get("_linli_own_profile")  # the resident record, if the rules read it already
-        user.__dict__["_linli_verified"] = known is not None or Resident.objects.filter(user=user).exists()
+        user.__dict__["_linli_verified"] = known is not None or Resident.objects.filter(user=account_of(user)).exists()
     return bool(user.__dict__["_linli_verified"])
 
 

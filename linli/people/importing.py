@@ -108,7 +108,7 @@ class Plan:
         return [o for o in self.outcomes if o.outcome == "refused"]
 
 
-def check_may_import(actor: Actor, community: Community) -> None:
+def check_may_import(actor: "Actor | None", community: Community) -> None:
     if actor is not None and not rules.can_edit_residents(actor, community):
         raise NotAllowed(_("You may not import the register of this community."))
 
@@ -168,7 +168,7 @@ class _Places:
 
 def register_plan(
     *,
-    actor: Actor,
+    actor: "Actor | None",
     community: Community,
     content: bytes,
     file_name: str,
@@ -308,7 +308,7 @@ def _audit_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def register_apply(
-    *, actor: Actor, plan: Plan, progress: Progress | None = None, via: str = "import"
+    *, actor: "Actor | None", plan: Plan, progress: Progress | None = None, via: str = "import"
 ) -> dict[str, int]:
     """Write what the plan says; returns the counts."""
     community = plan.community
@@ -340,7 +340,7 @@ def register_apply(
 
 
 def _write_chunk(
-    actor: Actor,
+    actor: "Actor | None",
     community: Community,
     chunk: list[Outcome],
     ids: dict[Any, int],

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from linli.accounts import rules as base
 from linli.accounts.models import Role
 from linli.accounts.rules import CASEWORK_ROLES, STAFF_ROLES, access_for, has_role, is_community_staff
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed
 
 from .models import FamilyLink, Resident
@@ -53,7 +53,7 @@ def resident_in(user: Actor, community: Any) -> Resident | None:
     cache: dict[int, Resident | None] = user.__dict__.setdefault("_linli_resident_in", {})
     if community.pk not in cache:
         cache[community.pk] = (
-            Resident.objects.filter(CURRENT, user=user, community=community)
+            Resident.objects.filter(CURRENT, user=account_of(user), community=community)
             .select_related("household__building__neighbourhood")
             .first()
         )
@@ -66,7 +66,7 @@ def own_profile(user: Actor) -> Resident | None:
         return None
     if "_linli_own_profile" not in user.__dict__:
         user.__dict__["_linli_own_profile"] = (
-            Resident.objects.filter(user=user)
+            Resident.objects.filter(user=account_of(user))
             .select_related("community", "household__building")
             .order_by(F("moved_out_on").desc(nulls_first=True), "pk")
             .first()

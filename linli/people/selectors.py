@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
+from linli.accounts.models import User
 from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed, NotFound
 from linli.places.models import Building, Community, Household
@@ -241,7 +242,7 @@ def data_request_get(*, user: Actor, community: Community, pk: int) -> DataReque
 # --- whom an account acts for ---------------------------------------------------------------------------------
 
 
-def acted_by(actor: Actor, resident: Resident) -> str | None:
+def acted_by(actor: User | None, resident: Resident) -> str | None:
     """Who made a record for `resident` when it was someone else (a family helper, a household member, the front
     desk): their resident name, else their display name or masked mobile. None when the resident made it."""
     if actor is None or actor.pk == resident.user_id:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
-from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.services import role_revoke
 from linli.accounts.types import Actor
 from linli.audit.models import AuditEntry
@@ -561,7 +561,7 @@ def _check_colour(colour: str) -> str:
     return colour.lower()
 
 
-def _check_steward(community: Community, steward: Any) -> None:
+def _check_steward(community: Community, steward: User | None) -> None:
     if steward is None:
         return
     if not RoleAssignment.objects.filter(user=steward, community=community, role=Role.GRID_STEWARD).exists():
@@ -636,7 +636,7 @@ def _membership_record(buildings: list[Building], grid: Grid | None, day: dt.dat
 
 
 def grid_create(
-    *, actor: Actor, community: Community, code: str, name: str, colour: str = "#d94f2b", steward: Any = None
+    *, actor: Actor, community: Community, code: str, name: str, colour: str = "#d94f2b", steward: User | None = None
 ) -> Grid:
     _check_set_up(actor, community)
     _check_code_free(code)

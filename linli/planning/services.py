@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Building, Community, Street
@@ -61,7 +61,7 @@ def plan_run_request(
         run = PlanRun.objects.create(
             community=community,
             street=street,
-            requested_by=actor,
+            requested_by=account_of(actor),
             siting_category=siting_category if siting_k else "",
             siting_k=siting_k,
             profile=profile,
@@ -120,7 +120,7 @@ def city_run_request(*, actor: Actor, city: str, profile: str = "") -> CityRun:
         raise DomainError(_("There are no communities to analyse."))
     with transaction.atomic():
         run = CityRun.objects.create(
-            city=city, requested_by=actor, profile=profile, rules_text=rules_text, network_path=str(network)
+            city=city, requested_by=account_of(actor), profile=profile, rules_text=rules_text, network_path=str(network)
         )
         CityRunCommunity.objects.bulk_create([CityRunCommunity(run=run, community=c) for c in communities])
         audit_record(
@@ -204,7 +204,9 @@ def city_run_place_hubs(*, actor: Actor, run: CityRun, category: str, count: int
         locked.save(
             update_fields=["hub_category", "hub_count", "hub_status", "hub_result", "hub_error", "hub_computed_at"]
         )
-        placement = HubPlacement.objects.create(run=locked, requested_by=actor, category=category, count=count)
+        placement = HubPlacement.objects.create(
+            run=locked, requested_by=account_of(actor), category=category, count=count
+        )
         audit_record(
             actor=actor,
             action="city_run.place_hubs",

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.accounts.models import User
-from linli.accounts.types import Actor
 from linli.accounts.validators import mobile_validator
 from linli.places.models import Building, Community, Grid
 from linli.places.selectors import building_choices
@@ -84,7 +83,7 @@ class ApiKeyForm(forms.Form):
     requests_per_hour = forms.IntegerField(label=_("Requests per hour"), min_value=1, max_value=100_000, initial=120)
 
 
-def _account_label(user: Actor) -> str:
+def _account_label(user: User) -> str:
     return str(user.display_name or user.mobile)
 
 

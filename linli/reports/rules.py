@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from linli.accounts.models import Role
+from linli.accounts.models import Role, User
 from linli.accounts.rules import CASEWORK_ROLES, STAFF_ROLES, access_for, has_role, is_community_staff, oversees
 from linli.accounts.types import Actor
 
@@ -50,7 +50,7 @@ def can_assign_reports(user: Actor, community: Any) -> bool:
     return access_for(user).superuser or oversees(user, community) or has_role(user, community, *CASEWORK_ROLES)
 
 
-def can_be_assigned_report(user: Actor, community: Any) -> bool:
+def can_be_assigned_report(user: User | None, community: Any) -> bool:
     """An assignee sees the reporter's name and number: only the community's staff and operators, the street
     over it, superusers; never a plain resident, nor another community's staff."""
     if user is None or not user.is_authenticated or not user.is_active:

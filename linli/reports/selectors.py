@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import RoleAssignment, User
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.ledger.reasons import key_part
 from linli.people.models import Resident
@@ -165,8 +165,9 @@ def reports_of_user(*, user: Actor) -> QuerySet[Report]:
     """What the user reported or supports, and what someone reported for them (a family helper, 代办)."""
     # Subqueries rather than joins: no row is repeated (no DISTINCT over every column). PostgreSQL cannot tell how
     # few rows such an OR keeps, so the resident a report was made for is read after (a join would hash them all).
-    supported = ReportSupport.objects.filter(user=user).values("report_id")
-    for_them = Resident.objects.filter(user=user).values("pk")
+    account = account_of(user)
+    supported = ReportSupport.objects.filter(user=account).values("report_id")
+    for_them = Resident.objects.filter(user=account).values("pk")
     return (
         Report.objects.filter(Q(reporter=user) | Q(pk__in=supported) | Q(on_behalf_of__in=for_them))
         .select_related("community", "category", "reporter__resident")
@@ -275,7 +276,7 @@ def report_events(*, user: Actor, report: Report) -> QuerySet[ReportEvent]:
 
 
 def has_supported(*, user: Actor, report: Report) -> bool:
-    return bool(user.is_authenticated) and report.supports.filter(user=user).exists()
+    return bool(user.is_authenticated) and report.supports.filter(user=account_of(user)).exists()
 
 
 def assignees_of(*, community: Community, roles: Collection[str], limit: int | None = None) -> QuerySet[User]:

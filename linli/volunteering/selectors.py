@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotFound
 from linli.facilities.models import Booking, Facility, Service, Slot
 from linli.ledger.reasons import key_part
@@ -230,7 +230,7 @@ def activities_organised(
     now = now or timezone.now()
     qs = Activity.objects.filter(community=community)
     if not rules.can_organise(user, community):
-        qs = qs.filter(organiser=user)
+        qs = qs.filter(organiser=account_of(user))
     if past is not None:
         qs = qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
     return (

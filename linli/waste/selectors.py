@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed
 from linli.places.models import Building, Community, Household
 from linli.places.selectors import natural_key
@@ -57,7 +57,7 @@ def checks_of(*, user: Actor, community: Community, day: dt.date | None = None) 
         "household__building", "inspector", "awarded_to"
     )
     if not rules.can_view_checks(user, community):
-        qs = qs.filter(inspector=user)
+        qs = qs.filter(inspector=account_of(user))
     return qs.filter(checked_on=day) if day is not None else qs
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.validators import text_clean
@@ -191,7 +191,7 @@ def month_close(
         closed = MonthClose.objects.create(
             community=community,
             month=first,
-            closed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            closed_by=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
             closed_at=now,
             revenue_fen=statement.revenue_fen,
             expense_fen=statement.support_fen,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident
@@ -309,7 +309,7 @@ def _earn_pg(
     quantity: int,
     key: str,
     fingerprint: str,
-    actor: Actor,
+    actor: "Actor | None",
     memo: str,
     now: dt.datetime,
 ) -> EarnResult | None:
@@ -322,7 +322,7 @@ def _earn_pg(
         fingerprint=fingerprint,
         rule_code=rule_code,
         memo=memo[:200],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
         occurred_at=now,
     )
     row = audit_row(

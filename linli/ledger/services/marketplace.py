@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import in_language_of, notify
@@ -76,10 +76,10 @@ def merchant_apply(
             address=address,
             contact_mobile=contact_mobile,
             open_to_all_communities=open_to_all_communities,
-            applied_by=actor,
+            applied_by=account_of(actor),
             applied_at=now or timezone.now(),
         )
-        merchant.staff.add(actor)
+        merchant.staff.add(account_of(actor))
         audit_record(actor=actor, action="merchant.apply", instance=merchant, after=snapshot(merchant))
     return merchant
 
@@ -98,7 +98,7 @@ def merchant_decide(
             raise Conflict(_("This application has already been decided."))
         before = snapshot(locked)
         locked.status = Merchant.Status.APPROVED if approve else Merchant.Status.REJECTED
-        locked.decided_by = actor
+        locked.decided_by = account_of(actor)
         locked.decided_at = now or timezone.now()
         fields = ["status", "decided_by", "decided_at"]
         if settles_with:
@@ -222,7 +222,7 @@ def _negate(legs: list[tuple[Account, int]]) -> list[tuple[Account, int]]:
 
 def order_place(
     *,
-    actor: Actor,
+    actor: "Actor | None",
     resident: Resident,
     product: Product,
     quantity: int = 1,
@@ -342,7 +342,7 @@ def order_redeem(*, actor: Actor, merchant: Merchant, code: str, now: dt.datetim
         locked.status = Order.Status.REDEEMED
         locked.redemption = txn
         locked.redeemed_at = now
-        locked.redeemed_by = actor
+        locked.redeemed_by = account_of(actor)
         locked.save(update_fields=["status", "redemption", "redeemed_at", "redeemed_by"])
         _audit_txn(actor, txn, "order.redeem", order=locked.pk)
         if order.resident.user_id:
@@ -470,7 +470,7 @@ def merchant_settle(
             transaction=txn,
             period_end=now,
             created_at=now,
-            created_by=actor,
+            created_by=account_of(actor),
         )
         Order.objects.filter(pk__in=[o.pk for o in orders]).update(settlement=settlement)
         _audit_txn(actor, txn, "merchant.settle", settlement=settlement.pk, orders=len(orders))

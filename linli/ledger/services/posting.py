@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, audit_row
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.places.models import Community
@@ -165,7 +165,7 @@ def _post(
         fingerprint=fingerprint,
         rule_code=rule_code,
         memo=memo[:200],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
         reverses=reverses,
         occurred_at=now or timezone.now(),
     )
@@ -338,7 +338,7 @@ def _refusal(account: Account, delta: int) -> InsufficientBalance:
     )
 
 
-def _audit_txn(actor: Actor, txn: Transaction, action: str, **extra: Any) -> None:
+def _audit_txn(actor: "Actor | None", txn: Transaction, action: str, **extra: Any) -> None:
     written = getattr(txn, "_written_entries", None)
     entries = written if written is not None else txn.entries.all()
     legs = _legs_json((e.account_id, e.unit, e.amount) for e in entries)
@@ -357,7 +357,7 @@ def _transfer(
     amount: int,
     idempotency_key: str,
     memo: str,
-    actor: Actor,
+    actor: "Actor | None",
     kind: str,
     now: dt.datetime | None,
 ) -> Transaction:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from linli.accounts import rules
 from linli.accounts.models import RoleAssignment, User
 from linli.accounts.rules import forget_access
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
@@ -51,7 +51,7 @@ def data_export_record(*, actor: Actor) -> DataRequest:
         request = DataRequest.objects.create(
             community=resident.community,
             resident=resident,
-            requested_by=actor,
+            requested_by=account_of(actor),
             kind=DataRequest.Kind.EXPORT,
             status=DataRequest.Status.DONE,
             handled_at=now,
@@ -69,7 +69,7 @@ def data_deletion_request(*, actor: Actor, reason: str = "") -> DataRequest:
             request = DataRequest.objects.create(
                 community=resident.community,
                 resident=resident,
-                requested_by=actor,
+                requested_by=account_of(actor),
                 kind=DataRequest.Kind.DELETE,
                 reason=reason,
             )
@@ -97,7 +97,7 @@ def data_request_refuse(*, actor: Actor, request: DataRequest, answer: str) -> D
         before = snapshot(locked)
         locked.status = DataRequest.Status.REFUSED
         locked.answer = answer
-        locked.handled_by = actor
+        locked.handled_by = account_of(actor)
         locked.handled_at = timezone.now()
         locked.save(update_fields=["status", "answer", "handled_by", "handled_at"])
         audit_record(actor=actor, action="data_request.refuse", instance=locked, before=before, after=snapshot(locked))
@@ -133,7 +133,7 @@ def data_request_approve(*, actor: Actor, request: DataRequest, answer: str = ""
         before = snapshot(locked)
         locked.status = DataRequest.Status.DONE
         locked.answer = answer
-        locked.handled_by = actor
+        locked.handled_by = account_of(actor)
         locked.handled_at = timezone.now()
         locked.save(update_fields=["status", "answer", "handled_by", "handled_at"])
         locked.resident = resident

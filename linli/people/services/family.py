@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -63,7 +63,7 @@ def family_link_request(
                 elder=elder,
                 relation=relation,
                 requested_at=now,
-                requested_by=actor,
+                requested_by=account_of(actor),
             )
             audit_record(actor=actor, action="family_link.request", instance=link, after=snapshot(link))
             _tell(
@@ -163,7 +163,7 @@ def _activate(link: FamilyLink, *, actor: Actor, consent: str, now: dt.datetime)
     link.status = FamilyLink.Status.ACTIVE
     link.consent = consent
     link.confirmed_at = now
-    link.confirmed_by = actor
+    link.confirmed_by = account_of(actor)
     link.code_hash = ""
     link.code_expires_at = None
     link.save(update_fields=["status", "consent", "confirmed_at", "confirmed_by", "code_hash", "code_expires_at"])
@@ -245,7 +245,7 @@ def family_link_end(*, actor: Actor, link: FamilyLink, now: dt.datetime | None =
         before = snapshot(locked)
         locked.status = FamilyLink.Status.ENDED
         locked.ended_at = now
-        locked.ended_by = actor
+        locked.ended_by = account_of(actor)
         locked.code_hash = ""
         locked.save(update_fields=["status", "ended_at", "ended_by", "code_hash"])
         audit_record(actor=actor, action="family_link.end", instance=locked, before=before, after=snapshot(locked))

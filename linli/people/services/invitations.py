@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
@@ -39,7 +39,10 @@ def invitations_send(
                 code="nobody",
             )
         invitations = Invitation.objects.bulk_create(
-            [Invitation(community=community, resident=r, sent_by=actor, sent_at=now) for r in preview.recipients]
+            [
+                Invitation(community=community, resident=r, sent_by=account_of(actor), sent_at=now)
+                for r in preview.recipients
+            ]
         )
         audit_record(
             actor=actor,

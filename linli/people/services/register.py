@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, NotAllowed, NotFound
 from linli.places.models import Community
@@ -36,7 +36,7 @@ def register_import_preview(
     with transaction.atomic():
         job = RegisterImport.objects.create(
             community=community,
-            uploaded_by=actor,
+            uploaded_by=account_of(actor),
             file_name=file_name,
             sha256=plan.sha256,
             create_buildings=create_buildings,
@@ -79,7 +79,7 @@ def register_export_request(*, actor: Actor, community: Community) -> RegisterEx
     with transaction.atomic():
         export = RegisterExport.objects.create(
             community=community,
-            requested_by=actor,
+            requested_by=account_of(actor),
             full_id_numbers=rules.can_reveal_id_number(actor, community),
             birth_dates=rules.can_view_birth_date(actor, community),
         )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
@@ -44,7 +44,7 @@ def api_client_issue(
             prefix=key[:8],
             key_hash=_key_hash(key),
             requests_per_hour=requests_per_hour,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
         )
         audit_record(actor=actor, action="open311.key_issue", instance=client, after=snapshot(client))
     return client, key

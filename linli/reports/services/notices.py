@@ -53,7 +53,7 @@ def _status_label(status: str) -> str:
     return str(S(status).label)
 
 
-def _tell_followers(report: Report, *, note: str, actor: Actor) -> None:
+def _tell_followers(report: Report, *, note: str, actor: "Actor | None") -> None:
     """The reporter and every supporter hear of each public state change, in their own language."""
     followers = list(User.objects.filter(pk__in=report.supports.values("user_id")).order_by("pk"))
     if report.reporter_id and report.reporter is not None:

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
-from linli.accounts.types import Actor
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.places.models import Community
@@ -58,7 +58,7 @@ def _event(
     report: Report,
     kind: str,
     *,
-    actor: Actor,
+    actor: "Actor | None",
     now: dt.datetime,
     note: str = "",
     public: bool = True,
@@ -71,7 +71,7 @@ def _event(
         kind=kind,
         from_status=from_status,
         to_status=to_status,
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor=account_of(actor) if actor is not None and getattr(actor, "is_authenticated", False) else None,
         level=report.level,
         note=note,
         public=public,
@@ -79,14 +79,14 @@ def _event(
     )
 
 
-def _move(report: Report, to: str, *, actor: Actor, note: str, now: dt.datetime, check: bool = True) -> Report:
+def _move(report: Report, to: str, *, actor: "Actor | None", note: str, now: dt.datetime, check: bool = True) -> Report:
     """One state change: lock, check, change, record the event and the audit row, tell the followers."""
     note = (note or "").strip()
     if len(note) > 2000:
         raise DomainError(_("The note may be at most 2,000 characters."), code="note_too_long", field="note")
     with transaction.atomic():
         report = _locked(report)
-        if check and not rules.can_handle_report(actor, report):
+        if check and (actor is None or not rules.can_handle_report(actor, report)):
             raise NotAllowed(_("You may not handle this report."))
         if report.status not in ALLOWED[to]:
             raise Conflict(
@@ -109,7 +109,7 @@ def _move(report: Report, to: str, *, actor: Actor, note: str, now: dt.datetime,
             responsible = report.category.responsible
             if responsible is not None and not rules.can_be_assigned_report(responsible, report.community):
                 responsible = None  # named before the rule, or since lost the role: the one accepting keeps it
-            report.assignee = responsible or (actor if getattr(actor, "is_authenticated", False) else None)
+            report.assignee = responsible or (account_of(actor) if getattr(actor, "is_authenticated", False) else None)
             report.expected_at = now + dt.timedelta(
                 hours=report.category.start_within_hours + report.category.resolve_within_hours
             )
@@ -136,7 +136,7 @@ def _move(report: Report, to: str, *, actor: Actor, note: str, now: dt.datetime,
     return report
 
 
-def report_confirmed_award_points(*, report: Report, actor: Actor) -> None:
+def report_confirmed_award_points(*, report: Report, actor: "Actor | None") -> None:
     """A confirmed report earns its reporter points through the community's earning rule, once.
 
     Called inside the accepting transaction. Guests (no resident profile in this community) earn nothing;
@@ -381,7 +381,7 @@ def report_support(*, actor: Actor, report: Report, now: dt.datetime | None = No
             raise NotAllowed(_("You may not support this report."))
         if not report.is_open:
             raise Conflict(_("Only open reports can be supported."), code="not_open")
-        created = _support(report, actor, now=now)
+        created = _support(report, account_of(actor), now=now)
         if created:
             audit_record(actor=actor, action="report.support", instance=report, after={"supporter": actor.pk})
     return created
