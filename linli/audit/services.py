@@ -3,11 +3,15 @@
 import datetime as dt
 import decimal
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
 from .models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 SECRET_FIELDS = {"password", "id_number_encrypted", "id_number_digest", "code_hash", "key_hash"}
 # Fields kept coarser than stored. A birth date next to an ID number's last characters gives the number away, and
@@ -45,7 +49,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 def audit_row(
     *,
-    actor: Any,
+    actor: "AbstractBaseUser | AnonymousUser | None",
     action: str,
     instance: models.Model | None = None,
     object_type: str = "",
@@ -75,7 +79,7 @@ def audit_row(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: "AbstractBaseUser | AnonymousUser | None",
     action: str,
     instance: models.Model | None = None,
     object_type: str = "",
