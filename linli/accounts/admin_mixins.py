@@ -10,9 +10,10 @@ from django.http import HttpRequest
 from linli.audit.services import audit_record, snapshot
 
 from . import rules
+from .types import Actor
 
 
-def staff_community_ids(user: Any) -> set[int]:
+def staff_community_ids(user: Actor) -> set[int]:
     access = rules.access_for(user)
     return {cid for cid, roles in access.community_roles.items() if roles & rules.STAFF_ROLES}
 
@@ -65,7 +66,7 @@ class CommunityScopedAdmin(AuditedAdmin):
     community_path = "community"
     manage_rule = staticmethod(rules.can_manage_community)
 
-    def _scope(self, user: Any) -> Q:
+    def _scope(self, user: Actor) -> Q:
         access = rules.access_for(user)
         if access.superuser:
             return Q()

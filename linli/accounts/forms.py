@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from linli.core.errors import DomainError
 
+from .models import User
 from .validators import mobile_validator
 
 
@@ -36,7 +37,7 @@ class PasswordLoginForm(forms.Form):
 
     def __init__(self, request: Any, *args: Any, **kwargs: Any) -> None:
         self.request = request
-        self.user: Any = None
+        self.user: User | None = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -60,7 +61,7 @@ class OtpLoginForm(forms.Form):
 
     def __init__(self, request: Any, *args: Any, **kwargs: Any) -> None:
         self.request = request
-        self.user: Any = None
+        self.user: User | None = None
         super().__init__(*args, **kwargs)
         self.fields["otp"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
 

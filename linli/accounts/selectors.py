@@ -1,20 +1,19 @@
 """Reading accounts: a user sees only their own API tokens."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from linli.core.errors import NotFound
 
 from .models import ApiToken, RoleAssignment, User
+from .types import Actor, account_of
 
 
-def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+def api_tokens_of(*, user: Actor) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=account_of(user).pk).order_by("-created_at", "-pk")
 
 
-def api_token_get(*, user: Any, pk: int | None = None, prefix: str | None = None) -> ApiToken:
+def api_token_get(*, user: Actor, pk: int | None = None, prefix: str | None = None) -> ApiToken:
     """One of the user's own tokens, by id or by prefix (the newest not revoked); someone else's is not found."""
     tokens = api_tokens_of(user=user)
     if pk is not None:
@@ -26,9 +25,9 @@ def api_token_get(*, user: Any, pk: int | None = None, prefix: str | None = None
     return token
 
 
-def roles_of(*, user: Any) -> QuerySet[RoleAssignment]:
+def roles_of(*, user: Actor) -> QuerySet[RoleAssignment]:
     """The user's own role assignments, with where they hold them."""
-    return RoleAssignment.objects.filter(user_id=user.pk).select_related("community", "street")
+    return RoleAssignment.objects.filter(user_id=account_of(user).pk).select_related("community", "street")
 
 
 def account_find(*, pk: int) -> User | None:

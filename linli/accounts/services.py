@@ -19,6 +19,7 @@ from linli.core.errors import DomainError, NotAllowed
 
 from . import rules, tasks
 from .models import COMMUNITY_ROLES, ApiToken, OneTimeCode, Role, RoleAssignment, User
+from .types import Actor
 from .validators import mobile_validator
 
 
@@ -207,7 +208,7 @@ def api_token_authenticate(key: str, *, now: dt.datetime | None = None) -> User 
     return token.user
 
 
-def user_create(*, actor: Any, mobile: str, display_name: str = "", password: str | None = None) -> User:
+def user_create(*, actor: Actor, mobile: str, display_name: str = "", password: str | None = None) -> User:
     mobile = _valid_mobile(mobile)
     display_name = display_name.strip()
     if len(display_name) > 40:
@@ -222,7 +223,7 @@ def user_create(*, actor: Any, mobile: str, display_name: str = "", password: st
     return user
 
 
-def role_grant(*, actor: Any, user: User, role: str, community: Any = None, street: Any = None) -> RoleAssignment:
+def role_grant(*, actor: Actor, user: User, role: str, community: Any = None, street: Any = None) -> RoleAssignment:
     if role not in Role.values:
         raise DomainError(_("Unknown role “%(role)s”.") % {"role": role}, field="role")
     if role in COMMUNITY_ROLES and community is None:
@@ -252,7 +253,7 @@ def role_grant(*, actor: Any, user: User, role: str, community: Any = None, stre
     return assignment
 
 
-def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     community = assignment.community
     if not rules.can_grant_role(actor, community, assignment.role):
         raise NotAllowed(_("You may not revoke this role."))
@@ -265,7 +266,7 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
 
 
 def staff_add(
-    *, actor: Any, mobile: str, display_name: str, role: str, community: Any = None, street: Any = None
+    *, actor: Actor, mobile: str, display_name: str, role: str, community: Any = None, street: Any = None
 ) -> RoleAssignment:
     """Give a staff member a role: the account with this mobile number, made first if there is none (they log in
     with an SMS code). Granting and making the account happen together or not at all."""

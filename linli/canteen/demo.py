@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from linli.accounts.models import User
 from linli.core.demo import DemoContext
 from linli.facilities.models import Facility
 from linli.people.ages import born_on_or_before_for_age
@@ -61,7 +62,7 @@ def build(ctx: DemoContext) -> None:
 
 def _canteen(
     ctx: DemoContext,
-    admin: Any,
+    admin: User,
     canteen: Facility,
     today: dt.date,
     now: dt.datetime,

@@ -3,10 +3,10 @@ calls for a meal order (registered in `apps`). The meal is ordered either way; p
 counter is the diner's choice, and a cancel before the cut-off gives it back."""
 
 import datetime as dt
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError
 from linli.payments.models import Purpose
 from linli.payments.purposes import Due, PurposeHandler, payable_subject, statuses_of
@@ -14,7 +14,7 @@ from linli.payments.purposes import Due, PurposeHandler, payable_subject, status
 from .models import MealOrder, Menu
 
 
-def _due(order_id: int, actor: Any) -> Due:
+def _due(order_id: int, actor: Actor) -> Due:
     order, payer = payable_subject(MealOrder, order_id, actor, related=("menu__canteen",), missing=_("No such order."))
     if order.status != MealOrder.Status.ORDERED or not order.resident_fen:
         raise DomainError(_("This meal has nothing to pay."), code="not_payable")

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.facilities import rules as facility_rules
@@ -24,20 +25,20 @@ from . import rules
 from .models import MealCharge, MealOrder, Menu, Payer, PriceRule
 
 
-def canteens_for(*, user: Any, community: Community, include_shared: bool = True) -> QuerySet[Facility]:
+def canteens_for(*, user: Actor, community: Community, include_shared: bool = True) -> QuerySet[Facility]:
     """The community's canteens, and those neighbours share with it unless `include_shared` is false."""
     return facilities_for(user=user, community=community, include_shared=include_shared).filter(
         category__code="elderly_canteen"
     )
 
 
-def canteen_get(*, user: Any, community: Community, pk: int) -> Facility:
+def canteen_get(*, user: Actor, community: Community, pk: int) -> Facility:
     return first_or_not_found(
         canteens_for(user=user, community=community).filter(pk=pk), _("No such canteen in this community.")
     )
 
 
-def own_canteen_get(*, user: Any, community: Community, pk: int) -> Facility:
+def own_canteen_get(*, user: Actor, community: Community, pk: int) -> Facility:
     """A canteen this community runs (not one a neighbour shares), for setting it up."""
     return first_or_not_found(
         canteens_for(user=user, community=community, include_shared=False).filter(pk=pk),
@@ -45,7 +46,7 @@ def own_canteen_get(*, user: Any, community: Community, pk: int) -> Facility:
     )
 
 
-def menus_upcoming(*, user: Any, community: Community, days: int = 7, today: dt.date | None = None) -> QuerySet[Menu]:
+def menus_upcoming(*, user: Actor, community: Community, days: int = 7, today: dt.date | None = None) -> QuerySet[Menu]:
     today = today or timezone.localdate()
     canteens = canteens_for(user=user, community=community)
     return (
@@ -57,7 +58,7 @@ def menus_upcoming(*, user: Any, community: Community, days: int = 7, today: dt.
     )
 
 
-def menu_get(*, user: Any, community: Community, pk: int) -> Menu:
+def menu_get(*, user: Actor, community: Community, pk: int) -> Menu:
     return first_or_not_found(
         Menu.objects.filter(pk=pk, canteen__in=canteens_for(user=user, community=community)), _("No such menu.")
     )
@@ -90,7 +91,7 @@ class HouseholdMenus:
     ordered: set[tuple[int, int]]
 
 
-def household_menus(*, user: Any, community: Community) -> HouseholdMenus:
+def household_menus(*, user: Actor, community: Community) -> HouseholdMenus:
     members = household_of(user=user)
     menus = list(menus_upcoming(user=user, community=community))
     price_rules = active_price_rules(canteen_ids={m.canteen_id for m in menus})
@@ -101,19 +102,21 @@ def household_menus(*, user: Any, community: Community) -> HouseholdMenus:
 # --- set-up (staff) ------------------------------------------------------------------------------------------
 
 
-def _front_desk(user: Any, community: Community) -> None:
+def _front_desk(user: Actor, community: Community) -> None:
     if not facility_rules.can_run_front_desk(user, community):
         raise NotAllowed(_("You may not publish menus in this community."))
 
 
-def setup_menus(*, user: Any, community: Community, canteen: Facility, today: dt.date | None = None) -> QuerySet[Menu]:
+def setup_menus(
+    *, user: Actor, community: Community, canteen: Facility, today: dt.date | None = None
+) -> QuerySet[Menu]:
     """The canteen's menus from today on, withdrawn ones included (marked), for its staff."""
     _front_desk(user, community)
     today = today or timezone.localdate()
     return Menu.objects.filter(canteen=canteen, community=community, day__gte=today).order_by("day", "meal", "pk")
 
 
-def setup_menu_get(*, user: Any, community: Community, pk: int) -> Menu:
+def setup_menu_get(*, user: Actor, community: Community, pk: int) -> Menu:
     """A menu of a canteen this community runs; another community's → not found."""
     _front_desk(user, community)
     return first_or_not_found(
@@ -121,13 +124,13 @@ def setup_menu_get(*, user: Any, community: Community, pk: int) -> Menu:
     )
 
 
-def price_rules_of(*, user: Any, community: Community, canteen: Facility) -> QuerySet[PriceRule]:
+def price_rules_of(*, user: Actor, community: Community, canteen: Facility) -> QuerySet[PriceRule]:
     """All the canteen's rules, retired ones too (the active first)."""
     _front_desk(user, community)
     return PriceRule.objects.filter(canteen=canteen, community=community).order_by("-active", "min_age", "pk")
 
 
-def price_rule_get(*, user: Any, community: Community, pk: int) -> PriceRule:
+def price_rule_get(*, user: Actor, community: Community, pk: int) -> PriceRule:
     if not rules.can_configure_canteen(user, community):
         raise NotAllowed(_("You may not change the canteen's prices."))
     return first_or_not_found(PriceRule.objects.filter(pk=pk, community=community), _("No such price rule."))
@@ -144,7 +147,7 @@ def _paid_fen() -> Coalesce:
 
 
 def orders_of_user(
-    *, user: Any, with_charges: bool = False, members: list[Resident] | None = None
+    *, user: Actor, with_charges: bool = False, members: list[Resident] | None = None
 ) -> QuerySet[MealOrder]:
     """Meal orders of the user's household and the elders they help (`members`: that list, if the caller has it)."""
     ids = [r.pk for r in (household_of(user=user) if members is None else members)]
@@ -157,7 +160,7 @@ def orders_of_user(
     return orders.prefetch_related("charges") if with_charges else orders
 
 
-def orders_listed(*, user: Any, members: list[Resident], limit: int) -> list[MealOrder]:
+def orders_listed(*, user: Actor, members: list[Resident], limit: int) -> list[MealOrder]:
     """The first `limit` of `orders_of_user`, reading only what "my bookings" shows of them (the resident and who
     ordered are set from `members` by the page)."""
     rows: list[Any] = list(
@@ -184,7 +187,7 @@ def orders_listed(*, user: Any, members: list[Resident], limit: int) -> list[Mea
     return rows
 
 
-def order_get(*, user: Any, community: Community, pk: int) -> MealOrder:
+def order_get(*, user: Actor, community: Community, pk: int) -> MealOrder:
     order = MealOrder.objects.filter(pk=pk).select_related("menu__canteen", "resident", "community").first()
     if order is None or not (
         facility_rules.can_run_front_desk(user, order.community)
@@ -196,7 +199,9 @@ def order_get(*, user: Any, community: Community, pk: int) -> MealOrder:
     return order
 
 
-def orders_of_day(*, user: Any, community: Community, day: dt.date, with_charges: bool = False) -> QuerySet[MealOrder]:
+def orders_of_day(
+    *, user: Actor, community: Community, day: dt.date, with_charges: bool = False
+) -> QuerySet[MealOrder]:
     if not facility_rules.can_run_front_desk(user, community):
         raise NotAllowed(_("Only front-desk staff see day sheets."))
     orders = (
@@ -225,7 +230,7 @@ class Statement:
         return str(Payer(self.payer).label)
 
 
-def subsidy_statement(*, user: Any, community: Community, payer: str, year: int, month: int) -> Statement:
+def subsidy_statement(*, user: Actor, community: Community, payer: str, year: int, month: int) -> Statement:
     """Everything one payer owes for one month: each meal's charge (reversals included), and the net total."""
     if not rules.can_view_statements(user, community):
         raise NotAllowed(_("You may not see the canteen's statements."))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, audit_records, snapshot, update_audited
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
@@ -60,7 +61,7 @@ def _overlaps(a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | No
 
 def price_rule_add(
     *,
-    actor: Any,
+    actor: Actor,
     canteen: Facility,
     label: str,
     resident_fen: int,
@@ -109,7 +110,7 @@ def price_rule_add(
     return rule
 
 
-def price_rule_retire(*, actor: Any, rule: PriceRule) -> PriceRule:
+def price_rule_retire(*, actor: Actor, rule: PriceRule) -> PriceRule:
     """From now on the rule prices no new order; orders already placed keep the price they were given."""
     if not rules.can_configure_canteen(actor, rule.community):
         raise NotAllowed(_("You may not change the canteen's prices."))
@@ -165,7 +166,7 @@ def quote(*, menu: Menu, resident: Resident, rules_of_canteen: Iterable[PriceRul
 
 def menu_create(
     *,
-    actor: Any,
+    actor: Actor,
     canteen: Facility,
     day: dt.date,
     meal: str,
@@ -237,14 +238,14 @@ def _charge_row(order: MealOrder, payer: str, amount: int, now: dt.datetime) -> 
     )
 
 
-def meal_order_create(*, actor: Any, menu: Menu, resident: Resident, now: dt.datetime | None = None) -> MealOrder:
+def meal_order_create(*, actor: Actor, menu: Menu, resident: Resident, now: dt.datetime | None = None) -> MealOrder:
     """Order a meal for the diner; the price follows the rules for their age on the day, and the split is
     recorded as charge rows (diner, and the funding source for the rest)."""
     return meal_orders_create(actor=actor, menu=menu, residents=[resident], now=now)[0]
 
 
 def meal_orders_create(
-    *, actor: Any, menu: Menu, residents: Sequence[Resident], now: dt.datetime | None = None
+    *, actor: Actor, menu: Menu, residents: Sequence[Resident], now: dt.datetime | None = None
 ) -> list[MealOrder]:
     """Order the meal for several diners at once (front-desk staff taking a care station's list by phone), with
     the checks, prices and charge rows of one order each: all are ordered, or none. Each diner with a login is
@@ -286,7 +287,7 @@ def meal_orders_create(
                     community=menu.community,
                     menu=menu,
                     resident=resident,
-                    ordered_by=actor,
+                    ordered_by=account_of(actor),
                     age=q.age,
                     rule=q.rule,
                     price_fen=q.price_fen,
@@ -321,7 +322,7 @@ def meal_orders_create(
     return orders
 
 
-def meal_order_cancel(*, actor: Any, order: MealOrder, now: dt.datetime | None = None) -> MealOrder:
+def meal_order_cancel(*, actor: Actor, order: MealOrder, now: dt.datetime | None = None) -> MealOrder:
     """Until orders close (staff: until served). The charges are reversed by appending negative rows."""
     now = now or timezone.now()
     staff = facility_rules.can_run_front_desk(actor, order.community)
@@ -357,12 +358,12 @@ def meal_order_cancel(*, actor: Any, order: MealOrder, now: dt.datetime | None =
     return order
 
 
-def meal_order_serve(*, actor: Any, order: MealOrder, now: dt.datetime | None = None) -> MealOrder:
+def meal_order_serve(*, actor: Actor, order: MealOrder, now: dt.datetime | None = None) -> MealOrder:
     """Check the diner in at the counter, on the day of the meal."""
     return meal_orders_serve(actor=actor, orders=[order], now=now)[0]
 
 
-def meal_orders_serve(*, actor: Any, orders: Sequence[MealOrder], now: dt.datetime | None = None) -> list[MealOrder]:
+def meal_orders_serve(*, actor: Actor, orders: Sequence[MealOrder], now: dt.datetime | None = None) -> list[MealOrder]:
     """Check several diners in at the counter at once (a sitting served from its list), on the day of the meal:
     all of them, or none if one cannot be."""
     now = now or timezone.now()
@@ -438,7 +439,7 @@ def _require_confirmation(affected: list[MealOrder], confirmed: int | None) -> N
     )
 
 
-def _cancel_for_change(actor: Any, orders: list[MealOrder], title: Any, reason: str, now: dt.datetime) -> None:
+def _cancel_for_change(actor: Actor, orders: list[MealOrder], title: Any, reason: str, now: dt.datetime) -> None:
     """Cancel each order through `meal_order_cancel` (charges reversed) and tell the diner (or whoever ordered),
     in their own language: `title` is a lazy text with %(what)s for the meal."""
     for order in orders:
@@ -465,7 +466,7 @@ def _describe_menu(menu: Menu) -> str:
 
 def menu_update(
     *,
-    actor: Any,
+    actor: Actor,
     menu: Menu,
     day: dt.date,
     meal: str,
@@ -569,7 +570,7 @@ def menu_update(
 
 
 def menu_withdraw(
-    *, actor: Any, menu: Menu, reason: str = "", confirm_affected: int | None = None, now: dt.datetime | None = None
+    *, actor: Actor, menu: Menu, reason: str = "", confirm_affected: int | None = None, now: dt.datetime | None = None
 ) -> Menu:
     """Take a menu back: residents no longer see it; open orders (confirmed by their number) are cancelled,
     refunded, and their diners told. A menu with meals already served stays."""
@@ -609,7 +610,7 @@ def menu_withdraw(
     return menu
 
 
-def meal_orders_cancel_at_move_out(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+def meal_orders_cancel_at_move_out(*, actor: Actor, resident: Resident, now: dt.datetime) -> list[str]:
     """迁出: the resident's meal orders from today on that are not served are cancelled (charges reversed)."""
     lines = []
     for order in (

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linli.accounts.models import User
 from linli.core.demo import DemoContext
 from linli.people.models import Resident, SensitiveTag
 
@@ -41,9 +42,9 @@ def build(ctx: DemoContext) -> None:
     total = referred = reported = 0
     for community in ctx.communities:
         admin = ctx.users["community_admin"] if community.code == "shibei" else ctx.users.get("limin_admin")
-        caseworker = ctx.users["social_worker"] if community.code == "shibei" else admin
         if admin is None:
             continue
+        caseworker = ctx.users["social_worker"] if community.code == "shibei" else admin
         for code, days in CADENCES.items():
             services.cadence_set(actor=admin, community=community, tag=tags[code], every_days=days)
         visits = _year_of_visits(ctx, community)
@@ -94,7 +95,7 @@ def _year_of_visits(ctx: DemoContext, community: Any) -> list[dict[str, Any]]:
     return visits
 
 
-def _follow_ups(ctx: DemoContext, community: Any, caseworker: Any) -> tuple[int, int]:
+def _follow_ups(ctx: DemoContext, community: Any, caseworker: User) -> tuple[int, int]:
     """Needs of the last two months referred through the services; older referrals done, a few still open."""
     rnd = ctx.random
     now = ctx.now

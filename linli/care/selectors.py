@@ -10,6 +10,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.people.models import Resident, SensitiveTag
@@ -49,7 +50,7 @@ def cadences_of(*, community: Community) -> dict[int, int]:
     return dict(Cadence.objects.filter(community=community).values_list("tag_id", "every_days"))
 
 
-def cadence_list(*, user: Any, community: Community) -> QuerySet[Cadence]:
+def cadence_list(*, user: Actor, community: Community) -> QuerySet[Cadence]:
     if not rules.can_view_cadences(user, community):
         raise NotAllowed(_("Only the community's stewards, social workers and admins see care visits."))
     return Cadence.objects.filter(community=community).select_related("tag", "updated_by")
@@ -67,7 +68,7 @@ def _residents_on_list(community: Community, cadences: dict[int, int]) -> QueryS
 
 def care_list(
     *,
-    user: Any,
+    user: Actor,
     community: Community,
     grid: Grid | None = None,
     tag: SensitiveTag | None = None,
@@ -84,7 +85,7 @@ def care_list(
         return []
     residents = _residents_on_list(community, cadences)
     if not rules.is_caseworker(user, community):
-        residents = residents.filter(household__building__grid__steward=user)
+        residents = residents.filter(household__building__grid__steward=account_of(user))
     if grid is not None:
         residents = residents.filter(household__building__grid=grid)
     if tag is not None:
@@ -129,7 +130,7 @@ def care_list(
     return entries
 
 
-def care_resident_get(*, user: Any, community: Community, pk: int) -> Resident:
+def care_resident_get(*, user: Actor, community: Community, pk: int) -> Resident:
     """A resident on this community's care list whom the user may see; otherwise 404 (existence not revealed)."""
     resident = (
         Resident.objects.filter(community=community, pk=pk)
@@ -156,7 +157,7 @@ def visits_of(*, resident: Resident) -> QuerySet[Visit]:
     return Visit.objects.filter(resident=resident).select_related("visited_by", "report").prefetch_related("referrals")
 
 
-def visit_get(*, user: Any, community: Community, pk: int) -> Visit:
+def visit_get(*, user: Actor, community: Community, pk: int) -> Visit:
     visit = (
         Visit.objects.filter(community=community, pk=pk)
         .select_related("resident__household__building__grid", "resident__community", "visited_by", "report")
@@ -167,13 +168,13 @@ def visit_get(*, user: Any, community: Community, pk: int) -> Visit:
     return visit
 
 
-def referrals_for(*, user: Any, community: Community, status: str = "") -> QuerySet[Referral]:
+def referrals_for(*, user: Actor, community: Community, status: str = "") -> QuerySet[Referral]:
     """Social workers' queue: every referral in the community. Stewards see the ones they made."""
     qs = Referral.objects.filter(community=community).select_related("resident", "referred_by", "done_by", "visit")
     if rules.can_handle_referrals(user, community):
         pass
     elif rules.is_steward(user, community):
-        qs = qs.filter(referred_by=user)
+        qs = qs.filter(referred_by=account_of(user))
     else:
         raise NotAllowed(_("Only the community's stewards, social workers and admins see care visits."))
     if status:
@@ -181,7 +182,7 @@ def referrals_for(*, user: Any, community: Community, status: str = "") -> Query
     return qs
 
 
-def referral_get(*, user: Any, community: Community, pk: int) -> Referral:
+def referral_get(*, user: Actor, community: Community, pk: int) -> Referral:
     return first_or_not_found(referrals_for(user=user, community=community).filter(pk=pk), _("No such referral."))
 
 
@@ -233,7 +234,7 @@ def on_time_share(*, community: Community, month: dt.date, today: dt.date | None
     return round(100 * on_time / len(every), 1)
 
 
-def overdue_count(*, user: Any, community: Community, today: dt.date | None = None) -> int:
+def overdue_count(*, user: Actor, community: Community, today: dt.date | None = None) -> int:
     """How many residents on the user's care list are overdue (for a link on the staff home)."""
     if not rules.can_view_care_list(user, community):
         return 0

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import Role
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
@@ -41,7 +42,7 @@ def _note(text: str, *, field: str, missing: str | None = None) -> str:
     return text
 
 
-def cadence_set(*, actor: Any, community: Community, tag: SensitiveTag, every_days: int) -> Cadence:
+def cadence_set(*, actor: Actor, community: Community, tag: SensitiveTag, every_days: int) -> Cadence:
     """Visit residents with this tag every N days (1–366). Setting it again changes it."""
     if not rules.can_set_cadence(actor, community):
         raise NotAllowed(_("Only the community admin may set how often residents are visited."))
@@ -65,7 +66,7 @@ def cadence_set(*, actor: Any, community: Community, tag: SensitiveTag, every_da
     return cadence
 
 
-def cadence_remove(*, actor: Any, community: Community, tag: SensitiveTag) -> None:
+def cadence_remove(*, actor: Actor, community: Community, tag: SensitiveTag) -> None:
     """Stop visiting residents for this tag; their past visits stay."""
     if not rules.can_set_cadence(actor, community):
         raise NotAllowed(_("Only the community admin may set how often residents are visited."))
@@ -115,7 +116,7 @@ def _clean_visit(
 
 def visit_record(
     *,
-    actor: Any,
+    actor: Actor,
     resident: Resident,
     visited_at: dt.datetime | None = None,
     kind: str = VisitKind.HOME,
@@ -146,7 +147,7 @@ def visit_record(
         visit = Visit.objects.create(
             community_id=resident.community_id,
             resident=resident,
-            visited_by=actor,
+            visited_by=account_of(actor),
             visited_at=visited_at,
             kind=kind,
             seen=seen,
@@ -172,7 +173,7 @@ def visit_record(
 MAX_ROUND = 100
 
 
-def visits_record_many(*, actor: Any, visits: Iterable[dict[str, Any]], now: dt.datetime | None = None) -> int:
+def visits_record_many(*, actor: Actor, visits: Iterable[dict[str, Any]], now: dt.datetime | None = None) -> int:
     """Many visits at once, all or none, with one audit row naming the residents. With `now` (a steward's round on
     the phone, the API) each is checked as `visit_record` checks it at that time, at most 100; without (the demo,
     an import by a social worker) each as if recorded on the day it happened, and `visited_by` may name the steward
@@ -211,7 +212,7 @@ def visits_record_many(*, actor: Any, visits: Iterable[dict[str, Any]], now: dt.
             Visit(
                 community_id=resident.community_id,
                 resident=resident,
-                visited_by=item.get("visited_by", actor) if now is None else actor,
+                visited_by=item.get("visited_by", account_of(actor)) if now is None else account_of(actor),
                 visited_at=at,
                 kind=kind,
                 seen=seen,
@@ -254,7 +255,7 @@ def _tell_caseworkers(community: Community, title: Any, visit: Visit, *, exclude
         notify(user=user, title=text, url=url, community=community)
 
 
-def visit_report(*, actor: Any, visit: Visit, category: Category, description: str) -> Report:
+def visit_report(*, actor: Actor, visit: Visit, category: Category, description: str) -> Report:
     """Turn a need found on a visit into a report (报事) at the resident's building, made by the visitor on the
     resident's behalf. The description is the visitor's words: it should not say why the resident is visited."""
     if not rules.can_follow_up_visit(actor, visit):
@@ -288,7 +289,7 @@ def visit_report(*, actor: Any, visit: Visit, category: Category, description: s
     return report
 
 
-def referral_create(*, actor: Any, visit: Visit, text: str, now: dt.datetime | None = None) -> Referral:
+def referral_create(*, actor: Actor, visit: Visit, text: str, now: dt.datetime | None = None) -> Referral:
     """Pass a need found on a visit to the community's social workers."""
     if not rules.can_follow_up_visit(actor, visit):
         raise NotFound(_("No such care visit."))
@@ -299,7 +300,7 @@ def referral_create(*, actor: Any, visit: Visit, text: str, now: dt.datetime | N
             visit=visit,
             resident=visit.resident,
             text=text,
-            referred_by=actor,
+            referred_by=account_of(actor),
             referred_at=now or timezone.now(),
         )
         audit_record(
@@ -315,7 +316,7 @@ def referral_create(*, actor: Any, visit: Visit, text: str, now: dt.datetime | N
     return referral
 
 
-def referral_close(*, actor: Any, referral: Referral, outcome: str, now: dt.datetime | None = None) -> Referral:
+def referral_close(*, actor: Actor, referral: Referral, outcome: str, now: dt.datetime | None = None) -> Referral:
     """A social worker records what was done."""
     if not rules.can_handle_referrals(actor, referral.community):
         raise NotAllowed(_("Only social workers and community admins handle referrals."))
@@ -326,14 +327,14 @@ def referral_close(*, actor: Any, referral: Referral, outcome: str, now: dt.date
             raise Conflict(_("This referral is already done."))
         locked.status = Referral.Status.DONE
         locked.outcome = outcome
-        locked.done_by = actor
+        locked.done_by = account_of(actor)
         locked.done_at = now or timezone.now()
         locked.save(update_fields=["status", "outcome", "done_by", "done_at"])
         audit_record(actor=actor, action="care.referral_close", instance=locked, community=locked.community)
     return locked
 
 
-def care_record_viewed(*, actor: Any, resident: Resident, visit: Visit | None = None, via: str = "web") -> None:
+def care_record_viewed(*, actor: Actor, resident: Resident, visit: Visit | None = None, via: str = "web") -> None:
     """Audit a read of a resident's care records (their history, or one visit)."""
     with transaction.atomic():
         audit_record(

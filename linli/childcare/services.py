@@ -1,12 +1,12 @@
 """Childcare 0–3: a parent applies for a child of the household; staff admit while places last, or decline."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import place_give_back, place_take
@@ -28,7 +28,7 @@ CHILDCARE_CATEGORIES = ("childcare",)
 
 
 def _check_group(
-    *, actor: Any, facility: Facility, name: str, min_months: int, max_months: int, places: int, monthly_fee_fen: int
+    *, actor: Actor, facility: Facility, name: str, min_months: int, max_months: int, places: int, monthly_fee_fen: int
 ) -> None:
     if not facility_rules.can_manage_register(actor, facility.community):
         raise NotAllowed(_("You may not change this community's services."))
@@ -46,7 +46,7 @@ def _check_group(
 
 def group_create(
     *,
-    actor: Any,
+    actor: Actor,
     facility: Facility,
     name: str,
     min_months: int,
@@ -81,7 +81,7 @@ def group_create(
 
 def group_update(
     *,
-    actor: Any,
+    actor: Actor,
     group: AgeGroup,
     facility: Facility,
     name: str,
@@ -127,7 +127,7 @@ def group_update(
 
 
 def application_submit(
-    *, actor: Any, group: AgeGroup, child: Resident, start_on: dt.date, note: str = "", now: dt.datetime | None = None
+    *, actor: Actor, group: AgeGroup, child: Resident, start_on: dt.date, note: str = "", now: dt.datetime | None = None
 ) -> Application:
     now = now or timezone.now()
     if not facility_rules.may_act_for(actor, child):
@@ -155,7 +155,7 @@ def application_submit(
             community=group.community,
             group=group,
             child=child,
-            applied_by=actor,
+            applied_by=account_of(actor),
             start_on=start_on,
             note=note[:200],
             created_at=now,
@@ -164,7 +164,7 @@ def application_submit(
     return application
 
 
-def _decide(actor: Any, application: Application, status: str, reason: str, now: dt.datetime) -> Application:
+def _decide(actor: Actor, application: Application, status: str, reason: str, now: dt.datetime) -> Application:
     if not facility_rules.can_run_front_desk(actor, application.community):
         raise NotAllowed(_("Only community staff decide on applications."))
     with transaction.atomic():
@@ -180,7 +180,7 @@ def _decide(actor: Any, application: Application, status: str, reason: str, now:
         application.status = status
         application.reason = reason[:200]
         application.decided_at = now
-        application.decided_by = actor
+        application.decided_by = account_of(actor)
         application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
         audit_record(
             actor=actor, action=f"childcare.{status}", instance=application, before=before, after=snapshot(application)
@@ -198,19 +198,19 @@ def _decide(actor: Any, application: Application, status: str, reason: str, now:
     return application
 
 
-def application_admit(*, actor: Any, application: Application, now: dt.datetime | None = None) -> Application:
+def application_admit(*, actor: Actor, application: Application, now: dt.datetime | None = None) -> Application:
     return _decide(actor, application, Application.Status.ADMITTED, "", now or timezone.now())
 
 
 def application_decline(
-    *, actor: Any, application: Application, reason: str, now: dt.datetime | None = None
+    *, actor: Actor, application: Application, reason: str, now: dt.datetime | None = None
 ) -> Application:
     if not reason.strip():
         raise DomainError(_("Give the family a reason."), field="reason")
     return _decide(actor, application, Application.Status.DECLINED, reason, now or timezone.now())
 
 
-def application_withdraw(*, actor: Any, application: Application, now: dt.datetime | None = None) -> Application:
+def application_withdraw(*, actor: Actor, application: Application, now: dt.datetime | None = None) -> Application:
     if not facility_rules.may_act_for(actor, application.child):
         raise NotAllowed(_("You may not change this application."))
     with transaction.atomic():

@@ -4,19 +4,20 @@ from typing import Any
 
 from linli.accounts import rules as access
 from linli.accounts.rules import CASEWORK_ROLES
+from linli.accounts.types import Actor
 
 
-def can_view_community(user: Any, community: Any) -> bool:
+def can_view_community(user: Actor, community: Any) -> bool:
     return access.can_view_community_dashboard(user, community)
 
 
-def can_enter_values(user: Any, community: Any) -> bool:
+def can_enter_values(user: Actor, community: Any) -> bool:
     return access.access_for(user).superuser or access.has_role(user, community, *CASEWORK_ROLES)
 
 
-def can_view_street(user: Any, street: Any) -> bool:
+def can_view_street(user: Actor, street: Any) -> bool:
     return access.can_view_street(user, street)
 
 
-def can_view_city(user: Any) -> bool:
+def can_view_city(user: Actor) -> bool:
     return access.can_view_city(user)

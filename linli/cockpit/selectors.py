@@ -2,12 +2,12 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotFound
 from linli.places.models import Community, Street
 
@@ -137,34 +137,34 @@ def compared_views(
     return month, community_views(communities, framework, month)
 
 
-def city_views(*, user: Any, framework: Framework, month: dt.date) -> tuple[dt.date, list[CommunityView]]:
+def city_views(*, user: Actor, framework: Framework, month: dt.date) -> tuple[dt.date, list[CommunityView]]:
     """Every community on the same month, for city viewers."""
     if not rules.can_view_city(user):
         raise NotFound(_("Only city viewers see the city cockpit."))
     return compared_views(Community.objects.all(), framework, month)
 
 
-def city_months(*, user: Any) -> list[dt.date]:
+def city_months(*, user: Actor) -> list[dt.date]:
     """The months with a snapshot for any community of the city, newest first, for city viewers."""
     if not rules.can_view_city(user):
         raise NotFound(_("Only city viewers see the city cockpit."))
     return months_of(Community.objects.all())
 
 
-def streets_for_city(*, user: Any) -> QuerySet[Street]:
+def streets_for_city(*, user: Actor) -> QuerySet[Street]:
     if not rules.can_view_city(user):
         raise NotFound(_("Only city viewers see the city cockpit."))
     return Street.objects.order_by("code")
 
 
-def community_for_cockpit(*, user: Any, code: str) -> Community:
+def community_for_cockpit(*, user: Actor, code: str) -> Community:
     community = Community.objects.select_related("street").filter(code=code).first()
     if community is None or not rules.can_view_community(user, community):
         raise NotFound(_("No community has the code “%(code)s”.") % {"code": code})
     return community
 
 
-def street_for_cockpit(*, user: Any, code: str) -> Street:
+def street_for_cockpit(*, user: Actor, code: str) -> Street:
     street = Street.objects.filter(code=code).first()
     if street is None or not rules.can_view_street(user, street):
         raise NotFound(_("No street has the code “%(code)s”.") % {"code": code})
@@ -180,7 +180,7 @@ def entries_of(community: Community) -> QuerySet[IndicatorEntry]:
     return entries.prefetch_related("evidence")
 
 
-def evidence_get(*, user: Any, code: str, pk: int) -> Evidence:
+def evidence_get(*, user: Actor, code: str, pk: int) -> Evidence:
     """One evidence file of a community the user may see the cockpit of."""
     community = community_for_cockpit(user=user, code=code)
     evidence = Evidence.objects.filter(pk=pk, entry__community=community).first()

@@ -2,13 +2,13 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
@@ -139,7 +139,7 @@ def closed_months_refresh(*, communities: Iterable[Community] | None = None) -> 
 
 def indicator_entry_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     code: str,
     month: dt.date,
@@ -177,7 +177,7 @@ def indicator_entry_create(
             month=month_start(month),
             value=value,
             note=note.strip()[:300],
-            entered_by=actor,
+            entered_by=account_of(actor),
         )
         for f in files:
             evidence = Evidence(entry=entry)

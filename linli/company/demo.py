@@ -153,7 +153,8 @@ def _settle(ctx: DemoContext, community: Community, months: list[tuple[int, int]
                 continue
             other_id = s.second_id if s.first_id == community.pk else s.first_id
             settlement_confirm(actor=admin, settlement=s, community=community)
-            if index < len(months) - 1 and others_admin.get(other_id) is not None:
-                settlement_confirm(actor=others_admin[other_id], settlement=s, community=others[other_id])
+            other_admin = others_admin.get(other_id)
+            if index < len(months) - 1 and other_admin is not None:
+                settlement_confirm(actor=other_admin, settlement=s, community=others[other_id])
                 paid += 1
     return paid

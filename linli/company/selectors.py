@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotFound
 from linli.ledger.codes import FundingCode
 from linli.ledger.models import Account, AccountKind, Entry, Unit
@@ -131,7 +132,7 @@ def month_entries(community: Community, year: int, month: int | None) -> QuerySe
     return Entry.objects.filter(account=account, occurred_at__gte=start, occurred_at__lt=end)
 
 
-def operating_statement(*, user: Any, community: Community, year: int, month: int | None) -> Statement:
+def operating_statement(*, user: Actor, community: Community, year: int, month: int | None) -> Statement:
     if not rules.can_view_statement(user, community):
         raise NotFound(_("No such statement."))
     return statement_of(community, year, month)
@@ -293,7 +294,7 @@ def posting_details(posting: Posting) -> str:
 # --- the books ------------------------------------------------------------------------------------------------
 
 
-def postings(*, user: Any, community: Community, year: int, month: int | None) -> QuerySet[Posting]:
+def postings(*, user: Actor, community: Community, year: int, month: int | None) -> QuerySet[Posting]:
     """The company's postings dated in the month (or year), newest first, for those who see its statement."""
     if not rules.can_view_statement(user, community):
         raise NotFound(_("No such statement."))
@@ -305,7 +306,7 @@ def postings(*, user: Any, community: Community, year: int, month: int | None) -
     )
 
 
-def posting_get(*, user: Any, community: Community, pk: int) -> Posting:
+def posting_get(*, user: Actor, community: Community, pk: int) -> Posting:
     if not rules.can_view_statement(user, community):
         raise NotFound(_("No such posting."))
     posting = Posting.objects.filter(community=community, pk=pk).select_related("transaction", "facility").first()
@@ -320,7 +321,7 @@ def posting_amount(posting: Posting) -> int:
     return sum(e.amount for e in posting.transaction.entries.all() if account and e.account_id == account.pk)
 
 
-def closes(*, user: Any, community: Community) -> QuerySet[MonthClose]:
+def closes(*, user: Actor, community: Community) -> QuerySet[MonthClose]:
     if not rules.can_view_statement(user, community):
         raise NotFound(_("No such statement."))
     return MonthClose.objects.filter(community=community).select_related("closed_by")
@@ -339,7 +340,7 @@ def spaces(*, community: Community) -> QuerySet[Any]:
 # --- 共富 settlements -------------------------------------------------------------------------------------------
 
 
-def settlements(*, user: Any, community: Community) -> QuerySet[Settlement]:
+def settlements(*, user: Actor, community: Community) -> QuerySet[Settlement]:
     """A community's settlements with the others, for those who may see its books."""
     if not rules.can_view_settlement(user, community):
         raise NotFound(_("No such settlement."))
@@ -350,14 +351,14 @@ def settlements(*, user: Any, community: Community) -> QuerySet[Settlement]:
     )
 
 
-def settlement_get(*, user: Any, community: Community, pk: int) -> Settlement:
+def settlement_get(*, user: Actor, community: Community, pk: int) -> Settlement:
     found = settlements(user=user, community=community).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("No such settlement."))
     return found
 
 
-def street_settlements(*, user: Any, street: Any) -> QuerySet[Settlement]:
+def street_settlements(*, user: Actor, street: Any) -> QuerySet[Settlement]:
     """The street office's view: every settlement with a side in the street."""
     from linli.accounts.rules import can_view_street
 

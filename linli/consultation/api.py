@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from linli.accounts.api_auth import AUTH
+from linli.accounts.types import Actor
 from linli.core.api import Page, page_of
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Neighbourhood
@@ -42,7 +43,7 @@ router = Router(tags=["consultation"], auth=AUTH)
 BASE = "/communities/{code}/consultation"
 
 
-def _hood(user: Any, community: Any, pk: int | None) -> Neighbourhood | None:
+def _hood(user: Actor, community: Any, pk: int | None) -> Neighbourhood | None:
     if pk is None:
         return None
     return selectors.neighbourhood_get(user=user, community=community, pk=pk, field="neighbourhood_id")
@@ -102,7 +103,7 @@ def meeting_out(m: Meeting) -> dict[str, Any]:
     }
 
 
-def vote_out(v: Vote, user: Any) -> dict[str, Any]:
+def vote_out(v: Vote, user: Actor) -> dict[str, Any]:
     now = timezone.now()
     results = selectors.vote_results(user=user, vote=v, now=now) if v.results_visible(now) else None
     return {

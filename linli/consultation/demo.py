@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linli.accounts.models import User
 from linli.core.crypto import digest
 from linli.core.demo import DemoContext
 from linli.people.models import Resident
@@ -77,7 +78,14 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _community_year(
-    ctx: DemoContext, community: Any, *, per_month: int, meetings_per_month: int, raiser: Any, staff: Any, follower: Any
+    ctx: DemoContext,
+    community: Any,
+    *,
+    per_month: int,
+    meetings_per_month: int,
+    raiser: User,
+    staff: User,
+    follower: User,
 ) -> dict[str, int]:
     rnd = ctx.random
     today: dt.date = ctx.today
@@ -288,7 +296,7 @@ def _community_year(
     return counts
 
 
-def _votes(ctx: DemoContext, community: Any, staff: Any, adults: list[tuple[int, int, bool]]) -> None:
+def _votes(ctx: DemoContext, community: Any, staff: User, adults: list[tuple[int, int, bool]]) -> None:
     rnd = ctx.random
     now = ctx.now
     specs = [

@@ -9,6 +9,8 @@ off earns nothing (and says so in the log); any other refusal stops the act.
 import logging
 from typing import Any
 
+from linli.accounts.types import Actor
+
 logger = logging.getLogger(__name__)
 
 SUPPORT = "consultation_support"
@@ -17,7 +19,7 @@ VOTE = "vote_cast"
 
 
 def _earn(
-    *, community: Any, resident: Any, rule_code: str, quantity: int = 1, idempotency_key: str, actor: Any, memo: str
+    *, community: Any, resident: Any, rule_code: str, quantity: int = 1, idempotency_key: str, actor: Actor, memo: str
 ) -> None:
     from linli.core.errors import DomainError
     from linli.ledger.services import points_earn
@@ -38,7 +40,7 @@ def _earn(
         logger.info("no points for %s in %s: the rule is switched off", rule_code, community)
 
 
-def support_earned(*, support: Any, actor: Any) -> None:
+def support_earned(*, support: Any, actor: Actor) -> None:
     _earn(
         community=support.matter.community,
         resident=support.resident,
@@ -49,7 +51,7 @@ def support_earned(*, support: Any, actor: Any) -> None:
     )
 
 
-def attendance_earned(*, registration: Any, actor: Any) -> None:
+def attendance_earned(*, registration: Any, actor: Actor) -> None:
     _earn(
         community=registration.meeting.community,
         resident=registration.resident,
@@ -60,7 +62,7 @@ def attendance_earned(*, registration: Any, actor: Any) -> None:
     )
 
 
-def vote_earned(*, vote: Any, resident: Any, actor: Any) -> None:
+def vote_earned(*, vote: Any, resident: Any, actor: Actor) -> None:
     """Says only that the resident voted, never how (secret ballots stay secret in the ledger too)."""
     _earn(
         community=vote.community,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
+from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.ledger.reasons import key_part
@@ -19,12 +20,14 @@ from . import rules
 from .models import AgendaItem, Ballot, Decision, Matter, Meeting, Registration, Support, Task, Vote
 
 
-def _check_view(user: Any, community: Community) -> None:
+def _check_view(user: Actor, community: Community) -> None:
     if not rules.can_view_consultation(user, community):
         raise NotFound(_("No community has the code “%(code)s”.") % {"code": community.code})
 
 
-def matters_for(*, user: Any, community: Community, q: str = "", status: str = "", kind: str = "") -> QuerySet[Matter]:
+def matters_for(
+    *, user: Actor, community: Community, q: str = "", status: str = "", kind: str = ""
+) -> QuerySet[Matter]:
     _check_view(user, community)
     qs = Matter.objects.filter(community=community).select_related("community", "neighbourhood")
     if q:
@@ -36,7 +39,7 @@ def matters_for(*, user: Any, community: Community, q: str = "", status: str = "
     return qs
 
 
-def open_matters(*, user: Any, community: Community, not_on: Meeting | None = None) -> QuerySet[Matter]:
+def open_matters(*, user: Actor, community: Community, not_on: Meeting | None = None) -> QuerySet[Matter]:
     """Matters still gathering support or on the agenda, the most supported first; `not_on` leaves out those
     already on that meeting's agenda."""
     qs = matters_for(user=user, community=community).filter(status__in=Matter.OPEN_STATUSES)
@@ -45,7 +48,7 @@ def open_matters(*, user: Any, community: Community, not_on: Meeting | None = No
     return qs.order_by("-support_count", "-raised_at", "-pk")
 
 
-def matter_get(*, user: Any, community: Community, pk: int) -> Matter:
+def matter_get(*, user: Actor, community: Community, pk: int) -> Matter:
     return first_or_not_found(
         matters_for(user=user, community=community).select_related("raised_by").filter(pk=pk),
         _("No such matter in this community."),
@@ -92,7 +95,7 @@ def matter_chain(*, matter: Matter) -> dict[str, Any]:
     }
 
 
-def resident_state(*, user: Any, matter: Matter) -> dict[str, Any]:
+def resident_state(*, user: Actor, matter: Matter) -> dict[str, Any]:
     """What this user has done on the matter: supported, rated, following."""
     resident = rules.resident_in(user, matter.community)
     return {
@@ -103,7 +106,7 @@ def resident_state(*, user: Any, matter: Matter) -> dict[str, Any]:
     }
 
 
-def meetings_for(*, user: Any, community: Community, upcoming: bool | None = None) -> QuerySet[Meeting]:
+def meetings_for(*, user: Actor, community: Community, upcoming: bool | None = None) -> QuerySet[Meeting]:
     _check_view(user, community)
     qs = (
         Meeting.objects.filter(community=community)
@@ -117,7 +120,7 @@ def meetings_for(*, user: Any, community: Community, upcoming: bool | None = Non
     return qs
 
 
-def meeting_get(*, user: Any, community: Community, pk: int) -> Meeting:
+def meeting_get(*, user: Actor, community: Community, pk: int) -> Meeting:
     return first_or_not_found(
         meetings_for(user=user, community=community).filter(pk=pk), _("No such meeting in this community.")
     )
@@ -136,21 +139,21 @@ def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
     return list(meeting.agenda.select_related("matter"))
 
 
-def registrations_for(*, user: Any, meeting: Meeting) -> QuerySet[Registration]:
+def registrations_for(*, user: Actor, meeting: Meeting) -> QuerySet[Registration]:
     """The list of who registered and attended: staff and the overseeing street only."""
     if not rules.can_view_staff_pages(user, meeting.community):
         raise NotAllowed(_("Only community staff may see who registered."))
     return meeting.registrations.select_related("resident__household__building").order_by("resident__name")
 
 
-def my_registration(*, user: Any, meeting: Meeting) -> Registration | None:
+def my_registration(*, user: Actor, meeting: Meeting) -> Registration | None:
     resident = rules.resident_in(user, meeting.community)
     if resident is None:
         return None
     return Registration.objects.filter(meeting=meeting, resident=resident, cancelled_at__isnull=True).first()
 
 
-def votes_for(*, user: Any, community: Community, running_at: dt.datetime | None = None) -> QuerySet[Vote]:
+def votes_for(*, user: Actor, community: Community, running_at: dt.datetime | None = None) -> QuerySet[Vote]:
     """The community's votes with their options; `running_at` keeps those open at that moment."""
     _check_view(user, community)
     qs = Vote.objects.filter(community=community).select_related("matter", "neighbourhood").prefetch_related("options")
@@ -159,14 +162,14 @@ def votes_for(*, user: Any, community: Community, running_at: dt.datetime | None
     return qs
 
 
-def vote_get(*, user: Any, community: Community, pk: int) -> Vote:
+def vote_get(*, user: Actor, community: Community, pk: int) -> Vote:
     return first_or_not_found(
         votes_for(user=user, community=community).prefetch_related("options").filter(pk=pk),
         _("No such vote in this community."),
     )
 
 
-def vote_results(*, user: Any, vote: Vote, now: dt.datetime | None = None) -> dict[str, Any]:
+def vote_results(*, user: Actor, vote: Vote, now: dt.datetime | None = None) -> dict[str, Any]:
     """Counts per option and turnout. Refused to everyone, staff included, while a hiding vote is still running."""
     now = now or timezone.now()
     _check_view(user, vote.community)
@@ -197,12 +200,12 @@ def eligible_count(*, vote: Vote) -> int:
     return adults.count()
 
 
-def has_voted(*, user: Any, vote: Vote) -> bool:
+def has_voted(*, user: Actor, vote: Vote) -> bool:
     resident = rules.resident_in(user, vote.community)
     return resident is not None and Ballot.objects.filter(vote=vote, voter_key=vote.voter_key(resident)).exists()
 
 
-def my_open_ballot(*, user: Any, vote: Vote) -> Ballot | None:
+def my_open_ballot(*, user: Actor, vote: Vote) -> Ballot | None:
     """In an open vote a voter may see their own choice; a secret ballot cannot be found again by anyone."""
     resident = rules.resident_in(user, vote.community)
     if vote.secret or resident is None:
@@ -211,7 +214,7 @@ def my_open_ballot(*, user: Any, vote: Vote) -> Ballot | None:
 
 
 def tasks_for(
-    *, user: Any, community: Community, overdue_only: bool = False, open_only: bool = False
+    *, user: Actor, community: Community, overdue_only: bool = False, open_only: bool = False
 ) -> QuerySet[Task]:
     _check_view(user, community)
     qs = (
@@ -224,13 +227,13 @@ def tasks_for(
     return qs
 
 
-def task_get(*, user: Any, community: Community, pk: int) -> Task:
+def task_get(*, user: Actor, community: Community, pk: int) -> Task:
     return first_or_not_found(
         tasks_for(user=user, community=community).filter(pk=pk), _("No such task in this community.")
     )
 
 
-def decision_get(*, user: Any, community: Community, pk: int) -> Decision:
+def decision_get(*, user: Actor, community: Community, pk: int) -> Decision:
     _check_view(user, community)
     return first_or_not_found(
         Decision.objects.filter(community=community, pk=pk).select_related("matter__community"),
@@ -238,7 +241,7 @@ def decision_get(*, user: Any, community: Community, pk: int) -> Decision:
     )
 
 
-def statistics(*, user: Any, community: Community, since: dt.datetime | None = None) -> dict[str, Any]:
+def statistics(*, user: Actor, community: Community, since: dt.datetime | None = None) -> dict[str, Any]:
     _check_view(user, community)
     matters = Matter.objects.filter(community=community)
     meetings = Meeting.objects.filter(community=community)
@@ -260,7 +263,7 @@ def statistics(*, user: Any, community: Community, since: dt.datetime | None = N
     }
 
 
-def export_rows(*, user: Any, community: Community) -> list[list[Any]]:
+def export_rows(*, user: Actor, community: Community) -> list[list[Any]]:
     """The matters of a community, one row each, for staff and the street. Mediation is never part of this."""
     if not rules.can_export(user, community):
         raise NotAllowed(_("Only community staff and the street may export."))
@@ -286,7 +289,7 @@ def export_rows(*, user: Any, community: Community) -> list[list[Any]]:
     return rows
 
 
-def neighbourhood_get(*, user: Any, community: Community, pk: int, field: str | None = None) -> Neighbourhood:
+def neighbourhood_get(*, user: Actor, community: Community, pk: int, field: str | None = None) -> Neighbourhood:
     """A neighbourhood of this community named in a request."""
     _check_view(user, community)
     return first_or_not_found(
@@ -296,7 +299,7 @@ def neighbourhood_get(*, user: Any, community: Community, pk: int, field: str | 
     )
 
 
-def account_by_mobile(*, user: Any, community: Community, mobile: str) -> User | None:
+def account_by_mobile(*, user: Actor, community: Community, mobile: str) -> User | None:
     """The account with this mobile number, named as a report's reporter (`matter_lift_from_report` decides
     whether it may follow the matter, answering the same for a stranger as for nobody)."""
     _check_view(user, community)

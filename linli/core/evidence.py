@@ -6,7 +6,11 @@ it). The layers stay as they are: only this module is shared."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ def evidence_register(kind: str, provider: Provider) -> None:
         found.append(provider)
 
 
-def evidence_for(user: Any, kind: str, obj: Any) -> list[Evidence]:
+def evidence_for(user: "AbstractBaseUser | AnonymousUser", kind: str, obj: Any) -> list[Evidence]:
     out: list[Evidence] = []
     for provider in _providers.get(kind, []):
         out.extend(provider(user, obj))

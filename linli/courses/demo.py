@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linli.accounts.models import User
 from linli.core.demo import DemoContext
 from linli.facilities.models import Facility
 from linli.people.models import Resident
@@ -46,7 +47,7 @@ def term_name(starts_on: dt.date) -> str:
     return f"{starts_on.year}年{season}学期"
 
 
-def _term(admin: Any, c: Community, starts_on: dt.date, ends_on: dt.date) -> Term:
+def _term(admin: User, c: Community, starts_on: dt.date, ends_on: dt.date) -> Term:
     return services.term_create(
         actor=admin, community=c, name=term_name(starts_on), starts_on=starts_on, ends_on=ends_on
     )

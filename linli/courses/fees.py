@@ -1,9 +1,8 @@
 """Class fees paid through payments: the handler the payments app calls for an enrolment (registered in `apps`)."""
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError
 from linli.payments.models import Purpose
 from linli.payments.purposes import Due, PurposeHandler, ensure_before_pay_by, payable_subject, statuses_of
@@ -12,7 +11,7 @@ from . import rules, services
 from .models import Enrolment
 
 
-def _due(enrolment_id: int, actor: Any) -> Due:
+def _due(enrolment_id: int, actor: Actor) -> Due:
     enrolment, payer = payable_subject(
         Enrolment,
         enrolment_id,

@@ -3,23 +3,24 @@
 from typing import Any
 
 from linli.accounts.rules import STAFF_ROLES, access_for, can_manage_community, has_role, oversees
+from linli.accounts.types import Actor
 from linli.facilities import rules as facility_rules
 
 
-def can_manage_courses(user: Any, community: Any) -> bool:
+def can_manage_courses(user: Actor, community: Any) -> bool:
     return facility_rules.can_manage_register(user, community)
 
 
-def can_take_attendance(user: Any, community: Any) -> bool:
+def can_take_attendance(user: Actor, community: Any) -> bool:
     return facility_rules.can_run_front_desk(user, community)
 
 
-def can_join_staff_training(user: Any, community: Any) -> bool:
+def can_join_staff_training(user: Actor, community: Any) -> bool:
     """社工学院 is for the community's staff."""
     return access_for(user).superuser or has_role(user, community, *STAFF_ROLES)
 
 
-def can_share_course(user: Any, community: Any) -> bool:
+def can_share_course(user: Actor, community: Any) -> bool:
     """A course is opened to the street's other communities by the owning community's admin or the street admin."""
     return can_manage_community(user, community) or oversees(user, community)
 

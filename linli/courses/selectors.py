@@ -1,13 +1,13 @@
 """Reading courses: the school's offer for residents, enrolments, attendance sheets for staff."""
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.rules import can_view_community
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.facilities.mine import status_labels
@@ -19,7 +19,9 @@ from . import rules
 from .models import Audience, Course, Enrolment, Session, Term
 
 
-def courses_for(*, user: Any, community: Community, audience: str = "", current_only: bool = True) -> QuerySet[Course]:
+def courses_for(
+    *, user: Actor, community: Community, audience: str = "", current_only: bool = True
+) -> QuerySet[Course]:
     if not can_view_community(user, community):
         raise NotFound(_("No community has the code “%(code)s”.") % {"code": community.code}, code="unknown_community")
     qs = (
@@ -36,13 +38,13 @@ def courses_for(*, user: Any, community: Community, audience: str = "", current_
     return qs.order_by("audience", "title")
 
 
-def course_get(*, user: Any, community: Community, pk: int) -> Course:
+def course_get(*, user: Actor, community: Community, pk: int) -> Course:
     return first_or_not_found(
         courses_for(user=user, community=community, current_only=False).filter(pk=pk), _("No such course.")
     )
 
 
-def enrolments_of_user(*, user: Any, members: list[Resident] | None = None) -> QuerySet[Enrolment]:
+def enrolments_of_user(*, user: Actor, members: list[Resident] | None = None) -> QuerySet[Enrolment]:
     """Enrolments of the user's household and the elders they help (`members`: that list, if the caller has it),
     and the user's own as staff."""
     ids = [r.pk for r in (household_of(user=user) if members is None else members)]
@@ -53,7 +55,7 @@ def enrolments_of_user(*, user: Any, members: list[Resident] | None = None) -> Q
     )
 
 
-def enrolments_listed(*, user: Any, members: list[Resident], limit: int) -> list[Enrolment]:
+def enrolments_listed(*, user: Actor, members: list[Resident], limit: int) -> list[Enrolment]:
     """The first `limit` of `enrolments_of_user`, reading only what "my bookings" shows of them (the learner and
     who enrolled them are set from `members` by the page; a staff learner is the user)."""
     rows = list(
@@ -75,16 +77,16 @@ def enrolments_listed(*, user: Any, members: list[Resident], limit: int) -> list
     status_labels(rows, Enrolment.Status.choices)
     for row in rows:
         if row.resident_id is None and row.staff_id == user.pk:
-            row.staff = user
+            row.staff = account_of(user)
     return rows
 
 
-def courses_enrolled_in(*, user: Any) -> set[int]:
+def courses_enrolled_in(*, user: Actor) -> set[int]:
     """Ids of the courses the user's household (or the user as staff) is enrolled in now."""
     return set(enrolments_of_user(user=user).filter(status__in=Enrolment.ACTIVE).values_list("course_id", flat=True))
 
 
-def enrolment_get(*, user: Any, community: Community, pk: int) -> Enrolment:
+def enrolment_get(*, user: Actor, community: Community, pk: int) -> Enrolment:
     mine = enrolments_of_user(user=user).filter(pk=pk).first()
     if mine is not None:
         return mine
@@ -95,7 +97,7 @@ def enrolment_get(*, user: Any, community: Community, pk: int) -> Enrolment:
     raise NotFound(_("No such enrolment."))
 
 
-def sessions_of_day(*, user: Any, community: Community, day: dt.date) -> QuerySet[Session]:
+def sessions_of_day(*, user: Actor, community: Community, day: dt.date) -> QuerySet[Session]:
     if not rules.can_take_attendance(user, community):
         raise NotAllowed(_("Only front-desk staff see day sheets."))
     tz = timezone.get_current_timezone()
@@ -125,7 +127,7 @@ def sessions_of_day(*, user: Any, community: Community, day: dt.date) -> QuerySe
     )
 
 
-def session_get(*, user: Any, community: Community, pk: int) -> Session:
+def session_get(*, user: Actor, community: Community, pk: int) -> Session:
     if not rules.can_take_attendance(user, community):
         raise NotAllowed(_("Only front-desk staff see day sheets."))
     return first_or_not_found(
@@ -136,21 +138,21 @@ def session_get(*, user: Any, community: Community, pk: int) -> Session:
 # --- the school's set-up pages (课程设置) ---------------------------------------------------------------------
 
 
-def _require_manager(user: Any, community: Community) -> None:
+def _require_manager(user: Actor, community: Community) -> None:
     if not rules.can_manage_courses(user, community):
         raise NotAllowed(_("You may not manage this community's courses."))
 
 
-def terms_of(*, user: Any, community: Community) -> QuerySet[Term]:
+def terms_of(*, user: Actor, community: Community) -> QuerySet[Term]:
     _require_manager(user, community)
     return Term.objects.filter(community=community).order_by("-starts_on")
 
 
-def term_get(*, user: Any, community: Community, pk: int) -> Term:
+def term_get(*, user: Actor, community: Community, pk: int) -> Term:
     return first_or_not_found(terms_of(user=user, community=community).filter(pk=pk), _("No such term."))
 
 
-def courses_to_manage(*, user: Any, community: Community, term: Term | None = None) -> QuerySet[Course]:
+def courses_to_manage(*, user: Actor, community: Community, term: Term | None = None) -> QuerySet[Course]:
     """The community's own courses, every term, with the communities each is open to."""
     _require_manager(user, community)
     qs = Course.objects.filter(community=community).select_related("term", "facility").prefetch_related("shared_with")
@@ -159,11 +161,11 @@ def courses_to_manage(*, user: Any, community: Community, term: Term | None = No
     return qs.order_by("-term__starts_on", "audience", "title")
 
 
-def course_to_manage(*, user: Any, community: Community, pk: int) -> Course:
+def course_to_manage(*, user: Actor, community: Community, pk: int) -> Course:
     return first_or_not_found(courses_to_manage(user=user, community=community).filter(pk=pk), _("No such course."))
 
 
-def course_to_share(*, user: Any, community: Community, pk: int) -> Course:
+def course_to_share(*, user: Actor, community: Community, pk: int) -> Course:
     """A course of this community, for its admin or its street admin to open to the street."""
     if not rules.can_share_course(user, community):
         raise NotAllowed(_("Only the community admin or the street admin opens a course to other communities."))
@@ -176,7 +178,7 @@ def sessions_of_course(*, course: Course) -> QuerySet[Session]:
     return Session.objects.filter(course=course).order_by("starts_at")
 
 
-def session_to_manage(*, user: Any, community: Community, pk: int) -> Session:
+def session_to_manage(*, user: Actor, community: Community, pk: int) -> Session:
     _require_manager(user, community)
     return first_or_not_found(
         Session.objects.filter(pk=pk, course__community=community).select_related("course__community"),

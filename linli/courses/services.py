@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.models import User
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
@@ -26,7 +28,7 @@ from . import rules
 from .models import Attendance, Audience, Course, Enrolment, Session, Term
 
 
-def term_create(*, actor: Any, community: Community, name: str, starts_on: dt.date, ends_on: dt.date) -> Term:
+def term_create(*, actor: Actor, community: Community, name: str, starts_on: dt.date, ends_on: dt.date) -> Term:
     if not rules.can_manage_courses(actor, community):
         raise NotAllowed(_("You may not manage this community's courses."))
     if ends_on < starts_on:
@@ -41,7 +43,7 @@ def term_create(*, actor: Any, community: Community, name: str, starts_on: dt.da
 
 def course_create(
     *,
-    actor: Any,
+    actor: Actor,
     term: Term,
     facility: Facility,
     title: str,
@@ -90,7 +92,7 @@ def course_create(
 
 def session_add(
     *,
-    actor: Any,
+    actor: Actor,
     course: Course,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -118,12 +120,17 @@ def session_add(
 
 
 def enrol(
-    *, actor: Any, course: Course, resident: Resident | None = None, staff: Any = None, now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    course: Course,
+    resident: Resident | None = None,
+    staff: User | None = None,
+    now: dt.datetime | None = None,
 ) -> Enrolment:
     """Take a seat, or a place on the waiting list when the course is full. The course row is locked."""
     now = now or timezone.now()
     if course.audience == Audience.STAFF:
-        staff = staff or actor
+        staff = staff or account_of(actor)
         if resident is not None or not rules.can_join_staff_training(staff, course.community):
             raise NotAllowed(_("Staff training is for community staff."), code="staff_only")
         if staff.pk != actor.pk and not rules.can_manage_courses(actor, course.community):
@@ -164,7 +171,7 @@ def enrol(
             course=course,
             resident=resident,
             staff=staff,
-            enrolled_by=actor,
+            enrolled_by=account_of(actor),
             status=status,
             price_fen=price,
             pay_by=pay_by,
@@ -204,7 +211,7 @@ def fee_refund_fen(enrolment: Enrolment, now: dt.datetime) -> int:
     return enrolment.price_fen * to_come // len(sessions)
 
 
-def withdraw(*, actor: Any, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
+def withdraw(*, actor: Actor, enrolment: Enrolment, now: dt.datetime | None = None) -> Enrolment:
     """Leave a course; the seat goes to the first on the waiting list. A fee paid comes back by the cancellation
     rule (`fee_refund_fen`); one not paid yet is given up first (refused if it went through meanwhile)."""
     now = now or timezone.now()
@@ -222,7 +229,7 @@ def withdraw(*, actor: Any, enrolment: Enrolment, now: dt.datetime | None = None
     return enrolment
 
 
-def _withdraw_locked(enrolment: Enrolment, course: Course, *, actor: Any, now: dt.datetime) -> None:
+def _withdraw_locked(enrolment: Enrolment, course: Course, *, actor: "Actor | None", now: dt.datetime) -> None:
     if enrolment.price_fen:
         payment_services.subject_cancelled(
             purpose=Purpose.COURSE,
@@ -320,7 +327,7 @@ def enrolments_expire_unpaid(*, now: dt.datetime | None = None) -> int:
 
 
 def attendance_check_in(
-    *, actor: Any, session: Session, enrolment: Enrolment, now: dt.datetime | None = None
+    *, actor: Actor, session: Session, enrolment: Enrolment, now: dt.datetime | None = None
 ) -> Attendance:
     now = now or timezone.now()
     if not rules.can_take_attendance(actor, session.course.community):
@@ -372,7 +379,7 @@ COURSE_FIELDS = frozenset(
 TOLD_FIELDS = ("facility", "schedule")
 
 
-def _manager(actor: Any, community: Community) -> None:
+def _manager(actor: Actor, community: Community) -> None:
     if not rules.can_manage_courses(actor, community):
         raise NotAllowed(_("You may not manage this community's courses."))
 
@@ -437,7 +444,7 @@ def _tell_learners(course: Course, title: Any, **params: Any) -> int:
     return len(told)
 
 
-def term_update(*, actor: Any, term: Term, name: str, starts_on: dt.date, ends_on: dt.date) -> Term:
+def term_update(*, actor: Actor, term: Term, name: str, starts_on: dt.date, ends_on: dt.date) -> Term:
     """Rename a term or move its dates; the sessions already planned must still fall within it."""
     _manager(actor, term.community)
     name = name.strip()
@@ -468,7 +475,7 @@ def term_update(*, actor: Any, term: Term, name: str, starts_on: dt.date, ends_o
     return term
 
 
-def course_update(*, actor: Any, course: Course, confirm: bool = False, **changes: Any) -> Course:
+def course_update(*, actor: Actor, course: Course, confirm: bool = False, **changes: Any) -> Course:
     """Change a course. Fewer seats than people enrolled is refused; a new time or place for people already
     enrolled needs `confirm`, and then they are told."""
     _manager(actor, course.community)
@@ -524,7 +531,7 @@ def _plain_of(data: dict[str, Any], field: str) -> Any:
 
 def session_series_add(
     *,
-    actor: Any,
+    actor: Actor,
     course: Course,
     weekday: int,
     start: dt.time,
@@ -584,7 +591,7 @@ def _session_key(session: Session) -> str:
     return f"{session.pk}:{session.starts_at.isoformat()}"
 
 
-def session_cancel(*, actor: Any, session: Session, now: dt.datetime | None = None) -> Session:
+def session_cancel(*, actor: Actor, session: Session, now: dt.datetime | None = None) -> Session:
     """Cancel one session that has not started; everyone enrolled is told."""
     now = now or timezone.now()
     course = session.course
@@ -611,7 +618,7 @@ def session_cancel(*, actor: Any, session: Session, now: dt.datetime | None = No
     return session
 
 
-def course_share(*, actor: Any, course: Course, communities: list[Community]) -> Course:
+def course_share(*, actor: Actor, course: Course, communities: list[Community]) -> Course:
     """Open a course to residents of other communities of the same street (or close it to them again)."""
     community = course.community
     if not rules.can_share_course(actor, community):
@@ -639,7 +646,7 @@ def course_share(*, actor: Any, course: Course, communities: list[Community]) ->
     return course
 
 
-def enrolments_withdraw_at_move_out(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+def enrolments_withdraw_at_move_out(*, actor: Actor, resident: Resident, now: dt.datetime) -> list[str]:
     """迁出: the resident leaves the courses they are enrolled or waiting in (seats go to the waiting list)."""
     lines = []
     for enrolment in (

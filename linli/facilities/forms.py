@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.accounts.models import User
 from linli.core.scenarios import Scenario
 from linli.core.uploads import MB, MaxFileSizeValidator
 from linli.people.models import Resident
@@ -156,7 +157,7 @@ class OperatorsForm(forms.Form):
         field.label_from_instance = _account_label  # type: ignore[method-assign,assignment]
 
 
-def _account_label(user: Any) -> str:
+def _account_label(user: User) -> str:
     return str(user.display_name or user.mobile)
 
 

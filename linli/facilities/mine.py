@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linli.accounts.models import User
+from linli.accounts.types import Actor
 from linli.people.models import Resident
 
 
@@ -33,7 +34,7 @@ def mine_list_register(
     _LISTS[name] = MineList(rows_of_user, limit, resident, actor)
 
 
-def mine_lists(*, user: Any, members: list[Resident]) -> dict[str, list[Any]]:
+def mine_lists(*, user: Actor, members: list[Resident]) -> dict[str, list[Any]]:
     lists = {name: spec.rows_of_user(user=user, members=members, limit=spec.limit) for name, spec in _LISTS.items()}
     people = People(members)
     for name, spec in _LISTS.items():

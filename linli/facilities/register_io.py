@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.exports import append_row, unquote_cell
 from linli.core.parsing import JSONRefused, json_loads_strict
@@ -305,7 +306,7 @@ def _parse(raw: dict[str, Any], ctx: dict[str, Any]) -> tuple[dict[str, Any], li
 
 
 def _import(
-    *, actor: Any, community: Community, rows: list[tuple[int | str, dict[str, Any]]], header: Any
+    *, actor: Actor, community: Community, rows: list[tuple[int | str, dict[str, Any]]], header: Any
 ) -> ImportResult:
     if not rules.can_manage_register(actor, community):
         raise NotAllowed(_("You may not change this community's facility register."))
@@ -352,7 +353,7 @@ def _import(
     return ImportResult(created, updated)
 
 
-def register_import_xlsx(*, actor: Any, community: Community, content: bytes) -> ImportResult:
+def register_import_xlsx(*, actor: Actor, community: Community, content: bytes) -> ImportResult:
     if not rules.can_manage_register(actor, community):
         raise NotAllowed(_("You may not change this community's facility register."))
     try:
@@ -380,7 +381,7 @@ def register_import_xlsx(*, actor: Any, community: Community, content: bytes) ->
     return _import(actor=actor, community=community, rows=rows, header=lambda key: zh.get(key, key))
 
 
-def register_import_geojson(*, actor: Any, community: Community, content: bytes) -> ImportResult:
+def register_import_geojson(*, actor: Actor, community: Community, content: bytes) -> ImportResult:
     if not rules.can_manage_register(actor, community):
         raise NotAllowed(_("You may not change this community's facility register."))
     try:

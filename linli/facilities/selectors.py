@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment, User
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.core.parsing import parse_id
@@ -42,7 +43,7 @@ def category_get(*, code: str) -> FacilityCategory:
 
 def facilities_for(
     *,
-    user: Any,
+    user: Actor,
     community: Community,
     scenario: str = "",
     category: str = "",
@@ -74,7 +75,7 @@ def facilities_for(
     return qs.order_by("code")
 
 
-def facility_get(*, user: Any, community: Community, pk: int) -> Facility:
+def facility_get(*, user: Actor, community: Community, pk: int) -> Facility:
     staff = rules.can_run_front_desk(user, community)
     facility = (
         facilities_for(user=user, community=community, include_inactive=staff)
@@ -87,7 +88,7 @@ def facility_get(*, user: Any, community: Community, pk: int) -> Facility:
     return facility
 
 
-def home_point(*, user: Any, community: Community) -> tuple[float, float]:
+def home_point(*, user: Actor, community: Community) -> tuple[float, float]:
     """(lng, lat) of the user's home building, else of the community centre."""
     me = rules.own_resident(user)
     if me is not None and me.household_id is not None:
@@ -107,7 +108,7 @@ class Nearby:
         return max(1, round(self.metres / WALK_M_PER_MIN))
 
 
-def facilities_by_distance(*, user: Any, community: Community, scenario: str = "", search: str = "") -> list[Nearby]:
+def facilities_by_distance(*, user: Actor, community: Community, scenario: str = "", search: str = "") -> list[Nearby]:
     """Facilities nearest first, by the walk from home over the health check's walking network; a straight line,
     marked so, where there is no network or a facility is off it."""
     home = home_point(user=user, community=community)
@@ -130,7 +131,7 @@ def service_of_facility(*, facility: Facility, pk: int) -> Service | None:
     return services_of(facility=facility, include_inactive=True).filter(pk=pk).first()
 
 
-def service_get(*, user: Any, community: Community, pk: int) -> Service:
+def service_get(*, user: Actor, community: Community, pk: int) -> Service:
     service = first_or_not_found(Service.objects.filter(pk=pk).select_related("facility"), _("No such service."))
     facility_get(user=user, community=community, pk=service.facility_id)
     return service
@@ -217,32 +218,32 @@ def price_rule_get(*, service: Service, pk: int) -> ServicePriceRule:
     return first_or_not_found(ServicePriceRule.objects.filter(service=service, pk=pk), _("No such price rule."))
 
 
-def slot_get(*, user: Any, community: Community, pk: int) -> Slot:
+def slot_get(*, user: Actor, community: Community, pk: int) -> Slot:
     slot = first_or_not_found(Slot.objects.filter(pk=pk).select_related("service__facility"), _("No such time slot."))
     facility_get(user=user, community=community, pk=slot.service.facility_id)
     return slot
 
 
-def household_of(*, user: Any) -> list[Resident]:
+def household_of(*, user: Actor) -> list[Resident]:
     """Whom the user may book for, and whose bookings they see: themself, their household's members and the
     elders they help as family (亲情账号). One answer for every service: `linli.people.selectors.acting_for`."""
     return people_selectors.acting_for(user=user)
 
 
-def resident_for_booking(*, user: Any, community: Community, pk: int | None) -> Resident:
+def resident_for_booking(*, user: Actor, community: Community, pk: int | None) -> Resident:
     """The resident a booking is for: oneself by default; a household member or an elder one helps; or, for
     front-desk staff, anyone in the community. Anyone else is refused with a clear message."""
     return people_selectors.resident_to_act_for(user=user, pk=pk)
 
 
-def resident_posted_for_booking(*, user: Any, community: Community, posted: str) -> Resident:
+def resident_posted_for_booking(*, user: Actor, community: Community, posted: str) -> Resident:
     """The resident a booking form's `resident` field names (empty: oneself), as `resident_for_booking` allows;
     anything that is not a row id is `NotFound`."""
     return resident_for_booking(user=user, community=community, pk=parse_id(posted) if posted else None)
 
 
 def bookings_of_user(
-    *, user: Any, upcoming_only: bool = False, members: list[Resident] | None = None
+    *, user: Actor, upcoming_only: bool = False, members: list[Resident] | None = None
 ) -> QuerySet[Booking]:
     """Bookings of the user's household and the elders they help (`members`: that list, if the caller has it)."""
     ids = [r.pk for r in (household_of(user=user) if members is None else members)]
@@ -254,7 +255,7 @@ def bookings_of_user(
     return qs.order_by("-slot__starts_at", "pk")
 
 
-def bookings_listed(*, user: Any, members: list[Resident], limit: int) -> list[Booking]:
+def bookings_listed(*, user: Actor, members: list[Resident], limit: int) -> list[Booking]:
     """The first `limit` of `bookings_of_user`, reading only what "my bookings" shows of them: no resident nor
     maker joined (`linli.facilities.mine.People` sets them from `members`)."""
     rows = list(
@@ -277,7 +278,7 @@ def bookings_listed(*, user: Any, members: list[Resident], limit: int) -> list[B
     return rows
 
 
-def booking_get(*, user: Any, community: Community, pk: int) -> Booking:
+def booking_get(*, user: Actor, community: Community, pk: int) -> Booking:
     booking = Booking.objects.filter(pk=pk).select_related("slot__service__facility", "resident__user").first()
     if booking is None or not (
         rules.can_run_front_desk(user, booking.community) or rules.may_see_records_of(user, booking.resident)
@@ -294,7 +295,9 @@ class DaySheetRow:
     bookings: list[Booking]
 
 
-def day_sheet(*, user: Any, community: Community, day: dt.date, facility: Facility | None = None) -> list[DaySheetRow]:
+def day_sheet(
+    *, user: Actor, community: Community, day: dt.date, facility: Facility | None = None
+) -> list[DaySheetRow]:
     """Every slot of the day with its bookings, for the front desk."""
     if not rules.can_run_front_desk(user, community):
         raise NotAllowed(_("Only front-desk staff see day sheets."))
@@ -315,14 +318,14 @@ def day_sheet(*, user: Any, community: Community, day: dt.date, facility: Facili
     return [DaySheetRow(s, bookings.get(s.pk, [])) for s in slots]
 
 
-def facilities_run_by(*, user: Any, community: Community) -> QuerySet[Facility]:
+def facilities_run_by(*, user: Actor, community: Community) -> QuerySet[Facility]:
     """The spaces of the community this account is assigned to run (an operator's “my spaces”)."""
     if user is None or not user.is_authenticated:
         return Facility.objects.none()
     return Facility.objects.filter(community=community, operators=user, active=True).order_by("code")
 
 
-def my_spaces_today(*, user: Any, community: Community, day: dt.date) -> list[tuple[Facility, list[DaySheetRow]]]:
+def my_spaces_today(*, user: Actor, community: Community, day: dt.date) -> list[tuple[Facility, list[DaySheetRow]]]:
     """Each space the account runs, with the day's slots and their bookings."""
     return [
         (facility, day_sheet(user=user, community=community, day=day, facility=facility))

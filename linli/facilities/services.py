@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, audit_records, snapshot, update_audited
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -123,7 +124,7 @@ def _shared_with(community: Community, codes: list[str] | None) -> list[Communit
     return found
 
 
-def facility_create(*, actor: Any, community: Community, **data: Any) -> Facility:
+def facility_create(*, actor: Actor, community: Community, **data: Any) -> Facility:
     if not rules.can_manage_register(actor, community):
         raise NotAllowed(_("You may not change this community's facility register."))
     facility = Facility(community=community, lat=None, lng=None)  # type: ignore[misc]
@@ -139,7 +140,7 @@ def facility_create(*, actor: Any, community: Community, **data: Any) -> Facilit
     return facility
 
 
-def facility_update(*, actor: Any, facility: Facility, **data: Any) -> Facility:
+def facility_update(*, actor: Actor, facility: Facility, **data: Any) -> Facility:
     community = facility.community
     if not rules.can_manage_register(actor, community):
         raise NotAllowed(_("You may not change this community's facility register."))
@@ -159,7 +160,7 @@ def facility_update(*, actor: Any, facility: Facility, **data: Any) -> Facility:
     return facility
 
 
-def facility_operators_set(*, actor: Any, facility: Facility, operators: list[Any]) -> Facility:
+def facility_operators_set(*, actor: Actor, facility: Facility, operators: list[Any]) -> Facility:
     """Who runs this space: accounts with the operator role in its community (none: only staff)."""
     community = facility.community
     if not rules.can_manage_register(actor, community):
@@ -187,7 +188,7 @@ def facility_operators_set(*, actor: Any, facility: Facility, operators: list[An
 
 
 def category_create(
-    *, actor: Any, community: Community, code: str, name_zh: str, name_en: str, default_scenario: str
+    *, actor: Actor, community: Community, code: str, name_zh: str, name_en: str, default_scenario: str
 ) -> FacilityCategory:
     """Staff add a category to the shared catalogue (the GB 50180-2018 codes are seeded and kept)."""
     if not rules.can_manage_register(actor, community):
@@ -214,7 +215,7 @@ def category_create(
 
 def category_update(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     category: FacilityCategory,
     name_zh: str | None = None,
@@ -258,7 +259,7 @@ def category_update(
     return locked
 
 
-def photo_add(*, actor: Any, facility: Facility, upload: Any, caption: str = "") -> FacilityPhoto:
+def photo_add(*, actor: Actor, facility: Facility, upload: Any, caption: str = "") -> FacilityPhoto:
     """Check the upload is a real JPEG/PNG/WebP of at most 5 MB, and store it re-encoded without metadata."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -321,12 +322,12 @@ def _apply_service(service: Service, data: dict[str, Any]) -> None:
     _clean(service, exclude=["community", "facility"])
 
 
-def _may_change_services(actor: Any, facility: Facility) -> bool:
+def _may_change_services(actor: Actor, facility: Facility) -> bool:
     """Register managers change every service; an operator those of the spaces they run."""
     return rules.can_manage_register(actor, facility.community) or rules.can_run_facility(actor, facility)
 
 
-def service_create(*, actor: Any, facility: Facility, **data: Any) -> Service:
+def service_create(*, actor: Actor, facility: Facility, **data: Any) -> Service:
     if not _may_change_services(actor, facility):
         raise NotAllowed(_("You may not change this community's services."))
     service = Service(community=facility.community, facility=facility)
@@ -337,7 +338,7 @@ def service_create(*, actor: Any, facility: Facility, **data: Any) -> Service:
     return service
 
 
-def service_update(*, actor: Any, service: Service, **data: Any) -> Service:
+def service_update(*, actor: Actor, service: Service, **data: Any) -> Service:
     if not _may_change_services(actor, service.facility):
         raise NotAllowed(_("You may not change this community's services."))
     with transaction.atomic():
@@ -350,7 +351,7 @@ def service_update(*, actor: Any, service: Service, **data: Any) -> Service:
 
 
 def service_price_rule_add(
-    *, actor: Any, service: Service, label: str, min_age: int, price_fen: int
+    *, actor: Actor, service: Service, label: str, min_age: int, price_fen: int
 ) -> ServicePriceRule:
     if not rules.can_manage_register(actor, service.community):
         raise NotAllowed(_("You may not change this community's services."))
@@ -370,7 +371,7 @@ def service_price_rule_add(
     return rule
 
 
-def service_price_rule_remove(*, actor: Any, rule: ServicePriceRule) -> None:
+def service_price_rule_remove(*, actor: Actor, rule: ServicePriceRule) -> None:
     """Retire a price rule: later bookings pay without it; bookings already made keep their price."""
     service = rule.service
     if not rules.can_manage_register(actor, service.community):
@@ -399,7 +400,7 @@ def price_for(
 
 def slot_create(
     *,
-    actor: Any,
+    actor: Actor,
     service: Service,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -433,7 +434,7 @@ def slot_create(
 
 def slot_series_create(
     *,
-    actor: Any,
+    actor: Actor,
     service: Service,
     first_day: dt.date,
     weeks: int,
@@ -474,7 +475,7 @@ def slot_series_create(
     return made
 
 
-def slot_cancel(*, actor: Any, slot: Slot, reason: str = "", confirm_affected: int | None = None) -> Slot:
+def slot_cancel(*, actor: Actor, slot: Slot, reason: str = "", confirm_affected: int | None = None) -> Slot:
     """Cancel a slot and every booking in it, telling each resident. `confirm_affected`, when given, is the number
     of people booked the caller was shown: if that is no longer so, nothing changes and `ConfirmNeeded` asks again."""
     if not rules.can_run_facility(actor, slot.service.facility):
@@ -542,7 +543,7 @@ def _tell(booking: Booking, title: Any, body: str = "") -> None:
 
 
 def booking_create(
-    *, actor: Any, slot: Slot, resident: Resident, note: str = "", now: dt.datetime | None = None
+    *, actor: Actor, slot: Slot, resident: Resident, note: str = "", now: dt.datetime | None = None
 ) -> Booking:
     """Book a place for the resident: confirmed while places are free, else on the waiting list (if the
     service keeps one), else refused. The slot row is locked, so concurrent requests never overbook."""
@@ -550,7 +551,7 @@ def booking_create(
 
 
 def bookings_create(
-    *, actor: Any, slot: Slot, residents: Sequence[Resident], note: str = "", now: dt.datetime | None = None
+    *, actor: Actor, slot: Slot, residents: Sequence[Resident], note: str = "", now: dt.datetime | None = None
 ) -> list[Booking]:
     """Book places for several residents at once (the front desk entering a group's list), each as
     `booking_create` would in turn: confirmed while places are free, then on the waiting list if the service keeps
@@ -613,7 +614,7 @@ def bookings_create(
                     community=slot.community,
                     slot=slot,
                     resident=resident,
-                    booked_by=actor,
+                    booked_by=account_of(actor),
                     status=status,
                     price_fen=price,
                     note=note[:200],
@@ -630,7 +631,7 @@ def bookings_create(
             if booking.status == Booking.Status.UNPAID:
                 _tell_to_pay(booking, gettext_lazy("Pay to confirm: %(what)s"))
                 continue
-            user = booking.resident.user or actor
+            user = booking.resident.user or account_of(actor)
             if user is not None:
                 with in_language_of(user):
                     title = (
@@ -687,7 +688,7 @@ def _promote_waiting(slot: Slot) -> Booking | None:
     return waiting
 
 
-def booking_cancel(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
+def booking_cancel(*, actor: Actor, booking: Booking, now: dt.datetime | None = None) -> Booking:
     """Residents cancel up to the service's deadline (staff at any time); the freed place goes to the first
     person on the waiting list. A fee paid is refunded (the payments hook); one not paid yet is given up first,
     and if it went through meanwhile, the cancel is refused and nothing changes."""
@@ -711,7 +712,7 @@ def booking_cancel(*, actor: Any, booking: Booking, now: dt.datetime | None = No
     return booking
 
 
-def _cancel_locked(booking: Booking, slot: Slot, *, actor: Any, now: dt.datetime, reason: str) -> None:
+def _cancel_locked(booking: Booking, slot: Slot, *, actor: "Actor | None", now: dt.datetime, reason: str) -> None:
     """Cancel a booking whose slot and row the caller locked: its payment first (closed or refunded, or the
     cancel refused), then the place, which goes to the waiting list."""
     for hook in booking_payment.on_cancel:
@@ -789,11 +790,11 @@ def bookings_expire_unpaid(*, now: dt.datetime | None = None) -> int:
     return count
 
 
-def booking_check_in(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
+def booking_check_in(*, actor: Actor, booking: Booking, now: dt.datetime | None = None) -> Booking:
     return bookings_check_in(actor=actor, bookings=[booking], now=now)[0]
 
 
-def bookings_check_in(*, actor: Any, bookings: Sequence[Booking], now: dt.datetime | None = None) -> list[Booking]:
+def bookings_check_in(*, actor: Actor, bookings: Sequence[Booking], now: dt.datetime | None = None) -> list[Booking]:
     """Check several people in at once (a group arriving together), on the day of their booking: all of them, or
     none if one cannot be."""
     now = now or timezone.now()
@@ -818,7 +819,7 @@ def bookings_check_in(*, actor: Any, bookings: Sequence[Booking], now: dt.dateti
     return checked
 
 
-def booking_mark_no_show(*, actor: Any, booking: Booking, now: dt.datetime | None = None) -> Booking:
+def booking_mark_no_show(*, actor: "Actor | None", booking: Booking, now: dt.datetime | None = None) -> Booking:
     now = now or timezone.now()
     if actor is not None and not rules.can_run_front_desk(actor, booking.community):
         raise NotAllowed(_("Only front-desk staff record a missed booking."))
@@ -850,7 +851,7 @@ def bookings_close_past(*, now: dt.datetime | None = None, grace: dt.timedelta =
     return count
 
 
-def bookings_cancel_at_move_out(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+def bookings_cancel_at_move_out(*, actor: Actor, resident: Resident, now: dt.datetime) -> list[str]:
     """迁出: the resident's bookings not started yet are cancelled (places go to the waiting list)."""
     lines = []
     for booking in (

@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.ledger.codes import FundingCode
@@ -135,7 +136,7 @@ def rounds_of(*, community: Community) -> QuerySet[GrantRound]:
     return GrantRound.objects.filter(community=community)
 
 
-def _admitted(user: Any, application: Application) -> None:
+def _admitted(user: Actor, application: Application) -> None:
     """An application is read by the fund's staff, the round's reviewers and the applicant's members; to anyone
     else it does not exist."""
     if not (
@@ -146,7 +147,7 @@ def _admitted(user: Any, application: Application) -> None:
         raise NotFound(_("No such application."))
 
 
-def application_get(*, user: Any, community: Community, pk: int) -> Application:
+def application_get(*, user: Actor, community: Community, pk: int) -> Application:
     application = (
         Application.objects.filter(community=community, pk=pk).select_related("community", "applicant", "round").first()
     )
@@ -156,13 +157,13 @@ def application_get(*, user: Any, community: Community, pk: int) -> Application:
     return application
 
 
-def to_review(*, user: Any, community: Community) -> list[tuple[Application, list[str], bool]]:
+def to_review(*, user: Actor, community: Community) -> list[tuple[Application, list[str], bool]]:
     """Applications of the rounds the user reviews: (application, conflicts, already scored)."""
     rows = []
     for application in Application.objects.filter(
-        community=community, round__reviewers=user, status=Application.Status.SUBMITTED
+        community=community, round__reviewers=account_of(user), status=Application.Status.SUBMITTED
     ).select_related("applicant", "round"):
-        scored = application.reviews.filter(reviewer=user).exists()
+        scored = application.reviews.filter(reviewer=account_of(user)).exists()
         rows.append((application, conflicts_of(reviewer=user, application=application), scored))
     return rows
 
@@ -170,14 +171,14 @@ def to_review(*, user: Any, community: Community) -> list[tuple[Application, lis
 # --- the pages' and the API's reads ---------------------------------------------------------------------
 
 
-def donations_for_books(*, user: Any, community: Community) -> QuerySet[Donation]:
+def donations_for_books(*, user: Actor, community: Community) -> QuerySet[Donation]:
     """Every donation with its donor's name (also the anonymous ones): for the fund's books."""
     if not rules.can_view_fund_books(user, community):
         raise NotAllowed(_("Only the community's staff see the fund's books."))
     return Donation.objects.filter(community=community).select_related("transaction", "partner", "recorded_by")
 
 
-def donation_get(*, user: Any, community: Community, pk: int) -> Donation:
+def donation_get(*, user: Actor, community: Community, pk: int) -> Donation:
     return first_or_not_found(donations_for_books(user=user, community=community).filter(pk=pk), _("No such donation."))
 
 
@@ -205,7 +206,7 @@ class RoundMoves:
         return self.start_review or self.close or self.reopen
 
 
-def round_moves(*, user: Any, grant_round: GrantRound, today: dt.date) -> RoundMoves:
+def round_moves(*, user: Actor, grant_round: GrantRound, today: dt.date) -> RoundMoves:
     undecided = undecided_count(grant_round=grant_round)
     if not rules.can_manage_fund(user, grant_round.community):
         return RoundMoves(start_review=False, close=False, reopen=False, undecided=undecided)
@@ -223,7 +224,7 @@ def open_rounds(*, community: Community, today: dt.date) -> QuerySet[GrantRound]
     ).order_by("closes_on", "pk")
 
 
-def round_applications(*, user: Any, grant_round: GrantRound) -> QuerySet[Application]:
+def round_applications(*, user: Actor, grant_round: GrantRound) -> QuerySet[Application]:
     """A round's applications with their mean score and number of reviews, each review with its reviewer: for
     the fund's staff and the round's reviewers."""
     if not rules.can_view_round_applications(user, grant_round):
@@ -237,7 +238,7 @@ def round_applications(*, user: Any, grant_round: GrantRound) -> QuerySet[Applic
     )
 
 
-def partners_for(*, user: Any, community: Community) -> QuerySet[Partner]:
+def partners_for(*, user: Actor, community: Community) -> QuerySet[Partner]:
     """The partners the user may apply in the name of: the ones they act for (or, for the fund's staff, all)."""
     partners = Partner.objects.filter(community=community, active=True)
     if rules.can_manage_fund(user, community):
@@ -247,7 +248,7 @@ def partners_for(*, user: Any, community: Community) -> QuerySet[Partner]:
     return partners.filter(Q(members=user) | Q(resident__user=user)).distinct()
 
 
-def my_applications(*, user: Any, community: Community) -> QuerySet[Application]:
+def my_applications(*, user: Actor, community: Community) -> QuerySet[Application]:
     """Applications the user submitted or made in the name of a partner they act for."""
     if not user.is_authenticated:
         return Application.objects.none()
@@ -284,7 +285,7 @@ def reviewer_choices(*, community: Community) -> QuerySet[User]:
     )
 
 
-def donor_partners(*, user: Any, community: Community) -> QuerySet[Partner]:
+def donor_partners(*, user: Actor, community: Community) -> QuerySet[Partner]:
     """The partners a donation may come from (offered to the fund's staff recording it)."""
     if not rules.can_manage_fund(user, community):
         return Partner.objects.none()
@@ -297,7 +298,7 @@ def partner_get(*, community: Community, pk: int, field: str | None = None) -> P
     return first_or_not_found(Partner.objects.filter(community=community, pk=pk), _("No such partner."), field=field)
 
 
-def tranches_of(*, user: Any, application: Application) -> QuerySet[Tranche]:
+def tranches_of(*, user: Actor, application: Application) -> QuerySet[Tranche]:
     """The tranches paid to an application, for those who may read it (as `application_get`)."""
     _admitted(user, application)
     return Tranche.objects.filter(application=application).select_related("transaction")
@@ -315,14 +316,14 @@ def round_is_open(*, grant_round: GrantRound, today: dt.date) -> bool:
     ).exists()
 
 
-def reviews_of(*, user: Any, application: Application) -> list[Review]:
+def reviews_of(*, user: Actor, application: Application) -> list[Review]:
     """The reviews of an application, for those who may read it (as `application_get`; the page shows the scores
     only to those who may see the fund's books)."""
     _admitted(user, application)
     return list(application.reviews.select_related("reviewer"))
 
 
-def money_contributions(*, user: Any, community: Community) -> QuerySet[Any]:
+def money_contributions(*, user: Actor, community: Community) -> QuerySet[Any]:
     """Partners' contributions of money to the community's projects, pledged or delivered, with the donation
     that received each into the fund (if any): for the fund's books."""
     if not rules.can_view_fund_books(user, community):
@@ -339,7 +340,7 @@ def money_contributions(*, user: Any, community: Community) -> QuerySet[Any]:
     )
 
 
-def money_contribution_get(*, user: Any, community: Community, pk: int) -> Any:
+def money_contribution_get(*, user: Actor, community: Community, pk: int) -> Any:
     return first_or_not_found(
         money_contributions(user=user, community=community).filter(pk=pk), _("No such contribution.")
     )

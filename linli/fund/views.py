@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from linli.accounts.types import Actor
 from linli.core.buttons import press, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
@@ -383,29 +384,29 @@ def _application_button(
     return view
 
 
-def _reviews(user: Any, community: Community, application: Application) -> bool:
+def _reviews(user: Actor, community: Community, application: Application) -> bool:
     return rules.is_reviewer(user, application.round)
 
 
-def _manages(user: Any, community: Community, application: Application) -> bool:
+def _manages(user: Actor, community: Community, application: Application) -> bool:
     return rules.can_manage_fund(user, community)
 
 
-def _reports(user: Any, community: Community, application: Application) -> bool:
+def _reports(user: Actor, community: Community, application: Application) -> bool:
     return rules.can_apply_for(user, application.applicant)
 
 
-def _score(user: Any, application: Application, data: dict[str, Any]) -> str:
+def _score(user: Actor, application: Application, data: dict[str, Any]) -> str:
     services.review_score(actor=user, application=application, score=data["score"], comment=data["comment"])
     return _("Your score is recorded.")
 
 
-def _conflict(user: Any, application: Application, data: dict[str, Any]) -> str:
+def _conflict(user: Actor, application: Application, data: dict[str, Any]) -> str:
     services.conflict_declare(actor=user, application=application, reason=data["reason"])
     return _("Your conflict of interest is declared; you will not score this applicant.")
 
 
-def _decide(user: Any, application: Application, data: dict[str, Any]) -> str:
+def _decide(user: Actor, application: Application, data: dict[str, Any]) -> str:
     approve = data["decision"] == "approve"
     services.application_decide(
         actor=user, application=application, approve=approve, approved_fen=data["approved_fen"] or 0, note=data["note"]
@@ -413,14 +414,14 @@ def _decide(user: Any, application: Application, data: dict[str, Any]) -> str:
     return _("The application is approved.") if approve else _("The application is rejected.")
 
 
-def _pay(user: Any, application: Application, data: dict[str, Any]) -> str:
+def _pay(user: Actor, application: Application, data: dict[str, Any]) -> str:
     tranche = services.tranche_pay(
         actor=user, application=application, amount_fen=data["amount_fen"], idempotency_key=data["idempotency_key"]
     )
     return _("Tranche %(n)s is paid.") % {"n": tranche.number}
 
 
-def _report(user: Any, application: Application, data: dict[str, Any]) -> str:
+def _report(user: Actor, application: Application, data: dict[str, Any]) -> str:
     services.report_submit(
         actor=user, application=application, period=data["period"], body=data["body"], spent_fen=data["spent_fen"] or 0
     )

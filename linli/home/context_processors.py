@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules as account_rules
+from linli.accounts.types import Actor
 from linli.people.rules import own_resident
 from linli.places import rules as place_rules
 from linli.places import selectors as places
@@ -24,7 +25,7 @@ from .workbench import has_workbench
 HEADER_VERSION_KEY = "header:version"
 
 
-def staff_links(user: Any) -> list[tuple[str, str]]:
+def staff_links(user: Actor) -> list[tuple[str, str]]:
     """(label, url) of the pages the user's roles open, workbench first; none for residents."""
     if not user.is_authenticated or not has_workbench(user):
         return []
@@ -45,7 +46,7 @@ def staff_links(user: Any) -> list[tuple[str, str]]:
     return links
 
 
-def _header_of(user: Any) -> tuple[list[tuple[str, str]], bool]:
+def _header_of(user: Actor) -> tuple[list[tuple[str, str]], bool]:
     links = staff_links(user)
     return links, not links or own_resident(user) is not None
 
@@ -61,7 +62,7 @@ def header_data_changed(**_kwargs: Any) -> None:
     transaction.on_commit(bump)
 
 
-def _cached_header_of(user: Any) -> tuple[list[tuple[str, str]], bool]:
+def _cached_header_of(user: Actor) -> tuple[list[tuple[str, str]], bool]:
     seconds = settings.HEADER_CACHE_SECONDS
     if not seconds:
         return _header_of(user)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from linli.accounts.models import User
+from linli.accounts.types import Actor, account_of
 from linli.core.exports import append_row
 from linli.people.models import Resident
 
@@ -39,7 +41,7 @@ def _when(value: dt.datetime | dt.date | None) -> str:
     return value.isoformat()
 
 
-def _account(user: Any) -> Section:
+def _account(user: User) -> Section:
     return Section(
         "account",
         _("Login account"),
@@ -136,7 +138,7 @@ def _consultation(r: Resident) -> Section:
     return Section("consultation", _("Consultation (议事)"), [_("When"), _("What"), _("Title")], rows)
 
 
-def _childcare(user: Any) -> Section:
+def _childcare(user: Actor) -> Section:
     from django.db.models import Q
 
     from linli.childcare.models import Application
@@ -350,10 +352,11 @@ RESIDENT_SECTIONS: tuple[Callable[[Resident], Section], ...] = (
 )
 
 
-def personal_data(*, user: Any) -> list[Section]:
+def personal_data(*, user: Actor) -> list[Section]:
     """Everything the platform holds about this account and its resident records (moved out or not)."""
-    sections = [_account(user)]
-    for resident in Resident.objects.filter(user=user).select_related("community", "household__building"):
+    account = account_of(user)
+    sections = [_account(account)]
+    for resident in Resident.objects.filter(user=account).select_related("community", "household__building"):
         sections += [make(resident) for make in RESIDENT_SECTIONS]
     sections += [_REPORTS.section(user), _childcare(user), _FUND.section(user)]
     return sections

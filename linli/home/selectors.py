@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import RoleAssignment
+from linli.accounts.types import Actor
 from linli.canteen.selectors import orders_of_user
 from linli.courses.models import Enrolment, Session
 from linli.courses.selectors import enrolments_of_user
@@ -19,7 +20,7 @@ from linli.reports.models import Report
 from linli.reports.selectors import reports_of_user
 
 
-def roles_of(*, user: Any) -> QuerySet[RoleAssignment]:
+def roles_of(*, user: Actor) -> QuerySet[RoleAssignment]:
     """The user's own roles, with the community or street each is held in."""
     if not user.is_authenticated:
         return RoleAssignment.objects.none()
@@ -42,7 +43,7 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def due_today(
-    *, user: Any, today: dt.date | None = None, limit: int = 6, members: list[Any] | None = None
+    *, user: Actor, today: dt.date | None = None, limit: int = 6, members: list[Any] | None = None
 ) -> list[DueItem]:
     """Today's meals booked, classes, bookings for the user's household, and their resolved reports awaiting
     a rating. Empty for anonymous visitors. `members`: whom the user acts for, if the caller has them already."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts import rules as account_rules
 from linli.accounts.models import Role
+from linli.accounts.types import Actor
 from linli.canteen import selectors as canteen
 from linli.care import rules as care_rules
 from linli.care import selectors as care
@@ -75,7 +76,7 @@ class Section:
     communities: list[CommunityRow] = field(default_factory=list)
 
 
-def has_workbench(user: Any) -> bool:
+def has_workbench(user: Actor) -> bool:
     """Staff of any kind (not residents and volunteers only) start on the workbench."""
     access = account_rules.access_for(user)
     if access.superuser or access.city_viewer or access.street_ids:
@@ -94,7 +95,7 @@ def _safe_count(read: Any) -> int | None:
         return None
 
 
-def _reports_items(user: Any, community: Community, *, mine: bool) -> list[Item]:
+def _reports_items(user: Actor, community: Community, *, mine: bool) -> list[Item]:
     if not report_rules.can_view_queue(user, community):
         return []
     open_reports = reports.reports_queue(user=user, community=community, filters=QueueFilter(mine=mine))
@@ -118,7 +119,7 @@ def _reports_items(user: Any, community: Community, *, mine: bool) -> list[Item]
     ]
 
 
-def _care_items(user: Any, community: Community, today: dt.date) -> list[Item]:
+def _care_items(user: Actor, community: Community, today: dt.date) -> list[Item]:
     if not care_rules.can_view_care_list(user, community):
         return []
     entries = care.care_list(user=user, community=community, today=today)
@@ -136,14 +137,14 @@ def _care_items(user: Any, community: Community, today: dt.date) -> list[Item]:
     ]
 
 
-def _waste_items(user: Any, community: Community, today: dt.date) -> list[Item]:
+def _waste_items(user: Actor, community: Community, today: dt.date) -> list[Item]:
     if not waste_rules.can_check(user, community):
         return []
     n = waste.checks_of(user=user, community=community, day=today).count()
     return [Item(_("Waste-sorting checks today"), _link("waste:round", community.code), n, testid="waste-checks")]
 
 
-def _steward(user: Any, community: Community, today: dt.date) -> list[Item]:
+def _steward(user: Actor, community: Community, today: dt.date) -> list[Item]:
     return (
         _reports_items(user, community, mine=True)
         + _care_items(user, community, today)
@@ -151,7 +152,7 @@ def _steward(user: Any, community: Community, today: dt.date) -> list[Item]:
     )
 
 
-def _social_worker(user: Any, community: Community, today: dt.date) -> list[Item]:
+def _social_worker(user: Actor, community: Community, today: dt.date) -> list[Item]:
     items = []
     if care_rules.can_handle_referrals(user, community):
         n = care.referrals_for(user=user, community=community, status=Referral.Status.OPEN).count()
@@ -165,7 +166,7 @@ def _social_worker(user: Any, community: Community, today: dt.date) -> list[Item
     return items + _care_items(user, community, today)
 
 
-def _admin(user: Any, community: Community) -> list[Item]:
+def _admin(user: Actor, community: Community) -> list[Item]:
     items = _reports_items(user, community, mine=False)
     n = _safe_count(lambda: ledger.pending_merchants(user=user, community=community).count())
     if n is not None:
@@ -207,7 +208,7 @@ def _admin(user: Any, community: Community) -> list[Item]:
     return items
 
 
-def _operator(user: Any, community: Community, today: dt.date) -> list[Item]:
+def _operator(user: Actor, community: Community, today: dt.date) -> list[Item]:
     if not facility_rules.can_run_front_desk(user, community):
         return []
     rows = facilities.day_sheet(user=user, community=community, day=today)
@@ -222,11 +223,11 @@ def _operator(user: Any, community: Community, today: dt.date) -> list[Item]:
     return items
 
 
-def canteen_orders_today(user: Any, community: Community, today: dt.date) -> int:
+def canteen_orders_today(user: Actor, community: Community, today: dt.date) -> int:
     return canteen.orders_of_day(user=user, community=community, day=today).count()
 
 
-def _merchant_sections(user: Any) -> list[Section]:
+def _merchant_sections(user: Actor) -> list[Section]:
     sections = []
     for merchant in ledger.merchants_of_user(user):
         to_redeem = ledger.merchant_orders(user=user, merchant=merchant, status=Order.Status.PAID).count()
@@ -246,7 +247,7 @@ def _merchant_sections(user: Any) -> list[Section]:
     return sections
 
 
-def _street_section(user: Any, street: Street) -> Section:
+def _street_section(user: Actor, street: Street) -> Section:
     items = [
         Item(_("Street cockpit"), _link("cockpit:street", street.code), testid="street-cockpit"),
         Item(_("Life-circle health check"), _link("planning:street", street.code), testid="street-health"),
@@ -276,7 +277,7 @@ def _street_section(user: Any, street: Street) -> Section:
 ROLE_LABELS = {role.value: role.label for role in Role}
 
 
-def workbench_for(user: Any, today: dt.date | None = None) -> list[Section]:
+def workbench_for(user: Actor, today: dt.date | None = None) -> list[Section]:
     """One section per community role, merchant, street and the city."""
     today = today or timezone.localdate()
     access = account_rules.access_for(user)
@@ -320,7 +321,7 @@ def workbench_for(user: Any, today: dt.date | None = None) -> list[Section]:
     return sections
 
 
-def _city_admin_items(user: Any) -> list[Item]:
+def _city_admin_items(user: Actor) -> list[Item]:
     """A city admin sets up the streets: those still without a street admin or a community come first."""
     to_do = places.streets_to_set_up(user)
     no_admin, no_community = to_do.without_admin, to_do.without_community
@@ -332,7 +333,7 @@ def _city_admin_items(user: Any) -> list[Item]:
     ]
 
 
-def waste_rounds_of(user: Any, today: dt.date | None = None) -> list[tuple[Community, int]]:
+def waste_rounds_of(user: Actor, today: dt.date | None = None) -> list[tuple[Community, int]]:
     """The communities where the user checks waste sorting as a volunteer (垃圾分类督导员), with the checks they
     recorded today. Volunteers start on the resident home, which offers the round; staff find it on the workbench."""
     access = account_rules.access_for(user)

@@ -4,25 +4,26 @@ from typing import Any
 
 from linli.accounts.models import Role
 from linli.accounts.rules import CASEWORK_ROLES, access_for, has_role, is_community_staff, oversees
+from linli.accounts.types import Actor
 
 from .hooks import payment_hooks
 
 
-def can_view_ledger(user: Any, community: Any) -> bool:
+def can_view_ledger(user: Actor, community: Any) -> bool:
     """Pools, funding sources, rules and reports of a community."""
     return is_community_staff(user, community) or oversees(user, community)
 
 
-def can_manage_ledger(user: Any, community: Any) -> bool:
+def can_manage_ledger(user: Actor, community: Any) -> bool:
     """Configure earning rules and the points policy, reverse transactions, settle merchants, post money."""
     return access_for(user).superuser or has_role(user, community, *CASEWORK_ROLES)
 
 
-def can_decide_merchant(user: Any, community: Any) -> bool:
+def can_decide_merchant(user: Actor, community: Any) -> bool:
     return can_manage_ledger(user, community)
 
 
-def can_apply_as_merchant(user: Any, community: Any) -> bool:
+def can_apply_as_merchant(user: Actor, community: Any) -> bool:
     """Residents of the community apply to sell there (registered as its resident, or holding its resident or
     merchant role); not the city's read-only viewers, nor users of other communities."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -34,7 +35,7 @@ def can_apply_as_merchant(user: Any, community: Any) -> bool:
     return resident_in(user, community) is not None
 
 
-def is_merchant_staff(user: Any, merchant: Any) -> bool:
+def is_merchant_staff(user: Actor, merchant: Any) -> bool:
     if user is None or not user.is_authenticated:
         return False
     if access_for(user).superuser:
@@ -42,16 +43,16 @@ def is_merchant_staff(user: Any, merchant: Any) -> bool:
     return merchant.staff.filter(pk=user.pk).exists()
 
 
-def can_sell(user: Any, merchant: Any) -> bool:
+def can_sell(user: Actor, merchant: Any) -> bool:
     """List products and redeem orders: the merchant's staff, once the community has approved the merchant."""
     return merchant.is_open and is_merchant_staff(user, merchant)
 
 
-def can_view_merchant(user: Any, merchant: Any) -> bool:
+def can_view_merchant(user: Actor, merchant: Any) -> bool:
     return is_merchant_staff(user, merchant) or can_view_ledger(user, merchant.community)
 
 
-def can_refund_order(user: Any, order: Any) -> bool:
+def can_refund_order(user: Actor, order: Any) -> bool:
     """The resident before redemption; the merchant's staff and the community's caseworkers at any time."""
     if user is None or not user.is_authenticated:
         return False

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident
 from linli.places.models import Community
@@ -192,13 +193,13 @@ def order_of_resident(*, resident: Resident, pk: int) -> Order:
     return order
 
 
-def merchants_of_user(user: Any) -> QuerySet[Merchant]:
+def merchants_of_user(user: Actor) -> QuerySet[Merchant]:
     if not user.is_authenticated:
         return Merchant.objects.none()
     return Merchant.objects.filter(staff=user).select_related("community")
 
 
-def merchant_get(*, user: Any, pk: int) -> Merchant:
+def merchant_get(*, user: Actor, pk: int) -> Merchant:
     """A merchant its staff (or the community's staff) may open; the same 404 for everyone else."""
     merchant = Merchant.objects.select_related("community").filter(pk=pk).first()
     if merchant is None or not rules.can_view_merchant(user, merchant):
@@ -206,7 +207,7 @@ def merchant_get(*, user: Any, pk: int) -> Merchant:
     return merchant
 
 
-def merchant_orders(*, user: Any, merchant: Merchant, status: str = "") -> QuerySet[Order]:
+def merchant_orders(*, user: Actor, merchant: Merchant, status: str = "") -> QuerySet[Order]:
     if not rules.can_view_merchant(user, merchant):
         raise NotAllowed(_("You may not see this merchant's orders."))
     qs = Order.objects.filter(merchant=merchant).select_related(
@@ -215,14 +216,14 @@ def merchant_orders(*, user: Any, merchant: Merchant, status: str = "") -> Query
     return qs.filter(status=status) if status else qs
 
 
-def order_for_merchant(*, user: Any, merchant: Merchant, pk: int) -> Order:
+def order_for_merchant(*, user: Actor, merchant: Merchant, pk: int) -> Order:
     order = merchant_orders(user=user, merchant=merchant).filter(pk=pk).first()
     if order is None:
         raise NotFound(_("No such order."))
     return order
 
 
-def settlement_get(*, user: Any, merchant: Merchant, pk: int) -> Settlement:
+def settlement_get(*, user: Actor, merchant: Merchant, pk: int) -> Settlement:
     if not rules.can_view_merchant(user, merchant):
         raise NotFound(_("No such settlement."))
     settlement = Settlement.objects.filter(merchant=merchant, pk=pk).select_related("merchant", "community").first()
@@ -241,7 +242,7 @@ def unsettled_points(merchant: Merchant) -> int:
 # --- the community's books ------------------------------------------------------------------------------------
 
 
-def community_accounts(*, user: Any, community: Community) -> QuerySet[Account]:
+def community_accounts(*, user: Actor, community: Community) -> QuerySet[Account]:
     """Pools, funding sources, escrow and the outside world: the community's own accounts."""
     if not rules.can_view_ledger(user, community):
         raise NotAllowed(_("You may not see this community's books."))
@@ -252,7 +253,7 @@ def community_accounts(*, user: Any, community: Community) -> QuerySet[Account]:
     )
 
 
-def community_report(*, user: Any, community: Community, year: int) -> dict[str, Any]:
+def community_report(*, user: Actor, community: Community, year: int) -> dict[str, Any]:
     """The accountant's year: points issued by rule and by funder, spent, refunded, expired, settled; merchants;
     and what residents of other communities redeemed here (and ours there)."""
     if not rules.can_view_ledger(user, community):
@@ -317,52 +318,52 @@ def community_report(*, user: Any, community: Community, year: int) -> dict[str,
     }
 
 
-def pending_merchants(*, user: Any, community: Community) -> QuerySet[Merchant]:
+def pending_merchants(*, user: Actor, community: Community) -> QuerySet[Merchant]:
     if not rules.can_decide_merchant(user, community):
         raise NotAllowed(_("You may not decide on merchants in this community."))
     return Merchant.objects.filter(community=community, status=Merchant.Status.PENDING)
 
 
-def pending_merchant_get(*, user: Any, community: Community, pk: int) -> Merchant:
+def pending_merchant_get(*, user: Actor, community: Community, pk: int) -> Merchant:
     merchant = pending_merchants(user=user, community=community).filter(pk=pk).first()
     if merchant is None:
         raise NotFound(_("No such application."))
     return merchant
 
 
-def approved_merchants(*, user: Any, community: Community) -> QuerySet[Merchant]:
+def approved_merchants(*, user: Actor, community: Community) -> QuerySet[Merchant]:
     """The community's approved merchants by name, for its books."""
     if not rules.can_view_ledger(user, community):
         raise NotAllowed(_("You may not see this community's merchants."))
     return Merchant.objects.filter(community=community, status=Merchant.Status.APPROVED).order_by("name")
 
 
-def merchant_products(*, user: Any, merchant: Merchant) -> QuerySet[Product]:
+def merchant_products(*, user: Actor, merchant: Merchant) -> QuerySet[Product]:
     """A merchant's products by name, for someone `merchant_get` already admitted."""
     if not rules.can_view_merchant(user, merchant):
         raise NotFound(_("No such merchant."), code="unknown_merchant")
     return merchant.products.select_related("merchant", "community").order_by("name", "pk")
 
 
-def merchant_product_get(*, user: Any, merchant: Merchant, pk: int) -> Product:
+def merchant_product_get(*, user: Actor, merchant: Merchant, pk: int) -> Product:
     product = merchant_products(user=user, merchant=merchant).filter(pk=pk).first()
     if product is None:
         raise NotFound(_("No such product."), code="unknown_product")
     return product
 
 
-def merchant_settlements(*, user: Any, merchant: Merchant) -> QuerySet[Settlement]:
+def merchant_settlements(*, user: Actor, merchant: Merchant) -> QuerySet[Settlement]:
     if not rules.can_view_merchant(user, merchant):
         raise NotFound(_("No such merchant."), code="unknown_merchant")
     return merchant.settlements.select_related("merchant")
 
 
-def settlement_orders(*, user: Any, settlement: Settlement) -> QuerySet[Order]:
+def settlement_orders(*, user: Actor, settlement: Settlement) -> QuerySet[Order]:
     """The orders a settlement paid, for someone `settlement_get` already admitted."""
     return settlement.orders.select_related("product", "resident__community").order_by("redeemed_at", "pk")
 
 
-def merchants_of_community(*, user: Any, community: Community, status: str = "") -> QuerySet[Merchant]:
+def merchants_of_community(*, user: Actor, community: Community, status: str = "") -> QuerySet[Merchant]:
     if not rules.can_view_ledger(user, community):
         raise NotAllowed(_("You may not see this community's merchants."))
     qs = Merchant.objects.filter(community=community).select_related("community").prefetch_related("accounts")
@@ -371,7 +372,7 @@ def merchants_of_community(*, user: Any, community: Community, status: str = "")
     return qs.order_by("name")
 
 
-def merchant_of_community_get(*, user: Any, community: Community, pk: int) -> Merchant:
+def merchant_of_community_get(*, user: Actor, community: Community, pk: int) -> Merchant:
     """A merchant of this community, for the staff deciding on it (the service checks who may)."""
     merchant = Merchant.objects.filter(community=community, pk=pk).select_related("community").first()
     if merchant is None:
@@ -379,7 +380,7 @@ def merchant_of_community_get(*, user: Any, community: Community, pk: int) -> Me
     return merchant
 
 
-def transactions_of_community(*, user: Any, community: Community, kind: str = "") -> QuerySet[Transaction]:
+def transactions_of_community(*, user: Actor, community: Community, kind: str = "") -> QuerySet[Transaction]:
     if not rules.can_view_ledger(user, community):
         raise NotAllowed(_("You may not see this community's books."))
     qs = (
@@ -390,7 +391,7 @@ def transactions_of_community(*, user: Any, community: Community, kind: str = ""
     return qs.filter(kind=kind) if kind else qs
 
 
-def transaction_get(*, user: Any, community: Community, pk: int) -> Transaction:
+def transaction_get(*, user: Actor, community: Community, pk: int) -> Transaction:
     """A transaction of this community, to correct (the caller has checked who may)."""
     original = Transaction.objects.filter(community=community, pk=pk).first()
     if original is None:
@@ -403,7 +404,7 @@ def idempotency_key_used(*, community: Community, key: str) -> bool:
     return Transaction.objects.filter(community=community, idempotency_key=key).exists()
 
 
-def deposit_account_get(*, user: Any, community: Community, pk: int) -> Account:
+def deposit_account_get(*, user: Actor, community: Community, pk: int) -> Account:
     """An account named as a deposit's destination: unknown and other communities' accounts are refused apart,
     as the API has always answered."""
     account = Account.objects.filter(pk=pk).first()

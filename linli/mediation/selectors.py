@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
+from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.people.models import Resident
@@ -20,7 +21,7 @@ from .models import Agreement, Case, Mediator
 Row = TypeVar("Row", Case, Mediator)
 
 
-def cases_for(*, user: Any, community: Community, q: str = "") -> QuerySet[Case]:
+def cases_for(*, user: Actor, community: Community, q: str = "") -> QuerySet[Case]:
     """The cases this user is a party to or mediates. Search looks only inside them."""
     if not user.is_authenticated:
         return Case.objects.none()
@@ -34,7 +35,7 @@ def cases_for(*, user: Any, community: Community, q: str = "") -> QuerySet[Case]
     return qs
 
 
-def case_get(*, user: Any, community: Community, pk: int) -> Case:
+def case_get(*, user: Actor, community: Community, pk: int) -> Case:
     return first_or_not_found(cases_for(user=user, community=community).filter(pk=pk), _("No such mediation case."))
 
 
@@ -50,7 +51,7 @@ def case_detail(*, case: Case) -> dict[str, Any]:
     }
 
 
-def case_metadata(*, user: Any, community: Community) -> list[dict[str, Any]]:
+def case_metadata(*, user: Actor, community: Community) -> list[dict[str, Any]]:
     """For the community admin, who assigns mediators: no subject, summary, parties, notes or agreement."""
     if not rules.can_view_case_metadata(user, community):
         raise NotAllowed(_("Only the community admin may see the list of mediation cases."))
@@ -71,7 +72,7 @@ def case_metadata(*, user: Any, community: Community) -> list[dict[str, Any]]:
     return rows
 
 
-def statistics(*, user: Any, community: Community, since: dt.datetime | None = None) -> dict[str, Any]:
+def statistics(*, user: Actor, community: Community, since: dt.datetime | None = None) -> dict[str, Any]:
     """Aggregate counts only: by status, by kind, by month, and the share resolved."""
     if not rules.can_view_statistics(user, community):
         raise NotFound(_("No community has the code “%(code)s”.") % {"code": community.code})
@@ -100,14 +101,14 @@ def statistics(*, user: Any, community: Community, since: dt.datetime | None = N
 # --- for the forms on the case page and the admin's list ------------------------------------------------
 
 
-def team_for(*, user: Any, community: Community) -> QuerySet[Mediator]:
+def team_for(*, user: Actor, community: Community) -> QuerySet[Mediator]:
     """The community's active mediators, offered to the admin who assigns them (nobody else sees the team)."""
     if not rules.can_view_case_metadata(user, community):
         return Mediator.objects.none()
     return Mediator.objects.filter(community=community, active=True).select_related("user")
 
 
-def _for_assignment(model: type[Row], *, user: Any, community: Community, pk: int) -> Row:
+def _for_assignment(model: type[Row], *, user: Actor, community: Community, pk: int) -> Row:
     """One of the community's rows by number, for the admin who assigns mediators; anyone else finds nothing."""
     qs = model.objects.filter(community=community, pk=pk)
     return first_or_not_found(
@@ -115,11 +116,11 @@ def _for_assignment(model: type[Row], *, user: Any, community: Community, pk: in
     )
 
 
-def mediator_get(*, user: Any, community: Community, pk: int) -> Mediator:
+def mediator_get(*, user: Actor, community: Community, pk: int) -> Mediator:
     return _for_assignment(Mediator, user=user, community=community, pk=pk)
 
 
-def case_for_assignment(*, user: Any, community: Community, pk: int) -> Case:
+def case_for_assignment(*, user: Actor, community: Community, pk: int) -> Case:
     """A case by number for the admin, who assigns mediators without reading it."""
     return _for_assignment(Case, user=user, community=community, pk=pk)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from linli.accounts import rules as base
+from linli.accounts.models import User
 from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -73,7 +74,7 @@ def _residents(community: Community, ids: Iterable[int]) -> list[Resident]:
     return found
 
 
-def mediator_add(*, actor: Actor, community: Community, user: Any, team: str = "柿宜解") -> Mediator:
+def mediator_add(*, actor: Actor, community: Community, user: User, team: str = "柿宜解") -> Mediator:
     if not rules.can_manage_team(actor, community):
         raise NotAllowed(_("Only the community admin may change the mediation team."))
     if not base.can_view_community(user, community):

@@ -10,6 +10,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from linli.accounts.api_auth import AUTH
+from linli.accounts.types import Actor
 from linli.core.api import RowId
 from linli.core.errors import NotAllowed
 from linli.places.models import Street
@@ -146,7 +147,7 @@ def _fields(payload: NoticeIn) -> dict[str, Any]:
     }
 
 
-def _street_get(user: Any, code: str) -> Street:
+def _street_get(user: Actor, code: str) -> Street:
     return selectors.street_for_writer(user=user, code=code)
 
 

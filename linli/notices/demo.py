@@ -104,6 +104,7 @@ def _reads(ctx: DemoContext, notice: Notice, published: dt.datetime, is_urgent: 
     rows = NoticeRecipient.objects.filter(notice=notice)
     with_account = list(rows.filter(resident__user__isnull=False).order_by("pk")[:200].select_related("resident__user"))
     for r in rnd.sample(with_account, k=min(len(with_account), 12)):  # a dozen through the service, the rest below
+        assert r.resident.user is not None  # the rows with an account
         services.notice_read(
             actor=r.resident.user, notice=notice, now=published + dt.timedelta(hours=rnd.randint(1, 48))
         )

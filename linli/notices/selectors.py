@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.people.models import Resident, SensitiveTag
@@ -28,7 +29,7 @@ def _live(prefix: str = "") -> Q:
 # --- residents -----------------------------------------------------------------------------------------
 
 
-def my_notices(*, user: Any, unread: bool = False) -> QuerySet[NoticeRecipient]:
+def my_notices(*, user: Actor, unread: bool = False) -> QuerySet[NoticeRecipient]:
     """My live notices (or only the unread ones): pinned on top, then unread, then newest."""
     if not user.is_authenticated:
         return NoticeRecipient.objects.none()
@@ -46,7 +47,7 @@ def my_notices(*, user: Any, unread: bool = False) -> QuerySet[NoticeRecipient]:
     )
 
 
-def my_unread(*, user: Any, limit: int = 5) -> list[NoticeRecipient]:
+def my_unread(*, user: Actor, limit: int = 5) -> list[NoticeRecipient]:
     """For the home page: my unread live notices, urgent and pinned first."""
     if not user.is_authenticated:
         return []
@@ -57,7 +58,7 @@ def my_unread(*, user: Any, limit: int = 5) -> list[NoticeRecipient]:
     )
 
 
-def my_notice_get(*, user: Any, pk: int) -> NoticeRecipient:
+def my_notice_get(*, user: Actor, pk: int) -> NoticeRecipient:
     return first_or_not_found(
         my_notices(user=user).filter(notice_id=pk).select_related("notice__community", "notice__street"),
         _("No such notice."),
@@ -75,7 +76,7 @@ def _with_counts(qs: QuerySet[Notice], community: Community | None = None) -> Qu
     ).order_by(F("published_at").desc(nulls_first=True), "-pk")
 
 
-def notices_of_community(*, user: Any, community: Community) -> QuerySet[Notice]:
+def notices_of_community(*, user: Actor, community: Community) -> QuerySet[Notice]:
     """The community's own notices and the street's notices that reach it, with read counts among its residents."""
     if not rules.can_view_notices_of(user, community):
         raise NotAllowed(_("You may not see this community's notices."))
@@ -89,7 +90,7 @@ def notices_of_community(*, user: Any, community: Community) -> QuerySet[Notice]
     )
 
 
-def notices_of_street(*, user: Any, street: Street) -> QuerySet[Notice]:
+def notices_of_street(*, user: Actor, street: Street) -> QuerySet[Notice]:
     if not rules.can_write_for_street(user, street):
         raise NotAllowed(_("You may not see this street's notices."))
     return _with_counts(Notice.objects.filter(street=street, community__isnull=True)).select_related(
@@ -97,15 +98,15 @@ def notices_of_street(*, user: Any, street: Street) -> QuerySet[Notice]:
     )
 
 
-def notice_get(*, user: Any, community: Community, pk: int) -> Notice:
+def notice_get(*, user: Actor, community: Community, pk: int) -> Notice:
     return first_or_not_found(notices_of_community(user=user, community=community).filter(pk=pk), _("No such notice."))
 
 
-def street_notice_get(*, user: Any, street: Street, pk: int) -> Notice:
+def street_notice_get(*, user: Actor, street: Street, pk: int) -> Notice:
     return first_or_not_found(notices_of_street(user=user, street=street).filter(pk=pk), _("No such notice."))
 
 
-def read_report(*, user: Any, notice: Notice, community: Community) -> QuerySet[NoticeRecipient]:
+def read_report(*, user: Actor, notice: Notice, community: Community) -> QuerySet[NoticeRecipient]:
     """Every recipient in the community, unread first: who to reach."""
     if not rules.can_view_read_report(user, notice, community):
         raise NotAllowed(_("You may not see who has read this notice."))
@@ -122,7 +123,7 @@ def read_report(*, user: Any, notice: Notice, community: Community) -> QuerySet[
     )
 
 
-def unread_in_my_grids(*, user: Any, notice: Notice, community: Community) -> QuerySet[NoticeRecipient]:
+def unread_in_my_grids(*, user: Actor, notice: Notice, community: Community) -> QuerySet[NoticeRecipient]:
     """For a steward: who in their own grids has not opened this notice (to phone or visit)."""
     grids = rules.stewarded_grids(user, community)
     if not grids:
@@ -134,7 +135,7 @@ def unread_in_my_grids(*, user: Any, notice: Notice, community: Community) -> Qu
     )
 
 
-def urgent_for_steward(*, user: Any, community: Community) -> QuerySet[Notice]:
+def urgent_for_steward(*, user: Actor, community: Community) -> QuerySet[Notice]:
     """Live urgent notices with someone unread in the steward's grids, with that count."""
     grids = rules.stewarded_grids(user, community)
     if not grids:
@@ -151,7 +152,7 @@ def urgent_for_steward(*, user: Any, community: Community) -> QuerySet[Notice]:
 # --- lookups for the pages and the API --------------------------------------------------------------------
 
 
-def street_for_writer(*, user: Any, code: str) -> Street:
+def street_for_writer(*, user: Actor, code: str) -> Street:
     """A street whose notices the user writes; any other code is "not found"."""
     street = Street.objects.filter(code=code).first()
     if street is None or not rules.can_write_for_street(user, street):
@@ -163,7 +164,7 @@ def sms_preferred(*, resident: Resident | None) -> bool:
     return resident is not None and SmsPreference.objects.filter(resident=resident, by_sms=True).exists()
 
 
-def attachment_for(*, user: Any, notice_pk: int, file_id: int) -> NoticeAttachment:
+def attachment_for(*, user: Actor, notice_pk: int, file_id: int) -> NoticeAttachment:
     """An attachment the user may open: a live notice's recipient, its writers, the staff of a community it reaches."""
     item = NoticeAttachment.objects.filter(notice_id=notice_pk, pk=file_id).select_related("notice__community").first()
     if item is None or not _may_open_attachment(user, item.notice):
@@ -171,8 +172,8 @@ def attachment_for(*, user: Any, notice_pk: int, file_id: int) -> NoticeAttachme
     return item
 
 
-def _may_open_attachment(user: Any, notice: Notice) -> bool:
-    if notice.is_live() and NoticeRecipient.objects.filter(notice=notice, resident__user=user).exists():
+def _may_open_attachment(user: Actor, notice: Notice) -> bool:
+    if notice.is_live() and NoticeRecipient.objects.filter(notice=notice, resident__user=account_of(user)).exists():
         return True
     if rules.can_write_notice(user, notice):
         return True

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.uploads import files_removed_on_error
@@ -55,7 +56,7 @@ def _save_attachments(notice: Notice, attachments: list[CleanAttachment], saved:
 
 def notice_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     body: str,
     community: Community | None = None,
@@ -84,7 +85,7 @@ def notice_create(
         pinned=pinned,
         expires_at=expires_at,
         target_age_tiers=list(targets.age_tiers),
-        created_by=actor,
+        created_by=account_of(actor),
     )
     targets_check(actor=actor, notice=notice, targets=targets)
     with files_removed_on_error() as saved, transaction.atomic():
@@ -102,7 +103,7 @@ def notice_create(
 
 def notice_update(
     *,
-    actor: Any,
+    actor: Actor,
     notice: Notice,
     title: str,
     body: str,
@@ -136,7 +137,7 @@ def notice_update(
     return locked
 
 
-def notice_attach(*, actor: Any, notice: Notice, attachments: list[CleanAttachment]) -> list[NoticeAttachment]:
+def notice_attach(*, actor: Actor, notice: Notice, attachments: list[CleanAttachment]) -> list[NoticeAttachment]:
     """Add images or PDFs to a notice not yet published."""
     if not rules.can_write_notice(actor, notice):
         raise NotAllowed(_("You may not change this notice."))
@@ -151,7 +152,7 @@ def notice_attach(*, actor: Any, notice: Notice, attachments: list[CleanAttachme
     return list(locked.attachments.order_by("-id")[: len(attachments)])[::-1]
 
 
-def _publish(notice: Notice, now: dt.datetime, *, actor: Any, via: str = "service") -> None:
+def _publish(notice: Notice, now: dt.datetime, *, actor: "Actor | None", via: str = "service") -> None:
     """Fix the recipients, mark published, audit, and queue the urgent SMS for after the commit. Inside a
     transaction."""
     before = _fields(notice)
@@ -179,7 +180,7 @@ def _publish(notice: Notice, now: dt.datetime, *, actor: Any, via: str = "servic
 
 
 def notice_publish(
-    *, actor: Any, notice: Notice, publish_at: dt.datetime | None = None, now: dt.datetime | None = None
+    *, actor: Actor, notice: Notice, publish_at: dt.datetime | None = None, now: dt.datetime | None = None
 ) -> Notice:
     """Publish now, or schedule for `publish_at` (the periodic job publishes it then). `now` is for the demo."""
     if not rules.can_write_notice(actor, notice):
@@ -201,7 +202,7 @@ def notice_publish(
     return locked
 
 
-def notice_withdraw(*, actor: Any, notice: Notice) -> Notice:
+def notice_withdraw(*, actor: Actor, notice: Notice) -> Notice:
     if not rules.can_write_notice(actor, notice):
         raise NotAllowed(_("You may not withdraw this notice."))
     with transaction.atomic():
@@ -215,7 +216,7 @@ def notice_withdraw(*, actor: Any, notice: Notice) -> Notice:
     return locked
 
 
-def notice_read(*, actor: Any, notice: Notice, now: dt.datetime | None = None) -> NoticeRecipient:
+def notice_read(*, actor: Actor, notice: Notice, now: dt.datetime | None = None) -> NoticeRecipient:
     """The resident opens the notice: the first time is the read receipt."""
     recipient = (
         NoticeRecipient.objects.filter(notice=notice, resident__user=actor).select_related("notice").first()
@@ -231,7 +232,7 @@ def notice_read(*, actor: Any, notice: Notice, now: dt.datetime | None = None) -
     return recipient
 
 
-def sms_preference_set(*, actor: Any, resident: Resident, by_sms: bool) -> SmsPreference:
+def sms_preference_set(*, actor: Actor, resident: Resident, by_sms: bool) -> SmsPreference:
     if resident.user_id != actor.pk:
         raise NotAllowed(_("You may only set your own preference."))
     with transaction.atomic():

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotAllowed
 from linli.people.ages import TIER_BOUNDS, AgeTier, born_on_or_before_for_age
 from linli.people.models import Resident, SensitiveTag
@@ -70,7 +71,7 @@ class NoticeTargets:
         }
 
 
-def targets_check(*, actor: Any, notice: Issuer, targets: NoticeTargets) -> None:
+def targets_check(*, actor: Actor, notice: Issuer, targets: NoticeTargets) -> None:
     """Refuse targets outside the issuer, unknown age tiers, and sensitive tags the author may not see."""
     unknown = [t for t in targets.age_tiers if t not in AgeTier.values]
     if unknown:

@@ -3,7 +3,6 @@ unread. Every row is read through `selectors`, scoped to the user."""
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from linli.accounts.types import Actor
 from linli.core.buttons import button, buttons_on
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.people.selectors import resident_of_user
@@ -83,7 +83,7 @@ def attachment(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
 # --- staff ---------------------------------------------------------------------------------------------
 
 
-def _street_get(user: Any, code: str) -> Street:
+def _street_get(user: Actor, code: str) -> Street:
     return selectors.street_for_writer(user=user, code=code)
 
 

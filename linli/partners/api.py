@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 from ninja import Field, Query, Router, Status
 
 from linli.accounts.api_auth import AUTH
+from linli.accounts.types import Actor
 from linli.core.api import Page, page_of
 from linli.core.errors import NotFound
 from linli.people.selectors import resident_get
@@ -42,7 +43,7 @@ router = Router(tags=["partners"], auth=AUTH)
 BASE = "/communities/{code}"
 
 
-def partner_out(p: Partner, *, user: Any) -> dict[str, Any]:
+def partner_out(p: Partner, *, user: Actor) -> dict[str, Any]:
     staff = rules.can_see_contacts(user, p.community)
     return {
         "id": p.pk,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.accounts.types import Actor
 from linli.accounts.validators import mobile_validator
 from linli.core.errors import DomainError
 from linli.core.scenarios import Scenario
@@ -50,7 +51,7 @@ class PartnerForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, user: Any, community: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, community: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.community = community

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
+from linli.accounts.types import Actor
 from linli.core.counting import count_by
 from linli.core.errors import NotFound
 from linli.core.lookup import first_or_not_found
@@ -18,12 +19,12 @@ from . import rules
 from .models import Contribution, Pairing, Partner, PartnerKind, Project
 
 
-def _visible(user: Any, community: Community) -> None:
+def _visible(user: Actor, community: Community) -> None:
     if not rules.can_view_partners(user, community):
         raise NotFound(_("No such community."))
 
 
-def contact_mobile(*, user: Any, partner: Partner) -> str:
+def contact_mobile(*, user: Actor, partner: Partner) -> str:
     """The partner's contact number as this user may see it: in full for the community's staff, else masked."""
     if not partner.contact_mobile or rules.can_see_contacts(user, partner.community):
         return partner.contact_mobile
@@ -32,7 +33,7 @@ def contact_mobile(*, user: Any, partner: Partner) -> str:
 
 def partners_of(
     *,
-    user: Any,
+    user: Actor,
     community: Community,
     kind: str = "",
     active: bool | None = True,
@@ -60,34 +61,34 @@ def partners_of(
     return qs.annotate(projects=Count("led_projects", distinct=True)).order_by("name")
 
 
-def members_of(*, user: Any, partner: Partner) -> QuerySet[User]:
+def members_of(*, user: Actor, partner: Partner) -> QuerySet[User]:
     """The accounts acting for a partner."""
     _visible(user, partner.community)
     return partner.members.order_by("display_name", "mobile")
 
 
-def project_partner_choices(*, user: Any, project: Project) -> QuerySet[Partner]:
+def project_partner_choices(*, user: Actor, project: Project) -> QuerySet[Partner]:
     """Partners a project may name as co-partners: the active ones, and any it already names."""
     return partners_of(user=user, community=project.community, active=None).filter(
         Q(active=True) | Q(pk__in=project.co_partners.all())
     )
 
 
-def project_contributors(*, user: Any, project: Project) -> QuerySet[Partner]:
+def project_contributors(*, user: Actor, project: Project) -> QuerySet[Partner]:
     """Partners who may contribute to a project: its lead and its co-partners."""
     return partners_of(user=user, community=project.community, active=None).filter(
         Q(pk=project.lead_id) | Q(pk__in=project.co_partners.all())
     )
 
 
-def kind_counts(*, user: Any, community: Community) -> list[tuple[str, str, int]]:
+def kind_counts(*, user: Actor, community: Community) -> list[tuple[str, str, int]]:
     """Active partners per kind of partnership: (value, label, count), every kind listed."""
     _visible(user, community)
     counts = count_by(Partner.objects.filter(community=community, active=True), "kind")
     return [(value, str(label), counts.get(value, 0)) for value, label in PartnerKind.choices]
 
 
-def partner_get(*, user: Any, community: Community, pk: int) -> Partner:
+def partner_get(*, user: Actor, community: Community, pk: int) -> Partner:
     _visible(user, community)
     return first_or_not_found(
         Partner.objects.filter(community=community, pk=pk).select_related("resident"),
@@ -97,7 +98,7 @@ def partner_get(*, user: Any, community: Community, pk: int) -> Partner:
 
 def projects_of(
     *,
-    user: Any,
+    user: Actor,
     community: Community,
     scenario: str = "",
     status: str = "",
@@ -124,7 +125,7 @@ def projects_of(
     )
 
 
-def project_get(*, user: Any, community: Community, pk: int) -> Project:
+def project_get(*, user: Actor, community: Community, pk: int) -> Project:
     _visible(user, community)
     project = (
         Project.objects.filter(community=community, pk=pk)
@@ -156,7 +157,7 @@ def pairings_of(*, community: Community, current: bool = True, partner: Partner 
     return qs.filter(until__isnull=True) if current else qs
 
 
-def pairing_get(*, user: Any, community: Community, pk: int) -> Pairing:
+def pairing_get(*, user: Actor, community: Community, pk: int) -> Pairing:
     _visible(user, community)
     return first_or_not_found(
         Pairing.objects.filter(community=community, pk=pk).select_related("partner"),
@@ -215,7 +216,7 @@ def contributions_by_partner(*, partner: Partner) -> list[KindTotal]:
 # --- the street's view ---------------------------------------------------------------------------------
 
 
-def street_get(*, user: Any, code: str) -> Street:
+def street_get(*, user: Actor, code: str) -> Street:
     street = Street.objects.filter(code=code).first()
     if street is None or not rules.can_view_street_partners(user, street):
         raise NotFound(_("No street has the code “%(code)s”.") % {"code": code})
@@ -233,7 +234,7 @@ class CommunityPartners:
     by_kind: list[KindTotal] = field(default_factory=list)
 
 
-def street_overview(*, user: Any, street: Street) -> list[CommunityPartners]:
+def street_overview(*, user: Actor, street: Street) -> list[CommunityPartners]:
     """Each community of the street: active partners, current pairings, projects, people served, contributions
     by kind. A handful of grouped queries whatever the number of communities."""
     if not rules.can_view_street_partners(user, street):
@@ -297,7 +298,7 @@ def street_totals(rows: list[CommunityPartners]) -> list[KindTotal]:
 # --- resolving people for the forms --------------------------------------------------------------------
 
 
-def residents_by_mobile(*, user: Any, community: Community, mobile: str) -> list[Any]:
+def residents_by_mobile(*, user: Actor, community: Community, mobile: str) -> list[Any]:
     """Residents of the community with this number, read through the people domain's own rule."""
     from linli.people.selectors import residents_for
 

@@ -12,6 +12,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from linli.accounts.api_auth import AUTH
+from linli.accounts.types import Actor
 from linli.core.errors import NotFound
 from linli.core.uploads import upload_read
 from linli.ledger import selectors as ledger_selectors
@@ -259,7 +260,7 @@ def _my_resident(request: HttpRequest) -> Any:
     return resident
 
 
-def balance_out(user: Any, resident: Any) -> dict[str, Any]:
+def balance_out(user: Actor, resident: Any) -> dict[str, Any]:
     policy = selectors.stored_value_policy(resident.community)
     held = selectors.stored_balance(resident)
     return {
@@ -357,7 +358,7 @@ def _at_counter(request: HttpRequest, code: str, who: str) -> Resident:
     return selectors.resident_at_counter(user=request.user, community=community, who=who)
 
 
-def policy_out(user: Any, community: Any) -> dict[str, Any]:
+def policy_out(user: Actor, community: Any) -> dict[str, Any]:
     policy = selectors.stored_value_policy_get(user=user, community=community)
     totals = selectors.stored_value_totals(user=user, community=community)
     return {

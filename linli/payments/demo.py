@@ -47,6 +47,7 @@ def build(ctx: DemoContext) -> None:
         for i, resident in enumerate(payers[:ONLINE]):
             when = start + dt.timedelta(minutes=23 * i)
             product = products[ctx.random.randrange(len(products))]
+            assert resident.user is not None  # the payers with an account
             payment = services.payment_start(actor=resident.user, resident=resident, product=product, now=when)
             trade = gateway.payer_confirm(out_trade_no=payment.out_trade_no, now=when + dt.timedelta(minutes=1))
             body, headers = gateway.notification_of(trade, "TRANSACTION.SUCCESS")

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotFound
 from linli.facilities import rules as facility_rules
 from linli.facilities import services as facility_services
@@ -82,7 +83,7 @@ def statuses_of(model: type[models.Model]) -> Callable[[list[int]], dict[int, st
 def payable_subject(
     model: type[Subject],
     subject_id: int,
-    actor: Any,
+    actor: Actor,
     *,
     related: tuple[str, ...],
     missing: str,
@@ -124,7 +125,7 @@ def handler_for(purpose: str) -> PurposeHandler:
 # --- bookings with a fee ------------------------------------------------------------------------------------
 
 
-def _booking_due(booking_id: int, actor: Any) -> Due:
+def _booking_due(booking_id: int, actor: Actor) -> Due:
     booking, payer = payable_subject(
         Booking, booking_id, actor, related=("slot__service__facility",), missing=_("No such booking.")
     )

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import User
+from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed, NotFound
 from linli.ledger.models import Account, AccountKind, Entry, Merchant, Product, Unit
 from linli.ledger.reasons import reasons_for
@@ -24,7 +26,7 @@ from .providers import COUNTER
 from .providers.statement import day_bounds
 
 
-def payment_get(*, user: Any, out_trade_no: str) -> Payment:
+def payment_get(*, user: Actor, out_trade_no: str) -> Payment:
     payment = (
         Payment.objects.select_related("payer__community", "community", "product__merchant", "order")
         .filter(out_trade_no=out_trade_no)
@@ -36,7 +38,7 @@ def payment_get(*, user: Any, out_trade_no: str) -> Payment:
     return payment
 
 
-def payments_of_payer(*, user: Any, resident: Any) -> QuerySet[Payment]:
+def payments_of_payer(*, user: Actor, resident: Any) -> QuerySet[Payment]:
     if not rules.can_pay_for(user, resident):
         raise NotFound(_("No such resident."))
     return Payment.objects.filter(payer=resident).select_related("product", "order")
@@ -67,7 +69,7 @@ class Cashup:
         return [(str(labels[m]), self.taken[m]) for m in (Method.CASH, Method.CARD, Method.SCANNED) if m in self.taken]
 
 
-def cashup(*, user: Any, community: Community, operator: Any, day: dt.date) -> Cashup:
+def cashup(*, user: Actor, community: Community, operator: User, day: dt.date) -> Cashup:
     if not rules.can_see_cashup(user, community, operator):
         raise NotAllowed(_("You may see only your own cash-up."))
     start, end = day_bounds(day)
@@ -97,20 +99,20 @@ def cashup(*, user: Any, community: Community, operator: Any, day: dt.date) -> C
     return Cashup(day=day, payments=payments, refunds=refunds, taken=dict(taken), returned=returned)
 
 
-def reconciliations(*, user: Any, community: Community) -> QuerySet[Reconciliation]:
+def reconciliations(*, user: Actor, community: Community) -> QuerySet[Reconciliation]:
     if not rules.can_reconcile(user, community):
         raise NotFound(_("No such page."))
     return Reconciliation.objects.filter(community=community).prefetch_related("differences")
 
 
-def reconciliation_get(*, user: Any, community: Community, pk: int) -> Reconciliation:
+def reconciliation_get(*, user: Actor, community: Community, pk: int) -> Reconciliation:
     recon = reconciliations(user=user, community=community).filter(pk=pk).first()
     if recon is None:
         raise NotFound(_("No such reconciliation."))
     return recon
 
 
-def counter_products(*, user: Any, community: Community) -> QuerySet[Product]:
+def counter_products(*, user: Actor, community: Community) -> QuerySet[Product]:
     """What the counter sells with a yuan price: the community's products on sale."""
     if not rules.can_take_at_counter(user, community):
         raise NotAllowed(_("Only the service desk may take payments at the counter."))
@@ -123,7 +125,7 @@ def counter_products(*, user: Any, community: Community) -> QuerySet[Product]:
     )
 
 
-def resident_at_counter(*, user: Any, community: Community, who: str) -> Resident:
+def resident_at_counter(*, user: Actor, community: Community, who: str) -> Resident:
     """The resident standing at the counter, by mobile number or by full name (when only one has it)."""
     if not rules.can_take_at_counter(user, community):
         raise NotAllowed(_("Only the service desk may take payments at the counter."))
@@ -139,7 +141,7 @@ def resident_at_counter(*, user: Any, community: Community, who: str) -> Residen
     return matches[0]
 
 
-def operator_get(*, user: Any, community: Community, pk: int | None) -> Any:
+def operator_get(*, user: Actor, community: Community, pk: int | None) -> Any:
     """Whose cash-up to show: one's own, or (for who keeps the books) an operator's of this community."""
     if pk is None or pk == user.pk:
         return user
@@ -151,7 +153,7 @@ def operator_get(*, user: Any, community: Community, pk: int | None) -> Any:
     return operator
 
 
-def counter_product_get(*, user: Any, community: Community, pk: int) -> Product:
+def counter_product_get(*, user: Actor, community: Community, pk: int) -> Product:
     product = counter_products(user=user, community=community).filter(pk=pk).first()
     if product is None:
         raise NotFound(_("This product is not sold at the counter."), field="product")
@@ -171,7 +173,7 @@ def stored_value_policy(community: Community) -> StoredValuePolicy:
     return policy if policy is not None else StoredValuePolicy(community=community, enabled=False, limit_fen=0)
 
 
-def stored_value_policy_get(*, user: Any, community: Community) -> StoredValuePolicy:
+def stored_value_policy_get(*, user: Actor, community: Community) -> StoredValuePolicy:
     if not rules.can_set_stored_value(user, community):
         raise NotFound(_("No such page."))
     return stored_value_policy(community)
@@ -190,7 +192,7 @@ class StoredValueTotals:
     total_fen: int
 
 
-def stored_value_totals(*, user: Any, community: Community) -> StoredValueTotals:
+def stored_value_totals(*, user: Actor, community: Community) -> StoredValueTotals:
     if not rules.can_set_stored_value(user, community):
         raise NotFound(_("No such page."))
     rows = Account.objects.filter(
@@ -233,7 +235,7 @@ class BalanceLine:
     transaction_id: int
 
 
-def stored_value_history(*, user: Any, resident: Resident) -> list[BalanceLine]:
+def stored_value_history(*, user: Actor, resident: Resident) -> list[BalanceLine]:
     """The lines of the resident's yuan balance, newest first (at most 200)."""
     if not rules.can_pay_for(user, resident):
         raise NotFound(_("No such resident."))

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.ledger import selectors as ledger_selectors
@@ -58,14 +59,14 @@ def _notify_url(provider: str) -> str:
     return reverse("payments:notify", args=[provider])
 
 
-def payer_checks(*, actor: Any, payer: Resident) -> None:
+def payer_checks(*, actor: Actor, payer: Resident) -> None:
     """What a payment a resident makes online needs: the right to pay for the payer, who still lives here."""
     if not rules.can_pay_for(actor, payer):
         raise NotAllowed(_("You may not pay for this resident."))
     ensure_current(payer)
 
 
-def online_open(payment: Payment, *, actor: Any, now: dt.datetime, trade_prefix: str) -> Payment:
+def online_open(payment: Payment, *, actor: Actor, now: dt.datetime, trade_prefix: str) -> Payment:
     """Record a payment (unsaved, saying who pays for what) to be made online and ask the provider for its prepay
     order (its QR code or redirect), in one transaction: a provider that does not answer leaves nothing behind. A
     duplicate raises `IntegrityError`, with a caller's own transaction still usable."""
@@ -73,7 +74,7 @@ def online_open(payment: Payment, *, actor: Any, now: dt.datetime, trade_prefix:
     payment.provider = provider.name
     payment.method = Method.ONLINE
     payment.out_trade_no = _trade_no(trade_prefix, now)
-    payment.created_by = actor
+    payment.created_by = account_of(actor)
     payment.created_at = now
     with transaction.atomic():
         payment.save(force_insert=True)
@@ -81,7 +82,7 @@ def online_open(payment: Payment, *, actor: Any, now: dt.datetime, trade_prefix:
     return payment
 
 
-def _prepay(payment: Payment, provider: Any, *, actor: Any, now: dt.datetime) -> None:
+def _prepay(payment: Payment, provider: Any, *, actor: Actor, now: dt.datetime) -> None:
     try:
         prepay = provider.prepay(
             mch_id=payment.community.code,
@@ -137,7 +138,7 @@ def _order_payment(resident: Resident, product: Product, quantity: int, **how: A
 
 
 def payment_start(
-    *, actor: Any, resident: Resident, product: Product, quantity: int = 1, now: dt.datetime | None = None
+    *, actor: Actor, resident: Resident, product: Product, quantity: int = 1, now: dt.datetime | None = None
 ) -> Payment:
     """Prepay a 街坊汇 order's yuan part with the online provider: the amount is the product's price times the
     quantity, as the server reads them (never an amount sent by the browser). Returns the payment awaiting the
@@ -151,7 +152,7 @@ def payment_start(
 
 def counter_take(
     *,
-    actor: Any,
+    actor: Actor,
     resident: Resident,
     product: Product,
     quantity: int = 1,
@@ -171,7 +172,7 @@ def counter_take(
         )
 
 
-def counter_checks(*, actor: Any, community: Community, payer: Resident, method: str) -> None:
+def counter_checks(*, actor: Actor, community: Community, payer: Resident, method: str) -> None:
     """What every payment taken at the service counter needs: the front desk's right, a method the counter takes
     and a payer who still lives here."""
     if not rules.can_take_at_counter(actor, community):
@@ -187,7 +188,7 @@ def lock_receipts(community: Community) -> None:
     Community.objects.select_for_update().filter(pk=community.pk).values_list("pk").first()
 
 
-def counter_record(payment: Payment, *, actor: Any, now: dt.datetime, trade_prefix: str) -> Payment:
+def counter_record(payment: Payment, *, actor: Actor, now: dt.datetime, trade_prefix: str) -> Payment:
     """Record a payment (unsaved, saying who pays for what and how) taken at the counter with the day's next
     receipt number (`lock_receipts` held by the caller) and book it at once: cash in hand is paid when written."""
     prefix = f"{timezone.localtime(now):%Y%m%d}-"
@@ -195,7 +196,7 @@ def counter_record(payment: Payment, *, actor: Any, now: dt.datetime, trade_pref
     payment.provider = COUNTER
     payment.out_trade_no = _trade_no(trade_prefix, now)
     payment.receipt_no = f"{prefix}{n:04d}"
-    payment.created_by = actor
+    payment.created_by = account_of(actor)
     payment.created_at = now
     payment.save(force_insert=True)
     audit_record(actor=actor, action="payment.counter", instance=payment, after=snapshot(payment))
@@ -204,7 +205,12 @@ def counter_record(payment: Payment, *, actor: Any, now: dt.datetime, trade_pref
 
 
 def _book(
-    payment: Payment, *, actor: Any, now: dt.datetime, provider_trade_no: str, paid_at: dt.datetime | None = None
+    payment: Payment,
+    *,
+    actor: "Actor | None",
+    now: dt.datetime,
+    provider_trade_no: str,
+    paid_at: dt.datetime | None = None,
 ) -> None:
     """The payment (locked by the caller) has arrived: credit the payer and place what it pays for."""
     was_closed = payment.status == Payment.Status.CLOSED
@@ -304,7 +310,7 @@ def _topup_refusal(payment: Payment) -> str:
     return ""
 
 
-def _refund(payment: Payment, *, amount: int, reason: str, actor: Any, now: dt.datetime) -> Refund:
+def _refund(payment: Payment, *, amount: int, reason: str, actor: "Actor | None", now: dt.datetime) -> Refund:
     """Send `amount` of a paid payment (locked by the caller) back through its provider."""
     if payment.status not in PAID_STATES or amount <= 0 or payment.refunded_fen + amount > payment.amount_fen:
         raise Conflict(_("This payment cannot be refunded by that amount."), code="not_refundable")
@@ -328,7 +334,7 @@ def _refund(payment: Payment, *, amount: int, reason: str, actor: Any, now: dt.d
         amount_fen=amount,
         reason=reason[:200],
         transaction=txn,
-        created_by=actor,
+        created_by=account_of(actor),
         created_at=now,
     )
     before = snapshot(payment)
@@ -360,7 +366,7 @@ def _refund(payment: Payment, *, amount: int, reason: str, actor: Any, now: dt.d
     return refund
 
 
-def order_refunded(*, order: Order, actor: Any, now: dt.datetime | None = None) -> None:
+def order_refunded(*, order: Order, actor: Actor, now: dt.datetime | None = None) -> None:
     """The ledger's hook, inside `order_refund`'s transaction: the order's yuan is back on the payer's account,
     so send it back through the provider it came from."""
     if not order.fen:
@@ -373,7 +379,7 @@ def order_refunded(*, order: Order, actor: Any, now: dt.datetime | None = None) 
         _refund(payment, amount=amount, reason=_("Order cancelled"), actor=actor, now=now or timezone.now())
 
 
-def _refused(provider: str, reason: str, body: bytes, actor: Any = None) -> None:
+def _refused(provider: str, reason: str, body: bytes, actor: "Actor | None" = None) -> None:
     """Log a refused notification: in the log, and in the audit log in a transaction of its own (the caller's
     refusal rolls nothing of it back)."""
     logger.warning("payment notification refused (%s): %s", provider, reason)
@@ -454,7 +460,7 @@ def _lock_subject(out_trade_no: str) -> None:
         HANDLERS[found[0]].lock(found[1])
 
 
-def payment_check(*, actor: Any, payment: Payment, now: dt.datetime | None = None) -> Payment:
+def payment_check(*, actor: Actor, payment: Payment, now: dt.datetime | None = None) -> Payment:
     """Ask the provider where an awaited payment stands (the notification may be late, or lost) and book it if
     it was paid: the provider's answer, not the browser's, decides."""
     if not rules.can_see_payment(actor, payment):
@@ -483,7 +489,7 @@ def payment_check(*, actor: Any, payment: Payment, now: dt.datetime | None = Non
     return payment
 
 
-def payment_cancel(*, actor: Any, payment: Payment, now: dt.datetime | None = None) -> Payment:
+def payment_cancel(*, actor: Actor, payment: Payment, now: dt.datetime | None = None) -> Payment:
     """Give up a payment not made yet: the provider closes the trade first, so that it can no longer be paid;
     if it was paid meanwhile, the cancel is refused and the payment is booked when its notification comes."""
     if not rules.can_cancel_payment(actor, payment):
@@ -518,7 +524,7 @@ def _live_payment(purpose: str, subject_id: int) -> Payment | None:
     )
 
 
-def _close_unpaid(payment: Payment, *, actor: Any, now: dt.datetime, if_paid: str = "") -> None:
+def _close_unpaid(payment: Payment, *, actor: "Actor | None", now: dt.datetime, if_paid: str = "") -> None:
     """Close a payment (locked by the caller) not made yet, the provider first; `Conflict` (saying `if_paid`, or
     to try again) if it was paid."""
     try:
@@ -552,7 +558,7 @@ def _subject_payment(purpose: str, subject_id: int, due: Due, **how: Any) -> Pay
     )
 
 
-def subject_payment_start(*, actor: Any, purpose: str, subject_id: int, now: dt.datetime | None = None) -> Payment:
+def subject_payment_start(*, actor: Actor, purpose: str, subject_id: int, now: dt.datetime | None = None) -> Payment:
     """Prepay a booking's, class's or meal's fee with the online provider, for the amount the record says. If a
     payment for it is already awaited, that one is returned (one QR code, not two)."""
     handler = handler_for(purpose)
@@ -573,7 +579,7 @@ def subject_payment_start(*, actor: Any, purpose: str, subject_id: int, now: dt.
 
 
 def subject_counter_take(
-    *, actor: Any, purpose: str, subject_id: int, method: str = Method.CASH, now: dt.datetime | None = None
+    *, actor: Actor, purpose: str, subject_id: int, method: str = Method.CASH, now: dt.datetime | None = None
 ) -> Payment:
     """The front desk takes a booking's, class's or meal's fee at the counter (cash, card, scanned code) with a
     receipt number; a QR payment the resident opened and did not make is closed first."""
@@ -598,7 +604,13 @@ def subject_counter_take(
 
 
 def subject_cancelled(
-    *, purpose: str, subject_id: int, actor: Any, now: dt.datetime, reason: str, refund_fen: int | None = None
+    *,
+    purpose: str,
+    subject_id: int,
+    actor: "Actor | None",
+    now: dt.datetime,
+    reason: str,
+    refund_fen: int | None = None,
 ) -> Payment | None:
     """What a payment paid for is being cancelled (called inside the cancel's transaction, the subject locked): an
     unpaid payment is closed (refused with `Conflict` if it went through meanwhile, so that nothing changes), a
@@ -628,7 +640,7 @@ def subject_cancelled(
     return payment
 
 
-def booking_cancelled(*, booking: Any, actor: Any, now: dt.datetime, reason: str) -> None:
+def booking_cancelled(*, booking: Any, actor: Actor, now: dt.datetime, reason: str) -> None:
     """The facilities hook in `booking_cancel` and a slot's cancel: the fee goes back in full (residents may cancel
     only before the service's deadline; later, only the front desk or the community cancels, for them)."""
     subject_cancelled(purpose=Purpose.BOOKING, subject_id=booking.pk, actor=actor, now=now, reason=reason)
@@ -643,7 +655,7 @@ def booking_pay_url(booking: Any) -> str:
 
 def reconciliation_import(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     provider: str,
     day: dt.date,
@@ -694,7 +706,7 @@ def reconciliation_import(
                     day=day,
                     lines=len(lines),
                     matched=0,
-                    created_by=actor,
+                    created_by=account_of(actor),
                     created_at=now,
                 )
         except IntegrityError:
@@ -750,7 +762,7 @@ def reconciliation_import(
     return recon
 
 
-def statement_fetch(*, actor: Any, community: Community, provider: str, day: dt.date) -> bytes:
+def statement_fetch(*, actor: Actor, community: Community, provider: str, day: dt.date) -> bytes:
     """Download the provider's statement of `day` for this community (its merchant number is the community code)."""
     if not rules.can_reconcile(actor, community):
         raise NotAllowed(_("You may not reconcile this community's payments."))

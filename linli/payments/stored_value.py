@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.ledger import services as ledger
@@ -30,7 +31,7 @@ from .services import PAID_STATES, _refund, counter_checks, counter_record, lock
 
 
 def stored_value_policy_set(
-    *, actor: Any, community: Community, enabled: bool, limit_fen: int, now: dt.datetime | None = None
+    *, actor: Actor, community: Community, enabled: bool, limit_fen: int, now: dt.datetime | None = None
 ) -> StoredValuePolicy:
     """Allow or stop top-ups in a community and set the most one resident may hold. Balances already held stay
     (they can be spent and withdrawn); a lower limit only refuses further top-ups."""
@@ -53,7 +54,7 @@ def stored_value_policy_set(
         before = snapshot(policy)
         policy.enabled = bool(enabled)
         policy.limit_fen = limit_fen
-        policy.updated_by = actor
+        policy.updated_by = account_of(actor)
         policy.updated_at = now or timezone.now()
         policy.save()
         audit_record(
@@ -98,7 +99,7 @@ def _topup_payment(resident: Resident, amount_fen: int, **how: Any) -> Payment:
     )
 
 
-def topup_start(*, actor: Any, resident: Resident, amount_fen: int, now: dt.datetime | None = None) -> Payment:
+def topup_start(*, actor: Actor, resident: Resident, amount_fen: int, now: dt.datetime | None = None) -> Payment:
     """Open an online top-up with the provider; the balance grows when the provider's notification arrives (and
     the top-up is refunded then if the balance would go over the limit meanwhile)."""
     payer_checks(actor=actor, payer=resident)
@@ -107,7 +108,7 @@ def topup_start(*, actor: Any, resident: Resident, amount_fen: int, now: dt.date
 
 
 def topup_at_counter(
-    *, actor: Any, resident: Resident, amount_fen: int, method: str = Method.CASH, now: dt.datetime | None = None
+    *, actor: Actor, resident: Resident, amount_fen: int, method: str = Method.CASH, now: dt.datetime | None = None
 ) -> Payment:
     """The front desk takes a top-up (cash, card, scanned code) with a receipt; the balance grows at once. Over
     the limit it is refused and nothing is recorded."""
@@ -126,7 +127,7 @@ def topup_at_counter(
 
 def balance_withdraw(
     *,
-    actor: Any,
+    actor: Actor,
     resident: Resident,
     amount_fen: int | None = None,
     at_counter: bool = False,

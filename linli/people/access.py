@@ -6,29 +6,29 @@ and whether or not what was asked for exists. The status stays the page's own (4
 tells a stranger about the community's existence does not change."""
 
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules as base
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import DomainError, VerifyFirst
 
 from .models import Resident
 
 
-def is_verified(user: Any) -> bool:
+def is_verified(user: Actor) -> bool:
     """Bound to a resident on the register (cached on the account for the request)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if "_linli_verified" not in user.__dict__:
         known = user.__dict__.get("_linli_own_profile")  # the resident record, if the rules read it already
-        user.__dict__["_linli_verified"] = known is not None or Resident.objects.filter(user=user).exists()
+        user.__dict__["_linli_verified"] = known is not None or Resident.objects.filter(user=account_of(user)).exists()
     return bool(user.__dict__["_linli_verified"])
 
 
-def needs_verification(user: Any) -> bool:
+def needs_verification(user: Actor) -> bool:
     """Signed in, not a verified resident, holding no role anywhere."""
     if not getattr(user, "is_authenticated", False) or is_verified(user):
         return False

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts import rules
 from linli.accounts.admin_mixins import AuditedAdmin, CommunityScopedAdmin, staff_community_ids
+from linli.accounts.types import Actor
 from linli.places.models import Community
 
 from .models import Resident, SensitiveTag
@@ -34,7 +35,7 @@ class ResidentAdmin(CommunityScopedAdmin):
     exclude = ("id_number_encrypted", "id_number_digest")
     raw_id_fields = ("household", "user")
 
-    def _scope(self, user: Any) -> Q:
+    def _scope(self, user: Actor) -> Q:
         if rules.access_for(user).superuser:
             return Q()
         return Q(community__in=staff_community_ids(user))

@@ -5,7 +5,8 @@ the register record is anonymised; each keeps its records and clears only the co
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+
+from linli.accounts.models import User
 
 from .models import Resident
 
@@ -19,7 +20,7 @@ class Person:
     """Who is being erased, as their records may spell them: the register name, every mobile number known."""
 
     resident: Resident
-    account: Any
+    account: User | None
     name: str
     mobiles: tuple[str, ...]
 
@@ -42,7 +43,7 @@ def erasure_hook_register(name: str, hook: ErasureHook) -> None:
     _HOOKS[name] = hook
 
 
-def erasure_hooks_run(*, resident: Resident, account: Any, mobiles: Iterable[str]) -> dict[str, int]:
+def erasure_hooks_run(*, resident: Resident, account: User | None, mobiles: Iterable[str]) -> dict[str, int]:
     person = Person(
         resident=resident,
         account=account,

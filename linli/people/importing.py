@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
+from linli.accounts.types import Actor
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record, audit_row
 from linli.core import crypto
@@ -107,7 +108,7 @@ class Plan:
         return [o for o in self.outcomes if o.outcome == "refused"]
 
 
-def check_may_import(actor: Any, community: Community) -> None:
+def check_may_import(actor: "Actor | None", community: Community) -> None:
     if actor is not None and not rules.can_edit_residents(actor, community):
         raise NotAllowed(_("You may not import the register of this community."))
 
@@ -167,7 +168,7 @@ class _Places:
 
 def register_plan(
     *,
-    actor: Any,
+    actor: "Actor | None",
     community: Community,
     content: bytes,
     file_name: str,
@@ -306,7 +307,9 @@ def _audit_values(values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def register_apply(*, actor: Any, plan: Plan, progress: Progress | None = None, via: str = "import") -> dict[str, int]:
+def register_apply(
+    *, actor: "Actor | None", plan: Plan, progress: Progress | None = None, via: str = "import"
+) -> dict[str, int]:
     """Write what the plan says; returns the counts."""
     community = plan.community
     check_may_import(actor, community)
@@ -337,7 +340,7 @@ def register_apply(*, actor: Any, plan: Plan, progress: Progress | None = None, 
 
 
 def _write_chunk(
-    actor: Any,
+    actor: "Actor | None",
     community: Community,
     chunk: list[Outcome],
     ids: dict[Any, int],

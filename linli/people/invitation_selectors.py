@@ -2,7 +2,6 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules as base
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.places.models import Building, Community
 
@@ -31,7 +31,7 @@ class Audience:
         return self.tag.name_zh if self.tag is not None else ""
 
 
-def audience_get(*, user: Any, community: Community, building_id: int | None = None, tag: str = "") -> Audience:
+def audience_get(*, user: Actor, community: Community, building_id: int | None = None, tag: str = "") -> Audience:
     """The building (of this community) or the tag the staff member chose; tags only for those who may see them."""
     if not rules.can_invite_residents(user, community):
         raise NotAllowed(_("You may not invite this community's residents."))
@@ -71,7 +71,7 @@ def resend_after(now: dt.datetime) -> dt.datetime:
 
 
 def invitation_preview(
-    *, user: Any, community: Community, audience: Audience, now: dt.datetime | None = None, lock: bool = False
+    *, user: Actor, community: Community, audience: Audience, now: dt.datetime | None = None, lock: bool = False
 ) -> Preview:
     """Who would get an SMS: residents of the audience with a mobile number, no account, not moved out, and not
     invited within INVITATION_RESEND_HOURS; and how many were left out for each reason."""
@@ -106,7 +106,7 @@ class ActivationRow:
     with_account: int
 
 
-def invitation_activation(*, user: Any, community: Community) -> list[ActivationRow]:
+def invitation_activation(*, user: Actor, community: Community) -> list[ActivationRow]:
     """Per building: residents (not moved out), how many were invited, how many of those have activated (verified
     an account), and how many have an account at all. Residents without a building come last."""
     if not rules.can_invite_residents(user, community):

@@ -4,7 +4,8 @@ before the resident stops being current, so each domain cancels through its own 
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+
+from linli.accounts.types import Actor
 
 from .models import Resident
 
@@ -18,7 +19,7 @@ def move_out_hook_register(name: str, hook: MoveOutHook) -> None:
     _HOOKS[name] = hook
 
 
-def move_out_hooks_run(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+def move_out_hooks_run(*, actor: Actor, resident: Resident, now: dt.datetime) -> list[str]:
     lines: list[str] = []
     for name in sorted(_HOOKS):
         lines += _HOOKS[name](actor=actor, resident=resident, now=now)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from linli.accounts import rules as base
 from linli.accounts.models import Role
 from linli.accounts.rules import CASEWORK_ROLES, STAFF_ROLES, access_for, has_role, is_community_staff
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed
 
 from .models import FamilyLink, Resident
@@ -41,31 +42,31 @@ def is_current(resident: Resident | None) -> bool:
     return resident is not None and resident.moved_out_on is None
 
 
-def _active(user: Any) -> bool:
+def _active(user: Actor) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def resident_in(user: Any, community: Any) -> Resident | None:
+def resident_in(user: Actor, community: Any) -> Resident | None:
     """The current resident profile of this account in this community, if any (cached on the account)."""
     if not _active(user):
         return None
     cache: dict[int, Resident | None] = user.__dict__.setdefault("_linli_resident_in", {})
     if community.pk not in cache:
         cache[community.pk] = (
-            Resident.objects.filter(CURRENT, user=user, community=community)
+            Resident.objects.filter(CURRENT, user=account_of(user), community=community)
             .select_related("household__building__neighbourhood")
             .first()
         )
     return cache[community.pk]
 
 
-def own_profile(user: Any) -> Resident | None:
+def own_profile(user: Actor) -> Resident | None:
     """The account's resident record, a current one first, else the one they moved out of (for their history)."""
     if not _active(user):
         return None
     if "_linli_own_profile" not in user.__dict__:
         user.__dict__["_linli_own_profile"] = (
-            Resident.objects.filter(user=user)
+            Resident.objects.filter(user=account_of(user))
             .select_related("community", "household__building")
             .order_by(F("moved_out_on").desc(nulls_first=True), "pk")
             .first()
@@ -74,7 +75,7 @@ def own_profile(user: Any) -> Resident | None:
     return profile
 
 
-def forget(user: Any) -> None:
+def forget(user: Actor) -> None:
     """Drop what the rules cached on this account (after a move out, a move back or an anonymisation)."""
     for key in ("_linli_resident_in", "_linli_own_profile", "_linli_resident"):
         user.__dict__.pop(key, None)
@@ -91,17 +92,17 @@ def ensure_current(resident: Resident) -> None:
         )
 
 
-def can_invite_residents(user: Any, community: Any) -> bool:
+def can_invite_residents(user: Actor, community: Any) -> bool:
     """Send sign-up invitations by SMS and see who has activated: the staff who keep the register."""
     return base.can_edit_residents(user, community)
 
 
-def own_resident(user: Any) -> Resident | None:
+def own_resident(user: Actor) -> Resident | None:
     """The account's resident record (a current one first, else the one they moved out of)."""
     return own_profile(user)
 
 
-def runs_front_desk(user: Any, community: Any) -> bool:
+def runs_front_desk(user: Actor, community: Any) -> bool:
     """Staff and operators take bookings by phone or at the counter for anyone in their community."""
     return access_for(user).superuser or has_role(user, community, *FRONT_DESK_ROLES)
 
@@ -126,7 +127,7 @@ def active_links_of_helper(helper: Resident) -> Any:
     )
 
 
-def can_act_for(user: Any, resident: Any) -> bool:
+def can_act_for(user: Actor, resident: Any) -> bool:
     """Book, order, enrol or report for this resident: oneself, one's household, an elder one helps through an
     active family link; front-desk staff for anyone in their community."""
     if not is_current(resident):
@@ -143,7 +144,7 @@ def can_act_for(user: Any, resident: Any) -> bool:
     return active_links_of_helper(me).filter(elder_id=resident.pk).exists()
 
 
-def can_view_points_of(user: Any, resident: Any) -> bool:
+def can_view_points_of(user: Actor, resident: Any) -> bool:
     """A helper reads an elder's points balance and statement (never spends them); the resident themself too."""
     me = own_resident(user)
     if me is None:
@@ -154,34 +155,34 @@ def can_view_points_of(user: Any, resident: Any) -> bool:
 # --- family links -----------------------------------------------------------------------------------------------
 
 
-def can_request_family_link(user: Any) -> bool:
+def can_request_family_link(user: Actor) -> bool:
     return is_verified_adult(own_resident(user))
 
 
-def can_view_family_links(user: Any, community: Any) -> bool:
+def can_view_family_links(user: Actor, community: Any) -> bool:
     """Every link of the community: its staff."""
     return is_community_staff(user, community)
 
 
-def can_confirm_family_link_in_person(user: Any, community: Any) -> bool:
+def can_confirm_family_link_in_person(user: Actor, community: Any) -> bool:
     """Witnessing an elder's consent face to face: social workers and community admins only."""
     return access_for(user).superuser or has_role(user, community, *CASEWORK_ROLES)
 
 
-def can_see_family_link(user: Any, link: FamilyLink) -> bool:
+def can_see_family_link(user: Actor, link: FamilyLink) -> bool:
     me = own_resident(user)
     if me is not None and me.pk in (link.helper_id, link.elder_id):
         return True
     return can_view_family_links(user, link.community)
 
 
-def can_consent_family_link(user: Any, link: FamilyLink) -> bool:
+def can_consent_family_link(user: Actor, link: FamilyLink) -> bool:
     """The elder, from their own account."""
     me = own_resident(user)
     return me is not None and me.pk == link.elder_id
 
 
-def can_end_family_link(user: Any, link: FamilyLink) -> bool:
+def can_end_family_link(user: Actor, link: FamilyLink) -> bool:
     """The elder, the helper, or a social worker / community admin."""
     me = own_resident(user)
     if me is not None and me.pk in (link.helper_id, link.elder_id):

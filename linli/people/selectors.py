@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
+from linli.accounts.models import User
+from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed, NotFound
 from linli.places.models import Building, Community, Household
 
@@ -62,7 +64,7 @@ def _search(qs: QuerySet[Resident], search: str) -> QuerySet[Resident]:
 
 def residents_for(
     *,
-    user: Any,
+    user: Actor,
     community: Community,
     filters: ResidentFilters | None = None,
     day: dt.date | None = None,
@@ -116,7 +118,7 @@ def residents_for(
     return qs.prefetch_related("tags")
 
 
-def status_counts(*, user: Any, community: Community) -> dict[str, int]:
+def status_counts(*, user: Actor, community: Community) -> dict[str, int]:
     """How many residents live here now and how many moved out (one query)."""
     if not rules.can_view_residents(user, community):
         raise NotAllowed(_("You may not see this community's residents."))
@@ -126,14 +128,14 @@ def status_counts(*, user: Any, community: Community) -> dict[str, int]:
     return {STATUS_CURRENT: counts["current"], STATUS_MOVED_OUT: counts["moved_out"]}
 
 
-def resident_get(*, user: Any, community: Community, pk: int) -> Resident:
+def resident_get(*, user: Actor, community: Community, pk: int) -> Resident:
     resident = residents_for(user=user, community=community).filter(pk=pk).first()
     if resident is None:
         raise NotFound(_("No such resident in this community."))
     return resident
 
 
-def resident_of_user(*, user: Any) -> Resident | None:
+def resident_of_user(*, user: Actor) -> Resident | None:
     """The account's own resident record, moved out or not: their own pages keep showing their history. Rights to
     act in a community ask `linli.people.rules.resident_in` (current residents only)."""
     if not user.is_authenticated:
@@ -144,12 +146,12 @@ def resident_of_user(*, user: Any) -> Resident | None:
 # --- households --------------------------------------------------------------------------------------------------
 
 
-def _staff_only(user: Any, community: Community) -> None:
+def _staff_only(user: Actor, community: Community) -> None:
     if not rules.can_view_residents(user, community):
         raise NotAllowed(_("You may not see this community's households."))
 
 
-def building_get(*, user: Any, community: Community, pk: int) -> Building:
+def building_get(*, user: Actor, community: Community, pk: int) -> Building:
     _staff_only(user, community)
     building = Building.objects.filter(community=community, pk=pk).select_related("neighbourhood", "grid").first()
     if building is None:
@@ -157,7 +159,7 @@ def building_get(*, user: Any, community: Community, pk: int) -> Building:
     return building
 
 
-def buildings_with_households(*, user: Any, community: Community) -> QuerySet[Building]:
+def buildings_with_households(*, user: Actor, community: Community) -> QuerySet[Building]:
     _staff_only(user, community)
     return (
         Building.objects.filter(community=community, residential=True)
@@ -167,7 +169,7 @@ def buildings_with_households(*, user: Any, community: Community) -> QuerySet[Bu
     )
 
 
-def households_of(*, user: Any, community: Community, building: Building) -> QuerySet[Household]:
+def households_of(*, user: Actor, community: Community, building: Building) -> QuerySet[Household]:
     _staff_only(user, community)
     return (
         Household.objects.filter(community=community, building=building)
@@ -177,7 +179,7 @@ def households_of(*, user: Any, community: Community, building: Building) -> Que
     )
 
 
-def household_get(*, user: Any, community: Community, pk: int) -> Household:
+def household_get(*, user: Actor, community: Community, pk: int) -> Household:
     _staff_only(user, community)
     household = (
         Household.objects.filter(community=community, pk=pk)
@@ -189,7 +191,7 @@ def household_get(*, user: Any, community: Community, pk: int) -> Household:
     return household
 
 
-def household_members(*, user: Any, household: Household) -> QuerySet[Resident]:
+def household_members(*, user: Actor, household: Household) -> QuerySet[Resident]:
     """Current members, the head first; those who moved out are on the resident list under 迁出."""
     _staff_only(user, household.community)
     members = Resident.objects.filter(people_rules.CURRENT, household=household).prefetch_related("tags")
@@ -201,7 +203,7 @@ def household_members(*, user: Any, household: Household) -> QuerySet[Resident]:
     return members.order_by(order, "birth_date", "pk")
 
 
-def household_candidates(*, user: Any, community: Community, household: Household, search: str) -> list[Resident]:
+def household_candidates(*, user: Actor, community: Community, household: Household, search: str) -> list[Resident]:
     """Up to 20 residents matching `search` who don't live in `household` yet, to add to it."""
     residents = residents_for(user=user, community=community, filters=ResidentFilters(search=search))
     return list(residents.exclude(household=household)[:20])
@@ -214,13 +216,13 @@ def households_for_choice(*, community: Community) -> QuerySet[Household]:
 # --- personal data requests --------------------------------------------------------------------------------------
 
 
-def data_requests_of(*, user: Any) -> QuerySet[DataRequest]:
+def data_requests_of(*, user: Actor) -> QuerySet[DataRequest]:
     if not user.is_authenticated:
         return DataRequest.objects.none()
     return DataRequest.objects.filter(requested_by=user).select_related("handled_by").order_by("-created_at", "-pk")
 
 
-def data_request_queue(*, user: Any, community: Community, open_only: bool = True) -> QuerySet[DataRequest]:
+def data_request_queue(*, user: Actor, community: Community, open_only: bool = True) -> QuerySet[DataRequest]:
     if not rules.can_handle_data_requests(user, community):
         raise NotAllowed(_("You may not handle personal data requests in this community."))
     qs = DataRequest.objects.filter(community=community).select_related("resident", "handled_by", "requested_by")
@@ -229,7 +231,7 @@ def data_request_queue(*, user: Any, community: Community, open_only: bool = Tru
     return qs.order_by("created_at", "pk")
 
 
-def data_request_get(*, user: Any, community: Community, pk: int) -> DataRequest:
+def data_request_get(*, user: Actor, community: Community, pk: int) -> DataRequest:
     found = data_request_queue(user=user, community=community, open_only=False).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("No such request."))
@@ -240,7 +242,7 @@ def data_request_get(*, user: Any, community: Community, pk: int) -> DataRequest
 # --- whom an account acts for ---------------------------------------------------------------------------------
 
 
-def acted_by(actor: Any, resident: Resident) -> str | None:
+def acted_by(actor: User | None, resident: Resident) -> str | None:
     """Who made a record for `resident` when it was someone else (a family helper, a household member, the front
     desk): their resident name, else their display name or masked mobile. None when the resident made it."""
     if actor is None or actor.pk == resident.user_id:
@@ -251,7 +253,7 @@ def acted_by(actor: Any, resident: Resident) -> str | None:
         return str(actor)
 
 
-def household_of(*, user: Any) -> list[Resident]:
+def household_of(*, user: Actor) -> list[Resident]:
     """The account's resident and their household's members (as the register groups them)."""
     me = people_rules.own_resident(user)
     if me is None:
@@ -263,14 +265,14 @@ def household_of(*, user: Any) -> list[Resident]:
     )
 
 
-def family_elder_choices(*, user: Any) -> list[Resident]:
+def family_elder_choices(*, user: Actor) -> list[Resident]:
     """Members of my household I could ask to help: not me, and not one I already have an open link with."""
     me = people_rules.own_resident(user)
     taken = {link.elder_id for link in FamilyLink.objects.filter(helper=me, status__in=FamilyLink.OPEN)}
     return [m for m in household_of(user=user) if me and m.pk != me.pk and m.pk not in taken]
 
 
-def elders_helped_by(*, user: Any) -> list[Resident]:
+def elders_helped_by(*, user: Actor) -> list[Resident]:
     """The elders this account helps through an active family link (亲情账号), neither side moved out."""
     me = people_rules.own_resident(user)
     if me is None:
@@ -283,7 +285,7 @@ def elders_helped_by(*, user: Any) -> list[Resident]:
     ]
 
 
-def acting_for(*, user: Any) -> list[Resident]:
+def acting_for(*, user: Actor) -> list[Resident]:
     """Whom this account may pick in "为谁预订": themself and their household, then the elders they help.
     (Front-desk staff may act for anyone in their community, but choose them at the counter, not from here.)"""
     people = household_of(user=user)
@@ -291,7 +293,7 @@ def acting_for(*, user: Any) -> list[Resident]:
     return people + [elder for elder in elders_helped_by(user=user) if elder.pk not in seen]
 
 
-def resident_to_act_for(*, user: Any, pk: int | None) -> Resident:
+def resident_to_act_for(*, user: Actor, pk: int | None) -> Resident:
     """The resident a booking, order or report is for: oneself by default; else someone `can_act_for` allows.
     Anyone else is refused with the same answer whether or not they exist."""
     me = people_rules.own_resident(user)
@@ -310,7 +312,7 @@ def resident_to_act_for(*, user: Any, pk: int | None) -> Resident:
     return resident
 
 
-def resident_whose_points(*, user: Any, pk: int) -> Resident:
+def resident_whose_points(*, user: Actor, pk: int) -> Resident:
     """Oneself, or an elder one helps as family: their points balance and statement, to read (never to spend)."""
     resident = Resident.objects.filter(pk=pk).select_related("community").first()
     if resident is None or not people_rules.can_view_points_of(user, resident):
@@ -327,7 +329,7 @@ def _links() -> QuerySet[FamilyLink]:
     )
 
 
-def family_links_of_user(*, user: Any) -> tuple[list[FamilyLink], list[FamilyLink]]:
+def family_links_of_user(*, user: Actor) -> tuple[list[FamilyLink], list[FamilyLink]]:
     """(links where I help, links where someone helps me), open ones first, then the last ended ones."""
     me = people_rules.own_resident(user)
     if me is None:
@@ -339,7 +341,7 @@ def family_links_of_user(*, user: Any) -> tuple[list[FamilyLink], list[FamilyLin
 
 
 def family_links_of_community(
-    *, user: Any, community: Community, status: str = "", elder_id: int | None = None
+    *, user: Actor, community: Community, status: str = "", elder_id: int | None = None
 ) -> QuerySet[FamilyLink]:
     if not people_rules.can_view_family_links(user, community):
         raise NotAllowed(_("You may not see this community's family links."))
@@ -351,7 +353,7 @@ def family_links_of_community(
     return qs.order_by("-requested_at", "-pk")
 
 
-def family_link_of_community(*, user: Any, community: Community, pk: int) -> FamilyLink:
+def family_link_of_community(*, user: Actor, community: Community, pk: int) -> FamilyLink:
     """One of the community's links, for its staff."""
     link = family_links_of_community(user=user, community=community).filter(pk=pk).first()
     if link is None:
@@ -359,12 +361,12 @@ def family_link_of_community(*, user: Any, community: Community, pk: int) -> Fam
     return link
 
 
-def family_link_reloaded(*, user: Any, link: FamilyLink) -> FamilyLink:
+def family_link_reloaded(*, user: Actor, link: FamilyLink) -> FamilyLink:
     """`link` read again after a service changed it (the caller was already allowed to see it)."""
     return FamilyLink.objects.select_related("community", "helper", "elder").get(pk=link.pk)
 
 
-def family_link_get(*, user: Any, pk: int) -> FamilyLink:
+def family_link_get(*, user: Actor, pk: int) -> FamilyLink:
     """One link, for its helper, its elder and the community's staff; anyone else gets "no such link"."""
     link = _links().filter(pk=pk).first()
     if link is None or not people_rules.can_see_family_link(user, link):
@@ -390,14 +392,14 @@ def elder_find(*, community: Community, name: str, building_id: int, room: str, 
     return found[0] if len(found) == 1 else None
 
 
-def register_imports_for(*, user: Any, community: Community) -> QuerySet[RegisterImport]:
+def register_imports_for(*, user: Actor, community: Community) -> QuerySet[RegisterImport]:
     """The register uploads of a community, for those who may import (they hold names and masked ID numbers)."""
     if not rules.can_edit_residents(user, community):
         raise NotAllowed(_("You may not import the register of this community."))
     return RegisterImport.objects.filter(community=community).select_related("uploaded_by")
 
 
-def register_import_get(*, user: Any, pk: int, community: Community | None = None) -> RegisterImport:
+def register_import_get(*, user: Actor, pk: int, community: Community | None = None) -> RegisterImport:
     job = RegisterImport.objects.select_related("community").filter(pk=pk).first()
     if job is None or (community is not None and job.community_id != community.pk):
         raise NotFound(_("No such register import."))
@@ -406,14 +408,14 @@ def register_import_get(*, user: Any, pk: int, community: Community | None = Non
     return job
 
 
-def register_exports_for(*, user: Any, community: Community) -> QuerySet[RegisterExport]:
+def register_exports_for(*, user: Actor, community: Community) -> QuerySet[RegisterExport]:
     """The community's register exports of the last day, for those who may import."""
     if not rules.can_edit_residents(user, community):
         raise NotAllowed(_("You may not import the register of this community."))
     return RegisterExport.objects.filter(community=community).select_related("requested_by")
 
 
-def register_export_get(*, user: Any, pk: int, community: Community | None = None) -> RegisterExport:
+def register_export_get(*, user: Actor, pk: int, community: Community | None = None) -> RegisterExport:
     export = RegisterExport.objects.select_related("community").filter(pk=pk).first()
     if export is None or (community is not None and export.community_id != community.pk):
         raise NotFound(_("No such register export."))

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from linli.accounts import rules
 from linli.accounts.admin_mixins import AuditedAdmin, CommunityScopedAdmin, staff_community_ids
+from linli.accounts.types import Actor
 from linli.audit.models import AuditEntry
 
 from .models import Building, Community, Grid, Household, Neighbourhood, Street
@@ -23,7 +24,7 @@ class CommunityAdmin(CommunityScopedAdmin):
     list_filter = ("street", "tier")
     search_fields = ("code", "name")
 
-    def _scope(self, user: Any) -> Q:
+    def _scope(self, user: Actor) -> Q:
         access = rules.access_for(user)
         if access.superuser:
             return Q()
@@ -80,12 +81,12 @@ class AuditEntryAdmin(CommunityScopedAdmin):
     search_fields = ("object_type", "object_id", "action")
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
-    def _audited_community_ids(self, user: Any) -> list[int]:
+    def _audited_community_ids(self, user: Actor) -> list[int]:
         access = rules.access_for(user)
         candidates = Community.objects.filter(Q(pk__in=list(access.community_roles)) | Q(street__in=access.street_ids))
         return [c.pk for c in candidates if rules.can_view_audit(user, c)]
 
-    def _scope(self, user: Any) -> Q:
+    def _scope(self, user: Actor) -> Q:
         if rules.access_for(user).superuser:
             return Q()
         return Q(community__in=self._audited_community_ids(user))

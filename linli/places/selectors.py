@@ -2,13 +2,13 @@
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.rules import access_for, can_view_community, can_view_street
+from linli.accounts.types import Actor
 from linli.core.errors import NotFound
 
 from .models import Building, Community, Grid, GridStewardship, Household, Neighbourhood, Street
@@ -21,7 +21,7 @@ def community_list_public() -> QuerySet[Community]:
     )
 
 
-def communities_visible_to(user: Any) -> QuerySet[Community]:
+def communities_visible_to(user: Actor) -> QuerySet[Community]:
     access = access_for(user)
     qs = Community.objects.select_related("street")
     if access.superuser or access.city_viewer:
@@ -36,7 +36,7 @@ def community_get_public(*, code: str) -> Community:
     return community
 
 
-def community_get(*, code: str, user: Any) -> Community:
+def community_get(*, code: str, user: Actor) -> Community:
     """The community with this code, if the user may see it; otherwise the same 404 as for no community."""
     community = Community.objects.select_related("street").filter(code=code).first()
     if community is None or not can_view_community(user, community):
@@ -86,7 +86,7 @@ def household_get(*, community: Community, pk: int) -> Household:
 # --- set-up ---------------------------------------------------------------------------------------------
 
 
-def _streets_set_up_by(user: Any) -> QuerySet[Street]:
+def _streets_set_up_by(user: Actor) -> QuerySet[Street]:
     access = access_for(user)
     if access.superuser or access.city_admin:
         return Street.objects.all()
@@ -96,7 +96,7 @@ def _streets_set_up_by(user: Any) -> QuerySet[Street]:
 _N_ADMINS = Count("role_assignments", filter=Q(role_assignments__role=Role.STREET_ADMIN), distinct=True)
 
 
-def streets_set_up_by(user: Any) -> QuerySet[Street]:
+def streets_set_up_by(user: Actor) -> QuerySet[Street]:
     """The streets a user sets up: every street for city admins, their own for street admins; each with its number
     of communities and of street admins."""
     return (
@@ -114,7 +114,7 @@ class StreetsToSetUp:
     without_community: int
 
 
-def streets_to_set_up(user: Any) -> StreetsToSetUp:
+def streets_to_set_up(user: Actor) -> StreetsToSetUp:
     """A city admin's set-up still to do (a street admin's, for their own streets)."""
     counts = list(
         _streets_set_up_by(user)
@@ -127,12 +127,12 @@ def streets_to_set_up(user: Any) -> StreetsToSetUp:
     )
 
 
-def streets_of_admin(user: Any) -> QuerySet[Street]:
+def streets_of_admin(user: Actor) -> QuerySet[Street]:
     """The streets where the user holds the street admin role (their workbench and navigation)."""
     return Street.objects.filter(pk__in=access_for(user).street_ids).order_by("name")
 
 
-def communities_with_roles_of(user: Any) -> QuerySet[Community]:
+def communities_with_roles_of(user: Actor) -> QuerySet[Community]:
     """The communities where the user holds a role of their own (not the ones they oversee)."""
     return (
         Community.objects.filter(pk__in=access_for(user).community_roles.keys())
@@ -141,7 +141,7 @@ def communities_with_roles_of(user: Any) -> QuerySet[Community]:
     )
 
 
-def street_get(*, code: str, user: Any) -> Street:
+def street_get(*, code: str, user: Actor) -> Street:
     """The street with this code, if the user may see it; otherwise the same 404 as for no street."""
     street = Street.objects.filter(code=code).first()
     if street is None or not can_view_street(user, street):

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
-from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.services import role_revoke
+from linli.accounts.types import Actor
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -55,7 +56,7 @@ def _text(value: str, *, field: str, max_length: int = 60) -> str:
     return value
 
 
-def _create_with_free_code(actor: Any, obj: models.Model, same_code: QuerySet[Any], refusal: str) -> None:
+def _create_with_free_code(actor: Actor, obj: models.Model, same_code: QuerySet[Any], refusal: str) -> None:
     """Save a new street, community or grid, audited as `<model>.create`: its code is checked free again inside
     the transaction (`same_code` finds a row that has it, in any case), `refusal` if it was taken meanwhile."""
     with transaction.atomic():
@@ -66,7 +67,7 @@ def _create_with_free_code(actor: Any, obj: models.Model, same_code: QuerySet[An
 
 
 @contextmanager
-def _audited_change(actor: Any, instance: P) -> Iterator[P]:
+def _audited_change(actor: Actor, instance: P) -> Iterator[P]:
     """Lock the place's row and hand it over to be changed; then save it and audit it as `<model>.update`, with
     what it was before. All in one transaction: a refusal raised while changing leaves it as it was."""
     with transaction.atomic():
@@ -86,7 +87,7 @@ def _audited_change(actor: Any, instance: P) -> Iterator[P]:
 # --- streets ------------------------------------------------------------------------------------------------
 
 
-def street_create(*, actor: Any, code: str, name: str, district: str = "", city: str = "") -> Street:
+def street_create(*, actor: Actor, code: str, name: str, district: str = "", city: str = "") -> Street:
     if not rules.can_manage_streets(actor):
         raise NotAllowed(_("Only city admins set up streets."))
     _check_code_free(code)
@@ -102,7 +103,7 @@ def street_create(*, actor: Any, code: str, name: str, district: str = "", city:
 
 
 def street_update(
-    *, actor: Any, street: Street, name: str | None = None, district: str | None = None, city: str | None = None
+    *, actor: Actor, street: Street, name: str | None = None, district: str | None = None, city: str | None = None
 ) -> Street:
     """The code stays: other systems know the street by it."""
     if not rules.can_manage_streets(actor):
@@ -127,7 +128,7 @@ def _tier(tier: str) -> str:
     return tier
 
 
-def community_create(*, actor: Any, street: Street, code: str, name: str, tier: str, boundary: Boundary) -> Community:
+def community_create(*, actor: Actor, street: Street, code: str, name: str, tier: str, boundary: Boundary) -> Community:
     """A new community of the street, its centre and area taken from the boundary. Its ledger's funding accounts
     are opened by the ledger's own receiver when it is saved."""
     if not rules.can_set_up_street(actor, street):
@@ -154,7 +155,7 @@ def community_create(*, actor: Any, street: Street, code: str, name: str, tier: 
 
 def community_update(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str | None = None,
     tier: str | None = None,
@@ -176,7 +177,7 @@ def community_update(
     return community
 
 
-def _check_set_up(actor: Any, community: Community) -> None:
+def _check_set_up(actor: Actor, community: Community) -> None:
     if not rules.can_set_up_community(actor, community):
         raise NotAllowed(_("You may not set up this community."))
 
@@ -193,7 +194,7 @@ def _unique_neighbourhood_name(community: Community, name: str, exclude_pk: int 
         )
 
 
-def neighbourhood_create(*, actor: Any, community: Community, name: str) -> Neighbourhood:
+def neighbourhood_create(*, actor: Actor, community: Community, name: str) -> Neighbourhood:
     _check_set_up(actor, community)
     name = _text(name, field="name")
     with transaction.atomic():
@@ -203,7 +204,7 @@ def neighbourhood_create(*, actor: Any, community: Community, name: str) -> Neig
     return hood
 
 
-def neighbourhood_update(*, actor: Any, neighbourhood: Neighbourhood, name: str) -> Neighbourhood:
+def neighbourhood_update(*, actor: Actor, neighbourhood: Neighbourhood, name: str) -> Neighbourhood:
     _check_set_up(actor, neighbourhood.community)
     name = _text(name, field="name")
     with _audited_change(actor, neighbourhood) as neighbourhood:
@@ -257,7 +258,7 @@ def _unique_building_name(community: Community, name: str, exclude_pk: int | Non
 
 def building_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     lat: float,
@@ -291,7 +292,7 @@ _UNSET: Any = object()
 
 def building_update(
     *,
-    actor: Any,
+    actor: Actor,
     building: Building,
     name: str | None = None,
     lat: float | None = None,
@@ -334,7 +335,7 @@ def osm_extract_path() -> Path:
     return Path(settings.OSM_EXTRACT_DIR) / "hangzhou_china.osm.pbf"
 
 
-def buildings_import_osm(*, actor: Any, community: Community, path: Path | None = None) -> ImportResult:
+def buildings_import_osm(*, actor: Actor, community: Community, path: Path | None = None) -> ImportResult:
     """Buildings from the OpenStreetMap extract whose centre is inside the community's boundary. Again is
     harmless: a building already imported (same OSM way) is left as staff have edited it."""
     _check_set_up(actor, community)
@@ -433,7 +434,7 @@ def _cell_number(value: Any) -> float | None:
         return None
 
 
-def buildings_import_excel(*, actor: Any, community: Community, content: bytes) -> ImportResult:
+def buildings_import_excel(*, actor: Actor, community: Community, content: bytes) -> ImportResult:
     """Buildings from an .xlsx with the columns 小区, 楼栋 (or 楼幢), 层数, 纬度, 经度. All or nothing: if any row is
     wrong, nothing is saved and every wrong row is named. A building already there (same name) is updated; a
     neighbourhood not yet there is made."""
@@ -560,7 +561,7 @@ def _check_colour(colour: str) -> str:
     return colour.lower()
 
 
-def _check_steward(community: Community, steward: Any) -> None:
+def _check_steward(community: Community, steward: User | None) -> None:
     if steward is None:
         return
     if not RoleAssignment.objects.filter(user=steward, community=community, role=Role.GRID_STEWARD).exists():
@@ -635,7 +636,7 @@ def _membership_record(buildings: list[Building], grid: Grid | None, day: dt.dat
 
 
 def grid_create(
-    *, actor: Any, community: Community, code: str, name: str, colour: str = "#d94f2b", steward: Any = None
+    *, actor: Actor, community: Community, code: str, name: str, colour: str = "#d94f2b", steward: User | None = None
 ) -> Grid:
     _check_set_up(actor, community)
     _check_code_free(code)
@@ -656,7 +657,7 @@ def grid_create(
 
 def grid_update(
     *,
-    actor: Any,
+    actor: Actor,
     grid: Grid,
     name: str | None = None,
     colour: str | None = None,
@@ -679,7 +680,7 @@ def grid_update(
 
 
 def buildings_assign_grid(
-    *, actor: Any, community: Community, grid: Grid | None, building_ids: Iterable[int], on: dt.date | None = None
+    *, actor: Actor, community: Community, grid: Grid | None, building_ids: Iterable[int], on: dt.date | None = None
 ) -> int:
     """Put these buildings of the community in the grid (or in none) from `on` (today by default), dated so past
     months keep their grids. Every id must be a building of this community, else nothing changes. The number of
@@ -713,7 +714,7 @@ def buildings_assign_grid(
     return len(moving)
 
 
-def staff_revoke(*, actor: Any, community: Community, assignment: RoleAssignment) -> None:
+def staff_revoke(*, actor: Actor, community: Community, assignment: RoleAssignment) -> None:
     """Take a role away; a grid steward who loses the role leaves the grids they led (audited as grid updates)."""
     with transaction.atomic():
         role_revoke(actor=actor, assignment=assignment)
@@ -758,7 +759,7 @@ def _still_referring(instance: models.Model) -> list[str]:
     return found
 
 
-def _delete(actor: Any, instance: Any, *, action: str, label: str) -> None:
+def _delete(actor: Actor, instance: Any, *, action: str, label: str) -> None:
     """Lock, refuse while anything refers to it (saying what), delete, audit; all in one transaction."""
     with transaction.atomic():
         locked = type(instance).objects.select_for_update().get(pk=instance.pk)
@@ -785,23 +786,23 @@ def _delete(actor: Any, instance: Any, *, action: str, label: str) -> None:
         )
 
 
-def street_delete(*, actor: Any, street: Street) -> None:
+def street_delete(*, actor: Actor, street: Street) -> None:
     if not rules.can_manage_streets(actor):
         raise NotAllowed(_("Only city admins set up streets."))
     _delete(actor, street, action="street.delete", label=street.name)
 
 
-def community_delete(*, actor: Any, community: Community) -> None:
+def community_delete(*, actor: Actor, community: Community) -> None:
     if not rules.can_edit_community(actor, community):
         raise NotAllowed(_("You may not change this community."))
     _delete(actor, community, action="community.delete", label=community.name)
 
 
-def building_delete(*, actor: Any, building: Building) -> None:
+def building_delete(*, actor: Actor, building: Building) -> None:
     _check_set_up(actor, building.community)
     _delete(actor, building, action="building.delete", label=building.name)
 
 
-def grid_delete(*, actor: Any, grid: Grid) -> None:
+def grid_delete(*, actor: Actor, grid: Grid) -> None:
     _check_set_up(actor, grid.community)
     _delete(actor, grid, action="grid.delete", label=grid.name)

@@ -1,8 +1,7 @@
-from typing import Any
-
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import NotFound
 from linli.places.models import Building, Community, Street
 
@@ -10,13 +9,13 @@ from . import rules
 from .models import CandidateSite, CityRun, CityRunCommunity, HubPlacement, PlanRun
 
 
-def runs_of_community(*, user: Any, community: Community) -> QuerySet[PlanRun]:
+def runs_of_community(*, user: Actor, community: Community) -> QuerySet[PlanRun]:
     if not rules.can_view_community_plan(user, community):
         raise NotFound(_("No such community."))
     return PlanRun.objects.filter(community=community).defer("inputs", "rules_text")
 
 
-def runs_of_street(*, user: Any, street: Street) -> QuerySet[PlanRun]:
+def runs_of_street(*, user: Actor, street: Street) -> QuerySet[PlanRun]:
     if not rules.can_view_street_plan(user, street):
         raise NotFound(_("No such street."))
     return PlanRun.objects.filter(street=street).defer("inputs", "rules_text")
@@ -26,7 +25,7 @@ def latest_done(runs: QuerySet[PlanRun]) -> PlanRun | None:
     return runs.filter(status=PlanRun.Status.DONE).first()
 
 
-def run_get(*, user: Any, pk: int) -> PlanRun:
+def run_get(*, user: Actor, pk: int) -> PlanRun:
     run = PlanRun.objects.select_related("community__street", "street").filter(pk=pk).first()
     visible = run is not None and (
         rules.can_view_community_plan(user, run.community)
@@ -38,7 +37,7 @@ def run_get(*, user: Any, pk: int) -> PlanRun:
     return run  # type: ignore[return-value]
 
 
-def street_get(*, user: Any, code: str) -> Street:
+def street_get(*, user: Actor, code: str) -> Street:
     street = Street.objects.filter(code=code).first()
     if street is None or not rules.can_view_street_plan(user, street):
         raise NotFound(_("No street has the code “%(code)s”.") % {"code": code})
@@ -65,14 +64,14 @@ def building_for_site(*, community: Community, pk: int) -> Building:
     return building
 
 
-def cities_for(*, user: Any) -> list[str]:
+def cities_for(*, user: Actor) -> list[str]:
     """The cities whose health check the user may read (a street admin: the cities of their streets)."""
     streets = Street.objects.exclude(city="")
     names = sorted({s.city for s in streets if rules.city_street_ids(user, [s])})
     return names
 
 
-def city_streets(*, user: Any, city: str) -> list[Street]:
+def city_streets(*, user: Actor, city: str) -> list[Street]:
     """The streets of a city the user plans for; NotFound when none."""
     streets = list(Street.objects.filter(city=city)) if city else []
     ids = rules.city_street_ids(user, streets)
@@ -81,7 +80,7 @@ def city_streets(*, user: Any, city: str) -> list[Street]:
     return [s for s in streets if s.pk in ids]
 
 
-def city_runs(*, user: Any, city: str) -> QuerySet[CityRun]:
+def city_runs(*, user: Actor, city: str) -> QuerySet[CityRun]:
     """The city's runs that include a community the user may read."""
     streets = city_streets(user=user, city=city)
     return (
@@ -97,7 +96,7 @@ def streets_of_city_run(run: CityRun) -> QuerySet[Street]:
     return Street.objects.filter(pk__in=run.communities.values("community__street_id"))
 
 
-def city_run_get(*, user: Any, pk: int) -> CityRun:
+def city_run_get(*, user: Actor, pk: int) -> CityRun:
     run = CityRun.objects.filter(pk=pk).first()
     if run is None:
         raise NotFound(_("No such planning run."))
@@ -106,7 +105,7 @@ def city_run_get(*, user: Any, pk: int) -> CityRun:
     return run
 
 
-def city_run_entries(*, user: Any, run: CityRun) -> QuerySet[CityRunCommunity]:
+def city_run_entries(*, user: Actor, run: CityRun) -> QuerySet[CityRunCommunity]:
     """The run's communities the user may read, street by street."""
     ids = rules.city_street_ids(user, streets_of_city_run(run))
     return run.communities.filter(community__street_id__in=ids).select_related("community__street")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Building, Community, Street
@@ -20,7 +21,7 @@ from .models import CandidateSite, CityRun, CityRunCommunity, HubPlacement, HubS
 
 def plan_run_request(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community | None = None,
     street: Street | None = None,
     siting_category: str = "",
@@ -60,7 +61,7 @@ def plan_run_request(
         run = PlanRun.objects.create(
             community=community,
             street=street,
-            requested_by=actor,
+            requested_by=account_of(actor),
             siting_category=siting_category if siting_k else "",
             siting_k=siting_k,
             profile=profile,
@@ -99,7 +100,7 @@ def _rules_in_force(profile: str) -> tuple[str, Any]:
     return rules_text, standards
 
 
-def city_run_request(*, actor: Any, city: str, profile: str = "") -> CityRun:
+def city_run_request(*, actor: Actor, city: str, profile: str = "") -> CityRun:
     """Queue the health check of every community of a city the actor plans for (a street admin: their streets').
 
     The rules are fixed now; each community's buildings and facilities are read when its turn comes.
@@ -119,7 +120,7 @@ def city_run_request(*, actor: Any, city: str, profile: str = "") -> CityRun:
         raise DomainError(_("There are no communities to analyse."))
     with transaction.atomic():
         run = CityRun.objects.create(
-            city=city, requested_by=actor, profile=profile, rules_text=rules_text, network_path=str(network)
+            city=city, requested_by=account_of(actor), profile=profile, rules_text=rules_text, network_path=str(network)
         )
         CityRunCommunity.objects.bulk_create([CityRunCommunity(run=run, community=c) for c in communities])
         audit_record(
@@ -132,7 +133,7 @@ def city_run_request(*, actor: Any, city: str, profile: str = "") -> CityRun:
     return run
 
 
-def city_run_resume(*, actor: Any, run: CityRun) -> CityRun:
+def city_run_resume(*, actor: Actor, run: CityRun) -> CityRun:
     """Queue a run that stopped (its worker ended, or communities failed) again: what is done stays done; a hub
     placement that stopped or failed is redone (its result replaces nothing, there being none)."""
     streets = selectors.streets_of_city_run(run)
@@ -169,7 +170,7 @@ def city_run_resume(*, actor: Any, run: CityRun) -> CityRun:
     return locked
 
 
-def city_run_place_hubs(*, actor: Any, run: CityRun, category: str, count: int) -> CityRun:
+def city_run_place_hubs(*, actor: Actor, run: CityRun, category: str, count: int) -> CityRun:
     """Ask a city run to place ``count`` new composite hubs (a composite of the run's rules, such as a 民生坊) across
     every community it graded, on the street runs' site-selection engine; done in the background once the
     communities are graded. Asked again, the new placement becomes the run's latest and the earlier ones are kept
@@ -203,7 +204,9 @@ def city_run_place_hubs(*, actor: Any, run: CityRun, category: str, count: int) 
         locked.save(
             update_fields=["hub_category", "hub_count", "hub_status", "hub_result", "hub_error", "hub_computed_at"]
         )
-        placement = HubPlacement.objects.create(run=locked, requested_by=actor, category=category, count=count)
+        placement = HubPlacement.objects.create(
+            run=locked, requested_by=account_of(actor), category=category, count=count
+        )
         audit_record(
             actor=actor,
             action="city_run.place_hubs",
@@ -222,7 +225,7 @@ def city_run_place_hubs(*, actor: Any, run: CityRun, category: str, count: int) 
 
 def candidate_site_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     lat: float | None = None,
@@ -266,7 +269,7 @@ def candidate_site_create(
     return site
 
 
-def candidate_site_withdraw(*, actor: Any, site: CandidateSite) -> CandidateSite:
+def candidate_site_withdraw(*, actor: Actor, site: CandidateSite) -> CandidateSite:
     if not rules.can_manage_candidate_sites(actor, site.community):
         raise NotAllowed(_("You may not change candidate sites in this community."))
     with transaction.atomic():

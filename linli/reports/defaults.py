@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import NotAllowed
 from linli.places.models import Community
@@ -149,7 +150,7 @@ DEFAULTS: list[dict[str, Any]] = [
 ]
 
 
-def categories_create_defaults(*, actor: Any, community: Community) -> list[Category]:
+def categories_create_defaults(*, actor: Actor, community: Community) -> list[Category]:
     """Create the default categories that the community does not have yet."""
     if not rules.can_configure_reports(actor, community):
         raise NotAllowed("Only community admins may configure report categories.")

@@ -83,7 +83,7 @@ class ApiKeyForm(forms.Form):
     requests_per_hour = forms.IntegerField(label=_("Requests per hour"), min_value=1, max_value=100_000, initial=120)
 
 
-def _account_label(user: Any) -> str:
+def _account_label(user: User) -> str:
     return str(user.display_name or user.mobile)
 
 

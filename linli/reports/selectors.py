@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import RoleAssignment, User
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.ledger.reasons import key_part
 from linli.people.models import Resident
@@ -42,7 +43,7 @@ def grid_choices(*, community: Community) -> QuerySet[Grid]:
     return Grid.objects.filter(community=community).order_by("code").only("code", "name")
 
 
-def categories_to_set_up(*, user: Any, community: Community) -> QuerySet[Category]:
+def categories_to_set_up(*, user: Actor, community: Community) -> QuerySet[Category]:
     """Every category of the community, retired ones too, for those who configure reports."""
     if not rules.can_configure_reports(user, community):
         raise NotAllowed(_("Only community admins set up report categories."))
@@ -54,7 +55,7 @@ def categories_to_set_up(*, user: Any, community: Community) -> QuerySet[Categor
     )
 
 
-def category_to_set_up(*, user: Any, community: Community, pk: int) -> Category:
+def category_to_set_up(*, user: Actor, community: Community, pk: int) -> Category:
     """A category of this community (another community's → 404), for those who configure reports."""
     category = categories_to_set_up(user=user, community=community).filter(pk=pk).first()
     if category is None:
@@ -113,7 +114,7 @@ class QueueFilter:
     q: str = ""
 
 
-def reports_queue(*, user: Any, community: Community, filters: QueueFilter) -> QuerySet[Report]:
+def reports_queue(*, user: Actor, community: Community, filters: QueueFilter) -> QuerySet[Report]:
     """The work queue: a steward sees their grids first; community staff and the street see everything."""
     if not rules.can_view_queue(user, community):
         raise NotAllowed(_("Only community staff see the work queue."))
@@ -137,7 +138,7 @@ def reports_queue(*, user: Any, community: Community, filters: QueueFilter) -> Q
     return qs.order_by("due_at", "-created_at")
 
 
-def reports_queue_rows(*, user: Any, community: Community, filters: QueueFilter) -> QuerySet[Report]:
+def reports_queue_rows(*, user: Actor, community: Community, filters: QueueFilter) -> QuerySet[Report]:
     """The work queue as its page lists it: each report's columns the table shows, and the names of its category,
     grid and handler (not the attributes, the grid's boundary or the building's outline)."""
     return (
@@ -160,12 +161,13 @@ def reports_queue_rows(*, user: Any, community: Community, filters: QueueFilter)
     )
 
 
-def reports_of_user(*, user: Any) -> QuerySet[Report]:
+def reports_of_user(*, user: Actor) -> QuerySet[Report]:
     """What the user reported or supports, and what someone reported for them (a family helper, 代办)."""
     # Subqueries rather than joins: no row is repeated (no DISTINCT over every column). PostgreSQL cannot tell how
     # few rows such an OR keeps, so the resident a report was made for is read after (a join would hash them all).
-    supported = ReportSupport.objects.filter(user=user).values("report_id")
-    for_them = Resident.objects.filter(user=user).values("pk")
+    account = account_of(user)
+    supported = ReportSupport.objects.filter(user=account).values("report_id")
+    for_them = Resident.objects.filter(user=account).values("pk")
     return (
         Report.objects.filter(Q(reporter=user) | Q(pk__in=supported) | Q(on_behalf_of__in=for_them))
         .select_related("community", "category", "reporter__resident")
@@ -226,7 +228,7 @@ class SlaFigures:
     by_level: dict[str, int]
 
 
-def sla_figures(*, user: Any, community: Community, days: int = 90, now: dt.datetime | None = None) -> SlaFigures:
+def sla_figures(*, user: Actor, community: Community, days: int = 90, now: dt.datetime | None = None) -> SlaFigures:
     """How quickly reports were handled over the last `days` days."""
     if not rules.can_view_queue(user, community):
         raise NotAllowed(_("Only community staff see these figures."))
@@ -267,14 +269,14 @@ def sla_figures(*, user: Any, community: Community, days: int = 90, now: dt.date
     )
 
 
-def report_events(*, user: Any, report: Report) -> QuerySet[ReportEvent]:
+def report_events(*, user: Actor, report: Report) -> QuerySet[ReportEvent]:
     """The report's history: all of it for those who handle it, the public entries for everyone else."""
     events = report.events.select_related("actor").order_by("created_at", "id")
     return events if rules.can_handle_report(user, report) else events.filter(public=True)
 
 
-def has_supported(*, user: Any, report: Report) -> bool:
-    return bool(user.is_authenticated) and report.supports.filter(user=user).exists()
+def has_supported(*, user: Actor, report: Report) -> bool:
+    return bool(user.is_authenticated) and report.supports.filter(user=account_of(user)).exists()
 
 
 def assignees_of(*, community: Community, roles: Collection[str], limit: int | None = None) -> QuerySet[User]:
@@ -289,7 +291,7 @@ def report_photo_find(*, code: str, report_id: int, pk: int) -> ReportPhoto | No
     return ReportPhoto.objects.filter(community__code=code, report_id=report_id, pk=pk).first()
 
 
-def reports_on_map(*, user: Any, community: Community, limit: int = 1000) -> list[Report]:
+def reports_on_map(*, user: Actor, community: Community, limit: int = 1000) -> list[Report]:
     """The newest open reports with a place, for the staff's map."""
     if not rules.can_view_queue(user, community):
         raise NotAllowed(_("Only community staff see the work queue."))
@@ -300,13 +302,13 @@ def reports_on_map(*, user: Any, community: Community, limit: int = 1000) -> lis
     )
 
 
-def api_clients_of(*, user: Any, community: Community) -> QuerySet[ApiClient]:
+def api_clients_of(*, user: Actor, community: Community) -> QuerySet[ApiClient]:
     if not rules.can_configure_reports(user, community):
         raise NotAllowed(_("Only community admins manage Open311 API keys."))
     return ApiClient.objects.filter(community=community).order_by("-created_at")
 
 
-def api_client_get(*, user: Any, community: Community, pk: int) -> ApiClient:
+def api_client_get(*, user: Actor, community: Community, pk: int) -> ApiClient:
     client = api_clients_of(user=user, community=community).filter(pk=pk).first()
     if client is None:
         raise NotFound(_("No such API key."))

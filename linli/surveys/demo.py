@@ -6,6 +6,7 @@ small survey of one building is still a draft. Answers follow the seed. Runs aft
 import datetime as dt
 from typing import Any
 
+from linli.accounts.models import User
 from linli.consultation.models import Matter, MatterKind
 from linli.consultation.services import matter_raise
 from linli.core.demo import DemoContext
@@ -93,7 +94,7 @@ def build(ctx: DemoContext) -> None:
     )
 
 
-def _matter(community: Any, worker: Any, raised: dt.datetime) -> Matter:
+def _matter(community: Any, worker: User, raised: dt.datetime) -> Matter:
     """The round-table matter the survey informs, raised by the social worker when she opened the survey."""
     return matter_raise(
         actor=worker,
@@ -105,7 +106,7 @@ def _matter(community: Any, worker: Any, raised: dt.datetime) -> Matter:
     )
 
 
-def _draft(ctx: DemoContext, community: Any, worker: Any) -> None:
+def _draft(ctx: DemoContext, community: Any, worker: User) -> None:
     building = community.buildings.filter(residential=True).order_by("pk").first()
     if building is None:
         return

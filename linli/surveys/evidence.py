@@ -6,12 +6,13 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.evidence import Evidence
 
 from . import rules, selectors
 
 
-def surveys_of_matter(user: Any, matter: Any) -> list[Evidence]:
+def surveys_of_matter(user: Actor, matter: Any) -> list[Evidence]:
     out = []
     for survey in selectors.surveys_attached_to(matter=matter):
         results = selectors.results_of(survey=survey)

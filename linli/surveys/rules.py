@@ -4,6 +4,7 @@ open its surveys and read the results. A resident answers a survey that asks the
 
 from typing import Any
 
+from linli.accounts.types import Actor
 from linli.notices import rules as notice_rules
 from linli.people import rules as people_rules
 from linli.places.models import Community
@@ -11,23 +12,23 @@ from linli.places.models import Community
 from .models import Survey
 
 
-def can_write_for_community(user: Any, community: Community) -> bool:
+def can_write_for_community(user: Actor, community: Community) -> bool:
     return notice_rules.can_write_for_community(user, community) or notice_rules.can_write_for_street(
         user, community.street
     )
 
 
-def can_write_survey(user: Any, survey: Survey) -> bool:
+def can_write_survey(user: Actor, survey: Survey) -> bool:
     return can_write_for_community(user, survey.community)
 
 
-def can_view_results(user: Any, survey: Survey) -> bool:
+def can_view_results(user: Actor, survey: Survey) -> bool:
     return can_write_survey(user, survey)
 
 
-def can_target_tags(user: Any, community: Community) -> bool:
+def can_target_tags(user: Actor, community: Community) -> bool:
     return notice_rules.can_target_tags(user, community)
 
 
-def can_answer_for(user: Any, resident: Any) -> bool:
+def can_answer_for(user: Actor, resident: Any) -> bool:
     return people_rules.can_act_for(user, resident)

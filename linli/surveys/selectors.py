@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.consultation.models import Matter
 from linli.core.errors import NotAllowed, NotFound
 from linli.people.models import Resident
@@ -23,7 +24,7 @@ from .services import respondent_key
 # --- staff -------------------------------------------------------------------------------------------------------
 
 
-def surveys_of_community(*, user: Any, community: Community) -> QuerySet[Survey]:
+def surveys_of_community(*, user: Actor, community: Community) -> QuerySet[Survey]:
     if not rules.can_write_for_community(user, community):
         raise NotAllowed(_("You may not see this community's surveys."))
     return (
@@ -34,7 +35,7 @@ def surveys_of_community(*, user: Any, community: Community) -> QuerySet[Survey]
     )
 
 
-def survey_get(*, user: Any, community: Community, pk: int) -> Survey:
+def survey_get(*, user: Actor, community: Community, pk: int) -> Survey:
     survey = surveys_of_community(user=user, community=community).filter(pk=pk).first()
     if survey is None:
         raise NotFound(_("No such survey."))
@@ -151,7 +152,7 @@ def results_of(*, survey: Survey) -> Results:
     )
 
 
-def respondents_of(*, user: Any, survey: Survey) -> QuerySet[Response]:
+def respondents_of(*, user: Actor, survey: Survey) -> QuerySet[Response]:
     """Who answered a named survey (an anonymous survey has no list)."""
     if not rules.can_view_results(user, survey):
         raise NotAllowed(_("You may not see this survey's results."))
@@ -185,7 +186,7 @@ class OpenSurvey:
 
 
 def open_surveys_for(
-    *, user: Any, include_answered: bool = False, members: list[Any] | None = None
+    *, user: Actor, include_answered: bool = False, members: list[Any] | None = None
 ) -> list[OpenSurvey]:
     """Open surveys that ask me, or someone I may answer for (household, elders I help), not yet answered.
     `members`: whom the user acts for (`acting_for`), if the caller has looked them up already."""
@@ -219,7 +220,7 @@ def open_surveys_for(
     return out
 
 
-def my_survey_get(*, user: Any, pk: int, resident_id: int | None = None) -> OpenSurvey:
+def my_survey_get(*, user: Actor, pk: int, resident_id: int | None = None) -> OpenSurvey:
     """An open survey asking me (or the resident I answer for)."""
     for entry in open_surveys_for(user=user, include_answered=True):
         if entry.survey.pk == pk and (entry.for_me if resident_id is None else entry.resident.pk == resident_id):

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record
 from linli.consultation.models import Matter
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -76,14 +77,14 @@ def _check(
     return title, intro
 
 
-def _may_write(actor: Any, survey: Survey) -> None:
+def _may_write(actor: Actor, survey: Survey) -> None:
     if not rules.can_write_survey(actor, survey):
         raise NotAllowed(_("You may not change this survey."))
 
 
 def survey_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     title: str,
     closes_at: dt.datetime | None,
@@ -125,7 +126,7 @@ def survey_create(
 
 def survey_update(
     *,
-    actor: Any,
+    actor: Actor,
     survey: Survey,
     title: str,
     closes_at: dt.datetime | None,
@@ -189,7 +190,7 @@ def _question_values(kind: str, text: str, options: list[str] | None) -> tuple[s
 
 
 def question_add(
-    *, actor: Any, survey: Survey, kind: str, text: str, required: bool = True, options: list[str] | None = None
+    *, actor: Actor, survey: Survey, kind: str, text: str, required: bool = True, options: list[str] | None = None
 ) -> Question:
     """Add a question at the end. Choice questions take 2 to 12 options."""
     _may_write(actor, survey)
@@ -214,7 +215,7 @@ def question_add(
 
 def question_update(
     *,
-    actor: Any,
+    actor: Actor,
     survey: Survey,
     question: Question,
     kind: str,
@@ -269,7 +270,7 @@ def _renumber(survey: Survey, ordered: list[Question]) -> None:
             q.save(update_fields=["position"])
 
 
-def question_remove(*, actor: Any, survey: Survey, question: Question) -> None:
+def question_remove(*, actor: Actor, survey: Survey, question: Question) -> None:
     _may_write(actor, survey)
     if question.survey_id != survey.pk:
         raise NotFound(_("No such question in this survey."))
@@ -281,7 +282,7 @@ def question_remove(*, actor: Any, survey: Survey, question: Question) -> None:
         audit_record(actor=actor, action="survey.question_remove", instance=locked, before={"question": text})
 
 
-def question_move(*, actor: Any, survey: Survey, question: Question, up: bool) -> None:
+def question_move(*, actor: Actor, survey: Survey, question: Question, up: bool) -> None:
     """Move a question one place up or down."""
     _may_write(actor, survey)
     if question.survey_id != survey.pk:
@@ -302,7 +303,7 @@ def question_move(*, actor: Any, survey: Survey, question: Question, up: bool) -
             )
 
 
-def survey_publish(*, actor: Any, survey: Survey, now: dt.datetime | None = None) -> Survey:
+def survey_publish(*, actor: Actor, survey: Survey, now: dt.datetime | None = None) -> Survey:
     """Open the survey: the residents it targets today are asked (it shows from its opening time).
     `now` is for the demo."""
     _may_write(actor, survey)
@@ -329,7 +330,7 @@ def survey_publish(*, actor: Any, survey: Survey, now: dt.datetime | None = None
     return locked
 
 
-def survey_close(*, actor: Any, survey: Survey) -> Survey:
+def survey_close(*, actor: Actor, survey: Survey) -> Survey:
     _may_write(actor, survey)
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -342,7 +343,7 @@ def survey_close(*, actor: Any, survey: Survey) -> Survey:
     return locked
 
 
-def survey_attach(*, actor: Any, survey: Survey, matter: Matter | None) -> Survey:
+def survey_attach(*, actor: Actor, survey: Survey, matter: Matter | None) -> Survey:
     """Show this survey's results on a round-table matter of the same community (None detaches it)."""
     _may_write(actor, survey)
     if matter is not None and matter.community_id != survey.community_id:
@@ -419,7 +420,7 @@ def _clean_answers(survey: Survey, given: dict[int, Given]) -> list[Answer]:
 
 
 def survey_answer(
-    *, actor: Any, survey: Survey, resident: Resident, given: dict[int, Given], on: dt.date | None = None
+    *, actor: Actor, survey: Survey, resident: Resident, given: dict[int, Given], on: dt.date | None = None
 ) -> Response:
     """The resident's answers (given by themself or by one who may act for them), once per resident or household."""
     if not actor.is_authenticated or not rules.can_answer_for(actor, resident):

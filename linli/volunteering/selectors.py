@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotFound
 from linli.facilities.models import Booking, Facility, Service, Slot
 from linli.ledger.reasons import key_part
@@ -52,7 +53,7 @@ def activities_upcoming(*, community: Community, now: dt.datetime | None = None)
     )
 
 
-def activity_get(*, user: Any, community: Community, pk: int) -> Activity:
+def activity_get(*, user: Actor, community: Community, pk: int) -> Activity:
     if not rules.can_view_volunteering(user, community):
         raise NotFound(_("No such activity."))
     activity = (
@@ -65,7 +66,7 @@ def activity_get(*, user: Any, community: Community, pk: int) -> Activity:
     return activity
 
 
-def activity_for_user(*, user: Any, pk: int) -> Activity:
+def activity_for_user(*, user: Actor, pk: int) -> Activity:
     activity = Activity.objects.filter(pk=pk).select_related("community", "team", "facility", "type").first()
     if activity is None or not rules.can_view_volunteering(user, activity.community):
         raise NotFound(_("No such activity."))
@@ -82,7 +83,7 @@ def signup_of(*, activity: Activity, resident: Resident | None) -> SignUp | None
     )
 
 
-def roster(*, user: Any, activity: Activity) -> QuerySet[SignUp]:
+def roster(*, user: Actor, activity: Activity) -> QuerySet[SignUp]:
     if not rules.can_run_activity(user, activity):
         raise NotFound(_("No such activity."))
     return (
@@ -93,14 +94,14 @@ def roster(*, user: Any, activity: Activity) -> QuerySet[SignUp]:
     )
 
 
-def record_get(*, user: Any, pk: int) -> ServiceRecord:
+def record_get(*, user: Actor, pk: int) -> ServiceRecord:
     record = ServiceRecord.objects.filter(pk=pk).select_related("activity__community", "resident").first()
     if record is None or not rules.can_run_activity(user, record.activity):
         raise NotFound(_("No such service record."))
     return record
 
 
-def records_of(*, user: Any, resident: Resident) -> QuerySet[ServiceRecord]:
+def records_of(*, user: Actor, resident: Resident) -> QuerySet[ServiceRecord]:
     if not rules.can_view_hours_of(user, resident):
         raise NotFound(_("No such volunteer."))
     return ServiceRecord.objects.filter(resident=resident).select_related("activity").order_by("-served_on", "-pk")
@@ -140,7 +141,7 @@ def clubs(*, community: Community) -> QuerySet[Club]:
     )
 
 
-def club_get(*, user: Any, community: Community, pk: int) -> Club:
+def club_get(*, user: Actor, community: Community, pk: int) -> Club:
     club = Club.objects.filter(community=community, pk=pk).select_related("venue").first()
     if club is None or not rules.can_view_volunteering(user, community):
         raise NotFound(_("No such club."))
@@ -160,7 +161,7 @@ def hours_by_team(*, community: Community, year: int) -> list[dict[str, Any]]:
 # --- teams ----------------------------------------------------------------------------------------------
 
 
-def team_get(*, user: Any, community: Community, pk: int) -> Team:
+def team_get(*, user: Actor, community: Community, pk: int) -> Team:
     if not rules.can_view_volunteering(user, community):
         raise NotFound(_("No such team."))
     team = teams(community=community).filter(pk=pk).first()
@@ -169,7 +170,7 @@ def team_get(*, user: Any, community: Community, pk: int) -> Team:
     return team
 
 
-def team_members(*, user: Any, team: Team) -> QuerySet[TeamMember]:
+def team_members(*, user: Actor, team: Team) -> QuerySet[TeamMember]:
     if not rules.can_view_team_members(user, team):
         return TeamMember.objects.none()
     return TeamMember.objects.filter(team=team).select_related("resident").order_by("-leader", "joined_on", "pk")
@@ -201,7 +202,7 @@ def activity_types(*, community: Community, active: bool | None = None) -> Query
     return qs if active is None else qs.filter(active=active)
 
 
-def activity_type_get(*, user: Any, community: Community, pk: int, field: str | None = None) -> ActivityType:
+def activity_type_get(*, user: Actor, community: Community, pk: int, field: str | None = None) -> ActivityType:
     """A type of this community, for its staff to change, or named as a new activity's type."""
     kind = ActivityType.objects.filter(community=community, pk=pk).select_related("community").first()
     if kind is None or not rules.can_organise(user, community):
@@ -220,7 +221,7 @@ def _count_of(model: Any, field: str, **filters: Any) -> Coalesce:
 
 
 def activities_organised(
-    *, user: Any, community: Community, past: bool | None = False, now: dt.datetime | None = None
+    *, user: Actor, community: Community, past: bool | None = False, now: dt.datetime | None = None
 ) -> QuerySet[Activity]:
     """The activities the user runs (the staff: all of the community's), coming (or `past`, or with None both),
     with their sign-up and waiting-list counts and the hours still to confirm."""
@@ -229,7 +230,7 @@ def activities_organised(
     now = now or timezone.now()
     qs = Activity.objects.filter(community=community)
     if not rules.can_organise(user, community):
-        qs = qs.filter(organiser=user)
+        qs = qs.filter(organiser=account_of(user))
     if past is not None:
         qs = qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
     return (
@@ -244,7 +245,7 @@ def activities_organised(
     )
 
 
-def activity_to_run(*, user: Any, community: Community, pk: int) -> Activity:
+def activity_to_run(*, user: Actor, community: Community, pk: int) -> Activity:
     """An activity of this community that the user organises or, as staff, runs; else 404."""
     activity = (
         Activity.objects.filter(community=community, pk=pk)
@@ -259,13 +260,13 @@ def activity_to_run(*, user: Any, community: Community, pk: int) -> Activity:
 # --- clubs ----------------------------------------------------------------------------------------------
 
 
-def club_members(*, user: Any, club: Club) -> QuerySet[ClubMember]:
+def club_members(*, user: Actor, club: Club) -> QuerySet[ClubMember]:
     """All members for those who may see them; everyone else sees the leaders only."""
     qs = ClubMember.objects.filter(club=club).select_related("resident", "club").order_by("-leader", "joined_on", "pk")
     return qs if rules.can_view_club_members(user, club) else qs.filter(leader=True)
 
 
-def club_member_get(*, user: Any, club: Club, pk: int) -> ClubMember:
+def club_member_get(*, user: Actor, club: Club, pk: int) -> ClubMember:
     member = ClubMember.objects.filter(club=club, pk=pk).select_related("resident", "club__community").first()
     if member is None or not (rules.can_view_club_members(user, club) or rules.is_self(user, member.resident)):
         raise NotFound(_("No such member."))

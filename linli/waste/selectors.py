@@ -2,11 +2,11 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.core.errors import NotAllowed
 from linli.places.models import Building, Community, Household
 from linli.places.selectors import natural_key
@@ -15,7 +15,7 @@ from . import rules
 from .models import SortingCheck
 
 
-def _ensure_checker(user: Any, community: Community) -> None:
+def _ensure_checker(user: Actor, community: Community) -> None:
     if not rules.can_check(user, community):
         raise NotAllowed(_("You may not record waste-sorting checks in this community."))
 
@@ -26,7 +26,7 @@ class HouseholdRow:
     check: SortingCheck | None
 
 
-def households_to_check(*, user: Any, community: Community, building: Building, day: dt.date) -> list[HouseholdRow]:
+def households_to_check(*, user: Actor, community: Community, building: Building, day: dt.date) -> list[HouseholdRow]:
     """A building's households in room order, each with the check recorded for it on `day` (or None)."""
     _ensure_checker(user, community)
     households = (
@@ -42,14 +42,14 @@ def households_to_check(*, user: Any, community: Community, building: Building, 
     return [HouseholdRow(h, checks.get(h.pk)) for h in ordered]
 
 
-def household_for_check(*, user: Any, community: Community, pk: int) -> Household:
+def household_for_check(*, user: Actor, community: Community, pk: int) -> Household:
     from linli.places.selectors import household_get
 
     _ensure_checker(user, community)
     return household_get(community=community, pk=pk)
 
 
-def checks_of(*, user: Any, community: Community, day: dt.date | None = None) -> QuerySet[SortingCheck]:
+def checks_of(*, user: Actor, community: Community, day: dt.date | None = None) -> QuerySet[SortingCheck]:
     """Checks of the community (of one day if given), newest first. Staff and stewards see every check; a volunteer
     sees the ones they recorded."""
     _ensure_checker(user, community)
@@ -57,7 +57,7 @@ def checks_of(*, user: Any, community: Community, day: dt.date | None = None) ->
         "household__building", "inspector", "awarded_to"
     )
     if not rules.can_view_checks(user, community):
-        qs = qs.filter(inspector=user)
+        qs = qs.filter(inspector=account_of(user))
     return qs.filter(checked_on=day) if day is not None else qs
 
 

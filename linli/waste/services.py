@@ -2,12 +2,12 @@
 its daily and yearly caps, for the household's head (or its oldest member living there)."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.ledger.codes import RuleCode
@@ -31,7 +31,7 @@ def points_holder(household: Household) -> Resident | None:
 
 def sorting_check_record(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     result: str,
     on: dt.date | None = None,
@@ -59,7 +59,12 @@ def sorting_check_record(
     try:
         with transaction.atomic():
             check = SortingCheck.objects.create(
-                community=community, household=household, checked_on=on, result=result, note=note, inspector=actor
+                community=community,
+                household=household,
+                checked_on=on,
+                result=result,
+                note=note,
+                inspector=account_of(actor),
             )
             if result == SortingCheck.Result.CORRECT:
                 earned = points_earn(

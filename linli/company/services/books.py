@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.validators import text_clean
@@ -57,7 +58,7 @@ def _evidence(evidence: Any) -> Any:
 
 def entry_post(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     direction: str,
     source: str,
@@ -118,7 +119,7 @@ def entry_post(
 
 def posting_reverse(
     *,
-    actor: Any,
+    actor: Actor,
     posting: Posting,
     reason: str,
     idempotency_key: str = "",
@@ -169,7 +170,7 @@ def posting_reverse(
 
 
 def month_close(
-    *, actor: Any, community: Community, year: int, month: int, now: dt.datetime | None = None
+    *, actor: Actor, community: Community, year: int, month: int, now: dt.datetime | None = None
 ) -> MonthClose:
     """Close a month that is over: from then on no posting dated in it is accepted (a correction goes into an
     open month as a reversal). Records the month's revenue and expenses as closed."""
@@ -190,7 +191,7 @@ def month_close(
         closed = MonthClose.objects.create(
             community=community,
             month=first,
-            closed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            closed_by=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
             closed_at=now,
             revenue_fen=statement.revenue_fen,
             expense_fen=statement.support_fen,
@@ -199,7 +200,7 @@ def month_close(
     return closed
 
 
-def settings_update(*, actor: Any, community: Community, commission_bps: int, shared_use_fen: int) -> CompanySettings:
+def settings_update(*, actor: Actor, community: Community, commission_bps: int, shared_use_fen: int) -> CompanySettings:
     """The company's rates: its commission on marketplace sales, and what a use of a space by another
     community's resident costs that community in the 共富 settlement."""
     if not rules.can_close_month(actor, community):

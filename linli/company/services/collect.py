@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record
 from linli.canteen.models import MealCharge, MealOrder, Payer
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -54,7 +55,7 @@ def posting_make(
     key: str,
     memo: str,
     kind: str = TransactionKind.REVENUE,
-    actor: Any = None,
+    actor: "Actor | None" = None,
     counterparty: str = "",
     note: str = "",
     evidence: Any = None,
@@ -363,7 +364,7 @@ def revenue_collect(*, community: Community, day: dt.date) -> CollectResult:
 
 def support_post(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     facility: Facility,
     amount_fen: int,

@@ -4,13 +4,13 @@ through the ledger between the two communities' pools."""
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.models import Booking
@@ -104,7 +104,7 @@ def _amounts(first: Community, second: Community, year: int, month: int) -> dict
 
 
 def settlement_prepare(
-    *, actor: Any, community: Community, other: Community, year: int, month: int, now: dt.datetime | None = None
+    *, actor: Actor, community: Community, other: Community, year: int, month: int, now: dt.datetime | None = None
 ) -> Settlement:
     """Draw up (or draw up again, after a dispute) the month's statement between two communities. A statement
     drawn up again starts over: both sides confirm it anew. A paid statement is final."""
@@ -155,7 +155,7 @@ def settlement_prepare(
 
 
 def settlements_prepare(
-    *, actor: Any, community: Community, year: int, month: int, now: dt.datetime | None = None
+    *, actor: Actor, community: Community, year: int, month: int, now: dt.datetime | None = None
 ) -> list[Settlement]:
     """Draw up the month's statements of a community with every community it traded with (paid ones stay)."""
     out = []
@@ -170,7 +170,7 @@ def settlements_prepare(
     return out
 
 
-def _side(actor: Any, settlement: Settlement, community: Community) -> str:
+def _side(actor: Actor, settlement: Settlement, community: Community) -> str:
     """The community's side of the statement, when the actor may confirm or dispute it for the community."""
     if community.pk not in (settlement.first_id, settlement.second_id):
         raise NotFound(_("No such settlement."))
@@ -188,7 +188,7 @@ def _locked_unpaid(settlement: Settlement, *related: str) -> Settlement:
     return locked
 
 
-def _pay(actor: Any, settlement: Settlement, now: dt.datetime) -> None:
+def _pay(actor: Actor, settlement: Settlement, now: dt.datetime) -> None:
     net = settlement.net_fen
     points = settlement.first_points - settlement.second_points
     if net < 0 or (net == 0 and points < 0):
@@ -210,7 +210,7 @@ def _pay(actor: Any, settlement: Settlement, now: dt.datetime) -> None:
 
 
 def settlement_confirm(
-    *, actor: Any, settlement: Settlement, community: Community, now: dt.datetime | None = None
+    *, actor: Actor, settlement: Settlement, community: Community, now: dt.datetime | None = None
 ) -> Settlement:
     """One side confirms the statement; when both have, it is paid through the ledger in the same transaction.
     The side that disputed it withdraws its dispute by confirming."""
@@ -243,7 +243,7 @@ def settlement_confirm(
     return locked
 
 
-def settlement_dispute(*, actor: Any, settlement: Settlement, community: Community, reason: str) -> Settlement:
+def settlement_dispute(*, actor: Actor, settlement: Settlement, community: Community, reason: str) -> Settlement:
     """One side disputes the statement, with its reason: nothing is paid until it is drawn up again or the
     dispute is withdrawn. A side's confirmation is withdrawn by its dispute."""
     side = _side(actor, settlement, community)

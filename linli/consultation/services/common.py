@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed
 from linli.notifications.services import notify
@@ -51,7 +51,7 @@ def _tell_followers(matter: Matter, title: Any, body: Any = "", **params: Any) -
     _tell(_followers(matter), matter, title, body, **params)
 
 
-def _follow(matter: Matter, user: Any) -> None:
+def _follow(matter: Matter, user: User) -> None:
     Follow.objects.get_or_create(matter=matter, user=user)
 
 

@@ -67,7 +67,7 @@ def matter_raise(
             raised_by=account_of(actor),
             raised_at=_now(now),
         )
-        _follow(matter, actor)
+        _follow(matter, account_of(actor))
         audit_record(actor=actor, action="consultation.matter_raise", instance=matter, after=snapshot(matter))
     return matter
 
@@ -114,7 +114,7 @@ def matter_lift_from_report(
                 )
         except IntegrityError:
             raise Conflict(_("This report has already been lifted into a matter."), field="report_ref") from None
-        _follow(matter, actor)
+        _follow(matter, account_of(actor))
         if reporter is not None:
             _follow(matter, reporter)
             _tell([reporter], matter, gettext_lazy("Your report is now a matter for the round table: %(title)s"))
@@ -185,7 +185,7 @@ def matter_support(*, actor: Actor, matter: Matter, now: dt.datetime | None = No
             ) from None
         Matter.objects.filter(pk=matter.pk).update(support_count=F("support_count") + 1)
         matter.refresh_from_db(fields=["support_count"])
-        _follow(matter, actor)
+        _follow(matter, account_of(actor))
         audit_record(
             actor=actor,
             action="consultation.matter_support",
@@ -227,7 +227,7 @@ def matter_follow(*, actor: Actor, matter: Matter, on: bool = True) -> None:
     _require(rules.can_follow_matter(actor, matter), _("You may not follow this matter."))
     with transaction.atomic():
         if on:
-            _follow(matter, actor)
+            _follow(matter, account_of(actor))
         else:
             Follow.objects.filter(matter=matter, user=account_of(actor)).delete()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Schema, Status
 
+from linli.accounts.types import Actor
 from linli.core.api import Page, page_of
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.places.selectors import community_get
@@ -109,7 +110,7 @@ def _posted_once(community: Any, key: str, post: Callable[[], Transaction]) -> S
     return Status(200 if replay else 201, transaction_out(post()))
 
 
-def _funding_account(user: Any, community: Any, payload: DepositIn) -> Account:
+def _funding_account(user: Actor, community: Any, payload: DepositIn) -> Account:
     if payload.account_id is not None:
         account = selectors.deposit_account_get(user=user, community=community, pk=payload.account_id)
         if account.kind != AccountKind.FUNDING or account.unit != Unit.FEN:

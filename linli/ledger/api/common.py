@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from linli.accounts.api_auth import AUTH
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError, NotFound
 from linli.people.models import Resident
 from linli.people.selectors import resident_of_user
@@ -95,7 +96,7 @@ def product_out(p: Product) -> dict[str, Any]:
     }
 
 
-def order_out(o: Order, *, user: Any, for_merchant: bool = False) -> dict[str, Any]:
+def order_out(o: Order, *, user: Actor, for_merchant: bool = False) -> dict[str, Any]:
     return {
         "id": o.pk,
         "product_id": o.product_id,

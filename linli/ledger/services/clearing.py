@@ -4,10 +4,10 @@ records what one community owes the other. A settlement pays it: one transaction
 the points) from the debtor's pools to the creditor's."""
 
 import datetime as dt
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError
 from linli.places.models import Community
 
@@ -24,7 +24,7 @@ def pools_clear(
     points: int = 0,
     idempotency_key: str,
     memo: str,
-    actor: Any = None,
+    actor: "Actor | None" = None,
     now: dt.datetime | None = None,
 ) -> Transaction:
     """Pay `amount_fen` from the debtor's yuan pool to the creditor's, and move `points` (signed: negative when

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident
@@ -78,7 +79,7 @@ def _caps_in_order(rule: EarningRule) -> None:
 
 def earning_rule_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     points: int,
@@ -131,7 +132,7 @@ def earning_rule_create(
     return rule
 
 
-def earning_rule_update(*, actor: Any, rule: EarningRule, **changes: Any) -> EarningRule:
+def earning_rule_update(*, actor: Actor, rule: EarningRule, **changes: Any) -> EarningRule:
     """Change a rule: name, points per unit, the daily, monthly and yearly caps (None: no cap), who pays, on or
     off. The new values apply to points earned from now on."""
     if not rules.can_manage_ledger(actor, rule.community):
@@ -218,7 +219,7 @@ def points_earn(
     rule_code: str,
     quantity: int = 1,
     idempotency_key: str,
-    actor: Any = None,
+    actor: "Actor | None" = None,
     memo: str = "",
     now: dt.datetime | None = None,
 ) -> EarnResult:
@@ -308,7 +309,7 @@ def _earn_pg(
     quantity: int,
     key: str,
     fingerprint: str,
-    actor: Any,
+    actor: "Actor | None",
     memo: str,
     now: dt.datetime,
 ) -> EarnResult | None:
@@ -321,7 +322,7 @@ def _earn_pg(
         fingerprint=fingerprint,
         rule_code=rule_code,
         memo=memo[:200],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
         occurred_at=now,
     )
     row = audit_row(

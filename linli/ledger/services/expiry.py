@@ -2,13 +2,13 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.core.errors import DomainError
 from linli.notifications.services import notify
 from linli.places.models import Community
@@ -40,7 +40,7 @@ def _expiring_by_account(community: Community, policy: LedgerSettings, year: int
 
 
 def points_expire(
-    *, community: Community, year: int, now: dt.datetime | None = None, actor: Any = None
+    *, community: Community, year: int, now: dt.datetime | None = None, actor: "Actor | None" = None
 ) -> ExpiryResult:
     """Expire the points due at the end of `year`, one transaction per resident into the community's pool.
     Safe to run again: each resident's expiry has the key `expire:<year>:<account>`."""

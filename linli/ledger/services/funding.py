@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
@@ -23,7 +24,7 @@ from .posting import money_transfer, whole_amount
 # --- settings and rules ---------------------------------------------------------------------------------------
 
 
-def ledger_settings_update(*, actor: Any, community: Community, **changes: Any) -> LedgerSettings:
+def ledger_settings_update(*, actor: Actor, community: Community, **changes: Any) -> LedgerSettings:
     if not rules.can_manage_ledger(actor, community):
         raise NotAllowed(_("You may not change this community's points policy."))
     allowed = {"fen_per_point", "expiry_enabled", "expiry_years", "expiry_notice_days"}
@@ -48,7 +49,7 @@ def ledger_settings_update(*, actor: Any, community: Community, **changes: Any) 
 
 
 def funding_deposit(
-    *, actor: Any, community: Community, code: str, amount_fen: int, idempotency_key: str, memo: str
+    *, actor: Actor, community: Community, code: str, amount_fen: int, idempotency_key: str, memo: str
 ) -> Transaction:
     """Money paid into a funding source from outside (a grant, the cooperative's dividend, the company's profit)."""
     if not rules.can_manage_ledger(actor, community):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import in_language_of, notify, notify_with_change
@@ -43,7 +44,7 @@ from .posting import _audit_txn, _fingerprint, _key, _once, _post, whole_amount
 
 def merchant_apply(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     kind: str = Merchant.Kind.SHOP,
@@ -77,16 +78,16 @@ def merchant_apply(
             address=address,
             contact_mobile=contact_mobile,
             open_to_all_communities=open_to_all_communities,
-            applied_by=actor,
+            applied_by=account_of(actor),
             applied_at=now or timezone.now(),
         )
-        merchant.staff.add(actor)
+        merchant.staff.add(account_of(actor))
         audit_record(actor=actor, action="merchant.apply", instance=merchant, after=snapshot(merchant))
     return merchant
 
 
 def merchant_decide(
-    *, actor: Any, merchant: Merchant, approve: bool, settles_with: str = "", now: dt.datetime | None = None
+    *, actor: Actor, merchant: Merchant, approve: bool, settles_with: str = "", now: dt.datetime | None = None
 ) -> Merchant:
     """Approve (or reject) an application; an approved merchant's staff get the merchant role in the community."""
     if not rules.can_decide_merchant(actor, merchant.community):
@@ -99,7 +100,7 @@ def merchant_decide(
             raise Conflict(_("This application has already been decided."))
         before = snapshot(locked)
         locked.status = Merchant.Status.APPROVED if approve else Merchant.Status.REJECTED
-        locked.decided_by = actor
+        locked.decided_by = account_of(actor)
         locked.decided_at = now or timezone.now()
         fields = ["status", "decided_by", "decided_at"]
         if settles_with:
@@ -130,7 +131,7 @@ def merchant_decide(
 
 def product_save(
     *,
-    actor: Any,
+    actor: Actor,
     merchant: Merchant,
     name: str,
     price_points: int = 0,
@@ -270,7 +271,7 @@ def _negate(legs: list[tuple[Account, int]]) -> list[tuple[Account, int]]:
 
 def order_place(
     *,
-    actor: Any,
+    actor: "Actor | None",
     resident: Resident,
     product: Product,
     quantity: int = 1,
@@ -359,7 +360,7 @@ def _take_stock(product_id: int, quantity: int) -> tuple[str, int, int]:
     return held.name, held.price_points, held.price_fen
 
 
-def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime | None = None) -> Order:
+def order_redeem(*, actor: Actor, merchant: Merchant, code: str, now: dt.datetime | None = None) -> Order:
     """The merchant scans or types the resident's code: the order is delivered and the merchant is credited."""
     if not rules.can_sell(actor, merchant):
         raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
@@ -432,12 +433,12 @@ def order_redeem(*, actor: Any, merchant: Merchant, code: str, now: dt.datetime 
         locked.status = Order.Status.REDEEMED
         locked.redemption = txn
         locked.redeemed_at = now
-        locked.redeemed_by = actor
+        locked.redeemed_by = account_of(actor)
         locked.save(update_fields=["status", "redemption", "redeemed_at", "redeemed_by"])
     return locked
 
 
-def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
+def order_refund(*, actor: Actor, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
     """Undo an order: before redemption from the held value (and the stock comes back), after it from the
     merchant (until the merchant is settled). Refunding twice refunds once."""
     if not rules.can_refund_order(actor, order):
@@ -495,7 +496,7 @@ def order_refund(*, actor: Any, order: Order, reason: str = "", now: dt.datetime
 
 
 def merchant_settle(
-    *, actor: Any, merchant: Merchant, idempotency_key: str, now: dt.datetime | None = None
+    *, actor: Actor, merchant: Merchant, idempotency_key: str, now: dt.datetime | None = None
 ) -> Settlement:
     """Settle a merchant: the points of its redeemed, unsettled orders go back to the community's pool and the
     funding source the merchant settles with pays their value in yuan, in one transaction."""
@@ -545,7 +546,7 @@ def merchant_settle(
             transaction=txn,
             period_end=now,
             created_at=now,
-            created_by=actor,
+            created_by=account_of(actor),
         )
         Order.objects.filter(pk__in=[o.pk for o in orders]).update(settlement=settlement)
         _audit_txn(actor, txn, "merchant.settle", settlement=settlement.pk, orders=len(orders))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, audit_row
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.places.models import Community
@@ -144,7 +145,7 @@ def _post(
     key: str,
     fingerprint: str,
     legs: Sequence[tuple[Account, int]],
-    actor: Any = None,
+    actor: "Actor | None" = None,
     memo: str = "",
     now: dt.datetime | None = None,
     rule_code: str = "",
@@ -168,7 +169,7 @@ def _post(
         fingerprint=fingerprint,
         rule_code=rule_code,
         memo=memo[:200],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
         reverses=reverses,
         occurred_at=now or timezone.now(),
     )
@@ -341,7 +342,7 @@ def _refusal(account: Account, delta: int) -> InsufficientBalance:
     )
 
 
-def _audit_txn(actor: Any, txn: Transaction, action: str, **extra: Any) -> None:
+def _audit_txn(actor: "Actor | None", txn: Transaction, action: str, **extra: Any) -> None:
     written = getattr(txn, "_written_entries", None)
     entries = written if written is not None else txn.entries.all()
     legs = _legs_json((e.account_id, e.unit, e.amount) for e in entries)
@@ -360,7 +361,7 @@ def _transfer(
     amount: int,
     idempotency_key: str,
     memo: str,
-    actor: Any,
+    actor: "Actor | None",
     kind: str,
     now: dt.datetime | None,
 ) -> Transaction:
@@ -401,7 +402,7 @@ def money_transfer(
     amount_fen: int,
     idempotency_key: str,
     memo: str,
-    actor: Any = None,
+    actor: "Actor | None" = None,
     kind: str = TransactionKind.TRANSFER,
     now: dt.datetime | None = None,
 ) -> Transaction:
@@ -430,7 +431,7 @@ def points_transfer(
     points: int,
     idempotency_key: str,
     memo: str,
-    actor: Any = None,
+    actor: "Actor | None" = None,
     kind: str = TransactionKind.TRANSFER,
     now: dt.datetime | None = None,
 ) -> Transaction:
@@ -455,7 +456,7 @@ def transaction_reverse(
     original: Transaction,
     idempotency_key: str,
     reason: str,
-    actor: Any = None,
+    actor: "Actor | None" = None,
     now: dt.datetime | None = None,
 ) -> Transaction:
     """Correct a transaction by a new one with every leg negated. A transaction is reversed at most once;

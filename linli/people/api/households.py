@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Status
 
 from linli.accounts import rules
+from linli.accounts.types import Actor
 from linli.core.api import Page, RowId, page_of
 from linli.places.models import Household
 from linli.places.selectors import community_get
@@ -13,7 +14,7 @@ from ..schemas import HouseholdIn, HouseholdOut, HouseholdPatch
 from .common import router
 
 
-def household_out(household: Household, *, user: Any, members: bool = False) -> dict[str, Any]:
+def household_out(household: Household, *, user: Actor, members: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": household.pk,
         "building_id": household.building_id,

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Status
 
 from linli.accounts import rules
+from linli.accounts.types import Actor
 from linli.core.api import Page, page_of
 from linli.places.selectors import community_get, household_get
 
@@ -14,7 +15,7 @@ from ..schemas import MoveBackIn, MovedOutOut, MoveOutIn, ResidentIn, ResidentOu
 from .common import router
 
 
-def resident_out(resident: Resident, *, user: Any) -> dict[str, Any]:
+def resident_out(resident: Resident, *, user: Actor) -> dict[str, Any]:
     show_tags = rules.can_view_sensitive_tags(user, resident.community)
     exact = rules.can_view_birth_date(user, resident.community)
     age = resident.age() if exact else resident.age_by_year()

@@ -4,7 +4,6 @@ Deletion anonymises the register record rather than deleting it: points, orders 
 must add up (ledger entries and audit rows are kept); see docs/privacy.md for what is cleared and what is kept."""
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from linli.accounts import rules
 from linli.accounts.models import RoleAssignment, User
 from linli.accounts.rules import forget_access
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
@@ -27,7 +27,7 @@ ANONYMISED_NAME = ANONYMISED
 REASON_MAX = 500
 
 
-def _own_profile(actor: Any) -> Resident:
+def _own_profile(actor: Actor) -> Resident:
     resident = people_rules.own_profile(actor)
     if resident is None:
         raise NotFound(_("Your account is not linked to a resident of a community yet."), code="no_resident")
@@ -43,7 +43,7 @@ def _clean_reason(reason: str, *, required: bool, field: str = "reason") -> str:
     return reason
 
 
-def data_export_record(*, actor: Any) -> DataRequest:
+def data_export_record(*, actor: Actor) -> DataRequest:
     """A resident downloaded a copy of their data: recorded (and audited) as a done export request."""
     resident = _own_profile(actor)
     now = timezone.now()
@@ -51,7 +51,7 @@ def data_export_record(*, actor: Any) -> DataRequest:
         request = DataRequest.objects.create(
             community=resident.community,
             resident=resident,
-            requested_by=actor,
+            requested_by=account_of(actor),
             kind=DataRequest.Kind.EXPORT,
             status=DataRequest.Status.DONE,
             handled_at=now,
@@ -60,7 +60,7 @@ def data_export_record(*, actor: Any) -> DataRequest:
     return request
 
 
-def data_deletion_request(*, actor: Any, reason: str = "") -> DataRequest:
+def data_deletion_request(*, actor: Actor, reason: str = "") -> DataRequest:
     """A resident asks for their personal data to be deleted; the community's caseworkers decide."""
     resident = _own_profile(actor)
     reason = _clean_reason(reason, required=False)
@@ -69,7 +69,7 @@ def data_deletion_request(*, actor: Any, reason: str = "") -> DataRequest:
             request = DataRequest.objects.create(
                 community=resident.community,
                 resident=resident,
-                requested_by=actor,
+                requested_by=account_of(actor),
                 kind=DataRequest.Kind.DELETE,
                 reason=reason,
             )
@@ -81,7 +81,7 @@ def data_deletion_request(*, actor: Any, reason: str = "") -> DataRequest:
     return request
 
 
-def _lock_pending(actor: Any, request: DataRequest) -> DataRequest:
+def _lock_pending(actor: Actor, request: DataRequest) -> DataRequest:
     if not rules.can_handle_data_requests(actor, request.community):
         raise NotAllowed(_("You may not handle personal data requests in this community."))
     locked = DataRequest.objects.select_for_update().select_related("resident").get(pk=request.pk)
@@ -90,14 +90,14 @@ def _lock_pending(actor: Any, request: DataRequest) -> DataRequest:
     return locked
 
 
-def data_request_refuse(*, actor: Any, request: DataRequest, answer: str) -> DataRequest:
+def data_request_refuse(*, actor: Actor, request: DataRequest, answer: str) -> DataRequest:
     answer = _clean_reason(answer, required=True, field="answer")
     with transaction.atomic():
         locked = _lock_pending(actor, request)
         before = snapshot(locked)
         locked.status = DataRequest.Status.REFUSED
         locked.answer = answer
-        locked.handled_by = actor
+        locked.handled_by = account_of(actor)
         locked.handled_at = timezone.now()
         locked.save(update_fields=["status", "answer", "handled_by", "handled_at"])
         audit_record(actor=actor, action="data_request.refuse", instance=locked, before=before, after=snapshot(locked))
@@ -115,7 +115,7 @@ def _tell_refused(request: DataRequest) -> None:
     notify(user=user, title=title, body=request.answer, url="/accounts/me/data/", community=request.community)
 
 
-def data_request_approve(*, actor: Any, request: DataRequest, answer: str = "") -> DataRequest:
+def data_request_approve(*, actor: Actor, request: DataRequest, answer: str = "") -> DataRequest:
     """Delete the resident's personal data: anonymise the register record, unbind and close the account."""
     answer = _clean_reason(answer, required=False, field="answer")
     with transaction.atomic():
@@ -133,7 +133,7 @@ def data_request_approve(*, actor: Any, request: DataRequest, answer: str = "") 
         before = snapshot(locked)
         locked.status = DataRequest.Status.DONE
         locked.answer = answer
-        locked.handled_by = actor
+        locked.handled_by = account_of(actor)
         locked.handled_at = timezone.now()
         locked.save(update_fields=["status", "answer", "handled_by", "handled_at"])
         locked.resident = resident

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -37,7 +38,7 @@ def _tell(resident: Resident, *, title: Any, community: Any, **params: Any) -> N
 
 
 def family_link_request(
-    *, actor: Any, elder: Resident, relation: str = "", now: dt.datetime | None = None
+    *, actor: Actor, elder: Resident, relation: str = "", now: dt.datetime | None = None
 ) -> FamilyLink:
     """The actor (a verified adult of the register) asks to help `elder`; the link waits for the elder's consent."""
     now = now or timezone.now()
@@ -62,7 +63,7 @@ def family_link_request(
                 elder=elder,
                 relation=relation,
                 requested_at=now,
-                requested_by=actor,
+                requested_by=account_of(actor),
             )
             audit_record(actor=actor, action="family_link.request", instance=link, after=snapshot(link))
             _tell(
@@ -80,7 +81,7 @@ def family_link_request(
 
 def family_link_request_found(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     building_id: int,
     room: str,
@@ -111,13 +112,13 @@ def family_link_request_found(
     return family_link_request(actor=actor, elder=elder, relation=relation, now=now)
 
 
-def _helper_only(actor: Any, link: FamilyLink) -> None:
+def _helper_only(actor: Actor, link: FamilyLink) -> None:
     me = rules.own_resident(actor)
     if me is None or me.pk != link.helper_id:
         raise NotAllowed(_("Only the family helper who asked can do this."))
 
 
-def family_link_send_code(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_send_code(*, actor: Actor, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """Text a 6-digit code to the elder's register mobile; the elder tells it to the helper if they agree."""
     now = now or timezone.now()
     _helper_only(actor, link)
@@ -155,14 +156,14 @@ def family_link_send_code(*, actor: Any, link: FamilyLink, now: dt.datetime | No
     return locked
 
 
-def _activate(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -> None:
+def _activate(link: FamilyLink, *, actor: Actor, consent: str, now: dt.datetime) -> None:
     if link.elder.moved_out_on is not None or link.helper.moved_out_on is not None:
         raise DomainError(_("One of them has moved out of the community."), code="moved_out")
     before = snapshot(link)
     link.status = FamilyLink.Status.ACTIVE
     link.consent = consent
     link.confirmed_at = now
-    link.confirmed_by = actor
+    link.confirmed_by = account_of(actor)
     link.code_hash = ""
     link.code_expires_at = None
     link.save(update_fields=["status", "consent", "confirmed_at", "confirmed_by", "code_hash", "code_expires_at"])
@@ -175,7 +176,9 @@ def _activate(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -
     )
 
 
-def family_link_confirm_code(*, actor: Any, link: FamilyLink, code: str, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_confirm_code(
+    *, actor: Actor, link: FamilyLink, code: str, now: dt.datetime | None = None
+) -> FamilyLink:
     """The helper enters the code the elder received. Wrong guesses are counted; a code works once, for a while."""
     now = now or timezone.now()
     _helper_only(actor, link)
@@ -204,7 +207,7 @@ def family_link_confirm_code(*, actor: Any, link: FamilyLink, code: str, now: dt
     return locked
 
 
-def _consented(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) -> FamilyLink:
+def _consented(link: FamilyLink, *, actor: Actor, consent: str, now: dt.datetime) -> FamilyLink:
     """Record the elder's consent (how it was given: `consent`) on a link that waits for it: the link is active."""
     with transaction.atomic():
         locked = _locked(link)
@@ -214,7 +217,7 @@ def _consented(link: FamilyLink, *, actor: Any, consent: str, now: dt.datetime) 
     return locked
 
 
-def family_link_consent(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_consent(*, actor: Actor, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """The elder agrees from their own account."""
     now = now or timezone.now()
     if not rules.can_consent_family_link(actor, link):
@@ -222,7 +225,7 @@ def family_link_consent(*, actor: Any, link: FamilyLink, now: dt.datetime | None
     return _consented(link, actor=actor, consent=FamilyLink.Consent.ELDER_ACCOUNT, now=now)
 
 
-def family_link_confirm_in_person(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_confirm_in_person(*, actor: Actor, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """A social worker or community admin saw the elder agree, face to face; the link records who."""
     now = now or timezone.now()
     if not rules.can_confirm_family_link_in_person(actor, link.community):
@@ -230,7 +233,7 @@ def family_link_confirm_in_person(*, actor: Any, link: FamilyLink, now: dt.datet
     return _consented(link, actor=actor, consent=FamilyLink.Consent.IN_PERSON, now=now)
 
 
-def family_link_end(*, actor: Any, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
+def family_link_end(*, actor: Actor, link: FamilyLink, now: dt.datetime | None = None) -> FamilyLink:
     """The elder, the helper or a social worker ends the link (or withdraws the request); acting stops at once."""
     now = now or timezone.now()
     if not rules.can_end_family_link(actor, link):
@@ -242,7 +245,7 @@ def family_link_end(*, actor: Any, link: FamilyLink, now: dt.datetime | None = N
         before = snapshot(locked)
         locked.status = FamilyLink.Status.ENDED
         locked.ended_at = now
-        locked.ended_by = actor
+        locked.ended_by = account_of(actor)
         locked.code_hash = ""
         locked.save(update_fields=["status", "ended_at", "ended_by", "code_hash"])
         audit_record(actor=actor, action="family_link.end", instance=locked, before=before, after=snapshot(locked))

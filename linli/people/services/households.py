@@ -1,12 +1,11 @@
 """Households (户): created and renamed by the caseworkers who keep the register; members join through
 `resident_update(household=…)` so a move between households is one audited change of the resident."""
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.places.models import Building, Community, Household
@@ -31,7 +30,7 @@ def _unit_taken(building: Building) -> Conflict:
     )
 
 
-def household_create(*, actor: Any, community: Community, building: Building, unit: str) -> Household:
+def household_create(*, actor: Actor, community: Community, building: Building, unit: str) -> Household:
     if not rules.can_edit_residents(actor, community):
         raise NotAllowed(_("You may not change households in this community."))
     if building.community_id != community.pk:
@@ -48,7 +47,7 @@ def household_create(*, actor: Any, community: Community, building: Building, un
     return household
 
 
-def household_update(*, actor: Any, household: Household, unit: str) -> Household:
+def household_update(*, actor: Actor, household: Household, unit: str) -> Household:
     if not rules.can_edit_residents(actor, household.community):
         raise NotAllowed(_("You may not change households in this community."))
     unit = _clean_unit(unit)

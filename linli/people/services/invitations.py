@@ -1,12 +1,12 @@
 """Inviting residents on the register to sign up, by SMS, a building or a tag at a time."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
@@ -17,7 +17,7 @@ from ..models import Invitation
 
 
 def invitations_send(
-    *, actor: Any, community: Community, audience: Audience, via: str = "web", now: dt.datetime | None = None
+    *, actor: Actor, community: Community, audience: Audience, via: str = "web", now: dt.datetime | None = None
 ) -> list[Invitation]:
     """One invitation per resident the preview lists (their rows locked, so two staff pressing at once send each
     resident one SMS); the SMS go out from a background task after the commit."""
@@ -39,7 +39,10 @@ def invitations_send(
                 code="nobody",
             )
         invitations = Invitation.objects.bulk_create(
-            [Invitation(community=community, resident=r, sent_by=actor, sent_at=now) for r in preview.recipients]
+            [
+                Invitation(community=community, resident=r, sent_by=account_of(actor), sent_at=now)
+                for r in preview.recipients
+            ]
         )
         audit_record(
             actor=actor,

@@ -2,8 +2,6 @@
 start its import in the background; and the export, written in the background too (`exporting`). The engine is
 `linli.people.importing`."""
 
-from typing import Any
-
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts import rules
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core.errors import Conflict, NotAllowed, NotFound
 from linli.places.models import Community
@@ -25,7 +24,7 @@ MAX_BYTES = 20 * 1024 * 1024
 
 
 def register_import_preview(
-    *, actor: Any, community: Community, content: bytes, file_name: str, create_buildings: bool = False
+    *, actor: Actor, community: Community, content: bytes, file_name: str, create_buildings: bool = False
 ) -> RegisterImport:
     """Check the file now (the dry run) and keep it for the import. A file that cannot be read is refused whole."""
     check_may_import(actor, community)
@@ -37,7 +36,7 @@ def register_import_preview(
     with transaction.atomic():
         job = RegisterImport.objects.create(
             community=community,
-            uploaded_by=actor,
+            uploaded_by=account_of(actor),
             file_name=file_name,
             sha256=plan.sha256,
             create_buildings=create_buildings,
@@ -55,7 +54,7 @@ def register_import_preview(
     return job
 
 
-def register_import_start(*, actor: Any, job: RegisterImport) -> RegisterImport:
+def register_import_start(*, actor: Actor, job: RegisterImport) -> RegisterImport:
     """Queue the import of a previewed file; the page follows its progress."""
     check_may_import(actor, job.community)
     with transaction.atomic():
@@ -72,7 +71,7 @@ def register_import_start(*, actor: Any, job: RegisterImport) -> RegisterImport:
 # --- the export: asked for now, written in the background, downloaded, expired -----------------------------
 
 
-def register_export_request(*, actor: Any, community: Community) -> RegisterExport:
+def register_export_request(*, actor: Actor, community: Community) -> RegisterExport:
     """Queue the export of the register in the import's layout. Full ID numbers only for those who may reveal them
     (then the file imports back unchanged); otherwise masked, and birth dates left out for those who may not see
     them. The task writes the file; the page and the API follow it."""
@@ -80,7 +79,7 @@ def register_export_request(*, actor: Any, community: Community) -> RegisterExpo
     with transaction.atomic():
         export = RegisterExport.objects.create(
             community=community,
-            requested_by=actor,
+            requested_by=account_of(actor),
             full_id_numbers=rules.can_reveal_id_number(actor, community),
             birth_dates=rules.can_view_birth_date(actor, community),
         )
@@ -95,7 +94,7 @@ def register_export_request(*, actor: Any, community: Community) -> RegisterExpo
     return export
 
 
-def register_export_open(*, actor: Any, export: RegisterExport) -> File:
+def register_export_open(*, actor: Actor, export: RegisterExport) -> File:
     """The written workbook, opened for download; audited (who took a file that may hold full ID numbers, when).
     Refused to those who may no longer import, or no longer reveal ID numbers when the file carries them."""
     check_may_import(actor, export.community)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from linli.accounts import rules
 from linli.accounts.models import Role, RoleAssignment
 from linli.accounts.rules import forget_access
+from linli.accounts.types import Actor
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_record, snapshot
 from linli.core import crypto
@@ -79,7 +80,7 @@ def _full_clean(resident: Resident) -> None:
 
 def resident_create(
     *,
-    actor: Any,
+    actor: Actor,
     community: Community,
     name: str,
     birth_date: dt.date | None = None,
@@ -147,7 +148,7 @@ def _duplicate_id_number() -> DomainError:
     )
 
 
-def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Resident:
+def resident_update(*, actor: Actor, resident: Resident, **changes: Any) -> Resident:
     community = resident.community
     if not rules.can_edit_residents(actor, community):
         raise NotAllowed(_("You may not change residents in this community."))
@@ -203,7 +204,7 @@ def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Reside
     return locked
 
 
-def resident_reveal_id_number(*, actor: Any, resident: Resident, reason: str) -> str:
+def resident_reveal_id_number(*, actor: Actor, resident: Resident, reason: str) -> str:
     """The full ID number, for roles allowed to see it. Every reveal is audited with its reason."""
     own = actor.is_authenticated and resident.user_id == actor.pk
     if not own and not rules.can_reveal_id_number(actor, resident.community):
@@ -221,7 +222,7 @@ def resident_reveal_id_number(*, actor: Any, resident: Resident, reason: str) ->
 
 
 def resident_move_out(
-    *, actor: Any, resident: Resident, on: dt.date, reason: str, cancelled: list[str] | None = None
+    *, actor: Actor, resident: Resident, on: dt.date, reason: str, cancelled: list[str] | None = None
 ) -> Resident:
     """迁出: the resident stays on the register (household kept, for the record and for an undo) and loses the
     rights of a resident: every rule asks `linli.people.rules`, and their account's resident and volunteer roles in
@@ -276,7 +277,7 @@ def resident_move_out(
     return locked
 
 
-def _family_links_end(*, actor: Any, resident: Resident, now: dt.datetime) -> list[str]:
+def _family_links_end(*, actor: Actor, resident: Resident, now: dt.datetime) -> list[str]:
     lines = []
     links = FamilyLink.objects.filter(Q(helper=resident) | Q(elder=resident), status__in=FamilyLink.OPEN)
     for link in links.select_related("helper", "elder").order_by("pk"):
@@ -287,7 +288,7 @@ def _family_links_end(*, actor: Any, resident: Resident, now: dt.datetime) -> li
     return lines
 
 
-def resident_move_back(*, actor: Any, resident: Resident, reason: str = "") -> Resident:
+def resident_move_back(*, actor: Actor, resident: Resident, reason: str = "") -> Resident:
     """Undo a move out recorded by mistake (or a resident who came back): a resident again, with their rights."""
     if not rules.can_edit_residents(actor, resident.community):
         raise NotAllowed(_("You may not change residents in this community."))

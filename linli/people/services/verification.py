@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts import rules
 from linli.accounts.models import Role, RoleAssignment
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record
 from linli.core import crypto, throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed
@@ -59,20 +60,20 @@ def _refusal(outcome: str) -> DomainError:
 
 
 def _audit_try(
-    *, actor: Any, outcome: str, masked: str, via: str, resident: Resident | None = None, **more: Any
+    *, actor: Actor, outcome: str, masked: str, via: str, resident: Resident | None = None, **more: Any
 ) -> None:
     audit_record(
         actor=actor,
         action="resident.verify",
-        instance=resident if resident is not None else actor,
+        instance=resident if resident is not None else account_of(actor),
         community=resident.community if resident is not None else None,
         after={"outcome": outcome, "id_number": masked, **more},
         via=via,
     )
 
 
-def _bind(*, actor: Any, resident: Resident, masked: str, via: str, now: dt.datetime) -> None:
-    resident.user = actor
+def _bind(*, actor: Actor, resident: Resident, masked: str, via: str, now: dt.datetime) -> None:
+    resident.user = account_of(actor)
     with transaction.atomic():  # a savepoint: the account may have been bound elsewhere a moment ago
         resident.save(update_fields=["user", "updated_at"])
     grant, created = RoleAssignment.objects.get_or_create(user=actor, role=Role.RESIDENT, community=resident.community)
@@ -86,7 +87,7 @@ def _bind(*, actor: Any, resident: Resident, masked: str, via: str, now: dt.date
             via=via,
         )
     activated = Invitation.objects.filter(resident=resident, activated_at__isnull=True).update(activated_at=now)
-    mobile_differs = bool(resident.mobile) and resident.mobile != actor.mobile
+    mobile_differs = bool(resident.mobile) and resident.mobile != account_of(actor).mobile
     _audit_try(
         actor=actor,
         outcome=VERIFIED,
@@ -99,7 +100,7 @@ def _bind(*, actor: Any, resident: Resident, masked: str, via: str, now: dt.date
 
 
 def resident_verify(
-    *, actor: Any, name: str, id_number: str, address: str = "", via: str = "web", now: dt.datetime | None = None
+    *, actor: Actor, name: str, id_number: str, address: str = "", via: str = "web", now: dt.datetime | None = None
 ) -> Resident:
     """Bind the account to the resident with this ID number and name (not moved out, with no account yet).
 
@@ -107,7 +108,7 @@ def resident_verify(
     now = now or timezone.now()
     if not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_("Sign in first."))
-    if Resident.objects.filter(user=actor).exists():
+    if Resident.objects.filter(user=account_of(actor)).exists():
         raise _refusal(ACCOUNT_BOUND)
     name = name.strip()
     if not name or len(name) > 40:

@@ -7,13 +7,14 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from linli.accounts.models import User
 from linli.people.selectors import acted_by
 
 register = template.Library()
 
 
 @register.simple_tag
-def by_for(actor: Any, resident: Any) -> SafeString | str:
+def by_for(actor: User | None, resident: Any) -> SafeString | str:
     """Empty when the resident made the record themself (or nobody is recorded)."""
     if resident is None:
         return ""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
+from linli.accounts.types import Actor
 from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.filters import cleaned_filters
@@ -98,7 +99,7 @@ def resident_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _household_of(form: ResidentForm, community: Community, actor: Any) -> Household | None:
+def _household_of(form: ResidentForm, community: Community, actor: Actor) -> Household | None:
     """The household chosen on the form, or the new one it asks for (created in the caller's transaction)."""
     data = form.cleaned_data
     if data.get("new_building"):

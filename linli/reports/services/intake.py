@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.uploads import files_removed_on_error
@@ -194,7 +195,7 @@ def _route(category: Category, located: Grid | None) -> tuple[Grid | None, int, 
 
 def report_submit(
     *,
-    actor: Any,
+    actor: "Actor | None",
     community: Community,
     category: Category,
     description: str,
@@ -231,7 +232,7 @@ def report_submit(
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_("Attach at most %(n)s photos.") % {"n": MAX_PHOTOS}, code="too_many_photos", field="photos")
-    reporter = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    reporter = account_of(actor) if actor is not None and getattr(actor, "is_authenticated", False) else None
     if on_behalf_of is not None and (
         reporter is None
         or on_behalf_of.community_id != community.pk

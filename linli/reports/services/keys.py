@@ -3,12 +3,12 @@
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
@@ -24,7 +24,7 @@ def _key_hash(key: str) -> str:
 
 
 def api_client_issue(
-    *, actor: Any, community: Community, name: str, requests_per_hour: int = 120, key: str | None = None
+    *, actor: Actor, community: Community, name: str, requests_per_hour: int = 120, key: str | None = None
 ) -> tuple[ApiClient, str]:
     """A new API key for a city system. The key is returned once; only its hash is kept."""
     if not rules.can_configure_reports(actor, community):
@@ -44,13 +44,13 @@ def api_client_issue(
             prefix=key[:8],
             key_hash=_key_hash(key),
             requests_per_hour=requests_per_hour,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
         )
         audit_record(actor=actor, action="open311.key_issue", instance=client, after=snapshot(client))
     return client, key
 
 
-def api_client_revoke(*, actor: Any, client: ApiClient, now: dt.datetime | None = None) -> ApiClient:
+def api_client_revoke(*, actor: Actor, client: ApiClient, now: dt.datetime | None = None) -> ApiClient:
     if not rules.can_configure_reports(actor, client.community):
         raise NotAllowed(_("Only community admins may revoke API keys."))
     with transaction.atomic():

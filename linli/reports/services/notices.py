@@ -1,7 +1,5 @@
 """Who hears of a report at each level, and telling them and the report's followers."""
 
-from typing import Any
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -9,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.rules import CASEWORK_ROLES
+from linli.accounts.types import Actor
 from linli.notifications.services import notify, notify_sms
 from linli.places.models import Community
 
@@ -54,7 +53,7 @@ def _status_label(status: str) -> str:
     return str(S(status).label)
 
 
-def _tell_followers(report: Report, *, note: str, actor: Any) -> None:
+def _tell_followers(report: Report, *, note: str, actor: "Actor | None") -> None:
     """The reporter and every supporter hear of each public state change, in their own language."""
     followers = list(User.objects.filter(pk__in=report.supports.values("user_id")).order_by("pk"))
     if report.reporter_id and report.reporter is not None:

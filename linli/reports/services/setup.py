@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from linli.accounts.types import Actor
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
@@ -43,7 +44,7 @@ ATTRIBUTE_FIELDS = frozenset({"code", "description", "datatype", "required", "da
 MAX_HOURS = 24 * 366  # a time limit of at most a year
 
 
-def _check(actor: Any, community: Community) -> None:
+def _check(actor: Actor, community: Community) -> None:
     if not rules.can_configure_reports(actor, community):
         raise NotAllowed(_("Only community admins set up report categories."))
 
@@ -91,7 +92,7 @@ def _apply_category(category: Category, community: Community, data: dict[str, An
     _full_clean(category, exclude=["community", "responsible", "first_grid"])
 
 
-def category_create(*, actor: Any, community: Community, **data: Any) -> Category:
+def category_create(*, actor: Actor, community: Community, **data: Any) -> Category:
     """A new category of this community. The code is what city systems use (Open311 service_code)."""
     _check(actor, community)
     category = Category(community=community)
@@ -108,7 +109,7 @@ def category_create(*, actor: Any, community: Community, **data: Any) -> Categor
     return category
 
 
-def category_update(*, actor: Any, category: Category, **data: Any) -> Category:
+def category_update(*, actor: Actor, category: Category, **data: Any) -> Category:
     """Change a category. The code stays (city systems know it)."""
     community = category.community
     _check(actor, community)
@@ -126,7 +127,7 @@ def category_update(*, actor: Any, category: Category, **data: Any) -> Category:
     return category
 
 
-def category_set_active(*, actor: Any, category: Category, active: bool) -> Category:
+def category_set_active(*, actor: Actor, category: Category, active: bool) -> Category:
     """Retire a category (no new reports; open ones go on) or bring it back."""
     _check(actor, category.community)
     with transaction.atomic():
@@ -190,7 +191,7 @@ def _check_unique(attribute: CategoryAttribute) -> None:
 
 
 def _attribute_saved(
-    actor: Any,
+    actor: Actor,
     attribute: CategoryAttribute,
     data: dict[str, Any],
     community: Community,
@@ -213,7 +214,7 @@ def _attribute_saved(
     )
 
 
-def category_attribute_add(*, actor: Any, category: Category, **data: Any) -> CategoryAttribute:
+def category_attribute_add(*, actor: Actor, category: Category, **data: Any) -> CategoryAttribute:
     """A question residents answer when they report in this category."""
     _check(actor, category.community)
     with transaction.atomic():
@@ -226,7 +227,7 @@ def category_attribute_add(*, actor: Any, category: Category, **data: Any) -> Ca
     return attribute
 
 
-def category_attribute_update(*, actor: Any, attribute: CategoryAttribute, **data: Any) -> CategoryAttribute:
+def category_attribute_update(*, actor: Actor, attribute: CategoryAttribute, **data: Any) -> CategoryAttribute:
     category = attribute.category
     _check(actor, category.community)
     if "code" in data and data["code"] != attribute.code:
@@ -241,7 +242,7 @@ def category_attribute_update(*, actor: Any, attribute: CategoryAttribute, **dat
     return attribute
 
 
-def category_attribute_remove(*, actor: Any, attribute: CategoryAttribute) -> None:
+def category_attribute_remove(*, actor: Actor, attribute: CategoryAttribute) -> None:
     """Stop asking a question (the answers already given stay on their reports)."""
     category = attribute.category
     _check(actor, category.community)

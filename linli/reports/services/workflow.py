@@ -3,7 +3,6 @@
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
+from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.places.models import Community
@@ -58,7 +58,7 @@ def _event(
     report: Report,
     kind: str,
     *,
-    actor: Any,
+    actor: "Actor | None",
     now: dt.datetime,
     note: str = "",
     public: bool = True,
@@ -71,7 +71,7 @@ def _event(
         kind=kind,
         from_status=from_status,
         to_status=to_status,
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor=account_of(actor) if actor is not None and getattr(actor, "is_authenticated", False) else None,
         level=report.level,
         note=note,
         public=public,
@@ -79,14 +79,14 @@ def _event(
     )
 
 
-def _move(report: Report, to: str, *, actor: Any, note: str, now: dt.datetime, check: bool = True) -> Report:
+def _move(report: Report, to: str, *, actor: "Actor | None", note: str, now: dt.datetime, check: bool = True) -> Report:
     """One state change: lock, check, change, record the event and the audit row, tell the followers."""
     note = (note or "").strip()
     if len(note) > 2000:
         raise DomainError(_("The note may be at most 2,000 characters."), code="note_too_long", field="note")
     with transaction.atomic():
         report = _locked(report)
-        if check and not rules.can_handle_report(actor, report):
+        if check and (actor is None or not rules.can_handle_report(actor, report)):
             raise NotAllowed(_("You may not handle this report."))
         if report.status not in ALLOWED[to]:
             raise Conflict(
@@ -109,7 +109,7 @@ def _move(report: Report, to: str, *, actor: Any, note: str, now: dt.datetime, c
             responsible = report.category.responsible
             if responsible is not None and not rules.can_be_assigned_report(responsible, report.community):
                 responsible = None  # named before the rule, or since lost the role: the one accepting keeps it
-            report.assignee = responsible or (actor if getattr(actor, "is_authenticated", False) else None)
+            report.assignee = responsible or (account_of(actor) if getattr(actor, "is_authenticated", False) else None)
             report.expected_at = now + dt.timedelta(
                 hours=report.category.start_within_hours + report.category.resolve_within_hours
             )
@@ -136,7 +136,7 @@ def _move(report: Report, to: str, *, actor: Any, note: str, now: dt.datetime, c
     return report
 
 
-def report_confirmed_award_points(*, report: Report, actor: Any) -> None:
+def report_confirmed_award_points(*, report: Report, actor: "Actor | None") -> None:
     """A confirmed report earns its reporter points through the community's earning rule, once.
 
     Called inside the accepting transaction. Guests (no resident profile in this community) earn nothing;
@@ -168,28 +168,28 @@ def report_confirmed_award_points(*, report: Report, actor: Any) -> None:
         logger.info("no points for report %s: the rule is switched off", report.pk)
 
 
-def report_accept(*, actor: Any, report: Report, note: str = "", now: dt.datetime | None = None) -> Report:
+def report_accept(*, actor: Actor, report: Report, note: str = "", now: dt.datetime | None = None) -> Report:
     return _move(report, S.ACCEPTED, actor=actor, note=note, now=now or timezone.now())
 
 
-def report_start(*, actor: Any, report: Report, note: str = "", now: dt.datetime | None = None) -> Report:
+def report_start(*, actor: Actor, report: Report, note: str = "", now: dt.datetime | None = None) -> Report:
     return _move(report, S.IN_PROGRESS, actor=actor, note=note, now=now or timezone.now())
 
 
-def report_resolve(*, actor: Any, report: Report, note: str, now: dt.datetime | None = None) -> Report:
+def report_resolve(*, actor: Actor, report: Report, note: str, now: dt.datetime | None = None) -> Report:
     if not (note or "").strip():
         raise DomainError(_("Tell the reporter what was done."), code="missing_note", field="note")
     return _move(report, S.RESOLVED, actor=actor, note=note, now=now or timezone.now())
 
 
-def report_reject(*, actor: Any, report: Report, note: str, now: dt.datetime | None = None) -> Report:
+def report_reject(*, actor: Actor, report: Report, note: str, now: dt.datetime | None = None) -> Report:
     if not (note or "").strip():
         raise DomainError(_("Tell the reporter why."), code="missing_note", field="note")
     return _move(report, S.REJECTED, actor=actor, note=note, now=now or timezone.now())
 
 
 def report_mark_duplicate(
-    *, actor: Any, report: Report, original: Report, note: str = "", now: dt.datetime | None = None
+    *, actor: Actor, report: Report, original: Report, note: str = "", now: dt.datetime | None = None
 ) -> Report:
     """A duplicate is closed; its reporter becomes a supporter of the original and hears about it from then on."""
     now = now or timezone.now()
@@ -205,12 +205,12 @@ def report_mark_duplicate(
     return report
 
 
-def report_close(*, actor: Any, report: Report, note: str = "", now: dt.datetime | None = None) -> Report:
+def report_close(*, actor: Actor, report: Report, note: str = "", now: dt.datetime | None = None) -> Report:
     return _move(report, S.CLOSED, actor=actor, note=note, now=now or timezone.now())
 
 
 def report_assign(
-    *, actor: Any, report: Report, assignee: User, note: str = "", now: dt.datetime | None = None
+    *, actor: Actor, report: Report, assignee: User, note: str = "", now: dt.datetime | None = None
 ) -> Report:
     now = now or timezone.now()
     with transaction.atomic():
@@ -236,7 +236,7 @@ def report_assign(
 
 
 def reports_assign_bulk(
-    *, actor: Any, community: Community, report_ids: Sequence[int], assignee: User, now: dt.datetime | None = None
+    *, actor: Actor, community: Community, report_ids: Sequence[int], assignee: User, now: dt.datetime | None = None
 ) -> int:
     """Assign many open reports at once, locked in primary-key order; all or none."""
     if not rules.can_assign_reports(actor, community):
@@ -256,7 +256,7 @@ def reports_assign_bulk(
 
 
 def report_add_note(
-    *, actor: Any, report: Report, note: str, public: bool, now: dt.datetime | None = None
+    *, actor: Actor, report: Report, note: str, public: bool, now: dt.datetime | None = None
 ) -> ReportEvent:
     now = now or timezone.now()
     note = (note or "").strip()
@@ -279,7 +279,7 @@ def report_add_note(
     return event
 
 
-def report_reopen(*, actor: Any, report: Report, note: str, now: dt.datetime | None = None) -> Report:
+def report_reopen(*, actor: Actor, report: Report, note: str, now: dt.datetime | None = None) -> Report:
     """The reporter reopens a resolved, closed or rejected report within the category's period."""
     now = now or timezone.now()
     note = (note or "").strip()
@@ -331,7 +331,7 @@ def report_reopen(*, actor: Any, report: Report, note: str, now: dt.datetime | N
 
 
 def report_rate(
-    *, actor: Any, report: Report, rating: int, comment: str = "", now: dt.datetime | None = None
+    *, actor: Actor, report: Report, rating: int, comment: str = "", now: dt.datetime | None = None
 ) -> Report:
     """The reporter rates the resolution (1–5); rating a resolved report closes it."""
     now = now or timezone.now()
@@ -372,7 +372,7 @@ def _support(report: Report, user: User, *, now: dt.datetime) -> bool:
     return created
 
 
-def report_support(*, actor: Any, report: Report, now: dt.datetime | None = None) -> bool:
+def report_support(*, actor: Actor, report: Report, now: dt.datetime | None = None) -> bool:
     """Support an open report ("me too") instead of duplicating it. Idempotent."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -381,7 +381,7 @@ def report_support(*, actor: Any, report: Report, now: dt.datetime | None = None
             raise NotAllowed(_("You may not support this report."))
         if not report.is_open:
             raise Conflict(_("Only open reports can be supported."), code="not_open")
-        created = _support(report, actor, now=now)
+        created = _support(report, account_of(actor), now=now)
         if created:
             audit_record(actor=actor, action="report.support", instance=report, after={"supporter": actor.pk})
     return created
