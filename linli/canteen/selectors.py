@@ -14,7 +14,7 @@ from linli.accounts.types import Actor
 from linli.core.errors import NotAllowed, NotFound
 from linli.core.lookup import first_or_not_found
 from linli.facilities import rules as facility_rules
-from linli.facilities.mine import status_labels
+from linli.facilities.mine import day_labels, status_labels
 from linli.facilities.models import Facility
 from linli.facilities.selectors import facilities_for, household_of
 from linli.payments.models import Payment, Purpose
@@ -181,6 +181,7 @@ def orders_listed(*, user: Actor, members: list[Resident], limit: int) -> list[M
         .order_by("-menu__day", "pk")[:limit]
     )
     status_labels(rows, MealOrder.Status.choices)
+    day_labels(rows, lambda o: o.menu.day, with_time=False)
     meals = {value: str(label) for value, label in Menu.Meal.choices}
     for row in rows:
         row.meal_label = meals.get(row.menu.meal, row.menu.meal)

@@ -3,11 +3,16 @@ childcare) registers its own list from its `AppConfig.ready`, so facilities, bel
 
 The page is read lean: each list reads only the columns its lines show, without joining the residents
 nor who made each record: those come from the household the page has already read (`attach_people`), and a
-record's status label is looked up once per list, not formatted again on each line."""
+record's status label is looked up once per list, not formatted again on each line, nor its day by the
+template's generic date formatter."""
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 
 from linli.accounts.models import User
 from linli.accounts.types import Actor
@@ -92,3 +97,17 @@ def status_labels(rows: Sequence[Any], choices: Any, field: str = "status") -> N
     labels = {value: str(label) for value, label in choices}
     for row in rows:
         setattr(row, f"{field}_label", labels.get(getattr(row, field), getattr(row, field)))
+
+
+def day_labels(
+    rows: Sequence[Any], day_of: Callable[[Any], dt.date], *, with_time: bool, field: str = "day_label"
+) -> None:
+    """Each row's `<field>`: its day as the template filter `date:"m-d D"` writes it (`"m-d D H:i"` `with_time`, a
+    moment in the current time zone), the weekday names translated once per list rather than once per row."""
+    weekdays = [str(WEEKDAYS_ABBR[number]) for number in range(7)]
+    for row in rows:
+        day = day_of(row)
+        if isinstance(day, dt.datetime) and timezone.is_aware(day):
+            day = timezone.localtime(day)
+        label = f"{day:%m-%d} {weekdays[day.weekday()]}"
+        setattr(row, field, f"{label} {day:%H:%M}" if with_time else label)

@@ -19,7 +19,7 @@ from linli.places.geometry import haversine_m
 from linli.places.models import Community
 
 from . import rules
-from .mine import status_labels
+from .mine import day_labels, status_labels
 from .models import Booking, Facility, FacilityCategory, Service, ServicePriceRule, Slot
 from .walking import walking_distances
 
@@ -275,6 +275,7 @@ def bookings_listed(*, user: Actor, members: list[Resident], limit: int) -> list
         .order_by("-slot__starts_at", "pk")[:limit]
     )
     status_labels(rows, Booking.Status.choices)
+    day_labels(rows, lambda b: b.slot.starts_at, with_time=True)
     return rows
 
 

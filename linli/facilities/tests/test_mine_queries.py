@@ -132,3 +132,30 @@ def test_my_bookings_cost_the_same_for_one_row_of_each_list_and_many(
     assert page.count(f"由 {me.name} 为") == 3 * 8  # the meals, classes and applications: by me
     assert page.count("由 前台小王 为") == 8  # the bookings: by the front desk, an account outside the household
     assert "员工太极</strong>" in page and "钱老师" in page  # the staff enrolment, its learner the account
+
+
+def test_my_bookings_show_each_line_its_day_and_a_pay_link_only_where_a_fee_awaits(me, setting):
+    from linli.facilities.models import Booking
+    from linli.facilities.tests.factories import make_slot
+
+    starts = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0) + dt.timedelta(days=2)
+    lines = {}
+    for hour, status in ((0, Booking.Status.UNPAID), (2, Booking.Status.CONFIRMED)):
+        lines[status] = Booking.objects.create(
+            community=me.community,
+            slot=make_slot(setting["service"], starts_at=starts + dt.timedelta(hours=hour)),
+            resident=me,
+            booked_by=me.user,
+            status=status,
+            price_fen=500,
+            pay_by=starts - dt.timedelta(hours=1),
+            created_at=timezone.now(),
+        )
+    page = client_for(me.user).get("/services/my/").content.decode()
+    weekday = "一二三四五六日"[starts.weekday()]
+    assert f"<strong>{starts:%m-%d} 周{weekday} 09:30</strong>" in page
+    assert f"<strong>{starts:%m-%d} 周{weekday} 11:30</strong>" in page
+    unpaid, confirmed = lines[Booking.Status.UNPAID].pk, lines[Booking.Status.CONFIRMED].pk
+    assert f'href="/payments/for/booking/{unpaid}/" data-testid="pay-booking-{unpaid}"' in page
+    assert f"pay-booking-{confirmed}" not in page
+    assert "由" not in page.split(f'data-testid="booking-{unpaid}"')[1].split("</li>")[0]  # made by me, for me
