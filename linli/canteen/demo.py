@@ -73,7 +73,7 @@ def build(ctx: DemoContext) -> None:
                     tz,
                     regulars=diners,
                     price=price,
-                    capacity=capacity if canteen.code == main else canteen.capacity,
+                    capacity=capacity if canteen.code == main else canteen.capacity or capacity,
                     fill=fill,
                     coop=coop,
                     with_demo_resident=canteen.code == main,

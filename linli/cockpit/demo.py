@@ -61,7 +61,7 @@ def build(ctx: DemoContext) -> None:
                 round((own + shared) / households, 2),
                 f"车位 {own} 个，共享 {shared} 个",
             ),
-            (months[0], "space_renewed_m2", float(sum(a for _n, a in spaces)), "、".join(n for n, _a in spaces)),
+            (months[0], "space_renewed_m2", float(sum(a or 0 for _n, a in spaces)), "、".join(n for n, _a in spaces)),
             (months[0], "jobs_supported", jobs, "本年累计"),
         ]
         for m in months[:-1]:  # the months gone by
