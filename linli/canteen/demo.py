@@ -1,5 +1,5 @@
-"""Demo: the canteens of the facilities step (喜柿餐厅 with the 塔海 price rules, 利民's), their menus from the
-first day of last month to a week ahead and the meals taken. Runs after `linli.facilities.demo`.
+"""Demo: the canteens and meal points (助餐点) of the facilities step (喜柿餐厅 with the 塔海 price rules, 利民's),
+their menus from the first day of last month to a week ahead and the meals taken. Runs after `linli.facilities.demo`.
 
 Everything goes through the canteen's services, as on its pages: the price rules and the menus are set up by each
 community's admin, the regular diners' meals are ordered by the front desk from its list the morning of each day
@@ -38,26 +38,47 @@ DISHES = [
 ]
 
 
+# Per community: the main canteen, the share of its lunches taken each day (lowest, highest; the meal points' too),
+# the price of a meal and the portions of the main canteen's menu, and whether the economic cooperative pays the
+# elders' subsidy (市北, as in 塔海) or the government does.
+CANTEENS = {
+    "shibei": ("XS-CANTEEN", (0.55, 0.72), 1000, 120, True),
+    "limin": ("LM-CANTEEN", (0.45, 0.65), 1200, 60, False),
+}
+
+
 def build(ctx: DemoContext) -> None:
     shibei, limin = ctx.communities[0], ctx.communities[1]
     now = ctx.now
     today = ctx.today
     tz = timezone.get_current_timezone()
-    facilities = {f.code: f for f in Facility.objects.filter(community__in=[shibei, limin])}
+    first_day = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month's first day
     with transaction.atomic():
-        _canteen(ctx, ctx.users["community_admin"], facilities["XS-CANTEEN"], today, now, tz)
-        _canteen(
-            ctx,
-            ctx.users["limin_admin"],
-            facilities["LM-CANTEEN"],
-            today,
-            now,
-            tz,
-            price=1200,
-            capacity=60,
-            fill=(0.25, 0.4),
-            coop=False,
-        )
+        for community, admin in ((shibei, ctx.users["community_admin"]), (limin, ctx.users["limin_admin"])):
+            main, fill, price, capacity, coop = CANTEENS[community.code]
+            canteens = list(
+                Facility.objects.filter(community=community, category__code="elderly_canteen")
+                .select_related("community")
+                .order_by("code")
+            )
+            canteens.sort(key=lambda f: f.code != main)  # the main canteen first
+            for canteen, diners in zip(
+                canteens, _regulars_by_canteen(ctx, community, canteens, first_day), strict=True
+            ):
+                _canteen(
+                    ctx,
+                    admin,
+                    canteen,
+                    today,
+                    now,
+                    tz,
+                    regulars=diners,
+                    price=price,
+                    capacity=capacity if canteen.code == main else canteen.capacity or capacity,
+                    fill=fill,
+                    coop=coop,
+                    with_demo_resident=canteen.code == main,
+                )
 
 
 def _canteen(
@@ -67,10 +88,13 @@ def _canteen(
     today: dt.date,
     now: dt.datetime,
     tz: Any,
-    price: int = 1000,
-    capacity: int = 120,
-    fill: tuple[float, float] = (0.45, 0.6),
-    coop: bool = True,
+    *,
+    regulars: list[Resident],
+    price: int,
+    capacity: int,
+    fill: tuple[float, float],
+    coop: bool,
+    with_demo_resident: bool,
 ) -> None:
     """The 塔海 rules; a two-month free trial that ended a month ago; the lunch menus from the first day of last
     month to a week ahead; the regular diners' meals (`fill`: the share of the portions taken, lowest and highest)
@@ -108,14 +132,19 @@ def _canteen(
                 now=min(now, dt.datetime.combine(day - dt.timedelta(days=1), dt.time(16), tzinfo=tz)),  # the day before
             )
         )
-    regulars = _regular_diners(ctx, c, first_day)
     resident_user = ctx.users.get("resident")
-    me = Resident.objects.filter(user=resident_user, community=c).first() if resident_user else None
+    me = (
+        Resident.objects.filter(user=resident_user, community=c).first()
+        if resident_user is not None and with_demo_resident
+        else None
+    )
     ordered = served = 0
     for menu in menus:
         if menu.day > today:
             continue
         n = min(len(regulars), round(menu.capacity * ctx.random.uniform(*fill)))
+        if not n:
+            continue
         diners = ctx.random.sample(regulars, n)
         if me is not None and menu.day < today and me not in diners and ctx.random.random() < 0.5:
             diners[-1] = me
@@ -129,8 +158,28 @@ def _canteen(
     ctx.progress(f"  {canteen.name}: {len(menus)} menus, {ordered} meals ordered, {served} served")
 
 
+def _regulars_by_canteen(
+    ctx: DemoContext, community: Any, canteens: list[Facility], first_day: dt.date
+) -> list[list[Resident]]:
+    """The regular diners of each canteen (the main one first): each eats at the one nearest home, except the demo's
+    resident, who eats at the main canteen."""
+    resident_user = ctx.users.get("resident")
+    groups: list[list[Resident]] = [[] for _ in canteens]
+    for resident in _regular_diners(ctx, community, first_day):
+        building = resident.household.building if resident.household else None
+        if building is None or (resident_user is not None and resident.user_id == resident_user.pk):
+            groups[0].append(resident)
+            continue
+        nearest = min(
+            range(len(canteens)),
+            key=lambda i: (canteens[i].lat - building.lat) ** 2 + (canteens[i].lng - building.lng) ** 2,
+        )
+        groups[nearest].append(resident)
+    return groups
+
+
 def _regular_diners(ctx: DemoContext, community: Any, first_day: dt.date) -> list[Resident]:
-    """The residents of 60 and over who eat at the canteen, most of them, living there since before `first_day`."""
+    """The residents of 60 and over who eat at the canteens, most of them, living there since before `first_day`."""
     elders = list(
         Resident.objects.filter(
             Q(moved_in_on__isnull=True) | Q(moved_in_on__lte=first_day),
@@ -138,7 +187,7 @@ def _regular_diners(ctx: DemoContext, community: Any, first_day: dt.date) -> lis
             moved_out_on__isnull=True,
             birth_date__lte=born_on_or_before_for_age(60, first_day),
         )
-        .select_related("community", "user")
+        .select_related("community", "user", "household__building")
         .order_by("pk")
     )
     return ctx.random.sample(elders, int(len(elders) * 0.6))

@@ -19,7 +19,7 @@ from linli.audit.services import audit_record, audit_records, snapshot, update_a
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.locking import locked_in_order
-from linli.core.waiting_list import place_give_back, place_take
+from linli.core.waiting_list import place_give_back, places_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
 from linli.notifications.services import in_language_of, notify, notify_many
@@ -276,9 +276,8 @@ def meal_orders_create(
                     _("%(name)s has already ordered this meal.") % {"name": resident.name}, code="already_ordered"
                 )
             seen.add(resident.pk)
-        for _resident in residents:
-            if not place_take(menu, taken="ordered", capacity=menu.capacity):
-                raise Conflict(_("This meal is sold out."), code="sold_out")
+        if places_take(menu, taken="ordered", capacity=menu.capacity, count=len(residents)) < len(residents):
+            raise Conflict(_("This meal is sold out."), code="sold_out")
         rules_of_canteen = list(PriceRule.objects.filter(canteen_id=menu.canteen_id, active=True))
         quotes = [quote(menu=menu, resident=r, rules_of_canteen=rules_of_canteen) for r in residents]
         orders = MealOrder.objects.bulk_create(

@@ -1,21 +1,42 @@
-"""Demo: four months of monthly cockpit figures for every community, and a few values entered with evidence."""
+"""Demo: four months of monthly cockpit figures for every community, and the values staff enter by hand, each with
+its 台账 (a workbook) attached, through the cockpit's entry service as the form does: the neighbourhood events of
+each month gone by, the jobs the community helped people into this year (as counted in the oldest month and again
+last month), and, once, the parking spaces and the space renewed this year. An entered value stands until a newer
+one replaces it."""
 
 import datetime as dt
+from io import BytesIO
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from linli.core.demo import DemoContext
+from linli.facilities.models import Facility
+from linli.places.models import Household
 
 from .framework import load_framework
-from .models import Evidence, IndicatorEntry
-from .services import month_start, snapshot_refresh
+from .services import indicator_entry_create, month_start, snapshot_refresh
 
-ENTERED = {
-    "neighbourhood_events": (3, 6),
-    "parking_per_household": (0.6, 0.9),
-    "space_renewed_m2": (600, 1800),
-    "jobs_supported": (12, 40),
+WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Per community: events a month (lowest, highest); jobs this year by the oldest month (lowest, highest) and those
+# added by last month (lowest, highest); parking spaces (own, and shared at night by partner units); the spaces of
+# the register renewed from existing buildings this year.
+LEDGERS = {
+    "shibei": ((5, 9), (28, 33), (5, 9), (3380, 420), ("XS-C3", "XS-C4")),
+    "limin": ((3, 6), (14, 18), (4, 8), (1070, 0), ("LM-CENTRE",)),
 }
+
+
+def _ledger(community: str, code: str, month: dt.date, value: float, note: str) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "台账"
+    sheet.append(["社区", "指标", "月份", "数值", "说明"])
+    sheet.append([community, code, f"{month:%Y-%m}", value, note])
+    out = BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(f"{code}-{month:%Y%m}.xlsx", out.getvalue(), content_type=WORKBOOK)
 
 
 def build(ctx: DemoContext) -> None:
@@ -24,20 +45,41 @@ def build(ctx: DemoContext) -> None:
     months = [month]
     for _ in range(3):
         months.append(month_start(months[-1] - dt.timedelta(days=1)))
+    months.reverse()  # oldest first
     for community in ctx.communities:
         admin = ctx.users["community_admin"] if community == ctx.communities[0] else ctx.users["limin_admin"]
+        events, jobs_first, jobs_added, (own, shared), renewed = LEDGERS.get(community.code, LEDGERS["limin"])
+        households = Household.objects.filter(community=community).count()
+        jobs = ctx.random.randint(*jobs_first)
+        spaces = list(
+            Facility.objects.filter(community=community, code__in=renewed).values_list("name", "floor_area_m2")
+        )
+        values: list[tuple[dt.date, str, float, str]] = [
+            (
+                months[0],
+                "parking_per_household",
+                round((own + shared) / households, 2),
+                f"车位 {own} 个，共享 {shared} 个",
+            ),
+            (months[0], "space_renewed_m2", float(sum(a or 0 for _n, a in spaces)), "、".join(n for n, _a in spaces)),
+            (months[0], "jobs_supported", jobs, "本年累计"),
+        ]
+        for m in months[:-1]:  # the months gone by
+            values.append((m, "neighbourhood_events", ctx.random.randint(*events), "邻里活动签到表"))
+        values.append((months[-2], "jobs_supported", jobs + ctx.random.randint(*jobs_added), "本年累计"))
+        for m, code, value, note in sorted(values, key=lambda row: row[0]):
+            indicator_entry_create(
+                actor=admin,
+                community=community,
+                code=code,
+                month=m,
+                value=value,
+                note=note,
+                files=[_ledger(community.name, code, m, value, note)],
+            )
+        # a month with entries is computed again when they are saved; the others now
+        entered = {m for m, *_rest in values}
         for m in months:
-            for code, (low, high) in ENTERED.items():
-                value = round(ctx.random.uniform(low, high), 2)
-                entry = IndicatorEntry.objects.create(
-                    community=community, code=code, month=m, value=value, note="台账", entered_by=admin
-                )
-                Evidence.objects.create(
-                    entry=entry,
-                    file=ContentFile(
-                        f"{community.name} {code} {m:%Y-%m}: {value}\n".encode(), name=f"{code}-{m:%Y%m}.txt"
-                    ),
-                )
-        for m in reversed(months):
-            snapshot_refresh(community=community, month=m, framework=framework)
-        ctx.progress(f"  cockpit: {community.name}, {len(months)} months of figures")
+            if m not in entered:
+                snapshot_refresh(community=community, month=m, framework=framework)
+        ctx.progress(f"  cockpit: {community.name}, {len(months)} months of figures, {len(values)} values entered")

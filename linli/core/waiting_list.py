@@ -19,6 +19,15 @@ def place_take(holder: Model, *, taken: str, capacity: int) -> bool:
     return True
 
 
+def places_take(holder: Model, *, taken: str, capacity: int, count: int) -> int:
+    """Take up to `count` places at once, as many as are free (one update for a whole list); returns how many."""
+    free = max(0, min(count, capacity - getattr(holder, taken)))
+    if free:
+        type(holder)._default_manager.filter(pk=holder.pk).update(**{taken: F(taken) + free})
+        setattr(holder, taken, getattr(holder, taken) + free)
+    return free
+
+
 def place_give_back(holder: Model, *, taken: str) -> None:
     """Give one place back (the count `taken` goes down by one)."""
     type(holder)._default_manager.filter(pk=holder.pk).update(**{taken: F(taken) - 1})

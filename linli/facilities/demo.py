@@ -103,6 +103,58 @@ SHIBEI += [
     ("XS-CLINIC2", "社区卫生服务站·柿香里", "health_station", "", "affordable", 200, "周一至六 08:00-17:00", 10, 0.8),
     ("XS-PRIMARY2", "市北小学（东校区）", "primary_school", "", "free", 8000, "周一至五 07:30-17:00", 800, 0.85),
 ]
+# The model community's 5-minute circle (300 m on foot), as the health check measures it: one point of a kind
+# reaches about a fifth of 市北's residents, so each of the "一老一小" services and the service stations stand
+# at seven or so places over its 4 小区 (the company's seven 婴幼儿成长驿站, as the articles count them).
+SHIBEI += [
+    ("XS-YIZHAN2", "婴幼儿成长驿站·二", "childcare", "", "earning", 160, "周一至周六 08:00-18:00", 20, 0.1),
+    ("XS-YIZHAN3", "婴幼儿成长驿站·三", "childcare", "", "earning", 160, "周一至周六 08:00-18:00", 20, 0.25),
+    ("XS-YIZHAN4", "婴幼儿成长驿站·四", "childcare", "", "earning", 150, "周一至周六 08:00-18:00", 20, 0.4),
+    ("XS-YIZHAN5", "婴幼儿成长驿站·五", "childcare", "", "earning", 150, "周一至周六 08:00-18:00", 20, 0.7),
+    ("XS-YIZHAN6", "婴幼儿成长驿站·六", "childcare", "", "earning", 140, "周一至周六 08:00-18:00", 15, 0.85),
+    ("XS-YIZHAN7", "婴幼儿成长驿站·七", "childcare", "", "earning", 140, "周一至周六 08:00-18:00", 15, 0.95),
+    ("XS-4PM4", "四点半课堂·喜柿汇一", "after_school_class", "", "free", 100, "周一至五 16:00-18:30", 25, 0.1),
+    ("XS-4PM5", "四点半课堂·喜柿汇二", "after_school_class", "", "free", 100, "周一至五 16:00-18:30", 25, 0.37),
+    ("XS-4PM6", "四点半课堂·喜柿汇三", "after_school_class", "", "free", 100, "周一至五 16:00-18:30", 25, 0.62),
+    ("XS-4PM7", "四点半课堂·喜柿汇四", "after_school_class", "", "free", 100, "周一至五 16:00-18:30", 25, 0.88),
+    ("XS-DAYROOM1", "日间照料室·一", "elderly_day_care", "", "affordable", 160, "每天 08:00-17:30", 15, 0.1),
+    ("XS-DAYROOM2", "日间照料室·二", "elderly_day_care", "", "affordable", 160, "每天 08:00-17:30", 15, 0.45),
+    ("XS-DAYROOM3", "日间照料室·三", "elderly_day_care", "", "affordable", 150, "每天 08:00-17:30", 15, 0.65),
+    ("XS-DAYROOM4", "日间照料室·四", "elderly_day_care", "", "affordable", 150, "每天 08:00-17:30", 15, 0.95),
+    ("XS-CANTEEN5", "助餐点·喜柿花园", "elderly_canteen", "", "affordable", 100, "每天 10:30-13:00", 30, 0.1),
+    ("XS-CANTEEN6", "助餐点·柿香里", "elderly_canteen", "", "affordable", 100, "每天 10:30-13:00", 30, 0.9),
+    ("XS-CANTEEN7", "助餐点·东门", "elderly_canteen", "", "affordable", 90, "每天 10:30-13:00", 25, 0.95),
+    (
+        "XS-HOMECARE4",
+        "居家养老服务站·喜柿花园",
+        "home_care_station",
+        "",
+        "affordable",
+        150,
+        "每天 08:00-17:00",
+        15,
+        0.1,
+    ),
+    (
+        "XS-HOMECARE5",
+        "居家养老服务站·金色家园",
+        "home_care_station",
+        "",
+        "affordable",
+        150,
+        "每天 08:00-17:00",
+        15,
+        0.4,
+    ),
+    ("XS-GRID1", "网格服务驿站·一", STATION, "", "free", 60, "每天 08:30-17:30", 10, 0.15),
+    ("XS-GRID2", "网格服务驿站·二", STATION, "", "free", 60, "每天 08:30-17:30", 10, 0.5),
+    ("XS-GRID3", "网格服务驿站·三", STATION, "", "free", 60, "每天 08:30-17:30", 10, 0.8),
+    # the community shuttle (社区微公交) stops inside the 小区, beside the city buses' stops on the streets around
+    ("XS-SHUTTLE1", "社区微公交·喜柿花园站", "bus_stop", "", "free", 10, "06:30-20:30", 0, 0.1),
+    ("XS-SHUTTLE2", "社区微公交·金色家园站", "bus_stop", "", "free", 10, "06:30-20:30", 0, 0.35),
+    ("XS-SHUTTLE3", "社区微公交·新湖苑站", "bus_stop", "", "free", 10, "06:30-20:30", 0, 0.6),
+    ("XS-SHUTTLE4", "社区微公交·柿香里站", "bus_stop", "", "free", 10, "06:30-20:30", 0, 0.9),
+]
 # 利民, a 普惠型 community: the basic services of each kind, fewer of them.
 LIMIN = [
     ("LM-CENTRE", "利民邻里中心", "neighbourhood_centre", "centre", "affordable", 1200, "每天 08:00-20:00", 100, 0.5),
@@ -126,6 +178,21 @@ LIMIN = [
     ("LM-SHOP2", "便利店·利民西苑", "convenience_store", "", "earning", 80, "每天 07:00-23:00", 10, 0.7),
     ("LM-4PM", "利民四点半课堂", "after_school_class", "", "free", 120, "周一至五 16:00-18:30", 30, 0.5),
 ]
+# What a 普惠型 community adds to the basics: childcare for the under-threes (托育), meals and day care nearer the
+# elders, a second after-school class and service station, a shared office for small firms and a shuttle stop.
+LIMIN += [
+    ("LM-CARE0", "利民托育点·东苑", "childcare", "", "affordable", 200, "周一至周五 07:30-18:00", 20, 0.3),
+    ("LM-CARE1", "利民托育点·西苑", "childcare", "", "affordable", 180, "周一至周五 07:30-18:00", 20, 0.7),
+    ("LM-CANTEEN2", "助餐点·利民东苑", "elderly_canteen", "", "affordable", 100, "每天 10:30-13:00", 30, 0.3),
+    ("LM-CANTEEN3", "助餐点·利民西苑", "elderly_canteen", "", "affordable", 100, "每天 10:30-13:00", 30, 0.7),
+    ("LM-DAYROOM", "日间照料室·利民西苑", "elderly_day_care", "", "affordable", 150, "每天 08:00-17:30", 15, 0.7),
+    ("LM-CARE2", "居家养老服务站·西苑", "home_care_station", "", "affordable", 150, "每天 08:00-17:00", 15, 0.7),
+    ("LM-4PM2", "四点半课堂·利民西苑", "after_school_class", "", "free", 80, "周一至五 16:00-18:30", 20, 0.7),
+    ("LM-STATION3", "利民社区服务站·南区", STATION, "", "free", 120, "周一至五 08:30-17:30", 15, 0.9),
+    ("LM-COWORK", "利民共享办公室", "co_working", "", "earning", 200, "周一至周五 09:00-18:00", 20, 0.5),
+    ("LM-SHUTTLE", "社区微公交·利民站", "bus_stop", "", "free", 10, "06:30-20:30", 0, 0.5),
+    ("LM-CULTURE2", "文化家园·利民西苑", "culture_station", "", "free", 200, "每天 08:30-21:00", 40, 0.7),
+]
 # (facility, kind, name, provider, price fen, unit, bookable, slot hours, capacity per slot)
 SERVICES = [
     ("XS-HUB", "barber", "爱心理发", "喜柿天地理发室", 1500, "次", True, ((9, 0), (10, 0), (14, 0), (15, 0)), 4),
@@ -148,6 +215,13 @@ SERVICES = [
     ("LM-CANTEEN", "meals", "长者助餐", "利民长者食堂", 1200, "餐", False, (), 0),
     ("LM-CLINIC", "health", "健康监测", "利民卫生服务站", 0, "次", True, ((8, 30),), 10),
     ("LM-CENTRE", "venue", "活动室预约", "利民社区居委会", 0, "小时", True, ((9, 0), (14, 0)), 1),
+    # the health corners (健康小屋) of the 喜柿汇 and of 利民's stations: blood pressure and sugar, by appointment
+    ("XS-C1", "health", "健康小屋", "社区卫生服务站", 0, "次", True, ((8, 30), (9, 30)), 10),
+    ("XS-C2", "health", "健康小屋", "社区卫生服务站", 0, "次", True, ((8, 30), (9, 30)), 10),
+    ("XS-C3", "health", "健康小屋", "社区卫生服务站", 0, "次", True, ((8, 30), (9, 30)), 10),
+    ("XS-C4", "health", "健康小屋", "社区卫生服务站", 0, "次", True, ((8, 30), (9, 30)), 10),
+    ("LM-STATION", "health", "健康小屋", "利民卫生服务站", 0, "次", True, ((8, 30), (9, 30)), 10),
+    ("LM-CARE", "health", "健康小屋", "利民卫生服务站", 0, "次", True, ((8, 30), (9, 30)), 10),
 ]
 
 
@@ -167,7 +241,16 @@ def _place(community: Community, share: float, buildings: list[Building]) -> Bui
 
 # Spaces that opened during the year, days before the build (the others were in service before the platform began),
 # so that the cockpit's past months count the spaces as they were.
-OPENED_DAYS_AGO = {"XS-COWORK": 150, "XS-4PM": 60, "XS-YIZHAN": 200, "LM-STATION": 150, "LM-CARE": 60}
+OPENED_DAYS_AGO = {
+    "XS-COWORK": 150,
+    "XS-4PM": 60,
+    "XS-YIZHAN": 200,
+    "LM-STATION": 150,
+    "LM-CARE": 60,
+    "LM-CARE0": 120,
+    "LM-CARE1": 90,
+    "LM-COWORK": 120,
+}
 
 
 def _register(
@@ -296,7 +379,7 @@ def _bookings(ctx: DemoContext, slots: list[Slot], now: dt.datetime) -> int:
         ctx.communities[1].pk: ctx.users.get("limin_admin"),
     }
     pools = {}
-    for c, size in zip(ctx.communities[:2], (1500, 400), strict=True):
+    for c, size in zip(ctx.communities[:2], (3000, 1000), strict=True):
         ids = rnd.sample(
             list(
                 Resident.objects.filter(community=c, moved_out_on__isnull=True)

@@ -21,7 +21,7 @@ from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.locking import locked_in_order
 from linli.core.scenarios import Scenario
 from linli.core.uploads import MAX_IMAGE_PIXELS, files_removed_on_error, image_decoding, upload_read
-from linli.core.waiting_list import first_waiting, place_give_back, place_take
+from linli.core.waiting_list import first_waiting, place_give_back, place_take, places_take
 from linli.notifications.services import in_language_of, notify, notify_many
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
@@ -598,10 +598,11 @@ def bookings_create(
                 )
         price_rules = list(service.price_rules.all())
         bookings = []
-        for resident in residents:
+        places = places_take(slot, taken="booked", capacity=slot.capacity, count=len(residents))
+        for index, resident in enumerate(residents):
             price = price_for(service, resident, slot.day, price_rules)
             pay_by = None
-            if place_take(slot, taken="booked", capacity=slot.capacity):
+            if index < places:
                 status = Booking.Status.CONFIRMED
                 if _pay_first(price):
                     status, pay_by = Booking.Status.UNPAID, _pay_by(slot, now)

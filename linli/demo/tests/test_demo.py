@@ -46,6 +46,7 @@ def test_the_demo_street(capsys):
         check_shibei_matches_the_articles_figures()
         check_the_readme_figures_come_from_the_records(printed)
         check_the_last_complete_month_is_graded_on_its_own_health_check()
+        check_the_model_community_is_graded_on_what_its_services_recorded()
         check_every_meal_subsidy_went_through_the_ledger()
         check_facilities_stand_on_their_communitys_buildings()
         check_buildings_are_real_osm_buildings_inside_their_community()
@@ -230,3 +231,40 @@ def demo_counts() -> dict[str, int]:
         if model.__module__.startswith("linli.")
         and model._meta.label not in ("audit.AuditEntry", "core.ThrottleCounter")
     }
+
+
+def check_the_model_community_is_graded_on_what_its_services_recorded():
+    """市北, the articles' model community, and 利民, an ordinary (普惠型) one, graded for the last complete month by
+    the engine: coverage from the placement the planning engine chose for each community's plan, meals and bookings
+    from the services, entered values with their evidence."""
+    from linli.cockpit.framework import load_framework
+    from linli.cockpit.models import IndicatorEntry
+    from linli.cockpit.selectors import community_view, last_complete_month
+
+    framework = load_framework()
+    month = last_complete_month()
+    graded = {}
+    for community in Community.objects.filter(street__code="ningwei"):
+        evaluation = community_view(community, framework, month).evaluation
+        assert evaluation is not None, community.name
+        graded[community.code] = (evaluation, {s.indicator.code: s.value for s in evaluation.scores})
+    shibei, shibei_values = graded["shibei"]
+    limin, limin_values = graded["limin"]
+    # the model community: its 5-minute services reach most of those they serve, and they are used
+    for code in ("childcare_coverage", "after_school_coverage", "day_care_access", "canteen_coverage"):
+        assert shibei_values[code] >= 80, (code, shibei_values[code])
+    assert shibei_values["service_station_coverage"] >= 80 and shibei_values["bus_stop_coverage"] >= 80
+    assert shibei_values["supply_index"] >= 80
+    assert shibei_values["canteen_meals_per_elderly"] >= 4
+    assert shibei_values["bookings_attended_per_100"] >= 18
+    assert shibei.level in ("basic", "leading") and shibei.overall >= 75
+    # the ordinary one has the basics, childcare and a shared office among them, and is graded below
+    assert limin_values["childcare_coverage"] > 30 and limin_values["co_working_spaces"] >= 1
+    assert limin_values["canteen_meals_per_elderly"] >= 3 and limin_values["bookings_attended_per_100"] >= 15
+    assert 60 <= limin.overall < shibei.overall
+    # every entered value came with its evidence, through the entry service (audited)
+    from linli.audit.models import AuditEntry
+
+    entries = IndicatorEntry.objects.filter(community__street__code="ningwei")
+    assert entries.exists() and not entries.filter(evidence__isnull=True).exists()
+    assert AuditEntry.objects.filter(action="indicator.enter").count() == entries.count()
