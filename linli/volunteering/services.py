@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.validators import text_clean
-from linli.core.waiting_list import first_waiting, place_give_back, place_take
+from linli.core.waiting_list import first_waiting, place_give_back
 from linli.facilities import services as facility_services
 from linli.facilities.models import Booking, Facility, Slot
 from linli.ledger import selectors as ledger_selectors
@@ -411,17 +411,19 @@ def signups_create(
                     raise Conflict(_("You have already signed up."), code="already_signed_up")
                 raise Conflict(_("%(name)s is already signed up.") % {"name": resident.name}, code="already_signed_up")
             taken.add(resident.pk)
+        places = min(len(residents), max(0, activity.capacity - activity.signed_up))  # the first get them
+        if places:
+            Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") + places)
+            activity.signed_up += places
         signups = SignUp.objects.bulk_create(
             [
                 SignUp(
                     activity=activity,
                     resident=resident,
-                    status=SignUp.Status.CONFIRMED
-                    if place_take(activity, taken="signed_up", capacity=activity.capacity)
-                    else SignUp.Status.WAITLISTED,
+                    status=SignUp.Status.CONFIRMED if i < places else SignUp.Status.WAITLISTED,
                     created_at=now,
                 )
-                for resident in residents
+                for i, resident in enumerate(residents)
             ]
         )
         AuditEntry.objects.bulk_create(
@@ -631,7 +633,7 @@ def _confirm(
         locked = {
             r.pk: r
             for r in ServiceRecord.objects.select_for_update(of=("self", "resident", "activity"))
-            .select_related("resident__user", "activity__type")
+            .select_related("resident__user", "activity__type", "community")
             .filter(pk__in=[r.pk for r in records])
             .order_by("resident_id", "pk")
         }
@@ -669,9 +671,12 @@ def _confirm(
                 )
                 record.points = earned.points
                 record.earning = earned.transaction
-        ServiceRecord.objects.bulk_update(
-            pending, ["minutes", "status", "confirmed_by", "confirmed_at", "points", "earning"]
+        ServiceRecord.objects.filter(pk__in=[r.pk for r in pending]).update(
+            status=ServiceRecord.Status.CONFIRMED, confirmed_by=account_of(actor), confirmed_at=now
         )
+        if minutes is not None:
+            ServiceRecord.objects.filter(pk__in=[r.pk for r in pending]).update(minutes=minutes)
+        ServiceRecord.objects.bulk_update([r for r in pending if r.earning is not None], ["points", "earning"])
         AuditEntry.objects.bulk_create(
             [
                 AuditEntry(

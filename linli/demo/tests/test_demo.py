@@ -230,3 +230,36 @@ def demo_counts() -> dict[str, int]:
         if model.__module__.startswith("linli.")
         and model._meta.label not in ("audit.AuditEntry", "core.ThrottleCounter")
     }
+
+
+def test_the_demo_volunteers_and_sorts_waste_in_both_communities():
+    """The volunteering, points and waste sorting the cockpit grades in the last complete month come from what the
+    services recorded: 市北, the model community, reaches the targets; 利民 does less, but does."""
+    from linli.cockpit.framework import load_framework
+    from linli.cockpit.selectors import community_view, last_complete_month
+    from linli.volunteering.models import ServiceRecord
+    from linli.waste.models import SortingCheck
+
+    with clock_from(BUILD_STARTS):
+        call_command("demo", stdout=StringIO())
+        framework = load_framework()
+        month = last_complete_month()
+        values = {}
+        for community in Community.objects.filter(code__in=["shibei", "limin"]):
+            evaluation = community_view(community, framework, month).evaluation
+            assert evaluation is not None, community.name
+            values[community.code] = {s.indicator.code: s.value for s in evaluation.scores}
+    shibei, limin = values["shibei"], values["limin"]
+    assert shibei["volunteer_hours_per_100"] >= 10
+    assert 0 < limin["volunteer_hours_per_100"] < shibei["volunteer_hours_per_100"]
+    assert shibei["points_per_active_resident"] >= 20
+    assert 0 < limin["points_per_active_resident"] < shibei["points_per_active_resident"]
+    assert shibei["waste_sorting_rate"] >= 88
+    assert 80 <= limin["waste_sorting_rate"] < shibei["waste_sorting_rate"]
+    # every hour was checked in and confirmed through the services, with an audit row each
+    from linli.audit.models import AuditEntry
+
+    confirmed = ServiceRecord.objects.filter(status=ServiceRecord.Status.CONFIRMED).count()
+    assert confirmed and AuditEntry.objects.filter(action="service_record.confirm").count() == confirmed
+    assert AuditEntry.objects.filter(action="waste.check").count() == SortingCheck.objects.count()
+    assert set(SortingCheck.objects.values_list("community__code", flat=True).distinct()) == {"shibei", "limin"}
