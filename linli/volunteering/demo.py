@@ -1,7 +1,11 @@
-"""Demo: 8 volunteer teams in 市北 (one of them 柿先锋 party members), a year of activities with confirmed hours
-(points through the ledger's `volunteer_hour` rule), and four clubs."""
+"""Demo: volunteer teams in both communities (市北's eight, one of them 柿先锋 party members; 利民's four), a year of
+their activities and four clubs in 市北. Everything goes through the services the staff and volunteers use: the
+staff set up the types and rules, create the teams and enter their members, publish each activity ahead, enter
+the team's list of volunteers, tick off who came and confirm their hours, so that points follow each community's
+earning rules and their caps. The volunteer login signs up and checks in by themself with the activity's code."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,24 +13,41 @@ from django.utils import timezone
 from linli.core.demo import DemoContext
 from linli.ledger import services as ledger
 from linli.ledger.codes import FundingCode
+from linli.ledger.models import Order
 from linli.people.models import Resident
 
-from . import services
+from . import codes, services
 from .catalogue import NAME_OF_KIND
-from .models import Activity, ActivityType, Club, ClubMember, ServiceRecord, SignUp, Team, TeamMember
+from .models import ActivityType, Club, ClubMember, Team
 
-TEAMS = [
-    ("柿先锋党员志愿队", True, "governance"),
-    ("金童银晚志愿队", False, "neighbourhood"),
-    ("红色引擎便民队", False, "services"),
-    ("斑斓心愿关爱队", False, "neighbourhood"),
-    ("平安巡防队", False, "governance"),
-    ("垃圾分类督导队", False, "low_carbon"),
-    ("健康义诊服务队", False, "health"),
-    ("文明交通劝导队", False, "transport"),
-]
-# Past activities are of any type; the coming ones are named for their type (社区义诊 is a clinic).
-KINDS = ["service", "festival", "clinic", "performance", "course", "clean_up", "visit"]
+# (name, party vanguard, scenario, the kinds of activity it runs)
+TEAMS = {
+    "shibei": [
+        ("柿先锋党员志愿队", True, "governance", ["service", "visit", "festival"]),
+        ("金童银晚志愿队", False, "neighbourhood", ["visit", "course", "festival"]),
+        ("红色引擎便民队", False, "services", ["service", "service", "performance"]),
+        ("斑斓心愿关爱队", False, "neighbourhood", ["visit", "visit", "course"]),
+        ("平安巡防队", False, "governance", ["service", "clean_up"]),
+        ("垃圾分类督导队", False, "low_carbon", ["clean_up", "clean_up", "sorting"]),
+        ("健康义诊服务队", False, "health", ["clinic", "clinic", "visit"]),
+        ("文明交通劝导队", False, "transport", ["service", "clean_up"]),
+    ],
+    "limin": [
+        ("利民党员先锋队", True, "governance", ["service", "visit"]),
+        ("邻里守望志愿队", False, "neighbourhood", ["visit", "festival", "course"]),
+        ("绿色家园督导队", False, "low_carbon", ["clean_up", "sorting"]),
+        ("便民服务队", False, "services", ["service", "clinic", "performance"]),
+    ],
+}
+# per community: volunteers per team, activities per team and month, (fewest, most) volunteers at one
+SCALE = {"shibei": (40, 4, (11, 15)), "limin": (30, 2, (9, 13))}
+HOURS = [3, 3, 4, 4, 4]  # a morning's or an afternoon's shift
+ATTENDS = 0.93  # of the volunteers signed up, the share who come; the others are left signed up, not checked in
+SHOPPERS = 0.7  # of a team's volunteers, the share drawn from residents who spend points at 街坊汇
+PLACES = {
+    "shibei": ["喜柿天地", "邻里中心", "市北社区广场", "柿子树下议事角"],
+    "limin": ["利民邻里中心", "利民东苑广场"],
+}
 COMING = [
     ("邻里节", "festival"),
     ("社区义诊", "clinic"),
@@ -43,158 +64,184 @@ CLUBS = [
 ]
 
 
-def build(ctx: DemoContext) -> None:
-    community = ctx.communities[0]
-    organiser = ctx.users["social_worker"]
-    rnd = ctx.random
+def _types(admin: Any, community: Any) -> dict[str, ActivityType]:
+    """Set up as the staff would on the activity-types and earning-rule pages: the clinic's hours are paid by the
+    街道 under a rule of their own, the festival, shows and courses earn the attendance rule's points for taking
+    part, and a waste-sorting type earns by the waste-sorting rule."""
+    services.activity_types_seed(community=community)
+    clinic_rule = ledger.earning_rule_create(
+        actor=admin,
+        community=community,
+        name="义诊服务",
+        points=15,
+        daily_cap=60,
+        monthly_cap=300,
+        yearly_cap=2000,
+        funding_code=FundingCode.STREET,
+    )
+    types = {t.name: t for t in ActivityType.objects.filter(community=community)}
+    services.activity_type_update(actor=admin, activity_type=types["义诊"], earning_rule=clinic_rule.code)
+    for name in ("邻里节", "文艺汇演", "公益课程"):
+        services.activity_type_update(actor=admin, activity_type=types[name], attendance_rule="activity_attendance")
+    services.activity_type_create(
+        actor=admin, community=community, name="垃圾分类督导", scenario="low_carbon", earning_rule="waste_sorting"
+    )
+    types = {t.name: t for t in ActivityType.objects.filter(community=community)}
+    return {**{kind: types[name] for kind, name in NAME_OF_KIND.items()}, "sorting": types["垃圾分类督导"]}
+
+
+def _volunteers(ctx: DemoContext, community: Any, wanted: int) -> tuple[list[Resident], list[Resident]]:
+    """Adults of 18 to 75 living there, most of them registered users who spend their points at 街坊汇; and the
+    party members among the residents, for the vanguard team."""
     today = ctx.today
+    adults = Resident.objects.filter(
+        community=community,
+        moved_out_on__isnull=True,
+        birth_date__lte=today.replace(year=today.year - 18),
+        birth_date__gt=today.replace(year=today.year - 75),
+    ).order_by("pk")
+    shoppers = set(
+        Order.objects.filter(resident__community=community, created_at__gte=ctx.now - dt.timedelta(days=120))
+        .values_list("resident_id", flat=True)
+        .distinct()
+    )
+    users = list(adults.filter(user__isnull=False).select_related("user"))
+    keen = [r for r in users if r.pk in shoppers]
+    others = [r for r in users if r.pk not in shoppers]
+    rnd = ctx.random
+    n_keen = min(len(keen), round(wanted * SHOPPERS))
+    pool = rnd.sample(keen, n_keen) + rnd.sample(others, min(len(others), wanted - n_keen))
+    party = list(adults.filter(is_party_member=True))
+    return pool, party
+
+
+def _community(
+    ctx: DemoContext, community: Any, admin: Any, organiser: Any, me: Resident | None, login: Any
+) -> tuple[int, int]:
+    """The community's teams and a year of their activities; `me` (the volunteer login `login`) acts by themself."""
+    rnd = ctx.random
     tz = timezone.get_current_timezone()
+    team_size, per_month, (fewest, most) = SCALE[community.code]
+    plan = TEAMS[community.code]
+    type_of = _types(admin, community)
+    pool, party = _volunteers(ctx, community, team_size * (len(plan) - 1))
+    year_ago = ctx.now - dt.timedelta(days=400)
+    teams: list[tuple[Team, list[Resident], list[str]]] = []
+    for i, (name, vanguard, scenario, kinds) in enumerate(plan):
+        team = services.team_create(
+            actor=admin,
+            community=community,
+            name=name,
+            party_vanguard=vanguard,
+            scenario=scenario,
+            description=f"{name}常态化开展志愿服务。",
+        )
+        if vanguard:
+            members = rnd.sample(party, min(len(party), team_size))
+        else:
+            k = i - 1 if plan[0][1] else i
+            members = pool[k * team_size : (k + 1) * team_size]
+        if me is not None and i == 1:
+            members = [me, *[m for m in members if m.pk != me.pk]]
+        for j, resident in enumerate(members):
+            services.team_join(actor=admin, team=team, resident=resident, leader=j == 0, now=year_ago)
+        teams.append((team, members, kinds))
+    first = ctx.today.replace(year=ctx.today.year - 1, day=1)  # the first of the month a year ago
+    activities = records = 0
+    day = first
+    while day < ctx.today:
+        month_end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        days = (min(month_end, ctx.today) - day).days
+        for team, members, kinds in teams:
+            for _ in range(round(per_month * days / 30)):
+                on = day + dt.timedelta(days=rnd.randrange(days))
+                starts = dt.datetime.combine(on, dt.time(rnd.choice([8, 9, 14, 15, 18])), tzinfo=tz)
+                ends = starts + dt.timedelta(hours=rnd.choice(HOURS))
+                if ends >= ctx.now:
+                    continue
+                kind = rnd.choice(kinds)
+                activity = services.activity_create(
+                    actor=organiser,
+                    community=community,
+                    title=f"{team.name}·{on:%m月%d日}{type_of[kind].name}",
+                    type=type_of[kind],
+                    team=team,
+                    place=rnd.choice(PLACES[community.code]),
+                    starts_at=starts,
+                    ends_at=ends,
+                    capacity=most,
+                    now=starts - dt.timedelta(days=10),
+                )
+                group = rnd.sample(members, min(len(members), rnd.randint(fewest, most)))
+                itself = me if me is not None and me in group else None
+                if itself is not None:
+                    group.remove(itself)
+                    services.signup_create(
+                        actor=login, activity=activity, resident=itself, now=starts - dt.timedelta(days=3)
+                    )
+                services.signups_create(
+                    actor=organiser, activity=activity, residents=group, now=starts - dt.timedelta(days=2)
+                )
+                arrived = starts + dt.timedelta(minutes=5)
+                came = [r for r in group if rnd.random() < ATTENDS]
+                done = services.check_ins(actor=organiser, activity=activity, residents=came, now=arrived)
+                if itself is not None:
+                    done.append(
+                        services.check_in(
+                            actor=login,
+                            activity=activity,
+                            resident=itself,
+                            code=codes.current_code(activity, arrived),
+                            now=arrived,
+                        )
+                    )
+                services.records_confirm(actor=organiser, records=done, now=ends + dt.timedelta(hours=1))
+                activities += 1
+                records += len(done)
+        day = month_end
+    for k, (title, kind) in enumerate(COMING):  # coming ones to sign up for
+        starts = dt.datetime.combine(ctx.today + dt.timedelta(days=3 + k * 4), dt.time(9), tzinfo=tz)
+        services.activity_create(
+            actor=organiser,
+            community=community,
+            title=title,
+            type=type_of[kind],
+            team=teams[k % len(teams)][0],
+            place=PLACES[community.code][0],
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            capacity=20,
+            now=ctx.now,
+        )
+    return activities, records
+
+
+def build(ctx: DemoContext) -> None:
+    shibei, limin = ctx.communities[0], ctx.communities[1]
+    me = Resident.objects.filter(user=ctx.users["volunteer"]).first()
+    made = {}
+    for community, admin, organiser, volunteer in (
+        (shibei, ctx.users["community_admin"], ctx.users["social_worker"], me),
+        (limin, ctx.users["limin_admin"], ctx.users["limin_admin"], None),
+    ):
+        with transaction.atomic():
+            made[community.name] = _community(ctx, community, admin, organiser, volunteer, ctx.users["volunteer"])
     residents = list(
-        Resident.objects.filter(community=community, birth_date__lte=today.replace(year=today.year - 18)).order_by(
+        Resident.objects.filter(community=shibei, birth_date__lte=ctx.today.replace(year=ctx.today.year - 18)).order_by(
             "pk"
         )[:400]
     )
-    party = [r for r in residents if r.is_party_member][:30]
-    volunteer = Resident.objects.filter(user=ctx.users["volunteer"]).first()
-    admin = ctx.users["community_admin"]
     with transaction.atomic():
-        # set up as the staff would on the activity-types and earning-rule pages: the clinic's hours are paid by
-        # the 街道 under a rule of their own, and a waste-sorting type earns by the waste-sorting rule
-        services.activity_types_seed(community=community)
-        clinic_rule = ledger.earning_rule_create(
-            actor=admin,
-            community=community,
-            name="义诊服务",
-            points=15,
-            daily_cap=60,
-            monthly_cap=300,
-            yearly_cap=2000,
-            funding_code=FundingCode.STREET,
-        )
-        types = {t.name: t for t in ActivityType.objects.filter(community=community)}
-        services.activity_type_update(actor=admin, activity_type=types["义诊"], earning_rule=clinic_rule.code)
-        # taking part in the neighbourhood festival, the shows and the courses earns the attendance rule's points
-        for name in ("邻里节", "文艺汇演", "公益课程"):
-            services.activity_type_update(actor=admin, activity_type=types[name], attendance_rule="activity_attendance")
-        services.activity_type_create(
-            actor=admin, community=community, name="垃圾分类督导", scenario="low_carbon", earning_rule="waste_sorting"
-        )
-        types = {t.name: t for t in ActivityType.objects.filter(community=community)}
-        type_of = {kind: types[name] for kind, name in NAME_OF_KIND.items()}
-        teams = Team.objects.bulk_create(
-            [
-                Team(community=community, name=n, party_vanguard=p, scenario=s, description=f"{n}常态化开展志愿服务。")
-                for n, p, s in TEAMS
-            ]
-        )
-        members: dict[int, list[Resident]] = {}
-        rows = []
-        for i, team in enumerate(teams):
-            pool = party if team.party_vanguard else residents[i * 40 : i * 40 + 40]
-            chosen = pool[:12] + ([volunteer] if volunteer and i == 1 else [])
-            members[team.pk] = chosen
-            rows += [
-                TeamMember(team=team, resident=r, leader=j == 0, joined_on=today - dt.timedelta(days=400))
-                for j, r in enumerate(chosen)
-            ]
-        TeamMember.objects.bulk_create(rows)
-        activities = []
-        for month in range(12, 0, -1):
-            for team in teams:
-                day = today - dt.timedelta(days=month * 30 - rnd.randint(0, 20))
-                starts = dt.datetime.combine(day, dt.time(rnd.choice([9, 14, 19])), tzinfo=tz)
-                activities.append(
-                    Activity(
-                        community=community,
-                        team=team,
-                        type=type_of[rnd.choice(KINDS)],
-                        title=f"{team.name}·{day:%m月}服务",
-                        place="喜柿天地",
-                        starts_at=starts,
-                        ends_at=starts + dt.timedelta(hours=2),
-                        capacity=10,
-                        signed_up=6,
-                        organiser=organiser,
-                    )
-                )
-        for k, (title, kind) in enumerate(COMING):  # upcoming ones to sign up for
-            starts = dt.datetime.combine(today + dt.timedelta(days=3 + k * 4), dt.time(9), tzinfo=tz)
-            activities.append(
-                Activity(
-                    community=community,
-                    team=teams[k],
-                    type=type_of[kind],
-                    title=title,
-                    place="喜柿天地",
-                    starts_at=starts,
-                    ends_at=starts + dt.timedelta(hours=2),
-                    capacity=20,
-                    organiser=organiser,
-                )
-            )
-        activities = Activity.objects.bulk_create(activities)
-        past = [a for a in activities if a.ends_at < ctx.now]
-        signups = []
-        for a in past:
-            signups += [
-                SignUp(
-                    activity=a,
-                    resident=r,
-                    status="confirmed",
-                    created_at=a.starts_at - dt.timedelta(days=2),
-                    checked_in_at=a.starts_at,
-                )
-                for r in rnd.sample(members[int(a.team_id or 0)], 6)
-            ]
-        signups = SignUp.objects.bulk_create(signups)
-        by_pk = {a.pk: a for a in past}
-        records = ServiceRecord.objects.bulk_create(
-            [
-                ServiceRecord(
-                    community=community,
-                    signup=s,
-                    activity_id=s.activity_id,
-                    resident_id=s.resident_id,
-                    minutes=120,
-                    served_on=timezone.localtime(by_pk[s.activity_id].starts_at).date(),
-                    status="confirmed",
-                    confirmed_by=organiser,
-                    confirmed_at=by_pk[s.activity_id].ends_at,
-                )
-                for s in signups
-            ]
-        )
-        residents_by_pk = {r.pk: r for team in members.values() for r in team}
-        for record in records:
-            earned = ledger.points_earn(
-                community=community,
-                resident=residents_by_pk[record.resident_id],
-                rule_code=by_pk[record.activity_id].type.earning_rule,
-                quantity=2,
-                idempotency_key=f"volunteer-hours:{record.pk}",
-                actor=organiser,
-                memo=by_pk[record.activity_id].title,
-                now=record.confirmed_at,
-            )
-            record.points, record.earning = earned.points, earned.transaction
-        ServiceRecord.objects.bulk_update(records, ["points", "earning"])
-        # everyone checked in earns by the type's attendance rule, through the same service as the check-in
-        attended = 0
-        for signup in SignUp.objects.filter(pk__in=[s.pk for s in signups]).select_related(
-            "activity__type", "activity__community", "resident"
-        ):
-            attended += services.attendance_points_award(actor=organiser, signup=signup) > 0
         for name, schedule in CLUBS:
             club = Club.objects.create(
-                community=community, name=name, schedule=schedule, description=f"{name}欢迎邻居加入。"
+                community=shibei, name=name, schedule=schedule, description=f"{name}欢迎邻居加入。"
             )
             ClubMember.objects.bulk_create(
                 [
-                    ClubMember(club=club, resident=r, leader=j == 0, joined_on=today - dt.timedelta(days=200))
-                    for j, r in enumerate(rnd.sample(residents, 15))
+                    ClubMember(club=club, resident=r, leader=j == 0, joined_on=ctx.today - dt.timedelta(days=200))
+                    for j, r in enumerate(ctx.random.sample(residents, 15))
                 ]
             )
-    ctx.progress(
-        f"  volunteering: {len(teams)} teams, {len(activities)} activities, "
-        f"{len(records)} confirmed service records, {attended} attendance earns, {len(CLUBS)} clubs"
-    )
+    for name, (activities, records) in made.items():
+        ctx.progress(f"  volunteering in {name}: {activities} activities, {records} confirmed service records")
+    ctx.progress(f"  {len(CLUBS)} clubs")

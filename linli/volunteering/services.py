@@ -2,26 +2,29 @@
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.models import AuditEntry
+from linli.audit.services import audit_record, audit_row, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.validators import text_clean
-from linli.core.waiting_list import first_waiting, place_give_back, place_take
+from linli.core.waiting_list import first_waiting, place_give_back
 from linli.facilities import services as facility_services
 from linli.facilities.models import Booking, Facility, Slot
 from linli.ledger import selectors as ledger_selectors
 from linli.ledger import services as ledger
 from linli.ledger.codes import RuleCode
-from linli.notifications.services import in_language_of, notify
+from linli.notifications.services import in_language_of, notify, notify_many
 from linli.people.models import Resident
 from linli.people.rules import ensure_current
 from linli.places.models import Community
@@ -367,32 +370,77 @@ def activity_cancel(*, actor: Actor, activity: Activity, reason: str) -> Activit
 def signup_create(*, actor: Actor, activity: Activity, resident: Resident, now: dt.datetime | None = None) -> SignUp:
     """Sign a resident up: confirmed while places are free, else on the waiting list. The activity row is
     locked, so two volunteers never take the last place together."""
-    now = now or timezone.now()
     _own(actor, resident)
-    ensure_current(resident)
+    return signups_create(actor=actor, activity=activity, residents=[resident], now=now)[0]
+
+
+def signups_create(
+    *, actor: Actor, activity: Activity, residents: Sequence[Resident], now: dt.datetime | None = None
+) -> list[SignUp]:
+    """Sign several residents up at once (the organiser entering a team's list), each as `signup_create` would
+    in turn: confirmed while places are free, then on the waiting list. A volunteer signs up only themself; the
+    activity's organiser and the community's staff sign up its residents. All are signed up, or none."""
+    now = now or timezone.now()
+    if not rules.can_run_activity(actor, activity):
+        for resident in residents:
+            _own(actor, resident)
+    for resident in residents:
+        ensure_current(resident)
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
-        if resident.community_id != activity.community_id:
-            raise NotAllowed(
-                _("This activity is for residents of %(c)s.") % {"c": activity.community.name}, code="other_community"
-            )
+        for resident in residents:
+            if resident.community_id != activity.community_id:
+                raise NotAllowed(
+                    _("This activity is for residents of %(c)s.") % {"c": activity.community.name},
+                    code="other_community",
+                )
         if activity.status != Activity.Status.PUBLISHED:
             raise DomainError(_("This activity was cancelled."), code="cancelled")
         if activity.starts_at <= now:
             raise DomainError(_("This activity has already started; sign-up is closed."), code="started")
-        if activity.party_members_only and not resident.is_party_member:
+        if activity.party_members_only and not all(r.is_party_member for r in residents):
             raise DomainError(_("This activity is for party-member volunteers."), code="party_members_only")
-        if SignUp.objects.filter(activity=activity, resident=resident, status__in=SignUp.ACTIVE).exists():
-            raise Conflict(_("You have already signed up."), code="already_signed_up")
-        if place_take(activity, taken="signed_up", capacity=activity.capacity):
-            status = SignUp.Status.CONFIRMED
-        else:
-            status = SignUp.Status.WAITLISTED
-        signup = SignUp.objects.create(activity=activity, resident=resident, status=status, created_at=now)
-        audit_record(
-            actor=actor, action="activity.signup", instance=signup, community=activity.community, after=snapshot(signup)
+        taken = set(
+            SignUp.objects.filter(
+                activity=activity, resident__in=[r.pk for r in residents], status__in=SignUp.ACTIVE
+            ).values_list("resident_id", flat=True)
         )
-    return signup
+        for resident in residents:
+            if resident.pk in taken:
+                if rules.is_self(actor, resident):
+                    raise Conflict(_("You have already signed up."), code="already_signed_up")
+                raise Conflict(_("%(name)s is already signed up.") % {"name": resident.name}, code="already_signed_up")
+            taken.add(resident.pk)
+        places = min(len(residents), max(0, activity.capacity - activity.signed_up))  # the first get them
+        if places:
+            Activity.objects.filter(pk=activity.pk).update(signed_up=F("signed_up") + places)
+            activity.signed_up += places
+        signups = SignUp.objects.bulk_create(
+            [
+                SignUp(
+                    activity=activity,
+                    resident=resident,
+                    status=SignUp.Status.CONFIRMED if i < places else SignUp.Status.WAITLISTED,
+                    created_at=now,
+                )
+                for i, resident in enumerate(residents)
+            ]
+        )
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    **audit_row(
+                        actor=actor,
+                        action="activity.signup",
+                        instance=signup,
+                        community=activity.community_id,
+                        after=snapshot(signup),
+                    )
+                )
+                for signup in signups
+            ]
+        )
+    return signups
 
 
 def signup_cancel(*, actor: Actor, signup: SignUp, now: dt.datetime | None = None) -> SignUp:
@@ -462,35 +510,70 @@ def check_in(
             code="bad_code",
         )
     throttle.clear(tries)
+    return _attendance_record(actor=actor, activity=activity, residents=[resident], now=now)[0]
+
+
+def check_ins(
+    *, actor: Actor, activity: Activity, residents: Sequence[Resident], now: dt.datetime | None = None
+) -> list[ServiceRecord]:
+    """The organiser ticks the volunteers present off the activity's list (a roll call, for those who do not
+    scan the code): each is recorded as `check_in` would, with their hours to be confirmed and the points for
+    taking part. All are checked in, or none; someone already checked in keeps their record."""
+    now = now or timezone.now()
+    if not rules.can_run_activity(actor, activity):
+        raise NotAllowed(_("Only the organiser checks volunteers in."))
+    return _attendance_record(actor=actor, activity=activity, residents=residents, now=now)
+
+
+def _attendance_record(
+    *, actor: Actor, activity: Activity, residents: Sequence[Resident], now: dt.datetime
+) -> list[ServiceRecord]:
     if not (activity.starts_at - CHECKIN_OPENS <= now <= activity.ends_at):
         raise DomainError(
             _("Check-in is open from 30 minutes before the start until the end."), field="code", code="not_open"
         )
     with transaction.atomic():
-        signup = (
-            SignUp.objects.select_for_update(of=("self",))
-            .filter(activity=activity, resident=resident, status=SignUp.Status.CONFIRMED)
-            .first()
-        )
-        if signup is None:
+        signups = {
+            s.resident_id: s
+            for s in SignUp.objects.select_for_update(of=("self",))
+            .select_related("activity__type", "activity__community", "resident")
+            .filter(activity=activity, resident__in=[r.pk for r in residents], status=SignUp.Status.CONFIRMED)
+        }
+        if len(signups) < len({r.pk for r in residents}):
             raise DomainError(
                 _("You are not signed up for this activity (or only on the waiting list)."), code="not_signed_up"
             )
-        if signup.checked_in_at is not None:
-            return signup.record
-        signup.checked_in_at = now
-        signup.save(update_fields=["checked_in_at"])
-        record = ServiceRecord.objects.create(
-            community=activity.community,
-            signup=signup,
-            activity=activity,
-            resident=resident,
-            minutes=activity.minutes,
-            served_on=timezone.localtime(activity.starts_at).date(),
+        arriving = [signups[r.pk] for r in residents if signups[r.pk].checked_in_at is None]
+        for signup in arriving:
+            signup.checked_in_at = now
+        SignUp.objects.filter(pk__in=[s.pk for s in arriving]).update(checked_in_at=now)
+        made = ServiceRecord.objects.bulk_create(
+            [
+                ServiceRecord(
+                    community=activity.community,
+                    signup=signup,
+                    activity=activity,
+                    resident=signup.resident,
+                    minutes=activity.minutes,
+                    served_on=timezone.localtime(activity.starts_at).date(),
+                )
+                for signup in arriving
+            ]
         )
-        audit_record(actor=actor, action="activity.check_in", instance=record, after=snapshot(record))
-        attendance_points_award(actor=actor, signup=signup, now=now)
-    return record
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    **audit_row(actor=actor, action="activity.check_in", instance=record, after=snapshot(record))
+                )
+                for record in made
+            ]
+        )
+        for signup in arriving:
+            attendance_points_award(actor=actor, signup=signup, now=now)
+        records = {r.resident_id: r for r in made}
+        earlier = [s.pk for s in signups.values() if s.resident_id not in records]
+        records.update({r.resident_id: r for r in ServiceRecord.objects.filter(signup__in=earlier)})
+    return [records[r.pk] for r in residents]
 
 
 def attendance_points_award(*, actor: Actor, signup: SignUp, now: dt.datetime | None = None) -> int:
@@ -528,64 +611,121 @@ def record_confirm(
         isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60
     ):
         raise DomainError(_("Enter between 1 and 1440 minutes."), field="minutes")
+    return _confirm(actor=actor, records=[record], minutes=minutes, now=now)[0]
+
+
+def records_confirm(
+    *, actor: Actor, records: Sequence[ServiceRecord], now: dt.datetime | None = None
+) -> list[ServiceRecord]:
+    """The organiser confirms several volunteers' hours as recorded (an activity's list at once), each as
+    `record_confirm` would: points by the type's rule, one unit per whole hour. All are confirmed, or none."""
+    return _confirm(actor=actor, records=records, minutes=None, now=now or timezone.now())
+
+
+def _confirm(
+    *, actor: Actor, records: Sequence[ServiceRecord], minutes: int | None, now: dt.datetime
+) -> list[ServiceRecord]:
+    activities = Activity.objects.select_related("community").in_bulk({r.activity_id for r in records})
+    if any(not rules.can_decide_hours(actor, a) for a in activities.values()):
+        raise NotAllowed(_("Only the organiser confirms hours."))
     with transaction.atomic():
-        record = (
-            ServiceRecord.objects.select_for_update(of=("self", "resident", "activity"))
-            .select_related("resident", "activity__type")
-            .get(pk=record.pk)
+        # the volunteers' rows are locked in one order, so that confirmations of their hours take turns
+        locked = {
+            r.pk: r
+            for r in ServiceRecord.objects.select_for_update(of=("self", "resident", "activity"))
+            .select_related("resident__user", "activity__type", "community")
+            .filter(pk__in=[r.pk for r in records])
+            .order_by("resident_id", "pk")
+        }
+        chosen = [locked[r.pk] for r in records]
+        for record in chosen:
+            if record.status == ServiceRecord.Status.REJECTED:
+                raise Conflict(_("These hours were not confirmed and cannot be confirmed now."), code="rejected")
+            if record.status == ServiceRecord.Status.PENDING and now < record.activity.starts_at:
+                raise DomainError(_("Hours can be confirmed once the activity has started."), code="too_early")
+        pending = [r for r in chosen if r.status == ServiceRecord.Status.PENDING]
+        confirmed_minutes = _minutes_confirmed(pending)
+        befores = []
+        for record in pending:
+            befores.append(snapshot(record))
+            if minutes is not None:
+                record.minutes = minutes
+            record.status = ServiceRecord.Status.CONFIRMED
+            record.confirmed_by = account_of(actor)
+            record.confirmed_at = now
+            # whole hours this record completes, counting the volunteer's minutes confirmed earlier in its year
+            year = (record.resident_id, record.served_on.year)
+            earlier = confirmed_minutes[year]
+            confirmed_minutes[year] += record.minutes
+            hours = (earlier + record.minutes) // 60 - earlier // 60
+            if hours:
+                earned = ledger.points_earn(
+                    community=record.community,
+                    resident=record.resident,
+                    rule_code=record.activity.type.earning_rule,
+                    quantity=hours,
+                    idempotency_key=f"volunteer-hours:{record.pk}",
+                    actor=actor,
+                    memo=record.activity.title,
+                    now=now,
+                )
+                record.points = earned.points
+                record.earning = earned.transaction
+        ServiceRecord.objects.filter(pk__in=[r.pk for r in pending]).update(
+            status=ServiceRecord.Status.CONFIRMED, confirmed_by=account_of(actor), confirmed_at=now
         )
-        if record.status == ServiceRecord.Status.CONFIRMED:
-            return record
-        if record.status != ServiceRecord.Status.PENDING:
-            raise Conflict(_("These hours were not confirmed and cannot be confirmed now."), code="rejected")
-        if now < record.activity.starts_at:
-            raise DomainError(_("Hours can be confirmed once the activity has started."), code="too_early")
-        before = snapshot(record)
         if minutes is not None:
-            record.minutes = minutes
-        record.status = ServiceRecord.Status.CONFIRMED
-        record.confirmed_by = account_of(actor)
-        record.confirmed_at = now
-        hours = _hours_to_earn(record)
-        if hours:
-            earned = ledger.points_earn(
-                community=record.community,
-                resident=record.resident,
-                rule_code=record.activity.type.earning_rule,
-                quantity=hours,
-                idempotency_key=f"volunteer-hours:{record.pk}",
-                actor=actor,
-                memo=record.activity.title,
-                now=now,
-            )
-            record.points = earned.points
-            record.earning = earned.transaction
-        record.save(update_fields=["minutes", "status", "confirmed_by", "confirmed_at", "points", "earning"])
-        audit_record(
-            actor=actor, action="service_record.confirm", instance=record, before=before, after=snapshot(record)
+            ServiceRecord.objects.filter(pk__in=[r.pk for r in pending]).update(minutes=minutes)
+        ServiceRecord.objects.bulk_update([r for r in pending if r.earning is not None], ["points", "earning"])
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    **audit_row(
+                        actor=actor,
+                        action="service_record.confirm",
+                        instance=record,
+                        before=before,
+                        after=snapshot(record),
+                    )
+                )
+                for record, before in zip(pending, befores, strict=True)
+            ]
         )
-        if record.resident.user:
-            with in_language_of(record.resident.user):
-                title = _("%(h)s hours confirmed, %(p)s points earned") % {"h": record.hours, "p": record.points}
-            notify(user=record.resident.user, community=record.community, url="/volunteer/my/", title=title)
-    return record
+        messages = []
+        for record in pending:
+            if record.resident.user:
+                with in_language_of(record.resident.user):
+                    title = _("%(h)s hours confirmed, %(p)s points earned") % {"h": record.hours, "p": record.points}
+                messages.append(
+                    {
+                        "user": record.resident.user,
+                        "community": record.community,
+                        "url": "/volunteer/my/",
+                        "title": title,
+                    }
+                )
+        notify_many(messages)
+    return chosen
 
 
-def _hours_to_earn(record: ServiceRecord) -> int:
-    """The whole hours this record completes, counting the volunteer's minutes confirmed earlier in its year.
-    The volunteer's row is locked first, so that two confirmations of their hours take turns."""
-    Resident.objects.select_for_update().filter(pk=record.resident_id).values_list("pk").first()
-    earlier = (
+def _minutes_confirmed(records: Sequence[ServiceRecord]) -> defaultdict[tuple[int, int], int]:
+    """The minutes already confirmed, by volunteer and year, for the volunteers and years of `records`."""
+    totals: defaultdict[tuple[int, int], int] = defaultdict(int)
+    if not records:
+        return totals
+    rows = (
         ServiceRecord.objects.filter(
-            resident_id=record.resident_id,
+            resident__in={r.resident_id for r in records},
             status=ServiceRecord.Status.CONFIRMED,
-            served_on__year=record.served_on.year,
+            served_on__year__in={r.served_on.year for r in records},
         )
-        .exclude(pk=record.pk)
-        .aggregate(minutes=Sum("minutes"))["minutes"]
-        or 0
+        .values_list("resident_id", "served_on__year")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
     )
-    return (earlier + record.minutes) // 60 - earlier // 60
+    for resident_id, year, minutes in rows:
+        totals[(resident_id, year)] = minutes or 0
+    return totals
 
 
 def record_reject(*, actor: Actor, record: ServiceRecord, reason: str) -> ServiceRecord:

@@ -47,6 +47,7 @@ def test_the_demo_street(capsys):
         check_the_readme_figures_come_from_the_records(printed)
         check_the_last_complete_month_is_graded_on_its_own_health_check()
         check_the_model_community_is_graded_on_what_its_services_recorded()
+        check_the_demo_volunteers_and_sorts_waste_in_both_communities()
         check_every_meal_subsidy_went_through_the_ledger()
         check_facilities_stand_on_their_communitys_buildings()
         check_buildings_are_real_osm_buildings_inside_their_community()
@@ -268,3 +269,33 @@ def check_the_model_community_is_graded_on_what_its_services_recorded():
     entries = IndicatorEntry.objects.filter(community__street__code="ningwei")
     assert entries.exists() and not entries.filter(evidence__isnull=True).exists()
     assert AuditEntry.objects.filter(action="indicator.enter").count() == entries.count()
+
+
+def check_the_demo_volunteers_and_sorts_waste_in_both_communities():
+    """The volunteering, points and waste sorting the cockpit grades in the last complete month come from what the
+    services recorded: 市北, the model community, reaches the targets of hours and sorting; 利民 does less, but does."""
+    from linli.cockpit.framework import load_framework
+    from linli.cockpit.selectors import community_view, last_complete_month
+    from linli.volunteering.models import ServiceRecord
+    from linli.waste.models import SortingCheck
+
+    framework = load_framework()
+    month = last_complete_month()
+    values = {}
+    for community in Community.objects.filter(code__in=["shibei", "limin"]):
+        evaluation = community_view(community, framework, month).evaluation
+        assert evaluation is not None, community.name
+        values[community.code] = {s.indicator.code: s.value for s in evaluation.scores}
+    shibei, limin = values["shibei"], values["limin"]
+    assert shibei["volunteer_hours_per_100"] >= 10
+    assert 0 < limin["volunteer_hours_per_100"] < shibei["volunteer_hours_per_100"]
+    assert 0 < limin["points_per_active_resident"] < shibei["points_per_active_resident"]
+    assert shibei["waste_sorting_rate"] >= 88
+    assert 0 < limin["waste_sorting_rate"] < shibei["waste_sorting_rate"]
+    # every hour was checked in and confirmed through the services, with an audit row each
+    from linli.audit.models import AuditEntry
+
+    confirmed = ServiceRecord.objects.filter(status=ServiceRecord.Status.CONFIRMED).count()
+    assert confirmed and AuditEntry.objects.filter(action="service_record.confirm").count() == confirmed
+    assert AuditEntry.objects.filter(action="waste.check").count() == SortingCheck.objects.count()
+    assert set(SortingCheck.objects.values_list("community__code", flat=True).distinct()) == {"shibei", "limin"}
