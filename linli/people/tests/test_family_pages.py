@@ -297,5 +297,6 @@ def test_by_whom_costs_no_query_per_row(community, family, users):
             assert client.get("/services/my/").status_code == 200
         return len(ctx.captured_queries)
 
+    client.get("/services/my/")  # the header is read once, then kept in the cache
     one = queries_with(1)
     assert queries_with(6) == one
