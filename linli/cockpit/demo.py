@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from linli.core.demo import DemoContext
+from linli.core.exports import append_row
 from linli.facilities.models import Facility
 from linli.places.models import Household
 
@@ -32,8 +33,8 @@ def _ledger(community: str, code: str, month: dt.date, value: float, note: str) 
     book = Workbook()
     sheet = book.active
     sheet.title = "台账"
-    sheet.append(["社区", "指标", "月份", "数值", "说明"])
-    sheet.append([community, code, f"{month:%Y-%m}", value, note])
+    append_row(sheet, ["社区", "指标", "月份", "数值", "说明"])
+    append_row(sheet, [community, code, f"{month:%Y-%m}", value, note])
     out = BytesIO()
     book.save(out)
     return SimpleUploadedFile(f"{code}-{month:%Y%m}.xlsx", out.getvalue(), content_type=WORKBOOK)

@@ -180,7 +180,7 @@ def build(ctx: DemoContext) -> None:
     for r in residents:
         for _ in range(rnd.randint(4, 10)):
             code, qty = _pick_rule(rnd.random())
-            when = start + dt.timedelta(days=rnd.randint(0, 300), minutes=rnd.randint(0, 600))
+            when = start + dt.timedelta(days=rnd.randint(0, 362), minutes=rnd.randint(0, 600))
             events.append((when, "earn", (r, code, rnd.randint(1, qty))))
         for _ in range(rnd.randint(3, 9)):
             when = start + dt.timedelta(days=rnd.randint(30, 362), minutes=rnd.randint(0, 600))

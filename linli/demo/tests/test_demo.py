@@ -258,11 +258,11 @@ def check_the_model_community_is_graded_on_what_its_services_recorded():
     assert shibei_values["supply_index"] >= 80
     assert shibei_values["canteen_meals_per_elderly"] >= 4
     assert shibei_values["bookings_attended_per_100"] >= 18
-    assert shibei.level in ("basic", "leading") and shibei.overall >= 75
+    assert shibei.level == "leading", shibei.overall
     # the ordinary one has the basics, childcare and a shared office among them, and is graded below
     assert limin_values["childcare_coverage"] > 30 and limin_values["co_working_spaces"] >= 1
     assert limin_values["canteen_meals_per_elderly"] >= 3 and limin_values["bookings_attended_per_100"] >= 15
-    assert 60 <= limin.overall < shibei.overall
+    assert 65 <= limin.overall < shibei.overall  # 普惠型 (≥ 70) on the builds looked at: 72.69 on 2026-12-07
     # every entered value came with its evidence, through the entry service (audited)
     from linli.audit.models import AuditEntry
 
