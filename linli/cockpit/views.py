@@ -83,7 +83,7 @@ def money_rows(figures: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
     natures, payers = dict(Nature.choices), dict(FundingCode.choices)
     return {
         "by_nature": [
-            (str(natures.get(code, code)), yuan)
+            (str(natures.get(code, code)) if code else _("Not booked to a space"), yuan)
             for code, yuan in (figures.get("company") or {}).get("by_nature", {}).items()
         ],
         "subsidies": [(str(payers.get(code, code)), yuan) for code, yuan in (figures.get("subsidies") or {}).items()],

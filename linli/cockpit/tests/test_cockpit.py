@@ -417,3 +417,15 @@ def test_an_entry_that_fails_to_save_leaves_no_evidence_file(users, community, m
         )
     after = set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
     assert not IndicatorEntry.objects.exists() and after == before
+
+
+@pytest.mark.parametrize(("language", "label"), [("zh-hans", "未归属空间"), ("en", "Not booked to a space")])
+def test_company_takings_not_booked_to_a_space_are_named(language, label):
+    """The company's costs not booked to any space (staff, utilities) have a name on the cockpit, not a blank."""
+    from django.utils import translation
+
+    from linli.cockpit.views import money_rows
+
+    with translation.override(language):
+        rows = money_rows({"company": {"by_nature": {"earning": 81173, "": -13800}}})
+    assert rows["by_nature"][1] == (label, -13800) and rows["by_nature"][0][0]
