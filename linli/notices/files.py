@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from linli.core.errors import DomainError
+from linli.core.jpeg import jpeg_bytes, jpeg_reencoded
 from linli.core.uploads import MB, image_decoding, upload_read
 
 MAX_BYTES = 10 * MB
@@ -47,16 +48,7 @@ def _image(data: bytes, label: str) -> bytes:
                 probe.verify()
             with Image.open(io.BytesIO(data)) as opened:
                 opened.load()
-                image: Image.Image = ImageOps.exif_transpose(opened)
-                if image.mode not in ("RGB", "L"):
-                    background = Image.new("RGB", image.size, (255, 255, 255))
-                    rgba = image.convert("RGBA")
-                    background.paste(rgba, mask=rgba.getchannel("A"))
-                    image = background
-                image.thumbnail((MAX_SIDE, MAX_SIDE))
-                out = io.BytesIO()
-                image.save(out, format="JPEG", quality=85, optimize=True)
-                return out.getvalue()
+                return jpeg_bytes(jpeg_reencoded(opened, max_side=MAX_SIDE))
     except DomainError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
