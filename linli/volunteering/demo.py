@@ -18,7 +18,7 @@ from linli.people.models import Resident
 
 from . import codes, services
 from .catalogue import NAME_OF_KIND
-from .models import ActivityType, Club, ClubMember, Team
+from .models import ActivityType, Team
 
 # (name, party vanguard, scenario, the kinds of activity it runs)
 TEAMS = {
@@ -227,21 +227,21 @@ def build(ctx: DemoContext) -> None:
         with transaction.atomic():
             made[community.name] = _community(ctx, community, admin, organiser, volunteer, ctx.users["volunteer"])
     residents = list(
-        Resident.objects.filter(community=shibei, birth_date__lte=ctx.today.replace(year=ctx.today.year - 18)).order_by(
-            "pk"
-        )[:400]
+        Resident.objects.filter(
+            community=shibei, moved_out_on__isnull=True, birth_date__lte=ctx.today.replace(year=ctx.today.year - 18)
+        ).order_by("pk")[:400]
     )
-    with transaction.atomic():
+    admin, joined = ctx.users["community_admin"], ctx.now - dt.timedelta(days=200)
+    with transaction.atomic():  # registered by the community's staff, who enter the members and name the leader
         for name, schedule in CLUBS:
-            club = Club.objects.create(
-                community=shibei, name=name, schedule=schedule, description=f"{name}欢迎邻居加入。"
+            club = services.club_create(
+                actor=admin, community=shibei, name=name, schedule=schedule, description=f"{name}欢迎邻居加入。"
             )
-            ClubMember.objects.bulk_create(
-                [
-                    ClubMember(club=club, resident=r, leader=j == 0, joined_on=ctx.today - dt.timedelta(days=200))
-                    for j, r in enumerate(ctx.random.sample(residents, 15))
-                ]
-            )
+            members = [
+                services.club_join(actor=admin, club=club, resident=r, now=joined)
+                for r in ctx.random.sample(residents, 15)
+            ]
+            services.club_set_leader(actor=admin, member=members[0], leader=True)
     for name, (activities, records) in made.items():
         ctx.progress(f"  volunteering in {name}: {activities} activities, {records} confirmed service records")
     ctx.progress(f"  {len(CLUBS)} clubs")
