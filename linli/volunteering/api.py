@@ -33,6 +33,7 @@ from .schemas import (
     LeaderIn,
     OrganisedActivityOut,
     RecordOut,
+    RollCallIn,
     RosterEntryOut,
     SignUpOut,
     TeamDetailOut,
@@ -109,6 +110,24 @@ def check_in(request: HttpRequest, pk: int, payload: VolunteeringCheckInIn) -> S
 def confirm(request: HttpRequest, pk: int, payload: ConfirmIn) -> dict[str, Any]:
     record = selectors.record_get(user=request.user, pk=pk)
     return record_out(services.record_confirm(actor=request.user, record=record, minutes=payload.minutes))
+
+
+@router.post("/volunteering/activities/{pk}/roll-call", response={201: list[RecordOut]})
+def roll_call(request: HttpRequest, pk: int, payload: RollCallIn) -> Status:
+    """The organiser checks in the volunteers on the list who came (all or none); each one's hours wait to be
+    confirmed. Someone already checked in keeps their record."""
+    activity = selectors.activity_for_user(user=request.user, pk=pk)
+    residents = selectors.roll_call(user=request.user, activity=activity, resident_ids=payload.resident_ids)
+    records = services.check_ins(actor=request.user, activity=activity, residents=residents)
+    return Status(201, [record_out(r) for r in records])
+
+
+@router.post("/volunteering/activities/{pk}/confirm-all", response=list[RecordOut])
+def confirm_all(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """The organiser confirms every pending record of the activity as recorded (all or none)."""
+    activity = selectors.activity_for_user(user=request.user, pk=pk)
+    records = selectors.hours_to_confirm(user=request.user, activity=activity)
+    return [record_out(r) for r in services.records_confirm(actor=request.user, records=records)]
 
 
 @router.get("/volunteering/my/records", response=list[RecordOut])

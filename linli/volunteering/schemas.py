@@ -71,6 +71,10 @@ class RecordOut(Schema):
     points: int
 
 
+class RollCallIn(Schema):
+    resident_ids: list[int] = Field(min_length=1, max_length=500)
+
+
 class ConfirmIn(Schema):
     minutes: int | None = Field(default=None, ge=1, le=1440)
 

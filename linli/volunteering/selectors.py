@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.core.errors import NotFound
+from linli.core.errors import DomainError, NotFound
 from linli.facilities.models import Booking, Facility, Service, Slot
 from linli.ledger.reasons import key_part
 from linli.people.models import Resident
@@ -92,6 +92,31 @@ def roster(*, user: Actor, activity: Activity) -> QuerySet[SignUp]:
         .select_related("resident", "record")
         .order_by("status", "created_at", "pk")
     )
+
+
+def roll_call(*, user: Actor, activity: Activity, resident_ids: list[int]) -> list[Resident]:
+    """The volunteers the organiser ticked off as present: each on the activity's list (signed up, not waiting)."""
+    if not rules.can_run_activity(user, activity):
+        raise NotFound(_("No such activity."))
+    found = {
+        s.resident_id: s.resident
+        for s in SignUp.objects.filter(
+            activity=activity, resident_id__in=resident_ids, status=SignUp.Status.CONFIRMED
+        ).select_related("resident")
+    }
+    if not resident_ids or set(resident_ids) - set(found):
+        raise DomainError(_("Tick the volunteers on this activity's list who came."), field="resident")
+    return [found[pk] for pk in dict.fromkeys(resident_ids)]
+
+
+def hours_to_confirm(*, user: Actor, activity: Activity) -> list[ServiceRecord]:
+    """The activity's recorded hours still waiting for the organiser, in the roster's order."""
+    if not rules.can_decide_hours(user, activity):
+        raise NotFound(_("No such activity."))
+    records = list(ServiceRecord.objects.filter(activity=activity, status=ServiceRecord.Status.PENDING).order_by("pk"))
+    if not records:
+        raise DomainError(_("No hours of this activity are waiting for confirmation."), code="nothing_to_confirm")
+    return records
 
 
 def record_get(*, user: Actor, pk: int) -> ServiceRecord:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
 from linli.audit.models import AuditEntry
-from linli.audit.services import audit_record, audit_row, snapshot
+from linli.audit.services import audit_record, audit_records, audit_row, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
@@ -560,14 +560,7 @@ def _attendance_record(
                 for signup in arriving
             ]
         )
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    **audit_row(actor=actor, action="activity.check_in", instance=record, after=snapshot(record))
-                )
-                for record in made
-            ]
-        )
+        audit_records(actor=actor, action="activity.check_in", changes=[(r, None, snapshot(r)) for r in made])
         for signup in arriving:
             attendance_points_award(actor=actor, signup=signup, now=now)
         records = {r.resident_id: r for r in made}
@@ -677,19 +670,10 @@ def _confirm(
         if minutes is not None:
             ServiceRecord.objects.filter(pk__in=[r.pk for r in pending]).update(minutes=minutes)
         ServiceRecord.objects.bulk_update([r for r in pending if r.earning is not None], ["points", "earning"])
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    **audit_row(
-                        actor=actor,
-                        action="service_record.confirm",
-                        instance=record,
-                        before=before,
-                        after=snapshot(record),
-                    )
-                )
-                for record, before in zip(pending, befores, strict=True)
-            ]
+        audit_records(
+            actor=actor,
+            action="service_record.confirm",
+            changes=[(r, before, snapshot(r)) for r, before in zip(pending, befores, strict=True)],
         )
         messages = []
         for record in pending:

@@ -128,7 +128,7 @@ check_in = button(
 @login_required
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_for_user(user=request.user, pk=pk)
-    roster = selectors.roster(user=request.user, activity=activity)
+    roster = list(selectors.roster(user=request.user, activity=activity))
     now = timezone.now()
     code = codes.current_code(activity, now)
     url = request.build_absolute_uri(reverse("volunteering:activity", args=[activity.pk])) + f"?code={code}"
@@ -138,6 +138,8 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "activity": activity,
             "roster": roster,
+            "to_tick": any(s.status == "confirmed" and not s.checked_in_at for s in roster),
+            "to_confirm": any(getattr(s, "record", None) and s.record.status == "pending" for s in roster),
             "code": code,
             "qr": qr_svg(url),
             "seconds": codes.seconds_left(now),
@@ -192,6 +194,43 @@ record_confirm = _record_button(
 record_reject = _record_button(
     _reject, lambda done: _("%(name)s: the hours are not confirmed.") % {"name": done.resident.name}
 )
+
+
+def _run_url(activity: Activity) -> str:
+    return reverse("volunteering:run", kwargs={"pk": activity.pk})
+
+
+@login_required
+@require_POST
+def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser ticks off, on the run page, the volunteers who came without scanning the code."""
+    activity = selectors.activity_for_user(user=request.user, pk=pk)
+    ids = [int(v) for v in request.POST.getlist("resident") if v.isdigit()]
+    return press(
+        request,
+        lambda _data: services.check_ins(
+            actor=request.user,
+            activity=activity,
+            residents=selectors.roll_call(user=request.user, activity=activity, resident_ids=ids),
+        ),
+        done=lambda records: _("Volunteers checked in: %(n)s.") % {"n": len(records)},
+        back=_run_url(activity),
+    )
+
+
+@login_required
+@require_POST
+def confirm_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser confirms every volunteer's hours of the activity as recorded."""
+    activity = selectors.activity_for_user(user=request.user, pk=pk)
+    return press(
+        request,
+        lambda _data: services.records_confirm(
+            actor=request.user, records=selectors.hours_to_confirm(user=request.user, activity=activity)
+        ),
+        done=lambda records: _("Volunteers whose hours were confirmed: %(n)s.") % {"n": len(records)},
+        back=_run_url(activity),
+    )
 
 
 @login_required
