@@ -87,7 +87,7 @@ def _cached(key: str, draw: Callable[[bool], Drawn], tiles: bool | None) -> Cock
     """Maps change with a new health check or new buildings and facilities, not with each view of the big screen:
     they are drawn once per language and kept (an hour at most)."""
     tiles = bool(getattr(settings, "MAP_TILE_URL", "")) if tiles is None else tiles
-    full = f"cockpit:map:v1:{key}:{get_language()}:{'tiles' if tiles else 'svg'}"
+    full = f"cockpit:map:v2:{key}:{get_language()}:{'tiles' if tiles else 'svg'}"
     drawn = cache.get(full)
     if drawn is None:
         drawn = draw(tiles)
@@ -139,6 +139,7 @@ def _register_map(communities: list[Community], title: str, tiles: bool) -> Draw
     english = (get_language() or "").startswith("en")
     layers = SvgMap(width=900, title=title, credit=_credit())
     layers.outline = [c.boundary["coordinates"][0] for c in communities if c.boundary]
+    layers.outline_names = [c.name for c in communities if c.boundary]
     layers.polygons = building_polygons(
         Building.objects.filter(community__in=communities).only("pk", "name", "footprint")
     )

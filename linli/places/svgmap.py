@@ -44,6 +44,7 @@ class SvgMap:
     polygons: list[MapPolygon] = field(default_factory=list)
     points: list[MapPoint] = field(default_factory=list)
     outline: list[Ring] = field(default_factory=list)
+    outline_names: list[str] = field(default_factory=list)  # one per ring of `outline`, drawn where there are several
     credit: str = "© OpenStreetMap contributors"
     title: str = ""
 
@@ -117,12 +118,24 @@ class SvgMap:
                 parts.append(f'<g class="{p.css_class}"{named}>{shape}{mark}{title}</g>')
             else:
                 parts.append(f'<g class="{p.css_class}">{shape}{title}</g>')
+        if len(self.outline) > 1:
+            for ring, name in zip(self.outline, self._names(), strict=True):
+                x = ((min(c[0] for c in ring) + max(c[0] for c in ring)) / 2 - min_lng) * kx * sx
+                y = (max_lat - max(c[1] for c in ring)) * sy + 20
+                parts.append(
+                    f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="16" font-weight="bold" '
+                    f'fill="{OUTLINE_COLOUR}" stroke="#fff" stroke-width="4" paint-order="stroke" '
+                    f'class="place-name">{escape(name)}</text>'
+                )
         parts.append(
             f'<text x="{self.width - 6}" y="{height + 16}" text-anchor="end" font-size="12" '
             f'fill="#57606a">{escape(self.credit)}</text>'
         )
         parts.append("</svg>")
         return "".join(parts)
+
+    def _names(self) -> list[str]:
+        return [*self.outline_names, *[""] * (len(self.outline) - len(self.outline_names))][: len(self.outline)]
 
     def to_geojson(self) -> dict[str, Any]:
         """The same layers as a GeoJSON FeatureCollection (lng/lat), with each feature's style in its properties,
@@ -136,9 +149,9 @@ class SvgMap:
             {
                 "type": "Feature",
                 "geometry": {"type": "Polygon", "coordinates": [closed(ring)]},
-                "properties": {"layer": "outline", "stroke": OUTLINE_COLOUR},
+                "properties": {"layer": "outline", "stroke": OUTLINE_COLOUR, "label": name},
             }
-            for ring in self.outline
+            for ring, name in zip(self.outline, self._names(), strict=True)
         ]
         features += [
             {

@@ -225,6 +225,7 @@ def run_layers(
     buildings = Building.objects.filter(community__in=communities).only("pk", "name", "footprint")
     svg = SvgMap(title=_("Life-circle health check"), credit=_("Buildings and streets © OpenStreetMap contributors"))
     svg.outline = [c.boundary["coordinates"][0] for c in communities if c.boundary]
+    svg.outline_names = [c.name for c in communities if c.boundary]
     svg.polygons = building_polygons(buildings, highlight=shading)
     cats = sorted({f["properties"]["category"] for f in run.inputs["facilities"]["features"]})
     colours = {c: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, c in enumerate(cats)}

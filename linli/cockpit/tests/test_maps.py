@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from linli.cockpit import maps
 from linli.cockpit.tests.conftest import lnglat
-from linli.conftest import client_for
+from linli.conftest import client_for, make_community
 from linli.facilities.tests.factories import make_facility
 from linli.planning import services as planning_services
 from linli.planning.models import PlanRun
@@ -195,3 +195,14 @@ def test_a_new_health_check_redraws_the_map(users, community, health_check, djan
     newer.refresh_from_db()
     drawn = maps.community_map(community, tiles=False)
     assert drawn.run_id == newer.pk and 'class="recommended"' not in drawn.svg  # no site asked for this time
+
+
+def test_the_street_map_names_each_community_and_a_community_map_needs_no_name(users, community, street):
+    make_community(street, "dongpo", "东坡社区", lng=120.145, lat=30.285)
+    svg = map_svg(client_for(users["street_admin"]).get("/cockpit/streets/ningwei/").content.decode())
+    names = re.findall(r'<text[^>]*class="place-name">([^<]*)</text>', svg)
+    assert sorted(names) == sorted([community.name, "东坡社区"])
+    features = maps.street_map(community.street, tiles=True).geojson["features"]
+    assert sorted(f["properties"]["label"] for f in features if f["properties"]["layer"] == "outline") == sorted(names)
+    one = map_svg(client_for(users["social_worker"]).get("/cockpit/communities/shibei/").content.decode())
+    assert 'class="place-name"' not in one
