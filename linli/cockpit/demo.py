@@ -29,15 +29,16 @@ LEDGERS = {
 }
 
 
-def _ledger(community: str, code: str, month: dt.date, value: float, note: str) -> SimpleUploadedFile:
+def _ledger(community: str, indicator: str, month: dt.date, value: float, note: str) -> SimpleUploadedFile:
     book = Workbook()
     sheet = book.active
     sheet.title = "台账"
     append_row(sheet, ["社区", "指标", "月份", "数值", "说明"])
-    append_row(sheet, [community, code, f"{month:%Y-%m}", value, note])
+    append_row(sheet, [community, indicator, f"{month:%Y-%m}", value, note])
     out = BytesIO()
     book.save(out)
-    return SimpleUploadedFile(f"{code}-{month:%Y%m}.xlsx", out.getvalue(), content_type=WORKBOOK)
+    # named as the staff would name it: the community, the indicator, the month
+    return SimpleUploadedFile(f"{community}{indicator}台账-{month:%Y%m}.xlsx", out.getvalue(), content_type=WORKBOOK)
 
 
 def build(ctx: DemoContext) -> None:
@@ -76,7 +77,7 @@ def build(ctx: DemoContext) -> None:
                 month=m,
                 value=value,
                 note=note,
-                files=[_ledger(community.name, code, m, value, note)],
+                files=[_ledger(community.name, framework.get(code).name_zh, m, value, note)],
             )
         # a month with entries is computed again when they are saved; the others now
         entered = {m for m, *_rest in values}

@@ -232,6 +232,21 @@ def test_the_entry_page_takes_several_evidence_files_at_once(users, community, d
     assert entry.value == 95 and entry.evidence.count() == 2
 
 
+def test_evidence_keeps_its_chinese_file_name_on_the_page_and_in_the_download(
+    users, community, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(users["social_worker"]).post(
+            "/cockpit/communities/shibei/evaluation/",
+            {"code": "neighbourhood_events", "month": "2026-11-01", "value": "5", "evidence": [_photo("签到表.png")]},
+        )
+    evidence = IndicatorEntry.objects.get(community=community).evidence.get()
+    client = client_for(users["social_worker"])
+    assert "签到表.png" in client.get("/cockpit/communities/shibei/evaluation/").content.decode()
+    response = client.get(f"/cockpit/communities/shibei/evidence/{evidence.pk}/")
+    assert response.status_code == 200 and "%E7%AD%BE%E5%88%B0%E8%A1%A8.png" in response["Content-Disposition"]
+
+
 # What the reports say, in English; the Chinese is whatever the catalogues make of it, and must differ.
 REPORT = {
     "pdf": [
