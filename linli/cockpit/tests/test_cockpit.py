@@ -172,6 +172,7 @@ def test_the_city_viewer_sees_everything_and_changes_nothing(users, community, o
     client = client_for(users["city_viewer"])
     body = client.get("/cockpit/city/").content.decode()
     assert 'data-testid="community-count">3<' in body
+    assert "供给指数低于 70 的社区" in body  # the list is by supply index, not by the evaluation's score
     assert {row["community"] for row in client.get("/api/v1/cockpit/city").json()} == {"shibei", "limin", "guangde"}
     for code in ("shibei", "limin", "guangde"):
         for page in OWN_COMMUNITY_PAGES:

@@ -13,9 +13,11 @@
                series: [{ type: "radar", data: [{ value: d.values, areaStyle: { opacity: 0.3 } }] }], color: ["#ff7a59"] };
     },
     bar: function (d) {
+      // counts (people, communities) get whole-number ticks
+      var whole = d.values.every(function (v) { return v === Math.round(v); });
       return { grid: { left: 48, right: 16, bottom: 48 }, tooltip: {},
                xAxis: { type: "category", data: d.labels, axisLabel: { color: text, fontSize: size, rotate: d.labels.length > 6 ? 30 : 0 } },
-               yAxis: { type: "value", axisLabel: { color: text, fontSize: size } },
+               yAxis: { type: "value", minInterval: whole ? 1 : 0, axisLabel: { color: text, fontSize: size } },
                series: [{ type: "bar", data: d.values, label: { show: true, position: "top", color: text, fontSize: size } }], color: ["#ff7a59"] };
     },
     hbar: function (d) {
