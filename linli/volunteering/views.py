@@ -244,12 +244,13 @@ def confirm_all(request: HttpRequest, pk: int) -> HttpResponse:
 def _signed_up_said(made: list[SignUp]) -> str:
     """Who got a place and who waits, by name: "Signed up: A, B. On the waiting list: C." """
     comma = pgettext("between names", ", ")
-    confirmed = [s.resident.name for s in made if s.status == SignUp.Status.CONFIRMED]
-    waiting = [s.resident.name for s in made if s.status == SignUp.Status.WAITLISTED]
-    said = [_("Signed up: %(names)s.") % {"names": comma.join(confirmed)}] if confirmed else []
+    confirmed = comma.join(s.resident.name for s in made if s.status == SignUp.Status.CONFIRMED)
+    waiting = comma.join(s.resident.name for s in made if s.status == SignUp.Status.WAITLISTED)
+    if confirmed and waiting:
+        return _("Signed up: %(names)s. On the waiting list: %(waiting)s.") % {"names": confirmed, "waiting": waiting}
     if waiting:
-        said.append(_("On the waiting list: %(names)s.") % {"names": comma.join(waiting)})
-    return " ".join(said)
+        return _("On the waiting list: %(names)s.") % {"names": waiting}
+    return _("Signed up: %(names)s.") % {"names": confirmed}
 
 
 @login_required

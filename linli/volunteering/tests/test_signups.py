@@ -36,18 +36,18 @@ def elders(community: Any) -> list[Any]:
 @pytest.mark.parametrize(
     ("language", "heading", "said", "waiting", "none_ticked"),
     [
-        ("zh-hans", "代居民报名", "已报名：张德福、张桂英。", "候补：陈阿婆。", "请勾选要报名的居民。"),
+        ("zh-hans", "代居民报名", "已报名：张德福、张桂英。候补：陈阿婆。", "候补：李大爷。", "请勾选要报名的居民。"),
         (
             "en",
             "Sign residents up",
-            "Signed up: 张德福, 张桂英.",
-            "On the waiting list: 陈阿婆.",
+            "Signed up: 张德福, 张桂英. On the waiting list: 陈阿婆.",
+            "On the waiting list: 李大爷.",
             "Tick the residents to sign up.",
         ),
     ],
 )
 def test_the_organiser_finds_elders_ticks_them_and_sees_who_has_a_place_and_who_waits(
-    organiser, small, elders, language, heading, said, waiting, none_ticked
+    organiser, community, small, elders, language, heading, said, waiting, none_ticked
 ):
     page = client_for(organiser, language)
     page.cookies["linli_elder"] = "1"  # large text: the same search, list and button
@@ -66,12 +66,14 @@ def test_the_organiser_finds_elders_ticks_them_and_sees_who_has_a_place_and_who_
     assert not SignUp.objects.exists()
 
     done = page.post(here, {"resident": [elders[1].pk, elders[0].pk, elders[2].pk]}, follow=True).content.decode()
-    assert said in done and waiting in done
+    assert said in done
     statuses = dict(SignUp.objects.values_list("resident__name", "status"))
     assert statuses == {"张德福": "confirmed", "张桂英": "confirmed", "陈阿婆": "waitlisted"}
     assert f'data-testid="signed-up-{elders[2].pk}"' in done
     again = page.get(here, {"q": "张"}).content.decode()
     assert f'value="{elders[0].pk}"' not in again  # on the list already: not offered again
+    late = make_resident(community, name="李大爷", seq=44)
+    assert waiting in page.post(here, {"resident": [late.pk]}, follow=True).content.decode()
 
 
 def test_without_a_search_the_page_lists_the_activitys_team(organiser, community, team, volunteer, elders):
