@@ -274,13 +274,15 @@ def signups(request: HttpRequest, pk: int) -> HttpResponse:
             back=f"{here}?{urlencode({'q': q})}" if q else here,
         )
     q = request.GET.get("q", "").strip()[:40]
+    candidates = selectors.signup_candidates(user=request.user, activity=activity, search=q)
     return render(
         request,
         "volunteering/signups.html",
         {
             "activity": activity,
             "q": q,
-            "candidates": selectors.signup_candidates(user=request.user, activity=activity, search=q),
+            "candidates": candidates,
+            "only_the_first": selectors.SIGNUP_CANDIDATES if len(candidates) >= selectors.SIGNUP_CANDIDATES else None,
             "roster": selectors.roster(user=request.user, activity=activity),
             "open": _signup_open(activity),
             **_nav(request, activity.community),

@@ -84,6 +84,17 @@ def test_without_a_search_the_page_lists_the_activitys_team(organiser, community
     assert not any(f'value="{e.pk}"' in html for e in elders)
 
 
+def test_a_long_list_says_only_the_first_are_shown(organiser, small, elders, monkeypatch):
+    from linli.volunteering import selectors
+
+    page = client_for(organiser)
+    here = f"/volunteer/activities/{small.pk}/sign-up-others/"
+    assert "只显示前" not in page.get(here, {"q": "张"}).content.decode()
+    monkeypatch.setattr(selectors, "SIGNUP_CANDIDATES", 1)
+    html = page.get(here, {"q": "张"}).content.decode()
+    assert "只显示前 1 位" in html and html.count('name="resident"') == 1
+
+
 def test_one_refused_resident_signs_up_nobody(organiser, small, elders, volunteer):
     services.signup_create(actor=volunteer.user, activity=small, resident=volunteer)
     page = client_for(organiser)
