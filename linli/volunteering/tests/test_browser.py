@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from linli.conftest import browser_login, screenshot
+from linli.conftest import browser_login, make_resident, screenshot
 from linli.volunteering import services
 from linli.volunteering.models import Activity, SignUp
 
-from .conftest import type_named
+from .conftest import soon_activity, type_named
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -143,10 +143,6 @@ def test_staff_publish_an_activity_and_a_leader_books_the_clubs_venue(
 
 
 def test_the_organiser_signs_up_two_elders_from_the_desk_on_a_phone_in_elder_mode(page, community, organiser):
-    from linli.conftest import make_resident
-
-    from .conftest import soon_activity
-
     activity = soon_activity(organiser, community, title="重阳节敬老义诊", capacity=1)
     first, second = (make_resident(community, name=n, seq=s) for n, s in (("张桂英", 41), ("张德福", 42)))
     page.set_viewport_size({"width": 390, "height": 844})
