@@ -375,7 +375,7 @@ def meal_orders_serve(*, actor: Actor, orders: Sequence[MealOrder], now: dt.date
             if order.status != MealOrder.Status.ORDERED:
                 raise DomainError(_("Only an open order can be served."), code="not_servable")
             if order.menu.day != day:
-                raise DomainError(_("Check-in is possible only on the day of the booking."), code="wrong_day")
+                raise DomainError(_("A meal order is served only on the day of the meal."), code="wrong_day")
         update_audited(
             actor=actor,
             action="canteen.order_serve",

@@ -36,6 +36,7 @@ from .schemas import (
     RollCallIn,
     RosterEntryOut,
     SignUpOut,
+    SignUpsIn,
     TeamDetailOut,
     TeamIn,
     TeamMemberOut,
@@ -86,6 +87,18 @@ def signup_out(s: SignUp) -> dict[str, Any]:
     return {"id": s.pk, "activity": s.activity_id, "status": s.status}
 
 
+def roster_entry_out(s: SignUp, *, record: ServiceRecord | None) -> dict[str, Any]:
+    return {
+        "signup_id": s.pk,
+        "resident_id": s.resident_id,
+        "name": s.resident.name,
+        "party_member": s.resident.is_party_member,
+        "status": s.status,
+        "checked_in_at": s.checked_in_at,
+        "record": record_out(record) if record is not None else None,
+    }
+
+
 @router.get("/volunteering/activities", response=list[ActivityOut])
 def activities(request: HttpRequest) -> list[dict[str, Any]]:
     resident = _resident(request)
@@ -97,6 +110,17 @@ def signup(request: HttpRequest, pk: int) -> Status:
     activity = selectors.activity_for_user(user=request.user, pk=pk)
     made = services.signup_create(actor=request.user, activity=activity, resident=_resident(request))
     return Status(201, signup_out(made))
+
+
+@router.post("/volunteering/activities/{pk}/signups", response={201: list[RosterEntryOut]})
+def signups(request: HttpRequest, pk: int, payload: SignUpsIn) -> Status:
+    """The organiser or the community's staff sign residents of the community up (代报名: those who asked by phone
+    or at the desk), in the order given: confirmed while places are free, then on the waiting list. All are
+    signed up, or none."""
+    activity = selectors.activity_to_sign_up_for(user=request.user, pk=pk)
+    residents = selectors.residents_to_sign_up(user=request.user, activity=activity, resident_ids=payload.resident_ids)
+    made = services.signups_create(actor=request.user, activity=activity, residents=residents)
+    return Status(201, [roster_entry_out(s, record=None) for s in made])
 
 
 @router.post("/volunteering/activities/{pk}/check-in", response={201: RecordOut})
@@ -374,15 +398,7 @@ def roster(request: HttpRequest, code: str, activity_id: int) -> list[dict[str, 
     community = community_get(code=code, user=request.user)
     activity = selectors.activity_to_run(user=request.user, community=community, pk=activity_id)
     return [
-        {
-            "signup_id": s.pk,
-            "resident_id": s.resident_id,
-            "name": s.resident.name,
-            "party_member": s.resident.is_party_member,
-            "status": s.status,
-            "checked_in_at": s.checked_in_at,
-            "record": record_out(s.record) if hasattr(s, "record") else None,
-        }
+        roster_entry_out(s, record=s.record if hasattr(s, "record") else None)
         for s in selectors.roster(user=request.user, activity=activity)
     ]
 

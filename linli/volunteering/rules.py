@@ -75,6 +75,12 @@ def can_cancel_activity(user: Actor, activity: Any) -> bool:
     return can_run_activity(user, activity)
 
 
+def can_sign_up_others(user: Actor, activity: Any) -> bool:
+    """Sign residents of the community up for an activity (those who asked by phone or at the desk, 代报名): its
+    organiser and the community's staff. A volunteer signs up only themself."""
+    return can_run_activity(user, activity)
+
+
 def can_decide_hours(user: Actor, activity: Any) -> bool:
     """Confirm or reject the hours served at an activity."""
     return can_run_activity(user, activity)

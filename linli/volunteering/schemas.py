@@ -75,6 +75,10 @@ class RollCallIn(Schema):
     resident_ids: list[int] = Field(min_length=1, max_length=500)
 
 
+class SignUpsIn(Schema):
+    resident_ids: list[int] = Field(min_length=1, max_length=500)
+
+
 class ConfirmIn(Schema):
     minutes: int | None = Field(default=None, ge=1, le=1440)
 

@@ -14,6 +14,7 @@ from linli.core.errors import DomainError, NotFound
 from linli.facilities.models import Booking, Facility, Service, Slot
 from linli.ledger.reasons import key_part
 from linli.people.models import Resident
+from linli.people.rules import current
 from linli.places.models import Community
 
 from . import rules
@@ -106,6 +107,50 @@ def roll_call(*, user: Actor, activity: Activity, resident_ids: list[int]) -> li
     }
     if not resident_ids or set(resident_ids) - set(found):
         raise DomainError(_("Tick the volunteers on this activity's list who came."), field="resident")
+    return [found[pk] for pk in dict.fromkeys(resident_ids)]
+
+
+SIGNUP_CANDIDATES = 30
+
+
+def activity_to_sign_up_for(*, user: Actor, pk: int) -> Activity:
+    """An activity whose organiser or community staff the user is, to sign residents up for; else 404."""
+    activity = activity_for_user(user=user, pk=pk)
+    if not rules.can_sign_up_others(user, activity):
+        raise NotFound(_("No such activity."))
+    return activity
+
+
+def signup_candidates(*, user: Actor, activity: Activity, search: str) -> list[Resident]:
+    """Residents of the activity's community who could be signed up for it, not on its list yet: those whose name
+    has `search` in it or whose mobile ends in it (four digits); with no search, the members of the activity's
+    team. At most `SIGNUP_CANDIDATES`, by name."""
+    if not rules.can_sign_up_others(user, activity):
+        raise NotFound(_("No such activity."))
+    on_the_list = SignUp.objects.filter(activity=activity, status__in=SignUp.ACTIVE).values("resident_id")
+    residents = Resident.objects.filter(current(), community=activity.community_id).exclude(pk__in=on_the_list)
+    search = search.strip()
+    if search.isdigit() and len(search) == 4:
+        residents = residents.filter(Q(mobile__endswith=search) | Q(name__icontains=search))
+    elif search:
+        residents = residents.filter(name__icontains=search)
+    elif activity.team_id:
+        residents = residents.filter(volunteer_teams__team_id=activity.team_id)
+    else:
+        return []
+    return list(residents.select_related("household__building").order_by("name", "pk")[:SIGNUP_CANDIDATES])
+
+
+def residents_to_sign_up(*, user: Actor, activity: Activity, resident_ids: list[int]) -> list[Resident]:
+    """The residents the organiser ticked to sign up, in the order ticked: each a resident of the activity's
+    community, else 404."""
+    if not rules.can_sign_up_others(user, activity):
+        raise NotFound(_("No such activity."))
+    if not resident_ids:
+        raise DomainError(_("Tick the residents to sign up."), field="resident")
+    found = {r.pk: r for r in Resident.objects.filter(community=activity.community_id, pk__in=resident_ids)}
+    if set(resident_ids) - set(found):
+        raise NotFound(_("No such resident in this community."), field="resident")
     return [found[pk] for pk in dict.fromkeys(resident_ids)]
 
 

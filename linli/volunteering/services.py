@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.models import AuditEntry
-from linli.audit.services import audit_record, audit_records, audit_row, snapshot
+from linli.audit.services import audit_record, audit_records, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
@@ -426,20 +425,7 @@ def signups_create(
                 for i, resident in enumerate(residents)
             ]
         )
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    **audit_row(
-                        actor=actor,
-                        action="activity.signup",
-                        instance=signup,
-                        community=activity.community_id,
-                        after=snapshot(signup),
-                    )
-                )
-                for signup in signups
-            ]
-        )
+        audit_records(actor=actor, action="activity.signup", changes=[(s, None, snapshot(s)) for s in signups])
     return signups
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("activities/<int:pk>/cancel/", views.signup_cancel, name="cancel"),
     path("activities/<int:pk>/check-in/", views.check_in, name="check_in"),
     path("activities/<int:pk>/run/", views.run, name="run"),
+    path("activities/<int:pk>/sign-up-others/", views.signups, name="signups"),
     path("activities/<int:pk>/roll-call/", views.roll_call, name="roll_call"),
     path("activities/<int:pk>/confirm-all/", views.confirm_all, name="confirm_all"),
     path("records/<int:pk>/confirm/", views.record_confirm, name="confirm"),

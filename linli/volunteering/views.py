@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from linli.core.buttons import button, press, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.parsing import parse_id
 from linli.core.retire import retire_and_restore
 from linli.ledger import selectors as ledger_selectors
 from linli.people.selectors import resident_of_user
@@ -23,7 +25,7 @@ from linli.places.selectors import community_get
 from . import codes, rules, selectors, services
 from .certificates import certificate_pdf, qr_svg
 from .forms import ActivityForm, ActivityTypeForm, BookVenueForm, ClubForm, ReasonForm, TeamForm
-from .models import Activity, ActivityType, ServiceRecord
+from .models import Activity, ActivityType, ServiceRecord, SignUp
 
 
 def _resident(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -79,10 +81,15 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signup": selectors.signup_of(activity=activity, resident=resident),
             "can_run": rules.can_run_activity(request.user, activity),
             "can_cancel": rules.can_cancel_activity(request.user, activity),
+            "can_sign_up_others": _signup_open(activity) and rules.can_sign_up_others(request.user, activity),
             "code": request.GET.get("code", "")[:6],
             **_nav(request, activity.community),
         },
     )
+
+
+def _signup_open(activity: Activity) -> bool:
+    return activity.status == Activity.Status.PUBLISHED and activity.starts_at > timezone.now()
 
 
 def _activity_posted(request: HttpRequest, pk: int) -> Activity:
@@ -138,6 +145,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "activity": activity,
             "roster": roster,
+            "can_sign_up_others": _signup_open(activity) and rules.can_sign_up_others(request.user, activity),
             "to_tick": any(s.status == "confirmed" and not s.checked_in_at for s in roster),
             "to_confirm": any(getattr(s, "record", None) and s.record.status == "pending" for s in roster),
             "code": code,
@@ -230,6 +238,55 @@ def confirm_all(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=lambda records: _("Volunteers whose hours were confirmed: %(n)s.") % {"n": len(records)},
         back=_run_url(activity),
+    )
+
+
+def _signed_up_said(made: list[SignUp]) -> str:
+    """Who got a place and who waits, by name: "Signed up: A, B. On the waiting list: C." """
+    comma = pgettext("between names", ", ")
+    confirmed = comma.join(s.resident.name for s in made if s.status == SignUp.Status.CONFIRMED)
+    waiting = comma.join(s.resident.name for s in made if s.status == SignUp.Status.WAITLISTED)
+    if confirmed and waiting:
+        return _("Signed up: %(names)s. On the waiting list: %(waiting)s.") % {"names": confirmed, "waiting": waiting}
+    if waiting:
+        return _("On the waiting list: %(names)s.") % {"names": waiting}
+    return _("Signed up: %(names)s.") % {"names": confirmed}
+
+
+@login_required
+def signups(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser or the community's staff sign residents up (代报名: elders who asked by phone or at the desk):
+    find them by name or the last four digits of their mobile (or take the team's list), tick, sign up. The list
+    below says who has a place and who waits."""
+    activity = selectors.activity_to_sign_up_for(user=request.user, pk=pk)
+    here = reverse("volunteering:signups", kwargs={"pk": activity.pk})
+    if request.method == "POST":
+        q = request.POST.get("q", "").strip()[:40]
+        ids = [parse_id(v, field="resident") for v in request.POST.getlist("resident")]
+        return press(
+            request,
+            lambda _data: services.signups_create(
+                actor=request.user,
+                activity=activity,
+                residents=selectors.residents_to_sign_up(user=request.user, activity=activity, resident_ids=ids),
+            ),
+            done=_signed_up_said,
+            back=f"{here}?{urlencode({'q': q})}" if q else here,
+        )
+    q = request.GET.get("q", "").strip()[:40]
+    candidates = selectors.signup_candidates(user=request.user, activity=activity, search=q)
+    return render(
+        request,
+        "volunteering/signups.html",
+        {
+            "activity": activity,
+            "q": q,
+            "candidates": candidates,
+            "only_the_first": selectors.SIGNUP_CANDIDATES if len(candidates) >= selectors.SIGNUP_CANDIDATES else None,
+            "roster": selectors.roster(user=request.user, activity=activity),
+            "open": _signup_open(activity),
+            **_nav(request, activity.community),
+        },
     )
 
 

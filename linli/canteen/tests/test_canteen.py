@@ -2,7 +2,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from linli.canteen import selectors, services
@@ -137,6 +137,13 @@ def test_staff_serve_the_meal_on_its_day(community, users, canteen):
     order = services.meal_order_create(actor=users["resident"], menu=menu, resident=diner, now=early)
     with pytest.raises(NotAllowed):
         services.meal_order_serve(actor=users["resident"], order=order)
+    for language, said in [
+        ("zh-hans", "订餐只能在用餐当天取餐。"),
+        ("en", "A meal order is served only on the day of the meal."),
+    ]:
+        with translation.override(language), pytest.raises(DomainError) as refused:
+            services.meal_order_serve(actor=users["operator"], order=order, now=early - dt.timedelta(days=1))
+        assert (refused.value.code, str(refused.value.message)) == ("wrong_day", said)
     services.meal_order_serve(actor=users["operator"], order=order, now=early + dt.timedelta(hours=4))
     order.refresh_from_db()
     assert order.status == "served"

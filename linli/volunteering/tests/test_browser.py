@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from linli.conftest import browser_login, screenshot
+from linli.conftest import browser_login, make_resident, screenshot
 from linli.volunteering import services
-from linli.volunteering.models import Activity
+from linli.volunteering.models import Activity, SignUp
 
-from .conftest import type_named
+from .conftest import soon_activity, type_named
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,3 +140,37 @@ def test_staff_publish_an_activity_and_a_leader_books_the_clubs_venue(
     page.wait_for_load_state()
     assert "Venue bookings" in page.content()
     screenshot(page, "volunteering-club-en")
+
+
+def test_the_organiser_signs_up_two_elders_from_the_desk_on_a_phone_in_elder_mode(page, community, organiser):
+    activity = soon_activity(organiser, community, title="重阳节敬老义诊", capacity=1)
+    first, second = (make_resident(community, name=n, seq=s) for n, s in (("张桂英", 41), ("张德福", 42)))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.context.add_cookies([{"name": "linli_elder", "value": "1", "url": page.base_url}])
+    browser_login(page, organiser.mobile)
+    page.goto(page.base_url + f"/volunteer/activities/{activity.pk}/")
+    page.click("[data-testid=sign-up-others]")
+    page.wait_for_load_state()
+    page.fill("input[name=q]", "张")
+    page.click("[data-testid=search]")
+    page.wait_for_load_state()
+    page.click("[data-testid=sign-up-ticked]")  # nothing ticked: refused, the search kept
+    page.wait_for_load_state()
+    assert "请勾选要报名的居民。" in page.inner_text(".messages")
+    page.check(f"input[name=resident][value='{first.pk}']")
+    page.check(f"input[name=resident][value='{second.pk}']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "volunteering-sign-up-others-elder")
+    page.click("[data-testid=sign-up-ticked]")
+    page.wait_for_load_state()
+    said = page.inner_text(".messages")
+    assert "已报名：" in said and "候补：" in said
+    shown = {"confirmed": "已报名", "waitlisted": "候补中"}
+    statuses = dict(SignUp.objects.filter(activity=activity).values_list("resident_id", "status"))
+    assert sorted(statuses.values()) == ["confirmed", "waitlisted"]
+    for resident in (first, second):
+        row = page.inner_text(f"[data-testid=signed-up-{resident.pk}]")
+        assert resident.name in row and shown[statuses[resident.pk]] in row
+    assert page.inner_text("[data-testid=places]") == "1/1"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "volunteering-signed-up-others-elder")
