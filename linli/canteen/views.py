@@ -41,16 +41,17 @@ def menus(request: HttpRequest, code: str) -> HttpResponse:
     week = selectors.household_menus(user=request.user, community=community)
     members = week.members
     now = timezone.now()
+    # Each member's button and "name (age)" are the same on every menu of the week: worded once, not per menu.
+    order_for = {m.pk: _("Order for %(name)s") % {"name": m.name} for m in members}
+    who: dict[tuple[int, int], str] = {}
     rows = []
     for menu in week.menus:
-        quotes = [
-            (
-                m,
-                services.quote(menu=menu, resident=m, rules_of_canteen=week.price_rules),
-                (menu.pk, m.pk) in week.ordered,
-            )
-            for m in members
-        ]
+        quotes = []
+        for m in members:
+            q = services.quote(menu=menu, resident=m, rules_of_canteen=week.price_rules)
+            if (m.pk, q.age) not in who:
+                who[m.pk, q.age] = f"{m.name} ({_('%(a)s years') % {'a': q.age}})"
+            quotes.append((m, q, (menu.pk, m.pk) in week.ordered, who[m.pk, q.age], order_for[m.pk]))
         rows.append((menu, quotes, services.orders_closed(menu, now)))
     return render(
         request,

@@ -150,8 +150,19 @@ def framework_path() -> Path:
     return Path(settings.COCKPIT_INDICATORS_FILE or DEFAULT_FILE)
 
 
+# The framework as last parsed, by the file's name and text and the queries known: every cockpit page reads it, and
+# parsing the TOML again each time cost a few ms a page. Reading the file is cheap; an edited file is parsed afresh.
+_parsed: dict[tuple[str, str, frozenset[str]], Framework] = {}
+
+
 def load_framework() -> Framework:
     from .queries import registry
 
     path = framework_path()
-    return parse_framework(path.read_text(encoding="utf-8"), path.name, set(registry.QUERIES))
+    key = (path.name, path.read_text(encoding="utf-8"), frozenset(registry.QUERIES))
+    framework = _parsed.get(key)
+    if framework is None:
+        framework = parse_framework(key[1], path.name, set(key[2]))
+        _parsed.clear()
+        _parsed[key] = framework
+    return framework

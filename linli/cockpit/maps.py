@@ -173,9 +173,10 @@ def community_map(community: Community, *, tiles: bool | None = None) -> Cockpit
     return _cached(key, lambda tiles: _register_map(scope, community.name, tiles), tiles)
 
 
-def street_map(street: Street, *, tiles: bool | None = None) -> CockpitMap:
+def street_map(street: Street, *, tiles: bool | None = None, communities: list[Community] | None = None) -> CockpitMap:
+    """The street's map; `communities`: the street's, when the caller has read them already."""
     run = street_run(street)
-    scope = list(street.communities.all())
+    scope = list(street.communities.all()) if communities is None else communities
     if run is not None:
         key = f"run:{run[0]}:{run[1].timestamp()}:street:{street.pk}:{_fingerprint(scope)}"
         return _cached(key, lambda tiles: _run_map(run[0], None, street.name, tiles), tiles)

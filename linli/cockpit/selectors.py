@@ -98,9 +98,10 @@ def graded_months(communities: QuerySet[Community] | Community) -> list[dt.date]
 
 def months_of(communities: QuerySet[Community] | Community) -> list[dt.date]:
     """The months with a snapshot for any of these communities (or this one), newest first."""
-    if isinstance(communities, Community):
-        communities = Community.objects.filter(pk=communities.pk)
-    rows = Snapshot.objects.filter(community_id__in=communities.values("pk")).order_by("-month")
+    if isinstance(communities, Community):  # its own rows, without a subquery on the communities
+        rows = Snapshot.objects.filter(community_id=communities.pk).order_by("-month")
+    else:
+        rows = Snapshot.objects.filter(community_id__in=communities.values("pk")).order_by("-month")
     return list(rows.values_list("month", flat=True).distinct())
 
 
@@ -116,18 +117,18 @@ def community_views(
             s.community_id: s
             for s in Snapshot.objects.filter(community_id__in=communities.values("pk"), month=month.replace(day=1))
         }
-    views = []
-    for community in communities.select_related("street"):
-        snap = snaps.get(community.pk)
-        graded = snap is not None and snap.month < month_under_way()
-        views.append(CommunityView(community, snap, evaluate(framework, snap.values) if graded and snap else None))
-    return views
+    return [_view(community, snaps.get(community.pk), framework) for community in communities.select_related("street")]
+
+
+def _view(community: Community, snap: Snapshot | None, framework: Framework) -> CommunityView:
+    graded = snap is not None and snap.month < month_under_way()
+    return CommunityView(community, snap, evaluate(framework, snap.values) if graded and snap else None)
 
 
 def community_view(community: Community, framework: Framework, month: dt.date) -> CommunityView:
-    """The one community on `month`, evaluated if that month is over (no snapshot: no figures that month)."""
-    [view] = community_views(Community.objects.filter(pk=community.pk), framework, month)
-    return view
+    """The one community on `month`, evaluated if that month is over (no snapshot: no figures that month); the
+    community as given, not read again."""
+    return _view(community, snapshot_of(community, month), framework)
 
 
 def compared_views(

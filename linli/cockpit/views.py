@@ -167,7 +167,7 @@ def street_cockpit(request: HttpRequest, code: str) -> HttpResponse:
             **month_context(month, selectors.months_of(communities), views),
             "street": street,
             "views": views,
-            "map": maps.street_map(street),
+            "map": maps.street_map(street, communities=[v.community for v in views]),
             "framework": framework,
             "scenario_labels": [str(label) for _code, label in Scenario.choices],
             "scenario_codes": Scenario.values,

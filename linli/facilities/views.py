@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -101,6 +102,7 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         else (service, [], [], None)
         for service in services
     ]
+    members = selectors.household_of(user=request.user)
     return render(
         request,
         "facilities/detail.html",
@@ -108,7 +110,11 @@ def detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "community": community,
             "facility": facility,
             "offered": offered,
-            "members": selectors.household_of(user=request.user),
+            "members": members,
+            # the same choice of whom a booking is for on every slot: the options written once for the page
+            "member_options": format_html_join("", '<option value="{}">{}</option>', ((m.pk, m.name) for m in members))
+            if len(members) > 1
+            else "",
             "can_manage": rules.can_manage_register(request.user, community),
             "is_staff": rules.can_run_facility(request.user, facility),
         },

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,27 +73,21 @@ def due_today(
             )
         )
     sessions_today = Session.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    first_today = sessions_today.filter(course=OuterRef("course_id")).order_by("starts_at").values("starts_at")[:1]
     enrolled = (
         enrolments_of_user(user=user, members=members)
         .filter(status=Enrolment.Status.ENROLLED, course__in=sessions_today.values("course_id"))
         .select_related(None)
         .select_related("course")
-        .prefetch_related(
-            Prefetch(
-                "course__sessions",
-                queryset=sessions_today.order_by("starts_at"),
-                to_attr="today",
-            )
-        )
+        .annotate(starts_today=Subquery(first_today))  # the class's first session today, in the same query
     )
     for enrolment in enrolled[:limit]:
-        today_sessions: list[Session] = getattr(enrolment.course, "today", [])  # the prefetch's to_attr
-        session = today_sessions[0] if today_sessions else None
+        starts = enrolment.starts_today
         items.append(
             DueItem(
                 "class",
                 enrolment.course.title,
-                timezone.localtime(session.starts_at).strftime("%H:%M") if session else _("Today"),
+                timezone.localtime(starts).strftime("%H:%M") if starts else _("Today"),
                 mine,
             )
         )

@@ -23,6 +23,28 @@ def queries_for(client: Any, url: str) -> int:
     return len(captured.captured_queries)
 
 
+@pytest.mark.parametrize(
+    "language, line, button",
+    [
+        ("zh-hans", "家人&lt;b&gt; (20 岁)", "为家人&lt;b&gt;订餐"),
+        ("en", "家人&lt;b&gt; (20 years)", "Order for 家人&lt;b&gt;"),
+    ],
+)
+def test_each_diner_is_named_with_their_age_on_the_menus_day(
+    community: Any, users: dict[str, Any], language: str, line: str, button: str
+) -> None:
+    canteen = make_canteen_with_tarhai_rules(community)
+    make_resident(community, name="周丽君", birth=dt.date(1950, 3, 8), user=users["resident"])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    later = tomorrow + dt.timedelta(days=1)
+    make_resident(community, name="家人<b>", birth=later.replace(year=later.year - 20), seq=2)
+    make_menu(canteen, tomorrow)
+    make_menu(canteen, later)
+    page = client_for(users["resident"], language).get("/canteen/shibei/").content.decode()
+    assert page.count(f"{line}:") == 1  # 19 tomorrow, 20 on the day after
+    assert page.count(button) == 2 and "家人<b>" not in page
+
+
 def test_the_menu_page_costs_the_same_queries_for_more_menus_and_a_bigger_household(
     community: Any, users: dict[str, Any]
 ) -> None:

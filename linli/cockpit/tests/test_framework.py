@@ -95,3 +95,18 @@ def test_the_citys_own_file_is_read_and_its_bad_line_named(settings, tmp_path):
     own.write_text(SMALL.replace('query = "residents"', 'query = "residents_on_mars"'), encoding="utf-8")
     with pytest.raises(FrameworkError, match=r"^hangzhou.toml line 7: indicator 'a' uses an unknown query"):
         load_framework()
+
+
+def test_the_file_is_parsed_once_until_it_changes(settings, tmp_path):
+    from linli.cockpit.framework import load_framework
+
+    own = tmp_path / "hangzhou.toml"
+    own.write_text(SMALL, encoding="utf-8")
+    settings.COCKPIT_INDICATORS_FILE = str(own)
+    first = load_framework()
+    assert load_framework() is first
+    own.write_text(SMALL.replace('name_en = "A"', 'name_en = "Alpha"'), encoding="utf-8")
+    edited = load_framework()
+    assert edited is not first and edited.get("a").name_en == "Alpha"
+    settings.COCKPIT_INDICATORS_FILE = str(DEFAULT_FILE)
+    assert load_framework().name != "test"

@@ -171,3 +171,15 @@ def test_api_patch_with_null_leaves_a_field_as_is_or_clears_an_empty_one(world, 
     assert r.status_code == 200, r.content
     hub.refresh_from_db()
     assert (hub.tier, hub.name, hub.capacity, hub.opening_hours) == ("hub", "喜柿天地", None, "每天 08:00-20:00")
+
+
+def test_each_slot_asks_for_whom_among_the_household_and_names_them_escaped(world, community, users):
+    url = f"/services/shibei/facilities/{world['hub'].pk}/"
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)  # the day of the world's slot: both shown together
+    make_slot(world["slot"].service, starts_at=timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(10))))
+    alone = client_for(users["resident"]).get(url).content.decode()
+    assert alone.count('class="slot"') == 2 and 'name="resident"' not in alone  # only oneself: nothing to choose
+    member = make_resident(community, name="家人<b>", seq=2)
+    page = client_for(users["resident"], "en").get(url).content.decode()
+    assert page.count('<select name="resident" aria-label="For">') == 2
+    assert page.count(f'<option value="{member.pk}">家人&lt;b&gt;</option>') == 2 and "家人<b>" not in page
