@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import User
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import first_waiting, place_give_back, place_take
@@ -35,9 +35,15 @@ def term_create(*, actor: Actor, community: Community, name: str, starts_on: dt.
         raise DomainError(_("The end date comes before the start date."), field="ends_on")
     if Term.objects.filter(community=community, name=name.strip()).exists():
         raise Conflict(_("A term with this name exists."), field="name")
-    with transaction.atomic():
-        term = Term.objects.create(community=community, name=name.strip(), starts_on=starts_on, ends_on=ends_on)
-        audit_record(actor=actor, action="course.term_create", instance=term, after=snapshot(term))
+    term = create_audited(
+        actor=actor,
+        action="course.term_create",
+        model=Term,
+        community=community,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
     return term
 
 
@@ -70,23 +76,24 @@ def course_create(
         min_age=min_age,
         max_age=max_age,
     )
-    with transaction.atomic():
-        course = Course.objects.create(
-            community=community,
-            term=term,
-            facility=facility,
-            title=title.strip(),
-            audience=audience,
-            seats=seats,
-            teacher=teacher,
-            schedule=schedule,
-            description=description,
-            price_fen=price_fen,
-            min_age=min_age,
-            max_age=max_age,
-            open=open,
-        )
-        audit_record(actor=actor, action="course.create", instance=course, after=snapshot(course))
+    course = create_audited(
+        actor=actor,
+        action="course.create",
+        model=Course,
+        community=community,
+        term=term,
+        facility=facility,
+        title=title.strip(),
+        audience=audience,
+        seats=seats,
+        teacher=teacher,
+        schedule=schedule,
+        description=description,
+        price_fen=price_fen,
+        min_age=min_age,
+        max_age=max_age,
+        open=open,
+    )
     return course
 
 
@@ -166,7 +173,10 @@ def enrol(
                 status, pay_by = Enrolment.Status.UNPAID, now + FEE_HOLD
         else:
             status = Enrolment.Status.WAITLISTED
-        enrolment = Enrolment.objects.create(
+        enrolment = create_audited(
+            actor=actor,
+            action="course.enrol",
+            model=Enrolment,
             community=course.community,
             course=course,
             resident=resident,
@@ -177,7 +187,6 @@ def enrol(
             pay_by=pay_by,
             created_at=now,
         )
-        audit_record(actor=actor, action="course.enrol", instance=enrolment, after=snapshot(enrolment))
         who = (resident.user if resident else staff) or actor
         with in_language_of(who):
             title = {
