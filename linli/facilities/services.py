@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, audit_records, snapshot, update_audited
+from linli.audit.services import audit_record, audit_records, create_audited, snapshot, update_audited
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.locking import locked_in_order
@@ -419,16 +419,17 @@ def slot_create(
         raise DomainError(_("A time slot needs at least one place."), field="capacity")
     if not service.bookable:
         raise DomainError(_("This service is not booked in time slots."), field="service")
-    with transaction.atomic():
-        slot = Slot.objects.create(
-            community=service.community,
-            service=service,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            capacity=capacity,
-            note=note,
-        )
-        audit_record(actor=actor, action="slot.create", instance=slot, after=snapshot(slot))
+    slot = create_audited(
+        actor=actor,
+        action="slot.create",
+        model=Slot,
+        community=service.community,
+        service=service,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        note=note,
+    )
     return slot
 
 
