@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor
 from linli.accounts.validators import mobile_validator
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.validators import text_clean
@@ -342,8 +342,15 @@ def pairing_create(*, actor: Actor, partner: Partner, areas: str, since: dt.date
         raise DomainError(_("This enterprise is already paired with the community."), code="duplicate")
     try:
         with transaction.atomic():
-            pairing = Pairing.objects.create(community=partner.community, partner=partner, areas=areas, since=since)
-            audit_record(actor=actor, action="partner.pair", instance=pairing, after=snapshot(pairing))
+            pairing = create_audited(
+                actor=actor,
+                action="partner.pair",
+                model=Pairing,
+                community=partner.community,
+                partner=partner,
+                areas=areas,
+                since=since,
+            )
     except IntegrityError:
         raise DomainError(_("This enterprise is already paired with the community."), code="duplicate") from None
     return pairing
