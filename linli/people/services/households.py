@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts import rules
 from linli.accounts.types import Actor
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.places.models import Building, Community, Household
 
@@ -40,8 +40,14 @@ def household_create(*, actor: Actor, community: Community, building: Building, 
         with transaction.atomic():
             if Household.objects.filter(building=building, unit=unit).exists():
                 raise _unit_taken(building)
-            household = Household.objects.create(community=community, building=building, unit=unit)
-            audit_record(actor=actor, action="household.create", instance=household, after=snapshot(household))
+            household = create_audited(
+                actor=actor,
+                action="household.create",
+                model=Household,
+                community=community,
+                building=building,
+                unit=unit,
+            )
     except IntegrityError:  # created by someone else between the check and the insert
         raise _unit_taken(building) from None
     return household
