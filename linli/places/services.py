@@ -23,7 +23,7 @@ from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.services import role_revoke
 from linli.accounts.types import Actor
 from linli.audit.models import AuditEntry
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 
 from . import rules
@@ -199,8 +199,9 @@ def neighbourhood_create(*, actor: Actor, community: Community, name: str) -> Ne
     name = _text(name, field="name")
     with transaction.atomic():
         _unique_neighbourhood_name(community, name)
-        hood = Neighbourhood.objects.create(community=community, name=name)
-        audit_record(actor=actor, action="neighbourhood.create", instance=hood, after=snapshot(hood))
+        hood = create_audited(
+            actor=actor, action="neighbourhood.create", model=Neighbourhood, community=community, name=name
+        )
     return hood
 
 
@@ -274,7 +275,10 @@ def building_create(
     _check_own(community, neighbourhood, "neighbourhood")
     with transaction.atomic():
         _unique_building_name(community, name)
-        building = Building.objects.create(
+        building = create_audited(
+            actor=actor,
+            action="building.create",
+            model=Building,
             community=community,
             name=name,
             lat=lat,
@@ -283,7 +287,6 @@ def building_create(
             neighbourhood=neighbourhood,
             residential=residential,
         )
-        audit_record(actor=actor, action="building.create", instance=building, after=snapshot(building))
     return building
 
 
