@@ -141,6 +141,23 @@ def update_audited(*, actor: Any, action: str, instances: Sequence[models.Model]
     )
 
 
+def save_audited(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    update_fields: Iterable[str] | None = None,
+    community: Any = None,
+) -> None:
+    """Save `instance` (only `update_fields`, when named) and audit the change from `before` to the row as saved.
+    Call inside the transaction that read `before` (and locked the row)."""
+    instance.save(update_fields=update_fields)
+    audit_record(
+        actor=actor, action=action, instance=instance, community=community, before=before, after=snapshot(instance)
+    )
+
+
 def create_audited(*, actor: Any, action: str, model: type[ModelT], **fields: Any) -> ModelT:
     """Create one `model` row from `fields` and audit it (nothing before, the new row after). Opens a transaction,
     or joins the caller's without a savepoint: a failure rolls back the caller's whole change."""

@@ -1,5 +1,5 @@
 """Writing the audit log for a batch (one row per changed object, in one insert, inside the change's transaction) and
-for a created row."""
+for a created or changed row."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from linli.audit.models import AuditEntry
-from linli.audit.services import audit_records, create_audited, snapshot
+from linli.audit.services import audit_records, create_audited, save_audited, snapshot
 from linli.conftest import make_resident
 from linli.places.models import Neighbourhood
 
@@ -75,3 +75,23 @@ def test_a_created_row_goes_when_the_callers_change_fails(users: dict[str, Any],
         raise ValueError("the rest of the change failed")
     assert not Neighbourhood.objects.filter(community=community, name="西区").exists()
     assert not AuditEntry.objects.filter(action="neighbourhood.create").exists()
+
+
+def test_a_saved_change_is_audited_from_before_to_the_row_as_saved(users: dict[str, Any], community: Any) -> None:
+    hood = Neighbourhood.objects.create(community=community, name="南区")
+    before = snapshot(hood)
+    hood.name, hood.boundary = "南区一片", {"type": "Polygon", "coordinates": []}
+    with transaction.atomic():
+        save_audited(
+            actor=users["community_admin"],
+            action="neighbourhood.update",
+            instance=hood,
+            before=before,
+            update_fields=["name"],
+        )
+    saved = Neighbourhood.objects.get(pk=hood.pk)
+    assert (saved.name, saved.boundary) == ("南区一片", None)  # only the fields named are written
+    row = AuditEntry.objects.get(action="neighbourhood.update")
+    assert row.before is not None and row.before["name"] == "南区"
+    assert row.after is not None and row.after["name"] == "南区一片"
+    assert row.community_id == community.pk
