@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, audit_records, create_audited, snapshot, update_audited
+from linli.audit.services import audit_record, audit_records, create_audited, save_audited, snapshot, update_audited
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.locking import locked_in_order
@@ -122,9 +122,8 @@ def price_rule_retire(*, actor: Actor, rule: PriceRule) -> PriceRule:
             raise DomainError(_("This rule is already retired."), code="already_retired")
         before = snapshot(rule)
         rule.active = False
-        rule.save(update_fields=["active"])
-        audit_record(
-            actor=actor, action="canteen.price_rule_retire", instance=rule, before=before, after=snapshot(rule)
+        save_audited(
+            actor=actor, action="canteen.price_rule_retire", instance=rule, before=before, update_fields=["active"]
         )
     return rule
 
