@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, create_audited, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
@@ -184,9 +184,12 @@ def _decide(actor: Actor, application: Application, status: str, reason: str, no
         application.reason = reason[:200]
         application.decided_at = now
         application.decided_by = account_of(actor)
-        application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-        audit_record(
-            actor=actor, action=f"childcare.{status}", instance=application, before=before, after=snapshot(application)
+        save_audited(
+            actor=actor,
+            action=f"childcare.{status}",
+            instance=application,
+            before=before,
+            update_fields=["status", "reason", "decided_at", "decided_by"],
         )
         if application.applied_by is not None:
             with in_language_of(application.applied_by):
@@ -227,8 +230,11 @@ def application_withdraw(*, actor: Actor, application: Application, now: dt.date
             place_give_back(group, taken="admitted")
         application.status = Application.Status.WITHDRAWN
         application.decided_at = now or timezone.now()
-        application.save(update_fields=["status", "decided_at"])
-        audit_record(
-            actor=actor, action="childcare.withdraw", instance=application, before=before, after=snapshot(application)
+        save_audited(
+            actor=actor,
+            action="childcare.withdraw",
+            instance=application,
+            before=before,
+            update_fields=["status", "decided_at"],
         )
     return application
