@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, create_audited, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotFound
 
 from .. import rules
@@ -174,8 +174,7 @@ def task_post_update(
             task.status = Task.Status.DONE
             task.done_at = now
             fields += ["status", "done_at"]
-        task.save(update_fields=fields)
-        audit_record(actor=actor, action="consultation.task_update", instance=task, before=before, after=snapshot(task))
+        save_audited(actor=actor, action="consultation.task_update", instance=task, before=before, update_fields=fields)
         if progress == 100 and not Task.objects.filter(decision__matter=matter, status=Task.Status.OPEN).exists():
             matter.status = Matter.Status.DONE
             matter.done_at = now

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, create_audited, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotFound
 from linli.core.validators import web_url_clean
 from linli.people.models import Resident
@@ -222,9 +222,12 @@ def meeting_record_minutes(*, actor: Actor, meeting: Meeting, minutes: str, now:
         before = snapshot(meeting)
         meeting.minutes = minutes
         meeting.minutes_at = _now(now)
-        meeting.save(update_fields=["minutes", "minutes_at"])
-        audit_record(
-            actor=actor, action="consultation.meeting_minutes", instance=meeting, before=before, after=snapshot(meeting)
+        save_audited(
+            actor=actor,
+            action="consultation.meeting_minutes",
+            instance=meeting,
+            before=before,
+            update_fields=["minutes", "minutes_at"],
         )
     return meeting
 
