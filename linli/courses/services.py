@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import User
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, create_audited, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import first_waiting, place_give_back, place_take
@@ -522,8 +522,7 @@ def course_update(*, actor: Actor, course: Course, confirm: bool = False, **chan
                 % {"n": affected},
                 field="confirm",
             )
-        course.save()
-        audit_record(actor=actor, action="course.update", instance=course, before=before, after=snapshot(course))
+        save_audited(actor=actor, action="course.update", instance=course, before=before)
         if moved and affected:
             _tell_learners(
                 course,
@@ -613,14 +612,13 @@ def session_cancel(*, actor: Actor, session: Session, now: dt.datetime | None = 
             raise DomainError(_("A session that has started cannot be cancelled."), code="session_started")
         before = snapshot(session)
         session.cancelled_at = now
-        session.save(update_fields=["cancelled_at"])
-        audit_record(
+        save_audited(
             actor=actor,
             action="course.session_cancel",
             instance=session,
-            community=course.community,
             before=before,
-            after=snapshot(session),
+            update_fields=["cancelled_at"],
+            community=course.community,
         )
         when = timezone.localtime(session.starts_at)
         _tell_learners(course, gettext_lazy("Cancelled: %(course)s on %(when)s"), when=f"{when:%m-%d %H:%M}")
