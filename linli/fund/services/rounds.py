@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, create_audited, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.validators import text_clean
 from linli.facilities.money import fen_to_yuan
@@ -77,8 +77,7 @@ def _round_move(*, actor: Actor, grant_round: GrantRound, to: str, action: str) 
     """Record the locked round's new status, with its audit row (call inside the transaction that locked it)."""
     before = snapshot(grant_round)
     grant_round.status = to
-    grant_round.save(update_fields=["status"])
-    audit_record(actor=actor, action=action, instance=grant_round, before=before, after=snapshot(grant_round))
+    save_audited(actor=actor, action=action, instance=grant_round, before=before, update_fields=["status"])
     return grant_round
 
 
