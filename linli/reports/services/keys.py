@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, create_audited, snapshot
+from linli.audit.services import create_audited, save_audited, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 
@@ -59,9 +59,8 @@ def api_client_revoke(*, actor: Actor, client: ApiClient, now: dt.datetime | Non
         if client.revoked_at is None:
             before = snapshot(client)
             client.revoked_at = now or timezone.now()
-            client.save(update_fields=["revoked_at"])
-            audit_record(
-                actor=actor, action="open311.key_revoke", instance=client, before=before, after=snapshot(client)
+            save_audited(
+                actor=actor, action="open311.key_revoke", instance=client, before=before, update_fields=["revoked_at"]
             )
     return client
 
