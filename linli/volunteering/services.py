@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, audit_records, create_audited, snapshot
+from linli.audit.services import audit_record, audit_records, create_audited, save_audited, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
@@ -250,15 +250,7 @@ def activity_type_update(
             kind.attendance_rule = _attendance_rule_code(community, attendance_rule)
         if active is not None:
             kind.active = bool(active)
-        kind.save()
-        audit_record(
-            actor=actor,
-            action="activity_type.update",
-            instance=kind,
-            community=community,
-            before=before,
-            after=snapshot(kind),
-        )
+        save_audited(actor=actor, action="activity_type.update", instance=kind, before=before, community=community)
     return kind
 
 
@@ -875,14 +867,13 @@ def club_set_leader(*, actor: Actor, member: ClubMember, leader: bool) -> ClubMe
             _keeps_a_leader(actor, club, member)
         before = snapshot(member)
         member.leader = leader
-        member.save(update_fields=["leader"])
-        audit_record(
+        save_audited(
             actor=actor,
             action="club.leader",
             instance=member,
-            community=club.community,
             before=before,
-            after=snapshot(member),
+            update_fields=["leader"],
+            community=club.community,
         )
     return member
 
