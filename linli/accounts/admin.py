@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from linli.core.errors import DomainError
 
-from .admin_mixins import AuditedAdmin, CommunityScopedAdmin
+from .admin_mixins import AuditedAdmin, CommunityScopedAdmin, ReadOnlyAdmin
 from .models import ApiToken, RoleAssignment, User
 
 
@@ -49,22 +49,13 @@ class RoleAssignmentAdmin(CommunityScopedAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     """A token is its owner's alone: the admin lists only one's own, and revoking is done (audited) on
     /accounts/tokens/ or through the API."""
 
     list_display = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     readonly_fields = ("name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     exclude = ("key_hash",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
         return super().get_queryset(request).filter(user_id=request.user.pk)

@@ -18,6 +18,20 @@ def staff_community_ids(user: Actor) -> set[int]:
     return {cid for cid, roles in access.community_roles.items() if roles & rules.STAFF_ROLES}
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nothing is added, changed or deleted here: the rows are written through the services, which check the rules
+    and write the audit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """Every save and delete through the admin writes an audit row in the same transaction."""
 

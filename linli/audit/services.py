@@ -4,11 +4,13 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.db import models, transaction
 
 from .models import AuditEntry
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 SECRET_FIELDS = {"password", "id_number_encrypted", "id_number_digest", "code_hash", "key_hash"}
 # Fields kept coarser than stored. A birth date next to an ID number's last characters gives the number away, and
@@ -137,3 +139,29 @@ def update_audited(*, actor: Any, action: str, instances: Sequence[models.Model]
         action=action,
         changes=((i, before, snapshot(i)) for i, before in zip(instances, befores, strict=True)),
     )
+
+
+def save_audited(
+    *,
+    actor: Any,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    update_fields: Iterable[str] | None = None,
+    community: Any = None,
+) -> None:
+    """Save `instance` (only `update_fields`, when named) and audit the change from `before` to the row as saved.
+    Call inside the transaction that read `before` (and locked the row)."""
+    instance.save(update_fields=update_fields)
+    audit_record(
+        actor=actor, action=action, instance=instance, community=community, before=before, after=snapshot(instance)
+    )
+
+
+def create_audited(*, actor: Any, action: str, model: type[ModelT], **fields: Any) -> ModelT:
+    """Create one `model` row from `fields` and audit it (nothing before, the new row after). Opens a transaction,
+    or joins the caller's without a savepoint: a failure rolls back the caller's whole change."""
+    with transaction.atomic(savepoint=False):
+        instance = model._default_manager.create(**fields)
+        audit_record(actor=actor, action=action, instance=instance, after=snapshot(instance))
+    return instance

@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -11,6 +11,7 @@ from ninja import Router, Status
 from linli.accounts import rules
 from linli.accounts.api_auth import AUTH
 from linli.core.errors import NotFound
+from linli.core.file_responses import file_response
 from linli.core.parsing import date_in_range, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.selectors import resident_for_booking
@@ -171,11 +172,7 @@ def statement(request: HttpRequest, code: str, payer: str, month: str, format: s
     year, mon = parse_month(month)
     result = selectors.subsidy_statement(user=request.user, community=community, payer=payer, year=year, month=mon)
     if format == "xlsx":
-        response = HttpResponse(
-            statement_xlsx(result), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="canteen-{code}-{payer}-{month}.xlsx"'
-        return response
+        return file_response(statement_xlsx(result), filename=f"canteen-{code}-{payer}-{month}.xlsx")
     return {
         "payer": payer,
         "month": f"{year}-{mon:02d}",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, audit_records, snapshot, update_audited
+from linli.audit.services import audit_record, audit_records, create_audited, save_audited, snapshot, update_audited
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.locking import locked_in_order
@@ -96,7 +96,10 @@ def price_rule_add(
                     field="min_age",
                     code="overlapping_rule",
                 )
-        rule = PriceRule.objects.create(
+        rule = create_audited(
+            actor=actor,
+            action="canteen.price_rule_add",
+            model=PriceRule,
             community=canteen.community,
             canteen=canteen,
             label=label[:60],
@@ -106,7 +109,6 @@ def price_rule_add(
             resident_fen=resident_fen,
             payer=payer,
         )
-        audit_record(actor=actor, action="canteen.price_rule_add", instance=rule, after=snapshot(rule))
     return rule
 
 
@@ -120,9 +122,8 @@ def price_rule_retire(*, actor: Actor, rule: PriceRule) -> PriceRule:
             raise DomainError(_("This rule is already retired."), code="already_retired")
         before = snapshot(rule)
         rule.active = False
-        rule.save(update_fields=["active"])
-        audit_record(
-            actor=actor, action="canteen.price_rule_retire", instance=rule, before=before, after=snapshot(rule)
+        save_audited(
+            actor=actor, action="canteen.price_rule_retire", instance=rule, before=before, update_fields=["active"]
         )
     return rule
 
@@ -186,20 +187,21 @@ def menu_create(
     _check_menu_fields(day=day, meal=meal, dishes=dishes, price_fen=price_fen, capacity=capacity, now=now)
     if Menu.objects.filter(canteen=canteen, day=day, meal=meal, withdrawn=False).exists():
         raise Conflict(_("There is already a menu for this meal."), field="meal", code="duplicate_menu")
-    with transaction.atomic():
-        menu = Menu.objects.create(
-            community=canteen.community,
-            canteen=canteen,
-            day=day,
-            meal=meal,
-            dishes=dishes.strip(),
-            price_fen=price_fen,
-            capacity=capacity,
-            order_until=order_until,
-            serve_from=serve_from,
-            serve_until=serve_until,
-        )
-        audit_record(actor=actor, action="canteen.menu_create", instance=menu, after=snapshot(menu))
+    menu = create_audited(
+        actor=actor,
+        action="canteen.menu_create",
+        model=Menu,
+        community=canteen.community,
+        canteen=canteen,
+        day=day,
+        meal=meal,
+        dishes=dishes.strip(),
+        price_fen=price_fen,
+        capacity=capacity,
+        order_until=order_until,
+        serve_from=serve_from,
+        serve_until=serve_until,
+    )
     return menu
 
 

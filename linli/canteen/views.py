@@ -20,6 +20,7 @@ from linli.accounts import rules as account_rules
 from linli.core.buttons import buttons_on, press, submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.file_responses import file_response
 from linli.core.parsing import parse_date, parse_month
 from linli.facilities import rules as facility_rules
 from linli.facilities.money import fen_to_yuan, yuan_to_fen
@@ -294,11 +295,7 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
     payer = request.GET.get("payer", "economic_cooperative")
     result = selectors.subsidy_statement(user=request.user, community=community, payer=payer, year=year, month=month)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            statement_xlsx(result), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="canteen-{code}-{payer}-{year}-{month:02d}.xlsx"'
-        return response
+        return file_response(statement_xlsx(result), filename=f"canteen-{code}-{payer}-{year}-{month:02d}.xlsx")
     first = dt.date(year, month, 1)
     after = dt.date(year + (month == 12), month % 12 + 1, 1)
     return render(

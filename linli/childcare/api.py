@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from linli.accounts.api_auth import AUTH
+from linli.core.api import fields_sent
 from linli.facilities.selectors import resident_for_booking
 from linli.places.selectors import community_get
 
@@ -161,7 +162,7 @@ def group_create(request: HttpRequest, code: str, payload: GroupIn) -> Status:
 def group_change(request: HttpRequest, code: str, group_id: int, payload: GroupChangeIn) -> dict[str, Any]:
     community = community_get(code=code, user=request.user)
     group = selectors.setup_group_get(user=request.user, community=community, pk=group_id)
-    sent = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    sent = fields_sent(payload)
     facility = (
         selectors.childcare_facility_get(user=request.user, community=community, pk=sent.pop("facility_id"))
         if "facility_id" in sent

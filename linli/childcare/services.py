@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import place_give_back, place_take
 from linli.facilities import rules as facility_rules
@@ -64,18 +64,19 @@ def group_create(
         places=places,
         monthly_fee_fen=monthly_fee_fen,
     )
-    with transaction.atomic():
-        group = AgeGroup.objects.create(
-            community=facility.community,
-            facility=facility,
-            name=name.strip()[:40],
-            min_months=min_months,
-            max_months=max_months,
-            places=places,
-            monthly_fee_fen=monthly_fee_fen,
-            open=open,
-        )
-        audit_record(actor=actor, action="childcare.group_create", instance=group, after=snapshot(group))
+    group = create_audited(
+        actor=actor,
+        action="childcare.group_create",
+        model=AgeGroup,
+        community=facility.community,
+        facility=facility,
+        name=name.strip()[:40],
+        min_months=min_months,
+        max_months=max_months,
+        places=places,
+        monthly_fee_fen=monthly_fee_fen,
+        open=open,
+    )
     return group
 
 
@@ -151,7 +152,10 @@ def application_submit(
     with transaction.atomic():
         if Application.objects.filter(group=group, child=child, status__in=Application.ACTIVE).exists():
             raise Conflict(_("There is already an application for this child."), code="already_applied")
-        application = Application.objects.create(
+        application = create_audited(
+            actor=actor,
+            action="childcare.apply",
+            model=Application,
             community=group.community,
             group=group,
             child=child,
@@ -160,7 +164,6 @@ def application_submit(
             note=note[:200],
             created_at=now,
         )
-        audit_record(actor=actor, action="childcare.apply", instance=application, after=snapshot(application))
     return application
 
 
@@ -181,9 +184,12 @@ def _decide(actor: Actor, application: Application, status: str, reason: str, no
         application.reason = reason[:200]
         application.decided_at = now
         application.decided_by = account_of(actor)
-        application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-        audit_record(
-            actor=actor, action=f"childcare.{status}", instance=application, before=before, after=snapshot(application)
+        save_audited(
+            actor=actor,
+            action=f"childcare.{status}",
+            instance=application,
+            before=before,
+            update_fields=["status", "reason", "decided_at", "decided_by"],
         )
         if application.applied_by is not None:
             with in_language_of(application.applied_by):
@@ -224,8 +230,11 @@ def application_withdraw(*, actor: Actor, application: Application, now: dt.date
             place_give_back(group, taken="admitted")
         application.status = Application.Status.WITHDRAWN
         application.decided_at = now or timezone.now()
-        application.save(update_fields=["status", "decided_at"])
-        audit_record(
-            actor=actor, action="childcare.withdraw", instance=application, before=before, after=snapshot(application)
+        save_audited(
+            actor=actor,
+            action="childcare.withdraw",
+            instance=application,
+            before=before,
+            update_fields=["status", "decided_at"],
         )
     return application

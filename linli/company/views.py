@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.buttons import button, press
 from linli.core.errors import NotAllowed
+from linli.core.file_responses import file_response
 from linli.core.parsing import parse_month
 from linli.places.models import Community
 from linli.places.selectors import community_get, street_get
@@ -66,12 +67,7 @@ def statement_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     year, month = _period(request)
     result = selectors.operating_statement(user=request.user, community=community, year=year, month=month)
-    response = HttpResponse(
-        selectors.statement_xlsx(result),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="operating-{community.code}-{result.period}.xlsx"'
-    return response
+    return file_response(selectors.statement_xlsx(result), filename=f"operating-{community.code}-{result.period}.xlsx")
 
 
 # --- the books ------------------------------------------------------------------------------------------

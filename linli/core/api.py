@@ -6,7 +6,7 @@ with the message in the request's language.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -45,6 +45,12 @@ class Page(Schema):
 
 def page_of(qs: QuerySet[Any], page: Page) -> QuerySet[Any]:
     return qs[page.offset : page.offset + page.limit]
+
+
+def fields_sent(payload: Schema, *, clearable: Collection[str] = ()) -> dict[str, Any]:
+    """The fields a request sent. A null leaves its field as it is, so it is dropped, except for the `clearable`
+    fields, where null empties the field."""
+    return {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in clearable}
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

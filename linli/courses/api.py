@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.accounts.api_auth import AUTH
-from linli.core.api import LocalTime
+from linli.core.api import LocalTime, fields_sent
 from linli.core.errors import DomainError
 from linli.facilities.selectors import facility_get, resident_for_booking
 from linli.payments.models import Purpose
@@ -257,7 +257,7 @@ def term_update(request: HttpRequest, code: str, term_id: int, payload: TermPatc
     community = community_get(code=code, user=request.user)
     term = selectors.term_get(user=request.user, community=community, pk=term_id)
     data: dict[str, Any] = {"name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
-    data.update({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
+    data.update(fields_sent(payload))
     return term_out(services.term_update(actor=request.user, term=term, **data))
 
 
@@ -290,10 +290,8 @@ def course_update(request: HttpRequest, code: str, course_id: int, payload: Cour
     `confirm_needed` saying how many, unless `confirm` is true (then they are told)."""
     community = community_get(code=code, user=request.user)
     course = selectors.course_to_manage(user=request.user, community=community, pk=course_id)
-    data = payload.dict(exclude_unset=True)
-    confirm = bool(data.pop("confirm", False))
-    clearable = {"min_age", "max_age"}
-    changes = {k: v for k, v in data.items() if v is not None or k in clearable}
+    changes = fields_sent(payload, clearable={"min_age", "max_age"})
+    confirm = bool(changes.pop("confirm", False))
     if "facility_id" in changes:
         changes["facility"] = facility_get(user=request.user, community=community, pk=changes.pop("facility_id"))
     services.course_update(actor=request.user, course=course, confirm=confirm, **changes)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.accounts.models import User
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import first_waiting, place_give_back, place_take
@@ -35,9 +35,15 @@ def term_create(*, actor: Actor, community: Community, name: str, starts_on: dt.
         raise DomainError(_("The end date comes before the start date."), field="ends_on")
     if Term.objects.filter(community=community, name=name.strip()).exists():
         raise Conflict(_("A term with this name exists."), field="name")
-    with transaction.atomic():
-        term = Term.objects.create(community=community, name=name.strip(), starts_on=starts_on, ends_on=ends_on)
-        audit_record(actor=actor, action="course.term_create", instance=term, after=snapshot(term))
+    term = create_audited(
+        actor=actor,
+        action="course.term_create",
+        model=Term,
+        community=community,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
     return term
 
 
@@ -70,23 +76,24 @@ def course_create(
         min_age=min_age,
         max_age=max_age,
     )
-    with transaction.atomic():
-        course = Course.objects.create(
-            community=community,
-            term=term,
-            facility=facility,
-            title=title.strip(),
-            audience=audience,
-            seats=seats,
-            teacher=teacher,
-            schedule=schedule,
-            description=description,
-            price_fen=price_fen,
-            min_age=min_age,
-            max_age=max_age,
-            open=open,
-        )
-        audit_record(actor=actor, action="course.create", instance=course, after=snapshot(course))
+    course = create_audited(
+        actor=actor,
+        action="course.create",
+        model=Course,
+        community=community,
+        term=term,
+        facility=facility,
+        title=title.strip(),
+        audience=audience,
+        seats=seats,
+        teacher=teacher,
+        schedule=schedule,
+        description=description,
+        price_fen=price_fen,
+        min_age=min_age,
+        max_age=max_age,
+        open=open,
+    )
     return course
 
 
@@ -166,7 +173,10 @@ def enrol(
                 status, pay_by = Enrolment.Status.UNPAID, now + FEE_HOLD
         else:
             status = Enrolment.Status.WAITLISTED
-        enrolment = Enrolment.objects.create(
+        enrolment = create_audited(
+            actor=actor,
+            action="course.enrol",
+            model=Enrolment,
             community=course.community,
             course=course,
             resident=resident,
@@ -177,7 +187,6 @@ def enrol(
             pay_by=pay_by,
             created_at=now,
         )
-        audit_record(actor=actor, action="course.enrol", instance=enrolment, after=snapshot(enrolment))
         who = (resident.user if resident else staff) or actor
         with in_language_of(who):
             title = {
@@ -513,8 +522,7 @@ def course_update(*, actor: Actor, course: Course, confirm: bool = False, **chan
                 % {"n": affected},
                 field="confirm",
             )
-        course.save()
-        audit_record(actor=actor, action="course.update", instance=course, before=before, after=snapshot(course))
+        save_audited(actor=actor, action="course.update", instance=course, before=before)
         if moved and affected:
             _tell_learners(
                 course,
@@ -604,14 +612,13 @@ def session_cancel(*, actor: Actor, session: Session, now: dt.datetime | None = 
             raise DomainError(_("A session that has started cannot be cancelled."), code="session_started")
         before = snapshot(session)
         session.cancelled_at = now
-        session.save(update_fields=["cancelled_at"])
-        audit_record(
+        save_audited(
             actor=actor,
             action="course.session_cancel",
             instance=session,
-            community=course.community,
             before=before,
-            after=snapshot(session),
+            update_fields=["cancelled_at"],
+            community=course.community,
         )
         when = timezone.localtime(session.starts_at)
         _tell_learners(course, gettext_lazy("Cancelled: %(course)s on %(when)s"), when=f"{when:%m-%d %H:%M}")

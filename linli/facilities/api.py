@@ -11,6 +11,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from linli.accounts.api_auth import AUTH
+from linli.core.api import fields_sent
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.parsing import date_in_range
 from linli.core.uploads import upload_read
@@ -213,8 +214,7 @@ def facility_update(request: HttpRequest, code: str, facility_id: int, payload: 
     community = community_get(code=code, user=request.user)
     facility = selectors.facility_get(user=request.user, community=community, pk=facility_id)
     # null means "leave as is", except where the field itself may be empty (no building, no area, no capacity)
-    clearable = {"building_id", "floor_area_m2", "capacity"}
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in clearable}
+    changes = fields_sent(payload, clearable={"building_id", "floor_area_m2", "capacity"})
     data = _facility_args(community, changes)
     return facility_out(services.facility_update(actor=request.user, facility=facility, **data))
 
@@ -248,7 +248,7 @@ def service_update(request: HttpRequest, code: str, service_id: int, payload: Se
     """Only the fields sent change."""
     community = community_get(code=code, user=request.user)
     service = selectors.service_get(user=request.user, community=community, pk=service_id)
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    changes = fields_sent(payload)
     return service_out(services.service_update(actor=request.user, service=service, **changes))
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, audit_records, snapshot, update_audited
+from linli.audit.services import audit_record, audit_records, create_audited, save_audited, snapshot, update_audited
 from linli.core.confirm import require_confirmation
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.locking import locked_in_order
@@ -247,14 +247,8 @@ def category_update(
         if active is not None:
             locked.active = bool(active)
         _clean(locked, exclude=["added_by"])
-        locked.save()
-        audit_record(
-            actor=actor,
-            action="facility_category.update",
-            instance=locked,
-            community=community,
-            before=before,
-            after=snapshot(locked),
+        save_audited(
+            actor=actor, action="facility_category.update", instance=locked, before=before, community=community
         )
     return locked
 
@@ -345,8 +339,7 @@ def service_update(*, actor: Actor, service: Service, **data: Any) -> Service:
         service = Service.objects.select_for_update(of=("self",)).get(pk=service.pk)
         before = snapshot(service)
         _apply_service(service, data)
-        service.save()
-        audit_record(actor=actor, action="service.update", instance=service, before=before, after=snapshot(service))
+        save_audited(actor=actor, action="service.update", instance=service, before=before)
     return service
 
 
@@ -419,16 +412,17 @@ def slot_create(
         raise DomainError(_("A time slot needs at least one place."), field="capacity")
     if not service.bookable:
         raise DomainError(_("This service is not booked in time slots."), field="service")
-    with transaction.atomic():
-        slot = Slot.objects.create(
-            community=service.community,
-            service=service,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            capacity=capacity,
-            note=note,
-        )
-        audit_record(actor=actor, action="slot.create", instance=slot, after=snapshot(slot))
+    slot = create_audited(
+        actor=actor,
+        action="slot.create",
+        model=Slot,
+        community=service.community,
+        service=service,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        note=note,
+    )
     return slot
 
 
@@ -755,8 +749,7 @@ def booking_paid(*, booking_id: int, now: dt.datetime) -> str:
     before = snapshot(booking)
     booking.status = Booking.Status.CONFIRMED
     booking.pay_by = None
-    booking.save(update_fields=["status", "pay_by"])
-    audit_record(actor=None, action="booking.paid", instance=booking, before=before, after=snapshot(booking))
+    save_audited(actor=None, action="booking.paid", instance=booking, before=before, update_fields=["status", "pay_by"])
     _tell(booking, gettext_lazy("Paid and booked: %(what)s"))
     return ""
 
@@ -832,8 +825,7 @@ def booking_mark_no_show(*, actor: "Actor | None", booking: Booking, now: dt.dat
             raise DomainError(_("A booking can be marked as missed only after it starts."), code="too_early")
         before = snapshot(booking)
         booking.status = Booking.Status.NO_SHOW
-        booking.save(update_fields=["status"])
-        audit_record(actor=actor, action="booking.no_show", instance=booking, before=before, after=snapshot(booking))
+        save_audited(actor=actor, action="booking.no_show", instance=booking, before=before, update_fields=["status"])
     return booking
 
 

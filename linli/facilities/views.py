@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from linli.core.buttons import buttons_on, local_next, press, submit
 from linli.core.confirm import confirm_step
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.file_responses import file_response
 from linli.core.parsing import parse_date, parse_id
 from linli.core.retire import retire_and_restore
 from linli.core.scenarios import Scenario
@@ -43,8 +44,6 @@ from .hooks import booking_payment
 from .maps import community_map
 from .mine import mine_lists
 from .models import Booking, FacilityCategory
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -285,15 +284,13 @@ def register_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     if fmt == "geojson":
         body = json.dumps(register_io.register_geojson(facilities=facilities), ensure_ascii=False, indent=1)
-        response = HttpResponse(body, content_type="application/geo+json")
-        response["Content-Disposition"] = f'attachment; filename="facilities-{code}-{stamp}.geojson"'
-        return response
+        return file_response(
+            body.encode(), filename=f"facilities-{code}-{stamp}.geojson", content_type="application/geo+json"
+        )
     template = fmt == "template"
     content = register_io.register_xlsx(community=community, facilities=None if template else facilities)
-    response = HttpResponse(content, content_type=XLSX)
     name = f"facilities-template-{code}.xlsx" if template else f"facilities-{code}-{stamp}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(content, filename=name)
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from linli.accounts.types import Actor
 from linli.core.buttons import press, submit
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.file_responses import PDF, file_response
 from linli.places.models import Community
 from linli.places.selectors import community_get
 
@@ -124,9 +125,9 @@ def donation_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def donation_pdf(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     donation = selectors.donation_get(user=request.user, community=community, pk=pk)
-    response = HttpResponse(receipt_pdf(donation), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="receipt-{donation.receipt_no}.pdf"'
-    return response
+    return file_response(
+        receipt_pdf(donation), filename=f"receipt-{donation.receipt_no}.pdf", content_type=PDF, inline=True
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ from linli.accounts.services import user_set_preferences
 from linli.care import selectors as care
 from linli.core.cookies import elder_cookie_set
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.file_responses import file_response
 from linli.core.scenarios import Scenario
 from linli.ledger.selectors import merchants_of_user, resident_balances
 from linli.notices.selectors import my_unread
@@ -219,9 +220,4 @@ def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
         as_json = JsonResponse(personal_data.as_json(sections), json_dumps_params={"ensure_ascii": False})
         as_json["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
         return as_json
-    response = HttpResponse(
-        personal_data.as_workbook(sections),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.xlsx"'
-    return response
+    return file_response(personal_data.as_workbook(sections), filename=f"my-data-{stamp}.xlsx")

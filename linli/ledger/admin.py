@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from linli.accounts.admin_mixins import CommunityScopedAdmin
+from linli.accounts.admin_mixins import CommunityScopedAdmin, ReadOnlyAdmin
 
 from .models import (
     Account,
@@ -23,18 +23,9 @@ from .models import (
 )
 
 
-class ReadOnlyLedgerAdmin(CommunityScopedAdmin):
+class ReadOnlyLedgerAdmin(ReadOnlyAdmin, CommunityScopedAdmin):
     show_full_result_count = False
     list_per_page = 50
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EntryInline(admin.TabularInline):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.buttons import buttons_on, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.file_responses import file_response
 from linli.core.parsing import parse_id, parse_year
 from linli.people.selectors import elders_helped_by, resident_of_user, resident_whose_points
 from linli.places.models import Community
@@ -236,12 +237,9 @@ def merchant_settle(request: HttpRequest, pk: int) -> HttpResponse:
 def settlement_xlsx(request: HttpRequest, pk: int, sid: int) -> HttpResponse:
     merchant = selectors.merchant_get(user=request.user, pk=pk)
     settlement = selectors.settlement_get(user=request.user, merchant=merchant, pk=sid)
-    response = HttpResponse(
-        exports.settlement_workbook(settlement),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return file_response(
+        exports.settlement_workbook(settlement), filename=f"settlement-{merchant.pk}-{settlement.pk}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="settlement-{merchant.pk}-{settlement.pk}.xlsx"'
-    return response
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor
 from linli.accounts.validators import mobile_validator
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
 from linli.core.validators import text_clean
@@ -299,13 +299,12 @@ def partner_deactivate(*, actor: Actor, partner: Partner, on: dt.date) -> Partne
                 raise DomainError(_("A pairing cannot end before it starts."), field="on")
             pairing_before = snapshot(pairing)
             pairing.until = on
-            pairing.save(update_fields=["until"])
-            audit_record(
+            save_audited(
                 actor=actor,
                 action="partner.pairing_end",
                 instance=pairing,
                 before=pairing_before,
-                after=snapshot(pairing),
+                update_fields=["until"],
             )
         locked.active, locked.ended_on = False, on
         locked.save(update_fields=["active", "ended_on"])
@@ -342,8 +341,15 @@ def pairing_create(*, actor: Actor, partner: Partner, areas: str, since: dt.date
         raise DomainError(_("This enterprise is already paired with the community."), code="duplicate")
     try:
         with transaction.atomic():
-            pairing = Pairing.objects.create(community=partner.community, partner=partner, areas=areas, since=since)
-            audit_record(actor=actor, action="partner.pair", instance=pairing, after=snapshot(pairing))
+            pairing = create_audited(
+                actor=actor,
+                action="partner.pair",
+                model=Pairing,
+                community=partner.community,
+                partner=partner,
+                areas=areas,
+                since=since,
+            )
     except IntegrityError:
         raise DomainError(_("This enterprise is already paired with the community."), code="duplicate") from None
     return pairing
@@ -367,9 +373,12 @@ def pairing_update(
             locked.areas = clean_areas
         if until is not None:
             locked.until = until
-        locked.save(update_fields=["areas", "until"])
-        audit_record(
-            actor=actor, action="partner.pairing_update", instance=locked, before=before, after=snapshot(locked)
+        save_audited(
+            actor=actor,
+            action="partner.pairing_update",
+            instance=locked,
+            before=before,
+            update_fields=["areas", "until"],
         )
     return locked
 
@@ -631,8 +640,11 @@ def project_close(*, actor: Actor, project: Project, outcomes: str, beneficiarie
         locked.beneficiaries = beneficiaries
         locked.ends_on = ends_on
         locked.status = Project.Status.DONE
-        locked.save(update_fields=["outcomes", "beneficiaries", "ends_on", "status"])
-        audit_record(
-            actor=actor, action="partner.project_close", instance=locked, before=before, after=snapshot(locked)
+        save_audited(
+            actor=actor,
+            action="partner.project_close",
+            instance=locked,
+            before=before,
+            update_fields=["outcomes", "beneficiaries", "ends_on", "status"],
         )
     return locked

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.ledger import services as ledger
 from linli.ledger.models import Unit
@@ -56,11 +56,7 @@ def stored_value_policy_set(
         policy.limit_fen = limit_fen
         policy.updated_by = account_of(actor)
         policy.updated_at = now or timezone.now()
-        policy.save()
-        audit_record(
-            actor=actor, action="stored_value.policy", instance=policy, community=community, before=before,
-            after=snapshot(policy),
-        )  # fmt: skip
+        save_audited(actor=actor, action="stored_value.policy", instance=policy, before=before, community=community)
     return policy
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.buttons import press, submit
 from linli.core.errors import DomainError, NotFound
+from linli.core.file_responses import file_response
 from linli.core.parsing import parse_date, parse_id
 from linli.core.uploads import upload_read
 from linli.ledger import selectors as ledger_selectors
@@ -277,9 +278,9 @@ def statement(request: HttpRequest, code: str) -> HttpResponse:
     day = parse_date(request.GET.get("date"), default=timezone.localdate() - dt.timedelta(days=1))
     provider = request.GET.get("provider") or COUNTER
     content = services.statement_fetch(actor=request.user, community=community, provider=provider, day=day)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statement-{provider}-{community.code}-{day}.csv"'
-    return response
+    return file_response(
+        content, filename=f"statement-{provider}-{community.code}-{day}.csv", content_type="text/csv; charset=utf-8"
+    )
 
 
 # --- stored value ---------------------------------------------------------------------------------------------

@@ -32,8 +32,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts import rules
 from linli.accounts.types import Actor
-from linli.audit.models import AuditEntry
-from linli.audit.services import audit_record, audit_row
+from linli.audit.services import audit_record, audit_records
 from linli.core import crypto
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Building, Community, Household, Neighbourhood
@@ -374,26 +373,13 @@ def _write_chunk(
             resident.pk = pks[resident.id_number_digest]
     for o, resident in zip(creates, new_residents, strict=True):
         o.resident_id = resident.pk
-    audits: list[AuditEntry] = []
+    created: list[tuple[Resident, None, dict[str, Any]]] = []
+    updated: list[tuple[Resident, dict[str, Any], dict[str, Any]]] = []
     links = []
-
-    def audit_entry(action: str, resident_id: Any, **values: Any) -> AuditEntry:
-        """The audit row of one resident the chunk writes, by this import (`via`)."""
-        row = audit_row(
-            actor=actor,
-            action=action,
-            object_type="people.resident",
-            object_id=str(resident_id),
-            community=community,
-            via=via,
-            **values,
-        )
-        return AuditEntry(**row)
-
-    for o in creates:
+    for o, resident in zip(creates, new_residents, strict=True):
         target = _resolve(o.target, ids)
         links += [through(resident_id=o.resident_id, sensitivetag_id=tag_ids[c]) for c in target.get("tags", [])]
-        audits.append(audit_entry("resident.create", o.resident_id, after=_audit_values({**target, "row": o.number})))
+        created.append((resident, None, _audit_values({**target, "row": o.number})))
     if updates:
         olds = {
             r.pk: r for r in Resident.objects.filter(pk__in=[o.resident_id for o in updates]).prefetch_related("tags")
@@ -416,12 +402,11 @@ def _write_chunk(
                 fields.add(_attr(key))
             resident.updated_at = now
             after = {k: target[k] for k in o.changes}
-            audits.append(
-                audit_entry(
-                    "resident.update",
-                    resident.pk,
-                    before=_audit_values(before),
-                    after=_audit_values({**after, "changed": sorted(o.changes), "row": o.number}),
+            updated.append(
+                (
+                    resident,
+                    _audit_values(before),
+                    _audit_values({**after, "changed": sorted(o.changes), "row": o.number}),
                 )
             )
         if fields:
@@ -429,7 +414,8 @@ def _write_chunk(
         if retag:
             through.objects.filter(resident_id__in=retag).delete()
     through.objects.bulk_create(links)
-    AuditEntry.objects.bulk_create(audits)
+    audit_records(actor=actor, action="resident.create", changes=created, via=via)
+    audit_records(actor=actor, action="resident.update", changes=updated, via=via)
 
 
 def _attr(key: str) -> str:

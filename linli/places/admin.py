@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from linli.accounts import rules
-from linli.accounts.admin_mixins import AuditedAdmin, CommunityScopedAdmin, staff_community_ids
+from linli.accounts.admin_mixins import AuditedAdmin, CommunityScopedAdmin, ReadOnlyAdmin, staff_community_ids
 from linli.accounts.types import Actor
 from linli.audit.models import AuditEntry
 
@@ -71,7 +71,7 @@ class HouseholdAdmin(CommunityScopedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(CommunityScopedAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin, CommunityScopedAdmin):
     """Read only, and only the rows of communities whose audit the user may view (`rules.can_view_audit`):
     community admins their community's, street admins their street's, superusers all (rows without a
     community too). Grid stewards and social workers do not read the audit log."""
@@ -100,12 +100,3 @@ class AuditEntryAdmin(CommunityScopedAdmin):
         if rules.access_for(request.user).superuser:
             return True
         return obj.community is not None and rules.can_view_audit(request.user, obj.community)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -10,6 +10,7 @@ from linli.accounts import selectors as account_selectors
 from linli.accounts import services as account_services
 from linli.accounts.api_auth import AUTH
 from linli.accounts.models import RoleAssignment, User
+from linli.core.api import fields_sent
 from linli.core.errors import NotAllowed
 from linli.core.uploads import upload_read
 
@@ -148,7 +149,7 @@ def street_create(request: HttpRequest, payload: StreetSetupIn) -> Status[Any]:
 @router.patch("/streets/{code}", response=StreetSetupOut, auth=AUTH)
 def street_update(request: HttpRequest, code: str, payload: StreetSetupPatch) -> dict[str, Any]:
     street = selectors.street_get(code=code, user=request.user)
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    changes = fields_sent(payload)
     return street_out(services.street_update(actor=request.user, street=street, **changes))
 
 
@@ -208,7 +209,7 @@ def street_admin_revoke(request: HttpRequest, code: str, assignment_id: int) -> 
 def community_update(request: HttpRequest, code: str, payload: CommunitySetupPatch) -> dict[str, Any]:
     """Name, tier, and the boundary as a GeoJSON object (the code stays)."""
     community = selectors.community_get(code=code, user=request.user)
-    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    changes = fields_sent(payload)
     if "boundary" in changes:
         changes["boundary"] = boundaries.boundary_check(boundaries.geometry_of(changes["boundary"]))
     services.community_update(actor=request.user, community=community, **changes)
@@ -266,11 +267,7 @@ def building_update(request: HttpRequest, code: str, building_id: int, payload: 
     community = selectors.community_get(code=code, user=request.user)
     building = selectors.building_get(community=community, pk=building_id)
     # null leaves a field as is, except the neighbourhood and floors, where it clears them
-    data = {
-        k: v
-        for k, v in payload.dict(exclude_unset=True).items()
-        if v is not None or k in ("neighbourhood_id", "floors")
-    }
+    data = fields_sent(payload, clearable={"neighbourhood_id", "floors"})
     building = services.building_update(actor=request.user, building=building, **_neighbourhood(community, data))
     return building_out(selectors.building_get(community=community, pk=building.pk))
 

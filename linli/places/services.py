@@ -23,7 +23,7 @@ from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.services import role_revoke
 from linli.accounts.types import Actor
 from linli.audit.models import AuditEntry
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 
 from . import rules
@@ -74,14 +74,7 @@ def _audited_change(actor: Actor, instance: P) -> Iterator[P]:
         locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
         before = snapshot(locked)
         yield locked
-        locked.save()
-        audit_record(
-            actor=actor,
-            action=f"{locked._meta.model_name}.update",
-            instance=locked,
-            before=before,
-            after=snapshot(locked),
-        )
+        save_audited(actor=actor, action=f"{locked._meta.model_name}.update", instance=locked, before=before)
 
 
 # --- streets ------------------------------------------------------------------------------------------------
@@ -199,8 +192,9 @@ def neighbourhood_create(*, actor: Actor, community: Community, name: str) -> Ne
     name = _text(name, field="name")
     with transaction.atomic():
         _unique_neighbourhood_name(community, name)
-        hood = Neighbourhood.objects.create(community=community, name=name)
-        audit_record(actor=actor, action="neighbourhood.create", instance=hood, after=snapshot(hood))
+        hood = create_audited(
+            actor=actor, action="neighbourhood.create", model=Neighbourhood, community=community, name=name
+        )
     return hood
 
 
@@ -274,7 +268,10 @@ def building_create(
     _check_own(community, neighbourhood, "neighbourhood")
     with transaction.atomic():
         _unique_building_name(community, name)
-        building = Building.objects.create(
+        building = create_audited(
+            actor=actor,
+            action="building.create",
+            model=Building,
             community=community,
             name=name,
             lat=lat,
@@ -283,7 +280,6 @@ def building_create(
             neighbourhood=neighbourhood,
             residential=residential,
         )
-        audit_record(actor=actor, action="building.create", instance=building, after=snapshot(building))
     return building
 
 
@@ -723,8 +719,7 @@ def staff_revoke(*, actor: Actor, community: Community, assignment: RoleAssignme
                 before = snapshot(grid)
                 _stewardship_record(grid, grid.steward_id, None)
                 grid.steward = None
-                grid.save(update_fields=["steward"])
-                audit_record(actor=actor, action="grid.update", instance=grid, before=before, after=snapshot(grid))
+                save_audited(actor=actor, action="grid.update", instance=grid, before=before, update_fields=["steward"])
 
 
 # --- deleting a place set up by mistake -------------------------------------------------------------------------

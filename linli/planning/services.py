@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Building, Community, Street
 
@@ -255,7 +255,10 @@ def candidate_site_create(
     with transaction.atomic():
         if CandidateSite.objects.filter(community=community, name=name).exists():
             raise DomainError(_("A site with this name is already registered."), field="name")
-        site = CandidateSite.objects.create(
+        site = create_audited(
+            actor=actor,
+            action="candidate_site.create",
+            model=CandidateSite,
             community=community,
             name=name,
             kind=kind,
@@ -265,7 +268,6 @@ def candidate_site_create(
             floor_area_m2=floor_area_m2,
             note=note.strip()[:200],
         )
-        audit_record(actor=actor, action="candidate_site.create", instance=site, after=snapshot(site))
     return site
 
 

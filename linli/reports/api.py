@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from linli.accounts.api_auth import AUTH
 from linli.accounts.selectors import account_get
-from linli.core.api import RowId
+from linli.core.api import RowId, fields_sent
 from linli.core.errors import NotAllowed
 from linli.places.models import Community
 from linli.places.selectors import community_get
@@ -157,7 +157,7 @@ def category_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 @router.post(BASE, response={201: ReportCategoryOut})
 def category_create(request: HttpRequest, code: str, payload: ReportCategoryIn) -> Status[Any]:
     community = _community(request, code)
-    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    data = fields_sent(payload)
     category = services.category_create(actor=request.user, community=community, **_category_data(community, data))
     return Status(201, _fresh(request, community, category.pk))
 
@@ -168,11 +168,7 @@ def category_update(request: HttpRequest, code: str, category_id: int, payload: 
     applies to reports made from now on."""
     community = _community(request, code)
     category = selectors.category_to_set_up(user=request.user, community=community, pk=category_id)
-    data = {
-        k: v
-        for k, v in payload.dict(exclude_unset=True).items()
-        if v is not None or k in ("first_grid_id", "responsible_id")
-    }
+    data = fields_sent(payload, clearable={"first_grid_id", "responsible_id"})
     services.category_update(actor=request.user, category=category, **_category_data(community, data))
     return _fresh(request, community, category.pk)
 
@@ -212,7 +208,7 @@ def attribute_update(
     community = _community(request, code)
     category = selectors.category_to_set_up(user=request.user, community=community, pk=category_id)
     attribute = selectors.category_attribute_to_set_up(category=category, pk=attribute_id)
-    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    data = fields_sent(payload)
     if "values" in data:
         data["values"] = [dict(v) for v in data["values"]]
     attribute = services.category_attribute_update(actor=request.user, attribute=attribute, **data)

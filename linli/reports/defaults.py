@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from linli.accounts.types import Actor
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import create_audited
 from linli.core.errors import NotAllowed
 from linli.places.models import Community
 
@@ -159,7 +159,10 @@ def categories_create_defaults(*, actor: Actor, community: Community) -> list[Ca
         for order, spec in enumerate(DEFAULTS):
             if Category.objects.filter(community=community, code=spec["code"]).exists():
                 continue
-            category = Category.objects.create(
+            category = create_audited(
+                actor=actor,
+                action="report_category.create",
+                model=Category,
                 community=community,
                 code=spec["code"],
                 name=spec["name"],
@@ -176,6 +179,5 @@ def categories_create_defaults(*, actor: Actor, community: Community) -> list[Ca
             )
             for attr in spec["attributes"]:
                 CategoryAttribute.objects.create(category=category, **attr)
-            audit_record(actor=actor, action="report_category.create", instance=category, after=snapshot(category))
             created.append(category)
     return created

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, audit_records, snapshot
+from linli.audit.services import audit_record, audit_records, create_audited, save_audited, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.scenarios import Scenario
@@ -72,15 +72,16 @@ def team_create(
         raise DomainError(_("Choose a scenario."), field="scenario")
     if Team.objects.filter(community=community, name=name).exists():
         raise DomainError(_("A team of this name already exists."), field="name", code="duplicate")
-    with transaction.atomic():
-        team = Team.objects.create(
-            community=community,
-            name=name,
-            description=text_clean(description, "description", 2000, required=False),
-            party_vanguard=party_vanguard,
-            scenario=scenario,
-        )
-        audit_record(actor=actor, action="volunteer_team.create", instance=team, after=snapshot(team))
+    team = create_audited(
+        actor=actor,
+        action="volunteer_team.create",
+        model=Team,
+        community=community,
+        name=name,
+        description=text_clean(description, "description", 2000, required=False),
+        party_vanguard=party_vanguard,
+        scenario=scenario,
+    )
     return team
 
 
@@ -175,14 +176,16 @@ def activity_type_create(
     attendance_rule = _attendance_rule_code(community, attendance_rule)
     with transaction.atomic():
         activity_types_seed(community=community)
-        kind = ActivityType.objects.create(
+        kind = create_audited(
+            actor=actor,
+            action="activity_type.create",
+            model=ActivityType,
             community=community,
             name=name,
             scenario=scenario,
             earning_rule=earning_rule,
             attendance_rule=attendance_rule,
         )
-        audit_record(actor=actor, action="activity_type.create", instance=kind, after=snapshot(kind))
     return kind
 
 
@@ -247,15 +250,7 @@ def activity_type_update(
             kind.attendance_rule = _attendance_rule_code(community, attendance_rule)
         if active is not None:
             kind.active = bool(active)
-        kind.save()
-        audit_record(
-            actor=actor,
-            action="activity_type.update",
-            instance=kind,
-            community=community,
-            before=before,
-            after=snapshot(kind),
-        )
+        save_audited(actor=actor, action="activity_type.update", instance=kind, before=before, community=community)
     return kind
 
 
@@ -300,22 +295,23 @@ def activity_create(
         raise NotFound(_("No such team."), field="team")
     if facility is not None and facility.community_id != community.pk:
         raise NotFound(_("No such facility."), field="facility")
-    with transaction.atomic():
-        activity = Activity.objects.create(
-            community=community,
-            team=team,
-            type=type,
-            title=title,
-            facility=facility,
-            place=text_clean(place, "place", 100, required=False) or (facility.name if facility else ""),
-            description=text_clean(description, "description", 4000, required=False),
-            starts_at=starts_at,
-            ends_at=ends_at,
-            capacity=capacity,
-            party_members_only=party_members_only,
-            organiser=account_of(actor),
-        )
-        audit_record(actor=actor, action="activity.create", instance=activity, after=snapshot(activity))
+    activity = create_audited(
+        actor=actor,
+        action="activity.create",
+        model=Activity,
+        community=community,
+        team=team,
+        type=type,
+        title=title,
+        facility=facility,
+        place=text_clean(place, "place", 100, required=False) or (facility.name if facility else ""),
+        description=text_clean(description, "description", 4000, required=False),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        party_members_only=party_members_only,
+        organiser=account_of(actor),
+    )
     return activity
 
 
@@ -751,7 +747,10 @@ def certificate_issue(*, actor: Actor, resident: Resident, year: int, now: dt.da
         serial = (
             hashlib.sha256(f"{resident.pk}:{year}:{total.minutes}:{now.isoformat()}".encode()).hexdigest()[:16].upper()
         )
-        cert = Certificate.objects.create(
+        cert = create_audited(
+            actor=actor,
+            action="certificate.issue",
+            model=Certificate,
             community=resident.community,
             resident=resident,
             year=year,
@@ -760,7 +759,6 @@ def certificate_issue(*, actor: Actor, resident: Resident, year: int, now: dt.da
             serial=serial,
             issued_at=now,
         )
-        audit_record(actor=actor, action="certificate.issue", instance=cert, after=snapshot(cert))
     return cert
 
 
@@ -790,7 +788,10 @@ def club_create(
     if leader is not None and leader.community_id != community.pk:
         raise NotFound(_("This resident is not registered in this community."), field="leader")
     with transaction.atomic():
-        club = Club.objects.create(
+        club = create_audited(
+            actor=actor,
+            action="club.create",
+            model=Club,
             community=community,
             name=name,
             schedule=text_clean(schedule, "schedule", 80, required=False),
@@ -800,7 +801,6 @@ def club_create(
         )
         if leader is not None:
             ClubMember.objects.create(club=club, resident=leader, leader=True, joined_on=timezone.localdate())
-        audit_record(actor=actor, action="club.create", instance=club, after=snapshot(club))
     return club
 
 
@@ -867,14 +867,13 @@ def club_set_leader(*, actor: Actor, member: ClubMember, leader: bool) -> ClubMe
             _keeps_a_leader(actor, club, member)
         before = snapshot(member)
         member.leader = leader
-        member.save(update_fields=["leader"])
-        audit_record(
+        save_audited(
             actor=actor,
             action="club.leader",
             instance=member,
-            community=club.community,
             before=before,
-            after=snapshot(member),
+            update_fields=["leader"],
+            community=club.community,
         )
     return member
 

@@ -1,4 +1,5 @@
-"""Writing the audit log for a batch: one row per changed object, in one insert, inside the change's transaction."""
+"""Writing the audit log for a batch (one row per changed object, in one insert, inside the change's transaction) and
+for a created or changed row."""
 
 from typing import Any
 
@@ -6,8 +7,9 @@ import pytest
 from django.db import transaction
 
 from linli.audit.models import AuditEntry
-from linli.audit.services import audit_records, snapshot
+from linli.audit.services import audit_records, create_audited, save_audited, snapshot
 from linli.conftest import make_resident
+from linli.places.models import Neighbourhood
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +50,48 @@ def test_an_empty_batch_writes_nothing(users: dict[str, Any]) -> None:
 def test_a_batch_outside_a_transaction_is_refused(users: dict[str, Any], resident: Any) -> None:
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit_records(actor=users["community_admin"], action="resident.rename", changes=[(resident, None, {})])
+
+
+def test_a_created_row_is_audited_with_its_fields_after(users: dict[str, Any], community: Any) -> None:
+    admin = users["community_admin"]
+    hood = create_audited(
+        actor=admin, action="neighbourhood.create", model=Neighbourhood, community=community, name="东区"
+    )
+    assert Neighbourhood.objects.get(pk=hood.pk).name == "东区"
+    row = AuditEntry.objects.get(action="neighbourhood.create")
+    assert (row.actor_id, row.community_id, row.object_id, row.before) == (admin.pk, community.pk, str(hood.pk), None)
+    assert row.after == snapshot(hood)
+
+
+def test_a_created_row_goes_when_the_callers_change_fails(users: dict[str, Any], community: Any) -> None:
+    with pytest.raises(ValueError), transaction.atomic():
+        create_audited(
+            actor=users["community_admin"],
+            action="neighbourhood.create",
+            model=Neighbourhood,
+            community=community,
+            name="西区",
+        )
+        raise ValueError("the rest of the change failed")
+    assert not Neighbourhood.objects.filter(community=community, name="西区").exists()
+    assert not AuditEntry.objects.filter(action="neighbourhood.create").exists()
+
+
+def test_a_saved_change_is_audited_from_before_to_the_row_as_saved(users: dict[str, Any], community: Any) -> None:
+    hood = Neighbourhood.objects.create(community=community, name="南区")
+    before = snapshot(hood)
+    hood.name, hood.boundary = "南区一片", {"type": "Polygon", "coordinates": []}
+    with transaction.atomic():
+        save_audited(
+            actor=users["community_admin"],
+            action="neighbourhood.update",
+            instance=hood,
+            before=before,
+            update_fields=["name"],
+        )
+    saved = Neighbourhood.objects.get(pk=hood.pk)
+    assert (saved.name, saved.boundary) == ("南区一片", None)  # only the fields named are written
+    row = AuditEntry.objects.get(action="neighbourhood.update")
+    assert row.before is not None and row.before["name"] == "南区"
+    assert row.after is not None and row.after["name"] == "南区一片"
+    assert row.community_id == community.pk

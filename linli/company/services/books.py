@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.validators import text_clean
 from linli.facilities.models import Facility
@@ -188,7 +188,10 @@ def month_close(
                 _("The books of %(month)s are already closed.") % {"month": f"{first:%Y-%m}"}, code="month_closed"
             )
         statement = statement_of(community, year, month)
-        closed = MonthClose.objects.create(
+        closed = create_audited(
+            actor=actor,
+            action="company.month_close",
+            model=MonthClose,
             community=community,
             month=first,
             closed_by=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
@@ -196,7 +199,6 @@ def month_close(
             revenue_fen=statement.revenue_fen,
             expense_fen=statement.support_fen,
         )
-        audit_record(actor=actor, action="company.month_close", instance=closed, after=snapshot(closed))
     return closed
 
 

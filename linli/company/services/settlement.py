@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.facilities.models import Booking
 from linli.ledger import selectors as ledger_selectors
@@ -142,14 +142,8 @@ def settlement_prepare(
         settlement.disputed_by = None
         settlement.dispute_reason = ""
         settlement.created_at = now
-        settlement.save()
-        audit_record(
-            actor=actor,
-            action="company.settlement_redraw",
-            instance=settlement,
-            community=first,
-            before=before,
-            after=snapshot(settlement),
+        save_audited(
+            actor=actor, action="company.settlement_redraw", instance=settlement, before=before, community=first
         )
     return settlement
 
@@ -231,14 +225,8 @@ def settlement_confirm(
         locked.status, locked.disputed_by, locked.dispute_reason = Settlement.Status.OPEN, None, ""
         if locked.first_confirmed_at and locked.second_confirmed_at:
             _pay(actor, locked, now)
-        locked.save()
-        audit_record(
-            actor=actor,
-            action="company.settlement_confirm",
-            instance=locked,
-            community=community,
-            before=before,
-            after=snapshot(locked),
+        save_audited(
+            actor=actor, action="company.settlement_confirm", instance=locked, before=before, community=community
         )
     return locked
 
@@ -258,13 +246,7 @@ def settlement_dispute(*, actor: Actor, settlement: Settlement, community: Commu
         setattr(locked, f"{side}_confirmed_by", None)
         setattr(locked, f"{side}_confirmed_at", None)
         locked.status, locked.disputed_by, locked.dispute_reason = Settlement.Status.DISPUTED, community, reason
-        locked.save()
-        audit_record(
-            actor=actor,
-            action="company.settlement_dispute",
-            instance=locked,
-            community=community,
-            before=before,
-            after=snapshot(locked),
+        save_audited(
+            actor=actor, action="company.settlement_dispute", instance=locked, before=before, community=community
         )
     return locked

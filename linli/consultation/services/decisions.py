@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotFound
 
 from .. import rules
@@ -112,7 +112,10 @@ def task_create(
         matter = Matter.objects.select_for_update().select_related("community").get(pk=decision.matter_id)
         if matter.status not in (Matter.Status.DECIDED, Matter.Status.DONE):
             raise Conflict(_("Tasks follow from a decided matter."))
-        task = Task.objects.create(
+        task = create_audited(
+            actor=actor,
+            action="consultation.task_create",
+            model=Task,
             community=community,
             decision=decision,
             title=title.strip(),
@@ -126,7 +129,6 @@ def task_create(
             matter.status = Matter.Status.DECIDED
             matter.done_at = None
             matter.save(update_fields=["status", "done_at"])
-        audit_record(actor=actor, action="consultation.task_create", instance=task, after=snapshot(task))
         if owner is not None:
             _tell(
                 [owner],
@@ -172,8 +174,7 @@ def task_post_update(
             task.status = Task.Status.DONE
             task.done_at = now
             fields += ["status", "done_at"]
-        task.save(update_fields=fields)
-        audit_record(actor=actor, action="consultation.task_update", instance=task, before=before, after=snapshot(task))
+        save_audited(actor=actor, action="consultation.task_update", instance=task, before=before, update_fields=fields)
         if progress == 100 and not Task.objects.filter(decision__matter=matter, status=Task.Status.OPEN).exists():
             matter.status = Matter.Status.DONE
             matter.done_at = now

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotFound
 from linli.people.models import Resident
 from linli.places.models import Community, Neighbourhood
@@ -57,7 +57,10 @@ def matter_raise(
 
     origin = Origin.STAFF if is_community_staff(actor, community) else Origin.RESIDENT
     with transaction.atomic():
-        matter = Matter.objects.create(
+        matter = create_audited(
+            actor=actor,
+            action="consultation.matter_raise",
+            model=Matter,
             community=community,
             kind=kind,
             title=title,
@@ -68,7 +71,6 @@ def matter_raise(
             raised_at=_now(now),
         )
         _follow(matter, account_of(actor))
-        audit_record(actor=actor, action="consultation.matter_raise", instance=matter, after=snapshot(matter))
     return matter
 
 
@@ -261,9 +263,12 @@ def matter_answer(*, actor: Actor, matter: Matter, response: str, now: dt.dateti
         matter.status = Matter.Status.ANSWERED
         matter.response = response
         matter.answered_at = _now(now)
-        matter.save(update_fields=["status", "response", "answered_at"])
-        audit_record(
-            actor=actor, action="consultation.matter_answer", instance=matter, before=before, after=snapshot(matter)
+        save_audited(
+            actor=actor,
+            action="consultation.matter_answer",
+            instance=matter,
+            before=before,
+            update_fields=["status", "response", "answered_at"],
         )
         _tell_followers(matter, gettext_lazy("Your matter has been answered: %(title)s"), response[:200])
     return matter

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotFound
 from linli.core.validators import web_url_clean
 from linli.people.models import Resident
@@ -53,7 +53,10 @@ def meeting_create(
     if not parties or any(p not in Party.values for p in parties):
         raise DomainError(_("Choose the parties invited to the table."), field="parties")
     with transaction.atomic():
-        meeting = Meeting.objects.create(
+        meeting = create_audited(
+            actor=actor,
+            action="consultation.meeting_create",
+            model=Meeting,
             community=community,
             title=title,
             mode=mode,
@@ -64,7 +67,6 @@ def meeting_create(
             parties=parties,
             created_by=account_of(actor),
         )
-        audit_record(actor=actor, action="consultation.meeting_create", instance=meeting, after=snapshot(meeting))
         for matter in matters:
             _agenda_add(meeting, matter, actor=actor, now=_now(now))
     return meeting
@@ -220,9 +222,12 @@ def meeting_record_minutes(*, actor: Actor, meeting: Meeting, minutes: str, now:
         before = snapshot(meeting)
         meeting.minutes = minutes
         meeting.minutes_at = _now(now)
-        meeting.save(update_fields=["minutes", "minutes_at"])
-        audit_record(
-            actor=actor, action="consultation.meeting_minutes", instance=meeting, before=before, after=snapshot(meeting)
+        save_audited(
+            actor=actor,
+            action="consultation.meeting_minutes",
+            instance=meeting,
+            before=before,
+            update_fields=["minutes", "minutes_at"],
         )
     return meeting
 

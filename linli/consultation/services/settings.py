@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import save_audited, snapshot
 from linli.core.errors import DomainError
 from linli.places.models import Community
 
@@ -36,8 +36,11 @@ def settings_update(
         row.supports_per_resident = supports_per_resident
         row.agenda_threshold = agenda_threshold
         row.one_support_per_household = one_support_per_household
-        row.save(update_fields=["supports_per_resident", "agenda_threshold", "one_support_per_household", "updated_at"])
-        audit_record(
-            actor=actor, action="consultation.settings_update", instance=row, before=before, after=snapshot(row)
+        save_audited(
+            actor=actor,
+            action="consultation.settings_update",
+            instance=row,
+            before=before,
+            update_fields=["supports_per_resident", "agenda_threshold", "one_support_per_household", "updated_at"],
         )
     return row

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.validators import text_clean
 from linli.ledger import services as ledger
@@ -64,7 +64,10 @@ def donation_record(
         existing = Donation.objects.filter(transaction=txn).first()
         if existing is not None:
             return existing
-        donation = Donation.objects.create(
+        donation = create_audited(
+            actor=actor,
+            action="fund.donation",
+            model=Donation,
             community=community,
             donor_kind=donor_kind,
             donor_name=donor_name,
@@ -77,7 +80,6 @@ def donation_record(
             transaction=txn,
             recorded_by=account_of(actor),
         )
-        audit_record(actor=actor, action="fund.donation", instance=donation, after=snapshot(donation))
     return donation
 
 

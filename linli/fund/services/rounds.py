@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.core.validators import text_clean
 from linli.facilities.money import fen_to_yuan
@@ -49,7 +49,10 @@ def round_create(
     if GrantRound.objects.filter(community=community, name=name).exists():
         raise DomainError(_("A round of this name already exists."), field="name", code="duplicate")
     with transaction.atomic():
-        grant_round = GrantRound.objects.create(
+        grant_round = create_audited(
+            actor=actor,
+            action="fund.round_create",
+            model=GrantRound,
             community=community,
             name=name,
             budget_fen=budget_fen,
@@ -60,7 +63,6 @@ def round_create(
         )
         if reviewers:
             grant_round.reviewers.set(reviewers)
-        audit_record(actor=actor, action="fund.round_create", instance=grant_round, after=snapshot(grant_round))
     return grant_round
 
 
@@ -75,8 +77,7 @@ def _round_move(*, actor: Actor, grant_round: GrantRound, to: str, action: str) 
     """Record the locked round's new status, with its audit row (call inside the transaction that locked it)."""
     before = snapshot(grant_round)
     grant_round.status = to
-    grant_round.save(update_fields=["status"])
-    audit_record(actor=actor, action=action, instance=grant_round, before=before, after=snapshot(grant_round))
+    save_audited(actor=actor, action=action, instance=grant_round, before=before, update_fields=["status"])
     return grant_round
 
 
@@ -163,7 +164,10 @@ def application_submit(
         # The round's row is locked so an application cannot slip in while the round moves on to its review.
         if not rules.round_takes_applications(GrantRound.objects.select_for_update().get(pk=grant_round.pk), today):
             raise DomainError(_("This round is not open for applications."), code="round_closed")
-        application = Application.objects.create(
+        application = create_audited(
+            actor=actor,
+            action="fund.apply",
+            model=Application,
             community=grant_round.community,
             round=grant_round,
             applicant=applicant,
@@ -174,7 +178,6 @@ def application_submit(
             submitted_by=account_of(actor),
             submitted_at=now,
         )
-        audit_record(actor=actor, action="fund.apply", instance=application, after=snapshot(application))
     return application
 
 

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from linli.accounts import rules
 from linli.core.errors import NotAllowed
+from linli.core.file_responses import XLSX, file_response
 from linli.core.uploads import upload_read
 from linli.places.selectors import community_get
 
@@ -20,8 +21,6 @@ from ..register.workbook import template_workbook
 from ..schemas import RegisterExportOut, RegisterImportOut
 from ..services import register as register_services
 from .common import router
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def register_import_out(job: RegisterImport, *, rows: bool = True) -> dict[str, Any]:
@@ -74,9 +73,7 @@ def register_template(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     if not rules.can_edit_residents(request.user, community):
         raise NotAllowed(_("You may not import the register of this community."))
-    response = HttpResponse(template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="register-template.xlsx"'
-    return response
+    return file_response(template_workbook(), filename="register-template.xlsx")
 
 
 def register_export_out(export: RegisterExport) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from ninja import Field, Query, Status
 
 from linli.accounts import rules
 from linli.accounts.types import Actor
-from linli.core.api import Page, page_of
+from linli.core.api import Page, fields_sent, page_of
 from linli.places.selectors import community_get, household_get
 
 from .. import selectors, services
@@ -106,11 +106,7 @@ def resident_update(request: HttpRequest, code: str, resident_id: int, payload: 
     community = community_get(code=code, user=request.user)
     resident = selectors.resident_get(user=request.user, community=community, pk=resident_id)
     # null means "leave as is", except for the household, where it means "no household"
-    changes = {
-        k: v
-        for k, v in payload.dict(exclude_unset=True).items()
-        if v is not None or k in {"household_id", "moved_in_on"}
-    }
+    changes = fields_sent(payload, clearable={"household_id", "moved_in_on"})
     if "household_id" in changes:
         household_id = changes.pop("household_id")
         changes["household"] = household_get(community=community, pk=household_id) if household_id else None

@@ -14,7 +14,7 @@ from linli.accounts import rules
 from linli.accounts.models import RoleAssignment, User
 from linli.accounts.rules import forget_access
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import notify
 
@@ -47,16 +47,17 @@ def data_export_record(*, actor: Actor) -> DataRequest:
     """A resident downloaded a copy of their data: recorded (and audited) as a done export request."""
     resident = _own_profile(actor)
     now = timezone.now()
-    with transaction.atomic():
-        request = DataRequest.objects.create(
-            community=resident.community,
-            resident=resident,
-            requested_by=account_of(actor),
-            kind=DataRequest.Kind.EXPORT,
-            status=DataRequest.Status.DONE,
-            handled_at=now,
-        )
-        audit_record(actor=actor, action="data_request.export", instance=request, after=snapshot(request))
+    request = create_audited(
+        actor=actor,
+        action="data_request.export",
+        model=DataRequest,
+        community=resident.community,
+        resident=resident,
+        requested_by=account_of(actor),
+        kind=DataRequest.Kind.EXPORT,
+        status=DataRequest.Status.DONE,
+        handled_at=now,
+    )
     return request
 
 
@@ -66,14 +67,16 @@ def data_deletion_request(*, actor: Actor, reason: str = "") -> DataRequest:
     reason = _clean_reason(reason, required=False)
     try:
         with transaction.atomic():
-            request = DataRequest.objects.create(
+            request = create_audited(
+                actor=actor,
+                action="data_request.create",
+                model=DataRequest,
                 community=resident.community,
                 resident=resident,
                 requested_by=account_of(actor),
                 kind=DataRequest.Kind.DELETE,
                 reason=reason,
             )
-            audit_record(actor=actor, action="data_request.create", instance=request, after=snapshot(request))
     except IntegrityError:
         raise Conflict(
             _("You have already asked for deletion; the community is looking at it."), code="already_requested"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core import throttle
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.notifications.services import in_language_of, notify, notify_sms
@@ -57,7 +57,10 @@ def family_link_request(
         raise DomainError(_("Keep the relation under 20 characters."), field="relation")
     try:
         with transaction.atomic():
-            link = FamilyLink.objects.create(
+            link = create_audited(
+                actor=actor,
+                action="family_link.request",
+                model=FamilyLink,
                 community=helper.community,
                 helper=helper,
                 elder=elder,
@@ -65,7 +68,6 @@ def family_link_request(
                 requested_at=now,
                 requested_by=account_of(actor),
             )
-            audit_record(actor=actor, action="family_link.request", instance=link, after=snapshot(link))
             _tell(
                 elder,
                 title=gettext_lazy("%(name)s asks to help you as family (亲情账号)"),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts import rules
 from linli.accounts.types import Actor
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import create_audited, save_audited, snapshot
 from linli.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from linli.places.models import Building, Community, Household
 
@@ -40,8 +40,14 @@ def household_create(*, actor: Actor, community: Community, building: Building, 
         with transaction.atomic():
             if Household.objects.filter(building=building, unit=unit).exists():
                 raise _unit_taken(building)
-            household = Household.objects.create(community=community, building=building, unit=unit)
-            audit_record(actor=actor, action="household.create", instance=household, after=snapshot(household))
+            household = create_audited(
+                actor=actor,
+                action="household.create",
+                model=Household,
+                community=community,
+                building=building,
+                unit=unit,
+            )
     except IntegrityError:  # created by someone else between the check and the insert
         raise _unit_taken(building) from None
     return household
@@ -58,8 +64,7 @@ def household_update(*, actor: Actor, household: Household, unit: str) -> Househ
                 raise _unit_taken(locked.building)
             before = snapshot(locked)
             locked.unit = unit
-            locked.save(update_fields=["unit"])
-            audit_record(actor=actor, action="household.update", instance=locked, before=before, after=snapshot(locked))
+            save_audited(actor=actor, action="household.update", instance=locked, before=before, update_fields=["unit"])
     except IntegrityError:
         raise _unit_taken(household.building) from None
     return locked

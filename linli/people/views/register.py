@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from linli.accounts import rules
 from linli.core.buttons import submit
 from linli.core.errors import DomainError, NotAllowed
+from linli.core.file_responses import XLSX, file_response
 from linli.core.uploads import upload_read
 from linli.places.selectors import community_get
 
@@ -25,7 +26,6 @@ from ..models import RegisterImport, Resident
 from ..register.workbook import template_workbook
 from ..services import register as register_services
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OUTCOMES = ("refused", "created", "updated", "unchanged")
 ROWS_PER_PAGE = 100
 
@@ -101,9 +101,7 @@ def register_template(request: HttpRequest, code: str) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     if not rules.can_edit_residents(request.user, community):
         raise NotAllowed(_("You may not import the register of this community."))
-    response = HttpResponse(template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="register-template.xlsx"'
-    return response
+    return file_response(template_workbook(), filename="register-template.xlsx")
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, save_audited, snapshot
 
 from ..models import Level, Report, ReportEvent
 from .notices import _tell_level
@@ -43,9 +43,12 @@ def reports_escalate_overdue(*, now: dt.datetime | None = None) -> int:
             report.updated_at = now
             if report.level >= Level.STREET:
                 report.due_at = None
-                report.save(update_fields=["overdue", "due_at", "updated_at"])
-                audit_record(
-                    actor=None, action="report.overdue", instance=report, before=before, after=snapshot(report)
+                save_audited(
+                    actor=None,
+                    action="report.overdue",
+                    instance=report,
+                    before=before,
+                    update_fields=["overdue", "due_at", "updated_at"],
                 )
                 continue
             report.level = report.level + 1

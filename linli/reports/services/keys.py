@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor, account_of
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import create_audited, save_audited, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 
@@ -37,16 +37,17 @@ def api_client_issue(
             _("Allow between 1 and 100,000 requests an hour."), code="invalid_limit", field="requests_per_hour"
         )
     key = key or f"o311_{secrets.token_urlsafe(24)}"
-    with transaction.atomic():
-        client = ApiClient.objects.create(
-            community=community,
-            name=name,
-            prefix=key[:8],
-            key_hash=_key_hash(key),
-            requests_per_hour=requests_per_hour,
-            created_by=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
-        )
-        audit_record(actor=actor, action="open311.key_issue", instance=client, after=snapshot(client))
+    client = create_audited(
+        actor=actor,
+        action="open311.key_issue",
+        model=ApiClient,
+        community=community,
+        name=name,
+        prefix=key[:8],
+        key_hash=_key_hash(key),
+        requests_per_hour=requests_per_hour,
+        created_by=account_of(actor) if getattr(actor, "is_authenticated", False) else None,
+    )
     return client, key
 
 
@@ -58,9 +59,8 @@ def api_client_revoke(*, actor: Actor, client: ApiClient, now: dt.datetime | Non
         if client.revoked_at is None:
             before = snapshot(client)
             client.revoked_at = now or timezone.now()
-            client.save(update_fields=["revoked_at"])
-            audit_record(
-                actor=actor, action="open311.key_revoke", instance=client, before=before, after=snapshot(client)
+            save_audited(
+                actor=actor, action="open311.key_revoke", instance=client, before=before, update_fields=["revoked_at"]
             )
     return client
 

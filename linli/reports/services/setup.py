@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor
-from linli.audit.services import audit_record, snapshot
+from linli.audit.services import audit_record, save_audited, snapshot
 from linli.core.errors import DomainError, NotAllowed
 from linli.places.models import Community
 
@@ -120,10 +120,7 @@ def category_update(*, actor: Actor, category: Category, **data: Any) -> Categor
         category = Category.objects.select_for_update().get(pk=category.pk)
         before = snapshot(category)
         _apply_category(category, community, data)
-        category.save()
-        audit_record(
-            actor=actor, action="report_category.update", instance=category, before=before, after=snapshot(category)
-        )
+        save_audited(actor=actor, action="report_category.update", instance=category, before=before)
     return category
 
 
@@ -136,13 +133,12 @@ def category_set_active(*, actor: Actor, category: Category, active: bool) -> Ca
             return category
         before = snapshot(category)
         category.active = active
-        category.save(update_fields=["active"])
-        audit_record(
+        save_audited(
             actor=actor,
             action="report_category.restore" if active else "report_category.retire",
             instance=category,
             before=before,
-            after=snapshot(category),
+            update_fields=["active"],
         )
     return category
 
@@ -203,15 +199,7 @@ def _attribute_saved(
     caller's transaction)."""
     _apply_attribute(attribute, data)
     _check_unique(attribute)
-    attribute.save()
-    audit_record(
-        actor=actor,
-        action=action,
-        instance=attribute,
-        community=community,
-        before=before,
-        after=snapshot(attribute),
-    )
+    save_audited(actor=actor, action=action, instance=attribute, before=before, community=community)
 
 
 def category_attribute_add(*, actor: Actor, category: Category, **data: Any) -> CategoryAttribute:
