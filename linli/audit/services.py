@@ -100,10 +100,12 @@ def audit_records(
     action: str,
     changes: Iterable[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
     via: str = "service",
+    community: Any = None,
 ) -> list[AuditEntry]:
     """One audit row per (instance, before, after) of a batch, written in one insert.
 
-    The community is read from the instance's `community_id` where it has one, so a batch costs no query per row.
+    The community is `community` where given (rows that belong to one through another row, as a sign-up through
+    its activity), else read from the instance's `community_id` where it has one: no query per row.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_records must run inside the transaction of the changes it records")
@@ -113,7 +115,7 @@ def audit_records(
                 actor=actor,
                 action=action,
                 instance=instance,
-                community=getattr(instance, "community_id", None),
+                community=community if community is not None else getattr(instance, "community_id", None),
                 before=before,
                 after=after,
                 via=via,

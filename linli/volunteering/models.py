@@ -163,11 +163,6 @@ class SignUp(models.Model):
     def __str__(self) -> str:
         return f"{self.activity} · {self.resident}"
 
-    @property
-    def community_id(self) -> int:
-        """The activity's community: a sign-up's audit row is filed under it (`audit_records` reads it here)."""
-        return self.activity.community_id
-
 
 class ServiceRecord(models.Model):
     """Hours served at one activity: recorded at check-in, confirmed (or corrected) by the organiser. Points are

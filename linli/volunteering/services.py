@@ -421,7 +421,12 @@ def signups_create(
                 for i, resident in enumerate(residents)
             ]
         )
-        audit_records(actor=actor, action="activity.signup", changes=[(s, None, snapshot(s)) for s in signups])
+        audit_records(
+            actor=actor,
+            action="activity.signup",
+            changes=[(s, None, snapshot(s)) for s in signups],
+            community=activity.community_id,
+        )
     return signups
 
 
