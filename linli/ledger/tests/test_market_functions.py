@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from linli.audit.models import AuditEntry
+from linli.core.errors import NotAllowed
 from linli.ledger import services
 from linli.ledger.models import Entry, Merchant, Order, Product, Transaction
 from linli.ledger.services.posting import InsufficientBalance, _fingerprint
@@ -139,3 +140,23 @@ def test_outside_a_transaction_each_step_is_one_statement(
     assert counts == {"place": 1, "redeem": 1, "refund": 1}
     assert services.resident_account(shopper).balance == 50
     assert Product.objects.get(pk=product.pk).stock == 998
+
+
+@pytest.mark.django_db
+def test_someone_not_on_the_merchants_staff_can_neither_redeem_nor_refund(
+    shopper: Any, product: Product, merchant: Merchant, make_user: Any
+) -> None:
+    fund(shopper, 50)
+    order = services.order_place(actor=shopper.user, resident=shopper, product=product, idempotency_key=key("o"))
+    outsider = make_user()
+
+    def state() -> tuple[int, int, int]:
+        return Transaction.objects.count(), Notification.objects.count(), Product.objects.get(pk=product.pk).stock
+
+    before = state()
+    with pytest.raises(NotAllowed):
+        services.order_redeem(actor=outsider, merchant=merchant, code=order.code)
+    with pytest.raises(NotAllowed):
+        services.order_refund(actor=outsider, order=order, reason="")
+    assert state() == before
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
