@@ -345,21 +345,24 @@ first of five round trips to the COMMIT (and on a loaded machine the process hol
 for one statement. The first earning of a resident (or of a community) still takes the general path, which opens
 the accounts and stores the rules. Inside a caller's transaction (volunteering confirms a service record and earns
 in one) the lock lasts until that transaction commits.
-A purchase takes its stock by the statement that locks its product (and checks that it is on sale by an approved
-merchant), reads its accounts in one query, posts, writes the order with a fresh code and its audit row: 7
-statements with BEGIN and COMMIT. A redemption checks the staff member, locks the merchant and then the order (read
-with its product and resident), writes the resident's notification, reads the accounts, posts (the audit row
-written by `ledger_post`) and marks the order: 9. A refund checks the right (again on the locked order when its
-state changed since the caller read it, as here, where the staff refund the order as it was placed), gives the
-stock back unless the goods were handed over, tells the resident, reads the accounts, posts with the audit row and
-marks the order: 9. A cycle is 25 statements; it was 36, the two notifications among them, each then a commit of
-its own after the redemption or refund, now written inside it (and rolled back with it).
-`linli/ledger/tests/test_market_statements.py` pins the count of each step. Each step still takes the community's
-escrow account's row lock at its posting and keeps it to its COMMIT, one or two statements later (the order
-written and audited, or marked), so purchases and redemptions queue on that row. What remains against a
-transfer's one statement is these round trips and the Python around them; one function per step, as earning has
-(the product or merchant and the order locked, the stock, the posting, the order row, the audit row and the
-notification), is what the ⅓ needs.
+Each step of a purchase is one statement too (migration `ledger/0010_marketplace_functions`, `_place_pg`,
+`_redeem_pg` and `_refund_pg` in `linli/ledger/services/marketplace.py`). `ledger_order_place` locks the product
+and decides on it as it is now (on sale by an approved merchant, in stock), takes the stock, finds the accounts,
+posts through `ledger_post` and writes the order with a fresh code and its audit row: 1 statement. A redemption is
+`ledger_order_redeem`: the staff member checked, the merchant locked and then the order, the resident's
+notification written (in the resident's language), the escrow paid to the merchant (audited) and the order marked:
+1 statement. A refund sees from the order as the caller read it, and the actor's roles (read once per request),
+whose right it is (the resident's own order before redemption, a caseworker's, or the merchant's staff) and
+leaves the rest to `ledger_order_refund`: the order locked, the right decided again when its state changed since
+(the staff refunding the order as it was placed, as here), the staff member checked, the stock given back unless
+the goods were handed over, the resident told, the posting with its audit row and the order marked: 1 statement. A
+cycle is 3 statements; it was 25 (and 36 before). Whatever a function cannot decide alone
+it leaves to the general path of the services without writing anything: a refusal to word (not on sale, out of
+stock, an unknown or redeemed code, a settled order), an account not opened yet, a posting short of its floor
+(the statement is then undone as a whole), a refund of yuan paid through a provider (its hook runs in the refund's
+transaction). `linli/ledger/tests/test_market_statements.py` and `test_market_functions.py` pin the count of each
+step, in a caller's transaction and outside one. Each step holds the community's escrow account's row lock only
+for its one statement, as a transfer holds its accounts'.
 """
     )
 

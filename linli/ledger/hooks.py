@@ -10,8 +10,8 @@ from typing import Any
 class PaymentHooks:
     # where a resident pays the yuan part of a product: checkout_url(product) -> a page's path
     checkout_url: Callable[[Any], str] | None = None
-    # called inside `order_refund`'s transaction, after the yuan came back to the resident's account, so that
-    # the money goes back the way it came in: on_order_refunded(order=, actor=, now=)
+    # called inside `order_refund`'s transaction when the order had a price in yuan, after the yuan came back to
+    # the resident's account, so that the money goes back the way it came in: on_order_refunded(order=, actor=, now=)
     order_refunded: list[Callable[..., None]] = field(default_factory=list)
     # extra checks of `ledger_check`: check(community_id, problems) appends what does not agree
     checks: list[Callable[[int | None, list[str]], None]] = field(default_factory=list)

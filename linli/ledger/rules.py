@@ -43,6 +43,12 @@ def is_merchant_staff(user: Actor, merchant: Any) -> bool:
     return merchant.staff.filter(pk=user.pk).exists()
 
 
+def staff_to_find(user: Actor) -> int | None:
+    """For a statement that checks `is_merchant_staff` on the merchant's row: the account to find on its staff, or
+    None when any merchant's staff would do (a superuser)."""
+    return None if access_for(user).superuser else user.pk
+
+
 def can_sell(user: Actor, merchant: Any) -> bool:
     """List products and redeem orders: the merchant's staff, once the community has approved the merchant."""
     return merchant.is_open and is_merchant_staff(user, merchant)
@@ -59,6 +65,20 @@ def can_refund_order(user: Actor, order: Any) -> bool:
     if order.resident.user_id == user.pk and order.status == order.Status.PAID:
         return True
     return is_merchant_staff(user, order.merchant) or can_manage_ledger(user, order.community)
+
+
+def refund_right(user: Actor, order: Any) -> str:
+    """Why `user` may refund `order` as read, for a statement that decides the rest on the locked order (no query:
+    the staff of the merchant are checked there): "resident" (their own order before redemption: not if it was
+    redeemed since), "any" (the community's caseworkers, in any state), "staff" (if on the merchant's staff, in any
+    state), "" (not at all: refused as `can_refund_order` says)."""
+    if user is None or not user.is_authenticated:
+        return ""
+    if order.resident.user_id == user.pk and order.status == order.Status.PAID:
+        return "resident"
+    if can_manage_ledger(user, order.community):
+        return "any"
+    return "staff"
 
 
 def can_order_online(product: Any) -> bool:

@@ -1,9 +1,10 @@
 """Earning points by the community's rules, within their daily and yearly caps."""
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q, Sum
@@ -17,7 +18,7 @@ from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.people.models import Resident
 from linli.places.models import Community
 
-from .. import rules, selectors
+from .. import rules
 from ..codes import FUNDING_CODES, FundingCode
 from ..models import MAX_CAP, MAX_RULE_POINTS, Account, EarningRule, Entry, Transaction, TransactionKind, Unit
 from .accounts import earning_rules_seed, funding_account, resident_account
@@ -153,17 +154,45 @@ def earning_rule_update(*, actor: Actor, rule: EarningRule, **changes: Any) -> E
 # --- earning --------------------------------------------------------------------------------------------------
 
 
-def _local_day_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
+class _Bounds(NamedTuple):
+    day_start: dt.datetime
+    day_end: dt.datetime
+    month_start: dt.datetime
+    month_end: dt.datetime
+    year_start: dt.datetime
+    year_end: dt.datetime
+
+
+def _local_bounds(now: dt.datetime) -> _Bounds:
+    """The local day, month and year that `now` falls in (the caps count by them), worked out once a day."""
     local = timezone.localtime(now)
-    day = timezone.make_aware(dt.datetime(local.year, local.month, local.day))
-    return day, day + dt.timedelta(days=1), selectors.year_start(local.year), selectors.year_start(local.year + 1)
+    return _bounds_of(local.date(), local.tzinfo)
+
+
+@functools.lru_cache(maxsize=16)
+def _bounds_of(day: dt.date, zone: dt.tzinfo | None) -> _Bounds:
+    def midnight(year: int, month: int, day: int = 1) -> dt.datetime:
+        return timezone.make_aware(dt.datetime(year, month, day), zone)
+
+    start = midnight(day.year, day.month, day.day)
+    return _Bounds(
+        start,
+        start + dt.timedelta(days=1),
+        midnight(day.year, day.month),
+        midnight(day.year + day.month // 12, day.month % 12 + 1),
+        midnight(day.year, 1),
+        midnight(day.year + 1, 1),
+    )
+
+
+def _local_day_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
+    bounds = _local_bounds(now)
+    return bounds.day_start, bounds.day_end, bounds.year_start, bounds.year_end
 
 
 def _local_month_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    local = timezone.localtime(now)
-    start = timezone.make_aware(dt.datetime(local.year, local.month, 1))
-    following = dt.datetime(local.year + local.month // 12, local.month % 12 + 1, 1)
-    return start, timezone.make_aware(following)
+    bounds = _local_bounds(now)
+    return bounds.month_start, bounds.month_end
 
 
 def _already_earned(
@@ -313,8 +342,7 @@ def _earn_pg(
     memo: str,
     now: dt.datetime,
 ) -> EarnResult | None:
-    day_start, day_end, year_start, year_end = _local_day_bounds(now)
-    month_start, month_end = _local_month_bounds(now)
+    bounds = _local_bounds(now)
     txn = Transaction(
         community=community,
         kind=TransactionKind.EARN,
@@ -342,12 +370,12 @@ def _earn_pg(
         "memo": txn.memo,
         "occurred_at": now,
         "actor": txn.actor_id,
-        "day_start": day_start,
-        "day_end": day_end,
-        "month_start": month_start,
-        "month_end": month_end,
-        "year_start": year_start,
-        "year_end": year_end,
+        "day_start": bounds.day_start,
+        "day_end": bounds.day_end,
+        "month_start": bounds.month_start,
+        "month_end": bounds.month_end,
+        "year_start": bounds.year_start,
+        "year_end": bounds.year_end,
         "at": timezone.now(),
         "audit_actor": row["actor_id"],
         "object_type": row["object_type"],

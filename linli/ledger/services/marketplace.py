@@ -1,14 +1,17 @@
 """街坊汇, the neighbourhood marketplace: merchants, products, orders, redemption, refunds and settlement."""
 
+import copy
 import datetime as dt
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Model, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.accounts.types import Actor, account_of
@@ -33,11 +36,14 @@ from ..models import (
     Order,
     Product,
     Settlement,
+    Transaction,
     TransactionKind,
     Unit,
 )
 from .accounts import escrow_account, funding_account, merchant_account, pool_account, resident_account
-from .posting import _audit_txn, _fingerprint, _key, _once, _post, whole_amount
+from .posting import _audit_txn, _fingerprint, _key, _once, _post, _prepared_cursor, whole_amount
+
+M = TypeVar("M", bound=Model)
 
 # --- merchants ------------------------------------------------------------------------------------------------
 
@@ -326,13 +332,150 @@ def order_place(
         _audit_txn(actor, txn, "order.place", order=order.pk)
         return order
 
+    def fast() -> Order | None:
+        return _place_pg(actor, resident, product, community, quantity, key, fingerprint, now)
+
+    def replay(txn: Transaction) -> Order:
+        return txn.order_paid
+
     for attempt in range(3):
         try:
-            return _once(community, key, fingerprint, operation, lambda txn: txn.order_paid, precheck=True)
+            if connection.vendor == "postgresql":
+                try:  # in a savepoint of its own inside a caller's transaction (`_once`)
+                    placed = _once(community, key, fingerprint, fast, replay, precheck=True, one_statement=True)
+                except DatabaseError as exc:
+                    if not _short(exc):
+                        raise
+                    placed = None  # the statement was undone: the general path words the refusal
+                if placed is not None:
+                    return placed
+            return _once(community, key, fingerprint, operation, replay, precheck=True)
         except IntegrityError as exc:  # the code drawn was taken: nothing was written, try with another
             if attempt == 2 or not _code_taken(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+# One call of the purchase function (migration ledger/0010): the product locked and decided on, the stock taken,
+# the value held in escrow, the order written and audited. No row: the general path decides.
+_PLACE_SQL = """SELECT * FROM ledger_order_place(
+    %(community)s, %(merchant)s, %(merchant_name)s, %(product)s, %(resident)s, %(resident_community)s,
+    %(quantity)s, %(max_points)s, %(max_fen)s, %(key)s, %(fingerprint)s, %(code)s, %(occurred_at)s, %(actor)s,
+    %(at)s, %(audit_actor)s, %(object_type)s)"""
+
+
+def _place_pg(
+    actor: "Actor | None",
+    resident: Resident,
+    product: Product,
+    community: Community,
+    quantity: int,
+    key: str,
+    fingerprint: str,
+    now: dt.datetime,
+) -> Order | None:
+    merchant = product.merchant
+    user = account_of(actor) if getattr(actor, "is_authenticated", False) else None
+    code = _new_code()
+    row = _call(
+        _PLACE_SQL,
+        {
+            "community": merchant.community_id,
+            "merchant": merchant.pk,
+            "merchant_name": merchant.name,
+            "product": product.pk,
+            "resident": resident.pk,
+            "resident_community": resident.community_id,
+            "quantity": quantity,
+            "max_points": MAX_PRICE_POINTS * MAX_ORDER_QUANTITY,
+            "max_fen": MAX_PRICE_FEN * MAX_ORDER_QUANTITY,
+            "key": key,
+            "fingerprint": fingerprint,
+            "code": code,
+            "occurred_at": now,
+            "actor": getattr(user, "pk", None),
+            "at": timezone.now(),
+            "audit_actor": getattr(user, "pk", None),
+            "object_type": Transaction._meta.label_lower,
+        },
+    )
+    if row is None:
+        return None
+    order_id, txn_id, points, fen, memo = row
+    txn = _written(
+        Transaction(
+            pk=txn_id,
+            community=community,
+            kind=TransactionKind.ORDER,
+            idempotency_key=key,
+            fingerprint=fingerprint,
+            memo=memo,
+            actor=user,
+            occurred_at=now,
+        )
+    )
+    return _written(
+        Order(
+            pk=order_id,
+            community=community,
+            merchant=merchant,
+            product=product,
+            resident=resident,
+            quantity=quantity,
+            points=points,
+            fen=fen,
+            status=Order.Status.PAID,
+            code=code,
+            payment=txn,
+            created_at=now,
+        )
+    )
+
+
+def _call(sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The one row a market function returns, or None (it wrote nothing: the general path decides)."""
+    with _prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
+
+
+def _short(exc: DatabaseError) -> bool:
+    """Whether a market function's posting found an account short of its floor (then its statement was undone)."""
+    if isinstance(exc, IntegrityError):
+        return False
+    return getattr(getattr(exc.__cause__, "diag", None), "message_primary", None) in ("ledger:short", "ledger:unknown")
+
+
+def _in_one_statement(step: Callable[[], Order | None]) -> Order | None:
+    """Run a market function's step (in a savepoint inside a caller's transaction): its order, or None when the
+    general path must decide (the function wrote nothing, or its posting found an account short and the statement
+    was undone; the general path then words the refusal)."""
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return step()
+        return step()
+    except DatabaseError as exc:
+        if not _short(exc):
+            raise
+        return None
+
+
+def _written(instance: M) -> M:
+    """A model instance for a row a function wrote."""
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+def _titles(text: Callable[[], str]) -> Jsonb:
+    """A notification's title in every language of the site, for a function that picks the resident's."""
+    titles = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            titles[language] = text()
+    return Jsonb(titles)
 
 
 # Takes `quantity` from the stock of a product on sale by an approved merchant, in one statement that locks the
@@ -362,10 +505,14 @@ def _take_stock(product_id: int, quantity: int) -> tuple[str, int, int]:
 
 def order_redeem(*, actor: Actor, merchant: Merchant, code: str, now: dt.datetime | None = None) -> Order:
     """The merchant scans or types the resident's code: the order is delivered and the merchant is credited."""
-    if not rules.can_sell(actor, merchant):
-        raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
     code = "".join(ch for ch in str(code) if ch.isdigit())
     now = now or timezone.now()
+    if connection.vendor == "postgresql" and merchant.is_open and getattr(actor, "is_authenticated", False):
+        redeemed = _in_one_statement(lambda: _redeem_pg(actor, merchant, code, now))  # the staff checked there
+        if redeemed is not None:
+            return redeemed
+    if not rules.can_sell(actor, merchant):
+        raise NotAllowed(_("Only an approved merchant's staff may redeem orders."))
     with transaction.atomic():
         # The merchant's state is decided again on its row as it is now (it may have been suspended since it was
         # read); FOR NO KEY UPDATE, so that orders being placed meanwhile (which reference it) need not wait.
@@ -441,9 +588,16 @@ def order_redeem(*, actor: Actor, merchant: Merchant, code: str, now: dt.datetim
 def order_refund(*, actor: Actor, order: Order, reason: str = "", now: dt.datetime | None = None) -> Order:
     """Undo an order: before redemption from the held value (and the stock comes back), after it from the
     merchant (until the merchant is settled). Refunding twice refunds once."""
+    now = now or timezone.now()
+    # yuan paid through a provider goes back through it, inside the refund's transaction: the general path
+    if connection.vendor == "postgresql" and not (order.fen and payment_hooks.order_refunded):
+        right = rules.refund_right(actor, order)
+        if right:
+            refunded = _in_one_statement(lambda: _refund_pg(actor, order, reason, now, right))
+            if refunded is not None:
+                return refunded
     if not rules.can_refund_order(actor, order):
         raise NotAllowed(_("You may not refund this order."))
-    now = now or timezone.now()
     with transaction.atomic():
         locked = (  # only the order's row: the merchant's is locked by a redemption, before its order
             Order.objects.select_for_update(of=("self",))
@@ -490,9 +644,104 @@ def order_refund(*, actor: Actor, order: Order, reason: str = "", now: dt.dateti
         locked.refund = txn
         locked.refunded_at = now
         locked.save(update_fields=["status", "refund", "refunded_at"])
-        for hook in payment_hooks.order_refunded:  # yuan paid through a provider goes back through it
-            hook(order=locked, actor=actor, now=now)
+        for hook in payment_hooks.order_refunded if locked.fen else ():  # yuan paid through a provider goes back
+            hook(order=locked, actor=actor, now=now)  # through it
     return locked
+
+
+# One call of the redemption function (migration ledger/0010): the merchant and the order locked and decided on,
+# the resident told, the held value to the merchant (audited), the order marked. No row: the general path decides.
+_REDEEM_SQL = """SELECT * FROM ledger_order_redeem(
+    %(merchant)s, %(staff_user)s, %(code)s, %(occurred_at)s, %(actor)s, %(redeemed_by)s, %(titles)s, %(language)s,
+    %(at)s, %(audit_actor)s, %(object_type)s)"""
+
+
+def _redeem_pg(actor: Actor, merchant: Merchant, code: str, now: dt.datetime) -> Order | None:
+    user = account_of(actor)
+    row = _call(
+        _REDEEM_SQL,
+        {
+            "merchant": merchant.pk,
+            "staff_user": rules.staff_to_find(user),
+            "code": code,
+            "occurred_at": now,
+            "actor": user.pk,
+            "redeemed_by": user.pk,
+            "titles": _titles(lambda: _("Redeemed: %(product)s")),
+            "language": settings.LANGUAGE_CODE,
+            "at": timezone.now(),
+            "audit_actor": user.pk,
+            "object_type": Transaction._meta.label_lower,
+        },
+    )
+    if row is None:
+        return None
+    pk, community, product, resident, quantity, points, fen, code, payment, created_at, redemption, settlement = row
+    return _written(
+        Order(
+            pk=pk,
+            community_id=community,
+            merchant=merchant,
+            product_id=product,
+            resident_id=resident,
+            quantity=quantity,
+            points=points,
+            fen=fen,
+            status=Order.Status.REDEEMED,
+            code=code,
+            payment_id=payment,
+            created_at=created_at,
+            redemption_id=redemption,
+            redeemed_at=now,
+            redeemed_by=user,
+            settlement_id=settlement,
+        )
+    )
+
+
+# One call of the refund function (migration ledger/0010): the order locked and decided on, the stock back if it
+# was not redeemed, the resident told, the value back (audited with the reason), the order marked. No row: the
+# general path decides (refunded already, settled, in another state than `order` and only the resident's, or the
+# actor not on the merchant's staff).
+_REFUND_SQL = """SELECT * FROM ledger_order_refund(
+    %(order)s, %(status_read)s, %(any_state)s, %(staff_user)s, %(reason)s, %(occurred_at)s, %(actor)s,
+    %(actor_user)s, %(titles)s, %(language)s, %(at)s, %(audit_actor)s, %(object_type)s)"""
+
+
+def _refund_pg(actor: Actor, order: Order, reason: str, now: dt.datetime, right: str) -> Order | None:
+    """`right`: why the actor may refund, as `rules.refund_right` says."""
+    user = account_of(actor)
+    row = _call(
+        _REFUND_SQL,
+        {
+            "order": order.pk,
+            "status_read": order.status,
+            # a resident's right is to cancel a paid order: redeemed since, the general path refuses
+            "any_state": right != "resident",
+            "staff_user": user.pk if right == "staff" else None,
+            "reason": reason,
+            "occurred_at": now,
+            "actor": user.pk,
+            "actor_user": user.pk,
+            "titles": _titles(lambda: _("Refunded: %(product)s")),
+            "language": settings.LANGUAGE_CODE,
+            "at": timezone.now(),
+            "audit_actor": user.pk,
+            "object_type": Transaction._meta.label_lower,
+        },
+    )
+    if row is None:
+        return None
+    refunded = copy.copy(order)
+    (
+        refunded.status,
+        refunded.redemption_id,
+        refunded.redeemed_at,
+        refunded.redeemed_by_id,
+        refunded.refund_id,
+        refunded.refunded_at,
+    ) = row
+    return _written(refunded)
 
 
 def merchant_settle(
