@@ -10,8 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linli.core.database import refresh_statistics
 from linli.core.demo import DemoContext
 from linli.ledger import services as ledger
+from linli.ledger.checks import LEDGER_TABLES
 from linli.ledger.codes import FundingCode
 from linli.people.models import Resident
 
@@ -189,6 +191,9 @@ def _community(
                 activities += 1
                 records += len(done)
         day = month_end
+        # the month's earnings are what the next month's caps sum up: let the planner see the ledger grow (it is
+        # nearly empty when the step starts, and a plan made for an empty table scans it whole)
+        refresh_statistics(*LEDGER_TABLES)
     for k, (title, kind) in enumerate(COMING):  # coming ones to sign up for
         starts = dt.datetime.combine(ctx.today + dt.timedelta(days=3 + k * 4), dt.time(9), tzinfo=tz)
         services.activity_create(
