@@ -1,12 +1,20 @@
-"""The demo's 街坊汇 at the article's scale: 200+ merchants, 500+ products, 5,000+ users with points and
-220,000+ points spent over a year. Written in bulk, but as the services would write it: balanced transactions,
-balances that follow from the entries (`ledger_check` runs at the end and must pass), floors respected."""
+"""The demo's 街坊汇 at the article's scale: 215 merchants, 500+ products, 5,200 registered users, and a year of
+shopping with the points the residents truly earned, 220,000+ of them spent. Everything goes through the ledger's
+services, as the residents, the shopkeepers and the community's staff use them.
+
+Two steps. The first (`build_members`, early, as the volunteering step draws its volunteers from the registered
+users) registers the users and has the shopkeepers apply, the community approve them and list their products.
+The second (`build`, after the steps that earn points: volunteering, round tables, reports, waste sorting) lets the
+residents who hold points shop with what they had earned by the day they shop, in time order; the shopkeepers
+redeem the codes, a few orders are cancelled, and the street pays into each funding source what its merchants'
+settlement a week ago took. `ledger_check` runs at the end and must pass."""
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Sum
 from django.utils import timezone
 
 from linli.accounts.models import Role, RoleAssignment, User
@@ -16,10 +24,11 @@ from linli.people.models import Resident
 
 from . import selectors, services
 from .checks import LEDGER_TABLES, ledger_check
-from .codes import FUNDING_FLOORS, FundingCode
-from .models import Account, AccountKind, Entry, Merchant, Order, Product, Settlement, Transaction, Unit
+from .codes import FundingCode
+from .models import Account, AccountKind, Entry, Merchant, Order, Product, Unit
 
 USERS = 5200
+MERCHANTS = 215
 SHOPS = [
     "鲜市",
     "理发",
@@ -39,33 +48,40 @@ SHOPS = [
 ]
 GOODS = ["青菜一把", "土鸡蛋十枚", "大米五斤", "菜籽油", "农家笋干", "番薯干", "毛巾", "洗衣液", "酸奶", "时令水果"]
 VOUCHERS = ["理发券", "洗衣券", "家电清洗券", "修鞋券", "上门保洁券", "量血压服务"]
-# The year's earning before the platform's own records of it: attendance at activities and waste-sorting checks
-# are not drawn here, they earn through their services (`linli.volunteering`, `linli.waste`) in their steps.
-EARN = [
-    ("volunteer_hour", 0.64, 5),
-    ("vote_cast", 0.18, 1),
-    ("consultation_participation", 0.13, 1),
-    ("report_confirmed", 0.05, 1),
-]
+# prices in points (10 fen each); a product with a yuan part asks few points besides
+PRICES = {Product.Kind.GOODS: (20, 30, 50, 50, 80, 100, 150), Product.Kind.VOUCHER: (50, 100, 150, 200, 300)}
+WITH_YUAN = (5, 10, 20)
+BASKET = 2  # the most products a resident orders at one visit, one order each
+# the most of one product a resident buys at a time
+MOST: dict[str, int] = {Product.Kind.GOODS: 5, Product.Kind.VOUCHER: 2}
+POINTS_PER_TRIP = 300  # about what a resident spends at one visit: the number of visits follows what they earned
+LAST_VISIT_DAYS = 21  # the last visit falls in these last days, spending what was earned since the one before
+OTHER_COMMUNITY = 0.08  # of the visits, the share to a 共富 point open to every community
+REDEEMED, CANCELLED = 0.9, 0.05  # of the orders; the rest are paid and not collected yet
 
 
-def _pick_rule(x: float) -> tuple[str, int]:
-    for code, share, qty in EARN:
-        if x < share:
-            return code, qty
-        x -= share
-    return EARN[-1][0], EARN[-1][2]
+def _year_start(ctx: DemoContext) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(ctx.today - dt.timedelta(days=365), dt.time(8)))
 
 
-def build(ctx: DemoContext) -> None:
+def _merchant_name(i: int, community: Any) -> str:
+    if i == 0:
+        return "小北鲜市"
+    if i in (1, 171):
+        return "塔海共富点" if i == 1 else "利民共富点"
+    return f"{community.name[:2]}{SHOPS[i % len(SHOPS)]}{i:03d}号"
+
+
+def build_members(ctx: DemoContext) -> None:
+    """5,200 registered users; 215 merchants who applied and were approved, and their products."""
     rnd = ctx.random
     shibei, limin = ctx.communities[0], ctx.communities[1]
-    start = timezone.make_aware(dt.datetime.combine(ctx.today - dt.timedelta(days=365), dt.time(8)))
+    start = _year_start(ctx)
     for c in (shibei, limin):
         services.earning_rules_seed(c)
-    rules = {c.pk: {r.code: r for r in selectors.earning_rules(c)} for c in (shibei, limin)}
 
-    # 5,200 registered users: residents of both communities with a login.
+    # The residents of both communities who signed up (a login of the resident role); their points accounts are
+    # opened by the ledger when they first earn or pay.
     free = list(
         Resident.objects.filter(user__isnull=True, birth_date__lte=ctx.today - dt.timedelta(days=16 * 365)).order_by(
             "pk"
@@ -87,12 +103,16 @@ def build(ctx: DemoContext) -> None:
         ],
         batch_size=2000,
     )
-    residents = chosen + list(Resident.objects.filter(user__in=[ctx.users["resident"], ctx.users["limin_resident"]]))
-    ctx.progress(f"  {len(users)} registered users with points accounts")
+    ctx.progress(f"  {len(users)} registered users")
 
-    # Merchants: 215, approved; the demo merchant login runs 小北鲜市; two are 共富 points open to every community.
-    merchants: list[Merchant] = []
-    for i in range(215):
+    # Merchants: each a resident's application, approved by the community's staff a day later; the demo merchant
+    # login runs 小北鲜市; two are 共富 points open to every community, settled by the economic cooperative.
+    owners = {c.pk: [u for r, u in zip(chosen, users, strict=True) if r.community_id == c.pk] for c in (shibei, limin)}
+    for c in (shibei, limin):
+        rnd.shuffle(owners[c.pk])
+    deciders = {shibei.pk: ctx.users["community_admin"], limin.pk: ctx.users["limin_admin"]}
+    products = 0
+    for i in range(MERCHANTS):
         community = shibei if i < 170 else limin
         kind = (
             Merchant.Kind.COMMON_PROSPERITY
@@ -101,282 +121,192 @@ def build(ctx: DemoContext) -> None:
             if i % 4 == 0
             else Merchant.Kind.SHOP
         )
-        name = (
-            "小北鲜市"
-            if i == 0
-            else (
-                "塔海共富点"
-                if i == 1
-                else "利民共富点"
-                if i == 171
-                else f"{community.name[:2]}{SHOPS[i % len(SHOPS)]}{i:03d}号"
-            )
+        owner = ctx.users["merchant"] if i == 0 else owners[community.pk].pop()
+        applied = start + dt.timedelta(minutes=7 * i)
+        merchant = services.merchant_apply(
+            actor=owner,
+            community=community,
+            name=_merchant_name(i, community),
+            kind=kind,
+            address=f"{community.name}邻里中心{i % 30 + 1}号",
+            open_to_all_communities=i in (0, 1, 171),
+            now=applied,
         )
-        merchants.append(
-            Merchant(
-                community=community,
-                name=name,
-                kind=kind,
-                status=Merchant.Status.APPROVED,
-                open_to_all_communities=i in (0, 1, 171),
-                applied_at=start,
-                decided_at=start,
-                settles_with=FundingCode.ECONOMIC_COOPERATIVE
-                if kind == Merchant.Kind.COMMON_PROSPERITY
-                else FundingCode.COMMUNITY_FUND,
-                address=f"{community.name}邻里中心{i % 30 + 1}号",
-            )
+        merchant = services.merchant_decide(
+            actor=deciders[community.pk],
+            merchant=merchant,
+            approve=True,
+            settles_with=FundingCode.ECONOMIC_COOPERATIVE if kind == Merchant.Kind.COMMON_PROSPERITY else "",
+            now=applied + dt.timedelta(days=1),
         )
-    Merchant.objects.bulk_create(merchants)
-    merchants[0].staff.add(ctx.users["merchant"])
-    products: list[Product] = []
-    for m in merchants:
         for j in range(rnd.randint(2, 3)):
-            voucher = m.kind == Merchant.Kind.SERVICE or (j == 2 and rnd.random() < 0.5)
-            name = rnd.choice(VOUCHERS if voucher else GOODS)
-            products.append(
-                Product(
-                    merchant=m,
-                    community_id=m.community_id,
-                    name=f"{name}·{j + 1}",
-                    kind="voucher" if voucher else "goods",
-                    price_points=rnd.choice((5, 10, 10, 15, 20, 20, 30, 50)),
-                    price_fen=rnd.choice((0, 0, 0, 500)),
-                    stock=rnd.randint(200, 2000),
-                )
+            voucher = kind == Merchant.Kind.SERVICE or (j == 2 and rnd.random() < 0.5)
+            product_kind = Product.Kind.VOUCHER if voucher else Product.Kind.GOODS
+            fen = rnd.choice((0, 0, 0, 500))
+            services.product_save(
+                actor=owner,
+                merchant=merchant,
+                name=f"{rnd.choice(VOUCHERS if voucher else GOODS)}·{j + 1}",
+                kind=product_kind,
+                price_points=rnd.choice(WITH_YUAN if fen else PRICES[product_kind]),
+                price_fen=fen,
+                stock=rnd.randint(200, 2000),
             )
-    products = [p for p in products if p.price_points]
-    Product.objects.bulk_create(products)
-    ctx.progress(f"  {len(merchants)} merchants, {len(products)} products")
+            products += 1
+    ctx.progress(f"  {MERCHANTS} merchants applied and approved, {products} products listed")
 
-    # Accounts.
-    accounts: dict[tuple[Any, ...], Account] = {}
-    for r in residents:
-        accounts[("r", r.pk)] = Account(
-            community_id=r.community_id, kind=AccountKind.RESIDENT, unit=Unit.POINTS, resident=r, floor=0
+
+@dataclass
+class _Shopper:
+    resident: Resident
+    credits: list[tuple[dt.datetime, int]]  # what came into the points account, in time order
+    spent: int = 0
+    visits: list[dt.datetime] = field(default_factory=list)
+
+    def held_at(self, when: dt.datetime) -> int:
+        return sum(points for at, points in self.credits if at <= when) - self.spent
+
+
+def _shoppers(ctx: DemoContext) -> list[_Shopper]:
+    """The registered users who hold points, with what their points accounts were credited and when (read from the
+    ledger's entries; so far only earning has moved them)."""
+    accounts = (
+        Account.objects.filter(
+            community__in=ctx.communities[:2],
+            kind=AccountKind.RESIDENT,
+            unit=Unit.POINTS,
+            balance__gt=0,
+            resident__user__isnull=False,
+            resident__moved_out_on__isnull=True,
         )
-    for m in merchants:
-        for unit in Unit.values:
-            accounts[("m", m.pk, unit)] = Account(
-                community_id=m.community_id, kind=AccountKind.MERCHANT, unit=unit, merchant=m, floor=0
-            )
-    opened = {  # the funding sources' yuan accounts, opened with the community
-        (a.community_id, a.code, a.unit): a
-        for a in Account.objects.filter(community__in=(shibei, limin), kind=AccountKind.FUNDING)
-    }
-    for c in (shibei, limin):
-        for code in FundingCode.values:
-            for unit in Unit.values:
-                accounts[("f", c.pk, code, unit)] = opened.get((c.pk, code, unit)) or Account(
-                    community=c, kind=AccountKind.FUNDING, code=code, unit=unit, floor=FUNDING_FLOORS.get((code, unit))
-                )
-        accounts[("ext", c.pk)] = Account(community=c, kind=AccountKind.EXTERNAL, unit=Unit.FEN, floor=None)
-        accounts[("pool", c.pk)] = Account(community=c, kind=AccountKind.POOL, unit=Unit.POINTS, floor=None)
-        accounts[("escrow", c.pk)] = Account(community=c, kind=AccountKind.ESCROW, unit=Unit.POINTS, floor=0)
-    Account.objects.bulk_create([a for a in accounts.values() if a.pk is None], batch_size=2000)
-
-    # A year of events, in time order: earning, then shopping from what was earned.
-    events: list[tuple[dt.datetime, str, Any]] = []
-    for r in residents:
-        for _ in range(rnd.randint(4, 10)):
-            code, qty = _pick_rule(rnd.random())
-            when = start + dt.timedelta(days=rnd.randint(0, 362), minutes=rnd.randint(0, 600))
-            events.append((when, "earn", (r, code, rnd.randint(1, qty))))
-        for _ in range(rnd.randint(3, 9)):
-            when = start + dt.timedelta(days=rnd.randint(30, 362), minutes=rnd.randint(0, 600))
-            events.append((when, "order", r))
-    events.sort(key=lambda e: e[0])
-    by_community = defaultdict(list)
-    for p in products:
-        by_community[p.community_id].append(p)
-    open_to_all = [p for p in products if p.merchant.open_to_all_communities]
-
-    txns: list[Transaction] = []
-    legs: list[list[tuple[Account, int]]] = []
-    orders: list[tuple[Order, int, int | None]] = []  # order, index of payment txn, index of redemption txn
-    earned: dict[tuple[int, str, int], int] = defaultdict(int)
-    balance: dict[int, int] = defaultdict(int)
-    refunds: dict[int, int] = {}
-
-    def post(
-        kind: str,
-        when: dt.datetime,
-        community_id: int,
-        moves: list[tuple[Account, int]],
-        rule_code: str = "",
-        memo: str = "",
-    ) -> int:
-        txns.append(
-            Transaction(
-                community_id=community_id,
-                kind=kind,
-                idempotency_key=f"demo-{len(txns)}",
-                fingerprint="demo",
-                rule_code=rule_code,
-                memo=memo,
-                occurred_at=when,
-            )
-        )
-        legs.append(moves)
-        for a, amount in moves:
-            balance[id(a)] += amount
-        return len(txns) - 1
-
-    for when, event, data in events:
-        if event == "earn":
-            r, code, qty = data
-            rule = rules[r.community_id][code]
-            day_key = (r.pk, code, when.toordinal())
-            points = min(rule.points * qty, (rule.daily_cap or 10**9) - earned[day_key])
-            if points <= 0:
-                continue
-            earned[day_key] += points
-            src = accounts[("f", r.community_id, rule.funding_code, Unit.POINTS)]
-            post("earn", when, r.community_id, [(src, -points), (accounts[("r", r.pk)], points)], rule_code=code)
-        else:
-            r = data
-            pool = open_to_all if rnd.random() < 0.08 else by_community[r.community_id]
-            p = rnd.choice(pool)
-            mine = accounts[("r", r.pk)]
-            if balance[id(mine)] < p.price_points or p.price_fen:
-                continue
-            moves = [(mine, -p.price_points)]
-            if p.community_id != r.community_id:
-                moves += [
-                    (accounts[("pool", r.community_id)], p.price_points),
-                    (accounts[("pool", p.community_id)], -p.price_points),
-                ]
-            moves.append((accounts[("escrow", p.community_id)], p.price_points))
-            pay = post("order", when, p.community_id, moves, memo=f"{p.merchant.name} · {p.name} × 1")
-            order = Order(
-                community_id=p.community_id,
-                merchant=p.merchant,
-                product=p,
-                resident=r,
-                quantity=1,
-                points=p.price_points,
-                fen=0,
-                code=f"{rnd.randrange(10**10):010d}",
-                created_at=when,
-            )
-            x = rnd.random()
-            redemption = None
-            if x < 0.9:
-                later = when + dt.timedelta(hours=rnd.randint(1, 72))
-                later = min(later, ctx.now)
-                redemption = post(
-                    "redeem",
-                    later,
-                    p.community_id,
-                    [
-                        (accounts[("escrow", p.community_id)], -p.price_points),
-                        (accounts[("m", p.merchant.pk, Unit.POINTS)], p.price_points),
-                    ],
-                )
-                order.status, order.redeemed_at = Order.Status.REDEEMED, later
-            elif x < 0.95:
-                order.status, order.refunded_at = Order.Status.REFUNDED, when + dt.timedelta(hours=2)
-                refunds[id(order)] = post(
-                    "refund", order.refunded_at, p.community_id, [(a, -amount) for a, amount in moves]
-                )
-            orders.append((order, pay, redemption))
-
-    # Every merchant settled once, a week ago; later redemptions wait for the next settlement.
-    settle_at = ctx.now - dt.timedelta(days=7)
-    per_merchant: dict[int, list[Order]] = defaultdict(list)
-    for order, _pay, red in orders:
-        if red is not None and order.redeemed_at and order.redeemed_at <= settle_at:
-            per_merchant[order.merchant.pk].append(order)
-    settlements: list[tuple[Settlement, int, list[Order]]] = []
-    for m in merchants:
-        mine_orders = per_merchant.get(m.pk)
-        if not mine_orders:
-            continue
-        points = sum(o.points for o in mine_orders)
-        fen = points * 10
-        t = post(
-            "settlement",
-            settle_at,
-            m.community_id,
-            [
-                (accounts[("m", m.pk, Unit.POINTS)], -points),
-                (accounts[("pool", m.community_id)], points),
-                (accounts[("f", m.community_id, m.settles_with, Unit.FEN)], -fen),
-                (accounts[("m", m.pk, Unit.FEN)], fen),
-            ],
-            memo=m.name,
-        )
-        settlements.append(
-            (
-                Settlement(
-                    community_id=m.community_id,
-                    merchant=m,
-                    points=points,
-                    fen_per_point=10,
-                    fen=fen,
-                    funding_code=m.settles_with,
-                    period_end=settle_at,
-                    created_at=settle_at,
-                ),
-                t,
-                mine_orders,
-            )
-        )
-
-    # The money for those settlements was paid into each source at the start of the year (街道拨付 and the
-    # cooperative's share), so no source with a floor ever goes below it.
-    owed: dict[tuple[int, str], int] = defaultdict(int)
-    for settlement, _t, _o in settlements:
-        owed[(settlement.community_id, settlement.funding_code)] += settlement.fen
-    for (community_id, code), fen in sorted(owed.items()):
-        post(
-            "deposit",
-            start,
-            community_id,
-            [(accounts[("ext", community_id)], -fen), (accounts[("f", community_id, code, Unit.FEN)], fen)],
-            memo="年初拨付：商户积分结算",  # as the street's staff would write it
-        )
-
-    # Write: transactions, then entries with the running balance after each, in time order.
-    order_index = sorted(range(len(txns)), key=lambda i: (txns[i].occurred_at, i))
-    Transaction.objects.bulk_create(txns, batch_size=2000)
-    running: dict[int, int] = defaultdict(int)
-    entries = []
-    for i in order_index:
-        for a, amount in legs[i]:
-            running[a.pk] += amount
-            entries.append(
-                Entry(
-                    transaction=txns[i],
-                    account=a,
-                    unit=a.unit,
-                    amount=amount,
-                    balance_after=running[a.pk],
-                    occurred_at=txns[i].occurred_at,
-                )
-            )
-    Entry.objects.bulk_create(entries, batch_size=5000)
-    changed = [a for a in accounts.values() if running.get(a.pk)]
-    for batch in range(0, len(changed), 500):
-        chunk = changed[batch : batch + 500]
-        Account.objects.filter(pk__in=[a.pk for a in chunk]).update(
-            balance=Case(*(When(pk=a.pk, then=Value(running[a.pk])) for a in chunk), output_field=IntegerField())
-        )
-    for order, pay, red in orders:
-        order.payment = txns[pay]
-        order.redemption = txns[red] if red is not None else None
-        if order.status == Order.Status.REFUNDED:
-            order.refund = txns[refunds[id(order)]]
-    Order.objects.bulk_create([o for o, _p, _r in orders], batch_size=2000)
-    for s, t, _o in settlements:
-        s.transaction = txns[t]
-    Settlement.objects.bulk_create([s for s, _t, _o in settlements])
-    for s, _t, settled in settlements:
-        Order.objects.filter(pk__in=[o.pk for o in settled]).update(settlement=s)
-    spent = sum(o.points for o, _p, _r in orders if o.status != Order.Status.REFUNDED)
-    ctx.progress(
-        f"  {len(txns)} ledger transactions, {len(entries)} entries, {len(orders)} orders, {spent} points spent"
+        .select_related("resident__user", "resident__community")
+        .order_by("pk")
     )
+    by_account = {a.pk: _Shopper(a.resident, []) for a in accounts if a.resident is not None}
+    lines = Entry.objects.filter(account_id__in=list(by_account)).order_by("occurred_at", "pk")
+    for account_id, at, amount in lines.values_list("account_id", "occurred_at", "amount"):
+        by_account[account_id].credits.append((at, amount))
+    return list(by_account.values())
+
+
+def build(ctx: DemoContext) -> None:
+    """A year of shopping with the points earned, redemptions, cancellations and the merchants' settlement."""
+    rnd = ctx.random
+    shibei, limin = ctx.communities[0], ctx.communities[1]
+    start = _year_start(ctx)
+    merchants = list(
+        Merchant.objects.filter(community__in=(shibei, limin), status=Merchant.Status.APPROVED)
+        .select_related("community")
+        .prefetch_related("staff")
+        .order_by("pk")
+    )
+    staff = {m.pk: m.staff.all()[0] for m in merchants}
+    on_sale = list(  # the products paid in points alone: the yuan part of the others is paid through payments
+        Product.objects.filter(merchant__in=merchants, active=True, price_fen=0).order_by("pk")
+    )
+    by_merchant = {m.pk: m for m in merchants}
+    at_home: dict[int, list[Product]] = defaultdict(list)
+    for p in on_sale:
+        p.merchant = by_merchant[p.merchant_id]
+        at_home[p.community_id].append(p)
+    open_to_all = [p for p in on_sale if p.merchant.open_to_all_communities]
+
+    # Each resident's visits, as many as what they earned suggests, spread over the days after their first points
+    # and the last in the last three weeks: at each they spend part of what they hold that day (at the last, all of
+    # it) on up to two products, as many of each as that buys within reason, one order each. What follows each
+    # order is drawn with it: the shop redeems the code within three days, or the resident cancels it within two
+    # hours (the points come back, to spend at a later visit), or it waits to be collected.
+    shoppers = _shoppers(ctx)
+    last_day = (ctx.now - dt.timedelta(days=1)).date()
+    orders: list[tuple[dt.datetime, int, _Shopper, Product, int]] = []  # (when, n, who, what, how many)
+    after: list[tuple[dt.datetime, int, str]] = []  # (when, the order's n, "redeem" or "cancel")
+    for s in shoppers:
+        earned = sum(points for _at, points in s.credits)
+        first = max(s.credits[0][0].date() + dt.timedelta(days=1), start.date())
+        if first > last_day:
+            continue
+        days = [rnd.randint(0, (last_day - first).days) for _ in range(min(12, round(earned / POINTS_PER_TRIP)))]
+        days.append(max(0, (last_day - first).days - rnd.randrange(LAST_VISIT_DAYS)))
+        visits = sorted(
+            timezone.make_aware(dt.datetime.combine(first + dt.timedelta(days=d), dt.time(8)))
+            + dt.timedelta(minutes=rnd.randint(0, 600))
+            for d in days
+        )
+        for k, when in enumerate(visits):
+            held = s.held_at(when)
+            budget = held if k == len(visits) - 1 else round(held * rnd.uniform(0.6, 1.0))
+            pool = open_to_all if rnd.random() < OTHER_COMMUNITY else at_home[s.resident.community_id]
+            for _ in range(BASKET):
+                affordable = [p for p in pool if p.price_points <= budget]
+                if not affordable:
+                    break
+                p = rnd.choice(affordable)
+                quantity = min(MOST[p.kind], budget // p.price_points)
+                points = p.price_points * quantity
+                budget -= points
+                s.spent += points
+                n = len(orders)
+                orders.append((when, n, s, p, quantity))
+                x = rnd.random()
+                if x < REDEEMED:
+                    after.append((min(when + dt.timedelta(hours=rnd.randint(1, 72)), ctx.now), n, "redeem"))
+                elif x < REDEEMED + CANCELLED:
+                    after.append((when + dt.timedelta(hours=2), n, "cancel"))
+                    s.credits.append((when + dt.timedelta(hours=2), points))
+    events = sorted([(when, n, "place") for when, n, _s, _p, _q in orders] + after, key=lambda e: (e[0], e[1]))
+    placed: dict[int, Order] = {}
+    for when, n, what in events:
+        _when, _n, s, p, quantity = orders[n]
+        user = s.resident.user
+        assert user is not None  # the shoppers are registered users
+        if what == "place":
+            placed[n] = services.order_place(
+                actor=user,
+                resident=s.resident,
+                product=p,
+                quantity=quantity,
+                idempotency_key=f"demo-order-{n}",
+                now=when,
+            )
+        elif what == "redeem":
+            services.order_redeem(actor=staff[p.merchant_id], merchant=p.merchant, code=placed[n].code, now=when)
+        else:
+            services.order_refund(actor=user, order=placed[n], reason="不需要了", now=when)
+    spent = int(Order.objects.exclude(status=Order.Status.REFUNDED).aggregate(s=Sum("points"))["s"] or 0)
+    ctx.progress(f"  {len(shoppers)} residents spent {spent} points in {len(orders)} orders")
+
+    # A week ago the community settled every merchant's redeemed orders; the street paid what that takes into the
+    # funding sources the day before (街道拨付, and the cooperative's share for the 共富 points).
+    settle_at = ctx.now - dt.timedelta(days=7)
+    due: dict[tuple[Any, str], int] = defaultdict(int)
+    rows = (
+        Order.objects.filter(merchant__in=merchants, status=Order.Status.REDEEMED, redeemed_at__lte=settle_at)
+        .values_list("merchant_id")
+        .annotate(points=Sum("points"))
+    )
+    owed = dict(rows)
+    admins = {shibei.pk: ctx.users["community_admin"], limin.pk: ctx.users["limin_admin"]}
+    for m in merchants:
+        if owed.get(m.pk):
+            due[(m.community, m.settles_with)] += owed[m.pk] * selectors.ledger_settings(m.community).fen_per_point
+    for (community, code), fen in sorted(due.items(), key=lambda d: (d[0][0].pk, d[0][1])):
+        services.funding_deposit(
+            actor=admins[community.pk],
+            community=community,
+            code=code,
+            amount_fen=fen,
+            idempotency_key=f"demo-settlement-funds-{code}",
+            memo="街道拨付：商户积分结算",
+            now=settle_at - dt.timedelta(days=1),
+        )
+    settled = 0
+    for m in merchants:
+        if owed.get(m.pk):
+            services.merchant_settle(
+                actor=admins[m.community_id], merchant=m, idempotency_key=f"demo-settle-{m.pk}", now=settle_at
+            )
+            settled += 1
+    ctx.progress(f"  {settled} merchants settled, the money for it paid in")
     refresh_statistics(*LEDGER_TABLES)  # the check joins what was just written: plan it for those rows
     result = ledger_check()
     if not result.ok:

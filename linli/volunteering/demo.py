@@ -10,10 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linli.core.database import refresh_statistics
 from linli.core.demo import DemoContext
 from linli.ledger import services as ledger
+from linli.ledger.checks import LEDGER_TABLES
 from linli.ledger.codes import FundingCode
-from linli.ledger.models import Order
 from linli.people.models import Resident
 
 from . import codes, services
@@ -40,10 +41,10 @@ TEAMS = {
     ],
 }
 # per community: volunteers per team, activities per team and month, (fewest, most) volunteers at one
-SCALE = {"shibei": (40, 4, (11, 15)), "limin": (30, 2, (9, 13))}
-HOURS = [3, 3, 4, 4, 4]  # a morning's or an afternoon's shift
+SCALE = {"shibei": (40, 5, (11, 15)), "limin": (30, 2, (9, 13))}
+HOURS = [3, 3, 4, 4, 4]  # an afternoon's or an evening's shift
+DAY_HOURS = [3, 4, 4, 6, 8]  # one starting in the morning may last the whole day
 ATTENDS = 0.93  # of the volunteers signed up, the share who come; the others are left signed up, not checked in
-SHOPPERS = 0.7  # of a team's volunteers, the share drawn from residents who spend points at 街坊汇
 PLACES = {
     "shibei": ["喜柿天地", "邻里中心", "市北社区广场", "柿子树下议事角"],
     "limin": ["利民邻里中心", "利民东苑广场"],
@@ -91,7 +92,7 @@ def _types(admin: Any, community: Any) -> dict[str, ActivityType]:
 
 
 def _volunteers(ctx: DemoContext, community: Any, wanted: int) -> tuple[list[Resident], list[Resident]]:
-    """Adults of 18 to 75 living there, most of them registered users who spend their points at 街坊汇; and the
+    """Adults of 18 to 75 living there who registered as users (the points they earn they spend at 街坊汇); and the
     party members among the residents, for the vanguard team."""
     today = ctx.today
     adults = Resident.objects.filter(
@@ -100,17 +101,8 @@ def _volunteers(ctx: DemoContext, community: Any, wanted: int) -> tuple[list[Res
         birth_date__lte=today.replace(year=today.year - 18),
         birth_date__gt=today.replace(year=today.year - 75),
     ).order_by("pk")
-    shoppers = set(
-        Order.objects.filter(resident__community=community, created_at__gte=ctx.now - dt.timedelta(days=120))
-        .values_list("resident_id", flat=True)
-        .distinct()
-    )
     users = list(adults.filter(user__isnull=False).select_related("user"))
-    keen = [r for r in users if r.pk in shoppers]
-    others = [r for r in users if r.pk not in shoppers]
-    rnd = ctx.random
-    n_keen = min(len(keen), round(wanted * SHOPPERS))
-    pool = rnd.sample(keen, n_keen) + rnd.sample(others, min(len(others), wanted - n_keen))
+    pool = ctx.random.sample(users, min(len(users), wanted))
     party = list(adults.filter(is_party_member=True))
     return pool, party
 
@@ -156,7 +148,7 @@ def _community(
             for _ in range(round(per_month * days / 30)):
                 on = day + dt.timedelta(days=rnd.randrange(days))
                 starts = dt.datetime.combine(on, dt.time(rnd.choice([8, 9, 14, 15, 18])), tzinfo=tz)
-                ends = starts + dt.timedelta(hours=rnd.choice(HOURS))
+                ends = starts + dt.timedelta(hours=rnd.choice(DAY_HOURS if starts.hour < 12 else HOURS))
                 if ends >= ctx.now:
                     continue
                 kind = rnd.choice(kinds)
@@ -199,6 +191,9 @@ def _community(
                 activities += 1
                 records += len(done)
         day = month_end
+        # the month's earnings are what the next month's caps sum up: let the planner see the ledger grow (it is
+        # nearly empty when the step starts, and a plan made for an empty table scans it whole)
+        refresh_statistics(*LEDGER_TABLES)
     for k, (title, kind) in enumerate(COMING):  # coming ones to sign up for
         starts = dt.datetime.combine(ctx.today + dt.timedelta(days=3 + k * 4), dt.time(9), tzinfo=tz)
         services.activity_create(

@@ -49,6 +49,7 @@ def test_the_demo_street(capsys):
         check_the_model_community_is_graded_on_what_its_services_recorded()
         check_the_demo_volunteers_and_sorts_waste_in_both_communities()
         check_every_meal_subsidy_went_through_the_ledger()
+        check_every_point_spent_at_jiefanghui_was_earned_through_a_record()
         check_facilities_stand_on_their_communitys_buildings()
         check_buildings_are_real_osm_buildings_inside_their_community()
         check_it_prints_a_login_for_every_role_and_each_works(printed)
@@ -144,6 +145,49 @@ def check_every_meal_subsidy_went_through_the_ledger():
         assert owed and paid == -owed, (community.name, owed, paid)
         check = ledger_check(community_id=community.pk)
         assert check.ok, check.problems[:5]
+
+
+def check_every_point_spent_at_jiefanghui_was_earned_through_a_record():
+    """The 街坊汇 figures follow from what the services recorded: every earning names the record that earned it
+    (confirmed hours, an attendance, a correct waste-sorting check…), no resident spent more than they earned, and
+    the merchants, their orders and settlements were written by the services (an audit row each)."""
+    from django.db.models import Sum
+
+    from linli.audit.models import AuditEntry
+    from linli.ledger.models import Entry, Merchant, Order, Settlement, Transaction
+    from linli.volunteering.models import ServiceRecord, SignUp
+    from linli.waste.models import SortingCheck
+
+    earnings = Transaction.objects.filter(kind="earn")
+    keys = list(earnings.values_list("idempotency_key", flat=True))
+    by_kind: dict[str, set[int]] = {}
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        assert kind in ("volunteer-hours", "activity-attendance", "waste-sorting", "report", "consultation"), key
+        if kind in ("volunteer-hours", "activity-attendance", "waste-sorting"):
+            by_kind.setdefault(kind, set()).add(int(rest))
+    hours = by_kind.get("volunteer-hours", set())
+    assert ServiceRecord.objects.filter(pk__in=hours, status="confirmed").count() == len(hours)
+    attended = by_kind.get("activity-attendance", set())
+    assert SignUp.objects.filter(pk__in=attended, checked_in_at__isnull=False).count() == len(attended)
+    sorted_ = by_kind.get("waste-sorting", set())
+    assert SortingCheck.objects.filter(pk__in=sorted_, result="correct").count() == len(sorted_)
+    earned = dict(
+        Entry.objects.filter(transaction__kind="earn", account__kind="resident")
+        .values_list("account__resident")
+        .annotate(s=Sum("amount"))
+    )
+    spent = dict(Order.objects.exclude(status=Order.Status.REFUNDED).values_list("resident").annotate(s=Sum("points")))
+    assert spent and all(points <= earned.get(resident, 0) for resident, points in spent.items())
+    assert not Order.objects.filter(resident__user__isnull=True).exists()
+    for action, model in (
+        ("merchant.apply", Merchant),
+        ("merchant.decide", Merchant),
+        ("order.place", Order),
+        ("merchant.settle", Settlement),
+    ):
+        assert AuditEntry.objects.filter(action=action).count() == model.objects.count(), action
+    assert AuditEntry.objects.filter(action="order.redeem").count() == Order.objects.filter(status="redeemed").count()
 
 
 def check_facilities_stand_on_their_communitys_buildings():

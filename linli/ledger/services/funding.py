@@ -1,5 +1,6 @@
 """The points policy, the earning rules and the funding of the community's accounts."""
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -49,9 +50,17 @@ def ledger_settings_update(*, actor: Actor, community: Community, **changes: Any
 
 
 def funding_deposit(
-    *, actor: Actor, community: Community, code: str, amount_fen: int, idempotency_key: str, memo: str
+    *,
+    actor: Actor,
+    community: Community,
+    code: str,
+    amount_fen: int,
+    idempotency_key: str,
+    memo: str,
+    now: dt.datetime | None = None,
 ) -> Transaction:
-    """Money paid into a funding source from outside (a grant, the cooperative's dividend, the company's profit)."""
+    """Money paid into a funding source from outside (a grant, the cooperative's dividend, the company's profit);
+    `now` dates it when it is entered after the day it was paid."""
     if not rules.can_manage_ledger(actor, community):
         raise NotAllowed(_("You may not post money for this community."))
     return money_transfer(
@@ -63,4 +72,5 @@ def funding_deposit(
         memo=memo,
         actor=actor,
         kind=TransactionKind.DEPOSIT,
+        now=now,
     )

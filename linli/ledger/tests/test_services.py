@@ -210,6 +210,31 @@ def test_money_transfer_for_the_canteen_subsidy(community, resident):
         )
 
 
+def test_a_deposit_entered_later_is_dated_the_day_it_was_paid(community, users):
+    paid = timezone.make_aware(dt.datetime(2026, 3, 2, 10))
+    txn = services.funding_deposit(
+        actor=users["community_admin"],
+        community=community,
+        code="community_fund",
+        amount_fen=12_000,
+        idempotency_key="grant-march",
+        memo="街道拨付",
+        now=paid,
+    )
+    assert txn.occurred_at == paid
+    assert {e.occurred_at for e in txn.entries.all()} == {paid}
+    assert services.funding_account(community, "community_fund").balance == 12_000
+    today = services.funding_deposit(
+        actor=users["community_admin"],
+        community=community,
+        code="community_fund",
+        amount_fen=1,
+        idempotency_key="grant-today",
+        memo="",
+    )
+    assert today.occurred_at > paid
+
+
 def test_reversal_negates_once_and_needs_a_caseworker(community, resident, users):
     result = services.points_earn(community=community, resident=resident, rule_code="vote_cast", idempotency_key="v")
     with pytest.raises(NotAllowed):
