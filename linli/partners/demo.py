@@ -8,7 +8,8 @@ from django.db import transaction
 from linli.core.demo import DemoContext
 from linli.core.scenarios import Scenario
 
-from .models import Contribution, Pairing, Partner, PartnerKind, Project
+from . import services
+from .models import Contribution, Partner, PartnerKind, Project
 
 ENTERPRISES = [
     "无忧传媒",
@@ -47,99 +48,107 @@ SCENARIOS = list(Scenario.values)
 
 
 def build(ctx: DemoContext) -> None:
+    """Registered, paired and run through the partners' services as each community's admin would, with the dates
+    of the records as they happened (the draws from `ctx.random` in the same order for a seed)."""
     rnd = ctx.random
     today = ctx.today
     total = 0
     with transaction.atomic():
         for index, community in enumerate(ctx.communities[:2]):
+            admin = ctx.users["community_admin"] if index == 0 else ctx.users["limin_admin"]
             names = ENTERPRISES + ORGS if index == 0 else ENTERPRISES[:4] + ORGS[3:]
-            partners = Partner.objects.bulk_create(
-                [
-                    Partner(
-                        community=community,
-                        name=n,
-                        kind=KINDS[i % 4],
-                        entity="enterprise" if n in ENTERPRISES else "social_org",
-                        joined_on=today - dt.timedelta(days=rnd.randint(60, 700)),
-                        description=f"{n}是社区合伙人。",
-                    )
-                    for i, n in enumerate(names)
-                ]
-            )
+            partners = [
+                services.partner_register(
+                    actor=admin,
+                    community=community,
+                    name=n,
+                    kind=KINDS[i % 4],
+                    entity=Partner.Entity.ENTERPRISE if n in ENTERPRISES else Partner.Entity.SOCIAL_ORG,
+                    joined_on=today - dt.timedelta(days=rnd.randint(60, 700)),
+                    description=f"{n}是社区合伙人。",
+                )
+                for i, n in enumerate(names)
+            ]
             if index == 0:
-                Pairing.objects.bulk_create(
-                    [
-                        Pairing(
-                            community=community,
-                            partner=p,
-                            areas=rnd.choice(["社会救助", "养老服务", "基层治理", "助学"]),
-                            since=p.joined_on,
-                        )
-                        for p in partners
-                        if p.entity == "enterprise"
-                    ]
-                )
+                for p in partners:
+                    if p.entity == Partner.Entity.ENTERPRISE:
+                        areas = rnd.choice(["社会救助", "养老服务", "基层治理", "助学"])
+                        services.pairing_create(actor=admin, partner=p, areas=areas, since=p.joined_on)
             count = 80 if index == 0 else 48
-            projects = Project.objects.bulk_create(
-                [
-                    Project(
-                        community=community,
-                        title=f"{TITLES[i % len(TITLES)]}·{i // len(TITLES) + 1}期",
-                        lead=partners[i % len(partners)],
-                        scenario=SCENARIOS[i % len(SCENARIOS)],
-                        status=rnd.choice(["running", "done", "done"]),
-                        starts_on=today - dt.timedelta(days=rnd.randint(10, 330)),
-                        beneficiaries=rnd.randint(20, 600),
-                        outcomes="服务居民，反响良好。",
-                    )
-                    for i in range(count)
-                ]
-            )
-            rows = []
-            for p in projects:
-                done = p.status == "done"
-                # a done project's pledges were kept; a running one has some still to come, now and then one withdrawn
-                money = "delivered" if done or rnd.random() < 0.6 else rnd.choice(["pledged", "pledged", "withdrawn"])
-                people = "delivered" if done or rnd.random() < 0.4 else "pledged"
-                rows.append(
-                    Contribution(
-                        project=p,
-                        partner=p.lead,
-                        kind="money",
-                        description="项目资金",
-                        value_fen=rnd.randint(5, 50) * 100_000,
-                        **_state(money, p.starts_on),
-                    )
+            plans = [
+                (
+                    f"{TITLES[i % len(TITLES)]}·{i // len(TITLES) + 1}期",
+                    partners[i % len(partners)],
+                    SCENARIOS[i % len(SCENARIOS)],
+                    rnd.choice(["running", "done", "done"]),
+                    today - dt.timedelta(days=rnd.randint(10, 330)),
+                    rnd.randint(20, 600),
                 )
-                rows.append(
-                    Contribution(
-                        project=p,
-                        partner=None,
-                        kind="space",
-                        description="社区提供场地",
-                        quantity=rnd.randint(50, 300),
-                        **_state("delivered", p.starts_on),
-                    )
-                )
-                rows.append(
-                    Contribution(
-                        project=p,
-                        partner=p.lead,
-                        kind="volunteers",
-                        description="员工志愿者",
-                        quantity=rnd.randint(5, 40),
-                        **_state(people, p.starts_on),
-                    )
-                )
-            Contribution.objects.bulk_create(rows)
+                for i in range(count)
+            ]
+            for title, lead, scenario, status, starts_on, beneficiaries in plans:
+                _run_project(ctx, admin, community, title, lead, scenario, status, starts_on, beneficiaries)
             total += count
     ctx.progress(f"  partners: {total} partnership projects in the street, {len(ENTERPRISES)} paired enterprises")
 
 
-def _state(status: str, starts_on: dt.date) -> dict[str, Any]:
-    """The status fields of a demo contribution."""
-    if status == "delivered":
-        return {"status": status, "delivered_on": starts_on}
-    if status == "withdrawn":
-        return {"status": status, "withdrawn_reason": "企业预算调整，本期未能出资"}
-    return {"status": status}
+def _run_project(
+    ctx: DemoContext,
+    admin: Any,
+    community: Any,
+    title: str,
+    lead: Partner,
+    scenario: str,
+    status: str,
+    starts_on: dt.date,
+    beneficiaries: int,
+) -> None:
+    """One project from its start: the lead's money pledged and then received (or still to come, now and then
+    withdrawn), the community's space, the lead's volunteers; a done project kept all its pledges and is closed."""
+    rnd = ctx.random
+    done = status == "done"
+    money = "delivered" if done or rnd.random() < 0.6 else rnd.choice(["pledged", "pledged", "withdrawn"])
+    people = "delivered" if done or rnd.random() < 0.4 else "pledged"
+    project = services.project_create(
+        actor=admin,
+        community=community,
+        lead=lead,
+        title=title,
+        scenario=scenario,
+        starts_on=starts_on,
+        status=Project.Status.RUNNING,
+        contributions=[
+            services.ContributionPlan(
+                kind=Contribution.Kind.MONEY,
+                description="项目资金",
+                partner=lead,
+                value_fen=rnd.randint(5, 50) * 100_000,
+            ),
+            services.ContributionPlan(
+                kind=Contribution.Kind.SPACE,
+                description="社区提供场地",
+                quantity=rnd.randint(50, 300),
+                delivered_on=starts_on,
+            ),
+            services.ContributionPlan(
+                kind=Contribution.Kind.VOLUNTEERS,
+                description="员工志愿者",
+                partner=lead,
+                quantity=rnd.randint(5, 40),
+                delivered_on=starts_on if people == "delivered" else None,
+            ),
+        ],
+    )
+    pledge = project.contributions.get(kind=Contribution.Kind.MONEY)
+    if money == "delivered":
+        services.contribution_deliver(actor=admin, contribution=pledge, on=starts_on)
+    elif money == "withdrawn":
+        services.contribution_withdraw(actor=admin, contribution=pledge, reason="企业预算调整，本期未能出资")
+    if done:
+        services.project_close(
+            actor=admin,
+            project=project,
+            outcomes="服务居民，反响良好。",
+            beneficiaries=beneficiaries,
+            ends_on=min(starts_on + dt.timedelta(days=90), ctx.today),
+        )

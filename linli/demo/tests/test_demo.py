@@ -49,6 +49,7 @@ def test_the_demo_street(capsys):
         check_the_model_community_is_graded_on_what_its_services_recorded()
         check_the_demo_volunteers_and_sorts_waste_in_both_communities()
         check_every_meal_subsidy_went_through_the_ledger()
+        check_the_partnership_projects_went_through_their_services()
         check_every_point_spent_at_jiefanghui_was_earned_through_a_record()
         check_facilities_stand_on_their_communitys_buildings()
         check_buildings_are_real_osm_buildings_inside_their_community()
@@ -117,6 +118,37 @@ def check_the_last_complete_month_is_graded_on_its_own_health_check():
         assert values["canteen_meals_per_elderly"] > 0.5, (community.name, values["canteen_meals_per_elderly"])
         assert values["bookings_attended_per_100"] > 0, community.name
     assert overall["市北社区"] > overall["利民社区"] > 0
+
+
+def check_the_partnership_projects_went_through_their_services():
+    """Every partner, pairing, project and contribution the demo shows was recorded by the partners' services, as
+    the community's admin: each has its service's audit row, and the pledges delivered, withdrawn and the projects
+    closed have the row of that step too."""
+    from linli.audit.models import AuditEntry
+    from linli.partners.models import Contribution, Pairing, Partner, Project
+
+    def audited(action: str, model: type) -> set[str]:
+        return set(
+            AuditEntry.objects.filter(
+                action=action, object_type=model._meta.label_lower, actor__isnull=False
+            ).values_list("object_id", flat=True)
+        )
+
+    def ids(rows) -> set[str]:
+        return {str(pk) for pk in rows.values_list("pk", flat=True)}
+
+    assert Project.objects.count() == 128
+    assert Pairing.objects.count() == 8
+    assert ids(Partner.objects.all()) == audited("partner.register", Partner)
+    assert ids(Pairing.objects.all()) == audited("partner.pair", Pairing)
+    assert ids(Project.objects.all()) == audited("partner.project_create", Project)
+    assert ids(Project.objects.filter(status="done")) == audited("partner.project_close", Project)
+    assert ids(Contribution.objects.all()) == audited("partner.contribution", Contribution)
+    money = Contribution.objects.filter(kind="money")
+    assert ids(money.filter(status="delivered")) == audited("partner.contribution_deliver", Contribution)
+    assert ids(money.filter(status="withdrawn")) == audited("partner.contribution_withdraw", Contribution)
+    assert set(Project.objects.values_list("status", flat=True)) == {"running", "done"}
+    assert set(Contribution.objects.values_list("status", flat=True)) == {"pledged", "delivered", "withdrawn"}
 
 
 def check_every_meal_subsidy_went_through_the_ledger():
