@@ -9,7 +9,7 @@ from linli.core.demo import DemoContext
 from linli.partners.models import Partner
 
 from . import services
-from .models import Application, Category, Review
+from .models import Category
 
 DONORS = [
     ("enterprise", "无忧传媒"),
@@ -57,29 +57,30 @@ def build(ctx: DemoContext) -> None:
         )
         categories = [Category.PARTY_BUILDING, Category.SERVICES, Category.SAFETY, Category.CONSULTATION]
         amounts_fen = [1_500_000] * 32 + [2_000_000]  # 33 grants: 32 × 15,000 + 20,000 = 500,000 yuan
-        for i, fen in enumerate(amounts_fen):
-            applicant = partners[i % len(partners)]
-            application = Application.objects.create(
-                community=community,
-                round=grant_round,
-                applicant=applicant,
+        # The partners' applications came in while the round was open, entered by the community on their behalf.
+        applications = [
+            services.application_submit(
+                actor=admin,
+                grant_round=grant_round,
+                applicant=partners[i % len(partners)],
                 title=f"{['红色领航', '银龄助餐', '平安楼道', '圆桌议事'][i % 4]}项目{i + 1}",
                 category=categories[i % 4],
                 summary="面向社区居民的治理项目。",
                 requested_fen=fen,
-                submitted_at=now - dt.timedelta(days=60),
+                now=now - dt.timedelta(days=60),
             )
-            Review.objects.bulk_create(
-                [
-                    Review(
-                        application=application,
-                        reviewer=r,
-                        score=rnd.randint(70, 95),
-                        created_at=now - dt.timedelta(days=40),
-                    )
-                    for r in reviewers
-                ]
-            )
+            for i, fen in enumerate(amounts_fen)
+        ]
+        # The round then stopped taking applications; each reviewer scored each one, and the staff decided.
+        services.round_start_review(actor=admin, grant_round=grant_round)
+        for i, (application, fen) in enumerate(zip(applications, amounts_fen, strict=True)):
+            for reviewer in reviewers:
+                services.review_score(
+                    actor=reviewer,
+                    application=application,
+                    score=rnd.randint(70, 95),
+                    now=now - dt.timedelta(days=40),
+                )
             services.application_decide(
                 actor=admin, application=application, approve=True, approved_fen=fen, now=now - dt.timedelta(days=30)
             )
@@ -93,9 +94,8 @@ def build(ctx: DemoContext) -> None:
                     amount_fen=fen - fen // 2,
                     idempotency_key=f"demo-{application.pk}-2",
                 )
-        # Every application of that round is decided: it has been reviewed and closed. Grants are still being
-        # paid. The next round is open for applications now, with none in yet.
-        services.round_start_review(actor=admin, grant_round=grant_round)
+        # Every application of that round is decided: it is closed. Grants are still being paid. The next round is
+        # open for applications now, with none in yet.
         services.round_close(actor=admin, grant_round=grant_round)
         services.round_create(
             actor=admin,

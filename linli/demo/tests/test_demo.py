@@ -50,6 +50,7 @@ def test_the_demo_street(capsys):
         check_the_demo_volunteers_and_sorts_waste_in_both_communities()
         check_every_meal_subsidy_went_through_the_ledger()
         check_the_partnership_projects_went_through_their_services()
+        check_every_grant_application_and_review_went_through_the_fund_services()
         check_every_point_spent_at_jiefanghui_was_earned_through_a_record()
         check_facilities_stand_on_their_communitys_buildings()
         check_buildings_are_real_osm_buildings_inside_their_community()
@@ -375,3 +376,28 @@ def check_the_demo_volunteers_and_sorts_waste_in_both_communities():
     assert confirmed and AuditEntry.objects.filter(action="service_record.confirm").count() == confirmed
     assert AuditEntry.objects.filter(action="waste.check").count() == SortingCheck.objects.count()
     assert set(SortingCheck.objects.values_list("community__code", flat=True).distinct()) == {"shibei", "limin"}
+
+
+def check_every_grant_application_and_review_went_through_the_fund_services():
+    """The round's applications were submitted while it was open, scored by each reviewer during the review and
+    decided: one audit row each, by whoever did it; the next round is open with none in."""
+    from linli.audit.models import AuditEntry
+    from linli.fund.models import Application, GrantRound, Review
+
+    shibei = Community.objects.get(code="shibei")
+    closed, next_round = GrantRound.objects.filter(community=shibei).order_by("pk")
+    assert (closed.status, next_round.status) == (GrantRound.Status.CLOSED, GrantRound.Status.OPEN)
+    assert not next_round.applications.exists()
+    applications = Application.objects.filter(round=closed)
+    assert applications.count() == 33
+    applied = set(AuditEntry.objects.filter(action="fund.apply").values_list("object_id", "actor_id"))
+    assert applied == {(str(a.pk), a.submitted_by_id) for a in applications}
+    reviews = Review.objects.filter(application__round=closed)
+    assert reviews.count() == 33 * closed.reviewers.count()
+    reviewed = set(AuditEntry.objects.filter(action="fund.review").values_list("object_id", "actor_id"))
+    assert reviewed == {(str(r.pk), r.reviewer_id) for r in reviews}
+    decided = AuditEntry.objects.filter(action="fund.decide", object_id__in=[str(a.pk) for a in applications])
+    assert decided.count() == 33
+    for application in applications:
+        assert closed.opens_on <= timezone.localdate(application.submitted_at) <= closed.closes_on
+        assert all(application.submitted_at < r.created_at < application.decided_at for r in application.reviews.all())
