@@ -51,11 +51,11 @@ VOUCHERS = ["理发券", "洗衣券", "家电清洗券", "修鞋券", "上门保
 # prices in points (10 fen each); a product with a yuan part asks few points besides
 PRICES = {Product.Kind.GOODS: (20, 30, 50, 50, 80, 100, 150), Product.Kind.VOUCHER: (50, 100, 150, 200, 300)}
 WITH_YUAN = (5, 10, 20)
-BASKET = 2  # the most products a resident orders at one visit, one order each
+BASKET = 3  # the most products a resident orders at one visit, one order each
 # the most of one product a resident buys at a time
 MOST: dict[str, int] = {Product.Kind.GOODS: 5, Product.Kind.VOUCHER: 2}
-POINTS_PER_TRIP = 300  # about what a resident spends at one visit: the number of visits follows what they earned
-LAST_VISIT_DAYS = 21  # the last visit falls in these last days, spending what was earned since the one before
+POINTS_PER_TRIP = 100  # about what a resident spends at one visit: the number of visits follows what they earned
+MOST_VISITS = 36  # in the year
 OTHER_COMMUNITY = 0.08  # of the visits, the share to a 共富 point open to every community
 REDEEMED, CANCELLED = 0.9, 0.05  # of the orders; the rest are paid and not collected yet
 
@@ -211,9 +211,11 @@ def build(ctx: DemoContext) -> None:
         at_home[p.community_id].append(p)
     open_to_all = [p for p in on_sale if p.merchant.open_to_all_communities]
 
-    # Each resident's visits, as many as what they earned suggests, spread over the days after their first points
-    # and the last in the last three weeks: at each they spend part of what they hold that day (at the last, all of
-    # it) on up to two products, as many of each as that buys within reason, one order each. What follows each
+    # Each resident's visits, as many as what they earned suggests, spread evenly over the days after their first
+    # points (one in each equal stretch of them, so that no month gets more than its share): at each they spend most
+    # of what they hold that day on up to three products, as many of each as that buys within reason, one order
+    # each. Spending so follows earning month by month, and what is left at the end is what was earned since the
+    # last visit and a little change. What follows each
     # order is drawn with it: the shop redeems the code within three days, or the resident cancels it within two
     # hours (the points come back, to spend at a later visit), or it waits to be collected.
     shoppers = _shoppers(ctx)
@@ -225,16 +227,16 @@ def build(ctx: DemoContext) -> None:
         first = max(s.credits[0][0].date() + dt.timedelta(days=1), start.date())
         if first > last_day:
             continue
-        days = [rnd.randint(0, (last_day - first).days) for _ in range(min(12, round(earned / POINTS_PER_TRIP)))]
-        days.append(max(0, (last_day - first).days - rnd.randrange(LAST_VISIT_DAYS)))
+        span = (last_day - first).days
+        n = max(1, min(MOST_VISITS, round(earned / POINTS_PER_TRIP)))
+        days = [min(span, int(span * (i + rnd.random()) / n)) for i in range(n)]
         visits = sorted(
             timezone.make_aware(dt.datetime.combine(first + dt.timedelta(days=d), dt.time(8)))
             + dt.timedelta(minutes=rnd.randint(0, 600))
             for d in days
         )
-        for k, when in enumerate(visits):
-            held = s.held_at(when)
-            budget = held if k == len(visits) - 1 else round(held * rnd.uniform(0.6, 1.0))
+        for when in visits:
+            budget = round(s.held_at(when) * rnd.uniform(0.8, 1.0))
             pool = open_to_all if rnd.random() < OTHER_COMMUNITY else at_home[s.resident.community_id]
             for _ in range(BASKET):
                 affordable = [p for p in pool if p.price_points <= budget]

@@ -221,6 +221,15 @@ def check_every_point_spent_at_jiefanghui_was_earned_through_a_record():
     ):
         assert AuditEntry.objects.filter(action=action).count() == model.objects.count(), action
     assert AuditEntry.objects.filter(action="order.redeem").count() == Order.objects.filter(status="redeemed").count()
+    # spending follows earning month by month: no month of the cockpit shows a sudden spree
+    by_month: dict[str, int] = {}
+    for created_at, points in Order.objects.exclude(status=Order.Status.REFUNDED).values_list("created_at", "points"):
+        month = f"{timezone.localtime(created_at):%Y-%m}"
+        by_month[month] = by_month.get(month, 0) + points
+    this_month = f"{timezone.localdate():%Y-%m}"
+    months = {m: v for m, v in by_month.items() if m not in (this_month, min(by_month))}  # the whole months
+    middle = sorted(months.values())[len(months) // 2]
+    assert len(months) >= 10 and all(v <= 2 * middle for v in months.values()), months
 
 
 def check_facilities_stand_on_their_communitys_buildings():
