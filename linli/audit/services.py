@@ -161,9 +161,9 @@ def save_audited(
 
 
 def create_audited(*, actor: Any, action: str, model: type[ModelT], **fields: Any) -> ModelT:
-    """Create one `model` row from `fields` and audit it (nothing before, the new row after). Opens a transaction,
-    or joins the caller's without a savepoint: a failure rolls back the caller's whole change."""
-    with transaction.atomic(savepoint=False):
+    """Create one `model` row from `fields` and audit it (nothing before, the new row after), both or neither. Inside
+    the caller's transaction it takes a savepoint: a caller that catches the error keeps its change, and no half-row."""
+    with transaction.atomic():
         instance = model._default_manager.create(**fields)
         audit_record(actor=actor, action=action, instance=instance, after=snapshot(instance))
     return instance

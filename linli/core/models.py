@@ -24,3 +24,17 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key_hash[:8]}… {self.count}"
+
+
+class Progress(models.Model):
+    """How far a job done in the background has come: `progress_done` of `progress_total` steps."""
+
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0

@@ -15,7 +15,30 @@ from linli.people.ages import AgeTier
 from .text import render_body
 
 
-class Notice(models.Model):
+class Targeted(models.Model):
+    """Whom a notice or a survey reaches, besides its communities: within a kind any may match; kinds combine."""
+
+    target_neighbourhoods = models.ManyToManyField(
+        "places.Neighbourhood", blank=True, related_name="+", verbose_name=_("neighbourhoods")
+    )
+    target_buildings = models.ManyToManyField(
+        "places.Building", blank=True, related_name="+", verbose_name=_("buildings")
+    )
+    target_grids = models.ManyToManyField("places.Grid", blank=True, related_name="+", verbose_name=_("grids"))
+    target_age_tiers = models.JSONField(_("age tiers"), default=list, blank=True)
+    target_tags = models.ManyToManyField(
+        "people.SensitiveTag", blank=True, related_name="+", verbose_name=_("sensitive tags")
+    )
+
+    class Meta:
+        abstract = True
+
+    def age_tier_labels(self) -> list[str]:
+        labels = dict(AgeTier.choices)
+        return [str(labels.get(t, t)) for t in self.target_age_tiers]
+
+
+class Notice(Targeted):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SCHEDULED = "scheduled", _("scheduled")
@@ -43,20 +66,9 @@ class Notice(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    # Targets. Within a kind any may match; kinds combine (a building's 独居老人 = building AND tag).
+    # Targets: the communities here, the rest in `Targeted` (a building's 独居老人 = building AND tag).
     target_communities = models.ManyToManyField(
         "places.Community", blank=True, related_name="+", verbose_name=_("communities")
-    )
-    target_neighbourhoods = models.ManyToManyField(
-        "places.Neighbourhood", blank=True, related_name="+", verbose_name=_("neighbourhoods")
-    )
-    target_buildings = models.ManyToManyField(
-        "places.Building", blank=True, related_name="+", verbose_name=_("buildings")
-    )
-    target_grids = models.ManyToManyField("places.Grid", blank=True, related_name="+", verbose_name=_("grids"))
-    target_age_tiers = models.JSONField(_("age tiers"), default=list, blank=True)
-    target_tags = models.ManyToManyField(
-        "people.SensitiveTag", blank=True, related_name="+", verbose_name=_("sensitive tags")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
@@ -95,10 +107,6 @@ class Notice(models.Model):
 
     def body_html(self) -> str:
         return render_body(self.body)
-
-    def age_tier_labels(self) -> list[str]:
-        labels = dict(AgeTier.choices)
-        return [str(labels.get(t, t)) for t in self.target_age_tiers]
 
 
 def attachment_path(instance: "NoticeAttachment", filename: str) -> str:

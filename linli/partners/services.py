@@ -340,16 +340,15 @@ def pairing_create(*, actor: Actor, partner: Partner, areas: str, since: dt.date
     if Pairing.objects.filter(partner=partner, until__isnull=True).exists():
         raise DomainError(_("This enterprise is already paired with the community."), code="duplicate")
     try:
-        with transaction.atomic():
-            pairing = create_audited(
-                actor=actor,
-                action="partner.pair",
-                model=Pairing,
-                community=partner.community,
-                partner=partner,
-                areas=areas,
-                since=since,
-            )
+        pairing = create_audited(
+            actor=actor,
+            action="partner.pair",
+            model=Pairing,
+            community=partner.community,
+            partner=partner,
+            areas=areas,
+            since=since,
+        )
     except IntegrityError:
         raise DomainError(_("This enterprise is already paired with the community."), code="duplicate") from None
     return pairing

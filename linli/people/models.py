@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.accounts.validators import mobile_validator
+from linli.core.models import Progress
 
 from .ages import AgeTier, age_by_year, age_on, tier_of
 
@@ -310,7 +311,7 @@ class FamilyLink(models.Model):
         return self.status in self.OPEN
 
 
-class RegisterImport(models.Model):
+class RegisterImport(Progress):
     """One upload of the resident register: its preview (dry run), then the import run in the background.
 
     The uploaded file is kept (default storage) only until the import has run: it holds full ID numbers."""
@@ -340,8 +341,6 @@ class RegisterImport(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     counts = models.JSONField(_("counts"), default=dict)
     rows = models.JSONField(_("rows"), default=list, help_text=_("What each row would do (or did), and why."))
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -356,15 +355,11 @@ class RegisterImport(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
     @property
-    def percent(self) -> int:
-        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
-
-    @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
-class RegisterExport(models.Model):
+class RegisterExport(Progress):
     """One export of a community's register, written in the background to the media storage.
 
     The workbook may carry full ID numbers: only the community's staff who may import download it (those who may
@@ -395,8 +390,6 @@ class RegisterExport(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     stored_as = models.CharField(max_length=300, blank=True, editable=False)
     residents = models.PositiveIntegerField(_("residents"), default=0)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -411,9 +404,7 @@ class RegisterExport(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+        return 100 if self.status == self.Status.DONE else super().percent
 
     @property
     def in_progress(self) -> bool:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from linli.core.models import Progress
 from linli.places.models import lat_validators, lng_validators
 
 
@@ -50,7 +51,7 @@ class CandidateSite(models.Model):
         return self.name
 
 
-class PlanRun(models.Model):
+class PlanRun(Progress):
     """One health check of a community or a whole street, run in the background."""
 
     class Status(models.TextChoices):
@@ -84,8 +85,6 @@ class PlanRun(models.Model):
         verbose_name=_("requested by"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
     progress_message = models.CharField(max_length=120, blank=True)
     siting_category = models.CharField(_("site selection for"), max_length=40, blank=True)
     siting_k = models.PositiveSmallIntegerField(_("new sites"), default=0, validators=[MinValueValidator(0)])
@@ -136,10 +135,6 @@ class PlanRun(models.Model):
         result = self.result if isinstance(self.result, dict) else {}
         details = result.get("warning_details")
         return [translate(d) for d in details] if details else list(result.get("warnings", []))
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 
 
 class HubStatus(models.TextChoices):

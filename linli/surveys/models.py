@@ -13,10 +13,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.people.ages import AgeTier
+from linli.notices.models import Targeted
 
 
-class Survey(models.Model):
+class Survey(Targeted):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         OPEN = "open", _("open")
@@ -39,17 +39,6 @@ class Survey(models.Model):
     closes_at = models.DateTimeField(_("open until"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    target_neighbourhoods = models.ManyToManyField(
-        "places.Neighbourhood", blank=True, related_name="+", verbose_name=_("neighbourhoods")
-    )
-    target_buildings = models.ManyToManyField(
-        "places.Building", blank=True, related_name="+", verbose_name=_("buildings")
-    )
-    target_grids = models.ManyToManyField("places.Grid", blank=True, related_name="+", verbose_name=_("grids"))
-    target_age_tiers = models.JSONField(_("age tiers"), default=list, blank=True)
-    target_tags = models.ManyToManyField(
-        "people.SensitiveTag", blank=True, related_name="+", verbose_name=_("sensitive tags")
-    )
     matter = models.ForeignKey(
         "consultation.Matter",
         null=True,
@@ -80,10 +69,6 @@ class Survey(models.Model):
 
     def can_edit(self) -> bool:
         return self.status == self.Status.DRAFT
-
-    def age_tier_labels(self) -> list[str]:
-        labels = dict(AgeTier.choices)
-        return [str(labels.get(t, t)) for t in self.target_age_tiers]
 
 
 class Question(models.Model):

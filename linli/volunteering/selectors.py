@@ -1,6 +1,7 @@
 """Reads for volunteering: scoped to the community and the acting user."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,14 +122,18 @@ def activity_to_sign_up_for(*, user: Actor, pk: int) -> Activity:
     return activity
 
 
-def signup_candidates(*, user: Actor, activity: Activity, search: str) -> list[Resident]:
-    """Residents of the activity's community who could be signed up for it, not on its list yet: those whose name
-    has `search` in it or whose mobile ends in it (four digits); with no search, the members of the activity's
-    team. At most `SIGNUP_CANDIDATES`, by name."""
+def _not_on_the_list(activity: Activity) -> QuerySet[Resident]:
+    on_the_list = SignUp.objects.filter(activity=activity, status__in=SignUp.ACTIVE).values("resident_id")
+    return Resident.objects.filter(current(), community=activity.community_id).exclude(pk__in=on_the_list)
+
+
+def signup_candidates(*, user: Actor, activity: Activity, search: str, chosen: Collection[int] = ()) -> list[Resident]:
+    """Residents of the activity's community who could be signed up for it, not on its list yet nor `chosen`
+    already: those whose name has `search` in it or whose mobile ends in it (four digits); with no search, the
+    members of the activity's team. At most `SIGNUP_CANDIDATES`, by name."""
     if not rules.can_sign_up_others(user, activity):
         raise NotFound(_("No such activity."))
-    on_the_list = SignUp.objects.filter(activity=activity, status__in=SignUp.ACTIVE).values("resident_id")
-    residents = Resident.objects.filter(current(), community=activity.community_id).exclude(pk__in=on_the_list)
+    residents = _not_on_the_list(activity).exclude(pk__in=chosen)
     search = search.strip()
     if search.isdigit() and len(search) == 4:
         residents = residents.filter(Q(mobile__endswith=search) | Q(name__icontains=search))
@@ -139,6 +144,18 @@ def signup_candidates(*, user: Actor, activity: Activity, search: str) -> list[R
     else:
         return []
     return list(residents.select_related("household__building").order_by("name", "pk")[:SIGNUP_CANDIDATES])
+
+
+def signup_chosen(*, user: Actor, activity: Activity, resident_ids: list[int]) -> list[Resident]:
+    """The residents the organiser ticked before searching again, in the order ticked: those of the activity's
+    community not on its list yet (the others are left out)."""
+    if not rules.can_sign_up_others(user, activity):
+        raise NotFound(_("No such activity."))
+    if not resident_ids:
+        return []
+    residents = _not_on_the_list(activity).filter(pk__in=resident_ids).select_related("household__building")
+    found = {r.pk: r for r in residents}
+    return [found[pk] for pk in dict.fromkeys(resident_ids) if pk in found]
 
 
 def residents_to_sign_up(*, user: Actor, activity: Activity, resident_ids: list[int]) -> list[Resident]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.buttons import button, press, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.file_responses import PDF, file_response
 from linli.core.parsing import parse_id
 from linli.core.retire import retire_and_restore
 from linli.ledger import selectors as ledger_selectors
@@ -256,13 +257,16 @@ def _signed_up_said(made: list[SignUp]) -> str:
 @login_required
 def signups(request: HttpRequest, pk: int) -> HttpResponse:
     """The organiser or the community's staff sign residents up (代报名: elders who asked by phone or at the desk):
-    find them by name or the last four digits of their mobile (or take the team's list), tick, sign up. The list
-    below says who has a place and who waits."""
+    find them by name or the last four digits of their mobile (or take the team's list), tick, sign up. Those
+    ticked stay chosen when the organiser searches again. The list below says who has a place and who waits."""
     activity = selectors.activity_to_sign_up_for(user=request.user, pk=pk)
     here = reverse("volunteering:signups", kwargs={"pk": activity.pk})
     if request.method == "POST":
         q = request.POST.get("q", "").strip()[:40]
         ids = [parse_id(v, field="resident") for v in request.POST.getlist("resident")]
+        back = f"{here}?{urlencode({'q': q, 'chosen': ids}, doseq=True)}" if q or ids else here
+        if "search" in request.POST:
+            return redirect(back)
         return press(
             request,
             lambda _data: services.signups_create(
@@ -271,16 +275,19 @@ def signups(request: HttpRequest, pk: int) -> HttpResponse:
                 residents=selectors.residents_to_sign_up(user=request.user, activity=activity, resident_ids=ids),
             ),
             done=_signed_up_said,
-            back=f"{here}?{urlencode({'q': q})}" if q else here,
+            back=back,
         )
     q = request.GET.get("q", "").strip()[:40]
-    candidates = selectors.signup_candidates(user=request.user, activity=activity, search=q)
+    chosen_ids = [parse_id(v, field="resident") for v in request.GET.getlist("chosen")]
+    chosen = selectors.signup_chosen(user=request.user, activity=activity, resident_ids=chosen_ids)
+    candidates = selectors.signup_candidates(user=request.user, activity=activity, search=q, chosen=chosen_ids)
     return render(
         request,
         "volunteering/signups.html",
         {
             "activity": activity,
             "q": q,
+            "chosen": chosen,
             "candidates": candidates,
             "only_the_first": selectors.SIGNUP_CANDIDATES if len(candidates) >= selectors.SIGNUP_CANDIDATES else None,
             "roster": selectors.roster(user=request.user, activity=activity),
@@ -314,9 +321,12 @@ def certificate(request: HttpRequest, year: int) -> HttpResponse:
         messages.error(request, str(exc.message))
         return redirect("volunteering:my_hours")
     verify = request.build_absolute_uri(reverse("volunteering:verify", args=[cert.serial]))
-    response = HttpResponse(certificate_pdf(cert, verify_url=verify), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="volunteer-{year}-{cert.serial}.pdf"'
-    return response
+    return file_response(
+        certificate_pdf(cert, verify_url=verify),
+        filename=f"volunteer-{year}-{cert.serial}.pdf",
+        content_type=PDF,
+        inline=True,
+    )
 
 
 def verify(request: HttpRequest, serial: str) -> HttpResponse:

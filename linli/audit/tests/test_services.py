@@ -4,7 +4,7 @@ for a created or changed row."""
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_records, create_audited, save_audited, snapshot
@@ -75,6 +75,28 @@ def test_a_created_row_goes_when_the_callers_change_fails(users: dict[str, Any],
         raise ValueError("the rest of the change failed")
     assert not Neighbourhood.objects.filter(community=community, name="西区").exists()
     assert not AuditEntry.objects.filter(action="neighbourhood.create").exists()
+
+
+def test_a_create_whose_audit_fails_leaves_no_row_and_the_callers_change_goes_on(
+    users: dict[str, Any], community: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(**_row: Any) -> None:
+        raise DatabaseError("the audit row could not be written")
+
+    with transaction.atomic():
+        kept = Neighbourhood.objects.create(community=community, name="北区")
+        with monkeypatch.context() as patched:
+            patched.setattr(AuditEntry.objects, "create", refuse)
+            with pytest.raises(DatabaseError):
+                create_audited(
+                    actor=users["community_admin"],
+                    action="neighbourhood.create",
+                    model=Neighbourhood,
+                    community=community,
+                    name="西区",
+                )
+        assert not Neighbourhood.objects.filter(community=community, name="西区").exists()
+    assert Neighbourhood.objects.filter(pk=kept.pk).exists()
 
 
 def test_a_saved_change_is_audited_from_before_to_the_row_as_saved(users: dict[str, Any], community: Any) -> None:

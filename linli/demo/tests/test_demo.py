@@ -399,14 +399,20 @@ def check_every_grant_application_and_review_went_through_the_fund_services():
     assert not next_round.applications.exists()
     applications = Application.objects.filter(round=closed)
     assert applications.count() == 33
-    applied = set(AuditEntry.objects.filter(action="fund.apply").values_list("object_id", "actor_id"))
-    assert applied == {(str(a.pk), a.submitted_by_id) for a in applications}
     reviews = Review.objects.filter(application__round=closed)
     assert reviews.count() == 33 * closed.reviewers.count()
-    reviewed = set(AuditEntry.objects.filter(action="fund.review").values_list("object_id", "actor_id"))
-    assert reviewed == {(str(r.pk), r.reviewer_id) for r in reviews}
-    decided = AuditEntry.objects.filter(action="fund.decide", object_id__in=[str(a.pk) for a in applications])
-    assert decided.count() == 33
+
+    def audited(action, rows):
+        """Who the audit says did `action` to each of `rows` (one pair a row written)."""
+        return sorted(
+            AuditEntry.objects.filter(
+                action=action, object_type=rows.model._meta.label_lower, object_id__in=[str(r.pk) for r in rows]
+            ).values_list("object_id", "actor_id")
+        )
+
+    assert audited("fund.apply", applications) == sorted((str(a.pk), a.submitted_by_id) for a in applications)
+    assert audited("fund.review", reviews) == sorted((str(r.pk), r.reviewer_id) for r in reviews)
+    assert len(audited("fund.decide", applications)) == 33
     for application in applications:
         assert closed.opens_on <= timezone.localdate(application.submitted_at) <= closed.closes_on
         assert all(application.submitted_at < r.created_at < application.decided_at for r in application.reviews.all())

@@ -66,17 +66,16 @@ def data_deletion_request(*, actor: Actor, reason: str = "") -> DataRequest:
     resident = _own_profile(actor)
     reason = _clean_reason(reason, required=False)
     try:
-        with transaction.atomic():
-            request = create_audited(
-                actor=actor,
-                action="data_request.create",
-                model=DataRequest,
-                community=resident.community,
-                resident=resident,
-                requested_by=account_of(actor),
-                kind=DataRequest.Kind.DELETE,
-                reason=reason,
-            )
+        request = create_audited(
+            actor=actor,
+            action="data_request.create",
+            model=DataRequest,
+            community=resident.community,
+            resident=resident,
+            requested_by=account_of(actor),
+            kind=DataRequest.Kind.DELETE,
+            reason=reason,
+        )
     except IntegrityError:
         raise Conflict(
             _("You have already asked for deletion; the community is looking at it."), code="already_requested"

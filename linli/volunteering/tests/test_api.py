@@ -56,6 +56,7 @@ def test_a_certificate_downloads_and_verifies(community, organiser, volunteer, a
     pdf = client_for(volunteer.user).get("/volunteer/my/certificate/2026.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     cert = volunteer.volunteer_certificates.get()
+    assert pdf["Content-Disposition"] == f'inline; filename="volunteer-2026-{cert.serial}.pdf"'
     check = client_for(None).get(f"/volunteer/verify/{cert.serial}/")
     assert check.status_code == 200 and "王**" in check.content.decode()
     assert client_for(None).get("/volunteer/verify/NOPE/").status_code == 404

@@ -76,6 +76,32 @@ def test_the_organiser_finds_elders_ticks_them_and_sees_who_has_a_place_and_who_
     assert waiting in page.post(here, {"resident": [late.pk]}, follow=True).content.decode()
 
 
+def test_those_ticked_stay_chosen_when_the_organiser_searches_again(organiser, small, elders, volunteer):
+    services.signup_create(actor=volunteer.user, activity=small, resident=volunteer)
+    page = client_for(organiser)
+    here = f"/volunteer/activities/{small.pk}/sign-up-others/"
+    zhang, chen = elders[0], elders[2]
+    assert 'data-testid="chosen"' not in page.get(here, {"q": "张"}).content.decode()
+
+    searched = page.post(here, {"q": "4321", "search": "1", "resident": [zhang.pk, volunteer.pk]}, follow=True)
+    assert searched.redirect_chain[-1][0] == f"{here}?q=4321&chosen={zhang.pk}&chosen={volunteer.pk}"
+    html = searched.content.decode()
+    chosen, candidates = html.split('data-testid="chosen"')[1].split('data-testid="candidates"')
+    assert "已选" in html and f'value="{zhang.pk}" id="r{zhang.pk}" checked' in chosen
+    assert f'value="{volunteer.pk}"' not in html  # on the list already: not chosen again
+    assert f'value="{chen.pk}"' in candidates and f'value="{zhang.pk}"' not in candidates
+    assert html.count(f'id="r{zhang.pk}"') == 1
+
+    page.post(here, {"q": "4321", "resident": [zhang.pk, chen.pk]}, follow=True)
+    statuses = dict(SignUp.objects.filter(activity=small).values_list("resident", "status"))
+    assert statuses == {volunteer.pk: "confirmed", zhang.pk: "confirmed", chen.pk: "waitlisted"}
+
+    unticked = page.post(here, {"q": "张", "search": "1"}, follow=True)
+    assert unticked.redirect_chain[-1][0] == f"{here}?q=%E5%BC%A0"
+    assert 'data-testid="chosen"' not in unticked.content.decode()
+    assert page.get(here, {"chosen": "abc"}).status_code == 404
+
+
 def test_without_a_search_the_page_lists_the_activitys_team(organiser, community, team, volunteer, elders):
     services.team_join(actor=volunteer.user, team=team, resident=volunteer)
     activity = soon_activity(organiser, community, team=team)
