@@ -111,7 +111,7 @@ def _raise(ctx: DemoContext, community: Any, admin: Any, partners: list[Partner]
         partner__isnull=False,
     ).order_by("delivered_on", "pk")
     for contribution in delivered.select_related("project__community", "partner"):
-        received = timezone.make_aware(dt.datetime.combine(contribution.delivered_on, dt.time(15, 0)))
+        received = timezone.make_aware(dt.datetime.combine(contribution.delivered_on or today, dt.time(15, 0)))
         raised += services.contribution_receive(actor=admin, contribution=contribution, now=received).amount_fen
     amounts = [1_000_000]  # yuan
     while raised + sum(amounts) * 100 < 3_000_000 * 100:
