@@ -132,7 +132,7 @@ def case_open(
             + [CaseParty(case=case, resident=r, side=CaseParty.Side.RESPONDENT) for r in respondents]
         )
         if mediator is not None:
-            CaseMediator.objects.create(case=case, mediator=mediator)
+            CaseMediator.objects.create(case=case, mediator=mediator, assigned_at=case.opened_at)
         _audit(actor, "case_open", case, kind=kind, parties=len(applicants) + len(respondents))
         admins = [ra.user for ra in community.role_assignments.filter(role="community_admin").select_related("user")]
         if mediator is None:
@@ -141,7 +141,9 @@ def case_open(
     return case
 
 
-def case_assign_mediator(*, actor: Actor, case: Case, mediator: Mediator) -> CaseMediator:
+def case_assign_mediator(
+    *, actor: Actor, case: Case, mediator: Mediator, now: dt.datetime | None = None
+) -> CaseMediator:
     if not rules.can_assign_mediator(actor, case.community):
         raise NotAllowed(_("Only the community admin may assign mediators."))
     if mediator.community_id != case.community_id or not mediator.active:
@@ -152,7 +154,7 @@ def case_assign_mediator(*, actor: Actor, case: Case, mediator: Mediator) -> Cas
             raise Conflict(_("This case is closed."))
         if CaseMediator.objects.filter(case=case, mediator=mediator).exists():
             raise Conflict(_("This mediator is already assigned."))
-        assigned = CaseMediator.objects.create(case=case, mediator=mediator)
+        assigned = CaseMediator.objects.create(case=case, mediator=mediator, assigned_at=_now(now))
         _audit(actor, "mediator_assign", case, mediator=mediator.user_id)
         _tell([mediator.user], case, gettext_lazy("You mediate case #%(n)s"))
     return assigned
@@ -185,7 +187,7 @@ def session_schedule(
             raise DomainError(_("A session must be in the future."), field="starts_at")
         if not place.strip():
             raise DomainError(_("Say where the session takes place."), field="place")
-        session = Session.objects.create(case=case, starts_at=starts_at, place=place.strip())
+        session = Session.objects.create(case=case, starts_at=starts_at, place=place.strip(), created_at=_now(now))
         if case.status == Case.Status.OPEN:
             case.status = Case.Status.MEDIATING
             case.save(update_fields=["status"])

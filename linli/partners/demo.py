@@ -44,6 +44,7 @@ TITLES = [
     "反诈宣传",
 ]
 KINDS = list(PartnerKind.values)
+RUNS_FOR_DAYS = 90
 SCENARIOS = list(Scenario.values)
 
 
@@ -104,7 +105,8 @@ def _run_project(
     beneficiaries: int,
 ) -> None:
     """One project from its start: the lead's money pledged and then received (or still to come, now and then
-    withdrawn), the community's space, the lead's volunteers; a done project kept all its pledges and is closed."""
+    withdrawn), the community's space, the lead's volunteers; a done project kept all its pledges and is closed
+    with the people it served, a running one has recorded those served so far."""
     rnd = ctx.random
     done = status == "done"
     money = "delivered" if done or rnd.random() < 0.6 else rnd.choice(["pledged", "pledged", "withdrawn"])
@@ -150,5 +152,8 @@ def _run_project(
             project=project,
             outcomes="服务居民，反响良好。",
             beneficiaries=beneficiaries,
-            ends_on=min(starts_on + dt.timedelta(days=90), ctx.today),
+            ends_on=min(starts_on + dt.timedelta(days=RUNS_FOR_DAYS), ctx.today),
         )
+    else:  # the people served so far, of those it will serve over its ninety days
+        days = min((ctx.today - starts_on).days, RUNS_FOR_DAYS)
+        services.project_update(actor=admin, project=project, beneficiaries=beneficiaries * days // RUNS_FOR_DAYS)

@@ -147,6 +147,7 @@ class ProjectForm(forms.Form):
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on (planned)"), widget=DATE, required=False)
+    beneficiaries = forms.IntegerField(label=_("People served"), min_value=0)
 
     def __init__(self, *args: Any, partners: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,6 +155,8 @@ class ProjectForm(forms.Form):
         self.fields["co_partners"].queryset = partners  # type: ignore[attr-defined]
         if editing:
             del self.fields["lead"]
+        else:
+            del self.fields["beneficiaries"]  # counted once the project runs
 
 
 class _AmountForm(forms.Form):

@@ -146,6 +146,7 @@ class ProjectPatch(Schema):
     status: str | None = Field(None, max_length=8, description="planned or running; closing has its own endpoint")
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
+    beneficiaries: int | None = Field(None, ge=0, le=2_147_483_647, description="people served so far")
 
 
 class CloseIn(Schema):

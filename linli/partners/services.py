@@ -437,11 +437,12 @@ def project_create(
     return project
 
 
-PROJECT_FIELDS = {"title", "scenario", "starts_on", "ends_on", "co_partners", "status"}
+PROJECT_FIELDS = {"title", "scenario", "starts_on", "ends_on", "co_partners", "status", "beneficiaries"}
 
 
 def project_update(*, actor: Actor, project: Project, **changes: Any) -> Project:
-    """Change an open project: title, scenario, dates, the other partners, planned → running (or back)."""
+    """Change an open project: title, scenario, dates, the other partners, planned → running (or back), and the
+    people it has served so far (a closed project's count is given when it closes)."""
     community = project.community
     if not rules.can_manage_partners(actor, community):
         raise NotAllowed(_("You may not change partnership projects."))
@@ -461,6 +462,8 @@ def project_update(*, actor: Actor, project: Project, **changes: Any) -> Project
         values["status"] = changes["status"]
     if "starts_on" in changes:
         values["starts_on"] = _date(changes["starts_on"], "starts_on")
+    if "beneficiaries" in changes:
+        values["beneficiaries"] = _whole(changes["beneficiaries"], "beneficiaries")
     if "ends_on" in changes:
         values["ends_on"] = None if changes["ends_on"] is None else _date(changes["ends_on"], "ends_on")
     _dates(values.get("starts_on", project.starts_on), values.get("ends_on", project.ends_on))

@@ -295,6 +295,7 @@ def project_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "status": project.status,
         "starts_on": project.starts_on,
         "ends_on": project.ends_on,
+        "beneficiaries": project.beneficiaries,
     }
     form = ProjectForm(request.POST or None, partners=partners, editing=True, initial=initial)
     saved = submit(

@@ -57,6 +57,7 @@ def test_the_demo_street(capsys):
         check_it_prints_a_login_for_every_role_and_each_works(printed)
         check_the_school_terms_follow_the_build_day()
         check_a_second_run_refuses_and_the_same_seed_gives_the_same_street()
+        check_every_mediation_case_went_through_the_mediation_services()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -150,6 +151,37 @@ def check_the_partnership_projects_went_through_their_services():
     assert ids(money.filter(status="withdrawn")) == audited("partner.contribution_withdraw", Contribution)
     assert set(Project.objects.values_list("status", flat=True)) == {"running", "done"}
     assert set(Contribution.objects.values_list("status", flat=True)) == {"pledged", "delivered", "withdrawn"}
+    # a running project shows the people it has served so far, recorded by the project's update
+    running = Project.objects.filter(status="running")
+    assert not running.filter(beneficiaries=0).exists()
+    assert ids(running) <= audited("partner.project_update", Project)
+    check_the_partners_money_arrived_in_the_fund_through_its_service()
+
+
+def check_the_partners_money_arrived_in_the_fund_through_its_service():
+    """Each partner's money delivered to a 市北 project was received into the fund by the fund's service, once, on
+    the day it was delivered: a deposit into the fund's ledger account with its receipt. The fund's raised total,
+    read from the ledger, counts these and the donations."""
+    from django.db.models import Sum
+
+    from linli.audit.models import AuditEntry
+    from linli.fund.models import Donation
+    from linli.fund.selectors import fund_summary
+    from linli.partners.models import Contribution
+
+    shibei = Community.objects.get(code="shibei")
+    delivered = Contribution.objects.filter(project__community=shibei, kind="money", status="delivered")
+    received = Donation.objects.filter(contribution__isnull=False)
+    assert delivered.exists()
+    assert set(received.values_list("contribution_id", flat=True)) == set(delivered.values_list("pk", flat=True))
+    receipts = set(AuditEntry.objects.filter(action="fund.contribution_receive").values_list("object_id", flat=True))
+    assert receipts == {str(pk) for pk in received.values_list("pk", flat=True)}
+    for donation in received.select_related("contribution", "transaction"):
+        assert donation.amount_fen == donation.contribution.value_fen
+        assert donation.received_on == donation.contribution.delivered_on
+        assert timezone.localdate(donation.transaction.occurred_at) == donation.received_on
+    donated = Donation.objects.filter(community=shibei).aggregate(s=Sum("amount_fen"))["s"]
+    assert fund_summary(community=shibei).raised_fen >= donated >= 3_000_000 * 100  # with the ledger's other deposits
 
 
 def check_every_meal_subsidy_went_through_the_ledger():
@@ -416,3 +448,46 @@ def check_every_grant_application_and_review_went_through_the_fund_services():
     for application in applications:
         assert closed.opens_on <= timezone.localdate(application.submitted_at) <= closed.closes_on
         assert all(application.submitted_at < r.created_at < application.decided_at for r in application.reviews.all())
+
+
+def check_every_mediation_case_went_through_the_mediation_services():
+    """Every mediator, case and step of a case the demo shows was recorded by the mediation services: one audit row
+    per step, by the admin or the mediator who took it, naming the case number and never its private content; each
+    step dated when it happened, in its order."""
+    from collections import Counter
+
+    from linli.audit.models import AuditEntry
+    from linli.mediation.models import Case, CaseMediator, Mediator
+
+    assert set(AuditEntry.objects.filter(action="mediation.mediator_add").values_list("object_id", flat=True)) == {
+        str(pk) for pk in Mediator.objects.values_list("pk", flat=True)
+    }
+    cases = Case.objects.prefetch_related("parties", "mediators", "sessions", "notes", "follow_ups")
+    assert {c.community.code for c in cases.select_related("community")} == {"shibei", "limin"}
+    rows = AuditEntry.objects.filter(object_type="mediation.case")
+    steps = Counter(rows.values_list("object_id", "action"))
+    actors = set(rows.values_list("object_id", "action", "actor_id"))
+    assert all(
+        "summary" not in (after or {}) and "title" not in (after or {})
+        for after in rows.values_list("after", flat=True)
+    )
+    for case in cases:
+        n = str(case.pk)
+        agreed = hasattr(case, "agreement")
+        assert steps[n, "mediation.case_open"] == 1 and (n, "mediation.case_open", case.opened_by_id) in actors
+        assert steps[n, "mediation.mediator_assign"] == case.mediators.count() - 1
+        assert steps[n, "mediation.party_add"] == case.parties.count() - 1 == 1
+        assert steps[n, "mediation.session_schedule"] == case.sessions.count() == 1
+        assert steps[n, "mediation.note_add"] == case.notes.count() == 1
+        assert steps[n, "mediation.agreement_record"] == int(agreed)
+        assert steps[n, "mediation.follow_up"] == case.follow_ups.count() == int(agreed)
+        assert steps[n, "mediation.case_close"] == int(case.status == Case.Status.CLOSED)
+        handlers = {m.mediator.user_id for m in CaseMediator.objects.filter(case=case).select_related("mediator")}
+        done = [a for (o, action, a) in actors if o == n and action != "mediation.mediator_assign"]
+        assert set(done) <= handlers, case.pk
+        assert all(m.assigned_at == case.opened_at for m in case.mediators.all())
+        assert case.opened_at < case.sessions.get().starts_at <= case.notes.get().created_at <= timezone.now()
+        if agreed:
+            assert case.agreement.agreed_at < case.follow_ups.get().created_at <= case.closed_at
+        if case.closed_at:
+            assert case.opened_at < case.closed_at <= timezone.now()

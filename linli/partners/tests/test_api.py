@@ -180,8 +180,8 @@ def test_project_lifecycle(community: Any, admin: Any, bank: Any, charity: Any) 
     }
     url = f"{base(community)}/partner-projects/{project['id']}"
 
-    r = patch(c, url, {"status": "running"})
-    assert r.status_code == 200 and r.json()["status"] == "running"
+    r = patch(c, url, {"status": "running", "beneficiaries": 35})
+    assert r.status_code == 200 and r.json()["status"] == "running" and r.json()["beneficiaries"] == 35
     r = post(c, url + "/contributions", {"kind": "space", "description": "活动室", "quantity": 80})
     assert r.status_code == 201 and r.json()["partner"] is None
     assert len(c.get(url + "/contributions").json()) == 3

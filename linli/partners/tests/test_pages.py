@@ -328,11 +328,14 @@ def test_edit_a_project_through_the_page(community: Any, admin: Any, project: An
         "co_partners": [charity.pk, shop.pk],
         "starts_on": "2026-03-02",
         "ends_on": "2026-12-31",
+        "beneficiaries": "45",
     }
     r = client_for(admin, "en").post(f"/partners/{community.code}/projects/{project.pk}/edit/", data)
     assert r.status_code == 302
     project.refresh_from_db()
-    assert project.title == "银龄助餐（二期）" and project.status == "running"
+    assert project.title == "银龄助餐（二期）" and project.status == "running" and project.beneficiaries == 45
+    page = client_for(admin, "zh-hans").get(f"/partners/{community.code}/projects/{project.pk}/")
+    assert '服务人数</dt><dd data-testid="beneficiaries">45</dd>' in page.content.decode()
     assert set(project.co_partners.all()) == {charity, shop} and project.ends_on == dt.date(2026, 12, 31)
 
 

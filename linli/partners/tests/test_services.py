@@ -415,3 +415,18 @@ def test_update_a_project(project: Any, admin: Any, bank: Any, charity: Any) -> 
         services.project_update(actor=admin, project=project, starts_on=TODAY + dt.timedelta(days=61))
     assert state() == before
     assert Contribution.objects.filter(project=project).count() == 3
+
+
+def test_a_running_project_records_the_people_served_so_far(project: Any, admin: Any) -> None:
+    services.project_update(actor=admin, project=project, status="running", beneficiaries=40)
+    project.refresh_from_db()
+    assert project.beneficiaries == 40
+    row = AuditEntry.objects.filter(action="partner.project_update", object_id=str(project.pk)).latest("pk")
+    assert (row.before["beneficiaries"], row.after["beneficiaries"]) == (0, 40)
+    for wrong in (-1, "many", True):
+        with pytest.raises(DomainError) as refused:
+            services.project_update(actor=admin, project=project, beneficiaries=wrong)
+        assert refused.value.field == "beneficiaries"
+    services.project_close(actor=admin, project=project, outcomes="服务居民。", beneficiaries=65, ends_on=TODAY)
+    project.refresh_from_db()
+    assert project.beneficiaries == 65
