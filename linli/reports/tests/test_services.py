@@ -11,6 +11,7 @@ from PIL import Image
 from linli.accounts.models import Role
 from linli.audit.models import AuditEntry
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.ledger.models import Transaction
 from linli.notifications.models import Notification
 from linli.notifications.sms import LocmemSMSBackend
 from linli.places.models import Building, Grid
@@ -340,6 +341,32 @@ def test_a_confirmed_report_earns_its_reporter_points_once(
     account.refresh_from_db()
     assert account.balance == 5
     call_command("ledger_check")
+    earned = Transaction.objects.get(rule_code="report_confirmed")
+    assert (earned.occurred_at, earned.memo) == (T0, f"#{report.pk}")
+
+
+def test_a_past_recorded_quietly_tells_nobody_and_keeps_its_trail(
+    community: Any,
+    category: Any,
+    steward: Any,
+    fixer: Any,
+    resident_user: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    LocmemSMSBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), services.reports_past_told_nobody():
+        report = submit(community, category, resident_user)
+        report = services.report_accept(actor=steward, report=report, now=T0 + dt.timedelta(hours=1))
+        assert services.reports_escalate_overdue(now=T0 + dt.timedelta(days=3)) == 1
+        report = services.report_resolve(actor=fixer, report=report, note="已更换", now=T0 + dt.timedelta(days=4))
+        report = services.report_rate(actor=resident_user, report=report, rating=5, now=T0 + dt.timedelta(days=5))
+    assert report.status == S.CLOSED
+    assert not Notification.objects.exists() and not LocmemSMSBackend.outbox
+    kinds = list(report.events.order_by("created_at", "pk").values_list("kind", flat=True))
+    assert kinds == ["submitted", "accepted", "escalated", "resolved", "rated", "closed"]
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(community, category, resident_user)
+    assert [m.mobile for m in LocmemSMSBackend.outbox] == [steward.mobile]  # the present is told as always
 
 
 def _stored(folder: str) -> set[str]:
