@@ -57,6 +57,7 @@ def test_the_demo_street(capsys):
         check_it_prints_a_login_for_every_role_and_each_works(printed)
         check_the_school_terms_follow_the_build_day()
         check_a_second_run_refuses_and_the_same_seed_gives_the_same_street()
+        check_every_report_went_through_the_report_services()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -410,3 +411,50 @@ def check_every_grant_application_and_review_went_through_the_fund_services():
     for application in applications:
         assert closed.opens_on <= timezone.localdate(application.submitted_at) <= closed.closes_on
         assert all(application.submitted_at < r.created_at < application.decided_at for r in application.reviews.all())
+
+
+def check_every_report_went_through_the_report_services():
+    """The recent weeks of reports were played through the report services, back-dated: each has its submission's
+    audit row, and each acceptance and escalation its row, by whoever did it. Every report, older ones too, has its
+    event trail from its submission, and every report_confirmed earning names an accepted report of its registered
+    reporter, dated when it was accepted."""
+    from linli.audit.models import AuditEntry
+    from linli.ledger.models import Transaction
+    from linli.reports.demo import PLAYED_DAYS
+    from linli.reports.models import Report, ReportEvent
+
+    def audited(action: str) -> set[tuple[str, int | None]]:
+        return set(AuditEntry.objects.filter(action=action).values_list("object_id", "actor_id"))
+
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    reports = Report.objects.all()
+    assert 3000 <= reports.count() <= 4500
+    assert not reports.filter(created_at__gte=today).exists()
+    played = reports.filter(created_at__gte=today - dt.timedelta(days=PLAYED_DAYS))
+    assert audited("report.submit") == {(str(pk), reporter) for pk, reporter in played.values_list("pk", "reporter")}
+    accepted = ReportEvent.objects.filter(kind="accepted")
+    assert {(str(r), a) for r, a in accepted.filter(report__in=played).values_list("report", "actor")} == audited(
+        "report.accepted"
+    )
+    assert ReportEvent.objects.filter(kind="escalated", report__in=played).count() == (
+        AuditEntry.objects.filter(action="report.escalate").count()
+    )
+    submitted = ReportEvent.objects.filter(kind="submitted")
+    assert set(submitted.values_list("report", "created_at")) == set(reports.values_list("pk", "created_at"))
+    assert set(accepted.values_list("report", "created_at")) == set(
+        reports.exclude(accepted_at=None).values_list("pk", "accepted_at")
+    )
+    assert None not in set(accepted.values_list("actor", flat=True))
+    assert set(reports.filter(overdue=True, level__gt=1).values_list("pk", flat=True)) == set(
+        ReportEvent.objects.filter(kind="escalated").values_list("report", flat=True)
+    )
+    assert played.filter(status="closed", rating__isnull=False).exclude(reporter=None).exists()
+    assert not reports.filter(rating__isnull=False, reporter=None).exists()  # a guest cannot rate
+    earnings = Transaction.objects.filter(rule_code="report_confirmed")
+    assert earnings.count() > 100
+    named = {int(memo.removeprefix("#")) for memo in earnings.values_list("memo", flat=True)}
+    by_report = reports.in_bulk(named)
+    assert len(by_report) == len(named) == earnings.count()
+    for memo, occurred_at in earnings.values_list("memo", "occurred_at"):
+        report = by_report[int(memo.removeprefix("#"))]
+        assert report.reporter_id is not None and report.accepted_at == occurred_at
