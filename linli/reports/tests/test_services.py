@@ -16,7 +16,7 @@ from linli.notifications.models import Notification
 from linli.notifications.sms import LocmemSMSBackend
 from linli.places.models import Building, Grid
 from linli.reports import rules, services
-from linli.reports.models import Level, Report, ReportEvent, ReportPhoto
+from linli.reports.models import Category, Level, Report, ReportEvent, ReportPhoto
 from linli.reports.photos import photo_clean
 
 from .conftest import CENTRE, jpeg_with_gps
@@ -275,6 +275,20 @@ def test_resolved_reports_close_by_themselves_after_the_reopen_period(
     assert services.reports_close_resolved(now=T0 + dt.timedelta(days=7, minutes=1)) == 1
     report.refresh_from_db()
     assert report.status == S.CLOSED
+
+
+def test_each_category_closes_after_its_own_reopen_period(
+    community: Any, category: Any, steward: Any, fixer: Any, resident_user: Any
+) -> None:
+    quick = Category.objects.create(community=community, code="quick", name="快速", reopen_within_days=2)
+    reports = [submit(community, c, resident_user) for c in (category, quick)]
+    for report in reports:
+        report = services.report_accept(actor=steward, report=report, now=T0)
+        services.report_resolve(actor=report.assignee, report=report, note="ok", now=T0)
+    assert services.reports_close_resolved(now=T0 + dt.timedelta(days=3)) == 1
+    assert services.reports_close_resolved(now=T0 + dt.timedelta(days=8)) == 1
+    closed = Report.objects.filter(status=S.CLOSED).order_by("updated_at").values_list("category", flat=True)
+    assert list(closed) == [quick.pk, category.pk]
 
 
 def test_a_duplicate_makes_its_reporter_a_supporter_of_the_original(
