@@ -414,11 +414,14 @@ def check_every_grant_application_and_review_went_through_the_fund_services():
 
 
 def check_every_report_went_through_the_report_services():
-    """The recent weeks of reports were played through the report services, back-dated: each has its submission's
-    audit row, and each acceptance and escalation its row, by whoever did it. Every report, older ones too, has its
-    event trail from its submission, and every report_confirmed earning names an accepted report of its registered
-    reporter, dated when it was accepted."""
+    """The recent weeks of reports (and those made on care visits) went through the report services, back-dated:
+    each has its submission's audit row, and each acceptance and escalation its row, by whoever did it. Every report,
+    older ones too, has its event trail from its submission, and every report_confirmed earning names an accepted
+    report of its registered reporter, dated when it was accepted."""
+    from django.db.models import Q
+
     from linli.audit.models import AuditEntry
+    from linli.care.models import Visit
     from linli.ledger.models import Transaction
     from linli.reports.demo import PLAYED_DAYS
     from linli.reports.models import Report, ReportEvent
@@ -430,7 +433,8 @@ def check_every_report_went_through_the_report_services():
     reports = Report.objects.all()
     assert 3000 <= reports.count() <= 4500
     assert not reports.filter(created_at__gte=today).exists()
-    played = reports.filter(created_at__gte=today - dt.timedelta(days=PLAYED_DAYS))
+    from_visits = Visit.objects.exclude(report=None).values("report")  # care's visitors report through them too
+    played = reports.filter(Q(created_at__gte=today - dt.timedelta(days=PLAYED_DAYS)) | Q(pk__in=from_visits))
     assert audited("report.submit") == {(str(pk), reporter) for pk, reporter in played.values_list("pk", "reporter")}
     accepted = ReportEvent.objects.filter(kind="accepted")
     assert {(str(r), a) for r, a in accepted.filter(report__in=played).values_list("report", "actor")} == audited(
