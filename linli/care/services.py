@@ -255,7 +255,9 @@ def _tell_caseworkers(community: Community, title: Any, visit: Visit, *, exclude
         notify(user=user, title=text, url=url, community=community)
 
 
-def visit_report(*, actor: Actor, visit: Visit, category: Category, description: str) -> Report:
+def visit_report(
+    *, actor: Actor, visit: Visit, category: Category, description: str, now: dt.datetime | None = None
+) -> Report:
     """Turn a need found on a visit into a report (报事) at the resident's building, made by the visitor on the
     resident's behalf. The description is the visitor's words: it should not say why the resident is visited."""
     if not rules.can_follow_up_visit(actor, visit):
@@ -272,6 +274,7 @@ def visit_report(*, actor: Actor, visit: Visit, category: Category, description:
             description=description,
             building=building,
             address="" if building is not None else visit.community.name,
+            now=now,
         )
         locked = Visit.objects.select_for_update().get(pk=visit.pk)
         if locked.report_id is not None:

@@ -58,6 +58,7 @@ def test_the_demo_street(capsys):
         check_the_school_terms_follow_the_build_day()
         check_a_second_run_refuses_and_the_same_seed_gives_the_same_street()
         check_every_mediation_case_went_through_the_mediation_services()
+        check_every_report_went_through_the_report_services()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -491,3 +492,54 @@ def check_every_mediation_case_went_through_the_mediation_services():
             assert case.agreement.agreed_at < case.follow_ups.get().created_at <= case.closed_at
         if case.closed_at:
             assert case.opened_at < case.closed_at <= timezone.now()
+
+
+def check_every_report_went_through_the_report_services():
+    """The recent weeks of reports (and those made on care visits) went through the report services, back-dated:
+    each has its submission's audit row, and each acceptance and escalation its row, by whoever did it. Every report,
+    older ones too, has its event trail from its submission, and every report_confirmed earning names an accepted
+    report of its registered reporter, dated when it was accepted."""
+    from django.db.models import Q
+
+    from linli.audit.models import AuditEntry
+    from linli.care.models import Visit
+    from linli.ledger.models import Transaction
+    from linli.reports.demo import PLAYED_DAYS
+    from linli.reports.models import Report, ReportEvent
+
+    def audited(action: str) -> set[tuple[str, int | None]]:
+        return set(AuditEntry.objects.filter(action=action).values_list("object_id", "actor_id"))
+
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    reports = Report.objects.all()
+    assert 3000 <= reports.count() <= 4500
+    assert not reports.filter(created_at__gte=today).exists()
+    from_visits = Visit.objects.exclude(report=None).values("report")  # care's visitors report through them too
+    played = reports.filter(Q(created_at__gte=today - dt.timedelta(days=PLAYED_DAYS)) | Q(pk__in=from_visits))
+    assert audited("report.submit") == {(str(pk), reporter) for pk, reporter in played.values_list("pk", "reporter")}
+    accepted = ReportEvent.objects.filter(kind="accepted")
+    assert {(str(r), a) for r, a in accepted.filter(report__in=played).values_list("report", "actor")} == audited(
+        "report.accepted"
+    )
+    assert ReportEvent.objects.filter(kind="escalated", report__in=played).count() == (
+        AuditEntry.objects.filter(action="report.escalate").count()
+    )
+    submitted = ReportEvent.objects.filter(kind="submitted")
+    assert set(submitted.values_list("report", "created_at")) == set(reports.values_list("pk", "created_at"))
+    assert set(accepted.values_list("report", "created_at")) == set(
+        reports.exclude(accepted_at=None).values_list("pk", "accepted_at")
+    )
+    assert None not in set(accepted.values_list("actor", flat=True))
+    assert set(reports.filter(overdue=True, level__gt=1).values_list("pk", flat=True)) == set(
+        ReportEvent.objects.filter(kind="escalated").values_list("report", flat=True)
+    )
+    assert played.filter(status="closed", rating__isnull=False).exclude(reporter=None).exists()
+    assert not reports.filter(rating__isnull=False, reporter=None).exists()  # a guest cannot rate
+    earnings = Transaction.objects.filter(rule_code="report_confirmed")
+    assert earnings.count() > 100
+    named = {int(memo.removeprefix("#")) for memo in earnings.values_list("memo", flat=True)}
+    by_report = reports.in_bulk(named)
+    assert len(by_report) == len(named) == earnings.count()
+    for memo, occurred_at in earnings.values_list("memo", "occurred_at"):
+        report = by_report[int(memo.removeprefix("#"))]
+        assert report.reporter_id is not None and report.accepted_at == occurred_at

@@ -4,12 +4,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, save_audited, snapshot
 
-from ..models import Level, Report, ReportEvent
+from ..models import Category, Level, Report, ReportEvent
 from .notices import _tell_level
 from .workflow import _event, _move
 
@@ -68,7 +69,10 @@ def reports_close_resolved(*, now: dt.datetime | None = None) -> int:
     """Resolved reports that the reporter neither rated nor reopened in time are closed."""
     now = now or timezone.now()
     count = 0
-    candidates = Report.objects.filter(status=S.RESOLVED).select_related("category").order_by("pk")
+    ended = Q(pk__in=[])
+    for days in Category.objects.order_by().values_list("reopen_within_days", flat=True).distinct():
+        ended |= Q(category__reopen_within_days=days, finished_at__lt=now - dt.timedelta(days=days))
+    candidates = Report.objects.filter(ended, status=S.RESOLVED).select_related("category").order_by("pk")
     for report in candidates:
         deadline = report.reopen_deadline()
         if deadline is not None and deadline < now:

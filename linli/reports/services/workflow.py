@@ -127,7 +127,7 @@ def _move(report: Report, to: str, *, actor: "Actor | None", note: str, now: dt.
         audit_record(actor=actor, action=f"report.{to}", instance=report, before=before, after=snapshot(report))
         _tell_followers(report, note=note, actor=actor)
         if to == S.ACCEPTED:
-            report_confirmed_award_points(report=report, actor=actor)
+            report_confirmed_award_points(report=report, actor=actor, now=now)
             if report.assignee is not None and report.assignee.pk != getattr(actor, "pk", None):
                 with translation.override(report.assignee.language or settings.LANGUAGE_CODE):
                     _tell(
@@ -136,8 +136,9 @@ def _move(report: Report, to: str, *, actor: "Actor | None", note: str, now: dt.
     return report
 
 
-def report_confirmed_award_points(*, report: Report, actor: "Actor | None") -> None:
-    """A confirmed report earns its reporter points through the community's earning rule, once.
+def report_confirmed_award_points(*, report: Report, actor: "Actor | None", now: dt.datetime | None = None) -> None:
+    """A confirmed report earns its reporter points through the community's earning rule, once, on the day it is
+    confirmed (`now`).
 
     Called inside the accepting transaction. Guests (no resident profile in this community) earn nothing;
     a rule the community switched off earns nothing either, and is logged."""
@@ -161,6 +162,7 @@ def report_confirmed_award_points(*, report: Report, actor: "Actor | None") -> N
             idempotency_key=f"report:{report.pk}:confirmed",
             actor=actor,
             memo=f"#{report.pk}",
+            now=now,
         )
     except DomainError as exc:
         if exc.code != "rule_disabled":

@@ -11,11 +11,12 @@ from PIL import Image
 from linli.accounts.models import Role
 from linli.audit.models import AuditEntry
 from linli.core.errors import Conflict, DomainError, NotAllowed
+from linli.ledger.models import Transaction
 from linli.notifications.models import Notification
 from linli.notifications.sms import LocmemSMSBackend
 from linli.places.models import Building, Grid
 from linli.reports import rules, services
-from linli.reports.models import Level, Report, ReportEvent, ReportPhoto
+from linli.reports.models import Category, Level, Report, ReportEvent, ReportPhoto
 from linli.reports.photos import photo_clean
 
 from .conftest import CENTRE, jpeg_with_gps
@@ -276,6 +277,20 @@ def test_resolved_reports_close_by_themselves_after_the_reopen_period(
     assert report.status == S.CLOSED
 
 
+def test_each_category_closes_after_its_own_reopen_period(
+    community: Any, category: Any, steward: Any, fixer: Any, resident_user: Any
+) -> None:
+    quick = Category.objects.create(community=community, code="quick", name="快速", reopen_within_days=2)
+    reports = [submit(community, c, resident_user) for c in (category, quick)]
+    for report in reports:
+        report = services.report_accept(actor=steward, report=report, now=T0)
+        services.report_resolve(actor=report.assignee, report=report, note="ok", now=T0)
+    assert services.reports_close_resolved(now=T0 + dt.timedelta(days=3)) == 1
+    assert services.reports_close_resolved(now=T0 + dt.timedelta(days=8)) == 1
+    closed = Report.objects.filter(status=S.CLOSED).order_by("updated_at").values_list("category", flat=True)
+    assert list(closed) == [quick.pk, category.pk]
+
+
 def test_a_duplicate_makes_its_reporter_a_supporter_of_the_original(
     community: Any, category: Any, steward: Any, resident_user: Any, make_user: Any
 ) -> None:
@@ -340,6 +355,32 @@ def test_a_confirmed_report_earns_its_reporter_points_once(
     account.refresh_from_db()
     assert account.balance == 5
     call_command("ledger_check")
+    earned = Transaction.objects.get(rule_code="report_confirmed")
+    assert (earned.occurred_at, earned.memo) == (T0, f"#{report.pk}")
+
+
+def test_a_past_recorded_quietly_tells_nobody_and_keeps_its_trail(
+    community: Any,
+    category: Any,
+    steward: Any,
+    fixer: Any,
+    resident_user: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    LocmemSMSBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), services.reports_past_told_nobody():
+        report = submit(community, category, resident_user)
+        report = services.report_accept(actor=steward, report=report, now=T0 + dt.timedelta(hours=1))
+        assert services.reports_escalate_overdue(now=T0 + dt.timedelta(days=3)) == 1
+        report = services.report_resolve(actor=fixer, report=report, note="已更换", now=T0 + dt.timedelta(days=4))
+        report = services.report_rate(actor=resident_user, report=report, rating=5, now=T0 + dt.timedelta(days=5))
+    assert report.status == S.CLOSED
+    assert not Notification.objects.exists() and not LocmemSMSBackend.outbox
+    kinds = list(report.events.order_by("created_at", "pk").values_list("kind", flat=True))
+    assert kinds == ["submitted", "accepted", "escalated", "resolved", "rated", "closed"]
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(community, category, resident_user)
+    assert [m.mobile for m in LocmemSMSBackend.outbox] == [steward.mobile]  # the present is told as always
 
 
 def _stored(folder: str) -> set[str]:
