@@ -3,7 +3,8 @@
 A screen shows stored snapshots, not live records: it changes only when a snapshot is stored again (the scheduled
 job, an entered value) or a community or street is renamed. Its HTML is kept per screen, month asked, day and
 language, stamped with a version that any save or delete of those records renews (`screens_changed`, from
-`CockpitConfig.ready`), and for `SECONDS` at most (a new release's words). Who may open a screen is checked on
+`CockpitConfig.ready`), and for `COCKPIT_SCREEN_SECONDS` at most (a new release's words); not at all without a
+cache every process shares (the task worker stores the snapshots). Who may open a screen is checked on
 every request, before the cache is read; the HTML is rendered without the request, so it holds nothing of the
 viewer's. The map is left out: it is kept on its own (`maps`), by what it is drawn from."""
 
@@ -11,6 +12,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +21,6 @@ from django.utils.translation import get_language
 from .framework import Framework
 
 VERSION_KEY = "cockpit:screens:version"
-SECONDS = 600
 
 
 def screens_changed(**_kwargs: object) -> None:
@@ -42,6 +43,9 @@ def kept_screen(
 ) -> tuple[str, ...]:
     """The screen's HTML parts, as kept or rendered now by `render`; `parts` name the screen (its kind, its
     community or street, the month asked)."""
+    seconds = settings.COCKPIT_SCREEN_SECONDS
+    if not seconds:
+        return render()
     day, language = timezone.localdate(), get_language()
     key = ":".join(["cockpit:screen", name, *map(str, parts), f"{day:%Y%m%d}", language, _framework_version(framework)])
     found = cache.get_many([VERSION_KEY, key])
@@ -54,5 +58,5 @@ def kept_screen(
     if kept is not None and kept[0] == version:
         return tuple(kept[1])
     html = render()
-    cache.set(key, (version, html), SECONDS)
+    cache.set(key, (version, html), seconds)
     return html
