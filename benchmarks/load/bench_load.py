@@ -133,6 +133,7 @@ varies by ±20 % from run to run: the lowest of the three is given):
 - The home finds a class's first session today in the enrolments' query (a subquery) instead of a prefetch.
 - The facility page writes its "for whom" options once for all its slots.
 - The other pages did not change; their figures moved within the noise above.
+
 Third round (cockpit screens kept, the queue's and the lists' lines), measured the same way on a demo database of
 its own: the branch point and the result by turns, twice (median of 20 requests each; load average 12–16, the
 machine shared, so a page's CPU ms varies by ±20 % from run to run: the lower of the two is given):
