@@ -265,3 +265,5 @@ SITE_NAME = _("Linli Future Community")
 # Each account's header (its staff links, whether it is a resident) kept this long in the cache; any change to roles,
 # streets, communities or residents renews them all. 0: read on each page (a cache each process keeps for itself).
 HEADER_CACHE_SECONDS = 300
+# The cockpit screens' figures kept this long at most; any snapshot, community or street stored renews them. 0: none.
+COCKPIT_SCREEN_SECONDS = 600

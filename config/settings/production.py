@@ -41,5 +41,6 @@ if os.environ.get("REDIS_URL"):
     INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_rq"]  # noqa: F405
     RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-else:  # a cache per worker: one would keep a header another has seen change
+else:  # a cache per worker: one would keep a header or a screen another (or the task worker) has seen change
     HEADER_CACHE_SECONDS = 0
+    COCKPIT_SCREEN_SECONDS = 0

@@ -14,6 +14,8 @@ class CanteenConfig(AppConfig):
         from .selectors import orders_listed
         from .services import meal_orders_cancel_at_move_out
 
-        mine_list_register("orders", orders_listed, limit=50, actor="ordered_by")
+        mine_list_register(
+            "orders", orders_listed, limit=50, actor="ordered_by", links={"cancel_url": "canteen:order_cancel"}
+        )
         move_out_hook_register("canteen", meal_orders_cancel_at_move_out)
         register(HANDLER)

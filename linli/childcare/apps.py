@@ -10,4 +10,11 @@ class ChildcareConfig(AppConfig):
 
         from .selectors import applications_listed
 
-        mine_list_register("applications", applications_listed, limit=20, resident="child", actor="applied_by")
+        mine_list_register(
+            "applications",
+            applications_listed,
+            limit=20,
+            resident="child",
+            actor="applied_by",
+            links={"withdraw_url": "childcare:withdraw"},
+        )

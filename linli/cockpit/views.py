@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
@@ -17,21 +18,23 @@ from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.file_responses import PDF, XLSX, file_response
 from linli.core.scenarios import Scenario
 from linli.people.ages import AgeTier
-from linli.places.models import Community
+from linli.places.models import Community, Street
 
-from . import maps, reports, rules, selectors, services
+from . import maps, reports, rules, screens, selectors, services
 from .evaluation import explain
 from .forms import EntryForm
-from .framework import load_framework
+from .framework import Framework, load_framework
 
 
 def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def community_context(community: Community, month: dt.date, *, tiles: bool | None = None) -> dict[str, Any]:
+def community_context(
+    community: Community, month: dt.date, *, tiles: bool | None = None, with_map: bool = True
+) -> dict[str, Any]:
     """What the community's screen, evaluation page and reports show for `month` (graded only once it is over);
-    `tiles=False` draws the map as SVG."""
+    `tiles=False` draws the map as SVG, `with_map=False` leaves it out."""
     framework = load_framework()
     view = selectors.community_view(community, framework, month)
     snap, evaluation = view.snapshot, view.evaluation
@@ -70,7 +73,7 @@ def community_context(community: Community, month: dt.date, *, tiles: bool | Non
                 "values": [reports.overall_of(framework, s) for s in history],
             },
         },
-        "map": maps.community_map(community, tiles=tiles),
+        "map": maps.community_map(community, tiles=tiles) if with_map else None,
         "money": money_rows(figures),
     }
 
@@ -96,21 +99,34 @@ def community_cockpit(request: HttpRequest, code: str) -> HttpResponse:
     community = selectors.community_for_cockpit(user=request.user, code=code)
     asked = request.GET.get("month")
     month = selectors.compared_month_of(asked)
-    under_way = selectors.month_under_way()
-    current = selectors.snapshot_of(community, under_way) if not asked or month == under_way else None
-    months = selectors.months_of(community)
+    screen = screens.kept_screen(
+        "community",
+        load_framework(),
+        lambda: _community_screen(community, month, asked=bool(asked)),
+        community.pk,
+        f"{month:%Y-%m}" if asked else "",
+    )
     return render(
         request,
         "cockpit/community.html",
-        {
-            **community_context(community, month),
-            "months": sorted({*months, selectors.last_complete_month()}, reverse=True),
-            "to_date": current.figures if current and "same_days_last_month" in current.figures else None,
-            "to_date_month": under_way,
-            "to_date_last": selectors.last_complete_month(),
-            "refresh_seconds": 60,
-            "now": timezone.localtime(),
-        },
+        {"community": community, "screen": screen, "map": maps.community_map(community), "refresh_seconds": 60},
+    )
+
+
+def _community_screen(community: Community, month: dt.date, *, asked: bool) -> tuple[str, str]:
+    under_way = selectors.month_under_way()
+    current = selectors.snapshot_of(community, under_way) if not asked or month == under_way else None
+    months = selectors.months_of(community)
+    context = {
+        **community_context(community, month, with_map=False),
+        "months": sorted({*months, selectors.last_complete_month()}, reverse=True),
+        "to_date": current.figures if current and "same_days_last_month" in current.figures else None,
+        "to_date_month": under_way,
+        "to_date_last": selectors.last_complete_month(),
+    }
+    return (
+        render_to_string("cockpit/_community_figures.html", context),
+        render_to_string("cockpit/_community_indicators.html", context),
     )
 
 
@@ -155,27 +171,36 @@ def month_context(month: dt.date, months: list[dt.date], views: list[selectors.C
 @login_required
 def street_cockpit(request: HttpRequest, code: str) -> HttpResponse:
     street = selectors.street_for_cockpit(user=request.user, code=code)
+    asked = request.GET.get("month")
+    month = selectors.compared_month_of(asked)
     framework = load_framework()
-    communities = street.communities.all()
-    month, views = selectors.compared_views(
-        communities, framework, selectors.compared_month_of(request.GET.get("month"))
+    screen = screens.kept_screen(
+        "street",
+        framework,
+        lambda: _street_screen(street, framework, month),
+        street.pk,
+        f"{month:%Y-%m}" if asked else "",
     )
-    return render(
-        request,
-        "cockpit/street.html",
-        {
-            **month_context(month, selectors.months_of(communities), views),
-            "street": street,
-            "views": views,
-            "map": maps.street_map(street, communities=[v.community for v in views]),
-            "framework": framework,
-            "scenario_labels": [str(label) for _code, label in Scenario.choices],
-            "scenario_codes": Scenario.values,
-            "chart": {
-                "labels": [v.community.name for v in views],
-                "values": [v.evaluation.overall if v.evaluation else None for v in views],
-            },
+    return render(request, "cockpit/street.html", {"street": street, "screen": screen, "map": maps.street_map(street)})
+
+
+def _street_screen(street: Street, framework: Framework, month: dt.date) -> tuple[str, str]:
+    communities = street.communities.all()
+    month, views = selectors.compared_views(communities, framework, month)
+    context = {
+        **month_context(month, selectors.months_of(communities), views),
+        "street": street,
+        "views": views,
+        "framework": framework,
+        "scenario_labels": [str(label) for _code, label in Scenario.choices],
+        "scenario_codes": Scenario.values,
+        "chart": {
+            "labels": [v.community.name for v in views],
+            "values": [v.evaluation.overall if v.evaluation else None for v in views],
         },
+    }
+    return render_to_string("cockpit/_street_table.html", context), render_to_string(
+        "cockpit/_street_chart.html", context
     )
 
 

@@ -14,6 +14,8 @@ class CoursesConfig(AppConfig):
         from .selectors import enrolments_listed
         from .services import enrolments_withdraw_at_move_out
 
-        mine_list_register("enrolments", enrolments_listed, limit=50, actor="enrolled_by")
+        mine_list_register(
+            "enrolments", enrolments_listed, limit=50, actor="enrolled_by", links={"withdraw_url": "courses:withdraw"}
+        )
         move_out_hook_register("courses", enrolments_withdraw_at_move_out)
         register(HANDLER)

@@ -12,5 +12,7 @@ class FacilitiesConfig(AppConfig):
         from .selectors import bookings_listed
         from .services import bookings_cancel_at_move_out
 
-        mine_list_register("bookings", bookings_listed, limit=50, actor="booked_by")
+        mine_list_register(
+            "bookings", bookings_listed, limit=50, actor="booked_by", links={"cancel_url": "facilities:booking_cancel"}
+        )
         move_out_hook_register("facilities", bookings_cancel_at_move_out)

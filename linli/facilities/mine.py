@@ -16,6 +16,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 
 from linli.accounts.models import User
 from linli.accounts.types import Actor
+from linli.core.links import RowLinks
 from linli.people.models import Resident
 
 
@@ -25,18 +26,26 @@ class MineList:
     limit: int
     resident: str  # the row's field naming whom it is for
     actor: str  # … and who made it
+    links: dict[str, str]  # the row's attribute: the name of its URL (args: the row's community code and id)
 
 
 _LISTS: dict[str, MineList] = {}
 
 
 def mine_list_register(
-    name: str, rows_of_user: Callable[..., Any], *, limit: int, resident: str = "resident", actor: str
+    name: str,
+    rows_of_user: Callable[..., Any],
+    *,
+    limit: int,
+    resident: str = "resident",
+    actor: str,
+    links: dict[str, str] | None = None,
 ) -> None:
     """`rows_of_user(user=, members=, limit=)` gives the first `limit` rows (a list) of the user's household and the
     elders they help (`members`, looked up once by the page), newest first, reading only what the page shows; the
-    page sets each one's resident (field `resident`) and "by whom" (field `actor`) from `members`."""
-    _LISTS[name] = MineList(rows_of_user, limit, resident, actor)
+    page sets each one's resident (field `resident`) and "by whom" (field `actor`) from `members`, and its `links`
+    (attribute: URL name), reversed once per list rather than by a template tag per line."""
+    _LISTS[name] = MineList(rows_of_user, limit, resident, actor, links or {})
 
 
 def mine_lists(*, user: Actor, members: list[Resident]) -> dict[str, list[Any]]:
@@ -45,8 +54,12 @@ def mine_lists(*, user: Actor, members: list[Resident]) -> dict[str, list[Any]]:
     for name, spec in _LISTS.items():
         people.want(lists[name], resident=spec.resident, actor=spec.actor)
     people.fetch_missing()
+    links = RowLinks()
     for name, spec in _LISTS.items():
         people.attach(lists[name], resident=spec.resident, actor=spec.actor)
+        for row in lists[name]:
+            for attribute, url_name in spec.links.items():
+                setattr(row, attribute, links(url_name, row.community.code, row.pk))
     return lists
 
 

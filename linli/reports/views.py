@@ -19,6 +19,7 @@ from linli.accounts.models import User
 from linli.accounts.selectors import account_find
 from linli.core.buttons import button, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.links import RowLinks
 from linli.core.parsing import parse_id
 from linli.core.retire import retire_and_restore
 from linli.people import rules as people_rules
@@ -302,6 +303,18 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     )
 
 
+def queue_rows(reports: Any, community: Community) -> None:
+    """Each row's link, short description, status and level names and due time, worded once per page rather than
+    by a template tag per row (a page lists 50)."""
+    links = RowLinks()
+    statuses, levels = dict(Report.Status.choices), dict(Level.choices)
+    for r in reports:
+        r.url = links("reports:detail", community.code, r.pk)
+        r.summary = r.description if len(r.description) <= 60 else f"{r.description[:59]}…"
+        r.status_label, r.level_label = str(statuses.get(r.status, r.status)), str(levels.get(r.level, r.level))
+        r.due_label = f"{timezone.localtime(r.due_at):%m-%d %H:%M}" if r.due_at else "—"
+
+
 @login_required
 def queue(request: HttpRequest, code: str) -> HttpResponse:
     community = _staff_community(request, code)
@@ -330,6 +343,8 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     )
     qs = selectors.reports_queue_rows(user=request.user, community=community, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    queue_rows(page.object_list, community)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

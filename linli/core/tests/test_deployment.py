@@ -107,6 +107,35 @@ def test_production_reads_sessions_from_the_cache_only_when_all_workers_share_it
     assert run.stdout.strip() == expected, run.stderr
 
 
+@pytest.mark.parametrize(("env", "expected"), [({}, "0 0"), ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "300 600")])
+def test_production_keeps_headers_and_cockpit_screens_only_in_a_cache_all_processes_share(env, expected):
+    code = "from django.conf import settings as s; print(s.HEADER_CACHE_SECONDS, s.COCKPIT_SCREEN_SECONDS)"
+    run = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=production_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stdout.strip() == expected, run.stderr
+
+
+def test_production_keeps_templates_compiled_between_requests():
+    """Django's cached loader: each template is read and compiled once per worker, not on every page."""
+    code = "from django.template import engines; print(*(type(x).__module__ for x in engines['django'].engine"
+    code += ".template_loaders))"
+    run = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stdout.strip() == "django.template.loaders.cached", run.stderr
+
+
 @pytest.mark.django_db
 def test_pages_and_the_api_carry_a_strict_content_security_policy():
     for path in ("/", "/accounts/login/", "/api/v1/docs"):
