@@ -15,7 +15,7 @@ from linli.people import idnumber
 from linli.people.models import Resident
 from linli.places.models import Building, Community, Grid, Household, Neighbourhood, Street
 
-_mobiles = itertools.count(13800000000)
+_mobiles = itertools.count(15500000000)  # a range no test writes out by hand
 SQUARE = {
     "type": "Polygon",
     "coordinates": [[[120.13, 30.28], [120.14, 30.28], [120.14, 30.29], [120.13, 30.29], [120.13, 30.28]]],
