@@ -57,6 +57,7 @@ def test_the_demo_street(capsys):
         check_it_prints_a_login_for_every_role_and_each_works(printed)
         check_the_school_terms_follow_the_build_day()
         check_a_second_run_refuses_and_the_same_seed_gives_the_same_street()
+        check_households_and_residents_came_in_through_the_register_import()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -410,3 +411,30 @@ def check_every_grant_application_and_review_went_through_the_fund_services():
     for application in applications:
         assert closed.opens_on <= timezone.localdate(application.submitted_at) <= closed.closes_on
         assert all(application.submitted_at < r.created_at < application.decided_at for r in application.reviews.all())
+
+
+def check_households_and_residents_came_in_through_the_register_import():
+    """Each community went live as a real one does: its admin previewed and imported its register, and every
+    household and resident is what the file held, each resident with the import's audit row."""
+    from linli.audit.models import AuditEntry
+    from linli.people.models import RegisterImport
+
+    planned = {"shibei": (4223, 12000), "limin": (1650, 4600)}
+    for community in Community.objects.filter(street__code="ningwei"):
+        job = RegisterImport.objects.get(community=community)
+        households, residents = planned[community.code]
+        assert job.status == RegisterImport.Status.DONE and job.file_name.endswith("居民花名册.xlsx")
+        assert job.counts == {"created": residents, "updated": 0, "unchanged": 0, "refused": 0}
+        assert len(job.rows) == residents and not job.stored_as  # the file, with its ID numbers, is gone
+        assert RoleAssignment.objects.filter(user=job.uploaded_by, role=Role.COMMUNITY_ADMIN, community=community)
+        assert Household.objects.filter(community=community).count() == households
+        assert Resident.objects.filter(community=community, household=None).count() == 0
+        assert Resident.objects.filter(community=community).count() == residents
+        assert Resident.objects.filter(community=community).exclude(relation_to_head="").count() == residents
+        assert Resident.objects.filter(community=community, tags__code="elderly_living_alone").exists()
+        audit = AuditEntry.objects.filter(actor=job.uploaded_by)
+        assert audit.filter(action="resident.create", via="import", community=community).count() == residents
+        assert audit.filter(action="register_import.preview", object_id=str(job.pk)).count() == 1
+        assert audit.filter(action="register_import.start", object_id=str(job.pk)).count() == 1
+        (entry,) = audit.filter(action="resident.import_register", community=community)
+        assert entry.after["created"] == residents and entry.after["sha256"] == job.sha256
