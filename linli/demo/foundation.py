@@ -288,6 +288,8 @@ def _relations(members: list[dict[str, Any]], today: dt.date) -> None:
             person["relation"] = "孙子女"
         elif gap >= 18:
             person["relation"] = "子女"
+        elif gap < 12:
+            person["relation"] = "兄弟姐妹"
         else:
             person["relation"] = "其他"
 
