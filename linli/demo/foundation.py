@@ -2,6 +2,7 @@
 about 12,000 residents, about 70 % aged 18–59) and a second, smaller community, on real OSM buildings."""
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -9,14 +10,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from openpyxl import Workbook
 
 from linli.accounts.models import Role, RoleAssignment, User
-from linli.core import crypto
 from linli.core.demo import DemoContext
 from linli.people import idnumber
-from linli.people.models import Resident, SensitiveTag
+from linli.people.ages import age_on
+from linli.people.importing import register_import_execute
+from linli.people.models import RegisterImport, Resident, SensitiveTag
+from linli.people.services.register import register_import_preview, register_import_start
 from linli.places.geometry import hull_polygon
-from linli.places.models import Building, Community, Grid, Household, Neighbourhood, Street
+from linli.places.models import Building, Community, Grid, Neighbourhood, Street
 from linli.places.osm import OsmBuilding, read_buildings
 from linli.places.services import buildings_assign_grid, grid_update
 
@@ -128,7 +132,10 @@ def _merge(groups: list[list[OsmBuilding]], parts: int) -> list[list[OsmBuilding
     return groups
 
 
-def _build_community(ctx: DemoContext, street: Street, plan: CommunityPlan, tags: dict[str, SensitiveTag]) -> Community:
+def _build_community(
+    ctx: DemoContext, street: Street, plan: CommunityPlan, tags: dict[str, SensitiveTag]
+) -> tuple[Community, bytes]:
+    """The community, its 小区, grids and buildings; and its register, as the workbook the import takes."""
     rnd = ctx.random
     extract = settings.OSM_EXTRACT_DIR / "hangzhou_china.osm.pbf"
     if not extract.exists():
@@ -211,67 +218,145 @@ def _build_community(ctx: DemoContext, street: Street, plan: CommunityPlan, tags
     while sum(counts) > plan.households:
         j = max(range(len(counts)), key=counts.__getitem__)
         counts[j] -= 1
-    households: list[Household] = []
+    homes_of: list[tuple[Building, str, str]] = []  # (building, 单元, 房号) of each household, in register order
     for bld, count in zip(ordered, counts, strict=True):
         per_floor = max(2, -(-count // (bld.floors or 6)))
         for k in range(count):
             unit, rest = divmod(k, per_floor * (bld.floors or 6))
             floor, room = divmod(rest, per_floor)
-            households.append(
-                Household(community=community, building=bld, unit=f"{unit + 1}单元{floor + 1}{room + 1:02d}")
-            )
-    Household.objects.bulk_create(households, batch_size=2000)
-    ctx.progress(f"  {plan.name}: {len(households)} households")
+            homes_of.append((bld, str(unit + 1), f"{floor + 1}{room + 1:02d}"))
 
     # Residents: household sizes that add up to the planned population.
-    sizes = [1] * len(households)
-    for _ in range(plan.residents - len(households)):
-        sizes[rnd.randrange(len(households))] += 1
-    residents: list[Resident] = []
+    sizes = [1] * len(homes_of)
+    for _ in range(plan.residents - len(homes_of)):
+        sizes[rnd.randrange(len(homes_of))] += 1
+    people: list[dict[str, Any]] = []
     seq = 0
     used: set[str] = set()
     # Its own random source, so that the rest of the register stays as it was: about 3 % moved in within the year.
     movers = Random(f"{ctx.seed}:moved-in:{plan.code}")
-    for household, size in zip(households, sizes, strict=True):
+    for home, size in zip(homes_of, sizes, strict=True):
+        members = []
         for _ in range(size):
-            seq += 1
             birth = _birth_date(rnd, ctx.today)
+            person: dict[str, Any] = {
+                "home": home,
+                "name": _name(rnd),
+                "birth": birth,
+                "sex": rnd.choice("FM"),
+                "mobile": f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}",
+                "owner": rnd.random() < 0.55,
+                "party": rnd.random() < 0.06,
+                "moved_in": _moved_in(movers, birth, ctx.today),
+                "tags": [],
+            }
+            # the ID number's sex digit agrees with the sex, as on a real card
+            seq += 1
             number = idnumber.make_id_number(plan.region, birth, seq)
-            while number in used:
+            while number in used or (int(number[16]) % 2 == 1) != (person["sex"] == "M"):
                 seq += 1
                 number = idnumber.make_id_number(plan.region, birth, seq)
             used.add(number)
-            residents.append(
-                Resident(
-                    community=community,
-                    household=household,
-                    name=_name(rnd),
-                    birth_date=birth,
-                    sex=rnd.choice("FM"),
-                    mobile=f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}",
-                    id_number_encrypted=crypto.encrypt(number),
-                    id_number_digest=crypto.digest(number),
-                    id_number_masked=idnumber.mask(number),
-                    is_owner=rnd.random() < 0.55,
-                    is_party_member=rnd.random() < 0.06,
-                    moved_in_on=_moved_in(movers, birth, ctx.today),
-                )
-            )
-    Resident.objects.bulk_create(residents, batch_size=2000)
-    ctx.progress(f"  {plan.name}: {len(residents)} residents")
-
-    links = []
-    through = Resident.tags.through
-    for r in residents:
-        age = r.age(ctx.today)
+            person["id_number"] = number
+            members.append(person)
+        _relations(members, ctx.today)
+        people += members
+    for person in people:
+        age = age_on(person["birth"], ctx.today)
         if age >= 70 and rnd.random() < 0.12:
-            links.append(through(resident_id=r.pk, sensitivetag_id=tags["elderly_living_alone"].pk))
+            person["tags"].append(tags["elderly_living_alone"].name_zh)
         elif age < 16 and rnd.random() < 0.01:
-            links.append(through(resident_id=r.pk, sensitivetag_id=tags["child_in_difficulty"].pk))
+            person["tags"].append(tags["child_in_difficulty"].name_zh)
         if rnd.random() < 0.012:
-            links.append(through(resident_id=r.pk, sensitivetag_id=tags["disabled"].pk))
-    through.objects.bulk_create(links, batch_size=2000)
-    return community
+            person["tags"].append(tags["disabled"].name_zh)
+    ctx.progress(f"  {plan.name}: a register of {len(homes_of)} households, {len(people)} residents")
+    return community, _register_workbook(plan, people)
+
+
+def _relations(members: list[dict[str, Any]], today: dt.date) -> None:
+    """与户主关系 within a household: the eldest is the head; the others by their age against the head's."""
+    head = min(range(len(members)), key=lambda i: members[i]["birth"])
+    spouse = False
+    for i, person in enumerate(members):
+        gap = (person["birth"] - members[head]["birth"]).days // 365
+        if i == head:
+            person["relation"] = "户主"
+        elif gap < 15 and not spouse and age_on(person["birth"], today) >= 20:
+            person["relation"] = "配偶"
+            spouse = True
+        elif gap >= 40:
+            person["relation"] = "孙子女"
+        elif gap >= 18:
+            person["relation"] = "子女"
+        elif gap < 12:
+            person["relation"] = "兄弟姐妹"
+        else:
+            person["relation"] = "其他"
+
+
+REGISTER_HEADERS = (
+    "序号",
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "手机号码",
+    "小区",
+    "楼栋",
+    "单元",
+    "房号",
+    "与户主关系",
+    "是否业主",
+    "人员类别",
+    "迁入日期",
+)
+
+
+def _register_workbook(plan: CommunityPlan, people: list[dict[str, Any]]) -> bytes:
+    """The community's 居民花名册 as its office keeps it in Excel: a title row, then one row a person."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("居民花名册")
+    sheet.append([f"宁围街道{plan.name}居民花名册"])
+    sheet.append(list(REGISTER_HEADERS))
+    for number, person in enumerate(people, start=1):
+        building, unit, room = person["home"]
+        sheet.append(
+            [
+                number,
+                person["name"],
+                person["id_number"],
+                "男" if person["sex"] == "M" else "女",
+                person["birth"],
+                person["mobile"],
+                building.neighbourhood.name,
+                building.name,
+                unit,
+                room,
+                person["relation"],
+                "是" if person["owner"] else "否",
+                "、".join((["党员"] if person["party"] else []) + person["tags"]),
+                person["moved_in"],
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _import_register(ctx: DemoContext, admin: User, plan: CommunityPlan, register: bytes) -> None:
+    """Through the import page's operations: the preview (the file kept, every row checked), then the import, run
+    here as the background worker would."""
+    community = next(c for c in ctx.communities if c.code == plan.code)
+    job = register_import_preview(
+        actor=admin, community=community, content=register, file_name=f"{plan.name}居民花名册.xlsx"
+    )
+    if job.counts["refused"]:
+        raise RuntimeError(f"the register of {plan.code} has refused rows: {job.rows[:3]}")
+    register_import_start(actor=admin, job=job)
+    job = register_import_execute(job_id=job.pk)
+    if job.status != RegisterImport.Status.DONE:
+        raise RuntimeError(f"the register import of {plan.code} failed: {job.error}")
+    ctx.progress(f"  {plan.name}: the register imported ({job.counts['created']} residents)")
 
 
 def _moved_in(movers: Random, birth: dt.date, today: dt.date) -> dt.date | None:
@@ -293,8 +378,11 @@ def build(ctx: DemoContext) -> None:
         street = Street.objects.create(code="ningwei", name="宁围街道", district="萧山区", city="杭州市")
         ctx.street = street
         tags = {t.code: t for t in SensitiveTag.objects.all()}
+        registers = []
         for plan in PLANS:
-            ctx.communities.append(_build_community(ctx, street, plan, tags))
+            community, register = _build_community(ctx, street, plan, tags)
+            ctx.communities.append(community)
+            registers.append(register)
         shibei, limin = ctx.communities[0], ctx.communities[1]
 
         _user(ctx, "admin", "13900000000", "系统管理员", "superuser", "—", is_staff=True, is_superuser=True)
@@ -309,6 +397,7 @@ def build(ctx: DemoContext) -> None:
             ("limin_admin", Role.COMMUNITY_ADMIN, "13900000015", "吴敏", limin),
             ("limin_resident", Role.RESIDENT, "13900000011", "孙秀英", limin),
         ]
+        logins: list[tuple[User, Community, int]] = []  # the resident logins' own records, once imported
         for key, role, mobile, name, community in people:
             staff = role in {
                 Role.GRID_STEWARD,
@@ -320,12 +409,19 @@ def build(ctx: DemoContext) -> None:
             user = _user(ctx, key, mobile, name, str(role.label), community.name, is_staff=staff)
             RoleAssignment.objects.create(user=user, role=role, community=community)
             if role in {Role.RESIDENT, Role.VOLUNTEER}:
-                resident = Resident.objects.filter(
-                    community=community, user__isnull=True, birth_date__lte=ctx.today.replace(year=ctx.today.year - 30)
-                ).order_by("pk")[len(ctx.users) % 50]
-                Resident.objects.filter(pk=resident.pk).update(user=user, name=name, mobile=mobile)
+                logins.append((user, community, len(ctx.users) % 50))
             if role == Role.VOLUNTEER:
                 RoleAssignment.objects.create(user=user, role=Role.RESIDENT, community=community)
+        # Each community goes live as a real one does: its admin imports the register (preview, then import).
+        for plan, community, register in zip(PLANS, (shibei, limin), registers, strict=True):
+            _import_register(
+                ctx, ctx.users["community_admin" if community is shibei else "limin_admin"], plan, register
+            )
+        for user, community, index in logins:
+            resident = Resident.objects.filter(
+                community=community, user__isnull=True, birth_date__lte=ctx.today.replace(year=ctx.today.year - 30)
+            ).order_by("pk")[index]
+            Resident.objects.filter(pk=resident.pk).update(user=user, name=user.display_name, mobile=user.mobile)
         # The resident demo login is 76, as the article's diner at the canteen.
         resident_user = ctx.users["resident"]
         Resident.objects.filter(user=resident_user).update(

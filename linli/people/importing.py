@@ -54,6 +54,7 @@ PLAIN_FIELDS = {
     "hukou_address": "hukou_address",
     "note": "note",
     "is_party_member": "is_party_member",
+    "is_owner": "is_owner",
     "moved_in_on": "moved_in_on",
 }
 BUILDING_NAME_NUMBER = re.compile(r"(\d+)\s*(幢|栋|号楼|号|座|楼)?$")

@@ -59,6 +59,7 @@ def test_the_demo_street(capsys):
         check_a_second_run_refuses_and_the_same_seed_gives_the_same_street()
         check_every_mediation_case_went_through_the_mediation_services()
         check_every_report_went_through_the_report_services()
+        check_households_and_residents_came_in_through_the_register_import()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -543,3 +544,30 @@ def check_every_report_went_through_the_report_services():
     for memo, occurred_at in earnings.values_list("memo", "occurred_at"):
         report = by_report[int(memo.removeprefix("#"))]
         assert report.reporter_id is not None and report.accepted_at == occurred_at
+
+
+def check_households_and_residents_came_in_through_the_register_import():
+    """Each community went live as a real one does: its admin previewed and imported its register, and every
+    household and resident is what the file held, each resident with the import's audit row."""
+    from linli.audit.models import AuditEntry
+    from linli.people.models import RegisterImport
+
+    planned = {"shibei": (4223, 12000), "limin": (1650, 4600)}
+    for community in Community.objects.filter(street__code="ningwei"):
+        job = RegisterImport.objects.get(community=community)
+        households, residents = planned[community.code]
+        assert job.status == RegisterImport.Status.DONE and job.file_name.endswith("居民花名册.xlsx")
+        assert job.counts == {"created": residents, "updated": 0, "unchanged": 0, "refused": 0}
+        assert len(job.rows) == residents and not job.stored_as  # the file, with its ID numbers, is gone
+        assert RoleAssignment.objects.filter(user=job.uploaded_by, role=Role.COMMUNITY_ADMIN, community=community)
+        assert Household.objects.filter(community=community).count() == households
+        assert Resident.objects.filter(community=community, household=None).count() == 0
+        assert Resident.objects.filter(community=community).count() == residents
+        assert Resident.objects.filter(community=community).exclude(relation_to_head="").count() == residents
+        assert Resident.objects.filter(community=community, tags__code="elderly_living_alone").exists()
+        audit = AuditEntry.objects.filter(actor=job.uploaded_by)
+        assert audit.filter(action="resident.create", via="import", community=community).count() == residents
+        assert audit.filter(action="register_import.preview", object_id=str(job.pk)).count() == 1
+        assert audit.filter(action="register_import.start", object_id=str(job.pk)).count() == 1
+        (entry,) = audit.filter(action="resident.import_register", community=community)
+        assert entry.after["created"] == residents and entry.after["sha256"] == job.sha256

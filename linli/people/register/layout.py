@@ -60,6 +60,13 @@ COLUMNS: tuple[Column, ...] = (
         "户主",
     ),
     Column(
+        "is_owner",
+        "是否业主",
+        ("是否业主", "业主", "是否产权人"),
+        _("是 for the owner of the home (业主, who votes where only owners vote); 否 or empty otherwise."),
+        "是",
+    ),
+    Column(
         "residence",
         "人户状态",
         ("人户状态", "人户情况", "居住状态"),
@@ -144,6 +151,8 @@ RESIDENCE_EXPORT = {v: k for k, v in RESIDENCE_WORDS.items()}
 for _code in RESIDENCE_EXPORT:
     RESIDENCE_WORDS[_code] = _code
 
+YES_WORDS = frozenset({"是", "业主", "yes", "y", "1", "true", "√"})
+NO_WORDS = frozenset({"否", "", "no", "n", "0", "false", "×"})
 PARTY_WORDS = frozenset({"党员", "中共党员", "共产党员", "中国共产党党员", "预备党员"})
 # Other names registers use for the sensitive categories (the tags' own Chinese names and codes always work).
 TAG_ALIASES = {

@@ -272,6 +272,12 @@ def _clean(row: Row, cells: Mapping[str, Any], tags: Mapping[str, str], today: d
             )
         row.values["relation"] = relation
 
+    if "is_owner" in cells:
+        word = text(cells["is_owner"]).lower()
+        if word not in layout.YES_WORDS | layout.NO_WORDS:
+            row.refuse("is_owner", _("Write 是 or 否."))
+        row.values["is_owner"] = word in layout.YES_WORDS
+
     if "residence" in cells:
         word = text(cells["residence"])
         residence = layout.RESIDENCE_WORDS.get(word, "consistent" if not word else "")

@@ -89,6 +89,7 @@ def export_row(resident: Any, *, reveal: bool, birth_date: bool) -> list[Any]:
         "building": building.name if building else "",
         "unit": unit,
         "room": room,
+        "is_owner": "是" if resident.is_owner else "否",
         "relation": layout.RELATION_EXPORT.get(resident.relation_to_head, ""),
         "residence": layout.RESIDENCE_EXPORT.get(resident.residence, ""),
         "hukou_address": resident.hukou_address,

@@ -70,3 +70,16 @@ def test_a_second_header_row_under_a_grouped_heading_is_merged_in():
     parsed = parse.parse_register(workbook(rows, header=header), "a.xlsx", tags={}, today=dt.date(2026, 1, 1))
     (row,) = parsed.rows
     assert row.number == 3 and row.values["building"] == "1幢" and row.values["room"] == "301"
+
+
+def test_owners_are_marked_yes_or_no():
+    header = ["姓名", "身份证号", "是否业主"]
+    rows = [
+        ["甲", number(DAY, 1), "是"],
+        ["乙", number(DAY, 3), "否"],
+        ["丙", number(DAY, 5), ""],
+        ["丁", number(DAY, 7), "租户"],
+    ]
+    parsed = parse.parse_register(workbook(rows, header=header), "a.xlsx", tags={}, today=dt.date(2026, 1, 1))
+    assert [r.values["is_owner"] for r in parsed.rows[:3]] == [True, False, False]
+    assert [key for key, _reason in parsed.rows[3].problems] == ["is_owner"]
