@@ -195,7 +195,7 @@ def matter_support(*, actor: Actor, matter: Matter, now: dt.datetime | None = No
             community=community,
             after={"matter": matter.pk, "resident": resident.pk, "support_count": matter.support_count},
         )
-        points.support_earned(support=support, actor=actor)
+        points.support_earned(support=support, actor=actor, now=now)
         if matter.can_be_put_on_agenda() and matter.support_count >= config.agenda_threshold:
             _put_on_agenda(matter, now=now, by_threshold=True)
     return support

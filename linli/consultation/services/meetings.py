@@ -192,7 +192,7 @@ def meeting_hold(
             )
             registration.attended = True
             registration.save(update_fields=["attended"])
-            points.attendance_earned(registration=registration, actor=actor)
+            points.attendance_earned(registration=registration, actor=actor, now=now)
         audit_record(
             actor=actor,
             action="consultation.meeting_hold",
