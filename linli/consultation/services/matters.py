@@ -186,7 +186,7 @@ def matter_support(*, actor: Actor, matter: Matter, now: dt.datetime | None = No
                 code="household_supported",
             ) from None
         Matter.objects.filter(pk=matter.pk).update(support_count=F("support_count") + 1)
-        matter.refresh_from_db(fields=["support_count"])
+        matter.support_count += 1  # the row is locked: no one else has changed it
         _follow(matter, account_of(actor))
         audit_record(
             actor=actor,
