@@ -67,7 +67,7 @@ OWNER_NAMES = {
 }
 # a support the services refuse is one the resident could not give (their limit, or their household's), not an error
 SUPPORT_REFUSALS = ("support_limit", "already_supported", "household_supported")
-PARTIES = [Party.COMMUNITY, Party.PROPERTY, Party.OWNERS, Party.REPRESENTATIVES]
+PARTIES: list[str] = [Party.COMMUNITY, Party.PROPERTY, Party.OWNERS, Party.REPRESENTATIVES]
 
 
 @dataclass
@@ -86,6 +86,11 @@ class Year:
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _account(person: Resident) -> User:
+    assert person.user is not None  # the pool holds residents with an account only
+    return person.user
 
 
 def _year(ctx: DemoContext, community: Any, *, raiser: User, staff: User, follower: User) -> Year:
@@ -178,7 +183,7 @@ def _gather_support(
     for at, step, backer in sorted(events, key=lambda e: (e[0], e[1])):
         if backer is not None:
             try:
-                services.matter_support(actor=backer.user, matter=matter, now=at)
+                services.matter_support(actor=_account(backer), matter=matter, now=at)
             except DomainError as refused:
                 if refused.code not in SUPPORT_REFUSALS:
                     raise
@@ -262,7 +267,7 @@ def _round_table(
         registered = starts - dt.timedelta(days=rnd.randint(1, 6))
         if registered >= ctx.now:
             registered = ctx.now - dt.timedelta(hours=rnd.randint(1, 72))
-        services.meeting_register(actor=person.user, meeting=meeting, now=registered)
+        services.meeting_register(actor=_account(person), meeting=meeting, now=registered)
     if not held:
         return
     came = [person.pk for person in attendees if rnd.random() < 0.85]
@@ -326,7 +331,7 @@ def _carry_out(
         rated = done + dt.timedelta(days=rnd.randint(1, 10))
         if rated < ctx.now:
             score = rnd.choice([5, 5, 4, 4, 4, 3, 2])
-            services.matter_rate(actor=person.user, matter=matter, score=score, now=rated)
+            services.matter_rate(actor=_account(person), matter=matter, score=score, now=rated)
 
 
 def _votes(ctx: DemoContext, year: Year) -> None:
@@ -370,7 +375,7 @@ def _votes(ctx: DemoContext, year: Year) -> None:
                 homes.add(person.household_id)
             option = rnd.choices(options, weights=weights)[0]
             cast = opens + dt.timedelta(hours=rnd.randint(1, 60))
-            services.ballot_cast(actor=person.user, vote=vote, option=option, now=cast)
+            services.ballot_cast(actor=_account(person), vote=vote, option=option, now=cast)
 
 
 def _overdue(ctx: DemoContext) -> None:
