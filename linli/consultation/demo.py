@@ -1,39 +1,33 @@
 """A year of round tables on the demo street: matters, supports, meetings, decisions, tasks, ratings, votes (the
 mediation cases are `linli.mediation.demo`'s). Rates follow the articles: 塔海 settles one or two hard matters a
 month; 北干's street held 1,500+ meetings over its many communities. Scaled to two communities, 市北 holds about two
-round tables a month and 利民 one. Written with bulk inserts, so the step takes a few seconds."""
+round tables a month and 利民 one.
+
+Everything goes through the consultation services, back-dated, as each person would use them: residents raise,
+support, follow, register, vote and rate; the community's staff lift reports, set the agenda, call and hold the
+meetings, minute them, record the decisions and tasks and post their progress; the scheduler flags the overdue
+tasks. So every step has its audit row, and the points for supporting, attending and voting are those the
+community's earning rules award, on the day. Nobody is told today of what happened months ago."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
-from linli.core.crypto import digest
+from linli.core.database import refresh_statistics
 from linli.core.demo import DemoContext
+from linli.core.errors import DomainError
+from linli.ledger.checks import LEDGER_TABLES
+from linli.notifications.services import telling_no_one
 from linli.people.models import Resident
 
-from .models import (
-    AgendaItem,
-    Ballot,
-    ConsultationSettings,
-    Decision,
-    Follow,
-    Matter,
-    Meeting,
-    Party,
-    Rating,
-    Registration,
-    Support,
-    Task,
-    TaskUpdate,
-    Vote,
-    VoteOption,
-)
+from . import services
+from .models import Eligibility, Matter, Meeting, Party, Task
 
 SUBJECTS = [
-    ("urgent", "{n}楼道灯不亮", "晚上楼道漆黑，老人上下楼不安全，希望尽快修好。", "物业更换楼道感应灯"),
+    ("urgent", "{n}楼道灯不亮", "晚上楼道漆黑，老人上下楼不安全，希望尽快修好。", "物业更换楼道感应灯并定期巡查"),
     (
         "urgent",
         "{n}电梯经常故障",
@@ -71,307 +65,356 @@ OWNER_NAMES = {
     Party.REPRESENTATIVES: "居民代表",
     Party.PARTNERS: "共建单位联络人",
 }
+# a support the services refuse is one the resident could not give (their limit, or their household's), not an error
+SUPPORT_REFUSALS = ("support_limit", "already_supported", "household_supported")
+PARTIES: list[str] = [Party.COMMUNITY, Party.PROPERTY, Party.OWNERS, Party.REPRESENTATIVES]
+
+
+@dataclass
+class Year:
+    """One community's year of round tables: who acts, where, and what came of it."""
+
+    community: Any
+    raiser: User  # the resident login, who raises most residents' matters
+    staff: User  # the social worker (利民: its admin), who runs the round tables
+    follower: User  # a login who follows some matters and registers for the coming meetings
+    people: list[Resident]  # adults at home there with an account: they support, attend, vote and rate
+    buildings: list[str]
+    hoods: list[Any]
+    counts: dict[str, int] = field(default_factory=lambda: {"matters": 0, "meetings": 0, "solved": 0})
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
-def _community_year(
-    ctx: DemoContext,
-    community: Any,
-    *,
-    per_month: int,
-    meetings_per_month: int,
-    raiser: User,
-    staff: User,
-    follower: User,
-) -> dict[str, int]:
-    rnd = ctx.random
-    today: dt.date = ctx.today
-    ConsultationSettings.objects.update_or_create(
-        community=community,
-        defaults={
-            "supports_per_resident": 5,
-            "agenda_threshold": 20,
-            "one_support_per_household": community.code == "limin",
-        },
-    )
-    adults = list(
-        Resident.objects.filter(community=community, birth_date__lte=today.replace(year=today.year - 18))
+def _account(person: Resident) -> User:
+    assert person.user is not None  # the pool holds residents with an account only
+    return person.user
+
+
+def _year(ctx: DemoContext, community: Any, *, raiser: User, staff: User, follower: User) -> Year:
+    today = ctx.today
+    people = list(
+        Resident.objects.filter(
+            community=community,
+            moved_out_on__isnull=True,
+            birth_date__lte=today.replace(year=today.year - 18),
+            user__is_active=True,
+        )
         .exclude(household=None)
-        .values_list("pk", "household_id", "is_owner")[:3000]
+        .exclude(user__in=[raiser, follower])
+        .select_related("user")
+        .order_by("pk")[:3000]
     )
-    buildings = list(community.buildings.values_list("name", flat=True)[:40])
-    hoods = list(community.neighbourhoods.all())
-    counts = {"matters": 0, "meetings": 0, "solved": 0}
-    supports: list[Support] = []
-    registrations: list[Registration] = []
-    ratings: list[Rating] = []
-    updates: list[TaskUpdate] = []
-    for month_back in range(12, -1, -1):
-        month_start = today - dt.timedelta(days=30 * month_back + 20)
-        matters: list[Matter] = []
-        for _ in range(rnd.randint(per_month - 1, per_month + 2)):
-            kind, title, body, _plan = rnd.choice(SUBJECTS)
-            raised = _at(month_start + dt.timedelta(days=rnd.randint(0, 20)), rnd.randint(8, 21))
-            if raised > ctx.now:
-                continue
-            n = rnd.choice(buildings) if buildings else ""
-            matters.append(
-                Matter.objects.create(
-                    community=community,
-                    kind=kind,
-                    title=title.format(n=n),
-                    body=body.format(n=n),
-                    neighbourhood=rnd.choice(hoods) if hoods else None,
-                    origin_kind=rnd.choice(["resident", "resident", "resident", "staff", "report"]),
-                    origin_ref="",
-                    raised_by=raiser if rnd.random() < 0.7 else staff,
-                    raised_at=raised,
-                )
-            )
-        counts["matters"] += len(matters)
-        for matter in matters:
-            if matter.origin_kind == "report":
-                matter.origin_ref = f"R-{matter.raised_at:%y%m}-{matter.pk}"
-            backers = rnd.sample(adults, k=min(len(adults), rnd.randint(3, 45)))
-            seen_homes: set[int] = set()
-            for pk, household_id, _owner in backers:
-                if community.code == "limin":
-                    if household_id in seen_homes:
-                        continue
-                    seen_homes.add(household_id)
-                supports.append(
-                    Support(
-                        matter=matter,
-                        resident_id=pk,
-                        created_at=matter.raised_at + dt.timedelta(hours=rnd.randint(1, 240)),
-                        household_key=str(household_id) if community.code == "limin" else "",
-                    )
-                )
-                matter.support_count += 1
-            Follow.objects.get_or_create(matter=matter, user=matter.raised_by)
-            if rnd.random() < 0.3:
-                Follow.objects.get_or_create(matter=matter, user=follower)
-            if matter.support_count >= 20 or matter.kind != "urgent" or rnd.random() < 0.5:
-                matter.status = Matter.Status.AGENDA
-                matter.agenda_at = matter.raised_at + dt.timedelta(days=rnd.randint(2, 8))
-            elif month_back > 0:
-                matter.status = Matter.Status.ANSWERED
-                matter.answered_at = matter.raised_at + dt.timedelta(days=rnd.randint(2, 10))
-                matter.response = "经核实，物业已于近日处理完毕，感谢居民反映。"
-            matter.save()
-
-        on_agenda = [m for m in matters if m.status == Matter.Status.AGENDA]
-        for k in range(meetings_per_month):
-            day = (
-                today + dt.timedelta(days=5 + 3 * k) if month_back == 0 else month_start + dt.timedelta(days=22 + 3 * k)
-            )
-            starts = _at(day, 19)
-            held = starts < ctx.now - dt.timedelta(hours=3)
-            meeting = Meeting.objects.create(
-                community=community,
-                title=f"{day.month}月民情圆桌会（第{k + 1}场）",
-                mode=rnd.choice([Meeting.Mode.OFFLINE, Meeting.Mode.HYBRID, Meeting.Mode.HYBRID]),
-                starts_at=starts,
-                place="居民会客厅",
-                online_url="https://meet.example.org/linli",
-                capacity=30,
-                parties=[Party.COMMUNITY, Party.PROPERTY, Party.OWNERS, Party.REPRESENTATIVES],
-                status=Meeting.Status.HELD if held else Meeting.Status.PLANNED,
-                held_at=starts if held else None,
-                created_by=staff,
-            )
-            counts["meetings"] += 1
-            share = on_agenda[k::meetings_per_month]
-            for pos, matter in enumerate(share, 1):
-                AgendaItem.objects.create(meeting=meeting, matter=matter, position=pos)
-            attendees = rnd.sample(adults, k=min(len(adults), rnd.randint(12, 30)))
-            for pk, _h, _o in attendees:
-                registrations.append(
-                    Registration(
-                        meeting=meeting,
-                        resident_id=pk,
-                        registered_at=starts - dt.timedelta(days=rnd.randint(1, 6)),
-                        attended=held and rnd.random() < 0.85,
-                    )
-                )
-            if not held:
-                mine = Resident.objects.filter(user=follower, community=community).first()
-                if mine is not None:
-                    registrations.append(Registration(meeting=meeting, resident=mine, registered_at=ctx.now))
-                continue
-            meeting.minutes = f"参会：社区、物业、业委会、居民代表共{len(attendees)}人。\n" + "\n".join(
-                f"{i}. {m.title}：各方充分讨论，形成决定。" for i, m in enumerate(share, 1)
-            )
-            meeting.minutes_at = starts + dt.timedelta(hours=3)
-            meeting.save(update_fields=["minutes", "minutes_at"])
-            for matter in share:
-                plan = next(
-                    (
-                        s[3]
-                        for s in SUBJECTS
-                        if (s[0] == matter.kind and s[1].format(n="") in matter.title)
-                        or s[1].replace("{n}", "") in matter.title
-                    ),
-                    "各方协同落实整改",
-                )
-                party = rnd.choice([Party.PROPERTY, Party.PROPERTY, Party.COMMUNITY, Party.OWNERS])
-                due = day + dt.timedelta(days=rnd.randint(14, 45))
-                decision = Decision.objects.create(
-                    community=community,
-                    matter=matter,
-                    meeting=meeting,
-                    text=plan,
-                    responsible_party=party,
-                    responsible_name=OWNER_NAMES[party],
-                    due_date=due,
-                    created_by=staff,
-                    created_at=meeting.minutes_at,
-                )
-                matter.status, matter.decided_at = Matter.Status.DECIDED, meeting.minutes_at
-                all_done = True
-                finished_at: list[dt.datetime] = []
-                for t_index in range(rnd.randint(1, 2)):
-                    task_due = due - dt.timedelta(days=7 * t_index)
-                    finished = task_due < today and rnd.random() < 0.9
-                    done_at = _at(task_due - dt.timedelta(days=rnd.randint(0, 5)), 16) if finished else None
-                    task = Task.objects.create(
-                        community=community,
-                        decision=decision,
-                        title=f"{plan}（{'一' if t_index == 0 else '二'}）",
-                        owner_party=party,
-                        owner_name=OWNER_NAMES[party],
-                        due_date=task_due,
-                        status=Task.Status.DONE if finished else Task.Status.OPEN,
-                        progress=100 if finished else rnd.choice([0, 30, 60]),
-                        created_at=meeting.minutes_at,
-                        done_at=done_at,
-                        overdue_flagged_at=_at(task_due + dt.timedelta(days=1), 9)
-                        if not finished and task_due < today
-                        else None,
-                    )
-                    updates.append(
-                        TaskUpdate(
-                            task=task,
-                            author=staff,
-                            text="已进场施工",
-                            progress=50,
-                            created_at=meeting.minutes_at + dt.timedelta(days=5),
-                        )
-                    )
-                    if done_at is not None:
-                        updates.append(
-                            TaskUpdate(
-                                task=task,
-                                author=staff,
-                                text="已完成并经居民代表验收",
-                                progress=100,
-                                created_at=done_at,
-                            )
-                        )
-                        finished_at.append(done_at)
-                    all_done = all_done and finished
-                if all_done and finished_at:
-                    done = max(finished_at)
-                    matter.status = Matter.Status.DONE
-                    matter.done_at = done
-                    counts["solved"] += 1
-                    for pk, _h, _o in rnd.sample(adults, k=min(len(adults), rnd.randint(3, 15))):
-                        ratings.append(
-                            Rating(
-                                matter=matter,
-                                resident_id=pk,
-                                score=rnd.choice([5, 5, 4, 4, 4, 3, 2]),
-                                created_at=done + dt.timedelta(days=rnd.randint(1, 10)),
-                            )
-                        )
-                matter.save()
-    Support.objects.bulk_create(supports, batch_size=2000, ignore_conflicts=True)
-    Registration.objects.bulk_create(registrations, batch_size=2000, ignore_conflicts=True)
-    Rating.objects.bulk_create(ratings, batch_size=2000, ignore_conflicts=True)
-    TaskUpdate.objects.bulk_create(updates, batch_size=2000)
-    _votes(ctx, community, staff, adults)
-    return counts
+    return Year(
+        community=community,
+        raiser=raiser,
+        staff=staff,
+        follower=follower,
+        people=people,
+        buildings=list(community.buildings.values_list("name", flat=True)[:40]),
+        hoods=list(community.neighbourhoods.all()),
+    )
 
 
-def _votes(ctx: DemoContext, community: Any, staff: User, adults: list[tuple[int, int, bool]]) -> None:
+def _raise(ctx: DemoContext, year: Year, month_start: dt.date, serial: int) -> tuple[Matter, str] | None:
+    """A matter raised by a resident or by the staff, or lifted by the staff from a report; with its plan."""
+    rnd = ctx.random
+    kind, title, body, plan = rnd.choice(SUBJECTS)
+    raised = _at(month_start + dt.timedelta(days=rnd.randint(0, 20)), rnd.randint(8, 21))
+    if raised > ctx.now:
+        return None
+    n = rnd.choice(year.buildings) if year.buildings else ""
+    hood = rnd.choice(year.hoods) if year.hoods else None
+    origin = rnd.choice(["resident", "resident", "resident", "staff", "report"])
+    title, body = title.format(n=n), body.format(n=n)
+    if origin == "report":
+        matter = services.matter_lift_from_report(
+            actor=year.staff,
+            community=year.community,
+            report_ref=f"R-{raised:%y%m%d}-{serial}",
+            kind=kind,
+            title=title,
+            body=body,
+            now=raised,
+        )
+    else:
+        actor = year.raiser if origin == "resident" else year.staff
+        matter = services.matter_raise(
+            actor=actor, community=year.community, kind=kind, title=title, body=body, neighbourhood=hood, now=raised
+        )
+    return matter, plan
+
+
+def _backers(ctx: DemoContext, year: Year) -> list[Resident]:
+    """Who will support a matter: 3 to 45 residents (利民 counts one a household, so one of each home)."""
+    rnd = ctx.random
+    backers = rnd.sample(year.people, k=min(len(year.people), rnd.randint(3, 45)))
+    if year.community.code != "limin":
+        return backers
+    one_each: dict[int | None, Resident] = {}
+    for backer in backers:
+        one_each.setdefault(backer.household_id, backer)
+    return list(one_each.values())
+
+
+def _gather_support(
+    ctx: DemoContext,
+    year: Year,
+    matter: Matter,
+    backers: list[Resident],
+    *,
+    until: dt.datetime,
+    agenda: dt.datetime | None = None,
+    answer: dt.datetime | None = None,
+) -> None:
+    """The backers support the matter before `until`, in time order; on the way it reaches the agenda by its support,
+    or the staff put it there (at `agenda`) or answer it (at `answer`)."""
+    rnd = ctx.random
+    hours = max(1, min(240, int((until - matter.raised_at).total_seconds() // 3600) - 1))
+    events: list[tuple[dt.datetime, int, Resident | None]] = [
+        (matter.raised_at + dt.timedelta(hours=rnd.randint(1, hours)), 1, backer) for backer in backers
+    ]
+    if agenda is not None:
+        events.append((agenda, 0, None))
+    if answer is not None:
+        events.append((answer, 2, None))
+    for at, step, backer in sorted(events, key=lambda e: (e[0], e[1])):
+        if backer is not None:
+            try:
+                services.matter_support(actor=_account(backer), matter=matter, now=at)
+            except DomainError as refused:
+                if refused.code not in SUPPORT_REFUSALS:
+                    raise
+        elif step == 0:
+            matter.refresh_from_db(fields=["status"])
+            if matter.can_be_put_on_agenda():  # not already there by its support
+                services.matter_put_on_agenda(actor=year.staff, matter=matter, now=at)
+        else:
+            response = "经核实，物业已于近日处理完毕，感谢居民反映。"
+            services.matter_answer(actor=year.staff, matter=matter, response=response, now=at)
+    if rnd.random() < 0.3:
+        services.matter_follow(actor=year.follower, matter=matter)
+
+
+def _month(ctx: DemoContext, year: Year, month_back: int, *, per_month: int, meetings_per_month: int) -> None:
+    """A month's matters, raised and supported, and its round tables (the current month's are still to come)."""
+    rnd = ctx.random
+    month_start = ctx.today - dt.timedelta(days=30 * month_back + 20)
+    raised = [_raise(ctx, year, month_start, i) for i in range(rnd.randint(per_month - 1, per_month + 2))]
+    matters = [r for r in raised if r is not None]
+    year.counts["matters"] += len(matters)
+    days = [
+        ctx.today + dt.timedelta(days=5 + 3 * k) if month_back == 0 else month_start + dt.timedelta(days=22 + 3 * k)
+        for k in range(meetings_per_month)
+    ]
+    shares: list[list[tuple[Matter, str]]] = [[] for _ in days]
+    for matter, plan in matters:
+        backers = _backers(ctx, year)
+        if len(backers) >= 20 or matter.kind != "urgent" or rnd.random() < 0.5:
+            k = sum(len(s) for s in shares) % len(days)  # the month's round tables take turns
+            shares[k].append((matter, plan))
+            starts = _at(days[k], 19)
+            until = min(starts - dt.timedelta(hours=1), ctx.now)
+            agenda = min(
+                matter.raised_at + dt.timedelta(days=rnd.randint(2, 8)),
+                starts - dt.timedelta(days=1),
+                ctx.now - dt.timedelta(hours=1),
+            )
+            _gather_support(ctx, year, matter, backers, until=until, agenda=agenda)
+        elif month_back > 0:
+            answer = matter.raised_at + dt.timedelta(days=rnd.randint(2, 10))
+            _gather_support(ctx, year, matter, backers, until=answer, answer=answer)
+        else:
+            _gather_support(ctx, year, matter, backers, until=ctx.now)
+    for k, day in enumerate(days):
+        _round_table(ctx, year, k, day, shares[k], called=_at(month_start, 9))
+
+
+def _round_table(
+    ctx: DemoContext, year: Year, k: int, day: dt.date, share: list[tuple[Matter, str]], *, called: dt.datetime
+) -> None:
+    """One round table: called at the start of the month, its matters added, residents registered; once held,
+    its attendance, minutes, decisions and tasks, and the tasks' progress until the matter is done and rated."""
+    rnd = ctx.random
+    staff = year.staff
+    starts = _at(day, 19)
+    mode = rnd.choice([Meeting.Mode.OFFLINE, Meeting.Mode.HYBRID, Meeting.Mode.HYBRID])
+    meeting = services.meeting_create(
+        actor=staff,
+        community=year.community,
+        title=f"{day.month}月民情圆桌会（第{k + 1}场）",
+        mode=mode,
+        starts_at=starts,
+        place="居民会客厅",
+        online_url="https://meet.example.org/linli" if mode == Meeting.Mode.HYBRID else "",
+        capacity=30,
+        parties=PARTIES,
+        now=called,
+    )
+    year.counts["meetings"] += 1
+    for matter, _plan in share:
+        matter.refresh_from_db(fields=["status", "agenda_at"])
+        services.meeting_add_matter(actor=staff, meeting=meeting, matter=matter, now=matter.agenda_at)
+    held = starts < ctx.now - dt.timedelta(hours=3)
+    coming = []
+    if not held:  # the follower login has registered for the coming ones
+        services.meeting_register(actor=year.follower, meeting=meeting, now=ctx.now - dt.timedelta(minutes=30))
+        coming = [year.follower]
+    attendees = rnd.sample(year.people, k=min(len(year.people), rnd.randint(12, 30 - len(coming))))
+    for person in attendees:
+        registered = starts - dt.timedelta(days=rnd.randint(1, 6))
+        if registered >= ctx.now:
+            registered = ctx.now - dt.timedelta(hours=rnd.randint(1, 72))
+        services.meeting_register(actor=_account(person), meeting=meeting, now=registered)
+    if not held:
+        return
+    came = [person.pk for person in attendees if rnd.random() < 0.85]
+    services.meeting_hold(actor=staff, meeting=meeting, attendee_ids=came, now=starts)
+    minutes_at = starts + dt.timedelta(hours=3)
+    minutes = f"参会：社区、物业、业委会、居民代表共{len(attendees)}人。\n" + "\n".join(
+        f"{i}. {m.title}：各方充分讨论，形成决定。" for i, (m, _plan) in enumerate(share, 1)
+    )
+    services.meeting_record_minutes(actor=staff, meeting=meeting, minutes=minutes, now=minutes_at)
+    for matter, plan in share:
+        _carry_out(ctx, year, meeting, matter, plan, day=day, decided=minutes_at)
+
+
+def _carry_out(
+    ctx: DemoContext, year: Year, meeting: Meeting, matter: Matter, plan: str, *, day: dt.date, decided: dt.datetime
+) -> None:
+    """The decision on a matter, its one or two tasks and their progress in time order; rated once done."""
+    rnd = ctx.random
+    staff = year.staff
+    party = rnd.choice([Party.PROPERTY, Party.PROPERTY, Party.COMMUNITY, Party.OWNERS])
+    due = day + dt.timedelta(days=rnd.randint(14, 45))
+    decision = services.decision_record(
+        actor=staff,
+        matter=matter,
+        meeting=meeting,
+        text=plan,
+        responsible_party=party,
+        responsible_name=OWNER_NAMES[party],
+        due_date=due,
+        now=decided,
+    )
+    progress: list[tuple[dt.datetime, Task, str, int]] = []
+    finished = []
+    for t_index in range(rnd.randint(1, 2)):
+        task_due = due - dt.timedelta(days=7 * t_index)
+        task = services.task_create(
+            actor=staff,
+            decision=decision,
+            title=f"{plan}（{'一' if t_index == 0 else '二'}）",
+            owner_party=party,
+            owner_name=OWNER_NAMES[party],
+            due_date=task_due,
+            now=decided,
+        )
+        done_at = None
+        if task_due < ctx.today and rnd.random() < 0.9:
+            done_at = _at(task_due - dt.timedelta(days=rnd.randint(0, 5)), 16)
+            progress.append((done_at, task, "已完成并经居民代表验收", 100))
+        finished.append(done_at)
+        started = decided + dt.timedelta(days=5)
+        if started < min(done_at or ctx.now, ctx.now):
+            progress.append((started, task, "已进场施工", 50))
+    for at, task, text, percent in sorted(progress, key=lambda p: (p[0], p[3])):
+        services.task_post_update(actor=staff, task=task, text=text, progress=percent, now=at)
+    if None in finished:
+        return
+    year.counts["solved"] += 1
+    done = max(at for at in finished if at is not None)
+    matter.refresh_from_db(fields=["status", "done_at"])
+    for person in rnd.sample(year.people, k=min(len(year.people), rnd.randint(3, 15))):
+        rated = done + dt.timedelta(days=rnd.randint(1, 10))
+        if rated < ctx.now:
+            score = rnd.choice([5, 5, 4, 4, 4, 3, 2])
+            services.matter_rate(actor=_account(person), matter=matter, score=score, now=rated)
+
+
+def _votes(ctx: DemoContext, year: Year) -> None:
+    """This year's votes and polls, each open for a few days, the last one still running."""
     rnd = ctx.random
     now = ctx.now
     specs = [
         (
             "中心花园改造选哪个方案？",
             ["方案一：增加儿童游乐区", "方案二：增加健身步道", "方案三：保持现状"],
-            "all",
+            Eligibility.ALL,
             False,
             False,
             -200,
         ),
-        ("是否同意调整停车收费标准？", ["同意", "不同意", "弃权"], "owners", True, True, -90),
-        ("垃圾投放点调整位置意见征询", ["同意新位置", "维持原位置"], "household", False, True, -30),
-        ("是否同意在本小区加装电梯？", ["同意", "不同意"], "owners", True, True, 0),
+        ("是否同意调整停车收费标准？", ["同意", "不同意", "弃权"], Eligibility.OWNERS, True, True, -90),
+        ("垃圾投放点调整位置意见征询", ["同意新位置", "维持原位置"], Eligibility.HOUSEHOLD, False, True, -30),
+        ("是否同意在本小区加装电梯？", ["同意", "不同意"], Eligibility.OWNERS, True, True, 0),
     ]
-    for question, options, eligibility, secret, hide, days in specs:
+    for question, labels, eligibility, secret, hide, days in specs:
         opens = now + dt.timedelta(days=days - 3)
-        closes = now + dt.timedelta(days=days + 4 if days == 0 else days)
-        vote = Vote.objects.create(
-            community=community,
+        vote = services.vote_create(
+            actor=year.staff,
+            community=year.community,
             question=question,
+            options=labels,
             eligibility=eligibility,
             secret=secret,
             hide_results=hide,
             opens_at=opens,
-            closes_at=closes,
-            created_by=staff,
+            closes_at=now + dt.timedelta(days=days + 4 if days == 0 else days),
         )
-        opts = VoteOption.objects.bulk_create(
-            [VoteOption(vote=vote, label=o, position=i) for i, o in enumerate(options)]
-        )
-        voters = [a for a in adults if eligibility != "owners" or a[2]]
-        ballots, keys = [], set()
-        for pk, household_id, _owner in rnd.sample(voters, k=min(len(voters), rnd.randint(80, 300))):
-            subject = f"household:{household_id}" if eligibility == "household" else f"resident:{pk}"
-            key = digest(f"consultation-vote:{vote.pk}:{subject}")
-            if key in keys:
-                continue
-            keys.add(key)
-            weights = [0.55, 0.3, 0.15][: len(opts)]
-            ballots.append(
-                Ballot(
-                    vote=vote,
-                    option=rnd.choices(opts, weights=weights)[0],
-                    voter_key=key,
-                    resident_id=None if secret else pk,
-                    cast_at=None if secret else opens + dt.timedelta(hours=rnd.randint(1, 60)),
-                )
-            )
-        Ballot.objects.bulk_create(ballots, batch_size=2000)
+        options = list(vote.options.order_by("position"))
+        voters = [p for p in year.people if eligibility != Eligibility.OWNERS or p.is_owner]
+        homes: set[int | None] = set()
+        weights = [0.55, 0.3, 0.15][: len(options)]
+        for person in rnd.sample(voters, k=min(len(voters), rnd.randint(80, 300))):
+            if eligibility == Eligibility.HOUSEHOLD:
+                if person.household_id in homes:
+                    continue
+                homes.add(person.household_id)
+            option = rnd.choices(options, weights=weights)[0]
+            cast = opens + dt.timedelta(hours=rnd.randint(1, 60))
+            services.ballot_cast(actor=_account(person), vote=vote, option=option, now=cast)
+
+
+def _overdue(ctx: DemoContext) -> None:
+    """The scheduler's daily run flagged each task left open past its due date on the morning after."""
+    late = (
+        Task.objects.filter(status=Task.Status.OPEN, due_date__lt=ctx.today)
+        .order_by("due_date")
+        .values_list("due_date", flat=True)
+        .distinct()
+    )
+    for due in list(late):
+        services.tasks_flag_overdue(now=_at(due + dt.timedelta(days=1), 9))
+
+
+def _community(ctx: DemoContext, year: Year, admin: User, *, per_month: int, meetings_per_month: int) -> None:
+    limin = year.community.code == "limin"
+    services.settings_update(
+        actor=admin,
+        community=year.community,
+        supports_per_resident=5,
+        agenda_threshold=20,
+        one_support_per_household=limin,
+    )
+    for month_back in range(12, -1, -1):
+        _month(ctx, year, month_back, per_month=per_month, meetings_per_month=meetings_per_month)
+        refresh_statistics(*LEDGER_TABLES)  # the caps of the months after sum what this one earned
+    _votes(ctx, year)
 
 
 def build(ctx: DemoContext) -> None:
     shibei, limin = ctx.communities[0], ctx.communities[1]
     u = ctx.users
-    with transaction.atomic():
-        a = _community_year(
-            ctx,
-            shibei,
-            per_month=5,
-            meetings_per_month=2,
-            raiser=u["resident"],
-            staff=u["social_worker"],
-            follower=u["volunteer"],
-        )
-        b = _community_year(
-            ctx,
-            limin,
-            per_month=2,
-            meetings_per_month=1,
-            raiser=u["limin_resident"],
-            staff=u["limin_admin"],
-            follower=u["limin_resident"],
-        )
+    a = _year(ctx, shibei, raiser=u["resident"], staff=u["social_worker"], follower=u["volunteer"])
+    b = _year(ctx, limin, raiser=u["limin_resident"], staff=u["limin_admin"], follower=u["limin_resident"])
+    with telling_no_one():
+        _community(ctx, a, u["community_admin"], per_month=5, meetings_per_month=2)
+        _community(ctx, b, u["limin_admin"], per_month=2, meetings_per_month=1)
+        _overdue(ctx)
+    counts = {key: a.counts[key] + b.counts[key] for key in a.counts}
     ctx.progress(
-        f"  round tables: {a['matters'] + b['matters']} matters, {a['meetings'] + b['meetings']} meetings, "
-        f"{a['solved'] + b['solved']} solved"
+        f"  round tables: {counts['matters']} matters, {counts['meetings']} meetings, {counts['solved']} solved"
     )

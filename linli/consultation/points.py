@@ -6,6 +6,7 @@ transaction of the act that earns, so the points stand or fall with it. A rule t
 off earns nothing (and says so in the log); any other refusal stops the act.
 """
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -19,7 +20,15 @@ VOTE = "vote_cast"
 
 
 def _earn(
-    *, community: Any, resident: Any, rule_code: str, quantity: int = 1, idempotency_key: str, actor: Actor, memo: str
+    *,
+    community: Any,
+    resident: Any,
+    rule_code: str,
+    quantity: int = 1,
+    idempotency_key: str,
+    actor: Actor,
+    memo: str,
+    now: dt.datetime | None,
 ) -> None:
     from linli.core.errors import DomainError
     from linli.ledger.services import points_earn
@@ -33,6 +42,7 @@ def _earn(
             idempotency_key=idempotency_key,
             actor=actor,
             memo=memo,
+            now=now,
         )
     except DomainError as exc:
         if exc.code != "rule_disabled":
@@ -40,7 +50,7 @@ def _earn(
         logger.info("no points for %s in %s: the rule is switched off", rule_code, community)
 
 
-def support_earned(*, support: Any, actor: Actor) -> None:
+def support_earned(*, support: Any, actor: Actor, now: dt.datetime | None = None) -> None:
     _earn(
         community=support.matter.community,
         resident=support.resident,
@@ -48,10 +58,11 @@ def support_earned(*, support: Any, actor: Actor) -> None:
         idempotency_key=f"consultation:support:{support.matter_id}:{support.resident_id}",
         actor=actor,
         memo=support.matter.title,
+        now=now,
     )
 
 
-def attendance_earned(*, registration: Any, actor: Actor) -> None:
+def attendance_earned(*, registration: Any, actor: Actor, now: dt.datetime | None = None) -> None:
     _earn(
         community=registration.meeting.community,
         resident=registration.resident,
@@ -59,10 +70,11 @@ def attendance_earned(*, registration: Any, actor: Actor) -> None:
         idempotency_key=f"consultation:attend:{registration.meeting_id}:{registration.resident_id}",
         actor=actor,
         memo=registration.meeting.title,
+        now=now,
     )
 
 
-def vote_earned(*, vote: Any, resident: Any, actor: Actor) -> None:
+def vote_earned(*, vote: Any, resident: Any, actor: Actor, now: dt.datetime | None = None) -> None:
     """Says only that the resident voted, never how (secret ballots stay secret in the ledger too)."""
     _earn(
         community=vote.community,
@@ -71,4 +83,5 @@ def vote_earned(*, vote: Any, resident: Any, actor: Actor) -> None:
         idempotency_key=f"consultation:vote:{vote.pk}:{resident.pk}",
         actor=actor,
         memo=vote.question,
+        now=now,
     )

@@ -1,6 +1,9 @@
 """Telling people things: in-app, and by SMS through the configured sender. Nothing is told of a change that rolls
 back: a notification is sent after the commit, or written in the transaction of the change (`notify_with_change`)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +12,19 @@ from django.utils import translation
 
 from .models import Notification
 from .sms import send_sms
+
+_told_nothing: ContextVar[bool] = ContextVar("told_nothing", default=False)
+
+
+@contextmanager
+def telling_no_one() -> Iterator[None]:
+    """Write history without telling anyone: inside, no notification or SMS is sent or written. For recording events
+    long past (the demo's year), whose news would reach people months late and all at once."""
+    token = _told_nothing.set(True)
+    try:
+        yield
+    finally:
+        _told_nothing.reset(token)
 
 
 def in_language_of(user: Any) -> translation.override:
@@ -19,6 +35,8 @@ def in_language_of(user: Any) -> translation.override:
 
 def notify(*, user: Any, title: str, body: str = "", url: str = "", community: Any = None, sms: bool = False) -> None:
     """Queue an in-app notification (and optionally an SMS) to be sent once the current transaction commits."""
+    if _told_nothing.get():
+        return
 
     def deliver() -> None:
         Notification.objects.create(user=user, community=community, title=title[:120], body=body, url=url)
@@ -33,13 +51,15 @@ def notify_with_change(*, user: Any, title: str, body: str = "", url: str = "", 
     of, and costs no commit of its own (for the busy write paths). No SMS: a text cannot be taken back."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify_with_change must run inside the transaction of the change it tells of")
+    if _told_nothing.get():
+        return
     Notification.objects.create(user=user, community=community, title=title[:120], body=body, url=url)
 
 
 def notify_many(messages: list[dict[str, Any]]) -> None:
     """Queue several in-app notifications (each the keyword arguments of `notify`, without SMS), written together in
     one statement once the current transaction commits: a service that acts for many people at once tells them so."""
-    if not messages:
+    if not messages or _told_nothing.get():
         return
 
     def deliver() -> None:
@@ -61,4 +81,6 @@ def notify_many(messages: list[dict[str, Any]]) -> None:
 
 
 def notify_sms(*, mobile: str, text: str) -> None:
+    if _told_nothing.get():
+        return
     transaction.on_commit(lambda: send_sms(mobile, text))

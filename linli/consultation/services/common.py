@@ -52,7 +52,7 @@ def _tell_followers(matter: Matter, title: Any, body: Any = "", **params: Any) -
 
 
 def _follow(matter: Matter, user: User) -> None:
-    Follow.objects.get_or_create(matter=matter, user=user)
+    Follow.objects.bulk_create([Follow(matter=matter, user=user)], ignore_conflicts=True)  # one statement
 
 
 def _require(allowed: bool, message: str) -> None:

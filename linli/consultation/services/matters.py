@@ -186,7 +186,7 @@ def matter_support(*, actor: Actor, matter: Matter, now: dt.datetime | None = No
                 code="household_supported",
             ) from None
         Matter.objects.filter(pk=matter.pk).update(support_count=F("support_count") + 1)
-        matter.refresh_from_db(fields=["support_count"])
+        matter.support_count += 1  # the row is locked: no one else has changed it
         _follow(matter, account_of(actor))
         audit_record(
             actor=actor,
@@ -195,7 +195,7 @@ def matter_support(*, actor: Actor, matter: Matter, now: dt.datetime | None = No
             community=community,
             after={"matter": matter.pk, "resident": resident.pk, "support_count": matter.support_count},
         )
-        points.support_earned(support=support, actor=actor)
+        points.support_earned(support=support, actor=actor, now=now)
         if matter.can_be_put_on_agenda() and matter.support_count >= config.agenda_threshold:
             _put_on_agenda(matter, now=now, by_threshold=True)
     return support

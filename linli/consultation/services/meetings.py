@@ -186,13 +186,16 @@ def meeting_hold(
         meeting.status = Meeting.Status.HELD
         meeting.held_at = now
         meeting.save(update_fields=["status", "held_at"])
+        registered = {r.resident_id: r for r in Registration.objects.filter(meeting=meeting, resident_id__in=ids)}
+        Registration.objects.filter(pk__in=[r.pk for r in registered.values()]).update(attended=True)
         for rid in ids:
-            registration, _created = Registration.objects.get_or_create(
-                meeting=meeting, resident=residents[rid], defaults={"registered_at": now}
-            )
-            registration.attended = True
-            registration.save(update_fields=["attended"])
-            points.attendance_earned(registration=registration, actor=actor)
+            registration = registered.get(rid)
+            if registration is None:  # came without registering
+                registration = Registration.objects.create(
+                    meeting=meeting, resident=residents[rid], registered_at=now, attended=True
+                )
+            registration.attended, registration.meeting, registration.resident = True, meeting, residents[rid]
+            points.attendance_earned(registration=registration, actor=actor, now=now)
         audit_record(
             actor=actor,
             action="consultation.meeting_hold",

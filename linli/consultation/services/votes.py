@@ -113,7 +113,7 @@ def ballot_cast(*, actor: Actor, vote: Vote, option: VoteOption, now: dt.datetim
             community=vote.community,
             after={"vote": vote.pk} if vote.secret else {"vote": vote.pk, "option": option.pk},
         )
-        points.vote_earned(vote=vote, resident=resident, actor=actor)
+        points.vote_earned(vote=vote, resident=resident, actor=actor, now=now)
     return ballot
 
 

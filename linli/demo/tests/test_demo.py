@@ -60,6 +60,7 @@ def test_the_demo_street(capsys):
         check_every_mediation_case_went_through_the_mediation_services()
         check_every_report_went_through_the_report_services()
         check_households_and_residents_came_in_through_the_register_import()
+        check_every_round_table_record_went_through_the_consultation_services()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -571,3 +572,66 @@ def check_households_and_residents_came_in_through_the_register_import():
         assert audit.filter(action="register_import.start", object_id=str(job.pk)).count() == 1
         (entry,) = audit.filter(action="resident.import_register", community=community)
         assert entry.after["created"] == residents and entry.after["sha256"] == job.sha256
+
+
+def check_every_round_table_record_went_through_the_consultation_services():
+    """Each matter, support, meeting, registration, decision, task and its progress, rating and ballot of the round
+    tables was written by its service (an audit row each, by whoever did it); every point earned for supporting,
+    attending or voting names its record and is dated when it was earned; and nobody was told of it at build time."""
+    from linli.audit.models import AuditEntry
+    from linli.consultation.models import (
+        Decision,
+        Matter,
+        Meeting,
+        Rating,
+        Registration,
+        Support,
+        Task,
+        TaskUpdate,
+        Vote,
+    )
+    from linli.ledger.models import Transaction
+    from linli.notifications.models import Notification
+
+    def audited(*actions):
+        return set(AuditEntry.objects.filter(action__in=actions).values_list("object_id", "actor_id"))
+
+    def ids(rows):
+        return {str(pk) for pk in rows.values_list("pk", flat=True)}
+
+    raised = audited("consultation.matter_raise", "consultation.matter_lift")
+    assert {pk for pk, _actor in raised} == ids(Matter.objects.all())
+    assert raised == {(str(pk), by) for pk, by in Matter.objects.values_list("pk", "raised_by")}
+    supports = Support.objects.all()
+    assert audited("consultation.matter_support") == {(str(s.pk), s.resident.user_id) for s in supports}
+    meetings = Meeting.objects.all()
+    assert {pk for pk, _actor in audited("consultation.meeting_create")} == ids(meetings)
+    held = meetings.filter(status=Meeting.Status.HELD)
+    assert held.exists() and {pk for pk, _actor in audited("consultation.meeting_hold")} == ids(held)
+    registrations = Registration.objects.select_related("resident")
+    assert audited("consultation.meeting_register") == {(str(r.pk), r.resident.user_id) for r in registrations}
+    assert {pk for pk, _actor in audited("consultation.decision_record")} == ids(Decision.objects.all())
+    assert {pk for pk, _actor in audited("consultation.task_create")} == ids(Task.objects.all())
+    assert AuditEntry.objects.filter(action="consultation.task_update").count() == TaskUpdate.objects.count()
+    ratings = Rating.objects.select_related("resident")
+    assert ratings.exists()
+    assert audited("consultation.matter_rate") == {(str(r.pk), r.resident.user_id) for r in ratings}
+    for vote in Vote.objects.all():
+        cast = AuditEntry.objects.filter(action="consultation.ballot_cast", object_id=str(vote.pk)).count()
+        assert cast == vote.ballots.count() > 0, vote.question
+    # the points for taking part: one earning a record, dated when it was earned
+    earnings = Transaction.objects.filter(kind="earn", idempotency_key__startswith="consultation:")
+    when: dict[str, dict[tuple[int, int], dt.datetime]] = {"support": {}, "attend": {}, "vote": {}}
+    for key, occurred_at in earnings.values_list("idempotency_key", "occurred_at"):
+        _consultation, kind, record, resident = key.split(":")
+        when[kind][int(record), int(resident)] = occurred_at
+    assert when["support"] == {(s.matter_id, s.resident_id): s.created_at for s in supports}
+    attended = held.filter(registrations__attended=True).values_list("pk", "starts_at", "registrations__resident")
+    assert when["attend"] == {(meeting, resident): starts for meeting, starts, resident in attended}
+    for vote in Vote.objects.all():
+        voted = {resident for (v, resident) in when["vote"] if v == vote.pk}
+        assert len(voted) == vote.ballots.count(), vote.question
+        if not vote.secret:
+            assert voted == set(vote.ballots.values_list("resident", flat=True))
+            assert all(when["vote"][vote.pk, b.resident_id] == b.cast_at for b in vote.ballots.all())
+    assert not Notification.objects.filter(url__contains="/consultation/").exists()
