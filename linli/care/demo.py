@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.core.demo import DemoContext
+from linli.notifications.services import telling_no_one
 from linli.people.models import Resident, SensitiveTag
-from linli.reports.services import reports_past_told_nobody
 
 from . import selectors, services
 from .models import Condition, Need, Visit, VisitKind
@@ -114,7 +114,7 @@ def _follow_ups(ctx: DemoContext, community: Any, caseworker: User) -> tuple[int
     for visit in with_needs[:40]:
         need = visit.needs[0]
         if need == Need.HOME_REPAIR and category is not None and reported < 3:
-            with reports_past_told_nobody():  # reported on the day of the visit: no text goes out today
+            with telling_no_one():  # reported on the day of the visit: no text goes out today
                 services.visit_report(
                     actor=visit.visited_by,
                     visit=visit,

@@ -27,6 +27,11 @@ def telling_no_one() -> Iterator[None]:
         _told_nothing.reset(token)
 
 
+def told_no_one() -> bool:
+    """Inside `telling_no_one`: a service may skip working out whom to tell."""
+    return _told_nothing.get()
+
+
 def in_language_of(user: Any) -> translation.override:
     """Texts made inside read in the user's chosen language (the site's when none): a notification is read later
     by its recipient, not by whoever caused it. `with in_language_of(user): title = _("…")`."""

@@ -9,7 +9,7 @@ order through the report services, back-dated with their `now`: the resident sub
 a report has climbed, the level's caseworker) accepts or rejects it, the one it is assigned to starts and resolves
 it, a registered reporter rates it; the clock (`reports_escalate_overdue`, `reports_close_resolved`) runs whenever a
 time limit or a reopening period runs out, so overdue reports climb and unrated ones close as they would have. It
-is recorded inside `reports_past_told_nobody`: the build texts nobody and leaves no stale notifications.
+is recorded inside `telling_no_one`: the build texts nobody and leaves no stale notifications.
 
 The months before, all finished long ago, are written in bulk as the services would have left them (the report,
 its events, no audit rows), because playing the whole year costs about 110 s of the build (some 20,000 service
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts.models import User
 from linli.core.demo import DemoContext
+from linli.notifications.services import telling_no_one
 from linli.people.models import Resident
 from linli.places.models import Building
 
@@ -49,7 +50,6 @@ from .services import (
     report_submit,
     reports_close_resolved,
     reports_escalate_overdue,
-    reports_past_told_nobody,
 )
 
 PER_DAY = {"shibei": 7.0, "limin": 3.0}
@@ -166,7 +166,7 @@ def build(ctx: DemoContext) -> None:
             day += dt.timedelta(days=1)
     played_from = now - dt.timedelta(days=PLAYED_DAYS)
     _record([plan for plan in plans if plan.moments[0][0] < played_from])
-    with reports_past_told_nobody():
+    with telling_no_one():
         _play([plan for plan in plans if plan.moments[0][0] >= played_from], now)
     for community in ctx.communities:
         made = Report.objects.filter(community=community).count()

@@ -13,7 +13,7 @@ from .keys import (
     api_client_revoke,
     api_client_touch,
 )
-from .notices import level_recipients, report_url, reports_past_told_nobody
+from .notices import level_recipients, report_url
 from .setup import (
     category_attribute_add,
     category_attribute_remove,
@@ -78,5 +78,4 @@ __all__ = [
     "reports_assign_bulk",
     "reports_close_resolved",
     "reports_escalate_overdue",
-    "reports_past_told_nobody",
 ]

@@ -1,9 +1,5 @@
 """Who hears of a report at each level, and telling them and the report's followers."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -12,26 +8,12 @@ from django.utils.translation import gettext as _
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.rules import CASEWORK_ROLES
 from linli.accounts.types import Actor
-from linli.notifications.services import notify, notify_sms
+from linli.notifications.services import notify, notify_sms, told_no_one
 from linli.places.models import Community
 
 from ..models import Level, Report
 
 S = Report.Status
-
-_RECORDING_THE_PAST: ContextVar[bool] = ContextVar("reports_recording_the_past", default=False)
-
-
-@contextmanager
-def reports_past_told_nobody() -> Iterator[None]:
-    """Inside, the services record back-dated changes (a year of history) without telling anyone: what happened
-    then is no news now, and nobody is texted about it. Everything else (events, audit, points) is as always."""
-    token = _RECORDING_THE_PAST.set(True)
-    try:
-        yield
-    finally:
-        _RECORDING_THE_PAST.reset(token)
-
 
 # --- who gets it ----------------------------------------------------------------------------------------------------
 
@@ -62,12 +44,8 @@ def report_url(report: Report) -> str:
     return reverse("reports:detail", kwargs={"code": report.community.code, "pk": report.pk})
 
 
-def _told_nobody() -> bool:
-    return _RECORDING_THE_PAST.get()
-
-
 def _tell(user: User, report: Report, title: str, body: str, *, sms: bool = False) -> None:
-    if _told_nobody():
+    if told_no_one():
         return
     notify(user=user, title=title, body=body, url=report_url(report), community=report.community, sms=sms)
 
@@ -78,7 +56,7 @@ def _status_label(status: str) -> str:
 
 def _tell_followers(report: Report, *, note: str, actor: "Actor | None") -> None:
     """The reporter and every supporter hear of each public state change, in their own language."""
-    if _told_nobody():
+    if told_no_one():
         return
     followers = list(User.objects.filter(pk__in=report.supports.values("user_id")).order_by("pk"))
     if report.reporter_id and report.reporter is not None:
@@ -96,7 +74,7 @@ def _tell_followers(report: Report, *, note: str, actor: "Actor | None") -> None
 
 
 def _tell_level(report: Report, level: int, title_text: str) -> None:
-    if _told_nobody():
+    if told_no_one():
         return
     for user in level_recipients(report, level):
         with translation.override(user.language or settings.LANGUAGE_CODE):

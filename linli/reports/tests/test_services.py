@@ -13,6 +13,7 @@ from linli.audit.models import AuditEntry
 from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.ledger.models import Transaction
 from linli.notifications.models import Notification
+from linli.notifications.services import telling_no_one
 from linli.notifications.sms import LocmemSMSBackend
 from linli.places.models import Building, Grid
 from linli.reports import rules, services
@@ -368,7 +369,7 @@ def test_a_past_recorded_quietly_tells_nobody_and_keeps_its_trail(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     LocmemSMSBackend.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True), services.reports_past_told_nobody():
+    with django_capture_on_commit_callbacks(execute=True), telling_no_one():
         report = submit(community, category, resident_user)
         report = services.report_accept(actor=steward, report=report, now=T0 + dt.timedelta(hours=1))
         assert services.reports_escalate_overdue(now=T0 + dt.timedelta(days=3)) == 1
