@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.core.demo import DemoContext
+from linli.core.exports import append_row
 from linli.people import idnumber
 from linli.people.ages import age_on
 from linli.people.importing import register_import_execute
@@ -314,13 +315,15 @@ REGISTER_HEADERS = (
 
 def _register_workbook(plan: CommunityPlan, people: list[dict[str, Any]]) -> bytes:
     """The community's 居民花名册 as its office keeps it in Excel: a title row, then one row a person."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("居民花名册")
-    sheet.append([f"宁围街道{plan.name}居民花名册"])
-    sheet.append(list(REGISTER_HEADERS))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "居民花名册"
+    append_row(sheet, [f"宁围街道{plan.name}居民花名册"])
+    append_row(sheet, REGISTER_HEADERS)
     for number, person in enumerate(people, start=1):
         building, unit, room = person["home"]
-        sheet.append(
+        append_row(
+            sheet,
             [
                 number,
                 person["name"],
@@ -336,7 +339,7 @@ def _register_workbook(plan: CommunityPlan, people: list[dict[str, Any]]) -> byt
                 "是" if person["owner"] else "否",
                 "、".join((["党员"] if person["party"] else []) + person["tags"]),
                 person["moved_in"],
-            ]
+            ],
         )
     out = io.BytesIO()
     book.save(out)
