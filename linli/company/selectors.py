@@ -124,8 +124,13 @@ def company_account_find(community: Community) -> Account | None:
     ).first()
 
 
-def month_entries(community: Community, year: int, month: int | None) -> QuerySet[Entry]:
+def month_entries(
+    community: Community, year: int, month: int | None, *, until: dt.datetime | None = None
+) -> QuerySet[Entry]:
+    """The company account's entries of the month (or year); with `until`, only those before it (a month to date)."""
     start, end = month_bounds(year, month)
+    if until is not None:
+        end = min(end, until)
     account = company_account_find(community)
     if account is None:
         return Entry.objects.none()
@@ -138,11 +143,12 @@ def operating_statement(*, user: Actor, community: Community, year: int, month: 
     return statement_of(community, year, month)
 
 
-def statement_of(community: Community, year: int, month: int | None) -> Statement:
+def statement_of(community: Community, year: int, month: int | None, *, until: dt.datetime | None = None) -> Statement:
     """The month's (or year's) statement, for callers that checked the viewer's rights (or aggregate for the
-    cockpit). Each entry of the company's account counts as revenue or as expense by the source of its posting
-    (a reversal of revenue is less revenue); an entry without a posting counts by its sign."""
-    entries = month_entries(community, year, month)
+    cockpit); with `until`, of the entries before it only. Each entry of the company's account counts as revenue or
+    as expense by the source of its posting (a reversal of revenue is less revenue); an entry without a posting
+    counts by its sign."""
+    entries = month_entries(community, year, month, until=until)
     rows = (
         entries.values(
             "transaction__company_posting__facility_id",

@@ -51,7 +51,7 @@ def _subsidies(community: Any, month: dt.date) -> Any:
 def _operating_revenue_fen(community: Any, month: dt.date) -> int:
     """The community company's takings in the month (bookings, diners' share of meals, commission): the money
     paid into its account, less the subsidies paid into it."""
-    entries = month_entries(community, month.year, month.month).filter(amount__gt=0)
+    entries = month_entries(community, month.year, month.month, until=month_span(month)[1]).filter(amount__gt=0)
     return int(entries.exclude(transaction__kind=TransactionKind.SUBSIDY).aggregate(s=Sum("amount"))["s"] or 0)
 
 
@@ -107,7 +107,7 @@ def fund(community: Any, month: dt.date) -> dict[str, int]:
 
 @figure("company")
 def company(community: Any, month: dt.date) -> dict[str, Any]:
-    statement = statement_of(community, month.year, month.month)
+    statement = statement_of(community, month.year, month.month, until=month_span(month)[1])
     return {
         "revenue_yuan": statement.revenue_fen // 100,
         "support_yuan": statement.support_fen // 100,

@@ -139,6 +139,25 @@ def test_the_month_under_way_is_shown_beside_the_same_days_of_last_month(communi
         assert FIGURES["services_used"](community, october)["bookings"] == 0
     assert FIGURES["services_used"](community, october)["bookings"] == 3  # the limit ends with the block
 
+    # the company's revenue too: the month's first days only, not the whole month beside a month to date
+    from linli.company.services import entry_post
+
+    for day, fen in ((2, 100_00), (20, 900_00)):
+        entry_post(
+            actor=users["community_admin"],
+            community=community,
+            direction="revenue",
+            source="rent",
+            amount_fen=fen,
+            day=dt.date(2026, 10, day),
+            counterparty="某某商户",
+            idempotency_key=f"rent-{day}",
+            now=timezone.make_aware(dt.datetime(2026, 11, 3, 10)),
+        )
+    assert FIGURES["company"](community, october)["revenue_yuan"] == 1000
+    with first_days(6):
+        assert FIGURES["company"](community, october)["revenue_yuan"] == 100
+
     today = timezone.localdate()
     this_month = snapshot_refresh(community=community, month=today)
     assert this_month.figures["days_so_far"] == today.day
