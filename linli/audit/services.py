@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict, TypeVar, Unpack
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from .models import AuditEntry
 
@@ -160,10 +160,19 @@ def save_audited(
     )
 
 
-def create_audited(*, actor: Any, action: str, model: type[ModelT], **fields: Any) -> ModelT:
+def create_audited(
+    *, actor: Any, action: str, model: type[ModelT], on_duplicate: Exception | None = None, **fields: Any
+) -> ModelT:
     """Create one `model` row from `fields` and audit it (nothing before, the new row after), both or neither. Inside
-    the caller's transaction it takes a savepoint: a caller that catches the error keeps its change, and no half-row."""
-    with transaction.atomic():
-        instance = model._default_manager.create(**fields)
-        audit_record(actor=actor, action=action, instance=instance, after=snapshot(instance))
+    the caller's transaction it takes a savepoint: a caller that catches the error keeps its change, and no half-row.
+    `on_duplicate` is raised in place of the database's `IntegrityError` when the row breaks a unique constraint (the
+    refusal the user reads, e.g. one created by someone else between the caller's check and the insert)."""
+    try:
+        with transaction.atomic():
+            instance = model._default_manager.create(**fields)
+            audit_record(actor=actor, action=action, instance=instance, after=snapshot(instance))
+    except IntegrityError:
+        if on_duplicate is None:
+            raise
+        raise on_duplicate from None
     return instance

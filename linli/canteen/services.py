@@ -185,12 +185,14 @@ def menu_create(
     _check_canteen(canteen)
     _check_serving(order_until, serve_from, serve_until)
     _check_menu_fields(day=day, meal=meal, dishes=dishes, price_fen=price_fen, capacity=capacity, now=now)
+    duplicate = Conflict(_("There is already a menu for this meal."), field="meal", code="duplicate_menu")
     if Menu.objects.filter(canteen=canteen, day=day, meal=meal, withdrawn=False).exists():
-        raise Conflict(_("There is already a menu for this meal."), field="meal", code="duplicate_menu")
+        raise duplicate
     menu = create_audited(
         actor=actor,
         action="canteen.menu_create",
         model=Menu,
+        on_duplicate=duplicate,
         community=canteen.community,
         canteen=canteen,
         day=day,

@@ -9,29 +9,23 @@ every request, before the cache is read; the HTML is rendered without the reques
 viewer's. The map is left out: it is kept on its own (`maps`), by what it is drawn from."""
 
 import hashlib
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from linli.core.versioned_cache import VersionedCache
+
 from .framework import Framework
 
-VERSION_KEY = "cockpit:screens:version"
+SCREENS = VersionedCache("cockpit:screens")
 
 
 def screens_changed(**_kwargs: object) -> None:
     """A snapshot, community or street was saved or deleted: every screen is rendered afresh, now and once the
     change is committed (a screen rendered in between would have kept the old figures)."""
-
-    def renew() -> None:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-    renew()
-    transaction.on_commit(renew)
+    SCREENS.renew()
 
 
 def _framework_version(framework: Framework) -> str:
@@ -43,20 +37,6 @@ def kept_screen(
 ) -> tuple[str, ...]:
     """The screen's HTML parts, as kept or rendered now by `render`; `parts` name the screen (its kind, its
     community or street, the month asked)."""
-    seconds = settings.COCKPIT_SCREEN_SECONDS
-    if not seconds:
-        return render()
     day, language = timezone.localdate(), get_language()
-    key = ":".join(["cockpit:screen", name, *map(str, parts), f"{day:%Y%m%d}", language, _framework_version(framework)])
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY, version)
-    kept = found.get(key)
-    if kept is not None and kept[0] == version:
-        return tuple(kept[1])
-    html = render()
-    cache.set(key, (version, html), seconds)
-    return html
+    key = [name, *parts, f"{day:%Y%m%d}", language, _framework_version(framework)]
+    return SCREENS.get_or_make(key, render, settings.COCKPIT_SCREEN_SECONDS)

@@ -33,12 +33,14 @@ def term_create(*, actor: Actor, community: Community, name: str, starts_on: dt.
         raise NotAllowed(_("You may not manage this community's courses."))
     if ends_on < starts_on:
         raise DomainError(_("The end date comes before the start date."), field="ends_on")
+    duplicate = Conflict(_("A term with this name exists."), field="name")
     if Term.objects.filter(community=community, name=name.strip()).exists():
-        raise Conflict(_("A term with this name exists."), field="name")
+        raise duplicate
     term = create_audited(
         actor=actor,
         action="course.term_create",
         model=Term,
+        on_duplicate=duplicate,
         community=community,
         name=name.strip(),
         starts_on=starts_on,

@@ -1,11 +1,8 @@
 """The staff links of the header: each role its own pages, only those it may open."""
 
-import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -13,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from linli.accounts import rules as account_rules
 from linli.accounts.types import Actor
+from linli.core.versioned_cache import VersionedCache
 from linli.people.rules import own_resident
 from linli.places import rules as place_rules
 from linli.places import selectors as places
@@ -22,7 +20,7 @@ from .workbench import has_workbench
 # The header of every page reads the account's roles, streets, communities and resident record. It is kept in the
 # shared cache per account and language, stamped with a version that any change to those records replaces
 # (`header_data_changed`, from `HomeConfig.ready`), so a new role or a renamed community shows on the next page.
-HEADER_VERSION_KEY = "header:version"
+HEADERS = VersionedCache("header")
 
 
 def staff_links(user: Actor) -> list[tuple[str, str]]:
@@ -55,30 +53,12 @@ def header_data_changed(**_kwargs: Any) -> None:
     """A role, street, community or resident record was saved or deleted: every header is read again, now and once
     the change is committed (a page read in between would have kept the old one)."""
 
-    def bump() -> None:
-        cache.set(HEADER_VERSION_KEY, uuid.uuid4().hex, None)
-
-    bump()
-    transaction.on_commit(bump)
+    HEADERS.renew()
 
 
 def _cached_header_of(user: Actor) -> tuple[list[tuple[str, str]], bool]:
-    seconds = settings.HEADER_CACHE_SECONDS
-    if not seconds:
-        return _header_of(user)
-    key = f"header:{user.pk}:{int(user.is_superuser)}:{get_language()}"
-    found = cache.get_many([HEADER_VERSION_KEY, key])
-    version = found.get(HEADER_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(HEADER_VERSION_KEY, version, None):
-            version = cache.get(HEADER_VERSION_KEY, version)
-    kept = found.get(key)
-    if kept is not None and kept[0] == version:
-        return kept[1], kept[2]
-    links, is_resident = _header_of(user)
-    cache.set(key, (version, links, is_resident), seconds)
-    return links, is_resident
+    key = [user.pk, int(user.is_superuser), get_language()]
+    return HEADERS.get_or_make(key, lambda: _header_of(user), settings.HEADER_CACHE_SECONDS)
 
 
 def staff_nav(request: HttpRequest) -> dict[str, Any]:

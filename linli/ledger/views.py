@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import buttons_on, submit
+from linli.core.buttons import buttons_on, press, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.file_responses import file_response
 from linli.core.parsing import parse_id, parse_year
@@ -169,13 +169,12 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _resident(request)
     order = selectors.order_of_resident(resident=resident, pk=pk)
-    try:
-        services.order_refund(actor=request.user, order=order, reason=_("Cancelled by the resident"))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Order cancelled; your points are back."))
-    return redirect("ledger:my_orders")
+    return press(
+        request,
+        lambda _data: services.order_refund(actor=request.user, order=order, reason=_("Cancelled by the resident")),
+        done=_("Order cancelled; your points are back."),
+        back=reverse("ledger:my_orders"),
+    )
 
 
 @login_required
@@ -222,15 +221,14 @@ def merchant_home(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def merchant_settle(request: HttpRequest, pk: int) -> HttpResponse:
     merchant = selectors.merchant_get(user=request.user, pk=pk)
-    try:
-        settlement = services.merchant_settle(
+    return press(
+        request,
+        lambda _data: services.merchant_settle(
             actor=request.user, merchant=merchant, idempotency_key=request.POST.get("idempotency_key", "")
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Settled %(points)s points.") % {"points": settlement.points})
-    return redirect("ledger:merchant_home", pk=merchant.pk)
+        ),
+        done=lambda settlement: _("Settled %(points)s points.") % {"points": settlement.points},
+        back=reverse("ledger:merchant_home", kwargs={"pk": merchant.pk}),
+    )
 
 
 @login_required

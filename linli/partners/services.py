@@ -337,21 +337,19 @@ def pairing_create(*, actor: Actor, partner: Partner, areas: str, since: dt.date
     _ours(partner.community, partner, "partner")
     areas = text_clean(areas, "areas", 200)
     since = _date(since, "since")
+    already_paired = DomainError(_("This enterprise is already paired with the community."), code="duplicate")
     if Pairing.objects.filter(partner=partner, until__isnull=True).exists():
-        raise DomainError(_("This enterprise is already paired with the community."), code="duplicate")
-    try:
-        pairing = create_audited(
-            actor=actor,
-            action="partner.pair",
-            model=Pairing,
-            community=partner.community,
-            partner=partner,
-            areas=areas,
-            since=since,
-        )
-    except IntegrityError:
-        raise DomainError(_("This enterprise is already paired with the community."), code="duplicate") from None
-    return pairing
+        raise already_paired
+    return create_audited(
+        actor=actor,
+        action="partner.pair",
+        model=Pairing,
+        on_duplicate=already_paired,
+        community=partner.community,
+        partner=partner,
+        areas=areas,
+        since=since,
+    )
 
 
 def pairing_update(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts import services as account_services
 from linli.accounts.models import Role
-from linli.core.buttons import submit
+from linli.core.buttons import press, submit
 from linli.core.errors import DomainError, NotAllowed
 from linli.core.parsing import parse_id
 from linli.core.uploads import upload_read
@@ -339,17 +339,15 @@ def building_edit(request: HttpRequest, code: str, pk: str) -> HttpResponse:
 @require_POST
 def buildings_import_osm(request: HttpRequest, code: str) -> HttpResponse:
     community = _community(request, code)
-    try:
-        result = services.buildings_import_osm(actor=request.user, community=community)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
+    return press(
+        request,
+        lambda _data: services.buildings_import_osm(actor=request.user, community=community),
+        done=lambda result: (
             _("%(created)d buildings imported from OpenStreetMap; %(unchanged)d were already here.")
-            % {"created": result.created, "unchanged": result.unchanged},
-        )
-    return redirect(_setup_url(community) + "#buildings")
+            % {"created": result.created, "unchanged": result.unchanged}
+        ),
+        back=_setup_url(community) + "#buildings",
+    )
 
 
 @login_required
@@ -447,13 +445,12 @@ staff_add = _community_part_create(
 def staff_revoke(request: HttpRequest, code: str, pk: str) -> HttpResponse:
     community = _community(request, code)
     assignment = selectors.staff_role_get(community=community, pk=parse_id(pk))
-    try:
-        services.staff_revoke(actor=request.user, community=community, assignment=assignment)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Role revoked."))
-    return redirect(_setup_url(community) + "#staff")
+    return press(
+        request,
+        lambda _data: services.staff_revoke(actor=request.user, community=community, assignment=assignment),
+        done=_("Role revoked."),
+        back=_setup_url(community) + "#staff",
+    )
 
 
 # --- deleting a place set up by mistake (a button on its edit page) ---------------------------------------------

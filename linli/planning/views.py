@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.buttons import buttons_on, submit
-from linli.core.errors import DomainError, NotAllowed, NotFound
+from linli.core.buttons import buttons_on, press, submit
+from linli.core.errors import NotAllowed, NotFound
 from linli.core.file_responses import file_response
 from linli.core.parsing import parse_id
 from linli.places.models import Community
@@ -310,15 +309,13 @@ def _city_walking(run: CityRun) -> str:
 @require_POST
 def city_run_resume(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.city_run_get(user=request.user, pk=pk)
-    try:
-        services.city_run_resume(actor=request.user, run=run)
-    except NotAllowed:
-        raise
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The health check of the city goes on where it stopped."))
-    return redirect(f"{_city_url(run.city)}?run={run.pk}")
+    return press(
+        request,
+        lambda _data: services.city_run_resume(actor=request.user, run=run),
+        done=_("The health check of the city goes on where it stopped."),
+        back=f"{_city_url(run.city)}?run={run.pk}",
+        forbidden_page=True,
+    )
 
 
 def _city_url(city: str) -> str:

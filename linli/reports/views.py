@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.models import User
 from linli.accounts.selectors import account_find
-from linli.core.buttons import button, submit
+from linli.core.buttons import button, press, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.links import RowLinks
 from linli.core.parsing import parse_id
@@ -322,15 +322,20 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
         assignee_id = request.POST.get("assignee", "")
         assignee = account_find(pk=int(assignee_id)) if assignee_id.isdigit() else None
-        try:
+
+        def assign(_data: object) -> int:
             if assignee is None or not ids:
                 raise DomainError(_("Tick reports and choose whom to assign them to."))
-            n = services.reports_assign_bulk(actor=request.user, community=community, report_ids=ids, assignee=assignee)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("%(n)s reports assigned.") % {"n": n})
-        return redirect(request.get_full_path())
+            return services.reports_assign_bulk(
+                actor=request.user, community=community, report_ids=ids, assignee=assignee
+            )
+
+        return press(
+            request,
+            assign,
+            done=lambda n: _("%(n)s reports assigned.") % {"n": n},
+            back=request.get_full_path(),
+        )
     level = request.GET.get("level", "")
     filters = selectors.QueueFilter(
         status=request.GET.get("status", "open"),

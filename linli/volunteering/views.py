@@ -344,13 +344,12 @@ def verify(request: HttpRequest, serial: str) -> HttpResponse:
 def club_join(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _resident(request)
     club = selectors.club_get(user=request.user, community=resident.community, pk=pk)
-    try:
-        services.club_join(actor=request.user, club=club, resident=resident, now=timezone.now())
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Welcome to %(club)s.") % {"club": club.name})
-    return redirect("volunteering:club", code=resident.community.code, pk=club.pk)
+    return press(
+        request,
+        lambda _data: services.club_join(actor=request.user, club=club, resident=resident, now=timezone.now()),
+        done=_("Welcome to %(club)s.") % {"club": club.name},
+        back=reverse("volunteering:club", kwargs={"code": resident.community.code, "pk": club.pk}),
+    )
 
 
 # --- teams (community pages) ------------------------------------------------------------------------------
@@ -412,13 +411,12 @@ def team_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def team_join(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     community = community_get(code=code, user=request.user)
     team = selectors.team_get(user=request.user, community=community, pk=pk)
-    try:
-        services.team_join(actor=request.user, team=team, resident=_resident(request))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Welcome to %(team)s.") % {"team": team.name})
-    return redirect("volunteering:team", code=code, pk=team.pk)
+    return press(
+        request,
+        lambda _data: services.team_join(actor=request.user, team=team, resident=_resident(request)),
+        done=_("Welcome to %(team)s.") % {"team": team.name},
+        back=reverse("volunteering:team", kwargs={"code": code, "pk": team.pk}),
+    )
 
 
 # --- activities (organisers) ------------------------------------------------------------------------------
@@ -619,18 +617,14 @@ def club_leave(request: HttpRequest, code: str, pk: int, member: int) -> HttpRes
     club = selectors.club_get(user=request.user, community=community, pk=pk)
     found = selectors.club_member_get(user=request.user, club=club, pk=member)
     itself = rules.is_self(request.user, found.resident)
-    try:
-        services.club_leave(actor=request.user, member=found)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("You have left %(club)s.") % {"club": club.name}
-            if itself
-            else _("%(name)s is no longer a member.") % {"name": found.resident.name},
-        )
-    return redirect("volunteering:club", code=code, pk=club.pk)
+    return press(
+        request,
+        lambda _data: services.club_leave(actor=request.user, member=found),
+        done=_("You have left %(club)s.") % {"club": club.name}
+        if itself
+        else _("%(name)s is no longer a member.") % {"name": found.resident.name},
+        back=reverse("volunteering:club", kwargs={"code": code, "pk": club.pk}),
+    )
 
 
 @login_required
@@ -639,21 +633,20 @@ def club_leader(request: HttpRequest, code: str, pk: int, member: int) -> HttpRe
     community = community_get(code=code, user=request.user)
     club = selectors.club_get(user=request.user, community=community, pk=pk)
     found = selectors.club_member_get(user=request.user, club=club, pk=member)
+    back = reverse("volunteering:club", kwargs={"code": code, "pk": club.pk})
     choice = request.POST.get("leader", "")
     if choice not in ("0", "1"):
         messages.error(request, _("Choose whether this member leads the club."))
-        return redirect("volunteering:club", code=code, pk=club.pk)
-    try:
-        done = services.club_set_leader(actor=request.user, member=found, leader=choice == "1")
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            (_("%(name)s now leads the club.") if done.leader else _("%(name)s no longer leads the club."))
-            % {"name": done.resident.name},
-        )
-    return redirect("volunteering:club", code=code, pk=club.pk)
+        return redirect(back)
+    return press(
+        request,
+        lambda _data: services.club_set_leader(actor=request.user, member=found, leader=choice == "1"),
+        done=lambda member: (
+            (_("%(name)s now leads the club.") if member.leader else _("%(name)s no longer leads the club."))
+            % {"name": member.resident.name}
+        ),
+        back=back,
+    )
 
 
 @login_required

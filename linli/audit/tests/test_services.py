@@ -4,11 +4,12 @@ for a created or changed row."""
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from linli.audit.models import AuditEntry
 from linli.audit.services import audit_records, create_audited, save_audited, snapshot
 from linli.conftest import make_resident
+from linli.core.errors import DomainError
 from linli.places.models import Neighbourhood
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,40 @@ def test_a_saved_change_is_audited_from_before_to_the_row_as_saved(users: dict[s
     assert row.before is not None and row.before["name"] == "南区"
     assert row.after is not None and row.after["name"] == "南区一片"
     assert row.community_id == community.pk
+
+
+def test_a_duplicate_create_raises_the_callers_refusal_and_its_transaction_goes_on(
+    users: dict[str, Any], community: Any
+) -> None:
+    admin = users["community_admin"]
+    refusal = DomainError("这个小区名已经有了。", field="name", code="duplicate")
+    with transaction.atomic():
+        kept = create_audited(
+            actor=admin, action="neighbourhood.create", model=Neighbourhood, community=community, name="东区"
+        )
+        with pytest.raises(DomainError) as raised:
+            create_audited(
+                actor=admin,
+                action="neighbourhood.create",
+                model=Neighbourhood,
+                on_duplicate=refusal,
+                community=community,
+                name="东区",
+            )
+        assert raised.value is refusal and raised.value.__cause__ is None
+        assert Neighbourhood.objects.filter(community=community, name="东区").count() == 1
+    assert list(AuditEntry.objects.filter(action="neighbourhood.create").values_list("object_id", flat=True)) == [
+        str(kept.pk)
+    ]
+
+
+def test_a_duplicate_create_without_a_refusal_raises_the_databases_error(users: dict[str, Any], community: Any) -> None:
+    Neighbourhood.objects.create(community=community, name="南区")
+    with pytest.raises(IntegrityError):
+        create_audited(
+            actor=users["community_admin"],
+            action="neighbourhood.create",
+            model=Neighbourhood,
+            community=community,
+            name="南区",
+        )

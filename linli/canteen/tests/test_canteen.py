@@ -232,3 +232,22 @@ def test_the_statement_writes_a_formula_diner_name_as_text(community, users, can
     named = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert named and all(c.data_type == "s" and c.value == "'" + payload for c in named)
     assert [c for row in ws.iter_rows() for c in row if c.data_type == "f"]  # the statement's own total stays a formula
+
+
+def test_a_menu_published_by_someone_else_meanwhile_is_refused_as_a_duplicate(
+    community, users, canteen, day, monkeypatch
+):
+    make_menu(canteen, day)
+    monkeypatch.setattr(Menu.objects, "filter", lambda **_kw: Menu.objects.none())  # the other one came after the check
+    with pytest.raises(Conflict) as exc:
+        services.menu_create(
+            actor=users["social_worker"],
+            canteen=canteen,
+            day=day,
+            meal="lunch",
+            dishes="面",
+            price_fen=1000,
+            capacity=10,
+            order_until=dt.time(10),
+        )
+    assert (exc.value.code, exc.value.field, exc.value.status) == ("duplicate_menu", "meal", 409)

@@ -41,15 +41,21 @@ def production_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def test_check_deploy_is_clean_under_the_production_settings():
-    run = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+def in_production(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """`args` run by this Python under the production settings, `env` added to them."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=production_env(**env), capture_output=True, text=True, timeout=120
     )
+
+
+def printed_in_production(code: str, **env: str) -> tuple[str, str]:
+    """What `code` prints once Django is set up under the production settings, and what it wrote to stderr."""
+    run = in_production(["-c", f"import django; django.setup(); {code}"], **env)
+    return run.stdout.strip(), run.stderr
+
+
+def test_check_deploy_is_clean_under_the_production_settings():
+    run = in_production(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
     assert run.returncode == 0, run.stdout + run.stderr
     assert "System check identified no issues" in run.stdout
     assert "WARNING" not in run.stdout + run.stderr
@@ -61,30 +67,16 @@ def test_production_turns_on_https_only_and_secure_cookies():
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000, s.SESSION_COOKIE_SECURE,"
         " s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.SECURE_PROXY_SSL_HEADER)"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.stdout.strip() == "True True True True True True ('HTTP_X_FORWARDED_PROTO', 'https')", run.stderr
+    printed, errors = printed_in_production(code)
+    assert printed == "True True True True True True ('HTTP_X_FORWARDED_PROTO', 'https')", errors
 
 
 @pytest.mark.parametrize(("env", "expected"), [({}, "600 True"), ({"CONN_MAX_AGE": "0"}, "0 True")])
 def test_production_keeps_database_connections_between_requests(env, expected):
     code = "from django.conf import settings as s; d = s.DATABASES['default'];"
     code += "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
-    run = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=production_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.stdout.strip() == expected, run.stderr
+    printed, errors = printed_in_production(code, **env)
+    assert printed == expected, errors
 
 
 @pytest.mark.parametrize(
@@ -96,44 +88,23 @@ def test_production_keeps_database_connections_between_requests(env, expected):
 )
 def test_production_reads_sessions_from_the_cache_only_when_all_workers_share_it(env, expected):
     code = "from django.conf import settings as s; print(s.SESSION_ENGINE)"
-    run = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=production_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.stdout.strip() == expected, run.stderr
+    printed, errors = printed_in_production(code, **env)
+    assert printed == expected, errors
 
 
 @pytest.mark.parametrize(("env", "expected"), [({}, "0 0"), ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "300 600")])
 def test_production_keeps_headers_and_cockpit_screens_only_in_a_cache_all_processes_share(env, expected):
     code = "from django.conf import settings as s; print(s.HEADER_CACHE_SECONDS, s.COCKPIT_SCREEN_SECONDS)"
-    run = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=production_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.stdout.strip() == expected, run.stderr
+    printed, errors = printed_in_production(code, **env)
+    assert printed == expected, errors
 
 
 def test_production_keeps_templates_compiled_between_requests():
     """Django's cached loader: each template is read and compiled once per worker, not on every page."""
     code = "from django.template import engines; print(*(type(x).__module__ for x in engines['django'].engine"
     code += ".template_loaders))"
-    run = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.stdout.strip() == "django.template.loaders.cached", run.stderr
+    printed, errors = printed_in_production(code)
+    assert printed == "django.template.loaders.cached", errors
 
 
 @pytest.mark.django_db

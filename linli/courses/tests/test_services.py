@@ -356,3 +356,13 @@ def test_attendance_is_refused_on_another_day_and_for_a_learner_not_enrolled(
         services.attendance_check_in(actor=desk, session=session, enrolment=waiting, now=session.starts_at)
     assert not_in.value.code == "not_enrolled"
     assert state() == before
+
+
+def test_a_term_named_by_someone_else_meanwhile_is_refused_as_a_duplicate(
+    community: Any, admin: Any, term: Term, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Term.objects, "filter", lambda **_kw: Term.objects.none())  # it came after the check
+    with pytest.raises(Conflict) as exc:
+        services.term_create(actor=admin, community=community, name=term.name, starts_on=TERM[0], ends_on=TERM[1])
+    assert (exc.value.field, exc.value.status) == ("name", 409)
+    assert Term.objects.all().count() == 1

@@ -6,7 +6,7 @@ must add up (ledger entries and audit rows are kept); see docs/privacy.md for wh
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -65,22 +65,19 @@ def data_deletion_request(*, actor: Actor, reason: str = "") -> DataRequest:
     """A resident asks for their personal data to be deleted; the community's caseworkers decide."""
     resident = _own_profile(actor)
     reason = _clean_reason(reason, required=False)
-    try:
-        request = create_audited(
-            actor=actor,
-            action="data_request.create",
-            model=DataRequest,
-            community=resident.community,
-            resident=resident,
-            requested_by=account_of(actor),
-            kind=DataRequest.Kind.DELETE,
-            reason=reason,
-        )
-    except IntegrityError:
-        raise Conflict(
+    return create_audited(
+        actor=actor,
+        action="data_request.create",
+        model=DataRequest,
+        on_duplicate=Conflict(
             _("You have already asked for deletion; the community is looking at it."), code="already_requested"
-        ) from None
-    return request
+        ),
+        community=resident.community,
+        resident=resident,
+        requested_by=account_of(actor),
+        kind=DataRequest.Kind.DELETE,
+        reason=reason,
+    )
 
 
 def _lock_pending(actor: Actor, request: DataRequest) -> DataRequest:

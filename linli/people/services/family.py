@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,29 +55,27 @@ def family_link_request(
     relation = relation.strip()
     if len(relation) > 20:
         raise DomainError(_("Keep the relation under 20 characters."), field="relation")
-    try:
-        with transaction.atomic():
-            link = create_audited(
-                actor=actor,
-                action="family_link.request",
-                model=FamilyLink,
-                community=helper.community,
-                helper=helper,
-                elder=elder,
-                relation=relation,
-                requested_at=now,
-                requested_by=account_of(actor),
-            )
-            _tell(
-                elder,
-                title=gettext_lazy("%(name)s asks to help you as family (亲情账号)"),
-                name=helper.name,
-                community=link.community,
-            )
-    except IntegrityError:
-        raise Conflict(
-            _("You already help %(name)s, or have asked to.") % {"name": elder.name}, code="already_linked"
-        ) from None
+    with transaction.atomic():
+        link = create_audited(
+            actor=actor,
+            action="family_link.request",
+            model=FamilyLink,
+            on_duplicate=Conflict(
+                _("You already help %(name)s, or have asked to.") % {"name": elder.name}, code="already_linked"
+            ),
+            community=helper.community,
+            helper=helper,
+            elder=elder,
+            relation=relation,
+            requested_at=now,
+            requested_by=account_of(actor),
+        )
+        _tell(
+            elder,
+            title=gettext_lazy("%(name)s asks to help you as family (亲情账号)"),
+            name=helper.name,
+            community=link.community,
+        )
     return link
 
 

@@ -36,21 +36,17 @@ def household_create(*, actor: Actor, community: Community, building: Building, 
     if building.community_id != community.pk:
         raise NotFound(_("No such building in this community."), field="building")
     unit = _clean_unit(unit)
-    try:
-        with transaction.atomic():
-            if Household.objects.filter(building=building, unit=unit).exists():
-                raise _unit_taken(building)
-            household = create_audited(
-                actor=actor,
-                action="household.create",
-                model=Household,
-                community=community,
-                building=building,
-                unit=unit,
-            )
-    except IntegrityError:  # created by someone else between the check and the insert
-        raise _unit_taken(building) from None
-    return household
+    if Household.objects.filter(building=building, unit=unit).exists():
+        raise _unit_taken(building)
+    return create_audited(
+        actor=actor,
+        action="household.create",
+        model=Household,
+        on_duplicate=_unit_taken(building),  # created by someone else between the check and the insert
+        community=community,
+        building=building,
+        unit=unit,
+    )
 
 
 def household_update(*, actor: Actor, household: Household, unit: str) -> Household:

@@ -6,6 +6,8 @@ import pytest
 
 from linli.audit.models import AuditEntry
 from linli.conftest import EVERY_ROLE_AND_ANONYMOUS, client_for, make_resident
+from linli.core.errors import Conflict
+from linli.people import services
 from linli.people.models import Resident
 from linli.places.models import Building, Household
 
@@ -129,3 +131,15 @@ def test_moving_out_before_birth_or_in_the_future_is_refused_by_the_api(users, c
         assert response.json()["error"]["fields"] == {"moved_out_on": [response.json()["error"]["message"]]}
     young.refresh_from_db()
     assert young.moved_out_on is None and AuditEntry.objects.count() == 0
+
+
+def test_a_household_created_by_someone_else_meanwhile_is_refused_as_a_duplicate(users, community, monkeypatch):
+    building = Building.objects.get(community=community)
+    Household.objects.create(community=community, building=building, unit="5单元505")
+    monkeypatch.setattr(Household.objects, "filter", lambda **_kw: Household.objects.none())  # after the check
+    with pytest.raises(Conflict) as exc:
+        services.household_create(
+            actor=users["community_admin"], community=community, building=building, unit="5单元505"
+        )
+    assert (exc.value.code, exc.value.field, exc.value.status) == ("duplicate_unit", "unit", 409)
+    assert AuditEntry.objects.filter(action="household.create").count() == 0

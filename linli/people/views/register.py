@@ -3,7 +3,6 @@ the export, written in the background too, then downloaded."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
@@ -14,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import rules
-from linli.core.buttons import submit
-from linli.core.errors import DomainError, NotAllowed
+from linli.core.buttons import press, submit
+from linli.core.errors import NotAllowed
 from linli.core.file_responses import XLSX, file_response
 from linli.core.uploads import upload_read
 from linli.places.selectors import community_get
@@ -70,13 +69,12 @@ def register_import_detail(request: HttpRequest, code: str, pk: int) -> HttpResp
     community = community_get(code=code, user=request.user)
     job = selectors.register_import_get(user=request.user, community=community, pk=pk)
     if request.method == "POST":
-        try:
-            register_services.register_import_start(actor=request.user, job=job)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("The import has started."))
-        return redirect("people:register_import_detail", code=community.code, pk=job.pk)
+        return press(
+            request,
+            lambda _data: register_services.register_import_start(actor=request.user, job=job),
+            done=_("The import has started."),
+            back=reverse("people:register_import_detail", kwargs={"code": community.code, "pk": job.pk}),
+        )
     shown = request.GET.get("show", "")
     shown = shown if shown in OUTCOMES else ""
     rows = [r for r in job.rows if r["outcome"] == shown] if shown else job.rows
