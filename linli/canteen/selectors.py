@@ -147,16 +147,18 @@ def _paid_fen() -> Coalesce:
 
 
 def orders_of_user(
-    *, user: Actor, with_charges: bool = False, members: list[Resident] | None = None
+    *, user: Actor, with_charges: bool = False, members: list[Resident] | None = None, with_paid: bool = True
 ) -> QuerySet[MealOrder]:
-    """Meal orders of the user's household and the elders they help (`members`: that list, if the caller has it)."""
+    """Meal orders of the user's household and the elders they help (`members`: that list, if the caller has it),
+    each with what was paid for it (`paid_fen`) unless `with_paid` is False."""
     ids = [r.pk for r in (household_of(user=user) if members is None else members)]
     orders = (
         MealOrder.objects.filter(resident_id__in=ids)
         .select_related("menu__canteen", "resident", "ordered_by__resident", "community")
-        .annotate(paid_fen=_paid_fen())
         .order_by("-menu__day", "pk")
     )
+    if with_paid:
+        orders = orders.annotate(paid_fen=_paid_fen())
     return orders.prefetch_related("charges") if with_charges else orders
 
 

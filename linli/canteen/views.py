@@ -31,6 +31,7 @@ from linli.places.selectors import community_get
 from . import rules, selectors, services
 from .excel import statement_xlsx
 from .forms import MenuEditForm, MenuForm, MenuWithdrawForm, PriceRuleForm
+from .menu_page import menu_rows
 from .models import FUNDING_PAYERS, MealOrder, Menu, Payer, PriceRule
 
 
@@ -40,38 +41,14 @@ def menus(request: HttpRequest, code: str) -> HttpResponse:
     the rules are loaded once and priced in Python (`services.quote(rules_of_canteen=…)`)."""
     community = community_get(code=code, user=request.user)
     week = selectors.household_menus(user=request.user, community=community)
-    members = week.members
-    now = timezone.now()
-    # Each member's button and "name (age)" are the same on every menu of the week: worded once, not per menu.
-    order_for = {m.pk: _("Order for %(name)s") % {"name": m.name} for m in members}
-    who: dict[tuple[int, int], str] = {}
-    # What a line says one pays and the subsidy: the same few amounts on every menu, worded once each.
-    pays: dict[int, str] = {}
-    subsidies: dict[tuple[int, str], str] = {}
-    pays_word, subsidy_word = _("pays"), _("subsidy")
-    rows = []
-    for menu in week.menus:
-        quotes = []
-        for m in members:
-            q = services.quote(menu=menu, resident=m, rules_of_canteen=week.price_rules)
-            if (m.pk, q.age) not in who:
-                who[m.pk, q.age] = f"{m.name} ({_('%(a)s years') % {'a': q.age}})"
-            if q.resident_fen not in pays:
-                pays[q.resident_fen] = f"{pays_word} ¥{fen_to_yuan(q.resident_fen)}"
-            rule = q.rule.label if q.rule else ""
-            if q.subsidy_fen and (q.subsidy_fen, rule) not in subsidies:
-                named = f" ({rule})" if rule else ""
-                subsidies[q.subsidy_fen, rule] = f"{subsidy_word} ¥{fen_to_yuan(q.subsidy_fen)}{named}"
-            line = (pays[q.resident_fen], subsidies[q.subsidy_fen, rule] if q.subsidy_fen else "")
-            quotes.append((m, line, (menu.pk, m.pk) in week.ordered, who[m.pk, q.age], order_for[m.pk]))
-        rows.append((menu, quotes, services.orders_closed(menu, now)))
+    rows = menu_rows(week=week, code=community.code, now=timezone.now())
     return render(
         request,
         "canteen/menus.html",
         {
             "community": community,
             "rows": rows,
-            "members": members,
+            "several": len(week.members) > 1,
             "is_staff": facility_rules.can_run_front_desk(request.user, community),
             "can_statements": rules.can_view_statements(request.user, community),
         },

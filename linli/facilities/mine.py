@@ -18,6 +18,7 @@ from linli.accounts.models import User
 from linli.accounts.types import Actor
 from linli.core.links import RowLinks
 from linli.people.models import Resident
+from linli.people.templatetags.linli_family import by_for_name
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class People:
         self.name_of_user: dict[int, str] = {r.user_id: r.name for r in members if r.user_id is not None}
         self._residents_wanted: set[int] = set()
         self._users_wanted: set[int] = set()
+        self._by_for_words: dict[tuple[str, int], str] = {}
 
     def want(self, rows: Sequence[Any], *, resident: str, actor: str) -> None:
         for row in rows:
@@ -95,7 +97,8 @@ class People:
 
     def attach(self, rows: Sequence[Any], *, resident: str, actor: str) -> None:
         """Each row's resident (the field's cache, so no query) and `by_name`: who made it for the resident when
-        that was someone else (as `linli.people.selectors.acted_by`), else None."""
+        that was someone else (as `linli.people.selectors.acted_by`), else None; `by_for`: "by X for Y" as the
+        template tag `by_for_name` writes it, or ""."""
         for row in rows:
             resident_id, actor_id = getattr(row, f"{resident}_id"), getattr(row, f"{actor}_id")
             whom = self.residents.get(resident_id) if resident_id is not None else None
@@ -103,6 +106,14 @@ class People:
                 setattr(row, resident, whom)
             made_for_self = actor_id is None or whom is None or actor_id == whom.user_id
             row.by_name = None if made_for_self else self.name_of_user.get(actor_id)
+            row.by_for = self._by_for(row.by_name, whom) if row.by_name and whom is not None else ""
+
+    def _by_for(self, name: str, whom: Resident) -> str:
+        """`by_for_name`'s words, written once per maker and resident of the page."""
+        key = (name, whom.pk)
+        if key not in self._by_for_words:
+            self._by_for_words[key] = by_for_name(name, whom)
+        return self._by_for_words[key]
 
 
 def status_labels(rows: Sequence[Any], choices: Any, field: str = "status") -> None:

@@ -57,7 +57,7 @@ def due_today(
         members = household_of(user=user)  # looked up once for the three lists below
     # Each list joins only what its line shows: every table less in a join is planning time PostgreSQL saves.
     meals = (
-        orders_of_user(user=user, members=members)
+        orders_of_user(user=user, members=members, with_paid=False)
         .filter(menu__day=today, status="ordered")
         .select_related(None)
         .select_related("menu__canteen", "resident")

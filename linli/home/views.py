@@ -45,7 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
     Staff without a resident record see their work list instead of the tiles."""
     resident = resident_of_user(user=request.user)
     active = resident is not None and not resident.has_moved_out
-    communities = places.communities_visible_to(request.user) if request.user.is_authenticated else []
+    is_staff = rules.is_staff_anywhere(request.user)
+    communities = places.communities_visible_to(request.user) if is_staff else []  # listed for staff only
     members = acting_for(user=request.user) if request.user.is_authenticated else []  # once, for the lists below
     return render(
         request,
@@ -59,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "open_surveys": open_surveys_for(user=request.user, members=members)[:5],
             "scenarios": Scenario.choices,
             "my_communities": communities,
-            "is_staff": rules.is_staff_anywhere(request.user),
+            "is_staff": is_staff,
             "needs_verification": needs_verification(request.user),
             "sets_up_streets": place_rules.can_set_up_any_street(request.user),
             "waste_rounds": bench.waste_rounds_of(request.user),

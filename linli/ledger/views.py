@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from linli.core.buttons import buttons_on, press, submit
 from linli.core.errors import DomainError, NotAllowed, NotFound
 from linli.core.file_responses import file_response
+from linli.core.links import RowLinks
 from linli.core.parsing import parse_id, parse_year
 from linli.people.selectors import elders_helped_by, resident_of_user, resident_whose_points
 from linli.places.models import Community
@@ -80,6 +81,11 @@ def shop(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.shop_products(resident=resident, kind=kind, search=q), 24).get_page(
         request.GET.get("page")
     )
+    links = RowLinks()  # each product's order URL, reversed once for the page
+    products = list(page.object_list)
+    for product in products:
+        setattr(product, "order_url", links.url("ledger:order_place", product.pk))  # noqa: B010
+    page.object_list = products
     balance = selectors.resident_balances(resident) if resident else None
     return render(
         request,
