@@ -145,7 +145,7 @@ class OneTimeCode(models.Model):
     mobile = models.CharField(_("mobile number"), max_length=11, db_index=True)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.LOGIN)
     code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)

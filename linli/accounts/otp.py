@@ -1,11 +1,8 @@
 """Issuing one-time codes: the work of the `otp_send` and `signup_send` tasks that `services` queues."""
 
 import datetime as dt
-import secrets
-from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,40 +10,31 @@ from django.utils.translation import gettext as _
 
 from linli.notifications.services import notify_sms
 
+from .codes import code_hash, code_new
 from .models import OneTimeCode, User
 
 
-class _Code(NamedTuple):
-    plain: str
-    hashed: str
-
-
-def _new_code() -> _Code:
-    """Six random digits and their hash (made before any transaction: hashing is slow on purpose)."""
-    plain = f"{secrets.randbelow(1_000_000):06d}"
-    return _Code(plain, make_password(plain))
-
-
-def _code_send(code: _Code, *, mobile: str, purpose: str, now: dt.datetime, message: str) -> None:
-    """Store the code for `mobile` and send it by SMS; `message` holds the code as %(code)s, the minutes as %(m)d."""
+def _code_send(*, mobile: str, purpose: str, now: dt.datetime, message: str) -> None:
+    """Make a code, store its hash for `mobile` and send it by SMS; `message` holds the code as %(code)s, the
+    minutes as %(m)d."""
+    code = code_new()
     OneTimeCode.objects.create(
         mobile=mobile,
         purpose=purpose,
-        code_hash=code.hashed,
+        code_hash=code_hash(code, purpose=purpose, mobile=mobile),
+        created_at=now,
         expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
-    notify_sms(mobile=mobile, text=message % {"code": code.plain, "m": settings.OTP_TTL_SECONDS // 60})
+    notify_sms(mobile=mobile, text=message % {"code": code, "m": settings.OTP_TTL_SECONDS // 60})
 
 
 def otp_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
     """Make a code for an active account and send it by SMS (after the commit). False when there is no account."""
     now = now or timezone.now()
-    code = _new_code()
     with transaction.atomic():
         if not User.objects.filter(mobile=mobile, is_active=True).exists():
             return False
         _code_send(
-            code,
             mobile=mobile,
             purpose=OneTimeCode.Purpose.LOGIN,
             now=now,
@@ -64,7 +52,6 @@ def signup_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
     """Send a sign-up code to a number with no account. A number that has one is told by SMS to sign in instead:
     only its owner learns that, the page that asked answers the same either way. True when a code was sent."""
     now = now or timezone.now()
-    code = _new_code()
     with transaction.atomic():
         if User.objects.filter(mobile=mobile).exists():
             notify_sms(
@@ -74,7 +61,6 @@ def signup_issue(*, mobile: str, now: dt.datetime | None = None) -> bool:
             )
             return False
         _code_send(
-            code,
             mobile=mobile,
             purpose=OneTimeCode.Purpose.SIGNUP,
             now=now,

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from linli.core import throttle
 from linli.core.errors import DomainError, NotAllowed
 
 from . import rules, tasks
+from .codes import code_matches
 from .models import COMMUNITY_ROLES, ApiToken, OneTimeCode, Role, RoleAssignment, User
 from .types import Actor
 from .validators import mobile_validator
@@ -56,7 +57,7 @@ def _code_use(*, mobile: str, code: str, purpose: str, now: dt.datetime) -> bool
         )
         if otp is None or otp.attempts >= settings.OTP_MAX_ATTEMPTS:
             return False
-        if not check_password(code.strip(), otp.code_hash):
+        if not code_matches(code, otp.code_hash, purpose=purpose, mobile=mobile):
             otp.attempts += 1
             otp.save(update_fields=["attempts"])
             return False
@@ -123,7 +124,7 @@ def signup_complete(
             user = User(mobile=mobile, display_name=display_name, date_joined=now)
             user.password = make_password(password or None)
             user.save()
-            audit_record(actor=user, action="user.signup", instance=user, after=snapshot(user), via=via)
+            audit_record(actor=user, action="user.signup", instance=user, after=snapshot(user), via=via, at=now)
     except IntegrityError:
         raise DomainError(
             _("This number already has an account: sign in instead."), field="mobile", code="duplicate"

@@ -3,16 +3,15 @@
 social worker ends the link. Every step is audited; acting for the elder stops the moment the link ends."""
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.accounts.codes import code_hash, code_matches, code_new
 from linli.accounts.types import Actor, account_of
 from linli.audit.services import audit_record, create_audited, snapshot
 from linli.core import throttle
@@ -112,6 +111,11 @@ def family_link_request_found(
     return family_link_request(actor=actor, elder=elder, relation=relation, now=now)
 
 
+def _code_purpose(link: FamilyLink) -> str:
+    """A consent code proves consent to this link only (and to the elder's register mobile it was sent to)."""
+    return f"family_link:{link.pk}"
+
+
 def _helper_only(actor: Actor, link: FamilyLink) -> None:
     me = rules.own_resident(actor)
     if me is None or me.pk != link.helper_id:
@@ -132,13 +136,13 @@ def family_link_send_code(*, actor: Actor, link: FamilyLink, now: dt.datetime | 
             code="no_mobile",
         )
     throttle.attempt(("family.code", str(link.helper_id)), ("family.code", f"elder:{link.elder_id}"), now=now)
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    code = code_new()
     minutes = settings.OTP_TTL_SECONDS // 60
     with transaction.atomic():
         locked = _locked(link)
         if locked.status != FamilyLink.Status.REQUESTED:
             raise DomainError(_("This link is not waiting for consent."), code="not_requested")
-        locked.code_hash = make_password(code)
+        locked.code_hash = code_hash(code, purpose=_code_purpose(locked), mobile=mobile)
         locked.code_sent_at = now
         locked.code_expires_at = now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS)
         locked.code_attempts = 0
@@ -194,7 +198,7 @@ def family_link_confirm_code(
             raise DomainError(_("This code has expired: send a new one."), code="code_expired", field="code")
         if locked.code_attempts >= settings.OTP_MAX_ATTEMPTS:
             raise DomainError(_("Too many wrong codes: send a new one."), code="code_spent", field="code")
-        if check_password(code.strip(), locked.code_hash):
+        if code_matches(code, locked.code_hash, purpose=_code_purpose(locked), mobile=locked.elder.mobile):
             _activate(locked, actor=actor, consent=FamilyLink.Consent.SMS_CODE, now=now)
         else:
             locked.code_attempts += 1
