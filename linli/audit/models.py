@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """Who changed what, when, with the state before and after. Rows are only appended."""
+    """Who changed what, when, with the state before and after. Rows are only appended. `at` is when the change
+    happened: the moment of writing, unless the service was told when (a history recorded after the fact)."""
 
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

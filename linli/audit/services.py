@@ -57,14 +57,19 @@ def audit_row(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     via: str = "service",
+    at: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The column values of one audit row (for `audit_record`, or for a statement that writes it in SQL)."""
+    """The column values of one audit row (for `audit_record`, or for a statement that writes it in SQL). `at`:
+    when the change happened, if not now (a service told the time of what it records); absent from the row when
+    not given."""
     if instance is not None:
         object_type = object_type or instance._meta.label_lower
         object_id = object_id or str(instance.pk)
         if community is None:
             community = getattr(instance, "community", None)
+    when = {"at": at} if at is not None else {}
     return {
+        **when,
         "actor_id": actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None,
         "community_id": getattr(community, "pk", community),
         "action": action,
@@ -86,6 +91,7 @@ class AuditedChange(TypedDict, total=False):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     via: str
+    at: dt.datetime | None
 
 
 def audit_record(*, actor: Any, action: str, **change: Unpack[AuditedChange]) -> AuditEntry:

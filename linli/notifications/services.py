@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import translation
 
 from .models import Notification
-from .sms import send_sms
+from .sms import SMSMessage, send_sms
 
 _told_nothing: ContextVar[bool] = ContextVar("told_nothing", default=False)
+_kept: ContextVar[list[SMSMessage] | None] = ContextVar("kept_sms", default=None)
 
 
 @contextmanager
@@ -25,6 +26,19 @@ def telling_no_one() -> Iterator[None]:
         yield
     finally:
         _told_nothing.reset(token)
+
+
+@contextmanager
+def keeping_sms() -> Iterator[list[SMSMessage]]:
+    """Texts sent inside are kept in the list this yields, at once, instead of going to the SMS sender: for acting
+    out in one process what a person does with a text their phone receives (the demo's residents sign up with the
+    code they were sent). Nothing inside reaches a phone or the console; inside `telling_no_one` nothing is kept."""
+    kept: list[SMSMessage] = []
+    token = _kept.set(kept)
+    try:
+        yield kept
+    finally:
+        _kept.reset(token)
 
 
 def told_no_one() -> bool:
@@ -42,6 +56,10 @@ def notify(*, user: Any, title: str, body: str = "", url: str = "", community: A
     """Queue an in-app notification (and optionally an SMS) to be sent once the current transaction commits."""
     if _told_nothing.get():
         return
+    kept = _kept.get()
+    if sms and user.mobile and kept is not None:
+        kept.append(SMSMessage(mobile=user.mobile, text=f"{title} {body}".strip()))
+        sms = False
 
     def deliver() -> None:
         Notification.objects.create(user=user, community=community, title=title[:120], body=body, url=url)
@@ -87,5 +105,9 @@ def notify_many(messages: list[dict[str, Any]]) -> None:
 
 def notify_sms(*, mobile: str, text: str) -> None:
     if _told_nothing.get():
+        return
+    kept = _kept.get()
+    if kept is not None:
+        kept.append(SMSMessage(mobile=mobile, text=text))
         return
     transaction.on_commit(lambda: send_sms(mobile, text))

@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test import Client
 from django.utils import timezone
 
@@ -61,6 +61,7 @@ def test_the_demo_street(capsys):
         check_every_report_went_through_the_report_services()
         check_households_and_residents_came_in_through_the_register_import()
         check_every_round_table_record_went_through_the_consultation_services()
+        check_every_jiefanghui_user_signed_up_and_verified_through_the_services()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -635,3 +636,36 @@ def check_every_round_table_record_went_through_the_consultation_services():
             assert voted == set(vote.ballots.values_list("resident", flat=True))
             assert all(when["vote"][vote.pk, b.resident_id] == b.cast_at for b in vote.ballots.all())
     assert not Notification.objects.filter(url__contains="/consultation/").exists()
+
+
+def check_every_jiefanghui_user_signed_up_and_verified_through_the_services():
+    """The 5,200 街坊汇 users (mobiles 188…) each asked for a sign-up code, signed up with it and verified their
+    account against the register (实名核验), which bound it to their record with the resident role: each step by its
+    service, audited on their day, more than 400 days before the build (before anything of theirs the demo records)."""
+    from linli.accounts.models import OneTimeCode, User
+    from linli.audit.models import AuditEntry
+
+    built = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    users = User.objects.filter(mobile__startswith="188")
+    joined = dict(users.values_list("pk", "date_joined"))
+    assert len(joined) == 5200 and max(joined.values()) < built - dt.timedelta(days=400)
+    assert not users.exclude(password__startswith="!").exists()  # signed up without a password, as most do
+    signed_up = AuditEntry.objects.filter(action="user.signup", actor__in=users)
+    assert dict(signed_up.values_list("actor_id", "at")) == joined and signed_up.count() == 5200
+    codes = OneTimeCode.objects.filter(mobile__startswith="188", purpose=OneTimeCode.Purpose.SIGNUP)
+    assert codes.count() == 5200
+    assert {(c.mobile, c.used_at) for c in codes} == {(u.mobile, u.date_joined) for u in users}
+    assert all(c.created_at < c.used_at < c.expires_at for c in codes)
+    bound = dict(Resident.objects.filter(user__in=users).values_list("user_id", "pk"))
+    verified = AuditEntry.objects.filter(action="resident.verify", actor__in=users, after__outcome="verified")
+    rows = {actor: (object_id, at) for actor, object_id, at in verified.values_list("actor_id", "object_id", "at")}
+    assert verified.count() == len(rows) == len(bound) == 5200
+    for user, (resident, at) in rows.items():
+        assert resident == str(bound[user]) and joined[user] < at < joined[user] + dt.timedelta(hours=1)
+    assert not AuditEntry.objects.filter(action="resident.verify", actor__in=users).exclude(pk__in=verified).exists()
+    grants = AuditEntry.objects.filter(action="role.grant", actor__in=users, after__role=Role.RESIDENT)
+    assert {actor: at for actor, at in grants.values_list("actor_id", "at")} == {u: at for u, (_r, at) in rows.items()}
+    residents = RoleAssignment.objects.filter(
+        user__in=users, role=Role.RESIDENT, user__resident__community=F("community")
+    )
+    assert residents.count() == 5200

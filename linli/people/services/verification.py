@@ -60,7 +60,14 @@ def _refusal(outcome: str) -> DomainError:
 
 
 def _audit_try(
-    *, actor: Actor, outcome: str, masked: str, via: str, resident: Resident | None = None, **more: Any
+    *,
+    actor: Actor,
+    outcome: str,
+    masked: str,
+    via: str,
+    at: dt.datetime,
+    resident: Resident | None = None,
+    **more: Any,
 ) -> None:
     audit_record(
         actor=actor,
@@ -69,6 +76,7 @@ def _audit_try(
         community=resident.community if resident is not None else None,
         after={"outcome": outcome, "id_number": masked, **more},
         via=via,
+        at=at,
     )
 
 
@@ -85,6 +93,7 @@ def _bind(*, actor: Actor, resident: Resident, masked: str, via: str, now: dt.da
             community=resident.community,
             after={"user": actor.pk, "role": Role.RESIDENT, "community": resident.community_id},
             via=via,
+            at=now,
         )
     activated = Invitation.objects.filter(resident=resident, activated_at__isnull=True).update(activated_at=now)
     mobile_differs = bool(resident.mobile) and resident.mobile != account_of(actor).mobile
@@ -93,6 +102,7 @@ def _bind(*, actor: Actor, resident: Resident, masked: str, via: str, now: dt.da
         outcome=VERIFIED,
         masked=masked,
         via=via,
+        at=now,
         resident=resident,
         mobile_differs=mobile_differs,
         invitations_activated=activated,
@@ -123,7 +133,7 @@ def resident_verify(
         throttle.attempt(("verify.account", str(actor.pk)), ("verify.address", address), now=now, field="id_number")
     except throttle.Throttled:
         with transaction.atomic():
-            _audit_try(actor=actor, outcome=THROTTLED, masked=masked, via=via)
+            _audit_try(actor=actor, outcome=THROTTLED, masked=masked, via=via, at=now)
         raise
     outcome = NO_MATCH
     with transaction.atomic():
@@ -149,9 +159,9 @@ def resident_verify(
             else:
                 outcome = VERIFIED
         if outcome == ALREADY_BOUND:  # name and number were right: the community should see the claim
-            _audit_try(actor=actor, outcome=outcome, masked=masked, via=via, resident=resident)
+            _audit_try(actor=actor, outcome=outcome, masked=masked, via=via, at=now, resident=resident)
         elif outcome != VERIFIED:  # the row is the account's own, naming no resident whatever was found
-            _audit_try(actor=actor, outcome=outcome, masked=masked, via=via)
+            _audit_try(actor=actor, outcome=outcome, masked=masked, via=via, at=now)
     if outcome != VERIFIED or resident is None:
         raise _refusal(outcome)
     throttle.forgive(("verify.address", address))
