@@ -52,7 +52,7 @@ def _code_use(*, mobile: str, code: str, purpose: str, now: dt.datetime) -> bool
         otp = (
             OneTimeCode.objects.select_for_update()
             .filter(mobile=mobile, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at")
+            .order_by("-created_at", "-pk")
             .first()
         )
         if otp is None or otp.attempts >= settings.OTP_MAX_ATTEMPTS:
