@@ -22,7 +22,7 @@ def code_new() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def _digest(code: str, *, purpose: str, mobile: str, secret: str) -> str:
+def _digest(code: str, *, purpose: str, mobile: str, secret: str | bytes) -> str:
     value = f"{purpose}\0{mobile}\0{code}"
     return PREFIX + salted_hmac(_KEY_SALT, value, secret=secret, algorithm="sha256").hexdigest()
 
