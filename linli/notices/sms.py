@@ -40,17 +40,30 @@ def mobile_of(recipient: NoticeRecipient) -> str:
     return resident.user.mobile if resident.user_id else ""  # type: ignore[union-attr]
 
 
+CLAIM_BATCH = 500
+
+
 def _send(recipients: QuerySet[NoticeRecipient], now: dt.datetime) -> int:
-    sent = 0
+    """Text the recipients with a mobile, a batch at a time: the batch's rows are claimed in one statement (stamped
+    with `now` where no SMS time is set yet), and only the rows this claim stamped are texted, so a row another
+    sender claimed first is not texted twice."""
+    reachable: dict[int, tuple[str, NoticeRecipient]] = {}
     for recipient in recipients.select_related("resident__user", "notice__community", "notice__street"):
         mobile = mobile_of(recipient)
-        if not mobile:
-            continue
+        if mobile:
+            reachable[recipient.pk] = (mobile, recipient)
+    ids, texts, sent = list(reachable), {}, 0
+    for start in range(0, len(ids), CLAIM_BATCH):
+        batch = ids[start : start + CLAIM_BATCH]
         with transaction.atomic():
-            claimed = NoticeRecipient.objects.filter(pk=recipient.pk, sms_sent_at__isnull=True).update(sms_sent_at=now)
-            if claimed:
-                notify_sms(mobile=mobile, text=sms_text(recipient.notice))
-        sent += claimed
+            NoticeRecipient.objects.filter(pk__in=batch, sms_sent_at__isnull=True).update(sms_sent_at=now)
+            claimed = list(NoticeRecipient.objects.filter(pk__in=batch, sms_sent_at=now).values_list("pk", flat=True))
+            for pk in claimed:
+                mobile, recipient = reachable[pk]
+                if recipient.notice_id not in texts:
+                    texts[recipient.notice_id] = sms_text(recipient.notice)
+                notify_sms(mobile=mobile, text=texts[recipient.notice_id])
+        sent += len(claimed)
     return sent
 
 
