@@ -104,13 +104,13 @@ def _year(ctx: DemoContext) -> None:
 
 
 def _reads(ctx: DemoContext, notice: Notice, published: dt.datetime, is_urgent: bool, accounts: dict[int, User]) -> int:
-    """About 10 % of the recipients with an account (urgent: 25 %) open it in the app through the service, three
+    """About 5 % of the recipients with an account (urgent: 15 %) open it in the app through the service, three
     hours, a day or two and a half days after it came out; the SMS of the time go out through the SMS jobs: an urgent
     notice's to everyone at once, an ordinary one's a day later to those who rely on SMS and have not read it."""
     rnd = ctx.random
     # publishing just wrote thousands of recipients: the reads below look them up, plan them for those rows
     refresh_statistics(NoticeRecipient._meta.db_table)
-    share = 0.25 if is_urgent else 0.1
+    share = 0.15 if is_urgent else 0.05
     holders = NoticeRecipient.objects.filter(notice=notice, resident__user__isnull=False).order_by("pk")
     opened = [
         (rnd.choice((3, 20, 60)), accounts[user_id])
