@@ -14,7 +14,7 @@ from linli.payments.purposes import Due, PurposeHandler, payable_subject, status
 from .models import MealOrder, Menu
 
 
-def _due(order_id: int, actor: Actor) -> Due:
+def _due(order_id: int, actor: Actor, now: dt.datetime) -> Due:
     order, payer = payable_subject(MealOrder, order_id, actor, related=("menu__canteen",), missing=_("No such order."))
     if order.status != MealOrder.Status.ORDERED or not order.resident_fen:
         raise DomainError(_("This meal has nothing to pay."), code="not_payable")

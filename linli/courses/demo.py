@@ -1,7 +1,7 @@
 """Demo: 幸福学堂's terms and courses (about 400 learners a year) and the 四点半课堂. Runs after
 `linli.facilities.demo`. Terms, courses, the street-wide course and the sessions ahead are set up by the
-community admin through the services, as on the set-up pages; the past (enrolments, sessions held, attendance)
-is written in bulk as history."""
+community admin through the services, as on the set-up pages; the terms' enrolments, sessions and attendance
+are recorded through the services on the days they happened, telling no one today."""
 
 import datetime as dt
 from typing import Any
@@ -12,11 +12,15 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.core.demo import DemoContext
 from linli.facilities.models import Facility
+from linli.notifications.services import telling_no_one
+from linli.payments.models import Method, Purpose
+from linli.payments.services import subject_counter_take
+from linli.people.ages import born_on_or_before_for_age
 from linli.people.models import Resident
 from linli.places.models import Community
 
 from . import services
-from .models import Attendance, Course, Enrolment, Session, Term
+from .models import Course, Enrolment, Term
 
 COURSES = [
     ("书法", "elderly", "王老师", "每周一 09:00-10:30", 30, 0),
@@ -36,7 +40,7 @@ def build(ctx: DemoContext) -> None:
     today = ctx.today
     tz = timezone.get_current_timezone()
     facilities = {f.code: f for f in Facility.objects.filter(community__in=[shibei, limin])}
-    with transaction.atomic():
+    with transaction.atomic(), telling_no_one():
         _school(ctx, shibei, facilities["XS-SCHOOL"], facilities["XS-4PM"], today, tz)
 
 
@@ -54,36 +58,39 @@ def _term(admin: User, c: Community, starts_on: dt.date, ends_on: dt.date) -> Te
 
 
 def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Facility, today: dt.date, tz: Any) -> None:
-    """Two terms a year of nine classes: about 400 learners a year. The current term runs around the build day."""
+    """Two terms a year of nine classes: about 400 learners a year. The current term runs around the build day.
+
+    Each term plays through the services on its days: the admin sets the courses up and adds their sessions the day
+    the term opens, the front desk enrols the residents that morning (taking a class fee at the counter), the staff
+    enrol themselves in their training, and the front desk checks the learners in at each session held."""
     rnd = ctx.random
     admin = ctx.users["community_admin"]
     limin = ctx.communities[1]
     current = _term(admin, c, today - dt.timedelta(days=60), today + dt.timedelta(days=60))
     previous = _term(admin, c, today - dt.timedelta(days=240), today - dt.timedelta(days=90))
+    current_residents = Resident.objects.filter(community=c, moved_out_on__isnull=True).order_by("pk")
     people = {
-        "elderly": list(
-            Resident.objects.filter(community=c, birth_date__lte=today.replace(year=today.year - 60))[:800]
-        ),
-        "children": list(
-            Resident.objects.filter(
-                community=c,
-                birth_date__gt=today.replace(year=today.year - 12),
-                birth_date__lte=today.replace(year=today.year - 6),
-            )[:400]
-        ),
+        "elderly": list(current_residents.filter(birth_date__lte=born_on_or_before_for_age(60, today))[:800]),
         "working": list(
-            Resident.objects.filter(
-                community=c,
-                birth_date__gt=today.replace(year=today.year - 55),
-                birth_date__lte=today.replace(year=today.year - 22),
+            current_residents.filter(
+                birth_date__gt=born_on_or_before_for_age(55, today),
+                birth_date__lte=born_on_or_before_for_age(22, today),
             )[:800]
         ),
     }
     staff = [u for k, u in ctx.users.items() if k in ("steward", "social_worker", "community_admin")]
     learners: set[int] = set()
-    enrolments, sessions = [], []
+    held = 0
     now = ctx.now
     for term in (previous, current):
+        opening = dt.datetime.combine(term.starts_on, dt.time(9), tzinfo=tz)
+        # the after-school classes take the children who are 6 to 11 on the day the term opens
+        people["children"] = list(
+            current_residents.filter(
+                birth_date__gt=born_on_or_before_for_age(12, term.starts_on),
+                birth_date__lte=born_on_or_before_for_age(6, term.starts_on),
+            )[:400]
+        )
         for title, audience, teacher, when, seats, fee in COURSES:
             where = after_school if audience == "children" else school
             course = services.course_create(
@@ -96,7 +103,7 @@ def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Faci
                 schedule=when,
                 seats=seats,
                 price_fen=fee,
-                open=term is current,
+                open=True,
                 min_age=6 if audience == "children" else None,
                 max_age=12 if audience == "children" else None,
             )
@@ -108,38 +115,54 @@ def _school(ctx: DemoContext, c: Community, school: Facility, after_school: Faci
             else:
                 pool = people[audience]
                 chosen = rnd.sample(pool, min(len(pool), seats - (3 if term is current else 0)))
-            for learner in chosen:
-                enrolments.append(
-                    Enrolment(
-                        community=c,
-                        course=course,
-                        status="enrolled",
-                        created_at=dt.datetime.combine(term.starts_on, dt.time(9), tzinfo=tz),
-                        **({"staff": learner} if audience == "staff" else {"resident": learner}),
-                    )
-                )
-                if audience != "staff":
-                    learners.add(learner.pk)
-            Course.objects.filter(pk=course.pk).update(enrolled=len(chosen))  # the bulk history's head count
+            enrolments = [
+                _enrol(admin, course, learner, opening + dt.timedelta(minutes=2 * i))
+                for i, learner in enumerate(chosen)
+            ]
+            if audience != "staff":
+                learners.update(learner.pk for learner in chosen)
             if term is current:
+                sessions = []
                 for week in range(-2, 4):
                     day = today + dt.timedelta(days=7 * week)
                     start = dt.datetime.combine(day, dt.time(9 if audience != "children" else 16), tzinfo=tz)
-                    end, topic = start + dt.timedelta(minutes=90), f"第{week + 3}讲"
-                    if start > now:
+                    sessions.append(
                         services.session_add(
-                            actor=admin, course=course, starts_at=start, ends_at=end, topic=topic, now=now
+                            actor=admin,
+                            course=course,
+                            starts_at=start,
+                            ends_at=start + dt.timedelta(minutes=90),
+                            topic=f"第{week + 3}讲",
+                            now=opening - dt.timedelta(hours=1),
                         )
-                    else:
-                        sessions.append(Session(course=course, starts_at=start, ends_at=end, topic=topic))
-    Enrolment.objects.bulk_create(enrolments)
-    Session.objects.bulk_create(sessions)
-    attendance = [
-        Attendance(session=s, enrolment=e, checked_in_at=s.starts_at)
-        for s in sessions
-        if s.starts_at.date() < today
-        for e in enrolments
-        if e.course_id == s.course_id and rnd.random() < 0.85
-    ]
-    Attendance.objects.bulk_create(attendance)
-    ctx.progress(f"  幸福学堂: {len(learners)} learners in two terms, {len(sessions)} sessions held")
+                    )
+                for session in sessions:
+                    if session.starts_at >= now:
+                        continue
+                    held += 1
+                    for enrolment in enrolments:
+                        if rnd.random() < 0.85:
+                            services.attendance_check_in(
+                                actor=admin, session=session, enrolment=enrolment, now=session.starts_at
+                            )
+            else:  # the term is over: the course no longer takes learners
+                services.course_update(actor=admin, course=course, open=False)
+    ctx.progress(f"  幸福学堂: {len(learners)} learners in two terms, {held} sessions held")
+
+
+def _enrol(admin: User, course: Course, learner: Any, at: dt.datetime) -> Enrolment:
+    """One learner enrolled at `at`: a staff member enrols in the training themselves, a resident at the front desk,
+    who takes the class fee at the counter a minute later."""
+    if isinstance(learner, User):
+        return services.enrol(actor=learner, course=course, staff=learner, now=at)
+    enrolment = services.enrol(actor=admin, course=course, resident=learner, now=at)
+    if enrolment.status == Enrolment.Status.UNPAID:
+        subject_counter_take(
+            actor=admin,
+            purpose=Purpose.COURSE,
+            subject_id=enrolment.pk,
+            method=(Method.CASH, Method.SCANNED)[enrolment.pk % 2],
+            now=at + dt.timedelta(minutes=1),
+        )
+        enrolment.refresh_from_db()
+    return enrolment

@@ -1,5 +1,7 @@
 """Class fees paid through payments: the handler the payments app calls for an enrolment (registered in `apps`)."""
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from linli.accounts.types import Actor
@@ -11,7 +13,7 @@ from . import rules, services
 from .models import Enrolment
 
 
-def _due(enrolment_id: int, actor: Actor) -> Due:
+def _due(enrolment_id: int, actor: Actor, now: dt.datetime) -> Due:
     enrolment, payer = payable_subject(
         Enrolment,
         enrolment_id,
@@ -23,7 +25,7 @@ def _due(enrolment_id: int, actor: Actor) -> Due:
     if enrolment.status != Enrolment.Status.UNPAID:
         raise DomainError(_("This enrolment is not awaiting payment."), code="not_payable")
     ensure_before_pay_by(
-        enrolment.pay_by, _("The time to pay for this seat has passed; enrol again if seats are free.")
+        enrolment.pay_by, _("The time to pay for this seat has passed; enrol again if seats are free."), now=now
     )
     return Due(
         community=enrolment.community,

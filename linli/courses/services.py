@@ -17,7 +17,7 @@ from linli.core.errors import Conflict, DomainError, NotAllowed
 from linli.core.waiting_list import first_waiting, place_give_back, place_take
 from linli.facilities import rules as facility_rules
 from linli.facilities.models import Facility
-from linli.notifications.services import in_language_of, notify
+from linli.notifications.services import in_language_of, notify, told_no_one
 from linli.payments import services as payment_services
 from linli.payments.models import Purpose
 from linli.people.models import Resident
@@ -189,13 +189,14 @@ def enrol(
             pay_by=pay_by,
             created_at=now,
         )
-        who = (resident.user if resident else staff) or actor
-        with in_language_of(who):
-            title = {
-                Enrolment.Status.ENROLLED: _("Enrolled: %(course)s"),
-                Enrolment.Status.UNPAID: _("Pay the class fee to take the seat: %(course)s"),
-            }.get(status, _("On the waiting list: %(course)s")) % {"course": course.title}
-        notify(user=who, title=title, community=course.community, url=_where(enrolment))
+        if not told_no_one():
+            who = (resident.user if resident else staff) or actor
+            with in_language_of(who):
+                title = {
+                    Enrolment.Status.ENROLLED: _("Enrolled: %(course)s"),
+                    Enrolment.Status.UNPAID: _("Pay the class fee to take the seat: %(course)s"),
+                }.get(status, _("On the waiting list: %(course)s")) % {"course": course.title}
+            notify(user=who, title=title, community=course.community, url=_where(enrolment))
     return enrolment
 
 

@@ -9,7 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linli.accounts.models import User
 from linli.core.demo import DemoContext
+from linli.notifications.services import telling_no_one
 from linli.people.models import Resident
 from linli.places.models import Building, Community
 
@@ -254,14 +256,16 @@ OPENED_DAYS_AGO = {
 
 
 def _register(
+    admin: User,
     community: Community,
     plan: list[tuple[Any, ...]],
     shared_with: Community | None,
     today: dt.date,
     sites: dict[str, int],
 ) -> dict[str, Facility]:
-    """`sites`: the building chosen for each facility by the demo's siting step (`linli.demo.siting`); without it
-    (a domain's own tests) a facility stands at its share of the buildings ordered west to east."""
+    """Each space registered by the community's admin through the register's service, as on its page. `sites`: the
+    building chosen for each facility by the demo's siting step (`linli.demo.siting`); without it (a domain's own
+    tests) a facility stands at its share of the buildings ordered west to east."""
     recent = {code: today - dt.timedelta(days=days) for code, days in OPENED_DAYS_AGO.items()}
     cats = {c.code: c for c in FacilityCategory.objects.all()}
     buildings = list(Building.objects.filter(community=community).order_by("lng", "lat"))
@@ -269,7 +273,9 @@ def _register(
     made: dict[str, Facility] = {}
     for code, name, cat, tier, nature, area, hours, capacity, share in plan:
         b = by_id[sites[code]] if code in sites else _place(community, share, buildings)
-        made[code] = Facility(
+        shared = code in ("XS-HUB", "XS-SCHOOL", "XS-COURT")
+        made[code] = register.facility_create(
+            actor=admin,
             community=community,
             code=code,
             name=name,
@@ -286,14 +292,10 @@ def _register(
             opening_hours=hours,
             capacity=capacity,
             phone=f"0571-8288{len(made) + 1:04d}",
-            shared=code in ("XS-HUB", "XS-SCHOOL", "XS-COURT"),
+            shared=shared,
             opened_on=recent.get(code),
+            **({"shared_with": [shared_with.code]} if shared and shared_with is not None else {}),
         )
-    Facility.objects.bulk_create(made.values())
-    if shared_with is not None:
-        for f in made.values():
-            if f.shared:
-                f.shared_with.add(shared_with)
     return made
 
 
@@ -303,18 +305,19 @@ def build(ctx: DemoContext) -> None:
     now = ctx.now
     today = ctx.today
     tz = timezone.get_current_timezone()
-    with transaction.atomic():
+    admins = {shibei.pk: ctx.users["community_admin"], limin.pk: ctx.users["limin_admin"]}
+    with transaction.atomic(), telling_no_one():
         sites = ctx.extra.get("sites", {})
         facilities = {
-            **_register(shibei, SHIBEI, limin, today, sites),
-            **_register(limin, LIMIN, None, today, sites),
+            **_register(admins[shibei.pk], shibei, SHIBEI, limin, today, sites),
+            **_register(admins[limin.pk], limin, LIMIN, None, today, sites),
         }
         services: dict[tuple[str, str], Service] = {}
         slot_plan = []
         for fcode, kind, name, provider, price, unit, bookable, hours, cap in SERVICES:
             f = facilities[fcode]
-            services[(fcode, name)] = Service(
-                community=f.community,
+            services[(fcode, name)] = register.service_create(
+                actor=admins[f.community_id],
                 facility=f,
                 kind=kind,
                 name=name,
@@ -324,11 +327,13 @@ def build(ctx: DemoContext) -> None:
                 bookable=bookable,
             )
             slot_plan.append(((fcode, name), hours, cap))
-        Service.objects.bulk_create(services.values())
-        # Slots: from the first of last month (for history) to three weeks ahead, closed on Mondays.
+        # Slots: from the first of last month (for history) to three weeks ahead, closed on Mondays, opened by the
+        # community's admin three days before the first of last month.
         first_day = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        opened = dt.datetime.combine(first_day - dt.timedelta(days=3), dt.time(9), tzinfo=tz)
         slots = []
         for key, hours, cap in slot_plan:
+            service = services[key]
             for offset in range((first_day - today).days, 22):
                 day = today + dt.timedelta(days=offset)
                 if day.weekday() == 0:
@@ -336,15 +341,15 @@ def build(ctx: DemoContext) -> None:
                 for h, m in hours:
                     start = dt.datetime.combine(day, dt.time(h, m), tzinfo=tz)
                     slots.append(
-                        Slot(
-                            community=services[key].community,
-                            service=services[key],
+                        register.slot_create(
+                            actor=admins[service.community_id],
+                            service=service,
                             starts_at=start,
                             ends_at=start + dt.timedelta(hours=1),
                             capacity=cap,
+                            now=opened,
                         )
                     )
-        Slot.objects.bulk_create(slots, batch_size=2000)
         booked = _bookings(ctx, slots, now)
         # What staff set up from the pages, through the same services: who runs which space, price rules.
         admin, operator = ctx.users.get("community_admin"), ctx.users.get("operator")

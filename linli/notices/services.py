@@ -66,8 +66,9 @@ def notice_create(
     expires_at: dt.datetime | None = None,
     targets: NoticeTargets | None = None,
     attachments: list[CleanAttachment] | None = None,
+    now: dt.datetime | None = None,
 ) -> Notice:
-    """A draft from a community (its admins and social workers) or from a street (its admins)."""
+    """A draft from a community (its admins and social workers) or from a street (its admins), written at `now`."""
     if (community is None) == (street is None):
         raise DomainError(_("A notice comes from one community or one street."))
     if community is not None and not rules.can_write_for_community(actor, community):
@@ -86,6 +87,7 @@ def notice_create(
         expires_at=expires_at,
         target_age_tiers=list(targets.age_tiers),
         created_by=account_of(actor),
+        created_at=now or timezone.now(),
     )
     targets_check(actor=actor, notice=notice, targets=targets)
     with files_removed_on_error() as saved, transaction.atomic():
@@ -226,9 +228,12 @@ def notice_read(*, actor: Actor, notice: Notice, now: dt.datetime | None = None)
     if recipient is None:
         raise NotFound(_("No such notice."))
     if recipient.read_at is None:
-        with transaction.atomic():
-            NoticeRecipient.objects.filter(pk=recipient.pk, read_at__isnull=True).update(read_at=now or timezone.now())
-        recipient.refresh_from_db(fields=["read_at"])
+        read_at = now or timezone.now()
+        # one statement: when another request opened it first, theirs is the receipt
+        if NoticeRecipient.objects.filter(pk=recipient.pk, read_at__isnull=True).update(read_at=read_at):
+            recipient.read_at = read_at
+        else:
+            recipient.refresh_from_db(fields=["read_at"])
     return recipient
 
 

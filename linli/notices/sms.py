@@ -33,24 +33,35 @@ def sms_text(notice: Notice) -> str:
         }
 
 
-def mobile_of(recipient: NoticeRecipient) -> str:
-    resident = recipient.resident
-    if resident.mobile:
-        return resident.mobile
-    return resident.user.mobile if resident.user_id else ""  # type: ignore[union-attr]
+CLAIM_BATCH = 500
 
 
 def _send(recipients: QuerySet[NoticeRecipient], now: dt.datetime) -> int:
-    sent = 0
-    for recipient in recipients.select_related("resident__user", "notice__community", "notice__street"):
-        mobile = mobile_of(recipient)
-        if not mobile:
-            continue
+    """Text the recipients with a mobile (their own, else their account's), a batch at a time: the batch's rows not
+    texted yet are locked (skipping those another sender holds) and stamped with `now` in one transaction, and only
+    those are texted, so a row another sender claimed first is not texted twice."""
+    reachable: dict[int, tuple[str, int]] = {}
+    for pk, notice_id, own, account in recipients.values_list(
+        "pk", "notice_id", "resident__mobile", "resident__user__mobile"
+    ):
+        if own or account:
+            reachable[pk] = (own or account, notice_id)
+    notices = Notice.objects.select_related("community", "street").in_bulk({n for _m, n in reachable.values()})
+    texts = {pk: sms_text(notice) for pk, notice in notices.items()}
+    ids, sent = list(reachable), 0
+    for start in range(0, len(ids), CLAIM_BATCH):
+        batch = ids[start : start + CLAIM_BATCH]
         with transaction.atomic():
-            claimed = NoticeRecipient.objects.filter(pk=recipient.pk, sms_sent_at__isnull=True).update(sms_sent_at=now)
-            if claimed:
-                notify_sms(mobile=mobile, text=sms_text(recipient.notice))
-        sent += claimed
+            claimed = list(
+                NoticeRecipient.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=batch, sms_sent_at__isnull=True)
+                .values_list("pk", flat=True)
+            )
+            NoticeRecipient.objects.filter(pk__in=claimed).update(sms_sent_at=now)
+            for pk in claimed:
+                mobile, notice_id = reachable[pk]
+                notify_sms(mobile=mobile, text=texts[notice_id])
+        sent += len(claimed)
     return sent
 
 

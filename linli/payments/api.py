@@ -190,7 +190,7 @@ def counter_take(request: HttpRequest, code: str, payload: CounterPaymentIn) -> 
 def subject_counter_take(request: HttpRequest, code: str, payload: SubjectCounterIn) -> Status[Any]:
     """The front desk records the fee paid in cash, by card or a scanned code; the booking is confirmed at once."""
     community = community_get(code=code, user=request.user)
-    due = handler_for(payload.purpose).due(payload.subject_id, request.user)
+    due = handler_for(payload.purpose).due(payload.subject_id, request.user, timezone.now())
     if due.community.pk != community.pk:
         raise NotFound(_("No such booking."))
     payment = services.subject_counter_take(

@@ -44,9 +44,9 @@ class Due:
 @dataclass(frozen=True)
 class PurposeHandler:
     purpose: str
-    # due(subject_id, actor) -> what to pay; NotFound when the actor may not see it, DomainError when it is not
-    # awaiting payment (already paid, cancelled, free)
-    due: Callable[[int, Any], Due]
+    # due(subject_id, actor, now) -> what to pay at `now`; NotFound when the actor may not see it, DomainError when
+    # it is not awaiting payment (already paid, cancelled, free, its time to pay passed)
+    due: Callable[[int, Any, dt.datetime], Due]
     # lock(subject_id): take the subject's locks before the payment's row (the order its own writes take them)
     lock: Callable[[int], None]
     # paid(subject_id, now) -> "" when the subject is now paid for, else why not (the money then goes back)
@@ -109,9 +109,9 @@ def payable_subject(
     return found, payer
 
 
-def ensure_before_pay_by(pay_by: dt.datetime | None, passed: str) -> None:
-    """A held place's time to pay has not passed (`passed` says what to do instead)."""
-    if pay_by is not None and pay_by < timezone.now():
+def ensure_before_pay_by(pay_by: dt.datetime | None, passed: str, *, now: dt.datetime) -> None:
+    """A held place's time to pay has not passed at `now` (`passed` says what to do instead)."""
+    if pay_by is not None and pay_by < now:
         raise DomainError(passed, code="pay_by_passed")
 
 
@@ -125,14 +125,14 @@ def handler_for(purpose: str) -> PurposeHandler:
 # --- bookings with a fee ------------------------------------------------------------------------------------
 
 
-def _booking_due(booking_id: int, actor: Actor) -> Due:
+def _booking_due(booking_id: int, actor: Actor, now: dt.datetime) -> Due:
     booking, payer = payable_subject(
         Booking, booking_id, actor, related=("slot__service__facility",), missing=_("No such booking.")
     )
     if booking.status != Booking.Status.UNPAID:
         raise DomainError(_("This booking is not awaiting payment."), code="not_payable")
     ensure_before_pay_by(
-        booking.pay_by, _("The time to pay for this booking has passed; book again if places are free.")
+        booking.pay_by, _("The time to pay for this booking has passed; book again if places are free."), now=now
     )
     local = timezone.localtime(booking.slot.starts_at)
     service = booking.slot.service

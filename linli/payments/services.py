@@ -562,10 +562,10 @@ def subject_payment_start(*, actor: Actor, purpose: str, subject_id: int, now: d
     """Prepay a booking's, class's or meal's fee with the online provider, for the amount the record says. If a
     payment for it is already awaited, that one is returned (one QR code, not two)."""
     handler = handler_for(purpose)
-    due = handler.due(subject_id, actor)
+    now = now or timezone.now()
+    due = handler.due(subject_id, actor, now)
     payer_checks(actor=actor, payer=due.payer)
     provider = online_provider()
-    now = now or timezone.now()
     with transaction.atomic():
         existing = _live_payment(purpose, subject_id)
         if existing is not None:
@@ -584,9 +584,9 @@ def subject_counter_take(
     """The front desk takes a booking's, class's or meal's fee at the counter (cash, card, scanned code) with a
     receipt number; a QR payment the resident opened and did not make is closed first."""
     handler = handler_for(purpose)
-    due = handler.due(subject_id, actor)
-    counter_checks(actor=actor, community=due.community, payer=due.payer, method=method)
     now = now or timezone.now()
+    due = handler.due(subject_id, actor, now)
+    counter_checks(actor=actor, community=due.community, payer=due.payer, method=method)
     with transaction.atomic():
         handler.lock(subject_id)
         lock_receipts(due.community)

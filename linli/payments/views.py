@@ -72,7 +72,7 @@ def pay_for(request: HttpRequest, purpose: str, subject_id: int) -> HttpResponse
     """Paying a booking's, class's or meal's fee: the payer pays online (then the QR page); the front desk takes it
     at the counter. The amount is the record's."""
     handler = handler_for(purpose)
-    due = handler.due(subject_id, request.user)
+    due = handler.due(subject_id, request.user, timezone.now())
     at_counter = rules.can_take_at_counter(request.user, due.community)
     form = CounterMethodForm(request.POST or None) if at_counter else None
     if request.method == "POST":

@@ -131,6 +131,35 @@ def test_the_desk_takes_a_class_fee_in_cash(
     assert ledger_check().ok, ledger_check().problems
 
 
+def test_the_desk_takes_a_class_fee_on_the_day_the_seat_was_held_and_not_after_its_time(
+    shopper: Any,  # noqa: F811
+    course: Course,
+    users: dict[str, Any],
+) -> None:
+    """The time to pay is judged at the payment's own `now`: a seat held in the past is paid on its day, and a seat
+    whose time has passed at that `now` is refused."""
+    held = timezone.now() - dt.timedelta(days=3)
+    enrolment = services.enrol(actor=users["community_admin"], course=course, resident=shopper, now=held)
+    assert enrolment.pay_by is not None and enrolment.pay_by < timezone.now()
+    with pytest.raises(DomainError) as exc:
+        payments.subject_counter_take(
+            actor=users["operator"],
+            purpose=Purpose.COURSE,
+            subject_id=enrolment.pk,
+            now=enrolment.pay_by + dt.timedelta(minutes=1),
+        )
+    assert exc.value.code == "pay_by_passed"
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.UNPAID
+    payment = payments.subject_counter_take(
+        actor=users["operator"], purpose=Purpose.COURSE, subject_id=enrolment.pk, now=held + dt.timedelta(hours=1)
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.ENROLLED
+    assert payment.created_at == held + dt.timedelta(hours=1)
+    assert ledger_check().ok, ledger_check().problems
+
+
 def test_the_api_enrols_with_a_fee_and_pays_it(
     shopper: Any,  # noqa: F811
     course: Course,

@@ -62,6 +62,10 @@ def test_the_demo_street(capsys):
         check_households_and_residents_came_in_through_the_register_import()
         check_every_round_table_record_went_through_the_consultation_services()
         check_every_jiefanghui_user_signed_up_and_verified_through_the_services()
+        check_every_course_record_went_through_the_course_services()
+        check_every_childcare_application_went_through_the_childcare_services()
+        check_every_notice_read_and_text_went_through_the_notice_services()
+        check_every_space_service_and_slot_went_through_the_register_services()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -669,3 +673,125 @@ def check_every_jiefanghui_user_signed_up_and_verified_through_the_services():
         user__in=users, role=Role.RESIDENT, user__resident__community=F("community")
     )
     assert residents.count() == 5200
+
+
+def check_every_course_record_went_through_the_course_services():
+    """The school's terms were played through the course services on their days: each enrolment by whoever enrolled
+    (the front desk, or the staff member for their own training) on the morning its term opened, each fee taken at
+    the counter that morning, each session added before the term and each learner checked in at the session by the
+    front desk; the head count is the one the enrol service kept, and no learner was told of a year-old seat."""
+    from linli.audit.models import AuditEntry
+    from linli.courses.models import Attendance, Course, Enrolment, Session
+    from linli.notifications.models import Notification
+    from linli.payments.models import Payment, Purpose
+
+    def audited(action: str) -> set[tuple[str, int | None]]:
+        return set(AuditEntry.objects.filter(action=action).values_list("object_id", "actor"))
+
+    enrolments = Enrolment.objects.select_related("course__term")
+    assert enrolments.count() > 300
+    assert audited("course.enrol") == {(str(e.pk), e.enrolled_by_id) for e in enrolments}
+    for e in enrolments:
+        assert timezone.localdate(e.created_at) == e.course.term.starts_on, e
+        assert e.status == Enrolment.Status.ENROLLED, e
+    paid = {e.pk: e for e in enrolments if e.price_fen}
+    assert paid
+    payments = Payment.objects.filter(purpose=Purpose.COURSE, status=Payment.Status.PAID)
+    assert {p.subject_id for p in payments} == set(paid)
+    for p in payments:
+        assert p.receipt_no and p.created_at == paid[p.subject_id].created_at + dt.timedelta(minutes=1)
+    sessions = Session.objects.select_related("course__term")
+    assert {pk for pk, _actor in audited("course.session_add")} == {str(s.pk) for s in sessions}
+    attendance = Attendance.objects.select_related("session")
+    assert attendance.count() > 200
+    assert audited("course.check_in") == {(str(a.pk), a.checked_in_by_id) for a in attendance}
+    assert all(a.checked_in_at == a.session.starts_at < REAL_NOW() for a in attendance)
+    for course in Course.objects.all():
+        assert course.enrolled == course.enrolments.filter(status=Enrolment.Status.ENROLLED).count(), course
+        assert course.open == (course.term.ends_on >= timezone.localdate()), course
+    assert not Notification.objects.filter(url__contains="/courses/").exists()
+
+
+def check_every_childcare_application_went_through_the_childcare_services():
+    """Each nursery application was submitted through the service by a parent with an account (else at the front
+    desk) in the weeks before the build day, and each admitted one decided by the front desk three days later: an
+    audit row each, and the groups' places taken are the admissions."""
+    from linli.audit.models import AuditEntry
+    from linli.childcare.models import AgeGroup, Application
+
+    def audited(action: str) -> set[tuple[str, int | None]]:
+        return set(AuditEntry.objects.filter(action=action).values_list("object_id", "actor"))
+
+    applications = Application.objects.all()
+    assert applications.count() > 20
+    assert audited("childcare.apply") == {(str(a.pk), a.applied_by_id) for a in applications}
+    admitted = applications.filter(status=Application.Status.ADMITTED)
+    assert admitted.exists() and applications.filter(status=Application.Status.SUBMITTED).exists()
+    assert audited("childcare.admitted") == {(str(a.pk), a.decided_by_id) for a in admitted}
+    start_of_today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    for a in applications:
+        assert a.created_at < start_of_today - dt.timedelta(days=6), a
+        if a.status == Application.Status.ADMITTED:
+            assert a.decided_at == a.created_at + dt.timedelta(days=3), a
+    for group in AgeGroup.objects.all():
+        assert group.admitted == admitted.filter(group=group).count(), group
+
+
+def check_every_notice_read_and_text_went_through_the_notice_services():
+    """Each notice was written and published through the services on its day; every read receipt is a resident with
+    an account opening it after it came out, through the service; the texts are the SMS jobs' of the time (an urgent
+    notice's a minute after it came out, an ordinary one's a day later to those who rely on SMS and had not read it),
+    recorded without texting anyone today."""
+    from linli.audit.models import AuditEntry
+    from linli.notices.models import Notice, NoticeRecipient
+    from linli.notices.sms import DELAY, sms_reliant
+
+    notices = Notice.objects.all()
+    assert notices.count() > 30 and NoticeRecipient.objects.filter(read_at__isnull=False).count() > 1000
+    ids = {str(pk) for pk in notices.values_list("pk", flat=True)}
+    for action in ("notice.create", "notice.publish"):
+        assert set(AuditEntry.objects.filter(action=action).values_list("object_id", flat=True)) == ids
+    for notice in notices:
+        assert notice.created_at == notice.published_at - dt.timedelta(hours=2), notice
+        rows = NoticeRecipient.objects.filter(notice=notice)
+        read = rows.filter(read_at__isnull=False)
+        assert not read.filter(resident__user__isnull=True).exists(), notice
+        assert not read.filter(read_at__lte=notice.published_at).exists(), notice
+        texted = rows.filter(sms_sent_at__isnull=False)
+        if notice.urgent:
+            assert set(texted.values_list("sms_sent_at", flat=True)) == {notice.published_at + dt.timedelta(minutes=1)}
+            assert not rows.filter(sms_sent_at__isnull=True, resident__mobile__gt="").exists(), notice
+        else:
+            due = notice.published_at + DELAY
+            assert set(texted.values_list("sms_sent_at", flat=True)) <= {due}, notice
+            assert not texted.exclude(sms_reliant()).exists(), notice
+            assert not texted.filter(read_at__lte=due).exists(), notice
+
+
+def check_every_space_service_and_slot_went_through_the_register_services():
+    """Each space, service and time slot was registered through the register's services by its community's admin
+    (an audit row each), the slots opened before the first of them began, and the spaces shared with 利民 are
+    those the register says."""
+    from linli.audit.models import AuditEntry
+    from linli.facilities.models import Facility, Service, Slot
+
+    def audited(action: str) -> dict[str, int | None]:
+        return dict(AuditEntry.objects.filter(action=action).values_list("object_id", "actor"))
+
+    admins = {  # the demo's community admins, 市北's and 利民's
+        a.community_id: a.user_id
+        for a in RoleAssignment.objects.filter(
+            role=Role.COMMUNITY_ADMIN, user__mobile__in=["13900000005", "13900000015"]
+        )
+    }
+    for action, model in (("facility.create", Facility), ("service.create", Service), ("slot.create", Slot)):
+        rows = model.objects.select_related("community")
+        assert rows.count() > 20, model
+        by = audited(action)
+        assert set(by) == {str(pk) for pk in rows.values_list("pk", flat=True)}, model
+        assert all(by[str(row.pk)] == admins[row.community_id] for row in rows), model
+    shared = Facility.objects.filter(shared=True)
+    assert set(shared.values_list("code", flat=True)) == {"XS-HUB", "XS-SCHOOL", "XS-COURT"}
+    assert all(list(f.shared_with.values_list("code", flat=True)) == ["limin"] for f in shared)
+    first = Slot.objects.order_by("starts_at").first()
+    assert first is not None and first.starts_at.date() < timezone.localdate()

@@ -302,3 +302,22 @@ def test_the_periodic_job_is_listed_and_runs(users: dict[str, Any], estate: Esta
 
     assert "linli.notices.tasks.notices_tick" in dict(PERIODIC_TASKS)
     assert notices_tick.enqueue().return_value == {"published": 0, "sms": 0}
+
+
+def test_a_notice_written_published_and_read_on_past_days_carries_those_days(
+    users: dict[str, Any], estate: Estate
+) -> None:
+    """`now` dates the draft, the publication and the receipt; a second opening keeps the first receipt."""
+    admin = users["community_admin"]
+    written = timezone.now() - dt.timedelta(days=30)
+    notice = services.notice_create(
+        actor=admin, community=estate.community, title="停水通知", body="明天上午停水。", now=written
+    )
+    assert Notice.objects.get(pk=notice.pk).created_at == written
+    services.notice_publish(actor=admin, notice=notice, now=written + dt.timedelta(hours=2))
+    user = estate.adult_b1.user
+    opened = written + dt.timedelta(hours=5)
+    assert services.notice_read(actor=user, notice=notice, now=opened).read_at == opened
+    assert services.notice_read(actor=user, notice=notice, now=opened + dt.timedelta(days=1)).read_at == opened
+    assert NoticeRecipient.objects.get(notice=notice, resident__user=user).read_at == opened
+    assert services.notice_create(actor=admin, community=estate.community, title="t", body="b").created_at > written
