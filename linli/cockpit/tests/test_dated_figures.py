@@ -149,3 +149,29 @@ def test_closed_months_the_job_missed_are_stored_back_to_the_first_records_once(
     with freeze_time("2026-11-02 09:00:00"):  # down again: only the last two closed months are caught up
         assert services.closed_months_refresh(communities=[community]) == 2
     assert list(stored.values_list("month", flat=True))[-3:] == [JUNE, dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+
+
+def test_a_report_resolved_in_march_and_closed_in_april_is_not_open_at_the_end_of_march(community, users):
+    """Closing a resolved report (the clock, after the reopening period) keeps the moment it was finished."""
+    from linli.reports.services import report_accept, report_resolve, reports_close_resolved
+
+    lamp = Category.objects.create(
+        community=community, code="lamp", name="路灯不亮", accept_within_hours=4, reopen_within_days=7
+    )
+    report = report_submit(
+        actor=users["resident"],
+        community=community,
+        category=lamp,
+        description="楼道灯坏了",
+        lat=30.285,
+        lng=120.135,
+        now=_at(dt.date(2026, 3, 26)),
+    )
+    report = report_accept(actor=users["community_admin"], report=report, now=_at(dt.date(2026, 3, 26)))
+    resolved = _at(dt.date(2026, 3, 28))
+    report_resolve(actor=report.assignee, report=report, note="已更换灯泡", now=resolved)
+    assert reports_close_resolved(now=_at(dt.date(2026, 4, 5))) == 1
+    report.refresh_from_db()
+    assert (report.status, report.resolved_at, report.finished_at) == (Report.Status.CLOSED, resolved, resolved)
+    march = FIGURES["reports"](community, MARCH)
+    assert (march["open"], march["submitted"], march["resolved"]) == (0, 1, 1)

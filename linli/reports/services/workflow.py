@@ -117,8 +117,8 @@ def _move(report: Report, to: str, *, actor: "Actor | None", note: str, now: dt.
         if to == S.RESOLVED:
             report.resolved_at = now
             changed.append("resolved_at")
-        if to in Report.FINISHED_STATUSES:
-            report.finished_at = now
+        if to in Report.FINISHED_STATUSES and previous not in Report.FINISHED_STATUSES:
+            report.finished_at = now  # closing a resolved report keeps the moment it was finished
             changed.append("finished_at")
         if note:
             report.status_notes = note[:500]
