@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ForeignKey
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -46,12 +46,22 @@ KIND_OF: dict[str, str] = {
 }
 
 
+RELATED = ("community", "category", "grid", "reporter", "assignee")
+
+
 def _locked(report: Report) -> Report:
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("community", "category__responsible", "grid__steward", "reporter", "assignee")
-        .get(pk=report.pk)
-    )
+    """The report's row, locked and read again; the related rows the caller already holds (the community, the
+    category, the grid and its steward, the reporter, the handler) are kept rather than read again, and the others
+    are read when needed. One narrow statement: joining them all costs more to build than it saves."""
+    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    for name in RELATED:
+        field = Report._meta.get_field(name)
+        assert isinstance(field, ForeignKey)
+        if field.is_cached(report):
+            held = field.get_cached_value(report)
+            if held is not None and held.pk == getattr(locked, field.attname):
+                field.set_cached_value(locked, held)
+    return locked
 
 
 def _event(
@@ -135,9 +145,7 @@ def _moved(report: Report, to: str, *, actor: "Actor | None", note: str, now: dt
         report_confirmed_award_points(report=report, actor=actor, now=now)
         if report.assignee is not None and report.assignee.pk != getattr(actor, "pk", None):
             with translation.override(report.assignee.language or settings.LANGUAGE_CODE):
-                _tell(
-                    report.assignee, report, _("Report #%(id)s is yours to fix") % {"id": report.pk}, note, sms=True
-                )
+                _tell(report.assignee, report, _("Report #%(id)s is yours to fix") % {"id": report.pk}, note, sms=True)
     return report
 
 

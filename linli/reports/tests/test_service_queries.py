@@ -1,7 +1,7 @@
 """A report's life through the services costs a fixed number of queries per operation (savepoints included),
-whatever the number of reports, events and supporters already there: the report is locked with its category, its
-responsible party, grid, steward, reporter and handler in one statement, and a rating closes the report it has
-already locked. Told nobody (a past recorded after the fact) it works out no one to tell."""
+whatever the number of reports, events and supporters already there: the report's row is locked alone, the related
+rows the caller holds kept, a rating closes the report it has already locked, and the clock reads the communities and
+categories of the due reports once. Told nobody (a past recorded after the fact) it works out no one to tell."""
 
 import contextlib
 import datetime as dt
@@ -25,17 +25,19 @@ HOUR = dt.timedelta(hours=1)
 COSTS = {
     # the category's fields, the report, its event, its audit row
     "submit": (6, 6),
-    # the report locked; the responsible party's roles; the report, event, audit row; the reporter's resident
-    # and the points through the ledger (rule, accounts, caps, transaction, balances, entries, audit)
-    "accept": (18, 19),
-    "start": (7, 8),  # the fixer's roles, read once for the user; (told) the supporters
+    # the report locked; the report, event, audit row; the reporter's resident and the points through the ledger
+    # (rule, accounts, caps, transaction, entries, audit)
+    "accept": (17, 18),
+    "start": (6, 7),  # (told) and the supporters
     "resolve": (6, 7),
     # the report locked once; the rating and the closing, each with its event and audit row
     "rate": (9, 10),
-    "escalate": (7, 8),  # the due reports; then each locked, raised, its event and audit row (and its level told)
+    # the due reports, their communities and categories; then each locked, raised, its event and audit row (and its
+    # level told)
+    "escalate": (9, 10),
     "close": (8, 9),  # the periods, the ended reports; then each locked, closed, its event and audit row
 }
-OPENING_ACCOUNTS = 11  # the community's first points earning opens the reporter's and the funding's accounts
+OPENING_ACCOUNTS = 12  # the community's first points earning opens the reporter's and the funding's accounts
 
 
 def _life(
