@@ -12,7 +12,7 @@ from linli.consultation.models import Ballot, Vote
 from linli.core.errors import Conflict, NotAllowed
 from linli.places.models import Neighbourhood
 
-from .factories import new_household, resident_user, running_vote
+from .factories import new_household, resident_user, running_vote, tomorrows_meeting
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -154,17 +154,7 @@ def test_a_vote_and_a_meeting_recorded_with_their_time_are_dated_then(community:
     vote = running_vote(
         community, staff, opens_at=then, closes_at=then + dt.timedelta(days=7), now=then - dt.timedelta(hours=2)
     )
-    meeting = services.meeting_create(
-        actor=staff,
-        community=community,
-        title="三月圆桌会议",
-        mode="offline",
-        place="会客厅",
-        starts_at=then + dt.timedelta(days=3),
-        capacity=5,
-        parties=["community"],
-        now=then,
-    )
+    meeting = tomorrows_meeting(community, staff, [], starts_at=then + dt.timedelta(days=3), now=then)
     vote.refresh_from_db()
     meeting.refresh_from_db()
     assert (vote.created_at, meeting.created_at) == (then - dt.timedelta(hours=2), then)

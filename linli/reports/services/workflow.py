@@ -3,6 +3,7 @@
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -46,22 +47,27 @@ KIND_OF: dict[str, str] = {
 }
 
 
-RELATED = ("community", "category", "grid", "reporter", "assignee")
-
-
 def _locked(report: Report) -> Report:
-    """The report's row, locked and read again; the related rows the caller already holds (the community, the
-    category, the grid and its steward, the reporter, the handler) are kept rather than read again, and the others
-    are read when needed. One narrow statement: joining them all costs more to build than it saves."""
-    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
-    for name in RELATED:
-        field = Report._meta.get_field(name)
-        assert isinstance(field, ForeignKey)
-        if field.is_cached(report):
-            held = field.get_cached_value(report)
-            if held is not None and held.pk == getattr(locked, field.attname):
-                field.set_cached_value(locked, held)
+    """The report's row locked and read again with its category; the other rows the caller already holds (the
+    community, the grid and its steward, the reporter, the handler, the category's responsible party) are kept
+    rather than read again when they are still the ones named, and the rest are read when needed. A join of them
+    all costs more to build than it saves."""
+    locked = Report.objects.select_for_update(of=("self",)).select_related("category").get(pk=report.pk)
+    _keep(locked, report, ("community", "grid", "reporter", "assignee"))
+    if Report._meta.get_field("category").is_cached(report):
+        _keep(locked.category, report.category, ("responsible",))
     return locked
+
+
+def _keep(fresh: Any, held: Any, names: Sequence[str]) -> None:
+    """Give `fresh` the related rows `held` has loaded for `names`, where `fresh` names the same ones."""
+    for name in names:
+        field = fresh._meta.get_field(name)
+        assert isinstance(field, ForeignKey)
+        if field.is_cached(held):
+            row = field.get_cached_value(held)
+            if row is not None and row.pk == getattr(fresh, field.attname):
+                field.set_cached_value(fresh, row)
 
 
 def _event(
