@@ -4,7 +4,7 @@ About 7 reports a day in 市北 (12,000 residents) and 3 in 利民: lamps and wa
 evenings, leaks in the plum-rain season (梅雨, June–July). Most are handled in hours; some climb a level.
 
 The year is drawn first (each report's moments around its category's time limits), reporters among the residents:
-with their account where they have one, else as guests by mobile. The last `PLAYED_DAYS` (240 of the 365) are then
+with their account where they have one, else as guests by mobile. The last `PLAYED_DAYS` (200 of the 365) are then
 played in time order through the report services, back-dated with their `now`: the resident submits, the grid's
 steward (or, once a report has climbed, the level's caseworker) accepts or rejects it, the one it is assigned to starts
 and resolves it, a registered reporter rates it; the clock (`reports_escalate_overdue`, `reports_close_resolved`) runs
@@ -12,8 +12,8 @@ whenever a time limit or a reopening period runs out, so overdue reports climb a
 have. It is recorded inside `telling_no_one`: the build texts nobody and leaves no stale notifications.
 
 The months before, all finished long ago, are written in bulk as the services would have left them (the report, its
-events, no audit rows): playing the whole year costs about 66 s of CPU on SQLite (some 20,000 service calls), the 240
-days about 47 s, against 20 s for the 45 days played before and a budget of 30 s more. Their registered reporters
+events, no audit rows): playing the whole year costs about 66 s of CPU on SQLite (some 20,000 service calls), the 200
+days about 43 s, against 20 s for the 45 days played before and a budget of 30 s more. Their registered reporters
 still earn `report_confirmed` through the workflow's `report_confirmed_award_points`, dated the day each report was
 accepted."""
 
@@ -72,7 +72,7 @@ NOTES = {
     Report.Status.RESOLVED: ["已处理完毕，请查看", "已清理", "已更换", "已协调当事人整改"],
     Report.Status.REJECTED: ["不属于社区处理范围，已告知相关部门电话"],
 }
-PLAYED_DAYS = 240  # the months played through the services; the months before are recorded as their history
+PLAYED_DAYS = 200  # the months played through the services; the months before are recorded as their history
 CLOCK_LAG = dt.timedelta(minutes=1)  # the clock runs every few minutes: it sees a period ended just after it ends
 
 
