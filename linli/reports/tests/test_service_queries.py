@@ -42,6 +42,18 @@ OPENING_ACCOUNTS = 12  # the community's first points earning opens the reporter
 EARNED_IN_ONE_STATEMENT = 7  # on PostgreSQL, once the accounts are open, the ledger earns in one statement
 
 
+def _submit(community: Any, category: Any, building: Any, **given: Any) -> Report:
+    """A lamp out at the building, on the first floor."""
+    return services.report_submit(
+        community=community,
+        category=category,
+        description="3幢门口路灯不亮",
+        building=building,
+        attributes={"floor": ["1"]},
+        **given,
+    )
+
+
 def _life(
     community: Any,
     category: Any,
@@ -61,15 +73,7 @@ def _life(
         return assert_num(COSTS[name][told] - (EARNED_IN_ONE_STATEMENT if connection.vendor == "postgresql" else 0))
 
     with costs("submit"):
-        report = services.report_submit(
-            actor=reporter,
-            community=community,
-            category=category,
-            description="3幢门口路灯不亮",
-            building=building,
-            attributes={"floor": ["1"]},
-            now=T0,
-        )
+        report = _submit(community, category, building, actor=reporter, now=T0)
     with costs("escalate"):
         assert services.reports_escalate_overdue(now=T0 + 5 * HOUR) == 1
     with costs("accept"):
@@ -81,16 +85,7 @@ def _life(
     with costs("rate"):
         report = services.report_rate(actor=reporter, report=report, rating=5, now=T0 + 9 * HOUR)
     assert report.status == Report.Status.CLOSED
-    guest = services.report_submit(
-        actor=None,
-        community=community,
-        category=category,
-        description="楼道灯不亮",
-        building=building,
-        attributes={"floor": ["1"]},
-        guest_mobile="15500001234",
-        now=T0 + 10 * HOUR,
-    )
+    guest = _submit(community, category, building, actor=None, guest_mobile="15500001234", now=T0 + 10 * HOUR)
     guest = services.report_accept(actor=steward, report=guest, now=T0 + 10 * HOUR)
     services.report_resolve(actor=fixer, report=guest, note="已更换", now=T0 + 11 * HOUR)
     with costs("close"):
@@ -116,15 +111,7 @@ def test_each_operation_costs_the_same_fixed_number_of_queries(
     building = Building.objects.filter(community=community).select_related("grid__steward").first()
     with telling_no_one() if quiet else contextlib.nullcontext():
         for _n in range(before):  # other reports, their events, supporters and points: the costs stay the same
-            other = services.report_submit(
-                actor=resident_user,
-                community=community,
-                category=category,
-                description="楼道堆了纸箱",
-                building=building,
-                attributes={"floor": ["2"]},
-                now=T0 - dt.timedelta(days=1),
-            )
+            other = _submit(community, category, building, actor=resident_user, now=T0 - dt.timedelta(days=1))
             services.report_support(actor=make_user(Role.RESIDENT, community), report=other, now=T0)
             services.report_accept(actor=steward, report=other, now=T0 - HOUR)
         _life(
