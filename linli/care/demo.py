@@ -12,6 +12,8 @@ from linli.accounts.models import User
 from linli.core.demo import DemoContext
 from linli.notifications.services import telling_no_one
 from linli.people.models import Resident, SensitiveTag
+from linli.reports import services as report_services
+from linli.reports.models import Report
 
 from . import selectors, services
 from .models import Condition, Need, Visit, VisitKind
@@ -31,6 +33,7 @@ REFERRALS = {
     Need.HEALTH: "血压一直偏高，希望家庭医生上门看看",
     Need.DAILY_CARE: "洗澡、打扫有困难，希望安排助浴和保洁",
 }
+HANDLING = ["已收到，走访时已登记", "维修人员已在路上", "已修好，请老人家放心"]  # accepted, started, resolved
 REPORTS = ["楼道灯坏了，老人晚上上下楼看不清", "家门口台阶松动，老人容易绊倒", "卫生间水管漏水"]
 
 
@@ -114,14 +117,15 @@ def _follow_ups(ctx: DemoContext, community: Any, caseworker: User) -> tuple[int
     for visit in with_needs[:40]:
         need = visit.needs[0]
         if need == Need.HOME_REPAIR and category is not None and reported < 3:
-            with telling_no_one():  # reported on the day of the visit: no text goes out today
-                services.visit_report(
+            with telling_no_one():  # reported on the day of the visit and handled since: no text goes out today
+                report = services.visit_report(
                     actor=visit.visited_by,
                     visit=visit,
                     category=category,
                     description=REPORTS[reported % len(REPORTS)],
                     now=visit.visited_at,
                 )
+                _handled(report, steward=visit.visited_by, now=now)
             reported += 1
         elif need in REFERRALS:
             referral = services.referral_create(
@@ -136,3 +140,27 @@ def _follow_ups(ctx: DemoContext, community: Any, caseworker: User) -> tuple[int
                     now=visit.visited_at + dt.timedelta(days=rnd.randint(2, 7)),
                 )
     return referred, reported
+
+
+def _handled(report: Report, *, steward: User, now: dt.datetime) -> None:
+    """A report made on a visit is taken up as the street's reports are, up to the build's `now`: the visiting
+    steward accepts it on the spot, the one it goes to starts it and resolves it within a third of each time
+    limit, and the clock closes it once its reopening period has run out. A step the day has not reached yet is
+    left to come, and the state before it is not yet due (each step lies before the end of its limit)."""
+    category = report.category
+    at = report.created_at + dt.timedelta(minutes=10)
+    if at >= now:
+        return
+    report = report_services.report_accept(actor=steward, report=report, note=HANDLING[0], now=at)
+    fixer = report.assignee or steward
+    for service, hours, note in (
+        (report_services.report_start, category.start_within_hours, HANDLING[1]),
+        (report_services.report_resolve, category.resolve_within_hours, HANDLING[2]),
+    ):
+        at += dt.timedelta(hours=hours / 3)
+        if at >= now:
+            return
+        report = service(actor=fixer, report=report, note=note, now=at)
+    closes = at + dt.timedelta(days=category.reopen_within_days, minutes=1)
+    if closes < now:
+        report_services.reports_close_resolved(now=closes)

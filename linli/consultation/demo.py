@@ -363,6 +363,7 @@ def _votes(ctx: DemoContext, year: Year) -> None:
             hide_results=hide,
             opens_at=opens,
             closes_at=now + dt.timedelta(days=days + 4 if days == 0 else days),
+            now=opens,
         )
         options = list(vote.options.order_by("position"))
         voters = [p for p in year.people if eligibility != Eligibility.OWNERS or p.is_owner]

@@ -34,19 +34,24 @@ def _at(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
 
 
-def test_a_report_open_at_the_end_of_march_and_resolved_in_april_counts_open_in_march_only(community, users):
+def _lamp_out(community, users, day: dt.date) -> Report:
+    """A resident reports a lamp out on `day` (a category accepting within 4 hours, resolving within 48)."""
     lamp = Category.objects.create(
         community=community, code="lamp", name="路灯不亮", accept_within_hours=4, resolve_within_hours=48
     )
-    report = report_submit(
+    return report_submit(
         actor=users["resident"],
         community=community,
         category=lamp,
         description="楼道灯坏了",
         lat=30.285,
         lng=120.135,
-        now=_at(dt.date(2026, 3, 20)),
+        now=_at(day),
     )
+
+
+def test_a_report_open_at_the_end_of_march_and_resolved_in_april_counts_open_in_march_only(community, users):
+    report = _lamp_out(community, users, dt.date(2026, 3, 20))
     Report.objects.filter(pk=report.pk).update(
         status=Report.Status.RESOLVED,
         overdue=True,
@@ -149,3 +154,18 @@ def test_closed_months_the_job_missed_are_stored_back_to_the_first_records_once(
     with freeze_time("2026-11-02 09:00:00"):  # down again: only the last two closed months are caught up
         assert services.closed_months_refresh(communities=[community]) == 2
     assert list(stored.values_list("month", flat=True))[-3:] == [JUNE, dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+
+
+def test_a_report_resolved_in_march_and_closed_in_april_is_not_open_at_the_end_of_march(community, users):
+    """Closing a resolved report (the clock, after the reopening period) keeps the moment it was finished."""
+    from linli.reports.services import report_accept, report_resolve, reports_close_resolved
+
+    report = _lamp_out(community, users, dt.date(2026, 3, 26))  # the reporter may reopen within 7 days
+    report = report_accept(actor=users["community_admin"], report=report, now=_at(dt.date(2026, 3, 26)))
+    resolved = _at(dt.date(2026, 3, 28))
+    report_resolve(actor=report.assignee, report=report, note="已更换灯泡", now=resolved)
+    assert reports_close_resolved(now=_at(dt.date(2026, 4, 5))) == 1
+    report.refresh_from_db()
+    assert (report.status, report.resolved_at, report.finished_at) == (Report.Status.CLOSED, resolved, resolved)
+    march = FIGURES["reports"](community, MARCH)
+    assert (march["open"], march["submitted"], march["resolved"]) == (0, 1, 1)

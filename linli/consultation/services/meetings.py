@@ -66,6 +66,7 @@ def meeting_create(
             capacity=capacity,
             parties=parties,
             created_by=account_of(actor),
+            created_at=_now(now),
         )
         for matter in matters:
             _agenda_add(meeting, matter, actor=actor, now=_now(now))

@@ -30,6 +30,7 @@ def vote_create(
     hide_results: bool = True,
     neighbourhood: Neighbourhood | None = None,
     matter: Matter | None = None,
+    now: dt.datetime | None = None,
 ) -> Vote:
     _require(rules.can_manage_consultation(actor, community), _("Only community staff may open a vote."))
     question = question.strip()
@@ -62,6 +63,7 @@ def vote_create(
             opens_at=opens_at,
             closes_at=closes_at,
             created_by=account_of(actor),
+            created_at=_now(now),
         )
         VoteOption.objects.bulk_create(
             [VoteOption(vote=vote, label=label, position=i) for i, label in enumerate(labels)]

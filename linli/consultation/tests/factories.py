@@ -56,16 +56,17 @@ def running_vote(community: Any, staff: Any, **changes: Any) -> Any:
     return services.vote_create(actor=staff, community=community, **fields)
 
 
-def tomorrows_meeting(community: Any, staff: Any, matters: list[Any]) -> Any:
-    """A round-table meeting at the community's 会客厅 tomorrow, for five, with these matters on its agenda."""
-    return services.meeting_create(
-        actor=staff,
-        community=community,
-        title="五月圆桌会议",
-        mode="offline",
-        place="会客厅",
-        starts_at=timezone.now() + dt.timedelta(days=1),
-        capacity=5,
-        parties=["community"],
-        matters=matters,
-    )
+def tomorrows_meeting(community: Any, staff: Any, matters: list[Any], **changes: Any) -> Any:
+    """A round-table meeting at the community's 会客厅 tomorrow, for five, with these matters on its agenda;
+    `changes` replace any of it."""
+    fields = {
+        "title": "五月圆桌会议",
+        "mode": "offline",
+        "place": "会客厅",
+        "starts_at": timezone.now() + dt.timedelta(days=1),
+        "capacity": 5,
+        "parties": ["community"],
+        "matters": matters,
+        **changes,
+    }
+    return services.meeting_create(actor=staff, community=community, **fields)

@@ -12,7 +12,7 @@ from linli.consultation.models import Ballot, Vote
 from linli.core.errors import Conflict, NotAllowed
 from linli.places.models import Neighbourhood
 
-from .factories import new_household, resident_user, running_vote
+from .factories import new_household, resident_user, running_vote, tomorrows_meeting
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -146,3 +146,17 @@ def test_vote_earns_points_without_saying_how(community: Any, staff: Any, alice:
     assert earned[0]["rule_code"] == "vote_cast"
     assert earned[0]["idempotency_key"] == f"consultation:vote:{vote.pk}:{alice.resident.pk}"
     assert earned[0]["memo"] == vote.question  # the question asked, never the answer given
+
+
+def test_a_vote_and_a_meeting_recorded_with_their_time_are_dated_then(community: Any, staff: Any) -> None:
+    """Called with `now=` (a past recorded after the fact), a vote and a meeting are created at that moment."""
+    then = NOW - dt.timedelta(days=40)
+    vote = running_vote(
+        community, staff, opens_at=then, closes_at=then + dt.timedelta(days=7), now=then - dt.timedelta(hours=2)
+    )
+    meeting = tomorrows_meeting(community, staff, [], starts_at=then + dt.timedelta(days=3), now=then)
+    vote.refresh_from_db()
+    meeting.refresh_from_db()
+    assert (vote.created_at, meeting.created_at) == (then - dt.timedelta(hours=2), then)
+    fresh = running_vote(community, staff)
+    assert abs(fresh.created_at - timezone.now()) < dt.timedelta(minutes=1)  # without `now`, the present

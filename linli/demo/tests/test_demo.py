@@ -66,6 +66,7 @@ def test_the_demo_street(capsys):
         check_every_childcare_application_went_through_the_childcare_services()
         check_every_notice_read_and_text_went_through_the_notice_services()
         check_every_space_service_and_slot_went_through_the_register_services()
+        check_the_report_clock_finds_nothing_overdue_from_before_the_build()
 
 
 def check_shibei_matches_the_articles_figures():
@@ -502,11 +503,12 @@ def check_every_mediation_case_went_through_the_mediation_services():
 
 
 def check_every_report_went_through_the_report_services():
-    """The recent weeks of reports (and those made on care visits) went through the report services, back-dated:
-    each has its submission's audit row, and each acceptance and escalation its row, by whoever did it. Every report,
-    older ones too, has its event trail from its submission, and every report_confirmed earning names an accepted
-    report of its registered reporter, dated when it was accepted."""
-    from django.db.models import Q
+    """The last PLAYED_DAYS of reports (most of the year, and those made on care visits) went through the report
+    services, back-dated: each has its submission's audit row, and each acceptance and escalation its row, by whoever
+    did it. Every report, older ones too, has its event trail from its submission, and a closed report keeps the
+    moment it was resolved. Every report_confirmed earning names an accepted report of its registered reporter, dated
+    when it was accepted."""
+    from django.db.models import F, Q
 
     from linli.audit.models import AuditEntry
     from linli.care.models import Visit
@@ -523,6 +525,7 @@ def check_every_report_went_through_the_report_services():
     assert not reports.filter(created_at__gte=today).exists()
     from_visits = Visit.objects.exclude(report=None).values("report")  # care's visitors report through them too
     played = reports.filter(Q(created_at__gte=today - dt.timedelta(days=PLAYED_DAYS)) | Q(pk__in=from_visits))
+    assert played.count() > 0.5 * reports.count()
     assert audited("report.submit") == {(str(pk), reporter) for pk, reporter in played.values_list("pk", "reporter")}
     accepted = ReportEvent.objects.filter(kind="accepted")
     assert {(str(r), a) for r, a in accepted.filter(report__in=played).values_list("report", "actor")} == audited(
@@ -540,7 +543,9 @@ def check_every_report_went_through_the_report_services():
     assert set(reports.filter(overdue=True, level__gt=1).values_list("pk", flat=True)) == set(
         ReportEvent.objects.filter(kind="escalated").values_list("report", flat=True)
     )
+    closed = reports.filter(status="closed")
     assert played.filter(status="closed", rating__isnull=False).exclude(reporter=None).exists()
+    assert not closed.exclude(resolved_at=None).exclude(finished_at=F("resolved_at")).exists()
     assert not reports.filter(rating__isnull=False, reporter=None).exists()  # a guest cannot rate
     earnings = Transaction.objects.filter(rule_code="report_confirmed")
     assert earnings.count() > 100
@@ -795,3 +800,25 @@ def check_every_space_service_and_slot_went_through_the_register_services():
     assert all(list(f.shared_with.values_list("code", flat=True)) == ["limin"] for f in shared)
     first = Slot.objects.order_by("starts_at").first()
     assert first is not None and first.starts_at.date() < timezone.localdate()
+
+
+def check_the_report_clock_finds_nothing_overdue_from_before_the_build():
+    """The build leaves its reports as they really stand (the care visits' reports too, handled since): at the
+    build's moment nothing open is past its time limit and no resolved report's reopening period has ended, so one
+    tick of the report clock then escalates nothing, closes nothing and texts nobody."""
+    from linli.care.models import Visit
+    from linli.notifications.models import Notification
+    from linli.notifications.sms import LocmemSMSBackend
+    from linli.reports.models import Report
+    from linli.reports.services import reports_close_resolved, reports_escalate_overdue
+
+    built = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    reports = Report.objects.all()
+    assert not reports.filter(status__in=Report.OPEN_STATUSES, due_at__lte=built).exists()
+    assert reports.filter(status__in=Report.OPEN_STATUSES, due_at__gt=built).exists()
+    from_visits = reports.filter(pk__in=Visit.objects.exclude(report=None).values("report"))
+    assert from_visits.exclude(status="submitted").count() == from_visits.count() > 0
+    LocmemSMSBackend.outbox.clear()
+    notified = Notification.objects.count()
+    assert (reports_escalate_overdue(now=built), reports_close_resolved(now=built)) == (0, 0)
+    assert LocmemSMSBackend.outbox == [] and Notification.objects.count() == notified

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record, save_audited, snapshot
+from linli.places.models import Community
 
 from ..models import Category, Level, Report, ReportEvent
 from .notices import _tell_level
@@ -27,18 +28,22 @@ def reports_escalate_overdue(*, now: dt.datetime | None = None) -> int:
     due = list(
         Report.objects.filter(status__in=Report.OPEN_STATUSES, due_at__lte=now)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "community_id", "category_id")
     )
-    for pk in due:
+    # each community and category read once for all its due reports, not joined to every locked row
+    communities = Community.objects.in_bulk({community for _pk, community, _category in due})
+    categories = Category.objects.in_bulk({category for _pk, _community, category in due})
+    for pk, community_id, category_id in due:
         with transaction.atomic():
             report = (
                 Report.objects.select_for_update(of=("self",))
-                .select_related("community", "category", "grid__steward")
                 .filter(pk=pk, status__in=Report.OPEN_STATUSES, due_at__lte=now)
                 .first()
             )
             if report is None:
                 continue
+            if report.community_id == community_id and report.category_id == category_id:
+                report.community, report.category = communities[community_id], categories[category_id]
             before = snapshot(report)
             report.overdue = True
             report.updated_at = now
@@ -72,7 +77,7 @@ def reports_close_resolved(*, now: dt.datetime | None = None) -> int:
     ended = Q(pk__in=[])
     for days in Category.objects.order_by().values_list("reopen_within_days", flat=True).distinct():
         ended |= Q(category__reopen_within_days=days, finished_at__lt=now - dt.timedelta(days=days))
-    candidates = Report.objects.filter(ended, status=S.RESOLVED).select_related("category").order_by("pk")
+    candidates = Report.objects.filter(ended, status=S.RESOLVED).select_related("community", "category").order_by("pk")
     for report in candidates:
         deadline = report.reopen_deadline()
         if deadline is not None and deadline < now:

@@ -123,7 +123,7 @@ def report_locate(
 def attributes_clean(category: Category, raw: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """The category's extra fields, checked against their types. `raw` maps a code to the values given."""
     cleaned: dict[str, Any] = {}
-    for attr in category.attributes.filter(variable=True).order_by("order"):
+    for attr in (a for a in category.attributes.all() if a.variable):  # in order; prefetched when the caller has
         values = [str(v).strip() for v in raw.get(attr.code, []) if str(v).strip()]
         field = f"attribute[{attr.code}]"
         if not values:

@@ -3,10 +3,11 @@
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ForeignKey
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -47,11 +48,26 @@ KIND_OF: dict[str, str] = {
 
 
 def _locked(report: Report) -> Report:
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("community", "category", "grid", "reporter")
-        .get(pk=report.pk)
-    )
+    """The report's row locked and read again with its category; the other rows the caller already holds (the
+    community, the grid and its steward, the reporter, the handler, the category's responsible party) are kept
+    rather than read again when they are still the ones named, and the rest are read when needed. A join of them
+    all costs more to build than it saves."""
+    locked = Report.objects.select_for_update(of=("self",)).select_related("category").get(pk=report.pk)
+    _keep(locked, report, ("community", "grid", "reporter", "assignee"))
+    if Report._meta.get_field("category").is_cached(report):
+        _keep(locked.category, report.category, ("responsible",))
+    return locked
+
+
+def _keep(fresh: Any, held: Any, names: Sequence[str]) -> None:
+    """Give `fresh` the related rows `held` has loaded for `names`, where `fresh` names the same ones."""
+    for name in names:
+        field = fresh._meta.get_field(name)
+        assert isinstance(field, ForeignKey)
+        if field.is_cached(held):
+            row = field.get_cached_value(held)
+            if row is not None and row.pk == getattr(fresh, field.attname):
+                field.set_cached_value(fresh, row)
 
 
 def _event(
@@ -88,51 +104,54 @@ def _move(report: Report, to: str, *, actor: "Actor | None", note: str, now: dt.
         report = _locked(report)
         if check and (actor is None or not rules.can_handle_report(actor, report)):
             raise NotAllowed(_("You may not handle this report."))
-        if report.status not in ALLOWED[to]:
-            raise Conflict(
-                _("A report that is “%(status)s” cannot become “%(to)s”.")
-                % {"status": report.get_status_display(), "to": _status_label(to)},
-                code="invalid_transition",
-            )
-        before = snapshot(report)
-        previous = report.status
-        report.status = to
-        report.updated_at = now
-        changed = ["status", "updated_at", "due_at", "status_notes"]
-        limit = report.category.limit_for(to)
-        if limit is not None:
-            report.due_at = now + limit
-        else:
-            report.due_at = None
-        if to == S.ACCEPTED:
-            report.accepted_at = now
-            responsible = report.category.responsible
-            if responsible is not None and not rules.can_be_assigned_report(responsible, report.community):
-                responsible = None  # named before the rule, or since lost the role: the one accepting keeps it
-            report.assignee = responsible or (account_of(actor) if getattr(actor, "is_authenticated", False) else None)
-            report.expected_at = now + dt.timedelta(
-                hours=report.category.start_within_hours + report.category.resolve_within_hours
-            )
-            changed += ["accepted_at", "assignee", "expected_at"]
-        if to == S.RESOLVED:
-            report.resolved_at = now
-            changed.append("resolved_at")
-        if to in Report.FINISHED_STATUSES:
-            report.finished_at = now
-            changed.append("finished_at")
-        if note:
-            report.status_notes = note[:500]
-        report.save(update_fields=changed)
-        _event(report, KIND_OF[to], actor=actor, now=now, note=note, from_status=previous, to_status=to)
-        audit_record(actor=actor, action=f"report.{to}", instance=report, before=before, after=snapshot(report))
-        _tell_followers(report, note=note, actor=actor)
-        if to == S.ACCEPTED:
-            report_confirmed_award_points(report=report, actor=actor, now=now)
-            if report.assignee is not None and report.assignee.pk != getattr(actor, "pk", None):
-                with translation.override(report.assignee.language or settings.LANGUAGE_CODE):
-                    _tell(
-                        report.assignee, report, _("Report #%(id)s is yours to fix") % {"id": report.pk}, note, sms=True
-                    )
+        return _moved(report, to, actor=actor, note=note, now=now)
+
+
+def _moved(report: Report, to: str, *, actor: "Actor | None", note: str, now: dt.datetime) -> Report:
+    """The state change of a report already locked in the caller's transaction (see `_move`)."""
+    if report.status not in ALLOWED[to]:
+        raise Conflict(
+            _("A report that is “%(status)s” cannot become “%(to)s”.")
+            % {"status": report.get_status_display(), "to": _status_label(to)},
+            code="invalid_transition",
+        )
+    before = snapshot(report)
+    previous = report.status
+    report.status = to
+    report.updated_at = now
+    changed = ["status", "updated_at", "due_at", "status_notes"]
+    limit = report.category.limit_for(to)
+    if limit is not None:
+        report.due_at = now + limit
+    else:
+        report.due_at = None
+    if to == S.ACCEPTED:
+        report.accepted_at = now
+        responsible = report.category.responsible
+        if responsible is not None and not rules.can_be_assigned_report(responsible, report.community):
+            responsible = None  # named before the rule, or since lost the role: the one accepting keeps it
+        report.assignee = responsible or (account_of(actor) if getattr(actor, "is_authenticated", False) else None)
+        report.expected_at = now + dt.timedelta(
+            hours=report.category.start_within_hours + report.category.resolve_within_hours
+        )
+        changed += ["accepted_at", "assignee", "expected_at"]
+    if to == S.RESOLVED:
+        report.resolved_at = now
+        changed.append("resolved_at")
+    if to in Report.FINISHED_STATUSES and previous not in Report.FINISHED_STATUSES:
+        report.finished_at = now  # closing a resolved report keeps the moment it was finished
+        changed.append("finished_at")
+    if note:
+        report.status_notes = note[:500]
+    report.save(update_fields=changed)
+    _event(report, KIND_OF[to], actor=actor, now=now, note=note, from_status=previous, to_status=to)
+    audit_record(actor=actor, action=f"report.{to}", instance=report, before=before, after=snapshot(report))
+    _tell_followers(report, note=note, actor=actor)
+    if to == S.ACCEPTED:
+        report_confirmed_award_points(report=report, actor=actor, now=now)
+        if report.assignee is not None and report.assignee.pk != getattr(actor, "pk", None):
+            with translation.override(report.assignee.language or settings.LANGUAGE_CODE):
+                _tell(report.assignee, report, _("Report #%(id)s is yours to fix") % {"id": report.pk}, note, sms=True)
     return report
 
 
@@ -354,7 +373,7 @@ def report_rate(
         _event(report, ReportEvent.Kind.RATED, actor=actor, now=now, note=comment)
         audit_record(actor=actor, action="report.rate", instance=report, before=before, after=snapshot(report))
         if report.status == S.RESOLVED:
-            report = _move(report, S.CLOSED, actor=actor, note="", now=now, check=False)
+            report = _moved(report, S.CLOSED, actor=actor, note="", now=now)
         if report.assignee_id and report.assignee:
             with translation.override(report.assignee.language or settings.LANGUAGE_CODE):
                 _tell(
